@@ -1,0 +1,132 @@
+// Package console is a channel adapter for the terminal: you are the
+// customer, typing lines; the bot answers below. It is the first thing a
+// newcomer runs (`baton chat`), so it needs no accounts and no Redis.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os/user"
+	"strings"
+	"sync"
+
+	"github.com/batonhq/baton/bot"
+)
+
+// Handler is what the console feeds customer lines to; *bot.Bot is one.
+type Handler interface {
+	Handle(ctx context.Context, ev bot.Event) ([]bot.Message, error)
+}
+
+// ChatID is the one conversation a console holds.
+const ChatID = "local"
+
+// Console reads customer lines from in and writes the bot's replies to out.
+type Console struct {
+	in      io.Reader
+	out     io.Writer
+	botName string
+	cust    bot.Customer
+	mu      sync.Mutex // replies and pushed messages (check-ins) share out
+}
+
+// Option configures a Console.
+type Option func(*Console)
+
+// WithLanguage sets the customer's language code, as a phone would.
+func WithLanguage(code string) Option { return func(c *Console) { c.cust.Lang = code } }
+
+// WithBotName sets the name printed before the bot's lines.
+func WithBotName(name string) Option { return func(c *Console) { c.botName = name } }
+
+// WithCustomer sets the customer's display name.
+func WithCustomer(name string) Option { return func(c *Console) { c.cust.Name = name } }
+
+// New makes a console on in and out.
+func New(in io.Reader, out io.Writer, opts ...Option) *Console {
+	c := &Console{in: in, out: out, botName: "Baton", cust: bot.Customer{ID: ChatID}}
+	if u, err := user.Current(); err == nil {
+		c.cust.Name = u.Username
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// Run reads lines until in ends, "/quit" is typed, or ctx ends. Lines
+// starting with "/" are commands (/start, /help, /human).
+func (c *Console) Run(ctx context.Context, h Handler) error {
+	lines := make(chan string)
+	errc := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(c.in)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		errc <- sc.Err()
+		close(lines)
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, ok := <-lines:
+			if !ok {
+				if err := <-errc; err != nil {
+					return fmt.Errorf("read input: %w", err)
+				}
+				return nil
+			}
+			if strings.TrimSpace(line) == "/quit" {
+				return nil
+			}
+			msgs, err := h.Handle(ctx, c.event(line))
+			for _, m := range msgs {
+				c.print(m)
+			}
+			if err != nil {
+				c.mu.Lock()
+				fmt.Fprintf(c.out, "(error: %v)\n", err)
+				c.mu.Unlock()
+			}
+		}
+	}
+}
+
+func (c *Console) event(line string) bot.Event {
+	ev := bot.Event{Channel: "console", ChatID: ChatID, Customer: c.cust, Kind: bot.KindText, Text: line}
+	if t := strings.TrimSpace(line); strings.HasPrefix(t, "/") && len(t) > 1 && !strings.ContainsAny(t, " \t") {
+		ev.Kind, ev.Text = bot.KindCommand, strings.ToLower(t[1:])
+	}
+	return ev
+}
+
+// Send prints a message the bot sends on its own (a check-in, an agent's
+// reply). It implements bot.Sender.
+func (c *Console) Send(_ context.Context, _ string, m bot.Message) error {
+	c.print(m)
+	return nil
+}
+
+func (c *Console) print(m bot.Message) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	text := strings.ReplaceAll(m.Text, "\n", "\n   ")
+	fmt.Fprintf(c.out, "%s: %s\n", c.botName, text)
+	if len(m.Buttons) > 0 {
+		var b strings.Builder
+		for _, btn := range m.Buttons {
+			fmt.Fprintf(&b, " [%s]", btn.Label)
+		}
+		fmt.Fprintf(c.out, "  %s   (type one)\n", strings.TrimSpace(b.String()))
+	}
+	fmt.Fprintln(c.out)
+}

@@ -1,0 +1,225 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	goslack "github.com/slack-go/slack"
+
+	"github.com/batonhq/baton/bot/session"
+)
+
+// errGone marks a job whose conversation no longer exists: nothing to do.
+var errGone = errors.New("the conversation no longer exists")
+
+// call bounds one Slack API call.
+func (d *Desk) call(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, d.callTimeout)
+}
+
+// deliver performs one job against Slack. s is the session when the caller
+// has it fresh (the core's call); the outbox passes nil and the current
+// session is read from the store, so a late card shows the latest state.
+func (d *Desk) deliver(ctx context.Context, j job, s *session.Session, queued bool) (result, error) {
+	switch j.Kind {
+	case jobCard:
+		return d.postCard(ctx, j, s, queued)
+	case jobUpdate:
+		return result{}, d.updateCard(ctx, j.Conv, s)
+	case jobPost:
+		return result{}, d.postThread(ctx, j.Conv, j.Text)
+	case jobReminder:
+		return result{}, d.postReminder(ctx, j.Conv, s)
+	}
+	return result{}, fmt.Errorf("unknown outbox job kind %q", j.Kind)
+}
+
+func (d *Desk) session(ctx context.Context, conv string, s *session.Session) (*session.Session, error) {
+	if s != nil {
+		return s, nil
+	}
+	s, ok, err := d.store.Get(ctx, conv)
+	if err != nil {
+		return nil, redisError{err}
+	}
+	if !ok || s.Handoff == nil {
+		return nil, errGone
+	}
+	return s, nil
+}
+
+func (d *Desk) cardInput(ctx context.Context, s *session.Session, ref cardRef) cardInput {
+	in := cardInput{s: s, now: d.now(), hours: d.hours}
+	if ref.ts != "" {
+		in.summary, in.suggested = d.summary(ctx, ref)
+		in.reminders = d.reminders(ctx, ref)
+	}
+	return in
+}
+
+func (d *Desk) postCard(ctx context.Context, j job, s *session.Session, queued bool) (result, error) {
+	s, err := d.session(ctx, j.Conv, s)
+	if errors.Is(err, errGone) {
+		return result{}, nil
+	}
+	if err != nil {
+		return result{}, err
+	}
+	// Posted already (a retry after a lost answer, or a newer card job
+	// for the same handoff): do not post a second card.
+	if ref, ok, err := d.card(ctx, j.Conv); err != nil {
+		return result{}, redisError{err}
+	} else if ok && ref.at.Equal(s.Handoff.At) {
+		return result{ts: ref.ts}, nil
+	}
+	blocks, fallback := buildCard(d.cardInput(ctx, s, cardRef{}))
+	cctx, cancel := d.call(ctx)
+	ch, ts, err := d.api.PostMessageContext(cctx, d.channel,
+		goslack.MsgOptionBlocks(blocks...), goslack.MsgOptionText(fallback, false))
+	cancel()
+	if err != nil {
+		return result{}, fmt.Errorf("posting the card: %w", err)
+	}
+	if ch == "" {
+		ch = d.channel
+	}
+	ref := cardRef{channel: ch, ts: ts, at: s.Handoff.At}
+	if err := d.saveCard(context.WithoutCancel(ctx), j.Conv, ref); err != nil {
+		return result{}, redisError{err}
+	}
+	if queued {
+		// The core stored a ref without ts when Open queued the card; give it the real one.
+		_, err := d.store.Update(ctx, j.Conv, func(cur *session.Session) error {
+			if cur.Handoff != nil && cur.Handoff.At.Equal(ref.at) {
+				cur.Handoff.Ref = map[string]string{"channel": ch, "ts": ts}
+			}
+			return nil
+		})
+		if err != nil {
+			d.log.Warn("slack desk: saving the card ref in the session", "conv", maskConv(j.Conv), "err", err)
+		}
+	}
+	d.summarize(j.Conv, ref, s)
+	return result{ts: ts}, nil
+}
+
+func (d *Desk) updateCard(ctx context.Context, conv string, s *session.Session) error {
+	ref, ok, err := d.card(ctx, conv)
+	if err != nil {
+		return redisError{err}
+	}
+	if !ok {
+		return nil // the card was never posted (refused for good); nothing to update
+	}
+	s, err = d.session(ctx, conv, s)
+	if errors.Is(err, errGone) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !s.Handoff.At.Equal(ref.at) {
+		return nil // the session moved on to a newer handoff whose card is not posted yet
+	}
+	blocks, fallback := buildCard(d.cardInput(ctx, s, ref))
+	cctx, cancel := d.call(ctx)
+	defer cancel()
+	_, _, _, err = d.api.UpdateMessageContext(cctx, ref.channel, ref.ts,
+		goslack.MsgOptionBlocks(blocks...), goslack.MsgOptionText(fallback, false))
+	if err != nil {
+		return fmt.Errorf("updating the card: %w", err)
+	}
+	return nil
+}
+
+func (d *Desk) postThread(ctx context.Context, conv, text string) error {
+	ref, ok, err := d.card(ctx, conv)
+	if err != nil {
+		return redisError{err}
+	}
+	opts := []goslack.MsgOption{goslack.MsgOptionText(text, false), goslack.MsgOptionDisableLinkUnfurl()}
+	ch := d.channel
+	if ok {
+		ch = ref.channel
+		opts = append(opts, goslack.MsgOptionTS(ref.ts))
+	} else {
+		// No card (Slack refused it for good): say so in the channel rather
+		// than lose what the customer wrote.
+		opts[0] = goslack.MsgOptionText("_(no handoff card for `"+Escape(conv)+"`)_ "+text, false)
+	}
+	cctx, cancel := d.call(ctx)
+	defer cancel()
+	if _, _, err := d.api.PostMessageContext(cctx, ch, opts...); err != nil {
+		return fmt.Errorf("posting in the thread: %w", err)
+	}
+	return nil
+}
+
+func (d *Desk) postReminder(ctx context.Context, conv string, s *session.Session) error {
+	ref, ok, err := d.card(ctx, conv)
+	if err != nil {
+		return redisError{err}
+	}
+	if !ok {
+		return nil
+	}
+	// Read the session now: a reminder that waited in the outbox must not
+	// nag about a handoff somebody claimed meanwhile.
+	s, err = d.session(ctx, conv, nil)
+	if errors.Is(err, errGone) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if stateOf(s) != stateWaiting || !s.Handoff.At.Equal(ref.at) {
+		return nil
+	}
+	link := ""
+	cctx, cancel := d.call(ctx)
+	permalink, err := d.api.GetPermalinkContext(cctx, &goslack.PermalinkParameters{Channel: ref.channel, Ts: ref.ts})
+	cancel()
+	if err == nil && permalink != "" {
+		link = " <" + permalink + "|Open the handoff>."
+	}
+	text := fmt.Sprintf("⏰ *%s* has been waiting %s for an agent and was told they are still in the queue.%s Reply in its thread or press Claim.",
+		Escape(customerName(s)), humanDuration(d.now().Sub(s.Handoff.At)), link)
+	cctx, cancel = d.call(ctx)
+	defer cancel()
+	if _, _, err := d.api.PostMessageContext(cctx, ref.channel, goslack.MsgOptionText(text, false)); err != nil {
+		return fmt.Errorf("posting the reminder: %w", err)
+	}
+	return nil
+}
+
+// summarize asks the Summarizer for a summary off the critical path and
+// adds it to the card when it arrives.
+func (d *Desk) summarize(conv string, ref cardRef, s *session.Session) {
+	if d.summarizer == nil {
+		return
+	}
+	snapshot := *s
+	d.goBG(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), d.summaryWait)
+		defer cancel()
+		start := d.now()
+		summary, suggested, err := d.summarizer.Summarize(ctx, &snapshot)
+		if err != nil {
+			d.log.Warn("slack desk: summary failed; the card stays without it", "conv", maskConv(conv), "err", err)
+			return
+		}
+		if summary == "" && suggested == "" {
+			return
+		}
+		if err := d.saveSummary(ctx, ref, summary, suggested); err != nil {
+			d.log.Warn("slack desk: saving the summary", "conv", maskConv(conv), "err", err)
+			return
+		}
+		if _, err := d.dispatch(ctx, job{Kind: jobUpdate, Conv: conv}, nil); err != nil {
+			d.log.Warn("slack desk: adding the summary to the card", "conv", maskConv(conv), "err", err)
+		}
+		d.log.Debug("slack desk: summary added", "conv", maskConv(conv), "took", time.Since(start).Round(time.Millisecond))
+	})
+}

@@ -1,0 +1,470 @@
+// Package slack is Baton's agent desk on Slack: every handoff becomes a card
+// in one channel, everything the customer writes afterwards goes into the
+// card's thread, and agents answer in the thread, with buttons or with
+// thread commands. Customers never see Slack.
+//
+// Connections: the Web API (github.com/slack-go/slack) for posting, and
+// either Socket Mode (an app-level token, no public URL) or the HTTP Events
+// API (signed requests at /slack/events and /slack/interactions) for what
+// agents do. Both may run at once; an event delivered twice is handled once.
+//
+// What must survive a restart lives in Redis: the thread -> conversation
+// map, the outbox of Slack posts still to deliver (Slack down or rate
+// limited), the per-agent statistics.
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+	goslack "github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/hours"
+	"github.com/batonhq/baton/bot/session"
+)
+
+// Core is what the desk asks of Baton's core when agents act. *bot.Bot
+// implements it; each call ends with the core calling the desk's Changed,
+// which updates the card.
+type Core interface {
+	// AgentMessage relays an agent's thread reply to the customer. The first
+	// agent message claims the conversation if nobody has, and the customer
+	// is told who joined ("Lia from our team is here").
+	AgentMessage(ctx context.Context, convID string, a bot.Agent, text string) error
+	Claim(ctx context.Context, convID string, a bot.Agent) error   // button / !claim
+	Resolve(ctx context.Context, convID string, a bot.Agent) error // button / !resolve: closing + 1-5 survey, bot back in charge
+	Return(ctx context.Context, convID string, a bot.Agent) error  // button / !bot: back to bot, no survey
+}
+
+// Summarizer writes a short summary of a handoff and a suggested first
+// reply for the card (an LLM). It runs after the card is posted, never
+// delaying it.
+type Summarizer interface {
+	Summarize(ctx context.Context, s *session.Session) (summary, suggestedReply string, err error)
+}
+
+// Desk is the Slack agent desk. It implements bot.Desk. Create it with New
+// or FromEnv, give it the core with SetCore, and keep Run running: it
+// drives Socket Mode, processes agent events and drains the outbox.
+type Desk struct {
+	api     *goslack.Client
+	store   *session.Store
+	rdb     redis.UniversalClient
+	channel string
+
+	coreMu sync.RWMutex
+	core   Core
+
+	socket       bool
+	socketOpts   []socketmode.Option
+	secret       string
+	summarizer   Summarizer
+	summaryWait  time.Duration
+	hours        *hours.Hours
+	log          *slog.Logger
+	now          func() time.Time
+	callTimeout  time.Duration
+	minBackoff   time.Duration
+	maxBackoff   time.Duration
+	pollInterval time.Duration
+	nameTTL      time.Duration
+	registerer   prometheus.Registerer
+
+	inbox chan inbound
+	kick  chan struct{}
+
+	names nameCache
+	self  selfID
+
+	bgMu   sync.Mutex
+	bg     sync.WaitGroup
+	closed bool
+
+	metrics *deskMetrics
+}
+
+// Option configures a Desk.
+type Option func(*Desk)
+
+// WithSocketMode makes Run connect over Socket Mode. The client given to
+// New must carry the app-level token (slack.OptionAppLevelToken).
+func WithSocketMode(opts ...socketmode.Option) Option {
+	return func(d *Desk) { d.socket, d.socketOpts = true, opts }
+}
+
+// WithSigningSecret enables the HTTP Events API handlers (Routes); requests
+// are verified with this secret.
+func WithSigningSecret(secret string) Option { return func(d *Desk) { d.secret = secret } }
+
+// WithSummarizer adds an AI summary and suggested reply to cards. The card
+// is posted first; the summary is added when it arrives within timeout.
+func WithSummarizer(s Summarizer, timeout time.Duration) Option {
+	return func(d *Desk) {
+		d.summarizer = s
+		if timeout > 0 {
+			d.summaryWait = timeout
+		}
+	}
+}
+
+// WithHours tells the desk the team's hours, so cards that arrive outside
+// them say when the customer was told the team is back.
+func WithHours(h *hours.Hours) Option { return func(d *Desk) { d.hours = h } }
+
+// WithRegisterer registers the desk's Prometheus collectors (handoffs by
+// reason, time to first reply and to resolution, ratings, per agent and
+// overall, read from Redis; outbox depth).
+func WithRegisterer(r prometheus.Registerer) Option { return func(d *Desk) { d.registerer = r } }
+
+// WithLogger sets the logger. Customer text never goes to the log.
+func WithLogger(l *slog.Logger) Option {
+	return func(d *Desk) {
+		if l != nil {
+			d.log = l
+		}
+	}
+}
+
+// WithClock replaces time.Now (tests).
+func WithClock(now func() time.Time) Option { return func(d *Desk) { d.now = now } }
+
+// WithCallTimeout bounds each Slack API call (default 10s).
+func WithCallTimeout(t time.Duration) Option {
+	return func(d *Desk) {
+		if t > 0 {
+			d.callTimeout = t
+		}
+	}
+}
+
+// WithRetryBackoff sets the outbox's backoff between retries: it starts at
+// min and doubles up to max; a Retry-After from Slack is always honoured.
+func WithRetryBackoff(min, max time.Duration) Option {
+	return func(d *Desk) {
+		if min > 0 {
+			d.minBackoff = min
+		}
+		if max >= d.minBackoff {
+			d.maxBackoff = max
+		}
+	}
+}
+
+// WithPollInterval is how often an idle outbox worker looks for posts
+// queued by another replica (default 2s).
+func WithPollInterval(p time.Duration) Option {
+	return func(d *Desk) {
+		if p > 0 {
+			d.pollInterval = p
+		}
+	}
+}
+
+// New makes a desk posting to channel (a channel id such as C0123456789)
+// through api, keeping its state in store's Redis. core may be nil here and
+// set later with SetCore (the core is usually built with the desk).
+func New(api *goslack.Client, store *session.Store, core Core, channel string, opts ...Option) (*Desk, error) {
+	if api == nil {
+		return nil, errors.New("slack desk: nil Slack client")
+	}
+	if store == nil {
+		return nil, errors.New("slack desk: nil session store")
+	}
+	if err := checkChannel(channel); err != nil {
+		return nil, err
+	}
+	d := &Desk{
+		api:          api,
+		store:        store,
+		rdb:          store.Redis(),
+		channel:      channel,
+		core:         core,
+		summaryWait:  20 * time.Second,
+		log:          slog.New(slog.DiscardHandler),
+		now:          time.Now,
+		callTimeout:  10 * time.Second,
+		minBackoff:   time.Second,
+		maxBackoff:   5 * time.Minute,
+		pollInterval: 2 * time.Second,
+		nameTTL:      time.Hour,
+		inbox:        make(chan inbound, 256),
+		kick:         make(chan struct{}, 1),
+	}
+	for _, o := range opts {
+		o(d)
+	}
+	d.names.ttl = d.nameTTL
+	d.metrics = newDeskMetrics(d)
+	if d.registerer != nil {
+		if err := d.metrics.register(d.registerer); err != nil {
+			return nil, fmt.Errorf("slack desk: registering metrics: %w", err)
+		}
+	}
+	return d, nil
+}
+
+func checkChannel(ch string) error {
+	if ch == "" {
+		return errors.New("slack desk: SLACK_HANDOFF_CHANNEL is empty; set it to the id of the handoff channel (like C0123456789, from the channel's details)")
+	}
+	if strings.HasPrefix(ch, "#") {
+		return fmt.Errorf("slack desk: SLACK_HANDOFF_CHANNEL %q is a channel name; use the channel id (like C0123456789, from the channel's details)", ch)
+	}
+	for _, r := range ch {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return fmt.Errorf("slack desk: SLACK_HANDOFF_CHANNEL %q is not a channel id (want upper-case letters and digits, like C0123456789)", ch)
+		}
+	}
+	return nil
+}
+
+// SetCore gives the desk the core to call when agents act.
+func (d *Desk) SetCore(c Core) {
+	d.coreMu.Lock()
+	defer d.coreMu.Unlock()
+	d.core = c
+}
+
+func (d *Desk) getCore() Core {
+	d.coreMu.RLock()
+	defer d.coreMu.RUnlock()
+	return d.core
+}
+
+// Channel is the handoff channel id.
+func (d *Desk) Channel() string { return d.channel }
+
+var errNilDesk = errors.New("slack desk is not configured")
+
+// Open posts the handoff card. It returns {"channel", "ts"} of the card,
+// or only {"channel"} when Slack is unreachable and the card waits in the
+// outbox (it is posted as soon as Slack answers; nothing is lost, and the
+// customer is told about the handoff as usual).
+func (d *Desk) Open(ctx context.Context, s *session.Session) (map[string]string, error) {
+	if d == nil {
+		return nil, errNilDesk
+	}
+	if s == nil || s.Handoff == nil {
+		return nil, errors.New("slack desk: open: the session has no handoff")
+	}
+	// The core may retry an Open that timed out on its side: one card per handoff.
+	if c, ok, err := d.card(ctx, s.ID); err == nil && ok && c.at.Equal(s.Handoff.At) {
+		return map[string]string{"channel": c.channel, "ts": c.ts}, nil
+	}
+	d.stats().handoff(ctx, s)
+	j := job{Kind: jobCard, Conv: s.ID, HandoffAt: s.Handoff.At}
+	res, err := d.dispatch(ctx, j, s)
+	if err != nil {
+		return nil, fmt.Errorf("slack desk: open %s: %w", maskConv(s.ID), err)
+	}
+	ref := map[string]string{"channel": d.channel}
+	if res.ts != "" {
+		ref["ts"] = res.ts
+	}
+	return ref, nil
+}
+
+// Relay posts what the customer sent during the handoff into the card's
+// thread. Non-text items are described. When Slack is down the post waits
+// in the outbox and Relay returns nil: it will be delivered, in order.
+func (d *Desk) Relay(ctx context.Context, s *session.Session, ev bot.Event) error {
+	if d == nil {
+		return errNilDesk
+	}
+	if s == nil {
+		return errors.New("slack desk: relay: nil session")
+	}
+	j := job{Kind: jobPost, Conv: s.ID, Text: relayText(s, ev)}
+	if _, err := d.dispatch(ctx, j, s); err != nil {
+		return fmt.Errorf("slack desk: relay %s: %w", maskConv(s.ID), err)
+	}
+	return nil
+}
+
+// Changed updates the card after the handoff changed ("claimed",
+// "resolved", "returned", "rated", "reminder"), notes the change in the
+// thread, posts the rating and comment there, and for "reminder" posts a
+// reminder in the channel.
+func (d *Desk) Changed(ctx context.Context, s *session.Session, change string) error {
+	if d == nil {
+		return errNilDesk
+	}
+	if s == nil || s.Handoff == nil {
+		return fmt.Errorf("slack desk: %s: the session has no handoff", change)
+	}
+	var jobs []job
+	h := s.Handoff
+	switch change {
+	case "claimed":
+		d.stats().claimed(ctx, s)
+		jobs = append(jobs, job{Kind: jobPost, Conv: s.ID, Text: fmt.Sprintf("🙋 *%s* has the conversation now.", Escape(h.Agent))})
+	case "resolved":
+		d.stats().closed(ctx, s)
+		who := ""
+		if h.Agent != "" {
+			who = " by *" + Escape(h.Agent) + "*"
+		}
+		jobs = append(jobs, job{Kind: jobPost, Conv: s.ID, Text: "✅ Resolved" + who + ". The customer was asked for a 1-5 rating; the bot is back in charge."})
+	case "returned":
+		d.stats().closed(ctx, s)
+		jobs = append(jobs, job{Kind: jobPost, Conv: s.ID, Text: "↩️ Back with the bot, no survey."})
+	case "rated":
+		d.stats().rated(ctx, s)
+		jobs = append(jobs, d.ratingPosts(ctx, s)...)
+	case "reminder":
+		if err := d.bumpReminders(ctx, s.ID); err != nil {
+			d.log.Warn("slack desk: counting reminder", "conv", maskConv(s.ID), "err", err)
+		}
+		jobs = append(jobs, job{Kind: jobReminder, Conv: s.ID})
+	default:
+		return fmt.Errorf("slack desk: unknown change %q (want claimed, resolved, returned, rated or reminder)", change)
+	}
+	// The card first: it is what agents look at.
+	jobs = append([]job{{Kind: jobUpdate, Conv: s.ID}}, jobs...)
+	var errs []error
+	for _, j := range jobs {
+		if _, err := d.dispatch(ctx, j, s); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("slack desk: %s %s: %w", change, maskConv(s.ID), err)
+	}
+	return nil
+}
+
+// ratingPosts returns the thread posts for a rating and comment not posted
+// yet (the core may report "rated" again when the comment follows).
+func (d *Desk) ratingPosts(ctx context.Context, s *session.Session) []job {
+	h := s.Handoff
+	var jobs []job
+	key := d.key("posted:" + s.ID + ":" + stamp(h.At))
+	if h.Rating > 0 {
+		if ok, err := d.rdb.HSetNX(ctx, key, "rating", h.Rating).Result(); err != nil || ok {
+			jobs = append(jobs, job{Kind: jobPost, Conv: s.ID, Text: "⭐ The customer rated this conversation " + ratingStars(h.Rating) + "."})
+		}
+	}
+	if c := strings.TrimSpace(h.Comment); c != "" {
+		if ok, err := d.rdb.HSetNX(ctx, key, "comment:"+hashText(c), 1).Result(); err != nil || ok {
+			jobs = append(jobs, job{Kind: jobPost, Conv: s.ID, Text: "💬 Their comment: “" + Escape(c) + "”"})
+		}
+	}
+	d.rdb.Expire(ctx, key, keepFor)
+	return jobs
+}
+
+// relayText is the thread message for something the customer sent.
+func relayText(s *session.Session, ev bot.Event) string {
+	name := customerName(s)
+	if ev.Customer.Name != "" {
+		name = ev.Customer.Name
+	}
+	who := "*" + Escape(truncate(name, 80)) + "*"
+	text := Escape(ev.Text)
+	caption := ""
+	if strings.TrimSpace(ev.Text) != "" {
+		caption = ": " + text
+	}
+	const unseen = " _(not shown here; ask them to describe it if you need the details)_"
+	switch ev.Kind {
+	case bot.KindText, "":
+		if strings.TrimSpace(ev.Text) == "" {
+			return "👤 " + who + " sent an empty message."
+		}
+		return "👤 " + who + ": " + text
+	case bot.KindPhoto:
+		return "📷 " + who + " sent a photo" + caption + unseen
+	case bot.KindSticker:
+		return "🧩 " + who + " sent a sticker" + caption
+	case bot.KindVoice:
+		return "🎤 " + who + " sent a voice message" + caption + unseen
+	case bot.KindFile:
+		return "📎 " + who + " sent a file or video" + caption + unseen
+	case bot.KindLocation:
+		return "📍 " + who + " shared a location" + caption
+	case bot.KindCommand:
+		return "⌨️ " + who + " used the command /" + text
+	case bot.KindRating:
+		return "⭐ " + who + " pressed rating " + text
+	case bot.KindFlood:
+		return "🌊 " + who + " is sending messages faster than we accept them; some were dropped."
+	case bot.KindGroup:
+		return "👥 " + who + " wrote in a group chat" + caption
+	}
+	return "❔ " + who + " sent something Slack cannot show (" + Escape(string(ev.Kind)) + ")" + caption
+}
+
+// maskConv shortens a conversation id for logs: the chat id is personal data.
+func maskConv(id string) string {
+	ch, chat, ok := strings.Cut(id, ":")
+	if !ok {
+		ch, chat = "", id
+	}
+	if len(chat) > 4 {
+		chat = chat[:2] + "…" + chat[len(chat)-2:]
+	} else {
+		chat = "…"
+	}
+	if ch == "" {
+		return chat
+	}
+	return ch + ":" + chat
+}
+
+// goBG runs f in the background unless the desk is closed; Close waits for it.
+func (d *Desk) goBG(f func()) bool {
+	d.bgMu.Lock()
+	defer d.bgMu.Unlock()
+	if d.closed {
+		return false
+	}
+	d.bg.Add(1)
+	go func() {
+		defer d.bg.Done()
+		f()
+	}()
+	return true
+}
+
+// Close waits for background work started by Open (summaries) to finish.
+// Run's goroutines stop when its context ends.
+func (d *Desk) Close() {
+	if d == nil {
+		return
+	}
+	d.bgMu.Lock()
+	d.closed = true
+	d.bgMu.Unlock()
+	d.bg.Wait()
+}
+
+// Run connects Socket Mode (when enabled), processes agent events from it
+// and from the HTTP handlers, and drains the outbox, until ctx ends.
+func (d *Desk) Run(ctx context.Context) error {
+	if d == nil {
+		return errNilDesk
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { d.runInbox(ctx) })
+	wg.Go(func() { d.runOutbox(ctx) })
+	var err error
+	if d.socket {
+		err = d.runSocket(ctx)
+	} else {
+		<-ctx.Done()
+	}
+	wg.Wait()
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,631 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/batonhq/baton/adapters/slack/slacktest"
+	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/hours"
+	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/session/sessiontest"
+)
+
+func TestHandoffCard(t *testing.T) {
+	f := newFixture(t, fixtureOpt{})
+	s := f.handedOff(t, "4242", "Jane Doe")
+	card := f.open(t, s)
+
+	if !card.TopLevel() || card.Channel != testChannel {
+		t.Fatalf("card is not a top-level message in %s: %+v", testChannel, card)
+	}
+	text := card.BlockText()
+	for _, want := range []string{
+		"Jane Doe needs a person",                  // header
+		"Jane Doe (@jane_d)",                       // who
+		"*Language*\nko",                           // language
+		"asked for a person",                       // reason
+		`asked for a person: "I want a human now"`, // evidence
+		"explicit 1.00 · complaint 0.35",           // scores
+		"where is my parcel? ordered 2 weeks ago",  // transcript, customer
+		"Parcels usually arrive in 3-5 days.",      // transcript, bot
+		"still nothing &amp; I'm &lt;upset&gt;",    // customer text escaped
+		"`shipping/delays` 0.42",                   // knowledge tried
+		"1 answer(s) without a confident match",    // and the miss
+		"*waiting ",                                // how long
+		"Transcript* (5 messages)",
+		"note:",
+		"!claim",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("card lacks %q; card:\n%s", want, text)
+		}
+	}
+	buttons := card.Buttons()
+	var ids []string
+	for _, b := range buttons {
+		ids = append(ids, b.ActionID+"="+b.Value)
+	}
+	want := "baton_claim=telegram:4242 baton_resolve=telegram:4242 baton_return=telegram:4242"
+	if got := strings.Join(ids, " "); got != want {
+		t.Errorf("buttons = %s, want %s", got, want)
+	}
+	if !strings.Contains(card.Text, "Handoff: Jane Doe") {
+		t.Errorf("fallback text = %q", card.Text)
+	}
+
+	// Open again for the same handoff (the core retrying): no second card.
+	ref, err := f.desk.Open(t.Context(), s)
+	if err != nil || ref["ts"] != card.TS {
+		t.Fatalf("second Open = %v, %v; want the same card %s", ref, err, card.TS)
+	}
+	if n := f.srv.Calls("chat.postMessage"); n != 1 {
+		t.Errorf("chat.postMessage called %d times, want 1", n)
+	}
+}
+
+// A long conversation full of characters that grow when escaped still
+// fits Slack's limits (the fake rejects what Slack would reject).
+func TestHandoffCardWithinSlackLimits(t *testing.T) {
+	f := newFixture(t, fixtureOpt{store: sessiontest.Store(t, session.WithMaxTurns(200))})
+	s := f.handedOff(t, "77", strings.Repeat("<Long & Name> ", 30))
+	s, err := f.store.Update(t.Context(), s.ID, func(s *session.Session) error {
+		for i := range 40 {
+			s.Turns = append(s.Turns, session.Turn{Role: "customer", Text: strings.Repeat("&<> 배송 ", 120) + fmt.Sprint(i), At: s.Handoff.At.Add(-time.Minute)})
+			s.Turns = append(s.Turns, session.Turn{Role: "bot", Text: strings.Repeat("answer ", 300), Entry: fmt.Sprintf("entry/%d", i), Score: 0.3, At: s.Handoff.At.Add(-time.Minute)})
+		}
+		s.Handoff.Evidence = []string{strings.Repeat("<!channel> ", 400)}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := f.open(t, s)
+	var blocks []any
+	if err := json.Unmarshal(card.Blocks, &blocks); err != nil || len(blocks) > 50 {
+		t.Fatalf("card has %d blocks (%v)", len(blocks), err)
+	}
+	if !strings.Contains(card.BlockText(), "earlier not shown") {
+		t.Errorf("a trimmed transcript should say so")
+	}
+	if strings.Contains(card.BlockText(), "<!channel>") {
+		t.Errorf("evidence not escaped")
+	}
+}
+
+func TestRelayEscapesAndDescribes(t *testing.T) {
+	f := newFixture(t, fixtureOpt{})
+	s := f.handedOff(t, "1", "<!here> Jane")
+	card := f.open(t, s)
+	if strings.Contains(string(card.Blocks), "<!here>") {
+		t.Fatalf("customer name reached the card unescaped")
+	}
+	events := []bot.Event{
+		{Kind: bot.KindText, Text: "<!channel> hey & <https://evil.example|your bank> <@U123>"},
+		{Kind: bot.KindPhoto, Text: "the broken box"},
+		{Kind: bot.KindVoice},
+		{Kind: bot.KindSticker, Text: "😢"},
+		{Kind: bot.KindFile},
+		{Kind: bot.KindLocation, Text: "37.5665,126.9780"},
+	}
+	for _, ev := range events {
+		ev.Channel, ev.ChatID = "telegram", "1"
+		if err := f.desk.Relay(t.Context(), s, ev); err != nil {
+			t.Fatalf("Relay %s: %v", ev.Kind, err)
+		}
+	}
+	got := f.threadTexts(card.TS)
+	want := []string{
+		"👤 *&lt;!here&gt; Jane*: &lt;!channel&gt; hey &amp; &lt;https://evil.example|your bank&gt; &lt;@U123&gt;",
+		"📷 *&lt;!here&gt; Jane* sent a photo: the broken box _(not shown here; ask them to describe it if you need the details)_",
+		"🎤 *&lt;!here&gt; Jane* sent a voice message _(not shown here; ask them to describe it if you need the details)_",
+		"🧩 *&lt;!here&gt; Jane* sent a sticker: 😢",
+		"📎 *&lt;!here&gt; Jane* sent a file or video _(not shown here; ask them to describe it if you need the details)_",
+		"📍 *&lt;!here&gt; Jane* shared a location: 37.5665,126.9780",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("thread =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, m := range f.srv.Messages() {
+		if strings.Contains(m.Text, "<!") || strings.Contains(m.Text, "<http") || strings.Contains(m.Text, "<@") {
+			t.Errorf("a control sequence reached Slack: %q", m.Text)
+		}
+	}
+}
+
+func TestAgentReplyReachesCore(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true, run: true})
+	s := f.handedOff(t, "2", "Jane")
+	card := f.open(t, s)
+
+	f.reply(t, card.TS, "ULIA", "Hi Jane, I'm on it: *checking* <https://track.example/x_1|your parcel> now &amp; soon :truck:")
+	c := f.core.next(t)
+	if c.Method != "AgentMessage" || c.Conv != "telegram:2" || c.Agent != (bot.Agent{ID: "ULIA", Name: "Lia"}) {
+		t.Fatalf("call = %+v", c)
+	}
+	if want := "Hi Jane, I'm on it: checking your parcel (https://track.example/x_1) now & soon 🚚"; c.Text != want {
+		t.Errorf("text = %q, want %q", c.Text, want)
+	}
+	// The first reply claimed it: the card says who holds it.
+	f.srv.WaitFor(t, "card shows Lia", func() bool {
+		return strings.Contains(f.card(t, card.TS).BlockText(), "Lia has this conversation")
+	})
+	f.waitThread(t, card.TS, "*Lia* has the conversation now.")
+
+	// A second agent's reply is relayed too; the card still shows Lia.
+	f.reply(t, card.TS, "UMIN", "Adding: the courier confirmed.")
+	c = f.core.next(t)
+	if c.Agent.Name != "Min-jun Kim" || c.Text != "Adding: the courier confirmed." {
+		t.Errorf("second agent call = %+v", c)
+	}
+	if !strings.Contains(f.card(t, card.TS).BlockText(), "Lia has this conversation") {
+		t.Errorf("card should still show Lia")
+	}
+	// users.info is cached: one call per agent.
+	f.reply(t, card.TS, "ULIA", "Anything else?")
+	f.core.next(t)
+	if n := f.srv.Calls("users.info"); n != 2 {
+		t.Errorf("users.info called %d times, want 2 (cached)", n)
+	}
+}
+
+func TestNotesStayInternal(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true, run: true})
+	s := f.handedOff(t, "3", "Jane")
+	card := f.open(t, s)
+	f.reply(t, card.TS, "ULIA", "note: VIP customer, be generous")
+	f.reply(t, card.TS, "ULIA", "// checked the warehouse, it is lost")
+	f.reply(t, card.TS, "ULIA", "NOTE: refund approved")
+	f.reply(t, card.TS, "ULIA", "We'll send a new one today.")
+	// Events are handled in order: when the reply arrives, the notes were
+	// handled before it and never reached the core.
+	if c := f.core.next(t); c.Text != "We'll send a new one today." {
+		t.Fatalf("first call into the core = %+v, want the reply", c)
+	}
+	f.core.none(t)
+}
+
+func TestThreadCommands(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true, run: true})
+	s := f.handedOff(t, "4", "Jane")
+	card := f.open(t, s)
+
+	f.reply(t, card.TS, "ULIA", "!claim")
+	if c := f.core.next(t); c.Method != "Claim" || c.Conv != s.ID || c.Agent.Name != "Lia" {
+		t.Fatalf("!claim -> %+v", c)
+	}
+	f.reply(t, card.TS, "ULIA", "!clam")
+	f.waitThread(t, card.TS, "Unknown command `!clam`")
+
+	f.reply(t, card.TS, "ULIA", "!bot")
+	if c := f.core.next(t); c.Method != "Return" {
+		t.Fatalf("!bot -> %+v", c)
+	}
+	f.srv.WaitFor(t, "card shows back with the bot", func() bool {
+		m := f.card(t, card.TS)
+		return strings.Contains(m.BlockText(), "Back with the bot") && len(m.Buttons()) == 0
+	})
+	f.waitThread(t, card.TS, "Back with the bot, no survey.")
+	f.core.none(t)
+}
+
+func TestResolveShowsRating(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true, run: true})
+	s := f.handedOff(t, "5", "Jane")
+	card := f.open(t, s)
+	f.reply(t, card.TS, "ULIA", "Sorted, a new parcel is on its way.")
+	f.core.next(t)
+	f.reply(t, card.TS, "ULIA", "!resolve")
+	if c := f.core.next(t); c.Method != "Resolve" {
+		t.Fatalf("!resolve -> %+v", c)
+	}
+	f.waitThread(t, card.TS, "✅ Resolved by *Lia*.")
+	f.srv.WaitFor(t, "resolved card without buttons", func() bool {
+		m := f.card(t, card.TS)
+		return strings.Contains(m.BlockText(), "Resolved* by Lia") && len(m.Buttons()) == 0 &&
+			strings.Contains(m.BlockText(), "Waiting for the customer's rating")
+	})
+
+	// The customer rates 4, then writes a comment: the core reports "rated" twice.
+	for _, comment := range []string{"", "quick and kind, thanks"} {
+		s, err := f.store.Update(t.Context(), s.ID, func(s *session.Session) error {
+			s.Handoff.Rating, s.Handoff.Comment = 4, comment
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.desk.Changed(t.Context(), s, "rated"); err != nil {
+			t.Fatalf("Changed rated: %v", err)
+		}
+	}
+	f.waitThread(t, card.TS, "rated this conversation ★★★★☆ 4/5.")
+	f.waitThread(t, card.TS, "Their comment: “quick and kind, thanks”")
+	posts := strings.Join(f.threadTexts(card.TS), "\n")
+	if n := strings.Count(posts, "★★★★☆"); n != 1 {
+		t.Errorf("rating posted %d times:\n%s", n, posts)
+	}
+	if m := f.card(t, card.TS); !strings.Contains(m.BlockText(), "★★★★☆ 4/5 — “quick and kind, thanks”") {
+		t.Errorf("card lacks the rating:\n%s", m.BlockText())
+	}
+}
+
+func TestButtons(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true, run: true})
+	s := f.handedOff(t, "6", "Jane")
+	card := f.open(t, s)
+
+	env := f.srv.SendAction(t, f.srv.Action("UMIN", "minjun", card, ActionClaim))
+	f.srv.WaitAck(t, env)
+	if c := f.core.next(t); c.Method != "Claim" || c.Conv != s.ID || c.Agent != (bot.Agent{ID: "UMIN", Name: "Min-jun Kim"}) {
+		t.Fatalf("claim button -> %+v", c)
+	}
+	f.srv.WaitFor(t, "card claimed by Min-jun", func() bool {
+		m := f.card(t, card.TS)
+		return strings.Contains(m.BlockText(), "Min-jun Kim has this conversation") && len(m.Buttons()) == 3
+	})
+
+	// A failing action tells the agent, privately.
+	f.core.failNext(fmt.Errorf("resolve: %w", errBoom))
+	env = f.srv.SendAction(t, f.srv.Action("ULIA", "lia", f.card(t, card.TS), ActionResolve))
+	f.srv.WaitAck(t, env)
+	if c := f.core.next(t); c.Method != "Resolve" {
+		t.Fatalf("resolve button -> %+v", c)
+	}
+	f.srv.WaitFor(t, "ephemeral error", func() bool {
+		for _, e := range f.srv.Ephemerals() {
+			if e.User == "ULIA" && strings.Contains(e.Text, "boom") {
+				return true
+			}
+		}
+		return false
+	})
+
+	env = f.srv.SendAction(t, f.srv.Action("ULIA", "lia", f.card(t, card.TS), ActionReturn))
+	f.srv.WaitAck(t, env)
+	if c := f.core.next(t); c.Method != "Return" {
+		t.Fatalf("return button -> %+v", c)
+	}
+}
+
+func TestDuplicateEventHandledOnce(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true, run: true})
+	s := f.handedOff(t, "7", "Jane")
+	card := f.open(t, s)
+
+	ev := f.reply(t, card.TS, "ULIA", "Only once, please.")
+	f.core.next(t)
+	again := f.srv.Redeliver(t, ev)
+	f.srv.WaitAck(t, again.Envelope)
+	// The same event over HTTP too (both ways in may be configured).
+	h := httptest.NewServer(f.desk.Routes()[EventsPath])
+	defer h.Close()
+	resp, err := http.DefaultClient.Do(slacktest.EventRequest(t, h.URL, ev, time.Now()))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("HTTP redelivery: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	f.reply(t, card.TS, "ULIA", "marker")
+	if c := f.core.next(t); c.Text != "marker" {
+		t.Fatalf("after the duplicates the core got %+v, want the marker", c)
+	}
+	f.core.none(t)
+}
+
+func TestIgnoresBotAndNonThreadMessages(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true, run: true})
+	f.srv.EchoBotMessages(true) // Slack sends our own posts back
+	s := f.handedOff(t, "8", "Jane")
+	card := f.open(t, s)
+	if err := f.desk.Relay(t.Context(), s, bot.Event{Kind: bot.KindText, Text: "customer says hi"}); err != nil {
+		t.Fatal(err)
+	}
+	// A top-level message in the channel, a message in another channel,
+	// a reply in a thread that is not a handoff, an edit.
+	f.srv.SendEvent(t, map[string]any{"type": "message", "channel": testChannel, "user": "ULIA", "text": "morning all", "ts": f.srv.NewTS()})
+	f.srv.SendEvent(t, f.srv.AgentReply("COTHER", card.TS, "ULIA", "wrong channel"))
+	other := f.srv.NewTS()
+	f.srv.SendEvent(t, map[string]any{"type": "message", "channel": testChannel, "user": "ULIA", "text": "random thread", "ts": f.srv.NewTS(), "thread_ts": other})
+	f.srv.SendEvent(t, map[string]any{"type": "message", "subtype": "message_changed", "channel": testChannel, "ts": f.srv.NewTS(),
+		"message": map[string]any{"type": "message", "user": "ULIA", "text": "edited", "ts": "1.1", "thread_ts": card.TS}})
+	f.reply(t, card.TS, "ULIA", "marker")
+	if c := f.core.next(t); c.Text != "marker" {
+		t.Fatalf("core got %+v before the marker", c)
+	}
+	f.core.none(t)
+	// The echo of the relay itself did arrive and was ignored.
+	f.waitThread(t, card.TS, "customer says hi")
+}
+
+func TestHTTPEvents(t *testing.T) {
+	f := newFixture(t, fixtureOpt{run: true})
+	s := f.handedOff(t, "9", "Jane")
+	card := f.open(t, s)
+	mux := http.NewServeMux()
+	for p, h := range f.desk.Routes() {
+		mux.Handle(p, h)
+	}
+	h := httptest.NewServer(mux)
+	defer h.Close()
+	post := func(req *http.Request) (int, string) {
+		t.Helper()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+
+	t.Run("url_verification", func(t *testing.T) {
+		body := []byte(`{"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`)
+		code, got := post(slacktest.SignedRequest(t, h.URL+EventsPath, slacktest.SigningSecret, "application/json", body, time.Now()))
+		if code != 200 || got != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
+			t.Errorf("challenge answer = %d %q", code, got)
+		}
+	})
+	t.Run("bad signatures are 401", func(t *testing.T) {
+		ev := f.srv.NewEvent(f.srv.AgentReply(testChannel, card.TS, "ULIA", "forged"))
+		cases := map[string]*http.Request{
+			"wrong secret": slacktest.SignedRequest(t, h.URL+EventsPath, "not-the-secret", "application/json", ev.Body, time.Now()),
+			"too old":      slacktest.EventRequest(t, h.URL+EventsPath, ev, time.Now().Add(-6*time.Minute)),
+			"future":       slacktest.EventRequest(t, h.URL+EventsPath, ev, time.Now().Add(6*time.Minute)),
+		}
+		tampered := slacktest.EventRequest(t, h.URL+EventsPath, ev, time.Now())
+		tampered.Body = io.NopCloser(strings.NewReader(strings.Replace(string(ev.Body), "forged", "FORGED", 1)))
+		cases["tampered body"] = tampered
+		unsigned, _ := http.NewRequest(http.MethodPost, h.URL+EventsPath, strings.NewReader(string(ev.Body)))
+		cases["unsigned"] = unsigned
+		action := slacktest.ActionRequest(t, h.URL+InteractionsPath, f.srv.Action("ULIA", "lia", card, ActionClaim), time.Now().Add(-10*time.Minute))
+		cases["old interaction"] = action
+		for name, req := range cases {
+			if code, _ := post(req); code != http.StatusUnauthorized {
+				t.Errorf("%s: status %d, want 401", name, code)
+			}
+		}
+		get, _ := http.NewRequest(http.MethodGet, h.URL+EventsPath, nil)
+		if code, _ := post(get); code != http.StatusMethodNotAllowed {
+			t.Errorf("GET: %d", code)
+		}
+	})
+	t.Run("signed event and action are handled", func(t *testing.T) {
+		ev := f.srv.NewEvent(f.srv.AgentReply(testChannel, card.TS, "ULIA", "via HTTP"))
+		if code, _ := post(slacktest.EventRequest(t, h.URL+EventsPath, ev, time.Now().Add(-4*time.Minute))); code != 200 {
+			t.Fatalf("signed event: %d", code)
+		}
+		if c := f.core.next(t); c.Text != "via HTTP" || c.Agent.Name != "Lia" {
+			t.Fatalf("core got %+v", c)
+		}
+		if code, _ := post(slacktest.ActionRequest(t, h.URL+InteractionsPath, f.srv.Action("UMIN", "minjun", card, ActionClaim), time.Now())); code != 200 {
+			t.Fatalf("signed action: %d", code)
+		}
+		if c := f.core.next(t); c.Method != "Claim" || c.Agent.ID != "UMIN" {
+			t.Fatalf("core got %+v", c)
+		}
+		// Nothing forged got through.
+		f.core.none(t)
+	})
+}
+
+func TestRoutesNeedSecret(t *testing.T) {
+	srv := slacktest.New(t)
+	f := newFixture(t, fixtureOpt{srv: srv})
+	if len(f.desk.Routes()) != 2 {
+		t.Fatalf("routes with a secret = %v", f.desk.Routes())
+	}
+	d, err := New(srv.Client(), f.store, nil, testChannel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Routes()) != 0 {
+		t.Errorf("routes without a secret = %v", d.Routes())
+	}
+	var nilDesk *Desk
+	if _, err := nilDesk.Open(t.Context(), &session.Session{}); err == nil {
+		t.Error("a nil desk must refuse, not panic")
+	}
+}
+
+func TestReplyInOlderThread(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true, run: true})
+	s := f.handedOff(t, "10", "Jane")
+	first := f.open(t, s)
+	// The handoff was returned and later a new one opened.
+	s, err := f.store.Update(t.Context(), s.ID, func(s *session.Session) error {
+		s.Handoff = &session.Handoff{Reason: "complaint", At: s.Handoff.At.Add(time.Hour)}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := f.open(t, s)
+	f.reply(t, first.TS, "ULIA", "hello again?")
+	f.waitThread(t, first.TS, "customer has a newer one; not sent")
+	f.reply(t, second.TS, "ULIA", "hello again")
+	if c := f.core.next(t); c.Text != "hello again" {
+		t.Fatalf("core got %+v", c)
+	}
+	f.core.none(t)
+}
+
+func TestAgentErrorsShownInThread(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true, run: true})
+	s := f.handedOff(t, "11", "Jane")
+	card := f.open(t, s)
+	f.core.failNext(fmt.Errorf("send to telegram:11: %w", bot.ErrBlocked))
+	f.reply(t, card.TS, "ULIA", "are you there?")
+	f.core.next(t)
+	f.waitThread(t, card.TS, "Not delivered to the customer: the customer has blocked the bot")
+}
+
+func TestReminder(t *testing.T) {
+	f := newFixture(t, fixtureOpt{})
+	s := f.handedOff(t, "12", "Jane")
+	card := f.open(t, s)
+	if err := f.desk.Changed(t.Context(), s, "reminder"); err != nil {
+		t.Fatalf("reminder: %v", err)
+	}
+	rem := f.srv.WaitMessage(t, "reminder in the channel", func(m slacktest.Message) bool {
+		return m.TopLevel() && m.TS != card.TS && strings.Contains(m.Text, "has been waiting")
+	})
+	if !strings.Contains(rem.Text, "*Jane*") || !strings.Contains(rem.Text, "|Open the handoff>") ||
+		!strings.Contains(rem.Text, "/archives/"+testChannel+"/p") {
+		t.Errorf("reminder = %q", rem.Text)
+	}
+	if !strings.Contains(f.card(t, card.TS).BlockText(), "reminded 1×") {
+		t.Errorf("card does not count the reminder")
+	}
+	// Once claimed, a late reminder stays quiet.
+	s, _ = f.store.Update(t.Context(), s.ID, func(s *session.Session) error {
+		s.Mode, s.Handoff.Agent = session.ModeAgent, "Lia"
+		return nil
+	})
+	before := f.srv.Calls("chat.postMessage")
+	if err := f.desk.Changed(t.Context(), s, "reminder"); err != nil {
+		t.Fatal(err)
+	}
+	if after := f.srv.Calls("chat.postMessage"); after != before {
+		t.Errorf("reminder posted for a claimed handoff")
+	}
+}
+
+func TestOffHoursCard(t *testing.T) {
+	h := hours.MustParse("Mon-Fri 09:00-18:00 Asia/Seoul")
+	f := newFixture(t, fixtureOpt{opts: []Option{WithHours(h)}})
+	s := f.handedOff(t, "13", "Jane")
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	s, _ = f.store.Update(t.Context(), s.ID, func(s *session.Session) error {
+		s.Handoff.At = time.Date(2025, 6, 7, 12, 0, 0, 0, seoul) // a Saturday
+		s.Turns = nil
+		return nil
+	})
+	card := f.open(t, s)
+	text := card.BlockText()
+	back := time.Date(2025, 6, 9, 9, 0, 0, 0, seoul).Unix()
+	if !strings.Contains(text, "outside team hours (Mon-Fri 09:00-18:00 Asia/Seoul)") || !strings.Contains(text, fmt.Sprintf("<!date^%d^", back)) {
+		t.Errorf("off-hours note missing:\n%s", text)
+	}
+}
+
+// blockingSummarizer answers when released.
+type blockingSummarizer struct {
+	release chan struct{}
+	called  chan string
+}
+
+func (b *blockingSummarizer) Summarize(ctx context.Context, s *session.Session) (string, string, error) {
+	b.called <- s.ID
+	select {
+	case <-b.release:
+		return "Parcel lost for 2 weeks; <!channel> customer upset.", "I'm sorry, Jane. I'll send a new one today.", nil
+	case <-ctx.Done():
+		return "", "", ctx.Err()
+	}
+}
+
+func TestSummaryNeverDelaysCard(t *testing.T) {
+	sum := &blockingSummarizer{release: make(chan struct{}), called: make(chan string, 1)}
+	f := newFixture(t, fixtureOpt{opts: []Option{WithSummarizer(sum, time.Minute)}})
+	s := f.handedOff(t, "14", "Jane")
+	card := f.open(t, s) // returns while the summarizer is still blocked
+	if strings.Contains(card.BlockText(), "Summary") {
+		t.Fatal("summary on the card before it was written")
+	}
+	if id := <-sum.called; id != s.ID {
+		t.Fatalf("summarized %s", id)
+	}
+	close(sum.release)
+	f.srv.WaitFor(t, "summary added", func() bool {
+		return strings.Contains(f.card(t, card.TS).BlockText(), "Parcel lost for 2 weeks; &lt;!channel&gt; customer upset.")
+	})
+	m := f.card(t, card.TS)
+	if !strings.Contains(m.BlockText(), ">I'm sorry, Jane. I'll send a new one today.") {
+		t.Errorf("suggested reply missing:\n%s", m.BlockText())
+	}
+	f.desk.Close()
+	// Later updates keep the summary.
+	s, _ = f.store.Update(t.Context(), s.ID, func(s *session.Session) error {
+		s.Mode, s.Handoff.Agent, s.Handoff.AgentID = session.ModeAgent, "Lia", "ULIA"
+		return nil
+	})
+	if err := f.desk.Changed(t.Context(), s, "claimed"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(f.card(t, card.TS).BlockText(), "Parcel lost for 2 weeks") {
+		t.Errorf("summary lost on update")
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true, run: true})
+	for i, agent := range []string{"ULIA", "ULIA", "UMIN"} {
+		s := f.handedOff(t, fmt.Sprint(100+i), "Jane")
+		card := f.open(t, s)
+		f.reply(t, card.TS, agent, "hello")
+		f.core.next(t)
+		f.reply(t, card.TS, agent, "!resolve")
+		f.core.next(t)
+		f.waitThread(t, card.TS, "✅ Resolved")
+		s, _ = f.store.Update(t.Context(), s.ID, func(s *session.Session) error { s.Handoff.Rating = 5 - i; return nil })
+		if err := f.desk.Changed(t.Context(), s, "rated"); err != nil {
+			t.Fatal(err)
+		}
+		f.waitThread(t, card.TS, "rated this conversation")
+	}
+	st, err := f.desk.Stats(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Handoffs["explicit"] != 3 || st.Overall.FirstReply.Count != 3 || st.Overall.Resolution.Count != 3 ||
+		st.Overall.Outcomes["resolved"] != 3 || st.Overall.Claim.Count != 3 {
+		t.Errorf("overall stats = %+v", st)
+	}
+	lia := st.Agents["ULIA"]
+	if lia.Name != "Lia" || lia.FirstReply.Count != 2 || lia.Ratings[5] != 1 || lia.Ratings[4] != 1 || lia.RatingMean() != 4.5 {
+		t.Errorf("Lia's stats = %+v", lia)
+	}
+	if st.Agents["UMIN"].Ratings[3] != 1 {
+		t.Errorf("Min-jun's stats = %+v", st.Agents["UMIN"])
+	}
+	// The first reply came ~5 minutes after the handoff (t0 + 5m).
+	if m := st.Overall.FirstReply.Mean(); m < 4*time.Minute || m > time.Hour {
+		t.Errorf("mean first reply = %v", m)
+	}
+	n, err := testutil.GatherAndCount(f.reg, "baton_desk_handoffs_total", "baton_desk_ratings_total", "baton_desk_agent_ratings_total", "baton_desk_first_reply_seconds", "baton_desk_agent_resolution_seconds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1 reason + 5 overall rating series + 3 agent rating series + 1 histogram + 2 agent histograms
+	if n != 12 {
+		t.Errorf("gathered %d series, want 12", n)
+	}
+	expected := `
+# HELP baton_desk_handoffs_total Handoffs posted to Slack, by reason (all replicas, from Redis).
+# TYPE baton_desk_handoffs_total counter
+baton_desk_handoffs_total{reason="explicit"} 3
+# HELP baton_desk_ratings_total Customer ratings after resolution, by stars.
+# TYPE baton_desk_ratings_total counter
+baton_desk_ratings_total{rating="1"} 0
+baton_desk_ratings_total{rating="2"} 0
+baton_desk_ratings_total{rating="3"} 1
+baton_desk_ratings_total{rating="4"} 1
+baton_desk_ratings_total{rating="5"} 1
+# HELP baton_desk_agent_outcomes_total Closed handoffs by agent and outcome.
+# TYPE baton_desk_agent_outcomes_total counter
+baton_desk_agent_outcomes_total{agent="Lia",agent_id="ULIA",outcome="resolved"} 2
+baton_desk_agent_outcomes_total{agent="Min-jun Kim",agent_id="UMIN",outcome="resolved"} 1
+`
+	if err := testutil.GatherAndCompare(f.reg, strings.NewReader(expected), "baton_desk_handoffs_total", "baton_desk_ratings_total", "baton_desk_agent_outcomes_total"); err != nil {
+		t.Error(err)
+	}
+}

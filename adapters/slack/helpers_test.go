@@ -1,0 +1,309 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/batonhq/baton/adapters/slack/slacktest"
+	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/session/sessiontest"
+)
+
+const testChannel = "CHANDOFFS"
+
+// coreCall is one call the desk made into the core.
+type coreCall struct {
+	Method string // "AgentMessage", "Claim", "Resolve", "Return"
+	Conv   string
+	Agent  bot.Agent
+	Text   string
+}
+
+// fakeCore records the desk's calls and plays the core's part well enough
+// for the card to follow: it updates the session the way the core does and
+// calls the desk's Changed.
+type fakeCore struct {
+	desk  *Desk
+	store *session.Store
+	calls chan coreCall
+	now   func() time.Time
+
+	mu   sync.Mutex
+	fail error // returned by the next call
+}
+
+func (c *fakeCore) failNext(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.fail = err
+}
+
+func (c *fakeCore) record(method, conv string, a bot.Agent, text string) error {
+	c.calls <- coreCall{method, conv, a, text}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	err := c.fail
+	c.fail = nil
+	return err
+}
+
+func (c *fakeCore) change(ctx context.Context, conv string, fn func(*session.Session) string) error {
+	var change string
+	s, err := c.store.Update(ctx, conv, func(s *session.Session) error {
+		if s.Handoff == nil {
+			return bot.ErrNoConversation
+		}
+		change = fn(s)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if change == "" {
+		return nil
+	}
+	return c.desk.Changed(ctx, s, change)
+}
+
+func (c *fakeCore) AgentMessage(ctx context.Context, conv string, a bot.Agent, text string) error {
+	if err := c.record("AgentMessage", conv, a, text); err != nil {
+		return err
+	}
+	return c.change(ctx, conv, func(s *session.Session) string {
+		now := c.now()
+		s.Turns = append(s.Turns, session.Turn{Role: "agent", Agent: a.Name, Text: text, At: now})
+		if s.Handoff.FirstReplyAt.IsZero() {
+			s.Handoff.FirstReplyAt = now
+		}
+		if s.Mode == session.ModeWaiting {
+			s.Mode = session.ModeAgent
+			s.Handoff.Agent, s.Handoff.AgentID, s.Handoff.ClaimedAt = a.Name, a.ID, now
+			return "claimed"
+		}
+		return ""
+	})
+}
+
+func (c *fakeCore) Claim(ctx context.Context, conv string, a bot.Agent) error {
+	if err := c.record("Claim", conv, a, ""); err != nil {
+		return err
+	}
+	return c.change(ctx, conv, func(s *session.Session) string {
+		s.Mode = session.ModeAgent
+		s.Handoff.Agent, s.Handoff.AgentID, s.Handoff.ClaimedAt = a.Name, a.ID, c.now()
+		return "claimed"
+	})
+}
+
+func (c *fakeCore) Resolve(ctx context.Context, conv string, a bot.Agent) error {
+	if err := c.record("Resolve", conv, a, ""); err != nil {
+		return err
+	}
+	return c.change(ctx, conv, func(s *session.Session) string {
+		s.Mode = session.ModeBot
+		s.Handoff.Outcome, s.Handoff.ResolvedAt = "resolved", c.now()
+		if s.Handoff.Agent == "" {
+			s.Handoff.Agent, s.Handoff.AgentID = a.Name, a.ID
+		}
+		return "resolved"
+	})
+}
+
+func (c *fakeCore) Return(ctx context.Context, conv string, a bot.Agent) error {
+	if err := c.record("Return", conv, a, ""); err != nil {
+		return err
+	}
+	return c.change(ctx, conv, func(s *session.Session) string {
+		s.Mode = session.ModeBot
+		s.Handoff.Outcome, s.Handoff.ResolvedAt = "returned", c.now()
+		return "returned"
+	})
+}
+
+// next waits for the desk's next call into the core.
+func (c *fakeCore) next(t *testing.T) coreCall {
+	t.Helper()
+	select {
+	case call := <-c.calls:
+		return call
+	case <-time.After(slacktest.DefaultTimeout):
+		t.Fatal("timed out waiting for a call into the core")
+		return coreCall{}
+	}
+}
+
+// none fails if the core was called (check after a later call arrived).
+func (c *fakeCore) none(t *testing.T) {
+	t.Helper()
+	select {
+	case call := <-c.calls:
+		t.Fatalf("unexpected call into the core: %+v", call)
+	default:
+	}
+}
+
+// fixture is a desk on a fake Slack and a real (or mini) Redis.
+type fixture struct {
+	srv   *slacktest.Server
+	store *session.Store
+	desk  *Desk
+	core  *fakeCore
+	reg   *prometheus.Registry
+	stop  func()
+}
+
+type fixtureOpt struct {
+	socket bool
+	run    bool
+	store  *session.Store
+	srv    *slacktest.Server
+	opts   []Option
+}
+
+func newFixture(t *testing.T, fo fixtureOpt) *fixture {
+	t.Helper()
+	f := &fixture{srv: fo.srv, store: fo.store, reg: prometheus.NewRegistry()}
+	if f.srv == nil {
+		f.srv = slacktest.New(t)
+		f.srv.AddUser("ULIA", "Lia", "Lia Park")
+		f.srv.AddUser("UMIN", "", "Min-jun Kim")
+	}
+	if f.store == nil {
+		f.store = sessiontest.Store(t)
+	}
+	f.core = &fakeCore{store: f.store, calls: make(chan coreCall, 100), now: time.Now}
+	opts := []Option{
+		WithSigningSecret(slacktest.SigningSecret),
+		WithRetryBackoff(5*time.Millisecond, 50*time.Millisecond),
+		WithPollInterval(20 * time.Millisecond),
+		WithRegisterer(f.reg),
+		WithCallTimeout(5 * time.Second),
+	}
+	if fo.socket {
+		opts = append(opts, WithSocketMode())
+	}
+	d, err := New(f.srv.Client(), f.store, f.core, testChannel, append(opts, fo.opts...)...)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	f.desk = d
+	f.core.desk = d
+	f.stop = func() {}
+	if fo.run {
+		conns := f.srv.Connections()
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- d.Run(ctx) }()
+		var once sync.Once
+		f.stop = func() {
+			once.Do(func() {
+				cancel()
+				if err := <-done; err != nil {
+					t.Errorf("Run: %v", err)
+				}
+				d.Close()
+			})
+		}
+		t.Cleanup(f.stop)
+		if fo.socket {
+			f.srv.WaitConnected(t, conns+1)
+		}
+	}
+	return f
+}
+
+var t0 = time.Now().Add(-10 * time.Minute).Truncate(time.Second)
+
+// handedOff stores a conversation that was just handed off and returns it.
+func (f *fixture) handedOff(t *testing.T, chatID, name string) *session.Session {
+	t.Helper()
+	conv := bot.ConvID("telegram", chatID)
+	s, err := f.store.Update(t.Context(), conv, func(s *session.Session) error {
+		s.Channel, s.ChatID = "telegram", chatID
+		s.Name, s.Username, s.Lang = name, "jane_d", "ko"
+		s.Mode = session.ModeWaiting
+		s.Started = t0
+		s.Turns = []session.Turn{
+			{Role: "customer", Text: "where is my parcel? ordered 2 weeks ago", At: t0},
+			{Role: "bot", Kind: "answer", Entry: "shipping/delays", Score: 0.42, Text: "Parcels usually arrive in 3-5 days.", At: t0.Add(time.Second)},
+			{Role: "customer", Text: "still nothing & I'm <upset>", At: t0.Add(3 * time.Minute)},
+			{Role: "bot", Kind: "rephrase", Text: "Could you tell me more?", At: t0.Add(3*time.Minute + time.Second)},
+			{Role: "customer", Text: "I want a human now", At: t0.Add(5 * time.Minute)},
+		}
+		s.Handoff = &session.Handoff{
+			Reason:   "explicit",
+			Evidence: []string{`asked for a person: "I want a human now"`},
+			Scores:   map[string]float64{"explicit": 1, "complaint": 0.35},
+			At:       t0.Add(5*time.Minute + 2*time.Second),
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("storing the session: %v", err)
+	}
+	return s
+}
+
+// open posts the card for s and returns the card message.
+func (f *fixture) open(t *testing.T, s *session.Session) slacktest.Message {
+	t.Helper()
+	ref, err := f.desk.Open(t.Context(), s)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	if ref["channel"] != testChannel || ref["ts"] == "" {
+		t.Fatalf("Open ref = %v, want channel %s and a ts", ref, testChannel)
+	}
+	m, ok := f.srv.Message(ref["ts"])
+	if !ok {
+		t.Fatalf("card %s not in the fake Slack", ref["ts"])
+	}
+	return m
+}
+
+// card returns the current version of the card message.
+func (f *fixture) card(t *testing.T, ts string) slacktest.Message {
+	t.Helper()
+	m, ok := f.srv.Message(ts)
+	if !ok {
+		t.Fatalf("card %s vanished", ts)
+	}
+	return m
+}
+
+// reply sends an agent's thread reply over Socket Mode and waits for the ack.
+func (f *fixture) reply(t *testing.T, thread, user, text string) slacktest.Event {
+	t.Helper()
+	ev := f.srv.SendEvent(t, f.srv.AgentReply(testChannel, thread, user, text))
+	f.srv.WaitAck(t, ev.Envelope)
+	return ev
+}
+
+// waitThread waits for a bot post in the thread containing want.
+func (f *fixture) waitThread(t *testing.T, thread, want string) slacktest.Message {
+	t.Helper()
+	return f.srv.WaitMessage(t, fmt.Sprintf("thread post %q", want), func(m slacktest.Message) bool {
+		return m.ThreadTS == thread && m.IsBot() && strings.Contains(m.Text, want)
+	})
+}
+
+// threadTexts lists the bot's posts in the thread.
+func (f *fixture) threadTexts(ts string) []string {
+	var out []string
+	for _, m := range f.srv.Thread(ts) {
+		if m.IsBot() {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+var errBoom = errors.New("boom")

@@ -1,0 +1,314 @@
+package slack
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"net"
+	"net/url"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	goslack "github.com/slack-go/slack"
+
+	"github.com/batonhq/baton/bot/session"
+)
+
+// The outbox keeps Slack posts that could not be delivered (Slack down,
+// rate limited, a timeout) in a Redis list and delivers them in order when
+// Slack answers again, so a customer message meant for an agent is never
+// lost, not even across a restart. While anything waits there, new posts
+// queue behind it, which keeps every thread in order.
+
+type jobKind string
+
+const (
+	jobCard     jobKind = "card"     // post the handoff card
+	jobUpdate   jobKind = "update"   // re-render the card from the session
+	jobPost     jobKind = "post"     // a message in the card's thread
+	jobReminder jobKind = "reminder" // "still waiting" in the channel
+)
+
+type job struct {
+	ID        string    `json:"id"`
+	Kind      jobKind   `json:"kind"`
+	Conv      string    `json:"conv"`
+	Text      string    `json:"text,omitempty"` // mrkdwn, escaped
+	HandoffAt time.Time `json:"handoff_at,omitzero"`
+	Created   time.Time `json:"created"`
+	Attempts  int       `json:"attempts,omitempty"`
+	NextAt    time.Time `json:"next_at,omitzero"`
+	LastErr   string    `json:"last_error,omitempty"`
+}
+
+type result struct {
+	ts     string // the card's ts (jobCard)
+	queued bool
+}
+
+// Lock and list scripts. The list and dead-letter keys share a hash tag so
+// the two-key script also works on Redis Cluster.
+var (
+	popHeadScript = redis.NewScript(`
+if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then
+  redis.call('LPOP', KEYS[1])
+  return 1
+end
+return 0`)
+	replaceHeadScript = redis.NewScript(`
+if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then
+  redis.call('LSET', KEYS[1], 0, ARGV[2])
+  return 1
+end
+return 0`)
+	deadHeadScript = redis.NewScript(`
+if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then
+  redis.call('LPOP', KEYS[1])
+  redis.call('RPUSH', KEYS[2], ARGV[2])
+  redis.call('LTRIM', KEYS[2], -1000, -1)
+  return 1
+end
+return 0`)
+	unlockScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`)
+	renewScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0`)
+)
+
+const outboxLockTTL = 30 * time.Second
+
+func (d *Desk) outboxKey() string { return d.key("{outbox}") }
+func (d *Desk) deadKey() string   { return d.key("{outbox}:dead") }
+func (d *Desk) lockKey() string   { return d.key("{outbox}:lock") }
+
+// Pending is how many Slack posts wait in the outbox.
+func (d *Desk) Pending(ctx context.Context) (int64, error) {
+	n, err := d.rdb.LLen(ctx, d.outboxKey()).Result()
+	if err != nil {
+		return 0, fmt.Errorf("slack desk: outbox length: %w", err)
+	}
+	return n, nil
+}
+
+// Dead is how many posts Slack refused for good (kept for ops to inspect
+// under the outbox's dead-letter key; the last 1000 are kept).
+func (d *Desk) Dead(ctx context.Context) (int64, error) {
+	n, err := d.rdb.LLen(ctx, d.deadKey()).Result()
+	if err != nil {
+		return 0, fmt.Errorf("slack desk: dead letters: %w", err)
+	}
+	return n, nil
+}
+
+// dispatch delivers j now, or queues it when the outbox is not empty (to
+// keep order) or when Slack fails in a way worth retrying.
+func (d *Desk) dispatch(ctx context.Context, j job, s *session.Session) (result, error) {
+	j.ID = rand.Text()
+	j.Created = d.now()
+	if n, err := d.rdb.LLen(ctx, d.outboxKey()).Result(); err == nil && n > 0 {
+		return result{queued: true}, d.enqueue(ctx, j)
+	}
+	res, err := d.deliver(ctx, j, s, false)
+	if err == nil {
+		return res, nil
+	}
+	wait, retry := retryable(err)
+	if !retry {
+		return res, err
+	}
+	j.Attempts = 1
+	j.NextAt = d.now().Add(d.backoff(1, wait))
+	j.LastErr = truncate(err.Error(), 300)
+	if qerr := d.enqueue(ctx, j); qerr != nil {
+		return res, errors.Join(err, qerr)
+	}
+	d.metrics.queued.Inc()
+	d.log.Warn("slack desk: Slack unavailable, post queued in the outbox",
+		"kind", j.Kind, "conv", maskConv(j.Conv), "retry_in", j.NextAt.Sub(d.now()).Round(time.Millisecond), "err", err)
+	return result{queued: true}, nil
+}
+
+// enqueue appends j to the outbox. It runs even when ctx is done (the
+// caller gave up waiting for Slack; the post must still be kept).
+func (d *Desk) enqueue(ctx context.Context, j job) error {
+	raw, err := json.Marshal(j)
+	if err != nil {
+		return fmt.Errorf("encoding outbox job: %w", err)
+	}
+	qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := d.rdb.RPush(qctx, d.outboxKey(), raw).Err(); err != nil {
+		return fmt.Errorf("queueing in the outbox: %w", err)
+	}
+	select {
+	case d.kick <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// backoff is the wait before attempt n+1: Slack's Retry-After when it gave
+// one, else exponential from minBackoff to maxBackoff with jitter.
+func (d *Desk) backoff(attempts int, retryAfter time.Duration) time.Duration {
+	if retryAfter > 0 {
+		return retryAfter
+	}
+	b := d.minBackoff
+	for i := 1; i < attempts && b < d.maxBackoff; i++ {
+		b *= 2
+	}
+	b = min(b, d.maxBackoff)
+	// Up to 20% jitter so replicas and queued items do not retry in step.
+	return b + time.Duration(mrand.Int64N(int64(b)/5+1))
+}
+
+// retryable says whether err is worth retrying later and how long Slack
+// asked us to wait.
+func retryable(err error) (time.Duration, bool) {
+	var rl *goslack.RateLimitedError
+	if errors.As(err, &rl) {
+		return rl.RetryAfter, true
+	}
+	var sc goslack.StatusCodeError
+	if errors.As(err, &sc) {
+		return 0, sc.Retryable() || sc.Code == 408
+	}
+	var se goslack.SlackErrorResponse
+	if errors.As(err, &se) {
+		switch se.Err {
+		case "ratelimited", "rate_limited", "internal_error", "fatal_error", "service_unavailable", "request_timeout":
+			return 0, true
+		}
+		return 0, false
+	}
+	var re redisError
+	if errors.As(err, &re) {
+		return 0, true
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return 0, true
+	}
+	var ne net.Error
+	var ue *url.Error
+	if errors.As(err, &ne) || errors.As(err, &ue) {
+		return 0, true
+	}
+	return 0, false
+}
+
+// redisError marks a Redis failure inside a delivery: worth retrying, even
+// if that posts a card twice (better than losing the thread mapping).
+type redisError struct{ err error }
+
+func (e redisError) Error() string { return e.err.Error() }
+func (e redisError) Unwrap() error { return e.err }
+
+// runOutbox delivers queued posts until ctx ends.
+func (d *Desk) runOutbox(ctx context.Context) {
+	for {
+		wait := d.drain(ctx)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-d.kick:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// drain delivers from the head of the outbox while it can and returns how
+// long to wait before trying again. One replica drains at a time (a Redis
+// lock), which keeps the order.
+func (d *Desk) drain(ctx context.Context) time.Duration {
+	token := rand.Text()
+	got, err := d.rdb.SetNX(ctx, d.lockKey(), token, outboxLockTTL).Result()
+	if err != nil {
+		if ctx.Err() == nil {
+			d.log.Warn("slack desk: outbox lock", "err", err)
+		}
+		return d.pollInterval
+	}
+	if !got {
+		return d.pollInterval
+	}
+	defer func() {
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = unlockScript.Run(uctx, d.rdb, []string{d.lockKey()}, token).Err()
+	}()
+	for ctx.Err() == nil {
+		raw, err := d.rdb.LIndex(ctx, d.outboxKey(), 0).Result()
+		if errors.Is(err, redis.Nil) {
+			return d.pollInterval
+		}
+		if err != nil {
+			if ctx.Err() == nil {
+				d.log.Warn("slack desk: reading the outbox", "err", err)
+			}
+			return d.pollInterval
+		}
+		var j job
+		if err := json.Unmarshal([]byte(raw), &j); err != nil {
+			d.log.Error("slack desk: unreadable outbox entry moved to dead letters", "err", err)
+			_ = deadHeadScript.Run(ctx, d.rdb, []string{d.outboxKey(), d.deadKey()}, raw, raw).Err()
+			d.metrics.dead.Inc()
+			continue
+		}
+		if now := d.now(); j.NextAt.After(now) {
+			return j.NextAt.Sub(now)
+		}
+		_ = renewScript.Run(ctx, d.rdb, []string{d.lockKey()}, token, outboxLockTTL.Milliseconds()).Err()
+
+		_, err = d.deliver(ctx, j, nil, true)
+		if err == nil {
+			if err := popHeadScript.Run(ctx, d.rdb, []string{d.outboxKey()}, raw).Err(); err != nil {
+				d.log.Warn("slack desk: removing a delivered post from the outbox", "err", err)
+				return d.pollInterval
+			}
+			d.metrics.delivered.Inc()
+			d.log.Info("slack desk: queued post delivered", "kind", j.Kind, "conv", maskConv(j.Conv),
+				"attempts", j.Attempts+1, "waited", d.now().Sub(j.Created).Round(time.Millisecond))
+			continue
+		}
+		if ctx.Err() != nil {
+			return d.pollInterval
+		}
+		if wait, retry := retryable(err); retry {
+			j.Attempts++
+			j.NextAt = d.now().Add(d.backoff(j.Attempts, wait))
+			j.LastErr = truncate(err.Error(), 300)
+			upd, _ := json.Marshal(j)
+			if err := replaceHeadScript.Run(ctx, d.rdb, []string{d.outboxKey()}, raw, upd).Err(); err != nil {
+				d.log.Warn("slack desk: updating the outbox", "err", err)
+			}
+			d.metrics.retries.Inc()
+			d.log.Warn("slack desk: Slack still unavailable, will retry", "kind", j.Kind, "conv", maskConv(j.Conv),
+				"attempts", j.Attempts, "retry_in", j.NextAt.Sub(d.now()).Round(time.Millisecond), "err", err)
+			return j.NextAt.Sub(d.now())
+		}
+		j.LastErr = truncate(err.Error(), 300)
+		dead, _ := json.Marshal(j)
+		if err := deadHeadScript.Run(ctx, d.rdb, []string{d.outboxKey(), d.deadKey()}, raw, dead).Err(); err != nil {
+			d.log.Warn("slack desk: moving a refused post to dead letters", "err", err)
+			return d.pollInterval
+		}
+		d.metrics.dead.Inc()
+		d.log.Error("slack desk: Slack refused a queued post; kept in dead letters", "kind", j.Kind,
+			"conv", maskConv(j.Conv), "err", j.LastErr)
+	}
+	return d.pollInterval
+}

@@ -1,0 +1,980 @@
+// Package slacktest is a fake Slack for tests: an httptest server that
+// answers the Web API methods Baton uses (auth.test, chat.postMessage,
+// chat.update, chat.postEphemeral, chat.getPermalink, users.info,
+// apps.connections.open) the way Slack does, and a WebSocket endpoint that
+// speaks the Socket Mode envelopes (hello, events_api, interactive,
+// disconnect, acks, pings). The real slack-go client and its socketmode
+// package run against it unchanged.
+//
+// It keeps what was posted so tests can assert on it, validates Block Kit
+// against Slack's documented limits (so a card too big for Slack fails here
+// too), checks tokens, and can fail calls on demand (429 with Retry-After,
+// 5xx, API errors, or "down" altogether).
+package slacktest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/slack-go/slack"
+)
+
+// Identities of the fake workspace.
+const (
+	BotToken  = "xoxb-slacktest-bot"
+	AppToken  = "xapp-slacktest-app"
+	BotUserID = "UBATONBOT"
+	BotID     = "BBATONBOT"
+	TeamID    = "TSLACKTEST"
+	AppID     = "ASLACKTEST"
+)
+
+// DefaultTimeout bounds every Wait; reaching it fails the test.
+const DefaultTimeout = 15 * time.Second
+
+// Message is a message as the fake stores it.
+type Message struct {
+	Channel   string
+	TS        string
+	ThreadTS  string // "" for a top-level message
+	User      string
+	BotID     string
+	Text      string
+	Blocks    json.RawMessage // the blocks as last posted or updated; nil when none
+	Mrkdwn    bool            // false when posted with mrkdwn=false
+	Broadcast bool            // thread reply also sent to the channel
+	Edits     int             // chat.update calls applied
+}
+
+// IsBot reports whether the bot posted the message.
+func (m Message) IsBot() bool { return m.BotID != "" }
+
+// TopLevel reports whether the message is not a thread reply.
+func (m Message) TopLevel() bool { return m.ThreadTS == "" || m.ThreadTS == m.TS }
+
+// BlockText is every text object of the message's blocks, joined by
+// newlines, for assertions ("does the card say who claimed it").
+func (m Message) BlockText() string {
+	var blocks []any
+	if len(m.Blocks) == 0 || json.Unmarshal(m.Blocks, &blocks) != nil {
+		return ""
+	}
+	var out []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if t, ok := v["type"].(string); ok && (t == "mrkdwn" || t == "plain_text") {
+				if s, ok := v["text"].(string); ok {
+					out = append(out, s)
+				}
+			}
+			keys := make([]string, 0, len(v))
+			for k := range v {
+				keys = append(keys, k)
+			}
+			// Block order matters, key order does not; sort keys so the
+			// result is stable.
+			slices.Sort(keys)
+			for _, k := range keys {
+				walk(v[k])
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(blocks)
+	return strings.Join(out, "\n")
+}
+
+// Button is an interactive button found in a message's blocks.
+type Button struct {
+	ActionID string
+	Text     string
+	Value    string
+	Style    string
+}
+
+// Buttons lists the message's buttons in order.
+func (m Message) Buttons() []Button {
+	var blocks []struct {
+		Type     string          `json:"type"`
+		Elements json.RawMessage `json:"elements"`
+	}
+	if len(m.Blocks) == 0 || json.Unmarshal(m.Blocks, &blocks) != nil {
+		return nil
+	}
+	var out []Button
+	for _, b := range blocks {
+		if b.Type != "actions" {
+			continue
+		}
+		var els []struct {
+			Type     string `json:"type"`
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+			Style    string `json:"style"`
+			Text     struct {
+				Text string `json:"text"`
+			} `json:"text"`
+		}
+		if json.Unmarshal(b.Elements, &els) != nil {
+			continue
+		}
+		for _, e := range els {
+			if e.Type == "button" {
+				out = append(out, Button{ActionID: e.ActionID, Text: e.Text.Text, Value: e.Value, Style: e.Style})
+			}
+		}
+	}
+	return out
+}
+
+// Ephemeral is a message only one user sees.
+type Ephemeral struct {
+	Channel, User, Text string
+}
+
+// Failure is what a failed Web API call answers.
+type Failure struct {
+	Status     int    // HTTP status; 0 means 200 with an API error
+	RetryAfter string // Retry-After header for a 429 ("0", "1", ...)
+	Error      string // API error for Status 0 ("channel_not_found")
+}
+
+// Server is the fake Slack. Create it with New.
+type Server struct {
+	// URL is the Web API base URL with a trailing slash (SLACK_API_URL).
+	URL string
+	// Timeout bounds Wait and friends (DefaultTimeout).
+	Timeout time.Duration
+	// PingInterval is how often the WebSocket pings clients (Slack does,
+	// and slack-go reconnects when pings stop).
+	PingInterval time.Duration
+
+	hs *httptest.Server
+
+	mu        sync.Mutex
+	notify    chan struct{}
+	messages  []*Message
+	ephemeral []Ephemeral
+	users     map[string]slack.User
+	calls     map[string]int
+	failures  map[string][]Failure
+	down      bool
+	conns     map[*wsConn]struct{}
+	connects  int
+	acks      map[string]bool
+	nextTS    int64
+	nextID    int
+	echo      bool
+	apiErrors []string
+}
+
+// New starts a fake Slack and stops it when the test ends.
+func New(t testing.TB) *Server {
+	t.Helper()
+	s := &Server{
+		Timeout:      DefaultTimeout,
+		PingInterval: 2 * time.Second,
+		notify:       make(chan struct{}),
+		users:        map[string]slack.User{},
+		calls:        map[string]int{},
+		failures:     map[string][]Failure{},
+		conns:        map[*wsConn]struct{}{},
+		acks:         map[string]bool{},
+		nextTS:       1_700_000_000_000_100,
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/", s.serveAPI)
+	mux.HandleFunc("/socket", s.serveSocket)
+	s.hs = httptest.NewServer(mux)
+	s.URL = s.hs.URL + "/api/"
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Close drops every socket and stops the server.
+func (s *Server) Close() {
+	s.mu.Lock()
+	conns := make([]*wsConn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.close()
+	}
+	s.hs.Close()
+}
+
+// Client returns a slack-go client for the fake with both tokens set.
+func (s *Server) Client(opts ...slack.Option) *slack.Client {
+	opts = append([]slack.Option{slack.OptionAPIURL(s.URL), slack.OptionAppLevelToken(AppToken)}, opts...)
+	return slack.New(BotToken, opts...)
+}
+
+// AddUser registers a workspace member for users.info.
+func (s *Server) AddUser(id, displayName, realName string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := slack.User{ID: id, Name: strings.ToLower(strings.ReplaceAll(realName, " ", ".")), RealName: realName, TeamID: TeamID}
+	u.Profile.DisplayName = displayName
+	u.Profile.RealName = realName
+	s.users[id] = u
+}
+
+// FailNext makes the next len(f) calls of method fail, in order.
+func (s *Server) FailNext(method string, f ...Failure) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures[method] = append(s.failures[method], f...)
+}
+
+// SetDown makes every Web API call answer 503 (Slack is down) until
+// SetDown(false).
+func (s *Server) SetDown(down bool) {
+	s.mu.Lock()
+	s.down = down
+	s.changedLocked()
+	s.mu.Unlock()
+}
+
+// EchoBotMessages makes the fake send the bot's own posts back as message
+// events over Socket Mode, as Slack does for channels the app is in.
+func (s *Server) EchoBotMessages(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.echo = on
+}
+
+// Calls is how many times method was called (failed calls included).
+func (s *Server) Calls(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[method]
+}
+
+// APIErrors lists the API errors the fake answered (invalid_blocks: ...),
+// to explain a failing test.
+func (s *Server) APIErrors() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.apiErrors)
+}
+
+// Messages returns a snapshot of every stored message, oldest first.
+func (s *Server) Messages() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Message, len(s.messages))
+	for i, m := range s.messages {
+		out[i] = *m
+	}
+	return out
+}
+
+// Message returns the message with ts.
+func (s *Server) Message(ts string) (Message, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range s.messages {
+		if m.TS == ts {
+			return *m, true
+		}
+	}
+	return Message{}, false
+}
+
+// Thread returns the replies to the top-level message ts, oldest first.
+func (s *Server) Thread(ts string) []Message {
+	var out []Message
+	for _, m := range s.Messages() {
+		if m.ThreadTS == ts && m.TS != ts {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Ephemerals returns the ephemeral messages posted so far.
+func (s *Server) Ephemerals() []Ephemeral {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.ephemeral)
+}
+
+// WaitFor blocks until cond is true, re-checking whenever the fake's state
+// changes; it fails the test after Timeout. Call it from the test goroutine.
+func (s *Server) WaitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	timer := time.NewTimer(s.Timeout)
+	defer timer.Stop()
+	for {
+		s.mu.Lock()
+		ch := s.notify
+		s.mu.Unlock()
+		if cond() {
+			return
+		}
+		select {
+		case <-ch:
+		case <-timer.C:
+			t.Fatalf("slacktest: timed out after %v waiting for %s (API errors: %v)", s.Timeout, what, s.APIErrors())
+		}
+	}
+}
+
+// WaitMessage waits for a stored message matching pred and returns it.
+func (s *Server) WaitMessage(t testing.TB, what string, pred func(Message) bool) Message {
+	t.Helper()
+	var found Message
+	s.WaitFor(t, what, func() bool {
+		for _, m := range s.Messages() {
+			if pred(m) {
+				found = m
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+// changedLocked wakes every waiter. Callers hold s.mu.
+func (s *Server) changedLocked() {
+	close(s.notify)
+	s.notify = make(chan struct{})
+}
+
+// newTSLocked returns a fresh, increasing Slack timestamp ("1700000000.000101").
+func (s *Server) newTSLocked() string {
+	s.nextTS++
+	return fmt.Sprintf("%d.%06d", s.nextTS/1_000_000, s.nextTS%1_000_000)
+}
+
+// NewTS returns a fresh message timestamp, for events the test makes up.
+func (s *Server) NewTS() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.newTSLocked()
+}
+
+func (s *Server) newIDLocked(prefix string) string {
+	s.nextID++
+	return fmt.Sprintf("%s%06d", prefix, s.nextID)
+}
+
+// ---- Web API ----
+
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	method := strings.TrimPrefix(r.URL.Path, "/api/")
+	s.mu.Lock()
+	s.calls[method]++
+	var fail *Failure
+	if s.down {
+		fail = &Failure{Status: http.StatusServiceUnavailable}
+	} else if q := s.failures[method]; len(q) > 0 {
+		fail = &q[0]
+		s.failures[method] = q[1:]
+	}
+	s.changedLocked()
+	s.mu.Unlock()
+
+	if fail != nil {
+		if fail.Status != 0 {
+			if fail.RetryAfter != "" {
+				w.Header().Set("Retry-After", fail.RetryAfter)
+			}
+			http.Error(w, http.StatusText(fail.Status), fail.Status)
+			return
+		}
+		writeJSON(w, map[string]any{"ok": false, "error": fail.Error})
+		return
+	}
+
+	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if method != "apps.connections.open" {
+		if err := r.ParseForm(); err != nil {
+			s.apiError(w, "invalid_form_data", err.Error())
+			return
+		}
+		if t := r.Form.Get("token"); t != "" {
+			token = t
+		}
+	}
+	want := BotToken
+	if method == "apps.connections.open" {
+		want = AppToken
+	}
+	if token != want {
+		s.apiError(w, "invalid_auth", method)
+		return
+	}
+
+	switch method {
+	case "auth.test":
+		writeJSON(w, map[string]any{"ok": true, "url": "https://slacktest.example/", "team": "Slacktest",
+			"user": "baton", "team_id": TeamID, "user_id": BotUserID, "bot_id": BotID})
+	case "apps.connections.open":
+		u := "ws" + strings.TrimPrefix(s.hs.URL, "http") + "/socket"
+		writeJSON(w, map[string]any{"ok": true, "url": u})
+	case "chat.postMessage":
+		s.postMessage(w, r.Form)
+	case "chat.update":
+		s.update(w, r.Form)
+	case "chat.postEphemeral":
+		s.mu.Lock()
+		s.ephemeral = append(s.ephemeral, Ephemeral{Channel: r.Form.Get("channel"), User: r.Form.Get("user"), Text: r.Form.Get("text")})
+		ts := s.newTSLocked()
+		s.changedLocked()
+		s.mu.Unlock()
+		writeJSON(w, map[string]any{"ok": true, "message_ts": ts})
+	case "chat.getPermalink":
+		ch, ts := r.Form.Get("channel"), r.Form.Get("message_ts")
+		if _, ok := s.Message(ts); !ok {
+			s.apiError(w, "message_not_found", ts)
+			return
+		}
+		writeJSON(w, map[string]any{"ok": true, "channel": ch,
+			"permalink": "https://slacktest.example/archives/" + ch + "/p" + strings.ReplaceAll(ts, ".", "")})
+	case "users.info":
+		s.mu.Lock()
+		u, ok := s.users[r.Form.Get("user")]
+		s.mu.Unlock()
+		if !ok {
+			s.apiError(w, "user_not_found", r.Form.Get("user"))
+			return
+		}
+		writeJSON(w, map[string]any{"ok": true, "user": u})
+	default:
+		s.apiError(w, "unknown_method", method)
+	}
+}
+
+func (s *Server) apiError(w http.ResponseWriter, code, detail string) {
+	s.mu.Lock()
+	s.apiErrors = append(s.apiErrors, code+": "+detail)
+	s.changedLocked()
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"ok": false, "error": code})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) postMessage(w http.ResponseWriter, f url.Values) {
+	ch := f.Get("channel")
+	if !validChannel(ch) {
+		s.apiError(w, "channel_not_found", ch)
+		return
+	}
+	text, blocks := f.Get("text"), f.Get("blocks")
+	if text == "" && blocks == "" {
+		s.apiError(w, "no_text", "")
+		return
+	}
+	if len(text) > 40000 {
+		s.apiError(w, "msg_too_long", strconv.Itoa(len(text)))
+		return
+	}
+	if blocks != "" {
+		if err := validateBlocks([]byte(blocks)); err != nil {
+			s.apiError(w, "invalid_blocks", err.Error())
+			return
+		}
+	}
+	thread := f.Get("thread_ts")
+	s.mu.Lock()
+	if thread != "" {
+		root := s.findLocked(ch, thread)
+		if root == nil || !root.TopLevel() {
+			s.mu.Unlock()
+			s.apiError(w, "thread_not_found", thread)
+			return
+		}
+	}
+	m := &Message{
+		Channel: ch, TS: s.newTSLocked(), ThreadTS: thread, User: BotUserID, BotID: BotID,
+		Text: text, Mrkdwn: f.Get("mrkdwn") != "false", Broadcast: f.Get("reply_broadcast") == "true",
+	}
+	if blocks != "" {
+		m.Blocks = json.RawMessage(blocks)
+	}
+	s.messages = append(s.messages, m)
+	echo := s.echo
+	s.changedLocked()
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"ok": true, "channel": ch, "ts": m.TS,
+		"message": map[string]any{"type": "message", "text": m.Text, "ts": m.TS, "bot_id": BotID, "user": BotUserID}})
+	if echo {
+		ev := map[string]any{"type": "message", "channel": ch, "user": BotUserID, "bot_id": BotID,
+			"text": m.Text, "ts": m.TS, "event_ts": m.TS, "channel_type": "channel"}
+		if thread != "" {
+			ev["thread_ts"] = thread
+		}
+		s.broadcastEvent(ev)
+	}
+}
+
+func (s *Server) update(w http.ResponseWriter, f url.Values) {
+	ch, ts := f.Get("channel"), f.Get("ts")
+	text, blocks := f.Get("text"), f.Get("blocks")
+	if blocks != "" {
+		if err := validateBlocks([]byte(blocks)); err != nil {
+			s.apiError(w, "invalid_blocks", err.Error())
+			return
+		}
+	}
+	s.mu.Lock()
+	m := s.findLocked(ch, ts)
+	if m == nil {
+		s.mu.Unlock()
+		s.apiError(w, "message_not_found", ts)
+		return
+	}
+	if m.BotID != BotID {
+		s.mu.Unlock()
+		s.apiError(w, "cant_update_message", ts)
+		return
+	}
+	if text != "" {
+		m.Text = text
+	}
+	if blocks != "" {
+		m.Blocks = json.RawMessage(blocks)
+	}
+	m.Edits++
+	s.changedLocked()
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"ok": true, "channel": ch, "ts": ts, "text": text})
+}
+
+func (s *Server) findLocked(ch, ts string) *Message {
+	for _, m := range s.messages {
+		if m.Channel == ch && m.TS == ts {
+			return m
+		}
+	}
+	return nil
+}
+
+func validChannel(ch string) bool {
+	if len(ch) < 2 || (ch[0] != 'C' && ch[0] != 'G' && ch[0] != 'D') {
+		return false
+	}
+	for _, r := range ch {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// validateBlocks checks the Block Kit limits Slack enforces with
+// invalid_blocks, for the block types Baton uses.
+func validateBlocks(raw []byte) error {
+	var blocks []map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &blocks); err != nil {
+		return fmt.Errorf("blocks are not a JSON array of objects: %w", err)
+	}
+	if len(blocks) > 50 {
+		return fmt.Errorf("%d blocks, at most 50", len(blocks))
+	}
+	type textObj struct {
+		Type string `json:"type"`
+		Text string `json:"text"`
+	}
+	checkText := func(where string, t *textObj, limit int, plainOnly bool) error {
+		if t == nil {
+			return fmt.Errorf("%s: missing text", where)
+		}
+		if t.Type != "plain_text" && t.Type != "mrkdwn" {
+			return fmt.Errorf("%s: text type %q", where, t.Type)
+		}
+		if plainOnly && t.Type != "plain_text" {
+			return fmt.Errorf("%s: must be plain_text", where)
+		}
+		if n := len([]rune(t.Text)); n > limit || n == 0 {
+			return fmt.Errorf("%s: text length %d, want 1..%d", where, n, limit)
+		}
+		return nil
+	}
+	for i, b := range blocks {
+		var typ string
+		_ = json.Unmarshal(b["type"], &typ)
+		where := fmt.Sprintf("block %d (%s)", i, typ)
+		switch typ {
+		case "header":
+			var t *textObj
+			_ = json.Unmarshal(b["text"], &t)
+			if err := checkText(where, t, 150, true); err != nil {
+				return err
+			}
+		case "section":
+			var t *textObj
+			var fields []*textObj
+			_ = json.Unmarshal(b["text"], &t)
+			_ = json.Unmarshal(b["fields"], &fields)
+			if t == nil && len(fields) == 0 {
+				return fmt.Errorf("%s: needs text or fields", where)
+			}
+			if t != nil {
+				if err := checkText(where, t, 3000, false); err != nil {
+					return err
+				}
+			}
+			if len(fields) > 10 {
+				return fmt.Errorf("%s: %d fields, at most 10", where, len(fields))
+			}
+			for j, f := range fields {
+				if err := checkText(fmt.Sprintf("%s field %d", where, j), f, 2000, false); err != nil {
+					return err
+				}
+			}
+		case "context":
+			var els []*textObj
+			_ = json.Unmarshal(b["elements"], &els)
+			if len(els) == 0 || len(els) > 10 {
+				return fmt.Errorf("%s: %d elements, want 1..10", where, len(els))
+			}
+			for j, e := range els {
+				if err := checkText(fmt.Sprintf("%s element %d", where, j), e, 3000, false); err != nil {
+					return err
+				}
+			}
+		case "actions":
+			var els []struct {
+				Type     string   `json:"type"`
+				ActionID string   `json:"action_id"`
+				Value    string   `json:"value"`
+				Text     *textObj `json:"text"`
+				Style    string   `json:"style"`
+			}
+			_ = json.Unmarshal(b["elements"], &els)
+			if len(els) == 0 || len(els) > 25 {
+				return fmt.Errorf("%s: %d elements, want 1..25", where, len(els))
+			}
+			for j, e := range els {
+				w := fmt.Sprintf("%s element %d", where, j)
+				if e.Type != "button" {
+					return fmt.Errorf("%s: type %q", w, e.Type)
+				}
+				if err := checkText(w, e.Text, 75, true); err != nil {
+					return err
+				}
+				if len(e.ActionID) == 0 || len(e.ActionID) > 255 || len(e.Value) > 2000 {
+					return fmt.Errorf("%s: action_id/value length", w)
+				}
+				if e.Style != "" && e.Style != "primary" && e.Style != "danger" {
+					return fmt.Errorf("%s: style %q", w, e.Style)
+				}
+			}
+		case "divider":
+		default:
+			return fmt.Errorf("%s: block type not supported by slacktest", where)
+		}
+	}
+	return nil
+}
+
+// ---- Socket Mode ----
+
+var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+
+type wsConn struct {
+	seq  int // connection number, to pick the newest
+	ws   *websocket.Conn
+	wmu  sync.Mutex
+	done chan struct{}
+	once sync.Once
+}
+
+func (c *wsConn) writeJSON(v any) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	_ = c.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	return c.ws.WriteJSON(v)
+}
+
+func (c *wsConn) close() {
+	c.once.Do(func() {
+		close(c.done)
+		c.wmu.Lock()
+		_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "slacktest closing"), time.Now().Add(time.Second))
+		c.wmu.Unlock()
+		_ = c.ws.Close()
+	})
+}
+
+func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
+	ws, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	c := &wsConn{ws: ws, done: make(chan struct{})}
+	s.mu.Lock()
+	s.connects++
+	c.seq = s.connects
+	s.conns[c] = struct{}{}
+	n := len(s.conns)
+	s.mu.Unlock()
+
+	// Ping first: slack-go counts the time since the last ping.
+	c.wmu.Lock()
+	_ = ws.WriteControl(websocket.PingMessage, []byte("slacktest"), time.Now().Add(time.Second))
+	c.wmu.Unlock()
+	_ = c.writeJSON(map[string]any{"type": "hello", "num_connections": n,
+		"debug_info":      map[string]any{"host": "slacktest", "approximate_connection_time": 3600},
+		"connection_info": map[string]any{"app_id": AppID}})
+
+	go func() {
+		t := time.NewTicker(s.PingInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-c.done:
+				return
+			case <-t.C:
+				c.wmu.Lock()
+				err := ws.WriteControl(websocket.PingMessage, []byte("slacktest"), time.Now().Add(time.Second))
+				c.wmu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		}
+	}()
+
+	// The hello counts as connected once it is written.
+	s.mu.Lock()
+	s.changedLocked()
+	s.mu.Unlock()
+
+	defer func() {
+		c.close()
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.changedLocked()
+		s.mu.Unlock()
+	}()
+	for {
+		var ack struct {
+			EnvelopeID string          `json:"envelope_id"`
+			Payload    json.RawMessage `json:"payload"`
+		}
+		if err := ws.ReadJSON(&ack); err != nil {
+			return
+		}
+		if ack.EnvelopeID == "" {
+			continue
+		}
+		s.mu.Lock()
+		s.acks[ack.EnvelopeID] = true
+		s.changedLocked()
+		s.mu.Unlock()
+	}
+}
+
+// Connections is how many Socket Mode connections were ever opened.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.connects
+}
+
+// Connected is how many Socket Mode connections are open now.
+func (s *Server) Connected() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
+// WaitConnected waits until at least n connections were ever opened and
+// one is open now.
+func (s *Server) WaitConnected(t testing.TB, n int) {
+	t.Helper()
+	s.WaitFor(t, fmt.Sprintf("socket mode connection #%d", n), func() bool {
+		return s.Connections() >= n && s.Connected() > 0
+	})
+}
+
+// DropConnections closes every socket, as a network failure would.
+func (s *Server) DropConnections() {
+	s.mu.Lock()
+	conns := make([]*wsConn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.close()
+	}
+}
+
+// Acked reports whether the client acknowledged envelope id.
+func (s *Server) Acked(envelopeID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.acks[envelopeID]
+}
+
+// WaitAck waits for the client's ack of envelope id.
+func (s *Server) WaitAck(t testing.TB, envelopeID string) {
+	t.Helper()
+	s.WaitFor(t, "ack of envelope "+envelopeID, func() bool { return s.Acked(envelopeID) })
+}
+
+// Envelope is one Socket Mode request the fake sends.
+type Envelope struct {
+	ID      string
+	Type    string // "events_api", "interactive", "disconnect"
+	Payload json.RawMessage
+	Retry   int
+}
+
+// Send writes an envelope to one open socket (the newest) and fails the
+// test when none is open.
+func (s *Server) Send(t testing.TB, env Envelope) {
+	t.Helper()
+	if err := s.send(env); err != nil {
+		t.Fatalf("slacktest: %v", err)
+	}
+}
+
+func (s *Server) send(env Envelope) error {
+	s.mu.Lock()
+	var c *wsConn
+	for k := range s.conns {
+		if c == nil || k.seq > c.seq {
+			c = k // the newest: an old one may be closing after a restart
+		}
+	}
+	s.mu.Unlock()
+	if c == nil {
+		return fmt.Errorf("no socket mode connection to send %s %s on", env.Type, env.ID)
+	}
+	msg := map[string]any{"envelope_id": env.ID, "type": env.Type, "payload": env.Payload,
+		"accepts_response_payload": false}
+	if env.Retry > 0 {
+		msg["retry_attempt"] = env.Retry
+		msg["retry_reason"] = "timeout"
+	}
+	if env.Type == "disconnect" {
+		msg = map[string]any{"type": "disconnect", "reason": "refresh_requested",
+			"debug_info": map[string]any{"host": "slacktest"}}
+	}
+	return c.writeJSON(msg)
+}
+
+// Event is an Events API event the fake delivered or will deliver.
+type Event struct {
+	ID       string          // event_id
+	Envelope string          // Socket Mode envelope id
+	Body     json.RawMessage // the outer event_callback JSON (the HTTP request body)
+}
+
+// NewEvent wraps inner (a message event map, for example) in an
+// event_callback with a fresh event_id, without sending it.
+func (s *Server) NewEvent(inner any) Event {
+	s.mu.Lock()
+	id := s.newIDLocked("Ev")
+	env := s.newIDLocked("env-")
+	s.mu.Unlock()
+	body, _ := json.Marshal(map[string]any{
+		"token": "legacy-verification-token", "team_id": TeamID, "api_app_id": AppID,
+		"type": "event_callback", "event_id": id, "event_time": time.Now().Unix(),
+		"event": inner, "authorizations": []any{map[string]any{"team_id": TeamID, "user_id": BotUserID, "is_bot": true}},
+	})
+	return Event{ID: id, Envelope: env, Body: body}
+}
+
+// SendEvent delivers an Events API event over Socket Mode and returns it.
+func (s *Server) SendEvent(t testing.TB, inner any) Event {
+	t.Helper()
+	ev := s.NewEvent(inner)
+	s.Send(t, Envelope{ID: ev.Envelope, Type: "events_api", Payload: ev.Body})
+	return ev
+}
+
+// Redeliver sends ev again in a new envelope marked as a retry, as Slack
+// does when an ack was late.
+func (s *Server) Redeliver(t testing.TB, ev Event) Event {
+	t.Helper()
+	s.mu.Lock()
+	ev.Envelope = s.newIDLocked("env-")
+	s.mu.Unlock()
+	s.Send(t, Envelope{ID: ev.Envelope, Type: "events_api", Payload: ev.Body, Retry: 1})
+	return ev
+}
+
+func (s *Server) broadcastEvent(inner any) {
+	ev := s.NewEvent(inner)
+	_ = s.send(Envelope{ID: ev.Envelope, Type: "events_api", Payload: ev.Body})
+}
+
+// AgentReply records a message by user in the thread under threadTS (as
+// Slack would store it) and returns the message event Slack would send.
+func (s *Server) AgentReply(channel, threadTS, user, text string) map[string]any {
+	s.mu.Lock()
+	ts := s.newTSLocked()
+	s.messages = append(s.messages, &Message{Channel: channel, TS: ts, ThreadTS: threadTS, User: user, Text: text, Mrkdwn: true})
+	s.changedLocked()
+	s.mu.Unlock()
+	return map[string]any{
+		"type": "message", "channel": channel, "user": user, "text": text, "ts": ts,
+		"thread_ts": threadTS, "event_ts": ts, "channel_type": "channel", "team": TeamID,
+		"client_msg_id": fmt.Sprintf("msg-%s", ts),
+	}
+}
+
+// Action is the interaction payload Slack sends when user presses the
+// button actionID on the message msg.
+func (s *Server) Action(user, userName string, msg Message, actionID string) json.RawMessage {
+	var value string
+	for _, b := range msg.Buttons() {
+		if b.ActionID == actionID {
+			value = b.Value
+		}
+	}
+	s.mu.Lock()
+	trigger := s.newIDLocked("trigger-")
+	actionTS := s.newTSLocked()
+	s.mu.Unlock()
+	body, _ := json.Marshal(map[string]any{
+		"type": "block_actions", "token": "legacy-verification-token", "trigger_id": trigger,
+		"api_app_id": AppID, "team": map[string]any{"id": TeamID},
+		"user":      map[string]any{"id": user, "name": userName, "team_id": TeamID},
+		"channel":   map[string]any{"id": msg.Channel, "name": "handoffs"},
+		"container": map[string]any{"type": "message", "message_ts": msg.TS, "channel_id": msg.Channel, "is_ephemeral": false},
+		"message":   map[string]any{"type": "message", "ts": msg.TS, "text": msg.Text, "bot_id": msg.BotID, "user": msg.User},
+		"actions": []any{map[string]any{"type": "button", "action_id": actionID, "block_id": "baton_actions",
+			"value": value, "action_ts": actionTS, "text": map[string]any{"type": "plain_text", "text": actionID}}},
+	})
+	return body
+}
+
+// SendAction delivers a button press over Socket Mode and returns the
+// envelope id.
+func (s *Server) SendAction(t testing.TB, payload json.RawMessage) string {
+	t.Helper()
+	s.mu.Lock()
+	env := s.newIDLocked("env-")
+	s.mu.Unlock()
+	s.Send(t, Envelope{ID: env, Type: "interactive", Payload: payload})
+	return env
+}

@@ -1,0 +1,702 @@
+// Package telegram connects Baton to Telegram through the Bot API
+// (go-telegram/bot): updates become bot.Events for the core, the core's
+// replies go back as plain-text messages.
+//
+// Delivery. Updates arrive by long polling (default) or by webhook. Either
+// way each update is written to a Redis inbox before Telegram is told it
+// arrived, and removed after its replies went out, so nothing a customer
+// sent is lost to a crash or a restart; update ids already answered are
+// remembered for the dedupe TTL, so a redelivered update is answered once,
+// also with several replicas behind one webhook (see inbox.go).
+//
+// Order. Replies to one chat go out in the order its messages came in;
+// different chats are served in parallel.
+//
+// Choices a customer can notice:
+//   - "typing…" shows as soon as a message is taken up and every 4 s
+//     until the reply is out; the reply never overtakes it.
+//   - Replies are plain text (no parse mode): whatever characters an answer
+//     or an agent's reply contains arrive as written, and Telegram can
+//     never fail with "can't parse entities". Over 4,096 characters a reply
+//     is split at paragraph, line or sentence ends.
+//   - Edited messages are answered like new messages: the customer edited
+//     because the first wording was not what they meant.
+//   - Baton serves private chats. In groups it stays silent unless
+//     addressed (an @mention, a reply to it, or a command), and then
+//     answers with the core's note pointing to a private chat. Channel
+//     posts are ignored.
+//   - Stickers, photos, voice, files and locations go to the core as their
+//     kinds (with the caption as text), empty or white-space-only text as
+//     an empty text event: the core answers kindly, or passes them to the
+//     agent during a handoff.
+//   - More than the flood limit (default 20 a minute) from one chat: the
+//     core is told once (bot.KindFlood) and says so; the rest of that
+//     minute is dropped.
+//   - A customer who blocked the bot (403, or Telegram's my_chat_member
+//     "kicked"): the conversation is marked through the handler's Blocked
+//     method when it has one, and nothing more is sent until they write
+//     again.
+package telegram
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/logmask"
+	"github.com/batonhq/baton/bot/metrics"
+)
+
+// Channel is the channel name in events and conversation ids.
+const Channel = "telegram"
+
+// DefaultAPIURL is the public Bot API.
+const DefaultAPIURL = "https://api.telegram.org"
+
+// Handler processes one customer event and returns the replies in order.
+// On error it may still return messages (a short apology), which are sent;
+// the error is logged. *bot.Bot implements it.
+type Handler interface {
+	Handle(ctx context.Context, ev bot.Event) ([]bot.Message, error)
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(ctx context.Context, ev bot.Event) ([]bot.Message, error)
+
+// Handle calls f.
+func (f HandlerFunc) Handle(ctx context.Context, ev bot.Event) ([]bot.Message, error) {
+	return f(ctx, ev)
+}
+
+// Blocker is implemented by a Handler that wants to know when a customer
+// blocked the bot (to mark the conversation and stop its timers).
+type Blocker interface {
+	Blocked(ctx context.Context, convID string) error
+}
+
+// Store is the part of the session store the adapter uses: its Redis and
+// its key prefix. *session.Store implements it.
+type Store interface {
+	Redis() redis.UniversalClient
+	Key(name string) string
+}
+
+// redisTimeout bounds one inbox operation.
+const redisTimeout = 5 * time.Second
+
+type config struct {
+	apiURL        string
+	webhookURL    string
+	webhookPath   string
+	webhookSecret string
+	derivedSecret bool
+	pollTimeout   time.Duration
+	replyTimeout  time.Duration
+	typing        time.Duration
+	floodLimit    int
+	floodWindow   time.Duration
+	dedupeTTL     time.Duration
+	heartbeat     time.Duration
+	sweep         time.Duration
+	workers       int
+	maxConns      int
+}
+
+// Option configures an Adapter.
+type Option func(*Adapter)
+
+// WithAPIURL points the adapter at a self-hosted Bot API server
+// (TELEGRAM_API_URL). Default DefaultAPIURL.
+func WithAPIURL(u string) Option {
+	return func(a *Adapter) { a.cfg.apiURL = strings.TrimRight(u, "/") }
+}
+
+// WithWebhook switches from long polling to a webhook at url, registered
+// with setWebhook on Start. secret is checked on every request; when empty
+// one is derived from the bot token (the same on every replica), because an
+// unauthenticated webhook lets anyone post fake customer messages.
+func WithWebhook(url, secret string) Option {
+	return func(a *Adapter) { a.cfg.webhookURL, a.cfg.webhookSecret = url, secret }
+}
+
+// WithLogger sets the logger (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.log = l } }
+
+// WithMetrics sets the collectors to report to.
+func WithMetrics(m *metrics.Metrics) Option { return func(a *Adapter) { a.m = m } }
+
+// WithFloodLimit lets a chat send n messages per window; beyond it the core
+// is told once and the rest are dropped. n <= 0 turns the limit off.
+// Default 20 a minute.
+func WithFloodLimit(n int, window time.Duration) Option {
+	return func(a *Adapter) { a.cfg.floodLimit, a.cfg.floodWindow = n, window }
+}
+
+// WithHTTPClient sets the client for Bot API calls.
+func WithHTTPClient(c *http.Client) Option { return func(a *Adapter) { a.httpc = c } }
+
+// WithPollTimeout sets the getUpdates long-poll timeout (default 50 s).
+func WithPollTimeout(d time.Duration) Option { return func(a *Adapter) { a.cfg.pollTimeout = d } }
+
+// WithReplyTimeout bounds the work on one update: the core's answer (maybe
+// from a language model) and sending it (default 2 minutes).
+func WithReplyTimeout(d time.Duration) Option { return func(a *Adapter) { a.cfg.replyTimeout = d } }
+
+// WithTypingInterval sets how often "typing…" is repeated (default 4 s;
+// Telegram clears it after 5 s).
+func WithTypingInterval(d time.Duration) Option { return func(a *Adapter) { a.cfg.typing = d } }
+
+// WithDedupeTTL sets how long answered update ids are remembered (default
+// 25 h: Telegram keeps undelivered updates for 24 h).
+func WithDedupeTTL(d time.Duration) Option { return func(a *Adapter) { a.cfg.dedupeTTL = d } }
+
+// WithHeartbeat sets how often this replica renews its claim on the
+// updates it holds; other replicas take them over about three beats after
+// it died (default 5 s). Unanswered updates are looked for every sweep
+// (default 30 s).
+func WithHeartbeat(beat, sweep time.Duration) Option {
+	return func(a *Adapter) { a.cfg.heartbeat, a.cfg.sweep = beat, sweep }
+}
+
+// WithWorkers bounds how many updates are processed at once, over all
+// chats (default 256).
+func WithWorkers(n int) Option { return func(a *Adapter) { a.cfg.workers = n } }
+
+// WithReplicaID names this process in the inbox (default host name plus a
+// random suffix, new on every start).
+func WithReplicaID(id string) Option { return func(a *Adapter) { a.replica = id } }
+
+// Adapter is the Telegram channel. Make one with New, mount its webhook
+// (if any) with Mount, then Start; Shutdown on the way out.
+type Adapter struct {
+	token string
+	api   *tgbot.Bot
+	httpc *http.Client
+	h     Handler
+	rdb   redis.UniversalClient
+	keys  keys
+	cfg   config
+	log   *slog.Logger
+	m     *metrics.Metrics
+
+	replica   string
+	startedAt time.Time
+	now       func() time.Time
+	sleep     func(ctx context.Context, d time.Duration) error
+
+	me        atomic.Pointer[models.User]
+	connected atomic.Bool
+	connErr   atomic.Pointer[errBox]
+	pollErr   atomic.Pointer[errBox]
+	accepting atomic.Bool
+	intakeMu  sync.RWMutex // intake holds it shared; Shutdown waits for in-flight intakes
+
+	disp      *dispatcher
+	chatLocks chatLocks
+
+	ownedMu sync.Mutex
+	owned   map[int64]struct{} // updates this replica claimed and has not answered
+
+	blockedMu sync.Mutex
+	blocked   map[int64]struct{}
+
+	startOnce sync.Once
+	stopOnce  sync.Once
+	stopErr   error
+	loopsCtx  context.Context // polling, connecting, sweeping
+	loopsStop context.CancelFunc
+	loops     sync.WaitGroup
+	beatStop  context.CancelFunc
+	beatDone  chan struct{}
+	workCtx   context.Context // handler calls and sends
+	workStop  context.CancelFunc
+
+	onDone func(id int64) // tests: called after an update is marked answered
+	onStop func()         // tests: called once Shutdown stopped taking updates
+}
+
+var (
+	tokenRe  = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]+$`)
+	secretRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+)
+
+// New makes an adapter for the bot token. It does not touch the network;
+// Start does.
+func New(token string, h Handler, st Store, opts ...Option) (*Adapter, error) {
+	token = strings.TrimSpace(token)
+	if !tokenRe.MatchString(token) {
+		return nil, errors.New("telegram: TELEGRAM_BOT_TOKEN does not look like a bot token (want <digits>:<letters>, as @BotFather gives it)")
+	}
+	if h == nil || st == nil {
+		return nil, errors.New("telegram: a handler and a session store are required")
+	}
+	botID, _, _ := strings.Cut(token, ":")
+	a := &Adapter{
+		token: token,
+		h:     h,
+		rdb:   st.Redis(),
+		keys:  keys{base: st.Key("{tg:" + botID + "}:")},
+		cfg: config{
+			apiURL:       DefaultAPIURL,
+			pollTimeout:  50 * time.Second,
+			replyTimeout: 2 * time.Minute,
+			typing:       4 * time.Second,
+			floodLimit:   20,
+			floodWindow:  time.Minute,
+			dedupeTTL:    25 * time.Hour,
+			heartbeat:    5 * time.Second,
+			sweep:        30 * time.Second,
+			workers:      256,
+		},
+		log:     slog.New(slog.DiscardHandler),
+		now:     time.Now,
+		sleep:   sleepCtx,
+		owned:   map[int64]struct{}{},
+		blocked: map[int64]struct{}{},
+	}
+	for _, o := range opts {
+		o(a)
+	}
+	if err := a.checkConfig(); err != nil {
+		return nil, err
+	}
+	if a.replica == "" {
+		host, _ := os.Hostname()
+		a.replica = strings.Trim(host+"-"+strings.ToLower(rand.Text()[:8]), "-")
+	}
+	if a.httpc == nil {
+		a.httpc = &http.Client{Transport: &http.Transport{
+			Proxy:               http.ProxyFromEnvironment,
+			MaxIdleConns:        512,
+			MaxIdleConnsPerHost: 256, // replies to many chats at once reuse connections
+			IdleConnTimeout:     90 * time.Second,
+			TLSHandshakeTimeout: 10 * time.Second,
+			ForceAttemptHTTP2:   true,
+		}}
+	}
+	api, err := tgbot.New(token,
+		tgbot.WithSkipGetMe(),
+		tgbot.WithServerURL(a.cfg.apiURL),
+		tgbot.WithHTTPClient(a.cfg.pollTimeout, a.httpc),
+		tgbot.WithErrorsHandler(func(err error) {
+			a.log.Warn("telegram: client error", "err", a.redact(err))
+		}),
+		tgbot.WithDefaultHandler(func(context.Context, *tgbot.Bot, *models.Update) {}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: %w", err)
+	}
+	a.api = api
+	a.disp = newDispatcher(a.cfg.workers, a.process)
+	a.workCtx, a.workStop = context.WithCancel(context.Background())
+	a.connErr.Store(&errBox{errors.New("telegram: not started")})
+	a.pollErr.Store(&errBox{})
+	return a, nil
+}
+
+func (a *Adapter) checkConfig() error {
+	c := &a.cfg
+	u, err := url.Parse(c.apiURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("telegram: TELEGRAM_API_URL %q is not an http(s) URL", c.apiURL)
+	}
+	if c.webhookURL != "" {
+		u, err := url.Parse(c.webhookURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("telegram: TELEGRAM_WEBHOOK_URL %q is not an absolute http(s) URL", c.webhookURL)
+		}
+		c.webhookPath = u.EscapedPath()
+		if c.webhookPath == "" {
+			c.webhookPath = "/"
+		}
+		if c.webhookSecret == "" {
+			sum := sha256.Sum256([]byte("baton telegram webhook secret\x00" + a.token))
+			c.webhookSecret = hex.EncodeToString(sum[:])
+			c.derivedSecret = true
+		} else if !secretRe.MatchString(c.webhookSecret) {
+			return errors.New("telegram: TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1-256 characters), as Telegram requires")
+		}
+	}
+	switch {
+	case c.pollTimeout < time.Second:
+		return errors.New("telegram: the poll timeout must be at least 1s")
+	case c.replyTimeout <= 0, c.typing <= 0, c.dedupeTTL < time.Minute, c.heartbeat <= 0, c.sweep <= 0:
+		return errors.New("telegram: timeouts and intervals must be positive (dedupe TTL at least a minute)")
+	case c.workers < 1:
+		return errors.New("telegram: at least one worker is needed")
+	}
+	if c.floodLimit > 0 && c.floodWindow < time.Second {
+		return errors.New("telegram: the flood window must be at least 1s")
+	}
+	return nil
+}
+
+// Webhook reports whether the adapter runs in webhook mode.
+func (a *Adapter) Webhook() bool { return a.cfg.webhookURL != "" }
+
+// Mount registers the webhook route (webhook mode only) on mux, at the
+// path of TELEGRAM_WEBHOOK_URL.
+func (a *Adapter) Mount(mux *http.ServeMux) {
+	if !a.Webhook() {
+		return
+	}
+	pattern := "POST " + a.cfg.webhookPath
+	if a.cfg.webhookPath == "/" {
+		pattern = "POST /{$}"
+	}
+	mux.HandleFunc(pattern, a.webhook)
+}
+
+// Start connects (getMe; setWebhook or deleteWebhook), takes up updates
+// left unanswered by an earlier run, and starts polling (polling mode). A
+// rejected token is an error; an unreachable Telegram is retried in the
+// background while Ready reports it.
+func (a *Adapter) Start(ctx context.Context) error {
+	err := errors.New("telegram: already started")
+	a.startOnce.Do(func() { err = a.start(ctx) })
+	return err
+}
+
+func (a *Adapter) start(ctx context.Context) error {
+	a.startedAt = a.now()
+	a.loopsCtx, a.loopsStop = context.WithCancel(context.WithoutCancel(ctx))
+	cerr := a.connect(ctx)
+	if cerr != nil && fatal(cerr) {
+		a.loopsStop()
+		return cerr
+	}
+
+	var beatCtx context.Context
+	beatCtx, a.beatStop = context.WithCancel(context.WithoutCancel(ctx))
+	a.beatDone = make(chan struct{})
+	go func() {
+		defer close(a.beatDone)
+		a.heartbeat(beatCtx)
+	}()
+
+	a.accepting.Store(true)
+	n, err := a.sweep(ctx)
+	if err != nil {
+		a.m.Error("telegram_inbox")
+		a.log.Error("telegram: could not read the inbox at start; retrying in the background", "err", err)
+	} else if n > 0 {
+		a.log.Info("telegram: answering updates left from before the restart", "count", n)
+	}
+	a.goLoop(a.sweepLoop)
+	if cerr != nil {
+		a.log.Warn("telegram: Telegram is not reachable yet; retrying", "err", cerr)
+		a.goLoop(a.reconnect)
+	} else if !a.Webhook() {
+		a.goLoop(a.poll)
+	}
+	mode := "polling"
+	if a.Webhook() {
+		mode = "webhook"
+	}
+	a.log.Info("telegram: started", "mode", mode, "replica", a.replica, "bot", a.username(),
+		"derived_webhook_secret", a.cfg.derivedSecret)
+	return nil
+}
+
+func (a *Adapter) goLoop(f func(context.Context)) {
+	a.loops.Add(1)
+	go func() {
+		defer a.loops.Done()
+		f(a.loopsCtx)
+	}()
+}
+
+// connect asks who the bot is and sets the delivery mode up.
+func (a *Adapter) connect(ctx context.Context) error {
+	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	me, err := a.api.GetMe(cctx)
+	if err != nil {
+		err = fmt.Errorf("telegram: getMe: %w", a.redact(err))
+		a.connErr.Store(&errBox{err})
+		return err
+	}
+	a.me.Store(me)
+	if a.Webhook() {
+		_, err = a.api.SetWebhook(cctx, &tgbot.SetWebhookParams{
+			URL:            a.cfg.webhookURL,
+			SecretToken:    a.cfg.webhookSecret,
+			AllowedUpdates: allowedUpdates,
+		})
+		if err != nil {
+			err = fmt.Errorf("telegram: setWebhook %s: %w", a.cfg.webhookURL, a.redact(err))
+		}
+	} else {
+		// A webhook left from another deployment makes getUpdates fail
+		// with 409; pending updates are kept.
+		_, err = a.api.DeleteWebhook(cctx, &tgbot.DeleteWebhookParams{DropPendingUpdates: false})
+		if err != nil {
+			err = fmt.Errorf("telegram: deleteWebhook: %w", a.redact(err))
+		}
+	}
+	if err != nil {
+		a.connErr.Store(&errBox{err})
+		return err
+	}
+	a.connErr.Store(&errBox{})
+	a.connected.Store(true)
+	return nil
+}
+
+// fatal tells configuration errors (a wrong token, a webhook URL Telegram
+// refuses) from an outage.
+func fatal(err error) bool {
+	return errors.Is(err, tgbot.ErrorUnauthorized) || errors.Is(err, tgbot.ErrorNotFound) ||
+		errors.Is(err, tgbot.ErrorBadRequest)
+}
+
+// reconnect retries connect until it works, then starts polling.
+func (a *Adapter) reconnect(ctx context.Context) {
+	wait := time.Second
+	for {
+		if sleepCtx(ctx, wait) != nil {
+			return
+		}
+		err := a.connect(ctx)
+		if err == nil {
+			a.log.Info("telegram: connected", "bot", a.username())
+			if !a.Webhook() {
+				a.poll(ctx)
+			}
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		a.m.Error("telegram_connect")
+		a.log.Warn("telegram: still cannot reach Telegram", "err", err, "next_try", wait)
+		wait = min(2*wait, 30*time.Second)
+	}
+}
+
+func (a *Adapter) username() string {
+	if me := a.me.Load(); me != nil {
+		return me.Username
+	}
+	return ""
+}
+
+// Ready reports whether the adapter is connected: getMe and the webhook
+// setup worked, and (polling) the last getUpdates did.
+func (a *Adapter) Ready(ctx context.Context) error {
+	if !a.accepting.Load() {
+		return errors.New("telegram: not accepting updates (not started, or shutting down)")
+	}
+	if b := a.connErr.Load(); b != nil && b.err != nil {
+		return b.err
+	}
+	if b := a.pollErr.Load(); b != nil && b.err != nil && !a.Webhook() {
+		return b.err
+	}
+	return nil
+}
+
+// Shutdown stops taking updates (polling stops, the webhook answers 503 so
+// Telegram retries elsewhere or later), finishes what is queued until ctx
+// ends, then gives unanswered updates back to the inbox for the next start.
+// It does not delete the webhook: other replicas may still serve it.
+func (a *Adapter) Shutdown(ctx context.Context) error {
+	a.stopOnce.Do(func() { a.stopErr = a.shutdown(ctx) })
+	return a.stopErr
+}
+
+func (a *Adapter) shutdown(ctx context.Context) error {
+	a.accepting.Store(false)
+	a.intakeMu.Lock() // wait for intakes in flight: their updates are queued or refused
+	a.intakeMu.Unlock() //nolint:staticcheck // an empty critical section is the point
+	if a.loopsStop != nil {
+		a.loopsStop()
+	}
+	a.loops.Wait()
+	a.disp.close()
+	if a.onStop != nil {
+		a.onStop()
+	}
+
+	var errs []error
+	if err := a.disp.wait(ctx); err != nil {
+		// Out of time: stop after the current replies, cancel the slow ones.
+		a.disp.stop()
+		a.workStop()
+		hard, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if a.disp.wait(hard) != nil {
+			errs = append(errs, errors.New("telegram: some handlers did not return after cancellation"))
+		}
+		cancel()
+		errs = append(errs, fmt.Errorf("telegram: shutdown deadline reached before every queued update was answered: %w", err))
+	}
+	a.workStop()
+
+	rctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
+	n, err := a.releaseOwned(rctx)
+	cancel()
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if n > 0 {
+		a.log.Info("telegram: left unanswered updates in the inbox for the next start", "count", n)
+	}
+	if a.beatStop != nil {
+		a.beatStop()
+		<-a.beatDone
+	}
+	return errors.Join(errs...)
+}
+
+// process does one update: typing, the core's answer, the replies, and
+// marking it answered.
+func (a *Adapter) process(j job) {
+	ctx, cancel := context.WithTimeout(a.workCtx, a.cfg.replyTimeout)
+	defer cancel()
+	ev, act := classify(j.upd, a.me.Load())
+	if cq := j.upd.CallbackQuery; cq != nil {
+		a.pressed(ctx, j.chat, cq)
+	}
+	switch act {
+	case actIgnore:
+		a.m.Dropped(Channel, "ignored")
+		a.finish(ctx, j)
+		return
+	case actBlocked:
+		a.markBlocked(ctx, j.chat)
+		a.finish(ctx, j)
+		return
+	case actUnblocked:
+		a.unmarkBlocked(j.chat)
+		a.finish(ctx, j)
+		return
+	}
+	if limit := int64(a.cfg.floodLimit); limit > 0 && j.count > limit {
+		if j.count > limit+1 {
+			a.m.Dropped(Channel, "flood")
+			a.finish(ctx, j)
+			return
+		}
+		a.log.Info("telegram: flood limit reached; dropping this chat's messages for the rest of the window",
+			"chat", j.chat, "limit", limit, "window", a.cfg.floodWindow)
+		ev.Kind, ev.Text = bot.KindFlood, ""
+	}
+	a.unmarkBlocked(j.chat) // they wrote to us, so they can hear us
+	a.log.Debug("telegram: update", "update_id", j.id, "conv", ev.ConvID(), "kind", ev.Kind,
+		"text", logmask.Mask(ev.Text), "recovered", j.recovered)
+
+	t := a.startTyping(ctx, j.chat)
+	msgs, err := a.h.Handle(ctx, ev)
+	// cut: a hard shutdown interrupted this update; it stays in the inbox
+	// (released for the next start) rather than being marked answered.
+	cut := a.workCtx.Err() != nil
+	if err != nil && !cut {
+		a.m.Error("telegram_handler")
+		a.log.Error("telegram: the core failed on a message", "conv", ev.ConvID(), "update_id", j.id,
+			"replies", len(msgs), "err", err)
+	}
+	first := true
+	for _, m := range msgs {
+		if cut {
+			break
+		}
+		t.waitFirst(ctx)
+		err := a.deliver(ctx, j.chat, m)
+		if errors.Is(err, ErrBlocked) {
+			a.markBlocked(ctx, j.chat)
+			break
+		}
+		if err == nil && first {
+			a.m.ReplyLatency(Channel, a.now().Sub(j.got))
+			first = false
+		}
+		if err != nil && ctx.Err() != nil {
+			cut = a.workCtx.Err() != nil
+			break
+		}
+	}
+	t.stop()
+	if cut {
+		return
+	}
+	a.finish(ctx, j)
+}
+
+func (a *Adapter) finish(ctx context.Context, j job) {
+	if err := a.done(ctx, j.id); err != nil {
+		a.m.Error("telegram_inbox")
+		a.log.Error("telegram: could not mark an update answered; it may be answered again after a restart",
+			"update_id", j.id, "chat", j.chat, "err", err)
+	}
+	if a.onDone != nil {
+		a.onDone(j.id)
+	}
+}
+
+// pressed answers a button press (stopping the client's spinner) and takes
+// the keyboard off the message, so a rating cannot be given twice.
+func (a *Adapter) pressed(ctx context.Context, chat int64, cq *models.CallbackQuery) {
+	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	if _, err := a.api.AnswerCallbackQuery(cctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: cq.ID}); err != nil {
+		a.log.Debug("telegram: answerCallbackQuery failed (the press may be too old)", "chat", chat, "err", err)
+	}
+	if m := cq.Message.Message; m != nil {
+		_, err := a.api.EditMessageReplyMarkup(cctx, &tgbot.EditMessageReplyMarkupParams{
+			ChatID: chat, MessageID: m.ID, ReplyMarkup: inlineKeyboard{InlineKeyboard: [][]inlineButton{}},
+		})
+		if err != nil {
+			a.log.Debug("telegram: could not remove the pressed keyboard", "chat", chat, "err", err)
+		}
+	}
+}
+
+func (a *Adapter) isBlocked(chat int64) bool {
+	a.blockedMu.Lock()
+	defer a.blockedMu.Unlock()
+	_, ok := a.blocked[chat]
+	return ok
+}
+
+// markBlocked stops sending to chat and tells the core.
+func (a *Adapter) markBlocked(ctx context.Context, chat int64) {
+	a.blockedMu.Lock()
+	_, already := a.blocked[chat]
+	a.blocked[chat] = struct{}{}
+	a.blockedMu.Unlock()
+	if already {
+		return
+	}
+	conv := bot.ConvID(Channel, strconv.FormatInt(chat, 10))
+	a.log.Info("telegram: the customer blocked the bot; not sending to them until they write again", "conv", conv)
+	if b, ok := a.h.(Blocker); ok {
+		if err := b.Blocked(context.WithoutCancel(ctx), conv); err != nil {
+			a.m.Error("telegram_handler")
+			a.log.Error("telegram: could not mark the conversation blocked", "conv", conv, "err", err)
+		}
+	}
+}
+
+func (a *Adapter) unmarkBlocked(chat int64) {
+	a.blockedMu.Lock()
+	delete(a.blocked, chat)
+	a.blockedMu.Unlock()
+}

@@ -1,0 +1,104 @@
+package telegram
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// maxUpdateSize bounds a webhook body; Telegram's updates are a few KiB.
+const maxUpdateSize = 1 << 20
+
+// Intake errors that are not Redis trouble.
+var (
+	errStopping   = errors.New("telegram: shutting down")
+	errUnreadable = errors.New("telegram: not a Telegram update")
+)
+
+// intake persists one raw update and queues it. It returns the offset that
+// confirms it (update_id+1). An error means the update is not safe yet and
+// must not be confirmed.
+func (a *Adapter) intake(ctx context.Context, raw []byte) (next int64, err error) {
+	a.intakeMu.RLock()
+	defer a.intakeMu.RUnlock()
+	if !a.accepting.Load() {
+		return 0, errStopping
+	}
+	got := a.now()
+	upd, chat, derr := decodeUpdate(raw)
+	if derr != nil {
+		var head struct {
+			ID int64 `json:"update_id"`
+		}
+		if json.Unmarshal(raw, &head) != nil || head.ID == 0 {
+			return 0, fmt.Errorf("%w: %v", errUnreadable, derr)
+		}
+		a.m.Dropped(Channel, "unreadable")
+		a.log.Error("telegram: dropping an update Baton cannot read", "update_id", head.ID, "err", derr)
+		return head.ID + 1, nil
+	}
+	keep, counts := worthKeeping(upd)
+	if !keep {
+		a.m.Dropped(Channel, "ignored")
+		return upd.ID + 1, nil
+	}
+	actx, cancel := context.WithTimeout(ctx, redisTimeout)
+	defer cancel()
+	acc, err := a.accept(actx, upd.ID, chat, raw, counts)
+	if err != nil {
+		return 0, err
+	}
+	if acc.result != acceptNew {
+		a.m.Dropped(Channel, "duplicate")
+		a.log.Debug("telegram: duplicate update dropped", "update_id", upd.ID, "chat", chat)
+		return upd.ID + 1, nil
+	}
+	a.disp.add(job{id: upd.ID, chat: chat, upd: upd, got: got, count: acc.count})
+	// When add refuses (shutdown began), the update stays in the inbox with
+	// this replica's claim, which Shutdown releases for the next start.
+	return upd.ID + 1, nil
+}
+
+// webhook serves Telegram's POSTs. It checks the secret itself (the
+// library only logs a mismatch and answers 200) and answers 200 only once
+// the update is in Redis; otherwise Telegram retries later.
+func (a *Adapter) webhook(w http.ResponseWriter, r *http.Request) {
+	got := []byte(r.Header.Get("X-Telegram-Bot-Api-Secret-Token"))
+	if subtle.ConstantTimeCompare(got, []byte(a.cfg.webhookSecret)) != 1 {
+		a.m.Error("telegram_webhook_auth")
+		a.log.Warn("telegram: webhook request with a wrong secret token refused", "remote", r.RemoteAddr)
+		http.Error(w, "wrong secret token", http.StatusUnauthorized)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdateSize))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "update too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "cannot read the body", http.StatusBadRequest)
+		return
+	}
+	_, err = a.intake(r.Context(), body)
+	switch {
+	case err == nil:
+		w.WriteHeader(http.StatusOK)
+	case errors.Is(err, errStopping):
+		// Telegram retries; another replica or the next start answers.
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+	default:
+		if errors.Is(err, errUnreadable) {
+			http.Error(w, "not a Telegram update", http.StatusBadRequest)
+			return
+		}
+		a.m.Error("telegram_inbox")
+		a.log.Error("telegram: webhook update not persisted; Telegram will retry", "err", err)
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+	}
+}

@@ -1,0 +1,105 @@
+package bot
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/batonhq/baton/bot/persona"
+)
+
+// KnowledgeAnswerer answers from the knowledge base alone: the matched
+// entry's answer in the customer's language, followed by the proactive tips
+// of the entries it points to, so the customer need not come back. A match
+// that is not confident is never answered with a guess: the customer is
+// asked to rephrase and shown the closest topics.
+func KnowledgeAnswerer(c Contents) Answerer { return kbAnswerer{c} }
+
+type kbAnswerer struct{ c Contents }
+
+// maxTopics is how many close topics a rephrase request offers.
+const maxTopics = 3
+
+func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
+	set := a.c.Current()
+	p := set.Persona
+	d := persona.Data{Bot: p.Name(), Customer: q.Customer, Seed: len(q.History)}
+	if len(q.Candidates) > 0 && q.Candidates[0].Confident {
+		id := q.Candidates[0].ID
+		if e, ok := set.KB.Entry(id, q.Lang); ok {
+			parts := []string{p.Say(q.Lang, "answer_lead", d), Plain(e.Answer)}
+			if tips := a.tips(q, e.Tip, e.Also); len(tips) > 0 {
+				parts = append(parts, p.Say(q.Lang, "tips_lead", d)+"\n"+strings.Join(tips, "\n"))
+			}
+			parts = append(parts, p.Say(q.Lang, "anything_else", d))
+			return Answer{Text: join(parts...), Entry: id, Confident: true}, nil
+		}
+	}
+	for _, c := range q.Candidates {
+		if len(d.Topics) == maxTopics {
+			break
+		}
+		if e, ok := set.KB.Entry(c.ID, q.Lang); ok && len(e.Questions) > 0 && c.Score > 0 {
+			d.Topics = append(d.Topics, e.Questions[0])
+		}
+	}
+	if len(d.Topics) > 0 {
+		return Answer{Text: p.Say(q.Lang, "rephrase_topics", d)}, nil
+	}
+	return Answer{Text: p.Say(q.Lang, "rephrase", d)}, nil
+}
+
+// tips collects the entry's own tip and those of its also: entries, leaving
+// out any the bot already gave in this conversation.
+func (a kbAnswerer) tips(q Question, own string, also []string) []string {
+	set := a.c.Current()
+	said := func(tip string) bool {
+		for _, t := range q.History {
+			if t.Role == "bot" && strings.Contains(t.Text, tip) {
+				return true
+			}
+		}
+		return false
+	}
+	var tips []string
+	add := func(tip string) {
+		tip = strings.TrimSpace(tip)
+		if tip == "" || said(tip) {
+			return
+		}
+		for _, t := range tips {
+			if t == "• "+tip {
+				return
+			}
+		}
+		tips = append(tips, "• "+tip)
+	}
+	add(own)
+	for _, id := range also {
+		if e, ok := set.KB.Entry(id, q.Lang); ok {
+			add(e.Tip)
+		}
+	}
+	return tips
+}
+
+var (
+	mdLink   = regexp.MustCompile(`\[([^\]]+)\]\(([^)\s]+)\)`)
+	mdEmph   = regexp.MustCompile(`(\*\*|__)(.+?)(\*\*|__)`)
+	mdHead   = regexp.MustCompile(`(?m)^#{1,6}\s+`)
+	mdBullet = regexp.MustCompile(`(?m)^\s*[-*+]\s+`)
+	mdCode   = regexp.MustCompile("`([^`]+)`")
+)
+
+// Plain turns the small Markdown ops write in answers into text that reads
+// well in any chat app: links as "text (url)", bullets as "•", emphasis
+// and headings without their marks. Adapters escape it for their platform.
+func Plain(md string) string {
+	s := strings.ReplaceAll(md, "\r\n", "\n")
+	s = mdLink.ReplaceAllString(s, "$1 ($2)")
+	s = mdEmph.ReplaceAllString(s, "$2")
+	s = mdHead.ReplaceAllString(s, "")
+	s = mdBullet.ReplaceAllString(s, "• ")
+	s = mdCode.ReplaceAllString(s, "$1")
+	return strings.TrimSpace(s)
+}

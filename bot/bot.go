@@ -1,0 +1,278 @@
+// Package bot is Baton's message processor: channel adapters hand it
+// customer events, it keeps the conversation in the session store, answers
+// from the knowledge base (or an Answerer such as the LLM) in the persona's
+// voice, and hands the conversation to human agents when it should.
+//
+// The flow follows Rasa's split without its weight: channel connectors
+// (adapters/...) -> this processor -> the tracker store (bot/session).
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/batonhq/baton/bot/content"
+	"github.com/batonhq/baton/bot/lang"
+	"github.com/batonhq/baton/bot/persona"
+	"github.com/batonhq/baton/bot/session"
+)
+
+// Timer names in the session store.
+const (
+	timerIdle      = "idle"      // customer silence: check-in, then close
+	timerUnclaimed = "unclaimed" // a handoff nobody has claimed yet
+)
+
+// Limits on what one customer message may carry into matching and history.
+const (
+	maxMessageRunes = 2000 // longer messages are read up to here (the customer is told)
+	maxTurnRunes    = 1000 // history keeps this much of one turn
+	historyTurns    = 12   // turns given to the answerer and the detector
+)
+
+// Contents gives the current prompts and knowledge; content.Holder
+// implements it and swaps versions on hot reload.
+type Contents interface {
+	Current() *content.Set
+}
+
+// Schedule tells when the agent team is in (bot/hours implements it).
+type Schedule interface {
+	Open(t time.Time) bool
+	NextOpen(t time.Time) time.Time
+}
+
+// Bot processes customer events. It is safe for concurrent use; updates to
+// one conversation are serialised by the session store's lock, so several
+// replicas can share one Redis.
+type Bot struct {
+	store    *session.Store
+	contents Contents
+	answerer Answerer
+	desk     Desk
+	hours    Schedule
+	obs      Observer
+	now      func() time.Time
+	loc      *time.Location
+	log      *slog.Logger
+
+	idleNudge, idleClose time.Duration
+	unclaimed            time.Duration
+	defaultWait          time.Duration
+
+	mu      sync.RWMutex
+	senders map[string]Sender
+}
+
+// Option configures a Bot.
+type Option func(*Bot)
+
+// WithAnswerer replaces the offline knowledge-base answerer (bot/llm).
+func WithAnswerer(a Answerer) Option { return func(b *Bot) { b.answerer = a } }
+
+// WithDesk sets where handoffs go (adapters/slack). Without a desk the bot
+// says honestly that nobody is available and how to reach the team.
+func WithDesk(d Desk) Option { return func(b *Bot) { b.desk = d } }
+
+// WithHours sets the agent team's hours; nil means always staffed.
+func WithHours(h Schedule) Option { return func(b *Bot) { b.hours = h } }
+
+// WithObserver receives counts and durations for metrics.
+func WithObserver(o Observer) Option { return func(b *Bot) { b.obs = o } }
+
+// WithClock replaces time.Now (tests, eval).
+func WithClock(now func() time.Time) Option { return func(b *Bot) { b.now = now } }
+
+// WithLocation is the shop's time zone for time-of-day touches.
+func WithLocation(loc *time.Location) Option { return func(b *Bot) { b.loc = loc } }
+
+// WithLogger sets the logger; customer text is never logged unmasked.
+func WithLogger(l *slog.Logger) Option { return func(b *Bot) { b.log = l } }
+
+// WithIdle sets how long a customer may be silent mid-conversation before a
+// check-in, and before the session is closed.
+func WithIdle(nudge, close time.Duration) Option {
+	return func(b *Bot) { b.idleNudge, b.idleClose = nudge, close }
+}
+
+// WithUnclaimedReminder sets how long a handoff may wait unclaimed before
+// the desk and the customer are reminded.
+func WithUnclaimedReminder(d time.Duration) Option { return func(b *Bot) { b.unclaimed = d } }
+
+// New makes a Bot on a session store and the ops-edited contents.
+func New(store *session.Store, contents Contents, opts ...Option) *Bot {
+	b := &Bot{
+		store:       store,
+		contents:    contents,
+		now:         time.Now,
+		loc:         time.Local,
+		log:         slog.New(slog.DiscardHandler),
+		idleNudge:   10 * time.Minute,
+		idleClose:   30 * time.Minute,
+		unclaimed:   3 * time.Minute,
+		defaultWait: 5 * time.Minute,
+		senders:     map[string]Sender{},
+		obs:         nopObserver{},
+	}
+	for _, o := range opts {
+		o(b)
+	}
+	if b.answerer == nil {
+		b.answerer = KnowledgeAnswerer(contents)
+	}
+	return b
+}
+
+// Register sets the Sender for a channel, used for messages the bot sends
+// on its own initiative (check-ins, agent replies, surveys).
+func (b *Bot) Register(channel string, s Sender) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.senders[channel] = s
+}
+
+func (b *Bot) sender(channel string) Sender {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.senders[channel]
+}
+
+// Handle processes one customer event and returns the replies, in order.
+// When the session store is unreachable it still returns a short apology
+// with the error, so the adapter can answer the customer and log.
+func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
+	start := b.now()
+	if ev.At.IsZero() {
+		ev.At = start
+	}
+	set := b.contents.Current()
+	ev.Text = cleanText(ev.Text)
+	b.obs.MessageIn(ev.Channel)
+
+	var (
+		out     []Message
+		changes []deskChange
+	)
+	s, err := b.store.Update(ctx, ev.ConvID(), func(s *session.Session) error {
+		out, changes = nil, nil
+		t := &turn{b: b, set: set, s: s, ev: ev, ctx: ctx}
+		t.run()
+		out, changes = t.out, t.changes
+		return nil
+	})
+	if err != nil {
+		l := lang.Choose(ev.Text, ev.Customer.Lang, "", set.Persona.Has)
+		msg := set.Persona.Say(l, "store_down", b.data(set, nil, l))
+		b.obs.Error("session")
+		return []Message{{Text: msg}}, fmt.Errorf("handle %s: %w", ev.ConvID(), err)
+	}
+	b.after(ctx, s, changes)
+	b.scheduleIdle(ctx, s)
+	b.obs.Replied(ev.Channel, len(out), b.now().Sub(start))
+	return out, nil
+}
+
+// deskChange is a desk call made after the session is saved, so Slack's
+// latency never holds a conversation's lock.
+type deskChange struct {
+	change string // "open", "relay", or a Desk.Changed change
+	ev     Event
+}
+
+// after makes the desk calls a turn asked for, on the saved session.
+func (b *Bot) after(ctx context.Context, s *session.Session, changes []deskChange) {
+	if b.desk == nil {
+		return
+	}
+	for _, c := range changes {
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		var err error
+		switch c.change {
+		case "open":
+			var ref map[string]string
+			ref, err = b.desk.Open(dctx, s)
+			if err == nil && len(ref) > 0 {
+				_, err = b.store.Update(dctx, s.ID, func(cur *session.Session) error {
+					if cur.Handoff != nil {
+						cur.Handoff.Ref = ref
+					}
+					return nil
+				})
+				if s.Handoff != nil {
+					s.Handoff.Ref = ref
+				}
+			}
+		case "relay":
+			err = b.desk.Relay(dctx, s, c.ev)
+		default:
+			err = b.desk.Changed(dctx, s, c.change)
+		}
+		cancel()
+		if err != nil {
+			b.obs.Error("desk")
+			b.log.Error("desk call failed", "conv", s.ID, "call", c.change, "err", err)
+		}
+	}
+}
+
+// scheduleIdle (re)arms the silence timer after a customer message.
+func (b *Bot) scheduleIdle(ctx context.Context, s *session.Session) {
+	if s.Mode != session.ModeBot || !midConversation(s) {
+		if err := b.store.Cancel(ctx, timerIdle, s.ID); err != nil {
+			b.log.Warn("cancel idle timer", "conv", s.ID, "err", err)
+		}
+		return
+	}
+	if err := b.store.Schedule(ctx, timerIdle, s.ID, s.LastCustomerAt.Add(b.idleNudge)); err != nil {
+		b.log.Warn("schedule idle timer", "conv", s.ID, "err", err)
+	}
+}
+
+// midConversation is true when the customer may still be expected to
+// answer: the bot's last word was not a goodbye, a closing or a survey.
+func midConversation(s *session.Session) bool {
+	for i := len(s.Turns) - 1; i >= 0; i-- {
+		t := s.Turns[i]
+		if t.Role != "bot" {
+			continue
+		}
+		switch t.Kind {
+		case kindBye, kindThanks, kindClosed, kindRated, kindResolved, kindNoDesk, kindSurvey:
+			return false
+		}
+		return true
+	}
+	return false
+}
+
+// data is what message templates see.
+func (b *Bot) data(set *content.Set, s *session.Session, l string) persona.Data {
+	d := persona.Data{Bot: set.Persona.Name(), Now: b.now().In(b.loc)}
+	if s != nil {
+		d.Customer = firstName(s.Name)
+		d.Seed = s.Messages + len(s.Turns)
+	}
+	return d
+}
+
+// firstName is how we address the customer: the first word of the display
+// name, if it looks like a name.
+func firstName(name string) string {
+	f := strings.Fields(name)
+	if len(f) == 0 {
+		return ""
+	}
+	n := f[0]
+	if len([]rune(n)) > 24 || strings.ContainsAny(n, "@/:0123456789") {
+		return ""
+	}
+	return n
+}
+
+// ErrNoConversation is returned by agent-side calls for an unknown conversation.
+var ErrNoConversation = errors.New("no such conversation")

@@ -1,0 +1,218 @@
+// Package content loads what ops edit — prompts/ and knowledge/ — and keeps
+// the last good version while they are edited under a running bot.
+package content
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/batonhq/baton/bot/handoff"
+	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/persona"
+)
+
+// Problem is a file:line report about a prompts or knowledge file.
+type Problem = knowledge.Problem
+
+// Set is one consistent version of everything ops edit.
+type Set struct {
+	KB      *knowledge.Base
+	Persona *persona.Persona
+	Rules   *handoff.Rules
+}
+
+// Source is a folder of files: an embedded tree or a directory on disk.
+type Source struct {
+	FS   fs.FS
+	Root string // folder inside FS ("prompts", or "." for a directory)
+	Dir  string // the directory on disk, "" when embedded; watched for edits
+}
+
+// Dir is a Source for a directory on disk.
+func Dir(dir string) Source { return Source{FS: os.DirFS(dir), Root: ".", Dir: dir} }
+
+// Embedded is a Source for a folder inside an embedded tree.
+func Embedded(fsys fs.FS, root string) Source { return Source{FS: fsys, Root: root} }
+
+// Resolve picks a source: the directory named by override if set, else def
+// when it exists on disk, else the embedded folder.
+func Resolve(override, def string, embedded fs.FS, root string) (Source, error) {
+	if override != "" {
+		st, err := os.Stat(override)
+		if err != nil {
+			return Source{}, fmt.Errorf("content folder %s: %w", override, err)
+		}
+		if !st.IsDir() {
+			return Source{}, fmt.Errorf("content folder %s: not a directory", override)
+		}
+		return Dir(override), nil
+	}
+	if st, err := os.Stat(def); err == nil && st.IsDir() {
+		return Dir(def), nil
+	}
+	return Embedded(embedded, root), nil
+}
+
+// show turns a problem's FS-relative file name into the path ops see.
+func (s Source) show(ps []Problem) []Problem {
+	if s.Dir == "" {
+		return ps
+	}
+	for i := range ps {
+		ps[i].File = filepath.Join(s.Dir, filepath.FromSlash(ps[i].File))
+	}
+	return ps
+}
+
+// Load reads both folders. Parts that cannot be used come back nil with the
+// problems that explain why; the knowledge base is never nil (bad files are
+// skipped one by one).
+func Load(prompts, knowledgeSrc Source) (*Set, []Problem) {
+	var problems []Problem
+	kb, ps := knowledge.Load(knowledgeSrc.FS, knowledgeSrc.Root)
+	problems = append(problems, knowledgeSrc.show(ps)...)
+	p, ps := persona.Load(prompts.FS, prompts.Root)
+	problems = append(problems, prompts.show(ps)...)
+	rules, ps := handoff.LoadRules(prompts.FS, path.Join(prompts.Root, "handoff.yaml"))
+	problems = append(problems, prompts.show(ps)...)
+	sort.SliceStable(problems, func(i, j int) bool {
+		if problems[i].File != problems[j].File {
+			return problems[i].File < problems[j].File
+		}
+		return problems[i].Line < problems[j].Line
+	})
+	return &Set{KB: kb, Persona: p, Rules: rules}, problems
+}
+
+// Holder serves the current Set and reloads it, keeping the last good part
+// when an edit breaks one.
+type Holder struct {
+	prompts, knowledge Source
+	log                *slog.Logger
+	cur                atomic.Pointer[Set]
+	mu                 sync.Mutex               // serialises reloads
+	onReload           func(problems []Problem) // called after each watched reload
+}
+
+// OnReload sets a function called after each reload Watch makes (for logs,
+// metrics and tests). Set it before Watch starts.
+func (h *Holder) OnReload(fn func(problems []Problem)) { h.onReload = fn }
+
+// NewHolder loads the sources once. It fails only when there is no usable
+// persona or handoff rules at all, which means the shipped defaults are
+// broken or the override folder is not a prompts folder.
+func NewHolder(prompts, knowledgeSrc Source, log *slog.Logger) (*Holder, []Problem, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	h := &Holder{prompts: prompts, knowledge: knowledgeSrc, log: log}
+	set, problems := Load(prompts, knowledgeSrc)
+	if set.Persona == nil || set.Rules == nil {
+		return nil, problems, fmt.Errorf("prompts: no usable persona or handoff rules (%d problems)", len(problems))
+	}
+	h.cur.Store(set)
+	return h, problems, nil
+}
+
+// Current is the Set to use for one turn.
+func (h *Holder) Current() *Set { return h.cur.Load() }
+
+// Reload reads the sources again. Parts that fail to load keep their last
+// good version. It returns the problems found.
+func (h *Holder) Reload() []Problem {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	next, problems := Load(h.prompts, h.knowledge)
+	old := h.cur.Load()
+	if next.Persona == nil {
+		next.Persona = old.Persona
+	}
+	if next.Rules == nil {
+		next.Rules = old.Rules
+	}
+	h.cur.Store(next)
+	return problems
+}
+
+// Watch reloads on every change below the on-disk sources until ctx ends.
+// Editors write files in bursts (temp file, rename, chmod), so changes are
+// collected for a short quiet period before one reload.
+func (h *Holder) Watch(ctx context.Context) error {
+	var dirs []string
+	for _, s := range []Source{h.prompts, h.knowledge} {
+		if s.Dir != "" {
+			dirs = append(dirs, s.Dir)
+		}
+	}
+	if len(dirs) == 0 {
+		return nil // embedded defaults never change
+	}
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("watch content: %w", err)
+	}
+	defer w.Close()
+	for _, d := range dirs {
+		if err := addTree(w, d); err != nil {
+			return err
+		}
+	}
+	const quiet = 150 * time.Millisecond
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-w.Events:
+			if !ok {
+				return nil
+			}
+			if ev.Has(fsnotify.Create) {
+				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
+					_ = addTree(w, ev.Name) // new subfolder: watch it too
+				}
+			}
+			timer.Reset(quiet)
+		case err, ok := <-w.Errors:
+			if !ok {
+				return nil
+			}
+			h.log.Warn("content watch", "err", err)
+		case <-timer.C:
+			problems := h.Reload()
+			for _, p := range problems {
+				h.log.Warn("content problem", "problem", p.String())
+			}
+			h.log.Info("content reloaded", "entries", h.Current().KB.Len(), "problems", len(problems))
+			if h.onReload != nil {
+				h.onReload(problems)
+			}
+		}
+	}
+}
+
+func addTree(w *fsnotify.Watcher, dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if err := w.Add(p); err != nil {
+				return fmt.Errorf("watch %s: %w", p, err)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,306 @@
+// Package eval runs conversation tests written in YAML against a bot, so ops
+// and CI can see that it behaves: which entry answered, when it asked to
+// rephrase, when and why it handed off, in which language it replied.
+//
+// A file holds a list of tests:
+//
+//   - name: shipping question in Korean
+//     lang: ko                # the customer's platform language code (optional)
+//     desk: false             # no agent desk configured (default: a desk is there)
+//     turns:
+//   - say: "배송 얼마나 걸려요?"
+//     expect:
+//     answer: shipping/times   # answered from this entry
+//     lang: ko                 # replied in this language
+//   - say: "상담원 연결해 주세요"
+//     expect: {handoff: explicit}
+//
+// Expectations: answer (entry id), rephrase (true: asked to rephrase),
+// handoff (reason, or "none" for no handoff), kind (the bot turn's kind:
+// greeting, thanks, bye, answer, rephrase, handoff, nodesk, ...), lang,
+// contains / not_contains (substrings of the reply, case-insensitive),
+// silent (true: no reply, as while an agent has the conversation).
+package eval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/lang"
+	"github.com/batonhq/baton/bot/session"
+)
+
+// Test is one scripted conversation.
+type Test struct {
+	Name  string `yaml:"name"`
+	Lang  string `yaml:"lang"`
+	Desk  *bool  `yaml:"desk"`
+	Turns []Turn `yaml:"turns"`
+
+	File string `yaml:"-"`
+	Line int    `yaml:"-"`
+}
+
+// Turn is one customer message and what must follow.
+type Turn struct {
+	Say     string `yaml:"say"`
+	Command string `yaml:"command"` // instead of say: "start", "help", "human"
+	Expect  Expect `yaml:"expect"`
+	Line    int    `yaml:"-"`
+}
+
+// Expect is what one turn must produce. Empty fields are not checked.
+type Expect struct {
+	Answer      string   `yaml:"answer"`
+	Rephrase    bool     `yaml:"rephrase"`
+	Handoff     string   `yaml:"handoff"`
+	Kind        string   `yaml:"kind"`
+	Lang        string   `yaml:"lang"`
+	Contains    []string `yaml:"contains"`
+	NotContains []string `yaml:"not_contains"`
+	Silent      bool     `yaml:"silent"`
+}
+
+// Load reads the tests of one file. Errors say file:line.
+func Load(path string) ([]Test, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read tests: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse reads tests from YAML; name is used in errors.
+func Parse(name string, data []byte) ([]Test, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(root.Content) == 0 {
+		return nil, fmt.Errorf("%s:1: no tests", name)
+	}
+	list := root.Content[0]
+	if list.Kind != yaml.SequenceNode {
+		return nil, fmt.Errorf("%s:%d: want a list of tests", name, list.Line)
+	}
+	var tests []Test
+	for _, n := range list.Content {
+		var t Test
+		if err := decodeStrict(n, &t); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, n.Line, err)
+		}
+		t.File, t.Line = name, n.Line
+		if t.Name == "" {
+			return nil, fmt.Errorf("%s:%d: test has no name", name, n.Line)
+		}
+		if len(t.Turns) == 0 {
+			return nil, fmt.Errorf("%s:%d: test %q has no turns", name, n.Line, t.Name)
+		}
+		turns := turnNodes(n)
+		for i := range t.Turns {
+			if i < len(turns) {
+				t.Turns[i].Line = turns[i].Line
+			}
+			if (t.Turns[i].Say == "") == (t.Turns[i].Command == "") {
+				return nil, fmt.Errorf("%s:%d: each turn needs exactly one of say or command", name, t.Turns[i].Line)
+			}
+		}
+		tests = append(tests, t)
+	}
+	return tests, nil
+}
+
+// decodeStrict decodes n into v, rejecting unknown keys so a typo in an
+// expectation cannot silently pass.
+func decodeStrict(n *yaml.Node, v any) error {
+	out, err := yaml.Marshal(n)
+	if err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(out)))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+func turnNodes(test *yaml.Node) []*yaml.Node {
+	for i := 0; i+1 < len(test.Content); i += 2 {
+		if test.Content[i].Value == "turns" && test.Content[i+1].Kind == yaml.SequenceNode {
+			return test.Content[i+1].Content
+		}
+	}
+	return nil
+}
+
+// Env is a fresh bot for one test.
+type Env struct {
+	Bot   *bot.Bot
+	Store *session.Store
+}
+
+// Factory makes a fresh bot; desk says whether an agent desk is configured.
+// Its store must keep more turns than a test has (session.WithMaxTurns).
+type Factory func(ctx context.Context, desk bool) (Env, error)
+
+// Result is the outcome of one test.
+type Result struct {
+	Test     Test
+	Failures []string // empty when the test passed
+}
+
+// Passed reports whether every expectation held.
+func (r Result) Passed() bool { return len(r.Failures) == 0 }
+
+// Run plays one test on a fresh bot.
+func Run(ctx context.Context, t Test, newEnv Factory) Result {
+	res := Result{Test: t}
+	env, err := newEnv(ctx, t.Desk == nil || *t.Desk)
+	if err != nil {
+		res.Failures = append(res.Failures, fmt.Sprintf("setup: %v", err))
+		return res
+	}
+	chat := "eval"
+	conv := bot.ConvID("eval", chat)
+	for i, turn := range t.Turns {
+		ev := bot.Event{Channel: "eval", ChatID: chat, Kind: bot.KindText, Text: turn.Say, Customer: bot.Customer{ID: "1", Name: "Alex", Lang: t.Lang}}
+		if turn.Command != "" {
+			ev.Kind, ev.Text = bot.KindCommand, strings.TrimPrefix(turn.Command, "/")
+		}
+		before, _, err := env.Store.Get(ctx, conv)
+		if err != nil {
+			res.Failures = append(res.Failures, fmt.Sprintf("turn %d: %v", i+1, err))
+			return res
+		}
+		msgs, err := env.Bot.Handle(ctx, ev)
+		if err != nil {
+			res.Failures = append(res.Failures, fmt.Sprintf("turn %d: %v", i+1, err))
+			return res
+		}
+		after, _, err := env.Store.Get(ctx, conv)
+		if err != nil || after == nil {
+			res.Failures = append(res.Failures, fmt.Sprintf("turn %d: session missing: %v", i+1, err))
+			return res
+		}
+		var texts []string
+		for _, m := range msgs {
+			texts = append(texts, m.Text)
+		}
+		reply := strings.Join(texts, "\n")
+		for _, f := range check(turn.Expect, reply, before, after) {
+			res.Failures = append(res.Failures, fmt.Sprintf("%s:%d: turn %d (%q): %s", t.File, turn.Line, i+1, say(turn), f))
+		}
+	}
+	return res
+}
+
+func say(t Turn) string {
+	if t.Command != "" {
+		return "/" + strings.TrimPrefix(t.Command, "/")
+	}
+	return t.Say
+}
+
+// check compares one turn's outcome with its expectations.
+func check(e Expect, reply string, before, after *session.Session) []string {
+	var fails []string
+	last := lastBotTurn(after, before)
+	handoff := "none"
+	if after.Handoff != nil && (before == nil || before.Handoff == nil || !after.Handoff.At.Equal(before.Handoff.At)) {
+		handoff = after.Handoff.Reason
+	}
+	got := fmt.Sprintf("got %s", describe(last, handoff, reply))
+	if e.Answer != "" && (last.Kind != "answer" || last.Entry != e.Answer) {
+		fails = append(fails, fmt.Sprintf("want answer from %s, %s", e.Answer, got))
+	}
+	if e.Rephrase && last.Kind != "rephrase" {
+		fails = append(fails, fmt.Sprintf("want a rephrase request, %s", got))
+	}
+	if e.Handoff != "" && e.Handoff != handoff {
+		fails = append(fails, fmt.Sprintf("want handoff %s, %s", e.Handoff, got))
+	}
+	if e.Kind != "" && last.Kind != e.Kind {
+		fails = append(fails, fmt.Sprintf("want a %s reply, %s", e.Kind, got))
+	}
+	if e.Silent && reply != "" {
+		fails = append(fails, fmt.Sprintf("want no reply, %s", got))
+	}
+	if !e.Silent && reply == "" && (e.Answer != "" || e.Rephrase || e.Kind != "" || len(e.Contains) > 0) {
+		fails = append(fails, "want a reply, got none")
+	}
+	if e.Lang != "" {
+		if after.Lang != e.Lang {
+			fails = append(fails, fmt.Sprintf("want language %s, conversation is in %s", e.Lang, after.Lang))
+		} else if l := lang.FromScript(reply); reply != "" && l != e.Lang && !(e.Lang == "en" && l == "") {
+			fails = append(fails, fmt.Sprintf("want a reply in %s, it reads as %s: %q", e.Lang, l, clip(reply)))
+		}
+	}
+	low := strings.ToLower(reply)
+	for _, c := range e.Contains {
+		if !strings.Contains(low, strings.ToLower(c)) {
+			fails = append(fails, fmt.Sprintf("reply lacks %q: %q", c, clip(reply)))
+		}
+	}
+	for _, c := range e.NotContains {
+		if strings.Contains(low, strings.ToLower(c)) {
+			fails = append(fails, fmt.Sprintf("reply has %q: %q", c, clip(reply)))
+		}
+	}
+	return fails
+}
+
+// lastBotTurn is the bot's reply to this turn, if it made one. Eval
+// stores keep the whole history (see Factory), so the turns past the
+// earlier count are this turn's.
+func lastBotTurn(after, before *session.Session) session.Turn {
+	n := 0
+	if before != nil {
+		n = len(before.Turns)
+	}
+	for i := len(after.Turns) - 1; i >= n && i >= 0; i-- {
+		if after.Turns[i].Role == "bot" {
+			return after.Turns[i]
+		}
+	}
+	return session.Turn{Kind: "none"}
+}
+
+func describe(t session.Turn, handoff, reply string) string {
+	s := t.Kind
+	if t.Entry != "" {
+		s += " from " + t.Entry
+	}
+	if handoff != "none" {
+		s += ", handoff " + handoff
+	}
+	return fmt.Sprintf("%s: %q", s, clip(reply))
+}
+
+func clip(s string) string {
+	r := []rune(strings.ReplaceAll(s, "\n", " "))
+	if len(r) > 120 {
+		return string(r[:120]) + "…"
+	}
+	return string(r)
+}
+
+// Desk stands in for an agent desk in eval runs: handoffs go to waiting
+// as they would with Slack, and nothing leaves the process.
+type Desk struct{}
+
+// Open accepts the handoff.
+func (Desk) Open(context.Context, *session.Session) (map[string]string, error) { return nil, nil }
+
+// Relay accepts a customer message for the agents.
+func (Desk) Relay(context.Context, *session.Session, bot.Event) error { return nil }
+
+// Changed accepts a state change.
+func (Desk) Changed(context.Context, *session.Session, string) error { return nil }

@@ -1,0 +1,219 @@
+// Package handoff decides when a person must take over a conversation.
+//
+// Four triggers, each driven by prompts/handoff.yaml so ops can tune them
+// without a release:
+//
+//   - explicit: the customer asks for a person ("talk to a human", "转人工",
+//     "상담원 연결");
+//   - complaint: a graded score of anger or complaint (strong words,
+//     threats to leave or sue, "third time", "!!!", CAPS), lowered by
+//     negation and thanks, fitted on labelled tweets;
+//   - confusion: the customer says they do not understand, or the bot was
+//     unsure several turns in a row;
+//   - loop: the customer asks the same thing again and again (near
+//     duplicates, by bot/text's Similarity), or the bot is about to give
+//     the same answer yet again.
+//
+// Rules match phrases of every language whatever the conversation's
+// language, because customers mix them (a Korean customer typing "agent").
+package handoff
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/text"
+)
+
+// Trigger names, used as Decision.Reason and Decision.Scores keys.
+const (
+	Explicit  = "explicit"
+	Complaint = "complaint"
+	Confusion = "confusion"
+	Loop      = "loop"
+)
+
+// Signals are a language model's hints for this turn. The core maps its
+// own type onto this one. Rules win: a signal decides only when no rule
+// fired.
+type Signals struct {
+	WantsHuman bool
+	Angry      bool
+	Confused   bool
+}
+
+// Input is one customer turn as the core sees it after matching.
+type Input struct {
+	Text    string         // this customer message
+	Lang    string         // conversation language (phrases of all languages are tried anyway)
+	History []session.Turn // earlier turns, oldest first, without this message
+	Misses  int            // consecutive low-confidence turns including this one
+	Answer  string         // knowledge entry id the bot is about to answer with ("" if none)
+	Signals Signals        // hints from a language model for this turn
+}
+
+// Decision says whether to hand off, why, and on what evidence.
+type Decision struct {
+	Handoff  bool
+	Reason   string             // Explicit, Complaint, Confusion or Loop; "" when no handoff
+	Evidence []string           // one line per trigger that fired, the reason's first
+	Scores   map[string]float64 // every trigger's score from 0 to 1 (1 or more fires, except complaint: its threshold)
+}
+
+// Detect runs every trigger on one customer turn. It never panics; a nil
+// *Rules (no rules loaded) decides on the model's signals alone.
+func (r *Rules) Detect(in Input) Decision {
+	dec := Decision{Scores: map[string]float64{}}
+	fired := map[string]string{}
+	if r != nil {
+		d := analyse(in.Text)
+		r.detectExplicit(d, &dec, fired)
+		r.detectComplaint(d, &dec, fired)
+		r.detectConfusion(d, in, &dec, fired)
+		r.detectLoop(d, in, &dec, fired)
+	}
+	for _, t := range []string{Explicit, Complaint, Confusion, Loop} {
+		if ev, ok := fired[t]; ok {
+			if !dec.Handoff {
+				dec.Handoff, dec.Reason = true, t
+			}
+			dec.Evidence = append(dec.Evidence, ev)
+		}
+	}
+	for _, s := range []struct {
+		on     bool
+		reason string
+		ev     string
+	}{
+		{in.Signals.WantsHuman, Explicit, "model: the customer wants a person"},
+		{in.Signals.Angry, Complaint, "model: the customer is angry"},
+		{in.Signals.Confused, Confusion, "model: the customer is confused"},
+	} {
+		if !s.on {
+			continue
+		}
+		if !dec.Handoff {
+			dec.Handoff, dec.Reason = true, s.reason
+		}
+		dec.Evidence = append(dec.Evidence, s.ev)
+	}
+	return dec
+}
+
+func (r *Rules) detectExplicit(d *doc, dec *Decision, fired map[string]string) {
+	dec.Scores[Explicit] = 0
+	f, ok := find(d, r.explicit, mask(d, r.explicitUnless), &r.neg)
+	if !ok || f.negated {
+		return
+	}
+	dec.Scores[Explicit] = 1
+	fired[Explicit] = fmt.Sprintf("explicit: %q (%s:%d)", d.span(f.start, f.end), r.file, f.p.line)
+}
+
+func (r *Rules) detectComplaint(d *doc, dec *Decision, fired map[string]string) {
+	score, ev := r.complaintDoc(d)
+	dec.Scores[Complaint] = score
+	if score >= r.complaint.threshold {
+		fired[Complaint] = fmt.Sprintf("complaint: score %.2f ≥ %.2f: %s", score, r.complaint.threshold, strings.Join(ev, ", "))
+	}
+}
+
+func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, fired map[string]string) {
+	dec.Scores[Confusion] = 0
+	if r.misses > 0 && in.Misses > 0 {
+		dec.Scores[Confusion] = min(1, float64(in.Misses)/float64(r.misses))
+	}
+	if !r.afterBot || botSpoke(in.History) {
+		if f, ok := find(d, r.confusion, mask(d, r.confusionUnless), &r.neg); ok && !f.negated {
+			dec.Scores[Confusion] = 1
+			fired[Confusion] = fmt.Sprintf("confusion: %q (%s:%d)", d.span(f.start, f.end), r.file, f.p.line)
+			return
+		}
+	}
+	if r.misses > 0 && in.Misses >= r.misses {
+		fired[Confusion] = fmt.Sprintf("confusion: %d unsure answers in a row (limit %d)", in.Misses, r.misses)
+	}
+}
+
+// botSpoke reports whether the bot has said anything in hist.
+func botSpoke(hist []session.Turn) bool {
+	for _, t := range hist {
+		if t.Role == "bot" {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Rules) detectLoop(d *doc, in Input, dec *Decision, fired map[string]string) {
+	lr := &r.loop
+	hist := in.History
+	if len(hist) > lr.window {
+		hist = hist[len(hist)-lr.window:]
+	}
+	var lines []string
+	score := 0.0
+
+	// The customer asking the same thing again.
+	if d.size >= lr.minSize && strings.TrimSpace(in.Text) != "" {
+		var same []string
+		for _, t := range hist {
+			if t.Role != "customer" {
+				continue
+			}
+			if sim := text.Similarity(in.Text, t.Text); sim >= lr.similarity {
+				same = append(same, fmt.Sprintf("%q (similarity %.2f)", clip(t.Text), sim))
+			}
+		}
+		n := len(same) + 1
+		score = min(1, float64(n)/float64(lr.count))
+		if n >= lr.count {
+			lines = append(lines, fmt.Sprintf("loop: asked %d times: %s, now %q", n, strings.Join(same, ", "), clip(in.Text)))
+		}
+	}
+
+	// The bot about to give the same answer again.
+	if in.Answer != "" {
+		n := 1
+		for _, t := range hist {
+			if t.Role == "bot" && t.Entry == in.Answer {
+				n++
+			}
+		}
+		score = max(score, min(1, float64(n)/float64(lr.count)))
+		if n >= lr.count {
+			lines = append(lines, fmt.Sprintf("loop: answer %q would be given for the %s time", in.Answer, ordinal(n)))
+		}
+	}
+	dec.Scores[Loop] = score
+	if len(lines) > 0 {
+		fired[Loop] = strings.Join(lines, "; ")
+	}
+}
+
+// clip shortens a customer message for evidence.
+func clip(s string) string {
+	const max = 80
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	rs := []rune(s)
+	return string(rs[:max-1]) + "…"
+}
+
+func ordinal(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
+	}
+	return fmt.Sprintf("%d%s", n, suffix)
+}

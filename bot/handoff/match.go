@@ -1,0 +1,687 @@
+package handoff
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/batonhq/baton/bot/text"
+)
+
+// This file turns a message into units and matches ops' phrases against
+// them. A unit is what a phrase literal is compared with:
+//
+//   - a Latin-script word, normalised by bot/text (lower case, contractions
+//     expanded, Porter stem), so the phrase "talk to a human" also matches
+//     "talking to humans" and "don't" matches "dont" and "do not";
+//   - one Chinese (or Japanese) character, since those scripts have no
+//     spaces: "转人工" is three units that must follow each other;
+//   - one space-separated Korean word. Korean glues particles and endings
+//     onto words ("상담원이랑", "연결해"), so a Korean literal matches the
+//     start of a word, and the next literal may continue in the same word
+//     ("상담원연결") after skipping up to maxParticle syllables.
+//
+// Punctuation is not a unit, but . , ; : ! ? (and their CJK forms) split
+// the message into clauses: negation and "..." gaps never reach across a
+// clause, and ^ and $ anchor to clause edges.
+
+type kind uint8
+
+const (
+	latin kind = iota + 1
+	han
+	hangul
+)
+
+// maxParticle is how many syllables of a Korean word may be skipped between
+// two Korean literals that continue in the same word: particles such as
+// 가, 를, 이랑 are one or two syllables ("이해가안돼요" ~ "이해 안 돼").
+const maxParticle = 2
+
+type unit struct {
+	kind   kind
+	stem   string // latin: bot/text's normalised token; han: the character; hangul: the word
+	raw    string // latin: the word as typed, lower-cased (what =word compares); else = stem
+	runes  []rune // hangul only
+	clause int
+}
+
+// doc is one analysed message.
+type doc struct {
+	units     []unit
+	exclaims  int // '!' marks
+	questions int // '?' marks
+	words     int // Latin words of two or more letters
+	capsWords int // ... of which written in capitals
+	size      int // Latin tokens + CJK characters: how much the message says
+}
+
+// noise is what never carries meaning for the detector: links and @handles
+// (tweets start with them; customers paste links).
+var noise = regexp.MustCompile(`(?i)\bhttps?://\S+|\bwww\.\S+|@[\p{L}\p{N}_]+`)
+
+// analyse splits s into units. It never fails: any string is a document.
+func analyse(s string) *doc {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, " ")
+	}
+	s = noise.ReplaceAllString(s, " ")
+	d := &doc{}
+	rs := []rune(s)
+	clause := 0
+	emitted := false // a unit was added since the last clause break
+	var seg []rune   // pending Latin text
+	var word []rune  // pending Korean word
+	flushSeg := func() {
+		if len(seg) > 0 {
+			d.addLatin(string(seg), clause)
+			emitted = emitted || len(d.units) > 0
+			seg = seg[:0]
+		}
+	}
+	flushWord := func() {
+		if len(word) > 0 {
+			w := string(word)
+			d.units = append(d.units, unit{kind: hangul, stem: w, raw: w, runes: append([]rune(nil), word...), clause: clause})
+			d.size += len(word)
+			emitted = true
+			word = word[:0]
+		}
+	}
+	brk := func() {
+		flushSeg()
+		flushWord()
+		if emitted {
+			clause++
+			emitted = false
+		}
+	}
+	for i, r := range rs {
+		r = widen(r)
+		switch {
+		case unicode.Is(unicode.Hangul, r):
+			flushSeg()
+			word = append(word, r)
+		case isHan(r):
+			flushSeg()
+			flushWord()
+			c := string(r)
+			d.units = append(d.units, unit{kind: han, stem: c, raw: c, clause: clause})
+			d.size++
+			emitted = true
+		case r == '!':
+			d.exclaims++
+			brk()
+		case r == '?':
+			d.questions++
+			brk()
+		case r == '.':
+			// "fc.com" and "3.50" are not sentence ends.
+			if i+1 < len(rs) && (unicode.IsLetter(rs[i+1]) || unicode.IsDigit(rs[i+1])) {
+				seg = append(seg, ' ')
+				continue
+			}
+			brk()
+		case strings.ContainsRune(",;:\n。，、；：…", r):
+			brk()
+		case unicode.IsSpace(r):
+			flushWord()
+			seg = append(seg, ' ')
+		default:
+			flushWord()
+			seg = append(seg, r)
+		}
+	}
+	flushSeg()
+	flushWord()
+	return d
+}
+
+// addLatin adds the words of a run of non-CJK text.
+func (d *doc) addLatin(s string, clause int) {
+	for _, f := range strings.Fields(s) {
+		letters, upper := 0, 0
+		for _, r := range f {
+			if unicode.IsLetter(r) {
+				letters++
+				if unicode.IsUpper(r) {
+					upper++
+				}
+			}
+		}
+		if letters >= 2 {
+			d.words++
+			if upper == letters {
+				d.capsWords++
+			}
+		}
+		raw := strings.ToLower(strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+		for _, t := range text.Tokenize(f) {
+			if t.CJK { // cannot happen: CJK never reaches here; kept safe
+				continue
+			}
+			d.units = append(d.units, unit{kind: latin, stem: t.Text, raw: raw, clause: clause})
+			d.size++
+		}
+	}
+}
+
+// widen maps full-width ASCII ("！", "？", "Ａ") to ASCII.
+func widen(r rune) rune {
+	if r >= 0xFF01 && r <= 0xFF5E {
+		return r - 0xFEE0
+	}
+	return r
+}
+
+func isHan(r rune) bool {
+	return r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
+		unicode.Is(unicode.Katakana, r) || r == '\u30FC')
+}
+
+// clauseStart reports whether unit u begins a clause.
+func (d *doc) clauseStart(u int) bool {
+	return u == 0 || (u < len(d.units) && d.units[u].clause != d.units[u-1].clause)
+}
+
+// clauseEnd reports whether a match ending before unit u ends a clause.
+func (d *doc) clauseEnd(u int) bool {
+	return u >= len(d.units) || (u > 0 && d.units[u].clause != d.units[u-1].clause)
+}
+
+// span renders units [from, to) roughly as the customer typed them, for
+// evidence.
+func (d *doc) span(from, to int) string {
+	var b strings.Builder
+	prev := ""
+	for i := from; i < to && i < len(d.units); i++ {
+		u := d.units[i]
+		if u.kind == latin && i > from && u.raw == prev && d.units[i-1].kind == latin {
+			continue // "don't" is two units with one spelling
+		}
+		if b.Len() > 0 && !(u.kind == han && d.units[i-1].kind == han) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(u.raw)
+		prev = u.raw
+	}
+	return b.String()
+}
+
+// lit is one literal of a phrase.
+type lit struct {
+	kind    kind
+	stem    string // as the unit's stem
+	raw     string // lower-cased spelling as written (for =word and typos)
+	runes   []rune // hangul
+	exact   bool   // =word: only this spelling (no stemming, typos or Korean endings)
+	prefix  bool   // word*: any word whose stem starts with this
+	typoMin int    // typos tolerated when the stem has at least this many letters; 0: none
+}
+
+// item is one position of a phrase: a group of alternatives (a plain word
+// is a group of one), optional or not, or a gap.
+type item struct {
+	alts     [][]lit
+	optional bool
+	gap      int // > 0: "...", up to gap units of anything within the clause
+}
+
+// phrase is one compiled entry of a phrase list.
+type phrase struct {
+	src         string
+	line        int
+	items       []item
+	start, stop bool // ^ and $
+}
+
+// Phrase syntax, documented for ops in prompts/handoff.yaml:
+//
+//	word        a word (stems compared: "talk" matches "talking")
+//	=word       exactly this spelling: no stemming, typos or Korean endings
+//	word*       any word starting with this ("refund*")
+//	(a|b c)     one of the alternatives
+//	[a|b]       optionally one of the alternatives
+//	...         up to `gap` words of anything, within the clause
+//	^ $         at the start / end of a clause (first / last item only)
+func compilePhrase(src string, typoMin, gap int) (*phrase, error) {
+	p := &phrase{src: src}
+	toks, err := lexPhrase(src)
+	if err != nil {
+		return nil, err
+	}
+	if len(toks) > 0 && toks[0] == "^" {
+		p.start = true
+		toks = toks[1:]
+	}
+	if len(toks) > 0 && toks[len(toks)-1] == "$" {
+		p.stop = true
+		toks = toks[:len(toks)-1]
+	}
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		switch t {
+		case "^", "$":
+			return nil, fmt.Errorf("%s may only stand at the very start (^) or end ($) of a phrase", t)
+		case ")", "]", "|":
+			return nil, fmt.Errorf("unexpected %q", t)
+		case "...":
+			if len(p.items) == 0 || i == len(toks)-1 {
+				return nil, errors.New(`"..." must stand between words`)
+			}
+			if p.items[len(p.items)-1].gap > 0 {
+				return nil, errors.New(`two "..." in a row`)
+			}
+			p.items = append(p.items, item{gap: gap})
+		case "(", "[":
+			closer := ")"
+			if t == "[" {
+				closer = "]"
+			}
+			it := item{optional: t == "["}
+			var cur []lit
+			closed := false
+			for i++; i < len(toks); i++ {
+				switch s := toks[i]; s {
+				case closer:
+					closed = true
+				case "|":
+					if len(cur) == 0 {
+						return nil, fmt.Errorf("empty alternative in %s...%s", t, closer)
+					}
+					it.alts = append(it.alts, cur)
+					cur = nil
+					continue
+				case "(", "[", ")", "]", "...", "^", "$":
+					return nil, fmt.Errorf("%q inside %s...%s: groups cannot nest", s, t, closer)
+				default:
+					ls, err := compileWord(s, typoMin)
+					if err != nil {
+						return nil, err
+					}
+					cur = append(cur, ls...)
+					continue
+				}
+				break
+			}
+			if !closed {
+				return nil, fmt.Errorf("%s is not closed with %s", t, closer)
+			}
+			if len(cur) == 0 {
+				return nil, fmt.Errorf("empty alternative in %s...%s", t, closer)
+			}
+			it.alts = append(it.alts, cur)
+			p.items = append(p.items, it)
+		default:
+			ls, err := compileWord(t, typoMin)
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range ls {
+				p.items = append(p.items, item{alts: [][]lit{{l}}})
+			}
+		}
+	}
+	required := false
+	for _, it := range p.items {
+		if !it.optional && it.gap == 0 {
+			required = true
+		}
+	}
+	if !required {
+		return nil, errors.New("phrase has no required word")
+	}
+	return p, nil
+}
+
+// lexPhrase splits a phrase into words and the operators ( ) [ ] | ^ $ ...
+func lexPhrase(src string) ([]string, error) {
+	var toks []string
+	var w strings.Builder
+	flush := func() {
+		if w.Len() > 0 {
+			toks = append(toks, w.String())
+			w.Reset()
+		}
+	}
+	rs := []rune(src)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case strings.ContainsRune("()[]|^$", r):
+			flush()
+			toks = append(toks, string(r))
+		case r == '.' && i+2 < len(rs) && rs[i+1] == '.' && rs[i+2] == '.':
+			flush()
+			toks = append(toks, "...")
+			i += 2
+		case unicode.IsSpace(r):
+			flush()
+		default:
+			w.WriteRune(r)
+		}
+	}
+	flush()
+	return toks, nil
+}
+
+// compileWord compiles one word of a phrase, which can be several literals
+// ("don't" is "do not", "转人工" is three characters).
+func compileWord(w string, typoMin int) ([]lit, error) {
+	exact := strings.HasPrefix(w, "=")
+	prefix := strings.HasSuffix(w, "*")
+	w = strings.TrimSuffix(strings.TrimPrefix(w, "="), "*")
+	if exact && prefix {
+		return nil, fmt.Errorf("%q: = and * cannot be combined", w)
+	}
+	if strings.ContainsAny(w, "=*") {
+		return nil, fmt.Errorf("%q: = only at the start and * only at the end of a word", w)
+	}
+	for _, r := range w {
+		r = widen(r)
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r) && r != '\'' && r != '\u2019' && r != '-' && r != '\u30FC' {
+			return nil, fmt.Errorf("%q: punctuation %q is never matched (write words only; use ... ( ) [ ] | ^ $ for structure)", w, r)
+		}
+	}
+	d := analyse(w)
+	if len(d.units) == 0 {
+		return nil, fmt.Errorf("%q has no letters", w)
+	}
+	if prefix && (len(d.units) != 1 || d.units[0].kind == han) {
+		return nil, fmt.Errorf("%q*: * needs a single Latin or Korean word", w)
+	}
+	var ls []lit
+	for _, u := range d.units {
+		l := lit{kind: u.kind, stem: u.stem, raw: u.raw, runes: u.runes, exact: exact, prefix: prefix}
+		if u.kind == latin && !exact && !prefix {
+			l.typoMin = typoMin
+		}
+		if prefix && u.kind == latin {
+			// The stem of a prefix can be shorter than the prefix
+			// ("represent" -> "repres"); compare with the word as typed too.
+			l.raw = strings.ToLower(w)
+		}
+		ls = append(ls, l)
+	}
+	return ls, nil
+}
+
+// pos is a place in a document: unit u, or rune off inside Korean word u
+// when a literal ended part-way through it.
+type pos struct{ u, off int }
+
+// matchAt tries p with its first item at unit s. masked units match nothing.
+func (p *phrase) matchAt(d *doc, masked []bool, s int) (end int, ok bool) {
+	m := matcher{d: d, masked: masked, p: p}
+	e, ok := m.items(0, pos{s, 0})
+	if !ok {
+		return 0, false
+	}
+	if e.off > 0 {
+		e.u++
+	}
+	return e.u, true
+}
+
+type matcher struct {
+	d      *doc
+	masked []bool
+	p      *phrase
+}
+
+func (m *matcher) items(i int, at pos) (pos, bool) {
+	if i == len(m.p.items) {
+		end := at.u
+		if at.off > 0 {
+			end++ // the rest of a Korean word is its ending
+		}
+		if m.p.stop && !m.d.clauseEnd(end) {
+			return pos{}, false
+		}
+		return at, true
+	}
+	it := m.p.items[i]
+	if it.gap > 0 {
+		u := at.u
+		if at.off > 0 {
+			u++
+		}
+		for k := 0; k <= it.gap && u+k <= len(m.d.units); k++ {
+			if k > 0 && u+k < len(m.d.units) && m.d.units[u+k].clause != m.d.units[u].clause {
+				break
+			}
+			if e, ok := m.items(i+1, pos{u + k, 0}); ok {
+				return e, true
+			}
+		}
+		return pos{}, false
+	}
+	for _, alt := range it.alts {
+		if e, ok := m.lits(alt, 0, at, i); ok {
+			return e, true
+		}
+	}
+	if it.optional {
+		return m.items(i+1, at)
+	}
+	return pos{}, false
+}
+
+func (m *matcher) lits(alt []lit, j int, at pos, i int) (pos, bool) {
+	if j == len(alt) {
+		return m.items(i+1, at)
+	}
+	l := &alt[j]
+	try := func(s pos) (pos, bool) {
+		e, ok := m.lit(l, s)
+		if !ok {
+			return pos{}, false
+		}
+		return m.lits(alt, j+1, e, i)
+	}
+	if at.off == 0 {
+		return try(at)
+	}
+	// Mid Korean word: a Korean literal may continue in it after a
+	// particle; anything else starts at the next word.
+	if l.kind == hangul && !l.exact {
+		n := len(m.d.units[at.u].runes)
+		for k := 0; k <= maxParticle && at.off+k < n; k++ {
+			if e, ok := try(pos{at.u, at.off + k}); ok {
+				return e, true
+			}
+		}
+	}
+	return try(pos{at.u + 1, 0})
+}
+
+// lit matches one literal at s and returns where the match ends.
+func (m *matcher) lit(l *lit, s pos) (pos, bool) {
+	if s.u >= len(m.d.units) || (m.masked != nil && m.masked[s.u]) {
+		return pos{}, false
+	}
+	u := &m.d.units[s.u]
+	if u.kind != l.kind {
+		return pos{}, false
+	}
+	next := pos{s.u + 1, 0}
+	switch l.kind {
+	case latin:
+		switch {
+		case l.exact:
+			if u.raw != l.raw {
+				return pos{}, false
+			}
+		case l.prefix:
+			if !strings.HasPrefix(u.stem, l.stem) && !strings.HasPrefix(u.raw, l.raw) {
+				return pos{}, false
+			}
+		case u.stem == l.stem:
+		case l.typoMin > 0 && typo(l, u):
+		default:
+			return pos{}, false
+		}
+		return next, true
+	case han:
+		if u.stem != l.stem {
+			return pos{}, false
+		}
+		return next, true
+	default: // hangul
+		r := u.runes[s.off:]
+		if len(r) < len(l.runes) || (l.exact && (s.off != 0 || len(r) != len(l.runes))) {
+			return pos{}, false
+		}
+		for k, c := range l.runes {
+			if r[k] != c {
+				return pos{}, false
+			}
+		}
+		if end := s.off + len(l.runes); end < len(u.runes) {
+			return pos{s.u, end}, true
+		}
+		return next, true
+	}
+}
+
+// typo reports whether unit u is literal l with one slip of the finger:
+// one letter wrong, missing, extra, or two neighbours swapped ("humna").
+// Only for long enough words, and the first letter must be right, which
+// keeps "cancer" from meaning "cancel" often enough to matter.
+func typo(l *lit, u *unit) bool {
+	if len(l.raw) >= l.typoMin && within1(l.raw, u.raw) {
+		return true
+	}
+	return len(l.stem) >= l.typoMin && within1(l.stem, u.stem)
+}
+
+// within1 reports whether a and b (ASCII-ish, lower case) differ by at most
+// one edit (substitution, insertion, deletion or adjacent transposition)
+// and agree on the first letter.
+func within1(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if a == "" || b == "" || a[0] != b[0] {
+		return false
+	}
+	la, lb := len(a), len(b)
+	switch {
+	case la == lb:
+		i := 0
+		for i < la && a[i] == b[i] {
+			i++
+		}
+		if a[i+1:] == b[i+1:] {
+			return true // substitution
+		}
+		return i+1 < la && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	case la == lb+1:
+		return oneExtra(a, b)
+	case lb == la+1:
+		return oneExtra(b, a)
+	}
+	return false
+}
+
+// oneExtra reports whether long is short with one byte inserted.
+func oneExtra(long, short string) bool {
+	i := 0
+	for i < len(short) && long[i] == short[i] {
+		i++
+	}
+	return long[i+1:] == short[i:]
+}
+
+// found is one phrase match.
+type found struct {
+	p          *phrase
+	start, end int
+	negated    bool
+}
+
+// find returns the first match of any phrase in ps, preferring a match that
+// is not negated. ok is false when nothing matched.
+func find(d *doc, ps []*phrase, masked []bool, neg *negation) (f found, ok bool) {
+	var negated found
+	haveNeg := false
+	for _, p := range ps {
+		for s := 0; s < len(d.units); s++ {
+			if p.start && !d.clauseStart(s) {
+				continue
+			}
+			end, hit := p.matchAt(d, masked, s)
+			if !hit {
+				continue
+			}
+			if neg != nil && neg.before(d, s) {
+				if !haveNeg {
+					negated, haveNeg = found{p: p, start: s, end: end, negated: true}, true
+				}
+				continue
+			}
+			return found{p: p, start: s, end: end}, true
+		}
+	}
+	return negated, haveNeg
+}
+
+// mask marks the units covered by any match of ps: an "unless" phrase such
+// as "human resources" takes its words out of play.
+func mask(d *doc, ps []*phrase) []bool {
+	var masked []bool
+	for _, p := range ps {
+		for s := 0; s < len(d.units); s++ {
+			if p.start && !d.clauseStart(s) {
+				continue
+			}
+			if end, hit := p.matchAt(d, nil, s); hit {
+				if masked == nil {
+					masked = make([]bool, len(d.units))
+				}
+				for k := s; k < end; k++ {
+					masked[k] = true
+				}
+			}
+		}
+	}
+	return masked
+}
+
+// negation is the negation words and how far back they reach.
+type negation struct {
+	words  []*phrase
+	window int
+}
+
+// before reports whether a negation word ends within the window before
+// unit s, in the same clause: "not bad", "I don't want to talk to a human".
+func (n *negation) before(d *doc, s int) bool {
+	if n == nil || n.window == 0 {
+		return false
+	}
+	lo := s - n.window
+	if lo < 0 {
+		lo = 0
+	}
+	for k := s - 1; k >= lo; k-- {
+		if d.units[k].clause != d.units[s].clause {
+			lo = k + 1
+			break
+		}
+	}
+	for _, w := range n.words {
+		for k := lo; k < s; k++ {
+			end, hit := w.matchAt(d, nil, k)
+			// Korean 안/못 negate only the word right after them:
+			// "안 왔어요 최악이에요" is not "not the worst".
+			if hit && (end == s || (end < s && d.units[end-1].kind != hangul)) {
+				return true
+			}
+		}
+	}
+	return false
+}

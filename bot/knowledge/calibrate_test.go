@@ -1,0 +1,131 @@
+package knowledge
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// outcome is what the top match for one query was, for calibrating the
+// confidence threshold.
+type outcome struct {
+	score   float64
+	inScope bool // the query has an answer in the base
+	correct bool // the top match is that answer
+}
+
+// confusion counts how Confident behaves at a threshold.
+type confusion struct {
+	inScope, confident, correctConfident, oos, oosConfident int
+}
+
+func confusionAt(outs []outcome, threshold float64) confusion {
+	var c confusion
+	for _, o := range outs {
+		if o.inScope {
+			c.inScope++
+		} else {
+			c.oos++
+		}
+		if o.score < threshold {
+			continue
+		}
+		c.confident++
+		switch {
+		case o.correct:
+			c.correctConfident++
+		case !o.inScope:
+			c.oosConfident++
+		}
+	}
+	return c
+}
+
+// precision is the share of confident answers that are right.
+func (c confusion) precision() float64 {
+	if c.confident == 0 {
+		return 1
+	}
+	return float64(c.correctConfident) / float64(c.confident)
+}
+
+// recall is the share of answerable queries answered right and confidently.
+func (c confusion) recall() float64 {
+	if c.inScope == 0 {
+		return 0
+	}
+	return float64(c.correctConfident) / float64(c.inScope)
+}
+
+func outcomes(b *Base, qs []labelled, inScope bool) []outcome {
+	var outs []outcome
+	for _, q := range qs {
+		o := outcome{inScope: inScope && q.ID != ""}
+		if m := b.Match(q.Query, 1); len(m) > 0 {
+			o.score = m[0].Score
+			o.correct = o.inScope && m[0].ID == q.ID
+		}
+		outs = append(outs, o)
+	}
+	return outs
+}
+
+// shopDir is the repository root, where the shop's own knowledge/ lives.
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// calibrationSets loads the shop base with its labelled queries and, when
+// the shared data set is present, banking77, and returns the outcomes of
+// each set: shop queries on the shop base (in and out of scope), banking77
+// queries on the shop base (all out of scope), shop queries on banking77
+// (all out of scope) and banking77 test queries on banking77.
+func calibrationSets(t *testing.T) map[string][]outcome {
+	t.Helper()
+	shop, problems := Load(os.DirFS(repoRoot()), "knowledge")
+	if shop.Len() == 0 {
+		t.Skipf("no shop knowledge base (problems: %v)", problems)
+	}
+	qfile := filepath.Join("testdata", "shop_queries.jsonl")
+	if _, err := os.Stat(qfile); err != nil {
+		t.Skipf("no calibration queries: %v", err)
+	}
+	shopQs := readJSONL(t, qfile)
+	sets := map[string][]outcome{"shop": outcomes(shop, shopQs, true)}
+	if _, err := os.Stat(filepath.Join(banking77Dir(), "test.jsonl")); err == nil {
+		bank, test := loadBanking77(t)
+		sets["banking77 on shop"] = outcomes(shop, test, false)
+		sets["shop on banking77"] = outcomes(bank, shopQs, false)
+		sets["banking77"] = outcomes(bank, test, true)
+	}
+	return sets
+}
+
+// TestCalibrationTable prints precision and recall of Confident for a
+// range of thresholds; it is how defaultParams.threshold was chosen:
+//
+//	BATON_TUNE=1 go test -run TestCalibrationTable -v ./bot/knowledge/
+func TestCalibrationTable(t *testing.T) {
+	if os.Getenv("BATON_TUNE") == "" {
+		t.Skip("set BATON_TUNE=1 to print the calibration table")
+	}
+	sets := calibrationSets(t)
+	for th := 0.10; th <= 0.40001; th += 0.01 {
+		line := ""
+		var all []outcome
+		for _, name := range []string{"shop", "banking77 on shop", "shop on banking77", "banking77"} {
+			outs := sets[name]
+			all = append(all, outs...)
+			c := confusionAt(outs, th)
+			if c.inScope > 0 {
+				line += fmtf(" | %s P %.3f R %.3f", name, c.precision(), c.recall())
+			}
+			if c.oos > 0 {
+				line += fmtf(" | %s oos-conf %.3f", name, float64(c.oosConfident)/float64(c.oos))
+			}
+		}
+		t.Logf("th %.2f%s", th, line)
+	}
+}

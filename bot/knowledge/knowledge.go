@@ -1,0 +1,240 @@
+// Package knowledge loads the knowledge base ops keep as Markdown files and
+// matches customer messages to its entries.
+//
+// One entry per file, knowledge/<lang>/<id>.md or knowledge/<id>.md, with
+// YAML front matter (questions:, tip:, also:, tags:, lang:) and the answer
+// as the body. See Load for the rules and match.go for how matching and
+// its confidence threshold work.
+package knowledge
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Entry is one answer of the knowledge base in one language.
+//
+// The same ID under several language folders (en/, zh/, ko/) is one entry
+// in several translations; Base keeps them together.
+type Entry struct {
+	ID        string   // path below knowledge/ without .md and without the language folder
+	Lang      string   // language of this translation ("en", "zh", "ko", ...); "" when unknown
+	Questions []string // example phrasings (required)
+	Tip       string   // one sentence worth mentioning proactively (optional)
+	Also      []string // ids whose tip to add to this answer
+	Tags      []string
+	Answer    string // the Markdown body
+	File      string // path of the source file, for ops and `baton match`
+}
+
+// Problem is one thing wrong with a file, printed as "file:line: message".
+type Problem struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
+
+// Match is one candidate answer for a query.
+type Match struct {
+	ID        string
+	Lang      string // language of the translation that matched best
+	Score     float64
+	Confident bool // Score cleared the calibrated threshold
+}
+
+// Base is a loaded, indexed knowledge base. It is immutable after Load and
+// safe for concurrent use.
+type Base struct {
+	entries map[string]map[string]*Entry // id -> lang -> entry
+	ids     []string                     // sorted
+	index   *index
+}
+
+// DefaultLang is the language of a file with neither a language folder
+// nor a lang: key.
+const DefaultLang = "en"
+
+// Load reads every *.md file below root in fsys. Files with problems are
+// skipped and reported; the rest still load, so one bad file never takes
+// the bot down. Problems name files as root joined with the path below it
+// (for example "knowledge/en/returns.md"), sorted by file and line.
+//
+// A file's id is its path below root without ".md" and without a leading
+// language folder (en/, zh/, pt-BR/, zh-Hant/ ...); the language is the
+// folder's, overridden by a lang: key, and "en" when neither is given.
+// Fatal problems (the file is skipped): not UTF-8, missing or unclosed or
+// malformed front matter, missing or empty questions:, empty answer, and
+// an id already defined for the same language. Reported but loaded:
+// unknown keys, single bad questions, bad tip/tags/lang values, and also:
+// references to ids that do not exist (the reference is dropped).
+func Load(fsys fs.FS, root string) (*Base, []Problem) {
+	root = path.Clean(root)
+	b := &Base{entries: map[string]map[string]*Entry{}}
+	var problems []Problem
+	type pending struct {
+		e    *Entry
+		also []ref
+	}
+	var loaded []pending
+	err := fs.WalkDir(fsys, root, func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			problems = append(problems, Problem{File: name, Line: 1, Msg: fmt.Sprintf("cannot read: %v", err)})
+			if d != nil && d.IsDir() && name != root {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		base := d.Name()
+		if name != root && strings.HasPrefix(base, ".") {
+			// Editor swap files, .git and macOS "._x.md" are not knowledge.
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !strings.EqualFold(path.Ext(base), ".md") {
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			problems = append(problems, Problem{File: name, Line: 1, Msg: fmt.Sprintf("cannot read: %v", err)})
+			return nil
+		}
+		p := parseFile(name, data)
+		problems = append(problems, p.problems...)
+		if p.fatal {
+			return nil
+		}
+		e := p.entry
+		id, folderLang := idOf(root, name)
+		if id == "" {
+			problems = append(problems, Problem{File: name, Line: 1, Msg: "file name gives an empty id"})
+			return nil
+		}
+		e.ID = id
+		switch {
+		case e.Lang == "":
+			e.Lang = folderLang
+			if e.Lang == "" {
+				e.Lang = DefaultLang
+			}
+		case folderLang != "" && e.Lang != folderLang:
+			problems = append(problems, Problem{File: name, Line: p.langLine,
+				Msg: fmt.Sprintf("lang: %s disagrees with the folder %s/; using %s", e.Lang, folderLang, e.Lang)})
+		}
+		tr := b.entries[id]
+		if tr == nil {
+			tr = map[string]*Entry{}
+			b.entries[id] = tr
+		}
+		if prev, dup := tr[e.Lang]; dup {
+			problems = append(problems, Problem{File: name, Line: 1,
+				Msg: fmt.Sprintf("duplicate id %q for language %s: already defined in %s; this file is skipped", id, e.Lang, prev.File)})
+			return nil
+		}
+		tr[e.Lang] = e
+		loaded = append(loaded, pending{e, p.also})
+		return nil
+	})
+	if err != nil {
+		problems = append(problems, Problem{File: root, Line: 1, Msg: fmt.Sprintf("cannot read: %v", err)})
+	}
+
+	// also: can only be checked once every file is in.
+	for _, l := range loaded {
+		for _, r := range l.also {
+			switch {
+			case r.id == l.e.ID:
+				problems = append(problems, Problem{File: l.e.File, Line: r.line, Msg: fmt.Sprintf("also: %q is this entry itself", r.id)})
+			case b.entries[r.id] == nil:
+				problems = append(problems, Problem{File: l.e.File, Line: r.line, Msg: fmt.Sprintf("also: no entry with id %q", r.id)})
+			default:
+				l.e.Also = append(l.e.Also, r.id)
+			}
+		}
+	}
+	for id := range b.entries {
+		b.ids = append(b.ids, id)
+	}
+	sort.Strings(b.ids)
+	b.index = buildIndex(b, defaultParams)
+	sort.SliceStable(problems, func(i, j int) bool {
+		if problems[i].File != problems[j].File {
+			return problems[i].File < problems[j].File
+		}
+		return problems[i].Line < problems[j].Line
+	})
+	return b, problems
+}
+
+// idOf derives the entry id and the language folder ("" when none) from a
+// file path.
+func idOf(root, name string) (id, lang string) {
+	rel := name
+	if root != "." && root != "" {
+		rel = strings.TrimPrefix(strings.TrimPrefix(name, root), "/")
+	}
+	rel = rel[:len(rel)-len(path.Ext(rel))]
+	if first, rest, ok := strings.Cut(rel, "/"); ok {
+		if tag, isLang := langFolder(first); isLang {
+			return rest, tag
+		}
+	}
+	return rel, ""
+}
+
+// IDs lists the entry ids, sorted.
+func (b *Base) IDs() []string { return b.ids }
+
+// Len is the number of distinct entry ids.
+func (b *Base) Len() int { return len(b.ids) }
+
+// Entry returns the translation of id in lang, falling back to the same
+// base language ("zh-Hant" -> "zh"), then English, then any translation
+// (the alphabetically first, so the choice is stable). ok is false when id
+// does not exist.
+func (b *Base) Entry(id, lang string) (e *Entry, ok bool) {
+	tr := b.entries[id]
+	if len(tr) == 0 {
+		return nil, false
+	}
+	if e, ok := tr[lang]; ok {
+		return e, true
+	}
+	primary, _, _ := strings.Cut(lang, "-")
+	primary = strings.ToLower(primary)
+	var sameBase []string
+	for l := range tr {
+		if p, _, _ := strings.Cut(l, "-"); strings.EqualFold(p, primary) {
+			sameBase = append(sameBase, l)
+		}
+	}
+	if len(sameBase) > 0 {
+		sort.Strings(sameBase)
+		return tr[sameBase[0]], true
+	}
+	if e, ok := tr[DefaultLang]; ok {
+		return e, true
+	}
+	langs := make([]string, 0, len(tr))
+	for l := range tr {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	return tr[langs[0]], true
+}
+
+// Langs lists the languages id is translated into, sorted.
+func (b *Base) Langs(id string) []string {
+	var out []string
+	for l := range b.entries[id] {
+		out = append(out, l)
+	}
+	sort.Strings(out)
+	return out
+}

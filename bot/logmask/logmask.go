@@ -1,0 +1,116 @@
+// Package logmask makes customer text safe to log: e-mail addresses, phone
+// numbers and card numbers are replaced by placeholders, and the text is cut
+// to a short excerpt. Logs are for finding problems, not for keeping what
+// customers said; the session store is the only place that keeps that.
+package logmask
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxRunes is how much of a customer's text Mask keeps.
+const MaxRunes = 80
+
+// Placeholders that replace personal data.
+const (
+	Email  = "[email]"
+	Phone  = "[phone]"
+	Card   = "[card]"
+	Number = "[number]" // a long digit run that is neither a phone nor a card
+)
+
+var (
+	emailRe = regexp.MustCompile(`[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}`)
+	// digitRunRe finds digits joined by the separators people type in
+	// phone and card numbers: "+1 (555) 123-4567", "4111 1111 1111 1111".
+	digitRunRe = regexp.MustCompile(`\+?\(?\d(?:[ .\-()]{0,2}\d)+`)
+	isoDateRe  = regexp.MustCompile(`^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$`)
+)
+
+// Mask returns s with personal data replaced, white space collapsed and the
+// result cut to MaxRunes runes ("…" marks a cut). Masking happens before the
+// cut, so a cut never leaves half an address readable.
+func Mask(s string) string { return MaskN(s, MaxRunes) }
+
+// MaskN is Mask with a custom length; n <= 0 means no cut.
+func MaskN(s string, n int) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	s = emailRe.ReplaceAllString(s, Email)
+	s = digitRunRe.ReplaceAllStringFunc(s, maskDigits)
+	s = collapse(s)
+	if n > 0 && utf8.RuneCountInString(s) > n {
+		r := []rune(s)
+		s = strings.TrimRightFunc(string(r[:n]), unicode.IsSpace) + "…"
+	}
+	return s
+}
+
+// maskDigits decides what a run of digits is. Short runs (order numbers,
+// quantities, prices) stay readable: they help ops and identify nobody.
+func maskDigits(run string) string {
+	digits := 0
+	for _, r := range run {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	switch {
+	case digits < 7:
+		return run
+	case isoDateRe.MatchString(strings.TrimPrefix(run, "(")):
+		return run
+	case digits >= 13 && digits <= 19 && luhn(run):
+		return Card
+	case digits <= 15:
+		return Phone
+	default:
+		return Number
+	}
+}
+
+// luhn reports whether the digits of s pass the Luhn check every payment
+// card number passes.
+func luhn(s string) bool {
+	sum, double := 0, false
+	for i := len(s) - 1; i >= 0; i-- {
+		c := s[i]
+		if c < '0' || c > '9' {
+			continue
+		}
+		d := int(c - '0')
+		if double {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+// collapse turns every run of white space and control characters into one
+// space, so a log line stays one line.
+func collapse(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}

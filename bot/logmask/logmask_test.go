@@ -1,0 +1,71 @@
+package logmask
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestMask(t *testing.T) {
+	cases := []struct {
+		name, in, want string
+	}{
+		{"plain text stays", "where is my order?", "where is my order?"},
+		{"email", "mail me at jane.doe+shop@example.co.uk please", "mail me at [email] please"},
+		{"unicode email", "연락처 김민수@예시.한국 입니다", "연락처 [email] 입니다"},
+		{"international phone", "call +1 (555) 123-4567 today", "call [phone] today"},
+		{"plain phone", "my number is 01012345678", "my number is [phone]"},
+		{"dotted phone", "tel 030.1234.5678", "tel [phone]"},
+		{"card with spaces", "card 4111 1111 1111 1111 expired", "card [card] expired"},
+		{"card with dashes", "5500-0000-0000-0004", "[card]"},
+		{"long non-card number", "ref 12345678901234567890123", "ref [number]"},
+		{"16 digits failing luhn is not shown either", "4111111111111112", "[number]"},
+		{"slashed date stays", "since 15/01/2024", "since 15/01/2024"},
+		{"order number stays", "order #12345, 2 items, $49.90", "order #12345, 2 items, $49.90"},
+		{"iso date stays", "ordered on 2024-01-15", "ordered on 2024-01-15"},
+		{"newlines collapse", "line one\n\n\tline two\r\n", "line one line two"},
+		{"control characters go", "a\x00b\x1bc", "a b c"},
+		{"invalid utf-8", "ok \xff\xfe done", "ok \uFFFD done"},
+		{"several kinds", "jane@example.com / +44 20 7946 0958 / 378282246310005", "[email] / [phone] / [card]"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := Mask(c.in); got != c.want {
+				t.Errorf("Mask(%q) = %q, want %q", c.in, got, c.want)
+			}
+		})
+	}
+}
+
+func TestMaskTruncates(t *testing.T) {
+	long := strings.Repeat("가나다라 ", 100)
+	got := Mask(long)
+	if n := utf8.RuneCountInString(got); n > MaxRunes+1 {
+		t.Fatalf("Mask kept %d runes, want at most %d", n, MaxRunes+1)
+	}
+	if !strings.HasSuffix(got, "…") {
+		t.Errorf("a cut text should end in …, got %q", got)
+	}
+	if !utf8.ValidString(got) {
+		t.Errorf("cut in the middle of a rune: %q", got)
+	}
+}
+
+// An address that straddles the cut must not leave its first half readable.
+func TestMaskBeforeCut(t *testing.T) {
+	in := strings.Repeat("x", 70) + " jonathan.longname@example.com"
+	got := Mask(in)
+	if strings.Contains(got, "jonathan") {
+		t.Errorf("part of the e-mail survived the cut: %q", got)
+	}
+	if !strings.Contains(got, "[email]") {
+		t.Errorf("want the placeholder in %q", got)
+	}
+}
+
+func TestMaskNNoCut(t *testing.T) {
+	in := strings.Repeat("a", 500)
+	if got := MaskN(in, 0); got != in {
+		t.Errorf("MaskN(s, 0) cut the text to %d bytes", len(got))
+	}
+}

@@ -1,0 +1,83 @@
+package persona
+
+import (
+	"strings"
+	"text/template"
+	"time"
+)
+
+// locale is what {{timeOfDay}} and {{weekday}} say in one language.
+// persona.yaml may override or add languages (time_of_day, weekdays).
+type locale struct {
+	times    [3]string // morning, afternoon, evening
+	weekdays [7]string // Sunday first, like time.Weekday
+}
+
+var defaultLocales = map[string]locale{
+	"en": {
+		times:    [3]string{"morning", "afternoon", "evening"},
+		weekdays: [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+	},
+	"zh": {
+		times:    [3]string{"早上", "下午", "晚上"},
+		weekdays: [7]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"},
+	},
+	"ko": {
+		times:    [3]string{"아침", "오후", "저녁"},
+		weekdays: [7]string{"일요일", "월요일", "화요일", "수요일", "목요일", "금요일", "토요일"},
+	},
+}
+
+// partOfDay: 05:00-11:59 morning, 12:00-17:59 afternoon, else evening
+// (late at night "good evening" still reads right; "good night" is a
+// goodbye).
+func partOfDay(t time.Time) int {
+	switch h := t.Hour(); {
+	case h >= 5 && h < 12:
+		return 0
+	case h >= 12 && h < 18:
+		return 1
+	}
+	return 2
+}
+
+func (p *Persona) locale(lang string) locale {
+	if l, ok := p.words[lang]; ok {
+		return l
+	}
+	if l, ok := defaultLocales[lang]; ok {
+		return l
+	}
+	if l, ok := p.words["en"]; ok {
+		return l
+	}
+	return defaultLocales["en"]
+}
+
+// funcs are the template functions, bound to one language and one Data.
+// At parse time they are bound to zero values: parsing only needs the names.
+func (p *Persona) funcs(lang string, data Data) template.FuncMap {
+	loc := p.locale(lang)
+	return template.FuncMap{
+		"timeOfDay": func() string { return loc.times[partOfDay(data.Now)] },
+		"weekday":   func() string { return loc.weekdays[data.Now.Weekday()] },
+		"intro":     func() string { return p.introText(lang, data) },
+		"shop":      func() string { return p.shop },
+		"email":     func() string { return p.email },
+		"phone":     func() string { return p.phone },
+		"hours":     func() string { return p.Hours(lang) },
+		"join":      func(list []string, sep string) string { return strings.Join(list, sep) },
+		"bullets":   bullets,
+	}
+}
+
+// bullets renders a list as lines starting with "• ", each on a new line,
+// so "one of these?{{bullets .Topics}}" puts the list under the question.
+func bullets(list []string) string {
+	var b strings.Builder
+	for _, s := range list {
+		b.WriteString("\n• ")
+		b.WriteString(s)
+	}
+	return b.String()
+}

@@ -1,0 +1,791 @@
+package persona
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"text/template"
+	"text/template/parse"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Load reads prompts from fsys below root. Problems are reported; a missing
+// message in one language falls back to English, so a half-translated
+// prompts folder still works.
+//
+// Load returns nil when persona.yaml or messages/en.yaml cannot be used
+// (missing, malformed, no name, a broken English message, a message the
+// core needs missing in English); callers then keep their last good
+// persona. A broken file in another language is skipped, a broken message
+// in another language falls back to English, and smalltalk.yaml problems
+// only turn smalltalk recognition off. Load never panics.
+func Load(fsys fs.FS, root string) (*Persona, []Problem) {
+	l := &loader{fsys: fsys}
+	p := &Persona{
+		intro: map[string]*template.Template{},
+		hours: map[string]string{},
+		words: map[string]locale{},
+		langs: map[string]*langFile{},
+	}
+	if !l.persona(p, path.Join(root, "persona.yaml")) {
+		return nil, l.sorted()
+	}
+	if !l.messageDir(p, path.Join(root, "messages")) {
+		return nil, l.sorted()
+	}
+	l.smalltalk(p, path.Join(root, "smalltalk.yaml"))
+	l.crossCheck(p, root)
+	return p, l.sorted()
+}
+
+// sorted orders problems by file and line, as ops read them.
+func (l *loader) sorted() []Problem {
+	slices.SortStableFunc(l.problems, func(a, b Problem) int {
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		return a.Line - b.Line
+	})
+	return l.problems
+}
+
+type loader struct {
+	fsys     fs.FS
+	problems []Problem
+}
+
+func (l *loader) errorf(file string, line int, format string, args ...any) {
+	if line < 1 {
+		line = 1
+	}
+	l.problems = append(l.problems, Problem{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (l *loader) warnf(file string, line int, format string, args ...any) {
+	l.errorf(file, line, warnPrefix+format, args...)
+}
+
+// yamlLineRE pulls the line out of yaml.v3's errors ("yaml: line 3: ...").
+// yaml.v3 leaves the line out for the first line.
+var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+
+// parse reads a YAML file and returns its top-level node: nil with ok for
+// an empty file, found false when the file does not exist.
+func (l *loader) parse(file string) (top *yaml.Node, found, ok bool) {
+	b, err := fs.ReadFile(l.fsys, file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, false
+	}
+	if err != nil {
+		l.errorf(file, 1, "cannot read: %v", err)
+		return nil, true, false
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	var doc yaml.Node
+	switch err := decode(dec, &doc); {
+	case err == io.EOF:
+		return nil, true, true
+	case err != nil:
+		line, msg := yamlErrorLine(err.Error(), b)
+		l.errorf(file, line, "invalid YAML: %s", msg)
+		return nil, true, false
+	}
+	var extra yaml.Node
+	if err := decode(dec, &extra); err != io.EOF {
+		l.warnf(file, extra.Line, "only the first YAML document is read; remove the '---' line and what follows")
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, true, true
+	}
+	top = doc.Content[0]
+	if top.Kind == yaml.ScalarNode && top.Tag == "!!null" {
+		return nil, true, true // only comments
+	}
+	return top, true, true
+}
+
+// scannerProblems are the yaml.v3 errors that already count lines from 1;
+// its parser errors count from 0 (the line is left out for the first).
+var scannerProblems = map[string]bool{
+	"block sequence entries are not allowed in this context":       true,
+	"could not find expected ':'":                                  true,
+	"could not find expected directive name":                       true,
+	"did not find expected alphabetic or numeric character":        true,
+	"did not find expected comment or line break":                  true,
+	"did not find expected digit or '.' character":                 true,
+	"did not find expected hexdecimal number":                      true,
+	"did not find expected version number":                         true,
+	"did not find expected whitespace or line break":               true,
+	"did not find expected whitespace":                             true,
+	"did not find the expected '>'":                                true,
+	"found a tab character that violates indentation":              true,
+	"found a tab character where an indentation space is expected": true,
+	"found an indentation indicator equal to 0":                    true,
+	"found character that cannot start any token":                  true,
+	"found extremely long version number":                          true,
+	"found invalid Unicode character escape code":                  true,
+	"found unexpected document indicator":                          true,
+	"found unexpected end of stream":                               true,
+	"found unexpected non-alphabetical character":                  true,
+	"found unknown directive name":                                 true,
+	"found unknown escape character":                               true,
+	"mapping keys are not allowed in this context":                 true,
+	"mapping values are not allowed in this context":               true,
+}
+
+// templateStartRE finds a value that starts with {{ unquoted, which YAML
+// reads as a mapping: the most likely YAML mistake in a message file.
+var templateStartRE = regexp.MustCompile(`(:|^\s*-)\s*\{\{`)
+
+// yamlErrorLine turns a yaml.v3 error into a 1-based line of src and a
+// message for ops.
+func yamlErrorLine(err string, src []byte) (int, string) {
+	line, msg := 1, err
+	if m := yamlLineRE.FindStringSubmatch(err); m != nil {
+		msg = m[2]
+		if m[1] != "" {
+			line, _ = strconv.Atoi(m[1])
+			if !scannerProblems[msg] && !strings.HasPrefix(msg, "exceeded max depth") {
+				line++
+			}
+		}
+	}
+	lines := strings.Split(strings.TrimRight(string(src), "\n"), "\n")
+	// Errors at the end of the file point past its last line.
+	line = max(1, min(line, len(lines)))
+	for _, l := range lines[max(0, line-2):line] {
+		if templateStartRE.MatchString(l) && !strings.Contains(msg, "{{") {
+			msg += " (put a message that starts with {{ in quotes)"
+			break
+		}
+	}
+	return line, msg
+}
+
+// decode guards against parser panics on hostile input.
+func decode(dec *yaml.Decoder, n *yaml.Node) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("yaml: %v", r)
+		}
+	}()
+	return dec.Decode(n)
+}
+
+// pair is one key: value of a mapping.
+type pair struct {
+	key   string
+	line  int
+	value *yaml.Node
+}
+
+// pairs lists a mapping's entries, reporting non-text keys and duplicates
+// (YAML forbids them; the first one wins). Aliases are resolved.
+func (l *loader) pairs(file string, m *yaml.Node) []pair {
+	var out []pair
+	seen := map[string]int{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], deref(m.Content[i+1])
+		if k.Kind != yaml.ScalarNode {
+			l.errorf(file, k.Line, "expected a plain key here")
+			continue
+		}
+		if first, dup := seen[k.Value]; dup {
+			l.errorf(file, k.Line, "%q is defined twice (first at line %d); the first one is used", k.Value, first)
+			continue
+		}
+		seen[k.Value] = k.Line
+		out = append(out, pair{key: k.Value, line: k.Line, value: v})
+	}
+	return out
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && n.Alias != nil && i < 8; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
+
+// text reads a scalar; ok is false (and a problem reported) otherwise.
+func (l *loader) text(file, what string, n *yaml.Node) (string, bool) {
+	if n.Kind != yaml.ScalarNode || isNull(n) {
+		l.errorf(file, n.Line, "%s: expected text", what)
+		return "", false
+	}
+	return n.Value, true
+}
+
+// textList reads a list of scalars.
+func (l *loader) textList(file, what string, n *yaml.Node) ([]string, bool) {
+	if n.Kind != yaml.SequenceNode {
+		l.errorf(file, n.Line, "%s: expected a list", what)
+		return nil, false
+	}
+	var out []string
+	ok := true
+	for _, c := range n.Content {
+		c = deref(c)
+		if c.Kind != yaml.ScalarNode || isNull(c) {
+			l.errorf(file, c.Line, "%s: expected text in the list", what)
+			ok = false
+			continue
+		}
+		out = append(out, c.Value)
+	}
+	return out, ok
+}
+
+// perLang reads "text" (meaning English) or a lang: text mapping.
+func (l *loader) perLang(file, what string, n *yaml.Node) map[string]*yaml.Node {
+	out := map[string]*yaml.Node{}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if !isNull(n) {
+			out["en"] = n
+		}
+	case yaml.MappingNode:
+		for _, e := range l.pairs(file, n) {
+			if !validLang(e.key) {
+				l.errorf(file, e.line, "%s: %q is not a language code (use en, zh, ko, ...)", what, e.key)
+				continue
+			}
+			out[e.key] = e.value
+		}
+	default:
+		l.errorf(file, n.Line, "%s: expected text or one text per language (en: ..., zh: ...)", what)
+	}
+	return out
+}
+
+var langRE = regexp.MustCompile(`^[a-z]{2,3}$`)
+
+func validLang(s string) bool { return langRE.MatchString(s) }
+
+// persona reads persona.yaml; false means it cannot be used.
+func (l *loader) persona(p *Persona, file string) bool {
+	top, found, ok := l.parse(file)
+	if !found {
+		l.errorf(file, 1, "persona.yaml is missing")
+		return false
+	}
+	if !ok {
+		return false
+	}
+	if top == nil || top.Kind != yaml.MappingNode {
+		line := 1
+		if top != nil {
+			line = top.Line
+		}
+		l.errorf(file, line, "expected name, shop, intro, contact, hours and tone at the top level")
+		return false
+	}
+	fields := map[string]pair{}
+	for _, e := range l.pairs(file, top) {
+		switch e.key {
+		case "name", "shop", "intro", "contact", "hours", "tone", "time_of_day", "weekdays":
+			fields[e.key] = e
+		default:
+			l.warnf(file, e.line, "unknown key %q (known: name, shop, intro, contact, hours, tone, time_of_day, weekdays)", e.key)
+		}
+	}
+
+	usable := true
+	if e, ok := fields["name"]; !ok {
+		l.errorf(file, 1, "name is missing: the bot needs a name")
+		usable = false
+	} else if s, ok := l.text(file, "name", e.value); ok && strings.TrimSpace(s) != "" {
+		p.name = strings.TrimSpace(s)
+	} else {
+		if ok {
+			l.errorf(file, e.line, "name is empty: the bot needs a name")
+		}
+		usable = false
+	}
+
+	if e, ok := fields["shop"]; !ok {
+		l.warnf(file, 1, "shop is missing; {{shop}} says nothing")
+	} else if s, ok := l.text(file, "shop", e.value); ok {
+		p.shop = strings.TrimSpace(s)
+	}
+
+	l.contact(p, file, fields)
+
+	if e, ok := fields["hours"]; !ok {
+		l.warnf(file, 1, "hours is missing; {{hours}} says nothing")
+	} else {
+		for lang, n := range l.perLang(file, "hours", e.value) {
+			if s, ok := l.text(file, "hours."+lang, n); ok {
+				p.hours[lang] = strings.TrimSpace(s)
+			}
+		}
+	}
+
+	if e, ok := fields["tone"]; !ok {
+		l.warnf(file, 1, "tone is missing; the LLM gets no voice rules")
+	} else if rules, _ := l.textList(file, "tone", e.value); len(rules) > 0 {
+		for _, r := range rules {
+			if r = strings.TrimSpace(r); r != "" {
+				p.tone = append(p.tone, r)
+			}
+		}
+	} else if e.value.Kind == yaml.SequenceNode {
+		l.warnf(file, e.line, "tone has no rules; the LLM gets no voice rules")
+	}
+
+	l.words(p, file, fields)
+
+	// The intro comes last: it is a template and may use the words above.
+	e, ok := fields["intro"]
+	if !ok {
+		l.errorf(file, 1, "intro is missing: add at least intro: en: \"I'm ... from the ... team.\"")
+		return false
+	}
+	intros := l.perLang(file, "intro", e.value)
+	fm := p.funcs("en", Data{})
+	delete(fm, "intro") // an intro cannot include itself
+	for _, lang := range sortedKeys(intros) {
+		n := intros[lang]
+		src, ok := l.text(file, "intro."+lang, n)
+		if !ok {
+			continue
+		}
+		t, ok := l.template(p, file, "intro."+lang, lang, n, src, fm, false)
+		if ok {
+			p.intro[lang] = t
+		}
+	}
+	if _, ok := p.intro["en"]; !ok {
+		if _, had := intros["en"]; !had {
+			l.errorf(file, e.line, "intro: en is missing; English is the fallback for every language")
+		}
+		return false
+	}
+	return usable
+}
+
+func (l *loader) contact(p *Persona, file string, fields map[string]pair) {
+	e, ok := fields["contact"]
+	if !ok {
+		l.warnf(file, 1, "contact is missing; customers get no email or phone when no agent is available")
+		return
+	}
+	if e.value.Kind != yaml.MappingNode {
+		l.errorf(file, e.value.Line, "contact: expected email: and phone:")
+		return
+	}
+	for _, c := range l.pairs(file, e.value) {
+		s, ok := l.text(file, "contact."+c.key, c.value)
+		switch c.key {
+		case "email":
+			if ok {
+				p.email = strings.TrimSpace(s)
+				if !strings.Contains(p.email, "@") {
+					l.warnf(file, c.line, "contact.email %q does not look like an email address", p.email)
+				}
+			}
+		case "phone":
+			if ok {
+				p.phone = strings.TrimSpace(s)
+			}
+		default:
+			l.warnf(file, c.line, "unknown key contact.%s (known: email, phone)", c.key)
+		}
+	}
+	if p.email == "" && p.phone == "" {
+		l.warnf(file, e.line, "contact has neither email nor phone")
+	}
+}
+
+// words reads time_of_day (morning, afternoon, evening) and weekdays
+// (Monday to Sunday) per language, over the built-in en/zh/ko words.
+func (l *loader) words(p *Persona, file string, fields map[string]pair) {
+	get := func(lang string) locale {
+		if w, ok := p.words[lang]; ok {
+			return w
+		}
+		if w, ok := defaultLocales[lang]; ok {
+			return w
+		}
+		return defaultLocales["en"]
+	}
+	if e, ok := fields["time_of_day"]; ok {
+		for lang, n := range l.langMap(file, "time_of_day", e.value) {
+			list, ok := l.textList(file, "time_of_day."+lang, n)
+			if !ok {
+				continue
+			}
+			if len(list) != 3 {
+				l.errorf(file, n.Line, "time_of_day.%s: expected 3 words (morning, afternoon, evening), found %d", lang, len(list))
+				continue
+			}
+			w := get(lang)
+			copy(w.times[:], list)
+			p.words[lang] = w
+		}
+	}
+	if e, ok := fields["weekdays"]; ok {
+		for lang, n := range l.langMap(file, "weekdays", e.value) {
+			list, ok := l.textList(file, "weekdays."+lang, n)
+			if !ok {
+				continue
+			}
+			if len(list) != 7 {
+				l.errorf(file, n.Line, "weekdays.%s: expected 7 names, Monday to Sunday, found %d", lang, len(list))
+				continue
+			}
+			w := get(lang)
+			for i, d := range list { // Monday first in the file, Sunday first in time.Weekday
+				w.weekdays[(i+1)%7] = d
+			}
+			p.words[lang] = w
+		}
+	}
+}
+
+// langMap reads a lang: value mapping.
+func (l *loader) langMap(file, what string, n *yaml.Node) map[string]*yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		l.errorf(file, n.Line, "%s: expected one entry per language (en: ..., zh: ...)", what)
+		return nil
+	}
+	out := map[string]*yaml.Node{}
+	for _, e := range l.pairs(file, n) {
+		if !validLang(e.key) {
+			l.errorf(file, e.line, "%s: %q is not a language code (use en, zh, ko, ...)", what, e.key)
+			continue
+		}
+		out[e.key] = e.value
+	}
+	return out
+}
+
+// messageDir reads messages/*.yaml; false means English is unusable.
+func (l *loader) messageDir(p *Persona, dir string) bool {
+	entries, err := fs.ReadDir(l.fsys, dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		l.errorf(dir, 1, "cannot read: %v", err)
+	}
+	files := map[string]string{}
+	for _, de := range entries {
+		name := de.Name()
+		ext := path.Ext(name)
+		if de.IsDir() || (ext != ".yaml" && ext != ".yml") {
+			continue
+		}
+		lang := strings.TrimSuffix(name, ext)
+		file := path.Join(dir, name)
+		if !validLang(lang) {
+			l.warnf(file, 1, "skipped: name a message file after its language code (en.yaml, zh.yaml, ko.yaml)")
+			continue
+		}
+		if prev, dup := files[lang]; dup {
+			l.warnf(file, 1, "skipped: %s already holds the %s messages", prev, lang)
+			continue
+		}
+		files[lang] = file
+	}
+	enFile, ok := files["en"]
+	if !ok {
+		l.errorf(path.Join(dir, "en.yaml"), 1, "en.yaml is missing; English is the fallback for every language")
+		return false
+	}
+	en, ok := l.messageFile(p, "en", enFile)
+	if !ok {
+		return false
+	}
+	p.langs["en"] = en
+	for _, lang := range sortedKeys(files) {
+		if lang == "en" {
+			continue
+		}
+		if f, ok := l.messageFile(p, lang, files[lang]); ok {
+			p.langs[lang] = f
+		}
+	}
+	return true
+}
+
+// messageFile reads one language's messages. English must be complete and
+// correct; in other languages a broken message is dropped (English is used
+// for it) and only a file that is not YAML or not a mapping is skipped.
+func (l *loader) messageFile(p *Persona, lang, file string) (*langFile, bool) {
+	strict := lang == "en"
+	top, _, ok := l.parse(file)
+	if !ok {
+		return nil, false
+	}
+	f := &langFile{msgs: map[string][]*template.Template{}}
+	if top != nil && top.Kind != yaml.MappingNode {
+		l.errorf(file, top.Line, "expected key: message pairs at the top level")
+		return nil, false
+	}
+	broken := false
+	lines := map[string]int{}
+	if top != nil {
+		fm := p.funcs(lang, Data{})
+		for _, e := range l.pairs(file, top) {
+			lines[e.key] = e.line
+			known := slices.Contains(keys, e.key)
+			if !known {
+				if en := p.langs["en"]; lang == "en" || en == nil || en.msgs[e.key] == nil {
+					l.warnf(file, e.line, "unknown message %q: Baton never sends it (a typo?)", e.key)
+				}
+			}
+			vs, ok := l.variants(p, file, lang, e, fm)
+			if !ok {
+				broken = true
+				continue
+			}
+			f.msgs[e.key] = vs
+		}
+	}
+	if strict {
+		var missing []string
+		for _, k := range keys {
+			if _, ok := f.msgs[k]; !ok && lines[k] == 0 {
+				missing = append(missing, k)
+			}
+		}
+		if len(missing) > 0 {
+			l.errorf(file, 1, "missing messages the bot sends: %s", strings.Join(missing, ", "))
+			return nil, false
+		}
+		if broken {
+			return nil, false
+		}
+		return f, true
+	}
+	var missing []string
+	for _, k := range sortedKeys(p.langs["en"].msgs) {
+		if _, ok := f.msgs[k]; !ok && lines[k] == 0 {
+			missing = append(missing, k)
+		}
+	}
+	slices.SortFunc(missing, func(a, b string) int { return keyOrder(a) - keyOrder(b) })
+	if len(missing) > 0 {
+		l.warnf(file, 1, "missing messages (English is used): %s", strings.Join(missing, ", "))
+	}
+	return f, true
+}
+
+// keyOrder sorts core keys in file order and others after them.
+func keyOrder(k string) int {
+	if i := slices.Index(keys, k); i >= 0 {
+		return i
+	}
+	return len(keys)
+}
+
+// variants reads one message: text or a list of texts, each a template.
+func (l *loader) variants(p *Persona, file, lang string, e pair, fm template.FuncMap) ([]*template.Template, bool) {
+	var nodes []*yaml.Node
+	switch v := e.value; v.Kind {
+	case yaml.ScalarNode:
+		if isNull(v) {
+			l.errorf(file, e.line, "message %q is empty", e.key)
+			return nil, false
+		}
+		nodes = []*yaml.Node{v}
+	case yaml.SequenceNode:
+		if len(v.Content) == 0 {
+			l.errorf(file, e.line, "message %q has an empty list", e.key)
+			return nil, false
+		}
+		for _, c := range v.Content {
+			nodes = append(nodes, deref(c))
+		}
+	default:
+		l.errorf(file, v.Line, "message %q: expected text or a list of texts (put a message that starts with {{ in quotes)", e.key)
+		return nil, false
+	}
+	var out []*template.Template
+	ok := true
+	for i, n := range nodes {
+		what := fmt.Sprintf("message %q", e.key)
+		if len(nodes) > 1 {
+			what = fmt.Sprintf("message %q variant %d", e.key, i+1)
+		}
+		if n.Kind != yaml.ScalarNode || (isNull(n) && !mayBeEmpty[e.key]) {
+			l.errorf(file, n.Line, "%s: expected text (put a message that starts with {{ in quotes)", what)
+			ok = false
+			continue
+		}
+		if t, good := l.template(p, file, what, lang, n, n.Value, fm, mayBeEmpty[e.key]); good {
+			out = append(out, t)
+		} else {
+			ok = false
+		}
+	}
+	return out, ok
+}
+
+// tmplErrRE splits text/template errors: "template: m:2:14: executing "m" at <.X>: ...".
+var tmplErrRE = regexp.MustCompile(`^template: [^:]*:(\d+)(?::\d+)?: (?:executing "[^"]*" )?(.*)$`)
+
+// template parses src and tries it on sample data, reporting problems at
+// the line of the YAML file where they are.
+func (l *loader) template(p *Persona, file, what, lang string, n *yaml.Node, src string, fm template.FuncMap, emptyOK bool) (*template.Template, bool) {
+	at := func(err error) (int, string) {
+		line, msg := n.Line, err.Error()
+		if m := tmplErrRE.FindStringSubmatch(msg); m != nil {
+			tl, _ := strconv.Atoi(m[1])
+			msg = m[2]
+			switch n.Style {
+			case yaml.LiteralStyle, yaml.FoldedStyle:
+				line += tl // the text starts below the | or >
+			default:
+				line += tl - 1
+			}
+		}
+		return line, msg
+	}
+	t, err := template.New("m").Option("missingkey=zero").Funcs(fm).Parse(src)
+	if err == nil {
+		err = checkRanges(t)
+	}
+	if err != nil {
+		line, msg := at(err)
+		l.errorf(file, line, "%s does not parse: %s", what, msg)
+		return nil, false
+	}
+	full := sampleData(p.name)
+	out, err := p.render(t, lang, full)
+	if err != nil {
+		line, msg := at(err)
+		l.errorf(file, line, "%s fails on sample data: %s", what, msg)
+		return nil, false
+	}
+	if out == "" && !emptyOK {
+		l.errorf(file, n.Line, "%s renders to nothing", what)
+		return nil, false
+	}
+	// Customer, Topics, Agent... may be empty in real use; a template that
+	// needs them fails then and Say falls back to English.
+	if _, err := p.render(t, lang, Data{Bot: p.name, Now: full.Now}); err != nil {
+		line, msg := at(err)
+		l.warnf(file, line, "%s fails when customer name, topics, agent, wait or back are empty (English is used then): %s", what, msg)
+	}
+	return t, true
+}
+
+// checkRanges allows {{range}} only over .Topics and .Extra: a range over
+// a number ({{range 1000000000}}) would spin for minutes with no output
+// for the size limit to stop, and templates have no deadline.
+func checkRanges(t *template.Template) error {
+	var bad *parse.RangeNode
+	var badTree *parse.Tree
+	var tree *parse.Tree
+	var walk func(n parse.Node)
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					walk(c)
+				}
+			}
+		case *parse.IfNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.WithNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode:
+			if !rangeOK(n.Pipe) && bad == nil {
+				bad, badTree = n, tree
+			}
+			walk(n.List)
+			walk(n.ElseList)
+		}
+	}
+	for _, tt := range t.Templates() {
+		if tt.Tree != nil {
+			tree = tt.Tree
+			walk(tt.Root)
+		}
+	}
+	if bad != nil {
+		return fmt.Errorf("template: m:%d: {{range %s}}: range works only over .Topics or .Extra", nodeLine(badTree, bad), bad.Pipe)
+	}
+	return nil
+}
+
+func rangeOK(p *parse.PipeNode) bool {
+	if p == nil || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return false
+	}
+	f, ok := p.Cmds[0].Args[0].(*parse.FieldNode)
+	return ok && len(f.Ident) == 1 && (f.Ident[0] == "Topics" || f.Ident[0] == "Extra")
+}
+
+// nodeLine is the 1-based line of a node in its template text.
+func nodeLine(t *parse.Tree, n parse.Node) int {
+	if t == nil {
+		return 1
+	}
+	loc, _ := t.ErrorContext(n) // "name:line:col"
+	parts := strings.Split(loc, ":")
+	if len(parts) < 2 {
+		return 1
+	}
+	line, err := strconv.Atoi(parts[len(parts)-2])
+	if err != nil {
+		return 1
+	}
+	return line
+}
+
+// sampleData is what templates are tried on at load time.
+func sampleData(bot string) Data {
+	return Data{
+		Bot:      bot,
+		Customer: "Alex",
+		Now:      time.Date(2025, time.March, 14, 10, 30, 0, 0, time.UTC),
+		Topics:   []string{"Shipping times", "Returns and exchanges"},
+		Agent:    "Sam",
+		Wait:     "5 minutes",
+		Back:     "tomorrow at 09:00",
+		Extra:    map[string]string{},
+	}
+}
+
+// crossCheck warns about languages that have messages but no intro,
+// hours or smalltalk phrases of their own.
+func (l *loader) crossCheck(p *Persona, root string) {
+	file := path.Join(root, "persona.yaml")
+	for _, lang := range p.Langs() {
+		if lang == "en" {
+			continue
+		}
+		if _, ok := p.intro[lang]; !ok {
+			l.warnf(file, 1, "intro has no %s text (English is used)", lang)
+		}
+		if _, ok := p.hours[lang]; !ok && len(p.hours) > 0 {
+			l.warnf(file, 1, "hours has no %s text (English is used)", lang)
+		}
+		if p.small != nil && !p.small.langs[lang] {
+			l.warnf(path.Join(root, "smalltalk.yaml"), 1, "no %s phrases: greetings and thanks in %s are not recognised", lang, lang)
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,271 @@
+// Package persona holds the bot's voice: its name and self-introduction,
+// tone rules for the LLM, and every canned message in every language, as
+// ops keep them in prompts/.
+//
+// The folder looks like this:
+//
+//	prompts/persona.yaml       name, shop, intro per language, contact, hours, tone rules
+//	prompts/messages/en.yaml   every message the core sends, keyed (en is required)
+//	prompts/messages/zh.yaml   the same keys in Chinese; missing ones fall back to en
+//	prompts/smalltalk.yaml     greeting / thanks / goodbye phrases per language
+//
+// Messages are text/template strings over Data plus a few functions (see
+// funcs.go): {{timeOfDay}}, {{weekday}}, {{intro}}, {{shop}}, {{email}},
+// {{phone}}, {{hours}}, {{join .Topics ", "}}, {{bullets .Topics}}.
+package persona
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/batonhq/baton/bot/knowledge"
+)
+
+// Problem is the same file:line report the knowledge package uses.
+type Problem = knowledge.Problem
+
+// warnPrefix marks problems that do not stop anything: the prompts still
+// load and the bot falls back sensibly (usually to English).
+const warnPrefix = "warning: "
+
+// IsWarning reports whether p is only a warning. Other problems mean a
+// message, a language file or (when Load returned nil) the whole persona
+// could not be used.
+func IsWarning(p Problem) bool { return strings.HasPrefix(p.Msg, warnPrefix) }
+
+// Keys lists every message key the core uses, in the order of the message
+// files. English must have all of them; other languages should.
+func Keys() []string { return slices.Clone(keys) }
+
+var keys = []string{
+	"greet", "greet_again", "start", "help",
+	"answer_lead", "tips_lead", "anything_else", "rephrase", "rephrase_topics",
+	"thanks", "bye", "empty", "too_long", "media", "media_forwarded",
+	"nudge", "idle_close", "store_down",
+	"handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
+	"agent_joined", "returned", "resolved",
+	"rating_ask", "rating_thanks", "rating_sorry", "rating_invalid", "comment_thanks",
+	"flood", "group",
+}
+
+// mayBeEmpty are keys whose variants may render to nothing: a lead-in is
+// optional, and an empty variant keeps answers from all starting alike.
+var mayBeEmpty = map[string]bool{"answer_lead": true}
+
+// Persona is the loaded prompts/ folder. Immutable after Load; safe for
+// concurrent use.
+type Persona struct {
+	name  string
+	shop  string
+	email string
+	phone string
+	tone  []string
+	intro map[string]*template.Template // lang -> intro template
+	hours map[string]string             // lang -> opening hours, phrased
+	words map[string]locale             // lang -> time-of-day and weekday words
+	langs map[string]*langFile          // only usable files
+	small *smalltalk
+}
+
+// langFile is one usable messages/<lang>.yaml.
+type langFile struct {
+	msgs map[string][]*template.Template // key -> variants
+}
+
+// Data is what message templates can use.
+type Data struct {
+	Bot      string    // the bot's name
+	Customer string    // customer's first name, may be empty
+	Now      time.Time // local time, for time-of-day touches
+	Topics   []string  // closest topic titles, for "did you mean"
+	Agent    string    // agent's display name
+	Wait     string    // rough waiting time, already phrased ("a few minutes")
+	Back     string    // when the team is back, already phrased
+	Extra    map[string]string
+	Seed     int // picks among variants
+}
+
+// Name is the bot's name, as the customer sees it ("Mia").
+func (p *Persona) Name() string {
+	if p == nil {
+		return ""
+	}
+	return p.name
+}
+
+// Shop is the shop's name ("Kumo Store").
+func (p *Persona) Shop() string {
+	if p == nil {
+		return ""
+	}
+	return p.shop
+}
+
+// Contact is how customers reach the team outside this chat.
+func (p *Persona) Contact() (email, phone string) {
+	if p == nil {
+		return "", ""
+	}
+	return p.email, p.phone
+}
+
+// Tone lists the voice rules, one sentence each, for an LLM system prompt.
+func (p *Persona) Tone() []string {
+	if p == nil {
+		return nil
+	}
+	return slices.Clone(p.tone)
+}
+
+// Intro is the bot's short self-introduction in lang, falling back to
+// English ("I'm Mia from the Kumo team.").
+func (p *Persona) Intro(lang string) string {
+	if p == nil {
+		return ""
+	}
+	return p.introText(lang, Data{Bot: p.name, Now: time.Now()})
+}
+
+// Hours is when the team works, phrased in lang (falling back to English).
+func (p *Persona) Hours(lang string) string {
+	if p == nil {
+		return ""
+	}
+	if h, ok := p.hours[lang]; ok {
+		return h
+	}
+	return p.hours["en"]
+}
+
+// Langs lists the languages that have a message file, sorted.
+func (p *Persona) Langs() []string {
+	if p == nil {
+		return nil
+	}
+	out := make([]string, 0, len(p.langs))
+	for l := range p.langs {
+		out = append(out, l)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Has reports whether lang has a message file.
+func (p *Persona) Has(lang string) bool {
+	if p == nil {
+		return false
+	}
+	_, ok := p.langs[lang]
+	return ok
+}
+
+// Variants is how many variants lang's own file has for key: 0 when the
+// file lacks the key (Say then falls back to English).
+func (p *Persona) Variants(lang, key string) int {
+	if p == nil {
+		return 0
+	}
+	f, ok := p.langs[lang]
+	if !ok {
+		return 0
+	}
+	return len(f.msgs[key])
+}
+
+// Say renders message key in lang with data (a template's fields, see
+// Data), falling back to English, then to the key itself. Variants of a
+// message are picked by seed so one conversation does not repeat itself.
+// The result is trimmed; only keys meant to be optional (answer_lead) may
+// come back empty.
+func (p *Persona) Say(lang, key string, data Data) string {
+	if p == nil {
+		return key
+	}
+	if data.Bot == "" {
+		data.Bot = p.name
+	}
+	if data.Now.IsZero() {
+		data.Now = time.Now()
+	}
+	for _, l := range []string{lang, "en"} {
+		f, ok := p.langs[l]
+		if !ok {
+			continue
+		}
+		vs := f.msgs[key]
+		if len(vs) == 0 {
+			continue
+		}
+		out, err := p.render(vs[pick(data.Seed, len(vs))], l, data)
+		if err == nil && (out != "" || mayBeEmpty[key]) {
+			return out
+		}
+	}
+	return key
+}
+
+// pick maps any seed, negative ones too, onto [0, n).
+func pick(seed, n int) int {
+	i := seed % n
+	if i < 0 {
+		i += n
+	}
+	return i
+}
+
+// maxOutput bounds what one message may render to; a runaway template
+// (a range over a huge number) stops with an error instead of eating memory.
+const maxOutput = 16 << 10
+
+var errTooLong = errors.New("message renders longer than 16 KiB")
+
+type limitWriter struct{ bytes.Buffer }
+
+func (w *limitWriter) Write(b []byte) (int, error) {
+	if w.Len()+len(b) > maxOutput {
+		return 0, errTooLong
+	}
+	return w.Buffer.Write(b)
+}
+
+// render executes one parsed template with the functions bound to lang and
+// data. Templates are parsed once at Load; a clone per call gets the bound
+// functions, so concurrent calls never share mutable state.
+func (p *Persona) render(t *template.Template, lang string, data Data) (out string, err error) {
+	defer func() {
+		// text/template re-panics runtime errors from functions; a bad
+		// message must never take the bot down.
+		if r := recover(); r != nil {
+			out, err = "", fmt.Errorf("template panicked: %v", r)
+		}
+	}()
+	c, err := t.Clone()
+	if err != nil {
+		return "", fmt.Errorf("clone template: %w", err)
+	}
+	c.Funcs(p.funcs(lang, data))
+	var w limitWriter
+	if err := c.Execute(&w, data); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(w.String()), nil
+}
+
+// introText renders the intro in lang, falling back to English.
+func (p *Persona) introText(lang string, data Data) string {
+	for _, l := range []string{lang, "en"} {
+		t, ok := p.intro[l]
+		if !ok {
+			continue
+		}
+		if out, err := p.render(t, l, data); err == nil && out != "" {
+			return out
+		}
+	}
+	return ""
+}

@@ -1,0 +1,334 @@
+package persona
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Smalltalk recognises a greeting, thanks or goodbye at the start of text,
+// in any language of smalltalk.yaml. kind is "greeting", "thanks", "bye" or
+// ""; rest is what follows the phrase ("Hi! where is my order?" gives
+// "greeting", "where is my order?"), empty when only smalltalk, filler
+// words ("ok", "so much") or the bot's name follow. When several phrases
+// follow each other the strongest wins: bye over thanks over greeting.
+// With kind "" rest is the whole text, trimmed.
+//
+// Matching is by whole words (Han characters count one by one), ignoring
+// case, punctuation and emoji, so "this" is not "hi" and "thanks!!" is
+// thanks.
+func (p *Persona) Smalltalk(text string) (kind string, rest string) {
+	if p == nil || p.small == nil {
+		return "", strings.TrimSpace(text)
+	}
+	s := p.small
+	toks := tokenize(text)
+	pos, end := 0, 0
+	for pos < len(toks) {
+		k, e := s.talk(toks, pos)
+		if k == "" {
+			// "ok thanks", "Mia, hi": skip filler only when a phrase follows.
+			j := s.skipFiller(toks, pos)
+			if j == pos || j == len(toks) {
+				break
+			}
+			if k, e = s.talk(toks, j); k == "" {
+				break
+			}
+		}
+		kind = stronger(kind, k)
+		pos, end = e, toks[e-1].end
+	}
+	if kind == "" {
+		return "", strings.TrimSpace(text)
+	}
+	if s.skipFiller(toks, pos) == len(toks) {
+		return kind, ""
+	}
+	return kind, trimLead(text[end:])
+}
+
+var strength = map[string]int{"greeting": 1, "thanks": 2, "bye": 3}
+
+func stronger(a, b string) string {
+	if strength[b] > strength[a] {
+		return b
+	}
+	return a
+}
+
+// phraseKinds are the lists a language may have in smalltalk.yaml. filler
+// words are skipped around phrases; except lists phrases that look like a
+// greeting but are not ("你好像..." is "you seem...").
+var phraseKinds = []string{"greeting", "thanks", "bye", "filler", "except"}
+
+type phrase struct {
+	kind string
+	toks []token
+}
+
+type smalltalk struct {
+	langs   map[string]bool
+	byFirst map[string][]phrase // first token -> phrases, longest first
+}
+
+// talk matches the longest greeting, thanks or bye phrase at toks[i];
+// an except phrase at i vetoes. It returns the kind and the end index.
+func (s *smalltalk) talk(toks []token, i int) (string, int) {
+	best, bestEnd := "", 0
+	for _, ph := range s.byFirst[toks[i].norm] {
+		end, ok := ph.at(toks, i)
+		if !ok {
+			continue
+		}
+		if ph.kind == "except" {
+			return "", 0
+		}
+		if ph.kind != "filler" && best == "" {
+			best, bestEnd = ph.kind, end // longest first, but keep looking for an except
+		}
+	}
+	return best, bestEnd
+}
+
+// skipFiller skips filler phrases from toks[i]; it returns where they end.
+func (s *smalltalk) skipFiller(toks []token, i int) int {
+	for i < len(toks) {
+		next := i
+		for _, ph := range s.byFirst[toks[i].norm] {
+			if end, ok := ph.at(toks, i); ok && ph.kind == "filler" {
+				next = end
+				break
+			}
+		}
+		if next == i {
+			return i
+		}
+		i = next
+	}
+	return i
+}
+
+// at reports whether the phrase matches toks from i, and where it ends.
+// Words written together in the phrase (Han characters) must be together
+// in the text too; a one-character Han phrase ("嗨") must stand alone,
+// except filler, which only counts when nothing but filler follows.
+func (ph phrase) at(toks []token, i int) (int, bool) {
+	if i+len(ph.toks) > len(toks) {
+		return 0, false
+	}
+	for j, pt := range ph.toks {
+		t := toks[i+j]
+		if t.norm != pt.norm || (j > 0 && !pt.gap && t.gap) {
+			return 0, false
+		}
+	}
+	end := i + len(ph.toks)
+	if ph.kind != "filler" && len(ph.toks) == 1 && ph.toks[0].han && end < len(toks) && toks[end].han && !toks[end].gap {
+		return 0, false
+	}
+	return end, true
+}
+
+// token is one word, or one Han/kana character, of a text.
+type token struct {
+	norm       string // lower case, no apostrophes or hyphens, long letter runs shortened
+	start, end int    // byte offsets in the text
+	gap        bool   // separated from the previous token by space, punctuation or emoji
+	han        bool
+}
+
+func isHanLike(r rune) bool {
+	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r)
+}
+
+// isJamo: loose Hangul letters (ㅋㅋ, ㅎㅎ, ㅠㅠ) are laughter and mood, not words.
+func isJamo(r rune) bool { return r >= 0x3130 && r <= 0x318F }
+
+func isWordRune(r rune) bool {
+	return (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)) && !isJamo(r) && !isHanLike(r)
+}
+
+// isJoiner: apostrophes and hyphens inside a word keep it one word
+// ("that's", "hi-fi").
+func isJoiner(r rune) bool { return r == '\'' || r == '’' || r == '-' }
+
+// fold maps full-width ASCII (Ｈｉ) to ASCII.
+func fold(r rune) rune {
+	if r >= 0xFF01 && r <= 0xFF5E {
+		return r - 0xFEE0
+	}
+	return r
+}
+
+func tokenize(text string) []token {
+	var toks []token
+	var word []rune
+	start, gap := -1, false
+	flush := func(end int) {
+		if start >= 0 {
+			toks = append(toks, token{norm: normWord(word), start: start, end: end, gap: gap || len(toks) == 0})
+			word, start, gap = word[:0], -1, false
+		}
+	}
+	for i, r := range text {
+		r = fold(r)
+		switch {
+		case isHanLike(r):
+			flush(i)
+			size := utf8.RuneLen(r)
+			if size < 0 {
+				size = 1
+			}
+			toks = append(toks, token{norm: string(r), start: i, end: i + size, gap: gap || len(toks) == 0, han: true})
+			gap = false
+		case isWordRune(r):
+			if start < 0 {
+				start = i
+			}
+			word = append(word, r)
+		case isJoiner(r) && start >= 0 && nextIsWord(text[i+utf8.RuneLen(r):]):
+			// stays inside the word, dropped from norm
+		default:
+			flush(i)
+			gap = true
+		}
+	}
+	flush(len(text))
+	return toks
+}
+
+func nextIsWord(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return isWordRune(fold(r))
+}
+
+// normWord lower-cases a word and shortens runs of three or more of the
+// same letter to one, so "hiii", "thanksss" and "byeee" read as themselves.
+func normWord(w []rune) string {
+	var b strings.Builder
+	for i := 0; i < len(w); {
+		r := unicode.ToLower(w[i])
+		j := i + 1
+		for j < len(w) && unicode.ToLower(w[j]) == r {
+			j++
+		}
+		n := j - i
+		if n >= 3 {
+			n = 1
+		}
+		for k := 0; k < n; k++ {
+			b.WriteRune(r)
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// trimLead drops the punctuation, spaces and emoji between a phrase and
+// the rest, keeping marks that start content (#123, @name, "quotes").
+func trimLead(s string) string {
+	s = strings.TrimLeftFunc(s, func(r rune) bool {
+		switch {
+		case unicode.IsSpace(r), isJamo(r), unicode.Is(unicode.Cf, r), unicode.Is(unicode.Variation_Selector, r):
+			return true
+		case unicode.IsPunct(r):
+			return !strings.ContainsRune("#@\"'([{“‘«「『¿¡", r)
+		case unicode.IsSymbol(r):
+			return !unicode.Is(unicode.Sc, r) // keep currency signs
+		}
+		return false
+	})
+	return strings.TrimSpace(s)
+}
+
+// smalltalk reads smalltalk.yaml. Problems never stop the persona from
+// loading; without the file nothing is recognised as smalltalk.
+func (l *loader) smalltalk(p *Persona, file string) {
+	top, found, ok := l.parse(file)
+	if !found {
+		l.warnf(file, 1, "smalltalk.yaml is missing; greetings, thanks and goodbyes are not recognised")
+		return
+	}
+	if !ok {
+		l.errorf(file, 1, "smalltalk.yaml is not used until this is fixed; greetings, thanks and goodbyes are not recognised")
+		return
+	}
+	s := &smalltalk{langs: map[string]bool{}, byFirst: map[string][]phrase{}}
+	seen := map[string]string{} // phrase -> where first listed
+	if top != nil {
+		if top.Kind != yaml.MappingNode {
+			l.errorf(file, top.Line, "expected one entry per language (en:, zh:, ko:) at the top level")
+			return
+		}
+		for _, le := range l.pairs(file, top) {
+			if !validLang(le.key) {
+				l.errorf(file, le.line, "%q is not a language code (use en, zh, ko, ...)", le.key)
+				continue
+			}
+			if le.value.Kind != yaml.MappingNode {
+				l.errorf(file, le.value.Line, "%s: expected greeting:, thanks:, bye:, filler: and except: lists", le.key)
+				continue
+			}
+			s.langs[le.key] = true
+			for _, ke := range l.pairs(file, le.value) {
+				if !slices.Contains(phraseKinds, ke.key) {
+					l.warnf(file, ke.line, "%s: unknown list %q (known: %s)", le.key, ke.key, strings.Join(phraseKinds, ", "))
+					continue
+				}
+				if isNull(ke.value) {
+					continue
+				}
+				what := le.key + "." + ke.key
+				if ke.value.Kind != yaml.SequenceNode {
+					l.errorf(file, ke.value.Line, "%s: expected a list", what)
+					continue
+				}
+				for _, n := range ke.value.Content {
+					n = deref(n)
+					if n.Kind != yaml.ScalarNode || isNull(n) {
+						l.errorf(file, n.Line, "%s: expected text in the list", what)
+						continue
+					}
+					toks := tokenize(n.Value)
+					if len(toks) == 0 {
+						l.warnf(file, n.Line, "%s: %q has no words and never matches", what, n.Value)
+						continue
+					}
+					key := joinNorm(toks)
+					tag := "talk"
+					if ke.key == "filler" || ke.key == "except" {
+						tag = ke.key
+					}
+					if prev, dup := seen[tag+"\x00"+key]; dup {
+						l.warnf(file, n.Line, "%s: %q is already listed (%s)", what, n.Value, prev)
+						continue
+					}
+					seen[tag+"\x00"+key] = what + " at line " + strconv.Itoa(n.Line)
+					s.byFirst[toks[0].norm] = append(s.byFirst[toks[0].norm], phrase{kind: ke.key, toks: toks})
+				}
+			}
+		}
+	}
+	// The bot's own name is filler: "thanks Mia!" is just thanks.
+	if toks := tokenize(p.name); len(toks) > 0 {
+		s.byFirst[toks[0].norm] = append(s.byFirst[toks[0].norm], phrase{kind: "filler", toks: toks})
+	}
+	for k, list := range s.byFirst {
+		slices.SortStableFunc(list, func(a, b phrase) int { return len(b.toks) - len(a.toks) })
+		s.byFirst[k] = list
+	}
+	p.small = s
+}
+
+func joinNorm(toks []token) string {
+	parts := make([]string, len(toks))
+	for i, t := range toks {
+		parts[i] = t.norm
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,315 @@
+package session
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// ErrLockLost means an update held the conversation's lock longer than the
+// lock TTL and another update may have taken it, so its changes were not
+// saved (saving would have overwritten the newer state).
+var ErrLockLost = errors.New("session: lock expired before the update could be saved")
+
+// The lock waiter polls with a jittered exponential backoff from
+// minLockBackoff to maxLockBackoff. Updates under contention are short
+// (a few round trips) unless an LLM call runs under the lock, in which case
+// a 50ms poll is negligible next to the call.
+const (
+	minLockBackoff = time.Millisecond
+	maxLockBackoff = 50 * time.Millisecond
+	// unlockTimeout bounds the release of a lock after the caller's context
+	// may already be done (the release must still happen).
+	unlockTimeout = 5 * time.Second
+)
+
+// Why JSON in one string key rather than a hash plus a turns list: every
+// update reads and rewrites the whole session under the lock anyway, the
+// capped history keeps it small (tens of KB at most), and one key lets a
+// single Lua script check the lock token and save atomically with one SET,
+// with one TTL to refresh. A hash+list would need several commands per save
+// and give nothing back, since nothing reads a part of a session.
+
+// acquireScript takes the lock and, when it got it, returns the stored state
+// in the same round trip.
+// KEYS[1]=lock KEYS[2]=state; ARGV[1]=token ARGV[2]=lock TTL (ms).
+// Returns {0} when the lock is held, {1} when taken and no state, {1, state}.
+var acquireScript = redis.NewScript(`
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {0}
+end
+local v = redis.call('GET', KEYS[2])
+if v then
+  return {1, v}
+end
+return {1}
+`)
+
+// saveScript writes the state only while the caller still holds the lock,
+// then releases it. A holder whose lock expired (and maybe was taken by a
+// newer update) gets 0 and writes nothing.
+// KEYS[1]=lock KEYS[2]=state; ARGV[1]=token ARGV[2]=state ARGV[3]=TTL (ms).
+var saveScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return 0
+end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+redis.call('DEL', KEYS[1])
+return 1
+`)
+
+// deleteScript removes the state while the caller holds the lock, then
+// releases it. KEYS[1]=lock KEYS[2]=state; ARGV[1]=token.
+var deleteScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return 0
+end
+redis.call('DEL', KEYS[2], KEYS[1])
+return 1
+`)
+
+// releaseScript deletes the lock only if it still holds our token, so a
+// holder whose lock expired never frees someone else's.
+// KEYS[1]=lock; ARGV[1]=token.
+var releaseScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+`)
+
+// Get returns the stored session without taking the lock; ok is false when
+// there is none (never created, deleted or expired).
+func (s *Store) Get(ctx context.Context, id string) (*Session, bool, error) {
+	if id == "" {
+		return nil, false, errors.New("session: get: empty conversation id")
+	}
+	raw, err := s.rdb.Get(ctx, s.stateKey(id)).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("session %s: get: %w", id, err)
+	}
+	var sess Session
+	if err := json.Unmarshal([]byte(raw), &sess); err != nil {
+		return nil, false, fmt.Errorf("session %s: get: stored state is not valid JSON: %w", id, err)
+	}
+	return &sess, true, nil
+}
+
+// Update runs fn exactly once while holding the conversation's lock, on the
+// stored session or on a new one (ID from id, Mode bot, Started now), then
+// saves it with the session TTL and the history capped to MaxTurns, and
+// returns what it saved. If fn returns an error nothing is saved and the
+// error is returned wrapped. The lock serialises updates to one conversation
+// across goroutines and processes, so concurrent updates never lose a turn.
+//
+// Waiting for the lock is bounded by ctx. If fn runs longer than the lock
+// TTL, nothing is saved and the error wraps ErrLockLost. fn must not call
+// Update or Delete for the same conversation (it would wait for itself).
+// If fn panics, the lock is released and the panic goes on.
+func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) (*Session, error) {
+	if id == "" {
+		return nil, errors.New("session: update: empty conversation id")
+	}
+	token, raw, found, err := s.lock(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("session %s: update: %w", id, err)
+	}
+	held := true
+	// Deferred so that the lock is freed on every early return and even if
+	// fn panics; a crashed process's lock still expires after the lock TTL.
+	defer func() {
+		if held {
+			s.unlock(ctx, id, token)
+		}
+	}()
+
+	// UTC and Round(0) (no monotonic reading) make what Update returns
+	// equal to what Get later decodes from JSON.
+	sess := &Session{ID: id, Mode: ModeBot, Started: s.now().UTC().Round(0)}
+	if found {
+		sess = &Session{}
+		if err := json.Unmarshal([]byte(raw), sess); err != nil {
+			// Refuse rather than overwrite: the stored state may be
+			// recoverable by hand, a fresh session would lose it for good.
+			return nil, fmt.Errorf("session %s: update: stored state is not valid JSON: %w", id, err)
+		}
+	}
+	if err := fn(sess); err != nil {
+		return nil, fmt.Errorf("session %s: update: %w", id, err)
+	}
+	sess.ID = id // the key decides the id; fn must not move a session
+	if n := len(sess.Turns); n > s.maxTurns {
+		sess.Turns = slices.Clone(sess.Turns[n-s.maxTurns:])
+	}
+	data, err := json.Marshal(sess)
+	if err != nil {
+		return nil, fmt.Errorf("session %s: update: encoding: %w", id, err)
+	}
+
+	saved, err := s.save(ctx, id, token, data)
+	if err != nil {
+		return nil, fmt.Errorf("session %s: update: saving: %w", id, err)
+	}
+	held = false // saved: the script released the lock; lost: it is not ours
+	if !saved {
+		return nil, fmt.Errorf("session %s: update: %w", id, ErrLockLost)
+	}
+	return sess, nil
+}
+
+// save records activity and writes the state in one round trip (a
+// pipeline: the activity set is in another Cluster slot than the state, so
+// one script cannot do both). Activity goes first: if the pipeline breaks
+// halfway the gauge may count one session too many, but a saved session is
+// not missing from it.
+func (s *Store) save(ctx context.Context, id, token string, data []byte) (bool, error) {
+	now := s.now()
+	active := s.activeKey()
+	keys := []string{s.lockKey(id), s.stateKey(id)}
+	ttl := s.ttl.Milliseconds()
+
+	pipe := s.rdb.Pipeline()
+	pipe.ZAdd(ctx, active, redis.Z{Score: float64(now.UnixMilli()), Member: id})
+	// Entries older than the session TTL belong to expired sessions.
+	pipe.ZRemRangeByScore(ctx, active, "-inf", "("+strconv.FormatInt(now.Add(-s.ttl).UnixMilli(), 10))
+	pipe.PExpire(ctx, active, s.ttl)
+	cmd := saveScript.EvalSha(ctx, pipe, keys, token, data, ttl)
+	// Exec's error is the first failed command's; the save's own result is
+	// what decides. A failed activity write alone does not fail a saved
+	// update: reporting failure would make the caller redo work that stuck,
+	// for the sake of a gauge.
+	_, _ = pipe.Exec(ctx)
+	if redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
+		// First use on this server (or after SCRIPT FLUSH): send the body.
+		cmd = saveScript.Eval(ctx, s.rdb, keys, token, data, ttl)
+	}
+	n, err := cmd.Int64()
+	if err != nil {
+		return false, err
+	}
+	return n == 1, nil
+}
+
+// Delete removes a conversation's session (under its lock, so an update in
+// flight cannot bring it back) and its activity entry. Timers are the
+// caller's to Cancel.
+func (s *Store) Delete(ctx context.Context, id string) error {
+	if id == "" {
+		return errors.New("session: delete: empty conversation id")
+	}
+	token, _, _, err := s.lock(ctx, id)
+	if err != nil {
+		return fmt.Errorf("session %s: delete: %w", id, err)
+	}
+	n, err := deleteScript.Run(ctx, s.rdb, []string{s.lockKey(id), s.stateKey(id)}, token).Int64()
+	if err != nil {
+		s.unlock(ctx, id, token)
+		return fmt.Errorf("session %s: delete: %w", id, err)
+	}
+	if n != 1 {
+		return fmt.Errorf("session %s: delete: %w", id, ErrLockLost)
+	}
+	if err := s.rdb.ZRem(ctx, s.activeKey(), id).Err(); err != nil {
+		return fmt.Errorf("session %s: delete: activity: %w", id, err)
+	}
+	return nil
+}
+
+// lock takes the conversation's lock, polling with backoff until ctx is
+// done, and returns the token and the stored state read with it.
+func (s *Store) lock(ctx context.Context, id string) (token, state string, found bool, err error) {
+	token = rand.Text()
+	keys := []string{s.lockKey(id), s.stateKey(id)}
+	wait := minLockBackoff
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	for {
+		res, err := acquireScript.Run(ctx, s.rdb, keys, token, s.lockTTL.Milliseconds()).Slice()
+		if err != nil {
+			return "", "", false, fmt.Errorf("taking lock: %w", err)
+		}
+		if len(res) == 0 {
+			return "", "", false, fmt.Errorf("taking lock: empty reply")
+		}
+		if got, _ := res[0].(int64); got == 1 {
+			if len(res) < 2 {
+				return token, "", false, nil
+			}
+			v, ok := res[1].(string)
+			if !ok {
+				return "", "", false, fmt.Errorf("taking lock: unexpected state reply %T", res[1])
+			}
+			return token, v, true, nil
+		}
+		d := wait/2 + mrand.N(wait/2+1) // jitter so waiters do not poll in step
+		if timer == nil {
+			timer = time.NewTimer(d)
+		} else {
+			timer.Reset(d)
+		}
+		select {
+		case <-ctx.Done():
+			return "", "", false, fmt.Errorf("waiting for lock: %w", context.Cause(ctx))
+		case <-timer.C:
+		}
+		wait = min(wait*2, maxLockBackoff)
+	}
+}
+
+// unlock releases the lock if it is still ours. It runs even when ctx is
+// already done (the update failed because of it), with a bounded context of
+// its own. A failed release is harmless beyond a delay: the lock expires.
+func (s *Store) unlock(ctx context.Context, id, token string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unlockTimeout)
+	defer cancel()
+	_ = releaseScript.Run(ctx, s.rdb, []string{s.lockKey(id)}, token).Err()
+}
+
+// Active counts sessions updated within d of now (for a gauge).
+func (s *Store) Active(ctx context.Context, within time.Duration) (int64, error) {
+	from := strconv.FormatInt(s.now().Add(-within).UnixMilli(), 10)
+	n, err := s.rdb.ZCount(ctx, s.activeKey(), from, "+inf").Result()
+	if err != nil {
+		return 0, fmt.Errorf("session: active: %w", err)
+	}
+	return n, nil
+}
+
+// FirstTime records key for ttl and reports whether it was new, so that a
+// redelivered Telegram update or Slack event is processed once.
+func (s *Store) FirstTime(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	if key == "" {
+		return false, errors.New("session: first time: empty key")
+	}
+	if ttl < time.Millisecond {
+		return false, fmt.Errorf("session: first time %s: ttl %v is too short (a marker without expiry would stay forever)", key, ttl)
+	}
+	ok, err := s.rdb.SetNX(ctx, s.Key("baton:seen:"+key), 1, ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("session: first time %s: %w", key, err)
+	}
+	return ok, nil
+}
+
+// Ping checks that Redis answers (for /readyz).
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("session: ping redis: %w", err)
+	}
+	return nil
+}

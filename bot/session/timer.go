@@ -1,0 +1,79 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// MaxDue is the most ids one Due call claims; callers loop for more.
+const MaxDue = 1000
+
+// dueScript claims due ids atomically: it reads and removes them in one
+// script, so concurrent callers (several replicas) never get the same id.
+// KEYS[1]=timer set; ARGV[1]=now (ms) ARGV[2]=limit.
+var dueScript = redis.NewScript(`
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+if #ids > 0 then
+  redis.call('ZREM', KEYS[1], unpack(ids))
+end
+return ids
+`)
+
+// Schedule sets (or moves) the timer of conversation id to fire at at.
+// Timers live in Redis, so they survive restarts.
+func (s *Store) Schedule(ctx context.Context, timer, id string, at time.Time) error {
+	if err := checkTimer(timer, id); err != nil {
+		return fmt.Errorf("session: schedule: %w", err)
+	}
+	z := redis.Z{Score: float64(at.UnixMilli()), Member: id}
+	if err := s.rdb.ZAdd(ctx, s.timerKey(timer), z).Err(); err != nil {
+		return fmt.Errorf("session: schedule %s timer of %s: %w", timer, id, err)
+	}
+	return nil
+}
+
+// Cancel removes the timer of conversation id; cancelling a timer that is
+// not set is not an error.
+func (s *Store) Cancel(ctx context.Context, timer, id string) error {
+	if err := checkTimer(timer, id); err != nil {
+		return fmt.Errorf("session: cancel: %w", err)
+	}
+	if err := s.rdb.ZRem(ctx, s.timerKey(timer), id).Err(); err != nil {
+		return fmt.Errorf("session: cancel %s timer of %s: %w", timer, id, err)
+	}
+	return nil
+}
+
+// Due claims up to limit (at most MaxDue) conversation ids whose timer is at
+// or before now, earliest first, and removes them: each id is returned to
+// exactly one caller, even with concurrent callers in several replicas.
+func (s *Store) Due(ctx context.Context, timer string, now time.Time, limit int) ([]string, error) {
+	if timer == "" {
+		return nil, errors.New("session: due: empty timer name")
+	}
+	if limit <= 0 {
+		return nil, fmt.Errorf("session: due %s: limit %d must be positive", timer, limit)
+	}
+	limit = min(limit, MaxDue) // keeps unpack() within Lua's stack
+	ids, err := dueScript.Run(ctx, s.rdb, []string{s.timerKey(timer)},
+		strconv.FormatInt(now.UnixMilli(), 10), limit).StringSlice()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("session: due %s: %w", timer, err)
+	}
+	return ids, nil
+}
+
+func checkTimer(timer, id string) error {
+	if timer == "" {
+		return errors.New("empty timer name")
+	}
+	if id == "" {
+		return errors.New("empty conversation id")
+	}
+	return nil
+}

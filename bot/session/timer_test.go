@@ -1,0 +1,162 @@
+package session_test
+
+import (
+	"fmt"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/session/sessiontest"
+)
+
+var t0 = time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+
+func TestDueOrderLimitAndRemoval(t *testing.T) {
+	ctx := testCtx(t)
+	st := sessiontest.Store(t)
+	for i, id := range []string{"c", "a", "b", "later"} {
+		at := t0.Add(time.Duration(i) * time.Second)
+		if id == "later" {
+			at = t0.Add(time.Hour)
+		}
+		if err := st.Schedule(ctx, "idle", id, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := t0.Add(time.Minute)
+	got, err := st.Due(ctx, "idle", now, 2)
+	if err != nil || !reflect.DeepEqual(got, []string{"c", "a"}) {
+		t.Fatalf("Due(limit 2) = %v, %v; want [c a] (earliest first)", got, err)
+	}
+	got, _ = st.Due(ctx, "idle", now, 10)
+	if !reflect.DeepEqual(got, []string{"b"}) {
+		t.Fatalf("second Due = %v, want [b]", got)
+	}
+	if got, _ = st.Due(ctx, "idle", now, 10); len(got) != 0 {
+		t.Fatalf("third Due = %v, want none (claimed ids are removed)", got)
+	}
+	// Timers of another name are separate.
+	if got, _ = st.Due(ctx, "survey", t0.Add(2*time.Hour), 10); len(got) != 0 {
+		t.Errorf("Due of another timer = %v", got)
+	}
+	if got, _ = st.Due(ctx, "idle", t0.Add(time.Hour), 10); !reflect.DeepEqual(got, []string{"later"}) {
+		t.Errorf("Due at exactly its time = %v, want [later]", got)
+	}
+	if _, err := st.Due(ctx, "idle", now, 0); err == nil {
+		t.Error("Due with limit 0 succeeded")
+	}
+	if err := st.Schedule(ctx, "", "x", now); err == nil {
+		t.Error("Schedule without a timer name succeeded")
+	}
+}
+
+func TestScheduleMovesTimer(t *testing.T) {
+	ctx := testCtx(t)
+	st := sessiontest.Store(t)
+	if err := st.Schedule(ctx, "idle", "c", t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Schedule(ctx, "idle", "c", t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Due(ctx, "idle", t0.Add(time.Minute), 10); len(got) != 0 {
+		t.Fatalf("moved timer fired at its old time: %v", got)
+	}
+	if err := st.Schedule(ctx, "idle", "c", t0.Add(-time.Hour)); err != nil { // and back earlier
+		t.Fatal(err)
+	}
+	got, _ := st.Due(ctx, "idle", t0, 10)
+	if !reflect.DeepEqual(got, []string{"c"}) {
+		t.Fatalf("Due = %v, want [c] once", got)
+	}
+	if got, _ := st.Due(ctx, "idle", t0.Add(2*time.Hour), 10); len(got) != 0 {
+		t.Errorf("timer fired twice: %v", got)
+	}
+}
+
+func TestCancel(t *testing.T) {
+	ctx := testCtx(t)
+	st := sessiontest.Store(t)
+	for _, id := range []string{"a", "b"} {
+		if err := st.Schedule(ctx, "idle", id, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Cancel(ctx, "idle", "a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Cancel(ctx, "idle", "never-set"); err != nil {
+		t.Errorf("Cancel of an unset timer = %v", err)
+	}
+	if got, _ := st.Due(ctx, "idle", t0.Add(time.Hour), 10); !reflect.DeepEqual(got, []string{"b"}) {
+		t.Errorf("Due = %v, want [b]", got)
+	}
+}
+
+// Two replicas, several claimers each: every due id goes to exactly one.
+func TestDueConcurrentClaimersExactlyOnce(t *testing.T) {
+	ctx := testCtx(t)
+	url := sessiontest.URL(t)
+	a := sessiontest.StoreOn(t, sessiontest.Dial(t, url))
+	b := session.New(sessiontest.Dial(t, url), session.WithPrefix(a.Key("")))
+
+	const due, future = 300, 20
+	for i := range due {
+		if err := a.Schedule(ctx, "idle", fmt.Sprint("d", i), t0.Add(-time.Duration(i)*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range future {
+		if err := b.Schedule(ctx, "idle", fmt.Sprint("f", i), t0.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	var (
+		mu     sync.Mutex
+		counts = map[string]int{}
+		wg     sync.WaitGroup
+	)
+	for w := range 10 {
+		st := a
+		if w%2 == 1 {
+			st = b
+		}
+		wg.Go(func() {
+			for {
+				ids, err := st.Due(ctx, "idle", t0, 7)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(ids) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, id := range ids {
+					counts[id]++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(counts) != due {
+		t.Errorf("claimed %d distinct ids, want %d", len(counts), due)
+	}
+	for i := range due {
+		if c := counts[fmt.Sprint("d", i)]; c != 1 {
+			t.Errorf("d%d claimed %d times", i, c)
+		}
+	}
+	for id := range counts {
+		if id[0] == 'f' {
+			t.Errorf("future timer %s fired early", id)
+		}
+	}
+	if got, _ := a.Due(ctx, "idle", t0.Add(time.Minute), 100); len(got) != future {
+		t.Errorf("future timers left = %d, want %d", len(got), future)
+	}
+}

@@ -1,0 +1,362 @@
+// Package text turns customer messages into comparable terms. It is shared
+// by the knowledge matcher and the handoff detector so both agree on what
+// "the same words" means.
+//
+// Latin-script words are lower-cased, stripped of accents and punctuation,
+// have English contractions expanded ("where's" -> "where is") and are
+// stemmed with a Porter stemmer. Chinese, Japanese and Korean have no
+// reliable word boundaries (Korean is often typed without spaces), so runs
+// of those scripts are compared by overlapping character bigrams.
+package text
+
+import (
+	"math"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Token is one unit of a message after normalisation: either a stemmed
+// word or a whole run of CJK characters (which callers cut into n-grams).
+type Token struct {
+	Text string
+	CJK  bool
+}
+
+// Tokenize normalises s and splits it into tokens in reading order.
+func Tokenize(s string) []Token {
+	var toks []Token
+	var word strings.Builder
+	var run []rune // current CJK run
+	flushWord := func() {
+		if word.Len() == 0 {
+			return
+		}
+		toks = appendWord(toks, word.String())
+		word.Reset()
+	}
+	flushRun := func() {
+		if len(run) == 0 {
+			return
+		}
+		toks = append(toks, Token{Text: string(run), CJK: true})
+		run = run[:0]
+	}
+	for _, r := range s {
+		r = fold(r)
+		switch {
+		case isCJK(r):
+			flushWord()
+			run = append(run, r)
+		case isApostrophe(r):
+			flushRun()
+			if word.Len() > 0 {
+				word.WriteByte('\'')
+			}
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			flushRun()
+			if x, ok := expandLetter[r]; ok {
+				word.WriteString(x)
+			} else {
+				word.WriteRune(r)
+			}
+		case unicode.Is(unicode.Mn, r):
+			// Combining accent: dropped, so "cafe\u0301" == "cafe".
+		case unicode.IsSpace(r) && len(run) > 0:
+			// Spaces inside CJK text do not end the run: Korean spacing
+			// is inconsistent ("배송 언제" vs "배송언제"), and Chinese
+			// and Japanese rarely use spaces at all.
+		default:
+			flushWord()
+			flushRun()
+		}
+	}
+	flushWord()
+	flushRun()
+	return toks
+}
+
+// Terms returns the normalised terms of s: stemmed words, and for CJK
+// text character bigrams (plus single characters when the CJK text is too
+// short for bigrams to say much). Duplicates are kept, in reading order.
+func Terms(s string) []string {
+	toks := Tokenize(s)
+	cjkChars := 0
+	for _, t := range toks {
+		if t.CJK {
+			cjkChars += utf8.RuneCountInString(t.Text)
+		}
+	}
+	var terms []string
+	for _, t := range toks {
+		if !t.CJK {
+			terms = append(terms, t.Text)
+			continue
+		}
+		terms = AppendNGrams(terms, t.Text, cjkChars <= ShortCJK)
+	}
+	return terms
+}
+
+// ShortCJK is the number of CJK characters up to which a text is short
+// enough that single characters are used as terms too: a two-character
+// query like "退货" has only one bigram, so one typo would leave nothing.
+const ShortCJK = 4
+
+// AppendNGrams appends the character bigrams of a CJK run to dst, and its
+// single characters too when unigrams is set. A one-character run always
+// yields its character.
+func AppendNGrams(dst []string, run string, unigrams bool) []string {
+	n := utf8.RuneCountInString(run)
+	if n == 1 {
+		return append(dst, run)
+	}
+	prev := 0
+	for i, r := range run {
+		if unigrams {
+			dst = append(dst, run[i:i+utf8.RuneLen(r)])
+		}
+		if i > 0 {
+			end := i + utf8.RuneLen(r)
+			dst = append(dst, run[prev:end])
+			prev = i
+		}
+	}
+	return dst
+}
+
+// Similarity is the cosine similarity of the term vectors of a and b,
+// from 0 (nothing in common) to 1 (the same terms). Function words such as
+// "is", "my", "the" count for little, so "where is my order" and "where's
+// my order??" score 1 while "where is my order" and "where is my refund"
+// score low.
+func Similarity(a, b string) float64 {
+	va, vb := vector(Terms(a)), vector(Terms(b))
+	if len(va) == 0 || len(vb) == 0 {
+		return 0
+	}
+	var dot, na, nb float64
+	for t, x := range va {
+		na += x * x
+		if y, ok := vb[t]; ok {
+			dot += x * y
+		}
+	}
+	for _, y := range vb {
+		nb += y * y
+	}
+	sim := dot / math.Sqrt(na*nb)
+	if sim > 1 { // rounding
+		sim = 1
+	}
+	return sim
+}
+
+// stopWeight is the weight of a function word relative to a content word
+// in Similarity.
+const stopWeight = 0.2
+
+func vector(terms []string) map[string]float64 {
+	v := make(map[string]float64, len(terms))
+	for _, t := range terms {
+		w := 1.0
+		if IsStopWord(t) {
+			w = stopWeight
+		}
+		v[t] += w
+	}
+	return v
+}
+
+// IsStopWord reports whether term (as returned by Terms) is an English
+// function word that says little about what a message is about.
+func IsStopWord(term string) bool { return stopWords[term] }
+
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an the i me my mine we us our you your yours he him his she her it its
+		they them their this that these those there here is am are was were be been being do does did
+		have has had will would shall should can could may might must to of in on at by for with from
+		about as into and or but so if then than too very just also what which who whom whose where when
+		how why hi hello hey please thank thanks ok okay any some`) {
+		m[stem(w)] = true
+	}
+	return m
+}()
+
+// appendWord normalises one raw (lower-cased) word, which may contain
+// apostrophes, and appends the resulting tokens.
+func appendWord(toks []Token, w string) []Token {
+	w = strings.Trim(w, "'")
+	if w == "" {
+		return toks
+	}
+	if i := strings.IndexByte(w, '\''); i >= 0 {
+		base, suf := w[:i], strings.ReplaceAll(w[i+1:], "'", "")
+		for _, x := range contraction(base, suf) {
+			toks = appendPlain(toks, x)
+		}
+		return toks
+	}
+	return appendPlain(toks, w)
+}
+
+// appendPlain handles a word without apostrophes: spelled-out
+// contractions and chat abbreviations first, then stemming.
+func appendPlain(toks []Token, w string) []Token {
+	if x, ok := respell[w]; ok {
+		for _, p := range strings.Fields(x) {
+			toks = append(toks, Token{Text: canonical(stem(p))})
+		}
+		return toks
+	}
+	return append(toks, Token{Text: canonical(stem(w))})
+}
+
+// canonical folds a stem to the first word of its synonym group.
+func canonical(st string) string {
+	if c, ok := synonyms[st]; ok {
+		return c
+	}
+	return st
+}
+
+// synonymGroups are everyday words customers use interchangeably. Kept
+// general (shops, banks, apps); the first word of a group is the one the
+// others fold to. Words with a second common meaning stay out.
+var synonymGroups = [][]string{
+	{"buy", "purchase", "bought", "purchased"},
+	{"money", "funds"},
+	{"wrong", "incorrect"},
+	{"deliver", "delivery", "ship", "shipping", "shipment", "shipped"},
+	{"help", "assist", "assistance"},
+	{"damaged", "broken", "faulty", "defective"},
+	{"phone", "mobile", "cellphone", "smartphone"},
+	{"password", "passcode", "pwd"},
+	{"app", "application"},
+	{"fix", "solve", "resolve", "repair"},
+	{"fast", "quick", "quickly", "fastest", "quickest"},
+	{"delete", "remove"},
+	{"refund", "reimburse", "reimbursement"},
+	{"abroad", "overseas"},
+	{"decline", "reject", "refuse", "deny", "denied"},
+	{"find", "locate"},
+	{"cost", "price"},
+}
+
+var synonyms = func() map[string]string {
+	m := map[string]string{}
+	for _, g := range synonymGroups {
+		c := stem(g[0])
+		for _, w := range g[1:] {
+			if st := stem(w); st != c {
+				m[st] = c
+			}
+		}
+	}
+	return m
+}()
+
+// contraction expands base'suf ("don't", "where's", "I'm").
+func contraction(base, suf string) []string {
+	switch suf {
+	case "t":
+		switch base {
+		case "can", "ca":
+			return []string{"can", "not"}
+		case "won", "wo":
+			return []string{"will", "not"}
+		case "shan":
+			return []string{"shall", "not"}
+		case "ain":
+			return []string{"is", "not"}
+		}
+		if strings.HasSuffix(base, "n") && len(base) > 1 {
+			return []string{base[:len(base)-1], "not"}
+		}
+	case "s":
+		switch base {
+		case "where", "what", "it", "that", "there", "how", "who", "here", "he", "she", "when", "why":
+			return []string{base, "is"}
+		case "let":
+			return []string{"let", "us"}
+		}
+		return []string{base} // possessive: "card's" -> "card"
+	case "re":
+		return []string{base, "are"}
+	case "m":
+		return []string{base, "am"}
+	case "ve":
+		return []string{base, "have"}
+	case "ll":
+		return []string{base, "will"}
+	case "d":
+		return []string{base, "would"}
+	}
+	if base == "" {
+		return []string{suf}
+	}
+	if suf == "" {
+		return []string{base}
+	}
+	return []string{base, suf} // "l'adresse" -> "l", "adresse"
+}
+
+// respell maps contractions typed without an apostrophe and common chat
+// spellings to their full words, so "cant" matches "can't" matches
+// "can not". Kept short on purpose: only unambiguous forms.
+var respell = map[string]string{
+	"cant": "can not", "cannot": "can not", "dont": "do not", "doesnt": "does not",
+	"didnt": "did not", "isnt": "is not", "arent": "are not", "wasnt": "was not",
+	"werent": "were not", "havent": "have not", "hasnt": "has not", "hadnt": "had not",
+	"couldnt": "could not", "wouldnt": "would not", "shouldnt": "should not",
+	"wont": "will not", "im": "i am", "ive": "i have", "youre": "you are",
+	"whats": "what is", "wheres": "where is", "hows": "how is", "thats": "that is",
+	"theres": "there is",
+	// Chat spellings.
+	"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks",
+	"thanx": "thanks", "acct": "account", "msg": "message", "wanna": "want to",
+	"gonna": "going to", "recieve": "receive", "recieved": "received",
+}
+
+// fold maps full-width ASCII to ASCII and lower-cases.
+func fold(r rune) rune {
+	if r >= 0xFF01 && r <= 0xFF5E {
+		r -= 0xFEE0
+	}
+	return unicode.ToLower(r)
+}
+
+func isApostrophe(r rune) bool {
+	switch r {
+	case '\'', '\u2019', '\u2018', '\u02BC':
+		return true
+	}
+	return false
+}
+
+func isCJK(r rune) bool {
+	if r < 0x1100 {
+		return false
+	}
+	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hangul, r) ||
+		unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) ||
+		r == '\u30FC' // katakana-hiragana prolonged sound mark (script Common)
+}
+
+// expandLetter strips accents from the Latin-1 and Latin Extended-A
+// letters customers type most, so "café" and "cafe" are one word.
+var expandLetter = func() map[rune]string {
+	m := map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'ł': "l", 'đ': "d", 'ı': "i"}
+	for base, accented := range map[string]string{
+		"a": "àáâãäåāăą", "c": "çćĉċč", "e": "èéêëēĕėęě", "i": "ìíîïĩīĭį",
+		"n": "ñńņňŉ", "o": "òóôõöōŏő", "u": "ùúûüũūŭůűų", "y": "ýÿŷ",
+		"s": "śŝşš", "z": "źżž", "g": "ĝğġģ", "r": "ŕŗř", "t": "ţťŧ", "d": "ď",
+		"l": "ĺļľŀ", "k": "ķ", "h": "ĥħ", "j": "ĵ", "w": "ŵ",
+	} {
+		for _, r := range accented {
+			m[r] = base
+		}
+	}
+	return m
+}()

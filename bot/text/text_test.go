@@ -1,0 +1,145 @@
+package text
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestStem(t *testing.T) {
+	// Expected stems from Porter's paper and its reference vocabulary.
+	cases := map[string]string{
+		"caresses": "caress", "ponies": "poni", "ties": "ti", "caress": "caress",
+		"cats": "cat", "feed": "feed", "agreed": "agre", "plastered": "plaster",
+		"bled": "bled", "motoring": "motor", "sing": "sing", "conflated": "conflat",
+		"troubled": "troubl", "sized": "size", "hopping": "hop", "tanned": "tan",
+		"falling": "fall", "hissing": "hiss", "fizzed": "fizz", "failing": "fail",
+		"filing": "file", "happy": "happi", "sky": "sky", "relational": "relat",
+		"conditional": "condit", "rational": "ration", "generalizations": "gener",
+		"oscillators": "oscil", "connection": "connect", "connected": "connect",
+		"connecting": "connect", "connections": "connect", "adjustment": "adjust",
+		"dependent": "depend", "adoption": "adopt", "controlling": "control",
+		"rolling": "roll", "probate": "probat", "rate": "rate", "cease": "ceas",
+		"refunds": "refund", "refunded": "refund", "arrived": "arriv", "arrival": "arriv",
+		"cancelled": "cancel", "canceled": "cancel", "cancelling": "cancel",
+		"a": "a", "is": "is", "was": "wa", "as": "as", "café": "café", "3ds": "3ds",
+	}
+	for in, want := range cases {
+		if got := stem(in); got != want {
+			t.Errorf("stem(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTokenize(t *testing.T) {
+	cases := []struct {
+		in   string
+		want string // space-joined token texts; CJK runs marked with []
+	}{
+		{"Where's my ORDER??", "where is my order"},
+		{"I can't log in", "i can not log in"},
+		{"I cant log in", "i can not log in"},
+		{"It won’t arrive", "it will not arriv"},
+		{"the card's PIN", "the card pin"},
+		{"I'm here, you're there", "i am here you ar there"},
+		{"Ｆｕｌｌ－ｗｉｄｔｈ ＡＢＣ", "full width abc"},
+		{"café Crème", "cafe creme"},
+		{"cafe\u0301", "cafe"},
+		{"top-up 3.50€", "top up 3 50"},
+		{"我的订单在哪里？", "[我的订单在哪里]"},
+		{"배송 언제 와요", "[배송언제와요]"},
+		{"배송 ok 와요", "[배송] ok [와요]"},
+		{"order 注文はどこ", "order [注文はどこ]"},
+		{"", ""},
+		{"?!... ''' ", ""},
+	}
+	for _, c := range cases {
+		var parts []string
+		for _, tok := range Tokenize(c.in) {
+			if tok.CJK {
+				parts = append(parts, "["+tok.Text+"]")
+			} else {
+				parts = append(parts, tok.Text)
+			}
+		}
+		if got := strings.Join(parts, " "); got != c.want {
+			t.Errorf("Tokenize(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestTerms(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"Where is my order", []string{"where", "is", "my", "order"}},
+		// Long CJK text: bigrams only.
+		{"我的订单在哪里", []string{"我的", "的订", "订单", "单在", "在哪", "哪里"}},
+		// Short CJK text: unigrams and bigrams.
+		{"退货", []string{"退", "货", "退货"}},
+		{"货", []string{"货"}},
+		// Korean without spaces is cut the same way as with spaces.
+		{"배송언제와요", []string{"배송", "송언", "언제", "제와", "와요"}},
+		{"refund 退款", []string{"refund", "退", "款", "退款"}},
+	}
+	for _, c := range cases {
+		if got := Terms(c.in); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("Terms(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestSimilarity(t *testing.T) {
+	high := [][2]string{
+		{"where is my order", "where's my order??"},
+		{"Where is my order", "WHERE IS MY ORDER"},
+		{"I still haven't received my parcel", "i still have not received my parcel!!"},
+		{"我的订单在哪里", "我的订单在哪里？？"},
+		{"배송 언제 와요", "배송언제와요"},
+	}
+	for _, p := range high {
+		if s := Similarity(p[0], p[1]); s < 0.8 {
+			t.Errorf("Similarity(%q, %q) = %.3f, want >= 0.8", p[0], p[1], s)
+		}
+	}
+	low := [][2]string{
+		{"where is my order", "how do I reset my password"},
+		{"where is my order", "where is my refund"},
+		{"can I pay with PayPal", "do you ship to Canada"},
+		{"我的订单在哪里", "怎么退货"},
+		{"배송 언제 와요", "환불 받고 싶어요"},
+		{"hello", ""},
+		{"", ""},
+	}
+	for _, p := range low {
+		if s := Similarity(p[0], p[1]); s > 0.3 {
+			t.Errorf("Similarity(%q, %q) = %.3f, want <= 0.3", p[0], p[1], s)
+		}
+	}
+	// Symmetric and bounded.
+	a, b := "my parcel has not arrived yet", "parcel arrived damaged"
+	if s1, s2 := Similarity(a, b), Similarity(b, a); s1 != s2 || s1 <= 0 || s1 >= 1 {
+		t.Errorf("Similarity not symmetric or out of (0,1): %v %v", s1, s2)
+	}
+	if s := Similarity("refund please", "refund please"); s < 0.999 || s > 1 {
+		t.Errorf("identical texts: %v", s)
+	}
+}
+
+func FuzzTerms(f *testing.F) {
+	for _, s := range []string{"Where's my order?", "我的订单在哪里", "배송언제와요", "'''", "a'b'c", "\xff\xfe", "ｘ－ｙ", "n't"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, term := range Terms(s) {
+			if term == "" || !utf8.ValidString(term) {
+				t.Fatalf("Terms(%q) has bad term %q", s, term)
+			}
+		}
+		if sim := Similarity(s, s+" x"); sim < 0 || sim > 1 {
+			t.Fatalf("Similarity out of range: %v", sim)
+		}
+	})
+}

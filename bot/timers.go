@@ -1,0 +1,151 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/batonhq/baton/bot/persona"
+	"github.com/batonhq/baton/bot/session"
+)
+
+// RunTimers fires due timers (idle check-ins and closings, unclaimed
+// handoff reminders) every interval until ctx ends. Timers live in Redis,
+// so they survive restarts, and each fires on exactly one replica.
+func (b *Bot) RunTimers(ctx context.Context, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if _, err := b.FireTimers(ctx); err != nil && ctx.Err() == nil {
+				b.log.Warn("timers", "err", err)
+			}
+		}
+	}
+}
+
+// FireTimers handles every timer due now and reports how many fired.
+func (b *Bot) FireTimers(ctx context.Context) (int, error) {
+	fired := 0
+	var errs []error
+	for _, name := range []string{timerIdle, timerUnclaimed} {
+		for {
+			ids, err := b.store.Due(ctx, name, b.now(), 100)
+			if err != nil {
+				return fired, fmt.Errorf("due %s timers: %w", name, err)
+			}
+			for _, id := range ids {
+				var err error
+				if name == timerIdle {
+					err = b.idle(ctx, id)
+				} else {
+					err = b.unclaimedReminder(ctx, id)
+				}
+				if err != nil {
+					errs = append(errs, fmt.Errorf("%s timer for %s: %w", name, id, err))
+				}
+				fired++
+			}
+			if len(ids) < 100 {
+				break
+			}
+		}
+	}
+	return fired, errors.Join(errs...)
+}
+
+// idle checks in once after BATON_IDLE_NUDGE of silence mid-conversation,
+// and closes the session politely after BATON_IDLE_CLOSE.
+func (b *Bot) idle(ctx context.Context, id string) error {
+	if _, ok, err := b.store.Get(ctx, id); err != nil || !ok {
+		return err
+	}
+	var next time.Time
+	_, err := b.store.Update(ctx, id, func(s *session.Session) error {
+		next = time.Time{}
+		if s.Mode != session.ModeBot || s.Blocked || !midConversation(s) {
+			return nil
+		}
+		now := b.now()
+		silent := now.Sub(s.LastCustomerAt)
+		t := &agentTurn{b: b, ctx: ctx, set: b.contents.Current(), s: s, now: now}
+		switch {
+		case silent >= b.idleClose:
+			t.send(t.say("idle_close", persona.Data{}), session.Turn{Role: "bot", Kind: kindClosed})
+			s.Greeted, s.Misses, s.AwaitingRating, s.Nudged = false, 0, false, false
+		case silent >= b.idleNudge && !s.Nudged:
+			t.send(t.say("nudge", persona.Data{}), session.Turn{Role: "bot", Kind: kindNudge})
+			s.Nudged = true
+			next = s.LastCustomerAt.Add(b.idleClose)
+		case s.Nudged:
+			next = s.LastCustomerAt.Add(b.idleClose)
+		default:
+			next = s.LastCustomerAt.Add(b.idleNudge) // they wrote since; wait again
+		}
+		return t.err
+	})
+	if err != nil {
+		return err
+	}
+	if !next.IsZero() {
+		return b.store.Schedule(ctx, timerIdle, id, next)
+	}
+	return nil
+}
+
+// maxReminders caps the desk reminders for one unclaimed handoff.
+const maxReminders = 5
+
+// unclaimedReminder nudges the desk when nobody has claimed a handoff, and
+// tells the customer once, kindly, that they are still in the queue.
+func (b *Bot) unclaimedReminder(ctx context.Context, id string) error {
+	if _, ok, err := b.store.Get(ctx, id); err != nil || !ok {
+		return err
+	}
+	again := false
+	remind := false
+	s, err := b.store.Update(ctx, id, func(s *session.Session) error {
+		again, remind = false, false
+		if s.Mode != session.ModeWaiting || s.Handoff == nil {
+			return nil
+		}
+		now := b.now()
+		if b.hours != nil && !b.hours.Open(now) {
+			again = true // nobody is in; remind when the team is back
+			return nil
+		}
+		reminders := 0
+		for _, t := range s.Turns {
+			if t.Role == "system" && t.Kind == "reminder" && t.At.After(s.Handoff.At) {
+				reminders++
+			}
+		}
+		s.Turns = append(s.Turns, session.Turn{Role: "system", Kind: "reminder", Text: "reminder: still unclaimed", At: now})
+		remind = true
+		again = reminders+1 < maxReminders
+		if reminders == 0 && !s.Blocked {
+			t := &agentTurn{b: b, ctx: ctx, set: b.contents.Current(), s: s, now: now}
+			t.send(t.say("queue_reminder", persona.Data{}), session.Turn{Role: "bot", Kind: kindQueue})
+			return t.err
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if remind {
+		b.after(ctx, s, []deskChange{{change: "reminder"}})
+	}
+	if again {
+		at := b.now().Add(b.unclaimed)
+		if b.hours != nil && !b.hours.Open(b.now()) {
+			at = b.hours.NextOpen(b.now()).Add(b.unclaimed)
+		}
+		return b.store.Schedule(ctx, timerUnclaimed, id, at)
+	}
+	return nil
+}

@@ -1,0 +1,477 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/batonhq/baton/bot/content"
+	"github.com/batonhq/baton/bot/handoff"
+	"github.com/batonhq/baton/bot/lang"
+	"github.com/batonhq/baton/bot/persona"
+	"github.com/batonhq/baton/bot/session"
+)
+
+// Kinds of bot turns kept in the history. The detector, the idle timer and
+// eval read them.
+const (
+	kindAnswer    = "answer"
+	kindRephrase  = "rephrase"
+	kindGreeting  = "greeting"
+	kindHelp      = "help"
+	kindThanks    = "thanks"
+	kindBye       = "bye"
+	kindHandoff   = "handoff"
+	kindNoDesk    = "nodesk"
+	kindMedia     = "media"
+	kindNotice    = "notice" // empty message, flood, group, store trouble
+	kindNudge     = "nudge"
+	kindClosed    = "closed"
+	kindSurvey    = "survey"
+	kindRated     = "rated"
+	kindResolved  = "resolved"
+	kindReturned  = "returned"
+	kindAgentJoin = "agent_joined"
+	kindQueue     = "queue"
+)
+
+// turn is the work of one customer event on one locked session.
+type turn struct {
+	b   *Bot
+	set *content.Set
+	s   *session.Session
+	ev  Event
+	ctx context.Context
+
+	lang string
+	lead string // a greeting said before the answer, when the customer greeted first
+
+	out     []Message
+	changes []deskChange
+}
+
+func (t *turn) run() {
+	s, ev := t.s, t.ev
+	if s.Channel == "" {
+		s.Channel, s.ChatID = ev.Channel, ev.ChatID
+	}
+	if ev.Customer.Name != "" {
+		s.Name = ev.Customer.Name
+	}
+	if ev.Customer.Username != "" {
+		s.Username = ev.Customer.Username
+	}
+	s.Blocked = false // they wrote to us, so they can hear us
+	s.Messages++
+	s.LastCustomerAt = ev.At
+	s.Nudged = false
+	t.lang = lang.Choose(ev.Text, ev.Customer.Lang, s.Lang, t.set.Persona.Has)
+	s.Lang = t.lang
+	t.record(session.Turn{Role: "customer", Text: describe(ev), Kind: string(ev.Kind)})
+
+	switch ev.Kind {
+	case KindFlood, KindGroup:
+		t.say(string(ev.Kind), kindNotice, persona.Data{})
+		return
+	case KindRating:
+		t.rate(ev.Text)
+		return
+	}
+	if s.Mode != session.ModeBot {
+		t.relay()
+		return
+	}
+	if s.AwaitingRating {
+		if _, ok := ratingDigit(ev.Text); ok && ev.Kind == KindText {
+			t.rate(ev.Text)
+			return
+		}
+		s.AwaitingRating = false // they moved on; answer what they wrote
+	}
+	if ev.Kind == KindText && t.commentAfterRating() {
+		return
+	}
+	switch ev.Kind {
+	case KindCommand:
+		t.command()
+		return
+	case KindText:
+	default:
+		if ev.Text == "" {
+			t.say("media", kindMedia, persona.Data{})
+			return
+		}
+		// A caption carries a question; answer it.
+	}
+	t.text(ev.Text)
+}
+
+func (t *turn) command() {
+	switch t.ev.Text {
+	case "start":
+		t.s.Greeted = true
+		t.say("start", kindGreeting, persona.Data{})
+	case "human":
+		t.handoff(handoff.Decision{Handoff: true, Reason: "explicit", Evidence: []string{"the customer sent /human"}})
+	default:
+		t.say("help", kindHelp, persona.Data{})
+	}
+}
+
+func (t *turn) text(text string) {
+	if text == "" {
+		t.say("empty", kindNotice, persona.Data{})
+		return
+	}
+	if utf8.RuneCountInString(text) > maxMessageRunes {
+		t.lead = t.render("too_long", persona.Data{})
+		text = string([]rune(text)[:maxMessageRunes])
+	}
+	// "Hi!", "thanks, bye!", "hello, where is my order?": peel off the small
+	// talk, answer it in kind, and answer whatever question is left.
+	var greeted, thanked, bye bool
+	for range 3 {
+		kind, rest := t.set.Persona.Smalltalk(text)
+		if kind == "" {
+			break
+		}
+		greeted = greeted || kind == "greeting"
+		thanked = thanked || kind == "thanks"
+		bye = bye || kind == "bye"
+		text = strings.TrimSpace(rest)
+	}
+	if greeted {
+		key := "greet"
+		if t.s.Greeted {
+			key = "greet_again"
+		}
+		t.s.Greeted = true
+		t.lead = join(t.lead, t.render(key, persona.Data{}))
+	}
+	if !hasWords(text) {
+		switch {
+		case bye:
+			t.closing("bye")
+		case thanked:
+			t.closing("thanks")
+		default:
+			t.emit(t.lead, kindGreeting, "", 0)
+		}
+		return
+	}
+	t.answer(text)
+}
+
+// answer runs the answerer and the handoff detector on one question.
+func (t *turn) answer(text string) {
+	history := t.history()
+	in := handoff.Input{Text: text, Lang: t.lang, History: history, Misses: t.s.Misses}
+	// Rules that need no answer (an explicit request, anger, "I don't get
+	// it") are checked first, so a model is not asked to answer them.
+	if d := t.set.Rules.Detect(in); d.Handoff && d.Reason != "loop" {
+		t.handoff(d)
+		return
+	}
+	q := Question{
+		Text:       text,
+		Lang:       t.lang,
+		History:    history,
+		Candidates: t.set.KB.Match(text, 5),
+		Customer:   firstName(t.s.Name),
+	}
+	ans, err := t.b.answerer.Answer(t.ctx, q)
+	if err != nil || ans.Text == "" {
+		t.b.log.Warn("answerer failed; answering from the knowledge base", "conv", t.s.ID, "err", err)
+		t.b.obs.Error("answer")
+		ans, _ = KnowledgeAnswerer(t.b.contents).Answer(t.ctx, q)
+	}
+	if ans.Confident {
+		t.s.Misses = 0
+	} else {
+		t.s.Misses++
+	}
+	in.Misses = t.s.Misses
+	in.Answer = ans.Entry
+	in.Signals = handoff.Signals{WantsHuman: ans.Signals.WantsHuman, Angry: ans.Signals.Angry, Confused: ans.Signals.Confused}
+	if d := t.set.Rules.Detect(in); d.Handoff {
+		t.handoff(d)
+		return
+	}
+	kind := kindAnswer
+	if !ans.Confident {
+		kind = kindRephrase
+	}
+	var score float64
+	if len(q.Candidates) > 0 {
+		score = q.Candidates[0].Score
+	}
+	t.emit(join(t.lead, ans.Text), kind, ans.Entry, score)
+}
+
+// closing answers a thanks or a goodbye. A goodbye after we answered
+// something also asks how we did.
+func (t *turn) closing(kind string) {
+	if kind == "thanks" {
+		t.say("thanks", kindThanks, persona.Data{})
+		return
+	}
+	t.say("bye", kindBye, persona.Data{})
+	if t.answeredSomething() && !t.surveyed() {
+		t.survey()
+	}
+}
+
+// survey asks for a 1-5 rating with buttons (a typed digit counts too).
+func (t *turn) survey() {
+	t.s.AwaitingRating = true
+	m := ratingMessage(t.render("rating_ask", persona.Data{}))
+	t.out = append(t.out, m)
+	t.record(session.Turn{Role: "bot", Text: m.Text, Kind: kindSurvey})
+}
+
+func ratingMessage(text string) Message {
+	m := Message{Text: text}
+	for i := 1; i <= 5; i++ {
+		v := strconv.Itoa(i)
+		m.Buttons = append(m.Buttons, Button{Label: v, Kind: KindRating, Value: v})
+	}
+	return m
+}
+
+func (t *turn) rate(text string) {
+	n, ok := ratingDigit(text)
+	if !ok {
+		t.say("rating_invalid", kindNotice, persona.Data{})
+		return
+	}
+	t.s.AwaitingRating = false
+	who := "bot"
+	if h := t.s.Handoff; h != nil && h.Outcome == "resolved" && h.Rating == 0 {
+		h.Rating = n
+		who = "agent"
+		t.changes = append(t.changes, deskChange{change: "rated"})
+	}
+	t.b.obs.Rating(who, n)
+	key := "rating_thanks"
+	if n <= 2 {
+		key = "rating_sorry"
+	}
+	t.say(key, kindRated, persona.Data{})
+}
+
+// commentAfterRating keeps what the customer writes right after rating an
+// agent as the rating's comment, and posts it to the agents. A question is
+// still answered as usual.
+func (t *turn) commentAfterRating() bool {
+	h := t.s.Handoff
+	if h == nil || h.Rating == 0 || h.Comment != "" || t.lastBotKind() != kindRated {
+		return false
+	}
+	if m := t.set.KB.Match(t.ev.Text, 1); len(m) > 0 && m[0].Confident {
+		return false // a new question, not a comment
+	}
+	h.Comment = truncateRunes(t.ev.Text, maxTurnRunes)
+	t.changes = append(t.changes, deskChange{change: "rated"})
+	t.say("comment_thanks", kindRated, persona.Data{})
+	return true
+}
+
+// relay passes what the customer sends during a handoff to the agents; the
+// bot does not talk over them.
+func (t *turn) relay() {
+	ev := t.ev
+	if ev.Kind == KindCommand {
+		t.say("handoff_already", kindNotice, persona.Data{})
+		return
+	}
+	if t.b.desk == nil {
+		if h := t.s.Handoff; h != nil {
+			h.Pending = append(h.Pending, t.s.Turns[len(t.s.Turns)-1])
+		}
+		return
+	}
+	t.changes = append(t.changes, deskChange{change: "relay", ev: ev})
+	switch ev.Kind {
+	case KindText, KindCommand:
+	default:
+		t.say("media_forwarded", kindMedia, persona.Data{})
+	}
+}
+
+// handoff tells the customer, warmly and at once, that a person is coming,
+// and asks the desk to open the case after the session is saved.
+func (t *turn) handoff(d handoff.Decision) {
+	s := t.s
+	now := t.b.now()
+	s.Handoff = &session.Handoff{Reason: d.Reason, Evidence: d.Evidence, Scores: d.Scores, At: now}
+	s.Misses = 0
+	t.b.obs.Handoff(d.Reason)
+	t.b.log.Info("handoff", "conv", s.ID, "reason", d.Reason, "evidence", len(d.Evidence))
+	if t.b.desk == nil {
+		s.Handoff.Outcome = "no_desk"
+		t.emit(join(t.lead, t.render("handoff_nodesk", persona.Data{})), kindNoDesk, "", 0)
+		return
+	}
+	s.Mode = session.ModeWaiting
+	remindAt := now.Add(t.b.unclaimed)
+	if h := t.b.hours; h != nil && !h.Open(now) {
+		next := h.NextOpen(now)
+		remindAt = next.Add(t.b.unclaimed)
+		t.emit(join(t.lead, t.render("handoff_offhours", persona.Data{Back: phraseWhen(t.lang, now.In(t.b.loc), next.In(t.b.loc))})), kindHandoff, "", 0)
+	} else {
+		wait := t.b.typicalWait(t.ctx)
+		t.emit(join(t.lead, t.render("handoff", persona.Data{Wait: phraseWait(t.lang, wait)})), kindHandoff, "", 0)
+	}
+	if err := t.b.store.Schedule(t.ctx, timerUnclaimed, s.ID, remindAt); err != nil {
+		t.b.log.Warn("schedule unclaimed reminder", "conv", s.ID, "err", err)
+	}
+	t.changes = append(t.changes, deskChange{change: "open"})
+}
+
+// history is the conversation since it was last closed, this message
+// excluded, capped for the answerer and the detector.
+func (t *turn) history() []session.Turn {
+	turns := t.s.Turns[:len(t.s.Turns)-1]
+	return sinceClose(turns, historyTurns)
+}
+
+func sinceClose(turns []session.Turn, max int) []session.Turn {
+	start := 0
+	for i := len(turns) - 1; i >= 0; i-- {
+		if turns[i].Kind == kindClosed {
+			start = i + 1
+			break
+		}
+	}
+	if len(turns)-start > max {
+		start = len(turns) - max
+	}
+	return turns[start:]
+}
+
+func (t *turn) lastBotKind() string {
+	for i := len(t.s.Turns) - 1; i >= 0; i-- {
+		if t.s.Turns[i].Role == "bot" {
+			return t.s.Turns[i].Kind
+		}
+	}
+	return ""
+}
+
+func (t *turn) answeredSomething() bool {
+	for _, tr := range sinceClose(t.s.Turns, len(t.s.Turns)) {
+		if tr.Role == "bot" && tr.Kind == kindAnswer {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *turn) surveyed() bool {
+	for _, tr := range sinceClose(t.s.Turns, len(t.s.Turns)) {
+		if tr.Kind == kindSurvey {
+			return true
+		}
+	}
+	return false
+}
+
+// render says a persona message in the turn's language.
+func (t *turn) render(key string, d persona.Data) string {
+	base := t.b.data(t.set, t.s, t.lang)
+	d.Bot, d.Customer, d.Now, d.Seed = base.Bot, base.Customer, base.Now, base.Seed
+	return t.set.Persona.Say(t.lang, key, d)
+}
+
+func (t *turn) say(key, kind string, d persona.Data) {
+	t.emit(t.render(key, d), kind, "", 0)
+}
+
+// emit adds one reply and records it as a bot turn.
+func (t *turn) emit(text, kind, entry string, score float64) {
+	t.out = append(t.out, Message{Text: text})
+	t.record(session.Turn{Role: "bot", Text: text, Kind: kind, Entry: entry, Score: score})
+	t.s.LastBotAt = t.b.now()
+}
+
+func (t *turn) record(tr session.Turn) {
+	if tr.At.IsZero() {
+		tr.At = t.b.now()
+	}
+	tr.Text = truncateRunes(tr.Text, maxTurnRunes)
+	t.s.Turns = append(t.s.Turns, tr)
+}
+
+// describe is how a customer event reads in the transcript agents see.
+func describe(ev Event) string {
+	switch ev.Kind {
+	case KindText:
+		return ev.Text
+	case KindCommand:
+		return "/" + ev.Text
+	case KindRating:
+		return "rating: " + ev.Text
+	}
+	if ev.Text != "" {
+		return "[" + string(ev.Kind) + "] " + ev.Text
+	}
+	return "[" + string(ev.Kind) + "]"
+}
+
+func ratingDigit(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	s = strings.TrimRight(s, "!.⭐️★ ")
+	if len(s) != 1 || s[0] < '1' || s[0] > '5' {
+		// Full-width digits, as Chinese and Korean keyboards often type.
+		if r, size := utf8.DecodeRuneInString(s); size == len(s) && r >= '１' && r <= '５' {
+			return int(r-'１') + 1, true
+		}
+		return 0, false
+	}
+	return int(s[0] - '0'), true
+}
+
+// cleanText drops control characters (keeping line breaks), normalises line
+// endings and trims, so nothing odd reaches matching, logs or agents.
+func cleanText(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "")
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t':
+			return r
+		case r == '\r':
+			return '\n'
+		case unicode.IsControl(r), r == '\u200b', r == '\ufeff':
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}
+
+// hasWords reports whether s has any letter or digit left to answer.
+func hasWords(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
+}
+
+func join(parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, "\n\n")
+}
+
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}

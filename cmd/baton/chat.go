@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/batonhq/baton/adapters/console"
+	"github.com/batonhq/baton/bot/session"
+)
+
+// runChat is `baton chat`: a terminal conversation where you are the
+// customer, on the embedded defaults, no accounts needed.
+func runChat(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("chat", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	langCode := fl.String("lang", env("BATON_LANG"), "your language code, as a phone would send it (en, zh, ko)")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	rdb, closeRedis, err := session.Connect(ctx, env("REDIS_URL"), stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton: %v\n", err)
+		return 1
+	}
+	defer closeRedis()
+	store := session.New(rdb, session.WithPrefix("chat:"))
+	core, holder, err := newCore(ctx, env, store, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton: %v\n", err)
+		return 1
+	}
+	name := holder.Current().Persona.Name()
+	c := console.New(stdin, stdout, console.WithLanguage(*langCode), console.WithBotName(name))
+	core.Register("console", c)
+	go core.RunTimers(ctx, time.Second)
+	fmt.Fprintf(stdout, "You are chatting with %s. Type a question (try \"hi\", \"how long does shipping take?\", \"退货\", \"배송 조회\"), /human for a person, /quit to leave.\n\n", name)
+	if err := c.Run(ctx, core); err != nil {
+		fmt.Fprintf(stderr, "baton: %v\n", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/batonhq/baton/bot/content"
+)
+
+// runCheck is `baton check`: it validates prompts/ and knowledge/ and
+// prints every problem as file:line: message. It exits 1 when there are
+// problems, so CI and pre-commit hooks can run it.
+func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("check", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	promptsDir := fl.String("prompts", "", "prompts folder (default $BATON_PROMPTS_DIR, ./prompts, or the built-in one)")
+	knowledgeDir := fl.String("knowledge", "", "knowledge folder (default $BATON_KNOWLEDGE_DIR, ./knowledge, or the built-in one)")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	prompts, knowledge, err := sources(env, *promptsDir, *knowledgeDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton check: %v\n", err)
+		return 2
+	}
+	set, problems := content.Load(prompts, knowledge)
+	for _, p := range problems {
+		fmt.Fprintln(stdout, p.String())
+	}
+	if set.Persona == nil {
+		fmt.Fprintln(stdout, "prompts: no usable persona: the bot cannot start with these prompts")
+	}
+	if set.Rules == nil {
+		fmt.Fprintln(stdout, "prompts: no usable handoff rules: the bot cannot start with these prompts")
+	}
+	if len(problems) > 0 || set.Persona == nil || set.Rules == nil {
+		fmt.Fprintf(stderr, "baton check: %d problem(s)\n", len(problems))
+		return 1
+	}
+	fmt.Fprintf(stdout, "ok: %d knowledge entries, languages %v\n", set.KB.Len(), set.Persona.Langs())
+	return 0
+}

@@ -1,0 +1,60 @@
+// Command baton is the Baton customer-service bot.
+//
+//	baton chat     talk to the bot in the terminal (embedded defaults, no accounts)
+//	baton serve    run the channels (Telegram, Slack) and the HTTP server
+//	baton match    show which knowledge entry each stdin line matches
+//	baton check    validate prompts/ and knowledge/
+//	baton eval     run conversation tests written in YAML
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `Baton, a customer-service bot.
+
+Usage:
+  baton chat  [--lang CODE]          talk to the bot in this terminal
+  baton serve                        run Telegram/Slack adapters and the HTTP server
+  baton match [--knowledge DIR]      match stdin lines (one query per line) to knowledge entries, as JSON
+  baton check [--prompts DIR] [--knowledge DIR]
+                                     validate prompts and knowledge; prints file:line: problem
+  baton eval  FILE...                run YAML conversation tests
+
+Configuration comes from the environment; see README.md.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "chat":
+		return runChat(ctx, args[1:], env, stdin, stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], env, stdout, stderr)
+	case "match":
+		return runMatch(args[1:], stdin, stdout, stderr)
+	case "check":
+		return runCheck(args[1:], env, stdout, stderr)
+	case "eval":
+		return runEval(ctx, args[1:], env, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "baton: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
