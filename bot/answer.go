@@ -28,7 +28,7 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 		id := q.Candidates[0].ID
 		if e, ok := set.KB.Entry(id, q.Lang); ok {
 			parts := []string{p.Say(q.Lang, "answer_lead", d), Plain(e.Answer)}
-			if tips := a.tips(q, e.Tip, e.Also); len(tips) > 0 {
+			if tips := a.tips(q, e.Also); len(tips) > 0 {
 				parts = append(parts, p.Say(q.Lang, "tips_lead", d)+"\n"+strings.Join(tips, "\n"))
 			}
 			parts = append(parts, p.Say(q.Lang, "anything_else", d))
@@ -49,9 +49,10 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 	return Answer{Text: p.Say(q.Lang, "rephrase", d)}, nil
 }
 
-// tips collects the entry's own tip and those of its also: entries, leaving
-// out any the bot already gave in this conversation.
-func (a kbAnswerer) tips(q Question, own string, also []string) []string {
+// tips collects the tips of the entry's also: entries, leaving out any the
+// bot already gave in this conversation. (An entry's own tip sums up its
+// answer; it is for the entries that point to it.)
+func (a kbAnswerer) tips(q Question, also []string) []string {
 	set := a.c.Current()
 	said := func(tip string) bool {
 		for _, t := range q.History {
@@ -74,7 +75,6 @@ func (a kbAnswerer) tips(q Question, own string, also []string) []string {
 		}
 		tips = append(tips, "• "+tip)
 	}
-	add(own)
 	for _, id := range also {
 		if e, ok := set.KB.Entry(id, q.Lang); ok {
 			add(e.Tip)

@@ -56,7 +56,7 @@ func phraseWait(lang string, d time.Duration) string {
 		h := (m + 30) / 60
 		switch lang {
 		case "zh":
-			return fmt.Sprintf("%d 小时", h)
+			return fmt.Sprintf("%d小时", h)
 		case "ko":
 			return fmt.Sprintf("%d시간", h)
 		}
@@ -67,7 +67,7 @@ func phraseWait(lang string, d time.Duration) string {
 	}
 	switch lang {
 	case "zh":
-		return fmt.Sprintf("%d 分钟", m)
+		return fmt.Sprintf("%d分钟", m)
 	case "ko":
 		return fmt.Sprintf("%d분", m)
 	}

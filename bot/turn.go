@@ -168,11 +168,14 @@ func (t *turn) text(text string) {
 func (t *turn) answer(text string) {
 	history := t.history()
 	in := handoff.Input{Text: text, Lang: t.lang, History: history, Misses: t.s.Misses}
-	// Rules that need no answer (an explicit request, anger, "I don't get
-	// it") are checked first, so a model is not asked to answer them.
-	if d := t.set.Rules.Detect(in); d.Handoff && d.Reason != "loop" {
-		t.handoff(d)
-		return
+	// With a model answering, rules that need no answer (an explicit
+	// request, anger, "I don't get it") are checked first, so the model is
+	// not asked to answer them. Offline answers are cheap: one check after.
+	if _, offline := t.b.answerer.(kbAnswerer); !offline {
+		if d := t.set.Rules.Detect(in); d.Handoff && d.Reason != "loop" {
+			t.handoff(d)
+			return
+		}
 	}
 	q := Question{
 		Text:       text,

@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os/user"
 	"strings"
 	"sync"
 
@@ -47,9 +46,6 @@ func WithCustomer(name string) Option { return func(c *Console) { c.cust.Name = 
 // New makes a console on in and out.
 func New(in io.Reader, out io.Writer, opts ...Option) *Console {
 	c := &Console{in: in, out: out, botName: "Baton", cust: bot.Customer{ID: ChatID}}
-	if u, err := user.Current(); err == nil {
-		c.cust.Name = u.Username
-	}
 	for _, o := range opts {
 		o(c)
 	}

@@ -347,7 +347,7 @@ func statusText(in cardInput, st cardState) string {
 		if !h.ResolvedAt.IsZero() {
 			text += " " + slackDate(h.ResolvedAt, "{time}")
 		}
-		text += ". The bot is back in charge."
+		text += ". The bot is back in charge; a reply in this thread reopens the conversation."
 		if h.Rating > 0 {
 			text += "\nRating: " + ratingStars(h.Rating)
 			if h.Comment != "" {

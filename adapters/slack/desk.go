@@ -79,8 +79,8 @@ type Desk struct {
 	nameTTL      time.Duration
 	registerer   prometheus.Registerer
 
-	inbox chan inbound
-	kick  chan struct{}
+	inboxes []chan inbound // agent events, one queue per worker, by thread
+	kick    chan struct{}
 
 	names nameCache
 	self  selfID
@@ -90,7 +90,12 @@ type Desk struct {
 	closed bool
 
 	metrics *deskMetrics
+
+	handled func(in inbound) // tests: called after each agent event is handled
+	popped  func(j job)      // tests: called after a queued post left the outbox
 }
+
+var _ bot.Desk = (*Desk)(nil)
 
 // Option configures a Desk.
 type Option func(*Desk)
@@ -188,7 +193,7 @@ func New(api *goslack.Client, store *session.Store, core Core, channel string, o
 		rdb:          store.Redis(),
 		channel:      channel,
 		core:         core,
-		summaryWait:  20 * time.Second,
+		summaryWait:  15 * time.Second,
 		log:          slog.New(slog.DiscardHandler),
 		now:          time.Now,
 		callTimeout:  10 * time.Second,
@@ -196,13 +201,16 @@ func New(api *goslack.Client, store *session.Store, core Core, channel string, o
 		maxBackoff:   5 * time.Minute,
 		pollInterval: 2 * time.Second,
 		nameTTL:      time.Hour,
-		inbox:        make(chan inbound, 256),
 		kick:         make(chan struct{}, 1),
 	}
 	for _, o := range opts {
 		o(d)
 	}
 	d.names.ttl = d.nameTTL
+	d.inboxes = make([]chan inbound, inboxWorkers)
+	for i := range d.inboxes {
+		d.inboxes[i] = make(chan inbound, 64)
+	}
 	d.metrics = newDeskMetrics(d)
 	if d.registerer != nil {
 		if err := d.metrics.register(d.registerer); err != nil {
@@ -245,10 +253,12 @@ func (d *Desk) Channel() string { return d.channel }
 
 var errNilDesk = errors.New("slack desk is not configured")
 
-// Open posts the handoff card. It returns {"channel", "ts"} of the card,
-// or only {"channel"} when Slack is unreachable and the card waits in the
-// outbox (it is posted as soon as Slack answers; nothing is lost, and the
-// customer is told about the handoff as usual).
+// Open posts the handoff card and returns {"channel", "ts"} of it. When
+// Slack is unreachable the card waits in the outbox and Open returns an
+// empty ref and no error: the customer is told about the handoff as usual,
+// the card is posted as soon as Slack answers, and the desk then writes the
+// ref into the session itself (an empty ref keeps the core from
+// overwriting it).
 func (d *Desk) Open(ctx context.Context, s *session.Session) (map[string]string, error) {
 	if d == nil {
 		return nil, errNilDesk
@@ -266,11 +276,10 @@ func (d *Desk) Open(ctx context.Context, s *session.Session) (map[string]string,
 	if err != nil {
 		return nil, fmt.Errorf("slack desk: open %s: %w", maskConv(s.ID), err)
 	}
-	ref := map[string]string{"channel": d.channel}
-	if res.ts != "" {
-		ref["ts"] = res.ts
+	if res.ts == "" {
+		return map[string]string{}, nil
 	}
-	return ref, nil
+	return map[string]string{"channel": d.channel, "ts": res.ts}, nil
 }
 
 // Relay posts what the customer sent during the handoff into the card's
@@ -454,7 +463,9 @@ func (d *Desk) Run(ctx context.Context) error {
 		return errNilDesk
 	}
 	var wg sync.WaitGroup
-	wg.Go(func() { d.runInbox(ctx) })
+	for _, q := range d.inboxes {
+		wg.Go(func() { d.runInbox(ctx, q) })
+	}
 	wg.Go(func() { d.runOutbox(ctx) })
 	var err error
 	if d.socket {

@@ -330,16 +330,23 @@ func TestIgnoresBotAndNonThreadMessages(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A top-level message in the channel, a message in another channel,
-	// a reply in a thread that is not a handoff, an edit.
-	f.srv.SendEvent(t, map[string]any{"type": "message", "channel": testChannel, "user": "ULIA", "text": "morning all", "ts": f.srv.NewTS()})
-	f.srv.SendEvent(t, f.srv.AgentReply("COTHER", card.TS, "ULIA", "wrong channel"))
-	other := f.srv.NewTS()
-	f.srv.SendEvent(t, map[string]any{"type": "message", "channel": testChannel, "user": "ULIA", "text": "random thread", "ts": f.srv.NewTS(), "thread_ts": other})
-	f.srv.SendEvent(t, map[string]any{"type": "message", "subtype": "message_changed", "channel": testChannel, "ts": f.srv.NewTS(),
-		"message": map[string]any{"type": "message", "user": "ULIA", "text": "edited", "ts": "1.1", "thread_ts": card.TS}})
+	// a reply in a thread that is not a handoff, an edit, a bot's reply.
+	ignored := []slacktest.Event{
+		f.srv.SendEvent(t, map[string]any{"type": "message", "channel": testChannel, "user": "ULIA", "text": "morning all", "ts": f.srv.NewTS()}),
+		f.srv.SendEvent(t, f.srv.AgentReply("COTHER", card.TS, "ULIA", "wrong channel")),
+		f.srv.SendEvent(t, map[string]any{"type": "message", "channel": testChannel, "user": "ULIA", "text": "random thread", "ts": f.srv.NewTS(), "thread_ts": f.srv.NewTS()}),
+		f.srv.SendEvent(t, map[string]any{"type": "message", "subtype": "message_changed", "channel": testChannel, "ts": f.srv.NewTS(),
+			"message": map[string]any{"type": "message", "user": "ULIA", "text": "edited", "ts": "1.1", "thread_ts": card.TS}}),
+		f.srv.SendEvent(t, map[string]any{"type": "message", "subtype": "bot_message", "bot_id": "BOTHER", "channel": testChannel,
+			"text": "another bot", "ts": f.srv.NewTS(), "thread_ts": card.TS}),
+		f.srv.SendEvent(t, map[string]any{"type": "message", "channel": testChannel, "user": slacktest.BotUserID,
+			"text": "our own user without bot_id", "ts": f.srv.NewTS(), "thread_ts": card.TS}),
+	}
+	f.waitHandled(t, ignored...)
+	f.core.none(t)
 	f.reply(t, card.TS, "ULIA", "marker")
 	if c := f.core.next(t); c.Text != "marker" {
-		t.Fatalf("core got %+v before the marker", c)
+		t.Fatalf("core got %+v, want the marker", c)
 	}
 	f.core.none(t)
 	// The echo of the relay itself did arrive and was ignored.
@@ -627,5 +634,29 @@ baton_desk_agent_outcomes_total{agent="Min-jun Kim",agent_id="UMIN",outcome="res
 `
 	if err := testutil.GatherAndCompare(f.reg, strings.NewReader(expected), "baton_desk_handoffs_total", "baton_desk_ratings_total", "baton_desk_agent_outcomes_total"); err != nil {
 		t.Error(err)
+	}
+}
+
+// Slack asks to reconnect (a disconnect envelope) and later the network
+// drops the socket: slack-go reconnects and agents' replies keep flowing.
+func TestSocketModeReconnects(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true, run: true})
+	s := f.handedOff(t, "15", "Jane")
+	card := f.open(t, s)
+
+	n := f.srv.Connections()
+	f.srv.Send(t, slacktest.Envelope{Type: "disconnect"})
+	f.srv.WaitConnected(t, n+1)
+	f.reply(t, card.TS, "ULIA", "after the refresh")
+	if c := f.core.next(t); c.Text != "after the refresh" {
+		t.Fatalf("core got %+v", c)
+	}
+
+	n = f.srv.Connections()
+	f.srv.DropConnections()
+	f.srv.WaitConnected(t, n+1)
+	f.reply(t, card.TS, "ULIA", "after the drop")
+	if c := f.core.next(t); c.Text != "after the drop" {
+		t.Fatalf("core got %+v", c)
 	}
 }

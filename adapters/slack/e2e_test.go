@@ -13,6 +13,9 @@ import (
 	"github.com/batonhq/baton/bot/session"
 )
 
+// The real core is what the desk calls when agents act.
+var _ Core = (*bot.Bot)(nil)
+
 // customer is the Telegram side as the core sees it: a Sender that
 // records what the bot sends on its own initiative.
 type customer struct {

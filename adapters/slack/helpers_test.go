@@ -158,6 +158,9 @@ type fixture struct {
 	core  *fakeCore
 	reg   *prometheus.Registry
 	stop  func()
+
+	handled chan string // event ids of handled agent events
+	popped  chan job    // posts that left the outbox
 }
 
 type fixtureOpt struct {
@@ -196,6 +199,14 @@ func newFixture(t *testing.T, fo fixtureOpt) *fixture {
 	}
 	f.desk = d
 	f.core.desk = d
+	f.handled = make(chan string, 1000)
+	f.popped = make(chan job, 1000)
+	d.popped = func(j job) { f.popped <- j }
+	d.handled = func(in inbound) {
+		if in.eventID != "" {
+			f.handled <- in.eventID
+		}
+	}
 	f.stop = func() {}
 	if fo.run {
 		conns := f.srv.Connections()
@@ -285,6 +296,44 @@ func (f *fixture) reply(t *testing.T, thread, user, text string) slacktest.Event
 	ev := f.srv.SendEvent(t, f.srv.AgentReply(testChannel, thread, user, text))
 	f.srv.WaitAck(t, ev.Envelope)
 	return ev
+}
+
+// waitHandled waits until the desk has handled every event in evs.
+func (f *fixture) waitHandled(t *testing.T, evs ...slacktest.Event) {
+	t.Helper()
+	want := map[string]bool{}
+	for _, ev := range evs {
+		want[ev.ID] = true
+	}
+	timeout := time.After(slacktest.DefaultTimeout)
+	for len(want) > 0 {
+		select {
+		case id := <-f.handled:
+			delete(want, id)
+		case <-timeout:
+			t.Fatalf("timed out waiting for events %v to be handled", want)
+		}
+	}
+}
+
+// waitOutboxEmpty waits until the outbox worker has delivered everything.
+func (f *fixture) waitOutboxEmpty(t *testing.T) {
+	t.Helper()
+	timeout := time.After(slacktest.DefaultTimeout)
+	for {
+		n, err := f.desk.Pending(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		select {
+		case <-f.popped:
+		case <-timeout:
+			t.Fatalf("timed out waiting for the outbox to empty (%d pending)", n)
+		}
+	}
 }
 
 // waitThread waits for a bot post in the thread containing want.

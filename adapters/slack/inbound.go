@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"strings"
 	"time"
 
@@ -20,6 +21,11 @@ const dedupeTTL = 24 * time.Hour
 // core call that sends to Telegram, card updates).
 const processTimeout = 60 * time.Second
 
+// inboxWorkers handle agent events in parallel, each thread always on the
+// same worker: one slow delivery to Telegram holds up its own thread only,
+// and two replies in one thread reach the customer in the order written.
+const inboxWorkers = 8
+
 // inbound is one agent event, acknowledged already, waiting to be handled.
 type inbound struct {
 	eventID string
@@ -27,11 +33,30 @@ type inbound struct {
 	action  *goslack.InteractionCallback
 }
 
-// accept queues an acknowledged event for the worker; false when the queue
+// thread is what orders the event: the thread (or card) it belongs to.
+func (in inbound) thread() string {
+	if in.msg != nil {
+		if in.msg.ThreadTimeStamp != "" {
+			return in.msg.ThreadTimeStamp
+		}
+		return in.msg.TimeStamp
+	}
+	if in.action != nil {
+		if in.action.Container.MessageTs != "" {
+			return in.action.Container.MessageTs
+		}
+		return in.action.Message.Timestamp
+	}
+	return ""
+}
+
+// accept queues an acknowledged event for its worker; false when the queue
 // is full (the HTTP handler then answers 503 and Slack retries later).
 func (d *Desk) accept(in inbound) bool {
+	h := fnv.New32a()
+	h.Write([]byte(in.thread()))
 	select {
-	case d.inbox <- in:
+	case d.inboxes[h.Sum32()%uint32(len(d.inboxes))] <- in:
 		return true
 	default:
 		d.log.Warn("slack desk: event queue full, asking Slack to retry")
@@ -56,17 +81,19 @@ func (d *Desk) acceptEvent(ev slackevents.EventsAPIEvent) bool {
 	return d.accept(inbound{eventID: id, msg: msg})
 }
 
-// runInbox handles queued agent events one at a time, so two replies of an
-// agent reach the customer in the order they were written.
-func (d *Desk) runInbox(ctx context.Context) {
+// runInbox handles one worker's agent events one at a time.
+func (d *Desk) runInbox(ctx context.Context, q <-chan inbound) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case in := <-d.inbox:
+		case in := <-q:
 			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), processTimeout)
 			d.process(pctx, in)
 			cancel()
+			if d.handled != nil {
+				d.handled(in)
+			}
 		}
 	}
 }

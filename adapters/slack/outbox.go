@@ -280,6 +280,9 @@ func (d *Desk) drain(ctx context.Context) time.Duration {
 				return d.pollInterval
 			}
 			d.metrics.delivered.Inc()
+			if d.popped != nil {
+				d.popped(j)
+			}
 			d.log.Info("slack desk: queued post delivered", "kind", j.Kind, "conv", maskConv(j.Conv),
 				"attempts", j.Attempts+1, "waited", d.now().Sub(j.Created).Round(time.Millisecond))
 			continue

@@ -46,6 +46,9 @@ func (d *Desk) runSocket(ctx context.Context) error {
 			<-runErr
 			return nil
 		case err := <-runErr:
+			if err == nil {
+				return nil // stopped because ctx ended
+			}
 			d.log.Error("slack desk: socket mode cannot connect: the app-level token (SLACK_APP_TOKEN) was refused", "err", err)
 			return err
 		case evt := <-client.Events:

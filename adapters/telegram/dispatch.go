@@ -103,14 +103,3 @@ func (d *dispatcher) wait(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
-
-// pending counts queued and running jobs.
-func (d *dispatcher) pending() int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	n := 0
-	for _, q := range d.queues {
-		n += len(q)
-	}
-	return n
-}

@@ -103,6 +103,7 @@ type harness struct {
 }
 
 type setup struct {
+	quiet   bool // warnings and errors only (benchmarks)
 	webhook bool
 	secret  string
 	store   *session.Store
@@ -119,9 +120,13 @@ func newHarness(t testing.TB, h Handler, s setup) *harness {
 	if hs.st == nil {
 		hs.st = sessiontest.Store(t)
 	}
+	level := slog.LevelDebug
+	if s.quiet {
+		level = slog.LevelWarn
+	}
 	opts := []Option{
 		WithAPIURL(hs.srv.URL),
-		WithLogger(slog.New(slog.NewJSONHandler(hs.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		WithLogger(slog.New(slog.NewJSONHandler(hs.logs, &slog.HandlerOptions{Level: level}))),
 		WithPollTimeout(5 * time.Second),
 	}
 	mux := http.NewServeMux()
@@ -229,3 +234,5 @@ func (hs *harness) inboxLen() int64 {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }

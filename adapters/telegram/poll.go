@@ -48,7 +48,7 @@ func (a *Adapter) poll(ctx context.Context) {
 	var wait time.Duration
 	for ctx.Err() == nil {
 		if wait > 0 {
-			if sleepCtx(ctx, wait) != nil {
+			if a.sleep(ctx, wait) != nil {
 				return
 			}
 		}
@@ -164,8 +164,18 @@ func (a *Adapter) redact(err error) error {
 	if err == nil || !strings.Contains(err.Error(), a.token) {
 		return err
 	}
-	return errors.New(strings.ReplaceAll(err.Error(), a.token, "<token>"))
+	return &redacted{msg: strings.ReplaceAll(err.Error(), a.token, "<token>"), err: err}
 }
+
+// redacted shows a message without the token but keeps the error chain for
+// errors.Is (an Unauthorized answer must stay recognisable).
+type redacted struct {
+	msg string
+	err error
+}
+
+func (r *redacted) Error() string { return r.msg }
+func (r *redacted) Unwrap() error { return r.err }
 
 // errBox lets an atomic.Pointer hold "no error".
 type errBox struct{ err error }

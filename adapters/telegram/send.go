@@ -30,9 +30,9 @@ const MaxMessageLen = 4096
 
 // Retry policy for Bot API calls.
 const (
-	maxAttempts     = 5                // per call, for transient failures (network, 5xx)
-	maxRateAttempts = 8                // per call, for 429s
-	maxRateWait     = 2 * time.Minute  // total retry_after one call may wait
+	maxAttempts     = 5               // per call, for transient failures (network, 5xx)
+	maxRateAttempts = 8               // per call, for 429s
+	maxRateWait     = 2 * time.Minute // total retry_after one call may wait
 	backoffBase     = 250 * time.Millisecond
 	backoffMax      = 8 * time.Second
 	callTimeout     = 15 * time.Second // one Bot API request
@@ -122,7 +122,7 @@ func (a *Adapter) call(ctx context.Context, chat int64, method string, fn func(c
 				return fmt.Errorf("telegram: %s to chat %d: still rate limited after waiting %v: %w", method, chat, waited, err)
 			}
 			a.m.Error("telegram_rate_limited")
-			a.log.Warn("telegram: rate limited; retrying after retry_after", "method", method, "chat", chat, "retry_after", wait)
+			a.log.Warn("telegram: rate limited; retrying after retry_after", "method", method, "chat", chat, "retry_after", wait.String())
 			waited += wait
 			if err := a.sleep(ctx, wait); err != nil {
 				return fmt.Errorf("telegram: %s to chat %d: %w", method, chat, err)
@@ -138,7 +138,7 @@ func (a *Adapter) call(ctx context.Context, chat int64, method string, fn func(c
 				return fmt.Errorf("telegram: %s to chat %d: giving up after %d attempts: %w", method, chat, transient, err)
 			}
 			wait := backoff(transient)
-			a.log.Warn("telegram: request failed; retrying", "method", method, "chat", chat, "attempt", transient, "in", wait, "err", err)
+			a.log.Warn("telegram: request failed; retrying", "method", method, "chat", chat, "attempt", transient, "in", wait.String(), "err", err)
 			if err := a.sleep(ctx, wait); err != nil {
 				return fmt.Errorf("telegram: %s to chat %d: %w", method, chat, err)
 			}

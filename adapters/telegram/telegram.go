@@ -50,6 +50,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -203,7 +204,6 @@ type Adapter struct {
 	sleep     func(ctx context.Context, d time.Duration) error
 
 	me        atomic.Pointer[models.User]
-	connected atomic.Bool
 	connErr   atomic.Pointer[errBox]
 	pollErr   atomic.Pointer[errBox]
 	accepting atomic.Bool
@@ -457,7 +457,6 @@ func (a *Adapter) connect(ctx context.Context) error {
 		return err
 	}
 	a.connErr.Store(&errBox{})
-	a.connected.Store(true)
 	return nil
 }
 
@@ -487,7 +486,7 @@ func (a *Adapter) reconnect(ctx context.Context) {
 			return
 		}
 		a.m.Error("telegram_connect")
-		a.log.Warn("telegram: still cannot reach Telegram", "err", err, "next_try", wait)
+		a.log.Warn("telegram: still cannot reach Telegram", "err", err, "next_try", wait.String())
 		wait = min(2*wait, 30*time.Second)
 	}
 }
@@ -525,7 +524,7 @@ func (a *Adapter) Shutdown(ctx context.Context) error {
 
 func (a *Adapter) shutdown(ctx context.Context) error {
 	a.accepting.Store(false)
-	a.intakeMu.Lock() // wait for intakes in flight: their updates are queued or refused
+	a.intakeMu.Lock()   // wait for intakes in flight: their updates are queued or refused
 	a.intakeMu.Unlock() //nolint:staticcheck // an empty critical section is the point
 	if a.loopsStop != nil {
 		a.loopsStop()
@@ -596,7 +595,7 @@ func (a *Adapter) process(j job) {
 			return
 		}
 		a.log.Info("telegram: flood limit reached; dropping this chat's messages for the rest of the window",
-			"chat", j.chat, "limit", limit, "window", a.cfg.floodWindow)
+			"chat", j.chat, "limit", limit, "window", a.cfg.floodWindow.String())
 		ev.Kind, ev.Text = bot.KindFlood, ""
 	}
 	a.unmarkBlocked(j.chat) // they wrote to us, so they can hear us
@@ -604,7 +603,7 @@ func (a *Adapter) process(j job) {
 		"text", logmask.Mask(ev.Text), "recovered", j.recovered)
 
 	t := a.startTyping(ctx, j.chat)
-	msgs, err := a.h.Handle(ctx, ev)
+	msgs, err := a.handle(ctx, ev)
 	// cut: a hard shutdown interrupted this update; it stays in the inbox
 	// (released for the next start) rather than being marked answered.
 	cut := a.workCtx.Err() != nil
@@ -638,6 +637,21 @@ func (a *Adapter) process(j job) {
 		return
 	}
 	a.finish(ctx, j)
+}
+
+// handle calls the core. A panic there is logged and the update counted
+// as answered: a message that crashes the core would otherwise crash every
+// restart that takes it up again.
+func (a *Adapter) handle(ctx context.Context, ev bot.Event) (msgs []bot.Message, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			a.m.Error("telegram_handler_panic")
+			a.log.Error("telegram: the core panicked on a message; it is dropped", "conv", ev.ConvID(),
+				"kind", ev.Kind, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			msgs, err = nil, nil
+		}
+	}()
+	return a.h.Handle(ctx, ev)
 }
 
 func (a *Adapter) finish(ctx context.Context, j job) {
@@ -688,7 +702,9 @@ func (a *Adapter) markBlocked(ctx context.Context, chat int64) {
 	conv := bot.ConvID(Channel, strconv.FormatInt(chat, 10))
 	a.log.Info("telegram: the customer blocked the bot; not sending to them until they write again", "conv", conv)
 	if b, ok := a.h.(Blocker); ok {
-		if err := b.Blocked(context.WithoutCancel(ctx), conv); err != nil {
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
+		defer cancel()
+		if err := b.Blocked(bctx, conv); err != nil {
 			a.m.Error("telegram_handler")
 			a.log.Error("telegram: could not mark the conversation blocked", "conv", conv, "err", err)
 		}

@@ -746,3 +746,61 @@ func TestPollingRemovesAStaleWebhook(t *testing.T) {
 		t.Errorf("Ready: %v", err)
 	}
 }
+
+func TestPanickingCoreDoesNotCrash(t *testing.T) {
+	rec := newRecorder()
+	rec.reply = func(_ context.Context, ev bot.Event) ([]bot.Message, error) {
+		if ev.Text == "boom" {
+			panic("index out of range")
+		}
+		return []bot.Message{{Text: "re: " + ev.Text}}, nil
+	}
+	hs := newHarness(t, rec, setup{}).start()
+	u := telegramtest.Customer(1600)
+	hs.srv.Push(u.Text("boom"), u.Text("still there?"))
+	if got := hs.srv.WaitSent(t, 1600, 1); got[0] != "re: still there?" {
+		t.Errorf("after a panic: %q", got)
+	}
+	hs.waitDrained() // the poison message is not kept for the next start
+	if !contains(hs.logs.String(), "the core panicked") {
+		t.Error("the panic should be logged")
+	}
+}
+
+func TestPollingSurvivesTelegramErrors(t *testing.T) {
+	rec := newRecorder()
+	hs := newHarness(t, rec, setup{})
+	// Before Start, so the very first polls fail.
+	hs.srv.Fail("getUpdates",
+		telegramtest.Fault{Code: 502},
+		telegramtest.Fault{Code: telegramtest.Drop},
+		telegramtest.Fault{Code: 429, RetryAfter: 7},
+		telegramtest.Fault{Code: 409, Description: "Conflict: terminated by other getUpdates request"})
+	hs.start()
+	hs.srv.Push(telegramtest.Customer(1700).Text("anyone there?"))
+	if got := hs.srv.WaitSent(t, 1700, 1); got[0] != "re: anyone there?" {
+		t.Errorf("reply %q", got)
+	}
+	waits := hs.waits()
+	found := false
+	for _, w := range waits {
+		if w == 7*time.Second {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the poller should wait retry_after (7s) after a 429; waited %v", waits)
+	}
+	logs := hs.logs.String()
+	if !contains(logs, "another instance polls with this token") {
+		t.Error("a 409 should be explained in the log")
+	}
+	if contains(logs, telegramtest.Token) {
+		t.Error("the token reached the log")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+	defer cancel()
+	if err := hs.a.Ready(ctx); err != nil {
+		t.Errorf("Ready after recovering: %v", err)
+	}
+}

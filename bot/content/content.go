@@ -146,9 +146,20 @@ func (h *Holder) Reload() []Problem {
 }
 
 // Watch reloads on every change below the on-disk sources until ctx ends.
-// Editors write files in bursts (temp file, rename, chmod), so changes are
-// collected for a short quiet period before one reload.
 func (h *Holder) Watch(ctx context.Context) error {
+	done, err := h.StartWatch(ctx)
+	if err != nil {
+		return err
+	}
+	return <-done
+}
+
+// StartWatch sets up watching and returns once edits are being watched;
+// the channel yields Watch's result when ctx ends. Editors write files in
+// bursts (temp file, rename, chmod), so changes are collected for a short
+// quiet period before one reload.
+func (h *Holder) StartWatch(ctx context.Context) (<-chan error, error) {
+	done := make(chan error, 1)
 	var dirs []string
 	for _, s := range []Source{h.prompts, h.knowledge} {
 		if s.Dir != "" {
@@ -156,18 +167,27 @@ func (h *Holder) Watch(ctx context.Context) error {
 		}
 	}
 	if len(dirs) == 0 {
-		return nil // embedded defaults never change
+		done <- nil // embedded defaults never change
+		return done, nil
 	}
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
-		return fmt.Errorf("watch content: %w", err)
+		return nil, fmt.Errorf("watch content: %w", err)
 	}
-	defer w.Close()
 	for _, d := range dirs {
 		if err := addTree(w, d); err != nil {
-			return err
+			w.Close()
+			return nil, err
 		}
 	}
+	go func() {
+		defer w.Close()
+		done <- h.watch(ctx, w)
+	}()
+	return done, nil
+}
+
+func (h *Holder) watch(ctx context.Context, w *fsnotify.Watcher) error {
 	const quiet = 150 * time.Millisecond
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()

@@ -59,7 +59,7 @@ type Decision struct {
 	Handoff  bool
 	Reason   string             // Explicit, Complaint, Confusion or Loop; "" when no handoff
 	Evidence []string           // one line per trigger that fired, the reason's first
-	Scores   map[string]float64 // every trigger's score from 0 to 1 (1 or more fires, except complaint: its threshold)
+	Scores   map[string]float64 // every trigger's score from 0 to 1; explicit, confusion and loop fire at 1, complaint at its threshold
 }
 
 // Detect runs every trigger on one customer turn. It never panics; a nil

@@ -73,7 +73,7 @@ func TestExplicit(t *testing.T) {
 		{"human please", want{true, Explicit, []string{`"human please"`}}},
 		{"Human!!", want{true, Explicit, []string{`"human"`}}},
 		{"/human", want{true, Explicit, nil}},
-		{"humna please", want{true, Explicit, []string{`"humna please"`}}},     // swapped letters
+		{"humna please", want{true, Explicit, []string{`"humna please"`}}},           // swapped letters
 		{"talk to a reprsentative", want{true, Explicit, []string{"reprsentative"}}}, // a dropped letter
 		{"AGENT", want{true, Explicit, nil}},
 		{"I want a person, not a bot", want{true, Explicit, nil}},

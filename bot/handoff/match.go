@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -57,6 +58,9 @@ type doc struct {
 	words     int // Latin words of two or more letters
 	capsWords int // ... of which written in capitals
 	size      int // Latin tokens + CJK characters: how much the message says
+
+	index map[string][]int // unit key -> positions, built on first use
+	all   []int            // 0..len(units)-1
 }
 
 // noise is what never carries meaning for the detector: links and @handles
@@ -77,8 +81,9 @@ func analyse(s string) *doc {
 	var word []rune  // pending Korean word
 	flushSeg := func() {
 		if len(seg) > 0 {
+			n := len(d.units)
 			d.addLatin(string(seg), clause)
-			emitted = emitted || len(d.units) > 0
+			emitted = emitted || len(d.units) > n
 			seg = seg[:0]
 		}
 	}
@@ -235,7 +240,8 @@ type phrase struct {
 	src         string
 	line        int
 	items       []item
-	start, stop bool // ^ and $
+	start, stop bool     // ^ and $
+	first       []string // index keys one of which the first unit must have; nil: try every unit
 }
 
 // Phrase syntax, documented for ops in prompts/handoff.yaml:
@@ -249,10 +255,7 @@ type phrase struct {
 //	^ $         at the start / end of a clause (first / last item only)
 func compilePhrase(src string, typoMin, gap int) (*phrase, error) {
 	p := &phrase{src: src}
-	toks, err := lexPhrase(src)
-	if err != nil {
-		return nil, err
-	}
+	toks := lexPhrase(src)
 	if len(toks) > 0 && toks[0] == "^" {
 		p.start = true
 		toks = toks[1:]
@@ -334,11 +337,75 @@ func compilePhrase(src string, typoMin, gap int) (*phrase, error) {
 	if !required {
 		return nil, errors.New("phrase has no required word")
 	}
+	p.first = firstKeys(p.items[0])
 	return p, nil
 }
 
+// firstKeys lists the index keys of the units a match can start at, when
+// the first item is required and its first literals can be looked up
+// exactly; nil otherwise (typo-tolerant and prefix literals).
+func firstKeys(it item) []string {
+	if it.optional || it.gap > 0 {
+		return nil
+	}
+	var keys []string
+	for _, alt := range it.alts {
+		l := alt[0]
+		if l.kind == latin && (l.prefix || l.typoMin > 0) {
+			return nil
+		}
+		keys = append(keys, l.key())
+	}
+	return keys
+}
+
+// key is the index key of a literal: a unit it can match has the same key.
+func (l *lit) key() string {
+	if l.kind == hangul {
+		return "k" + string(l.runes[0])
+	}
+	return string(rune('0'+l.kind)) + l.stem
+}
+
+// key is the index key of a unit (see lit.key).
+func (u *unit) key() string {
+	if u.kind == hangul {
+		return "k" + string(u.runes[0])
+	}
+	return string(rune('0'+u.kind)) + u.stem
+}
+
+// starts returns the units where p may start matching, in order.
+func (d *doc) starts(p *phrase) []int {
+	if p.first == nil {
+		if d.all == nil {
+			d.all = make([]int, len(d.units))
+			for i := range d.all {
+				d.all[i] = i
+			}
+		}
+		return d.all
+	}
+	if d.index == nil {
+		d.index = make(map[string][]int, len(d.units))
+		for i := range d.units {
+			k := d.units[i].key()
+			d.index[k] = append(d.index[k], i)
+		}
+	}
+	if len(p.first) == 1 {
+		return d.index[p.first[0]]
+	}
+	var out []int
+	for _, k := range p.first {
+		out = append(out, d.index[k]...)
+	}
+	sort.Ints(out)
+	return out
+}
+
 // lexPhrase splits a phrase into words and the operators ( ) [ ] | ^ $ ...
-func lexPhrase(src string) ([]string, error) {
+func lexPhrase(src string) []string {
 	var toks []string
 	var w strings.Builder
 	flush := func() {
@@ -365,7 +432,7 @@ func lexPhrase(src string) ([]string, error) {
 		}
 	}
 	flush()
-	return toks, nil
+	return toks
 }
 
 // compileWord compiles one word of a phrase, which can be several literals
@@ -415,7 +482,10 @@ type pos struct{ u, off int }
 
 // matchAt tries p with its first item at unit s. masked units match nothing.
 func (p *phrase) matchAt(d *doc, masked []bool, s int) (end int, ok bool) {
-	m := matcher{d: d, masked: masked, p: p}
+	if s >= len(d.units) {
+		return 0, false
+	}
+	m := matcher{d: d, masked: masked, p: p, clause: d.units[s].clause}
 	e, ok := m.items(0, pos{s, 0})
 	if !ok {
 		return 0, false
@@ -426,10 +496,13 @@ func (p *phrase) matchAt(d *doc, masked []bool, s int) (end int, ok bool) {
 	return e.u, true
 }
 
+// matcher matches one phrase from one start. A match never reaches
+// across a clause: "talk. A human" is two thoughts.
 type matcher struct {
 	d      *doc
 	masked []bool
 	p      *phrase
+	clause int // the clause the match started in
 }
 
 func (m *matcher) items(i int, at pos) (pos, bool) {
@@ -450,7 +523,7 @@ func (m *matcher) items(i int, at pos) (pos, bool) {
 			u++
 		}
 		for k := 0; k <= it.gap && u+k <= len(m.d.units); k++ {
-			if k > 0 && u+k < len(m.d.units) && m.d.units[u+k].clause != m.d.units[u].clause {
+			if u+k < len(m.d.units) && m.d.units[u+k].clause != m.clause {
 				break
 			}
 			if e, ok := m.items(i+1, pos{u + k, 0}); ok {
@@ -504,7 +577,7 @@ func (m *matcher) lit(l *lit, s pos) (pos, bool) {
 		return pos{}, false
 	}
 	u := &m.d.units[s.u]
-	if u.kind != l.kind {
+	if u.kind != l.kind || u.clause != m.clause {
 		return pos{}, false
 	}
 	next := pos{s.u + 1, 0}
@@ -609,7 +682,7 @@ func find(d *doc, ps []*phrase, masked []bool, neg *negation) (f found, ok bool)
 	var negated found
 	haveNeg := false
 	for _, p := range ps {
-		for s := 0; s < len(d.units); s++ {
+		for _, s := range d.starts(p) {
 			if p.start && !d.clauseStart(s) {
 				continue
 			}
@@ -634,7 +707,7 @@ func find(d *doc, ps []*phrase, masked []bool, neg *negation) (f found, ok bool)
 func mask(d *doc, ps []*phrase) []bool {
 	var masked []bool
 	for _, p := range ps {
-		for s := 0; s < len(d.units); s++ {
+		for _, s := range d.starts(p) {
 			if p.start && !d.clauseStart(s) {
 				continue
 			}

@@ -100,6 +100,7 @@ func parseRules(file string, data []byte) (*Rules, []Problem) {
 			line, _ = strconv.Atoi(m[1])
 			msg = strings.Replace(msg, m[0], "", 1)
 		}
+		line = yamlErrorLine(data, line, msg)
 		return nil, []Problem{{File: file, Line: line, Msg: "not valid YAML: " + msg}}
 	}
 	l := &loader{file: file}
@@ -153,6 +154,24 @@ func parseRules(file string, data []byte) (*Rules, []Problem) {
 	return r, l.probs
 }
 
+// yamlErrorLine corrects the line yaml.v3 reports for a syntax error.
+// yaml.v3 gives the line where the enclosing construct began, counted from
+// 0 for parser errors ("did not find expected ',' or ']'") and from 1 for
+// scanner errors; for a tab in the indentation it names the line before.
+func yamlErrorLine(data []byte, line int, msg string) int {
+	if strings.Contains(msg, "tab character") {
+		for i, l := range strings.Split(string(data), "\n") {
+			if indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]; strings.Contains(indent, "\t") {
+				return i + 1
+			}
+		}
+	}
+	if strings.HasPrefix(msg, "did not find expected") {
+		return line + 1
+	}
+	return line
+}
+
 // unmarshal is yaml.Unmarshal that turns a panic into an error: yaml.v3
 // has panicked on hostile input before, and a bad file must never take the
 // bot down.
@@ -182,7 +201,9 @@ func (l *loader) errf(n *yaml.Node, format string, args ...any) {
 type section struct {
 	name string     // dotted path, "complaint.caps"
 	node *yaml.Node // nil when the section is missing (already reported)
+	at   *yaml.Node // where to report a missing key: the section's own key
 	vals map[string]*yaml.Node
+	keys map[string]*yaml.Node // key nodes, for their line numbers
 }
 
 func (s *section) path(key string) string {
@@ -195,18 +216,19 @@ func (s *section) path(key string) string {
 // section reads parent[key] (parent itself when key is ""), a mapping whose
 // keys must be among allowed; unknown and repeated keys are reported.
 func (l *loader) section(parent *section, key string, allowed ...string) *section {
-	s := &section{vals: map[string]*yaml.Node{}}
-	n := parent.node
+	s := &section{vals: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}}
+	n, at := parent.node, parent.node
 	if key != "" {
 		s.name = parent.path(key)
-		n = parent.vals[key]
+		n, at = parent.vals[key], parent.keys[key]
 		if n == nil {
 			if parent.node != nil {
-				l.errf(parent.node, "missing %s", s.name)
+				l.errf(parent.at, "missing %s", s.name)
 			}
 			return s
 		}
 	}
+	s.at = at
 	if n.Kind != yaml.MappingNode {
 		l.errf(n, "%s: expected a mapping with %s", s.name, strings.Join(allowed, ", "))
 		return s
@@ -227,6 +249,7 @@ func (l *loader) section(parent *section, key string, allowed ...string) *sectio
 			continue
 		}
 		s.vals[k.Value] = v
+		s.keys[k.Value] = k
 	}
 	return s
 }
@@ -243,7 +266,7 @@ func (l *loader) scalar(s *section, key string) (*yaml.Node, bool) {
 	v, ok := s.vals[key]
 	if !ok {
 		if s.node != nil {
-			l.errf(s.node, "missing %s", s.path(key))
+			l.errf(s.at, "missing %s", s.path(key))
 		}
 		return nil, false
 	}
@@ -258,7 +281,7 @@ func (l *loader) boolean(s *section, key string, def bool) bool {
 	v, ok := s.vals[key]
 	if !ok {
 		if s.node != nil {
-			l.errf(s.node, "missing %s", s.path(key))
+			l.errf(s.at, "missing %s", s.path(key))
 		}
 		return def
 	}
@@ -349,7 +372,7 @@ func (l *loader) phrases(s *section, key string, typoMin, gap int, required bool
 	n, ok := s.vals[key]
 	if !ok {
 		if required && s.node != nil {
-			l.errf(s.node, "missing %s", s.path(key))
+			l.errf(s.at, "missing %s", s.path(key))
 		}
 		return nil
 	}
@@ -414,7 +437,7 @@ func (l *loader) cues(s *section, typoMin, gap int) []cue {
 	n, ok := s.vals["cues"]
 	if !ok {
 		if s.node != nil {
-			l.errf(s.node, "missing complaint.cues")
+			l.errf(s.at, "missing complaint.cues")
 		}
 		return nil
 	}

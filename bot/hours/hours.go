@@ -33,6 +33,7 @@ import (
 type Hours struct {
 	spec   string
 	ranges []span
+	loc    *time.Location // the spec's zone: the last one named, else UTC
 }
 
 // span is one range: the weekdays it starts on and its minutes of the day.
@@ -84,6 +85,7 @@ func Parse(spec string) (*Hours, error) {
 	if last == nil {
 		last = time.UTC
 	}
+	h.loc = last
 	for i := range h.ranges {
 		if !named[i] {
 			h.ranges[i].loc = last
@@ -234,6 +236,16 @@ func (h *Hours) String() string {
 		return ""
 	}
 	return h.spec
+}
+
+// Location is the spec's time zone (the last one it names; UTC when it
+// names none): the shop's local time, for saying when the team is back.
+// A nil *Hours returns UTC.
+func (h *Hours) Location() *time.Location {
+	if h == nil || h.loc == nil {
+		return time.UTC
+	}
+	return h.loc
 }
 
 // Open reports whether t falls within the hours. A nil *Hours is always open.

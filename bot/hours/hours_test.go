@@ -31,6 +31,9 @@ func TestEmptyIsAlwaysOpen(t *testing.T) {
 		if h.String() != "" {
 			t.Errorf("nil String = %q", h.String())
 		}
+		if h.Location() != time.UTC {
+			t.Errorf("nil Location = %v", h.Location())
+		}
 	}
 }
 
@@ -140,6 +143,15 @@ func TestNextOpen(t *testing.T) {
 // A zone with daylight saving: the opening time follows the wall clock
 // across the change, and an opening that falls into the spring-forward gap
 // opens when the clock reaches the hour after it.
+func TestLocation(t *testing.T) {
+	if loc := MustParse("Mon-Fri 09:00-18:00 Asia/Seoul").Location(); loc.String() != "Asia/Seoul" {
+		t.Errorf("Location = %v", loc)
+	}
+	if loc := MustParse("Mon-Sat 10:00-16:00").Location(); loc != time.UTC {
+		t.Errorf("Location without a zone = %v, want UTC", loc)
+	}
+}
+
 func TestDaylightSaving(t *testing.T) {
 	ny := mustLoc(t, "America/New_York")
 	h := MustParse("Mon-Fri 09:00-17:00 America/New_York")
@@ -212,6 +224,9 @@ func TestRangeWithOwnZone(t *testing.T) {
 	}
 	if h.Open(time.Date(2025, 6, 2, 5, 0, 0, 0, time.UTC)) {
 		t.Error("open at 14:00 KST / 06:00 BST")
+	}
+	if h.Location().String() != "Europe/London" {
+		t.Errorf("Location = %v, want the last zone named", h.Location())
 	}
 	if h.String() != "Mon-Fri 09:00-12:00 Asia/Seoul, Mon-Fri 09:00-12:00 Europe/London" {
 		t.Errorf("String = %q", h.String())

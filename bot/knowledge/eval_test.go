@@ -89,9 +89,9 @@ func evaluate(b *Base, qs []labelled) accuracy {
 	return a
 }
 
-// leaveOneOut matches each knowledge question against the base without
-// that question, the tuning set that keeps test.jsonl held out.
-func leaveOneOut(b *Base, p params) accuracy {
+// leaveOneOut matches every step-th knowledge question against the base
+// without that question, the tuning set that keeps test.jsonl held out.
+func leaveOneOut(b *Base, p params, step int) accuracy {
 	var a accuracy
 	cache := map[string]map[string]float64{}
 	feat := func(s string) map[string]float64 {
@@ -105,6 +105,9 @@ func leaveOneOut(b *Base, p params) accuracy {
 	for _, id := range b.ids {
 		for lang, e := range b.entries[id] {
 			for i, q := range e.Questions {
+				if i%step != 0 {
+					continue
+				}
 				c := withoutQuestion(b, id, lang, i)
 				c.index = buildIndexWith(c, p, feat)
 				a.n++

@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/handoff"
+	"github.com/batonhq/baton/bot/llm"
 	"github.com/batonhq/baton/bot/llm/llmtest"
 	"github.com/batonhq/baton/bot/session"
 )
@@ -285,5 +287,25 @@ func TestReasoningModelsGetMaxCompletionTokens(t *testing.T) {
 	}
 	if h.fb.count() != 0 {
 		t.Error("fell back")
+	}
+}
+
+// contents serves the shipped content to the core's offline answerer.
+type contents struct{ set *content.Set }
+
+func (c contents) Current() *content.Set { return c.set }
+
+func TestFallbackIsTheCoresOfflineAnswer(t *testing.T) {
+	kb, p := shipped(t)
+	offlineKB := bot.KnowledgeAnswerer(contents{&content.Set{KB: kb, Persona: p}})
+	h := newHarness(t, setup{opts: []llm.Option{llm.WithFallback(offlineKB)}})
+	h.srv.FailChat(http.StatusBadGateway, 1)
+	q := h.question("How can I track my package?")
+	want, err := offlineKB.Answer(t.Context(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.answer(t, q); got != want {
+		t.Fatalf("got %+v, want the offline answer %+v", got, want)
 	}
 }

@@ -2,6 +2,8 @@ package llm_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -35,6 +37,7 @@ func TestTokenCapWithAThousandEntries(t *testing.T) {
 		name string
 		q    bot.Question
 	}{
+		{"first message", bot.Question{Text: "hi, what is your returns policy for the lamp I bought?", Lang: "en"}},
 		{"typical", bot.Question{Text: "How does warranty work for the camera model 413?", Lang: "en",
 			History: longTurns(4)[:4], Customer: "Jane"}},
 		{"everything too long", bot.Question{Text: strings.Repeat("Please explain how shipping works for my kettle, I have been waiting. ", 80),
@@ -71,8 +74,8 @@ func TestTokenCapWithAThousandEntries(t *testing.T) {
 			t.Logf("%s: %d prompt tokens billed (estimate %d), %d entries", c.name, billed, estimate, len(ids))
 		})
 	}
-	if n := h.metric(t, "baton_llm_prompt_tokens", "kind", "answer"); n != 3 {
-		t.Errorf("prompt token observations = %v, want 3", n)
+	if n := h.metric(t, "baton_llm_prompt_tokens", "kind", "answer"); n != 4 {
+		t.Errorf("prompt token observations = %v, want 4", n)
 	}
 }
 
@@ -122,7 +125,9 @@ func BenchmarkAnswer(b *testing.B) {
 			turns := 0
 			start := time.Now()
 			for b.Loop() {
-				if _, err := h.a.Answer(b.Context(), qs[turns%len(qs)]); err != nil {
+				q := qs[turns%len(qs)]
+				q.Text += fmt.Sprintf(" (%d)", turns) // a new message each turn: no query-embedding cache hits
+				if _, err := h.a.Answer(b.Context(), q); err != nil {
 					b.Fatal(err)
 				}
 				turns++
@@ -142,5 +147,31 @@ func BenchmarkAnswer(b *testing.B) {
 			b.ReportMetric(float64(tokens)/n, "prompt-tokens/turn")
 			b.ReportMetric(float64(h.srv.Calls()-calls0)/n, "calls/turn")
 		})
+	}
+}
+
+func TestHugeTemplateStillAnswers(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../../prompts")); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "llm", "system.tmpl")
+	src, _ := os.ReadFile(file)
+	padded := strings.Replace(string(src), "Voice:", strings.Repeat("Be nice to every customer, always, in every way. ", 300)+"\nVoice:", 1)
+	if err := os.WriteFile(file, []byte(padded), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, setup{prompts: os.DirFS(dir)})
+	q := h.question("How can I track my package?")
+	if ans := h.answer(t, q); ans.Text == offlineText {
+		t.Fatal("fell back")
+	}
+	ids := entryTagRe.FindAllStringSubmatch(h.srv.LastChat().System(), -1)
+	if len(ids) != 1 || ids[0][1] != q.Candidates[0].ID {
+		t.Errorf("entries %v, want only the best, shortened", ids)
+	}
+	h.answer(t, h.question("How can I track my package?"))
+	if n := strings.Count(h.logs.String(), "over its token budget"); n != 1 {
+		t.Errorf("over-budget warning logged %d times, want once", n)
 	}
 }

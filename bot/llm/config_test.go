@@ -55,7 +55,7 @@ func TestKeyNeverLogged(t *testing.T) {
 	cfg, _, _ := llm.ConfigFromEnv(envOf(map[string]string{"OPENAI_API_KEY": testKey, "OPENAI_BASE_URL": "https://user:hunter2@gw.example/v1"}))
 	var buf bytes.Buffer
 	slog.New(slog.NewJSONHandler(&buf, nil)).Info("llm mode", "llm", cfg)
-	out := buf.String() + fmt.Sprint(cfg) + fmt.Sprintf("%+v", cfg)
+	out := buf.String() + fmt.Sprint(cfg) + fmt.Sprintf("%+v %#v", cfg, cfg)
 	for _, secret := range []string{testKey, "hunter2"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("%q shows in %s", secret, out)

@@ -36,6 +36,7 @@ const (
 	rrfK          = 60                  // reciprocal rank fusion constant
 	vectorTop     = 8                   // nearest entries taken from the index
 	buildTimeout  = 10 * time.Minute
+	buildBackoff  = time.Minute // after a failed build, before messages start another
 )
 
 // queryTimeout bounds the query embedding on the critical path: it is a
@@ -48,6 +49,7 @@ type embedder struct {
 	mu      sync.Mutex
 	indexes map[string]*vindex // by language: the newest ready index
 	builds  map[buildKey]*build
+	failed  map[string]time.Time // by language: when the last build failed
 	queries map[string][]float32 // query hash -> vector
 	qorder  []string
 }
@@ -71,7 +73,8 @@ type vindex struct {
 }
 
 func newEmbedder(a *Answerer) *embedder {
-	return &embedder{a: a, indexes: map[string]*vindex{}, builds: map[buildKey]*build{}, queries: map[string][]float32{}}
+	return &embedder{a: a, indexes: map[string]*vindex{}, builds: map[buildKey]*build{},
+		failed: map[string]time.Time{}, queries: map[string][]float32{}}
 }
 
 // retrieve ranks entry ids for q, best first.
@@ -186,7 +189,11 @@ func (e *embedder) index(kb Knowledge, lang string) *vindex {
 	if idx != nil && idx.kb == kb {
 		return idx
 	}
-	e.startLocked(kb, lang)
+	// While the embeddings endpoint fails, customers' messages must not
+	// each start a rebuild.
+	if t, ok := e.failed[lang]; !ok || time.Since(t) > buildBackoff {
+		e.startLocked(kb, lang)
+	}
 	return idx
 }
 
@@ -219,11 +226,13 @@ func (e *embedder) startLocked(kb Knowledge, lang string) *build {
 		defer e.mu.Unlock()
 		if err != nil {
 			b.err = err
-			delete(e.builds, key) // try again on a later message
+			delete(e.builds, key) // try again later
+			e.failed[lang] = time.Now()
 			e.a.log.Warn("llm: building the embedding index failed; lexical retrieval meanwhile", "lang", lang, "error", describe(err))
 			return
 		}
 		e.indexes[lang] = idx
+		delete(e.failed, lang)
 	}()
 	return b
 }

@@ -170,12 +170,12 @@ var promiseTerms = []string{
 	"discount", "refund", "reimburs", "compensat", "voucher", "coupon", "promo code", "promotional code",
 	"store credit", "account credit", "cashback", "cash back", "rebate", "money back", "free of charge",
 	"for free", "free gift", "gift card", "% off", "percent off", "waive", "price match",
-	"折扣", "打折", "退款", "退钱", "退费", "赔偿", "补偿", "优惠券", "代金券", "优惠码", "免费", "返现", "礼品卡", "减免",
+	"折扣", "打折", "退款", "退钱", "退费", "赔偿", "补偿", "优惠", "代金券", "免费", "返现", "礼品卡", "减免", "红包",
 	"할인", "환불", "보상", "배상", "쿠폰", "무료", "캐시백", "적립금", "상품권", "면제",
 }
 
-// amountRe finds amounts of money and percentages.
-var amountRe = regexp.MustCompile(`(?i)[$€£¥₩]\s?\d[\d,.]*|\d[\d,.]*\s?(?:%|percent\b|dollars?\b|euros?\b|pounds?\b|usd\b|eur\b|gbp\b|krw\b|cny\b|rmb\b|yuan\b|元|块|원|만\s?원|퍼센트|折)`)
+// amountRe finds amounts of money and percentages ("打八折" is 20% off).
+var amountRe = regexp.MustCompile(`(?i)[$€£¥₩]\s?\d[\d,.]*|\d[\d,.]*\s?(?:%|percent\b|dollars?\b|euros?\b|pounds?\b|usd\b|eur\b|gbp\b|krw\b|cny\b|rmb\b|yuan\b|元|块|원|만\s?원|퍼센트|折)|[一二三四五六七八九]折`)
 
 var digitsRe = regexp.MustCompile(`\d+`)
 
@@ -198,7 +198,14 @@ func promises(answer, allowed, customer string) bool {
 	allowedNums := numberSet(allowed)
 	customerNums := numberSet(customer)
 	for _, m := range amountRe.FindAllString(answer, -1) {
-		for _, n := range digitsRe.FindAllString(strings.ReplaceAll(m, ",", ""), -1) {
+		nums := digitsRe.FindAllString(strings.ReplaceAll(m, ",", ""), -1)
+		if len(nums) == 0 { // a Chinese numeral: only the entries can allow it
+			if !strings.Contains(allowed, m) {
+				return true
+			}
+			continue
+		}
+		for _, n := range nums {
 			if allowedNums[n] {
 				continue
 			}

@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -103,6 +104,9 @@ func (c Config) String() string {
 	return fmt.Sprintf("model %s at %s (embeddings %q, timeout %s, output %s, key set %v)",
 		c.Model, c.baseURL(), c.EmbeddingModel, c.Timeout, c.Output, c.APIKey != "")
 }
+
+// GoString keeps the key out of %#v too.
+func (c Config) GoString() string { return "llm.Config{" + c.String() + "}" }
 
 // baseURL is the API address for logs, with any user:password in it
 // masked (gateways sometimes take credentials that way).
@@ -231,6 +235,8 @@ type Answerer struct {
 	reg        prometheus.Registerer
 	promptsFS  fs.FS
 	promptsDir string
+
+	overBudget atomic.Bool // logged once that the template leaves no room
 
 	guardMu    sync.Mutex
 	guardCache map[uint64]shingles // instruction text hash -> its word runs

@@ -31,12 +31,18 @@ func runChat(ctx context.Context, args []string, env func(string) string, stdin 
 	}
 	defer closeRedis()
 	store := session.New(rdb, session.WithPrefix("chat:"))
-	core, holder, err := newCore(ctx, env, store, log)
+	br, err := newBrains(ctx, env, store, nil, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton: %v\n", err)
 		return 1
 	}
-	name := holder.Current().Persona.Name()
+	defer br.close()
+	core, err := newCore(env, store, br, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton: %v\n", err)
+		return 1
+	}
+	name := br.holder.Current().Persona.Name()
 	c := console.New(stdin, stdout, console.WithLanguage(*langCode), console.WithBotName(name))
 	core.Register("console", c)
 	go core.RunTimers(ctx, time.Second)

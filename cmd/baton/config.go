@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+
 	"fmt"
+	"github.com/prometheus/client_golang/prometheus"
 	"log/slog"
 	"time"
 
@@ -10,6 +12,9 @@ import (
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/hours"
+	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/llm"
+	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -44,50 +49,101 @@ func durationEnv(env func(string) string, name string, def time.Duration) (time.
 	return d, nil
 }
 
-// newCore builds the bot core from the environment: contents (watched for
-// edits when they come from folders), idle and reminder timings, team hours.
-func newCore(ctx context.Context, env func(string) string, store *session.Store, log *slog.Logger, opts ...bot.Option) (*bot.Bot, *content.Holder, error) {
-	prompts, knowledge, err := sources(env, "", "")
-	if err != nil {
-		return nil, nil, err
+// brains is what the core thinks with: the ops-edited contents (watched
+// for edits when they come from folders) and, when configured, the LLM.
+type brains struct {
+	holder  *content.Holder
+	prompts content.Source
+	llm     *llm.Answerer // nil: offline knowledge-base mode
+}
+
+// close stops the LLM's background work.
+func (b *brains) close() {
+	if b.llm != nil {
+		b.llm.Close()
 	}
-	holder, problems, err := content.NewHolder(prompts, knowledge, log)
+}
+
+// newBrains loads the contents, starts watching them, and sets up LLM mode
+// when OPENAI_API_KEY or OPENAI_BASE_URL is set. reg may be nil (no metrics).
+func newBrains(ctx context.Context, env func(string) string, store *session.Store, reg prometheus.Registerer, log *slog.Logger) (*brains, error) {
+	prompts, kb, err := sources(env, "", "")
+	if err != nil {
+		return nil, err
+	}
+	holder, problems, err := content.NewHolder(prompts, kb, log)
 	for _, p := range problems {
 		log.Warn("content problem", "problem", p.String())
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	go func() {
 		if err := holder.Watch(ctx); err != nil {
 			log.Error("content watch stopped", "err", err)
 		}
 	}()
+	b := &brains{holder: holder, prompts: prompts}
+	opts := []llm.Option{
+		llm.WithFallback(bot.KnowledgeAnswerer(holder)),
+		llm.WithKnowledge(func() *knowledge.Base { return holder.Current().KB }),
+		llm.WithPersona(func() *persona.Persona { return holder.Current().Persona }),
+		llm.WithPrompts(prompts.FS, prompts.Root),
+		llm.WithCache(store.Redis(), store.Key),
+		llm.WithLogger(log.With("part", "llm")),
+	}
+	if reg != nil {
+		opts = append(opts, llm.WithRegisterer(reg))
+	}
+	a, ok, err := llm.FromEnv(env, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		b.llm = a
+		log.Info("LLM mode on", "model", a.Config().Model)
+		go func() {
+			if err := a.Prepare(ctx, holder.Current().Persona.Langs()...); err != nil {
+				log.Warn("LLM embeddings not prepared; lexical retrieval only until they are", "err", err)
+			}
+		}()
+	}
+	return b, nil
+}
 
+// newCore builds the bot core from the environment: idle and reminder
+// timings, team hours, and the brains.
+func newCore(env func(string) string, store *session.Store, br *brains, log *slog.Logger, opts ...bot.Option) (*bot.Bot, error) {
 	nudge, err := durationEnv(env, "BATON_IDLE_NUDGE", 10*time.Minute)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	closeAfter, err := durationEnv(env, "BATON_IDLE_CLOSE", 30*time.Minute)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
+	}
+	if closeAfter <= nudge {
+		return nil, fmt.Errorf("BATON_IDLE_CLOSE (%s) must be longer than BATON_IDLE_NUDGE (%s)", closeAfter, nudge)
 	}
 	unclaimed, err := durationEnv(env, "BATON_UNCLAIMED_REMINDER", 3*time.Minute)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	all := []bot.Option{
 		bot.WithLogger(log),
 		bot.WithIdle(nudge, closeAfter),
 		bot.WithUnclaimedReminder(unclaimed),
 	}
+	if br.llm != nil {
+		all = append(all, bot.WithAnswerer(br.llm))
+	}
 	if spec := env("BATON_HOURS"); spec != "" {
 		h, err := hours.Parse(spec)
 		if err != nil {
-			return nil, nil, fmt.Errorf("BATON_HOURS: %w", err)
+			return nil, fmt.Errorf("BATON_HOURS: %w", err)
 		}
 		all = append(all, bot.WithHours(h), bot.WithLocation(h.Location()))
 	}
 	all = append(all, opts...)
-	return bot.New(store, holder, all...), holder, nil
+	return bot.New(store, br.holder, all...), nil
 }

@@ -338,6 +338,13 @@ func (s *Server) Wait(t testing.TB, what string, cond func(calls []Call) bool) [
 	}
 }
 
+// WaitConfirmed waits until getUpdates offsets confirmed every pushed
+// update (Telegram has forgotten them).
+func (s *Server) WaitConfirmed(t testing.TB) {
+	t.Helper()
+	s.Wait(t, "all updates confirmed by a getUpdates offset", func([]Call) bool { return s.Pending() == 0 })
+}
+
 // WaitSent waits until n messages were successfully sent to chat and
 // returns their texts.
 func (s *Server) WaitSent(t testing.TB, chatID int64, n int) []string {
@@ -505,6 +512,9 @@ func writeErr(w http.ResponseWriter, e apiError) {
 
 // readParams accepts the three encodings the Bot API accepts.
 func readParams(r *http.Request) (map[string]string, string, error) {
+	// Read the body to its end whatever happens, so the HTTP server
+	// notices when a long-polling client hangs up.
+	defer func() { _, _ = io.Copy(io.Discard, r.Body) }()
 	out := map[string]string{}
 	for k, v := range r.URL.Query() {
 		out[k] = v[0]
@@ -594,7 +604,10 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, call Call) {
 					keep = append(keep, p)
 				}
 			}
-			s.pending = keep
+			if len(keep) != len(s.pending) {
+				s.pending = keep
+				s.notifyLocked() // WaitConfirmed
+			}
 		}
 		var out []json.RawMessage
 		for _, p := range s.pending {

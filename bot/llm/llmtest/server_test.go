@@ -107,18 +107,28 @@ func TestInjectedErrors(t *testing.T) {
 	}
 }
 
-func TestStallEndsWithTheClientsDeadline(t *testing.T) {
+func TestStallEndsWhenTheClientGivesUp(t *testing.T) {
 	s := llmtest.New(t)
 	s.Stall()
 	arrivals := s.Arrivals()
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	_, err := client(s, "").CreateChatCompletion(ctx, chatReq("hi"))
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want the deadline", err)
-	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error)
+	go func() {
+		_, err := client(s, "").CreateChatCompletion(ctx, chatReq("hi"))
+		errc <- err
+	}()
 	if got := <-arrivals; got != "chat" {
 		t.Fatalf("arrival = %q", got)
+	}
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want the client's cancellation", err)
+	}
+	// A deadline works the same way, whenever it strikes.
+	dctx, dcancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer dcancel()
+	if _, err := client(s, "").CreateChatCompletion(dctx, chatReq("hi")); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the deadline", err)
 	}
 	s.Release()
 	if _, err := client(s, "").CreateChatCompletion(context.Background(), chatReq("hi")); err != nil {
@@ -277,5 +287,27 @@ func TestCountTokens(t *testing.T) {
 		if n := llmtest.CountTokens(c.text); n < c.min || n > c.max {
 			t.Errorf("CountTokens(%q) = %d, want %d..%d", c.text, n, c.min, c.max)
 		}
+	}
+}
+
+func TestDelay(t *testing.T) {
+	s := llmtest.New(t)
+	s.Delay(time.Millisecond)
+	if _, err := client(s, "").CreateChatCompletion(context.Background(), chatReq("hi")); err != nil {
+		t.Fatalf("short delay: %v", err)
+	}
+	// A delay longer than the client waits ends with the client.
+	s.Delay(time.Hour)
+	arrivals := s.Arrivals()
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error)
+	go func() {
+		_, err := client(s, "").CreateEmbeddings(ctx, openai.EmbeddingRequest{Model: openai.SmallEmbedding3, Input: "x"})
+		errc <- err
+	}()
+	<-arrivals
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
 	}
 }

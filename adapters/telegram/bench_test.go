@@ -1,0 +1,174 @@
+package telegram
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	baton "github.com/batonhq/baton"
+	"github.com/batonhq/baton/adapters/telegram/telegramtest"
+	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/content"
+	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/session/sessiontest"
+)
+
+// benchChats is how many customers write at once.
+const benchChats = 100
+
+// Benchmarks of the webhook path end to end with 100 chats writing at
+// once: Telegram's POST -> secret check -> Redis inbox -> per-chat queue ->
+// handler -> typing + sendMessage through the real go-telegram client to
+// the fake Bot API -> marked answered. Latency is from the POST leaving
+// the sender to the reply reaching the fake Bot API. Uses real Redis when
+// REDIS_URL is set.
+//
+// Closed loop (Benchmark*Webhook, *WebhookCore): each chat sends its next
+// message as soon as the previous reply arrived, so msgs/s is the
+// saturation throughput (and latency there is mostly queueing: 100 chats
+// in flight / throughput). Paced (*Paced2000): the 100 chats together
+// offer 2,000 messages a second, each waiting for its reply, which shows
+// the latency a customer sees at that load.
+
+// BenchmarkWebhook answers at once with a fixed text (no core, no LLM).
+func BenchmarkWebhook(b *testing.B) { benchWebhook(b, fixedReply, 0) }
+
+// BenchmarkWebhookPaced2000 is BenchmarkWebhook at 2,000 messages/s offered.
+func BenchmarkWebhookPaced2000(b *testing.B) { benchWebhook(b, fixedReply, 2000) }
+
+// BenchmarkWebhookCore goes through the real core (bot.New on the shipped
+// prompts and knowledge: session lock in Redis, matching, persona reply,
+// idle timer), without an LLM.
+func BenchmarkWebhookCore(b *testing.B) { benchWebhook(b, realCore(b), 0) }
+
+// BenchmarkWebhookCorePaced2000 is BenchmarkWebhookCore at 2,000
+// messages/s offered.
+func BenchmarkWebhookCorePaced2000(b *testing.B) { benchWebhook(b, realCore(b), 2000) }
+
+func fixedReply(*session.Store) Handler {
+	return HandlerFunc(func(_ context.Context, ev bot.Event) ([]bot.Message, error) {
+		return []bot.Message{{Text: "Your order ships within 2 business days. " + ev.Text}}, nil
+	})
+}
+
+func realCore(b *testing.B) func(*session.Store) Handler {
+	return func(st *session.Store) Handler {
+		prompts, err := content.Resolve("", "prompts", baton.Files, "prompts")
+		if err != nil {
+			b.Fatal(err)
+		}
+		knowledge, err := content.Resolve("", "knowledge", baton.Files, "knowledge")
+		if err != nil {
+			b.Fatal(err)
+		}
+		holder, _, err := content.NewHolder(prompts, knowledge, discard())
+		if err != nil {
+			b.Fatal(err)
+		}
+		return bot.New(st, holder)
+	}
+}
+
+var benchQuestions = []string{
+	"where is my order?", "how long does shipping take?", "can I return a gift?",
+	"do you ship to Canada?", "my discount code does not work", "how do I reset my password?",
+}
+
+func benchWebhook(b *testing.B, mk func(*session.Store) Handler, rate float64) {
+	srv := telegramtest.NewServer(telegramtest.Token)
+	defer srv.Close()
+	srv.KeepCalls = false
+	replies := make(map[int64]chan struct{}, benchChats)
+	for c := 0; c < benchChats; c++ {
+		replies[int64(10_000+c)] = make(chan struct{}, 16)
+	}
+	srv.OnSend = func(c telegramtest.Call) {
+		if ch, ok := replies[c.ChatID()]; ok {
+			ch <- struct{}{}
+		}
+	}
+	st := sessiontest.Store(b)
+	hs := newHarness(b, mk(st), setup{srv: srv, store: st, webhook: true, secret: "bench-secret", quiet: true,
+		opts: []Option{WithFloodLimit(0, 0), WithDedupeTTL(10 * time.Minute)}})
+	hs.a.sleep = sleepCtx
+	hs.start()
+	wh := srv.Webhook()
+
+	var (
+		mu        sync.Mutex
+		latencies = make([]time.Duration, 0, b.N)
+		wg        sync.WaitGroup
+	)
+	per, extra := b.N/benchChats, b.N%benchChats
+	var interval time.Duration
+	if rate > 0 {
+		interval = time.Duration(float64(time.Second) * benchChats / rate)
+	}
+	b.ResetTimer()
+	start := time.Now()
+	for c := 0; c < benchChats; c++ {
+		n := per
+		if c < extra {
+			n++
+		}
+		chat := int64(10_000 + c)
+		phase := time.Duration(c) * interval / benchChats
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			u := telegramtest.Customer(chat)
+			local := make([]time.Duration, 0, n)
+			for i := 0; i < n; i++ {
+				if interval > 0 {
+					if wait := time.Until(start.Add(phase + time.Duration(i)*interval)); wait > 0 {
+						time.Sleep(wait) // pacing the load, not synchronising
+					}
+				}
+				t0 := time.Now()
+				ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+				code, _, err := srv.DeliverTo(ctx, wh.URL, wh.Secret, u.Text(benchQuestions[i%len(benchQuestions)]))
+				if err != nil || code != http.StatusOK {
+					cancel()
+					b.Errorf("webhook: %d %v", code, err)
+					return
+				}
+				select {
+				case <-replies[chat]:
+				case <-ctx.Done():
+					cancel()
+					b.Errorf("chat %d: no reply within %v", chat, waitFor)
+					return
+				}
+				cancel()
+				local = append(local, time.Since(t0))
+				// A reply may come in several messages; only the first counts.
+				for drained := false; !drained; {
+					select {
+					case <-replies[chat]:
+					default:
+						drained = true
+					}
+				}
+			}
+			mu.Lock()
+			latencies = append(latencies, local...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if len(latencies) == 0 {
+		return
+	}
+	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
+	pct := func(p float64) float64 {
+		return float64(latencies[int(float64(len(latencies)-1)*p)].Microseconds()) / 1000
+	}
+	b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "msgs/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}

@@ -1,0 +1,131 @@
+package content_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	baton "github.com/batonhq/baton"
+	"github.com/batonhq/baton/bot/content"
+)
+
+// copyTree copies the shipped folder src (inside the embedded files) to dir.
+func copyTree(t *testing.T, src, dir string) {
+	t.Helper()
+	err := fsWalk(src, func(p string, data []byte) error {
+		dst := filepath.Join(dir, strings.TrimPrefix(p, src+"/"))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func fsWalk(root string, fn func(p string, data []byte) error) error {
+	entries, err := baton.Files.ReadDir(root)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		p := root + "/" + e.Name()
+		if e.IsDir() {
+			if err := fsWalk(p, fn); err != nil {
+				return err
+			}
+			continue
+		}
+		data, err := baton.Files.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := fn(p, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func TestShippedContentHasNoProblems(t *testing.T) {
+	set, problems := content.Load(content.Embedded(baton.Files, "prompts"), content.Embedded(baton.Files, "knowledge"))
+	for _, p := range problems {
+		t.Errorf("shipped content: %s", p)
+	}
+	if set.Persona == nil || set.Rules == nil || set.KB.Len() < 25 {
+		t.Fatalf("shipped content incomplete: persona %v rules %v entries %d", set.Persona != nil, set.Rules != nil, set.KB.Len())
+	}
+	for _, l := range []string{"en", "zh", "ko"} {
+		if !set.Persona.Has(l) {
+			t.Errorf("no %s messages", l)
+		}
+	}
+}
+
+func TestProblemsNameTheFileOnDisk(t *testing.T) {
+	dir := t.TempDir()
+	kdir := filepath.Join(dir, "knowledge")
+	copyTree(t, "knowledge", kdir)
+	bad := filepath.Join(kdir, "en", "broken.md")
+	if err := os.WriteFile(bad, []byte("---\nquestions: [\"unclosed\n---\nbody\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, problems := content.Load(content.Embedded(baton.Files, "prompts"), content.Dir(kdir))
+	if len(problems) == 0 || !strings.HasPrefix(problems[0].String(), bad+":") {
+		t.Fatalf("problems %v do not start with %s:", problems, bad)
+	}
+}
+
+func TestReloadKeepsLastGoodPersona(t *testing.T) {
+	dir := t.TempDir()
+	pdir, kdir := filepath.Join(dir, "prompts"), filepath.Join(dir, "knowledge")
+	copyTree(t, "prompts", pdir)
+	copyTree(t, "knowledge", kdir)
+	h, problems, err := content.NewHolder(content.Dir(pdir), content.Dir(kdir), nil)
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("load: %v %v", err, problems)
+	}
+	good := h.Current().Persona
+	if err := os.WriteFile(filepath.Join(pdir, "persona.yaml"), []byte("name: [broken\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if problems := h.Reload(); len(problems) == 0 {
+		t.Fatal("broken persona.yaml reported no problem")
+	}
+	if h.Current().Persona != good || h.Current().Persona.Name() != "Mia" {
+		t.Fatal("a broken persona replaced the last good one")
+	}
+}
+
+func TestWatchPicksUpEdits(t *testing.T) {
+	dir := t.TempDir()
+	pdir, kdir := filepath.Join(dir, "prompts"), filepath.Join(dir, "knowledge")
+	copyTree(t, "prompts", pdir)
+	copyTree(t, "knowledge", kdir)
+	h, _, err := content.NewHolder(content.Dir(pdir), content.Dir(kdir), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := h.Current().KB.Len()
+	reloaded := make(chan int, 10)
+	h.OnReload(func([]content.Problem) { reloaded <- h.Current().KB.Len() })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := h.StartWatch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	entry := "---\nquestions:\n  - \"Do you sell dragon eggs?\"\n---\nNo dragon eggs, sorry: only electronics and home goods.\n"
+	if err := os.WriteFile(filepath.Join(kdir, "en", "dragons.md"), []byte(entry), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// An editor's write can come as several bursts: wait for the reload
+	// that sees the entry.
+	for n := <-reloaded; n != before+1; n = <-reloaded {
+	}
+	if m := h.Current().KB.Match("do you sell dragon eggs", 1); len(m) == 0 || m[0].ID != "dragons" {
+		t.Fatalf("reloaded knowledge does not match the new entry: %+v", m)
+	}
+}

@@ -1,0 +1,100 @@
+package knowledge
+
+import (
+	"testing"
+)
+
+var shopKB = map[string]string{
+	"kb/en/returns.md":  "---\nquestions:\n  - How do I return an item?\n  - Can I send something back?\n  - What is your return policy?\n---\nWithin 30 days.\n",
+	"kb/zh/returns.md":  "---\nquestions:\n  - 怎么退货\n  - 我想退货\n  - 退货政策是什么\n---\n30天内可以退货。\n",
+	"kb/ko/returns.md":  "---\nquestions:\n  - 반품은 어떻게 하나요\n  - 반품하고 싶어요\n---\n30일 이내에 반품할 수 있어요.\n",
+	"kb/en/tracking.md": "---\nquestions:\n  - Where is my order?\n  - How can I track my package?\n  - Has my order shipped yet?\n---\nUse the tracking link.\n",
+	"kb/zh/tracking.md": "---\nquestions:\n  - 我的订单在哪里\n  - 怎么查物流\n  - 我的包裹发货了吗\n---\n请查看物流链接。\n",
+	"kb/ko/tracking.md": "---\nquestions:\n  - 주문한 상품 어디쯤 왔어요\n  - 배송 조회는 어떻게 하나요\n---\n배송 조회 링크를 확인하세요.\n",
+	"kb/en/payment.md":  "---\nquestions:\n  - Which payment methods do you accept?\n  - Can I pay with PayPal?\n  - Do you take credit cards?\n---\nCards and PayPal.\n",
+	"kb/en/hours.md":    "---\nquestions:\n  - When are you open?\n  - What are your opening hours?\n---\n9 to 5.\n",
+}
+
+func TestMatchLanguages(t *testing.T) {
+	b, problems := Load(mapFS(shopKB), "kb")
+	if len(problems) != 0 {
+		t.Fatalf("problems: %v", problemStrings(problems))
+	}
+	cases := []struct {
+		query, id, lang string
+	}{
+		{"where's my order??", "tracking", "en"},
+		{"WHERE IS MY ORDER", "tracking", "en"},
+		{"how do I track my parcel", "tracking", "en"},
+		{"can i pay using paypal", "payment", "en"},
+		{"can I send it back?", "returns", "en"},
+		{"我的订单到哪里了", "tracking", "zh"},  // Chinese query, Chinese question
+		{"退货", "returns", "zh"},         // two characters: unigrams help
+		{"배송조회어떻게해요", "tracking", "ko"}, // Korean typed without spaces
+		{"반품하고싶어요", "returns", "ko"},
+	}
+	for _, c := range cases {
+		m := b.Match(c.query, 3)
+		if len(m) == 0 {
+			t.Errorf("Match(%q) = nothing, want %s", c.query, c.id)
+			continue
+		}
+		if m[0].ID != c.id || m[0].Lang != c.lang || !m[0].Confident {
+			t.Errorf("Match(%q)[0] = %+v, want %s/%s confident", c.query, m[0], c.id, c.lang)
+		}
+		seen := map[string]bool{}
+		for i, x := range m {
+			if seen[x.ID] {
+				t.Errorf("Match(%q): id %s twice", c.query, x.ID)
+			}
+			seen[x.ID] = true
+			if x.Score < 0 || x.Score > 1 || (i > 0 && x.Score > m[i-1].Score) {
+				t.Errorf("Match(%q): scores not in [0,1] best first: %+v", c.query, m)
+			}
+		}
+	}
+	for _, q := range []string{"what's the weather in Paris tomorrow", "tell me a joke", "今天天气怎么样", "점심 뭐 먹지"} {
+		if m := b.Match(q, 1); len(m) > 0 && m[0].Confident {
+			t.Errorf("Match(%q) = %+v, want not confident", q, m[0])
+		}
+	}
+	for _, q := range []string{"", "   ", "?!?", "🙂"} {
+		if m := b.Match(q, 3); len(m) != 0 {
+			t.Errorf("Match(%q) = %v, want nothing", q, m)
+		}
+	}
+	if m := b.Match("order", 0); m != nil {
+		t.Errorf("n=0 gave %v", m)
+	}
+	if m := b.Match("where is my order or can I return it or pay", 2); len(m) != 2 {
+		t.Errorf("n=2 gave %d matches", len(m))
+	}
+	var nilBase *Base
+	if m := nilBase.Match("x", 1); m != nil {
+		t.Errorf("nil base matched %v", m)
+	}
+}
+
+// TestMatchConcurrent runs matches in parallel; with -race it proves the
+// shared scratch buffers are not shared between goroutines.
+func TestMatchConcurrent(t *testing.T) {
+	b, _ := Load(mapFS(shopKB), "kb")
+	want := b.Match("where is my order", 3)
+	done := make(chan []Match)
+	for i := 0; i < 8; i++ {
+		go func() {
+			var last []Match
+			for j := 0; j < 200; j++ {
+				last = b.Match("where is my order", 3)
+				b.Match("退货政策", 3)
+			}
+			done <- last
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		got := <-done
+		if len(got) != len(want) || got[0] != want[0] {
+			t.Errorf("concurrent Match = %v, want %v", got, want)
+		}
+	}
+}

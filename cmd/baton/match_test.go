@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeMatchKB(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func decodeMatchLines(t *testing.T, out string) []matchResult {
+	t.Helper()
+	var rs []matchResult
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		var r matchResult
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("output line %q is not JSON: %v", line, err)
+		}
+		rs = append(rs, r)
+	}
+	return rs
+}
+
+func TestRunMatch(t *testing.T) {
+	dir := writeMatchKB(t, map[string]string{
+		"en/orders/tracking.md": "---\nquestions:\n  - Where is my order?\n  - How can I track my package?\n---\nUse the tracking link.\n",
+		"zh/orders/tracking.md": "---\nquestions:\n  - 我的订单在哪里\n---\n请查看物流链接。\n",
+		"en/returns.md":         "---\nquestions:\n  - How do I return an item?\n---\nWithin 30 days.\n",
+		"en/broken.md":          "---\nquestions: [a]\nfoo: 1\n---\nAnswer.\n",
+		"en/bad.md":             "no front matter\n",
+	})
+	stdin := strings.NewReader("where's my order??\r\n我的订单在哪里？\nhow do i return an item\n\nwhat is the capital of France\n")
+	var stdout, stderr bytes.Buffer
+	if code := runMatch([]string{"--knowledge", dir}, stdin, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, stderr.String())
+	}
+	got := decodeMatchLines(t, stdout.String())
+	want := []struct {
+		query, id string
+		confident bool
+	}{
+		{"where's my order??", "orders/tracking", true},
+		{"我的订单在哪里？", "orders/tracking", true},
+		{"how do i return an item", "returns", true},
+		{"", "", false},
+		{"what is the capital of France", "", false},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d lines, want %d:\n%s", len(got), len(want), stdout.String())
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Query != w.query || g.Confident != w.confident || (w.id != "" && g.ID != w.id) || (w.query == "" && g.ID != "") {
+			t.Errorf("line %d = %+v, want query %q id %q confident %v", i+1, g, w.query, w.id, w.confident)
+		}
+		if g.Score < 0 || g.Score > 1 {
+			t.Errorf("line %d score %v out of [0,1]", i+1, g.Score)
+		}
+	}
+	wantErr := []string{
+		filepath.Join(dir, "en", "bad.md") + ":1: missing front matter: the file must start with a line --- followed by questions: and a closing ---",
+		filepath.Join(dir, "en", "broken.md") + ":3: unknown key foo: (known keys: questions, tip, also, tags, lang)",
+	}
+	if gotErr := strings.Split(strings.TrimSpace(stderr.String()), "\n"); strings.Join(gotErr, "\n") != strings.Join(wantErr, "\n") {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), strings.Join(wantErr, "\n"))
+	}
+}
+
+func TestRunMatchBuiltInKnowledge(t *testing.T) {
+	// No --knowledge and no ./knowledge next to the test: the embedded
+	// knowledge base is used.
+	t.Setenv("BATON_KNOWLEDGE_DIR", "")
+	var stdout, stderr bytes.Buffer
+	code := runMatch(nil, strings.NewReader("Where is my order?\n"), &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, stderr.String())
+	}
+	got := decodeMatchLines(t, stdout.String())
+	if len(got) != 1 || got[0].ID != "orders/tracking" || !got[0].Confident {
+		t.Errorf("got %+v, want orders/tracking confident", got)
+	}
+}
+
+func TestRunMatchErrors(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := runMatch([]string{"--knowledge", filepath.Join(t.TempDir(), "nope")}, strings.NewReader("x\n"), &stdout, &stderr); code != 2 {
+		t.Errorf("missing folder: exit %d, want 2", code)
+	}
+	if !strings.Contains(stderr.String(), "nope") || stdout.Len() != 0 {
+		t.Errorf("missing folder: stdout %q stderr %q", stdout.String(), stderr.String())
+	}
+	stderr.Reset()
+	if code := runMatch([]string{"where is my order"}, strings.NewReader(""), &stdout, &stderr); code != 2 {
+		t.Errorf("stray argument: exit %d, want 2", code)
+	}
+	if !strings.Contains(stderr.String(), "stdin") {
+		t.Errorf("stray argument: stderr %q should explain that queries come from stdin", stderr.String())
+	}
+}

@@ -1,0 +1,378 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/batonhq/baton/adapters/slack"
+	"github.com/batonhq/baton/adapters/telegram"
+	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/metrics"
+	"github.com/batonhq/baton/bot/session"
+)
+
+// Environment of `baton serve` (the adapters read their own as well; see
+// README.md).
+const (
+	envAddr            = "BATON_ADDR"             // listen address, default :8080
+	envLogLevel        = "BATON_LOG_LEVEL"        // debug, info (default), warn, error
+	envShutdownTimeout = "BATON_SHUTDOWN_TIMEOUT" // how long SIGTERM waits for replies in flight, default 25s
+	envRedisPrefix     = "BATON_REDIS_PREFIX"     // key prefix in Redis, default "baton:"
+	envTelegramToken   = "TELEGRAM_BOT_TOKEN"     // enables Telegram
+	envTelegramAPI     = "TELEGRAM_API_URL"       // self-hosted Bot API server
+	envTelegramHook    = "TELEGRAM_WEBHOOK_URL"   // webhook instead of long polling
+	envTelegramSecret  = "TELEGRAM_WEBHOOK_SECRET"
+	envTelegramFlood   = "TELEGRAM_FLOOD_LIMIT" // messages a chat may send per minute, default 20, 0 = no limit
+)
+
+// activeWindow is what "active conversation" means for the gauge.
+const activeWindow = 30 * time.Minute
+
+// timerEvery is how often idle check-ins and reminders are looked for.
+const timerEvery = 5 * time.Second
+
+// runServe is `baton serve`: every configured adapter plus one HTTP server
+// with /healthz, /readyz, /metrics and the adapters' webhooks. SIGTERM stops
+// intake, lets replies in flight finish (up to BATON_SHUTDOWN_TIMEOUT),
+// leaves anything unanswered in Redis for the next start, and exits 0.
+func runServe(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	addr := fl.String("addr", "", "listen address (default $"+envAddr+" or :8080)")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "baton serve: unexpected argument %q; configuration comes from the environment\n", fl.Arg(0))
+		return 2
+	}
+	cfg, err := serveConfigFrom(env, *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton serve: %v\n", err)
+		return 2
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.level}))
+	redis.SetLogger(redisLog{log})
+
+	s, err := newServer(ctx, cfg, env, log, stderr)
+	if err != nil {
+		log.Error("baton serve: cannot start", "err", err)
+		return 1
+	}
+	if err := s.run(ctx); err != nil {
+		log.Error("baton serve: stopped with an error", "err", err)
+		return 1
+	}
+	return 0
+}
+
+type serveConfig struct {
+	addr     string
+	level    slog.Level
+	shutdown time.Duration
+	prefix   string
+}
+
+func serveConfigFrom(env func(string) string, addr string) (serveConfig, error) {
+	cfg := serveConfig{addr: addr, prefix: "baton:"}
+	if cfg.addr == "" {
+		cfg.addr = strings.TrimSpace(env(envAddr))
+	}
+	if cfg.addr == "" {
+		cfg.addr = ":8080"
+	}
+	if _, _, err := net.SplitHostPort(cfg.addr); err != nil {
+		return cfg, fmt.Errorf("%s=%q: want host:port such as :8080", envAddr, cfg.addr)
+	}
+	switch lv := strings.ToLower(strings.TrimSpace(env(envLogLevel))); lv {
+	case "", "info":
+		cfg.level = slog.LevelInfo
+	case "debug":
+		cfg.level = slog.LevelDebug
+	case "warn", "warning":
+		cfg.level = slog.LevelWarn
+	case "error":
+		cfg.level = slog.LevelError
+	default:
+		return cfg, fmt.Errorf("%s=%q: want debug, info, warn or error", envLogLevel, lv)
+	}
+	d, err := durationEnv(env, envShutdownTimeout, 25*time.Second)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.shutdown = d
+	if p, ok := lookup(env, envRedisPrefix); ok {
+		cfg.prefix = p
+	}
+	return cfg, nil
+}
+
+func lookup(env func(string) string, name string) (string, bool) {
+	v := strings.TrimSpace(env(name))
+	return v, v != ""
+}
+
+// server is one `baton serve` process.
+type server struct {
+	cfg     serveConfig
+	log     *slog.Logger
+	metrics *metrics.Metrics
+	store   *session.Store
+	core    *bot.Bot
+	brains  *brains
+	tg      *telegram.Adapter // nil when Telegram is off
+	desk    *slack.Desk       // nil when Slack is off
+	mux     *http.ServeMux
+	http    *http.Server
+	ln      net.Listener
+
+	closeRedis func()
+	stopping   atomic.Bool
+}
+
+// newServer builds everything from the environment. Nothing is left
+// running when it fails.
+func newServer(ctx context.Context, cfg serveConfig, env func(string) string, log *slog.Logger, stderr io.Writer) (_ *server, err error) {
+	s := &server{cfg: cfg, log: log, metrics: metrics.New(), mux: http.NewServeMux()}
+	defer func() {
+		if err != nil && s.brains != nil {
+			s.brains.close()
+		}
+		if err != nil && s.closeRedis != nil {
+			s.closeRedis()
+		}
+	}()
+
+	rdb, closeRedis, err := session.Connect(ctx, env("REDIS_URL"), stderr)
+	if err != nil {
+		return nil, err
+	}
+	s.closeRedis = closeRedis
+	s.store = session.New(rdb, session.WithPrefix(cfg.prefix))
+	if err := s.metrics.WatchActive(func(ctx context.Context) (int64, error) {
+		return s.store.Active(ctx, activeWindow)
+	}); err != nil {
+		return nil, err
+	}
+
+	s.brains, err = newBrains(ctx, env, s.store, s.metrics.Registry(), log)
+	if err != nil {
+		return nil, err
+	}
+	deskOpts := []slack.Option{slack.WithLogger(log.With("adapter", "slack")), slack.WithRegisterer(s.metrics.Registry())}
+	if s.brains.llm != nil {
+		// The card is posted at once; the summary follows when the model answers.
+		deskOpts = append(deskOpts, slack.WithSummarizer(s.brains.llm, 30*time.Second))
+	}
+	s.desk, err = slack.FromEnv(env, s.store, nil, deskOpts...)
+	if err != nil {
+		return nil, err
+	}
+	opts := []bot.Option{bot.WithObserver(s.metrics)}
+	if s.desk != nil {
+		opts = append(opts, bot.WithDesk(s.desk))
+	}
+	s.core, err = newCore(env, s.store, s.brains, log.With("part", "core"), opts...)
+	if err != nil {
+		return nil, err
+	}
+	if s.desk != nil {
+		s.desk.SetCore(s.core)
+		s.mount(s.desk.Routes())
+	}
+
+	if token, ok := lookup(env, envTelegramToken); ok {
+		s.tg, err = newTelegram(token, env, s.core, s.store, log.With("adapter", "telegram"), s.metrics)
+		if err != nil {
+			return nil, err
+		}
+		s.tg.Mount(s.mux)
+		s.core.Register(telegram.Channel, s.tg)
+	}
+	if s.tg == nil && s.desk == nil {
+		log.Warn("no channel configured: set " + envTelegramToken + " (and SLACK_BOT_TOKEN for the agent desk); serving health and metrics only")
+	}
+
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", s.metrics.Handler())
+	s.http = &http.Server{
+		Handler:           s.mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	s.ln, err = net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s=%s: %w", envAddr, cfg.addr, err)
+	}
+	return s, nil
+}
+
+// newTelegram builds the Telegram adapter from TELEGRAM_*.
+func newTelegram(token string, env func(string) string, core telegram.Handler, store telegram.Store, log *slog.Logger, m *metrics.Metrics) (*telegram.Adapter, error) {
+	opts := []telegram.Option{telegram.WithLogger(log), telegram.WithMetrics(m)}
+	if u, ok := lookup(env, envTelegramAPI); ok {
+		opts = append(opts, telegram.WithAPIURL(u))
+	}
+	if u, ok := lookup(env, envTelegramHook); ok {
+		opts = append(opts, telegram.WithWebhook(u, strings.TrimSpace(env(envTelegramSecret))))
+	} else if _, ok := lookup(env, envTelegramSecret); ok {
+		log.Warn(envTelegramSecret + " is set but " + envTelegramHook + " is not: long polling needs no secret")
+	}
+	if v, ok := lookup(env, envTelegramFlood); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return nil, fmt.Errorf("%s=%q: want a number of messages per minute (0 = no limit)", envTelegramFlood, v)
+		}
+		opts = append(opts, telegram.WithFloodLimit(n, time.Minute))
+	}
+	return telegram.New(token, core, store, opts...)
+}
+
+// mount adds an adapter's routes (path -> handler) to the server.
+func (s *server) mount(routes map[string]http.Handler) {
+	for path, h := range routes {
+		s.mux.Handle(path, h)
+	}
+}
+
+// run serves until ctx ends, then shuts down in order: stop intake, drain
+// the adapters, stop background work, close the HTTP server and Redis.
+func (s *server) run(ctx context.Context) error {
+	// Background work runs on its own context so it outlives the signal
+	// long enough for the drain.
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBG()
+	var wg sync.WaitGroup
+	serveErr := make(chan error, 1)
+	go func() {
+		if err := s.http.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			serveErr <- err
+		}
+		close(serveErr)
+	}()
+	s.log.Info("baton serve: listening", "addr", s.ln.Addr().String(),
+		"telegram", s.tg != nil, "slack", s.desk != nil)
+
+	if s.tg != nil {
+		if err := s.tg.Start(ctx); err != nil {
+			s.stopHTTP()
+			s.closeRedis()
+			return err
+		}
+	}
+	if s.desk != nil {
+		wg.Go(func() {
+			if err := s.desk.Run(bg); err != nil {
+				s.log.Error("slack desk stopped", "err", err)
+			}
+		})
+	}
+	wg.Go(func() { s.core.RunTimers(bg, timerEvery) })
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		s.log.Info("baton serve: stopping; finishing replies in flight", "deadline", s.cfg.shutdown.String())
+	case err := <-serveErr:
+		runErr = fmt.Errorf("http server: %w", err)
+	}
+	s.stopping.Store(true) // /readyz says 503 from now on
+
+	drain, cancel := context.WithTimeout(context.Background(), s.cfg.shutdown)
+	defer cancel()
+	if s.tg != nil {
+		if err := s.tg.Shutdown(drain); err != nil {
+			// Unanswered updates are safe in Redis; the next start takes them.
+			s.log.Warn("telegram: shutdown incomplete", "err", err)
+		}
+	}
+	stopBG()
+	wg.Wait()
+	if s.desk != nil {
+		s.desk.Close()
+	}
+	s.brains.close()
+	s.stopHTTP()
+	s.closeRedis()
+	s.log.Info("baton serve: stopped")
+	return runErr
+}
+
+func (s *server) stopHTTP() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.http.Shutdown(ctx); err != nil {
+		s.log.Warn("http server shutdown", "err", err)
+	}
+}
+
+// healthz says the process is up.
+func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz says whether this replica should get traffic: Redis answers, the
+// adapters are connected, and it is not shutting down.
+func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	checks := map[string]string{}
+	ok := true
+	check := func(name string, err error) {
+		if err != nil {
+			ok = false
+			checks[name] = err.Error()
+			return
+		}
+		checks[name] = "ok"
+	}
+	if s.stopping.Load() {
+		check("serve", errors.New("shutting down"))
+	}
+	check("redis", s.store.Ping(ctx))
+	if s.tg != nil {
+		check("telegram", s.tg.Ready(ctx))
+	}
+	status, code := "ok", http.StatusOK
+	if !ok {
+		status, code = "unavailable", http.StatusServiceUnavailable
+	}
+	writeJSON(w, code, map[string]any{"status": status, "checks": checks})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// redisLog sends go-redis's own messages (reconnects, pool trouble) to the
+// structured log instead of bare lines on stderr.
+type redisLog struct{ log *slog.Logger }
+
+func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
+	l.log.WarnContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+}
+
+// The metrics package is the core's Observer.
+var _ bot.Observer = (*metrics.Metrics)(nil)
