@@ -39,7 +39,6 @@ func (b *Bot) AgentMessage(ctx context.Context, convID string, a Agent, text str
 		}
 		if s.Handoff.FirstReplyAt.IsZero() {
 			s.Handoff.FirstReplyAt = t.now
-			b.obs.AgentFirstReply(t.now.Sub(s.Handoff.At))
 		}
 		t.send(text, session.Turn{Role: "agent", Agent: a.Name, Text: text})
 	})
@@ -73,7 +72,6 @@ func (b *Bot) Resolve(ctx context.Context, convID string, a Agent) error {
 			s.Handoff.Agent, s.Handoff.AgentID = a.Name, a.ID
 		}
 		s.AwaitingRating = true
-		b.obs.Resolved(t.now.Sub(s.Handoff.At))
 		t.send(t.say("resolved", persona.Data{Agent: firstName(s.Handoff.Agent)}), session.Turn{Role: "bot", Kind: kindResolved})
 		m := ratingMessage(t.say("rating_ask", persona.Data{}))
 		t.sendMessage(m, session.Turn{Role: "bot", Text: m.Text, Kind: kindSurvey})

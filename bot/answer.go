@@ -54,18 +54,20 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 // answer; it is for the entries that point to it.)
 func (a kbAnswerer) tips(q Question, also []string) []string {
 	set := a.c.Current()
-	said := func(tip string) bool {
+	// A tip counts as said when it was given, or when the bot answered from
+	// its entry: the tip sums up that answer.
+	said := func(id, tip string) bool {
 		for _, t := range q.History {
-			if t.Role == "bot" && strings.Contains(t.Text, tip) {
+			if t.Role == "bot" && (t.Entry == id || strings.Contains(t.Text, tip)) {
 				return true
 			}
 		}
 		return false
 	}
 	var tips []string
-	add := func(tip string) {
+	add := func(id, tip string) {
 		tip = strings.TrimSpace(tip)
-		if tip == "" || said(tip) {
+		if tip == "" || said(id, tip) {
 			return
 		}
 		for _, t := range tips {
@@ -77,7 +79,7 @@ func (a kbAnswerer) tips(q Question, also []string) []string {
 	}
 	for _, id := range also {
 		if e, ok := set.KB.Entry(id, q.Lang); ok {
-			add(e.Tip)
+			add(id, e.Tip)
 		}
 	}
 	return tips

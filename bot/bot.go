@@ -242,7 +242,7 @@ func midConversation(s *session.Session) bool {
 			continue
 		}
 		switch t.Kind {
-		case kindBye, kindThanks, kindClosed, kindRated, kindResolved, kindNoDesk, kindSurvey:
+		case kindBye, kindThanks, kindClosed, kindRated, kindResolved, kindNoDesk, kindSurvey, kindAck:
 			return false
 		}
 		return true

@@ -3,14 +3,13 @@ package bot
 import "time"
 
 // Observer receives the numbers support teams track: messages, reply
-// times, handoffs and why, agent response and resolution times, ratings.
-// bot/metrics implements it with Prometheus collectors.
+// times, handoffs and why, ratings of the bot and of agents. bot/metrics
+// implements it with Prometheus collectors. (Agent response and
+// resolution times are kept by the agent desk, per agent, in Redis.)
 type Observer interface {
 	MessageIn(channel string)
 	Replied(channel string, messages int, took time.Duration)
 	Handoff(reason string)
-	AgentFirstReply(wait time.Duration)
-	Resolved(took time.Duration)
 	Rating(who string, stars int) // who: "bot" or "agent"
 	Error(where string)
 }

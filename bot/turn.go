@@ -35,6 +35,7 @@ const (
 	kindReturned  = "returned"
 	kindAgentJoin = "agent_joined"
 	kindQueue     = "queue"
+	kindAck       = "ack" // the customer acknowledged ("ok", "知道了")
 )
 
 // turn is the work of one customer event on one locked session.
@@ -131,7 +132,7 @@ func (t *turn) text(text string) {
 	}
 	// "Hi!", "thanks, bye!", "hello, where is my order?": peel off the small
 	// talk, answer it in kind, and answer whatever question is left.
-	var greeted, thanked, bye bool
+	var greeted, thanked, bye, ack bool
 	for range 3 {
 		kind, rest := t.set.Persona.Smalltalk(text)
 		if kind == "" {
@@ -140,7 +141,9 @@ func (t *turn) text(text string) {
 		greeted = greeted || kind == "greeting"
 		thanked = thanked || kind == "thanks"
 		bye = bye || kind == "bye"
+		ack = ack || kind == "ack"
 		text = strings.TrimSpace(rest)
+		t.s.Misses = 0 // small talk is understood, not a miss
 	}
 	if greeted {
 		key := "greet"
@@ -156,6 +159,8 @@ func (t *turn) text(text string) {
 			t.closing("bye")
 		case thanked:
 			t.closing("thanks")
+		case ack && !greeted:
+			t.say("anything_else", kindAck, persona.Data{})
 		default:
 			t.emit(t.lead, kindGreeting, "", 0)
 		}

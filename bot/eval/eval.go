@@ -24,10 +24,11 @@ package eval
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"os"
+	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -81,7 +82,7 @@ func Load(path string) ([]Test, error) {
 func Parse(name string, data []byte) ([]Test, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s:%d: %s", name, yamlErrorLine(err), cleanYAMLError(err))
 	}
 	if len(root.Content) == 0 {
 		return nil, fmt.Errorf("%s:1: no tests", name)
@@ -92,9 +93,12 @@ func Parse(name string, data []byte) ([]Test, error) {
 	}
 	var tests []Test
 	for _, n := range list.Content {
+		if err := checkKeys(n, testKeys); err != nil {
+			return nil, fmt.Errorf("%s:%w", name, err)
+		}
 		var t Test
-		if err := decodeStrict(n, &t); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, n.Line, err)
+		if err := n.Decode(&t); err != nil {
+			return nil, fmt.Errorf("%s:%d: %s", name, yamlErrorLine(err), cleanYAMLError(err))
 		}
 		t.File, t.Line = name, n.Line
 		if t.Name == "" {
@@ -103,11 +107,9 @@ func Parse(name string, data []byte) ([]Test, error) {
 		if len(t.Turns) == 0 {
 			return nil, fmt.Errorf("%s:%d: test %q has no turns", name, n.Line, t.Name)
 		}
-		turns := turnNodes(n)
+		turns := child(n, "turns").Content
 		for i := range t.Turns {
-			if i < len(turns) {
-				t.Turns[i].Line = turns[i].Line
-			}
+			t.Turns[i].Line = turns[i].Line
 			if (t.Turns[i].Say == "") == (t.Turns[i].Command == "") {
 				return nil, fmt.Errorf("%s:%d: each turn needs exactly one of say or command", name, t.Turns[i].Line)
 			}
@@ -117,28 +119,86 @@ func Parse(name string, data []byte) ([]Test, error) {
 	return tests, nil
 }
 
-// decodeStrict decodes n into v, rejecting unknown keys so a typo in an
-// expectation cannot silently pass.
-func decodeStrict(n *yaml.Node, v any) error {
-	out, err := yaml.Marshal(n)
-	if err != nil {
-		return err
+// The keys each level may have: a typo in an expectation must not pass
+// silently.
+var (
+	expectKeys = keys{"answer": nil, "rephrase": nil, "handoff": nil, "kind": nil, "lang": nil,
+		"contains": nil, "not_contains": nil, "silent": nil}
+	turnKeys = keys{"say": nil, "command": nil, "expect": &expectKeys}
+	testKeys = keys{"name": nil, "lang": nil, "desk": nil, "turns": &turnKeys}
+)
+
+// keys maps an allowed key to the keys allowed below it (nil: a value).
+type keys map[string]*keys
+
+// checkKeys reports the first unknown key below n, with its line.
+func checkKeys(n *yaml.Node, allowed keys) error {
+	if n.Kind == yaml.SequenceNode {
+		for _, item := range n.Content {
+			if err := checkKeys(item, allowed); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	dec := yaml.NewDecoder(strings.NewReader(string(out)))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		return err
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("%d: want a mapping with keys %s", n.Line, allowed)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		sub, ok := allowed[k.Value]
+		if !ok {
+			return fmt.Errorf("%d: unknown key %q (want one of %s)", k.Line, k.Value, allowed)
+		}
+		if sub != nil {
+			if err := checkKeys(v, *sub); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
 
-func turnNodes(test *yaml.Node) []*yaml.Node {
-	for i := 0; i+1 < len(test.Content); i += 2 {
-		if test.Content[i].Value == "turns" && test.Content[i+1].Kind == yaml.SequenceNode {
-			return test.Content[i+1].Content
+func (k keys) String() string {
+	names := make([]string, 0, len(k))
+	for name := range k {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+func child(n *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
 		}
 	}
-	return nil
+	return &yaml.Node{}
+}
+
+var lineRE = regexp.MustCompile(`line (\d+)`)
+
+// yamlErrorLine finds the line yaml.v3 names in an error, or 1.
+func yamlErrorLine(err error) int {
+	if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
+		if n, e := strconv.Atoi(m[1]); e == nil && n > 0 {
+			return n
+		}
+	}
+	return 1
+}
+
+// cleanYAMLError drops yaml.v3's "yaml: unmarshal errors:\n  line N:"
+// wrapping, since the line is already in front.
+func cleanYAMLError(err error) string {
+	s := err.Error()
+	if m := lineRE.FindStringIndex(s); m != nil {
+		if j := strings.Index(s[m[1]:], ": "); j >= 0 {
+			return s[m[1]+j+2:]
+		}
+	}
+	return strings.TrimPrefix(s, "yaml: ")
 }
 
 // Env is a fresh bot for one test.

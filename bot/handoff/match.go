@@ -3,8 +3,6 @@ package handoff
 import (
 	"errors"
 	"fmt"
-	"regexp"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -44,13 +42,15 @@ const maxParticle = 2
 
 type unit struct {
 	kind   kind
-	stem   string // latin: bot/text's normalised token; han: the character; hangul: the word
-	raw    string // latin: the word as typed, lower-cased (what =word compares); else = stem
-	runes  []rune // hangul only
+	stem   string   // latin: bot/text's normalised token; han: the character; hangul: the word
+	raw    string   // latin: the word as typed, lower-cased (what =word compares); else = stem
+	runes  []rune   // hangul only
+	tok    *tokInfo // latin only: the token's cached analysis
 	clause int
 }
 
-// doc is one analysed message.
+// doc is one analysed message. Docs of an index are pooled: the fields
+// after size are scratch space reused from message to message.
 type doc struct {
 	units     []unit
 	exclaims  int // '!' marks
@@ -58,120 +58,264 @@ type doc struct {
 	words     int // Latin words of two or more letters
 	capsWords int // ... of which written in capitals
 	size      int // Latin tokens + CJK characters: how much the message says
+	plain     bool // no links, @handles, CJK or broken UTF-8: the units' stems are bot/text's Terms
 
-	index map[string][]int // unit key -> positions, built on first use
-	all   []int            // 0..len(units)-1
+	ix *matchIndex // nil: phrases are tried everywhere (compiling, tests)
+
+	// Where literals occur and which phrases may match (see prepare).
+	gen              uint32
+	seenLit, seenPhr []uint32
+	head, tail       []int32
+	pos              []litPos
+	present, cands   []int32
+	startBuf         []int32
+	negs             []negMatch
+	negDone          bool
+
+	runes   []rune // Korean words' syllables
+	masked  []bool
+	x       []float64 // complaint features
+	hits    []found
+	terms   []term // Similarity scratch
+	history []term
 }
 
-// noise is what never carries meaning for the detector: links and @handles
-// (tweets start with them; customers paste links).
-var noise = regexp.MustCompile(`(?i)\bhttps?://\S+|\bwww\.\S+|@[\p{L}\p{N}_]+`)
-
-// analyse splits s into units. It never fails: any string is a document.
+// analyse splits s into units without an index: for compiling phrases
+// and for tests. It never fails: any string is a document.
 func analyse(s string) *doc {
-	if !utf8.ValidString(s) {
+	d := &doc{}
+	d.scan(s)
+	return d
+}
+
+// analyse splits s into units and finds where the index's literals occur.
+// Call release when done with the document.
+func (ix *matchIndex) analyse(s string) *doc {
+	d := ix.docs.Get().(*doc)
+	d.ix = ix
+	d.scan(s)
+	d.prepare()
+	return d
+}
+
+// release returns d to the pool, without the message's words.
+func (ix *matchIndex) release(d *doc) {
+	clear(d.units)
+	d.units = d.units[:0]
+	ix.docs.Put(d)
+}
+
+// scan fills d.units from s. Links and @handles are skipped (tweets start
+// with them; customers paste links): they never carry meaning here.
+func (d *doc) scan(s string) {
+	d.plain = utf8.ValidString(s)
+	if !d.plain {
 		s = strings.ToValidUTF8(s, " ")
 	}
-	s = noise.ReplaceAllString(s, " ")
-	d := &doc{}
-	rs := []rune(s)
+	d.units, d.runes = d.units[:0], d.runes[:0]
+	d.exclaims, d.questions, d.words, d.capsWords, d.size = 0, 0, 0, 0, 0
 	clause := 0
 	emitted := false // a unit was added since the last clause break
-	var seg []rune   // pending Latin text
-	var word []rune  // pending Korean word
-	flushSeg := func() {
-		if len(seg) > 0 {
+	field := -1      // byte offset where the pending Latin field starts
+	word := -1       // index in d.runes where the pending Korean word starts
+	wordAt, wordEnd := 0, 0
+	contiguous := true // the Korean word is a substring of s
+	flushField := func(end int) {
+		if field >= 0 {
 			n := len(d.units)
-			d.addLatin(string(seg), clause)
+			d.addField(s[field:end], clause)
 			emitted = emitted || len(d.units) > n
-			seg = seg[:0]
+			field = -1
 		}
 	}
 	flushWord := func() {
-		if len(word) > 0 {
-			w := string(word)
-			d.units = append(d.units, unit{kind: hangul, stem: w, raw: w, runes: append([]rune(nil), word...), clause: clause})
-			d.size += len(word)
+		if word >= 0 {
+			rs := d.runes[word:len(d.runes):len(d.runes)]
+			w := s[wordAt:wordEnd]
+			if !contiguous {
+				w = string(rs)
+			}
+			d.units = append(d.units, unit{kind: hangul, stem: w, raw: w, runes: rs, clause: clause})
+			d.size += len(rs)
 			emitted = true
-			word = word[:0]
+			word = -1
 		}
 	}
-	brk := func() {
-		flushSeg()
+	brk := func(i int) {
+		flushField(i)
 		flushWord()
 		if emitted {
 			clause++
 			emitted = false
 		}
 	}
-	for i, r := range rs {
-		r = widen(r)
+	for i := 0; i < len(s); {
+		if k := noiseAt(s, i); k > 0 {
+			d.plain = false
+			flushWord() // as a space
+			flushField(i)
+			i += k
+			continue
+		}
+		r0, n := utf8.DecodeRuneInString(s[i:])
+		r := widen(r0)
 		switch {
 		case unicode.Is(unicode.Hangul, r):
-			flushSeg()
-			word = append(word, r)
+			d.plain = false
+			flushField(i)
+			if word < 0 {
+				word, wordAt, contiguous = len(d.runes), i, true
+			} else if wordEnd != i {
+				contiguous = false
+			}
+			d.runes = append(d.runes, r)
+			wordEnd = i + n
 		case isHan(r):
-			flushSeg()
+			d.plain = false
+			flushField(i)
 			flushWord()
-			c := string(r)
+			c := s[i : i+n]
 			d.units = append(d.units, unit{kind: han, stem: c, raw: c, clause: clause})
 			d.size++
 			emitted = true
 		case r == '!':
 			d.exclaims++
-			brk()
+			brk(i)
 		case r == '?':
 			d.questions++
-			brk()
+			brk(i)
 		case r == '.':
-			// "fc.com" and "3.50" are not sentence ends.
-			if i+1 < len(rs) && (unicode.IsLetter(rs[i+1]) || unicode.IsDigit(rs[i+1])) {
-				seg = append(seg, ' ')
-				continue
-			}
-			brk()
-		case strings.ContainsRune(",;:\n。，、；：…", r):
-			brk()
-		case unicode.IsSpace(r):
-			flushWord()
-			seg = append(seg, ' ')
-		default:
-			flushWord()
-			seg = append(seg, r)
-		}
-	}
-	flushSeg()
-	flushWord()
-	return d
-}
-
-// addLatin adds the words of a run of non-CJK text.
-func (d *doc) addLatin(s string, clause int) {
-	for _, f := range strings.Fields(s) {
-		letters, upper := 0, 0
-		for _, r := range f {
-			if unicode.IsLetter(r) {
-				letters++
-				if unicode.IsUpper(r) {
-					upper++
+			// "fc.com" and "3.50" are not sentence ends. (A Korean word
+			// goes on across such a dot, as it always has.)
+			if j := i + n; j < len(s) && noiseAt(s, j) == 0 {
+				if next, _ := utf8.DecodeRuneInString(s[j:]); unicode.IsLetter(next) || unicode.IsDigit(next) {
+					flushField(i)
+					i = j
+					continue
 				}
 			}
-		}
-		if letters >= 2 {
-			d.words++
-			if upper == letters {
-				d.capsWords++
+			brk(i)
+		case strings.ContainsRune(",;:\n。，、；：…", r):
+			brk(i)
+		case unicode.IsSpace(r):
+			flushWord()
+			flushField(i)
+		default:
+			flushWord()
+			if field < 0 {
+				field = i
 			}
 		}
-		raw := strings.ToLower(strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
-		for _, t := range text.Tokenize(f) {
-			if t.CJK { // cannot happen: CJK never reaches here; kept safe
-				continue
-			}
-			d.units = append(d.units, unit{kind: latin, stem: t.Text, raw: raw, clause: clause})
-			d.size++
+		i += n
+	}
+	flushField(len(s))
+	flushWord()
+}
+
+// addField adds the words of one Latin field (text between spaces and
+// sentence punctuation).
+func (d *doc) addField(f string, clause int) {
+	var fi *fieldInfo
+	if d.ix != nil {
+		fi = d.ix.field(f)
+	} else {
+		fi = makeField(widenString(f), nil)
+	}
+	if fi.word {
+		d.words++
+		if fi.caps {
+			d.capsWords++
 		}
 	}
+	for k := range fi.toks {
+		t := &fi.toks[k]
+		d.units = append(d.units, unit{kind: latin, stem: t.stem, raw: fi.raw, tok: t, clause: clause})
+		d.size++
+	}
+}
+
+// noiseAt returns how many bytes of s from i are a link or an @handle
+// (0: none): what the pattern
+//
+//	(?i)\bhttps?://\S+|\bwww\.\S+|@[\p{L}\p{N}_]+
+//
+// matches there, without a regular expression.
+func noiseAt(s string, i int) int {
+	c := s[i]
+	switch {
+	case c == '@':
+		j := i + 1
+		for j < len(s) {
+			r, n := utf8.DecodeRuneInString(s[j:])
+			if !unicode.IsLetter(r) && !unicode.IsNumber(r) && r != '_' {
+				break
+			}
+			j += n
+		}
+		if j == i+1 {
+			return 0 // a lone @
+		}
+		return j - i
+	case c|0x20 == 'h' || c|0x20 == 'w':
+		if i > 0 && isWordByte(s[i-1]) {
+			return 0 // not at a word boundary
+		}
+		n := prefixFold(s[i:], "https://")
+		if n < 0 {
+			n = prefixFold(s[i:], "http://")
+		}
+		if n < 0 {
+			n = prefixFold(s[i:], "www.")
+		}
+		if n < 0 {
+			return 0
+		}
+		j := i + n
+		for j < len(s) && !isSpaceByte(s[j]) {
+			j++
+		}
+		if j == i+n {
+			return 0 // \S+ needs one character
+		}
+		return j - i
+	}
+	return 0
+}
+
+// prefixFold returns how many bytes of s match pat ignoring case (Unicode
+// simple folding, as (?i) does), or -1.
+func prefixFold(s, pat string) int {
+	j := 0
+	for _, p := range pat {
+		if j >= len(s) {
+			return -1
+		}
+		r, n := utf8.DecodeRuneInString(s[j:])
+		if r != p && !foldEq(r, p) {
+			return -1
+		}
+		j += n
+	}
+	return j
+}
+
+func foldEq(r, p rune) bool {
+	for f := unicode.SimpleFold(p); f != p; f = unicode.SimpleFold(f) {
+		if f == r {
+			return true
+		}
+	}
+	return false
+}
+
+// isWordByte is regexp's ASCII \w.
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// isSpaceByte is regexp's \s.
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }
 
 // widen maps full-width ASCII ("！", "？", "Ａ") to ASCII.
@@ -186,6 +330,7 @@ func isHan(r rune) bool {
 	return r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
 		unicode.Is(unicode.Katakana, r) || r == '\u30FC')
 }
+
 
 // clauseStart reports whether unit u begins a clause.
 func (d *doc) clauseStart(u int) bool {
@@ -225,6 +370,7 @@ type lit struct {
 	exact   bool   // =word: only this spelling (no stemming, typos or Korean endings)
 	prefix  bool   // word*: any word whose stem starts with this
 	typoMin int    // typos tolerated when the stem has at least this many letters; 0: none
+	id      int32  // in the rules' index
 }
 
 // item is one position of a phrase: a group of alternatives (a plain word
@@ -240,8 +386,8 @@ type phrase struct {
 	src         string
 	line        int
 	items       []item
-	start, stop bool     // ^ and $
-	first       []string // index keys one of which the first unit must have; nil: try every unit
+	start, stop bool // ^ and $
+	id          int32 // in the rules' index; -1: not indexed
 }
 
 // Phrase syntax, documented for ops in prompts/handoff.yaml:
@@ -254,7 +400,7 @@ type phrase struct {
 //	...         up to `gap` words of anything, within the clause
 //	^ $         at the start / end of a clause (first / last item only)
 func compilePhrase(src string, typoMin, gap int) (*phrase, error) {
-	p := &phrase{src: src}
+	p := &phrase{src: src, id: -1}
 	toks := lexPhrase(src)
 	if len(toks) > 0 && toks[0] == "^" {
 		p.start = true
@@ -337,71 +483,7 @@ func compilePhrase(src string, typoMin, gap int) (*phrase, error) {
 	if !required {
 		return nil, errors.New("phrase has no required word")
 	}
-	p.first = firstKeys(p.items[0])
 	return p, nil
-}
-
-// firstKeys lists the index keys of the units a match can start at, when
-// the first item is required and its first literals can be looked up
-// exactly; nil otherwise (typo-tolerant and prefix literals).
-func firstKeys(it item) []string {
-	if it.optional || it.gap > 0 {
-		return nil
-	}
-	var keys []string
-	for _, alt := range it.alts {
-		l := alt[0]
-		if l.kind == latin && (l.prefix || l.typoMin > 0) {
-			return nil
-		}
-		keys = append(keys, l.key())
-	}
-	return keys
-}
-
-// key is the index key of a literal: a unit it can match has the same key.
-func (l *lit) key() string {
-	if l.kind == hangul {
-		return "k" + string(l.runes[0])
-	}
-	return string(rune('0'+l.kind)) + l.stem
-}
-
-// key is the index key of a unit (see lit.key).
-func (u *unit) key() string {
-	if u.kind == hangul {
-		return "k" + string(u.runes[0])
-	}
-	return string(rune('0'+u.kind)) + u.stem
-}
-
-// starts returns the units where p may start matching, in order.
-func (d *doc) starts(p *phrase) []int {
-	if p.first == nil {
-		if d.all == nil {
-			d.all = make([]int, len(d.units))
-			for i := range d.all {
-				d.all[i] = i
-			}
-		}
-		return d.all
-	}
-	if d.index == nil {
-		d.index = make(map[string][]int, len(d.units))
-		for i := range d.units {
-			k := d.units[i].key()
-			d.index[k] = append(d.index[k], i)
-		}
-	}
-	if len(p.first) == 1 {
-		return d.index[p.first[0]]
-	}
-	var out []int
-	for _, k := range p.first {
-		out = append(out, d.index[k]...)
-	}
-	sort.Ints(out)
-	return out
 }
 
 // lexPhrase splits a phrase into words and the operators ( ) [ ] | ^ $ ...
@@ -676,49 +758,85 @@ type found struct {
 	negated    bool
 }
 
-// find returns the first match of any phrase in ps, preferring a match that
-// is not negated. ok is false when nothing matched.
+// find returns the first match of any phrase in ps (in list order, then
+// from the left), preferring a match that is not negated. ok is false when
+// nothing matched.
 func find(d *doc, ps []*phrase, masked []bool, neg *negation) (f found, ok bool) {
 	var negated found
 	haveNeg := false
-	for _, p := range ps {
-		for _, s := range d.starts(p) {
-			if p.start && !d.clauseStart(s) {
-				continue
+	// try reports whether p matches at s without a negation before it.
+	try := func(p *phrase, s int) bool {
+		if p.start && !d.clauseStart(s) {
+			return false
+		}
+		end, hit := p.matchAt(d, masked, s)
+		if !hit {
+			return false
+		}
+		if neg != nil && neg.before(d, s) {
+			if !haveNeg {
+				negated, haveNeg = found{p: p, start: s, end: end, negated: true}, true
 			}
-			end, hit := p.matchAt(d, masked, s)
-			if !hit {
-				continue
-			}
-			if neg != nil && neg.before(d, s) {
-				if !haveNeg {
-					negated, haveNeg = found{p: p, start: s, end: end, negated: true}, true
+			return false
+		}
+		f = found{p: p, start: s, end: end}
+		return true
+	}
+	if ids, indexed := d.candidates(ps); indexed {
+		for _, id := range ids {
+			p := d.ix.phrases[id]
+			for _, s := range d.startsOf(id) {
+				if try(p, int(s)) {
+					return f, true
 				}
-				continue
 			}
-			return found{p: p, start: s, end: end}, true
+		}
+		return negated, haveNeg
+	}
+	for _, p := range ps {
+		for s := range d.units {
+			if try(p, s) {
+				return f, true
+			}
 		}
 	}
 	return negated, haveNeg
 }
 
 // mask marks the units covered by any match of ps: an "unless" phrase such
-// as "human resources" takes its words out of play.
+// as "human resources" takes its words out of play. nil: nothing masked.
+// The slice is d's scratch space, valid until the next mask.
 func mask(d *doc, ps []*phrase) []bool {
 	var masked []bool
+	try := func(p *phrase, s int) {
+		if p.start && !d.clauseStart(s) {
+			return
+		}
+		if end, hit := p.matchAt(d, nil, s); hit {
+			if masked == nil {
+				if cap(d.masked) < len(d.units) {
+					d.masked = make([]bool, len(d.units))
+				}
+				masked = d.masked[:len(d.units)]
+				clear(masked)
+			}
+			for k := s; k < end; k++ {
+				masked[k] = true
+			}
+		}
+	}
+	if ids, indexed := d.candidates(ps); indexed {
+		for _, id := range ids {
+			p := d.ix.phrases[id]
+			for _, s := range d.startsOf(id) {
+				try(p, int(s))
+			}
+		}
+		return masked
+	}
 	for _, p := range ps {
-		for _, s := range d.starts(p) {
-			if p.start && !d.clauseStart(s) {
-				continue
-			}
-			if end, hit := p.matchAt(d, nil, s); hit {
-				if masked == nil {
-					masked = make([]bool, len(d.units))
-				}
-				for k := s; k < end; k++ {
-					masked[k] = true
-				}
-			}
+		for s := range d.units {
+			try(p, s)
 		}
 	}
 	return masked
@@ -746,12 +864,22 @@ func (n *negation) before(d *doc, s int) bool {
 			break
 		}
 	}
+	// Korean 안/못 negate only the word right after them: "안 왔어요
+	// 최악이에요" is not "not the worst".
+	negates := func(end int) bool {
+		return end == s || (end < s && d.units[end-1].kind != hangul)
+	}
+	if _, indexed := d.candidates(n.words); indexed {
+		for _, m := range d.negations(n) {
+			if int(m.start) >= lo && int(m.start) < s && negates(int(m.end)) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, w := range n.words {
 		for k := lo; k < s; k++ {
-			end, hit := w.matchAt(d, nil, k)
-			// Korean 안/못 negate only the word right after them:
-			// "안 왔어요 최악이에요" is not "not the worst".
-			if hit && (end == s || (end < s && d.units[end-1].kind != hangul)) {
+			if end, hit := w.matchAt(d, nil, k); hit && negates(end) {
 				return true
 			}
 		}

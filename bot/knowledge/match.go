@@ -60,11 +60,14 @@ type params struct {
 	cjkUniW   float64    // weight of a single CJK character relative to a bigram
 	charW     float64    // weight of a character n-gram of a word
 	charN     int        // length of those n-grams
+	charCap   float64    // most weight all n-grams of one word may have together (0: no cap)
+	fold      bool       // fold support synonyms (text.Fold)
 	top       [3]float64 // weights of an entry's best, 2nd and 3rd question cosines
 	entryW    float64    // weight of the pooled-questions cosine
 	answerW   float64    // weight of the answer-text cosine
 	oovDF     float64    // entry count assumed for query terms the base never uses
 	minIDF    float64    // terms below this idf are left out of the postings (speed)
+	conf      confModel  // Score of a candidate
 	threshold float64    // Score at or above which a match is Confident
 }
 
@@ -111,6 +114,9 @@ type termWeight struct {
 // features returns the weighted terms of s.
 func features(s string, p *params) map[string]float64 {
 	toks := text.Tokenize(s)
+	if p.fold {
+		toks = text.Fold(toks)
+	}
 	f := make(map[string]float64, 8*len(toks))
 	prev := ""
 	for _, t := range toks {
@@ -131,12 +137,17 @@ func features(s string, p *params) map[string]float64 {
 			f[prev+" "+t.Text] += p.bigramW
 		}
 		prev = t.Text
-		if p.charW > 0 && len(t.Text) >= p.charN {
+		if p.charW > 0 && len(t.Text) >= p.charN && !text.IsStopWord(t.Text) {
 			// "\x00" keeps n-grams apart from words ("card" the word and
 			// "card" the 4-gram of "cards"); "#" marks word edges.
 			w := "\x00#" + t.Text + "#"
+			n := len(w) - p.charN
+			gw := p.charW
+			if p.charCap > 0 && float64(n)*gw > p.charCap {
+				gw = p.charCap / float64(n)
+			}
 			for i := 1; i+p.charN <= len(w); i++ {
-				f["\x00"+w[i:i+p.charN]] += p.charW
+				f["\x00"+w[i:i+p.charN]] += gw
 			}
 		}
 	}
@@ -311,7 +322,8 @@ type cand struct {
 	entry int32
 	lang  string
 	sim   float64 // weighted similarity, used for ranking
-	cov   float32
+	cov   float32 // share of the query's weight found in the entry's questions
+	q1    float32 // cosine of the entry's best question
 }
 
 // Match returns up to n candidates for text, best first, across all
@@ -327,22 +339,46 @@ func (b *Base) Match(text string, n int) []Match {
 	}
 	out := make([]Match, min(n, len(cands)))
 	for i := range out {
-		c := cands[i]
-		score := c.sim * float64(c.cov)
-		if i == 0 {
-			next := 0.0
-			if len(cands) > 1 {
-				next = cands[1].sim
-			}
-			score += c.sim - next
-		}
-		score = min(score, 1)
+		score := ix.p.conf.score(cands, i)
 		if i > 0 {
 			score = min(score, out[i-1].Score) // keep the list best first
 		}
+		c := cands[i]
 		out[i] = Match{ID: ix.ids[c.entry], Lang: c.lang, Score: score, Confident: score >= ix.p.threshold}
 	}
 	return out
+}
+
+// nConf is the number of inputs of the confidence model.
+const nConf = 5
+
+// confModel turns the evidence for a candidate into the probability that it
+// is the right answer: a logistic function of confFeatures.
+type confModel struct {
+	bias float64
+	w    [nConf]float64
+}
+
+// confFeatures are the inputs of the confidence model for cands[i]: its
+// similarity, its margin over the next candidate, its coverage of the
+// query, its best single question's cosine, and the product of
+// similarity and coverage. All lie in 0..1 whatever the size of the base.
+func confFeatures(cands []cand, i int) [nConf]float64 {
+	c := cands[i]
+	next := 0.0
+	if i+1 < len(cands) {
+		next = cands[i+1].sim
+	}
+	return [nConf]float64{c.sim, c.sim - next, float64(c.cov), float64(c.q1), c.sim * float64(c.cov)}
+}
+
+func (m *confModel) score(cands []cand, i int) float64 {
+	x := confFeatures(cands, i)
+	z := m.bias
+	for j, w := range m.w {
+		z += w * x[j]
+	}
+	return 1 / (1 + math.Exp(-z))
 }
 
 // candidates returns the k entries most similar to query, best first.
@@ -425,7 +461,7 @@ func (ix *index) candidates(query string, k int) []cand {
 		if s.best[e] >= 0 {
 			lang = ix.qLang[s.best[e]]
 		}
-		c := cand{entry: e, lang: lang, sim: sim, cov: s.cov[e]}
+		c := cand{entry: e, lang: lang, sim: sim, cov: s.cov[e], q1: t[0]}
 		// Insert in order; k is small.
 		i := len(best)
 		best = append(best, c)

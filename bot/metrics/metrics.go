@@ -38,12 +38,7 @@ type Metrics struct {
 	dropped  *prometheus.CounterVec
 	handoffs *prometheus.CounterVec
 	ratings  *prometheus.HistogramVec
-	firstRe  prometheus.Histogram
-	resolved prometheus.Histogram
 }
-
-// agentBuckets cover human timescales: seconds to hours.
-var agentBuckets = []float64{5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 28800}
 
 // New registers the collectors (plus the Go runtime and process ones) on a
 // new registry.
@@ -78,25 +73,15 @@ func New() *Metrics {
 		}, []string{"channel", "reason"}),
 		handoffs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: Namespace, Name: "handoffs_total",
-			Help: "Conversations handed to human agents, by reason.",
+			Help: "Handoffs the core decided, by reason (with or without an agent desk; agent response and resolution times are baton_desk_*).",
 		}, []string{"reason"}),
 		ratings: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: Namespace, Name: "rating",
 			Help:    "Customer satisfaction ratings (1-5), by who was rated (bot, agent).",
 			Buckets: []float64{1, 2, 3, 4, 5},
 		}, []string{"who"}),
-		firstRe: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Namespace: Namespace, Name: "agent_first_reply_seconds",
-			Help:    "Time from a handoff to the agent's first reply to the customer.",
-			Buckets: agentBuckets,
-		}),
-		resolved: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Namespace: Namespace, Name: "handoff_resolution_seconds",
-			Help:    "Time from a handoff to its resolution.",
-			Buckets: agentBuckets,
-		}),
 	}
-	m.reg.MustRegister(m.in, m.out, m.latency, m.handle, m.errors, m.dropped, m.handoffs, m.ratings, m.firstRe, m.resolved,
+	m.reg.MustRegister(m.in, m.out, m.latency, m.handle, m.errors, m.dropped, m.handoffs, m.ratings,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -201,23 +186,6 @@ func (m *Metrics) Rating(who string, stars int) {
 		return
 	}
 	m.ratings.WithLabelValues(who).Observe(float64(stars))
-}
-
-// AgentFirstReply records how long a handed-off customer waited for an
-// agent's first reply.
-func (m *Metrics) AgentFirstReply(wait time.Duration) {
-	if m == nil {
-		return
-	}
-	m.firstRe.Observe(wait.Seconds())
-}
-
-// Resolved records how long a handoff took from start to resolution.
-func (m *Metrics) Resolved(took time.Duration) {
-	if m == nil {
-		return
-	}
-	m.resolved.Observe(took.Seconds())
 }
 
 // ActiveFunc counts active conversations; the session store's Active does.

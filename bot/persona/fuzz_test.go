@@ -69,6 +69,10 @@ func FuzzSmalltalk(f *testing.F) {
 			if rest != strings.TrimSpace(text) {
 				t.Errorf("no smalltalk but rest %q != text %q", rest, text)
 			}
+		case "ack":
+			if rest != "" {
+				t.Errorf("ack with rest %q", rest)
+			}
 		case "greeting", "thanks", "bye":
 			if !strings.Contains(text, rest) {
 				t.Errorf("rest %q is not part of %q", rest, text)

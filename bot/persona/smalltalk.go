@@ -11,8 +11,8 @@ import (
 )
 
 // Smalltalk recognises a greeting, thanks or goodbye at the start of text,
-// in any language of smalltalk.yaml. kind is "greeting", "thanks", "bye" or
-// ""; rest is what follows the phrase ("Hi! where is my order?" gives
+// in any language of smalltalk.yaml. kind is "greeting", "thanks", "bye",
+// "ack" (the text is only filler words: "ok cool", "知道了") or ""; rest is what follows the phrase ("Hi! where is my order?" gives
 // "greeting", "where is my order?"), empty when only smalltalk, filler
 // words ("ok", "so much") or the bot's name follow. When several phrases
 // follow each other the strongest wins: bye over thanks over greeting.
@@ -44,6 +44,11 @@ func (p *Persona) Smalltalk(text string) (kind string, rest string) {
 		pos, end = e, toks[e-1].end
 	}
 	if kind == "" {
+		if len(toks) > 0 && s.skipFiller(toks, 0) == len(toks) {
+			// "ok cool", "嗯嗯 知道了", "아 네 알겠어요": an acknowledgement,
+			// not a question the bot failed to understand.
+			return "ack", ""
+		}
 		return "", strings.TrimSpace(text)
 	}
 	if s.skipFiller(toks, pos) == len(toks) {

@@ -53,7 +53,11 @@ func TestSmalltalk(t *testing.T) {
 		{"say hi to the team", "", "say hi to the team"},
 		{"goodness, what a price", "", "goodness, what a price"},
 		{"okay where is my order", "", "okay where is my order"},
-		{"ok", "", "ok"},
+		{"ok", "ack", ""},
+		{"ok cool", "ack", ""},
+		{"嗯嗯 知道了", "ack", ""},
+		{"아 네 알겠어요", "ack", ""},
+		{"ok where is my order", "", "ok where is my order"},
 		{"", "", ""},
 		{"!!! 🙂", "", "!!! 🙂"},
 		// Chinese.
