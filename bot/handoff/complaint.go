@@ -19,14 +19,20 @@ import (
 // complaintVector returns the value of each feature of d: one per cue
 // group, then exclaim, then caps. The score is base + weights · vector.
 // hits[i] is the match behind vector[i] for cue groups (zero when absent).
+// Both slices are d's scratch space.
 func (r *Rules) complaintVector(d *doc) (x []float64, hits []found) {
 	c := &r.complaint
 	n := len(c.cues)
-	x = make([]float64, n+2)
-	hits = make([]found, n)
+	if cap(d.x) < n+2 {
+		d.x, d.hits = make([]float64, n+2), make([]found, n)
+	}
+	x, hits = d.x[:n+2], d.hits[:n]
+	clear(x)
+	clear(hits)
 	masked := mask(d, c.unless)
 	complained := false
-	for i, q := range c.cues {
+	for i := range c.cues {
+		q := &c.cues[i]
 		f, ok := find(d, q.phrases, masked, &r.neg)
 		if !ok {
 			continue
@@ -58,14 +64,17 @@ func (r *Rules) shouting(d *doc) bool {
 	return d.capsWords >= c.caps.min && float64(d.capsWords) >= c.capsRatio*float64(d.words)
 }
 
-// weights returns the weight of each feature of complaintVector.
-func (r *Rules) weights() []float64 {
+// weight returns the weight of feature i of complaintVector.
+func (r *Rules) weight(i int) float64 {
 	c := &r.complaint
-	w := make([]float64, 0, len(c.cues)+2)
-	for _, q := range c.cues {
-		w = append(w, q.weight)
+	switch n := len(c.cues); {
+	case i < n:
+		return c.cues[i].weight
+	case i == n:
+		return c.exclaim.weight
+	default:
+		return c.caps.weight
 	}
-	return append(w, c.exclaim.weight, c.caps.weight)
 }
 
 // Complaint scores how much text reads as a complaint, from 0 to 1, with
@@ -75,36 +84,50 @@ func (r *Rules) Complaint(text string) (score float64, evidence []string) {
 	if r == nil {
 		return 0, nil
 	}
-	return r.complaintDoc(analyse(text))
+	d := r.analyse(text)
+	defer r.release(d)
+	return sigmoid(r.complaintZ(d)), r.complaintEvidence(d)
 }
 
-func (r *Rules) complaintDoc(d *doc) (float64, []string) {
-	c := &r.complaint
-	x, hits := r.complaintVector(d)
-	w := r.weights()
-	z := c.base
-	var ev []string
+// complaintZ computes the features of d and returns base + weights ·
+// features; complaintEvidence then explains them.
+func (r *Rules) complaintZ(d *doc) float64 {
+	x, _ := r.complaintVector(d)
+	z := r.complaint.base
 	for i, xi := range x {
-		if xi == 0 || w[i] == 0 {
+		if xi != 0 {
+			z += xi * r.weight(i)
+		}
+	}
+	return z
+}
+
+// complaintEvidence describes the features complaintZ found in d.
+func (r *Rules) complaintEvidence(d *doc) []string {
+	c := &r.complaint
+	n := len(c.cues)
+	var ev []string
+	for i, xi := range d.x[:n+2] {
+		w := r.weight(i)
+		if xi == 0 || w == 0 {
 			continue
 		}
-		v := xi * w[i]
-		z += v
+		v := xi * w
 		switch {
-		case i < len(c.cues):
-			h := hits[i]
+		case i < n:
+			h := d.hits[i]
 			if h.negated {
 				ev = append(ev, fmt.Sprintf("%q negated %+.2f (%s)", d.span(h.start, h.end), v, c.cues[i].name))
 			} else {
 				ev = append(ev, fmt.Sprintf("%q %+.2f (%s)", d.span(h.start, h.end), v, c.cues[i].name))
 			}
-		case i == len(c.cues):
+		case i == n:
 			ev = append(ev, fmt.Sprintf("%d× \"!\" %+.2f", d.exclaims, v))
 		default:
 			ev = append(ev, fmt.Sprintf("CAPS (%d of %d words) %+.2f", d.capsWords, d.words, v))
 		}
 	}
-	return sigmoid(z), ev
+	return ev
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }

@@ -24,7 +24,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/batonhq/baton/bot/session"
-	"github.com/batonhq/baton/bot/text"
 )
 
 // Trigger names, used as Decision.Reason and Decision.Scores keys.
@@ -62,25 +61,34 @@ type Decision struct {
 	Scores   map[string]float64 // every trigger's score from 0 to 1; explicit, confusion and loop fire at 1, complaint at its threshold
 }
 
+// triggers in the order they win as the reason.
+var triggers = [...]string{Explicit, Complaint, Confusion, Loop}
+
+// fired holds each trigger's evidence line ("" when it did not fire), in
+// the order of triggers.
+type fired [len(triggers)]string
+
 // Detect runs every trigger on one customer turn. It never panics; a nil
 // *Rules (no rules loaded) decides on the model's signals alone.
 func (r *Rules) Detect(in Input) Decision {
-	dec := Decision{Scores: map[string]float64{}}
-	fired := map[string]string{}
+	dec := Decision{Scores: make(map[string]float64, len(triggers))}
+	var ev fired
 	if r != nil {
-		d := analyse(in.Text)
-		r.detectExplicit(d, &dec, fired)
-		r.detectComplaint(d, &dec, fired)
-		r.detectConfusion(d, in, &dec, fired)
-		r.detectLoop(d, in, &dec, fired)
+		d := r.analyse(in.Text)
+		r.detectExplicit(d, &dec, &ev)
+		r.detectComplaint(d, &dec, &ev)
+		r.detectConfusion(d, in, &dec, &ev)
+		r.detectLoop(d, in, &dec, &ev)
+		r.release(d)
 	}
-	for _, t := range []string{Explicit, Complaint, Confusion, Loop} {
-		if ev, ok := fired[t]; ok {
-			if !dec.Handoff {
-				dec.Handoff, dec.Reason = true, t
-			}
-			dec.Evidence = append(dec.Evidence, ev)
+	for i, t := range triggers {
+		if ev[i] == "" {
+			continue
 		}
+		if !dec.Handoff {
+			dec.Handoff, dec.Reason = true, t
+		}
+		dec.Evidence = append(dec.Evidence, ev[i])
 	}
 	for _, s := range []struct {
 		on     bool
@@ -102,25 +110,40 @@ func (r *Rules) Detect(in Input) Decision {
 	return dec
 }
 
-func (r *Rules) detectExplicit(d *doc, dec *Decision, fired map[string]string) {
+// analyse analyses s with r's index; release the document after use.
+func (r *Rules) analyse(s string) *doc {
+	if r.ix == nil {
+		return analyse(s)
+	}
+	return r.ix.analyse(s)
+}
+
+func (r *Rules) release(d *doc) {
+	if r.ix != nil && d.ix == r.ix {
+		r.ix.release(d)
+	}
+}
+
+func (r *Rules) detectExplicit(d *doc, dec *Decision, ev *fired) {
 	dec.Scores[Explicit] = 0
 	f, ok := find(d, r.explicit, mask(d, r.explicitUnless), &r.neg)
 	if !ok || f.negated {
 		return
 	}
 	dec.Scores[Explicit] = 1
-	fired[Explicit] = fmt.Sprintf("explicit: %q (%s:%d)", d.span(f.start, f.end), r.file, f.p.line)
+	ev[0] = fmt.Sprintf("explicit: %q (%s:%d)", d.span(f.start, f.end), r.file, f.p.line)
 }
 
-func (r *Rules) detectComplaint(d *doc, dec *Decision, fired map[string]string) {
-	score, ev := r.complaintDoc(d)
+func (r *Rules) detectComplaint(d *doc, dec *Decision, ev *fired) {
+	z := r.complaintZ(d)
+	score := sigmoid(z)
 	dec.Scores[Complaint] = score
 	if score >= r.complaint.threshold {
-		fired[Complaint] = fmt.Sprintf("complaint: score %.2f ≥ %.2f: %s", score, r.complaint.threshold, strings.Join(ev, ", "))
+		ev[1] = fmt.Sprintf("complaint: score %.2f ≥ %.2f: %s", score, r.complaint.threshold, strings.Join(r.complaintEvidence(d), ", "))
 	}
 }
 
-func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, fired map[string]string) {
+func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, ev *fired) {
 	dec.Scores[Confusion] = 0
 	if r.misses > 0 && in.Misses > 0 {
 		dec.Scores[Confusion] = min(1, float64(in.Misses)/float64(r.misses))
@@ -128,12 +151,12 @@ func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, fired map[strin
 	if !r.afterBot || botSpoke(in.History) {
 		if f, ok := find(d, r.confusion, mask(d, r.confusionUnless), &r.neg); ok && !f.negated {
 			dec.Scores[Confusion] = 1
-			fired[Confusion] = fmt.Sprintf("confusion: %q (%s:%d)", d.span(f.start, f.end), r.file, f.p.line)
+			ev[2] = fmt.Sprintf("confusion: %q (%s:%d)", d.span(f.start, f.end), r.file, f.p.line)
 			return
 		}
 	}
 	if r.misses > 0 && in.Misses >= r.misses {
-		fired[Confusion] = fmt.Sprintf("confusion: %d unsure answers in a row (limit %d)", in.Misses, r.misses)
+		ev[2] = fmt.Sprintf("confusion: %d unsure answers in a row (limit %d)", in.Misses, r.misses)
 	}
 }
 
@@ -147,7 +170,7 @@ func botSpoke(hist []session.Turn) bool {
 	return false
 }
 
-func (r *Rules) detectLoop(d *doc, in Input, dec *Decision, fired map[string]string) {
+func (r *Rules) detectLoop(d *doc, in Input, dec *Decision, ev *fired) {
 	lr := &r.loop
 	hist := in.History
 	if len(hist) > lr.window {
@@ -158,19 +181,32 @@ func (r *Rules) detectLoop(d *doc, in Input, dec *Decision, fired map[string]str
 
 	// The customer asking the same thing again.
 	if d.size >= lr.minSize && strings.TrimSpace(in.Text) != "" {
-		var same []string
-		for _, t := range hist {
+		var ixTurns [8]int // the similar turns (more only in long windows)
+		same := ixTurns[:0]
+		var simBuf [8]float64
+		sims := simBuf[:0]
+		var msg []term
+		var nm float64
+		for i, t := range hist {
 			if t.Role != "customer" {
 				continue
 			}
-			if sim := text.Similarity(in.Text, t.Text); sim >= lr.similarity {
-				same = append(same, fmt.Sprintf("%q (similarity %.2f)", clip(t.Text), sim))
+			if msg == nil {
+				msg, nm = d.messageVector(in.Text)
+			}
+			d.history = merge(r.terms(d.history[:0], t.Text))
+			if sim := cosine(msg, d.history, nm, norm2(d.history)); sim >= lr.similarity {
+				same, sims = append(same, i), append(sims, sim)
 			}
 		}
 		n := len(same) + 1
 		score = min(1, float64(n)/float64(lr.count))
 		if n >= lr.count {
-			lines = append(lines, fmt.Sprintf("loop: asked %d times: %s, now %q", n, strings.Join(same, ", "), clip(in.Text)))
+			parts := make([]string, len(same))
+			for k, i := range same {
+				parts[k] = fmt.Sprintf("%q (similarity %.2f)", clip(hist[i].Text), sims[k])
+			}
+			lines = append(lines, fmt.Sprintf("loop: asked %d times: %s, now %q", n, strings.Join(parts, ", "), clip(in.Text)))
 		}
 	}
 
@@ -189,9 +225,12 @@ func (r *Rules) detectLoop(d *doc, in Input, dec *Decision, fired map[string]str
 	}
 	dec.Scores[Loop] = score
 	if len(lines) > 0 {
-		fired[Loop] = strings.Join(lines, "; ")
+		ev[3] = strings.Join(lines, "; ")
 	}
 }
+
+// terms appends the terms of s to buf (see appendTerms).
+func (r *Rules) terms(buf []term, s string) []term { return r.ix.appendTerms(buf, s) }
 
 // clip shortens a customer message for evidence.
 func clip(s string) string {

@@ -326,6 +326,8 @@ func TestReasonOrderAndScores(t *testing.T) {
 	}
 }
 
+// BenchmarkDetect is a message that hands off (complaint and loop), so it
+// includes building the evidence.
 func BenchmarkDetect(b *testing.B) {
 	r := rules(b)
 	in := Input{
@@ -338,5 +340,49 @@ func BenchmarkDetect(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		r.Detect(in)
+	}
+}
+
+// typical is an ordinary question after a 12-turn conversation: what
+// Detect sees on most messages.
+var typical = Input{
+	Text: "Can you tell me how long a refund takes to reach my card after I send the parcel back?",
+	Lang: "en",
+	History: []session.Turn{
+		{Role: "customer", Text: "hi there"},
+		{Role: "bot", Text: "Hi! I'm Kumo's assistant. How can I help?", Kind: "greeting"},
+		{Role: "customer", Text: "I bought a pair of headphones last week"},
+		{Role: "bot", Text: "Great choice! What would you like to know about them?", Entry: "products/headphones", Kind: "answer"},
+		{Role: "customer", Text: "they don't fit well, can I return them?"},
+		{Role: "bot", Text: "Yes: you can return anything within 30 days, unused and in its box.", Entry: "returns/policy", Kind: "answer"},
+		{Role: "customer", Text: "how do I send them back?"},
+		{Role: "bot", Text: "Print the label from your order page and drop the parcel at any post office.", Entry: "returns/how", Kind: "answer"},
+		{Role: "customer", Text: "ok and is the return shipping free?"},
+		{Role: "bot", Text: "Returns are free within the EU.", Entry: "returns/cost", Kind: "answer"},
+		{Role: "customer", Text: "great, thanks"},
+		{Role: "bot", Text: "You're welcome!", Kind: "answer"},
+	},
+	Answer: "refunds/time",
+}
+
+func BenchmarkDetectTypical(b *testing.B) {
+	r := rules(b)
+	if d := r.Detect(typical); d.Handoff {
+		b.Fatalf("the typical message hands off: %q", d.Evidence)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Detect(typical)
+	}
+}
+
+// BenchmarkDetectCold is the typical message with the word cache emptied
+// before every call: the cost when every word is new.
+func BenchmarkDetectCold(b *testing.B) {
+	r := rules(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		r.ix.fields.init()
+		r.Detect(typical)
 	}
 }

@@ -1,6 +1,7 @@
 package handoff
 
 import (
+	"cmp"
 	"hash/maphash"
 	"slices"
 	"strings"
@@ -44,15 +45,15 @@ type matchIndex struct {
 
 	starts [][]int32   // phrase -> literals a match can start with
 	trig   [][]int32   // literal -> phrases that can start with it
-	req    [][][]int32 // phrase -> required items -> alternatives' literals flattened, see need
+	req    [][][]int32 // phrase -> required items -> alternatives, each as its length and its literals
 
 	fields fieldCache
 	docs   sync.Pool
 }
 
-// need describes one required item of a phrase in req: a list of
-// alternatives, each stored as its length followed by its literal ids.
-
+// newIndex compiles the phrase lists. It numbers the phrases and their
+// literals, so a phrase belongs to one index (parseRules compiles fresh
+// phrases for each load).
 func newIndex(lists ...[]*phrase) *matchIndex {
 	ix := &matchIndex{
 		stem:   map[string][]int32{},
@@ -465,7 +466,8 @@ func (d *doc) candidates(ps []*phrase) (ids []int32, ok bool) {
 	return d.cands[i:j], true
 }
 
-// negations lists every match of a negation word in d (computed once).
+// negations lists every match of a negation word in d by start (computed
+// once).
 func (d *doc) negations(n *negation) []negMatch {
 	if d.negDone {
 		return d.negs
@@ -481,11 +483,13 @@ func (d *doc) negations(n *negation) []negMatch {
 			}
 			for k := d.head[id]; k >= 0; k = d.pos[k].next {
 				s := d.pos[k].unit
-				if end, hit := ph.matchAt(d, nil, int(s)); hit && !slices.Contains(d.negs, negMatch{s, int32(end)}) {
+				if end, hit := ph.matchAt(d, nil, int(s)); hit {
 					d.negs = append(d.negs, negMatch{s, int32(end)})
 				}
 			}
 		}
 	}
+	// By start, so before looks only at its window.
+	slices.SortFunc(d.negs, func(a, b negMatch) int { return cmp.Compare(a.start, b.start) })
 	return d.negs
 }

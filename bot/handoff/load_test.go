@@ -200,14 +200,18 @@ func TestPhraseSyntax(t *testing.T) {
 			t.Errorf("compilePhrase(%q): %v", c.phrase, err)
 			continue
 		}
-		for _, s := range c.match {
-			if _, ok := find(analyse(s), []*phrase{p}, nil, nil); !ok {
-				t.Errorf("%q does not match %q", c.phrase, s)
+		ix := newIndex([]*phrase{p})
+		// Every phrase tried at every word, and through the index.
+		for _, d := range []func(string) *doc{analyse, ix.analyse} {
+			for _, s := range c.match {
+				if _, ok := find(d(s), []*phrase{p}, nil, nil); !ok {
+					t.Errorf("%q does not match %q", c.phrase, s)
+				}
 			}
-		}
-		for _, s := range c.miss {
-			if f, ok := find(analyse(s), []*phrase{p}, nil, nil); ok {
-				t.Errorf("%q matches %q (at %d-%d)", c.phrase, s, f.start, f.end)
+			for _, s := range c.miss {
+				if f, ok := find(d(s), []*phrase{p}, nil, nil); ok {
+					t.Errorf("%q matches %q (at %d-%d)", c.phrase, s, f.start, f.end)
+				}
 			}
 		}
 	}
@@ -272,7 +276,24 @@ func FuzzDetect(f *testing.F) {
 			}
 		}
 		if p, err := compilePhrase(prev, 5, 3); err == nil {
-			find(analyse(text), []*phrase{p}, nil, &r.neg)
+			// Any phrase, on any text: the index finds what trying
+			// every word finds.
+			a, aok := find(analyse(text), []*phrase{p}, nil, &r.neg)
+			neg := negation{window: r.neg.window} // a phrase belongs to one index
+			for _, w := range r.neg.words {
+				c, err := compilePhrase(w.src, 0, 3)
+				if err != nil {
+					t.Fatal(err)
+				}
+				neg.words = append(neg.words, c)
+			}
+			ix := newIndex(neg.words, []*phrase{p})
+			d := ix.analyse(text)
+			b, bok := find(d, []*phrase{p}, nil, &neg)
+			ix.release(d)
+			if aok != bok || a != b {
+				t.Fatalf("phrase %q on %q: every word %v %+v, index %v %+v", prev, text, aok, a, bok, b)
+			}
 		}
 	})
 }

@@ -1,13 +1,13 @@
 package handoff
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/batonhq/baton/bot/text"
 )
 
 // This file turns a message into units and matches ops' phrases against
@@ -53,24 +53,24 @@ type unit struct {
 // after size are scratch space reused from message to message.
 type doc struct {
 	units     []unit
-	exclaims  int // '!' marks
-	questions int // '?' marks
-	words     int // Latin words of two or more letters
-	capsWords int // ... of which written in capitals
-	size      int // Latin tokens + CJK characters: how much the message says
+	exclaims  int  // '!' marks
+	questions int  // '?' marks
+	words     int  // Latin words of two or more letters
+	capsWords int  // ... of which written in capitals
+	size      int  // Latin tokens + CJK characters: how much the message says
 	plain     bool // no links, @handles, CJK or broken UTF-8: the units' stems are bot/text's Terms
 
 	ix *matchIndex // nil: phrases are tried everywhere (compiling, tests)
 
 	// Where literals occur and which phrases may match (see prepare).
-	gen              uint32
-	seenLit, seenPhr []uint32
-	head, tail       []int32
-	pos              []litPos
-	present, cands   []int32
-	startBuf         []int32
-	negs             []negMatch
-	negDone          bool
+	gen                 uint32
+	seenLit, seenPhrase []uint32
+	head, tail          []int32
+	pos                 []litPos
+	present, cands      []int32
+	startBuf            []int32
+	negs                []negMatch
+	negDone             bool
 
 	runes   []rune // Korean words' syllables
 	masked  []bool
@@ -101,7 +101,10 @@ func (ix *matchIndex) analyse(s string) *doc {
 // release returns d to the pool, without the message's words.
 func (ix *matchIndex) release(d *doc) {
 	clear(d.units)
-	d.units = d.units[:0]
+	clear(d.terms[:cap(d.terms)])
+	clear(d.history[:cap(d.history)])
+	clear(d.hits[:cap(d.hits)])
+	d.units, d.terms, d.history = d.units[:0], d.terms[:0], d.history[:0]
 	ix.docs.Put(d)
 }
 
@@ -331,7 +334,6 @@ func isHan(r rune) bool {
 		unicode.Is(unicode.Katakana, r) || r == '\u30FC')
 }
 
-
 // clauseStart reports whether unit u begins a clause.
 func (d *doc) clauseStart(u int) bool {
 	return u == 0 || (u < len(d.units) && d.units[u].clause != d.units[u-1].clause)
@@ -386,7 +388,7 @@ type phrase struct {
 	src         string
 	line        int
 	items       []item
-	start, stop bool // ^ and $
+	start, stop bool  // ^ and $
 	id          int32 // in the rules' index; -1: not indexed
 }
 
@@ -870,8 +872,10 @@ func (n *negation) before(d *doc, s int) bool {
 		return end == s || (end < s && d.units[end-1].kind != hangul)
 	}
 	if _, indexed := d.candidates(n.words); indexed {
-		for _, m := range d.negations(n) {
-			if int(m.start) >= lo && int(m.start) < s && negates(int(m.end)) {
+		negs := d.negations(n)
+		i, _ := slices.BinarySearchFunc(negs, int32(lo), func(m negMatch, lo int32) int { return cmp.Compare(m.start, lo) })
+		for ; i < len(negs) && int(negs[i].start) < s; i++ {
+			if negates(int(negs[i].end)) {
 				return true
 			}
 		}

@@ -30,6 +30,7 @@ type Rules struct {
 	complaint complaintRules
 	loop      loopRules
 	neg       negation
+	ix        *matchIndex // every phrase list above, compiled for one pass
 }
 
 type complaintRules struct {
@@ -151,6 +152,11 @@ func parseRules(file string, data []byte) (*Rules, []Problem) {
 		window:     l.intIn(lp, "window", 1, 100, 10),
 		minSize:    l.intIn(lp, "min_size", 0, 50, 3),
 	}
+	lists := [][]*phrase{r.neg.words, r.explicit, r.explicitUnless, r.confusion, r.confusionUnless, c.unless}
+	for _, q := range c.cues {
+		lists = append(lists, q.phrases)
+	}
+	r.ix = newIndex(lists...)
 	return r, l.probs
 }
 

@@ -4,6 +4,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -56,7 +58,7 @@ func TestExp(t *testing.T) {
 	shop, sq := loadShop(t)
 	even, _ := splitHalves(sq)
 	run := func(name string, p params) {
-		bl := leaveOneOut(bank, p, 1)
+		bl := leaveOneOut(bank, p, 2)
 		sl := leaveOneOut(shop, p, 1)
 		n, ok := top1(withParams(shop, p), even)
 		t.Logf("%-30s b77-LOO %.4f shop-LOO %.4f shop-even %.4f (%d/%d)", name, bl.raw(), sl.raw(), float64(ok)/float64(n), ok, n)
@@ -69,9 +71,23 @@ func TestExp(t *testing.T) {
 			run(fmtf("%s=%g", name, v), p)
 		}
 	}
-	vary("fold", []float64{1}, func(p *params, v float64) { p.fold = true })
-	vary("charN3cap", []float64{0.5, 1}, func(p *params, v float64) { p.charW = 0.3; p.charN = 3; p.charCap = v })
-	vary("charN4cap", []float64{0.5, 1}, func(p *params, v float64) { p.charW = 0.3; p.charN = 4; p.charCap = v })
+	_ = vary
+	base := defaultParams
+	base.fold = true
+	run("fold", base)
+	vary2 := func(name string, vals []float64, set func(*params, float64)) {
+		for _, v := range vals {
+			p := base
+			set(&p, v)
+			run(fmtf("%s=%g", name, v), p)
+		}
+	}
+	vary2("cjkUniW", []float64{0.6, 1}, func(p *params, v float64) { p.cjkUniW = v })
+	vary2("top1", []float64{0.5, 2}, func(p *params, v float64) { p.top[0] = v })
+	vary2("entryW", []float64{1, 3}, func(p *params, v float64) { p.entryW = v })
+	vary2("answerW", []float64{0.25, 1}, func(p *params, v float64) { p.answerW = v })
+	vary2("bigramW", []float64{0.25, 1}, func(p *params, v float64) { p.bigramW = v })
+	vary2("oovDF", []float64{0.5, 3}, func(p *params, v float64) { p.oovDF = v })
 }
 
 func TestExpErrors(t *testing.T) {
@@ -287,28 +303,41 @@ func TestExpConf(t *testing.T) {
 		t.Skip("BATON_EXP")
 	}
 	p := defaultParams
-	if os.Getenv("BATON_EXP_FOLD") != "" {
-		p.fold = true
-	}
+	p.fold = true
+	p.cjkUniW = 0.6
 	bank0, _ := loadBanking77(t)
 	shop0, sq := loadShop(t)
 	bank, shop := withParams(bank0, p), withParams(shop0, p)
 	even, odd := splitHalves(sq)
 	oos := readJSONL(t, filepath.Join("testdata", "tune_oos.jsonl"))
 	sets := map[string][]sample{
-		"shop-even": samplesOf(shop, even),
-		"shop-odd":  samplesOf(shop, odd),
-		"shop-all":  samplesOf(shop, sq),
-		"shop-LOO":  looSamples(shop0, p, 1),
-		"b77-LOO":   looSamples(bank0, p, 2),
-		"oos-tune":  samplesOf(shop, oos),
+		"shop-even":   samplesOf(shop, even),
+		"shop-odd":    samplesOf(shop, odd),
+		"shop-all":    samplesOf(shop, sq),
+		"shop-LOO":    looSamples(shop0, p, 1),
+		"b77-LOO":     looSamples(bank0, p, 2),
+		"oos-tune":    samplesOf(shop, oos),
 		"b77-on-shop": samplesOf(shop, kbQuestions(bank0)),
 		"shop-on-b77": samplesOf(bank, kbQuestions(shop0)),
 	}
 	var train []sample
 	var wt []float64
-	for name, w := range map[string]float64{"shop-even": 3, "shop-LOO": 1, "b77-LOO": 0.5, "oos-tune": 2, "b77-on-shop": 0.2, "shop-on-b77": 0.2} {
+	weights := map[string]float64{"shop-even": 3, "shop-LOO": 1, "b77-LOO": 0.5, "oos-tune": 2, "b77-on-shop": 0.2, "shop-on-b77": 0.2}
+	if e := os.Getenv("BATON_EXP_W"); e != "" {
+		weights = map[string]float64{}
+		for _, kv := range strings.Split(e, ",") {
+			k, v, _ := strings.Cut(kv, "=")
+			weights[k], _ = strconv.ParseFloat(v, 64)
+		}
+	}
+	mask := os.Getenv("BATON_EXP_MASK") // e.g. "110110": features to keep
+	for name, w := range weights {
 		for _, s := range sets[name] {
+			for j := range s.x {
+				if j < len(mask) && mask[j] == '0' {
+					s.x[j] = 0
+				}
+			}
 			train = append(train, s)
 			wt = append(wt, w)
 		}
@@ -329,4 +358,31 @@ func TestExpConf(t *testing.T) {
 		t.Logf("th %.2f%s", th, line)
 	}
 	// The old rule for comparison.
+}
+
+func TestExpShow(t *testing.T) {
+	if os.Getenv("BATON_EXP") == "" {
+		t.Skip("BATON_EXP")
+	}
+	p := defaultParams
+	p.fold = true
+	shop0, sq := loadShop(t)
+	shop := withParams(shop0, p)
+	even, _ := splitHalves(sq)
+	for _, q := range even {
+		c := shop.index.candidates(q.Query, 2)
+		if len(c) == 0 {
+			t.Logf("NONE %-40q want %s", q.Query, q.ID)
+			continue
+		}
+		x := confFeatures(c, 0)
+		mark := "ok "
+		if shop.ids[c[0].entry] != q.ID {
+			mark = "BAD"
+			if q.ID == "" {
+				mark = "oos"
+			}
+		}
+		t.Logf("%s %-50q got %-28s want %-28s sim %.2f mar %.2f cov %.2f q1 %.2f", mark, q.Query, shop.ids[c[0].entry], q.ID, x[0], x[1], x[2], x[3])
+	}
 }

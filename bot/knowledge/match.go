@@ -324,6 +324,7 @@ type cand struct {
 	sim   float64 // weighted similarity, used for ranking
 	cov   float32 // share of the query's weight found in the entry's questions
 	q1    float32 // cosine of the entry's best question
+	miss  float32 // squared weight of the heaviest query term the entry's questions lack
 }
 
 // Match returns up to n candidates for text, best first, across all
@@ -350,7 +351,7 @@ func (b *Base) Match(text string, n int) []Match {
 }
 
 // nConf is the number of inputs of the confidence model.
-const nConf = 5
+const nConf = 6
 
 // confModel turns the evidence for a candidate into the probability that it
 // is the right answer: a logistic function of confFeatures.
@@ -369,7 +370,7 @@ func confFeatures(cands []cand, i int) [nConf]float64 {
 	if i+1 < len(cands) {
 		next = cands[i+1].sim
 	}
-	return [nConf]float64{c.sim, c.sim - next, float64(c.cov), float64(c.q1), c.sim * float64(c.cov)}
+	return [nConf]float64{c.sim, c.sim - next, float64(c.cov), float64(c.q1), c.sim * float64(c.cov), float64(c.miss)}
 }
 
 func (m *confModel) score(cands []cand, i int) float64 {
@@ -473,6 +474,28 @@ func (ix *index) candidates(query string, k int) []cand {
 		if len(best) > k {
 			best = best[:k]
 		}
+	}
+	// miss: the heaviest query term each candidate lacks. One strong word
+	// the entry never uses ("privacy" against the returns policy) says
+	// more than many weak ones.
+	var oovMax float64
+	if len(oov) > 0 {
+		oovMax = oov[len(oov)-1] * inv
+	}
+	for i := range best {
+		m := oovMax
+		doc := ix.nq + best[i].entry
+		for _, t := range s.qts {
+			w := t.w * inv
+			if w <= m || ix.post[t.id] == nil {
+				continue
+			}
+			pl := ix.post[t.id]
+			if _, found := slices.BinarySearchFunc(pl, doc, func(po posting, d int32) int { return cmp.Compare(po.doc, d) }); !found {
+				m = w
+			}
+		}
+		best[i].miss = float32(m * m)
 	}
 	return best
 }

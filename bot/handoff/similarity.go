@@ -1,0 +1,167 @@
+package handoff
+
+import (
+	"cmp"
+	"hash/maphash"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/batonhq/baton/bot/text"
+)
+
+// The loop trigger compares this message with the customer's earlier ones
+// by bot/text's Similarity: the cosine of term vectors in which function
+// words weigh stopWeight. Calling text.Similarity for every earlier turn
+// would tokenise and stem this message again each time and every earlier
+// one from scratch, so the same measure is computed here from the field
+// cache: this message's vector once, each earlier turn's from cached
+// fields, no maps. TestSimilarityAgrees holds it to text.Similarity.
+
+// stopWeight is bot/text's weight of a function word in Similarity.
+const stopWeight = 0.2
+
+func termWeight(t string) float64 {
+	if text.IsStopWord(t) {
+		return stopWeight
+	}
+	return 1
+}
+
+// term is one term of a message: its hash, text and weight (after
+// merge: the weight summed over its occurrences).
+type term struct {
+	h uint64
+	s string
+	w float64
+}
+
+func compareTerms(a, b term) int {
+	if c := cmp.Compare(a.h, b.h); c != 0 {
+		return c
+	}
+	return strings.Compare(a.s, b.s)
+}
+
+// merge sorts ts and sums the weights of repeated terms: a term vector.
+func merge(ts []term) []term {
+	slices.SortFunc(ts, compareTerms)
+	out := ts[:0]
+	for _, t := range ts {
+		if n := len(out); n > 0 && out[n-1].h == t.h && out[n-1].s == t.s {
+			out[n-1].w += t.w
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// norm2 is the squared length of a term vector.
+func norm2(v []term) float64 {
+	n := 0.0
+	for _, t := range v {
+		n += t.w * t.w
+	}
+	return n
+}
+
+// cosine is the cosine similarity of two term vectors (merged) with
+// squared lengths na and nb, from 0 to 1.
+func cosine(a, b []term, na, nb float64) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	dot := 0.0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch c := compareTerms(a[i], b[j]); {
+		case c < 0:
+			i++
+		case c > 0:
+			j++
+		default:
+			dot += a[i].w * b[j].w
+			i++
+			j++
+		}
+	}
+	sim := dot / math.Sqrt(na*nb)
+	if sim > 1 { // rounding
+		sim = 1
+	}
+	return sim
+}
+
+// appendTerms appends the terms of s (bot/text's Terms, in order) to buf.
+// Latin text is cut at spaces and sentence punctuation, which never fall
+// inside a word, and each piece comes from the field cache. Text with CJK
+// (whose bigrams run across spaces) or broken UTF-8 goes to text.Terms.
+func (ix *matchIndex) appendTerms(buf []term, s string) []term {
+	if ix == nil || !utf8.ValidString(s) || hasCJK(s) {
+		for _, t := range text.Terms(s) {
+			buf = append(buf, term{maphash.String(termSeed, t), t, termWeight(t)})
+		}
+		return buf
+	}
+	start := -1
+	for i, r := range s {
+		if !fieldBreak(widen(r)) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			buf = appendField(buf, ix.field(s[start:i]))
+			start = -1
+		}
+	}
+	if start >= 0 {
+		buf = appendField(buf, ix.field(s[start:]))
+	}
+	return buf
+}
+
+func appendField(buf []term, fi *fieldInfo) []term {
+	for k := range fi.toks {
+		t := &fi.toks[k]
+		buf = append(buf, term{t.h, t.stem, t.w})
+	}
+	return buf
+}
+
+// fieldBreak reports whether r ends a field, as in doc.scan.
+func fieldBreak(r rune) bool {
+	switch r {
+	case '!', '?', '.', ',', ';', ':', '\n', '。', '，', '、', '；', '：', '…':
+		return true
+	}
+	return unicode.IsSpace(r)
+}
+
+func hasCJK(s string) bool {
+	for _, r := range s {
+		if r >= 0x1100 && (unicode.Is(unicode.Hangul, r) || isHan(r)) {
+			return true
+		}
+	}
+	return false
+}
+
+// messageVector returns the term vector of d's message s and its squared
+// length, kept in d for the loop trigger.
+func (d *doc) messageVector(s string) ([]term, float64) {
+	buf := d.terms[:0]
+	if d.plain {
+		for i := range d.units {
+			t := d.units[i].tok
+			buf = append(buf, term{t.h, t.stem, t.w})
+		}
+	} else {
+		buf = d.ix.appendTerms(buf, s)
+	}
+	d.terms = merge(buf)
+	return d.terms, norm2(d.terms)
+}

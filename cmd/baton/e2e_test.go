@@ -1,0 +1,115 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/batonhq/baton/adapters/slack/slacktest"
+	"github.com/batonhq/baton/adapters/telegram/telegramtest"
+)
+
+// TestTelegramCustomerServedBySlackAgent runs `baton serve` with the fake
+// Telegram and the fake Slack (Socket Mode): the detector hands an angry
+// customer to the agents, an agent answers from the thread, resolves, and
+// the customer's rating lands in the thread; then the bot answers again.
+func TestTelegramCustomerServedBySlackAgent(t *testing.T) {
+	tg := telegramtest.New(t)
+	sl := slacktest.New(t)
+	sl.AddUser("ULIA", "Lia", "Lia Park")
+	const channel = "C0HANDOFF"
+	s := startServe(t, testEnv(t, tg, map[string]string{
+		"SLACK_BOT_TOKEN":       slacktest.BotToken,
+		"SLACK_APP_TOKEN":       slacktest.AppToken,
+		"SLACK_API_URL":         sl.URL,
+		"SLACK_HANDOFF_CHANNEL": channel,
+	}))
+	s.log.waitFor(t, "telegram: started")
+	sl.WaitConnected(t, 1)
+
+	u := telegramtest.User{ID: 4242, FirstName: "Jane", Username: "jane_d", Lang: "en"}
+	tg.Push(u.Text("Where is my order?"))
+	tg.WaitSent(t, u.ID, 1)
+	tg.Push(u.Text("This is the THIRD time I ask!!! Your service is terrible, I want my money back"))
+	sent := tg.WaitSent(t, u.ID, 2)
+	if !strings.Contains(sent[1], "stay in this chat") {
+		t.Fatalf("handoff not announced to the customer: %q", sent[1])
+	}
+
+	card := sl.WaitMessage(t, "handoff card", func(m slacktest.Message) bool { return m.TopLevel() && m.Blocks != nil })
+	text := card.BlockText()
+	for _, want := range []string{"Jane", "complaint", "Where is my order?", "THIRD time"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("card lacks %q:\n%s", want, text)
+		}
+	}
+
+	// The customer adds something; it goes to the thread, the bot stays quiet.
+	tg.Push(u.Text("order KS-204817"))
+	sl.WaitFor(t, "customer message in the thread", func() bool {
+		for _, m := range sl.Thread(card.TS) {
+			if strings.Contains(m.Text, "KS-204817") {
+				return true
+			}
+		}
+		return false
+	})
+
+	// The agent answers in the thread: the customer hears who joined, then the reply.
+	sl.SendEvent(t, sl.AgentReply(channel, card.TS, "ULIA", "Hi Jane, I found it: it left our warehouse today."))
+	sent = tg.WaitSent(t, u.ID, 4)
+	if !strings.Contains(sent[2], "Lia") || sent[3] != "Hi Jane, I found it: it left our warehouse today." {
+		t.Fatalf("agent messages reached the customer as %q", sent[2:])
+	}
+	if len(sent) != 4 {
+		t.Errorf("the bot talked during the handoff: %q", sent)
+	}
+
+	// !resolve: a closing and a 1-5 keyboard on Telegram.
+	sl.SendEvent(t, sl.AgentReply(channel, card.TS, "ULIA", "!resolve"))
+	calls := tg.Wait(t, "rating keyboard", func(calls []telegramtest.Call) bool {
+		for _, c := range calls {
+			if c.Method == "sendMessage" && strings.Contains(c.Params["reply_markup"], "inline_keyboard") {
+				return true
+			}
+		}
+		return false
+	})
+	var markup string
+	for _, c := range calls {
+		if c.Method == "sendMessage" && strings.Contains(c.Params["reply_markup"], "inline_keyboard") {
+			markup = c.Params["reply_markup"]
+		}
+	}
+	var kb struct {
+		Rows [][]struct {
+			Text string `json:"text"`
+			Data string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	if err := json.Unmarshal([]byte(markup), &kb); err != nil || len(kb.Rows) == 0 || len(kb.Rows[0]) != 5 {
+		t.Fatalf("rating keyboard %s: %v", markup, err)
+	}
+	tg.Push(u.Press(kb.Rows[0][4].Data, 1))
+	sl.WaitFor(t, "rating in the thread", func() bool {
+		for _, m := range sl.Thread(card.TS) {
+			if strings.Contains(m.Text, "5/5") {
+				return true
+			}
+		}
+		return false
+	})
+
+	// The customer is thanked for the rating; then the bot is back in charge.
+	tg.Wait(t, "thanks for the rating", func([]telegramtest.Call) bool {
+		sent := tg.Sent(u.ID)
+		return strings.Contains(sent[len(sent)-1], "rating")
+	})
+	n := len(tg.Sent(u.ID))
+	tg.Push(u.Text("How long does shipping take?"))
+	sent = tg.WaitSent(t, u.ID, n+1)
+	if !strings.Contains(sent[len(sent)-1], "business days") {
+		t.Errorf("the bot did not answer after resolution: %q", sent[len(sent)-1])
+	}
+	s.stop(t)
+}
