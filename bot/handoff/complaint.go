@@ -3,6 +3,7 @@ package handoff
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // The complaint score is a logistic model, so that it is graded and its
@@ -17,16 +18,16 @@ import (
 // be joy ("thanks!!", "I can't wait!!!").
 
 // complaintVector returns the value of each feature of d: one per cue
-// group, then exclaim, then caps. The score is base + weights · vector.
-// hits[i] is the match behind vector[i] for cue groups (zero when absent).
-// Both slices are d's scratch space.
+// group, one per combo, then exclaim, caps and qmarks. The score is base +
+// weights · vector. hits[i] is the match behind vector[i] for cue groups
+// (zero when absent). Both slices are d's scratch space.
 func (r *Rules) complaintVector(d *doc) (x []float64, hits []found) {
 	c := &r.complaint
-	n := len(c.cues)
-	if cap(d.x) < n+2 {
-		d.x, d.hits = make([]float64, n+2), make([]found, n)
+	n, m := len(c.cues), len(c.combos)
+	if cap(d.x) < n+m+3 || cap(d.hits) < n {
+		d.x, d.hits = make([]float64, n+m+3), make([]found, n)
 	}
-	x, hits = d.x[:n+2], d.hits[:n]
+	x, hits = d.x[:n+m+3], d.hits[:n]
 	clear(x)
 	clear(hits)
 	masked := mask(d, c.unless)
@@ -50,13 +51,53 @@ func (r *Rules) complaintVector(d *doc) (x []float64, hits []found) {
 			complained = true
 		}
 	}
+	for k, cb := range c.combos {
+		if r.comboOn(x, cb) {
+			x[n+k] = 1
+		}
+	}
 	if complained && d.exclaims >= c.exclaim.min {
-		x[n] = 1
+		x[n+m] = 1
 	}
 	if complained && r.shouting(d) {
-		x[n+1] = 1
+		x[n+m+1] = 1
+	}
+	if complained && c.qmarks.min > 0 && d.qmarks >= c.qmarks.min {
+		x[n+m+2] = 1
 	}
 	return x, hits
+}
+
+// comboOn reports whether every part of cb has a cue that moved the score
+// its own way (a negated praise word does not count as praise).
+func (r *Rules) comboOn(x []float64, cb combo) bool {
+	for _, part := range cb.parts {
+		on := false
+		for _, i := range part {
+			on = on || x[i] > 0
+		}
+		if !on {
+			return false
+		}
+	}
+	return true
+}
+
+// featureName names feature i of complaintVector.
+func (r *Rules) featureName(i int) string {
+	c := &r.complaint
+	switch n, m := len(c.cues), len(c.combos); {
+	case i < n:
+		return c.cues[i].name
+	case i < n+m:
+		return c.combos[i-n].name
+	case i == n+m:
+		return "exclaim"
+	case i == n+m+1:
+		return "caps"
+	default:
+		return "qmarks"
+	}
 }
 
 func (r *Rules) shouting(d *doc) bool {
@@ -67,13 +108,17 @@ func (r *Rules) shouting(d *doc) bool {
 // weight returns the weight of feature i of complaintVector.
 func (r *Rules) weight(i int) float64 {
 	c := &r.complaint
-	switch n := len(c.cues); {
+	switch n, m := len(c.cues), len(c.combos); {
 	case i < n:
 		return c.cues[i].weight
-	case i == n:
+	case i < n+m:
+		return c.combos[i-n].weight
+	case i == n+m:
 		return c.exclaim.weight
-	default:
+	case i == n+m+1:
 		return c.caps.weight
+	default:
+		return c.qmarks.weight
 	}
 }
 
@@ -105,9 +150,9 @@ func (r *Rules) complaintZ(d *doc) float64 {
 // complaintEvidence describes the features complaintZ found in d.
 func (r *Rules) complaintEvidence(d *doc) []string {
 	c := &r.complaint
-	n := len(c.cues)
+	n, m := len(c.cues), len(c.combos)
 	var ev []string
-	for i, xi := range d.x[:n+2] {
+	for i, xi := range d.x[:n+m+3] {
 		w := r.weight(i)
 		if xi == 0 || w == 0 {
 			continue
@@ -121,13 +166,36 @@ func (r *Rules) complaintEvidence(d *doc) []string {
 			} else {
 				ev = append(ev, fmt.Sprintf("%q %+.2f (%s)", d.span(h.start, h.end), v, c.cues[i].name))
 			}
-		case i == n:
+		case i < n+m:
+			ev = append(ev, fmt.Sprintf("%s %+.2f (%s)", r.comboParts(d, c.combos[i-n]), v, c.combos[i-n].name))
+		case i == n+m:
 			ev = append(ev, fmt.Sprintf("%d× \"!\" %+.2f", d.exclaims, v))
-		default:
+		case i == n+m+1:
 			ev = append(ev, fmt.Sprintf("CAPS (%d of %d words) %+.2f", d.capsWords, d.words, v))
+		default:
+			ev = append(ev, fmt.Sprintf("%d× \"??\" %+.2f", d.qmarks, v))
 		}
 	}
 	return ev
+}
+
+// comboParts shows what made combo cb: the cues of each part found in d,
+// "still not" & "how do i".
+func (r *Rules) comboParts(d *doc, cb combo) string {
+	var b strings.Builder
+	for k, part := range cb.parts {
+		if k > 0 {
+			b.WriteString(" & ")
+		}
+		for _, i := range part {
+			if d.x[i] > 0 {
+				h := d.hits[i]
+				fmt.Fprintf(&b, "%q", d.span(h.start, h.end))
+				break
+			}
+		}
+	}
+	return b.String()
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -29,7 +30,10 @@ import (
 //
 // Run: go test ./bot/handoff -run TestDatasets -v
 
-var tuneFlag = flag.Bool("tune", false, "TestTune: fit the complaint weights on the even tweets and print them")
+var (
+	tuneFlag  = flag.Bool("tune", false, "TestTune: fit the complaint weights on the even tweets and print them")
+	writeFlag = flag.Bool("tune.write", false, "TestTune: also write the fitted base, threshold and weights into prompts/handoff.yaml")
+)
 
 type tweet struct {
 	line      int
@@ -174,9 +178,9 @@ func TestDatasets(t *testing.T) {
 		}
 	}
 	floor("held-out complaint precision", held.precision(), 0.70)
-	floor("held-out complaint recall", held.recall(), 0.18)
-	floor("complaint precision on all tweets", whole.precision(), 0.72)
-	floor("complaint recall on all tweets", whole.recall(), 0.19)
+	floor("held-out complaint recall", held.recall(), 0.22)
+	floor("complaint precision on all tweets", whole.precision(), 0.75)
+	floor("complaint recall on all tweets", whole.recall(), 0.24)
 
 	// banking77: ordinary questions, each the first message of a
 	// conversation. The even lines took part in fitting the weights, so
@@ -294,7 +298,16 @@ var priors = map[string]float64{
 	"refund": 0.5, "fix": 0.5, "problem": 0.3, "not_received": 0.3, "blame": 0.5, "why": 0.3,
 	"paid": 0.3, "service": 0.3, "incredulous": 1, "request": -0.5, "thanks": -1, "praise": -0.5,
 	"excited": -1, "exclaim": 0.5, "caps": 0.8, "rude": 1.5, "hate": 1, "cant": 0.3,
+	"intense": 1, "time": 0.3, "qmarks": 0.5, "urgent": 0.5,
+	// combos
+	"sarcasm": 1, "asks_how": -0.5, "lasting": 0.3,
 }
+
+// decisive cues hand off on their own whatever the data say: a threat to
+// sue or to go public is for a person. They are too rare in the tweets
+// (a handful each) to be fitted, so their weight is held, well above what
+// the base needs to reach the threshold.
+var decisive = map[string]float64{"legal": 3.0, "review": 3.0}
 
 // tone names the cues about the customer's tone rather than their problem.
 var tone = map[string]bool{"thanks": true, "praise": true, "excited": true, "request": true}
@@ -323,8 +336,7 @@ func TestTune(t *testing.T) {
 		if !even(tw) {
 			continue
 		}
-		x, _ := r.complaintVector(analyse(tw.text))
-		xs = append(xs, x)
+		xs = append(xs, features(r, tw.text))
 		y := 0.0
 		if tw.complaint {
 			y = 1
@@ -334,16 +346,14 @@ func TestTune(t *testing.T) {
 	var bankEven []query
 	for i, q := range qs {
 		if (i+1)%2 == 0 {
-			x, _ := r.complaintVector(analyse(q.text))
-			xs, ys, bank = append(xs, x), append(ys, 0), append(bank, true)
+			xs, ys, bank = append(xs, features(r, q.text)), append(ys, 0), append(bank, true)
 			bankEven = append(bankEven, q)
 		}
 	}
 	names := []string{}
-	for _, c := range r.complaint.cues {
-		names = append(names, c.name)
+	for i := range xs[0] {
+		names = append(names, r.featureName(i))
 	}
-	names = append(names, "exclaim", "caps")
 	prior := make([]float64, len(names))
 	for i, n := range names {
 		p, ok := priors[n]
@@ -432,6 +442,9 @@ func TestTune(t *testing.T) {
 		if tone[n] {
 			hold[i] = w0[i]
 		}
+		if w, ok := decisive[n]; ok {
+			hold[i] = w
+		}
 	}
 	var bestW []float64
 	var bestB, bestL, bestBW, bestTh float64
@@ -454,6 +467,52 @@ func TestTune(t *testing.T) {
 		fmt.Fprintf(&out, "%s: %.2f\n", n, bestW[i])
 	}
 	t.Logf("fitted:\n%s", out.String())
+	if *writeFlag {
+		writeWeights(t, "../../prompts/handoff.yaml", names, bestW, shifted)
+	}
+}
+
+// features returns the complaint features of s (a copy).
+func features(r *Rules, s string) []float64 {
+	d := r.analyse(s)
+	defer r.release(d)
+	x, _ := r.complaintVector(d)
+	return append([]float64(nil), x...)
+}
+
+// writeWeights puts fitted numbers into the rules file in place, keeping
+// its comments: complaint.base, complaint.threshold (0.50), and the weight
+// line after each cue's and combo's name, exclaim and caps.
+func writeWeights(t *testing.T, path string, names []string, w []float64, base float64) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	s := string(raw)
+	set := func(pattern, value string) {
+		re := regexp.MustCompile(pattern)
+		if n := len(re.FindAllStringIndex(s, -1)); n != 1 {
+			t.Fatalf("%s: %d places match %s, want 1", path, n, pattern)
+		}
+		s = re.ReplaceAllString(s, "${1}"+value)
+	}
+	set(`(?m)^(complaint:\n(?:[ #].*\n|\n)*?  threshold: )\S+`, "0.50")
+	set(`(?m)^(complaint:\n(?:[ #].*\n|\n)*?  base: )\S+`, fmt.Sprintf("%.2f", base))
+	for i, n := range names {
+		switch n {
+		case "exclaim", "caps", "qmarks":
+			set(`(?m)^(  `+n+`:\n(?:    .*\n)*?    weight: )\S+`, fmt.Sprintf("%.2f", w[i]))
+		default:
+			set(`(?m)^(    - name: `+regexp.QuoteMeta(n)+`\n(?:      .*\n)*?      weight: )\S+`, fmt.Sprintf("%.2f", w[i]))
+		}
+	}
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatalf("write %s: %v", path, err)
+	}
+	if _, probs := LoadRules(os.DirFS("../.."), "prompts/handoff.yaml"); len(probs) > 0 {
+		t.Fatalf("%s no longer loads: %v", path, probs)
+	}
+	t.Logf("wrote the fitted numbers into %s", path)
 }
 
 // withWeights returns a copy of r with the complaint weights replaced.
@@ -464,8 +523,14 @@ func withWeights(r *Rules, w []float64, base float64) *Rules {
 		c.complaint.cues[i].weight = w[i]
 	}
 	n := len(c.complaint.cues)
+	c.complaint.combos = append([]combo(nil), r.complaint.combos...)
+	for i := range c.complaint.combos {
+		c.complaint.combos[i].weight = w[n+i]
+	}
+	n += len(c.complaint.combos)
 	c.complaint.exclaim.weight = w[n]
 	c.complaint.caps.weight = w[n+1]
+	c.complaint.qmarks.weight = w[n+2]
 	c.complaint.base = base
 	return &c
 }

@@ -156,6 +156,25 @@ func TestComplaint(t *testing.T) {
 	}
 }
 
+// Shipped combos: sarcasm takes back thanks, a how-to question about a
+// problem counts less.
+func TestShippedCombos(t *testing.T) {
+	r := rules(t)
+	_, ev := r.Complaint("thanks a lot, that was awful")
+	if all := strings.Join(ev, "|"); !strings.Contains(all, `"thanks" & "awful" +`) || !strings.Contains(all, "(sarcasm)") {
+		t.Errorf("sarcasm evidence %q", ev)
+	}
+	_, ev = r.Complaint("How can I fix a problem where contactless isn't working?")
+	if all := strings.Join(ev, "|"); !strings.Contains(all, "-0.") || !strings.Contains(all, "(asks_how)") {
+		t.Errorf("asks_how evidence %q", ev)
+	}
+	a, _ := r.Complaint("where is my refund, this is ridiculous")
+	b, ev := r.Complaint("where is my refund?? this is ridiculous")
+	if !(a < b) || !strings.Contains(strings.Join(ev, "|"), `1× "??"`) {
+		t.Errorf(`"??" did not add: %.3f vs %.3f, %q`, a, b, ev)
+	}
+}
+
 // The complaint score is graded: more and stronger cues score higher,
 // negation and praise score lower.
 func TestComplaintIsGraded(t *testing.T) {
@@ -170,7 +189,9 @@ func TestComplaintIsGraded(t *testing.T) {
 	ordered := [][]string{
 		{"the parcel is late", "the parcel is late again", "the parcel is late again, this is ridiculous", "the parcel is late AGAIN, THIS IS RIDICULOUS!!!"},
 		{"I'm happy with this", "I'm not happy with this"},
-		{"thanks, that was awful", "that was awful"},
+		{"thanks, the parcel is late", "the parcel is late"},
+		// Thanks next to a complaint word is sarcasm: it takes back the thanks.
+		{"that was awful", "thanks a lot, that was awful"},
 		{"包裹到了", "包裹还没到", "包裹还没到，太差了"},
 		{"배송 왔어요", "배송 아직도 안 왔어요", "배송 아직도 안 왔어요 최악이에요"},
 	}
@@ -385,4 +406,16 @@ func BenchmarkDetectCold(b *testing.B) {
 		r.ix.fields.init()
 		r.Detect(typical)
 	}
+}
+
+// BenchmarkDetectParallel is the typical message on every core at once:
+// the word cache is shared, so this shows any contention on it.
+func BenchmarkDetectParallel(b *testing.B) {
+	r := rules(b)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			r.Detect(typical)
+		}
+	})
 }

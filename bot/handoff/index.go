@@ -8,6 +8,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/batonhq/baton/bot/text"
 )
@@ -266,13 +267,17 @@ type fieldCache struct {
 }
 
 const (
-	fieldShards   = 16
-	fieldShardMax = 4096 // fields per shard: 64k fields, a few MB, in all
+	fieldShards    = 64
+	fieldShardMax  = 1024 // fields per shard: 64k fields, at most about 10 MB in all
+	maxCachedField = 64   // bytes
 )
 
+// fieldShard is padded to two cache lines so that cores reading
+// different shards do not fight over one line (RLock writes to it).
 type fieldShard struct {
 	mu sync.RWMutex
 	m  map[string]*fieldInfo
+	_  [128 - unsafe.Sizeof(sync.RWMutex{}) - unsafe.Sizeof(map[string]*fieldInfo(nil))]byte
 }
 
 func (c *fieldCache) init() {
@@ -281,8 +286,13 @@ func (c *fieldCache) init() {
 	}
 }
 
-// field returns the analysis of f, from the cache when it can.
+// field returns the analysis of f, from the cache when it can. Fields
+// longer than any word (pasted codes, keyboard mashing) are not cached, so
+// the cache stays small whatever customers send.
 func (ix *matchIndex) field(f string) *fieldInfo {
+	if len(f) > maxCachedField {
+		return makeField(widenString(f), ix)
+	}
 	sh := &ix.fields.shards[maphash.String(termSeed, f)%fieldShards]
 	sh.mu.RLock()
 	fi := sh.m[f]

@@ -1,10 +1,12 @@
 package handoff
 
 import (
+	"flag"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -143,7 +145,11 @@ var tricky = []string{
 	"a\u00a0b\u3000c", "ｗｗｗ.example.com", "@ＡＢＣ hi", "http://ok.com.", "www.x,y z",
 }
 
-// corpus is tricky plus every message of the data sets when they are there.
+var oracleFull = flag.Bool("oracle.full", false, "TestScanAgrees, TestIndexAgrees, TestSimilarityAgrees: check every message of the data sets")
+
+// corpus is tricky plus messages of the data sets when they are there:
+// every 4th (every 25th under the race detector; all with -oracle.full).
+// The brute-force references are slow, and FuzzFastPaths covers the rest.
 func corpus(t *testing.T) []string {
 	out := append([]string(nil), tricky...)
 	dir := filepath.Join("..", "..", "..", "shared", "datasets")
@@ -151,11 +157,22 @@ func corpus(t *testing.T) []string {
 		t.Logf("data sets not available (%v): tricky strings only", err)
 		return out
 	}
+	var all []string
 	for _, tw := range loadTweets(t, dir) {
-		out = append(out, tw.text)
+		all = append(all, tw.text)
 	}
 	for _, q := range loadBanking(t, dir) {
-		out = append(out, q.text)
+		all = append(all, q.text)
+	}
+	stride := 4
+	switch {
+	case *oracleFull:
+		stride = 1
+	case raceEnabled:
+		stride = 25
+	}
+	for i := 0; i < len(all); i += stride {
+		out = append(out, all[i])
 	}
 	return out
 }
@@ -301,12 +318,19 @@ func TestSimilarityAgrees(t *testing.T) {
 	}
 	// Paraphrases, which score in between.
 	if qs := bankingIfThere(t); len(qs) > 0 {
-		for i := 0; i+1 < len(qs); i++ {
+		for i := 0; i+1 < len(qs); i += 1 + 3*boolInt(raceEnabled && !*oracleFull) {
 			if qs[i].intent == qs[i+1].intent {
 				checkSimilarity(t, r, qs[i].text, qs[i+1].text)
 			}
 		}
 	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func bankingIfThere(t *testing.T) []query {
@@ -327,4 +351,38 @@ func FuzzFastPaths(f *testing.F) {
 		checkIndex(t, r, a)
 		checkSimilarity(t, r, a, b)
 	})
+}
+
+// The word cache never holds more than its bound, nor very long fields,
+// whatever is sent.
+func TestFieldCacheBounded(t *testing.T) {
+	r, probs := load(t, minimal)
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	n := fieldShards*fieldShardMax + 5000
+	if raceEnabled {
+		n = fieldShards*fieldShardMax/4 + 5000
+	}
+	for i := range n {
+		r.ix.field("w" + strconv.Itoa(i))
+	}
+	long := strings.Repeat("a", maxCachedField+1)
+	if fi := r.ix.field(long); len(fi.toks) != 1 {
+		t.Errorf("a long field was not analysed: %+v", fi)
+	}
+	total := 0
+	for i := range r.ix.fields.shards {
+		sh := &r.ix.fields.shards[i]
+		total += len(sh.m)
+		if len(sh.m) > fieldShardMax {
+			t.Errorf("shard %d holds %d fields, more than %d", i, len(sh.m), fieldShardMax)
+		}
+		if _, ok := sh.m[long]; ok {
+			t.Errorf("a %d-byte field was cached", len(long))
+		}
+	}
+	if total > fieldShards*fieldShardMax {
+		t.Errorf("the cache holds %d fields, more than %d", total, fieldShards*fieldShardMax)
+	}
 }

@@ -1,6 +1,7 @@
 package handoff
 
 import (
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -125,6 +126,14 @@ func TestLoadProblems(t *testing.T) {
 		{"cue weight out of range", "weight: 2.5", "weight: 25", "prompts/handoff.yaml:20: complaint.cues.awful.weight: 25 is out of range (-10 to 10)", true},
 		{"cue without weight", "      weight: 2.5\n", "", "prompts/handoff.yaml:19: complaint.cues.awful: missing weight", true},
 		{"cue names twice", "      en: [awful]\n", "      en: [awful]\n    - name: awful\n      weight: 1\n      en: [bad]\n", `prompts/handoff.yaml:22: complaint.cues: name "awful" is used twice (first at line 19)`, true},
+		{"combo with an unknown cue", "confusion:\n", "  combos:\n    - {name: both, weight: 1, when: [awful, nope]}\nconfusion:\n", `prompts/handoff.yaml:23: complaint.combos.both.when: "nope" is not the name of a cue in complaint.cues`, true},
+		{"combo named like a cue", "confusion:\n", "  combos:\n    - {name: awful, weight: 1, when: [awful, awful]}\nconfusion:\n", `prompts/handoff.yaml:23: complaint.combos: name "awful" is already a cue's name`, true},
+		{"combo of one part", "confusion:\n", "  combos:\n    - {name: both, weight: 1, when: [awful]}\nconfusion:\n", "prompts/handoff.yaml:23: complaint.combos.both.when: expected a list of at least two cue names", true},
+		{"combo without weight", "confusion:\n", "  combos:\n    - {name: both, when: [awful, awful]}\nconfusion:\n", "prompts/handoff.yaml:23: complaint.combos.both: missing weight", true},
+		{"combo with an unknown key", "confusion:\n", "  combos:\n    - {name: both, weight: 1, when: [awful, awful], if: x}\nconfusion:\n", `prompts/handoff.yaml:23: complaint.combos: unknown key "if"`, true},
+		{"combos not a list", "confusion:\n", "  combos: {both: 1}\nconfusion:\n", "prompts/handoff.yaml:22: complaint.combos: expected a list", true},
+		{"qmarks of the wrong kind", "confusion:\n", "  qmarks: [1]\nconfusion:\n", "prompts/handoff.yaml:22: complaint.qmarks: expected a mapping", true},
+		{"qmarks out of range", "confusion:\n", "  qmarks: {min: 0, weight: 1}\nconfusion:\n", "prompts/handoff.yaml:22: complaint.qmarks.min: 0 is out of range (1 to 20)", true},
 		{"not a mapping", minimal, "- just\n- a list\n", "prompts/handoff.yaml:1: expected a mapping", false},
 		{"empty file", minimal, "", "prompts/handoff.yaml:0: expected a mapping", false},
 	}
@@ -152,6 +161,53 @@ func TestLoadProblems(t *testing.T) {
 				r.Detect(Input{Text: "this is awful, talk to a human"})
 			}
 		})
+	}
+}
+
+// Combos and "??" are optional knobs: a file without them loads without
+// problems (TestMinimalRules), and with them they score.
+func TestCombosAndQmarks(t *testing.T) {
+	r, probs := load(t, strings.Replace(minimal, "confusion:\n", `    - name: thanks
+      weight: -1
+      en: [thank]
+  combos:
+    - name: sarcasm
+      weight: 2
+      when: [thanks, awful]
+  qmarks: {min: 1, weight: 0.5}
+confusion:
+`, 1))
+	if len(probs) != 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	// base -2, awful +2.5, thanks -1, sarcasm +2, "??" +0.5
+	for _, c := range []struct {
+		text string
+		z    float64
+		ev   string
+	}{
+		{"awful", 0.5, `"awful" +2.50 (awful)`},
+		{"thanks", -3, `"thanks" -1.00 (thanks)`},
+		{"thanks, awful", 1.5, `"thanks" & "awful" +2.00 (sarcasm)`},
+		{"awful??", 1, `1× "??" +0.50`},
+		{"why?? why?!", -2, ""}, // "??" counts only next to a complaint cue
+		{"not awful, thanks", -3, ""},
+	} {
+		score, ev := r.Complaint(c.text)
+		if math.Abs(score-sigmoid(c.z)) > 1e-9 {
+			t.Errorf("Complaint(%q) = %.3f, want %.3f (evidence %q)", c.text, score, sigmoid(c.z), ev)
+		}
+		if c.ev != "" && !strings.Contains(strings.Join(ev, "|"), c.ev) {
+			t.Errorf("Complaint(%q) evidence %q lacks %q", c.text, ev, c.ev)
+		}
+	}
+}
+
+func TestQmarksCount(t *testing.T) {
+	for s, want := range map[string]int{"a?? b?! c!? d? ?": 4, "what?": 0, "no!!": 0, "why？！": 1, "x? http://y ?": 0, "": 0} {
+		if got := analyse(s).qmarks; got != want {
+			t.Errorf("qmarks(%q) = %d, want %d", s, got, want)
+		}
 	}
 }
 

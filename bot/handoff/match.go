@@ -55,6 +55,7 @@ type doc struct {
 	units     []unit
 	exclaims  int  // '!' marks
 	questions int  // '?' marks
+	qmarks    int  // '?' right after '?' or '!', '!' right after '?' (spaces aside): "??", "?!"
 	words     int  // Latin words of two or more letters
 	capsWords int  // ... of which written in capitals
 	size      int  // Latin tokens + CJK characters: how much the message says
@@ -116,13 +117,14 @@ func (d *doc) scan(s string) {
 		s = strings.ToValidUTF8(s, " ")
 	}
 	d.units, d.runes = d.units[:0], d.runes[:0]
-	d.exclaims, d.questions, d.words, d.capsWords, d.size = 0, 0, 0, 0, 0
+	d.exclaims, d.questions, d.qmarks, d.words, d.capsWords, d.size = 0, 0, 0, 0, 0, 0
 	clause := 0
 	emitted := false // a unit was added since the last clause break
 	field := -1      // byte offset where the pending Latin field starts
 	word := -1       // index in d.runes where the pending Korean word starts
 	wordAt, wordEnd := 0, 0
 	contiguous := true // the Korean word is a substring of s
+	var lastMark rune  // the last character that is not a space
 	flushField := func(end int) {
 		if field >= 0 {
 			n := len(d.units)
@@ -155,6 +157,7 @@ func (d *doc) scan(s string) {
 	for i := 0; i < len(s); {
 		if k := noiseAt(s, i); k > 0 {
 			d.plain = false
+			lastMark = 0
 			flushWord() // as a space
 			flushField(i)
 			i += k
@@ -162,6 +165,10 @@ func (d *doc) scan(s string) {
 		}
 		r0, n := utf8.DecodeRuneInString(s[i:])
 		r := widen(r0)
+		prev := lastMark
+		if !unicode.IsSpace(r) {
+			lastMark = r
+		}
 		switch {
 		case unicode.Is(unicode.Hangul, r):
 			d.plain = false
@@ -183,9 +190,15 @@ func (d *doc) scan(s string) {
 			emitted = true
 		case r == '!':
 			d.exclaims++
+			if prev == '?' {
+				d.qmarks++
+			}
 			brk(i)
 		case r == '?':
 			d.questions++
+			if prev == '?' || prev == '!' {
+				d.qmarks++
+			}
 			brk(i)
 		case r == '.':
 			// "fc.com" and "3.50" are not sentence ends. (A Korean word

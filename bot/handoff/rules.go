@@ -37,10 +37,12 @@ type complaintRules struct {
 	threshold float64
 	base      float64
 	cues      []cue
+	combos    []combo
 	unless    []*phrase
 	negated   float64 // weight multiplier for a negated complaint cue ("not bad")
 	negPraise float64 // ... for a negated praise cue ("not happy")
 	exclaim   emphasis
+	qmarks    emphasis
 	caps      emphasis
 	capsRatio float64
 }
@@ -58,6 +60,17 @@ type cue struct {
 type emphasis struct {
 	min    int
 	weight float64
+}
+
+// combo is a feature that is present when each of its parts is: a part
+// is a set of cue groups (indices into cues), present when one of them
+// matched and was not negated. Cues can mean more together than apart
+// ("thanks" next to "worst" is sarcasm), or less (a problem asked about
+// with "how do I" is a question for the bot).
+type combo struct {
+	name   string
+	weight float64
+	parts  [][]int
 }
 
 type loopRules struct {
@@ -132,7 +145,7 @@ func parseRules(file string, data []byte) (*Rules, []Problem) {
 	r.confusion = l.phrases(co, "phrases", typo, gap, true)
 	r.confusionUnless = l.phrases(co, "unless", 0, gap, false)
 
-	cp := l.section(top, "complaint", "threshold", "base", "typo_min_length", "exclaim", "caps", "cues", "unless")
+	cp := l.section(top, "complaint", "threshold", "base", "typo_min_length", "exclaim", "caps", "qmarks", "cues", "combos", "unless")
 	c := &r.complaint
 	c.threshold = l.floatOpen(cp, "threshold", 0, 1, defThreshold)
 	c.base = l.floatIn(cp, "base", -20, 20, -3)
@@ -142,7 +155,12 @@ func parseRules(file string, data []byte) (*Rules, []Problem) {
 	cpn := l.section(cp, "caps", "min_words", "ratio", "weight")
 	c.caps = emphasis{min: l.intIn(cpn, "min_words", 1, 50, 3), weight: l.floatIn(cpn, "weight", 0, 10, 0)}
 	c.capsRatio = l.floatIn(cpn, "ratio", 0.01, 1, 0.5)
+	if _, ok := cp.vals["qmarks"]; ok { // optional: older files have no qmarks
+		qmn := l.section(cp, "qmarks", "min", "weight")
+		c.qmarks = emphasis{min: l.intIn(qmn, "min", 1, 20, 1), weight: l.floatIn(qmn, "weight", 0, 10, 0)}
+	}
 	c.cues = l.cues(cp, typo, gap)
+	c.combos = l.combos(cp, c.cues)
 	c.unless = l.phrases(cp, "unless", 0, gap, false)
 
 	lp := l.section(top, "loop", "count", "similarity", "window", "min_size")
@@ -506,6 +524,105 @@ func (l *loader) cues(s *section, typoMin, gap int) []cue {
 			c.phrases = append(c.phrases, l.list(v, prefix+"."+k.Value, typoMin, gap, seen)...)
 		}
 		out = append(out, c)
+	}
+	return out
+}
+
+// combos reads complaint.combos: a list of {name, weight, when: [part,
+// ...]}, each part a cue name or several joined by |.
+func (l *loader) combos(s *section, cues []cue) []combo {
+	n, ok := s.vals["combos"]
+	if !ok || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
+		return nil // optional
+	}
+	if n.Kind != yaml.SequenceNode {
+		l.errf(n, "complaint.combos: expected a list of {name, weight, when: [cue, cue|cue, ...]}")
+		return nil
+	}
+	byName := map[string]int{}
+	for i, c := range cues {
+		byName[c.name] = i
+	}
+	var out []combo
+	names := map[string]int{}
+	for _, g := range n.Content {
+		if g.Kind != yaml.MappingNode {
+			l.errf(g, "complaint.combos: expected {name, weight, when: [...]}, got %s", nodeKind(g))
+			continue
+		}
+		var nameNode, weightNode, whenNode *yaml.Node
+		for i := 0; i+1 < len(g.Content); i += 2 {
+			k, v := g.Content[i], g.Content[i+1]
+			switch k.Value {
+			case "name":
+				nameNode = v
+			case "weight":
+				weightNode = v
+			case "when":
+				whenNode = v
+			default:
+				l.errf(k, "complaint.combos: unknown key %q (name, weight, when)", k.Value)
+			}
+		}
+		if nameNode == nil || nameNode.Kind != yaml.ScalarNode || strings.TrimSpace(nameNode.Value) == "" {
+			l.errf(g, "complaint.combos: every combo needs a name")
+			continue
+		}
+		c := combo{name: strings.TrimSpace(nameNode.Value)}
+		_, clash := byName[c.name]
+		if first, dup := names[c.name]; dup || clash {
+			if clash {
+				l.errf(nameNode, "complaint.combos: name %q is already a cue's name", c.name)
+			} else {
+				l.errf(nameNode, "complaint.combos: name %q is used twice (first at line %d)", c.name, first)
+			}
+			continue
+		}
+		names[c.name] = nameNode.Line
+		prefix := "complaint.combos." + c.name
+		if weightNode == nil {
+			l.errf(g, "%s: missing weight", prefix)
+			continue
+		}
+		w, ok := l.number(weightNode, prefix+".weight")
+		if !ok {
+			continue
+		}
+		if w < -10 || w > 10 {
+			l.errf(weightNode, "%s.weight: %v is out of range (-10 to 10)", prefix, w)
+			continue
+		}
+		c.weight = w
+		if whenNode == nil || whenNode.Kind != yaml.SequenceNode || len(whenNode.Content) < 2 {
+			at := g
+			if whenNode != nil {
+				at = whenNode
+			}
+			l.errf(at, "%s.when: expected a list of at least two cue names (a part may be several joined by |)", prefix)
+			continue
+		}
+		bad := false
+		for _, part := range whenNode.Content {
+			if part.Kind != yaml.ScalarNode {
+				l.errf(part, "%s.when: expected a cue name, got %s", prefix, nodeKind(part))
+				bad = true
+				continue
+			}
+			var set []int
+			for _, name := range strings.Split(part.Value, "|") {
+				i, ok := byName[strings.TrimSpace(name)]
+				if !ok {
+					l.errf(part, "%s.when: %q is not the name of a cue in complaint.cues", prefix, strings.TrimSpace(name))
+					bad = true
+					continue
+				}
+				set = append(set, i)
+			}
+			c.parts = append(c.parts, set)
+		}
+		if !bad {
+			out = append(out, c)
+		}
 	}
 	return out
 }

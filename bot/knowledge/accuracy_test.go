@@ -7,8 +7,9 @@ import (
 // TestBanking77Accuracy is the held-out check of the matcher: parameters
 // were tuned by leave-one-out over the 770 knowledge questions, and
 // test.jsonl (3,080 queries) is only measured here. Measured at the time of
-// writing: top-1 0.718, confident top-1 0.554 (threshold 0.18), confident
-// and wrong 0.078. The floors sit a little below.
+// writing: top-1 0.720, confident top-1 0.624, confident and wrong 0.133
+// (the confidence model is fitted for the shop's precision; see
+// TestConfidenceCalibration). The floors sit a little below.
 func TestBanking77Accuracy(t *testing.T) {
 	b, test := loadBanking77(t)
 	a := evaluate(b, test)
@@ -20,11 +21,11 @@ func TestBanking77Accuracy(t *testing.T) {
 	if a.raw() < 0.70 {
 		t.Errorf("top-1 accuracy %.4f, want >= 0.70", a.raw())
 	}
-	if a.conf() < 0.53 {
-		t.Errorf("confident top-1 accuracy %.4f, want >= 0.53", a.conf())
+	if a.conf() < 0.60 {
+		t.Errorf("confident top-1 accuracy %.4f, want >= 0.60", a.conf())
 	}
-	if w := float64(a.wrongConfident) / float64(a.n); w > 0.10 {
-		t.Errorf("confident wrong answers %.4f of queries, want <= 0.10", w)
+	if w := float64(a.wrongConfident) / float64(a.n); w > 0.15 {
+		t.Errorf("confident wrong answers %.4f of queries, want <= 0.15", w)
 	}
 }
 
@@ -39,7 +40,7 @@ func TestBanking77LeaveOneOut(t *testing.T) {
 	// TestTune runs all 770.
 	a := leaveOneOut(b, defaultParams, 4)
 	t.Logf("banking77 leave-one-out over %d questions: top-1 %.4f", a.n, a.raw())
-	// Measured 0.714 on these 231 questions (0.674 on all 770).
+	// Measured 0.719 on these 231 questions (0.683 on every second one).
 	if a.raw() < 0.69 {
 		t.Errorf("leave-one-out top-1 %.4f, want >= 0.69", a.raw())
 	}

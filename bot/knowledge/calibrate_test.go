@@ -4,7 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
+
+	"github.com/batonhq/baton/bot/text"
 )
 
 // outcome is what the top match for one query was, for calibrating the
@@ -93,7 +96,12 @@ func calibrationSets(t *testing.T) map[string][]outcome {
 		t.Skipf("no calibration queries: %v", err)
 	}
 	shopQs := readJSONL(t, qfile)
-	sets := map[string][]outcome{"shop": outcomes(shop, shopQs, true)}
+	_, odd := splitHalves(shopQs)
+	sets := map[string][]outcome{
+		"shop":          outcomes(shop, shopQs, true),
+		"shop held out": outcomes(shop, odd, true),
+		"tune oos":      outcomes(shop, readJSONL(t, filepath.Join("testdata", "tune_oos.jsonl")), false),
+	}
 	if _, err := os.Stat(filepath.Join(banking77Dir(), "test.jsonl")); err == nil {
 		bank, test := loadBanking77(t)
 		sets["banking77 on shop"] = outcomes(shop, test, false)
@@ -104,7 +112,9 @@ func calibrationSets(t *testing.T) map[string][]outcome {
 }
 
 // TestCalibrationTable prints precision and recall of Confident for a
-// range of thresholds; it is how defaultParams.threshold was chosen:
+// range of thresholds on the full sets, banking77's test.jsonl included
+// (so it is a report, not how the threshold was chosen: TestFitConfidence
+// is):
 //
 //	BATON_TUNE=1 go test -run TestCalibrationTable -v ./bot/knowledge/
 func TestCalibrationTable(t *testing.T) {
@@ -112,7 +122,7 @@ func TestCalibrationTable(t *testing.T) {
 		t.Skip("set BATON_TUNE=1 to print the calibration table")
 	}
 	sets := calibrationSets(t)
-	for th := 0.10; th <= 0.40001; th += 0.01 {
+	for th := 0.40; th <= 0.95001; th += 0.05 {
 		line := ""
 		var all []outcome
 		for _, name := range []string{"shop", "banking77 on shop", "shop on banking77", "banking77"} {
@@ -131,13 +141,17 @@ func TestCalibrationTable(t *testing.T) {
 }
 
 // TestConfidenceCalibration checks what Confident means at the shipped
-// threshold, on the shop's labelled queries (in and out of scope) and on
-// cross-domain queries that no shop answer was written for. Measured at the
-// time of writing (threshold 0.18): shop precision 0.986, recall 0.432, no
-// out-of-scope shop query confident; banking77 queries confident on the
-// shop base 7.6% and shop queries confident on banking77 9.2% (many of
-// those are real matches: "How do I reset my passcode?" does match the
-// shop's password-reset entry); banking77 precision 0.876, recall 0.554.
+// model and threshold, on the shop's labelled queries (in and out of
+// scope; the odd lines were held out of fitting, see TestFitConfidence),
+// on the tuning set of out-of-scope queries, and on cross-domain queries
+// that no shop answer was written for. Measured at the time of writing
+// (threshold 0.70): shop precision 0.964, recall 0.639, 1 of 82
+// out-of-scope shop queries confident; odd lines precision 0.982, recall
+// 0.667, none out of scope confident; tune_oos.jsonl 4.6% confident;
+// banking77 queries confident on the shop base 10.7% and shop queries
+// confident on banking77 10.8% (many of those are real matches: "How do I
+// reset my passcode?" does match the shop's password-reset entry, "I'd like
+// a refund" its refunds entry); banking77 precision 0.825, recall 0.624.
 // The assertions sit a little below, leaving room for edits of knowledge/.
 func TestConfidenceCalibration(t *testing.T) {
 	sets := calibrationSets(t)
@@ -148,14 +162,25 @@ func TestConfidenceCalibration(t *testing.T) {
 	if shop.inScope < 50 || shop.oos < 20 {
 		t.Fatalf("calibration data too small: %d in scope, %d out of scope", shop.inScope, shop.oos)
 	}
-	if shop.precision() < 0.93 {
-		t.Errorf("shop precision %.3f, want >= 0.93", shop.precision())
+	if shop.precision() < 0.94 {
+		t.Errorf("shop precision %.3f, want >= 0.94", shop.precision())
 	}
-	if shop.recall() < 0.38 {
-		t.Errorf("shop recall %.3f, want >= 0.38", shop.recall())
+	if shop.recall() < 0.60 {
+		t.Errorf("shop recall %.3f, want >= 0.60", shop.recall())
 	}
 	if r := float64(shop.oosConfident) / float64(shop.oos); r > 0.04 {
 		t.Errorf("shop out-of-scope queries confident: %.3f, want <= 0.04", r)
+	}
+	held := confusionAt(sets["shop held out"], th)
+	t.Logf("shop held-out half: precision %.3f recall %.3f; out-of-scope confident %d of %d",
+		held.precision(), held.recall(), held.oosConfident, held.oos)
+	if held.precision() < 0.95 || held.recall() < 0.62 || held.oosConfident > 1 {
+		t.Errorf("shop held-out half: precision %.3f recall %.3f out-of-scope confident %d, want >= 0.95, >= 0.62, <= 1",
+			held.precision(), held.recall(), held.oosConfident)
+	}
+	oos := confusionAt(sets["tune oos"], th)
+	if r := float64(oos.oosConfident) / float64(oos.oos); r > 0.07 {
+		t.Errorf("tune_oos.jsonl: %.3f confident, want <= 0.07", r)
 	}
 	for _, name := range []string{"banking77 on shop", "shop on banking77"} {
 		outs, ok := sets[name]
@@ -172,8 +197,42 @@ func TestConfidenceCalibration(t *testing.T) {
 	if outs, ok := sets["banking77"]; ok {
 		c := confusionAt(outs, th)
 		t.Logf("banking77: precision %.3f recall %.3f", c.precision(), c.recall())
-		if c.precision() < 0.84 || c.recall() < 0.52 {
-			t.Errorf("banking77 precision %.3f recall %.3f, want >= 0.84 and >= 0.52", c.precision(), c.recall())
+		if c.precision() < 0.80 || c.recall() < 0.60 {
+			t.Errorf("banking77 precision %.3f recall %.3f, want >= 0.80 and >= 0.60", c.precision(), c.recall())
+		}
+	}
+}
+
+// TestCalibrationQueriesNotInKnowledge keeps the calibration honest: no
+// example question of the shop base may be a calibration query (or a
+// tuning query) in other spelling, or the measurement would only show
+// that the base contains its own test.
+func TestCalibrationQueriesNotInKnowledge(t *testing.T) {
+	shop, _ := Load(os.DirFS(repoRoot()), "knowledge")
+	if shop.Len() == 0 {
+		t.Skip("no shop knowledge base")
+	}
+	norm := func(s string) string {
+		var parts []string
+		for _, tok := range text.Fold(text.Tokenize(s)) {
+			parts = append(parts, tok.Text)
+		}
+		return strings.Join(parts, " ")
+	}
+	cal := map[string]string{}
+	for _, f := range []string{"shop_queries.jsonl", "tune_oos.jsonl"} {
+		for _, q := range readJSONL(t, filepath.Join("testdata", f)) {
+			cal[norm(q.Query)] = f + ": " + q.Query
+		}
+	}
+	for _, id := range shop.IDs() {
+		for _, lang := range shop.Langs(id) {
+			e, _ := shop.Entry(id, lang)
+			for _, q := range e.Questions {
+				if c, ok := cal[norm(q)]; ok {
+					t.Errorf("%s: question %q is the calibration query %s; write a new phrasing", e.File, q, c)
+				}
+			}
 		}
 	}
 }

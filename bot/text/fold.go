@@ -13,23 +13,33 @@ import (
 // Tokenize's output). The tables are small on purpose: only pairs that
 // mean the same thing in every shop's support chat, never words that tell
 // two answers apart (return/refund, 退货/退款, 반품/환불 stay distinct).
-// toks is not modified; the result may share its backing array only when
-// nothing was folded.
+// toks is not modified; when nothing is folded, toks itself is returned.
 func Fold(toks []Token) []Token {
 	var out []Token
 	changed := false
+	// start copies the tokens before i into out the first time one is
+	// folded, so unchanged messages allocate nothing.
+	start := func(i int) {
+		if !changed {
+			changed = true
+			out = append(make([]Token, 0, len(toks)+2), toks[:i]...)
+		}
+	}
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if t.CJK {
 			if f := cjkFolder.Replace(t.Text); f != t.Text {
-				t.Text, changed = f, true
+				start(i)
+				t.Text = f
 			}
-			out = append(out, t)
+			if changed {
+				out = append(out, t)
+			}
 			continue
 		}
 		// Longest phrase first.
 		matched := false
-		for n := maxPhrase; n >= 2; n-- {
+		for n := maxPhrase; n >= 2 && phraseStart[t.Text]; n-- {
 			if i+n > len(toks) {
 				continue
 			}
@@ -38,11 +48,12 @@ func Fold(toks []Token) []Token {
 				continue
 			}
 			if c, ok := phraseConcepts[key]; ok {
+				start(i)
 				for _, w := range strings.Fields(c) {
 					out = append(out, Token{Text: w})
 				}
 				i += n - 1
-				matched, changed = true, true
+				matched = true
 				break
 			}
 		}
@@ -50,9 +61,12 @@ func Fold(toks []Token) []Token {
 			continue
 		}
 		if c, ok := wordConcepts[t.Text]; ok {
-			t.Text, changed = c, true
+			start(i)
+			t.Text = c
 		}
-		out = append(out, t)
+		if changed {
+			out = append(out, t)
+		}
 	}
 	if !changed {
 		return toks
@@ -93,12 +107,13 @@ var conceptGroups = [][]string{
 	{"wrap", "gift wrap", "giftwrap", "gift wrapping"},
 	{"unsubscribe", "opt out"},
 	{"cheap", "cheaper", "lower price", "less expensive"},
+	{"weekend", "saturday", "sunday", "saturdays", "sundays", "weekends"},
 }
 
 const maxPhrase = 3
 
-var wordConcepts, phraseConcepts = func() (map[string]string, map[string]string) {
-	words, phrases := map[string]string{}, map[string]string{}
+var wordConcepts, phraseConcepts, phraseStart = func() (map[string]string, map[string]string, map[string]bool) {
+	words, phrases, starts := map[string]string{}, map[string]string{}, map[string]bool{}
 	for _, g := range conceptGroups {
 		c := stemPhrase(g[0])
 		for _, w := range g[1:] {
@@ -106,14 +121,15 @@ var wordConcepts, phraseConcepts = func() (map[string]string, map[string]string)
 			if k == c {
 				continue
 			}
-			if strings.Contains(k, " ") {
+			if first, _, ok := strings.Cut(k, " "); ok {
 				phrases[k] = c
+				starts[first] = true
 			} else {
 				words[k] = c
 			}
 		}
 	}
-	return words, phrases
+	return words, phrases, starts
 }()
 
 // stemPhrase normalises a phrase exactly as Tokenize would.

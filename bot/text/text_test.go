@@ -143,3 +143,44 @@ func FuzzTerms(f *testing.F) {
 		}
 	})
 }
+
+func TestFold(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"I want my money back", "i want my refund"},
+		{"need to call off the order", "need to cancel the order"},
+		{"where is my parcel", "where is my packag"},
+		{"promo code doesn't work", "coupon doe not work"},
+		{"can't log in", "can not login"},
+		{"how do I sign up", "how do i regist"},
+		{"the screen is cracked", "the screen is damag"},
+		{"我想退钱", "[我想退款]"},
+		{"人工客服在吗", "[人工在吗]"},
+		{"택배 어디쯤", "[배송어디쯤]"},
+		{"환급 언제", "[환불언제]"},
+		// Words that tell answers apart stay apart.
+		{"return or refund", "return or refund"},
+		{"退货还是退款", "[退货还是退款]"},
+		{"반품 환불", "[반품환불]"},
+		{"", ""},
+	}
+	for _, c := range cases {
+		var parts []string
+		for _, tok := range Fold(Tokenize(c.in)) {
+			if tok.CJK {
+				parts = append(parts, "["+tok.Text+"]")
+			} else {
+				parts = append(parts, tok.Text)
+			}
+		}
+		if got := strings.Join(parts, " "); got != c.want {
+			t.Errorf("Fold(Tokenize(%q)) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	// Fold leaves its input alone.
+	in := Tokenize("money back")
+	before := append([]Token(nil), in...)
+	Fold(in)
+	if !reflect.DeepEqual(in, before) {
+		t.Errorf("Fold modified its input: %v, want %v", in, before)
+	}
+}

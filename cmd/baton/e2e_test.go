@@ -7,6 +7,7 @@ import (
 
 	"github.com/batonhq/baton/adapters/slack/slacktest"
 	"github.com/batonhq/baton/adapters/telegram/telegramtest"
+	"github.com/batonhq/baton/bot/llm/llmtest"
 )
 
 // TestTelegramCustomerServedBySlackAgent runs `baton serve` with the fake
@@ -111,5 +112,49 @@ func TestTelegramCustomerServedBySlackAgent(t *testing.T) {
 	if !strings.Contains(sent[len(sent)-1], "business days") {
 		t.Errorf("the bot did not answer after resolution: %q", sent[len(sent)-1])
 	}
+	s.stop(t)
+}
+
+// TestLLMModeThroughServe runs `baton serve` in LLM mode against the fake
+// OpenAI-compatible server: a grounded model answer reaches the Telegram
+// customer, a failing model falls back to the knowledge-base answer, and
+// the handoff card gets the model's summary.
+func TestLLMModeThroughServe(t *testing.T) {
+	tg := telegramtest.New(t)
+	sl := slacktest.New(t)
+	model := llmtest.New(t, llmtest.WithResponder(llmtest.Grounded()))
+	const channel = "C0HANDOFF"
+	s := startServe(t, testEnv(t, tg, map[string]string{
+		"OPENAI_BASE_URL":       model.URL(),
+		"OPENAI_MODEL":          "fake-small",
+		"SLACK_BOT_TOKEN":       slacktest.BotToken,
+		"SLACK_APP_TOKEN":       slacktest.AppToken,
+		"SLACK_API_URL":         sl.URL,
+		"SLACK_HANDOFF_CHANNEL": channel,
+	}))
+	s.log.waitFor(t, "telegram: started")
+	sl.WaitConnected(t, 1)
+	u := telegramtest.User{ID: 777, FirstName: "Sam", Lang: "en"}
+
+	tg.Push(u.Text("How long does shipping take?"))
+	sent := tg.WaitSent(t, u.ID, 1)
+	if len(model.Chats()) == 0 || !strings.Contains(sent[0], "2 pm ET") {
+		t.Fatalf("model answer %q (model calls %d)", sent[0], len(model.Chats()))
+	}
+
+	model.FailChat(500, 1)
+	tg.Push(u.Text("What payment methods do you accept?"))
+	sent = tg.WaitSent(t, u.ID, 2)
+	if !strings.Contains(sent[1], "PayPal") {
+		t.Fatalf("with the model failing, the customer got %q, want the knowledge-base answer", sent[1])
+	}
+	s.log.waitFor(t, "llm: answering offline instead")
+
+	tg.Push(u.Text("/human"))
+	card := sl.WaitMessage(t, "handoff card", func(m slacktest.Message) bool { return m.TopLevel() && m.Blocks != nil })
+	sl.WaitFor(t, "summary on the card", func() bool {
+		m, _ := sl.Message(card.TS)
+		return strings.Contains(strings.ToLower(m.BlockText()), "summary")
+	})
 	s.stop(t)
 }
