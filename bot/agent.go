@@ -20,7 +20,7 @@ var ErrBlocked = errors.New("the customer blocked the bot")
 // write claims the conversation if nobody has, and the customer is told who
 // joined, by name.
 func (b *Bot) AgentMessage(ctx context.Context, convID string, a Agent, text string) error {
-	text = cleanText(text)
+	text = CleanText(text)
 	if text == "" {
 		return nil
 	}

@@ -151,7 +151,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		ev.At = start
 	}
 	set := b.contents.Current()
-	ev.Text = cleanText(ev.Text)
+	ev.Text = CleanText(ev.Text)
 	b.obs.MessageIn(ev.Channel)
 
 	var (

@@ -441,11 +441,13 @@ func ratingDigit(s string) (int, bool) {
 	return int(s[0] - '0'), true
 }
 
-// cleanText drops control characters (keeping line breaks), normalises line
-// endings and trims, so nothing odd reaches matching, logs or agents.
-func cleanText(s string) string {
+// CleanText makes any text safe to process and to send as plain text:
+// valid UTF-8 (bad bytes become U+FFFD), no control characters but line
+// breaks and tabs, no zero-width spaces or byte-order marks, normalised line
+// endings, no surrounding white space. Adapters use it both ways.
+func CleanText(s string) string {
 	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "")
+		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.Map(func(r rune) rune {

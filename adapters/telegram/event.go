@@ -115,7 +115,7 @@ func classify(u *models.Update, me *models.User) (bot.Event, action) {
 			if !addressed(msg, me) {
 				return ev, actIgnore
 			}
-			ev.Kind, ev.Text = bot.KindGroup, cleanIn(msg.Text)
+			ev.Kind, ev.Text = bot.KindGroup, bot.CleanText(msg.Text)
 			return ev, actHandle
 		default:
 			return ev, actIgnore
@@ -180,10 +180,10 @@ func customer(u *models.User) bot.Customer {
 // caption for media). ok is false for service messages (pins, payments,
 // web-app data), which need no answer.
 func messageKind(m *models.Message) (bot.Kind, string, bool) {
-	caption := cleanIn(m.Caption)
+	caption := bot.CleanText(m.Caption)
 	switch {
 	case m.Text != "":
-		return bot.KindText, cleanIn(m.Text), true
+		return bot.KindText, bot.CleanText(m.Text), true
 	case m.Sticker != nil:
 		return bot.KindSticker, "", true
 	case len(m.Photo) > 0:
@@ -245,31 +245,6 @@ func addressed(m *models.Message, me *models.User) bool {
 		return target == "" || strings.EqualFold(target, me.Username)
 	}
 	return false
-}
-
-// cleanIn makes customer text safe for the core: valid UTF-8, no control
-// characters other than newline and tab, no surrounding white space.
-func cleanIn(s string) string {
-	if s == "" {
-		return ""
-	}
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
-			return r
-		}
-		if r == '\r' {
-			return '\n'
-		}
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, s)
-	return strings.TrimSpace(s)
 }
 
 // Buttons travel in callback_data as "<kind>:<value>" (Telegram allows 64

@@ -61,7 +61,7 @@ func (a *Adapter) Send(ctx context.Context, chatID string, m bot.Message) error 
 // the last part. Parts of one message are never interleaved with another
 // message to the same chat.
 func (a *Adapter) deliver(ctx context.Context, chat int64, m bot.Message) error {
-	text := cleanOut(m.Text)
+	text := bot.CleanText(m.Text)
 	markup := a.keyboard(chat, m.Buttons)
 	if text == "" {
 		if markup == nil {
@@ -195,7 +195,7 @@ func (a *Adapter) keyboard(chat int64, buttons []bot.Button) *inlineKeyboard {
 				"chat", chat, "kind", b.Kind, "value_len", len(b.Value))
 			continue
 		}
-		label := cleanOut(b.Label)
+		label := bot.CleanText(b.Label)
 		if label == "" {
 			label = b.Value
 		}
@@ -214,28 +214,9 @@ func (a *Adapter) keyboard(chat int64, buttons []bot.Button) *inlineKeyboard {
 	return kb
 }
 
-// cleanOut makes any text sendable as plain text: valid UTF-8, no control
-// characters but newline and tab, no trailing white space. Baton sends
-// without a parse mode, so '<', '&', '*' and '_' arrive exactly as written
-// and Telegram never fails with "can't parse entities".
-func cleanOut(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\t':
-			return r
-		case r == '\r':
-			return '\n'
-		case unicode.IsControl(r):
-			return -1
-		}
-		return r
-	}, s)
-	return strings.TrimRightFunc(s, unicode.IsSpace)
-}
+// Baton sends without a parse mode, so '<', '&', '*' and '_' arrive exactly
+// as written and Telegram never fails with "can't parse entities";
+// bot.CleanText makes the rest of any text sendable.
 
 // utf16Len counts s the way Telegram counts message length.
 func utf16Len(s string) int {

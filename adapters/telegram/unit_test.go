@@ -110,8 +110,8 @@ func TestCleanOut(t *testing.T) {
 		"   ":                     "",
 	}
 	for in, want := range cases {
-		if got := cleanOut(in); got != want {
-			t.Errorf("cleanOut(%q) = %q, want %q", in, got, want)
+		if got := bot.CleanText(in); got != want {
+			t.Errorf("bot.CleanText(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

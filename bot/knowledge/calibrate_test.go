@@ -145,13 +145,13 @@ func TestCalibrationTable(t *testing.T) {
 // scope; the odd lines were held out of fitting, see TestFitConfidence),
 // on the tuning set of out-of-scope queries, and on cross-domain queries
 // that no shop answer was written for. Measured at the time of writing
-// (threshold 0.70): shop precision 0.964, recall 0.639, 1 of 82
-// out-of-scope shop queries confident; odd lines precision 0.982, recall
-// 0.667, none out of scope confident; tune_oos.jsonl 4.6% confident;
-// banking77 queries confident on the shop base 10.7% and shop queries
-// confident on banking77 10.8% (many of those are real matches: "How do I
+// (threshold 0.65): shop precision 0.966, recall 0.669, 1 of 82
+// out-of-scope shop queries confident; odd lines precision 0.983, recall
+// 0.679, none out of scope confident; tune_oos.jsonl 4.6% confident;
+// banking77 queries confident on the shop base 11.9% and shop queries
+// confident on banking77 10.0% (many of those are real matches: "How do I
 // reset my passcode?" does match the shop's password-reset entry, "I'd like
-// a refund" its refunds entry); banking77 precision 0.825, recall 0.624.
+// a refund" its refunds entry); banking77 precision 0.815, recall 0.628.
 // The assertions sit a little below, leaving room for edits of knowledge/.
 func TestConfidenceCalibration(t *testing.T) {
 	sets := calibrationSets(t)
@@ -165,8 +165,8 @@ func TestConfidenceCalibration(t *testing.T) {
 	if shop.precision() < 0.94 {
 		t.Errorf("shop precision %.3f, want >= 0.94", shop.precision())
 	}
-	if shop.recall() < 0.60 {
-		t.Errorf("shop recall %.3f, want >= 0.60", shop.recall())
+	if shop.recall() < 0.64 {
+		t.Errorf("shop recall %.3f, want >= 0.64", shop.recall())
 	}
 	if r := float64(shop.oosConfident) / float64(shop.oos); r > 0.04 {
 		t.Errorf("shop out-of-scope queries confident: %.3f, want <= 0.04", r)
@@ -174,8 +174,8 @@ func TestConfidenceCalibration(t *testing.T) {
 	held := confusionAt(sets["shop held out"], th)
 	t.Logf("shop held-out half: precision %.3f recall %.3f; out-of-scope confident %d of %d",
 		held.precision(), held.recall(), held.oosConfident, held.oos)
-	if held.precision() < 0.95 || held.recall() < 0.62 || held.oosConfident > 1 {
-		t.Errorf("shop held-out half: precision %.3f recall %.3f out-of-scope confident %d, want >= 0.95, >= 0.62, <= 1",
+	if held.precision() < 0.95 || held.recall() < 0.65 || held.oosConfident > 1 {
+		t.Errorf("shop held-out half: precision %.3f recall %.3f out-of-scope confident %d, want >= 0.95, >= 0.65, <= 1",
 			held.precision(), held.recall(), held.oosConfident)
 	}
 	oos := confusionAt(sets["tune oos"], th)
