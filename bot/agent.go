@@ -170,9 +170,7 @@ func (t *agentTurn) claim(a Agent) {
 }
 
 func (t *agentTurn) say(key string, d persona.Data) string {
-	base := t.b.data(t.set, t.s, t.s.Lang)
-	d.Bot, d.Customer, d.Now, d.Seed = base.Bot, base.Customer, base.Now, base.Seed
-	return t.set.Persona.Say(t.s.Lang, key, d)
+	return t.b.say(t.set, t.s, t.s.Lang, key, d)
 }
 
 func (t *agentTurn) send(text string, tr session.Turn) {

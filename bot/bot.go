@@ -167,7 +167,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	})
 	if err != nil {
 		l := lang.Choose(ev.Text, ev.Customer.Lang, "", set.Persona.Has)
-		msg := set.Persona.Say(l, "store_down", b.data(set, nil, l))
+		msg := b.say(set, nil, l, "store_down", persona.Data{})
 		b.obs.Error("session")
 		return []Message{{Text: msg}}, fmt.Errorf("handle %s: %w", ev.ConvID(), err)
 	}
@@ -250,14 +250,16 @@ func midConversation(s *session.Session) bool {
 	return false
 }
 
-// data is what message templates see.
-func (b *Bot) data(set *content.Set, s *session.Session, l string) persona.Data {
-	d := persona.Data{Bot: set.Persona.Name(), Now: b.now().In(b.loc)}
+// say renders a persona message for a conversation in lang, filling in
+// what every template may use: the bot's name, the customer's first name,
+// the shop's local time, and a seed that varies wording along the way.
+func (b *Bot) say(set *content.Set, s *session.Session, lang, key string, d persona.Data) string {
+	d.Bot, d.Now = set.Persona.Name(), b.now().In(b.loc)
 	if s != nil {
 		d.Customer = firstName(s.Name)
 		d.Seed = s.Messages + len(s.Turns)
 	}
-	return d
+	return set.Persona.Say(lang, key, d)
 }
 
 // firstName is how we address the customer: the first word of the display

@@ -388,9 +388,7 @@ func (t *turn) surveyed() bool {
 
 // render says a persona message in the turn's language.
 func (t *turn) render(key string, d persona.Data) string {
-	base := t.b.data(t.set, t.s, t.lang)
-	d.Bot, d.Customer, d.Now, d.Seed = base.Bot, base.Customer, base.Now, base.Seed
-	return t.set.Persona.Say(t.lang, key, d)
+	return t.b.say(t.set, t.s, t.lang, key, d)
 }
 
 func (t *turn) say(key, kind string, d persona.Data) {
