@@ -35,16 +35,18 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 			return Answer{Text: join(parts...), Entry: id, Confident: true}, nil
 		}
 	}
+	var topics []Topic
 	for _, c := range q.Candidates {
-		if len(d.Topics) == maxTopics {
+		if len(topics) == maxTopics {
 			break
 		}
 		if e, ok := set.KB.Entry(c.ID, q.Lang); ok && len(e.Questions) > 0 && c.Score > 0 {
+			topics = append(topics, Topic{Entry: c.ID, Title: e.Questions[0]})
 			d.Topics = append(d.Topics, e.Questions[0])
 		}
 	}
-	if len(d.Topics) > 0 {
-		return Answer{Text: p.Say(q.Lang, "rephrase_topics", d)}, nil
+	if len(topics) > 0 {
+		return Answer{Text: p.Say(q.Lang, "rephrase_topics", d), Topics: topics}, nil
 	}
 	return Answer{Text: p.Say(q.Lang, "rephrase", d)}, nil
 }

@@ -515,3 +515,27 @@ func TestUnclaimedReminderTellsCustomerOnce(t *testing.T) {
 		t.Errorf("reminder after claim")
 	}
 }
+
+func TestRephraseOffersTopicsToPick(t *testing.T) {
+	f := newFixture(t, false)
+	msgs, err := f.bot.Handle(context.Background(), bot.Event{Channel: "test", ChatID: "c1", Kind: bot.KindText, Text: "I have a question about money"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lastBot(f.session(t, "c1")); got.Kind != "rephrase" {
+		t.Fatalf("a vague question was answered from %q; want a rephrase request", got.Entry)
+	}
+	m := msgs[len(msgs)-1]
+	if len(m.Buttons) == 0 || m.Buttons[0].Kind != bot.KindTopic {
+		t.Fatalf("rephrase request offers no topic buttons: %+v", m)
+	}
+	picked := m.Buttons[0].Value
+	reply := f.send(t, bot.Event{Channel: "test", ChatID: "c1", Kind: bot.KindTopic, Text: picked})
+	got := lastBot(f.session(t, "c1"))
+	if got.Kind != "answer" || got.Entry != picked || reply == "" {
+		t.Fatalf("picking %s gave %+v: %q", picked, got, reply)
+	}
+	if f.session(t, "c1").Misses != 0 {
+		t.Errorf("a picked topic still counts as a miss")
+	}
+}

@@ -29,6 +29,13 @@ type Answer struct {
 	Entry     string // knowledge entry answered from ("" when none)
 	Confident bool   // false: the answer is a rephrase request or says the knowledge does not cover it
 	Signals   Signals
+	Topics    []Topic // with a rephrase request: the closest entries, offered as buttons
+}
+
+// Topic is a knowledge entry offered to a customer who was not understood.
+type Topic struct {
+	Entry string // entry id
+	Title string // how the entry is shown (its first example question)
 }
 
 // Signals are hints for the handoff detector that a model can give in the

@@ -13,6 +13,7 @@ const (
 	KindText     Kind = "text"
 	KindCommand  Kind = "command" // Text holds the command without the slash: "start", "help", "human"
 	KindRating   Kind = "rating"  // Text holds "1".."5" (an inline keyboard press)
+	KindTopic    Kind = "topic"   // Text holds a knowledge entry id the customer picked from offered topics
 	KindSticker  Kind = "sticker"
 	KindPhoto    Kind = "photo"
 	KindVoice    Kind = "voice" // voice notes and audio

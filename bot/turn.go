@@ -9,6 +9,7 @@ import (
 
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/handoff"
+	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/lang"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/session"
@@ -78,6 +79,10 @@ func (t *turn) run() {
 		return
 	case KindRating:
 		t.rate(ev.Text)
+		return
+	}
+	if ev.Kind == KindTopic && s.Mode == session.ModeBot {
+		t.topic(ev.Text)
 		return
 	}
 	if s.Mode != session.ModeBot {
@@ -216,6 +221,37 @@ func (t *turn) answer(text string) {
 		score = q.Candidates[0].Score
 	}
 	t.emit(join(t.lead, ans.Text), kind, ans.Entry, score)
+	if !ans.Confident {
+		t.offer(ans.Topics)
+	}
+}
+
+// maxTopicLabel keeps topic buttons short enough for any chat app.
+const maxTopicLabel = 40
+
+// offer puts the closest topics under the rephrase request as buttons, so
+// a customer who was not understood can pick instead of retyping.
+func (t *turn) offer(topics []Topic) {
+	if len(topics) == 0 || len(t.out) == 0 {
+		return
+	}
+	m := &t.out[len(t.out)-1]
+	for _, tp := range topics {
+		m.Buttons = append(m.Buttons, Button{Label: truncateRunes(tp.Title, maxTopicLabel), Kind: KindTopic, Value: tp.Entry})
+	}
+}
+
+// topic answers the entry a customer picked from the offered topics.
+func (t *turn) topic(id string) {
+	if _, ok := t.set.KB.Entry(id, t.lang); !ok {
+		t.say("rephrase", kindRephrase, persona.Data{})
+		return
+	}
+	q := Question{Lang: t.lang, History: t.history(), Customer: firstName(t.s.Name),
+		Candidates: []knowledge.Match{{ID: id, Lang: t.lang, Score: 1, Confident: true}}}
+	ans, _ := KnowledgeAnswerer(t.b.contents).Answer(t.ctx, q)
+	t.s.Misses = 0
+	t.emit(ans.Text, kindAnswer, id, 1)
 }
 
 // closing answers a thanks or a goodbye. A goodbye after we answered
@@ -419,6 +455,8 @@ func describe(ev Event) string {
 		return "/" + ev.Text
 	case KindRating:
 		return "rating: " + ev.Text
+	case KindTopic:
+		return "picked topic: " + ev.Text
 	}
 	if ev.Text != "" {
 		return "[" + string(ev.Kind) + "] " + ev.Text

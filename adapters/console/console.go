@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -28,7 +29,8 @@ type Console struct {
 	out     io.Writer
 	botName string
 	cust    bot.Customer
-	mu      sync.Mutex // replies and pushed messages (check-ins) share out
+	mu      sync.Mutex   // replies and pushed messages (check-ins) share out
+	buttons []bot.Button // of the last message shown; typing a label or number presses one
 }
 
 // Option configures a Console.
@@ -99,6 +101,10 @@ func (c *Console) Run(ctx context.Context, h Handler) error {
 
 func (c *Console) event(line string) bot.Event {
 	ev := bot.Event{Channel: "console", ChatID: ChatID, Customer: c.cust, Kind: bot.KindText, Text: line}
+	if b, ok := c.pressed(strings.TrimSpace(line)); ok {
+		ev.Kind, ev.Text = b.Kind, b.Value
+		return ev
+	}
 	if t := strings.TrimSpace(line); strings.HasPrefix(t, "/") && len(t) > 1 && !strings.ContainsAny(t, " \t") {
 		ev.Kind, ev.Text = bot.KindCommand, strings.ToLower(t[1:])
 	}
@@ -112,17 +118,37 @@ func (c *Console) Send(_ context.Context, _ string, m bot.Message) error {
 	return nil
 }
 
+// pressed finds the button of the last message that line names, by its
+// label or its number.
+func (c *Console) pressed(line string) (bot.Button, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, b := range c.buttons {
+		if line == b.Label || line == strconv.Itoa(i+1) {
+			c.buttons = nil
+			return b, true
+		}
+	}
+	c.buttons = nil
+	return bot.Button{}, false
+}
+
 func (c *Console) print(m bot.Message) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	text := strings.ReplaceAll(m.Text, "\n", "\n   ")
 	fmt.Fprintf(c.out, "%s: %s\n", c.botName, text)
+	c.buttons = m.Buttons
 	if len(m.Buttons) > 0 {
 		var b strings.Builder
-		for _, btn := range m.Buttons {
-			fmt.Fprintf(&b, " [%s]", btn.Label)
+		for i, btn := range m.Buttons {
+			if btn.Label == strconv.Itoa(i+1) {
+				fmt.Fprintf(&b, " [%s]", btn.Label)
+			} else {
+				fmt.Fprintf(&b, " [%d] %s", i+1, btn.Label)
+			}
 		}
-		fmt.Fprintf(c.out, "  %s   (type one)\n", strings.TrimSpace(b.String()))
+		fmt.Fprintf(c.out, "  %s   (type a number)\n", strings.TrimSpace(b.String()))
 	}
 	fmt.Fprintln(c.out)
 }

@@ -61,3 +61,36 @@ func TestConsoleSendPrintsPushedMessages(t *testing.T) {
 		t.Fatalf("output %q", out.String())
 	}
 }
+
+func TestConsoleNumberPressesAButton(t *testing.T) {
+	in := strings.NewReader("topics\n2\n2\n")
+	var out bytes.Buffer
+	c := console.New(in, &out, console.WithBotName("Mia"))
+	r := &topicBot{}
+	if err := c.Run(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.events) != 3 || r.events[1].Kind != bot.KindTopic || r.events[1].Text != "returns/start" {
+		t.Fatalf("events %+v", r.events)
+	}
+	// Buttons are good for one answer: the next "2" is text again.
+	if r.events[2].Kind != bot.KindText || r.events[2].Text != "2" {
+		t.Errorf("third event %+v, want plain text", r.events[2])
+	}
+	if !strings.Contains(out.String(), "[1] Where is my order? [2] How do I return an item?") {
+		t.Errorf("buttons not shown with numbers:\n%s", out.String())
+	}
+}
+
+type topicBot struct{ events []bot.Event }
+
+func (r *topicBot) Handle(_ context.Context, ev bot.Event) ([]bot.Message, error) {
+	r.events = append(r.events, ev)
+	if ev.Text != "topics" {
+		return []bot.Message{{Text: "ok"}}, nil
+	}
+	return []bot.Message{{Text: "Is it about one of these?", Buttons: []bot.Button{
+		{Label: "Where is my order?", Kind: bot.KindTopic, Value: "orders/tracking"},
+		{Label: "How do I return an item?", Kind: bot.KindTopic, Value: "returns/start"},
+	}}}, nil
+}
