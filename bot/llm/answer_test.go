@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -305,7 +306,7 @@ func TestFallbackIsTheCoresOfflineAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := h.answer(t, q); got != want {
+	if got := h.answer(t, q); !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v, want the offline answer %+v", got, want)
 	}
 }
