@@ -185,6 +185,9 @@ func (t *agentTurn) sendMessage(m Message, tr session.Turn) {
 		return
 	}
 	tr.Text = truncateRunes(m.Text, maxTurnRunes)
+	if tr.Role == "bot" {
+		tr.Text = truncateRunes(m.Text, maxBotTurnRunes)
+	}
 	tr.At = t.now
 	t.s.Turns = append(t.s.Turns, tr)
 	t.err = t.b.deliver(t.ctx, t.s, m)

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/batonhq/baton/bot/persona"
@@ -28,11 +29,12 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 		id := q.Candidates[0].ID
 		if e, ok := set.KB.Entry(id, q.Lang); ok {
 			parts := []string{p.Say(q.Lang, "answer_lead", d), Plain(e.Answer)}
-			if tips := a.tips(q, e.Also); len(tips) > 0 {
+			tips, from := a.tips(q, e.Also)
+			if len(tips) > 0 {
 				parts = append(parts, p.Say(q.Lang, "tips_lead", d)+"\n"+strings.Join(tips, "\n"))
 			}
 			parts = append(parts, p.Say(q.Lang, "anything_else", d))
-			return Answer{Text: join(parts...), Entry: id, Confident: true}, nil
+			return Answer{Text: join(parts...), Entry: id, Confident: true, Tips: from}, nil
 		}
 	}
 	var topics []Topic
@@ -51,40 +53,29 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 	return Answer{Text: p.Say(q.Lang, "rephrase", d)}, nil
 }
 
-// tips collects the tips of the entry's also: entries, leaving out any the
-// bot already gave in this conversation. (An entry's own tip sums up its
-// answer; it is for the entries that point to it.)
-func (a kbAnswerer) tips(q Question, also []string) []string {
+// tips collects the tips of the entry's also: entries, and the ids they
+// come from, leaving out any the bot already gave in this conversation or
+// whose entry it already answered. (An entry's own tip sums up its answer;
+// it is for the entries that point to it.)
+func (a kbAnswerer) tips(q Question, also []string) (tips, from []string) {
 	set := a.c.Current()
-	// A tip counts as said when it was given, or when the bot answered from
-	// its entry: the tip sums up that answer.
-	said := func(id, tip string) bool {
+	said := func(id string) bool {
 		for _, t := range q.History {
-			if t.Role == "bot" && (t.Entry == id || strings.Contains(t.Text, tip)) {
+			if t.Role == "bot" && (t.Entry == id || slices.Contains(t.Tips, id)) {
 				return true
 			}
 		}
 		return false
 	}
-	var tips []string
-	add := func(id, tip string) {
-		tip = strings.TrimSpace(tip)
-		if tip == "" || said(id, tip) {
-			return
-		}
-		for _, t := range tips {
-			if t == "• "+tip {
-				return
-			}
-		}
-		tips = append(tips, "• "+tip)
-	}
 	for _, id := range also {
-		if e, ok := set.KB.Entry(id, q.Lang); ok {
-			add(id, e.Tip)
+		e, ok := set.KB.Entry(id, q.Lang)
+		if !ok || strings.TrimSpace(e.Tip) == "" || said(id) || slices.Contains(from, id) {
+			continue
 		}
+		tips = append(tips, "• "+strings.TrimSpace(e.Tip))
+		from = append(from, id)
 	}
-	return tips
+	return tips, from
 }
 
 var (

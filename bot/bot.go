@@ -31,7 +31,8 @@ const (
 // Limits on what one customer message may carry into matching and history.
 const (
 	maxMessageRunes = 2000 // longer messages are read up to here (the customer is told)
-	maxTurnRunes    = 1000 // history keeps this much of one turn
+	maxTurnRunes    = 1000 // history keeps this much of what a customer or agent wrote
+	maxBotTurnRunes = 300  // and this much of the bot's replies: agents see the entry, and each update rewrites the session
 	historyTurns    = 12   // turns given to the answerer and the detector
 )
 

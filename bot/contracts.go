@@ -29,7 +29,8 @@ type Answer struct {
 	Entry     string // knowledge entry answered from ("" when none)
 	Confident bool   // false: the answer is a rephrase request or says the knowledge does not cover it
 	Signals   Signals
-	Topics    []Topic // with a rephrase request: the closest entries, offered as buttons
+	Topics    []Topic  // with a rephrase request: the closest entries, offered as buttons
+	Tips      []string // entries whose tips the answer carries
 }
 
 // Topic is a knowledge entry offered to a customer who was not understood.

@@ -221,6 +221,7 @@ func (t *turn) answer(text string) {
 		score = q.Candidates[0].Score
 	}
 	t.emit(join(t.lead, ans.Text), kind, ans.Entry, score)
+	t.s.Turns[len(t.s.Turns)-1].Tips = ans.Tips
 	if !ans.Confident {
 		t.offer(ans.Topics)
 	}
@@ -252,6 +253,7 @@ func (t *turn) topic(id string) {
 	ans, _ := KnowledgeAnswerer(t.b.contents).Answer(t.ctx, q)
 	t.s.Misses = 0
 	t.emit(ans.Text, kindAnswer, id, 1)
+	t.s.Turns[len(t.s.Turns)-1].Tips = ans.Tips
 }
 
 // closing answers a thanks or a goodbye. A goodbye after we answered
@@ -442,7 +444,11 @@ func (t *turn) record(tr session.Turn) {
 	if tr.At.IsZero() {
 		tr.At = t.b.now()
 	}
-	tr.Text = truncateRunes(tr.Text, maxTurnRunes)
+	limit := maxTurnRunes
+	if tr.Role == "bot" {
+		limit = maxBotTurnRunes
+	}
+	tr.Text = truncateRunes(tr.Text, limit)
 	t.s.Turns = append(t.s.Turns, tr)
 }
 

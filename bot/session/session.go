@@ -38,6 +38,7 @@ type Turn struct {
 	Score float64   `json:"score,omitempty"`
 	Kind  string    `json:"kind,omitempty"` // bot reply kind: "answer", "rephrase", "greeting", "handoff", ...
 	Agent string    `json:"agent,omitempty"`
+	Tips  []string  `json:"tips,omitempty"` // entries whose tips the reply carried, so none is repeated
 	At    time.Time `json:"at"`
 }
 
