@@ -285,6 +285,23 @@ func or(a, b string) string {
 	return b
 }
 
+// weight reads a cue's or combo's weight: present, a number, -10 to 10.
+func (l *loader) weight(g, n *yaml.Node, prefix string) (float64, bool) {
+	if n == nil {
+		l.errf(g, "%s: missing weight", prefix)
+		return 0, false
+	}
+	w, ok := l.number(n, prefix+".weight")
+	if !ok {
+		return 0, false
+	}
+	if w < -10 || w > 10 {
+		l.errf(n, "%s.weight: %v is out of range (-10 to 10)", prefix, w)
+		return 0, false
+	}
+	return w, true
+}
+
 // scalar returns s[key], reporting it when missing or not a scalar.
 func (l *loader) scalar(s *section, key string) (*yaml.Node, bool) {
 	v, ok := s.vals[key]
@@ -503,16 +520,8 @@ func (l *loader) cues(s *section, typoMin, gap int) []cue {
 		}
 		names[c.name] = nameNode.Line
 		prefix := "complaint.cues." + c.name
-		if weightNode == nil {
-			l.errf(g, "%s: missing weight", prefix)
-			continue
-		}
-		w, ok := l.number(weightNode, prefix+".weight")
+		w, ok := l.weight(g, weightNode, prefix)
 		if !ok {
-			continue
-		}
-		if w < -10 || w > 10 {
-			l.errf(weightNode, "%s.weight: %v is out of range (-10 to 10)", prefix, w)
 			continue
 		}
 		c.weight = w
@@ -580,16 +589,8 @@ func (l *loader) combos(s *section, cues []cue) []combo {
 		}
 		names[c.name] = nameNode.Line
 		prefix := "complaint.combos." + c.name
-		if weightNode == nil {
-			l.errf(g, "%s: missing weight", prefix)
-			continue
-		}
-		w, ok := l.number(weightNode, prefix+".weight")
+		w, ok := l.weight(g, weightNode, prefix)
 		if !ok {
-			continue
-		}
-		if w < -10 || w > 10 {
-			l.errf(weightNode, "%s.weight: %v is out of range (-10 to 10)", prefix, w)
 			continue
 		}
 		c.weight = w

@@ -89,10 +89,10 @@ func evaluate(b *Base, qs []labelled) accuracy {
 	return a
 }
 
-// leaveOneOut matches every step-th knowledge question against the base
-// without that question, the tuning set that keeps test.jsonl held out.
-func leaveOneOut(b *Base, p params, step int) accuracy {
-	var a accuracy
+// heldOut calls fn for every step-th knowledge question of b with a copy
+// of b indexed without that question: the tuning set that keeps test.jsonl
+// held out.
+func heldOut(b *Base, p params, step int, fn func(without *Base, id, q string)) {
 	cache := map[string]map[string]float64{}
 	feat := func(s string) map[string]float64 {
 		f, ok := cache[s]
@@ -110,19 +110,27 @@ func leaveOneOut(b *Base, p params, step int) accuracy {
 				}
 				c := withoutQuestion(b, id, lang, i)
 				c.index = buildIndexWith(c, p, feat)
-				a.n++
-				m := c.Match(q, 1)
-				if len(m) > 0 && m[0].ID == id {
-					a.top1++
-					if m[0].Confident {
-						a.confident++
-					}
-				} else if len(m) > 0 && m[0].Confident {
-					a.wrongConfident++
-				}
+				fn(c, id, q)
 			}
 		}
 	}
+}
+
+// leaveOneOut is the accuracy over heldOut's questions.
+func leaveOneOut(b *Base, p params, step int) accuracy {
+	var a accuracy
+	heldOut(b, p, step, func(c *Base, id, q string) {
+		a.n++
+		m := c.Match(q, 1)
+		if len(m) > 0 && m[0].ID == id {
+			a.top1++
+			if m[0].Confident {
+				a.confident++
+			}
+		} else if len(m) > 0 && m[0].Confident {
+			a.wrongConfident++
+		}
+	})
 	return a
 }
 

@@ -176,32 +176,14 @@ func samplesOf(b *Base, qs []labelled) []sample {
 // looSamples matches every step-th question of b against b without it.
 func looSamples(b *Base, p params, step int) []sample {
 	var out []sample
-	cache := map[string]map[string]float64{}
-	feat := func(s string) map[string]float64 {
-		f, ok := cache[s]
-		if !ok {
-			f = features(s, &p)
-			cache[s] = f
+	heldOut(b, p, step, func(c *Base, id, q string) {
+		s := sample{inScope: true}
+		if cs := c.index.candidates(q, 2); len(cs) > 0 {
+			s.x = confFeatures(cs, 0)
+			s.correct = c.ids[cs[0].entry] == id
 		}
-		return f
-	}
-	for _, id := range b.ids {
-		for lang, e := range b.entries[id] {
-			for i, q := range e.Questions {
-				if i%step != 0 {
-					continue
-				}
-				c := withoutQuestion(b, id, lang, i)
-				c.index = buildIndexWith(c, p, feat)
-				s := sample{inScope: true}
-				if cs := c.index.candidates(q, 2); len(cs) > 0 {
-					s.x = confFeatures(cs, 0)
-					s.correct = c.ids[cs[0].entry] == id
-				}
-				out = append(out, s)
-			}
-		}
-	}
+		out = append(out, s)
+	})
 	return out
 }
 
