@@ -539,3 +539,20 @@ func TestRephraseOffersTopicsToPick(t *testing.T) {
 		t.Errorf("a picked topic still counts as a miss")
 	}
 }
+
+func TestWaitingWithoutDeskGoesBackToTheBot(t *testing.T) {
+	withDesk := newFixture(t, true)
+	withDesk.send(t, bot.Event{Channel: "test", ChatID: "c1", Kind: bot.KindCommand, Text: "human"})
+	// The same Redis, restarted without an agent desk.
+	noDesk := bot.New(withDesk.store, contents(t), bot.WithClock(withDesk.clock.Now))
+	msgs, err := noDesk.Handle(context.Background(), bot.Event{Channel: "test", ChatID: "c1", Kind: bot.KindText, Text: "How long does shipping take?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Text, "support@kumo.example") || !strings.Contains(msgs[0].Text, "business days") {
+		t.Fatalf("a conversation left waiting got %+v; want the honest no-desk note and the answer", msgs)
+	}
+	if s := withDesk.session(t, "c1"); s.Mode != session.ModeBot || s.Handoff.Outcome != "no_desk" {
+		t.Errorf("mode %s outcome %q", s.Mode, s.Handoff.Outcome)
+	}
+}

@@ -85,6 +85,16 @@ func (t *turn) run() {
 		t.topic(ev.Text)
 		return
 	}
+	if s.Mode != session.ModeBot && t.b.desk == nil {
+		// Handed off while a desk was configured, and there is none now
+		// (restarted without Slack): nobody would ever answer, so say so
+		// honestly and let the bot help again.
+		s.Mode = session.ModeBot
+		if s.Handoff != nil {
+			s.Handoff.Outcome = "no_desk"
+		}
+		t.lead = t.render("handoff_nodesk", persona.Data{})
+	}
 	if s.Mode != session.ModeBot {
 		t.relay()
 		return
@@ -330,12 +340,6 @@ func (t *turn) relay() {
 	ev := t.ev
 	if ev.Kind == KindCommand {
 		t.say("handoff_already", kindNotice, persona.Data{})
-		return
-	}
-	if t.b.desk == nil {
-		if h := t.s.Handoff; h != nil {
-			h.Pending = append(h.Pending, t.s.Turns[len(t.s.Turns)-1])
-		}
 		return
 	}
 	t.changes = append(t.changes, deskChange{change: "relay", ev: ev})

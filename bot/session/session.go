@@ -51,8 +51,7 @@ type Handoff struct {
 	Agent     string             `json:"agent,omitempty"` // display name of who holds it
 	AgentID   string             `json:"agent_id,omitempty"`
 	ClaimedAt time.Time          `json:"claimed_at,omitempty"`
-	Ref       map[string]string  `json:"ref,omitempty"`     // desk-specific references (Slack channel/ts)
-	Pending   []Turn             `json:"pending,omitempty"` // customer messages recorded while no desk is configured
+	Ref       map[string]string  `json:"ref,omitempty"` // desk-specific references (Slack channel/ts)
 
 	FirstReplyAt time.Time `json:"first_reply_at,omitzero"` // first agent message to the customer
 	ResolvedAt   time.Time `json:"resolved_at,omitzero"`
