@@ -167,7 +167,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		return nil
 	})
 	if err != nil {
-		l := lang.Choose(ev.Text, ev.Customer.Lang, "", set.Persona.Has)
+		l := lang.Choose(written(ev), ev.Customer.Lang, "", set.Persona.Has)
 		msg := b.say(set, nil, l, "store_down", persona.Data{})
 		b.obs.Error("session")
 		return []Message{{Text: msg}}, fmt.Errorf("handle %s: %w", ev.ConvID(), err)

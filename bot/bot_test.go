@@ -556,3 +556,14 @@ func TestWaitingWithoutDeskGoesBackToTheBot(t *testing.T) {
 		t.Errorf("mode %s outcome %q", s.Mode, s.Handoff.Outcome)
 	}
 }
+
+func TestCommandsFollowThePlatformLanguage(t *testing.T) {
+	f := newFixture(t, false)
+	for _, c := range []struct{ code, want string }{{"zh-CN", "Mia"}, {"ko-KR", "Mia"}} {
+		reply := f.send(t, bot.Event{Channel: "test", ChatID: c.code, Kind: bot.KindCommand, Text: "start", Customer: bot.Customer{Lang: c.code}})
+		s := f.session(t, c.code)
+		if s.Lang != c.code[:2] {
+			t.Errorf("/start from a %s phone: conversation in %q, reply %q", c.code, s.Lang, reply)
+		}
+	}
+}

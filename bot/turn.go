@@ -69,7 +69,7 @@ func (t *turn) run() {
 	s.Messages++
 	s.LastCustomerAt = ev.At
 	s.Nudged = false
-	t.lang = lang.Choose(ev.Text, ev.Customer.Lang, s.Lang, t.set.Persona.Has)
+	t.lang = lang.Choose(written(ev), ev.Customer.Lang, s.Lang, t.set.Persona.Has)
 	s.Lang = t.lang
 	t.record(session.Turn{Role: "customer", Text: describe(ev), Kind: string(ev.Kind)})
 
@@ -454,6 +454,16 @@ func (t *turn) record(tr session.Turn) {
 	}
 	tr.Text = truncateRunes(tr.Text, limit)
 	t.s.Turns = append(t.s.Turns, tr)
+}
+
+// written is what the customer wrote in their own words: a command name,
+// a rating or a topic id says nothing about their language.
+func written(ev Event) string {
+	switch ev.Kind {
+	case KindCommand, KindRating, KindTopic, KindFlood, KindGroup:
+		return ""
+	}
+	return ev.Text
 }
 
 // describe is how a customer event reads in the transcript agents see.
