@@ -567,3 +567,16 @@ func TestCommandsFollowThePlatformLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestEmojiOnlyIsAnAcknowledgement(t *testing.T) {
+	f := newFixture(t, false)
+	for _, text := range []string{"👍", "...", "ok", "🙏🙏"} {
+		reply := f.say(t, "c1", text)
+		if len(strings.Fields(reply)) < 4 {
+			t.Errorf("%q got %q, want a warm sentence", text, reply)
+		}
+		if s := f.session(t, "c1"); s.Misses != 0 {
+			t.Errorf("%q counted as a miss", text)
+		}
+	}
+}

@@ -147,7 +147,7 @@ func (t *turn) text(text string) {
 	}
 	// "Hi!", "thanks, bye!", "hello, where is my order?": peel off the small
 	// talk, answer it in kind, and answer whatever question is left.
-	var greeted, thanked, bye, ack bool
+	var greeted, thanked, bye bool
 	for range 3 {
 		kind, rest := t.set.Persona.Smalltalk(text)
 		if kind == "" {
@@ -156,7 +156,6 @@ func (t *turn) text(text string) {
 		greeted = greeted || kind == "greeting"
 		thanked = thanked || kind == "thanks"
 		bye = bye || kind == "bye"
-		ack = ack || kind == "ack"
 		text = strings.TrimSpace(rest)
 		t.s.Misses = 0 // small talk is understood, not a miss
 	}
@@ -174,10 +173,12 @@ func (t *turn) text(text string) {
 			t.closing("bye")
 		case thanked:
 			t.closing("thanks")
-		case ack && !greeted:
-			t.say("anything_else", kindAck, persona.Data{})
-		default:
+		case greeted:
 			t.emit(t.lead, kindGreeting, "", 0)
+		default:
+			// "ok", "知道了", or only emoji and punctuation ("👍", "..."):
+			// an acknowledgement, answered warmly, not a miss.
+			t.emit(join(t.lead, t.render("anything_else", persona.Data{})), kindAck, "", 0)
 		}
 		return
 	}
