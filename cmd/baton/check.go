@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/batonhq/baton/bot/content"
+	"github.com/batonhq/baton/bot/llm"
 )
 
 // runCheck is `baton check`: it validates prompts/ and knowledge/ and
@@ -25,6 +26,17 @@ func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) 
 		return 2
 	}
 	set, problems := content.Load(prompts, knowledge)
+	show := prompts.Dir
+	if show == "" {
+		show = prompts.Root
+	}
+	// The LLM templates are checked even when LLM mode is off, so a broken
+	// edit is caught before someone turns it on.
+	problems = append(problems, llm.Check(prompts.FS, prompts.Root, show)...)
+	_, _, envErr := llm.ConfigFromEnv(env)
+	if envErr != nil {
+		fmt.Fprintf(stdout, "environment: %v\n", envErr)
+	}
 	for _, p := range problems {
 		fmt.Fprintln(stdout, p.String())
 	}
@@ -34,7 +46,7 @@ func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) 
 	if set.Rules == nil {
 		fmt.Fprintln(stdout, "prompts: no usable handoff rules: the bot cannot start with these prompts")
 	}
-	if len(problems) > 0 || set.Persona == nil || set.Rules == nil {
+	if len(problems) > 0 || set.Persona == nil || set.Rules == nil || envErr != nil {
 		fmt.Fprintf(stderr, "baton check: %d problem(s)\n", len(problems))
 		return 1
 	}
