@@ -47,7 +47,11 @@ func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stdout, "prompts: no usable handoff rules: the bot cannot start with these prompts")
 	}
 	if len(problems) > 0 || set.Persona == nil || set.Rules == nil || envErr != nil {
-		fmt.Fprintf(stderr, "baton check: %d problem(s)\n", len(problems))
+		n := len(problems)
+		if envErr != nil {
+			n++
+		}
+		fmt.Fprintf(stderr, "baton check: %d problem(s)\n", n)
 		return 1
 	}
 	fmt.Fprintf(stdout, "ok: %d knowledge entries, languages %v\n", set.KB.Len(), set.Persona.Langs())
