@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/persona"
 )
 
@@ -37,20 +38,29 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 			return Answer{Text: join(parts...), Entry: id, Confident: true, Tips: from}, nil
 		}
 	}
-	var topics []Topic
-	for _, c := range q.Candidates {
-		if len(topics) == maxTopics {
-			break
-		}
-		if e, ok := set.KB.Entry(c.ID, q.Lang); ok && len(e.Questions) > 0 && c.Score > 0 {
-			topics = append(topics, Topic{Entry: c.ID, Title: e.Questions[0]})
-			d.Topics = append(d.Topics, e.Questions[0])
-		}
+	topics := closestTopics(set.KB, q)
+	for _, tp := range topics {
+		d.Topics = append(d.Topics, tp.Title)
 	}
 	if len(topics) > 0 {
 		return Answer{Text: p.Say(q.Lang, "rephrase_topics", d), Topics: topics}, nil
 	}
 	return Answer{Text: p.Say(q.Lang, "rephrase", d)}, nil
+}
+
+// closestTopics are the entries worth offering when the bot is unsure,
+// titled by their first example question in the customer's language.
+func closestTopics(kb *knowledge.Base, q Question) []Topic {
+	var topics []Topic
+	for _, c := range q.Candidates {
+		if len(topics) == maxTopics {
+			break
+		}
+		if e, ok := kb.Entry(c.ID, q.Lang); ok && len(e.Questions) > 0 && c.Score > 0 {
+			topics = append(topics, Topic{Entry: c.ID, Title: e.Questions[0]})
+		}
+	}
+	return topics
 }
 
 // tips collects the tips of the entry's also: entries, and the ids they

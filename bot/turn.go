@@ -234,6 +234,11 @@ func (t *turn) answer(text string) {
 	t.emit(join(t.lead, ans.Text), kind, ans.Entry, score)
 	t.s.Turns[len(t.s.Turns)-1].Tips = ans.Tips
 	if !ans.Confident {
+		if len(ans.Topics) == 0 {
+			// A model that says the entries do not cover it still gets the
+			// customer one tap from the closest ones.
+			ans.Topics = closestTopics(t.set.KB, q)
+		}
 		t.offer(ans.Topics)
 	}
 }
