@@ -83,43 +83,26 @@ func (r *Rules) comboOn(x []float64, cb combo) bool {
 	return true
 }
 
-// featureName names feature i of complaintVector.
-func (r *Rules) featureName(i int) string {
+// feature names feature i of complaintVector and gives its weight.
+func (r *Rules) feature(i int) (name string, weight float64) {
 	c := &r.complaint
 	switch n, m := len(c.cues), len(c.combos); {
 	case i < n:
-		return c.cues[i].name
+		return c.cues[i].name, c.cues[i].weight
 	case i < n+m:
-		return c.combos[i-n].name
+		return c.combos[i-n].name, c.combos[i-n].weight
 	case i == n+m:
-		return "exclaim"
+		return "exclaim", c.exclaim.weight
 	case i == n+m+1:
-		return "caps"
+		return "caps", c.caps.weight
 	default:
-		return "qmarks"
+		return "qmarks", c.qmarks.weight
 	}
 }
 
 func (r *Rules) shouting(d *doc) bool {
 	c := &r.complaint
 	return d.capsWords >= c.caps.min && float64(d.capsWords) >= c.capsRatio*float64(d.words)
-}
-
-// weight returns the weight of feature i of complaintVector.
-func (r *Rules) weight(i int) float64 {
-	c := &r.complaint
-	switch n, m := len(c.cues), len(c.combos); {
-	case i < n:
-		return c.cues[i].weight
-	case i < n+m:
-		return c.combos[i-n].weight
-	case i == n+m:
-		return c.exclaim.weight
-	case i == n+m+1:
-		return c.caps.weight
-	default:
-		return c.qmarks.weight
-	}
 }
 
 // Complaint scores how much text reads as a complaint, from 0 to 1, with
@@ -141,7 +124,8 @@ func (r *Rules) complaintZ(d *doc) float64 {
 	z := r.complaint.base
 	for i, xi := range x {
 		if xi != 0 {
-			z += xi * r.weight(i)
+			_, w := r.feature(i)
+			z += xi * w
 		}
 	}
 	return z
@@ -153,7 +137,7 @@ func (r *Rules) complaintEvidence(d *doc) []string {
 	n, m := len(c.cues), len(c.combos)
 	var ev []string
 	for i, xi := range d.x[:n+m+3] {
-		w := r.weight(i)
+		_, w := r.feature(i)
 		if xi == 0 || w == 0 {
 			continue
 		}

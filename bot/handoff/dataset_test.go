@@ -352,7 +352,8 @@ func TestTune(t *testing.T) {
 	}
 	names := []string{}
 	for i := range xs[0] {
-		names = append(names, r.featureName(i))
+		name, _ := r.feature(i)
+		names = append(names, name)
 	}
 	prior := make([]float64, len(names))
 	for i, n := range names {
