@@ -79,15 +79,23 @@ func TestProblemsNameTheFileOnDisk(t *testing.T) {
 	}
 }
 
-func TestReloadKeepsLastGoodPersona(t *testing.T) {
+// onDisk copies the shipped folders to a temporary directory and loads
+// them from there, as an ops checkout would be.
+func onDisk(t *testing.T) (h *content.Holder, pdir, kdir string) {
+	t.Helper()
 	dir := t.TempDir()
-	pdir, kdir := filepath.Join(dir, "prompts"), filepath.Join(dir, "knowledge")
+	pdir, kdir = filepath.Join(dir, "prompts"), filepath.Join(dir, "knowledge")
 	copyTree(t, "prompts", pdir)
 	copyTree(t, "knowledge", kdir)
 	h, problems, err := content.NewHolder(content.Dir(pdir), content.Dir(kdir), nil)
 	if err != nil || len(problems) > 0 {
 		t.Fatalf("load: %v %v", err, problems)
 	}
+	return h, pdir, kdir
+}
+
+func TestReloadKeepsLastGoodPersona(t *testing.T) {
+	h, pdir, _ := onDisk(t)
 	good := h.Current().Persona
 	if err := os.WriteFile(filepath.Join(pdir, "persona.yaml"), []byte("name: [broken\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -101,14 +109,7 @@ func TestReloadKeepsLastGoodPersona(t *testing.T) {
 }
 
 func TestWatchPicksUpEdits(t *testing.T) {
-	dir := t.TempDir()
-	pdir, kdir := filepath.Join(dir, "prompts"), filepath.Join(dir, "knowledge")
-	copyTree(t, "prompts", pdir)
-	copyTree(t, "knowledge", kdir)
-	h, _, err := content.NewHolder(content.Dir(pdir), content.Dir(kdir), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, _, kdir := onDisk(t)
 	before := h.Current().KB.Len()
 	reloaded := make(chan int, 10)
 	h.OnReload(func([]content.Problem) { reloaded <- h.Current().KB.Len() })
