@@ -75,7 +75,7 @@ func (b *Bot) Resolve(ctx context.Context, convID string, a Agent) error {
 		t.send(t.say("resolved", persona.Data{Agent: firstName(s.Handoff.Agent)}), session.Turn{Role: "bot", Kind: kindResolved})
 		m := ratingMessage(t.say("rating_ask", persona.Data{}))
 		t.sendMessage(m, session.Turn{Role: "bot", Text: m.Text, Kind: kindSurvey})
-		t.changes = append(t.changes, "resolved")
+		t.changes = append(t.changes, deskChange{change: "resolved"})
 		b.cancelTimer(ctx, timerUnclaimed, convID)
 	})
 }
@@ -90,7 +90,7 @@ func (b *Bot) Return(ctx context.Context, convID string, a Agent) error {
 		s.Mode = session.ModeBot
 		s.Handoff.Outcome, s.Handoff.ResolvedAt = "returned", t.now
 		t.send(t.say("returned", persona.Data{}), session.Turn{Role: "bot", Kind: kindReturned})
-		t.changes = append(t.changes, "returned")
+		t.changes = append(t.changes, deskChange{change: "returned"})
 		b.cancelTimer(ctx, timerUnclaimed, convID)
 	})
 }
@@ -118,7 +118,7 @@ type agentTurn struct {
 	set     *content.Set
 	s       *session.Session
 	now     time.Time
-	changes []string
+	changes []deskChange
 	err     error
 }
 
@@ -128,7 +128,7 @@ func (b *Bot) agentTurn(ctx context.Context, convID string, fn func(*agentTurn))
 	} else if !ok {
 		return fmt.Errorf("agent action on %s: %w", convID, ErrNoConversation)
 	}
-	var changes []string
+	var changes []deskChange
 	s, err := b.store.Update(ctx, convID, func(s *session.Session) error {
 		t := &agentTurn{b: b, ctx: ctx, set: b.contents.Current(), s: s, now: b.now()}
 		if s.Lang == "" {
@@ -141,9 +141,7 @@ func (b *Bot) agentTurn(ctx context.Context, convID string, fn func(*agentTurn))
 	if err != nil {
 		return err
 	}
-	for _, c := range changes {
-		b.after(ctx, s, []deskChange{{change: c}})
-	}
+	b.after(ctx, s, changes)
 	return nil
 }
 
@@ -166,7 +164,7 @@ func (t *agentTurn) claim(a Agent) {
 		t.b.recordWait(t.ctx, t.now.Sub(s.Handoff.At))
 	}
 	t.send(t.say("agent_joined", persona.Data{Agent: firstName(a.Name)}), session.Turn{Role: "bot", Kind: kindAgentJoin})
-	t.changes = append(t.changes, "claimed")
+	t.changes = append(t.changes, deskChange{change: "claimed"})
 }
 
 func (t *agentTurn) say(key string, d persona.Data) string {
@@ -184,12 +182,8 @@ func (t *agentTurn) sendMessage(m Message, tr session.Turn) {
 	if t.err != nil {
 		return
 	}
-	tr.Text = truncateRunes(m.Text, maxTurnRunes)
-	if tr.Role == "bot" {
-		tr.Text = truncateRunes(m.Text, maxBotTurnRunes)
-	}
-	tr.At = t.now
-	t.s.Turns = append(t.s.Turns, tr)
+	tr.Text, tr.At = m.Text, t.now
+	appendTurn(t.s, tr)
 	t.err = t.b.deliver(t.ctx, t.s, m)
 }
 

@@ -160,7 +160,6 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		changes []deskChange
 	)
 	s, err := b.store.Update(ctx, ev.ConvID(), func(s *session.Session) error {
-		out, changes = nil, nil
 		t := &turn{b: b, set: set, s: s, ev: ev, ctx: ctx}
 		t.run()
 		out, changes = t.out, t.changes
@@ -221,12 +220,11 @@ func (b *Bot) after(ctx context.Context, s *session.Session, changes []deskChang
 	}
 }
 
-// scheduleIdle (re)arms the silence timer after a customer message.
+// scheduleIdle (re)arms the silence timer after a customer message. A
+// timer left from earlier needs no cancelling here: idle checks the
+// conversation again when it fires, so a message costs one Redis call.
 func (b *Bot) scheduleIdle(ctx context.Context, s *session.Session) {
 	if s.Mode != session.ModeBot || !midConversation(s) {
-		if err := b.store.Cancel(ctx, timerIdle, s.ID); err != nil {
-			b.log.Warn("cancel idle timer", "conv", s.ID, "err", err)
-		}
 		return
 	}
 	if err := b.store.Schedule(ctx, timerIdle, s.ID, s.LastCustomerAt.Add(b.idleNudge)); err != nil {

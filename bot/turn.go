@@ -454,12 +454,18 @@ func (t *turn) record(tr session.Turn) {
 	if tr.At.IsZero() {
 		tr.At = t.b.now()
 	}
+	appendTurn(t.s, tr)
+}
+
+// appendTurn adds a turn to the history, keeping less of the bot's own
+// replies than of what people wrote.
+func appendTurn(s *session.Session, tr session.Turn) {
 	limit := maxTurnRunes
 	if tr.Role == "bot" {
 		limit = maxBotTurnRunes
 	}
 	tr.Text = truncateRunes(tr.Text, limit)
-	t.s.Turns = append(t.s.Turns, tr)
+	s.Turns = append(s.Turns, tr)
 }
 
 // written is what the customer wrote in their own words: a command name,
