@@ -12,8 +12,8 @@ import (
 )
 
 var (
-	t0  = time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
-	lia = lifecycle.Agent{ID: "ULIA", Name: "Lia"}
+	t0     = time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	lia    = lifecycle.Agent{ID: "ULIA", Name: "Lia"}
 	minjun = lifecycle.Agent{ID: "UMIN", Name: "Min-jun"}
 )
 
