@@ -5,6 +5,7 @@
 //	baton match    show which knowledge entry each stdin line matches
 //	baton check    validate prompts/ and knowledge/
 //	baton eval     run conversation tests written in YAML
+//	baton report   figures for a window of days (text, CSV, JSON)
 package main
 
 import (
@@ -25,6 +26,9 @@ Usage:
   baton check [--prompts DIR] [--knowledge DIR]
                                      validate prompts and knowledge; prints file:line: problem
   baton eval  FILE...                run YAML conversation tests
+  baton report [--since 7d] [--format text|csv|json]
+                                     conversations, containment, handoffs, reply and
+                                     resolution times, CSAT; per agent, language, team
 
 Configuration comes from the environment; see README.md.
 `
@@ -51,6 +55,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 		return runCheck(args[1:], env, stdout, stderr)
 	case "eval":
 		return runEval(ctx, args[1:], env, stdout, stderr)
+	case "report":
+		return runReport(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
