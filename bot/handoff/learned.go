@@ -104,9 +104,9 @@ func (m *model) features(s string, add bool) []int32 {
 	// what the customer wants ("to", "me"), and learning from it would
 	// make "I would like to ..." a request for a person.
 	//
-	// The three words after "not", "no" or "never" are marked as negated
-	// ("not confused" is not "confused"), as sentiment classifiers do; the
-	// negation word itself is not a feature.
+	// The next content word (within three) after "not", "no" or "never" is
+	// marked as negated ("not confused" is not "confused"), as sentiment
+	// classifiers do; the negation word itself is not a feature.
 	prevWord := ""
 	negated := 0
 	for _, t := range terms {
@@ -127,6 +127,7 @@ func (m *model) features(s string, add bool) []int32 {
 			negated--
 			if !stop {
 				put("¬" + t)
+				negated = 0 // only the next content word: "can't wait to get it" is not "don't get it"
 			}
 			prevWord = t
 			continue
