@@ -6,6 +6,7 @@
 //	baton detect   show whether each stdin line would be handed to a person, and why
 //	baton check    validate prompts/ and knowledge/
 //	baton eval     run conversation tests written in YAML
+//	baton report   figures for a window of days (text, CSV, JSON)
 package main
 
 import (
@@ -28,6 +29,9 @@ Usage:
   baton check [--prompts DIR] [--knowledge DIR]
                                      validate prompts and knowledge; prints file:line: problem
   baton eval  FILE...                run YAML conversation tests
+  baton report [--since 7d] [--format text|csv|json]
+                                     conversations, containment, handoffs, reply and
+                                     resolution times, CSAT; per agent, language, team
 
 Configuration comes from the environment; see README.md.
 `
@@ -56,6 +60,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 		return runCheck(args[1:], env, stdout, stderr)
 	case "eval":
 		return runEval(ctx, args[1:], env, stdout, stderr)
+	case "report":
+		return runReport(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
