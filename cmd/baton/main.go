@@ -3,6 +3,7 @@
 //	baton chat     talk to the bot in the terminal (embedded defaults, no accounts)
 //	baton serve    run the channels (Telegram, Slack) and the HTTP server
 //	baton match    show which knowledge entry each stdin line matches
+//	baton detect   show whether each stdin line would be handed to a person, and why
 //	baton check    validate prompts/ and knowledge/
 //	baton eval     run conversation tests written in YAML
 //	baton report   figures for a window of days (text, CSV, JSON)
@@ -23,6 +24,8 @@ Usage:
   baton chat  [--lang CODE]          talk to the bot in this terminal
   baton serve                        run Telegram/Slack adapters and the HTTP server
   baton match [--knowledge DIR]      match stdin lines (one query per line) to knowledge entries, as JSON
+  baton detect [--explain] [--after ANSWER] [--prompts DIR] [--knowledge DIR]
+                                     would each stdin line be handed to a person, why, with what scores
   baton check [--prompts DIR] [--knowledge DIR]
                                      validate prompts and knowledge; prints file:line: problem
   baton eval  FILE...                run YAML conversation tests
@@ -51,6 +54,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 		return runServe(ctx, args[1:], env, stdout, stderr)
 	case "match":
 		return runMatch(args[1:], stdin, stdout, stderr)
+	case "detect":
+		return runDetect(args[1:], env, stdin, stdout, stderr)
 	case "check":
 		return runCheck(args[1:], env, stdout, stderr)
 	case "eval":
