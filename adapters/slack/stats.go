@@ -73,7 +73,7 @@ type statsRec struct{ d *Desk }
 
 func (d *Desk) stats() statsRec { return statsRec{d} }
 
-func (r statsRec) key(name string) string { return r.d.key("stats:" + name) }
+func (r statsRec) key(name string) string { return r.d.statKey("desk:" + name) }
 
 // once reports whether what has not been counted yet for this handoff.
 func (r statsRec) once(ctx context.Context, what string, s *session.Session) bool {
