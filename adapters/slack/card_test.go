@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/batonhq/baton/adapters/slack/slacktest"
 	"github.com/batonhq/baton/bot/session"

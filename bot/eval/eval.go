@@ -31,7 +31,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/lang"

@@ -15,7 +15,7 @@ import (
 	"text/template/parse"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Load reads prompts from fsys below root. Problems are reported; a missing
