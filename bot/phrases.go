@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/batonhq/baton/bot/lifecycle"
+	"github.com/batonhq/baton/bot/session"
 )
 
 // recordWait keeps how long a customer waited for an agent, so the next
@@ -12,6 +15,16 @@ import (
 func (b *Bot) recordWait(ctx context.Context, d time.Duration) {
 	if err := b.store.RecordWait(ctx, d); err != nil {
 		b.log.Warn("record wait", "err", err)
+	}
+}
+
+// waits is the core's own observer: it keeps the time to the first claim
+// for the wait the next customer is told.
+type waits struct{ b *Bot }
+
+func (w waits) Observe(ctx context.Context, _ *session.Session, ev lifecycle.Event) {
+	if c, ok := ev.(lifecycle.Claimed); ok && c.First {
+		w.b.recordWait(ctx, c.Wait)
 	}
 }
 

@@ -274,7 +274,7 @@ const WaitsKept = 50
 // RecordWait keeps how long a customer waited for an agent (all replicas
 // share the list), so the next customer hears a realistic estimate.
 func (s *Store) RecordWait(ctx context.Context, d time.Duration) error {
-	key := s.db.Keys.Stats("waits")
+	key := s.db.Keys.StatsWaits()
 	pipe := s.db.Client.TxPipeline()
 	pipe.LPush(ctx, key, int64(d/time.Second))
 	pipe.LTrim(ctx, key, 0, WaitsKept-1)
@@ -286,7 +286,7 @@ func (s *Store) RecordWait(ctx context.Context, d time.Duration) error {
 
 // RecentWaits returns the last WaitsKept waits, newest first.
 func (s *Store) RecentWaits(ctx context.Context) ([]time.Duration, error) {
-	vals, err := s.db.Client.LRange(ctx, s.db.Keys.Stats("waits"), 0, -1).Result()
+	vals, err := s.db.Client.LRange(ctx, s.db.Keys.StatsWaits(), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("session: recent waits: %w", err)
 	}

@@ -121,9 +121,28 @@ func (k SlackKeys) Outbox() string     { return k.base + "outbox" }
 func (k SlackKeys) OutboxDead() string { return k.base + "outbox:dead" }
 func (k SlackKeys) OutboxLock() string { return k.base + "outbox:lock" }
 
-// Stats names a statistics key (desk numbers per agent and overall, wait
-// times); all share one hash tag so a transaction may update several.
+// Stats names a statistics key; all share one hash tag so a transaction
+// may update several (bot/stats writes a turn's counters in one MULTI).
 func (k Keys) Stats(name string) string { return k.prefix + "{stats}:" + name }
+
+// The statistics keys of bot/stats (day is YYYY-MM-DD, UTC):
+//
+//	StatsDay      hash: counters of one day, "metric" or "metric|dim=value"
+//	StatsAgents   hash: agent id -> latest display name
+//	StatsQueue    sorted set: waiting conversation -> handoff time (unix ms)
+//	StatsWorking  sorted set: conversation with an agent -> claim time (unix ms)
+//	StatsHandoffs sorted set: "<conv>|<handoff unix ms>" -> handoff time
+//	StatsMisses   list: the day's unanswered messages (JSON, masked), capped
+//	StatsPicks    list: topics picked after a miss (JSON, masked), capped
+//	StatsWaits    list: recent waits for an agent (seconds), capped
+func (k Keys) StatsDay(day string) string    { return k.Stats("day:" + day) }
+func (k Keys) StatsAgents() string           { return k.Stats("agents") }
+func (k Keys) StatsQueue() string            { return k.Stats("queue") }
+func (k Keys) StatsWorking() string          { return k.Stats("working") }
+func (k Keys) StatsHandoffs() string         { return k.Stats("handoffs") }
+func (k Keys) StatsMisses(day string) string { return k.Stats("misses:" + day) }
+func (k Keys) StatsPicks(day string) string  { return k.Stats("picks:" + day) }
+func (k Keys) StatsWaits() string            { return k.Stats("waits") }
 
 // Cache names a cached derived value, such as a knowledge entry's
 // embedding (name "llm:emb:<hash>").

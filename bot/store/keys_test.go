@@ -75,7 +75,7 @@ func TestKeysOnePrefixAndATagEach(t *testing.T) {
 	for _, key := range []string{k.State("c"), k.Lock("c"), k.Active(), k.Timer("idle"), k.Seen("x"),
 		tg.Update(1), tg.Inbox(), tg.Replica("r"), tg.Flood(1, 2),
 		sl.Card("c"), sl.Thread("C", "1"), sl.Summary("C", "1"), sl.Reminders("C", "1"), sl.Posted("c", "1"),
-		sl.Outbox(), sl.OutboxDead(), sl.OutboxLock(), k.Stats("x"), k.Cache("llm:emb:ab")} {
+		sl.Outbox(), sl.OutboxDead(), sl.OutboxLock(), k.Stats("x"), k.StatsDay("d"), k.StatsWaits(), k.Cache("llm:emb:ab")} {
 		if !strings.HasPrefix(key, "shop1:{") {
 			t.Errorf("%q does not start with the prefix and a hash tag", key)
 		}
