@@ -234,6 +234,40 @@ func (f *Figures) add(metric string, n float64) {
 
 func seconds(n float64) time.Duration { return time.Duration(n * float64(time.Second)) }
 
+// Row is one slice of a report: everyone, an agent, a language or a team.
+type Row struct {
+	Scope string // "all", "agent", "lang", "team"
+	Key   string // agent id, language code, team name
+	Name  string // what people read: the agent's name, the code, the team
+	F     Figures
+}
+
+// Rows flattens the report: everyone first, then agents, languages and
+// teams, each sorted by key.
+func (rep Report) Rows() []Row {
+	rows := []Row{{Scope: "all", Name: "everyone", F: rep.All}}
+	add := func(scope string, m map[string]Figures, name func(string) string) {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			rows = append(rows, Row{Scope: scope, Key: k, Name: name(k), F: m[k]})
+		}
+	}
+	same := func(k string) string { return k }
+	add("agent", rep.Agents, func(k string) string {
+		if n := rep.AgentNames[k]; n != "" {
+			return n
+		}
+		return k
+	})
+	add("lang", rep.Langs, same)
+	add("team", rep.Teams, same)
+	return rows
+}
+
 // SortedKeys returns a map's keys, largest value first (ties by name).
 func SortedKeys[V int64 | float64](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
