@@ -4,11 +4,12 @@ import (
 	"context"
 
 	"fmt"
-	"github.com/prometheus/client_golang/prometheus"
 	"log/slog"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	baton "github.com/batonhq/baton"
 	"github.com/batonhq/baton/bot"
@@ -18,6 +19,7 @@ import (
 	"github.com/batonhq/baton/bot/llm"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // sources resolves where prompts and knowledge come from: the folders named
@@ -96,7 +98,7 @@ func (b *brains) Entries() map[string][]string {
 
 // newBrains loads the contents, starts watching them, and sets up LLM mode
 // when OPENAI_API_KEY or OPENAI_BASE_URL is set. reg may be nil (no metrics).
-func newBrains(ctx context.Context, env func(string) string, store *session.Store, reg prometheus.Registerer, log *slog.Logger) (*brains, error) {
+func newBrains(ctx context.Context, env func(string) string, db store.DB, reg prometheus.Registerer, log *slog.Logger) (*brains, error) {
 	prompts, kb, err := sources(env, "", "")
 	if err != nil {
 		return nil, err
@@ -119,7 +121,7 @@ func newBrains(ctx context.Context, env func(string) string, store *session.Stor
 		llm.WithKnowledge(func() *knowledge.Base { return holder.Current().KB }),
 		llm.WithPersona(func() *persona.Persona { return holder.Current().Persona }),
 		llm.WithPrompts(prompts.FS, prompts.Root),
-		llm.WithCache(store.Redis(), store.Key),
+		llm.WithCache(db.Client, db.Keys.Cache),
 		llm.WithLogger(log.With("part", "llm")),
 	}
 	if reg != nil {
