@@ -93,8 +93,9 @@ func TestParaphraseSuite(t *testing.T) {
 
 	// Floors per language over both halves, and the wrong-answer ceiling:
 	// what the shipped matcher reached on 2026-12-03 before any tuning
-	// (en 0.72, zh 0.61, ko 0.65 answered; at most 0.043 wrong).
-	floor := map[string]float64{"en": 0.71, "zh": 0.60, "ko": 0.64}
+	// (en 0.72, zh 0.61, ko 0.65 answered; at most 0.043 wrong); with
+	// every entry in zh and ko: en 0.70, zh 0.70, ko 0.77, at most 0.037 wrong.
+	floor := map[string]float64{"en": 0.70, "zh": 0.69, "ko": 0.76}
 	const maxWrong = 0.05
 
 	for _, lang := range []string{"en", "zh", "ko"} {
