@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/store"
 )
 
 const (
@@ -160,20 +161,20 @@ func build(ctx context.Context, kb *knowledge.Base, offTopic []string, emb Embed
 	return ix, st, nil
 }
 
-// cache keeps question vectors in Redis under key("semantic:vec:<hash>"),
-// where the hash covers the model name and the exact text: an edited
-// question gets a new key, an unchanged one is found again after any
-// restart or reload, and two bases sharing a question share its vector.
+// cache keeps vectors in Redis under store.Keys.Vector(hash), where the
+// hash covers the model name and the exact text: an edited question gets
+// a new key, an unchanged one is found again after any restart or reload,
+// and two bases sharing a question share its vector.
 type cache struct {
 	rdb   redis.Cmdable
-	key   func(string) string
+	keys  store.Keys
 	model string
 	log   *slog.Logger
 }
 
 func (c *cache) keyFor(text string) string {
 	sum := sha256.Sum256([]byte(c.model + "\x00" + text))
-	return c.key("semantic:vec:" + hex.EncodeToString(sum[:16]))
+	return c.keys.Vector(hex.EncodeToString(sum[:16]))
 }
 
 // fill takes vectors from Redis and returns the questions still missing.

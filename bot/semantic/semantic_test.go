@@ -236,9 +236,9 @@ func TestReadyAfterTheWaitEvenWhenNotBuilt(t *testing.T) {
 }
 
 func TestVectorsAreCachedInRedisByContent(t *testing.T) {
-	st := sessiontest.Store(t)
+	db := sessiontest.DB(t)
 	kb := loadKB(t, shop)
-	first := newFixture(t, WithCache(st.Redis(), st.Key, "fake-embed"))
+	first := newFixture(t, WithCache(db, "fake-embed"))
 	first.matcher(t, kb)
 	all := len(kb.Questions()) + len(offTopic)
 	if n := len(first.srv.Embedded()); n != all {
@@ -246,7 +246,7 @@ func TestVectorsAreCachedInRedisByContent(t *testing.T) {
 	}
 
 	// A restart: a new process with the same Redis embeds nothing.
-	second := newFixture(t, WithCache(st.Redis(), st.Key, "fake-embed"))
+	second := newFixture(t, WithCache(db, "fake-embed"))
 	second.matcher(t, kb)
 	if n := len(second.srv.Embedded()); n != 0 {
 		t.Errorf("after a restart %d texts were embedded again, want 0", n)
@@ -267,7 +267,7 @@ func TestVectorsAreCachedInRedisByContent(t *testing.T) {
 	}
 
 	// Another model never reads these vectors.
-	third := newFixture(t, WithCache(st.Redis(), st.Key, "another-model"))
+	third := newFixture(t, WithCache(db, "another-model"))
 	third.matcher(t, kb)
 	if n := len(third.srv.Embedded()); n != all {
 		t.Errorf("another model embedded %d, want all %d", n, all)

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/store"
 	"github.com/batonhq/baton/bot/text"
 )
 
@@ -68,13 +68,11 @@ type job struct {
 // VectorsOption configures Vectors.
 type VectorsOption func(*Vectors)
 
-// WithCache keeps vectors in Redis under key(name), by content hash, so
-// restarts and hot reloads embed only what changed. model is part of the
-// hash: another model never reads these vectors.
-//
-//	semantic.WithCache(store.Redis(), store.Key, "text-embedding-3-small")
-func WithCache(rdb redis.Cmdable, key func(name string) string, model string) VectorsOption {
-	return func(v *Vectors) { v.cache = &cache{rdb: rdb, key: key, model: model} }
+// WithCache keeps vectors in Redis (store.Keys.Vector), by content hash,
+// so restarts and hot reloads embed only what changed. model is part of
+// the hash: another model never reads these vectors.
+func WithCache(db store.DB, model string) VectorsOption {
+	return func(v *Vectors) { v.cache = &cache{rdb: db.Client, keys: db.Keys, model: model} }
 }
 
 // WithLogger sets the logger (default slog.Default()).
