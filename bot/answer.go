@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/lang"
 	"github.com/batonhq/baton/bot/persona"
 )
 
@@ -29,8 +30,8 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 	if len(q.Candidates) > 0 && q.Candidates[0].Confident {
 		id := q.Candidates[0].ID
 		if e, ok := set.KB.Entry(id, q.Lang); ok {
-			parts := []string{p.Say(q.Lang, "answer_lead", d), Plain(e.Answer)}
-			tips, from := a.tips(q, e.Also)
+			parts := []string{p.Say(q.Lang, "answer_lead", d), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer)}
+			tips, from := a.tips(q, e.Lang, e.Also)
 			if len(tips) > 0 {
 				parts = append(parts, p.Say(q.Lang, "tips_lead", d)+"\n"+strings.Join(tips, "\n"))
 			}
@@ -48,26 +49,56 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 	return Answer{Text: p.Say(q.Lang, "rephrase", d)}, nil
 }
 
+// langNote is the line said before an answer that exists only in another
+// language than the customer's (answerLang), in the customer's language:
+// answer_lang_<answerLang>, or answer_lang_other for a language the
+// messages do not name. It is "" when the answer is in their language.
+func langNote(p *persona.Persona, customer, answerLang string, d persona.Data) string {
+	if answerLang == "" || lang.Base(answerLang) == lang.Base(customer) {
+		return ""
+	}
+	key := "answer_lang_" + lang.Base(answerLang)
+	if p.Variants(customer, key) == 0 && p.Variants("en", key) == 0 {
+		key = "answer_lang_other"
+	}
+	return p.Say(customer, key, d)
+}
+
+// readable reports whether id has a version in the customer's language.
+func readable(kb *knowledge.Base, id, customer string) bool {
+	e, ok := kb.Entry(id, customer)
+	return ok && lang.Base(e.Lang) == lang.Base(customer)
+}
+
 // closestTopics are the entries worth offering when the bot is unsure,
-// titled by their first example question in the customer's language.
+// titled by their first example question. Entries the customer can read
+// come first; one that exists only in another language is still offered
+// after them (picking it answers with a line saying which language it is
+// in), titled in that language.
 func closestTopics(kb *knowledge.Base, q Question) []Topic {
-	var topics []Topic
+	var local, other []Topic
 	for _, c := range q.Candidates {
-		if len(topics) == maxTopics {
-			break
+		e, ok := kb.Entry(c.ID, q.Lang)
+		if !ok || len(e.Questions) == 0 || c.Score <= 0 {
+			continue
 		}
-		if e, ok := kb.Entry(c.ID, q.Lang); ok && len(e.Questions) > 0 && c.Score > 0 {
-			topics = append(topics, Topic{Entry: c.ID, Title: e.Questions[0]})
+		tp := Topic{Entry: c.ID, Title: e.Questions[0]}
+		if readable(kb, c.ID, q.Lang) {
+			local = append(local, tp)
+		} else {
+			other = append(other, tp)
 		}
 	}
-	return topics
+	topics := append(local, other...)
+	return topics[:min(len(topics), maxTopics)]
 }
 
 // tips collects the tips of the entry's also: entries, and the ids they
 // come from, leaving out any the bot already gave in this conversation or
 // whose entry it already answered. (An entry's own tip sums up its answer;
-// it is for the entries that point to it.)
-func (a kbAnswerer) tips(q Question, also []string) (tips, from []string) {
+// it is for the entries that point to it.) A tip is given in the
+// customer's language or in the answer's (answerLang), never in a third.
+func (a kbAnswerer) tips(q Question, answerLang string, also []string) (tips, from []string) {
 	set := a.c.Current()
 	said := func(id string) bool {
 		for _, t := range q.History {
@@ -79,6 +110,10 @@ func (a kbAnswerer) tips(q Question, also []string) (tips, from []string) {
 	}
 	for _, id := range also {
 		e, ok := set.KB.Entry(id, q.Lang)
+		if ok && lang.Base(e.Lang) != lang.Base(q.Lang) {
+			e, ok = set.KB.Entry(id, answerLang)
+			ok = ok && lang.Base(e.Lang) == lang.Base(answerLang)
+		}
 		if !ok || strings.TrimSpace(e.Tip) == "" || said(id) || slices.Contains(from, id) {
 			continue
 		}

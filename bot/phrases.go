@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/batonhq/baton/bot/lifecycle"
+	"github.com/batonhq/baton/bot/session"
 )
 
 // waitsKept is how many recent claim times the typical wait is taken from.
@@ -20,6 +23,16 @@ func (b *Bot) recordWait(ctx context.Context, d time.Duration) {
 	pipe.LTrim(ctx, key, 0, waitsKept-1)
 	if _, err := pipe.Exec(ctx); err != nil {
 		b.log.Warn("record wait", "err", err)
+	}
+}
+
+// waits is the core's own observer: it keeps the time to the first claim
+// for the wait the next customer is told.
+type waits struct{ b *Bot }
+
+func (w waits) Observe(ctx context.Context, _ *session.Session, ev lifecycle.Event) {
+	if c, ok := ev.(lifecycle.Claimed); ok && c.First {
+		w.b.recordWait(ctx, c.Wait)
 	}
 }
 

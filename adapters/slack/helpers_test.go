@@ -13,6 +13,7 @@ import (
 
 	"github.com/batonhq/baton/adapters/slack/slacktest"
 	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/session/sessiontest"
 )
@@ -29,7 +30,7 @@ type coreCall struct {
 
 // fakeCore records the desk's calls and plays the core's part well enough
 // for the card to follow: it updates the session the way the core does and
-// calls the desk's Changed.
+// renders the event the change stands for.
 type fakeCore struct {
 	desk  *Desk
 	store *session.Store
@@ -70,7 +71,40 @@ func (c *fakeCore) change(ctx context.Context, conv string, fn func(*session.Ses
 	if change == "" {
 		return nil
 	}
-	return c.desk.Changed(ctx, s, change)
+	return render(ctx, c.desk, s, change)
+}
+
+// render plays the core's part after a change: the lifecycle event the
+// change stands for, rendered by the desk. A reminder is counted in the
+// session first, as the core's lifecycle does.
+func render(ctx context.Context, d *Desk, s *session.Session, change string) error {
+	var ev lifecycle.Event
+	b := lifecycle.Base{Conv: s.ID, At: time.Now()}
+	switch change {
+	case "claimed":
+		ev = lifecycle.Claimed{Base: b}
+	case "resolved":
+		ev = lifecycle.Resolved{Base: b}
+	case "returned":
+		ev = lifecycle.Returned{Base: b}
+	case "rated":
+		ev = lifecycle.Rated{Base: b, Who: "agent"}
+	case "reminder":
+		var err error
+		s, err = d.store.Update(ctx, s.ID, func(cur *session.Session) error {
+			if lifecycle.Of(cur) == lifecycle.StateWaiting {
+				cur.Handoff.Reminders++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		ev = lifecycle.Reminded{Base: b}
+	default:
+		return fmt.Errorf("unknown change %q", change)
+	}
+	return d.Render(ctx, s, ev)
 }
 
 func (c *fakeCore) AgentMessage(ctx context.Context, conv string, a bot.Agent, text string) error {

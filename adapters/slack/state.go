@@ -91,21 +91,3 @@ func (d *Desk) summary(ctx context.Context, ref cardRef) (string, string) {
 	}
 	return m["summary"], m["suggested"]
 }
-
-func (d *Desk) bumpReminders(ctx context.Context, conv string) error {
-	ref, ok, err := d.card(ctx, conv)
-	if err != nil || !ok {
-		return err
-	}
-	k := d.key("reminders:" + ref.channel + ":" + ref.ts)
-	pipe := d.rdb.TxPipeline()
-	pipe.Incr(ctx, k)
-	pipe.Expire(ctx, k, keepFor)
-	_, err = pipe.Exec(ctx)
-	return err
-}
-
-func (d *Desk) reminders(ctx context.Context, ref cardRef) int {
-	n, _ := d.rdb.Get(ctx, d.key("reminders:"+ref.channel+":"+ref.ts)).Int()
-	return n
-}

@@ -45,10 +45,11 @@ func Keys() []string { return slices.Clone(keys) }
 var keys = []string{
 	"greet", "greet_again", "start", "help",
 	"answer_lead", "tips_lead", "anything_else", "rephrase", "rephrase_topics",
+	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other",
 	"thanks", "bye", "empty", "too_long", "media", "media_forwarded",
 	"nudge", "idle_close", "store_down",
 	"handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
-	"agent_joined", "returned", "resolved",
+	"agent_joined", "returned", "resolved", "transferred",
 	"rating_ask", "rating_thanks", "rating_sorry", "rating_invalid", "comment_thanks",
 	"flood", "group",
 }
@@ -86,6 +87,7 @@ type Data struct {
 	Agent    string    // agent's display name
 	Wait     string    // rough waiting time, already phrased ("a few minutes")
 	Back     string    // when the team is back, already phrased
+	Team     string    // the team a handoff moved to, as the customer hears it
 	Extra    map[string]string
 	Seed     int // picks among variants
 }

@@ -51,13 +51,25 @@ type Handoff struct {
 	Agent     string             `json:"agent,omitempty"` // display name of who holds it
 	AgentID   string             `json:"agent_id,omitempty"`
 	ClaimedAt time.Time          `json:"claimed_at,omitempty"`
-	Ref       map[string]string  `json:"ref,omitempty"` // desk-specific references (Slack channel/ts)
 
 	FirstReplyAt time.Time `json:"first_reply_at,omitzero"` // first agent message to the customer
 	ResolvedAt   time.Time `json:"resolved_at,omitzero"`
 	Outcome      string    `json:"outcome,omitempty"` // "resolved", "returned" or "no_desk"
 	Rating       int       `json:"rating,omitempty"`  // 1-5 after the survey
 	Comment      string    `json:"comment,omitempty"` // what the customer wrote after rating
+
+	Team      string     `json:"team,omitempty"`      // the team that has it ("" = the default team)
+	Transfers []Transfer `json:"transfers,omitempty"` // earlier teams, oldest first
+	Reminders int        `json:"reminders,omitempty"` // desk reminders while unclaimed (for this team)
+}
+
+// Transfer is one move of a handoff from a team to another.
+type Transfer struct {
+	From  string    `json:"from,omitempty"`
+	To    string    `json:"to"`
+	Agent string    `json:"agent,omitempty"` // who had it on the old team
+	By    string    `json:"by,omitempty"`    // who moved it
+	At    time.Time `json:"at"`
 }
 
 // Session is everything Baton remembers about one conversation.

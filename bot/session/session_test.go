@@ -244,8 +244,9 @@ func TestJSONRoundTripAllFields(t *testing.T) {
 			Reason: "asked for a person", Evidence: []string{"let me talk to a human"},
 			Scores: map[string]float64{"ask_human": 0.95, "anger": 0.1}, At: at(3),
 			Agent: "Mina", AgentID: "U123", ClaimedAt: at(4),
-			Ref:          map[string]string{"channel": "C1", "ts": "1700000000.000100"},
 			FirstReplyAt: at(5), ResolvedAt: at(6), Outcome: "resolved", Rating: 4, Comment: "quick and kind",
+			Team: "payments", Reminders: 2,
+			Transfers: []session.Transfer{{From: "returns", To: "payments", Agent: "Lia", By: "Lia", At: at(4)}},
 		},
 		Started: at(0), LastCustomerAt: at(6), LastBotAt: at(7),
 	}

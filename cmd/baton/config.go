@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"github.com/prometheus/client_golang/prometheus"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 
 	baton "github.com/batonhq/baton"
@@ -47,6 +49,19 @@ func durationEnv(env func(string) string, name string, def time.Duration) (time.
 		return 0, fmt.Errorf("%s=%q: want a positive duration such as 10m", name, v)
 	}
 	return d, nil
+}
+
+// daysEnv reads a duration that may also be given in days ("30d").
+func daysEnv(env func(string) string, name string, def time.Duration) (time.Duration, error) {
+	v := strings.TrimSpace(env(name))
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days <= 0 {
+			return 0, fmt.Errorf("%s=%q: want a positive number of days such as 30d, or a duration such as 720h", name, v)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return durationEnv(env, name, def)
 }
 
 // brains is what the core thinks with: the ops-edited contents (watched

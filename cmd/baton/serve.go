@@ -23,6 +23,7 @@ import (
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/metrics"
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/stats"
 )
 
 // Environment of `baton serve` (the adapters read their own as well; see
@@ -36,7 +37,8 @@ const (
 	envTelegramAPI     = "TELEGRAM_API_URL"       // self-hosted Bot API server
 	envTelegramHook    = "TELEGRAM_WEBHOOK_URL"   // webhook instead of long polling
 	envTelegramSecret  = "TELEGRAM_WEBHOOK_SECRET"
-	envTelegramFlood   = "TELEGRAM_FLOOD_LIMIT" // messages a chat may send per minute, default 20, 0 = no limit
+	envTelegramFlood   = "TELEGRAM_FLOOD_LIMIT"  // messages a chat may send per minute, default 20, 0 = no limit
+	envStatsRetention  = "BATON_STATS_RETENTION" // how long daily statistics are kept, default 90d
 )
 
 // activeWindow is what "active conversation" means for the gauge.
@@ -132,6 +134,7 @@ type server struct {
 	log     *slog.Logger
 	metrics *metrics.Metrics
 	store   *session.Store
+	stats   *stats.Recorder
 	core    *bot.Bot
 	brains  *brains
 	tg      *telegram.Adapter // nil when Telegram is off
@@ -182,7 +185,12 @@ func newServer(ctx context.Context, cfg serveConfig, env func(string) string, lo
 	if err != nil {
 		return nil, err
 	}
-	opts := []bot.Option{bot.WithObserver(s.metrics)}
+	retention, err := daysEnv(env, envStatsRetention, stats.DefaultRetention)
+	if err != nil {
+		return nil, err
+	}
+	s.stats = stats.New(rdb, cfg.prefix, stats.WithRetention(retention), stats.WithLogger(log.With("part", "stats")))
+	opts := []bot.Option{bot.WithObserver(s.metrics), bot.WithObservers(s.metrics, s.stats)}
 	if s.desk != nil {
 		opts = append(opts, bot.WithDesk(s.desk))
 	}

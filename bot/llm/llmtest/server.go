@@ -320,21 +320,64 @@ func (s *Server) Embedded() []string {
 	return append([]string(nil), s.embedded...)
 }
 
-// Calls is the number of API calls served.
+// Calls is the number of API calls received. A call is counted as it
+// arrives, so every call whose answer the client has read is in the count.
 func (s *Server) Calls() int64 { return s.calls.Load() }
 
-// HandlerTime is the total time the server spent inside its handlers
-// (including Delay), so a benchmark can subtract "the model's own time".
+// HandlerTime is the total time the server spent before answering each
+// call (including Delay), so a benchmark can subtract "the model's own
+// time". Like Calls, it is complete for every call the client has an
+// answer to.
 func (s *Server) HandlerTime() time.Duration { return time.Duration(s.handlerNs.Load()) }
 
+// timed counts each call and its time to answer. Both are recorded before
+// the first byte of the response leaves: counting after the handler
+// returns would race the client, which already has the answer and may
+// read the counters while the handler is still returning.
 func (s *Server) timed(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		h.ServeHTTP(w, r)
-		s.handlerNs.Add(int64(time.Since(start)))
 		s.calls.Add(1)
+		tw := &timedWriter{ResponseWriter: w, start: time.Now(), total: &s.handlerNs}
+		h.ServeHTTP(tw, r)
+		tw.answered() // a handler that wrote nothing (the client gave up)
 	})
 }
+
+// timedWriter adds the time to the first byte of the response to total.
+type timedWriter struct {
+	http.ResponseWriter
+	start time.Time
+	total *atomic.Int64
+	done  bool
+}
+
+func (w *timedWriter) answered() {
+	if !w.done {
+		w.done = true
+		w.total.Add(int64(time.Since(w.start)))
+	}
+}
+
+func (w *timedWriter) WriteHeader(code int) {
+	w.answered()
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *timedWriter) Write(b []byte) (int, error) {
+	w.answered()
+	return w.ResponseWriter.Write(b)
+}
+
+// Flush keeps streamed replies streaming.
+func (w *timedWriter) Flush() {
+	w.answered()
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (w *timedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // begin runs what every call shares: arrival notice, auth, stalls, delays
 // and injected faults. It reports whether the handler should go on.
