@@ -216,7 +216,7 @@ func (t *turn) answer(text string) {
 		Text:       text,
 		Lang:       t.lang,
 		History:    history,
-		Candidates: t.set.KB.Match(text, 5),
+		Candidates: t.set.KB.Match(t.ctx, text, 5),
 		Customer:   firstName(t.s.Name),
 	}
 	ans, err := t.b.answerer.Answer(t.ctx, q)
@@ -260,7 +260,7 @@ func (t *turn) answer(text string) {
 		if len(ans.Topics) == 0 {
 			// A model that says the entries do not cover it still gets the
 			// customer one tap from the closest ones.
-			ans.Topics = closestTopics(t.set.KB, q)
+			ans.Topics = closestTopics(t.set.KB.Base, q)
 		}
 		t.offer(ans.Topics)
 	}
@@ -349,7 +349,7 @@ func (t *turn) commentAfterRating() bool {
 	if h == nil || h.Rating == 0 || h.Comment != "" || t.lastBotKind() != kindRated {
 		return false
 	}
-	if m := t.set.KB.Match(t.ev.Text, 1); len(m) > 0 && m[0].Confident {
+	if m := t.set.KB.Match(t.ctx, t.ev.Text, 1); len(m) > 0 && m[0].Confident {
 		return false // a new question, not a comment
 	}
 	t.emitEvent(lifecycle.Comment(t.s, truncateRunes(t.ev.Text, maxTurnRunes), t.ev.At))

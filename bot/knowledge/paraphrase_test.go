@@ -89,13 +89,16 @@ func shippedSet(t *testing.T) *content.Set {
 // reached so far; raise them as the matcher improves.
 func TestParaphraseSuite(t *testing.T) {
 	set := shippedSet(t)
-	match := func(q string) []knowledge.Match { return set.KB.Match(q, 3) }
+	match := func(q string) []knowledge.Match { return set.KB.Match(t.Context(), q, 3) }
 
 	// Floors per language over both halves, and the wrong-answer ceiling:
 	// what the shipped matcher reached on 2026-12-03 before any tuning
 	// (en 0.72, zh 0.61, ko 0.65 answered; at most 0.043 wrong); with
 	// every entry in zh and ko: en 0.70, zh 0.70, ko 0.77, at most 0.037 wrong.
-	floor := map[string]float64{"en": 0.70, "zh": 0.69, "ko": 0.76}
+	// With per-base calibration for a 2% wrong-answer target (replacing
+	// the model fitted on this base): en 0.62, zh 0.64, ko 0.66 answered,
+	// at most 0.021 wrong. Fewer answers, fewer wrong ones.
+	floor := map[string]float64{"en": 0.61, "zh": 0.63, "ko": 0.65}
 	const maxWrong = 0.05
 
 	for _, lang := range []string{"en", "zh", "ko"} {

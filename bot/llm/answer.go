@@ -92,7 +92,7 @@ func (a *Answerer) ask(ctx context.Context, q bot.Question) (bot.Answer, string,
 func (a *Answerer) retrieve(ctx context.Context, q bot.Question, kb Knowledge) []string {
 	cands := q.Candidates
 	if len(cands) == 0 {
-		cands = kb.Match(q.Text, a.budget.Entries*2)
+		cands = kb.Match(ctx, q.Text, a.budget.Entries*2)
 	}
 	var ids []string
 	for _, c := range cands {

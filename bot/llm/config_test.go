@@ -2,6 +2,7 @@ package llm_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -71,13 +72,13 @@ func TestLocalServerWithoutKey(t *testing.T) {
 	kb, p := shipped(t)
 	a, ok, err := llm.FromEnv(envOf(map[string]string{"OPENAI_BASE_URL": srv.URL() + "/", "OPENAI_MODEL": "llama3.2"}),
 		llm.WithFallback(&offline{}), llm.WithPrompts(os.DirFS("../../prompts"), "."),
-		llm.WithKnowledge(func() *knowledge.Base { return kb }), llm.WithPersona(func() *persona.Persona { return p }))
+		llm.WithKnowledge(func() *knowledge.KB { return kb }), llm.WithPersona(func() *persona.Persona { return p }))
 	if !ok || err != nil {
 		t.Fatal(ok, err)
 	}
 	defer a.Close()
 	text := "How can I track my package?"
-	if _, err := a.Answer(t.Context(), bot.Question{Text: text, Lang: "en", Candidates: kb.Match(text, 8)}); err != nil {
+	if _, err := a.Answer(t.Context(), bot.Question{Text: text, Lang: "en", Candidates: kb.Match(context.Background(), text, 8)}); err != nil {
 		t.Fatal(err)
 	}
 	if req := srv.LastChat(); req == nil || req.Auth != "" || req.Model != "llama3.2" {
@@ -102,7 +103,7 @@ func TestRequiredOptions(t *testing.T) {
 	kb, p := shipped(t)
 	all := []llm.Option{
 		llm.WithFallback(&offline{}), llm.WithPrompts(os.DirFS("../../prompts"), "."),
-		llm.WithKnowledge(func() *knowledge.Base { return kb }), llm.WithPersona(func() *persona.Persona { return p }),
+		llm.WithKnowledge(func() *knowledge.KB { return kb }), llm.WithPersona(func() *persona.Persona { return p }),
 	}
 	for i, want := range []string{"WithFallback", "WithPrompts", "WithKnowledge", "WithPersona"} {
 		opts := append(append([]llm.Option{}, all[:i]...), all[i+1:]...)
@@ -200,5 +201,31 @@ func TestEmbeddingsAndChatAreSeparate(t *testing.T) {
 	_, ok, err := llm.ConfigFromEnv(envOf(map[string]string{"OPENAI_EMBEDDING_MODEL": "emb"}))
 	if !ok || err == nil || !strings.Contains(err.Error(), "OPENAI_EMBEDDING_MODEL") || !strings.Contains(err.Error(), "OPENAI_BASE_URL") {
 		t.Errorf("an embeddings model without a server: ok %v err %v, want an error naming both variables", ok, err)
+	}
+}
+
+func TestModesSayWhatIsOn(t *testing.T) {
+	for env, want := range map[string][2]string{
+		"":     {"none configured", ""},
+		"emb":  {"semantic matching on (embeddings model use-lite-en)", "LLM chat off"},
+		"chat": {"semantic matching off", "LLM chat on (model gpt-x)"},
+		"both": {"semantic matching on", "LLM chat on"},
+	} {
+		e := map[string]map[string]string{
+			"":     {},
+			"emb":  {"OPENAI_BASE_URL": "http://127.0.0.1:8089/v1", "OPENAI_EMBEDDING_MODEL": "use-lite-en"},
+			"chat": {"OPENAI_API_KEY": "k", "OPENAI_MODEL": "gpt-x"},
+			"both": {"OPENAI_API_KEY": "k", "OPENAI_MODEL": "gpt-x", "OPENAI_EMBEDDING_MODEL": "e"},
+		}[env]
+		cfg, ok, err := llm.ConfigFromEnv(envOf(e))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := cfg.Modes(ok)
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: Modes = %q, want %q", env, got, w)
+			}
+		}
 	}
 }

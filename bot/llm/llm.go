@@ -11,6 +11,7 @@
 package llm
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -43,7 +44,7 @@ const (
 // (*knowledge.Base).
 type Knowledge interface {
 	Entry(id, lang string) (*knowledge.Entry, bool)
-	Match(text string, n int) []knowledge.Match
+	Match(ctx context.Context, text string, n int) []knowledge.Match
 	IDs() []string
 }
 
@@ -80,11 +81,11 @@ type Config struct {
 	// Chat is whether LLM mode is on: answers written by the chat model.
 	// Semantic matching alone (an embeddings model, curated answers) needs
 	// no chat model.
-	Chat bool
-	Timeout        time.Duration
-	APIType        string // "openai" (default) or "azure"
-	APIVersion     string // Azure only
-	Output         OutputMode
+	Chat       bool
+	Timeout    time.Duration
+	APIType    string // "openai" (default) or "azure"
+	APIVersion string // Azure only
+	Output     OutputMode
 	// MaxPromptTokens overrides Budget.PromptTokens when > 0.
 	MaxPromptTokens int
 }
@@ -106,6 +107,24 @@ func (c Config) LogValue() slog.Value {
 func (c Config) String() string {
 	return fmt.Sprintf("model %s at %s (embeddings %q, timeout %s, output %s, key set %v)",
 		c.Model, c.baseURL(), c.EmbeddingModel, c.Timeout, c.Output, c.APIKey != "")
+}
+
+// Modes says in one line what the configuration turns on, for `baton
+// check` and logs: semantic matching (an embeddings model) and LLM chat (a
+// chat model) are separate. ok is ConfigFromEnv's.
+func (c Config) Modes(ok bool) string {
+	if !ok {
+		return "models: none configured: lexical matching, answers from the knowledge base"
+	}
+	sem := "semantic matching off (set OPENAI_EMBEDDING_MODEL to match by meaning too)"
+	if c.EmbeddingModel != "" {
+		sem = fmt.Sprintf("semantic matching on (embeddings model %s)", c.EmbeddingModel)
+	}
+	chat := "LLM chat off (answers are the knowledge entries as written)"
+	if c.Chat {
+		chat = fmt.Sprintf("LLM chat on (model %s)", c.Model)
+	}
+	return fmt.Sprintf("models at %s: %s; %s", c.baseURL(), sem, chat)
 }
 
 // GoString keeps the key out of %#v too.

@@ -211,17 +211,26 @@ func (f *Fused) Match(ctx context.Context, query string, n int) []knowledge.Matc
 	return out
 }
 
-// Explain gives the top n entries' fused evidence for query (one
-// embeddings call, even when the lexical match is sure: ops asked why).
-func (f *Fused) Explain(ctx context.Context, query string, n int) ([]VectorScore, error) {
+// Explain gives the fused evidence for the entries ids (the ones a Match
+// returned) for query. It makes one embeddings call (remembered), even
+// when the lexical match is sure: ops asked why.
+func (f *Fused) Explain(ctx context.Context, query string, ids []string) (map[string]VectorScore, error) {
 	lex := f.lexical.Rank(ctx, query, -1, lexicalTop)
 	vec, err := f.query(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	out := []VectorScore{}
-	for _, x := range f.ix.rankVec(lex, vec, -1, n) {
-		vs := VectorScore{ID: f.ix.ids[x.entry], Fused: x.fused, Lexical: x.lexical, Best: x.best, Centroid: x.cent}
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	out := map[string]VectorScore{}
+	for _, x := range f.ix.evidence(lex, vec, -1) {
+		id := f.ix.ids[x.entry]
+		if !want[id] {
+			continue
+		}
+		vs := VectorScore{ID: id, Fused: x.fused, Lexical: x.lexical, Best: x.best, Centroid: x.cent}
 		best := -2.0
 		for i, v := range f.ix.vecs {
 			if f.ix.qEntry[i] == x.entry {
@@ -230,7 +239,7 @@ func (f *Fused) Explain(ctx context.Context, query string, n int) ([]VectorScore
 				}
 			}
 		}
-		out = append(out, vs)
+		out[id] = vs
 	}
 	return out, nil
 }

@@ -25,7 +25,12 @@ func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "baton check: %v\n", err)
 		return 2
 	}
-	set, problems := content.Load(prompts, knowledge)
+	opts, err := understanding(env, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton check: %v\n", err)
+		return 2
+	}
+	set, problems := content.Load(prompts, knowledge, opts...)
 	show := prompts.Dir
 	if show == "" {
 		show = prompts.Root
@@ -33,9 +38,11 @@ func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) 
 	// The LLM templates are checked even when LLM mode is off, so a broken
 	// edit is caught before someone turns it on.
 	problems = append(problems, llm.Check(prompts.FS, prompts.Root, show)...)
-	_, _, envErr := llm.ConfigFromEnv(env)
+	cfg, on, envErr := llm.ConfigFromEnv(env)
 	if envErr != nil {
 		fmt.Fprintf(stdout, "environment: %v\n", envErr)
+	} else {
+		fmt.Fprintln(stdout, cfg.Modes(on))
 	}
 	for _, p := range problems {
 		fmt.Fprintln(stdout, p.String())

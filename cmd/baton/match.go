@@ -2,18 +2,21 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
+	"time"
 
-	baton "github.com/batonhq/baton"
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/semantic"
+	"github.com/batonhq/baton/bot/store"
+	"github.com/batonhq/baton/bot/text"
 )
 
 // matchResult is one line of `baton match` output.
@@ -24,16 +27,26 @@ type matchResult struct {
 	Confident bool    `json:"confident"`
 }
 
+// explainer is a matcher that can say why it ranks entries as it does.
+type explainer interface {
+	Calibration() *knowledge.Calibration
+}
+
 // runMatch is `baton match`: it reads one customer message per stdin line
 // and prints, per line, the best knowledge entry as a JSON object (id ""
-// when nothing matches). Ops use it to see how the bot will understand
-// questions, and to measure a knowledge base against labelled queries.
-// Problems in the knowledge files go to stderr as file:line: message and do
+// when nothing matches). It loads prompts and knowledge exactly as serve
+// does and builds the same matcher (understanding), so ops and benchmarks
+// see what customers get. With --explain it prints, instead, the top 3
+// entries with their scores, the calibrated decision, and why: the
+// lexicon rules that rewrote the message and the terms each entry shares
+// with it. Problems in the files go to stderr as file:line: message and do
 // not stop it, exactly as they do not stop the bot.
-func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func runMatch(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("match", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	dir := fl.String("knowledge", "", "knowledge folder (default $BATON_KNOWLEDGE_DIR, ./knowledge, or the built-in one)")
+	promptsDir := fl.String("prompts", "", "prompts folder (default $BATON_PROMPTS_DIR, ./prompts, or the built-in one)")
+	knowledgeDir := fl.String("knowledge", "", "knowledge folder (default $BATON_KNOWLEDGE_DIR, ./knowledge, or the built-in one)")
+	explain := fl.Bool("explain", false, "print the top 3 entries with scores and why, instead of JSON")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -41,21 +54,35 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "baton match: unexpected argument %q; queries are read from stdin, one per line\n", fl.Arg(0))
 		return 2
 	}
-	override := *dir
-	if override == "" {
-		override = os.Getenv("BATON_KNOWLEDGE_DIR")
-	}
-	src, err := content.Resolve(override, "knowledge", baton.Files, "knowledge")
+	prompts, knowledgeSrc, err := sources(env, *promptsDir, *knowledgeDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton match: %v\n", err)
 		return 2
 	}
-	kb, problems := knowledge.Load(src.FS, src.Root)
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	sem, closeSem, err := matchSemantic(ctx, env, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton match: %v\n", err)
+		return 2
+	}
+	defer closeSem()
+	opts, err := understanding(env, sem)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton match: %v\n", err)
+		return 2
+	}
+	set, problems := content.Load(prompts, knowledgeSrc, opts...)
 	for _, p := range problems {
-		if src.Dir != "" {
-			p.File = filepath.Join(src.Dir, filepath.FromSlash(p.File))
-		}
 		fmt.Fprintln(stderr, p.String())
+	}
+	if m, ok := set.KB.Matcher.(*semantic.Matcher); ok {
+		// Match as serve does once its vectors are built.
+		wctx, cancel := context.WithTimeout(ctx, matchVectorsWait)
+		_, err := m.Wait(wctx)
+		cancel()
+		if err != nil {
+			fmt.Fprintf(stderr, "baton match: knowledge vectors not built (%v); matching lexically, as serve does until they are\n", err)
+		}
 	}
 
 	out := bufio.NewWriter(stdout)
@@ -66,8 +93,12 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for sc.Scan() {
 		q := strings.TrimSuffix(sc.Text(), "\r")
+		if *explain {
+			explainOne(ctx, out, set.KB, q)
+			continue
+		}
 		r := matchResult{Query: q}
-		if m := kb.Match(q, 1); len(m) > 0 {
+		if m := set.KB.Match(ctx, q, 1); len(m) > 0 {
 			r.ID, r.Confident = m[0].ID, m[0].Confident
 			r.Score = math.Round(m[0].Score*1e4) / 1e4
 		}
@@ -86,4 +117,118 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// matchVectorsWait bounds how long `baton match` waits for the knowledge
+// vectors before it matches lexically.
+const matchVectorsWait = 10 * time.Minute
+
+// matchSemantic is the vector store `baton match` uses when semantic
+// matching is configured: with Redis (REDIS_URL) as serve's cache when
+// set, so vectors serve built are reused and the other way round.
+func matchSemantic(ctx context.Context, env func(string) string, log *slog.Logger) (*semantic.Vectors, func(), error) {
+	var db *store.DB
+	closeRedis := func() {}
+	if url := strings.TrimSpace(env("REDIS_URL")); url != "" {
+		rdb, err := store.Open(ctx, url)
+		if err != nil {
+			log.Warn("baton match: Redis unavailable; vectors are not cached", "err", err)
+		} else {
+			prefix := store.DefaultPrefix
+			if p := strings.TrimSpace(env(envRedisPrefix)); p != "" {
+				prefix = p
+			}
+			d, err := store.New(rdb, prefix)
+			if err != nil {
+				rdb.Close()
+				return nil, nil, err
+			}
+			db, closeRedis = &d, func() { rdb.Close() }
+		}
+	}
+	sem, err := newSemantic(env, db, nil, log)
+	if err != nil || sem == nil {
+		closeRedis()
+		return nil, func() {}, err
+	}
+	return sem, func() { sem.Close(); closeRedis() }, nil
+}
+
+// explainOne prints the top 3 for q and why.
+func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
+	fmt.Fprintf(w, "%q\n", q)
+	ms := kb.Match(ctx, q, 3)
+	var cal *knowledge.Calibration
+	var why func(string, int) ([]knowledge.Explanation, []text.Use)
+	var fused *semantic.Fused
+	switch m := kb.Matcher.(type) {
+	case *knowledge.Calibrated:
+		cal, why = m.Cal, m.Explain
+	case *semantic.Matcher:
+		cal, why = m.Lexical().Cal, m.Lexical().Explain
+		fused = m.Fused()
+	case explainer:
+		cal = m.Calibration()
+	}
+	if cal != nil {
+		fmt.Fprintf(w, "  decision: confident when lead >= %.2f and score + %.1f×lead >= %.3f (lead: score minus the next one)\n", cal.Margin, cal.Lead, cal.Threshold)
+	}
+	var vectors map[string]semantic.VectorScore
+	if fused != nil {
+		fc := fused.Calibration()
+		fmt.Fprintf(w, "  fused decision (when the lexical one is not confident): lead >= %.2f and score + %.1f×lead >= %.3f\n", fc.Margin, fc.Lead, fc.Threshold)
+		ids := make([]string, len(ms))
+		for i, m := range ms {
+			ids[i] = m.ID
+		}
+		var err error
+		if vectors, err = fused.Explain(ctx, q, ids); err != nil {
+			fmt.Fprintf(w, "  vectors: the embeddings call failed (%v)\n", err)
+		}
+	}
+	if len(ms) == 0 {
+		fmt.Fprintln(w, "  no entry shares a word with this message")
+		fmt.Fprintln(w)
+		return
+	}
+	byID := map[string]knowledge.Explanation{}
+	if why != nil {
+		exps, uses := why(q, 3)
+		for _, u := range uses {
+			fmt.Fprintf(w, "  lexicon: %s -> %s (%s:%d)\n", u.From, u.To, u.File, u.Line)
+		}
+		for _, e := range exps {
+			byID[e.ID] = e
+		}
+	}
+	for i, m := range ms {
+		verdict := "not confident"
+		switch {
+		case m.Confident:
+			verdict = "CONFIDENT"
+		case i > 0:
+			verdict = ""
+		}
+		fmt.Fprintf(w, "  %d. %-30s %.3f  %s\n", i+1, m.ID, m.Score, verdict)
+		if e, ok := byID[m.ID]; ok {
+			if e.Question != "" {
+				fmt.Fprintf(w, "     closest question: %q\n", e.Question)
+			}
+			var terms []string
+			for j, t := range e.Terms {
+				if j == 6 {
+					break
+				}
+				terms = append(terms, fmt.Sprintf("%s %.2f", t.Term, t.Share))
+			}
+			if len(terms) > 0 {
+				fmt.Fprintf(w, "     shared terms: %s\n", strings.Join(terms, ", "))
+			}
+		}
+		if v, ok := vectors[m.ID]; ok {
+			fmt.Fprintf(w, "     vectors: nearest question %.3f %q, centroid %.3f; lexical %.3f; fused %.3f\n",
+				v.Best, v.Question, v.Centroid, v.Lexical, v.Fused)
+		}
+	}
+	fmt.Fprintln(w)
 }
