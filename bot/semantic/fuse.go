@@ -30,12 +30,18 @@ import (
 // without an embeddings call: the fused decision is calibrated on the
 // questions the lexical one would not answer, so each path keeps its
 // wrong-answer rate within the target, and so does their union.
-const (
-	lexW       = 2.0
-	bestW      = 1.0
-	centW      = 0.5
-	lexicalTop = 20 // lexical candidates fused (the rest count 0)
-)
+const lexicalTop = 20 // lexical candidates fused (the rest count 0)
+
+// fuseParams are the weights of the fused score.
+type fuseParams struct {
+	lexW, bestW, centW float64
+	voteW              float64 // weight of the entry's share of the message's nearest questions
+	voteK              int     // how many nearest questions vote
+	agreeW             float64 // bonus for the entry both the lexical and the vector side rank first
+	temp               float64 // > 0: scores become softmax probabilities over the entries at this temperature
+}
+
+var defaultFuse = fuseParams{lexW: 2, bestW: 1, centW: 1, agreeW: 0.1, temp: 0.03}
 
 // evidence is one entry's scores for a message.
 type evidence struct {
@@ -43,6 +49,7 @@ type evidence struct {
 	lexical float64
 	best    float64 // cosine of the nearest question
 	cent    float64 // cosine of the centroid
+	vote    float64 // share of the message's nearest questions that are the entry's
 	lang    string
 	fused   float64
 }
@@ -61,7 +68,11 @@ type VectorScore struct {
 // returns the n best entries. skip (>= 0) leaves question skip out of the
 // vector side as the lexical ranker leaves it out of its own.
 func (ix *Index) rankVec(lexical []knowledge.Candidate, vec []float32, skip, n int) []evidence {
-	ev := ix.evidence(lexical, vec, skip)
+	return ix.rankWith(defaultFuse, lexical, vec, skip, n)
+}
+
+func (ix *Index) rankWith(p fuseParams, lexical []knowledge.Candidate, vec []float32, skip, n int) []evidence {
+	ev := ix.evidenceWith(p, lexical, vec, skip)
 	slices.SortFunc(ev, func(a, b evidence) int {
 		if c := cmp.Compare(b.fused, a.fused); c != 0 {
 			return c
@@ -73,10 +84,19 @@ func (ix *Index) rankVec(lexical []knowledge.Candidate, vec []float32, skip, n i
 
 // evidence scores every entry for vec (unsorted).
 func (ix *Index) evidence(lexical []knowledge.Candidate, vec []float32, skip int) []evidence {
+	return ix.evidenceWith(defaultFuse, lexical, vec, skip)
+}
+
+func (ix *Index) evidenceWith(p fuseParams, lexical []knowledge.Candidate, vec []float32, skip int) []evidence {
 	ev := make([]evidence, len(ix.ids))
 	for e := range ev {
 		ev[e] = evidence{entry: int32(e), best: -1}
 	}
+	type near struct {
+		q   int
+		sim float64
+	}
+	var top []near // the voteK nearest questions, best first
 	for i, v := range ix.vecs {
 		if i == skip {
 			continue
@@ -85,6 +105,22 @@ func (ix *Index) evidence(lexical []knowledge.Candidate, vec []float32, skip int
 		if x := &ev[ix.qEntry[i]]; s > x.best {
 			x.best, x.lang = s, ix.qLang[i]
 		}
+		if p.voteK > 0 && (len(top) < p.voteK || s > top[len(top)-1].sim) {
+			j := len(top)
+			if j < p.voteK {
+				top = append(top, near{})
+			} else {
+				j--
+			}
+			for j > 0 && top[j-1].sim < s {
+				top[j] = top[j-1]
+				j--
+			}
+			top[j] = near{i, s}
+		}
+	}
+	for _, t := range top {
+		ev[ix.qEntry[t.q]].vote += 1 / float64(len(top))
 	}
 	for e, sum := range ix.sums {
 		if sum == nil {
@@ -113,7 +149,32 @@ func (ix *Index) evidence(lexical []knowledge.Candidate, vec []float32, skip int
 	}
 	for e := range ev {
 		x := &ev[e]
-		x.fused = (lexW*x.lexical + bestW*max(x.best, 0) + centW*max(x.cent, 0)) / (lexW + bestW + centW)
+		x.fused = (p.lexW*x.lexical + p.bestW*max(x.best, 0) + p.centW*max(x.cent, 0) + p.voteW*x.vote) /
+			(p.lexW + p.bestW + p.centW + p.voteW)
+	}
+	if p.agreeW > 0 && len(lexical) > 0 {
+		bestE := 0
+		for e := range ev {
+			if ev[e].best > ev[bestE].best {
+				bestE = e
+			}
+		}
+		if ix.ids[bestE] == lexical[0].ID {
+			ev[bestE].fused += p.agreeW
+		}
+	}
+	if p.temp > 0 {
+		var z float64
+		hi := math.Inf(-1)
+		for _, x := range ev {
+			hi = max(hi, x.fused)
+		}
+		for _, x := range ev {
+			z += math.Exp((x.fused - hi) / p.temp)
+		}
+		for e := range ev {
+			ev[e].fused = math.Exp((ev[e].fused-hi)/p.temp) / z
+		}
 	}
 	return ev
 }

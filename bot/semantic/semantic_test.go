@@ -295,3 +295,30 @@ func TestFailedBuildRetriesAndReportsNotReady(t *testing.T) {
 		t.Errorf("Ready after the retry = %v", err)
 	}
 }
+
+// After a hot reload, a turn still matching against the old base answers
+// lexically and does not start building the old base again.
+func TestOldBaseIsNeverRebuiltAfterAReload(t *testing.T) {
+	f := newFixture(t)
+	old := f.matcher(t, loadKB(t, shop))
+	edited := map[string][]string{}
+	for id, qs := range shop {
+		edited[id] = qs
+	}
+	edited["orders/cancel"] = []string{"Stop my order before it ships", "Cancel an order"}
+	f.matcher(t, loadKB(t, edited))
+	embedded := len(f.srv.Embedded())
+	text := "How do I reset my password?"
+	if got, want := old.Match(context.Background(), text, 1), old.Lexical().Match(context.Background(), text, 1); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("old base: Match = %+v, want lexical %+v", got, want)
+	}
+	if n := len(f.srv.Embedded()) - embedded; n != 0 {
+		t.Errorf("matching on the old base embedded %d texts, want 0", n)
+	}
+	f.v.mu.Lock()
+	building := f.v.running
+	f.v.mu.Unlock()
+	if building {
+		t.Error("matching on the old base started a build")
+	}
+}

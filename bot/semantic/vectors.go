@@ -48,7 +48,8 @@ type Vectors struct {
 	idx      *Index               // newest built index
 	fused    *Fused               // its matcher
 	running  bool                 // a build goroutine is running
-	want     *job                 // newest base asked for
+	want     *job                 // base to build next
+	latest   *job                 // the newest base loaded (MatcherFunc); older ones are never rebuilt
 	queries  map[string][]float32 // recent query vectors by text
 	qorder   []string
 	failed   map[*knowledge.Base]error
@@ -134,6 +135,7 @@ func (v *Vectors) MatcherFunc(ctx context.Context, b *knowledge.Base, lex *text.
 	lexical := knowledge.NewLexicalMatcher(ctx, b, lex, cfg)
 	m := &Matcher{v: v, job: &job{kb: b, lexical: lexical, cfg: cfg}}
 	v.mu.Lock()
+	v.latest = m.job
 	v.startLocked(m.job)
 	v.mu.Unlock()
 	return m
@@ -225,6 +227,9 @@ func (v *Vectors) notifyLocked() {
 func (v *Vectors) ensure(j *job) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if j != v.latest {
+		return // a turn still holding the base before a reload: never rebuild it
+	}
 	v.startLocked(j)
 }
 
