@@ -3,6 +3,7 @@ package semantic
 import (
 	"cmp"
 	"context"
+	"errors"
 	"math"
 	"slices"
 
@@ -259,6 +260,10 @@ func (f *Fused) Match(ctx context.Context, query string, n int) []knowledge.Matc
 		return toMatches(lex, n, true)
 	}
 	vec, err := f.query(ctx, query)
+	if errors.Is(err, errBudgetSpent) {
+		f.count(pathBudgetSpent)
+		return toMatches(lex, n, false)
+	}
 	if err != nil {
 		f.count(pathEmbedFailed)
 		return toMatches(lex, n, false)
@@ -317,6 +322,7 @@ const (
 	pathFused       = "fused"        // one embeddings call, fused ranking
 	pathEmbedFailed = "embed_failed" // the call failed: lexical answer
 	pathNotReady    = "not_ready"    // vectors not built yet: lexical answer
+	pathBudgetSpent = "budget_spent" // the message's one call was made: lexical answer
 )
 
 // toMatches turns ranked candidates into Matches; only the first can be

@@ -333,3 +333,26 @@ func TestOldBaseIsNeverRebuiltAfterAReload(t *testing.T) {
 		t.Error("matching on the old base asked for a build")
 	}
 }
+
+// A message matched several times (its parts, a follow-up) makes at most
+// the one embeddings call its budget allows.
+func TestEmbeddingsBudgetIsOneCallPerMessage(t *testing.T) {
+	f := newFixture(t)
+	m := f.matcher(t, loadKB(t, shop))
+	ctx := WithEmbeddingsBudget(context.Background(), 1)
+	before := f.srv.Calls()
+	whole := m.Match(ctx, "my stuff, when does it get here? and can I send it back?", 3)
+	part := m.Match(ctx, "can I send it back?", 3)
+	if n := f.srv.Calls() - before; n != 1 {
+		t.Errorf("%d embeddings calls for one message, want 1", n)
+	}
+	if len(whole) == 0 || len(part) == 0 {
+		t.Fatalf("no matches: %v %v", whole, part)
+	}
+	if lex := m.Lexical().Match(ctx, "can I send it back?", 3); fmt.Sprint(part) != fmt.Sprint(lex) {
+		t.Errorf("the part after the budget = %+v, want the lexical %+v", part, lex)
+	}
+	if n := f.counter(t, "baton_semantic_matches_total", "path", pathBudgetSpent); n != 1 {
+		t.Errorf("budget_spent = %v, want 1", n)
+	}
+}

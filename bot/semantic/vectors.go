@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -282,6 +283,9 @@ func (v *Vectors) query(ctx context.Context, text string) ([]float32, error) {
 	if ok {
 		return vec, nil
 	}
+	if !spend(ctx) {
+		return nil, errBudgetSpent
+	}
 	ctx, cancel := context.WithTimeout(ctx, v.queryTimeout)
 	defer cancel()
 	out, err := v.counted(kindQuery).Embed(ctx, []string{text})
@@ -331,4 +335,27 @@ func (v *Vectors) Ready() error {
 		}
 	}
 	return fmt.Errorf("knowledge vectors: building (%d of %d questions)", v.progress[0], v.progress[1])
+}
+
+// errBudgetSpent: the message's embeddings call was already made.
+var errBudgetSpent = errors.New("semantic: this message's embeddings call is spent")
+
+type budgetKey struct{}
+
+// WithEmbeddingsBudget returns a context under which matching makes at most
+// n embeddings calls, however often it is asked (a message split into
+// parts, a follow-up read with the previous topic). The core gives each
+// customer message a budget of one, so the first match (the whole
+// message) may embed it and later ones are lexical unless the vector is
+// already known. Without a budget in the context there is no limit.
+func WithEmbeddingsBudget(ctx context.Context, n int) context.Context {
+	b := new(atomic.Int64)
+	b.Store(int64(n))
+	return context.WithValue(ctx, budgetKey{}, b)
+}
+
+// spend takes one call from ctx's budget, if it has one.
+func spend(ctx context.Context) bool {
+	b, ok := ctx.Value(budgetKey{}).(*atomic.Int64)
+	return !ok || b.Add(-1) >= 0
 }
