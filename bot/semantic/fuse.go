@@ -135,15 +135,11 @@ func (ix *Index) evidenceWith(p fuseParams, lexical []knowledge.Candidate, vec [
 			}
 			ev[e].cent = cosine(c, vec)
 		} else {
-			ev[e].cent = cosine(sum, vec)
+			ev[e].cent = float64(dot(ix.cents[e], vec))
 		}
 	}
-	num := make(map[string]int32, len(ix.ids))
-	for e, id := range ix.ids {
-		num[id] = int32(e)
-	}
 	for _, c := range lexical {
-		if e, ok := num[c.ID]; ok {
+		if e, ok := ix.num[c.ID]; ok {
 			ev[e].lexical = c.Score
 			ev[e].lang = c.Lang // the lexical match knows the language best
 		}

@@ -33,8 +33,10 @@ type Index struct {
 	qEntry []int32  // question -> entry number
 	qLang  []string
 	qText  []string
-	vecs   [][]float32 // question -> unit vector
-	sums   [][]float32 // entry -> sum of its question vectors (nil: none)
+	vecs   [][]float32      // question -> unit vector
+	sums   [][]float32      // entry -> sum of its question vectors (nil: none)
+	cents  [][]float32      // entry -> that sum at unit length (the centroid's direction)
+	num    map[string]int32 // entry id -> entry number
 	dim    int
 
 	offText []string             // off-topic messages, for calibration
@@ -157,6 +159,16 @@ func build(ctx context.Context, kb *knowledge.Base, offTopic []string, emb Embed
 		for k, x := range v {
 			ix.sums[e][k] += x
 		}
+	}
+	ix.cents = make([][]float32, len(ix.ids))
+	for e, sum := range ix.sums {
+		if sum != nil {
+			ix.cents[e] = normalize(sum)
+		}
+	}
+	ix.num = make(map[string]int32, len(ix.ids))
+	for e, id := range ix.ids {
+		ix.num[id] = int32(e)
 	}
 	return ix, st, nil
 }
