@@ -67,8 +67,9 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatalf("contents: %v %v", err, problems)
 	}
-	f := &fixture{store: sessiontest.Store(t), dir: dir}
-	f.rec = stats.New(f.store.Redis(), f.store.Key(""))
+	db := sessiontest.DB(t)
+	f := &fixture{store: session.New(db), dir: dir}
+	f.rec = stats.New(db)
 	f.bot = bot.New(f.store, holder, bot.WithDesk(desk{}), bot.WithObservers(f.rec))
 	f.bot.Register("telegram", &customers{})
 	page, err := ops.New(ops.Config{Token: token, Stats: f.rec, Sessions: f.store, Knowledge: knowledgeDir(dir), Every: 10 * time.Millisecond})
