@@ -32,6 +32,7 @@ import (
 	"github.com/batonhq/baton/bot/hours"
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // Core is what the desk asks of Baton's core when agents act. *bot.Bot
@@ -61,6 +62,7 @@ type Desk struct {
 	api     *goslack.Client
 	store   *session.Store
 	rdb     redis.UniversalClient
+	keys    store.SlackKeys
 	channel string
 
 	coreMu sync.RWMutex
@@ -177,22 +179,24 @@ func WithPollInterval(p time.Duration) Option {
 }
 
 // New makes a desk posting to channel (a channel id such as C0123456789)
-// through api, keeping its state in store's Redis. core may be nil here and
-// set later with SetCore (the core is usually built with the desk).
-func New(api *goslack.Client, store *session.Store, core Core, channel string, opts ...Option) (*Desk, error) {
+// through api, keeping its state in db and reading conversations from
+// sessions. core may be nil here and set later with SetCore (the core is
+// usually built with the desk).
+func New(api *goslack.Client, db store.DB, sessions *session.Store, core Core, channel string, opts ...Option) (*Desk, error) {
 	if api == nil {
 		return nil, errors.New("slack desk: nil Slack client")
 	}
-	if store == nil {
-		return nil, errors.New("slack desk: nil session store")
+	if sessions == nil || db.Client == nil {
+		return nil, errors.New("slack desk: a Redis and a session store are required")
 	}
 	if err := checkChannel(channel); err != nil {
 		return nil, err
 	}
 	d := &Desk{
 		api:          api,
-		store:        store,
-		rdb:          store.Redis(),
+		store:        sessions,
+		rdb:          db.Client,
+		keys:         db.Keys.Slack(),
 		channel:      channel,
 		core:         core,
 		summaryWait:  15 * time.Second,
@@ -366,7 +370,7 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 func (d *Desk) ratingPosts(ctx context.Context, s *session.Session) []job {
 	h := s.Handoff
 	var jobs []job
-	key := d.key("posted:" + s.ID + ":" + stamp(h.At))
+	key := d.keys.Posted(s.ID, stamp(h.At))
 	if h.Rating > 0 {
 		if ok, err := d.rdb.HSetNX(ctx, key, "rating", h.Rating).Result(); err != nil || ok {
 			jobs = append(jobs, job{Kind: jobPost, Conv: s.ID, Text: "⭐ The customer rated this conversation " + ratingStars(h.Rating) + "."})

@@ -428,7 +428,7 @@ func TestRoutesNeedSecret(t *testing.T) {
 	if len(f.desk.Routes()) != 2 {
 		t.Fatalf("routes with a secret = %v", f.desk.Routes())
 	}
-	d, err := New(srv.Client(), f.store, nil, testChannel)
+	d, err := New(srv.Client(), f.db, f.store, nil, testChannel)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func TestWithRealCore(t *testing.T) {
 		t.Fatalf("contents: %v %v", err, problems)
 	}
 	f := newFixture(t, fixtureOpt{socket: true, run: true})
-	rec := stats.New(f.store.Redis(), f.store.Key(""))
+	rec := stats.New(f.db)
 	b := bot.New(f.store, contents, bot.WithDesk(f.desk), bot.WithObservers(rec))
 	f.desk.SetCore(b)
 	cust := &customer{got: make(chan bot.Message, 50)}

@@ -16,6 +16,7 @@ import (
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/session/sessiontest"
+	"github.com/batonhq/baton/bot/store"
 )
 
 const testChannel = "CHANDOFFS"
@@ -187,6 +188,7 @@ func (c *fakeCore) none(t *testing.T) {
 // fixture is a desk on a fake Slack and a real (or mini) Redis.
 type fixture struct {
 	srv   *slacktest.Server
+	db    store.DB
 	store *session.Store
 	desk  *Desk
 	core  *fakeCore
@@ -200,21 +202,25 @@ type fixture struct {
 type fixtureOpt struct {
 	socket bool
 	run    bool
-	store  *session.Store
+	db     store.DB       // default: a fresh one for the test
+	store  *session.Store // default: on db
 	srv    *slacktest.Server
 	opts   []Option
 }
 
 func newFixture(t *testing.T, fo fixtureOpt) *fixture {
 	t.Helper()
-	f := &fixture{srv: fo.srv, store: fo.store, reg: prometheus.NewRegistry()}
+	f := &fixture{srv: fo.srv, db: fo.db, store: fo.store, reg: prometheus.NewRegistry()}
 	if f.srv == nil {
 		f.srv = slacktest.New(t)
 		f.srv.AddUser("ULIA", "Lia", "Lia Park")
 		f.srv.AddUser("UMIN", "", "Min-jun Kim")
 	}
+	if f.db.Client == nil {
+		f.db = sessiontest.DB(t)
+	}
 	if f.store == nil {
-		f.store = sessiontest.Store(t)
+		f.store = session.New(f.db)
 	}
 	f.core = &fakeCore{store: f.store, calls: make(chan coreCall, 100), now: time.Now}
 	opts := []Option{
@@ -227,7 +233,7 @@ func newFixture(t *testing.T, fo fixtureOpt) *fixture {
 	if fo.socket {
 		opts = append(opts, WithSocketMode())
 	}
-	d, err := New(f.srv.Client(), f.store, f.core, testChannel, append(opts, fo.opts...)...)
+	d, err := New(f.srv.Client(), f.db, f.store, f.core, testChannel, append(opts, fo.opts...)...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // DefaultRetention is how long daily numbers and gap samples are kept.
@@ -42,7 +43,7 @@ var ReplyBuckets = []float64{30, 60, 120, 300, 600, 1800, 3600, 14400, 86400}
 // lifecycle.Observer. Safe for concurrent use.
 type Recorder struct {
 	rdb       redis.UniversalClient
-	prefix    string
+	keys      store.Keys
 	retention time.Duration
 	log       *slog.Logger
 	now       func() time.Time
@@ -66,10 +67,9 @@ func WithLogger(l *slog.Logger) Option { return func(r *Recorder) { r.log = l } 
 // WithClock replaces time.Now (tests, benchmarks).
 func WithClock(now func() time.Time) Option { return func(r *Recorder) { r.now = now } }
 
-// New returns a Recorder on rdb with every key under prefix (the session
-// store's prefix, so tests and deployments sharing a Redis stay apart).
-func New(rdb redis.UniversalClient, prefix string, opts ...Option) *Recorder {
-	r := &Recorder{rdb: rdb, prefix: prefix, retention: DefaultRetention, log: slog.New(slog.DiscardHandler), now: time.Now}
+// New returns a Recorder on db (its keys are named in bot/store).
+func New(db store.DB, opts ...Option) *Recorder {
+	r := &Recorder{rdb: db.Client, keys: db.Keys, retention: DefaultRetention, log: slog.New(slog.DiscardHandler), now: time.Now}
 	for _, o := range opts {
 		o(r)
 	}

@@ -18,8 +18,9 @@ var (
 )
 
 func recorder(t *testing.T, now time.Time) (*stats.Recorder, *session.Store) {
-	st := sessiontest.Store(t)
-	return stats.New(st.Redis(), st.Key(""), stats.WithClock(func() time.Time { return now })), st
+	db := sessiontest.DB(t)
+	st := session.New(db)
+	return stats.New(db, stats.WithClock(func() time.Time { return now })), st
 }
 
 // run plays a conversation through the lifecycle the way the core does,
@@ -167,10 +168,10 @@ func TestQueueFollowsClaims(t *testing.T) {
 }
 
 func TestOldDaysExpire(t *testing.T) {
-	st := sessiontest.Store(t)
-	rec := stats.New(st.Redis(), st.Key(""), stats.WithRetention(48*time.Hour), stats.WithClock(func() time.Time { return day0 }))
+	db := sessiontest.DB(t)
+	rec := stats.New(db, stats.WithRetention(48*time.Hour), stats.WithClock(func() time.Time { return day0 }))
 	conversation(t, rec, "telegram:1", "en", day0)
-	ttl, err := st.Redis().TTL(context.Background(), st.Key("baton:stats:day:2026-12-01")).Result()
+	ttl, err := db.Client.TTL(context.Background(), db.Keys.StatsDay("2026-12-01")).Result()
 	if err != nil || ttl <= 48*time.Hour || ttl > 72*time.Hour {
 		t.Errorf("day key TTL %v (%v), want the retention plus a day", ttl, err)
 	}

@@ -4,11 +4,12 @@ import (
 	"context"
 
 	"fmt"
-	"github.com/prometheus/client_golang/prometheus"
 	"log/slog"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	baton "github.com/batonhq/baton"
 	"github.com/batonhq/baton/bot"
@@ -18,6 +19,7 @@ import (
 	"github.com/batonhq/baton/bot/llm"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // sources resolves where prompts and knowledge come from: the folders named
@@ -67,9 +69,10 @@ func daysEnv(env func(string) string, name string, def time.Duration) (time.Dura
 // brains is what the core thinks with: the ops-edited contents (watched
 // for edits when they come from folders) and, when configured, the LLM.
 type brains struct {
-	holder  *content.Holder
-	prompts content.Source
-	llm     *llm.Answerer // nil: offline knowledge-base mode
+	holder    *content.Holder
+	prompts   content.Source
+	knowledge content.Source
+	llm       *llm.Answerer // nil: offline knowledge-base mode
 }
 
 // close stops the LLM's background work.
@@ -79,9 +82,23 @@ func (b *brains) close() {
 	}
 }
 
+// Dir is the knowledge folder on disk, "" when embedded (the ops page's
+// gap actions write there).
+func (b *brains) Dir() string { return b.knowledge.Dir }
+
+// Entries lists the knowledge entries and their languages.
+func (b *brains) Entries() map[string][]string {
+	kb := b.holder.Current().KB
+	out := make(map[string][]string, kb.Len())
+	for _, id := range kb.IDs() {
+		out[id] = kb.Langs(id)
+	}
+	return out
+}
+
 // newBrains loads the contents, starts watching them, and sets up LLM mode
 // when OPENAI_API_KEY or OPENAI_BASE_URL is set. reg may be nil (no metrics).
-func newBrains(ctx context.Context, env func(string) string, store *session.Store, reg prometheus.Registerer, log *slog.Logger) (*brains, error) {
+func newBrains(ctx context.Context, env func(string) string, db store.DB, reg prometheus.Registerer, log *slog.Logger) (*brains, error) {
 	prompts, kb, err := sources(env, "", "")
 	if err != nil {
 		return nil, err
@@ -98,13 +115,13 @@ func newBrains(ctx context.Context, env func(string) string, store *session.Stor
 			log.Error("content watch stopped", "err", err)
 		}
 	}()
-	b := &brains{holder: holder, prompts: prompts}
+	b := &brains{holder: holder, prompts: prompts, knowledge: kb}
 	opts := []llm.Option{
 		llm.WithFallback(bot.KnowledgeAnswerer(holder)),
 		llm.WithKnowledge(func() *knowledge.Base { return holder.Current().KB }),
 		llm.WithPersona(func() *persona.Persona { return holder.Current().Persona }),
 		llm.WithPrompts(prompts.FS, prompts.Root),
-		llm.WithCache(store.Redis(), store.Key),
+		llm.WithCache(db.Client, db.Keys.Cache),
 		llm.WithLogger(log.With("part", "llm")),
 	}
 	if reg != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/batonhq/baton/adapters/slack/slacktest"
 	"github.com/batonhq/baton/adapters/telegram/telegramtest"
 	"github.com/batonhq/baton/bot/llm/llmtest"
+	"github.com/batonhq/baton/bot/session/sessiontest"
 )
 
 // TestTelegramCustomerServedBySlackAgent runs `baton serve` with the fake
@@ -15,11 +16,21 @@ import (
 // customer to the agents, an agent answers from the thread, resolves, and
 // the customer's rating lands in the thread; then the bot answers again.
 func TestTelegramCustomerServedBySlackAgent(t *testing.T) {
+	customerServedBySlackAgent(t, sessiontest.URL(t))
+}
+
+// The same conversation with the state on a real Redis Cluster.
+func TestTelegramCustomerServedBySlackAgentOnCluster(t *testing.T) {
+	customerServedBySlackAgent(t, sessiontest.ClusterURL(t))
+}
+
+func customerServedBySlackAgent(t *testing.T, redisURL string) {
 	tg := telegramtest.New(t)
 	sl := slacktest.New(t)
 	sl.AddUser("ULIA", "Lia", "Lia Park")
 	const channel = "C0HANDOFF"
 	env := testEnv(t, tg, map[string]string{
+		"REDIS_URL":             redisURL,
 		"SLACK_BOT_TOKEN":       slacktest.BotToken,
 		"SLACK_APP_TOKEN":       slacktest.AppToken,
 		"SLACK_API_URL":         sl.URL,

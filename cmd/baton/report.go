@@ -12,8 +12,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/stats"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // runReport is `baton report --since 7d [--format text|csv|json]`: the
@@ -38,7 +38,7 @@ func runReport(ctx context.Context, args []string, env func(string) string, stdo
 		fmt.Fprintf(stderr, "baton report: --format %q: want text, csv or json\n", *format)
 		return 2
 	}
-	cfg, err := serveConfigFrom(env, ":0")
+	cfg, err := serveConfigFrom(env, ":0", false)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton report: %v\n", err)
 		return 2
@@ -50,13 +50,18 @@ func runReport(ctx context.Context, args []string, env func(string) string, stdo
 	}
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	rdb, closeRedis, err := session.Connect(cctx, env("REDIS_URL"), stderr)
+	rdb, closeRedis, err := openRedis(cctx, cfg.redisURL, false, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton report: %v\n", err)
 		return 1
 	}
 	defer closeRedis()
-	rep, err := stats.New(rdb, cfg.prefix, stats.WithRetention(retention)).Report(cctx, days)
+	db, err := store.New(rdb, cfg.prefix)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton report: %v\n", err)
+		return 2
+	}
+	rep, err := stats.New(db, stats.WithRetention(retention)).Report(cctx, days)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton report: %v\n", err)
 		return 1
