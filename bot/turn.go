@@ -198,11 +198,13 @@ func (t *turn) answer(text string) {
 			return
 		}
 	}
+	u := understand(t.match, text, t.s.Topic, t.lastBotKind() == kindAnswer)
 	q := Question{
 		Text:       text,
 		Lang:       t.lang,
 		History:    history,
-		Candidates: t.set.KB.Match(text, 5),
+		Candidates: u.cands,
+		Parts:      u.parts,
 		Customer:   firstName(t.s.Name),
 	}
 	ans, err := t.b.answerer.Answer(t.ctx, q)
@@ -213,6 +215,7 @@ func (t *turn) answer(text string) {
 	}
 	if ans.Confident {
 		t.s.Misses = 0
+		t.s.Topic = truncateRunes(u.text, maxBotTurnRunes)
 	} else {
 		t.s.Misses++
 	}
@@ -243,6 +246,9 @@ func (t *turn) answer(text string) {
 	}
 }
 
+// match ranks the knowledge entries for text with the matcher serve uses.
+func (t *turn) match(text string) []knowledge.Match { return t.set.KB.Match(text, 5) }
+
 // maxTopicLabel keeps topic buttons short enough for any chat app.
 const maxTopicLabel = 40
 
@@ -268,6 +274,9 @@ func (t *turn) topic(id string) {
 		Candidates: []knowledge.Match{{ID: id, Lang: t.lang, Score: 1, Confident: true}}}
 	ans, _ := KnowledgeAnswerer(t.b.contents).Answer(t.ctx, q)
 	t.s.Misses = 0
+	if e, _ := t.set.KB.Entry(id, t.lang); len(e.Questions) > 0 {
+		t.s.Topic = e.Questions[0] // what they picked is the question now
+	}
 	t.emit(ans.Text, kindAnswer, id, 1)
 	t.s.Turns[len(t.s.Turns)-1].Tips = ans.Tips
 }
