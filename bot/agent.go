@@ -8,6 +8,7 @@ import (
 
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/lang"
+	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/session"
 )
@@ -25,36 +26,33 @@ func (b *Bot) AgentMessage(ctx context.Context, convID string, a Agent, text str
 		return nil
 	}
 	return b.agentTurn(ctx, convID, func(t *agentTurn) {
-		s := t.s
-		if s.Mode == session.ModeBot {
-			// A follow-up after the case was closed: the agent takes it again.
-			s.Mode = session.ModeWaiting
-			if s.Handoff == nil {
-				s.Handoff = &session.Handoff{Reason: "agent", At: t.now}
-			}
-			s.AwaitingRating = false
-		}
-		if s.Mode == session.ModeWaiting {
-			t.claim(a)
-		}
-		if s.Handoff.FirstReplyAt.IsZero() {
-			s.Handoff.FirstReplyAt = t.now
+		st := lifecycle.Reply(t.s, a, t.now)
+		if claimed(st) {
+			t.send(t.say("agent_joined", persona.Data{Agent: firstName(a.Name)}), session.Turn{Role: "bot", Kind: kindAgentJoin})
 		}
 		t.send(text, session.Turn{Role: "agent", Agent: a.Name, Text: text})
+		t.apply(st)
 	})
+}
+
+func claimed(st lifecycle.Step) bool {
+	for _, ev := range st.Events {
+		if _, ok := ev.(lifecycle.Claimed); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // Claim gives the conversation to an agent and tells the customer who joined.
 func (b *Bot) Claim(ctx context.Context, convID string, a Agent) error {
 	return b.agentTurn(ctx, convID, func(t *agentTurn) {
-		if t.s.Mode == session.ModeBot {
-			t.err = fmt.Errorf("claim %s: the conversation is with the bot", convID)
+		st, err := lifecycle.Claim(t.s, a, t.now)
+		if t.fail(err) || !claimed(st) {
 			return
 		}
-		if t.s.Handoff.AgentID == a.ID && t.s.Mode == session.ModeAgent {
-			return // already theirs
-		}
-		t.claim(a)
+		t.send(t.say("agent_joined", persona.Data{Agent: firstName(a.Name)}), session.Turn{Role: "bot", Kind: kindAgentJoin})
+		t.apply(st)
 	})
 }
 
@@ -62,38 +60,53 @@ func (b *Bot) Claim(ctx context.Context, convID string, a Agent) error {
 // customer, and the bot is back in charge.
 func (b *Bot) Resolve(ctx context.Context, convID string, a Agent) error {
 	return b.agentTurn(ctx, convID, func(t *agentTurn) {
-		if !t.open() {
+		st, err := lifecycle.Resolve(t.s, a, t.now)
+		if t.fail(err) {
 			return
 		}
-		s := t.s
-		s.Mode = session.ModeBot
-		s.Handoff.Outcome, s.Handoff.ResolvedAt = "resolved", t.now
-		if s.Handoff.Agent == "" {
-			s.Handoff.Agent, s.Handoff.AgentID = a.Name, a.ID
-		}
-		s.AwaitingRating = true
-		t.send(t.say("resolved", persona.Data{Agent: firstName(s.Handoff.Agent)}), session.Turn{Role: "bot", Kind: kindResolved})
+		t.send(t.say("resolved", persona.Data{Agent: firstName(t.s.Handoff.Agent)}), session.Turn{Role: "bot", Kind: kindResolved})
 		m := ratingMessage(t.say("rating_ask", persona.Data{}))
 		t.sendMessage(m, session.Turn{Role: "bot", Text: m.Text, Kind: kindSurvey})
-		t.changes = append(t.changes, deskChange{change: "resolved"})
-		b.cancelTimer(ctx, timerUnclaimed, convID)
+		t.apply(st)
 	})
 }
 
 // Return gives the conversation back to the bot at once, without a survey.
 func (b *Bot) Return(ctx context.Context, convID string, a Agent) error {
 	return b.agentTurn(ctx, convID, func(t *agentTurn) {
-		if !t.open() {
+		st, err := lifecycle.Return(t.s, a, t.now)
+		if t.fail(err) {
 			return
 		}
-		s := t.s
-		s.Mode = session.ModeBot
-		s.Handoff.Outcome, s.Handoff.ResolvedAt = "returned", t.now
 		t.send(t.say("returned", persona.Data{}), session.Turn{Role: "bot", Kind: kindReturned})
-		t.changes = append(t.changes, deskChange{change: "returned"})
-		b.cancelTimer(ctx, timerUnclaimed, convID)
+		t.apply(st)
 	})
 }
+
+// Transfer moves an open handoff to another team's desk. The customer is
+// told who is coming now and is not asked to repeat anything; the new
+// team's card carries the whole story and who had it before.
+func (b *Bot) Transfer(ctx context.Context, convID, team string, a Agent) error {
+	if b.router != nil && !b.router.Known(team) {
+		return fmt.Errorf("transfer %s: %w: %q", convID, ErrUnknownTeam, team)
+	}
+	return b.agentTurn(ctx, convID, func(t *agentTurn) {
+		st, err := lifecycle.Transfer(t.s, team, a, t.now, lifecycle.NextReminder(t.now, b.unclaimed, b.hours))
+		if t.fail(err) {
+			return
+		}
+		label := team
+		if b.router != nil {
+			label = b.router.Label(team, t.s.Lang)
+		}
+		t.send(t.say("transferred", persona.Data{Team: label}), session.Turn{Role: "bot", Kind: kindTransfer})
+		t.apply(st)
+	})
+}
+
+// ErrUnknownTeam is returned by Transfer for a team the routing rules do
+// not name.
+var ErrUnknownTeam = errors.New("no such team")
 
 // Blocked marks a conversation whose customer blocked the bot; nothing is
 // sent to it until they write again.
@@ -113,13 +126,31 @@ func (b *Bot) Blocked(ctx context.Context, convID string) error {
 
 // agentTurn is the work of one agent action on one locked session.
 type agentTurn struct {
-	b       *Bot
-	ctx     context.Context
-	set     *content.Set
-	s       *session.Session
-	now     time.Time
-	changes []deskChange
-	err     error
+	b      *Bot
+	ctx    context.Context
+	set    *content.Set
+	s      *session.Session
+	now    time.Time
+	events []lifecycle.Event
+	step   lifecycle.Step
+	err    error
+}
+
+// apply keeps a transition's events and timers for after the save.
+func (t *agentTurn) apply(st lifecycle.Step) {
+	t.events = append(t.events, st.Events...)
+	t.step.CancelRemind = t.step.CancelRemind || st.CancelRemind
+	if !st.RemindAt.IsZero() {
+		t.step.RemindAt = st.RemindAt
+	}
+}
+
+// fail keeps err as the turn's error; true when there was one.
+func (t *agentTurn) fail(err error) bool {
+	if err != nil && t.err == nil {
+		t.err = err
+	}
+	return err != nil
 }
 
 func (b *Bot) agentTurn(ctx context.Context, convID string, fn func(*agentTurn)) error {
@@ -128,43 +159,25 @@ func (b *Bot) agentTurn(ctx context.Context, convID string, fn func(*agentTurn))
 	} else if !ok {
 		return fmt.Errorf("agent action on %s: %w", convID, ErrNoConversation)
 	}
-	var changes []deskChange
+	var (
+		events []lifecycle.Event
+		step   lifecycle.Step
+	)
 	s, err := b.store.Update(ctx, convID, func(s *session.Session) error {
 		t := &agentTurn{b: b, ctx: ctx, set: b.contents.Current(), s: s, now: b.now()}
 		if s.Lang == "" {
 			s.Lang = lang.Default
 		}
 		fn(t)
-		changes = t.changes
+		events, step = t.events, t.step
 		return t.err
 	})
 	if err != nil {
 		return err
 	}
-	b.after(ctx, s, changes)
+	b.step(ctx, s, step)
+	b.after(ctx, s, events)
 	return nil
-}
-
-// open reports whether there is a handoff to act on.
-func (t *agentTurn) open() bool {
-	if t.s.Handoff == nil || t.s.Mode == session.ModeBot {
-		t.err = fmt.Errorf("conversation %s has no open handoff", t.s.ID)
-		return false
-	}
-	return true
-}
-
-func (t *agentTurn) claim(a Agent) {
-	s := t.s
-	first := s.Handoff.Agent == ""
-	s.Mode = session.ModeAgent
-	s.Handoff.Agent, s.Handoff.AgentID, s.Handoff.ClaimedAt = a.Name, a.ID, t.now
-	t.b.cancelTimer(t.ctx, timerUnclaimed, s.ID)
-	if first {
-		t.b.recordWait(t.ctx, t.now.Sub(s.Handoff.At))
-	}
-	t.send(t.say("agent_joined", persona.Data{Agent: firstName(a.Name)}), session.Turn{Role: "bot", Kind: kindAgentJoin})
-	t.changes = append(t.changes, deskChange{change: "claimed"})
 }
 
 func (t *agentTurn) say(key string, d persona.Data) string {

@@ -18,14 +18,15 @@ import (
 
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/lang"
+	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/session"
 )
 
 // Timer names in the session store.
 const (
-	timerIdle      = "idle"      // customer silence: check-in, then close
-	timerUnclaimed = "unclaimed" // a handoff nobody has claimed yet
+	timerIdle      = "idle"                   // customer silence: check-in, then close
+	timerUnclaimed = lifecycle.TimerUnclaimed // a handoff nobody has claimed yet
 )
 
 // Limits on what one customer message may carry into matching and history.
@@ -58,6 +59,8 @@ type Bot struct {
 	desk     Desk
 	hours    Schedule
 	obs      Observer
+	watchers lifecycle.Observers
+	router   Router
 	now      func() time.Time
 	loc      *time.Location
 	log      *slog.Logger
@@ -85,6 +88,16 @@ func WithHours(h Schedule) Option { return func(b *Bot) { b.hours = h } }
 
 // WithObserver receives counts and durations for metrics.
 func WithObserver(o Observer) Option { return func(b *Bot) { b.obs = o } }
+
+// WithObservers adds observers of the conversation and handoff events
+// (statistics, metrics, the ops view's queue). They run after each change
+// is saved, after the desk.
+func WithObservers(os ...lifecycle.Observer) Option {
+	return func(b *Bot) { b.watchers = append(b.watchers, os...) }
+}
+
+// WithRouter chooses the team a handoff goes to (bot/routing).
+func WithRouter(r Router) Option { return func(b *Bot) { b.router = r } }
 
 // WithClock replaces time.Now (tests, eval).
 func WithClock(now func() time.Time) Option { return func(b *Bot) { b.now = now } }
@@ -120,6 +133,7 @@ func New(store *session.Store, contents Contents, opts ...Option) *Bot {
 		senders:     map[string]Sender{},
 		obs:         nopObserver{},
 	}
+	b.watchers = lifecycle.Observers{waits{b}}
 	for _, o := range opts {
 		o(b)
 	}
@@ -156,13 +170,13 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	b.obs.MessageIn(ev.Channel)
 
 	var (
-		out     []Message
-		changes []deskChange
+		out    []Message
+		events []lifecycle.Event
 	)
 	s, err := b.store.Update(ctx, ev.ConvID(), func(s *session.Session) error {
 		t := &turn{b: b, set: set, s: s, ev: ev, ctx: ctx}
 		t.run()
-		out, changes = t.out, t.changes
+		out, events = t.out, t.events
 		return nil
 	})
 	if err != nil {
@@ -171,51 +185,37 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		b.obs.Error("session")
 		return []Message{{Text: msg}}, fmt.Errorf("handle %s: %w", ev.ConvID(), err)
 	}
-	b.after(ctx, s, changes)
+	b.after(ctx, s, events)
 	b.scheduleIdle(ctx, s)
 	b.obs.Replied(ev.Channel, len(out), b.now().Sub(start))
 	return out, nil
 }
 
-// deskChange is a desk call made after the session is saved, so Slack's
-// latency never holds a conversation's lock.
-type deskChange struct {
-	change string // "open", "relay", or a Desk.Changed change
-	ev     Event
+// after hands the events of a change to the desk and the observers, once
+// the session is saved, so Slack's latency never holds a conversation's
+// lock.
+func (b *Bot) after(ctx context.Context, s *session.Session, events []lifecycle.Event) {
+	for _, ev := range events {
+		if b.desk != nil {
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+			if err := b.desk.Render(dctx, s, ev); err != nil {
+				b.obs.Error("desk")
+				b.log.Error("desk call failed", "conv", s.ID, "event", fmt.Sprintf("%T", ev), "err", err)
+			}
+			cancel()
+		}
+		b.watchers.Observe(context.WithoutCancel(ctx), s, ev)
+	}
 }
 
-// after makes the desk calls a turn asked for, on the saved session.
-func (b *Bot) after(ctx context.Context, s *session.Session, changes []deskChange) {
-	if b.desk == nil {
-		return
+// step applies a lifecycle step's timers.
+func (b *Bot) step(ctx context.Context, s *session.Session, st lifecycle.Step) {
+	if st.CancelRemind {
+		b.cancelTimer(ctx, timerUnclaimed, s.ID)
 	}
-	for _, c := range changes {
-		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-		var err error
-		switch c.change {
-		case "open":
-			var ref map[string]string
-			ref, err = b.desk.Open(dctx, s)
-			if err == nil && len(ref) > 0 {
-				_, err = b.store.Update(dctx, s.ID, func(cur *session.Session) error {
-					if cur.Handoff != nil {
-						cur.Handoff.Ref = ref
-					}
-					return nil
-				})
-				if s.Handoff != nil {
-					s.Handoff.Ref = ref
-				}
-			}
-		case "relay":
-			err = b.desk.Relay(dctx, s, c.ev)
-		default:
-			err = b.desk.Changed(dctx, s, c.change)
-		}
-		cancel()
-		if err != nil {
-			b.obs.Error("desk")
-			b.log.Error("desk call failed", "conv", s.ID, "call", c.change, "err", err)
+	if !st.RemindAt.IsZero() {
+		if err := b.store.Schedule(ctx, timerUnclaimed, s.ID, st.RemindAt); err != nil {
+			b.log.Warn("schedule unclaimed reminder", "conv", s.ID, "err", err)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/content"
+	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/session/sessiontest"
 )
@@ -61,26 +62,38 @@ type desk struct {
 	rating  int
 }
 
-func (d *desk) Open(_ context.Context, s *session.Session) (map[string]string, error) {
+func (d *desk) Render(_ context.Context, s *session.Session, ev lifecycle.Event) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.opened = append(d.opened, s)
-	return map[string]string{"ts": "1.0"}, nil
-}
-
-func (d *desk) Relay(_ context.Context, _ *session.Session, ev bot.Event) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.relayed = append(d.relayed, ev)
-	return nil
-}
-
-func (d *desk) Changed(_ context.Context, s *session.Session, change string) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.changes = append(d.changes, change)
-	if s.Handoff != nil {
-		d.rating = s.Handoff.Rating
+	change := ""
+	switch e := ev.(type) {
+	case lifecycle.Opened:
+		cp := *s
+		d.opened = append(d.opened, &cp)
+	case lifecycle.WroteWhileWaiting:
+		d.relayed = append(d.relayed, bot.Event{Kind: bot.Kind(e.Kind), Text: e.Text})
+	case lifecycle.Claimed:
+		change = "claimed"
+	case lifecycle.Resolved:
+		change = "resolved"
+	case lifecycle.Returned:
+		change = "returned"
+	case lifecycle.Reminded:
+		change = "reminder"
+	case lifecycle.Transferred:
+		change = "transferred"
+	case lifecycle.Rated:
+		if e.Who == "agent" {
+			change = "rated"
+		}
+	case lifecycle.Commented:
+		change = "rated"
+	}
+	if change != "" {
+		d.changes = append(d.changes, change)
+		if s.Handoff != nil {
+			d.rating = s.Handoff.Rating
+		}
 	}
 	return nil
 }
@@ -258,9 +271,6 @@ func TestHandoffRelayAgentResolveRating(t *testing.T) {
 	}
 	if len(f.desk.opened) != 1 || len(f.desk.opened[0].Turns) < 3 {
 		t.Fatalf("desk not opened with the story: %+v", f.desk.opened)
-	}
-	if s.Handoff.Ref["ts"] != "1.0" {
-		t.Errorf("desk reference not kept: %+v", s.Handoff.Ref)
 	}
 
 	// While waiting, the bot never answers from the knowledge base.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -52,21 +53,22 @@ type Signals struct {
 }
 
 // Desk is where human agents take over conversations (the Slack adapter).
-// The core calls it; it never calls back into the adapter otherwise.
+// It renders the handoff lifecycle's events (lifecycle.Opened with the
+// whole story in the session, WroteWhileWaiting, Claimed, Resolved, ...)
+// for agents, and turns their actions into calls on the core. It keeps no
+// state of the handoff of its own: lifecycle.Of reads it from the session.
+// Events it has nothing to show for it ignores.
 type Desk interface {
-	// Open posts a new handoff with the whole story: the session carries the
-	// reason, evidence and recent turns. The returned references are kept in
-	// Handoff.Ref and given back on later calls.
-	Open(ctx context.Context, s *session.Session) (ref map[string]string, err error)
-	// Relay passes something the customer sent during a handoff to the agents.
-	Relay(ctx context.Context, s *session.Session, ev Event) error
-	// Changed tells the desk the handoff changed: "claimed", "resolved",
-	// "returned", "rated", "reminder".
-	Changed(ctx context.Context, s *session.Session, change string) error
+	Render(ctx context.Context, s *session.Session, ev lifecycle.Event) error
 }
 
 // Agent is a human agent as the desk knows them.
-type Agent struct {
-	ID   string // desk user id
-	Name string // display name the customer sees ("Lia")
+type Agent = lifecycle.Agent
+
+// Router chooses the team a handoff goes to and knows the teams an agent
+// may transfer to (bot/routing, from prompts/routing.yaml).
+type Router interface {
+	Route(s *session.Session, reason string) string // "" = the default team
+	Known(team string) bool
+	Label(team, lang string) string // how the customer hears of the team
 }

@@ -4,42 +4,38 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
-)
 
-// waitsKept is how many recent claim times the typical wait is taken from.
-const waitsKept = 50
+	"github.com/batonhq/baton/bot/lifecycle"
+	"github.com/batonhq/baton/bot/session"
+)
 
 // recordWait keeps how long a customer waited for an agent, so the next
 // customer hears a realistic estimate.
 func (b *Bot) recordWait(ctx context.Context, d time.Duration) {
-	rdb, key := b.store.Redis(), b.store.Key("baton:stats:waits")
-	pipe := rdb.TxPipeline()
-	pipe.LPush(ctx, key, int64(d/time.Second))
-	pipe.LTrim(ctx, key, 0, waitsKept-1)
-	if _, err := pipe.Exec(ctx); err != nil {
+	if err := b.store.RecordWait(ctx, d); err != nil {
 		b.log.Warn("record wait", "err", err)
+	}
+}
+
+// waits is the core's own observer: it keeps the time to the first claim
+// for the wait the next customer is told.
+type waits struct{ b *Bot }
+
+func (w waits) Observe(ctx context.Context, _ *session.Session, ev lifecycle.Event) {
+	if c, ok := ev.(lifecycle.Claimed); ok && c.First {
+		w.b.recordWait(ctx, c.Wait)
 	}
 }
 
 // typicalWait is the median of recent waits, or the default before any.
 func (b *Bot) typicalWait(ctx context.Context) time.Duration {
-	vals, err := b.store.Redis().LRange(ctx, b.store.Key("baton:stats:waits"), 0, -1).Result()
-	if err != nil || len(vals) < 3 {
+	waits, err := b.store.RecentWaits(ctx)
+	if err != nil || len(waits) < 3 {
 		return b.defaultWait
 	}
-	secs := make([]int, 0, len(vals))
-	for _, v := range vals {
-		if n, err := strconv.Atoi(v); err == nil {
-			secs = append(secs, n)
-		}
-	}
-	if len(secs) == 0 {
-		return b.defaultWait
-	}
-	slices.Sort(secs)
-	return time.Duration(secs[len(secs)/2]) * time.Second
+	slices.Sort(waits)
+	return waits[len(waits)/2]
 }
 
 // phraseWait says a rough waiting time in the customer's language, rounded

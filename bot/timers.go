@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/session"
 )
@@ -97,37 +98,32 @@ func (b *Bot) idle(ctx context.Context, id string) error {
 	return nil
 }
 
-// maxReminders caps the desk reminders for one unclaimed handoff.
-const maxReminders = 5
-
 // unclaimedReminder nudges the desk when nobody has claimed a handoff, and
 // tells the customer once, kindly, that they are still in the queue.
 func (b *Bot) unclaimedReminder(ctx context.Context, id string) error {
 	if _, ok, err := b.store.Get(ctx, id); err != nil || !ok {
 		return err
 	}
-	again := false
-	remind := false
+	var (
+		events []lifecycle.Event
+		again  bool
+	)
 	s, err := b.store.Update(ctx, id, func(s *session.Session) error {
-		again, remind = false, false
-		if s.Mode != session.ModeWaiting || s.Handoff == nil {
+		events, again = nil, false
+		now := b.now()
+		if lifecycle.Of(s) != lifecycle.StateWaiting {
 			return nil
 		}
-		now := b.now()
 		if b.hours != nil && !b.hours.Open(now) {
 			again = true // nobody is in; remind when the team is back
 			return nil
 		}
-		reminders := 0
-		for _, t := range s.Turns {
-			if t.Role == "system" && t.Kind == "reminder" && t.At.After(s.Handoff.At) {
-				reminders++
-			}
+		ev, more, ok := lifecycle.Remind(s, now)
+		if !ok {
+			return nil
 		}
-		s.Turns = append(s.Turns, session.Turn{Role: "system", Kind: "reminder", Text: "reminder: still unclaimed", At: now})
-		remind = true
-		again = reminders+1 < maxReminders
-		if reminders == 0 && !s.Blocked {
+		events, again = []lifecycle.Event{ev}, more
+		if ev.N == 1 && !s.Blocked {
 			t := &agentTurn{b: b, ctx: ctx, set: b.contents.Current(), s: s, now: now}
 			t.send(t.say("queue_reminder", persona.Data{}), session.Turn{Role: "bot", Kind: kindQueue})
 			return t.err
@@ -137,15 +133,9 @@ func (b *Bot) unclaimedReminder(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if remind {
-		b.after(ctx, s, []deskChange{{change: "reminder"}})
-	}
+	b.after(ctx, s, events)
 	if again {
-		at := b.now().Add(b.unclaimed)
-		if b.hours != nil && !b.hours.Open(b.now()) {
-			at = b.hours.NextOpen(b.now()).Add(b.unclaimed)
-		}
-		return b.store.Schedule(ctx, timerUnclaimed, id, at)
+		return b.store.Schedule(ctx, timerUnclaimed, id, lifecycle.NextReminder(b.now(), b.unclaimed, b.hours))
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/batonhq/baton/bot/handoff"
 	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/lang"
+	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/session"
 )
@@ -36,6 +37,7 @@ const (
 	kindReturned  = "returned"
 	kindAgentJoin = "agent_joined"
 	kindQueue     = "queue"
+	kindTransfer  = "transferred"
 	kindAck       = "ack" // the customer acknowledged ("ok", "知道了")
 )
 
@@ -50,8 +52,19 @@ type turn struct {
 	lang string
 	lead string // a greeting said before the answer, when the customer greeted first
 
-	out     []Message
-	changes []deskChange
+	out    []Message
+	events []lifecycle.Event
+}
+
+// emitEvent keeps an event for the desk and observers, after the save.
+func (t *turn) emitEvent(ev lifecycle.Event) { t.events = append(t.events, ev) }
+
+func (t *turn) base() lifecycle.Base {
+	b := lifecycle.Base{Conv: t.s.ID, Lang: t.s.Lang, At: t.ev.At}
+	if h := t.s.Handoff; h != nil && lifecycle.Of(t.s).Open() {
+		b.Handoff, b.Team = h.At, h.Team
+	}
+	return b
 }
 
 func (t *turn) run() {
@@ -66,11 +79,15 @@ func (t *turn) run() {
 		s.Username = ev.Customer.Username
 	}
 	s.Blocked = false // they wrote to us, so they can hear us
+	newConversation := s.Messages == 0 || t.lastBotKind() == kindClosed
 	s.Messages++
 	s.LastCustomerAt = ev.At
 	s.Nudged = false
 	t.lang = lang.Choose(written(ev), ev.Customer.Lang, s.Lang, t.set.Persona.Has)
 	s.Lang = t.lang
+	if newConversation {
+		t.emitEvent(lifecycle.Started{Base: t.base(), Channel: s.Channel})
+	}
 	t.record(session.Turn{Role: "customer", Text: describe(ev), Kind: string(ev.Kind)})
 
 	switch ev.Kind {
@@ -89,10 +106,7 @@ func (t *turn) run() {
 		// Handed off while a desk was configured, and there is none now
 		// (restarted without Slack): nobody would ever answer, so say so
 		// honestly and let the bot help again.
-		s.Mode = session.ModeBot
-		if s.Handoff != nil {
-			s.Handoff.Outcome = "no_desk"
-		}
+		lifecycle.CloseNoDesk(s)
 		t.lead = t.render("handoff_nodesk", persona.Data{})
 	}
 	if s.Mode != session.ModeBot {
@@ -236,6 +250,15 @@ func (t *turn) answer(text string) {
 	}
 	t.emit(join(t.lead, ans.Text), kind, ans.Entry, score)
 	t.s.Turns[len(t.s.Turns)-1].Tips = ans.Tips
+	if ans.Confident {
+		t.emitEvent(lifecycle.Answered{Base: t.base(), Entry: ans.Entry})
+	} else {
+		miss := lifecycle.Missed{Base: t.base(), Text: text, Unsure: len(q.Candidates) > 0}
+		if len(q.Candidates) > 0 {
+			miss.Entry, miss.Score = q.Candidates[0].ID, q.Candidates[0].Score
+		}
+		t.emitEvent(miss)
+	}
 	if !ans.Confident {
 		if len(ans.Topics) == 0 {
 			// A model that says the entries do not cover it still gets the
@@ -274,9 +297,10 @@ func (t *turn) topic(id string) {
 		Candidates: []knowledge.Match{{ID: id, Lang: t.lang, Score: 1, Confident: true}}}
 	ans, _ := KnowledgeAnswerer(t.b.contents).Answer(t.ctx, q)
 	t.s.Misses = 0
-	if e, _ := t.set.KB.Entry(id, t.lang); len(e.Questions) > 0 {
+	if e, ok := t.set.KB.Entry(id, t.lang); ok && len(e.Questions) > 0 {
 		t.s.Topic = e.Questions[0] // what they picked is the question now
 	}
+	t.emitEvent(lifecycle.Picked{Base: t.base(), Entry: id, After: t.missedText()})
 	t.emit(ans.Text, kindAnswer, id, 1)
 	t.s.Turns[len(t.s.Turns)-1].Tips = ans.Tips
 }
@@ -318,13 +342,7 @@ func (t *turn) rate(text string) {
 		return
 	}
 	t.s.AwaitingRating = false
-	who := "bot"
-	if h := t.s.Handoff; h != nil && h.Outcome == "resolved" && h.Rating == 0 {
-		h.Rating = n
-		who = "agent"
-		t.changes = append(t.changes, deskChange{change: "rated"})
-	}
-	t.b.obs.Rating(who, n)
+	t.emitEvent(lifecycle.Rate(t.s, n, t.ev.At))
 	key := "rating_thanks"
 	if n <= 2 {
 		key = "rating_sorry"
@@ -343,8 +361,7 @@ func (t *turn) commentAfterRating() bool {
 	if m := t.set.KB.Match(t.ev.Text, 1); len(m) > 0 && m[0].Confident {
 		return false // a new question, not a comment
 	}
-	h.Comment = truncateRunes(t.ev.Text, maxTurnRunes)
-	t.changes = append(t.changes, deskChange{change: "rated"})
+	t.emitEvent(lifecycle.Comment(t.s, truncateRunes(t.ev.Text, maxTurnRunes), t.ev.At))
 	t.say("comment_thanks", kindRated, persona.Data{})
 	return true
 }
@@ -357,7 +374,7 @@ func (t *turn) relay() {
 		t.say("handoff_already", kindNotice, persona.Data{})
 		return
 	}
-	t.changes = append(t.changes, deskChange{change: "relay", ev: ev})
+	t.emitEvent(lifecycle.CustomerWrote(t.s, string(ev.Kind), ev.Text, ev.At))
 	switch ev.Kind {
 	case KindText, KindCommand:
 	default:
@@ -370,29 +387,46 @@ func (t *turn) relay() {
 func (t *turn) handoff(d handoff.Decision) {
 	s := t.s
 	now := t.b.now()
-	s.Handoff = &session.Handoff{Reason: d.Reason, Evidence: d.Evidence, Scores: d.Scores, At: now}
-	s.Misses = 0
-	t.b.obs.Handoff(d.Reason)
-	t.b.log.Info("handoff", "conv", s.ID, "reason", d.Reason, "evidence", len(d.Evidence))
-	if t.b.desk == nil {
-		s.Handoff.Outcome = "no_desk"
-		t.emit(join(t.lead, t.render("handoff_nodesk", persona.Data{})), kindNoDesk, "", 0)
-		return
+	team := ""
+	if t.b.router != nil {
+		team = t.b.router.Route(s, d.Reason)
 	}
-	s.Mode = session.ModeWaiting
-	remindAt := now.Add(t.b.unclaimed)
-	if h := t.b.hours; h != nil && !h.Open(now) {
+	remindAt := lifecycle.NextReminder(now, t.b.unclaimed, t.b.hours)
+	st := lifecycle.OpenHandoff(s, d.Reason, d.Evidence, d.Scores, team, t.b.desk != nil, now, remindAt)
+	s.Misses = 0
+	t.b.log.Info("handoff", "conv", s.ID, "reason", d.Reason, "team", team, "evidence", len(d.Evidence))
+	switch h := t.b.hours; {
+	case t.b.desk == nil:
+		t.emit(join(t.lead, t.render("handoff_nodesk", persona.Data{})), kindNoDesk, "", 0)
+	case h != nil && !h.Open(now):
 		next := h.NextOpen(now)
-		remindAt = next.Add(t.b.unclaimed)
 		t.emit(join(t.lead, t.render("handoff_offhours", persona.Data{Back: phraseWhen(t.lang, now.In(t.b.loc), next.In(t.b.loc))})), kindHandoff, "", 0)
-	} else {
+	default:
 		wait := t.b.typicalWait(t.ctx)
 		t.emit(join(t.lead, t.render("handoff", persona.Data{Wait: phraseWait(t.lang, wait)})), kindHandoff, "", 0)
 	}
-	if err := t.b.store.Schedule(t.ctx, timerUnclaimed, s.ID, remindAt); err != nil {
-		t.b.log.Warn("schedule unclaimed reminder", "conv", s.ID, "err", err)
+	t.b.step(t.ctx, s, st)
+	t.events = append(t.events, st.Events...)
+}
+
+// missedText is what the customer wrote before the bot last asked them to
+// rephrase, if it did (the words a picked topic stands for).
+func (t *turn) missedText() string {
+	turns := t.s.Turns[:len(t.s.Turns)-1]
+	for i := len(turns) - 1; i >= 0; i-- {
+		if turns[i].Role == "bot" {
+			if turns[i].Kind != kindRephrase {
+				return ""
+			}
+			for j := i - 1; j >= 0; j-- {
+				if turns[j].Role == "customer" {
+					return turns[j].Text
+				}
+			}
+			return ""
+		}
 	}
-	t.changes = append(t.changes, deskChange{change: "open"})
+	return ""
 }
 
 // history is the conversation since it was last closed, this message

@@ -11,6 +11,7 @@ import (
 	goslack "github.com/slack-go/slack"
 
 	"github.com/batonhq/baton/bot/hours"
+	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -30,44 +31,12 @@ const (
 	maxBotTurnRunes = 700 // long bot answers are cut on the card; the customer's words never are
 )
 
-// cardState is where a handoff stands, as the card shows it.
-type cardState int
-
-const (
-	stateWaiting cardState = iota
-	stateClaimed
-	stateResolved
-	stateReturned
-	stateClosed // back with the bot for another reason (the session moved on)
-)
-
-func stateOf(s *session.Session) cardState {
-	h := s.Handoff
-	switch s.Mode {
-	case session.ModeAgent:
-		return stateClaimed
-	case session.ModeWaiting:
-		if h.Agent != "" {
-			return stateClaimed
-		}
-		return stateWaiting
-	}
-	switch h.Outcome {
-	case "resolved":
-		return stateResolved
-	case "returned":
-		return stateReturned
-	}
-	return stateClosed
-}
-
 // cardInput is everything a card is built from.
 type cardInput struct {
 	s         *session.Session
 	now       time.Time
 	summary   string // from the Summarizer, "" until it arrives
 	suggested string
-	reminders int // reminders posted so far
 	hours     *hours.Hours
 }
 
@@ -160,18 +129,18 @@ func reasonLabel(r string) string {
 // and the buttons while it is open.
 func buildCard(in cardInput) ([]goslack.Block, string) {
 	s, h := in.s, in.s.Handoff
-	st := stateOf(s)
+	st := lifecycle.Of(s)
 	name := customerName(s)
 
 	var header string
 	switch st {
-	case stateWaiting:
+	case lifecycle.StateWaiting:
 		header = "🙋 " + name + " needs a person"
-	case stateClaimed:
+	case lifecycle.StateClaimed:
 		header = "💬 " + name + " is talking with " + h.Agent
-	case stateResolved:
+	case lifecycle.StateResolved:
 		header = "✅ " + name + " — resolved"
-	case stateReturned:
+	case lifecycle.StateReturned:
 		header = "↩️ " + name + " — back with the bot"
 	default:
 		header = "💤 " + name + " — closed"
@@ -224,15 +193,15 @@ func buildCard(in cardInput) ([]goslack.Block, string) {
 	blocks = append(blocks, goslack.NewSectionBlock(mrkdwn(knowledgeText(s)), nil, nil))
 
 	var actions goslack.Block
-	if st == stateWaiting || st == stateClaimed {
+	if st == lifecycle.StateWaiting || st == lifecycle.StateClaimed {
 		claim := goslack.NewButtonBlockElement(ActionClaim, s.ID, plain("Claim"))
-		if st == stateClaimed {
+		if st == lifecycle.StateClaimed {
 			claim = goslack.NewButtonBlockElement(ActionClaim, s.ID, plain("Take over"))
 		} else {
 			claim = claim.WithStyle(goslack.StylePrimary)
 		}
 		resolve := goslack.NewButtonBlockElement(ActionResolve, s.ID, plain("Resolve"))
-		if st == stateClaimed {
+		if st == lifecycle.StateClaimed {
 			resolve = resolve.WithStyle(goslack.StylePrimary)
 		}
 		back := goslack.NewButtonBlockElement(ActionReturn, s.ID, plain("Back to bot"))
@@ -249,11 +218,11 @@ func buildCard(in cardInput) ([]goslack.Block, string) {
 
 	fallback := fmt.Sprintf("Handoff: %s — %s", Escape(name), Escape(reasonLabel(h.Reason)))
 	switch st {
-	case stateClaimed:
+	case lifecycle.StateClaimed:
 		fallback += " (with " + Escape(h.Agent) + ")"
-	case stateResolved:
+	case lifecycle.StateResolved:
 		fallback += " (resolved)"
-	case stateReturned:
+	case lifecycle.StateReturned:
 		fallback += " (back with the bot)"
 	}
 	return blocks, fallback
@@ -298,17 +267,17 @@ func waitText(in cardInput) string {
 	s, h := in.s, in.s.Handoff
 	var parts []string
 	parts = append(parts, "⏱ Handed off "+slackDate(h.At, "{date_short_pretty} {time}"))
-	switch stateOf(s) {
-	case stateWaiting:
+	switch lifecycle.Of(s) {
+	case lifecycle.StateWaiting:
 		parts = append(parts, "*waiting "+humanDuration(in.now.Sub(h.At))+"* for an agent (as of "+slackDate(in.now, "{time}")+")")
-	case stateClaimed:
+	case lifecycle.StateClaimed:
 		if !h.ClaimedAt.IsZero() {
 			parts = append(parts, "claimed after "+humanDuration(h.ClaimedAt.Sub(h.At)))
 		}
 		if !h.FirstReplyAt.IsZero() {
 			parts = append(parts, "first reply after "+humanDuration(h.FirstReplyAt.Sub(h.At)))
 		}
-	case stateResolved, stateReturned:
+	case lifecycle.StateResolved, lifecycle.StateReturned:
 		if !h.ResolvedAt.IsZero() {
 			parts = append(parts, "closed after "+humanDuration(h.ResolvedAt.Sub(h.At)))
 		}
@@ -316,8 +285,8 @@ func waitText(in cardInput) string {
 	if first := firstCustomerTurn(s); !first.IsZero() && h.At.Sub(first) >= time.Minute {
 		parts = append(parts, "talking to the bot for "+humanDuration(h.At.Sub(first))+" before that")
 	}
-	if in.reminders > 0 {
-		parts = append(parts, fmt.Sprintf("⏰ reminded %d×", in.reminders))
+	if h.Reminders > 0 {
+		parts = append(parts, fmt.Sprintf("⏰ reminded %d×", h.Reminders))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -331,15 +300,15 @@ func firstCustomerTurn(s *session.Session) time.Time {
 	return s.Started
 }
 
-func statusText(in cardInput, st cardState) string {
+func statusText(in cardInput, st lifecycle.State) string {
 	h := in.s.Handoff
 	switch st {
-	case stateWaiting:
+	case lifecycle.StateWaiting:
 		return "⏳ *Waiting for an agent.* Reply in this thread to answer the customer (your first reply claims it), or press Claim. " +
 			"Start a message with `note:` or `//` to keep it internal. Commands: `!claim`, `!resolve`, `!bot`."
-	case stateClaimed:
+	case lifecycle.StateClaimed:
 		return "🙋 *" + Escape(h.Agent) + " has this conversation.* Replies in the thread go to the customer; `note:` or `//` stays internal."
-	case stateResolved:
+	case lifecycle.StateResolved:
 		text := "✅ *Resolved*"
 		if h.Agent != "" {
 			text += " by " + Escape(h.Agent)
@@ -357,7 +326,7 @@ func statusText(in cardInput, st cardState) string {
 			text += "\n_Waiting for the customer's rating._"
 		}
 		return text
-	case stateReturned:
+	case lifecycle.StateReturned:
 		text := "↩️ *Back with the bot*"
 		if h.Agent != "" {
 			text += " (" + Escape(h.Agent) + ")"

@@ -8,6 +8,7 @@ import (
 
 	goslack "github.com/slack-go/slack"
 
+	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -54,7 +55,6 @@ func (d *Desk) cardInput(ctx context.Context, s *session.Session, ref cardRef) c
 	in := cardInput{s: s, now: d.now(), hours: d.hours}
 	if ref.ts != "" {
 		in.summary, in.suggested = d.summary(ctx, ref)
-		in.reminders = d.reminders(ctx, ref)
 	}
 	return in
 }
@@ -88,18 +88,6 @@ func (d *Desk) postCard(ctx context.Context, j job, s *session.Session, queued b
 	ref := cardRef{channel: ch, ts: ts, at: s.Handoff.At}
 	if err := d.saveCard(context.WithoutCancel(ctx), j.Conv, ref); err != nil {
 		return result{}, redisError{err}
-	}
-	if queued {
-		// The core stored a ref without ts when Open queued the card; give it the real one.
-		_, err := d.store.Update(ctx, j.Conv, func(cur *session.Session) error {
-			if cur.Handoff != nil && cur.Handoff.At.Equal(ref.at) {
-				cur.Handoff.Ref = map[string]string{"channel": ch, "ts": ts}
-			}
-			return nil
-		})
-		if err != nil {
-			d.log.Warn("slack desk: saving the card ref in the session", "conv", maskConv(j.Conv), "err", err)
-		}
 	}
 	d.summarize(j.Conv, ref, s)
 	return result{ts: ts}, nil
@@ -174,7 +162,7 @@ func (d *Desk) postReminder(ctx context.Context, conv string, s *session.Session
 	if err != nil {
 		return err
 	}
-	if stateOf(s) != stateWaiting || !s.Handoff.At.Equal(ref.at) {
+	if lifecycle.Of(s) != lifecycle.StateWaiting || !s.Handoff.At.Equal(ref.at) {
 		return nil
 	}
 	link := ""

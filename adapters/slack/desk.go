@@ -10,7 +10,8 @@
 //
 // What must survive a restart lives in Redis: the thread -> conversation
 // map, the outbox of Slack posts still to deliver (Slack down or rate
-// limited), the per-agent statistics.
+// limited). Where a handoff stands is the core's (bot/lifecycle); the desk
+// keeps only Slack ids.
 package slack
 
 import (
@@ -29,7 +30,9 @@ import (
 
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/hours"
+	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // Core is what the desk asks of Baton's core when agents act. *bot.Bot
@@ -59,6 +62,7 @@ type Desk struct {
 	api     *goslack.Client
 	store   *session.Store
 	rdb     redis.UniversalClient
+	keys    store.SlackKeys
 	channel string
 
 	coreMu sync.RWMutex
@@ -89,7 +93,7 @@ type Desk struct {
 	bg     sync.WaitGroup
 	closed bool
 
-	metrics *deskMetrics
+	metrics *outboxMetrics
 
 	handled func(in inbound) // tests: called after each agent event is handled
 	popped  func(j job)      // tests: called after a queued post left the outbox
@@ -125,9 +129,9 @@ func WithSummarizer(s Summarizer, timeout time.Duration) Option {
 // them say when the customer was told the team is back.
 func WithHours(h *hours.Hours) Option { return func(d *Desk) { d.hours = h } }
 
-// WithRegisterer registers the desk's Prometheus collectors (handoffs by
-// reason, time to first reply and to resolution, ratings, per agent and
-// overall, read from Redis; outbox depth).
+// WithRegisterer registers the desk's Prometheus collectors: the outbox of
+// Slack posts (queued, retried, delivered late, refused; depth). Handoff
+// numbers are the core's (baton_handoffs_total, baton_rating, ...).
 func WithRegisterer(r prometheus.Registerer) Option { return func(d *Desk) { d.registerer = r } }
 
 // WithLogger sets the logger. Customer text never goes to the log.
@@ -175,22 +179,24 @@ func WithPollInterval(p time.Duration) Option {
 }
 
 // New makes a desk posting to channel (a channel id such as C0123456789)
-// through api, keeping its state in store's Redis. core may be nil here and
-// set later with SetCore (the core is usually built with the desk).
-func New(api *goslack.Client, store *session.Store, core Core, channel string, opts ...Option) (*Desk, error) {
+// through api, keeping its state in db and reading conversations from
+// sessions. core may be nil here and set later with SetCore (the core is
+// usually built with the desk).
+func New(api *goslack.Client, db store.DB, sessions *session.Store, core Core, channel string, opts ...Option) (*Desk, error) {
 	if api == nil {
 		return nil, errors.New("slack desk: nil Slack client")
 	}
-	if store == nil {
-		return nil, errors.New("slack desk: nil session store")
+	if sessions == nil || db.Client == nil {
+		return nil, errors.New("slack desk: a Redis and a session store are required")
 	}
 	if err := checkChannel(channel); err != nil {
 		return nil, err
 	}
 	d := &Desk{
 		api:          api,
-		store:        store,
-		rdb:          store.Redis(),
+		store:        sessions,
+		rdb:          db.Client,
+		keys:         db.Keys.Slack(),
 		channel:      channel,
 		core:         core,
 		summaryWait:  15 * time.Second,
@@ -211,7 +217,7 @@ func New(api *goslack.Client, store *session.Store, core Core, channel string, o
 	for i := range d.inboxes {
 		d.inboxes[i] = make(chan inbound, 64)
 	}
-	d.metrics = newDeskMetrics(d)
+	d.metrics = newOutboxMetrics(d)
 	if d.registerer != nil {
 		if err := d.metrics.register(d.registerer); err != nil {
 			return nil, fmt.Errorf("slack desk: registering metrics: %w", err)
@@ -270,7 +276,6 @@ func (d *Desk) Open(ctx context.Context, s *session.Session) (map[string]string,
 	if c, ok, err := d.card(ctx, s.ID); err == nil && ok && c.at.Equal(s.Handoff.At) {
 		return map[string]string{"channel": c.channel, "ts": c.ts}, nil
 	}
-	d.stats().handoff(ctx, s)
 	j := job{Kind: jobCard, Conv: s.ID, HandoffAt: s.Handoff.At}
 	res, err := d.dispatch(ctx, j, s)
 	if err != nil {
@@ -299,43 +304,52 @@ func (d *Desk) Relay(ctx context.Context, s *session.Session, ev bot.Event) erro
 	return nil
 }
 
-// Changed updates the card after the handoff changed ("claimed",
-// "resolved", "returned", "rated", "reminder"), notes the change in the
-// thread, posts the rating and comment there, and for "reminder" posts a
-// reminder in the channel.
-func (d *Desk) Changed(ctx context.Context, s *session.Session, change string) error {
+// Render shows one lifecycle event to agents: Opened posts the card,
+// WroteWhileWaiting goes into the card's thread, and every change updates
+// the card (it is what agents look at) and notes the change in the thread;
+// Reminded also posts a reminder in the channel. Events with nothing to
+// show are ignored.
+func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Event) error {
 	if d == nil {
 		return errNilDesk
 	}
+	switch e := ev.(type) {
+	case lifecycle.Opened:
+		if e.NoDesk {
+			return nil
+		}
+		_, err := d.Open(ctx, s)
+		return err
+	case lifecycle.WroteWhileWaiting:
+		return d.Relay(ctx, s, bot.Event{Kind: bot.Kind(e.Kind), Text: e.Text})
+	}
 	if s == nil || s.Handoff == nil {
-		return fmt.Errorf("slack desk: %s: the session has no handoff", change)
+		return fmt.Errorf("slack desk: %T: the session has no handoff", ev)
 	}
 	var jobs []job
 	h := s.Handoff
-	switch change {
-	case "claimed":
-		d.stats().claimed(ctx, s)
+	switch e := ev.(type) {
+	case lifecycle.Claimed:
 		jobs = append(jobs, job{Kind: jobPost, Conv: s.ID, Text: fmt.Sprintf("🙋 *%s* has the conversation now.", Escape(h.Agent))})
-	case "resolved":
-		d.stats().closed(ctx, s)
+	case lifecycle.Resolved:
 		who := ""
 		if h.Agent != "" {
 			who = " by *" + Escape(h.Agent) + "*"
 		}
 		jobs = append(jobs, job{Kind: jobPost, Conv: s.ID, Text: "✅ Resolved" + who + ". The customer was asked for a 1-5 rating; the bot is back in charge."})
-	case "returned":
-		d.stats().closed(ctx, s)
+	case lifecycle.Returned:
 		jobs = append(jobs, job{Kind: jobPost, Conv: s.ID, Text: "↩️ Back with the bot, no survey."})
-	case "rated":
-		d.stats().rated(ctx, s)
-		jobs = append(jobs, d.ratingPosts(ctx, s)...)
-	case "reminder":
-		if err := d.bumpReminders(ctx, s.ID); err != nil {
-			d.log.Warn("slack desk: counting reminder", "conv", maskConv(s.ID), "err", err)
+	case lifecycle.Rated:
+		if e.Who != "agent" {
+			return nil
 		}
+		jobs = append(jobs, d.ratingPosts(ctx, s)...)
+	case lifecycle.Commented:
+		jobs = append(jobs, d.ratingPosts(ctx, s)...)
+	case lifecycle.Reminded:
 		jobs = append(jobs, job{Kind: jobReminder, Conv: s.ID})
 	default:
-		return fmt.Errorf("slack desk: unknown change %q (want claimed, resolved, returned, rated or reminder)", change)
+		return nil
 	}
 	// The card first: it is what agents look at.
 	jobs = append([]job{{Kind: jobUpdate, Conv: s.ID}}, jobs...)
@@ -346,7 +360,7 @@ func (d *Desk) Changed(ctx context.Context, s *session.Session, change string) e
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("slack desk: %s %s: %w", change, maskConv(s.ID), err)
+		return fmt.Errorf("slack desk: %T %s: %w", ev, maskConv(s.ID), err)
 	}
 	return nil
 }
@@ -356,7 +370,7 @@ func (d *Desk) Changed(ctx context.Context, s *session.Session, change string) e
 func (d *Desk) ratingPosts(ctx context.Context, s *session.Session) []job {
 	h := s.Handoff
 	var jobs []job
-	key := d.key("posted:" + s.ID + ":" + stamp(h.At))
+	key := d.keys.Posted(s.ID, stamp(h.At))
 	if h.Rating > 0 {
 		if ok, err := d.rdb.HSetNX(ctx, key, "rating", h.Rating).Result(); err != nil || ok {
 			jobs = append(jobs, job{Kind: jobPost, Conv: s.ID, Text: "⭐ The customer rated this conversation " + ratingStars(h.Rating) + "."})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/batonhq/baton/bot/hours"
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // DefaultAPIURL is Slack's public Web API.
@@ -30,7 +31,7 @@ const (
 // production). It returns nil, nil when SLACK_BOT_TOKEN is not set: the
 // desk is off. Errors name the variable that is wrong and what it should
 // look like; secrets never appear in them.
-func FromEnv(env func(string) string, store *session.Store, core Core, opts ...Option) (*Desk, error) {
+func FromEnv(env func(string) string, db store.DB, sessions *session.Store, core Core, opts ...Option) (*Desk, error) {
 	get := func(k string) string { return strings.TrimSpace(env(k)) }
 	token := get(EnvBotToken)
 	if token == "" {
@@ -79,7 +80,7 @@ func FromEnv(env func(string) string, store *session.Store, core Core, opts ...O
 	if secret != "" {
 		all = append(all, WithSigningSecret(secret))
 	}
-	d, err := New(api, store, core, get(EnvChannel), append(all, opts...)...)
+	d, err := New(api, db, sessions, core, get(EnvChannel), append(all, opts...)...)
 	if err != nil {
 		return nil, err
 	}

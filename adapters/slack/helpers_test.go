@@ -13,8 +13,10 @@ import (
 
 	"github.com/batonhq/baton/adapters/slack/slacktest"
 	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/session/sessiontest"
+	"github.com/batonhq/baton/bot/store"
 )
 
 const testChannel = "CHANDOFFS"
@@ -29,7 +31,7 @@ type coreCall struct {
 
 // fakeCore records the desk's calls and plays the core's part well enough
 // for the card to follow: it updates the session the way the core does and
-// calls the desk's Changed.
+// renders the event the change stands for.
 type fakeCore struct {
 	desk  *Desk
 	store *session.Store
@@ -70,7 +72,40 @@ func (c *fakeCore) change(ctx context.Context, conv string, fn func(*session.Ses
 	if change == "" {
 		return nil
 	}
-	return c.desk.Changed(ctx, s, change)
+	return render(ctx, c.desk, s, change)
+}
+
+// render plays the core's part after a change: the lifecycle event the
+// change stands for, rendered by the desk. A reminder is counted in the
+// session first, as the core's lifecycle does.
+func render(ctx context.Context, d *Desk, s *session.Session, change string) error {
+	var ev lifecycle.Event
+	b := lifecycle.Base{Conv: s.ID, At: time.Now()}
+	switch change {
+	case "claimed":
+		ev = lifecycle.Claimed{Base: b}
+	case "resolved":
+		ev = lifecycle.Resolved{Base: b}
+	case "returned":
+		ev = lifecycle.Returned{Base: b}
+	case "rated":
+		ev = lifecycle.Rated{Base: b, Who: "agent"}
+	case "reminder":
+		var err error
+		s, err = d.store.Update(ctx, s.ID, func(cur *session.Session) error {
+			if lifecycle.Of(cur) == lifecycle.StateWaiting {
+				cur.Handoff.Reminders++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		ev = lifecycle.Reminded{Base: b}
+	default:
+		return fmt.Errorf("unknown change %q", change)
+	}
+	return d.Render(ctx, s, ev)
 }
 
 func (c *fakeCore) AgentMessage(ctx context.Context, conv string, a bot.Agent, text string) error {
@@ -153,6 +188,7 @@ func (c *fakeCore) none(t *testing.T) {
 // fixture is a desk on a fake Slack and a real (or mini) Redis.
 type fixture struct {
 	srv   *slacktest.Server
+	db    store.DB
 	store *session.Store
 	desk  *Desk
 	core  *fakeCore
@@ -166,21 +202,25 @@ type fixture struct {
 type fixtureOpt struct {
 	socket bool
 	run    bool
-	store  *session.Store
+	db     store.DB       // default: a fresh one for the test
+	store  *session.Store // default: on db
 	srv    *slacktest.Server
 	opts   []Option
 }
 
 func newFixture(t *testing.T, fo fixtureOpt) *fixture {
 	t.Helper()
-	f := &fixture{srv: fo.srv, store: fo.store, reg: prometheus.NewRegistry()}
+	f := &fixture{srv: fo.srv, db: fo.db, store: fo.store, reg: prometheus.NewRegistry()}
 	if f.srv == nil {
 		f.srv = slacktest.New(t)
 		f.srv.AddUser("ULIA", "Lia", "Lia Park")
 		f.srv.AddUser("UMIN", "", "Min-jun Kim")
 	}
+	if f.db.Client == nil {
+		f.db = sessiontest.DB(t)
+	}
 	if f.store == nil {
-		f.store = sessiontest.Store(t)
+		f.store = session.New(f.db)
 	}
 	f.core = &fakeCore{store: f.store, calls: make(chan coreCall, 100), now: time.Now}
 	opts := []Option{
@@ -193,7 +233,7 @@ func newFixture(t *testing.T, fo fixtureOpt) *fixture {
 	if fo.socket {
 		opts = append(opts, WithSocketMode())
 	}
-	d, err := New(f.srv.Client(), f.store, f.core, testChannel, append(opts, fo.opts...)...)
+	d, err := New(f.srv.Client(), f.db, f.store, f.core, testChannel, append(opts, fo.opts...)...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

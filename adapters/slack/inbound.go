@@ -256,7 +256,6 @@ func (d *Desk) handleMessage(ctx context.Context, eventID string, m *slackevents
 	if m.SubType == "file_share" {
 		d.notice(ctx, m.Channel, thread, "📎 The text was sent; files are not. Please describe the file or send a link.")
 	}
-	d.stats().firstReply(ctx, conv, agent)
 }
 
 // explain turns a core error into words for the agent.

@@ -16,6 +16,7 @@ import (
 	goslack "github.com/slack-go/slack"
 
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // The outbox keeps Slack posts that could not be delivered (Slack down,
@@ -50,46 +51,11 @@ type result struct {
 	queued bool
 }
 
-// Lock and list scripts. The list and dead-letter keys share a hash tag so
-// the two-key script also works on Redis Cluster.
-var (
-	popHeadScript = redis.NewScript(`
-if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then
-  redis.call('LPOP', KEYS[1])
-  return 1
-end
-return 0`)
-	replaceHeadScript = redis.NewScript(`
-if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then
-  redis.call('LSET', KEYS[1], 0, ARGV[2])
-  return 1
-end
-return 0`)
-	deadHeadScript = redis.NewScript(`
-if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then
-  redis.call('LPOP', KEYS[1])
-  redis.call('RPUSH', KEYS[2], ARGV[2])
-  redis.call('LTRIM', KEYS[2], -1000, -1)
-  return 1
-end
-return 0`)
-	unlockScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0`)
-	renewScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 0`)
-)
-
 const outboxLockTTL = 30 * time.Second
 
-func (d *Desk) outboxKey() string { return d.key("{outbox}") }
-func (d *Desk) deadKey() string   { return d.key("{outbox}:dead") }
-func (d *Desk) lockKey() string   { return d.key("{outbox}:lock") }
+func (d *Desk) outboxKey() string { return d.keys.Outbox() }
+func (d *Desk) deadKey() string   { return d.keys.OutboxDead() }
+func (d *Desk) lockKey() string   { return d.keys.OutboxLock() }
 
 // Pending is how many Slack posts wait in the outbox.
 func (d *Desk) Pending(ctx context.Context) (int64, error) {
@@ -248,7 +214,7 @@ func (d *Desk) drain(ctx context.Context) time.Duration {
 	defer func() {
 		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		_ = unlockScript.Run(uctx, d.rdb, []string{d.lockKey()}, token).Err()
+		_ = store.Unlock.Run(uctx, d.rdb, []string{d.lockKey()}, token).Err()
 	}()
 	for ctx.Err() == nil {
 		raw, err := d.rdb.LIndex(ctx, d.outboxKey(), 0).Result()
@@ -264,18 +230,18 @@ func (d *Desk) drain(ctx context.Context) time.Duration {
 		var j job
 		if err := json.Unmarshal([]byte(raw), &j); err != nil {
 			d.log.Error("slack desk: unreadable outbox entry moved to dead letters", "err", err)
-			_ = deadHeadScript.Run(ctx, d.rdb, []string{d.outboxKey(), d.deadKey()}, raw, raw).Err()
+			_ = store.OutboxDeadHead.Run(ctx, d.rdb, []string{d.outboxKey(), d.deadKey()}, raw, raw).Err()
 			d.metrics.dead.Inc()
 			continue
 		}
 		if now := d.now(); j.NextAt.After(now) {
 			return j.NextAt.Sub(now)
 		}
-		_ = renewScript.Run(ctx, d.rdb, []string{d.lockKey()}, token, outboxLockTTL.Milliseconds()).Err()
+		_ = store.Renew.Run(ctx, d.rdb, []string{d.lockKey()}, token, outboxLockTTL.Milliseconds()).Err()
 
 		_, err = d.deliver(ctx, j, nil, true)
 		if err == nil {
-			if err := popHeadScript.Run(ctx, d.rdb, []string{d.outboxKey()}, raw).Err(); err != nil {
+			if err := store.OutboxPopHead.Run(ctx, d.rdb, []string{d.outboxKey()}, raw).Err(); err != nil {
 				d.log.Warn("slack desk: removing a delivered post from the outbox", "err", err)
 				return d.pollInterval
 			}
@@ -295,7 +261,7 @@ func (d *Desk) drain(ctx context.Context) time.Duration {
 			j.NextAt = d.now().Add(d.backoff(j.Attempts, wait))
 			j.LastErr = truncate(err.Error(), 300)
 			upd, _ := json.Marshal(j)
-			if err := replaceHeadScript.Run(ctx, d.rdb, []string{d.outboxKey()}, raw, upd).Err(); err != nil {
+			if err := store.OutboxReplaceHead.Run(ctx, d.rdb, []string{d.outboxKey()}, raw, upd).Err(); err != nil {
 				d.log.Warn("slack desk: updating the outbox", "err", err)
 			}
 			d.metrics.retries.Inc()
@@ -305,7 +271,7 @@ func (d *Desk) drain(ctx context.Context) time.Duration {
 		}
 		j.LastErr = truncate(err.Error(), 300)
 		dead, _ := json.Marshal(j)
-		if err := deadHeadScript.Run(ctx, d.rdb, []string{d.outboxKey(), d.deadKey()}, raw, dead).Err(); err != nil {
+		if err := store.OutboxDeadHead.Run(ctx, d.rdb, []string{d.outboxKey(), d.deadKey()}, raw, dead).Err(); err != nil {
 			d.log.Warn("slack desk: moving a refused post to dead letters", "err", err)
 			return d.pollInterval
 		}

@@ -16,9 +16,6 @@ import (
 // any follow-up in an old thread, short enough not to pile up forever.
 const keepFor = 30 * 24 * time.Hour
 
-// key names the desk's own Redis keys, under the store's prefix.
-func (d *Desk) key(name string) string { return d.store.Key("baton:slack:" + name) }
-
 func stamp(t time.Time) string { return strconv.FormatInt(t.UnixNano(), 10) }
 
 func hashText(s string) string {
@@ -34,7 +31,7 @@ type cardRef struct {
 
 // card returns the conversation's current card.
 func (d *Desk) card(ctx context.Context, conv string) (cardRef, bool, error) {
-	m, err := d.rdb.HGetAll(ctx, d.key("conv:"+conv)).Result()
+	m, err := d.rdb.HGetAll(ctx, d.keys.Card(conv)).Result()
 	if err != nil {
 		return cardRef{}, false, fmt.Errorf("reading card of %s: %w", maskConv(conv), err)
 	}
@@ -52,10 +49,10 @@ func (d *Desk) card(ctx context.Context, conv string) (cardRef, bool, error) {
 // thread -> conversation (what an agent's reply is routed by).
 func (d *Desk) saveCard(ctx context.Context, conv string, ref cardRef) error {
 	pipe := d.rdb.TxPipeline()
-	ck := d.key("conv:" + conv)
+	ck := d.keys.Card(conv)
 	pipe.HSet(ctx, ck, "channel", ref.channel, "ts", ref.ts, "at", stamp(ref.at))
 	pipe.Expire(ctx, ck, keepFor)
-	pipe.Set(ctx, d.key("thread:"+ref.channel+":"+ref.ts), conv, keepFor)
+	pipe.Set(ctx, d.keys.Thread(ref.channel, ref.ts), conv, keepFor)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("saving card of %s: %w", maskConv(conv), err)
 	}
@@ -64,7 +61,7 @@ func (d *Desk) saveCard(ctx context.Context, conv string, ref cardRef) error {
 
 // threadConv returns the conversation whose card is the thread root ts.
 func (d *Desk) threadConv(ctx context.Context, channel, ts string) (string, bool, error) {
-	conv, err := d.rdb.Get(ctx, d.key("thread:"+channel+":"+ts)).Result()
+	conv, err := d.rdb.Get(ctx, d.keys.Thread(channel, ts)).Result()
 	if errors.Is(err, redis.Nil) {
 		return "", false, nil
 	}
@@ -76,7 +73,7 @@ func (d *Desk) threadConv(ctx context.Context, channel, ts string) (string, bool
 
 // saveSummary keeps a card's AI summary, so later card updates show it too.
 func (d *Desk) saveSummary(ctx context.Context, ref cardRef, summary, suggested string) error {
-	k := d.key("summary:" + ref.channel + ":" + ref.ts)
+	k := d.keys.Summary(ref.channel, ref.ts)
 	pipe := d.rdb.TxPipeline()
 	pipe.HSet(ctx, k, "summary", summary, "suggested", suggested)
 	pipe.Expire(ctx, k, keepFor)
@@ -85,27 +82,9 @@ func (d *Desk) saveSummary(ctx context.Context, ref cardRef, summary, suggested 
 }
 
 func (d *Desk) summary(ctx context.Context, ref cardRef) (string, string) {
-	m, err := d.rdb.HGetAll(ctx, d.key("summary:"+ref.channel+":"+ref.ts)).Result()
+	m, err := d.rdb.HGetAll(ctx, d.keys.Summary(ref.channel, ref.ts)).Result()
 	if err != nil {
 		return "", ""
 	}
 	return m["summary"], m["suggested"]
-}
-
-func (d *Desk) bumpReminders(ctx context.Context, conv string) error {
-	ref, ok, err := d.card(ctx, conv)
-	if err != nil || !ok {
-		return err
-	}
-	k := d.key("reminders:" + ref.channel + ":" + ref.ts)
-	pipe := d.rdb.TxPipeline()
-	pipe.Incr(ctx, k)
-	pipe.Expire(ctx, k, keepFor)
-	_, err = pipe.Exec(ctx)
-	return err
-}
-
-func (d *Desk) reminders(ctx context.Context, ref cardRef) int {
-	n, _ := d.rdb.Get(ctx, d.key("reminders:"+ref.channel+":"+ref.ts)).Int()
-	return n
 }

@@ -90,8 +90,8 @@ func benchWebhook(b *testing.B, mk func(*session.Store) Handler, rate float64) {
 			ch <- struct{}{}
 		}
 	}
-	st := sessiontest.Store(b)
-	hs := newHarness(b, mk(st), setup{srv: srv, store: st, webhook: true, secret: "bench-secret", quiet: true,
+	db := sessiontest.DB(b)
+	hs := newHarness(b, mk(session.New(db)), setup{srv: srv, db: db, webhook: true, secret: "bench-secret", quiet: true,
 		opts: []Option{WithFloodLimit(0, 0), WithDedupeTTL(10 * time.Minute)}})
 	hs.a.sleep = sleepCtx
 	hs.start()

@@ -13,8 +13,8 @@ import (
 
 	"github.com/batonhq/baton/adapters/telegram/telegramtest"
 	"github.com/batonhq/baton/bot"
-	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/session/sessiontest"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // waitFor is the guard on every wait in these tests: a hung test fails
@@ -92,7 +92,7 @@ func (l *logBuffer) String() string {
 type harness struct {
 	t    testing.TB
 	srv  *telegramtest.Server
-	st   *session.Store
+	db   store.DB
 	a    *Adapter
 	h    Handler
 	logs *logBuffer
@@ -106,19 +106,19 @@ type setup struct {
 	quiet   bool // warnings and errors only (benchmarks)
 	webhook bool
 	secret  string
-	store   *session.Store
+	db      store.DB
 	srv     *telegramtest.Server
 	opts    []Option
 }
 
 func newHarness(t testing.TB, h Handler, s setup) *harness {
 	t.Helper()
-	hs := &harness{t: t, h: h, logs: &logBuffer{}, srv: s.srv, st: s.store, done: make(chan struct{})}
+	hs := &harness{t: t, h: h, logs: &logBuffer{}, srv: s.srv, db: s.db, done: make(chan struct{})}
 	if hs.srv == nil {
 		hs.srv = telegramtest.New(t)
 	}
-	if hs.st == nil {
-		hs.st = sessiontest.Store(t)
+	if hs.db.Client == nil {
+		hs.db = sessiontest.DB(t)
 	}
 	level := slog.LevelDebug
 	if s.quiet {
@@ -136,7 +136,7 @@ func newHarness(t testing.TB, h Handler, s setup) *harness {
 		opts = append(opts, WithWebhook(hs.web.URL+"/telegram/hook", s.secret))
 	}
 	opts = append(opts, s.opts...)
-	a, err := New(telegramtest.Token, h, hs.st, opts...)
+	a, err := New(telegramtest.Token, h, hs.db, opts...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -226,7 +226,7 @@ func (hs *harness) waitInbox(want int64) {
 // inboxLen counts updates persisted and not yet answered.
 func (hs *harness) inboxLen() int64 {
 	hs.t.Helper()
-	n, err := hs.st.Redis().HLen(context.Background(), hs.a.keys.inbox()).Result()
+	n, err := hs.db.Client.HLen(context.Background(), hs.a.keys.Inbox()).Result()
 	if err != nil {
 		hs.t.Fatalf("inbox: %v", err)
 	}

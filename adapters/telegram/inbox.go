@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/batonhq/baton/bot/store"
 )
 
 // The durable inbox makes delivery at-least-once without duplicates, across
@@ -16,12 +18,13 @@ import (
 // told we have it (the next getUpdates offset, or the webhook's 200), and
 // removed only after its replies went out:
 //
-//	{tg:<bot>}:inbox       hash update_id -> raw update JSON, until answered
-//	{tg:<bot>}:u:<id>      "<replica>" while a replica owns the update,
-//	                       "done" once answered; kept for the dedupe TTL
-//	{tg:<bot>}:replica:<r> heartbeat of a live replica (short TTL)
-//	{tg:<bot>}:flood:<chat>:<window>  messages of a chat in a flood window
+//	inbox        hash update_id -> raw update JSON, until answered
+//	update <id>  "<replica>" while a replica owns the update,
+//	             "done" once answered; kept for the dedupe TTL
+//	replica <r>  heartbeat of a live replica (short TTL)
+//	flood        messages of a chat in a flood window
 //
+// (names in bot/store's keys.go, scripts in its scripts.go).
 // A redelivered update (Telegram retries a webhook that was slow to answer,
 // or polling restarts from an older offset) finds its state key and is not
 // answered again. An update owned by a replica that died (no heartbeat) or
@@ -29,73 +32,9 @@ import (
 // the next sweep of any replica. The hash tag keeps all keys of one bot in
 // one Redis Cluster slot, which the scripts need.
 
-// Results of acceptScript.
-const (
-	acceptDone  = 0 // answered before: drop
-	acceptOwned = 1 // a replica (maybe this one) has it: drop this copy
-	acceptNew   = 2 // new: persisted and claimed by this replica
-)
-
-// acceptScript claims a new update, persists it and counts it against the
-// chat's flood window, atomically.
-//
-// KEYS: state, inbox, flood. ARGV: replica, id, payload, state TTL ms,
-// flood window ms, count ("1" or "0").
-var acceptScript = redis.NewScript(`
-local v = redis.call('GET', KEYS[1])
-if v then
-  if v == 'done' then return {0, 0} end
-  return {1, 0}
-end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
-local n = 0
-if ARGV[6] == '1' then
-  n = redis.call('INCR', KEYS[3])
-  if n == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[5]) end
-end
-return {2, n}
-`)
-
-// claimScript takes over an inbox entry nobody live owns.
-//
-// KEYS: state, inbox. ARGV: replica, id, heartbeat key prefix, state TTL ms.
-var claimScript = redis.NewScript(`
-local v = redis.call('GET', KEYS[1])
-if v == 'done' then
-  redis.call('HDEL', KEYS[2], ARGV[2])
-  return 0
-end
-if v == ARGV[1] then return 0 end
-if v and redis.call('EXISTS', ARGV[3] .. v) == 1 then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
-return 1
-`)
-
-// releaseScript gives an unanswered update back (graceful shutdown), so
-// the next sweep anywhere takes it at once instead of after a heartbeat
-// expires. KEYS: state. ARGV: replica.
-var releaseScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
-`)
-
-// keys names the adapter's Redis keys.
-type keys struct{ base string }
-
-func (k keys) state(id int64) string   { return k.base + "u:" + strconv.FormatInt(id, 10) }
-func (k keys) inbox() string           { return k.base + "inbox" }
-func (k keys) replica(r string) string { return k.base + "replica:" + r }
-func (k keys) replicaPrefix() string   { return k.base + "replica:" }
-func (k keys) flood(chat int64, window int64) string {
-	return k.base + "flood:" + strconv.FormatInt(chat, 10) + ":" + strconv.FormatInt(window, 10)
-}
-
 // accepted is what accept learned about a new update.
 type accepted struct {
-	result int   // acceptDone, acceptOwned, acceptNew
+	result int   // store.InboxDone, InboxOwned or InboxNew
 	count  int64 // the chat's messages in the current flood window, this one included (0: not counted)
 }
 
@@ -111,8 +50,8 @@ func (a *Adapter) accept(ctx context.Context, id, chat int64, raw []byte, count 
 	if count && a.cfg.floodLimit > 0 {
 		flag = "1"
 	}
-	res, err := acceptScript.Run(ctx, a.rdb,
-		[]string{a.keys.state(id), a.keys.inbox(), a.keys.flood(chat, w)},
+	res, err := store.InboxAccept.Run(ctx, a.rdb,
+		[]string{a.keys.Update(id), a.keys.Inbox(), a.keys.Flood(chat, w)},
 		a.replica, id, raw, a.cfg.dedupeTTL.Milliseconds(), window.Milliseconds(), flag).Int64Slice()
 	if err != nil {
 		return accepted{}, fmt.Errorf("telegram: persisting update %d: %w", id, err)
@@ -120,7 +59,7 @@ func (a *Adapter) accept(ctx context.Context, id, chat int64, raw []byte, count 
 	if len(res) != 2 {
 		return accepted{}, fmt.Errorf("telegram: persisting update %d: unexpected script result %v", id, res)
 	}
-	if res[0] == acceptNew {
+	if res[0] == store.InboxNew {
 		a.own(id)
 	}
 	return accepted{result: int(res[0]), count: res[1]}, nil
@@ -132,8 +71,8 @@ func (a *Adapter) done(ctx context.Context, id int64) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisTimeout)
 	defer cancel()
 	_, err := a.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.Set(ctx, a.keys.state(id), "done", a.cfg.dedupeTTL)
-		p.HDel(ctx, a.keys.inbox(), strconv.FormatInt(id, 10))
+		p.Set(ctx, a.keys.Update(id), "done", a.cfg.dedupeTTL)
+		p.HDel(ctx, a.keys.Inbox(), strconv.FormatInt(id, 10))
 		return nil
 	})
 	if err != nil {
@@ -166,7 +105,7 @@ func (a *Adapter) releaseOwned(ctx context.Context) (int, error) {
 	a.ownedMu.Unlock()
 	var errs []error
 	for _, id := range ids {
-		if err := releaseScript.Run(ctx, a.rdb, []string{a.keys.state(id)}, a.replica).Err(); err != nil {
+		if err := store.Unlock.Run(ctx, a.rdb, []string{a.keys.Update(id)}, a.replica).Err(); err != nil {
 			errs = append(errs, fmt.Errorf("update %d: %w", id, err))
 		}
 	}
@@ -179,7 +118,7 @@ func (a *Adapter) releaseOwned(ctx context.Context) (int, error) {
 // heartbeat keeps this replica's claims alive until ctx ends, then removes
 // the heartbeat so nothing waits for it to expire.
 func (a *Adapter) heartbeat(ctx context.Context) {
-	key := a.keys.replica(a.replica)
+	key := a.keys.Replica(a.replica)
 	beat := func() {
 		bctx, cancel := context.WithTimeout(ctx, redisTimeout)
 		defer cancel()
@@ -214,7 +153,7 @@ func (a *Adapter) sweep(ctx context.Context) (int, error) {
 	var found []entry
 	var cursor uint64
 	for {
-		kv, next, err := a.rdb.HScan(ctx, a.keys.inbox(), cursor, "*", 500).Result()
+		kv, next, err := a.rdb.HScan(ctx, a.keys.Inbox(), cursor, "*", 500).Result()
 		if err != nil {
 			return 0, fmt.Errorf("telegram: reading the inbox: %w", err)
 		}
@@ -236,8 +175,8 @@ func (a *Adapter) sweep(ctx context.Context) (int, error) {
 		if a.isOwned(e.id) {
 			continue
 		}
-		ok, err := claimScript.Run(ctx, a.rdb, []string{a.keys.state(e.id), a.keys.inbox()},
-			a.replica, e.id, a.keys.replicaPrefix(), a.cfg.dedupeTTL.Milliseconds()).Int()
+		ok, err := store.InboxClaim.Run(ctx, a.rdb, []string{a.keys.Update(e.id), a.keys.Inbox()},
+			a.replica, e.id, a.keys.ReplicaPrefix(), a.cfg.dedupeTTL.Milliseconds()).Int()
 		if err != nil {
 			return n, fmt.Errorf("telegram: claiming update %d: %w", e.id, err)
 		}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/batonhq/baton/adapters/telegram/telegramtest"
 	"github.com/batonhq/baton/bot"
-	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/session/sessiontest"
 )
 
@@ -67,9 +66,9 @@ func msgs(u telegramtest.User, n int) []telegramtest.Update {
 // does, in order, and nothing twice.
 func TestRestartInTheMiddleLeavesNothingUnanswered(t *testing.T) {
 	srv := telegramtest.New(t)
-	st := sessiontest.Store(t)
+	db := sessiontest.DB(t)
 	recA, stuck := stuckOn("2000", "msg 1")
-	first := newHarness(t, recA, setup{srv: srv, store: st}).start()
+	first := newHarness(t, recA, setup{srv: srv, db: db}).start()
 	u, v := telegramtest.Customer(2000), telegramtest.Customer(2001)
 	srv.Push(msgs(u, 5)...)
 	srv.Push(msgs(v, 3)...)
@@ -86,11 +85,11 @@ func TestRestartInTheMiddleLeavesNothingUnanswered(t *testing.T) {
 		t.Error("Shutdown should report that its deadline cut work short")
 	}
 	if n := first.inboxLen(); n != 4 {
-		kv, _ := st.Redis().HGetAll(context.Background(), first.a.keys.inbox()).Result()
+		kv, _ := db.Client.HGetAll(context.Background(), first.a.keys.Inbox()).Result()
 		t.Fatalf("the inbox holds %d unanswered updates, want 4 (msg 1-4): %v", n, kv)
 	}
 
-	second := newHarness(t, newRecorder(), setup{srv: srv, store: st}).start()
+	second := newHarness(t, newRecorder(), setup{srv: srv, db: db}).start()
 	wantAnswers(t, srv, 2000, 5)
 	second.waitDrained()
 	wantAnswers(t, srv, 2001, 3)
@@ -100,9 +99,9 @@ func TestRestartInTheMiddleLeavesNothingUnanswered(t *testing.T) {
 // takes its updates over once its heartbeat is gone.
 func TestCrashedReplicaUpdatesTakenOver(t *testing.T) {
 	srv := telegramtest.New(t)
-	st := sessiontest.Store(t)
+	db := sessiontest.DB(t)
 	recA, stuck := stuckOn("2100", "msg 0")
-	zombie := newHarness(t, recA, setup{srv: srv, store: st, opts: []Option{WithReplicaID("zombie")}}).start()
+	zombie := newHarness(t, recA, setup{srv: srv, db: db, opts: []Option{WithReplicaID("zombie")}}).start()
 	u := telegramtest.Customer(2100)
 	srv.Push(msgs(u, 3)...)
 	waitClosed(t, stuck, "the replica to get stuck")
@@ -115,7 +114,7 @@ func TestCrashedReplicaUpdatesTakenOver(t *testing.T) {
 	zombie.a.beatStop()
 	<-zombie.a.beatDone
 
-	heir := newHarness(t, newRecorder(), setup{srv: srv, store: session.New(st.Redis(), session.WithPrefix(st.Key(""))),
+	heir := newHarness(t, newRecorder(), setup{srv: srv, db: db,
 		opts: []Option{WithReplicaID("heir")}}).start()
 	wantAnswers(t, srv, 2100, 3)
 	heir.waitDrained()
@@ -133,9 +132,9 @@ func TestCrashedReplicaUpdatesTakenOver(t *testing.T) {
 // Redis); a restart answers the rest.
 func TestWebhookRestartLeavesNothingUnanswered(t *testing.T) {
 	srv := telegramtest.New(t)
-	st := sessiontest.Store(t)
+	db := sessiontest.DB(t)
 	recA, stuck := stuckOn("2200", "msg 0")
-	first := newHarness(t, recA, setup{srv: srv, store: st, webhook: true, secret: "sec"}).start()
+	first := newHarness(t, recA, setup{srv: srv, db: db, webhook: true, secret: "sec"}).start()
 	u := telegramtest.Customer(2200)
 	for _, upd := range msgs(u, 4) {
 		if code, _ := first.deliver(upd); code != http.StatusOK {
@@ -151,7 +150,7 @@ func TestWebhookRestartLeavesNothingUnanswered(t *testing.T) {
 		t.Errorf("a stopping webhook answered %d, want 503", code)
 	}
 
-	second := newHarness(t, newRecorder(), setup{srv: srv, store: st, webhook: true, secret: "sec"}).start()
+	second := newHarness(t, newRecorder(), setup{srv: srv, db: db, webhook: true, secret: "sec"}).start()
 	wantAnswers(t, srv, 2200, 4)
 	second.waitDrained()
 }
@@ -202,8 +201,7 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 func TestWebhookWithoutRedisAsksTelegramToRetry(t *testing.T) {
 	mr := sessiontest.Miniredis(t)
 	rdb := sessiontest.Dial(t, "redis://"+mr.Addr())
-	st := session.New(rdb, session.WithPrefix(sessiontest.Prefix(t)))
-	hs := newHarness(t, newRecorder(), setup{store: st, webhook: true, secret: "sec"}).start()
+	hs := newHarness(t, newRecorder(), setup{db: sessiontest.DBOn(t, rdb), webhook: true, secret: "sec"}).start()
 	u := telegramtest.Customer(2400)
 	upd := u.Text("msg 0")
 	upd["update_id"] = int64(77000)

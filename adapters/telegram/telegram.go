@@ -64,6 +64,7 @@ import (
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/metrics"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // Channel is the channel name in events and conversation ids.
@@ -91,13 +92,6 @@ func (f HandlerFunc) Handle(ctx context.Context, ev bot.Event) ([]bot.Message, e
 // blocked the bot (to mark the conversation and stop its timers).
 type Blocker interface {
 	Blocked(ctx context.Context, convID string) error
-}
-
-// Store is the part of the session store the adapter uses: its Redis and
-// its key prefix. *session.Store implements it.
-type Store interface {
-	Redis() redis.UniversalClient
-	Key(name string) string
 }
 
 // redisTimeout bounds one inbox operation.
@@ -193,7 +187,7 @@ type Adapter struct {
 	httpc *http.Client
 	h     Handler
 	rdb   redis.UniversalClient
-	keys  keys
+	keys  store.TelegramKeys
 	cfg   config
 	log   *slog.Logger
 	m     *metrics.Metrics
@@ -240,20 +234,20 @@ var (
 
 // New makes an adapter for the bot token. It does not touch the network;
 // Start does.
-func New(token string, h Handler, st Store, opts ...Option) (*Adapter, error) {
+func New(token string, h Handler, db store.DB, opts ...Option) (*Adapter, error) {
 	token = strings.TrimSpace(token)
 	if !tokenRe.MatchString(token) {
 		return nil, errors.New("telegram: TELEGRAM_BOT_TOKEN does not look like a bot token (want <digits>:<letters>, as @BotFather gives it)")
 	}
-	if h == nil || st == nil {
-		return nil, errors.New("telegram: a handler and a session store are required")
+	if h == nil || db.Client == nil {
+		return nil, errors.New("telegram: a handler and a Redis are required")
 	}
 	botID, _, _ := strings.Cut(token, ":")
 	a := &Adapter{
 		token: token,
 		h:     h,
-		rdb:   st.Redis(),
-		keys:  keys{base: st.Key("{tg:" + botID + "}:")},
+		rdb:   db.Client,
+		keys:  db.Keys.Telegram(botID),
 		cfg: config{
 			apiURL:       DefaultAPIURL,
 			pollTimeout:  50 * time.Second,

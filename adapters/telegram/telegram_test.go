@@ -16,7 +16,6 @@ import (
 
 	"github.com/batonhq/baton/adapters/telegram/telegramtest"
 	"github.com/batonhq/baton/bot"
-	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/session/sessiontest"
 )
 
@@ -185,11 +184,10 @@ func TestDuplicateUpdateAnsweredOnce(t *testing.T) {
 // lands the same update on both at once.
 func TestTwoReplicasAnswerAnUpdateOnce(t *testing.T) {
 	srv := telegramtest.New(t)
-	st := sessiontest.Store(t)
+	db := sessiontest.DB(t)
 	rec := newRecorder()
-	r1 := newHarness(t, rec, setup{webhook: true, secret: "s3cret", srv: srv, store: st, opts: []Option{WithReplicaID("r1")}})
-	st2 := session.New(st.Redis(), session.WithPrefix(st.Key("")))
-	r2 := newHarness(t, rec, setup{webhook: true, secret: "s3cret", srv: srv, store: st2, opts: []Option{WithReplicaID("r2")}})
+	r1 := newHarness(t, rec, setup{webhook: true, secret: "s3cret", srv: srv, db: db, opts: []Option{WithReplicaID("r1")}})
+	r2 := newHarness(t, rec, setup{webhook: true, secret: "s3cret", srv: srv, db: db, opts: []Option{WithReplicaID("r2")}})
 	r2.a.onDone = r1.a.onDone // r1.waitDrained hears about both
 	r1.start()
 	r2.start()
@@ -297,7 +295,7 @@ func TestWebhookSecretDerivedWhenUnset(t *testing.T) {
 }
 
 func TestBadWebhookConfig(t *testing.T) {
-	st := sessiontest.Store(t)
+	st := sessiontest.DB(t)
 	for _, c := range []struct{ url, secret, want string }{
 		{"not a url", "", "TELEGRAM_WEBHOOK_URL"},
 		{"/relative/path", "", "TELEGRAM_WEBHOOK_URL"},

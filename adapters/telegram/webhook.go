@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/batonhq/baton/bot/store"
 )
 
 // maxUpdateSize bounds a webhook body; Telegram's updates are a few KiB.
@@ -52,7 +54,7 @@ func (a *Adapter) intake(ctx context.Context, raw []byte) (next int64, err error
 	if err != nil {
 		return 0, err
 	}
-	if acc.result != acceptNew {
+	if acc.result != store.InboxNew {
 		a.m.Dropped(Channel, "duplicate")
 		a.log.Debug("telegram: duplicate update dropped", "update_id", upd.ID, "chat", chat)
 		return upd.ID + 1, nil

@@ -84,7 +84,7 @@ func Load(prompts, knowledgeSrc Source) (*Set, []Problem) {
 	problems = append(problems, knowledgeSrc.show(ps)...)
 	p, ps := persona.Load(prompts.FS, prompts.Root)
 	problems = append(problems, prompts.show(ps)...)
-	rules, ps := handoff.LoadRules(prompts.FS, path.Join(prompts.Root, "handoff.yaml"))
+	rules, ps := handoff.LoadRules(prompts.FS, path.Join(prompts.Root, "handoff.yaml"), handoff.WithKnowledge(kb))
 	problems = append(problems, prompts.show(ps)...)
 	sort.SliceStable(problems, func(i, j int) bool {
 		if problems[i].File != problems[j].File {

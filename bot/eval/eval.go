@@ -35,6 +35,7 @@ import (
 
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/lang"
+	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -356,11 +357,5 @@ func clip(s string) string {
 // as they would with Slack, and nothing leaves the process.
 type Desk struct{}
 
-// Open accepts the handoff.
-func (Desk) Open(context.Context, *session.Session) (map[string]string, error) { return nil, nil }
-
-// Relay accepts a customer message for the agents.
-func (Desk) Relay(context.Context, *session.Session, bot.Event) error { return nil }
-
-// Changed accepts a state change.
-func (Desk) Changed(context.Context, *session.Session, string) error { return nil }
+// Render accepts a handoff event.
+func (Desk) Render(context.Context, *session.Session, lifecycle.Event) error { return nil }

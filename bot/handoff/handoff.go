@@ -70,6 +70,10 @@ type Decision struct {
 // triggers in the order they win as the reason.
 var triggers = [...]string{Explicit, Complaint, Confusion, Loop}
 
+// vetoes are the triggers whose phrases matched only where an unless list
+// or a negation took them back, in the order of triggers.
+type vetoes [len(triggers)]bool
+
 // fired holds each trigger's evidence line ("" when it did not fire), in
 // the order of triggers.
 type fired [len(triggers)]string
@@ -80,12 +84,14 @@ func (r *Rules) Detect(in Input) Decision {
 	dec := Decision{Scores: make(map[string]float64, len(triggers))}
 	var ev fired
 	if r != nil {
+		var veto vetoes
 		d := r.analyse(in.Text)
-		r.detectExplicit(d, &dec, &ev)
+		r.detectExplicit(d, &dec, &ev, &veto)
 		r.detectComplaint(d, &dec, &ev)
-		r.detectConfusion(d, in, &dec, &ev)
+		r.detectConfusion(d, in, &dec, &ev, &veto)
 		r.detectLoop(d, in, &dec, &ev)
 		r.release(d)
+		r.detectLearned(in, &dec, &ev, &veto)
 	}
 	for i, t := range triggers {
 		if ev[i] == "" {
@@ -130,9 +136,13 @@ func (r *Rules) release(d *doc) {
 	}
 }
 
-func (r *Rules) detectExplicit(d *doc, dec *Decision, ev *fired) {
+func (r *Rules) detectExplicit(d *doc, dec *Decision, ev *fired, veto *vetoes) {
 	dec.Scores[Explicit] = 0
-	f, ok := find(d, r.explicit, mask(d, r.explicitUnless), &r.neg)
+	m := mask(d, r.explicitUnless)
+	f, ok := find(d, r.explicit, m, &r.neg)
+	// What the phrases saw and ruled out ("human hair", "I don't want a
+	// person") the learned layer must not rule back in.
+	veto[0] = m != nil || (ok && f.negated)
 	if !ok || f.negated {
 		return
 	}
@@ -149,13 +159,16 @@ func (r *Rules) detectComplaint(d *doc, dec *Decision, ev *fired) {
 	}
 }
 
-func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, ev *fired) {
+func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, ev *fired, veto *vetoes) {
 	dec.Scores[Confusion] = 0
 	if r.misses > 0 && in.Misses > 0 {
 		dec.Scores[Confusion] = min(1, float64(in.Misses)/float64(r.misses))
 	}
 	if !r.afterBot || botSpoke(in.History) {
-		if f, ok := find(d, r.confusion, mask(d, r.confusionUnless), &r.neg); ok && !f.negated {
+		m := mask(d, r.confusionUnless)
+		f, ok := find(d, r.confusion, m, &r.neg)
+		veto[2] = m != nil || (ok && f.negated)
+		if ok && !f.negated {
 			dec.Scores[Confusion] = 1
 			ev[2] = fmt.Sprintf("confusion: %q (%s:%d)", d.span(f.start, f.end), r.file, f.p.line)
 			return
@@ -163,6 +176,34 @@ func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, ev *fired) {
 	}
 	if r.misses > 0 && in.Misses >= r.misses {
 		ev[2] = fmt.Sprintf("confusion: %d unsure answers in a row (limit %d)", in.Misses, r.misses)
+	}
+}
+
+// detectLearned adds what the learned layer finds to the triggers the
+// phrases did not fire. Its probability becomes the trigger's score when it
+// is higher.
+func (r *Rules) detectLearned(in Input, dec *Decision, ev *fired, veto *vetoes) {
+	lr := &r.learned
+	v, ok := lr.judge(in.Text)
+	if !ok {
+		return
+	}
+	for _, k := range [...]struct {
+		class, slot int
+	}{{clExplicit, 0}, {clComplaint, 1}, {clConfusion, 2}} {
+		if k.class == clConfusion && r.afterBot && !botSpoke(in.History) {
+			continue // a first message is a question for the bot
+		}
+		if veto[k.slot] {
+			continue
+		}
+		name := classes[k.class]
+		if k.class != clComplaint { // complaint keeps its own graded score
+			dec.Scores[name] = max(dec.Scores[name], v.p[k.class])
+		}
+		if ev[k.slot] == "" && lr.fires(v, k.class) {
+			ev[k.slot] = lr.explain(v, k.class)
+		}
 	}
 }
 

@@ -7,11 +7,14 @@ import (
 	"testing"
 	"testing/fstest"
 	"unicode/utf8"
+
+	"github.com/batonhq/baton/bot/knowledge"
 )
 
 func loadShipped(t testing.TB) *Rules {
 	t.Helper()
-	r, probs := LoadRules(os.DirFS("../.."), "prompts/handoff.yaml")
+	kb, _ := knowledge.Load(os.DirFS("../../knowledge"), ".")
+	r, probs := LoadRules(os.DirFS("../.."), "prompts/handoff.yaml", WithKnowledge(kb))
 	for _, p := range probs {
 		t.Errorf("%s", p)
 	}

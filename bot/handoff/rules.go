@@ -31,6 +31,7 @@ type Rules struct {
 	loop      loopRules
 	neg       negation
 	ix        *matchIndex // every phrase list above, compiled for one pass
+	learned   learnedRules
 }
 
 type complaintRules struct {
@@ -95,17 +96,27 @@ const (
 // rules stay usable; rules is nil only when the file cannot be read or is
 // not YAML at all. Callers that hot-reload should keep their previous
 // rules when problems is not empty.
-func LoadRules(fsys fs.FS, path string) (*Rules, []Problem) {
+func LoadRules(fsys fs.FS, path string, opts ...LoadOption) (*Rules, []Problem) {
 	data, err := fs.ReadFile(fsys, path)
 	if err != nil {
 		return nil, []Problem{{File: path, Line: 0, Msg: fmt.Sprintf("cannot read: %v", err)}}
 	}
-	return parseRules(path, data)
+	var o loadOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return parseRulesFS(path, data, fsys, o)
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+): `)
 
 func parseRules(file string, data []byte) (*Rules, []Problem) {
+	return parseRulesFS(file, data, nil, loadOptions{})
+}
+
+// parseRulesFS parses a rules file; fsys holds the learned layer's
+// examples file named in it (nil: no learned layer).
+func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, []Problem) {
 	var root yaml.Node
 	if err := unmarshal(data, &root); err != nil {
 		line := 0
@@ -123,7 +134,7 @@ func parseRules(file string, data []byte) (*Rules, []Problem) {
 		return nil, l.probs
 	}
 	r := &Rules{file: path.Base(file)}
-	top := l.section(&section{node: root.Content[0]}, "", "negation", "explicit", "complaint", "confusion", "loop")
+	top := l.section(&section{node: root.Content[0]}, "", "negation", "explicit", "complaint", "confusion", "loop", "learned")
 
 	// Negation first: its gap is used by every phrase.
 	neg := l.section(top, "negation", "window", "gap", "complaint", "praise", "words")
@@ -169,6 +180,9 @@ func parseRules(file string, data []byte) (*Rules, []Problem) {
 		similarity: l.floatIn(lp, "similarity", 0.01, 1, 0.7),
 		window:     l.intIn(lp, "window", 1, 100, 10),
 		minSize:    l.intIn(lp, "min_size", 0, 50, 3),
+	}
+	if fsys != nil {
+		r.learned = l.learned(top, file, fsys, o)
 	}
 	lists := [][]*phrase{r.neg.words, r.explicit, r.explicitUnless, r.confusion, r.confusionUnless, c.unless}
 	for _, q := range c.cues {

@@ -125,7 +125,7 @@ func TestSignalsTriggerAHandoff(t *testing.T) {
 	h := newHarness(t, setup{})
 	// Phrased so the rule-based triggers stay quiet: only the model's
 	// judgement can hand this one off.
-	text := "hmm could a colleague of yours look at this instead"
+	text := "hmm, let's see about that one"
 	h.srv.SetResponder(llmtest.Fixed(llmtest.Answer{
 		Answer: "Of course, I'll bring in someone from the team.", Covered: true, WantsHuman: true, Confused: true,
 	}))
@@ -133,7 +133,7 @@ func TestSignalsTriggerAHandoff(t *testing.T) {
 	if !ans.Signals.WantsHuman || !ans.Signals.Confused || ans.Signals.Angry {
 		t.Fatalf("signals = %+v", ans.Signals)
 	}
-	rules, probs := handoff.LoadRules(os.DirFS("../../prompts"), "handoff.yaml")
+	rules, probs := handoff.LoadRules(os.DirFS("../../prompts"), "handoff.yaml") // with its learned layer
 	if rules == nil {
 		t.Fatalf("shipped handoff rules: %v", probs)
 	}

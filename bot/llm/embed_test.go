@@ -28,10 +28,10 @@ func conceptEmbedder(text string) []float32 {
 }
 
 func TestHybridRetrievalAddsSemanticMatches(t *testing.T) {
-	st := sessiontest.Store(t)
+	db := sessiontest.DB(t)
 	h := newHarness(t, setup{env: embedEnv,
 		srvOpts: []llmtest.Option{llmtest.WithEmbedder(conceptEmbedder)},
-		opts:    []llm.Option{llm.WithCache(st.Redis(), st.Key)}})
+		opts:    []llm.Option{llm.WithCache(db.Client, db.Keys.Cache)}})
 	if err := h.a.Prepare(t.Context(), "en"); err != nil {
 		t.Fatal(err)
 	}
@@ -78,8 +78,8 @@ func TestConfidentLexicalMatchSkipsTheQueryEmbedding(t *testing.T) {
 }
 
 func TestEmbeddingCacheSurvivesRestartAndReload(t *testing.T) {
-	st := sessiontest.Store(t)
-	cache := llm.WithCache(st.Redis(), st.Key)
+	db := sessiontest.DB(t)
+	cache := llm.WithCache(db.Client, db.Keys.Cache)
 	kb, _ := shipped(t)
 	first := newHarness(t, setup{env: embedEnv, opts: []llm.Option{cache}})
 	if err := first.a.Prepare(t.Context(), "en"); err != nil {

@@ -30,6 +30,7 @@ import (
 
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // Defaults for the environment settings.
@@ -298,7 +299,7 @@ func WithPrompts(fsys fs.FS, dir string) Option {
 
 // WithCache keeps knowledge-entry embeddings in Redis under key(name), by
 // content hash, so restarts and hot reloads embed only changed entries.
-// With a session store: llm.WithCache(store.Redis(), store.Key).
+// With a store.DB: llm.WithCache(db.Client, db.Keys.Cache).
 func WithCache(rdb redis.Cmdable, key func(name string) string) Option {
 	return func(a *Answerer) { a.rdb, a.cacheKey = rdb, key }
 }
@@ -357,7 +358,7 @@ func New(cfg Config, opts ...Option) (*Answerer, error) {
 		a.log = slog.Default()
 	}
 	if a.rdb != nil && a.cacheKey == nil {
-		a.cacheKey = func(name string) string { return "baton:" + name }
+		a.cacheKey = store.DefaultKeys().Cache
 	}
 	a.tmpl = newTemplates(a.promptsFS, a.promptsDir, a.log)
 	for _, name := range []string{systemTemplate, summaryTemplate} {

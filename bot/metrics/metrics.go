@@ -17,6 +17,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/batonhq/baton/bot/lifecycle"
+	"github.com/batonhq/baton/bot/session"
 )
 
 // Namespace prefixes every metric name.
@@ -38,6 +41,10 @@ type Metrics struct {
 	dropped  *prometheus.CounterVec
 	handoffs *prometheus.CounterVec
 	ratings  *prometheus.HistogramVec
+
+	transitions *prometheus.CounterVec
+	firstReply  prometheus.Histogram
+	resolution  prometheus.Histogram
 }
 
 // New registers the collectors (plus the Go runtime and process ones) on a
@@ -73,15 +80,30 @@ func New() *Metrics {
 		}, []string{"channel", "reason"}),
 		handoffs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: Namespace, Name: "handoffs_total",
-			Help: "Handoffs the core decided, by reason (with or without an agent desk; agent response and resolution times are baton_desk_*).",
+			Help: "Handoffs the core decided, by reason (with or without an agent desk).",
 		}, []string{"reason"}),
 		ratings: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: Namespace, Name: "rating",
 			Help:    "Customer satisfaction ratings (1-5), by who was rated (bot, agent).",
 			Buckets: []float64{1, 2, 3, 4, 5},
 		}, []string{"who"}),
+		transitions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: Namespace, Name: "handoff_transitions_total",
+			Help: "Handoff lifecycle transitions: claimed, resolved, returned, reminded, transferred.",
+		}, []string{"transition"}),
+		firstReply: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Namespace: Namespace, Name: "handoff_first_reply_seconds",
+			Help:    "Time from a handoff to the first agent reply (per agent and language: baton report).",
+			Buckets: []float64{15, 30, 60, 120, 300, 600, 1800, 3600, 14400, 86400},
+		}),
+		resolution: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Namespace: Namespace, Name: "handoff_resolution_seconds",
+			Help:    "Time from a handoff to its resolution.",
+			Buckets: []float64{60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 259200},
+		}),
 	}
 	m.reg.MustRegister(m.in, m.out, m.latency, m.handle, m.errors, m.dropped, m.handoffs, m.ratings,
+		m.transitions, m.firstReply, m.resolution,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -172,20 +194,33 @@ func (m *Metrics) Dropped(channel, reason string) {
 	m.dropped.WithLabelValues(channel, reason).Inc()
 }
 
-// Handoff counts a conversation handed to agents.
-func (m *Metrics) Handoff(reason string) {
+// Observe implements lifecycle.Observer: the handoff lifecycle's events
+// become the one set of handoff metrics.
+func (m *Metrics) Observe(_ context.Context, _ *session.Session, ev lifecycle.Event) {
 	if m == nil {
 		return
 	}
-	m.handoffs.WithLabelValues(reason).Inc()
-}
-
-// Rating records a customer's 1-5 rating of who ("bot" or "agent").
-func (m *Metrics) Rating(who string, stars int) {
-	if m == nil {
-		return
+	switch e := ev.(type) {
+	case lifecycle.Opened:
+		m.handoffs.WithLabelValues(e.Reason).Inc()
+	case lifecycle.Claimed:
+		m.transitions.WithLabelValues("claimed").Inc()
+	case lifecycle.AgentReplied:
+		if e.First {
+			m.firstReply.Observe(e.Since.Seconds())
+		}
+	case lifecycle.Resolved:
+		m.transitions.WithLabelValues("resolved").Inc()
+		m.resolution.Observe(e.Took.Seconds())
+	case lifecycle.Returned:
+		m.transitions.WithLabelValues("returned").Inc()
+	case lifecycle.Reminded:
+		m.transitions.WithLabelValues("reminded").Inc()
+	case lifecycle.Transferred:
+		m.transitions.WithLabelValues("transferred").Inc()
+	case lifecycle.Rated:
+		m.ratings.WithLabelValues(e.Who).Observe(float64(e.Stars))
 	}
-	m.ratings.WithLabelValues(who).Observe(float64(stars))
 }
 
 // ActiveFunc counts active conversations; the session store's Active does.

@@ -3,6 +3,7 @@ package metrics
 import (
 	"context"
 	"errors"
+	"github.com/batonhq/baton/bot/lifecycle"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -46,8 +47,12 @@ func TestCountersAndScrape(t *testing.T) {
 	m.Replied("telegram", 2, 3*time.Millisecond)
 	m.Error("session")
 	m.Dropped("telegram", "duplicate")
-	m.Handoff("asked")
-	m.Rating("bot", 5)
+	ctx := t.Context()
+	m.Observe(ctx, nil, lifecycle.Opened{Reason: "asked"})
+	m.Observe(ctx, nil, lifecycle.Rated{Who: "bot", Stars: 5})
+	m.Observe(ctx, nil, lifecycle.AgentReplied{First: true, Since: 90 * time.Second})
+	m.Observe(ctx, nil, lifecycle.Resolved{Took: 10 * time.Minute})
+	m.Observe(ctx, nil, lifecycle.Transferred{From: "", To: "payments"})
 
 	if got := testutil.ToFloat64(m.in.WithLabelValues("telegram")); got != 2 {
 		t.Errorf("messages in (telegram) = %v, want 2", got)
@@ -68,6 +73,10 @@ func TestCountersAndScrape(t *testing.T) {
 		`baton_updates_dropped_total{channel="telegram",reason="duplicate"} 1`,
 		`baton_handoffs_total{reason="asked"} 1`,
 		`baton_rating_sum{who="bot"} 5`,
+		`baton_handoff_first_reply_seconds_bucket{le="120"} 1`,
+		`baton_handoff_resolution_seconds_sum 600`,
+		`baton_handoff_transitions_total{transition="resolved"} 1`,
+		`baton_handoff_transitions_total{transition="transferred"} 1`,
 		`go_goroutines `,
 	} {
 		if !strings.Contains(body, want) {
@@ -93,8 +102,8 @@ func TestNilIsSafe(t *testing.T) {
 	m.Replied("x", 1, time.Second)
 	m.Error("x")
 	m.Dropped("x", "y")
-	m.Handoff("x")
-	m.Rating("bot", 3)
+	m.Observe(t.Context(), nil, lifecycle.Opened{Reason: "x"})
+	m.Observe(t.Context(), nil, lifecycle.Rated{Who: "bot", Stars: 3})
 	if err := m.WatchActive(func(context.Context) (int64, error) { return 0, nil }); err != nil {
 		t.Errorf("nil WatchActive: %v", err)
 	}

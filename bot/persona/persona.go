@@ -49,7 +49,7 @@ var keys = []string{
 	"thanks", "bye", "empty", "too_long", "media", "media_forwarded",
 	"nudge", "idle_close", "store_down",
 	"handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
-	"agent_joined", "returned", "resolved",
+	"agent_joined", "returned", "resolved", "transferred",
 	"rating_ask", "rating_thanks", "rating_sorry", "rating_invalid", "comment_thanks",
 	"flood", "group",
 }
@@ -87,6 +87,7 @@ type Data struct {
 	Agent    string    // agent's display name
 	Wait     string    // rough waiting time, already phrased ("a few minutes")
 	Back     string    // when the team is back, already phrased
+	Team     string    // the team a handoff moved to, as the customer hears it
 	Extra    map[string]string
 	Seed     int // picks among variants
 }

@@ -2,23 +2,15 @@
 // conversation, updated under a per-conversation lock so two replicas or
 // two quick messages never lose a turn.
 //
-// Key layout (prefix is WithPrefix, "" by default):
-//
-//	<prefix>{conv:<id>}:state   the session as JSON, with the session TTL
-//	<prefix>{conv:<id>}:lock    the update lock (random token), with the lock TTL
-//	<prefix>baton:active        sorted set: conversation id -> last update (unix ms)
-//	<prefix>baton:timer:<name>  sorted set: conversation id -> due time (unix ms)
-//	<prefix>baton:seen:<key>    FirstTime markers
-//
-// The {conv:<id>} hash tag keeps a conversation's state and lock in one Redis
-// Cluster slot, so the Lua scripts that touch both are legal there. The
-// prefix therefore must not contain '{'.
+// Its keys and scripts are named in bot/store (keys.go, scripts.go): a
+// conversation's state and lock share a hash tag, so the scripts that touch
+// both are legal on Redis Cluster.
 package session
 
 import (
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // Mode says who is talking to the customer.
@@ -51,13 +43,25 @@ type Handoff struct {
 	Agent     string             `json:"agent,omitempty"` // display name of who holds it
 	AgentID   string             `json:"agent_id,omitempty"`
 	ClaimedAt time.Time          `json:"claimed_at,omitempty"`
-	Ref       map[string]string  `json:"ref,omitempty"` // desk-specific references (Slack channel/ts)
 
 	FirstReplyAt time.Time `json:"first_reply_at,omitzero"` // first agent message to the customer
 	ResolvedAt   time.Time `json:"resolved_at,omitzero"`
 	Outcome      string    `json:"outcome,omitempty"` // "resolved", "returned" or "no_desk"
 	Rating       int       `json:"rating,omitempty"`  // 1-5 after the survey
 	Comment      string    `json:"comment,omitempty"` // what the customer wrote after rating
+
+	Team      string     `json:"team,omitempty"`      // the team that has it ("" = the default team)
+	Transfers []Transfer `json:"transfers,omitempty"` // earlier teams, oldest first
+	Reminders int        `json:"reminders,omitempty"` // desk reminders while unclaimed (for this team)
+}
+
+// Transfer is one move of a handoff from a team to another.
+type Transfer struct {
+	From  string    `json:"from,omitempty"`
+	To    string    `json:"to"`
+	Agent string    `json:"agent,omitempty"` // who had it on the old team
+	By    string    `json:"by,omitempty"`    // who moved it
+	At    time.Time `json:"at"`
 }
 
 // Session is everything Baton remembers about one conversation.
@@ -100,8 +104,7 @@ const (
 // Store keeps sessions in Redis. It is safe for concurrent use, and several
 // Stores (in one process or in several replicas) may share one Redis.
 type Store struct {
-	rdb      redis.UniversalClient
-	prefix   string
+	db       store.DB
 	ttl      time.Duration
 	maxTurns int
 	lockTTL  time.Duration
@@ -110,10 +113,6 @@ type Store struct {
 
 // Option configures a Store.
 type Option func(*Store)
-
-// WithPrefix puts p in front of every key, so several deployments (or tests)
-// can share one Redis. It must not contain '{' (see the package comment).
-func WithPrefix(p string) Option { return func(s *Store) { s.prefix = p } }
 
 // WithTTL sets how long a session is kept after its last update (default 7
 // days). Non-positive values keep the default.
@@ -158,11 +157,11 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
-// New returns a Store on rdb. The Store does not own rdb: closing it is the
-// caller's job.
-func New(rdb redis.UniversalClient, opts ...Option) *Store {
+// New returns a Store on db. The Store does not own db's client: closing it
+// is the caller's job.
+func New(db store.DB, opts ...Option) *Store {
 	s := &Store{
-		rdb:      rdb,
+		db:       db,
 		ttl:      DefaultTTL,
 		maxTurns: DefaultMaxTurns,
 		lockTTL:  DefaultLockTTL,
@@ -174,22 +173,8 @@ func New(rdb redis.UniversalClient, opts ...Option) *Store {
 	return s
 }
 
-// Redis returns the client, for packages that keep small things (outboxes,
-// counters) in the same Redis; name their keys with Key.
-func (s *Store) Redis() redis.UniversalClient { return s.rdb }
-
-// Key returns name with the store's prefix.
-func (s *Store) Key(name string) string { return s.prefix + name }
-
 // MaxTurns reports the history cap.
 func (s *Store) MaxTurns() int { return s.maxTurns }
 
 // TTL reports how long a session is kept after its last update.
 func (s *Store) TTL() time.Duration { return s.ttl }
-
-func (s *Store) stateKey(id string) string { return s.prefix + "{conv:" + id + "}:state" }
-func (s *Store) lockKey(id string) string  { return s.prefix + "{conv:" + id + "}:lock" }
-func (s *Store) activeKey() string         { return s.prefix + "baton:active" }
-func (s *Store) timerKey(name string) string {
-	return s.prefix + "baton:timer:" + name
-}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/session/sessiontest"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // testTimeout bounds every test's Redis calls so a broken server fails the
@@ -27,8 +28,12 @@ func testCtx(t *testing.T) context.Context {
 	return ctx
 }
 
-func stateKey(st *session.Store, id string) string { return st.Key("{conv:" + id + "}:state") }
-func lockKey(st *session.Store, id string) string  { return st.Key("{conv:" + id + "}:lock") }
+// newStore returns a store on the test's Redis and its DB (for tests that
+// look at the keys themselves).
+func newStore(t *testing.T, opts ...session.Option) (*session.Store, store.DB) {
+	db := sessiontest.DB(t)
+	return session.New(db, opts...), db
+}
 
 func addTurn(text string) func(*session.Session) error {
 	return func(s *session.Session) error {
@@ -107,26 +112,26 @@ func TestEmptyIDIsAnError(t *testing.T) {
 
 func TestTTLSetAndRefreshed(t *testing.T) {
 	ctx := testCtx(t)
-	st := sessiontest.Store(t, session.WithTTL(time.Hour))
-	rdb := st.Redis()
+	st, db := newStore(t, session.WithTTL(time.Hour))
+	rdb := db.Client
 	if _, err := st.Update(ctx, "c", addTurn("a")); err != nil {
 		t.Fatal(err)
 	}
-	ttl := rdb.PTTL(ctx, stateKey(st, "c")).Val()
+	ttl := rdb.PTTL(ctx, db.Keys.State("c")).Val()
 	if ttl <= 0 || ttl > time.Hour {
 		t.Fatalf("state TTL = %v, want in (0, 1h]", ttl)
 	}
-	if n := rdb.Exists(ctx, lockKey(st, "c")).Val(); n != 0 {
+	if n := rdb.Exists(ctx, db.Keys.Lock("c")).Val(); n != 0 {
 		t.Errorf("lock still held after update")
 	}
 	// Shorten it by hand, then check the next update puts it back up.
-	if err := rdb.PExpire(ctx, stateKey(st, "c"), 10*time.Second).Err(); err != nil {
+	if err := rdb.PExpire(ctx, db.Keys.State("c"), 10*time.Second).Err(); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.Update(ctx, "c", addTurn("b")); err != nil {
 		t.Fatal(err)
 	}
-	ttl = rdb.PTTL(ctx, stateKey(st, "c")).Val()
+	ttl = rdb.PTTL(ctx, db.Keys.State("c")).Val()
 	if ttl <= 10*time.Second || ttl > time.Hour {
 		t.Errorf("state TTL after update = %v, want refreshed to about 1h", ttl)
 	}
@@ -239,13 +244,14 @@ func TestJSONRoundTripAllFields(t *testing.T) {
 		ID: "telegram:42", Channel: "telegram", ChatID: "42", Name: "김민수", Username: "minsu",
 		Lang: "zh", Mode: session.ModeAgent,
 		Turns:    []session.Turn{turn(1), turn(2)},
-		Messages: 7, Misses: 2, Greeted: true, Nudged: true, AwaitingRating: true, Blocked: true,
+		Messages: 7, Misses: 2, Greeted: true, Nudged: true, AwaitingRating: true, Blocked: true, Topic: "how much is shipping to Germany",
 		Handoff: &session.Handoff{
 			Reason: "asked for a person", Evidence: []string{"let me talk to a human"},
 			Scores: map[string]float64{"ask_human": 0.95, "anger": 0.1}, At: at(3),
 			Agent: "Mina", AgentID: "U123", ClaimedAt: at(4),
-			Ref:          map[string]string{"channel": "C1", "ts": "1700000000.000100"},
 			FirstReplyAt: at(5), ResolvedAt: at(6), Outcome: "resolved", Rating: 4, Comment: "quick and kind",
+			Team: "payments", Reminders: 2,
+			Transfers: []session.Transfer{{From: "returns", To: "payments", Agent: "Lia", By: "Lia", At: at(4)}},
 		},
 		Started: at(0), LastCustomerAt: at(6), LastBotAt: at(7),
 	}
@@ -271,8 +277,9 @@ func TestJSONRoundTripAllFields(t *testing.T) {
 func TestConcurrentUpdatesTwoReplicas(t *testing.T) {
 	ctx := testCtx(t)
 	url := sessiontest.URL(t)
-	a := sessiontest.StoreOn(t, sessiontest.Dial(t, url), session.WithMaxTurns(1000))
-	b := session.New(sessiontest.Dial(t, url), session.WithPrefix(a.Key("")), session.WithMaxTurns(1000))
+	db := sessiontest.DBOn(t, sessiontest.Dial(t, url))
+	a := session.New(db, session.WithMaxTurns(1000))
+	b := session.New(store.DB{Client: sessiontest.Dial(t, url), Keys: db.Keys}, session.WithMaxTurns(1000))
 
 	const n = 50
 	var wg sync.WaitGroup
@@ -315,8 +322,8 @@ var errBoom = errors.New("boom")
 
 func TestFnErrorSavesNothingAndReleasesLock(t *testing.T) {
 	ctx := testCtx(t)
-	st := sessiontest.Store(t)
-	rdb := st.Redis()
+	st, db := newStore(t)
+	rdb := db.Client
 
 	_, err := st.Update(ctx, "new", func(s *session.Session) error { s.Name = "x"; return errBoom })
 	if !errors.Is(err, errBoom) {
@@ -325,7 +332,7 @@ func TestFnErrorSavesNothingAndReleasesLock(t *testing.T) {
 	if _, ok, _ := st.Get(ctx, "new"); ok {
 		t.Error("a failed update created the session")
 	}
-	if rdb.Exists(ctx, lockKey(st, "new")).Val() != 0 {
+	if rdb.Exists(ctx, db.Keys.Lock("new")).Val() != 0 {
 		t.Error("lock held after fn error")
 	}
 
@@ -340,14 +347,14 @@ func TestFnErrorSavesNothingAndReleasesLock(t *testing.T) {
 	if s.Name != "before" {
 		t.Errorf("name = %q after a failed update, want unchanged", s.Name)
 	}
-	if rdb.Exists(ctx, lockKey(st, "old")).Val() != 0 {
+	if rdb.Exists(ctx, db.Keys.Lock("old")).Val() != 0 {
 		t.Error("lock held after fn error")
 	}
 }
 
 func TestPanicInFnReleasesLock(t *testing.T) {
 	ctx := testCtx(t)
-	st := sessiontest.Store(t)
+	st, db := newStore(t)
 	func() {
 		defer func() {
 			if recover() == nil {
@@ -356,7 +363,7 @@ func TestPanicInFnReleasesLock(t *testing.T) {
 		}()
 		_, _ = st.Update(ctx, "c", func(*session.Session) error { panic("bug") })
 	}()
-	if st.Redis().Exists(ctx, lockKey(st, "c")).Val() != 0 {
+	if db.Client.Exists(ctx, db.Keys.Lock("c")).Val() != 0 {
 		t.Fatal("lock held after a panic in fn")
 	}
 	if _, ok, _ := st.Get(ctx, "c"); ok {
@@ -371,10 +378,10 @@ func TestPanicInFnReleasesLock(t *testing.T) {
 // state written by the update that took the lock after it.
 func TestExpiredLockDoesNotClobberNewerWrite(t *testing.T) {
 	ctx := testCtx(t)
-	st := sessiontest.Store(t)
+	st, db := newStore(t)
 	_, err := st.Update(ctx, "c", func(s *session.Session) error {
 		// Stand-in for the lock TTL running out during a slow LLM call.
-		if err := st.Redis().Del(ctx, lockKey(st, "c")).Err(); err != nil {
+		if err := db.Client.Del(ctx, db.Keys.Lock("c")).Err(); err != nil {
 			return err
 		}
 		if _, err := st.Update(ctx, "c", addTurn("newer")); err != nil {
@@ -394,9 +401,10 @@ func TestExpiredLockDoesNotClobberNewerWrite(t *testing.T) {
 func TestLockTTLExpiryLetsNextUpdateIn(t *testing.T) {
 	ctx := testCtx(t)
 	mr := sessiontest.Miniredis(t)
-	st := sessiontest.StoreOn(t, sessiontest.Dial(t, "redis://"+mr.Addr()), session.WithLockTTL(time.Minute))
+	db := sessiontest.DBOn(t, sessiontest.Dial(t, "redis://"+mr.Addr()))
+	st := session.New(db, session.WithLockTTL(time.Minute))
 	// A replica that died holding the lock.
-	if err := st.Redis().Set(ctx, lockKey(st, "c"), "dead-replica", time.Minute).Err(); err != nil {
+	if err := db.Client.Set(ctx, db.Keys.Lock("c"), "dead-replica", time.Minute).Err(); err != nil {
 		t.Fatal(err)
 	}
 	// Waiting is bounded by the context.
@@ -405,7 +413,7 @@ func TestLockTTLExpiryLetsNextUpdateIn(t *testing.T) {
 	if _, err := st.Update(short, "c", addTurn("x")); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Update with a held lock and a done context = %v, want context.Canceled", err)
 	}
-	if v := st.Redis().Get(ctx, lockKey(st, "c")).Val(); v != "dead-replica" {
+	if v := db.Client.Get(ctx, db.Keys.Lock("c")).Val(); v != "dead-replica" {
 		t.Fatalf("lock = %q; a waiter must not touch someone else's lock", v)
 	}
 	mr.FastForward(time.Minute)
@@ -419,9 +427,9 @@ func TestLockTTLExpiryLetsNextUpdateIn(t *testing.T) {
 
 func TestUpdateWaitsForHeldLock(t *testing.T) {
 	ctx := testCtx(t)
-	st := sessiontest.Store(t)
-	rdb := st.Redis()
-	if err := rdb.Set(ctx, lockKey(st, "c"), "other", time.Minute).Err(); err != nil {
+	st, db := newStore(t)
+	rdb := db.Client
+	if err := rdb.Set(ctx, db.Keys.Lock("c"), "other", time.Minute).Err(); err != nil {
 		t.Fatal(err)
 	}
 	entered := make(chan struct{})
@@ -434,7 +442,7 @@ func TestUpdateWaitsForHeldLock(t *testing.T) {
 		done <- err
 	}()
 	// The holder releases; the waiter must then get in.
-	if err := rdb.Del(ctx, lockKey(st, "c")).Err(); err != nil {
+	if err := rdb.Del(ctx, db.Keys.Lock("c")).Err(); err != nil {
 		t.Fatal(err)
 	}
 	<-entered
@@ -445,9 +453,9 @@ func TestUpdateWaitsForHeldLock(t *testing.T) {
 
 func TestCorruptStateIsNotOverwritten(t *testing.T) {
 	ctx := testCtx(t)
-	st := sessiontest.Store(t)
-	rdb := st.Redis()
-	if err := rdb.Set(ctx, stateKey(st, "c"), "{not json", time.Hour).Err(); err != nil {
+	st, db := newStore(t)
+	rdb := db.Client
+	if err := rdb.Set(ctx, db.Keys.State("c"), "{not json", time.Hour).Err(); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := st.Get(ctx, "c"); err == nil {
@@ -460,17 +468,17 @@ func TestCorruptStateIsNotOverwritten(t *testing.T) {
 	if called {
 		t.Error("fn ran on corrupt state")
 	}
-	if v := rdb.Get(ctx, stateKey(st, "c")).Val(); v != "{not json" {
+	if v := rdb.Get(ctx, db.Keys.State("c")).Val(); v != "{not json" {
 		t.Errorf("corrupt state overwritten with %q", v)
 	}
-	if rdb.Exists(ctx, lockKey(st, "c")).Val() != 0 {
+	if rdb.Exists(ctx, db.Keys.Lock("c")).Val() != 0 {
 		t.Error("lock held after a failed update")
 	}
 }
 
 func TestDelete(t *testing.T) {
 	ctx := testCtx(t)
-	st := sessiontest.Store(t)
+	st, db := newStore(t)
 	for _, id := range []string{"a", "b"} {
 		if _, err := st.Update(ctx, id, addTurn("x")); err != nil {
 			t.Fatal(err)
@@ -488,7 +496,7 @@ func TestDelete(t *testing.T) {
 	if n, _ := st.Active(ctx, time.Hour); n != 1 {
 		t.Errorf("Active after delete = %d, want 1", n)
 	}
-	if st.Redis().Exists(ctx, lockKey(st, "a")).Val() != 0 {
+	if db.Client.Exists(ctx, db.Keys.Lock("a")).Val() != 0 {
 		t.Error("lock held after delete")
 	}
 	if err := st.Delete(ctx, "never"); err != nil {
@@ -499,7 +507,7 @@ func TestDelete(t *testing.T) {
 func TestActive(t *testing.T) {
 	ctx := testCtx(t)
 	now := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
-	st := sessiontest.Store(t, session.WithClock(func() time.Time { return now }))
+	st, db := newStore(t, session.WithClock(func() time.Time { return now }))
 	if n, err := st.Active(ctx, time.Hour); err != nil || n != 0 {
 		t.Fatalf("Active on empty store = %d, %v", n, err)
 	}
@@ -524,7 +532,7 @@ func TestActive(t *testing.T) {
 	if _, err := st.Update(ctx, "d", addTurn("z")); err != nil {
 		t.Fatal(err)
 	}
-	if n := st.Redis().ZCard(ctx, st.Key("baton:active")).Val(); n != 3 {
+	if n := db.Client.ZCard(ctx, db.Keys.Active()).Val(); n != 3 {
 		t.Errorf("activity set holds %d ids, want 3 (a dropped as expired)", n)
 	}
 }
@@ -532,11 +540,12 @@ func TestActive(t *testing.T) {
 func TestFirstTime(t *testing.T) {
 	ctx := testCtx(t)
 	mr := sessiontest.Miniredis(t)
-	for name, st := range map[string]*session.Store{
-		"redis":     sessiontest.Store(t),
-		"miniredis": sessiontest.StoreOn(t, sessiontest.Dial(t, "redis://"+mr.Addr())),
+	for name, db := range map[string]store.DB{
+		"redis":     sessiontest.DB(t),
+		"miniredis": sessiontest.DBOn(t, sessiontest.Dial(t, "redis://"+mr.Addr())),
 	} {
 		t.Run(name, func(t *testing.T) {
+			st := session.New(db)
 			for i, want := range []bool{true, false, false} {
 				if got, err := st.FirstTime(ctx, "tg:update:100", time.Hour); err != nil || got != want {
 					t.Errorf("call %d: FirstTime = %v, %v; want %v", i, got, err, want)
@@ -545,7 +554,7 @@ func TestFirstTime(t *testing.T) {
 			if got, _ := st.FirstTime(ctx, "tg:update:101", time.Hour); !got {
 				t.Error("another key was not new")
 			}
-			ttl := st.Redis().PTTL(ctx, st.Key("baton:seen:tg:update:100")).Val()
+			ttl := db.Client.PTTL(ctx, db.Keys.Seen("tg:update:100")).Val()
 			if ttl <= 0 || ttl > time.Hour {
 				t.Errorf("marker TTL = %v, want in (0, 1h]", ttl)
 			}
@@ -562,14 +571,11 @@ func TestFirstTime(t *testing.T) {
 	}
 }
 
-func TestPingAndKey(t *testing.T) {
+func TestPing(t *testing.T) {
 	ctx := testCtx(t)
-	st := session.New(sessiontest.Client(t), session.WithPrefix("shop1:"))
+	st := session.New(sessiontest.DB(t))
 	if err := st.Ping(ctx); err != nil {
 		t.Fatal(err)
-	}
-	if k := st.Key("outbox"); k != "shop1:outbox" {
-		t.Errorf("Key = %q", k)
 	}
 }
 
@@ -594,7 +600,7 @@ func (c *notifyConn) Close() error {
 func outageStore(t *testing.T) (*session.Store, *miniredis.Miniredis, <-chan struct{}) {
 	mr := sessiontest.Miniredis(t)
 	closed := make(chan struct{}, 10000)
-	rdb := redis.NewClient(session.WithDefaults(&redis.Options{
+	rdb := redis.NewClient(store.Defaults(&redis.Options{
 		Addr:     mr.Addr(),
 		PoolSize: 20, // the dial-failure count that opens go-redis's breaker
 		Dialer: func(ctx context.Context, network, addr string) (net.Conn, error) {

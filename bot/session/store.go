@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/batonhq/baton/bot/store"
 )
 
 // ErrLockLost means an update held the conversation's lock longer than the
@@ -38,61 +40,13 @@ const (
 // with one TTL to refresh. A hash+list would need several commands per save
 // and give nothing back, since nothing reads a part of a session.
 
-// acquireScript takes the lock and, when it got it, returns the stored state
-// in the same round trip.
-// KEYS[1]=lock KEYS[2]=state; ARGV[1]=token ARGV[2]=lock TTL (ms).
-// Returns {0} when the lock is held, {1} when taken and no state, {1, state}.
-var acquireScript = redis.NewScript(`
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return {0}
-end
-local v = redis.call('GET', KEYS[2])
-if v then
-  return {1, v}
-end
-return {1}
-`)
-
-// saveScript writes the state only while the caller still holds the lock,
-// then releases it. A holder whose lock expired (and maybe was taken by a
-// newer update) gets 0 and writes nothing.
-// KEYS[1]=lock KEYS[2]=state; ARGV[1]=token ARGV[2]=state ARGV[3]=TTL (ms).
-var saveScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-  return 0
-end
-redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
-redis.call('DEL', KEYS[1])
-return 1
-`)
-
-// deleteScript removes the state while the caller holds the lock, then
-// releases it. KEYS[1]=lock KEYS[2]=state; ARGV[1]=token.
-var deleteScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-  return 0
-end
-redis.call('DEL', KEYS[2], KEYS[1])
-return 1
-`)
-
-// releaseScript deletes the lock only if it still holds our token, so a
-// holder whose lock expired never frees someone else's.
-// KEYS[1]=lock; ARGV[1]=token.
-var releaseScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
-`)
-
 // Get returns the stored session without taking the lock; ok is false when
 // there is none (never created, deleted or expired).
 func (s *Store) Get(ctx context.Context, id string) (*Session, bool, error) {
 	if id == "" {
 		return nil, false, errors.New("session: get: empty conversation id")
 	}
-	raw, err := s.rdb.Get(ctx, s.stateKey(id)).Result()
+	raw, err := s.db.Client.Get(ctx, s.db.Keys.State(id)).Result()
 	if errors.Is(err, redis.Nil) {
 		return nil, false, nil
 	}
@@ -175,16 +129,16 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) 
 // not missing from it.
 func (s *Store) save(ctx context.Context, id, token string, data []byte) (bool, error) {
 	now := s.now()
-	active := s.activeKey()
-	keys := []string{s.lockKey(id), s.stateKey(id)}
+	active := s.db.Keys.Active()
+	keys := []string{s.db.Keys.Lock(id), s.db.Keys.State(id)}
 	ttl := s.ttl.Milliseconds()
 
-	pipe := s.rdb.Pipeline()
+	pipe := s.db.Client.Pipeline()
 	pipe.ZAdd(ctx, active, redis.Z{Score: float64(now.UnixMilli()), Member: id})
 	// Entries older than the session TTL belong to expired sessions.
 	pipe.ZRemRangeByScore(ctx, active, "-inf", "("+strconv.FormatInt(now.Add(-s.ttl).UnixMilli(), 10))
 	pipe.PExpire(ctx, active, s.ttl)
-	cmd := saveScript.EvalSha(ctx, pipe, keys, token, data, ttl)
+	cmd := store.SessionSave.EvalSha(ctx, pipe, keys, token, data, ttl)
 	// Exec's error is the first failed command's; the save's own result is
 	// what decides. A failed activity write alone does not fail a saved
 	// update: reporting failure would make the caller redo work that stuck,
@@ -192,7 +146,7 @@ func (s *Store) save(ctx context.Context, id, token string, data []byte) (bool, 
 	_, _ = pipe.Exec(ctx)
 	if redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
 		// First use on this server (or after SCRIPT FLUSH): send the body.
-		cmd = saveScript.Eval(ctx, s.rdb, keys, token, data, ttl)
+		cmd = store.SessionSave.Eval(ctx, s.db.Client, keys, token, data, ttl)
 	}
 	n, err := cmd.Int64()
 	if err != nil {
@@ -212,7 +166,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("session %s: delete: %w", id, err)
 	}
-	n, err := deleteScript.Run(ctx, s.rdb, []string{s.lockKey(id), s.stateKey(id)}, token).Int64()
+	n, err := store.SessionDelete.Run(ctx, s.db.Client, []string{s.db.Keys.Lock(id), s.db.Keys.State(id)}, token).Int64()
 	if err != nil {
 		s.unlock(ctx, id, token)
 		return fmt.Errorf("session %s: delete: %w", id, err)
@@ -220,7 +174,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	if n != 1 {
 		return fmt.Errorf("session %s: delete: %w", id, ErrLockLost)
 	}
-	if err := s.rdb.ZRem(ctx, s.activeKey(), id).Err(); err != nil {
+	if err := s.db.Client.ZRem(ctx, s.db.Keys.Active(), id).Err(); err != nil {
 		return fmt.Errorf("session %s: delete: activity: %w", id, err)
 	}
 	return nil
@@ -230,7 +184,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 // done, and returns the token and the stored state read with it.
 func (s *Store) lock(ctx context.Context, id string) (token, state string, found bool, err error) {
 	token = rand.Text()
-	keys := []string{s.lockKey(id), s.stateKey(id)}
+	keys := []string{s.db.Keys.Lock(id), s.db.Keys.State(id)}
 	wait := minLockBackoff
 	var timer *time.Timer
 	defer func() {
@@ -239,7 +193,7 @@ func (s *Store) lock(ctx context.Context, id string) (token, state string, found
 		}
 	}()
 	for {
-		res, err := acquireScript.Run(ctx, s.rdb, keys, token, s.lockTTL.Milliseconds()).Slice()
+		res, err := store.SessionAcquire.Run(ctx, s.db.Client, keys, token, s.lockTTL.Milliseconds()).Slice()
 		if err != nil {
 			return "", "", false, fmt.Errorf("taking lock: %w", err)
 		}
@@ -277,13 +231,13 @@ func (s *Store) lock(ctx context.Context, id string) (token, state string, found
 func (s *Store) unlock(ctx context.Context, id, token string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unlockTimeout)
 	defer cancel()
-	_ = releaseScript.Run(ctx, s.rdb, []string{s.lockKey(id)}, token).Err()
+	_ = store.Unlock.Run(ctx, s.db.Client, []string{s.db.Keys.Lock(id)}, token).Err()
 }
 
 // Active counts sessions updated within d of now (for a gauge).
 func (s *Store) Active(ctx context.Context, within time.Duration) (int64, error) {
 	from := strconv.FormatInt(s.now().Add(-within).UnixMilli(), 10)
-	n, err := s.rdb.ZCount(ctx, s.activeKey(), from, "+inf").Result()
+	n, err := s.db.Client.ZCount(ctx, s.db.Keys.Active(), from, "+inf").Result()
 	if err != nil {
 		return 0, fmt.Errorf("session: active: %w", err)
 	}
@@ -299,7 +253,7 @@ func (s *Store) FirstTime(ctx context.Context, key string, ttl time.Duration) (b
 	if ttl < time.Millisecond {
 		return false, fmt.Errorf("session: first time %s: ttl %v is too short (a marker without expiry would stay forever)", key, ttl)
 	}
-	ok, err := s.rdb.SetNX(ctx, s.Key("baton:seen:"+key), 1, ttl).Result()
+	ok, err := s.db.Client.SetNX(ctx, s.db.Keys.Seen(key), 1, ttl).Result()
 	if err != nil {
 		return false, fmt.Errorf("session: first time %s: %w", key, err)
 	}
@@ -308,8 +262,39 @@ func (s *Store) FirstTime(ctx context.Context, key string, ttl time.Duration) (b
 
 // Ping checks that Redis answers (for /readyz).
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.rdb.Ping(ctx).Err(); err != nil {
+	if err := s.db.Client.Ping(ctx).Err(); err != nil {
 		return fmt.Errorf("session: ping redis: %w", err)
 	}
 	return nil
+}
+
+// WaitsKept is how many recent waits RecentWaits returns at most.
+const WaitsKept = 50
+
+// RecordWait keeps how long a customer waited for an agent (all replicas
+// share the list), so the next customer hears a realistic estimate.
+func (s *Store) RecordWait(ctx context.Context, d time.Duration) error {
+	key := s.db.Keys.StatsWaits()
+	pipe := s.db.Client.TxPipeline()
+	pipe.LPush(ctx, key, int64(d/time.Second))
+	pipe.LTrim(ctx, key, 0, WaitsKept-1)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("session: record wait: %w", err)
+	}
+	return nil
+}
+
+// RecentWaits returns the last WaitsKept waits, newest first.
+func (s *Store) RecentWaits(ctx context.Context) ([]time.Duration, error) {
+	vals, err := s.db.Client.LRange(ctx, s.db.Keys.StatsWaits(), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("session: recent waits: %w", err)
+	}
+	out := make([]time.Duration, 0, len(vals))
+	for _, v := range vals {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			out = append(out, time.Duration(n)*time.Second)
+		}
+	}
+	return out, nil
 }

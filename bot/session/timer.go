@@ -8,21 +8,12 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/batonhq/baton/bot/store"
 )
 
 // MaxDue is the most ids one Due call claims; callers loop for more.
 const MaxDue = 1000
-
-// dueScript claims due ids atomically: it reads and removes them in one
-// script, so concurrent callers (several replicas) never get the same id.
-// KEYS[1]=timer set; ARGV[1]=now (ms) ARGV[2]=limit.
-var dueScript = redis.NewScript(`
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
-if #ids > 0 then
-  redis.call('ZREM', KEYS[1], unpack(ids))
-end
-return ids
-`)
 
 // Schedule sets (or moves) the timer of conversation id to fire at at.
 // Timers live in Redis, so they survive restarts.
@@ -31,7 +22,7 @@ func (s *Store) Schedule(ctx context.Context, timer, id string, at time.Time) er
 		return fmt.Errorf("session: schedule: %w", err)
 	}
 	z := redis.Z{Score: float64(at.UnixMilli()), Member: id}
-	if err := s.rdb.ZAdd(ctx, s.timerKey(timer), z).Err(); err != nil {
+	if err := s.db.Client.ZAdd(ctx, s.db.Keys.Timer(timer), z).Err(); err != nil {
 		return fmt.Errorf("session: schedule %s timer of %s: %w", timer, id, err)
 	}
 	return nil
@@ -43,7 +34,7 @@ func (s *Store) Cancel(ctx context.Context, timer, id string) error {
 	if err := checkTimer(timer, id); err != nil {
 		return fmt.Errorf("session: cancel: %w", err)
 	}
-	if err := s.rdb.ZRem(ctx, s.timerKey(timer), id).Err(); err != nil {
+	if err := s.db.Client.ZRem(ctx, s.db.Keys.Timer(timer), id).Err(); err != nil {
 		return fmt.Errorf("session: cancel %s timer of %s: %w", timer, id, err)
 	}
 	return nil
@@ -60,7 +51,7 @@ func (s *Store) Due(ctx context.Context, timer string, now time.Time, limit int)
 		return nil, fmt.Errorf("session: due %s: limit %d must be positive", timer, limit)
 	}
 	limit = min(limit, MaxDue) // keeps unpack() within Lua's stack
-	ids, err := dueScript.Run(ctx, s.rdb, []string{s.timerKey(timer)},
+	ids, err := store.TimerDue.Run(ctx, s.db.Client, []string{s.db.Keys.Timer(timer)},
 		strconv.FormatInt(now.UnixMilli(), 10), limit).StringSlice()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("session: due %s: %w", timer, err)

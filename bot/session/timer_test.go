@@ -9,6 +9,7 @@ import (
 
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/session/sessiontest"
+	"github.com/batonhq/baton/bot/store"
 )
 
 var t0 = time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
@@ -99,8 +100,9 @@ func TestCancel(t *testing.T) {
 func TestDueConcurrentClaimersExactlyOnce(t *testing.T) {
 	ctx := testCtx(t)
 	url := sessiontest.URL(t)
-	a := sessiontest.StoreOn(t, sessiontest.Dial(t, url))
-	b := session.New(sessiontest.Dial(t, url), session.WithPrefix(a.Key("")))
+	db := sessiontest.DBOn(t, sessiontest.Dial(t, url))
+	a := session.New(db)
+	b := session.New(store.DB{Client: sessiontest.Dial(t, url), Keys: db.Keys})
 
 	const due, future = 300, 20
 	for i := range due {

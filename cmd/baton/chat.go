@@ -10,6 +10,7 @@ import (
 
 	"github.com/batonhq/baton/adapters/console"
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // runChat is `baton chat`: a terminal conversation where you are the
@@ -24,20 +25,26 @@ func runChat(ctx context.Context, args []string, env func(string) string, stdin 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	rdb, closeRedis, err := session.Connect(ctx, env("REDIS_URL"), stderr)
+	// A chat is a try-out: REDIS_URL when set, else Redis in memory.
+	rdb, closeRedis, err := openRedis(ctx, env("REDIS_URL"), env("REDIS_URL") == "", stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton: %v\n", err)
 		return 1
 	}
 	defer closeRedis()
-	store := session.New(rdb, session.WithPrefix("chat:"))
-	br, err := newBrains(ctx, env, store, nil, log)
+	db, err := store.New(rdb, "chat:")
+	if err != nil {
+		fmt.Fprintf(stderr, "baton: %v\n", err)
+		return 1
+	}
+	sessions := session.New(db)
+	br, err := newBrains(ctx, env, db, nil, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton: %v\n", err)
 		return 1
 	}
 	defer br.close()
-	core, err := newCore(env, store, br, log)
+	core, err := newCore(env, sessions, br, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton: %v\n", err)
 		return 1

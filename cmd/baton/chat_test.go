@@ -34,7 +34,7 @@ func TestChatOnEmbeddedDefaults(t *testing.T) {
 			t.Errorf("chat output lacks %q:\n%s", want, got)
 		}
 	}
-	if !strings.Contains(errOut.String(), "REDIS_URL is not set") {
+	if !strings.Contains(errOut.String(), "in-memory Redis") {
 		t.Errorf("no warning that state is not kept: %q", errOut.String())
 	}
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 
 	"fmt"
-	"github.com/prometheus/client_golang/prometheus"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	baton "github.com/batonhq/baton"
 	"github.com/batonhq/baton/bot"
@@ -16,6 +19,7 @@ import (
 	"github.com/batonhq/baton/bot/llm"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // sources resolves where prompts and knowledge come from: the folders named
@@ -49,6 +53,19 @@ func durationEnv(env func(string) string, name string, def time.Duration) (time.
 	return d, nil
 }
 
+// daysEnv reads a duration that may also be given in days ("30d").
+func daysEnv(env func(string) string, name string, def time.Duration) (time.Duration, error) {
+	v := strings.TrimSpace(env(name))
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days <= 0 {
+			return 0, fmt.Errorf("%s=%q: want a positive number of days such as 30d, or a duration such as 720h", name, v)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return durationEnv(env, name, def)
+}
+
 // brains is what the core thinks with: the ops-edited contents (watched
 // for edits when they come from folders) and, when configured, the LLM.
 type brains struct {
@@ -66,7 +83,7 @@ func (b *brains) close() {
 
 // newBrains loads the contents, starts watching them, and sets up LLM mode
 // when OPENAI_API_KEY or OPENAI_BASE_URL is set. reg may be nil (no metrics).
-func newBrains(ctx context.Context, env func(string) string, store *session.Store, reg prometheus.Registerer, log *slog.Logger) (*brains, error) {
+func newBrains(ctx context.Context, env func(string) string, db store.DB, reg prometheus.Registerer, log *slog.Logger) (*brains, error) {
 	prompts, kb, err := sources(env, "", "")
 	if err != nil {
 		return nil, err
@@ -89,7 +106,7 @@ func newBrains(ctx context.Context, env func(string) string, store *session.Stor
 		llm.WithKnowledge(func() *knowledge.Base { return holder.Current().KB }),
 		llm.WithPersona(func() *persona.Persona { return holder.Current().Persona }),
 		llm.WithPrompts(prompts.FS, prompts.Root),
-		llm.WithCache(store.Redis(), store.Key),
+		llm.WithCache(db.Client, db.Keys.Cache),
 		llm.WithLogger(log.With("part", "llm")),
 	}
 	if reg != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/batonhq/baton/adapters/slack/slacktest"
 	"github.com/batonhq/baton/adapters/telegram/telegramtest"
 	"github.com/batonhq/baton/bot/llm/llmtest"
+	"github.com/batonhq/baton/bot/session/sessiontest"
 )
 
 // TestTelegramCustomerServedBySlackAgent runs `baton serve` with the fake
@@ -15,16 +16,27 @@ import (
 // customer to the agents, an agent answers from the thread, resolves, and
 // the customer's rating lands in the thread; then the bot answers again.
 func TestTelegramCustomerServedBySlackAgent(t *testing.T) {
+	customerServedBySlackAgent(t, sessiontest.URL(t))
+}
+
+// The same conversation with the state on a real Redis Cluster.
+func TestTelegramCustomerServedBySlackAgentOnCluster(t *testing.T) {
+	customerServedBySlackAgent(t, sessiontest.ClusterURL(t))
+}
+
+func customerServedBySlackAgent(t *testing.T, redisURL string) {
 	tg := telegramtest.New(t)
 	sl := slacktest.New(t)
 	sl.AddUser("ULIA", "Lia", "Lia Park")
 	const channel = "C0HANDOFF"
-	s := startServe(t, testEnv(t, tg, map[string]string{
+	env := testEnv(t, tg, map[string]string{
+		"REDIS_URL":             redisURL,
 		"SLACK_BOT_TOKEN":       slacktest.BotToken,
 		"SLACK_APP_TOKEN":       slacktest.AppToken,
 		"SLACK_API_URL":         sl.URL,
 		"SLACK_HANDOFF_CHANNEL": channel,
-	}))
+	})
+	s := startServe(t, env)
 	s.log.waitFor(t, "telegram: started")
 	sl.WaitConnected(t, 1)
 
@@ -113,6 +125,52 @@ func TestTelegramCustomerServedBySlackAgent(t *testing.T) {
 		t.Errorf("the bot did not answer after resolution: %q", sent[len(sent)-1])
 	}
 	s.stop(t)
+
+	// baton report reads what the lifecycle's statistics observer kept.
+	var out, errs strings.Builder
+	getenv := func(k string) string { return env[k] }
+	if code := run(t.Context(), []string{"report", "--since", "1d", "--format", "json"}, getenv, nil, &out, &errs); code != 0 {
+		t.Fatalf("baton report: exit %d: %s", code, errs.String())
+	}
+	var rep struct {
+		Rows []struct {
+			Scope, Name       string
+			Conversations     int64            `json:"conversations"`
+			Handoffs          int64            `json:"handoffs"`
+			Reasons           map[string]int64 `json:"handoffs_by_reason"`
+			CSAT              float64          `json:"csat_mean"`
+			CSATDistribution  [5]int64         `json:"csat_distribution"`
+			FirstReplyCount   int64            `json:"first_reply_count"`
+			Resolved          int64            `json:"resolved"`
+			ComplaintShare    float64          `json:"complaint_share"`
+			FirstTeamResolved int64            `json:"first_team_resolved"`
+		} `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(out.String()), &rep); err != nil || len(rep.Rows) == 0 {
+		t.Fatalf("report JSON: %v\n%s", err, out.String())
+	}
+	all := rep.Rows[0]
+	if all.Conversations != 1 || all.Handoffs != 1 || all.Reasons["complaint"] != 1 || all.CSAT != 5 ||
+		all.CSATDistribution[4] != 1 || all.FirstReplyCount != 1 || all.Resolved != 1 || all.ComplaintShare != 1 || all.FirstTeamResolved != 1 {
+		t.Errorf("report, everyone: %+v", all)
+	}
+	found := false
+	for _, r := range rep.Rows {
+		found = found || (r.Scope == "agent" && r.Name == "Lia" && r.Resolved == 1 && r.CSAT == 5)
+	}
+	if !found {
+		t.Errorf("report has no row for Lia: %s", out.String())
+	}
+	out.Reset()
+	if code := run(t.Context(), []string{"report", "--since", "7d"}, getenv, nil, &out, &errs); code != 0 ||
+		!strings.Contains(out.String(), "CSAT                5.00 over 1") || !strings.Contains(out.String(), "Lia ") {
+		t.Errorf("text report (exit %d):\n%s%s", code, out.String(), errs.String())
+	}
+	out.Reset()
+	if code := run(t.Context(), []string{"report", "--format", "csv"}, getenv, nil, &out, &errs); code != 0 ||
+		!strings.HasPrefix(out.String(), "scope,key,name,conversations,containment") || !strings.Contains(out.String(), "all,,everyone,1,0.000,1,complaint=1") {
+		t.Errorf("CSV report (exit %d):\n%s%s", code, out.String(), errs.String())
+	}
 }
 
 // TestLLMModeThroughServe runs `baton serve` in LLM mode against the fake

@@ -10,6 +10,7 @@ import (
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/eval"
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // runEval is `baton eval FILE...`: conversation tests on the prompts and
@@ -40,7 +41,7 @@ func runEval(ctx context.Context, args []string, env func(string) string, stdout
 		fmt.Fprintf(stderr, "baton eval: %v (%d problems)\n", err, len(problems))
 		return 2
 	}
-	rdb, closeRedis, err := session.Connect(ctx, "", io.Discard)
+	rdb, closeRedis, err := store.Ephemeral(nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton eval: %v\n", err)
 		return 2
@@ -51,12 +52,16 @@ func runEval(ctx context.Context, args []string, env func(string) string, stdout
 	passed, failed := 0, 0
 	for i, t := range tests {
 		factory := func(ctx context.Context, desk bool) (eval.Env, error) {
-			store := session.New(rdb, session.WithPrefix(fmt.Sprintf("eval:%d:", i)), session.WithMaxTurns(1000))
+			db, err := store.New(rdb, fmt.Sprintf("eval:%d:", i))
+			if err != nil {
+				return eval.Env{}, err
+			}
+			sessions := session.New(db, session.WithMaxTurns(1000))
 			opts := []bot.Option{bot.WithLogger(log)}
 			if desk {
 				opts = append(opts, bot.WithDesk(eval.Desk{}))
 			}
-			return eval.Env{Bot: bot.New(store, holder, opts...), Store: store}, nil
+			return eval.Env{Bot: bot.New(sessions, holder, opts...), Store: sessions}, nil
 		}
 		res := eval.Run(ctx, t, factory)
 		if res.Passed() {

@@ -3,8 +3,10 @@
 //	baton chat     talk to the bot in the terminal (embedded defaults, no accounts)
 //	baton serve    run the channels (Telegram, Slack) and the HTTP server
 //	baton match    show which knowledge entry each stdin line matches
+//	baton detect   show whether each stdin line would be handed to a person, and why
 //	baton check    validate prompts/ and knowledge/
 //	baton eval     run conversation tests written in YAML
+//	baton report   figures for a window of days (text, CSV, JSON)
 package main
 
 import (
@@ -22,9 +24,14 @@ Usage:
   baton chat  [--lang CODE]          talk to the bot in this terminal
   baton serve                        run Telegram/Slack adapters and the HTTP server
   baton match [--knowledge DIR]      match stdin lines (one query per line) to knowledge entries, as JSON
+  baton detect [--explain] [--after ANSWER] [--prompts DIR] [--knowledge DIR]
+                                     would each stdin line be handed to a person, why, with what scores
   baton check [--prompts DIR] [--knowledge DIR]
                                      validate prompts and knowledge; prints file:line: problem
   baton eval  FILE...                run YAML conversation tests
+  baton report [--since 7d] [--format text|csv|json]
+                                     conversations, containment, handoffs, reply and
+                                     resolution times, CSAT; per agent, language, team
 
 Configuration comes from the environment; see README.md.
 `
@@ -47,10 +54,14 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 		return runServe(ctx, args[1:], env, stdout, stderr)
 	case "match":
 		return runMatch(args[1:], stdin, stdout, stderr)
+	case "detect":
+		return runDetect(args[1:], env, stdin, stdout, stderr)
 	case "check":
 		return runCheck(args[1:], env, stdout, stderr)
 	case "eval":
 		return runEval(ctx, args[1:], env, stdout, stderr)
+	case "report":
+		return runReport(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -23,6 +23,8 @@ import (
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/metrics"
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/stats"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // Environment of `baton serve` (the adapters read their own as well; see
@@ -36,7 +38,8 @@ const (
 	envTelegramAPI     = "TELEGRAM_API_URL"       // self-hosted Bot API server
 	envTelegramHook    = "TELEGRAM_WEBHOOK_URL"   // webhook instead of long polling
 	envTelegramSecret  = "TELEGRAM_WEBHOOK_SECRET"
-	envTelegramFlood   = "TELEGRAM_FLOOD_LIMIT" // messages a chat may send per minute, default 20, 0 = no limit
+	envTelegramFlood   = "TELEGRAM_FLOOD_LIMIT"  // messages a chat may send per minute, default 20, 0 = no limit
+	envStatsRetention  = "BATON_STATS_RETENTION" // how long daily statistics are kept, default 90d
 )
 
 // activeWindow is what "active conversation" means for the gauge.
@@ -53,6 +56,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	addr := fl.String("addr", "", "listen address (default $"+envAddr+" or :8080)")
+	ephemeral := fl.Bool("ephemeral", false, "without REDIS_URL, keep conversations in an in-memory Redis (lost on restart; one replica only)")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -60,7 +64,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 		fmt.Fprintf(stderr, "baton serve: unexpected argument %q; configuration comes from the environment\n", fl.Arg(0))
 		return 2
 	}
-	cfg, err := serveConfigFrom(env, *addr)
+	cfg, err := serveConfigFrom(env, *addr, *ephemeral)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton serve: %v\n", err)
 		return 2
@@ -81,14 +85,22 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 }
 
 type serveConfig struct {
-	addr     string
-	level    slog.Level
-	shutdown time.Duration
-	prefix   string
+	addr      string
+	level     slog.Level
+	shutdown  time.Duration
+	prefix    string
+	redisURL  string
+	ephemeral bool // in-memory Redis: allowed only when asked for
 }
 
-func serveConfigFrom(env func(string) string, addr string) (serveConfig, error) {
-	cfg := serveConfig{addr: addr, prefix: "baton:"}
+func serveConfigFrom(env func(string) string, addr string, ephemeral bool) (serveConfig, error) {
+	cfg := serveConfig{addr: addr, prefix: store.DefaultPrefix, redisURL: strings.TrimSpace(env("REDIS_URL")), ephemeral: ephemeral}
+	if cfg.redisURL == "" && !ephemeral {
+		return cfg, store.ErrNoURL
+	}
+	if cfg.redisURL != "" && ephemeral {
+		return cfg, errors.New("--ephemeral and REDIS_URL both given: drop one (--ephemeral keeps conversations in memory)")
+	}
 	if cfg.addr == "" {
 		cfg.addr = strings.TrimSpace(env(envAddr))
 	}
@@ -118,6 +130,9 @@ func serveConfigFrom(env func(string) string, addr string) (serveConfig, error) 
 	if p, ok := lookup(env, envRedisPrefix); ok {
 		cfg.prefix = p
 	}
+	if _, err := store.NewKeys(cfg.prefix); err != nil {
+		return cfg, fmt.Errorf("%s=%q: %w", envRedisPrefix, cfg.prefix, err)
+	}
 	return cfg, nil
 }
 
@@ -131,7 +146,9 @@ type server struct {
 	cfg     serveConfig
 	log     *slog.Logger
 	metrics *metrics.Metrics
+	db      store.DB
 	store   *session.Store
+	stats   *stats.Recorder
 	core    *bot.Bot
 	brains  *brains
 	tg      *telegram.Adapter // nil when Telegram is off
@@ -157,19 +174,22 @@ func newServer(ctx context.Context, cfg serveConfig, env func(string) string, lo
 		}
 	}()
 
-	rdb, closeRedis, err := session.Connect(ctx, env("REDIS_URL"), stderr)
+	rdb, closeRedis, err := openRedis(ctx, cfg.redisURL, cfg.ephemeral, stderr)
 	if err != nil {
 		return nil, err
 	}
 	s.closeRedis = closeRedis
-	s.store = session.New(rdb, session.WithPrefix(cfg.prefix))
+	if s.db, err = store.New(rdb, cfg.prefix); err != nil {
+		return nil, err
+	}
+	s.store = session.New(s.db)
 	if err := s.metrics.WatchActive(func(ctx context.Context) (int64, error) {
 		return s.store.Active(ctx, activeWindow)
 	}); err != nil {
 		return nil, err
 	}
 
-	s.brains, err = newBrains(ctx, env, s.store, s.metrics.Registry(), log)
+	s.brains, err = newBrains(ctx, env, s.db, s.metrics.Registry(), log)
 	if err != nil {
 		return nil, err
 	}
@@ -178,11 +198,16 @@ func newServer(ctx context.Context, cfg serveConfig, env func(string) string, lo
 		// The card is posted at once; the summary follows when the model answers.
 		deskOpts = append(deskOpts, slack.WithSummarizer(s.brains.llm, 30*time.Second))
 	}
-	s.desk, err = slack.FromEnv(env, s.store, nil, deskOpts...)
+	s.desk, err = slack.FromEnv(env, s.db, s.store, nil, deskOpts...)
 	if err != nil {
 		return nil, err
 	}
-	opts := []bot.Option{bot.WithObserver(s.metrics)}
+	retention, err := daysEnv(env, envStatsRetention, stats.DefaultRetention)
+	if err != nil {
+		return nil, err
+	}
+	s.stats = stats.New(s.db, stats.WithRetention(retention), stats.WithLogger(log.With("part", "stats")))
+	opts := []bot.Option{bot.WithObserver(s.metrics), bot.WithObservers(s.metrics, s.stats)}
 	if s.desk != nil {
 		opts = append(opts, bot.WithDesk(s.desk))
 	}
@@ -196,7 +221,7 @@ func newServer(ctx context.Context, cfg serveConfig, env func(string) string, lo
 	}
 
 	if token, ok := lookup(env, envTelegramToken); ok {
-		s.tg, err = newTelegram(token, env, s.core, s.store, log.With("adapter", "telegram"), s.metrics)
+		s.tg, err = newTelegram(token, env, s.core, s.db, log.With("adapter", "telegram"), s.metrics)
 		if err != nil {
 			return nil, err
 		}
@@ -227,7 +252,7 @@ func newServer(ctx context.Context, cfg serveConfig, env func(string) string, lo
 }
 
 // newTelegram builds the Telegram adapter from TELEGRAM_*.
-func newTelegram(token string, env func(string) string, core telegram.Handler, store telegram.Store, log *slog.Logger, m *metrics.Metrics) (*telegram.Adapter, error) {
+func newTelegram(token string, env func(string) string, core telegram.Handler, db store.DB, log *slog.Logger, m *metrics.Metrics) (*telegram.Adapter, error) {
 	opts := []telegram.Option{telegram.WithLogger(log), telegram.WithMetrics(m)}
 	if u, ok := lookup(env, envTelegramAPI); ok {
 		opts = append(opts, telegram.WithAPIURL(u))
@@ -244,7 +269,7 @@ func newTelegram(token string, env func(string) string, core telegram.Handler, s
 		}
 		opts = append(opts, telegram.WithFloodLimit(n, time.Minute))
 	}
-	return telegram.New(token, core, store, opts...)
+	return telegram.New(token, core, db, opts...)
 }
 
 // mount adds an adapter's routes (path -> handler) to the server.
@@ -364,6 +389,19 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// openRedis connects to url, or with ephemeral starts a Redis in memory
+// (saying so on stderr). close releases it.
+func openRedis(ctx context.Context, url string, ephemeral bool, stderr io.Writer) (redis.UniversalClient, func(), error) {
+	if ephemeral {
+		return store.Ephemeral(stderr)
+	}
+	rdb, err := store.Open(ctx, url)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rdb, func() { _ = rdb.Close() }, nil
 }
 
 // redisLog sends go-redis's own messages (reconnects, pool trouble) to the

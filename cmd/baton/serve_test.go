@@ -14,6 +14,7 @@ import (
 
 	"github.com/batonhq/baton/adapters/telegram/telegramtest"
 	"github.com/batonhq/baton/bot/session/sessiontest"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // serveWait guards every wait in these tests; it is not a timing assertion.
@@ -90,15 +91,23 @@ func (s *served) stop(t *testing.T) {
 }
 
 // testEnv is a serve environment on the test Redis (unique prefix) and a
-// fake Telegram.
+// fake Telegram. extra's REDIS_URL, when not empty, picks another Redis.
 func testEnv(t *testing.T, tg *telegramtest.Server, extra map[string]string) map[string]string {
 	t.Helper()
-	url := sessiontest.URL(t)
+	url := extra["REDIS_URL"]
+	if url == "" {
+		url = sessiontest.URL(t)
+	}
 	prefix := sessiontest.Prefix(t)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), serveWait)
 		defer cancel()
-		_ = sessiontest.DeletePrefix(ctx, sessiontest.Dial(t, url), prefix)
+		rdb, err := store.Open(ctx, url)
+		if err != nil {
+			return // a test of an unreachable Redis wrote nothing
+		}
+		defer rdb.Close()
+		_ = sessiontest.DeletePrefix(ctx, rdb, prefix)
 	})
 	env := map[string]string{
 		"REDIS_URL":          url,
@@ -116,13 +125,13 @@ func testEnv(t *testing.T, tg *telegramtest.Server, extra map[string]string) map
 	return env
 }
 
-func startServe(t *testing.T, env map[string]string) *served {
+func startServe(t *testing.T, env map[string]string, args ...string) *served {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &served{log: newLines(), cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
-		s.code = runServe(ctx, nil, func(k string) string { return env[k] }, io.Discard, s.log)
+		s.code = runServe(ctx, args, func(k string) string { return env[k] }, io.Discard, s.log)
 	}()
 	rec := s.log.waitFor(t, "baton serve: listening")
 	s.addr, _ = rec["addr"].(string)
@@ -210,10 +219,17 @@ func freeAddr(t *testing.T) string {
 	return addr
 }
 
-func TestServeTelegramWebhook(t *testing.T) {
+func TestServeTelegramWebhook(t *testing.T) { serveTelegramWebhook(t, sessiontest.URL(t)) }
+
+func TestServeTelegramWebhookOnCluster(t *testing.T) {
+	serveTelegramWebhook(t, sessiontest.ClusterURL(t))
+}
+
+func serveTelegramWebhook(t *testing.T, redisURL string) {
 	tg := telegramtest.New(t)
 	addr := freeAddr(t)
 	s := startServe(t, testEnv(t, tg, map[string]string{
+		"REDIS_URL":               redisURL,
 		"BATON_ADDR":              addr,
 		"TELEGRAM_WEBHOOK_URL":    "http://" + addr + "/telegram/webhook",
 		"TELEGRAM_WEBHOOK_SECRET": "serve-test-secret",
@@ -260,6 +276,18 @@ func TestServeReadyzWithoutRedis(t *testing.T) {
 	s.stop(t)
 }
 
+// Without REDIS_URL, --ephemeral serves from an in-memory Redis and says so.
+func TestServeEphemeral(t *testing.T) {
+	s := startServe(t, map[string]string{"BATON_ADDR": "127.0.0.1:0"}, "--ephemeral")
+	if code, body := get(t, s.url("/readyz")); code != 200 || !strings.Contains(body, `"redis":"ok"`) {
+		t.Errorf("/readyz: %d %s", code, body)
+	}
+	if !strings.Contains(s.log.String(), "in-memory Redis") {
+		t.Errorf("no warning that conversations are not kept:\n%s", s.log.String())
+	}
+	s.stop(t)
+}
+
 func TestServeBadConfiguration(t *testing.T) {
 	tg := telegramtest.New(t)
 	other := telegramtest.NewServer("999:a-token-telegram-rejects")
@@ -280,6 +308,9 @@ func TestServeBadConfiguration(t *testing.T) {
 		{"bad webhook secret", nil, map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.com/hook", "TELEGRAM_WEBHOOK_SECRET": "no spaces allowed"}, 1, "TELEGRAM_WEBHOOK_SECRET"},
 		{"token Telegram rejects", nil, map[string]string{"TELEGRAM_API_URL": other.URL}, 1, "nauthorized"},
 		{"redis unreachable", nil, map[string]string{"REDIS_URL": "redis://127.0.0.1:1"}, 1, "redis"},
+		{"no redis", nil, map[string]string{"REDIS_URL": ""}, 2, "--ephemeral"},
+		{"ephemeral and a redis", []string{"--ephemeral"}, nil, 2, "--ephemeral"},
+		{"prefix with a hash tag", nil, map[string]string{"BATON_REDIS_PREFIX": "shop{1}:"}, 2, "BATON_REDIS_PREFIX"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

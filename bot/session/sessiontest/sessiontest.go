@@ -1,14 +1,15 @@
-// Package sessiontest gives tests a Redis and a session.Store isolated by a
-// unique key prefix: the real Redis at REDIS_URL when it is set, otherwise a
-// miniredis started for the test. Tests of different packages share one real
-// Redis in parallel, so nothing here flushes a database: each store's keys
-// are removed by prefix when the test ends.
+// Package sessiontest gives tests a Redis, a store.DB and a session.Store
+// isolated by a unique key prefix: the real Redis at REDIS_URL when it is
+// set, otherwise a miniredis started for the test. REDIS_CLUSTER_URL names
+// a real Redis Cluster for the tests that run against one too (they skip
+// with a message when it is unset). Tests of different packages share one
+// real Redis in parallel, so nothing here flushes a database: each test's
+// keys are removed by prefix when it ends.
 package sessiontest
 
 import (
 	"context"
 	"crypto/rand"
-	"io"
 	"os"
 	"strings"
 	"testing"
@@ -18,10 +19,15 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // cleanupTimeout bounds the key cleanup at the end of a test.
 const cleanupTimeout = 10 * time.Second
+
+// ClusterEnv names the variable that points tests at a Redis Cluster
+// (.ci/run starts one and sets it).
+const ClusterEnv = "REDIS_CLUSTER_URL"
 
 // URL returns REDIS_URL when it is set, otherwise the URL of a miniredis
 // started for (and closed after) the test.
@@ -31,6 +37,27 @@ func URL(t testing.TB) string {
 		return u
 	}
 	return "redis://" + Miniredis(t).Addr()
+}
+
+// ClusterURL returns REDIS_CLUSTER_URL, or skips the test when it is unset.
+func ClusterURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv(ClusterEnv)
+	if u == "" {
+		t.Skip(ClusterEnv + " is not set: no Redis Cluster to test against (.ci/run starts one)")
+	}
+	return u
+}
+
+// Backends returns the Redis URLs a test should run against, by name:
+// "redis" (URL) always, and "cluster" when REDIS_CLUSTER_URL is set.
+func Backends(t testing.TB) map[string]string {
+	t.Helper()
+	m := map[string]string{"redis": URL(t)}
+	if u := os.Getenv(ClusterEnv); u != "" {
+		m["cluster"] = u
+	}
+	return m
 }
 
 // Miniredis starts a miniredis for the test (closed when it ends), for tests
@@ -46,11 +73,11 @@ func Dial(t testing.TB, url string) redis.UniversalClient {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
 	defer cancel()
-	rdb, closeFn, err := session.Connect(ctx, url, io.Discard)
+	rdb, err := store.Open(ctx, url)
 	if err != nil {
 		t.Fatalf("sessiontest: %v", err)
 	}
-	t.Cleanup(closeFn)
+	t.Cleanup(func() { _ = rdb.Close() })
 	return rdb
 }
 
@@ -62,29 +89,43 @@ func Client(t testing.TB) redis.UniversalClient {
 	return Dial(t, URL(t))
 }
 
-// Store returns a store on Client(t) with a unique prefix; its keys are
+// DB returns a store.DB on Client(t) with a unique prefix; its keys are
 // removed when the test ends.
-func Store(t testing.TB, opts ...session.Option) *session.Store {
+func DB(t testing.TB) store.DB {
 	t.Helper()
-	return StoreOn(t, Client(t), opts...)
+	return DBOn(t, Client(t))
 }
 
-// StoreOn returns a store on rdb with a unique prefix (opts may override
-// the other settings); its keys are removed when the test ends. A second
-// store sharing the keys (another "replica") is
-// session.New(rdb2, session.WithPrefix(st.Key(""))).
-func StoreOn(t testing.TB, rdb redis.UniversalClient, opts ...session.Option) *session.Store {
+// DBOn returns a store.DB on rdb with a unique prefix; its keys are removed
+// when the test ends. Another "replica" sharing the keys is
+// store.DB{Client: rdb2, Keys: db.Keys}.
+func DBOn(t testing.TB, rdb redis.UniversalClient) store.DB {
 	t.Helper()
 	prefix := Prefix(t)
-	st := session.New(rdb, append([]session.Option{session.WithPrefix(prefix)}, opts...)...)
+	db, err := store.New(rdb, prefix)
+	if err != nil {
+		t.Fatalf("sessiontest: %v", err)
+	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
 		defer cancel()
-		if err := DeletePrefix(ctx, rdb, st.Key("")); err != nil {
-			t.Errorf("sessiontest: removing keys %s*: %v", st.Key(""), err)
+		if err := DeletePrefix(ctx, rdb, prefix); err != nil {
+			t.Errorf("sessiontest: removing keys %s*: %v", prefix, err)
 		}
 	})
-	return st
+	return db
+}
+
+// Store returns a session store on DB(t).
+func Store(t testing.TB, opts ...session.Option) *session.Store {
+	t.Helper()
+	return session.New(DB(t), opts...)
+}
+
+// StoreOn returns a session store on DBOn(t, rdb).
+func StoreOn(t testing.TB, rdb redis.UniversalClient, opts ...session.Option) *session.Store {
+	t.Helper()
+	return session.New(DBOn(t, rdb), opts...)
 }
 
 // Prefix returns a key prefix unique to this test run ("test:<name>:<random>:").
@@ -103,28 +144,38 @@ func Prefix(t testing.TB) string {
 	return "test:" + name + ":" + strings.ToLower(rand.Text()[:10]) + ":"
 }
 
-// DeletePrefix removes every key starting with prefix (SCAN + DEL, never
-// FLUSHDB). prefix must be free of glob characters (as Prefix's are).
+// DeletePrefix removes every key starting with prefix (SCAN + UNLINK, never
+// FLUSHDB), on every master of a Cluster. prefix must be free of glob
+// characters (as Prefix's are).
 func DeletePrefix(ctx context.Context, rdb redis.UniversalClient, prefix string) error {
 	if prefix == "" {
 		return nil // would delete everything
 	}
+	if c, ok := rdb.(*redis.ClusterClient); ok {
+		return c.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+			return deletePrefix(ctx, node, prefix)
+		})
+	}
+	return deletePrefix(ctx, rdb, prefix)
+}
+
+func deletePrefix(ctx context.Context, rdb redis.UniversalClient, prefix string) error {
 	iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	var batch []string
+	pipe := rdb.Pipeline()
+	n := 0
 	for iter.Next(ctx) {
-		batch = append(batch, iter.Val())
-		if len(batch) == 500 {
-			if err := rdb.Del(ctx, batch...).Err(); err != nil {
+		// One key per command: keys of different hash tags may not share
+		// a command on a Cluster node.
+		pipe.Unlink(ctx, iter.Val())
+		if n++; n%500 == 0 {
+			if _, err := pipe.Exec(ctx); err != nil {
 				return err
 			}
-			batch = batch[:0]
 		}
 	}
 	if err := iter.Err(); err != nil {
 		return err
 	}
-	if len(batch) > 0 {
-		return rdb.Del(ctx, batch...).Err()
-	}
-	return nil
+	_, err := pipe.Exec(ctx)
+	return err
 }

@@ -1,0 +1,495 @@
+package handoff
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"math"
+	"math/rand/v2"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/text"
+)
+
+// The learned layer: a multinomial logistic regression trained when the
+// rules load, on the labelled example messages in prompts/ (see
+// handoff_examples.yaml) plus the knowledge base's questions as ordinary
+// messages. Rules catch the wordings someone wrote a phrase for; the
+// learned layer catches new wordings of the same idea ("is there anyone
+// real I can talk to?") from the words and character pairs they share
+// with the examples. Its features are bot/text's terms, the same ones the
+// knowledge matcher uses, so there is one notion of "the same words".
+//
+// A linear model rather than nearest neighbours: it learns which words
+// carry a kind ("person", "someone", "staff" for explicit) from many
+// examples at once, so one new word order still scores, and its decision
+// explains itself as the words that weighed most. The closest example is
+// shown too, so ops know which line to edit.
+
+// classes of the learned layer; index 0 is "nothing to do".
+var classes = [...]string{"none", Explicit, Complaint, Confusion}
+
+const (
+	clNone = iota
+	clExplicit
+	clComplaint
+	clConfusion
+	nClasses
+)
+
+// example is one labelled message.
+type example struct {
+	class int
+	text  string
+	file  string
+	line  int
+	feats []int32 // feature ids, sorted, unique
+}
+
+// model is a trained learned layer; immutable, shared by every Rules
+// loaded from the same data (see trainCached).
+type model struct {
+	feats    map[string]int32
+	w        []float64 // feature*nClasses + class
+	bias     [nClasses]float64
+	examples []example // the labelled lines (not the knowledge questions), for evidence
+}
+
+// learnedRules are the learned layer's settings from handoff.yaml.
+type learnedRules struct {
+	threshold [nClasses]float64 // per class; 0 for none
+	m         *model
+	file      string // examples file base name, for evidence
+}
+
+// LoadOption changes how LoadRules builds the rules.
+type LoadOption func(*loadOptions)
+
+type loadOptions struct {
+	ordinary []string
+}
+
+// WithOrdinary gives the learned layer ordinary customer messages (the
+// knowledge base's example questions) to learn "none" from, so questions
+// the bot can answer are not mistaken for anything else.
+func WithOrdinary(questions []string) LoadOption {
+	return func(o *loadOptions) { o.ordinary = questions }
+}
+
+// features returns the sorted unique feature ids of s in m, or appends new
+// ids when m is being built (add).
+func (m *model) features(s string, add bool) []int32 {
+	terms := text.Terms(s)
+	var ids []int32
+	put := func(f string) {
+		id, ok := m.feats[f]
+		if !ok {
+			if !add {
+				return
+			}
+			id = int32(len(m.feats))
+			m.feats[f] = id
+		}
+		ids = append(ids, id)
+	}
+	// Words and word pairs; a function word on its own says nothing about
+	// what the customer wants ("to", "me"), and learning from it would
+	// make "I would like to ..." a request for a person.
+	//
+	// The next content word (within three) after "not", "no" or "never" is
+	// marked as negated ("not confused" is not "confused"), as sentiment
+	// classifiers do; the negation word itself is not a feature.
+	prevWord := ""
+	negated := 0
+	for _, t := range terms {
+		if isCJKTerm(t) {
+			put(t)
+			prevWord, negated = "", 0
+			continue
+		}
+		if t == "not" || t == "no" || t == "never" {
+			negated = 3
+			prevWord = t
+			continue
+		}
+		// Question words stay: "I don't understand why I was charged"
+		// is a question, "I don't understand" is confusion.
+		stop := text.IsStopWord(t) && !questionWords[t]
+		if negated > 0 {
+			negated--
+			if !stop {
+				put("¬" + t)
+				negated = 0 // only the next content word: "can't wait to get it" is not "don't get it"
+			}
+			prevWord = t
+			continue
+		}
+		if !stop {
+			put(t)
+		}
+		if prevWord != "" && !(stop && text.IsStopWord(prevWord)) {
+			put(prevWord + " " + t)
+		}
+		prevWord = t
+	}
+	// Whether it is asked: a question mark says "a question for the bot"
+	// more often than "a complaint", which the words alone miss.
+	if strings.ContainsAny(s, "?？") {
+		put("<?>")
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	out := ids[:0]
+	for i, id := range ids {
+		if i == 0 || id != ids[i-1] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+var questionWords = map[string]bool{"why": true, "how": true, "what": true, "when": true, "where": true, "which": true, "who": true}
+
+func isCJKTerm(t string) bool {
+	r, _ := utf8.DecodeRuneInString(t)
+	return unicode.In(r, unicode.Han, unicode.Hangul, unicode.Hiragana, unicode.Katakana)
+}
+
+// probs returns the probability of each class for feature ids f.
+func (m *model) probs(f []int32) [nClasses]float64 {
+	z := m.bias
+	for _, id := range f {
+		w := m.w[int(id)*nClasses : int(id)*nClasses+nClasses]
+		for k := range z {
+			z[k] += w[k]
+		}
+	}
+	return softmax(z)
+}
+
+func softmax(z [nClasses]float64) [nClasses]float64 {
+	mx := z[0]
+	for _, v := range z[1:] {
+		mx = max(mx, v)
+	}
+	var sum float64
+	for k := range z {
+		z[k] = math.Exp(z[k] - mx)
+		sum += z[k]
+	}
+	for k := range z {
+		z[k] /= sum
+	}
+	return z
+}
+
+// Training settings. Held in code, not in handoff.yaml: they change how
+// well the layer learns, not what it decides, and the thresholds are what
+// ops tune.
+const (
+	epochs = 40
+	rate   = 0.3
+	l2     = 1e-3
+)
+
+var trained sync.Map // sha256 of the training data -> *model
+
+// trainCached trains a model on exs, or returns the one already trained on
+// the same data: every reload and every test loads the same files.
+func trainCached(exs []example, ordinary []string) *model {
+	h := sha256.New()
+	for _, e := range exs {
+		fmt.Fprintf(h, "%d\x00%s\x00%s\x00%d\x00", e.class, e.text, e.file, e.line)
+	}
+	h.Write([]byte{1})
+	for _, q := range ordinary {
+		fmt.Fprintf(h, "%s\x00", q)
+	}
+	key := string(h.Sum(nil))
+	if m, ok := trained.Load(key); ok {
+		return m.(*model)
+	}
+	m := train(exs, ordinary)
+	trained.Store(key, m)
+	return m
+}
+
+// train fits the model with stochastic gradient descent, each class
+// weighted so that the few hundred examples of a kind count as much as
+// the thousands of ordinary questions. Deterministic: a fixed seed.
+func train(exs []example, ordinary []string) *model {
+	m := &model{feats: map[string]int32{}}
+	all := make([]example, 0, len(exs)+len(ordinary))
+	for _, e := range exs {
+		e.feats = m.features(e.text, true)
+		m.examples = append(m.examples, e)
+		all = append(all, e)
+	}
+	for _, q := range ordinary {
+		all = append(all, example{class: clNone, text: q, feats: m.features(q, true)})
+	}
+	m.w = make([]float64, len(m.feats)*nClasses)
+	var count [nClasses]int
+	for _, e := range all {
+		count[e.class]++
+	}
+	var weight [nClasses]float64
+	for k, n := range count {
+		if n > 0 {
+			weight[k] = math.Sqrt(float64(len(all)) / float64(nClasses*n))
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	order := make([]int, len(all))
+	for i := range order {
+		order[i] = i
+	}
+	for ep := range epochs {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		lr := rate / (1 + 0.2*float64(ep))
+		for _, i := range order {
+			e := &all[i]
+			p := m.probs(e.feats)
+			for k := range nClasses {
+				g := p[k]
+				if k == e.class {
+					g--
+				}
+				g *= weight[e.class] * lr
+				m.bias[k] -= g
+				for _, id := range e.feats {
+					j := int(id)*nClasses + k
+					m.w[j] -= g + lr*l2*m.w[j]
+				}
+			}
+		}
+	}
+	return m
+}
+
+// learnedVerdict is the learned layer's view of one message.
+type learnedVerdict struct {
+	p     [nClasses]float64
+	feats []int32
+}
+
+func (lr *learnedRules) judge(s string) (learnedVerdict, bool) {
+	if lr == nil || lr.m == nil {
+		return learnedVerdict{}, false
+	}
+	f := lr.m.features(s, false)
+	if len(f) == 0 {
+		return learnedVerdict{}, false
+	}
+	return learnedVerdict{p: lr.m.probs(f), feats: f}, true
+}
+
+// fires reports whether class k reached its threshold and is the most
+// likely kind other than none.
+func (lr *learnedRules) fires(v learnedVerdict, k int) bool {
+	t := lr.threshold[k]
+	if t <= 0 || v.p[k] < t {
+		return false
+	}
+	for j := clExplicit; j < nClasses; j++ {
+		if j != k && v.p[j] > v.p[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// explain is the evidence line for class k: the probability, the words
+// that weighed most towards k, and the closest example of k.
+func (lr *learnedRules) explain(v learnedVerdict, k int) string {
+	m := lr.m
+	names := make([]string, len(m.feats))
+	for f, id := range m.feats {
+		names[id] = f
+	}
+	type contrib struct {
+		f string
+		w float64
+	}
+	var cs []contrib
+	for _, id := range v.feats {
+		w := m.w[int(id)*nClasses+k] - m.w[int(id)*nClasses+clNone]
+		if w > 0 {
+			cs = append(cs, contrib{names[id], w})
+		}
+	}
+	sort.Slice(cs, func(i, j int) bool { return cs[i].w > cs[j].w })
+	if len(cs) > 3 {
+		cs = cs[:3]
+	}
+	words := make([]string, len(cs))
+	for i, c := range cs {
+		words[i] = fmt.Sprintf("%q +%.2f", c.f, c.w)
+	}
+	line := fmt.Sprintf("%s (learned): p %.2f ≥ %.2f", classes[k], v.p[k], lr.threshold[k])
+	if len(words) > 0 {
+		line += ": " + strings.Join(words, ", ")
+	}
+	if e, sim := m.nearest(v.feats, k); e != nil {
+		line += fmt.Sprintf("; closest example %q (%s:%d, similarity %.2f)", e.text, lr.file, e.line, sim)
+	}
+	return line
+}
+
+// nearest is the example of class k sharing the most features with f
+// (cosine over feature sets).
+func (m *model) nearest(f []int32, k int) (*example, float64) {
+	var best *example
+	bestSim := 0.0
+	for i := range m.examples {
+		e := &m.examples[i]
+		if e.class != k {
+			continue
+		}
+		common := 0
+		a, b := f, e.feats
+		for len(a) > 0 && len(b) > 0 {
+			switch {
+			case a[0] == b[0]:
+				common++
+				a, b = a[1:], b[1:]
+			case a[0] < b[0]:
+				a = a[1:]
+			default:
+				b = b[1:]
+			}
+		}
+		if common == 0 {
+			continue
+		}
+		sim := float64(common) / math.Sqrt(float64(len(f)*len(e.feats)))
+		if sim > bestSim {
+			best, bestSim = e, sim
+		}
+	}
+	return best, bestSim
+}
+
+// learned reads the learned: section and trains on its examples file.
+// The section is optional: without it the rules alone decide.
+func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptions) learnedRules {
+	var lr learnedRules
+	if _, ok := top.vals["learned"]; !ok {
+		return lr
+	}
+	s := l.section(top, "learned", "examples", "explicit", "complaint", "confusion")
+	lr.threshold[clExplicit] = l.floatOpen(s, "explicit", 0, 1, 0.9)
+	lr.threshold[clComplaint] = l.floatOpen(s, "complaint", 0, 1, 0.9)
+	lr.threshold[clConfusion] = l.floatOpen(s, "confusion", 0, 1, 0.9)
+	v, ok := s.vals["examples"]
+	if !ok || v.Kind != yaml.ScalarNode || v.Value == "" {
+		l.errf(s.at, "learned.examples: expected the name of the examples file, next to %s", path.Base(rulesPath))
+		return learnedRules{}
+	}
+	name := path.Join(path.Dir(rulesPath), v.Value)
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		l.errf(v, "learned.examples: cannot read %s: %v", name, err)
+		return learnedRules{}
+	}
+	exs, probs := parseExamples(name, data)
+	l.probs = append(l.probs, probs...)
+	if len(exs) == 0 {
+		return learnedRules{}
+	}
+	lr.file = path.Base(name)
+	lr.m = trainCached(exs, o.ordinary)
+	return lr
+}
+
+// parseExamples reads {class: {lang: [text, ...]}}.
+func parseExamples(file string, data []byte) ([]example, []Problem) {
+	l := &loader{file: file}
+	var root yaml.Node
+	if err := unmarshal(data, &root); err != nil {
+		return nil, []Problem{{File: file, Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
+	}
+	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		l.errf(&root, "expected a mapping with explicit, complaint, confusion and none")
+		return nil, l.probs
+	}
+	top := l.section(&section{node: root.Content[0]}, "", classes[:]...)
+	var exs []example
+	seen := map[string]int{}
+	for k, name := range classes {
+		byLang, ok := top.vals[name]
+		if !ok {
+			l.errf(top.node, "missing %s", name)
+			continue
+		}
+		if byLang.Kind != yaml.MappingNode {
+			l.errf(byLang, "%s: expected a list per language (en: [...])", name)
+			continue
+		}
+		for i := 0; i+1 < len(byLang.Content); i += 2 {
+			lk, lv := byLang.Content[i], byLang.Content[i+1]
+			if !langKey.MatchString(lk.Value) {
+				l.errf(lk, "%s: %q is not a language code (en, zh, ko ...)", name, lk.Value)
+				continue
+			}
+			if lv.Kind != yaml.SequenceNode {
+				l.errf(lv, "%s.%s: expected a list of messages", name, lk.Value)
+				continue
+			}
+			for _, item := range lv.Content {
+				t := strings.TrimSpace(item.Value)
+				if item.Kind != yaml.ScalarNode || t == "" {
+					l.errf(item, "%s.%s: expected a message, got %s", name, lk.Value, nodeKind(item))
+					continue
+				}
+				key := strings.Join(text.Terms(t), " ")
+				if prev, dup := seen[key]; dup {
+					l.errf(item, "%s.%s: %q is the same as line %d", name, lk.Value, t, prev)
+					continue
+				}
+				seen[key] = item.Line
+				exs = append(exs, example{class: k, text: t, file: file, line: item.Line})
+			}
+		}
+	}
+	return exs, l.probs
+}
+
+// HandoffTag marks a knowledge entry about reaching a person: its
+// questions are requests for a person, so they are not learned as
+// ordinary, and the core offers a person beside its answer.
+const HandoffTag = "handoff"
+
+// WithKnowledge is WithOrdinary with every example question of kb, except
+// those of entries tagged HandoffTag.
+func WithKnowledge(kb *knowledge.Base) LoadOption {
+	var qs []string
+	if kb != nil {
+		for _, id := range kb.IDs() {
+			for _, lang := range kb.Langs(id) {
+				e, ok := kb.Entry(id, lang)
+				if !ok || hasTag(e.Tags, HandoffTag) {
+					continue
+				}
+				qs = append(qs, e.Questions...)
+			}
+		}
+	}
+	return WithOrdinary(qs)
+}
+
+func hasTag(tags []string, tag string) bool {
+	for _, t := range tags {
+		if t == tag {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,102 @@
+package handoff
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/batonhq/baton/bot/session"
+)
+
+// learnedFS is a minimal rules file with a learned layer and its examples.
+func learnedFS(examples string) fstest.MapFS {
+	return fstest.MapFS{
+		"p/handoff.yaml": {Data: []byte(minimal + "learned:\n  examples: ex.yaml\n  explicit: 0.6\n  complaint: 0.6\n  confusion: 0.6\n")},
+		"p/ex.yaml":      {Data: []byte(examples)},
+	}
+}
+
+const tinyExamples = `explicit:
+  en: [can I talk to a person, I want a human, let me speak to someone on your team, put a staff member on]
+complaint:
+  en: [this is awful service, my parcel is late again and nobody answers, terrible quality, I am very unhappy]
+confusion:
+  en: [I don't follow, that makes no sense to me, what do you mean, not what I asked]
+none:
+  en: [how much is shipping, where is my order, do you sell cables, thanks a lot, what are your hours, can I pay by card]
+`
+
+func TestLearnedLayerCatchesNewWordingsAndExplains(t *testing.T) {
+	r, probs := LoadRules(learnedFS(tinyExamples), "p/handoff.yaml")
+	if len(probs) > 0 || r == nil {
+		t.Fatalf("load: %v", probs)
+	}
+	d := r.Detect(Input{Text: "could a person from your team speak to me"})
+	if !d.Handoff || d.Reason != Explicit {
+		t.Fatalf("Detect = %+v, want explicit", d)
+	}
+	ev := d.Evidence[0]
+	for _, want := range []string{"explicit (learned): p ", "closest example", "(ex.yaml:2, similarity"} {
+		if !strings.Contains(ev, want) {
+			t.Errorf("evidence %q lacks %q", ev, want)
+		}
+	}
+	if d := r.Detect(Input{Text: "how much is shipping to Canada"}); d.Handoff {
+		t.Errorf("ordinary question handed off: %+v", d)
+	}
+	// Confusion only after the bot said something.
+	const confused = "sorry, that makes no sense to me"
+	if d := r.Detect(Input{Text: confused}); d.Handoff {
+		t.Errorf("first message %q handed off: %+v", confused, d)
+	}
+	after := []session.Turn{{Role: "customer", Text: "hi"}, {Role: "bot", Text: "Shipping is free over $50."}}
+	if d := r.Detect(Input{Text: confused, History: after}); d.Reason != Confusion {
+		t.Errorf("after an answer %q: %+v, want confusion", confused, d)
+	}
+}
+
+// Training is deterministic: the same data gives the same weights, so a
+// decision never changes on reload.
+func TestLearnedTrainingIsDeterministic(t *testing.T) {
+	exs, probs := parseExamples("ex.yaml", []byte(tinyExamples))
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	a, b := train(exs, []string{"when will it ship"}), train(exs, []string{"when will it ship"})
+	if !slices.Equal(a.w, b.w) || a.bias != b.bias {
+		t.Error("two trainings on the same data differ")
+	}
+}
+
+func TestLearnedProblems(t *testing.T) {
+	cases := []struct {
+		name, examples, want string
+	}{
+		{"unknown kind", tinyExamples + "anger:\n  en: [grr]\n", `ex.yaml:9: unknown key "anger"`},
+		{"not a language", strings.Replace(tinyExamples, "  en: [how much", "  english: [how much", 1), `ex.yaml:8: none: "english" is not a language code`},
+		{"duplicate", strings.Replace(tinyExamples, "thanks a lot", "How much is SHIPPING", 1), `ex.yaml:8: none.en: "How much is SHIPPING" is the same as line 8`},
+		{"missing kind", strings.Replace(tinyExamples, "confusion:\n  en: [I don't follow, that makes no sense to me, what do you mean, not what I asked]\n", "", 1), "ex.yaml:1: missing confusion"},
+		{"not YAML", "explicit: [", "ex.yaml:0: not valid YAML"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, probs := LoadRules(learnedFS(c.examples), "p/handoff.yaml")
+			if r == nil {
+				t.Fatal("a bad examples file must not take the rules down")
+			}
+			var got []string
+			for _, p := range probs {
+				got = append(got, p.String())
+			}
+			if !strings.Contains(strings.Join(got, "\n"), "p/"+c.want) {
+				t.Errorf("problems %q, want one containing %q", got, "p/"+c.want)
+			}
+		})
+	}
+	fs := learnedFS(tinyExamples)
+	delete(fs, "p/ex.yaml")
+	if _, probs := LoadRules(fs, "p/handoff.yaml"); len(probs) != 1 || !strings.Contains(probs[0].String(), "learned.examples: cannot read p/ex.yaml") {
+		t.Errorf("missing examples file: %v", probs)
+	}
+}

@@ -1,0 +1,16 @@
+package stats
+
+// The statistics' Redis keys are named in bot/store's keys.go (Stats*),
+// all under one hash tag so a turn's counters go in one MULTI on a Redis
+// Cluster too. Day keys expire after the retention; the sorted sets are
+// trimmed by score on write. Nothing is ever found by scanning keys.
+
+const dayLayout = "2006-01-02"
+
+func (r *Recorder) dayKey(day string) string    { return r.keys.StatsDay(day) }
+func (r *Recorder) missesKey(day string) string { return r.keys.StatsMisses(day) }
+func (r *Recorder) picksKey(day string) string  { return r.keys.StatsPicks(day) }
+func (r *Recorder) agentsKey() string           { return r.keys.StatsAgents() }
+func (r *Recorder) queueKey() string            { return r.keys.StatsQueue() }
+func (r *Recorder) workingKey() string          { return r.keys.StatsWorking() }
+func (r *Recorder) handoffsKey() string         { return r.keys.StatsHandoffs() }

@@ -1,0 +1,149 @@
+package store
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Keys names every Redis key Baton uses, all under one prefix (default
+// "baton:"). This file is the only place a key name is spelt.
+//
+// Every key carries a hash tag ({...}): Redis Cluster places a key by its
+// tag alone, so keys that one script or transaction touches together share
+// a tag and therefore a slot. The groups:
+//
+//	{c:<conv>}     one conversation: state and update lock
+//	{active}       the active-conversations sorted set
+//	{timer:<name>} one timer's sorted set (idle check-ins, reminders)
+//	{seen:<key>}   a first-time marker (dedupe of redelivered events)
+//	{tg:<bot>}     one Telegram bot's inbox, update states, replicas, flood counters
+//	{slack}        the Slack desk: cards, threads, summaries, outbox
+//	{stats}        desk and wait statistics
+//	{cache:<name>} cached derived data (embeddings)
+//
+// The whole-desk {slack} and {stats} tags put those keys in one slot each:
+// their traffic is a handoff's, far below one Redis node's capacity, and
+// their transactions span several of them.
+type Keys struct{ prefix string }
+
+// DefaultPrefix is the prefix `baton serve` uses unless BATON_REDIS_PREFIX
+// says otherwise.
+const DefaultPrefix = "baton:"
+
+// NewKeys returns the key names under prefix. The prefix must not hold a
+// hash tag's braces (it would decide every key's slot) nor glob characters
+// (tests delete their keys by prefix with SCAN MATCH).
+func NewKeys(prefix string) (Keys, error) {
+	if strings.ContainsAny(prefix, "{}*?[]\\") {
+		return Keys{}, errors.New("store: the Redis key prefix must not contain { } * ? [ ] or \\ (it must not decide Cluster slots or act as a pattern)")
+	}
+	return Keys{prefix: prefix}, nil
+}
+
+// DefaultKeys are the key names under DefaultPrefix.
+func DefaultKeys() Keys { return Keys{prefix: DefaultPrefix} }
+
+// Prefix is the prefix every key starts with.
+func (k Keys) Prefix() string { return k.prefix }
+
+// Conversation state and its update lock (same slot: one script takes the
+// lock and reads the state).
+func (k Keys) State(conv string) string { return k.prefix + "{c:" + conv + "}:state" }
+func (k Keys) Lock(conv string) string  { return k.prefix + "{c:" + conv + "}:lock" }
+
+// Active is the sorted set conversation id -> last update (unix ms).
+func (k Keys) Active() string { return k.prefix + "{active}" }
+
+// Timer is the sorted set conversation id -> due time (unix ms) of one
+// timer (idle, reminder).
+func (k Keys) Timer(name string) string { return k.prefix + "{timer:" + name + "}" }
+
+// Seen is a first-time marker, so a redelivered event is handled once.
+func (k Keys) Seen(key string) string { return k.prefix + "{seen:" + key + "}" }
+
+// Telegram returns the key names of one Telegram bot (by its numeric id).
+func (k Keys) Telegram(bot string) TelegramKeys {
+	return TelegramKeys{base: k.prefix + "{tg:" + bot + "}:"}
+}
+
+// TelegramKeys names one bot's inbox keys; all share the bot's hash tag so
+// the inbox scripts may touch any of them together.
+type TelegramKeys struct{ base string }
+
+// Update is an update's state: the owning replica's id while it is being
+// answered, "done" after, kept for the dedupe TTL.
+func (k TelegramKeys) Update(id int64) string { return k.base + "u:" + strconv.FormatInt(id, 10) }
+
+// Inbox is the hash update id -> raw update of updates not yet answered.
+func (k TelegramKeys) Inbox() string { return k.base + "inbox" }
+
+// Replica is a live replica's heartbeat; ReplicaPrefix is what a script
+// appends a replica id to.
+func (k TelegramKeys) Replica(id string) string { return k.base + "replica:" + id }
+func (k TelegramKeys) ReplicaPrefix() string    { return k.base + "replica:" }
+
+// Flood counts a chat's messages in one flood-limit window.
+func (k TelegramKeys) Flood(chat, window int64) string {
+	return k.base + "flood:" + strconv.FormatInt(chat, 10) + ":" + strconv.FormatInt(window, 10)
+}
+
+// Slack returns the desk's key names.
+func (k Keys) Slack() SlackKeys { return SlackKeys{base: k.prefix + "{slack}:"} }
+
+// SlackKeys names the Slack desk's keys; all share one hash tag.
+type SlackKeys struct{ base string }
+
+// Card is the hash conversation -> its card (channel, ts, handoff time).
+func (k SlackKeys) Card(conv string) string { return k.base + "conv:" + conv }
+
+// Thread maps a card's thread (channel, ts) to its conversation: how an
+// agent's reply finds the customer.
+func (k SlackKeys) Thread(channel, ts string) string { return k.base + "thread:" + channel + ":" + ts }
+
+// Summary keeps a card's AI summary; Reminders counts its reminders.
+func (k SlackKeys) Summary(channel, ts string) string {
+	return k.base + "summary:" + channel + ":" + ts
+}
+func (k SlackKeys) Reminders(channel, ts string) string {
+	return k.base + "reminders:" + channel + ":" + ts
+}
+
+// Posted records what of a handoff's ending (rating, comments) was posted
+// in its thread, so it is posted once.
+func (k SlackKeys) Posted(conv, handoff string) string {
+	return k.base + "posted:" + conv + ":" + handoff
+}
+
+// Outbox is the list of posts waiting for Slack; OutboxDead the ones Slack
+// refused for good; OutboxLock who drains it.
+func (k SlackKeys) Outbox() string     { return k.base + "outbox" }
+func (k SlackKeys) OutboxDead() string { return k.base + "outbox:dead" }
+func (k SlackKeys) OutboxLock() string { return k.base + "outbox:lock" }
+
+// Stats names a statistics key; all share one hash tag so a transaction
+// may update several (bot/stats writes a turn's counters in one MULTI).
+func (k Keys) Stats(name string) string { return k.prefix + "{stats}:" + name }
+
+// The statistics keys of bot/stats (day is YYYY-MM-DD, UTC):
+//
+//	StatsDay      hash: counters of one day, "metric" or "metric|dim=value"
+//	StatsAgents   hash: agent id -> latest display name
+//	StatsQueue    sorted set: waiting conversation -> handoff time (unix ms)
+//	StatsWorking  sorted set: conversation with an agent -> claim time (unix ms)
+//	StatsHandoffs sorted set: "<conv>|<handoff unix ms>" -> handoff time
+//	StatsMisses   list: the day's unanswered messages (JSON, masked), capped
+//	StatsPicks    list: topics picked after a miss (JSON, masked), capped
+//	StatsWaits    list: recent waits for an agent (seconds), capped
+func (k Keys) StatsDay(day string) string    { return k.Stats("day:" + day) }
+func (k Keys) StatsAgents() string           { return k.Stats("agents") }
+func (k Keys) StatsQueue() string            { return k.Stats("queue") }
+func (k Keys) StatsWorking() string          { return k.Stats("working") }
+func (k Keys) StatsHandoffs() string         { return k.Stats("handoffs") }
+func (k Keys) StatsMisses(day string) string { return k.Stats("misses:" + day) }
+func (k Keys) StatsPicks(day string) string  { return k.Stats("picks:" + day) }
+func (k Keys) StatsWaits() string            { return k.Stats("waits") }
+
+// Cache names a cached derived value, such as a knowledge entry's
+// embedding (name "llm:emb:<hash>").
+func (k Keys) Cache(name string) string { return k.prefix + "{cache:" + name + "}" }

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/batonhq/baton/bot/content"
+	"github.com/batonhq/baton/bot/handoff"
+	"github.com/batonhq/baton/bot/session"
+)
+
+// detectResult is one line of `baton detect` output.
+type detectResult struct {
+	Message  string             `json:"message"`
+	Handoff  bool               `json:"handoff"`
+	Reason   string             `json:"reason,omitempty"`
+	Evidence []string           `json:"evidence,omitempty"`
+	Scores   map[string]float64 `json:"scores"`
+}
+
+// runDetect is `baton detect`: it reads one customer message per stdin
+// line and shows whether the handoff detector (prompts/handoff.yaml and
+// its learned examples, trained exactly as `baton serve` trains them)
+// would hand it to a person, why, and with what scores. --after gives the
+// bot's previous answer, so confusion can be tried; --explain prints
+// readable lines instead of JSON.
+func runDetect(args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("detect", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	promptsDir := fl.String("prompts", "", "prompts folder (default $BATON_PROMPTS_DIR, ./prompts, or the built-in one)")
+	knowledgeDir := fl.String("knowledge", "", "knowledge folder (default $BATON_KNOWLEDGE_DIR, ./knowledge, or the built-in one)")
+	after := fl.String("after", "", "the bot's previous answer (empty: each message is the first of a conversation)")
+	explain := fl.Bool("explain", false, "print readable decisions with their evidence instead of JSON")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "baton detect: unexpected argument %q; messages are read from stdin, one per line\n", fl.Arg(0))
+		return 2
+	}
+	prompts, knowledge, err := sources(env, *promptsDir, *knowledgeDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton detect: %v\n", err)
+		return 2
+	}
+	set, problems := content.Load(prompts, knowledge)
+	for _, p := range problems {
+		fmt.Fprintln(stderr, p.String())
+	}
+	if set.Rules == nil {
+		fmt.Fprintln(stderr, "baton detect: no usable handoff rules")
+		return 1
+	}
+	var history []session.Turn
+	if *after != "" {
+		history = []session.Turn{{Role: "customer", Text: "(earlier question)"}, {Role: "bot", Text: *after, Kind: "answer"}}
+	}
+
+	out := bufio.NewWriter(stdout)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		msg := strings.TrimSuffix(sc.Text(), "\r")
+		d := set.Rules.Detect(handoff.Input{Text: msg, History: history})
+		r := detectResult{Message: msg, Handoff: d.Handoff, Reason: d.Reason, Evidence: d.Evidence, Scores: map[string]float64{}}
+		for k, v := range d.Scores {
+			r.Scores[k] = math.Round(v*1e3) / 1e3
+		}
+		if *explain {
+			writeExplained(out, r)
+			continue
+		}
+		if err := enc.Encode(r); err != nil {
+			fmt.Fprintf(stderr, "baton detect: write: %v\n", err)
+			return 1
+		}
+	}
+	if err := sc.Err(); err != nil {
+		out.Flush()
+		fmt.Fprintf(stderr, "baton detect: read stdin: %v\n", err)
+		return 1
+	}
+	if err := out.Flush(); err != nil {
+		fmt.Fprintf(stderr, "baton detect: write: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func writeExplained(w io.Writer, r detectResult) {
+	verdict := "no handoff"
+	if r.Handoff {
+		verdict = "HANDOFF: " + r.Reason
+	}
+	names := make([]string, 0, len(r.Scores))
+	for k := range r.Scores {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	scores := make([]string, len(names))
+	for i, k := range names {
+		scores[i] = fmt.Sprintf("%s %.2f", k, r.Scores[k])
+	}
+	fmt.Fprintf(w, "%q\n  %s (%s)\n", r.Message, verdict, strings.Join(scores, ", "))
+	for _, e := range r.Evidence {
+		fmt.Fprintf(w, "  - %s\n", e)
+	}
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// `baton detect` uses the shipped prompts and knowledge (the repository's
+// folders, found from this package) and explains each decision.
+func TestRunDetect(t *testing.T) {
+	env := func(k string) string {
+		return map[string]string{"BATON_PROMPTS_DIR": "../../prompts", "BATON_KNOWLEDGE_DIR": "../../knowledge"}[k]
+	}
+	stdin := strings.NewReader("is there anyone real I can talk to?\nhow much is express shipping?\r\n")
+	var stdout, stderr bytes.Buffer
+	if code := runDetect(nil, env, stdin, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, stderr.String())
+	}
+	var got []detectResult
+	for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+		var r detectResult
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("output line %q is not JSON: %v", line, err)
+		}
+		got = append(got, r)
+	}
+	if len(got) != 2 {
+		t.Fatalf("got %d lines, want 2: %s", len(got), stdout.String())
+	}
+	if !got[0].Handoff || got[0].Reason != "explicit" || len(got[0].Evidence) == 0 || !strings.Contains(got[0].Evidence[0], "handoff_examples.yaml:") {
+		t.Errorf("indirect request: %+v; want an explicit handoff whose evidence names the closest example as file:line", got[0])
+	}
+	if got[1].Handoff || got[1].Message != "how much is express shipping?" {
+		t.Errorf("ordinary question: %+v; want no handoff and the message without \\r", got[1])
+	}
+
+	// --after makes confusion possible; --explain prints readable lines.
+	stdout.Reset()
+	code := runDetect([]string{"--explain", "--after", "Standard shipping is free over $50."}, env, strings.NewReader("that's not what I asked\n"), &stdout, &stderr)
+	if code != 0 || !strings.Contains(stdout.String(), "HANDOFF: confusion") || !strings.Contains(stdout.String(), "  - confusion") {
+		t.Errorf("exit %d, --explain output:\n%s", code, stdout.String())
+	}
+
+	if code := runDetect([]string{"stray"}, env, strings.NewReader(""), &stdout, &stderr); code != 2 {
+		t.Errorf("stray argument: exit %d, want 2", code)
+	}
+}
