@@ -219,11 +219,13 @@ func (t *turn) answer(text string) {
 			return
 		}
 	}
+	u := understand(t.match, text, t.s.Topic, t.lastBotKind() == kindAnswer)
 	q := Question{
 		Text:       text,
 		Lang:       t.lang,
 		History:    history,
-		Candidates: t.set.KB.Match(text, 5),
+		Candidates: u.cands,
+		Parts:      u.parts,
 		Customer:   firstName(t.s.Name),
 	}
 	ans, err := t.b.answerer.Answer(t.ctx, q)
@@ -234,6 +236,7 @@ func (t *turn) answer(text string) {
 	}
 	if ans.Confident {
 		t.s.Misses = 0
+		t.s.Topic = truncateRunes(u.text, maxBotTurnRunes)
 	} else {
 		t.s.Misses++
 	}
@@ -303,6 +306,9 @@ func plural(n int, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
+// match ranks the knowledge entries for text with the matcher serve uses.
+func (t *turn) match(text string) []knowledge.Match { return t.set.KB.Match(text, 5) }
+
 // maxTopicLabel keeps topic buttons short enough for any chat app.
 const maxTopicLabel = 40
 
@@ -328,6 +334,9 @@ func (t *turn) topic(id string) {
 		Candidates: []knowledge.Match{{ID: id, Lang: t.lang, Score: 1, Confident: true}}}
 	ans, _ := KnowledgeAnswerer(t.b.contents).Answer(t.ctx, q)
 	t.s.Misses = 0
+	if e, ok := t.set.KB.Entry(id, t.lang); ok && len(e.Questions) > 0 {
+		t.s.Topic = e.Questions[0] // what they picked is the question now
+	}
 	t.emitEvent(lifecycle.Picked{Base: t.base(), Entry: id, After: t.missedText()})
 	t.emit(ans.Text, kindAnswer, id, 1)
 	t.s.Turns[len(t.s.Turns)-1].Tips = ans.Tips
