@@ -21,7 +21,11 @@ type Question struct {
 	Lang       string            // reply language
 	History    []session.Turn    // recent turns, oldest first, this message excluded
 	Candidates []knowledge.Match // lexical matches, best first
-	Customer   string            // customer's first name, may be empty
+	// Parts is set when the message asks several things the knowledge
+	// base answers confidently: each part's candidates, in the order
+	// asked. Candidates then starts with each part's best entry.
+	Parts    [][]knowledge.Match
+	Customer string // customer's first name, may be empty
 }
 
 // Answer is an Answerer's reply for one turn.
@@ -60,4 +64,3 @@ type Desk interface {
 
 // Agent is a human agent as the desk knows them.
 type Agent = lifecycle.Agent
-

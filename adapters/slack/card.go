@@ -17,8 +17,8 @@ import (
 
 // Action ids of the card's buttons.
 const (
-	ActionClaim   = "baton_claim"
-	ActionResolve = "baton_resolve"
+	ActionClaim    = "baton_claim"
+	ActionResolve  = "baton_resolve"
 	ActionReturn   = "baton_return"
 	ActionTransfer = "baton_transfer" // a menu of teams
 )
