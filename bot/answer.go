@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/batonhq/baton/bot/handoff"
 	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/lang"
 	"github.com/batonhq/baton/bot/persona"
@@ -122,8 +123,8 @@ func closestTopics(kb *knowledge.Base, q Question) []Topic {
 	var local, other []Topic
 	for _, c := range q.Candidates {
 		e, ok := kb.Entry(c.ID, q.Lang)
-		if !ok || len(e.Questions) == 0 || c.Score <= 0 {
-			continue
+		if !ok || len(e.Questions) == 0 || c.Score <= 0 || slices.Contains(e.Tags, handoff.HandoffTag) {
+			continue // "talk to a person" is its own button (offerPerson)
 		}
 		tp := Topic{Entry: c.ID, Title: e.Questions[0]}
 		if readable(kb, c.ID, q.Lang) {

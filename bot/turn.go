@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -100,6 +101,12 @@ func (t *turn) run() {
 	}
 	if ev.Kind == KindTopic && s.Mode == session.ModeBot {
 		t.topic(ev.Text)
+		return
+	}
+	if ev.Kind == KindPerson && s.Mode == session.ModeBot {
+		// The customer took the offer of a person: that is a request.
+		t.handoff(handoff.Decision{Handoff: true, Reason: handoff.Explicit,
+			Evidence: []string{fmt.Sprintf("explicit: the customer pressed %q after %s", t.render("person_button", persona.Data{}), plural(t.s.Misses, "unsure answer"))}})
 		return
 	}
 	if s.Mode != session.ModeBot && t.b.desk == nil {
@@ -266,7 +273,37 @@ func (t *turn) answer(text string) {
 			ans.Topics = closestTopics(t.set.KB, q)
 		}
 		t.offer(ans.Topics)
+		t.offerPerson()
 	}
+}
+
+// missesBeforeWords is after how many unsure answers in a row the bot
+// offers a person in words too, not only as a button.
+const missesBeforeWords = 3
+
+// offerPerson puts "Talk to a person" beside the topics of an unsure
+// answer. Our own uncertainty is not the customer's problem: we offer a
+// person and let them choose; only their choice, their words or their
+// frustration hand off. After a third miss in a row we say it too.
+func (t *turn) offerPerson() {
+	if len(t.out) == 0 {
+		return
+	}
+	i := len(t.out) - 1
+	m := &t.out[i]
+	if t.s.Misses >= missesBeforeWords {
+		m.Text = join(m.Text, t.render("offer_person", persona.Data{}))
+		t.s.Turns[len(t.s.Turns)-1].Text = truncateRunes(m.Text, maxBotTurnRunes)
+	}
+	m.Buttons = append(m.Buttons, Button{Label: truncateRunes(t.render("person_button", persona.Data{}), maxTopicLabel), Kind: KindPerson, Value: "offer"})
+}
+
+// plural says "1 unsure answer" or "3 unsure answers".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // match ranks the knowledge entries for text with the matcher serve uses.
@@ -370,7 +407,7 @@ func (t *turn) commentAfterRating() bool {
 // bot does not talk over them.
 func (t *turn) relay() {
 	ev := t.ev
-	if ev.Kind == KindCommand {
+	if ev.Kind == KindCommand || ev.Kind == KindPerson {
 		t.say("handoff_already", kindNotice, persona.Data{})
 		return
 	}
@@ -515,7 +552,7 @@ func appendTurn(s *session.Session, tr session.Turn) {
 // a rating or a topic id says nothing about their language.
 func written(ev Event) string {
 	switch ev.Kind {
-	case KindCommand, KindRating, KindTopic, KindFlood, KindGroup:
+	case KindCommand, KindRating, KindTopic, KindPerson, KindFlood, KindGroup:
 		return ""
 	}
 	return ev.Text
@@ -532,6 +569,8 @@ func describe(ev Event) string {
 		return "rating: " + ev.Text
 	case KindTopic:
 		return "picked topic: " + ev.Text
+	case KindPerson:
+		return "pressed: talk to a person"
 	}
 	if ev.Text != "" {
 		return "[" + string(ev.Kind) + "] " + ev.Text
