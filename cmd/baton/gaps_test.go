@@ -11,8 +11,8 @@ import (
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/session/sessiontest"
-	"github.com/batonhq/baton/bot/store"
 	"github.com/batonhq/baton/bot/stats"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // TestGapsWriteAddsPhrasingsAndReloads: misses kept by the statistics are
