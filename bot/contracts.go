@@ -64,11 +64,3 @@ type Desk interface {
 
 // Agent is a human agent as the desk knows them.
 type Agent = lifecycle.Agent
-
-// Router chooses the team a handoff goes to and knows the teams an agent
-// may transfer to (bot/routing, from prompts/routing.yaml).
-type Router interface {
-	Route(s *session.Session, reason string) string // "" = the default team
-	Known(team string) bool
-	Label(team, lang string) string // how the customer hears of the team
-}

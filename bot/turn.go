@@ -443,10 +443,7 @@ func (t *turn) relay() {
 func (t *turn) handoff(d handoff.Decision) {
 	s := t.s
 	now := t.b.now()
-	team := ""
-	if t.b.router != nil {
-		team = t.b.router.Route(s, d.Reason)
-	}
+	team := t.set.Routing.Route(t.lang, d.Reason, t.tags())
 	remindAt := lifecycle.NextReminder(now, t.b.unclaimed, t.b.hours)
 	st := lifecycle.OpenHandoff(s, d.Reason, d.Evidence, d.Scores, team, t.b.desk != nil, now, remindAt)
 	s.Misses = 0
@@ -463,6 +460,21 @@ func (t *turn) handoff(d handoff.Decision) {
 	}
 	t.b.step(t.ctx, s, st)
 	t.events = append(t.events, st.Events...)
+}
+
+// tags are the tags of the knowledge entries the bot answered from in this
+// conversation, for routing.
+func (t *turn) tags() []string {
+	var tags []string
+	for _, tr := range sinceClose(t.s.Turns, len(t.s.Turns)) {
+		if tr.Role != "bot" || tr.Entry == "" {
+			continue
+		}
+		if e, ok := t.set.KB.Entry(tr.Entry, t.lang); ok {
+			tags = append(tags, e.Tags...)
+		}
+	}
+	return tags
 }
 
 // missedText is what the customer wrote before the bot last asked them to
@@ -489,6 +501,10 @@ func (t *turn) missedText() string {
 // excluded, capped for the answerer and the detector.
 func (t *turn) history() []session.Turn {
 	turns := t.s.Turns[:len(t.s.Turns)-1]
+	if slices.ContainsFunc(turns, func(tr session.Turn) bool { return tr.Role == roleNote }) {
+		// Agents' internal notes are for agents only.
+		turns = slices.DeleteFunc(slices.Clone(turns), func(tr session.Turn) bool { return tr.Role == roleNote })
+	}
 	return sinceClose(turns, historyTurns)
 }
 

@@ -195,7 +195,9 @@ func newServer(ctx context.Context, cfg serveConfig, env func(string) string, lo
 	if err != nil {
 		return nil, err
 	}
-	deskOpts := []slack.Option{slack.WithLogger(log.With("adapter", "slack")), slack.WithRegisterer(s.metrics.Registry())}
+	holder := s.brains.holder
+	deskOpts := []slack.Option{slack.WithLogger(log.With("adapter", "slack")), slack.WithRegisterer(s.metrics.Registry()),
+		slack.WithTeams(func() slack.Teams { return holder.Current().Routing })}
 	if s.brains.llm != nil {
 		// The card is posted at once; the summary follows when the model answers.
 		deskOpts = append(deskOpts, slack.WithSummarizer(s.brains.llm, 30*time.Second))
