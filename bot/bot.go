@@ -60,7 +60,6 @@ type Bot struct {
 	hours    Schedule
 	obs      Observer
 	watchers lifecycle.Observers
-	router   Router
 	now      func() time.Time
 	loc      *time.Location
 	log      *slog.Logger
@@ -95,9 +94,6 @@ func WithObserver(o Observer) Option { return func(b *Bot) { b.obs = o } }
 func WithObservers(os ...lifecycle.Observer) Option {
 	return func(b *Bot) { b.watchers = append(b.watchers, os...) }
 }
-
-// WithRouter chooses the team a handoff goes to (bot/routing).
-func WithRouter(r Router) Option { return func(b *Bot) { b.router = r } }
 
 // WithClock replaces time.Now (tests, eval).
 func WithClock(now func() time.Time) Option { return func(b *Bot) { b.now = now } }

@@ -44,8 +44,8 @@ func Keys() []string { return slices.Clone(keys) }
 
 var keys = []string{
 	"greet", "greet_again", "start", "help",
-	"answer_lead", "tips_lead", "anything_else", "rephrase", "rephrase_topics",
-	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other",
+	"answer_lead", "tips_lead", "anything_else", "rephrase", "rephrase_topics", "person_button", "offer_person",
+	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other", "answer_parts",
 	"thanks", "bye", "empty", "too_long", "media", "media_forwarded",
 	"nudge", "idle_close", "store_down",
 	"handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",

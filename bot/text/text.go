@@ -131,7 +131,15 @@ func AppendNGrams(dst []string, run string, unigrams bool) []string {
 // my order??" score 1 while "where is my order" and "where is my refund"
 // score low.
 func Similarity(a, b string) float64 {
-	va, vb := vector(Terms(a)), vector(Terms(b))
+	return Cosine(Vector(a), Vector(b))
+}
+
+// Vector is the weighted term vector of s that Similarity compares;
+// callers comparing one text with many compute it once.
+func Vector(s string) map[string]float64 { return vector(Terms(s)) }
+
+// Cosine is the cosine similarity of two term vectors, 0 when either is empty.
+func Cosine(va, vb map[string]float64) float64 {
 	if len(va) == 0 || len(vb) == 0 {
 		return 0
 	}

@@ -69,9 +69,10 @@ func daysEnv(env func(string) string, name string, def time.Duration) (time.Dura
 // brains is what the core thinks with: the ops-edited contents (watched
 // for edits when they come from folders) and, when configured, the LLM.
 type brains struct {
-	holder  *content.Holder
-	prompts content.Source
-	llm     *llm.Answerer // nil: offline knowledge-base mode
+	holder    *content.Holder
+	prompts   content.Source
+	knowledge content.Source
+	llm       *llm.Answerer // nil: offline knowledge-base mode
 }
 
 // close stops the LLM's background work.
@@ -79,6 +80,20 @@ func (b *brains) close() {
 	if b.llm != nil {
 		b.llm.Close()
 	}
+}
+
+// Dir is the knowledge folder on disk, "" when embedded (the ops page's
+// gap actions write there).
+func (b *brains) Dir() string { return b.knowledge.Dir }
+
+// Entries lists the knowledge entries and their languages.
+func (b *brains) Entries() map[string][]string {
+	kb := b.holder.Current().KB
+	out := make(map[string][]string, kb.Len())
+	for _, id := range kb.IDs() {
+		out[id] = kb.Langs(id)
+	}
+	return out
 }
 
 // newBrains loads the contents, starts watching them, and sets up LLM mode
@@ -100,7 +115,7 @@ func newBrains(ctx context.Context, env func(string) string, db store.DB, reg pr
 			log.Error("content watch stopped", "err", err)
 		}
 	}()
-	b := &brains{holder: holder, prompts: prompts}
+	b := &brains{holder: holder, prompts: prompts, knowledge: kb}
 	opts := []llm.Option{
 		llm.WithFallback(bot.KnowledgeAnswerer(holder)),
 		llm.WithKnowledge(func() *knowledge.Base { return holder.Current().KB }),

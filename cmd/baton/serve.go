@@ -18,6 +18,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/batonhq/baton/adapters/ops"
 	"github.com/batonhq/baton/adapters/slack"
 	"github.com/batonhq/baton/adapters/telegram"
 	"github.com/batonhq/baton/bot"
@@ -40,6 +41,7 @@ const (
 	envTelegramSecret  = "TELEGRAM_WEBHOOK_SECRET"
 	envTelegramFlood   = "TELEGRAM_FLOOD_LIMIT"  // messages a chat may send per minute, default 20, 0 = no limit
 	envStatsRetention  = "BATON_STATS_RETENTION" // how long daily statistics are kept, default 90d
+	envOpsToken        = "BATON_OPS_TOKEN"       // enables the ops page at /ops; the token it asks for
 )
 
 // activeWindow is what "active conversation" means for the gauge.
@@ -193,7 +195,9 @@ func newServer(ctx context.Context, cfg serveConfig, env func(string) string, lo
 	if err != nil {
 		return nil, err
 	}
-	deskOpts := []slack.Option{slack.WithLogger(log.With("adapter", "slack")), slack.WithRegisterer(s.metrics.Registry())}
+	holder := s.brains.holder
+	deskOpts := []slack.Option{slack.WithLogger(log.With("adapter", "slack")), slack.WithRegisterer(s.metrics.Registry()),
+		slack.WithTeams(func() slack.Teams { return holder.Current().Routing })}
 	if s.brains.llm != nil {
 		// The card is posted at once; the summary follows when the model answers.
 		deskOpts = append(deskOpts, slack.WithSummarizer(s.brains.llm, 30*time.Second))
@@ -230,6 +234,16 @@ func newServer(ctx context.Context, cfg serveConfig, env func(string) string, lo
 	}
 	if s.tg == nil && s.desk == nil {
 		log.Warn("no channel configured: set " + envTelegramToken + " (and SLACK_BOT_TOKEN for the agent desk); serving health and metrics only")
+	}
+
+	if token, ok := lookup(env, envOpsToken); ok {
+		page, err := ops.New(ops.Config{Token: token, Stats: s.stats, Sessions: s.store, Knowledge: s.brains,
+			Log: log.With("adapter", "ops")})
+		if err != nil {
+			return nil, err
+		}
+		page.Mount(s.mux)
+		log.Info("ops page at /ops")
 	}
 
 	s.mux.HandleFunc("GET /healthz", s.healthz)
