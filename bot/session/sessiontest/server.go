@@ -89,4 +89,3 @@ func (s *Server) Stop() {
 	}
 	s.cmd = nil
 }
-
