@@ -40,7 +40,8 @@ const (
 	kindAgentJoin = "agent_joined"
 	kindQueue     = "queue"
 	kindTransfer  = "transferred"
-	kindAck       = "ack" // the customer acknowledged ("ok", "知道了")
+	kindAck       = "ack"       // the customer acknowledged ("ok", "知道了")
+	kindChat      = "smalltalk" // a joke, a compliment, "are you a bot?": answered in kind
 )
 
 // turn is the work of one customer event on one locked session.
@@ -170,12 +171,22 @@ func (t *turn) text(text string) {
 	// "Hi!", "thanks, bye!", "hello, where is my order?": peel off the small
 	// talk, answer it in kind, and answer whatever question is left.
 	var greeted, thanked, bye bool
-	for range 3 {
+	var dayPart string // "evening" when they said "good evening"
+	var chats []string // jokes, compliments, "are you a bot?" ...
+	for range 4 {
 		kind, rest := t.set.Persona.Smalltalk(text)
 		if kind == "" {
 			break
 		}
-		greeted = greeted || kind == "greeting"
+		if persona.IsGreeting(kind) {
+			greeted = true
+			if kind != "greeting" && dayPart == "" {
+				dayPart = kind
+			}
+		}
+		if slices.Contains(persona.ChatKinds, kind) && !slices.Contains(chats, kind) {
+			chats = append(chats, kind)
+		}
 		thanked = thanked || kind == "thanks"
 		bye = bye || kind == "bye"
 		text = strings.TrimSpace(rest)
@@ -187,12 +198,19 @@ func (t *turn) text(text string) {
 			key = "greet_again"
 		}
 		t.s.Greeted = true
-		t.lead = join(t.lead, t.render(key, persona.Data{}))
+		t.lead = join(t.lead, t.render(key, persona.Data{TimeOfDay: dayPart}))
+	}
+	// Small talk gets a short kind reply in the persona's voice; then back
+	// to helping: the question that follows, or an offer to help.
+	for _, k := range chats {
+		t.lead = join(t.lead, t.render("chat_"+k, persona.Data{}))
 	}
 	if !hasWords(text) {
 		switch {
 		case bye:
 			t.closing("bye")
+		case len(chats) > 0:
+			t.emit(join(t.lead, t.render("chat_back", persona.Data{})), kindChat, "", 0)
 		case thanked:
 			t.closing("thanks")
 		case greeted:
