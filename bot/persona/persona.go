@@ -87,13 +87,13 @@ type Data struct {
 	// TimeOfDay, when "morning", "afternoon" or "evening", is the part of
 	// the day the customer's greeting named; {{timeOfDay}} mirrors it.
 	TimeOfDay string
-	Topics   []string  // closest topic titles, for "did you mean"
-	Agent    string    // agent's display name
-	Wait     string    // rough waiting time, already phrased ("a few minutes")
-	Back     string    // when the team is back, already phrased
-	Team     string    // the team a handoff moved to, as the customer hears it
-	Extra    map[string]string
-	Seed     int // picks among variants
+	Topics    []string // closest topic titles, for "did you mean"
+	Agent     string   // agent's display name
+	Wait      string   // rough waiting time, already phrased ("a few minutes")
+	Back      string   // when the team is back, already phrased
+	Team      string   // the team a handoff moved to, as the customer hears it
+	Extra     map[string]string
+	Seed      int // picks among variants
 }
 
 // Name is the bot's name, as the customer sees it ("Mia").
