@@ -111,6 +111,7 @@ func TestOpsPageInABrowser(t *testing.T) {
 	tg.Push(jane.Text("This is the THIRD time I ask!!! Your service is terrible, I want my money back"))
 	tg.WaitSent(t, jane.ID, 1)
 	card := sl.WaitMessage(t, "complaint card", func(m slacktest.Message) bool { return m.TopLevel() && m.Blocks != nil })
+	s.log.waitForWith(t, "slack desk: card posted", "channel", channel)
 	sl.SendEvent(t, sl.AgentReply(channel, card.TS, "ULIA", "I'm so sorry, Jane. A new parcel ships today."))
 	tg.WaitSent(t, jane.ID, 3)
 	sl.SendEvent(t, sl.AgentReply(channel, card.TS, "ULIA", "!resolve"))
