@@ -122,16 +122,20 @@ func ranks(cands []knowledge.Match, id string) bool {
 
 // mergeCandidates puts each part's best entry first, in the order asked,
 // then the whole message's other candidates: an answerer that sees only
-// Candidates (the LLM) still gets every question's entry.
+// Candidates (the LLM) still gets every question's entry. As from any
+// matcher, only the first is Confident; Parts keeps each part's own.
 func mergeCandidates(parts [][]knowledge.Match, whole []knowledge.Match) []knowledge.Match {
 	var out []knowledge.Match
 	seen := map[string]bool{}
-	for _, p := range parts {
-		out = append(out, p[0])
-		seen[p[0].ID] = true
+	for i, p := range parts {
+		c := p[0]
+		c.Confident = i == 0
+		out = append(out, c)
+		seen[c.ID] = true
 	}
 	for _, c := range whole {
 		if !seen[c.ID] {
+			c.Confident = false
 			out = append(out, c)
 			seen[c.ID] = true
 		}
