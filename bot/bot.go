@@ -192,6 +192,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 // lock.
 func (b *Bot) after(ctx context.Context, s *session.Session, events []lifecycle.Event) {
 	for _, ev := range events {
+		// Observers first: they are quick, and whoever sees the desk's
+		// post (an agent, a test) then finds the event counted.
+		b.watchers.Observe(context.WithoutCancel(ctx), s, ev)
 		if b.desk != nil {
 			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 			if err := b.desk.Render(dctx, s, ev); err != nil {
@@ -200,7 +203,6 @@ func (b *Bot) after(ctx context.Context, s *session.Session, events []lifecycle.
 			}
 			cancel()
 		}
-		b.watchers.Observe(context.WithoutCancel(ctx), s, ev)
 	}
 }
 

@@ -59,9 +59,10 @@ func (a *Adapter) intake(ctx context.Context, raw []byte) (next int64, err error
 		a.log.Debug("telegram: duplicate update dropped", "update_id", upd.ID, "chat", chat)
 		return upd.ID + 1, nil
 	}
-	a.disp.add(job{id: upd.ID, chat: chat, upd: upd, got: got, count: acc.count})
-	// When add refuses (shutdown began), the update stays in the inbox with
-	// this replica's claim, which Shutdown releases for the next start.
+	a.gotAt.Store(upd.ID, got)
+	a.disp.kick(chat, false)
+	// When kick refuses (shutdown began), the update stays queued for
+	// another replica or the next start.
 	return upd.ID + 1, nil
 }
 
