@@ -275,3 +275,13 @@ func firstName(name string) string {
 
 // ErrNoConversation is returned by agent-side calls for an unknown conversation.
 var ErrNoConversation = errors.New("no such conversation")
+
+// Holding is the short "we have your message" reply an adapter sends,
+// without Redis, to a customer whose message it could not store during a
+// Redis outage (the message itself is answered once Redis is back). lang
+// is the platform's language hint.
+func (b *Bot) Holding(hint string) string {
+	set := b.contents.Current()
+	l := lang.Choose("", hint, "", set.Persona.Has)
+	return b.say(set, nil, l, "hiccup", persona.Data{})
+}

@@ -88,6 +88,14 @@ func (f HandlerFunc) Handle(ctx context.Context, ev bot.Event) ([]bot.Message, e
 	return f(ctx, ev)
 }
 
+// Holder is implemented by a Handler that has a short holding reply for a
+// customer whose message could not be stored (Redis down): "we have your
+// message, we'll answer in a moment". It must not need Redis. lang is the
+// customer's platform language.
+type Holder interface {
+	Holding(lang string) string
+}
+
 // Blocker is implemented by a Handler that wants to know when a customer
 // blocked the bot (to mark the conversation and stop its timers).
 type Blocker interface {
@@ -208,6 +216,10 @@ type Adapter struct {
 
 	gotAt sync.Map // update id -> when this replica received it (for reply latency)
 
+	holdMu sync.Mutex
+	outage bool               // the last intake could not reach Redis
+	held   map[int64]struct{} // chats sent the holding reply in this outage
+
 	blockedMu sync.Mutex
 	blocked   map[int64]struct{}
 
@@ -263,6 +275,7 @@ func New(token string, h Handler, db store.DB, opts ...Option) (*Adapter, error)
 		now:     time.Now,
 		sleep:   sleepCtx,
 		blocked: map[int64]struct{}{},
+		held:    map[int64]struct{}{},
 	}
 	for _, o := range opts {
 		o(a)
