@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/batonhq/baton/bot/content"
@@ -87,22 +88,36 @@ func (b *Bot) Return(ctx context.Context, convID string, a Agent) error {
 // told who is coming now and is not asked to repeat anything; the new
 // team's card carries the whole story and who had it before.
 func (b *Bot) Transfer(ctx context.Context, convID, team string, a Agent) error {
-	if b.router != nil && !b.router.Known(team) {
-		return fmt.Errorf("transfer %s: %w: %q", convID, ErrUnknownTeam, team)
+	routes := b.contents.Current().Routing
+	if !routes.Known(team) {
+		return fmt.Errorf("transfer %s: %w %q (teams: %s)", convID, ErrUnknownTeam, team, strings.Join(routes.IDs(), ", "))
 	}
 	return b.agentTurn(ctx, convID, func(t *agentTurn) {
 		st, err := lifecycle.Transfer(t.s, team, a, t.now, lifecycle.NextReminder(t.now, b.unclaimed, b.hours))
 		if t.fail(err) {
 			return
 		}
-		label := team
-		if b.router != nil {
-			label = b.router.Label(team, t.s.Lang)
-		}
+		label := routes.Label(team, t.s.Lang)
 		t.send(t.say("transferred", persona.Data{Team: label}), session.Turn{Role: "bot", Kind: kindTransfer})
 		t.apply(st)
 	})
 }
+
+// Note keeps an agent's internal note in the conversation's story, never
+// shown to the customer: a team the conversation is transferred to sees it.
+func (b *Bot) Note(ctx context.Context, convID string, a Agent, text string) error {
+	text = CleanText(text)
+	if text == "" {
+		return nil
+	}
+	return b.agentTurn(ctx, convID, func(t *agentTurn) {
+		appendTurn(t.s, session.Turn{Role: roleNote, Agent: a.Name, Text: text, At: t.now})
+	})
+}
+
+// roleNote marks an agent's internal note in the history; the answerer and
+// the detector never see notes.
+const roleNote = "note"
 
 // ErrUnknownTeam is returned by Transfer for a team the routing rules do
 // not name.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/batonhq/baton/bot/handoff"
 	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/lang"
 	"github.com/batonhq/baton/bot/persona"
@@ -27,11 +28,14 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 	set := a.c.Current()
 	p := set.Persona
 	d := persona.Data{Bot: p.Name(), Customer: q.Customer, Seed: len(q.History)}
+	if ans, ok := a.answerParts(q, d); ok {
+		return ans, nil
+	}
 	if len(q.Candidates) > 0 && q.Candidates[0].Confident {
 		id := q.Candidates[0].ID
 		if e, ok := set.KB.Entry(id, q.Lang); ok {
 			parts := []string{p.Say(q.Lang, "answer_lead", d), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer)}
-			tips, from := a.tips(q, e.Lang, e.Also)
+			tips, from := a.tips(q, e.Lang, e.Also, []string{id})
 			if len(tips) > 0 {
 				parts = append(parts, p.Say(q.Lang, "tips_lead", d)+"\n"+strings.Join(tips, "\n"))
 			}
@@ -70,6 +74,46 @@ func readable(kb *knowledge.Base, id, customer string) bool {
 	return ok && lang.Base(e.Lang) == lang.Base(customer)
 }
 
+// answerParts answers a message that asks several things (q.Parts) in
+// one reply: a lead, then each entry under its own first question (marked
+// ▸ so the parts stand apart in any chat app), then
+// the tips of them all, each once, and one closing question.
+func (a kbAnswerer) answerParts(q Question, d persona.Data) (Answer, bool) {
+	if len(q.Parts) < 2 {
+		return Answer{}, false
+	}
+	set := a.c.Current()
+	p := set.Persona
+	var ids []string
+	var entries []*knowledge.Entry
+	for _, part := range q.Parts {
+		if len(part) == 0 || !part[0].Confident {
+			continue
+		}
+		if e, ok := set.KB.Entry(part[0].ID, q.Lang); ok && len(e.Questions) > 0 {
+			ids = append(ids, part[0].ID)
+			entries = append(entries, e)
+		}
+	}
+	if len(entries) < 2 {
+		return Answer{}, false
+	}
+	parts := []string{p.Say(q.Lang, "answer_parts", d)}
+	var tips, from []string
+	for _, e := range entries {
+		parts = append(parts, join(langNote(p, q.Lang, e.Lang, d), "▸ "+Plain(e.Questions[0])+"\n"+Plain(e.Answer)))
+		t, f := a.tips(q, e.Lang, e.Also, slices.Concat(ids, from))
+		tips, from = append(tips, t...), append(from, f...)
+	}
+	if len(tips) > 0 {
+		parts = append(parts, p.Say(q.Lang, "tips_lead", d)+"\n"+strings.Join(tips, "\n"))
+	}
+	parts = append(parts, p.Say(q.Lang, "anything_else", d))
+	// The other answered entries count as said, so a later answer does not
+	// offer their tips again.
+	return Answer{Text: join(parts...), Entry: ids[0], Confident: true, Tips: append(from, ids[1:]...)}, true
+}
+
 // closestTopics are the entries worth offering when the bot is unsure,
 // titled by their first example question. Entries the customer can read
 // come first; one that exists only in another language is still offered
@@ -79,8 +123,8 @@ func closestTopics(kb *knowledge.Base, q Question) []Topic {
 	var local, other []Topic
 	for _, c := range q.Candidates {
 		e, ok := kb.Entry(c.ID, q.Lang)
-		if !ok || len(e.Questions) == 0 || c.Score <= 0 {
-			continue
+		if !ok || len(e.Questions) == 0 || c.Score <= 0 || slices.Contains(e.Tags, handoff.HandoffTag) {
+			continue // "talk to a person" is its own button (offerPerson)
 		}
 		tp := Topic{Entry: c.ID, Title: e.Questions[0]}
 		if readable(kb, c.ID, q.Lang) {
@@ -95,10 +139,10 @@ func closestTopics(kb *knowledge.Base, q Question) []Topic {
 
 // tips collects the tips of the entry's also: entries, and the ids they
 // come from, leaving out any the bot already gave in this conversation or
-// whose entry it already answered. (An entry's own tip sums up its answer;
+// whose entry it already answered or is answering now (answering). (An entry's own tip sums up its answer;
 // it is for the entries that point to it.) A tip is given in the
 // customer's language or in the answer's (answerLang), never in a third.
-func (a kbAnswerer) tips(q Question, answerLang string, also []string) (tips, from []string) {
+func (a kbAnswerer) tips(q Question, answerLang string, also, answering []string) (tips, from []string) {
 	set := a.c.Current()
 	said := func(id string) bool {
 		for _, t := range q.History {
@@ -114,7 +158,7 @@ func (a kbAnswerer) tips(q Question, answerLang string, also []string) (tips, fr
 			e, ok = set.KB.Entry(id, answerLang)
 			ok = ok && lang.Base(e.Lang) == lang.Base(answerLang)
 		}
-		if !ok || strings.TrimSpace(e.Tip) == "" || said(id) || slices.Contains(from, id) {
+		if !ok || strings.TrimSpace(e.Tip) == "" || said(id) || slices.Contains(from, id) || slices.Contains(answering, id) {
 			continue
 		}
 		tips = append(tips, "• "+strings.TrimSpace(e.Tip))

@@ -20,6 +20,7 @@ import (
 	"github.com/batonhq/baton/bot/lang"
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/persona"
+	"github.com/batonhq/baton/bot/semantic"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -60,7 +61,6 @@ type Bot struct {
 	hours    Schedule
 	obs      Observer
 	watchers lifecycle.Observers
-	router   Router
 	now      func() time.Time
 	loc      *time.Location
 	log      *slog.Logger
@@ -95,9 +95,6 @@ func WithObserver(o Observer) Option { return func(b *Bot) { b.obs = o } }
 func WithObservers(os ...lifecycle.Observer) Option {
 	return func(b *Bot) { b.watchers = append(b.watchers, os...) }
 }
-
-// WithRouter chooses the team a handoff goes to (bot/routing).
-func WithRouter(r Router) Option { return func(b *Bot) { b.router = r } }
 
 // WithClock replaces time.Now (tests, eval).
 func WithClock(now func() time.Time) Option { return func(b *Bot) { b.now = now } }
@@ -174,7 +171,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		events []lifecycle.Event
 	)
 	s, err := b.store.Update(ctx, ev.ConvID(), func(s *session.Session) error {
-		t := &turn{b: b, set: set, s: s, ev: ev, ctx: ctx}
+		// One customer message, at most one embeddings call, however
+		// often the turn matches (parts, follow-ups, a rating comment).
+		t := &turn{b: b, set: set, s: s, ev: ev, ctx: semantic.WithEmbeddingsBudget(ctx, 1)}
 		t.run()
 		out, events = t.out, t.events
 		return nil
@@ -196,6 +195,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 // lock.
 func (b *Bot) after(ctx context.Context, s *session.Session, events []lifecycle.Event) {
 	for _, ev := range events {
+		// Observers first: they are quick, and whoever sees the desk's
+		// post (an agent, a test) then finds the event counted.
+		b.watchers.Observe(context.WithoutCancel(ctx), s, ev)
 		if b.desk != nil {
 			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 			if err := b.desk.Render(dctx, s, ev); err != nil {
@@ -204,7 +206,6 @@ func (b *Bot) after(ctx context.Context, s *session.Session, events []lifecycle.
 			}
 			cancel()
 		}
-		b.watchers.Observe(context.WithoutCancel(ctx), s, ev)
 	}
 }
 
@@ -277,3 +278,13 @@ func firstName(name string) string {
 
 // ErrNoConversation is returned by agent-side calls for an unknown conversation.
 var ErrNoConversation = errors.New("no such conversation")
+
+// Holding is the short "we have your message" reply an adapter sends,
+// without Redis, to a customer whose message it could not store during a
+// Redis outage (the message itself is answered once Redis is back). lang
+// is the platform's language hint.
+func (b *Bot) Holding(hint string) string {
+	set := b.contents.Current()
+	l := lang.Choose("", hint, "", set.Persona.Has)
+	return b.say(set, nil, l, "hiccup", persona.Data{})
+}

@@ -21,7 +21,11 @@ type Question struct {
 	Lang       string            // reply language
 	History    []session.Turn    // recent turns, oldest first, this message excluded
 	Candidates []knowledge.Match // lexical matches, best first
-	Customer   string            // customer's first name, may be empty
+	// Parts is set when the message asks several things the knowledge
+	// base answers confidently: each part's candidates, in the order
+	// asked. Candidates then starts with each part's best entry.
+	Parts    [][]knowledge.Match
+	Customer string // customer's first name, may be empty
 }
 
 // Answer is an Answerer's reply for one turn.
@@ -60,11 +64,3 @@ type Desk interface {
 
 // Agent is a human agent as the desk knows them.
 type Agent = lifecycle.Agent
-
-// Router chooses the team a handoff goes to and knows the teams an agent
-// may transfer to (bot/routing, from prompts/routing.yaml).
-type Router interface {
-	Route(s *session.Session, reason string) string // "" = the default team
-	Known(team string) bool
-	Label(team, lang string) string // how the customer hears of the team
-}

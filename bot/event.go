@@ -14,6 +14,7 @@ const (
 	KindCommand  Kind = "command" // Text holds the command without the slash: "start", "help", "human"
 	KindRating   Kind = "rating"  // Text holds "1".."5" (an inline keyboard press)
 	KindTopic    Kind = "topic"   // Text holds a knowledge entry id the customer picked from offered topics
+	KindPerson   Kind = "person"  // the customer pressed "Talk to a person", offered after the bot was unsure
 	KindSticker  Kind = "sticker"
 	KindPhoto    Kind = "photo"
 	KindVoice    Kind = "voice" // voice notes and audio

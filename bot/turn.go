@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -38,7 +40,8 @@ const (
 	kindAgentJoin = "agent_joined"
 	kindQueue     = "queue"
 	kindTransfer  = "transferred"
-	kindAck       = "ack" // the customer acknowledged ("ok", "知道了")
+	kindAck       = "ack"       // the customer acknowledged ("ok", "知道了")
+	kindChat      = "smalltalk" // a joke, a compliment, "are you a bot?": answered in kind
 )
 
 // turn is the work of one customer event on one locked session.
@@ -102,6 +105,12 @@ func (t *turn) run() {
 		t.topic(ev.Text)
 		return
 	}
+	if ev.Kind == KindPerson && s.Mode == session.ModeBot {
+		// The customer took the offer of a person: that is a request.
+		t.handoff(handoff.Decision{Handoff: true, Reason: handoff.Explicit,
+			Evidence: []string{fmt.Sprintf("explicit: the customer pressed %q after %s", t.render("person_button", persona.Data{}), plural(t.s.Misses, "unsure answer"))}})
+		return
+	}
 	if s.Mode != session.ModeBot && t.b.desk == nil {
 		// Handed off while a desk was configured, and there is none now
 		// (restarted without Slack): nobody would ever answer, so say so
@@ -162,12 +171,22 @@ func (t *turn) text(text string) {
 	// "Hi!", "thanks, bye!", "hello, where is my order?": peel off the small
 	// talk, answer it in kind, and answer whatever question is left.
 	var greeted, thanked, bye bool
-	for range 3 {
+	var dayPart string // "evening" when they said "good evening"
+	var chats []string // jokes, compliments, "are you a bot?" ...
+	for range 4 {
 		kind, rest := t.set.Persona.Smalltalk(text)
 		if kind == "" {
 			break
 		}
-		greeted = greeted || kind == "greeting"
+		if persona.IsGreeting(kind) {
+			greeted = true
+			if kind != "greeting" && dayPart == "" {
+				dayPart = kind
+			}
+		}
+		if slices.Contains(persona.ChatKinds, kind) && !slices.Contains(chats, kind) {
+			chats = append(chats, kind)
+		}
 		thanked = thanked || kind == "thanks"
 		bye = bye || kind == "bye"
 		text = strings.TrimSpace(rest)
@@ -179,12 +198,19 @@ func (t *turn) text(text string) {
 			key = "greet_again"
 		}
 		t.s.Greeted = true
-		t.lead = join(t.lead, t.render(key, persona.Data{}))
+		t.lead = join(t.lead, t.render(key, persona.Data{TimeOfDay: dayPart}))
+	}
+	// Small talk gets a short kind reply in the persona's voice; then back
+	// to helping: the question that follows, or an offer to help.
+	for _, k := range chats {
+		t.lead = join(t.lead, t.render("chat_"+k, persona.Data{}))
 	}
 	if !hasWords(text) {
 		switch {
 		case bye:
 			t.closing("bye")
+		case len(chats) > 0:
+			t.emit(join(t.lead, t.render("chat_back", persona.Data{})), kindChat, "", 0)
 		case thanked:
 			t.closing("thanks")
 		case greeted:
@@ -212,11 +238,13 @@ func (t *turn) answer(text string) {
 			return
 		}
 	}
+	u := understand(t.match, text, t.s.Topic, t.lastBotKind() == kindAnswer)
 	q := Question{
 		Text:       text,
 		Lang:       t.lang,
 		History:    history,
-		Candidates: t.set.KB.Match(t.ctx, text, 5),
+		Candidates: u.cands,
+		Parts:      u.parts,
 		Customer:   firstName(t.s.Name),
 	}
 	ans, err := t.b.answerer.Answer(t.ctx, q)
@@ -227,6 +255,7 @@ func (t *turn) answer(text string) {
 	}
 	if ans.Confident {
 		t.s.Misses = 0
+		t.s.Topic = truncateRunes(u.text, maxBotTurnRunes)
 	} else {
 		t.s.Misses++
 	}
@@ -263,8 +292,41 @@ func (t *turn) answer(text string) {
 			ans.Topics = closestTopics(t.set.KB.Base, q)
 		}
 		t.offer(ans.Topics)
+		t.offerPerson()
 	}
 }
+
+// missesBeforeWords is after how many unsure answers in a row the bot
+// offers a person in words too, not only as a button.
+const missesBeforeWords = 3
+
+// offerPerson puts "Talk to a person" beside the topics of an unsure
+// answer. Our own uncertainty is not the customer's problem: we offer a
+// person and let them choose; only their choice, their words or their
+// frustration hand off. After a third miss in a row we say it too.
+func (t *turn) offerPerson() {
+	if len(t.out) == 0 {
+		return
+	}
+	i := len(t.out) - 1
+	m := &t.out[i]
+	if t.s.Misses >= missesBeforeWords {
+		m.Text = join(m.Text, t.render("offer_person", persona.Data{}))
+		t.s.Turns[len(t.s.Turns)-1].Text = truncateRunes(m.Text, maxBotTurnRunes)
+	}
+	m.Buttons = append(m.Buttons, Button{Label: truncateRunes(t.render("person_button", persona.Data{}), maxTopicLabel), Kind: KindPerson, Value: "offer"})
+}
+
+// plural says "1 unsure answer" or "3 unsure answers".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// match ranks the knowledge entries for text with the matcher serve uses.
+func (t *turn) match(text string) []knowledge.Match { return t.set.KB.Match(t.ctx, text, 5) }
 
 // maxTopicLabel keeps topic buttons short enough for any chat app.
 const maxTopicLabel = 40
@@ -291,6 +353,9 @@ func (t *turn) topic(id string) {
 		Candidates: []knowledge.Match{{ID: id, Lang: t.lang, Score: 1, Confident: true}}}
 	ans, _ := KnowledgeAnswerer(t.b.contents).Answer(t.ctx, q)
 	t.s.Misses = 0
+	if e, ok := t.set.KB.Entry(id, t.lang); ok && len(e.Questions) > 0 {
+		t.s.Topic = e.Questions[0] // what they picked is the question now
+	}
 	t.emitEvent(lifecycle.Picked{Base: t.base(), Entry: id, After: t.missedText()})
 	t.emit(ans.Text, kindAnswer, id, 1)
 	t.s.Turns[len(t.s.Turns)-1].Tips = ans.Tips
@@ -361,7 +426,7 @@ func (t *turn) commentAfterRating() bool {
 // bot does not talk over them.
 func (t *turn) relay() {
 	ev := t.ev
-	if ev.Kind == KindCommand {
+	if ev.Kind == KindCommand || ev.Kind == KindPerson {
 		t.say("handoff_already", kindNotice, persona.Data{})
 		return
 	}
@@ -378,10 +443,7 @@ func (t *turn) relay() {
 func (t *turn) handoff(d handoff.Decision) {
 	s := t.s
 	now := t.b.now()
-	team := ""
-	if t.b.router != nil {
-		team = t.b.router.Route(s, d.Reason)
-	}
+	team := t.set.Routing.Route(t.lang, d.Reason, t.tags())
 	remindAt := lifecycle.NextReminder(now, t.b.unclaimed, t.b.hours)
 	st := lifecycle.OpenHandoff(s, d.Reason, d.Evidence, d.Scores, team, t.b.desk != nil, now, remindAt)
 	s.Misses = 0
@@ -398,6 +460,21 @@ func (t *turn) handoff(d handoff.Decision) {
 	}
 	t.b.step(t.ctx, s, st)
 	t.events = append(t.events, st.Events...)
+}
+
+// tags are the tags of the knowledge entries the bot answered from in this
+// conversation, for routing.
+func (t *turn) tags() []string {
+	var tags []string
+	for _, tr := range sinceClose(t.s.Turns, len(t.s.Turns)) {
+		if tr.Role != "bot" || tr.Entry == "" {
+			continue
+		}
+		if e, ok := t.set.KB.Entry(tr.Entry, t.lang); ok {
+			tags = append(tags, e.Tags...)
+		}
+	}
+	return tags
 }
 
 // missedText is what the customer wrote before the bot last asked them to
@@ -424,6 +501,10 @@ func (t *turn) missedText() string {
 // excluded, capped for the answerer and the detector.
 func (t *turn) history() []session.Turn {
 	turns := t.s.Turns[:len(t.s.Turns)-1]
+	if slices.ContainsFunc(turns, func(tr session.Turn) bool { return tr.Role == roleNote }) {
+		// Agents' internal notes are for agents only.
+		turns = slices.DeleteFunc(slices.Clone(turns), func(tr session.Turn) bool { return tr.Role == roleNote })
+	}
 	return sinceClose(turns, historyTurns)
 }
 
@@ -506,7 +587,7 @@ func appendTurn(s *session.Session, tr session.Turn) {
 // a rating or a topic id says nothing about their language.
 func written(ev Event) string {
 	switch ev.Kind {
-	case KindCommand, KindRating, KindTopic, KindFlood, KindGroup:
+	case KindCommand, KindRating, KindTopic, KindPerson, KindFlood, KindGroup:
 		return ""
 	}
 	return ev.Text
@@ -523,6 +604,8 @@ func describe(ev Event) string {
 		return "rating: " + ev.Text
 	case KindTopic:
 		return "picked topic: " + ev.Text
+	case KindPerson:
+		return "pressed: talk to a person"
 	}
 	if ev.Text != "" {
 		return "[" + string(ev.Kind) + "] " + ev.Text

@@ -54,6 +54,7 @@ type fixture struct {
 	store *session.Store
 	rec   *stats.Recorder
 	srv   *httptest.Server
+	page  *ops.Handler
 	dir   string
 }
 
@@ -67,14 +68,16 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatalf("contents: %v %v", err, problems)
 	}
-	f := &fixture{store: sessiontest.Store(t), dir: dir}
-	f.rec = stats.New(f.store.Redis(), f.store.Key(""))
+	db := sessiontest.DB(t)
+	f := &fixture{store: session.New(db), dir: dir}
+	f.rec = stats.New(db)
 	f.bot = bot.New(f.store, holder, bot.WithDesk(desk{}), bot.WithObservers(f.rec))
 	f.bot.Register("telegram", &customers{})
 	page, err := ops.New(ops.Config{Token: token, Stats: f.rec, Sessions: f.store, Knowledge: knowledgeDir(dir), Every: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.page = page
 	mux := http.NewServeMux()
 	page.Mount(mux)
 	f.srv = httptest.NewServer(mux)
@@ -307,5 +310,12 @@ func TestEventsStreamTheQueue(t *testing.T) {
 		if strings.Contains(ev, `<span id="waiting-count">1</span>`) && strings.Contains(ev, "Ana") {
 			break
 		}
+	}
+	// A server shutting down ends the stream (it would hold Shutdown otherwise).
+	f.page.Close()
+	for sc.Scan() {
+	}
+	if err := sc.Err(); err != nil {
+		t.Errorf("stream after Close: %v", err)
 	}
 }

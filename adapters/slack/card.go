@@ -17,9 +17,10 @@ import (
 
 // Action ids of the card's buttons.
 const (
-	ActionClaim   = "baton_claim"
-	ActionResolve = "baton_resolve"
-	ActionReturn  = "baton_return"
+	ActionClaim    = "baton_claim"
+	ActionResolve  = "baton_resolve"
+	ActionReturn   = "baton_return"
+	ActionTransfer = "baton_transfer" // a menu of teams
 )
 
 // Slack's Block Kit limits the card stays within.
@@ -31,12 +32,18 @@ const (
 	maxBotTurnRunes = 700 // long bot answers are cut on the card; the customer's words never are
 )
 
+// stateMoved is how an earlier team's card shows a transferred handoff
+// (a rendering of the card, not a state of the handoff).
+const stateMoved lifecycle.State = "moved"
+
 // cardInput is everything a card is built from.
 type cardInput struct {
 	s         *session.Session
 	now       time.Time
 	summary   string // from the Summarizer, "" until it arrives
 	suggested string
+	teams     []string          // teams to offer in the transfer menu
+	movedTo   *session.Transfer // set on an earlier team's card after a transfer
 	hours     *hours.Hours
 }
 
@@ -130,10 +137,15 @@ func reasonLabel(r string) string {
 func buildCard(in cardInput) ([]goslack.Block, string) {
 	s, h := in.s, in.s.Handoff
 	st := lifecycle.Of(s)
+	if in.movedTo != nil {
+		st = stateMoved
+	}
 	name := customerName(s)
 
 	var header string
 	switch st {
+	case stateMoved:
+		header = "➡️ " + name + " — transferred to " + teamName(in.movedTo.To)
 	case lifecycle.StateWaiting:
 		header = "🙋 " + name + " needs a person"
 	case lifecycle.StateClaimed:
@@ -167,6 +179,20 @@ func buildCard(in cardInput) ([]goslack.Block, string) {
 	// Why: the detector's evidence and scores.
 	if why := evidenceText(h); why != "" {
 		blocks = append(blocks, goslack.NewSectionBlock(mrkdwn(why), nil, nil))
+	}
+
+	// Where it came from, on a transferred handoff's card.
+	if n := len(h.Transfers); n > 0 && in.movedTo == nil {
+		tr := h.Transfers[n-1]
+		text := "➡️ *Transferred from " + Escape(teamName(tr.From)) + "*"
+		if tr.Agent != "" {
+			text += " — " + Escape(tr.Agent) + " had it"
+		}
+		if tr.By != "" && tr.By != tr.Agent {
+			text += ", moved by " + Escape(tr.By)
+		}
+		text += ". The customer was told who is coming and does not need to repeat anything: the whole story, notes included, is below."
+		blocks = append(blocks, goslack.NewSectionBlock(mrkdwn(text), nil, nil))
 	}
 
 	// How long the customer has waited.
@@ -205,7 +231,17 @@ func buildCard(in cardInput) ([]goslack.Block, string) {
 			resolve = resolve.WithStyle(goslack.StylePrimary)
 		}
 		back := goslack.NewButtonBlockElement(ActionReturn, s.ID, plain("Back to bot"))
-		actions = goslack.NewActionBlock("baton_actions", claim, resolve, back)
+		elems := []goslack.BlockElement{claim, resolve, back}
+		var opts []*goslack.OptionBlockObject
+		for _, t := range in.teams {
+			if t != h.Team {
+				opts = append(opts, goslack.NewOptionBlockObject(t, plain(t), nil))
+			}
+		}
+		if len(opts) > 0 {
+			elems = append(elems, goslack.NewOptionsSelectBlockElement(goslack.OptTypeStatic, plain("Transfer to…"), ActionTransfer, opts...))
+		}
+		actions = goslack.NewActionBlock("baton_actions", elems...)
 	}
 
 	// The transcript gets whatever room is left.
@@ -303,9 +339,11 @@ func firstCustomerTurn(s *session.Session) time.Time {
 func statusText(in cardInput, st lifecycle.State) string {
 	h := in.s.Handoff
 	switch st {
+	case stateMoved:
+		return "➡️ *Transferred to " + Escape(teamName(in.movedTo.To)) + "*. The conversation continues in that team's card; replies here are not sent."
 	case lifecycle.StateWaiting:
 		return "⏳ *Waiting for an agent.* Reply in this thread to answer the customer (your first reply claims it), or press Claim. " +
-			"Start a message with `note:` or `//` to keep it internal. Commands: `!claim`, `!resolve`, `!bot`."
+			"Start a message with `note:` or `//` to keep it internal. Commands: `!claim`, `!resolve`, `!bot`, `!transfer <team>`."
 	case lifecycle.StateClaimed:
 		return "🙋 *" + Escape(h.Agent) + " has this conversation.* Replies in the thread go to the customer; `note:` or `//` stays internal."
 	case lifecycle.StateResolved:
@@ -390,6 +428,9 @@ func turnsBeforeHandoff(s *session.Session) []session.Turn {
 	if s.Handoff == nil || s.Handoff.At.IsZero() {
 		return s.Turns
 	}
+	if len(s.Handoff.Transfers) > 0 {
+		return s.Turns // a new team's card: everything so far, agents' replies and notes too
+	}
 	i := len(s.Turns)
 	for i > 0 && s.Turns[i-1].At.After(s.Handoff.At) {
 		i--
@@ -411,6 +452,8 @@ func turnLine(t session.Turn, customer string) string {
 		}
 	case "agent":
 		who = "🧑‍💼 *" + Escape(t.Agent) + "*"
+	case "note":
+		who = "📝 _note by " + Escape(t.Agent) + "_"
 	default:
 		who = "⚙️ _" + Escape(t.Role) + "_"
 	}

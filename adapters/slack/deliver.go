@@ -52,7 +52,10 @@ func (d *Desk) session(ctx context.Context, conv string, s *session.Session) (*s
 }
 
 func (d *Desk) cardInput(ctx context.Context, s *session.Session, ref cardRef) cardInput {
-	in := cardInput{s: s, now: d.now(), hours: d.hours}
+	in := cardInput{s: s, now: d.now(), hours: d.hours, teams: d.teams()}
+	if h := s.Handoff; ref.n < len(h.Transfers) {
+		in.movedTo = &h.Transfers[ref.n] // an earlier team's card
+	}
 	if ref.ts != "" {
 		in.summary, in.suggested = d.summary(ctx, ref)
 	}
@@ -71,24 +74,26 @@ func (d *Desk) postCard(ctx context.Context, j job, s *session.Session, queued b
 	// for the same handoff): do not post a second card.
 	if ref, ok, err := d.card(ctx, j.Conv); err != nil {
 		return result{}, redisError{err}
-	} else if ok && ref.at.Equal(s.Handoff.At) {
+	} else if ok && ref.shows(s.Handoff) {
 		return result{ts: ref.ts}, nil
 	}
-	blocks, fallback := buildCard(d.cardInput(ctx, s, cardRef{}))
+	channel := d.channelFor(s.Handoff.Team)
+	blocks, fallback := buildCard(d.cardInput(ctx, s, cardRef{n: len(s.Handoff.Transfers)}))
 	cctx, cancel := d.call(ctx)
-	ch, ts, err := d.api.PostMessageContext(cctx, d.channel,
+	ch, ts, err := d.api.PostMessageContext(cctx, channel,
 		goslack.MsgOptionBlocks(blocks...), goslack.MsgOptionText(fallback, false))
 	cancel()
 	if err != nil {
 		return result{}, fmt.Errorf("posting the card: %w", err)
 	}
 	if ch == "" {
-		ch = d.channel
+		ch = channel
 	}
-	ref := cardRef{channel: ch, ts: ts, at: s.Handoff.At}
+	ref := cardRef{channel: ch, ts: ts, at: s.Handoff.At, n: len(s.Handoff.Transfers)}
 	if err := d.saveCard(context.WithoutCancel(ctx), j.Conv, ref); err != nil {
 		return result{}, redisError{err}
 	}
+	d.log.Debug("slack desk: card posted", "conv", maskConv(j.Conv), "channel", ch, "team", s.Handoff.Team)
 	d.summarize(j.Conv, ref, s)
 	return result{ts: ts}, nil
 }
@@ -110,6 +115,9 @@ func (d *Desk) updateCard(ctx context.Context, conv string, s *session.Session) 
 	}
 	if !s.Handoff.At.Equal(ref.at) {
 		return nil // the session moved on to a newer handoff whose card is not posted yet
+	}
+	if ref.n > len(s.Handoff.Transfers) {
+		return nil // cannot happen: transfers only add up
 	}
 	blocks, fallback := buildCard(d.cardInput(ctx, s, ref))
 	cctx, cancel := d.call(ctx)
@@ -162,7 +170,7 @@ func (d *Desk) postReminder(ctx context.Context, conv string, s *session.Session
 	if err != nil {
 		return err
 	}
-	if lifecycle.Of(s) != lifecycle.StateWaiting || !s.Handoff.At.Equal(ref.at) {
+	if lifecycle.Of(s) != lifecycle.StateWaiting || !ref.shows(s.Handoff) {
 		return nil
 	}
 	link := ""

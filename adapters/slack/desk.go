@@ -46,6 +46,10 @@ type Core interface {
 	Claim(ctx context.Context, convID string, a bot.Agent) error   // button / !claim
 	Resolve(ctx context.Context, convID string, a bot.Agent) error // button / !resolve: closing + 1-5 survey, bot back in charge
 	Return(ctx context.Context, convID string, a bot.Agent) error  // button / !bot: back to bot, no survey
+	// Transfer moves the conversation to another team's desk (menu / !transfer team).
+	Transfer(ctx context.Context, convID, team string, a bot.Agent) error
+	// Note keeps an internal note (note: or //) in the story; never sent.
+	Note(ctx context.Context, convID string, a bot.Agent, text string) error
 }
 
 // Summarizer writes a short summary of a handoff and a suggested first
@@ -82,6 +86,7 @@ type Desk struct {
 	pollInterval time.Duration
 	nameTTL      time.Duration
 	registerer   prometheus.Registerer
+	teamsNow     func() Teams
 
 	inboxes []chan inbound // agent events, one queue per worker, by thread
 	kick    chan struct{}
@@ -241,6 +246,57 @@ func checkChannel(ch string) error {
 	return nil
 }
 
+// Teams is the routing table as the desk needs it (*routing.Table): each
+// team's channel ("" = the default channel) and the teams to transfer to.
+type Teams interface {
+	Channel(team string) string
+	IDs() []string
+}
+
+// WithTeams gives the current teams (read at each use, so an edit of
+// prompts/routing.yaml applies at once).
+func WithTeams(current func() Teams) Option {
+	return func(d *Desk) { d.teamsNow = current }
+}
+
+// channelFor is the channel of a team's cards.
+func (d *Desk) channelFor(team string) string {
+	if d.teamsNow != nil && team != "" {
+		if ch := d.teamsNow().Channel(team); ch != "" {
+			return ch
+		}
+	}
+	return d.channel
+}
+
+// teams lists the teams to transfer to.
+func (d *Desk) teams() []string {
+	if d.teamsNow == nil {
+		return nil
+	}
+	return d.teamsNow().IDs()
+}
+
+// ourChannel reports whether cards may be in channel.
+func (d *Desk) ourChannel(channel string) bool {
+	if channel == d.channel {
+		return true
+	}
+	for _, t := range d.teams() {
+		if d.channelFor(t) == channel {
+			return true
+		}
+	}
+	return false
+}
+
+func teamName(team string) string {
+	if team == "" {
+		return "the default team"
+	}
+	return team
+}
+
 // SetCore gives the desk the core to call when agents act.
 func (d *Desk) SetCore(c Core) {
 	d.coreMu.Lock()
@@ -273,7 +329,7 @@ func (d *Desk) Open(ctx context.Context, s *session.Session) (map[string]string,
 		return nil, errors.New("slack desk: open: the session has no handoff")
 	}
 	// The core may retry an Open that timed out on its side: one card per handoff.
-	if c, ok, err := d.card(ctx, s.ID); err == nil && ok && c.at.Equal(s.Handoff.At) {
+	if c, ok, err := d.card(ctx, s.ID); err == nil && ok && c.shows(s.Handoff) {
 		return map[string]string{"channel": c.channel, "ts": c.ts}, nil
 	}
 	j := job{Kind: jobCard, Conv: s.ID, HandoffAt: s.Handoff.At}
@@ -284,7 +340,7 @@ func (d *Desk) Open(ctx context.Context, s *session.Session) (map[string]string,
 	if res.ts == "" {
 		return map[string]string{}, nil
 	}
-	return map[string]string{"channel": d.channel, "ts": res.ts}, nil
+	return map[string]string{"channel": d.channelFor(s.Handoff.Team), "ts": res.ts}, nil
 }
 
 // Relay posts what the customer sent during the handoff into the card's
@@ -348,6 +404,16 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 		jobs = append(jobs, d.ratingPosts(ctx, s)...)
 	case lifecycle.Reminded:
 		jobs = append(jobs, job{Kind: jobReminder, Conv: s.ID})
+	case lifecycle.Transferred:
+		by := ""
+		if e.By.Name != "" {
+			by = " by *" + Escape(e.By.Name) + "*"
+		}
+		// The old card says where it went; the new team gets a card of
+		// its own, in its channel, with the whole story.
+		jobs = append(jobs,
+			job{Kind: jobPost, Conv: s.ID, Text: "➡️ Transferred to *" + Escape(teamName(e.To)) + "*" + by + ". Continue in the new card there."},
+			job{Kind: jobCard, Conv: s.ID, HandoffAt: s.Handoff.At})
 	default:
 		return nil
 	}

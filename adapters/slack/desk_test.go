@@ -184,10 +184,15 @@ func TestNotesStayInternal(t *testing.T) {
 	f.reply(t, card.TS, "ULIA", "// checked the warehouse, it is lost")
 	f.reply(t, card.TS, "ULIA", "NOTE: refund approved")
 	f.reply(t, card.TS, "ULIA", "We'll send a new one today.")
-	// Events are handled in order: when the reply arrives, the notes were
-	// handled before it and never reached the core.
-	if c := f.core.next(t); c.Text != "We'll send a new one today." {
-		t.Fatalf("first call into the core = %+v, want the reply", c)
+	// Events are handled in order: the notes are kept in the story as
+	// notes (never sent to the customer), then the reply is sent.
+	for _, want := range []string{"note: VIP customer, be generous", "// checked the warehouse, it is lost", "NOTE: refund approved"} {
+		if c := f.core.next(t); c.Method != "Note" || c.Text != want {
+			t.Fatalf("call into the core = %+v, want the note %q", c, want)
+		}
+	}
+	if c := f.core.next(t); c.Method != "AgentMessage" || c.Text != "We'll send a new one today." {
+		t.Fatalf("call into the core = %+v, want the reply", c)
 	}
 	f.core.none(t)
 }
@@ -593,4 +598,58 @@ func TestSocketModeReconnects(t *testing.T) {
 	if c := f.core.next(t); c.Text != "after the drop" {
 		t.Fatalf("core got %+v", c)
 	}
+}
+
+// teams is a routing table for the desk: returns has a channel of its own.
+type teams struct{}
+
+func (teams) Channel(team string) string {
+	if team == "returns" {
+		return "CRETURNS"
+	}
+	return ""
+}
+func (teams) IDs() []string { return []string{"payments", "returns", "support"} }
+
+func TestTransferMenuMovesTheCard(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true, run: true, opts: []Option{WithTeams(func() Teams { return teams{} })}})
+	s := f.handedOff(t, "31", "Jane")
+	card := f.open(t, s)
+	if !strings.Contains(string(card.Blocks), `"static_select"`) || !strings.Contains(string(card.Blocks), `"returns"`) {
+		t.Fatalf("card has no transfer menu:\n%s", card.Blocks)
+	}
+	f.srv.SendAction(t, f.srv.Select("ULIA", "lia", card, ActionTransfer, "returns"))
+	if c := f.core.next(t); c.Method != "Transfer" || c.Text != "returns" || c.Conv != s.ID {
+		t.Fatalf("core got %+v, want a transfer to returns", c)
+	}
+	moved := f.srv.WaitMessage(t, "returns card", func(m slacktest.Message) bool {
+		return m.TopLevel() && m.Blocks != nil && m.Channel == "CRETURNS"
+	})
+	if !strings.Contains(moved.BlockText(), "Transferred from the default team") {
+		t.Errorf("new card:\n%s", moved.BlockText())
+	}
+	f.waitThread(t, card.TS, "➡️ Transferred to *returns*")
+	f.srv.WaitFor(t, "old card without buttons", func() bool {
+		m := f.card(t, card.TS)
+		return strings.Contains(m.BlockText(), "transferred to returns") && len(m.Buttons()) == 0
+	})
+	// The menu choice is handled (the new card saved) once the desk says so.
+	for done := false; !done; {
+		select {
+		case id := <-f.handled:
+			done = id == "action"
+		case <-time.After(slacktest.DefaultTimeout):
+			t.Fatal("the menu choice was not handled")
+		}
+	}
+	// !transfer without a team lists the teams.
+	f.srv.SendEvent(t, f.srv.AgentReply("CRETURNS", moved.TS, "ULIA", "!transfer"))
+	f.srv.WaitFor(t, "team list", func() bool {
+		for _, m := range f.srv.Thread(moved.TS) {
+			if strings.Contains(m.Text, "`payments`, `returns`, `support`") {
+				return true
+			}
+		}
+		return false
+	})
 }

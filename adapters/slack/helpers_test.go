@@ -90,6 +90,8 @@ func render(ctx context.Context, d *Desk, s *session.Session, change string) err
 		ev = lifecycle.Returned{Base: b}
 	case "rated":
 		ev = lifecycle.Rated{Base: b, Who: "agent"}
+	case "transferred:payments", "transferred:returns":
+		ev = lifecycle.Transferred{Base: b, To: strings.TrimPrefix(change, "transferred:")}
 	case "reminder":
 		var err error
 		s, err = d.store.Update(ctx, s.ID, func(cur *session.Session) error {
@@ -161,6 +163,29 @@ func (c *fakeCore) Return(ctx context.Context, conv string, a bot.Agent) error {
 		s.Handoff.Outcome, s.Handoff.ResolvedAt = "returned", c.now()
 		return "returned"
 	})
+}
+
+func (c *fakeCore) Transfer(ctx context.Context, conv, team string, a bot.Agent) error {
+	if err := c.record("Transfer", conv, a, team); err != nil {
+		return err
+	}
+	return c.change(ctx, conv, func(s *session.Session) string {
+		s.Handoff.Transfers = append(s.Handoff.Transfers, session.Transfer{From: s.Handoff.Team, To: team, Agent: s.Handoff.Agent, By: a.Name, At: c.now()})
+		s.Handoff.Team, s.Handoff.Agent, s.Handoff.AgentID = team, "", ""
+		s.Mode = session.ModeWaiting
+		return "transferred:" + team
+	})
+}
+
+func (c *fakeCore) Note(ctx context.Context, conv string, a bot.Agent, text string) error {
+	if err := c.record("Note", conv, a, text); err != nil {
+		return err
+	}
+	_, err := c.store.Update(ctx, conv, func(s *session.Session) error {
+		s.Turns = append(s.Turns, session.Turn{Role: "note", Agent: a.Name, Text: text, At: c.now()})
+		return nil
+	})
+	return err
 }
 
 // next waits for the desk's next call into the core.
@@ -243,8 +268,11 @@ func newFixture(t *testing.T, fo fixtureOpt) *fixture {
 	f.popped = make(chan job, 1000)
 	d.popped = func(j job) { f.popped <- j }
 	d.handled = func(in inbound) {
-		if in.eventID != "" {
+		switch {
+		case in.eventID != "":
 			f.handled <- in.eventID
+		case in.action != nil:
+			f.handled <- "action"
 		}
 	}
 	f.stop = func() {}

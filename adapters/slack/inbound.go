@@ -137,7 +137,7 @@ func classify(text string) (int, string) {
 	if strings.HasPrefix(t, "!") {
 		word := strings.ToLower(strings.Fields(t)[0])
 		switch word {
-		case "!claim", "!resolve", "!bot":
+		case "!claim", "!resolve", "!bot", "!transfer":
 			return msgCommand, word
 		case "!return", "!back":
 			return msgCommand, "!bot"
@@ -166,7 +166,7 @@ func isWord(s string) bool {
 func (d *Desk) handleMessage(ctx context.Context, eventID string, m *slackevents.MessageEvent) {
 	// Only human messages in handoff threads of our channel: never our own
 	// posts (no echo loops), edits, deletions or joins.
-	if m.BotID != "" || m.Channel != d.channel || m.User == "" {
+	if m.BotID != "" || !d.ourChannel(m.Channel) || m.User == "" {
 		return
 	}
 	switch m.SubType {
@@ -200,9 +200,7 @@ func (d *Desk) handleMessage(ctx context.Context, eventID string, m *slackevents
 
 	text := plainText(m.Text, m.Blocks.BlockSet, func(id string) string { return d.names.name(ctx, d, id) })
 	kind, cmd := classify(text)
-	if kind == msgNote {
-		return
-	}
+	isNote := kind == msgNote
 	// One card per handoff: a reply in an older card's thread goes nowhere
 	// and says where the conversation continues.
 	if ref, ok, err := d.card(ctx, conv); err == nil && ok && ref.ts != thread {
@@ -222,9 +220,16 @@ func (d *Desk) handleMessage(ctx context.Context, eventID string, m *slackevents
 		return
 	}
 	agent := d.agent(ctx, m.User, "")
+	if isNote {
+		// Kept in the story (a team it is transferred to sees it), never sent.
+		if err := core.Note(ctx, conv, agent, text); err != nil {
+			d.log.Warn("slack desk: keeping a note", "conv", maskConv(conv), "err", err)
+		}
+		return
+	}
 	switch kind {
 	case msgUnknownCommand:
-		d.notice(ctx, m.Channel, thread, fmt.Sprintf("Unknown command `%s`, not sent to the customer. Commands: `!claim`, `!resolve` (closing + rating), `!bot` (back to the bot, no survey). Start with `note:` or `//` for an internal note.", Escape(cmd)))
+		d.notice(ctx, m.Channel, thread, fmt.Sprintf("Unknown command `%s`, not sent to the customer. Commands: `!claim`, `!resolve` (closing + rating), `!bot` (back to the bot, no survey), `!transfer <team>`. Start with `note:` or `//` for an internal note.", Escape(cmd)))
 		return
 	case msgCommand:
 		var err error
@@ -235,6 +240,13 @@ func (d *Desk) handleMessage(ctx context.Context, eventID string, m *slackevents
 			err = core.Resolve(ctx, conv, agent)
 		case "!bot":
 			err = core.Return(ctx, conv, agent)
+		case "!transfer":
+			f := strings.Fields(text)
+			if len(f) < 2 {
+				d.notice(ctx, m.Channel, thread, "Which team? `!transfer <team>`, one of: "+teamList(d.teams()))
+				return
+			}
+			err = core.Transfer(ctx, conv, strings.ToLower(f[1]), agent)
 		}
 		if err != nil {
 			d.log.Warn("slack desk: agent command failed", "cmd", cmd, "conv", maskConv(conv), "err", err)
@@ -258,9 +270,19 @@ func (d *Desk) handleMessage(ctx context.Context, eventID string, m *slackevents
 	}
 }
 
+// teamList shows the teams for a notice.
+func teamList(teams []string) string {
+	if len(teams) == 0 {
+		return "_(no teams: add them to prompts/routing.yaml)_"
+	}
+	return "`" + strings.Join(teams, "`, `") + "`"
+}
+
 // explain turns a core error into words for the agent.
 func explain(err error) string {
 	switch {
+	case errors.Is(err, bot.ErrUnknownTeam):
+		return err.Error()
 	case errors.Is(err, bot.ErrNoConversation):
 		return "this conversation no longer exists (it expired)."
 	case errors.Is(err, bot.ErrBlocked):
@@ -298,7 +320,7 @@ func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback
 			continue
 		}
 		switch a.ActionID {
-		case ActionClaim, ActionResolve, ActionReturn:
+		case ActionClaim, ActionResolve, ActionReturn, ActionTransfer:
 		default:
 			continue
 		}
@@ -310,7 +332,7 @@ func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback
 		if ts == "" {
 			ts = cb.Message.Timestamp
 		}
-		if channel != d.channel {
+		if !d.ourChannel(channel) {
 			continue
 		}
 		// The card the button is on decides the conversation; the button's
@@ -320,7 +342,7 @@ func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback
 			d.ephemeral(ctx, channel, cb.User.ID, "⚠️ Baton could not read its state (Redis). Please press the button again in a moment.")
 			continue
 		}
-		if !ok {
+		if !ok && a.ActionID != ActionTransfer {
 			conv = a.Value
 		}
 		if conv == "" {
@@ -346,6 +368,8 @@ func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback
 			err = core.Resolve(ctx, conv, agent)
 		case ActionReturn:
 			err = core.Return(ctx, conv, agent)
+		case ActionTransfer:
+			err = core.Transfer(ctx, conv, a.SelectedOption.Value, agent)
 		}
 		if err != nil {
 			d.log.Warn("slack desk: button failed", "action", a.ActionID, "conv", maskConv(conv), "err", err)

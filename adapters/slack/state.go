@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/batonhq/baton/bot/session"
 )
 
 // keepFor is how long thread mappings and markers live: long enough for
@@ -27,7 +29,11 @@ func hashText(s string) string {
 type cardRef struct {
 	channel, ts string
 	at          time.Time // the handoff it shows
+	n           int       // its transfers when posted: a transfer posts a new card for the new team
 }
+
+// shows reports whether the card is the one for the handoff as it stands.
+func (c cardRef) shows(h *session.Handoff) bool { return c.at.Equal(h.At) && c.n == len(h.Transfers) }
 
 // card returns the conversation's current card.
 func (d *Desk) card(ctx context.Context, conv string) (cardRef, bool, error) {
@@ -42,6 +48,7 @@ func (d *Desk) card(ctx context.Context, conv string) (cardRef, bool, error) {
 	if n, err := strconv.ParseInt(m["at"], 10, 64); err == nil {
 		ref.at = time.Unix(0, n)
 	}
+	ref.n, _ = strconv.Atoi(m["n"])
 	return ref, true, nil
 }
 
@@ -50,7 +57,7 @@ func (d *Desk) card(ctx context.Context, conv string) (cardRef, bool, error) {
 func (d *Desk) saveCard(ctx context.Context, conv string, ref cardRef) error {
 	pipe := d.rdb.TxPipeline()
 	ck := d.keys.Card(conv)
-	pipe.HSet(ctx, ck, "channel", ref.channel, "ts", ref.ts, "at", stamp(ref.at))
+	pipe.HSet(ctx, ck, "channel", ref.channel, "ts", ref.ts, "at", stamp(ref.at), "n", ref.n)
 	pipe.Expire(ctx, ck, keepFor)
 	pipe.Set(ctx, d.keys.Thread(ref.channel, ref.ts), conv, keepFor)
 	if _, err := pipe.Exec(ctx); err != nil {

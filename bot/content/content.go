@@ -20,6 +20,7 @@ import (
 	"github.com/batonhq/baton/bot/handoff"
 	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/persona"
+	"github.com/batonhq/baton/bot/routing"
 	"github.com/batonhq/baton/bot/text"
 )
 
@@ -33,6 +34,9 @@ type Set struct {
 	OffTopic []string
 	Persona  *persona.Persona
 	Rules    *handoff.Rules
+	Routing  *routing.Table // nil: every handoff to the default team
+
+	routingBroken bool // routing.yaml has problems: a reload keeps the last good table
 }
 
 // MatcherFunc builds the Matcher for a freshly loaded knowledge base; Load
@@ -129,13 +133,16 @@ func Load(prompts, knowledgeSrc Source, opts ...Option) (*Set, []Problem) {
 	problems = append(problems, prompts.show(ps)...)
 	rules, ps := handoff.LoadRules(prompts.FS, path.Join(prompts.Root, "handoff.yaml"), handoff.WithKnowledge(kb))
 	problems = append(problems, prompts.show(ps)...)
+	table, ps := routing.Load(prompts.FS, path.Join(prompts.Root, routing.File))
+	problems = append(problems, prompts.show(ps)...)
 	sort.SliceStable(problems, func(i, j int) bool {
 		if problems[i].File != problems[j].File {
 			return problems[i].File < problems[j].File
 		}
 		return problems[i].Line < problems[j].Line
 	})
-	return &Set{KB: &knowledge.KB{Base: kb, Matcher: m}, Lexicon: lex, OffTopic: offTopic, Persona: p, Rules: rules}, problems
+	return &Set{KB: &knowledge.KB{Base: kb, Matcher: m}, Lexicon: lex, OffTopic: offTopic, Persona: p, Rules: rules,
+		Routing: table, routingBroken: table == nil && len(ps) > 0}, problems
 }
 
 // Holder serves the current Set and reloads it, keeping the last good part
@@ -184,6 +191,9 @@ func (h *Holder) Reload() []Problem {
 	}
 	if next.Rules == nil {
 		next.Rules = old.Rules
+	}
+	if next.routingBroken {
+		next.Routing = old.Routing
 	}
 	h.cur.Store(next)
 	return problems

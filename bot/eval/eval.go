@@ -54,6 +54,7 @@ type Test struct {
 type Turn struct {
 	Say     string `yaml:"say"`
 	Command string `yaml:"command"` // instead of say: "start", "help", "human"
+	Press   string `yaml:"press"`   // instead of say: the label of a button on the bot's last reply
 	Expect  Expect `yaml:"expect"`
 	Line    int    `yaml:"-"`
 }
@@ -68,6 +69,7 @@ type Expect struct {
 	Contains    []string `yaml:"contains"`
 	NotContains []string `yaml:"not_contains"`
 	Silent      bool     `yaml:"silent"`
+	Buttons     []string `yaml:"buttons"` // labels the reply's buttons must include
 }
 
 // Load reads the tests of one file. Errors say file:line.
@@ -111,8 +113,14 @@ func Parse(name string, data []byte) ([]Test, error) {
 		turns := child(n, "turns").Content
 		for i := range t.Turns {
 			t.Turns[i].Line = turns[i].Line
-			if (t.Turns[i].Say == "") == (t.Turns[i].Command == "") {
-				return nil, fmt.Errorf("%s:%d: each turn needs exactly one of say or command", name, t.Turns[i].Line)
+			n := 0
+			for _, s := range []string{t.Turns[i].Say, t.Turns[i].Command, t.Turns[i].Press} {
+				if s != "" {
+					n++
+				}
+			}
+			if n != 1 {
+				return nil, fmt.Errorf("%s:%d: each turn needs exactly one of say, command or press", name, t.Turns[i].Line)
 			}
 		}
 		tests = append(tests, t)
@@ -124,8 +132,8 @@ func Parse(name string, data []byte) ([]Test, error) {
 // silently.
 var (
 	expectKeys = keys{"answer": nil, "rephrase": nil, "handoff": nil, "kind": nil, "lang": nil,
-		"contains": nil, "not_contains": nil, "silent": nil}
-	turnKeys = keys{"say": nil, "command": nil, "expect": &expectKeys}
+		"contains": nil, "not_contains": nil, "silent": nil, "buttons": nil}
+	turnKeys = keys{"say": nil, "command": nil, "press": nil, "expect": &expectKeys}
 	testKeys = keys{"name": nil, "lang": nil, "desk": nil, "turns": &turnKeys}
 )
 
@@ -231,10 +239,19 @@ func Run(ctx context.Context, t Test, newEnv Factory) Result {
 	}
 	chat := "eval"
 	conv := bot.ConvID("eval", chat)
+	var buttons []bot.Button // on the bot's last reply
 	for i, turn := range t.Turns {
 		ev := bot.Event{Channel: "eval", ChatID: chat, Kind: bot.KindText, Text: turn.Say, Customer: bot.Customer{ID: "1", Name: "Alex", Lang: t.Lang}}
 		if turn.Command != "" {
 			ev.Kind, ev.Text = bot.KindCommand, strings.TrimPrefix(turn.Command, "/")
+		}
+		if turn.Press != "" {
+			b, ok := findButton(buttons, turn.Press)
+			if !ok {
+				res.Failures = append(res.Failures, fmt.Sprintf("%s:%d: turn %d: no button %q on the last reply (buttons: %s)", t.File, turn.Line, i+1, turn.Press, labels(buttons)))
+				return res
+			}
+			ev.Kind, ev.Text = b.Kind, b.Value
 		}
 		before, _, err := env.Store.Get(ctx, conv)
 		if err != nil {
@@ -252,20 +269,51 @@ func Run(ctx context.Context, t Test, newEnv Factory) Result {
 			return res
 		}
 		var texts []string
+		buttons = nil
 		for _, m := range msgs {
 			texts = append(texts, m.Text)
+			buttons = append(buttons, m.Buttons...)
 		}
 		reply := strings.Join(texts, "\n")
-		for _, f := range check(turn.Expect, reply, before, after) {
+		fails := check(turn.Expect, reply, before, after)
+		for _, want := range turn.Expect.Buttons {
+			if _, ok := findButton(buttons, want); !ok {
+				fails = append(fails, fmt.Sprintf("reply lacks a %q button (buttons: %s)", want, labels(buttons)))
+			}
+		}
+		for _, f := range fails {
 			res.Failures = append(res.Failures, fmt.Sprintf("%s:%d: turn %d (%q): %s", t.File, turn.Line, i+1, say(turn), f))
 		}
 	}
 	return res
 }
 
+func findButton(bs []bot.Button, label string) (bot.Button, bool) {
+	for _, b := range bs {
+		if strings.EqualFold(b.Label, label) {
+			return b, true
+		}
+	}
+	return bot.Button{}, false
+}
+
+func labels(bs []bot.Button) string {
+	if len(bs) == 0 {
+		return "none"
+	}
+	ls := make([]string, len(bs))
+	for i, b := range bs {
+		ls[i] = strconv.Quote(b.Label)
+	}
+	return strings.Join(ls, ", ")
+}
+
 func say(t Turn) string {
 	if t.Command != "" {
 		return "/" + strings.TrimPrefix(t.Command, "/")
+	}
+	if t.Press != "" {
+		return "pressed " + t.Press
 	}
 	return t.Say
 }

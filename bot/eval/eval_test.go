@@ -190,7 +190,7 @@ func TestParseErrors(t *testing.T) {
     - say: where is my order
     - expect: {handoff: explicit}
 `,
-			line: 7, mention: []string{"exactly one of say or command"},
+			line: 7, mention: []string{"exactly one of say, command or press"},
 		},
 		{
 			name: "turn with both say and command",
@@ -199,7 +199,7 @@ func TestParseErrors(t *testing.T) {
     - say: hi
       command: human
 `,
-			line: 3, mention: []string{"exactly one of say or command"},
+			line: 3, mention: []string{"exactly one of say, command or press"},
 		},
 		{
 			name: "not a list",

@@ -229,9 +229,11 @@ func TestConfusion(t *testing.T) {
 		{"무슨 말이에요?", afterAnswer, 0, want{true, Confusion, []string{`"무슨 말이에요"`}}},
 		{"이해가 안 돼요", afterAnswer, 0, want{true, Confusion, []string{`"이해가 안"`}}},
 		{"이해안돼요", afterAnswer, 0, want{true, Confusion, nil}},
-		// Two unsure answers in a row (this one included).
-		{"blue widget thing", afterAnswer, 2, want{true, Confusion, []string{"confusion: 2 unsure answers in a row (limit 2)"}}},
-		{"蓝色的那个", nil, 3, want{true, Confusion, []string{"3 unsure answers"}}},
+		// The bot's own unsure answers are never a handoff by themselves
+		// (confusion.misses is 0 in the shipped rules; the core offers a
+		// person instead). TestMissesKnob covers the knob.
+		{"blue widget thing", afterAnswer, 2, want{false, "", nil}},
+		{"蓝色的那个", nil, 3, want{false, "", nil}},
 
 		{"blue widget thing", afterAnswer, 1, want{false, "", nil}},
 		{"I don't understand why I was charged twice", afterAnswer, 0, want{false, "", nil}},

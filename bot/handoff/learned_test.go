@@ -100,3 +100,22 @@ func TestLearnedProblems(t *testing.T) {
 		t.Errorf("missing examples file: %v", probs)
 	}
 }
+
+// Ops can still turn misses into handoffs (confusion.misses); the shipped
+// rules keep it off.
+func TestMissesKnob(t *testing.T) {
+	r, probs := parseRules("handoff.yaml", []byte(minimal))
+	if r == nil || len(probs) > 0 {
+		t.Fatalf("minimal rules: %v", probs)
+	}
+	if r.misses != 2 {
+		t.Fatalf("minimal rules have misses %d, this test expects 2", r.misses)
+	}
+	if d := r.Detect(Input{Text: "blue widget thing", Misses: 1}); d.Handoff {
+		t.Errorf("one miss handed off: %+v", d)
+	}
+	d := r.Detect(Input{Text: "blue widget thing", Misses: 2})
+	if !d.Handoff || d.Reason != Confusion || !slices.ContainsFunc(d.Evidence, func(e string) bool { return strings.Contains(e, "2 unsure answers in a row") }) {
+		t.Errorf("two misses with misses: 2: %+v", d)
+	}
+}

@@ -30,8 +30,8 @@ func TestShippedRulesLoad(t *testing.T) {
 		t.Errorf("shipped rules are missing lists: %d explicit, %d confusion, %d cues, %d negation words",
 			len(r.explicit), len(r.confusion), len(r.complaint.cues), len(r.neg.words))
 	}
-	if r.misses != 2 || r.loop.count != 3 {
-		t.Errorf("confusion.misses = %d, loop.count = %d; the brief's defaults are 2 and 3", r.misses, r.loop.count)
+	if r.misses != 0 || r.loop.count != 3 {
+		t.Errorf("confusion.misses = %d, loop.count = %d; want 0 (misses only offer a person) and 3", r.misses, r.loop.count)
 	}
 }
 

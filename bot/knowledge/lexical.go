@@ -122,9 +122,12 @@ func features(toks []text.Token, lex *text.Lexicon, p *params) map[string]float6
 	return f
 }
 
-// index is the inverted index. Document numbers: questions first
-// [0, nq), in Base.Questions order, then one pooled document per entry
-// [nq, nq+ne), then one answer document per entry [nq+ne, nq+2ne).
+// index is the inverted index. An entry's translation (one language of
+// it) is a "version". Document numbers: questions first [0, nq), in
+// Base.Questions order, then one pooled document per version [nq, nq+nv),
+// then one answer document per version [nq+nv, nq+2nv). Pooling per
+// language keeps a translated entry's score what it would be untranslated:
+// Korean questions do not dilute the English pooled document.
 type index struct {
 	p         params
 	terms     map[string]int32
@@ -132,12 +135,16 @@ type index struct {
 	post      [][]posting // per term id; nil for terms below minIDF
 	oovIDF    float64
 	ids       []string // entry number -> id
-	firstLang []string // entry number -> a language it has, for answer-only matches
 	qEntry    []int32  // question -> entry number
 	qLang     []string // question -> language
+	qVer      []int32  // question -> version
+	verEntry  []int32  // version -> entry number
+	verLang   []string // version -> language
+	entryVers [][]int32
 	qRaw      [][]termWeight
-	pooledRaw [][]termWeight // entry -> raw pooled term counts, by term id
+	pooledRaw [][]termWeight // version -> raw pooled term counts, by term id
 	nq, ne    int32
+	nv        int32
 	scratch   sync.Pool
 }
 
@@ -167,47 +174,54 @@ func buildIndex(b *Base, p params, feat func(string) map[string]float64) *index 
 		slices.SortFunc(v, func(a, b termWeight) int { return cmp.Compare(a.id, b.id) })
 		return v
 	}
-	var questions [][]termWeight
-	entries := make([][]termWeight, len(b.ids))
-	answers := make([][]termWeight, len(b.ids))
+	var questions, versions, answers [][]termWeight
+	ix.entryVers = make([][]int32, len(b.ids))
 	for ei, id := range b.ids {
-		langs := b.Langs(id)
-		ix.firstLang = append(ix.firstLang, langs[0])
-		pooled := map[string]float64{}
-		answer := map[string]float64{}
-		for _, l := range langs {
+		for _, l := range b.Langs(id) {
+			v := int32(len(versions))
+			ix.entryVers[ei] = append(ix.entryVers[ei], v)
+			ix.verEntry = append(ix.verEntry, int32(ei))
+			ix.verLang = append(ix.verLang, l)
 			e := b.entries[id][l]
+			pooled := map[string]float64{}
 			for _, q := range e.Questions {
 				f := feat(q)
 				questions = append(questions, vec(f))
 				ix.qEntry = append(ix.qEntry, int32(ei))
 				ix.qLang = append(ix.qLang, l)
+				ix.qVer = append(ix.qVer, v)
 				for t, w := range f {
 					pooled[t] += w
 				}
 			}
-			for t, w := range feat(e.Answer) {
-				answer[t] += w
-			}
+			versions = append(versions, vec(pooled))
+			answers = append(answers, vec(feat(e.Answer)))
 		}
-		entries[ei] = vec(pooled)
-		answers[ei] = vec(answer)
 	}
-	ix.nq = int32(len(questions))
+	ix.nq, ix.nv = int32(len(questions)), int32(len(versions))
 	ix.qRaw = make([][]termWeight, len(questions))
 	for i, v := range questions {
 		ix.qRaw[i] = slices.Clone(v)
 	}
-	ix.pooledRaw = make([][]termWeight, len(entries))
-	for i, v := range entries {
+	ix.pooledRaw = make([][]termWeight, len(versions))
+	for i, v := range versions {
 		ix.pooledRaw[i] = slices.Clone(v)
 	}
 
-	// Idf over entries: a word in every entry tells nothing.
+	// Idf over entries: a word in every entry tells nothing. A term
+	// counts once per entry however many of its versions have it.
 	df := make([]int32, len(ix.terms))
-	for _, v := range entries {
+	last := make([]int32, len(ix.terms))
+	for i := range last {
+		last[i] = -1
+	}
+	for vi, v := range versions {
+		e := ix.verEntry[vi]
 		for _, t := range v {
-			df[t.id]++
+			if last[t.id] != e {
+				last[t.id] = e
+				df[t.id]++
+			}
 		}
 	}
 	ix.idf = make([]float32, len(ix.terms))
@@ -218,7 +232,7 @@ func buildIndex(b *Base, p params, feat func(string) map[string]float64) *index 
 
 	// Postings, sized first to avoid regrowing.
 	count := make([]int32, len(ix.terms))
-	for _, docs := range [][][]termWeight{questions, entries, answers} {
+	for _, docs := range [][][]termWeight{questions, versions, answers} {
 		for _, v := range docs {
 			for _, t := range v {
 				count[t.id]++
@@ -250,13 +264,13 @@ func buildIndex(b *Base, p params, feat func(string) map[string]float64) *index 
 	for i, v := range questions {
 		add(int32(i), v)
 	}
-	for i, v := range entries {
+	for i, v := range versions {
 		add(ix.nq+int32(i), v)
 	}
 	for i, v := range answers {
-		add(ix.nq+ix.ne+int32(i), v)
+		add(ix.nq+ix.nv+int32(i), v)
 	}
-	ix.scratch.New = func() any { return newScratch(int(ix.nq+2*ix.ne), int(ix.ne)) }
+	ix.scratch.New = func() any { return newScratch(int(ix.nq+2*ix.nv), int(ix.ne)) }
 	return ix
 }
 
@@ -367,14 +381,13 @@ func (ix *index) candidates(f map[string]float64, skip, k int) []cand {
 			s.acc[po.doc] += w * po.w
 		}
 	}
-	entryDocs := ix.nq + ix.ne
+	answerDocs := ix.nq + ix.nv
 	if skip >= 0 && skip < int(ix.nq) {
-		e := ix.qEntry[skip]
-		d := ix.nq + e
+		d := ix.nq + ix.qVer[skip]
 		if s.acc[d] == 0 {
 			s.touched = append(s.touched, d)
 		}
-		s.acc[d] = float32(ix.pooledWithout(e, skip, s.qts, inv))
+		s.acc[d] = float32(ix.pooledWithout(ix.qVer[skip], skip, s.qts, inv))
 	}
 	for _, d := range s.touched {
 		switch {
@@ -392,22 +405,31 @@ func (ix *index) candidates(f map[string]float64, skip, k int) []cand {
 			case sc > t[2]:
 				t[2] = sc
 			}
-		case d < entryDocs:
-			s.mark(d - ix.nq)
+		case d < answerDocs:
+			s.mark(ix.verEntry[d-ix.nq])
 		default:
-			s.mark(d - entryDocs)
+			s.mark(ix.verEntry[d-answerDocs])
 		}
 	}
 	wsum := p.top[0] + p.top[1] + p.top[2] + p.entryW + p.answerW
 	best := make([]cand, 0, k+1)
 	for _, e := range s.entries {
 		t := s.top[e]
+		// The entry's best version: the language the customer wrote in,
+		// or the one that shares most with it.
+		var pooled, answer float32
+		lang := ix.verLang[ix.entryVers[e][0]]
+		for _, v := range ix.entryVers[e] {
+			if a := s.acc[ix.nq+v]; a > pooled {
+				pooled, lang = a, ix.verLang[v]
+			}
+			answer = max(answer, s.acc[answerDocs+v])
+		}
 		sim := (p.top[0]*float64(t[0]) + p.top[1]*float64(t[1]) + p.top[2]*float64(t[2]) +
-			p.entryW*float64(s.acc[ix.nq+e]) + p.answerW*float64(s.acc[entryDocs+e])) / wsum
+			p.entryW*float64(pooled) + p.answerW*float64(answer)) / wsum
 		if sim <= 0 || (len(best) == k && !better(sim, e, best[k-1])) {
 			continue
 		}
-		lang := ix.firstLang[e]
 		if s.best[e] >= 0 {
 			lang = ix.qLang[s.best[e]]
 		}
@@ -428,7 +450,7 @@ func (ix *index) candidates(f map[string]float64, skip, k int) []cand {
 }
 
 // pooledWithout is the cosine between the query (weights qts, scaled by
-// inv) and entry e's pooled document with question q's terms taken out:
+// inv) and version e's pooled document with question q's terms taken out:
 // the pooled document leave-one-out sees. Idf stays as built (a term
 // only q had keeps df 1, which is also what an unknown word gets).
 func (ix *index) pooledWithout(e int32, q int, qts []termWeight, inv float64) float64 {
@@ -507,7 +529,12 @@ func (l *Lexical) Explain(query string, n int) ([]Explanation, []text.Use) {
 				bestSim, ex.Question = sim, l.base.questions[qi].Text
 			}
 		}
-		pv := l.ix.weighRaw(l.ix.pooledRaw[c.entry])
+		var pv map[int32]float64
+		for _, v := range l.ix.entryVers[c.entry] {
+			if l.ix.verLang[v] == c.lang || pv == nil {
+				pv = l.ix.weighRaw(l.ix.pooledRaw[v])
+			}
+		}
 		var pn float64
 		for _, w := range pv {
 			pn += w * w

@@ -1,6 +1,7 @@
 package persona
 
 import (
+	"slices"
 	"strings"
 	"text/template"
 	"time"
@@ -27,6 +28,11 @@ var defaultLocales = map[string]locale{
 		weekdays: [7]string{"일요일", "월요일", "화요일", "수요일", "목요일", "금요일", "토요일"},
 	},
 }
+
+// dayParts name the parts of the day, in the order of locale.times; the
+// smalltalk kinds of greetings that name one ("good evening") are the same
+// words.
+var dayParts = [3]string{"morning", "afternoon", "evening"}
 
 // partOfDay: 05:00-11:59 morning, 12:00-17:59 afternoon, else evening
 // (late at night "good evening" still reads right; "good night" is a
@@ -59,15 +65,21 @@ func (p *Persona) locale(lang string) locale {
 func (p *Persona) funcs(lang string, data Data) template.FuncMap {
 	loc := p.locale(lang)
 	return template.FuncMap{
-		"timeOfDay": func() string { return loc.times[partOfDay(data.Now)] },
-		"weekday":   func() string { return loc.weekdays[data.Now.Weekday()] },
-		"intro":     func() string { return p.introText(lang, data) },
-		"shop":      func() string { return p.shop },
-		"email":     func() string { return p.email },
-		"phone":     func() string { return p.phone },
-		"hours":     func() string { return p.Hours(lang) },
-		"join":      func(list []string, sep string) string { return strings.Join(list, sep) },
-		"bullets":   bullets,
+		"timeOfDay": func() string {
+			// The customer's own "good evening" wins over our clock.
+			if i := slices.Index(dayParts[:], data.TimeOfDay); i >= 0 {
+				return loc.times[i]
+			}
+			return loc.times[partOfDay(data.Now)]
+		},
+		"weekday": func() string { return loc.weekdays[data.Now.Weekday()] },
+		"intro":   func() string { return p.introText(lang, data) },
+		"shop":    func() string { return p.shop },
+		"email":   func() string { return p.email },
+		"phone":   func() string { return p.phone },
+		"hours":   func() string { return p.Hours(lang) },
+		"join":    func(list []string, sep string) string { return strings.Join(list, sep) },
+		"bullets": bullets,
 	}
 }
 

@@ -27,6 +27,11 @@ func (p *Persona) Smalltalk(text string) (kind string, rest string) {
 	}
 	s := p.small
 	toks := tokenize(text)
+	if len(toks) == 0 {
+		if k := s.emojiKind(text); k != "" {
+			return k, "" // "👋" is a greeting, "🙏" thanks
+		}
+	}
 	pos, end := 0, 0
 	for pos < len(toks) {
 		k, e := s.talk(toks, pos)
@@ -39,6 +44,15 @@ func (p *Persona) Smalltalk(text string) (kind string, rest string) {
 			if k, e = s.talk(toks, j); k == "" {
 				break
 			}
+		}
+		if slices.Contains(ChatKinds, k) {
+			// One chat kind per call, on its own: "you're great, thanks"
+			// is a compliment, then thanks.
+			if kind != "" {
+				break
+			}
+			kind, pos, end = k, e, toks[e-1].end
+			break
 		}
 		kind = stronger(kind, k)
 		pos, end = e, toks[e-1].end
@@ -57,7 +71,20 @@ func (p *Persona) Smalltalk(text string) (kind string, rest string) {
 	return kind, trimLead(text[end:])
 }
 
-var strength = map[string]int{"greeting": 1, "thanks": 2, "bye": 3}
+var strength = map[string]int{"greeting": 1, "morning": 1, "afternoon": 1, "evening": 1, "thanks": 2, "bye": 3}
+
+// ChatKinds are small talk that is neither a greeting, thanks nor a
+// goodbye: the core answers each with its own message (chat_<kind>) in the
+// persona's voice, then gets back to helping. Never a handoff, never a
+// list of topics.
+var ChatKinds = []string{"joke", "compliment", "name", "bot", "weather"}
+
+// IsGreeting reports whether a Smalltalk kind is a greeting; "morning",
+// "afternoon" and "evening" are greetings that name the time of day
+// ("good evening!"), so the reply can mirror it.
+func IsGreeting(kind string) bool {
+	return kind == "greeting" || slices.Contains(dayParts[:], kind)
+}
 
 func stronger(a, b string) string {
 	if strength[b] > strength[a] {
@@ -69,7 +96,7 @@ func stronger(a, b string) string {
 // phraseKinds are the lists a language may have in smalltalk.yaml. filler
 // words are skipped around phrases; except lists phrases that look like a
 // greeting but are not ("你好像..." is "you seem...").
-var phraseKinds = []string{"greeting", "thanks", "bye", "filler", "except"}
+var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except"}, ChatKinds...)
 
 type phrase struct {
 	kind string
@@ -79,6 +106,18 @@ type phrase struct {
 type smalltalk struct {
 	langs   map[string]bool
 	byFirst map[string][]phrase // first token -> phrases, longest first
+	emoji   map[string]string   // emoji -> kind, for messages with no words
+}
+
+// emojiKind is the kind of a message made only of emoji, by the first
+// emoji listed in smalltalk.yaml's emoji section.
+func (s *smalltalk) emojiKind(text string) string {
+	for _, r := range text {
+		if k, ok := s.emoji[string(r)]; ok {
+			return k
+		}
+	}
+	return ""
 }
 
 // talk matches the longest greeting, thanks or bye phrase at toks[i];
@@ -263,7 +302,7 @@ func (l *loader) smalltalk(p *Persona, file string) {
 		l.errorf(file, 1, "smalltalk.yaml is not used until this is fixed; greetings, thanks and goodbyes are not recognised")
 		return
 	}
-	s := &smalltalk{langs: map[string]bool{}, byFirst: map[string][]phrase{}}
+	s := &smalltalk{langs: map[string]bool{}, byFirst: map[string][]phrase{}, emoji: map[string]string{}}
 	seen := map[string]string{} // phrase -> where first listed
 	if top != nil {
 		if top.Kind != yaml.MappingNode {
@@ -271,6 +310,10 @@ func (l *loader) smalltalk(p *Persona, file string) {
 			return
 		}
 		for _, le := range l.pairs(file, top) {
+			if le.key == "emoji" {
+				l.emoji(s, file, le.value)
+				continue
+			}
 			if !validLang(le.key) {
 				l.errorf(file, le.line, "%q is not a language code (use en, zh, ko, ...)", le.key)
 				continue
@@ -336,4 +379,31 @@ func joinNorm(toks []token) string {
 		parts[i] = t.norm
 	}
 	return strings.Join(parts, " ")
+}
+
+// emoji reads the emoji section: {greeting: [👋, ...], thanks: [...], bye: [...]}.
+func (l *loader) emoji(s *smalltalk, file string, n *yaml.Node) {
+	if n.Kind != yaml.MappingNode {
+		l.errorf(file, n.Line, "emoji: expected greeting:, thanks: and bye: lists")
+		return
+	}
+	for _, ke := range l.pairs(file, n) {
+		if ke.key != "greeting" && ke.key != "thanks" && ke.key != "bye" {
+			l.warnf(file, ke.line, "emoji: unknown list %q (known: greeting, thanks, bye)", ke.key)
+			continue
+		}
+		if ke.value.Kind != yaml.SequenceNode {
+			l.errorf(file, ke.value.Line, "emoji.%s: expected a list", ke.key)
+			continue
+		}
+		for _, e := range ke.value.Content {
+			e = deref(e)
+			r := []rune(strings.TrimSpace(e.Value))
+			if e.Kind != yaml.ScalarNode || len(r) == 0 || len(tokenize(e.Value)) > 0 {
+				l.errorf(file, e.Line, "emoji.%s: %q is not an emoji", ke.key, e.Value)
+				continue
+			}
+			s.emoji[string(r[0])] = ke.key
+		}
+	}
 }

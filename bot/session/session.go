@@ -83,6 +83,10 @@ type Session struct {
 	AwaitingRating bool `json:"awaiting_rating"` // a 1-5 survey is open
 	Blocked        bool `json:"blocked"`         // the customer blocked the bot; stop sending
 
+	// Topic is the question the last confident answer answered, so that a
+	// short follow-up ("and to Korea?", "那支付宝呢？") is read with it.
+	Topic string `json:"topic,omitempty"`
+
 	Handoff *Handoff `json:"handoff,omitempty"`
 
 	Started        time.Time `json:"started"`

@@ -244,7 +244,7 @@ func TestJSONRoundTripAllFields(t *testing.T) {
 		ID: "telegram:42", Channel: "telegram", ChatID: "42", Name: "김민수", Username: "minsu",
 		Lang: "zh", Mode: session.ModeAgent,
 		Turns:    []session.Turn{turn(1), turn(2)},
-		Messages: 7, Misses: 2, Greeted: true, Nudged: true, AwaitingRating: true, Blocked: true,
+		Messages: 7, Misses: 2, Greeted: true, Nudged: true, AwaitingRating: true, Blocked: true, Topic: "how much is shipping to Germany",
 		Handoff: &session.Handoff{
 			Reason: "asked for a person", Evidence: []string{"let me talk to a human"},
 			Scores: map[string]float64{"ask_human": 0.95, "anger": 0.1}, At: at(3),

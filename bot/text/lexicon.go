@@ -368,6 +368,7 @@ type member struct {
 	line int
 	toks []Token
 	key  string // space-joined token texts
+	pure string // the same without the tokenizer's own synonym folding
 	cjk  bool   // a single CJK run
 }
 
@@ -407,6 +408,11 @@ func (ld *lexiconLoader) group(file string, related bool, g *yaml.Node) {
 		m.line = n.Line
 		dup := false
 		for _, o := range ms {
+			if o.key == m.key && o.pure != m.pure {
+				// The tokenizer already reads them as one word: nothing to do.
+				dup = true
+				break
+			}
 			if o.key == m.key {
 				ld.problem(file, n.Line, "%s: %q reads the same as %q in this group (after case, accents and word endings are folded); drop one", kind, raw, o.raw)
 				dup, bad = true, true
@@ -502,6 +508,11 @@ func parseMember(raw string) (member, string) {
 		}
 	}
 	m.key = strings.Join(parts, " ")
+	var pure []string
+	for _, t := range tokenize(koreanStem(raw), false) {
+		pure = append(pure, t.Text)
+	}
+	m.pure = strings.Join(pure, " ")
 	switch {
 	case cjk > 0 && len(toks) > 1:
 		return member{}, "mixes Chinese or Korean with other words; write it as two members"

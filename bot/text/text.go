@@ -33,7 +33,12 @@ type Token struct {
 // order: Words, with Latin-script words split at hyphens, contractions
 // expanded and stemmed, and neighbouring CJK words (separated by nothing
 // or by spaces only) joined into one run.
-func Tokenize(s string) []Token {
+func Tokenize(s string) []Token { return tokenize(s, true) }
+
+// tokenize is Tokenize; canon false leaves out the built-in synonym
+// folding (the lexicon loader uses it to tell real duplicates from words
+// the tokenizer already folds).
+func tokenize(s string, canon bool) []Token {
 	var toks []Token
 	var run strings.Builder
 	runEnd := -1 // end of the open CJK run in s, -1 when none
@@ -58,7 +63,7 @@ func Tokenize(s string) []Token {
 		}
 		flushRun()
 		for _, part := range strings.Split(w.Text, "-") {
-			toks = appendWord(toks, part)
+			toks = appendWord(toks, part, canon)
 		}
 	}
 	flushRun()
@@ -183,7 +188,7 @@ var stopWords = func() map[string]bool {
 
 // appendWord normalises one raw (lower-cased) word, which may contain
 // apostrophes, and appends the resulting tokens.
-func appendWord(toks []Token, w string) []Token {
+func appendWord(toks []Token, w string, canon bool) []Token {
 	w = strings.Trim(w, "'")
 	if w == "" {
 		return toks
@@ -191,24 +196,72 @@ func appendWord(toks []Token, w string) []Token {
 	if i := strings.IndexByte(w, '\''); i >= 0 {
 		base, suf := w[:i], strings.ReplaceAll(w[i+1:], "'", "")
 		for _, x := range contraction(base, suf) {
-			toks = appendPlain(toks, x)
+			toks = appendPlain(toks, x, canon)
 		}
 		return toks
 	}
-	return appendPlain(toks, w)
+	return appendPlain(toks, w, canon)
 }
 
 // appendPlain handles a word without apostrophes: spelled-out
 // contractions and chat abbreviations first, then stemming.
-func appendPlain(toks []Token, w string) []Token {
+func appendPlain(toks []Token, w string, canon bool) []Token {
+	c := canonical
+	if !canon {
+		c = func(s string) string { return s }
+	}
 	if x, ok := respell[w]; ok {
 		for _, p := range strings.Fields(x) {
-			toks = append(toks, Token{Text: stem(p)})
+			toks = append(toks, Token{Text: c(stem(p))})
 		}
 		return toks
 	}
-	return append(toks, Token{Text: stem(w)})
+	return append(toks, Token{Text: c(stem(w))})
 }
+
+// canonical folds a stem to the first word of its synonym group.
+func canonical(st string) string {
+	if c, ok := synonyms[st]; ok {
+		return c
+	}
+	return st
+}
+
+// synonymGroups are everyday words customers use interchangeably. Kept
+// general (shops, banks, apps); the first word of a group is the one the
+// others fold to. Words with a second common meaning stay out.
+var synonymGroups = [][]string{
+	{"buy", "purchase", "bought", "purchased"},
+	{"money", "funds"},
+	{"wrong", "incorrect"},
+	{"deliver", "delivery", "ship", "shipping", "shipment", "shipped"},
+	{"help", "assist", "assistance"},
+	{"damaged", "broken", "faulty", "defective"},
+	{"phone", "mobile", "cellphone", "smartphone"},
+	{"password", "passcode", "pwd"},
+	{"app", "application"},
+	{"fix", "solve", "resolve", "repair"},
+	{"fast", "quick", "quickly", "fastest", "quickest"},
+	{"delete", "remove"},
+	{"refund", "reimburse", "reimbursement"},
+	{"abroad", "overseas"},
+	{"decline", "reject", "refuse", "deny", "denied"},
+	{"find", "locate"},
+	{"cost", "price"},
+}
+
+var synonyms = func() map[string]string {
+	m := map[string]string{}
+	for _, g := range synonymGroups {
+		c := stem(g[0])
+		for _, w := range g[1:] {
+			if st := stem(w); st != c {
+				m[st] = c
+			}
+		}
+	}
+	return m
+}()
 
 // contraction expands base'suf ("don't", "where's", "I'm").
 func contraction(base, suf string) []string {

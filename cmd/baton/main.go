@@ -7,6 +7,7 @@
 //	baton check    validate prompts/ and knowledge/
 //	baton eval     run conversation tests written in YAML
 //	baton report   figures for a window of days (text, CSV, JSON)
+//	baton gaps     what the bot could not answer; --write adds phrasings to knowledge
 package main
 
 import (
@@ -32,6 +33,9 @@ Usage:
   baton report [--since 7d] [--format text|csv|json]
                                      conversations, containment, handoffs, reply and
                                      resolution times, CSAT; per agent, language, team
+  baton gaps [--since 7d] [--write --entry ID|--draft ID N | --write --pick ID]
+                                     unanswered messages by similar wording; --write
+                                     adds chosen phrasings to an entry's questions
 
 Configuration comes from the environment; see README.md.
 `
@@ -62,6 +66,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 		return runEval(ctx, args[1:], env, stdout, stderr)
 	case "report":
 		return runReport(ctx, args[1:], env, stdout, stderr)
+	case "gaps":
+		return runGaps(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -38,30 +38,14 @@ func runReport(ctx context.Context, args []string, env func(string) string, stdo
 		fmt.Fprintf(stderr, "baton report: --format %q: want text, csv or json\n", *format)
 		return 2
 	}
-	cfg, err := serveConfigFrom(env, ":0", false)
-	if err != nil {
-		fmt.Fprintf(stderr, "baton report: %v\n", err)
-		return 2
-	}
-	retention, err := daysEnv(env, envStatsRetention, stats.DefaultRetention)
-	if err != nil {
-		fmt.Fprintf(stderr, "baton report: %v\n", err)
-		return 2
-	}
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	rdb, closeRedis, err := openRedis(cctx, cfg.redisURL, false, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "baton report: %v\n", err)
-		return 1
+	rec, closeRedis, code := openStats(cctx, "report", env, stderr)
+	if code != 0 {
+		return code
 	}
 	defer closeRedis()
-	db, err := store.New(rdb, cfg.prefix)
-	if err != nil {
-		fmt.Fprintf(stderr, "baton report: %v\n", err)
-		return 2
-	}
-	rep, err := stats.New(db, stats.WithRetention(retention)).Report(cctx, days)
+	rep, err := rec.Report(cctx, days)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton report: %v\n", err)
 		return 1
@@ -79,6 +63,34 @@ func runReport(ctx context.Context, args []string, env func(string) string, stdo
 		return 1
 	}
 	return 0
+}
+
+// openStats connects to the statistics the way `baton serve` keeps them
+// (REDIS_URL, BATON_REDIS_PREFIX, BATON_STATS_RETENTION). A non-zero code
+// is the exit status, the problem already printed.
+func openStats(ctx context.Context, cmd string, env func(string) string, stderr io.Writer) (*stats.Recorder, func(), int) {
+	cfg, err := serveConfigFrom(env, ":0", false)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton %s: %v\n", cmd, err)
+		return nil, nil, 2
+	}
+	retention, err := daysEnv(env, envStatsRetention, stats.DefaultRetention)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton %s: %v\n", cmd, err)
+		return nil, nil, 2
+	}
+	rdb, closeRedis, err := openRedis(ctx, cfg.redisURL, false, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton %s: %v\n", cmd, err)
+		return nil, nil, 1
+	}
+	db, err := store.New(rdb, cfg.prefix)
+	if err != nil {
+		closeRedis()
+		fmt.Fprintf(stderr, "baton %s: %v\n", cmd, err)
+		return nil, nil, 2
+	}
+	return stats.New(db, stats.WithRetention(retention)), closeRedis, 0
 }
 
 // parseDays reads "7d" (or "7", or "168h" rounded up to whole days).

@@ -160,6 +160,7 @@ type server struct {
 	ln      net.Listener
 
 	closeRedis func()
+	onShutdown []func() // before the HTTP server shuts down (long-lived streams)
 	stopping   atomic.Bool
 }
 
@@ -195,7 +196,9 @@ func newServer(ctx context.Context, cfg serveConfig, env func(string) string, lo
 	if err != nil {
 		return nil, err
 	}
-	deskOpts := []slack.Option{slack.WithLogger(log.With("adapter", "slack")), slack.WithRegisterer(s.metrics.Registry())}
+	holder := s.brains.holder
+	deskOpts := []slack.Option{slack.WithLogger(log.With("adapter", "slack")), slack.WithRegisterer(s.metrics.Registry()),
+		slack.WithTeams(func() slack.Teams { return holder.Current().Routing })}
 	if s.brains.llm != nil {
 		// The card is posted at once; the summary follows when the model answers.
 		deskOpts = append(deskOpts, slack.WithSummarizer(s.brains.llm, 30*time.Second))
@@ -241,6 +244,7 @@ func newServer(ctx context.Context, cfg serveConfig, env func(string) string, lo
 			return nil, err
 		}
 		page.Mount(s.mux)
+		s.onShutdown = append(s.onShutdown, page.Close)
 		log.Info("ops page at /ops")
 	}
 
@@ -357,6 +361,9 @@ func (s *server) run(ctx context.Context) error {
 func (s *server) stopHTTP() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	for _, f := range s.onShutdown {
+		f()
+	}
 	if err := s.http.Shutdown(ctx); err != nil {
 		s.log.Warn("http server shutdown", "err", err)
 	}

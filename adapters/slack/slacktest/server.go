@@ -659,11 +659,16 @@ func validateBlocks(raw []byte) error {
 			}
 		case "actions":
 			var els []struct {
-				Type     string   `json:"type"`
-				ActionID string   `json:"action_id"`
-				Value    string   `json:"value"`
-				Text     *textObj `json:"text"`
-				Style    string   `json:"style"`
+				Type        string   `json:"type"`
+				ActionID    string   `json:"action_id"`
+				Value       string   `json:"value"`
+				Text        *textObj `json:"text"`
+				Style       string   `json:"style"`
+				Placeholder *textObj `json:"placeholder"`
+				Options     []struct {
+					Text  *textObj `json:"text"`
+					Value string   `json:"value"`
+				} `json:"options"`
 			}
 			_ = json.Unmarshal(b["elements"], &els)
 			if len(els) == 0 || len(els) > 25 {
@@ -671,6 +676,23 @@ func validateBlocks(raw []byte) error {
 			}
 			for j, e := range els {
 				w := fmt.Sprintf("%s element %d", where, j)
+				if e.Type == "static_select" {
+					if err := checkText(w+" placeholder", e.Placeholder, 150, true); err != nil {
+						return err
+					}
+					if len(e.Options) == 0 || len(e.Options) > 100 || len(e.ActionID) == 0 {
+						return fmt.Errorf("%s: %d options (want 1..100), action_id %q", w, len(e.Options), e.ActionID)
+					}
+					for k, o := range e.Options {
+						if err := checkText(fmt.Sprintf("%s option %d", w, k), o.Text, 75, true); err != nil {
+							return err
+						}
+						if len(o.Value) == 0 || len(o.Value) > 150 {
+							return fmt.Errorf("%s option %d: value length %d", w, k, len(o.Value))
+						}
+					}
+					continue
+				}
 				if e.Type != "button" {
 					return fmt.Errorf("%s: type %q", w, e.Type)
 				}
@@ -964,6 +986,26 @@ func (s *Server) Action(user, userName string, msg Message, actionID string) jso
 		"message":   map[string]any{"type": "message", "ts": msg.TS, "text": msg.Text, "bot_id": msg.BotID, "user": msg.User},
 		"actions": []any{map[string]any{"type": "button", "action_id": actionID, "block_id": "baton_actions",
 			"value": value, "action_ts": actionTS, "text": map[string]any{"type": "plain_text", "text": actionID}}},
+	})
+	return body
+}
+
+// Select is the interaction payload Slack sends when user picks value in
+// the static select menu actionID on the message msg.
+func (s *Server) Select(user, userName string, msg Message, actionID, value string) json.RawMessage {
+	s.mu.Lock()
+	trigger := s.newIDLocked("trigger-")
+	actionTS := s.newTSLocked()
+	s.mu.Unlock()
+	body, _ := json.Marshal(map[string]any{
+		"type": "block_actions", "token": "legacy-verification-token", "trigger_id": trigger,
+		"api_app_id": AppID, "team": map[string]any{"id": TeamID},
+		"user":      map[string]any{"id": user, "name": userName, "team_id": TeamID},
+		"channel":   map[string]any{"id": msg.Channel, "name": "handoffs"},
+		"container": map[string]any{"type": "message", "message_ts": msg.TS, "channel_id": msg.Channel, "is_ephemeral": false},
+		"message":   map[string]any{"type": "message", "ts": msg.TS, "text": msg.Text, "bot_id": msg.BotID, "user": msg.User},
+		"actions": []any{map[string]any{"type": "static_select", "action_id": actionID, "block_id": "baton_actions", "action_ts": actionTS,
+			"selected_option": map[string]any{"value": value, "text": map[string]any{"type": "plain_text", "text": value}}}},
 	})
 	return body
 }

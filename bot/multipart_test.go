@@ -1,0 +1,109 @@
+package bot_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Two questions in one message get one reply that answers each, under its
+// own question, with the shared tip (shipping/times, pointed to by both
+// entries) given once.
+func TestTwoQuestionsInOneMessageAreBothAnswered(t *testing.T) {
+	f := newFixture(t, false)
+	for _, c := range []struct {
+		chat, text string
+		want       []string // in order: first question and answer text of each entry
+		tip        string
+	}{
+		{"en", "how much is shipping to Canada and do I pay customs?",
+			[]string{"How much is shipping?", "free over $150", "Will I have to pay customs duties?", "import duties"},
+			"Orders placed before 2 pm ET"},
+		{"zh", "寄到德国运费多少 要交关税吗",
+			[]string{"运费多少钱？", "满50美元包邮", "要交关税吗？", "进口关税"},
+			"下午2点前下单"},
+		{"ko", "독일로 보내면 배송비 얼마고 관세도 내야해요?",
+			[]string{"배송비 얼마예요?", "50달러 이상 주문 시 무료", "관세 내야 하나요?", "수입 관세"},
+			"오후 2시 전에 주문하시면"},
+	} {
+		reply := f.say(t, c.chat, c.text)
+		at := 0
+		for _, w := range c.want {
+			i := strings.Index(reply[at:], w)
+			if i < 0 {
+				t.Fatalf("%s: reply lacks %q after position %d:\n%s", c.chat, w, at, reply)
+			}
+			at += i + len(w)
+		}
+		if n := strings.Count(reply, c.tip); n != 1 {
+			t.Errorf("%s: shared tip given %d times, want once:\n%s", c.chat, n, reply)
+		}
+		s := f.session(t, c.chat)
+		last := lastBot(s)
+		if last.Kind != "answer" || last.Entry != "shipping/costs" || !slices.Contains(last.Tips, "shipping/customs") {
+			t.Errorf("%s: bot turn = %+v, want an answer from shipping/costs that counts shipping/customs as said", c.chat, last)
+		}
+		if s.Lang != c.chat {
+			t.Errorf("%s: session language %q", c.chat, s.Lang)
+		}
+	}
+}
+
+// A short follow-up is read with the previous question: "and to Korea?"
+// after a shipping cost question is a shipping cost question.
+func TestShortFollowUpIsReadWithThePreviousQuestion(t *testing.T) {
+	f := newFixture(t, false)
+	for _, c := range []struct {
+		chat, first, follow, entry, want string
+	}{
+		{"en-korea", "how much is shipping to Canada", "and to Korea?", "shipping/costs", "free over $150"},
+		{"en-paypal", "can i pay with a credit card", "what about PayPal?", "payment/methods", "PayPal"},
+		{"zh-alipay", "可以用信用卡付款吗", "那支付宝呢？", "payment/methods", "支付宝"},
+		{"ko-korea", "독일로 배송비 얼마에요", "한국은요?", "shipping/costs", "50달러 이상 주문 시 무료"},
+	} {
+		f.say(t, c.chat, c.first)
+		if got := lastBot(f.session(t, c.chat)); got.Kind != "answer" || got.Entry != c.entry {
+			t.Fatalf("%s: first question %q answered %+v, want %s", c.chat, c.first, got, c.entry)
+		}
+		if f.session(t, c.chat).Topic == "" {
+			t.Fatalf("%s: the session keeps no topic after an answer", c.chat)
+		}
+		reply := f.say(t, c.chat, c.follow)
+		got := lastBot(f.session(t, c.chat))
+		if got.Kind != "answer" || got.Entry != c.entry || !strings.Contains(reply, c.want) {
+			t.Errorf("%s: follow-up %q got %s from %q:\n%s", c.chat, c.follow, got.Kind, got.Entry, reply)
+		}
+	}
+}
+
+// A follow-up needs something to follow: on its own, or after the bot
+// asked to rephrase, "and to Korea?" is not answered with a guess.
+func TestFollowUpWithoutAnAnswerBeforeIsNotGuessed(t *testing.T) {
+	f := newFixture(t, false)
+	f.say(t, "alone", "and to Korea?")
+	if got := lastBot(f.session(t, "alone")); got.Kind != "rephrase" {
+		t.Errorf("a follow-up as the first message: bot turn %+v, want a rephrase request", got)
+	}
+
+	f.say(t, "after-miss", "how much is shipping to Canada")
+	f.say(t, "after-miss", "qwxz blorp zzk")
+	if got := lastBot(f.session(t, "after-miss")); got.Kind != "rephrase" {
+		t.Fatalf("nonsense was answered: %+v", got)
+	}
+	f.say(t, "after-miss", "and to Korea?")
+	// Two misses in a row may also offer a person; either way, no answer.
+	if got := lastBot(f.session(t, "after-miss")); got.Kind == "answer" {
+		t.Errorf("a follow-up after a rephrase request was answered: %+v", got)
+	}
+}
+
+// A new, clear question after an answer is answered for itself, not as a
+// follow-up to the last one.
+func TestClearQuestionAfterAnAnswerIsNotAFollowUp(t *testing.T) {
+	f := newFixture(t, false)
+	f.say(t, "new", "how much is shipping to Canada")
+	f.say(t, "new", "and how do I reset my password?")
+	if got := lastBot(f.session(t, "new")); got.Entry != "account/password-reset" {
+		t.Errorf("bot turn %+v, want the password entry", got)
+	}
+}

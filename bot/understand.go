@@ -1,0 +1,322 @@
+package bot
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/batonhq/baton/bot/knowledge"
+)
+
+// understanding is what one customer message asks.
+type understanding struct {
+	text  string              // what was matched: the message, or the previous question followed by it
+	cands []knowledge.Match   // candidates for text, best first
+	parts [][]knowledge.Match // two or more questions in one message: each confident part's candidates, in the order asked
+}
+
+// matchFunc ranks the knowledge entries for a text, best first.
+type matchFunc func(text string) []knowledge.Match
+
+// understand reads a message the way a person would.
+//
+// A short follow-up ("and to Korea?", "那支付宝呢？", "카카오페이는요?")
+// that is not clear on its own is read together with topic, the question
+// the last answer answered (followUp says the last reply was that answer).
+//
+// A message asking several things ("how much is shipping to Germany and do
+// I pay customs?") is split into parts; each part whose match is confident
+// and that the whole message also ranks is answered. A long story with one
+// clear question in it is answered when that question's entry is also the
+// whole message's first candidate.
+func understand(match matchFunc, text, topic string, followUp bool) understanding {
+	u := understanding{text: text, cands: match(text)}
+	if !confident(u.cands) && followUp && topic != "" && isFollowUp(text) {
+		joined := topic + "\n" + text
+		c := match(joined)
+		switch prev := match(topic); {
+		case len(c) == 0 || pointsElsewhere(u.cands, c[0].ID):
+			// "그럼 반품은요?" after a shipping question asks about
+			// returns: not the same topic, so not read with it.
+		case confident(c):
+			u.text, u.cands = joined, c
+		case confident(prev) && len(c) > 0 && c[0].ID == prev[0].ID:
+			// "and to Korea?" adds a detail the base may not know
+			// ("Korea") but pulls toward no other entry: it is the same
+			// question again.
+			u.text, u.cands = joined, prev
+		}
+	}
+	parts := confidentParts(match, u.text, u.cands)
+	switch {
+	case len(parts) >= 2:
+		u.parts = parts
+		u.cands = mergeCandidates(parts, u.cands)
+	case len(parts) == 1 && !confident(u.cands) && len(u.cands) > 0 && u.cands[0].ID == parts[0][0].ID:
+		u.cands = parts[0]
+	}
+	return u
+}
+
+func confident(c []knowledge.Match) bool { return len(c) > 0 && c[0].Confident }
+
+// minOwnEvidence is the score at which a follow-up's own best candidate
+// says what it is about, even when it is not sure enough to answer: at
+// even odds, "and returns?" after a shipping question is about returns,
+// while "한국은요?" (0.33 for shipping times) still continues a shipping
+// cost question.
+const minOwnEvidence = 0.5
+
+// pointsElsewhere reports whether a follow-up's own candidates lead to an
+// entry other than id.
+func pointsElsewhere(own []knowledge.Match, id string) bool {
+	return len(own) > 0 && own[0].ID != id && own[0].Score >= minOwnEvidence
+}
+
+// maxParts bounds how many pieces of one message are matched.
+const maxParts = 6
+
+// confidentParts matches each piece of text and keeps the confident ones
+// whose entry the whole message ranks too, one per entry, in order. With
+// several pieces, only questions count: in "I bought the 65W charger, my
+// laptop needs more, can I return it?" the charger is the story, not a
+// second question.
+func confidentParts(match matchFunc, text string, whole []knowledge.Match) [][]knowledge.Match {
+	pieces := splitQuestions(text)
+	if len(pieces) < 2 {
+		return nil
+	}
+	var out, asked [][]knowledge.Match // confident pieces; of them questions
+	seen := map[string]bool{}
+	for _, p := range pieces {
+		c := match(p.text)
+		if !confident(c) || seen[c[0].ID] || !ranks(whole, c[0].ID) {
+			continue
+		}
+		seen[c[0].ID] = true
+		out = append(out, c)
+		if p.question() {
+			asked = append(asked, c)
+		}
+	}
+	switch {
+	case len(asked) >= 2:
+		return asked
+	case len(asked) == 1:
+		// The one question in a story ("I ordered 10 min ago and want to
+		// cancel"): answered when the whole message ranks it first.
+		return asked
+	}
+	return nil
+}
+
+func ranks(cands []knowledge.Match, id string) bool {
+	for _, c := range cands {
+		if c.ID == id && c.Score > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// mergeCandidates puts each part's best entry first, in the order asked,
+// then the whole message's other candidates: an answerer that sees only
+// Candidates (the LLM) still gets every question's entry. As from any
+// matcher, only the first is Confident; Parts keeps each part's own.
+func mergeCandidates(parts [][]knowledge.Match, whole []knowledge.Match) []knowledge.Match {
+	var out []knowledge.Match
+	seen := map[string]bool{}
+	for i, p := range parts {
+		c := p[0]
+		c.Confident = i == 0
+		out = append(out, c)
+		seen[c.ID] = true
+	}
+	for _, c := range whole {
+		if !seen[c.ID] {
+			c.Confident = false
+			out = append(out, c)
+			seen[c.ID] = true
+		}
+	}
+	return out
+}
+
+// Words that join two questions in one message. A split in the wrong
+// place only costs a match: a piece that is not a question is not
+// confident, and a confident piece must agree with the whole message.
+var (
+	joinWords = map[string]bool{"and": true, "also": true, "plus": true, "btw": true}
+	joinHan   = []string{"还有", "另外", "并且", "而且", "顺便问一下", "顺便问下", "以及"}
+	joinKo    = map[string]bool{"그리고": true, "또": true, "또한": true, "근데": true, "그런데": true}
+)
+
+// piece is one part of a message.
+type piece struct {
+	text  string
+	asked bool // a question mark followed it
+}
+
+// splitQuestions cuts a message into the pieces that may each be a
+// question: at sentence ends, commas and line breaks; at "and", "also"
+// ...; in Chinese at 还有, 另外 ... and at spaces between clauses; in
+// Korean at 그리고, 또 ... and after a clause ending in -고 ("배송비 얼마고
+// 관세도 내야 해요?").
+func splitQuestions(text string) []piece {
+	var pieces []piece
+	add := func(s string, asked bool) {
+		s = strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		if utf8.RuneCountInString(s) >= 2 && len(pieces) < maxParts {
+			pieces = append(pieces, piece{s, asked})
+		}
+	}
+	chunk := func(c string, asked bool) {
+		for _, h := range joinHan {
+			c = strings.ReplaceAll(c, h, "\n")
+		}
+		han := hasScript(c, unicode.Han) && !hasScript(c, unicode.Hangul)
+		var cur []string
+		flush := func(last bool) {
+			add(strings.Join(cur, " "), asked && last)
+			cur = cur[:0]
+		}
+		lines := strings.Split(c, "\n")
+		for li, line := range lines {
+			words := strings.Fields(line)
+			for wi, w := range words {
+				lw := strings.ToLower(w)
+				switch {
+				case joinWords[lw] || joinKo[w]:
+					flush(false)
+					continue
+				case han && len(cur) > 0 && hasScript(w, unicode.Han):
+					flush(false) // 寄到德国运费多少 要交关税吗
+				}
+				cur = append(cur, w)
+				if wi < len(words)-1 && koClauseEnd(w, words[wi+1]) {
+					flush(false)
+				}
+			}
+			flush(li == len(lines)-1)
+		}
+	}
+	start := 0
+	for i, r := range text {
+		if strings.ContainsRune("?？!！.。;；,，\n", r) {
+			chunk(text[start:i], r == '?' || r == '？')
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	chunk(text[start:], false)
+	return pieces
+}
+
+// koAuxiliaries start the verbs that continue a -고 form instead of
+// starting a new clause: -고 싶다 (want), -고 나다 (after), -고 있다,
+// -고 계시다, -고 보다, -고 말다.
+var koAuxiliaries = []string{"싶", "나", "있", "계", "보", "말"}
+
+// koClauseEnd reports whether word ends a Korean clause with -고 ("배송비
+// 얼마고 관세도 ...") rather than joining an auxiliary verb ("반품 보내고
+// 나면", "취소하고 싶어요").
+func koClauseEnd(word, next string) bool {
+	if r, _ := utf8.DecodeLastRuneInString(word); r != '고' || utf8.RuneCountInString(word) < 2 || word == "그리고" {
+		return false
+	}
+	for _, a := range koAuxiliaries {
+		if strings.HasPrefix(next, a) {
+			return false
+		}
+	}
+	return true
+}
+
+// Words that make a piece a question even without a question mark.
+var (
+	questionFirst = map[string]bool{"what": true, "whats": true, "what's": true, "how": true, "when": true, "where": true,
+		"wheres": true, "where's": true, "why": true, "who": true, "which": true, "can": true, "could": true, "do": true,
+		"does": true, "did": true, "is": true, "are": true, "will": true, "would": true, "should": true, "may": true}
+	questionHan = []string{"吗", "呢", "么", "什么", "怎么", "怎样", "多少", "几", "哪", "能不能", "可不可以", "是否", "有没有", "要不要", "会不会", "多久"}
+	questionKo  = []string{"얼마", "언제", "어디", "어떻게", "왜", "뭐", "무엇", "몇", "누가", "어느", "나요", "까요", "가요", "니까", "는지"}
+	// Requests ask as much as questions do.
+	requestEn  = []string{"want to", "wanna", "need to", "would like", "i'd like", "please", "pls", "plz", "help me"}
+	requestHan = []string{"想", "要", "请", "帮我"}
+	requestKo  = []string{"싶어요", "주세요", "해줘", "원해요"}
+)
+
+// question reports whether a piece asks something: a question mark, a
+// question word first (English), a question word or ending anywhere
+// (Chinese, Korean), or a request ("want to cancel", "请帮我", "주세요").
+func (p piece) question() bool {
+	if p.asked {
+		return true
+	}
+	if f := strings.Fields(strings.ToLower(p.text)); len(f) > 0 && questionFirst[f[0]] {
+		return true
+	}
+	lower := strings.ToLower(p.text)
+	for _, w := range requestEn {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	if hasScript(p.text, unicode.Han) {
+		for _, w := range slices.Concat(questionHan, requestHan) {
+			if strings.Contains(p.text, w) {
+				return true
+			}
+		}
+	}
+	for _, w := range slices.Concat(questionKo, requestKo) {
+		if strings.Contains(p.text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasScript(s string, t *unicode.RangeTable) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(t, r) }) >= 0
+}
+
+// How long a message may be and still read as a follow-up to the
+// previous question, in words, or in characters for Chinese: "and to
+// Korea?", "那支付宝呢？" continue; "그럼 반품은 며칠 안에 해야 돼요?" is a
+// question of its own.
+const (
+	maxFollowUpWords = 4
+	maxFollowUpHan   = 10
+)
+
+// Openings and endings that mark a message as continuing the last
+// question: "and to Korea?", "what about PayPal?", "那支付宝呢？",
+// "카카오페이는요?".
+var (
+	followUpStarts = []string{"and ", "what about", "how about", "what if", "and if", "also ", "same for", "or ",
+		"那", "还有", "如果是", "要是", "그럼", "그러면", "그리고", "혹시"}
+	followUpEnds = []string{" too", " as well", "呢", "也可以吗", "也行吗", "也能吗", "也是吗",
+		"은요", "는요", "도요", "도 돼요", "도 되나요", "도 가능해요", "도 가능한가요"}
+)
+
+// isFollowUp reports whether text reads as a short continuation of the
+// previous question.
+func isFollowUp(text string) bool {
+	s := strings.ToLower(strings.TrimSpace(text))
+	s = strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
+	if s == "" || len(strings.Fields(s)) > maxFollowUpWords ||
+		hasScript(s, unicode.Han) && utf8.RuneCountInString(s) > maxFollowUpHan {
+		return false
+	}
+	for _, p := range followUpStarts {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	for _, e := range followUpEnds {
+		if strings.HasSuffix(s, e) {
+			return true
+		}
+	}
+	return false
+}

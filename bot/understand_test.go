@@ -1,0 +1,188 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/batonhq/baton/bot/content"
+	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/knowledge/suitetest"
+)
+
+func shippedMatch(t *testing.T) matchFunc {
+	t.Helper()
+	set, problems := content.Load(content.Dir("../prompts"), content.Dir("../knowledge"))
+	if len(problems) > 0 {
+		t.Fatalf("shipped content has problems: %v", problems)
+	}
+	return func(text string) []knowledge.Match { return set.KB.Match(context.Background(), text, 5) }
+}
+
+// answered lists the entries a reply answers from an understanding.
+func (u understanding) answered() []string {
+	if len(u.parts) > 0 {
+		var ids []string
+		for _, p := range u.parts {
+			ids = append(ids, p[0].ID)
+		}
+		return ids
+	}
+	if confident(u.cands) {
+		return []string{u.cands[0].ID}
+	}
+	return nil
+}
+
+// TestParaphraseSuiteThroughTheCore runs the paraphrase suite through the
+// core's reading of a message (understand: the matcher, plus questions
+// found inside long or multi-part messages). A line counts as right when
+// every entry answered is right for it.
+func TestParaphraseSuiteThroughTheCore(t *testing.T) {
+	match := shippedMatch(t)
+	// Goals 0.85 answered and 0.02 wrong. Per-base calibration (2026-12-03, replacing the confidence model
+	// fitted on this base) chooses the decision from leave-one-out over
+	// the base's own questions for a 2% wrong-answer target; on this suite
+	// it answers en 0.70, zh 0.70, ko 0.80 with up to 0.037 wrong: the
+	// target holds on the base's own questions, not yet on paraphrases.
+	floor := map[string]float64{"en": 0.69, "zh": 0.69, "ko": 0.79}
+	const maxWrong = 0.05
+	for _, lang := range suitetest.Langs {
+		s := suitetest.Run(t, lang, func(q string) ([]string, string) {
+			u := understand(match, q, "", false)
+			note := fmt.Sprintf("parts %v", splitQuestions(q))
+			if len(u.cands) > 0 {
+				note = fmt.Sprintf("top %s %.2f, %s", u.cands[0].ID, u.cands[0].Score, note)
+			}
+			return u.answered(), note
+		})
+		if s.Answered() < floor[lang] {
+			t.Errorf("%s: answered %.2f, below the floor %.2f", lang, s.Answered(), floor[lang])
+		}
+		if s.WrongRate() > maxWrong {
+			t.Errorf("%s: %.3f of confident answers wrong, above %.3f", lang, s.WrongRate(), maxWrong)
+		}
+	}
+}
+
+func TestSplitQuestions(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"how much is shipping to Germany and do I pay customs?", []string{"how much is shipping to Germany", "do I pay customs"}},
+		{"Hi! Where is my order? Also, can I pay with PayPal", []string{"Hi", "Where is my order", "can I pay with PayPal"}},
+		{"寄到德国运费多少 要交关税吗", []string{"寄到德国运费多少", "要交关税吗"}},
+		{"能用支付宝吗？还有优惠码怎么用", []string{"能用支付宝吗", "优惠码怎么用"}},
+		{"독일로 보내면 배송비 얼마고 관세도 내야해요?", []string{"독일로 보내면 배송비 얼마고", "관세도 내야해요"}},
+		{"카카오페이 돼요 그리고 반품은 어떻게 해요", []string{"카카오페이 돼요", "반품은 어떻게 해요"}},
+		{"반품 보내고 나면 환불받기까지 며칠 걸려요?", []string{"반품 보내고 나면 환불받기까지 며칠 걸려요"}},
+		{"주문 취소하고 싶어요", []string{"주문 취소하고 싶어요"}},
+		{"where is my order", []string{"where is my order"}},
+		{"?? a", nil},
+	} {
+		var got []string
+		for _, p := range splitQuestions(c.in) {
+			got = append(got, p.text)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("splitQuestions(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestIsFollowUp(t *testing.T) {
+	for in, want := range map[string]bool{
+		"and to Korea?":      true,
+		"what about PayPal?": true,
+		"How about express":  true,
+		"那支付宝呢？":             true,
+		"寄到韩国呢":              true,
+		"한국은요?":              true,
+		"카카오페이도 돼요?":         true,
+		"where is my order":  false,
+		"我的快递到哪了":            false,
+		"배송언제와요":             false,
+		"and I want to tell you a very long story about my order that went wrong": false,
+	} {
+		if got := isFollowUp(in); got != want {
+			t.Errorf("isFollowUp(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+// fakeMatch answers from a table: text -> best entry and its score
+// (confident at 0.65 and above); anything else matches nothing sure.
+func fakeMatch(table map[string]knowledge.Match) matchFunc {
+	return func(text string) []knowledge.Match {
+		if m, ok := table[text]; ok {
+			m.Confident = m.Score >= 0.65
+			return []knowledge.Match{m, {ID: "other", Score: 0.01}}
+		}
+		return []knowledge.Match{{ID: "other", Score: 0.01}}
+	}
+}
+
+func TestUnderstandTwoQuestions(t *testing.T) {
+	whole := "how much is shipping to Germany and do I pay customs?"
+	match := func(text string) []knowledge.Match {
+		switch text {
+		case whole:
+			return []knowledge.Match{{ID: "costs", Score: 0.9, Confident: true}, {ID: "customs", Score: 0.6}}
+		case "how much is shipping to Germany":
+			return []knowledge.Match{{ID: "costs", Score: 0.95, Confident: true}}
+		case "do I pay customs":
+			return []knowledge.Match{{ID: "customs", Score: 0.97, Confident: true}}
+		}
+		return nil
+	}
+	u := understand(match, whole, "", false)
+	if got := u.answered(); !slices.Equal(got, []string{"costs", "customs"}) {
+		t.Fatalf("answered %v, want costs then customs", got)
+	}
+	if len(u.cands) < 2 || u.cands[0].ID != "costs" || !u.cands[0].Confident || u.cands[1].ID != "customs" || u.cands[1].Confident {
+		t.Errorf("candidates %+v: want each part's entry first, only the first confident", u.cands)
+	}
+}
+
+func TestUnderstandStoryAnswersTheQuestionNotTheStory(t *testing.T) {
+	story := "I bought the 65W charger, I still have the box, can I return it?"
+	match := fakeMatch(map[string]knowledge.Match{
+		story:                      {ID: "returns/policy", Score: 0.4},
+		"I bought the 65W charger": {ID: "charger", Score: 0.9},
+		"can I return it":          {ID: "returns/policy", Score: 0.8},
+	})
+	if got := understand(match, story, "", false).answered(); !slices.Equal(got, []string{"returns/policy"}) {
+		t.Errorf("answered %v, want only the question's entry", got)
+	}
+	// The story alone is never answered, even when one sentence matches.
+	statement := "I bought the 65W charger, I still have the box"
+	match = fakeMatch(map[string]knowledge.Match{
+		statement:                  {ID: "charger", Score: 0.4},
+		"I bought the 65W charger": {ID: "charger", Score: 0.9},
+	})
+	if got := understand(match, statement, "", false).answered(); got != nil {
+		t.Errorf("a story without a question answered %v", got)
+	}
+}
+
+func TestUnderstandFollowUp(t *testing.T) {
+	topic := "how much is shipping to Germany"
+	match := fakeMatch(map[string]knowledge.Match{
+		topic:                     {ID: "costs", Score: 0.9},
+		topic + "\nand to Korea?": {ID: "costs", Score: 0.5},
+		"and returns?":            {ID: "returns", Score: 0.6},
+		topic + "\nand returns?":  {ID: "costs", Score: 0.7},
+	})
+	u := understand(match, "and to Korea?", topic, true)
+	if got := u.answered(); !slices.Equal(got, []string{"costs"}) || u.text != topic+"\nand to Korea?" {
+		t.Errorf("follow-up: answered %v from %q, want costs from the joined question", got, u.text)
+	}
+	if got := understand(match, "and to Korea?", topic, false).answered(); got != nil {
+		t.Errorf("follow-up when the last reply was no answer: answered %v", got)
+	}
+	if got := understand(match, "and returns?", topic, true).answered(); got != nil {
+		t.Errorf("a follow-up that points to another entry was read with the old topic: answered %v", got)
+	}
+}
