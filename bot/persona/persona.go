@@ -45,7 +45,7 @@ func Keys() []string { return slices.Clone(keys) }
 var keys = []string{
 	"greet", "greet_again", "start", "help",
 	"answer_lead", "tips_lead", "anything_else", "rephrase", "rephrase_topics", "person_button", "offer_person",
-	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_back",
+	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_back", "demand_refusal",
 	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other", "answer_parts",
 	"thanks", "bye", "empty", "too_long", "media", "media_forwarded",
 	"nudge", "idle_close", "store_down",
@@ -87,13 +87,13 @@ type Data struct {
 	// TimeOfDay, when "morning", "afternoon" or "evening", is the part of
 	// the day the customer's greeting named; {{timeOfDay}} mirrors it.
 	TimeOfDay string
-	Topics   []string  // closest topic titles, for "did you mean"
-	Agent    string    // agent's display name
-	Wait     string    // rough waiting time, already phrased ("a few minutes")
-	Back     string    // when the team is back, already phrased
-	Team     string    // the team a handoff moved to, as the customer hears it
-	Extra    map[string]string
-	Seed     int // picks among variants
+	Topics    []string // closest topic titles, for "did you mean"
+	Agent     string   // agent's display name
+	Wait      string   // rough waiting time, already phrased ("a few minutes")
+	Back      string   // when the team is back, already phrased
+	Team      string   // the team a handoff moved to, as the customer hears it
+	Extra     map[string]string
+	Seed      int // picks among variants
 }
 
 // Name is the bot's name, as the customer sees it ("Mia").
