@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -103,9 +104,9 @@ func confidentParts(match matchFunc, text string, whole []knowledge.Match) [][]k
 	case len(asked) >= 2:
 		return asked
 	case len(asked) == 1:
-		return asked // the question in a story; answered if the whole agrees
-	case len(out) == 1:
-		return out // "I ordered 10 min ago and want to cancel"; likewise
+		// The one question in a story ("I ordered 10 min ago and want to
+		// cancel"): answered when the whole message ranks it first.
+		return asked
 	}
 	return nil
 }
@@ -121,16 +122,20 @@ func ranks(cands []knowledge.Match, id string) bool {
 
 // mergeCandidates puts each part's best entry first, in the order asked,
 // then the whole message's other candidates: an answerer that sees only
-// Candidates (the LLM) still gets every question's entry.
+// Candidates (the LLM) still gets every question's entry. As from any
+// matcher, only the first is Confident; Parts keeps each part's own.
 func mergeCandidates(parts [][]knowledge.Match, whole []knowledge.Match) []knowledge.Match {
 	var out []knowledge.Match
 	seen := map[string]bool{}
-	for _, p := range parts {
-		out = append(out, p[0])
-		seen[p[0].ID] = true
+	for i, p := range parts {
+		c := p[0]
+		c.Confident = i == 0
+		out = append(out, c)
+		seen[c.ID] = true
 	}
 	for _, c := range whole {
 		if !seen[c.ID] {
+			c.Confident = false
 			out = append(out, c)
 			seen[c.ID] = true
 		}
@@ -234,11 +239,15 @@ var (
 		"does": true, "did": true, "is": true, "are": true, "will": true, "would": true, "should": true, "may": true}
 	questionHan = []string{"吗", "呢", "么", "什么", "怎么", "怎样", "多少", "几", "哪", "能不能", "可不可以", "是否", "有没有", "要不要", "会不会", "多久"}
 	questionKo  = []string{"얼마", "언제", "어디", "어떻게", "왜", "뭐", "무엇", "몇", "누가", "어느", "나요", "까요", "가요", "니까", "는지"}
+	// Requests ask as much as questions do.
+	requestEn  = []string{"want to", "wanna", "need to", "would like", "i'd like", "please", "pls", "plz", "help me"}
+	requestHan = []string{"想", "要", "请", "帮我"}
+	requestKo  = []string{"싶어요", "주세요", "해줘", "원해요"}
 )
 
 // question reports whether a piece asks something: a question mark, a
-// question word first (English), or a question word or ending anywhere
-// (Chinese, Korean).
+// question word first (English), a question word or ending anywhere
+// (Chinese, Korean), or a request ("want to cancel", "请帮我", "주세요").
 func (p piece) question() bool {
 	if p.asked {
 		return true
@@ -246,12 +255,20 @@ func (p piece) question() bool {
 	if f := strings.Fields(strings.ToLower(p.text)); len(f) > 0 && questionFirst[f[0]] {
 		return true
 	}
-	for _, w := range questionHan {
-		if strings.Contains(p.text, w) && hasScript(p.text, unicode.Han) {
+	lower := strings.ToLower(p.text)
+	for _, w := range requestEn {
+		if strings.Contains(lower, w) {
 			return true
 		}
 	}
-	for _, w := range questionKo {
+	if hasScript(p.text, unicode.Han) {
+		for _, w := range slices.Concat(questionHan, requestHan) {
+			if strings.Contains(p.text, w) {
+				return true
+			}
+		}
+	}
+	for _, w := range slices.Concat(questionKo, requestKo) {
 		if strings.Contains(p.text, w) {
 			return true
 		}

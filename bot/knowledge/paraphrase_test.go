@@ -32,12 +32,13 @@ func shippedSet(t *testing.T) *content.Set {
 // reached so far; raise them as the matcher improves.
 func TestParaphraseSuite(t *testing.T) {
 	set := shippedSet(t)
-	// Floors per language over both halves, and the wrong-answer ceiling:
-	// what the shipped matcher reached on 2026-12-03 before any tuning
-	// (en 0.72, zh 0.61, ko 0.65 answered; at most 0.043 wrong); with
-	// every entry in zh and ko: en 0.70, zh 0.70, ko 0.77, at most 0.037 wrong.
-	floor := map[string]float64{"en": 0.70, "zh": 0.69, "ko": 0.76}
-	const maxWrong = 0.05
+	// Floors per language over both halves, and the wrong-answer ceiling,
+	// as reached on 2026-12-03: before any tuning en 0.72, zh 0.61, ko
+	// 0.65 answered (at most 0.043 wrong); with every entry in zh and ko,
+	// en 0.70, zh 0.70, ko 0.77 (at most 0.037 wrong). The ceiling leaves
+	// room for one more wrong answer.
+	floor := map[string]float64{"en": 0.70, "zh": 0.70, "ko": 0.77}
+	const maxWrong = 0.04
 	for _, lang := range suitetest.Langs {
 		s := suitetest.Run(t, lang, func(q string) ([]string, string) {
 			m := set.KB.Match(q, 3)

@@ -48,7 +48,7 @@ var keys = []string{
 	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_back", "demand_refusal",
 	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other", "answer_parts",
 	"thanks", "bye", "empty", "too_long", "media", "media_forwarded",
-	"nudge", "idle_close", "store_down",
+	"nudge", "idle_close", "store_down", "hiccup",
 	"handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
 	"agent_joined", "returned", "resolved", "transferred",
 	"rating_ask", "rating_thanks", "rating_sorry", "rating_invalid", "comment_thanks",
