@@ -6,8 +6,8 @@ import (
 	"os"
 	"sort"
 	"strconv"
-	"syscall"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
