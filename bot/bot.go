@@ -192,6 +192,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 // lock.
 func (b *Bot) after(ctx context.Context, s *session.Session, events []lifecycle.Event) {
 	for _, ev := range events {
+		// Observers first: they are quick, and whoever sees the desk's
+		// post (an agent, a test) then finds the event counted.
+		b.watchers.Observe(context.WithoutCancel(ctx), s, ev)
 		if b.desk != nil {
 			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 			if err := b.desk.Render(dctx, s, ev); err != nil {
@@ -200,7 +203,6 @@ func (b *Bot) after(ctx context.Context, s *session.Session, events []lifecycle.
 			}
 			cancel()
 		}
-		b.watchers.Observe(context.WithoutCancel(ctx), s, ev)
 	}
 }
 
@@ -273,3 +275,13 @@ func firstName(name string) string {
 
 // ErrNoConversation is returned by agent-side calls for an unknown conversation.
 var ErrNoConversation = errors.New("no such conversation")
+
+// Holding is the short "we have your message" reply an adapter sends,
+// without Redis, to a customer whose message it could not store during a
+// Redis outage (the message itself is answered once Redis is back). lang
+// is the platform's language hint.
+func (b *Bot) Holding(hint string) string {
+	set := b.contents.Current()
+	l := lang.Choose("", hint, "", set.Persona.Has)
+	return b.say(set, nil, l, "hiccup", persona.Data{})
+}

@@ -34,6 +34,7 @@ type Stats interface {
 	Queue(ctx context.Context, limit int64) (waiting, working []stats.Waiting, err error)
 	Handoffs(ctx context.Context, limit int64) ([]stats.Handoff, error)
 	Samples(ctx context.Context, days int, perDay int64) ([]stats.Miss, []stats.Pick, error)
+	Forget(ctx context.Context, conv string) error
 }
 
 // Sessions gives a conversation's session (bot/session.Store).
@@ -69,7 +70,14 @@ type Handler struct {
 	gapMu    sync.Mutex
 	gapAt    time.Time
 	gapCache gapView
+
+	closeOnce sync.Once
+	done      chan struct{} // closed by Close: event streams end
 }
+
+// Close ends the live event streams, so a server shutting down does not
+// wait for browsers that keep /ops open.
+func (h *Handler) Close() { h.closeOnce.Do(func() { close(h.done) }) }
 
 // cookieName carries the proof of the token between pages.
 const cookieName = "baton_ops"
@@ -95,7 +103,7 @@ func New(cfg Config) (*Handler, error) {
 		cfg.Every = 2 * time.Second
 	}
 	sum := sha256.Sum256([]byte("baton-ops-cookie:" + cfg.Token))
-	h := &Handler{cfg: cfg, mux: http.NewServeMux(), cookie: hex.EncodeToString(sum[:])}
+	h := &Handler{cfg: cfg, mux: http.NewServeMux(), cookie: hex.EncodeToString(sum[:]), done: make(chan struct{})}
 	h.mux.HandleFunc("GET /ops", h.page)
 	h.mux.HandleFunc("GET /ops/{$}", h.page)
 	h.mux.HandleFunc("GET /ops/live", h.live)
@@ -240,6 +248,8 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 		}
 		select {
 		case <-ctx.Done():
+			return
+		case <-h.done:
 			return
 		case <-tick.C:
 		}

@@ -54,6 +54,7 @@ type fixture struct {
 	store *session.Store
 	rec   *stats.Recorder
 	srv   *httptest.Server
+	page  *ops.Handler
 	dir   string
 }
 
@@ -76,6 +77,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.page = page
 	mux := http.NewServeMux()
 	page.Mount(mux)
 	f.srv = httptest.NewServer(mux)
@@ -308,5 +310,12 @@ func TestEventsStreamTheQueue(t *testing.T) {
 		if strings.Contains(ev, `<span id="waiting-count">1</span>`) && strings.Contains(ev, "Ana") {
 			break
 		}
+	}
+	// A server shutting down ends the stream (it would hold Shutdown otherwise).
+	f.page.Close()
+	for sc.Scan() {
+	}
+	if err := sc.Err(); err != nil {
+		t.Errorf("stream after Close: %v", err)
 	}
 }

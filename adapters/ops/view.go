@@ -146,8 +146,14 @@ func (h *Handler) buildLive(ctx context.Context) (liveView, error) {
 	}
 	row := func(w stats.Waiting, want func(lifecycle.State) bool) (queueRow, bool) {
 		s, ok, err := h.cfg.Sessions.Get(ctx, w.Conv)
+		if err == nil && !ok {
+			// The session expired while it was listed: drop it for good.
+			if err := h.cfg.Stats.Forget(ctx, w.Conv); err != nil {
+				h.cfg.Log.Warn("ops: forgetting an expired conversation", "err", err)
+			}
+		}
 		if err != nil || !ok || s.Handoff == nil || !want(lifecycle.Of(s)) {
-			return queueRow{}, false // gone or moved on; the lists catch up on the next event
+			return queueRow{}, false // moved on: the lists catch up with the next event
 		}
 		hd := s.Handoff
 		team := hd.Team

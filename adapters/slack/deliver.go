@@ -93,6 +93,7 @@ func (d *Desk) postCard(ctx context.Context, j job, s *session.Session, queued b
 	if err := d.saveCard(context.WithoutCancel(ctx), j.Conv, ref); err != nil {
 		return result{}, redisError{err}
 	}
+	d.log.Debug("slack desk: card posted", "conv", maskConv(j.Conv), "channel", ch, "team", s.Handoff.Team)
 	d.summarize(j.Conv, ref, s)
 	return result{ts: ts}, nil
 }

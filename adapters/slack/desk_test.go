@@ -633,6 +633,15 @@ func TestTransferMenuMovesTheCard(t *testing.T) {
 		m := f.card(t, card.TS)
 		return strings.Contains(m.BlockText(), "transferred to returns") && len(m.Buttons()) == 0
 	})
+	// The menu choice is handled (the new card saved) once the desk says so.
+	for done := false; !done; {
+		select {
+		case id := <-f.handled:
+			done = id == "action"
+		case <-time.After(slacktest.DefaultTimeout):
+			t.Fatal("the menu choice was not handled")
+		}
+	}
 	// !transfer without a team lists the teams.
 	f.srv.SendEvent(t, f.srv.AgentReply("CRETURNS", moved.TS, "ULIA", "!transfer"))
 	f.srv.WaitFor(t, "team list", func() bool {

@@ -10,6 +10,7 @@ import (
 	"github.com/batonhq/baton/adapters/slack/slacktest"
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/content"
+	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/stats"
 )
@@ -46,6 +47,12 @@ func (c *customer) wait(t *testing.T, what string) bot.Message {
 	}
 }
 
+// observer passes the events it sees on; after the statistics in the
+// observers' order, it tells the test they are written.
+type observer chan lifecycle.Event
+
+func (o observer) Observe(_ context.Context, _ *session.Session, ev lifecycle.Event) { o <- ev }
+
 // TestWithRealCore drives the real core (bot.New) with the real desk on
 // the fake Slack: handoff card, customer -> thread, agent -> customer with
 // the agent's name, note not relayed, !resolve -> rating keyboard -> rating
@@ -57,7 +64,8 @@ func TestWithRealCore(t *testing.T) {
 	}
 	f := newFixture(t, fixtureOpt{socket: true, run: true})
 	rec := stats.New(f.db)
-	b := bot.New(f.store, contents, bot.WithDesk(f.desk), bot.WithObservers(rec))
+	observed := make(chan lifecycle.Event, 100)
+	b := bot.New(f.store, contents, bot.WithDesk(f.desk), bot.WithObservers(rec, observer(observed)))
 	f.desk.SetCore(b)
 	cust := &customer{got: make(chan bot.Message, 50)}
 	b.Register("telegram", cust)
@@ -152,11 +160,17 @@ func TestWithRealCore(t *testing.T) {
 		t.Errorf("after !bot: mode %s outcome %q", cur.Mode, cur.Handoff.Outcome)
 	}
 	// The statistics observed the lifecycle: two handoffs, one resolved by
-	// Lia and rated 4, one returned by Min-jun.
+	// Lia and rated 4, one returned by Min-jun. Observers run after the
+	// desk has rendered, so wait for the last of them.
+	for ev := range observed {
+		if _, ok := ev.(lifecycle.Returned); ok {
+			break
+		}
+	}
 	rep, err := rec.Report(ctx, 1)
-	if err != nil || rep.All.AgentRatings[4] != 1 || rep.Agents["ULIA"].AgentRatings[4] != 1 || rep.All.Returned != 1 ||
+	if err != nil || rep.All.Returned != 1 || rep.All.AgentRatings[4] != 1 || rep.Agents["ULIA"].AgentRatings[4] != 1 ||
 		rep.All.Handoffs != 2 || rep.All.Reasons["explicit"] != 2 || rep.Agents["ULIA"].FirstReply.Count != 1 ||
 		rep.Agents["ULIA"].Resolved != 1 || rep.Agents["UMIN"].Returned != 1 || rep.AgentNames["ULIA"] != "Lia" {
-		t.Errorf("report = %+v, %v", rep, err)
+		t.Errorf("report = %+v", rep)
 	}
 }

@@ -268,8 +268,11 @@ func newFixture(t *testing.T, fo fixtureOpt) *fixture {
 	f.popped = make(chan job, 1000)
 	d.popped = func(j job) { f.popped <- j }
 	d.handled = func(in inbound) {
-		if in.eventID != "" {
+		switch {
+		case in.eventID != "":
 			f.handled <- in.eventID
+		case in.action != nil:
+			f.handled <- "action"
 		}
 	}
 	f.stop = func() {}

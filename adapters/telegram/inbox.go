@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -14,23 +14,27 @@ import (
 )
 
 // The durable inbox makes delivery at-least-once without duplicates, across
-// restarts and replicas. Every update is written to Redis before Telegram is
-// told we have it (the next getUpdates offset, or the webhook's 200), and
-// removed only after its replies went out:
+// restarts and replicas, and keeps each chat in order across replicas.
+// Every update is written to Redis before Telegram is told we have it (the
+// next getUpdates offset, or the webhook's 200), queued on its chat, and
+// removed only after its replies went out (names in bot/store's keys.go,
+// scripts in its scripts.go):
 //
 //	inbox        hash update_id -> raw update JSON, until answered
-//	update <id>  "<replica>" while a replica owns the update,
-//	             "done" once answered; kept for the dedupe TTL
-//	replica <r>  heartbeat of a live replica (short TTL)
+//	update <id>  "q" while queued, "done" once answered; kept for the dedupe TTL
+//	chat queue   a chat's unanswered updates by update id
+//	chat lease   the replica answering that chat now (TTL, renewed by heartbeat)
+//	chats        chats with unanswered updates
 //	flood        messages of a chat in a flood window
 //
-// (names in bot/store's keys.go, scripts in its scripts.go).
-// A redelivered update (Telegram retries a webhook that was slow to answer,
-// or polling restarts from an older offset) finds its state key and is not
-// answered again. An update owned by a replica that died (no heartbeat) or
-// that shut down before answering (it releases its claims) is taken over by
-// the next sweep of any replica. The hash tag keeps all keys of one bot in
-// one Redis Cluster slot, which the scripts need.
+// Whichever replica accepted an update, the one holding the chat's lease
+// answers the chat's queue oldest first, so two replicas behind one
+// webhook never answer one chat's messages out of order. A replica that
+// accepts an update for a chat another replica is answering just leaves it
+// queued: the holder takes it before letting the lease go (the release and
+// the "queue empty" check are one script). A redelivered update finds its
+// state key and is dropped. A dead replica's leases expire (three missed
+// heartbeats) and the next sweep of any replica takes its chats over.
 
 // accepted is what accept learned about a new update.
 type accepted struct {
@@ -38,7 +42,7 @@ type accepted struct {
 	count  int64 // the chat's messages in the current flood window, this one included (0: not counted)
 }
 
-// accept persists and claims one update. count says whether it counts
+// accept persists and queues one update. count says whether it counts
 // against the flood limit.
 func (a *Adapter) accept(ctx context.Context, id, chat int64, raw []byte, count bool) (accepted, error) {
 	window := a.cfg.floodWindow
@@ -51,158 +55,143 @@ func (a *Adapter) accept(ctx context.Context, id, chat int64, raw []byte, count 
 		flag = "1"
 	}
 	res, err := store.InboxAccept.Run(ctx, a.rdb,
-		[]string{a.keys.Update(id), a.keys.Inbox(), a.keys.Flood(chat, w)},
-		a.replica, id, raw, a.cfg.dedupeTTL.Milliseconds(), window.Milliseconds(), flag).Int64Slice()
+		[]string{a.keys.Update(id), a.keys.Inbox(), a.keys.Flood(chat, w), a.keys.ChatQueue(chat), a.keys.Chats()},
+		id, raw, a.cfg.dedupeTTL.Milliseconds(), window.Milliseconds(), flag, chat).Int64Slice()
 	if err != nil {
 		return accepted{}, fmt.Errorf("telegram: persisting update %d: %w", id, err)
 	}
 	if len(res) != 2 {
 		return accepted{}, fmt.Errorf("telegram: persisting update %d: unexpected script result %v", id, res)
 	}
-	if res[0] == store.InboxNew {
-		a.own(id)
-	}
 	return accepted{result: int(res[0]), count: res[1]}, nil
 }
 
-// done marks an update answered and drops it from the inbox.
-func (a *Adapter) done(ctx context.Context, id int64) error {
-	defer a.disown(id)
+// entry is a queued update handed out by the chat scripts.
+type entry struct {
+	member string // the chat queue's member, "<id>:<count>"
+	id     int64
+	count  int64
+	raw    string
+}
+
+// leaseTTL is how long a chat stays with a replica that stopped renewing.
+func (a *Adapter) leaseTTL() time.Duration { return 3 * a.cfg.heartbeat }
+
+// nextOf reads a chat script's reply: held is false when the lease is not
+// (or no longer) this replica's; ok is false when the chat has nothing
+// left (and the lease was let go).
+func nextOf(res []any) (e entry, held, ok bool, err error) {
+	if len(res) == 0 {
+		return entry{}, false, false, errors.New("empty script reply")
+	}
+	switch code, _ := res[0].(int64); code {
+	case 0:
+		return entry{}, false, false, nil
+	case 1:
+		return entry{}, true, false, nil
+	case 2:
+		if len(res) != 3 {
+			return entry{}, false, false, fmt.Errorf("unexpected script reply %v", res)
+		}
+		e.member, _ = res[1].(string)
+		e.raw, _ = res[2].(string)
+		ids, counts, _ := strings.Cut(e.member, ":")
+		if e.id, err = strconv.ParseInt(ids, 10, 64); err != nil {
+			return entry{}, false, false, fmt.Errorf("bad queue member %q", e.member)
+		}
+		e.count, _ = strconv.ParseInt(counts, 10, 64)
+		return e, true, true, nil
+	}
+	return entry{}, false, false, fmt.Errorf("unexpected script reply %v", res)
+}
+
+func (a *Adapter) chatKeys(chat int64) []string {
+	return []string{a.keys.ChatLease(chat), a.keys.ChatQueue(chat), a.keys.Inbox(), a.keys.Chats()}
+}
+
+// acquire takes the chat's lease (or finds it already this replica's) and
+// returns the chat's oldest queued update.
+func (a *Adapter) acquire(ctx context.Context, chat int64) (entry, bool, bool, error) {
+	res, err := store.ChatAcquire.Run(ctx, a.rdb, a.chatKeys(chat),
+		a.replica, a.leaseTTL().Milliseconds(), chat).Slice()
+	if err != nil {
+		return entry{}, false, false, fmt.Errorf("telegram: taking chat %d: %w", chat, err)
+	}
+	return nextOf(res)
+}
+
+// complete marks e answered and returns the chat's next update while the
+// lease is still this replica's.
+func (a *Adapter) complete(ctx context.Context, chat int64, e entry) (entry, bool, bool, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisTimeout)
 	defer cancel()
-	_, err := a.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.Set(ctx, a.keys.Update(id), "done", a.cfg.dedupeTTL)
-		p.HDel(ctx, a.keys.Inbox(), strconv.FormatInt(id, 10))
-		return nil
-	})
+	res, err := store.ChatDone.Run(ctx, a.rdb, append(a.chatKeys(chat), a.keys.Update(e.id)),
+		a.replica, a.leaseTTL().Milliseconds(), chat, e.member, e.id, a.cfg.dedupeTTL.Milliseconds()).Slice()
 	if err != nil {
-		return fmt.Errorf("telegram: marking update %d answered: %w", id, err)
+		return entry{}, false, false, fmt.Errorf("telegram: marking update %d answered: %w", e.id, err)
 	}
-	return nil
+	return nextOf(res)
 }
 
-func (a *Adapter) own(id int64) {
-	a.ownedMu.Lock()
-	a.owned[id] = struct{}{}
-	a.ownedMu.Unlock()
+// release lets a chat's lease go (shutdown, or an update left unanswered),
+// so another replica may take the chat at once.
+func (a *Adapter) release(ctx context.Context, chat int64) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisTimeout)
+	defer cancel()
+	if err := store.Unlock.Run(ctx, a.rdb, []string{a.keys.ChatLease(chat)}, a.replica).Err(); err != nil {
+		a.log.Warn("telegram: could not let a chat go; another replica takes it once the lease expires",
+			"chat", chat, "err", err)
+	}
 }
 
-func (a *Adapter) disown(id int64) {
-	a.ownedMu.Lock()
-	delete(a.owned, id)
-	a.ownedMu.Unlock()
-}
-
-// releaseOwned gives back every update this replica holds but did not
-// answer; they stay in the inbox for the next sweep.
-func (a *Adapter) releaseOwned(ctx context.Context) (int, error) {
-	a.ownedMu.Lock()
-	ids := make([]int64, 0, len(a.owned))
-	for id := range a.owned {
-		ids = append(ids, id)
-	}
-	a.owned = map[int64]struct{}{}
-	a.ownedMu.Unlock()
-	var errs []error
-	for _, id := range ids {
-		if err := store.Unlock.Run(ctx, a.rdb, []string{a.keys.Update(id)}, a.replica).Err(); err != nil {
-			errs = append(errs, fmt.Errorf("update %d: %w", id, err))
-		}
-	}
-	if len(errs) > 0 {
-		return len(ids), fmt.Errorf("telegram: releasing unanswered updates (they are taken over once this replica's heartbeat expires): %w", errors.Join(errs...))
-	}
-	return len(ids), nil
-}
-
-// heartbeat keeps this replica's claims alive until ctx ends, then removes
-// the heartbeat so nothing waits for it to expire.
+// heartbeat renews the leases of the chats this replica is answering until
+// ctx ends.
 func (a *Adapter) heartbeat(ctx context.Context) {
-	key := a.keys.Replica(a.replica)
-	beat := func() {
-		bctx, cancel := context.WithTimeout(ctx, redisTimeout)
-		defer cancel()
-		if err := a.rdb.Set(bctx, key, a.startedAt.Format(time.RFC3339), 3*a.cfg.heartbeat).Err(); err != nil && ctx.Err() == nil {
-			a.m.Error("telegram_inbox")
-			a.log.Warn("telegram: heartbeat failed; other replicas may take over this one's updates", "err", err)
-		}
-	}
-	beat()
 	t := time.NewTicker(a.cfg.heartbeat)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisTimeout)
-			_ = a.rdb.Del(dctx, key).Err()
-			cancel()
 			return
 		case <-t.C:
-			beat()
+		}
+		chats := a.disp.active()
+		if len(chats) == 0 {
+			continue
+		}
+		bctx, cancel := context.WithTimeout(ctx, redisTimeout)
+		pipe := a.rdb.Pipeline()
+		for _, chat := range chats {
+			store.Renew.Eval(bctx, pipe, []string{a.keys.ChatLease(chat)}, a.replica, a.leaseTTL().Milliseconds())
+		}
+		_, err := pipe.Exec(bctx)
+		cancel()
+		if err != nil && ctx.Err() == nil {
+			a.m.Error("telegram_inbox")
+			a.log.Warn("telegram: renewing chat leases failed; other replicas may take these chats over", "err", err)
 		}
 	}
 }
 
-// sweep claims inbox entries nobody live owns (left by a restart or a dead
-// replica) and queues them in update order.
+// sweep looks at every chat with unanswered updates and starts answering
+// those no live replica holds (left by a restart or a dead replica). It
+// returns how many chats it looked at.
 func (a *Adapter) sweep(ctx context.Context) (int, error) {
-	type entry struct {
-		id  int64
-		raw string
+	chats, err := a.rdb.SMembers(ctx, a.keys.Chats()).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return 0, fmt.Errorf("telegram: reading the inbox: %w", err)
 	}
-	var found []entry
-	var cursor uint64
-	for {
-		kv, next, err := a.rdb.HScan(ctx, a.keys.Inbox(), cursor, "*", 500).Result()
-		if err != nil {
-			return 0, fmt.Errorf("telegram: reading the inbox: %w", err)
-		}
-		for i := 0; i+1 < len(kv); i += 2 {
-			id, err := strconv.ParseInt(kv[i], 10, 64)
-			if err != nil {
-				continue
-			}
-			found = append(found, entry{id, kv[i+1]})
-		}
-		if next == 0 {
-			break
-		}
-		cursor = next
-	}
-	sort.Slice(found, func(i, j int) bool { return found[i].id < found[j].id })
 	n := 0
-	for _, e := range found {
-		if a.isOwned(e.id) {
-			continue
-		}
-		ok, err := store.InboxClaim.Run(ctx, a.rdb, []string{a.keys.Update(e.id), a.keys.Inbox()},
-			a.replica, e.id, a.keys.ReplicaPrefix(), a.cfg.dedupeTTL.Milliseconds()).Int()
+	for _, c := range chats {
+		chat, err := strconv.ParseInt(c, 10, 64)
 		if err != nil {
-			return n, fmt.Errorf("telegram: claiming update %d: %w", e.id, err)
-		}
-		if ok != 1 {
 			continue
 		}
-		a.own(e.id)
-		upd, chat, err := decodeUpdate([]byte(e.raw))
-		if err != nil {
-			a.log.Error("telegram: dropping an unreadable inbox entry", "update_id", e.id, "err", err)
-			_ = a.done(ctx, e.id)
-			continue
-		}
-		n++
-		if !a.disp.add(job{id: e.id, chat: chat, upd: upd, got: a.now(), recovered: true}) {
-			return n, nil // shutting down: the claim is released with the rest
+		if a.disp.kick(chat, true) {
+			n++
 		}
 	}
 	return n, nil
-}
-
-func (a *Adapter) isOwned(id int64) bool {
-	a.ownedMu.Lock()
-	defer a.ownedMu.Unlock()
-	_, ok := a.owned[id]
-	return ok
 }
 
 // sweepLoop sweeps every cfg.sweep until ctx ends.
@@ -215,13 +204,11 @@ func (a *Adapter) sweepLoop(ctx context.Context) {
 			return
 		case <-t.C:
 			sctx, cancel := context.WithTimeout(ctx, time.Minute)
-			n, err := a.sweep(sctx)
+			_, err := a.sweep(sctx)
 			cancel()
 			if err != nil && ctx.Err() == nil {
 				a.m.Error("telegram_inbox")
 				a.log.Warn("telegram: inbox sweep failed", "err", err)
-			} else if n > 0 {
-				a.log.Info("telegram: took over unanswered updates", "count", n)
 			}
 		}
 	}

@@ -96,7 +96,8 @@ func TestRestartInTheMiddleLeavesNothingUnanswered(t *testing.T) {
 }
 
 // A crash: the process dies without releasing anything. Another replica
-// takes its updates over once its heartbeat is gone.
+// takes its chats over once their leases expire (three missed heartbeats;
+// short ones here).
 func TestCrashedReplicaUpdatesTakenOver(t *testing.T) {
 	srv := telegramtest.New(t)
 	db := sessiontest.DB(t)
@@ -113,6 +114,17 @@ func TestCrashedReplicaUpdatesTakenOver(t *testing.T) {
 	zombie.a.loops.Wait()
 	zombie.a.beatStop()
 	<-zombie.a.beatDone
+	// Its lease on the chat has a TTL, so it comes free three missed
+	// heartbeats later; the test expires it now instead of waiting (and
+	// miniredis only moves TTLs when told).
+	ctx := context.Background()
+	lease := zombie.a.keys.ChatLease(2100)
+	if ttl := db.Client.PTTL(ctx, lease).Val(); ttl <= 0 || ttl > zombie.a.leaseTTL() {
+		t.Fatalf("the zombie's lease has TTL %v, want in (0, %v]", ttl, zombie.a.leaseTTL())
+	}
+	if err := db.Client.Del(ctx, lease).Err(); err != nil {
+		t.Fatal(err)
+	}
 
 	heir := newHarness(t, newRecorder(), setup{srv: srv, db: db,
 		opts: []Option{WithReplicaID("heir")}}).start()

@@ -88,6 +88,14 @@ func (f HandlerFunc) Handle(ctx context.Context, ev bot.Event) ([]bot.Message, e
 	return f(ctx, ev)
 }
 
+// Holder is implemented by a Handler that has a short holding reply for a
+// customer whose message could not be stored (Redis down): "we have your
+// message, we'll answer in a moment". It must not need Redis. lang is the
+// customer's platform language.
+type Holder interface {
+	Holding(lang string) string
+}
+
 // Blocker is implemented by a Handler that wants to know when a customer
 // blocked the bot (to mark the conversation and stop its timers).
 type Blocker interface {
@@ -163,10 +171,10 @@ func WithTypingInterval(d time.Duration) Option { return func(a *Adapter) { a.cf
 // 25 h: Telegram keeps undelivered updates for 24 h).
 func WithDedupeTTL(d time.Duration) Option { return func(a *Adapter) { a.cfg.dedupeTTL = d } }
 
-// WithHeartbeat sets how often this replica renews its claim on the
-// updates it holds; other replicas take them over about three beats after
-// it died (default 5 s). Unanswered updates are looked for every sweep
-// (default 30 s).
+// WithHeartbeat sets how often this replica renews its leases on the
+// chats it is answering; other replicas take them over about three beats
+// after it died (default 5 s). Chats with unanswered updates and no live
+// replica are looked for every sweep (default 5 s).
 func WithHeartbeat(beat, sweep time.Duration) Option {
 	return func(a *Adapter) { a.cfg.heartbeat, a.cfg.sweep = beat, sweep }
 }
@@ -206,8 +214,11 @@ type Adapter struct {
 	disp      *dispatcher
 	chatLocks chatLocks
 
-	ownedMu sync.Mutex
-	owned   map[int64]struct{} // updates this replica claimed and has not answered
+	gotAt sync.Map // update id -> when this replica received it (for reply latency)
+
+	holdMu sync.Mutex
+	outage bool               // the last intake could not reach Redis
+	held   map[int64]struct{} // chats sent the holding reply in this outage
 
 	blockedMu sync.Mutex
 	blocked   map[int64]struct{}
@@ -257,14 +268,14 @@ func New(token string, h Handler, db store.DB, opts ...Option) (*Adapter, error)
 			floodWindow:  time.Minute,
 			dedupeTTL:    25 * time.Hour,
 			heartbeat:    5 * time.Second,
-			sweep:        30 * time.Second,
+			sweep:        5 * time.Second,
 			workers:      256,
 		},
 		log:     slog.New(slog.DiscardHandler),
 		now:     time.Now,
 		sleep:   sleepCtx,
-		owned:   map[int64]struct{}{},
 		blocked: map[int64]struct{}{},
+		held:    map[int64]struct{}{},
 	}
 	for _, o := range opts {
 		o(a)
@@ -299,7 +310,7 @@ func New(token string, h Handler, db store.DB, opts ...Option) (*Adapter, error)
 		return nil, fmt.Errorf("telegram: %w", err)
 	}
 	a.api = api
-	a.disp = newDispatcher(a.cfg.workers, a.process)
+	a.disp = newDispatcher(a.cfg.workers, a.serveChat)
 	a.workCtx, a.workStop = context.WithCancel(context.Background())
 	a.connErr.Store(&errBox{errors.New("telegram: not started")})
 	a.pollErr.Store(&errBox{})
@@ -543,15 +554,6 @@ func (a *Adapter) shutdown(ctx context.Context) error {
 	}
 	a.workStop()
 
-	rctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
-	n, err := a.releaseOwned(rctx)
-	cancel()
-	if err != nil {
-		errs = append(errs, err)
-	}
-	if n > 0 {
-		a.log.Info("telegram: left unanswered updates in the inbox for the next start", "count", n)
-	}
 	if a.beatStop != nil {
 		a.beatStop()
 		<-a.beatDone
@@ -559,9 +561,67 @@ func (a *Adapter) shutdown(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// process does one update: typing, the core's answer, the replies, and
-// marking it answered.
-func (a *Adapter) process(j job) {
+// serveChat answers the chat's queue, oldest first, while this replica
+// holds the chat's lease; it returns when the queue is empty (the lease
+// let go with it), another replica has the chat, or the dispatcher stops.
+func (a *Adapter) serveChat(chat int64) {
+	ctx := a.workCtx
+	e, held, ok, err := a.acquire(ctx, chat)
+	for {
+		if err != nil {
+			if ctx.Err() == nil {
+				a.m.Error("telegram_inbox")
+				a.log.Warn("telegram: chat queue unavailable; the next sweep retries", "chat", chat, "err", err)
+			}
+			return
+		}
+		if !held || !ok {
+			return
+		}
+		if a.disp.stopping() {
+			a.release(ctx, chat)
+			return
+		}
+		j, derr := a.jobOf(chat, e)
+		if derr == nil {
+			a.disp.sem <- struct{}{}
+			answered := a.process(j)
+			<-a.disp.sem
+			if !answered {
+				// Cut short by a hard shutdown: it stays queued for
+				// whoever takes the chat next.
+				a.release(ctx, chat)
+				return
+			}
+		} else {
+			a.log.Error("telegram: dropping an unreadable inbox entry", "update_id", e.id, "err", derr)
+		}
+		e, held, ok, err = a.complete(ctx, chat, e)
+		if err != nil {
+			a.log.Error("telegram: could not mark an update answered; it may be answered again", "update_id", e.id, "chat", chat)
+		}
+		if a.onDone != nil {
+			a.onDone(j.id)
+		}
+	}
+}
+
+// jobOf decodes a queued update.
+func (a *Adapter) jobOf(chat int64, e entry) (job, error) {
+	upd, _, err := decodeUpdate([]byte(e.raw))
+	if err != nil {
+		return job{id: e.id, chat: chat}, err
+	}
+	j := job{id: e.id, chat: chat, upd: upd, count: e.count, got: a.now(), recovered: true}
+	if got, ok := a.gotAt.LoadAndDelete(e.id); ok {
+		j.got, j.recovered = got.(time.Time), false
+	}
+	return j, nil
+}
+
+// process does one update: typing, the core's answer and the replies. It
+// reports false when a hard shutdown cut it short (it must stay queued).
+func (a *Adapter) process(j job) bool {
 	ctx, cancel := context.WithTimeout(a.workCtx, a.cfg.replyTimeout)
 	defer cancel()
 	ev, act := classify(j.upd, a.me.Load())
@@ -571,22 +631,18 @@ func (a *Adapter) process(j job) {
 	switch act {
 	case actIgnore:
 		a.m.Dropped(Channel, "ignored")
-		a.finish(ctx, j)
-		return
+		return true
 	case actBlocked:
 		a.markBlocked(ctx, j.chat)
-		a.finish(ctx, j)
-		return
+		return true
 	case actUnblocked:
 		a.unmarkBlocked(j.chat)
-		a.finish(ctx, j)
-		return
+		return true
 	}
 	if limit := int64(a.cfg.floodLimit); limit > 0 && j.count > limit {
 		if j.count > limit+1 {
 			a.m.Dropped(Channel, "flood")
-			a.finish(ctx, j)
-			return
+			return true
 		}
 		a.log.Info("telegram: flood limit reached; dropping this chat's messages for the rest of the window",
 			"chat", j.chat, "limit", limit, "window", a.cfg.floodWindow.String())
@@ -627,10 +683,7 @@ func (a *Adapter) process(j job) {
 		}
 	}
 	t.stop()
-	if cut {
-		return
-	}
-	a.finish(ctx, j)
+	return !cut
 }
 
 // handle calls the core. A panic there is logged and the update counted
@@ -646,17 +699,6 @@ func (a *Adapter) handle(ctx context.Context, ev bot.Event) (msgs []bot.Message,
 		}
 	}()
 	return a.h.Handle(ctx, ev)
-}
-
-func (a *Adapter) finish(ctx context.Context, j job) {
-	if err := a.done(ctx, j.id); err != nil {
-		a.m.Error("telegram_inbox")
-		a.log.Error("telegram: could not mark an update answered; it may be answered again after a restart",
-			"update_id", j.id, "chat", j.chat, "err", err)
-	}
-	if a.onDone != nil {
-		a.onDone(j.id)
-	}
 }
 
 // pressed answers a button press (stopping the client's spinner) and takes

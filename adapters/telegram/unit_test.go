@@ -211,38 +211,47 @@ func TestKeyboardJSONHasNoCopyText(t *testing.T) {
 	}
 }
 
-func TestDispatcherOrderAndParallelism(t *testing.T) {
+func TestDispatcherOneLoopPerChatAndKicks(t *testing.T) {
 	var mu sync.Mutex
-	order := map[int64][]int64{}
+	serves := map[int64]int{}
 	gate := make(chan struct{})
 	started := make(chan int64, 10)
-	d := newDispatcher(4, func(j job) {
-		started <- j.chat
-		if j.chat == 1 && j.id == 1 {
+	d := newDispatcher(4, func(chat int64) {
+		started <- chat
+		if chat == 1 {
 			<-gate // chat 1 is busy; chat 2 must still run
 		}
 		mu.Lock()
-		order[j.chat] = append(order[j.chat], j.id)
+		serves[chat]++
 		mu.Unlock()
 	})
-	for i := int64(1); i <= 5; i++ {
-		d.add(job{id: i, chat: 1})
+	if !d.kick(1, false) {
+		t.Fatal("the first kick did not start chat 1's loop")
 	}
-	d.add(job{id: 100, chat: 2})
-	// While chat 1's first job is held, chat 2's job starts too.
+	if !d.kick(2, false) {
+		t.Fatal("chat 2's loop did not start")
+	}
+	// While chat 1's loop is held, chat 2's runs too.
 	if a, b := <-started, <-started; a+b != 3 {
-		t.Errorf("jobs started for chats %d and %d; chat 2 should not wait for chat 1", a, b)
+		t.Errorf("loops started for chats %d and %d; chat 2 should not wait for chat 1", a, b)
+	}
+	// Kicks while chat 1 runs start nothing new but make it look once more.
+	if d.kick(1, false) || d.kick(1, false) {
+		t.Error("a second loop started for a running chat")
 	}
 	close(gate)
+	if got := <-started; got != 1 {
+		t.Errorf("the rerun was for chat %d, want 1", got)
+	}
 	d.close()
-	if d.add(job{id: 6, chat: 1}) {
-		t.Error("a closed dispatcher took a job")
+	if d.kick(3, false) {
+		t.Error("a closed dispatcher started a loop")
 	}
 	if err := d.wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if got := order[1]; len(got) != 5 || got[0] != 1 || got[4] != 5 {
-		t.Errorf("chat 1 order %v", got)
+	if serves[1] != 2 || serves[2] != 1 {
+		t.Errorf("serves = %v, want chat 1 twice (kicked while running) and chat 2 once", serves)
 	}
 }
 

@@ -9,6 +9,9 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/go-telegram/bot/models"
+
+	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/store"
 )
 
@@ -52,16 +55,21 @@ func (a *Adapter) intake(ctx context.Context, raw []byte) (next int64, err error
 	defer cancel()
 	acc, err := a.accept(actx, upd.ID, chat, raw, counts)
 	if err != nil {
+		if counts {
+			a.hold(chat, upd)
+		}
 		return 0, err
 	}
+	a.recovered()
 	if acc.result != store.InboxNew {
 		a.m.Dropped(Channel, "duplicate")
 		a.log.Debug("telegram: duplicate update dropped", "update_id", upd.ID, "chat", chat)
 		return upd.ID + 1, nil
 	}
-	a.disp.add(job{id: upd.ID, chat: chat, upd: upd, got: got, count: acc.count})
-	// When add refuses (shutdown began), the update stays in the inbox with
-	// this replica's claim, which Shutdown releases for the next start.
+	a.gotAt.Store(upd.ID, got)
+	a.disp.kick(chat, false)
+	// When kick refuses (shutdown began), the update stays queued for
+	// another replica or the next start.
 	return upd.ID + 1, nil
 }
 
@@ -102,5 +110,51 @@ func (a *Adapter) webhook(w http.ResponseWriter, r *http.Request) {
 		a.m.Error("telegram_inbox")
 		a.log.Error("telegram: webhook update not persisted; Telegram will retry", "err", err)
 		http.Error(w, "try again", http.StatusServiceUnavailable)
+	}
+}
+
+// hold sends the handler's holding reply to a customer whose message could
+// not be stored, once per chat per Redis outage, from memory: Telegram
+// delivers the message again (webhook: no 200; polling: the offset stays)
+// and it is answered once Redis is back. Private chats only.
+func (a *Adapter) hold(chat int64, upd *models.Update) {
+	h, ok := a.h.(Holder)
+	if !ok || upd.Message == nil || upd.Message.Chat.Type != models.ChatTypePrivate {
+		return
+	}
+	a.holdMu.Lock()
+	a.outage = true
+	_, done := a.held[chat]
+	a.held[chat] = struct{}{}
+	a.holdMu.Unlock()
+	if done || a.isBlocked(chat) {
+		return
+	}
+	var lang string
+	if upd.Message.From != nil {
+		lang = upd.Message.From.LanguageCode
+	}
+	text := h.Holding(lang)
+	a.m.Error("telegram_holding_reply")
+	a.log.Warn("telegram: Redis unavailable; told the customer we have their message", "chat", chat)
+	a.loops.Add(1)
+	go func() {
+		defer a.loops.Done()
+		ctx, cancel := context.WithTimeout(a.workCtx, callTimeout)
+		defer cancel()
+		if err := a.deliver(ctx, chat, bot.Message{Text: text}); err != nil {
+			a.log.Warn("telegram: holding reply not sent", "chat", chat, "err", err)
+		}
+	}()
+}
+
+// recovered ends an outage: the next one holds every chat again.
+func (a *Adapter) recovered() {
+	a.holdMu.Lock()
+	defer a.holdMu.Unlock()
+	if a.outage {
+		a.outage = false
+		clear(a.held)
+		a.log.Info("telegram: Redis reachable again; stored updates flow as usual")
 	}
 }

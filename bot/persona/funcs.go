@@ -72,14 +72,14 @@ func (p *Persona) funcs(lang string, data Data) template.FuncMap {
 			}
 			return loc.times[partOfDay(data.Now)]
 		},
-		"weekday":   func() string { return loc.weekdays[data.Now.Weekday()] },
-		"intro":     func() string { return p.introText(lang, data) },
-		"shop":      func() string { return p.shop },
-		"email":     func() string { return p.email },
-		"phone":     func() string { return p.phone },
-		"hours":     func() string { return p.Hours(lang) },
-		"join":      func(list []string, sep string) string { return strings.Join(list, sep) },
-		"bullets":   bullets,
+		"weekday": func() string { return loc.weekdays[data.Now.Weekday()] },
+		"intro":   func() string { return p.introText(lang, data) },
+		"shop":    func() string { return p.shop },
+		"email":   func() string { return p.email },
+		"phone":   func() string { return p.phone },
+		"hours":   func() string { return p.Hours(lang) },
+		"join":    func(list []string, sep string) string { return strings.Join(list, sep) },
+		"bullets": bullets,
 	}
 }
 

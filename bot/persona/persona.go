@@ -48,7 +48,7 @@ var keys = []string{
 	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_back",
 	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other", "answer_parts",
 	"thanks", "bye", "empty", "too_long", "media", "media_forwarded",
-	"nudge", "idle_close", "store_down",
+	"nudge", "idle_close", "store_down", "hiccup",
 	"handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
 	"agent_joined", "returned", "resolved", "transferred",
 	"rating_ask", "rating_thanks", "rating_sorry", "rating_invalid", "comment_thanks",
@@ -87,13 +87,13 @@ type Data struct {
 	// TimeOfDay, when "morning", "afternoon" or "evening", is the part of
 	// the day the customer's greeting named; {{timeOfDay}} mirrors it.
 	TimeOfDay string
-	Topics   []string  // closest topic titles, for "did you mean"
-	Agent    string    // agent's display name
-	Wait     string    // rough waiting time, already phrased ("a few minutes")
-	Back     string    // when the team is back, already phrased
-	Team     string    // the team a handoff moved to, as the customer hears it
-	Extra    map[string]string
-	Seed     int // picks among variants
+	Topics    []string // closest topic titles, for "did you mean"
+	Agent     string   // agent's display name
+	Wait      string   // rough waiting time, already phrased ("a few minutes")
+	Back      string   // when the team is back, already phrased
+	Team      string   // the team a handoff moved to, as the customer hears it
+	Extra     map[string]string
+	Seed      int // picks among variants
 }
 
 // Name is the bot's name, as the customer sees it ("Mia").

@@ -17,7 +17,7 @@ import (
 //	{active}       the active-conversations sorted set
 //	{timer:<name>} one timer's sorted set (idle check-ins, reminders)
 //	{seen:<key>}   a first-time marker (dedupe of redelivered events)
-//	{tg:<bot>}     one Telegram bot's inbox, update states, replicas, flood counters
+//	{tg:<bot>}     one Telegram bot's inbox, chat queues and leases, flood counters
 //	{slack}        the Slack desk: cards, threads, summaries, outbox
 //	{stats}        desk and wait statistics
 //	{cache:<name>} cached derived data (embeddings)
@@ -71,17 +71,28 @@ func (k Keys) Telegram(bot string) TelegramKeys {
 // the inbox scripts may touch any of them together.
 type TelegramKeys struct{ base string }
 
-// Update is an update's state: the owning replica's id while it is being
-// answered, "done" after, kept for the dedupe TTL.
+// Update is an update's state: "q" while it waits in the inbox, "done"
+// once answered; kept for the dedupe TTL so a redelivery is dropped.
 func (k TelegramKeys) Update(id int64) string { return k.base + "u:" + strconv.FormatInt(id, 10) }
 
 // Inbox is the hash update id -> raw update of updates not yet answered.
 func (k TelegramKeys) Inbox() string { return k.base + "inbox" }
 
-// Replica is a live replica's heartbeat; ReplicaPrefix is what a script
-// appends a replica id to.
-func (k TelegramKeys) Replica(id string) string { return k.base + "replica:" + id }
-func (k TelegramKeys) ReplicaPrefix() string    { return k.base + "replica:" }
+// ChatQueue is the sorted set of a chat's unanswered updates, scored by
+// update id (member "<id>:<flood count>"): the order they are answered in.
+func (k TelegramKeys) ChatQueue(chat int64) string {
+	return k.base + "q:" + strconv.FormatInt(chat, 10)
+}
+
+// ChatLease names the replica answering a chat right now (short TTL,
+// renewed while it works), so one replica at a time answers a chat, in
+// order, whichever replica received the updates.
+func (k TelegramKeys) ChatLease(chat int64) string {
+	return k.base + "lease:" + strconv.FormatInt(chat, 10)
+}
+
+// Chats is the set of chats with unanswered updates (what a sweep looks at).
+func (k TelegramKeys) Chats() string { return k.base + "chats" }
 
 // Flood counts a chat's messages in one flood-limit window.
 func (k TelegramKeys) Flood(chat, window int64) string {

@@ -50,10 +50,10 @@ func TestKeysOfAScriptShareASlot(t *testing.T) {
 	sl := k.Slack()
 	groups := map[string][]string{
 		"session scripts":    {k.Lock("telegram:42"), k.State("telegram:42")},
-		"inbox scripts":      {tg.Update(7), tg.Inbox(), tg.Flood(42, 1), tg.Replica("r1"), tg.ReplicaPrefix() + "r2"},
+		"inbox scripts":      {tg.Update(7), tg.Inbox(), tg.Flood(42, 1), tg.ChatQueue(42), tg.ChatLease(42), tg.Chats()},
 		"outbox scripts":     {sl.Outbox(), sl.OutboxDead(), sl.OutboxLock()},
 		"card transaction":   {sl.Card("telegram:42"), sl.Thread("C1", "1.2"), sl.Summary("C1", "1.2"), sl.Reminders("C1", "1.2"), sl.Posted("telegram:42", "9")},
-		"stats transactions": {k.Stats("overall"), k.Stats("agent:U1"), k.Stats("agents"), k.Stats("waits")},
+		"stats transactions": {k.StatsDay("2026-12-03"), k.StatsAgents(), k.StatsQueue(), k.StatsWorking(), k.StatsHandoffs(), k.StatsMisses("2026-12-03"), k.StatsPicks("2026-12-03"), k.StatsWaits()},
 	}
 	for name, keys := range groups {
 		for _, key := range keys[1:] {
@@ -73,7 +73,7 @@ func TestKeysOnePrefixAndATagEach(t *testing.T) {
 	tg := k.Telegram("1")
 	sl := k.Slack()
 	for _, key := range []string{k.State("c"), k.Lock("c"), k.Active(), k.Timer("idle"), k.Seen("x"),
-		tg.Update(1), tg.Inbox(), tg.Replica("r"), tg.Flood(1, 2),
+		tg.Update(1), tg.Inbox(), tg.ChatQueue(1), tg.ChatLease(1), tg.Chats(), tg.Flood(1, 2),
 		sl.Card("c"), sl.Thread("C", "1"), sl.Summary("C", "1"), sl.Reminders("C", "1"), sl.Posted("c", "1"),
 		sl.Outbox(), sl.OutboxDead(), sl.OutboxLock(), k.Stats("x"), k.StatsDay("d"), k.StatsWaits(), k.Cache("llm:emb:ab")} {
 		if !strings.HasPrefix(key, "shop1:{") {

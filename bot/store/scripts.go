@@ -76,46 +76,82 @@ end
 return ids`)
 
 // ---- the Telegram inbox ({tg:<bot>}) ----
+//
+// An update is accepted into the inbox (persisted, queued on its chat)
+// before Telegram is told it arrived. One replica at a time holds a chat's
+// lease and answers its queue in update order, whichever replica accepted
+// the updates; a dead replica's lease expires and a sweep hands the chat
+// to another.
 
 // Results of InboxAccept.
 const (
 	InboxDone  = 0 // answered before: drop
-	InboxOwned = 1 // a replica (maybe this one) has it: drop this copy
-	InboxNew   = 2 // new: persisted and claimed by this replica
+	InboxOwned = 1 // accepted before and not answered yet: drop this copy
+	InboxNew   = 2 // new: persisted and queued on its chat
 )
 
-// InboxAccept claims a new update, persists it and counts it against the
-// chat's flood window, atomically.
-// KEYS: update state, inbox, flood. ARGV: replica, id, payload, state TTL
-// ms, flood window ms, count ("1" or "0"). Returns {result, flood count}.
+// InboxAccept persists a new update, queues it on its chat and counts it
+// against the chat's flood window, atomically.
+// KEYS: update state, inbox, flood, chat queue, chats.
+// ARGV: id, payload, state TTL ms, flood window ms, count ("1"/"0"), chat.
+// Returns {result, flood count}.
 var InboxAccept = redis.NewScript(`
 local v = redis.call('GET', KEYS[1])
 if v then
   if v == 'done' then return {0, 0} end
   return {1, 0}
 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('SET', KEYS[1], 'q', 'PX', ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 local n = 0
-if ARGV[6] == '1' then
+if ARGV[5] == '1' then
   n = redis.call('INCR', KEYS[3])
-  if n == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[5]) end
+  if n == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[4]) end
 end
+redis.call('ZADD', KEYS[4], ARGV[1], ARGV[1] .. ':' .. n)
+redis.call('SADD', KEYS[5], ARGV[6])
 return {2, n}`)
 
-// InboxClaim takes over an inbox entry nobody live owns. ARGV[3] is the
-// replica heartbeat key prefix (TelegramKeys.ReplicaPrefix, same tag).
-// KEYS: update state, inbox. ARGV: replica, id, heartbeat prefix, state TTL ms.
-var InboxClaim = redis.NewScript(`
-local v = redis.call('GET', KEYS[1])
-if v == 'done' then
-  redis.call('HDEL', KEYS[2], ARGV[2])
-  return 0
-end
-if v == ARGV[1] then return 0 end
-if v and redis.call('EXISTS', ARGV[3] .. v) == 1 then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
-return 1`)
+// chatNext is the tail shared by ChatAcquire and ChatDone: the chat's
+// oldest queued update, or, when none is left, the lease released and the
+// chat off the chats set in the same step (so an update queued meanwhile
+// is never left without a holder). KEYS[1..4]: lease, chat queue, inbox,
+// chats; ARGV[3]: chat. Returns {1} (released) or {2, member, raw}.
+const chatNext = `
+while true do
+  local m = redis.call('ZRANGE', KEYS[2], 0, 0)
+  if #m == 0 then
+    redis.call('DEL', KEYS[1])
+    redis.call('SREM', KEYS[4], ARGV[3])
+    return {1}
+  end
+  local id = string.match(m[1], '^([^:]+):')
+  local raw = id and redis.call('HGET', KEYS[3], id)
+  if raw then return {2, m[1], raw} end
+  redis.call('ZREM', KEYS[2], m[1])
+end`
+
+// ChatAcquire takes (or keeps) a chat's lease and returns its oldest
+// queued update. KEYS: lease, chat queue, inbox, chats. ARGV: token, lease
+// TTL ms, chat. Returns {0} when another replica holds the lease, else as
+// chatNext.
+var ChatAcquire = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur and cur ~= ARGV[1] then return {0} end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])` + chatNext)
+
+// ChatDone marks an update answered (dedupe state "done", out of the inbox
+// and the chat's queue) and, while the caller still holds the lease,
+// renews it and returns the next update.
+// KEYS: lease, chat queue, inbox, chats, update state.
+// ARGV: token, lease TTL ms, chat, member, id, state TTL ms.
+// Returns {0} when the lease was lost, else as chatNext.
+var ChatDone = redis.NewScript(`
+redis.call('SET', KEYS[5], 'done', 'PX', ARGV[6])
+redis.call('HDEL', KEYS[3], ARGV[5])
+redis.call('ZREM', KEYS[2], ARGV[4])
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {0} end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])` + chatNext)
 
 // ---- the Slack outbox ({slack}) ----
 

@@ -160,6 +160,7 @@ type server struct {
 	ln      net.Listener
 
 	closeRedis func()
+	onShutdown []func() // before the HTTP server shuts down (long-lived streams)
 	stopping   atomic.Bool
 }
 
@@ -243,6 +244,7 @@ func newServer(ctx context.Context, cfg serveConfig, env func(string) string, lo
 			return nil, err
 		}
 		page.Mount(s.mux)
+		s.onShutdown = append(s.onShutdown, page.Close)
 		log.Info("ops page at /ops")
 	}
 
@@ -359,6 +361,9 @@ func (s *server) run(ctx context.Context) error {
 func (s *server) stopHTTP() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	for _, f := range s.onShutdown {
+		f()
+	}
 	if err := s.http.Shutdown(ctx); err != nil {
 		s.log.Warn("http server shutdown", "err", err)
 	}

@@ -47,6 +47,13 @@ func (l *lines) String() string {
 // waitFor waits for a log record with msg and returns it decoded.
 func (l *lines) waitFor(t *testing.T, msg string) map[string]any {
 	t.Helper()
+	return l.waitForWith(t, msg, "", "")
+}
+
+// waitForWith waits for a log record with msg whose attribute key is val
+// (any record with msg when key is "").
+func (l *lines) waitForWith(t *testing.T, msg, key, val string) map[string]any {
+	t.Helper()
 	timeout := time.After(serveWait)
 	for {
 		l.mu.Lock()
@@ -54,7 +61,7 @@ func (l *lines) waitFor(t *testing.T, msg string) map[string]any {
 		l.mu.Unlock()
 		for _, line := range strings.Split(text, "\n") {
 			var rec map[string]any
-			if json.Unmarshal([]byte(line), &rec) == nil && rec["msg"] == msg {
+			if json.Unmarshal([]byte(line), &rec) == nil && rec["msg"] == msg && (key == "" || rec[key] == val) {
 				return rec
 			}
 		}

@@ -58,6 +58,7 @@ func TestTransferToAnotherTeam(t *testing.T) {
 	tg.Push(u.Text("/human"))
 	tg.WaitSent(t, u.ID, 2)
 	first := sl.WaitMessage(t, "support card", func(m slacktest.Message) bool { return m.TopLevel() && m.Blocks != nil })
+	s.log.waitForWith(t, "slack desk: card posted", "channel", channel)
 	if first.Channel != channel {
 		t.Fatalf("first card in %s, want the default channel", first.Channel)
 	}
@@ -86,6 +87,8 @@ func TestTransferToAnotherTeam(t *testing.T) {
 			t.Errorf("payments card lacks %q:\n%s", want, text)
 		}
 	}
+	// The desk has saved the new thread once it logs the card posted.
+	s.log.waitForWith(t, "slack desk: card posted", "channel", "C0PAYMENTS")
 	sl.WaitFor(t, "old card says where it went", func() bool {
 		m, _ := sl.Message(first.TS)
 		return strings.Contains(m.BlockText(), "transferred to payments") && len(m.Buttons()) == 0
