@@ -43,7 +43,7 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 			return Answer{Text: join(parts...), Entry: id, Confident: true, Tips: from}, nil
 		}
 	}
-	topics := closestTopics(set.KB, q)
+	topics := closestTopics(set.KB.Base, q)
 	for _, tp := range topics {
 		d.Topics = append(d.Topics, tp.Title)
 	}

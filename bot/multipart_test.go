@@ -16,7 +16,7 @@ func TestTwoQuestionsInOneMessageAreBothAnswered(t *testing.T) {
 		want       []string // in order: first question and answer text of each entry
 		tip        string
 	}{
-		{"en", "how much is shipping to Germany and do I pay customs?",
+		{"en", "how much is shipping to Canada and do I pay customs?",
 			[]string{"How much is shipping?", "free over $150", "Will I have to pay customs duties?", "import duties"},
 			"Orders placed before 2 pm ET"},
 		{"zh", "寄到德国运费多少 要交关税吗",
@@ -56,7 +56,7 @@ func TestShortFollowUpIsReadWithThePreviousQuestion(t *testing.T) {
 	for _, c := range []struct {
 		chat, first, follow, entry, want string
 	}{
-		{"en-korea", "how much is shipping to Germany", "and to Korea?", "shipping/costs", "free over $150"},
+		{"en-korea", "how much is shipping to Canada", "and to Korea?", "shipping/costs", "free over $150"},
 		{"en-paypal", "can i pay with a credit card", "what about PayPal?", "payment/methods", "PayPal"},
 		{"zh-alipay", "可以用信用卡付款吗", "那支付宝呢？", "payment/methods", "支付宝"},
 		{"ko-korea", "독일로 배송비 얼마에요", "한국은요?", "shipping/costs", "50달러 이상 주문 시 무료"},
@@ -85,7 +85,7 @@ func TestFollowUpWithoutAnAnswerBeforeIsNotGuessed(t *testing.T) {
 		t.Errorf("a follow-up as the first message: bot turn %+v, want a rephrase request", got)
 	}
 
-	f.say(t, "after-miss", "how much is shipping to Germany")
+	f.say(t, "after-miss", "how much is shipping to Canada")
 	f.say(t, "after-miss", "qwxz blorp zzk")
 	if got := lastBot(f.session(t, "after-miss")); got.Kind != "rephrase" {
 		t.Fatalf("nonsense was answered: %+v", got)
@@ -101,7 +101,7 @@ func TestFollowUpWithoutAnAnswerBeforeIsNotGuessed(t *testing.T) {
 // follow-up to the last one.
 func TestClearQuestionAfterAnAnswerIsNotAFollowUp(t *testing.T) {
 	f := newFixture(t, false)
-	f.say(t, "new", "how much is shipping to Germany")
+	f.say(t, "new", "how much is shipping to Canada")
 	f.say(t, "new", "and how do I reset my password?")
 	if got := lastBot(f.session(t, "new")); got.Entry != "account/password-reset" {
 		t.Errorf("bot turn %+v, want the password entry", got)

@@ -289,7 +289,7 @@ func (t *turn) answer(text string) {
 		if len(ans.Topics) == 0 {
 			// A model that says the entries do not cover it still gets the
 			// customer one tap from the closest ones.
-			ans.Topics = closestTopics(t.set.KB, q)
+			ans.Topics = closestTopics(t.set.KB.Base, q)
 		}
 		t.offer(ans.Topics)
 		t.offerPerson()
@@ -326,7 +326,7 @@ func plural(n int, what string) string {
 }
 
 // match ranks the knowledge entries for text with the matcher serve uses.
-func (t *turn) match(text string) []knowledge.Match { return t.set.KB.Match(text, 5) }
+func (t *turn) match(text string) []knowledge.Match { return t.set.KB.Match(t.ctx, text, 5) }
 
 // maxTopicLabel keeps topic buttons short enough for any chat app.
 const maxTopicLabel = 40
@@ -414,7 +414,7 @@ func (t *turn) commentAfterRating() bool {
 	if h == nil || h.Rating == 0 || h.Comment != "" || t.lastBotKind() != kindRated {
 		return false
 	}
-	if m := t.set.KB.Match(t.ev.Text, 1); len(m) > 0 && m[0].Confident {
+	if m := t.set.KB.Match(t.ctx, t.ev.Text, 1); len(m) > 0 && m[0].Confident {
 		return false // a new question, not a comment
 	}
 	t.emitEvent(lifecycle.Comment(t.s, truncateRunes(t.ev.Text, maxTurnRunes), t.ev.At))

@@ -21,6 +21,7 @@ import (
 	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/routing"
+	"github.com/batonhq/baton/bot/text"
 )
 
 // Problem is a file:line report about a prompts or knowledge file.
@@ -28,12 +29,48 @@ type Problem = knowledge.Problem
 
 // Set is one consistent version of everything ops edit.
 type Set struct {
-	KB      *knowledge.Base
-	Persona *persona.Persona
-	Rules   *handoff.Rules
-	Routing *routing.Table // nil: every handoff to the default team
+	KB       *knowledge.KB // the base and the matcher calibrated for it
+	Lexicon  *text.Lexicon
+	OffTopic []string
+	Persona  *persona.Persona
+	Rules    *handoff.Rules
+	Routing  *routing.Table // nil: every handoff to the default team
 
 	routingBroken bool // routing.yaml has problems: a reload keeps the last good table
+}
+
+// MatcherFunc builds the Matcher for a freshly loaded knowledge base; Load
+// calls it at start and at every reload, so each version of the base gets
+// its own calibration. cmd/baton has the one function serve and `baton
+// match` both use.
+type MatcherFunc func(ctx context.Context, b *knowledge.Base, lex *text.Lexicon, cfg knowledge.CalibrationConfig) knowledge.Matcher
+
+// LexicalMatcher is the default MatcherFunc: lexical matching, calibrated.
+func LexicalMatcher(ctx context.Context, b *knowledge.Base, lex *text.Lexicon, cfg knowledge.CalibrationConfig) knowledge.Matcher {
+	return knowledge.NewLexicalMatcher(ctx, b, lex, cfg)
+}
+
+// Option changes how contents are loaded.
+type Option func(*options)
+
+type options struct {
+	matcher   MatcherFunc
+	wrongRate float64
+}
+
+// WithMatcher sets how the matcher is built (default LexicalMatcher).
+func WithMatcher(f MatcherFunc) Option { return func(o *options) { o.matcher = f } }
+
+// WithWrongRate sets the share of confident answers calibration may let
+// be wrong (default knowledge.DefaultWrongRate).
+func WithWrongRate(r float64) Option { return func(o *options) { o.wrongRate = r } }
+
+func newOptions(opts []Option) options {
+	o := options{matcher: LexicalMatcher}
+	for _, f := range opts {
+		f(&o)
+	}
+	return o
 }
 
 // Source is a folder of files: an embedded tree or a directory on disk.
@@ -82,10 +119,16 @@ func (s Source) show(ps []Problem) []Problem {
 // Load reads both folders. Parts that cannot be used come back nil with the
 // problems that explain why; the knowledge base is never nil (bad files are
 // skipped one by one).
-func Load(prompts, knowledgeSrc Source) (*Set, []Problem) {
+func Load(prompts, knowledgeSrc Source, opts ...Option) (*Set, []Problem) {
+	o := newOptions(opts)
 	var problems []Problem
 	kb, ps := knowledge.Load(knowledgeSrc.FS, knowledgeSrc.Root)
 	problems = append(problems, knowledgeSrc.show(ps)...)
+	lex, ps := text.LoadLexicon(prompts.FS, path.Join(prompts.Root, "lexicon"))
+	problems = append(problems, prompts.show(ps)...)
+	offTopic, ps := knowledge.LoadOffTopic(prompts.FS, path.Join(prompts.Root, "offtopic"))
+	problems = append(problems, prompts.show(ps)...)
+	m := o.matcher(context.Background(), kb, lex, knowledge.CalibrationConfig{OffTopic: offTopic, WrongRate: o.wrongRate})
 	p, ps := persona.Load(prompts.FS, prompts.Root)
 	problems = append(problems, prompts.show(ps)...)
 	rules, ps := handoff.LoadRules(prompts.FS, path.Join(prompts.Root, "handoff.yaml"), handoff.WithKnowledge(kb))
@@ -98,7 +141,8 @@ func Load(prompts, knowledgeSrc Source) (*Set, []Problem) {
 		}
 		return problems[i].Line < problems[j].Line
 	})
-	return &Set{KB: kb, Persona: p, Rules: rules, Routing: table, routingBroken: table == nil && len(ps) > 0}, problems
+	return &Set{KB: &knowledge.KB{Base: kb, Matcher: m}, Lexicon: lex, OffTopic: offTopic, Persona: p, Rules: rules,
+		Routing: table, routingBroken: table == nil && len(ps) > 0}, problems
 }
 
 // Holder serves the current Set and reloads it, keeping the last good part
@@ -109,6 +153,7 @@ type Holder struct {
 	cur                atomic.Pointer[Set]
 	mu                 sync.Mutex               // serialises reloads
 	onReload           func(problems []Problem) // called after each watched reload
+	opts               []Option
 }
 
 // OnReload sets a function called after each reload Watch makes (for logs,
@@ -118,12 +163,12 @@ func (h *Holder) OnReload(fn func(problems []Problem)) { h.onReload = fn }
 // NewHolder loads the sources once. It fails only when there is no usable
 // persona or handoff rules at all, which means the shipped defaults are
 // broken or the override folder is not a prompts folder.
-func NewHolder(prompts, knowledgeSrc Source, log *slog.Logger) (*Holder, []Problem, error) {
+func NewHolder(prompts, knowledgeSrc Source, log *slog.Logger, opts ...Option) (*Holder, []Problem, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	h := &Holder{prompts: prompts, knowledge: knowledgeSrc, log: log}
-	set, problems := Load(prompts, knowledgeSrc)
+	h := &Holder{prompts: prompts, knowledge: knowledgeSrc, log: log, opts: opts}
+	set, problems := Load(prompts, knowledgeSrc, opts...)
 	if set.Persona == nil || set.Rules == nil {
 		return nil, problems, fmt.Errorf("prompts: no usable persona or handoff rules (%d problems)", len(problems))
 	}
@@ -139,7 +184,7 @@ func (h *Holder) Current() *Set { return h.cur.Load() }
 func (h *Holder) Reload() []Problem {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	next, problems := Load(h.prompts, h.knowledge)
+	next, problems := Load(h.prompts, h.knowledge, h.opts...)
 	old := h.cur.Load()
 	if next.Persona == nil {
 		next.Persona = old.Persona

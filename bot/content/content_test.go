@@ -126,7 +126,7 @@ func TestWatchPicksUpEdits(t *testing.T) {
 	// that sees the entry.
 	for n := <-reloaded; n != before+1; n = <-reloaded {
 	}
-	if m := h.Current().KB.Match("do you sell dragon eggs", 1); len(m) == 0 || m[0].ID != "dragons" {
+	if m := h.Current().KB.Match(t.Context(), "do you sell dragon eggs", 1); len(m) == 0 || m[0].ID != "dragons" {
 		t.Fatalf("reloaded knowledge does not match the new entry: %+v", m)
 	}
 }

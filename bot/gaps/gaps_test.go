@@ -82,7 +82,7 @@ func TestAddQuestionsKeepsTheFileValid(t *testing.T) {
 		t.Errorf("questions now:\n%s", qs)
 	}
 	// The answer now matches what customers wrote.
-	if m := kb.Match("do you ship to Iceland?", 1); len(m) == 0 || m[0].ID != "shipping/times" {
+	if m := knowledge.NewLexicalMatcher(t.Context(), kb, nil, knowledge.CalibrationConfig{}).Match(t.Context(), "do you ship to Iceland?", 1); len(m) == 0 || m[0].ID != "shipping/times" {
 		t.Errorf("match after the edit: %+v", m)
 	}
 	// Again: nothing to add.

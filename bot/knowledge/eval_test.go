@@ -2,11 +2,14 @@ package knowledge
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/batonhq/baton/bot/text"
 )
 
 // banking77Dir is /work/shared/datasets/banking77 seen from this package:
@@ -60,6 +63,39 @@ func loadBanking77(t testing.TB) (*Base, []labelled) {
 	return b, readJSONL(t, filepath.Join(dir, "test.jsonl"))
 }
 
+// repoRoot is the repository, seen from this package.
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// shippedConfig is the calibration the shipped prompts give: the shipped
+// off-topic messages and default wrong-answer rate.
+func shippedConfig(t testing.TB) CalibrationConfig {
+	t.Helper()
+	off, ps := LoadOffTopic(os.DirFS(repoRoot()), "prompts/offtopic")
+	if len(ps) > 0 || len(off) == 0 {
+		t.Fatalf("shipped off-topic set: %d messages, problems %v", len(off), ps)
+	}
+	return CalibrationConfig{OffTopic: off}
+}
+
+// shippedLexicon is prompts/lexicon.
+func shippedLexicon(t testing.TB) *text.Lexicon {
+	t.Helper()
+	lex, ps := text.LoadLexicon(os.DirFS(repoRoot()), "prompts/lexicon")
+	if len(ps) > 0 {
+		t.Fatalf("shipped lexicon: %v", ps)
+	}
+	return lex
+}
+
+// shippedMatcher is the matcher serve builds for b with the shipped prompts.
+func shippedMatcher(t testing.TB, b *Base) *Calibrated {
+	t.Helper()
+	return NewLexicalMatcher(t.Context(), b, shippedLexicon(t), shippedConfig(t))
+}
+
 type accuracy struct {
 	n, top1, confident, wrongConfident int
 }
@@ -67,86 +103,32 @@ type accuracy struct {
 func (a accuracy) raw() float64  { return float64(a.top1) / float64(a.n) }
 func (a accuracy) conf() float64 { return float64(a.confident) / float64(a.n) }
 
+// wrongShare is the share of confident answers that were wrong.
+func (a accuracy) wrongShare() float64 {
+	if a.confident+a.wrongConfident == 0 {
+		return 0
+	}
+	return float64(a.wrongConfident) / float64(a.confident+a.wrongConfident)
+}
+
 // evaluate matches every query and counts top-1 hits, hits that are also
 // confident, and confident wrong answers.
-func evaluate(b *Base, qs []labelled) accuracy {
+func evaluate(ctx context.Context, m Matcher, qs []labelled) accuracy {
 	var a accuracy
 	for _, q := range qs {
 		a.n++
-		m := b.Match(q.Query, 1)
-		if len(m) == 0 {
+		ms := m.Match(ctx, q.Query, 1)
+		if len(ms) == 0 {
 			continue
 		}
-		if m[0].ID == q.ID {
+		if ms[0].ID == q.ID {
 			a.top1++
-			if m[0].Confident {
+			if ms[0].Confident {
 				a.confident++
 			}
-		} else if m[0].Confident {
+		} else if ms[0].Confident {
 			a.wrongConfident++
 		}
 	}
 	return a
-}
-
-// heldOut calls fn for every step-th knowledge question of b with a copy
-// of b indexed without that question: the tuning set that keeps test.jsonl
-// held out.
-func heldOut(b *Base, p params, step int, fn func(without *Base, id, q string)) {
-	cache := map[string]map[string]float64{}
-	feat := func(s string) map[string]float64 {
-		f, ok := cache[s]
-		if !ok {
-			f = features(s, &p)
-			cache[s] = f
-		}
-		return f
-	}
-	for _, id := range b.ids {
-		for lang, e := range b.entries[id] {
-			for i, q := range e.Questions {
-				if i%step != 0 {
-					continue
-				}
-				c := withoutQuestion(b, id, lang, i)
-				c.index = buildIndexWith(c, p, feat)
-				fn(c, id, q)
-			}
-		}
-	}
-}
-
-// leaveOneOut is the accuracy over heldOut's questions.
-func leaveOneOut(b *Base, p params, step int) accuracy {
-	var a accuracy
-	heldOut(b, p, step, func(c *Base, id, q string) {
-		a.n++
-		m := c.Match(q, 1)
-		if len(m) > 0 && m[0].ID == id {
-			a.top1++
-			if m[0].Confident {
-				a.confident++
-			}
-		} else if len(m) > 0 && m[0].Confident {
-			a.wrongConfident++
-		}
-	})
-	return a
-}
-
-// withoutQuestion is a shallow copy of b with one question removed.
-func withoutQuestion(b *Base, id, lang string, i int) *Base {
-	c := &Base{entries: make(map[string]map[string]*Entry, len(b.entries)), ids: b.ids}
-	for k, v := range b.entries {
-		c.entries[k] = v
-	}
-	tr := make(map[string]*Entry, len(b.entries[id]))
-	for l, e := range b.entries[id] {
-		tr[l] = e
-	}
-	e := *tr[lang]
-	e.Questions = append(append([]string(nil), e.Questions[:i]...), e.Questions[i+1:]...)
-	tr[lang] = &e
-	c.entries[id] = tr
-	return c
 }

@@ -3,8 +3,8 @@
 //
 // One entry per file, knowledge/<lang>/<id>.md or knowledge/<id>.md, with
 // YAML front matter (questions:, tip:, also:, tags:, lang:) and the answer
-// as the body. See Load for the rules and match.go for how matching and
-// its confidence threshold work.
+// as the body. See Load for the rules, matcher.go for the Matcher
+// interface and calibration, and lexical.go for lexical matching.
 package knowledge
 
 import (
@@ -13,6 +13,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/batonhq/baton/bot/text"
 )
 
 // Entry is one answer of the knowledge base in one language.
@@ -31,29 +33,26 @@ type Entry struct {
 }
 
 // Problem is one thing wrong with a file, printed as "file:line: message".
-type Problem struct {
-	File string
-	Line int
-	Msg  string
-}
+type Problem = text.Problem
 
-func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
-
-// Match is one candidate answer for a query.
-type Match struct {
-	ID        string
-	Lang      string // language of the translation that matched best
-	Score     float64
-	Confident bool // Score cleared the calibrated threshold
-}
-
-// Base is a loaded, indexed knowledge base. It is immutable after Load and
-// safe for concurrent use.
+// Base is a loaded knowledge base. It is immutable after Load and safe for
+// concurrent use. Matching is a Matcher's job (see matcher.go).
 type Base struct {
-	entries map[string]map[string]*Entry // id -> lang -> entry
-	ids     []string                     // sorted
-	index   *index
+	entries   map[string]map[string]*Entry // id -> lang -> entry
+	ids       []string                     // sorted
+	questions []Question                   // every example question, in Questions' order
 }
+
+// Question is one example question of the base. Its position in
+// Base.Questions is the number a Ranker is asked to leave out.
+type Question struct {
+	ID, Lang, Text string
+}
+
+// Questions lists every example question: entries in id order, their
+// translations in language order, questions in file order. Calibration
+// asks each of them of the base without it.
+func (b *Base) Questions() []Question { return b.questions }
 
 // DefaultLang is the language of a file with neither a language folder
 // nor a lang: key.
@@ -162,7 +161,13 @@ func Load(fsys fs.FS, root string) (*Base, []Problem) {
 		b.ids = append(b.ids, id)
 	}
 	sort.Strings(b.ids)
-	b.index = buildIndex(b, defaultParams)
+	for _, id := range b.ids {
+		for _, l := range b.Langs(id) {
+			for _, q := range b.entries[id][l].Questions {
+				b.questions = append(b.questions, Question{ID: id, Lang: l, Text: q})
+			}
+		}
+	}
 	sort.SliceStable(problems, func(i, j int) bool {
 		if problems[i].File != problems[j].File {
 			return problems[i].File < problems[j].File

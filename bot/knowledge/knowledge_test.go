@@ -235,8 +235,12 @@ func TestLoadMissingRoot(t *testing.T) {
 	if b.Len() != 0 || len(problems) != 1 || !strings.HasPrefix(problems[0].String(), "knowledge:1: cannot read: ") {
 		t.Fatalf("Len %d problems %v", b.Len(), problemStrings(problems))
 	}
-	if m := b.Match("anything", 3); m != nil {
-		t.Errorf("Match on empty base = %v", m)
+	m := NewLexicalMatcher(t.Context(), b, nil, CalibrationConfig{OffTopic: []string{"hello"}})
+	if got := m.Match(t.Context(), "anything", 3); got != nil {
+		t.Errorf("Match on empty base = %v", got)
+	}
+	if c := m.Cal; c.Held != 0 || !c.Thin {
+		t.Errorf("empty base calibration: %s", c)
 	}
 }
 
@@ -261,6 +265,6 @@ func FuzzLoad(f *testing.F) {
 		if _, ok := b.Entry("b", "en"); !ok {
 			t.Fatal("a bad file stopped a good one from loading")
 		}
-		b.Match(string(data), 3)
+		NewLexicalMatcher(t.Context(), b, nil, CalibrationConfig{}).Match(t.Context(), string(data), 3)
 	})
 }

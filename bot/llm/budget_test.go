@@ -1,6 +1,7 @@
 package llm_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -46,7 +47,7 @@ func TestTokenCapWithAThousandEntries(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			q := c.q
-			q.Candidates = kb.Match(q.Text, 20)
+			q.Candidates = kb.Match(context.Background(), q.Text, 20)
 			h.answer(t, q)
 			req := h.srv.LastChat()
 			billed := req.PromptTokens()
@@ -118,7 +119,7 @@ func BenchmarkAnswer(b *testing.B) {
 			qs := make([]bot.Question, len(texts))
 			for i, text := range texts {
 				// Matching is the core's job in both modes; not timed here.
-				qs[i] = bot.Question{Text: text, Lang: "en", History: longTurns(4), Candidates: kb.Match(text, 8)}
+				qs[i] = bot.Question{Text: text, Lang: "en", History: longTurns(4), Candidates: kb.Match(context.Background(), text, 8)}
 			}
 			h.answer(b, qs[0]) // warm up connections and caches
 			srv0, calls0, chats0 := h.srv.HandlerTime(), h.srv.Calls(), len(h.srv.Chats())

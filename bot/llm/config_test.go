@@ -2,6 +2,7 @@ package llm_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -71,13 +72,13 @@ func TestLocalServerWithoutKey(t *testing.T) {
 	kb, p := shipped(t)
 	a, ok, err := llm.FromEnv(envOf(map[string]string{"OPENAI_BASE_URL": srv.URL() + "/", "OPENAI_MODEL": "llama3.2"}),
 		llm.WithFallback(&offline{}), llm.WithPrompts(os.DirFS("../../prompts"), "."),
-		llm.WithKnowledge(func() *knowledge.Base { return kb }), llm.WithPersona(func() *persona.Persona { return p }))
+		llm.WithKnowledge(func() *knowledge.KB { return kb }), llm.WithPersona(func() *persona.Persona { return p }))
 	if !ok || err != nil {
 		t.Fatal(ok, err)
 	}
 	defer a.Close()
 	text := "How can I track my package?"
-	if _, err := a.Answer(t.Context(), bot.Question{Text: text, Lang: "en", Candidates: kb.Match(text, 8)}); err != nil {
+	if _, err := a.Answer(t.Context(), bot.Question{Text: text, Lang: "en", Candidates: kb.Match(context.Background(), text, 8)}); err != nil {
 		t.Fatal(err)
 	}
 	if req := srv.LastChat(); req == nil || req.Auth != "" || req.Model != "llama3.2" {
@@ -102,7 +103,7 @@ func TestRequiredOptions(t *testing.T) {
 	kb, p := shipped(t)
 	all := []llm.Option{
 		llm.WithFallback(&offline{}), llm.WithPrompts(os.DirFS("../../prompts"), "."),
-		llm.WithKnowledge(func() *knowledge.Base { return kb }), llm.WithPersona(func() *persona.Persona { return p }),
+		llm.WithKnowledge(func() *knowledge.KB { return kb }), llm.WithPersona(func() *persona.Persona { return p }),
 	}
 	for i, want := range []string{"WithFallback", "WithPrompts", "WithKnowledge", "WithPersona"} {
 		opts := append(append([]llm.Option{}, all[:i]...), all[i+1:]...)

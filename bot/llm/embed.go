@@ -81,7 +81,7 @@ func newEmbedder(a *Answerer) *embedder {
 func (a *Answerer) retrieve(ctx context.Context, q bot.Question, kb Knowledge) []string {
 	cands := q.Candidates
 	if len(cands) == 0 {
-		cands = kb.Match(q.Text, a.budget.Entries*2)
+		cands = kb.Match(ctx, q.Text, a.budget.Entries*2)
 	}
 	var lexical []string
 	for _, c := range cands {

@@ -118,7 +118,7 @@ func TestEmbeddingCacheSurvivesRestartAndReload(t *testing.T) {
 	if edited.Len() != kb.Len() {
 		t.Fatalf("edited copy: %v", probs)
 	}
-	second.setKB(edited)
+	second.setKB(withMatcher(edited))
 	if err := second.a.Prepare(t.Context(), "en"); err != nil {
 		t.Fatal(err)
 	}

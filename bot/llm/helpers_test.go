@@ -16,6 +16,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/llm"
 	"github.com/batonhq/baton/bot/llm/llmtest"
@@ -24,15 +25,20 @@ import (
 
 const testKey = "sk-test-0123456789abcdef"
 
-var shippedOnce = sync.OnceValues(func() (*knowledge.Base, *persona.Persona) {
-	kb, _ := knowledge.Load(os.DirFS("../../knowledge"), ".")
-	p, _ := persona.Load(os.DirFS("../.."), "prompts")
-	return kb, p
+var shippedOnce = sync.OnceValues(func() (*knowledge.KB, *persona.Persona) {
+	set, _ := content.Load(content.Dir("../../prompts"), content.Dir("../../knowledge"))
+	return set.KB, set.Persona
 })
+
+// withMatcher is b with the lexical matcher, calibrated with no lexicon or
+// off-topic messages (the shipped base gets both through shipped).
+func withMatcher(b *knowledge.Base) *knowledge.KB {
+	return &knowledge.KB{Base: b, Matcher: knowledge.NewLexicalMatcher(context.Background(), b, nil, knowledge.CalibrationConfig{})}
+}
 
 // shipped loads the knowledge base and persona the binary ships (once:
 // both are immutable).
-func shipped(t testing.TB) (*knowledge.Base, *persona.Persona) {
+func shipped(t testing.TB) (*knowledge.KB, *persona.Persona) {
 	t.Helper()
 	kb, p := shippedOnce()
 	if kb == nil || kb.Len() == 0 {
@@ -77,8 +83,8 @@ func (o *offline) count() int {
 type harness struct {
 	srv  *llmtest.Server
 	a    *llm.Answerer
-	kb   *knowledge.Base // the first one; see setKB
-	cur  atomic.Pointer[knowledge.Base]
+	kb   *knowledge.KB // the first one; see setKB
+	cur  atomic.Pointer[knowledge.KB]
 	p    *persona.Persona
 	fb   *offline
 	reg  *prometheus.Registry
@@ -106,7 +112,7 @@ type setup struct {
 	env     map[string]string
 	srvOpts []llmtest.Option
 	opts    []llm.Option
-	kb      *knowledge.Base
+	kb      *knowledge.KB
 	prompts fs.FS
 }
 
@@ -148,12 +154,12 @@ func newHarness(t testing.TB, s setup) *harness {
 }
 
 // setKB swaps the knowledge base, as a hot reload does.
-func (h *harness) setKB(kb *knowledge.Base) { h.cur.Store(kb) }
+func (h *harness) setKB(kb *knowledge.KB) { h.cur.Store(kb) }
 
 // question is a customer turn as the core builds it: lexical candidates
 // from the matcher.
 func (h *harness) question(text string) bot.Question {
-	return bot.Question{Text: text, Lang: "en", Candidates: h.cur.Load().Match(text, 8), Customer: "Jane"}
+	return bot.Question{Text: text, Lang: "en", Candidates: h.cur.Load().Match(context.Background(), text, 8), Customer: "Jane"}
 }
 
 func (h *harness) answer(t testing.TB, q bot.Question) bot.Answer {
@@ -235,7 +241,7 @@ func labelsMatch(m *dto.Metric, want map[string]string) bool {
 // bigKB builds a knowledge base of n entries in the knowledge format, with
 // realistic lengths (five questions, a tip, a two-paragraph answer), through
 // the real loader.
-func bigKB(t testing.TB, n int) *knowledge.Base {
+func bigKB(t testing.TB, n int) *knowledge.KB {
 	t.Helper()
 	topics := []string{"shipping", "returns", "payment", "warranty", "account", "orders", "products", "gift cards", "stores", "repairs"}
 	things := []string{"headphones", "charger", "speaker", "watch", "camera", "keyboard", "tablet", "lamp", "backpack", "kettle"}
@@ -271,5 +277,5 @@ func bigKB(t testing.TB, n int) *knowledge.Base {
 	if kb.Len() != n {
 		t.Fatalf("built %d entries, loaded %d: %v", n, kb.Len(), probs)
 	}
-	return kb
+	return withMatcher(kb)
 }

@@ -46,7 +46,7 @@ const (
 // (*knowledge.Base).
 type Knowledge interface {
 	Entry(id, lang string) (*knowledge.Entry, bool)
-	Match(text string, n int) []knowledge.Match
+	Match(ctx context.Context, text string, n int) []knowledge.Match
 	IDs() []string
 }
 

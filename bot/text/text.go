@@ -1,6 +1,12 @@
-// Package text turns customer messages into comparable terms. It is shared
-// by the knowledge matcher and the handoff detector so both agree on what
-// "the same words" means.
+// Package text is Baton's one tokenizer and normaliser: every part that
+// compares what people write (knowledge matching, the lexicon, smalltalk,
+// handoff phrases, the LLM leak guard) reads text through it, so they all
+// agree on what "the same words" means.
+//
+// Normalize folds width, case and accents (golang.org/x/text); Words cuts
+// a text into words with their byte offsets; Tokenize turns it into
+// matching tokens; Terms and Similarity compare texts; a Lexicon (ops'
+// synonyms, from prompts/lexicon/) rewrites tokens into shared concepts.
 //
 // Latin-script words are lower-cased, stripped of accents and punctuation,
 // have English contractions expanded ("where's" -> "where is") and are
@@ -12,66 +18,54 @@ package text
 import (
 	"math"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
 // Token is one unit of a message after normalisation: either a stemmed
 // word or a whole run of CJK characters (which callers cut into n-grams).
 type Token struct {
-	Text string
-	CJK  bool
+	Text    string
+	CJK     bool
+	Concept bool // added by a Lexicon's related group; Text starts with ConceptPrefix
 }
 
-// Tokenize normalises s and splits it into tokens in reading order.
-func Tokenize(s string) []Token {
+// Tokenize normalises s and splits it into matching tokens in reading
+// order: Words, with Latin-script words split at hyphens, contractions
+// expanded and stemmed, and neighbouring CJK words (separated by nothing
+// or by spaces only) joined into one run.
+func Tokenize(s string) []Token { return tokenize(s, true) }
+
+// tokenize is Tokenize; canon false leaves out the built-in synonym
+// folding (the lexicon loader uses it to tell real duplicates from words
+// the tokenizer already folds).
+func tokenize(s string, canon bool) []Token {
 	var toks []Token
-	var word strings.Builder
-	var run []rune // current CJK run
-	flushWord := func() {
-		if word.Len() == 0 {
-			return
-		}
-		toks = appendWord(toks, word.String())
-		word.Reset()
-	}
+	var run strings.Builder
+	runEnd := -1 // end of the open CJK run in s, -1 when none
 	flushRun := func() {
-		if len(run) == 0 {
-			return
+		if run.Len() > 0 {
+			toks = append(toks, Token{Text: run.String(), CJK: true})
+			run.Reset()
 		}
-		toks = append(toks, Token{Text: string(run), CJK: true})
-		run = run[:0]
+		runEnd = -1
 	}
-	for _, r := range s {
-		r = fold(r)
-		switch {
-		case isCJK(r):
-			flushWord()
-			run = append(run, r)
-		case isApostrophe(r):
-			flushRun()
-			if word.Len() > 0 {
-				word.WriteByte('\'')
-			}
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			flushRun()
-			if x, ok := expandLetter[r]; ok {
-				word.WriteString(x)
-			} else {
-				word.WriteRune(r)
-			}
-		case unicode.Is(unicode.Mn, r):
-			// Combining accent: dropped, so "cafe\u0301" == "cafe".
-		case unicode.IsSpace(r) && len(run) > 0:
+	for _, w := range Words(s) {
+		if w.Kind.CJK() {
 			// Spaces inside CJK text do not end the run: Korean spacing
 			// is inconsistent ("배송 언제" vs "배송언제"), and Chinese
 			// and Japanese rarely use spaces at all.
-		default:
-			flushWord()
-			flushRun()
+			if runEnd >= 0 && strings.TrimSpace(s[runEnd:w.Start]) != "" {
+				flushRun()
+			}
+			run.WriteString(w.Text)
+			runEnd = w.End
+			continue
+		}
+		flushRun()
+		for _, part := range strings.Split(w.Text, "-") {
+			toks = appendWord(toks, part, canon)
 		}
 	}
-	flushWord()
 	flushRun()
 	return toks
 }
@@ -194,7 +188,7 @@ var stopWords = func() map[string]bool {
 
 // appendWord normalises one raw (lower-cased) word, which may contain
 // apostrophes, and appends the resulting tokens.
-func appendWord(toks []Token, w string) []Token {
+func appendWord(toks []Token, w string, canon bool) []Token {
 	w = strings.Trim(w, "'")
 	if w == "" {
 		return toks
@@ -202,23 +196,27 @@ func appendWord(toks []Token, w string) []Token {
 	if i := strings.IndexByte(w, '\''); i >= 0 {
 		base, suf := w[:i], strings.ReplaceAll(w[i+1:], "'", "")
 		for _, x := range contraction(base, suf) {
-			toks = appendPlain(toks, x)
+			toks = appendPlain(toks, x, canon)
 		}
 		return toks
 	}
-	return appendPlain(toks, w)
+	return appendPlain(toks, w, canon)
 }
 
 // appendPlain handles a word without apostrophes: spelled-out
 // contractions and chat abbreviations first, then stemming.
-func appendPlain(toks []Token, w string) []Token {
+func appendPlain(toks []Token, w string, canon bool) []Token {
+	c := canonical
+	if !canon {
+		c = func(s string) string { return s }
+	}
 	if x, ok := respell[w]; ok {
 		for _, p := range strings.Fields(x) {
-			toks = append(toks, Token{Text: canonical(stem(p))})
+			toks = append(toks, Token{Text: c(stem(p))})
 		}
 		return toks
 	}
-	return append(toks, Token{Text: canonical(stem(w))})
+	return append(toks, Token{Text: c(stem(w))})
 }
 
 // canonical folds a stem to the first word of its synonym group.
@@ -326,45 +324,3 @@ var respell = map[string]string{
 	"thanx": "thanks", "acct": "account", "msg": "message", "wanna": "want to",
 	"gonna": "going to", "recieve": "receive", "recieved": "received",
 }
-
-// fold maps full-width ASCII to ASCII and lower-cases.
-func fold(r rune) rune {
-	if r >= 0xFF01 && r <= 0xFF5E {
-		r -= 0xFEE0
-	}
-	return unicode.ToLower(r)
-}
-
-func isApostrophe(r rune) bool {
-	switch r {
-	case '\'', '\u2019', '\u2018', '\u02BC':
-		return true
-	}
-	return false
-}
-
-func isCJK(r rune) bool {
-	if r < 0x1100 {
-		return false
-	}
-	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hangul, r) ||
-		unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) ||
-		r == '\u30FC' // katakana-hiragana prolonged sound mark (script Common)
-}
-
-// expandLetter strips accents from the Latin-1 and Latin Extended-A
-// letters customers type most, so "café" and "cafe" are one word.
-var expandLetter = func() map[rune]string {
-	m := map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'ł': "l", 'đ': "d", 'ı': "i"}
-	for base, accented := range map[string]string{
-		"a": "àáâãäåāăą", "c": "çćĉċč", "e": "èéêëēĕėęě", "i": "ìíîïĩīĭį",
-		"n": "ñńņňŉ", "o": "òóôõöōŏő", "u": "ùúûüũūŭůűų", "y": "ýÿŷ",
-		"s": "śŝşš", "z": "źżž", "g": "ĝğġģ", "r": "ŕŗř", "t": "ţťŧ", "d": "ď",
-		"l": "ĺļľŀ", "k": "ķ", "h": "ĥħ", "j": "ĵ", "w": "ŵ",
-	} {
-		for _, r := range accented {
-			m[r] = base
-		}
-	}
-	return m
-}()

@@ -25,7 +25,12 @@ func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "baton check: %v\n", err)
 		return 2
 	}
-	set, problems := content.Load(prompts, knowledge)
+	opts, err := understanding(env)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton check: %v\n", err)
+		return 2
+	}
+	set, problems := content.Load(prompts, knowledge, opts...)
 	show := prompts.Dir
 	if show == "" {
 		show = prompts.Root

@@ -103,7 +103,11 @@ func newBrains(ctx context.Context, env func(string) string, db store.DB, reg pr
 	if err != nil {
 		return nil, err
 	}
-	holder, problems, err := content.NewHolder(prompts, kb, log)
+	opts, err := understanding(env)
+	if err != nil {
+		return nil, err
+	}
+	holder, problems, err := content.NewHolder(prompts, kb, log, opts...)
 	for _, p := range problems {
 		log.Warn("content problem", "problem", p.String())
 	}
@@ -116,18 +120,18 @@ func newBrains(ctx context.Context, env func(string) string, db store.DB, reg pr
 		}
 	}()
 	b := &brains{holder: holder, prompts: prompts, knowledge: kb}
-	opts := []llm.Option{
+	llmOpts := []llm.Option{
 		llm.WithFallback(bot.KnowledgeAnswerer(holder)),
-		llm.WithKnowledge(func() *knowledge.Base { return holder.Current().KB }),
+		llm.WithKnowledge(func() *knowledge.KB { return holder.Current().KB }),
 		llm.WithPersona(func() *persona.Persona { return holder.Current().Persona }),
 		llm.WithPrompts(prompts.FS, prompts.Root),
 		llm.WithCache(db.Client, db.Keys.Cache),
 		llm.WithLogger(log.With("part", "llm")),
 	}
 	if reg != nil {
-		opts = append(opts, llm.WithRegisterer(reg))
+		llmOpts = append(llmOpts, llm.WithRegisterer(reg))
 	}
-	a, ok, err := llm.FromEnv(env, opts...)
+	a, ok, err := llm.FromEnv(env, llmOpts...)
 	if err != nil {
 		return nil, err
 	}

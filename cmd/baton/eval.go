@@ -36,7 +36,12 @@ func runEval(ctx context.Context, args []string, env func(string) string, stdout
 		fmt.Fprintf(stderr, "baton eval: %v\n", err)
 		return 2
 	}
-	holder, problems, err := content.NewHolder(prompts, knowledge, nil)
+	opts, err := understanding(env)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton eval: %v\n", err)
+		return 2
+	}
+	holder, problems, err := content.NewHolder(prompts, knowledge, nil, opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton eval: %v (%d problems)\n", err, len(problems))
 		return 2

@@ -58,7 +58,7 @@ func TestGapsWriteAddsPhrasingsAndReloads(t *testing.T) {
 	if _, err := h.StartWatch(wctx); err != nil {
 		t.Fatal(err)
 	}
-	if m := h.Current().KB.Match("can I pay with seashells", 1); len(m) > 0 && m[0].Confident {
+	if m := h.Current().KB.Match(t.Context(), "can I pay with seashells", 1); len(m) > 0 && m[0].Confident {
 		t.Fatalf("already answered before the edit: %+v", m)
 	}
 
@@ -91,7 +91,7 @@ func TestGapsWriteAddsPhrasingsAndReloads(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			t.Fatal("no reload after the edit")
 		}
-		if m := h.Current().KB.Match("can I pay with seashells", 1); len(m) > 0 && m[0].ID == "payment/methods" && m[0].Confident {
+		if m := h.Current().KB.Match(t.Context(), "can I pay with seashells", 1); len(m) > 0 && m[0].ID == "payment/methods" && m[0].Confident {
 			break
 		}
 	}

@@ -57,7 +57,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 	case "serve":
 		return runServe(ctx, args[1:], env, stdout, stderr)
 	case "match":
-		return runMatch(args[1:], stdin, stdout, stderr)
+		return runMatch(ctx, args[1:], env, stdin, stdout, stderr)
 	case "detect":
 		return runDetect(args[1:], env, stdin, stdout, stderr)
 	case "check":

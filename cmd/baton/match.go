@@ -2,18 +2,17 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 
-	baton "github.com/batonhq/baton"
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/text"
 )
 
 // matchResult is one line of `baton match` output.
@@ -24,16 +23,26 @@ type matchResult struct {
 	Confident bool    `json:"confident"`
 }
 
+// explainer is a matcher that can say why it ranks entries as it does.
+type explainer interface {
+	Calibration() *knowledge.Calibration
+}
+
 // runMatch is `baton match`: it reads one customer message per stdin line
 // and prints, per line, the best knowledge entry as a JSON object (id ""
-// when nothing matches). Ops use it to see how the bot will understand
-// questions, and to measure a knowledge base against labelled queries.
-// Problems in the knowledge files go to stderr as file:line: message and do
+// when nothing matches). It loads prompts and knowledge exactly as serve
+// does and builds the same matcher (understanding), so ops and benchmarks
+// see what customers get. With --explain it prints, instead, the top 3
+// entries with their scores, the calibrated decision, and why: the
+// lexicon rules that rewrote the message and the terms each entry shares
+// with it. Problems in the files go to stderr as file:line: message and do
 // not stop it, exactly as they do not stop the bot.
-func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func runMatch(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("match", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	dir := fl.String("knowledge", "", "knowledge folder (default $BATON_KNOWLEDGE_DIR, ./knowledge, or the built-in one)")
+	promptsDir := fl.String("prompts", "", "prompts folder (default $BATON_PROMPTS_DIR, ./prompts, or the built-in one)")
+	knowledgeDir := fl.String("knowledge", "", "knowledge folder (default $BATON_KNOWLEDGE_DIR, ./knowledge, or the built-in one)")
+	explain := fl.Bool("explain", false, "print the top 3 entries with scores and why, instead of JSON")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -41,20 +50,18 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "baton match: unexpected argument %q; queries are read from stdin, one per line\n", fl.Arg(0))
 		return 2
 	}
-	override := *dir
-	if override == "" {
-		override = os.Getenv("BATON_KNOWLEDGE_DIR")
-	}
-	src, err := content.Resolve(override, "knowledge", baton.Files, "knowledge")
+	prompts, knowledgeSrc, err := sources(env, *promptsDir, *knowledgeDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton match: %v\n", err)
 		return 2
 	}
-	kb, problems := knowledge.Load(src.FS, src.Root)
+	opts, err := understanding(env)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton match: %v\n", err)
+		return 2
+	}
+	set, problems := content.Load(prompts, knowledgeSrc, opts...)
 	for _, p := range problems {
-		if src.Dir != "" {
-			p.File = filepath.Join(src.Dir, filepath.FromSlash(p.File))
-		}
 		fmt.Fprintln(stderr, p.String())
 	}
 
@@ -66,8 +73,12 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for sc.Scan() {
 		q := strings.TrimSuffix(sc.Text(), "\r")
+		if *explain {
+			explainOne(ctx, out, set.KB, q)
+			continue
+		}
 		r := matchResult{Query: q}
-		if m := kb.Match(q, 1); len(m) > 0 {
+		if m := set.KB.Match(ctx, q, 1); len(m) > 0 {
 			r.ID, r.Confident = m[0].ID, m[0].Confident
 			r.Score = math.Round(m[0].Score*1e4) / 1e4
 		}
@@ -86,4 +97,61 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// explainOne prints the top 3 for q and why.
+func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
+	fmt.Fprintf(w, "%q\n", q)
+	ms := kb.Match(ctx, q, 3)
+	var cal *knowledge.Calibration
+	var why func(string, int) ([]knowledge.Explanation, []text.Use)
+	if c, ok := kb.Matcher.(*knowledge.Calibrated); ok {
+		cal, why = c.Cal, c.Explain
+	} else if e, ok := kb.Matcher.(explainer); ok {
+		cal = e.Calibration()
+	}
+	if cal != nil {
+		fmt.Fprintf(w, "  decision: confident when lead >= %.2f and score + %.1f×lead >= %.3f (lead: score minus the next one)\n", cal.Margin, cal.Lead, cal.Threshold)
+	}
+	if len(ms) == 0 {
+		fmt.Fprintln(w, "  no entry shares a word with this message")
+		fmt.Fprintln(w)
+		return
+	}
+	byID := map[string]knowledge.Explanation{}
+	if why != nil {
+		exps, uses := why(q, 3)
+		for _, u := range uses {
+			fmt.Fprintf(w, "  lexicon: %s -> %s (%s:%d)\n", u.From, u.To, u.File, u.Line)
+		}
+		for _, e := range exps {
+			byID[e.ID] = e
+		}
+	}
+	for i, m := range ms {
+		verdict := "not confident"
+		switch {
+		case m.Confident:
+			verdict = "CONFIDENT"
+		case i > 0:
+			verdict = ""
+		}
+		fmt.Fprintf(w, "  %d. %-30s %.3f  %s\n", i+1, m.ID, m.Score, verdict)
+		if e, ok := byID[m.ID]; ok {
+			if e.Question != "" {
+				fmt.Fprintf(w, "     closest question: %q\n", e.Question)
+			}
+			var terms []string
+			for j, t := range e.Terms {
+				if j == 6 {
+					break
+				}
+				terms = append(terms, fmt.Sprintf("%s %.2f", t.Term, t.Share))
+			}
+			if len(terms) > 0 {
+				fmt.Fprintf(w, "     shared terms: %s\n", strings.Join(terms, ", "))
+			}
+		}
+	}
+	fmt.Fprintln(w)
 }

@@ -47,7 +47,7 @@ func TestRunMatch(t *testing.T) {
 	})
 	stdin := strings.NewReader("where's my order??\r\n我的订单在哪里？\nhow do i return an item\n\nwhat is the capital of France\n")
 	var stdout, stderr bytes.Buffer
-	if code := runMatch([]string{"--knowledge", dir}, stdin, &stdout, &stderr); code != 0 {
+	if code := runMatch(t.Context(), []string{"--knowledge", dir}, os.Getenv, stdin, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d, stderr %s", code, stderr.String())
 	}
 	got := decodeMatchLines(t, stdout.String())
@@ -87,7 +87,7 @@ func TestRunMatchBuiltInKnowledge(t *testing.T) {
 	// knowledge base is used.
 	t.Setenv("BATON_KNOWLEDGE_DIR", "")
 	var stdout, stderr bytes.Buffer
-	code := runMatch(nil, strings.NewReader("Where is my order?\n"), &stdout, &stderr)
+	code := runMatch(t.Context(), nil, os.Getenv, strings.NewReader("Where is my order?\n"), &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %s", code, stderr.String())
 	}
@@ -99,14 +99,14 @@ func TestRunMatchBuiltInKnowledge(t *testing.T) {
 
 func TestRunMatchErrors(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := runMatch([]string{"--knowledge", filepath.Join(t.TempDir(), "nope")}, strings.NewReader("x\n"), &stdout, &stderr); code != 2 {
+	if code := runMatch(t.Context(), []string{"--knowledge", filepath.Join(t.TempDir(), "nope")}, os.Getenv, strings.NewReader("x\n"), &stdout, &stderr); code != 2 {
 		t.Errorf("missing folder: exit %d, want 2", code)
 	}
 	if !strings.Contains(stderr.String(), "nope") || stdout.Len() != 0 {
 		t.Errorf("missing folder: stdout %q stderr %q", stdout.String(), stderr.String())
 	}
 	stderr.Reset()
-	if code := runMatch([]string{"where is my order"}, strings.NewReader(""), &stdout, &stderr); code != 2 {
+	if code := runMatch(t.Context(), []string{"where is my order"}, os.Getenv, strings.NewReader(""), &stdout, &stderr); code != 2 {
 		t.Errorf("stray argument: exit %d, want 2", code)
 	}
 	if !strings.Contains(stderr.String(), "stdin") {

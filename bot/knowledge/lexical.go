@@ -1,0 +1,613 @@
+package knowledge
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"slices"
+	"sort"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/batonhq/baton/bot/text"
+)
+
+// How lexical matching works.
+//
+// Every example question, every entry (all its questions pooled, in all
+// languages) and every answer text is a tf-idf vector over terms from
+// bot/text: stemmed words and word bigrams for Latin script; character
+// bigrams and single characters for Chinese, Japanese and Korean
+// (params.cjkUniW: Chinese words are often two characters, and
+// one-character keywords such as 退 matter). Before that, ops' lexicon
+// (prompts/lexicon/) rewrites synonyms on both sides ("money back" ->
+// refund, parcel -> package, 택배 -> 배송) and adds weaker shared concept
+// terms for related words (return / refund / send back; params.conceptW).
+// Idf is counted over entries, so words every entry uses ("my", "how")
+// weigh nearly nothing: that is the stop-word handling. A query is
+// compared to all three kinds of document by cosine similarity through
+// one inverted index; an entry's score is a weighted mean of its best
+// three question cosines, its pooled cosine and its answer cosine
+// (params.top, entryW, answerW), from 0 to 1.
+//
+// The score is not a probability, and no threshold is fixed here: whether
+// a score is confident depends on the base (how many questions, how close
+// its entries are), so Calibrate chooses the decision for each base at
+// load (matcher.go).
+
+// params are the knobs of the lexical ranker.
+type params struct {
+	bigramW  float64    // weight of a word bigram relative to a word
+	cjkUniW  float64    // weight of a single CJK character relative to a bigram
+	conceptW float64    // weight of a lexicon concept term (related groups)
+	top      [3]float64 // weights of an entry's best, 2nd and 3rd question cosines
+	entryW   float64    // weight of the pooled-questions cosine
+	answerW  float64    // weight of the answer-text cosine
+	oovDF    float64    // entry count assumed for query terms the base never uses
+	minIDF   float64    // terms below this idf are left out of the postings (speed)
+}
+
+var defaultParams = params{
+	bigramW:  0.5,
+	cjkUniW:  0.6,
+	conceptW: 0.5,
+	top:      [3]float64{1, 0.5, 0.25},
+	entryW:   2,
+	answerW:  0.5,
+	oovDF:    1,
+	minIDF:   0.5,
+}
+
+// Lexical ranks entries by the words they share with the query. It is
+// immutable and safe for concurrent use.
+type Lexical struct {
+	base *Base
+	lex  *text.Lexicon
+	ix   *index
+}
+
+// NewLexical indexes b, reading text through lex (nil: no lexicon).
+func NewLexical(b *Base, lex *text.Lexicon) *Lexical {
+	l := &Lexical{base: b, lex: lex}
+	l.ix = buildIndex(b, defaultParams, l.features)
+	return l
+}
+
+// Base is the knowledge base l ranks.
+func (l *Lexical) Base() *Base { return l.base }
+
+// Rank is l's Ranker.
+func (l *Lexical) Rank(_ context.Context, query string, skip, n int) []Candidate {
+	cands := l.ix.candidates(l.features(query), skip, n)
+	out := make([]Candidate, len(cands))
+	for i, c := range cands {
+		out[i] = Candidate{ID: l.ix.ids[c.entry], Lang: c.lang, Score: c.sim}
+	}
+	return out
+}
+
+// features returns the weighted terms of s.
+func (l *Lexical) features(s string) map[string]float64 {
+	return features(text.Tokenize(s), l.lex, &defaultParams)
+}
+
+// features weighs tokens as terms: words and word bigrams, CJK
+// characters and character bigrams, and lexicon concepts.
+func features(toks []text.Token, lex *text.Lexicon, p *params) map[string]float64 {
+	toks = lex.Apply(toks)
+	f := make(map[string]float64, 8*len(toks))
+	prev := ""
+	for _, t := range toks {
+		switch {
+		case t.Concept:
+			f[t.Text] += p.conceptW // between words, so bigrams skip it
+		case t.CJK:
+			prev = ""
+			long := utf8.RuneCountInString(t.Text) > 1
+			for _, g := range text.AppendNGrams(nil, t.Text, true) {
+				if long && utf8.RuneCountInString(g) == 1 {
+					f[g] += p.cjkUniW
+				} else {
+					f[g]++
+				}
+			}
+		default:
+			f[t.Text]++
+			if prev != "" && p.bigramW > 0 {
+				f[prev+" "+t.Text] += p.bigramW
+			}
+			prev = t.Text
+		}
+	}
+	return f
+}
+
+// index is the inverted index. An entry's translation (one language of
+// it) is a "version". Document numbers: questions first [0, nq), in
+// Base.Questions order, then one pooled document per version [nq, nq+nv),
+// then one answer document per version [nq+nv, nq+2nv). Pooling per
+// language keeps a translated entry's score what it would be untranslated:
+// Korean questions do not dilute the English pooled document.
+type index struct {
+	p         params
+	terms     map[string]int32
+	idf       []float32
+	post      [][]posting // per term id; nil for terms below minIDF
+	oovIDF    float64
+	ids       []string // entry number -> id
+	qEntry    []int32  // question -> entry number
+	qLang     []string // question -> language
+	qVer      []int32  // question -> version
+	verEntry  []int32  // version -> entry number
+	verLang   []string // version -> language
+	entryVers [][]int32
+	qRaw      [][]termWeight
+	pooledRaw [][]termWeight // version -> raw pooled term counts, by term id
+	nq, ne    int32
+	nv        int32
+	scratch   sync.Pool
+}
+
+type posting struct {
+	doc int32
+	w   float32 // term weight in the normalised document vector
+}
+
+type termWeight struct {
+	id int32
+	w  float64
+}
+
+// buildIndex builds the index with feat as the feature extractor.
+func buildIndex(b *Base, p params, feat func(string) map[string]float64) *index {
+	ix := &index{p: p, terms: map[string]int32{}, ids: b.ids, ne: int32(len(b.ids))}
+	vec := func(f map[string]float64) []termWeight {
+		v := make([]termWeight, 0, len(f))
+		for t, w := range f {
+			id, ok := ix.terms[t]
+			if !ok {
+				id = int32(len(ix.terms))
+				ix.terms[t] = id
+			}
+			v = append(v, termWeight{id, w})
+		}
+		slices.SortFunc(v, func(a, b termWeight) int { return cmp.Compare(a.id, b.id) })
+		return v
+	}
+	var questions, versions, answers [][]termWeight
+	ix.entryVers = make([][]int32, len(b.ids))
+	for ei, id := range b.ids {
+		for _, l := range b.Langs(id) {
+			v := int32(len(versions))
+			ix.entryVers[ei] = append(ix.entryVers[ei], v)
+			ix.verEntry = append(ix.verEntry, int32(ei))
+			ix.verLang = append(ix.verLang, l)
+			e := b.entries[id][l]
+			pooled := map[string]float64{}
+			for _, q := range e.Questions {
+				f := feat(q)
+				questions = append(questions, vec(f))
+				ix.qEntry = append(ix.qEntry, int32(ei))
+				ix.qLang = append(ix.qLang, l)
+				ix.qVer = append(ix.qVer, v)
+				for t, w := range f {
+					pooled[t] += w
+				}
+			}
+			versions = append(versions, vec(pooled))
+			answers = append(answers, vec(feat(e.Answer)))
+		}
+	}
+	ix.nq, ix.nv = int32(len(questions)), int32(len(versions))
+	ix.qRaw = make([][]termWeight, len(questions))
+	for i, v := range questions {
+		ix.qRaw[i] = slices.Clone(v)
+	}
+	ix.pooledRaw = make([][]termWeight, len(versions))
+	for i, v := range versions {
+		ix.pooledRaw[i] = slices.Clone(v)
+	}
+
+	// Idf over entries: a word in every entry tells nothing. A term
+	// counts once per entry however many of its versions have it.
+	df := make([]int32, len(ix.terms))
+	last := make([]int32, len(ix.terms))
+	for i := range last {
+		last[i] = -1
+	}
+	for vi, v := range versions {
+		e := ix.verEntry[vi]
+		for _, t := range v {
+			if last[t.id] != e {
+				last[t.id] = e
+				df[t.id]++
+			}
+		}
+	}
+	ix.idf = make([]float32, len(ix.terms))
+	for id, d := range df {
+		ix.idf[id] = float32(ix.idfOf(float64(d)))
+	}
+	ix.oovIDF = ix.idfOf(p.oovDF)
+
+	// Postings, sized first to avoid regrowing.
+	count := make([]int32, len(ix.terms))
+	for _, docs := range [][][]termWeight{questions, versions, answers} {
+		for _, v := range docs {
+			for _, t := range v {
+				count[t.id]++
+			}
+		}
+	}
+	ix.post = make([][]posting, len(ix.terms))
+	for id, c := range count {
+		if float64(ix.idf[id]) >= p.minIDF {
+			ix.post[id] = make([]posting, 0, c)
+		}
+	}
+	add := func(doc int32, v []termWeight) {
+		var norm float64
+		for i := range v {
+			v[i].w = tfWeight(v[i].w) * float64(ix.idf[v[i].id])
+			norm += v[i].w * v[i].w
+		}
+		if norm == 0 {
+			return
+		}
+		inv := 1 / math.Sqrt(norm)
+		for _, t := range v {
+			if ix.post[t.id] != nil {
+				ix.post[t.id] = append(ix.post[t.id], posting{doc, float32(t.w * inv)})
+			}
+		}
+	}
+	for i, v := range questions {
+		add(int32(i), v)
+	}
+	for i, v := range versions {
+		add(ix.nq+int32(i), v)
+	}
+	for i, v := range answers {
+		add(ix.nq+ix.nv+int32(i), v)
+	}
+	ix.scratch.New = func() any { return newScratch(int(ix.nq+2*ix.nv), int(ix.ne)) }
+	return ix
+}
+
+func (ix *index) idfOf(df float64) float64 {
+	return math.Log((float64(ix.ne) + 1) / (df + 0.5))
+}
+
+// tfWeight dampens repeated terms: a word said twice is not twice as
+// relevant.
+func tfWeight(w float64) float64 {
+	if w <= 1 {
+		return w
+	}
+	return 1 + math.Log(w)
+}
+
+// scratch holds the per-query accumulators, reused through a sync.Pool so
+// a query allocates little and concurrent queries never share one.
+type scratch struct {
+	acc     []float32 // per document
+	touched []int32   // documents with acc != 0
+	top     [][3]float32
+	best    []int32 // per entry: its best question
+	marked  []bool
+	entries []int32 // entries with any evidence
+	qts     []termWeight
+}
+
+func newScratch(docs, entries int) *scratch {
+	s := &scratch{
+		acc: make([]float32, docs), top: make([][3]float32, entries), best: make([]int32, entries), marked: make([]bool, entries),
+	}
+	for i := range s.best {
+		s.best[i] = -1
+	}
+	return s
+}
+
+func (s *scratch) mark(e int32) {
+	if !s.marked[e] {
+		s.marked[e] = true
+		s.entries = append(s.entries, e)
+	}
+}
+
+func (s *scratch) reset() {
+	for _, d := range s.touched {
+		s.acc[d] = 0
+	}
+	for _, e := range s.entries {
+		s.top[e], s.best[e], s.marked[e] = [3]float32{}, -1, false
+	}
+	s.touched, s.entries, s.qts = s.touched[:0], s.entries[:0], s.qts[:0]
+}
+
+// cand is one entry's evidence for a query.
+type cand struct {
+	entry int32
+	lang  string
+	sim   float64 // weighted similarity, the score
+}
+
+// candidates returns the k entries most similar to the query with
+// features f, best first. With skip >= 0 question skip is left out: its
+// document is ignored and its entry's pooled document is scored without
+// its terms, so calibration sees what a new phrasing would get.
+func (ix *index) candidates(f map[string]float64, skip, k int) []cand {
+	if ix.ne == 0 || k <= 0 {
+		return nil
+	}
+	p := &ix.p
+	s := ix.scratch.Get().(*scratch)
+	defer func() { s.reset(); ix.scratch.Put(s) }()
+
+	// Words the base never uses (a city, a model name) count in the
+	// query's norm as rare words: context the entries cannot match.
+	var oovNorm float64
+	for t, w := range f {
+		x := tfWeight(w)
+		if id, ok := ix.terms[t]; ok {
+			s.qts = append(s.qts, termWeight{id, x * float64(ix.idf[id])})
+		} else {
+			oovNorm += x * ix.oovIDF * x * ix.oovIDF
+		}
+	}
+	if len(s.qts) == 0 {
+		return nil
+	}
+	// A fixed order, so equal queries give bit-identical scores.
+	slices.SortFunc(s.qts, func(a, b termWeight) int { return cmp.Compare(a.id, b.id) })
+	norm := oovNorm
+	for _, t := range s.qts {
+		norm += t.w * t.w
+	}
+	if norm == 0 {
+		return nil
+	}
+	inv := 1 / math.Sqrt(norm)
+	for _, t := range s.qts {
+		w := float32(t.w * inv)
+		for _, po := range ix.post[t.id] {
+			if po.doc == int32(skip) {
+				continue
+			}
+			if s.acc[po.doc] == 0 {
+				s.touched = append(s.touched, po.doc)
+			}
+			s.acc[po.doc] += w * po.w
+		}
+	}
+	answerDocs := ix.nq + ix.nv
+	if skip >= 0 && skip < int(ix.nq) {
+		d := ix.nq + ix.qVer[skip]
+		if s.acc[d] == 0 {
+			s.touched = append(s.touched, d)
+		}
+		s.acc[d] = float32(ix.pooledWithout(ix.qVer[skip], skip, s.qts, inv))
+	}
+	for _, d := range s.touched {
+		switch {
+		case s.acc[d] == 0:
+		case d < ix.nq:
+			sc, e := s.acc[d], ix.qEntry[d]
+			s.mark(e)
+			t := &s.top[e]
+			switch {
+			case sc > t[0]:
+				t[2], t[1], t[0] = t[1], t[0], sc
+				s.best[e] = d
+			case sc > t[1]:
+				t[2], t[1] = t[1], sc
+			case sc > t[2]:
+				t[2] = sc
+			}
+		case d < answerDocs:
+			s.mark(ix.verEntry[d-ix.nq])
+		default:
+			s.mark(ix.verEntry[d-answerDocs])
+		}
+	}
+	wsum := p.top[0] + p.top[1] + p.top[2] + p.entryW + p.answerW
+	best := make([]cand, 0, k+1)
+	for _, e := range s.entries {
+		t := s.top[e]
+		// The entry's best version: the language the customer wrote in,
+		// or the one that shares most with it.
+		var pooled, answer float32
+		lang := ix.verLang[ix.entryVers[e][0]]
+		for _, v := range ix.entryVers[e] {
+			if a := s.acc[ix.nq+v]; a > pooled {
+				pooled, lang = a, ix.verLang[v]
+			}
+			answer = max(answer, s.acc[answerDocs+v])
+		}
+		sim := (p.top[0]*float64(t[0]) + p.top[1]*float64(t[1]) + p.top[2]*float64(t[2]) +
+			p.entryW*float64(pooled) + p.answerW*float64(answer)) / wsum
+		if sim <= 0 || (len(best) == k && !better(sim, e, best[k-1])) {
+			continue
+		}
+		if s.best[e] >= 0 {
+			lang = ix.qLang[s.best[e]]
+		}
+		c := cand{entry: e, lang: lang, sim: min(sim, 1)}
+		// Insert in order; k is small.
+		i := len(best)
+		best = append(best, c)
+		for i > 0 && better(c.sim, c.entry, best[i-1]) {
+			best[i] = best[i-1]
+			i--
+		}
+		best[i] = c
+		if len(best) > k {
+			best = best[:k]
+		}
+	}
+	return best
+}
+
+// pooledWithout is the cosine between the query (weights qts, scaled by
+// inv) and version e's pooled document with question q's terms taken out:
+// the pooled document leave-one-out sees. Idf stays as built (a term
+// only q had keeps df 1, which is also what an unknown word gets).
+func (ix *index) pooledWithout(e int32, q int, qts []termWeight, inv float64) float64 {
+	qr := ix.qRaw[q]
+	var norm, dot float64
+	j, k := 0, 0
+	for _, t := range ix.pooledRaw[e] {
+		raw := t.w
+		for j < len(qr) && qr[j].id < t.id {
+			j++
+		}
+		if j < len(qr) && qr[j].id == t.id {
+			raw -= qr[j].w
+		}
+		if raw <= 1e-9 {
+			continue
+		}
+		w := tfWeight(raw) * float64(ix.idf[t.id])
+		norm += w * w
+		for k < len(qts) && qts[k].id < t.id {
+			k++
+		}
+		if k < len(qts) && qts[k].id == t.id && ix.post[t.id] != nil {
+			dot += qts[k].w * inv * w
+		}
+	}
+	if norm == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(norm)
+}
+
+// better orders candidates: higher similarity first, then the
+// alphabetically first id (entry numbers follow the sorted ids).
+func better(sim float64, entry int32, than cand) bool {
+	if sim != than.sim {
+		return sim > than.sim
+	}
+	return entry < than.entry
+}
+
+// Explanation says why an entry ranked where it did, for `baton match
+// --explain`.
+type Explanation struct {
+	ID       string
+	Score    float64
+	Question string      // the entry's example question closest to the query
+	Terms    []TermShare // shared terms, largest share of the score first
+}
+
+// TermShare is one term the query and an entry share, and roughly how
+// much of the pooled similarity it gives.
+type TermShare struct {
+	Term  string
+	Share float64
+}
+
+// Explain ranks query like Rank and says, for the top n, which terms they
+// share with it, and which lexicon rules rewrote the query.
+func (l *Lexical) Explain(query string, n int) ([]Explanation, []text.Use) {
+	toks, uses := l.lex.Explain(text.Tokenize(query))
+	f := features(toks, nil, &l.ix.p) // the lexicon is applied already
+	cands := l.ix.candidates(f, -1, n)
+	var out []Explanation
+	qv := l.ix.weigh(f)
+	for _, c := range cands {
+		ex := Explanation{ID: l.ix.ids[c.entry], Score: c.sim}
+		// Closest question and shared terms, recomputed plainly: this is
+		// for people, not the hot path.
+		bestSim := -1.0
+		for qi, e := range l.ix.qEntry {
+			if e != c.entry {
+				continue
+			}
+			if sim := cosine(qv, l.ix.weighRaw(l.ix.qRaw[qi])); sim > bestSim {
+				bestSim, ex.Question = sim, l.base.questions[qi].Text
+			}
+		}
+		var pv map[int32]float64
+		for _, v := range l.ix.entryVers[c.entry] {
+			if l.ix.verLang[v] == c.lang || pv == nil {
+				pv = l.ix.weighRaw(l.ix.pooledRaw[v])
+			}
+		}
+		var pn float64
+		for _, w := range pv {
+			pn += w * w
+		}
+		for t, w := range qv {
+			if pw, ok := pv[t]; ok && pn > 0 {
+				ex.Terms = append(ex.Terms, TermShare{Term: l.ix.termName(t), Share: w * pw / math.Sqrt(pn)})
+			}
+		}
+		sort.Slice(ex.Terms, func(i, j int) bool {
+			if ex.Terms[i].Share != ex.Terms[j].Share {
+				return ex.Terms[i].Share > ex.Terms[j].Share
+			}
+			return ex.Terms[i].Term < ex.Terms[j].Term
+		})
+		out = append(out, ex)
+	}
+	return out, uses
+}
+
+// weigh is a query's normalised tf-idf vector over known terms.
+func (ix *index) weigh(f map[string]float64) map[int32]float64 {
+	v := map[int32]float64{}
+	var norm float64
+	for t, w := range f {
+		x := tfWeight(w)
+		if id, ok := ix.terms[t]; ok {
+			v[id] = x * float64(ix.idf[id])
+			norm += v[id] * v[id]
+		} else {
+			norm += x * ix.oovIDF * x * ix.oovIDF
+		}
+	}
+	for id := range v {
+		v[id] /= math.Sqrt(norm)
+	}
+	return v
+}
+
+// weighRaw is a document's tf-idf vector (not normalised).
+func (ix *index) weighRaw(raw []termWeight) map[int32]float64 {
+	v := make(map[int32]float64, len(raw))
+	for _, t := range raw {
+		v[t.id] = tfWeight(t.w) * float64(ix.idf[t.id])
+	}
+	return v
+}
+
+func cosine(q, d map[int32]float64) float64 {
+	var dot, dn float64
+	for t, w := range d {
+		dn += w * w
+		dot += q[t] * w
+	}
+	if dn == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(dn)
+}
+
+func (ix *index) termName(id int32) string {
+	for t, i := range ix.terms {
+		if i == id {
+			return t
+		}
+	}
+	return ""
+}
+
+// NewLexicalMatcher is the lexical Matcher for b: NewLexical, calibrated.
+func NewLexicalMatcher(ctx context.Context, b *Base, lex *text.Lexicon, cfg CalibrationConfig) *Calibrated {
+	l := NewLexical(b, lex)
+	c := NewCalibrated(ctx, b, l.Rank, cfg)
+	c.Explain = l.Explain
+	return c
+}

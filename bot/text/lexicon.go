@@ -1,0 +1,555 @@
+package text
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Problem is one thing wrong with a file ops edit, printed as
+// "file:line: message". knowledge, persona and handoff share this type.
+type Problem struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
+
+// A Lexicon is ops' vocabulary: words and phrases customers use for the
+// same thing. It is data (prompts/lexicon/<lang>.yaml), read by
+// LoadLexicon, and applied to tokens by Apply.
+//
+// A file has two lists of groups:
+//
+//	same:     # read every member as the first one
+//	  - [package, parcel, packet]
+//	  - [退款, 退钱]
+//	related:  # keep the words, and add a shared concept they all have
+//	  - [return, refund, send back]
+//	  - [반품, 환불, 돌려보내다]
+//
+// "same" is for true synonyms; "related" is for words that often stand
+// for each other but can also tell two answers apart (a return is not a
+// refund): they share a weaker concept term while keeping their own.
+// Members are words or phrases of up to four words; Chinese and Korean
+// members match anywhere inside a run of their script. A Korean verb may
+// be written in its dictionary form (돌려보내다, 환불하다): the stem
+// (돌려보내, 환불) is what is matched, since customers conjugate it.
+type Lexicon struct {
+	words        map[string]rule // one stemmed word -> rule
+	phrases      map[string]rule // stemmed words joined by " " -> rule
+	starts       map[string]bool // first words of phrases
+	cjkSame      *strings.Replacer
+	cjkSameRules []cjkRel // the same rules, for Explain (concept is the replacement)
+	cjkRel       []cjkRel // longest member first
+	groups       int
+}
+
+type rule struct {
+	same    []string // tokens to read instead (same groups); nil for related
+	concept string   // concept token to add (related groups, or a same group whose first word is in one)
+	line    int
+	file    string
+}
+
+type cjkRel struct {
+	member, concept string
+	file            string
+	line            int
+}
+
+// Use is one lexicon rule that applied to a text, for explanations.
+type Use struct {
+	From, To string // what the customer wrote (normalised) and what it was read as
+	File     string
+	Line     int
+}
+
+// ConceptPrefix starts the text of a concept token Apply adds for a
+// related group, so it never equals a word.
+const ConceptPrefix = "~"
+
+// maxPhraseWords is the longest phrase a lexicon member may be.
+const maxPhraseWords = 4
+
+// Groups is the number of groups loaded.
+func (l *Lexicon) Groups() int {
+	if l == nil {
+		return 0
+	}
+	return l.groups
+}
+
+// Apply rewrites toks by the lexicon: members of same groups become the
+// group's first member, and every member of a related group found adds a
+// concept token (ConceptPrefix + the group's first member) right after it.
+// Latin phrases are matched longest first on Tokenize's stemmed words;
+// Chinese and Korean members inside CJK runs. toks is not modified; when
+// nothing applies, toks itself is returned. A nil Lexicon returns toks.
+func (l *Lexicon) Apply(toks []Token) []Token { return l.apply(toks, nil) }
+
+// Explain is Apply that also says which rules applied, in order.
+func (l *Lexicon) Explain(toks []Token) ([]Token, []Use) {
+	var uses []Use
+	out := l.apply(toks, &uses)
+	return out, uses
+}
+
+func (l *Lexicon) apply(toks []Token, uses *[]Use) []Token {
+	if l == nil || l.groups == 0 {
+		return toks
+	}
+	var out []Token
+	changed := false
+	start := func(i int) {
+		if !changed {
+			changed = true
+			out = append(make([]Token, 0, len(toks)+4), toks[:i]...)
+		}
+	}
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.CJK {
+			f := t.Text
+			if l.cjkSame != nil {
+				f = l.cjkSame.Replace(f)
+				if uses != nil && f != t.Text {
+					for _, r := range l.cjkSameRules {
+						if strings.Contains(t.Text, r.member) {
+							*uses = append(*uses, Use{From: r.member, To: r.concept, File: r.file, Line: r.line})
+						}
+					}
+				}
+			}
+			var concepts []string
+			for _, r := range l.cjkRel {
+				if strings.Contains(f, r.member) && !slices.Contains(concepts, r.concept) {
+					concepts = append(concepts, r.concept)
+					if uses != nil {
+						*uses = append(*uses, Use{From: r.member, To: r.concept, File: r.file, Line: r.line})
+					}
+				}
+			}
+			if f != t.Text || len(concepts) > 0 {
+				start(i)
+				t.Text = f
+			}
+			if changed {
+				out = append(out, t)
+				for _, c := range concepts {
+					out = append(out, Token{Text: c, Concept: true})
+				}
+			}
+			continue
+		}
+		r, n := l.ruleAt(toks, i)
+		if n == 0 {
+			if changed {
+				out = append(out, t)
+			}
+			continue
+		}
+		start(i)
+		if uses != nil {
+			from, _ := phraseKey(toks[i : i+n])
+			to := r.concept
+			if r.same != nil {
+				to = strings.Join(r.same, " ")
+				if r.concept != "" {
+					to += " " + r.concept
+				}
+			}
+			*uses = append(*uses, Use{From: from, To: to, File: r.file, Line: r.line})
+		}
+		if r.same != nil {
+			for _, w := range r.same {
+				out = append(out, Token{Text: w, CJK: isCJKText(w)})
+			}
+			if r.concept != "" {
+				out = append(out, Token{Text: r.concept, Concept: true})
+			}
+		} else {
+			out = append(out, toks[i:i+n]...)
+			out = append(out, Token{Text: r.concept, Concept: true})
+		}
+		i += n - 1
+	}
+	if !changed {
+		return toks
+	}
+	return out
+}
+
+// ruleAt finds the longest member starting at toks[i]; n is the number
+// of tokens it covers, 0 when none.
+func (l *Lexicon) ruleAt(toks []Token, i int) (rule, int) {
+	if l.starts[toks[i].Text] {
+		for n := min(maxPhraseWords, len(toks)-i); n >= 2; n-- {
+			key, ok := phraseKey(toks[i : i+n])
+			if !ok {
+				continue
+			}
+			if r, ok := l.phrases[key]; ok {
+				return r, n
+			}
+		}
+	}
+	if r, ok := l.words[toks[i].Text]; ok {
+		return r, 1
+	}
+	return rule{}, 0
+}
+
+// phraseKey joins the texts of word tokens; ok is false if any is CJK or a
+// concept.
+func phraseKey(ts []Token) (string, bool) {
+	var b strings.Builder
+	for i, t := range ts {
+		if t.CJK || t.Concept {
+			return "", false
+		}
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.Text)
+	}
+	return b.String(), true
+}
+
+func isCJKText(s string) bool {
+	for _, w := range Words(s) {
+		if w.Kind.CJK() {
+			return true
+		}
+	}
+	return false
+}
+
+// LoadLexicon reads every *.yaml file in dir of fsys (prompts/lexicon/).
+// A missing folder is an empty lexicon, not a problem. Bad groups are
+// reported as file:line problems and left out; the rest still load, so
+// one typo never switches the lexicon off.
+func LoadLexicon(fsys fs.FS, dir string) (*Lexicon, []Problem) {
+	ld := newLexiconLoader()
+	ents, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		if _, statErr := fs.Stat(fsys, dir); statErr != nil {
+			return ld.finish(), nil
+		}
+		return ld.finish(), []Problem{{File: dir, Line: 1, Msg: fmt.Sprintf("cannot read: %v", err)}}
+	}
+	for _, e := range ents {
+		name := e.Name()
+		if e.IsDir() || strings.HasPrefix(name, ".") || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
+			continue
+		}
+		file := path.Join(dir, name)
+		data, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			ld.problem(file, 1, "cannot read: %v", err)
+			continue
+		}
+		ld.parse(file, data)
+	}
+	return ld.finish(), ld.problems
+}
+
+// ParseLexicon reads one lexicon file's contents; file names it in
+// problems.
+func ParseLexicon(file string, data []byte) (*Lexicon, []Problem) {
+	ld := newLexiconLoader()
+	ld.parse(file, data)
+	return ld.finish(), ld.problems
+}
+
+type lexiconLoader struct {
+	l        *Lexicon
+	cjkSame  []string
+	seen     map[string]string // normalised member key -> where (same groups and related members)
+	problems []Problem
+}
+
+func newLexiconLoader() *lexiconLoader {
+	return &lexiconLoader{
+		l:    &Lexicon{words: map[string]rule{}, phrases: map[string]rule{}, starts: map[string]bool{}},
+		seen: map[string]string{},
+	}
+}
+
+func (ld *lexiconLoader) problem(file string, line int, format string, args ...any) {
+	ld.problems = append(ld.problems, Problem{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (ld *lexiconLoader) finish() *Lexicon {
+	if len(ld.cjkSame) > 0 {
+		// strings.Replacer prefers the earlier of two matches at one
+		// position, so longer members go first.
+		type pair struct{ from, to string }
+		var ps []pair
+		for i := 0; i < len(ld.cjkSame); i += 2 {
+			ps = append(ps, pair{ld.cjkSame[i], ld.cjkSame[i+1]})
+		}
+		slices.SortStableFunc(ps, func(a, b pair) int { return len(b.from) - len(a.from) })
+		var args []string
+		for _, p := range ps {
+			args = append(args, p.from, p.to)
+		}
+		ld.l.cjkSame = strings.NewReplacer(args...)
+	}
+	// A word a same group rewrites into a related group's member gets
+	// that group's concept too ("money back" -> refund -> ~return).
+	for _, m := range []map[string]rule{ld.l.words, ld.l.phrases} {
+		for k, r := range m {
+			if r.concept != "" {
+				continue
+			}
+			key := strings.Join(r.same, " ")
+			if rel, ok := ld.l.words[key]; ok && rel.concept != "" {
+				r.concept = rel.concept
+			} else if rel, ok := ld.l.phrases[key]; ok && rel.concept != "" {
+				r.concept = rel.concept
+			}
+			m[k] = r
+		}
+	}
+	slices.SortStableFunc(ld.l.cjkRel, func(a, b cjkRel) int { return len(b.member) - len(a.member) })
+	return ld.l
+}
+
+func (ld *lexiconLoader) parse(file string, data []byte) {
+	if !utf8.Valid(data) {
+		ld.problem(file, 1, "not UTF-8 text")
+		return
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		line, msg := yamlProblem(err)
+		ld.problem(file, line, "not valid YAML: %s", msg)
+		return
+	}
+	if len(doc.Content) == 0 {
+		return // empty file
+	}
+	top := doc.Content[0]
+	if top.Kind != yaml.MappingNode {
+		ld.problem(file, top.Line, "expected same: and related: lists of groups at the top level")
+		return
+	}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		switch k.Value {
+		case "same", "related":
+		default:
+			ld.problem(file, k.Line, "unknown key %q (known: same, related)", k.Value)
+			continue
+		}
+		if v.Kind == yaml.ScalarNode && (v.Tag == "!!null" || v.Value == "") {
+			continue
+		}
+		if v.Kind != yaml.SequenceNode {
+			ld.problem(file, v.Line, "%s: expected a list of groups, one per line: - [parcel, package]", k.Value)
+			continue
+		}
+		for _, g := range v.Content {
+			ld.group(file, k.Value == "related", g)
+		}
+	}
+}
+
+// member is one parsed member of a group.
+type member struct {
+	raw  string
+	line int
+	toks []Token
+	key  string // space-joined token texts
+	pure string // the same without the tokenizer's own synonym folding
+	cjk  bool   // a single CJK run
+}
+
+func (ld *lexiconLoader) group(file string, related bool, g *yaml.Node) {
+	kind := "same"
+	if related {
+		kind = "related"
+	}
+	var raws []*yaml.Node
+	switch {
+	case g.Kind == yaml.SequenceNode:
+		raws = g.Content
+	case g.Kind == yaml.ScalarNode && g.Tag != "!!null":
+		// "parcel, package" written without brackets.
+		for _, part := range strings.FieldsFunc(g.Value, func(r rune) bool { return r == ',' || r == '，' || r == '、' }) {
+			raws = append(raws, &yaml.Node{Kind: yaml.ScalarNode, Value: part, Line: g.Line})
+		}
+	default:
+		ld.problem(file, g.Line, "%s: expected a group such as [parcel, package]", kind)
+		return
+	}
+	var ms []member
+	bad := false // a member was reported; "needs two" would only repeat it
+	for _, n := range raws {
+		if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+			ld.problem(file, n.Line, "%s: expected a word or phrase, not a nested list or map", kind)
+			bad = true
+			continue
+		}
+		raw := strings.TrimSpace(n.Value)
+		m, msg := parseMember(raw)
+		if msg != "" {
+			ld.problem(file, n.Line, "%s: %q %s", kind, raw, msg)
+			bad = true
+			continue
+		}
+		m.line = n.Line
+		dup := false
+		for _, o := range ms {
+			if o.key == m.key && o.pure != m.pure {
+				// The tokenizer already reads them as one word: nothing to do.
+				dup = true
+				break
+			}
+			if o.key == m.key {
+				ld.problem(file, n.Line, "%s: %q reads the same as %q in this group (after case, accents and word endings are folded); drop one", kind, raw, o.raw)
+				dup, bad = true, true
+				break
+			}
+		}
+		if !dup {
+			ms = append(ms, m)
+		}
+	}
+	if len(ms) < 2 {
+		if bad {
+			return
+		}
+		ld.problem(file, g.Line, "%s: a group needs at least two different words or phrases", kind)
+		return
+	}
+	where := fmt.Sprintf("%s at %s:%d", kind, file, g.Line)
+	// A member may be in one same group (as anything but its first) and
+	// in any number of related groups; a word read as two different
+	// things would make the lexicon's meaning depend on file order.
+	for i, m := range ms {
+		if related || i == 0 {
+			if prev, ok := ld.seen["same\x00"+m.key]; ok && related {
+				ld.problem(file, m.line, "related: %q is rewritten by the same group %s; list that group's first word here instead", m.raw, prev)
+				return
+			}
+			continue
+		}
+		if prev, ok := ld.seen["same\x00"+m.key]; ok {
+			ld.problem(file, m.line, "same: %q is already in the same group %s", m.raw, prev)
+			return
+		}
+	}
+	ld.l.groups++
+	head := ms[0]
+	if related {
+		concept := ConceptPrefix + head.key
+		for _, m := range ms {
+			ld.seen["rel\x00"+m.key] = where
+			if m.cjk {
+				ld.l.cjkRel = append(ld.l.cjkRel, cjkRel{member: m.key, concept: concept, file: file, line: m.line})
+				continue
+			}
+			ld.addRule(m, rule{concept: concept, line: m.line, file: file})
+		}
+		return
+	}
+	var to []string
+	for _, t := range head.toks {
+		to = append(to, t.Text)
+	}
+	for _, m := range ms[1:] {
+		if _, ok := ld.seen["rel\x00"+m.key]; ok {
+			ld.problem(file, m.line, "same: %q is already in a related group, where it would never be seen once rewritten to %q; list %q there instead", m.raw, head.raw, head.raw)
+			continue
+		}
+		ld.seen["same\x00"+m.key] = where
+		if m.cjk {
+			ld.cjkSame = append(ld.cjkSame, m.key, strings.Join(to, ""))
+			ld.l.cjkSameRules = append(ld.l.cjkSameRules, cjkRel{member: m.key, concept: strings.Join(to, ""), file: file, line: m.line})
+			continue
+		}
+		ld.addRule(m, rule{same: to, line: m.line, file: file})
+	}
+}
+
+func (ld *lexiconLoader) addRule(m member, r rule) {
+	if len(m.toks) == 1 {
+		ld.l.words[m.key] = r
+		return
+	}
+	ld.l.phrases[m.key] = r
+	ld.l.starts[m.toks[0].Text] = true
+}
+
+// parseMember tokenizes one member; msg says what is wrong, "" when fine.
+func parseMember(raw string) (member, string) {
+	if raw == "" {
+		return member{}, "is empty"
+	}
+	toks := Tokenize(koreanStem(raw))
+	if len(toks) == 0 {
+		return member{}, "has no words"
+	}
+	m := member{raw: raw, toks: toks}
+	var parts []string
+	cjk := 0
+	for _, t := range toks {
+		parts = append(parts, t.Text)
+		if t.CJK {
+			cjk++
+		}
+	}
+	m.key = strings.Join(parts, " ")
+	var pure []string
+	for _, t := range tokenize(koreanStem(raw), false) {
+		pure = append(pure, t.Text)
+	}
+	m.pure = strings.Join(pure, " ")
+	switch {
+	case cjk > 0 && len(toks) > 1:
+		return member{}, "mixes Chinese or Korean with other words; write it as two members"
+	case cjk == 1:
+		m.cjk = true
+	case len(toks) > maxPhraseWords:
+		return member{}, fmt.Sprintf("is longer than %d words; lexicon entries are words and short phrases", maxPhraseWords)
+	}
+	return m, ""
+}
+
+// koreanStem turns a Korean verb's dictionary form into the stem customers
+// type: 환불하다 -> 환불, 돌려보내다 -> 돌려보내. Other text is unchanged.
+func koreanStem(s string) string {
+	if !strings.HasSuffix(s, "다") || utf8.RuneCountInString(s) < 3 {
+		return s
+	}
+	for _, r := range s {
+		if r < 0xAC00 || r > 0xD7A3 {
+			return s // not pure Hangul: leave alone
+		}
+	}
+	if t := strings.TrimSuffix(s, "하다"); t != s && utf8.RuneCountInString(t) >= 2 {
+		return t
+	}
+	return strings.TrimSuffix(s, "다")
+}
+
+// yamlProblem pulls the line and message out of a yaml error.
+func yamlProblem(err error) (int, string) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var line int
+	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
+		if _, rest, ok := strings.Cut(msg, ": "); ok {
+			msg = rest
+		}
+		return line, msg
+	}
+	return 1, msg
+}

@@ -1,0 +1,142 @@
+package text
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+const testLexicon = `
+same:
+  - [package, parcel, packet]
+  - [refund, money back, reimbursement]
+  - [cancel, call off]
+  - [login, log in, sign in]
+  - [退款, 退钱]
+  - [배송, 택배]
+related:
+  - [return, refund, send back]
+  - [退, 退货, 退款]
+  - [반품, 환불, 돌려보내다]
+`
+
+func show(toks []Token) string {
+	var parts []string
+	for _, t := range toks {
+		switch {
+		case t.CJK:
+			parts = append(parts, "["+t.Text+"]")
+		default:
+			parts = append(parts, t.Text)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func TestLexiconApply(t *testing.T) {
+	l, problems := ParseLexicon("lexicon/en.yaml", []byte(testLexicon))
+	if len(problems) != 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	cases := []struct{ in, want string }{
+		{"where is my parcel", "where is my packag"},
+		{"I want my money back", "i want my refund ~return"},
+		{"need to call off the order", "need to cancel the order"},
+		{"can't log in", "can not login"},
+		{"can I send back the shoes", "can i send back ~return the shoe"},
+		{"return or refund", "return ~return or refund ~return"},
+		{"我想退钱", "[我想退款] ~退"},
+		{"退货还是退款", "[退货还是退款] ~退"},
+		{"택배 어디쯤", "[배송어디쯤]"},
+		{"돌려보내고 싶어요", "[돌려보내고싶어요] ~반품"},
+		{"nothing here", "noth here"},
+		{"", ""},
+	}
+	for _, c := range cases {
+		if got := show(l.Apply(Tokenize(c.in))); got != c.want {
+			t.Errorf("Apply(Tokenize(%q)) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	// Apply leaves its input alone, and a nil lexicon changes nothing.
+	in := Tokenize("money back")
+	before := append([]Token(nil), in...)
+	l.Apply(in)
+	if !reflect.DeepEqual(in, before) {
+		t.Errorf("Apply modified its input: %v, want %v", in, before)
+	}
+	var none *Lexicon
+	if got := none.Apply(in); !reflect.DeepEqual(got, in) {
+		t.Errorf("nil lexicon: %v", got)
+	}
+}
+
+func TestLexiconProblems(t *testing.T) {
+	cases := []struct {
+		name, src string
+		want      []string // "line: substring"
+	}{
+		{"yaml", "same:\n\t- [a, b]\n", []string{"2: not valid YAML"}},
+		{"top", "- [a, b]\n", []string{"1: expected same: and related:"}},
+		{"unknown key", "same:\n  - [parcel, package]\nsynonyms:\n  - [a, b]\n", []string{"3: unknown key \"synonyms\""}},
+		{"not a list", "same: parcel\n", []string{"1: same: expected a list of groups"}},
+		{"one member", "same:\n  - [parcel]\n", []string{"2: same: a group needs at least two"}},
+		{"duplicate after stemming", "same:\n  - [parcel, parcels]\n", []string{"2: same: \"parcels\" reads the same as \"parcel\""}},
+		{"empty member", "same:\n  - [parcel, \"\", package]\n", []string{"2: same: \"\" is empty"}},
+		{"no words", "related:\n  - [\"?!\", return, refund]\n", []string{"2: related: \"?!\" has no words"}},
+		{"nested", "same:\n  - [parcel, [package]]\n", []string{"2: same: expected a word or phrase"}},
+		{"map group", "same:\n  - parcel: package\n", []string{"2: same: expected a group"}},
+		{"too long", "same:\n  - [refund, please give me my money back]\n", []string{"2: same: \"please give me my money back\" is longer than 4 words"}},
+		{"mixed script", "same:\n  - [refund, 退款 refund]\n", []string{"2: same: \"退款 refund\" mixes Chinese or Korean"}},
+		{"two same groups", "same:\n  - [package, parcel]\n  - [box,\n     parcel]\n", []string{"4: same: \"parcel\" is already in the same group same at f.yaml:2"}},
+		{"related after same", "same:\n  - [package, parcel]\nrelated:\n  - [parcel, delivery]\n", []string{"4: related: \"parcel\" is rewritten by the same group"}},
+		{"not utf-8", "same:\n  - [\xff, a]\n", []string{"1: not UTF-8"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, ps := ParseLexicon("f.yaml", []byte(c.src))
+			var got []string
+			for _, p := range ps {
+				if p.File != "f.yaml" {
+					t.Errorf("problem names file %q", p.File)
+				}
+				got = append(got, p.String())
+			}
+			if len(got) != len(c.want) {
+				t.Fatalf("problems = %q, want %d: %q", got, len(c.want), c.want)
+			}
+			for i, w := range c.want {
+				line, sub, _ := strings.Cut(w, ": ")
+				if !strings.HasPrefix(got[i], "f.yaml:"+line+": ") || !strings.Contains(got[i], sub) {
+					t.Errorf("problem %d = %q, want line %s containing %q", i, got[i], line, sub)
+				}
+			}
+		})
+	}
+	// Good groups in a file with a bad one still load.
+	l, ps := ParseLexicon("f.yaml", []byte("same:\n  - [parcel]\n  - [package, parcel]\n"))
+	if len(ps) != 1 || show(l.Apply(Tokenize("parcel"))) != "packag" {
+		t.Errorf("good group not loaded next to a bad one: %v", ps)
+	}
+}
+
+func TestLoadLexicon(t *testing.T) {
+	fsys := fstest.MapFS{
+		"prompts/lexicon/en.yaml":   {Data: []byte("same:\n  - [package, parcel]\n")},
+		"prompts/lexicon/ko.yaml":   {Data: []byte("same:\n  - [배송, 택배]\n")},
+		"prompts/lexicon/README.md": {Data: []byte("not yaml, ignored")},
+		"prompts/lexicon/.swp.yaml": {Data: []byte("::")},
+		"prompts/lexicon/zh.yaml":   {Data: []byte("same: [oops\n")},
+	}
+	l, ps := LoadLexicon(fsys, "prompts/lexicon")
+	if l.Groups() != 2 {
+		t.Errorf("groups = %d, want 2", l.Groups())
+	}
+	if len(ps) != 1 || ps[0].File != "prompts/lexicon/zh.yaml" {
+		t.Errorf("problems = %v, want one in zh.yaml", ps)
+	}
+	l, ps = LoadLexicon(fsys, "prompts/nothing")
+	if l.Groups() != 0 || len(ps) != 0 {
+		t.Errorf("missing folder: %d groups, %v", l.Groups(), ps)
+	}
+}
