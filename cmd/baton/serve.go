@@ -40,6 +40,7 @@ const (
 	envTelegramHook    = "TELEGRAM_WEBHOOK_URL"   // webhook instead of long polling
 	envTelegramSecret  = "TELEGRAM_WEBHOOK_SECRET"
 	envTelegramFlood   = "TELEGRAM_FLOOD_LIMIT"  // messages a chat may send per minute, default 20, 0 = no limit
+	envHeartbeat       = "BATON_HEARTBEAT"       // how often a replica renews its chat leases, default 5s
 	envStatsRetention  = "BATON_STATS_RETENTION" // how long daily statistics are kept, default 90d
 	envOpsToken        = "BATON_OPS_TOKEN"       // enables the ops page at /ops; the token it asks for
 )
@@ -277,6 +278,15 @@ func newTelegram(token string, env func(string) string, core telegram.Handler, d
 		opts = append(opts, telegram.WithWebhook(u, strings.TrimSpace(env(envTelegramSecret))))
 	} else if _, ok := lookup(env, envTelegramSecret); ok {
 		log.Warn(envTelegramSecret + " is set but " + envTelegramHook + " is not: long polling needs no secret")
+	}
+	if _, ok := lookup(env, envHeartbeat); ok {
+		beat, err := durationEnv(env, envHeartbeat, 5*time.Second)
+		if err != nil {
+			return nil, err
+		}
+		// Sweeps as often as beats: a dead replica's chats are taken over
+		// about three beats after it died.
+		opts = append(opts, telegram.WithHeartbeat(beat, beat))
 	}
 	if v, ok := lookup(env, envTelegramFlood); ok {
 		n, err := strconv.Atoi(v)
