@@ -23,11 +23,6 @@ type matchResult struct {
 	Confident bool    `json:"confident"`
 }
 
-// explainer is a matcher that can say why it ranks entries as it does.
-type explainer interface {
-	Calibration() *knowledge.Calibration
-}
-
 // runMatch is `baton match`: it reads one customer message per stdin line
 // and prints, per line, the best knowledge entry as a JSON object (id ""
 // when nothing matches). It loads prompts and knowledge exactly as serve
@@ -107,8 +102,6 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 	var why func(string, int) ([]knowledge.Explanation, []text.Use)
 	if c, ok := kb.Matcher.(*knowledge.Calibrated); ok {
 		cal, why = c.Cal, c.Explain
-	} else if e, ok := kb.Matcher.(explainer); ok {
-		cal = e.Calibration()
 	}
 	if cal != nil {
 		fmt.Fprintf(w, "  decision: confident when lead >= %.2f and score + %.1f×lead >= %.3f (lead: score minus the next one)\n", cal.Margin, cal.Lead, cal.Threshold)
