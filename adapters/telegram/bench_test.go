@@ -3,8 +3,11 @@ package telegram
 import (
 	"context"
 	"net/http"
+	"os"
 	"sort"
+	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -47,6 +50,45 @@ func BenchmarkWebhookCore(b *testing.B) { benchWebhook(b, realCore(b), 0) }
 // BenchmarkWebhookCorePaced2000 is BenchmarkWebhookCore at 2,000
 // messages/s offered.
 func BenchmarkWebhookCorePaced2000(b *testing.B) { benchWebhook(b, realCore(b), 2000) }
+
+// BenchmarkWebhookReference is the minimal Redis-backed bot the core is
+// measured against (issue 11): update dedupe (the inbox), a session read
+// and write, typing and sendMessage, nothing else. Run it in the same
+// `go test -bench` as BenchmarkWebhookCore and compare msgs/cpu-s.
+func BenchmarkWebhookReference(b *testing.B) { benchWebhook(b, referenceBot, 0) }
+
+// BenchmarkWebhookCorePaced is the core paced at $BATON_BENCH_RATE
+// messages/s (default 1,000): set it to a quarter of the reference's
+// msgs/s to read the core's p99 at that load.
+func BenchmarkWebhookCorePaced(b *testing.B) { benchWebhook(b, realCore(b), benchRate()) }
+
+func benchRate() float64 {
+	if v, err := strconv.ParseFloat(os.Getenv("BATON_BENCH_RATE"), 64); err == nil && v > 0 {
+		return v
+	}
+	return 1000
+}
+
+func referenceBot(st *session.Store) Handler {
+	return HandlerFunc(func(ctx context.Context, ev bot.Event) ([]bot.Message, error) {
+		_, err := st.Update(ctx, ev.ConvID(), func(s *session.Session) error {
+			s.Messages++
+			s.Turns = append(s.Turns, session.Turn{Role: "customer", Text: ev.Text, At: ev.At})
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return []bot.Message{{Text: "Your order ships within 2 business days."}}, nil
+	})
+}
+
+// cpuTime is the process's user+system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 func fixedReply(*session.Store) Handler {
 	return HandlerFunc(func(_ context.Context, ev bot.Event) ([]bot.Message, error) {
@@ -108,7 +150,7 @@ func benchWebhook(b *testing.B, mk func(*session.Store) Handler, rate float64) {
 		interval = time.Duration(float64(time.Second) * benchChats / rate)
 	}
 	b.ResetTimer()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for c := 0; c < benchChats; c++ {
 		n := per
 		if c < extra {
@@ -159,7 +201,7 @@ func benchWebhook(b *testing.B, mk func(*session.Store) Handler, rate float64) {
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), cpuTime()-cpu0
 	b.StopTimer()
 	if len(latencies) == 0 {
 		return
@@ -169,6 +211,10 @@ func benchWebhook(b *testing.B, mk func(*session.Store) Handler, rate float64) {
 		return float64(latencies[int(float64(len(latencies)-1)*p)].Microseconds()) / 1000
 	}
 	b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "msgs/s")
+	// The whole process's CPU: adapter, core, go-redis client, and also the
+	// load generator and fake Bot API (the same for every benchmark here).
+	b.ReportMetric(float64(len(latencies))/cpu.Seconds(), "msgs/cpu-s")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(len(latencies)), "cpu-us/msg")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 }

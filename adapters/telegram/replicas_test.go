@@ -19,6 +19,7 @@ func twoReplicas(t *testing.T, db store.DB, h1, h2 Handler) (*telegramtest.Serve
 	srv := telegramtest.New(t)
 	r1 := newHarness(t, h1, setup{webhook: true, secret: "s3cret", srv: srv, db: db, opts: []Option{WithReplicaID("r1")}})
 	r2 := newHarness(t, h2, setup{webhook: true, secret: "s3cret", srv: srv, db: db, opts: []Option{WithReplicaID("r2")}})
+	r2.a.onDone = r1.a.onDone // r1.waitDrained hears about both
 	r1.start()
 	r2.start()
 	return srv, r1, r2

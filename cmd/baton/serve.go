@@ -40,6 +40,7 @@ const (
 	envTelegramHook    = "TELEGRAM_WEBHOOK_URL"   // webhook instead of long polling
 	envTelegramSecret  = "TELEGRAM_WEBHOOK_SECRET"
 	envTelegramFlood   = "TELEGRAM_FLOOD_LIMIT"  // messages a chat may send per minute, default 20, 0 = no limit
+	envHeartbeat       = "BATON_HEARTBEAT"       // how often a replica renews its chat leases, default 5s
 	envStatsRetention  = "BATON_STATS_RETENTION" // how long daily statistics are kept, default 90d
 	envOpsToken        = "BATON_OPS_TOKEN"       // enables the ops page at /ops; the token it asks for
 )
@@ -278,6 +279,15 @@ func newTelegram(token string, env func(string) string, core telegram.Handler, d
 	} else if _, ok := lookup(env, envTelegramSecret); ok {
 		log.Warn(envTelegramSecret + " is set but " + envTelegramHook + " is not: long polling needs no secret")
 	}
+	if _, ok := lookup(env, envHeartbeat); ok {
+		beat, err := durationEnv(env, envHeartbeat, 5*time.Second)
+		if err != nil {
+			return nil, err
+		}
+		// Sweeps as often as beats: a dead replica's chats are taken over
+		// about three beats after it died.
+		opts = append(opts, telegram.WithHeartbeat(beat, beat))
+	}
 	if v, ok := lookup(env, envTelegramFlood); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
@@ -395,6 +405,11 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 	check("redis", s.store.Ping(ctx))
 	if s.tg != nil {
 		check("telegram", s.tg.Ready(ctx))
+	}
+	if s.brains.sem != nil {
+		// Not ready until the knowledge vectors are built, for at most
+		// BATON_SEMANTIC_READY_WAIT; answers are lexical meanwhile.
+		check("knowledge_vectors", s.brains.sem.Ready())
 	}
 	status, code := "ok", http.StatusOK
 	if !ok {
