@@ -42,6 +42,7 @@ const (
 	kindTransfer  = "transferred"
 	kindAck       = "ack"       // the customer acknowledged ("ok", "知道了")
 	kindChat      = "smalltalk" // a joke, a compliment, "are you a bot?": answered in kind
+	kindRefusal   = "refusal"   // an unreasonable demand, refused softly with what policy allows
 )
 
 // turn is the work of one customer event on one locked session.
@@ -228,13 +229,16 @@ func (t *turn) text(text string) {
 // answer runs the answerer and the handoff detector on one question.
 func (t *turn) answer(text string) {
 	history := t.history()
-	in := handoff.Input{Text: text, Lang: t.lang, History: history, Misses: t.s.Misses}
+	in := handoff.Input{Text: text, Lang: t.lang, History: history, Misses: t.s.Misses, AfterRefusal: t.lastBotKind() == kindRefusal}
 	// With a model answering, rules that need no answer (an explicit
 	// request, anger, "I don't get it") are checked first, so the model is
 	// not asked to answer them. Offline answers are cheap: one check after.
 	if _, offline := t.b.answerer.(kbAnswerer); !offline {
 		if d := t.set.Rules.Detect(in); d.Handoff && d.Reason != "loop" {
 			t.handoff(d)
+			return
+		} else if d.Demand != "" && !d.Handoff {
+			t.refuse(d)
 			return
 		}
 	}
@@ -265,6 +269,9 @@ func (t *turn) answer(text string) {
 	if d := t.set.Rules.Detect(in); d.Handoff {
 		t.handoff(d)
 		return
+	} else if d.Demand != "" {
+		t.refuse(d)
+		return
 	}
 	kind := kindAnswer
 	if !ans.Confident {
@@ -294,6 +301,31 @@ func (t *turn) answer(text string) {
 		t.offer(ans.Topics)
 		t.offerPerson()
 	}
+}
+
+// refuse answers an unreasonable demand ("90% off or I'm leaving"): a soft,
+// honest no with the reason, then what policy does allow, from the
+// knowledge entries the rules name (demand.offer), with each as a topic
+// button. Insisting after this is a complaint (handoff.Input.AfterRefusal).
+func (t *turn) refuse(d handoff.Decision) {
+	t.s.Misses = 0
+	t.b.log.Info("soft refusal", "conv", t.s.ID, "evidence", d.Demand)
+	parts := []string{t.lead, t.render("demand_refusal", persona.Data{})}
+	var topics []Topic
+	for _, id := range t.set.Rules.Offer() {
+		e, ok := t.set.KB.Entry(id, t.lang)
+		if !ok || len(e.Questions) == 0 {
+			continue
+		}
+		what := e.Tip // one sentence, written to be offered
+		if what == "" {
+			what, _, _ = strings.Cut(strings.TrimSpace(e.Answer), "\n\n")
+		}
+		parts = append(parts, "• "+what)
+		topics = append(topics, Topic{Entry: id, Title: e.Questions[0]})
+	}
+	t.emit(join(parts...), kindRefusal, "", 0)
+	t.offer(topics)
 }
 
 // missesBeforeWords is after how many unsure answers in a row the bot

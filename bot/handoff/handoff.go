@@ -57,6 +57,9 @@ type Input struct {
 	Misses  int            // consecutive low-confidence turns including this one
 	Answer  string         // knowledge entry id the bot is about to answer with ("" if none)
 	Signals Signals        // hints from a language model for this turn
+	// AfterRefusal: the bot's last reply refused an unreasonable demand,
+	// so insisting now is a complaint.
+	AfterRefusal bool
 }
 
 // Decision says whether to hand off, why, and on what evidence.
@@ -65,6 +68,10 @@ type Decision struct {
 	Reason   string             // Explicit, Complaint, Confusion or Loop; "" when no handoff
 	Evidence []string           // one line per trigger that fired, the reason's first
 	Scores   map[string]float64 // every trigger's score from 0 to 1; explicit, confusion and loop fire at 1, complaint at its threshold
+	// Demand is the evidence of an unreasonable demand ("90% off or I'm
+	// leaving") when there is one; not a handoff by itself: the core
+	// refuses softly and offers what policy allows (Rules.Offer).
+	Demand string
 }
 
 // triggers in the order they win as the reason.
@@ -90,6 +97,7 @@ func (r *Rules) Detect(in Input) Decision {
 		r.detectComplaint(d, &dec, &ev)
 		r.detectConfusion(d, in, &dec, &ev, &veto)
 		r.detectLoop(d, in, &dec, &ev)
+		r.detectDemand(d, in, &dec, &ev)
 		r.release(d)
 		r.detectLearned(in, &dec, &ev, &veto)
 	}
@@ -195,6 +203,12 @@ func (r *Rules) detectLearned(in Input, dec *Decision, ev *fired, veto *vetoes) 
 			continue // a first message is a question for the bot
 		}
 		if veto[k.slot] {
+			continue
+		}
+		if k.class == clComplaint && dec.Demand != "" && !in.AfterRefusal {
+			// A first demand ("a huge discount or I shop elsewhere") gets
+			// a soft refusal; the phrases' graded score still hands off
+			// real anger, and insisting after the refusal does too.
 			continue
 		}
 		name := classes[k.class]

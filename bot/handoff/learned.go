@@ -470,6 +470,10 @@ const HandoffTag = "handoff"
 // WithKnowledge is WithOrdinary with every example question of kb, except
 // those of entries tagged HandoffTag.
 func WithKnowledge(kb *knowledge.Base) LoadOption {
+	return WithOrdinary(knowledgeQuestions(kb))
+}
+
+func knowledgeQuestions(kb *knowledge.Base) []string {
 	var qs []string
 	if kb != nil {
 		for _, id := range kb.IDs() {
@@ -482,7 +486,7 @@ func WithKnowledge(kb *knowledge.Base) LoadOption {
 			}
 		}
 	}
-	return WithOrdinary(qs)
+	return qs
 }
 
 func hasTag(tags []string, tag string) bool {

@@ -32,6 +32,7 @@ type Rules struct {
 	neg       negation
 	ix        *matchIndex // every phrase list above, compiled for one pass
 	learned   learnedRules
+	demand    demandRules
 }
 
 type complaintRules struct {
@@ -134,7 +135,7 @@ func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, 
 		return nil, l.probs
 	}
 	r := &Rules{file: path.Base(file)}
-	top := l.section(&section{node: root.Content[0]}, "", "negation", "explicit", "complaint", "confusion", "loop", "learned")
+	top := l.section(&section{node: root.Content[0]}, "", "negation", "explicit", "complaint", "confusion", "loop", "learned", "demand")
 
 	// Negation first: its gap is used by every phrase.
 	neg := l.section(top, "negation", "window", "gap", "complaint", "praise", "words")
@@ -184,7 +185,13 @@ func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, 
 	if fsys != nil {
 		r.learned = l.learned(top, file, fsys, o)
 	}
-	lists := [][]*phrase{r.neg.words, r.explicit, r.explicitUnless, r.confusion, r.confusionUnless, c.unless}
+	if _, ok := top.vals["demand"]; ok { // optional: older files have none
+		dm := l.section(top, "demand", "offer", "phrases", "insist")
+		r.demand.phrases = l.phrases(dm, "phrases", 0, gap, true)
+		r.demand.insist = l.phrases(dm, "insist", 0, gap, true)
+		r.demand.offer, r.demand.lines = l.ids(dm, "offer")
+	}
+	lists := [][]*phrase{r.neg.words, r.explicit, r.explicitUnless, r.confusion, r.confusionUnless, c.unless, r.demand.phrases, r.demand.insist}
 	for _, q := range c.cues {
 		lists = append(lists, q.phrases)
 	}

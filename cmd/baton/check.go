@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path"
 
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/llm"
@@ -38,6 +39,14 @@ func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) 
 	// The LLM templates are checked even when LLM mode is off, so a broken
 	// edit is caught before someone turns it on.
 	problems = append(problems, llm.Check(prompts.FS, prompts.Root, show)...)
+	// What the bot offers after refusing an unreasonable demand must exist.
+	if set.Rules != nil {
+		for i, id := range set.Rules.Offer() {
+			if len(set.KB.Langs(id)) == 0 {
+				problems = append(problems, content.Problem{File: path.Join(show, "handoff.yaml"), Line: set.Rules.OfferLine(i), Msg: fmt.Sprintf("demand.offer: no knowledge entry %q", id)})
+			}
+		}
+	}
 	_, _, envErr := llm.ConfigFromEnv(env)
 	if envErr != nil {
 		fmt.Fprintf(stdout, "environment: %v\n", envErr)

@@ -180,6 +180,29 @@ func newCore(env func(string) string, store *session.Store, br *brains, log *slo
 		}
 		all = append(all, bot.WithHours(h), bot.WithLocation(h.Location()))
 	}
+	// The shop's time zone for "good evening" and "have a great Monday";
+	// without it, BATON_HOURS's zone, else the server's.
+	if tz := env("BATON_TIMEZONE"); tz != "" {
+		loc, err := loadZone(tz)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, bot.WithLocation(loc))
+	}
 	all = append(all, opts...)
 	return bot.New(store, br.holder, all...), nil
+}
+
+// loadZone reads BATON_TIMEZONE, an IANA zone name ("Asia/Seoul"). The
+// zone database is embedded (bot/hours imports time/tzdata), so names work
+// on images without /usr/share/zoneinfo.
+func loadZone(name string) (*time.Location, error) {
+	if strings.EqualFold(name, "local") {
+		return nil, fmt.Errorf("BATON_TIMEZONE: %q: give an IANA zone name such as Europe/London or Asia/Seoul", name)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("BATON_TIMEZONE: %q is not an IANA time zone name (such as Europe/London or Asia/Seoul): %w", name, err)
+	}
+	return loc, nil
 }

@@ -22,6 +22,7 @@ type detectResult struct {
 	Reason   string             `json:"reason,omitempty"`
 	Evidence []string           `json:"evidence,omitempty"`
 	Scores   map[string]float64 `json:"scores"`
+	Demand   string             `json:"demand,omitempty"` // an unreasonable demand: refused softly, not handed off
 }
 
 // runDetect is `baton detect`: it reads one customer message per stdin
@@ -71,7 +72,7 @@ func runDetect(args []string, env func(string) string, stdin io.Reader, stdout, 
 	for sc.Scan() {
 		msg := strings.TrimSuffix(sc.Text(), "\r")
 		d := set.Rules.Detect(handoff.Input{Text: msg, History: history})
-		r := detectResult{Message: msg, Handoff: d.Handoff, Reason: d.Reason, Evidence: d.Evidence, Scores: map[string]float64{}}
+		r := detectResult{Message: msg, Handoff: d.Handoff, Reason: d.Reason, Evidence: d.Evidence, Scores: map[string]float64{}, Demand: d.Demand}
 		for k, v := range d.Scores {
 			r.Scores[k] = math.Round(v*1e3) / 1e3
 		}
@@ -113,5 +114,8 @@ func writeExplained(w io.Writer, r detectResult) {
 	fmt.Fprintf(w, "%q\n  %s (%s)\n", r.Message, verdict, strings.Join(scores, ", "))
 	for _, e := range r.Evidence {
 		fmt.Fprintf(w, "  - %s\n", e)
+	}
+	if r.Demand != "" {
+		fmt.Fprintf(w, "  - %s (refused softly, not a handoff)\n", r.Demand)
 	}
 }

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -45,5 +48,30 @@ func TestRunDetect(t *testing.T) {
 
 	if code := runDetect([]string{"stray"}, env, strings.NewReader(""), &stdout, &stderr); code != 2 {
 		t.Errorf("stray argument: exit %d, want 2", code)
+	}
+}
+
+// `baton check` reports an offered entry that does not exist, as file:line.
+func TestCheckReportsAMissingOfferEntry(t *testing.T) {
+	prompts := t.TempDir()
+	if err := os.CopyFS(prompts, os.DirFS("../../prompts")); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(prompts, "handoff.yaml")
+	raw, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(raw), "offer: [payment/price-match,", "offer: [payment/no-such-entry,", 1)
+	if bad == string(raw) {
+		t.Fatal("handoff.yaml has no demand.offer line to break")
+	}
+	if err := os.WriteFile(p, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := runCheck([]string{"--prompts", prompts, "--knowledge", "../../knowledge"}, func(string) string { return "" }, &stdout, &stderr)
+	if code != 1 || !regexp.MustCompile(`handoff\.yaml:\d+: demand\.offer: no knowledge entry "payment/no-such-entry"`).MatchString(stdout.String()) {
+		t.Errorf("exit %d, output:\n%s", code, stdout.String())
 	}
 }

@@ -1,0 +1,49 @@
+package handoff
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDemand(t *testing.T) {
+	r := loadShipped(t)
+	if got := r.Offer(); len(got) == 0 || got[0] != "payment/price-match" {
+		t.Errorf("Offer() = %v, want the price match first", got)
+	}
+	for _, c := range []struct {
+		text, lang string
+		demand     bool
+	}{
+		{"Give me 90% off my order or I'm leaving for Amazon", "en", true},
+		{"I want a huge discount or I'm going to shop elsewhere", "en", true},
+		{"不给我打三折我就去京东买", "zh", true},
+		{"반값으로 안 해 주면 쿠팡에서 살게요", "ko", true},
+		{"is there a student discount?", "en", false},
+		{"do you price match Amazon?", "en", false},
+		{"I'm not asking for 90% off, just the price match", "en", false},
+	} {
+		d := r.Detect(Input{Text: c.text, Lang: c.lang})
+		if (d.Demand != "") != c.demand || d.Handoff {
+			t.Errorf("Detect(%q): demand %q, handoff %v (%s); want demand %v and no handoff", c.text, d.Demand, d.Handoff, d.Reason, c.demand)
+		}
+	}
+
+	// Right after a soft refusal, insisting is a complaint; a question is not.
+	for _, c := range []struct {
+		text    string
+		handoff bool
+		why     string
+	}{
+		{"I don't care, I want the discount", true, "insisted after a soft refusal"},
+		{"我不管，必须打三折", true, "insisted after a soft refusal"},
+		{"give me 90% off", true, "the same demand again"},
+		{"this is ridiculous", true, "complaint"},
+		{"ok, how does the price match work?", false, ""},
+		{"what is your return policy?", false, ""},
+	} {
+		d := r.Detect(Input{Text: c.text, AfterRefusal: true})
+		if d.Handoff != c.handoff || (c.handoff && (d.Reason != Complaint || !strings.Contains(strings.Join(d.Evidence, " "), c.why))) {
+			t.Errorf("after a refusal, Detect(%q) = handoff %v %s %q; want handoff %v (complaint, %q)", c.text, d.Handoff, d.Reason, d.Evidence, c.handoff, c.why)
+		}
+	}
+}
