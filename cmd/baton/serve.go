@@ -186,7 +186,16 @@ func newServer(ctx context.Context, cfg serveConfig, env func(string) string, lo
 	if s.db, err = store.New(rdb, cfg.prefix); err != nil {
 		return nil, err
 	}
-	s.store = session.New(s.db)
+	var sessOpts []session.Option
+	if _, ok := lookup(env, envHeartbeat); ok {
+		// A dead replica's conversation locks free as fast as its chats.
+		beat, err := durationEnv(env, envHeartbeat, 5*time.Second)
+		if err != nil {
+			return nil, err
+		}
+		sessOpts = append(sessOpts, session.WithLockTTL(3*beat))
+	}
+	s.store = session.New(s.db, sessOpts...)
 	if err := s.metrics.WatchActive(func(ctx context.Context) (int64, error) {
 		return s.store.Active(ctx, activeWindow)
 	}); err != nil {
@@ -405,6 +414,11 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 	check("redis", s.store.Ping(ctx))
 	if s.tg != nil {
 		check("telegram", s.tg.Ready(ctx))
+	}
+	if s.brains.sem != nil {
+		// Not ready until the knowledge vectors are built, for at most
+		// BATON_SEMANTIC_READY_WAIT; answers are lexical meanwhile.
+		check("knowledge_vectors", s.brains.sem.Ready())
 	}
 	status, code := "ok", http.StatusOK
 	if !ok {
