@@ -20,6 +20,7 @@ import (
 	"github.com/batonhq/baton/bot/lang"
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/persona"
+	"github.com/batonhq/baton/bot/semantic"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -170,7 +171,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		events []lifecycle.Event
 	)
 	s, err := b.store.Update(ctx, ev.ConvID(), func(s *session.Session) error {
-		t := &turn{b: b, set: set, s: s, ev: ev, ctx: ctx}
+		// One customer message, at most one embeddings call, however
+		// often the turn matches (parts, follow-ups, a rating comment).
+		t := &turn{b: b, set: set, s: s, ev: ev, ctx: semantic.WithEmbeddingsBudget(ctx, 1)}
 		t.run()
 		out, events = t.out, t.events
 		return nil

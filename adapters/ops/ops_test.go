@@ -206,6 +206,7 @@ func TestPageShowsWhatATeamLeadLooksFor(t *testing.T) {
 		`class="cluster" data-count="3"`,      // the seashell wording, three times
 		"seashells",
 		"<svg", // charts
+		`aria-label="Conversations by language"`, `aria-label="Resolved by agent"`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)

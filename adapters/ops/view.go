@@ -62,6 +62,8 @@ type windowView struct {
 	Reasons   template.HTML // SVG
 	Daily     template.HTML // SVG
 	CSAT      template.HTML // SVG
+	Langs     template.HTML // SVG: conversations per language
+	Agents    template.HTML // SVG: resolved per agent
 }
 
 type summary struct {
@@ -207,6 +209,17 @@ func (h *Handler) build(ctx context.Context, window string) (view, error) {
 		wv.Reasons = barsSVG("Handoffs by reason", wv.Summary.Reasons)
 		wv.CSAT = csatSVG(sub.All.AgentRatings)
 		wv.Daily = dailySVG(sub.Days)
+		var langs, agents []kv
+		for _, r := range wv.Rows {
+			switch r.Scope {
+			case "lang":
+				langs = append(langs, kv{r.Name, r.F.Conversations})
+			case "agent":
+				agents = append(agents, kv{r.Name, r.F.Resolved})
+			}
+		}
+		wv.Langs = barsSVG("Conversations by language", langs)
+		wv.Agents = barsSVG("Resolved by agent", agents)
 		v.Windows = append(v.Windows, wv)
 		if key == window || (window == "" && w.Days == 7) {
 			v.Selected, v.Window = wv, w.Name

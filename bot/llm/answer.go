@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -82,6 +83,24 @@ func (a *Answerer) ask(ctx context.Context, q bot.Question) (bot.Answer, string,
 		Confident: r.Covered,
 		Signals:   bot.Signals{WantsHuman: r.WantsHuman, Angry: r.Angry, Confused: r.Confused},
 	}, outcomeOK, nil
+}
+
+// retrieve ranks entry ids for q, best first: the candidates of the
+// matcher the core uses (serve's one: fused with vector evidence when
+// semantic matching is on, so an entry the words alone rank fourth still
+// reaches the model), or the knowledge base's own when the core gave none.
+func (a *Answerer) retrieve(ctx context.Context, q bot.Question, kb Knowledge) []string {
+	cands := q.Candidates
+	if len(cands) == 0 {
+		cands = kb.Match(ctx, q.Text, a.budget.Entries*2)
+	}
+	var ids []string
+	for _, c := range cands {
+		if !slices.Contains(ids, c.ID) {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
 }
 
 // classify maps a failed call to its outcome.

@@ -93,62 +93,49 @@ func TestMessageIsTruncatedNotDropped(t *testing.T) {
 // BenchmarkAnswer measures one LLM-mode turn against a 1,000-entry
 // knowledge base with a fake model that answers at once, and reports the
 // time the LLM path adds beyond the model's own (the fake's handler time is
-// subtracted) and the prompt tokens per turn.
+// subtracted) and the prompt tokens per turn. Matching (lexical or fused,
+// bot/semantic) is the core's job and not timed here.
 //
 //	go test -run XXX -bench Answer -benchtime 200x ./bot/llm/
 func BenchmarkAnswer(b *testing.B) {
-	for _, hybrid := range []bool{false, true} {
-		name := "lexical"
-		env := map[string]string{}
-		if hybrid {
-			name = "hybrid"
-			env["OPENAI_EMBEDDING_MODEL"] = "text-embedding-3-small"
-		}
-		b.Run(name, func(b *testing.B) {
-			kb := bigKB(b, 1000)
-			h := newHarness(b, setup{kb: kb, env: env})
-			if err := h.a.Prepare(b.Context(), "en"); err != nil {
-				b.Fatal(err)
-			}
-			texts := []string{
-				"hello, how does warranty work for my camera? it stopped working",
-				"what is your returns policy for the lamp I bought",
-				"I need help with payment on a tablet",
-				"can you explain shipping for the kettle number 12",
-			}
-			qs := make([]bot.Question, len(texts))
-			for i, text := range texts {
-				// Matching is the core's job in both modes; not timed here.
-				qs[i] = bot.Question{Text: text, Lang: "en", History: longTurns(4), Candidates: kb.Match(context.Background(), text, 8)}
-			}
-			h.answer(b, qs[0]) // warm up connections and caches
-			srv0, calls0, chats0 := h.srv.HandlerTime(), h.srv.Calls(), len(h.srv.Chats())
-			turns := 0
-			start := time.Now()
-			for b.Loop() {
-				q := qs[turns%len(qs)]
-				q.Text += fmt.Sprintf(" (%d)", turns) // a new message each turn: no query-embedding cache hits
-				if _, err := h.a.Answer(b.Context(), q); err != nil {
-					b.Fatal(err)
-				}
-				turns++
-			}
-			total := time.Since(start)
-			tokens := 0
-			for _, c := range h.srv.Chats()[chats0:] {
-				tokens += c.PromptTokens()
-			}
-			if h.fb.count() != 0 {
-				b.Fatalf("%d turns fell back", h.fb.count())
-			}
-			n := float64(turns)
-			model := h.srv.HandlerTime() - srv0
-			b.ReportMetric(float64(total-model)/n/1e6, "added-ms/turn")
-			b.ReportMetric(float64(model)/n/1e6, "fake-model-ms/turn")
-			b.ReportMetric(float64(tokens)/n, "prompt-tokens/turn")
-			b.ReportMetric(float64(h.srv.Calls()-calls0)/n, "calls/turn")
-		})
+	kb := bigKB(b, 1000)
+	h := newHarness(b, setup{kb: kb})
+	texts := []string{
+		"hello, how does warranty work for my camera? it stopped working",
+		"what is your returns policy for the lamp I bought",
+		"I need help with payment on a tablet",
+		"can you explain shipping for the kettle number 12",
 	}
+	qs := make([]bot.Question, len(texts))
+	for i, text := range texts {
+		qs[i] = bot.Question{Text: text, Lang: "en", History: longTurns(4), Candidates: kb.Match(context.Background(), text, 8)}
+	}
+	h.answer(b, qs[0]) // warm up connections and caches
+	srv0, calls0, chats0 := h.srv.HandlerTime(), h.srv.Calls(), len(h.srv.Chats())
+	turns := 0
+	start := time.Now()
+	for b.Loop() {
+		q := qs[turns%len(qs)]
+		q.Text += fmt.Sprintf(" (%d)", turns)
+		if _, err := h.a.Answer(b.Context(), q); err != nil {
+			b.Fatal(err)
+		}
+		turns++
+	}
+	total := time.Since(start)
+	tokens := 0
+	for _, c := range h.srv.Chats()[chats0:] {
+		tokens += c.PromptTokens()
+	}
+	if h.fb.count() != 0 {
+		b.Fatalf("%d turns fell back", h.fb.count())
+	}
+	n := float64(turns)
+	model := h.srv.HandlerTime() - srv0
+	b.ReportMetric(float64(total-model)/n/1e6, "added-ms/turn")
+	b.ReportMetric(float64(model)/n/1e6, "fake-model-ms/turn")
+	b.ReportMetric(float64(tokens)/n, "prompt-tokens/turn")
+	b.ReportMetric(float64(h.srv.Calls()-calls0)/n, "calls/turn")
 }
 
 func TestHugeTemplateStillAnswers(t *testing.T) {

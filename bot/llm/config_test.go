@@ -173,3 +173,59 @@ func TestTemplateEditsApplyAndBrokenEditsKeepTheLastGood(t *testing.T) {
 		t.Errorf("the broken template was logged %d times, want once:\n%s", n, h.logs.String())
 	}
 }
+
+func TestEmbeddingsAndChatAreSeparate(t *testing.T) {
+	for _, c := range []struct {
+		env               map[string]string
+		chat, embeddings  bool
+		model, embedModel string
+	}{
+		// An embeddings server alone: semantic matching, no chat model.
+		{map[string]string{"OPENAI_BASE_URL": "http://localhost:8089/v1", "OPENAI_EMBEDDING_MODEL": "use-lite-en"}, false, true, llm.DefaultModel, "use-lite-en"},
+		// Both named: both on.
+		{map[string]string{"OPENAI_API_KEY": "k", "OPENAI_MODEL": "gpt-x", "OPENAI_EMBEDDING_MODEL": "emb"}, true, true, "gpt-x", "emb"},
+		// A key or URL alone keeps meaning LLM mode with the default model.
+		{map[string]string{"OPENAI_API_KEY": "k"}, true, false, llm.DefaultModel, ""},
+		{map[string]string{"OPENAI_BASE_URL": "http://localhost:11434/v1", "OPENAI_MODEL": "llama3.2"}, true, false, "llama3.2", ""},
+	} {
+		cfg, ok, err := llm.ConfigFromEnv(envOf(c.env))
+		if !ok || err != nil || cfg.Chat != c.chat || (cfg.EmbeddingModel != "") != c.embeddings || cfg.Model != c.model || cfg.EmbeddingModel != c.embedModel {
+			t.Errorf("%v: cfg %+v ok %v err %v; want chat %v embeddings %v", c.env, cfg, ok, err, c.chat, c.embeddings)
+		}
+		// (Without the required options, building an answerer fails; ok
+		// still says whether LLM mode is on.)
+		if _, ok, _ := llm.FromEnv(envOf(c.env)); ok != c.chat {
+			t.Errorf("%v: FromEnv ok %v, want LLM mode %v", c.env, ok, c.chat)
+		}
+	}
+	_, ok, err := llm.ConfigFromEnv(envOf(map[string]string{"OPENAI_EMBEDDING_MODEL": "emb"}))
+	if !ok || err == nil || !strings.Contains(err.Error(), "OPENAI_EMBEDDING_MODEL") || !strings.Contains(err.Error(), "OPENAI_BASE_URL") {
+		t.Errorf("an embeddings model without a server: ok %v err %v, want an error naming both variables", ok, err)
+	}
+}
+
+func TestModesSayWhatIsOn(t *testing.T) {
+	for env, want := range map[string][2]string{
+		"":     {"none configured", ""},
+		"emb":  {"semantic matching on (embeddings model use-lite-en)", "LLM chat off"},
+		"chat": {"semantic matching off", "LLM chat on (model gpt-x)"},
+		"both": {"semantic matching on", "LLM chat on"},
+	} {
+		e := map[string]map[string]string{
+			"":     {},
+			"emb":  {"OPENAI_BASE_URL": "http://127.0.0.1:8089/v1", "OPENAI_EMBEDDING_MODEL": "use-lite-en"},
+			"chat": {"OPENAI_API_KEY": "k", "OPENAI_MODEL": "gpt-x"},
+			"both": {"OPENAI_API_KEY": "k", "OPENAI_MODEL": "gpt-x", "OPENAI_EMBEDDING_MODEL": "e"},
+		}[env]
+		cfg, ok, err := llm.ConfigFromEnv(envOf(e))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := cfg.Modes(ok)
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: Modes = %q, want %q", env, got, w)
+			}
+		}
+	}
+}

@@ -162,11 +162,3 @@ func TestParseSummary(t *testing.T) {
 		t.Error("empty summary accepted")
 	}
 }
-
-func TestFuse(t *testing.T) {
-	got := fuse([]string{"a", "b", "c"}, []string{"x", "c", "y"})
-	want := []string{"a", "x", "c", "b", "y"}
-	if strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Errorf("fuse = %v, want %v", got, want)
-	}
-}

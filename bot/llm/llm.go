@@ -25,12 +25,10 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/knowledge"
-	"github.com/batonhq/baton/bot/store"
 )
 
 // Defaults for the environment settings.
@@ -79,11 +77,15 @@ type Config struct {
 	APIKey         string
 	BaseURL        string // "" means OpenAI's
 	Model          string
-	EmbeddingModel string // "" disables embeddings (lexical retrieval only)
-	Timeout        time.Duration
-	APIType        string // "openai" (default) or "azure"
-	APIVersion     string // Azure only
-	Output         OutputMode
+	EmbeddingModel string // "" disables semantic matching (bot/semantic)
+	// Chat is whether LLM mode is on: answers written by the chat model.
+	// Semantic matching alone (an embeddings model, curated answers) needs
+	// no chat model.
+	Chat       bool
+	Timeout    time.Duration
+	APIType    string // "openai" (default) or "azure"
+	APIVersion string // Azure only
+	Output     OutputMode
 	// MaxPromptTokens overrides Budget.PromptTokens when > 0.
 	MaxPromptTokens int
 }
@@ -94,6 +96,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("base_url", c.baseURL()),
 		slog.String("model", c.Model),
 		slog.String("embedding_model", c.EmbeddingModel),
+		slog.Bool("chat", c.Chat),
 		slog.Duration("timeout", c.Timeout),
 		slog.String("output", string(c.Output)),
 		slog.Bool("api_key_set", c.APIKey != ""),
@@ -104,6 +107,24 @@ func (c Config) LogValue() slog.Value {
 func (c Config) String() string {
 	return fmt.Sprintf("model %s at %s (embeddings %q, timeout %s, output %s, key set %v)",
 		c.Model, c.baseURL(), c.EmbeddingModel, c.Timeout, c.Output, c.APIKey != "")
+}
+
+// Modes says in one line what the configuration turns on, for `baton
+// check` and logs: semantic matching (an embeddings model) and LLM chat (a
+// chat model) are separate. ok is ConfigFromEnv's.
+func (c Config) Modes(ok bool) string {
+	if !ok {
+		return "models: none configured: lexical matching, answers from the knowledge base"
+	}
+	sem := "semantic matching off (set OPENAI_EMBEDDING_MODEL to match by meaning too)"
+	if c.EmbeddingModel != "" {
+		sem = fmt.Sprintf("semantic matching on (embeddings model %s)", c.EmbeddingModel)
+	}
+	chat := "LLM chat off (answers are the knowledge entries as written)"
+	if c.Chat {
+		chat = fmt.Sprintf("LLM chat on (model %s)", c.Model)
+	}
+	return fmt.Sprintf("models at %s: %s; %s", c.baseURL(), sem, chat)
 }
 
 // GoString keeps the key out of %#v too.
@@ -122,14 +143,24 @@ func (c Config) baseURL() string {
 }
 
 // ConfigFromEnv reads the OPENAI_* settings. ok is false when neither
-// OPENAI_API_KEY nor OPENAI_BASE_URL is set: LLM mode is off and the bot
-// answers from the knowledge base alone. Errors name the variable and say
-// what a valid value looks like.
+// OPENAI_API_KEY nor OPENAI_BASE_URL is set: no model server, and the bot
+// answers from the knowledge base alone. With a server, two things can be
+// on, separately:
+//
+//   - semantic matching, when OPENAI_EMBEDDING_MODEL is set: messages are
+//     matched to the curated entries by meaning too; nothing is generated;
+//   - LLM mode (cfg.Chat), when OPENAI_MODEL is set, or when no embedding
+//     model is (a key or URL alone keeps meaning LLM mode with the default
+//     model, as it always has).
+//
+// So OPENAI_BASE_URL plus OPENAI_EMBEDDING_MODEL is semantic matching
+// without a chat model. Errors name the variable and say what a valid
+// value looks like.
 //
 //	OPENAI_API_KEY            API key (optional for local servers)
 //	OPENAI_BASE_URL           e.g. http://localhost:11434/v1 for Ollama
-//	OPENAI_MODEL              chat model (default gpt-4.1-mini)
-//	OPENAI_EMBEDDING_MODEL    enables hybrid retrieval, e.g. text-embedding-3-small
+//	OPENAI_MODEL              chat model (default gpt-4.1-mini); turns LLM mode on
+//	OPENAI_EMBEDDING_MODEL    turns semantic matching on, e.g. text-embedding-3-small
 //	OPENAI_TIMEOUT            per call, e.g. 20s (default) or 20
 //	OPENAI_API_TYPE           azure for Azure OpenAI deployments
 //	OPENAI_API_VERSION        Azure API version (default 2024-10-21)
@@ -148,8 +179,12 @@ func ConfigFromEnv(env func(string) string) (cfg Config, ok bool, err error) {
 		Output:         OutputMode(strings.ToLower(get("OPENAI_OUTPUT"))),
 	}
 	if cfg.APIKey == "" && cfg.BaseURL == "" {
+		if cfg.EmbeddingModel != "" {
+			return cfg, true, fmt.Errorf("OPENAI_EMBEDDING_MODEL=%q needs OPENAI_BASE_URL (your embeddings server, e.g. http://localhost:11434/v1) or OPENAI_API_KEY (OpenAI)", cfg.EmbeddingModel)
+		}
 		return Config{}, false, nil
 	}
+	cfg.Chat = cfg.Model != "" || cfg.EmbeddingModel == ""
 	if cfg.Model == "" {
 		cfg.Model = DefaultModel
 	}
@@ -228,11 +263,8 @@ type Answerer struct {
 	budget   Budget
 	log      *slog.Logger
 	m        *metrics
-	emb      *embedder // nil without an embedding model
 
 	httpClient *http.Client
-	rdb        redis.Cmdable
-	cacheKey   func(string) string
 	reg        prometheus.Registerer
 	promptsFS  fs.FS
 	promptsDir string
@@ -242,8 +274,6 @@ type Answerer struct {
 	guardMu    sync.Mutex
 	guardCache map[uint64]shingles // instruction text hash -> its word runs
 
-	ctx    context.Context // background work (embedding index builds)
-	cancel context.CancelFunc
 }
 
 // Option configures an Answerer.
@@ -297,13 +327,6 @@ func WithPrompts(fsys fs.FS, dir string) Option {
 	return func(a *Answerer) { a.promptsFS, a.promptsDir = fsys, dir }
 }
 
-// WithCache keeps knowledge-entry embeddings in Redis under key(name), by
-// content hash, so restarts and hot reloads embed only changed entries.
-// With a store.DB: llm.WithCache(db.Client, db.Keys.Cache).
-func WithCache(rdb redis.Cmdable, key func(name string) string) Option {
-	return func(a *Answerer) { a.rdb, a.cacheKey = rdb, key }
-}
-
 // WithRegisterer registers the answerer's metrics (token counts, calls by
 // outcome, latency) with reg.
 func WithRegisterer(reg prometheus.Registerer) Option { return func(a *Answerer) { a.reg = reg } }
@@ -321,18 +344,17 @@ func WithHTTPClient(c *http.Client) Option { return func(a *Answerer) { a.httpCl
 
 // FromEnv builds an Answerer from the OPENAI_* environment (see
 // ConfigFromEnv). ok is false, with a nil Answerer and error, when LLM mode
-// is not configured.
+// is not on (no server, or an embeddings model without a chat model).
 func FromEnv(env func(string) string, opts ...Option) (a *Answerer, ok bool, err error) {
 	cfg, ok, err := ConfigFromEnv(env)
-	if !ok || err != nil {
-		return nil, ok, err
+	if !ok || err != nil || !cfg.Chat {
+		return nil, ok && cfg.Chat, err
 	}
 	a, err = New(cfg, opts...)
 	return a, true, err
 }
 
-// New builds an Answerer for cfg. Call Close when done to stop background
-// embedding work.
+// New builds an Answerer for cfg.
 func New(cfg Config, opts ...Option) (*Answerer, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -357,9 +379,6 @@ func New(cfg Config, opts ...Option) (*Answerer, error) {
 	if a.log == nil {
 		a.log = slog.Default()
 	}
-	if a.rdb != nil && a.cacheKey == nil {
-		a.cacheKey = store.DefaultKeys().Cache
-	}
 	a.tmpl = newTemplates(a.promptsFS, a.promptsDir, a.log)
 	for _, name := range []string{systemTemplate, summaryTemplate} {
 		if _, err := a.tmpl.get(name); err != nil {
@@ -371,6 +390,14 @@ func New(cfg Config, opts ...Option) (*Answerer, error) {
 		return nil, fmt.Errorf("llm: metrics: %w", err)
 	}
 
+	a.client = NewClient(cfg, a.httpClient)
+	return a, nil
+}
+
+// NewClient is the go-openai client for cfg's server (Azure-style or
+// OpenAI-style URLs), for the chat model and the embeddings model alike.
+// httpClient may be nil. Per-call timeouts come from contexts.
+func NewClient(cfg Config, httpClient *http.Client) *openai.Client {
 	var oc openai.ClientConfig
 	if cfg.APIType == "azure" {
 		oc = openai.DefaultAzureConfig(cfg.APIKey, cfg.BaseURL)
@@ -381,20 +408,16 @@ func New(cfg Config, opts ...Option) (*Answerer, error) {
 			oc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 		}
 	}
-	if a.httpClient != nil {
-		oc.HTTPClient = a.httpClient
+	if httpClient != nil {
+		oc.HTTPClient = httpClient
 	}
-	a.client = openai.NewClientWithConfig(oc)
-	a.ctx, a.cancel = context.WithCancel(context.Background())
-	if cfg.EmbeddingModel != "" {
-		a.emb = newEmbedder(a)
-	}
-	return a, nil
+	return openai.NewClientWithConfig(oc)
 }
 
 // Config is the connection settings (LogValue hides the key).
 func (a *Answerer) Config() Config { return a.cfg }
 
-// Close stops background work (embedding index builds). Answer keeps
-// working afterwards, with lexical retrieval only.
-func (a *Answerer) Close() { a.cancel() }
+// Close releases the answerer. It holds no background work today (the
+// knowledge vectors live in bot/semantic); it stays so callers need not
+// change when it does again.
+func (a *Answerer) Close() {}

@@ -19,10 +19,8 @@ const (
 
 // Kinds of calls, the "kind" label.
 const (
-	kindAnswer     = "answer"
-	kindSummary    = "summary"
-	kindEmbedQuery = "embed_query"
-	kindEmbedIndex = "embed_index"
+	kindAnswer  = "answer"
+	kindSummary = "summary"
 )
 
 type metrics struct {
@@ -33,7 +31,6 @@ type metrics struct {
 	latency          *prometheus.HistogramVec // kind
 	guard            *prometheus.CounterVec   // reason
 	uncovered        prometheus.Counter
-	embedCache       *prometheus.CounterVec // result
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -41,7 +38,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
 		calls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "baton_llm_calls_total",
-			Help: "Model calls by kind (answer, summary, embed_query, embed_index) and outcome (ok or fallback_<why>).",
+			Help: "Model calls by kind (answer, summary) and outcome (ok or fallback_<why>).",
 		}, []string{"kind", "outcome"}),
 		promptTokens: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "baton_llm_prompt_tokens",
@@ -70,10 +67,6 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "baton_llm_uncovered_total",
 			Help: "Answers where the model said the knowledge entries do not cover the question.",
 		}),
-		embedCache: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "baton_llm_embedding_cache_total",
-			Help: "Knowledge-entry embeddings found in the cache (hit) or computed (miss).",
-		}, []string{"result"}),
 	}
 	if reg == nil {
 		return m, nil
@@ -86,7 +79,6 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m.latency = register(reg, m.latency, &err)
 	m.guard = register(reg, m.guard, &err)
 	m.uncovered = register(reg, m.uncovered, &err)
-	m.embedCache = register(reg, m.embedCache, &err)
 	return m, err
 }
 

@@ -158,3 +158,9 @@ func (k Keys) StatsWaits() string            { return k.Stats("waits") }
 // Cache names a cached derived value, such as a knowledge entry's
 // embedding (name "llm:emb:<hash>").
 func (k Keys) Cache(name string) string { return k.prefix + "{cache:" + name + "}" }
+
+// Vector is the cached embedding of one text (a knowledge question or an
+// off-topic message, bot/semantic), by hash of the embeddings model and
+// the exact text: an edited text gets a new key, an unchanged one is found
+// again after any restart or reload.
+func (k Keys) Vector(hash string) string { return k.Cache("vec:" + hash) }

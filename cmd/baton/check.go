@@ -26,7 +26,7 @@ func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "baton check: %v\n", err)
 		return 2
 	}
-	opts, err := understanding(env)
+	opts, err := understanding(env, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton check: %v\n", err)
 		return 2
@@ -47,9 +47,11 @@ func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) 
 			}
 		}
 	}
-	_, _, envErr := llm.ConfigFromEnv(env)
+	cfg, on, envErr := llm.ConfigFromEnv(env)
 	if envErr != nil {
 		fmt.Fprintf(stdout, "environment: %v\n", envErr)
+	} else {
+		fmt.Fprintln(stdout, cfg.Modes(on))
 	}
 	for _, p := range problems {
 		fmt.Fprintln(stdout, p.String())

@@ -18,6 +18,7 @@ import (
 	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/llm"
 	"github.com/batonhq/baton/bot/persona"
+	"github.com/batonhq/baton/bot/semantic"
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/store"
 )
@@ -72,13 +73,17 @@ type brains struct {
 	holder    *content.Holder
 	prompts   content.Source
 	knowledge content.Source
-	llm       *llm.Answerer // nil: offline knowledge-base mode
+	llm       *llm.Answerer     // nil: offline knowledge-base mode
+	sem       *semantic.Vectors // nil: lexical matching
 }
 
-// close stops the LLM's background work.
+// close stops background work.
 func (b *brains) close() {
 	if b.llm != nil {
 		b.llm.Close()
+	}
+	if b.sem != nil {
+		b.sem.Close()
 	}
 }
 
@@ -96,14 +101,25 @@ func (b *brains) Entries() map[string][]string {
 	return out
 }
 
-// newBrains loads the contents, starts watching them, and sets up LLM mode
-// when OPENAI_API_KEY or OPENAI_BASE_URL is set. reg may be nil (no metrics).
-func newBrains(ctx context.Context, env func(string) string, db store.DB, reg prometheus.Registerer, log *slog.Logger) (*brains, error) {
+// newBrains loads the contents, starts watching them, and sets up
+// semantic matching (OPENAI_EMBEDDING_MODEL) and LLM mode (a chat model),
+// each when configured (see llm.ConfigFromEnv). reg may be nil (no
+// metrics).
+func newBrains(ctx context.Context, env func(string) string, db store.DB, reg prometheus.Registerer, log *slog.Logger) (_ *brains, err error) {
 	prompts, kb, err := sources(env, "", "")
 	if err != nil {
 		return nil, err
 	}
-	opts, err := understanding(env)
+	sem, err := newSemantic(env, &db, reg, log)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil && sem != nil {
+			sem.Close()
+		}
+	}()
+	opts, err := understanding(env, sem)
 	if err != nil {
 		return nil, err
 	}
@@ -119,13 +135,12 @@ func newBrains(ctx context.Context, env func(string) string, db store.DB, reg pr
 			log.Error("content watch stopped", "err", err)
 		}
 	}()
-	b := &brains{holder: holder, prompts: prompts, knowledge: kb}
+	b := &brains{holder: holder, prompts: prompts, knowledge: kb, sem: sem}
 	llmOpts := []llm.Option{
 		llm.WithFallback(bot.KnowledgeAnswerer(holder)),
 		llm.WithKnowledge(func() *knowledge.KB { return holder.Current().KB }),
 		llm.WithPersona(func() *persona.Persona { return holder.Current().Persona }),
 		llm.WithPrompts(prompts.FS, prompts.Root),
-		llm.WithCache(db.Client, db.Keys.Cache),
 		llm.WithLogger(log.With("part", "llm")),
 	}
 	if reg != nil {
@@ -138,11 +153,6 @@ func newBrains(ctx context.Context, env func(string) string, db store.DB, reg pr
 	if ok {
 		b.llm = a
 		log.Info("LLM mode on", "model", a.Config().Model)
-		go func() {
-			if err := a.Prepare(ctx, holder.Current().Persona.Langs()...); err != nil {
-				log.Warn("LLM embeddings not prepared; lexical retrieval only until they are", "err", err)
-			}
-		}()
 	}
 	return b, nil
 }

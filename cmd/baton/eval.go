@@ -36,7 +36,7 @@ func runEval(ctx context.Context, args []string, env func(string) string, stdout
 		fmt.Fprintf(stderr, "baton eval: %v\n", err)
 		return 2
 	}
-	opts, err := understanding(env)
+	opts, err := understanding(env, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton eval: %v\n", err)
 		return 2

@@ -7,11 +7,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/semantic"
+	"github.com/batonhq/baton/bot/store"
 	"github.com/batonhq/baton/bot/text"
 )
 
@@ -55,7 +59,14 @@ func runMatch(ctx context.Context, args []string, env func(string) string, stdin
 		fmt.Fprintf(stderr, "baton match: %v\n", err)
 		return 2
 	}
-	opts, err := understanding(env)
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	sem, closeSem, err := matchSemantic(ctx, env, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton match: %v\n", err)
+		return 2
+	}
+	defer closeSem()
+	opts, err := understanding(env, sem)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton match: %v\n", err)
 		return 2
@@ -63,6 +74,15 @@ func runMatch(ctx context.Context, args []string, env func(string) string, stdin
 	set, problems := content.Load(prompts, knowledgeSrc, opts...)
 	for _, p := range problems {
 		fmt.Fprintln(stderr, p.String())
+	}
+	if m, ok := set.KB.Matcher.(*semantic.Matcher); ok {
+		// Match as serve does once its vectors are built.
+		wctx, cancel := context.WithTimeout(ctx, matchVectorsWait)
+		_, err := m.Wait(wctx)
+		cancel()
+		if err != nil {
+			fmt.Fprintf(stderr, "baton match: knowledge vectors not built (%v); matching lexically, as serve does until they are\n", err)
+		}
 	}
 
 	out := bufio.NewWriter(stdout)
@@ -99,19 +119,72 @@ func runMatch(ctx context.Context, args []string, env func(string) string, stdin
 	return 0
 }
 
+// matchVectorsWait bounds how long `baton match` waits for the knowledge
+// vectors before it matches lexically.
+const matchVectorsWait = 10 * time.Minute
+
+// matchSemantic is the vector store `baton match` uses when semantic
+// matching is configured: with Redis (REDIS_URL) as serve's cache when
+// set, so vectors serve built are reused and the other way round.
+func matchSemantic(ctx context.Context, env func(string) string, log *slog.Logger) (*semantic.Vectors, func(), error) {
+	var db *store.DB
+	closeRedis := func() {}
+	if url := strings.TrimSpace(env("REDIS_URL")); url != "" {
+		rdb, err := store.Open(ctx, url)
+		if err != nil {
+			log.Warn("baton match: Redis unavailable; vectors are not cached", "err", err)
+		} else {
+			prefix := store.DefaultPrefix
+			if p := strings.TrimSpace(env(envRedisPrefix)); p != "" {
+				prefix = p
+			}
+			d, err := store.New(rdb, prefix)
+			if err != nil {
+				rdb.Close()
+				return nil, nil, err
+			}
+			db, closeRedis = &d, func() { rdb.Close() }
+		}
+	}
+	sem, err := newSemantic(env, db, nil, log)
+	if err != nil || sem == nil {
+		closeRedis()
+		return nil, func() {}, err
+	}
+	return sem, func() { sem.Close(); closeRedis() }, nil
+}
+
 // explainOne prints the top 3 for q and why.
 func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 	fmt.Fprintf(w, "%q\n", q)
 	ms := kb.Match(ctx, q, 3)
 	var cal *knowledge.Calibration
 	var why func(string, int) ([]knowledge.Explanation, []text.Use)
-	if c, ok := kb.Matcher.(*knowledge.Calibrated); ok {
-		cal, why = c.Cal, c.Explain
-	} else if e, ok := kb.Matcher.(explainer); ok {
-		cal = e.Calibration()
+	var fused *semantic.Fused
+	switch m := kb.Matcher.(type) {
+	case *knowledge.Calibrated:
+		cal, why = m.Cal, m.Explain
+	case *semantic.Matcher:
+		cal, why = m.Lexical().Cal, m.Lexical().Explain
+		fused = m.Fused()
+	case explainer:
+		cal = m.Calibration()
 	}
 	if cal != nil {
 		fmt.Fprintf(w, "  decision: confident when lead >= %.2f and score + %.1f×lead >= %.3f (lead: score minus the next one)\n", cal.Margin, cal.Lead, cal.Threshold)
+	}
+	var vectors map[string]semantic.VectorScore
+	if fused != nil {
+		fc := fused.Calibration()
+		fmt.Fprintf(w, "  fused decision (when the lexical one is not confident): lead >= %.2f and score + %.1f×lead >= %.3f\n", fc.Margin, fc.Lead, fc.Threshold)
+		ids := make([]string, len(ms))
+		for i, m := range ms {
+			ids[i] = m.ID
+		}
+		var err error
+		if vectors, err = fused.Explain(ctx, q, ids); err != nil {
+			fmt.Fprintf(w, "  vectors: the embeddings call failed (%v)\n", err)
+		}
 	}
 	if len(ms) == 0 {
 		fmt.Fprintln(w, "  no entry shares a word with this message")
@@ -151,6 +224,10 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 			if len(terms) > 0 {
 				fmt.Fprintf(w, "     shared terms: %s\n", strings.Join(terms, ", "))
 			}
+		}
+		if v, ok := vectors[m.ID]; ok {
+			fmt.Fprintf(w, "     vectors: nearest question %.3f %q, centroid %.3f; lexical %.3f; fused %.3f\n",
+				v.Best, v.Question, v.Centroid, v.Lexical, v.Fused)
 		}
 	}
 	fmt.Fprintln(w)

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/batonhq/baton/bot/llm/llmtest"
 )
 
 func writeMatchKB(t *testing.T, files map[string]string) string {
@@ -111,5 +114,48 @@ func TestRunMatchErrors(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "stdin") {
 		t.Errorf("stray argument: stderr %q should explain that queries come from stdin", stderr.String())
+	}
+}
+
+// With OPENAI_BASE_URL and OPENAI_EMBEDDING_MODEL (and no chat model),
+// `baton match` waits for the knowledge vectors and matches with the fused
+// matcher serve uses; --explain shows the vector evidence.
+func TestRunMatchSemantic(t *testing.T) {
+	emb := llmtest.New(t, llmtest.WithEmbedder(func(text string) []float32 {
+		v := llmtest.HashEmbedder(64)(text)
+		if regexp.MustCompile(`(?i)get here|arriv|deliver`).MatchString(text) {
+			v[0] += 4
+		}
+		return v
+	}))
+	dir := writeMatchKB(t, map[string]string{
+		"en/shipping/times.md":  "---\nquestions:\n  - How long is delivery?\n  - How many days until arrival?\n---\nTwo to four days.\n",
+		"en/orders/cancel.md":   "---\nquestions:\n  - How do I cancel my order?\n---\nFrom your account.\n",
+		"en/orders/change.md":   "---\nquestions:\n  - Can I change my order?\n---\nWithin an hour.\n",
+		"en/orders/invoice.md":  "---\nquestions:\n  - Where is the invoice for my order?\n---\nIn the email.\n",
+		"en/payment/methods.md": "---\nquestions:\n  - Which cards do you take?\n---\nAll major cards.\n",
+	})
+	env := map[string]string{"OPENAI_BASE_URL": emb.URL(), "OPENAI_EMBEDDING_MODEL": "fake-embed"}
+	getenv := func(k string) string { return env[k] }
+	var stdout, stderr bytes.Buffer
+	q := "my order, when will that get here?\n"
+	if code := runMatch(t.Context(), []string{"--knowledge", dir}, getenv, strings.NewReader(q), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, stderr.String())
+	}
+	if got := decodeMatchLines(t, stdout.String()); len(got) != 1 || got[0].ID != "shipping/times" {
+		t.Errorf("baton match = %+v, want shipping/times (fused); stderr %s", got, stderr.String())
+	}
+	if len(emb.Embedded()) == 0 || len(emb.Chats()) != 0 {
+		t.Errorf("embedded %d texts and made %d chat calls; want embeddings only", len(emb.Embedded()), len(emb.Chats()))
+	}
+
+	stdout.Reset()
+	if code := runMatch(t.Context(), []string{"--knowledge", dir, "--explain"}, getenv, strings.NewReader(q), &stdout, &stderr); code != 0 {
+		t.Fatalf("--explain exit %d, stderr %s", code, stderr.String())
+	}
+	for _, want := range []string{"fused decision", "vectors: nearest question", `"How many days until arrival?"`} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("--explain output lacks %q:\n%s", want, stdout.String())
+		}
 	}
 }

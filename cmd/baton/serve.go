@@ -406,6 +406,11 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 	if s.tg != nil {
 		check("telegram", s.tg.Ready(ctx))
 	}
+	if s.brains.sem != nil {
+		// Not ready until the knowledge vectors are built, for at most
+		// BATON_SEMANTIC_READY_WAIT; answers are lexical meanwhile.
+		check("knowledge_vectors", s.brains.sem.Ready())
+	}
 	status, code := "ok", http.StatusOK
 	if !ok {
 		status, code = "unavailable", http.StatusServiceUnavailable

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/adapters/telegram/telegramtest"
+	"github.com/batonhq/baton/bot/llm/llmtest"
 	"github.com/batonhq/baton/bot/session/sessiontest"
 	"github.com/batonhq/baton/bot/store"
 )
@@ -372,4 +373,49 @@ func grepBaton(m string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// With semantic matching on, /readyz reports not ready while the knowledge
+// vectors are built, and ready once they are.
+func TestServeReadyzWaitsForKnowledgeVectors(t *testing.T) {
+	emb := llmtest.New(t)
+	emb.Stall()
+	arrived := emb.Arrivals()
+	s := startServe(t, testEnv(t, nil, map[string]string{
+		"OPENAI_BASE_URL":        emb.URL(),
+		"OPENAI_EMBEDDING_MODEL": "fake-embed",
+	}))
+	<-arrived // the build's first embeddings request is waiting
+	code, body := get(t, s.url("/readyz"))
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, `"knowledge_vectors":"knowledge vectors: building`) {
+		t.Errorf("/readyz while building: %d %s", code, body)
+	}
+	emb.Release()
+	s.log.waitFor(t, "semantic: knowledge vectors built")
+	if code, body := get(t, s.url("/readyz")); code != 200 || !strings.Contains(body, `"knowledge_vectors":"ok"`) {
+		t.Errorf("/readyz once built: %d %s", code, body)
+	}
+	if len(emb.Chats()) != 0 {
+		t.Errorf("semantic matching alone made %d chat calls, want none", len(emb.Chats()))
+	}
+	s.stop(t)
+}
+
+// The wait is bounded: after BATON_SEMANTIC_READY_WAIT the replica reports
+// ready (answers stay lexical) and says so in the log.
+func TestServeReadyzWaitIsBounded(t *testing.T) {
+	emb := llmtest.New(t)
+	emb.Stall()
+	arrived := emb.Arrivals()
+	s := startServe(t, testEnv(t, nil, map[string]string{
+		"OPENAI_BASE_URL":           emb.URL(),
+		"OPENAI_EMBEDDING_MODEL":    "fake-embed",
+		"BATON_SEMANTIC_READY_WAIT": "1ns",
+	}))
+	<-arrived
+	if code, body := get(t, s.url("/readyz")); code != 200 {
+		t.Errorf("/readyz after the wait: %d %s", code, body)
+	}
+	s.log.waitFor(t, "semantic: knowledge vectors still not built; reporting ready anyway, matching lexically until they are")
+	s.stop(t)
 }

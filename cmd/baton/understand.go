@@ -2,10 +2,17 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/llm"
+	"github.com/batonhq/baton/bot/semantic"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // understanding is the one place that decides how customer messages are
@@ -17,7 +24,10 @@ import (
 // BATON_WRONG_RATE is the highest share of confident answers that may be
 // wrong (default 0.02: one in 50); calibration picks each base's decision
 // to meet it.
-func understanding(env func(string) string) ([]content.Option, error) {
+//
+// sem is the knowledge vector store when semantic matching is on (see
+// newSemantic), nil for lexical matching.
+func understanding(env func(string) string, sem *semantic.Vectors) ([]content.Option, error) {
 	rate := knowledge.DefaultWrongRate
 	if v := env("BATON_WRONG_RATE"); v != "" {
 		r, err := strconv.ParseFloat(v, 64)
@@ -26,10 +36,58 @@ func understanding(env func(string) string) ([]content.Option, error) {
 		}
 		rate = r
 	}
-	return []content.Option{content.WithWrongRate(rate), content.WithMatcher(newMatcher(env))}, nil
+	return []content.Option{content.WithWrongRate(rate), content.WithMatcher(newMatcher(sem))}, nil
 }
 
-// newMatcher picks the matcher: lexical, calibrated per base.
-func newMatcher(env func(string) string) content.MatcherFunc {
+// newMatcher picks the matcher: lexical, calibrated per base; with
+// semantic matching on, each base's vectors are built in the background
+// and the fused matcher (lexical and vector evidence, calibrated the same
+// way) takes over once they are.
+func newMatcher(sem *semantic.Vectors) content.MatcherFunc {
+	if sem != nil {
+		return sem.MatcherFunc
+	}
 	return content.LexicalMatcher
+}
+
+// envSemanticReadyWait bounds how long /readyz waits for the first
+// knowledge vectors (default semantic.DefaultReadyWait).
+const envSemanticReadyWait = "BATON_SEMANTIC_READY_WAIT"
+
+// newSemantic is the knowledge vector store when OPENAI_EMBEDDING_MODEL is
+// set (with OPENAI_BASE_URL or OPENAI_API_KEY), nil otherwise. No chat
+// model is needed. db, when not nil, caches vectors in Redis; reg may be
+// nil. Close it when done.
+func newSemantic(env func(string) string, db *store.DB, reg prometheus.Registerer, log *slog.Logger) (*semantic.Vectors, error) {
+	cfg, ok, err := llm.ConfigFromEnv(env)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || cfg.EmbeddingModel == "" {
+		return nil, nil
+	}
+	wait, err := durationEnv(env, envSemanticReadyWait, semantic.DefaultReadyWait)
+	if err != nil {
+		return nil, err
+	}
+	emb := semantic.OpenAI{Client: llm.NewClient(cfg, nil), Model: cfg.EmbeddingModel, Timeout: cfg.Timeout}
+	opts := []semantic.VectorsOption{
+		semantic.WithLogger(log.With("part", "semantic")),
+		semantic.WithReadyWait(wait),
+		// The message's embedding is on the customer's critical path: a
+		// small, fast call, and the lexical answer stands when it is slow.
+		semantic.WithQueryTimeout(min(cfg.Timeout/4, 3*time.Second)),
+	}
+	if db != nil {
+		opts = append(opts, semantic.WithCache(*db, cfg.EmbeddingModel))
+	}
+	if reg != nil {
+		opts = append(opts, semantic.WithRegisterer(reg))
+	}
+	v, err := semantic.NewVectors(emb, opts...)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("semantic matching on", "embedding_model", cfg.EmbeddingModel, "llm_chat", cfg.Chat)
+	return v, nil
 }

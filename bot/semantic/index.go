@@ -1,0 +1,246 @@
+package semantic
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/store"
+)
+
+const (
+	embedBatch   = 64                  // texts per embeddings request while building
+	cacheTTL     = 30 * 24 * time.Hour // lifetime of a cached vector, renewed on use
+	cacheTimeout = 5 * time.Second     // per Redis round trip
+)
+
+// Index holds a vector for every example question of one knowledge base,
+// in every language. Questions, not whole entries, are embedded: a
+// customer's message reads like a question, and an entry's questions
+// cover different ways of asking that one averaged vector would blur.
+type Index struct {
+	kb     *knowledge.Base
+	ids    []string // entry number -> id (kb.IDs())
+	qEntry []int32  // question -> entry number
+	qLang  []string
+	qText  []string
+	vecs   [][]float32      // question -> unit vector
+	sums   [][]float32      // entry -> sum of its question vectors (nil: none)
+	cents  [][]float32      // entry -> that sum at unit length (the centroid's direction)
+	num    map[string]int32 // entry id -> entry number
+	dim    int
+
+	offText []string             // off-topic messages, for calibration
+	offVecs [][]float32          // their vectors
+	offVec  map[string][]float32 // by text
+}
+
+// KB is the knowledge base the index was built for.
+func (ix *Index) KB() *knowledge.Base { return ix.kb }
+
+// Len is the number of question vectors.
+func (ix *Index) Len() int { return len(ix.vecs) }
+
+// questions lists kb's example questions in the order of kb.Questions(),
+// so question i of the index is the one a Ranker is asked to skip as i.
+func questions(kb *knowledge.Base) *Index {
+	ix := &Index{kb: kb, ids: kb.IDs()}
+	num := make(map[string]int32, len(ix.ids))
+	for e, id := range ix.ids {
+		num[id] = int32(e)
+	}
+	for _, q := range kb.Questions() {
+		ix.qEntry = append(ix.qEntry, num[q.ID])
+		ix.qLang = append(ix.qLang, q.Lang)
+		ix.qText = append(ix.qText, q.Text)
+	}
+	return ix
+}
+
+// buildStats says where a build's vectors came from.
+type buildStats struct {
+	Reused   int // from the previous index in memory
+	Cached   int // from Redis
+	Embedded int // new embeddings calls' worth
+}
+
+// build embeds every question of kb and every off-topic message (which
+// calibration asks), taking vectors from prev (the last index in memory)
+// and the cache first, so a restart or a hot reload only embeds texts
+// that changed. progress is called after each batch.
+func build(ctx context.Context, kb *knowledge.Base, offTopic []string, emb Embedder, c *cache, prev *Index, progress func(done, total int)) (*Index, buildStats, error) {
+	ix := questions(kb)
+	ix.offText = offTopic
+	texts := append(append([]string(nil), ix.qText...), offTopic...)
+	var st buildStats
+	vecs := make([][]float32, len(texts))
+	known := map[string][]float32{}
+	if prev != nil {
+		for i, t := range prev.qText {
+			known[t] = prev.vecs[i]
+		}
+		for i, t := range prev.offText {
+			known[t] = prev.offVecs[i]
+		}
+	}
+	var missing []int
+	for i, t := range texts {
+		if v, ok := known[t]; ok {
+			vecs[i] = v
+			st.Reused++
+		} else {
+			missing = append(missing, i)
+		}
+	}
+	if c != nil && len(missing) > 0 {
+		before := len(missing)
+		missing = c.fill(ctx, texts, vecs, missing)
+		st.Cached = before - len(missing)
+	}
+	total := len(texts)
+	done := total - len(missing)
+	if progress != nil {
+		progress(done, total)
+	}
+	for start := 0; start < len(missing); start += embedBatch {
+		batch := missing[start:min(start+embedBatch, len(missing))]
+		in := make([]string, len(batch))
+		for j, i := range batch {
+			in[j] = texts[i]
+		}
+		out, err := emb.Embed(ctx, in)
+		if err != nil {
+			return nil, st, err
+		}
+		if len(out) != len(in) {
+			return nil, st, fmt.Errorf("embeddings: %w: %d vectors for %d texts", errInvalid, len(out), len(in))
+		}
+		for j, i := range batch {
+			vecs[i] = out[j]
+		}
+		st.Embedded += len(batch)
+		if c != nil {
+			c.store(ctx, texts, vecs, batch)
+		}
+		done += len(batch)
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+	for _, v := range vecs {
+		if ix.dim == 0 {
+			ix.dim = len(v)
+		} else if len(v) != ix.dim {
+			// The model changed dimensions under the same name (a new
+			// deployment): mixing them would make every score meaningless.
+			return nil, st, fmt.Errorf("embeddings: %w: vectors of %d and %d dimensions", errInvalid, ix.dim, len(v))
+		}
+	}
+	ix.vecs, ix.offVecs = vecs[:len(ix.qText)], vecs[len(ix.qText):]
+	ix.offVec = make(map[string][]float32, len(offTopic))
+	for i, t := range offTopic {
+		ix.offVec[t] = ix.offVecs[i]
+	}
+	ix.sums = make([][]float32, len(ix.ids))
+	for i, v := range ix.vecs {
+		e := ix.qEntry[i]
+		if ix.sums[e] == nil {
+			ix.sums[e] = make([]float32, ix.dim)
+		}
+		for k, x := range v {
+			ix.sums[e][k] += x
+		}
+	}
+	ix.cents = make([][]float32, len(ix.ids))
+	for e, sum := range ix.sums {
+		if sum != nil {
+			ix.cents[e] = normalize(sum)
+		}
+	}
+	ix.num = make(map[string]int32, len(ix.ids))
+	for e, id := range ix.ids {
+		ix.num[id] = int32(e)
+	}
+	return ix, st, nil
+}
+
+// cache keeps vectors in Redis under store.Keys.Vector(hash), where the
+// hash covers the model name and the exact text: an edited question gets
+// a new key, an unchanged one is found again after any restart or reload,
+// and two bases sharing a question share its vector.
+type cache struct {
+	rdb   redis.Cmdable
+	keys  store.Keys
+	model string
+	log   *slog.Logger
+}
+
+func (c *cache) keyFor(text string) string {
+	sum := sha256.Sum256([]byte(c.model + "\x00" + text))
+	return c.keys.Vector(hex.EncodeToString(sum[:16]))
+}
+
+// fill takes vectors from Redis and returns the questions still missing.
+// A Redis failure is not fatal: those questions are embedded again.
+func (c *cache) fill(ctx context.Context, texts []string, vecs [][]float32, missing []int) []int {
+	ctx, cancel := context.WithTimeout(ctx, cacheTimeout)
+	defer cancel()
+	pipe := c.rdb.Pipeline()
+	cmds := make([]*redis.StringCmd, len(missing))
+	for j, i := range missing {
+		cmds[j] = pipe.GetEx(ctx, c.keyFor(texts[i]), cacheTTL)
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		c.log.Warn("semantic: reading cached vectors failed; embedding them again", "err", err.Error())
+	}
+	var still []int
+	for j, i := range missing {
+		b, err := cmds[j].Bytes()
+		if v, ok := decodeVec(b); err == nil && ok {
+			vecs[i] = v
+			continue
+		}
+		still = append(still, i)
+	}
+	return still
+}
+
+func (c *cache) store(ctx context.Context, texts []string, vecs [][]float32, batch []int) {
+	ctx, cancel := context.WithTimeout(ctx, cacheTimeout)
+	defer cancel()
+	pipe := c.rdb.Pipeline()
+	for _, i := range batch {
+		pipe.Set(ctx, c.keyFor(texts[i]), encodeVec(vecs[i]), cacheTTL)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		c.log.Warn("semantic: caching vectors failed", "err", err.Error())
+	}
+}
+
+func encodeVec(v []float32) []byte {
+	b := make([]byte, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
+	}
+	return b
+}
+
+func decodeVec(b []byte) ([]float32, bool) {
+	if len(b) == 0 || len(b)%4 != 0 {
+		return nil, false
+	}
+	v := make([]float32, len(b)/4)
+	for i := range v {
+		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return v, true
+}
