@@ -98,7 +98,7 @@ type Session struct {
 const (
 	DefaultTTL      = 7 * 24 * time.Hour
 	DefaultMaxTurns = 30
-	DefaultLockTTL  = 60 * time.Second
+	DefaultLockTTL  = 15 * time.Second
 )
 
 // Store keeps sessions in Redis. It is safe for concurrent use, and several
@@ -134,10 +134,11 @@ func WithMaxTurns(n int) Option {
 	}
 }
 
-// WithLockTTL sets how long an update may hold a conversation's lock before
-// another one may take it (default 60s: an LLM call may run under the lock).
-// A holder that outlives it cannot save (Update returns ErrLockLost).
-// Values under a millisecond keep the default.
+// WithLockTTL sets how long a conversation's lock outlives a holder that
+// stopped renewing it (a crashed process); a live holder renews it every
+// third of the TTL while its update runs (default 15s). A holder whose
+// lock was lost anyway cannot save (Update returns ErrLockLost). Values
+// under a millisecond keep the default.
 func WithLockTTL(d time.Duration) Option {
 	return func(s *Store) {
 		if d >= time.Millisecond {

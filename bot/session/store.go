@@ -80,9 +80,14 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) 
 		return nil, fmt.Errorf("session %s: update: %w", id, err)
 	}
 	held := true
+	// While fn runs (an LLM call may take a while) the lock is renewed, so
+	// the TTL only has to outlast a dead process, not the slowest turn:
+	// another replica gets a crashed one's conversation within a TTL.
+	stopRenew := s.renew(ctx, id, token)
 	// Deferred so that the lock is freed on every early return and even if
 	// fn panics; a crashed process's lock still expires after the lock TTL.
 	defer func() {
+		stopRenew()
 		if held {
 			s.unlock(ctx, id, token)
 		}
@@ -222,6 +227,34 @@ func (s *Store) lock(ctx context.Context, id string) (token, state string, found
 		case <-timer.C:
 		}
 		wait = min(wait*2, maxLockBackoff)
+	}
+}
+
+// renew extends the conversation's lock every third of its TTL until the
+// returned stop is called (which waits for the renewer to finish, so no
+// renewal lands after the save released the lock). A renewal that finds
+// the lock gone or someone else's does nothing; the save then reports
+// ErrLockLost as before.
+func (s *Store) renew(ctx context.Context, id, token string) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(s.lockTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unlockTimeout)
+				_ = store.Renew.Run(rctx, s.db.Client, []string{s.db.Keys.Lock(id)}, token, s.lockTTL.Milliseconds()).Err()
+				cancel()
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-done
 	}
 }
 

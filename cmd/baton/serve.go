@@ -186,7 +186,16 @@ func newServer(ctx context.Context, cfg serveConfig, env func(string) string, lo
 	if s.db, err = store.New(rdb, cfg.prefix); err != nil {
 		return nil, err
 	}
-	s.store = session.New(s.db)
+	var sessOpts []session.Option
+	if _, ok := lookup(env, envHeartbeat); ok {
+		// A dead replica's conversation locks free as fast as its chats.
+		beat, err := durationEnv(env, envHeartbeat, 5*time.Second)
+		if err != nil {
+			return nil, err
+		}
+		sessOpts = append(sessOpts, session.WithLockTTL(3*beat))
+	}
+	s.store = session.New(s.db, sessOpts...)
 	if err := s.metrics.WatchActive(func(ctx context.Context) (int64, error) {
 		return s.store.Active(ctx, activeWindow)
 	}); err != nil {
