@@ -73,6 +73,15 @@ func newOptions(opts []Option) options {
 	return o
 }
 
+// Calibration is the decision the matcher was calibrated to for this
+// version of the knowledge base (nil when the matcher does not say).
+func (s *Set) Calibration() *knowledge.Calibration {
+	if c, ok := s.KB.Matcher.(interface{ Calibration() *knowledge.Calibration }); ok {
+		return c.Calibration()
+	}
+	return nil
+}
+
 // Source is a folder of files: an embedded tree or a directory on disk.
 type Source struct {
 	FS   fs.FS
@@ -269,7 +278,7 @@ func (h *Holder) watch(ctx context.Context, w *fsnotify.Watcher) error {
 			for _, p := range problems {
 				h.log.Warn("content problem", "problem", p.String())
 			}
-			h.log.Info("content reloaded", "entries", h.Current().KB.Len(), "problems", len(problems))
+			h.log.Info("content reloaded", "entries", h.Current().KB.Len(), "problems", len(problems), "matching", h.Current().Calibration().String())
 			if h.onReload != nil {
 				h.onReload(problems)
 			}

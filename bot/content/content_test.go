@@ -130,3 +130,70 @@ func TestWatchPicksUpEdits(t *testing.T) {
 		t.Fatalf("reloaded knowledge does not match the new entry: %+v", m)
 	}
 }
+
+// TestLexiconIsHotReloaded edits prompts/lexicon under a watching holder:
+// the next version of the contents reads the new synonyms, and the matcher
+// is rebuilt and calibrated with them.
+func TestLexiconIsHotReloaded(t *testing.T) {
+	h, pdir, kdir := onDisk(t)
+	entry := "---\nquestions:\n  - \"Do you sell dragon eggs?\"\n  - \"Are dragon eggs in stock?\"\n---\nNo dragon eggs, sorry.\n"
+	if err := os.WriteFile(filepath.Join(kdir, "en", "dragons.md"), []byte(entry), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h.Reload()
+	query := "do you sell wyvern eggs"
+	before := h.Current().KB.Match(t.Context(), query, 1)
+	if len(before) == 0 || before[0].ID != "dragons" {
+		t.Fatalf("before the edit: %+v", before)
+	}
+	groups := h.Current().Lexicon.Groups()
+
+	reloaded := make(chan *content.Set, 10)
+	h.OnReload(func([]content.Problem) { reloaded <- h.Current() })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := h.StartWatch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	lex := "same:\n  - [dragon, wyvern]\n"
+	if err := os.WriteFile(filepath.Join(pdir, "lexicon", "fantasy.yaml"), []byte(lex), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var set *content.Set
+	for set = <-reloaded; set.Lexicon.Groups() != groups+1; set = <-reloaded {
+	}
+	after := set.KB.Match(t.Context(), query, 1)
+	if len(after) == 0 || after[0].ID != "dragons" || after[0].Score <= before[0].Score {
+		t.Errorf("after the edit %+v, before %+v: want dragons with a higher score", after, before)
+	}
+	if set.Calibration() == nil || set.Calibration().Held != len(set.KB.Questions()) {
+		t.Errorf("the reloaded matcher is not calibrated on the reloaded base: %v", set.Calibration())
+	}
+}
+
+// TestLexiconProblemsNameTheFile: a broken lexicon group is reported as
+// file:line on disk, and the rest of the lexicon still loads.
+func TestLexiconProblemsNameTheFile(t *testing.T) {
+	h, pdir, _ := onDisk(t)
+	groups := h.Current().Lexicon.Groups()
+	bad := "same:\n  - [dragon, wyvern]\n  - [lonely]\nrelated: {}\n"
+	file := filepath.Join(pdir, "lexicon", "fantasy.yaml")
+	if err := os.WriteFile(file, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	problems := h.Reload()
+	var got []string
+	for _, p := range problems {
+		got = append(got, p.String())
+	}
+	want := []string{
+		file + ":3: same: a group needs at least two different words or phrases",
+		file + ":4: related: expected a list of groups, one per line: - [parcel, package]",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if n := h.Current().Lexicon.Groups(); n != groups+1 {
+		t.Errorf("lexicon groups %d, want the %d shipped plus the good one", n, groups)
+	}
+}

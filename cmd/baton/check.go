@@ -12,12 +12,18 @@ import (
 
 // runCheck is `baton check`: it validates prompts/ and knowledge/ and
 // prints every problem as file:line: message. It exits 1 when there are
-// problems, so CI and pre-commit hooks can run it.
+// problems, so CI and pre-commit hooks can run it. It then reports the
+// knowledge base's quality as calibration measured it (writeQuality): that
+// is advice and changes the exit status only with --strict, when the share
+// of held-out phrasings answered is below --min-answered or the base is
+// too thin to calibrate.
 func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("check", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	promptsDir := fl.String("prompts", "", "prompts folder (default $BATON_PROMPTS_DIR, ./prompts, or the built-in one)")
 	knowledgeDir := fl.String("knowledge", "", "knowledge folder (default $BATON_KNOWLEDGE_DIR, ./knowledge, or the built-in one)")
+	strict := fl.Bool("strict", false, "exit 1 when the knowledge quality is below --min-answered")
+	minAnswered := fl.Float64("min-answered", 0.4, "with --strict: the lowest share of held-out phrasings the bot must answer")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -56,6 +62,11 @@ func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) 
 	for _, p := range problems {
 		fmt.Fprintln(stdout, p.String())
 	}
+	poor := false
+	if cal := set.Calibration(); cal != nil {
+		writeQuality(stdout, cal)
+		poor = cal.Thin || cal.Answered < *minAnswered
+	}
 	if set.Persona == nil {
 		fmt.Fprintln(stdout, "prompts: no usable persona: the bot cannot start with these prompts")
 	}
@@ -68,6 +79,10 @@ func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) 
 			n++
 		}
 		fmt.Fprintf(stderr, "baton check: %d problem(s)\n", n)
+		return 1
+	}
+	if *strict && poor {
+		fmt.Fprintf(stderr, "baton check: knowledge quality below --min-answered %.2f (--strict)\n", *minAnswered)
 		return 1
 	}
 	fmt.Fprintf(stdout, "ok: %d knowledge entries, languages %v\n", set.KB.Len(), set.Persona.Langs())

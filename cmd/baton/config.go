@@ -130,6 +130,7 @@ func newBrains(ctx context.Context, env func(string) string, db store.DB, reg pr
 	if err != nil {
 		return nil, err
 	}
+	log.Info("knowledge base calibrated", "entries", holder.Current().KB.Len(), "matching", holder.Current().Calibration().String())
 	go func() {
 		if err := holder.Watch(ctx); err != nil {
 			log.Error("content watch stopped", "err", err)

@@ -27,11 +27,6 @@ type matchResult struct {
 	Confident bool    `json:"confident"`
 }
 
-// explainer is a matcher that can say why it ranks entries as it does.
-type explainer interface {
-	Calibration() *knowledge.Calibration
-}
-
 // runMatch is `baton match`: it reads one customer message per stdin line
 // and prints, per line, the best knowledge entry as a JSON object (id ""
 // when nothing matches). It loads prompts and knowledge exactly as serve
@@ -167,7 +162,7 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 	case *semantic.Matcher:
 		cal, why = m.Lexical().Cal, m.Lexical().Explain
 		fused = m.Fused()
-	case explainer:
+	case interface{ Calibration() *knowledge.Calibration }:
 		cal = m.Calibration()
 	}
 	if cal != nil {

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/batonhq/baton/bot/knowledge"
+)
+
+// maxConfusions is how many confusable pairs `baton check` lists.
+const maxConfusions = 8
+
+// writeQuality prints what calibration measured on the knowledge base: how
+// many of its own example questions, each asked of the base without it,
+// the bot would answer, how many of those answers would be wrong, and the
+// entries customers are likely to confuse, with the questions that cross.
+// It is advice for ops: which entries need more, and more distinct,
+// example questions.
+func writeQuality(w io.Writer, c *knowledge.Calibration) {
+	fmt.Fprintf(w, "knowledge quality (advice; each example question asked of the base without it):\n")
+	if c.Thin {
+		fmt.Fprintf(w, "  only %d example questions: too few to measure a %.0f%% wrong-answer rate.\n", c.Held, 100*c.WrongRate)
+		fmt.Fprintf(w, "  The bot answers only near-copies of an example question until there are at least 30; add questions.\n")
+		return
+	}
+	fmt.Fprintf(w, "  held-out phrasings answered: %.0f%% of %d (right entry ranked first: %.0f%%)\n", 100*c.Answered, c.Held, 100*c.Top1)
+	fmt.Fprintf(w, "  wrong among the answered:    %.1f%% (target %.1f%%, BATON_WRONG_RATE)\n", 100*c.Wrong, 100*c.WrongRate)
+	if c.OffTopic > 0 {
+		fmt.Fprintf(w, "  off-topic messages answered: %.1f%% of %d (target %.0f%%)\n", 100*c.OffTopicAnswered, c.OffTopic, 100*c.OffTopicRate)
+	}
+	if len(c.Confusions) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "  entries customers may confuse (give them more, and more distinct, questions):\n")
+	for i, cf := range c.Confusions {
+		if i == maxConfusions {
+			fmt.Fprintf(w, "    ... and %d more pairs\n", len(c.Confusions)-maxConfusions)
+			break
+		}
+		wrong := 0
+		for _, x := range cf.Crossings {
+			if x.Confident {
+				wrong++
+			}
+		}
+		fmt.Fprintf(w, "    %s <-> %s: %d question(s) cross", cf.A, cf.B, len(cf.Crossings))
+		if wrong > 0 {
+			fmt.Fprintf(w, ", %d would be answered wrongly", wrong)
+		}
+		fmt.Fprintln(w)
+		for j, x := range cf.Crossings {
+			if j == 3 {
+				break
+			}
+			fmt.Fprintf(w, "      %q (%s) -> %s\n", x.Question, x.From, x.To)
+		}
+	}
+}
