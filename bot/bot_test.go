@@ -70,7 +70,7 @@ func (d *desk) Render(_ context.Context, s *session.Session, ev lifecycle.Event)
 	case lifecycle.Opened:
 		cp := *s
 		d.opened = append(d.opened, &cp)
-	case lifecycle.WroteWhileWaiting:
+	case lifecycle.CustomerWroteWhileWaiting:
 		d.relayed = append(d.relayed, bot.Event{Kind: bot.Kind(e.Kind), Text: e.Text})
 	case lifecycle.Claimed:
 		change = "claimed"

@@ -54,7 +54,7 @@ type Signals struct {
 
 // Desk is where human agents take over conversations (the Slack adapter).
 // It renders the handoff lifecycle's events (lifecycle.Opened with the
-// whole story in the session, WroteWhileWaiting, Claimed, Resolved, ...)
+// whole story in the session, CustomerWroteWhileWaiting, Claimed, Resolved, ...)
 // for agents, and turns their actions into calls on the core. It keeps no
 // state of the handoff of its own: lifecycle.Of reads it from the session.
 // Events it has nothing to show for it ignores.

@@ -361,7 +361,7 @@ func (d *Desk) Relay(ctx context.Context, s *session.Session, ev bot.Event) erro
 }
 
 // Render shows one lifecycle event to agents: Opened posts the card,
-// WroteWhileWaiting goes into the card's thread, and every change updates
+// CustomerWroteWhileWaiting goes into the card's thread, and every change updates
 // the card (it is what agents look at) and notes the change in the thread;
 // Reminded also posts a reminder in the channel. Events with nothing to
 // show are ignored.
@@ -376,7 +376,7 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 		}
 		_, err := d.Open(ctx, s)
 		return err
-	case lifecycle.WroteWhileWaiting:
+	case lifecycle.CustomerWroteWhileWaiting:
 		return d.Relay(ctx, s, bot.Event{Kind: bot.Kind(e.Kind), Text: e.Text})
 	}
 	if s == nil || s.Handoff == nil {

@@ -269,8 +269,8 @@ func Comment(s *session.Session, text string, now time.Time) Commented {
 
 // CustomerWrote is what the customer sent while a handoff is open; the
 // desk passes it to the agents.
-func CustomerWrote(s *session.Session, kind, text string, now time.Time) WroteWhileWaiting {
-	return WroteWhileWaiting{Base: base(s, now), Kind: kind, Text: text}
+func CustomerWrote(s *session.Session, kind, text string, now time.Time) CustomerWroteWhileWaiting {
+	return CustomerWroteWhileWaiting{Base: base(s, now), Kind: kind, Text: text}
 }
 
 // CloseNoDesk ends an open handoff when there is no desk to answer it any
@@ -382,8 +382,8 @@ type Commented struct {
 	Stars int
 }
 
-// WroteWhileWaiting: the customer sent something during an open handoff.
-type WroteWhileWaiting struct {
+// CustomerWroteWhileWaiting: the customer sent something during an open handoff.
+type CustomerWroteWhileWaiting struct {
 	Base
 	Kind string // bot.Kind of the message
 	Text string
