@@ -381,9 +381,16 @@ func TestServeReadyzWaitsForKnowledgeVectors(t *testing.T) {
 	emb := llmtest.New(t)
 	emb.Stall()
 	arrived := emb.Arrivals()
+	// A small base: the test is about readiness, and the shipped base's
+	// calibration with vectors takes long under the race detector.
+	kb := writeMatchKB(t, map[string]string{
+		"en/shipping.md": "---\nquestions:\n  - How long is delivery?\n  - When will my order arrive?\n---\nTwo to four days.\n",
+		"en/returns.md":  "---\nquestions:\n  - How do I return an item?\n  - Can I send it back?\n---\nWithin 30 days.\n",
+	})
 	s := startServe(t, testEnv(t, nil, map[string]string{
 		"OPENAI_BASE_URL":        emb.URL(),
 		"OPENAI_EMBEDDING_MODEL": "fake-embed",
+		"BATON_KNOWLEDGE_DIR":    kb,
 	}))
 	<-arrived // the build's first embeddings request is waiting
 	code, body := get(t, s.url("/readyz"))
