@@ -104,7 +104,7 @@ func TestKill9ReplicaMidConversation(t *testing.T) {
 		"OPENAI_BASE_URL":         model.URL(),
 		"OPENAI_MODEL":            "fake-small",
 		"TELEGRAM_WEBHOOK_SECRET": "kill-secret",
-		"BATON_HEARTBEAT":         "200ms",
+		"BATON_HEARTBEAT":         "1s", // lease and lock TTL 3s: a loaded machine stalls for hundreds of ms
 		"BATON_LOG_LEVEL":         "info",
 	})
 	envFor := func(addr string) map[string]string {
