@@ -16,9 +16,12 @@
 //
 // Rules match phrases of every language whatever the conversation's
 // language, because customers mix them (a Korean customer typing "agent").
+// Beside the phrases, a learned layer (learned.go) trained at load on
+// labelled examples catches wordings nobody wrote a phrase for, and an
+// unreasonable demand is reported (Decision.Demand) for a soft refusal.
 //
-// Detect runs on every message, so it is cheap: a few microseconds, and no
-// allocation but the Scores map unless it hands off (BenchmarkDetectTypical). The phrases are
+// Detect runs on every message, so it is cheap: tens of microseconds, most
+// of it the learned layer's features (BenchmarkDetectTypical). The phrases are
 // compiled into one index (index.go), words are normalised once and cached
 // per Rules, and the loop trigger computes bot/text's Similarity from that
 // cache (similarity.go). Tests hold each fast path to a slow reference.

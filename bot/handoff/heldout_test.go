@@ -1,6 +1,7 @@
 package handoff
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,5 +121,42 @@ func TestHeldoutDisjoint(t *testing.T) {
 		if f, ok := held[strings.Join(text.Terms(e.text), " ")]; ok {
 			t.Errorf("%s:%d: %q is in the held-out %s set; write a different example", e.file, e.line, e.text, f)
 		}
+	}
+}
+
+// The shipped base's paraphrase suite (bot/knowledge/testdata/paraphrases,
+// written by "content" for the matcher) is ordinary questions: each as a
+// first message must not hand off, except the lines about reaching a
+// person (support/contact-person), which should.
+func TestParaphraseFalseHandoffs(t *testing.T) {
+	r := loadShipped(t)
+	var n, falseHandoffs int
+	for _, lang := range []string{"en", "zh", "ko"} {
+		raw, err := os.ReadFile(filepath.Join("..", "knowledge", "testdata", "paraphrases", lang+".jsonl"))
+		if err != nil {
+			t.Skipf("paraphrase suite not available: %v", err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+			var q struct {
+				Query string `json:"query"`
+				ID    string `json:"id"`
+			}
+			if err := json.Unmarshal([]byte(line), &q); err != nil {
+				t.Fatalf("%s: %v", lang, err)
+			}
+			if q.ID == "support/contact-person" {
+				continue
+			}
+			n++
+			if d := r.Detect(Input{Text: q.Query, Lang: lang}); d.Handoff {
+				falseHandoffs++
+				t.Logf("    false handoff: %s: %q → %s", lang, q.Query, d.Evidence[0])
+			}
+		}
+	}
+	rate := float64(falseHandoffs) / float64(n)
+	t.Logf("paraphrase suite: %d of %d ordinary questions hand off (%.2f%%)", falseHandoffs, n, 100*rate)
+	if rate > 0.02 {
+		t.Errorf("paraphrase false-handoff rate %.2f%% > 2%%", 100*rate)
 	}
 }

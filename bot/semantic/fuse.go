@@ -16,28 +16,30 @@ import (
 // nearest example question (best) and the cosine of its centroid, the mean
 // of its questions' vectors (cent: an entry's overall meaning, which one
 // odd question cannot pull away). The lexical ranker gives its similarity
-// for its top lexicalTop entries (0 for the rest). The fused score is
+// for its top lexicalTop entries (0 for the rest). They are combined as
 //
-//	(lexW·lexical + bestW·best + centW·cent) / (lexW + bestW + centW)
+//	f = (lexW·lexical + bestW·best + centW·cent) / (lexW + bestW + centW)
 //
-// in 0..1 like every ranker's score, so the one calibration (leave-one-out
+// plus agreeW for the entry both the lexical and the vector side rank
+// first, and the entries' scores are the softmax of f at temperature temp:
+// the share of the evidence the entry holds against all the others, in
+// 0..1 like every ranker's score, so the one calibration (leave-one-out
 // over the base's questions plus the off-topic set, knowledge.Calibrate)
-// chooses its threshold and margin for each base. The weights were chosen
-// by leave-one-out top-1 over banking77's knowledge-base questions only
-// (never its test queries): lexical 2, best 1, centroid 0.5 (README,
-// "Semantic matching").
+// chooses its decision for each base. The parameters were chosen among a
+// few candidates by leave-one-out over banking77's knowledge-base questions
+// only, never its test queries (README, "Semantic matching"); voting by
+// the nearest questions and a longer lexical list did not help there.
 //
 // When the lexical matcher is already confident the message is answered
 // without an embeddings call: the fused decision is calibrated on the
 // questions the lexical one would not answer, so each path keeps its
-// wrong-answer rate within the target, and so does their union.
+// wrong-answer rate within the target on the held-out questions, and so
+// does their union.
 const lexicalTop = 20 // lexical candidates fused (the rest count 0)
 
-// fuseParams are the weights of the fused score.
+// fuseParams are the parameters of the fused score.
 type fuseParams struct {
 	lexW, bestW, centW float64
-	voteW              float64 // weight of the entry's share of the message's nearest questions
-	voteK              int     // how many nearest questions vote
 	agreeW             float64 // bonus for the entry both the lexical and the vector side rank first
 	temp               float64 // > 0: scores become softmax probabilities over the entries at this temperature
 }
@@ -50,7 +52,6 @@ type evidence struct {
 	lexical float64
 	best    float64 // cosine of the nearest question
 	cent    float64 // cosine of the centroid
-	vote    float64 // share of the message's nearest questions that are the entry's
 	lang    string
 	fused   float64
 }
@@ -93,11 +94,6 @@ func (ix *Index) evidenceWith(p fuseParams, lexical []knowledge.Candidate, vec [
 	for e := range ev {
 		ev[e] = evidence{entry: int32(e), best: -1}
 	}
-	type near struct {
-		q   int
-		sim float64
-	}
-	var top []near // the voteK nearest questions, best first
 	for i, v := range ix.vecs {
 		if i == skip {
 			continue
@@ -106,22 +102,6 @@ func (ix *Index) evidenceWith(p fuseParams, lexical []knowledge.Candidate, vec [
 		if x := &ev[ix.qEntry[i]]; s > x.best {
 			x.best, x.lang = s, ix.qLang[i]
 		}
-		if p.voteK > 0 && (len(top) < p.voteK || s > top[len(top)-1].sim) {
-			j := len(top)
-			if j < p.voteK {
-				top = append(top, near{})
-			} else {
-				j--
-			}
-			for j > 0 && top[j-1].sim < s {
-				top[j] = top[j-1]
-				j--
-			}
-			top[j] = near{i, s}
-		}
-	}
-	for _, t := range top {
-		ev[ix.qEntry[t.q]].vote += 1 / float64(len(top))
 	}
 	for e, sum := range ix.sums {
 		if sum == nil {
@@ -146,8 +126,7 @@ func (ix *Index) evidenceWith(p fuseParams, lexical []knowledge.Candidate, vec [
 	}
 	for e := range ev {
 		x := &ev[e]
-		x.fused = (p.lexW*x.lexical + p.bestW*max(x.best, 0) + p.centW*max(x.cent, 0) + p.voteW*x.vote) /
-			(p.lexW + p.bestW + p.centW + p.voteW)
+		x.fused = (p.lexW*x.lexical + p.bestW*max(x.best, 0) + p.centW*max(x.cent, 0)) / (p.lexW + p.bestW + p.centW)
 	}
 	if p.agreeW > 0 && len(lexical) > 0 {
 		bestE := 0
