@@ -260,14 +260,24 @@ func (h *Handler) redirect(w http.ResponseWriter, r *http.Request, notice string
 	http.Redirect(w, r, "/ops?notice="+url.QueryEscape(notice)+"#gaps", http.StatusSeeOther)
 }
 
-// addQuestions adds the chosen phrasings to an entry's questions.
-func (h *Handler) addQuestions(w http.ResponseWriter, r *http.Request) {
+// editForm is the check both knowledge edits start with: there is a
+// knowledge folder to edit and the form parses. It answers the request
+// itself and returns false when either fails.
+func (h *Handler) editForm(w http.ResponseWriter, r *http.Request) bool {
 	if h.cfg.Knowledge == nil {
 		http.Error(w, "no knowledge folder to edit", http.StatusNotFound)
-		return
+		return false
 	}
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "bad form: "+err.Error(), http.StatusBadRequest)
+		return false
+	}
+	return true
+}
+
+// addQuestions adds the chosen phrasings to an entry's questions.
+func (h *Handler) addQuestions(w http.ResponseWriter, r *http.Request) {
+	if !h.editForm(w, r) {
 		return
 	}
 	entry, lang := strings.TrimSpace(r.PostForm.Get("entry")), strings.TrimSpace(r.PostForm.Get("lang"))
@@ -284,12 +294,7 @@ func (h *Handler) addQuestions(w http.ResponseWriter, r *http.Request) {
 
 // draft writes a new entry draft for a cluster.
 func (h *Handler) draft(w http.ResponseWriter, r *http.Request) {
-	if h.cfg.Knowledge == nil {
-		http.Error(w, "no knowledge folder to edit", http.StatusNotFound)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "bad form: "+err.Error(), http.StatusBadRequest)
+	if !h.editForm(w, r) {
 		return
 	}
 	id, lang := strings.TrimSpace(r.PostForm.Get("id")), strings.TrimSpace(r.PostForm.Get("lang"))

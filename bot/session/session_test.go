@@ -719,3 +719,43 @@ func TestUpdateReturnsWhatGetReads(t *testing.T) {
 		t.Errorf("Update returned %+v\nGet read %+v", got, stored)
 	}
 }
+
+// A lock that expired under a live holder while nobody else came (renewals
+// late on a loaded machine) loses nothing: the state is unchanged since it
+// was read, so the save goes ahead. Once someone holds the lock, it fails.
+func TestExpiredLockWithoutRivalStillSaves(t *testing.T) {
+	ctx := testCtx(t)
+	st, db := newStore(t)
+	if _, err := st.Update(ctx, "c", addTurn("first")); err != nil {
+		t.Fatal(err)
+	}
+	s, err := st.Update(ctx, "c", func(s *session.Session) error {
+		if err := db.Client.Del(ctx, db.Keys.Lock("c")).Err(); err != nil {
+			return err
+		}
+		return addTurn("second")(s)
+	})
+	if err != nil {
+		t.Fatalf("update after an uncontended expiry: %v", err)
+	}
+	if got, _, _ := st.Get(ctx, "c"); len(got.Turns) != 2 || len(s.Turns) != 2 {
+		t.Errorf("turns = %+v, want first and second", got.Turns)
+	}
+
+	_, err = st.Update(ctx, "c", func(s *session.Session) error {
+		// Another process took the expired lock and is still working.
+		if err := db.Client.Set(ctx, db.Keys.Lock("c"), "rival", time.Minute).Err(); err != nil {
+			return err
+		}
+		return addTurn("stale")(s)
+	})
+	if !errors.Is(err, session.ErrLockLost) {
+		t.Fatalf("err = %v, want ErrLockLost while a rival holds the lock", err)
+	}
+	if got, _, _ := st.Get(ctx, "c"); len(got.Turns) != 2 {
+		t.Errorf("turns = %+v, the stale update was saved", got.Turns)
+	}
+	if v := db.Client.Get(ctx, db.Keys.Lock("c")).Val(); v != "rival" {
+		t.Errorf("lock = %q, the rival's lock was released", v)
+	}
+}

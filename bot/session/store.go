@@ -3,6 +3,8 @@ package session
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha1"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,8 +19,8 @@ import (
 )
 
 // ErrLockLost means an update held the conversation's lock longer than the
-// lock TTL and another update may have taken it, so its changes were not
-// saved (saving would have overwritten the newer state).
+// lock TTL and another update took it or wrote meanwhile, so its changes
+// were not saved (saving would have overwritten the newer state).
 var ErrLockLost = errors.New("session: lock expired before the update could be saved")
 
 // The lock waiter polls with a jittered exponential backoff from
@@ -67,8 +69,10 @@ func (s *Store) Get(ctx context.Context, id string) (*Session, bool, error) {
 // error is returned wrapped. The lock serialises updates to one conversation
 // across goroutines and processes, so concurrent updates never lose a turn.
 //
-// Waiting for the lock is bounded by ctx. If fn runs longer than the lock
-// TTL, nothing is saved and the error wraps ErrLockLost. fn must not call
+// Waiting for the lock is bounded by ctx. If the lock expired while fn ran
+// (renewals late on a loaded machine) the save still goes ahead when no
+// other update has taken the lock or written since; otherwise nothing is
+// saved and the error wraps ErrLockLost. fn must not call
 // Update or Delete for the same conversation (it would wait for itself).
 // If fn panics, the lock is released and the panic goes on.
 func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) (*Session, error) {
@@ -116,7 +120,7 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) 
 		return nil, fmt.Errorf("session %s: update: encoding: %w", id, err)
 	}
 
-	saved, err := s.save(ctx, id, token, data)
+	saved, err := s.save(ctx, id, token, stateSum(raw, found), data)
 	if err != nil {
 		return nil, fmt.Errorf("session %s: update: saving: %w", id, err)
 	}
@@ -132,7 +136,7 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) 
 // one script cannot do both). Activity goes first: if the pipeline breaks
 // halfway the gauge may count one session too many, but a saved session is
 // not missing from it.
-func (s *Store) save(ctx context.Context, id, token string, data []byte) (bool, error) {
+func (s *Store) save(ctx context.Context, id, token, read string, data []byte) (bool, error) {
 	now := s.now()
 	active := s.db.Keys.Active()
 	keys := []string{s.db.Keys.Lock(id), s.db.Keys.State(id)}
@@ -143,7 +147,7 @@ func (s *Store) save(ctx context.Context, id, token string, data []byte) (bool, 
 	// Entries older than the session TTL belong to expired sessions.
 	pipe.ZRemRangeByScore(ctx, active, "-inf", "("+strconv.FormatInt(now.Add(-s.ttl).UnixMilli(), 10))
 	pipe.PExpire(ctx, active, s.ttl)
-	cmd := store.SessionSave.EvalSha(ctx, pipe, keys, token, data, ttl)
+	cmd := store.SessionSave.EvalSha(ctx, pipe, keys, token, data, ttl, read)
 	// Exec's error is the first failed command's; the save's own result is
 	// what decides. A failed activity write alone does not fail a saved
 	// update: reporting failure would make the caller redo work that stuck,
@@ -151,7 +155,7 @@ func (s *Store) save(ctx context.Context, id, token string, data []byte) (bool, 
 	_, _ = pipe.Exec(ctx)
 	if redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
 		// First use on this server (or after SCRIPT FLUSH): send the body.
-		cmd = store.SessionSave.Eval(ctx, s.db.Client, keys, token, data, ttl)
+		cmd = store.SessionSave.Eval(ctx, s.db.Client, keys, token, data, ttl, read)
 	}
 	n, err := cmd.Int64()
 	if err != nil {
@@ -183,6 +187,17 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 		return fmt.Errorf("session %s: delete: activity: %w", id, err)
 	}
 	return nil
+}
+
+// stateSum is the SHA1 (hex, as Redis's redis.sha1hex) of the state an
+// update read under its lock, "" when there was none: the save compares it
+// to find out whether anyone wrote since, should the lock have expired.
+func stateSum(raw string, found bool) string {
+	if !found {
+		return ""
+	}
+	sum := sha1.Sum([]byte(raw))
+	return hex.EncodeToString(sum[:])
 }
 
 // lock takes the conversation's lock, polling with backoff until ctx is

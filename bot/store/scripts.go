@@ -42,16 +42,25 @@ if v then
 end
 return {1}`)
 
-// SessionSave writes the state only while the caller still holds the lock,
-// then releases it. A holder whose lock expired (and maybe was taken by a
-// newer update) gets 0 and writes nothing.
-// KEYS: lock, state. ARGV: token, state, TTL ms.
+// SessionSave writes the state while the caller still holds the lock,
+// then releases it. A lock that expired under a live holder (a stalled
+// process on a loaded machine) is not a conflict by itself: when nobody
+// holds the lock now and the state is still the one the caller read (its
+// SHA1 in ARGV[4], "" for none), no other update came in between and the
+// save goes ahead. Otherwise (a newer update holds the lock or has written
+// since) it gets 0 and writes nothing.
+// KEYS: lock, state. ARGV: token, state, TTL ms, SHA1 of the state read.
 var SessionSave = redis.NewScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-  return 0
+local cur = redis.call('GET', KEYS[1])
+if cur ~= ARGV[1] then
+  if cur then return 0 end
+  local v = redis.call('GET', KEYS[2])
+  local h = ''
+  if v then h = redis.sha1hex(v) end
+  if h ~= ARGV[4] then return 0 end
 end
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
-redis.call('DEL', KEYS[1])
+if cur then redis.call('DEL', KEYS[1]) end
 return 1`)
 
 // SessionDelete removes the state while the caller holds the lock, then

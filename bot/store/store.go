@@ -146,15 +146,7 @@ func build(raw string) (redis.UniversalClient, string, error) {
 		if err != nil {
 			return nil, "", fmt.Errorf("store: REDIS_URL %s (Sentinel): %w", shown, err)
 		}
-		if opt.DialTimeout == 0 {
-			opt.DialTimeout = dialTimeout
-		}
-		if opt.ReadTimeout == 0 {
-			opt.ReadTimeout = readTimeout
-		}
-		if opt.WriteTimeout == 0 {
-			opt.WriteTimeout = writeTimeout
-		}
+		fillTimeouts(&opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout)
 		return redis.NewFailoverClient(opt), shown, nil
 	case q.Has("addr"):
 		opt, err := redis.ParseClusterURL(raw)
@@ -175,35 +167,36 @@ func build(raw string) (redis.UniversalClient, string, error) {
 // broken connections are redialled on the next command, and after a long
 // outage it fails fast and probes the server until it answers.
 func Defaults(opt *redis.Options) *redis.Options {
-	if opt.DialTimeout == 0 {
-		opt.DialTimeout = dialTimeout
-	}
-	if opt.ReadTimeout == 0 {
-		opt.ReadTimeout = readTimeout
-	}
-	if opt.WriteTimeout == 0 {
-		opt.WriteTimeout = writeTimeout
-	}
-	if opt.DialerRetries == 0 {
-		opt.DialerRetries = dialerRetries
-	}
+	fillDefaults(&opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.DialerRetries)
 	return opt
 }
 
 func clusterDefaults(opt *redis.ClusterOptions) *redis.ClusterOptions {
-	if opt.DialTimeout == 0 {
-		opt.DialTimeout = dialTimeout
-	}
-	if opt.ReadTimeout == 0 {
-		opt.ReadTimeout = readTimeout
-	}
-	if opt.WriteTimeout == 0 {
-		opt.WriteTimeout = writeTimeout
-	}
-	if opt.DialerRetries == 0 {
-		opt.DialerRetries = dialerRetries
-	}
+	fillDefaults(&opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.DialerRetries)
 	return opt
+}
+
+// fillDefaults sets Baton's timeouts and dialer retries where they are
+// unset. go-redis has one options struct per client kind (single, Cluster,
+// Sentinel) with the same fields, so this takes the fields themselves.
+func fillDefaults(dial, read, write *time.Duration, retries *int) {
+	fillTimeouts(dial, read, write)
+	if *retries == 0 {
+		*retries = dialerRetries
+	}
+}
+
+// fillTimeouts sets Baton's timeouts where they are unset.
+func fillTimeouts(dial, read, write *time.Duration) {
+	if *dial == 0 {
+		*dial = dialTimeout
+	}
+	if *read == 0 {
+		*read = readTimeout
+	}
+	if *write == 0 {
+		*write = writeTimeout
+	}
 }
 
 // EphemeralWarning is written once to Ephemeral's warn writer.

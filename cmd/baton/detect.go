@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -63,38 +61,18 @@ func runDetect(args []string, env func(string) string, stdin io.Reader, stdout, 
 		history = []session.Turn{{Role: "customer", Text: "(earlier question)"}, {Role: "bot", Text: *after, Kind: "answer"}}
 	}
 
-	out := bufio.NewWriter(stdout)
-	defer out.Flush()
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	sc := bufio.NewScanner(stdin)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		msg := strings.TrimSuffix(sc.Text(), "\r")
+	return perLine("detect", stdin, stdout, stderr, func(w io.Writer, msg string) any {
 		d := set.Rules.Detect(handoff.Input{Text: msg, History: history})
 		r := detectResult{Message: msg, Handoff: d.Handoff, Reason: d.Reason, Evidence: d.Evidence, Scores: map[string]float64{}, Demand: d.Demand}
 		for k, v := range d.Scores {
 			r.Scores[k] = math.Round(v*1e3) / 1e3
 		}
 		if *explain {
-			writeExplained(out, r)
-			continue
+			writeExplained(w, r)
+			return nil
 		}
-		if err := enc.Encode(r); err != nil {
-			fmt.Fprintf(stderr, "baton detect: write: %v\n", err)
-			return 1
-		}
-	}
-	if err := sc.Err(); err != nil {
-		out.Flush()
-		fmt.Fprintf(stderr, "baton detect: read stdin: %v\n", err)
-		return 1
-	}
-	if err := out.Flush(); err != nil {
-		fmt.Fprintf(stderr, "baton detect: write: %v\n", err)
-		return 1
-	}
-	return 0
+		return r
+	})
 }
 
 func writeExplained(w io.Writer, r detectResult) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/batonhq/baton/adapters/telegram/telegramtest"
 	"github.com/batonhq/baton/bot/llm/llmtest"
+	"github.com/batonhq/baton/bot/session/sessiontest"
 )
 
 var (
@@ -101,10 +102,12 @@ func TestKill9ReplicaMidConversation(t *testing.T) {
 	arrivals := model.Arrivals()
 	addr1, addr2 := freeAddr(t), freeAddr(t)
 	base := testEnv(t, tg, map[string]string{
+		// The dead replica's lease and locks must run out on their own.
+		"REDIS_URL":               sessiontest.RealtimeURL(t),
 		"OPENAI_BASE_URL":         model.URL(),
 		"OPENAI_MODEL":            "fake-small",
 		"TELEGRAM_WEBHOOK_SECRET": "kill-secret",
-		"BATON_HEARTBEAT":         "200ms",
+		"BATON_HEARTBEAT":         "1s", // lease and lock TTL 3s: a loaded machine stalls for hundreds of ms
 		"BATON_LOG_LEVEL":         "info",
 	})
 	envFor := func(addr string) map[string]string {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -80,38 +78,18 @@ func runMatch(ctx context.Context, args []string, env func(string) string, stdin
 		}
 	}
 
-	out := bufio.NewWriter(stdout)
-	defer out.Flush()
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	sc := bufio.NewScanner(stdin)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		q := strings.TrimSuffix(sc.Text(), "\r")
+	return perLine("match", stdin, stdout, stderr, func(w io.Writer, q string) any {
 		if *explain {
-			explainOne(ctx, out, set.KB, q)
-			continue
+			explainOne(ctx, w, set.KB, q)
+			return nil
 		}
 		r := matchResult{Query: q}
 		if m := set.KB.Match(ctx, q, 1); len(m) > 0 {
 			r.ID, r.Confident = m[0].ID, m[0].Confident
 			r.Score = math.Round(m[0].Score*1e4) / 1e4
 		}
-		if err := enc.Encode(r); err != nil {
-			fmt.Fprintf(stderr, "baton match: write: %v\n", err)
-			return 1
-		}
-	}
-	if err := sc.Err(); err != nil {
-		out.Flush()
-		fmt.Fprintf(stderr, "baton match: read stdin: %v\n", err)
-		return 1
-	}
-	if err := out.Flush(); err != nil {
-		fmt.Fprintf(stderr, "baton match: write: %v\n", err)
-		return 1
-	}
-	return 0
+		return r
+	})
 }
 
 // matchVectorsWait bounds how long `baton match` waits for the knowledge

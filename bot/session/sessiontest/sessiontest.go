@@ -39,6 +39,41 @@ func URL(t testing.TB) string {
 	return "redis://" + Miniredis(t).Addr()
 }
 
+// RealtimeURL is URL for tests whose keys must expire as wall-clock time
+// passes without the test's help (a killed process's leases and locks
+// running out while other processes wait for them). REDIS_URL does that;
+// miniredis expires keys only on FastForward, so without REDIS_URL the
+// miniredis's clock is moved forward with the wall clock until the test
+// ends. This is the server's clock, not synchronisation: nothing waits on
+// it.
+func RealtimeURL(t testing.TB) string {
+	t.Helper()
+	if u := os.Getenv("REDIS_URL"); u != "" {
+		return u
+	}
+	m := Miniredis(t)
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		last := time.Now()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				now := time.Now()
+				m.FastForward(now.Sub(last))
+				last = now
+			}
+		}
+	}()
+	// Registered after RunT's Close, so it runs before it.
+	t.Cleanup(func() { close(stop); <-done })
+	return "redis://" + m.Addr()
+}
+
 // ClusterURL returns REDIS_CLUSTER_URL, or skips the test when it is unset.
 func ClusterURL(t testing.TB) string {
 	t.Helper()
