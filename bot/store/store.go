@@ -146,7 +146,7 @@ func build(raw string) (redis.UniversalClient, string, error) {
 		if err != nil {
 			return nil, "", fmt.Errorf("store: REDIS_URL %s (Sentinel): %w", shown, err)
 		}
-		fillTimeouts(&opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout)
+		fillDefaults(&opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.DialerRetries)
 		return redis.NewFailoverClient(opt), shown, nil
 	case q.Has("addr"):
 		opt, err := redis.ParseClusterURL(raw)
