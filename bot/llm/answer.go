@@ -14,6 +14,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/semantic"
 )
 
 // Answer answers one customer turn through the model, falling back to the
@@ -26,7 +27,7 @@ func (a *Answerer) Answer(ctx context.Context, q bot.Question) (bot.Answer, erro
 		return ans, nil
 	}
 	// Never log customer text: the reason and the error class only.
-	a.log.Warn("llm: answering offline instead", "outcome", outcome, "model", a.cfg.Model, "error", describe(err))
+	a.log.Warn("llm: answering offline instead", "outcome", outcome, "model", a.cfg.Model, "error", semantic.DescribeError(err))
 	return a.fallback.Answer(ctx, q)
 }
 
@@ -136,27 +137,4 @@ func statusOf(err error) int {
 		return re.HTTPStatusCode
 	}
 	return 0
-}
-
-// describe is an error for the log: the HTTP status and the API's error
-// type and code, never the response body (it can echo the request).
-func describe(err error) string {
-	if err == nil {
-		return ""
-	}
-	var ae *openai.APIError
-	if errors.As(err, &ae) {
-		return fmt.Sprintf("HTTP %d %s %v", ae.HTTPStatusCode, ae.Type, ae.Code)
-	}
-	var re *openai.RequestError
-	if errors.As(err, &re) {
-		return fmt.Sprintf("HTTP %d (non-JSON error body)", re.HTTPStatusCode)
-	}
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return "timed out"
-	case errors.Is(err, context.Canceled):
-		return "canceled"
-	}
-	return err.Error()
 }

@@ -11,6 +11,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/batonhq/baton/bot/semantic"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -36,7 +37,7 @@ func (a *Answerer) Summarize(ctx context.Context, s *session.Session) (summary, 
 	a.m.latency.WithLabelValues(kindSummary).Observe(time.Since(start).Seconds())
 	a.m.calls.WithLabelValues(kindSummary, outcome).Inc()
 	if err != nil {
-		a.log.Warn("llm: no handoff summary", "outcome", outcome, "error", describe(err))
+		a.log.Warn("llm: no handoff summary", "outcome", outcome, "error", semantic.DescribeError(err))
 		return "", "", fmt.Errorf("llm summary: %w", err)
 	}
 	return out.Summary, out.Reply, nil

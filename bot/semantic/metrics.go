@@ -75,9 +75,13 @@ func (f embedFunc) Embed(ctx context.Context, texts []string) ([][]float32, erro
 	return f(ctx, texts)
 }
 
-// describe is an error for the log: the HTTP status and the API's error
-// type, never a response body (it can echo the customer's message).
-func describe(err error) string {
+// DescribeError is an OpenAI-compatible server's error for the log: the
+// HTTP status and the API's error type and code, never a response body (it
+// can echo the customer's message). bot/llm logs its chat errors with it too.
+func DescribeError(err error) string {
+	if err == nil {
+		return ""
+	}
 	var ae *openai.APIError
 	if errors.As(err, &ae) {
 		return fmt.Sprintf("HTTP %d %s %v", ae.HTTPStatusCode, ae.Type, ae.Code)

@@ -290,7 +290,7 @@ func (v *Vectors) query(ctx context.Context, text string) ([]float32, error) {
 	defer cancel()
 	out, err := v.counted(kindQuery).Embed(ctx, []string{text})
 	if err != nil {
-		v.log.Warn("semantic: embedding a message failed; answering lexically", "err", describe(err))
+		v.log.Warn("semantic: embedding a message failed; answering lexically", "err", DescribeError(err))
 		return nil, err
 	}
 	if len(out) != 1 {
