@@ -973,26 +973,24 @@ func (s *Server) Action(user, userName string, msg Message, actionID string) jso
 			value = b.Value
 		}
 	}
-	s.mu.Lock()
-	trigger := s.newIDLocked("trigger-")
-	actionTS := s.newTSLocked()
-	s.mu.Unlock()
-	body, _ := json.Marshal(map[string]any{
-		"type": "block_actions", "token": "legacy-verification-token", "trigger_id": trigger,
-		"api_app_id": AppID, "team": map[string]any{"id": TeamID},
-		"user":      map[string]any{"id": user, "name": userName, "team_id": TeamID},
-		"channel":   map[string]any{"id": msg.Channel, "name": "handoffs"},
-		"container": map[string]any{"type": "message", "message_ts": msg.TS, "channel_id": msg.Channel, "is_ephemeral": false},
-		"message":   map[string]any{"type": "message", "ts": msg.TS, "text": msg.Text, "bot_id": msg.BotID, "user": msg.User},
-		"actions": []any{map[string]any{"type": "button", "action_id": actionID, "block_id": "baton_actions",
-			"value": value, "action_ts": actionTS, "text": map[string]any{"type": "plain_text", "text": actionID}}},
+	return s.blockActions(user, userName, msg, func(actionTS string) map[string]any {
+		return map[string]any{"type": "button", "action_id": actionID, "block_id": "baton_actions",
+			"value": value, "action_ts": actionTS, "text": map[string]any{"type": "plain_text", "text": actionID}}
 	})
-	return body
 }
 
 // Select is the interaction payload Slack sends when user picks value in
 // the static select menu actionID on the message msg.
 func (s *Server) Select(user, userName string, msg Message, actionID, value string) json.RawMessage {
+	return s.blockActions(user, userName, msg, func(actionTS string) map[string]any {
+		return map[string]any{"type": "static_select", "action_id": actionID, "block_id": "baton_actions", "action_ts": actionTS,
+			"selected_option": map[string]any{"value": value, "text": map[string]any{"type": "plain_text", "text": value}}}
+	})
+}
+
+// blockActions wraps one action, made with its action_ts, in the
+// block_actions envelope Slack sends for an interaction on msg.
+func (s *Server) blockActions(user, userName string, msg Message, action func(actionTS string) map[string]any) json.RawMessage {
 	s.mu.Lock()
 	trigger := s.newIDLocked("trigger-")
 	actionTS := s.newTSLocked()
@@ -1004,8 +1002,7 @@ func (s *Server) Select(user, userName string, msg Message, actionID, value stri
 		"channel":   map[string]any{"id": msg.Channel, "name": "handoffs"},
 		"container": map[string]any{"type": "message", "message_ts": msg.TS, "channel_id": msg.Channel, "is_ephemeral": false},
 		"message":   map[string]any{"type": "message", "ts": msg.TS, "text": msg.Text, "bot_id": msg.BotID, "user": msg.User},
-		"actions": []any{map[string]any{"type": "static_select", "action_id": actionID, "block_id": "baton_actions", "action_ts": actionTS,
-			"selected_option": map[string]any{"value": value, "text": map[string]any{"type": "plain_text", "text": value}}}},
+		"actions":   []any{action(actionTS)},
 	})
 	return body
 }
