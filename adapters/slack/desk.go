@@ -378,6 +378,13 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 		return err
 	case lifecycle.CustomerWroteWhileWaiting:
 		return d.Relay(ctx, s, bot.Event{Kind: bot.Kind(e.Kind), Text: e.Text})
+	case lifecycle.Claimed, lifecycle.Resolved, lifecycle.Returned, lifecycle.Rated,
+		lifecycle.Commented, lifecycle.Reminded, lifecycle.Transferred:
+	default:
+		// The core hands the desk every event (Started, Answered, ... of
+		// conversations that never met an agent): only a handoff's are
+		// shown, and the others have no handoff to ask for.
+		return nil
 	}
 	if s == nil || s.Handoff == nil {
 		return fmt.Errorf("slack desk: %T: the session has no handoff", ev)
