@@ -88,8 +88,11 @@ type Desk struct {
 	registerer   prometheus.Registerer
 	teamsNow     func() Teams
 
-	inboxes []chan inbound // agent events, one queue per worker, by thread
-	kick    chan struct{}
+	inboxes   []chan string // threads with agent events to handle, one queue per worker
+	kick      chan struct{}
+	heartbeat time.Duration // lease renewal and inbox sweep
+	replica   string        // this process's name on thread leases
+	active    activeThreads
 
 	names nameCache
 	self  selfID
@@ -213,14 +216,16 @@ func New(api *goslack.Client, db store.DB, sessions *session.Store, core Core, c
 		pollInterval: 2 * time.Second,
 		nameTTL:      time.Hour,
 		kick:         make(chan struct{}, 1),
+		heartbeat:    defaultHeartbeat,
+		replica:      newReplicaID(),
 	}
 	for _, o := range opts {
 		o(d)
 	}
 	d.names.ttl = d.nameTTL
-	d.inboxes = make([]chan inbound, inboxWorkers)
+	d.inboxes = make([]chan string, inboxWorkers)
 	for i := range d.inboxes {
-		d.inboxes[i] = make(chan inbound, 64)
+		d.inboxes[i] = make(chan string, 64)
 	}
 	d.metrics = newOutboxMetrics(d)
 	if d.registerer != nil {
@@ -554,6 +559,7 @@ func (d *Desk) Run(ctx context.Context) error {
 		wg.Go(func() { d.runInbox(ctx, q) })
 	}
 	wg.Go(func() { d.runOutbox(ctx) })
+	wg.Go(func() { d.runHeartbeat(ctx) })
 	var err error
 	if d.socket {
 		err = d.runSocket(ctx)
