@@ -196,7 +196,17 @@ func (p *pair) threadTexts(ts string) []string {
 // button sent to chat.
 func (p *pair) ratingButton(t *testing.T, chat int64, n int) string {
 	t.Helper()
-	for _, c := range p.tg.Calls("sendMessage") {
+	data := ratingData(p.tg.Calls("sendMessage"), chat, n)
+	if data == "" {
+		t.Fatalf("no rating keyboard sent to %d", chat)
+	}
+	return data
+}
+
+// ratingData is the callback data of the rating keyboard's n button in
+// the calls sent to chat, or "".
+func ratingData(calls []telegramtest.Call, chat int64, n int) string {
+	for _, c := range calls {
 		if c.ChatID() != chat || !strings.Contains(c.Params["reply_markup"], "inline_keyboard") {
 			continue
 		}
@@ -209,7 +219,6 @@ func (p *pair) ratingButton(t *testing.T, chat int64, n int) string {
 			return kb.Rows[0][n-1].Data
 		}
 	}
-	t.Fatalf("no rating keyboard sent to %d", chat)
 	return ""
 }
 

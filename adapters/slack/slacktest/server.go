@@ -1100,6 +1100,13 @@ func (s *Server) SendEvent(t testing.TB, inner any) Event {
 	return ev
 }
 
+// TrySendEvent is SendEvent for goroutines other than the test's: it
+// reports a missing connection instead of failing the test.
+func (s *Server) TrySendEvent(inner any) (Event, error) {
+	ev := s.NewEvent(inner)
+	return ev, s.send(Envelope{ID: ev.Envelope, Type: "events_api", Payload: ev.Body}, 0)
+}
+
 // SendEventOn delivers an Events API event on connection number n.
 func (s *Server) SendEventOn(t testing.TB, n int, inner any) Event {
 	t.Helper()
