@@ -51,10 +51,12 @@ func TestAgentEventsKeptForAnotherReplica(t *testing.T) {
 }
 
 // A thread another live replica holds is left to it: the sweep of a second
-// replica does not handle its events a second time.
+// replica does not handle its events a second time. (The lease is three
+// heartbeats: a much shorter one could run out under a replica stalled by
+// a loaded machine, and the event would be handled twice, by design.)
 func TestThreadLeaseKeepsEventsOnOneReplica(t *testing.T) {
-	a := newFixture(t, fixtureOpt{socket: true, run: true, opts: []Option{WithHeartbeat(20 * time.Millisecond)}})
-	b := newFixture(t, fixtureOpt{socket: true, run: true, db: a.db, store: a.store, srv: a.srv, opts: []Option{WithHeartbeat(20 * time.Millisecond)}})
+	a := newFixture(t, fixtureOpt{socket: true, run: true, opts: []Option{WithHeartbeat(time.Second)}})
+	b := newFixture(t, fixtureOpt{socket: true, run: true, db: a.db, store: a.store, srv: a.srv, opts: []Option{WithHeartbeat(time.Second)}})
 	a.srv.SpreadEvents(true)
 	s := a.handedOff(t, "42", "Jane")
 	card := a.open(t, s)
