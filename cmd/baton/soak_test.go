@@ -35,7 +35,9 @@ import (
 //
 //     BATON_SOAK=10m go test -run TestSoak -v -timeout 20m ./cmd/baton/
 //
-// BATON_SOAK_RATE sets the customer messages per second (default 10).
+// BATON_SOAK_RATE sets the customer messages per second (default 10),
+// BATON_SOAK_RELOAD the time between content edits (default a tenth of
+// the run, 5s to 1m; 0: none).
 func TestSoak(t *testing.T) {
 	spec := os.Getenv("BATON_SOAK")
 	if spec == "" {
@@ -49,6 +51,12 @@ func TestSoak(t *testing.T) {
 	if v := os.Getenv("BATON_SOAK_RATE"); v != "" {
 		if rate, err = strconv.ParseFloat(v, 64); err != nil || rate <= 0 {
 			t.Fatalf("BATON_SOAK_RATE=%q: want messages per second", v)
+		}
+	}
+	reloadEvery := clamp(dur/10, 5*time.Second, time.Minute)
+	if v := os.Getenv("BATON_SOAK_RELOAD"); v != "" {
+		if reloadEvery, err = time.ParseDuration(v); err != nil {
+			t.Fatalf("BATON_SOAK_RELOAD=%q: want a duration (0: no reloads)", v)
 		}
 	}
 	dirs := copyContent(t)
@@ -67,7 +75,9 @@ func TestSoak(t *testing.T) {
 		wg.Go(func() { s.agent(handoffs) })
 	}
 	wg.Go(func() { s.sample(ctx, clamp(dur/40, time.Second, 10*time.Second)) })
-	wg.Go(func() { s.reloads(ctx, dirs, clamp(dur/10, 5*time.Second, time.Minute)) })
+	if reloadEvery > 0 {
+		wg.Go(func() { s.reloads(ctx, dirs, reloadEvery) })
+	}
 	loaded := make(chan struct{})
 	go func() {
 		defer close(loaded)
@@ -90,7 +100,7 @@ func TestSoak(t *testing.T) {
 		t.Errorf("error logs:\n%s", strings.Join(errs, "\n"))
 	}
 	for i := range p.reps {
-		if !strings.Contains(p.reps[i].log.String(), `"msg":"content reloaded"`) {
+		if reloadEvery > 0 && !strings.Contains(p.reps[i].log.String(), `"msg":"content reloaded"`) {
 			t.Errorf("replica %d never reloaded its content", i+1)
 		}
 	}
@@ -248,6 +258,15 @@ func (s *soak) agent(handoffs <-chan *soakCustomer) {
 			continue
 		}
 		card := s.p.cards(name)[0]
+		// A person reads the card first. An agent answering within a
+		// fraction of a second of the card can reach the customer before
+		// the bot's own handoff message (the card is posted during the
+		// customer's turn, before that turn's replies go out): a known
+		// ordering gap (README, issue 11), not what the soak measures.
+		if !waitFor(guard, func() bool { return count(s.p.tg.Sent(c.u.ID), handoffText) > 0 }) {
+			s.fail("%s: never told of the handoff", name)
+			continue
+		}
 		c.reply = "Hi " + name + ", Lia here; it is sorted."
 		if _, err := s.p.sl.TrySendEvent(s.p.sl.AgentReply(pairChannel, card.TS, agentID, c.reply)); err != nil {
 			s.fail("%s: %v", name, err)
