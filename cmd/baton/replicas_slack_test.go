@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -77,11 +78,21 @@ func startPair(t *testing.T, extra map[string]string) *pair {
 		"BATON_HEARTBEAT":         "1s", // a dead replica's leases and locks free in about 3 s
 		"BATON_LOG_LEVEL":         "info",
 	}
+	if os.Getenv("BATON_TEST_LOGS") != "" {
+		env["BATON_LOG_LEVEL"] = "debug" // printed when the test fails
+	}
 	for k, v := range extra {
 		env[k] = v
 	}
 	p.base = testEnv(t, p.tg, env)
 	p.addrs = [2]string{freeAddr(t), freeAddr(t)}
+	t.Cleanup(func() {
+		if t.Failed() && os.Getenv("BATON_TEST_LOGS") != "" {
+			for i, r := range p.reps {
+				t.Logf("replica %d log:\n%s", i+1, r.log.String())
+			}
+		}
+	})
 	for i := range p.reps {
 		p.start(t, i)
 	}
@@ -344,8 +355,11 @@ func TestTwoReplicasWithSlack(t *testing.T) {
 	}
 	for _, u := range waiters {
 		card := cards[u.FirstName]
-		p.sl.WaitFor(t, u.FirstName+"'s rating in the thread", func() bool {
-			return count(p.threadTexts(card.TS), "5/5") > 0
+		// The thread's "Resolved" is posted after the customer got the
+		// rating question, so it may come after the rating: wait for both.
+		p.sl.WaitFor(t, u.FirstName+"'s resolution and rating in the thread", func() bool {
+			th := p.threadTexts(card.TS)
+			return count(th, "5/5") > 0 && count(th, "Resolved") > 0
 		})
 		p.tg.Wait(t, u.FirstName+"'s thanks", func([]telegramtest.Call) bool {
 			return count(p.tg.Sent(u.ID), ratingThanks) > 0
@@ -444,8 +458,9 @@ func TestKill9ReplicaMidHandoff(t *testing.T) {
 			return count(p.tg.Sent(c.u.ID), ratingAsk) > 0
 		})
 		p.deliver(t, 1, c.u.Press(p.ratingButton(t, c.u.ID, 4), 1))
-		p.sl.WaitFor(t, c.u.FirstName+"'s rating in the thread", func() bool {
-			return count(p.threadTexts(card.TS), "4/5") > 0
+		p.sl.WaitFor(t, c.u.FirstName+"'s resolution and rating in the thread", func() bool {
+			th := p.threadTexts(card.TS)
+			return count(th, "4/5") > 0 && count(th, "Resolved") > 0
 		})
 		p.tg.Wait(t, c.u.FirstName+"'s thanks", func([]telegramtest.Call) bool {
 			return count(p.tg.Sent(c.u.ID), ratingThanks) > 0
