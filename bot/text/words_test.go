@@ -102,3 +102,11 @@ func BenchmarkTokenize(b *testing.B) {
 		Tokenize(qs[i%len(qs)])
 	}
 }
+
+func BenchmarkSegmentCJK(b *testing.B) {
+	run := "是这样的我买了65W的充电器用了两次发现笔记本要更大功率的盒子还在能退吗"
+	b.ReportAllocs()
+	for b.Loop() {
+		SegmentCJK(run)
+	}
+}
