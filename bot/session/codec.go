@@ -139,13 +139,11 @@ func decodeSession(id, raw string) (*Session, []span, error) {
 type span struct{ from, to int }
 
 // previous is what a save may reuse of the record an update read: the
-// record, its turns' spans, and the turns as decoded (a copy, so that
-// changes made in place by the update are seen).
+// record and its turns' spans.
 type previous struct {
 	raw   string
 	spans []span
-	turns []Turn
-	first int // index in turns of what is now s.Turns[0] (turns trimmed off the front)
+	first int // index in spans of what is now s.Turns[0] (turns trimmed off the front)
 }
 
 // encodeSession appends s's record to buf. A turn equal to the one read at
@@ -181,7 +179,7 @@ func encodeSession(buf []byte, s *Session, prev *previous) []byte {
 	for i := range s.Turns {
 		t := &s.Turns[i]
 		if prev != nil {
-			if j := prev.first + i; j < len(prev.spans) && sameTurn(t, &prev.turns[j]) {
+			if j := prev.first + i; j < len(prev.spans) && prev.holds(j, t) {
 				sp := prev.spans[j]
 				buf = appendUint(buf, uint64(sp.to-sp.from))
 				buf = append(buf, prev.raw[sp.from:sp.to]...)
@@ -207,12 +205,45 @@ func encodeSession(buf []byte, s *Session, prev *previous) []byte {
 	return buf
 }
 
-// sameTurn reports whether a and b encode the same. Strings read from one
-// record compare by pointer first, so an unchanged turn costs little.
-func sameTurn(a, b *Turn) bool {
-	return a.Role == b.Role && a.Text == b.Text && a.Entry == b.Entry &&
-		math.Float64bits(a.Score) == math.Float64bits(b.Score) && a.Kind == b.Kind &&
-		a.Agent == b.Agent && slices.Equal(a.Tips, b.Tips) && a.At.Equal(b.At)
+// holds reports whether the stored turn j encodes as t would: the update
+// left it alone. It walks the stored bytes instead of keeping a copy of the
+// decoded turns (an update may change a turn in place); strings decoded
+// from the record are the record's bytes, so comparing them stops at the
+// pointer.
+func (p *previous) holds(j int, t *Turn) bool {
+	sp := p.spans[j]
+	r := reader{s: p.raw[:sp.to], i: sp.from}
+	role := r.byte()
+	switch {
+	case role == 0:
+		if r.str() != t.Role {
+			return false
+		}
+	case int(role) >= len(roleCodes) || roleCodes[role] != t.Role:
+		return false
+	}
+	opt := r.byte()
+	if r.str() != t.Text ||
+		(opt&turnEntry != 0) != (t.Entry != "") || (opt&turnEntry != 0 && r.str() != t.Entry) ||
+		(opt&turnScore != 0) != (t.Score != 0) || (opt&turnScore != 0 && math.Float64bits(r.float()) != math.Float64bits(t.Score)) ||
+		(opt&turnKind != 0) != (t.Kind != "") || (opt&turnKind != 0 && r.str() != t.Kind) ||
+		(opt&turnAgent != 0) != (t.Agent != "") || (opt&turnAgent != 0 && r.str() != t.Agent) {
+		return false
+	}
+	if opt&turnTips != 0 {
+		if r.count() != len(t.Tips) {
+			return false
+		}
+		for _, tip := range t.Tips {
+			if r.str() != tip {
+				return false
+			}
+		}
+	} else if len(t.Tips) > 0 {
+		return false
+	}
+	at := r.time()
+	return r.err == nil && r.i == sp.to && at.Equal(t.At) && at.IsZero() == t.At.IsZero()
 }
 
 func appendTurn(buf []byte, t *Turn) []byte {

@@ -141,7 +141,7 @@ func TestCodecReusesUnchangedTurns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		prev := &previous{raw: raw, spans: spans, turns: append([]Turn(nil), got.Turns...)}
+		prev := &previous{raw: raw, spans: spans}
 		prev.first = change(got)
 		reused := encodeSession(nil, got, prev)
 		fresh := encodeSession(nil, got, nil)
@@ -196,7 +196,7 @@ func BenchmarkCodec(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		prev := &previous{raw: raw, spans: spans, turns: append([]Turn(nil), got.Turns...)}
+		prev := &previous{raw: raw, spans: spans}
 		got.Turns = append(got.Turns, Turn{Role: "customer", Text: "where is my order?"})
 		got.Turns = got.Turns[1:]
 		prev.first = 1

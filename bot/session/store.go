@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
-	"slices"
 	"strconv"
 	"time"
 
@@ -125,7 +124,7 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 			return nil, fmt.Errorf("session %s: update: %w", id, err)
 		}
 		if spans != nil {
-			prev = &previous{raw: raw, spans: spans, turns: slices.Clone(sess.Turns)}
+			prev = &previous{raw: raw, spans: spans}
 		}
 	}
 	timers, err := fn(sess)
@@ -139,7 +138,7 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 	}
 	sess.ID = id // the key decides the id; fn must not move a session
 	if n := len(sess.Turns); n > s.maxTurns {
-		sess.Turns = slices.Clone(sess.Turns[n-s.maxTurns:])
+		sess.Turns = sess.Turns[n-s.maxTurns:]
 		if prev != nil {
 			prev.first = n - s.maxTurns
 		}
