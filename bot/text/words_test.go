@@ -110,3 +110,19 @@ func BenchmarkSegmentCJK(b *testing.B) {
 		SegmentCJK(run)
 	}
 }
+
+func TestAppendWordsReusesBuffer(t *testing.T) {
+	buf := AppendWords(nil, "first message, quite long")
+	for _, s := range []string{"Where's my e-mail?", "배송 언제 와요", "转人工", ""} {
+		buf = AppendWords(buf[:0], s)
+		want := Words(s)
+		if len(buf) != len(want) {
+			t.Fatalf("AppendWords(%q): %d words, Words: %d", s, len(buf), len(want))
+		}
+		for i := range want {
+			if buf[i] != want[i] {
+				t.Errorf("AppendWords(%q)[%d] = %+v, Words: %+v", s, i, buf[i], want[i])
+			}
+		}
+	}
+}
