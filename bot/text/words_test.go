@@ -103,6 +103,14 @@ func BenchmarkTokenize(b *testing.B) {
 	}
 }
 
+func BenchmarkSegmentCJK(b *testing.B) {
+	run := "是这样的我买了65W的充电器用了两次发现笔记本要更大功率的盒子还在能退吗"
+	b.ReportAllocs()
+	for b.Loop() {
+		SegmentCJK(run)
+	}
+}
+
 func TestAppendWordsReusesBuffer(t *testing.T) {
 	buf := AppendWords(nil, "first message, quite long")
 	for _, s := range []string{"Where's my e-mail?", "배송 언제 와요", "转人工", ""} {
