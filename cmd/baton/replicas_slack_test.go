@@ -317,12 +317,17 @@ func TestTwoReplicasWithSlack(t *testing.T) {
 
 	// The agent answers in each thread: two replies in quick succession,
 	// on the two connections in turn, each delivered a second time on the
-	// other connection (Slack's retry after a late ack).
+	// other connection (Slack's retry after a late ack). The second is sent
+	// once the first is acknowledged (kept in Redis), as a person's second
+	// message comes after the first arrived: replica 2 must not relay it
+	// before replica 1 relayed the first. (Two events sent on two
+	// connections in the same microsecond have no order to keep.)
 	for i, u := range waiters {
 		card := cards[u.FirstName]
 		r1 := fmt.Sprintf("Hi %s, Lia here, looking at order %d now.", u.FirstName, i)
 		r2 := fmt.Sprintf("Found it: parcel %d leaves today.", i)
 		e1 := p.sl.SendEventOn(t, p.conn[0], p.sl.AgentReply(pairChannel, card.TS, agentID, r1))
+		p.sl.WaitAck(t, e1.Envelope)
 		e2 := p.sl.SendEventOn(t, p.conn[1], p.sl.AgentReply(pairChannel, card.TS, agentID, r2))
 		p.sl.RedeliverOn(t, p.conn[1], e1)
 		p.sl.RedeliverOn(t, p.conn[0], e2)
