@@ -46,7 +46,10 @@ func TestParaphraseSuiteThroughTheCore(t *testing.T) {
 	// the base's own questions for a 2% wrong-answer target; on this suite
 	// it answers en 0.70, zh 0.70, ko 0.80 with up to 0.037 wrong: the
 	// target holds on the base's own questions, not yet on paraphrases.
-	floor := map[string]float64{"en": 0.69, "zh": 0.69, "ko": 0.79}
+	// calib, 2026-12-03: the calibrated decision now also weighs the words
+	// an entry covers and questions on topics the base lacks; measured en
+	// 0.69, zh 0.68, ko 0.70 answered, at most 0.020 wrong (en was 0.037).
+	floor := map[string]float64{"en": 0.68, "zh": 0.67, "ko": 0.69}
 	const maxWrong = 0.05
 	for _, lang := range suitetest.Langs {
 		s := suitetest.Run(t, lang, func(q string) ([]string, string) {

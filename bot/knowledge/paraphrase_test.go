@@ -38,8 +38,10 @@ func TestParaphraseSuite(t *testing.T) {
 	// every entry in zh and ko: en 0.70, zh 0.70, ko 0.77, at most 0.037 wrong.
 	// With per-base calibration for a 2% wrong-answer target (replacing
 	// the model fitted on this base): en 0.68, zh 0.70, ko 0.76 answered,
-	// at most 0.038 wrong.
-	floor := map[string]float64{"en": 0.67, "zh": 0.69, "ko": 0.75}
+	// at most 0.038 wrong. With the calibrated decision weighing the words
+	// an entry covers and questions about topics the base lacks (calib,
+	// 2026-12-03): en 0.65, zh 0.66, ko 0.66 answered, at most 0.020 wrong.
+	floor := map[string]float64{"en": 0.64, "zh": 0.65, "ko": 0.65}
 	const maxWrong = 0.05
 	for _, lang := range suitetest.Langs {
 		s := suitetest.Run(t, lang, func(q string) ([]string, string) {
