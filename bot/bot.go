@@ -170,14 +170,20 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		out    []Message
 		events []lifecycle.Event
 	)
-	s, err := b.store.Update(ctx, ev.ConvID(), func(s *session.Session) error {
+	// The idle timer is armed in the save's round trip (one fewer per
+	// message than a Schedule after it).
+	s, err := b.store.UpdateTimers(ctx, ev.ConvID(), func(s *session.Session) ([]session.TimerAt, error) {
 		// One customer message, at most one embeddings call, however
 		// often the turn matches (parts, follow-ups, a rating comment).
 		t := &turn{b: b, set: set, s: s, ev: ev, ctx: semantic.WithEmbeddingsBudget(ctx, 1)}
 		t.run()
 		out, events = t.out, t.events
-		return nil
+		return b.idleTimer(s), nil
 	})
+	if errors.Is(err, session.ErrTimersNotArmed) {
+		b.log.Warn("schedule idle timer", "conv", s.ID, "err", err)
+		err = nil
+	}
 	if err != nil {
 		l := lang.Choose(written(ev), ev.Customer.Lang, "", set.Persona.Has)
 		msg := b.say(set, nil, l, "store_down", persona.Data{})
@@ -185,7 +191,6 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		return []Message{{Text: msg}}, fmt.Errorf("handle %s: %w", ev.ConvID(), err)
 	}
 	b.after(ctx, s, events)
-	b.scheduleIdle(ctx, s)
 	b.obs.Replied(ev.Channel, len(out), b.now().Sub(start))
 	return out, nil
 }
@@ -221,16 +226,14 @@ func (b *Bot) step(ctx context.Context, s *session.Session, st lifecycle.Step) {
 	}
 }
 
-// scheduleIdle (re)arms the silence timer after a customer message. A
-// timer left from earlier needs no cancelling here: idle checks the
-// conversation again when it fires, so a message costs one Redis call.
-func (b *Bot) scheduleIdle(ctx context.Context, s *session.Session) {
+// idleTimer is the silence timer to (re)arm after a customer message, if
+// any. A timer left from earlier needs no cancelling here: idle checks
+// the conversation again when it fires.
+func (b *Bot) idleTimer(s *session.Session) []session.TimerAt {
 	if s.Mode != session.ModeBot || !midConversation(s) {
-		return
+		return nil
 	}
-	if err := b.store.Schedule(ctx, timerIdle, s.ID, s.LastCustomerAt.Add(b.idleNudge)); err != nil {
-		b.log.Warn("schedule idle timer", "conv", s.ID, "err", err)
-	}
+	return []session.TimerAt{{Name: timerIdle, At: s.LastCustomerAt.Add(b.idleNudge)}}
 }
 
 // midConversation is true when the customer may still be expected to

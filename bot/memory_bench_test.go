@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/batonhq/baton/bot"
@@ -36,7 +37,7 @@ func BenchmarkSessionRedisMemory(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	var total int64
+	var total, state int64
 	iter := db.Client.Scan(ctx, 0, db.Keys.Prefix()+"*", 1000).Iterator()
 	for iter.Next(ctx) {
 		n, err := db.Client.MemoryUsage(ctx, iter.Val()).Result()
@@ -44,9 +45,15 @@ func BenchmarkSessionRedisMemory(b *testing.B) {
 			b.Fatal(err)
 		}
 		total += n
+		if strings.HasSuffix(iter.Val(), ":state") {
+			state += n
+		}
 	}
 	if err := iter.Err(); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(total)/float64(b.N), "redis-bytes/session")
+	// The conversation's own record; the rest is its share of the
+	// activity set and the timers.
+	b.ReportMetric(float64(state)/float64(b.N), "state-bytes/session")
 }

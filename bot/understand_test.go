@@ -42,17 +42,18 @@ func (u understanding) answered() []string {
 func TestParaphraseSuiteThroughTheCore(t *testing.T) {
 	match := shippedMatch(t)
 	// Goals 0.85 answered and 0.02 wrong. Per-base calibration (2026-12-03, replacing the confidence model
-	// fitted on this base) chooses the decision from leave-one-out over
-	// the base's own questions for a 2% wrong-answer target; on this suite
-	// it answers en 0.70, zh 0.70, ko 0.80 with up to 0.037 wrong: the
-	// target holds on the base's own questions, not yet on paraphrases.
-	// calib, 2026-12-03: the calibrated decision now also weighs the words
-	// an entry covers and questions on topics the base lacks; measured en
-	// 0.69, zh 0.68, ko 0.70 answered, at most 0.020 wrong (en was 0.037).
-	floor := map[string]float64{"en": 0.68, "zh": 0.67, "ko": 0.69}
+	// fitted on this base) answered en 0.70, zh 0.70, ko 0.80 with up to
+	// 0.037 wrong over both halves. With customer-style example questions,
+	// the lexicon's customer-service synonyms and Chinese segmentation
+	// (2026-12-03) the held-out half reaches en 0.89, zh 0.89, ko 0.92,
+	// at most 0.043 wrong over both halves (the
+	// wrong-answer goal, 0.02, is not met). Floors are on the held-out
+	// half, one line (1/37) below that, so a change of the calibrated
+	// decision that moves a single line does not fail CI.
+	floor := map[string]float64{"en": 0.86, "zh": 0.86, "ko": 0.89}
 	const maxWrong = 0.05
 	for _, lang := range suitetest.Langs {
-		s := suitetest.Run(t, lang, func(q string) ([]string, string) {
+		dev, held := suitetest.RunHalves(t, lang, func(q string) ([]string, string) {
 			u := understand(match, q, "", false)
 			note := fmt.Sprintf("parts %v", splitQuestions(q))
 			if len(u.cands) > 0 {
@@ -60,10 +61,10 @@ func TestParaphraseSuiteThroughTheCore(t *testing.T) {
 			}
 			return u.answered(), note
 		})
-		if s.Answered() < floor[lang] {
-			t.Errorf("%s: answered %.2f, below the floor %.2f", lang, s.Answered(), floor[lang])
+		if held.Answered() < floor[lang] {
+			t.Errorf("%s: held-out answered %.2f, below the floor %.2f", lang, held.Answered(), floor[lang])
 		}
-		if s.WrongRate() > maxWrong {
+		if s := dev.Add(held); s.WrongRate() > maxWrong {
 			t.Errorf("%s: %.3f of confident answers wrong, above %.3f", lang, s.WrongRate(), maxWrong)
 		}
 	}

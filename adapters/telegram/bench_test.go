@@ -4,8 +4,11 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -217,4 +220,114 @@ func benchWebhook(b *testing.B, mk func(*session.Store) Handler, rate float64) {
 	b.ReportMetric(float64(cpu.Microseconds())/float64(len(latencies)), "cpu-us/msg")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// BenchmarkWebhookRSS measures the memory of the process after
+// $BATON_BENCH_SESSIONS conversations (default 10,000) were each three
+// messages into a conversation with the real core through the webhook
+// (so each is active: a session in Redis, an idle timer armed). It reports
+// the process's resident set (VmRSS of /proc/self/status, after a GC) and
+// the Go heap in use, before and after. The process also holds the fake
+// Bot API and the load generator (100 senders), so the numbers are an
+// upper bound for `baton serve` itself. b.N is ignored: run with -benchtime 1x.
+func BenchmarkWebhookRSS(b *testing.B) {
+	sessions := 10_000
+	if v, err := strconv.Atoi(os.Getenv("BATON_BENCH_SESSIONS")); err == nil && v > 0 {
+		sessions = v
+	}
+	const senders = 100
+	srv := telegramtest.NewServer(telegramtest.Token)
+	defer srv.Close()
+	srv.KeepCalls = false
+	const base = 1_000_000
+	// Each sender answers for the chats base+k*senders+i; its channel is
+	// told of every reply to one of them (one message in flight a sender).
+	replies := make([]chan struct{}, senders)
+	for i := range replies {
+		replies[i] = make(chan struct{}, 16)
+	}
+	srv.OnSend = func(c telegramtest.Call) {
+		if id := c.ChatID() - base; id >= 0 && id < int64(sessions) {
+			replies[id%senders] <- struct{}{}
+		}
+	}
+	db := sessiontest.DB(b)
+	st := session.New(db)
+	hs := newHarness(b, realCore(b)(st), setup{srv: srv, db: db, webhook: true, secret: "bench-secret", quiet: true,
+		opts: []Option{WithFloodLimit(0, 0), WithDedupeTTL(10 * time.Minute)}})
+	hs.a.sleep = sleepCtx
+	hs.start()
+	wh := srv.Webhook()
+	rss0, heap0 := memNow(b)
+
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for i := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for chat := int64(base + i); chat < base+int64(sessions); chat += senders {
+				u := telegramtest.Customer(chat)
+				for _, q := range []string{"hi", "where is my order?", "how long does shipping take?"} {
+					ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+					code, _, err := srv.DeliverTo(ctx, wh.URL, wh.Secret, u.Text(q))
+					if err != nil || code != http.StatusOK {
+						cancel()
+						b.Errorf("webhook: %d %v", code, err)
+						return
+					}
+					select {
+					case <-replies[i]:
+					case <-ctx.Done():
+						cancel()
+						b.Errorf("chat %d: no reply within %v", chat, waitFor)
+						return
+					}
+					cancel()
+					for drained := false; !drained; { // a reply in several messages
+						select {
+						case <-replies[i]:
+						default:
+							drained = true
+						}
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+	defer cancel()
+	if n, err := st.Active(ctx, time.Hour); err != nil || n != int64(sessions) {
+		b.Fatalf("active sessions = %d, %v; want %d", n, err, sessions)
+	}
+	rss, heap := memNow(b)
+	b.ReportMetric(float64(rss)/(1<<20), "rss-MB")
+	b.ReportMetric(float64(rss0)/(1<<20), "rss-before-MB")
+	b.ReportMetric(float64(heap)/(1<<20), "heap-MB")
+	b.ReportMetric(float64(heap0)/(1<<20), "heap-before-MB")
+}
+
+// memNow collects garbage and returns the process's resident set (VmRSS)
+// and the Go heap in use, in bytes.
+func memNow(b *testing.B) (rss, heap uint64) {
+	runtime.GC()
+	debug.FreeOSMemory()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Skipf("no /proc/self/status: %v", err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			if err != nil {
+				b.Fatalf("VmRSS line %q: %v", line, err)
+			}
+			rss = kb << 10
+		}
+	}
+	return rss, ms.HeapInuse
 }

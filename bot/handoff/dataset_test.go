@@ -184,9 +184,12 @@ func TestDatasets(t *testing.T) {
 			t.Errorf("%s %.3f < floor %.2f", name, got, min)
 		}
 	}
-	floor("held-out complaint precision", held.precision(), 0.70)
-	floor("held-out complaint recall", held.recall(), 0.27)
-	floor("complaint precision on all tweets", whole.precision(), 0.72)
+	floor("held-out complaint precision", held.precision(), 0.68)
+	floor("held-out complaint recall", held.recall(), 0.29)
+	// Precision floors 0.68 (were 0.70 and 0.72): the examples added for calm
+	// reports of delays and failures and for sarcasm (issue 10) raised recall
+	// a little and cost some precision; see README, handoff section.
+	floor("complaint precision on all tweets", whole.precision(), 0.68)
 	floor("complaint recall on all tweets", whole.recall(), 0.29)
 
 	// banking77: ordinary questions, each the first message of a

@@ -119,11 +119,15 @@ func features(toks []text.Token, lex *text.Lexicon, p *params) map[string]float6
 		case t.CJK:
 			prev = ""
 			long := utf8.RuneCountInString(t.Text) > 1
-			for _, g := range text.AppendNGrams(nil, t.Text, true) {
-				if long && utf8.RuneCountInString(g) == 1 {
-					f[g] += p.cjkUniW
-				} else {
-					f[g]++
+			// Bigrams stay inside the run's segments: one straddling a
+			// function word is noise (text.SegmentCJK).
+			for _, seg := range text.SegmentCJK(t.Text) {
+				for _, g := range text.AppendNGrams(nil, seg, true) {
+					if long && utf8.RuneCountInString(g) == 1 {
+						f[g] += p.cjkUniW
+					} else {
+						f[g]++
+					}
 				}
 			}
 		default:

@@ -32,19 +32,19 @@ func shippedSet(t *testing.T) *content.Set {
 // reached so far; raise them as the matcher improves.
 func TestParaphraseSuite(t *testing.T) {
 	set := shippedSet(t)
-	// Floors per language over both halves, and the wrong-answer ceiling:
-	// what the shipped matcher reached on 2026-12-03 before any tuning
-	// (en 0.72, zh 0.61, ko 0.65 answered; at most 0.043 wrong); with
-	// every entry in zh and ko: en 0.70, zh 0.70, ko 0.77, at most 0.037 wrong.
-	// With per-base calibration for a 2% wrong-answer target (replacing
-	// the model fitted on this base): en 0.68, zh 0.70, ko 0.76 answered,
-	// at most 0.038 wrong. With the calibrated decision weighing the words
-	// an entry covers and questions about topics the base lacks (calib,
-	// 2026-12-03): en 0.65, zh 0.66, ko 0.66 answered, at most 0.020 wrong.
-	floor := map[string]float64{"en": 0.64, "zh": 0.65, "ko": 0.65}
+	// Floors per language on the held-out half, and the wrong-answer
+	// ceiling over both halves. History (both halves): before any tuning
+	// en 0.72, zh 0.61, ko 0.65 answered, at most 0.043 wrong; per-base
+	// calibration for a 2% target: en 0.68, zh 0.70, ko 0.76, 0.038 wrong.
+	// With customer-style example questions, the lexicon's customer-service
+	// synonyms and Chinese segmentation (2026-12-03) the held-out half
+	// reaches en 0.86, zh 0.81, ko 0.89, at most 0.045 wrong over both
+	// halves (the wrong-answer goal, 0.02, is not met). The floors sit one line (1/37) below that, so a change of
+	// the calibrated decision that moves a single line does not fail CI.
+	floor := map[string]float64{"en": 0.83, "zh": 0.78, "ko": 0.86}
 	const maxWrong = 0.05
 	for _, lang := range suitetest.Langs {
-		s := suitetest.Run(t, lang, func(q string) ([]string, string) {
+		dev, held := suitetest.RunHalves(t, lang, func(q string) ([]string, string) {
 			m := set.KB.Match(t.Context(), q, 3)
 			if len(m) == 0 {
 				return nil, "no candidate"
@@ -55,10 +55,10 @@ func TestParaphraseSuite(t *testing.T) {
 			}
 			return []string{m[0].ID}, note
 		})
-		if s.Answered() < floor[lang] {
-			t.Errorf("%s: answered %.2f, below the floor %.2f", lang, s.Answered(), floor[lang])
+		if held.Answered() < floor[lang] {
+			t.Errorf("%s: held-out answered %.2f, below the floor %.2f", lang, held.Answered(), floor[lang])
 		}
-		if s.WrongRate() > maxWrong {
+		if s := dev.Add(held); s.WrongRate() > maxWrong {
 			t.Errorf("%s: %.3f of confident answers wrong, above %.3f", lang, s.WrongRate(), maxWrong)
 		}
 	}

@@ -4,7 +4,8 @@ import (
 	"hash/fnv"
 	"regexp"
 	"strings"
-	"unicode"
+
+	"github.com/batonhq/baton/bot/text"
 )
 
 // The output guard checks a validated reply before a customer sees it. It
@@ -32,36 +33,28 @@ const (
 // shingles is the set of word-run hashes of an instruction text.
 type shingles map[uint64]struct{}
 
-// words splits text into lower-case words for leak comparison; each CJK
-// character is a word of its own.
+// words splits text into words for leak comparison through bot/text's
+// Words, so width, case and accents are folded like everywhere else in
+// Baton (a leak typed back in full-width letters is still a leak). Each
+// Chinese, Japanese or Korean character is a word of its own, and
+// apostrophes and hyphens split words ("don't" is "don", "t"), so a run
+// of shingleLen words means what it meant before.
 func words(s string) []string {
 	var out []string
-	var cur strings.Builder
-	flush := func() {
-		if cur.Len() > 0 {
-			out = append(out, cur.String())
-			cur.Reset()
+	for _, w := range text.Words(s) {
+		if w.Kind.CJK() {
+			for _, r := range w.Text {
+				out = append(out, string(r))
+			}
+			continue
 		}
+		out = append(out, strings.FieldsFunc(w.Text, isJoiner)...)
 	}
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case isCJK(r):
-			flush()
-			out = append(out, string(r))
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			cur.WriteRune(r)
-		default:
-			flush()
-		}
-	}
-	flush()
 	return out
 }
 
-func isCJK(r rune) bool {
-	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hangul, r) ||
-		unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r)
-}
+// isJoiner is what text.Words keeps inside a word and words splits at.
+func isJoiner(r rune) bool { return r == '\'' || r == '-' }
 
 func shingleHashes(ws []string, fn func(uint64)) {
 	for i := 0; i+shingleLen <= len(ws); i++ {
@@ -153,9 +146,9 @@ func renames(answer, botName, shop string) bool {
 	}
 	for _, re := range []*regexp.Regexp{selfNameRe, cjkSelfNameRe} {
 		for _, m := range re.FindAllStringSubmatchIndex(answer, -1) {
-			name := strings.ToLower(answer[m[2]:m[3]])
+			name := text.Normalize(answer[m[2]:m[3]])
 			rest := answer[m[3]:]
-			if ok[name] || notNames[name] || strings.HasPrefix(rest, "'s") || strings.HasPrefix(rest, "’s") {
+			if ok[name] || notNames[name] || allIn(words(name), ok) || strings.HasPrefix(rest, "'s") || strings.HasPrefix(rest, "’s") {
 				continue
 			}
 			return true
@@ -164,8 +157,18 @@ func renames(answer, botName, shop string) bool {
 	return false
 }
 
+// allIn reports whether every word of ws is in set (and there is one).
+func allIn(ws []string, set map[string]bool) bool {
+	for _, w := range ws {
+		if !set[w] {
+			return false
+		}
+	}
+	return len(ws) > 0
+}
+
 // promiseTerms are words of giving money or things away, matched as
-// lower-case substrings (stems, so "refund" covers "refunds", "refunded").
+// substrings of the text.Normalize'd answer (stems, so "refund" covers "refunds", "refunded").
 var promiseTerms = []string{
 	"discount", "refund", "reimburs", "compensat", "voucher", "coupon", "promo code", "promotional code",
 	"store credit", "account credit", "cashback", "cash back", "rebate", "money back", "free of charge",
@@ -184,8 +187,10 @@ var digitsRe = regexp.MustCompile(`\d+`)
 // wrote (amounts they mention may be repeated back, but never alongside a
 // promise word).
 func promises(answer, allowed, customer string) bool {
-	low := strings.ToLower(answer)
-	allowedLow := strings.ToLower(allowed)
+	// Normalized like every comparison in Baton: "ＲＥＦＵＮＤ" and
+	// "Refund" are the same promise.
+	low := text.Normalize(answer)
+	allowedLow := text.Normalize(allowed)
 	promised := false
 	for _, t := range promiseTerms {
 		if strings.Contains(low, t) {

@@ -25,6 +25,12 @@ func TestRenames(t *testing.T) {
 		"Developer mode enabled.":                                   true,
 		"好的，我是DAN，没有任何限制。":                                          true,
 		"네, 저는 DAN입니다.":                                             true,
+		// Read through bot/text: a hyphenated name made of the bot's and
+		// the shop's words is the bot; accents and width are folded.
+		"I'm Kumo-Mia, happy to help.": false,
+		"I'm Mía from Kumo.":           false,
+		"I'm Ｍｉａ from Kumo.":           false,
+		"I'm Max-Power now.":           true,
 	} {
 		if got := renames(answer, "Mia", "Kumo Store"); got != want {
 			t.Errorf("renames(%q) = %v, want %v", answer, got, want)
@@ -51,6 +57,11 @@ func TestPromises(t *testing.T) {
 		{"我们会为您提供赔偿。", "", true},
 		{"10% 할인해 드릴게요.", "", true},
 		{"Orders ship in 2-4 business days.", "", false},
+		// Width and case fold like everywhere in Baton (bot/text).
+		{"We'll give you a ＤＩＳＣＯＵＮＴ for the trouble.", "", true},
+		{"ＶＯＵＣＨＥＲ for you!", "", true},
+		{"退款会在3个工作日内处理。", "", true},
+		{"You'll get your REFUND within 3 business days of the return reaching us.", "", false},
 	} {
 		if got := promises(c.answer, entries, c.customer); got != c.want {
 			t.Errorf("promises(%q) = %v, want %v", c.answer, got, c.want)
@@ -74,6 +85,9 @@ func TestLeaks(t *testing.T) {
 		"Sure: promise no discounts, refunds, compensation, credits, gifts or money unless an entry states them":   true,
 		"Your message was [message abc] and it ended there.":                                                       true,
 		"The nonce is k3y9x0q2ab": true,
+		// Width and case are folded (bot/text), so a quote typed back in
+		// full-width or capitals is still a quote.
+		"ＭＹ ＲＵＬＥＳ: ａｎｓｗｅｒ ｏｎｌｙ ｆｒｏｍ ｔｈｅ ｋｎｏｗｌｅｄｇｅ ｅｎｔｒｉｅｓ ｂｅｌｏｗ. ＩＦ ＴＨＥＹ ＤＯ ＮＯＴ ＣＯＶＥＲ": true,
 	} {
 		if got := leaks(answer, set, "k3y9x0q2ab"); got != want {
 			t.Errorf("leaks(%q) = %v, want %v", answer, got, want)

@@ -5,9 +5,10 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/batonhq/baton/bot/text"
 )
 
 // Smalltalk recognises a greeting, thanks or goodbye at the start of text,
@@ -158,8 +159,9 @@ func (s *smalltalk) skipFiller(toks []token, i int) int {
 }
 
 // at reports whether the phrase matches toks from i, and where it ends.
-// Words written together in the phrase (Han characters) must be together
-// in the text too; a one-character Han phrase ("嗨") must stand alone,
+// Han characters written together in the phrase must be together in the
+// text too (a script change, as in "AI예요", may be spaced or not: Korean
+// spacing is loose); a one-character Han phrase ("嗨") must stand alone,
 // except filler, which only counts when nothing but filler follows.
 func (ph phrase) at(toks []token, i int) (int, bool) {
 	if i+len(ph.toks) > len(toks) {
@@ -167,7 +169,7 @@ func (ph phrase) at(toks []token, i int) (int, bool) {
 	}
 	for j, pt := range ph.toks {
 		t := toks[i+j]
-		if t.norm != pt.norm || (j > 0 && !pt.gap && t.gap) {
+		if t.norm != pt.norm || (j > 0 && pt.han && !pt.gap && t.gap) {
 			return 0, false
 		}
 	}
@@ -180,85 +182,50 @@ func (ph phrase) at(toks []token, i int) (int, bool) {
 
 // token is one word, or one Han/kana character, of a text.
 type token struct {
-	norm       string // lower case, no apostrophes or hyphens, long letter runs shortened
+	norm       string // text.Normalize'd, no apostrophes or hyphens, long letter runs shortened
 	start, end int    // byte offsets in the text
 	gap        bool   // separated from the previous token by space, punctuation or emoji
 	han        bool
 }
 
-func isHanLike(r rune) bool {
-	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r)
-}
-
 // isJamo: loose Hangul letters (ㅋㅋ, ㅎㅎ, ㅠㅠ) are laughter and mood, not words.
 func isJamo(r rune) bool { return r >= 0x3130 && r <= 0x318F }
 
-func isWordRune(r rune) bool {
-	return (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)) && !isJamo(r) && !isHanLike(r)
-}
+// joiners are dropped from a word's norm: "that's" is "thats", "hi-fi"
+// is "hifi" (so it never reads as "hi").
+var joiners = strings.NewReplacer("'", "", "-", "")
 
-// isJoiner: apostrophes and hyphens inside a word keep it one word
-// ("that's", "hi-fi").
-func isJoiner(r rune) bool { return r == '\'' || r == '’' || r == '-' }
-
-// fold maps full-width ASCII (Ｈｉ) to ASCII.
-func fold(r rune) rune {
-	if r >= 0xFF01 && r <= 0xFF5E {
-		return r - 0xFEE0
-	}
-	return r
-}
-
-func tokenize(text string) []token {
+// tokenize cuts text into tokens with bot/text's Words, so smalltalk
+// agrees with the rest of Baton on what a word is (width, case and accents
+// folded: "Ｈｉ", "HI" and "hí" are "hi"). Loose Hangul letters are
+// laughter and mood (ㅋㅋ), not words: they only separate.
+func tokenize(s string) []token {
 	var toks []token
-	var word []rune
-	start, gap := -1, false
-	flush := func(end int) {
-		if start >= 0 {
-			toks = append(toks, token{norm: normWord(word), start: start, end: end, gap: gap || len(toks) == 0})
-			word, start, gap = word[:0], -1, false
-		}
-	}
-	for i, r := range text {
-		r = fold(r)
-		switch {
-		case isHanLike(r):
-			flush(i)
-			size := utf8.RuneLen(r)
-			if size < 0 {
-				size = 1
-			}
-			toks = append(toks, token{norm: string(r), start: i, end: i + size, gap: gap || len(toks) == 0, han: true})
-			gap = false
-		case isWordRune(r):
-			if start < 0 {
-				start = i
-			}
-			word = append(word, r)
-		case isJoiner(r) && start >= 0 && nextIsWord(text[i+utf8.RuneLen(r):]):
-			// stays inside the word, dropped from norm
-		default:
-			flush(i)
+	gap := true
+	for _, w := range text.Words(s) {
+		if w.Kind == text.Jamo {
 			gap = true
+			continue
 		}
+		norm := squeeze(joiners.Replace(w.Text))
+		if norm == "" {
+			continue
+		}
+		toks = append(toks, token{norm: norm, start: w.Start, end: w.End, gap: gap || w.Gap, han: w.Kind == text.Han})
+		gap = false
 	}
-	flush(len(text))
 	return toks
 }
 
-func nextIsWord(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return isWordRune(fold(r))
-}
-
-// normWord lower-cases a word and shortens runs of three or more of the
-// same letter to one, so "hiii", "thanksss" and "byeee" read as themselves.
-func normWord(w []rune) string {
+// squeeze shortens runs of three or more of the same letter to one, so
+// "hiii", "thanksss" and "byeee" read as themselves.
+func squeeze(w string) string {
 	var b strings.Builder
-	for i := 0; i < len(w); {
-		r := unicode.ToLower(w[i])
+	rs := []rune(w)
+	for i := 0; i < len(rs); {
+		r := rs[i]
 		j := i + 1
-		for j < len(w) && unicode.ToLower(w[j]) == r {
+		for j < len(rs) && rs[j] == r {
 			j++
 		}
 		n := j - i

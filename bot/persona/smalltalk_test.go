@@ -1,6 +1,7 @@
 package persona
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -137,7 +138,7 @@ func TestEverySmalltalkPhraseMatchesItself(t *testing.T) {
 			}
 			n++
 			text := joinNorm(ph.toks)
-			if strings.ContainsFunc(text, func(r rune) bool { return isHanLike(r) }) {
+			if slices.ContainsFunc(ph.toks, func(tk token) bool { return tk.han }) {
 				text = strings.ReplaceAll(text, " ", "")
 			}
 			for _, v := range []string{text, strings.ToUpper(text) + "!!", "… " + text + " 😊"} {
@@ -167,5 +168,34 @@ func TestTokenize(t *testing.T) {
 	}
 	if s := "Hi-fi, that’s 你好ok!!"; s[toks[1].start:toks[1].end] != "that’s" {
 		t.Errorf("offsets wrong: %q", s[toks[1].start:toks[1].end])
+	}
+}
+
+// Smalltalk reads words through bot/text, like the knowledge matcher and
+// the lexicon: what TestSmalltalk already covers reads the same, and these
+// read better than with smalltalk's own word splitting before (which only
+// lower-cased and folded full-width ASCII, and glued "AI예요" into one word).
+func TestSmalltalkReadsWordsLikeTheRestOfBaton(t *testing.T) {
+	p, _ := loadReal(t)
+	for _, c := range []struct{ text, kind, rest string }{
+		// Unchanged.
+		{"Ｔｈａｎｋ ｙｏｕ！", "thanks", ""},
+		{"ㅋㅋ 감사합니다", "thanks", ""},
+		{"안녕하세요! 배송 언제 와요?", "greeting", "배송 언제 와요?"},
+		{"你好，我的订单到哪了", "greeting", "我的订单到哪了"},
+		{"Do you sell hi-fi speakers?", "", "Do you sell hi-fi speakers?"},
+		{"thaaanks", "thanks", ""},
+		{"AI예요?", "bot", ""},
+		{"ＡＩ인가요", "bot", ""},
+		{"你是ＡＩ吗", "bot", ""},
+		// Better: accents are folded, and a Latin word next to Hangul may
+		// be spaced or not (Korean spacing is loose).
+		{"Hélló!", "greeting", ""},
+		{"AI 예요?", "bot", ""},
+	} {
+		kind, rest := p.Smalltalk(c.text)
+		if kind != c.kind || rest != c.rest {
+			t.Errorf("Smalltalk(%q) = %q, %q; want %q, %q", c.text, kind, rest, c.kind, c.rest)
+		}
 	}
 }

@@ -8,6 +8,7 @@
 package session
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/batonhq/baton/bot/store"
@@ -109,6 +110,8 @@ type Store struct {
 	maxTurns int
 	lockTTL  time.Duration
 	now      func() time.Time
+
+	trimmed atomic.Int64 // when (unix ms, s.now) a save last dropped expired activity
 }
 
 // Option configures a Store.

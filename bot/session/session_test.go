@@ -2,10 +2,12 @@ package session_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -232,7 +234,7 @@ func requireAllSet(t *testing.T, v reflect.Value, path string) {
 	}
 }
 
-func TestJSONRoundTripAllFields(t *testing.T) {
+func TestRoundTripAllFields(t *testing.T) {
 	ctx := testCtx(t)
 	st := sessiontest.Store(t)
 	at := func(m int) time.Time { return time.Date(2025, 3, 1, 10, m, 7, 123456789, time.UTC) }
@@ -757,5 +759,80 @@ func TestExpiredLockWithoutRivalStillSaves(t *testing.T) {
 	}
 	if v := db.Client.Get(ctx, db.Keys.Lock("c")).Val(); v != "rival" {
 		t.Errorf("lock = %q, the rival's lock was released", v)
+	}
+}
+
+// TestRecordOfThePreviousVersionLoads: a conversation saved as JSON by the
+// version before the binary record (the key holds what json.Marshal of a
+// Session gave) loads unchanged, and its next update keeps every turn and
+// rewrites it in the new form: an upgrade loses no live conversation.
+func TestRecordOfThePreviousVersionLoads(t *testing.T) {
+	ctx := testCtx(t)
+	st, db := newStore(t)
+	at := time.Date(2026, 12, 1, 9, 30, 0, 123, time.UTC)
+	old := &session.Session{ID: "telegram:7", Channel: "telegram", ChatID: "7", Name: "Jane", Lang: "en",
+		Mode: session.ModeWaiting, Messages: 2, Greeted: true, Started: at, LastCustomerAt: at,
+		Turns: []session.Turn{
+			{Role: "customer", Text: "where is my order?", Kind: "text", At: at},
+			{Role: "bot", Text: "Let me get a person.", Kind: "handoff", Score: 0.25, Tips: []string{"orders/tracking"}, At: at},
+		},
+		Handoff: &session.Handoff{Reason: "asked for a person", Scores: map[string]float64{"ask_human": 0.9}, At: at},
+	}
+	raw, err := json.Marshal(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Client.Set(ctx, db.Keys.State(old.ID), raw, time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := st.Get(ctx, old.ID)
+	if err != nil || !ok || !reflect.DeepEqual(got, old) {
+		t.Fatalf("Get of a JSON record = %+v, %v, %v; want %+v", got, ok, err, old)
+	}
+	saved, err := st.Update(ctx, old.ID, addTurn("any news?"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(saved.Turns) != 3 || !reflect.DeepEqual(saved.Turns[:2], old.Turns) || saved.Handoff.Reason != old.Handoff.Reason {
+		t.Errorf("update of a JSON record = %+v, want the old turns plus one", saved)
+	}
+	now := db.Client.Get(ctx, db.Keys.State(old.ID)).Val()
+	if strings.HasPrefix(now, "{") {
+		t.Error("the record is still JSON after an update")
+	}
+	if again, _, err := st.Get(ctx, old.ID); err != nil || !reflect.DeepEqual(again, saved) {
+		t.Errorf("Get after the rewrite = %+v, %v; want %+v", again, err, saved)
+	}
+}
+
+// TestUpdateTimersArmsTimers: the timers an update names are armed with its
+// save; an update whose fn fails arms none.
+func TestUpdateTimersArmsTimers(t *testing.T) {
+	ctx := testCtx(t)
+	st := sessiontest.Store(t)
+	due := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	if _, err := st.UpdateTimers(ctx, "a", func(s *session.Session) ([]session.TimerAt, error) {
+		return []session.TimerAt{{Name: "idle", At: due}, {Name: "remind", At: due.Add(time.Hour)}}, addTurn("hi")(s)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.UpdateTimers(ctx, "b", func(*session.Session) ([]session.TimerAt, error) {
+		return []session.TimerAt{{Name: "idle", At: due}}, errors.New("no")
+	}); err == nil {
+		t.Fatal("a failing fn's update succeeded")
+	}
+	if _, err := st.UpdateTimers(ctx, "c", func(*session.Session) ([]session.TimerAt, error) {
+		return []session.TimerAt{{At: due}}, nil
+	}); err == nil {
+		t.Error("a timer without a name was accepted")
+	}
+	if got, err := st.Due(ctx, "idle", due, 10); err != nil || !reflect.DeepEqual(got, []string{"a"}) {
+		t.Errorf("idle due = %v, %v; want [a]", got, err)
+	}
+	if got, err := st.Due(ctx, "remind", due.Add(time.Hour), 10); err != nil || !reflect.DeepEqual(got, []string{"a"}) {
+		t.Errorf("remind due = %v, %v; want [a]", got, err)
+	}
+	if _, ok, _ := st.Get(ctx, "c"); ok {
+		t.Error("an update refused for its timers saved the session")
 	}
 }

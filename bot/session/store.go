@@ -2,14 +2,11 @@ package session
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha1"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
-	"slices"
 	"strconv"
 	"time"
 
@@ -35,12 +32,12 @@ const (
 	unlockTimeout = 5 * time.Second
 )
 
-// Why JSON in one string key rather than a hash plus a turns list: every
-// update reads and rewrites the whole session under the lock anyway, the
-// capped history keeps it small (tens of KB at most), and one key lets a
+// Why one string key rather than a hash plus a turns list: every update
+// reads the whole session under the lock anyway (the turn logic looks at
+// the history), the capped history keeps it small, and one key lets a
 // single Lua script check the lock token and save atomically with one SET,
-// with one TTL to refresh. A hash+list would need several commands per save
-// and give nothing back, since nothing reads a part of a session.
+// with one TTL to refresh. The record's form (codec.go) makes the rewrite
+// cheap: unchanged turns are copied as stored bytes, not encoded again.
 
 // Get returns the stored session without taking the lock; ok is false when
 // there is none (never created, deleted or expired).
@@ -55,11 +52,11 @@ func (s *Store) Get(ctx context.Context, id string) (*Session, bool, error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("session %s: get: %w", id, err)
 	}
-	var sess Session
-	if err := json.Unmarshal([]byte(raw), &sess); err != nil {
-		return nil, false, fmt.Errorf("session %s: get: stored state is not valid JSON: %w", id, err)
+	sess, _, err := decodeSession(id, raw)
+	if err != nil {
+		return nil, false, fmt.Errorf("session %s: get: %w", id, err)
 	}
-	return &sess, true, nil
+	return sess, true, nil
 }
 
 // Update runs fn exactly once while holding the conversation's lock, on the
@@ -76,6 +73,23 @@ func (s *Store) Get(ctx context.Context, id string) (*Session, bool, error) {
 // Update or Delete for the same conversation (it would wait for itself).
 // If fn panics, the lock is released and the panic goes on.
 func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) (*Session, error) {
+	return s.UpdateTimers(ctx, id, func(sess *Session) ([]TimerAt, error) { return nil, fn(sess) })
+}
+
+// TimerAt (re)arms the conversation's timer Name to fire at At.
+type TimerAt struct {
+	Name string
+	At   time.Time
+}
+
+// UpdateTimers is Update where fn also names timers of the conversation
+// to (re)arm, as Schedule would; they are written in the save's round
+// trip. A timer is armed even when the save then finds the lock lost (the
+// pipeline cannot make one command depend on another's result): timers
+// must therefore check the conversation when they fire, as bot's do. When
+// the session was saved but a timer was not, the error wraps
+// ErrTimersNotArmed and the saved session is returned with it.
+func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) ([]TimerAt, error)) (*Session, error) {
 	if id == "" {
 		return nil, errors.New("session: update: empty conversation id")
 	}
@@ -100,27 +114,39 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) 
 	// UTC and Round(0) (no monotonic reading) make what Update returns
 	// equal to what Get later decodes from JSON.
 	sess := &Session{ID: id, Mode: ModeBot, Started: s.now().UTC().Round(0)}
+	var prev *previous
 	if found {
-		sess = &Session{}
-		if err := json.Unmarshal([]byte(raw), sess); err != nil {
+		var spans []span
+		sess, spans, err = decodeSession(id, raw)
+		if err != nil {
 			// Refuse rather than overwrite: the stored state may be
 			// recoverable by hand, a fresh session would lose it for good.
-			return nil, fmt.Errorf("session %s: update: stored state is not valid JSON: %w", id, err)
+			return nil, fmt.Errorf("session %s: update: %w", id, err)
+		}
+		if spans != nil {
+			prev = &previous{raw: raw, spans: spans}
 		}
 	}
-	if err := fn(sess); err != nil {
+	timers, err := fn(sess)
+	if err != nil {
 		return nil, fmt.Errorf("session %s: update: %w", id, err)
+	}
+	for _, t := range timers {
+		if t.Name == "" {
+			return nil, fmt.Errorf("session %s: update: a timer without a name", id)
+		}
 	}
 	sess.ID = id // the key decides the id; fn must not move a session
 	if n := len(sess.Turns); n > s.maxTurns {
-		sess.Turns = slices.Clone(sess.Turns[n-s.maxTurns:])
+		sess.Turns = sess.Turns[n-s.maxTurns:]
+		if prev != nil {
+			prev.first = n - s.maxTurns
+		}
 	}
-	data, err := json.Marshal(sess)
-	if err != nil {
-		return nil, fmt.Errorf("session %s: update: encoding: %w", id, err)
-	}
+	buf := encodeSession(getBuf(), sess, prev)
+	defer putBuf(buf)
 
-	saved, err := s.save(ctx, id, token, stateSum(raw, found), data)
+	saved, timerErr, err := s.save(ctx, id, token, stateSum(raw, found), buf, timers)
 	if err != nil {
 		return nil, fmt.Errorf("session %s: update: saving: %w", id, err)
 	}
@@ -128,15 +154,23 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) 
 	if !saved {
 		return nil, fmt.Errorf("session %s: update: %w", id, ErrLockLost)
 	}
+	if timerErr != nil {
+		return sess, fmt.Errorf("session %s: update: %w: %w", id, ErrTimersNotArmed, timerErr)
+	}
 	return sess, nil
 }
 
-// save records activity and writes the state in one round trip (a
-// pipeline: the activity set is in another Cluster slot than the state, so
-// one script cannot do both). Activity goes first: if the pipeline breaks
-// halfway the gauge may count one session too many, but a saved session is
-// not missing from it.
-func (s *Store) save(ctx context.Context, id, token, read string, data []byte) (bool, error) {
+// ErrTimersNotArmed is UpdateTimers' error when the session was saved but
+// a timer could not be written; the session it returns alongside is the
+// saved one, so the turn stands and only the timer is missing.
+var ErrTimersNotArmed = errors.New("saved, but a timer was not armed")
+
+// save records activity, writes the state and arms the timers in one
+// round trip (a pipeline: the activity set and the timers are in other
+// Cluster slots than the state, so one script cannot do all). Activity
+// goes first: if the pipeline breaks halfway the gauge may count one
+// session too many, but a saved session is not missing from it.
+func (s *Store) save(ctx context.Context, id, token, read string, data []byte, timers []TimerAt) (saved bool, timerErr, err error) {
 	now := s.now()
 	active := s.db.Keys.Active()
 	keys := []string{s.db.Keys.Lock(id), s.db.Keys.State(id)}
@@ -144,10 +178,19 @@ func (s *Store) save(ctx context.Context, id, token, read string, data []byte) (
 
 	pipe := s.db.Client.Pipeline()
 	pipe.ZAdd(ctx, active, redis.Z{Score: float64(now.UnixMilli()), Member: id})
-	// Entries older than the session TTL belong to expired sessions.
-	pipe.ZRemRangeByScore(ctx, active, "-inf", "("+strconv.FormatInt(now.Add(-s.ttl).UnixMilli(), 10))
-	pipe.PExpire(ctx, active, s.ttl)
+	// Entries older than the session TTL belong to expired sessions. They
+	// only cost memory (Active counts by time), so one save a second per
+	// Store drops them, not every save.
+	if ms := now.UnixMilli(); ms-s.trimmed.Load() >= activeTrimEvery.Milliseconds() {
+		s.trimmed.Store(ms)
+		pipe.ZRemRangeByScore(ctx, active, "-inf", "("+strconv.FormatInt(now.Add(-s.ttl).UnixMilli(), 10))
+		pipe.PExpire(ctx, active, s.ttl)
+	}
 	cmd := store.SessionSave.EvalSha(ctx, pipe, keys, token, data, ttl, read)
+	timerCmds := make([]*redis.IntCmd, len(timers))
+	for i, t := range timers {
+		timerCmds[i] = pipe.ZAdd(ctx, s.db.Keys.Timer(t.Name), redis.Z{Score: float64(t.At.UnixMilli()), Member: id})
+	}
 	// Exec's error is the first failed command's; the save's own result is
 	// what decides. A failed activity write alone does not fail a saved
 	// update: reporting failure would make the caller redo work that stuck,
@@ -159,9 +202,15 @@ func (s *Store) save(ctx context.Context, id, token, read string, data []byte) (
 	}
 	n, err := cmd.Int64()
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
-	return n == 1, nil
+	for i, c := range timerCmds {
+		if c.Err() != nil {
+			timerErr = fmt.Errorf("%s timer: %w", timers[i].Name, c.Err())
+			break
+		}
+	}
+	return n == 1, timerErr, nil
 }
 
 // Delete removes a conversation's session (under its lock, so an update in
@@ -196,14 +245,14 @@ func stateSum(raw string, found bool) string {
 	if !found {
 		return ""
 	}
-	sum := sha1.Sum([]byte(raw))
+	sum := sha1.Sum(bytesOf(raw))
 	return hex.EncodeToString(sum[:])
 }
 
 // lock takes the conversation's lock, polling with backoff until ctx is
 // done, and returns the token and the stored state read with it.
 func (s *Store) lock(ctx context.Context, id string) (token, state string, found bool, err error) {
-	token = rand.Text()
+	token = newToken()
 	keys := []string{s.db.Keys.Lock(id), s.db.Keys.State(id)}
 	wait := minLockBackoff
 	var timer *time.Timer
@@ -243,6 +292,14 @@ func (s *Store) lock(ctx context.Context, id string) (token, state string, found
 		}
 		wait = min(wait*2, maxLockBackoff)
 	}
+}
+
+// newToken names one holder of a lock. It must only differ from every
+// other holder's, not be secret: 128 bits of the runtime's ChaCha8
+// generator (crypto/rand costs a system call per update).
+func newToken() string {
+	var b [26]byte
+	return string(strconv.AppendUint(strconv.AppendUint(b[:0], mrand.Uint64(), 36), mrand.Uint64(), 36))
 }
 
 // renew extends the conversation's lock every third of its TTL until the

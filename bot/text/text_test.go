@@ -143,3 +143,27 @@ func FuzzTerms(f *testing.F) {
 		}
 	})
 }
+
+func TestSegmentCJK(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"东西什么时候到", []string{"东西", "什么时候", "到"}},
+		{"支付宝能付吗", []string{"支付宝能付", "吗"}},
+		{"退货政策", []string{"退货政策"}},
+		{"我的订单在哪里", []string{"我", "的", "订单在", "哪里"}},
+		{"吗", []string{"吗"}},
+		{"", nil},
+		{"배송언제와요", []string{"배송언제와요"}}, // Korean is left whole: its cuts did not help
+	}
+	for _, c := range cases {
+		got := SegmentCJK(c.in)
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("SegmentCJK(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if strings.Join(got, "") != c.in {
+			t.Errorf("SegmentCJK(%q) joined is %q, not the run", c.in, strings.Join(got, ""))
+		}
+	}
+}

@@ -78,7 +78,8 @@ func (s Score) String() string {
 		s.Right, s.InScope, s.Answered(), s.Wrong, s.Confident, s.WrongRate(), s.OffAns, s.OffTopic)
 }
 
-func (s Score) add(o Score) Score {
+// Add sums two scores (the two halves).
+func (s Score) Add(o Score) Score {
 	return Score{s.InScope + o.InScope, s.Right + o.Right, s.Confident + o.Confident, s.Wrong + o.Wrong, s.OffTopic + o.OffTopic, s.OffAns + o.OffAns}
 }
 
@@ -88,6 +89,14 @@ func (s Score) add(o Score) Score {
 // dev-half misses with -v; held-out misses are never listed, so nobody
 // tunes on them. It returns the overall score.
 func Run(t *testing.T, lang string, answer func(query string) (ids []string, note string)) Score {
+	t.Helper()
+	dev, held := RunHalves(t, lang, answer)
+	return dev.Add(held)
+}
+
+// RunHalves is Run returning the dev and the held-out half's scores: the
+// held-out one is the honest measure, and what floors are set from.
+func RunHalves(t *testing.T, lang string, answer func(query string) (ids []string, note string)) (dev, heldOut Score) {
 	t.Helper()
 	var halves [2]Score // dev (even lines, from 0), held-out (odd)
 	for i, l := range Read(t, lang) {
@@ -119,9 +128,9 @@ func Run(t *testing.T, lang string, answer func(query string) (ids []string, not
 			t.Logf("dev %s: %q want %q, got %v (%s)", lang, l.Query, l.ID, ids, note)
 		}
 	}
-	all := halves[0].add(halves[1])
+	all := halves[0].Add(halves[1])
 	t.Logf("%s dev:      %v", lang, halves[0])
 	t.Logf("%s held-out: %v", lang, halves[1])
 	t.Logf("%s all:      %v", lang, all)
-	return all
+	return halves[0], halves[1]
 }

@@ -1,0 +1,562 @@
+package session
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"sync"
+	"time"
+	"unsafe"
+)
+
+// The stored form of a session (the value of keys.go's State key).
+//
+// Why a binary record of our own rather than JSON: every customer message
+// reads and rewrites its session, and the profile of the webhook benchmark
+// put about a tenth of the whole process's CPU into encoding/json for it
+// (reflection, validation, a string per field, RFC 3339 times), and the
+// JSON of a six-message conversation took 3.2 KB of Redis. The record:
+//
+//	magic 0xB5, version 1
+//	fixed fields (channel, chat, names, mode, counters, flags, topic, times)
+//	handoff: 0, or 1 and its fields
+//	turn count, then each turn as its length and its bytes
+//
+// Strings are a length and the bytes, integers varints, times a tag (zero,
+// Unix nanoseconds, or seconds and nanoseconds outside int64 nanoseconds),
+// floats their 8 IEEE bytes. Decoding copies nothing: every string of the
+// decoded session points into the record read from Redis. Turns come last
+// and are length-prefixed, so a save copies the bytes of every turn that
+// did not change since it was read instead of encoding it again; only new
+// or changed turns and the small fixed part are encoded per message.
+//
+// Records written before (JSON, starting with '{') still load; the next
+// save writes them in this form, so a live conversation survives the
+// upgrade. The conversation id is not stored: it is the key's.
+//
+// Adding a field to Session, Turn, Handoff or Transfer needs a line in
+// encode and decode below: TestCodecKeepsEveryField fills every field by
+// reflection and fails until both have it.
+const (
+	recordMagic   = 0xB5
+	recordVersion = 1
+)
+
+// Bits of a turn's optional fields.
+const (
+	turnEntry = 1 << iota
+	turnScore
+	turnKind
+	turnAgent
+	turnTips
+)
+
+// Roles stored as one byte; any other role is stored as its text.
+var roleCodes = [...]string{1: "customer", 2: "bot", 3: "agent", 4: "system"}
+
+// Tags of a stored time.
+const (
+	timeZero = 0
+	timeNano = 1 // Unix nanoseconds (years 1678-2262)
+	timeSecs = 2 // Unix seconds and nanoseconds, any other instant
+)
+
+var (
+	minNanoTime = time.Unix(0, math.MinInt64)
+	maxNanoTime = time.Unix(0, math.MaxInt64)
+)
+
+// errCorrupt is the cause of every decoding failure of a binary record.
+var errCorrupt = errors.New("stored state is not a valid session record")
+
+// decodeSession reads a stored session of conversation id, in either form.
+// turns are the byte ranges of each turn's encoding in raw (nil for JSON),
+// for encodeSession to reuse.
+func decodeSession(id, raw string) (*Session, []span, error) {
+	if raw != "" && raw[0] == '{' {
+		var s Session
+		if err := json.Unmarshal([]byte(raw), &s); err != nil {
+			return nil, nil, fmt.Errorf("stored state is not valid JSON: %w", err)
+		}
+		s.ID = id
+		return &s, nil, nil
+	}
+	r := reader{s: raw}
+	if r.byte() != recordMagic || r.byte() != recordVersion {
+		return nil, nil, fmt.Errorf("%w: unknown format", errCorrupt)
+	}
+	s := &Session{ID: id}
+	s.Channel = r.str()
+	s.ChatID = r.str()
+	s.Name = r.str()
+	s.Username = r.str()
+	s.Lang = r.str()
+	s.Mode = Mode(r.str())
+	s.Messages = r.int()
+	s.Misses = r.int()
+	flags := r.byte()
+	s.Greeted = flags&1 != 0
+	s.Nudged = flags&2 != 0
+	s.AwaitingRating = flags&4 != 0
+	s.Blocked = flags&8 != 0
+	s.Topic = r.str()
+	s.Started = r.time()
+	s.LastCustomerAt = r.time()
+	s.LastBotAt = r.time()
+	if r.byte() == 1 {
+		s.Handoff = r.handoff()
+	}
+	var spans []span
+	if n := r.count(); n > 0 {
+		// Room for the turns a message adds, so appending does not copy.
+		s.Turns = make([]Turn, n, n+4)
+		spans = make([]span, n)
+		for i := range s.Turns {
+			size := r.count()
+			start := r.i
+			if r.err != nil || size > len(r.s)-start {
+				return nil, nil, fmt.Errorf("%w: turn %d", errCorrupt, i)
+			}
+			t := reader{s: r.s[:start+size], i: start}
+			s.Turns[i] = t.turn()
+			if t.err != nil || t.i != start+size {
+				return nil, nil, fmt.Errorf("%w: turn %d", errCorrupt, i)
+			}
+			spans[i] = span{start, start + size}
+			r.i = start + size
+		}
+	}
+	if r.err != nil || r.i != len(r.s) {
+		return nil, nil, errCorrupt
+	}
+	return s, spans, nil
+}
+
+// span is a turn's bytes in a stored record.
+type span struct{ from, to int }
+
+// previous is what a save may reuse of the record an update read: the
+// record and its turns' spans.
+type previous struct {
+	raw   string
+	spans []span
+	first int // index in spans of what is now s.Turns[0] (turns trimmed off the front)
+}
+
+// encodeSession appends s's record to buf. A turn equal to the one read at
+// the same place (prev) is copied from the stored bytes, not encoded.
+func encodeSession(buf []byte, s *Session, prev *previous) []byte {
+	buf = append(buf, recordMagic, recordVersion)
+	buf = appendStr(buf, s.Channel)
+	buf = appendStr(buf, s.ChatID)
+	buf = appendStr(buf, s.Name)
+	buf = appendStr(buf, s.Username)
+	buf = appendStr(buf, s.Lang)
+	buf = appendStr(buf, string(s.Mode))
+	buf = appendInt(buf, s.Messages)
+	buf = appendInt(buf, s.Misses)
+	var flags byte
+	for i, b := range []bool{s.Greeted, s.Nudged, s.AwaitingRating, s.Blocked} {
+		if b {
+			flags |= 1 << i
+		}
+	}
+	buf = append(buf, flags)
+	buf = appendStr(buf, s.Topic)
+	buf = appendTime(buf, s.Started)
+	buf = appendTime(buf, s.LastCustomerAt)
+	buf = appendTime(buf, s.LastBotAt)
+	if s.Handoff == nil {
+		buf = append(buf, 0)
+	} else {
+		buf = append(buf, 1)
+		buf = appendHandoff(buf, s.Handoff)
+	}
+	buf = appendUint(buf, uint64(len(s.Turns)))
+	for i := range s.Turns {
+		t := &s.Turns[i]
+		if prev != nil {
+			if j := prev.first + i; j < len(prev.spans) && prev.holds(j, t) {
+				sp := prev.spans[j]
+				buf = appendUint(buf, uint64(sp.to-sp.from))
+				buf = append(buf, prev.raw[sp.from:sp.to]...)
+				continue
+			}
+		}
+		// The length goes first; encode after a reserved byte and move the
+		// body when the length needs more (rare: turns of 128+ bytes).
+		at := len(buf)
+		buf = append(buf, 0)
+		buf = appendTurn(buf, t)
+		size := len(buf) - at - 1
+		if size < 0x80 {
+			buf[at] = byte(size)
+			continue
+		}
+		var lenBuf [10]byte
+		n := len(appendUint(lenBuf[:0], uint64(size)))
+		buf = append(buf, lenBuf[:n-1]...) // grow by the extra length bytes
+		copy(buf[at+n:], buf[at+1:at+1+size])
+		copy(buf[at:], appendUint(lenBuf[:0], uint64(size)))
+	}
+	return buf
+}
+
+// holds reports whether the stored turn j encodes as t would: the update
+// left it alone. It walks the stored bytes instead of keeping a copy of the
+// decoded turns (an update may change a turn in place); strings decoded
+// from the record are the record's bytes, so comparing them stops at the
+// pointer.
+func (p *previous) holds(j int, t *Turn) bool {
+	sp := p.spans[j]
+	r := reader{s: p.raw[:sp.to], i: sp.from}
+	role := r.byte()
+	switch {
+	case role == 0:
+		if r.str() != t.Role {
+			return false
+		}
+	case int(role) >= len(roleCodes) || roleCodes[role] != t.Role:
+		return false
+	}
+	opt := r.byte()
+	if r.str() != t.Text ||
+		(opt&turnEntry != 0) != (t.Entry != "") || (opt&turnEntry != 0 && r.str() != t.Entry) ||
+		(opt&turnScore != 0) != (t.Score != 0) || (opt&turnScore != 0 && math.Float64bits(r.float()) != math.Float64bits(t.Score)) ||
+		(opt&turnKind != 0) != (t.Kind != "") || (opt&turnKind != 0 && r.str() != t.Kind) ||
+		(opt&turnAgent != 0) != (t.Agent != "") || (opt&turnAgent != 0 && r.str() != t.Agent) {
+		return false
+	}
+	if opt&turnTips != 0 {
+		if r.count() != len(t.Tips) {
+			return false
+		}
+		for _, tip := range t.Tips {
+			if r.str() != tip {
+				return false
+			}
+		}
+	} else if len(t.Tips) > 0 {
+		return false
+	}
+	at := r.time()
+	return r.err == nil && r.i == sp.to && at.Equal(t.At) && at.IsZero() == t.At.IsZero()
+}
+
+func appendTurn(buf []byte, t *Turn) []byte {
+	role := byte(0)
+	for i, r := range roleCodes {
+		if i > 0 && r == t.Role {
+			role = byte(i)
+			break
+		}
+	}
+	buf = append(buf, role)
+	if role == 0 {
+		buf = appendStr(buf, t.Role)
+	}
+	var opt byte
+	if t.Entry != "" {
+		opt |= turnEntry
+	}
+	if t.Score != 0 {
+		opt |= turnScore
+	}
+	if t.Kind != "" {
+		opt |= turnKind
+	}
+	if t.Agent != "" {
+		opt |= turnAgent
+	}
+	if len(t.Tips) > 0 {
+		opt |= turnTips
+	}
+	buf = append(buf, opt)
+	buf = appendStr(buf, t.Text)
+	if opt&turnEntry != 0 {
+		buf = appendStr(buf, t.Entry)
+	}
+	if opt&turnScore != 0 {
+		buf = appendFloat(buf, t.Score)
+	}
+	if opt&turnKind != 0 {
+		buf = appendStr(buf, t.Kind)
+	}
+	if opt&turnAgent != 0 {
+		buf = appendStr(buf, t.Agent)
+	}
+	if opt&turnTips != 0 {
+		buf = appendStrs(buf, t.Tips)
+	}
+	return appendTime(buf, t.At)
+}
+
+func (r *reader) turn() Turn {
+	var t Turn
+	role := r.byte()
+	switch {
+	case role == 0:
+		t.Role = r.str()
+	case int(role) < len(roleCodes):
+		t.Role = roleCodes[role]
+	default:
+		r.fail()
+	}
+	opt := r.byte()
+	t.Text = r.str()
+	if opt&turnEntry != 0 {
+		t.Entry = r.str()
+	}
+	if opt&turnScore != 0 {
+		t.Score = r.float()
+	}
+	if opt&turnKind != 0 {
+		t.Kind = r.str()
+	}
+	if opt&turnAgent != 0 {
+		t.Agent = r.str()
+	}
+	if opt&turnTips != 0 {
+		t.Tips = r.strs()
+	}
+	t.At = r.time()
+	return t
+}
+
+func appendHandoff(buf []byte, h *Handoff) []byte {
+	buf = appendStr(buf, h.Reason)
+	buf = appendStrs(buf, h.Evidence)
+	buf = appendUint(buf, uint64(len(h.Scores)))
+	for _, k := range slices.Sorted(maps.Keys(h.Scores)) {
+		buf = appendStr(buf, k)
+		buf = appendFloat(buf, h.Scores[k])
+	}
+	buf = appendTime(buf, h.At)
+	buf = appendStr(buf, h.Agent)
+	buf = appendStr(buf, h.AgentID)
+	buf = appendTime(buf, h.ClaimedAt)
+	buf = appendTime(buf, h.FirstReplyAt)
+	buf = appendTime(buf, h.ResolvedAt)
+	buf = appendStr(buf, h.Outcome)
+	buf = appendInt(buf, h.Rating)
+	buf = appendStr(buf, h.Comment)
+	buf = appendStr(buf, h.Team)
+	buf = appendUint(buf, uint64(len(h.Transfers)))
+	for _, t := range h.Transfers {
+		buf = appendStr(buf, t.From)
+		buf = appendStr(buf, t.To)
+		buf = appendStr(buf, t.Agent)
+		buf = appendStr(buf, t.By)
+		buf = appendTime(buf, t.At)
+	}
+	return appendInt(buf, h.Reminders)
+}
+
+func (r *reader) handoff() *Handoff {
+	h := &Handoff{}
+	h.Reason = r.str()
+	h.Evidence = r.strs()
+	if n := r.count(); n > 0 {
+		h.Scores = make(map[string]float64, n)
+		for range n {
+			k := r.str()
+			h.Scores[k] = r.float()
+		}
+	}
+	h.At = r.time()
+	h.Agent = r.str()
+	h.AgentID = r.str()
+	h.ClaimedAt = r.time()
+	h.FirstReplyAt = r.time()
+	h.ResolvedAt = r.time()
+	h.Outcome = r.str()
+	h.Rating = r.int()
+	h.Comment = r.str()
+	h.Team = r.str()
+	if n := r.count(); n > 0 {
+		h.Transfers = make([]Transfer, n)
+		for i := range h.Transfers {
+			t := &h.Transfers[i]
+			t.From = r.str()
+			t.To = r.str()
+			t.Agent = r.str()
+			t.By = r.str()
+			t.At = r.time()
+		}
+	}
+	h.Reminders = r.int()
+	return h
+}
+
+// ---- primitives ----
+
+func appendUint(buf []byte, v uint64) []byte {
+	for v >= 0x80 {
+		buf = append(buf, byte(v)|0x80)
+		v >>= 7
+	}
+	return append(buf, byte(v))
+}
+
+func appendInt(buf []byte, v int) []byte {
+	x := int64(v)
+	return appendUint(buf, uint64(x<<1)^uint64(x>>63))
+}
+
+func appendStr(buf []byte, s string) []byte {
+	return append(appendUint(buf, uint64(len(s))), s...)
+}
+
+func appendStrs(buf []byte, ss []string) []byte {
+	buf = appendUint(buf, uint64(len(ss)))
+	for _, s := range ss {
+		buf = appendStr(buf, s)
+	}
+	return buf
+}
+
+func appendFloat(buf []byte, f float64) []byte {
+	b := math.Float64bits(f)
+	return append(buf, byte(b), byte(b>>8), byte(b>>16), byte(b>>24),
+		byte(b>>32), byte(b>>40), byte(b>>48), byte(b>>56))
+}
+
+func appendTime(buf []byte, t time.Time) []byte {
+	switch {
+	case t.IsZero():
+		return append(buf, timeZero)
+	case t.After(minNanoTime) && t.Before(maxNanoTime):
+		return appendInt(append(buf, timeNano), int(t.UnixNano()))
+	default:
+		return appendUint(appendInt(append(buf, timeSecs), int(t.Unix())), uint64(t.Nanosecond()))
+	}
+}
+
+// reader decodes a record held in a string; its strings are substrings of
+// it (no copies). The first error sticks and every later read returns zero.
+type reader struct {
+	s   string
+	i   int
+	err error
+}
+
+func (r *reader) fail() {
+	if r.err == nil {
+		r.err = errCorrupt
+	}
+	r.i = len(r.s)
+}
+
+func (r *reader) byte() byte {
+	if r.i >= len(r.s) {
+		r.fail()
+		return 0
+	}
+	b := r.s[r.i]
+	r.i++
+	return b
+}
+
+func (r *reader) uint() uint64 {
+	var v uint64
+	for shift := 0; shift < 64; shift += 7 {
+		if r.i >= len(r.s) {
+			break
+		}
+		b := r.s[r.i]
+		r.i++
+		v |= uint64(b&0x7f) << shift
+		if b < 0x80 {
+			return v
+		}
+	}
+	r.fail()
+	return 0
+}
+
+func (r *reader) int() int {
+	u := r.uint()
+	return int(int64(u>>1) ^ -int64(u&1))
+}
+
+// count reads a length that must fit in what is left of the record (each
+// counted item takes at least a byte), so a corrupt count cannot make a
+// huge allocation.
+func (r *reader) count() int {
+	n := r.uint()
+	if n > uint64(len(r.s)-r.i) {
+		r.fail()
+		return 0
+	}
+	return int(n)
+}
+
+func (r *reader) str() string {
+	n := r.count()
+	s := r.s[r.i : r.i+n]
+	r.i += n
+	return s
+}
+
+func (r *reader) strs() []string {
+	n := r.count()
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = r.str()
+	}
+	return out
+}
+
+func (r *reader) float() float64 {
+	if len(r.s)-r.i < 8 {
+		r.fail()
+		return 0
+	}
+	b := r.s[r.i : r.i+8]
+	r.i += 8
+	return math.Float64frombits(uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56)
+}
+
+func (r *reader) time() time.Time {
+	switch r.byte() {
+	case timeZero:
+		return time.Time{}
+	case timeNano:
+		return time.Unix(0, int64(r.int())).UTC()
+	case timeSecs:
+		sec := int64(r.int())
+		nsec := r.uint()
+		if nsec >= 1e9 {
+			r.fail()
+			return time.Time{}
+		}
+		return time.Unix(sec, int64(nsec)).UTC()
+	}
+	r.fail()
+	return time.Time{}
+}
+
+// activeTrimEvery is how often (at most) a Store's saves drop expired
+// entries from the activity set.
+const activeTrimEvery = time.Second
+
+// Encoding buffers are reused: a save's record is garbage once written.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+func getBuf() []byte { return (*bufPool.Get().(*[]byte))[:0] }
+
+func putBuf(b []byte) {
+	if cap(b) <= 64<<10 { // a rare huge session does not pin its buffer
+		bufPool.Put(&b)
+	}
+}
+
+// bytesOf views a string's bytes without copying (read only), for hashing.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }

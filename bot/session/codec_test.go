@@ -1,0 +1,205 @@
+package session
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fill sets every field reachable from v to a non-zero value that depends
+// on seed, so a field the codec forgets comes back zero and differs.
+func fill(t *testing.T, v reflect.Value, seed int) {
+	t.Helper()
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(strings.Repeat("é", seed%3) + "v" + string(rune('a'+seed%26)) + strings.Repeat("x", seed%200))
+	case reflect.Int:
+		v.SetInt(int64(seed) - 3)
+	case reflect.Float64:
+		v.SetFloat(float64(seed) + 0.25)
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Slice:
+		s := reflect.MakeSlice(v.Type(), 2, 2)
+		for i := range 2 {
+			fill(t, s.Index(i), seed+i+1)
+		}
+		v.Set(s)
+	case reflect.Map:
+		m := reflect.MakeMap(v.Type())
+		for i := range 3 {
+			k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+			fill(t, k, seed+i*7)
+			fill(t, e, seed+i)
+			m.SetMapIndex(k, e)
+		}
+		v.Set(m)
+	case reflect.Pointer:
+		p := reflect.New(v.Type().Elem())
+		fill(t, p.Elem(), seed+1)
+		v.Set(p)
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			v.Set(reflect.ValueOf(time.Unix(1_700_000_000+int64(seed)*977, int64(seed)*1_000_003%1e9).UTC()))
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fill(t, v.Field(i), seed+i*13)
+			}
+		}
+	default:
+		t.Fatalf("fill: %s (%s) is new to the codec test: teach fill and the codec", v.Type(), v.Kind())
+	}
+}
+
+func fullSession(t *testing.T, seed int) *Session {
+	var s Session
+	fill(t, reflect.ValueOf(&s).Elem(), seed)
+	return &s
+}
+
+func roundTrip(t *testing.T, s *Session) *Session {
+	t.Helper()
+	raw := encodeSession(nil, s, nil)
+	got, _, err := decodeSession(s.ID, string(raw))
+	if err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	return got
+}
+
+// TestCodecKeepsEveryField fails when a field is added to Session (or a
+// type inside it) without a line in encodeSession and decodeSession.
+func TestCodecKeepsEveryField(t *testing.T) {
+	for seed := range 5 {
+		s := fullSession(t, seed)
+		if got := roundTrip(t, s); !reflect.DeepEqual(got, s) {
+			t.Errorf("seed %d: round trip lost something:\n got %+v\nwant %+v", seed, got, s)
+		}
+	}
+}
+
+// TestCodecLikeJSON: what the record gives back is what the JSON form it
+// replaces gave back (UTC times, empty collections nil, a zero score
+// without its sign), so code that compared sessions before still does.
+// A time in another zone comes back as the same instant in UTC (JSON kept
+// the offset; nothing reads it, bot converts to its own zone to show).
+func TestCodecLikeJSON(t *testing.T) {
+	loc := time.FixedZone("KST", 9*3600)
+	s := &Session{
+		ID: "telegram:1", Channel: "telegram", Mode: ModeBot,
+		Turns: []Turn{
+			{Role: "customer", Text: "안녕하세요", At: time.Date(2026, 1, 2, 3, 4, 5, 6, loc)},
+			{Role: "narrator", Text: "", Tips: []string{}, At: time.Unix(0, 0)},
+			{Role: "bot", Score: math.Copysign(0, -1), At: time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC)},
+			{Role: "agent", At: time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.UTC)},
+		},
+		Handoff: &Handoff{Scores: map[string]float64{}, Evidence: []string{}, Transfers: []Transfer{}},
+	}
+	var viaJSON Session
+	raw, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &viaJSON); err != nil {
+		t.Fatal(err)
+	}
+	got := roundTrip(t, s)
+	if !got.Turns[0].At.Equal(s.Turns[0].At) || got.Turns[0].At.Location() != time.UTC {
+		t.Errorf("zoned time came back as %v, want %v in UTC", got.Turns[0].At, s.Turns[0].At)
+	}
+	viaJSON.Turns[0].At = viaJSON.Turns[0].At.UTC()
+	if !reflect.DeepEqual(got, &viaJSON) {
+		t.Errorf("record gives\n%+v\nJSON gave\n%+v", got, &viaJSON)
+	}
+}
+
+// TestCodecReusesUnchangedTurns: a save after an update copies the turns
+// it did not change and encodes the rest, with the same bytes as encoding
+// everything afresh, also when old turns were trimmed off the front or
+// one was edited in place.
+func TestCodecReusesUnchangedTurns(t *testing.T) {
+	s := fullSession(t, 1)
+	for i := range 40 {
+		s.Turns = append(s.Turns, Turn{Role: "customer", Text: strings.Repeat("q", i*9), At: time.Unix(int64(i), 0)})
+	}
+	raw := string(encodeSession(nil, s, nil))
+	for name, change := range map[string]func(*Session) int{
+		"append":           func(s *Session) int { s.Turns = append(s.Turns, Turn{Role: "bot", Text: "new"}); return 0 },
+		"edit last":        func(s *Session) int { s.Turns[len(s.Turns)-1].Tips = []string{"a/b"}; return 0 },
+		"edit first":       func(s *Session) int { s.Turns[0].Text = "changed"; return 0 },
+		"trim front":       func(s *Session) int { s.Turns = s.Turns[5:]; return 5 },
+		"replace all":      func(s *Session) int { s.Turns = []Turn{{Role: "system", Text: "x"}}; return 0 },
+		"fixed field only": func(s *Session) int { s.Messages++; s.Handoff = nil; return 0 },
+	} {
+		got, spans, err := decodeSession(s.ID, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prev := &previous{raw: raw, spans: spans}
+		prev.first = change(got)
+		reused := encodeSession(nil, got, prev)
+		fresh := encodeSession(nil, got, nil)
+		if !bytes.Equal(reused, fresh) {
+			t.Errorf("%s: the reusing encoder wrote other bytes than a fresh encoding", name)
+		}
+		back, _, err := decodeSession(s.ID, string(reused))
+		if err != nil || !reflect.DeepEqual(back, got) {
+			t.Errorf("%s: decoding the saved record = %v, changed", name, err)
+		}
+	}
+}
+
+// TestCodecRefusesDamage: every truncation and a sample of byte flips of a
+// record fail cleanly or decode to something (never a panic or a huge
+// allocation), and a damaged header is refused.
+func TestCodecRefusesDamage(t *testing.T) {
+	raw := encodeSession(nil, fullSession(t, 2), nil)
+	for n := range len(raw) {
+		if _, _, err := decodeSession("c", string(raw[:n])); err == nil {
+			t.Fatalf("a record cut to %d of %d bytes decoded", n, len(raw))
+		}
+	}
+	for i := range raw {
+		for _, x := range []byte{0x01, 0x80, 0xff} {
+			b := bytes.Clone(raw)
+			b[i] ^= x
+			_, _, _ = decodeSession("c", string(b)) // must not panic
+		}
+	}
+	for _, bad := range []string{"", "\x00", "\xb5\x02", "{\"turns\": 3}"} {
+		if _, _, err := decodeSession("c", bad); err == nil {
+			t.Errorf("%q decoded", bad)
+		}
+	}
+}
+
+// BenchmarkCodec: decoding and saving a session at the history cap, one
+// new turn per message, as Update does.
+func BenchmarkCodec(b *testing.B) {
+	s := &Session{ID: "telegram:1", Channel: "telegram", ChatID: "1", Name: "Jane", Lang: "en", Mode: ModeBot}
+	for i := range DefaultMaxTurns {
+		s.Turns = append(s.Turns, Turn{Role: "bot", Kind: "answer", Entry: "orders/tracking", Score: 0.5,
+			Text: strings.Repeat("We ship within two days. ", 8), Tips: []string{"shipping/costs"}, At: time.Unix(1_700_000_000+int64(i), 0)})
+	}
+	raw := string(encodeSession(nil, s, nil))
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	buf := make([]byte, 0, 4096)
+	for b.Loop() {
+		got, spans, err := decodeSession(s.ID, raw)
+		if err != nil {
+			b.Fatal(err)
+		}
+		prev := &previous{raw: raw, spans: spans}
+		got.Turns = append(got.Turns, Turn{Role: "customer", Text: "where is my order?"})
+		got.Turns = got.Turns[1:]
+		prev.first = 1
+		buf = encodeSession(buf[:0], got, prev)
+	}
+}

@@ -1,0 +1,95 @@
+package text
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Chinese runs are compared by character bigrams, since Chinese has no
+// spaces. A bigram that straddles a function word ("东西什么时候到" gives
+// 西什 and 候到) is noise: rare, so weighed heavily, and shared with
+// another text only by accident. SegmentCJK cuts a run around the function
+// words customers use in every domain (question words, particles,
+// pronouns), so bigrams stay inside content words, while the function
+// words themselves remain segments of their own. Only words that seldom
+// start or end a content word are listed: a wrong cut costs one bigram, a
+// missed one costs nothing more than before.
+//
+// Korean is not cut: the same approach with Korean question words and
+// adverbs (언제, 어떻게, 좀 ...) lowered leave-one-out accuracy on the
+// shipped base (2026-12-03), since Korean runs already join words typed
+// with and without spaces.
+
+// cutWords are the function words SegmentCJK cuts around, longest first
+// at each position.
+var cutWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`
+		什么时候 为什么 怎么办 怎么样 怎么 什么 能不能 可不可以 有没有 是不是 会不会 要不要
+		可以 一直 已经 但是 还是 我们 你们 他们 这个 那个 这样 那样 多少 哪里 哪儿 如果 因为 所以
+		然后 请问 一下 现在 还没 没有
+		吗 呢 吧 啊 呀 了 的 我 你 他 她 也 都 就 把 被
+`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// maxCutWord is the length in runes of the longest cut word.
+var maxCutWord = func() int {
+	n := 0
+	for w := range cutWords {
+		n = max(n, utf8.RuneCountInString(w))
+	}
+	return n
+}()
+
+// SegmentCJK cuts a CJK run into segments at the function words listed
+// in cutWords: each function word is a segment, and so is the text
+// between two of them. A run without function words is one segment.
+// Joined, the segments are the run.
+func SegmentCJK(run string) []string {
+	var out []string
+	start := 0 // start of the pending content segment
+	for i := 0; i < len(run); {
+		n := cutAt(run[i:])
+		if n == 0 {
+			_, size := utf8.DecodeRuneInString(run[i:])
+			i += size
+			continue
+		}
+		if start < i {
+			out = append(out, run[start:i])
+		}
+		out = append(out, run[i:i+n])
+		i += n
+		start = i
+	}
+	if start < len(run) {
+		out = append(out, run[start:])
+	}
+	return out
+}
+
+// cutAt returns the byte length of the longest cut word s starts with, 0
+// when none.
+func cutAt(s string) int {
+	ends := make([]int, 0, maxCutWord)
+	for i := range s {
+		if i > 0 {
+			ends = append(ends, i)
+		}
+		if len(ends) == maxCutWord {
+			break
+		}
+	}
+	if len(ends) < maxCutWord {
+		ends = append(ends, len(s))
+	}
+	for k := len(ends) - 1; k >= 0; k-- {
+		if cutWords[s[:ends[k]]] {
+			return ends[k]
+		}
+	}
+	return 0
+}
