@@ -372,26 +372,40 @@ func (ix *index) candidates(f map[string]float64, skip, k int) []cand {
 
 	// Words the base never uses (a city, a model name) count in the
 	// query's norm as rare words: context the entries cannot match.
-	var oovNorm, words float64
+	// Unknown terms are summed in a fixed order (their weights sorted; a
+	// word's weight negative marks a pair), so equal queries give
+	// bit-identical scores and covers.
+	var oovBuf [16]float64
+	oov := oovBuf[:0]
 	for t, w := range f {
 		x := tfWeight(w)
 		if id, ok := ix.terms[t]; ok {
 			s.qts = append(s.qts, termWeight{id, x * float64(ix.idf[id])})
-			if !ix.pair[id] {
-				words += x * float64(ix.idf[id])
-			}
+		} else if isPair(t) {
+			oov = append(oov, -x)
 		} else {
-			oovNorm += x * ix.oovIDF * x * ix.oovIDF
-			if !isPair(t) {
-				words += x * ix.oovIDF
-			}
+			oov = append(oov, x)
 		}
+	}
+	slices.Sort(oov)
+	var oovNorm, oovWords float64
+	for _, x := range oov {
+		if x > 0 {
+			oovWords += x * ix.oovIDF
+		}
+		oovNorm += x * ix.oovIDF * x * ix.oovIDF
 	}
 	if len(s.qts) == 0 {
 		return nil
 	}
 	// A fixed order, so equal queries give bit-identical scores.
 	slices.SortFunc(s.qts, func(a, b termWeight) int { return cmp.Compare(a.id, b.id) })
+	words := oovWords
+	for _, t := range s.qts {
+		if !ix.pair[t.id] {
+			words += t.w
+		}
+	}
 	norm := oovNorm
 	for _, t := range s.qts {
 		norm += t.w * t.w

@@ -83,6 +83,11 @@ type CalibrationConfig struct {
 	// OffTopicRate is the highest share of the off-topic messages that may
 	// be answered confidently. 0 means DefaultOffTopicRate.
 	OffTopicRate float64
+	// MissingTopicRate, when above 0, is the highest share of the
+	// missing-topic questions (each question asked with its whole entry
+	// left out) that may be answered confidently. 0: not bounded; they
+	// still count against the decision in the model of choose.
+	MissingTopicRate float64
 	// Prior is how many answers' worth of the fitted model's expected
 	// wrong-answer rate is mixed into the counted rate when choosing the
 	// cut (choose). 0 means DefaultPrior; below 0, counts alone.
@@ -129,10 +134,10 @@ type Calibration struct {
 	OffTopicAnswered float64
 	// Questions about a topic the base lacks, from the same trade: each
 	// example question asked with its whole entry left out (the best
-	// other entry would be a wrong answer). Answered confidently at most
-	// OffTopicRate of them.
+	// other entry would be a wrong answer), at most maxNear of them.
 	Near         int
 	NearAnswered float64
+	NearRate     float64 // the target, if any (CalibrationConfig.MissingTopicRate)
 
 	// Confusions are the pairs of entries whose questions land on each
 	// other, most crossings first: ops should give them more, and more
@@ -193,8 +198,8 @@ func (c *Calibration) String() string {
 	if c == nil {
 		return "uncalibrated"
 	}
-	return fmt.Sprintf("score + %.2f×lead + %.2f×words covered >= %.3f, lead >= %.2f: held-out questions %d, top-1 %.2f, answered %.2f, right %.2f, wrong %.3f (target %.3f); off-topic answered %.3f of %d, missing topics %.3f of %d (target %.3f)",
-		c.Lead, c.Cover, c.Threshold, c.Margin, c.Held, c.Top1, c.Answered, c.Right, c.Wrong, c.WrongRate, c.OffTopicAnswered, c.OffTopic, c.NearAnswered, c.Near, c.OffTopicRate)
+	return fmt.Sprintf("score + %.2f×lead + %.2f×words covered >= %.3f, lead >= %.2f: held-out questions %d, top-1 %.2f, answered %.2f, right %.2f, wrong %.3f (target %.3f); off-topic answered %.3f of %d (target %.3f), missing topics %.3f of %d",
+		c.Lead, c.Cover, c.Threshold, c.Margin, c.Held, c.Top1, c.Answered, c.Right, c.Wrong, c.WrongRate, c.OffTopicAnswered, c.OffTopic, c.OffTopicRate, c.NearAnswered, c.Near)
 }
 
 // sample is one calibration query's outcome.
@@ -228,8 +233,9 @@ func (c *Calibration) answers(s sample) bool { return s.sure || c.decide(s.score
 // answers is wrong), and every off-topic message, and picks the decision
 // that answers the most held-out questions rightly while no more than
 // cfg.WrongRate of the confident answers to held-out questions are wrong
-// and no more than cfg.OffTopicRate of the off-topic messages, and of the
-// missing-topic questions, are answered. A base too thin to measure that
+// and no more than cfg.OffTopicRate of the off-topic messages (and
+// cfg.MissingTopicRate of the missing-topic questions, if set) are
+// answered. A base too thin to measure that
 // gets a cautious fixed rule (and the check report says so). ctx bounds
 // the work; on cancellation the calibration so far is used.
 func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig) *Calibration {
@@ -241,7 +247,7 @@ func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig)
 	if offRate <= 0 {
 		offRate = DefaultOffTopicRate
 	}
-	cal := &Calibration{WrongRate: target, OffTopicRate: offRate}
+	cal := &Calibration{WrongRate: target, OffTopicRate: offRate, NearRate: max(cfg.MissingTopicRate, 0)}
 	var samples []sample
 	var crossings []Crossing
 	top1 := 0
@@ -288,7 +294,7 @@ func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig)
 	case prior < 0:
 		prior = 0
 	}
-	r := choose(samples, target, offRate, prior)
+	r := choose(samples, target, offRate, cfg.MissingTopicRate, prior)
 	if cal.Held < minHeld {
 		r, cal.Thin = thinRule, true
 	}
@@ -337,7 +343,7 @@ func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig)
 }
 
 // maxNear is the most missing-topic questions calibration asks.
-const maxNear = 1000
+const maxNear = 250
 
 // minHeld is the fewest example questions calibration trusts: below it
 // one wrong answer is already more than 1 in 30, so the rate cannot be
@@ -363,7 +369,7 @@ var thinRule = rule{threshold: 0.3, margin: 0.2}
 // bases (README), this keeps new queries near the target where counting
 // alone, or a grid over (threshold, lead, margin), gave 4-5% wrong.
 // When nothing meets the targets it returns a rule no score passes.
-func choose(samples []sample, target, offRate, priorN float64) rule {
+func choose(samples []sample, target, offRate, nearRate, priorN float64) rule {
 	var nOff, nNear int
 	var sure [4]int // per kind: answered by an earlier stage
 	fit := make([]sample, 0, len(samples))
@@ -435,7 +441,7 @@ func choose(samples []sample, target, offRate, priorN float64) rule {
 			n := float64(r + w)
 			if (float64(w)+priorN*expWrong/n)/(n+priorN) > target ||
 				(nOff > 0 && float64(o) > offRate*float64(nOff)) ||
-				(nNear > 0 && float64(nr) > offRate*float64(nNear)) {
+				(nNear > 0 && nearRate > 0 && float64(nr) > nearRate*float64(nNear)) {
 				continue
 			}
 			if r > best {
