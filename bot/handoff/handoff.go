@@ -258,7 +258,7 @@ func (r *Rules) detectLoop(d *doc, in Input, dec *Decision, ev *fired) {
 			if msg == nil {
 				msg, nm = d.messageVector(in.Text)
 			}
-			d.history = merge(r.terms(d.history[:0], t.Text))
+			d.history = merge(r.ix.appendTerms(d.history[:0], t.Text, &d.wordBuf))
 			if sim := cosine(msg, d.history, nm, norm2(d.history)); sim >= lr.similarity {
 				same, sims = append(same, i), append(sims, sim)
 			}
@@ -292,9 +292,6 @@ func (r *Rules) detectLoop(d *doc, in Input, dec *Decision, ev *fired) {
 		ev[3] = strings.Join(lines, "; ")
 	}
 }
-
-// terms appends the terms of s to buf (see appendTerms).
-func (r *Rules) terms(buf []term, s string) []term { return r.ix.appendTerms(buf, s) }
 
 // clip shortens a customer message for evidence.
 func clip(s string) string {

@@ -23,112 +23,126 @@ import (
 
 var noiseRef = regexp.MustCompile(`(?i)\bhttps?://\S+|\bwww\.\S+|@[\p{L}\p{N}_]+`)
 
-// analyseRef is the detector's first tokeniser (a regular expression for
-// links and handles, then rune by rune), kept as the reference doc.scan
-// must agree with.
+// analyseRef is the scanner written the obvious way, the reference
+// doc.scan must agree with: a regular expression blanks out links and
+// handles, bot/text's Words finds the words, each Latin-script word is
+// tokenised afresh (no cache), and the text between words is walked rune
+// by rune for sentence punctuation.
 func analyseRef(s string) *doc {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, " ")
 	}
-	s = noiseRef.ReplaceAllString(s, " ")
+	s = noiseRef.ReplaceAllString(s, string(objectMark))
 	d := &doc{}
-	rs := []rune(s)
 	clause := 0
-	emitted := false // a unit was added since the last clause break
-	var seg []rune   // pending Latin text
-	var word []rune  // pending Korean word
-	flushSeg := func() {
-		if len(seg) > 0 {
-			n := len(d.units)
-			addLatinRef(d, string(seg), clause)
-			emitted = emitted || len(d.units) > n
-			seg = seg[:0]
-		}
-	}
-	flushWord := func() {
-		if len(word) > 0 {
-			w := string(word)
-			d.units = append(d.units, unit{kind: hangul, stem: w, raw: w, runes: append([]rune(nil), word...), clause: clause})
-			d.size += len(word)
+	emitted := false  // a unit was added since the last clause break
+	var korean []rune // pending Korean word
+	korAt, korEnd := 0, 0
+	flushKorean := func() {
+		if len(korean) > 0 {
+			w := s[korAt:korEnd]
+			d.units = append(d.units, unit{kind: hangul, stem: w, raw: w, runes: append([]rune(nil), korean...), clause: clause})
+			d.size += len(korean)
 			emitted = true
-			word = word[:0]
+			korean = korean[:0]
 		}
 	}
 	brk := func() {
-		flushSeg()
-		flushWord()
+		flushKorean()
 		if emitted {
 			clause++
 			emitted = false
 		}
 	}
-	for i, r := range rs {
-		r = widen(r)
-		switch {
-		case unicode.Is(unicode.Hangul, r):
-			flushSeg()
-			word = append(word, r)
-		case isHan(r):
-			flushSeg()
-			flushWord()
-			c := string(r)
-			d.units = append(d.units, unit{kind: han, stem: c, raw: c, clause: clause})
-			d.size++
-			emitted = true
-		case r == '!':
-			d.exclaims++
-			brk()
-		case r == '?':
-			d.questions++
-			brk()
-		case r == '.':
-			// "fc.com" and "3.50" are not sentence ends.
-			if i+1 < len(rs) && (unicode.IsLetter(rs[i+1]) || unicode.IsDigit(rs[i+1])) {
-				seg = append(seg, ' ')
-				continue
+	var last rune // the last character that is not a space
+	gap := func(from, to int) {
+		if from < to {
+			flushKorean()
+		}
+		rs := []rune(s[from:to])
+		next := []rune(s[to:]) // "fc.com" and "3.50" are not sentence ends
+		if len(next) > 0 {
+			rs = append(rs, next[0])
+		}
+		for i, r := range rs {
+			r = widen(r)
+			prev := last
+			if !unicode.IsSpace(r) {
+				last = r
 			}
-			brk()
-		case strings.ContainsRune(",;:\n。，、；：…", r):
-			brk()
-		case unicode.IsSpace(r):
-			flushWord()
-			seg = append(seg, ' ')
-		default:
-			flushWord()
-			seg = append(seg, r)
+			switch {
+			case r == '!':
+				d.exclaims++
+				if prev == '?' {
+					d.qmarks++
+				}
+				brk()
+			case r == '?':
+				d.questions++
+				if prev == '?' || prev == '!' {
+					d.qmarks++
+				}
+				brk()
+			case i == len([]rune(s[from:to])):
+				// the first character of the next word: only looked at
+			case r == '.':
+				if i+1 == len(rs) || !(unicode.IsLetter(rs[i+1]) || unicode.IsDigit(rs[i+1])) {
+					brk()
+				}
+			case strings.ContainsRune(",;:\n。，、；：…", r):
+				brk()
+			}
 		}
 	}
-	flushSeg()
-	flushWord()
+	pos := 0
+	for _, w := range text.Words(s) {
+		gap(pos, w.Start)
+		pos = w.End
+		raw := s[w.Start:w.End]
+		rs := []rune(raw)
+		last = rs[len(rs)-1]
+		switch w.Kind {
+		case text.Hangul, text.Jamo:
+			if len(korean) == 0 {
+				korAt = w.Start
+			}
+			korean = append(korean, rs...)
+			korEnd = w.End
+		case text.Han:
+			d.units = append(d.units, unit{kind: han, stem: w.Text, raw: w.Text, clause: clause})
+			d.size++
+			emitted = true
+		default:
+			addLatinRef(d, raw, clause)
+			emitted = true
+		}
+	}
+	gap(pos, len(s))
+	flushKorean()
 	return d
 }
 
-// addLatin adds the words of a run of non-CJK text.
-func addLatinRef(d *doc, s string, clause int) {
-	for _, f := range strings.Fields(s) {
-		letters, upper := 0, 0
-		for _, r := range f {
-			if unicode.IsLetter(r) {
-				letters++
-				if unicode.IsUpper(r) {
-					upper++
-				}
+// addLatinRef adds the tokens of one Latin-script word.
+func addLatinRef(d *doc, f string, clause int) {
+	letters, upper := 0, 0
+	for _, r := range f {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.IsUpper(r) {
+				upper++
 			}
 		}
-		if letters >= 2 {
-			d.words++
-			if upper == letters {
-				d.capsWords++
-			}
+	}
+	if letters >= 2 {
+		d.words++
+		if upper == letters {
+			d.capsWords++
 		}
-		raw := strings.ToLower(strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
-		for _, t := range text.Tokenize(f) {
-			if t.CJK { // cannot happen: CJK never reaches here; kept safe
-				continue
-			}
-			d.units = append(d.units, unit{kind: latin, stem: t.Text, raw: raw, clause: clause})
-			d.size++
-		}
+	}
+	raw := strings.ToLower(strings.TrimFunc(strings.Map(widen, f), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+	for _, t := range text.Tokenize(f) {
+		d.units = append(d.units, unit{kind: latin, stem: t.Text, raw: raw, clause: clause})
+		d.size++
 	}
 }
 
@@ -290,7 +304,7 @@ func TestIndexAgrees(t *testing.T) {
 func checkSimilarity(t *testing.T, r *Rules, a, b string) {
 	t.Helper()
 	want := text.Terms(a)
-	got := r.ix.appendTerms(nil, a)
+	got := r.ix.appendTerms(nil, a, nil)
 	same := len(want) == len(got)
 	for i := 0; same && i < len(want); i++ {
 		same = want[i] == got[i].s
@@ -301,7 +315,7 @@ func checkSimilarity(t *testing.T, r *Rules, a, b string) {
 	d := r.ix.analyse(a)
 	defer r.ix.release(d)
 	va, na := d.messageVector(a)
-	vb := merge(r.ix.appendTerms(nil, b))
+	vb := merge(r.ix.appendTerms(nil, b, nil))
 	sim := cosine(va, vb, na, norm2(vb))
 	if ref := text.Similarity(a, b); math.Abs(sim-ref) > 1e-9 {
 		t.Errorf("similarity(%q, %q) = %v, text.Similarity %v", a, b, sim, ref)
@@ -384,5 +398,36 @@ func TestFieldCacheBounded(t *testing.T) {
 	}
 	if total > fieldShards*fieldShardMax {
 		t.Errorf("the cache holds %d fields, more than %d", total, fieldShards*fieldShardMax)
+	}
+}
+
+// The scanner's words are bot/text's Words: what a word is, and where a
+// clause ends, written out for the cases that matter to the phrases.
+func TestScanWords(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string // units as stem@clause, space separated
+		q, x int    // '?' and '!' marks
+	}{
+		{"Talk-to a HUMAN!", "talk@0 to@0 a@0 human@0", 0, 1},
+		{"don't DON’T dont", "do@0 not@0 do@0 not@0 do@0 not@0", 0, 0},
+		{"fc.com costs 3.50. ok?", "fc@0 com@0 cost@0 3@0 50@0 ok@1", 1, 0},
+		{"w/7 or a/c", "w@0 7@0 or@0 a@0 c@0", 0, 0},
+		{"@shop worst service http://t.co/x ??", "worst@0 servic@0", 2, 0},
+		{"转人工!!", "转@0 人@0 工@0", 0, 2},
+		{"상담원 연결해 주세요", "상담원@0 연결해@0 주세요@0", 0, 0},
+		{"상담원.연결", "상담원@0 연결@0", 0, 0}, // two words (the old scanner made one), one clause
+		{"ㅋㅋ진짜요", "ㅋㅋ진짜요@0", 0, 0},
+		{"ＡＢＣ！ｄｅｆ？", "abc@0 def@1", 1, 1},
+		{"human…please", "human@0 pleas@1", 0, 0},
+	} {
+		d := analyse(c.in)
+		var got []string
+		for _, u := range d.units {
+			got = append(got, u.stem+"@"+strconv.Itoa(u.clause))
+		}
+		if g := strings.Join(got, " "); g != c.want || d.questions != c.q || d.exclaims != c.x {
+			t.Errorf("analyse(%q) = %q, %d ?, %d !; want %q, %d ?, %d !", c.in, g, d.questions, d.exclaims, c.want, c.q, c.x)
+		}
 	}
 }

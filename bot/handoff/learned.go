@@ -66,8 +66,13 @@ type model struct {
 // learnedRules are the learned layer's settings from handoff.yaml.
 type learnedRules struct {
 	threshold [nClasses]float64 // per class; 0 for none
-	m         *model
-	file      string // examples file base name, for evidence
+	// byScript overrides threshold for messages written in a script
+	// ("ko": Hangul, "zh": Chinese characters, "ja": kana): the
+	// false-handoff budget is measured per language, and English
+	// questions look more like complaints to the layer than Korean ones.
+	byScript map[string][nClasses]float64
+	m        *model
+	file     string // examples file base name, for evidence
 }
 
 // LoadOption changes how LoadRules builds the rules.
@@ -276,8 +281,10 @@ func train(exs []example, ordinary []string) *model {
 
 // learnedVerdict is the learned layer's view of one message.
 type learnedVerdict struct {
-	p     [nClasses]float64
-	feats []int32
+	p      [nClasses]float64
+	feats  []int32
+	th     [nClasses]float64 // the thresholds for this message
+	script string            // their language key ("" for the defaults)
 }
 
 func (lr *learnedRules) judge(s string) (learnedVerdict, bool) {
@@ -288,13 +295,45 @@ func (lr *learnedRules) judge(s string) (learnedVerdict, bool) {
 	if len(f) == 0 {
 		return learnedVerdict{}, false
 	}
-	return learnedVerdict{p: lr.m.probs(f), feats: f}, true
+	v := learnedVerdict{p: lr.m.probs(f), feats: f, th: lr.threshold}
+	if len(lr.byScript) > 0 {
+		if th, ok := lr.byScript[scriptOf(s)]; ok {
+			v.th, v.script = th, scriptOf(s)
+		}
+	}
+	return v, true
+}
+
+// scriptOf names the language a message's script stands for: "ko" when it
+// has Hangul, else "ja" with kana, else "zh" with Chinese characters, else
+// "".
+func scriptOf(s string) string {
+	han := false
+	kana := false
+	for _, r := range s {
+		switch {
+		case r < 0x1100:
+		case unicode.Is(unicode.Hangul, r):
+			return "ko"
+		case unicode.In(r, unicode.Hiragana, unicode.Katakana):
+			kana = true
+		case unicode.Is(unicode.Han, r):
+			han = true
+		}
+	}
+	switch {
+	case kana:
+		return "ja"
+	case han:
+		return "zh"
+	}
+	return ""
 }
 
 // fires reports whether class k reached its threshold and is the most
 // likely kind other than none.
 func (lr *learnedRules) fires(v learnedVerdict, k int) bool {
-	t := lr.threshold[k]
+	t := v.th[k]
 	if t <= 0 || v.p[k] < t {
 		return false
 	}
@@ -333,7 +372,10 @@ func (lr *learnedRules) explain(v learnedVerdict, k int) string {
 	for i, c := range cs {
 		words[i] = fmt.Sprintf("%q +%.2f", c.f, c.w)
 	}
-	line := fmt.Sprintf("%s (learned): p %.2f ≥ %.2f", classes[k], v.p[k], lr.threshold[k])
+	line := fmt.Sprintf("%s (learned): p %.2f ≥ %.2f", classes[k], v.p[k], v.th[k])
+	if v.script != "" {
+		line += " (" + v.script + ")"
+	}
 	if len(words) > 0 {
 		line += ": " + strings.Join(words, ", ")
 	}
@@ -384,10 +426,29 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 	if _, ok := top.vals["learned"]; !ok {
 		return lr
 	}
-	s := l.section(top, "learned", "examples", "explicit", "complaint", "confusion")
+	s := l.section(top, "learned", "examples", "explicit", "complaint", "confusion", "by_language")
 	lr.threshold[clExplicit] = l.floatOpen(s, "explicit", 0, 1, 0.9)
 	lr.threshold[clComplaint] = l.floatOpen(s, "complaint", 0, 1, 0.9)
 	lr.threshold[clConfusion] = l.floatOpen(s, "confusion", 0, 1, 0.9)
+	if _, ok := s.vals["by_language"]; ok {
+		// Languages are told by their script; English and other
+		// Latin-script text uses the numbers above.
+		bl := l.section(s, "by_language", "ko", "zh", "ja")
+		lr.byScript = map[string][nClasses]float64{}
+		for _, lang := range []string{"ko", "zh", "ja"} {
+			if _, ok := bl.vals[lang]; !ok {
+				continue
+			}
+			ls := l.section(bl, lang, "explicit", "complaint", "confusion")
+			th := lr.threshold
+			for _, k := range []int{clExplicit, clComplaint, clConfusion} {
+				if _, set := ls.vals[classes[k]]; set {
+					th[k] = l.floatOpen(ls, classes[k], 0, 1, th[k])
+				}
+			}
+			lr.byScript[lang] = th
+		}
+	}
 	v, ok := s.vals["examples"]
 	if !ok || v.Kind != yaml.ScalarNode || v.Value == "" {
 		l.errf(s.at, "learned.examples: expected the name of the examples file, next to %s", path.Base(rulesPath))

@@ -119,3 +119,73 @@ func TestMissesKnob(t *testing.T) {
 		t.Errorf("two misses with misses: 2: %+v", d)
 	}
 }
+
+// learned.by_language sets other thresholds for messages written in
+// Korean, Chinese or Japanese script; the rest keep the defaults.
+func TestLearnedThresholdsByLanguage(t *testing.T) {
+	const examples = `explicit:
+  en: [can I talk to a person, I want a human]
+  ko: [상담원 연결해 주세요, 사람이랑 얘기하고 싶어요]
+complaint:
+  en: [this is awful service, terrible quality]
+  ko: [서비스가 너무 별로예요, 품질이 너무 안 좋아요]
+confusion:
+  en: [I don't follow, what do you mean]
+none:
+  en: [how much is shipping, where is my order]
+  ko: [배송비 얼마예요, 주문 어디쯤이에요]
+`
+	rules := func(byLang string) fstest.MapFS {
+		return fstest.MapFS{
+			"p/handoff.yaml": {Data: []byte(minimal + "learned:\n  examples: ex.yaml\n  explicit: 0.99\n  complaint: 0.99\n  confusion: 0.99\n" + byLang)},
+			"p/ex.yaml":      {Data: []byte(examples)},
+		}
+	}
+	strict, probs := LoadRules(rules(""), "p/handoff.yaml")
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	const msg = "서비스 품질이 별로예요"
+	if d := strict.Detect(Input{Text: msg}); d.Handoff {
+		t.Fatalf("at 0.99 everywhere %q handed off: %+v", msg, d)
+	}
+	loose, probs := LoadRules(rules("  by_language:\n    ko:\n      complaint: 0.3\n"), "p/handoff.yaml")
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	d := loose.Detect(Input{Text: msg})
+	if !d.Handoff || d.Reason != Complaint || !strings.Contains(d.Evidence[0], "≥ 0.30 (ko)") {
+		t.Errorf("ko complaint at 0.3: %+v", d)
+	}
+	if v, _ := loose.learned.judge("terrible service quality"); v.p[clComplaint] < 0.3 || v.p[clComplaint] >= 0.99 {
+		t.Fatalf("the English line scores %.2f; this test needs one between 0.3 and 0.99", v.p[clComplaint])
+	}
+	if d := loose.Detect(Input{Text: "terrible service quality"}); slices.ContainsFunc(d.Evidence, func(e string) bool { return strings.Contains(e, "(learned)") }) {
+		t.Errorf("English keeps 0.99: %+v", d)
+	}
+	if th := loose.learned.byScript["ko"]; th[clExplicit] != 0.99 || th[clConfusion] != 0.99 {
+		t.Errorf("unset kinds must keep the defaults: %v", th)
+	}
+	for _, c := range []struct{ byLang, want string }{
+		{"  by_language:\n    en:\n      complaint: 0.3\n", `unknown key "en" in learned.by_language`},
+		{"  by_language:\n    ko:\n      complaint: 1.5\n", "learned.by_language.ko.complaint: 1.5 is out of range"},
+		{"  by_language:\n    ko:\n      anger: 0.5\n", `unknown key "anger"`},
+	} {
+		_, probs := LoadRules(rules(c.byLang), "p/handoff.yaml")
+		var got []string
+		for _, p := range probs {
+			got = append(got, p.String())
+		}
+		if !strings.Contains(strings.Join(got, "\n"), c.want) || !strings.Contains(strings.Join(got, "\n"), "p/handoff.yaml:") {
+			t.Errorf("%q: problems %q, want file:line and %q", c.byLang, got, c.want)
+		}
+	}
+}
+
+func TestScriptOf(t *testing.T) {
+	for in, want := range map[string]string{"배송 언제 와요": "ko", "我要转人工": "zh", "カードが届かない": "ja", "agent please": "", "상담원 agent": "ko", "": ""} {
+		if got := scriptOf(in); got != want {
+			t.Errorf("scriptOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

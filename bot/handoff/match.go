@@ -8,17 +8,20 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/batonhq/baton/bot/text"
 )
 
 // This file turns a message into units and matches ops' phrases against
-// them. A unit is what a phrase literal is compared with:
+// them. Words are bot/text's Words (one tokenizer for the product); a unit
+// is what a phrase literal is compared with:
 //
 //   - a Latin-script word, normalised by bot/text (lower case, contractions
 //     expanded, Porter stem), so the phrase "talk to a human" also matches
 //     "talking to humans" and "don't" matches "dont" and "do not";
 //   - one Chinese (or Japanese) character, since those scripts have no
 //     spaces: "转人工" is three units that must follow each other;
-//   - one space-separated Korean word. Korean glues particles and endings
+//   - one Korean word (a run of Hangul between spaces or punctuation). Korean glues particles and endings
 //     onto words ("상담원이랑", "연결해"), so a Korean literal matches the
 //     start of a word, and the next literal may continue in the same word
 //     ("상담원연결") after skipping up to maxParticle syllables.
@@ -73,7 +76,8 @@ type doc struct {
 	negs                []negMatch
 	negDone             bool
 
-	runes   []rune // Korean words' syllables
+	wordBuf []text.Word // bot/text's words of the message (or of a history turn)
+	runes   []rune      // Korean words' syllables
 	masked  []bool
 	x       []float64 // complaint features
 	hits    []found
@@ -105,131 +109,147 @@ func (ix *matchIndex) release(d *doc) {
 	clear(d.terms[:cap(d.terms)])
 	clear(d.history[:cap(d.history)])
 	clear(d.hits[:cap(d.hits)])
-	d.units, d.terms, d.history = d.units[:0], d.terms[:0], d.history[:0]
+	clear(d.wordBuf[:cap(d.wordBuf)])
+	d.units, d.terms, d.history, d.wordBuf = d.units[:0], d.terms[:0], d.history[:0], d.wordBuf[:0]
 	ix.docs.Put(d)
 }
 
-// scan fills d.units from s. Links and @handles are skipped (tweets start
-// with them; customers paste links): they never carry meaning here.
+// scan fills d.units from s. bot/text's Words decides what a word is, as
+// everywhere in Baton: a Latin-script word becomes its tokens (through the
+// field cache), a Chinese character or kana one unit, a run of Korean
+// letters one unit. The text between words is read only for sentence
+// punctuation (clauses) and for "!" and "?". Links and @handles are
+// blanked out first (tweets start with them; customers paste links): they never
+// carry meaning here.
 func (d *doc) scan(s string) {
 	d.plain = utf8.ValidString(s)
 	if !d.plain {
 		s = strings.ToValidUTF8(s, " ")
 	}
+	if t, blanked := blankNoise(s); blanked {
+		s, d.plain = t, false
+	}
 	d.units, d.runes = d.units[:0], d.runes[:0]
 	d.exclaims, d.questions, d.qmarks, d.words, d.capsWords, d.size = 0, 0, 0, 0, 0, 0
 	clause := 0
 	emitted := false // a unit was added since the last clause break
-	field := -1      // byte offset where the pending Latin field starts
-	word := -1       // index in d.runes where the pending Korean word starts
-	wordAt, wordEnd := 0, 0
-	contiguous := true // the Korean word is a substring of s
-	var lastMark rune  // the last character that is not a space
-	flushField := func(end int) {
-		if field >= 0 {
-			n := len(d.units)
-			d.addField(s[field:end], clause)
-			emitted = emitted || len(d.units) > n
-			field = -1
-		}
-	}
-	flushWord := func() {
-		if word >= 0 {
-			rs := d.runes[word:len(d.runes):len(d.runes)]
-			w := s[wordAt:wordEnd]
-			if !contiguous {
-				w = string(rs)
-			}
+	korean := -1     // index in d.runes where the pending Korean word starts
+	korAt, korEnd := 0, 0
+	var lastMark rune // the last character that is not a space
+	flushKorean := func() {
+		if korean >= 0 {
+			rs := d.runes[korean:len(d.runes):len(d.runes)]
+			w := s[korAt:korEnd]
 			d.units = append(d.units, unit{kind: hangul, stem: w, raw: w, runes: rs, clause: clause})
 			d.size += len(rs)
 			emitted = true
-			word = -1
+			korean = -1
 		}
 	}
-	brk := func(i int) {
-		flushField(i)
-		flushWord()
+	brk := func() {
+		flushKorean()
 		if emitted {
 			clause++
 			emitted = false
 		}
 	}
-	for i := 0; i < len(s); {
-		if k := noiseAt(s, i); k > 0 {
-			d.plain = false
-			lastMark = 0
-			flushWord() // as a space
-			flushField(i)
-			i += k
-			continue
+	// between reads the text between two words.
+	between := func(from, to int) {
+		if from < to {
+			flushKorean() // Korean words end at anything that is not Korean
 		}
-		r0, n := utf8.DecodeRuneInString(s[i:])
-		r := widen(r0)
-		prev := lastMark
-		if !unicode.IsSpace(r) {
-			lastMark = r
-		}
-		switch {
-		case unicode.Is(unicode.Hangul, r):
-			d.plain = false
-			flushField(i)
-			if word < 0 {
-				word, wordAt, contiguous = len(d.runes), i, true
-			} else if wordEnd != i {
-				contiguous = false
+		for i := from; i < to; {
+			r0, n := utf8.DecodeRuneInString(s[i:])
+			r := widen(r0)
+			prev := lastMark
+			if !unicode.IsSpace(r) {
+				lastMark = r
 			}
-			d.runes = append(d.runes, r)
-			wordEnd = i + n
-		case isHan(r):
+			switch {
+			case r == '!':
+				d.exclaims++
+				if prev == '?' {
+					d.qmarks++
+				}
+				brk()
+			case r == '?':
+				d.questions++
+				if prev == '?' || prev == '!' {
+					d.qmarks++
+				}
+				brk()
+			case r == '.':
+				// "fc.com" and "3.50" are not sentence ends.
+				if next, _ := utf8.DecodeRuneInString(s[i+n:]); !unicode.IsLetter(next) && !unicode.IsDigit(next) {
+					brk()
+				}
+			case strings.ContainsRune(",;:\n。，、；：…", r):
+				brk()
+			}
+			i += n
+		}
+	}
+	pos := 0
+	d.wordBuf = text.AppendWords(d.wordBuf[:0], s)
+	for _, w := range d.wordBuf {
+		between(pos, w.Start)
+		pos = w.End
+		r, _ := utf8.DecodeLastRuneInString(s[w.Start:w.End])
+		lastMark = r
+		switch w.Kind {
+		case text.Hangul, text.Jamo:
 			d.plain = false
-			flushField(i)
-			flushWord()
-			c := s[i : i+n]
-			d.units = append(d.units, unit{kind: han, stem: c, raw: c, clause: clause})
+			if korean < 0 {
+				korean, korAt = len(d.runes), w.Start
+			}
+			d.runes = append(d.runes, []rune(s[w.Start:w.End])...)
+			korEnd = w.End
+		case text.Han:
+			d.plain = false
+			d.units = append(d.units, unit{kind: han, stem: w.Text, raw: w.Text, clause: clause})
 			d.size++
 			emitted = true
-		case r == '!':
-			d.exclaims++
-			if prev == '?' {
-				d.qmarks++
-			}
-			brk(i)
-		case r == '?':
-			d.questions++
-			if prev == '?' || prev == '!' {
-				d.qmarks++
-			}
-			brk(i)
-		case r == '.':
-			// "fc.com" and "3.50" are not sentence ends. (A Korean word
-			// goes on across such a dot, as it always has.)
-			if j := i + n; j < len(s) && noiseAt(s, j) == 0 {
-				if next, _ := utf8.DecodeRuneInString(s[j:]); unicode.IsLetter(next) || unicode.IsDigit(next) {
-					flushField(i)
-					i = j
-					continue
-				}
-			}
-			brk(i)
-		case strings.ContainsRune(",;:\n。，、；：…", r):
-			brk(i)
-		case unicode.IsSpace(r):
-			flushWord()
-			flushField(i)
 		default:
-			flushWord()
-			if field < 0 {
-				field = i
-			}
+			n := len(d.units)
+			d.addField(s[w.Start:w.End], clause)
+			emitted = emitted || len(d.units) > n
 		}
-		i += n
 	}
-	flushField(len(s))
-	flushWord()
+	between(pos, len(s))
+	flushKorean()
 }
 
-// addField adds the words of one Latin field (text between spaces and
-// sentence punctuation).
+// objectMark stands in for a link or handle: not a word, not a space and
+// not punctuation, so "x? http://y ?" is not "??" and "a.http://x" ends a
+// sentence.
+const objectMark = '\uFFFC'
+
+// blankNoise returns s with every link and @handle replaced by
+// objectMark, and whether there was any.
+func blankNoise(s string) (string, bool) {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); i++ {
+		k := noiseAt(s, i)
+		if k == 0 {
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[last:i])
+		b.WriteRune(objectMark)
+		i += k - 1
+		last = i + 1
+	}
+	if last == 0 {
+		return s, false
+	}
+	b.WriteString(s[last:])
+	return b.String(), true
+}
+
+// addField adds the tokens of one Latin-script word.
 func (d *doc) addField(f string, clause int) {
 	var fi *fieldInfo
 	if d.ix != nil {

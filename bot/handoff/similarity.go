@@ -95,31 +95,27 @@ func cosine(a, b []term, na, nb float64) float64 {
 }
 
 // appendTerms appends the terms of s (bot/text's Terms, in order) to buf.
-// Latin text is cut at spaces and sentence punctuation, which never fall
-// inside a word, and each piece comes from the field cache. Text with CJK
-// (whose bigrams run across spaces) or broken UTF-8 goes to text.Terms.
-func (ix *matchIndex) appendTerms(buf []term, s string) []term {
+// Latin text is cut into bot/text's Words and each word's tokens come
+// from the field cache. Text with CJK (whose bigrams run across spaces) or
+// broken UTF-8 goes to text.Terms. words is scratch space for the words
+// (nil: allocate).
+func (ix *matchIndex) appendTerms(buf []term, s string, words *[]text.Word) []term {
 	if ix == nil || !utf8.ValidString(s) || hasCJK(s) {
 		for _, t := range text.Terms(s) {
 			buf = append(buf, term{maphash.String(termSeed, t), t, termWeight(t)})
 		}
 		return buf
 	}
-	start := -1
-	for i, r := range s {
-		if !fieldBreak(widen(r)) {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		if start >= 0 {
-			buf = appendField(buf, ix.field(s[start:i]))
-			start = -1
-		}
+	var ws []text.Word
+	if words != nil {
+		ws = (*words)[:0]
 	}
-	if start >= 0 {
-		buf = appendField(buf, ix.field(s[start:]))
+	ws = text.AppendWords(ws, s)
+	for _, w := range ws {
+		buf = appendField(buf, ix.field(s[w.Start:w.End]))
+	}
+	if words != nil {
+		*words = ws
 	}
 	return buf
 }
@@ -130,15 +126,6 @@ func appendField(buf []term, fi *fieldInfo) []term {
 		buf = append(buf, term{t.h, t.stem, t.w})
 	}
 	return buf
-}
-
-// fieldBreak reports whether r ends a field, as in doc.scan.
-func fieldBreak(r rune) bool {
-	switch r {
-	case '!', '?', '.', ',', ';', ':', '\n', '。', '，', '、', '；', '：', '…':
-		return true
-	}
-	return unicode.IsSpace(r)
 }
 
 func hasCJK(s string) bool {
@@ -160,7 +147,7 @@ func (d *doc) messageVector(s string) ([]term, float64) {
 			buf = append(buf, term{t.h, t.stem, t.w})
 		}
 	} else {
-		buf = d.ix.appendTerms(buf, s)
+		buf = d.ix.appendTerms(buf, s, &d.wordBuf)
 	}
 	d.terms = merge(buf)
 	return d.terms, norm2(d.terms)

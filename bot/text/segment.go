@@ -35,13 +35,24 @@ var cutWords = func() map[string]bool {
 	return m
 }()
 
-// maxCutWord is the length in runes of the longest cut word.
+// cutStarts are the first characters of cut words.
+var cutStarts = func() map[rune]bool {
+	m := map[rune]bool{}
+	for w := range cutWords {
+		r, _ := utf8.DecodeRuneInString(w)
+		m[r] = true
+	}
+	return m
+}()
+
+// maxCutWord is the length in runes of the longest cut word (at most 8,
+// cutAt's buffer).
 var maxCutWord = func() int {
 	n := 0
 	for w := range cutWords {
 		n = max(n, utf8.RuneCountInString(w))
 	}
-	return n
+	return min(n, 8)
 }()
 
 // SegmentCJK cuts a CJK run into segments at the function words listed
@@ -72,21 +83,21 @@ func SegmentCJK(run string) []string {
 }
 
 // cutAt returns the byte length of the longest cut word s starts with, 0
-// when none.
+// when none. It allocates nothing: it runs for every character of every
+// Chinese query.
 func cutAt(s string) int {
-	ends := make([]int, 0, maxCutWord)
-	for i := range s {
-		if i > 0 {
-			ends = append(ends, i)
-		}
-		if len(ends) == maxCutWord {
-			break
-		}
+	if r, _ := utf8.DecodeRuneInString(s); !cutStarts[r] {
+		return 0
 	}
-	if len(ends) < maxCutWord {
-		ends = append(ends, len(s))
+	var ends [8]int // byte ends of s's first runes; maxCutWord <= len(ends)
+	n, end := 0, 0
+	for n < maxCutWord && end < len(s) {
+		_, size := utf8.DecodeRuneInString(s[end:])
+		end += size
+		ends[n] = end
+		n++
 	}
-	for k := len(ends) - 1; k >= 0; k-- {
+	for k := n - 1; k >= 0; k-- {
 		if cutWords[s[:ends[k]]] {
 			return ends[k]
 		}

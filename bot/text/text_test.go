@@ -155,7 +155,8 @@ func TestSegmentCJK(t *testing.T) {
 		{"我的订单在哪里", []string{"我", "的", "订单在", "哪里"}},
 		{"吗", []string{"吗"}},
 		{"", nil},
-		{"배송언제와요", []string{"배송언제와요"}}, // Korean is left whole: its cuts did not help
+		{"退\xff吗", []string{"退\xff", "吗"}}, // broken UTF-8 stays where it was
+		{"배송언제와요", []string{"배송언제와요"}},     // Korean is left whole: its cuts did not help
 	}
 	for _, c := range cases {
 		got := SegmentCJK(c.in)

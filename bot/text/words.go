@@ -42,8 +42,12 @@ type Word struct {
 // one word each. Everything else (spaces, punctuation, symbols, emoji)
 // only separates words. This is the one place Baton decides what a word
 // is; Tokenize, the lexicon, smalltalk and the handoff phrases build on it.
-func Words(s string) []Word {
-	var out []Word
+func Words(s string) []Word { return AppendWords(nil, s) }
+
+// AppendWords is Words appending to dst, so that a hot path (the handoff
+// detector, on every message) can reuse one buffer.
+func AppendWords(dst []Word, s string) []Word {
+	out := dst
 	start, kind, gap := -1, Alpha, true
 	flush := func(end int) {
 		if start >= 0 {

@@ -102,3 +102,27 @@ func BenchmarkTokenize(b *testing.B) {
 		Tokenize(qs[i%len(qs)])
 	}
 }
+
+func BenchmarkSegmentCJK(b *testing.B) {
+	run := "是这样的我买了65W的充电器用了两次发现笔记本要更大功率的盒子还在能退吗"
+	b.ReportAllocs()
+	for b.Loop() {
+		SegmentCJK(run)
+	}
+}
+
+func TestAppendWordsReusesBuffer(t *testing.T) {
+	buf := AppendWords(nil, "first message, quite long")
+	for _, s := range []string{"Where's my e-mail?", "배송 언제 와요", "转人工", ""} {
+		buf = AppendWords(buf[:0], s)
+		want := Words(s)
+		if len(buf) != len(want) {
+			t.Fatalf("AppendWords(%q): %d words, Words: %d", s, len(buf), len(want))
+		}
+		for i := range want {
+			if buf[i] != want[i] {
+				t.Errorf("AppendWords(%q)[%d] = %+v, Words: %+v", s, i, buf[i], want[i])
+			}
+		}
+	}
+}
