@@ -6,7 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -123,8 +123,51 @@ var benchQuestions = []string{
 }
 
 func benchWebhook(b *testing.B, mk func(*session.Store) Handler, rate float64) {
+	rig := newWebhookRig(b, mk)
+	b.ResetTimer()
+	res := rig.run(b, b.N, rate)
+	b.StopTimer()
+	res.report(b, "")
+}
+
+// BenchmarkWebhookRatio runs the core and the reference bot in the same
+// process, in alternating rounds of b.N/10 messages each, and reports the
+// ratio of their answered messages per CPU-second. Alternating makes the
+// ratio fair on a shared machine whose load changes during the run (run
+// one after the other, the second may meet a busier or a quieter machine).
+func BenchmarkWebhookRatio(b *testing.B) {
+	core, ref := newWebhookRig(b, realCore(b)), newWebhookRig(b, referenceBot)
+	const rounds = 10
+	var c, r benchResult
+	b.ResetTimer()
+	for i := range rounds {
+		n := b.N / rounds
+		if i < b.N%rounds {
+			n++
+		}
+		c.add(core.run(b, n, 0))
+		r.add(ref.run(b, n, 0))
+	}
+	b.StopTimer()
+	c.report(b, "core-")
+	r.report(b, "ref-")
+	if c.cpu > 0 && r.cpu > 0 && len(r.latencies) > 0 {
+		b.ReportMetric(r.cpu.Seconds()/float64(len(r.latencies))/(c.cpu.Seconds()/float64(len(c.latencies))), "ratio")
+	}
+}
+
+// webhookRig is the adapter in webhook mode on real Redis (when REDIS_URL
+// is set) with benchChats customers, their replies from the fake Bot API
+// routed back to them.
+type webhookRig struct {
+	srv     *telegramtest.Server
+	replies map[int64]chan struct{}
+	wh      *telegramtest.Webhook
+}
+
+func newWebhookRig(b *testing.B, mk func(*session.Store) Handler) *webhookRig {
 	srv := telegramtest.NewServer(telegramtest.Token)
-	defer srv.Close()
+	b.Cleanup(srv.Close)
 	srv.KeepCalls = false
 	replies := make(map[int64]chan struct{}, benchChats)
 	for c := 0; c < benchChats; c++ {
@@ -140,19 +183,52 @@ func benchWebhook(b *testing.B, mk func(*session.Store) Handler, rate float64) {
 		opts: []Option{WithFloodLimit(0, 0), WithDedupeTTL(10 * time.Minute)}})
 	hs.a.sleep = sleepCtx
 	hs.start()
-	wh := srv.Webhook()
+	return &webhookRig{srv: srv, replies: replies, wh: srv.Webhook()}
+}
 
+// benchResult is what a run measured.
+type benchResult struct {
+	elapsed, cpu time.Duration
+	latencies    []time.Duration
+}
+
+func (r *benchResult) add(o benchResult) {
+	r.elapsed += o.elapsed
+	r.cpu += o.cpu
+	r.latencies = append(r.latencies, o.latencies...)
+}
+
+func (r benchResult) report(b *testing.B, prefix string) {
+	if len(r.latencies) == 0 {
+		return
+	}
+	l := slices.Clone(r.latencies)
+	slices.Sort(l)
+	pct := func(p float64) float64 {
+		return float64(l[int(float64(len(l)-1)*p)].Microseconds()) / 1000
+	}
+	b.ReportMetric(float64(len(l))/r.elapsed.Seconds(), prefix+"msgs/s")
+	// The whole process's CPU: adapter, core, go-redis client, and also the
+	// load generator and fake Bot API (the same for every benchmark here).
+	b.ReportMetric(float64(len(l))/r.cpu.Seconds(), prefix+"msgs/cpu-s")
+	b.ReportMetric(float64(r.cpu.Microseconds())/float64(len(l)), prefix+"cpu-us/msg")
+	b.ReportMetric(pct(0.50), prefix+"p50-ms")
+	b.ReportMetric(pct(0.99), prefix+"p99-ms")
+}
+
+// run sends n messages over the benchChats chats, closed loop (rate 0) or
+// paced at rate messages a second, and measures them.
+func (rig *webhookRig) run(b *testing.B, n int, rate float64) benchResult {
 	var (
 		mu        sync.Mutex
-		latencies = make([]time.Duration, 0, b.N)
+		latencies = make([]time.Duration, 0, n)
 		wg        sync.WaitGroup
 	)
-	per, extra := b.N/benchChats, b.N%benchChats
+	per, extra := n/benchChats, n%benchChats
 	var interval time.Duration
 	if rate > 0 {
 		interval = time.Duration(float64(time.Second) * benchChats / rate)
 	}
-	b.ResetTimer()
 	start, cpu0 := time.Now(), cpuTime()
 	for c := 0; c < benchChats; c++ {
 		n := per
@@ -174,14 +250,14 @@ func benchWebhook(b *testing.B, mk func(*session.Store) Handler, rate float64) {
 				}
 				t0 := time.Now()
 				ctx, cancel := context.WithTimeout(context.Background(), waitFor)
-				code, _, err := srv.DeliverTo(ctx, wh.URL, wh.Secret, u.Text(benchQuestions[i%len(benchQuestions)]))
+				code, _, err := rig.srv.DeliverTo(ctx, rig.wh.URL, rig.wh.Secret, u.Text(benchQuestions[i%len(benchQuestions)]))
 				if err != nil || code != http.StatusOK {
 					cancel()
 					b.Errorf("webhook: %d %v", code, err)
 					return
 				}
 				select {
-				case <-replies[chat]:
+				case <-rig.replies[chat]:
 				case <-ctx.Done():
 					cancel()
 					b.Errorf("chat %d: no reply within %v", chat, waitFor)
@@ -192,7 +268,7 @@ func benchWebhook(b *testing.B, mk func(*session.Store) Handler, rate float64) {
 				// A reply may come in several messages; only the first counts.
 				for drained := false; !drained; {
 					select {
-					case <-replies[chat]:
+					case <-rig.replies[chat]:
 					default:
 						drained = true
 					}
@@ -204,22 +280,7 @@ func benchWebhook(b *testing.B, mk func(*session.Store) Handler, rate float64) {
 		}()
 	}
 	wg.Wait()
-	elapsed, cpu := time.Since(start), cpuTime()-cpu0
-	b.StopTimer()
-	if len(latencies) == 0 {
-		return
-	}
-	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
-	pct := func(p float64) float64 {
-		return float64(latencies[int(float64(len(latencies)-1)*p)].Microseconds()) / 1000
-	}
-	b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "msgs/s")
-	// The whole process's CPU: adapter, core, go-redis client, and also the
-	// load generator and fake Bot API (the same for every benchmark here).
-	b.ReportMetric(float64(len(latencies))/cpu.Seconds(), "msgs/cpu-s")
-	b.ReportMetric(float64(cpu.Microseconds())/float64(len(latencies)), "cpu-us/msg")
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
+	return benchResult{elapsed: time.Since(start), cpu: cpuTime() - cpu0, latencies: latencies}
 }
 
 // BenchmarkWebhookRSS measures the memory of the process after

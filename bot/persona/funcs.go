@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"text/template"
+	"text/template/parse"
 	"time"
 )
 
@@ -81,6 +82,59 @@ func (p *Persona) funcs(lang string, data Data) template.FuncMap {
 		"join":    func(list []string, sep string) string { return strings.Join(list, sep) },
 		"bullets": bullets,
 	}
+}
+
+// dataFuncs are the functions of funcs whose result depends on the data
+// of the call (the others depend on the language and the persona only).
+var dataFuncs = []string{"timeOfDay", "weekday", "intro"}
+
+// usesData reports whether t calls one of dataFuncs (or another template,
+// which might). It walks the parse tree each time (a message's tree has a
+// few dozen nodes): remembering it per template would keep every template
+// of every reloaded persona alive.
+func usesData(t *template.Template) bool {
+	return t.Tree == nil || nodeUsesData(t.Tree.Root)
+}
+
+func nodeUsesData(n parse.Node) bool {
+	switch n := n.(type) {
+	case nil:
+		return false
+	case *parse.ListNode:
+		if n == nil {
+			return false
+		}
+		return slices.ContainsFunc(n.Nodes, nodeUsesData)
+	case *parse.ActionNode:
+		return nodeUsesData(n.Pipe)
+	case *parse.PipeNode:
+		if n == nil {
+			return false
+		}
+		for _, c := range n.Cmds {
+			if nodeUsesData(c) {
+				return true
+			}
+		}
+		return false
+	case *parse.CommandNode:
+		return slices.ContainsFunc(n.Args, nodeUsesData)
+	case *parse.ChainNode:
+		return nodeUsesData(n.Node)
+	case *parse.IdentifierNode:
+		return slices.Contains(dataFuncs, n.Ident)
+	case *parse.IfNode:
+		return nodeUsesData(n.Pipe) || nodeUsesData(n.List) || nodeUsesData(n.ElseList)
+	case *parse.RangeNode:
+		return nodeUsesData(n.Pipe) || nodeUsesData(n.List) || nodeUsesData(n.ElseList)
+	case *parse.WithNode:
+		return nodeUsesData(n.Pipe) || nodeUsesData(n.List) || nodeUsesData(n.ElseList)
+	case *parse.TextNode, *parse.FieldNode, *parse.VariableNode, *parse.DotNode, *parse.StringNode,
+		*parse.NumberNode, *parse.BoolNode, *parse.NilNode, *parse.CommentNode, *parse.BreakNode,
+		*parse.ContinueNode:
+		return false
+	}
+	return true // a template call or a node this list does not know: clone to be safe
 }
 
 // bullets renders a list as lines starting with "• ", each on a new line,

@@ -240,8 +240,12 @@ func (w *limitWriter) Write(b []byte) (int, error) {
 }
 
 // render executes one parsed template with the functions bound to lang and
-// data. Templates are parsed once at Load; a clone per call gets the bound
-// functions, so concurrent calls never share mutable state.
+// data. Templates are parsed once at Load, with the functions bound to
+// their language; a template that calls a function reading data
+// (usesData) runs as a clone per call that gets the bound functions, so
+// concurrent calls never share mutable state. The others run as parsed
+// (Execute is safe for concurrent use): cloning was most of render's cost,
+// on every message.
 func (p *Persona) render(t *template.Template, lang string, data Data) (out string, err error) {
 	defer func() {
 		// text/template re-panics runtime errors from functions; a bad
@@ -250,11 +254,13 @@ func (p *Persona) render(t *template.Template, lang string, data Data) (out stri
 			out, err = "", fmt.Errorf("template panicked: %v", r)
 		}
 	}()
-	c, err := t.Clone()
-	if err != nil {
-		return "", fmt.Errorf("clone template: %w", err)
+	c := t
+	if usesData(t) {
+		if c, err = t.Clone(); err != nil {
+			return "", fmt.Errorf("clone template: %w", err)
+		}
+		c.Funcs(p.funcs(lang, data))
 	}
-	c.Funcs(p.funcs(lang, data))
 	var w limitWriter
 	if err := c.Execute(&w, data); err != nil {
 		return "", err
