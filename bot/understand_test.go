@@ -45,15 +45,15 @@ func TestParaphraseSuiteThroughTheCore(t *testing.T) {
 	// fitted on this base) answered en 0.70, zh 0.70, ko 0.80 with up to
 	// 0.037 wrong over both halves. With customer-style example questions,
 	// the lexicon's customer-service synonyms and Chinese segmentation
-	// (2026-12-03) the held-out half reaches en 0.89, zh 0.89, ko 0.92,
+	// (2026-12-03) the held-out half reaches en 0.92, zh 0.89, ko 0.92,
 	// at most 0.043 wrong over both halves (the
 	// wrong-answer goal, 0.02, is not met). Floors are on the held-out
 	// half, one line (1/37) below that, so a change of the calibrated
 	// decision that moves a single line does not fail CI.
 	// calib (2026-12-03): the calibrated decision also weighing the words
-	// an entry covers gives held-out en 0.89, zh 0.84, ko 0.89 with at
-	// most 0.030 wrong over both halves; zh's floor follows.
-	floor := map[string]float64{"en": 0.86, "zh": 0.83, "ko": 0.89}
+	// an entry covers answers held-out zh 0.84 (one line fewer), at most
+	// 0.030 wrong over both halves; zh's floor follows.
+	floor := map[string]float64{"en": 0.89, "zh": 0.83, "ko": 0.89}
 	const maxWrong = 0.05
 	for _, lang := range suitetest.Langs {
 		dev, held := suitetest.RunHalves(t, lang, func(q string) ([]string, string) {

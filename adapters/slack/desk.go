@@ -88,8 +88,11 @@ type Desk struct {
 	registerer   prometheus.Registerer
 	teamsNow     func() Teams
 
-	inboxes []chan inbound // agent events, one queue per worker, by thread
-	kick    chan struct{}
+	inboxes   []chan string // threads with agent events to handle, one queue per worker
+	kick      chan struct{}
+	heartbeat time.Duration // lease renewal and inbox sweep
+	replica   string        // this process's name on thread leases
+	active    activeThreads
 
 	names nameCache
 	self  selfID
@@ -213,14 +216,16 @@ func New(api *goslack.Client, db store.DB, sessions *session.Store, core Core, c
 		pollInterval: 2 * time.Second,
 		nameTTL:      time.Hour,
 		kick:         make(chan struct{}, 1),
+		heartbeat:    defaultHeartbeat,
+		replica:      newReplicaID(),
 	}
 	for _, o := range opts {
 		o(d)
 	}
 	d.names.ttl = d.nameTTL
-	d.inboxes = make([]chan inbound, inboxWorkers)
+	d.inboxes = make([]chan string, inboxWorkers)
 	for i := range d.inboxes {
-		d.inboxes[i] = make(chan inbound, 64)
+		d.inboxes[i] = make(chan string, 64)
 	}
 	d.metrics = newOutboxMetrics(d)
 	if d.registerer != nil {
@@ -378,6 +383,13 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 		return err
 	case lifecycle.CustomerWroteWhileWaiting:
 		return d.Relay(ctx, s, bot.Event{Kind: bot.Kind(e.Kind), Text: e.Text})
+	case lifecycle.Claimed, lifecycle.Resolved, lifecycle.Returned, lifecycle.Rated,
+		lifecycle.Commented, lifecycle.Reminded, lifecycle.Transferred:
+	default:
+		// The core hands the desk every event (Started, Answered, ... of
+		// conversations that never met an agent): only a handoff's are
+		// shown, and the others have no handoff to ask for.
+		return nil
 	}
 	if s == nil || s.Handoff == nil {
 		return fmt.Errorf("slack desk: %T: the session has no handoff", ev)
@@ -547,6 +559,7 @@ func (d *Desk) Run(ctx context.Context) error {
 		wg.Go(func() { d.runInbox(ctx, q) })
 	}
 	wg.Go(func() { d.runOutbox(ctx) })
+	wg.Go(func() { d.runHeartbeat(ctx) })
 	var err error
 	if d.socket {
 		err = d.runSocket(ctx)

@@ -74,6 +74,15 @@ func FromEnv(env func(string) string, db store.DB, sessions *session.Store, core
 	}
 	api := goslack.New(token, clientOpts...)
 	all := []Option{WithHours(h)}
+	if v := get("BATON_HEARTBEAT"); v != "" {
+		// The same beat as the Telegram inbox's: a dead replica's threads
+		// go to another about three beats later.
+		beat, err := time.ParseDuration(v)
+		if err != nil || beat <= 0 {
+			return nil, fmt.Errorf("slack desk: BATON_HEARTBEAT=%q: want a duration such as 5s", v)
+		}
+		all = append(all, WithHeartbeat(beat))
+	}
 	if app != "" {
 		all = append(all, WithSocketMode())
 	}

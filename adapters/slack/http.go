@@ -84,7 +84,7 @@ func (d *Desk) serveEvents(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(ch.Challenge))
 		return
 	}
-	if !d.acceptEvent(ev) {
+	if !d.acceptEvent(ev, body) {
 		http.Error(w, "busy, retry later", http.StatusServiceUnavailable)
 		return
 	}
@@ -106,7 +106,7 @@ func (d *Desk) serveInteractions(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad payload", http.StatusBadRequest)
 		return
 	}
-	if !d.accept(inbound{action: &cb}) {
+	if !d.acceptAction(&cb, []byte(form.Get("payload"))) {
 		http.Error(w, "busy, retry later", http.StatusServiceUnavailable)
 		return
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,7 +14,8 @@ import (
 	"github.com/batonhq/baton/bot"
 )
 
-// dedupeTTL covers Slack's retries (minutes) with a wide margin.
+// dedupeTTL is how long a handled event is remembered: it covers Slack's
+// retries (minutes) with a wide margin.
 const dedupeTTL = 24 * time.Hour
 
 // processTimeout bounds the handling of one agent event (a users.info, a
@@ -22,78 +23,101 @@ const dedupeTTL = 24 * time.Hour
 const processTimeout = 60 * time.Second
 
 // inboxWorkers handle agent events in parallel, each thread always on the
-// same worker: one slow delivery to Telegram holds up its own thread only,
-// and two replies in one thread reach the customer in the order written.
+// same worker: one slow delivery to Telegram holds up its own thread only.
+// Within a thread, events are handled in Slack's order (see inbox.go).
 const inboxWorkers = 8
 
-// inbound is one agent event, acknowledged already, waiting to be handled.
+// inbound is one agent event, taken from the inbox, to be handled.
 type inbound struct {
 	eventID string
 	msg     *slackevents.MessageEvent
 	action  *goslack.InteractionCallback
 }
 
-// thread is what orders the event: the thread (or card) it belongs to.
-func (in inbound) thread() string {
-	if in.msg != nil {
-		if in.msg.ThreadTimeStamp != "" {
-			return in.msg.ThreadTimeStamp
-		}
-		return in.msg.TimeStamp
-	}
-	if in.action != nil {
-		if in.action.Container.MessageTs != "" {
-			return in.action.Container.MessageTs
-		}
-		return in.action.Message.Timestamp
-	}
-	return ""
-}
-
-// accept queues an acknowledged event for its worker; false when the queue
-// is full (the HTTP handler then answers 503 and Slack retries later).
-func (d *Desk) accept(in inbound) bool {
-	h := fnv.New32a()
-	h.Write([]byte(in.thread()))
-	select {
-	case d.inboxes[h.Sum32()%uint32(len(d.inboxes))] <- in:
-		return true
-	default:
-		d.log.Warn("slack desk: event queue full, asking Slack to retry")
-		return false
-	}
-}
-
-// acceptEvent sorts an Events API callback: thread messages are queued,
-// everything else is ignored.
-func (d *Desk) acceptEvent(ev slackevents.EventsAPIEvent) bool {
+// acceptEvent sorts an Events API callback (raw is Slack's JSON of it):
+// agents' messages in threads of our channels are kept in the inbox,
+// everything else is ignored. It reports false when the event could not be
+// kept: the caller then does not acknowledge it, and Slack retries.
+func (d *Desk) acceptEvent(ev slackevents.EventsAPIEvent, raw []byte) bool {
 	if ev.Type != slackevents.CallbackEvent {
 		return true
 	}
-	msg, ok := ev.InnerEvent.Data.(*slackevents.MessageEvent)
-	if !ok {
+	m, ok := ev.InnerEvent.Data.(*slackevents.MessageEvent)
+	if !ok || !d.mayBeAgentReply(m) {
 		return true
 	}
-	var id string
-	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok {
-		id = cb.EventID
-	}
-	return d.accept(inbound{eventID: id, msg: msg})
+	return d.persist(m.Channel+":"+m.ThreadTimeStamp, sortKey(m.TimeStamp, d.now()),
+		stored{Kind: kindEvent, Key: "m:" + m.Channel + ":" + m.TimeStamp, Payload: raw})
 }
 
-// runInbox handles one worker's agent events one at a time.
-func (d *Desk) runInbox(ctx context.Context, q <-chan inbound) {
+// mayBeAgentReply is the cheap part of handleMessage's sorting, done
+// before the event is kept: a person's message in a thread of our
+// channels; never our own posts (no echo loops), edits, deletions, joins.
+func (d *Desk) mayBeAgentReply(m *slackevents.MessageEvent) bool {
+	if m.BotID != "" || m.User == "" || !d.ourChannel(m.Channel) {
+		return false
+	}
+	switch m.SubType {
+	case "", "thread_broadcast", "file_share":
+	default:
+		return false
+	}
+	return m.ThreadTimeStamp != "" && m.ThreadTimeStamp != m.TimeStamp
+}
+
+// acceptAction keeps a press of one of the card's buttons or menus (raw is
+// Slack's JSON of the interaction) in the inbox, on the card's thread.
+func (d *Desk) acceptAction(cb *goslack.InteractionCallback, raw []byte) bool {
+	if cb.Type != goslack.InteractionTypeBlockActions {
+		return true
+	}
+	channel, ts := actionCard(cb)
+	if !d.ourChannel(channel) || ts == "" {
+		return true
+	}
+	for _, a := range cb.ActionCallback.BlockActions {
+		if a == nil {
+			continue
+		}
+		switch a.ActionID {
+		case ActionClaim, ActionResolve, ActionReturn, ActionTransfer:
+			return d.persist(channel+":"+ts, sortKey(a.ActionTs, d.now()), stored{Kind: kindAction,
+				Key: "a:" + channel + ":" + ts + ":" + a.ActionID + ":" + cb.User.ID + ":" + a.ActionTs, Payload: raw})
+		}
+	}
+	return true
+}
+
+// actionCard is the card an interaction happened on.
+func actionCard(cb *goslack.InteractionCallback) (channel, ts string) {
+	channel = cb.Container.ChannelID
+	if channel == "" {
+		channel = cb.Channel.ID
+	}
+	ts = cb.Container.MessageTs
+	if ts == "" {
+		ts = cb.Message.Timestamp
+	}
+	return channel, ts
+}
+
+// sortKey is where an event goes in its thread's queue: Slack's ts (a
+// number, "1700000000.000101"), or now when Slack sent none.
+func sortKey(ts string, now time.Time) string {
+	if _, err := strconv.ParseFloat(ts, 64); err == nil && ts != "" {
+		return ts
+	}
+	return fmt.Sprintf("%d.%06d", now.Unix(), now.Nanosecond()/1000)
+}
+
+// runInbox handles the threads kicked to one worker, one at a time.
+func (d *Desk) runInbox(ctx context.Context, q <-chan string) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case in := <-q:
-			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), processTimeout)
-			d.process(pctx, in)
-			cancel()
-			if d.handled != nil {
-				d.handled(in)
-			}
+		case thread := <-q:
+			d.drainThread(ctx, thread)
 		}
 	}
 }
@@ -101,21 +125,10 @@ func (d *Desk) runInbox(ctx context.Context, q <-chan inbound) {
 func (d *Desk) process(ctx context.Context, in inbound) {
 	switch {
 	case in.msg != nil:
-		d.handleMessage(ctx, in.eventID, in.msg)
+		d.handleMessage(ctx, in.msg)
 	case in.action != nil:
 		d.handleAction(ctx, in.action)
 	}
-}
-
-// firstTime reports whether key has not been handled before. When Redis
-// cannot tell, it says yes: handling an event twice is better than never.
-func (d *Desk) firstTime(ctx context.Context, key string) bool {
-	ok, err := d.store.FirstTime(ctx, "slack:"+key, dedupeTTL)
-	if err != nil {
-		d.log.Warn("slack desk: dedupe check failed, handling the event anyway", "err", err)
-		return true
-	}
-	return ok
 }
 
 // Thread message kinds.
@@ -163,7 +176,7 @@ func isWord(s string) bool {
 	return true
 }
 
-func (d *Desk) handleMessage(ctx context.Context, eventID string, m *slackevents.MessageEvent) {
+func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent) {
 	// Only human messages in handoff threads of our channel: never our own
 	// posts (no echo loops), edits, deletions or joins.
 	if m.BotID != "" || !d.ourChannel(m.Channel) || m.User == "" {
@@ -190,14 +203,6 @@ func (d *Desk) handleMessage(ctx context.Context, eventID string, m *slackevents
 	if !ok {
 		return // not a handoff thread
 	}
-	key := "event:" + eventID
-	if eventID == "" {
-		key = "msg:" + m.Channel + ":" + m.TimeStamp
-	}
-	if !d.firstTime(ctx, key) {
-		return
-	}
-
 	text := plainText(m.Text, m.Blocks.BlockSet, func(id string) string { return d.names.name(ctx, d, id) })
 	kind, cmd := classify(text)
 	isNote := kind == msgNote
@@ -324,14 +329,7 @@ func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback
 		default:
 			continue
 		}
-		channel := cb.Container.ChannelID
-		if channel == "" {
-			channel = cb.Channel.ID
-		}
-		ts := cb.Container.MessageTs
-		if ts == "" {
-			ts = cb.Message.Timestamp
-		}
+		channel, ts := actionCard(cb)
 		if !d.ourChannel(channel) {
 			continue
 		}
@@ -346,9 +344,6 @@ func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback
 			conv = a.Value
 		}
 		if conv == "" {
-			continue
-		}
-		if !d.firstTime(ctx, "action:"+channel+":"+ts+":"+a.ActionID+":"+cb.User.ID+":"+a.ActionTs) {
 			continue
 		}
 		core := d.getCore()

@@ -77,7 +77,8 @@ func isAuthError(err error) bool {
 }
 
 // handleSocketEvent acknowledges Slack's requests at once (Slack retries
-// after 3 s) and queues the work for after the ack.
+// after 3 s), once what they ask is kept in the inbox; the work is done
+// after the ack.
 func (d *Desk) handleSocketEvent(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
 	ack := func() {
 		if evt.Request == nil {
@@ -98,21 +99,21 @@ func (d *Desk) handleSocketEvent(ctx context.Context, client *socketmode.Client,
 		d.log.Error("slack desk: socket mode: invalid app-level token")
 	case socketmode.EventTypeEventsAPI:
 		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
-		if !ok {
+		if !ok || evt.Request == nil {
 			ack()
 			return
 		}
-		// A full queue: no ack, so Slack delivers the event again later.
-		if d.acceptEvent(ev) {
+		// Not kept (Redis failed): no ack, so Slack delivers it again later.
+		if d.acceptEvent(ev, evt.Request.Payload) {
 			ack()
 		}
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(goslack.InteractionCallback)
-		if !ok {
+		if !ok || evt.Request == nil {
 			ack()
 			return
 		}
-		if d.accept(inbound{action: &cb}) {
+		if d.acceptAction(&cb, evt.Request.Payload) {
 			ack()
 		}
 	case socketmode.EventTypeSlashCommand:

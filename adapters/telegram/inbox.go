@@ -194,7 +194,25 @@ func (a *Adapter) sweep(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// sweepLoop sweeps every cfg.sweep until ctx ends.
+// receivedKeep bounds how long a replica remembers when it received an
+// update (for the reply latency): the replica holding the chat may be
+// another one, and then this one never hears of the update again.
+const receivedKeep = 10 * time.Minute
+
+// forgetReceived drops the receive times older than receivedKeep; without
+// it every update answered by another replica stayed in gotAt for good
+// (the soak run's two replicas grew by one entry per such update).
+func (a *Adapter) forgetReceived(now time.Time) {
+	a.gotAt.Range(func(k, v any) bool {
+		if t, ok := v.(time.Time); !ok || now.Sub(t) > receivedKeep {
+			a.gotAt.Delete(k)
+		}
+		return true
+	})
+}
+
+// sweepLoop sweeps every cfg.sweep until ctx ends, and forgets old
+// receive times.
 func (a *Adapter) sweepLoop(ctx context.Context) {
 	t := time.NewTicker(a.cfg.sweep)
 	defer t.Stop()
@@ -206,6 +224,7 @@ func (a *Adapter) sweepLoop(ctx context.Context) {
 			sctx, cancel := context.WithTimeout(ctx, time.Minute)
 			_, err := a.sweep(sctx)
 			cancel()
+			a.forgetReceived(a.now())
 			if err != nil && ctx.Err() == nil {
 				a.m.Error("telegram_inbox")
 				a.log.Warn("telegram: inbox sweep failed", "err", err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/batonhq/baton/adapters/telegram/telegramtest"
 	"github.com/batonhq/baton/bot"
@@ -144,4 +145,21 @@ func heldOn(chat, text string) (rec *recorder, reached, release chan struct{}) {
 		return []bot.Message{{Text: "re: " + ev.Text}}, nil
 	}
 	return rec, reached, release
+}
+
+// A replica remembers when it received an update until it answers it; an
+// update the other replica answered is forgotten after receivedKeep, so
+// two replicas do not grow an entry per message for good.
+func TestReceiveTimesForgotten(t *testing.T) {
+	a := &Adapter{}
+	now := time.Now()
+	a.gotAt.Store(int64(1), now.Add(-receivedKeep-time.Second)) // answered elsewhere long ago
+	a.gotAt.Store(int64(2), now.Add(-time.Second))              // still queued
+	a.forgetReceived(now)
+	if _, ok := a.gotAt.Load(int64(1)); ok {
+		t.Error("an old receive time was kept")
+	}
+	if _, ok := a.gotAt.Load(int64(2)); !ok {
+		t.Error("a recent receive time was dropped")
+	}
 }

@@ -204,10 +204,21 @@ const (
 	l2     = 1e-3
 )
 
-var trained sync.Map // sha256 of the training data -> *model
+// trained keeps the models of the last keepTrained training sets: every
+// reload and every test loads the same files, so the model is usually
+// trained once. A knowledge edit changes the set (the knowledge questions
+// are its ordinary examples); the oldest model is then dropped, or every
+// edit of a running bot would keep one more model for good.
+var trained struct {
+	sync.Mutex
+	keys   []string // oldest first
+	models map[string]*model
+}
+
+const keepTrained = 4
 
 // trainCached trains a model on exs, or returns the one already trained on
-// the same data: every reload and every test loads the same files.
+// the same data.
 func trainCached(exs []example, ordinary []string) *model {
 	h := sha256.New()
 	for _, e := range exs {
@@ -218,11 +229,27 @@ func trainCached(exs []example, ordinary []string) *model {
 		fmt.Fprintf(h, "%s\x00", q)
 	}
 	key := string(h.Sum(nil))
-	if m, ok := trained.Load(key); ok {
-		return m.(*model)
+	trained.Lock()
+	m, ok := trained.models[key]
+	trained.Unlock()
+	if ok {
+		return m
 	}
-	m := train(exs, ordinary)
-	trained.Store(key, m)
+	m = train(exs, ordinary)
+	trained.Lock()
+	defer trained.Unlock()
+	if have, ok := trained.models[key]; ok {
+		return have // trained meanwhile by another load of the same files
+	}
+	if trained.models == nil {
+		trained.models = map[string]*model{}
+	}
+	trained.models[key] = m
+	trained.keys = append(trained.keys, key)
+	if len(trained.keys) > keepTrained {
+		delete(trained.models, trained.keys[0])
+		trained.keys = trained.keys[1:]
+	}
 	return m
 }
 

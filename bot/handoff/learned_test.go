@@ -1,6 +1,7 @@
 package handoff
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -117,6 +118,25 @@ func TestMissesKnob(t *testing.T) {
 	d := r.Detect(Input{Text: "blue widget thing", Misses: 2})
 	if !d.Handoff || d.Reason != Confusion || !slices.ContainsFunc(d.Evidence, func(e string) bool { return strings.Contains(e, "2 unsure answers in a row") }) {
 		t.Errorf("two misses with misses: 2: %+v", d)
+	}
+}
+
+// A running bot reloads its knowledge after every edit, and each edit is a
+// new training set: the cache keeps the last few models, not every one.
+func TestTrainedModelsBounded(t *testing.T) {
+	exs := []example{{class: 1, text: "I want a person"}, {class: 0, text: "where is my order"}}
+	first := trainCached(exs, []string{"edit 0"})
+	if trainCached(exs, []string{"edit 0"}) != first {
+		t.Error("the same data was trained twice")
+	}
+	for i := 1; i <= 3*keepTrained; i++ {
+		trainCached(exs, []string{fmt.Sprintf("edit %d", i)})
+	}
+	trained.Lock()
+	n, k := len(trained.models), len(trained.keys)
+	trained.Unlock()
+	if n > keepTrained || k != n {
+		t.Errorf("%d models cached (%d keys) after %d training sets, want at most %d", n, k, 3*keepTrained+1, keepTrained)
 	}
 }
 

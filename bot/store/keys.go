@@ -126,6 +126,19 @@ func (k SlackKeys) Posted(conv, handoff string) string {
 	return k.base + "posted:" + conv + ":" + handoff
 }
 
+// The agent inbox: every agent event (a thread message, a button) is
+// persisted before Slack is acknowledged and handled in order per thread
+// by one replica at a time, with the Telegram inbox's scripts (see
+// adapters/slack/inbox.go). Event is an event's state ("q" queued, "done"
+// handled; kept for the dedupe TTL); a thread ("<channel>:<ts>") has its
+// queue of event ids, their payloads and a lease; Threads lists the
+// threads with events not handled yet.
+func (k SlackKeys) Event(key string) string          { return k.base + "ev:" + key }
+func (k SlackKeys) ThreadQueue(thread string) string { return k.base + "tq:" + thread }
+func (k SlackKeys) ThreadInbox(thread string) string { return k.base + "ti:" + thread }
+func (k SlackKeys) ThreadLease(thread string) string { return k.base + "tl:" + thread }
+func (k SlackKeys) Threads() string                  { return k.base + "threads" }
+
 // Outbox is the list of posts waiting for Slack; OutboxDead the ones Slack
 // refused for good; OutboxLock who drains it.
 func (k SlackKeys) Outbox() string     { return k.base + "outbox" }

@@ -90,7 +90,8 @@ return ids`)
 // before Telegram is told it arrived. One replica at a time holds a chat's
 // lease and answers its queue in update order, whichever replica accepted
 // the updates; a dead replica's lease expires and a sweep hands the chat
-// to another.
+// to another. The Slack desk's agent inbox runs on the same scripts, with
+// its {slack} keys: a thread is its "chat", an event's Slack ts its id.
 
 // Results of InboxAccept.
 const (

@@ -181,6 +181,12 @@ type Server struct {
 	nextID    int
 	echo      bool
 	apiErrors []string
+	spread    bool                     // Send picks the open connections in turn
+	lastSeq   int                      // the connection Send used last (spread)
+	retry     time.Duration            // redeliver envelopes not acked within this; 0 = never
+	holds     map[string]chan struct{} // Web API methods held until released
+	held      map[string]int           // calls waiting in a hold now
+	closing   chan struct{}            // closed by Close: held calls and retries stop
 }
 
 // New starts a fake Slack and stops it when the test ends.
@@ -196,6 +202,9 @@ func New(t testing.TB) *Server {
 		conns:        map[*wsConn]struct{}{},
 		acks:         map[string]bool{},
 		nextTS:       1_700_000_000_000_100,
+		holds:        map[string]chan struct{}{},
+		held:         map[string]int{},
+		closing:      make(chan struct{}),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/", s.serveAPI)
@@ -209,6 +218,11 @@ func New(t testing.TB) *Server {
 // Close drops every socket and stops the server.
 func (s *Server) Close() {
 	s.mu.Lock()
+	select {
+	case <-s.closing:
+	default:
+		close(s.closing) // held calls return, so hs.Close does not wait for them
+	}
 	conns := make([]*wsConn, 0, len(s.conns))
 	for c := range s.conns {
 		conns = append(conns, c)
@@ -258,6 +272,34 @@ func (s *Server) EchoBotMessages(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.echo = on
+}
+
+// Hold makes every call of the Web API method wait, from now until
+// release is called (or the caller goes away, or the fake closes): a test
+// catches a replica in the middle of its work this way.
+func (s *Server) Hold(method string) (release func()) {
+	ch := make(chan struct{})
+	s.mu.Lock()
+	s.holds[method] = ch
+	s.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			if s.holds[method] == ch {
+				delete(s.holds, method)
+			}
+			s.mu.Unlock()
+			close(ch)
+		})
+	}
+}
+
+// Held is how many calls of method wait in a Hold now.
+func (s *Server) Held(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.held[method]
 }
 
 // Calls is how many times method was called (failed calls included).
@@ -390,8 +432,27 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		fail = &q[0]
 		s.failures[method] = q[1:]
 	}
+	hold := s.holds[method]
+	if hold != nil {
+		s.held[method]++
+	}
 	s.changedLocked()
 	s.mu.Unlock()
+
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-r.Context().Done(): // the client is gone (killed)
+		case <-s.closing:
+		}
+		s.mu.Lock()
+		s.held[method]--
+		s.changedLocked()
+		s.mu.Unlock()
+		if r.Context().Err() != nil {
+			return
+		}
+	}
 
 	if fail != nil {
 		if fail.Status != 0 {
@@ -869,25 +930,104 @@ type Envelope struct {
 	Retry   int
 }
 
-// Send writes an envelope to one open socket (the newest) and fails the
-// test when none is open.
+// Send writes an envelope to one open socket and fails the test when none
+// is open: the newest one, or with SpreadEvents the next one in turn.
 func (s *Server) Send(t testing.TB, env Envelope) {
 	t.Helper()
-	if err := s.send(env); err != nil {
+	if err := s.send(env, 0); err != nil {
 		t.Fatalf("slacktest: %v", err)
 	}
 }
 
-func (s *Server) send(env Envelope) error {
+// SendOn writes an envelope to the open connection number n (1 is the
+// first connection ever opened; see OpenConnections).
+func (s *Server) SendOn(t testing.TB, n int, env Envelope) {
+	t.Helper()
+	if err := s.send(env, n); err != nil {
+		t.Fatalf("slacktest: %v", err)
+	}
+}
+
+// SpreadEvents makes Send deliver each envelope to the next open
+// connection in turn, as Slack spreads an app's events over its Socket
+// Mode connections (one per replica). Off, Send uses the newest.
+func (s *Server) SpreadEvents(on bool) {
 	s.mu.Lock()
-	var c *wsConn
-	for k := range s.conns {
-		if c == nil || k.seq > c.seq {
-			c = k // the newest: an old one may be closing after a restart
+	defer s.mu.Unlock()
+	s.spread = on
+}
+
+// RetryUnacked makes the fake deliver an envelope again when no ack came
+// within after, up to three times, on another open connection when there
+// is one: Slack does so (after about 3 s) when a replica died before
+// acknowledging. 0 turns it off (the default).
+func (s *Server) RetryUnacked(after time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.retry = after
+}
+
+// OpenConnections lists the numbers of the open connections, oldest first.
+func (s *Server) OpenConnections() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []int
+	for c := range s.conns {
+		out = append(out, c.seq)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// pickLocked chooses the connection for an envelope: number n when n > 0;
+// else the newest (an old one may be closing after a restart), or with
+// spread the next after the last used; avoid is skipped when another is
+// open (a retry goes elsewhere).
+func (s *Server) pickLocked(n, avoid int) *wsConn {
+	open := make([]*wsConn, 0, len(s.conns))
+	for c := range s.conns {
+		if n > 0 && c.seq == n {
+			return c
+		}
+		open = append(open, c)
+	}
+	if n > 0 || len(open) == 0 {
+		return nil
+	}
+	slices.SortFunc(open, func(a, b *wsConn) int { return a.seq - b.seq })
+	if len(open) > 1 {
+		open = slices.DeleteFunc(open, func(c *wsConn) bool { return c.seq == avoid })
+	}
+	c := open[len(open)-1]
+	if s.spread {
+		c = open[0]
+		for _, o := range open {
+			if o.seq > s.lastSeq {
+				c = o
+				break
+			}
 		}
 	}
+	s.lastSeq = c.seq
+	return c
+}
+
+func (s *Server) send(env Envelope, n int) error {
+	return s.sendAvoiding(env, n, 0, nil)
+}
+
+// sendAvoiding sends env (on connection n when n > 0, else not on avoid
+// when another is open) and, with RetryUnacked, arranges its redelivery;
+// chain holds the envelope ids of earlier attempts (an ack of any counts).
+func (s *Server) sendAvoiding(env Envelope, n, avoid int, chain []string) error {
+	s.mu.Lock()
+	c := s.pickLocked(n, avoid)
+	retry := s.retry
 	s.mu.Unlock()
 	if c == nil {
+		if n > 0 {
+			return fmt.Errorf("no open socket mode connection #%d to send %s %s on", n, env.Type, env.ID)
+		}
 		return fmt.Errorf("no socket mode connection to send %s %s on", env.Type, env.ID)
 	}
 	msg := map[string]any{"envelope_id": env.ID, "type": env.Type, "payload": env.Payload,
@@ -900,7 +1040,34 @@ func (s *Server) send(env Envelope) error {
 		msg = map[string]any{"type": "disconnect", "reason": "refresh_requested",
 			"debug_info": map[string]any{"host": "slacktest"}}
 	}
-	return c.writeJSON(msg)
+	err := c.writeJSON(msg)
+	if retry > 0 && env.Type != "disconnect" && env.Retry < 3 {
+		chain = append(slices.Clone(chain), env.ID)
+		time.AfterFunc(retry, func() { s.retryUnacked(env, c.seq, chain) })
+	}
+	return err
+}
+
+// retryUnacked sends env once more, in a new envelope, unless an earlier
+// attempt was acknowledged or the fake is closing.
+func (s *Server) retryUnacked(env Envelope, last int, chain []string) {
+	s.mu.Lock()
+	select {
+	case <-s.closing:
+		s.mu.Unlock()
+		return
+	default:
+	}
+	for _, id := range chain {
+		if s.acks[id] {
+			s.mu.Unlock()
+			return
+		}
+	}
+	env.ID = s.newIDLocked("env-")
+	env.Retry++
+	s.mu.Unlock()
+	_ = s.sendAvoiding(env, 0, last, chain) // none open: Slack gives up too
 }
 
 // Event is an Events API event the fake delivered or will deliver.
@@ -933,6 +1100,32 @@ func (s *Server) SendEvent(t testing.TB, inner any) Event {
 	return ev
 }
 
+// TrySendEvent is SendEvent for goroutines other than the test's: it
+// reports a missing connection instead of failing the test.
+func (s *Server) TrySendEvent(inner any) (Event, error) {
+	ev := s.NewEvent(inner)
+	return ev, s.send(Envelope{ID: ev.Envelope, Type: "events_api", Payload: ev.Body}, 0)
+}
+
+// SendEventOn delivers an Events API event on connection number n.
+func (s *Server) SendEventOn(t testing.TB, n int, inner any) Event {
+	t.Helper()
+	ev := s.NewEvent(inner)
+	s.SendOn(t, n, Envelope{ID: ev.Envelope, Type: "events_api", Payload: ev.Body})
+	return ev
+}
+
+// RedeliverOn sends ev again on connection number n, in a new envelope
+// marked as a retry (Slack retries on any of the app's connections).
+func (s *Server) RedeliverOn(t testing.TB, n int, ev Event) Event {
+	t.Helper()
+	s.mu.Lock()
+	ev.Envelope = s.newIDLocked("env-")
+	s.mu.Unlock()
+	s.SendOn(t, n, Envelope{ID: ev.Envelope, Type: "events_api", Payload: ev.Body, Retry: 1})
+	return ev
+}
+
 // Redeliver sends ev again in a new envelope marked as a retry, as Slack
 // does when an ack was late.
 func (s *Server) Redeliver(t testing.TB, ev Event) Event {
@@ -946,7 +1139,7 @@ func (s *Server) Redeliver(t testing.TB, ev Event) Event {
 
 func (s *Server) broadcastEvent(inner any) {
 	ev := s.NewEvent(inner)
-	_ = s.send(Envelope{ID: ev.Envelope, Type: "events_api", Payload: ev.Body})
+	_ = s.send(Envelope{ID: ev.Envelope, Type: "events_api", Payload: ev.Body}, 0)
 }
 
 // AgentReply records a message by user in the thread under threadTS (as

@@ -1,11 +1,14 @@
 package slacktest
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/slack-go/slack"
 )
 
@@ -108,5 +111,134 @@ func TestSignatureMatchesSlackGo(t *testing.T) {
 	old := SignedRequest(t, "http://x/slack/events", SigningSecret, "application/json", body, now.Add(-6*time.Minute))
 	if _, err := slack.NewSecretsVerifier(old.Header, SigningSecret); err == nil {
 		t.Error("a 6-minute-old request passed")
+	}
+}
+
+// rawSocket is a bare Socket Mode client: it reads envelopes and acks
+// only when told.
+type rawSocket struct {
+	ws  *websocket.Conn
+	got chan map[string]any
+}
+
+func dialSocket(t *testing.T, s *Server) *rawSocket {
+	t.Helper()
+	u := "ws" + strings.TrimPrefix(s.hs.URL, "http") + "/socket"
+	ws, _, err := websocket.DefaultDialer.Dial(u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &rawSocket{ws: ws, got: make(chan map[string]any, 16)}
+	go func() {
+		defer close(c.got)
+		for {
+			var m map[string]any
+			if err := ws.ReadJSON(&m); err != nil {
+				return
+			}
+			if m["type"] != "hello" {
+				c.got <- m
+			}
+		}
+	}()
+	t.Cleanup(func() { _ = ws.Close() })
+	return c
+}
+
+func (c *rawSocket) next(t *testing.T) map[string]any {
+	t.Helper()
+	select {
+	case m := <-c.got:
+		return m
+	case <-time.After(DefaultTimeout):
+		t.Fatal("no envelope")
+		return nil
+	}
+}
+
+func (c *rawSocket) ack(t *testing.T, m map[string]any) {
+	t.Helper()
+	if err := c.ws.WriteJSON(map[string]any{"envelope_id": m["envelope_id"]}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Several connections (replicas): SpreadEvents takes them in turn, SendOn
+// picks one, and an envelope nobody acknowledged comes again, marked as a
+// retry, on another connection.
+func TestSocketModeSeveralConnections(t *testing.T) {
+	s := New(t)
+	a := dialSocket(t, s)
+	s.WaitConnected(t, 1)
+	b := dialSocket(t, s)
+	s.WaitConnected(t, 2)
+	if got := s.OpenConnections(); len(got) != 2 || got[0] != 1 || got[1] != 2 {
+		t.Fatalf("open connections %v", got)
+	}
+
+	s.SpreadEvents(true)
+	for range 4 {
+		s.SendEvent(t, map[string]any{"type": "message", "text": "x"})
+	}
+	for _, c := range []*rawSocket{a, b, a, b} {
+		c.ack(t, c.next(t))
+	}
+	ev := s.SendEventOn(t, 1, map[string]any{"type": "message", "text": "on one"})
+	m := a.next(t)
+	if m["envelope_id"] != ev.Envelope {
+		t.Errorf("SendOn(1) went elsewhere: %v", m)
+	}
+	a.ack(t, m)
+	s.WaitAck(t, ev.Envelope)
+
+	// Connection 1 receives but never acks: the retry goes to connection 2.
+	s.RetryUnacked(50 * time.Millisecond)
+	ev = s.SendEventOn(t, 1, map[string]any{"type": "message", "text": "lost ack"})
+	if m := a.next(t); m["envelope_id"] != ev.Envelope {
+		t.Fatalf("first attempt: %v", m)
+	}
+	m = b.next(t)
+	if m["retry_attempt"] != float64(1) || !strings.Contains(string(mustJSON(t, m["payload"])), ev.ID) {
+		t.Fatalf("retry on connection 2: %v", m)
+	}
+	b.ack(t, m)
+	s.WaitFor(t, "retry acked", func() bool { return s.Acked(m["envelope_id"].(string)) })
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// Hold keeps a Web API call waiting until released.
+func TestHold(t *testing.T) {
+	s := New(t)
+	s.AddUser("U1", "Lia", "Lia Park")
+	release := s.Hold("users.info")
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Client().GetUserInfoContext(context.Background(), "U1")
+		done <- err
+	}()
+	s.WaitFor(t, "a held users.info", func() bool { return s.Held("users.info") == 1 })
+	select {
+	case err := <-done:
+		t.Fatalf("users.info returned while held: %v", err)
+	default:
+	}
+	release()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if s.Held("users.info") != 0 {
+		t.Error("still held after release")
+	}
+	// A call after release goes through at once.
+	if _, err := s.Client().GetUserInfoContext(context.Background(), "U1"); err != nil {
+		t.Fatal(err)
 	}
 }
