@@ -87,6 +87,7 @@ func TestSplitQuestions(t *testing.T) {
 		{"반품 보내고 나면 환불받기까지 며칠 걸려요?", []string{"반품 보내고 나면 환불받기까지 며칠 걸려요"}},
 		{"주문 취소하고 싶어요", []string{"주문 취소하고 싶어요"}},
 		{"where is my order", []string{"where is my order"}},
+		{"Where is my order ＡＮＤ can I pay with PayPal", []string{"Where is my order", "can I pay with PayPal"}},
 		{"?? a", nil},
 	} {
 		var got []string
@@ -108,6 +109,8 @@ func TestIsFollowUp(t *testing.T) {
 		"寄到韩国呢":              true,
 		"한국은요?":              true,
 		"카카오페이도 돼요?":         true,
+		"ＷＨＡＴ ＡＢＯＵＴ PayPal？": true, // full-width, as some phone keyboards type it
+		"WHAT ABOUT PAYPAL":  true,
 		"where is my order":  false,
 		"我的快递到哪了":            false,
 		"배송언제와요":             false,
@@ -115,6 +118,23 @@ func TestIsFollowUp(t *testing.T) {
 	} {
 		if got := isFollowUp(in); got != want {
 			t.Errorf("isFollowUp(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestPieceAsksWithoutAQuestionMark(t *testing.T) {
+	for in, want := range map[string]bool{
+		"how much is shipping":    true,
+		"ＨＯＷ much is shipping":    true,
+		"Could you cancel it":     true,
+		"I want to cancel":        true,
+		"运费多少":                    true,
+		"배송비 얼마":                  true,
+		"my order arrived broken": false,
+		"thanks":                  false,
+	} {
+		if got := (piece{text: in}).question(); got != want {
+			t.Errorf("piece %q question() = %v, want %v", in, got, want)
 		}
 	}
 }
