@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/text"
 )
 
 // understanding is what one customer message asks.
@@ -163,7 +164,7 @@ type piece struct {
 // ...; in Chinese at 还有, 另外 ... and at spaces between clauses; in
 // Korean at 그리고, 또 ... and after a clause ending in -고 ("배송비 얼마고
 // 관세도 내야 해요?").
-func splitQuestions(text string) []piece {
+func splitQuestions(msg string) []piece {
 	var pieces []piece
 	add := func(s string, asked bool) {
 		s = strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
@@ -185,9 +186,8 @@ func splitQuestions(text string) []piece {
 		for li, line := range lines {
 			words := strings.Fields(line)
 			for wi, w := range words {
-				lw := strings.ToLower(w)
 				switch {
-				case joinWords[lw] || joinKo[w]:
+				case joinWords[text.Normalize(w)] || joinKo[w]:
 					flush(false)
 					continue
 				case han && len(cur) > 0 && hasScript(w, unicode.Han):
@@ -202,13 +202,13 @@ func splitQuestions(text string) []piece {
 		}
 	}
 	start := 0
-	for i, r := range text {
+	for i, r := range msg {
 		if strings.ContainsRune("?？!！.。;；,，\n", r) {
-			chunk(text[start:i], r == '?' || r == '？')
+			chunk(msg[start:i], r == '?' || r == '？')
 			start = i + utf8.RuneLen(r)
 		}
 	}
-	chunk(text[start:], false)
+	chunk(msg[start:], false)
 	return pieces
 }
 
@@ -252,10 +252,12 @@ func (p piece) question() bool {
 	if p.asked {
 		return true
 	}
-	if f := strings.Fields(strings.ToLower(p.text)); len(f) > 0 && questionFirst[f[0]] {
+	// Normalised by the product's one normaliser, so "ＷＨＡＴ", "What" and
+	// "what" read alike.
+	lower := text.Normalize(p.text)
+	if w := text.Words(lower); len(w) > 0 && w[0].Kind == text.Alpha && questionFirst[w[0].Text] {
 		return true
 	}
-	lower := strings.ToLower(p.text)
 	for _, w := range requestEn {
 		if strings.Contains(lower, w) {
 			return true
@@ -301,8 +303,8 @@ var (
 
 // isFollowUp reports whether text reads as a short continuation of the
 // previous question.
-func isFollowUp(text string) bool {
-	s := strings.ToLower(strings.TrimSpace(text))
+func isFollowUp(msg string) bool {
+	s := text.Normalize(strings.TrimSpace(msg))
 	s = strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
 	if s == "" || len(strings.Fields(s)) > maxFollowUpWords ||
 		hasScript(s, unicode.Han) && utf8.RuneCountInString(s) > maxFollowUpHan {

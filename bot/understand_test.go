@@ -45,12 +45,15 @@ func TestParaphraseSuiteThroughTheCore(t *testing.T) {
 	// fitted on this base) answered en 0.70, zh 0.70, ko 0.80 with up to
 	// 0.037 wrong over both halves. With customer-style example questions,
 	// the lexicon's customer-service synonyms and Chinese segmentation
-	// (2026-12-03) the held-out half reaches en 0.89, zh 0.89, ko 0.92,
+	// (2026-12-03) the held-out half reaches en 0.92, zh 0.89, ko 0.92,
 	// at most 0.043 wrong over both halves (the
 	// wrong-answer goal, 0.02, is not met). Floors are on the held-out
 	// half, one line (1/37) below that, so a change of the calibrated
 	// decision that moves a single line does not fail CI.
-	floor := map[string]float64{"en": 0.86, "zh": 0.86, "ko": 0.89}
+	// calib (2026-12-03): the calibrated decision also weighing the words
+	// an entry covers answers held-out zh 0.84 (one line fewer), at most
+	// 0.030 wrong over both halves; zh's floor follows.
+	floor := map[string]float64{"en": 0.89, "zh": 0.83, "ko": 0.89}
 	const maxWrong = 0.05
 	for _, lang := range suitetest.Langs {
 		dev, held := suitetest.RunHalves(t, lang, func(q string) ([]string, string) {
@@ -84,6 +87,7 @@ func TestSplitQuestions(t *testing.T) {
 		{"반품 보내고 나면 환불받기까지 며칠 걸려요?", []string{"반품 보내고 나면 환불받기까지 며칠 걸려요"}},
 		{"주문 취소하고 싶어요", []string{"주문 취소하고 싶어요"}},
 		{"where is my order", []string{"where is my order"}},
+		{"Where is my order ＡＮＤ can I pay with PayPal", []string{"Where is my order", "can I pay with PayPal"}},
 		{"?? a", nil},
 	} {
 		var got []string
@@ -105,6 +109,8 @@ func TestIsFollowUp(t *testing.T) {
 		"寄到韩国呢":              true,
 		"한국은요?":              true,
 		"카카오페이도 돼요?":         true,
+		"ＷＨＡＴ ＡＢＯＵＴ PayPal？": true, // full-width, as some phone keyboards type it
+		"WHAT ABOUT PAYPAL":  true,
 		"where is my order":  false,
 		"我的快递到哪了":            false,
 		"배송언제와요":             false,
@@ -112,6 +118,23 @@ func TestIsFollowUp(t *testing.T) {
 	} {
 		if got := isFollowUp(in); got != want {
 			t.Errorf("isFollowUp(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestPieceAsksWithoutAQuestionMark(t *testing.T) {
+	for in, want := range map[string]bool{
+		"how much is shipping":    true,
+		"ＨＯＷ much is shipping":    true,
+		"Could you cancel it":     true,
+		"I want to cancel":        true,
+		"运费多少":                    true,
+		"배송비 얼마":                  true,
+		"my order arrived broken": false,
+		"thanks":                  false,
+	} {
+		if got := (piece{text: in}).question(); got != want {
+			t.Errorf("piece %q question() = %v, want %v", in, got, want)
 		}
 	}
 }

@@ -18,7 +18,7 @@ const (
 	// 32 since per-base calibration (2026-12-03): it replaced a confidence
 	// model fitted on this very base, and offers a few more paraphrases as
 	// the first button instead of answering them.
-	maxGapsFailing = 32 // conversations in gaps/ that still fail as a whole
+	maxGapsFailing = 25 // conversations in gaps/ that still fail as a whole
 	maxGapsWrong   = 2  // answer turns answered from another entry, or without the right entry offered
 )
 

@@ -31,11 +31,11 @@ func TestBanking77Accuracy(t *testing.T) {
 	if a.raw() < 0.70 {
 		t.Errorf("top-1 accuracy %.4f, want >= 0.70", a.raw())
 	}
-	if a.conf() < 0.24 {
-		t.Errorf("confident and right %.4f, want >= 0.24", a.conf())
+	if a.conf() < 0.27 {
+		t.Errorf("confident and right %.4f, want >= 0.27", a.conf())
 	}
-	if a.wrongShare() > 0.03 {
-		t.Errorf("%.4f of confident answers wrong, want <= 0.03", a.wrongShare())
+	if a.wrongShare() > 0.025 {
+		t.Errorf("%.4f of confident answers wrong, want <= 0.025", a.wrongShare())
 	}
 }
 
@@ -68,6 +68,100 @@ func shopSplit(b *Base, n, nq int) ([]*Base, []map[string]bool) {
 	return bases, has
 }
 
+// genTally counts one generalisation run.
+type genTally struct{ inScope, right, confident, wrong, offTopic, offAnswered int }
+
+func (g genTally) answered() float64 { return float64(g.right) / float64(max(g.inScope, 1)) }
+func (g genTally) wrongShare() float64 {
+	return float64(g.wrong) / float64(max(g.confident, 1))
+}
+func (g genTally) offShare() float64 { return float64(g.offAnswered) / float64(max(g.offTopic, 1)) }
+
+func (g *genTally) add(o genTally) {
+	g.inScope, g.right, g.confident, g.wrong, g.offTopic, g.offAnswered = g.inScope+o.inScope, g.right+o.right,
+		g.confident+o.confident, g.wrong+o.wrong, g.offTopic+o.offTopic, g.offAnswered+o.offAnswered
+}
+
+func (g genTally) String() string {
+	return fmt.Sprintf("answered %.3f of %d in-scope, wrong %.3f of %d confident, off-topic answered %.3f of %d",
+		g.answered(), g.inScope, g.wrongShare(), g.confident, g.offShare(), g.offTopic)
+}
+
+// shopSplits are the generalisation splits: {bases, questions per intent}.
+var shopSplits = [][2]int{{3, 3}, {3, 4}, {3, 5}, {4, 3}, {4, 4}, {4, 5}}
+
+// generalise calibrates a matcher (made by newMatcher) on every shop-sized
+// base of every split and asks it queries: its own intents' are in scope,
+// the other bases' are off-topic. Bases are numbered across splits; dev
+// (when set) chooses which ones to count.
+func generalise(t *testing.T, b *Base, qs []labelled, dev func(n int) bool, newMatcher func(*Base) Matcher) genTally {
+	var all genTally
+	n := 0
+	for _, split := range shopSplits {
+		bases, has := shopSplit(b, split[0], split[1])
+		for i, sb := range bases {
+			n++
+			if dev != nil && !dev(n-1) {
+				continue
+			}
+			m := newMatcher(sb)
+			var g genTally
+			for _, q := range qs {
+				got := m.Match(t.Context(), q.Query, 1)
+				conf := len(got) > 0 && got[0].Confident
+				if !has[i][q.ID] {
+					g.offTopic++
+					if conf {
+						g.offAnswered++
+					}
+					continue
+				}
+				g.inScope++
+				if conf {
+					g.confident++
+					if got[0].ID == q.ID {
+						g.right++
+					} else {
+						g.wrong++
+					}
+				}
+			}
+			cal := ""
+			if c, ok := m.(interface{ Calibration() *Calibration }); ok {
+				cal = c.Calibration().String()
+			}
+			t.Logf("%d bases x %d questions, base %d (%d intents): %s; %s", split[0], split[1], i, sb.Len(), g, cal)
+			all.add(g)
+		}
+	}
+	return all
+}
+
+// devQueries are banking77's knowledge questions 6-10 of every intent: no
+// shop-sized base holds them (they keep at most 5), so they are new
+// phrasings to tune on without touching test.jsonl.
+func devQueries(b *Base) []labelled {
+	var qs []labelled
+	for _, id := range b.IDs() {
+		e, _ := b.Entry(id, "en")
+		for _, q := range e.Questions[min(5, len(e.Questions)):] {
+			qs = append(qs, labelled{Query: q, ID: id, Lang: "en"})
+		}
+	}
+	return qs
+}
+
+// TestBanking77GeneralisationDev is the dev side of the generalisation
+// test: the same shop-sized bases asked questions 6-10 of banking77's
+// knowledge base (devQueries) instead of test.jsonl. Design choices of the
+// calibration were made on this; it only logs.
+func TestBanking77GeneralisationDev(t *testing.T) {
+	b, _ := loadBanking77(t)
+	cfg, lex := shippedConfig(t), shippedLexicon(t)
+	g := generalise(t, b, devQueries(b), nil, func(sb *Base) Matcher { return NewLexicalMatcher(t.Context(), sb, lex, cfg) })
+	t.Logf("dev, all shop-sized bases: %s", g)
+}
+
 // TestBanking77Generalisation is the shop-sized test: banking77 split
 // into small bases (3 bases of 25-26 intents, and 4 of 19-20; 3, 4 or 5
 // example questions each), each calibrated on itself alone, then asked
@@ -77,45 +171,14 @@ func shopSplit(b *Base, n, nq int) ([]*Base, []map[string]bool) {
 // 2% of confident answers, off-topic answered confidently <= 5%.
 func TestBanking77Generalisation(t *testing.T) {
 	b, test := loadBanking77(t)
-	cfg := shippedConfig(t)
-	lex := shippedLexicon(t)
-	var inScope, right, confident, wrong, offTopic, offAnswered int
-	for _, split := range [][2]int{{3, 3}, {3, 4}, {3, 5}, {4, 3}, {4, 4}, {4, 5}} {
-		bases, has := shopSplit(b, split[0], split[1])
-		for i, sb := range bases {
-			m := NewLexicalMatcher(t.Context(), sb, lex, cfg)
-			var r, c, w, n, o, oa int
-			for _, q := range test {
-				got := m.Match(t.Context(), q.Query, 1)
-				conf := len(got) > 0 && got[0].Confident
-				if !has[i][q.ID] {
-					o++
-					if conf {
-						oa++
-					}
-					continue
-				}
-				n++
-				if conf {
-					c++
-					if got[0].ID == q.ID {
-						r++
-					} else {
-						w++
-					}
-				}
-			}
-			t.Logf("%d bases x %d questions, base %d (%d intents): answered %.3f, wrong %.3f of %d confident, off-topic answered %.3f; %s",
-				split[0], split[1], i, sb.Len(), float64(r)/float64(n), float64(w)/float64(max(c, 1)), c, float64(oa)/float64(o), m.Cal)
-			inScope, right, confident, wrong, offTopic, offAnswered = inScope+n, right+r, confident+c, wrong+w, offTopic+o, offAnswered+oa
-		}
-	}
-	ans, wr, off := float64(right)/float64(inScope), float64(wrong)/float64(confident), float64(offAnswered)/float64(offTopic)
-	t.Logf("all shop-sized bases: answered %.3f of %d in-scope, wrong %.3f of %d confident, off-topic answered %.3f of %d",
-		ans, inScope, wr, confident, off, offTopic)
-	// Floors and ceilings a little past what was measured (README); the
-	// goals are not met, see there.
-	if ans < 0.40 || wr > 0.05 || off > 0.15 {
-		t.Errorf("generalisation got worse: answered %.3f (floor 0.40), wrong %.3f (ceiling 0.05), off-topic %.3f (ceiling 0.15)", ans, wr, off)
+	cfg, lex := shippedConfig(t), shippedLexicon(t)
+	g := generalise(t, b, test, nil, func(sb *Base) Matcher { return NewLexicalMatcher(t.Context(), sb, lex, cfg) })
+	ans, wr, off := g.answered(), g.wrongShare(), g.offShare()
+	t.Logf("all shop-sized bases: %s", g)
+	// Floors and ceilings a little past what was measured on 2026-12-03
+	// (answered 0.256, wrong 0.019, off-topic 0.043; README); the answered
+	// goal is not met, see there.
+	if ans < 0.24 || wr > 0.03 || off > 0.06 {
+		t.Errorf("generalisation got worse: answered %.3f (floor 0.24), wrong %.3f (ceiling 0.03), off-topic %.3f (ceiling 0.06)", ans, wr, off)
 	}
 }

@@ -99,19 +99,26 @@ func TestCalibrateLargeBase(t *testing.T) {
 
 // TestCalibrateAnyRanker calibrates a ranker that is not lexical: it must
 // be asked every question with that question left out, then every
-// off-topic message with nothing left out, and the decision must come
-// from the scores it gave.
+// question with its whole entry left out (a topic the base lacks), then
+// every off-topic message with nothing left out, and the decision must
+// come from the scores it gave.
 func TestCalibrateAnyRanker(t *testing.T) {
 	b, _ := Load(smallShop(), "kb")
 	qs := b.Questions()
 	var skips []int
 	// Right answers score 0.8 with a clear lead for two thirds of the
 	// questions; the rest rank a wrong entry first at 0.5; off-topic
-	// messages score 0.3.
+	// messages, and questions whose entry is left out, score 0.3.
 	rank := Ranker(func(_ context.Context, query string, skip, n int) []Candidate {
 		skips = append(skips, skip)
 		if len(query) == 1 { // an off-topic message
 			return []Candidate{{ID: "hours", Score: 0.3}, {ID: "contact", Score: 0.29}}
+		}
+		if q, ok := SkippedEntry(skip); ok {
+			if qs[q].Text != query {
+				t.Fatalf("entry of question %d left out, asked %q", q, query)
+			}
+			return []Candidate{{ID: "other", Score: 0.3}, {ID: "hours", Score: 0.29}}
 		}
 		i := skip
 		if i < 0 {
@@ -128,9 +135,12 @@ func TestCalibrateAnyRanker(t *testing.T) {
 	})
 	off := []string{"a", "b", "c", "d"}
 	c := Calibrate(t.Context(), b, rank, CalibrationConfig{OffTopic: off})
-	want := make([]int, 0, len(qs)+len(off))
+	want := make([]int, 0, 2*len(qs)+len(off))
 	for i := range qs {
 		want = append(want, i)
+	}
+	for i := range qs {
+		want = append(want, LeaveEntryOut(i))
 	}
 	for range off {
 		want = append(want, -1)
@@ -138,7 +148,8 @@ func TestCalibrateAnyRanker(t *testing.T) {
 	if !slices.Equal(skips, want) {
 		t.Fatalf("ranker asked with skips %v, want %v", skips, want)
 	}
-	if c.Held != 60 || math.Abs(c.Top1-2.0/3) > 1e-9 || math.Abs(c.Answered-2.0/3) > 1e-9 || c.Wrong != 0 || c.OffTopicAnswered != 0 {
+	if c.Held != 60 || math.Abs(c.Top1-2.0/3) > 1e-9 || math.Abs(c.Answered-2.0/3) > 1e-9 || c.Wrong != 0 || c.OffTopicAnswered != 0 ||
+		c.Near != 60 || c.NearAnswered != 0 {
 		t.Errorf("calibration = %s", c)
 	}
 	// The decision separates 0.8 (answer) from 0.5 and 0.3 (do not).
@@ -210,4 +221,75 @@ func withoutQuestion(b *Base, id, lang, text string) *Base {
 		}
 	}
 	return c
+}
+
+// TestLexicalCoverAndEntryLeftOut: Cover is the share of the query's words
+// the entry's questions use (a new phrasing of an entry covers most of
+// it, a question about something else sharing one shop word covers
+// little), and LeaveEntryOut ranks the other entries as if the entry were
+// not there, with the scores they have with it.
+func TestLexicalCoverAndEntryLeftOut(t *testing.T) {
+	b, _ := Load(smallShop(), "kb")
+	l := NewLexical(b, nil)
+	in := l.Rank(t.Context(), "help me reset my password", -1, 2)
+	out := l.Rank(t.Context(), "is the password for the wifi in your store written anywhere", -1, 2)
+	if len(in) == 0 || in[0].ID != "password" || len(out) == 0 || out[0].ID != "password" {
+		t.Fatalf("ranked %+v and %+v, want password first for both", in, out)
+	}
+	if in[0].Cover < 0.6 || out[0].Cover > 0.4 || in[0].Cover <= out[0].Cover {
+		t.Errorf("cover %.2f for a new phrasing, %.2f for a question about something else", in[0].Cover, out[0].Cover)
+	}
+	qs := b.Questions()
+	i := slices.IndexFunc(qs, func(q Question) bool { return q.ID == "password" })
+	q := "reset my password, track my parcel, and what does the warranty cover"
+	all := l.Rank(t.Context(), q, -1, 4)
+	left := l.Rank(t.Context(), q, LeaveEntryOut(i), 3)
+	if len(left) < 2 || slices.ContainsFunc(left, func(c Candidate) bool { return c.ID == "password" }) {
+		t.Fatalf("entry left out: %+v, want the others (tracking, warranty)", left)
+	}
+	others := slices.DeleteFunc(all, func(c Candidate) bool { return c.ID == "password" })
+	if !slices.Equal(left, others[:min(3, len(others))]) {
+		t.Errorf("entry left out ranks %+v, the full base ranks the others %+v", left, others)
+	}
+}
+
+// TestCalibrateCountsAnEarlierStagesAnswers: lists a ranker marks Sure
+// (fusion: the lexical match answers them) are counted as answered, right
+// or wrong, and the decision is chosen for the rest within what the
+// targets leave: here the earlier stage's wrong answers already use the
+// budget, so the ranker's own 0.6 answers, one in eight of them wrong,
+// must not be taken.
+func TestCalibrateCountsAnEarlierStagesAnswers(t *testing.T) {
+	b, _ := Load(smallShop(), "kb")
+	qs := b.Questions()
+	rank := Ranker(func(_ context.Context, query string, skip, n int) []Candidate {
+		if _, ok := SkippedEntry(skip); ok || skip < 0 {
+			return []Candidate{{ID: "other", Score: 0.1}, {ID: "hours", Score: 0.05}}
+		}
+		q := qs[skip]
+		switch {
+		case skip < 40: // the earlier stage answers, one wrong
+			id := q.ID
+			if skip == 0 {
+				id = "other"
+			}
+			return []Candidate{{ID: id, Score: 0.9, Sure: true}, {ID: "x", Score: 0.1}}
+		case skip%8 == 0:
+			return []Candidate{{ID: "other", Score: 0.6}, {ID: q.ID, Score: 0.1}}
+		default:
+			return []Candidate{{ID: q.ID, Score: 0.6}, {ID: "other", Score: 0.1}}
+		}
+	})
+	c := Calibrate(t.Context(), b, rank, CalibrationConfig{OffTopic: []string{"a", "b"}, Prior: -1})
+	if math.Abs(c.Answered-40.0/60) > 1e-9 || math.Abs(c.Wrong-1.0/40) > 1e-9 {
+		t.Errorf("calibration = %s, want the 40 sure answers counted (1 wrong) and no more", c)
+	}
+	if !c.Confident([]Candidate{{ID: "a", Score: 0.01, Sure: true}}) || c.Confident([]Candidate{{Score: 0.6}, {Score: 0.1}}) {
+		t.Errorf("decision %s: sure lists must be confident, the ranker's 0.6 not", c)
+	}
+	// At a 10% target the ranker's own answers (1 wrong in 8) fit.
+	loose := Calibrate(t.Context(), b, rank, CalibrationConfig{OffTopic: []string{"a", "b"}, Prior: -1, WrongRate: 0.1})
+	if loose.Answered < 59.0/60 {
+		t.Errorf("at a 10%% target the ranker's own answers fit: %s", loose)
+	}
 }

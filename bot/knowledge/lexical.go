@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -78,10 +79,24 @@ func (l *Lexical) Base() *Base { return l.base }
 
 // Rank is l's Ranker.
 func (l *Lexical) Rank(_ context.Context, query string, skip, n int) []Candidate {
+	drop := int32(-1)
+	if q, ok := SkippedEntry(skip); ok {
+		// The other entries' scores do not depend on this one's (idf
+		// aside): rank them all and drop it.
+		if q < int(l.ix.nq) {
+			drop = l.ix.qEntry[q]
+		}
+		skip, n = -1, n+1
+	}
 	cands := l.ix.candidates(l.features(query), skip, n)
-	out := make([]Candidate, len(cands))
-	for i, c := range cands {
-		out[i] = Candidate{ID: l.ix.ids[c.entry], Lang: c.lang, Score: c.sim}
+	out := make([]Candidate, 0, len(cands))
+	for _, c := range cands {
+		if c.entry != drop {
+			out = append(out, Candidate{ID: l.ix.ids[c.entry], Lang: c.lang, Score: c.sim, Cover: c.cover})
+		}
+	}
+	if drop >= 0 && len(out) == n {
+		out = out[:n-1]
 	}
 	return out
 }
@@ -146,6 +161,7 @@ type index struct {
 	verLang   []string // version -> language
 	entryVers [][]int32
 	qRaw      [][]termWeight
+	pair      []bool         // per term id: a word pair or concept (isPair)
 	pooledRaw [][]termWeight // version -> raw pooled term counts, by term id
 	nq, ne    int32
 	nv        int32
@@ -227,6 +243,10 @@ func buildIndex(b *Base, p params, feat func(string) map[string]float64) *index 
 				df[t.id]++
 			}
 		}
+	}
+	ix.pair = make([]bool, len(ix.terms))
+	for t, id := range ix.terms {
+		ix.pair[id] = isPair(t)
 	}
 	ix.idf = make([]float32, len(ix.terms))
 	for id, d := range df {
@@ -335,6 +355,7 @@ type cand struct {
 	entry int32
 	lang  string
 	sim   float64 // weighted similarity, the score
+	cover float64 // share of the query's words the entry's questions use
 }
 
 // candidates returns the k entries most similar to the query with
@@ -351,20 +372,40 @@ func (ix *index) candidates(f map[string]float64, skip, k int) []cand {
 
 	// Words the base never uses (a city, a model name) count in the
 	// query's norm as rare words: context the entries cannot match.
-	var oovNorm float64
+	// Unknown terms are summed in a fixed order (their weights sorted; a
+	// word's weight negative marks a pair), so equal queries give
+	// bit-identical scores and covers.
+	var oovBuf [16]float64
+	oov := oovBuf[:0]
 	for t, w := range f {
 		x := tfWeight(w)
 		if id, ok := ix.terms[t]; ok {
 			s.qts = append(s.qts, termWeight{id, x * float64(ix.idf[id])})
+		} else if isPair(t) {
+			oov = append(oov, -x)
 		} else {
-			oovNorm += x * ix.oovIDF * x * ix.oovIDF
+			oov = append(oov, x)
 		}
+	}
+	slices.Sort(oov)
+	var oovNorm, oovWords float64
+	for _, x := range oov {
+		if x > 0 {
+			oovWords += x * ix.oovIDF
+		}
+		oovNorm += x * ix.oovIDF * x * ix.oovIDF
 	}
 	if len(s.qts) == 0 {
 		return nil
 	}
 	// A fixed order, so equal queries give bit-identical scores.
 	slices.SortFunc(s.qts, func(a, b termWeight) int { return cmp.Compare(a.id, b.id) })
+	words := oovWords
+	for _, t := range s.qts {
+		if !ix.pair[t.id] {
+			words += t.w
+		}
+	}
 	norm := oovNorm
 	for _, t := range s.qts {
 		norm += t.w * t.w
@@ -450,7 +491,61 @@ func (ix *index) candidates(f map[string]float64, skip, k int) []cand {
 			best = best[:k]
 		}
 	}
+	for i := range best {
+		best[i].cover = ix.cover(best[i].entry, s.qts, words, skip)
+	}
 	return best
+}
+
+// cover is the share of the query's words (idf-weighted, known or not;
+// word pairs and lexicon concepts aside) that entry e's questions use, with
+// question skip left out. A query about something the base does not have
+// shares the trade's common words ("card", "account") with some entry but
+// not its rare ones, so its best entry covers little of it even when the
+// score is high: calibration uses this to tell "a new phrasing of this
+// entry" from "a question this base cannot answer" (matcher.go).
+func (ix *index) cover(e int32, qts []termWeight, words float64, skip int) float64 {
+	if words <= 0 {
+		return 0
+	}
+	var got float64
+	for _, t := range qts {
+		if ix.pair[t.id] {
+			continue
+		}
+		for _, v := range ix.entryVers[e] {
+			if ix.verHas(v, t.id, skip) {
+				got += t.w
+				break
+			}
+		}
+	}
+	return min(got/words, 1)
+}
+
+// verHas reports whether version v's questions use term id, question skip
+// left out.
+func (ix *index) verHas(v, id int32, skip int) bool {
+	raw := ix.pooledRaw[v]
+	i, ok := slices.BinarySearchFunc(raw, id, func(t termWeight, id int32) int { return cmp.Compare(t.id, id) })
+	if !ok {
+		return false
+	}
+	if skip < 0 || skip >= int(ix.nq) || ix.qVer[skip] != v {
+		return true
+	}
+	left := raw[i].w
+	q := ix.qRaw[skip]
+	if j, ok := slices.BinarySearchFunc(q, id, func(t termWeight, id int32) int { return cmp.Compare(t.id, id) }); ok {
+		left -= q[j].w
+	}
+	return left > 1e-9
+}
+
+// isPair reports whether term t is a word pair or a lexicon concept: they
+// restate the words, so cover counts the words alone.
+func isPair(t string) bool {
+	return strings.IndexByte(t, ' ') >= 0 || strings.HasPrefix(t, text.ConceptPrefix)
 }
 
 // pooledWithout is the cosine between the query (weights qts, scaled by

@@ -38,10 +38,10 @@ func TestParaphraseSuite(t *testing.T) {
 	// calibration for a 2% target: en 0.68, zh 0.70, ko 0.76, 0.038 wrong.
 	// With customer-style example questions, the lexicon's customer-service
 	// synonyms and Chinese segmentation (2026-12-03) the held-out half
-	// reaches en 0.86, zh 0.81, ko 0.89, at most 0.045 wrong over both
+	// reaches en 0.89, zh 0.81, ko 0.89, at most 0.045 wrong over both
 	// halves (the wrong-answer goal, 0.02, is not met). The floors sit one line (1/37) below that, so a change of
 	// the calibrated decision that moves a single line does not fail CI.
-	floor := map[string]float64{"en": 0.83, "zh": 0.78, "ko": 0.86}
+	floor := map[string]float64{"en": 0.86, "zh": 0.78, "ko": 0.86}
 	const maxWrong = 0.05
 	for _, lang := range suitetest.Langs {
 		dev, held := suitetest.RunHalves(t, lang, func(q string) ([]string, string) {

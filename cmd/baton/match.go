@@ -144,12 +144,12 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 		cal = m.Calibration()
 	}
 	if cal != nil {
-		fmt.Fprintf(w, "  decision: confident when lead >= %.2f and score + %.1f×lead >= %.3f (lead: score minus the next one)\n", cal.Margin, cal.Lead, cal.Threshold)
+		fmt.Fprintf(w, "  decision: confident when lead >= %.2f and score + %.2f×lead + %.2f×covered >= %.3f (lead: score minus the next one; covered: share of the message's words the entry's questions use)\n", cal.Margin, cal.Lead, cal.Cover, cal.Threshold)
 	}
 	var vectors map[string]semantic.VectorScore
 	if fused != nil {
 		fc := fused.Calibration()
-		fmt.Fprintf(w, "  fused decision (when the lexical one is not confident): lead >= %.2f and score + %.1f×lead >= %.3f\n", fc.Margin, fc.Lead, fc.Threshold)
+		fmt.Fprintf(w, "  fused decision (when the lexical one is not confident): lead >= %.2f and score + %.2f×lead + %.2f×covered >= %.3f\n", fc.Margin, fc.Lead, fc.Cover, fc.Threshold)
 		ids := make([]string, len(ms))
 		for i, m := range ms {
 			ids[i] = m.ID
