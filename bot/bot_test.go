@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -33,11 +34,21 @@ type outbox struct {
 	mu   sync.Mutex
 	msgs []bot.Message
 	to   []string
+	fail error // when set, Send fails with it and sends nothing
+}
+
+func (o *outbox) failWith(err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.fail = err
 }
 
 func (o *outbox) Send(_ context.Context, chatID string, m bot.Message) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if o.fail != nil {
+		return o.fail
+	}
 	o.msgs = append(o.msgs, m)
 	o.to = append(o.to, chatID)
 	return nil
@@ -371,6 +382,43 @@ func TestIdleNudgeThenClose(t *testing.T) {
 	f.clock.Add(time.Hour)
 	if n, _ := f.bot.FireTimers(ctx); n != 0 || len(f.out.texts()) != 2 {
 		t.Fatalf("timers kept firing after close")
+	}
+}
+
+// A check-in that could not be sent (Telegram down) is not lost: its timer
+// stays claimed and falls due again after the lease. One that can never
+// be sent (the customer blocked the bot) is dropped.
+func TestIdleNudgeRetriedAfterAFailedSend(t *testing.T) {
+	f := newFixture(t, false, bot.WithIdle(10*time.Minute, 30*time.Minute))
+	ctx := context.Background()
+	f.say(t, "c1", "How long does shipping take?")
+	f.say(t, "c2", "How long does shipping take?")
+	f.clock.Add(10 * time.Minute)
+	f.out.failWith(errors.New("telegram: 502 bad gateway"))
+	if n, err := f.bot.FireTimers(ctx); n != 2 || err == nil {
+		t.Fatalf("fired %d, err %v; want 2 and the send errors", n, err)
+	}
+	if n, _ := f.bot.FireTimers(ctx); n != 0 {
+		t.Fatalf("a claimed timer fired again within its lease: %d", n)
+	}
+	f.out.failWith(nil)
+	f.clock.Add(session.TimerLease)
+	if n, err := f.bot.FireTimers(ctx); err != nil || n != 2 {
+		t.Fatalf("after the lease: fired %d, err %v; want both check-ins again", n, err)
+	}
+	if got := f.out.texts(); len(got) != 2 || lastBot(f.session(t, "c1")).Kind != "nudge" {
+		t.Fatalf("check-ins after the retry: %q", got)
+	}
+
+	// Blocked: dropped, not retried every lease.
+	f.say(t, "c3", "How long does shipping take?")
+	f.clock.Add(10 * time.Minute)
+	f.out.failWith(fmt.Errorf("telegram: %w", bot.ErrBlocked))
+	f.bot.FireTimers(ctx)
+	f.out.failWith(nil)
+	f.clock.Add(session.TimerLease)
+	if n, _ := f.bot.FireTimers(ctx); n != 0 {
+		t.Errorf("a check-in for a customer who blocked the bot was retried")
 	}
 }
 

@@ -35,7 +35,8 @@ func (b *Bot) FireTimers(ctx context.Context) (int, error) {
 	var errs []error
 	for _, name := range []string{timerIdle, timerUnclaimed} {
 		for {
-			ids, err := b.store.Due(ctx, name, b.now(), 100)
+			now := b.now()
+			ids, err := b.store.Due(ctx, name, now, 100)
 			if err != nil {
 				return fired, fmt.Errorf("due %s timers: %w", name, err)
 			}
@@ -48,6 +49,14 @@ func (b *Bot) FireTimers(ctx context.Context) (int, error) {
 				}
 				if err != nil {
 					errs = append(errs, fmt.Errorf("%s timer for %s: %w", name, id, err))
+				}
+				// A failed one stays claimed and falls due again after
+				// the lease, so a Redis or Telegram hiccup does not lose
+				// it; a customer who blocked the bot will not be reached.
+				if err == nil || errors.Is(err, ErrBlocked) {
+					if err := b.store.Done(ctx, name, id, now); err != nil {
+						errs = append(errs, err)
+					}
 				}
 				fired++
 			}

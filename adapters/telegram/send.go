@@ -21,8 +21,10 @@ import (
 
 // ErrBlocked is returned by Send when the customer blocked the bot (or
 // Telegram otherwise forbids writing to the chat). Nothing more is sent to
-// that chat until the customer writes again.
-var ErrBlocked = errors.New("telegram: the customer blocked the bot")
+// that chat until the customer writes again. It wraps bot.ErrBlocked, so
+// the core knows the message cannot be delivered, ever, and does not retry
+// it (a timer's check-in, say).
+var ErrBlocked = fmt.Errorf("telegram: %w", bot.ErrBlocked)
 
 // MaxMessageLen is Telegram's limit for one message, in UTF-16 code units
 // (how Telegram counts characters).

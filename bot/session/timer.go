@@ -40,9 +40,18 @@ func (s *Store) Cancel(ctx context.Context, timer, id string) error {
 	return nil
 }
 
+// TimerLease is how long a claimed timer stays with the replica that
+// claimed it. Handling one takes a session update and a message or two
+// (seconds at worst); if the replica dies before Done, the timer falls due
+// again after the lease instead of being lost.
+const TimerLease = 2 * time.Minute
+
 // Due claims up to limit (at most MaxDue) conversation ids whose timer is at
-// or before now, earliest first, and removes them: each id is returned to
-// exactly one caller, even with concurrent callers in several replicas.
+// or before now, earliest first: each id is returned to exactly one caller,
+// even with concurrent callers in several replicas. A claimed id stays in
+// the set until its lease ends (now + TimerLease); the caller calls Done
+// with the same now once it has handled it, or the id is claimed again
+// after the lease (at least once: a crash never loses a check-in).
 func (s *Store) Due(ctx context.Context, timer string, now time.Time, limit int) ([]string, error) {
 	if timer == "" {
 		return nil, errors.New("session: due: empty timer name")
@@ -52,11 +61,27 @@ func (s *Store) Due(ctx context.Context, timer string, now time.Time, limit int)
 	}
 	limit = min(limit, MaxDue) // keeps unpack() within Lua's stack
 	ids, err := store.TimerDue.Run(ctx, s.db.Client, []string{s.db.Keys.Timer(timer)},
-		strconv.FormatInt(now.UnixMilli(), 10), limit).StringSlice()
+		strconv.FormatInt(now.UnixMilli(), 10), limit, leaseEnd(now)).StringSlice()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("session: due %s: %w", timer, err)
 	}
 	return ids, nil
+}
+
+// Done ends the claim Due(…, now, …) made on id: the timer is removed,
+// unless it was set again meanwhile (Schedule moved it), which is kept.
+func (s *Store) Done(ctx context.Context, timer, id string, now time.Time) error {
+	if err := checkTimer(timer, id); err != nil {
+		return fmt.Errorf("session: timer done: %w", err)
+	}
+	if err := store.TimerDone.Run(ctx, s.db.Client, []string{s.db.Keys.Timer(timer)}, id, leaseEnd(now)).Err(); err != nil {
+		return fmt.Errorf("session: %s timer of %s done: %w", timer, id, err)
+	}
+	return nil
+}
+
+func leaseEnd(now time.Time) string {
+	return strconv.FormatInt(now.Add(TimerLease).UnixMilli(), 10)
 }
 
 func checkTimer(timer, id string) error {

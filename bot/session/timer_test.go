@@ -36,7 +36,12 @@ func TestDueOrderLimitAndRemoval(t *testing.T) {
 		t.Fatalf("second Due = %v, want [b]", got)
 	}
 	if got, _ = st.Due(ctx, "idle", now, 10); len(got) != 0 {
-		t.Fatalf("third Due = %v, want none (claimed ids are removed)", got)
+		t.Fatalf("third Due = %v, want none (claimed ids are leased)", got)
+	}
+	for _, id := range []string{"c", "a", "b"} {
+		if err := st.Done(ctx, "idle", id, now); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// Timers of another name are separate.
 	if got, _ = st.Due(ctx, "survey", t0.Add(2*time.Hour), 10); len(got) != 0 {
@@ -71,6 +76,9 @@ func TestScheduleMovesTimer(t *testing.T) {
 	got, _ := st.Due(ctx, "idle", t0, 10)
 	if !reflect.DeepEqual(got, []string{"c"}) {
 		t.Fatalf("Due = %v, want [c] once", got)
+	}
+	if err := st.Done(ctx, "idle", "c", t0); err != nil {
+		t.Fatal(err)
 	}
 	if got, _ := st.Due(ctx, "idle", t0.Add(2*time.Hour), 10); len(got) != 0 {
 		t.Errorf("timer fired twice: %v", got)
@@ -141,6 +149,11 @@ func TestDueConcurrentClaimersExactlyOnce(t *testing.T) {
 					counts[id]++
 				}
 				mu.Unlock()
+				for _, id := range ids {
+					if err := st.Done(ctx, "idle", id, t0); err != nil {
+						t.Error(err)
+					}
+				}
 			}
 		})
 	}
@@ -160,5 +173,64 @@ func TestDueConcurrentClaimersExactlyOnce(t *testing.T) {
 	}
 	if got, _ := a.Due(ctx, "idle", t0.Add(time.Minute), 100); len(got) != future {
 		t.Errorf("future timers left = %d, want %d", len(got), future)
+	}
+}
+
+// A replica that claimed a timer and died before handling it (no Done)
+// does not lose it: it falls due again when the lease ends.
+func TestClaimedTimerFallsDueAgainAfterTheLease(t *testing.T) {
+	ctx := testCtx(t)
+	st := sessiontest.Store(t)
+	if err := st.Schedule(ctx, "idle", "c", t0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Due(ctx, "idle", t0, 10); !reflect.DeepEqual(got, []string{"c"}) {
+		t.Fatalf("Due = %v, want [c]", got)
+	}
+	// The claimer dies here.
+	if got, _ := st.Due(ctx, "idle", t0.Add(session.TimerLease-time.Millisecond), 10); len(got) != 0 {
+		t.Fatalf("claimed timer handed out again within its lease: %v", got)
+	}
+	again := t0.Add(session.TimerLease)
+	if got, _ := st.Due(ctx, "idle", again, 10); !reflect.DeepEqual(got, []string{"c"}) {
+		t.Fatalf("after the lease Due = %v, want [c] again", got)
+	}
+	if err := st.Done(ctx, "idle", "c", t0); err != nil { // the dead claim's Done, late: a no-op
+		t.Fatal(err)
+	}
+	if err := st.Done(ctx, "idle", "c", again); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Due(ctx, "idle", again.Add(10*session.TimerLease), 10); len(got) != 0 {
+		t.Errorf("timer left after Done: %v", got)
+	}
+}
+
+// Done keeps a timer that was set again while it was being handled (the
+// customer wrote, or the handler scheduled the next step).
+func TestDoneKeepsATimerSetAgain(t *testing.T) {
+	ctx := testCtx(t)
+	st := sessiontest.Store(t)
+	if err := st.Schedule(ctx, "idle", "c", t0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Due(ctx, "idle", t0, 10); len(got) != 1 {
+		t.Fatalf("Due = %v", got)
+	}
+	next := t0.Add(30 * time.Minute)
+	if err := st.Schedule(ctx, "idle", "c", next); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Done(ctx, "idle", "c", t0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Due(ctx, "idle", next.Add(-time.Millisecond), 10); len(got) != 0 {
+		t.Fatalf("timer fired before its new time: %v", got)
+	}
+	if got, _ := st.Due(ctx, "idle", next, 10); !reflect.DeepEqual(got, []string{"c"}) {
+		t.Errorf("timer set again was lost by Done: %v", got)
+	}
+	if err := st.Done(ctx, "", "c", t0); err == nil {
+		t.Error("Done without a timer name succeeded")
 	}
 }

@@ -74,15 +74,29 @@ return 1`)
 
 // ---- timers ({timer:<name>}) ----
 
-// TimerDue claims due ids atomically: it reads and removes them in one
-// script, so concurrent callers (several replicas) never get the same id.
-// KEYS: timer set. ARGV: now ms, limit.
+// TimerDue claims due ids atomically: it reads them and moves each to the
+// end of its claim lease in one script, so concurrent callers (several
+// replicas) never get the same id, and a replica that dies before it has
+// handled an id does not lose it: the id falls due again when the lease
+// ends. The caller removes it with TimerDone once handled.
+// KEYS: timer set. ARGV: now ms, limit, lease end ms.
 var TimerDue = redis.NewScript(`
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
-if #ids > 0 then
-  redis.call('ZREM', KEYS[1], unpack(ids))
+for _, id in ipairs(ids) do
+  redis.call('ZADD', KEYS[1], ARGV[3], id)
 end
 return ids`)
+
+// TimerDone removes a handled id, unless the timer was set again while it
+// was handled (its due time is no longer the claim's lease end): a new
+// customer message or the handler itself rescheduling it wins.
+// KEYS: timer set. ARGV: id, lease end ms.
+var TimerDone = redis.NewScript(`
+local at = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if at and tonumber(at) == tonumber(ARGV[2]) then
+  return redis.call('ZREM', KEYS[1], ARGV[1])
+end
+return 0`)
 
 // ---- the Telegram inbox ({tg:<bot>}) ----
 //
