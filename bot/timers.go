@@ -13,7 +13,8 @@ import (
 
 // RunTimers fires due timers (idle check-ins and closings, unclaimed
 // handoff reminders) every interval until ctx ends. Timers live in Redis,
-// so they survive restarts, and each fires on exactly one replica.
+// so they survive restarts; each fires on one replica, and again after
+// session.TimerLease if that replica died before handling it.
 func (b *Bot) RunTimers(ctx context.Context, every time.Duration) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
