@@ -29,6 +29,9 @@ type recorder struct {
 	got     chan bot.Event
 	reply   func(ctx context.Context, ev bot.Event) ([]bot.Message, error)
 	blocked chan string
+	// gate, when set, holds Blocked until it is closed, as the core's
+	// conversation lock holds it while a turn that called Send runs.
+	gate chan struct{}
 }
 
 func newRecorder() *recorder {
@@ -47,7 +50,17 @@ func (r *recorder) Handle(ctx context.Context, ev bot.Event) ([]bot.Message, err
 	return []bot.Message{{Text: "re: " + ev.Text}}, nil
 }
 
-func (r *recorder) Blocked(_ context.Context, conv string) error {
+func (r *recorder) Blocked(ctx context.Context, conv string) error {
+	r.mu.Lock()
+	gate := r.gate
+	r.mu.Unlock()
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	r.blocked <- conv
 	return nil
 }

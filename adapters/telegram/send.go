@@ -53,8 +53,16 @@ func (a *Adapter) Send(ctx context.Context, chatID string, m bot.Message) error 
 		return ErrBlocked
 	}
 	err = a.deliver(ctx, chat, m)
-	if errors.Is(err, ErrBlocked) {
-		a.markBlocked(ctx, chat)
+	if errors.Is(err, ErrBlocked) && a.rememberBlocked(chat) {
+		// The core sends while it holds the conversation's lock, and its
+		// Blocked takes that lock: told here and now, it would wait for
+		// itself until the call timeout and never record the block. Told
+		// from a goroutine, it records it once the core's update is done.
+		a.telling.Add(1)
+		go func() {
+			defer a.telling.Done()
+			a.tellBlocked(context.WithoutCancel(ctx), chat)
+		}()
 	}
 	return err
 }

@@ -229,6 +229,7 @@ type Adapter struct {
 	loopsCtx  context.Context // polling, connecting, sweeping
 	loopsStop context.CancelFunc
 	loops     sync.WaitGroup
+	telling   sync.WaitGroup // Send telling the core of a block
 	beatStop  context.CancelFunc
 	beatDone  chan struct{}
 	workCtx   context.Context // handler calls and sends
@@ -553,6 +554,7 @@ func (a *Adapter) shutdown(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("telegram: shutdown deadline reached before every queued update was answered: %w", err))
 	}
 	a.workStop()
+	a.telling.Wait() // bounded: each call has callTimeout
 
 	if a.beatStop != nil {
 		a.beatStop()
@@ -728,13 +730,24 @@ func (a *Adapter) isBlocked(chat int64) bool {
 
 // markBlocked stops sending to chat and tells the core.
 func (a *Adapter) markBlocked(ctx context.Context, chat int64) {
-	a.blockedMu.Lock()
-	_, already := a.blocked[chat]
-	a.blocked[chat] = struct{}{}
-	a.blockedMu.Unlock()
-	if already {
-		return
+	if a.rememberBlocked(chat) {
+		a.tellBlocked(ctx, chat)
 	}
+}
+
+// rememberBlocked stops sending to chat; true the first time.
+func (a *Adapter) rememberBlocked(chat int64) bool {
+	a.blockedMu.Lock()
+	defer a.blockedMu.Unlock()
+	if _, already := a.blocked[chat]; already {
+		return false
+	}
+	a.blocked[chat] = struct{}{}
+	return true
+}
+
+// tellBlocked tells the core that chat's customer blocked the bot.
+func (a *Adapter) tellBlocked(ctx context.Context, chat int64) {
 	conv := bot.ConvID(Channel, strconv.FormatInt(chat, 10))
 	a.log.Info("telegram: the customer blocked the bot; not sending to them until they write again", "conv", conv)
 	if b, ok := a.h.(Blocker); ok {

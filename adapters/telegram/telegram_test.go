@@ -616,6 +616,43 @@ func TestBlockedCustomer(t *testing.T) {
 	}
 }
 
+// The core calls Send while it holds the conversation's lock, and its
+// Blocked takes that lock: Send must not wait for Blocked, and the block
+// must still reach the core once the lock is free.
+func TestSendToABlockedChatTellsTheCoreAfterwards(t *testing.T) {
+	rec := newRecorder()
+	lock := make(chan struct{})
+	rec.gate = lock
+	hs := newHarness(t, rec, setup{}).start()
+	hs.srv.Block(1000)
+	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+	defer cancel()
+	if err := hs.a.Send(ctx, "1000", bot.Message{Text: "are you still there?"}); !errors.Is(err, ErrBlocked) || !errors.Is(err, bot.ErrBlocked) {
+		t.Fatalf("Send to a chat that blocked the bot: %v, want telegram.ErrBlocked wrapping bot.ErrBlocked", err)
+	}
+	select {
+	case conv := <-rec.blocked:
+		t.Fatalf("Blocked(%q) ran while the caller still held the conversation", conv)
+	default:
+	}
+	close(lock) // the core's update ends
+	select {
+	case conv := <-rec.blocked:
+		if conv != "telegram:1000" {
+			t.Errorf("Blocked(%q)", conv)
+		}
+	case <-time.After(waitFor):
+		t.Fatal("the core was never told about the block")
+	}
+	before := len(hs.srv.Calls("sendMessage"))
+	if err := hs.a.Send(ctx, "1000", bot.Message{Text: "x"}); !errors.Is(err, ErrBlocked) {
+		t.Errorf("second Send: %v", err)
+	}
+	if after := len(hs.srv.Calls("sendMessage")); after != before {
+		t.Error("Send called Telegram again for a chat known to be blocked")
+	}
+}
+
 func TestFloodLimit(t *testing.T) {
 	rec := newRecorder()
 	hs := newHarness(t, rec, setup{opts: []Option{WithFloodLimit(3, time.Hour)}}).start()
