@@ -33,9 +33,20 @@ import (
 // did not change since it was read instead of encoding it again; only new
 // or changed turns and the small fixed part are encoded per message.
 //
-// Records written before (JSON, starting with '{') still load; the next
-// save writes them in this form, so a live conversation survives the
-// upgrade. The conversation id is not stored: it is the key's.
+// Records written before (JSON, starting with '{') still load, so a live
+// conversation survives the upgrade. The conversation id is not stored: it
+// is the key's.
+//
+// Which form a save writes is the Store's option (WithFormat; `baton serve`
+// reads BATON_SESSION_FORMAT, binary by default), because a release before
+// this record reads only JSON: during a rolling deploy, or after a
+// rollback, an old replica would fail on every conversation a new one had
+// touched. Moving without downtime takes two steps: deploy this release
+// writing json, and switch to binary once every replica runs it; to roll
+// back, switch to json first, then deploy the old release. A switch changes
+// a session's form only when it is next saved: one idle since the switch
+// to json keeps its binary record, which the old release refuses until the
+// record expires.
 //
 // Adding a field to Session, Turn, Handoff or Transfer needs a line in
 // encode and decode below: TestCodecKeepsEveryField fills every field by
@@ -111,21 +122,23 @@ func decodeSession(id, raw string) (*Session, []span, error) {
 	}
 	var spans []span
 	if n := r.count(); n > 0 {
-		// Room for the turns a message adds, so appending does not copy.
-		s.Turns = make([]Turn, n, n+4)
-		spans = make([]span, n)
-		for i := range s.Turns {
+		// Room for the turns a message adds, so appending does not copy;
+		// but no more than presizeTurns up front (see presize).
+		c := presize(n, presizeTurns)
+		s.Turns = make([]Turn, 0, c+4)
+		spans = make([]span, 0, c)
+		for i := range n {
 			size := r.count()
 			start := r.i
 			if r.err != nil || size > len(r.s)-start {
 				return nil, nil, fmt.Errorf("%w: turn %d", errCorrupt, i)
 			}
 			t := reader{s: r.s[:start+size], i: start}
-			s.Turns[i] = t.turn()
+			s.Turns = append(s.Turns, t.turn())
 			if t.err != nil || t.i != start+size {
 				return nil, nil, fmt.Errorf("%w: turn %d", errCorrupt, i)
 			}
-			spans[i] = span{start, start + size}
+			spans = append(spans, span{start, start + size})
 			r.i = start + size
 		}
 	}
@@ -133,6 +146,20 @@ func decodeSession(id, raw string) (*Session, []span, error) {
 		return nil, nil, errCorrupt
 	}
 	return s, spans, nil
+}
+
+// encode appends sess's stored form, in the Store's format, to buf.
+// prev is only used by the binary form (a JSON save encodes everything).
+func (s *Store) encode(buf []byte, sess *Session, prev *previous) ([]byte, error) {
+	if s.format != FormatJSON {
+		return encodeSession(buf, sess, prev), nil
+	}
+	// What the releases before the binary record wrote, so they read it.
+	b, err := json.Marshal(sess)
+	if err != nil {
+		return buf, fmt.Errorf("encoding as JSON: %w", err)
+	}
+	return append(buf, b...), nil
 }
 
 // span is a turn's bytes in a stored record.
@@ -360,10 +387,14 @@ func (r *reader) handoff() *Handoff {
 	h.Reason = r.str()
 	h.Evidence = r.strs()
 	if n := r.count(); n > 0 {
-		h.Scores = make(map[string]float64, n)
+		h.Scores = make(map[string]float64, presize(n, presizeItems))
 		for range n {
 			k := r.str()
-			h.Scores[k] = r.float()
+			f := r.float()
+			if r.err != nil {
+				break
+			}
+			h.Scores[k] = f
 		}
 	}
 	h.At = r.time()
@@ -377,14 +408,18 @@ func (r *reader) handoff() *Handoff {
 	h.Comment = r.str()
 	h.Team = r.str()
 	if n := r.count(); n > 0 {
-		h.Transfers = make([]Transfer, n)
-		for i := range h.Transfers {
-			t := &h.Transfers[i]
+		h.Transfers = make([]Transfer, 0, presize(n, presizeItems))
+		for range n {
+			var t Transfer
 			t.From = r.str()
 			t.To = r.str()
 			t.Agent = r.str()
 			t.By = r.str()
 			t.At = r.time()
+			if r.err != nil {
+				break
+			}
+			h.Transfers = append(h.Transfers, t)
 		}
 	}
 	h.Reminders = r.int()
@@ -483,8 +518,10 @@ func (r *reader) int() int {
 }
 
 // count reads a length that must fit in what is left of the record (each
-// counted item takes at least a byte), so a corrupt count cannot make a
-// huge allocation.
+// counted item takes at least a byte). That bounds the loop, not memory:
+// an item decodes to far more than its byte (a Turn is 136 bytes, a string
+// header 16), so a count is never used to size an allocation beyond
+// presize; slices grow as items actually decode.
 func (r *reader) count() int {
 	n := r.uint()
 	if n > uint64(len(r.s)-r.i) {
@@ -506,12 +543,28 @@ func (r *reader) strs() []string {
 	if n == 0 {
 		return nil
 	}
-	out := make([]string, n)
-	for i := range out {
-		out[i] = r.str()
+	out := make([]string, 0, presize(n, presizeItems))
+	for range n {
+		s := r.str()
+		if r.err != nil {
+			break
+		}
+		out = append(out, s)
 	}
 	return out
 }
+
+// How many items a count read from a record may reserve room for before
+// they decode: a session's history at its default cap, and a few for the
+// small lists (tips, evidence, scores, transfers). A corrupt record that
+// claims a million turns costs at most this much before it fails; a real
+// one with more grows its slice as it decodes.
+const (
+	presizeTurns = DefaultMaxTurns
+	presizeItems = 8
+)
+
+func presize(n, limit int) int { return min(n, limit) }
 
 func (r *reader) float() float64 {
 	if len(r.s)-r.i < 8 {

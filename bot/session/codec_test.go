@@ -2,9 +2,11 @@ package session
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"math"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +14,7 @@ import (
 
 // fill sets every field reachable from v to a non-zero value that depends
 // on seed, so a field the codec forgets comes back zero and differs.
-func fill(t *testing.T, v reflect.Value, seed int) {
+func fill(t testing.TB, v reflect.Value, seed int) {
 	t.Helper()
 	switch v.Kind() {
 	case reflect.String:
@@ -57,7 +59,7 @@ func fill(t *testing.T, v reflect.Value, seed int) {
 	}
 }
 
-func fullSession(t *testing.T, seed int) *Session {
+func fullSession(t testing.TB, seed int) *Session {
 	var s Session
 	fill(t, reflect.ValueOf(&s).Elem(), seed)
 	return &s
@@ -175,6 +177,94 @@ func TestCodecRefusesDamage(t *testing.T) {
 	for _, bad := range []string{"", "\x00", "\xb5\x02", "{\"turns\": 3}"} {
 		if _, _, err := decodeSession("c", bad); err == nil {
 			t.Errorf("%q decoded", bad)
+		}
+	}
+}
+
+// FuzzDecodeSession: no input makes decodeSession panic, and whatever it
+// accepts, in either form, saves to a record that decodes to the same
+// session (encoding what that gives writes the same bytes again), also
+// when the save copies the turns it read.
+func FuzzDecodeSession(f *testing.F) {
+	for seed := range 3 {
+		s := fullSession(f, seed)
+		f.Add(encodeSession(nil, s, nil))
+		j, err := json.Marshal(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(j)
+	}
+	f.Add(encodeSession(nil, &Session{Mode: ModeBot, Turns: []Turn{{Role: "customer", Text: "hi"}}}, nil))
+	f.Add([]byte(`{"turns":[{"role":"bot","text":"x","tips":[]}],"handoff":{"scores":{"a":1}}}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		got, spans, err := decodeSession("c", string(raw))
+		if err != nil {
+			return
+		}
+		fresh := encodeSession(nil, got, nil)
+		back, _, err := decodeSession("c", string(fresh))
+		if err != nil {
+			t.Fatalf("the record of an accepted input does not decode: %v", err)
+		}
+		if again := encodeSession(nil, back, nil); !bytes.Equal(again, fresh) {
+			t.Fatalf("saving what was read twice gives other bytes:\n%x\n%x", fresh, again)
+		}
+		if spans == nil {
+			return
+		}
+		reused := encodeSession(nil, got, &previous{raw: string(raw), spans: spans})
+		viaReuse, _, err := decodeSession("c", string(reused))
+		if err != nil {
+			t.Fatalf("a save that copied stored turns does not decode: %v", err)
+		}
+		if again := encodeSession(nil, viaReuse, nil); !bytes.Equal(again, fresh) {
+			t.Fatalf("a save that copied stored turns holds another session:\n%x\n%x", fresh, again)
+		}
+	})
+}
+
+// TestCodecHugeCountAllocatesLittle: a 1 MB record whose count (of turns,
+// of a list's strings, of scores, of transfers, of a turn's tips) claims as
+// many items as it has bytes, and then holds nothing valid, fails having
+// allocated far less than the items would take (the turns alone would be
+// 136 MB), not in proportion to the claim.
+func TestCodecHugeCountAllocatesLittle(t *testing.T) {
+	const size = 1 << 20
+	// A session without handoff or turns, less its last two bytes (the
+	// handoff flag and the turn count).
+	head := encodeSession(nil, &Session{Channel: "telegram", ChatID: "1", Mode: ModeBot}, nil)
+	head = head[:len(head)-2]
+	// A handoff's fields up to its transfer count (its last two bytes are
+	// that count and the reminders).
+	hand := appendHandoff(nil, &Handoff{})
+	hand = hand[:len(hand)-2]
+	filler := bytes.Repeat([]byte{0xff}, size) // no valid length starts with ten 0xff bytes
+	huge := func(prefix ...[]byte) []byte {
+		b := bytes.Join(prefix, nil)
+		return append(binary.AppendUvarint(b, size), filler...)
+	}
+	turn := huge([]byte{1, turnTips, 0}) // a customer turn without text, with tips
+	cases := map[string][]byte{
+		"turns":     huge(head, []byte{0}),
+		"evidence":  huge(head, []byte{1, 0}),
+		"scores":    huge(head, []byte{1, 0, 0}),
+		"transfers": huge(head, []byte{1}, hand),
+		"tips":      append(binary.AppendUvarint(append(bytes.Clone(head), 0, 1), uint64(len(turn))), turn...),
+	}
+	for name, raw := range cases {
+		rec := string(raw)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, _, err := decodeSession("c", rec)
+		runtime.ReadMemStats(&after)
+		if err == nil {
+			t.Errorf("%s: a record claiming %d items it does not hold decoded", name, size)
+		}
+		alloc := after.TotalAlloc - before.TotalAlloc
+		t.Logf("%s: %d bytes allocated decoding a %d-byte record", name, alloc, len(rec))
+		if alloc >= 1<<20 {
+			t.Errorf("%s: decoding a %d-byte record allocated %d bytes, want < 1 MB", name, len(rec), alloc)
 		}
 	}
 }

@@ -8,6 +8,8 @@
 package session
 
 import (
+	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -109,6 +111,7 @@ type Store struct {
 	ttl      time.Duration
 	maxTurns int
 	lockTTL  time.Duration
+	format   Format
 	now      func() time.Time
 
 	trimmed atomic.Int64 // when (unix ms, s.now) a save last dropped expired activity
@@ -150,6 +153,50 @@ func WithLockTTL(d time.Duration) Option {
 	}
 }
 
+// Format is the form a Store writes sessions in. Every Store reads both,
+// whatever it writes; see codec.go for why the writer's form is a choice.
+type Format int
+
+const (
+	// FormatBinary is the compact record of codec.go (the default).
+	FormatBinary Format = iota
+	// FormatJSON is json.Marshal of the Session, the form releases before
+	// the binary record wrote and the only one they read.
+	FormatJSON
+)
+
+// ParseFormat reads a Format from its name, "binary" or "json" (any case;
+// "" is the default, binary), as BATON_SESSION_FORMAT gives it.
+func ParseFormat(name string) (Format, error) {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "", "binary":
+		return FormatBinary, nil
+	case "json":
+		return FormatJSON, nil
+	}
+	return FormatBinary, fmt.Errorf("session format %q: want binary or json", name)
+}
+
+// String is the name ParseFormat reads.
+func (f Format) String() string {
+	if f == FormatJSON {
+		return "json"
+	}
+	return "binary"
+}
+
+// WithFormat sets the form saves write (default FormatBinary). Reads take
+// either form. Write FormatJSON while any replica of a release before the
+// binary record may still read the sessions (during a rolling upgrade from
+// it, or before a rollback to it). Unknown values keep the default.
+func WithFormat(f Format) Option {
+	return func(s *Store) {
+		if f == FormatBinary || f == FormatJSON {
+			s.format = f
+		}
+	}
+}
+
 // WithClock sets the clock used for Started, activity times and the Active
 // window (default time.Now). Tests of code built on the store use it to
 // control time; Redis TTLs still follow the server's clock.
@@ -169,6 +216,7 @@ func New(db store.DB, opts ...Option) *Store {
 		ttl:      DefaultTTL,
 		maxTurns: DefaultMaxTurns,
 		lockTTL:  DefaultLockTTL,
+		format:   FormatBinary,
 		now:      time.Now,
 	}
 	for _, o := range opts {

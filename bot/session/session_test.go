@@ -836,3 +836,103 @@ func TestUpdateTimersArmsTimers(t *testing.T) {
 		t.Error("an update refused for its timers saved the session")
 	}
 }
+
+// TestWriteFormat: a Store writing json saves what json.Marshal of the
+// Session gives (the only form releases before the binary record read:
+// decoded as they did, it is the session saved), one writing binary saves
+// the record (magic 0xB5); both read back what they saved through Get and
+// the next Update, and each reads the other's form and rewrites it in its
+// own (a rolling deploy or a rollback in either direction).
+func TestWriteFormat(t *testing.T) {
+	at := time.Date(2026, 12, 3, 9, 30, 0, 123, time.UTC)
+	fill := func(s *session.Session) error {
+		s.Channel, s.ChatID, s.Name, s.Lang, s.Topic, s.LastCustomerAt = "telegram", "7", "지수", "ko", "배송", at
+		s.Turns = append(s.Turns,
+			session.Turn{Role: "customer", Text: "배송 언제 와요?", At: at},
+			session.Turn{Role: "bot", Text: "We ship within two days.", Entry: "orders/shipping", Score: 0.75, Kind: "answer", Tips: []string{"orders/tracking"}, At: at})
+		s.Messages++
+		s.Handoff = &session.Handoff{Reason: "asked for a person", Scores: map[string]float64{"ask_human": 0.9}, At: at,
+			Transfers: []session.Transfer{{From: "", To: "billing", By: "ana", At: at}}}
+		return nil
+	}
+	isJSON := func(t *testing.T, raw string, want *session.Session) {
+		t.Helper()
+		// What the release before the binary record did with a stored value.
+		var old session.Session
+		if err := json.Unmarshal([]byte(raw), &old); err != nil {
+			t.Fatalf("the stored value is not JSON the old decoder reads: %v (%.40q)", err, raw)
+		}
+		old.ID = want.ID
+		if !reflect.DeepEqual(&old, want) {
+			t.Errorf("the old decoder reads\n%+v\nwant\n%+v", &old, want)
+		}
+	}
+	isBinary := func(t *testing.T, raw string, _ *session.Session) {
+		t.Helper()
+		if raw == "" || raw[0] != 0xB5 {
+			t.Errorf("the stored value starts with %.8q, want the record's magic 0xB5", raw)
+		}
+	}
+	for _, tc := range []struct {
+		name        string
+		format      session.Format
+		other       session.Format
+		check       func(*testing.T, string, *session.Session)
+		checkOthers func(*testing.T, string, *session.Session)
+	}{
+		{"json", session.FormatJSON, session.FormatBinary, isJSON, isBinary},
+		{"binary", session.FormatBinary, session.FormatJSON, isBinary, isJSON},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := testCtx(t)
+			db := sessiontest.DB(t)
+			st := session.New(db, session.WithFormat(tc.format))
+			stored := func() string { return db.Client.Get(ctx, db.Keys.State("telegram:7")).Val() }
+
+			first, err := st.Update(ctx, "telegram:7", fill)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, stored(), first)
+			second, err := st.Update(ctx, "telegram:7", addTurn("그리고 한국으로는요?"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(second.Turns) != 3 || !reflect.DeepEqual(second.Turns[:2], first.Turns) || !reflect.DeepEqual(second.Handoff, first.Handoff) {
+				t.Errorf("second update = %+v, want the first's turns plus one", second)
+			}
+			tc.check(t, stored(), second)
+			if got, ok, err := st.Get(ctx, "telegram:7"); err != nil || !ok || !reflect.DeepEqual(got, second) {
+				t.Errorf("Get = %+v, %v, %v; want %+v", got, ok, err, second)
+			}
+
+			// A replica writing the other form takes the conversation over.
+			other := session.New(db, session.WithFormat(tc.other))
+			if got, ok, err := other.Get(ctx, "telegram:7"); err != nil || !ok || !reflect.DeepEqual(got, second) {
+				t.Errorf("the other form's Get = %+v, %v, %v; want %+v", got, ok, err, second)
+			}
+			third, err := other.Update(ctx, "telegram:7", addTurn("thanks"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(third.Turns) != 4 || !reflect.DeepEqual(third.Turns[:3], second.Turns) {
+				t.Errorf("the other form's update = %+v, want the turns so far plus one", third)
+			}
+			tc.checkOthers(t, stored(), third)
+			if got, _, err := st.Get(ctx, "telegram:7"); err != nil || !reflect.DeepEqual(got, third) {
+				t.Errorf("Get of the other form's save = %+v, %v; want %+v", got, err, third)
+			}
+		})
+	}
+}
+
+func TestParseFormat(t *testing.T) {
+	for in, want := range map[string]session.Format{"": session.FormatBinary, "binary": session.FormatBinary, " JSON ": session.FormatJSON} {
+		if got, err := session.ParseFormat(in); err != nil || got != want {
+			t.Errorf("ParseFormat(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	if _, err := session.ParseFormat("protobuf"); err == nil || !strings.Contains(err.Error(), "binary or json") {
+		t.Errorf("ParseFormat(protobuf) error = %v, want one naming binary and json", err)
+	}
+}

@@ -112,7 +112,9 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 	}()
 
 	// UTC and Round(0) (no monotonic reading) make what Update returns
-	// equal to what Get later decodes from JSON.
+	// equal to what Get later decodes from the stored record (either form:
+	// the binary one gives times back in UTC, JSON drops the monotonic
+	// reading).
 	sess := &Session{ID: id, Mode: ModeBot, Started: s.now().UTC().Round(0)}
 	var prev *previous
 	if found {
@@ -143,8 +145,11 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 			prev.first = n - s.maxTurns
 		}
 	}
-	buf := encodeSession(getBuf(), sess, prev)
+	buf, err := s.encode(getBuf(), sess, prev)
 	defer putBuf(buf)
+	if err != nil {
+		return nil, fmt.Errorf("session %s: update: %w", id, err)
+	}
 
 	saved, timerErr, err := s.save(ctx, id, token, stateSum(raw, found), buf, timers)
 	if err != nil {

@@ -43,6 +43,7 @@ const (
 	envHeartbeat       = "BATON_HEARTBEAT"       // how often a replica renews its chat leases, default 5s
 	envStatsRetention  = "BATON_STATS_RETENTION" // how long daily statistics are kept, default 90d
 	envOpsToken        = "BATON_OPS_TOKEN"       // enables the ops page at /ops; the token it asks for
+	envSessionFormat   = "BATON_SESSION_FORMAT"  // binary (default) or json: the form sessions are saved in (README, Session store)
 )
 
 // activeWindow is what "active conversation" means for the gauge.
@@ -186,7 +187,11 @@ func newServer(ctx context.Context, cfg serveConfig, env func(string) string, lo
 	if s.db, err = store.New(rdb, cfg.prefix); err != nil {
 		return nil, err
 	}
-	var sessOpts []session.Option
+	format, err := session.ParseFormat(env(envSessionFormat))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", envSessionFormat, err)
+	}
+	sessOpts := []session.Option{session.WithFormat(format)}
 	if _, ok := lookup(env, envHeartbeat); ok {
 		// A dead replica's conversation locks free as fast as its chats.
 		beat, err := durationEnv(env, envHeartbeat, 5*time.Second)
