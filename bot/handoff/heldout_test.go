@@ -2,13 +2,16 @@ package handoff
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/text"
 )
@@ -105,23 +108,70 @@ func TestHeldoutFloors(t *testing.T) {
 	}
 }
 
-// Nothing the detector learns from may be a held-out message.
+// Nothing the detector learns from may be a held-out message or a near
+// copy of one: not its labelled examples, and not the knowledge base's
+// questions, which it learns as ordinary ("none") messages.
 func TestHeldoutDisjoint(t *testing.T) {
 	r := loadShipped(t)
 	if r.learned.m == nil {
 		t.Fatal("the shipped rules have no learned layer")
 	}
-	held := map[string]string{}
+	type heldLine struct {
+		file, text string
+		terms      map[string]bool
+	}
+	var held []heldLine
 	for _, f := range []string{"explicit", "confusion", "complaint", "ordinary"} {
 		for _, c := range loadHeldout(t, f) {
-			held[strings.Join(text.Terms(c.Text), " ")] = f
+			held = append(held, heldLine{f, c.Text, termSet(c.Text)})
+		}
+	}
+	check := func(where, s string) {
+		ts := termSet(s)
+		for _, h := range held {
+			if j := jaccard(ts, h.terms); j >= nearCopy {
+				t.Errorf("%s: %q is a near copy (%.2f of its words and character pairs shared) of the held-out %s line %q; write it differently or drop it", where, s, j, h.file, h.text)
+			}
 		}
 	}
 	for _, e := range r.learned.m.examples {
-		if f, ok := held[strings.Join(text.Terms(e.text), " ")]; ok {
-			t.Errorf("%s:%d: %q is in the held-out %s set; write a different example", e.file, e.line, e.text, f)
+		check(fmt.Sprintf("%s:%d", e.file, e.line), e.text)
+	}
+	// The knowledge questions too, against the held-out requests,
+	// confusion and complaints. The held-out ordinary questions are left
+	// out of this check on purpose: many are the shop's canonical
+	// questions ("how do I start a return"), which customers do ask word
+	// for word and which the base must hold.
+	held = slices.DeleteFunc(held, func(h heldLine) bool { return h.file == "ordinary" })
+	kb, _ := knowledge.Load(os.DirFS("../../knowledge"), ".")
+	for _, q := range kb.Questions() {
+		check("knowledge "+q.ID, q.Text)
+	}
+}
+
+// nearCopy is the share of shared terms (Jaccard) from which two texts
+// count as the same message reworded only slightly.
+const nearCopy = 0.7
+
+func termSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, t := range text.Terms(s) {
+		m[t] = true
+	}
+	return m
+}
+
+func jaccard(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	n := 0
+	for t := range a {
+		if b[t] {
+			n++
 		}
 	}
+	return float64(n) / float64(len(a)+len(b)-n)
 }
 
 // The shipped base's paraphrase suite (bot/knowledge/testdata/paraphrases,

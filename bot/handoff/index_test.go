@@ -109,10 +109,12 @@ func analyseRef(s string) *doc {
 			korean = append(korean, rs...)
 			korEnd = w.End
 		case text.Han:
+			flushKorean()
 			d.units = append(d.units, unit{kind: han, stem: w.Text, raw: w.Text, clause: clause})
 			d.size++
 			emitted = true
 		default:
+			flushKorean()
 			addLatinRef(d, raw, clause)
 			emitted = true
 		}
@@ -420,6 +422,11 @@ func TestScanWords(t *testing.T) {
 		{"ㅋㅋ진짜요", "ㅋㅋ진짜요@0", 0, 0},
 		{"ＡＢＣ！ｄｅｆ？", "abc@0 def@1", 1, 1},
 		{"human…please", "human@0 pleas@1", 0, 0},
+		// A Korean word ends at a number, a Latin word or a Chinese
+		// character, even without a space: units stay in reading order.
+		{"주문123번", "주문@0 123@0 번@0", 0, 0},
+		{"상담원ok연결", "상담원@0 ok@0 연결@0", 0, 0},
+		{"환불人工", "환불@0 人@0 工@0", 0, 0},
 	} {
 		d := analyse(c.in)
 		var got []string

@@ -205,11 +205,13 @@ func (d *doc) scan(s string) {
 			d.runes = append(d.runes, []rune(s[w.Start:w.End])...)
 			korEnd = w.End
 		case text.Han:
+			flushKorean() // a Korean word ends at a Chinese character too
 			d.plain = false
 			d.units = append(d.units, unit{kind: han, stem: w.Text, raw: w.Text, clause: clause})
 			d.size++
 			emitted = true
 		default:
+			flushKorean() // and at a Latin word or a number ("주문123번", "상담원ok연결")
 			n := len(d.units)
 			d.addField(s[w.Start:w.End], clause)
 			emitted = emitted || len(d.units) > n
