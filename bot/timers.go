@@ -30,6 +30,13 @@ func (b *Bot) RunTimers(ctx context.Context, every time.Duration) {
 	}
 }
 
+// timerBatch is how many due timers one claim takes. They are handled one
+// after another and all share the claim's lease (session.TimerLease), so
+// the batch must be handled well within it even when every send waits for
+// its full timeout; otherwise another replica would claim the last ones
+// again and handle them twice.
+const timerBatch = 4
+
 // FireTimers handles every timer due now and reports how many fired.
 func (b *Bot) FireTimers(ctx context.Context) (int, error) {
 	fired := 0
@@ -37,7 +44,7 @@ func (b *Bot) FireTimers(ctx context.Context) (int, error) {
 	for _, name := range []string{timerIdle, timerUnclaimed} {
 		for {
 			now := b.now()
-			ids, err := b.store.Due(ctx, name, now, 100)
+			ids, err := b.store.Due(ctx, name, now, timerBatch)
 			if err != nil {
 				return fired, fmt.Errorf("due %s timers: %w", name, err)
 			}
@@ -61,7 +68,7 @@ func (b *Bot) FireTimers(ctx context.Context) (int, error) {
 				}
 				fired++
 			}
-			if len(ids) < 100 {
+			if len(ids) < timerBatch {
 				break
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -101,13 +100,30 @@ func actionCard(cb *goslack.InteractionCallback) (channel, ts string) {
 	return channel, ts
 }
 
-// sortKey is where an event goes in its thread's queue: Slack's ts (a
-// number, "1700000000.000101"), or now when Slack sent none.
+// sortKey is where an event goes in its thread's queue: Slack's ts
+// ("1700000000.000101"), or now when Slack sent none or something else.
+// Only digits and one dot pass: ParseFloat also takes "NaN", "Inf" and
+// "1e9", which Redis refuses as a score halfway through the inbox script
+// (after the event was marked queued), and the event would be lost.
 func sortKey(ts string, now time.Time) string {
-	if _, err := strconv.ParseFloat(ts, 64); err == nil && ts != "" {
+	if isSlackTS(ts) {
 		return ts
 	}
 	return fmt.Sprintf("%d.%06d", now.Unix(), now.Nanosecond()/1000)
+}
+
+func isSlackTS(ts string) bool {
+	secs, frac, ok := strings.Cut(ts, ".")
+	return ok && secs != "" && frac != "" && len(ts) <= 32 && allDigits(secs) && allDigits(frac)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // runInbox handles the threads kicked to one worker, one at a time.

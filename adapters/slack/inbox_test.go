@@ -93,3 +93,21 @@ func TestThreadLeaseKeepsEventsOnOneReplica(t *testing.T) {
 		}
 	}
 }
+
+func TestSortKeyTakesOnlySlackTimestamps(t *testing.T) {
+	now := time.Unix(1700000000, 123456000)
+	for ts, want := range map[string]string{
+		"1700000001.000101": "1700000001.000101",
+		"":                  "1700000000.123456",
+		"NaN":               "1700000000.123456",
+		"Inf":               "1700000000.123456",
+		"1e9":               "1700000000.123456",
+		"-5.0":              "1700000000.123456",
+		"17.":               "1700000000.123456",
+		"12":                "1700000000.123456",
+	} {
+		if got := sortKey(ts, now); got != want {
+			t.Errorf("sortKey(%q) = %q, want %q", ts, got, want)
+		}
+	}
+}

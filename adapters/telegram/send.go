@@ -58,7 +58,13 @@ func (a *Adapter) Send(ctx context.Context, chatID string, m bot.Message) error 
 		// Blocked takes that lock: told here and now, it would wait for
 		// itself until the call timeout and never record the block. Told
 		// from a goroutine, it records it once the core's update is done.
+		a.tellMu.Lock()
+		if a.tellClosed { // shutting down: the next start hears of it on the next send
+			a.tellMu.Unlock()
+			return err
+		}
 		a.telling.Add(1)
+		a.tellMu.Unlock()
 		go func() {
 			defer a.telling.Done()
 			a.tellBlocked(context.WithoutCancel(ctx), chat)

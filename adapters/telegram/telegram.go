@@ -229,11 +229,16 @@ type Adapter struct {
 	loopsCtx  context.Context // polling, connecting, sweeping
 	loopsStop context.CancelFunc
 	loops     sync.WaitGroup
-	telling   sync.WaitGroup // Send telling the core of a block
-	beatStop  context.CancelFunc
-	beatDone  chan struct{}
-	workCtx   context.Context // handler calls and sends
-	workStop  context.CancelFunc
+	// Send telling the core of a block, from a goroutine. Timers and the
+	// Slack desk may still call Send while Shutdown waits, so Add is
+	// guarded: after tellClosed no new goroutine starts.
+	telling    sync.WaitGroup
+	tellMu     sync.Mutex
+	tellClosed bool
+	beatStop   context.CancelFunc
+	beatDone   chan struct{}
+	workCtx    context.Context // handler calls and sends
+	workStop   context.CancelFunc
 
 	onDone func(id int64) // tests: called after an update is marked answered
 	onStop func()         // tests: called once Shutdown stopped taking updates
@@ -554,6 +559,9 @@ func (a *Adapter) shutdown(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("telegram: shutdown deadline reached before every queued update was answered: %w", err))
 	}
 	a.workStop()
+	a.tellMu.Lock()
+	a.tellClosed = true
+	a.tellMu.Unlock()
 	a.telling.Wait() // bounded: each call has callTimeout
 
 	if a.beatStop != nil {

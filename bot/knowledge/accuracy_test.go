@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -156,6 +157,9 @@ func devQueries(b *Base) []labelled {
 // knowledge base (devQueries) instead of test.jsonl. Design choices of the
 // calibration were made on this; it only logs.
 func TestBanking77GeneralisationDev(t *testing.T) {
+	if os.Getenv("BATON_MEASURE") == "" {
+		t.Skip("a measurement that only logs (the dev numbers): set BATON_MEASURE=1 to run it")
+	}
 	b, _ := loadBanking77(t)
 	cfg, lex := shippedConfig(t), shippedLexicon(t)
 	g := generalise(t, b, devQueries(b), nil, func(sb *Base) Matcher { return NewLexicalMatcher(t.Context(), sb, lex, cfg) })

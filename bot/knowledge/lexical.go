@@ -79,7 +79,7 @@ func (l *Lexical) Base() *Base { return l.base }
 
 // Rank is l's Ranker.
 func (l *Lexical) Rank(_ context.Context, query string, skip, n int) []Candidate {
-	drop := int32(-1)
+	drop, want := int32(-1), n
 	if q, ok := SkippedEntry(skip); ok {
 		// The other entries' scores do not depend on this one's (idf
 		// aside): rank them all and drop it.
@@ -95,8 +95,8 @@ func (l *Lexical) Rank(_ context.Context, query string, skip, n int) []Candidate
 			out = append(out, Candidate{ID: l.ix.ids[c.entry], Lang: c.lang, Score: c.sim, Cover: c.cover})
 		}
 	}
-	if drop >= 0 && len(out) == n {
-		out = out[:n-1]
+	if len(out) > want { // the entry to leave out was not among them
+		out = out[:want]
 	}
 	return out
 }

@@ -439,6 +439,9 @@ func choose(samples []sample, target, offRate, nearRate, priorN float64) rule {
 			// shrunk towards what the model expects by priorN answers'
 			// worth.
 			n := float64(r + w)
+			if n == 0 {
+				continue // only off-topic samples above: nothing answered rightly to gain
+			}
 			if (float64(w)+priorN*expWrong/n)/(n+priorN) > target ||
 				(nOff > 0 && float64(o) > offRate*float64(nOff)) ||
 				(nNear > 0 && nearRate > 0 && float64(nr) > nearRate*float64(nNear)) {

@@ -224,7 +224,9 @@ func newFused(ctx context.Context, lexical *knowledge.Calibrated, ix *Index, cfg
 	// Counted alone, the decision needs the missing-topic bound: without
 	// it fusion answered another bank's questions 14% of the time there,
 	// 10% with it.
-	cfg.MissingTopicRate = cfg.OffTopicRate
+	if cfg.MissingTopicRate <= 0 { // unless set: the off-topic target
+		cfg.MissingTopicRate = cfg.OffTopicRate
+	}
 	if cfg.MissingTopicRate <= 0 {
 		cfg.MissingTopicRate = knowledge.DefaultOffTopicRate
 	}

@@ -80,8 +80,12 @@ func (s *Store) Done(ctx context.Context, timer, id string, now time.Time) error
 	return nil
 }
 
+// leaseEnd is the score of a claimed timer: half a millisecond before the
+// lease ends, so it falls due again exactly then, and a value Schedule
+// (whole milliseconds) never writes, so Done cannot mistake a timer set
+// again for the claim.
 func leaseEnd(now time.Time) string {
-	return strconv.FormatInt(now.Add(TimerLease).UnixMilli(), 10)
+	return strconv.FormatInt(now.Add(TimerLease).UnixMilli()-1, 10) + ".5"
 }
 
 func checkTimer(timer, id string) error {

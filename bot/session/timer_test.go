@@ -233,4 +233,21 @@ func TestDoneKeepsATimerSetAgain(t *testing.T) {
 	if err := st.Done(ctx, "", "c", t0); err == nil {
 		t.Error("Done without a timer name succeeded")
 	}
+
+	// Set again to exactly the claim's lease end: still not the claim.
+	if err := st.Schedule(ctx, "idle", "d", t0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Due(ctx, "idle", t0, 10); !reflect.DeepEqual(got, []string{"d"}) {
+		t.Fatalf("Due = %v, want [d]", got)
+	}
+	if err := st.Schedule(ctx, "idle", "d", t0.Add(session.TimerLease)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Done(ctx, "idle", "d", t0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Due(ctx, "idle", t0.Add(session.TimerLease), 10); !reflect.DeepEqual(got, []string{"d"}) {
+		t.Errorf("a timer set again to the lease's end was taken for the claim and removed: %v", got)
+	}
 }
