@@ -53,7 +53,12 @@ func TestParaphraseSuiteThroughTheCore(t *testing.T) {
 	// calib (2026-12-03): the calibrated decision also weighing the words
 	// an entry covers answers held-out zh 0.84 (one line fewer), at most
 	// 0.030 wrong over both halves; zh's floor follows.
-	floor := map[string]float64{"en": 0.89, "zh": 0.83, "ko": 0.89}
+	// Held-out leak removed (2026-12-03): 27 example questions that were
+	// copies or near copies of held-out lines left the base (see
+	// knowledge's TestParaphraseHeldOutNotInKnowledge); the honest held-out
+	// half then reaches en 0.86 (32/37), zh 0.81 (30/37), ko 0.86 (32/37),
+	// at most 0.032 wrong over both halves. The floors follow, one line below.
+	floor := map[string]float64{"en": 0.83, "zh": 0.78, "ko": 0.83}
 	const maxWrong = 0.05
 	for _, lang := range suitetest.Langs {
 		dev, held := suitetest.RunHalves(t, lang, func(q string) ([]string, string) {

@@ -41,7 +41,12 @@ func TestParaphraseSuite(t *testing.T) {
 	// reaches en 0.89, zh 0.81, ko 0.89, at most 0.045 wrong over both
 	// halves (the wrong-answer goal, 0.02, is not met). The floors sit one line (1/37) below that, so a change of
 	// the calibrated decision that moves a single line does not fail CI.
-	floor := map[string]float64{"en": 0.86, "zh": 0.78, "ko": 0.86}
+	// Held-out leak removed (2026-12-03): 27 example questions that were
+	// copies or near copies of held-out lines left the base (see
+	// TestParaphraseHeldOutNotInKnowledge); the honest held-out half then
+	// reaches en 0.84 (31/37), zh 0.76 (28/37), ko 0.84 (31/37), at most
+	// 0.032 wrong over both halves. The floors follow, one line below.
+	floor := map[string]float64{"en": 0.81, "zh": 0.72, "ko": 0.81}
 	const maxWrong = 0.05
 	for _, lang := range suitetest.Langs {
 		dev, held := suitetest.RunHalves(t, lang, func(q string) ([]string, string) {
