@@ -123,13 +123,13 @@ func TestHeldoutDisjoint(t *testing.T) {
 	var held []heldLine
 	for _, f := range []string{"explicit", "confusion", "complaint", "ordinary"} {
 		for _, c := range loadHeldout(t, f) {
-			held = append(held, heldLine{f, c.Text, termSet(c.Text)})
+			held = append(held, heldLine{f, c.Text, text.TermSet(c.Text)})
 		}
 	}
 	check := func(where, s string) {
-		ts := termSet(s)
+		ts := text.TermSet(s)
 		for _, h := range held {
-			if j := jaccard(ts, h.terms); j >= nearCopy {
+			if j := text.Jaccard(ts, h.terms); j >= nearCopy {
 				t.Errorf("%s: %q is a near copy (%.2f of its words and character pairs shared) of the held-out %s line %q; write it differently or drop it", where, s, j, h.file, h.text)
 			}
 		}
@@ -152,27 +152,6 @@ func TestHeldoutDisjoint(t *testing.T) {
 // nearCopy is the share of shared terms (Jaccard) from which two texts
 // count as the same message reworded only slightly.
 const nearCopy = 0.7
-
-func termSet(s string) map[string]bool {
-	m := map[string]bool{}
-	for _, t := range text.Terms(s) {
-		m[t] = true
-	}
-	return m
-}
-
-func jaccard(a, b map[string]bool) float64 {
-	if len(a) == 0 || len(b) == 0 {
-		return 0
-	}
-	n := 0
-	for t := range a {
-		if b[t] {
-			n++
-		}
-	}
-	return float64(n) / float64(len(a)+len(b)-n)
-}
 
 // The shipped base's paraphrase suite (bot/knowledge/testdata/paraphrases,
 // written by "content" for the matcher) is ordinary questions: each as a

@@ -32,7 +32,7 @@ func TestParaphraseHeldOutNotInKnowledge(t *testing.T) {
 		if ok {
 			file = e.File
 		}
-		byLang[q.Lang] = append(byLang[q.Lang], question{q.Text, file, termSet(q.Text)})
+		byLang[q.Lang] = append(byLang[q.Lang], question{q.Text, file, text.TermSet(q.Text)})
 	}
 	for _, lang := range suitetest.Langs {
 		if len(byLang[lang]) == 0 {
@@ -42,34 +42,12 @@ func TestParaphraseHeldOutNotInKnowledge(t *testing.T) {
 			if i%2 == 0 { // dev half
 				continue
 			}
-			line := termSet(l.Query)
+			line := text.TermSet(l.Query)
 			for _, q := range byLang[lang] {
-				if j := jaccard(line, q.terms); j >= heldOutCopy {
+				if j := text.Jaccard(line, q.terms); j >= heldOutCopy {
 					t.Errorf("%s: question %q is a copy of held-out line %d %q (Jaccard %.2f)", q.file, q.text, i+1, l.Query, j)
 				}
 			}
 		}
 	}
-}
-
-func termSet(s string) map[string]bool {
-	set := map[string]bool{}
-	for _, t := range text.Terms(s) {
-		set[t] = true
-	}
-	return set
-}
-
-// jaccard is |a∩b| / |a∪b|; two empty sets are the same set.
-func jaccard(a, b map[string]bool) float64 {
-	if len(a) == 0 && len(b) == 0 {
-		return 1
-	}
-	both := 0
-	for t := range a {
-		if b[t] {
-			both++
-		}
-	}
-	return float64(both) / float64(len(a)+len(b)-both)
 }

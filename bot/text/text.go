@@ -128,6 +128,33 @@ func Similarity(a, b string) float64 {
 	return Cosine(Vector(a), Vector(b))
 }
 
+// TermSet is the set of s's Terms.
+func TermSet(s string) map[string]bool {
+	set := map[string]bool{}
+	for _, t := range Terms(s) {
+		set[t] = true
+	}
+	return set
+}
+
+// Jaccard is the share of terms two term sets have in common, |a∩b| /
+// |a∪b|, and 0 when either is empty. Unlike Similarity it weighs every
+// term alike: the tests that keep held-out data out of what Baton learns
+// use it to find near copies, where a shared "the" matters as much as a
+// shared "refund".
+func Jaccard(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	both := 0
+	for t := range a {
+		if b[t] {
+			both++
+		}
+	}
+	return float64(both) / float64(len(a)+len(b)-both)
+}
+
 // Vector is the weighted term vector of s that Similarity compares;
 // callers comparing one text with many compute it once.
 func Vector(s string) map[string]float64 { return vector(Terms(s)) }

@@ -1,6 +1,7 @@
 package text
 
 import (
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -165,6 +166,23 @@ func TestSegmentCJK(t *testing.T) {
 		}
 		if strings.Join(got, "") != c.in {
 			t.Errorf("SegmentCJK(%q) joined is %q, not the run", c.in, strings.Join(got, ""))
+		}
+	}
+}
+
+func TestJaccardFindsNearCopies(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want float64
+	}{
+		{"How do I start a return?", "how do i start a return", 1},
+		{"where is my order", "where is my refund", 0.6},
+		{"忘记密码了", "忘记密码了", 1},
+		{"", "anything", 0},
+		{"👋", "👋", 0}, // no terms: nothing to copy
+	} {
+		if got := Jaccard(TermSet(c.a), TermSet(c.b)); math.Abs(got-c.want) > 0.005 {
+			t.Errorf("Jaccard(%q, %q) = %.3f, want %.3f", c.a, c.b, got, c.want)
 		}
 	}
 }
