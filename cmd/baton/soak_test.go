@@ -234,17 +234,11 @@ func (s *soak) load(ctx context.Context, rate float64, handoffs chan<- *soakCust
 	}
 }
 
-// waitFor polls cond until it holds or d passes (a guard, not a timing
-// assertion).
-func waitFor(d time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return true
+// sentTo waits until chat has been sent a message containing text, or
+// guard passes.
+func (s *soak) sentTo(chat int64, text string, guard time.Duration) bool {
+	_, ok := s.p.tg.Until(guard, func([]telegramtest.Call) bool { return count(s.p.tg.Sent(chat), text) > 0 })
+	return ok
 }
 
 // agent plays the agent for each handoff: answers in the card's thread,
@@ -253,7 +247,7 @@ func (s *soak) agent(handoffs <-chan *soakCustomer) {
 	const guard = 2 * serveWait
 	for c := range handoffs {
 		name := c.u.FirstName
-		if !waitFor(guard, func() bool { return len(s.p.cards(name)) > 0 }) {
+		if !s.p.sl.Until(guard, func() bool { return len(s.p.cards(name)) > 0 }) {
 			s.fail("%s: no card", name)
 			continue
 		}
@@ -263,7 +257,7 @@ func (s *soak) agent(handoffs <-chan *soakCustomer) {
 		// the bot's own handoff message (the card is posted during the
 		// customer's turn, before that turn's replies go out): a known
 		// ordering gap (README, issue 11), not what the soak measures.
-		if !waitFor(guard, func() bool { return count(s.p.tg.Sent(c.u.ID), handoffText) > 0 }) {
+		if !s.sentTo(c.u.ID, handoffText, guard) {
 			s.fail("%s: never told of the handoff", name)
 			continue
 		}
@@ -272,7 +266,7 @@ func (s *soak) agent(handoffs <-chan *soakCustomer) {
 			s.fail("%s: %v", name, err)
 			continue
 		}
-		if !waitFor(guard, func() bool { return count(s.p.tg.Sent(c.u.ID), c.reply) > 0 }) {
+		if !s.sentTo(c.u.ID, c.reply, guard) {
 			s.fail("%s: the agent's reply did not arrive", name)
 			continue
 		}
@@ -281,12 +275,12 @@ func (s *soak) agent(handoffs <-chan *soakCustomer) {
 			continue
 		}
 		var press string
-		if !waitFor(guard, func() bool { press = s.ratingData(c.u.ID); return press != "" }) {
+		if _, ok := s.p.tg.Until(guard, func([]telegramtest.Call) bool { press = s.ratingData(c.u.ID); return press != "" }); !ok {
 			s.fail("%s: no rating question", name)
 			continue
 		}
 		s.deliver(int(c.u.ID)%2, c.u.Press(press, 1))
-		if !waitFor(guard, func() bool { return count(s.p.tg.Sent(c.u.ID), ratingThanks) > 0 }) {
+		if !s.sentTo(c.u.ID, ratingThanks, guard) {
 			s.fail("%s: no thanks for the rating", name)
 			continue
 		}

@@ -362,19 +362,28 @@ func (s *Server) Ephemerals() []Ephemeral {
 // changes; it fails the test after Timeout. Call it from the test goroutine.
 func (s *Server) WaitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	timer := time.NewTimer(s.Timeout)
+	if !s.Until(s.Timeout, cond) {
+		t.Fatalf("slacktest: timed out after %v waiting for %s (API errors: %v)", s.Timeout, what, s.APIErrors())
+	}
+}
+
+// Until blocks until cond is true, re-checking whenever the fake's state
+// changes, or until d passes, and says whether cond held. Unlike WaitFor
+// it may run on any goroutine (it fails no test).
+func (s *Server) Until(d time.Duration, cond func() bool) bool {
+	timer := time.NewTimer(d)
 	defer timer.Stop()
 	for {
 		s.mu.Lock()
 		ch := s.notify
 		s.mu.Unlock()
 		if cond() {
-			return
+			return true
 		}
 		select {
 		case <-ch:
 		case <-timer.C:
-			t.Fatalf("slacktest: timed out after %v waiting for %s (API errors: %v)", s.Timeout, what, s.APIErrors())
+			return false
 		}
 	}
 }

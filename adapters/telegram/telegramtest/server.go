@@ -319,7 +319,18 @@ func (s *Server) Sent(chatID int64) []string {
 // The test fails after WaitTimeout.
 func (s *Server) Wait(t testing.TB, what string, cond func(calls []Call) bool) []Call {
 	t.Helper()
-	timeout := time.NewTimer(WaitTimeout)
+	calls, ok := s.Until(WaitTimeout, cond)
+	if !ok {
+		t.Fatalf("telegramtest: still waiting for %s after %v; calls so far:\n%s", what, WaitTimeout, Describe(calls))
+	}
+	return calls
+}
+
+// Until blocks until cond holds for the recorded calls, re-checking on
+// every change, or until d passes; it returns the calls and whether cond
+// held. Unlike Wait it may run on any goroutine (it fails no test).
+func (s *Server) Until(d time.Duration, cond func(calls []Call) bool) ([]Call, bool) {
+	timeout := time.NewTimer(d)
 	defer timeout.Stop()
 	for {
 		s.mu.Lock()
@@ -327,13 +338,12 @@ func (s *Server) Wait(t testing.TB, what string, cond func(calls []Call) bool) [
 		ch := s.changed
 		s.mu.Unlock()
 		if cond(calls) {
-			return calls
+			return calls, true
 		}
 		select {
 		case <-ch:
 		case <-timeout.C:
-			t.Fatalf("telegramtest: still waiting for %s after %v; calls so far:\n%s", what, WaitTimeout, Describe(calls))
-			return nil
+			return calls, false
 		}
 	}
 }
