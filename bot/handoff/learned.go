@@ -324,8 +324,9 @@ func (lr *learnedRules) judge(s string) (learnedVerdict, bool) {
 	}
 	v := learnedVerdict{p: lr.m.probs(f), feats: f, th: lr.threshold}
 	if len(lr.byScript) > 0 {
-		if th, ok := lr.byScript[scriptOf(s)]; ok {
-			v.th, v.script = th, scriptOf(s)
+		script := scriptOf(s)
+		if th, ok := lr.byScript[script]; ok {
+			v.th, v.script = th, script
 		}
 	}
 	return v, true

@@ -112,6 +112,7 @@ func features(toks []text.Token, lex *text.Lexicon, p *params) map[string]float6
 	toks = lex.Apply(toks)
 	f := make(map[string]float64, 8*len(toks))
 	prev := ""
+	var grams []string // reused across segments
 	for _, t := range toks {
 		switch {
 		case t.Concept:
@@ -122,7 +123,8 @@ func features(toks []text.Token, lex *text.Lexicon, p *params) map[string]float6
 			// Bigrams stay inside the run's segments: one straddling a
 			// function word is noise (text.SegmentCJK).
 			for _, seg := range text.SegmentCJK(t.Text) {
-				for _, g := range text.AppendNGrams(nil, seg, true) {
+				grams = text.AppendNGrams(grams[:0], seg, true)
+				for _, g := range grams {
 					if long && utf8.RuneCountInString(g) == 1 {
 						f[g] += p.cjkUniW
 					} else {
