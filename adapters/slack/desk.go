@@ -106,6 +106,8 @@ type Desk struct {
 
 	handled func(in inbound) // tests: called after each agent event is handled
 	popped  func(j job)      // tests: called after a queued post left the outbox
+	// tests: called after each renewal of the outbox lock's lease
+	outboxRenewed func()
 }
 
 var _ bot.Desk = (*Desk)(nil)
