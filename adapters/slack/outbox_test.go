@@ -399,7 +399,7 @@ func TestOutboxLeaseRenewedWhileDrainingAndTakenOverWhenTheDrainerDies(t *testin
 		_ = fB.desk.Run(ctxB)
 	}()
 	defer func() { stopB(); <-doneB }()
-	fB.waitThread(t, card.TS, texts[1])
+	fB.waitOutboxEmpty(t)
 	t.Logf("replica B delivered the queued posts %v after replica A died (lease %v)", time.Since(died).Round(10*time.Millisecond), 3*beat)
 	th := fB.threadTexts(card.TS)
 	var got []string
@@ -412,8 +412,5 @@ func TestOutboxLeaseRenewedWhileDrainingAndTakenOverWhenTheDrainerDies(t *testin
 	}
 	if strings.Join(got, "|") != strings.Join(texts, "|") {
 		t.Errorf("thread after the takeover: %q, want each queued post once, in order", th)
-	}
-	if n, _ := fB.desk.Pending(t.Context()); n != 0 {
-		t.Errorf("pending after the takeover = %d", n)
 	}
 }
