@@ -189,15 +189,16 @@ func TestShutdownKeepsTheLeaseOfTheEventInHand(t *testing.T) {
 
 // An unreadable stored event (a record cut short, or not JSON at all) is
 // logged and marked handled, not left "queued" for the dedupe TTL; the
-// events behind it in its thread are handled as usual.
+// events behind it in its thread (later Slack timestamps) are handled as
+// usual.
 func TestUnreadableStoredEventIsMarkedHandled(t *testing.T) {
 	f := newFixture(t, fixtureOpt{socket: true})
 	s := f.handedOff(t, "44", "Jane")
 	card := f.open(t, s)
 	thread := testChannel + ":" + card.TS
-	cut := `{"k":"event","d":"m:` + testChannel + `:1700000001.000001","p":{"type":"event_cal`
+	cut := `{"k":"event","d":"m:` + testChannel + `:1600000000.000001","p":{"type":"event_cal`
 	garbage := "\x00 not json"
-	for _, c := range []struct{ id, raw string }{{"1700000001.000001", cut}, {"1700000001.000002", garbage}} {
+	for _, c := range []struct{ id, raw string }{{"1600000000.000001", cut}, {"1600000000.000002", garbage}} {
 		if !f.desk.persistRaw(thread, c.id, "m:"+testChannel+":"+c.id, c.raw) {
 			t.Fatalf("keeping %s", c.id)
 		}
@@ -208,7 +209,7 @@ func TestUnreadableStoredEventIsMarkedHandled(t *testing.T) {
 		t.Fatalf("core call %+v", c)
 	}
 	f.waitHandled(t, ev)
-	for _, id := range []string{"1700000001.000001", "1700000001.000002"} {
+	for _, id := range []string{"1600000000.000001", "1600000000.000002"} {
 		st, err := f.db.Client.Get(t.Context(), f.db.Keys.Slack().Event("m:"+testChannel+":"+id)).Result()
 		if err != nil || st != "done" {
 			t.Errorf("state of unreadable event %s = %q (%v), want done", id, st, err)
