@@ -119,7 +119,12 @@ const (
 // KEYS: update state, inbox, flood, chat queue, chats.
 // ARGV: id, payload, state TTL ms, flood window ms, count ("1"/"0"), chat.
 // Returns {result, flood count}.
-var InboxAccept = redis.NewScript(`
+var InboxAccept = redis.NewScript(inboxAccept + `
+return {2, n}`)
+
+// inboxAccept is the body shared by InboxAccept and InboxAcceptTake: the
+// update persisted and queued, n its flood count.
+const inboxAccept = `
 local v = redis.call('GET', KEYS[1])
 if v then
   if v == 'done' then return {0, 0} end
@@ -134,7 +139,33 @@ if ARGV[5] == '1' then
 end
 redis.call('ZADD', KEYS[4], ARGV[1], ARGV[1] .. ':' .. n)
 redis.call('SADD', KEYS[5], ARGV[6])
-return {2, n}`)
+`
+
+// InboxAcceptTake is InboxAccept for an adapter that answers the chat
+// itself when nobody does: in the same round trip it takes the chat's
+// lease when no replica holds it and returns the chat's oldest queued
+// update (as ChatAcquire would have, one round trip later). A lease held
+// by anyone, this replica included, is left alone: its holder takes the
+// update before letting the lease go (ChatDone).
+// KEYS: update state, inbox, flood, chat queue, chats, lease.
+// ARGV: as InboxAccept, then token, lease TTL ms.
+// Returns {result, flood count} or, when it took the lease,
+// {InboxNew, flood count, member, raw}.
+var InboxAcceptTake = redis.NewScript(inboxAccept + `
+if not redis.call('SET', KEYS[6], ARGV[7], 'NX', 'PX', ARGV[8]) then
+  return {2, n}
+end
+while true do
+  local m = redis.call('ZRANGE', KEYS[4], 0, 0)
+  if #m == 0 then
+    redis.call('DEL', KEYS[6])
+    return {2, n}
+  end
+  local id = string.match(m[1], '^([^:]+):')
+  local raw = id and redis.call('HGET', KEYS[2], id)
+  if raw then return {2, n, m[1], raw} end
+  redis.call('ZREM', KEYS[4], m[1])
+end`)
 
 // chatNext is the tail shared by ChatAcquire and ChatDone: the chat's
 // oldest queued update, or, when none is left, the lease released and the
