@@ -48,18 +48,40 @@ return {1}`)
 // holds the lock now and the state is still the one the caller read (its
 // SHA1 in ARGV[4], "" for none), no other update came in between and the
 // save goes ahead. Otherwise (a newer update holds the lock or has written
-// since) it gets 0 and writes nothing.
-// KEYS: lock, state. ARGV: token, state, TTL ms, SHA1 of the state read.
+// since) it gets 0 and writes nothing. The caller computes that SHA1 only
+// when it is needed: with "?" in ARGV[4] an expired lock gets 2, and the
+// caller calls again with the SHA1.
+//
+// The new state is ARGV[2], then bytes ARGV[5]+1 to ARGV[6] of the stored
+// state (the turns the update kept, copied in place rather than sent
+// back; none when ARGV[5] equals ARGV[6]), then ARGV[7]; ARGV[8] is the
+// length of the state the caller read, which a copy checks.
+// KEYS: lock, state. ARGV: token, head, TTL ms, SHA1 of the state read,
+// copy from, copy to, tail, length read.
 var SessionSave = redis.NewScript(`
 local cur = redis.call('GET', KEYS[1])
+local v
 if cur ~= ARGV[1] then
   if cur then return 0 end
-  local v = redis.call('GET', KEYS[2])
+  if ARGV[4] == '?' then return 2 end
+  v = redis.call('GET', KEYS[2])
   local h = ''
   if v then h = redis.sha1hex(v) end
   if h ~= ARGV[4] then return 0 end
 end
-redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+local state = ARGV[2]
+local from, to = tonumber(ARGV[5]), tonumber(ARGV[6])
+if from < to then
+  v = v or redis.call('GET', KEYS[2])
+  if not v or #v ~= tonumber(ARGV[8]) then
+    if cur then redis.call('DEL', KEYS[1]) end
+    return 0
+  end
+  state = state .. string.sub(v, from + 1, to) .. ARGV[7]
+elseif ARGV[7] ~= '' then
+  state = state .. ARGV[7]
+end
+redis.call('SET', KEYS[2], state, 'PX', ARGV[3])
 if cur then redis.call('DEL', KEYS[1]) end
 return 1`)
 
