@@ -93,6 +93,7 @@ type Desk struct {
 	heartbeat time.Duration // lease renewal and inbox sweep
 	replica   string        // this process's name on thread leases
 	active    activeThreads
+	waiting   waitingEvents // events waiting for their card's thread to be mapped
 
 	names nameCache
 	self  selfID

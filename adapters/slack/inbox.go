@@ -165,8 +165,16 @@ func (d *Desk) drainThread(ctx context.Context, thread string) {
 			d.log.Error("slack desk: unreadable agent event dropped", "kind", st.Kind, "err", derr)
 		} else {
 			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), processTimeout)
-			d.process(pctx, in)
+			later := d.process(pctx, in)
 			cancel()
+			if later && d.waiting.wait(q.member, d.now(), d.postingFor()) {
+				// Its card is still being posted: the event stays first in
+				// its thread's queue and is taken up again shortly.
+				d.releaseThread(thread)
+				time.AfterFunc(notYetRetry, func() { d.kickThread(thread) })
+				return
+			}
+			d.waiting.done(q.member)
 			if d.handled != nil {
 				d.handled(in)
 			}
@@ -260,6 +268,43 @@ func (d *Desk) sweep(ctx context.Context) {
 	for _, th := range threads {
 		d.kickThread(th)
 	}
+}
+
+// notYetRetry is how soon an agent event that came before its card's
+// thread was mapped is taken up again.
+const notYetRetry = 100 * time.Millisecond
+
+// waitingEvents remembers since when events have waited for their card's
+// thread to be mapped, so none waits longer than a card post can take.
+type waitingEvents struct {
+	mu sync.Mutex
+	m  map[string]time.Time
+}
+
+// wait reports whether the event may wait (again): true until it has
+// waited for longer than limit.
+func (w *waitingEvents) wait(member string, now time.Time, limit time.Duration) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.m == nil {
+		w.m = map[string]time.Time{}
+	}
+	since, ok := w.m[member]
+	if !ok {
+		w.m[member] = now
+		return true
+	}
+	if now.Sub(since) > limit {
+		delete(w.m, member)
+		return false
+	}
+	return true
+}
+
+func (w *waitingEvents) done(member string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.m, member)
 }
 
 // activeThreads are the threads this replica is handling now.
