@@ -28,6 +28,7 @@
 package handoff
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -90,7 +91,12 @@ type fired [len(triggers)]string
 
 // Detect runs every trigger on one customer turn. It never panics; a nil
 // *Rules (no rules loaded) decides on the model's signals alone.
-func (r *Rules) Detect(in Input) Decision {
+func (r *Rules) Detect(in Input) Decision { return r.DetectContext(context.Background(), in) }
+
+// DetectContext is Detect with the turn's context, which bounds and
+// budgets the embeddings call the vector layer may need (the core passes
+// the context that gives each customer message one call in all).
+func (r *Rules) DetectContext(ctx context.Context, in Input) Decision {
 	dec := Decision{Scores: make(map[string]float64, len(triggers))}
 	var ev fired
 	if r != nil {
@@ -102,7 +108,7 @@ func (r *Rules) Detect(in Input) Decision {
 		r.detectLoop(d, in, &dec, &ev)
 		r.detectDemand(d, in, &dec, &ev)
 		r.release(d)
-		r.detectLearned(in, &dec, &ev, &veto)
+		r.detectLearned(ctx, in, &dec, &ev, &veto)
 	}
 	for i, t := range triggers {
 		if ev[i] == "" {
@@ -193,12 +199,17 @@ func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, ev *fired, veto
 // detectLearned adds what the learned layer finds to the triggers the
 // phrases did not fire. Its probability becomes the trigger's score when it
 // is higher.
-func (r *Rules) detectLearned(in Input, dec *Decision, ev *fired, veto *vetoes) {
+//
+// Then, when nothing fired, the vector layer (vectors.go) may, for the
+// kinds the phrases did not rule out.
+func (r *Rules) detectLearned(ctx context.Context, in Input, dec *Decision, ev *fired, veto *vetoes) {
 	lr := &r.learned
 	v, ok := lr.judge(in.Text)
 	if !ok {
 		return
 	}
+	var allowed [nClasses]bool
+	defer func() { r.detectVectors(ctx, in, v.p, allowed, ev) }()
 	for _, k := range [...]struct {
 		class, slot int
 	}{{clExplicit, 0}, {clComplaint, 1}, {clConfusion, 2}} {
@@ -214,6 +225,7 @@ func (r *Rules) detectLearned(in Input, dec *Decision, ev *fired, veto *vetoes) 
 			// real anger, and insisting after the refusal does too.
 			continue
 		}
+		allowed[k.class] = true
 		name := classes[k.class]
 		if k.class != clComplaint { // complaint keeps its own graded score
 			dec.Scores[name] = max(dec.Scores[name], v.p[k.class])
