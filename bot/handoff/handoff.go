@@ -205,7 +205,7 @@ func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, ev *fired, veto
 func (r *Rules) detectLearned(ctx context.Context, in Input, dec *Decision, ev *fired, veto *vetoes) {
 	lr := &r.learned
 	v, ok := lr.judge(in.Text)
-	if !ok {
+	if !ok && lr.vec == nil {
 		return
 	}
 	var allowed [nClasses]bool
@@ -226,6 +226,9 @@ func (r *Rules) detectLearned(ctx context.Context, in Input, dec *Decision, ev *
 			continue
 		}
 		allowed[k.class] = true
+		if !ok {
+			continue // no word the layer knows: only the vectors may judge
+		}
 		name := classes[k.class]
 		if k.class != clComplaint { // complaint keeps its own graded score
 			dec.Scores[name] = max(dec.Scores[name], v.p[k.class])

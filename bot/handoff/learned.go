@@ -323,7 +323,9 @@ func (lr *learnedRules) judge(s string) (learnedVerdict, bool) {
 	}
 	f := lr.m.features(s, false)
 	if len(f) == 0 {
-		return learnedVerdict{}, false
+		// No word the layer knows: it cannot judge, and the vector layer
+		// reads the prior (the bias alone) as its grey zone.
+		return learnedVerdict{p: lr.m.probs(nil)}, false
 	}
 	v := learnedVerdict{p: lr.m.probs(f), feats: f, th: lr.threshold}
 	if len(lr.byScript) > 0 {
