@@ -115,6 +115,10 @@ type memoEmbeddings struct {
 	v    *semantic.Vectors
 	mu   sync.Mutex
 	vecs map[string][]float32
+	// hide: KnownVector says no, so the layer asks (MessageVector) only in
+	// its grey zone, as when knowledge matching did not need the vector.
+	hide bool
+	asks int
 }
 
 func newMemoEmbeddings(t testing.TB, texts []string) *memoEmbeddings {
@@ -165,7 +169,11 @@ func (m *memoEmbeddings) add(t testing.TB, texts []string) {
 }
 
 func (m *memoEmbeddings) MessageVector(ctx context.Context, text string) ([]float32, error) {
-	if v, ok := m.KnownVector(text); ok {
+	m.mu.Lock()
+	m.asks++
+	v, ok := m.vecs[text]
+	m.mu.Unlock()
+	if ok {
 		return v, nil
 	}
 	return m.v.MessageVector(ctx, text)
@@ -174,6 +182,9 @@ func (m *memoEmbeddings) MessageVector(ctx context.Context, text string) ([]floa
 func (m *memoEmbeddings) KnownVector(text string) ([]float32, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.hide {
+		return nil, false
+	}
 	v, ok := m.vecs[text]
 	return v, ok
 }
@@ -181,13 +192,15 @@ func (m *memoEmbeddings) KnownVector(text string) ([]float32, bool) {
 func (m *memoEmbeddings) EmbedTexts(ctx context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
 	var need []int
+	m.mu.Lock()
 	for i, s := range texts {
-		if v, ok := m.KnownVector(s); ok {
+		if v, ok := m.vecs[s]; ok {
 			out[i] = v
 		} else {
 			need = append(need, i)
 		}
 	}
+	m.mu.Unlock()
 	in := make([]string, len(need))
 	for j, i := range need {
 		in[j] = texts[i]
