@@ -17,8 +17,9 @@
 // Rules match phrases of every language whatever the conversation's
 // language, because customers mix them (a Korean customer typing "agent").
 // Beside the phrases, a learned layer (learned.go) trained at load on
-// labelled examples catches wordings nobody wrote a phrase for, and an
-// unreasonable demand is reported (Decision.Demand) for a soft refusal.
+// labelled examples catches wordings nobody wrote a phrase for (with
+// embeddings on, also by the nearest example in meaning: vectors.go), and
+// an unreasonable demand is reported (Decision.Demand) for a soft refusal.
 //
 // Detect runs on every message, so it is cheap: tens of microseconds, most
 // of it the learned layer's features (BenchmarkDetectTypical). The phrases are

@@ -109,8 +109,7 @@ func TestMain(m *testing.M) {
 }
 
 // memoEmbeddings serves vectors embedded in bulk beforehand, as if the
-// knowledge matcher had computed every message's vector: the measurement
-// then sees the vector layer at its most eager (no grey-zone saving).
+// knowledge matcher had computed every message's vector.
 type memoEmbeddings struct {
 	v    *semantic.Vectors
 	mu   sync.Mutex

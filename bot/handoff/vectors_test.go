@@ -157,12 +157,13 @@ func TestVectorLayerNeverForChineseOrKorean(t *testing.T) {
 	}
 }
 
-// Outside the grey zone the layer asks for no vector; a vector someone
-// already computed (knowledge matching) is used without a second call.
+// Outside the grey zone the layer neither asks for a vector nor judges
+// one someone already computed (knowledge matching); inside it, a known
+// vector costs no second call.
 func TestVectorLayerAsksOnlyInTheGreyZone(t *testing.T) {
 	f := newVecFixture(t)
-	r := f.ready(t, "0.99")
-	if d := r.Detect(Input{Text: employees}); d.Handoff {
+	strict := f.ready(t, "0.99")
+	if d := strict.Detect(Input{Text: employees}); d.Handoff {
 		t.Fatalf("outside the grey zone %q handed off: %+v", employees, d)
 	}
 	if n := f.embedded(employees); n != 0 {
@@ -171,8 +172,12 @@ func TestVectorLayerAsksOnlyInTheGreyZone(t *testing.T) {
 	if _, err := f.v.MessageVector(t.Context(), employees); err != nil { // as the matcher would
 		t.Fatal(err)
 	}
-	if d := r.Detect(Input{Text: employees}); d.Reason != Explicit {
-		t.Fatalf("with its vector known, %q: %+v, want explicit", employees, d)
+	if d := strict.Detect(Input{Text: employees}); d.Handoff {
+		t.Fatalf("outside the grey zone, with its vector known, %q handed off: %+v", employees, d)
+	}
+	eager := f.ready(t, "0.01")
+	if d := eager.Detect(Input{Text: employees}); d.Reason != Explicit {
+		t.Fatalf("in the grey zone, with its vector known, %q: %+v, want explicit", employees, d)
 	}
 	if n := f.embedded(employees); n != 1 {
 		t.Errorf("%q embedded %d times; want once", employees, n)
