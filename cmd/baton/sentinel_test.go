@@ -198,15 +198,20 @@ func (s *sentinelAdmin) failover(t *testing.T) func() (string, string) {
 	}
 	return func() (string, string) {
 		t.Helper()
-		// "+switch-master <name> <old ip> <old port> <new ip> <new port>"
+		// "+switch-master <name> <old ip> <old port> <new ip> <new port>".
+		// Channel, not ReceiveMessage: the leader sentinel announces the
+		// switch only once the other replica follows the new master, which
+		// may take longer than one read's timeout.
+		ch := sub.Channel()
 		for {
-			msg, err := sub.ReceiveMessage(ctx)
-			if err != nil {
-				t.Fatalf("waiting for the failover of %s: %v", s.master, err)
-			}
-			f := strings.Fields(msg.Payload)
-			if len(f) == 5 && f[0] == s.master {
-				return strings.Join(old, ":"), f[3] + ":" + f[4]
+			select {
+			case <-ctx.Done():
+				t.Fatalf("waiting for the failover of %s: %v", s.master, ctx.Err())
+			case msg := <-ch:
+				f := strings.Fields(msg.Payload)
+				if len(f) == 5 && f[0] == s.master {
+					return strings.Join(old, ":"), f[3] + ":" + f[4]
+				}
 			}
 		}
 	}
