@@ -190,9 +190,51 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		b.obs.Error("session")
 		return []Message{{Text: msg}}, fmt.Errorf("handle %s: %w", ev.ConvID(), err)
 	}
+	n := len(out)
+	if opensCard(events) {
+		out = b.announce(ctx, s, out)
+	}
 	b.after(ctx, s, events)
-	b.obs.Replied(ev.Channel, len(out), b.now().Sub(start))
+	b.obs.Replied(ev.Channel, n, b.now().Sub(start))
 	return out, nil
+}
+
+// opensCard reports whether the events post a handoff card on the desk.
+func opensCard(events []lifecycle.Event) bool {
+	for _, ev := range events {
+		if o, ok := ev.(lifecycle.Opened); ok && !o.NoDesk {
+			return true
+		}
+	}
+	return false
+}
+
+// announce delivers a turn's replies through the channel's Sender before
+// the handoff card is posted, and returns what is left for the caller to
+// send (nothing, unless a send failed). Handoffs are never silent: the
+// customer hears that a person is coming before anything that person
+// writes, and an agent who answers the instant the card appears cannot
+// overtake the replies the adapter would otherwise send after Handle
+// returns. A channel without a Sender gets its replies back as usual (and
+// has no agent replies to race).
+func (b *Bot) announce(ctx context.Context, s *session.Session, out []Message) []Message {
+	snd := b.sender(s.Channel)
+	if snd == nil {
+		return out
+	}
+	for i, m := range out {
+		if err := snd.Send(ctx, s.ChatID, m); err != nil {
+			b.obs.Error("send")
+			if errors.Is(err, ErrBlocked) {
+				return nil // nothing can reach them; the adapter knows
+			}
+			// The adapter tries the rest its own way (and sees the
+			// failure); the card still goes up: the customer is waiting.
+			b.log.Warn("handoff announcement not sent; the adapter retries it", "conv", s.ID, "err", err)
+			return out[i:]
+		}
+	}
+	return nil
 }
 
 // after hands the events of a change to the desk and the observers, once

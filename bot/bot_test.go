@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -52,6 +53,21 @@ func (o *outbox) Send(_ context.Context, chatID string, m bot.Message) error {
 	o.msgs = append(o.msgs, m)
 	o.to = append(o.to, chatID)
 	return nil
+}
+
+func (o *outbox) len() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.msgs)
+}
+
+// takeFrom removes and returns the messages sent since the outbox held n.
+func (o *outbox) takeFrom(n int) []bot.Message {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := slices.Clone(o.msgs[n:])
+	o.msgs, o.to = o.msgs[:n], o.to[:n]
+	return out
 }
 
 func (o *outbox) texts() []string {
@@ -148,12 +164,18 @@ func (f *fixture) say(t *testing.T, chat, text string) string {
 	return f.send(t, bot.Event{Channel: "test", ChatID: chat, Kind: bot.KindText, Text: text, Customer: bot.Customer{Name: "Jane Doe"}})
 }
 
+// send hands the core one event and returns the turn's replies. A turn
+// that opens a handoff sends its replies itself, before the card is
+// posted; they are taken back out of the outbox here, so the outbox keeps
+// only what the bot sends on its own (agent replies, check-ins).
 func (f *fixture) send(t *testing.T, ev bot.Event) string {
 	t.Helper()
+	before := f.out.len()
 	msgs, err := f.bot.Handle(context.Background(), ev)
 	if err != nil {
 		t.Fatalf("Handle(%q): %v", ev.Text, err)
 	}
+	msgs = append(f.out.takeFrom(before), msgs...)
 	var parts []string
 	for _, m := range msgs {
 		parts = append(parts, m.Text)

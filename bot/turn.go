@@ -696,9 +696,26 @@ func join(parts ...string) string {
 	return strings.Join(keep, "\n\n")
 }
 
+// truncateRunes keeps the first n runes of s, with "…" when it cut. It
+// cuts at a byte offset rather than through a []rune copy: every reply is
+// recorded through it, and the copy was a few KB per turn.
 func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if len(s) <= n { // never more runes than bytes
 		return s
 	}
-	return string([]rune(s)[:n]) + "…"
+	if !utf8.ValidString(s) {
+		// Invalid bytes count (and come out) as U+FFFD, as before.
+		if utf8.RuneCountInString(s) <= n {
+			return s
+		}
+		return string([]rune(s)[:n]) + "…"
+	}
+	i := 0
+	for at := range s {
+		if i == n {
+			return s[:at] + "…"
+		}
+		i++
+	}
+	return s
 }

@@ -79,6 +79,9 @@ func (d *Desk) postCard(ctx context.Context, j job, s *session.Session, queued b
 	}
 	channel := d.channelFor(s.Handoff.Team)
 	blocks, fallback := buildCard(d.cardInput(ctx, s, cardRef{n: len(s.Handoff.Transfers)}))
+	// From the post until its thread is mapped, an agent's reply in the
+	// new thread finds no conversation: the inbox waits for it then.
+	defer d.startPosting(ctx)()
 	cctx, cancel := d.call(ctx)
 	ch, ts, err := d.api.PostMessageContext(cctx, channel,
 		goslack.MsgOptionBlocks(blocks...), goslack.MsgOptionText(fallback, false))

@@ -92,7 +92,7 @@ type Desk struct {
 	kick      chan struct{}
 	heartbeat time.Duration // lease renewal and inbox sweep
 	replica   string        // this process's name on thread leases
-	active    activeThreads
+	waiting   waitingEvents // events waiting for their card's thread to be mapped
 
 	names nameCache
 	self  selfID
@@ -105,6 +105,12 @@ type Desk struct {
 
 	handled func(in inbound) // tests: called after each agent event is handled
 	popped  func(j job)      // tests: called after a queued post left the outbox
+	// tests: called after each renewal of the outbox lock's lease
+	outboxRenewed func()
+	// tests: called after each renewal of a thread's lease, and when a
+	// thread's lease was found held by another replica
+	threadRenewed func(thread string)
+	contended     func(thread string)
 }
 
 var _ bot.Desk = (*Desk)(nil)

@@ -82,7 +82,14 @@ func TestWithRealCore(t *testing.T) {
 	}
 
 	say(bot.KindText, "hello")
-	say(bot.KindCommand, "human")
+	// The turn that hands off tells the customer itself, through the
+	// Sender, before the card is posted: Handle returns nothing more.
+	if out := say(bot.KindCommand, "human"); len(out) != 0 {
+		t.Errorf("the handoff turn returned %d replies; the core sends them itself", len(out))
+	}
+	if m := cust.wait(t, "the handoff announcement"); !strings.Contains(m.Text, "person from our team") {
+		t.Errorf("the customer was not told a person is coming: %q", m.Text)
+	}
 	card := f.srv.WaitMessage(t, "handoff card", func(m slacktest.Message) bool { return m.TopLevel() && m.Blocks != nil })
 	if !strings.Contains(card.BlockText(), "Jane Doe") || len(card.Buttons()) != 3 {
 		t.Fatalf("card:\n%s", card.BlockText())
@@ -146,6 +153,7 @@ func TestWithRealCore(t *testing.T) {
 
 	// A second handoff, handed back with !bot: no survey.
 	say(bot.KindCommand, "human")
+	cust.wait(t, "the second handoff announcement")
 	second := f.srv.WaitMessage(t, "second card", func(m slacktest.Message) bool {
 		return m.TopLevel() && m.Blocks != nil && m.TS != card.TS
 	})

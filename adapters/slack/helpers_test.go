@@ -277,26 +277,35 @@ func newFixture(t *testing.T, fo fixtureOpt) *fixture {
 	}
 	f.stop = func() {}
 	if fo.run {
-		conns := f.srv.Connections()
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- d.Run(ctx) }()
-		var once sync.Once
-		f.stop = func() {
-			once.Do(func() {
-				cancel()
-				if err := <-done; err != nil {
-					t.Errorf("Run: %v", err)
-				}
-				d.Close()
-			})
-		}
-		t.Cleanup(f.stop)
-		if fo.socket {
-			f.srv.WaitConnected(t, conns+1)
-		}
+		f.start(t, fo.socket)
 	}
 	return f
+}
+
+// start runs the desk (fixtureOpt.run does it at once; a test that sets
+// hooks first starts it itself). socket: wait for its Socket Mode
+// connection. f.stop stops it and waits for Run to return.
+func (f *fixture) start(t *testing.T, socket bool) {
+	t.Helper()
+	d := f.desk
+	conns := f.srv.Connections()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	var once sync.Once
+	f.stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+			d.Close()
+		})
+	}
+	t.Cleanup(f.stop)
+	if socket {
+		f.srv.WaitConnected(t, conns+1)
+	}
 }
 
 var t0 = time.Now().Add(-10 * time.Minute).Truncate(time.Second)

@@ -138,13 +138,17 @@ func (d *Desk) runInbox(ctx context.Context, q <-chan string) {
 	}
 }
 
-func (d *Desk) process(ctx context.Context, in inbound) {
+// process handles one agent event. It reports true when the event came
+// too early (its thread is not mapped yet while a card is being posted) and
+// is to be handled again shortly.
+func (d *Desk) process(ctx context.Context, in inbound) (later bool) {
 	switch {
 	case in.msg != nil:
-		d.handleMessage(ctx, in.msg)
+		return d.handleMessage(ctx, in.msg)
 	case in.action != nil:
 		d.handleAction(ctx, in.action)
 	}
+	return false
 }
 
 // Thread message kinds.
@@ -192,32 +196,39 @@ func isWord(s string) bool {
 	return true
 }
 
-func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent) {
+func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent) (later bool) {
 	// Only human messages in handoff threads of our channel: never our own
 	// posts (no echo loops), edits, deletions or joins.
 	if m.BotID != "" || !d.ourChannel(m.Channel) || m.User == "" {
-		return
+		return false
 	}
 	switch m.SubType {
 	case "", "thread_broadcast", "file_share":
 	default:
-		return
+		return false
 	}
 	if self := d.self.id(ctx, d); self != "" && m.User == self {
-		return
+		return false
 	}
 	thread := m.ThreadTimeStamp
 	if thread == "" || thread == m.TimeStamp {
-		return
+		return false
 	}
 	conv, ok, err := d.threadConv(ctx, m.Channel, thread)
 	if err != nil {
 		d.log.Error("slack desk: thread lookup failed; the agent's message was not handled", "err", err)
 		d.notice(ctx, m.Channel, thread, "⚠️ Baton could not read its state (Redis) and did not send this to the customer. Please send it again in a moment.")
-		return
+		return false
 	}
 	if !ok {
-		return // not a handoff thread
+		// Not a handoff thread, or the thread of a card whose post has
+		// not returned yet (an agent who answers the instant it appears):
+		// while a card post is in flight, the reply waits for its mapping.
+		posting, err := d.cardsPosting(ctx)
+		if err != nil {
+			d.log.Warn("slack desk: checking for card posts in flight", "err", err)
+		}
+		return posting || err != nil
 	}
 	text := plainText(m.Text, m.Blocks.BlockSet, func(id string) string { return d.names.name(ctx, d, id) })
 	kind, cmd := classify(text)
@@ -232,13 +243,13 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent) {
 		}
 		cancel()
 		d.notice(ctx, m.Channel, thread, "⚠️ This handoff is closed and the customer has a newer one; not sent. Please continue in "+link+".")
-		return
+		return false
 	}
 	core := d.getCore()
 	if core == nil {
 		d.log.Error("slack desk: no core set (SetCore); agent message dropped")
 		d.notice(ctx, m.Channel, thread, "⚠️ Baton is starting up and did not send this. Please send it again in a moment.")
-		return
+		return false
 	}
 	agent := d.agent(ctx, m.User, "")
 	if isNote {
@@ -246,12 +257,12 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent) {
 		if err := core.Note(ctx, conv, agent, text); err != nil {
 			d.log.Warn("slack desk: keeping a note", "conv", maskConv(conv), "err", err)
 		}
-		return
+		return false
 	}
 	switch kind {
 	case msgUnknownCommand:
 		d.notice(ctx, m.Channel, thread, fmt.Sprintf("Unknown command `%s`, not sent to the customer. Commands: `!claim`, `!resolve` (closing + rating), `!bot` (back to the bot, no survey), `!transfer <team>`. Start with `note:` or `//` for an internal note.", Escape(cmd)))
-		return
+		return false
 	case msgCommand:
 		var err error
 		switch cmd {
@@ -265,7 +276,7 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent) {
 			f := strings.Fields(text)
 			if len(f) < 2 {
 				d.notice(ctx, m.Channel, thread, "Which team? `!transfer <team>`, one of: "+teamList(d.teams()))
-				return
+				return false
 			}
 			err = core.Transfer(ctx, conv, strings.ToLower(f[1]), agent)
 		}
@@ -273,22 +284,23 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent) {
 			d.log.Warn("slack desk: agent command failed", "cmd", cmd, "conv", maskConv(conv), "err", err)
 			d.notice(ctx, m.Channel, thread, "⚠️ `"+cmd+"` did not work: "+Escape(explain(err)))
 		}
-		return
+		return false
 	}
 	if text == "" {
 		if m.SubType == "file_share" {
 			d.notice(ctx, m.Channel, thread, "📎 Files are not sent to the customer. Please describe it in words, or send a link.")
 		}
-		return
+		return false
 	}
 	if err := core.AgentMessage(ctx, conv, agent, text); err != nil {
 		d.log.Warn("slack desk: agent reply not delivered", "conv", maskConv(conv), "err", err)
 		d.notice(ctx, m.Channel, thread, "⚠️ Not delivered to the customer: "+Escape(explain(err)))
-		return
+		return false
 	}
 	if m.SubType == "file_share" {
 		d.notice(ctx, m.Channel, thread, "📎 The text was sent; files are not. Please describe the file or send a link.")
 	}
+	return false
 }
 
 // teamList shows the teams for a notice.

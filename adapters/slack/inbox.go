@@ -79,12 +79,17 @@ func (d *Desk) persist(thread, id string, st stored) bool {
 		d.log.Error("slack desk: encoding an agent event", "err", err)
 		return true // cannot happen; a retry would not help
 	}
+	return d.persistRaw(thread, id, st.Key, string(raw))
+}
+
+// persistRaw keeps an encoded event under its dedupe key (persist).
+func (d *Desk) persistRaw(thread, id, key, raw string) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	// KEYS[3] is the flood counter of the Telegram inbox; with count "0"
 	// the script never touches it.
 	res, err := store.InboxAccept.Run(ctx, d.rdb,
-		[]string{d.keys.Event(st.Key), d.keys.ThreadInbox(thread), d.keys.ThreadQueue(thread), d.keys.ThreadQueue(thread), d.keys.Threads()},
+		[]string{d.keys.Event(key), d.keys.ThreadInbox(thread), d.keys.ThreadQueue(thread), d.keys.ThreadQueue(thread), d.keys.Threads()},
 		id, raw, dedupeTTL.Milliseconds(), 1, "0", thread).Int64Slice()
 	if err != nil || len(res) != 2 {
 		d.log.Warn("slack desk: could not keep an agent event; Slack will deliver it again", "err", err)
@@ -141,8 +146,6 @@ func nextEvent(res []any) (q queued, held, ok bool, err error) {
 // drainThread handles a thread's queued events while this replica holds
 // its lease.
 func (d *Desk) drainThread(ctx context.Context, thread string) {
-	d.active.add(thread)
-	defer d.active.remove(thread)
 	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	res, err := store.ChatAcquire.Run(rctx, d.rdb, d.threadKeys(thread), d.replica, d.leaseTTL().Milliseconds(), thread).Slice()
 	cancel()
@@ -152,27 +155,60 @@ func (d *Desk) drainThread(ctx context.Context, thread string) {
 		}
 		return
 	}
-	q, _, ok, err := nextEvent(res)
+	q, held, ok, err := nextEvent(res)
+	if err == nil && !held && d.contended != nil {
+		d.contended(thread)
+	}
+	if err != nil && ctx.Err() == nil {
+		d.log.Warn("slack desk: taking a thread's events", "err", err)
+	}
+	if !ok || err != nil {
+		return
+	}
+	// The lease is renewed every beat for as long as this drain runs, the
+	// last event's handling included: at shutdown that handling goes on
+	// (up to processTimeout) after Run's heartbeat has stopped, and a
+	// lease left to run out meanwhile would let another replica relay the
+	// same reply again.
+	lctx, lost := context.WithCancel(context.WithoutCancel(ctx))
+	renewing := make(chan struct{})
+	go func() {
+		defer close(renewing)
+		d.keepThreadLease(lctx, lost, thread)
+	}()
+	defer func() {
+		lost()
+		<-renewing
+	}()
 	for ok && err == nil {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || lctx.Err() != nil {
 			d.releaseThread(thread) // another replica may take it at once
 			return
 		}
+		key := eventKey(thread, q)
 		var st stored
 		if jerr := json.Unmarshal([]byte(q.raw), &st); jerr != nil {
-			d.log.Error("slack desk: unreadable agent event dropped", "err", jerr)
+			d.log.Error("slack desk: unreadable agent event dropped (marked handled)", "event", key, "err", jerr)
 		} else if in, derr := decodeStored(st); derr != nil {
-			d.log.Error("slack desk: unreadable agent event dropped", "kind", st.Kind, "err", derr)
+			d.log.Error("slack desk: unreadable agent event dropped (marked handled)", "event", key, "kind", st.Kind, "err", derr)
 		} else {
-			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), processTimeout)
-			d.process(pctx, in)
+			pctx, cancel := context.WithTimeout(lctx, processTimeout)
+			later := d.process(pctx, in)
 			cancel()
+			if later && d.waiting.wait(q.member, d.now(), d.postingFor()) {
+				// Its card is still being posted: the event stays first in
+				// its thread's queue and is taken up again shortly.
+				d.releaseThread(thread)
+				time.AfterFunc(notYetRetry, func() { d.kickThread(thread) })
+				return
+			}
+			d.waiting.done(q.member)
 			if d.handled != nil {
 				d.handled(in)
 			}
 		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		res, err = store.ChatDone.Run(rctx, d.rdb, append(d.threadKeys(thread), d.keys.Event(st.Key)),
+		res, err = store.ChatDone.Run(rctx, d.rdb, append(d.threadKeys(thread), d.keys.Event(key)),
 			d.replica, d.leaseTTL().Milliseconds(), thread, q.member, q.id, dedupeTTL.Milliseconds()).Slice()
 		cancel()
 		if err == nil {
@@ -183,6 +219,71 @@ func (d *Desk) drainThread(ctx context.Context, thread string) {
 		// The lease runs out and a sweep (here or elsewhere) retries.
 		d.log.Warn("slack desk: marking an agent event handled", "err", err)
 	}
+}
+
+// keepThreadLease renews a thread's lease every heartbeat until ctx ends.
+// When the lease turns out to be another replica's (this one stalled
+// longer than the lease), it calls lost: the handling in progress is cut
+// short and the drain stops.
+func (d *Desk) keepThreadLease(ctx context.Context, lost context.CancelFunc, thread string) {
+	t := time.NewTicker(d.heartbeat)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		n, err := store.Renew.Run(rctx, d.rdb, []string{d.keys.ThreadLease(thread)}, d.replica, d.leaseTTL().Milliseconds()).Int()
+		cancel()
+		switch {
+		case err != nil:
+			if ctx.Err() == nil {
+				d.log.Warn("slack desk: renewing a thread's lease failed; another replica may take the thread over", "err", err)
+			}
+		case n == 0:
+			d.log.Warn("slack desk: a thread's lease was lost (it ran out); another replica has its events now")
+			lost()
+			return
+		default:
+			if d.threadRenewed != nil {
+				d.threadRenewed(thread)
+			}
+		}
+	}
+}
+
+// eventKey is the dedupe key of a queued event (its state key's suffix),
+// read from the stored record. A record that does not decode still names
+// its key near the start (the encoder writes it second), so it is read
+// token by token; failing that, a message event's key is rebuilt from its
+// thread and ts. The key is marked handled either way, so an unreadable
+// event does not stay "queued" for the dedupe TTL.
+func eventKey(thread string, q queued) string {
+	dec := json.NewDecoder(strings.NewReader(q.raw))
+	if tok, err := dec.Token(); err == nil && tok == json.Delim('{') {
+		for dec.More() {
+			name, err := dec.Token()
+			if err != nil {
+				break
+			}
+			if name == "d" {
+				if v, err := dec.Token(); err == nil {
+					if k, ok := v.(string); ok && k != "" {
+						return k
+					}
+				}
+				break
+			}
+			var skip json.RawMessage
+			if dec.Decode(&skip) != nil {
+				break
+			}
+		}
+	}
+	channel, _, _ := strings.Cut(thread, ":")
+	return "m:" + channel + ":" + q.id
 }
 
 func (d *Desk) releaseThread(thread string) {
@@ -218,8 +319,8 @@ func decodeStored(st stored) (inbound, error) {
 	return inbound{}, fmt.Errorf("unknown kind %q", st.Kind)
 }
 
-// runHeartbeat renews the leases of the threads this replica is handling
-// and sweeps the inbox for threads nobody handles, every beat.
+// runHeartbeat sweeps the inbox for threads nobody handles, every beat
+// (each drain renews its own thread's lease: keepThreadLease).
 func (d *Desk) runHeartbeat(ctx context.Context) {
 	t := time.NewTicker(d.heartbeat)
 	defer t.Stop()
@@ -229,17 +330,6 @@ func (d *Desk) runHeartbeat(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		}
-		if threads := d.active.list(); len(threads) > 0 {
-			bctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			pipe := d.rdb.Pipeline()
-			for _, th := range threads {
-				store.Renew.Eval(bctx, pipe, []string{d.keys.ThreadLease(th)}, d.replica, d.leaseTTL().Milliseconds())
-			}
-			if _, err := pipe.Exec(bctx); err != nil && ctx.Err() == nil {
-				d.log.Warn("slack desk: renewing thread leases failed; another replica may take these threads over", "err", err)
-			}
-			cancel()
 		}
 		d.sweep(ctx)
 	}
@@ -262,37 +352,41 @@ func (d *Desk) sweep(ctx context.Context) {
 	}
 }
 
-// activeThreads are the threads this replica is handling now.
-type activeThreads struct {
+// notYetRetry is how soon an agent event that came before its card's
+// thread was mapped is taken up again.
+const notYetRetry = 100 * time.Millisecond
+
+// waitingEvents remembers since when events have waited for their card's
+// thread to be mapped, so none waits longer than a card post can take.
+type waitingEvents struct {
 	mu sync.Mutex
-	m  map[string]int
+	m  map[string]time.Time
 }
 
-func (a *activeThreads) add(th string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.m == nil {
-		a.m = map[string]int{}
+// wait reports whether the event may wait (again): true until it has
+// waited for longer than limit.
+func (w *waitingEvents) wait(member string, now time.Time, limit time.Duration) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.m == nil {
+		w.m = map[string]time.Time{}
 	}
-	a.m[th]++
+	since, ok := w.m[member]
+	if !ok {
+		w.m[member] = now
+		return true
+	}
+	if now.Sub(since) > limit {
+		delete(w.m, member)
+		return false
+	}
+	return true
 }
 
-func (a *activeThreads) remove(th string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.m[th]--; a.m[th] <= 0 {
-		delete(a.m, th)
-	}
-}
-
-func (a *activeThreads) list() []string {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	out := make([]string, 0, len(a.m))
-	for th := range a.m {
-		out = append(out, th)
-	}
-	return out
+func (w *waitingEvents) done(member string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.m, member)
 }
 
 // newReplicaID names this process's leases.

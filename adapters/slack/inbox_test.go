@@ -50,23 +50,71 @@ func TestAgentEventsKeptForAnotherReplica(t *testing.T) {
 	}
 }
 
-// A thread another live replica holds is left to it: the sweep of a second
-// replica does not handle its events a second time. (The lease is three
-// heartbeats: a much shorter one could run out under a replica stalled by
-// a loaded machine, and the event would be handled twice, by design.)
+// signal returns a hook that reports each call's thread on a channel
+// without ever blocking the desk.
+func signal() (func(string), chan string) {
+	ch := make(chan string, 1000)
+	return func(thread string) {
+		select {
+		case ch <- thread:
+		default:
+		}
+	}, ch
+}
+
+// waitSignal waits for n reports of thread.
+func waitSignal(t *testing.T, ch chan string, thread string, n int, what string) {
+	t.Helper()
+	timeout := time.After(slacktest.DefaultTimeout)
+	for got := 0; got < n; {
+		select {
+		case th := <-ch:
+			if th == thread {
+				got++
+			}
+		case <-timeout:
+			t.Fatalf("timed out waiting for %s (%d of %d)", what, got, n)
+		}
+	}
+}
+
+// Two replicas compete for one thread: replica A is in the middle of the
+// agent's first reply (caught looking up who the agent is) when the next
+// five reach replica B, each delivered to A once more. B tries the thread
+// and finds it held (the test waits for that refusal): it handles nothing.
+// When A goes on, every reply is handled once, in the order written.
 func TestThreadLeaseKeepsEventsOnOneReplica(t *testing.T) {
-	a := newFixture(t, fixtureOpt{socket: true, run: true, opts: []Option{WithHeartbeat(time.Second)}})
-	b := newFixture(t, fixtureOpt{socket: true, run: true, db: a.db, store: a.store, srv: a.srv, opts: []Option{WithHeartbeat(time.Second)}})
-	a.srv.SpreadEvents(true)
+	a := newFixture(t, fixtureOpt{socket: true, opts: []Option{WithHeartbeat(time.Second)}})
+	b := newFixture(t, fixtureOpt{socket: true, db: a.db, store: a.store, srv: a.srv, opts: []Option{WithHeartbeat(time.Second)}})
+	refused, refusals := signal()
+	b.desk.contended = refused
+	a.start(t, true)
+	connA := a.srv.Connections()
+	b.start(t, true)
+	connB := a.srv.Connections()
 	s := a.handedOff(t, "42", "Jane")
 	card := a.open(t, s)
+	thread := testChannel + ":" + card.TS
+
+	release := a.srv.Hold("users.info")
+	defer release()
 	var evs []slacktest.Event
-	for i := range 6 {
-		evs = append(evs, a.srv.SendEvent(t, a.srv.AgentReply(testChannel, card.TS, "ULIA", fmt.Sprintf("r%d", i))))
-		a.srv.Redeliver(t, evs[i]) // and once more, to the other replica
+	evs = append(evs, a.srv.SendEventOn(t, connA, a.srv.AgentReply(testChannel, card.TS, "ULIA", "r0")))
+	a.srv.WaitFor(t, "replica A handling r0", func() bool { return a.srv.Held("users.info") == 1 })
+	for i := 1; i < 6; i++ {
+		ev := a.srv.SendEventOn(t, connB, a.srv.AgentReply(testChannel, card.TS, "ULIA", fmt.Sprintf("r%d", i)))
+		a.srv.WaitAck(t, ev.Envelope) // kept in Redis: B tries the thread
+		a.srv.RedeliverOn(t, connA, ev)
+		evs = append(evs, ev)
 	}
-	// Every reply reaches one core or the other once; whichever replica
-	// handled one, the thread's replies go out in order.
+	waitSignal(t, refusals, thread, 1, "replica B finding the thread held")
+	a.core.none(t)
+	b.core.none(t)
+	if n := a.srv.Held("users.info"); n != 1 {
+		t.Fatalf("%d users.info calls waiting, want only replica A's", n)
+	}
+	release()
+
 	seen := map[string]int{}
 	last := -1
 	for len(seen) < 6 {
@@ -85,6 +133,7 @@ func TestThreadLeaseKeepsEventsOnOneReplica(t *testing.T) {
 		}
 		last = n
 	}
+	a.waitHandled(t, evs...)
 	a.core.none(t)
 	b.core.none(t)
 	for k, n := range seen {
@@ -92,6 +141,81 @@ func TestThreadLeaseKeepsEventsOnOneReplica(t *testing.T) {
 			t.Errorf("%s handled %d times", k, n)
 		}
 	}
+}
+
+// At shutdown the event being handled is finished, and its thread's lease
+// is renewed until it is: replica A stops while it is in the middle of an
+// agent's reply that outlasts the lease several times over; replica B,
+// sweeping every beat, finds the thread held and does not relay the reply
+// a second time. (Before, the lease stopped being renewed with the
+// heartbeat and ran out while A was still relaying.)
+func TestShutdownKeepsTheLeaseOfTheEventInHand(t *testing.T) {
+	const beat = 200 * time.Millisecond
+	a := newFixture(t, fixtureOpt{socket: true, opts: []Option{WithHeartbeat(beat)}})
+	b := newFixture(t, fixtureOpt{db: a.db, store: a.store, srv: a.srv, opts: []Option{WithHeartbeat(beat)}})
+	renewed, renewals := signal()
+	a.desk.threadRenewed = renewed
+	refused, refusals := signal()
+	b.desk.contended = refused
+	a.start(t, true)
+	connA := a.srv.Connections()
+	s := a.handedOff(t, "43", "Jane")
+	card := a.open(t, s)
+	thread := testChannel + ":" + card.TS
+
+	release := a.srv.Hold("users.info")
+	defer release()
+	ev := a.srv.SendEventOn(t, connA, a.srv.AgentReply(testChannel, card.TS, "ULIA", "the reply in hand"))
+	a.srv.WaitFor(t, "replica A handling the reply", func() bool { return a.srv.Held("users.info") == 1 })
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		a.stop() // waits for the reply in hand
+	}()
+	b.start(t, false)
+	// Six renewals after the stop began are two leases: without them B
+	// would have taken the thread.
+	waitSignal(t, renewals, thread, 6, "replica A renewing the thread's lease while it stops")
+	waitSignal(t, refusals, thread, 1, "replica B finding the thread held")
+	b.core.none(t)
+	release()
+	<-stopped
+	if c := a.core.next(t); c.Text != "the reply in hand" {
+		t.Fatalf("replica A handled %+v", c)
+	}
+	a.waitHandled(t, ev)
+	b.core.none(t)
+}
+
+// An unreadable stored event (a record cut short, or not JSON at all) is
+// logged and marked handled, not left "queued" for the dedupe TTL; the
+// events behind it in its thread (later Slack timestamps) are handled as
+// usual.
+func TestUnreadableStoredEventIsMarkedHandled(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true})
+	s := f.handedOff(t, "44", "Jane")
+	card := f.open(t, s)
+	thread := testChannel + ":" + card.TS
+	cut := `{"k":"event","d":"m:` + testChannel + `:1600000000.000001","p":{"type":"event_cal`
+	garbage := "\x00 not json"
+	for _, c := range []struct{ id, raw string }{{"1600000000.000001", cut}, {"1600000000.000002", garbage}} {
+		if !f.desk.persistRaw(thread, c.id, "m:"+testChannel+":"+c.id, c.raw) {
+			t.Fatalf("keeping %s", c.id)
+		}
+	}
+	f.start(t, true)
+	ev := f.reply(t, card.TS, "ULIA", "after the unreadable ones")
+	if c := f.core.next(t); c.Text != "after the unreadable ones" {
+		t.Fatalf("core call %+v", c)
+	}
+	f.waitHandled(t, ev)
+	for _, id := range []string{"1600000000.000001", "1600000000.000002"} {
+		st, err := f.db.Client.Get(t.Context(), f.db.Keys.Slack().Event("m:"+testChannel+":"+id)).Result()
+		if err != nil || st != "done" {
+			t.Errorf("state of unreadable event %s = %q (%v), want done", id, st, err)
+		}
+	}
+	f.core.none(t)
 }
 
 func TestSortKeyTakesOnlySlackTimestamps(t *testing.T) {

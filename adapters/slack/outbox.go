@@ -51,8 +51,6 @@ type result struct {
 	queued bool
 }
 
-const outboxLockTTL = 30 * time.Second
-
 func (d *Desk) outboxKey() string { return d.keys.Outbox() }
 func (d *Desk) deadKey() string   { return d.keys.OutboxDead() }
 func (d *Desk) lockKey() string   { return d.keys.OutboxLock() }
@@ -198,12 +196,14 @@ func (d *Desk) runOutbox(ctx context.Context) {
 
 // drain delivers from the head of the outbox while it can and returns how
 // long to wait before trying again. One replica drains at a time (a Redis
-// lock), which keeps the order.
-func (d *Desk) drain(ctx context.Context) time.Duration {
+// lock), which keeps the order. The lock is a lease of three heartbeats,
+// renewed every beat while draining: a replica killed mid-drain holds the
+// queued posts back for seconds, not for as long as a drain may take.
+func (d *Desk) drain(parent context.Context) time.Duration {
 	token := rand.Text()
-	got, err := d.rdb.SetNX(ctx, d.lockKey(), token, outboxLockTTL).Result()
+	got, err := d.rdb.SetNX(parent, d.lockKey(), token, d.leaseTTL()).Result()
 	if err != nil {
-		if ctx.Err() == nil {
+		if parent.Err() == nil {
 			d.log.Warn("slack desk: outbox lock", "err", err)
 		}
 		return d.pollInterval
@@ -211,8 +211,16 @@ func (d *Desk) drain(ctx context.Context) time.Duration {
 	if !got {
 		return d.pollInterval
 	}
+	ctx, lost := context.WithCancel(parent)
+	renewing := make(chan struct{})
+	go func() {
+		defer close(renewing)
+		d.keepOutboxLock(ctx, lost, token)
+	}()
 	defer func() {
-		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		lost()
+		<-renewing
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(parent), 5*time.Second)
 		defer cancel()
 		_ = store.Unlock.Run(uctx, d.rdb, []string{d.lockKey()}, token).Err()
 	}()
@@ -237,11 +245,15 @@ func (d *Desk) drain(ctx context.Context) time.Duration {
 		if now := d.now(); j.NextAt.After(now) {
 			return j.NextAt.Sub(now)
 		}
-		_ = store.Renew.Run(ctx, d.rdb, []string{d.lockKey()}, token, outboxLockTTL.Milliseconds()).Err()
 
 		_, err = d.deliver(ctx, j, nil, true)
 		if err == nil {
-			if err := store.OutboxPopHead.Run(ctx, d.rdb, []string{d.outboxKey()}, raw).Err(); err != nil {
+			// Delivered: popped even if the drain is being stopped, or the
+			// next drain would post it again.
+			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			err := store.OutboxPopHead.Run(pctx, d.rdb, []string{d.outboxKey()}, raw).Err()
+			cancel()
+			if err != nil {
 				d.log.Warn("slack desk: removing a delivered post from the outbox", "err", err)
 				return d.pollInterval
 			}
@@ -280,4 +292,37 @@ func (d *Desk) drain(ctx context.Context) time.Duration {
 			"conv", maskConv(j.Conv), "err", j.LastErr)
 	}
 	return d.pollInterval
+}
+
+// keepOutboxLock renews the outbox lock every heartbeat until ctx ends. When
+// the lock turns out to be gone (this process stalled longer than the lease
+// and another replica took over), it calls lost: the drain stops, so two
+// replicas never deliver the outbox at once for longer than a beat.
+func (d *Desk) keepOutboxLock(ctx context.Context, lost context.CancelFunc, token string) {
+	t := time.NewTicker(d.heartbeat)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		n, err := store.Renew.Run(rctx, d.rdb, []string{d.lockKey()}, token, d.leaseTTL().Milliseconds()).Int()
+		cancel()
+		switch {
+		case err != nil:
+			if ctx.Err() == nil {
+				d.log.Warn("slack desk: renewing the outbox lock failed; another replica may take the outbox over", "err", err)
+			}
+		case n == 0:
+			d.log.Warn("slack desk: the outbox lock was lost (its lease ran out); stopping this drain")
+			lost()
+			return
+		default:
+			if d.outboxRenewed != nil {
+				d.outboxRenewed()
+			}
+		}
+	}
 }

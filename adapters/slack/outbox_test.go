@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -311,4 +312,105 @@ func TestFromEnv(t *testing.T) {
 // handedOffOn is handedOff for fixtures built by hand.
 func (f *fixture) handedOffOn(t *testing.T, chatID string) *session.Session {
 	return f.handedOff(t, chatID, "Jane")
+}
+
+// The outbox lock is a lease of three heartbeats renewed every beat while
+// a replica drains. Replica A is caught in a Slack call that outlasts its
+// lease several times over: the lease is renewed and replica B cannot take
+// the outbox. Then A dies in that call (its Redis connection and its
+// request gone, the lock left behind): B takes the outbox over once A's
+// lease runs out and delivers every queued post, once, in order. Real
+// Redis (REDIS_URL): the lease expires in real time.
+func TestOutboxLeaseRenewedWhileDrainingAndTakenOverWhenTheDrainerDies(t *testing.T) {
+	url := sessiontest.RealtimeURL(t)
+	srv := slacktest.New(t)
+	srv.AddUser("ULIA", "Lia", "Lia Park")
+	const beat = 100 * time.Millisecond
+	base := sessiontest.DBOn(t, sessiontest.Dial(t, url)) // cleans the keys up
+	dbA := store.DB{Client: sessiontest.Dial(t, url), Keys: base.Keys}
+	fA := newFixture(t, fixtureOpt{srv: srv, db: dbA, opts: []Option{WithHeartbeat(beat)}})
+	renewed := make(chan struct{}, 100)
+	fA.desk.outboxRenewed = func() {
+		select {
+		case renewed <- struct{}{}:
+		default:
+		}
+	}
+	s := fA.handedOff(t, "50", "Jane")
+	card := fA.open(t, s)
+
+	srv.SetDown(true)
+	texts := []string{"first while Slack was down", "second while Slack was down"}
+	for _, text := range texts {
+		if err := fA.desk.Relay(t.Context(), s, bot.Event{Kind: bot.KindText, Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.SetDown(false)
+	if n, _ := fA.desk.Pending(t.Context()); n != 2 {
+		t.Fatalf("pending = %d, want 2", n)
+	}
+
+	release := srv.Hold("chat.postMessage")
+	defer release()
+	ctxA, killA := context.WithCancel(context.Background())
+	defer killA()
+	drained := make(chan struct{})
+	go func() {
+		defer close(drained)
+		fA.desk.runOutbox(ctxA)
+	}()
+	srv.WaitFor(t, "replica A posting the first queued message", func() bool { return srv.Held("chat.postMessage") == 1 })
+	// Six renewals are two leases: without them the lock would be free.
+	for i := range 6 {
+		select {
+		case <-renewed:
+		case <-time.After(slacktest.DefaultTimeout):
+			t.Fatalf("the outbox lock was renewed %d times, want 6", i)
+		}
+	}
+	lock := fA.desk.lockKey()
+	if ttl, err := dbA.Client.PTTL(t.Context(), lock).Result(); err != nil || ttl <= 0 || ttl > 3*beat {
+		t.Errorf("outbox lock TTL = %v (%v), want a lease of at most three beats (%v)", ttl, err, 3*beat)
+	}
+
+	dbB := store.DB{Client: sessiontest.Dial(t, url), Keys: base.Keys}
+	fB := newFixture(t, fixtureOpt{srv: srv, db: dbB, opts: []Option{WithHeartbeat(beat)}})
+	calls := srv.Calls("chat.postMessage")
+	fB.desk.drain(t.Context())
+	if n := srv.Calls("chat.postMessage"); n != calls {
+		t.Fatalf("replica B drained the outbox while A held it (%d posts)", n-calls)
+	}
+
+	// A dies mid-call: no more renewals, no unlock.
+	_ = dbA.Client.Close()
+	killA()
+	<-drained
+	srv.WaitFor(t, "replica A's call gone", func() bool { return srv.Held("chat.postMessage") == 0 })
+	release()
+	if held, err := dbB.Client.Exists(t.Context(), lock).Result(); err != nil || held != 1 {
+		t.Fatalf("replica A's lock: exists=%d err=%v, want it left behind", held, err)
+	}
+	died := time.Now()
+	ctxB, stopB := context.WithCancel(context.Background())
+	doneB := make(chan struct{})
+	go func() {
+		defer close(doneB)
+		_ = fB.desk.Run(ctxB)
+	}()
+	defer func() { stopB(); <-doneB }()
+	fB.waitOutboxEmpty(t)
+	t.Logf("replica B delivered the queued posts %v after replica A died (lease %v)", time.Since(died).Round(10*time.Millisecond), 3*beat)
+	th := fB.threadTexts(card.TS)
+	var got []string
+	for _, m := range th {
+		for _, text := range texts {
+			if strings.Contains(m, text) {
+				got = append(got, text)
+			}
+		}
+	}
+	if strings.Join(got, "|") != strings.Join(texts, "|") {
+		t.Errorf("thread after the takeover: %q, want each queued post once, in order", th)
+	}
 }

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -94,4 +95,41 @@ func (d *Desk) summary(ctx context.Context, ref cardRef) (string, string) {
 		return "", ""
 	}
 	return m["summary"], m["suggested"]
+}
+
+// postingFor bounds how long a card post counts as in flight: its call
+// timeout and the write of its thread mapping, with a margin.
+func (d *Desk) postingFor() time.Duration { return d.callTimeout + 5*time.Second }
+
+// startPosting records a card post in flight until the returned func is
+// called. Failing to record it only costs an instant reply the wait.
+func (d *Desk) startPosting(ctx context.Context) (done func()) {
+	token := rand.Text()
+	now := d.now()
+	k := d.keys.Posting()
+	pipe := d.rdb.TxPipeline()
+	pipe.ZRemRangeByScore(ctx, k, "-inf", strconv.FormatInt(now.UnixMilli(), 10))
+	pipe.ZAdd(ctx, k, redis.Z{Score: float64(now.Add(d.postingFor()).UnixMilli()), Member: token})
+	pipe.PExpire(ctx, k, d.postingFor())
+	if _, err := pipe.Exec(ctx); err != nil {
+		d.log.Warn("slack desk: marking a card post in flight", "err", err)
+		return func() {}
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := d.rdb.ZRem(ctx, k, token).Err(); err != nil {
+			d.log.Warn("slack desk: unmarking a card post in flight", "err", err)
+		}
+	}
+}
+
+// cardsPosting reports whether a card post (by any replica) is in flight:
+// a thread not mapped yet may be its card's.
+func (d *Desk) cardsPosting(ctx context.Context) (bool, error) {
+	n, err := d.rdb.ZCount(ctx, d.keys.Posting(), strconv.FormatInt(d.now().UnixMilli(), 10), "+inf").Result()
+	if err != nil {
+		return false, fmt.Errorf("reading card posts in flight: %w", err)
+	}
+	return n > 0, nil
 }

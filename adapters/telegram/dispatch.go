@@ -24,7 +24,7 @@ type job struct {
 // once more before it ends, so an update queued just as the loop let the
 // lease go is never left behind.
 type dispatcher struct {
-	serve func(chat int64)
+	serve func(chat int64, first *entry)
 	sem   chan struct{}
 
 	mu      sync.Mutex
@@ -34,32 +34,50 @@ type dispatcher struct {
 	wg      sync.WaitGroup
 }
 
-func newDispatcher(workers int, serve func(chat int64)) *dispatcher {
+func newDispatcher(workers int, serve func(chat int64, first *entry)) *dispatcher {
 	return &dispatcher{serve: serve, sem: make(chan struct{}, workers), running: map[int64]bool{}}
 }
 
-// kick makes sure the chat's loop runs. It reports whether it started one
-// (false when one runs already, or the dispatcher is closed).
-func (d *dispatcher) kick(chat int64, _ bool) bool {
+// What kick did.
+type kicked int
+
+const (
+	kickStarted kicked = iota // a loop started (with first, when given)
+	kickRunning               // a loop runs already; it looks once more before it ends
+	kickClosed                // the dispatcher is closed; nothing runs
+)
+
+// kick makes sure the chat's loop runs. first, when not nil, is the
+// chat's oldest update with its lease already taken (by accept): a loop
+// started here begins with it instead of taking the lease. recheck makes
+// a loop that runs already look at the queue once more before it ends; it
+// must be set when the lease may have been let go by that loop (first
+// given, or nothing known), and need not be when accept found the lease
+// held, because its holder takes the update before letting the lease go.
+// A running loop drops first and finds the same update when it looks
+// again (the lease is this replica's either way). On kickClosed the
+// caller still holds a lease it took and should let it go.
+func (d *dispatcher) kick(chat int64, first *entry, recheck bool) kicked {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
-		return false
+		return kickClosed
 	}
-	if _, ok := d.running[chat]; ok {
-		d.running[chat] = true
-		return false
+	if again, ok := d.running[chat]; ok {
+		d.running[chat] = again || recheck || first != nil
+		return kickRunning
 	}
 	d.running[chat] = false
 	d.wg.Add(1)
-	go d.loop(chat)
-	return true
+	go d.loop(chat, first)
+	return kickStarted
 }
 
-func (d *dispatcher) loop(chat int64) {
+func (d *dispatcher) loop(chat int64, first *entry) {
 	defer d.wg.Done()
 	for {
-		d.serve(chat)
+		d.serve(chat, first)
+		first = nil
 		d.mu.Lock()
 		again := d.running[chat] && !d.abandon
 		if !again {

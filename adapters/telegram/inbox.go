@@ -32,18 +32,25 @@ import (
 // webhook never answer one chat's messages out of order. A replica that
 // accepts an update for a chat another replica is answering just leaves it
 // queued: the holder takes it before letting the lease go (the release and
-// the "queue empty" check are one script). A redelivered update finds its
+// the "queue empty" check are one script). A replica that accepts an
+// update for a chat nobody holds takes the lease in the accept script
+// itself and starts answering with the update it got back. A redelivered
+// update finds its
 // state key and is dropped. A dead replica's leases expire (three missed
 // heartbeats) and the next sweep of any replica takes its chats over.
 
 // accepted is what accept learned about a new update.
 type accepted struct {
-	result int   // store.InboxDone, InboxOwned or InboxNew
-	count  int64 // the chat's messages in the current flood window, this one included (0: not counted)
+	result int    // store.InboxDone, InboxOwned or InboxNew
+	count  int64  // the chat's messages in the current flood window, this one included (0: not counted)
+	first  *entry // the chat's oldest update, when accept took the chat's lease (nobody held it)
 }
 
 // accept persists and queues one update. count says whether it counts
-// against the flood limit.
+// against the flood limit. When no replica holds the chat's lease, accept
+// takes it in the same round trip and returns the chat's oldest update in
+// first, which the caller must answer (or let go of the lease): the round
+// trip a chat loop's first acquire would cost is saved.
 func (a *Adapter) accept(ctx context.Context, id, chat int64, raw []byte, count bool) (accepted, error) {
 	window := a.cfg.floodWindow
 	if window <= 0 {
@@ -54,16 +61,39 @@ func (a *Adapter) accept(ctx context.Context, id, chat int64, raw []byte, count 
 	if count && a.cfg.floodLimit > 0 {
 		flag = "1"
 	}
-	res, err := store.InboxAccept.Run(ctx, a.rdb,
-		[]string{a.keys.Update(id), a.keys.Inbox(), a.keys.Flood(chat, w), a.keys.ChatQueue(chat), a.keys.Chats()},
-		id, raw, a.cfg.dedupeTTL.Milliseconds(), window.Milliseconds(), flag, chat).Int64Slice()
+	res, err := store.InboxAcceptTake.Run(ctx, a.rdb,
+		[]string{a.keys.Update(id), a.keys.Inbox(), a.keys.Flood(chat, w), a.keys.ChatQueue(chat), a.keys.Chats(), a.keys.ChatLease(chat)},
+		id, raw, a.cfg.dedupeTTL.Milliseconds(), window.Milliseconds(), flag, chat,
+		a.replica, a.leaseTTL().Milliseconds()).Slice()
 	if err != nil {
 		return accepted{}, fmt.Errorf("telegram: persisting update %d: %w", id, err)
 	}
-	if len(res) != 2 {
-		return accepted{}, fmt.Errorf("telegram: persisting update %d: unexpected script result %v", id, res)
+	acc, err := acceptedOf(res)
+	if err != nil {
+		return accepted{}, fmt.Errorf("telegram: persisting update %d: %w", id, err)
 	}
-	return accepted{result: int(res[0]), count: res[1]}, nil
+	return acc, nil
+}
+
+// acceptedOf reads InboxAcceptTake's reply.
+func acceptedOf(res []any) (accepted, error) {
+	if len(res) != 2 && len(res) != 4 {
+		return accepted{}, fmt.Errorf("unexpected script result %v", res)
+	}
+	result, ok1 := res[0].(int64)
+	count, ok2 := res[1].(int64)
+	if !ok1 || !ok2 {
+		return accepted{}, fmt.Errorf("unexpected script result %v", res)
+	}
+	acc := accepted{result: int(result), count: count}
+	if len(res) == 4 {
+		e, _, ok, err := nextOf([]any{int64(2), res[2], res[3]})
+		if err != nil || !ok {
+			return accepted{}, fmt.Errorf("unexpected script result %v: %v", res, err)
+		}
+		acc.first = &e
+	}
+	return acc, nil
 }
 
 // entry is a queued update handed out by the chat scripts.
@@ -187,7 +217,7 @@ func (a *Adapter) sweep(ctx context.Context) (int, error) {
 		if err != nil {
 			continue
 		}
-		if a.disp.kick(chat, true) {
+		if a.disp.kick(chat, nil, true) == kickStarted {
 			n++
 		}
 	}

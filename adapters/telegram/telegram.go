@@ -574,9 +574,20 @@ func (a *Adapter) shutdown(ctx context.Context) error {
 // serveChat answers the chat's queue, oldest first, while this replica
 // holds the chat's lease; it returns when the queue is empty (the lease
 // let go with it), another replica has the chat, or the dispatcher stops.
-func (a *Adapter) serveChat(chat int64) {
+// first, when not nil, is the chat's oldest update, its lease taken when
+// the update was accepted.
+func (a *Adapter) serveChat(chat int64, first *entry) {
 	ctx := a.workCtx
-	e, held, ok, err := a.acquire(ctx, chat)
+	var (
+		e        entry
+		held, ok bool
+		err      error
+	)
+	if first != nil {
+		e, held, ok = *first, true, true
+	} else {
+		e, held, ok, err = a.acquire(ctx, chat)
+	}
 	for {
 		if err != nil {
 			if ctx.Err() == nil {

@@ -216,7 +216,7 @@ func TestDispatcherOneLoopPerChatAndKicks(t *testing.T) {
 	serves := map[int64]int{}
 	gate := make(chan struct{})
 	started := make(chan int64, 10)
-	d := newDispatcher(4, func(chat int64) {
+	d := newDispatcher(4, func(chat int64, _ *entry) {
 		started <- chat
 		if chat == 1 {
 			<-gate // chat 1 is busy; chat 2 must still run
@@ -225,10 +225,10 @@ func TestDispatcherOneLoopPerChatAndKicks(t *testing.T) {
 		serves[chat]++
 		mu.Unlock()
 	})
-	if !d.kick(1, false) {
+	if d.kick(1, nil, true) != kickStarted {
 		t.Fatal("the first kick did not start chat 1's loop")
 	}
-	if !d.kick(2, false) {
+	if d.kick(2, nil, true) != kickStarted {
 		t.Fatal("chat 2's loop did not start")
 	}
 	// While chat 1's loop is held, chat 2's runs too.
@@ -236,7 +236,7 @@ func TestDispatcherOneLoopPerChatAndKicks(t *testing.T) {
 		t.Errorf("loops started for chats %d and %d; chat 2 should not wait for chat 1", a, b)
 	}
 	// Kicks while chat 1 runs start nothing new but make it look once more.
-	if d.kick(1, false) || d.kick(1, false) {
+	if d.kick(1, nil, true) != kickRunning || d.kick(1, nil, true) != kickRunning {
 		t.Error("a second loop started for a running chat")
 	}
 	close(gate)
@@ -244,7 +244,7 @@ func TestDispatcherOneLoopPerChatAndKicks(t *testing.T) {
 		t.Errorf("the rerun was for chat %d, want 1", got)
 	}
 	d.close()
-	if d.kick(3, false) {
+	if d.kick(3, nil, true) != kickClosed {
 		t.Error("a closed dispatcher started a loop")
 	}
 	if err := d.wait(context.Background()); err != nil {

@@ -67,9 +67,12 @@ func (a *Adapter) intake(ctx context.Context, raw []byte) (next int64, err error
 		return upd.ID + 1, nil
 	}
 	a.gotAt.Store(upd.ID, got)
-	a.disp.kick(chat, false)
-	// When kick refuses (shutdown began), the update stays queued for
-	// another replica or the next start.
+	if a.disp.kick(chat, acc.first, false) == kickClosed && acc.first != nil {
+		// Shutdown began: the update stays queued, and the lease accept
+		// took goes at once, so another replica (or the next start) need
+		// not wait for it to expire.
+		a.release(ctx, chat)
+	}
 	return upd.ID + 1, nil
 }
 

@@ -2,7 +2,9 @@ package semantic
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/gob"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -155,14 +157,26 @@ func pct(d []time.Duration, p int) time.Duration {
 
 // memoEmbedder embeds a fixed set of texts once, in batches, and then
 // answers from memory: the generalisation measurement asks the same
-// questions of many bases.
+// questions of many bases. With BATON_EMBED_CACHE set to a file, the
+// vectors are also kept there between runs (the model is deterministic),
+// and the model is only started for texts the file lacks.
 type memoEmbedder struct {
 	vecs map[string][]float32
 }
 
-func newMemoEmbedder(t *testing.T, emb Embedder, texts []string) *memoEmbedder {
+func newMemoEmbedder(t *testing.T, emb func() Embedder, texts []string) *memoEmbedder {
 	t.Helper()
 	m := &memoEmbedder{vecs: map[string][]float32{}}
+	file := os.Getenv("BATON_EMBED_CACHE")
+	if file != "" {
+		if fh, err := os.Open(file); err == nil {
+			err := gob.NewDecoder(fh).Decode(&m.vecs)
+			fh.Close()
+			if err != nil {
+				t.Fatalf("%s: %v", file, err)
+			}
+		}
+	}
 	var todo []string
 	for _, s := range texts {
 		if _, ok := m.vecs[s]; !ok {
@@ -174,7 +188,7 @@ func newMemoEmbedder(t *testing.T, emb Embedder, texts []string) *memoEmbedder {
 	for i := 0; i < len(todo); i += embedBatch {
 		batch := todo[i:min(i+embedBatch, len(todo))]
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
-		out, err := emb.Embed(ctx, batch)
+		out, err := emb().Embed(ctx, batch)
 		cancel()
 		if err != nil || len(out) != len(batch) {
 			t.Fatalf("embedding %d texts: %d vectors, %v", len(batch), len(out), err)
@@ -183,7 +197,16 @@ func newMemoEmbedder(t *testing.T, emb Embedder, texts []string) *memoEmbedder {
 			m.vecs[s] = out[j]
 		}
 	}
-	t.Logf("embedded %d texts in %s", len(todo), time.Since(start).Round(time.Second))
+	t.Logf("embedded %d texts in %s (%d from %q)", len(todo), time.Since(start).Round(time.Second), len(texts)-len(todo), file)
+	if file != "" && len(todo) > 0 {
+		var buf bytes.Buffer
+		if err := gob.NewEncoder(&buf).Encode(m.vecs); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return m
 }
 
@@ -371,7 +394,7 @@ func TestBanking77FusedGeneralisation(t *testing.T) {
 		t.Skip("a measurement of some minutes: set BATON_MEASURE=1 to run it")
 	}
 	b, test, dev, lex, cfg := banking77Fixture(t)
-	emb := newMemoEmbedder(t, realEmbedder(t), generalisationTexts(b, cfg, test, dev))
+	emb := newMemoEmbedder(t, func() Embedder { return realEmbedder(t) }, generalisationTexts(b, cfg, test, dev))
 	l, f := fusedGeneralisation(t, b, emb, lex, cfg, dev)
 	t.Logf("dev (knowledge questions 6-10), all shop-sized bases: lexical %s; fused %s", l, f)
 	l, f = fusedGeneralisation(t, b, emb, lex, cfg, test)

@@ -189,6 +189,7 @@ type Fused struct {
 	query   func(ctx context.Context, text string) ([]float32, error)
 	onQuery func(path string) // metrics: how each message was matched
 	cal     *knowledge.Calibration
+	p       fuseParams
 }
 
 // newFused calibrates fusion for ix's base: knowledge.Calibrate over the
@@ -199,21 +200,14 @@ type Fused struct {
 // fused decision is chosen for the rest.
 func newFused(ctx context.Context, lexical *knowledge.Calibrated, ix *Index, cfg knowledge.CalibrationConfig,
 	query func(context.Context, string) ([]float32, error), onQuery func(string)) *Fused {
-	f := &Fused{lexical: lexical, ix: ix, query: query, onQuery: onQuery}
+	return newFusedWith(ctx, defaultFuse, lexical, ix, cfg, query, onQuery)
+}
+
+func newFusedWith(ctx context.Context, p fuseParams, lexical *knowledge.Calibrated, ix *Index, cfg knowledge.CalibrationConfig,
+	query func(context.Context, string) ([]float32, error), onQuery func(string)) *Fused {
+	f := &Fused{lexical: lexical, ix: ix, query: query, onQuery: onQuery, p: p}
 	gated := func(ctx context.Context, q string, skip, n int) []knowledge.Candidate {
-		lex := lexical.Rank(ctx, q, skip, lexicalTop)
-		if lexical.Cal.Confident(lex) {
-			// Answered lexically, never reaching fusion: calibration
-			// counts it, so the targets hold for both paths together.
-			sure := slices.Clone(lex[:min(n, len(lex))])
-			sure[0].Sure = true
-			return sure
-		}
-		vec := f.knownVec(q, skip)
-		if vec == nil {
-			return nil
-		}
-		return f.candidates(ix.rankVec(lex, vec, skip, n))
+		return f.rank(ctx, q, skip, n, func() []float32 { return f.knownVec(q, skip) })
 	}
 	// Counts alone: the fused score is a softmax share that saturates
 	// near 1 for right and wrong tops alike, so a model linear in it
@@ -232,6 +226,25 @@ func newFused(ctx context.Context, lexical *knowledge.Calibrated, ix *Index, cfg
 	}
 	f.cal = knowledge.Calibrate(ctx, ix.kb, gated, cfg)
 	return f
+}
+
+// rank is the ranking both paths make of q together: the lexical
+// candidates, marked Sure, when the lexical match is confident (it never
+// reaches fusion: calibration counts it, so the targets hold for both
+// paths together); else the fused candidates for q's vector (nil when vec
+// has none). skip is the Ranker's.
+func (f *Fused) rank(ctx context.Context, q string, skip, n int, vec func() []float32) []knowledge.Candidate {
+	lex := f.lexical.Rank(ctx, q, skip, lexicalTop)
+	if f.lexical.Cal.Confident(lex) {
+		sure := slices.Clone(lex[:min(n, len(lex))])
+		sure[0].Sure = true
+		return sure
+	}
+	v := vec()
+	if v == nil {
+		return nil
+	}
+	return f.candidates(f.ix.rankWith(f.p, lex, v, skip, n))
 }
 
 // knownVec is the vector of a calibration query: a question of the base
@@ -283,7 +296,7 @@ func (f *Fused) Match(ctx context.Context, query string, n int) []knowledge.Matc
 		return toMatches(lex, n, false)
 	}
 	f.count(pathFused)
-	cands := f.candidates(f.ix.rankVec(lex, vec, -1, max(n, 2)))
+	cands := f.candidates(f.ix.rankWith(f.p, lex, vec, -1, max(n, 2)))
 	out := toMatches(cands, n, false)
 	if len(out) > 0 {
 		out[0].Confident = f.cal.Confident(cands)
@@ -305,7 +318,7 @@ func (f *Fused) Explain(ctx context.Context, query string, ids []string) (map[st
 		want[id] = true
 	}
 	out := map[string]VectorScore{}
-	for _, x := range f.ix.evidence(lex, vec, -1) {
+	for _, x := range f.ix.evidenceWith(f.p, lex, vec, -1) {
 		id := f.ix.ids[x.entry]
 		if !want[id] {
 			continue

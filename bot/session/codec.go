@@ -150,16 +150,19 @@ func decodeSession(id, raw string) (*Session, []span, error) {
 
 // encode appends sess's stored form, in the Store's format, to buf.
 // prev is only used by the binary form (a JSON save encodes everything).
-func (s *Store) encode(buf []byte, sess *Session, prev *previous) ([]byte, error) {
+// The kept run (see kept) is only found by the binary form.
+func (s *Store) encode(buf []byte, sess *Session, prev *previous) ([]byte, kept, error) {
 	if s.format != FormatJSON {
-		return encodeSession(buf, sess, prev), nil
+		buf, k := encodeSessionKept(buf, sess, prev)
+		return buf, k, nil
 	}
 	// What the releases before the binary record wrote, so they read it.
 	b, err := json.Marshal(sess)
 	if err != nil {
-		return buf, fmt.Errorf("encoding as JSON: %w", err)
+		return buf, kept{}, fmt.Errorf("encoding as JSON: %w", err)
 	}
-	return append(buf, b...), nil
+	buf = append(buf, b...)
+	return buf, kept{at: len(buf)}, nil
 }
 
 // span is a turn's bytes in a stored record.
@@ -176,6 +179,21 @@ type previous struct {
 // encodeSession appends s's record to buf. A turn equal to the one read at
 // the same place (prev) is copied from the stored bytes, not encoded.
 func encodeSession(buf []byte, s *Session, prev *previous) []byte {
+	buf, _ = encodeSessionKept(buf, s, prev)
+	return buf
+}
+
+// kept is the run of turns at the front of an encoded record that are the
+// stored record's bytes raw[from:to] unchanged (length prefixes included),
+// at buf[at:at+to-from]; from == to when there is none. A save sends the
+// record without them and Redis copies them from the stored record, so a
+// message costs the bytes it changed, not the whole history.
+type kept struct{ at, from, to int }
+
+// encodeSessionKept is encodeSession that also reports the kept run.
+func encodeSessionKept(buf []byte, s *Session, prev *previous) ([]byte, kept) {
+	start := len(buf)
+	var k kept
 	buf = append(buf, recordMagic, recordVersion)
 	buf = appendStr(buf, s.Channel)
 	buf = appendStr(buf, s.ChatID)
@@ -203,16 +221,31 @@ func encodeSession(buf []byte, s *Session, prev *previous) []byte {
 		buf = appendHandoff(buf, s.Handoff)
 	}
 	buf = appendUint(buf, uint64(len(s.Turns)))
+	k.at = len(buf) - start
+	run := true // every turn so far was copied, in stored order
 	for i := range s.Turns {
 		t := &s.Turns[i]
 		if prev != nil {
 			if j := prev.first + i; j < len(prev.spans) && prev.holds(j, t) {
 				sp := prev.spans[j]
+				before := len(buf)
 				buf = appendUint(buf, uint64(sp.to-sp.from))
+				if n := len(buf) - before; run && sp.from >= n && prev.raw[sp.from-n:sp.from] == string(buf[before:]) {
+					// The stored length prefix is the one just written
+					// (always, for records this codec wrote), so the run
+					// in the stored record is contiguous with it.
+					if i == 0 {
+						k.from = sp.from - n
+					}
+					k.to = sp.to
+				} else {
+					run = false
+				}
 				buf = append(buf, prev.raw[sp.from:sp.to]...)
 				continue
 			}
 		}
+		run = false
 		// The length goes first; encode after a reserved byte and move the
 		// body when the length needs more (rare: turns of 128+ bytes).
 		at := len(buf)
@@ -229,7 +262,10 @@ func encodeSession(buf []byte, s *Session, prev *previous) []byte {
 		copy(buf[at+n:], buf[at+1:at+1+size])
 		copy(buf[at:], appendUint(lenBuf[:0], uint64(size)))
 	}
-	return buf
+	if k.to <= k.from {
+		k = kept{at: k.at}
+	}
+	return buf, k
 }
 
 // holds reports whether the stored turn j encodes as t would: the update

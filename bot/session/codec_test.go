@@ -145,10 +145,20 @@ func TestCodecReusesUnchangedTurns(t *testing.T) {
 		}
 		prev := &previous{raw: raw, spans: spans}
 		prev.first = change(got)
-		reused := encodeSession(nil, got, prev)
+		reused, k := encodeSessionKept(nil, got, prev)
 		fresh := encodeSession(nil, got, nil)
 		if !bytes.Equal(reused, fresh) {
 			t.Errorf("%s: the reusing encoder wrote other bytes than a fresh encoding", name)
+		}
+		// What a save sends, with the kept run copied from the stored
+		// record as SessionSave does, is the whole record.
+		if spliced := splice(raw, reused, k); !bytes.Equal(spliced, reused) {
+			t.Errorf("%s: the record rebuilt from the kept run differs from the encoding", name)
+		}
+		// When no stored turn changed, only the fixed part and the new
+		// turn are sent.
+		if sent := len(reused) - (k.to - k.from); (name == "append" || name == "trim front" || name == "fixed field only") && sent > k.at+16 {
+			t.Errorf("%s: a save sends %d of %d bytes (fixed part %d); the unchanged turns should stay in Redis", name, sent, len(reused), k.at)
 		}
 		back, _, err := decodeSession(s.ID, string(reused))
 		if err != nil || !reflect.DeepEqual(back, got) {
@@ -213,7 +223,10 @@ func FuzzDecodeSession(f *testing.F) {
 		if spans == nil {
 			return
 		}
-		reused := encodeSession(nil, got, &previous{raw: string(raw), spans: spans})
+		reused, k := encodeSessionKept(nil, got, &previous{raw: string(raw), spans: spans})
+		if spliced := splice(string(raw), reused, k); !bytes.Equal(spliced, reused) {
+			t.Fatalf("the record rebuilt from the kept run differs:\n%x\n%x", reused, spliced)
+		}
 		viaReuse, _, err := decodeSession("c", string(reused))
 		if err != nil {
 			t.Fatalf("a save that copied stored turns does not decode: %v", err)
@@ -292,4 +305,12 @@ func BenchmarkCodec(b *testing.B) {
 		prev.first = 1
 		buf = encodeSession(buf[:0], got, prev)
 	}
+}
+
+// splice rebuilds a record as SessionSave does from what a save sends:
+// the head, the kept run copied from the stored record, the tail.
+func splice(stored string, record []byte, k kept) []byte {
+	out := append([]byte(nil), record[:k.at]...)
+	out = append(out, stored[k.from:k.to]...)
+	return append(out, record[k.at+k.to-k.from:]...)
 }

@@ -145,13 +145,13 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 			prev.first = n - s.maxTurns
 		}
 	}
-	buf, err := s.encode(getBuf(), sess, prev)
+	buf, k, err := s.encode(getBuf(), sess, prev)
 	defer putBuf(buf)
 	if err != nil {
 		return nil, fmt.Errorf("session %s: update: %w", id, err)
 	}
 
-	saved, timerErr, err := s.save(ctx, id, token, stateSum(raw, found), buf, timers)
+	saved, timerErr, err := s.save(ctx, id, token, readState{raw: raw, found: found}, buf, k, timers)
 	if err != nil {
 		return nil, fmt.Errorf("session %s: update: saving: %w", id, err)
 	}
@@ -170,16 +170,33 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 // saved one, so the turn stands and only the timer is missing.
 var ErrTimersNotArmed = errors.New("saved, but a timer was not armed")
 
+// readState is the state an update read under its lock.
+type readState struct {
+	raw   string
+	found bool
+}
+
 // save records activity, writes the state and arms the timers in one
 // round trip (a pipeline: the activity set and the timers are in other
 // Cluster slots than the state, so one script cannot do all). Activity
 // goes first: if the pipeline breaks halfway the gauge may count one
-// session too many, but a saved session is not missing from it.
-func (s *Store) save(ctx context.Context, id, token, read string, data []byte, timers []TimerAt) (saved bool, timerErr, err error) {
+// session too many, but a saved session is not missing from it. data is
+// the encoded record; the kept run k of it is not sent (the script copies
+// it from the stored record).
+func (s *Store) save(ctx context.Context, id, token string, read readState, data []byte, k kept, timers []TimerAt) (saved bool, timerErr, err error) {
 	now := s.now()
 	active := s.db.Keys.Active()
 	keys := []string{s.db.Keys.Lock(id), s.db.Keys.State(id)}
 	ttl := s.ttl.Milliseconds()
+	// The SHA1 of what was read only matters when the lock expired
+	// meanwhile (rare): "?" asks the script to say so, and then it is
+	// computed and sent.
+	sum := ""
+	if read.found {
+		sum = "?"
+	}
+	head, tail := data[:k.at], data[k.at+k.to-k.from:]
+	args := []any{token, head, ttl, sum, k.from, k.to, tail, len(read.raw)}
 
 	pipe := s.db.Client.Pipeline()
 	pipe.ZAdd(ctx, active, redis.Z{Score: float64(now.UnixMilli()), Member: id})
@@ -191,7 +208,7 @@ func (s *Store) save(ctx context.Context, id, token, read string, data []byte, t
 		pipe.ZRemRangeByScore(ctx, active, "-inf", "("+strconv.FormatInt(now.Add(-s.ttl).UnixMilli(), 10))
 		pipe.PExpire(ctx, active, s.ttl)
 	}
-	cmd := store.SessionSave.EvalSha(ctx, pipe, keys, token, data, ttl, read)
+	cmd := store.SessionSave.EvalSha(ctx, pipe, keys, args...)
 	timerCmds := make([]*redis.IntCmd, len(timers))
 	for i, t := range timers {
 		timerCmds[i] = pipe.ZAdd(ctx, s.db.Keys.Timer(t.Name), redis.Z{Score: float64(t.At.UnixMilli()), Member: id})
@@ -203,9 +220,13 @@ func (s *Store) save(ctx context.Context, id, token, read string, data []byte, t
 	_, _ = pipe.Exec(ctx)
 	if redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
 		// First use on this server (or after SCRIPT FLUSH): send the body.
-		cmd = store.SessionSave.Eval(ctx, s.db.Client, keys, token, data, ttl, read)
+		cmd = store.SessionSave.Eval(ctx, s.db.Client, keys, args...)
 	}
 	n, err := cmd.Int64()
+	if err == nil && n == 2 {
+		args[3] = stateSum(read.raw, read.found)
+		n, err = store.SessionSave.Run(ctx, s.db.Client, keys, args...).Int64()
+	}
 	if err != nil {
 		return false, nil, err
 	}

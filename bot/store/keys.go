@@ -120,6 +120,11 @@ func (k SlackKeys) Card(conv string) string { return k.base + "conv:" + conv }
 // agent's reply finds the customer.
 func (k SlackKeys) Thread(channel, ts string) string { return k.base + "thread:" + channel + ":" + ts }
 
+// Posting holds the card posts in flight (member: a token, score: when the
+// post gives up, in Unix ms): an agent who answers the instant a card
+// appears, before its thread is mapped, is waited for, not dropped.
+func (k SlackKeys) Posting() string { return k.base + "posting" }
+
 // Summary keeps a card's AI summary; Reminders counts its reminders.
 func (k SlackKeys) Summary(channel, ts string) string {
 	return k.base + "summary:" + channel + ":" + ts

@@ -48,18 +48,40 @@ return {1}`)
 // holds the lock now and the state is still the one the caller read (its
 // SHA1 in ARGV[4], "" for none), no other update came in between and the
 // save goes ahead. Otherwise (a newer update holds the lock or has written
-// since) it gets 0 and writes nothing.
-// KEYS: lock, state. ARGV: token, state, TTL ms, SHA1 of the state read.
+// since) it gets 0 and writes nothing. The caller computes that SHA1 only
+// when it is needed: with "?" in ARGV[4] an expired lock gets 2, and the
+// caller calls again with the SHA1.
+//
+// The new state is ARGV[2], then bytes ARGV[5]+1 to ARGV[6] of the stored
+// state (the turns the update kept, copied in place rather than sent
+// back; none when ARGV[5] equals ARGV[6]), then ARGV[7]; ARGV[8] is the
+// length of the state the caller read, which a copy checks.
+// KEYS: lock, state. ARGV: token, head, TTL ms, SHA1 of the state read,
+// copy from, copy to, tail, length read.
 var SessionSave = redis.NewScript(`
 local cur = redis.call('GET', KEYS[1])
+local v
 if cur ~= ARGV[1] then
   if cur then return 0 end
-  local v = redis.call('GET', KEYS[2])
+  if ARGV[4] == '?' then return 2 end
+  v = redis.call('GET', KEYS[2])
   local h = ''
   if v then h = redis.sha1hex(v) end
   if h ~= ARGV[4] then return 0 end
 end
-redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+local state = ARGV[2]
+local from, to = tonumber(ARGV[5]), tonumber(ARGV[6])
+if from < to then
+  v = v or redis.call('GET', KEYS[2])
+  if not v or #v ~= tonumber(ARGV[8]) then
+    if cur then redis.call('DEL', KEYS[1]) end
+    return 0
+  end
+  state = state .. string.sub(v, from + 1, to) .. ARGV[7]
+elseif ARGV[7] ~= '' then
+  state = state .. ARGV[7]
+end
+redis.call('SET', KEYS[2], state, 'PX', ARGV[3])
 if cur then redis.call('DEL', KEYS[1]) end
 return 1`)
 
@@ -128,7 +150,12 @@ const (
 // KEYS: update state, inbox, flood, chat queue, chats.
 // ARGV: id, payload, state TTL ms, flood window ms, count ("1"/"0"), chat.
 // Returns {result, flood count}.
-var InboxAccept = redis.NewScript(`
+var InboxAccept = redis.NewScript(inboxAccept + `
+return {2, n}`)
+
+// inboxAccept is the body shared by InboxAccept and InboxAcceptTake: the
+// update persisted and queued, n its flood count.
+const inboxAccept = `
 local v = redis.call('GET', KEYS[1])
 if v then
   if v == 'done' then return {0, 0} end
@@ -143,7 +170,33 @@ if ARGV[5] == '1' then
 end
 redis.call('ZADD', KEYS[4], ARGV[1], ARGV[1] .. ':' .. n)
 redis.call('SADD', KEYS[5], ARGV[6])
-return {2, n}`)
+`
+
+// InboxAcceptTake is InboxAccept for an adapter that answers the chat
+// itself when nobody does: in the same round trip it takes the chat's
+// lease when no replica holds it and returns the chat's oldest queued
+// update (as ChatAcquire would have, one round trip later). A lease held
+// by anyone, this replica included, is left alone: its holder takes the
+// update before letting the lease go (ChatDone).
+// KEYS: update state, inbox, flood, chat queue, chats, lease.
+// ARGV: as InboxAccept, then token, lease TTL ms.
+// Returns {result, flood count} or, when it took the lease,
+// {InboxNew, flood count, member, raw}.
+var InboxAcceptTake = redis.NewScript(inboxAccept + `
+if not redis.call('SET', KEYS[6], ARGV[7], 'NX', 'PX', ARGV[8]) then
+  return {2, n}
+end
+while true do
+  local m = redis.call('ZRANGE', KEYS[4], 0, 0)
+  if #m == 0 then
+    redis.call('DEL', KEYS[6])
+    return {2, n}
+  end
+  local id = string.match(m[1], '^([^:]+):')
+  local raw = id and redis.call('HGET', KEYS[2], id)
+  if raw then return {2, n, m[1], raw} end
+  redis.call('ZREM', KEYS[4], m[1])
+end`)
 
 // chatNext is the tail shared by ChatAcquire and ChatDone: the chat's
 // oldest queued update, or, when none is left, the lease released and the

@@ -432,6 +432,13 @@ func (s *Server) newIDLocked(prefix string) string {
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
+	// The form is read before any hold: with the body read, the server
+	// notices a client that goes away (a killed replica) and a held call
+	// ends there, as the request would never have reached Slack.
+	var formErr error
+	if method != "apps.connections.open" {
+		formErr = r.ParseForm()
+	}
 	s.mu.Lock()
 	s.calls[method]++
 	var fail *Failure
@@ -477,8 +484,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 
 	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if method != "apps.connections.open" {
-		if err := r.ParseForm(); err != nil {
-			s.apiError(w, "invalid_form_data", err.Error())
+		if formErr != nil {
+			s.apiError(w, "invalid_form_data", formErr.Error())
 			return
 		}
 		if t := r.Form.Get("token"); t != "" {
