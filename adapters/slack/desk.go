@@ -103,7 +103,7 @@ type Desk struct {
 
 	metrics *outboxMetrics
 
-	handled func(in inbound) // tests: called after each agent event is handled
+	handled func(in inbound) // tests: called after each agent event is relayed and marked handled in Redis
 	popped  func(j job)      // tests: called after a queued post left the outbox
 	// tests: called after each renewal of the outbox lock's lease
 	outboxRenewed func()
