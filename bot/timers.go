@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/batonhq/baton/bot/lifecycle"
+	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/session"
 )
@@ -37,6 +39,20 @@ func (b *Bot) RunTimers(ctx context.Context, every time.Duration) {
 // again and handle them twice.
 const timerBatch = 4
 
+// maxTimerAttempts is how many claims in a row a timer gets before it is
+// dropped. A handler that fails (Telegram down, Redis hiccup) is retried
+// after each lease, which rides out an outage of several minutes; one that
+// still fails after this many (the chat is gone, no sender for its
+// channel) would otherwise be retried every lease, with a warning each
+// time, until its session expires.
+const maxTimerAttempts = 5
+
+// ErrUndeliverable is wrapped by a Sender's error when the platform refuses
+// the message for good (a 4xx such as "chat not found"): sending it again
+// cannot succeed, so a timer that met it is dropped at once, as for
+// ErrBlocked.
+var ErrUndeliverable = errors.New("the chat cannot receive this message")
+
 // FireTimers handles every timer due now and reports how many fired.
 func (b *Bot) FireTimers(ctx context.Context) (int, error) {
 	fired := 0
@@ -44,36 +60,78 @@ func (b *Bot) FireTimers(ctx context.Context) (int, error) {
 	for _, name := range []string{timerIdle, timerUnclaimed} {
 		for {
 			now := b.now()
-			ids, err := b.store.Due(ctx, name, now, timerBatch)
+			claims, err := b.store.Claim(ctx, name, now, timerBatch)
 			if err != nil {
 				return fired, fmt.Errorf("due %s timers: %w", name, err)
 			}
-			for _, id := range ids {
+			for _, c := range claims {
 				var err error
 				if name == timerIdle {
-					err = b.idle(ctx, id)
+					err = b.idle(ctx, c.ID)
 				} else {
-					err = b.unclaimedReminder(ctx, id)
-				}
-				if err != nil {
-					errs = append(errs, fmt.Errorf("%s timer for %s: %w", name, id, err))
-				}
-				// A failed one stays claimed and falls due again after
-				// the lease, so a Redis or Telegram hiccup does not lose
-				// it; a customer who blocked the bot will not be reached.
-				if err == nil || errors.Is(err, ErrBlocked) {
-					if err := b.store.Done(ctx, name, id, now); err != nil {
-						errs = append(errs, err)
-					}
+					err = b.unclaimedReminder(ctx, c.ID)
 				}
 				fired++
+				switch {
+				case err == nil:
+					if err := b.store.Done(ctx, name, c.ID, now); err != nil {
+						errs = append(errs, err)
+					}
+				case errors.Is(err, ErrBlocked):
+					// The customer blocked the bot: nobody to tell, nothing
+					// to report.
+					if err := b.store.Done(ctx, name, c.ID, now); err != nil {
+						errs = append(errs, err)
+					}
+				case errors.Is(err, ErrUndeliverable) || c.Attempt >= maxTimerAttempts:
+					b.dropTimer(ctx, name, c, err)
+				default:
+					// It stays claimed and falls due again after the lease,
+					// so a Redis or Telegram hiccup does not lose it.
+					errs = append(errs, fmt.Errorf("%s timer for %s (attempt %d of %d): %w", name, c.ID, c.Attempt, maxTimerAttempts, err))
+				}
 			}
-			if len(ids) < timerBatch {
+			if len(claims) < timerBatch {
 				break
 			}
 		}
 	}
 	return fired, errors.Join(errs...)
+}
+
+// dropTimer gives up on a timer whose handler failed for good or too many
+// times: one error log (the conversation masked) and the timer_dropped
+// error metric, instead of a warning every lease.
+func (b *Bot) dropTimer(ctx context.Context, name string, c session.Claimed, cause error) {
+	b.obs.Error("timer_dropped")
+	why := "failed for good"
+	if !errors.Is(cause, ErrUndeliverable) {
+		why = "kept failing"
+	}
+	b.log.Error("timer dropped: its handler "+why, "timer", name, "conv", maskConv(c.ID),
+		"attempts", c.Attempt, "err", logmask.Mask(cause.Error()))
+	if err := b.store.Drop(ctx, name, c.ID); err != nil {
+		// Still claimed: it falls due again after the lease and is
+		// dropped then.
+		b.log.Warn("timers", "err", err)
+	}
+}
+
+// maskConv shows a conversation id ("telegram:123456789") as its channel
+// and the chat's last four characters, enough to tell chats apart in one
+// incident without logging who the customer is.
+func maskConv(id string) string {
+	channel, chat, ok := strings.Cut(id, ":")
+	if !ok {
+		channel, chat = "", id
+	}
+	if n := len(chat); n > 4 {
+		chat = "…" + chat[n-4:]
+	}
+	if channel == "" {
+		return chat
+	}
+	return channel + ":" + chat
 }
 
 // idle checks in once after BATON_IDLE_NUDGE of silence mid-conversation,

@@ -234,7 +234,7 @@ func (t *turn) answer(text string) {
 	// request, anger, "I don't get it") are checked first, so the model is
 	// not asked to answer them. Offline answers are cheap: one check after.
 	if _, offline := t.b.answerer.(kbAnswerer); !offline {
-		if d := t.set.Rules.Detect(in); d.Handoff && d.Reason != "loop" {
+		if d := t.set.Rules.DetectContext(t.ctx, in); d.Handoff && d.Reason != "loop" {
 			t.handoff(d)
 			return
 		} else if d.Demand != "" && !d.Handoff {
@@ -266,7 +266,7 @@ func (t *turn) answer(text string) {
 	in.Misses = t.s.Misses
 	in.Answer = ans.Entry
 	in.Signals = handoff.Signals{WantsHuman: ans.Signals.WantsHuman, Angry: ans.Signals.Angry, Confused: ans.Signals.Confused}
-	if d := t.set.Rules.Detect(in); d.Handoff {
+	if d := t.set.Rules.DetectContext(t.ctx, in); d.Handoff {
 		t.handoff(d)
 		return
 	} else if d.Demand != "" {

@@ -103,7 +103,7 @@ type Desk struct {
 
 	metrics *outboxMetrics
 
-	handled func(in inbound) // tests: called after each agent event is handled
+	handled func(in inbound) // tests: called after each agent event is relayed and marked handled in Redis
 	popped  func(j job)      // tests: called after a queued post left the outbox
 	// tests: called after each renewal of the outbox lock's lease
 	outboxRenewed func()
@@ -388,9 +388,16 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 		_, err := d.Open(ctx, s)
 		return err
 	case lifecycle.CustomerWroteWhileWaiting:
+		if err := d.postMissingCard(ctx, s); err != nil {
+			return err
+		}
 		return d.Relay(ctx, s, bot.Event{Kind: bot.Kind(e.Kind), Text: e.Text})
+	case lifecycle.Reminded:
+		if err := d.postMissingCard(ctx, s); err != nil {
+			return err
+		}
 	case lifecycle.Claimed, lifecycle.Resolved, lifecycle.Returned, lifecycle.Rated,
-		lifecycle.Commented, lifecycle.Reminded, lifecycle.Transferred:
+		lifecycle.Commented, lifecycle.Transferred:
 	default:
 		// The core hands the desk every event (Started, Answered, ... of
 		// conversations that never met an agent): only a handoff's are
@@ -447,6 +454,30 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 		return fmt.Errorf("slack desk: %T %s: %w", ev, maskConv(s.ID), err)
 	}
 	return nil
+}
+
+// postMissingCard posts the card of an open handoff that has none: the
+// replica that opened it was killed between saving the handoff and
+// posting its card. The customer's next message, or the unclaimed
+// reminder, brings it up then: both come after the turn that opened the
+// handoff has finished (a chat's messages are handled one at a time), so
+// they never race its own post. A transferred handoff is left alone: the
+// transfer posts its card outside any lock, and a customer's message at
+// that moment would post a second one.
+func (d *Desk) postMissingCard(ctx context.Context, s *session.Session) error {
+	if s == nil || s.Handoff == nil || len(s.Handoff.Transfers) > 0 || !lifecycle.Of(s).Open() {
+		return nil
+	}
+	ref, ok, err := d.card(ctx, s.ID)
+	if err != nil || (ok && ref.at.Equal(s.Handoff.At)) {
+		return nil // a Redis failure shows up in the post that follows
+	}
+	if pending, err := d.cardQueued(ctx, s); err != nil || pending {
+		return nil
+	}
+	d.log.Warn("slack desk: an open handoff had no card (its replica stopped before posting it); posting it now", "conv", maskConv(s.ID))
+	_, err = d.Open(ctx, s)
+	return err
 }
 
 // ratingPosts returns the thread posts for a rating and comment not posted

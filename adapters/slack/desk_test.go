@@ -673,3 +673,68 @@ func TestRenderIgnoresEventsWithoutHandoff(t *testing.T) {
 		t.Errorf("%d Slack calls for events with nothing to show", n)
 	}
 }
+
+// A replica killed between saving a handoff and posting its card leaves an
+// open handoff with no card. The customer's next message posts the card
+// (once) and goes into its thread; the unclaimed reminder does the same
+// for a customer who stays silent. A card still queued in the outbox (Slack
+// was down) is not queued a second time.
+func TestMissingCardIsPostedByTheNextEvent(t *testing.T) {
+	f := newFixture(t, fixtureOpt{})
+	ctx := t.Context()
+	cards := func(name string) int {
+		n := 0
+		for _, m := range f.srv.Messages() {
+			if m.TopLevel() && m.Blocks != nil && strings.Contains(m.BlockText(), name) {
+				n++
+			}
+		}
+		return n
+	}
+
+	s := f.handedOff(t, "60", "Jane")
+	for _, text := range []string{"are you there?", "hello?"} {
+		if err := f.desk.Render(ctx, s, lifecycle.CustomerWroteWhileWaiting{Kind: "text", Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := cards("Jane"); n != 1 {
+		t.Fatalf("%d cards for Jane's handoff, want 1", n)
+	}
+	ref, ok, err := f.desk.card(ctx, s.ID)
+	if err != nil || !ok {
+		t.Fatalf("card ref: %v %v", ok, err)
+	}
+	if th := f.threadTexts(ref.ts); len(th) != 2 || !strings.HasSuffix(th[0], ": are you there?") || !strings.HasSuffix(th[1], ": hello?") {
+		t.Errorf("thread = %q", th)
+	}
+
+	silent := f.handedOff(t, "61", "Kim")
+	if err := f.desk.Render(ctx, silent, lifecycle.Reminded{N: 1, Wait: 3 * time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	if n := cards("Kim"); n != 1 {
+		t.Errorf("%d cards for Kim's handoff after the reminder, want 1", n)
+	}
+
+	// Slack down when the handoff opened: the card waits in the outbox,
+	// and the customer's message queues behind it, without a second card.
+	down := f.handedOff(t, "62", "Lee")
+	f.srv.SetDown(true)
+	if _, err := f.desk.Open(ctx, down); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.desk.Render(ctx, down, lifecycle.CustomerWroteWhileWaiting{Kind: "text", Text: "still down?"}); err != nil {
+		t.Fatal(err)
+	}
+	cardJobs := 0
+	for _, j := range f.outbox(t) {
+		if j.Kind == jobCard {
+			cardJobs++
+		}
+	}
+	if cardJobs != 1 {
+		t.Errorf("%d card posts queued for Lee's handoff, want 1", cardJobs)
+	}
+	f.srv.SetDown(false)
+}

@@ -19,6 +19,7 @@ func TestAgentEventsKeptForAnotherReplica(t *testing.T) {
 	card := dead.open(t, s)
 	h := httptest.NewServer(dead.desk.Routes()[EventsPath])
 	defer h.Close()
+	var evs []slacktest.Event
 	for i := range 3 {
 		ev := dead.srv.NewEvent(dead.srv.AgentReply(testChannel, card.TS, "ULIA", fmt.Sprintf("reply %d", i)))
 		resp, err := http.DefaultClient.Do(slacktest.EventRequest(t, h.URL, ev, time.Now()))
@@ -26,6 +27,7 @@ func TestAgentEventsKeptForAnotherReplica(t *testing.T) {
 			t.Fatalf("delivery %d: %v %v", i, resp, err)
 		}
 		resp.Body.Close()
+		evs = append(evs, ev)
 	}
 	dead.core.none(t)
 
@@ -36,17 +38,10 @@ func TestAgentEventsKeptForAnotherReplica(t *testing.T) {
 			t.Fatalf("call %d: %+v", i, c)
 		}
 	}
+	live.waitHandled(t, evs...) // each marked handled in Redis
 	live.core.none(t)
-	// Marked handled right after the core call: poll until the thread is
-	// off the inbox's list.
-	for deadline := time.Now().Add(slacktest.DefaultTimeout); ; time.Sleep(10 * time.Millisecond) {
-		n, err := live.db.Client.SCard(t.Context(), live.db.Keys.Slack().Threads()).Result()
-		if err == nil && n == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("threads left in the inbox: %d %v", n, err)
-		}
+	if n, err := live.db.Client.SCard(t.Context(), live.db.Keys.Slack().Threads()).Result(); err != nil || n != 0 {
+		t.Fatalf("threads left in the inbox: %d %v", n, err)
 	}
 }
 

@@ -326,3 +326,20 @@ func (d *Desk) keepOutboxLock(ctx context.Context, lost context.CancelFunc, toke
 		}
 	}
 }
+
+// cardQueued reports whether a card for s's handoff waits in the outbox
+// (Slack was failing when it was opened). The outbox is empty but for
+// Slack trouble, so this reads nothing most of the time.
+func (d *Desk) cardQueued(ctx context.Context, s *session.Session) (bool, error) {
+	raws, err := d.rdb.LRange(ctx, d.outboxKey(), 0, 999).Result()
+	if err != nil {
+		return false, fmt.Errorf("slack desk: reading the outbox: %w", err)
+	}
+	for _, raw := range raws {
+		var j job
+		if json.Unmarshal([]byte(raw), &j) == nil && j.Kind == jobCard && j.Conv == s.ID {
+			return true, nil
+		}
+	}
+	return false, nil
+}

@@ -145,8 +145,11 @@ func (a *Adapter) call(ctx context.Context, chat int64, method string, fn func(c
 			}
 		case errors.Is(err, tgbot.ErrorForbidden):
 			return fmt.Errorf("%w (chat %d): %v", ErrBlocked, chat, err)
-		case errors.Is(err, tgbot.ErrorBadRequest), errors.Is(err, tgbot.ErrorUnauthorized),
-			errors.Is(err, tgbot.ErrorNotFound), errors.Is(err, tgbot.ErrorConflict), errors.As(err, &migrate):
+		case errors.Is(err, tgbot.ErrorBadRequest), errors.Is(err, tgbot.ErrorNotFound):
+			// "chat not found" and the like: final for this chat and
+			// message, so the core does not retry it (a timer's check-in).
+			return fmt.Errorf("telegram: %s to chat %d: %w: %w", method, chat, bot.ErrUndeliverable, err)
+		case errors.Is(err, tgbot.ErrorUnauthorized), errors.Is(err, tgbot.ErrorConflict), errors.As(err, &migrate):
 			return fmt.Errorf("telegram: %s to chat %d: %w", method, chat, err)
 		default:
 			transient++

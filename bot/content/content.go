@@ -56,6 +56,7 @@ type Option func(*options)
 type options struct {
 	matcher   MatcherFunc
 	wrongRate float64
+	handoff   []handoff.LoadOption
 }
 
 // WithMatcher sets how the matcher is built (default LexicalMatcher).
@@ -64,6 +65,12 @@ func WithMatcher(f MatcherFunc) Option { return func(o *options) { o.matcher = f
 // WithWrongRate sets the share of confident answers calibration may let
 // be wrong (default knowledge.DefaultWrongRate).
 func WithWrongRate(r float64) Option { return func(o *options) { o.wrongRate = r } }
+
+// WithHandoff adds options to how the handoff rules load (the vector
+// layer's embeddings: handoff.WithEmbeddings).
+func WithHandoff(opts ...handoff.LoadOption) Option {
+	return func(o *options) { o.handoff = append(o.handoff, opts...) }
+}
 
 func newOptions(opts []Option) options {
 	o := options{matcher: LexicalMatcher}
@@ -140,7 +147,8 @@ func Load(prompts, knowledgeSrc Source, opts ...Option) (*Set, []Problem) {
 	m := o.matcher(context.Background(), kb, lex, knowledge.CalibrationConfig{OffTopic: offTopic, WrongRate: o.wrongRate})
 	p, ps := persona.Load(prompts.FS, prompts.Root)
 	problems = append(problems, prompts.show(ps)...)
-	rules, ps := handoff.LoadRules(prompts.FS, path.Join(prompts.Root, "handoff.yaml"), handoff.WithKnowledge(kb))
+	rules, ps := handoff.LoadRules(prompts.FS, path.Join(prompts.Root, "handoff.yaml"),
+		append([]handoff.LoadOption{handoff.WithKnowledge(kb)}, o.handoff...)...)
 	problems = append(problems, prompts.show(ps)...)
 	table, ps := routing.Load(prompts.FS, path.Join(prompts.Root, routing.File))
 	problems = append(problems, prompts.show(ps)...)

@@ -17,8 +17,9 @@
 // Rules match phrases of every language whatever the conversation's
 // language, because customers mix them (a Korean customer typing "agent").
 // Beside the phrases, a learned layer (learned.go) trained at load on
-// labelled examples catches wordings nobody wrote a phrase for, and an
-// unreasonable demand is reported (Decision.Demand) for a soft refusal.
+// labelled examples catches wordings nobody wrote a phrase for (with
+// embeddings on, also by the nearest example in meaning: vectors.go), and
+// an unreasonable demand is reported (Decision.Demand) for a soft refusal.
 //
 // Detect runs on every message, so it is cheap: tens of microseconds, most
 // of it the learned layer's features (BenchmarkDetectTypical). The phrases are
@@ -28,6 +29,7 @@
 package handoff
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -90,7 +92,12 @@ type fired [len(triggers)]string
 
 // Detect runs every trigger on one customer turn. It never panics; a nil
 // *Rules (no rules loaded) decides on the model's signals alone.
-func (r *Rules) Detect(in Input) Decision {
+func (r *Rules) Detect(in Input) Decision { return r.DetectContext(context.Background(), in) }
+
+// DetectContext is Detect with the turn's context, which bounds and
+// budgets the embeddings call the vector layer may need (the core passes
+// the context that gives each customer message one call in all).
+func (r *Rules) DetectContext(ctx context.Context, in Input) Decision {
 	dec := Decision{Scores: make(map[string]float64, len(triggers))}
 	var ev fired
 	if r != nil {
@@ -102,7 +109,7 @@ func (r *Rules) Detect(in Input) Decision {
 		r.detectLoop(d, in, &dec, &ev)
 		r.detectDemand(d, in, &dec, &ev)
 		r.release(d)
-		r.detectLearned(in, &dec, &ev, &veto)
+		r.detectLearned(ctx, in, &dec, &ev, &veto)
 	}
 	for i, t := range triggers {
 		if ev[i] == "" {
@@ -193,12 +200,17 @@ func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, ev *fired, veto
 // detectLearned adds what the learned layer finds to the triggers the
 // phrases did not fire. Its probability becomes the trigger's score when it
 // is higher.
-func (r *Rules) detectLearned(in Input, dec *Decision, ev *fired, veto *vetoes) {
+//
+// Then, when nothing fired, the vector layer (vectors.go) may, for the
+// kinds the phrases did not rule out.
+func (r *Rules) detectLearned(ctx context.Context, in Input, dec *Decision, ev *fired, veto *vetoes) {
 	lr := &r.learned
 	v, ok := lr.judge(in.Text)
-	if !ok {
+	if !ok && lr.vec == nil {
 		return
 	}
+	var allowed [nClasses]bool
+	defer func() { r.detectVectors(ctx, in, v.p, allowed, ev) }()
 	for _, k := range [...]struct {
 		class, slot int
 	}{{clExplicit, 0}, {clComplaint, 1}, {clConfusion, 2}} {
@@ -213,6 +225,10 @@ func (r *Rules) detectLearned(in Input, dec *Decision, ev *fired, veto *vetoes) 
 			// a soft refusal; the phrases' graded score still hands off
 			// real anger, and insisting after the refusal does too.
 			continue
+		}
+		allowed[k.class] = true
+		if !ok {
+			continue // no word the layer knows: only the vectors may judge
 		}
 		name := classes[k.class]
 		if k.class != clComplaint { // complaint keeps its own graded score

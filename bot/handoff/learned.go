@@ -73,6 +73,8 @@ type learnedRules struct {
 	byScript map[string][nClasses]float64
 	m        *model
 	file     string // examples file base name, for evidence
+	vr       vecRules
+	vec      *vecLayer // nil when embeddings are off
 }
 
 // LoadOption changes how LoadRules builds the rules.
@@ -80,6 +82,7 @@ type LoadOption func(*loadOptions)
 
 type loadOptions struct {
 	ordinary []string
+	emb      Embeddings
 }
 
 // WithOrdinary gives the learned layer ordinary customer messages (the
@@ -320,7 +323,9 @@ func (lr *learnedRules) judge(s string) (learnedVerdict, bool) {
 	}
 	f := lr.m.features(s, false)
 	if len(f) == 0 {
-		return learnedVerdict{}, false
+		// No word the layer knows: it cannot judge, and the vector layer
+		// reads the prior (the bias alone) as its grey zone.
+		return learnedVerdict{p: lr.m.probs(nil)}, false
 	}
 	v := learnedVerdict{p: lr.m.probs(f), feats: f, th: lr.threshold}
 	if len(lr.byScript) > 0 {
@@ -454,7 +459,7 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 	if _, ok := top.vals["learned"]; !ok {
 		return lr
 	}
-	s := l.section(top, "learned", "examples", "explicit", "complaint", "confusion", "by_language")
+	s := l.section(top, "learned", "examples", "explicit", "complaint", "confusion", "by_language", "vectors")
 	lr.threshold[clExplicit] = l.floatOpen(s, "explicit", 0, 1, 0.9)
 	lr.threshold[clComplaint] = l.floatOpen(s, "complaint", 0, 1, 0.9)
 	lr.threshold[clConfusion] = l.floatOpen(s, "confusion", 0, 1, 0.9)
@@ -495,6 +500,10 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 	}
 	lr.file = path.Base(name)
 	lr.m = trainCached(exs, o.ordinary)
+	lr.vr = l.vectors(s)
+	if o.emb != nil && lr.vr.on {
+		lr.vec = newVecLayer(o.emb, lr.m, o.ordinary)
+	}
 	return lr
 }
 

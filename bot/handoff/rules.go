@@ -33,6 +33,9 @@ type Rules struct {
 	ix        *matchIndex // every phrase list above, compiled for one pass
 	learned   learnedRules
 	demand    demandRules
+	// trace, set only by tests on a copy, receives the vector layer's
+	// inputs instead of deciding (for choosing its numbers).
+	trace func(p [nClasses]float64, allowed [nClasses]bool, q []float32)
 }
 
 type complaintRules struct {

@@ -28,16 +28,39 @@ func (s *Store) Schedule(ctx context.Context, timer, id string, at time.Time) er
 	return nil
 }
 
-// Cancel removes the timer of conversation id; cancelling a timer that is
-// not set is not an error.
+// Cancel removes the timer of conversation id (and its attempt count);
+// cancelling a timer that is not set is not an error.
 func (s *Store) Cancel(ctx context.Context, timer, id string) error {
 	if err := checkTimer(timer, id); err != nil {
 		return fmt.Errorf("session: cancel: %w", err)
 	}
-	if err := s.db.Client.ZRem(ctx, s.db.Keys.Timer(timer), id).Err(); err != nil {
+	if err := s.removeTimer(ctx, timer, id); err != nil {
 		return fmt.Errorf("session: cancel %s timer of %s: %w", timer, id, err)
 	}
 	return nil
+}
+
+// Drop removes a claimed timer that will not be handled (its handler keeps
+// failing, or failed for good), with its attempt count.
+func (s *Store) Drop(ctx context.Context, timer, id string) error {
+	if err := checkTimer(timer, id); err != nil {
+		return fmt.Errorf("session: drop timer: %w", err)
+	}
+	if err := s.removeTimer(ctx, timer, id); err != nil {
+		return fmt.Errorf("session: drop %s timer of %s: %w", timer, id, err)
+	}
+	return nil
+}
+
+// removeTimer removes id from the timer and its attempt count in one
+// transaction (both keys share the timer's hash tag, hence one slot).
+func (s *Store) removeTimer(ctx context.Context, timer, id string) error {
+	_, err := s.db.Client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.ZRem(ctx, s.db.Keys.Timer(timer), id)
+		p.HDel(ctx, s.db.Keys.TimerAttempts(timer), id)
+		return nil
+	})
+	return err
 }
 
 // TimerLease is how long a claimed timer stays with the replica that
@@ -53,28 +76,55 @@ const TimerLease = 2 * time.Minute
 // with the same now once it has handled it, or the id is claimed again
 // after the lease (at least once: a crash never loses a check-in).
 func (s *Store) Due(ctx context.Context, timer string, now time.Time, limit int) ([]string, error) {
+	claims, err := s.Claim(ctx, timer, now, limit)
+	ids := make([]string, len(claims))
+	for i, c := range claims {
+		ids[i] = c.ID
+	}
+	return ids, err
+}
+
+// A Claimed timer: its conversation and how many times in a row it has
+// been claimed without being handled (Done), this claim included.
+type Claimed struct {
+	ID      string
+	Attempt int
+}
+
+// Claim is Due with each id's attempt number, so a caller can give up on a
+// timer whose handler keeps failing (Drop) instead of retrying it every
+// lease. Done resets the count.
+func (s *Store) Claim(ctx context.Context, timer string, now time.Time, limit int) ([]Claimed, error) {
 	if timer == "" {
 		return nil, errors.New("session: due: empty timer name")
 	}
 	if limit <= 0 {
 		return nil, fmt.Errorf("session: due %s: limit %d must be positive", timer, limit)
 	}
-	limit = min(limit, MaxDue) // keeps unpack() within Lua's stack
-	ids, err := store.TimerDue.Run(ctx, s.db.Client, []string{s.db.Keys.Timer(timer)},
-		strconv.FormatInt(now.UnixMilli(), 10), limit, leaseEnd(now)).StringSlice()
+	limit = min(limit, MaxDue) // keeps the reply within Lua's stack
+	res, err := store.TimerDue.Run(ctx, s.db.Client, []string{s.db.Keys.Timer(timer), s.db.Keys.TimerAttempts(timer)},
+		strconv.FormatInt(now.UnixMilli(), 10), limit, leaseEnd(now)).Slice()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("session: due %s: %w", timer, err)
 	}
-	return ids, nil
+	claims := make([]Claimed, 0, len(res)/2)
+	for i := 0; i+1 < len(res); i += 2 {
+		id, _ := res[i].(string)
+		n, _ := res[i+1].(int64)
+		claims = append(claims, Claimed{ID: id, Attempt: int(n)})
+	}
+	return claims, nil
 }
 
 // Done ends the claim Due(…, now, …) made on id: the timer is removed,
-// unless it was set again meanwhile (Schedule moved it), which is kept.
+// unless it was set again meanwhile (Schedule moved it), which is kept;
+// its attempt count is reset either way.
 func (s *Store) Done(ctx context.Context, timer, id string, now time.Time) error {
 	if err := checkTimer(timer, id); err != nil {
 		return fmt.Errorf("session: timer done: %w", err)
 	}
-	if err := store.TimerDone.Run(ctx, s.db.Client, []string{s.db.Keys.Timer(timer)}, id, leaseEnd(now)).Err(); err != nil {
+	keys := []string{s.db.Keys.Timer(timer), s.db.Keys.TimerAttempts(timer)}
+	if err := store.TimerDone.Run(ctx, s.db.Client, keys, id, leaseEnd(now)).Err(); err != nil {
 		return fmt.Errorf("session: %s timer of %s done: %w", timer, id, err)
 	}
 	return nil

@@ -251,3 +251,55 @@ func TestDoneKeepsATimerSetAgain(t *testing.T) {
 		t.Errorf("a timer set again to the lease's end was taken for the claim and removed: %v", got)
 	}
 }
+
+// Claim numbers each claim of a timer that was not handled: 1, 2, 3 after
+// each lease; Done resets the count, and Cancel and Drop remove it with the
+// timer, so no count outlives its timer in Redis.
+func TestClaimCountsAttempts(t *testing.T) {
+	ctx := testCtx(t)
+	db := sessiontest.DB(t)
+	st := session.New(db)
+	for _, id := range []string{"a", "b", "c"} {
+		if err := st.Schedule(ctx, "idle", id, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := t0
+	for attempt := 1; attempt <= 3; attempt++ {
+		got, err := st.Claim(ctx, "idle", now, 10)
+		want := []session.Claimed{{ID: "a", Attempt: attempt}, {ID: "b", Attempt: attempt}, {ID: "c", Attempt: attempt}}
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("claim %d = %v, %v; want %v", attempt, got, err, want)
+		}
+		now = now.Add(session.TimerLease)
+	}
+	last := now.Add(-session.TimerLease)
+	// a: handled, then set again: it starts over at 1.
+	if err := st.Done(ctx, "idle", "a", last); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Schedule(ctx, "idle", "a", now); err != nil {
+		t.Fatal(err)
+	}
+	// b: cancelled; c: dropped.
+	if err := st.Cancel(ctx, "idle", "b"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Drop(ctx, "idle", "c"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.Claim(ctx, "idle", now, 10); err != nil || !reflect.DeepEqual(got, []session.Claimed{{ID: "a", Attempt: 1}}) {
+		t.Fatalf("claim after Done, Cancel and Drop = %v, %v; want [{a 1}]", got, err)
+	}
+	if err := st.Done(ctx, "idle", "a", now); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{db.Keys.Timer("idle"), db.Keys.TimerAttempts("idle")} {
+		if n, err := db.Client.Exists(ctx, key).Result(); err != nil || n != 0 {
+			t.Errorf("%s still exists (%d, %v) with every timer handled or removed", key, n, err)
+		}
+	}
+	if err := st.Drop(ctx, "", "c"); err == nil {
+		t.Error("Drop without a timer name succeeded")
+	}
+}

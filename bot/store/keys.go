@@ -15,7 +15,7 @@ import (
 //
 //	{c:<conv>}     one conversation: state and update lock
 //	{active}       the active-conversations sorted set
-//	{timer:<name>} one timer's sorted set (idle check-ins, reminders)
+//	{timer:<name>} one timer's sorted set (idle check-ins, reminders) and attempt counts
 //	{seen:<key>}   a first-time marker (dedupe of redelivered events)
 //	{tg:<bot>}     one Telegram bot's inbox, chat queues and leases, flood counters
 //	{slack}        the Slack desk: cards, threads, summaries, outbox
@@ -58,6 +58,14 @@ func (k Keys) Active() string { return k.prefix + "{active}" }
 // Timer is the sorted set conversation id -> due time (unix ms) of one
 // timer (idle, reminder).
 func (k Keys) Timer(name string) string { return k.prefix + "{timer:" + name + "}" }
+
+// TimerAttempts is the hash conversation id -> how many claims of its timer
+// (name) in a row ended without being handled. It shares the timer's tag,
+// so the claim script counts in the same step; a handled, cancelled or
+// dropped timer loses its count.
+func (k Keys) TimerAttempts(name string) string {
+	return k.prefix + "{timer:" + name + "}:attempts"
+}
 
 // Seen is a first-time marker, so a redelivered event is handled once.
 func (k Keys) Seen(key string) string { return k.prefix + "{seen:" + key + "}" }

@@ -100,20 +100,29 @@ return 1`)
 // end of its claim lease in one script, so concurrent callers (several
 // replicas) never get the same id, and a replica that dies before it has
 // handled an id does not lose it: the id falls due again when the lease
-// ends. The caller removes it with TimerDone once handled.
-// KEYS: timer set. ARGV: now ms, limit, lease end ms.
+// ends. The caller removes it with TimerDone once handled. Each claim is
+// counted, so a timer whose handler keeps failing can be dropped after a
+// few attempts instead of being retried every lease until its session
+// expires.
+// KEYS: timer set, attempts hash. ARGV: now ms, limit, lease end ms.
+// Returns id1, attempt1, id2, attempt2, ... (attempt 1 = first claim).
 var TimerDue = redis.NewScript(`
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+local out = {}
 for _, id in ipairs(ids) do
   redis.call('ZADD', KEYS[1], ARGV[3], id)
+  out[#out+1] = id
+  out[#out+1] = redis.call('HINCRBY', KEYS[2], id, 1)
 end
-return ids`)
+return out`)
 
 // TimerDone removes a handled id, unless the timer was set again while it
 // was handled (its due time is no longer the claim's lease end): a new
-// customer message or the handler itself rescheduling it wins.
-// KEYS: timer set. ARGV: id, lease end ms.
+// customer message or the handler itself rescheduling it wins. Either way
+// the claim was handled, so its attempt count goes.
+// KEYS: timer set, attempts hash. ARGV: id, lease end ms.
 var TimerDone = redis.NewScript(`
+redis.call('HDEL', KEYS[2], ARGV[1])
 local at = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if at and tonumber(at) == tonumber(ARGV[2]) then
   return redis.call('ZREM', KEYS[1], ARGV[1])

@@ -1,15 +1,18 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"sort"
 	"strings"
 
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/handoff"
+	"github.com/batonhq/baton/bot/semantic"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -48,7 +51,22 @@ func runDetect(args []string, env func(string) string, stdin io.Reader, stdout, 
 		fmt.Fprintf(stderr, "baton detect: %v\n", err)
 		return 2
 	}
-	set, problems := content.Load(prompts, knowledge)
+	// With embeddings configured, the rules load as serve loads them:
+	// with the vector layer, once its example vectors are built.
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	sem, closeSem, err := matchSemantic(ctx, env, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton detect: %v\n", err)
+		return 2
+	}
+	defer closeSem()
+	opts, err := understanding(env, sem)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton detect: %v\n", err)
+		return 2
+	}
+	set, problems := content.Load(prompts, knowledge, opts...)
 	for _, p := range problems {
 		fmt.Fprintln(stderr, p.String())
 	}
@@ -56,13 +74,22 @@ func runDetect(args []string, env func(string) string, stdin io.Reader, stdout, 
 		fmt.Fprintln(stderr, "baton detect: no usable handoff rules")
 		return 1
 	}
+	if sem != nil {
+		wctx, cancel := context.WithTimeout(ctx, matchVectorsWait)
+		err := set.Rules.WaitVectors(wctx)
+		cancel()
+		if err != nil {
+			fmt.Fprintf(stderr, "baton detect: example vectors not built (%v); detecting by words, as serve does until they are\n", err)
+		}
+	}
 	var history []session.Turn
 	if *after != "" {
 		history = []session.Turn{{Role: "customer", Text: "(earlier question)"}, {Role: "bot", Text: *after, Kind: "answer"}}
 	}
 
 	return perLine("detect", stdin, stdout, stderr, func(w io.Writer, msg string) any {
-		d := set.Rules.Detect(handoff.Input{Text: msg, History: history})
+		// One embeddings call per message, as in serve.
+		d := set.Rules.DetectContext(semantic.WithEmbeddingsBudget(ctx, 1), handoff.Input{Text: msg, History: history})
 		r := detectResult{Message: msg, Handoff: d.Handoff, Reason: d.Reason, Evidence: d.Evidence, Scores: map[string]float64{}, Demand: d.Demand}
 		for k, v := range d.Scores {
 			r.Scores[k] = math.Round(v*1e3) / 1e3

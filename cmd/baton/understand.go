@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/batonhq/baton/bot/content"
+	"github.com/batonhq/baton/bot/handoff"
 	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/llm"
 	"github.com/batonhq/baton/bot/semantic"
@@ -36,7 +37,14 @@ func understanding(env func(string) string, sem *semantic.Vectors) ([]content.Op
 		}
 		rate = r
 	}
-	return []content.Option{content.WithWrongRate(rate), content.WithMatcher(newMatcher(sem))}, nil
+	opts := []content.Option{content.WithWrongRate(rate), content.WithMatcher(newMatcher(sem))}
+	if sem != nil {
+		// The handoff detector compares English messages with its
+		// examples by meaning too, sharing each message's one
+		// embeddings call with matching.
+		opts = append(opts, content.WithHandoff(handoff.WithEmbeddings(sem)))
+	}
+	return opts, nil
 }
 
 // newMatcher picks the matcher: lexical, calibrated per base; with
