@@ -45,6 +45,9 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 			return Answer{Text: join(parts...), Entry: id, Confident: true, Tips: from}, nil
 		}
 	}
+	if ans, ok := a.likely(q, d); ok {
+		return ans, nil
+	}
 	topics := closestTopics(set.KB.Base, q)
 	for _, tp := range topics {
 		d.Topics = append(d.Topics, tp.Title)
@@ -53,6 +56,30 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 		return Answer{Text: p.Say(q.Lang, "rephrase_topics", d), Topics: topics}, nil
 	}
 	return Answer{Text: p.Say(q.Lang, "rephrase", d)}, nil
+}
+
+// likely answers a first candidate that is not confident but probably
+// right (knowledge.Match.Likely) the way a person would: "this sounds like
+// a question about <its first question>", its answer, then the other
+// closest topics for a customer who meant something else. Our uncertainty
+// is not the customer's problem: they get the answer it most likely is,
+// and one tap to another.
+func (a kbAnswerer) likely(q Question, d persona.Data) (Answer, bool) {
+	if len(q.Candidates) == 0 || !q.Candidates[0].Likely {
+		return Answer{}, false
+	}
+	set := a.c.Current()
+	p := set.Persona
+	id := q.Candidates[0].ID
+	e, ok := set.KB.Entry(id, q.Lang)
+	if !ok || len(e.Questions) == 0 || slices.Contains(e.Tags, handoff.HandoffTag) {
+		return Answer{}, false // "talk to a person" is its own button, never a guess
+	}
+	others := closestTopics(set.KB.Base, Question{Lang: q.Lang, Candidates: q.Candidates[1:]})
+	about := d
+	about.Topics = []string{Plain(e.Questions[0])}
+	text := join(p.Say(q.Lang, "likely_lead", about), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer), p.Say(q.Lang, "likely_else", d))
+	return Answer{Text: text, Entry: id, Likely: true, Topics: others}, true
 }
 
 // langNote is the line said before an answer that exists only in another

@@ -33,9 +33,13 @@ type Answer struct {
 	Text      string // the full reply text in the persona voice, tips included
 	Entry     string // knowledge entry answered from ("" when none)
 	Confident bool   // false: the answer is a rephrase request or says the knowledge does not cover it
-	Signals   Signals
-	Topics    []Topic  // with a rephrase request: the closest entries, offered as buttons
-	Tips      []string // entries whose tips the answer carries
+	// Likely: not Confident, but Entry's answer is given with a hedge (its
+	// topic named, Topics as the other choices): the first candidate was
+	// knowledge.Match.Likely.
+	Likely  bool
+	Signals Signals
+	Topics  []Topic  // with a rephrase request: the closest entries, offered as buttons
+	Tips    []string // entries whose tips the answer carries
 }
 
 // Topic is a knowledge entry offered to a customer who was not understood.

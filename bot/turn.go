@@ -43,6 +43,7 @@ const (
 	kindAck       = "ack"       // the customer acknowledged ("ok", "知道了")
 	kindChat      = "smalltalk" // a joke, a compliment, "are you a bot?": answered in kind
 	kindRefusal   = "refusal"   // an unreasonable demand, refused softly with what policy allows
+	kindLikely    = "likely"    // not confident, the probable entry answered with a hedge and the other topics
 )
 
 // turn is the work of one customer event on one locked session.
@@ -257,10 +258,13 @@ func (t *turn) answer(text string) {
 		t.b.obs.Error("answer")
 		ans, _ = KnowledgeAnswerer(t.b.contents).Answer(t.ctx, q)
 	}
-	if ans.Confident {
+	switch {
+	case ans.Confident:
 		t.s.Misses = 0
 		t.s.Topic = truncateRunes(u.text, maxBotTurnRunes)
-	} else {
+	case ans.Likely:
+		t.s.Misses = 0 // answered, with a hedge: not a miss
+	default:
 		t.s.Misses++
 	}
 	in.Misses = t.s.Misses
@@ -274,7 +278,10 @@ func (t *turn) answer(text string) {
 		return
 	}
 	kind := kindAnswer
-	if !ans.Confident {
+	switch {
+	case ans.Likely && !ans.Confident:
+		kind = kindLikely
+	case !ans.Confident:
 		kind = kindRephrase
 	}
 	var score float64
@@ -286,14 +293,16 @@ func (t *turn) answer(text string) {
 	if ans.Confident {
 		t.emitEvent(lifecycle.Answered{Base: t.base(), Entry: ans.Entry})
 	} else {
-		miss := lifecycle.Missed{Base: t.base(), Text: text, Unsure: len(q.Candidates) > 0}
+		// A likely answer is counted as its own kind, and still feeds
+		// the knowledge gaps: ops can add the customer's phrasing.
+		miss := lifecycle.Missed{Base: t.base(), Text: text, Unsure: len(q.Candidates) > 0, Likely: ans.Likely}
 		if len(q.Candidates) > 0 {
 			miss.Entry, miss.Score = q.Candidates[0].ID, q.Candidates[0].Score
 		}
 		t.emitEvent(miss)
 	}
 	if !ans.Confident {
-		if len(ans.Topics) == 0 {
+		if len(ans.Topics) == 0 && !ans.Likely {
 			// A model that says the entries do not cover it still gets the
 			// customer one tap from the closest ones.
 			ans.Topics = closestTopics(t.set.KB.Base, q)
@@ -515,7 +524,7 @@ func (t *turn) missedText() string {
 	turns := t.s.Turns[:len(t.s.Turns)-1]
 	for i := len(turns) - 1; i >= 0; i-- {
 		if turns[i].Role == "bot" {
-			if turns[i].Kind != kindRephrase {
+			if turns[i].Kind != kindRephrase && turns[i].Kind != kindLikely {
 				return ""
 			}
 			for j := i - 1; j >= 0; j-- {

@@ -54,9 +54,10 @@ func LexicalMatcher(ctx context.Context, b *knowledge.Base, lex *text.Lexicon, c
 type Option func(*options)
 
 type options struct {
-	matcher   MatcherFunc
-	wrongRate float64
-	handoff   []handoff.LoadOption
+	matcher     MatcherFunc
+	wrongRate   float64
+	likelyRight float64
+	handoff     []handoff.LoadOption
 }
 
 // WithMatcher sets how the matcher is built (default LexicalMatcher).
@@ -65,6 +66,11 @@ func WithMatcher(f MatcherFunc) Option { return func(o *options) { o.matcher = f
 // WithWrongRate sets the share of confident answers calibration may let
 // be wrong (default knowledge.DefaultWrongRate).
 func WithWrongRate(r float64) Option { return func(o *options) { o.wrongRate = r } }
+
+// WithLikelyRight sets the least share of likely (hedged) answers that
+// must be right on the calibration samples (default
+// knowledge.DefaultLikelyRight); below 0 turns the likely tier off.
+func WithLikelyRight(r float64) Option { return func(o *options) { o.likelyRight = r } }
 
 // WithHandoff adds options to how the handoff rules load (the vector
 // layer's embeddings: handoff.WithEmbeddings).
@@ -144,7 +150,7 @@ func Load(prompts, knowledgeSrc Source, opts ...Option) (*Set, []Problem) {
 	problems = append(problems, prompts.show(ps)...)
 	offTopic, ps := knowledge.LoadOffTopic(prompts.FS, path.Join(prompts.Root, "offtopic"))
 	problems = append(problems, prompts.show(ps)...)
-	m := o.matcher(context.Background(), kb, lex, knowledge.CalibrationConfig{OffTopic: offTopic, WrongRate: o.wrongRate})
+	m := o.matcher(context.Background(), kb, lex, knowledge.CalibrationConfig{OffTopic: offTopic, WrongRate: o.wrongRate, LikelyRight: o.likelyRight})
 	p, ps := persona.Load(prompts.FS, prompts.Root)
 	problems = append(problems, prompts.show(ps)...)
 	rules, ps := handoff.LoadRules(prompts.FS, path.Join(prompts.Root, "handoff.yaml"),

@@ -24,7 +24,8 @@ const (
 
 // TestKnownGaps plays the conversations the bot does not fully meet yet.
 // For every turn that should be answered from entry X it accepts either the
-// answer or a rephrase request that offers X as a button (one tap away),
+// answer, a likely answer from X (with a hedge), or a rephrase request
+// that offers X as a button (one tap away),
 // and counts the turns that do neither: a wrong entry, or a rephrase that
 // does not offer the right one. Those must not grow.
 func TestKnownGaps(t *testing.T) {
@@ -37,7 +38,7 @@ func TestKnownGaps(t *testing.T) {
 		t.Fatal(err)
 	}
 	rdb := sessiontest.Client(t)
-	var failing, answered, offered, wrong int
+	var failing, answered, hedged, offered, wrong int
 	for _, f := range files {
 		tests, err := eval.Load(f)
 		if err != nil {
@@ -78,6 +79,8 @@ func TestKnownGaps(t *testing.T) {
 				switch {
 				case last.Role == "bot" && last.Kind == "answer" && last.Entry == want:
 					answered++
+				case last.Role == "bot" && last.Kind == "likely" && last.Entry == want:
+					hedged++ // answered with a hedge (the likely tier)
 				case offers(msgs, want):
 					offered++
 				default:
@@ -87,7 +90,7 @@ func TestKnownGaps(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("known gaps: %d conversations still fail; answer turns: %d answered, %d offered as a button, %d neither", failing, answered, offered, wrong)
+	t.Logf("known gaps: %d conversations still fail; answer turns: %d answered, %d answered with a hedge (likely), %d offered as a button, %d neither", failing, answered, hedged, offered, wrong)
 	if failing > maxGapsFailing {
 		t.Errorf("%d gap conversations fail, more than the %d recorded: something got worse", failing, maxGapsFailing)
 	}

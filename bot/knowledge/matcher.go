@@ -27,6 +27,10 @@ type Match struct {
 	Lang      string  // language of the translation that matched best
 	Score     float64 // the ranker's score, higher is better
 	Confident bool    // the calibrated decision: answer this without asking
+	// Likely: not Confident, but calibration says the first candidate is
+	// probably right (Calibration.Likely): answer it with a hedge and
+	// offer the others. Only the first can be Likely.
+	Likely bool
 }
 
 // Candidate is one entry a Ranker scored.
@@ -92,7 +96,17 @@ type CalibrationConfig struct {
 	// wrong-answer rate is mixed into the counted rate when choosing the
 	// cut (choose). 0 means DefaultPrior; below 0, counts alone.
 	Prior float64
+	// LikelyRight is the least share of likely answers (the hedged tier
+	// below the confident decision) that must be right on the calibration
+	// samples. 0 means DefaultLikelyRight; below 0 turns the tier off.
+	LikelyRight float64
 }
+
+// DefaultLikelyRight is the share of likely answers that must be right
+// when ops set nothing (BATON_LIKELY_RIGHT): 4 in 5. A likely answer says
+// it may be the wrong topic and offers the others beside it, so it may be
+// wrong more often than a confident one; chosen on dev data (README).
+const DefaultLikelyRight = 0.8
 
 // DefaultPrior: with a few dozen held-out questions, 20 answers' worth of
 // the model's estimate keeps new queries near the target on banking77's
@@ -139,6 +153,19 @@ type Calibration struct {
 	NearAnswered float64
 	NearRate     float64 // the target, if any (CalibrationConfig.MissingTopicRate)
 
+	// The likely tier: a top candidate that is not Confident but with
+	// score + LikelyLead*lead + LikelyCover*cover >= LikelyThreshold is
+	// probably right (Likely). Hedge is false when the tier is off
+	// (BATON_LIKELY_RIGHT=0, a thin base, or no cut met the target).
+	Hedge                                    bool
+	LikelyThreshold, LikelyLead, LikelyCover float64
+	LikelyRight                              float64 // the target: least share of likely answers right
+	// What the tier does on the calibration samples: the share of the
+	// held-out questions hedged, the share of the hedged samples (held-out,
+	// missing-topic and off-topic together) whose entry was right, and the
+	// shares of the off-topic and missing-topic samples hedged.
+	LikelyAnswered, LikelyPrecision, OffTopicLikely, NearLikely float64
+
 	// Confusions are the pairs of entries whose questions land on each
 	// other, most crossings first: ops should give them more, and more
 	// distinct, questions.
@@ -171,6 +198,19 @@ func (c *Calibration) Confident(cands []Candidate) bool {
 	return c.decide(cands[0].Score, margin(cands), cands[0].Cover)
 }
 
+// Likely reports whether the first of a ranked list is probably right
+// though not Confident: the hedged answer's tier.
+func (c *Calibration) Likely(cands []Candidate) bool {
+	if c == nil || !c.Hedge || len(cands) == 0 || c.Confident(cands) {
+		return false
+	}
+	return c.likely(cands[0].Score, margin(cands), cands[0].Cover)
+}
+
+func (c *Calibration) likely(score, margin, cover float64) bool {
+	return rule{threshold: c.LikelyThreshold, lead: c.LikelyLead, cover: c.LikelyCover}.confident(score, max(margin, 0), cover)
+}
+
 func (c *Calibration) decide(score, margin, cover float64) bool {
 	return rule{c.Threshold, c.Margin, c.Lead, c.Cover}.confident(score, margin, cover)
 }
@@ -199,7 +239,15 @@ func (c *Calibration) String() string {
 		return "uncalibrated"
 	}
 	return fmt.Sprintf("score + %.2f×lead + %.2f×words covered >= %.3f, lead >= %.2f: held-out questions %d, top-1 %.2f, answered %.2f, right %.2f, wrong %.3f (target %.3f); off-topic answered %.3f of %d (target %.3f), missing topics %.3f of %d",
-		c.Lead, c.Cover, c.Threshold, c.Margin, c.Held, c.Top1, c.Answered, c.Right, c.Wrong, c.WrongRate, c.OffTopicAnswered, c.OffTopic, c.OffTopicRate, c.NearAnswered, c.Near)
+		c.Lead, c.Cover, c.Threshold, c.Margin, c.Held, c.Top1, c.Answered, c.Right, c.Wrong, c.WrongRate, c.OffTopicAnswered, c.OffTopic, c.OffTopicRate, c.NearAnswered, c.Near) + c.likelyString()
+}
+
+func (c *Calibration) likelyString() string {
+	if !c.Hedge {
+		return "; no likely tier"
+	}
+	return fmt.Sprintf("; likely: score + %.2f×lead + %.2f×words covered >= %.3f: held-out hedged %.2f, right %.2f of the hedged (target %.2f), off-topic hedged %.3f, missing topics hedged %.3f",
+		c.LikelyLead, c.LikelyCover, c.LikelyThreshold, c.LikelyAnswered, c.LikelyPrecision, c.LikelyRight, c.OffTopicLikely, c.NearLikely)
 }
 
 // sample is one calibration query's outcome.
@@ -339,7 +387,117 @@ func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig)
 		c.Confident = cal.answers(c.s)
 	}
 	cal.Confusions = confusions(crossings)
+	likelyTier(cal, samples, cfg.LikelyRight)
 	return cal
+}
+
+// likelyTier chooses the likely cut: along the confident rule's direction,
+// the lowest threshold below it that answers the most held-out questions
+// rightly among the samples not answered confidently, while at least
+// target of all the samples it takes (held-out questions, missing-topic
+// questions and off-topic messages alike: every one not its own entry is
+// wrong) are right, and the off-topic messages answered confidently or
+// likely stay within the off-topic target. A thin base gets no tier: it
+// cannot be measured.
+func likelyTier(cal *Calibration, samples []sample, target float64) {
+	switch {
+	case target == 0:
+		target = DefaultLikelyRight
+	case target < 0:
+		return
+	}
+	cal.LikelyRight = target
+	if cal.Thin {
+		return
+	}
+	type valued struct {
+		v    float64
+		kind int8
+	}
+	var rest []sample // the samples the confident decision does not answer
+	var nOff, offConf, nNear int
+	for _, s := range samples {
+		switch s.kind {
+		case off:
+			nOff++
+		case near:
+			nNear++
+		}
+		if cal.answers(s) {
+			if s.kind == off {
+				offConf++
+			}
+			continue
+		}
+		if s.score > 0 {
+			rest = append(rest, s)
+		}
+	}
+	best := 0
+	var bestRule rule
+	vs := make([]valued, 0, len(rest))
+	for _, cover := range coverGrid {
+		for _, lead := range leadGrid {
+			r := rule{lead: lead, cover: cover}
+			vs = vs[:0]
+			for _, s := range rest {
+				vs = append(vs, valued{r.value(s.score, max(s.margin, 0), s.cover), s.kind})
+			}
+			slices.SortStableFunc(vs, func(a, b valued) int { return cmp.Compare(b.v, a.v) })
+			var rightN, taken, offN int
+			for i, x := range vs {
+				taken++
+				switch x.kind {
+				case right:
+					rightN++
+				case off:
+					offN++
+				}
+				if i+1 < len(vs) && vs[i+1].v == x.v {
+					continue // a threshold takes all samples of one value or none
+				}
+				if float64(rightN) < target*float64(taken) || (nOff > 0 && float64(offConf+offN) > cal.OffTopicRate*float64(nOff)) {
+					continue
+				}
+				if rightN > best {
+					best, bestRule = rightN, r
+					bestRule.threshold = x.v
+					if i+1 < len(vs) {
+						bestRule.threshold = (x.v + vs[i+1].v) / 2
+					}
+				}
+			}
+		}
+	}
+	if best == 0 {
+		return
+	}
+	cal.Hedge, cal.LikelyThreshold, cal.LikelyLead, cal.LikelyCover = true, bestRule.threshold, bestRule.lead, bestRule.cover
+	var heldN, heldLikely, likelyN, likelyRight, offL, nearL int
+	for _, s := range samples {
+		if s.kind == right || s.kind == wrong {
+			heldN++
+		}
+		if cal.answers(s) || s.score <= 0 || !cal.likely(s.score, s.margin, s.cover) {
+			continue
+		}
+		likelyN++
+		switch s.kind {
+		case right:
+			likelyRight++
+			heldLikely++
+		case wrong:
+			heldLikely++
+		case off:
+			offL++
+		case near:
+			nearL++
+		}
+	}
+	cal.LikelyAnswered = float64(heldLikely) / float64(max(heldN, 1))
+	cal.LikelyPrecision = float64(likelyRight) / float64(max(likelyN, 1))
+	cal.OffTopicLikely = float64(offL) / float64(max(nOff, 1))
+	cal.NearLikely = float64(nearL) / float64(max(nNear, 1))
 }
 
 // maxNear is the most missing-topic questions calibration asks.
@@ -530,6 +688,7 @@ func (c *Calibrated) Match(ctx context.Context, query string, n int) []Match {
 		out[i] = Match{ID: cands[i].ID, Lang: cands[i].Lang, Score: cands[i].Score}
 	}
 	out[0].Confident = c.Cal.Confident(cands)
+	out[0].Likely = c.Cal.Likely(cands)
 	return out
 }
 

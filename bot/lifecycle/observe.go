@@ -39,6 +39,7 @@ type Missed struct {
 	Base
 	Text   string
 	Unsure bool    // answered with the closest topics, not a confident match
+	Likely bool    // answered the closest entry with a hedge (not a miss: stats count it apart)
 	Entry  string  // the closest entry, if any
 	Score  float64 // its score
 }

@@ -44,7 +44,7 @@ func Keys() []string { return slices.Clone(keys) }
 
 var keys = []string{
 	"greet", "greet_again", "start", "help",
-	"answer_lead", "tips_lead", "anything_else", "rephrase", "rephrase_topics", "person_button", "offer_person",
+	"answer_lead", "tips_lead", "anything_else", "rephrase", "rephrase_topics", "likely_lead", "likely_else", "person_button", "offer_person",
 	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_back", "demand_refusal",
 	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other", "answer_parts",
 	"thanks", "bye", "empty", "too_long", "media", "media_forwarded",

@@ -289,17 +289,29 @@ func (f *Fused) Match(ctx context.Context, query string, n int) []knowledge.Matc
 	vec, err := f.query(ctx, query)
 	if errors.Is(err, errBudgetSpent) {
 		f.count(pathBudgetSpent)
-		return toMatches(lex, n, false)
+		return f.lexicalLikely(lex, n)
 	}
 	if err != nil {
 		f.count(pathEmbedFailed)
-		return toMatches(lex, n, false)
+		return f.lexicalLikely(lex, n)
 	}
 	f.count(pathFused)
 	cands := f.candidates(f.ix.rankWith(f.p, lex, vec, -1, max(n, 2)))
 	out := toMatches(cands, n, false)
 	if len(out) > 0 {
 		out[0].Confident = f.cal.Confident(cands)
+		out[0].Likely = f.cal.Likely(cands)
+	}
+	return out
+}
+
+// lexicalLikely is the lexical answer when fusion cannot run: not
+// confident (the lexical match was not sure), but perhaps likely by the
+// lexical matcher's own likely tier.
+func (f *Fused) lexicalLikely(lex []knowledge.Candidate, n int) []knowledge.Match {
+	out := toMatches(lex, n, false)
+	if len(out) > 0 {
+		out[0].Likely = f.lexical.Cal.Likely(lex)
 	}
 	return out
 }

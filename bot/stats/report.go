@@ -18,6 +18,7 @@ type Figures struct {
 	Conversations int64            // conversations started
 	Answers       int64            // confident answers from the knowledge base
 	Misses        int64            // messages not answered, or answered unsure
+	Likely        int64            // answered with a hedge: the probable entry, the others beside it (not misses)
 	Handoffs      int64            // handed to people (with or without a desk)
 	Reasons       map[string]int64 // handoffs by reason
 	Complaints    int64            // handoffs for a complaint
@@ -172,6 +173,8 @@ func (f *Figures) add(metric string, n float64) {
 		f.Answers += i
 	case "misses":
 		f.Misses += i
+	case "likely":
+		f.Likely += i
 	case "handoffs":
 		f.Handoffs += i
 	case "complaints":

@@ -162,7 +162,11 @@ func (r *Recorder) Observe(ctx context.Context, s *session.Session, ev lifecycle
 		w.add("answers", 1)
 	case lifecycle.Missed:
 		w.dims = []scope{{}, {"lang", scopes(b, "")[1].value}}
-		w.add("misses", 1)
+		if e.Likely {
+			w.add("likely", 1) // answered with a hedge: not a miss, still a gap to fill
+		} else {
+			w.add("misses", 1)
+		}
 		r.sample(ctx, pipe, r.missesKey(day), maxMissesPerDay, Miss{Text: mask(e.Text), Lang: b.Lang, Conv: b.Conv, Unsure: e.Unsure, Entry: e.Entry, At: at})
 	case lifecycle.Picked:
 		w.dims = []scope{{}, {"lang", scopes(b, "")[1].value}}

@@ -23,6 +23,7 @@ type matchResult struct {
 	ID        string  `json:"id"`
 	Score     float64 `json:"score"`
 	Confident bool    `json:"confident"`
+	Likely    bool    `json:"likely,omitempty"` // not confident, answered with a hedge
 }
 
 // runMatch is `baton match`: it reads one customer message per stdin line
@@ -85,7 +86,7 @@ func runMatch(ctx context.Context, args []string, env func(string) string, stdin
 		}
 		r := matchResult{Query: q}
 		if m := set.KB.Match(ctx, q, 1); len(m) > 0 {
-			r.ID, r.Confident = m[0].ID, m[0].Confident
+			r.ID, r.Confident, r.Likely = m[0].ID, m[0].Confident, m[0].Likely
 			r.Score = math.Round(m[0].Score*1e4) / 1e4
 		}
 		return r
@@ -179,6 +180,8 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 		switch {
 		case m.Confident:
 			verdict = "CONFIDENT"
+		case m.Likely:
+			verdict = "likely (answered with a hedge)"
 		case i > 0:
 			verdict = ""
 		}

@@ -26,6 +26,11 @@ import (
 // wrong (default 0.02: one in 50); calibration picks each base's decision
 // to meet it.
 //
+// BATON_LIKELY_RIGHT is the least share of likely answers (not confident,
+// answered with a hedge and the other topics beside it) that must be right
+// on each base's calibration samples (default 0.8); 0 turns the likely
+// tier off.
+//
 // sem is the knowledge vector store when semantic matching is on (see
 // newSemantic), nil for lexical matching.
 func understanding(env func(string) string, sem *semantic.Vectors) ([]content.Option, error) {
@@ -37,7 +42,18 @@ func understanding(env func(string) string, sem *semantic.Vectors) ([]content.Op
 		}
 		rate = r
 	}
-	opts := []content.Option{content.WithWrongRate(rate), content.WithMatcher(newMatcher(sem))}
+	likely := knowledge.DefaultLikelyRight
+	if v := env("BATON_LIKELY_RIGHT"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r < 0 || r >= 1 {
+			return nil, fmt.Errorf("BATON_LIKELY_RIGHT=%q: want a share between 0 and 1, such as 0.8 (0 turns the likely tier off)", v)
+		}
+		likely = r
+		if r == 0 {
+			likely = -1 // off
+		}
+	}
+	opts := []content.Option{content.WithWrongRate(rate), content.WithLikelyRight(likely), content.WithMatcher(newMatcher(sem))}
 	if sem != nil {
 		// The handoff detector compares English messages with its
 		// examples by meaning too, sharing each message's one
