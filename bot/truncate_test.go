@@ -3,6 +3,7 @@ package bot
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -23,6 +24,35 @@ func TestTruncateRunesCutsAtRunes(t *testing.T) {
 			if got, w := truncateRunes(s, n), want(s, n); got != w {
 				t.Errorf("truncateRunes(%q, %d) = %q, want %q", s, n, got, w)
 			}
+		}
+	}
+}
+
+// TestCleanTextFastPathAgrees: texts that need only a trim take the fast
+// path; every text comes out as the per-rune cleaning made it.
+func TestCleanTextFastPathAgrees(t *testing.T) {
+	slow := func(s string) string {
+		if !utf8.ValidString(s) {
+			s = strings.ToValidUTF8(s, "\uFFFD")
+		}
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+		s = strings.Map(func(r rune) rune {
+			switch {
+			case r == '\n' || r == '\t':
+				return r
+			case r == '\r':
+				return '\n'
+			case unicode.IsControl(r), r == '\u200b', r == '\ufeff':
+				return -1
+			}
+			return r
+		}, s)
+		return strings.TrimSpace(s)
+	}
+	for _, s := range []string{"", "  plain reply\n\nwith lines\tand tabs  ", "你好 주문 😀", "a\r\nb\rc", "bell\x07", "del\x7f",
+		"zero\u200bwidth", "\ufeffbom", "bad \xff byte", "c1 \u0085 control", "nbsp\u00a0and\u2028sep", "\u00e9t\u00e9"} {
+		if got, want := CleanText(s), slow(s); got != want {
+			t.Errorf("CleanText(%q) = %q, want %q", s, got, want)
 		}
 	}
 }

@@ -672,6 +672,11 @@ func ratingDigit(s string) (int, bool) {
 // breaks and tabs, no zero-width spaces or byte-order marks, normalised line
 // endings, no surrounding white space. Adapters use it both ways.
 func CleanText(s string) string {
+	if isClean(s) {
+		// Most texts (every reply from the content) need nothing but
+		// the trim: no copy, no per-rune function call.
+		return strings.TrimSpace(s)
+	}
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
@@ -688,6 +693,28 @@ func CleanText(s string) string {
 		return r
 	}, s)
 	return strings.TrimSpace(s)
+}
+
+// isClean reports whether CleanText would only trim s: valid UTF-8, no
+// carriage return, no control character but line breaks and tabs, no
+// zero-width space or byte-order mark.
+func isClean(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || unicode.IsControl(r) || r == '\u200b' || r == '\ufeff' {
+			return false
+		}
+		i += size
+	}
+	return true
 }
 
 // hasWords reports whether s has any letter or digit left to answer.

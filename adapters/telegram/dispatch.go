@@ -47,30 +47,66 @@ const (
 	kickClosed                // the dispatcher is closed; nothing runs
 )
 
-// kick makes sure the chat's loop runs. first, when not nil, is the
-// chat's oldest update with its lease already taken (by accept): a loop
-// started here begins with it instead of taking the lease. recheck makes
-// a loop that runs already look at the queue once more before it ends; it
-// must be set when the lease may have been let go by that loop (first
-// given, or nothing known), and need not be when accept found the lease
-// held, because its holder takes the update before letting the lease go.
-// A running loop drops first and finds the same update when it looks
-// again (the lease is this replica's either way). On kickClosed the
-// caller still holds a lease it took and should let it go.
-func (d *dispatcher) kick(chat int64, first *entry, recheck bool) kicked {
+// kick makes sure the chat's loop runs, without an update in hand (the
+// loop takes the lease and reads the queue itself). recheck makes a loop
+// that runs already look at the queue once more before it ends; it must
+// be set unless the caller saw the lease held (then its holder takes the
+// update before letting the lease go).
+func (d *dispatcher) kick(chat int64, recheck bool) kicked {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
 		return kickClosed
 	}
 	if again, ok := d.running[chat]; ok {
-		d.running[chat] = again || recheck || first != nil
+		d.running[chat] = again || recheck
 		return kickRunning
 	}
 	d.running[chat] = false
 	d.wg.Add(1)
-	go d.loop(chat, first)
+	go d.loop(chat, nil)
 	return kickStarted
+}
+
+// reserve claims the chat's loop for the caller before its update is
+// accepted, when no loop runs: until start or cancel, no other loop of
+// this replica can start for the chat (a kick meanwhile only asks for
+// another look). That is what makes the update accept hands back (first)
+// safe to answer: with the replica's lease taken by accept and no other
+// loop of the replica able to run, nobody else can have answered it.
+// It reports false when a loop runs already or the dispatcher is closed.
+func (d *dispatcher) reserve(chat int64) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return false
+	}
+	if _, ok := d.running[chat]; ok {
+		return false
+	}
+	d.running[chat] = false
+	d.wg.Add(1)
+	return true
+}
+
+// start runs a reserved chat's loop, beginning with first (the chat's
+// oldest update, its lease taken by accept) or, when nil, with taking the
+// lease.
+func (d *dispatcher) start(chat int64, first *entry) { go d.loop(chat, first) }
+
+// cancel gives a reservation up; a kick that came meanwhile still gets its
+// loop.
+func (d *dispatcher) cancel(chat int64) {
+	d.mu.Lock()
+	if !d.running[chat] || d.abandon {
+		delete(d.running, chat)
+		d.mu.Unlock()
+		d.wg.Done()
+		return
+	}
+	d.running[chat] = false
+	d.mu.Unlock()
+	go d.loop(chat, nil)
 }
 
 func (d *dispatcher) loop(chat int64, first *entry) {

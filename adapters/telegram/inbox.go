@@ -49,8 +49,8 @@ type accepted struct {
 // accept persists and queues one update. count says whether it counts
 // against the flood limit. When no replica holds the chat's lease, accept
 // takes it in the same round trip and returns the chat's oldest update in
-// first, which the caller must answer (or let go of the lease): the round
-// trip a chat loop's first acquire would cost is saved.
+// first (taken true), or reports the lease held by someone (taken false);
+// the round trip a chat loop's first acquire would cost is saved.
 func (a *Adapter) accept(ctx context.Context, id, chat int64, raw []byte, count bool) (accepted, error) {
 	window := a.cfg.floodWindow
 	if window <= 0 {
@@ -217,7 +217,7 @@ func (a *Adapter) sweep(ctx context.Context) (int, error) {
 		if err != nil {
 			continue
 		}
-		if a.disp.kick(chat, nil, true) == kickStarted {
+		if a.disp.kick(chat, true) == kickStarted {
 			n++
 		}
 	}

@@ -670,8 +670,11 @@ func (a *Adapter) process(j job) bool {
 		ev.Kind, ev.Text = bot.KindFlood, ""
 	}
 	a.unmarkBlocked(j.chat) // they wrote to us, so they can hear us
-	a.log.Debug("telegram: update", "update_id", j.id, "conv", ev.ConvID(), "kind", ev.Kind,
-		"text", logmask.Mask(ev.Text), "recovered", j.recovered)
+	// Masking runs regular expressions: only when the line is logged.
+	if a.log.Enabled(ctx, slog.LevelDebug) {
+		a.log.Debug("telegram: update", "update_id", j.id, "conv", ev.ConvID(), "kind", ev.Kind,
+			"text", logmask.Mask(ev.Text), "recovered", j.recovered)
+	}
 
 	t := a.startTyping(ctx, j.chat)
 	msgs, err := a.handle(ctx, ev)

@@ -225,10 +225,10 @@ func TestDispatcherOneLoopPerChatAndKicks(t *testing.T) {
 		serves[chat]++
 		mu.Unlock()
 	})
-	if d.kick(1, nil, true) != kickStarted {
+	if d.kick(1, true) != kickStarted {
 		t.Fatal("the first kick did not start chat 1's loop")
 	}
-	if d.kick(2, nil, true) != kickStarted {
+	if d.kick(2, true) != kickStarted {
 		t.Fatal("chat 2's loop did not start")
 	}
 	// While chat 1's loop is held, chat 2's runs too.
@@ -236,7 +236,7 @@ func TestDispatcherOneLoopPerChatAndKicks(t *testing.T) {
 		t.Errorf("loops started for chats %d and %d; chat 2 should not wait for chat 1", a, b)
 	}
 	// Kicks while chat 1 runs start nothing new but make it look once more.
-	if d.kick(1, nil, true) != kickRunning || d.kick(1, nil, true) != kickRunning {
+	if d.kick(1, true) != kickRunning || d.kick(1, true) != kickRunning {
 		t.Error("a second loop started for a running chat")
 	}
 	close(gate)
@@ -244,7 +244,7 @@ func TestDispatcherOneLoopPerChatAndKicks(t *testing.T) {
 		t.Errorf("the rerun was for chat %d, want 1", got)
 	}
 	d.close()
-	if d.kick(3, nil, true) != kickClosed {
+	if d.kick(3, true) != kickClosed {
 		t.Error("a closed dispatcher started a loop")
 	}
 	if err := d.wait(context.Background()); err != nil {
@@ -267,5 +267,52 @@ func TestRedactKeepsTheErrorChain(t *testing.T) {
 	}
 	if plain := errors.New("no token here"); a.redact(plain) != plain {
 		t.Error("an error without the token should pass unchanged")
+	}
+}
+
+// TestDispatcherReservation: while a chat is reserved (its update being
+// accepted), a kick starts no loop but asks for another look; cancel then
+// starts the loop it asked for, and a plain cancel starts none.
+func TestDispatcherReservation(t *testing.T) {
+	served := make(chan *entry, 10)
+	d := newDispatcher(4, func(chat int64, first *entry) { served <- first })
+	if !d.reserve(1) {
+		t.Fatal("reserve refused an idle chat")
+	}
+	if d.reserve(1) {
+		t.Error("a chat was reserved twice")
+	}
+	if d.kick(1, true) != kickRunning {
+		t.Error("a kick started a loop for a reserved chat")
+	}
+	d.cancel(1) // the kick asked for a look: the loop runs, with nothing in hand
+	if first := <-served; first != nil {
+		t.Errorf("the loop after a cancelled reservation began with %+v, want nothing in hand", first)
+	}
+	if err := d.wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !d.reserve(2) {
+		t.Fatal("reserve refused chat 2")
+	}
+	d.start(2, &entry{id: 7})
+	if first := <-served; first == nil || first.id != 7 {
+		t.Errorf("the reserved loop began with %+v, want update 7", first)
+	}
+	if !d.reserve(3) {
+		t.Fatal("reserve refused chat 3")
+	}
+	d.cancel(3)
+	d.close()
+	if d.reserve(4) {
+		t.Error("a closed dispatcher took a reservation")
+	}
+	if err := d.wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case first := <-served:
+		t.Errorf("a loop ran after a plain cancel (began with %+v)", first)
+	default:
 	}
 }

@@ -53,7 +53,13 @@ func (a *Adapter) intake(ctx context.Context, raw []byte) (next int64, err error
 	}
 	actx, cancel := context.WithTimeout(ctx, redisTimeout)
 	defer cancel()
+	// With the chat's loop reserved before the accept, the update accept
+	// hands back (its lease taken) goes straight to the new loop.
+	reserved := a.disp.reserve(chat)
 	acc, err := a.accept(actx, upd.ID, chat, raw, counts)
+	if reserved && (err != nil || acc.result != store.InboxNew) {
+		a.disp.cancel(chat)
+	}
 	if err != nil {
 		if counts {
 			a.hold(chat, upd)
@@ -67,11 +73,28 @@ func (a *Adapter) intake(ctx context.Context, raw []byte) (next int64, err error
 		return upd.ID + 1, nil
 	}
 	a.gotAt.Store(upd.ID, got)
-	if a.disp.kick(chat, acc.first, false) == kickClosed && acc.first != nil {
-		// Shutdown began: the update stays queued, and the lease accept
-		// took goes at once, so another replica (or the next start) need
-		// not wait for it to expire.
-		a.release(ctx, chat)
+	switch {
+	case reserved:
+		// Nobody else on this replica can have answered first: no other
+		// loop could start for the chat since before the accept. Without
+		// first (another replica holds the lease), the loop asks for it.
+		a.disp.start(chat, acc.first)
+	case acc.first == nil:
+		// The lease is held (by this replica's running loop, or another
+		// replica's): its holder takes the update before letting go.
+		// When kick refuses (shutdown began), the update stays queued for
+		// another replica or the next start.
+		a.disp.kick(chat, false)
+	default:
+		// accept took the lease while this replica's loop for the chat
+		// was ending: first may be answered by that loop's last look or
+		// by a loop started since, so it is not handed on; the loop
+		// reads the queue itself.
+		if a.disp.kick(chat, true) == kickClosed {
+			// Shutdown began: the lease goes at once, so another replica
+			// (or the next start) need not wait for it to expire.
+			a.release(ctx, chat)
+		}
 	}
 	return upd.ID + 1, nil
 }
