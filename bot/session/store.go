@@ -209,9 +209,11 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 		pipe.PExpire(ctx, active, s.ttl)
 	}
 	cmd := store.SessionSave.EvalSha(ctx, pipe, keys, args...)
-	timerCmds := make([]*redis.IntCmd, len(timers))
+	// Arming a timer also resets its attempt count (store.TimerArm), in
+	// this same round trip.
+	timerCmds := make([]*redis.Cmd, len(timers))
 	for i, t := range timers {
-		timerCmds[i] = pipe.ZAdd(ctx, s.db.Keys.Timer(t.Name), redis.Z{Score: float64(t.At.UnixMilli()), Member: id})
+		timerCmds[i] = store.TimerArm.EvalSha(ctx, pipe, s.timerKeys(t.Name), armArgs(id, t.At)...)
 	}
 	// Exec's error is the first failed command's; the save's own result is
 	// what decides. A failed activity write alone does not fail a saved
@@ -231,6 +233,9 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 		return false, nil, err
 	}
 	for i, c := range timerCmds {
+		if redis.HasErrorPrefix(c.Err(), "NOSCRIPT") {
+			c = store.TimerArm.Eval(ctx, s.db.Client, s.timerKeys(timers[i].Name), armArgs(id, timers[i].At)...)
+		}
 		if c.Err() != nil {
 			timerErr = fmt.Errorf("%s timer: %w", timers[i].Name, c.Err())
 			break

@@ -15,17 +15,27 @@ import (
 // MaxDue is the most ids one Due call claims; callers loop for more.
 const MaxDue = 1000
 
-// Schedule sets (or moves) the timer of conversation id to fire at at.
-// Timers live in Redis, so they survive restarts.
+// Schedule sets (or moves) the timer of conversation id to fire at at, and
+// resets its attempt count (see store.TimerArm). Timers live in Redis, so
+// they survive restarts.
 func (s *Store) Schedule(ctx context.Context, timer, id string, at time.Time) error {
 	if err := checkTimer(timer, id); err != nil {
 		return fmt.Errorf("session: schedule: %w", err)
 	}
-	z := redis.Z{Score: float64(at.UnixMilli()), Member: id}
-	if err := s.db.Client.ZAdd(ctx, s.db.Keys.Timer(timer), z).Err(); err != nil {
+	if err := store.TimerArm.Run(ctx, s.db.Client, s.timerKeys(timer), armArgs(id, at)...).Err(); err != nil {
 		return fmt.Errorf("session: schedule %s timer of %s: %w", timer, id, err)
 	}
 	return nil
+}
+
+// timerKeys are the keys of store.TimerArm, TimerDue and TimerDone.
+func (s *Store) timerKeys(timer string) []string {
+	return []string{s.db.Keys.Timer(timer), s.db.Keys.TimerAttempts(timer)}
+}
+
+// armArgs are store.TimerArm's arguments for id due at at.
+func armArgs(id string, at time.Time) []any {
+	return []any{at.UnixMilli(), id}
 }
 
 // Cancel removes the timer of conversation id (and its attempt count);

@@ -303,3 +303,64 @@ func TestClaimCountsAttempts(t *testing.T) {
 		t.Error("Drop without a timer name succeeded")
 	}
 }
+
+// TestArmingResetsAttempts: arming a timer again (a new customer message's
+// save, or Schedule) starts its attempt count over, so the failed claims of
+// the timer it replaces do not count against the new one. The reviewer's
+// case: a check-in fails 4 times, the customer writes again, and the next
+// check-in must get its full 5 tries, not be dropped on its first failure.
+// Run on a Redis of its own first, so the first save meets NOSCRIPT for the
+// arming script too (as on a fresh server or after SCRIPT FLUSH).
+func TestArmingResetsAttempts(t *testing.T) {
+	ctx := testCtx(t)
+	own := sessiontest.StartServer(t)
+	backends := map[string]string{"fresh": own.URL()}
+	for name, url := range sessiontest.Backends(t) {
+		backends[name] = url
+	}
+	for name, url := range backends {
+		t.Run(name, func(t *testing.T) {
+			db := sessiontest.DBOn(t, sessiontest.Dial(t, url))
+			st := session.New(db)
+			failClaims := func(id string, at time.Time, n int) {
+				t.Helper()
+				now := at
+				for attempt := 1; attempt <= n; attempt++ {
+					got, err := st.Claim(ctx, "idle", now, 10)
+					if want := []session.Claimed{{ID: id, Attempt: attempt}}; err != nil || !reflect.DeepEqual(got, want) {
+						t.Fatalf("claim at %v = %v, %v; want %v", now, got, err, want)
+					}
+					now = now.Add(session.TimerLease) // not Done: the handler failed
+				}
+			}
+			// Armed by a save (UpdateTimers: the message path).
+			arm := func(at time.Time) {
+				t.Helper()
+				if _, err := st.UpdateTimers(ctx, "m", func(s *session.Session) ([]session.TimerAt, error) {
+					return []session.TimerAt{{Name: "idle", At: at}}, addTurn("again")(s)
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			arm(t0)
+			failClaims("m", t0, 4)
+			next := t0.Add(time.Hour)
+			arm(next)
+			failClaims("m", next, 1)
+			// Armed by Schedule (a handler setting its timer again).
+			later := next.Add(time.Hour)
+			if err := st.Schedule(ctx, "idle", "m", later); err != nil {
+				t.Fatal(err)
+			}
+			failClaims("m", later, 1)
+			if err := st.Drop(ctx, "idle", "m"); err != nil {
+				t.Fatal(err)
+			}
+			for _, key := range []string{db.Keys.Timer("idle"), db.Keys.TimerAttempts("idle")} {
+				if n, err := db.Client.Exists(ctx, key).Result(); err != nil || n != 0 {
+					t.Errorf("%s still exists (%d, %v) after the drop", key, n, err)
+				}
+			}
+		})
+	}
+}

@@ -116,6 +116,16 @@ for _, id in ipairs(ids) do
 end
 return out`)
 
+// TimerArm sets (or moves) id's timer to fire at a due time and clears its
+// attempt count: the claims that failed belonged to the timer it replaces
+// (a check-in that failed 4 times must not leave the next one, armed by a
+// new customer message, a single try before it is dropped). One script, so
+// a claim never runs between the two.
+// KEYS: timer set, attempts hash. ARGV: due ms, id. Returns ZADD's count.
+var TimerArm = redis.NewScript(`
+redis.call('HDEL', KEYS[2], ARGV[2])
+return redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])`)
+
 // TimerDone removes a handled id, unless the timer was set again while it
 // was handled (its due time is no longer the claim's lease end): a new
 // customer message or the handler itself rescheduling it wins. Either way
