@@ -509,7 +509,7 @@ func parseMember(raw string) (member, string) {
 	}
 	m.key = strings.Join(parts, " ")
 	var pure []string
-	for _, t := range tokenize(koreanStem(raw), false) {
+	for _, t := range tokenize(nil, koreanStem(raw), false) {
 		pure = append(pure, t.Text)
 	}
 	m.pure = strings.Join(pure, " ")

@@ -14,7 +14,8 @@ func stem(w string) string {
 			return w
 		}
 	}
-	s := &stemmer{b: []byte(w)}
+	var buf [24]byte // most words fit: no allocation but the result
+	s := &stemmer{b: append(buf[:0], w...)}
 	s.step1ab()
 	if len(s.b) > 2 {
 		s.step1c()
@@ -22,6 +23,9 @@ func stem(w string) string {
 		s.step3()
 		s.step4()
 		s.step5()
+	}
+	if len(s.b) <= len(w) && string(s.b) == w[:len(s.b)] {
+		return w[:len(s.b)] // the stem is a prefix ("orders" -> "order"): share w's bytes
 	}
 	return string(s.b)
 }
