@@ -192,7 +192,7 @@ func (s *stemmer) step1ab() {
 			s.j = len(s.b)
 			if s.m() == 1 && s.cvc(k) {
 				s.grow(len(s.b) + 1)
-			s.b[len(s.b)-1] = 'e'
+				s.b[len(s.b)-1] = 'e'
 			}
 		}
 	}
