@@ -145,11 +145,16 @@ func (a *Adapter) call(ctx context.Context, chat int64, method string, fn func(c
 			}
 		case errors.Is(err, tgbot.ErrorForbidden):
 			return fmt.Errorf("%w (chat %d): %v", ErrBlocked, chat, err)
-		case errors.Is(err, tgbot.ErrorBadRequest), errors.Is(err, tgbot.ErrorNotFound):
-			// "chat not found" and the like: final for this chat and
-			// message, so the core does not retry it (a timer's check-in).
+		case errors.Is(err, tgbot.ErrorBadRequest) && chatGone(err):
+			// "chat not found" and the like: final for this chat, so the
+			// core does not retry it (a timer's check-in is dropped).
 			return fmt.Errorf("telegram: %s to chat %d: %w: %w", method, chat, bot.ErrUndeliverable, err)
-		case errors.Is(err, tgbot.ErrorUnauthorized), errors.Is(err, tgbot.ErrorConflict), errors.As(err, &migrate):
+		case errors.Is(err, tgbot.ErrorBadRequest), errors.Is(err, tgbot.ErrorNotFound),
+			errors.Is(err, tgbot.ErrorUnauthorized), errors.Is(err, tgbot.ErrorConflict), errors.As(err, &migrate):
+			// Final for this request but not proof the chat is gone: a
+			// 404 is a wrong token or API URL (every chat fails alike), a
+			// 400 without a chat description is this message's fault.
+			// The core retries a timer a few times before dropping it.
 			return fmt.Errorf("telegram: %s to chat %d: %w", method, chat, err)
 		default:
 			transient++
@@ -163,6 +168,26 @@ func (a *Adapter) call(ctx context.Context, chat int64, method string, fn func(c
 			}
 		}
 	}
+}
+
+// chatGoneDescriptions are the (lower-cased) Bot API 400 descriptions that
+// mean the chat itself cannot receive messages from the bot, whatever is
+// sent. A block or a kick is a 403 (ErrBlocked) instead.
+var chatGoneDescriptions = []string{
+	"chat not found", "user not found", "peer_id_invalid", "chat_id_invalid", "user_id_invalid",
+	"have no rights to send", "not enough rights to send", "chat was deactivated",
+}
+
+// chatGone reports whether a Bot API 400 says the chat cannot be written
+// to (see chatGoneDescriptions).
+func chatGone(err error) bool {
+	msg := strings.ToLower(err.Error())
+	for _, d := range chatGoneDescriptions {
+		if strings.Contains(msg, d) {
+			return true
+		}
+	}
+	return false
 }
 
 // backoff is the wait before retry n (1-based): exponential with jitter.
