@@ -263,7 +263,9 @@ func (t *turn) answer(text string) {
 		t.s.Misses = 0
 		t.s.Topic = truncateRunes(u.text, maxBotTurnRunes)
 	case ans.Likely:
-		t.s.Misses = 0 // answered, with a hedge: not a miss
+		// A hedge is neither a miss nor proof we understood: the streak
+		// stands, so a wrong guess does not push back the offer of a
+		// person.
 	default:
 		t.s.Misses++
 	}
