@@ -147,3 +147,23 @@ func TestHedgeKeepsTheMissStreak(t *testing.T) {
 	}
 }
 
+// TestFollowUpAfterAHedgeContinuesItsTopic: a follow-up to a hedged
+// answer ("and if it's expired?") is read with the topic the hedge
+// answered, as after a confident answer, not met with a rephrase request.
+func TestFollowUpAfterAHedgeContinuesItsTopic(t *testing.T) {
+	f := newFixture(t, false)
+	f.say(t, "c1", likelyQuestion)
+	if got := lastBot(f.session(t, "c1")); got.Kind != "likely" || got.Entry != "payment/discount-codes" {
+		t.Fatalf("bot turn %+v, want a likely answer from payment/discount-codes", got)
+	}
+	f.say(t, "c1", "and if it's expired?")
+	if got := lastBot(f.session(t, "c1")); got.Kind != "answer" || got.Entry != "payment/discount-codes" {
+		t.Errorf("follow-up after the hedge: bot turn %+v, want an answer from payment/discount-codes", got)
+	}
+	// Without a hedge before it, the same words are not understood: the
+	// topic is what made the difference.
+	f.say(t, "c2", "and if it's expired?")
+	if got := lastBot(f.session(t, "c2")); got.Kind == "answer" && got.Entry == "payment/discount-codes" {
+		t.Errorf("the follow-up alone is answered %+v: the test does not show the topic carried over", got)
+	}
+}
