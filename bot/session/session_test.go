@@ -762,6 +762,43 @@ func TestExpiredLockWithoutRivalStillSaves(t *testing.T) {
 	}
 }
 
+// A record that vanishes while its update holds the lock (its TTL ran out
+// during a long turn, an eviction, an ops DEL) loses nothing the update
+// had: the save cannot copy the kept turns from the stored record, so it
+// sends the whole one instead of failing the turn.
+func TestStateGoneUnderOwnLockStillSaves(t *testing.T) {
+	ctx := testCtx(t)
+	st, db := newStore(t)
+	for _, text := range []string{"first", "second"} {
+		if _, err := st.Update(ctx, "c", addTurn(text)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := st.Update(ctx, "c", func(s *session.Session) error {
+		if err := db.Client.Del(ctx, db.Keys.State("c")).Err(); err != nil {
+			return err
+		}
+		return addTurn("third")(s)
+	})
+	if err != nil {
+		t.Fatalf("update after the record vanished: %v", err)
+	}
+	got, found, err := st.Get(ctx, "c")
+	if err != nil || !found {
+		t.Fatalf("get: found=%v err=%v", found, err)
+	}
+	var texts []string
+	for _, tu := range got.Turns {
+		texts = append(texts, tu.Text)
+	}
+	if want := []string{"first", "second", "third"}; !reflect.DeepEqual(texts, want) || len(s.Turns) != 3 {
+		t.Errorf("stored turns %q, returned %d, want %q", texts, len(s.Turns), want)
+	}
+	if n := db.Client.Exists(ctx, db.Keys.Lock("c")).Val(); n != 0 {
+		t.Errorf("lock left behind")
+	}
+}
+
 // TestRecordOfThePreviousVersionLoads: a conversation saved as JSON by the
 // version before the binary record (the key holds what json.Marshal of a
 // Session gave) loads unchanged, and its next update keeps every turn and

@@ -225,8 +225,19 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 		cmd = store.SessionSave.Eval(ctx, s.db.Client, keys, args...)
 	}
 	n, err := cmd.Int64()
-	if err == nil && n == 2 {
-		args[3] = stateSum(read.raw, read.found)
+	// 2: the lock expired, the script needs the SHA1 of what was read;
+	// 3: the stored record vanished under our lock (TTL, eviction), so the
+	// kept turns cannot be copied from it and the whole record is sent.
+	// Each can happen once.
+	for range 2 {
+		if err != nil || (n != 2 && n != 3) {
+			break
+		}
+		if n == 2 {
+			args[3] = stateSum(read.raw, read.found)
+		} else {
+			args[1], args[4], args[5], args[6] = data, 0, 0, ""
+		}
 		n, err = store.SessionSave.Run(ctx, s.db.Client, keys, args...).Int64()
 	}
 	if err != nil {

@@ -55,7 +55,9 @@ return {1}`)
 // The new state is ARGV[2], then bytes ARGV[5]+1 to ARGV[6] of the stored
 // state (the turns the update kept, copied in place rather than sent
 // back; none when ARGV[5] equals ARGV[6]), then ARGV[7]; ARGV[8] is the
-// length of the state the caller read, which a copy checks.
+// length of the state the caller read, which a copy checks; when that
+// check fails under the caller's own lock it gets 3 and sends the whole
+// record (head, no copy, no tail).
 // KEYS: lock, state. ARGV: token, head, TTL ms, SHA1 of the state read,
 // copy from, copy to, tail, length read.
 var SessionSave = redis.NewScript(`
@@ -74,7 +76,10 @@ local from, to = tonumber(ARGV[5]), tonumber(ARGV[6])
 if from < to then
   v = v or redis.call('GET', KEYS[2])
   if not v or #v ~= tonumber(ARGV[8]) then
-    if cur then redis.call('DEL', KEYS[1]) end
+    -- Under the caller's own lock the state cannot have been rewritten,
+    -- only removed (its TTL ran out during the turn, eviction, an ops
+    -- DEL): 3 asks for the whole record, which is then saved as before.
+    if cur then return 3 end
     return 0
   end
   state = state .. string.sub(v, from + 1, to) .. ARGV[7]
