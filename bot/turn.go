@@ -15,6 +15,7 @@ import (
 	"github.com/batonhq/baton/bot/lang"
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/persona"
+	"github.com/batonhq/baton/bot/semantic"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -235,7 +236,7 @@ func (t *turn) answer(text string) {
 	// request, anger, "I don't get it") are checked first, so the model is
 	// not asked to answer them. Offline answers are cheap: one check after.
 	if _, offline := t.b.answerer.(kbAnswerer); !offline {
-		if d := t.set.Rules.DetectContext(t.ctx, in); d.Handoff && d.Reason != "loop" {
+		if d := t.set.Rules.DetectContext(semantic.KnownVectorsOnly(t.ctx), in); d.Handoff && d.Reason != "loop" {
 			t.handoff(d)
 			return
 		} else if d.Demand != "" && !d.Handoff {
