@@ -19,8 +19,9 @@ import (
 // It costs no embeddings call of its own in most turns: it judges only
 // messages the learned layer is unsure about (learned.vectors.grey), the
 // message's vector is shared with knowledge matching
-// (Embeddings.MessageVector is one call per message, whoever asks first),
-// and it never runs for Chinese, Korean or Japanese (the model behind it
+// (Embeddings.MessageVector is one call per message, whoever asks first,
+// and none when the lexical knowledge match was sure of the message:
+// issue 9), and it never runs for Chinese, Korean or Japanese (the model behind it
 // may be English-only; the words and phrases decide there).
 // Until the example vectors are built, detection stays lexical.
 
@@ -28,7 +29,9 @@ import (
 // *semantic.Vectors implements it.
 type Embeddings interface {
 	// MessageVector is a customer message's vector, computed at most once
-	// per message and shared with knowledge matching.
+	// per message and shared with knowledge matching; under the turn's
+	// budget it makes no call when the lexical match was sure of the
+	// message (then only a vector already computed is returned).
 	MessageVector(ctx context.Context, text string) ([]float32, error)
 	// KnownVector is the message's vector if it was already computed.
 	KnownVector(text string) ([]float32, bool)
@@ -313,12 +316,12 @@ func (r *Rules) detectVectors(ctx context.Context, in Input, p [nClasses]float64
 	if !grey {
 		return
 	}
-	q, known := lr.vec.emb.KnownVector(in.Text)
-	if !known {
-		var err error
-		if q, err = lr.vec.emb.MessageVector(ctx, in.Text); err != nil {
-			return // budget spent or the server failed: the words decide
-		}
+	// MessageVector costs no call when the vector is known (matching
+	// embedded the message); under the turn's budget it makes none when
+	// the lexical match was sure of the message or the call is spent.
+	q, err := lr.vec.emb.MessageVector(ctx, in.Text)
+	if err != nil {
+		return // no call allowed, or the server failed: the words decide
 	}
 	v := set.judge(q)
 	for k := clExplicit; k < nClasses; k++ {
