@@ -244,7 +244,8 @@ func (t *turn) answer(text string) {
 			return
 		}
 	}
-	u := understand(t.match, text, t.s.Topic, t.lastBotKind() == kindAnswer)
+	last := t.lastBotKind()
+	u := understand(t.match, text, t.s.Topic, last == kindAnswer || last == kindLikely)
 	q := Question{
 		Text:       text,
 		Lang:       t.lang,
@@ -264,7 +265,13 @@ func (t *turn) answer(text string) {
 		t.s.Misses = 0
 		t.s.Topic = truncateRunes(u.text, maxBotTurnRunes)
 	case ans.Likely:
-		t.s.Misses = 0 // answered, with a hedge: not a miss
+		// A hedge is neither a miss nor proof we understood: the streak
+		// stands, so a wrong guess does not push back the offer of a
+		// person. Its entry is the topic a follow-up continues, as for a
+		// picked topic.
+		if e, ok := t.set.KB.Entry(ans.Entry, t.lang); ok && len(e.Questions) > 0 {
+			t.s.Topic = e.Questions[0]
+		}
 	default:
 		t.s.Misses++
 	}
