@@ -252,6 +252,10 @@ func (b *Bot) announce(ctx context.Context, s *session.Session, out []Message) [
 	return nil
 }
 
+// DeskCallTimeout bounds one desk call (Render) the core makes after a
+// turn: Slack's latency never holds a turn forever.
+const DeskCallTimeout = 15 * time.Second
+
 // after hands the events of a change to the desk and the observers, once
 // the session is saved, so Slack's latency never holds a conversation's
 // lock.
@@ -261,7 +265,7 @@ func (b *Bot) after(ctx context.Context, s *session.Session, events []lifecycle.
 		// post (an agent, a test) then finds the event counted.
 		b.watchers.Observe(context.WithoutCancel(ctx), s, ev)
 		if b.desk != nil {
-			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DeskCallTimeout)
 			if err := b.desk.Render(dctx, s, ev); err != nil {
 				b.obs.Error("desk")
 				b.log.Error("desk call failed", "conv", s.ID, "event", fmt.Sprintf("%T", ev), "err", err)

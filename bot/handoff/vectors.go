@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"time"
+	"unicode"
 )
 
 // Nearest examples by meaning: with embeddings switched on, the labelled
@@ -21,8 +22,8 @@ import (
 // message's vector is shared with knowledge matching
 // (Embeddings.MessageVector is one call per message, whoever asks first,
 // and none when the lexical knowledge match was sure of the message:
-// issue 9), and it never runs for Chinese, Korean or Japanese (the model behind it
-// may be English-only; the words and phrases decide there).
+// issue 9), and it judges only Latin-script text (vecJudges: the model
+// behind it may be English-only; the words and phrases decide elsewhere).
 // Until the example vectors are built, detection stays lexical.
 
 // Embeddings is what the vector layer needs from an embeddings server.
@@ -54,10 +55,33 @@ type vecRules struct {
 }
 
 // vecSet is a built set of example vectors: the labelled examples of
-// m.examples, then the ordinary questions, in order.
+// m.examples, then the ordinary questions, in order, of those the layer
+// judges (vecJudges); src is each one's index in m.examples, or
+// len(m.examples)+i for ordinary question i.
 type vecSet struct {
 	class []int8
 	vecs  [][]float32
+	src   []int
+}
+
+// vecJudges reports whether the vector layer judges text: it has Latin
+// letters and no letter of another script. The model behind embeddings
+// may be English-only: Chinese, Korean, Japanese, Cyrillic, Arabic,
+// Greek or Thai text would get near-identical unknown-token vectors, so
+// there the words and phrases decide, and examples in those scripts are
+// not embedded at all.
+func vecJudges(text string) bool {
+	latin := false
+	for _, r := range text {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		if !unicode.Is(unicode.Latin, r) {
+			return false
+		}
+		latin = true
+	}
+	return latin
 }
 
 // vecLayer builds one model's example vectors in the background and
@@ -136,11 +160,16 @@ func (l *vecLayer) start() {
 func (l *vecLayer) build() {
 	texts := make([]string, 0, len(l.m.examples)+len(l.ord))
 	class := make([]int8, 0, cap(texts))
-	for _, e := range l.m.examples {
-		texts, class = append(texts, e.text), append(class, int8(e.class))
+	src := make([]int, 0, cap(texts))
+	for i, e := range l.m.examples {
+		if vecJudges(e.text) {
+			texts, class, src = append(texts, e.text), append(class, int8(e.class)), append(src, i)
+		}
 	}
-	for _, q := range l.ord {
-		texts, class = append(texts, q), append(class, clNone)
+	for i, q := range l.ord {
+		if vecJudges(q) {
+			texts, class, src = append(texts, q), append(class, clNone), append(src, len(l.m.examples)+i)
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), vecBuildTimeout)
 	vecs, err := l.emb.EmbedTexts(ctx, texts)
@@ -154,7 +183,7 @@ func (l *vecLayer) build() {
 	if err != nil {
 		l.fail, l.err = time.Now(), fmt.Errorf("handoff: embedding the examples: %w", err)
 	} else {
-		l.set, l.err = &vecSet{class: class, vecs: vecs}, nil
+		l.set, l.err = &vecSet{class: class, vecs: vecs, src: src}, nil
 	}
 	close(l.done)
 	l.done = make(chan struct{})
@@ -205,26 +234,29 @@ func (r *Rules) WaitVectors(ctx context.Context) error {
 }
 
 // vecVerdict is the vector layer's view of one message: per kind, the
-// cosine of the nearest example and which one it is (an index into the
-// set).
+// cosine of the nearest example and which one it is (its vecSet.src).
 type vecVerdict struct {
 	cos     [nClasses]float64
 	nearest [nClasses]int
 }
 
-func (s *vecSet) judge(q []float32) vecVerdict {
+func (s *vecSet) judge(q []float32) vecVerdict { return s.judgeExcept(q, -1) }
+
+// judgeExcept is judge leaving out the example or question whose src is
+// skip (leave-one-out measurements; -1 leaves out nothing).
+func (s *vecSet) judgeExcept(q []float32, skip int) vecVerdict {
 	var v vecVerdict
 	for k := range v.cos {
 		v.cos[k], v.nearest[k] = -1, -1
 	}
 	for i, e := range s.vecs {
-		k := s.class[i]
-		if k < 0 {
-			continue // left out
+		if s.src[i] == skip {
+			continue
 		}
+		k := s.class[i]
 		c := float64(dot32(q, e))
 		if c > v.cos[k] {
-			v.cos[k], v.nearest[k] = c, i
+			v.cos[k], v.nearest[k] = c, s.src[i]
 		}
 	}
 	return v
@@ -279,7 +311,7 @@ func clipVecText(lr *learnedRules, i int) string {
 // tell the grey zone.
 func (r *Rules) detectVectors(ctx context.Context, in Input, p [nClasses]float64, allowed [nClasses]bool, ev *fired) {
 	lr := &r.learned
-	if lr.vec == nil || !lr.vr.on || scriptOf(in.Text) != "" {
+	if lr.vec == nil || !lr.vr.on || !vecJudges(in.Text) {
 		return
 	}
 	if r.trace != nil {

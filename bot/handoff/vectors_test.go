@@ -37,6 +37,7 @@ var personRE = regexp.MustCompile(`(?i)human|person|someone|staff|employee|real|
 
 const vecExamples = `explicit:
   en: [can I talk to a person, I want a human, let me speak to someone on your team, put a staff member on]
+  zh: [我要找真人客服]
 complaint:
   en: [this is awful service, my parcel is late again and nobody answers, terrible quality, I am very unhappy]
 confusion:
@@ -142,18 +143,31 @@ func TestVectorLayerFiresOnNearestExampleAndExplains(t *testing.T) {
 	}
 }
 
-// The model behind embeddings may know English only: Chinese and Korean
-// messages are never compared by vector, and never cost a call.
+// The model behind embeddings may know English only: messages with
+// letters of any script but Latin (Chinese, Korean, Cyrillic, Arabic,
+// Greek, Thai, or mixed with English) are never compared by vector and
+// never cost a call, and examples in those scripts are not embedded. The
+// same setup fires for an English message (the control).
 func TestVectorLayerNeverForChineseOrKorean(t *testing.T) {
 	f := newVecFixture(t)
 	r := f.ready(t, "0.01")
-	for _, msg := range []string{"我想和你们的真人员工聊聊", "진짜 사람이랑 얘기하고 싶어요", "我要找 staff employee"} {
+	for _, msg := range []string{"我想和你们的真人员工聊聊", "진짜 사람이랑 얘기하고 싶어요", "我要找 staff employee",
+		"позовите сотрудника, staff employee", "Позовите живого человека", "أريد التحدث مع موظف staff", "θέλω να μιλήσω σε υπάλληλο", "ขอคุยกับพนักงาน staff"} {
 		if d := r.Detect(Input{Text: msg}); d.Handoff {
-			t.Errorf("Detect(%q) = %+v: vectors must not fire outside English", msg, d)
+			t.Errorf("Detect(%q) = %+v: vectors must not fire outside Latin script", msg, d)
 		}
 		if n := f.embedded(msg); n != 0 {
 			t.Errorf("%q was embedded %d times; want none", msg, n)
 		}
+	}
+	if n := f.embedded("我要找真人客服"); n != 0 {
+		t.Errorf("a Chinese example was embedded %d times; want none", n)
+	}
+	if n := f.embedded("can I talk to a person"); n != 1 {
+		t.Errorf("an English example was embedded %d times; want once", n)
+	}
+	if d := r.Detect(Input{Text: employees}); !d.Handoff || !strings.Contains(d.Evidence[0], "(vectors)") {
+		t.Errorf("control: Detect(%q) = %+v, want a handoff by vectors", employees, d)
 	}
 }
 
