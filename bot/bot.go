@@ -217,25 +217,44 @@ func opensCard(events []lifecycle.Event) bool {
 // overtake the replies the adapter would otherwise send after Handle
 // returns. A channel without a Sender gets its replies back as usual (and
 // has no agent replies to race).
+//
+// When a send fails (after the Sender's own retries), the adapter gets
+// back what the customer has not read, to try its own way (and see the
+// failure); the card still goes up: the customer is waiting. That is the
+// failed message and those after it, or, when the Sender delivered the
+// start of the failed message (*PartlySentError), only the rest of it: a
+// duplicate part is worse than the one more try the rest gets.
 func (b *Bot) announce(ctx context.Context, s *session.Session, out []Message) []Message {
 	snd := b.sender(s.Channel)
 	if snd == nil {
 		return out
 	}
 	for i, m := range out {
-		if err := snd.Send(ctx, s.ChatID, m); err != nil {
-			b.obs.Error("send")
-			if errors.Is(err, ErrBlocked) {
-				return nil // nothing can reach them; the adapter knows
-			}
-			// The adapter tries the rest its own way (and sees the
-			// failure); the card still goes up: the customer is waiting.
-			b.log.Warn("handoff announcement not sent; the adapter retries it", "conv", s.ID, "err", err)
-			return out[i:]
+		err := snd.Send(ctx, s.ChatID, m)
+		if err == nil {
+			continue
 		}
+		b.obs.Error("send")
+		if errors.Is(err, ErrBlocked) {
+			return nil // nothing can reach them; the adapter knows
+		}
+		var partly *PartlySentError
+		if errors.As(err, &partly) {
+			b.log.Warn("handoff announcement partly sent; the adapter retries the rest", "conv", maskConv(s.ID), "err", err)
+			if partly.Rest.Text == "" && len(partly.Rest.Buttons) == 0 {
+				return out[i+1:]
+			}
+			return append([]Message{partly.Rest}, out[i+1:]...)
+		}
+		b.log.Warn("handoff announcement not sent; the adapter retries it", "conv", maskConv(s.ID), "err", err)
+		return out[i:]
 	}
 	return nil
 }
+
+// DeskCallTimeout bounds one desk call (Render) the core makes after a
+// turn: Slack's latency never holds a turn forever.
+const DeskCallTimeout = 15 * time.Second
 
 // after hands the events of a change to the desk and the observers, once
 // the session is saved, so Slack's latency never holds a conversation's
@@ -246,7 +265,7 @@ func (b *Bot) after(ctx context.Context, s *session.Session, events []lifecycle.
 		// post (an agent, a test) then finds the event counted.
 		b.watchers.Observe(context.WithoutCancel(ctx), s, ev)
 		if b.desk != nil {
-			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DeskCallTimeout)
 			if err := b.desk.Render(dctx, s, ev); err != nil {
 				b.obs.Error("desk")
 				b.log.Error("desk call failed", "conv", s.ID, "event", fmt.Sprintf("%T", ev), "err", err)

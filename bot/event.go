@@ -70,6 +70,24 @@ type Button struct {
 // Sender delivers messages the bot sends on its own initiative (idle
 // check-ins, agent replies, surveys) to a chat on one channel. Adapters
 // register one per channel with Bot.Register.
+//
+// A Sender that fails after delivering the start of a message (it splits
+// long messages into parts, and a later part failed) returns a
+// *PartlySentError, so a caller that hands the message to someone else to
+// retry hands over only the rest: the customer never reads a part twice.
+// Any other error means nothing of the message was delivered, as far as the
+// Sender knows.
 type Sender interface {
 	Send(ctx context.Context, chatID string, m Message) error
 }
+
+// PartlySentError is a Sender's error when only the start of a message was
+// delivered. Rest is what was not (the remaining text, with the message's
+// buttons); Err is why, and wraps on (ErrBlocked, ErrUndeliverable, ...).
+type PartlySentError struct {
+	Rest Message
+	Err  error
+}
+
+func (e *PartlySentError) Error() string { return "partly sent: " + e.Err.Error() }
+func (e *PartlySentError) Unwrap() error { return e.Err }

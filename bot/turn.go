@@ -15,6 +15,7 @@ import (
 	"github.com/batonhq/baton/bot/lang"
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/persona"
+	"github.com/batonhq/baton/bot/semantic"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -235,7 +236,7 @@ func (t *turn) answer(text string) {
 	// request, anger, "I don't get it") are checked first, so the model is
 	// not asked to answer them. Offline answers are cheap: one check after.
 	if _, offline := t.b.answerer.(kbAnswerer); !offline {
-		if d := t.set.Rules.DetectContext(t.ctx, in); d.Handoff && d.Reason != "loop" {
+		if d := t.set.Rules.DetectContext(semantic.KnownVectorsOnly(t.ctx), in); d.Handoff && d.Reason != "loop" {
 			t.handoff(d)
 			return
 		} else if d.Demand != "" && !d.Handoff {
@@ -243,7 +244,8 @@ func (t *turn) answer(text string) {
 			return
 		}
 	}
-	u := understand(t.match, text, t.s.Topic, t.lastBotKind() == kindAnswer)
+	last := t.lastBotKind()
+	u := understand(t.match, text, t.s.Topic, last == kindAnswer || last == kindLikely)
 	q := Question{
 		Text:       text,
 		Lang:       t.lang,
@@ -263,7 +265,13 @@ func (t *turn) answer(text string) {
 		t.s.Misses = 0
 		t.s.Topic = truncateRunes(u.text, maxBotTurnRunes)
 	case ans.Likely:
-		t.s.Misses = 0 // answered, with a hedge: not a miss
+		// A hedge is neither a miss nor proof we understood: the streak
+		// stands, so a wrong guess does not push back the offer of a
+		// person. Its entry is the topic a follow-up continues, as for a
+		// picked topic.
+		if e, ok := t.set.KB.Entry(ans.Entry, t.lang); ok && len(e.Questions) > 0 {
+			t.s.Topic = e.Questions[0]
+		}
 	default:
 		t.s.Misses++
 	}

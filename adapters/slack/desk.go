@@ -393,6 +393,10 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 		}
 		return d.Relay(ctx, s, bot.Event{Kind: bot.Kind(e.Kind), Text: e.Text})
 	case lifecycle.Reminded:
+		if s != nil && s.Handoff != nil && d.now().Sub(s.Handoff.At) < cardPostGrace {
+			// Not missing, maybe late: see cardPostGrace.
+			break
+		}
 		if err := d.postMissingCard(ctx, s); err != nil {
 			return err
 		}
@@ -456,12 +460,25 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 	return nil
 }
 
+// Bounds of how late the turn that opens a handoff may post its card: it
+// first sends the customer its replies through the Sender (bot announce),
+// which may wait up to the channel's reply timeout (Telegram's: 2 minutes
+// of 429 retry_after waits), then the card post is one desk call.
+const (
+	announceMaxWait = 2 * time.Minute
+	cardPostGrace   = announceMaxWait + bot.DeskCallTimeout
+)
+
 // postMissingCard posts the card of an open handoff that has none: the
 // replica that opened it was killed between saving the handoff and
 // posting its card. The customer's next message, or the unclaimed
-// reminder, brings it up then: both come after the turn that opened the
-// handoff has finished (a chat's messages are handled one at a time), so
-// they never race its own post. A transferred handoff is left alone: the
+// reminder, brings it up then. The next message comes after the turn that
+// opened the handoff has finished (a chat's messages are handled one at a
+// time), so it never races its own post. The reminder does not: it is
+// armed inside that turn and fires on any replica, possibly while the
+// turn is still announcing, so Render leaves it alone while the handoff is
+// younger than cardPostGrace (a card missing for good then comes up with
+// the customer's next message or a later reminder). A transferred handoff is left alone: the
 // transfer posts its card outside any lock, and a customer's message at
 // that moment would post a second one.
 func (d *Desk) postMissingCard(ctx context.Context, s *session.Session) error {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -737,4 +738,65 @@ func TestMissingCardIsPostedByTheNextEvent(t *testing.T) {
 		t.Errorf("%d card posts queued for Lee's handoff, want 1", cardJobs)
 	}
 	f.srv.SetDown(false)
+}
+
+// The unclaimed reminder is armed inside the turn that opens the handoff
+// and may fire on another replica while that turn is still sending the
+// customer its replies (up to the reply timeout of 429 waits) before its
+// own card post. With a short BATON_UNCLAIMED_REMINDER it must not take the
+// card for missing and post a second one: it leaves a young handoff alone
+// (the late card comes, once), and posts a card still missing once the
+// handoff is older than the turn could have taken.
+func TestReminderDoesNotRaceTheOpeningTurnsCard(t *testing.T) {
+	var (
+		mu  sync.Mutex
+		now time.Time
+	)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	setClock := func(t time.Time) { mu.Lock(); defer mu.Unlock(); now = t }
+	f := newFixture(t, fixtureOpt{opts: []Option{WithClock(clock)}})
+	ctx := t.Context()
+	cards := func(name string) int {
+		n := 0
+		for _, m := range f.srv.Messages() {
+			if m.TopLevel() && m.Blocks != nil && strings.Contains(m.BlockText(), name) {
+				n++
+			}
+		}
+		return n
+	}
+	remind := func(s *session.Session, age time.Duration) {
+		t.Helper()
+		setClock(s.Handoff.At.Add(age))
+		if err := f.desk.Render(ctx, s, lifecycle.Reminded{N: 1, Wait: age}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// The opening turn is still announcing when a 1-minute reminder fires.
+	s := f.handedOff(t, "63", "Jane")
+	remind(s, time.Minute)
+	if n := cards("Jane"); n != 0 {
+		t.Fatalf("%d cards posted by a reminder while the opening turn may still post its own, want 0", n)
+	}
+	setClock(s.Handoff.At.Add(announceMaxWait)) // the turn's late post
+	if _, err := f.desk.Open(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	remind(s, cardPostGrace+time.Minute)
+	if n := cards("Jane"); n != 1 {
+		t.Errorf("%d cards for Jane's handoff, want 1", n)
+	}
+
+	// The replica died before posting: the first reminder past the grace
+	// brings the card up.
+	lost := f.handedOff(t, "64", "Kim")
+	remind(lost, cardPostGrace-time.Second)
+	if n := cards("Kim"); n != 0 {
+		t.Fatalf("%d cards for Kim's handoff inside the grace, want 0", n)
+	}
+	remind(lost, cardPostGrace)
+	if n := cards("Kim"); n != 1 {
+		t.Errorf("%d cards for Kim's handoff after the grace, want 1", n)
+	}
 }

@@ -105,6 +105,11 @@ func (a *Adapter) deliver(ctx context.Context, chat int64, m bot.Message) error 
 				a.log.Error("telegram: message not delivered", "chat", chat, "part", i+1, "parts", len(parts),
 					"text", logmask.Mask(part), "err", err)
 			}
+			if i > 0 {
+				// The customer read the first parts: whoever retries must
+				// send only the rest (bot.Sender's contract).
+				return &bot.PartlySentError{Rest: bot.Message{Text: rest(text, parts[:i]), Buttons: m.Buttons}, Err: err}
+			}
 			return err
 		}
 	}
@@ -168,6 +173,16 @@ func (a *Adapter) call(ctx context.Context, chat int64, method string, fn func(c
 			}
 		}
 	}
+}
+
+// rest is text after its parts sent (split's leading parts, each a
+// substring of text, in order), without the whitespace split cut there.
+func rest(text string, sent []string) string {
+	at := 0
+	for _, p := range sent {
+		at += strings.Index(text[at:], p) + len(p)
+	}
+	return strings.TrimLeftFunc(text[at:], unicode.IsSpace)
 }
 
 // chatGoneDescriptions are the (lower-cased) Bot API 400 descriptions that

@@ -3,6 +3,9 @@ package telegram
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/batonhq/baton/adapters/telegram/telegramtest"
@@ -54,5 +57,52 @@ func TestOnlyAChatLevelRefusalIsUndeliverable(t *testing.T) {
 				t.Errorf("a final %d was tried %d times, want once", c.fault.Code, n)
 			}
 		})
+	}
+}
+
+// A long message whose second part fails after the first went out comes
+// back as a *bot.PartlySentError whose Rest is exactly what the customer
+// has not read (with the buttons), so whoever retries it (the core hands
+// it to the reply path) sends no part twice; the error still says why.
+func TestPartlySentMessageReturnsTheRest(t *testing.T) {
+	hs := newHarness(t, newRecorder(), setup{}).start()
+	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+	defer cancel()
+	var b strings.Builder
+	for i := 0; b.Len() < 9000; i++ {
+		fmt.Fprintf(&b, "Paragraph %d. Our return policy is simple: you have 30 days. ", i)
+		if i%5 == 4 {
+			b.WriteString("\n\n")
+		}
+	}
+	long := strings.TrimSpace(b.String())
+	parts := split(long, MaxMessageLen)
+	if len(parts) < 3 {
+		t.Fatalf("%d parts, want 3 or more", len(parts))
+	}
+	buttons := []bot.Button{{Label: "👍", Kind: bot.KindRating, Value: "5"}}
+	hs.srv.Fail("sendMessage", telegramtest.Fault{Code: telegramtest.Pass}, telegramtest.Fault{Code: 400, Description: "Bad Request: message is too long"})
+	err := hs.a.Send(ctx, "42", bot.Message{Text: long, Buttons: buttons})
+	var partly *bot.PartlySentError
+	if !errors.As(err, &partly) || !strings.Contains(err.Error(), "message is too long") {
+		t.Fatalf("Send with part 2 refused: %v; want a *bot.PartlySentError wrapping the refusal", err)
+	}
+	if got := hs.srv.Sent(42); !reflect.DeepEqual(got, parts[:1]) {
+		t.Fatalf("delivered %d parts, want the first only", len(got))
+	}
+	if got := split(partly.Rest.Text, MaxMessageLen); !reflect.DeepEqual(got, parts[1:]) || !reflect.DeepEqual(partly.Rest.Buttons, buttons) {
+		t.Fatalf("Rest splits into %d parts (buttons %v); want the %d parts not delivered, with the buttons", len(got), partly.Rest.Buttons, len(parts)-1)
+	}
+	// Sending the rest: the customer has read the message once, whole.
+	if err := hs.a.Send(ctx, "42", partly.Rest); err != nil {
+		t.Fatal(err)
+	}
+	if got := hs.srv.Sent(42); !reflect.DeepEqual(got, parts) {
+		t.Errorf("after sending the rest the chat has %d parts; want the %d parts of the message once each", len(got), len(parts))
+	}
+	// A message refused on its first part is not partly sent.
+	hs.srv.Fail("sendMessage", telegramtest.Fault{Code: 400, Description: "Bad Request: message is too long"})
+	if err := hs.a.Send(ctx, "42", bot.Message{Text: long}); err == nil || errors.As(err, &partly) {
+		t.Errorf("Send with part 1 refused: %v; want an error that is not a *bot.PartlySentError", err)
 	}
 }

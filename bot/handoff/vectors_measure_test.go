@@ -62,7 +62,7 @@ func TestVectorsHeldout(t *testing.T) {
 	}
 	var english []string
 	for _, s := range texts {
-		if scriptOf(s) == "" {
+		if vecJudges(s) {
 			english = append(english, s)
 		}
 	}

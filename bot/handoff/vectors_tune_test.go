@@ -86,7 +86,7 @@ func TestVectorsTuneDev(t *testing.T) {
 
 	var items []devItem
 	measure := func(group string, in Input, skip int) {
-		it := devItem{group: group, english: scriptOf(in.Text) == ""}
+		it := devItem{group: group, english: vecJudges(in.Text)}
 		it.lexical = lexical.Detect(in).Handoff
 		traced := false
 		rr := *r
@@ -225,16 +225,9 @@ func TestVectorsTuneDev(t *testing.T) {
 	fmt.Fprint(os.Stderr)
 }
 
-// judgeSkip is judge leaving out example skip (leave-one-out).
-func (s *vecSet) judgeSkip(q []float32, skip int) vecVerdict {
-	if skip < 0 {
-		return s.judge(q)
-	}
-	saved := s.class[skip]
-	s.class[skip] = -1
-	defer func() { s.class[skip] = saved }()
-	return s.judge(q)
-}
+// judgeSkip is judge leaving out example skip (leave-one-out), without
+// touching the shared set.
+func (s *vecSet) judgeSkip(q []float32, skip int) vecVerdict { return s.judgeExcept(q, skip) }
 
 // judgeTopK is judgeSkip with each kind's cosine the mean of its k nearest.
 func (s *vecSet) judgeTopK(q []float32, skip, k int) vecVerdict {
@@ -242,7 +235,7 @@ func (s *vecSet) judgeTopK(q []float32, skip, k int) vecVerdict {
 	var top [nClasses][]float64
 	for i, e := range s.vecs {
 		c := s.class[i]
-		if i == skip || c < 0 {
+		if s.src[i] == skip {
 			continue
 		}
 		top[c] = append(top[c], float64(dot32(q, e)))

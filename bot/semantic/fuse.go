@@ -284,6 +284,7 @@ func (f *Fused) Match(ctx context.Context, query string, n int) []knowledge.Matc
 	lex := f.lexical.Rank(ctx, query, -1, lexicalTop)
 	if f.lexical.Cal.Confident(lex) {
 		f.count(pathLexicalSure)
+		markSure(ctx, query) // nor for the handoff detector (issue 9)
 		return toMatches(lex, n, true)
 	}
 	vec, err := f.query(ctx, query)

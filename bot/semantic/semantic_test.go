@@ -2,6 +2,7 @@ package semantic
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -354,5 +355,56 @@ func TestEmbeddingsBudgetIsOneCallPerMessage(t *testing.T) {
 	}
 	if n := f.counter(t, "baton_semantic_matches_total", "path", pathBudgetSpent); n != 1 {
 		t.Errorf("budget_spent = %v, want 1", n)
+	}
+}
+
+// The message's vector is kept in its budget, not only in the shared memo
+// of recent messages: on a busy replica the memo may have evicted it
+// before the handoff detector asks, and the detector must not pay again.
+func TestTurnVectorOutlivesTheSharedMemo(t *testing.T) {
+	f := newFixture(t)
+	ctx := WithEmbeddingsBudget(context.Background(), 1)
+	const msg = "my stuff, when does it get here?"
+	first, err := f.v.MessageVector(ctx, msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range queryCacheMax + 1 { // other customers' messages
+		if _, err := f.v.MessageVector(context.Background(), fmt.Sprint("other message ", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, ok := f.v.KnownVector(msg); ok {
+		t.Fatal("the shared memo still holds the message: the test proves nothing")
+	}
+	before := f.srv.Calls()
+	again, err := f.v.MessageVector(ctx, msg)
+	if err != nil || f.srv.Calls() != before || fmt.Sprint(again) != fmt.Sprint(first) {
+		t.Errorf("second reader of the turn: err %v, %d calls, same vector %v", err, f.srv.Calls()-before, fmt.Sprint(again) == fmt.Sprint(first))
+	}
+}
+
+// A text the lexical match was sure of gets no call under the turn's
+// budget, though the budget is unspent; a known vector is still read.
+func TestNoCallForATextTheLexicalMatchWasSureOf(t *testing.T) {
+	f := newFixture(t)
+	m := f.matcher(t, loadKB(t, shop))
+	ctx := WithEmbeddingsBudget(context.Background(), 1)
+	const msg = "How do I reset my password?"
+	if c := m.Match(ctx, msg, 3); len(c) == 0 || !c[0].Confident {
+		t.Fatalf("%q: %+v, want a confident lexical match", msg, c)
+	}
+	before := f.srv.Calls()
+	if _, err := f.v.MessageVector(ctx, msg); !errors.Is(err, errBudgetSpent) || f.srv.Calls() != before {
+		t.Errorf("after a sure match: err %v, %d calls; want no call", err, f.srv.Calls()-before)
+	}
+	if _, err := f.v.MessageVector(KnownVectorsOnly(WithEmbeddingsBudget(context.Background(), 1)), "never seen before"); !errors.Is(err, errBudgetSpent) || f.srv.Calls() != before {
+		t.Errorf("known vectors only: err %v, %d calls; want no call", err, f.srv.Calls()-before)
+	}
+	if _, err := f.v.MessageVector(context.Background(), msg); err != nil || f.srv.Calls() != before+1 {
+		t.Fatalf("control, without a budget: err %v, %d calls", err, f.srv.Calls()-before)
+	}
+	if _, err := f.v.MessageVector(ctx, msg); err != nil || f.srv.Calls() != before+1 {
+		t.Errorf("a known vector after a sure match: err %v, %d calls; want it read, no call", err, f.srv.Calls()-before-1)
 	}
 }

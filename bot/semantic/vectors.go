@@ -277,13 +277,17 @@ func (v *Vectors) wait(ctx context.Context, j *job) (*Fused, error) {
 // query embeds a customer message: one call, bounded by the query
 // timeout, remembered for the next identical message.
 func (v *Vectors) query(ctx context.Context, text string) ([]float32, error) {
+	if vec, ok := turnVector(ctx, text); ok {
+		return vec, nil
+	}
 	v.mu.Lock()
 	vec, ok := v.queries[text]
 	v.mu.Unlock()
 	if ok {
+		keepTurnVector(ctx, text, vec)
 		return vec, nil
 	}
-	if !spend(ctx) {
+	if !spend(ctx, text) {
 		return nil, errBudgetSpent
 	}
 	ctx, cancel := context.WithTimeout(ctx, v.queryTimeout)
@@ -296,6 +300,7 @@ func (v *Vectors) query(ctx context.Context, text string) ([]float32, error) {
 	if len(out) != 1 {
 		return nil, fmt.Errorf("embeddings: %w: %d vectors for 1 text", errInvalid, len(out))
 	}
+	keepTurnVector(ctx, text, out[0])
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if _, ok := v.queries[text]; !ok {
@@ -342,6 +347,22 @@ var errBudgetSpent = errors.New("semantic: this message's embeddings call is spe
 
 type budgetKey struct{}
 
+// budget is a message's embeddings budget and what its readers learned:
+// the message's vector once computed (kept here, not only in the shared
+// memo, so a busy replica evicting the memo never makes a reader pay
+// again), and the texts the lexical match was sure of (no call for them:
+// the handoff detector reads only a known vector then).
+type budget struct {
+	calls *atomic.Int64
+	turn  *turnVectors
+}
+
+type turnVectors struct {
+	mu   sync.Mutex
+	vecs map[string][]float32
+	sure map[string]bool
+}
+
 // WithEmbeddingsBudget returns a context under which matching makes at most
 // n embeddings calls, however often it is asked (a message split into
 // parts, a follow-up read with the previous topic). The core gives each
@@ -349,13 +370,70 @@ type budgetKey struct{}
 // message) may embed it and later ones are lexical unless the vector is
 // already known. Without a budget in the context there is no limit.
 func WithEmbeddingsBudget(ctx context.Context, n int) context.Context {
-	b := new(atomic.Int64)
-	b.Store(int64(n))
+	b := budget{calls: new(atomic.Int64), turn: &turnVectors{}}
+	b.calls.Store(int64(n))
 	return context.WithValue(ctx, budgetKey{}, b)
 }
 
-// spend takes one call from ctx's budget, if it has one.
-func spend(ctx context.Context) bool {
-	b, ok := ctx.Value(budgetKey{}).(*atomic.Int64)
-	return !ok || b.Add(-1) >= 0
+// KnownVectorsOnly returns a context under which no new embeddings call
+// is made: readers get only vectors already computed for the message.
+// The core's first handoff check, before knowledge matching, runs under
+// it, so a message the lexical match will be sure of costs no call.
+func KnownVectorsOnly(ctx context.Context) context.Context {
+	b, ok := ctx.Value(budgetKey{}).(budget)
+	if !ok {
+		b.turn = &turnVectors{}
+	}
+	return context.WithValue(ctx, budgetKey{}, budget{calls: new(atomic.Int64), turn: b.turn})
+}
+
+// spend takes one call from ctx's budget, if it has one. No call is
+// allowed for a text the lexical match was sure of.
+func spend(ctx context.Context, text string) bool {
+	b, ok := ctx.Value(budgetKey{}).(budget)
+	if !ok {
+		return true
+	}
+	b.turn.mu.Lock()
+	sure := b.turn.sure[text]
+	b.turn.mu.Unlock()
+	return !sure && b.calls.Add(-1) >= 0
+}
+
+// markSure records that the lexical match was sure of text: no
+// embeddings call is made for it under ctx's budget from now on.
+func markSure(ctx context.Context, text string) {
+	if b, ok := ctx.Value(budgetKey{}).(budget); ok {
+		b.turn.mu.Lock()
+		if b.turn.sure == nil {
+			b.turn.sure = map[string]bool{}
+		}
+		b.turn.sure[text] = true
+		b.turn.mu.Unlock()
+	}
+}
+
+// turnVector is text's vector if a reader under ctx's budget computed it.
+func turnVector(ctx context.Context, text string) ([]float32, bool) {
+	b, ok := ctx.Value(budgetKey{}).(budget)
+	if !ok {
+		return nil, false
+	}
+	b.turn.mu.Lock()
+	defer b.turn.mu.Unlock()
+	vec, ok := b.turn.vecs[text]
+	return vec, ok
+}
+
+// keepTurnVector keeps text's vector in ctx's budget for the turn's
+// other readers.
+func keepTurnVector(ctx context.Context, text string, vec []float32) {
+	if b, ok := ctx.Value(budgetKey{}).(budget); ok {
+		b.turn.mu.Lock()
+		if b.turn.vecs == nil {
+			b.turn.vecs = map[string][]float32{}
+		}
+		b.turn.vecs[text] = vec
+		b.turn.mu.Unlock()
+	}
 }

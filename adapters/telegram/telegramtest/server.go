@@ -87,6 +87,10 @@ type Fault struct {
 // failure as the client sees it).
 const Drop = -1
 
+// Pass as a Fault.Code lets the call through, handled as usual: to fail a
+// later call, Fail(method, Fault{Code: Pass}, Fault{Code: 400}).
+const Pass = 0
+
 // Webhook is what setWebhook registered.
 type Webhook struct {
 	URL            string
@@ -423,7 +427,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.finish(w, call, nil, &apiError{code: 400, desc: "Bad Request: " + err.Error()})
 		return
 	}
-	if f, ok := s.fault(method); ok {
+	if f, ok := s.fault(method); ok && f.Code != Pass {
 		if f.Code == Drop {
 			s.record(call, Drop)
 			if hj, ok := w.(http.Hijacker); ok {
