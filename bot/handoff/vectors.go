@@ -3,7 +3,9 @@ package handoff
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 	"unicode"
@@ -96,6 +98,12 @@ type vecLayer struct {
 	fail time.Time // last failed build
 	err  error
 	done chan struct{} // closed and replaced when a build ends
+	// ctx ends when the layer is dropped (a hot reload pushed it out of
+	// vecLayers): its build stops. The embeddings server's own Close
+	// (semantic.Vectors.Close) stops it too.
+	ctx    context.Context
+	cancel context.CancelFunc
+	warned bool // a failed build was logged
 }
 
 const (
@@ -132,12 +140,14 @@ func newVecLayer(emb Embeddings, m *model, ordinary []string) *vecLayer {
 		return l
 	}
 	l := &vecLayer{emb: emb, m: m, ord: ordinary, done: make(chan struct{})}
+	l.ctx, l.cancel = context.WithCancel(context.Background())
 	if vecLayers.layers == nil {
 		vecLayers.layers = map[vecKey]*vecLayer{}
 	}
 	vecLayers.layers[k] = l
 	vecLayers.keys = append(vecLayers.keys, k)
 	if len(vecLayers.keys) > keepTrained {
+		vecLayers.layers[vecLayers.keys[0]].cancel()
 		delete(vecLayers.layers, vecLayers.keys[0])
 		vecLayers.keys = vecLayers.keys[1:]
 	}
@@ -150,7 +160,7 @@ func newVecLayer(emb Embeddings, m *model, ordinary []string) *vecLayer {
 func (l *vecLayer) start() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.set != nil || l.busy || (!l.fail.IsZero() && time.Since(l.fail) < vecRetryAfter) {
+	if l.set != nil || l.busy || l.ctx.Err() != nil || (!l.fail.IsZero() && time.Since(l.fail) < vecRetryAfter) {
 		return
 	}
 	l.busy = true
@@ -171,7 +181,7 @@ func (l *vecLayer) build() {
 			texts, class, src = append(texts, q), append(class, clNone), append(src, len(l.m.examples)+i)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), vecBuildTimeout)
+	ctx, cancel := context.WithTimeout(l.ctx, vecBuildTimeout)
 	vecs, err := l.emb.EmbedTexts(ctx, texts)
 	cancel()
 	if err == nil && len(vecs) != len(texts) {
@@ -182,6 +192,13 @@ func (l *vecLayer) build() {
 	l.busy = false
 	if err != nil {
 		l.fail, l.err = time.Now(), fmt.Errorf("handoff: embedding the examples: %w", err)
+		if !l.warned && !errors.Is(err, context.Canceled) {
+			// Once per layer, so ops see the layer is off; retries
+			// follow messages, a minute apart.
+			l.warned = true
+			slog.Warn("handoff: embedding the examples failed; the vector layer is off (detection by words and phrases) until a retry succeeds",
+				"err", err.Error(), "retry_after", vecRetryAfter.String())
+		}
 	} else {
 		l.set, l.err = &vecSet{class: class, vecs: vecs, src: src}, nil
 	}

@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 
@@ -296,4 +298,38 @@ func TestOneEmbeddingsCallPerMessageForMatcherAndDetector(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The examples' build stops when the embeddings server's Vectors is
+// closed, and when hot reloads drop the layer, instead of running on for
+// up to vecBuildTimeout.
+func TestVectorBuildStopsOnCloseAndWhenDropped(t *testing.T) {
+	// waitEnds waits for r's build to end (a minute bounds a broken build,
+	// it is not a synchronisation) and wants it cancelled.
+	waitEnds := func(name string, r *Rules) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		defer cancel()
+		if err := r.WaitVectors(ctx); err == nil || !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: the build ended with %v, want it cancelled", name, err)
+		}
+	}
+
+	f := newVecFixture(t)
+	f.srv.Delay(time.Hour) // every embeddings call hangs until its client gives up
+	arrived := f.srv.Arrivals()
+	r := f.rules(t, "0.01")
+	<-arrived
+	f.v.Close()
+	waitEnds("closed", r)
+
+	g := newVecFixture(t)
+	g.srv.Delay(time.Hour)
+	arrived = g.srv.Arrivals()
+	first := g.rules(t, "0.01", WithOrdinary([]string{"reload 0"}))
+	<-arrived
+	for i := 1; i <= keepTrained; i++ { // hot reloads with other questions
+		g.rules(t, "0.01", WithOrdinary([]string{fmt.Sprint("reload ", i)}))
+	}
+	waitEnds("dropped", first)
 }
