@@ -17,8 +17,10 @@ import (
 // KnowledgeAnswerer answers from the knowledge base alone: the matched
 // entry's answer in the customer's language, followed by the proactive tips
 // of the entries it points to, so the customer need not come back. A match
-// that is not confident is never answered with a guess: the customer is
-// asked to rephrase and shown the closest topics.
+// that is not confident is answered only when calibration says it is
+// probably right (knowledge.Match.Likely), and then with a hedge naming the
+// topic and the other closest topics; otherwise the customer is asked to
+// rephrase and shown the closest topics.
 func KnowledgeAnswerer(c Contents) Answerer { return kbAnswerer{c} }
 
 type kbAnswerer struct{ c Contents }
@@ -77,7 +79,9 @@ func (a kbAnswerer) likely(q Question, d persona.Data) (Answer, bool) {
 	}
 	others := closestTopics(set.KB.Base, Question{Lang: q.Lang, Candidates: q.Candidates[1:]})
 	about := d
-	about.Topics = []string{Plain(e.Questions[0])}
+	// The question sits inside the lead's sentence: its own full stop
+	// or question mark would end it early ("“…working.”, so here's").
+	about.Topics = []string{strings.TrimRight(Plain(e.Questions[0]), ".?!。？！")}
 	text := join(p.Say(q.Lang, "likely_lead", about), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer), p.Say(q.Lang, "likely_else", d))
 	return Answer{Text: text, Entry: id, Likely: true, Topics: others}, true
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/session"
 )
@@ -70,7 +71,7 @@ func TestLikelyAnswerIsAHedgeNotAMiss(t *testing.T) {
 		t.Errorf("misses %d after a likely answer, want 2: a hedge neither adds to nor ends the streak", s.Misses)
 	}
 	m := msgs[len(msgs)-1]
-	for _, want := range []string{"sounds like a question about", "My discount code isn't working.", "If you meant something else"} {
+	for _, want := range []string{"sounds like a question about “My discount code isn't working”, so", "If you meant something else"} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("reply lacks %q:\n%s", want, m.Text)
 		}
@@ -165,5 +166,30 @@ func TestFollowUpAfterAHedgeContinuesItsTopic(t *testing.T) {
 	f.say(t, "c2", "and if it's expired?")
 	if got := lastBot(f.session(t, "c2")); got.Kind == "answer" && got.Entry == "payment/discount-codes" {
 		t.Errorf("the follow-up alone is answered %+v: the test does not show the topic carried over", got)
+	}
+}
+
+// TestLikelyLeadDropsTheQuestionsOwnPunctuation: the hedge's lead quotes
+// the entry's first question inside its own sentence, so the question's
+// full stop or question mark (any script) is left out: "“My discount code
+// isn't working”, so", not "“…working.”, so".
+func TestLikelyLeadDropsTheQuestionsOwnPunctuation(t *testing.T) {
+	a := bot.KnowledgeAnswerer(contents(t))
+	for _, c := range []struct{ lang, id, want, bad string }{
+		{"en", "payment/discount-codes", "“My discount code isn't working”,", "working.”"},
+		{"zh", "orders/tracking", "“我的订单到哪了”，", "了？”"},
+		{"ko", "orders/tracking", "“제 주문 어디쯤 왔어요”에", "요?”"},
+	} {
+		q := bot.Question{Text: "x", Lang: c.lang, Candidates: []knowledge.Match{{ID: c.id, Lang: c.lang, Score: 0.3, Likely: true}}}
+		ans, err := a.Answer(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ans.Likely || ans.Entry != c.id {
+			t.Fatalf("%s: answer %+v, want a likely answer from %s", c.lang, ans, c.id)
+		}
+		if lead, _, _ := strings.Cut(ans.Text, "\n"); !strings.Contains(lead, c.want) || strings.Contains(lead, c.bad) {
+			t.Errorf("%s lead %q: want %q, not %q", c.lang, lead, c.want, c.bad)
+		}
 	}
 }

@@ -3,9 +3,12 @@ package handoff
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
+	"unicode"
 )
 
 // Nearest examples by meaning: with embeddings switched on, the labelled
@@ -21,8 +24,8 @@ import (
 // message's vector is shared with knowledge matching
 // (Embeddings.MessageVector is one call per message, whoever asks first,
 // and none when the lexical knowledge match was sure of the message:
-// issue 9), and it never runs for Chinese, Korean or Japanese (the model behind it
-// may be English-only; the words and phrases decide there).
+// issue 9), and it judges only Latin-script text (vecJudges: the model
+// behind it may be English-only; the words and phrases decide elsewhere).
 // Until the example vectors are built, detection stays lexical.
 
 // Embeddings is what the vector layer needs from an embeddings server.
@@ -54,10 +57,33 @@ type vecRules struct {
 }
 
 // vecSet is a built set of example vectors: the labelled examples of
-// m.examples, then the ordinary questions, in order.
+// m.examples, then the ordinary questions, in order, of those the layer
+// judges (vecJudges); src is each one's index in m.examples, or
+// len(m.examples)+i for ordinary question i.
 type vecSet struct {
 	class []int8
 	vecs  [][]float32
+	src   []int
+}
+
+// vecJudges reports whether the vector layer judges text: it has Latin
+// letters and no letter of another script. The model behind embeddings
+// may be English-only: Chinese, Korean, Japanese, Cyrillic, Arabic,
+// Greek or Thai text would get near-identical unknown-token vectors, so
+// there the words and phrases decide, and examples in those scripts are
+// not embedded at all.
+func vecJudges(text string) bool {
+	latin := false
+	for _, r := range text {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		if !unicode.Is(unicode.Latin, r) {
+			return false
+		}
+		latin = true
+	}
+	return latin
 }
 
 // vecLayer builds one model's example vectors in the background and
@@ -72,6 +98,12 @@ type vecLayer struct {
 	fail time.Time // last failed build
 	err  error
 	done chan struct{} // closed and replaced when a build ends
+	// ctx ends when the layer is dropped (a hot reload pushed it out of
+	// vecLayers): its build stops. The embeddings server's own Close
+	// (semantic.Vectors.Close) stops it too.
+	ctx    context.Context
+	cancel context.CancelFunc
+	warned bool // a failed build was logged
 }
 
 const (
@@ -108,12 +140,14 @@ func newVecLayer(emb Embeddings, m *model, ordinary []string) *vecLayer {
 		return l
 	}
 	l := &vecLayer{emb: emb, m: m, ord: ordinary, done: make(chan struct{})}
+	l.ctx, l.cancel = context.WithCancel(context.Background())
 	if vecLayers.layers == nil {
 		vecLayers.layers = map[vecKey]*vecLayer{}
 	}
 	vecLayers.layers[k] = l
 	vecLayers.keys = append(vecLayers.keys, k)
 	if len(vecLayers.keys) > keepTrained {
+		vecLayers.layers[vecLayers.keys[0]].cancel()
 		delete(vecLayers.layers, vecLayers.keys[0])
 		vecLayers.keys = vecLayers.keys[1:]
 	}
@@ -126,7 +160,7 @@ func newVecLayer(emb Embeddings, m *model, ordinary []string) *vecLayer {
 func (l *vecLayer) start() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.set != nil || l.busy || (!l.fail.IsZero() && time.Since(l.fail) < vecRetryAfter) {
+	if l.set != nil || l.busy || l.ctx.Err() != nil || (!l.fail.IsZero() && time.Since(l.fail) < vecRetryAfter) {
 		return
 	}
 	l.busy = true
@@ -136,13 +170,18 @@ func (l *vecLayer) start() {
 func (l *vecLayer) build() {
 	texts := make([]string, 0, len(l.m.examples)+len(l.ord))
 	class := make([]int8, 0, cap(texts))
-	for _, e := range l.m.examples {
-		texts, class = append(texts, e.text), append(class, int8(e.class))
+	src := make([]int, 0, cap(texts))
+	for i, e := range l.m.examples {
+		if vecJudges(e.text) {
+			texts, class, src = append(texts, e.text), append(class, int8(e.class)), append(src, i)
+		}
 	}
-	for _, q := range l.ord {
-		texts, class = append(texts, q), append(class, clNone)
+	for i, q := range l.ord {
+		if vecJudges(q) {
+			texts, class, src = append(texts, q), append(class, clNone), append(src, len(l.m.examples)+i)
+		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), vecBuildTimeout)
+	ctx, cancel := context.WithTimeout(l.ctx, vecBuildTimeout)
 	vecs, err := l.emb.EmbedTexts(ctx, texts)
 	cancel()
 	if err == nil && len(vecs) != len(texts) {
@@ -153,8 +192,15 @@ func (l *vecLayer) build() {
 	l.busy = false
 	if err != nil {
 		l.fail, l.err = time.Now(), fmt.Errorf("handoff: embedding the examples: %w", err)
+		if !l.warned && !errors.Is(err, context.Canceled) {
+			// Once per layer, so ops see the layer is off; retries
+			// follow messages, a minute apart.
+			l.warned = true
+			slog.Warn("handoff: embedding the examples failed; the vector layer is off (detection by words and phrases) until a retry succeeds",
+				"err", err.Error(), "retry_after", vecRetryAfter.String())
+		}
 	} else {
-		l.set, l.err = &vecSet{class: class, vecs: vecs}, nil
+		l.set, l.err = &vecSet{class: class, vecs: vecs, src: src}, nil
 	}
 	close(l.done)
 	l.done = make(chan struct{})
@@ -205,26 +251,29 @@ func (r *Rules) WaitVectors(ctx context.Context) error {
 }
 
 // vecVerdict is the vector layer's view of one message: per kind, the
-// cosine of the nearest example and which one it is (an index into the
-// set).
+// cosine of the nearest example and which one it is (its vecSet.src).
 type vecVerdict struct {
 	cos     [nClasses]float64
 	nearest [nClasses]int
 }
 
-func (s *vecSet) judge(q []float32) vecVerdict {
+func (s *vecSet) judge(q []float32) vecVerdict { return s.judgeExcept(q, -1) }
+
+// judgeExcept is judge leaving out the example or question whose src is
+// skip (leave-one-out measurements; -1 leaves out nothing).
+func (s *vecSet) judgeExcept(q []float32, skip int) vecVerdict {
 	var v vecVerdict
 	for k := range v.cos {
 		v.cos[k], v.nearest[k] = -1, -1
 	}
 	for i, e := range s.vecs {
-		k := s.class[i]
-		if k < 0 {
-			continue // left out
+		if s.src[i] == skip {
+			continue
 		}
+		k := s.class[i]
 		c := float64(dot32(q, e))
 		if c > v.cos[k] {
-			v.cos[k], v.nearest[k] = c, i
+			v.cos[k], v.nearest[k] = c, s.src[i]
 		}
 	}
 	return v
@@ -273,13 +322,14 @@ func clipVecText(lr *learnedRules, i int) string {
 	return clip(lr.vec.ord[i-len(lr.m.examples)])
 }
 
-// detectVectors runs the vector layer when no trigger fired yet. allowed
+// detectVectors runs the vector layer when no trigger fired yet; a kind
+// it fires gets the cosine as its score in dec. allowed
 // are the kinds that may still fire (not vetoed by the phrases, confusion
 // only after the bot spoke); p is the learned layer's probabilities, to
 // tell the grey zone.
-func (r *Rules) detectVectors(ctx context.Context, in Input, p [nClasses]float64, allowed [nClasses]bool, ev *fired) {
+func (r *Rules) detectVectors(ctx context.Context, in Input, p [nClasses]float64, allowed [nClasses]bool, dec *Decision, ev *fired) {
 	lr := &r.learned
-	if lr.vec == nil || !lr.vr.on || scriptOf(in.Text) != "" {
+	if lr.vec == nil || !lr.vr.on || !vecJudges(in.Text) {
 		return
 	}
 	if r.trace != nil {
@@ -327,6 +377,10 @@ func (r *Rules) detectVectors(ctx context.Context, in Input, p [nClasses]float64
 	for k := clExplicit; k < nClasses; k++ {
 		if lr.vr.fires(v, k, allowed) && v.nearest[k] < len(lr.m.examples) {
 			ev[k-clExplicit] = lr.explainVec(v, k)
+			// The trigger's score is the cosine that fired it (at least
+			// the layer's threshold), not the learned probability below
+			// its own threshold.
+			dec.Scores[classes[k]] = max(dec.Scores[classes[k]], v.cos[k])
 			return
 		}
 	}

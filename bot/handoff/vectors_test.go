@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 
@@ -37,6 +39,7 @@ var personRE = regexp.MustCompile(`(?i)human|person|someone|staff|employee|real|
 
 const vecExamples = `explicit:
   en: [can I talk to a person, I want a human, let me speak to someone on your team, put a staff member on]
+  zh: [我要找真人客服]
 complaint:
   en: [this is awful service, my parcel is late again and nobody answers, terrible quality, I am very unhappy]
 confusion:
@@ -120,6 +123,12 @@ func TestVectorLayerFiresOnNearestExampleAndExplains(t *testing.T) {
 			t.Errorf("evidence %q lacks %q", ev, want)
 		}
 	}
+	// The score of the trigger is the cosine the evidence names, at or
+	// above the layer's threshold, so --explain never shows a handoff
+	// scored below it.
+	if got := fmt.Sprintf("cosine %.2f ≥ 0.50", d.Scores[Explicit]); d.Scores[Explicit] < 0.5 || !strings.Contains(ev, got) {
+		t.Errorf("scores %v with evidence %q: want the explicit score to be the cosine", d.Scores, ev)
+	}
 	if d := r.Detect(Input{Text: "how much is shipping to Canada"}); d.Handoff {
 		t.Errorf("ordinary question handed off: %+v", d)
 	}
@@ -142,18 +151,31 @@ func TestVectorLayerFiresOnNearestExampleAndExplains(t *testing.T) {
 	}
 }
 
-// The model behind embeddings may know English only: Chinese and Korean
-// messages are never compared by vector, and never cost a call.
+// The model behind embeddings may know English only: messages with
+// letters of any script but Latin (Chinese, Korean, Cyrillic, Arabic,
+// Greek, Thai, or mixed with English) are never compared by vector and
+// never cost a call, and examples in those scripts are not embedded. The
+// same setup fires for an English message (the control).
 func TestVectorLayerNeverForChineseOrKorean(t *testing.T) {
 	f := newVecFixture(t)
 	r := f.ready(t, "0.01")
-	for _, msg := range []string{"我想和你们的真人员工聊聊", "진짜 사람이랑 얘기하고 싶어요", "我要找 staff employee"} {
+	for _, msg := range []string{"我想和你们的真人员工聊聊", "진짜 사람이랑 얘기하고 싶어요", "我要找 staff employee",
+		"позовите сотрудника, staff employee", "Позовите живого человека", "أريد التحدث مع موظف staff", "θέλω να μιλήσω σε υπάλληλο", "ขอคุยกับพนักงาน staff"} {
 		if d := r.Detect(Input{Text: msg}); d.Handoff {
-			t.Errorf("Detect(%q) = %+v: vectors must not fire outside English", msg, d)
+			t.Errorf("Detect(%q) = %+v: vectors must not fire outside Latin script", msg, d)
 		}
 		if n := f.embedded(msg); n != 0 {
 			t.Errorf("%q was embedded %d times; want none", msg, n)
 		}
+	}
+	if n := f.embedded("我要找真人客服"); n != 0 {
+		t.Errorf("a Chinese example was embedded %d times; want none", n)
+	}
+	if n := f.embedded("can I talk to a person"); n != 1 {
+		t.Errorf("an English example was embedded %d times; want once", n)
+	}
+	if d := r.Detect(Input{Text: employees}); !d.Handoff || !strings.Contains(d.Evidence[0], "(vectors)") {
+		t.Errorf("control: Detect(%q) = %+v, want a handoff by vectors", employees, d)
 	}
 }
 
@@ -282,4 +304,38 @@ func TestOneEmbeddingsCallPerMessageForMatcherAndDetector(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The examples' build stops when the embeddings server's Vectors is
+// closed, and when hot reloads drop the layer, instead of running on for
+// up to vecBuildTimeout.
+func TestVectorBuildStopsOnCloseAndWhenDropped(t *testing.T) {
+	// waitEnds waits for r's build to end (a minute bounds a broken build,
+	// it is not a synchronisation) and wants it cancelled.
+	waitEnds := func(name string, r *Rules) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		defer cancel()
+		if err := r.WaitVectors(ctx); err == nil || !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: the build ended with %v, want it cancelled", name, err)
+		}
+	}
+
+	f := newVecFixture(t)
+	f.srv.Delay(time.Hour) // every embeddings call hangs until its client gives up
+	arrived := f.srv.Arrivals()
+	r := f.rules(t, "0.01")
+	<-arrived
+	f.v.Close()
+	waitEnds("closed", r)
+
+	g := newVecFixture(t)
+	g.srv.Delay(time.Hour)
+	arrived = g.srv.Arrivals()
+	first := g.rules(t, "0.01", WithOrdinary([]string{"reload 0"}))
+	<-arrived
+	for i := 1; i <= keepTrained; i++ { // hot reloads with other questions
+		g.rules(t, "0.01", WithOrdinary([]string{fmt.Sprint("reload ", i)}))
+	}
+	waitEnds("dropped", first)
 }

@@ -32,6 +32,10 @@ func (v *Vectors) KnownVector(text string) ([]float32, bool) {
 // the Redis vector cache (WithCache) by content hash like the knowledge
 // vectors, so a restart embeds only what changed. For background builds.
 func (v *Vectors) EmbedTexts(ctx context.Context, texts []string) ([][]float32, error) {
+	// Close stops it like the knowledge builds.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(v.ctx, cancel)()
 	vecs := make([][]float32, len(texts))
 	missing := make([]int, len(texts))
 	for i := range missing {
