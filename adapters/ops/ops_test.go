@@ -122,6 +122,9 @@ func (f *fixture) seed(t *testing.T) {
 	for i, q := range []string{"can I pay with seashells", "Can I pay with seashells?", "pay with seashells please"} {
 		f.say(t, "4"+string(rune('a'+i)), "Sam", "en", bot.KindText, q)
 	}
+	// A hedge: the shipped base finds payment/discount-codes probably
+	// right without being sure (the likely tier).
+	f.say(t, "5", "Ana", "en", bot.KindText, "the coupon I got by email keeps getting rejected when I try to pay")
 }
 
 func (f *fixture) get(t *testing.T, path string, hdr map[string]string) (int, string, http.Header) {
@@ -205,6 +208,8 @@ func TestPageShowsWhatATeamLeadLooksFor(t *testing.T) {
 		`4.00 <span class="muted">(1)</span>`, // CSAT of today's one rating
 		`class="cluster" data-count="3"`,      // the seashell wording, three times
 		"seashells",
+		`<tr id="hedged"><td>Hedged (answered with the probable entry)</td><td class="n">1</td>`, // today's hedge
+		`<span class="pill hedged">hedged 1</span> closest entry: <code>payment/discount-codes</code>`,
 		"<svg", // charts
 		`aria-label="Conversations by language"`, `aria-label="Resolved by agent"`,
 	} {

@@ -79,6 +79,7 @@ type summary struct {
 	FirstTeam     string
 	Transfers     int64
 	Misses        int64
+	Likely        int64 // answered with a hedge: not misses, still gaps
 }
 
 type kv struct {
@@ -99,7 +100,7 @@ type recentView struct {
 }
 
 func summarize(f stats.Figures) summary {
-	s := summary{Conversations: f.Conversations, Handoffs: f.Handoffs, Transfers: f.TransfersOut, Misses: f.Misses}
+	s := summary{Conversations: f.Conversations, Handoffs: f.Handoffs, Transfers: f.TransfersOut, Misses: f.Misses, Likely: f.Likely}
 	s.Containment = pct(f.Containment(), f.Conversations > 0)
 	s.Complaints = pct(f.ComplaintShare(), f.Conversations > 0)
 	s.FirstTeam = pct(f.FirstTeamRate(), f.Resolved > 0)

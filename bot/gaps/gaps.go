@@ -31,6 +31,7 @@ type Cluster struct {
 	Examples []string       // distinct wordings, most frequent first
 	Langs    map[string]int // messages per language
 	Unsure   int            // answered unsure with topics (the rest found nothing)
+	Likely   int            // of them, answered with a hedge: the probable entry (Closest) and the others
 	Closest  string         // the entry most often closest, if any
 	Convs    []string       // conversations it came from (for the viewer), at most maxExamples
 }
@@ -111,6 +112,9 @@ func Clusters(misses []stats.Miss, limit int) []Cluster {
 		c.Langs[lang]++
 		if m.Unsure {
 			c.Unsure++
+		}
+		if m.Likely {
+			c.Likely++
 		}
 		if m.Entry != "" {
 			into.closest[m.Entry]++

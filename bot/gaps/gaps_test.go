@@ -16,7 +16,7 @@ func TestClustersGroupSimilarWording(t *testing.T) {
 	misses := []stats.Miss{
 		{Text: "do you ship to Iceland?", Lang: "en", Conv: "telegram:1"},
 		{Text: "Do you ship to Iceland", Lang: "en", Conv: "telegram:2"},
-		{Text: "can you ship to iceland", Lang: "en", Conv: "telegram:3", Unsure: true, Entry: "shipping/times"},
+		{Text: "can you ship to iceland", Lang: "en", Conv: "telegram:3", Unsure: true, Likely: true, Entry: "shipping/times"},
 		{Text: "is there a student discount", Lang: "en", Conv: "telegram:4"},
 		{Text: "student discount?", Lang: "en", Conv: "telegram:5"},
 		{Text: "你们有学生折扣吗", Lang: "zh", Conv: "telegram:6"},
@@ -26,10 +26,10 @@ func TestClustersGroupSimilarWording(t *testing.T) {
 	if len(cs) < 3 || cs[0].Count != 3 || !strings.Contains(strings.ToLower(cs[0].Label), "iceland") {
 		t.Fatalf("clusters %+v", cs)
 	}
-	if cs[0].Unsure != 1 || cs[0].Closest != "shipping/times" || len(cs[0].Convs) != 3 || cs[0].Langs["en"] != 3 {
+	if cs[0].Unsure != 1 || cs[0].Likely != 1 || cs[0].Closest != "shipping/times" || len(cs[0].Convs) != 3 || cs[0].Langs["en"] != 3 {
 		t.Errorf("Iceland cluster %+v", cs[0])
 	}
-	if cs[1].Count != 2 || !strings.Contains(cs[1].Label, "student discount") {
+	if cs[1].Count != 2 || !strings.Contains(cs[1].Label, "student discount") || cs[1].Likely != 0 {
 		t.Errorf("second cluster %+v", cs[1])
 	}
 	ids := map[string]bool{}

@@ -21,8 +21,12 @@
 // embeddings on, also by the nearest example in meaning: vectors.go), and
 // an unreasonable demand is reported (Decision.Demand) for a soft refusal.
 //
-// Detect runs on every message, so it is cheap: tens of microseconds, most
-// of it the learned layer's features (BenchmarkDetectTypical). The phrases are
+// Detect runs on every message, so the words are cheap: tens of
+// microseconds, most of it the learned layer's features
+// (BenchmarkDetectTypical). With embeddings on, a grey-zone English
+// message may also wait for one embeddings call (milliseconds over the
+// network, bounded by the query timeout), unless knowledge matching
+// already computed its vector; none when the lexical match was sure. The phrases are
 // compiled into one index (index.go), words are normalised once and cached
 // per Rules, and the loop trigger computes bot/text's Similarity from that
 // cache (similarity.go). Tests hold each fast path to a slow reference.
@@ -72,7 +76,7 @@ type Decision struct {
 	Handoff  bool
 	Reason   string             // Explicit, Complaint, Confusion or Loop; "" when no handoff
 	Evidence []string           // one line per trigger that fired, the reason's first
-	Scores   map[string]float64 // every trigger's score from 0 to 1; explicit, confusion and loop fire at 1, complaint at its threshold
+	Scores   map[string]float64 // every trigger's score from 0 to 1, the highest of: the phrases' (explicit, confusion and loop fire at 1, complaint at its threshold), the learned layer's probability, and the cosine of the nearest example when the vector layer fired
 	// Demand is the evidence of an unreasonable demand ("90% off or I'm
 	// leaving") when there is one; not a handoff by itself: the core
 	// refuses softly and offers what policy allows (Rules.Offer).
@@ -210,7 +214,7 @@ func (r *Rules) detectLearned(ctx context.Context, in Input, dec *Decision, ev *
 		return
 	}
 	var allowed [nClasses]bool
-	defer func() { r.detectVectors(ctx, in, v.p, allowed, ev) }()
+	defer func() { r.detectVectors(ctx, in, v.p, allowed, dec, ev) }()
 	for _, k := range [...]struct {
 		class, slot int
 	}{{clExplicit, 0}, {clComplaint, 1}, {clConfusion, 2}} {

@@ -322,11 +322,12 @@ func clipVecText(lr *learnedRules, i int) string {
 	return clip(lr.vec.ord[i-len(lr.m.examples)])
 }
 
-// detectVectors runs the vector layer when no trigger fired yet. allowed
+// detectVectors runs the vector layer when no trigger fired yet; a kind
+// it fires gets the cosine as its score in dec. allowed
 // are the kinds that may still fire (not vetoed by the phrases, confusion
 // only after the bot spoke); p is the learned layer's probabilities, to
 // tell the grey zone.
-func (r *Rules) detectVectors(ctx context.Context, in Input, p [nClasses]float64, allowed [nClasses]bool, ev *fired) {
+func (r *Rules) detectVectors(ctx context.Context, in Input, p [nClasses]float64, allowed [nClasses]bool, dec *Decision, ev *fired) {
 	lr := &r.learned
 	if lr.vec == nil || !lr.vr.on || !vecJudges(in.Text) {
 		return
@@ -376,6 +377,10 @@ func (r *Rules) detectVectors(ctx context.Context, in Input, p [nClasses]float64
 	for k := clExplicit; k < nClasses; k++ {
 		if lr.vr.fires(v, k, allowed) && v.nearest[k] < len(lr.m.examples) {
 			ev[k-clExplicit] = lr.explainVec(v, k)
+			// The trigger's score is the cosine that fired it (at least
+			// the layer's threshold), not the learned probability below
+			// its own threshold.
+			dec.Scores[classes[k]] = max(dec.Scores[classes[k]], v.cos[k])
 			return
 		}
 	}

@@ -77,7 +77,6 @@ func TestVectorsHeldout(t *testing.T) {
 	}{
 		{"without embeddings", lexical, false},
 		{"with embeddings, grey zone only", withVec, true},
-		{"with embeddings, every vector known", withVec, false},
 	} {
 		emb.hide, emb.asks = mode.hide, 0
 		r := mode.r

@@ -123,6 +123,12 @@ func TestVectorLayerFiresOnNearestExampleAndExplains(t *testing.T) {
 			t.Errorf("evidence %q lacks %q", ev, want)
 		}
 	}
+	// The score of the trigger is the cosine the evidence names, at or
+	// above the layer's threshold, so --explain never shows a handoff
+	// scored below it.
+	if got := fmt.Sprintf("cosine %.2f ≥ 0.50", d.Scores[Explicit]); d.Scores[Explicit] < 0.5 || !strings.Contains(ev, got) {
+		t.Errorf("scores %v with evidence %q: want the explicit score to be the cosine", d.Scores, ev)
+	}
 	if d := r.Detect(Input{Text: "how much is shipping to Canada"}); d.Handoff {
 		t.Errorf("ordinary question handed off: %+v", d)
 	}

@@ -2,7 +2,6 @@ package handoff
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -176,16 +175,6 @@ func TestVectorsTuneDev(t *testing.T) {
 	t.Logf("without vectors: tweets+ %.3f, tweets- %.3f, banking %.4f, para %.4f, after an answer banking %.4f para %.4f (examples, vectors alone: 0)",
 		rate(base, "tweet+"), rate(base, "tweet-"), rate(base, "banking"), rate(base, "para"), rate(base, "banking@"), rate(base, "para@"))
 	var best []result
-	topK := 1
-	if k := os.Getenv("HVEC_K"); k != "" {
-		fmt.Sscan(k, &topK)
-		for i := range items {
-			if items[i].q != nil {
-				items[i].v = set.judgeTopK(items[i].q, items[i].skip, topK)
-			}
-		}
-	}
-	t.Logf("nearest %d", topK)
 	for _, te := range []float64{0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9} {
 		for _, tc := range []float64{0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85} {
 			for _, tf := range []float64{0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9} {
@@ -222,34 +211,8 @@ func TestVectorsTuneDev(t *testing.T) {
 		t.Logf("grey %.2f: asks for %d of %d English messages' vectors; examples e %.3f c %.3f f %.3f; tweets+ %.3f tweets- %.3f; banking %.4f para %.4f",
 			g, res.called, len(items), rate(res, "explicit"), rate(res, "complaint"), rate(res, "confusion"), rate(res, "tweet+"), rate(res, "tweet-"), rate(res, "banking"), rate(res, "para"))
 	}
-	fmt.Fprint(os.Stderr)
 }
 
 // judgeSkip is judge leaving out example skip (leave-one-out), without
 // touching the shared set.
 func (s *vecSet) judgeSkip(q []float32, skip int) vecVerdict { return s.judgeExcept(q, skip) }
-
-// judgeTopK is judgeSkip with each kind's cosine the mean of its k nearest.
-func (s *vecSet) judgeTopK(q []float32, skip, k int) vecVerdict {
-	v := s.judgeSkip(q, skip)
-	var top [nClasses][]float64
-	for i, e := range s.vecs {
-		c := s.class[i]
-		if s.src[i] == skip {
-			continue
-		}
-		top[c] = append(top[c], float64(dot32(q, e)))
-	}
-	for c := range top {
-		sort.Sort(sort.Reverse(sort.Float64Slice(top[c])))
-		n := min(k, len(top[c]))
-		sum := 0.0
-		for _, x := range top[c][:n] {
-			sum += x
-		}
-		if n > 0 {
-			v.cos[c] = sum / float64(n)
-		}
-	}
-	return v
-}

@@ -167,7 +167,7 @@ func (r *Recorder) Observe(ctx context.Context, s *session.Session, ev lifecycle
 		} else {
 			w.add("misses", 1)
 		}
-		r.sample(ctx, pipe, r.missesKey(day), maxMissesPerDay, Miss{Text: mask(e.Text), Lang: b.Lang, Conv: b.Conv, Unsure: e.Unsure, Entry: e.Entry, At: at})
+		r.sample(ctx, pipe, r.missesKey(day), maxMissesPerDay, Miss{Text: mask(e.Text), Lang: b.Lang, Conv: b.Conv, Unsure: e.Unsure, Likely: e.Likely, Entry: e.Entry, At: at})
 	case lifecycle.Picked:
 		w.dims = []scope{{}, {"lang", scopes(b, "")[1].value}}
 		w.add("picks", 1)
@@ -307,6 +307,7 @@ type Miss struct {
 	Lang   string    `json:"l,omitempty"`
 	Conv   string    `json:"c,omitempty"`
 	Unsure bool      `json:"u,omitempty"`
+	Likely bool      `json:"k,omitempty"` // answered with a hedge (the probable entry), not missed
 	Entry  string    `json:"e,omitempty"`
 	At     time.Time `json:"at"`
 }

@@ -61,10 +61,11 @@ func runDetect(args []string, env func(string) string, stdin io.Reader, stdout, 
 		return 2
 	}
 	defer closeSem()
-	opts, err := understanding(env, sem)
-	if err != nil {
-		fmt.Fprintf(stderr, "baton detect: %v\n", err)
-		return 2
+	// Only the handoff option: knowledge vectors and their calibration
+	// (understanding()) would be built for nothing here.
+	var opts []content.Option
+	if sem != nil {
+		opts = append(opts, content.WithHandoff(handoff.WithEmbeddings(sem)))
 	}
 	set, problems := content.Load(prompts, knowledge, opts...)
 	for _, p := range problems {

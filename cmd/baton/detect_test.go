@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/batonhq/baton/bot/llm/llmtest"
 )
 
 // `baton detect` uses the shipped prompts and knowledge (the repository's
@@ -73,5 +75,34 @@ func TestCheckReportsAMissingOfferEntry(t *testing.T) {
 	code := runCheck([]string{"--prompts", prompts, "--knowledge", "../../knowledge"}, func(string) string { return "" }, &stdout, &stderr)
 	if code != 1 || !regexp.MustCompile(`handoff\.yaml:\d+: demand\.offer: no knowledge entry "payment/no-such-entry"`).MatchString(stdout.String()) {
 		t.Errorf("exit %d, output:\n%s", code, stdout.String())
+	}
+}
+
+// With embeddings on, `baton detect` starts only what detection uses: the
+// handoff examples' vectors (with the knowledge questions as ordinary
+// messages), embedded once each; not the knowledge vectors and their
+// calibration, which would embed the questions a second time.
+func TestRunDetectEmbedsOnlyTheHandoffExamples(t *testing.T) {
+	emb := llmtest.New(t)
+	dir := writeMatchKB(t, map[string]string{
+		"en/shipping/times.md": "---\nquestions:\n  - How long is delivery?\n  - How many days until arrival?\n---\nTwo to four days.\n",
+		"en/orders/cancel.md":  "---\nquestions:\n  - How do I cancel my order?\n---\nFrom your account.\n",
+	})
+	env := map[string]string{"OPENAI_BASE_URL": emb.URL(), "OPENAI_EMBEDDING_MODEL": "fake-embed", "BATON_PROMPTS_DIR": "../../prompts"}
+	var stdout, stderr bytes.Buffer
+	if code := runDetect([]string{"--knowledge", dir}, func(k string) string { return env[k] }, strings.NewReader("can one of your employees call me?\n"), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, stderr.String())
+	}
+	seen := map[string]int{}
+	for _, s := range emb.Embedded() {
+		seen[s]++
+	}
+	if seen["How do I cancel my order?"] == 0 {
+		t.Fatalf("the knowledge questions were not embedded as ordinary messages: the test proves nothing (stderr %s)", stderr.String())
+	}
+	for s, n := range seen {
+		if n > 1 {
+			t.Errorf("%q embedded %d times; want once", s, n)
+		}
 	}
 }

@@ -147,8 +147,11 @@ func printGaps(w io.Writer, misses int, clusters []gaps.Cluster, picked []gaps.P
 		}
 		sort.Strings(langs)
 		closest := ""
+		if c.Likely > 0 {
+			closest = fmt.Sprintf("  hedged %d", c.Likely)
+		}
 		if c.Closest != "" {
-			closest = "  closest entry: " + c.Closest
+			closest += "  closest entry: " + c.Closest
 		}
 		fmt.Fprintf(w, "%3d. ×%d  %q  [%s]%s\n", i+1, c.Count, c.Label, strings.Join(langs, ", "), closest)
 		for _, ex := range c.Examples[1:] {

@@ -111,7 +111,7 @@ func parseDays(s string) (int, error) {
 var csvHeader = []string{"scope", "key", "name", "conversations", "containment", "handoffs", "reasons",
 	"complaint_share", "first_reply_count", "first_reply_mean_s", "resolved", "resolution_mean_s", "returned",
 	"first_team_resolved", "transfers_out", "transfers_in", "csat_mean", "csat_count",
-	"csat_1", "csat_2", "csat_3", "csat_4", "csat_5", "bot_csat_mean", "bot_csat_count", "misses"}
+	"csat_1", "csat_2", "csat_3", "csat_4", "csat_5", "bot_csat_mean", "bot_csat_count", "misses", "likely"}
 
 func csvRecord(r stats.Row) []string {
 	f := r.F
@@ -128,7 +128,7 @@ func csvRecord(r stats.Row) []string {
 		fl(f.ComplaintShare()), i(f.FirstReply.Count), secs(f.FirstReply.Mean()), i(f.Resolved), secs(f.Resolution.Mean()), i(f.Returned),
 		i(f.FirstTeam), i(f.TransfersOut), i(f.TransfersIn), fl(csat), i(n),
 		i(f.AgentRatings[1]), i(f.AgentRatings[2]), i(f.AgentRatings[3]), i(f.AgentRatings[4]), i(f.AgentRatings[5]),
-		fl(bot), i(bn), i(f.Misses)}
+		fl(bot), i(bn), i(f.Misses), i(f.Likely)}
 }
 
 func writeReportCSV(w io.Writer, rep stats.Report) error {
@@ -169,6 +169,7 @@ type jsonFigures struct {
 	BotCSAT          float64          `json:"bot_csat_mean"`
 	BotCSATCount     int64            `json:"bot_csat_count"`
 	Misses           int64            `json:"misses"`
+	Likely           int64            `json:"likely"` // answered with a hedge: not misses
 }
 
 func toJSON(r stats.Row) jsonFigures {
@@ -182,7 +183,7 @@ func toJSON(r stats.Row) jsonFigures {
 		FirstReplyCount: f.FirstReply.Count, FirstReplyMeanS: f.FirstReply.Mean().Seconds(),
 		Resolved: f.Resolved, ResolutionMeanS: f.Resolution.Mean().Seconds(), Returned: f.Returned,
 		FirstTeam: f.FirstTeam, TransfersOut: f.TransfersOut, TransfersIn: f.TransfersIn,
-		CSAT: csat, CSATCount: n, CSATDistribution: dist, BotCSAT: bot, BotCSATCount: bn, Misses: f.Misses}
+		CSAT: csat, CSATCount: n, CSATDistribution: dist, BotCSAT: bot, BotCSATCount: bn, Misses: f.Misses, Likely: f.Likely}
 }
 
 func writeReportJSON(w io.Writer, rep stats.Report) error {
@@ -221,6 +222,7 @@ func writeReportText(w io.Writer, rep stats.Report) error {
 	fmt.Fprintf(w, "CSAT                %.2f over %d  [1★ %d, 2★ %d, 3★ %d, 4★ %d, 5★ %d]\n", csat, n,
 		a.AgentRatings[1], a.AgentRatings[2], a.AgentRatings[3], a.AgentRatings[4], a.AgentRatings[5])
 	fmt.Fprintf(w, "Not understood      %d messages\n", a.Misses)
+	fmt.Fprintf(w, "Hedged              %d messages answered with the probable entry and a hedge\n", a.Likely)
 
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	for _, scope := range []string{"agent", "lang", "team"} {
