@@ -88,7 +88,10 @@ func (b *Bot) FireTimers(ctx context.Context) (int, error) {
 				default:
 					// It stays claimed and falls due again after the lease,
 					// so a Redis or Telegram hiccup does not lose it.
-					errs = append(errs, fmt.Errorf("%s timer for %s (attempt %d of %d): %w", name, c.ID, c.Attempt, maxTimerAttempts, err))
+					// Logged by RunTimers: the conversation masked as in
+					// the drop log, and the cause's text too (a Sender's
+					// error names the chat).
+					errs = append(errs, fmt.Errorf("%s timer for %s (attempt %d of %d): %w", name, maskConv(c.ID), c.Attempt, maxTimerAttempts, maskedError{err}))
 				}
 			}
 			if len(claims) < timerBatch {
@@ -116,6 +119,13 @@ func (b *Bot) dropTimer(ctx context.Context, name string, c session.Claimed, cau
 		b.log.Warn("timers", "err", err)
 	}
 }
+
+// maskedError is err with its text masked for logs (logmask: long digit
+// runs such as chat ids, e-mail addresses), still matching errors.Is/As.
+type maskedError struct{ err error }
+
+func (e maskedError) Error() string { return logmask.MaskN(e.err.Error(), 0) }
+func (e maskedError) Unwrap() error { return e.err }
 
 // maskConv shows a conversation id ("telegram:123456789") as its channel
 // and the chat's last four characters, enough to tell chats apart in one

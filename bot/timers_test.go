@@ -88,6 +88,10 @@ func TestTimerDroppedAfterItsLastAttempt(t *testing.T) {
 		if n != 1 || err == nil || !strings.Contains(err.Error(), fmt.Sprintf("attempt %d of 5", attempt)) {
 			t.Fatalf("attempt %d: fired %d, err %v; want 1 and the failure reported for a retry", attempt, n, err)
 		}
+		// RunTimers logs it: the chat masked as in the drop log.
+		if msg := err.Error(); strings.Contains(msg, chat) || !strings.Contains(msg, "test:…6789") {
+			t.Fatalf("attempt %d: retry warning %q names the chat; want it masked as test:…6789", attempt, msg)
+		}
 		if n, _ := f.bot.FireTimers(ctx); n != 0 {
 			t.Fatalf("attempt %d: the timer fired again within its lease", attempt)
 		}

@@ -325,7 +325,9 @@ func TestOutboxLeaseRenewedWhileDrainingAndTakenOverWhenTheDrainerDies(t *testin
 	url := sessiontest.RealtimeURL(t)
 	srv := slacktest.New(t)
 	srv.AddUser("ULIA", "Lia", "Lia Park")
-	const beat = 100 * time.Millisecond
+	// 500 ms: a renewal starved for a few hundred ms on a loaded 2-core
+	// machine must not let the lease (three beats) run out.
+	const beat = 500 * time.Millisecond
 	base := sessiontest.DBOn(t, sessiontest.Dial(t, url)) // cleans the keys up
 	dbA := store.DB{Client: sessiontest.Dial(t, url), Keys: base.Keys}
 	fA := newFixture(t, fixtureOpt{srv: srv, db: dbA, opts: []Option{WithHeartbeat(beat)}})

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -159,6 +160,29 @@ func BenchmarkLoad(b *testing.B) {
 		if kb, _ := Load(fsys, "kb"); kb.Len() != 1000 {
 			b.Fatal("lost entries")
 		}
+	}
+	reportCPU(b, start)
+}
+
+// BenchmarkMatchShipped is one customer message matched against the
+// shipped base, as the core does on every message: the questions the
+// adapters' webhook benchmarks send.
+func BenchmarkMatchShipped(b *testing.B) {
+	kb, problems := Load(os.DirFS(repoRoot()), "knowledge")
+	if len(problems) > 0 {
+		b.Fatalf("shipped knowledge: %v", problems)
+	}
+	queries := []string{
+		"where is my order?", "how long does shipping take?", "can I return a gift?",
+		"do you ship to Canada?", "my discount code does not work", "how do I reset my password?",
+	}
+	ctx := b.Context()
+	m := NewLexicalMatcher(ctx, kb, shippedLexicon(b), shippedConfig(b))
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := cpuTime()
+	for i := 0; i < b.N; i++ {
+		m.Match(ctx, queries[i%len(queries)], 5)
 	}
 	reportCPU(b, start)
 }

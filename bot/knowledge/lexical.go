@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"math"
@@ -88,7 +89,10 @@ func (l *Lexical) Rank(_ context.Context, query string, skip, n int) []Candidate
 		}
 		skip, n = -1, n+1
 	}
-	cands := l.ix.candidates(l.features(query), skip, n)
+	s := l.ix.scratch.Get().(*scratch)
+	defer func() { s.reset(); l.ix.scratch.Put(s) }()
+	s.toks = text.AppendTokens(s.toks[:0], query)
+	cands := l.ix.candidates(s, l.lex.Apply(s.toks), skip, n)
 	out := make([]Candidate, 0, len(cands))
 	for _, c := range cands {
 		if c.entry != drop {
@@ -106,41 +110,57 @@ func (l *Lexical) features(s string) map[string]float64 {
 	return features(text.Tokenize(s), l.lex, &defaultParams)
 }
 
-// features weighs tokens as terms: words and word bigrams, CJK
-// characters and character bigrams, and lexicon concepts.
+// features weighs tokens as terms, as a map from term to weight: the
+// form indexing and explanations use. Queries take eachTerm directly
+// (index.query), which spells out no word pair and allocates no map.
 func features(toks []text.Token, lex *text.Lexicon, p *params) map[string]float64 {
 	toks = lex.Apply(toks)
 	f := make(map[string]float64, 8*len(toks))
+	var segs, grams []string
+	eachTerm(toks, p, &segs, &grams, func(a, b string, pair bool, w float64) {
+		if pair {
+			a = a + " " + b
+		}
+		f[a] += w
+	})
+	return f
+}
+
+// eachTerm calls emit for every term of toks (the lexicon applied) in
+// reading order, with its weight: words and word bigrams, CJK characters
+// and character bigrams, and lexicon concepts. A word bigram is the term
+// a+" "+b, given as its two words (pair set) so that a caller looking it
+// up need not build the string. segs and grams are scratch buffers.
+func eachTerm(toks []text.Token, p *params, segs, grams *[]string, emit func(a, b string, pair bool, w float64)) {
 	prev := ""
-	var grams []string // reused across segments
 	for _, t := range toks {
 		switch {
 		case t.Concept:
-			f[t.Text] += p.conceptW // between words, so bigrams skip it
+			emit(t.Text, "", false, p.conceptW) // between words, so bigrams skip it
 		case t.CJK:
 			prev = ""
 			long := utf8.RuneCountInString(t.Text) > 1
 			// Bigrams stay inside the run's segments: one straddling a
 			// function word is noise (text.SegmentCJK).
-			for _, seg := range text.SegmentCJK(t.Text) {
-				grams = text.AppendNGrams(grams[:0], seg, true)
-				for _, g := range grams {
+			*segs = text.AppendSegmentsCJK((*segs)[:0], t.Text)
+			for _, seg := range *segs {
+				*grams = text.AppendNGrams((*grams)[:0], seg, true)
+				for _, g := range *grams {
 					if long && utf8.RuneCountInString(g) == 1 {
-						f[g] += p.cjkUniW
+						emit(g, "", false, p.cjkUniW)
 					} else {
-						f[g]++
+						emit(g, "", false, 1)
 					}
 				}
 			}
 		default:
-			f[t.Text]++
+			emit(t.Text, "", false, 1)
 			if prev != "" && p.bigramW > 0 {
-				f[prev+" "+t.Text] += p.bigramW
+				emit(prev, t.Text, true, p.bigramW)
 			}
 			prev = t.Text
 		}
 	}
-	return f
 }
 
 // index is the inverted index. An entry's translation (one language of
@@ -296,7 +316,7 @@ func buildIndex(b *Base, p params, feat func(string) map[string]float64) *index 
 	for i, v := range answers {
 		add(ix.nq+ix.nv+int32(i), v)
 	}
-	ix.scratch.New = func() any { return newScratch(int(ix.nq+2*ix.nv), int(ix.ne)) }
+	ix.scratch.New = func() any { return newScratch(int(ix.nq+2*ix.nv), int(ix.ne), len(ix.terms)) }
 	return ix
 }
 
@@ -313,8 +333,8 @@ func tfWeight(w float64) float64 {
 	return 1 + math.Log(w)
 }
 
-// scratch holds the per-query accumulators, reused through a sync.Pool so
-// a query allocates little and concurrent queries never share one.
+// scratch holds the per-query buffers, reused through a sync.Pool so a
+// query allocates little and concurrent queries never share one.
 type scratch struct {
 	acc     []float32 // per document
 	touched []int32   // documents with acc != 0
@@ -323,11 +343,30 @@ type scratch struct {
 	marked  []bool
 	entries []int32 // entries with any evidence
 	qts     []termWeight
+	cands   []cand
+
+	// The query's terms (index.query).
+	toks        []text.Token
+	segs, grams []string
+	qacc        []float64 // per term id: the query's raw weight
+	qseen       []int32   // term ids with qacc != 0, first seen first
+	key         []byte    // a word pair being looked up
+	oovText     []byte    // unknown terms' texts, one after another
+	oov         []oovTerm
+	oovW        []float64
 }
 
-func newScratch(docs, entries int) *scratch {
+// oovTerm is one occurrence of a term the base never uses, its text
+// oovText[start:end].
+type oovTerm struct {
+	start, end int32
+	w          float64
+}
+
+func newScratch(docs, entries, terms int) *scratch {
 	s := &scratch{
 		acc: make([]float32, docs), top: make([][3]float32, entries), best: make([]int32, entries), marked: make([]bool, entries),
+		qacc: make([]float64, terms),
 	}
 	for i := range s.best {
 		s.best[i] = -1
@@ -349,7 +388,85 @@ func (s *scratch) reset() {
 	for _, e := range s.entries {
 		s.top[e], s.best[e], s.marked[e] = [3]float32{}, -1, false
 	}
-	s.touched, s.entries, s.qts = s.touched[:0], s.entries[:0], s.qts[:0]
+	for _, id := range s.qseen {
+		s.qacc[id] = 0
+	}
+	// Token texts are the customer's words: keep none past the query.
+	clear(s.toks)
+	clear(s.segs)
+	clear(s.grams)
+	s.touched, s.entries, s.qts, s.cands = s.touched[:0], s.entries[:0], s.qts[:0], s.cands[:0]
+	s.toks, s.segs, s.grams = s.toks[:0], s.segs[:0], s.grams[:0]
+	s.qseen, s.oovText, s.oov, s.oovW = s.qseen[:0], s.oovText[:0], s.oov[:0], s.oovW[:0]
+}
+
+// query turns toks (the lexicon applied) into the query's known terms,
+// s.qts (tf-weighted, times idf, in no particular order), and the sum and
+// sum of squares of its unknown terms' weights: what features gives,
+// without a map or a string per word pair. Weights add up per term in
+// reading order, unknown terms' weights are summed in sorted order, so
+// the result is bit for bit that of features.
+func (ix *index) query(s *scratch, toks []text.Token) (oovNorm, oovWords float64) {
+	eachTerm(toks, &ix.p, &s.segs, &s.grams, func(a, b string, pair bool, w float64) {
+		var id int32
+		var ok bool
+		if pair {
+			s.key = append(append(append(s.key[:0], a...), ' '), b...)
+			id, ok = ix.terms[string(s.key)] // no allocation for the lookup
+		} else {
+			id, ok = ix.terms[a]
+		}
+		if ok {
+			if s.qacc[id] == 0 { // weights are positive
+				s.qseen = append(s.qseen, id)
+			}
+			s.qacc[id] += w
+			return
+		}
+		start := int32(len(s.oovText))
+		if pair {
+			s.oovText = append(s.oovText, s.key...)
+		} else {
+			s.oovText = append(s.oovText, a...)
+		}
+		s.oov = append(s.oov, oovTerm{start, int32(len(s.oovText)), w})
+	})
+	for _, id := range s.qseen {
+		x := tfWeight(s.qacc[id])
+		s.qts = append(s.qts, termWeight{id, x * float64(ix.idf[id])})
+	}
+	// Words the base never uses (a city, a model name) count in the
+	// query's norm as rare words: context the entries cannot match.
+	// Occurrences of one unknown term are summed in reading order (a
+	// stable sort keeps it), then the terms' weights sorted (a word's
+	// weight negative marks a pair), so equal queries give bit-identical
+	// scores and covers.
+	if len(s.oov) > 0 {
+		txt := func(o oovTerm) []byte { return s.oovText[o.start:o.end] }
+		slices.SortStableFunc(s.oov, func(a, b oovTerm) int { return bytes.Compare(txt(a), txt(b)) })
+		for i := 0; i < len(s.oov); {
+			t := txt(s.oov[i])
+			var sum float64
+			j := i
+			for ; j < len(s.oov) && bytes.Equal(txt(s.oov[j]), t); j++ {
+				sum += s.oov[j].w
+			}
+			x := tfWeight(sum)
+			if bytes.IndexByte(t, ' ') >= 0 || bytes.HasPrefix(t, []byte(text.ConceptPrefix)) { // isPair
+				x = -x
+			}
+			s.oovW = append(s.oovW, x)
+			i = j
+		}
+		slices.Sort(s.oovW)
+	}
+	for _, x := range s.oovW {
+		if x > 0 {
+			oovWords += x * ix.oovIDF
+		}
+		oovNorm += x * ix.oovIDF * x * ix.oovIDF
+	}
+	return oovNorm, oovWords
 }
 
 // cand is one entry's evidence for a query.
@@ -361,42 +478,16 @@ type cand struct {
 }
 
 // candidates returns the k entries most similar to the query with
-// features f, best first. With skip >= 0 question skip is left out: its
-// document is ignored and its entry's pooled document is scored without
-// its terms, so calibration sees what a new phrasing would get.
-func (ix *index) candidates(f map[string]float64, skip, k int) []cand {
+// tokens toks (the lexicon applied), best first, in s (valid until s is
+// reset). With skip >= 0 question skip is left out: its document is
+// ignored and its entry's pooled document is scored without its terms, so
+// calibration sees what a new phrasing would get.
+func (ix *index) candidates(s *scratch, toks []text.Token, skip, k int) []cand {
 	if ix.ne == 0 || k <= 0 {
 		return nil
 	}
 	p := &ix.p
-	s := ix.scratch.Get().(*scratch)
-	defer func() { s.reset(); ix.scratch.Put(s) }()
-
-	// Words the base never uses (a city, a model name) count in the
-	// query's norm as rare words: context the entries cannot match.
-	// Unknown terms are summed in a fixed order (their weights sorted; a
-	// word's weight negative marks a pair), so equal queries give
-	// bit-identical scores and covers.
-	var oovBuf [16]float64
-	oov := oovBuf[:0]
-	for t, w := range f {
-		x := tfWeight(w)
-		if id, ok := ix.terms[t]; ok {
-			s.qts = append(s.qts, termWeight{id, x * float64(ix.idf[id])})
-		} else if isPair(t) {
-			oov = append(oov, -x)
-		} else {
-			oov = append(oov, x)
-		}
-	}
-	slices.Sort(oov)
-	var oovNorm, oovWords float64
-	for _, x := range oov {
-		if x > 0 {
-			oovWords += x * ix.oovIDF
-		}
-		oovNorm += x * ix.oovIDF * x * ix.oovIDF
-	}
+	oovNorm, oovWords := ix.query(s, toks)
 	if len(s.qts) == 0 {
 		return nil
 	}
@@ -459,7 +550,7 @@ func (ix *index) candidates(f map[string]float64, skip, k int) []cand {
 		}
 	}
 	wsum := p.top[0] + p.top[1] + p.top[2] + p.entryW + p.answerW
-	best := make([]cand, 0, k+1)
+	best := s.cands[:0]
 	for _, e := range s.entries {
 		t := s.top[e]
 		// The entry's best version: the language the customer wrote in,
@@ -496,6 +587,7 @@ func (ix *index) candidates(f map[string]float64, skip, k int) []cand {
 	for i := range best {
 		best[i].cover = ix.cover(best[i].entry, s.qts, words, skip)
 	}
+	s.cands = best
 	return best
 }
 
@@ -614,7 +706,10 @@ type TermShare struct {
 func (l *Lexical) Explain(query string, n int) ([]Explanation, []text.Use) {
 	toks, uses := l.lex.Explain(text.Tokenize(query))
 	f := features(toks, nil, &l.ix.p) // the lexicon is applied already
-	cands := l.ix.candidates(f, -1, n)
+	s := l.ix.scratch.Get().(*scratch)
+	cands := slices.Clone(l.ix.candidates(s, toks, -1, n))
+	s.reset()
+	l.ix.scratch.Put(s)
 	var out []Explanation
 	qv := l.ix.weigh(f)
 	for _, c := range cands {

@@ -190,12 +190,13 @@ func (l *Lexicon) apply(toks []Token, uses *[]Use) []Token {
 // of tokens it covers, 0 when none.
 func (l *Lexicon) ruleAt(toks []Token, i int) (rule, int) {
 	if l.starts[toks[i].Text] {
+		var buf [64]byte // the key, built without allocating (every message's words come here)
 		for n := min(maxPhraseWords, len(toks)-i); n >= 2; n-- {
-			key, ok := phraseKey(toks[i : i+n])
+			key, ok := appendPhraseKey(buf[:0], toks[i:i+n])
 			if !ok {
 				continue
 			}
-			if r, ok := l.phrases[key]; ok {
+			if r, ok := l.phrases[string(key)]; ok {
 				return r, n
 			}
 		}
@@ -209,17 +210,22 @@ func (l *Lexicon) ruleAt(toks []Token, i int) (rule, int) {
 // phraseKey joins the texts of word tokens; ok is false if any is CJK or a
 // concept.
 func phraseKey(ts []Token) (string, bool) {
-	var b strings.Builder
+	key, ok := appendPhraseKey(nil, ts)
+	return string(key), ok
+}
+
+// appendPhraseKey is phraseKey appending to dst.
+func appendPhraseKey(dst []byte, ts []Token) ([]byte, bool) {
 	for i, t := range ts {
 		if t.CJK || t.Concept {
-			return "", false
+			return dst, false
 		}
 		if i > 0 {
-			b.WriteByte(' ')
+			dst = append(dst, ' ')
 		}
-		b.WriteString(t.Text)
+		dst = append(dst, t.Text...)
 	}
-	return b.String(), true
+	return dst, true
 }
 
 func isCJKText(s string) bool {
@@ -509,7 +515,7 @@ func parseMember(raw string) (member, string) {
 	}
 	m.key = strings.Join(parts, " ")
 	var pure []string
-	for _, t := range tokenize(koreanStem(raw), false) {
+	for _, t := range tokenize(nil, koreanStem(raw), false) {
 		pure = append(pure, t.Text)
 	}
 	m.pure = strings.Join(pure, " ")

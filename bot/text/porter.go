@@ -14,7 +14,8 @@ func stem(w string) string {
 			return w
 		}
 	}
-	s := &stemmer{b: []byte(w)}
+	var buf [24]byte // most words fit: no allocation but the result
+	s := &stemmer{b: append(buf[:0], w...)}
 	s.step1ab()
 	if len(s.b) > 2 {
 		s.step1c()
@@ -22,6 +23,9 @@ func stem(w string) string {
 		s.step3()
 		s.step4()
 		s.step5()
+	}
+	if len(s.b) <= len(w) && string(s.b) == w[:len(s.b)] {
+		return w[:len(s.b)] // the stem is a prefix ("orders" -> "order"): share w's bytes
 	}
 	return string(s.b)
 }
@@ -126,7 +130,22 @@ func (s *stemmer) ends(suf string) bool {
 }
 
 // setto replaces b[j:] with r.
-func (s *stemmer) setto(r string) { s.b = append(s.b[:s.j], r...) }
+func (s *stemmer) setto(r string) {
+	s.grow(s.j + len(r))
+	copy(s.b[s.j:], r)
+}
+
+// grow sets len(b) to n. It reslices in place where it can rather than
+// append, so that stem's stack buffer stays on the stack (escape analysis
+// sees an append to s.b as leaking it).
+func (s *stemmer) grow(n int) {
+	if n > cap(s.b) {
+		nb := make([]byte, n, 2*n)
+		copy(nb, s.b)
+		s.b = nb
+	}
+	s.b = s.b[:n]
+}
 
 // r replaces the suffix with r when m() > 0.
 func (s *stemmer) r(r string) {
@@ -172,7 +191,8 @@ func (s *stemmer) step1ab() {
 		default:
 			s.j = len(s.b)
 			if s.m() == 1 && s.cvc(k) {
-				s.b = append(s.b, 'e')
+				s.grow(len(s.b) + 1)
+				s.b[len(s.b)-1] = 'e'
 			}
 		}
 	}

@@ -59,8 +59,12 @@ var maxCutWord = func() int {
 // in cutWords: each function word is a segment, and so is the text
 // between two of them. A run without function words is one segment.
 // Joined, the segments are the run.
-func SegmentCJK(run string) []string {
-	var out []string
+func SegmentCJK(run string) []string { return AppendSegmentsCJK(nil, run) }
+
+// AppendSegmentsCJK is SegmentCJK appending to dst, so that the matcher
+// can reuse one buffer per query.
+func AppendSegmentsCJK(dst []string, run string) []string {
+	out := dst
 	start := 0 // start of the pending content segment
 	for i := 0; i < len(run); {
 		n := cutAt(run[i:])

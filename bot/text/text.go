@@ -18,6 +18,7 @@ package text
 import (
 	"math"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -33,13 +34,21 @@ type Token struct {
 // order: Words, with Latin-script words split at hyphens, contractions
 // expanded and stemmed, and neighbouring CJK words (separated by nothing
 // or by spaces only) joined into one run.
-func Tokenize(s string) []Token { return tokenize(s, true) }
+func Tokenize(s string) []Token { return tokenize(nil, s, true) }
 
-// tokenize is Tokenize; canon false leaves out the built-in synonym
+// AppendTokens is Tokenize appending to dst, so that a hot path (the
+// knowledge matcher, on every message) can reuse one buffer.
+func AppendTokens(dst []Token, s string) []Token { return tokenize(dst, s, true) }
+
+// wordBufs are Words buffers for tokenize: it needs a message's words only
+// while it reads them.
+var wordBufs = sync.Pool{New: func() any { return new([]Word) }}
+
+// tokenize is AppendTokens; canon false leaves out the built-in synonym
 // folding (the lexicon loader uses it to tell real duplicates from words
 // the tokenizer already folds).
-func tokenize(s string, canon bool) []Token {
-	var toks []Token
+func tokenize(dst []Token, s string, canon bool) []Token {
+	toks := dst
 	var run strings.Builder
 	runEnd := -1 // end of the open CJK run in s, -1 when none
 	flushRun := func() {
@@ -49,7 +58,14 @@ func tokenize(s string, canon bool) []Token {
 		}
 		runEnd = -1
 	}
-	for _, w := range Words(s) {
+	buf := wordBufs.Get().(*[]Word)
+	words := AppendWords((*buf)[:0], s)
+	defer func() {
+		clear(words) // the customer's words stay in no pool
+		*buf = words[:0]
+		wordBufs.Put(buf)
+	}()
+	for _, w := range words {
 		if w.Kind.CJK() {
 			// Spaces inside CJK text do not end the run: Korean spacing
 			// is inconsistent ("배송 언제" vs "배송언제"), and Chinese
@@ -62,8 +78,14 @@ func tokenize(s string, canon bool) []Token {
 			continue
 		}
 		flushRun()
-		for _, part := range strings.Split(w.Text, "-") {
+		// The parts between hyphens, as strings.Split(w.Text, "-") gives them.
+		for rest := w.Text; ; {
+			part, after, found := strings.Cut(rest, "-")
 			toks = appendWord(toks, part, canon)
+			if !found {
+				break
+			}
+			rest = after
 		}
 	}
 	flushRun()

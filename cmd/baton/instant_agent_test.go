@@ -88,15 +88,24 @@ func instantAgent(t *testing.T, sl *slacktest.Server, channel string, users []te
 
 func instantReply(name string) string { return "Hi " + name + ", Lia here, I have your order open." }
 
-// checkHeardInOrder checks that each customer heard, once each and in this
-// order: that a person is coming, who joined, the agent's reply.
-func checkHeardInOrder(t *testing.T, tg *telegramtest.Server, users []telegramtest.User) {
+// waitHeard waits until each customer has the agent's reply.
+func waitHeard(t *testing.T, tg *telegramtest.Server, users []telegramtest.User) {
 	t.Helper()
 	for _, u := range users {
 		reply := instantReply(u.FirstName)
 		tg.Wait(t, u.FirstName+"'s agent reply", func([]telegramtest.Call) bool {
 			return count(tg.Sent(u.ID), reply) > 0
 		})
+	}
+}
+
+// checkHeardInOrder checks that each customer heard, once each and in this
+// order: that a person is coming, who joined, the agent's reply. Call it
+// once the servers have stopped, so a late duplicate is counted too.
+func checkHeardInOrder(t *testing.T, tg *telegramtest.Server, users []telegramtest.User) {
+	t.Helper()
+	for _, u := range users {
+		reply := instantReply(u.FirstName)
 		if sent := tg.Sent(u.ID); !inOrder(sent, handoffText, joinedText, reply) {
 			t.Errorf("%s heard (want once each, in order: a person is coming, who joined, the reply):\n%s",
 				u.FirstName, strings.Join(sent, "\n---\n"))
@@ -150,6 +159,8 @@ func TestInstantAgentReplyComesAfterTheHandoffMessage(t *testing.T) {
 		tg.Push(u.Text("I want to talk to a person"))
 	}
 	wait()
+	waitHeard(t, tg, users)
+	s.stop(t)
 	checkHeardInOrder(t, tg, users)
 	for _, line := range strings.Split(s.log.String(), "\n") {
 		if strings.Contains(line, `"level":"ERROR"`) {
@@ -177,6 +188,10 @@ func TestInstantAgentReplyComesAfterTheHandoffMessageTwoReplicas(t *testing.T) {
 	}
 	wg.Wait()
 	wait()
+	waitHeard(t, p.tg, users)
+	for _, r := range p.reps {
+		r.kill(t) // nothing more can reach the customers
+	}
 	checkHeardInOrder(t, p.tg, users)
 	for _, u := range users {
 		if c := p.cards(u.FirstName); len(c) != 1 {

@@ -1,0 +1,378 @@
+package knowledge
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/batonhq/baton/bot/text"
+)
+
+// The reference ranker below is the lexical ranker as it was before its
+// hot path was made allocation-light (2026-12-03): a map of terms per
+// query, every word pair spelled out as a string. It is kept verbatim, as
+// the plain statement of what Rank computes, so that
+// TestRankMatchesReference can hold the fast path to bit-identical
+// candidates, scores and covers.
+
+func refFeatures(toks []text.Token, lex *text.Lexicon, p *params) map[string]float64 {
+	toks = lex.Apply(toks)
+	f := make(map[string]float64, 8*len(toks))
+	prev := ""
+	var grams []string
+	for _, t := range toks {
+		switch {
+		case t.Concept:
+			f[t.Text] += p.conceptW
+		case t.CJK:
+			prev = ""
+			long := utf8.RuneCountInString(t.Text) > 1
+			for _, seg := range text.SegmentCJK(t.Text) {
+				grams = text.AppendNGrams(grams[:0], seg, true)
+				for _, g := range grams {
+					if long && utf8.RuneCountInString(g) == 1 {
+						f[g] += p.cjkUniW
+					} else {
+						f[g]++
+					}
+				}
+			}
+		default:
+			f[t.Text]++
+			if prev != "" && p.bigramW > 0 {
+				f[prev+" "+t.Text] += p.bigramW
+			}
+			prev = t.Text
+		}
+	}
+	return f
+}
+
+func refRank(l *Lexical, query string, skip, n int) []Candidate {
+	drop, want := int32(-1), n
+	if q, ok := SkippedEntry(skip); ok {
+		if q < int(l.ix.nq) {
+			drop = l.ix.qEntry[q]
+		}
+		skip, n = -1, n+1
+	}
+	cands := refCandidates(l.ix, refFeatures(text.Tokenize(query), l.lex, &defaultParams), skip, n)
+	out := make([]Candidate, 0, len(cands))
+	for _, c := range cands {
+		if c.entry != drop {
+			out = append(out, Candidate{ID: l.ix.ids[c.entry], Lang: c.lang, Score: c.sim, Cover: c.cover})
+		}
+	}
+	if len(out) > want {
+		out = out[:want]
+	}
+	return out
+}
+
+func refCandidates(ix *index, f map[string]float64, skip, k int) []cand {
+	if ix.ne == 0 || k <= 0 {
+		return nil
+	}
+	p := &ix.p
+	nd := int(ix.nq + 2*ix.nv)
+	acc := make([]float32, nd)
+	top := make([][3]float32, ix.ne)
+	bestQ := make([]int32, ix.ne)
+	for i := range bestQ {
+		bestQ[i] = -1
+	}
+	marked := make([]bool, ix.ne)
+	var touched, entries []int32
+	var qts []termWeight
+	mark := func(e int32) {
+		if !marked[e] {
+			marked[e] = true
+			entries = append(entries, e)
+		}
+	}
+	var oov []float64
+	for t, w := range f {
+		x := tfWeight(w)
+		if id, ok := ix.terms[t]; ok {
+			qts = append(qts, termWeight{id, x * float64(ix.idf[id])})
+		} else if isPair(t) {
+			oov = append(oov, -x)
+		} else {
+			oov = append(oov, x)
+		}
+	}
+	slices.Sort(oov)
+	var oovNorm, oovWords float64
+	for _, x := range oov {
+		if x > 0 {
+			oovWords += x * ix.oovIDF
+		}
+		oovNorm += x * ix.oovIDF * x * ix.oovIDF
+	}
+	if len(qts) == 0 {
+		return nil
+	}
+	slices.SortFunc(qts, func(a, b termWeight) int { return cmp.Compare(a.id, b.id) })
+	words := oovWords
+	for _, t := range qts {
+		if !ix.pair[t.id] {
+			words += t.w
+		}
+	}
+	norm := oovNorm
+	for _, t := range qts {
+		norm += t.w * t.w
+	}
+	if norm == 0 {
+		return nil
+	}
+	inv := 1 / math.Sqrt(norm)
+	for _, t := range qts {
+		w := float32(t.w * inv)
+		for _, po := range ix.post[t.id] {
+			if po.doc == int32(skip) {
+				continue
+			}
+			if acc[po.doc] == 0 {
+				touched = append(touched, po.doc)
+			}
+			acc[po.doc] += w * po.w
+		}
+	}
+	answerDocs := ix.nq + ix.nv
+	if skip >= 0 && skip < int(ix.nq) {
+		d := ix.nq + ix.qVer[skip]
+		if acc[d] == 0 {
+			touched = append(touched, d)
+		}
+		acc[d] = float32(refPooledWithout(ix, ix.qVer[skip], skip, qts, inv))
+	}
+	for _, d := range touched {
+		switch {
+		case acc[d] == 0:
+		case d < ix.nq:
+			sc, e := acc[d], ix.qEntry[d]
+			mark(e)
+			t := &top[e]
+			switch {
+			case sc > t[0]:
+				t[2], t[1], t[0] = t[1], t[0], sc
+				bestQ[e] = d
+			case sc > t[1]:
+				t[2], t[1] = t[1], sc
+			case sc > t[2]:
+				t[2] = sc
+			}
+		case d < answerDocs:
+			mark(ix.verEntry[d-ix.nq])
+		default:
+			mark(ix.verEntry[d-answerDocs])
+		}
+	}
+	wsum := p.top[0] + p.top[1] + p.top[2] + p.entryW + p.answerW
+	best := make([]cand, 0, k+1)
+	for _, e := range entries {
+		t := top[e]
+		var pooled, answer float32
+		lang := ix.verLang[ix.entryVers[e][0]]
+		for _, v := range ix.entryVers[e] {
+			if a := acc[ix.nq+v]; a > pooled {
+				pooled, lang = a, ix.verLang[v]
+			}
+			answer = max(answer, acc[answerDocs+v])
+		}
+		sim := (p.top[0]*float64(t[0]) + p.top[1]*float64(t[1]) + p.top[2]*float64(t[2]) +
+			p.entryW*float64(pooled) + p.answerW*float64(answer)) / wsum
+		if sim <= 0 || (len(best) == k && !better(sim, e, best[k-1])) {
+			continue
+		}
+		if bestQ[e] >= 0 {
+			lang = ix.qLang[bestQ[e]]
+		}
+		c := cand{entry: e, lang: lang, sim: min(sim, 1)}
+		i := len(best)
+		best = append(best, c)
+		for i > 0 && better(c.sim, c.entry, best[i-1]) {
+			best[i] = best[i-1]
+			i--
+		}
+		best[i] = c
+		if len(best) > k {
+			best = best[:k]
+		}
+	}
+	for i := range best {
+		best[i].cover = refCover(ix, best[i].entry, qts, words, skip)
+	}
+	return best
+}
+
+func refCover(ix *index, e int32, qts []termWeight, words float64, skip int) float64 {
+	if words <= 0 {
+		return 0
+	}
+	var got float64
+	for _, t := range qts {
+		if ix.pair[t.id] {
+			continue
+		}
+		for _, v := range ix.entryVers[e] {
+			if refVerHas(ix, v, t.id, skip) {
+				got += t.w
+				break
+			}
+		}
+	}
+	return min(got/words, 1)
+}
+
+func refVerHas(ix *index, v, id int32, skip int) bool {
+	raw := ix.pooledRaw[v]
+	i, ok := slices.BinarySearchFunc(raw, id, func(t termWeight, id int32) int { return cmp.Compare(t.id, id) })
+	if !ok {
+		return false
+	}
+	if skip < 0 || skip >= int(ix.nq) || ix.qVer[skip] != v {
+		return true
+	}
+	left := raw[i].w
+	q := ix.qRaw[skip]
+	if j, ok := slices.BinarySearchFunc(q, id, func(t termWeight, id int32) int { return cmp.Compare(t.id, id) }); ok {
+		left -= q[j].w
+	}
+	return left > 1e-9
+}
+
+func refPooledWithout(ix *index, e int32, q int, qts []termWeight, inv float64) float64 {
+	qr := ix.qRaw[q]
+	var norm, dot float64
+	j, k := 0, 0
+	for _, t := range ix.pooledRaw[e] {
+		raw := t.w
+		for j < len(qr) && qr[j].id < t.id {
+			j++
+		}
+		if j < len(qr) && qr[j].id == t.id {
+			raw -= qr[j].w
+		}
+		if raw <= 1e-9 {
+			continue
+		}
+		w := tfWeight(raw) * float64(ix.idf[t.id])
+		norm += w * w
+		for k < len(qts) && qts[k].id < t.id {
+			k++
+		}
+		if k < len(qts) && qts[k].id == t.id && ix.post[t.id] != nil {
+			dot += qts[k].w * inv * w
+		}
+	}
+	if norm == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(norm)
+}
+
+// variants are the ways customers bend a question: shouting, repeated
+// words (tf above 1, repeated unknown words and pairs), hyphens,
+// apostrophes, words the base never uses, accents, full-width letters.
+func variants(q string) []string {
+	return []string{
+		q,
+		strings.ToUpper(q),
+		q + " " + q,
+		"zqxv-blorp " + q + " zqxv blorp zqxv blorp!!",
+		strings.ReplaceAll(q, " ", "-"),
+		"I'm sure it's " + q + " isn't it? Café ＡＢＣ naïve",
+		q + " 退款 배송 언제 什么时候到",
+	}
+}
+
+// TestRankMatchesReference holds Rank to the reference ranker above on
+// the shipped base (every example question, plain and bent, whole base,
+// question left out and entry left out), the shipped off-topic messages,
+// the paraphrase suite's dev half and the banking77 knowledge questions:
+// the same candidates in the same order with bit-identical scores and
+// covers.
+func TestRankMatchesReference(t *testing.T) {
+	lex := shippedLexicon(t)
+	type suite struct {
+		name    string
+		base    *Base
+		queries []string
+		skips   bool // also rank with each question and its entry left out
+	}
+	shipped, ps := Load(os.DirFS(repoRoot()), "knowledge")
+	if len(ps) > 0 {
+		t.Fatalf("shipped knowledge: %v", ps)
+	}
+	var shippedQs []string
+	for _, q := range shipped.Questions() {
+		shippedQs = append(shippedQs, variants(q.Text)...)
+	}
+	shippedQs = append(shippedQs, shippedConfig(t).OffTopic...)
+	for _, lang := range []string{"en", "zh", "ko"} {
+		for i, l := range readJSONL(t, filepath.Join("testdata", "paraphrases", lang+".jsonl")) {
+			if i%2 == 0 { // dev half only
+				shippedQs = append(shippedQs, l.Query)
+			}
+		}
+	}
+	suites := []suite{
+		{"shipped", shipped, shippedQs, true},
+		{"empty query", shipped, []string{"", "   ", "!!!", "the", "~refund", "a b"}, false},
+	}
+	if _, err := os.Stat(filepath.Join(banking77Dir(), "kb")); err == nil {
+		b77, ps := Load(os.DirFS(banking77Dir()), "kb")
+		if len(ps) > 0 {
+			t.Fatalf("banking77 kb: %v", ps)
+		}
+		var qs []string
+		for _, q := range b77.Questions() {
+			qs = append(qs, q.Text)
+		}
+		suites = append(suites, suite{"banking77", b77, qs, true})
+	} else {
+		t.Logf("banking77 data set not found: its part is skipped")
+	}
+	for _, s := range suites {
+		l := NewLexical(s.base, lex)
+		compared := 0
+		check := func(q string, skip, n int) {
+			t.Helper()
+			got, want := l.Rank(t.Context(), q, skip, n), refRank(l, q, skip, n)
+			compared++
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s: Rank(%q, skip %d, n %d)\n got %s\nwant %s", s.name, q, skip, n, fmtCands(got), fmtCands(want))
+			}
+		}
+		for _, q := range s.queries {
+			check(q, -1, 5)
+			check(q, -1, 1)
+		}
+		if s.skips {
+			for qi, q := range s.base.Questions() {
+				check(q.Text, qi, 5)
+				check(q.Text, LeaveEntryOut(qi), 5)
+			}
+		}
+		if compared == 0 {
+			t.Fatalf("%s: nothing compared", s.name)
+		}
+		t.Logf("%s: %d rankings identical", s.name, compared)
+	}
+}
+
+func fmtCands(cs []Candidate) string {
+	var b strings.Builder
+	for _, c := range cs {
+		fmt.Fprintf(&b, "[%s %s %v %v] ", c.ID, c.Lang, c.Score, c.Cover)
+	}
+	return b.String()
+}
