@@ -20,7 +20,11 @@ func (m *Matcher) Match(ctx context.Context, query string, n int) []knowledge.Ma
 	}
 	m.v.ensure(m.job)
 	m.v.m.path(pathNotReady)
-	return m.job.lexical.Match(ctx, query, n)
+	out := m.job.lexical.Match(ctx, query, n)
+	if len(out) > 0 && out[0].Confident {
+		markSure(ctx, query) // as fused matching would: no call for it (issue 9)
+	}
+	return out
 }
 
 // Fused returns the fused matcher, nil while the vectors are not built.

@@ -217,6 +217,16 @@ func TestMatchingIsLexicalUntilVectorsAreBuilt(t *testing.T) {
 	if n := f.counter(t, "baton_semantic_matches_total", "path", pathNotReady); n != 1 {
 		t.Errorf("not_ready = %v, want 1", n)
 	}
+	// A message the lexical match is sure of costs the turn no call
+	// before the build either (issue 9: the handoff detector asks next).
+	ctx := WithEmbeddingsBudget(context.Background(), 1)
+	const sure = "How do I reset my password?"
+	if c := m.Match(ctx, sure, 3); len(c) == 0 || !c[0].Confident {
+		t.Fatalf("%q before the build: %+v, want a confident lexical match", sure, c)
+	}
+	if _, err := f.v.MessageVector(ctx, sure); !errors.Is(err, errBudgetSpent) {
+		t.Errorf("after a sure lexical match before the build: MessageVector err %v, want no call", err)
+	}
 	f.srv.Release()
 	if _, err := m.Wait(t.Context()); err != nil {
 		t.Fatal(err)
