@@ -1,14 +1,8 @@
 package handoff
 
 import (
-	"bufio"
 	"context"
-	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,96 +11,22 @@ import (
 
 	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/semantic"
+	"github.com/batonhq/baton/bot/semantic/semantictest"
 	"github.com/batonhq/baton/bot/store"
 )
 
-// The real English embedding model in ../shared/embed, for measuring the
-// vector layer. BATON_EMBED_URL (http://127.0.0.1:PORT/v1) uses a server
-// already running; otherwise the test starts one (once per test binary)
-// and skips, saying why, when node, npm or the folder is missing.
-
-var realModel struct {
-	once sync.Once
-	url  string
-	skip string
-	cmd  *exec.Cmd
-}
-
+// realEmbedder returns an Embedder for the real English embedding model in
+// ../shared/embed, for measuring the vector layer, or skips the test saying
+// why (semantictest.URL).
 func realEmbedder(t testing.TB) semantic.OpenAI {
 	t.Helper()
-	realModel.once.Do(func() {
-		if u := os.Getenv("BATON_EMBED_URL"); u != "" {
-			realModel.url = u
-			return
-		}
-		realModel.url, realModel.skip = startRealModel()
-	})
-	if realModel.skip != "" {
-		t.Skip(realModel.skip)
-	}
 	cfg := openai.DefaultConfig("")
-	cfg.BaseURL = realModel.url
-	return semantic.OpenAI{Client: openai.NewClientWithConfig(cfg), Model: "use-lite-en", Timeout: time.Minute}
+	cfg.BaseURL = semantictest.URL(t)
+	return semantic.OpenAI{Client: openai.NewClientWithConfig(cfg), Model: semantictest.Model, Timeout: time.Minute}
 }
-
-func startRealModel() (url, skip string) {
-	dir := filepath.Join("..", "..", "..", "shared", "embed")
-	if _, err := os.Stat(filepath.Join(dir, "setup.sh")); err != nil {
-		return "", "the real embedding model is not available: " + dir + " is missing"
-	}
-	for _, tool := range []string{"node", "npm", "bash"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			return "", "the real embedding model needs " + tool + ", which is not installed"
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "bash", filepath.Join(dir, "setup.sh")).Output()
-	if err != nil {
-		return "", fmt.Sprintf("setting up the real embedding model failed (%v); skipping", err)
-	}
-	cmd := exec.Command("node", strings.TrimSpace(string(out)), "--port", "0", "--quiet")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return "", err.Error()
-	}
-	if err := cmd.Start(); err != nil {
-		return "", "starting the real embedding model failed: " + err.Error()
-	}
-	realModel.cmd = cmd
-	listening := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := listenRE.FindStringSubmatch(sc.Text()); m != nil {
-				listening <- m[1]
-			}
-		}
-		close(listening)
-	}()
-	select {
-	case addr, ok := <-listening:
-		if ok {
-			return addr + "/v1", ""
-		}
-		return "", "the real embedding model exited before it listened"
-	case <-time.After(time.Minute):
-		_ = cmd.Process.Kill()
-		return "", "the real embedding model did not come up within a minute"
-	}
-}
-
-var listenRE = regexp.MustCompile(`listening on (http://\S+)`)
 
 // TestMain stops the real model's server, if a test started it.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if realModel.cmd != nil {
-		_ = realModel.cmd.Process.Kill()
-		_ = realModel.cmd.Wait()
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { semantictest.Main(m) }
 
 // memoEmbeddings serves vectors embedded in bulk beforehand, as if the
 // knowledge matcher had computed every message's vector.
