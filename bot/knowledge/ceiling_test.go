@@ -99,25 +99,5 @@ func TestBanking77CeilingDev(t *testing.T) {
 // decided is one query's outcome under a calibrated decision, as a
 // ceiling.Result to add up.
 func decided(cal *Calibration, cands []Candidate, want string) ceiling.Result {
-	var r ceiling.Result
-	s := ceilingSample(cands, want)
-	conf := cal.Confident(cands)
-	switch s.Kind {
-	case ceiling.Off:
-		r.OffTotal = 1
-		if conf {
-			r.OffN = 1
-		}
-	case ceiling.Right:
-		r.InScope, r.Top1 = 1, 1
-		if conf {
-			r.RightN = 1
-		}
-	case ceiling.Wrong:
-		r.InScope = 1
-		if conf {
-			r.WrongN = 1
-		}
-	}
-	return r
+	return ceiling.Outcome(ceilingSample(cands, want), cal.Confident(cands))
 }

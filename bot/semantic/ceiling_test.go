@@ -32,26 +32,7 @@ func ceilingSample(cands []knowledge.Candidate, want string) ceiling.Sample {
 
 // decided is one query's outcome under the fused decision.
 func decided(cal *knowledge.Calibration, cands []knowledge.Candidate, want string) ceiling.Result {
-	var r ceiling.Result
-	s, conf := ceilingSample(cands, want), cal.Confident(cands)
-	switch s.Kind {
-	case ceiling.Off:
-		r.OffTotal = 1
-		if conf {
-			r.OffN = 1
-		}
-	case ceiling.Right:
-		r.InScope, r.Top1 = 1, 1
-		if conf {
-			r.RightN = 1
-		}
-	case ceiling.Wrong:
-		r.InScope = 1
-		if conf {
-			r.WrongN = 1
-		}
-	}
-	return r
+	return ceiling.Outcome(ceilingSample(cands, want), cal.Confident(cands))
 }
 
 // fusedDevRun is one fused design measured on banking77's dev data: the

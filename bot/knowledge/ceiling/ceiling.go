@@ -57,6 +57,31 @@ func (r Result) String() string {
 		r.Right(), r.InScope, float64(r.Top1)/float64(max(r.InScope, 1)), r.WrongShare(), r.RightN+r.WrongN, r.OffShare(), r.OffTotal, r.Rule)
 }
 
+// Outcome is one query's Result under a decision that did (answered) or
+// did not answer it: what the shipped calibration gets on the same
+// queries, for comparison with Best.
+func Outcome(s Sample, answered bool) Result {
+	var r Result
+	switch s.Kind {
+	case Off:
+		r.OffTotal = 1
+		if answered {
+			r.OffN = 1
+		}
+	case Right:
+		r.InScope, r.Top1 = 1, 1
+		if answered {
+			r.RightN = 1
+		}
+	case Wrong:
+		r.InScope = 1
+		if answered {
+			r.WrongN = 1
+		}
+	}
+	return r
+}
+
 // Add sums two results (the per-base oracle).
 func (r *Result) Add(o Result) {
 	r.InScope += o.InScope

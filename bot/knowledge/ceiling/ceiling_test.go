@@ -56,3 +56,17 @@ func TestBestKeepsSureAnswersAndTheOffBound(t *testing.T) {
 		t.Errorf("only a sure wrong answer: %s; want none meets the bounds", r)
 	}
 }
+
+func TestOutcomeCountsWhatADecisionAnswered(t *testing.T) {
+	var r Result
+	for _, c := range []struct {
+		kind     Kind
+		answered bool
+	}{{Right, true}, {Right, false}, {Wrong, true}, {Wrong, false}, {Off, true}, {Off, false}, {Off, false}} {
+		r.Add(Outcome(Sample{Kind: c.kind}, c.answered))
+	}
+	want := Result{InScope: 4, OffTotal: 3, Top1: 2, RightN: 1, WrongN: 1, OffN: 1, Rule: "one per base"}
+	if r != want {
+		t.Errorf("got %+v, want %+v", r, want)
+	}
+}
