@@ -174,7 +174,11 @@ func (d *Desk) drainThread(ctx context.Context, thread string) {
 	renewing := make(chan struct{})
 	go func() {
 		defer close(renewing)
-		d.keepThreadLease(lctx, lost, thread)
+		var renewed func()
+		if d.threadRenewed != nil {
+			renewed = func() { d.threadRenewed(thread) }
+		}
+		d.keepLease(lctx, lost, "thread", d.keys.ThreadLease(thread), d.replica, renewed)
 	}()
 	defer func() {
 		lost()
@@ -226,11 +230,13 @@ func (d *Desk) drainThread(ctx context.Context, thread string) {
 	}
 }
 
-// keepThreadLease renews a thread's lease every heartbeat until ctx ends.
-// When the lease turns out to be another replica's (this one stalled
-// longer than the lease), it calls lost: the handling in progress is cut
-// short and the drain stops.
-func (d *Desk) keepThreadLease(ctx context.Context, lost context.CancelFunc, thread string) {
+// keepLease renews a lease (key, held with token) every heartbeat until ctx
+// ends: a thread's while its events are drained, the outbox's while it is
+// delivered. When the lease turns out to be gone or another replica's (this
+// one stalled longer than the lease), it calls lost, so the work in hand
+// is cut short and two replicas never work on one queue for longer than a
+// beat. renewed (tests) hears each renewal.
+func (d *Desk) keepLease(ctx context.Context, lost context.CancelFunc, what, key, token string, renewed func()) {
 	t := time.NewTicker(d.heartbeat)
 	defer t.Stop()
 	for {
@@ -240,20 +246,20 @@ func (d *Desk) keepThreadLease(ctx context.Context, lost context.CancelFunc, thr
 		case <-t.C:
 		}
 		rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		n, err := store.Renew.Run(rctx, d.rdb, []string{d.keys.ThreadLease(thread)}, d.replica, d.leaseTTL().Milliseconds()).Int()
+		n, err := store.Renew.Run(rctx, d.rdb, []string{key}, token, d.leaseTTL().Milliseconds()).Int()
 		cancel()
 		switch {
 		case err != nil:
 			if ctx.Err() == nil {
-				d.log.Warn("slack desk: renewing a thread's lease failed; another replica may take the thread over", "err", err)
+				d.log.Warn("slack desk: renewing a lease failed; another replica may take the work over", "lease", what, "err", err)
 			}
 		case n == 0:
-			d.log.Warn("slack desk: a thread's lease was lost (it ran out); another replica has its events now")
+			d.log.Warn("slack desk: a lease was lost (it ran out); another replica has the work now", "lease", what)
 			lost()
 			return
 		default:
-			if d.threadRenewed != nil {
-				d.threadRenewed(thread)
+			if renewed != nil {
+				renewed()
 			}
 		}
 	}
@@ -325,7 +331,7 @@ func decodeStored(st stored) (inbound, error) {
 }
 
 // runHeartbeat sweeps the inbox for threads nobody handles, every beat
-// (each drain renews its own thread's lease: keepThreadLease).
+// (each drain renews its own thread's lease: keepLease).
 func (d *Desk) runHeartbeat(ctx context.Context) {
 	t := time.NewTicker(d.heartbeat)
 	defer t.Stop()

@@ -215,7 +215,7 @@ func (d *Desk) drain(parent context.Context) time.Duration {
 	renewing := make(chan struct{})
 	go func() {
 		defer close(renewing)
-		d.keepOutboxLock(ctx, lost, token)
+		d.keepLease(ctx, lost, "outbox", d.lockKey(), token, d.outboxRenewed)
 	}()
 	defer func() {
 		lost()
@@ -292,39 +292,6 @@ func (d *Desk) drain(parent context.Context) time.Duration {
 			"conv", maskConv(j.Conv), "err", j.LastErr)
 	}
 	return d.pollInterval
-}
-
-// keepOutboxLock renews the outbox lock every heartbeat until ctx ends. When
-// the lock turns out to be gone (this process stalled longer than the lease
-// and another replica took over), it calls lost: the drain stops, so two
-// replicas never deliver the outbox at once for longer than a beat.
-func (d *Desk) keepOutboxLock(ctx context.Context, lost context.CancelFunc, token string) {
-	t := time.NewTicker(d.heartbeat)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		n, err := store.Renew.Run(rctx, d.rdb, []string{d.lockKey()}, token, d.leaseTTL().Milliseconds()).Int()
-		cancel()
-		switch {
-		case err != nil:
-			if ctx.Err() == nil {
-				d.log.Warn("slack desk: renewing the outbox lock failed; another replica may take the outbox over", "err", err)
-			}
-		case n == 0:
-			d.log.Warn("slack desk: the outbox lock was lost (its lease ran out); stopping this drain")
-			lost()
-			return
-		default:
-			if d.outboxRenewed != nil {
-				d.outboxRenewed()
-			}
-		}
-	}
 }
 
 // cardQueued reports whether a card for s's handoff waits in the outbox
