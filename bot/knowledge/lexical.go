@@ -621,7 +621,7 @@ func (ix *index) cover(e int32, qts []termWeight, words float64, skip int) float
 // left out.
 func (ix *index) verHas(v, id int32, skip int) bool {
 	raw := ix.pooledRaw[v]
-	i, ok := slices.BinarySearchFunc(raw, id, func(t termWeight, id int32) int { return cmp.Compare(t.id, id) })
+	i, ok := findTerm(raw, id)
 	if !ok {
 		return false
 	}
@@ -630,10 +630,25 @@ func (ix *index) verHas(v, id int32, skip int) bool {
 	}
 	left := raw[i].w
 	q := ix.qRaw[skip]
-	if j, ok := slices.BinarySearchFunc(q, id, func(t termWeight, id int32) int { return cmp.Compare(t.id, id) }); ok {
+	if j, ok := findTerm(q, id); ok {
 		left -= q[j].w
 	}
 	return left > 1e-9
+}
+
+// findTerm is slices.BinarySearchFunc on a vector sorted by term id,
+// written out: cover calls it for every query word and candidate.
+func findTerm(v []termWeight, id int32) (int, bool) {
+	lo, hi := 0, len(v)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if v[m].id < id {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(v) && v[lo].id == id
 }
 
 // isPair reports whether term t is a word pair or a lexicon concept: they
