@@ -106,7 +106,7 @@ func matchSemantic(ctx context.Context, env func(string) string, log *slog.Logge
 	if url := strings.TrimSpace(env("REDIS_URL")); url != "" {
 		rdb, err := store.Open(ctx, url)
 		if err != nil {
-			log.Warn("baton match: Redis unavailable; vectors are not cached", "err", err)
+			log.Warn("Redis unavailable; vectors are not cached", "err", err)
 		} else {
 			prefix := store.DefaultPrefix
 			if p := strings.TrimSpace(env(envRedisPrefix)); p != "" {
