@@ -111,30 +111,15 @@ func build(ctx context.Context, kb *knowledge.Base, offTopic []string, emb Embed
 	if progress != nil {
 		progress(done, total)
 	}
-	for start := 0; start < len(missing); start += embedBatch {
-		batch := missing[start:min(start+embedBatch, len(missing))]
-		in := make([]string, len(batch))
-		for j, i := range batch {
-			in[j] = texts[i]
-		}
-		out, err := emb.Embed(ctx, in)
-		if err != nil {
-			return nil, st, err
-		}
-		if len(out) != len(in) {
-			return nil, st, fmt.Errorf("embeddings: %w: %d vectors for %d texts", errInvalid, len(out), len(in))
-		}
-		for j, i := range batch {
-			vecs[i] = out[j]
-		}
-		st.Embedded += len(batch)
-		if c != nil {
-			c.store(ctx, texts, vecs, batch)
-		}
-		done += len(batch)
+	err := embedMissing(ctx, emb, c, texts, vecs, missing, func(n int) {
+		st.Embedded += n
+		done += n
 		if progress != nil {
 			progress(done, total)
 		}
+	})
+	if err != nil {
+		return nil, st, err
 	}
 	for _, v := range vecs {
 		if ix.dim == 0 {
@@ -182,6 +167,36 @@ type cache struct {
 	keys  store.Keys
 	model string
 	log   *slog.Logger
+}
+
+// embedMissing embeds texts[i] for each i in missing into vecs, in
+// batches, storing each batch in c when there is one; batchDone (when set)
+// hears the size of each batch embedded.
+func embedMissing(ctx context.Context, emb Embedder, c *cache, texts []string, vecs [][]float32, missing []int, batchDone func(n int)) error {
+	for start := 0; start < len(missing); start += embedBatch {
+		batch := missing[start:min(start+embedBatch, len(missing))]
+		in := make([]string, len(batch))
+		for j, i := range batch {
+			in[j] = texts[i]
+		}
+		out, err := emb.Embed(ctx, in)
+		if err != nil {
+			return err
+		}
+		if len(out) != len(in) {
+			return fmt.Errorf("embeddings: %w: %d vectors for %d texts", errInvalid, len(out), len(in))
+		}
+		for j, i := range batch {
+			vecs[i] = out[j]
+		}
+		if c != nil {
+			c.store(ctx, texts, vecs, batch)
+		}
+		if batchDone != nil {
+			batchDone(len(batch))
+		}
+	}
+	return nil
 }
 
 func (c *cache) keyFor(text string) string {

@@ -2,7 +2,6 @@ package semantic
 
 import (
 	"context"
-	"fmt"
 )
 
 // Sharing the embeddings server with other layers (the handoff detector's
@@ -44,26 +43,8 @@ func (v *Vectors) EmbedTexts(ctx context.Context, texts []string) ([][]float32, 
 	if v.cache != nil && len(missing) > 0 {
 		missing = v.cache.fill(ctx, texts, vecs, missing)
 	}
-	emb := v.counted(kindBuild)
-	for start := 0; start < len(missing); start += embedBatch {
-		batch := missing[start:min(start+embedBatch, len(missing))]
-		in := make([]string, len(batch))
-		for j, i := range batch {
-			in[j] = texts[i]
-		}
-		out, err := emb.Embed(ctx, in)
-		if err != nil {
-			return nil, err
-		}
-		if len(out) != len(in) {
-			return nil, fmt.Errorf("embeddings: %w: %d vectors for %d texts", errInvalid, len(out), len(in))
-		}
-		for j, i := range batch {
-			vecs[i] = out[j]
-		}
-		if v.cache != nil {
-			v.cache.store(ctx, texts, vecs, batch)
-		}
+	if err := embedMissing(ctx, v.counted(kindBuild), v.cache, texts, vecs, missing, nil); err != nil {
+		return nil, err
 	}
 	return vecs, nil
 }
