@@ -73,6 +73,12 @@ func BenchmarkMatch1000(b *testing.B) {
 	if len(problems) > 0 || kb.Len() != 1000 {
 		b.Fatalf("synthetic base: %d entries, problems %v", kb.Len(), problems)
 	}
+	benchMatch(b, kb, queries)
+}
+
+// benchMatch matches queries in turn against kb with the shipped lexicon
+// and calibration, reporting allocations and CPU time per query.
+func benchMatch(b *testing.B, kb *Base, queries []string) {
 	ctx := b.Context()
 	m := NewLexicalMatcher(ctx, kb, shippedLexicon(b), shippedConfig(b))
 	b.ReportAllocs()
@@ -113,15 +119,11 @@ func BenchmarkMatch1000Banking77(b *testing.B) {
 	if len(problems) > 0 || kb.Len() != 1001 {
 		b.Fatalf("%d entries, problems %v", kb.Len(), problems)
 	}
-	ctx := b.Context()
-	m := NewLexicalMatcher(ctx, kb, shippedLexicon(b), shippedConfig(b))
-	b.ReportAllocs()
-	b.ResetTimer()
-	start := cpuTime()
-	for i := 0; i < b.N; i++ {
-		m.Match(ctx, test[i%len(test)].Query, 5)
+	queries := make([]string, len(test))
+	for i, q := range test {
+		queries[i] = q.Query
 	}
-	reportCPU(b, start)
+	benchMatch(b, kb, queries)
 }
 
 // BenchmarkCalibrate1000 is indexing and calibrating a 1,000-entry base as
@@ -176,13 +178,5 @@ func BenchmarkMatchShipped(b *testing.B) {
 		"where is my order?", "how long does shipping take?", "can I return a gift?",
 		"do you ship to Canada?", "my discount code does not work", "how do I reset my password?",
 	}
-	ctx := b.Context()
-	m := NewLexicalMatcher(ctx, kb, shippedLexicon(b), shippedConfig(b))
-	b.ReportAllocs()
-	b.ResetTimer()
-	start := cpuTime()
-	for i := 0; i < b.N; i++ {
-		m.Match(ctx, queries[i%len(queries)], 5)
-	}
-	reportCPU(b, start)
+	benchMatch(b, kb, queries)
 }
