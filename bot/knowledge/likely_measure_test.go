@@ -1,49 +1,20 @@
 package knowledge
 
 import (
-	"fmt"
 	"os"
 	"testing"
+
+	"github.com/batonhq/baton/bot/knowledge/ceiling"
 )
 
 // The likely tier's measurements (README, "The likely tier"). The default
 // target was chosen on the dev side only (TestLikelyTierDev); the held-out
 // side (TestLikelyTierHeldOut) was run once after.
 
-// likelyTally counts what a matcher does with labelled queries: confident,
-// likely (hedged) and neither, in scope and out of it.
-type likelyTally struct {
-	inScope, confident, confRight, likely, likelyRight int
-	off, offConf, offLikely                            int
-}
-
-func (l *likelyTally) add(o likelyTally) {
-	l.inScope += o.inScope
-	l.confident += o.confident
-	l.confRight += o.confRight
-	l.likely += o.likely
-	l.likelyRight += o.likelyRight
-	l.off += o.off
-	l.offConf += o.offConf
-	l.offLikely += o.offLikely
-}
-
-func share(a, b int) float64 { return float64(a) / float64(max(b, 1)) }
-
-func (l likelyTally) String() string {
-	s := fmt.Sprintf("in scope %d: confident %.3f (right %.3f of them), likely %.3f (right %.3f of them), right answers confident+likely %.3f",
-		l.inScope, share(l.confident, l.inScope), share(l.confRight, l.confident), share(l.likely, l.inScope),
-		share(l.likelyRight, l.likely), share(l.confRight+l.likelyRight, l.inScope))
-	if l.off > 0 {
-		s += fmt.Sprintf("; off-topic %d: confident %.3f, likely %.3f", l.off, share(l.offConf, l.off), share(l.offLikely, l.off))
-	}
-	return s
-}
-
 // tallyLikely asks m every query; inScope says which queries the base can
 // answer (the others are off-topic for it).
-func tallyLikely(t *testing.T, m Matcher, qs []labelled, inScope func(id string) bool) likelyTally {
-	var l likelyTally
+func tallyLikely(t *testing.T, m Matcher, qs []labelled, inScope func(id string) bool) ceiling.Tally {
+	var l ceiling.Tally
 	for _, q := range qs {
 		got := m.Match(t.Context(), q.Query, 2)
 		conf := len(got) > 0 && got[0].Confident
@@ -51,47 +22,24 @@ func tallyLikely(t *testing.T, m Matcher, qs []labelled, inScope func(id string)
 		if conf && likely {
 			t.Fatalf("%q: both confident and likely", q.Query)
 		}
-		if !inScope(q.ID) {
-			l.off++
-			if conf {
-				l.offConf++
-			}
-			if likely {
-				l.offLikely++
-			}
-			continue
-		}
-		l.inScope++
-		rightTop := len(got) > 0 && got[0].ID == q.ID
-		if conf {
-			l.confident++
-			if rightTop {
-				l.confRight++
-			}
-		}
-		if likely {
-			l.likely++
-			if rightTop {
-				l.likelyRight++
-			}
-		}
+		l.Count(inScope(q.ID), len(got) > 0 && got[0].ID == q.ID, conf, likely)
 	}
 	return l
 }
 
 // likelyShops runs the shop-sized bases (shopSplits) with the tier's
 // target set to target, on qs.
-func likelyShops(t *testing.T, b *Base, qs []labelled, target float64) likelyTally {
+func likelyShops(t *testing.T, b *Base, qs []labelled, target float64) ceiling.Tally {
 	cfg, lex := shippedConfig(t), shippedLexicon(t)
 	cfg.LikelyRight = target
-	var all likelyTally
+	var all ceiling.Tally
 	for _, split := range shopSplits {
 		bases, has := shopSplit(b, split[0], split[1])
 		for i, sb := range bases {
 			m := NewLexicalMatcher(t.Context(), sb, lex, cfg)
 			l := tallyLikely(t, m, qs, func(id string) bool { return has[i][id] })
 			t.Logf("target %.2f, %d bases x %d questions, base %d: %s; calibration %s", target, split[0], split[1], i, l, m.Cal.likelyString())
-			all.add(l)
+			all.Add(l)
 		}
 	}
 	return all

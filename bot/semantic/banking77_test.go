@@ -265,6 +265,27 @@ func (g genCount) String() string {
 		float64(g.offAnswered)/float64(max(g.offTopic, 1)), g.offTopic)
 }
 
+// shopMatchers builds a shop-sized base's lexical matcher and the fused
+// matcher over it; emb, which must know every question, off-topic message
+// and query, embeds the base and each query.
+func shopMatchers(t *testing.T, sb *knowledge.Base, emb Embedder, lex *text.Lexicon, cfg knowledge.CalibrationConfig) (*knowledge.Calibrated, *Fused) {
+	t.Helper()
+	ctx := t.Context()
+	lm := knowledge.NewLexicalMatcher(ctx, sb, lex, cfg)
+	ix, _, err := build(ctx, sb, cfg.OffTopic, emb, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	query := func(ctx context.Context, s string) ([]float32, error) {
+		out, err := emb.Embed(ctx, []string{s})
+		if err != nil {
+			return nil, err
+		}
+		return out[0], nil
+	}
+	return lm, newFused(ctx, lm, ix, cfg, query, nil)
+}
+
 // fusedGeneralisation builds, for every shop-sized base of the
 // generalisation splits, the lexical matcher and the fused one (vectors
 // from emb, which must know every question, off-topic message and query),
@@ -275,19 +296,7 @@ func fusedGeneralisation(t *testing.T, b *knowledge.Base, emb Embedder, lex *tex
 	for _, split := range [][2]int{{3, 3}, {3, 4}, {3, 5}, {4, 3}, {4, 4}, {4, 5}} {
 		bases, has := shopSplit(t, b, split[0], split[1])
 		for i, sb := range bases {
-			lm := knowledge.NewLexicalMatcher(ctx, sb, lex, cfg)
-			ix, _, err := build(ctx, sb, cfg.OffTopic, emb, nil, nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			query := func(ctx context.Context, s string) ([]float32, error) {
-				out, err := emb.Embed(ctx, []string{s})
-				if err != nil {
-					return nil, err
-				}
-				return out[0], nil
-			}
-			f := newFused(ctx, lm, ix, cfg, query, nil)
+			lm, f := shopMatchers(t, sb, emb, lex, cfg)
 			var l, g genCount
 			for _, q := range qs {
 				for _, x := range []struct {

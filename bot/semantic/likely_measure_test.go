@@ -1,12 +1,10 @@
 package semantic
 
 import (
-	"context"
-	"fmt"
 	"os"
 	"testing"
 
-	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/knowledge/ceiling"
 )
 
 // TestBanking77FusedLikely measures the likely tier (knowledge.Match.Likely)
@@ -27,56 +25,18 @@ func TestBanking77FusedLikely(t *testing.T) {
 		name string
 		qs   []labelled
 	}{{"dev (knowledge questions 6-10)", dev}, {"held out (test.jsonl)", test}} {
-		var in, conf, confRight, likely, likelyRight, off, offConf, offLikely int
+		var all ceiling.Tally
 		for _, split := range [][2]int{{3, 3}, {3, 4}, {3, 5}, {4, 3}, {4, 4}, {4, 5}} {
 			bases, has := shopSplit(t, b, split[0], split[1])
 			for i, sb := range bases {
-				lm := knowledge.NewLexicalMatcher(ctx, sb, lex, cfg)
-				ix, _, err := build(ctx, sb, cfg.OffTopic, emb, nil, nil, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				f := newFused(ctx, lm, ix, cfg, func(ctx context.Context, s string) ([]float32, error) {
-					out, err := emb.Embed(ctx, []string{s})
-					if err != nil {
-						return nil, err
-					}
-					return out[0], nil
-				}, nil)
+				_, f := shopMatchers(t, sb, emb, lex, cfg)
 				for _, q := range half.qs {
 					got := f.Match(ctx, q.Query, 2)
-					c := len(got) > 0 && got[0].Confident
-					l := len(got) > 0 && got[0].Likely
-					if !has[i][q.ID] {
-						off++
-						if c {
-							offConf++
-						}
-						if l {
-							offLikely++
-						}
-						continue
-					}
-					in++
-					r := len(got) > 0 && got[0].ID == q.ID
-					if c {
-						conf++
-						if r {
-							confRight++
-						}
-					}
-					if l {
-						likely++
-						if r {
-							likelyRight++
-						}
-					}
+					all.Count(has[i][q.ID], len(got) > 0 && got[0].ID == q.ID,
+						len(got) > 0 && got[0].Confident, len(got) > 0 && got[0].Likely)
 				}
 			}
 		}
-		sh := func(a, b int) float64 { return float64(a) / float64(max(b, 1)) }
-		t.Logf("%s, fused, all shop-sized bases: %s", half.name, fmt.Sprintf(
-			"in scope %d: confident %.3f (right %.3f of them), likely %.3f (right %.3f of them), right answers confident+likely %.3f; other banks' %d: confident %.3f, likely %.3f",
-			in, sh(conf, in), sh(confRight, conf), sh(likely, in), sh(likelyRight, likely), sh(confRight+likelyRight, in), off, sh(offConf, off), sh(offLikely, off)))
+		t.Logf("%s, fused, all shop-sized bases (off-topic: other banks' questions): %s", half.name, all)
 	}
 }

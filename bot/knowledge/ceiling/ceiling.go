@@ -6,7 +6,8 @@
 // queries it is measured on, so it can only do worse: when the oracle is
 // below a goal, the goal is out of reach with that evidence, whatever the
 // calibration. It serves the gated measurements of bot/knowledge and
-// bot/semantic (README, "Semantic matching"); nothing in serve uses it.
+// bot/semantic (README, "Semantic matching"), which also count what the
+// shipped decisions did with it (Outcome, Tally); nothing in serve uses it.
 package ceiling
 
 import (
