@@ -96,15 +96,9 @@ func TestOpsPageInABrowser(t *testing.T) {
 	sl := slacktest.New(t)
 	sl.AddUser("ULIA", "Lia", "Lia Park")
 	const channel, token = "C0HANDOFF", "ops-browser-token"
-	s := startServe(t, testEnv(t, tg, map[string]string{
-		"SLACK_BOT_TOKEN":       slacktest.BotToken,
-		"SLACK_APP_TOKEN":       slacktest.AppToken,
-		"SLACK_API_URL":         sl.URL,
-		"SLACK_HANDOFF_CHANNEL": channel,
-		"BATON_OPS_TOKEN":       token,
-	}))
-	s.log.waitFor(t, "telegram: started")
-	sl.WaitConnected(t, 1)
+	s, _ := serveWithSlack(t, tg, sl, channel, map[string]string{
+		"BATON_OPS_TOKEN": token,
+	})
 
 	// A complaint, answered by Lia, resolved, rated 5.
 	jane := telegramtest.User{ID: 6001, FirstName: "Jane", Lang: "en"}

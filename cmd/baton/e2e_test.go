@@ -29,16 +29,9 @@ func customerServedBySlackAgent(t *testing.T, redisURL string) {
 	sl := slacktest.New(t)
 	sl.AddUser("ULIA", "Lia", "Lia Park")
 	const channel = "C0HANDOFF"
-	env := testEnv(t, tg, map[string]string{
-		"REDIS_URL":             redisURL,
-		"SLACK_BOT_TOKEN":       slacktest.BotToken,
-		"SLACK_APP_TOKEN":       slacktest.AppToken,
-		"SLACK_API_URL":         sl.URL,
-		"SLACK_HANDOFF_CHANNEL": channel,
+	s, env := serveWithSlack(t, tg, sl, channel, map[string]string{
+		"REDIS_URL": redisURL,
 	})
-	s := startServe(t, env)
-	s.log.waitFor(t, "telegram: started")
-	sl.WaitConnected(t, 1)
 
 	u := telegramtest.User{ID: 4242, FirstName: "Jane", Username: "jane_d", Lang: "en"}
 	tg.Push(u.Text("Where is my order?"))
@@ -182,16 +175,10 @@ func TestLLMModeThroughServe(t *testing.T) {
 	sl := slacktest.New(t)
 	model := llmtest.New(t, llmtest.WithResponder(llmtest.Grounded()))
 	const channel = "C0HANDOFF"
-	s := startServe(t, testEnv(t, tg, map[string]string{
-		"OPENAI_BASE_URL":       model.URL(),
-		"OPENAI_MODEL":          "fake-small",
-		"SLACK_BOT_TOKEN":       slacktest.BotToken,
-		"SLACK_APP_TOKEN":       slacktest.AppToken,
-		"SLACK_API_URL":         sl.URL,
-		"SLACK_HANDOFF_CHANNEL": channel,
-	}))
-	s.log.waitFor(t, "telegram: started")
-	sl.WaitConnected(t, 1)
+	s, _ := serveWithSlack(t, tg, sl, channel, map[string]string{
+		"OPENAI_BASE_URL": model.URL(),
+		"OPENAI_MODEL":    "fake-small",
+	})
 	u := telegramtest.User{ID: 777, FirstName: "Sam", Lang: "en"}
 
 	tg.Push(u.Text("How long does shipping take?"))

@@ -140,16 +140,9 @@ func TestInstantAgentReplyComesAfterTheHandoffMessage(t *testing.T) {
 	tg := telegramtest.New(t)
 	sl := slacktest.New(t)
 	sl.AddUser(agentID, "Lia", "Lia Park")
-	env := testEnv(t, tg, map[string]string{
-		"REDIS_URL":             sessiontest.URL(t),
-		"SLACK_BOT_TOKEN":       slacktest.BotToken,
-		"SLACK_APP_TOKEN":       slacktest.AppToken,
-		"SLACK_API_URL":         sl.URL,
-		"SLACK_HANDOFF_CHANNEL": pairChannel,
+	s, _ := serveWithSlack(t, tg, sl, pairChannel, map[string]string{
+		"REDIS_URL": sessiontest.URL(t),
 	})
-	s := startServe(t, env)
-	s.log.waitFor(t, "telegram: started")
-	sl.WaitConnected(t, 1)
 
 	users := instantCustomers(9400)
 	wait := instantAgent(t, sl, pairChannel, users, func(u telegramtest.User) bool {

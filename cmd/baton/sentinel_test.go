@@ -46,16 +46,9 @@ func TestSentinelFailoverLosesNothing(t *testing.T) {
 	sl := slacktest.New(t)
 	sl.AddUser("ULIA", "Lia", "Lia Park")
 	const channel = "C0HANDOFF"
-	env := testEnv(t, tg, map[string]string{
-		"REDIS_URL":             raw,
-		"SLACK_BOT_TOKEN":       slacktest.BotToken,
-		"SLACK_APP_TOKEN":       slacktest.AppToken,
-		"SLACK_API_URL":         sl.URL,
-		"SLACK_HANDOFF_CHANNEL": channel,
+	s, env := serveWithSlack(t, tg, sl, channel, map[string]string{
+		"REDIS_URL": raw,
 	})
-	s := startServe(t, env)
-	s.log.waitFor(t, "telegram: started")
-	sl.WaitConnected(t, 1)
 
 	// Before the failover: a customer is handed to the agents.
 	a := telegramtest.User{ID: 5151, FirstName: "Jane", Lang: "en"}

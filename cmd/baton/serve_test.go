@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/batonhq/baton/adapters/slack/slacktest"
 	"github.com/batonhq/baton/adapters/telegram/telegramtest"
 	"github.com/batonhq/baton/bot/llm/llmtest"
 	"github.com/batonhq/baton/bot/session/sessiontest"
@@ -131,6 +133,26 @@ func testEnv(t *testing.T, tg *telegramtest.Server, extra map[string]string) map
 		env[k] = v
 	}
 	return env
+}
+
+// serveWithSlack starts `baton serve` against the fake Bot API tg with the
+// fake Slack sl as its desk, posting handoffs to channel; extra adds to the
+// environment. It returns once Telegram has started and Socket Mode is
+// connected, with the environment it ran with.
+func serveWithSlack(t *testing.T, tg *telegramtest.Server, sl *slacktest.Server, channel string, extra map[string]string) (*served, map[string]string) {
+	t.Helper()
+	env := map[string]string{
+		"SLACK_BOT_TOKEN":       slacktest.BotToken,
+		"SLACK_APP_TOKEN":       slacktest.AppToken,
+		"SLACK_API_URL":         sl.URL,
+		"SLACK_HANDOFF_CHANNEL": channel,
+	}
+	maps.Copy(env, extra)
+	env = testEnv(t, tg, env)
+	s := startServe(t, env)
+	s.log.waitFor(t, "telegram: started")
+	sl.WaitConnected(t, 1)
+	return s, env
 }
 
 func startServe(t *testing.T, env map[string]string, args ...string) *served {

@@ -41,16 +41,9 @@ func TestTransferToAnotherTeam(t *testing.T) {
 	sl.AddUser("ULIA", "Lia", "Lia Park")
 	sl.AddUser("UPAY", "Omar", "Omar Haddad")
 	const channel = "C0HANDOFF"
-	env := testEnv(t, tg, map[string]string{
-		"SLACK_BOT_TOKEN":       slacktest.BotToken,
-		"SLACK_APP_TOKEN":       slacktest.AppToken,
-		"SLACK_API_URL":         sl.URL,
-		"SLACK_HANDOFF_CHANNEL": channel,
-		"BATON_PROMPTS_DIR":     prompts,
+	s, env := serveWithSlack(t, tg, sl, channel, map[string]string{
+		"BATON_PROMPTS_DIR": prompts,
 	})
-	s := startServe(t, env)
-	s.log.waitFor(t, "telegram: started")
-	sl.WaitConnected(t, 1)
 
 	u := telegramtest.User{ID: 5151, FirstName: "Jane", Username: "jane_d", Lang: "en"}
 	tg.Push(u.Text("I was charged twice for order KS-1001"))
