@@ -683,15 +683,6 @@ func TestRenderIgnoresEventsWithoutHandoff(t *testing.T) {
 func TestMissingCardIsPostedByTheNextEvent(t *testing.T) {
 	f := newFixture(t, fixtureOpt{})
 	ctx := t.Context()
-	cards := func(name string) int {
-		n := 0
-		for _, m := range f.srv.Messages() {
-			if m.TopLevel() && m.Blocks != nil && strings.Contains(m.BlockText(), name) {
-				n++
-			}
-		}
-		return n
-	}
 
 	s := f.handedOff(t, "60", "Jane")
 	for _, text := range []string{"are you there?", "hello?"} {
@@ -699,7 +690,7 @@ func TestMissingCardIsPostedByTheNextEvent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := cards("Jane"); n != 1 {
+	if n := f.cards("Jane"); n != 1 {
 		t.Fatalf("%d cards for Jane's handoff, want 1", n)
 	}
 	ref, ok, err := f.desk.card(ctx, s.ID)
@@ -714,7 +705,7 @@ func TestMissingCardIsPostedByTheNextEvent(t *testing.T) {
 	if err := f.desk.Render(ctx, silent, lifecycle.Reminded{N: 1, Wait: 3 * time.Minute}); err != nil {
 		t.Fatal(err)
 	}
-	if n := cards("Kim"); n != 1 {
+	if n := f.cards("Kim"); n != 1 {
 		t.Errorf("%d cards for Kim's handoff after the reminder, want 1", n)
 	}
 
@@ -756,15 +747,6 @@ func TestReminderDoesNotRaceTheOpeningTurnsCard(t *testing.T) {
 	setClock := func(t time.Time) { mu.Lock(); defer mu.Unlock(); now = t }
 	f := newFixture(t, fixtureOpt{opts: []Option{WithClock(clock)}})
 	ctx := t.Context()
-	cards := func(name string) int {
-		n := 0
-		for _, m := range f.srv.Messages() {
-			if m.TopLevel() && m.Blocks != nil && strings.Contains(m.BlockText(), name) {
-				n++
-			}
-		}
-		return n
-	}
 	remind := func(s *session.Session, age time.Duration) {
 		t.Helper()
 		setClock(s.Handoff.At.Add(age))
@@ -776,7 +758,7 @@ func TestReminderDoesNotRaceTheOpeningTurnsCard(t *testing.T) {
 	// The opening turn is still announcing when a 1-minute reminder fires.
 	s := f.handedOff(t, "63", "Jane")
 	remind(s, time.Minute)
-	if n := cards("Jane"); n != 0 {
+	if n := f.cards("Jane"); n != 0 {
 		t.Fatalf("%d cards posted by a reminder while the opening turn may still post its own, want 0", n)
 	}
 	setClock(s.Handoff.At.Add(announceMaxWait)) // the turn's late post
@@ -784,7 +766,7 @@ func TestReminderDoesNotRaceTheOpeningTurnsCard(t *testing.T) {
 		t.Fatal(err)
 	}
 	remind(s, cardPostGrace+time.Minute)
-	if n := cards("Jane"); n != 1 {
+	if n := f.cards("Jane"); n != 1 {
 		t.Errorf("%d cards for Jane's handoff, want 1", n)
 	}
 
@@ -792,11 +774,11 @@ func TestReminderDoesNotRaceTheOpeningTurnsCard(t *testing.T) {
 	// brings the card up.
 	lost := f.handedOff(t, "64", "Kim")
 	remind(lost, cardPostGrace-time.Second)
-	if n := cards("Kim"); n != 0 {
+	if n := f.cards("Kim"); n != 0 {
 		t.Fatalf("%d cards for Kim's handoff inside the grace, want 0", n)
 	}
 	remind(lost, cardPostGrace)
-	if n := cards("Kim"); n != 1 {
+	if n := f.cards("Kim"); n != 1 {
 		t.Errorf("%d cards for Kim's handoff after the grace, want 1", n)
 	}
 }

@@ -357,6 +357,17 @@ func (f *fixture) open(t *testing.T, s *session.Session) slacktest.Message {
 	return m
 }
 
+// cards counts the handoff cards posted so far that name the customer.
+func (f *fixture) cards(name string) int {
+	n := 0
+	for _, m := range f.srv.Messages() {
+		if m.TopLevel() && m.Blocks != nil && strings.Contains(m.BlockText(), name) {
+			n++
+		}
+	}
+	return n
+}
+
 // card returns the current version of the card message.
 func (f *fixture) card(t *testing.T, ts string) slacktest.Message {
 	t.Helper()
