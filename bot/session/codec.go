@@ -24,6 +24,7 @@ import (
 //	fixed fields (channel, chat, names, mode, counters, flags, topic, times)
 //	handoff: 0, or 1 and its fields
 //	turn count, then each turn as its length and its bytes
+//	version 2 only: the outbox (key, card flag, replies with their buttons)
 //
 // Strings are a length and the bytes, integers varints, times a tag (zero,
 // Unix nanoseconds, or seconds and nanoseconds outside int64 nanoseconds),
@@ -51,9 +52,16 @@ import (
 // Adding a field to Session, Turn, Handoff or Transfer needs a line in
 // encode and decode below: TestCodecKeepsEveryField fills every field by
 // reflection and fails until both have it.
+//
+// Version 2 is version 1 with the outbox after the turns; a record without
+// an outbox is still written as version 1, byte for byte as before. A
+// release that reads only version 1 refuses a version 2 record: upgrade
+// from one through FormatJSON (its JSON reader ignores the outbox) as
+// described above.
 const (
-	recordMagic   = 0xB5
-	recordVersion = 1
+	recordMagic     = 0xB5
+	recordVersion   = 1
+	recordVersionOb = 2 // with an outbox
 )
 
 // Bits of a turn's optional fields.
@@ -96,7 +104,11 @@ func decodeSession(id, raw string) (*Session, []span, error) {
 		return &s, nil, nil
 	}
 	r := reader{s: raw}
-	if r.byte() != recordMagic || r.byte() != recordVersion {
+	if r.byte() != recordMagic {
+		return nil, nil, fmt.Errorf("%w: unknown format", errCorrupt)
+	}
+	version := r.byte()
+	if version != recordVersion && version != recordVersionOb {
 		return nil, nil, fmt.Errorf("%w: unknown format", errCorrupt)
 	}
 	s := &Session{ID: id}
@@ -141,6 +153,9 @@ func decodeSession(id, raw string) (*Session, []span, error) {
 			spans = append(spans, span{start, start + size})
 			r.i = start + size
 		}
+	}
+	if version == recordVersionOb {
+		s.Outbox = r.outbox()
 	}
 	if r.err != nil || r.i != len(r.s) {
 		return nil, nil, errCorrupt
@@ -194,7 +209,11 @@ type kept struct{ at, from, to int }
 func encodeSessionKept(buf []byte, s *Session, prev *previous) ([]byte, kept) {
 	start := len(buf)
 	var k kept
-	buf = append(buf, recordMagic, recordVersion)
+	version := byte(recordVersion)
+	if s.Outbox != nil {
+		version = recordVersionOb
+	}
+	buf = append(buf, recordMagic, version)
 	buf = appendStr(buf, s.Channel)
 	buf = appendStr(buf, s.ChatID)
 	buf = appendStr(buf, s.Name)
@@ -262,10 +281,64 @@ func encodeSessionKept(buf []byte, s *Session, prev *previous) ([]byte, kept) {
 		copy(buf[at+n:], buf[at+1:at+1+size])
 		copy(buf[at:], appendUint(lenBuf[:0], uint64(size)))
 	}
+	if s.Outbox != nil {
+		buf = appendOutbox(buf, s.Outbox)
+	}
 	if k.to <= k.from {
 		k = kept{at: k.at}
 	}
 	return buf, k
+}
+
+func appendOutbox(buf []byte, o *Outbox) []byte {
+	buf = appendStr(buf, o.Key)
+	card := byte(0)
+	if o.Card {
+		card = 1
+	}
+	buf = append(buf, card)
+	buf = appendUint(buf, uint64(len(o.Replies)))
+	for _, m := range o.Replies {
+		buf = appendStr(buf, m.Text)
+		buf = appendUint(buf, uint64(len(m.Buttons)))
+		for _, b := range m.Buttons {
+			buf = appendStr(buf, b.Label)
+			buf = appendStr(buf, b.Kind)
+			buf = appendStr(buf, b.Value)
+		}
+	}
+	return buf
+}
+
+func (r *reader) outbox() *Outbox {
+	o := &Outbox{Key: r.str()}
+	switch r.byte() {
+	case 0:
+	case 1:
+		o.Card = true
+	default:
+		r.fail()
+	}
+	if n := r.count(); n > 0 {
+		o.Replies = make([]Reply, 0, presize(n, presizeItems))
+		for range n {
+			m := Reply{Text: r.str()}
+			if nb := r.count(); nb > 0 {
+				m.Buttons = make([]Button, 0, presize(nb, presizeItems))
+				for range nb {
+					m.Buttons = append(m.Buttons, Button{Label: r.str(), Kind: r.str(), Value: r.str()})
+					if r.err != nil {
+						break
+					}
+				}
+			}
+			if r.err != nil {
+				break
+			}
+			o.Replies = append(o.Replies, m)
+		}
+	}
+	return o
 }
 
 // holds reports whether the stored turn j encodes as t would: the update

@@ -67,6 +67,32 @@ type Transfer struct {
 	At    time.Time `json:"at"`
 }
 
+// Outbox is what one piece of work (a customer's update, a timer, an
+// agent's reply) had to send the customer and is not known to have been
+// sent, under the work's Key. Whoever does that work again (the replica
+// that takes an update over, a timer's next claim, an agent sending the
+// same reply again) finds it here and sends only these, instead of doing
+// the work twice or not at all. The next piece of work with another key
+// replaces it: the one before was finished or given up by then.
+type Outbox struct {
+	Key     string  `json:"key"`
+	Card    bool    `json:"card,omitempty"` // the work opened a handoff: the desk is asked for its card again
+	Replies []Reply `json:"replies,omitempty"`
+}
+
+// Reply is one message of an Outbox (bot.Message as stored).
+type Reply struct {
+	Text    string   `json:"text"`
+	Buttons []Button `json:"buttons,omitempty"`
+}
+
+// Button is an inline button of a Reply (bot.Button as stored).
+type Button struct {
+	Label string `json:"label"`
+	Kind  string `json:"kind"`
+	Value string `json:"value"`
+}
+
 // Session is everything Baton remembers about one conversation.
 type Session struct {
 	ID       string `json:"id"` // "<channel>:<chat id>"
@@ -91,6 +117,10 @@ type Session struct {
 	Topic string `json:"topic,omitempty"`
 
 	Handoff *Handoff `json:"handoff,omitempty"`
+
+	// Outbox is what the last piece of work on the conversation had to
+	// send the customer and is not known to have reached them.
+	Outbox *Outbox `json:"outbox,omitempty"`
 
 	Started        time.Time `json:"started"`
 	LastCustomerAt time.Time `json:"last_customer_at"`

@@ -255,6 +255,9 @@ func TestRoundTripAllFields(t *testing.T) {
 			Team: "payments", Reminders: 2,
 			Transfers: []session.Transfer{{From: "returns", To: "payments", Agent: "Lia", By: "Lia", At: at(4)}},
 		},
+		Outbox: &session.Outbox{Key: "u:812", Card: true, Replies: []session.Reply{
+			{Text: "A person is coming 🙂", Buttons: []session.Button{{Label: "Shipping", Kind: "topic", Value: "shipping/times"}}},
+		}},
 		Started: at(0), LastCustomerAt: at(6), LastBotAt: at(7),
 	}
 	requireAllSet(t, reflect.ValueOf(want), "Session")
