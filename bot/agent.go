@@ -26,7 +26,7 @@ func (b *Bot) AgentMessage(ctx context.Context, convID string, a Agent, text str
 	if text == "" {
 		return nil
 	}
-	return b.agentTurn(ctx, convID, func(t *agentTurn) {
+	return b.agentTurn(ctx, convID, agentKey("reply", a, text), func(t *agentTurn) {
 		st := lifecycle.Reply(t.s, a, t.now)
 		if claimed(st) {
 			t.send(t.say("agent_joined", persona.Data{Agent: firstName(a.Name)}), session.Turn{Role: "bot", Kind: kindAgentJoin})
@@ -47,7 +47,7 @@ func claimed(st lifecycle.Step) bool {
 
 // Claim gives the conversation to an agent and tells the customer who joined.
 func (b *Bot) Claim(ctx context.Context, convID string, a Agent) error {
-	return b.agentTurn(ctx, convID, func(t *agentTurn) {
+	return b.agentTurn(ctx, convID, agentKey("claim", a, ""), func(t *agentTurn) {
 		st, err := lifecycle.Claim(t.s, a, t.now)
 		if t.fail(err) || !claimed(st) {
 			return
@@ -60,7 +60,7 @@ func (b *Bot) Claim(ctx context.Context, convID string, a Agent) error {
 // Resolve closes the handoff: a warm closing and a 1-5 survey go to the
 // customer, and the bot is back in charge.
 func (b *Bot) Resolve(ctx context.Context, convID string, a Agent) error {
-	return b.agentTurn(ctx, convID, func(t *agentTurn) {
+	return b.agentTurn(ctx, convID, agentKey("resolve", a, ""), func(t *agentTurn) {
 		st, err := lifecycle.Resolve(t.s, a, t.now)
 		if t.fail(err) {
 			return
@@ -74,7 +74,7 @@ func (b *Bot) Resolve(ctx context.Context, convID string, a Agent) error {
 
 // Return gives the conversation back to the bot at once, without a survey.
 func (b *Bot) Return(ctx context.Context, convID string, a Agent) error {
-	return b.agentTurn(ctx, convID, func(t *agentTurn) {
+	return b.agentTurn(ctx, convID, agentKey("return", a, ""), func(t *agentTurn) {
 		st, err := lifecycle.Return(t.s, a, t.now)
 		if t.fail(err) {
 			return
@@ -92,7 +92,7 @@ func (b *Bot) Transfer(ctx context.Context, convID, team string, a Agent) error 
 	if !routes.Known(team) {
 		return fmt.Errorf("transfer %s: %w %q (teams: %s)", convID, ErrUnknownTeam, team, strings.Join(routes.IDs(), ", "))
 	}
-	return b.agentTurn(ctx, convID, func(t *agentTurn) {
+	return b.agentTurn(ctx, convID, agentKey("transfer", a, team), func(t *agentTurn) {
 		st, err := lifecycle.Transfer(t.s, team, a, t.now, lifecycle.NextReminder(t.now, b.unclaimed, b.hours))
 		if t.fail(err) {
 			return
@@ -110,7 +110,7 @@ func (b *Bot) Note(ctx context.Context, convID string, a Agent, text string) err
 	if text == "" {
 		return nil
 	}
-	return b.agentTurn(ctx, convID, func(t *agentTurn) {
+	return b.agentTurn(ctx, convID, "", func(t *agentTurn) {
 		appendTurn(t.s, session.Turn{Role: roleNote, Agent: a.Name, Text: text, At: t.now})
 	})
 }
@@ -139,16 +139,25 @@ func (b *Bot) Blocked(ctx context.Context, convID string) error {
 	return err
 }
 
-// agentTurn is the work of one agent action on one locked session.
+// agentTurn is the work of one agent action (or timer) on one locked
+// session.
 type agentTurn struct {
 	b      *Bot
 	ctx    context.Context
 	set    *content.Set
 	s      *session.Session
 	now    time.Time
+	key    string // the work's outbox key ("": it keeps no outbox)
 	events []lifecycle.Event
 	step   lifecycle.Step
-	err    error
+	err    error // nothing is saved: the work is done again whole
+
+	// After a send failed with part of the work delivered: the work is
+	// saved with what did not go out in the outbox, and sendErr is
+	// returned after the save, so the retry resumes (see resume).
+	delivered bool
+	sendErr   error
+	unsent    []Message
 }
 
 // apply keeps a transition's events and timers for after the save.
@@ -168,7 +177,46 @@ func (t *agentTurn) fail(err error) bool {
 	return err != nil
 }
 
-func (b *Bot) agentTurn(ctx context.Context, convID string, fn func(*agentTurn)) error {
+// resume sends what the outbox holds for the turn's key, left by the same
+// work cut short before, and reports whether there was such work: the
+// caller then does not do it again. Everything sent empties the outbox;
+// a send that fails keeps what is still unsent there (when some went
+// out) or fails the turn (nothing did).
+func (t *agentTurn) resume() bool {
+	o := t.s.Outbox
+	if t.key == "" || o == nil || o.Key != t.key {
+		return false
+	}
+	rest, some, err := t.b.sendAll(t.ctx, t.s, messagesOf(o.Replies))
+	switch {
+	case err == nil:
+		t.s.Outbox = nil
+	case some:
+		t.sendErr, t.unsent = err, rest
+	default:
+		t.err = err
+	}
+	return true
+}
+
+// finish ends the turn's work on the session: what a failed send left
+// unsent goes into the outbox. Its error is what the Update must return.
+func (t *agentTurn) finish() error {
+	if t.err == nil && t.sendErr != nil {
+		t.s.Outbox = &session.Outbox{Key: t.key, Replies: repliesOf(t.unsent)}
+	}
+	return t.err
+}
+
+// partly is the error of work saved with part of its messages unsent.
+func (t *agentTurn) partly() error {
+	if t.sendErr == nil {
+		return nil
+	}
+	return fmt.Errorf("partly delivered to %s (the same again sends only the rest): %w", t.s.ID, t.sendErr)
+}
+
+func (b *Bot) agentTurn(ctx context.Context, convID, key string, fn func(*agentTurn)) error {
 	if _, ok, err := b.store.Get(ctx, convID); err != nil {
 		return fmt.Errorf("agent action on %s: %w", convID, err)
 	} else if !ok {
@@ -177,22 +225,29 @@ func (b *Bot) agentTurn(ctx context.Context, convID string, fn func(*agentTurn))
 	var (
 		events []lifecycle.Event
 		step   lifecycle.Step
+		partly error
 	)
 	s, err := b.store.Update(ctx, convID, func(s *session.Session) error {
-		t := &agentTurn{b: b, ctx: ctx, set: b.contents.Current(), s: s, now: b.now()}
+		t := &agentTurn{b: b, ctx: ctx, set: b.contents.Current(), s: s, now: b.now(), key: key}
 		if s.Lang == "" {
 			s.Lang = lang.Default
 		}
-		fn(t)
-		events, step = t.events, t.step
-		return t.err
+		if !t.resume() {
+			fn(t)
+		}
+		events, step, partly = t.events, t.step, nil
+		err := t.finish()
+		if err == nil {
+			partly = t.partly()
+		}
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	b.step(ctx, s, step)
 	b.after(ctx, s, events)
-	return nil
+	return partly
 }
 
 func (t *agentTurn) say(key string, d persona.Data) string {
@@ -205,14 +260,30 @@ func (t *agentTurn) send(text string, tr session.Turn) {
 
 // sendMessage delivers a message to the customer while the session is
 // locked, so two quick agent messages reach the customer in order, and
-// records it in the history.
+// records it in the history. When a send fails before anything of the
+// work went out, the work fails whole (nothing is saved, it is done again
+// as before). When part of it went out (an earlier message, or the start
+// of this one), it is saved as done, and what did not go out, this and
+// the messages after it, waits in the outbox for the retry.
 func (t *agentTurn) sendMessage(m Message, tr session.Turn) {
 	if t.err != nil {
 		return
 	}
 	tr.Text, tr.At = m.Text, t.now
 	appendTurn(t.s, tr)
-	t.err = t.b.deliver(t.ctx, t.s, m)
+	if t.sendErr != nil {
+		t.unsent = append(t.unsent, m)
+		return
+	}
+	rest, some, err := t.b.sendAll(t.ctx, t.s, []Message{m})
+	switch {
+	case err == nil:
+		t.delivered = true
+	case some || t.delivered:
+		t.sendErr, t.unsent = err, rest
+	default:
+		t.err = err
+	}
 }
 
 // deliver sends a message the bot initiates through the channel's Sender.

@@ -157,6 +157,15 @@ func (b *Bot) sender(channel string) Sender {
 // Handle processes one customer event and returns the replies, in order.
 // When the session store is unreachable it still returns a short apology
 // with the error, so the adapter can answer the customer and log.
+//
+// An event met again (ev.ID of the turn last saved: the replica that
+// handled it stopped before its replies went out, or before the adapter
+// marked it answered) is not handled twice: its turn stands, and Handle
+// returns the turn's replies not known to have been sent (all of them,
+// unless the bot sent some itself, as it does before a handoff card), and
+// asks the desk again for the card of a handoff the turn opened. Replies
+// the adapter sent before the stop go out again: at least once, never
+// silence.
 func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	start := b.now()
 	if ev.At.IsZero() {
@@ -169,15 +178,28 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	var (
 		out    []Message
 		events []lifecycle.Event
+		again  *session.Outbox // the outbox of this very event: it is met again
 	)
+	key := updateKey(ev.ID)
 	// The idle timer is armed in the save's round trip (one fewer per
 	// message than a Schedule after it).
 	s, err := b.store.UpdateTimers(ctx, ev.ConvID(), func(s *session.Session) ([]session.TimerAt, error) {
+		if key != "" && s.Outbox != nil && s.Outbox.Key == key {
+			again, out, events = s.Outbox, messagesOf(s.Outbox.Replies), nil
+			return nil, nil
+		}
+		again = nil
 		// One customer message, at most one embeddings call, however
 		// often the turn matches (parts, follow-ups, a rating comment).
 		t := &turn{b: b, set: set, s: s, ev: ev, ctx: semantic.WithEmbeddingsBudget(ctx, 1)}
 		t.run()
 		out, events = t.out, t.events
+		if key != "" {
+			// Kept until the next update replaces it: the adapter sends
+			// these after Handle returns, and only marks the update
+			// answered once they went out.
+			s.Outbox = &session.Outbox{Key: key, Card: opensCard(events), Replies: repliesOf(out)}
+		}
 		return b.idleTimer(s), nil
 	})
 	if errors.Is(err, session.ErrTimersNotArmed) {
@@ -190,13 +212,46 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		b.obs.Error("session")
 		return []Message{{Text: msg}}, fmt.Errorf("handle %s: %w", ev.ConvID(), err)
 	}
+	if again != nil {
+		return b.replay(ctx, s, key, again.Card, out), nil
+	}
 	n := len(out)
 	if opensCard(events) {
-		out = b.announce(ctx, s, out)
+		out = b.announce(ctx, s, key, out)
 	}
 	b.after(ctx, s, events)
 	b.obs.Replied(ev.Channel, n, b.now().Sub(start))
 	return out, nil
+}
+
+// replay finishes the work of an event whose turn was saved before: out
+// are the turn's replies not known to have been sent. A handoff it opened
+// that still waits for an agent gets them through the Sender first, as
+// the first time, and then its card, which the desk posts only if it is
+// missing (the replica was stopped before posting it). A handoff an agent
+// has taken since (or that is over) gets nothing more: the customer
+// heard from the agent, and "a person is coming" now would come after.
+func (b *Bot) replay(ctx context.Context, s *session.Session, key string, card bool, out []Message) []Message {
+	b.log.Info("an update met again after its turn was saved; its replies not known to be sent go out again",
+		"conv", maskConv(s.ID), "replies", len(out), "handoff", card)
+	if !card {
+		return out
+	}
+	if lifecycle.Of(s) != lifecycle.StateWaiting {
+		return nil
+	}
+	out = b.announce(ctx, s, key, out)
+	if b.desk != nil {
+		h := s.Handoff
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DeskCallTimeout)
+		defer cancel()
+		ev := lifecycle.Opened{Base: lifecycle.Base{Conv: s.ID, Lang: s.Lang, At: h.At, Handoff: h.At, Team: h.Team}, Reason: h.Reason, Team: h.Team}
+		if err := b.desk.Render(dctx, s, ev); err != nil {
+			b.obs.Error("desk")
+			b.log.Error("desk call failed", "conv", s.ID, "event", fmt.Sprintf("%T", ev), "err", err)
+		}
+	}
+	return out
 }
 
 // opensCard reports whether the events post a handoff card on the desk.
@@ -224,32 +279,42 @@ func opensCard(events []lifecycle.Event) bool {
 // failed message and those after it, or, when the Sender delivered the
 // start of the failed message (*PartlySentError), only the rest of it: a
 // duplicate part is worse than the one more try the rest gets.
-func (b *Bot) announce(ctx context.Context, s *session.Session, out []Message) []Message {
-	snd := b.sender(s.Channel)
-	if snd == nil {
+//
+// What went out is written to the event's outbox (key) before the card is
+// posted, so a replica that takes the event over after a stop during the
+// post does not tell the customer twice.
+func (b *Bot) announce(ctx context.Context, s *session.Session, key string, out []Message) []Message {
+	if b.sender(s.Channel) == nil {
 		return out
 	}
-	for i, m := range out {
-		err := snd.Send(ctx, s.ChatID, m)
-		if err == nil {
-			continue
-		}
-		b.obs.Error("send")
+	rest, some, err := b.sendAll(ctx, s, out)
+	if err != nil {
 		if errors.Is(err, ErrBlocked) {
-			return nil // nothing can reach them; the adapter knows
+			rest = nil // nothing can reach them; the adapter knows
+		} else {
+			b.log.Warn("handoff announcement not sent whole; the adapter retries the rest", "conv", maskConv(s.ID), "err", err)
 		}
-		var partly *PartlySentError
-		if errors.As(err, &partly) {
-			b.log.Warn("handoff announcement partly sent; the adapter retries the rest", "conv", maskConv(s.ID), "err", err)
-			if partly.Rest.Text == "" && len(partly.Rest.Buttons) == 0 {
-				return out[i+1:]
-			}
-			return append([]Message{partly.Rest}, out[i+1:]...)
-		}
-		b.log.Warn("handoff announcement not sent; the adapter retries it", "conv", maskConv(s.ID), "err", err)
-		return out[i:]
 	}
-	return nil
+	if some && key != "" {
+		b.outboxSent(ctx, s.ID, key, rest)
+	}
+	return rest
+}
+
+// outboxSent keeps only rest in the outbox of key, if it is still the
+// conversation's (a later event replaced it otherwise).
+func (b *Bot) outboxSent(ctx context.Context, id, key string, rest []Message) {
+	_, err := b.store.Update(ctx, id, func(s *session.Session) error {
+		if s.Outbox != nil && s.Outbox.Key == key {
+			s.Outbox.Replies = repliesOf(rest)
+		}
+		return nil
+	})
+	if err != nil {
+		// The replies went out; a replica that meets the event again
+		// sends them once more.
+		b.log.Warn("could not note the replies sent", "conv", maskConv(id), "err", err)
+	}
 }
 
 // DeskCallTimeout bounds one desk call (Render) the core makes after a

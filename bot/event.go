@@ -44,6 +44,10 @@ type Event struct {
 	Kind     Kind
 	Text     string    // message text, command name, rating digit, or a caption
 	At       time.Time // when the platform says it was sent; zero means now
+	// ID is the platform's id of the event (Telegram's update_id), the
+	// same when it is delivered or taken over again: its turn is then
+	// not done twice (see Bot.Handle). "" when the channel has none.
+	ID string
 }
 
 // ConvID names the conversation the event belongs to.

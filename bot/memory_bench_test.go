@@ -13,7 +13,7 @@ import (
 )
 
 // BenchmarkSessionRedisMemory runs b.N conversations of six customer
-// messages through the core on real Redis and reports the Redis memory a
+// messages (Telegram updates, with ids) through the core on real Redis and reports the Redis memory a
 // conversation takes: MEMORY USAGE of every key under the test prefix
 // (state, timers, activity set, markers), divided by the conversations.
 // Needs REDIS_URL (miniredis has no MEMORY USAGE).
@@ -28,8 +28,10 @@ func BenchmarkSessionRedisMemory(b *testing.B) {
 		"can I return a gift?", "do you ship to Canada?", "thanks!"}
 	b.ResetTimer()
 	for i := range b.N {
-		for _, q := range questions {
-			ev := bot.Event{Channel: "telegram", ChatID: fmt.Sprint(100000 + i), Kind: bot.KindText, Text: q,
+		for j, q := range questions {
+			// With an id, as Telegram's updates have: the session then
+			// keeps the last turn's replies (its outbox) until the next.
+			ev := bot.Event{ID: fmt.Sprint(i*len(questions) + j), Channel: "telegram", ChatID: fmt.Sprint(100000 + i), Kind: bot.KindText, Text: q,
 				Customer: bot.Customer{ID: fmt.Sprint(100000 + i), Name: "Jane Doe", Lang: "en"}}
 			if _, err := core.Handle(ctx, ev); err != nil {
 				b.Fatal(err)

@@ -145,20 +145,32 @@ func maskConv(id string) string {
 }
 
 // idle checks in once after BATON_IDLE_NUDGE of silence mid-conversation,
-// and closes the session politely after BATON_IDLE_CLOSE.
+// and closes the session politely after BATON_IDLE_CLOSE. A check-in or
+// closing whose send failed after part of it went out is saved as sent,
+// its rest in the outbox: the timer's next claim sends only the rest.
 func (b *Bot) idle(ctx context.Context, id string) error {
 	if _, ok, err := b.store.Get(ctx, id); err != nil || !ok {
 		return err
 	}
-	var next time.Time
+	var (
+		next   time.Time
+		partly error
+	)
 	_, err := b.store.Update(ctx, id, func(s *session.Session) error {
-		next = time.Time{}
+		next, partly = time.Time{}, nil
+		now := b.now()
+		t := &agentTurn{b: b, ctx: ctx, set: b.contents.Current(), s: s, now: now, key: timerKey(timerIdle)}
+		// What was saved as sent decides what follows: after the rest
+		// of a check-in, the closing is scheduled as below.
+		if t.resume() && (t.err != nil || t.sendErr != nil) {
+			err := t.finish()
+			partly = t.partly()
+			return err
+		}
 		if s.Mode != session.ModeBot || s.Blocked || !midConversation(s) {
 			return nil
 		}
-		now := b.now()
 		silent := now.Sub(s.LastCustomerAt)
-		t := &agentTurn{b: b, ctx: ctx, set: b.contents.Current(), s: s, now: now}
 		switch {
 		case silent >= b.idleClose:
 			t.send(t.say("idle_close", persona.Data{}), session.Turn{Role: "bot", Kind: kindClosed})
@@ -172,10 +184,16 @@ func (b *Bot) idle(ctx context.Context, id string) error {
 		default:
 			next = s.LastCustomerAt.Add(b.idleNudge) // they wrote since; wait again
 		}
-		return t.err
+		err := t.finish()
+		partly = t.partly()
+		return err
 	})
 	if err != nil {
 		return err
+	}
+	if partly != nil {
+		// Still claimed: the next claim sends the rest, then schedules.
+		return partly
 	}
 	if !next.IsZero() {
 		return b.store.Schedule(ctx, timerIdle, id, next)
@@ -184,7 +202,10 @@ func (b *Bot) idle(ctx context.Context, id string) error {
 }
 
 // unclaimedReminder nudges the desk when nobody has claimed a handoff, and
-// tells the customer once, kindly, that they are still in the queue.
+// tells the customer once, kindly, that they are still in the queue. A
+// reminder whose message to the customer went out only in part is saved
+// as done (the desk is reminded once), its rest in the outbox for the
+// timer's next claim.
 func (b *Bot) unclaimedReminder(ctx context.Context, id string) error {
 	if _, ok, err := b.store.Get(ctx, id); err != nil || !ok {
 		return err
@@ -192,10 +213,20 @@ func (b *Bot) unclaimedReminder(ctx context.Context, id string) error {
 	var (
 		events []lifecycle.Event
 		again  bool
+		partly error
 	)
 	s, err := b.store.Update(ctx, id, func(s *session.Session) error {
-		events, again = nil, false
+		events, again, partly = nil, false, nil
 		now := b.now()
+		t := &agentTurn{b: b, ctx: ctx, set: b.contents.Current(), s: s, now: now, key: timerKey(timerUnclaimed)}
+		if t.resume() {
+			// The reminder itself was saved: only its message is resumed.
+			again = t.err == nil && t.sendErr == nil && lifecycle.Of(s) == lifecycle.StateWaiting &&
+				s.Handoff.Reminders < lifecycle.MaxReminders
+			err := t.finish()
+			partly = t.partly()
+			return err
+		}
 		if lifecycle.Of(s) != lifecycle.StateWaiting {
 			return nil
 		}
@@ -209,16 +240,19 @@ func (b *Bot) unclaimedReminder(ctx context.Context, id string) error {
 		}
 		events, again = []lifecycle.Event{ev}, more
 		if ev.N == 1 && !s.Blocked {
-			t := &agentTurn{b: b, ctx: ctx, set: b.contents.Current(), s: s, now: now}
 			t.send(t.say("queue_reminder", persona.Data{}), session.Turn{Role: "bot", Kind: kindQueue})
-			return t.err
 		}
-		return nil
+		err := t.finish()
+		partly = t.partly()
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	b.after(ctx, s, events)
+	if partly != nil {
+		return partly
+	}
 	if again {
 		return b.store.Schedule(ctx, timerUnclaimed, id, lifecycle.NextReminder(b.now(), b.unclaimed, b.hours))
 	}

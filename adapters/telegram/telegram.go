@@ -646,6 +646,10 @@ func (a *Adapter) process(j job) bool {
 	ctx, cancel := context.WithTimeout(a.workCtx, a.cfg.replyTimeout)
 	defer cancel()
 	ev, act := classify(j.upd, a.me.Load())
+	// The update's id goes with it: whoever answers it again (after a
+	// stop before it was marked answered) gets the replies of the saved
+	// turn instead of a second turn (bot.Event.ID).
+	ev.ID = strconv.FormatInt(j.id, 10)
 	if cq := j.upd.CallbackQuery; cq != nil {
 		a.pressed(ctx, j.chat, cq)
 	}
