@@ -122,6 +122,8 @@ type Server struct {
 	pending  []pending // updates not yet confirmed by a getUpdates offset
 	faults   map[string][]Fault
 	blocked  map[int64]bool
+	holds    map[int64]chan struct{} // chats whose sendMessage calls wait until released
+	held     map[int64]int           // sendMessage calls waiting in a hold now
 	webhook  *Webhook
 	pollers  int
 	closed   bool
@@ -149,6 +151,8 @@ func NewServer(token string) *Server {
 		changed:   make(chan struct{}),
 		faults:    map[string][]Fault{},
 		blocked:   map[int64]bool{},
+		holds:     map[int64]chan struct{}{},
+		held:      map[int64]int{},
 		hookHTTP: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
 			MaxIdleConns: 200, MaxIdleConnsPerHost: 200, IdleConnTimeout: 30 * time.Second,
 		}},
@@ -189,6 +193,70 @@ func (s *Server) Block(chatID int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.blocked[chatID] = true
+}
+
+// Hold makes sendMessage calls to chatID wait until release is called, to
+// catch a replica in the middle of sending (and kill it there). A held call
+// whose client goes away (a killed process) ends without a message, as a
+// request that never reached Telegram; Held counts the calls waiting.
+func (s *Server) Hold(chatID int64) (release func()) {
+	ch := make(chan struct{})
+	s.mu.Lock()
+	s.holds[chatID] = ch
+	s.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			if s.holds[chatID] == ch {
+				delete(s.holds, chatID)
+			}
+			s.mu.Unlock()
+			close(ch)
+		})
+	}
+}
+
+// Held is how many sendMessage calls to chatID wait in a Hold now.
+func (s *Server) Held(chatID int64) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.held[chatID]
+}
+
+// hold waits while sendMessage calls to the call's chat are held; false
+// when the client went away meanwhile (the call is then dropped).
+func (s *Server) hold(r *http.Request, call Call) bool {
+	if call.Method != "sendMessage" {
+		return true
+	}
+	chat, err := strconv.ParseInt(call.Params["chat_id"], 10, 64)
+	if err != nil {
+		return true
+	}
+	s.mu.Lock()
+	ch := s.holds[chat]
+	if ch == nil {
+		s.mu.Unlock()
+		return true
+	}
+	s.held[chat]++
+	s.notifyLocked()
+	s.mu.Unlock()
+	gone := false
+	select {
+	case <-ch:
+	case <-r.Context().Done():
+		gone = true
+	}
+	s.mu.Lock()
+	s.held[chat]--
+	s.notifyLocked()
+	s.mu.Unlock()
+	if gone {
+		s.record(call, Drop)
+	}
+	return !gone
 }
 
 // Unblock undoes Block.
@@ -425,6 +493,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.finish(w, call, nil, &apiError{code: 400, desc: "Bad Request: " + err.Error()})
+		return
+	}
+	if !s.hold(r, call) {
 		return
 	}
 	if f, ok := s.fault(method); ok && f.Code != Pass {
