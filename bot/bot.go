@@ -19,6 +19,7 @@ import (
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/lang"
 	"github.com/batonhq/baton/bot/lifecycle"
+	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/semantic"
 	"github.com/batonhq/baton/bot/session"
@@ -203,14 +204,14 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		return b.idleTimer(s), nil
 	})
 	if errors.Is(err, session.ErrTimersNotArmed) {
-		b.log.Warn("schedule idle timer", "conv", s.ID, "err", err)
+		b.log.Warn("schedule idle timer", "conv", logmask.Conv(s.ID), "err", err)
 		err = nil
 	}
 	if err != nil {
 		l := lang.Choose(written(ev), ev.Customer.Lang, "", set.Persona.Has)
 		msg := b.say(set, nil, l, "store_down", persona.Data{})
 		b.obs.Error("session")
-		return []Message{{Text: msg}}, fmt.Errorf("handle %s: %w", ev.ConvID(), err)
+		return []Message{{Text: msg}}, fmt.Errorf("handle %s: %w", logmask.Conv(ev.ConvID()), err)
 	}
 	if again != nil {
 		return b.replay(ctx, s, key, again.Card, out), nil
@@ -233,7 +234,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 // heard from the agent, and "a person is coming" now would come after.
 func (b *Bot) replay(ctx context.Context, s *session.Session, key string, card bool, out []Message) []Message {
 	b.log.Info("an update met again after its turn was saved; its replies not known to be sent go out again",
-		"conv", maskConv(s.ID), "replies", len(out), "handoff", card)
+		"conv", logmask.Conv(s.ID), "replies", len(out), "handoff", card)
 	if !card {
 		return out
 	}
@@ -248,7 +249,7 @@ func (b *Bot) replay(ctx context.Context, s *session.Session, key string, card b
 		ev := lifecycle.Opened{Base: lifecycle.Base{Conv: s.ID, Lang: s.Lang, At: h.At, Handoff: h.At, Team: h.Team}, Reason: h.Reason, Team: h.Team}
 		if err := b.desk.Render(dctx, s, ev); err != nil {
 			b.obs.Error("desk")
-			b.log.Error("desk call failed", "conv", s.ID, "event", fmt.Sprintf("%T", ev), "err", err)
+			b.log.Error("desk call failed", "conv", logmask.Conv(s.ID), "event", fmt.Sprintf("%T", ev), "err", err)
 		}
 	}
 	return out
@@ -292,7 +293,7 @@ func (b *Bot) announce(ctx context.Context, s *session.Session, key string, out 
 		if errors.Is(err, ErrBlocked) {
 			rest = nil // nothing can reach them; the adapter knows
 		} else {
-			b.log.Warn("handoff announcement not sent whole; the adapter retries the rest", "conv", maskConv(s.ID), "err", err)
+			b.log.Warn("handoff announcement not sent whole; the adapter retries the rest", "conv", logmask.Conv(s.ID), "err", err)
 		}
 	}
 	if some && key != "" {
@@ -313,7 +314,7 @@ func (b *Bot) outboxSent(ctx context.Context, id, key string, rest []Message) {
 	if err != nil {
 		// The replies went out; a replica that meets the event again
 		// sends them once more.
-		b.log.Warn("could not note the replies sent", "conv", maskConv(id), "err", err)
+		b.log.Warn("could not note the replies sent", "conv", logmask.Conv(id), "err", err)
 	}
 }
 
@@ -333,7 +334,7 @@ func (b *Bot) after(ctx context.Context, s *session.Session, events []lifecycle.
 			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DeskCallTimeout)
 			if err := b.desk.Render(dctx, s, ev); err != nil {
 				b.obs.Error("desk")
-				b.log.Error("desk call failed", "conv", s.ID, "event", fmt.Sprintf("%T", ev), "err", err)
+				b.log.Error("desk call failed", "conv", logmask.Conv(s.ID), "event", fmt.Sprintf("%T", ev), "err", err)
 			}
 			cancel()
 		}
@@ -347,7 +348,7 @@ func (b *Bot) step(ctx context.Context, s *session.Session, st lifecycle.Step) {
 	}
 	if !st.RemindAt.IsZero() {
 		if err := b.store.Schedule(ctx, timerUnclaimed, s.ID, st.RemindAt); err != nil {
-			b.log.Warn("schedule unclaimed reminder", "conv", s.ID, "err", err)
+			b.log.Warn("schedule unclaimed reminder", "conv", logmask.Conv(s.ID), "err", err)
 		}
 	}
 }
