@@ -2,6 +2,7 @@ package persona
 
 import (
 	"os"
+	"strings"
 	"testing"
 	"text/template"
 	"time"
@@ -79,6 +80,40 @@ func TestStaticText(t *testing.T) {
 		out, ok := staticText(tm)
 		if out != want.out || ok != want.static {
 			t.Errorf("staticText(%q) = %q, %v; want %q, %v", src, out, ok, want.out, want.static)
+		}
+	}
+}
+
+// squeezeRef is squeeze before its no-copy path: the oracle of
+// TestSqueezeMatchesReference.
+func squeezeRef(w string) string {
+	var b strings.Builder
+	rs := []rune(w)
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		j := i + 1
+		for j < len(rs) && rs[j] == r {
+			j++
+		}
+		n := j - i
+		if n >= 3 {
+			n = 1
+		}
+		for k := 0; k < n; k++ {
+			b.WriteRune(r)
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// TestSqueezeMatchesReference: squeeze says what it said before, for runs
+// of every length, CJK, emoji and broken UTF-8.
+func TestSqueezeMatchesReference(t *testing.T) {
+	for _, w := range []string{"", "a", "aa", "aaa", "hiii", "thanksss", "byeee", "hello", "bookkeeper",
+		"ㅋㅋㅋ", "감사감사", "谢谢谢", "👍👍👍", "👍👍", "\xff", "\xff\xff", "\xff\xff\xff", "a\xffa", "aab", "abbbc", "zzzzzz"} {
+		if got, want := squeeze(w), squeezeRef(w); got != want {
+			t.Errorf("squeeze(%q) = %q, reference %q", w, got, want)
 		}
 	}
 }
