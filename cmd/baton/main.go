@@ -66,7 +66,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 	case "detect":
 		return runDetect(args[1:], env, stdin, stdout, stderr)
 	case "check":
-		return runCheck(args[1:], env, stdout, stderr)
+		return runCheck(ctx, args[1:], env, stdout, stderr)
 	case "eval":
 		return runEval(ctx, args[1:], env, stdout, stderr)
 	case "report":
