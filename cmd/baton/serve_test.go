@@ -163,8 +163,9 @@ func startServe(t *testing.T, env map[string]string, args ...string) *served {
 		defer close(s.done)
 		s.code = runServe(ctx, args, func(k string) string { return env[k] }, io.Discard, s.log)
 	}()
-	rec := s.log.waitFor(t, "baton serve: listening")
-	s.addr, _ = rec["addr"].(string)
+	// Stopped at the end even when it never says it listens: left running,
+	// it would go on into the next tests (and log into their serves' logs
+	// through go-redis's process-wide logger).
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -173,6 +174,8 @@ func startServe(t *testing.T, env map[string]string, args ...string) *served {
 			t.Error("baton serve did not stop")
 		}
 	})
+	rec := s.log.waitFor(t, "baton serve: listening")
+	s.addr, _ = rec["addr"].(string)
 	return s
 }
 
