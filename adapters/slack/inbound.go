@@ -244,7 +244,8 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent) (
 		return false
 	}
 	if !ok {
-		return false // not a handoff thread
+		d.log.Debug("slack desk: a message in a thread that is no handoff's card, ignored", "channel", m.Channel, "thread", thread)
+		return false
 	}
 	text := plainText(m.Text, m.Blocks.BlockSet, func(id string) string { return d.names.name(ctx, d, id) })
 	kind, cmd := classify(text)
