@@ -24,11 +24,12 @@ func TestQuestionAnsweredWithTypingFirst(t *testing.T) {
 	rec := newRecorder()
 	hs := newHarness(t, rec, setup{}).start()
 	jane := telegramtest.User{ID: 7001, FirstName: "Jane", LastName: "Doe", Username: "jane", Lang: "ko-KR"}
-	hs.srv.Push(jane.Text("Where is my order?"))
+	ids := hs.srv.Push(jane.Text("Where is my order?"))
 
 	ev := rec.next(t)
+	// The update's id goes with it (a turn met again is not done twice).
 	want := bot.Event{Channel: "telegram", ChatID: "7001", Kind: bot.KindText, Text: "Where is my order?",
-		Customer: bot.Customer{ID: "7001", Name: "Jane Doe", Username: "jane", Lang: "ko-KR"}}
+		Customer: bot.Customer{ID: "7001", Name: "Jane Doe", Username: "jane", Lang: "ko-KR"}, ID: fmt.Sprint(ids[0])}
 	ev.At = time.Time{}
 	if ev != want {
 		t.Errorf("event = %+v\nwant    %+v", ev, want)
