@@ -133,14 +133,14 @@ func nextEvent(res []any) (q queued, held, ok bool, err error) {
 		return queued{}, true, false, nil
 	case 2:
 		if len(res) != 3 {
-			return queued{}, false, false, fmt.Errorf("unexpected script reply %v", res)
+			return queued{}, false, false, fmt.Errorf("unexpected script reply %s", store.ReplyShape(res))
 		}
 		q.member, _ = res[1].(string)
 		q.raw, _ = res[2].(string)
 		q.id, _, _ = strings.Cut(q.member, ":")
 		return q, true, true, nil
 	}
-	return queued{}, false, false, fmt.Errorf("unexpected script reply %v", res)
+	return queued{}, false, false, fmt.Errorf("unexpected script reply %s", store.ReplyShape(res))
 }
 
 // drainThread handles a thread's queued events while this replica holds
@@ -197,6 +197,7 @@ func (d *Desk) drainThread(ctx context.Context, thread string) {
 		} else if in, derr := decodeStored(st); derr != nil {
 			d.log.Error("slack desk: unreadable agent event dropped (marked handled)", "event", key, "kind", st.Kind, "err", derr)
 		} else {
+			in.waited = d.waiting.has(q.member)
 			pctx, cancel := context.WithTimeout(lctx, processTimeout)
 			later := d.process(pctx, in)
 			cancel()
@@ -397,6 +398,14 @@ func (w *waitingEvents) wait(member string, now time.Time, limit time.Duration) 
 		return false
 	}
 	return true
+}
+
+// has reports whether the event has waited (wait said true for it).
+func (w *waitingEvents) has(member string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, ok := w.m[member]
+	return ok
 }
 
 func (w *waitingEvents) done(member string) {
