@@ -3,9 +3,12 @@ package handoff
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -37,6 +40,33 @@ func TestDetectDev(t *testing.T) {
 	measuring(t)
 	dir := sharedDir(t)
 	r := loadShipped(t)
+	// BATON_DEV_TH=complaint=0.8,explicit=0.6 tries other Latin-script
+	// thresholds of the learned layer (zh.complaint=0.5 for a script's).
+	if s := os.Getenv("BATON_DEV_TH"); s != "" {
+		r.learned.byScript = maps.Clone(r.learned.byScript)
+		for _, kv := range strings.Split(s, ",") {
+			k, v, _ := strings.Cut(kv, "=")
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			script, kind, scripted := strings.Cut(k, ".")
+			if !scripted {
+				kind = script
+			}
+			c := slices.Index(classes[:], kind)
+			if c < 0 {
+				t.Fatalf("BATON_DEV_TH: no kind %q", kind)
+			}
+			if scripted {
+				th := r.learned.byScript[script]
+				th[c] = f
+				r.learned.byScript[script] = th
+			} else {
+				r.learned.threshold[c] = f // Latin script only: the scripts' numbers were copied at load
+			}
+		}
+	}
 	list := os.Getenv("BATON_DEV_LIST") == "1"
 	after := []session.Turn{{Role: "customer", Text: "(an earlier question)"}, {Role: "bot", Text: "(an answer)", Kind: "answer"}}
 
