@@ -160,14 +160,14 @@ func TestDetectDev(t *testing.T) {
 	const folds = 5
 	cv := map[string]*tally{}
 	for f := range folds {
-		var train []example
+		var fold []example
 		for i, e := range exs {
 			if i%folds != f {
-				train = append(train, e)
+				fold = append(fold, e)
 			}
 		}
 		rr := *r
-		rr.learned.m = trainFresh(train, ordinary)
+		rr.learned.m = train(fold, ordinary) // not trainCached: the folds would evict the shipped model
 		rr.learned.vec = nil
 		for i, e := range exs {
 			if i%folds != f {
@@ -219,7 +219,3 @@ func knowledgeQuestionsFor(t *testing.T) []string {
 	kb, _ := knowledge.Load(os.DirFS("../../knowledge"), ".")
 	return knowledgeQuestions(kb)
 }
-
-// trainFresh trains without the shared cache (cross-validation folds
-// would evict the shipped model).
-func trainFresh(exs []example, ordinary []string) *model { return train(exs, ordinary) }
