@@ -10,6 +10,7 @@ import (
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/lang"
 	"github.com/batonhq/baton/bot/lifecycle"
+	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/session"
 )
@@ -90,7 +91,7 @@ func (b *Bot) Return(ctx context.Context, convID string, a Agent) error {
 func (b *Bot) Transfer(ctx context.Context, convID, team string, a Agent) error {
 	routes := b.contents.Current().Routing
 	if !routes.Known(team) {
-		return fmt.Errorf("transfer %s: %w %q (teams: %s)", convID, ErrUnknownTeam, team, strings.Join(routes.IDs(), ", "))
+		return fmt.Errorf("transfer %s: %w %q (teams: %s)", logmask.Conv(convID), ErrUnknownTeam, team, strings.Join(routes.IDs(), ", "))
 	}
 	return b.agentTurn(ctx, convID, func(t *agentTurn) {
 		st, err := lifecycle.Transfer(t.s, team, a, t.now, lifecycle.NextReminder(t.now, b.unclaimed, b.hours))
@@ -170,9 +171,9 @@ func (t *agentTurn) fail(err error) bool {
 
 func (b *Bot) agentTurn(ctx context.Context, convID string, fn func(*agentTurn)) error {
 	if _, ok, err := b.store.Get(ctx, convID); err != nil {
-		return fmt.Errorf("agent action on %s: %w", convID, err)
+		return fmt.Errorf("agent action on %s: %w", logmask.Conv(convID), err)
 	} else if !ok {
-		return fmt.Errorf("agent action on %s: %w", convID, ErrNoConversation)
+		return fmt.Errorf("agent action on %s: %w", logmask.Conv(convID), ErrNoConversation)
 	}
 	var (
 		events []lifecycle.Event
@@ -218,15 +219,15 @@ func (t *agentTurn) sendMessage(m Message, tr session.Turn) {
 // deliver sends a message the bot initiates through the channel's Sender.
 func (b *Bot) deliver(ctx context.Context, s *session.Session, m Message) error {
 	if s.Blocked {
-		return fmt.Errorf("send to %s: %w", s.ID, ErrBlocked)
+		return fmt.Errorf("send to %s: %w", logmask.Conv(s.ID), ErrBlocked)
 	}
 	snd := b.sender(s.Channel)
 	if snd == nil {
-		return fmt.Errorf("send to %s: no sender registered for channel %q", s.ID, s.Channel)
+		return fmt.Errorf("send to %s: no sender registered for channel %q", logmask.Conv(s.ID), s.Channel)
 	}
 	if err := snd.Send(ctx, s.ChatID, m); err != nil {
 		b.obs.Error("send")
-		return fmt.Errorf("send to %s: %w", s.ID, err)
+		return fmt.Errorf("send to %s: %w", logmask.Conv(s.ID), err)
 	}
 	s.LastBotAt = b.now()
 	return nil
@@ -234,6 +235,6 @@ func (b *Bot) deliver(ctx context.Context, s *session.Session, m Message) error 
 
 func (b *Bot) cancelTimer(ctx context.Context, timer, convID string) {
 	if err := b.store.Cancel(ctx, timer, convID); err != nil {
-		b.log.Warn("cancel timer", "timer", timer, "conv", convID, "err", err)
+		b.log.Warn("cancel timer", "timer", timer, "conv", logmask.Conv(convID), "err", err)
 	}
 }

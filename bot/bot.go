@@ -19,6 +19,7 @@ import (
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/lang"
 	"github.com/batonhq/baton/bot/lifecycle"
+	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/semantic"
 	"github.com/batonhq/baton/bot/session"
@@ -181,14 +182,14 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		return b.idleTimer(s), nil
 	})
 	if errors.Is(err, session.ErrTimersNotArmed) {
-		b.log.Warn("schedule idle timer", "conv", s.ID, "err", err)
+		b.log.Warn("schedule idle timer", "conv", logmask.Conv(s.ID), "err", err)
 		err = nil
 	}
 	if err != nil {
 		l := lang.Choose(written(ev), ev.Customer.Lang, "", set.Persona.Has)
 		msg := b.say(set, nil, l, "store_down", persona.Data{})
 		b.obs.Error("session")
-		return []Message{{Text: msg}}, fmt.Errorf("handle %s: %w", ev.ConvID(), err)
+		return []Message{{Text: msg}}, fmt.Errorf("handle %s: %w", logmask.Conv(ev.ConvID()), err)
 	}
 	n := len(out)
 	if opensCard(events) {
@@ -240,13 +241,13 @@ func (b *Bot) announce(ctx context.Context, s *session.Session, out []Message) [
 		}
 		var partly *PartlySentError
 		if errors.As(err, &partly) {
-			b.log.Warn("handoff announcement partly sent; the adapter retries the rest", "conv", maskConv(s.ID), "err", err)
+			b.log.Warn("handoff announcement partly sent; the adapter retries the rest", "conv", logmask.Conv(s.ID), "err", err)
 			if partly.Rest.Text == "" && len(partly.Rest.Buttons) == 0 {
 				return out[i+1:]
 			}
 			return append([]Message{partly.Rest}, out[i+1:]...)
 		}
-		b.log.Warn("handoff announcement not sent; the adapter retries it", "conv", maskConv(s.ID), "err", err)
+		b.log.Warn("handoff announcement not sent; the adapter retries it", "conv", logmask.Conv(s.ID), "err", err)
 		return out[i:]
 	}
 	return nil
@@ -268,7 +269,7 @@ func (b *Bot) after(ctx context.Context, s *session.Session, events []lifecycle.
 			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DeskCallTimeout)
 			if err := b.desk.Render(dctx, s, ev); err != nil {
 				b.obs.Error("desk")
-				b.log.Error("desk call failed", "conv", s.ID, "event", fmt.Sprintf("%T", ev), "err", err)
+				b.log.Error("desk call failed", "conv", logmask.Conv(s.ID), "event", fmt.Sprintf("%T", ev), "err", err)
 			}
 			cancel()
 		}
@@ -282,7 +283,7 @@ func (b *Bot) step(ctx context.Context, s *session.Session, st lifecycle.Step) {
 	}
 	if !st.RemindAt.IsZero() {
 		if err := b.store.Schedule(ctx, timerUnclaimed, s.ID, st.RemindAt); err != nil {
-			b.log.Warn("schedule unclaimed reminder", "conv", s.ID, "err", err)
+			b.log.Warn("schedule unclaimed reminder", "conv", logmask.Conv(s.ID), "err", err)
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/batonhq/baton/bot/lifecycle"
@@ -88,10 +87,10 @@ func (b *Bot) FireTimers(ctx context.Context) (int, error) {
 				default:
 					// It stays claimed and falls due again after the lease,
 					// so a Redis or Telegram hiccup does not lose it.
-					// Logged by RunTimers: the conversation masked as in
+					// Logged by RunTimers: the conversation as its pseudonym, as in
 					// the drop log, and the cause's text too (a Sender's
 					// error names the chat).
-					errs = append(errs, fmt.Errorf("%s timer for %s (attempt %d of %d): %w", name, maskConv(c.ID), c.Attempt, maxTimerAttempts, maskedError{err}))
+					errs = append(errs, fmt.Errorf("%s timer for %s (attempt %d of %d): %w", name, logmask.Conv(c.ID), c.Attempt, maxTimerAttempts, maskedError{err}))
 				}
 			}
 			if len(claims) < timerBatch {
@@ -103,7 +102,7 @@ func (b *Bot) FireTimers(ctx context.Context) (int, error) {
 }
 
 // dropTimer gives up on a timer whose handler failed for good or too many
-// times: one error log (the conversation masked) and the timer_dropped
+// times: one error log (the conversation as its logmask.Conv pseudonym) and the timer_dropped
 // error metric, instead of a warning every lease.
 func (b *Bot) dropTimer(ctx context.Context, name string, c session.Claimed, cause error) {
 	b.obs.Error("timer_dropped")
@@ -111,7 +110,7 @@ func (b *Bot) dropTimer(ctx context.Context, name string, c session.Claimed, cau
 	if !errors.Is(cause, ErrUndeliverable) {
 		why = "kept failing"
 	}
-	b.log.Error("timer dropped: its handler "+why, "timer", name, "conv", maskConv(c.ID),
+	b.log.Error("timer dropped: its handler "+why, "timer", name, "conv", logmask.Conv(c.ID),
 		"attempts", c.Attempt, "err", logmask.Mask(cause.Error()))
 	if err := b.store.Drop(ctx, name, c.ID); err != nil {
 		// Still claimed: it falls due again after the lease and is
@@ -126,23 +125,6 @@ type maskedError struct{ err error }
 
 func (e maskedError) Error() string { return logmask.MaskN(e.err.Error(), 0) }
 func (e maskedError) Unwrap() error { return e.err }
-
-// maskConv shows a conversation id ("telegram:123456789") as its channel
-// and the chat's last four characters, enough to tell chats apart in one
-// incident without logging who the customer is.
-func maskConv(id string) string {
-	channel, chat, ok := strings.Cut(id, ":")
-	if !ok {
-		channel, chat = "", id
-	}
-	if n := len(chat); n > 4 {
-		chat = "…" + chat[n-4:]
-	}
-	if channel == "" {
-		return chat
-	}
-	return channel + ":" + chat
-}
 
 // idle checks in once after BATON_IDLE_NUDGE of silence mid-conversation,
 // and closes the session politely after BATON_IDLE_CLOSE.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -88,9 +89,9 @@ func TestTimerDroppedAfterItsLastAttempt(t *testing.T) {
 		if n != 1 || err == nil || !strings.Contains(err.Error(), fmt.Sprintf("attempt %d of 5", attempt)) {
 			t.Fatalf("attempt %d: fired %d, err %v; want 1 and the failure reported for a retry", attempt, n, err)
 		}
-		// RunTimers logs it: the chat masked as in the drop log.
-		if msg := err.Error(); strings.Contains(msg, chat) || !strings.Contains(msg, "test:…6789") {
-			t.Fatalf("attempt %d: retry warning %q names the chat; want it masked as test:…6789", attempt, msg)
+		// RunTimers logs it: the chat as its pseudonym, as in the drop log.
+		if msg := err.Error(); strings.Contains(msg, chat) || !strings.Contains(msg, logmask.Pseudonym("test:"+chat)) {
+			t.Fatalf("attempt %d: retry warning %q names the chat; want its pseudonym %s", attempt, msg, logmask.Pseudonym("test:"+chat))
 		}
 		if n, _ := f.bot.FireTimers(ctx); n != 0 {
 			t.Fatalf("attempt %d: the timer fired again within its lease", attempt)
@@ -105,8 +106,8 @@ func TestTimerDroppedAfterItsLastAttempt(t *testing.T) {
 		t.Fatalf("%d 'timer dropped' records, want 1:\n%s", len(recs), logs.b.String())
 	}
 	r := recs[0]
-	if r["level"] != "ERROR" || r["timer"] != "idle" || r["conv"] != "test:…6789" || r["attempts"] != float64(5) {
-		t.Errorf("drop record %v: want level ERROR, timer idle, conv test:…6789, attempts 5", r)
+	if r["level"] != "ERROR" || r["timer"] != "idle" || r["conv"] != logmask.Pseudonym("test:"+chat) || r["attempts"] != float64(5) {
+		t.Errorf("drop record %v: want level ERROR, timer idle, conv %s, attempts 5", r, logmask.Pseudonym("test:"+chat))
 	}
 	if strings.Contains(logs.b.String(), chat) {
 		t.Errorf("the log names the chat in full:\n%s", logs.b.String())

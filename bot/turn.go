@@ -14,6 +14,7 @@ import (
 	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/lang"
 	"github.com/batonhq/baton/bot/lifecycle"
+	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/semantic"
 	"github.com/batonhq/baton/bot/session"
@@ -256,7 +257,7 @@ func (t *turn) answer(text string) {
 	}
 	ans, err := t.b.answerer.Answer(t.ctx, q)
 	if err != nil || ans.Text == "" {
-		t.b.log.Warn("answerer failed; answering from the knowledge base", "conv", t.s.ID, "err", err)
+		t.b.log.Warn("answerer failed; answering from the knowledge base", "conv", logmask.Conv(t.s.ID), "err", err)
 		t.b.obs.Error("answer")
 		ans, _ = KnowledgeAnswerer(t.b.contents).Answer(t.ctx, q)
 	}
@@ -326,7 +327,7 @@ func (t *turn) answer(text string) {
 // button. Insisting after this is a complaint (handoff.Input.AfterRefusal).
 func (t *turn) refuse(d handoff.Decision) {
 	t.s.Misses = 0
-	t.b.log.Info("soft refusal", "conv", t.s.ID, "evidence", d.Demand)
+	t.b.log.Info("soft refusal", "conv", logmask.Conv(t.s.ID), "evidence", d.Demand)
 	parts := []string{t.lead, t.render("demand_refusal", persona.Data{})}
 	var topics []Topic
 	for _, id := range t.set.Rules.Offer() {
@@ -496,7 +497,7 @@ func (t *turn) handoff(d handoff.Decision) {
 	remindAt := lifecycle.NextReminder(now, t.b.unclaimed, t.b.hours)
 	st := lifecycle.OpenHandoff(s, d.Reason, d.Evidence, d.Scores, team, t.b.desk != nil, now, remindAt)
 	s.Misses = 0
-	t.b.log.Info("handoff", "conv", s.ID, "reason", d.Reason, "team", team, "evidence", len(d.Evidence))
+	t.b.log.Info("handoff", "conv", logmask.Conv(s.ID), "reason", d.Reason, "team", team, "evidence", len(d.Evidence))
 	switch h := t.b.hours; {
 	case t.b.desk == nil:
 		t.emit(join(t.lead, t.render("handoff_nodesk", persona.Data{})), kindNoDesk, "", 0)

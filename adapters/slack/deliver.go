@@ -80,7 +80,10 @@ func (d *Desk) postCard(ctx context.Context, j job, s *session.Session, queued b
 	channel := d.channelFor(s.Handoff.Team)
 	blocks, fallback := buildCard(d.cardInput(ctx, s, cardRef{n: len(s.Handoff.Transfers)}))
 	// From the post until its thread is mapped, an agent's reply in the
-	// new thread finds no conversation: the inbox waits for it then.
+	// new thread finds no conversation: the inbox waits for it then. The
+	// post stops counting as in flight only once saveCard has mapped the
+	// thread (deferred), so a reply that then finds no post in flight
+	// finds the mapping (handleMessage looks again).
 	defer d.startPosting(ctx)()
 	cctx, cancel := d.call(ctx)
 	ch, ts, err := d.api.PostMessageContext(cctx, channel,

@@ -215,20 +215,36 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent) (
 		return false
 	}
 	conv, ok, err := d.threadConv(ctx, m.Channel, thread)
+	if err == nil && !ok {
+		// Not a handoff thread, or the thread of a card whose post has
+		// not returned yet (an agent who answers the instant it appears):
+		// while a card post is in flight, the reply waits for its mapping.
+		if d.unmapped != nil {
+			d.unmapped(m.Channel + ":" + thread)
+		}
+		posting, perr := d.cardsPosting(ctx)
+		if perr != nil {
+			d.log.Warn("slack desk: checking for card posts in flight", "err", perr)
+			return true
+		}
+		if posting {
+			return true
+		}
+		// None in flight now, but this thread's card post may have ended
+		// since the lookup above: a post maps its thread before it stops
+		// counting as in flight (postCard), so a second lookup finds it.
+		// Without it the reply was taken for one in no handoff's thread
+		// and dropped.
+		conv, ok, err = d.threadConv(ctx, m.Channel, thread)
+	}
 	if err != nil {
 		d.log.Error("slack desk: thread lookup failed; the agent's message was not handled", "err", err)
 		d.notice(ctx, m.Channel, thread, "⚠️ Baton could not read its state (Redis) and did not send this to the customer. Please send it again in a moment.")
 		return false
 	}
 	if !ok {
-		// Not a handoff thread, or the thread of a card whose post has
-		// not returned yet (an agent who answers the instant it appears):
-		// while a card post is in flight, the reply waits for its mapping.
-		posting, err := d.cardsPosting(ctx)
-		if err != nil {
-			d.log.Warn("slack desk: checking for card posts in flight", "err", err)
-		}
-		return posting || err != nil
+		d.log.Debug("slack desk: a message in a thread that is no handoff's card, ignored", "channel", m.Channel, "thread", thread)
+		return false
 	}
 	text := plainText(m.Text, m.Blocks.BlockSet, func(id string) string { return d.names.name(ctx, d, id) })
 	kind, cmd := classify(text)

@@ -200,12 +200,17 @@ func (d *Desk) drainThread(ctx context.Context, thread string) {
 			pctx, cancel := context.WithTimeout(lctx, processTimeout)
 			later := d.process(pctx, in)
 			cancel()
-			if later && d.waiting.wait(q.member, d.now(), d.postingFor()) {
-				// Its card is still being posted: the event stays first in
-				// its thread's queue and is taken up again shortly.
-				d.releaseThread(thread)
-				time.AfterFunc(notYetRetry, func() { d.kickThread(thread) })
-				return
+			if later {
+				if d.waiting.wait(q.member, d.now(), d.postingFor()) {
+					// Its card is still being posted: the event stays first
+					// in its thread's queue and is taken up again shortly.
+					d.releaseThread(thread)
+					time.AfterFunc(notYetRetry, func() { d.kickThread(thread) })
+					return
+				}
+				// Longer than any card post takes: not a card's thread, or
+				// one whose post failed after Slack showed it.
+				d.log.Warn("slack desk: an agent's message waited in vain for its thread to become a handoff card's; not sent", "event", key)
 			}
 			d.waiting.done(q.member)
 			handled = &in

@@ -184,6 +184,75 @@ func TestShutdownKeepsTheLeaseOfTheEventInHand(t *testing.T) {
 	b.core.none(t)
 }
 
+// An agent who answers the instant a card appears (Slack shows it, Baton
+// does not have its ts back yet) reaches the customer even when the card's
+// post ends right between the two looks the reply's handling takes: is
+// the thread mapped (not yet), is a card post in flight (no longer). The
+// post writes the mapping before it stops counting as in flight, so the
+// reply finds its conversation then, rather than being taken for one in a
+// thread that is no handoff's and dropped.
+func TestInstantReplyWhoseCardPostEndsBetweenItsLooks(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true})
+	unmapped := make(chan string, 10)
+	proceed := make(chan struct{})
+	f.desk.unmapped = func(thread string) {
+		unmapped <- thread
+		<-proceed
+	}
+	f.start(t, true)
+	s := f.handedOff(t, "45", "Jane")
+
+	answer := f.srv.HoldAnswer("chat.postMessage")
+	defer answer()
+	opened := make(chan error, 1)
+	go func() {
+		_, err := f.desk.Open(t.Context(), s)
+		opened <- err
+	}()
+	var card slacktest.Message
+	f.srv.WaitFor(t, "the card in Slack, its answer held", func() bool {
+		for _, m := range f.srv.Messages() {
+			if m.TopLevel() && m.Blocks != nil && f.srv.Held("chat.postMessage") == 1 {
+				card = m
+				return true
+			}
+		}
+		return false
+	})
+	thread := testChannel + ":" + card.TS
+	ev := f.reply(t, card.TS, "ULIA", "Lia here, on it")
+	select {
+	case th := <-unmapped:
+		if th != thread {
+			t.Fatalf("thread %s found unmapped, want %s", th, thread)
+		}
+	case <-time.After(slacktest.DefaultTimeout):
+		t.Fatal("timed out waiting for the reply to find its thread not mapped yet")
+	}
+	// The post ends (mapping written, no longer in flight) while the reply
+	// is between its two looks.
+	answer()
+	select {
+	case err := <-opened:
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+	case <-time.After(slacktest.DefaultTimeout):
+		t.Fatal("timed out waiting for the card post to end")
+	}
+	close(proceed)
+	f.waitHandled(t, ev)
+	select {
+	case c := <-f.core.calls:
+		if c.Method != "AgentMessage" || c.Conv != s.ID || c.Text != "Lia here, on it" {
+			t.Fatalf("core call %+v, want the agent's reply to %s", c, s.ID)
+		}
+	default:
+		t.Fatal("the agent's reply was marked handled without reaching the core (dropped)")
+	}
+	f.core.none(t)
+}
+
 // An unreadable stored event (a record cut short, or not JSON at all) is
 // logged and marked handled, not left "queued" for the dedupe TTL; the
 // events behind it in its thread (later Slack timestamps) are handled as

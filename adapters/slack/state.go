@@ -102,7 +102,8 @@ func (d *Desk) summary(ctx context.Context, ref cardRef) (string, string) {
 func (d *Desk) postingFor() time.Duration { return d.callTimeout + 5*time.Second }
 
 // startPosting records a card post in flight until the returned func is
-// called. Failing to record it only costs an instant reply the wait.
+// called. Failing to record it (Redis failing) loses an agent reply that
+// comes before the card's thread is mapped: it finds no post to wait for.
 func (d *Desk) startPosting(ctx context.Context) (done func()) {
 	token := rand.Text()
 	now := d.now()

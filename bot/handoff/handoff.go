@@ -278,8 +278,8 @@ func (r *Rules) detectLoop(d *doc, in Input, dec *Decision, ev *fired) {
 			if msg == nil {
 				msg, nm = d.messageVector(in.Text)
 			}
-			d.history = merge(r.ix.appendTerms(d.history[:0], t.Text, &d.wordBuf))
-			if sim := cosine(msg, d.history, nm, norm2(d.history)); sim >= lr.similarity {
+			hv, hn := d.historyVector(r.ix, t.Text)
+			if sim := cosine(msg, hv, nm, hn); sim >= lr.similarity {
 				same, sims = append(same, i), append(sims, sim)
 			}
 		}

@@ -49,6 +49,7 @@ type matchIndex struct {
 	req    [][][]int32 // phrase -> required items -> alternatives, each as its length and its literals
 
 	fields fieldCache
+	turns  turnCache // earlier customer turns' term vectors, for the loop trigger
 	docs   sync.Pool
 }
 

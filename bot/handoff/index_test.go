@@ -2,10 +2,13 @@ package handoff
 
 import (
 	"flag"
+	"fmt"
+	"hash/maphash"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -435,6 +438,51 @@ func TestScanWords(t *testing.T) {
 		}
 		if g := strings.Join(got, " "); g != c.want || d.questions != c.q || d.exclaims != c.x {
 			t.Errorf("analyse(%q) = %q, %d ?, %d !; want %q, %d ?, %d !", c.in, g, d.questions, d.exclaims, c.want, c.q, c.x)
+		}
+	}
+}
+
+// TestHistoryVectorAgrees: an earlier turn's vector, computed or from the
+// turn cache (asked twice: a miss, then a hit), is the one computed from
+// scratch, term for term; long turns are computed each time and not kept.
+func TestHistoryVectorAgrees(t *testing.T) {
+	r := rules(t)
+	c := append(corpus(t), strings.Repeat("where is my order ", 40), strings.Repeat("배송 언제 와요 ", 60))
+	d := r.ix.analyse("where is my order?")
+	defer r.ix.release(d)
+	for _, s := range c {
+		want := merge(r.ix.appendTerms(nil, s, nil))
+		for range 2 {
+			got, n2 := d.historyVector(r.ix, s)
+			if !slices.Equal(got, want) || n2 != norm2(want) {
+				t.Errorf("history vector of %q = %v (%v), want %v (%v)", s, got, n2, want, norm2(want))
+			}
+		}
+		sh := &r.ix.turns.shards[maphash.String(termSeed, s)%turnShards]
+		sh.mu.RLock()
+		_, kept := sh.m[s]
+		sh.mu.RUnlock()
+		if kept != (len(s) <= maxCachedTurn) {
+			t.Errorf("%d-byte turn kept = %v", len(s), kept)
+		}
+	}
+	if got, _ := d.historyVector(nil, "talk to a human"); len(got) == 0 {
+		t.Error("no index: no vector")
+	}
+}
+
+// TestTurnCacheBounded: however many different turns go through, no
+// shard holds more than turnShardMax.
+func TestTurnCacheBounded(t *testing.T) {
+	r := rules(t)
+	d := r.ix.analyse("hello")
+	defer r.ix.release(d)
+	for i := range turnShards*turnShardMax + 500 {
+		d.historyVector(r.ix, fmt.Sprintf("order %d never arrived", i))
+	}
+	for i := range r.ix.turns.shards {
+		if n := len(r.ix.turns.shards[i].m); n > turnShardMax {
+			t.Fatalf("shard %d holds %d turns, more than %d", i, n, turnShardMax)
 		}
 	}
 }

@@ -95,7 +95,13 @@ func WithOrdinary(questions []string) LoadOption {
 // features returns the sorted unique feature ids of s in m, or appends new
 // ids when m is being built (add).
 func (m *model) features(s string, add bool) []int32 {
-	terms := text.Terms(s)
+	tb := termBufs.Get().(*[]string)
+	terms := text.AppendTerms((*tb)[:0], s)
+	defer func() {
+		clear(terms) // the customer's words stay in no pool
+		*tb = terms[:0]
+		termBufs.Put(tb)
+	}()
 	var ids []int32
 	put := func(f string) {
 		id, ok := m.feats[f]
@@ -107,6 +113,19 @@ func (m *model) features(s string, add bool) []int32 {
 			m.feats[f] = id
 		}
 		ids = append(ids, id)
+	}
+	// putJoin is put(a + sep + b) without making the string to look up
+	// a feature the model has (Go does not allocate for m[string(bytes)]).
+	key := make([]byte, 0, 64)
+	putJoin := func(a, sep, b string) {
+		key = append(append(append(key[:0], a...), sep...), b...)
+		if id, ok := m.feats[string(key)]; ok {
+			ids = append(ids, id)
+			return
+		}
+		if add {
+			put(string(key))
+		}
 	}
 	// Words and word pairs; a function word on its own says nothing about
 	// what the customer wants ("to", "me"), and learning from it would
@@ -136,7 +155,7 @@ func (m *model) features(s string, add bool) []int32 {
 		if negated > 0 {
 			negated--
 			if !stop {
-				put("¬" + t)
+				putJoin("¬", "", t)
 				negated = 0 // only the next content word: "can't wait to get it" is not "don't get it"
 			}
 			prevWord = t
@@ -146,7 +165,7 @@ func (m *model) features(s string, add bool) []int32 {
 			put(t)
 		}
 		if prevWord != "" && !(stop && text.IsStopWord(prevWord)) {
-			put(prevWord + " " + t)
+			putJoin(prevWord, " ", t)
 		}
 		prevWord = t
 	}
@@ -155,7 +174,6 @@ func (m *model) features(s string, add bool) []int32 {
 	if strings.ContainsAny(s, "?？") {
 		put("<?>")
 	}
-
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	out := ids[:0]
 	for i, id := range ids {
@@ -171,6 +189,9 @@ func (m *model) features(s string, add bool) []int32 {
 // layer must not learn a kind from them ("네 알겠습니다" is not a
 // complaint because complaints end in 겠습니다).
 var koEnding = map[string]bool{"니다": true, "습니": true, "네요": true, "세요": true, "어요": true, "아요": true, "해요": true, "가요": true, "나요": true, "까요": true, "에요": true, "예요": true, "군요": true, "지요": true, "죠": true, "요": true, "겠습": true}
+
+// termBufs are text.AppendTerms buffers for features.
+var termBufs = sync.Pool{New: func() any { return new([]string) }}
 
 var questionWords = map[string]bool{"why": true, "how": true, "what": true, "when": true, "where": true, "which": true, "who": true}
 

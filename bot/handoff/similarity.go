@@ -6,8 +6,10 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/batonhq/baton/bot/text"
 )
@@ -151,4 +153,59 @@ func (d *doc) messageVector(s string) ([]term, float64) {
 	}
 	d.terms = merge(buf)
 	return d.terms, norm2(d.terms)
+}
+
+// historyVector returns the term vector of an earlier customer turn s and
+// its squared length. Each customer message is an earlier turn for the
+// next messages of its conversation (as many as the loop window holds), so
+// its vector is computed once and kept in ix's turn cache; a message
+// longer than any chat line (a pasted text) is computed into d.history
+// each time and not kept.
+func (d *doc) historyVector(ix *matchIndex, s string) ([]term, float64) {
+	if ix == nil || len(s) > maxCachedTurn {
+		d.history = merge(ix.appendTerms(d.history[:0], s, &d.wordBuf))
+		return d.history, norm2(d.history)
+	}
+	sh := &ix.turns.shards[maphash.String(termSeed, s)%turnShards]
+	sh.mu.RLock()
+	v := sh.m[s]
+	sh.mu.RUnlock()
+	if v != nil {
+		return v.terms, v.n2
+	}
+	terms := slices.Clip(merge(ix.appendTerms(nil, s, &d.wordBuf)))
+	v = &termVector{terms: terms, n2: norm2(terms)}
+	sh.mu.Lock()
+	if sh.m == nil || len(sh.m) >= turnShardMax {
+		sh.m = make(map[string]*termVector, turnShardMax)
+	}
+	sh.m[strings.Clone(s)] = v
+	sh.mu.Unlock()
+	return v.terms, v.n2
+}
+
+// termVector is a merged term vector and its squared length; immutable
+// once cached.
+type termVector struct {
+	terms []term
+	n2    float64
+}
+
+// turnCache maps an earlier customer turn's text to its term vector. It is
+// bounded like the field cache: a shard that fills up is emptied.
+type turnCache struct {
+	shards [turnShards]turnShard
+}
+
+const (
+	turnShards    = 64
+	turnShardMax  = 256 // turns per shard: 16k turns, a few MB at most
+	maxCachedTurn = 512 // bytes
+)
+
+// turnShard is padded to two cache lines, as fieldShard is.
+type turnShard struct {
+	mu sync.RWMutex
+	m  map[string]*termVector
+	_  [128 - unsafe.Sizeof(sync.RWMutex{}) - unsafe.Sizeof(map[string]*termVector(nil))]byte
 }

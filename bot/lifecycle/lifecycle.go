@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -137,7 +138,7 @@ func Claim(s *session.Session, a Agent, now time.Time) (Step, error) {
 	switch Of(s) {
 	case StateWaiting, StateClaimed:
 	default:
-		return Step{}, fmt.Errorf("claim %s: %w", s.ID, ErrWithBot)
+		return Step{}, fmt.Errorf("claim %s: %w", logmask.Conv(s.ID), ErrWithBot)
 	}
 	if s.Mode == session.ModeAgent && s.Handoff.AgentID == a.ID {
 		return Step{}, nil
@@ -189,7 +190,7 @@ func Reply(s *session.Session, a Agent, now time.Time) Step {
 // Resolve closes the handoff; the customer is asked for a rating.
 func Resolve(s *session.Session, a Agent, now time.Time) (Step, error) {
 	if !Of(s).Open() {
-		return Step{}, fmt.Errorf("conversation %s: %w", s.ID, ErrNotOpen)
+		return Step{}, fmt.Errorf("conversation %s: %w", logmask.Conv(s.ID), ErrNotOpen)
 	}
 	h := s.Handoff
 	s.Mode = session.ModeBot
@@ -206,7 +207,7 @@ func Resolve(s *session.Session, a Agent, now time.Time) (Step, error) {
 // Return gives the conversation back to the bot at once, without a survey.
 func Return(s *session.Session, a Agent, now time.Time) (Step, error) {
 	if !Of(s).Open() {
-		return Step{}, fmt.Errorf("conversation %s: %w", s.ID, ErrNotOpen)
+		return Step{}, fmt.Errorf("conversation %s: %w", logmask.Conv(s.ID), ErrNotOpen)
 	}
 	h := s.Handoff
 	s.Mode = session.ModeBot
@@ -221,11 +222,11 @@ func Return(s *session.Session, a Agent, now time.Time) (Step, error) {
 // notes) and who had it before.
 func Transfer(s *session.Session, to string, a Agent, now time.Time, remindAt time.Time) (Step, error) {
 	if !Of(s).Open() {
-		return Step{}, fmt.Errorf("conversation %s: %w", s.ID, ErrNotOpen)
+		return Step{}, fmt.Errorf("conversation %s: %w", logmask.Conv(s.ID), ErrNotOpen)
 	}
 	h := s.Handoff
 	if to == h.Team {
-		return Step{}, fmt.Errorf("conversation %s is with team %q already", s.ID, to)
+		return Step{}, fmt.Errorf("conversation %s is with team %q already", logmask.Conv(s.ID), to)
 	}
 	ev := Transferred{Base: base(s, now), From: h.Team, To: to, By: a, Before: h.Agent}
 	h.Transfers = append(h.Transfers, session.Transfer{From: h.Team, To: to, Agent: h.Agent, By: a.Name, At: now})

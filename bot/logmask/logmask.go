@@ -28,6 +28,8 @@ var (
 	// phone and card numbers: "+1 (555) 123-4567", "4111 1111 1111 1111".
 	digitRunRe = regexp.MustCompile(`\+?\(?\d(?:[ .\-()]{0,2}\d)+`)
 	isoDateRe  = regexp.MustCompile(`^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$`)
+	// pseudonymRe finds the conversation pseudonyms Pseudonym makes.
+	pseudonymRe = regexp.MustCompile(`\bc-[0-9a-f]{12}\b`)
 )
 
 // Mask returns s with personal data replaced, white space collapsed and the
@@ -41,13 +43,31 @@ func MaskN(s string, n int) string {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	s = emailRe.ReplaceAllString(s, Email)
-	s = digitRunRe.ReplaceAllStringFunc(s, maskDigits)
+	s = maskDigitRuns(s)
 	s = collapse(s)
 	if n > 0 && utf8.RuneCountInString(s) > n {
 		r := []rune(s)
 		s = strings.TrimRightFunc(string(r[:n]), unicode.IsSpace) + "…"
 	}
 	return s
+}
+
+// maskDigitRuns masks the digit runs of s, except inside conversation
+// pseudonyms (an error text that names one): one in ten has seven decimal
+// digits in a row, and masking them would lose the conversation.
+func maskDigitRuns(s string) string {
+	if !strings.Contains(s, pseudonymPrefix) {
+		return digitRunRe.ReplaceAllStringFunc(s, maskDigits)
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range pseudonymRe.FindAllStringIndex(s, -1) {
+		b.WriteString(digitRunRe.ReplaceAllStringFunc(s[last:m[0]], maskDigits))
+		b.WriteString(s[m[0]:m[1]])
+		last = m[1]
+	}
+	b.WriteString(digitRunRe.ReplaceAllStringFunc(s[last:], maskDigits))
+	return b.String()
 }
 
 // maskDigits decides what a run of digits is. Short runs (order numbers,

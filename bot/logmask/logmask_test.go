@@ -26,6 +26,7 @@ func TestMask(t *testing.T) {
 		{"newlines collapse", "line one\n\n\tline two\r\n", "line one line two"},
 		{"control characters go", "a\x00b\x1bc", "a b c"},
 		{"invalid utf-8", "ok \xff\xfe done", "ok \uFFFD done"},
+		{"pseudonyms stay whole", "send to c-1234567890ab (c-0000000000ff): +1 555 123 4567", "send to c-1234567890ab (c-0000000000ff): [phone]"},
 		{"several kinds", "jane@example.com / +44 20 7946 0958 / 378282246310005", "[email] / [phone] / [card]"},
 	}
 	for _, c := range cases {

@@ -92,6 +92,27 @@ var dataFuncs = []string{"timeOfDay", "weekday", "intro"}
 // which might). It walks the parse tree each time (a message's tree has a
 // few dozen nodes): remembering it per template would keep every template
 // of every reloaded persona alive.
+// staticText is what t renders to, trimmed as render trims it, when t is
+// text alone (no action, comment or anything else that could change or
+// fail the output).
+func staticText(t *template.Template) (string, bool) {
+	if t.Tree == nil || t.Tree.Root == nil {
+		return "", false
+	}
+	var b strings.Builder
+	for _, n := range t.Tree.Root.Nodes {
+		tn, ok := n.(*parse.TextNode)
+		if !ok {
+			return "", false
+		}
+		b.Write(tn.Text)
+	}
+	if b.Len() > maxOutput { // Execute fails those: keep its error
+		return "", false
+	}
+	return strings.TrimSpace(b.String()), true
+}
+
 func usesData(t *template.Template) bool {
 	return t.Tree == nil || nodeUsesData(t.Tree.Root)
 }

@@ -31,10 +31,11 @@ import (
 func Load(fsys fs.FS, root string) (*Persona, []Problem) {
 	l := &loader{fsys: fsys}
 	p := &Persona{
-		intro: map[string]*template.Template{},
-		hours: map[string]string{},
-		words: map[string]locale{},
-		langs: map[string]*langFile{},
+		intro:  map[string]*template.Template{},
+		hours:  map[string]string{},
+		words:  map[string]locale{},
+		langs:  map[string]*langFile{},
+		static: map[*template.Template]string{},
 	}
 	if !l.persona(p, path.Join(root, "persona.yaml")) {
 		return nil, l.sorted()
@@ -659,6 +660,9 @@ func (l *loader) template(p *Persona, file, what, lang string, n *yaml.Node, src
 		line, msg := at(err)
 		l.errorf(file, line, "%s does not parse: %s", what, msg)
 		return nil, false
+	}
+	if out, ok := staticText(t); ok && p.static != nil {
+		p.static[t] = out
 	}
 	full := sampleData(p.name)
 	out, err := p.render(t, lang, full)

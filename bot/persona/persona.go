@@ -72,6 +72,11 @@ type Persona struct {
 	words map[string]locale             // lang -> time-of-day and weekday words
 	langs map[string]*langFile          // only usable files
 	small *smalltalk
+	// static holds what each template made of text alone renders to
+	// (most messages: "Is there anything else we can help with?"), so
+	// Say returns it without executing the template: a reply says
+	// several of them on every customer message.
+	static map[*template.Template]string
 }
 
 // langFile is one usable messages/<lang>.yaml.
@@ -254,6 +259,9 @@ func (p *Persona) render(t *template.Template, lang string, data Data) (out stri
 			out, err = "", fmt.Errorf("template panicked: %v", r)
 		}
 	}()
+	if out, ok := p.static[t]; ok {
+		return out, nil
+	}
 	c := t
 	if usesData(t) {
 		if c, err = t.Clone(); err != nil {

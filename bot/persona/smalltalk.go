@@ -4,7 +4,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -202,7 +204,14 @@ var joiners = strings.NewReplacer("'", "", "-", "")
 func tokenize(s string) []token {
 	var toks []token
 	gap := true
-	for _, w := range text.Words(s) {
+	buf := wordBufs.Get().(*[]text.Word)
+	words := text.AppendWords((*buf)[:0], s)
+	defer func() {
+		clear(words) // the customer's words stay in no pool
+		*buf = words[:0]
+		wordBufs.Put(buf)
+	}()
+	for _, w := range words {
 		if w.Kind == text.Jamo {
 			gap = true
 			continue
@@ -217,9 +226,16 @@ func tokenize(s string) []token {
 	return toks
 }
 
+// wordBufs are text.AppendWords buffers for tokenize (every customer
+// message is read for smalltalk first).
+var wordBufs = sync.Pool{New: func() any { return new([]text.Word) }}
+
 // squeeze shortens runs of three or more of the same letter to one, so
 // "hiii", "thanksss" and "byeee" read as themselves.
 func squeeze(w string) string {
+	if !hasTriple(w) {
+		return w // most words: nothing to shorten, no copy
+	}
 	var b strings.Builder
 	rs := []rune(w)
 	for i := 0; i < len(rs); {
@@ -238,6 +254,20 @@ func squeeze(w string) string {
 		i = j
 	}
 	return b.String()
+}
+
+// hasTriple reports whether w has a run of three or more of the same
+// rune (what squeeze shortens), or broken UTF-8 (which squeeze's copy
+// spells as U+FFFD).
+func hasTriple(w string) bool {
+	var a, b rune = -1, -1 // the two runes before
+	for _, r := range w {
+		if r == utf8.RuneError || r == a && r == b {
+			return true
+		}
+		a, b = b, r
+	}
+	return false
 }
 
 // trimLead drops the punctuation, spaces and emoji between a phrase and

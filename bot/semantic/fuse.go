@@ -301,7 +301,14 @@ func (f *Fused) Match(ctx context.Context, query string, n int) []knowledge.Matc
 	out := toMatches(cands, n, false)
 	if len(out) > 0 {
 		out[0].Confident = f.cal.Confident(cands)
-		out[0].Likely = f.cal.Likely(cands)
+		// The fused score saturates near 1 for right and wrong tops
+		// alike, so the fused likely tier rarely fires; when fusion
+		// agrees with the lexical top, the lexical tier's hedge stands.
+		// Without it, turning embeddings on took the hedged answer away
+		// from customers the lexical matcher alone would have helped
+		// (banking77 shop bases, dev: hedged 0.022 -> 0.171, 0.927 of
+		// them right; README).
+		out[0].Likely = f.cal.Likely(cands) || (!out[0].Confident && len(lex) > 0 && cands[0].ID == lex[0].ID && f.lexical.Cal.Likely(lex))
 	}
 	return out
 }

@@ -54,12 +54,13 @@ var offTopic = []string{"good morning", "what's the weather like", "tell me a jo
 
 // conceptEmbedder is a bag-of-words model that also knows meanings the
 // words do not share: "get here" and "arrive" are one concept, "send
-// back" and "return" another. The lexical matcher knows neither.
+// back" and "return" another, "coupon" and "discount code" a third. The lexical matcher knows neither.
 func conceptEmbedder(text string) []float32 {
 	v := llmtest.HashEmbedder(256)(text)
 	for dim, re := range []*regexp.Regexp{
 		regexp.MustCompile(`(?i)arriv|get here|deliver|shipping`),
 		regexp.MustCompile(`(?i)return|send .* back|refund`),
+		regexp.MustCompile(`(?i)coupon|discount|promo`),
 	} {
 		if re.MatchString(text) {
 			v[dim] += 3

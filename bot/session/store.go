@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/store"
 )
 
@@ -50,11 +51,11 @@ func (s *Store) Get(ctx context.Context, id string) (*Session, bool, error) {
 		return nil, false, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("session %s: get: %w", id, err)
+		return nil, false, fmt.Errorf("session %s: get: %w", logmask.Conv(id), err)
 	}
 	sess, _, err := decodeSession(id, raw)
 	if err != nil {
-		return nil, false, fmt.Errorf("session %s: get: %w", id, err)
+		return nil, false, fmt.Errorf("session %s: get: %w", logmask.Conv(id), err)
 	}
 	return sess, true, nil
 }
@@ -95,7 +96,7 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 	}
 	token, raw, found, err := s.lock(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("session %s: update: %w", id, err)
+		return nil, fmt.Errorf("session %s: update: %w", logmask.Conv(id), err)
 	}
 	held := true
 	// While fn runs (an LLM call may take a while) the lock is renewed, so
@@ -123,7 +124,7 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 		if err != nil {
 			// Refuse rather than overwrite: the stored state may be
 			// recoverable by hand, a fresh session would lose it for good.
-			return nil, fmt.Errorf("session %s: update: %w", id, err)
+			return nil, fmt.Errorf("session %s: update: %w", logmask.Conv(id), err)
 		}
 		if spans != nil {
 			prev = &previous{raw: raw, spans: spans}
@@ -131,11 +132,11 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 	}
 	timers, err := fn(sess)
 	if err != nil {
-		return nil, fmt.Errorf("session %s: update: %w", id, err)
+		return nil, fmt.Errorf("session %s: update: %w", logmask.Conv(id), err)
 	}
 	for _, t := range timers {
 		if t.Name == "" {
-			return nil, fmt.Errorf("session %s: update: a timer without a name", id)
+			return nil, fmt.Errorf("session %s: update: a timer without a name", logmask.Conv(id))
 		}
 	}
 	sess.ID = id // the key decides the id; fn must not move a session
@@ -148,19 +149,19 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 	buf, k, err := s.encode(getBuf(), sess, prev)
 	defer putBuf(buf)
 	if err != nil {
-		return nil, fmt.Errorf("session %s: update: %w", id, err)
+		return nil, fmt.Errorf("session %s: update: %w", logmask.Conv(id), err)
 	}
 
 	saved, timerErr, err := s.save(ctx, id, token, readState{raw: raw, found: found}, buf, k, timers)
 	if err != nil {
-		return nil, fmt.Errorf("session %s: update: saving: %w", id, err)
+		return nil, fmt.Errorf("session %s: update: saving: %w", logmask.Conv(id), err)
 	}
 	held = false // saved: the script released the lock; lost: it is not ours
 	if !saved {
-		return nil, fmt.Errorf("session %s: update: %w", id, ErrLockLost)
+		return nil, fmt.Errorf("session %s: update: %w", logmask.Conv(id), ErrLockLost)
 	}
 	if timerErr != nil {
-		return sess, fmt.Errorf("session %s: update: %w: %w", id, ErrTimersNotArmed, timerErr)
+		return sess, fmt.Errorf("session %s: update: %w: %w", logmask.Conv(id), ErrTimersNotArmed, timerErr)
 	}
 	return sess, nil
 }
@@ -264,18 +265,18 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	}
 	token, _, _, err := s.lock(ctx, id)
 	if err != nil {
-		return fmt.Errorf("session %s: delete: %w", id, err)
+		return fmt.Errorf("session %s: delete: %w", logmask.Conv(id), err)
 	}
 	n, err := store.SessionDelete.Run(ctx, s.db.Client, []string{s.db.Keys.Lock(id), s.db.Keys.State(id)}, token).Int64()
 	if err != nil {
 		s.unlock(ctx, id, token)
-		return fmt.Errorf("session %s: delete: %w", id, err)
+		return fmt.Errorf("session %s: delete: %w", logmask.Conv(id), err)
 	}
 	if n != 1 {
-		return fmt.Errorf("session %s: delete: %w", id, ErrLockLost)
+		return fmt.Errorf("session %s: delete: %w", logmask.Conv(id), ErrLockLost)
 	}
 	if err := s.db.Client.ZRem(ctx, s.db.Keys.Active(), id).Err(); err != nil {
-		return fmt.Errorf("session %s: delete: activity: %w", id, err)
+		return fmt.Errorf("session %s: delete: activity: %w", logmask.Conv(id), err)
 	}
 	return nil
 }

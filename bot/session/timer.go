@@ -9,6 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/store"
 )
 
@@ -23,7 +24,7 @@ func (s *Store) Schedule(ctx context.Context, timer, id string, at time.Time) er
 		return fmt.Errorf("session: schedule: %w", err)
 	}
 	if err := store.TimerArm.Run(ctx, s.db.Client, s.timerKeys(timer), armArgs(id, at)...).Err(); err != nil {
-		return fmt.Errorf("session: schedule %s timer of %s: %w", timer, id, err)
+		return fmt.Errorf("session: schedule %s timer of %s: %w", timer, logmask.Conv(id), err)
 	}
 	return nil
 }
@@ -45,7 +46,7 @@ func (s *Store) Cancel(ctx context.Context, timer, id string) error {
 		return fmt.Errorf("session: cancel: %w", err)
 	}
 	if err := s.removeTimer(ctx, timer, id); err != nil {
-		return fmt.Errorf("session: cancel %s timer of %s: %w", timer, id, err)
+		return fmt.Errorf("session: cancel %s timer of %s: %w", timer, logmask.Conv(id), err)
 	}
 	return nil
 }
@@ -57,7 +58,7 @@ func (s *Store) Drop(ctx context.Context, timer, id string) error {
 		return fmt.Errorf("session: drop timer: %w", err)
 	}
 	if err := s.removeTimer(ctx, timer, id); err != nil {
-		return fmt.Errorf("session: drop %s timer of %s: %w", timer, id, err)
+		return fmt.Errorf("session: drop %s timer of %s: %w", timer, logmask.Conv(id), err)
 	}
 	return nil
 }
@@ -135,7 +136,7 @@ func (s *Store) Done(ctx context.Context, timer, id string, now time.Time) error
 	}
 	keys := []string{s.db.Keys.Timer(timer), s.db.Keys.TimerAttempts(timer)}
 	if err := store.TimerDone.Run(ctx, s.db.Client, keys, id, leaseEnd(now)).Err(); err != nil {
-		return fmt.Errorf("session: %s timer of %s done: %w", timer, id, err)
+		return fmt.Errorf("session: %s timer of %s done: %w", timer, logmask.Conv(id), err)
 	}
 	return nil
 }

@@ -95,15 +95,29 @@ func tokenize(dst []Token, s string, canon bool) []Token {
 // Terms returns the normalised terms of s: stemmed words, and for CJK
 // text character bigrams (plus single characters when the CJK text is too
 // short for bigrams to say much). Duplicates are kept, in reading order.
-func Terms(s string) []string {
-	toks := Tokenize(s)
+func Terms(s string) []string { return AppendTerms(nil, s) }
+
+// tokenBufs are Tokenize buffers for AppendTerms: it needs a message's
+// tokens only while it reads them.
+var tokenBufs = sync.Pool{New: func() any { return new([]Token) }}
+
+// AppendTerms is Terms appending to dst, so that a hot path (the handoff
+// detector's learned layer, on every message) can reuse one buffer.
+func AppendTerms(dst []string, s string) []string {
+	buf := tokenBufs.Get().(*[]Token)
+	toks := tokenize((*buf)[:0], s, true)
+	defer func() {
+		clear(toks) // the customer's words stay in no pool
+		*buf = toks[:0]
+		tokenBufs.Put(buf)
+	}()
 	cjkChars := 0
 	for _, t := range toks {
 		if t.CJK {
 			cjkChars += utf8.RuneCountInString(t.Text)
 		}
 	}
-	var terms []string
+	terms := dst
 	for _, t := range toks {
 		if !t.CJK {
 			terms = append(terms, t.Text)

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"path"
 
 	"github.com/batonhq/baton/bot/content"
@@ -17,7 +19,7 @@ import (
 // is advice and changes the exit status only with --strict, when the share
 // of held-out phrasings answered is below --min-answered or the base is
 // too thin to calibrate.
-func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) int {
+func runCheck(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("check", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	promptsDir := fl.String("prompts", "", "prompts folder (default $BATON_PROMPTS_DIR, ./prompts, or the built-in one)")
@@ -32,7 +34,16 @@ func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "baton check: %v\n", err)
 		return 2
 	}
-	opts, err := understanding(env, nil)
+	// With embeddings configured, the base is calibrated as serve
+	// calibrates it once its vectors are built: with the fused matcher.
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	sem, closeSem, err := commandSemantic(ctx, env, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton check: %v\n", err)
+		return 2
+	}
+	defer closeSem()
+	opts, err := understanding(env, sem)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton check: %v\n", err)
 		return 2
@@ -64,6 +75,17 @@ func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) 
 	}
 	poor := false
 	if cal := set.Calibration(); cal != nil {
+		writeQuality(stdout, cal)
+		poor = cal.Thin || cal.Answered < *minAnswered
+	}
+	// Semantic matching answers with the fused decision once the vectors
+	// are built, so that is the quality customers get (and --strict
+	// judges); the lexical one above is what they get meanwhile.
+	if f := waitVectors(ctx, set.KB, func(err error) {
+		fmt.Fprintf(stdout, "semantic matching: knowledge vectors not built (%v); serve would answer lexically, with the quality above\n", err)
+	}); f != nil {
+		fmt.Fprintln(stdout, "with semantic matching (lexical and vector evidence fused), once the vectors are built:")
+		cal := f.Calibration()
 		writeQuality(stdout, cal)
 		poor = cal.Thin || cal.Answered < *minAnswered
 	}

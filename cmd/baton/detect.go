@@ -55,7 +55,7 @@ func runDetect(args []string, env func(string) string, stdin io.Reader, stdout, 
 	// with the vector layer, once its example vectors are built.
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	sem, closeSem, err := matchSemantic(ctx, env, log)
+	sem, closeSem, err := commandSemantic(ctx, env, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton detect: %v\n", err)
 		return 2
@@ -75,14 +75,9 @@ func runDetect(args []string, env func(string) string, stdin io.Reader, stdout, 
 		fmt.Fprintln(stderr, "baton detect: no usable handoff rules")
 		return 1
 	}
-	if sem != nil {
-		wctx, cancel := context.WithTimeout(ctx, matchVectorsWait)
-		err := set.Rules.WaitVectors(wctx)
-		cancel()
-		if err != nil {
-			fmt.Fprintf(stderr, "baton detect: example vectors not built (%v); detecting by words, as serve does until they are\n", err)
-		}
-	}
+	waitRuleVectors(ctx, set.Rules, func(err error) {
+		fmt.Fprintf(stderr, "baton detect: example vectors not built (%v); detecting by words, as serve does until they are\n", err)
+	})
 	var history []session.Turn
 	if *after != "" {
 		history = []session.Turn{{Role: "customer", Text: "(earlier question)"}, {Role: "bot", Text: *after, Kind: "answer"}}

@@ -72,7 +72,7 @@ func TestCheckReportsAMissingOfferEntry(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	code := runCheck([]string{"--prompts", prompts, "--knowledge", "../../knowledge"}, func(string) string { return "" }, &stdout, &stderr)
+	code := runCheck(t.Context(), []string{"--prompts", prompts, "--knowledge", "../../knowledge"}, func(string) string { return "" }, &stdout, &stderr)
 	if code != 1 || !regexp.MustCompile(`handoff\.yaml:\d+: demand\.offer: no knowledge entry "payment/no-such-entry"`).MatchString(stdout.String()) {
 		t.Errorf("exit %d, output:\n%s", code, stdout.String())
 	}

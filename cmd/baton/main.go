@@ -8,6 +8,7 @@
 //	baton eval     run conversation tests written in YAML
 //	baton report   figures for a window of days (text, CSV, JSON)
 //	baton gaps     what the bot could not answer; --write adds phrasings to knowledge
+//	baton logid    the pseudonym logs use for a conversation
 package main
 
 import (
@@ -36,6 +37,10 @@ Usage:
   baton gaps [--since 7d] [--write --entry ID|--draft ID N | --write --pick ID]
                                      unanswered messages by similar wording; --write
                                      adds chosen phrasings to an entry's questions
+  baton logid CHAT...                the pseudonym logs use for each conversation
+                                     (telegram:123456789, or a Telegram chat id; stdin
+                                     lines without arguments); needs the servers'
+                                     BATON_LOG_KEY or TELEGRAM_BOT_TOKEN
 
 Configuration comes from the environment; see README.md.
 `
@@ -61,13 +66,15 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 	case "detect":
 		return runDetect(args[1:], env, stdin, stdout, stderr)
 	case "check":
-		return runCheck(args[1:], env, stdout, stderr)
+		return runCheck(ctx, args[1:], env, stdout, stderr)
 	case "eval":
 		return runEval(ctx, args[1:], env, stdout, stderr)
 	case "report":
 		return runReport(ctx, args[1:], env, stdout, stderr)
 	case "gaps":
 		return runGaps(ctx, args[1:], env, stdout, stderr)
+	case "logid":
+		return runLogid(args[1:], env, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

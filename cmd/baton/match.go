@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/bot/content"
+	"github.com/batonhq/baton/bot/handoff"
 	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/semantic"
 	"github.com/batonhq/baton/bot/store"
@@ -54,7 +55,7 @@ func runMatch(ctx context.Context, args []string, env func(string) string, stdin
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	sem, closeSem, err := matchSemantic(ctx, env, log)
+	sem, closeSem, err := commandSemantic(ctx, env, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton match: %v\n", err)
 		return 2
@@ -69,15 +70,10 @@ func runMatch(ctx context.Context, args []string, env func(string) string, stdin
 	for _, p := range problems {
 		fmt.Fprintln(stderr, p.String())
 	}
-	if m, ok := set.KB.Matcher.(*semantic.Matcher); ok {
-		// Match as serve does once its vectors are built.
-		wctx, cancel := context.WithTimeout(ctx, matchVectorsWait)
-		_, err := m.Wait(wctx)
-		cancel()
-		if err != nil {
-			fmt.Fprintf(stderr, "baton match: knowledge vectors not built (%v); matching lexically, as serve does until they are\n", err)
-		}
-	}
+	// Match as serve does once its vectors are built.
+	waitVectors(ctx, set.KB, func(err error) {
+		fmt.Fprintf(stderr, "baton match: knowledge vectors not built (%v); matching lexically, as serve does until they are\n", err)
+	})
 
 	return perLine("match", stdin, stdout, stderr, func(w io.Writer, q string) any {
 		if *explain {
@@ -93,14 +89,45 @@ func runMatch(ctx context.Context, args []string, env func(string) string, stdin
 	})
 }
 
-// matchVectorsWait bounds how long `baton match` waits for the knowledge
-// vectors before it matches lexically.
-const matchVectorsWait = 10 * time.Minute
+// vectorsWait bounds how long `baton match` and `baton check` wait for the
+// knowledge vectors before they fall back to the lexical matcher.
+const vectorsWait = 10 * time.Minute
 
-// matchSemantic is the vector store `baton match` uses when semantic
-// matching is configured: with Redis (REDIS_URL) as serve's cache when
-// set, so vectors serve built are reused and the other way round.
-func matchSemantic(ctx context.Context, env func(string) string, log *slog.Logger) (*semantic.Vectors, func(), error) {
+// waitVectors waits, when semantic matching is on, until kb's vectors are
+// built, so a command sees the fused matcher serve uses once ready. It
+// returns that matcher, or nil when matching is lexical; when the build
+// fails or takes longer than vectorsWait, it tells failed why and returns
+// nil (the command goes on lexically, as serve would).
+func waitVectors(ctx context.Context, kb *knowledge.KB, failed func(error)) *semantic.Fused {
+	m, ok := kb.Matcher.(*semantic.Matcher)
+	if !ok {
+		return nil
+	}
+	wctx, cancel := context.WithTimeout(ctx, vectorsWait)
+	defer cancel()
+	f, err := m.Wait(wctx)
+	if err != nil {
+		failed(err)
+		return nil
+	}
+	return f
+}
+
+// waitRuleVectors is waitVectors for the handoff detector's example
+// vectors (nothing to wait for when its vector layer is off).
+func waitRuleVectors(ctx context.Context, rules *handoff.Rules, failed func(error)) {
+	wctx, cancel := context.WithTimeout(ctx, vectorsWait)
+	defer cancel()
+	if err := rules.WaitVectors(wctx); err != nil {
+		failed(err)
+	}
+}
+
+// commandSemantic is the vector store `baton match` and `baton check` use
+// when semantic matching is configured: with Redis (REDIS_URL) as serve's
+// cache when set, so vectors serve built are reused and the other way
+// round.
+func commandSemantic(ctx context.Context, env func(string) string, log *slog.Logger) (*semantic.Vectors, func(), error) {
 	var db *store.DB
 	closeRedis := func() {}
 	if url := strings.TrimSpace(env("REDIS_URL")); url != "" {

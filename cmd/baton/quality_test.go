@@ -3,11 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/batonhq/baton/bot/llm/llmtest"
 )
 
 // TestCheckReportsKnowledgeQuality: `baton check` prints what calibration
@@ -112,5 +117,160 @@ func TestMatchExplain(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("explain output lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// TestCheckReportsSemanticQuality: with an embeddings server configured,
+// `baton check` waits for the knowledge vectors and reports the quality of
+// the fused matcher serve answers with once they are built, and --strict
+// judges that one, not the lexical one. The base's questions share no
+// words, so the lexical matcher answers none of them held out, while the
+// fake model knows which entry each question belongs to.
+func TestCheckReportsSemanticQuality(t *testing.T) {
+	const entries, perEntry, dim = 10, 4, 64
+	entryOf := map[string]int{}
+	files := map[string]string{}
+	// The two entries handoff.yaml offers after a refused demand must
+	// exist, or check fails before it judges quality.
+	names := []string{"en/payment/price-match.md", "en/returns/policy.md"}
+	for e := len(names); e < entries; e++ {
+		names = append(names, fmt.Sprintf("en/topic%d.md", e))
+	}
+	for e := range entries {
+		var qs []string
+		for q := range perEntry {
+			words := make([]string, 3)
+			for w := range words {
+				words[w] = letters(((e*perEntry+q)*3 + w) * 7919)
+			}
+			text := strings.Join(words, " ") + "?"
+			entryOf[text] = e
+			qs = append(qs, strconv.Quote(text))
+		}
+		files[names[e]] = "---\nquestions: [" + strings.Join(qs, ", ") + "]\n---\nAnswer " + strconv.Itoa(e) + ".\n"
+	}
+	k := writeMatchKB(t, files)
+	hash := llmtest.HashEmbedder(dim - entries)
+	emb := llmtest.New(t, llmtest.WithEmbedder(func(text string) []float32 {
+		v := make([]float32, dim)
+		if e, ok := entryOf[text]; ok {
+			v[e] = 1
+			return v
+		}
+		copy(v[entries:], hash(text)) // anything else: far from every entry
+		return v
+	}))
+	vars := env(map[string]string{"OPENAI_BASE_URL": emb.URL(), "OPENAI_EMBEDDING_MODEL": "fake-embed"})
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"check", "--knowledge", k}, vars, nil, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+	lexical, semantic, ok := strings.Cut(out.String(), "with semantic matching")
+	if !ok {
+		t.Fatalf("check output lacks the semantic quality:\n%s", out.String())
+	}
+	l, s := answeredShare(t, lexical), answeredShare(t, semantic)
+	if l > 0.1 || s < 0.9 {
+		t.Fatalf("answered: lexical %.2f (want about 0), fused %.2f (want about 1)\n%s", l, s, out.String())
+	}
+	// --strict judges what customers get: the fused quality passes the
+	// level the lexical one fails.
+	strict := []string{"check", "--knowledge", k, "--strict", "--min-answered", "0.5"}
+	if code := run(context.Background(), strict, vars, nil, &out, &errOut); code != 0 {
+		t.Errorf("%v with semantic matching: exit %d, want 0\n%s", strict[1:], code, errOut.String())
+	}
+	errOut.Reset()
+	if code := run(context.Background(), strict, env(nil), nil, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "knowledge quality below") {
+		t.Errorf("%v lexical: exit %d, want 1 for quality\n%s", strict[1:], code, errOut.String())
+	}
+}
+
+// letters spells n in base 26 with lower-case letters: a word no other
+// number shares.
+func letters(n int) string {
+	b := []byte{'q'} // at least two letters: one-letter words are dropped
+	for {
+		b = append(b, byte('a'+n%26))
+		n /= 26
+		if n == 0 {
+			return string(b)
+		}
+	}
+}
+
+// TestCheckWithoutVectorsSaysSo: when the knowledge vectors cannot be
+// built, `baton check` says that serve would answer lexically, reports the
+// lexical quality, and does not fail for it.
+func TestCheckWithoutVectorsSaysSo(t *testing.T) {
+	emb := llmtest.New(t)
+	emb.FailEmbeddings(http.StatusInternalServerError, 1_000_000)
+	vars := env(map[string]string{"OPENAI_BASE_URL": emb.URL(), "OPENAI_EMBEDDING_MODEL": "fake-embed"})
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"check"}, vars, nil, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+	for _, want := range []string{"held-out phrasings answered: ", "knowledge vectors not built", "serve would answer lexically"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("check output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "with semantic matching") {
+		t.Errorf("check reported a semantic quality without vectors:\n%s", out.String())
+	}
+}
+
+// answeredShare reads the first "held-out phrasings answered: N%" of a
+// check report.
+func answeredShare(t *testing.T, report string) float64 {
+	t.Helper()
+	m := regexp.MustCompile(`held-out phrasings answered: (\d+)%`).FindStringSubmatch(report)
+	if m == nil {
+		t.Fatalf("no answered share in:\n%s", report)
+	}
+	v, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v / 100
+}
+
+// TestEvalUsesSemanticMatching: with an embeddings server configured,
+// `baton eval` runs its conversations on the fused matcher serve answers
+// with once its vectors are built: a question only the model connects to
+// its entry is answered.
+func TestEvalUsesSemanticMatching(t *testing.T) {
+	emb := llmtest.New(t, llmtest.WithEmbedder(func(text string) []float32 {
+		v := llmtest.HashEmbedder(64)(text)
+		if regexp.MustCompile(`(?i)get here|arriv|deliver`).MatchString(text) {
+			v[0] += 4
+		}
+		return v
+	}))
+	k := writeMatchKB(t, map[string]string{
+		"en/shipping/times.md":      "---\nquestions:\n  - How long is delivery?\n  - How many days until arrival?\n---\nTwo to four days.\n",
+		"en/orders/cancel.md":       "---\nquestions:\n  - How do I cancel my order?\n---\nFrom your account.\n",
+		"en/orders/change.md":       "---\nquestions:\n  - Can I change my order?\n---\nWithin an hour.\n",
+		"en/orders/invoice.md":      "---\nquestions:\n  - Where is the invoice for my order?\n---\nIn the email.\n",
+		"en/payment/price-match.md": "---\nquestions:\n  - Do you match prices?\n---\nYes, within 14 days.\n",
+		"en/returns/policy.md":      "---\nquestions:\n  - Can I return an item?\n---\nWithin 30 days.\n",
+	})
+	suite := filepath.Join(t.TempDir(), "suite.yaml")
+	conv := "- name: arrival\n  turns:\n    - say: \"my order, when will that get here?\"\n      expect:\n        answer: shipping/times\n"
+	if err := os.WriteFile(suite, []byte(conv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"BATON_KNOWLEDGE_DIR": k}
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"eval", suite}, env(vars), nil, &out, &errOut); code != 1 || !strings.Contains(out.String(), "FAIL arrival") {
+		t.Fatalf("lexical eval: exit %d, want the conversation to fail (else this test shows nothing)\n%s%s", code, out.String(), errOut.String())
+	}
+	vars["OPENAI_BASE_URL"], vars["OPENAI_EMBEDDING_MODEL"] = emb.URL(), "fake-embed"
+	out.Reset()
+	errOut.Reset()
+	if code := run(context.Background(), []string{"eval", suite}, env(vars), nil, &out, &errOut); code != 0 {
+		t.Fatalf("semantic eval: exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+	if !strings.Contains(out.String(), "PASS arrival") {
+		t.Errorf("semantic eval output:\n%s", out.String())
 	}
 }

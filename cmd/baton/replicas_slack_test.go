@@ -61,10 +61,7 @@ type pair struct {
 func startPair(t *testing.T, extra map[string]string) *pair {
 	t.Helper()
 	p := &pair{bin: batonBinary(t), tg: telegramtest.New(t), sl: slacktest.New(t)}
-	p.sl.Timeout = serveWait * 2 // a loaded machine runs two processes and the test
-	old := telegramtest.WaitTimeout
-	telegramtest.WaitTimeout = serveWait * 2
-	t.Cleanup(func() { telegramtest.WaitTimeout = old })
+	patientWaits(t, p.sl) // a loaded machine runs two processes and the test
 	p.sl.AddUser(agentID, "Lia", "Lia Park")
 	p.sl.SpreadEvents(true)
 	env := map[string]string{

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -75,6 +76,9 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.level}))
 	redis.SetLogger(redisLog{log})
+	// Before anything logs a conversation. The variable is named, never
+	// its value.
+	log.Info("conversation ids in logs are pseudonyms (baton logid)", "key_from", cmp.Or(setLogKey(env), "random, this process only"))
 
 	s, err := newServer(ctx, cfg, env, log, stderr)
 	if err != nil {

@@ -149,10 +149,39 @@ func serveWithSlack(t *testing.T, tg *telegramtest.Server, sl *slacktest.Server,
 	}
 	maps.Copy(env, extra)
 	env = testEnv(t, tg, env)
+	patientWaits(t, sl)
 	s := startServe(t, env)
 	s.log.waitFor(t, "telegram: started")
 	sl.WaitConnected(t, 1)
 	return s, env
+}
+
+// patientWaits gives the fakes' waits the margin of a loaded machine: CI
+// runs these tests with the race detector on two cores shared with other
+// packages' tests, where the fakes' default 15-20 s for a serve to answer
+// six customers and post their cards is a timing assertion more than a
+// guard against a hang, which is all these waits are for.
+func patientWaits(t *testing.T, sl *slacktest.Server) {
+	t.Helper()
+	sl.Timeout = serveWait * 2
+	old := telegramtest.WaitTimeout
+	telegramtest.WaitTimeout = serveWait * 2
+	t.Cleanup(func() { telegramtest.WaitTimeout = old })
+}
+
+// serveLogTail is how much of a serve's log a failed test shows.
+const serveLogTail = 64 << 10
+
+// tail is the end of s, at most n bytes, from a line start.
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[len(s)-n:]
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	return s
 }
 
 func startServe(t *testing.T, env map[string]string, args ...string) *served {
@@ -163,8 +192,9 @@ func startServe(t *testing.T, env map[string]string, args ...string) *served {
 		defer close(s.done)
 		s.code = runServe(ctx, args, func(k string) string { return env[k] }, io.Discard, s.log)
 	}()
-	rec := s.log.waitFor(t, "baton serve: listening")
-	s.addr, _ = rec["addr"].(string)
+	// Stopped at the end even when it never says it listens: left running,
+	// it would go on into the next tests (and log into their serves' logs
+	// through go-redis's process-wide logger).
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -172,7 +202,13 @@ func startServe(t *testing.T, env map[string]string, args ...string) *served {
 		case <-time.After(serveWait):
 			t.Error("baton serve did not stop")
 		}
+		if t.Failed() {
+			// What serve did is the evidence of a failure seen once (CI).
+			t.Logf("baton serve's log (the last %d bytes):\n%s", serveLogTail, tail(s.log.String(), serveLogTail))
+		}
 	})
+	rec := s.log.waitFor(t, "baton serve: listening")
+	s.addr, _ = rec["addr"].(string)
 	return s
 }
 

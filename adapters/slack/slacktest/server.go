@@ -15,6 +15,7 @@ package slacktest
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -185,6 +186,7 @@ type Server struct {
 	lastSeq   int                      // the connection Send used last (spread)
 	retry     time.Duration            // redeliver envelopes not acked within this; 0 = never
 	holds     map[string]chan struct{} // Web API methods held until released
+	answers   map[string]chan struct{} // Web API methods whose answers are held until released
 	held      map[string]int           // calls waiting in a hold now
 	closing   chan struct{}            // closed by Close: held calls and retries stop
 }
@@ -203,6 +205,7 @@ func New(t testing.TB) *Server {
 		acks:         map[string]bool{},
 		nextTS:       1_700_000_000_000_100,
 		holds:        map[string]chan struct{}{},
+		answers:      map[string]chan struct{}{},
 		held:         map[string]int{},
 		closing:      make(chan struct{}),
 	}
@@ -277,17 +280,26 @@ func (s *Server) EchoBotMessages(on bool) {
 // Hold makes every call of the Web API method wait, from now until
 // release is called (or the caller goes away, or the fake closes): a test
 // catches a replica in the middle of its work this way.
-func (s *Server) Hold(method string) (release func()) {
+func (s *Server) Hold(method string) (release func()) { return s.hold(s.holds, method) }
+
+// HoldAnswer makes every call of the Web API method do its work (a post
+// is stored: Messages and Until see it) and then wait before answering,
+// from now until release is called (or the caller goes away, or the fake
+// closes): Slack shows what its caller does not know yet, as when an
+// agent answers a card before Baton has the card's ts back.
+func (s *Server) HoldAnswer(method string) (release func()) { return s.hold(s.answers, method) }
+
+func (s *Server) hold(holds map[string]chan struct{}, method string) (release func()) {
 	ch := make(chan struct{})
 	s.mu.Lock()
-	s.holds[method] = ch
+	holds[method] = ch
 	s.mu.Unlock()
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			s.mu.Lock()
-			if s.holds[method] == ch {
-				delete(s.holds, method)
+			if holds[method] == ch {
+				delete(holds, method)
 			}
 			s.mu.Unlock()
 			close(ch)
@@ -295,7 +307,23 @@ func (s *Server) Hold(method string) (release func()) {
 	}
 }
 
-// Held is how many calls of method wait in a Hold now.
+// wait keeps a call of method in its hold until the hold is released, the
+// caller goes away or the fake closes; Held counts it meanwhile. It
+// reports whether the caller is still there to be answered.
+func (s *Server) wait(hold chan struct{}, method string, r *http.Request) bool {
+	select {
+	case <-hold:
+	case <-r.Context().Done(): // the client is gone (killed)
+	case <-s.closing:
+	}
+	s.mu.Lock()
+	s.held[method]--
+	s.changedLocked()
+	s.mu.Unlock()
+	return r.Context().Err() == nil
+}
+
+// Held is how many calls of method wait in a Hold or a HoldAnswer now.
 func (s *Server) Held(method string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -448,26 +476,32 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		fail = &q[0]
 		s.failures[method] = q[1:]
 	}
-	hold := s.holds[method]
+	hold, answer := s.holds[method], s.answers[method]
 	if hold != nil {
 		s.held[method]++
 	}
 	s.changedLocked()
 	s.mu.Unlock()
 
-	if hold != nil {
-		select {
-		case <-hold:
-		case <-r.Context().Done(): // the client is gone (killed)
-		case <-s.closing:
-		}
-		s.mu.Lock()
-		s.held[method]--
-		s.changedLocked()
-		s.mu.Unlock()
-		if r.Context().Err() != nil {
-			return
-		}
+	if hold != nil && !s.wait(hold, method, r) {
+		return
+	}
+	if answer != nil {
+		// The work is done into a recorder; its answer leaves the hold.
+		out, rec := w, httptest.NewRecorder()
+		defer func() {
+			s.mu.Lock()
+			s.held[method]++
+			s.changedLocked()
+			s.mu.Unlock()
+			if !s.wait(answer, method, r) {
+				return
+			}
+			maps.Copy(out.Header(), rec.Header())
+			out.WriteHeader(rec.Code)
+			_, _ = out.Write(rec.Body.Bytes())
+		}()
+		w = rec
 	}
 
 	if fail != nil {

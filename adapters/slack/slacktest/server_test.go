@@ -242,3 +242,39 @@ func TestHold(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// HoldAnswer lets a post land in Slack while its caller still waits for
+// the answer, which then names the post already shown.
+func TestHoldAnswer(t *testing.T) {
+	s := New(t)
+	release := s.HoldAnswer("chat.postMessage")
+	defer release()
+	type answer struct {
+		ts  string
+		err error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		_, ts, err := s.Client().PostMessageContext(context.Background(), "C1", slack.MsgOptionText("card", false))
+		done <- answer{ts, err}
+	}()
+	s.WaitFor(t, "the post shown and its answer held", func() bool {
+		return len(s.Messages()) == 1 && s.Held("chat.postMessage") == 1
+	})
+	select {
+	case a := <-done:
+		t.Fatalf("chat.postMessage answered while held: %+v", a)
+	default:
+	}
+	release()
+	a := <-done
+	if a.err != nil {
+		t.Fatal(a.err)
+	}
+	if m := s.Messages(); len(m) != 1 || m[0].TS != a.ts || m[0].Text != "card" {
+		t.Errorf("answered ts %s, Slack shows %+v", a.ts, m)
+	}
+	if s.Held("chat.postMessage") != 0 {
+		t.Error("still held after release")
+	}
+}
