@@ -16,6 +16,7 @@ import (
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/lifecycle"
+	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/session/sessiontest"
 	"github.com/batonhq/baton/bot/stats"
@@ -236,6 +237,10 @@ func TestConversationViewerMasksPersonalData(t *testing.T) {
 	code, body, _ = f.get(t, "/ops/conv?id="+url.QueryEscape("telegram:1"), bearer(token))
 	if code != 200 || !strings.Contains(body, `id="rating">4/5`) || !strings.Contains(body, "complaint") {
 		t.Errorf("viewer of the rated complaint (%d):\n%s", code, body)
+	}
+	// Beside the id, the name the logs know the conversation by.
+	if want := `id="logid">` + logmask.Pseudonym("telegram:1") + "<"; !strings.Contains(body, want) {
+		t.Errorf("viewer lacks the log pseudonym %s:\n%s", want, body)
 	}
 	if code, _, _ := f.get(t, "/ops/conv?id=telegram:none", bearer(token)); code != 404 {
 		t.Errorf("unknown conversation: %d", code)

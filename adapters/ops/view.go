@@ -295,12 +295,12 @@ func (h *Handler) conversation(w http.ResponseWriter, r *http.Request) {
 		At                           time.Time
 	}
 	cv := struct {
-		ID, Customer, Lang, State string
-		Handoff                   *session.Handoff
-		Evidence                  []string
-		Comment                   string
-		Turns                     []turnView
-	}{ID: s.ID, Customer: customer(s), Lang: s.Lang, State: string(lifecycle.Of(s)), Handoff: s.Handoff}
+		ID, LogID, Customer, Lang, State string
+		Handoff                          *session.Handoff
+		Evidence                         []string
+		Comment                          string
+		Turns                            []turnView
+	}{ID: s.ID, LogID: logmask.Pseudonym(s.ID), Customer: customer(s), Lang: s.Lang, State: string(lifecycle.Of(s)), Handoff: s.Handoff}
 	if s.Handoff != nil {
 		for _, e := range s.Handoff.Evidence {
 			cv.Evidence = append(cv.Evidence, logmask.MaskN(e, 0))

@@ -9,6 +9,7 @@ import (
 	goslack "github.com/slack-go/slack"
 
 	"github.com/batonhq/baton/bot/lifecycle"
+	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -99,7 +100,7 @@ func (d *Desk) postCard(ctx context.Context, j job, s *session.Session, queued b
 	if err := d.saveCard(context.WithoutCancel(ctx), j.Conv, ref); err != nil {
 		return result{}, redisError{err}
 	}
-	d.log.Debug("slack desk: card posted", "conv", maskConv(j.Conv), "channel", ch, "team", s.Handoff.Team)
+	d.log.Debug("slack desk: card posted", "conv", logmask.Conv(j.Conv), "channel", ch, "team", s.Handoff.Team)
 	d.summarize(j.Conv, ref, s)
 	return result{ts: ts}, nil
 }
@@ -209,19 +210,19 @@ func (d *Desk) summarize(conv string, ref cardRef, s *session.Session) {
 		start := d.now()
 		summary, suggested, err := d.summarizer.Summarize(ctx, &snapshot)
 		if err != nil {
-			d.log.Warn("slack desk: summary failed; the card stays without it", "conv", maskConv(conv), "err", err)
+			d.log.Warn("slack desk: summary failed; the card stays without it", "conv", logmask.Conv(conv), "err", err)
 			return
 		}
 		if summary == "" && suggested == "" {
 			return
 		}
 		if err := d.saveSummary(ctx, ref, summary, suggested); err != nil {
-			d.log.Warn("slack desk: saving the summary", "conv", maskConv(conv), "err", err)
+			d.log.Warn("slack desk: saving the summary", "conv", logmask.Conv(conv), "err", err)
 			return
 		}
 		if _, err := d.dispatch(ctx, job{Kind: jobUpdate, Conv: conv}, nil); err != nil {
-			d.log.Warn("slack desk: adding the summary to the card", "conv", maskConv(conv), "err", err)
+			d.log.Warn("slack desk: adding the summary to the card", "conv", logmask.Conv(conv), "err", err)
 		}
-		d.log.Debug("slack desk: summary added", "conv", maskConv(conv), "took", time.Since(start).Round(time.Millisecond))
+		d.log.Debug("slack desk: summary added", "conv", logmask.Conv(conv), "took", time.Since(start).Round(time.Millisecond))
 	})
 }

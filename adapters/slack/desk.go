@@ -31,6 +31,7 @@ import (
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/hours"
 	"github.com/batonhq/baton/bot/lifecycle"
+	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/store"
 )
@@ -349,7 +350,7 @@ func (d *Desk) Open(ctx context.Context, s *session.Session) (map[string]string,
 	j := job{Kind: jobCard, Conv: s.ID, HandoffAt: s.Handoff.At}
 	res, err := d.dispatch(ctx, j, s)
 	if err != nil {
-		return nil, fmt.Errorf("slack desk: open %s: %w", maskConv(s.ID), err)
+		return nil, fmt.Errorf("slack desk: open %s: %w", logmask.Conv(s.ID), err)
 	}
 	if res.ts == "" {
 		return map[string]string{}, nil
@@ -369,7 +370,7 @@ func (d *Desk) Relay(ctx context.Context, s *session.Session, ev bot.Event) erro
 	}
 	j := job{Kind: jobPost, Conv: s.ID, Text: relayText(s, ev)}
 	if _, err := d.dispatch(ctx, j, s); err != nil {
-		return fmt.Errorf("slack desk: relay %s: %w", maskConv(s.ID), err)
+		return fmt.Errorf("slack desk: relay %s: %w", logmask.Conv(s.ID), err)
 	}
 	return nil
 }
@@ -458,7 +459,7 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("slack desk: %T %s: %w", ev, maskConv(s.ID), err)
+		return fmt.Errorf("slack desk: %T %s: %w", ev, logmask.Conv(s.ID), err)
 	}
 	return nil
 }
@@ -495,7 +496,7 @@ func (d *Desk) postMissingCard(ctx context.Context, s *session.Session) error {
 	if pending, err := d.cardQueued(ctx, s); err != nil || pending {
 		return nil
 	}
-	d.log.Warn("slack desk: an open handoff had no card (its replica stopped before posting it); posting it now", "conv", maskConv(s.ID))
+	d.log.Warn("slack desk: an open handoff had no card (its replica stopped before posting it); posting it now", "conv", logmask.Conv(s.ID))
 	_, err = d.Open(ctx, s)
 	return err
 }
@@ -559,23 +560,6 @@ func relayText(s *session.Session, ev bot.Event) string {
 		return "👥 " + who + " wrote in a group chat" + caption
 	}
 	return "❔ " + who + " sent something Slack cannot show (" + Escape(string(ev.Kind)) + ")" + caption
-}
-
-// maskConv shortens a conversation id for logs: the chat id is personal data.
-func maskConv(id string) string {
-	ch, chat, ok := strings.Cut(id, ":")
-	if !ok {
-		ch, chat = "", id
-	}
-	if len(chat) > 4 {
-		chat = chat[:2] + "…" + chat[len(chat)-2:]
-	} else {
-		chat = "…"
-	}
-	if ch == "" {
-		return chat
-	}
-	return ch + ":" + chat
 }
 
 // goBG runs f in the background unless the desk is closed; Close waits for it.

@@ -143,15 +143,6 @@ func TestClassify(t *testing.T) {
 	}
 }
 
-func TestMaskConv(t *testing.T) {
-	if got := maskConv("telegram:123456789"); got != "telegram:12…89" {
-		t.Errorf("maskConv = %q", got)
-	}
-	if got := maskConv("console:ab"); got != "console:…" {
-		t.Errorf("maskConv short = %q", got)
-	}
-}
-
 func BenchmarkPlainFromMrkdwn(b *testing.B) {
 	in := "Hi <@U1>, *your order* is on the way :truck: — track it at <https://shop.example/t?id=1&amp;x=2|this page>. `ABC_123` ships _today_."
 	names := func(string) string { return "Lia" }

@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/logmask"
 )
 
 // dedupeTTL is how long a handled event is remembered: it covers Slack's
@@ -271,7 +272,7 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent) (
 	if isNote {
 		// Kept in the story (a team it is transferred to sees it), never sent.
 		if err := core.Note(ctx, conv, agent, text); err != nil {
-			d.log.Warn("slack desk: keeping a note", "conv", maskConv(conv), "err", err)
+			d.log.Warn("slack desk: keeping a note", "conv", logmask.Conv(conv), "err", err)
 		}
 		return false
 	}
@@ -297,7 +298,7 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent) (
 			err = core.Transfer(ctx, conv, strings.ToLower(f[1]), agent)
 		}
 		if err != nil {
-			d.log.Warn("slack desk: agent command failed", "cmd", cmd, "conv", maskConv(conv), "err", err)
+			d.log.Warn("slack desk: agent command failed", "cmd", cmd, "conv", logmask.Conv(conv), "err", err)
 			d.notice(ctx, m.Channel, thread, "⚠️ `"+cmd+"` did not work: "+Escape(explain(err)))
 		}
 		return false
@@ -309,7 +310,7 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent) (
 		return false
 	}
 	if err := core.AgentMessage(ctx, conv, agent, text); err != nil {
-		d.log.Warn("slack desk: agent reply not delivered", "conv", maskConv(conv), "err", err)
+		d.log.Warn("slack desk: agent reply not delivered", "conv", logmask.Conv(conv), "err", err)
 		d.notice(ctx, m.Channel, thread, "⚠️ Not delivered to the customer: "+Escape(explain(err)))
 		return false
 	}
@@ -411,7 +412,7 @@ func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback
 			err = core.Transfer(ctx, conv, a.SelectedOption.Value, agent)
 		}
 		if err != nil {
-			d.log.Warn("slack desk: button failed", "action", a.ActionID, "conv", maskConv(conv), "err", err)
+			d.log.Warn("slack desk: button failed", "action", a.ActionID, "conv", logmask.Conv(conv), "err", err)
 			d.ephemeral(ctx, channel, cb.User.ID, "⚠️ That did not work: "+Escape(explain(err)))
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	goslack "github.com/slack-go/slack"
 
+	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/store"
 )
@@ -98,7 +99,7 @@ func (d *Desk) dispatch(ctx context.Context, j job, s *session.Session) (result,
 	}
 	d.metrics.queued.Inc()
 	d.log.Warn("slack desk: Slack unavailable, post queued in the outbox",
-		"kind", j.Kind, "conv", maskConv(j.Conv), "retry_in", j.NextAt.Sub(d.now()).Round(time.Millisecond), "err", err)
+		"kind", j.Kind, "conv", logmask.Conv(j.Conv), "retry_in", j.NextAt.Sub(d.now()).Round(time.Millisecond), "err", err)
 	return result{queued: true}, nil
 }
 
@@ -261,7 +262,7 @@ func (d *Desk) drain(parent context.Context) time.Duration {
 			if d.popped != nil {
 				d.popped(j)
 			}
-			d.log.Info("slack desk: queued post delivered", "kind", j.Kind, "conv", maskConv(j.Conv),
+			d.log.Info("slack desk: queued post delivered", "kind", j.Kind, "conv", logmask.Conv(j.Conv),
 				"attempts", j.Attempts+1, "waited", d.now().Sub(j.Created).Round(time.Millisecond))
 			continue
 		}
@@ -277,7 +278,7 @@ func (d *Desk) drain(parent context.Context) time.Duration {
 				d.log.Warn("slack desk: updating the outbox", "err", err)
 			}
 			d.metrics.retries.Inc()
-			d.log.Warn("slack desk: Slack still unavailable, will retry", "kind", j.Kind, "conv", maskConv(j.Conv),
+			d.log.Warn("slack desk: Slack still unavailable, will retry", "kind", j.Kind, "conv", logmask.Conv(j.Conv),
 				"attempts", j.Attempts, "retry_in", j.NextAt.Sub(d.now()).Round(time.Millisecond), "err", err)
 			return j.NextAt.Sub(d.now())
 		}
@@ -289,7 +290,7 @@ func (d *Desk) drain(parent context.Context) time.Duration {
 		}
 		d.metrics.dead.Inc()
 		d.log.Error("slack desk: Slack refused a queued post; kept in dead letters", "kind", j.Kind,
-			"conv", maskConv(j.Conv), "err", j.LastErr)
+			"conv", logmask.Conv(j.Conv), "err", j.LastErr)
 	}
 	return d.pollInterval
 }

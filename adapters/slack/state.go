@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -40,7 +41,7 @@ func (c cardRef) shows(h *session.Handoff) bool { return c.at.Equal(h.At) && c.n
 func (d *Desk) card(ctx context.Context, conv string) (cardRef, bool, error) {
 	m, err := d.rdb.HGetAll(ctx, d.keys.Card(conv)).Result()
 	if err != nil {
-		return cardRef{}, false, fmt.Errorf("reading card of %s: %w", maskConv(conv), err)
+		return cardRef{}, false, fmt.Errorf("reading card of %s: %w", logmask.Conv(conv), err)
 	}
 	if m["ts"] == "" {
 		return cardRef{}, false, nil
@@ -62,7 +63,7 @@ func (d *Desk) saveCard(ctx context.Context, conv string, ref cardRef) error {
 	pipe.Expire(ctx, ck, keepFor)
 	pipe.Set(ctx, d.keys.Thread(ref.channel, ref.ts), conv, keepFor)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("saving card of %s: %w", maskConv(conv), err)
+		return fmt.Errorf("saving card of %s: %w", logmask.Conv(conv), err)
 	}
 	return nil
 }

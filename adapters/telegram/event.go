@@ -3,6 +3,7 @@ package telegram
 import (
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -12,7 +13,24 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/logmask"
 )
+
+// logChat is a chat as logs and logged errors name it: its conversation's
+// pseudonym (logmask.Conv), the one the core and the desk log, so ops can
+// follow a customer from the update to the reply. A private chat's id is
+// the user's id, which logs never show.
+type logChat int64
+
+func (c logChat) conv() logmask.ConvID {
+	return logmask.Conv(bot.ConvID(Channel, strconv.FormatInt(int64(c), 10)))
+}
+
+// LogValue is the pseudonym, computed only when the line is written.
+func (c logChat) LogValue() slog.Value { return c.conv().LogValue() }
+
+// String is the pseudonym.
+func (c logChat) String() string { return c.conv().String() }
 
 // Commands Baton knows; any other "/word" is passed on as text, so
 // "/order 123" still reaches the answerer.

@@ -145,7 +145,7 @@ func (a *Adapter) acquire(ctx context.Context, chat int64) (entry, bool, bool, e
 	res, err := store.ChatAcquire.Run(ctx, a.rdb, a.chatKeys(chat),
 		a.replica, a.leaseTTL().Milliseconds(), chat).Slice()
 	if err != nil {
-		return entry{}, false, false, fmt.Errorf("telegram: taking chat %d: %w", chat, err)
+		return entry{}, false, false, fmt.Errorf("telegram: taking chat %s: %w", logChat(chat), err)
 	}
 	return nextOf(res)
 }
@@ -170,7 +170,7 @@ func (a *Adapter) release(ctx context.Context, chat int64) {
 	defer cancel()
 	if err := store.Unlock.Run(ctx, a.rdb, []string{a.keys.ChatLease(chat)}, a.replica).Err(); err != nil {
 		a.log.Warn("telegram: could not let a chat go; another replica takes it once the lease expires",
-			"chat", chat, "err", err)
+			"chat", logChat(chat), "err", err)
 	}
 }
 

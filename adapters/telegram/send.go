@@ -46,7 +46,7 @@ const (
 func (a *Adapter) Send(ctx context.Context, chatID string, m bot.Message) error {
 	chat, err := strconv.ParseInt(chatID, 10, 64)
 	if err != nil {
-		return fmt.Errorf("telegram: send: chat id %q is not a Telegram chat id", chatID)
+		return fmt.Errorf("telegram: send: chat id of %s is not a Telegram chat id", logmask.Conv(bot.ConvID(Channel, chatID)))
 	}
 	if a.isBlocked(chat) {
 		a.m.Dropped(Channel, "blocked")
@@ -81,7 +81,7 @@ func (a *Adapter) deliver(ctx context.Context, chat int64, m bot.Message) error 
 	markup := a.keyboard(chat, m.Buttons)
 	if text == "" {
 		if markup == nil {
-			a.log.Warn("telegram: an empty message was not sent", "chat", chat)
+			a.log.Warn("telegram: an empty message was not sent", "chat", logChat(chat))
 			return nil
 		}
 		text = "👇" // buttons need a message to hang on
@@ -102,7 +102,7 @@ func (a *Adapter) deliver(ctx context.Context, chat int64, m bot.Message) error 
 		if err != nil {
 			if !errors.Is(err, ErrBlocked) {
 				a.m.Error("telegram_send")
-				a.log.Error("telegram: message not delivered", "chat", chat, "part", i+1, "parts", len(parts),
+				a.log.Error("telegram: message not delivered", "chat", logChat(chat), "part", i+1, "parts", len(parts),
 					"text", logmask.Mask(part), "err", err)
 			}
 			if i > 0 {
@@ -131,7 +131,7 @@ func (a *Adapter) call(ctx context.Context, chat int64, method string, fn func(c
 			return nil
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("telegram: %s to chat %d: %w", method, chat, ctx.Err())
+			return fmt.Errorf("telegram: %s to chat %s: %w", method, logChat(chat), ctx.Err())
 		}
 		var tooMany *tgbot.TooManyRequestsError
 		var migrate *tgbot.MigrateError
@@ -140,36 +140,36 @@ func (a *Adapter) call(ctx context.Context, chat int64, method string, fn func(c
 			limited++
 			wait := time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
 			if limited >= maxRateAttempts || waited+wait > maxRateWait {
-				return fmt.Errorf("telegram: %s to chat %d: still rate limited after waiting %v: %w", method, chat, waited, err)
+				return fmt.Errorf("telegram: %s to chat %s: still rate limited after waiting %v: %w", method, logChat(chat), waited, err)
 			}
 			a.m.Error("telegram_rate_limited")
-			a.log.Warn("telegram: rate limited; retrying after retry_after", "method", method, "chat", chat, "retry_after", wait.String())
+			a.log.Warn("telegram: rate limited; retrying after retry_after", "method", method, "chat", logChat(chat), "retry_after", wait.String())
 			waited += wait
 			if err := a.sleep(ctx, wait); err != nil {
-				return fmt.Errorf("telegram: %s to chat %d: %w", method, chat, err)
+				return fmt.Errorf("telegram: %s to chat %s: %w", method, logChat(chat), err)
 			}
 		case errors.Is(err, tgbot.ErrorForbidden):
-			return fmt.Errorf("%w (chat %d): %v", ErrBlocked, chat, err)
+			return fmt.Errorf("%w (chat %s): %v", ErrBlocked, logChat(chat), err)
 		case errors.Is(err, tgbot.ErrorBadRequest) && chatGone(err):
 			// "chat not found" and the like: final for this chat, so the
 			// core does not retry it (a timer's check-in is dropped).
-			return fmt.Errorf("telegram: %s to chat %d: %w: %w", method, chat, bot.ErrUndeliverable, err)
+			return fmt.Errorf("telegram: %s to chat %s: %w: %w", method, logChat(chat), bot.ErrUndeliverable, err)
 		case errors.Is(err, tgbot.ErrorBadRequest), errors.Is(err, tgbot.ErrorNotFound),
 			errors.Is(err, tgbot.ErrorUnauthorized), errors.Is(err, tgbot.ErrorConflict), errors.As(err, &migrate):
 			// Final for this request but not proof the chat is gone: a
 			// 404 is a wrong token or API URL (every chat fails alike), a
 			// 400 without a chat description is this message's fault.
 			// The core retries a timer a few times before dropping it.
-			return fmt.Errorf("telegram: %s to chat %d: %w", method, chat, err)
+			return fmt.Errorf("telegram: %s to chat %s: %w", method, logChat(chat), err)
 		default:
 			transient++
 			if transient >= maxAttempts {
-				return fmt.Errorf("telegram: %s to chat %d: giving up after %d attempts: %w", method, chat, transient, err)
+				return fmt.Errorf("telegram: %s to chat %s: giving up after %d attempts: %w", method, logChat(chat), transient, err)
 			}
 			wait := backoff(transient)
-			a.log.Warn("telegram: request failed; retrying", "method", method, "chat", chat, "attempt", transient, "in", wait.String(), "err", err)
+			a.log.Warn("telegram: request failed; retrying", "method", method, "chat", logChat(chat), "attempt", transient, "in", wait.String(), "err", err)
 			if err := a.sleep(ctx, wait); err != nil {
-				return fmt.Errorf("telegram: %s to chat %d: %w", method, chat, err)
+				return fmt.Errorf("telegram: %s to chat %s: %w", method, logChat(chat), err)
 			}
 		}
 	}
@@ -251,7 +251,7 @@ func (a *Adapter) keyboard(chat int64, buttons []bot.Button) *inlineKeyboard {
 		if !ok {
 			a.m.Error("telegram_button")
 			a.log.Error("telegram: button left out: its kind and value do not fit Telegram's 64-byte callback data",
-				"chat", chat, "kind", b.Kind, "value_len", len(b.Value))
+				"chat", logChat(chat), "kind", b.Kind, "value_len", len(b.Value))
 			continue
 		}
 		label := bot.CleanText(b.Label)
@@ -400,7 +400,7 @@ func (a *Adapter) sendTyping(ctx context.Context, chat int64) bool {
 	if errors.Is(err, tgbot.ErrorForbidden) {
 		return false
 	}
-	a.log.Debug("telegram: typing indicator failed", "chat", chat, "err", err)
+	a.log.Debug("telegram: typing indicator failed", "chat", logChat(chat), "err", err)
 	return true
 }
 

@@ -592,7 +592,7 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 		if err != nil {
 			if ctx.Err() == nil {
 				a.m.Error("telegram_inbox")
-				a.log.Warn("telegram: chat queue unavailable; the next sweep retries", "chat", chat, "err", err)
+				a.log.Warn("telegram: chat queue unavailable; the next sweep retries", "chat", logChat(chat), "err", err)
 			}
 			return
 		}
@@ -619,7 +619,7 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 		}
 		e, held, ok, err = a.complete(ctx, chat, e)
 		if err != nil {
-			a.log.Error("telegram: could not mark an update answered; it may be answered again", "update_id", e.id, "chat", chat)
+			a.log.Error("telegram: could not mark an update answered; it may be answered again", "update_id", e.id, "chat", logChat(chat))
 		}
 		if a.onDone != nil {
 			a.onDone(j.id)
@@ -666,13 +666,13 @@ func (a *Adapter) process(j job) bool {
 			return true
 		}
 		a.log.Info("telegram: flood limit reached; dropping this chat's messages for the rest of the window",
-			"chat", j.chat, "limit", limit, "window", a.cfg.floodWindow.String())
+			"chat", logChat(j.chat), "limit", limit, "window", a.cfg.floodWindow.String())
 		ev.Kind, ev.Text = bot.KindFlood, ""
 	}
 	a.unmarkBlocked(j.chat) // they wrote to us, so they can hear us
 	// Masking runs regular expressions: only when the line is logged.
 	if a.log.Enabled(ctx, slog.LevelDebug) {
-		a.log.Debug("telegram: update", "update_id", j.id, "conv", ev.ConvID(), "kind", ev.Kind,
+		a.log.Debug("telegram: update", "update_id", j.id, "conv", logmask.Conv(ev.ConvID()), "kind", ev.Kind,
 			"text", logmask.Mask(ev.Text), "recovered", j.recovered)
 	}
 
@@ -683,7 +683,7 @@ func (a *Adapter) process(j job) bool {
 	cut := a.workCtx.Err() != nil
 	if err != nil && !cut {
 		a.m.Error("telegram_handler")
-		a.log.Error("telegram: the core failed on a message", "conv", ev.ConvID(), "update_id", j.id,
+		a.log.Error("telegram: the core failed on a message", "conv", logmask.Conv(ev.ConvID()), "update_id", j.id,
 			"replies", len(msgs), "err", err)
 	}
 	first := true
@@ -717,7 +717,7 @@ func (a *Adapter) handle(ctx context.Context, ev bot.Event) (msgs []bot.Message,
 	defer func() {
 		if p := recover(); p != nil {
 			a.m.Error("telegram_handler_panic")
-			a.log.Error("telegram: the core panicked on a message; it is dropped", "conv", ev.ConvID(),
+			a.log.Error("telegram: the core panicked on a message; it is dropped", "conv", logmask.Conv(ev.ConvID()),
 				"kind", ev.Kind, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			msgs, err = nil, nil
 		}
@@ -731,14 +731,14 @@ func (a *Adapter) pressed(ctx context.Context, chat int64, cq *models.CallbackQu
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	if _, err := a.api.AnswerCallbackQuery(cctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: cq.ID}); err != nil {
-		a.log.Debug("telegram: answerCallbackQuery failed (the press may be too old)", "chat", chat, "err", err)
+		a.log.Debug("telegram: answerCallbackQuery failed (the press may be too old)", "chat", logChat(chat), "err", err)
 	}
 	if m := cq.Message.Message; m != nil {
 		_, err := a.api.EditMessageReplyMarkup(cctx, &tgbot.EditMessageReplyMarkupParams{
 			ChatID: chat, MessageID: m.ID, ReplyMarkup: inlineKeyboard{InlineKeyboard: [][]inlineButton{}},
 		})
 		if err != nil {
-			a.log.Debug("telegram: could not remove the pressed keyboard", "chat", chat, "err", err)
+			a.log.Debug("telegram: could not remove the pressed keyboard", "chat", logChat(chat), "err", err)
 		}
 	}
 }
@@ -771,13 +771,13 @@ func (a *Adapter) rememberBlocked(chat int64) bool {
 // tellBlocked tells the core that chat's customer blocked the bot.
 func (a *Adapter) tellBlocked(ctx context.Context, chat int64) {
 	conv := bot.ConvID(Channel, strconv.FormatInt(chat, 10))
-	a.log.Info("telegram: the customer blocked the bot; not sending to them until they write again", "conv", conv)
+	a.log.Info("telegram: the customer blocked the bot; not sending to them until they write again", "conv", logmask.Conv(conv))
 	if b, ok := a.h.(Blocker); ok {
 		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
 		defer cancel()
 		if err := b.Blocked(bctx, conv); err != nil {
 			a.m.Error("telegram_handler")
-			a.log.Error("telegram: could not mark the conversation blocked", "conv", conv, "err", err)
+			a.log.Error("telegram: could not mark the conversation blocked", "conv", logmask.Conv(conv), "err", err)
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/batonhq/baton/adapters/telegram/telegramtest"
 	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/session/sessiontest"
 )
 
@@ -389,11 +390,73 @@ func TestUndeliverableMessageIsLoggedWithChat(t *testing.T) {
 		t.Errorf("sent %q", got)
 	}
 	logs := hs.logs.String()
-	if !contains(logs, `"msg":"telegram: message not delivered"`) || !contains(logs, `"chat":602`) {
-		t.Errorf("an undelivered message must be logged with its chat id:\n%s", logs)
+	if !contains(logs, `"msg":"telegram: message not delivered"`) || !contains(logs, `"chat":"`+logmask.Pseudonym("telegram:602")+`"`) {
+		t.Errorf("an undelivered message must be logged with its chat's pseudonym:\n%s", logs)
 	}
 	if contains(logs, "jane@example.com") || !contains(logs, "[email]") {
 		t.Error("the logged text must be masked")
+	}
+}
+
+// Logs name a chat only by its pseudonym (logmask.Conv), the one the core
+// and the desk log: the update, the send retries, the undelivered message
+// and its error, the block. The chat id itself appears in no line.
+func TestLogsNameChatsByPseudonym(t *testing.T) {
+	const chat = 730194628
+	rec := newRecorder()
+	rec.reply = func(context.Context, bot.Event) ([]bot.Message, error) {
+		return []bot.Message{{Text: "first"}, {Text: "second"}}, nil
+	}
+	hs := newHarness(t, rec, setup{}).start()
+	faults := make([]telegramtest.Fault, maxAttempts)
+	for i := range faults {
+		faults[i] = telegramtest.Fault{Code: 500}
+	}
+	hs.srv.Fail("sendMessage", faults...)
+	u := telegramtest.Customer(chat)
+	hs.srv.Push(u.Text("hi"))
+	hs.srv.WaitSent(t, chat, 1) // "first" given up and logged, "second" sent
+	hs.srv.Block(chat)
+	hs.srv.Push(u.Text("still there?"))
+	select {
+	case <-rec.blocked: // logged before the core is told
+	case <-time.After(waitFor):
+		t.Fatal("the block never reached the handler")
+	}
+
+	pseudonym := logmask.Pseudonym(bot.ConvID(Channel, strconv.Itoa(chat)))
+	logs := hs.logs.String()
+	if strings.Contains(logs, strconv.Itoa(chat)) {
+		t.Errorf("the logs name chat %d:\n%s", chat, logs)
+	}
+	seen := map[string]int{}
+	for line := range strings.Lines(logs) {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		msg, _ := rec["msg"].(string)
+		for _, k := range []string{"chat", "conv"} {
+			if v, ok := rec[k]; ok {
+				if v != pseudonym {
+					t.Errorf("%q logs %s %v, want %s", msg, k, v, pseudonym)
+				}
+				seen[msg]++
+			}
+		}
+		if msg == "telegram: message not delivered" && !strings.Contains(fmt.Sprint(rec["err"]), "to chat "+pseudonym) {
+			t.Errorf("the send error does not name the chat's pseudonym: %v", rec["err"])
+		}
+	}
+	for _, msg := range []string{
+		"telegram: update",
+		"telegram: request failed; retrying",
+		"telegram: message not delivered",
+		"telegram: the customer blocked the bot; not sending to them until they write again",
+	} {
+		if seen[msg] == 0 {
+			t.Errorf("no %q line naming the chat:\n%s", msg, logs)
+		}
 	}
 }
 

@@ -69,7 +69,7 @@ func (a *Adapter) intake(ctx context.Context, raw []byte) (next int64, err error
 	a.recovered()
 	if acc.result != store.InboxNew {
 		a.m.Dropped(Channel, "duplicate")
-		a.log.Debug("telegram: duplicate update dropped", "update_id", upd.ID, "chat", chat)
+		a.log.Debug("telegram: duplicate update dropped", "update_id", upd.ID, "chat", logChat(chat))
 		return upd.ID + 1, nil
 	}
 	a.gotAt.Store(upd.ID, got)
@@ -162,14 +162,14 @@ func (a *Adapter) hold(chat int64, upd *models.Update) {
 	}
 	text := h.Holding(lang)
 	a.m.Error("telegram_holding_reply")
-	a.log.Warn("telegram: Redis unavailable; told the customer we have their message", "chat", chat)
+	a.log.Warn("telegram: Redis unavailable; told the customer we have their message", "chat", logChat(chat))
 	a.loops.Add(1)
 	go func() {
 		defer a.loops.Done()
 		ctx, cancel := context.WithTimeout(a.workCtx, callTimeout)
 		defer cancel()
 		if err := a.deliver(ctx, chat, bot.Message{Text: text}); err != nil {
-			a.log.Warn("telegram: holding reply not sent", "chat", chat, "err", err)
+			a.log.Warn("telegram: holding reply not sent", "chat", logChat(chat), "err", err)
 		}
 	}()
 }

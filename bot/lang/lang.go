@@ -9,6 +9,7 @@ package lang
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Default is the language used when nothing else tells.
@@ -30,6 +31,15 @@ func Base(tag string) string {
 func FromScript(text string) string {
 	var hangul, han, kana, latin int
 	for _, r := range text {
+		if r < utf8.RuneSelf {
+			// ASCII, most of what customers type: its only letters of
+			// these scripts are Latin A-Z and a-z (the table lookups
+			// below cost tens of instructions a rune).
+			if c := r | 0x20; 'a' <= c && c <= 'z' {
+				latin++
+			}
+			continue
+		}
 		switch {
 		case unicode.Is(unicode.Hangul, r):
 			hangul++

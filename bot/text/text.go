@@ -16,10 +16,12 @@
 package text
 
 import (
+	"hash/maphash"
 	"math"
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Token is one unit of a message after normalisation: either a stemmed
@@ -267,8 +269,93 @@ func appendWord(toks []Token, w string, canon bool) []Token {
 }
 
 // appendPlain handles a word without apostrophes: spelled-out
-// contractions and chat abbreviations first, then stemming.
+// contractions and chat abbreviations first, then stemming. With canon,
+// what a word becomes is kept in plainWords: every message is tokenised
+// by several readers (knowledge matching, the handoff detector, the
+// learned layer), and customers use the same few thousand words.
 func appendPlain(toks []Token, w string, canon bool) []Token {
+	if !canon || len(w) > maxCachedWord {
+		return appendPlainWord(toks, w, canon)
+	}
+	if ts, ok := plainWords.get(w); ok {
+		for _, t := range ts {
+			toks = append(toks, Token{Text: t})
+		}
+		return toks
+	}
+	n := len(toks)
+	toks = appendPlainWord(toks, w, canon)
+	// Copies: a stem may share the bytes of the message it came from,
+	// which the cache must not keep alive.
+	ts := make([]string, len(toks)-n)
+	for i := range ts {
+		ts[i] = strings.Clone(toks[n+i].Text)
+	}
+	plainWords.put(w, ts)
+	return toks
+}
+
+// plainWords caches appendPlainWord(w, canon on) as token texts.
+var plainWords = newWordCache()
+
+// maxCachedWord bounds the words plainWords keeps, in bytes: longer ones
+// (codes, keyboard mashing) are stemmed each time.
+const maxCachedWord = 24
+
+// wordCache maps a word to its tokens. It is bounded: a shard that fills
+// up is emptied (common words come straight back), so a flood of random
+// words cannot grow memory.
+type wordCache struct {
+	shards [wordShards]wordShard
+}
+
+const (
+	wordShards   = 64
+	wordShardMax = 1024 // words per shard: 64k words, a few MB at most
+)
+
+// wordShard is padded to two cache lines so that cores reading
+// different shards do not fight over one line (RLock writes to it).
+type wordShard struct {
+	mu sync.RWMutex
+	m  map[string][]string
+	_  [128 - unsafe.Sizeof(sync.RWMutex{}) - unsafe.Sizeof(map[string][]string(nil))]byte
+}
+
+var wordSeed = maphash.MakeSeed()
+
+func newWordCache() *wordCache {
+	c := &wordCache{}
+	for i := range c.shards {
+		c.shards[i].m = map[string][]string{}
+	}
+	return c
+}
+
+func (c *wordCache) shard(w string) *wordShard {
+	return &c.shards[maphash.String(wordSeed, w)%wordShards]
+}
+
+func (c *wordCache) get(w string) ([]string, bool) {
+	sh := c.shard(w)
+	sh.mu.RLock()
+	ts, ok := sh.m[w]
+	sh.mu.RUnlock()
+	return ts, ok
+}
+
+func (c *wordCache) put(w string, ts []string) {
+	sh := c.shard(w)
+	sh.mu.Lock()
+	if len(sh.m) >= wordShardMax {
+		sh.m = make(map[string][]string, wordShardMax)
+	}
+	sh.m[strings.Clone(w)] = ts
+	sh.mu.Unlock()
+}
+
+// appendPlainWord is appendPlain without the cache.
+func appendPlainWord(toks []Token, w string, canon bool) []Token {
 	c := canonical
 	if !canon {
 		c = func(s string) string { return s }

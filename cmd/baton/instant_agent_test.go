@@ -145,6 +145,15 @@ func TestInstantAgentReplyComesAfterTheHandoffMessage(t *testing.T) {
 	})
 
 	users := instantCustomers(9400)
+	t.Cleanup(func() {
+		// Checked even when a wait failed: a card post whose answer came
+		// too late is posted again, and the agent answers only the first.
+		for _, u := range users {
+			if c := cardsOf(sl, pairChannel, u.FirstName); len(c) != 1 {
+				t.Errorf("%d cards for %s's one handoff", len(c), u.FirstName)
+			}
+		}
+	})
 	wait := instantAgent(t, sl, pairChannel, users, func(u telegramtest.User) bool {
 		return count(tg.Sent(u.ID), handoffText) > 0
 	})

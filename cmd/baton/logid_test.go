@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
+	"github.com/batonhq/baton/adapters/slack/slacktest"
+	"github.com/batonhq/baton/adapters/telegram/telegramtest"
 	"github.com/batonhq/baton/bot/logmask"
 )
 
@@ -32,5 +35,66 @@ func TestLogid(t *testing.T) {
 	// Without a key, a pseudonym would be this process's own: useless, refused.
 	if code, out, errs := logid(map[string]string{}, "", "42"); code != 2 || out != "" || !strings.Contains(errs, "BATON_LOG_KEY") {
 		t.Errorf("logid without a key: exit %d, %q, %q; want 2 and a hint", code, out, errs)
+	}
+}
+
+// A whole handoff through baton serve at debug level (Telegram customer,
+// core, Slack desk): the logs name the customer's chat only by the
+// pseudonym baton logid prints for it, in the adapter's, the core's and
+// the desk's lines alike, and never by its id.
+func TestServeLogsNameChatsByPseudonym(t *testing.T) {
+	tg := telegramtest.New(t)
+	sl := slacktest.New(t)
+	sl.AddUser("ULIA", "Lia", "Lia Park")
+	const channel = "C0HANDOFF"
+	s, env := serveWithSlack(t, tg, sl, channel, nil)
+	var out, errs strings.Builder
+	if code := run(t.Context(), []string{"logid", "730194628"}, func(k string) string { return env[k] }, nil, &out, &errs); code != 0 {
+		t.Fatalf("baton logid: exit %d: %s", code, errs.String())
+	}
+	_, pseudonym, _ := strings.Cut(strings.TrimSpace(out.String()), "\t")
+
+	u := telegramtest.User{ID: 730194628, FirstName: "Jane", Lang: "en"}
+	tg.Push(u.Text("This is the THIRD time I ask!!! Your service is terrible, I want my money back"))
+	tg.WaitSent(t, u.ID, 1)
+	s.log.waitForWith(t, "slack desk: card posted", "conv", pseudonym)
+	card := sl.WaitMessage(t, "handoff card", func(m slacktest.Message) bool { return m.TopLevel() && m.Blocks != nil })
+	sl.SendEvent(t, sl.AgentReply(channel, card.TS, "ULIA", "Hi Jane, I am on it."))
+	tg.WaitSent(t, u.ID, 3)
+	sl.SendEvent(t, sl.AgentReply(channel, card.TS, "ULIA", "!resolve"))
+	tg.Wait(t, "rating keyboard", func(calls []telegramtest.Call) bool {
+		for _, c := range calls {
+			if c.Method == "sendMessage" && strings.Contains(c.Params["reply_markup"], "inline_keyboard") {
+				return true
+			}
+		}
+		return false
+	})
+	s.stop(t)
+
+	logs := s.log.String()
+	if strings.Contains(logs, "730194628") {
+		t.Errorf("the logs name the chat:\n%s", logs)
+	}
+	named := map[string]bool{}
+	for line := range strings.Lines(logs) {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) != nil {
+			continue
+		}
+		msg, _ := rec["msg"].(string)
+		for _, k := range []string{"conv", "chat"} {
+			if v, ok := rec[k]; ok {
+				if v != pseudonym {
+					t.Errorf("%q logs %s %v, want %s", msg, k, v, pseudonym)
+				}
+				named[msg] = true
+			}
+		}
+	}
+	for _, msg := range []string{"telegram: update", "handoff", "slack desk: card posted"} {
+		if !named[msg] {
+			t.Errorf("no %q line naming the conversation:\n%s", msg, logs)
+		}
 	}
 }

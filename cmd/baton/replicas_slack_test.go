@@ -181,10 +181,13 @@ func inOrder(texts []string, markers ...string) bool {
 }
 
 // cards are the handoff cards posted in the channel that name the customer.
-func (p *pair) cards(name string) []slacktest.Message {
+func (p *pair) cards(name string) []slacktest.Message { return cardsOf(p.sl, pairChannel, name) }
+
+// cardsOf are the handoff cards in channel that name a customer.
+func cardsOf(sl *slacktest.Server, channel, name string) []slacktest.Message {
 	var out []slacktest.Message
-	for _, m := range p.sl.Messages() {
-		if m.TopLevel() && m.Blocks != nil && m.Channel == pairChannel && strings.Contains(m.BlockText(), name) {
+	for _, m := range sl.Messages() {
+		if m.TopLevel() && m.Blocks != nil && m.Channel == channel && strings.Contains(m.BlockText(), name) {
 			out = append(out, m)
 		}
 	}
