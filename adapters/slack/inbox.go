@@ -133,14 +133,14 @@ func nextEvent(res []any) (q queued, held, ok bool, err error) {
 		return queued{}, true, false, nil
 	case 2:
 		if len(res) != 3 {
-			return queued{}, false, false, fmt.Errorf("unexpected script reply %v", res)
+			return queued{}, false, false, fmt.Errorf("unexpected script reply %s", store.ReplyShape(res))
 		}
 		q.member, _ = res[1].(string)
 		q.raw, _ = res[2].(string)
 		q.id, _, _ = strings.Cut(q.member, ":")
 		return q, true, true, nil
 	}
-	return queued{}, false, false, fmt.Errorf("unexpected script reply %v", res)
+	return queued{}, false, false, fmt.Errorf("unexpected script reply %s", store.ReplyShape(res))
 }
 
 // drainThread handles a thread's queued events while this replica holds

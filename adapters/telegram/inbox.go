@@ -78,18 +78,18 @@ func (a *Adapter) accept(ctx context.Context, id, chat int64, raw []byte, count 
 // acceptedOf reads InboxAcceptTake's reply.
 func acceptedOf(res []any) (accepted, error) {
 	if len(res) != 2 && len(res) != 4 {
-		return accepted{}, fmt.Errorf("unexpected script result %v", res)
+		return accepted{}, fmt.Errorf("unexpected script result %s", store.ReplyShape(res))
 	}
 	result, ok1 := res[0].(int64)
 	count, ok2 := res[1].(int64)
 	if !ok1 || !ok2 {
-		return accepted{}, fmt.Errorf("unexpected script result %v", res)
+		return accepted{}, fmt.Errorf("unexpected script result %s", store.ReplyShape(res))
 	}
 	acc := accepted{result: int(result), count: count}
 	if len(res) == 4 {
 		e, _, ok, err := nextOf([]any{int64(2), res[2], res[3]})
 		if err != nil || !ok {
-			return accepted{}, fmt.Errorf("unexpected script result %v: %v", res, err)
+			return accepted{}, fmt.Errorf("unexpected script result %s: %v", store.ReplyShape(res), err)
 		}
 		acc.first = &e
 	}
@@ -121,7 +121,7 @@ func nextOf(res []any) (e entry, held, ok bool, err error) {
 		return entry{}, true, false, nil
 	case 2:
 		if len(res) != 3 {
-			return entry{}, false, false, fmt.Errorf("unexpected script reply %v", res)
+			return entry{}, false, false, fmt.Errorf("unexpected script reply %s", store.ReplyShape(res))
 		}
 		e.member, _ = res[1].(string)
 		e.raw, _ = res[2].(string)
@@ -132,7 +132,7 @@ func nextOf(res []any) (e entry, held, ok bool, err error) {
 		e.count, _ = strconv.ParseInt(counts, 10, 64)
 		return e, true, true, nil
 	}
-	return entry{}, false, false, fmt.Errorf("unexpected script reply %v", res)
+	return entry{}, false, false, fmt.Errorf("unexpected script reply %s", store.ReplyShape(res))
 }
 
 func (a *Adapter) chatKeys(chat int64) []string {

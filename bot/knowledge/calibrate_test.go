@@ -293,3 +293,31 @@ func TestCalibrateCountsAnEarlierStagesAnswers(t *testing.T) {
 		t.Errorf("at a 10%% target the ranker's own answers fit: %s", loose)
 	}
 }
+
+// TestCalibrateCountsAnEarlierStagesHedges: lists a ranker marks Hedged
+// (fusion: the lexical likely tier, when fusion agrees with its top) are
+// hedged whatever this decision's own cut, so calibration counts them in
+// the likely figures ops see, right or wrong, even when it finds no cut
+// of its own.
+func TestCalibrateCountsAnEarlierStagesHedges(t *testing.T) {
+	b, _ := Load(smallShop(), "kb")
+	qs := b.Questions()
+	rank := Ranker(func(_ context.Context, query string, skip, n int) []Candidate {
+		if _, ok := SkippedEntry(skip); ok || skip < 0 || skip >= 20 {
+			return nil // nothing to go on
+		}
+		id := qs[skip].ID
+		if skip < 2 {
+			id = "other" // two of the twenty hedges are wrong
+		}
+		return []Candidate{{ID: id, Score: 0.05, Hedged: true}, {ID: "x", Score: 0.04}}
+	})
+	c := Calibrate(t.Context(), b, rank, CalibrationConfig{OffTopic: []string{"a", "b"}, Prior: -1})
+	held := float64(len(qs))
+	if c.Hedge || !c.Hedges() || math.Abs(c.LikelyAnswered-20/held) > 1e-9 || math.Abs(c.LikelyPrecision-0.9) > 1e-9 {
+		t.Errorf("calibration = %s (own cut %v): want no cut of its own and the 20 hedges counted, 18 right", c, c.Hedge)
+	}
+	if !c.Likely([]Candidate{{ID: "a", Score: 0.05, Hedged: true}}) || c.Likely([]Candidate{{ID: "a", Score: 0.05}}) {
+		t.Errorf("decision %s: a hedged list must be likely, an unmarked one with the same score not", c)
+	}
+}

@@ -47,6 +47,12 @@ type Candidate struct {
 	// Calibration counts it as answered, so the targets hold for both
 	// stages together, and chooses the decision for the other lists.
 	Sure bool
+	// Hedged marks a list whose first an earlier stage answers with a
+	// hedge unless this ranker's decision is confident (fusion: the
+	// lexical likely tier, when fusion ranks the lexical top first).
+	// Calibration counts it as likely, so the likely target and the
+	// figures ops see hold for both stages together.
+	Hedged bool
 }
 
 // A Ranker scores the entries of one knowledge base for query, best first,
@@ -201,10 +207,10 @@ func (c *Calibration) Confident(cands []Candidate) bool {
 // Likely reports whether the first of a ranked list is probably right
 // though not Confident: the hedged answer's tier.
 func (c *Calibration) Likely(cands []Candidate) bool {
-	if c == nil || !c.Hedge || len(cands) == 0 || c.Confident(cands) {
+	if c == nil || len(cands) == 0 || c.Confident(cands) {
 		return false
 	}
-	return c.likely(cands[0].Score, margin(cands), cands[0].Cover)
+	return cands[0].Hedged || (c.Hedge && c.likely(cands[0].Score, margin(cands), cands[0].Cover))
 }
 
 func (c *Calibration) likely(score, margin, cover float64) bool {
@@ -243,11 +249,21 @@ func (c *Calibration) String() string {
 }
 
 func (c *Calibration) likelyString() string {
-	if !c.Hedge {
+	rule := "an earlier stage's hedges only"
+	switch {
+	case c.Hedge:
+		rule = fmt.Sprintf("score + %.2f×lead + %.2f×words covered >= %.3f", c.LikelyLead, c.LikelyCover, c.LikelyThreshold)
+	case !c.Hedges():
 		return "; no likely tier"
 	}
-	return fmt.Sprintf("; likely: score + %.2f×lead + %.2f×words covered >= %.3f: held-out hedged %.2f, right %.2f of the hedged (target %.2f), off-topic hedged %.3f, missing topics hedged %.3f",
-		c.LikelyLead, c.LikelyCover, c.LikelyThreshold, c.LikelyAnswered, c.LikelyPrecision, c.LikelyRight, c.OffTopicLikely, c.NearLikely)
+	return fmt.Sprintf("; likely: %s: held-out hedged %.2f, right %.2f of the hedged (target %.2f), off-topic hedged %.3f, missing topics hedged %.3f",
+		rule, c.LikelyAnswered, c.LikelyPrecision, c.LikelyRight, c.OffTopicLikely, c.NearLikely)
+}
+
+// Hedges reports whether any answer is hedged: by this decision's likely
+// tier or by an earlier stage's (Candidate.Hedged).
+func (c *Calibration) Hedges() bool {
+	return c != nil && (c.Hedge || c.LikelyAnswered > 0 || c.OffTopicLikely > 0 || c.NearLikely > 0)
 }
 
 // sample is one calibration query's outcome.
@@ -255,6 +271,7 @@ type sample struct {
 	score, margin, cover float64
 	kind                 int8 // right, wrong, off or near
 	sure                 bool // answered by an earlier stage (Candidate.Sure)
+	hedged               bool // hedged by an earlier stage (Candidate.Hedged)
 }
 
 const (
@@ -269,7 +286,7 @@ func top(cands []Candidate, kind int8) sample {
 	if len(cands) == 0 {
 		return sample{kind: kind}
 	}
-	return sample{score: cands[0].Score, margin: margin(cands), cover: cands[0].Cover, kind: kind, sure: cands[0].Sure}
+	return sample{score: cands[0].Score, margin: margin(cands), cover: cands[0].Cover, kind: kind, sure: cands[0].Sure, hedged: cands[0].Hedged}
 }
 
 func (c *Calibration) answers(s sample) bool { return s.sure || c.decide(s.score, s.margin, s.cover) }
@@ -416,6 +433,9 @@ func likelyTier(cal *Calibration, samples []sample, target float64) {
 	}
 	var rest []sample // the samples the confident decision does not answer
 	var nOff, offConf, nNear int
+	// An earlier stage's hedges (Candidate.Hedged) are taken whatever the
+	// cut: they count toward every cut's target.
+	var hedgedRight, hedgedN, hedgedOff int
 	for _, s := range samples {
 		switch s.kind {
 		case off:
@@ -429,11 +449,21 @@ func likelyTier(cal *Calibration, samples []sample, target float64) {
 			}
 			continue
 		}
+		if s.hedged {
+			hedgedN++
+			switch s.kind {
+			case right:
+				hedgedRight++
+			case off:
+				hedgedOff++
+			}
+			continue
+		}
 		if s.score > 0 {
 			rest = append(rest, s)
 		}
 	}
-	best := 0
+	best := 0 // held-out questions the cut adds rightly
 	var bestRule rule
 	vs := make([]valued, 0, len(rest))
 	for _, cover := range coverGrid {
@@ -444,7 +474,7 @@ func likelyTier(cal *Calibration, samples []sample, target float64) {
 				vs = append(vs, valued{r.value(s.score, max(s.margin, 0), s.cover), s.kind})
 			}
 			slices.SortStableFunc(vs, func(a, b valued) int { return cmp.Compare(b.v, a.v) })
-			var rightN, taken, offN int
+			rightN, taken, offN := hedgedRight, hedgedN, hedgedOff
 			for i, x := range vs {
 				taken++
 				switch x.kind {
@@ -459,8 +489,8 @@ func likelyTier(cal *Calibration, samples []sample, target float64) {
 				if float64(rightN) < target*float64(taken) || (nOff > 0 && float64(offConf+offN) > cal.OffTopicRate*float64(nOff)) {
 					continue
 				}
-				if rightN > best {
-					best, bestRule = rightN, r
+				if rightN-hedgedRight > best {
+					best, bestRule = rightN-hedgedRight, r
 					bestRule.threshold = x.v
 					if i+1 < len(vs) {
 						bestRule.threshold = (x.v + vs[i+1].v) / 2
@@ -469,16 +499,21 @@ func likelyTier(cal *Calibration, samples []sample, target float64) {
 			}
 		}
 	}
-	if best == 0 {
+	if best == 0 && hedgedN == 0 {
 		return
 	}
-	cal.Hedge, cal.LikelyThreshold, cal.LikelyLead, cal.LikelyCover = true, bestRule.threshold, bestRule.lead, bestRule.cover
+	if best > 0 {
+		cal.Hedge, cal.LikelyThreshold, cal.LikelyLead, cal.LikelyCover = true, bestRule.threshold, bestRule.lead, bestRule.cover
+	}
 	var heldN, heldLikely, likelyN, likelyRight, offL, nearL int
 	for _, s := range samples {
 		if s.kind == right || s.kind == wrong {
 			heldN++
 		}
-		if cal.answers(s) || s.score <= 0 || !cal.likely(s.score, s.margin, s.cover) {
+		if cal.answers(s) {
+			continue
+		}
+		if !s.hedged && (!cal.Hedge || s.score <= 0 || !cal.likely(s.score, s.margin, s.cover)) {
 			continue
 		}
 		likelyN++

@@ -244,7 +244,21 @@ func (f *Fused) rank(ctx context.Context, q string, skip, n int, vec func() []fl
 	if v == nil {
 		return nil
 	}
-	return f.candidates(f.ix.rankWith(f.p, lex, v, skip, n))
+	return f.hedged(lex, f.candidates(f.ix.rankWith(f.p, lex, v, skip, n)))
+}
+
+// hedged marks the fused list Hedged when fusion ranks the lexical top
+// first and the lexical likely tier would hedge it. The fused score
+// saturates near 1 for right and wrong tops alike, so the fused decision's
+// own tier rarely fires: without this, turning embeddings on took the
+// hedged answer away from customers the lexical matcher alone would have
+// helped (banking77 shop bases, dev: hedged 0.022 -> 0.171, 0.927 of them
+// right; README). Calibration counts these hedges, so ops see them.
+func (f *Fused) hedged(lex, cands []knowledge.Candidate) []knowledge.Candidate {
+	if len(cands) > 0 && len(lex) > 0 && cands[0].ID == lex[0].ID && f.lexical.Cal.Likely(lex) {
+		cands[0].Hedged = true
+	}
+	return cands
 }
 
 // knownVec is the vector of a calibration query: a question of the base
@@ -297,18 +311,11 @@ func (f *Fused) Match(ctx context.Context, query string, n int) []knowledge.Matc
 		return f.lexicalLikely(lex, n)
 	}
 	f.count(pathFused)
-	cands := f.candidates(f.ix.rankWith(f.p, lex, vec, -1, max(n, 2)))
+	cands := f.hedged(lex, f.candidates(f.ix.rankWith(f.p, lex, vec, -1, max(n, 2))))
 	out := toMatches(cands, n, false)
 	if len(out) > 0 {
 		out[0].Confident = f.cal.Confident(cands)
-		// The fused score saturates near 1 for right and wrong tops
-		// alike, so the fused likely tier rarely fires; when fusion
-		// agrees with the lexical top, the lexical tier's hedge stands.
-		// Without it, turning embeddings on took the hedged answer away
-		// from customers the lexical matcher alone would have helped
-		// (banking77 shop bases, dev: hedged 0.022 -> 0.171, 0.927 of
-		// them right; README).
-		out[0].Likely = f.cal.Likely(cands) || (!out[0].Confident && len(lex) > 0 && cands[0].ID == lex[0].ID && f.lexical.Cal.Likely(lex))
+		out[0].Likely = f.cal.Likely(cands)
 	}
 	return out
 }

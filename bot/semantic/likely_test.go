@@ -5,6 +5,7 @@ import (
 
 	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/bot/content"
+	"github.com/batonhq/baton/bot/llm/llmtest"
 )
 
 // TestFusionKeepsTheLexicalHedge: a message the lexical matcher would
@@ -15,7 +16,51 @@ import (
 // (the eval conversation in bot/eval/testdata/likely.yaml, with the real
 // model).
 func TestFusionKeepsTheLexicalHedge(t *testing.T) {
-	f := newFixture(t)
+	m, fused := shippedFused(t, conceptEmbedder)
+	lex := m.Lexical().Match(t.Context(), couponQuestion, 3)
+	if len(lex) == 0 || lex[0].Confident || !lex[0].Likely {
+		t.Fatalf("lexical Match(%q) = %+v: want a likely, not confident top (else this test shows nothing)", couponQuestion, lex)
+	}
+	got := fused.Match(t.Context(), couponQuestion, 3)
+	if len(got) == 0 || got[0].ID != lex[0].ID {
+		t.Fatalf("fused Match(%q) = %+v, want %s first as the lexical matcher has it", couponQuestion, got, lex[0].ID)
+	}
+	if !got[0].Likely && !got[0].Confident {
+		t.Errorf("fused Match(%q) = %+v: neither likely nor confident, so the customer gets \"not sure\" where the lexical matcher hedges", couponQuestion, got[0])
+	}
+}
+
+// TestFusionHedgesOnlyTheLexicalTop: the lexical matcher's hedge is about
+// its own top entry. When fusion puts another entry first, that entry is
+// not hedged on the strength of the lexical verdict (here the model does
+// not know that a coupon is a discount code, and ranks a failed payment
+// first).
+func TestFusionHedgesOnlyTheLexicalTop(t *testing.T) {
+	m, fused := shippedFused(t, func(text string) []float32 {
+		return embedConcepts(text, concepts[:2]) // no coupon concept
+	})
+	lex := m.Lexical().Match(t.Context(), couponQuestion, 3)
+	if len(lex) == 0 || lex[0].Confident || !lex[0].Likely {
+		t.Fatalf("lexical Match(%q) = %+v: want a likely, not confident top (else this test shows nothing)", couponQuestion, lex)
+	}
+	got := fused.Match(t.Context(), couponQuestion, 3)
+	if len(got) == 0 || got[0].ID == lex[0].ID {
+		t.Fatalf("fused Match(%q) = %+v: want another entry than the lexical %s first (else this test shows nothing)", couponQuestion, got, lex[0].ID)
+	}
+	if got[0].Likely || got[0].Confident {
+		t.Errorf("fused Match(%q) = %+v: %s answered on the lexical matcher's verdict about %s", couponQuestion, got[0], got[0].ID, lex[0].ID)
+	}
+}
+
+// couponQuestion is one the shipped base's lexical matcher hedges
+// (payment/discount-codes).
+const couponQuestion = "the coupon I got by email keeps getting rejected when I try to pay"
+
+// shippedFused is the shipped content's matcher with model as the
+// embeddings model, once its vectors are built.
+func shippedFused(t *testing.T, model llmtest.Embedder) (*Matcher, *Fused) {
+	t.Helper()
+	f := newFixtureWith(t, model)
 	set, problems := content.Load(content.Embedded(baton.Files, "prompts"), content.Embedded(baton.Files, "knowledge"),
 		content.WithMatcher(content.MatcherFunc(f.v.MatcherFunc)))
 	if len(problems) > 0 {
@@ -29,16 +74,5 @@ func TestFusionKeepsTheLexicalHedge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const q = "the coupon I got by email keeps getting rejected when I try to pay"
-	lex := m.Lexical().Match(t.Context(), q, 3)
-	if len(lex) == 0 || lex[0].Confident || !lex[0].Likely {
-		t.Fatalf("lexical Match(%q) = %+v: want a likely, not confident top (else this test shows nothing)", q, lex)
-	}
-	got := fused.Match(t.Context(), q, 3)
-	if len(got) == 0 || got[0].ID != lex[0].ID {
-		t.Fatalf("fused Match(%q) = %+v, want %s first as the lexical matcher has it", q, got, lex[0].ID)
-	}
-	if !got[0].Likely && !got[0].Confident {
-		t.Errorf("fused Match(%q) = %+v: neither likely nor confident, so the customer gets \"not sure\" where the lexical matcher hedges", q, got[0])
-	}
+	return m, fused
 }

@@ -54,14 +54,21 @@ var offTopic = []string{"good morning", "what's the weather like", "tell me a jo
 
 // conceptEmbedder is a bag-of-words model that also knows meanings the
 // words do not share: "get here" and "arrive" are one concept, "send
-// back" and "return" another, "coupon" and "discount code" a third. The lexical matcher knows neither.
-func conceptEmbedder(text string) []float32 {
+// back" and "return" another, "coupon" and "discount code" a third. The
+// lexical matcher knows none of them.
+func conceptEmbedder(text string) []float32 { return embedConcepts(text, concepts) }
+
+var concepts = []*regexp.Regexp{
+	regexp.MustCompile(`(?i)arriv|get here|deliver|shipping`),
+	regexp.MustCompile(`(?i)return|send .* back|refund`),
+	regexp.MustCompile(`(?i)coupon|discount|promo`),
+}
+
+// embedConcepts is a bag-of-words vector with one dimension raised per
+// concept the text names.
+func embedConcepts(text string, cs []*regexp.Regexp) []float32 {
 	v := llmtest.HashEmbedder(256)(text)
-	for dim, re := range []*regexp.Regexp{
-		regexp.MustCompile(`(?i)arriv|get here|deliver|shipping`),
-		regexp.MustCompile(`(?i)return|send .* back|refund`),
-		regexp.MustCompile(`(?i)coupon|discount|promo`),
-	} {
+	for dim, re := range cs {
 		if re.MatchString(text) {
 			v[dim] += 3
 		}
@@ -78,7 +85,13 @@ type fixture struct {
 
 func newFixture(t testing.TB, opts ...VectorsOption) *fixture {
 	t.Helper()
-	srv := llmtest.New(t, llmtest.WithEmbedder(conceptEmbedder))
+	return newFixtureWith(t, conceptEmbedder, opts...)
+}
+
+// newFixtureWith is newFixture with another embedding model.
+func newFixtureWith(t testing.TB, model llmtest.Embedder, opts ...VectorsOption) *fixture {
+	t.Helper()
+	srv := llmtest.New(t, llmtest.WithEmbedder(model))
 	cfg := openai.DefaultConfig("")
 	cfg.BaseURL = srv.URL()
 	emb := OpenAI{Client: openai.NewClientWithConfig(cfg), Model: "fake-embed"}

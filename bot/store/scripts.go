@@ -1,6 +1,35 @@
 package store
 
-import "github.com/redis/go-redis/v9"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// ReplyShape describes a script's reply for an error message by the types
+// of its elements (and a string's length), never its contents: inbox
+// replies carry raw updates and agent events, customers' words and ids,
+// and the error ends up in logs.
+func ReplyShape(res []any) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, v := range res {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		switch v := v.(type) {
+		case int64:
+			fmt.Fprintf(&b, "%d", v) // status codes and counts: no one's data
+		case string:
+			fmt.Fprintf(&b, "string(%d bytes)", len(v))
+		default:
+			fmt.Fprintf(&b, "%T", v)
+		}
+	}
+	b.WriteByte(']')
+	return b.String()
+}
 
 // Every Lua script Baton runs. Each touches only keys of one hash tag (see
 // keys.go), so each is legal on Redis Cluster; the comment of each says

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -243,5 +244,15 @@ func TestEphemeralTTLFollowsClock(t *testing.T) {
 	advance(59 * time.Minute) // still behind the last tick
 	if rdb.Exists(ctx, "k").Val() != 1 {
 		t.Error("key expired while the clock was behind")
+	}
+}
+
+// ReplyShape names what an unexpected script reply held without its
+// contents: an inbox reply carries a customer's raw update.
+func TestReplyShapeHidesContents(t *testing.T) {
+	raw := `{"update_id":7,"message":{"chat":{"id":424242},"text":"my card is 4111 1111 1111 1111"}}`
+	got := ReplyShape([]any{int64(2), "7:1", raw, []any{"x"}})
+	if want := "[2 string(3 bytes) string(" + strconv.Itoa(len(raw)) + " bytes) []interface {}]"; got != want {
+		t.Errorf("ReplyShape = %q, want %q", got, want)
 	}
 }

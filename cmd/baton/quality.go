@@ -31,7 +31,7 @@ func writeQuality(w io.Writer, c *knowledge.Calibration) {
 	if c.Near > 0 {
 		fmt.Fprintf(w, "  questions on a missing topic answered: %.1f%% of %d (each asked with its whole entry left out: high when entries overlap)\n", 100*c.NearAnswered, c.Near)
 	}
-	if c.Hedge {
+	if c.Hedges() {
 		fmt.Fprintf(w, "  answered with a hedge (likely): %.0f%% more of the held-out phrasings; %.0f%% of the hedged samples right (target %.0f%%, BATON_LIKELY_RIGHT)\n",
 			100*c.LikelyAnswered, 100*c.LikelyPrecision, 100*c.LikelyRight)
 	}

@@ -78,7 +78,16 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	redis.SetLogger(redisLog{log})
 	// Before anything logs a conversation. The variable is named, never
 	// its value.
-	log.Info("conversation ids in logs are pseudonyms (baton logid)", "key_from", cmp.Or(setLogKey(env), "random, this process only"))
+	switch from := setLogKey(env); from {
+	case envLogKey, envTelegramToken:
+		log.Info("conversation ids in logs are pseudonyms (baton logid)", "key_from", from)
+	default:
+		// A process without the Telegram token (a desk-only one) would
+		// log pseudonyms the customer-facing replicas and `baton logid`
+		// do not: ops could not follow a conversation across them.
+		log.Warn("conversation ids in logs are pseudonyms that other replicas may not share: set BATON_LOG_KEY on every process",
+			"key_from", cmp.Or(from, "random, this process only"))
+	}
 
 	s, err := newServer(ctx, cfg, env, log, stderr)
 	if err != nil {

@@ -76,17 +76,19 @@ func TestTallyCountsDecisions(t *testing.T) {
 	for _, c := range []struct{ in, right, conf, likely bool }{
 		{true, true, true, false}, {true, false, true, false}, {true, true, false, true},
 		{true, false, false, true}, {true, true, false, false}, {false, false, true, false}, {false, false, false, true},
+		// flagged both: one confident answer, not a likely one too
+		{true, true, true, true}, {false, false, true, true},
 	} {
 		l.Count(c.in, c.right, c.conf, c.likely)
 	}
-	want := Tally{InScope: 5, Confident: 2, ConfRight: 1, Likely: 2, LikelyRight: 1, Off: 2, OffConf: 1, OffLikely: 1}
+	want := Tally{InScope: 6, Confident: 3, ConfRight: 2, Likely: 2, LikelyRight: 1, Off: 3, OffConf: 2, OffLikely: 1}
 	if l != want {
 		t.Errorf("got %+v, want %+v", l, want)
 	}
 	var sum Tally
 	sum.Add(l)
 	sum.Add(l)
-	if sum.InScope != 10 || sum.LikelyRight != 2 || sum.OffLikely != 2 {
+	if sum.InScope != 12 || sum.LikelyRight != 2 || sum.OffLikely != 2 {
 		t.Errorf("sum %+v", sum)
 	}
 }

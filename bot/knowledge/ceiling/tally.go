@@ -14,6 +14,9 @@ type Tally struct {
 // Count adds one query: whether the base can answer it (inScope), whether
 // the top entry is its own (right), and what the decision did.
 func (l *Tally) Count(inScope, right, confident, likely bool) {
+	// A decision is confident or likely, never both: a list flagged both
+	// is counted once, as confident (else its right answer counts twice).
+	likely = likely && !confident
 	if !inScope {
 		l.Off++
 		l.OffConf += b2i(confident)
