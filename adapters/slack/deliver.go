@@ -85,7 +85,11 @@ func (d *Desk) postCard(ctx context.Context, j job, s *session.Session, queued b
 	// post stops counting as in flight only once saveCard has mapped the
 	// thread (deferred), so a reply that then finds no post in flight
 	// finds the mapping (handleMessage looks again).
-	defer d.startPosting(ctx)()
+	done, err := d.startPosting(ctx)
+	if err != nil {
+		return result{}, redisError{err}
+	}
+	defer done()
 	cctx, cancel := d.call(ctx)
 	ch, ts, err := d.api.PostMessageContext(cctx, channel,
 		goslack.MsgOptionBlocks(blocks...), goslack.MsgOptionText(fallback, false))

@@ -279,7 +279,8 @@ func TestButtons(t *testing.T) {
 		return strings.Contains(m.BlockText(), "Min-jun Kim has this conversation") && len(m.Buttons()) == 3
 	})
 
-	// A failing action tells the agent, privately.
+	// A failing action tells the agent, privately, in plain words (what
+	// failed is in the log).
 	f.core.failNext(fmt.Errorf("resolve: %w", errBoom))
 	env = f.srv.SendAction(t, f.srv.Action("ULIA", "lia", f.card(t, card.TS), ActionResolve))
 	f.srv.WaitAck(t, env)
@@ -288,7 +289,7 @@ func TestButtons(t *testing.T) {
 	}
 	f.srv.WaitFor(t, "ephemeral error", func() bool {
 		for _, e := range f.srv.Ephemerals() {
-			if e.User == "ULIA" && strings.Contains(e.Text, "boom") {
+			if e.User == "ULIA" && strings.Contains(e.Text, "That did not work: something went wrong") {
 				return true
 			}
 		}

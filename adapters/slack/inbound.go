@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/logmask"
 )
 
@@ -32,6 +33,7 @@ type inbound struct {
 	eventID string
 	msg     *slackevents.MessageEvent
 	action  *goslack.InteractionCallback
+	waited  bool // it came before its thread was mapped and the inbox held it (later)
 }
 
 // acceptEvent sorts an Events API callback (raw is Slack's JSON of it):
@@ -145,9 +147,9 @@ func (d *Desk) runInbox(ctx context.Context, q <-chan string) {
 func (d *Desk) process(ctx context.Context, in inbound) (later bool) {
 	switch {
 	case in.msg != nil:
-		return d.handleMessage(ctx, in.msg)
+		return d.handleMessage(ctx, in.msg, in.waited)
 	case in.action != nil:
-		d.handleAction(ctx, in.action)
+		return d.handleAction(ctx, in.action, in.waited)
 	}
 	return false
 }
@@ -197,7 +199,7 @@ func isWord(s string) bool {
 	return true
 }
 
-func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent) (later bool) {
+func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, waited bool) (later bool) {
 	// Only human messages in handoff threads of our channel: never our own
 	// posts (no echo loops), edits, deletions or joins.
 	if m.BotID != "" || !d.ourChannel(m.Channel) || m.User == "" {
@@ -244,7 +246,17 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent) (
 		return false
 	}
 	if !ok {
-		d.log.Debug("slack desk: a message in a thread that is no handoff's card, ignored", "channel", m.Channel, "thread", thread)
+		if !waited {
+			d.log.Debug("slack desk: a message in a thread that is no handoff's card, ignored", "channel", m.Channel, "thread", thread)
+			return false
+		}
+		// It came while a card post was in flight and waited for it, and
+		// no post mapped its thread: most likely its card's post failed
+		// after Slack showed the card (the outbox posts the card again, in
+		// a new thread). The reply is lost: leave a trace, and tell its
+		// author, who alone sees the notice (the thread may be no card's).
+		d.log.Warn("slack desk: an agent's message waited for its card's post, which did not map its thread; not sent", "channel", m.Channel, "thread", thread)
+		d.ephemeral(ctx, m.Channel, thread, m.User, "⚠️ Not sent to any customer: this thread is not a handoff card Baton knows (its card may have failed to post; a new card follows if so). If this was a reply to a customer, please send it again in the thread of their newest card.")
 		return false
 	}
 	text := plainText(m.Text, m.Blocks.BlockSet, func(id string) string { return d.names.name(ctx, d, id) })
@@ -282,6 +294,7 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent) (
 		return false
 	case msgCommand:
 		var err error
+		var team string
 		switch cmd {
 		case "!claim":
 			err = core.Claim(ctx, conv, agent)
@@ -295,11 +308,12 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent) (
 				d.notice(ctx, m.Channel, thread, "Which team? `!transfer <team>`, one of: "+teamList(d.teams()))
 				return false
 			}
-			err = core.Transfer(ctx, conv, strings.ToLower(f[1]), agent)
+			team = strings.ToLower(f[1])
+			err = core.Transfer(ctx, conv, team, agent)
 		}
 		if err != nil {
 			d.log.Warn("slack desk: agent command failed", "cmd", cmd, "conv", logmask.Conv(conv), "err", err)
-			d.notice(ctx, m.Channel, thread, "⚠️ `"+cmd+"` did not work: "+Escape(explain(err)))
+			d.notice(ctx, m.Channel, thread, "⚠️ `"+cmd+"` did not work: "+Escape(d.explain(err, team)))
 		}
 		return false
 	}
@@ -311,7 +325,7 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent) (
 	}
 	if err := core.AgentMessage(ctx, conv, agent, text); err != nil {
 		d.log.Warn("slack desk: agent reply not delivered", "conv", logmask.Conv(conv), "err", err)
-		d.notice(ctx, m.Channel, thread, "⚠️ Not delivered to the customer: "+Escape(explain(err)))
+		d.notice(ctx, m.Channel, thread, "⚠️ Not delivered to the customer: "+Escape(d.explain(err, "")))
 		return false
 	}
 	if m.SubType == "file_share" {
@@ -328,19 +342,31 @@ func teamList(teams []string) string {
 	return "`" + strings.Join(teams, "`, `") + "`"
 }
 
-// explain turns a core error into words for the agent.
-func explain(err error) string {
+// explain turns a core error into plain words for the agent. Core errors
+// name the conversation by its log pseudonym and carry wrapped causes
+// meant for the log (which keeps them, with the ids): agents get words for
+// the causes they can act on, and no ids. team is the team a transfer
+// asked for ("" otherwise).
+func (d *Desk) explain(err error, team string) string {
 	switch {
 	case errors.Is(err, bot.ErrUnknownTeam):
-		return err.Error()
+		return fmt.Sprintf("there is no team %q. Teams: %s", team, teamList(d.teams()))
+	case errors.Is(err, lifecycle.ErrSameTeam):
+		return fmt.Sprintf("this handoff is with team %q already.", team)
+	case errors.Is(err, lifecycle.ErrNotOpen):
+		return "this handoff is closed (resolved, or back with the bot)."
+	case errors.Is(err, lifecycle.ErrWithBot):
+		return "the conversation is back with the bot; there is no open handoff to claim."
 	case errors.Is(err, bot.ErrNoConversation):
 		return "this conversation no longer exists (it expired)."
 	case errors.Is(err, bot.ErrBlocked):
 		return "the customer has blocked the bot, so nothing can reach them."
+	case errors.Is(err, bot.ErrUndeliverable):
+		return "the customer's chat cannot receive this message."
 	case errors.Is(err, context.DeadlineExceeded):
 		return "it took too long; please try again."
 	}
-	return err.Error()
+	return "something went wrong (the details are in Baton's log); please try again."
 }
 
 // notice posts a short note for agents in the thread (never to the customer).
@@ -361,9 +387,45 @@ func (d *Desk) agent(ctx context.Context, userID, fallback string) bot.Agent {
 	return bot.Agent{ID: userID, Name: name}
 }
 
-func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback) {
+// handleAction handles a press of a card's button or menu. Like a message,
+// a press on a card whose post has not returned yet (the agent pressed the
+// instant the card appeared) finds its thread not mapped: it waits (later)
+// while a card post is in flight, and is acted on once the mapping is
+// there. Falling back at once to the conversation in the button's value
+// found the customer's previous card (card records outlive the handoff) and
+// refused the newest card as an old one; a menu (Transfer) has no
+// conversation in its value and was dropped.
+func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback, waited bool) (later bool) {
 	if cb.Type != goslack.InteractionTypeBlockActions {
-		return
+		return false
+	}
+	channel, ts := actionCard(cb)
+	if !d.ourChannel(channel) || !hasCardAction(cb) {
+		return false
+	}
+	// The card the button is on decides the conversation; the button's
+	// value is only a fallback.
+	conv, ok, err := d.threadConv(ctx, channel, ts)
+	if err == nil && !ok {
+		if d.unmapped != nil {
+			d.unmapped(channel + ":" + ts)
+		}
+		posting, perr := d.cardsPosting(ctx)
+		if perr != nil {
+			d.log.Warn("slack desk: checking for card posts in flight", "err", perr)
+			return true
+		}
+		if posting {
+			return true
+		}
+		// As in handleMessage: the card's post may have ended (and mapped
+		// its thread) since the first look.
+		conv, ok, err = d.threadConv(ctx, channel, ts)
+	}
+	if err != nil {
+		d.log.Error("slack desk: thread lookup failed; a button press was not handled", "err", err)
+		d.ephemeral(ctx, channel, "", cb.User.ID, "⚠️ Baton could not read its state (Redis). Please press the button again in a moment.")
+		return false
 	}
 	for _, a := range cb.ActionCallback.BlockActions {
 		if a == nil {
@@ -374,33 +436,33 @@ func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback
 		default:
 			continue
 		}
-		channel, ts := actionCard(cb)
-		if !d.ourChannel(channel) {
-			continue
-		}
-		// The card the button is on decides the conversation; the button's
-		// value is only a fallback.
-		conv, ok, err := d.threadConv(ctx, channel, ts)
-		if err != nil {
-			d.ephemeral(ctx, channel, cb.User.ID, "⚠️ Baton could not read its state (Redis). Please press the button again in a moment.")
-			continue
-		}
+		conv := conv
 		if !ok && a.ActionID != ActionTransfer {
+			// No mapping even with no post in flight: a card whose mapping
+			// expired, or whose post failed after Slack showed it. Its
+			// button still names the conversation.
 			conv = a.Value
 		}
 		if conv == "" {
+			if waited {
+				d.log.Warn("slack desk: a button press waited in vain for its card's thread to be mapped; not acted on", "action", a.ActionID, "channel", channel, "card", ts)
+			} else {
+				d.log.Info("slack desk: a menu choice on a card Baton has no record of; not acted on", "action", a.ActionID, "channel", channel, "card", ts)
+			}
+			d.ephemeral(ctx, channel, "", cb.User.ID, "⚠️ Baton has no record of this card, so nothing was done. Use `!transfer <team>` in the thread of the customer's newest card.")
 			continue
 		}
 		core := d.getCore()
 		if core == nil {
-			d.ephemeral(ctx, channel, cb.User.ID, "⚠️ Baton is starting up. Please press the button again in a moment.")
+			d.ephemeral(ctx, channel, "", cb.User.ID, "⚠️ Baton is starting up. Please press the button again in a moment.")
 			continue
 		}
 		if ref, ok, err := d.card(ctx, conv); err == nil && ok && ref.ts != ts {
-			d.ephemeral(ctx, channel, cb.User.ID, "This handoff is closed; the customer has a newer card.")
+			d.ephemeral(ctx, channel, "", cb.User.ID, "This handoff is closed; the customer has a newer card.")
 			continue
 		}
 		agent := d.agent(ctx, cb.User.ID, cb.User.Name)
+		var team string
 		switch a.ActionID {
 		case ActionClaim:
 			err = core.Claim(ctx, conv, agent)
@@ -409,22 +471,44 @@ func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback
 		case ActionReturn:
 			err = core.Return(ctx, conv, agent)
 		case ActionTransfer:
-			err = core.Transfer(ctx, conv, a.SelectedOption.Value, agent)
+			team = a.SelectedOption.Value
+			err = core.Transfer(ctx, conv, team, agent)
 		}
 		if err != nil {
 			d.log.Warn("slack desk: button failed", "action", a.ActionID, "conv", logmask.Conv(conv), "err", err)
-			d.ephemeral(ctx, channel, cb.User.ID, "⚠️ That did not work: "+Escape(explain(err)))
+			d.ephemeral(ctx, channel, "", cb.User.ID, "⚠️ That did not work: "+Escape(d.explain(err, team)))
 		}
 	}
+	return false
 }
 
-func (d *Desk) ephemeral(ctx context.Context, channel, user, text string) {
+// hasCardAction reports whether the interaction presses one of the card's
+// buttons or menus.
+func hasCardAction(cb *goslack.InteractionCallback) bool {
+	for _, a := range cb.ActionCallback.BlockActions {
+		if a == nil {
+			continue
+		}
+		switch a.ActionID {
+		case ActionClaim, ActionResolve, ActionReturn, ActionTransfer:
+			return true
+		}
+	}
+	return false
+}
+
+// ephemeral shows text to user only, in thread when it is not "".
+func (d *Desk) ephemeral(ctx context.Context, channel, thread, user, text string) {
 	if user == "" {
 		return
 	}
+	opts := []goslack.MsgOption{goslack.MsgOptionText(text, false)}
+	if thread != "" {
+		opts = append(opts, goslack.MsgOptionTS(thread))
+	}
 	cctx, cancel := d.call(ctx)
 	defer cancel()
-	if _, err := d.api.PostEphemeralContext(cctx, channel, user, goslack.MsgOptionText(text, false)); err != nil {
+	if _, err := d.api.PostEphemeralContext(cctx, channel, user, opts...); err != nil {
 		d.log.Warn("slack desk: posting an ephemeral notice", "err", err)
 	}
 }

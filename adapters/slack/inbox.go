@@ -197,6 +197,7 @@ func (d *Desk) drainThread(ctx context.Context, thread string) {
 		} else if in, derr := decodeStored(st); derr != nil {
 			d.log.Error("slack desk: unreadable agent event dropped (marked handled)", "event", key, "kind", st.Kind, "err", derr)
 		} else {
+			in.waited = d.waiting.has(q.member)
 			pctx, cancel := context.WithTimeout(lctx, processTimeout)
 			later := d.process(pctx, in)
 			cancel()
@@ -397,6 +398,14 @@ func (w *waitingEvents) wait(member string, now time.Time, limit time.Duration) 
 		return false
 	}
 	return true
+}
+
+// has reports whether the event has waited (wait said true for it).
+func (w *waitingEvents) has(member string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, ok := w.m[member]
+	return ok
 }
 
 func (w *waitingEvents) done(member string) {

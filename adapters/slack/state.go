@@ -103,9 +103,13 @@ func (d *Desk) summary(ctx context.Context, ref cardRef) (string, string) {
 func (d *Desk) postingFor() time.Duration { return d.callTimeout + 5*time.Second }
 
 // startPosting records a card post in flight until the returned func is
-// called. Failing to record it (Redis failing) loses an agent reply that
-// comes before the card's thread is mapped: it finds no post to wait for.
-func (d *Desk) startPosting(ctx context.Context) (done func()) {
+// called. When the record fails (Redis failing) it returns the error and
+// the card is not posted: posted unrecorded, an agent reply that came
+// before the card's thread was mapped would find no post to wait for and
+// be lost, and with Redis failing the mapping's own write would likely
+// fail too, so the outbox's retry would post the card a second time. The
+// outbox retries the whole job instead.
+func (d *Desk) startPosting(ctx context.Context) (done func(), err error) {
 	token := rand.Text()
 	now := d.now()
 	k := d.keys.Posting()
@@ -114,8 +118,7 @@ func (d *Desk) startPosting(ctx context.Context) (done func()) {
 	pipe.ZAdd(ctx, k, redis.Z{Score: float64(now.Add(d.postingFor()).UnixMilli()), Member: token})
 	pipe.PExpire(ctx, k, d.postingFor())
 	if _, err := pipe.Exec(ctx); err != nil {
-		d.log.Warn("slack desk: marking a card post in flight", "err", err)
-		return func() {}
+		return nil, fmt.Errorf("marking a card post in flight: %w", err)
 	}
 	return func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -123,7 +126,7 @@ func (d *Desk) startPosting(ctx context.Context) (done func()) {
 		if err := d.rdb.ZRem(ctx, k, token).Err(); err != nil {
 			d.log.Warn("slack desk: unmarking a card post in flight", "err", err)
 		}
-	}
+	}, nil
 }
 
 // cardsPosting reports whether a card post (by any replica) is in flight:

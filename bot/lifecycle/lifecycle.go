@@ -104,6 +104,9 @@ var ErrNotOpen = errors.New("no open handoff")
 // ErrWithBot means an agent tried to claim a conversation the bot has.
 var ErrWithBot = errors.New("the conversation is with the bot")
 
+// ErrSameTeam means an agent transferred a handoff to the team it is with.
+var ErrSameTeam = errors.New("the handoff is with that team already")
+
 // Step is what a transition did: the events to hand to observers, and
 // whether the unclaimed-reminder timer is to be set (RemindAt) or
 // cancelled (CancelRemind).
@@ -226,7 +229,7 @@ func Transfer(s *session.Session, to string, a Agent, now time.Time, remindAt ti
 	}
 	h := s.Handoff
 	if to == h.Team {
-		return Step{}, fmt.Errorf("conversation %s is with team %q already", logmask.Conv(s.ID), to)
+		return Step{}, fmt.Errorf("conversation %s, team %q: %w", logmask.Conv(s.ID), to, ErrSameTeam)
 	}
 	ev := Transferred{Base: base(s, now), From: h.Team, To: to, By: a, Before: h.Agent}
 	h.Transfers = append(h.Transfers, session.Transfer{From: h.Team, To: to, Agent: h.Agent, By: a.Name, At: now})

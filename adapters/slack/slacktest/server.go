@@ -146,6 +146,7 @@ func (m Message) Buttons() []Button {
 // Ephemeral is a message only one user sees.
 type Ephemeral struct {
 	Channel, User, Text string
+	ThreadTS            string // the thread it shows in; "" for the channel
 }
 
 // Failure is what a failed Web API call answers.
@@ -548,7 +549,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.update(w, r.Form)
 	case "chat.postEphemeral":
 		s.mu.Lock()
-		s.ephemeral = append(s.ephemeral, Ephemeral{Channel: r.Form.Get("channel"), User: r.Form.Get("user"), Text: r.Form.Get("text")})
+		s.ephemeral = append(s.ephemeral, Ephemeral{Channel: r.Form.Get("channel"), User: r.Form.Get("user"), Text: r.Form.Get("text"), ThreadTS: r.Form.Get("thread_ts")})
 		ts := s.newTSLocked()
 		s.changedLocked()
 		s.mu.Unlock()

@@ -1,0 +1,290 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/batonhq/baton/adapters/slack/slacktest"
+	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/lifecycle"
+	"github.com/batonhq/baton/bot/logmask"
+	"github.com/batonhq/baton/bot/session"
+)
+
+// newHandoff starts a second handoff for a customer whose first card is
+// posted: the first card's record stays (keepFor), as it does after a
+// handoff closes and the customer asks for a person again.
+func (f *fixture) newHandoff(t *testing.T, s *session.Session) *session.Session {
+	t.Helper()
+	s, err := f.store.Update(t.Context(), s.ID, func(s *session.Session) error {
+		s.Mode = session.ModeWaiting
+		s.Handoff = &session.Handoff{Reason: "explicit", At: t0.Add(20 * time.Minute)}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("storing the new handoff: %v", err)
+	}
+	return s
+}
+
+// heldCard opens s's card with the card post's answer held: the card is in
+// Slack, Baton has not got its ts back. It returns the card, the release of
+// the answer and Open's result.
+func (f *fixture) heldCard(t *testing.T, s *session.Session, not string) (slacktest.Message, func(), chan error) {
+	t.Helper()
+	answer := f.srv.HoldAnswer("chat.postMessage")
+	t.Cleanup(answer)
+	opened := make(chan error, 1)
+	go func() {
+		_, err := f.desk.Open(t.Context(), s)
+		opened <- err
+	}()
+	var card slacktest.Message
+	f.srv.WaitFor(t, "the card in Slack, its answer held", func() bool {
+		for _, m := range f.srv.Messages() {
+			if m.TopLevel() && m.Blocks != nil && m.TS != not && f.srv.Held("chat.postMessage") == 1 {
+				card = m
+				return true
+			}
+		}
+		return false
+	})
+	return card, answer, opened
+}
+
+// A button pressed on the newest card the instant it appears, before the
+// card's post returned and mapped its thread, waits for the mapping and is
+// acted on once, on that card's conversation. It was refused as a press on
+// an old card (the button's conversation led to the customer's previous
+// card), and a Transfer menu choice (no conversation in its value) was
+// dropped without a word.
+func TestPressOnCardBeforeItsThreadIsMapped(t *testing.T) {
+	for _, c := range []struct{ name, action, method, team string }{
+		{"claim", ActionClaim, "Claim", ""},
+		{"resolve", ActionResolve, "Resolve", ""},
+		{"transfer", ActionTransfer, "Transfer", "returns"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, fixtureOpt{socket: true, opts: []Option{WithTeams(func() Teams { return teams{} })}})
+			unmapped := make(chan string, 100)
+			f.desk.unmapped = func(thread string) { unmapped <- thread }
+			f.start(t, true)
+			s := f.handedOff(t, "61", "Jane")
+			old := f.open(t, s)
+			s = f.newHandoff(t, s)
+
+			card, answer, opened := f.heldCard(t, s, old.TS)
+			thread := testChannel + ":" + card.TS
+			var press []byte
+			if c.team != "" {
+				press = f.srv.Select("ULIA", "lia", card, c.action, c.team)
+			} else {
+				press = f.srv.Action("ULIA", "lia", card, c.action)
+			}
+			f.srv.WaitAck(t, f.srv.SendAction(t, press))
+			// The press finds the thread not mapped; before the fix it was
+			// handled at once instead.
+			select {
+			case th := <-unmapped:
+				if th != thread {
+					t.Fatalf("thread %s found unmapped, want %s", th, thread)
+				}
+			case id := <-f.handled:
+				t.Fatalf("the press (%s) was handled before its card's thread was mapped; core calls %d, ephemerals %+v",
+					id, len(f.core.calls), f.srv.Ephemerals())
+			case <-time.After(slacktest.DefaultTimeout):
+				t.Fatal("timed out waiting for the press to find its card's thread not mapped yet")
+			}
+			answer()
+			select {
+			case err := <-opened:
+				if err != nil {
+					t.Fatalf("Open: %v", err)
+				}
+			case <-time.After(slacktest.DefaultTimeout):
+				t.Fatal("timed out waiting for the card post to end")
+			}
+			if got := f.core.next(t); got.Method != c.method || got.Conv != s.ID || got.Text != c.team {
+				t.Fatalf("core call %+v, want %s on %s", got, c.method, s.ID)
+			}
+			for done := false; !done; {
+				select {
+				case id := <-f.handled:
+					done = id == "action"
+				case <-time.After(slacktest.DefaultTimeout):
+					t.Fatal("the press was not handled")
+				}
+			}
+			f.core.none(t)
+			for _, e := range f.srv.Ephemerals() {
+				t.Errorf("agent told %q", e.Text)
+			}
+		})
+	}
+}
+
+// An agent's reply that waited for a card post which then failed (Slack
+// showed the card, Baton never got its ts) is not sent, and its author is
+// told so in the thread; it was dropped with only a debug line.
+func TestReplyThatWaitedForAFailedCardPostIsNotSilent(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true})
+	unmapped := make(chan string, 1000)
+	f.desk.unmapped = func(thread string) { unmapped <- thread }
+	f.start(t, true)
+	s := f.handedOff(t, "62", "Jane")
+
+	answer := f.srv.HoldAnswer("chat.postMessage")
+	defer answer()
+	octx, cancelOpen := context.WithCancel(t.Context())
+	defer cancelOpen()
+	opened := make(chan error, 1)
+	go func() {
+		_, err := f.desk.Open(octx, s)
+		opened <- err
+	}()
+	var card slacktest.Message
+	f.srv.WaitFor(t, "the card in Slack, its answer held", func() bool {
+		for _, m := range f.srv.Messages() {
+			if m.TopLevel() && m.Blocks != nil && f.srv.Held("chat.postMessage") == 1 {
+				card = m
+				return true
+			}
+		}
+		return false
+	})
+	thread := testChannel + ":" + card.TS
+	ev := f.reply(t, card.TS, "ULIA", "Lia here, on it")
+	// Two looks at the unmapped thread: the second comes only after the
+	// first was held back to wait for the post in flight.
+	for i := 0; i < 2; i++ {
+		select {
+		case th := <-unmapped:
+			if th != thread {
+				t.Fatalf("thread %s found unmapped, want %s", th, thread)
+			}
+		case <-time.After(slacktest.DefaultTimeout):
+			t.Fatal("timed out waiting for the reply to wait for its card")
+		}
+	}
+	// The card post fails after Slack showed the card: the caller gives
+	// up before the answer comes (the outbox posts the card again, in a
+	// new thread, once answers flow again).
+	cancelOpen()
+	select {
+	case <-opened:
+	case <-time.After(slacktest.DefaultTimeout):
+		t.Fatal("timed out waiting for the card post to end")
+	}
+	answer()
+	f.waitHandled(t, ev)
+	f.core.none(t)
+	var told bool
+	for _, e := range f.srv.Ephemerals() {
+		told = told || e.User == "ULIA" && e.ThreadTS == card.TS && strings.Contains(e.Text, "Not sent to any customer")
+	}
+	if !told {
+		t.Fatalf("the agent was not told the reply was not sent; ephemerals %+v", f.srv.Ephemerals())
+	}
+}
+
+// A card is not posted while its post cannot be marked in flight (Redis
+// failing): an instant reply would find no post to wait for and be lost,
+// and the mapping's write, failing too, would have the outbox post the card
+// a second time. The job waits in the outbox and the card is posted once
+// the mark can be written.
+func TestCardWaitsUntilItsPostIsMarkedInFlight(t *testing.T) {
+	f := newFixture(t, fixtureOpt{run: true})
+	s := f.handedOff(t, "63", "Jane")
+	// The marker's key holding a string makes its write fail in Redis
+	// (WRONGTYPE), as a failing Redis would.
+	k := f.desk.keys.Posting()
+	if err := f.db.Client.Set(t.Context(), k, "not a sorted set", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	ref, err := f.desk.Open(t.Context(), s)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	if ref["ts"] != "" {
+		t.Fatalf("Open = %v: the card was posted without its post marked in flight", ref)
+	}
+	if n := f.srv.Calls("chat.postMessage"); n != 0 {
+		t.Fatalf("chat.postMessage called %d times while the post could not be marked in flight", n)
+	}
+	if n, err := f.desk.Pending(t.Context()); err != nil || n != 1 {
+		t.Fatalf("outbox holds %d jobs (%v), want the card's", n, err)
+	}
+	if err := f.db.Client.Del(t.Context(), k).Err(); err != nil {
+		t.Fatal(err)
+	}
+	f.waitOutboxEmpty(t)
+	if n := f.cards("Jane"); n != 1 {
+		t.Fatalf("%d cards posted, want 1", n)
+	}
+	if _, ok, err := f.desk.card(t.Context(), s.ID); err != nil || !ok {
+		t.Fatalf("card not recorded (%v)", err)
+	}
+}
+
+// Error notices name no conversation: core errors carry the conversation's
+// log pseudonym for the log, agents get plain words.
+func TestAgentErrorsNameNoConversation(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true, run: true, opts: []Option{WithTeams(func() Teams { return teams{} })}})
+	s := f.handedOff(t, "64", "Jane")
+	card := f.open(t, s)
+	pseudonym := logmask.Pseudonym(s.ID)
+
+	closed := &session.Session{ID: s.ID, Handoff: &session.Handoff{Outcome: "resolved", ResolvedAt: t0}}
+	_, notOpen := lifecycle.Resolve(closed, lifecycle.Agent{ID: "ULIA"}, time.Now())
+	open := &session.Session{ID: s.ID, Mode: session.ModeWaiting, Handoff: &session.Handoff{Team: "support", At: t0}}
+	_, sameTeam := lifecycle.Transfer(open, "support", lifecycle.Agent{ID: "ULIA"}, time.Now(), time.Time{})
+	if !errors.Is(notOpen, lifecycle.ErrNotOpen) || !errors.Is(sameTeam, lifecycle.ErrSameTeam) {
+		t.Fatalf("lifecycle errors %v, %v", notOpen, sameTeam)
+	}
+	for _, c := range []struct {
+		name string
+		err  error
+		act  func() // the agent's action, failing with err
+		want string
+	}{
+		{"resolve button, closed", notOpen, func() {
+			f.srv.SendAction(t, f.srv.Action("ULIA", "lia", f.card(t, card.TS), ActionResolve))
+		}, "this handoff is closed"},
+		{"transfer menu, same team", sameTeam, func() {
+			f.srv.SendAction(t, f.srv.Select("ULIA", "lia", f.card(t, card.TS), ActionTransfer, "support"))
+		}, `with team "support" already`},
+		{"!transfer, no such team", fmt.Errorf("transfer %s: %w %q (teams: payments, returns, support)", logmask.Conv(s.ID), bot.ErrUnknownTeam, "nowhere"), func() {
+			f.reply(t, card.TS, "ULIA", "!transfer Nowhere")
+		}, "there is no team \"nowhere\". Teams: `payments`, `returns`, `support`"},
+		{"reply, send failed", fmt.Errorf("send to %s: %w", logmask.Conv(s.ID), errBoom), func() {
+			f.reply(t, card.TS, "ULIA", "hello")
+		}, "Not delivered to the customer: something went wrong"},
+	} {
+		f.core.failNext(c.err)
+		c.act()
+		f.core.next(t)
+		var got string
+		f.srv.WaitFor(t, c.name+": the agent told", func() bool {
+			for _, e := range f.srv.Ephemerals() {
+				if strings.Contains(e.Text, c.want) {
+					got = e.Text
+					return true
+				}
+			}
+			for _, m := range f.srv.Thread(card.TS) {
+				if m.IsBot() && strings.Contains(m.Text, c.want) {
+					got = m.Text
+					return true
+				}
+			}
+			return false
+		})
+		if strings.Contains(got, pseudonym) || strings.Contains(got, s.ID) {
+			t.Errorf("%s: the agent was told %q, which names the conversation", c.name, got)
+		}
+	}
+}
