@@ -26,7 +26,9 @@ func (m *model) featuresRef(s string) []int32 {
 	negated := 0
 	for _, t := range terms {
 		if isCJKTerm(t) {
-			put(t)
+			if !koEnding[t] {
+				put(t)
+			}
 			prevWord, negated = "", 0
 			continue
 		}

@@ -138,7 +138,9 @@ func (m *model) features(s string, add bool) []int32 {
 	negated := 0
 	for _, t := range terms {
 		if isCJKTerm(t) {
-			put(t)
+			if !koEnding[t] {
+				put(t)
+			}
 			prevWord, negated = "", 0
 			continue
 		}
@@ -181,6 +183,12 @@ func (m *model) features(s string, add bool) []int32 {
 	}
 	return out
 }
+
+// koEnding are Korean sentence endings as bot/text's character pairs
+// (합니다, 없네요, 주세요): politeness and mood, said of anything, so the
+// layer must not learn a kind from them ("네 알겠습니다" is not a
+// complaint because complaints end in 겠습니다).
+var koEnding = map[string]bool{"니다": true, "습니": true, "네요": true, "세요": true, "어요": true, "아요": true, "해요": true, "가요": true, "나요": true, "까요": true, "에요": true, "예요": true, "군요": true, "지요": true, "죠": true, "요": true, "겠습": true}
 
 // termBufs are text.AppendTerms buffers for features.
 var termBufs = sync.Pool{New: func() any { return new([]string) }}
