@@ -112,8 +112,9 @@ type Desk struct {
 	// thread's lease was found held by another replica
 	threadRenewed func(thread string)
 	contended     func(thread string)
-	// tests: called when an agent's message is in a thread not mapped to
-	// a conversation, before looking for card posts in flight
+	// tests: called when an agent's message or button press is in a
+	// thread not mapped to a conversation, before looking for card posts
+	// in flight
 	unmapped func(thread string)
 }
 

@@ -3,7 +3,6 @@ package handoff
 import (
 	"flag"
 	"fmt"
-	"hash/maphash"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/batonhq/baton/bot/text"
 )
@@ -458,9 +458,10 @@ func TestHistoryVectorAgrees(t *testing.T) {
 				t.Errorf("history vector of %q = %v (%v), want %v (%v)", s, got, n2, want, norm2(want))
 			}
 		}
-		sh := &r.ix.turns.shards[maphash.String(termSeed, s)%turnShards]
+		k := turnKeyOf(s)
+		sh := &r.ix.turns.shards[k[0]%turnShards]
 		sh.mu.RLock()
-		_, kept := sh.m[s]
+		_, kept := sh.m[k]
 		sh.mu.RUnlock()
 		if kept != (len(s) <= maxCachedTurn) {
 			t.Errorf("%d-byte turn kept = %v", len(s), kept)
@@ -471,18 +472,38 @@ func TestHistoryVectorAgrees(t *testing.T) {
 	}
 }
 
-// TestTurnCacheBounded: however many different turns go through, no
-// shard holds more than turnShardMax.
+// TestTurnCacheBounded: however many different turns go through, short
+// or as long as a kept turn can be, no shard holds more than turnShardMax
+// turns or turnShardBytes of terms, and a kept vector has no spare room
+// (merge's working array would be many times its size).
 func TestTurnCacheBounded(t *testing.T) {
 	r := rules(t)
 	d := r.ix.analyse("hello")
 	defer r.ix.release(d)
+	long := func(i int) string { // distinct short words, up to maxCachedTurn bytes
+		var b strings.Builder
+		for w := 0; b.Len() < maxCachedTurn-12; w++ {
+			fmt.Fprintf(&b, "w%dx%d ", i, w)
+		}
+		return b.String()
+	}
 	for i := range turnShards*turnShardMax + 500 {
 		d.historyVector(r.ix, fmt.Sprintf("order %d never arrived", i))
+		if i%8 == 0 {
+			d.historyVector(r.ix, long(i))
+		}
 	}
 	for i := range r.ix.turns.shards {
-		if n := len(r.ix.turns.shards[i].m); n > turnShardMax {
-			t.Fatalf("shard %d holds %d turns, more than %d", i, n, turnShardMax)
+		sh := &r.ix.turns.shards[i]
+		bytes := 0
+		for _, v := range sh.m {
+			if cap(v.terms) != len(v.terms) {
+				t.Fatalf("a kept vector of %d terms holds an array of %d", len(v.terms), cap(v.terms))
+			}
+			bytes += len(v.terms) * int(unsafe.Sizeof(term{}))
+		}
+		if len(sh.m) > turnShardMax || bytes > turnShardBytes || bytes != sh.bytes {
+			t.Fatalf("shard %d holds %d turns, %d bytes of terms (counted %d); at most %d and %d", i, len(sh.m), bytes, sh.bytes, turnShardMax, turnShardBytes)
 		}
 	}
 }

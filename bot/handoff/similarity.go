@@ -166,22 +166,40 @@ func (d *doc) historyVector(ix *matchIndex, s string) ([]term, float64) {
 		d.history = merge(ix.appendTerms(d.history[:0], s, &d.wordBuf))
 		return d.history, norm2(d.history)
 	}
-	sh := &ix.turns.shards[maphash.String(termSeed, s)%turnShards]
+	k := turnKeyOf(s)
+	sh := &ix.turns.shards[k[0]%turnShards]
 	sh.mu.RLock()
-	v := sh.m[s]
+	v := sh.m[k]
 	sh.mu.RUnlock()
 	if v != nil {
 		return v.terms, v.n2
 	}
-	terms := slices.Clip(merge(ix.appendTerms(nil, s, &d.wordBuf)))
+	// A copy of exactly the merged terms: merge works in place, so the
+	// list it returns sits in an array as long as every term appended.
+	merged := merge(ix.appendTerms(nil, s, &d.wordBuf))
+	terms := make([]term, len(merged))
+	copy(terms, merged)
 	v = &termVector{terms: terms, n2: norm2(terms)}
+	size := len(terms) * int(unsafe.Sizeof(term{}))
 	sh.mu.Lock()
-	if sh.m == nil || len(sh.m) >= turnShardMax {
-		sh.m = make(map[string]*termVector, turnShardMax)
+	if sh.m == nil || len(sh.m) >= turnShardMax || sh.bytes+size > turnShardBytes {
+		sh.m, sh.bytes = make(map[turnKey]*termVector, turnShardMax), 0
 	}
-	sh.m[strings.Clone(s)] = v
+	sh.m[k] = v
+	sh.bytes += size
 	sh.mu.Unlock()
 	return v.terms, v.n2
+}
+
+// turnKey names a turn by two independent 64-bit hashes of its text (seeds
+// random per process): the cache keeps no customer's words, only their
+// vectors, and two texts share a key about once in 2^128 pairs.
+type turnKey [2]uint64
+
+var turnSeed = maphash.MakeSeed()
+
+func turnKeyOf(s string) turnKey {
+	return turnKey{maphash.String(termSeed, s), maphash.String(turnSeed, s)}
 }
 
 // termVector is a merged term vector and its squared length; immutable
@@ -191,21 +209,24 @@ type termVector struct {
 	n2    float64
 }
 
-// turnCache maps an earlier customer turn's text to its term vector. It is
-// bounded like the field cache: a shard that fills up is emptied.
+// turnCache maps an earlier customer turn (by turnKey) to its term vector.
+// It is bounded like the field cache: a shard that fills up, in turns or
+// in bytes of terms, is emptied.
 type turnCache struct {
 	shards [turnShards]turnShard
 }
 
 const (
-	turnShards    = 64
-	turnShardMax  = 256 // turns per shard: 16k turns, a few MB at most
-	maxCachedTurn = 512 // bytes
+	turnShards     = 64
+	turnShardMax   = 256      // turns per shard
+	turnShardBytes = 64 << 10 // terms per shard, in bytes: 4 MiB in all
+	maxCachedTurn  = 512      // bytes of text
 )
 
 // turnShard is padded to two cache lines, as fieldShard is.
 type turnShard struct {
-	mu sync.RWMutex
-	m  map[string]*termVector
-	_  [128 - unsafe.Sizeof(sync.RWMutex{}) - unsafe.Sizeof(map[string]*termVector(nil))]byte
+	mu    sync.RWMutex
+	m     map[turnKey]*termVector
+	bytes int // terms held, in bytes
+	_     [128 - unsafe.Sizeof(sync.RWMutex{}) - unsafe.Sizeof(map[turnKey]*termVector(nil)) - unsafe.Sizeof(int(0))]byte
 }

@@ -88,10 +88,6 @@ func (p *Persona) funcs(lang string, data Data) template.FuncMap {
 // of the call (the others depend on the language and the persona only).
 var dataFuncs = []string{"timeOfDay", "weekday", "intro"}
 
-// usesData reports whether t calls one of dataFuncs (or another template,
-// which might). It walks the parse tree each time (a message's tree has a
-// few dozen nodes): remembering it per template would keep every template
-// of every reloaded persona alive.
 // staticText is what t renders to, trimmed as render trims it, when t is
 // text alone (no action, comment or anything else that could change or
 // fail the output).
@@ -113,6 +109,10 @@ func staticText(t *template.Template) (string, bool) {
 	return strings.TrimSpace(b.String()), true
 }
 
+// usesData reports whether t calls one of dataFuncs (or another template,
+// which might). It walks the parse tree each time (a message's tree has a
+// few dozen nodes): remembering it per template would keep every template
+// of every reloaded persona alive.
 func usesData(t *template.Template) bool {
 	return t.Tree == nil || nodeUsesData(t.Tree.Root)
 }
