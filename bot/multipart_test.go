@@ -107,3 +107,56 @@ func TestClearQuestionAfterAnAnswerIsNotAFollowUp(t *testing.T) {
 		t.Errorf("bot turn %+v, want the password entry", got)
 	}
 }
+
+// A short question that leaves its subject to the last answer ("how long
+// is it valid for?" after a gift card answer) continues that answer's
+// topic in every language; the same words as a first message are not
+// answered, and a clear new question after the answer is answered for
+// itself.
+func TestReferringFollowUpContinuesTheLastAnswer(t *testing.T) {
+	f := newFixture(t, false)
+	for _, c := range []struct {
+		chat, first, follow string
+	}{
+		{"en-valid", "do you sell gift cards?", "how long is it valid for?"},
+		{"zh-valid", "有礼品卡卖吗", "它能用多久"},
+		{"ko-valid", "기프트 카드 파나요?", "그거 언제까지 써요?"},
+	} {
+		f.say(t, c.chat+"-alone", c.follow)
+		if got := lastBot(f.session(t, c.chat+"-alone")); got.Kind == "answer" {
+			t.Fatalf("%s: %q as a first message was answered from %s: the test does not show the topic carried over", c.chat, c.follow, got.Entry)
+		}
+		f.say(t, c.chat, c.first)
+		if got := lastBot(f.session(t, c.chat)); got.Kind != "answer" || got.Entry != "payment/gift-cards" {
+			t.Fatalf("%s: first question %q answered %+v, want payment/gift-cards", c.chat, c.first, got)
+		}
+		f.say(t, c.chat, c.follow)
+		if got := lastBot(f.session(t, c.chat)); got.Kind != "answer" || got.Entry != "payment/gift-cards" {
+			t.Errorf("%s: follow-up %q got %s from %q, want an answer from payment/gift-cards", c.chat, c.follow, got.Kind, got.Entry)
+		}
+	}
+	for _, c := range []struct {
+		chat, next, want string
+	}{
+		{"en-new", "where's my order?", "orders/tracking"},
+		{"zh-new", "我要退货", "returns/start"},
+		{"ko-new", "비밀번호를 잊어버렸어요", "account/password-reset"},
+	} {
+		f.say(t, c.chat, "do you sell gift cards?")
+		f.say(t, c.chat, c.next)
+		if got := lastBot(f.session(t, c.chat)); got.Entry != c.want {
+			t.Errorf("%s: new question %q after a gift card answer got %s from %q, want %s", c.chat, c.next, got.Kind, got.Entry, c.want)
+		}
+	}
+}
+
+// A short off-topic question with "it" right after an answer shares no
+// words with that answer's entry: it is not read as a follow-up.
+func TestReferringOffTopicIsNotAFollowUp(t *testing.T) {
+	f := newFixture(t, false)
+	f.say(t, "rain", "do you sell gift cards?")
+	f.say(t, "rain", "who won it last night?")
+	if got := lastBot(f.session(t, "rain")); got.Kind == "answer" {
+		t.Errorf("an off-topic question after a gift card answer was answered from %s", got.Entry)
+	}
+}

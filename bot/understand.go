@@ -33,13 +33,19 @@ type matchFunc func(text string) []knowledge.Match
 // whole message's first candidate.
 func understand(match matchFunc, text, topic string, followUp bool) understanding {
 	u := understanding{text: text, cands: match(text)}
-	if !confident(u.cands) && followUp && topic != "" && isFollowUp(text) {
+	if cue := followUpCue(text); !confident(u.cands) && followUp && topic != "" && cue != noCue {
 		joined := topic + "\n" + text
 		c := match(joined)
 		switch prev := match(topic); {
 		case len(c) == 0 || pointsElsewhere(u.cands, c[0].ID):
 			// "그럼 반품은요?" after a shipping question asks about
 			// returns: not the same topic, so not read with it.
+		case cue == referring && !ranks(u.cands, c[0].ID):
+			// A short question with "it" or "那个" but no follow-up
+			// marker ("is it going to be sunny?") continues the last
+			// topic only when its own words point there too, however
+			// weakly: otherwise it is a new question (or off-topic) that
+			// happens to be short.
 		case confident(c):
 			u.text, u.cands = joined, c
 		case confident(prev) && len(c) > 0 && c[0].ID == prev[0].ID:
@@ -285,10 +291,17 @@ func hasScript(s string, t *unicode.RangeTable) bool {
 // How long a message may be and still read as a follow-up to the
 // previous question, in words, or in characters for Chinese: "and to
 // Korea?", "那支付宝呢？" continue; "그럼 반품은 며칠 안에 해야 돼요?" is a
-// question of its own.
+// question of its own. A message that refers back with a pronoun ("how
+// long is it valid for?") may be a little longer than one marked as a
+// continuation ("and to Korea?"), since the pronoun, not the length, says
+// it continues.
 const (
-	maxFollowUpWords = 4
-	maxFollowUpHan   = 10
+	maxFollowUpWords   = 4
+	maxFollowUpHan     = 10
+	maxReferringWords  = 7
+	maxReferringHan    = 12
+	maxEllipsisWords   = 3
+	maxEllipsisHanRune = 6
 )
 
 // Openings and endings that mark a message as continuing the last
@@ -301,24 +314,84 @@ var (
 		"은요", "는요", "도요", "도 돼요", "도 되나요", "도 가능해요", "도 가능한가요"}
 )
 
+// Words that point back at what was just said ("is it valid abroad?",
+// "这个能退吗", "그거 언제까지 써요?"), and question words that, first and
+// nearly alone, ask about it ("how long?", "要多久？", "얼마나 걸려요?",
+// but not "배송언제와요", which names its subject): a message
+// built on them leaves its subject out because the last answer gave it.
+var (
+	referringEn   = map[string]bool{"it": true, "its": true, "that": true, "this": true, "these": true, "those": true, "they": true, "them": true, "one": true, "ones": true}
+	referringHan  = []string{"它", "这个", "那个", "这些", "那些", "这种", "那种", "这款", "那款", "这样", "那样"}
+	referringKo   = []string{"그거", "그것", "그건", "그게", "이거", "이것", "이건", "이게", "저거", "저것", "저건", "거기"}
+	ellipsisEn    = map[string]bool{"how": true, "when": true, "why": true, "where": true, "what": true, "which": true, "until": true}
+	ellipsisHan   = []string{"多久", "多少", "几天", "什么时候", "为什么", "怎么", "哪里", "到什么时候"}
+	ellipsisKo    = []string{"얼마나", "얼마", "언제", "며칠", "왜", "어떻게", "어디"}
+	notAWordSplit = func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' }
+)
+
+// followUp is how a message reads as continuing the previous question.
+type followUp int
+
+const (
+	noCue     followUp = iota
+	marked             // "and to Korea?", "那支付宝呢？": says it continues
+	referring          // "how long is it valid for?", "多久？": leaves its subject to the last answer
+)
+
 // isFollowUp reports whether text reads as a short continuation of the
 // previous question.
-func isFollowUp(msg string) bool {
+func isFollowUp(msg string) bool { return followUpCue(msg) != noCue }
+
+// followUpCue reads whether msg continues the previous question, and how.
+func followUpCue(msg string) followUp {
 	s := text.Normalize(strings.TrimSpace(msg))
 	s = strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
-	if s == "" || len(strings.Fields(s)) > maxFollowUpWords ||
-		hasScript(s, unicode.Han) && utf8.RuneCountInString(s) > maxFollowUpHan {
-		return false
+	if s == "" {
+		return noCue
 	}
-	for _, p := range followUpStarts {
-		if strings.HasPrefix(s, p) {
-			return true
+	fields := strings.Fields(s)
+	han := hasScript(s, unicode.Han)
+	runes := utf8.RuneCountInString(s)
+	if len(fields) <= maxFollowUpWords && (!han || runes <= maxFollowUpHan) {
+		for _, p := range followUpStarts {
+			if strings.HasPrefix(s, p) {
+				return marked
+			}
+		}
+		for _, e := range followUpEnds {
+			if strings.HasSuffix(s, e) {
+				return marked
+			}
 		}
 	}
-	for _, e := range followUpEnds {
-		if strings.HasSuffix(s, e) {
-			return true
+	switch {
+	case han && !hasScript(s, unicode.Hangul):
+		if runes <= maxReferringHan && containsAny(s, referringHan) ||
+			runes <= maxEllipsisHanRune && hasAnyPrefix(strings.TrimLeft(s, "要大概还能"), ellipsisHan) {
+			return referring
+		}
+	case hasScript(s, unicode.Hangul):
+		if len(fields) <= maxReferringWords-2 && slices.ContainsFunc(fields, func(w string) bool { return hasAnyPrefix(w, referringKo) }) ||
+			len(fields) <= maxEllipsisWords-1 && hasAnyPrefix(fields[0], ellipsisKo) {
+			return referring
+		}
+	default:
+		words := strings.FieldsFunc(s, notAWordSplit)
+		for i, w := range words {
+			words[i] = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "'")
+		}
+		if len(words) <= maxReferringWords && slices.ContainsFunc(words, func(w string) bool { return referringEn[w] }) ||
+			len(words) > 0 && len(words) <= maxEllipsisWords && ellipsisEn[words[0]] {
+			return referring
 		}
 	}
-	return false
+	return noCue
+}
+
+func containsAny(s string, subs []string) bool {
+	return slices.ContainsFunc(subs, func(x string) bool { return strings.Contains(s, x) })
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(s, p) })
 }

@@ -120,6 +120,25 @@ func TestIsFollowUp(t *testing.T) {
 		"我的快递到哪了":            false,
 		"배송언제와요":             false,
 		"and I want to tell you a very long story about my order that went wrong": false,
+		// Referring back with a pronoun, or asking with a question word
+		// nearly alone, right after an answer.
+		"how long is it valid for?": true,
+		"does it expire?":           true,
+		"is that free?":             true,
+		"can I return this one":     true,
+		"how long?":                 true,
+		"When?":                     true,
+		"它能用多久":                     true,
+		"这个能退吗":                     true,
+		"要多久？":                      true,
+		"그거 언제까지 써요?":               true,
+		"이거 환불돼요?":                  true,
+		"얼마나 걸려요?":                  true,
+		"i ordered a phone case two weeks ago and it never came": false, // too long to lean on the last answer
+		"can I pay with PayPal":                                  false,
+		"运费多少":                                                   false, // names its subject
+		"礼品卡有效期多久":                                               false,
+		"상품권 유효기간 얼마나 돼요?":                                       false,
 	} {
 		if got := isFollowUp(in); got != want {
 			t.Errorf("isFollowUp(%q) = %v, want %v", in, got, want)
