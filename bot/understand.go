@@ -247,7 +247,11 @@ var (
 	questionKo  = []string{"얼마", "언제", "어디", "어떻게", "왜", "뭐", "무엇", "몇", "누가", "어느", "나요", "까요", "가요", "니까", "는지"}
 	// Requests ask as much as questions do.
 	requestEn  = []string{"want to", "wanna", "need to", "would like", "i'd like", "please", "pls", "plz", "help me"}
-	requestHan = []string{"想", "要", "请", "帮我"}
+	requestHan = []string{"请", "帮我"}
+	// 想 and 要 ask only where the piece starts with them ("我要退货",
+	// "想换个颜色"): inside a story "笔记本要更大功率的" is a need, not a
+	// request, and must not make the story's charger a second question.
+	requestHanFirst = []string{"我想", "我要", "想", "要"}
 	requestKo  = []string{"싶어요", "주세요", "해줘", "원해요"}
 )
 
@@ -274,6 +278,9 @@ func (p piece) question() bool {
 			if strings.Contains(p.text, w) {
 				return true
 			}
+		}
+		if hasAnyPrefix(p.text, requestHanFirst) {
+			return true
 		}
 	}
 	for _, w := range slices.Concat(questionKo, requestKo) {

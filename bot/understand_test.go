@@ -153,6 +153,9 @@ func TestPieceAsksWithoutAQuestionMark(t *testing.T) {
 		"Could you cancel it":     true,
 		"I want to cancel":        true,
 		"运费多少":                    true,
+		"我要退货":                    true,
+		"想换个颜色":                   true,
+		"笔记本要更大功率的":               false, // a need inside a story, not a request
 		"배송비 얼마":                  true,
 		"my order arrived broken": false,
 		"thanks":                  false,
