@@ -252,7 +252,7 @@ var (
 	// "想换个颜色"): inside a story "笔记本要更大功率的" is a need, not a
 	// request, and must not make the story's charger a second question.
 	requestHanFirst = []string{"我想", "我要", "想", "要"}
-	requestKo  = []string{"싶어요", "주세요", "해줘", "원해요"}
+	requestKo       = []string{"싶어요", "주세요", "해줘", "원해요"}
 )
 
 // question reports whether a piece asks something: a question mark, a
