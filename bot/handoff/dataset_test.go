@@ -215,7 +215,9 @@ func TestDatasets(t *testing.T) {
 			oddHandoffs++
 		}
 		reasons[d.Reason]++
-		if len(examples) < 8 {
+		// Examples from the even lines only: this test runs (and its
+		// failures print) in every landing, and the odd lines are held out.
+		if len(examples) < 8 && (i+1)%2 == 0 {
 			examples = append(examples, fmt.Sprintf("%q -> %s", q.text, strings.Join(d.Evidence, " | ")))
 		}
 	}
@@ -223,7 +225,7 @@ func TestDatasets(t *testing.T) {
 	t.Logf("banking77 first messages: %d of %d hand off (%.2f%%), odd lines %d of %d (%.2f%%), by reason %v",
 		handoffs, len(qs), 100*rate, oddHandoffs, len(qs)/2, 100*ratio(oddHandoffs, len(qs)/2), reasons)
 	for _, e := range examples {
-		t.Logf("  e.g. %s", e)
+		t.Logf("  e.g. (even line) %s", e)
 	}
 	if rate >= 0.02 {
 		t.Errorf("banking77 false-handoff rate %.2f%% ≥ 2%%", 100*rate)
