@@ -209,12 +209,20 @@ func (t *agentTurn) finish() error {
 	return t.err
 }
 
+// ErrPartlyDelivered is the error of an agent action saved as done with
+// part of what it sends to the customer delivered and the rest not (a
+// reply's first part, a resolve's closing without its survey): it also
+// wraps the send's error, yet unlike ErrBlocked or ErrUndeliverable alone
+// it says the customer read something, and that the same action again, by
+// the same agent, sends only the rest (the session's Outbox).
+var ErrPartlyDelivered = errors.New("partly delivered")
+
 // partly is the error of work saved with part of its messages unsent.
 func (t *agentTurn) partly() error {
 	if t.sendErr == nil {
 		return nil
 	}
-	return fmt.Errorf("partly delivered to %s (the same again sends only the rest): %w", logmask.Conv(t.s.ID), t.sendErr)
+	return fmt.Errorf("%w to %s (the same again sends only the rest): %w", ErrPartlyDelivered, logmask.Conv(t.s.ID), t.sendErr)
 }
 
 func (b *Bot) agentTurn(ctx context.Context, convID, key string, fn func(*agentTurn)) error {

@@ -237,3 +237,58 @@ func texts(ms []bot.Message) []string {
 	}
 	return s
 }
+
+// An agent action saved with part of its sends delivered says so by type
+// (bot.ErrPartlyDelivered), whatever the send's own error: the desk tells
+// the agent that part reached the customer and the same again sends the
+// rest. Before, only the text said so, and a blocked or undeliverable cause
+// read as a plain failure. An action nothing of which went out is not
+// partly delivered.
+func TestAgentActionPartlyDeliveredIsTyped(t *testing.T) {
+	lia := bot.Agent{ID: "U1", Name: "Lia Park"}
+	ctx := context.Background()
+	conv := bot.ConvID("test", "c1")
+	for _, c := range []struct {
+		name   string
+		snd    *scriptedSender
+		claim  bool // claimed first (the joined message out of the way)
+		partly bool
+		cause  error
+	}{
+		{"reply after joined", &scriptedSender{failAt: 2, err: bot.ErrUndeliverable}, false, true, bot.ErrUndeliverable},
+		{"reply cut after its first part", &scriptedSender{failAt: 2, err: bot.ErrUndeliverable, partly: true}, true, true, bot.ErrUndeliverable},
+		{"reply not sent at all", &scriptedSender{failAt: 2, err: bot.ErrUndeliverable}, true, false, bot.ErrUndeliverable},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, true)
+			f.send(t, bot.Event{Channel: "test", ChatID: "c1", Kind: bot.KindCommand, Text: "human"})
+			f.bot.Register("test", c.snd)
+			if c.claim {
+				if err := f.bot.Claim(ctx, conv, lia); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := f.bot.AgentMessage(ctx, conv, lia, "Your parcel left our warehouse yesterday.")
+			if err == nil {
+				t.Fatal("AgentMessage with a failed send: no error")
+			}
+			if got := errors.Is(err, bot.ErrPartlyDelivered); got != c.partly {
+				t.Errorf("errors.Is(%v, ErrPartlyDelivered) = %v, want %v", err, got, c.partly)
+			}
+			if !errors.Is(err, c.cause) {
+				t.Errorf("error %v does not wrap its cause %v", err, c.cause)
+			}
+		})
+	}
+	t.Run("resolve with the survey undelivered", func(t *testing.T) {
+		f := newFixture(t, true)
+		f.send(t, bot.Event{Channel: "test", ChatID: "c1", Kind: bot.KindCommand, Text: "human"})
+		f.bot.Register("test", &scriptedSender{failAt: 3, err: bot.ErrUndeliverable})
+		if err := f.bot.Claim(ctx, conv, lia); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.bot.Resolve(ctx, conv, lia); !errors.Is(err, bot.ErrPartlyDelivered) {
+			t.Errorf("Resolve with its survey undelivered: %v, want ErrPartlyDelivered", err)
+		}
+	})
+}

@@ -313,7 +313,7 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, w
 		}
 		if err != nil {
 			d.log.Warn("slack desk: agent command failed", "cmd", cmd, "conv", logmask.Conv(conv), "err", err)
-			d.notice(ctx, m.Channel, thread, "⚠️ `"+cmd+"` did not work: "+Escape(d.explain(err, team)))
+			d.notice(ctx, m.Channel, thread, "⚠️ `"+cmd+"` "+failed(err, "did not work", "was done, but only partly delivered")+": "+Escape(d.explain(err, team)))
 		}
 		return false
 	}
@@ -325,7 +325,7 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, w
 	}
 	if err := core.AgentMessage(ctx, conv, agent, text); err != nil {
 		d.log.Warn("slack desk: agent reply not delivered", "conv", logmask.Conv(conv), "err", err)
-		d.notice(ctx, m.Channel, thread, "⚠️ Not delivered to the customer: "+Escape(d.explain(err, "")))
+		d.notice(ctx, m.Channel, thread, "⚠️ "+failed(err, "Not delivered to the customer", "Partly delivered to the customer")+": "+Escape(d.explain(err, "")))
 		return false
 	}
 	if m.SubType == "file_share" {
@@ -349,6 +349,11 @@ func teamList(teams []string) string {
 // asked for ("" otherwise).
 func (d *Desk) explain(err error, team string) string {
 	switch {
+	case errors.Is(err, bot.ErrPartlyDelivered):
+		// Before the causes it wraps: a blocked or undeliverable chat
+		// after part went out is not a failure outright, and the action
+		// itself (a claim, a resolve) was saved.
+		return "part of it reached the customer, the rest did not. Sending the same again (the same text, or the same command or button) delivers only the rest."
 	case errors.Is(err, bot.ErrUnknownTeam):
 		return fmt.Sprintf("there is no team %q. Teams: %s", team, teamList(d.teams()))
 	case errors.Is(err, lifecycle.ErrSameTeam):
@@ -367,6 +372,17 @@ func (d *Desk) explain(err error, team string) string {
 		return "it took too long; please try again."
 	}
 	return "something went wrong (the details are in Baton's log); please try again."
+}
+
+// failed is how a notice says an agent's action failed: fail, or partly
+// when the action was done and only part of what it sends reached the
+// customer (explain says what): "did not work" would have the agent take a
+// saved resolve for one not done.
+func failed(err error, fail, partly string) string {
+	if errors.Is(err, bot.ErrPartlyDelivered) {
+		return partly
+	}
+	return fail
 }
 
 // notice posts a short note for agents in the thread (never to the customer).
@@ -476,7 +492,7 @@ func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback
 		}
 		if err != nil {
 			d.log.Warn("slack desk: button failed", "action", a.ActionID, "conv", logmask.Conv(conv), "err", err)
-			d.ephemeral(ctx, channel, "", cb.User.ID, "⚠️ That did not work: "+Escape(d.explain(err, team)))
+			d.ephemeral(ctx, channel, "", cb.User.ID, "⚠️ That "+failed(err, "did not work", "was done, but only partly delivered")+": "+Escape(d.explain(err, team)))
 		}
 	}
 	return false

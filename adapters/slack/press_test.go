@@ -288,3 +288,70 @@ func TestAgentErrorsNameNoConversation(t *testing.T) {
 		}
 	}
 }
+
+// An action saved with only part of its sends delivered (bot's
+// ErrPartlyDelivered, whatever its cause) tells the agent that part reached
+// the customer and that the same again delivers only the rest: it read
+// "something went wrong… try again", or, with a blocked or undeliverable
+// cause, that nothing could reach the customer; a resolve that was saved
+// read "That did not work".
+func TestAgentToldOfPartialDelivery(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true, run: true})
+	s := f.handedOff(t, "65", "Jane")
+	card := f.open(t, s)
+	partly := func(cause error) error {
+		return fmt.Errorf("%w to %s (the same again sends only the rest): send to %s: %w",
+			bot.ErrPartlyDelivered, logmask.Conv(s.ID), logmask.Conv(s.ID), cause)
+	}
+	for _, c := range []struct {
+		name string
+		err  error
+		act  func()
+		want string
+	}{
+		{"reply, then undeliverable", partly(bot.ErrUndeliverable), func() {
+			f.reply(t, card.TS, "ULIA", "a long reply")
+		}, "⚠️ Partly delivered to the customer: part of it reached the customer, the rest did not. Sending the same again"},
+		{"reply, cause unknown", partly(errBoom), func() {
+			f.reply(t, card.TS, "ULIA", "another long reply")
+		}, "⚠️ Partly delivered to the customer: part of it reached the customer"},
+		{"resolve button, then blocked", partly(bot.ErrBlocked), func() {
+			f.srv.SendAction(t, f.srv.Action("ULIA", "lia", f.card(t, card.TS), ActionResolve))
+		}, "⚠️ That was done, but only partly delivered: part of it reached the customer"},
+		{"!resolve", partly(errBoom), func() {
+			f.reply(t, card.TS, "ULIA", "!resolve")
+		}, "⚠️ `!resolve` was done, but only partly delivered: part of it reached the customer"},
+	} {
+		// Counted, not merely found: two cases may be told alike, and
+		// the next case's failure must not be armed before this one's
+		// core call has taken its own.
+		told := func() (n int) {
+			for _, e := range f.srv.Ephemerals() {
+				if strings.Contains(e.Text, c.want) {
+					n++
+				}
+			}
+			for _, m := range f.srv.Thread(card.TS) {
+				if m.IsBot() && strings.Contains(m.Text, c.want) {
+					n++
+				}
+			}
+			return n
+		}
+		before := told()
+		f.core.failNext(c.err)
+		c.act()
+		f.core.next(t)
+		f.srv.WaitFor(t, c.name+": the agent told", func() bool { return told() > before })
+	}
+	for _, e := range f.srv.Ephemerals() {
+		if strings.Contains(e.Text, "did not work") || strings.Contains(e.Text, "blocked") {
+			t.Errorf("the agent was told %q", e.Text)
+		}
+	}
+	for _, m := range f.srv.Thread(card.TS) {
+		if m.IsBot() && (strings.Contains(m.Text, "Not delivered") || strings.Contains(m.Text, "something went wrong") || strings.Contains(m.Text, "cannot receive")) {
+			t.Errorf("the agent was told %q", m.Text)
+		}
+	}
+}
