@@ -93,7 +93,6 @@ type Desk struct {
 	kick      chan struct{}
 	heartbeat time.Duration // lease renewal and inbox sweep
 	replica   string        // this process's name on thread leases
-	waiting   waitingEvents // events waiting for their card's thread to be mapped
 
 	names nameCache
 	self  selfID

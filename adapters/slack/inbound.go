@@ -33,7 +33,10 @@ type inbound struct {
 	eventID string
 	msg     *slackevents.MessageEvent
 	action  *goslack.InteractionCallback
-	waited  bool // it came before its thread was mapped and the inbox held it (later)
+	// waited reports whether it came before its thread was mapped and the
+	// inbox held it (later), on any replica; nil: it did not. Asked only
+	// when the thread is found not mapped: it costs a Redis call.
+	waited func() bool
 }
 
 // acceptEvent sorts an Events API callback (raw is Slack's JSON of it):
@@ -199,7 +202,7 @@ func isWord(s string) bool {
 	return true
 }
 
-func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, waited bool) (later bool) {
+func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, waited func() bool) (later bool) {
 	// Only human messages in handoff threads of our channel: never our own
 	// posts (no echo loops), edits, deletions or joins.
 	if m.BotID != "" || !d.ourChannel(m.Channel) || m.User == "" {
@@ -246,7 +249,7 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, w
 		return false
 	}
 	if !ok {
-		if !waited {
+		if waited == nil || !waited() {
 			d.log.Debug("slack desk: a message in a thread that is no handoff's card, ignored", "channel", m.Channel, "thread", thread)
 			return false
 		}
@@ -256,7 +259,7 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, w
 		// a new thread). The reply is lost: leave a trace, and tell its
 		// author, who alone sees the notice (the thread may be no card's).
 		d.log.Warn("slack desk: an agent's message waited for its card's post, which did not map its thread; not sent", "channel", m.Channel, "thread", thread)
-		d.ephemeral(ctx, m.Channel, thread, m.User, "⚠️ Not sent to any customer: this thread is not a handoff card Baton knows (its card may have failed to post; a new card follows if so). If this was a reply to a customer, please send it again in the thread of their newest card.")
+		d.ephemeral(ctx, m.Channel, thread, m.User, replyNotSent)
 		return false
 	}
 	text := plainText(m.Text, m.Blocks.BlockSet, func(id string) string { return d.names.name(ctx, d, id) })
@@ -333,6 +336,13 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, w
 	}
 	return false
 }
+
+// What an agent who pressed or wrote in a thread not mapped to a card,
+// after waiting for a card post, is told: no customer got it.
+const (
+	replyNotSent = "⚠️ Not sent to any customer: this thread is not a handoff card Baton knows (its card may have failed to post; a new card follows if so). If this was a reply to a customer, please send it again in the thread of their newest card."
+	pressNotDone = "⚠️ Nothing was done: Baton could not tell which handoff this card is (its card may have failed to post; a new card follows if so). Please press the button again on the customer's newest card."
+)
 
 // teamList shows the teams for a notice.
 func teamList(teams []string) string {
@@ -411,7 +421,7 @@ func (d *Desk) agent(ctx context.Context, userID, fallback string) bot.Agent {
 // found the customer's previous card (card records outlive the handoff) and
 // refused the newest card as an old one; a menu (Transfer) has no
 // conversation in its value and was dropped.
-func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback, waited bool) (later bool) {
+func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback, waited func() bool) (later bool) {
 	if cb.Type != goslack.InteractionTypeBlockActions {
 		return false
 	}
@@ -460,7 +470,7 @@ func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback
 			conv = a.Value
 		}
 		if conv == "" {
-			if waited {
+			if waited != nil && waited() {
 				d.log.Warn("slack desk: a button press waited in vain for its card's thread to be mapped; not acted on", "action", a.ActionID, "channel", channel, "card", ts)
 			} else {
 				d.log.Info("slack desk: a menu choice on a card Baton has no record of; not acted on", "action", a.ActionID, "channel", channel, "card", ts)

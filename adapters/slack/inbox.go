@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -197,23 +196,31 @@ func (d *Desk) drainThread(ctx context.Context, thread string) {
 		} else if in, derr := decodeStored(st); derr != nil {
 			d.log.Error("slack desk: unreadable agent event dropped (marked handled)", "event", key, "kind", st.Kind, "err", derr)
 		} else {
-			in.waited = d.waiting.has(q.member)
+			// Whether it waited is kept in Redis: after a wait the thread
+			// is let go, and any replica may take the event up next.
+			var asked, waited bool
+			in.waited = func() bool {
+				if !asked {
+					asked, waited = true, d.hasWaited(lctx, key)
+				}
+				return waited
+			}
 			pctx, cancel := context.WithTimeout(lctx, processTimeout)
 			later := d.process(pctx, in)
 			cancel()
 			if later {
-				if d.waiting.wait(q.member, d.now(), d.postingFor()) {
+				if d.mayWait(lctx, key) {
 					// Its card is still being posted: the event stays first
 					// in its thread's queue and is taken up again shortly.
 					d.releaseThread(thread)
 					time.AfterFunc(notYetRetry, func() { d.kickThread(thread) })
 					return
 				}
-				// Longer than any card post takes: not a card's thread, or
-				// one whose post failed after Slack showed it.
-				d.log.Warn("slack desk: an agent's message waited in vain for its thread to become a handoff card's; not sent", "event", key)
+				// Longer than any card post takes: the post failed after
+				// Slack showed the card, or in-flight posts could not be
+				// read all along. Nothing was done; its author is told.
+				d.waitedInVain(lctx, key, in)
 			}
-			d.waiting.done(q.member)
 			handled = &in
 		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -221,6 +228,11 @@ func (d *Desk) drainThread(ctx context.Context, thread string) {
 			d.replica, d.leaseTTL().Milliseconds(), thread, q.member, q.id, dedupeTTL.Milliseconds()).Slice()
 		cancel()
 		if err == nil {
+			if handled != nil {
+				// Whether it waited is not asked again. Deleted whether
+				// or not this replica saw it wait: another may have.
+				d.waitedDone(key)
+			}
 			// Tests wait on the hook for an event marked handled in Redis,
 			// not merely relayed.
 			if handled != nil && d.handled != nil {
@@ -373,45 +385,78 @@ func (d *Desk) sweep(ctx context.Context) {
 // thread was mapped is taken up again.
 const notYetRetry = 100 * time.Millisecond
 
-// waitingEvents remembers since when events have waited for their card's
-// thread to be mapped, so none waits longer than a card post can take.
-type waitingEvents struct {
-	mu sync.Mutex
-	m  map[string]time.Time
+// waitedFor is how long an event's first wait is kept (Waited): past any
+// wait (postingFor) and the event's last handling (processTimeout), even
+// when a stopped replica's thread is taken over (a lease) in between. The
+// key is deleted once the event is handled; this bounds what a failed
+// delete leaves.
+func (d *Desk) waitedFor() time.Duration {
+	return d.postingFor() + 2*d.leaseTTL() + processTimeout
 }
 
-// wait reports whether the event may wait (again): true until it has
-// waited for longer than limit.
-func (w *waitingEvents) wait(member string, now time.Time, limit time.Duration) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.m == nil {
-		w.m = map[string]time.Time{}
-	}
-	since, ok := w.m[member]
-	if !ok {
-		w.m[member] = now
+// mayWait reports whether the event (by its dedupe key) may wait (again)
+// for its card's thread to be mapped: true until it has waited for longer
+// than a card post can take. Its first wait is kept in Redis, so the limit
+// holds whichever replica takes it up. While Redis fails it waits on.
+func (d *Desk) mayWait(ctx context.Context, key string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	now := d.now()
+	k := d.keys.Waited(key)
+	first, err := d.rdb.SetNX(ctx, k, now.UnixMilli(), d.waitedFor()).Result()
+	if err == nil && first {
 		return true
 	}
-	if now.Sub(since) > limit {
-		delete(w.m, member)
+	var since int64
+	if err == nil {
+		since, err = d.rdb.Get(ctx, k).Int64()
+		if errors.Is(err, redis.Nil) {
+			return false // it outlived waitedFor
+		}
+	}
+	if err != nil {
+		d.log.Warn("slack desk: keeping how long an agent event has waited", "event", key, "err", err)
+		return true
+	}
+	return now.Sub(time.UnixMilli(since)) <= d.postingFor()
+}
+
+// hasWaited reports whether the event has waited (mayWait said true for
+// it), on this replica or another.
+func (d *Desk) hasWaited(ctx context.Context, key string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	n, err := d.rdb.Exists(ctx, d.keys.Waited(key)).Result()
+	if err != nil {
+		d.log.Warn("slack desk: reading whether an agent event waited", "event", key, "err", err)
 		return false
 	}
-	return true
+	return n > 0
 }
 
-// has reports whether the event has waited (wait said true for it).
-func (w *waitingEvents) has(member string) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	_, ok := w.m[member]
-	return ok
+// waitedDone forgets an event's wait once it is handled (one call per
+// agent event, which come at the pace people type and press).
+func (d *Desk) waitedDone(key string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := d.rdb.Del(ctx, d.keys.Waited(key)).Err(); err != nil {
+		d.log.Warn("slack desk: forgetting an agent event's wait (it expires)", "event", key, "err", err)
+	}
 }
 
-func (w *waitingEvents) done(member string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	delete(w.m, member)
+// waitedInVain tells the author of an event that waited longer than any
+// card post takes that nothing was done with it, as handleMessage and
+// handleAction do when the wait ends with no card's thread mapped.
+func (d *Desk) waitedInVain(ctx context.Context, key string, in inbound) {
+	switch {
+	case in.msg != nil:
+		d.log.Warn("slack desk: an agent's message waited in vain for its thread to become a handoff card's; not sent", "event", key)
+		d.ephemeral(ctx, in.msg.Channel, in.msg.ThreadTimeStamp, in.msg.User, replyNotSent)
+	case in.action != nil:
+		d.log.Warn("slack desk: a button press waited in vain for its card's thread to be mapped; not acted on", "event", key)
+		channel, _ := actionCard(in.action)
+		d.ephemeral(ctx, channel, "", in.action.User.ID, pressNotDone)
+	}
 }
 
 // newReplicaID names this process's leases.

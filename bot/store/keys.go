@@ -152,6 +152,11 @@ func (k SlackKeys) ThreadInbox(thread string) string { return k.base + "ti:" + t
 func (k SlackKeys) ThreadLease(thread string) string { return k.base + "tl:" + thread }
 func (k SlackKeys) Threads() string                  { return k.base + "threads" }
 
+// Waited is since when (unix ms) an agent event, by its Event key, has
+// waited for its card's thread to be mapped: whichever replica takes the
+// event up next knows it waited, and for how long.
+func (k SlackKeys) Waited(key string) string { return k.base + "wait:" + key }
+
 // Outbox is the list of posts waiting for Slack; OutboxDead the ones Slack
 // refused for good; OutboxLock who drains it.
 func (k SlackKeys) Outbox() string     { return k.base + "outbox" }

@@ -1,0 +1,130 @@
+package slack
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/batonhq/baton/adapters/slack/slacktest"
+)
+
+// An agent's reply waits on replica A for a card post in flight; A stops,
+// the post fails, and replica B takes the reply up: B knows it waited (the
+// wait is kept in Redis), so its author is told it was not sent. With the
+// wait in A's memory, B took it for a message in some other thread and
+// dropped it with a debug line (and A's entry was never cleaned up). The
+// wait's record is gone once the reply is handled.
+func TestReplyThatWaitedOnAnotherReplicaIsNotSilent(t *testing.T) {
+	a := newFixture(t, fixtureOpt{socket: true, opts: []Option{WithHeartbeat(time.Second)}})
+	unmapped, seen := signal()
+	a.desk.unmapped = unmapped
+	a.start(t, true)
+	b := newFixture(t, fixtureOpt{db: a.db, store: a.store, srv: a.srv, opts: []Option{WithHeartbeat(time.Second)}})
+	s := a.handedOff(t, "66", "Jane")
+
+	answer := a.srv.HoldAnswer("chat.postMessage")
+	defer answer()
+	octx, cancelOpen := context.WithCancel(t.Context())
+	defer cancelOpen()
+	opened := make(chan error, 1)
+	go func() {
+		_, err := a.desk.Open(octx, s)
+		opened <- err
+	}()
+	var card slacktest.Message
+	a.srv.WaitFor(t, "the card in Slack, its answer held", func() bool {
+		for _, m := range a.srv.Messages() {
+			if m.TopLevel() && m.Blocks != nil && a.srv.Held("chat.postMessage") == 1 {
+				card = m
+				return true
+			}
+		}
+		return false
+	})
+	thread := testChannel + ":" + card.TS
+	ev := a.reply(t, card.TS, "ULIA", "Lia here, on it")
+	// The second look comes only after the first was held back to wait.
+	waitSignal(t, seen, thread, 2, "the reply waiting on replica A")
+	var waitKey string
+	for _, m := range a.srv.Thread(card.TS) {
+		if m.User == "ULIA" {
+			waitKey = a.desk.keys.Waited("m:" + testChannel + ":" + m.TS)
+		}
+	}
+	if n, err := a.db.Client.Exists(t.Context(), waitKey).Result(); err != nil || n != 1 {
+		t.Fatalf("the reply's wait is not kept in Redis (%s: %d %v)", waitKey, n, err)
+	}
+	a.stop()
+	cancelOpen()
+	select {
+	case <-opened:
+	case <-time.After(slacktest.DefaultTimeout):
+		t.Fatal("timed out waiting for the card post to end")
+	}
+	answer()
+
+	b.start(t, false) // its first sweep finds the thread
+	b.waitHandled(t, ev)
+	a.core.none(t)
+	b.core.none(t)
+	var told bool
+	for _, e := range a.srv.Ephemerals() {
+		told = told || e.User == "ULIA" && e.ThreadTS == card.TS && strings.Contains(e.Text, "Not sent to any customer")
+	}
+	if !told {
+		t.Fatalf("the agent was not told the reply was not sent; ephemerals %+v", a.srv.Ephemerals())
+	}
+	if n, err := a.db.Client.Exists(t.Context(), waitKey).Result(); err != nil || n != 0 {
+		t.Errorf("the reply's wait kept after it was handled (%d %v)", n, err)
+	}
+}
+
+// An event that waits longer than any card post takes (here: the posts in
+// flight cannot be read, Redis failing) is given up, and its author is
+// told, in words for what it was: a reply was not sent, a press did
+// nothing. It was a WARN only, which called a press "an agent's message".
+// The wait is measured on the desk's clock, moved past the limit once the
+// event has waited.
+func TestEventThatWaitedTooLongIsNotSilent(t *testing.T) {
+	clk := &clock{t: time.Now()}
+	f := newFixture(t, fixtureOpt{socket: true, opts: []Option{WithClock(clk.Now)}})
+	unmapped, seen := signal()
+	f.desk.unmapped = unmapped
+	f.start(t, true)
+	s := f.handedOff(t, "67", "Jane")
+	card := f.open(t, s)
+	thread := testChannel + ":" + card.TS
+	// The card's thread is not mapped (its mapping gone), and in-flight
+	// posts cannot be read (the marker's key holds a string: WRONGTYPE).
+	if err := f.db.Client.Del(t.Context(), f.desk.keys.Thread(testChannel, card.TS)).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.Client.Set(t.Context(), f.desk.keys.Posting(), "not a sorted set", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		act  func()
+		want string
+		to   string // the thread the notice is in ("": the channel)
+	}{
+		{"reply", func() { f.reply(t, card.TS, "ULIA", "Lia here, on it") }, "Not sent to any customer", card.TS},
+		{"press", func() { f.srv.SendAction(t, f.srv.Action("ULIA", "lia", f.card(t, card.TS), ActionClaim)) }, "Nothing was done", ""},
+	} {
+		c.act()
+		// Held back once (the second look proves the first wait kept):
+		// then past any card post.
+		waitSignal(t, seen, thread, 2, c.name+" waiting")
+		clk.Add(f.desk.postingFor() + time.Second)
+		f.srv.WaitFor(t, c.name+": the agent told", func() bool {
+			for _, e := range f.srv.Ephemerals() {
+				if e.User == "ULIA" && e.ThreadTS == c.to && strings.Contains(e.Text, c.want) {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	f.core.none(t)
+}
