@@ -191,8 +191,8 @@ func (m *model) features(s string, add bool) []int32 {
 //
 // The -ㅂ니다 forms (감사합니다, 됩니다, 입니다, 하십니다) were missing
 // until a reviewer found "정말 감사합니다!" a complaint through 합니
-// (2026-12-04); 시네 is the honorific exclamation (친절하시네요).
-var koEnding = map[string]bool{"니다": true, "습니": true, "합니": true, "됩니": true, "입니": true, "십니": true, "갑니": true, "옵니": true, "랍니": true, "시네": true, "네요": true, "세요": true, "어요": true, "아요": true, "해요": true, "가요": true, "나요": true, "까요": true, "에요": true, "예요": true, "군요": true, "지요": true, "죠": true, "요": true, "겠습": true}
+// (2026-12-04).
+var koEnding = map[string]bool{"니다": true, "습니": true, "합니": true, "됩니": true, "입니": true, "십니": true, "갑니": true, "옵니": true, "랍니": true, "네요": true, "세요": true, "어요": true, "아요": true, "해요": true, "가요": true, "나요": true, "까요": true, "에요": true, "예요": true, "군요": true, "지요": true, "죠": true, "요": true, "겠습": true}
 
 // crossWord reports whether t is a pair of Hangul syllables that s does
 // not hold together: bot/text joins neighbouring Korean words into one
