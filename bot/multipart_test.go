@@ -160,3 +160,36 @@ func TestReferringOffTopicIsNotAFollowUp(t *testing.T) {
 		t.Errorf("an off-topic question after a gift card answer was answered from %s", got.Entry)
 	}
 }
+
+// A second request after a connective ("然后我想退货", "还有那个耳机我要
+// 退货") is a question of its own: each part is answered, under its own
+// entry's question, in the order asked.
+func TestRequestAfterAConnectiveIsAnsweredToo(t *testing.T) {
+	f := newFixture(t, false)
+	kb := contents(t).Current().KB
+	for _, c := range []struct {
+		chat, text string
+		want       []string // entries, in the order asked
+	}{
+		{"then-want", "运费多少，然后我想退货", []string{"shipping/costs", "returns/start"}},
+		{"also-that", "运费多少，还有那个耳机我要退货", []string{"shipping/costs", "returns/start"}},
+		{"besides-colour", "运费多少，另外那个我想换个颜色", []string{"shipping/costs", "returns/exchange"}},
+	} {
+		reply := f.say(t, c.chat, c.text)
+		if got := lastBot(f.session(t, c.chat)); got.Kind != "answer" || got.Entry != c.want[0] {
+			t.Fatalf("%s: %q got %s from %q, want an answer from %s first:\n%s", c.chat, c.text, got.Kind, got.Entry, c.want[0], reply)
+		}
+		at := 0
+		for _, id := range c.want {
+			e, ok := kb.Entry(id, "zh")
+			if !ok {
+				t.Fatalf("no zh entry %s", id)
+			}
+			i := strings.Index(reply[at:], e.Questions[0])
+			if i < 0 {
+				t.Fatalf("%s: reply lacks %s's question %q after position %d:\n%s", c.chat, id, e.Questions[0], at, reply)
+			}
+			at += i + len(e.Questions[0])
+		}
+	}
+}

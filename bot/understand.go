@@ -246,14 +246,57 @@ var (
 	questionHan = []string{"吗", "呢", "么", "什么", "怎么", "怎样", "多少", "几", "哪", "能不能", "可不可以", "是否", "有没有", "要不要", "会不会", "多久"}
 	questionKo  = []string{"얼마", "언제", "어디", "어떻게", "왜", "뭐", "무엇", "몇", "누가", "어느", "나요", "까요", "가요", "니까", "는지"}
 	// Requests ask as much as questions do.
-	requestEn  = []string{"want to", "wanna", "need to", "would like", "i'd like", "please", "pls", "plz", "help me"}
-	requestHan = []string{"请", "帮我"}
-	// 想 and 要 ask only where the piece starts with them ("我要退货",
-	// "想换个颜色"): inside a story "笔记本要更大功率的" is a need, not a
-	// request, and must not make the story's charger a second question.
-	requestHanFirst = []string{"我想", "我要", "想", "要"}
+	requestEn = []string{"want to", "wanna", "need to", "would like", "i'd like", "please", "pls", "plz", "help me"}
+	// 我想 and 我要 ask wherever they stand ("那个耳机我要退货"), unless
+	// 的 makes them a noun ("我要的是黑色的": what I ordered).
+	requestHan = []string{"请", "帮我", "我想", "我要"}
+	// Bare 想 and 要 ask only where the piece starts with them
+	// ("想换个颜色", "要退货"): inside a story "笔记本要更大功率的" is a
+	// need, not a request, and must not make the story's charger a second
+	// question. A connective before them ("然后想退货", "那个要退货")
+	// still starts the piece.
+	requestHanFirst = []string{"想", "要"}
 	requestKo       = []string{"싶어요", "주세요", "해줘", "원해요"}
 )
+
+// Words a Chinese piece may open with before what it asks: "运费多少，然后
+// 我想退货", "另外那个想换个颜色". Longer first, so 那个 goes before 那.
+var leadingHan = []string{"顺便问一下", "顺便问下", "对了", "然后", "还有", "另外", "而且", "并且", "所以", "现在", "那么",
+	"那个", "这个", "但是", "可是", "不过", "其实", "就是", "顺便", "那", "还", "再", "就", "也"}
+
+// trimLeadingHan strips the connectives a Chinese piece opens with.
+func trimLeadingHan(s string) string {
+	for {
+		i := slices.IndexFunc(leadingHan, func(w string) bool { return strings.HasPrefix(s, w) })
+		if i < 0 {
+			return s
+		}
+		s = strings.TrimLeftFunc(s[len(leadingHan[i]):], func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
+	}
+}
+
+// asksHan reports whether a Chinese piece asks something: a question word
+// or request anywhere, or 想/要 at its start after any connectives.
+func asksHan(s string) bool {
+	for _, w := range questionHan {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	for _, w := range requestHan {
+		for rest := s; ; {
+			i := strings.Index(rest, w)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(w):]
+			if !strings.HasPrefix(rest, "的") {
+				return true
+			}
+		}
+	}
+	return hasAnyPrefix(trimLeadingHan(s), requestHanFirst)
+}
 
 // question reports whether a piece asks something: a question mark, a
 // question word first (English), a question word or ending anywhere
@@ -273,15 +316,8 @@ func (p piece) question() bool {
 			return true
 		}
 	}
-	if hasScript(p.text, unicode.Han) {
-		for _, w := range slices.Concat(questionHan, requestHan) {
-			if strings.Contains(p.text, w) {
-				return true
-			}
-		}
-		if hasAnyPrefix(p.text, requestHanFirst) {
-			return true
-		}
+	if hasScript(p.text, unicode.Han) && asksHan(p.text) {
+		return true
 	}
 	for _, w := range slices.Concat(questionKo, requestKo) {
 		if strings.Contains(p.text, w) {

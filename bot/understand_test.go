@@ -148,14 +148,20 @@ func TestIsFollowUp(t *testing.T) {
 
 func TestPieceAsksWithoutAQuestionMark(t *testing.T) {
 	for in, want := range map[string]bool{
-		"how much is shipping":    true,
-		"ＨＯＷ much is shipping":    true,
-		"Could you cancel it":     true,
-		"I want to cancel":        true,
-		"运费多少":                    true,
-		"我要退货":                    true,
-		"想换个颜色":                   true,
-		"笔记本要更大功率的":               false, // a need inside a story, not a request
+		"how much is shipping": true,
+		"ＨＯＷ much is shipping": true,
+		"Could you cancel it":  true,
+		"I want to cancel":     true,
+		"运费多少":                 true,
+		"我要退货":                 true,
+		"想换个颜色":                true,
+		"笔记本要更大功率的":            false, // a need inside a story, not a request
+		// A connective before the request still leaves it a request.
+		"然后我想退货":                  true,
+		"那个耳机我要退货":                true,
+		"那个我想换个颜色":                true,
+		"然后想退货":                   true,
+		"我要的是黑色的":                 false, // what I ordered, not a request
 		"배송비 얼마":                  true,
 		"my order arrived broken": false,
 		"thanks":                  false,
