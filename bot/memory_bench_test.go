@@ -15,7 +15,7 @@ import (
 // BenchmarkSessionRedisMemory runs b.N conversations of six customer
 // messages (Telegram updates, with ids) through the core on real Redis and reports the Redis memory a
 // conversation takes: MEMORY USAGE of every key under the test prefix
-// (state, timers, activity set, markers), divided by the conversations.
+// (state, outbox, timers, activity set, markers), divided by the conversations.
 // Needs REDIS_URL (miniredis has no MEMORY USAGE).
 func BenchmarkSessionRedisMemory(b *testing.B) {
 	if os.Getenv("REDIS_URL") == "" {
@@ -39,7 +39,7 @@ func BenchmarkSessionRedisMemory(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	var total, state int64
+	var total, state, outbox int64
 	iter := db.Client.Scan(ctx, 0, db.Keys.Prefix()+"*", 1000).Iterator()
 	for iter.Next(ctx) {
 		n, err := db.Client.MemoryUsage(ctx, iter.Val()).Result()
@@ -47,8 +47,11 @@ func BenchmarkSessionRedisMemory(b *testing.B) {
 			b.Fatal(err)
 		}
 		total += n
-		if strings.HasSuffix(iter.Val(), ":state") {
+		switch {
+		case strings.HasSuffix(iter.Val(), ":state"):
 			state += n
+		case strings.HasSuffix(iter.Val(), ":outbox"):
+			outbox += n
 		}
 	}
 	if err := iter.Err(); err != nil {
@@ -58,4 +61,6 @@ func BenchmarkSessionRedisMemory(b *testing.B) {
 	// The conversation's own record; the rest is its share of the
 	// activity set and the timers.
 	b.ReportMetric(float64(state)/float64(b.N), "state-bytes/session")
+	// The last turn's replies, in a key of their own beside the state.
+	b.ReportMetric(float64(outbox)/float64(b.N), "outbox-bytes/session")
 }

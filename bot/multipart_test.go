@@ -193,3 +193,35 @@ func TestRequestAfterAConnectiveIsAnsweredToo(t *testing.T) {
 		}
 	}
 }
+
+// A referring question whose own words point elsewhere ("valid" after a
+// shipping times answer), or a bare question word the last answer does not
+// lead to ("when?" after payment methods), is not read with the last
+// question: that would only repeat the last answer. A measure asked of an
+// answer that gives one ("how long?" after refunds) still continues it.
+func TestReferringFollowUpDoesNotRepeatAnUnrelatedAnswer(t *testing.T) {
+	f := newFixture(t, false)
+	for _, c := range []struct {
+		chat, first, firstEntry, follow string
+	}{
+		{"valid-after-shipping", "how long does shipping take?", "shipping/times", "how long is it valid for?"},
+		{"when-after-payment", "what payment methods do you accept?", "payment/methods", "when?"},
+	} {
+		f.say(t, c.chat, c.first)
+		if got := lastBot(f.session(t, c.chat)); got.Kind != "answer" || got.Entry != c.firstEntry {
+			t.Fatalf("%s: first question %q answered %+v, want %s", c.chat, c.first, got, c.firstEntry)
+		}
+		f.say(t, c.chat, c.follow)
+		if got := lastBot(f.session(t, c.chat)); got.Kind == "answer" {
+			t.Errorf("%s: %q after %q was answered from %s, want a request to clarify", c.chat, c.follow, c.first, got.Entry)
+		}
+	}
+	f.say(t, "refund-how-long", "how do refunds work?")
+	if got := lastBot(f.session(t, "refund-how-long")); got.Kind != "answer" || got.Entry != "returns/refunds" {
+		t.Fatalf("first question answered %+v, want returns/refunds", got)
+	}
+	f.say(t, "refund-how-long", "how long?")
+	if got := lastBot(f.session(t, "refund-how-long")); got.Kind != "answer" || got.Entry != "returns/refunds" {
+		t.Errorf(`"how long?" after a refunds answer got %s from %q, want returns/refunds`, got.Kind, got.Entry)
+	}
+}

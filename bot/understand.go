@@ -46,6 +46,14 @@ func understand(match matchFunc, text, topic string, followUp bool) understandin
 			// topic only when its own words point there too, however
 			// weakly: otherwise it is a new question (or off-topic) that
 			// happens to be short.
+		case cue == referring && confident(prev) && c[0].ID == prev[0].ID && !supports(match, text, u.cands, c[0].ID):
+			// Read with the last question it would only repeat the last
+			// answer: "how long is it valid for?" after shipping times
+			// asks about something else that is valid (a gift card, a
+			// coupon), "when?" after payment methods about something
+			// unsaid. It repeats only when its own words ("valid" after a
+			// gift card answer), or its question word alone ("how long?"
+			// after shipping times), point there first.
 		case confident(c):
 			u.text, u.cands = joined, c
 		case confident(prev) && len(c) > 0 && c[0].ID == prev[0].ID:
@@ -437,4 +445,73 @@ func containsAny(s string, subs []string) bool {
 
 func hasAnyPrefix(s string, prefixes []string) bool {
 	return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(s, p) })
+}
+
+// supports reports whether a referring follow-up's own words lead to
+// entry id: the words it adds to pointing back and asking ("valid" in
+// "how long is it valid for?", "能用" in "它能用多久", "써요" in "그거
+// 언제까지 써요?") rank id. With none, a question that asks for a measure
+// ("how long?", "多久？") fits any answer that ranks it ("how long?" after
+// refunds), as the caller checked; a bare question word ("when?") names
+// nothing, so it only fits the entry it leads to by itself ("when?" after
+// shipping times, not after payment methods).
+func supports(match matchFunc, msg string, own []knowledge.Match, id string) bool {
+	w, measure := ownWords(msg)
+	switch {
+	case w != "":
+		return ranks(match(w), id)
+	case measure:
+		return true
+	}
+	return len(own) > 0 && own[0].ID == id
+}
+
+// Question words that ask for a measure: "how long", "多久", "얼마나".
+var (
+	measureEn  = map[string]bool{"long": true, "much": true, "many": true, "often": true, "soon": true, "far": true} // after "how"
+	measureHan = []string{"多久", "多少", "几天"}
+	measureKo  = []string{"얼마나", "얼마", "며칠"}
+)
+
+// ownWords is msg without its referring and question words, and whether
+// one of those asked for a measure.
+func ownWords(msg string) (own string, measure bool) {
+	s := text.Normalize(strings.TrimSpace(msg))
+	var keep []string
+	switch {
+	case hasScript(s, unicode.Hangul):
+		for _, w := range strings.FieldsFunc(s, notAWordSplit) {
+			for _, p := range slices.Concat([]string{"언제까지"}, referringKo, ellipsisKo) {
+				if strings.HasPrefix(w, p) {
+					w = w[len(p):]
+					measure = measure || slices.Contains(measureKo, p)
+					break
+				}
+			}
+			if w != "" {
+				keep = append(keep, w)
+			}
+		}
+	case hasScript(s, unicode.Han):
+		for _, w := range slices.Concat(referringHan, ellipsisHan) {
+			if strings.Contains(s, w) {
+				s = strings.ReplaceAll(s, w, " ")
+				measure = measure || slices.Contains(measureHan, w)
+			}
+		}
+		keep = strings.FieldsFunc(s, notAWordSplit)
+	default:
+		words := strings.FieldsFunc(s, notAWordSplit)
+		for i, w := range words {
+			w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "'")
+			if i > 0 && words[i-1] == "how" && measureEn[w] {
+				measure = true
+				continue
+			}
+			if !referringEn[w] && !ellipsisEn[w] {
+				keep = append(keep, w)
+			}
+		}
+	}
+	return strings.Join(keep, " "), measure
 }

@@ -246,3 +246,22 @@ func TestUnderstandFollowUp(t *testing.T) {
 		t.Errorf("a follow-up that points to another entry was read with the old topic: answered %v", got)
 	}
 }
+
+func TestOwnWords(t *testing.T) {
+	for _, c := range []struct {
+		in, own string
+		measure bool
+	}{
+		{"how long is it valid for?", "is valid for", true},
+		{"when?", "", false},
+		{"how long?", "", true},
+		{"它能用多久", "能用", true},
+		{"那个什么时候", "", false},
+		{"그거 언제까지 써요?", "써요", false},
+		{"얼마나 걸려요?", "걸려요", true},
+	} {
+		if own, measure := ownWords(c.in); own != c.own || measure != c.measure {
+			t.Errorf("ownWords(%q) = %q, %v, want %q, %v", c.in, own, measure, c.own, c.measure)
+		}
+	}
+}

@@ -97,7 +97,7 @@ func embeddingsFixture(t *testing.T, h *content.Holder, opts ...bot.Option) *fix
 func TestNoEmbeddingsCallWhenTheLexicalMatchIsSure(t *testing.T) {
 	// Each must stay in the learned layer's grey zone (the control below
 	// checks): "cancel" alone left it when the examples grew (2026-12-04).
-	msgs := []string{"cancel it", "customer service phone number", "still no refund"}
+	msgs := []string{"cancel it", "customer service contact number", "still no refund"}
 	for _, mode := range []struct {
 		name string
 		opts []bot.Option

@@ -26,7 +26,7 @@ func (m *model) featuresRef(s string) []int32 {
 	negated := 0
 	for _, t := range terms {
 		if isCJKTerm(t) {
-			if !koEnding[t] {
+			if !koEnding[t] && !crossWord(s, t) {
 				put(t)
 			}
 			prevWord, negated = "", 0

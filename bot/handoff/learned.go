@@ -138,7 +138,7 @@ func (m *model) features(s string, add bool) []int32 {
 	negated := 0
 	for _, t := range terms {
 		if isCJKTerm(t) {
-			if !koEnding[t] {
+			if !koEnding[t] && !crossWord(s, t) {
 				put(t)
 			}
 			prevWord, negated = "", 0
@@ -188,7 +188,24 @@ func (m *model) features(s string, add bool) []int32 {
 // (합니다, 없네요, 주세요): politeness and mood, said of anything, so the
 // layer must not learn a kind from them ("네 알겠습니다" is not a
 // complaint because complaints end in 겠습니다).
-var koEnding = map[string]bool{"니다": true, "습니": true, "네요": true, "세요": true, "어요": true, "아요": true, "해요": true, "가요": true, "나요": true, "까요": true, "에요": true, "예요": true, "군요": true, "지요": true, "죠": true, "요": true, "겠습": true}
+//
+// The -ㅂ니다 forms (감사합니다, 됩니다, 입니다, 하십니다) were missing
+// until a reviewer found "정말 감사합니다!" a complaint through 합니
+// (2026-12-04).
+var koEnding = map[string]bool{"니다": true, "습니": true, "합니": true, "됩니": true, "입니": true, "십니": true, "갑니": true, "옵니": true, "랍니": true, "네요": true, "세요": true, "어요": true, "아요": true, "해요": true, "가요": true, "나요": true, "까요": true, "에요": true, "예요": true, "군요": true, "지요": true, "죠": true, "요": true, "겠습": true}
+
+// crossWord reports whether t is a pair of Hangul syllables that s does
+// not hold together: bot/text joins neighbouring Korean words into one
+// run, so "정말 감사" gives the pair 말감, the end of one word and the start
+// of the next, which means nothing of its own. Written without the space
+// ("정말감사") the pair is kept, as the customer wrote it so.
+func crossWord(s, t string) bool {
+	r, n := utf8.DecodeRuneInString(t)
+	if !unicode.Is(unicode.Hangul, r) || n == len(t) {
+		return false
+	}
+	return !strings.Contains(s, t)
+}
 
 // termBufs are text.AppendTerms buffers for features.
 var termBufs = sync.Pool{New: func() any { return new([]string) }}

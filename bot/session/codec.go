@@ -1,9 +1,11 @@
 package session
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"maps"
 	"math"
 	"slices"
@@ -24,7 +26,7 @@ import (
 //	fixed fields (channel, chat, names, mode, counters, flags, topic, times)
 //	handoff: 0, or 1 and its fields
 //	turn count, then each turn as its length and its bytes
-//	version 2 only: the outbox (key, card flag, replies with their buttons)
+//	version 2 only (read, no longer written): the outbox
 //
 // Strings are a length and the bytes, integers varints, times a tag (zero,
 // Unix nanoseconds, or seconds and nanoseconds outside int64 nanoseconds),
@@ -53,15 +55,19 @@ import (
 // encode and decode below: TestCodecKeepsEveryField fills every field by
 // reflection and fails until both have it.
 //
-// Version 2 is version 1 with the outbox after the turns; a record without
-// an outbox is still written as version 1, byte for byte as before. A
-// release that reads only version 1 refuses a version 2 record: upgrade
-// from one through FormatJSON (its JSON reader ignores the outbox) as
-// described above.
+// The session's Outbox is not in this record but in a key of its own
+// beside it (keys.go's Outbox; see outboxRecord below), written and read
+// by the same scripts as the record, in the same round trips. The record
+// is therefore exactly what the release before the outbox wrote (version
+// 1, or its JSON), and a rolling upgrade or a rollback needs nothing
+// special: an older replica reads the record and never sees the outbox
+// key. For a while (2026-12-04) the record carried the outbox as version
+// 2, which older releases refuse; such a record is still read, and its
+// outbox moves to the key at the next save, which writes version 1.
 const (
 	recordMagic     = 0xB5
 	recordVersion   = 1
-	recordVersionOb = 2 // with an outbox
+	recordVersionOb = 2 // with the outbox after the turns: read, never written
 )
 
 // Bits of a turn's optional fields.
@@ -171,8 +177,12 @@ func (s *Store) encode(buf []byte, sess *Session, prev *previous) ([]byte, kept,
 		buf, k := encodeSessionKept(buf, sess, prev)
 		return buf, k, nil
 	}
-	// What the releases before the binary record wrote, so they read it.
-	b, err := json.Marshal(sess)
+	// What the releases before the binary record wrote, so they read it:
+	// without the outbox, which has its own key (outboxRecord). A copy,
+	// because the caller's session keeps its outbox.
+	noOutbox := *sess
+	noOutbox.Outbox = nil
+	b, err := json.Marshal(&noOutbox)
 	if err != nil {
 		return buf, kept{}, fmt.Errorf("encoding as JSON: %w", err)
 	}
@@ -209,11 +219,7 @@ type kept struct{ at, from, to int }
 func encodeSessionKept(buf []byte, s *Session, prev *previous) ([]byte, kept) {
 	start := len(buf)
 	var k kept
-	version := byte(recordVersion)
-	if s.Outbox != nil {
-		version = recordVersionOb
-	}
-	buf = append(buf, recordMagic, version)
+	buf = append(buf, recordMagic, recordVersion)
 	buf = appendStr(buf, s.Channel)
 	buf = appendStr(buf, s.ChatID)
 	buf = appendStr(buf, s.Name)
@@ -281,13 +287,88 @@ func encodeSessionKept(buf []byte, s *Session, prev *previous) ([]byte, kept) {
 		copy(buf[at+n:], buf[at+1:at+1+size])
 		copy(buf[at:], appendUint(lenBuf[:0], uint64(size)))
 	}
-	if s.Outbox != nil {
-		buf = appendOutbox(buf, s.Outbox)
-	}
 	if k.to <= k.from {
 		k = kept{at: k.at}
 	}
 	return buf, k
+}
+
+// The outbox's own record (the value of keys.go's Outbox key):
+//
+//	magic 0xB6, version 1
+//	the length (varint) and CRC-32C (4 bytes, little endian) of the state
+//	record it was saved with
+//	the outbox (key, card flag, replies with their buttons)
+//
+// Always binary, whatever the Store's Format: only releases that know the
+// outbox read this key, and they read this form; the JSON format exists
+// for older readers of the state.
+//
+// The length and checksum tie the outbox to the state it was saved with.
+// A release before the outbox saves the state and leaves this key as it
+// was (during a rolling deploy or after a rollback), so the key may then
+// hold the outbox of an earlier piece of work; on the next load it no
+// longer matches the state and is ignored, as if there were none.
+const (
+	outboxMagic   = 0xB6
+	outboxVersion = 1
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// appendOutboxRecord appends the outbox record of o, saved with the state
+// record state, to buf; nothing when o is nil (the key is deleted).
+func appendOutboxRecord(buf []byte, o *Outbox, state []byte) []byte {
+	if o == nil {
+		return buf
+	}
+	buf = append(buf, outboxMagic, outboxVersion)
+	buf = appendUint(buf, uint64(len(state)))
+	buf = binary.LittleEndian.AppendUint32(buf, crc32.Checksum(state, castagnoli))
+	return appendOutbox(buf, o)
+}
+
+// decodeOutbox reads an outbox record saved with the state record state.
+// It gives nil, and no error, when the record was saved with another state
+// (see above).
+func decodeOutbox(raw, state string) (*Outbox, error) {
+	r := reader{s: raw}
+	if r.byte() != outboxMagic || r.byte() != outboxVersion {
+		return nil, fmt.Errorf("%w: outbox of unknown format", errCorrupt)
+	}
+	size := r.uint()
+	if len(r.s)-r.i < 4 {
+		return nil, fmt.Errorf("%w: outbox", errCorrupt)
+	}
+	sum := binary.LittleEndian.Uint32(bytesOf(r.s[r.i : r.i+4]))
+	r.i += 4
+	o := r.outbox()
+	if r.err != nil || r.i != len(r.s) {
+		return nil, fmt.Errorf("%w: outbox", errCorrupt)
+	}
+	if size != uint64(len(state)) || sum != crc32.Checksum(bytesOf(state), castagnoli) {
+		return nil, nil
+	}
+	return o, nil
+}
+
+// loadSession decodes what an update or a Get read: the state record raw
+// and the outbox key's value ob ("" when there is none). An outbox in the
+// record itself (version 2, or JSON with one, written by the build of
+// 2026-12-04 that kept it there) is newer than the key's, which that build
+// never wrote, and wins. An outbox record that does not decode (damaged,
+// or of a later release) counts as none: it only helps a taker resend what
+// may not have gone out, and refusing the conversation over it would cost
+// more than that.
+func loadSession(id, raw, ob string) (*Session, []span, error) {
+	sess, spans, err := decodeSession(id, raw)
+	if err != nil || sess.Outbox != nil || ob == "" {
+		return sess, spans, err
+	}
+	if o, err := decodeOutbox(ob, raw); err == nil {
+		sess.Outbox = o
+	}
+	return sess, spans, nil
 }
 
 func appendOutbox(buf []byte, o *Outbox) []byte {

@@ -65,10 +65,13 @@ func fullSession(t testing.TB, seed int) *Session {
 	return &s
 }
 
+// roundTrip stores s as a save does (the state record and, beside it,
+// the outbox record) and loads it back.
 func roundTrip(t *testing.T, s *Session) *Session {
 	t.Helper()
 	raw := encodeSession(nil, s, nil)
-	got, _, err := decodeSession(s.ID, string(raw))
+	ob := appendOutboxRecord(nil, s.Outbox, raw)
+	got, _, err := loadSession(s.ID, string(raw), string(ob))
 	if err != nil {
 		t.Fatalf("decode: %v", err)
 	}
@@ -155,16 +158,13 @@ func TestCodecReusesUnchangedTurns(t *testing.T) {
 		if spliced := splice(raw, reused, k); !bytes.Equal(spliced, reused) {
 			t.Errorf("%s: the record rebuilt from the kept run differs from the encoding", name)
 		}
-		// When no stored turn changed, only the fixed part, the new turn
-		// and the outbox (it follows the turns) are sent.
-		outbox := 0
-		if got.Outbox != nil {
-			outbox = len(appendOutbox(nil, got.Outbox))
-		}
-		if sent := len(reused) - (k.to - k.from); (name == "append" || name == "trim front" || name == "fixed field only") && sent > k.at+16+outbox {
+		// When no stored turn changed, only the fixed part and the new
+		// turn are sent.
+		if sent := len(reused) - (k.to - k.from); (name == "append" || name == "trim front" || name == "fixed field only") && sent > k.at+16 {
 			t.Errorf("%s: a save sends %d of %d bytes (fixed part %d); the unchanged turns should stay in Redis", name, sent, len(reused), k.at)
 		}
 		back, _, err := decodeSession(s.ID, string(reused))
+		back.Outbox = got.Outbox // not in the record (its own key)
 		if err != nil || !reflect.DeepEqual(back, got) {
 			t.Errorf("%s: decoding the saved record = %v, changed", name, err)
 		}
@@ -317,4 +317,104 @@ func splice(stored string, record []byte, k kept) []byte {
 	out := append([]byte(nil), record[:k.at]...)
 	out = append(out, stored[k.from:k.to]...)
 	return append(out, record[k.at+k.to-k.from:]...)
+}
+
+// TestOutboxLeavesTheRecordAtVersion1: a session with an outbox still
+// encodes its state record as version 1, byte-identical to the same
+// session without the outbox (binary and JSON), so a release that knows
+// nothing of the outbox reads every record this one writes.
+func TestOutboxLeavesTheRecordAtVersion1(t *testing.T) {
+	for seed := range 5 {
+		with := fullSession(t, seed)
+		if with.Outbox == nil || len(with.Outbox.Replies) == 0 {
+			t.Fatal("fullSession has no outbox")
+		}
+		without := *with
+		without.Outbox = nil
+		for _, format := range []Format{FormatBinary, FormatJSON} {
+			st := &Store{format: format}
+			a, _, err := st.encode(nil, with, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _, err := st.encode(nil, &without, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(a, b) {
+				t.Errorf("seed %d, %v: the record with an outbox differs from the one without", seed, format)
+			}
+			switch format {
+			case FormatBinary:
+				if a[0] != recordMagic || a[1] != 1 {
+					t.Errorf("seed %d: the record starts % x, want b5 01 (version 1)", seed, a[:2])
+				}
+			case FormatJSON:
+				if bytes.Contains(a, []byte(`"outbox"`)) {
+					t.Errorf("seed %d: the JSON record holds the outbox", seed)
+				}
+			}
+			if with.Outbox == nil {
+				t.Fatal("encoding took the caller's outbox away")
+			}
+		}
+	}
+}
+
+// v2Record is a record as the build of 2026-12-04 wrote it for s: version
+// 2, the outbox after the turns.
+func v2Record(s *Session) []byte {
+	raw := encodeSession(nil, s, nil)
+	raw[1] = recordVersionOb
+	return appendOutbox(raw, s.Outbox)
+}
+
+// TestVersion2RecordStillLoads: a record that held its outbox (version 2)
+// loads with it, wins over an outbox key (which that build never wrote),
+// and its next save writes version 1 with the outbox beside it.
+func TestVersion2RecordStillLoads(t *testing.T) {
+	s := fullSession(t, 3)
+	v2 := v2Record(s)
+	stale := appendOutboxRecord(nil, &Outbox{Key: "older"}, v2)
+	got, _, err := loadSession(s.ID, string(v2), string(stale))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, s) {
+		t.Errorf("version 2 loads as\n%+v\nwant\n%+v", got, s)
+	}
+	saved := encodeSession(nil, got, nil)
+	if saved[1] != recordVersion {
+		t.Errorf("the save of a version 2 session writes version %d", saved[1])
+	}
+	back, _, err := loadSession(s.ID, string(saved), string(appendOutboxRecord(nil, got.Outbox, saved)))
+	if err != nil || !reflect.DeepEqual(back, s) {
+		t.Errorf("after the save: %+v, %v; want %+v", back, err, s)
+	}
+}
+
+// TestOutboxOfAnotherStateIsIgnored: an outbox record saved with another
+// state (an older release saved the state since and left the key alone)
+// loads as no outbox; a damaged one too, without failing the session.
+func TestOutboxOfAnotherStateIsIgnored(t *testing.T) {
+	s := fullSession(t, 4)
+	s.Outbox = nil
+	raw := encodeSession(nil, s, nil)
+	s.Messages++
+	later := encodeSession(nil, s, nil)
+	ob := appendOutboxRecord(nil, &Outbox{Key: "u:1", Replies: []Reply{{Text: "hi"}}}, raw)
+	if got, _, err := loadSession(s.ID, string(raw), string(ob)); err != nil || got.Outbox == nil || got.Outbox.Key != "u:1" {
+		t.Fatalf("the outbox saved with this state: %+v, %v", got, err)
+	}
+	if got, _, err := loadSession(s.ID, string(later), string(ob)); err != nil || got.Outbox != nil {
+		t.Errorf("the outbox saved with an earlier state: %+v, %v; want none", got.Outbox, err)
+	}
+	for n := range len(ob) {
+		if _, err := decodeOutbox(string(ob[:n]), string(raw)); err == nil {
+			t.Errorf("an outbox record cut to %d of %d bytes decoded", n, len(ob))
+		}
+		if got, _, err := loadSession(s.ID, string(raw), string(ob[:n])); err != nil || got.Outbox != nil {
+			t.Errorf("cut to %d bytes: %+v, %v; want the session without an outbox", n, got, err)
+		}
+	}
 }

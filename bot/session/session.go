@@ -127,7 +127,8 @@ type Session struct {
 	Handoff *Handoff `json:"handoff,omitempty"`
 
 	// Outbox is what the last piece of work on the conversation had to
-	// send the customer and is not known to have reached them.
+	// send the customer and is not known to have reached them. Stored in
+	// a key of its own beside the record, not in it (codec.go says why).
 	Outbox *Outbox `json:"outbox,omitempty"`
 
 	Started        time.Time `json:"started"`

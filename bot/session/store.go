@@ -39,6 +39,9 @@ const (
 // single Lua script check the lock token and save atomically with one SET,
 // with one TTL to refresh. The record's form (codec.go) makes the rewrite
 // cheap: unchanged turns are copied as stored bytes, not encoded again.
+// The outbox is the one exception, a second key in the same hash tag
+// (codec.go says why): the same scripts read and write both, so it costs
+// no round trip.
 
 // Get returns the stored session without taking the lock; ok is false when
 // there is none (never created, deleted or expired).
@@ -46,14 +49,20 @@ func (s *Store) Get(ctx context.Context, id string) (*Session, bool, error) {
 	if id == "" {
 		return nil, false, errors.New("session: get: empty conversation id")
 	}
-	raw, err := s.db.Client.Get(ctx, s.db.Keys.State(id)).Result()
-	if errors.Is(err, redis.Nil) {
-		return nil, false, nil
-	}
+	// One MGET: both keys share the conversation's hash tag (one slot).
+	vals, err := s.db.Client.MGet(ctx, s.db.Keys.State(id), s.db.Keys.Outbox(id)).Result()
 	if err != nil {
 		return nil, false, fmt.Errorf("session %s: get: %w", logmask.Conv(id), err)
 	}
-	sess, _, err := decodeSession(id, raw)
+	if len(vals) != 2 {
+		return nil, false, fmt.Errorf("session %s: get: %d values for 2 keys", logmask.Conv(id), len(vals))
+	}
+	raw, found := vals[0].(string)
+	if !found {
+		return nil, false, nil
+	}
+	ob, _ := vals[1].(string)
+	sess, _, err := loadSession(id, raw, ob)
 	if err != nil {
 		return nil, false, fmt.Errorf("session %s: get: %w", logmask.Conv(id), err)
 	}
@@ -94,10 +103,11 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 	if id == "" {
 		return nil, errors.New("session: update: empty conversation id")
 	}
-	token, raw, found, err := s.lock(ctx, id)
+	token, read, err := s.lock(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("session %s: update: %w", logmask.Conv(id), err)
 	}
+	raw, found := read.raw, read.found
 	held := true
 	// While fn runs (an LLM call may take a while) the lock is renewed, so
 	// the TTL only has to outlast a dead process, not the slowest turn:
@@ -120,7 +130,7 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 	var prev *previous
 	if found {
 		var spans []span
-		sess, spans, err = decodeSession(id, raw)
+		sess, spans, err = loadSession(id, raw, read.outbox)
 		if err != nil {
 			// Refuse rather than overwrite: the stored state may be
 			// recoverable by hand, a fresh session would lose it for good.
@@ -147,12 +157,15 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 		}
 	}
 	buf, k, err := s.encode(getBuf(), sess, prev)
-	defer putBuf(buf)
 	if err != nil {
+		putBuf(buf)
 		return nil, fmt.Errorf("session %s: update: %w", logmask.Conv(id), err)
 	}
+	n := len(buf)
+	buf = appendOutboxRecord(buf, sess.Outbox, buf[:n])
+	defer putBuf(buf)
 
-	saved, timerErr, err := s.save(ctx, id, token, readState{raw: raw, found: found}, buf, k, timers)
+	saved, timerErr, err := s.save(ctx, id, token, read, buf[:n], k, buf[n:], timers)
 	if err != nil {
 		return nil, fmt.Errorf("session %s: update: saving: %w", logmask.Conv(id), err)
 	}
@@ -171,10 +184,12 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 // saved one, so the turn stands and only the timer is missing.
 var ErrTimersNotArmed = errors.New("saved, but a timer was not armed")
 
-// readState is the state an update read under its lock.
+// readState is the state an update read under its lock, and its outbox
+// record ("" for none).
 type readState struct {
-	raw   string
-	found bool
+	raw    string
+	found  bool
+	outbox string
 }
 
 // save records activity, writes the state and arms the timers in one
@@ -183,11 +198,12 @@ type readState struct {
 // goes first: if the pipeline breaks halfway the gauge may count one
 // session too many, but a saved session is not missing from it. data is
 // the encoded record; the kept run k of it is not sent (the script copies
-// it from the stored record).
-func (s *Store) save(ctx context.Context, id, token string, read readState, data []byte, k kept, timers []TimerAt) (saved bool, timerErr, err error) {
+// it from the stored record). outbox is the outbox record written beside
+// it by the same script (empty: the outbox key is deleted).
+func (s *Store) save(ctx context.Context, id, token string, read readState, data []byte, k kept, outbox []byte, timers []TimerAt) (saved bool, timerErr, err error) {
 	now := s.now()
 	active := s.db.Keys.Active()
-	keys := []string{s.db.Keys.Lock(id), s.db.Keys.State(id)}
+	keys := []string{s.db.Keys.Lock(id), s.db.Keys.State(id), s.db.Keys.Outbox(id)}
 	ttl := s.ttl.Milliseconds()
 	// The SHA1 of what was read only matters when the lock expired
 	// meanwhile (rare): "?" asks the script to say so, and then it is
@@ -197,7 +213,7 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 		sum = "?"
 	}
 	head, tail := data[:k.at], data[k.at+k.to-k.from:]
-	args := []any{token, head, ttl, sum, k.from, k.to, tail, len(read.raw)}
+	args := []any{token, head, ttl, sum, k.from, k.to, tail, len(read.raw), outbox}
 
 	pipe := s.db.Client.Pipeline()
 	pipe.ZAdd(ctx, active, redis.Z{Score: float64(now.UnixMilli()), Member: id})
@@ -263,11 +279,11 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	if id == "" {
 		return errors.New("session: delete: empty conversation id")
 	}
-	token, _, _, err := s.lock(ctx, id)
+	token, _, err := s.lock(ctx, id)
 	if err != nil {
 		return fmt.Errorf("session %s: delete: %w", logmask.Conv(id), err)
 	}
-	n, err := store.SessionDelete.Run(ctx, s.db.Client, []string{s.db.Keys.Lock(id), s.db.Keys.State(id)}, token).Int64()
+	n, err := store.SessionDelete.Run(ctx, s.db.Client, []string{s.db.Keys.Lock(id), s.db.Keys.State(id), s.db.Keys.Outbox(id)}, token).Int64()
 	if err != nil {
 		s.unlock(ctx, id, token)
 		return fmt.Errorf("session %s: delete: %w", logmask.Conv(id), err)
@@ -293,10 +309,10 @@ func stateSum(raw string, found bool) string {
 }
 
 // lock takes the conversation's lock, polling with backoff until ctx is
-// done, and returns the token and the stored state read with it.
-func (s *Store) lock(ctx context.Context, id string) (token, state string, found bool, err error) {
+// done, and returns the token and the stored state (and outbox) read with it.
+func (s *Store) lock(ctx context.Context, id string) (token string, read readState, err error) {
 	token = newToken()
-	keys := []string{s.db.Keys.Lock(id), s.db.Keys.State(id)}
+	keys := []string{s.db.Keys.Lock(id), s.db.Keys.State(id), s.db.Keys.Outbox(id)}
 	wait := minLockBackoff
 	var timer *time.Timer
 	defer func() {
@@ -307,20 +323,26 @@ func (s *Store) lock(ctx context.Context, id string) (token, state string, found
 	for {
 		res, err := store.SessionAcquire.Run(ctx, s.db.Client, keys, token, s.lockTTL.Milliseconds()).Slice()
 		if err != nil {
-			return "", "", false, fmt.Errorf("taking lock: %w", err)
+			return "", readState{}, fmt.Errorf("taking lock: %w", err)
 		}
 		if len(res) == 0 {
-			return "", "", false, fmt.Errorf("taking lock: empty reply")
+			return "", readState{}, fmt.Errorf("taking lock: empty reply")
 		}
 		if got, _ := res[0].(int64); got == 1 {
 			if len(res) < 2 {
-				return token, "", false, nil
+				return token, readState{}, nil
 			}
 			v, ok := res[1].(string)
 			if !ok {
-				return "", "", false, fmt.Errorf("taking lock: unexpected state reply %T", res[1])
+				return "", readState{}, fmt.Errorf("taking lock: unexpected state reply %T", res[1])
 			}
-			return token, v, true, nil
+			read := readState{raw: v, found: true}
+			if len(res) > 2 {
+				if read.outbox, ok = res[2].(string); !ok {
+					return "", readState{}, fmt.Errorf("taking lock: unexpected outbox reply %T", res[2])
+				}
+			}
+			return token, read, nil
 		}
 		d := wait/2 + mrand.N(wait/2+1) // jitter so waiters do not poll in step
 		if timer == nil {
@@ -330,7 +352,7 @@ func (s *Store) lock(ctx context.Context, id string) (token, state string, found
 		}
 		select {
 		case <-ctx.Done():
-			return "", "", false, fmt.Errorf("waiting for lock: %w", context.Cause(ctx))
+			return "", readState{}, fmt.Errorf("waiting for lock: %w", context.Cause(ctx))
 		case <-timer.C:
 		}
 		wait = min(wait*2, maxLockBackoff)

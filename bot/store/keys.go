@@ -13,7 +13,7 @@ import (
 // tag alone, so keys that one script or transaction touches together share
 // a tag and therefore a slot. The groups:
 //
-//	{c:<conv>}     one conversation: state and update lock
+//	{c:<conv>}     one conversation: state, outbox and update lock
 //	{active}       the active-conversations sorted set
 //	{timer:<name>} one timer's sorted set (idle check-ins, reminders) and attempt counts
 //	{seen:<key>}   a first-time marker (dedupe of redelivered events)
@@ -51,6 +51,12 @@ func (k Keys) Prefix() string { return k.prefix }
 // lock and reads the state).
 func (k Keys) State(conv string) string { return k.prefix + "{c:" + conv + "}:state" }
 func (k Keys) Lock(conv string) string  { return k.prefix + "{c:" + conv + "}:lock" }
+
+// Outbox holds what the conversation's last piece of work had to send and
+// is not known to have sent (session.Outbox), beside the state rather than
+// in it: releases that know nothing of it keep reading the state and leave
+// this key alone. Written and read with the state, by the same scripts.
+func (k Keys) Outbox(conv string) string { return k.prefix + "{c:" + conv + "}:outbox" }
 
 // Active is the sorted set conversation id -> last update (unix ms).
 func (k Keys) Active() string { return k.prefix + "{active}" }

@@ -49,7 +49,7 @@ func TestKeysOfAScriptShareASlot(t *testing.T) {
 	tg := k.Telegram("123456")
 	sl := k.Slack()
 	groups := map[string][]string{
-		"session scripts":    {k.Lock("telegram:42"), k.State("telegram:42")},
+		"session scripts":    {k.Lock("telegram:42"), k.State("telegram:42"), k.Outbox("telegram:42")},
 		"timer scripts":      {k.Timer("idle"), k.TimerAttempts("idle")},
 		"inbox scripts":      {tg.Update(7), tg.Inbox(), tg.Flood(42, 1), tg.ChatQueue(42), tg.ChatLease(42), tg.Chats()},
 		"outbox scripts":     {sl.Outbox(), sl.OutboxDead(), sl.OutboxLock()},
@@ -73,7 +73,7 @@ func TestKeysOnePrefixAndATagEach(t *testing.T) {
 	k, _ := NewKeys("shop1:")
 	tg := k.Telegram("1")
 	sl := k.Slack()
-	for _, key := range []string{k.State("c"), k.Lock("c"), k.Active(), k.Timer("idle"), k.TimerAttempts("idle"), k.Seen("x"),
+	for _, key := range []string{k.State("c"), k.Lock("c"), k.Outbox("c"), k.Active(), k.Timer("idle"), k.TimerAttempts("idle"), k.Seen("x"),
 		tg.Update(1), tg.Inbox(), tg.ChatQueue(1), tg.ChatLease(1), tg.Chats(), tg.Flood(1, 2),
 		sl.Card("c"), sl.Thread("C", "1"), sl.Summary("C", "1"), sl.Reminders("C", "1"), sl.Posted("c", "1"),
 		sl.Outbox(), sl.OutboxDead(), sl.OutboxLock(), k.Stats("x"), k.StatsDay("d"), k.StatsWaits(), k.Cache("llm:emb:ab")} {

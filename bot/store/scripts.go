@@ -58,15 +58,19 @@ return 0`)
 // ---- sessions ({c:<conv>}) ----
 
 // SessionAcquire takes a conversation's lock and, when it got it, returns
-// the stored state in the same round trip.
-// KEYS: lock, state. ARGV: token, lock TTL ms.
-// Returns {0} when the lock is held, {1} when taken and no state, {1, state}.
+// the stored state and its outbox in the same round trip (an outbox
+// without a state is not returned: it belongs to no session).
+// KEYS: lock, state, outbox. ARGV: token, lock TTL ms.
+// Returns {0} when the lock is held, {1} when taken and no state,
+// {1, state} or {1, state, outbox}.
 var SessionAcquire = redis.NewScript(`
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return {0}
 end
 local v = redis.call('GET', KEYS[2])
 if v then
+  local o = redis.call('GET', KEYS[3])
+  if o then return {1, v, o} end
   return {1, v}
 end
 return {1}`)
@@ -87,8 +91,10 @@ return {1}`)
 // length of the state the caller read, which a copy checks; when that
 // check fails under the caller's own lock it gets 3 and sends the whole
 // record (head, no copy, no tail).
-// KEYS: lock, state. ARGV: token, head, TTL ms, SHA1 of the state read,
-// copy from, copy to, tail, length read.
+// ARGV[9] is the outbox, written beside the state with the same TTL, or
+// "" to delete it: the outbox always belongs to the state saved with it.
+// KEYS: lock, state, outbox. ARGV: token, head, TTL ms, SHA1 of the state
+// read, copy from, copy to, tail, length read, outbox.
 var SessionSave = redis.NewScript(`
 local cur = redis.call('GET', KEYS[1])
 local v
@@ -116,16 +122,21 @@ elseif ARGV[7] ~= '' then
   state = state .. ARGV[7]
 end
 redis.call('SET', KEYS[2], state, 'PX', ARGV[3])
+if ARGV[9] ~= '' then
+  redis.call('SET', KEYS[3], ARGV[9], 'PX', ARGV[3])
+else
+  redis.call('DEL', KEYS[3])
+end
 if cur then redis.call('DEL', KEYS[1]) end
 return 1`)
 
-// SessionDelete removes the state while the caller holds the lock, then
-// releases it. KEYS: lock, state. ARGV: token.
+// SessionDelete removes the state and its outbox while the caller holds
+// the lock, then releases it. KEYS: lock, state, outbox. ARGV: token.
 var SessionDelete = redis.NewScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return 0
 end
-redis.call('DEL', KEYS[2], KEYS[1])
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[1])
 return 1`)
 
 // ---- timers ({timer:<name>}) ----
