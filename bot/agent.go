@@ -188,6 +188,10 @@ func (t *agentTurn) resume() bool {
 	if t.key == "" || o == nil || o.Key != t.key {
 		return false
 	}
+	if strings.HasPrefix(o.Key, "a:") && t.now.Sub(o.At) > agentResumeWindow {
+		t.s.Outbox = nil // too late to be a retry: done again, whole
+		return false
+	}
 	rest, some, err := t.b.sendAll(t.ctx, t.s, messagesOf(o.Replies))
 	switch {
 	case err == nil:
@@ -203,8 +207,14 @@ func (t *agentTurn) resume() bool {
 // finish ends the turn's work on the session: what a failed send left
 // unsent goes into the outbox. Its error is what the Update must return.
 func (t *agentTurn) finish() error {
-	if t.err == nil && t.sendErr != nil {
-		t.s.Outbox = &session.Outbox{Key: t.key, Replies: repliesOf(t.unsent)}
+	switch o := t.s.Outbox; {
+	case t.err != nil:
+	case t.sendErr != nil:
+		t.s.Outbox = &session.Outbox{Key: t.key, Replies: repliesOf(t.unsent), At: t.now}
+	case t.delivered && o != nil && o.Key != t.key && halfSent(o.Key):
+		// The customer read something else since another action's
+		// send was cut: its rest would now come out of context.
+		t.s.Outbox = nil
 	}
 	return t.err
 }

@@ -174,11 +174,11 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	}
 	set := b.contents.Current()
 	ev.Text = CleanText(ev.Text)
-	b.obs.MessageIn(ev.Channel)
 
 	var (
 		out    []Message
 		events []lifecycle.Event
+		owed   []string        // kinds of the events the saved outbox owes
 		again  *session.Outbox // the outbox of this very event: it is met again
 	)
 	key := updateKey(ev.ID)
@@ -195,17 +195,25 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		t := &turn{b: b, set: set, s: s, ev: ev, ctx: semantic.WithEmbeddingsBudget(ctx, 1)}
 		t.run()
 		out, events = t.out, t.events
+		// A customer's message ends whatever an earlier piece of work
+		// left half sent (an agent's reply, a check-in): its rest would
+		// now come after this, out of context.
+		s.Outbox, owed = nil, nil
 		if key != "" {
 			// Kept until the next update replaces it: the adapter sends
 			// these after Handle returns, and only marks the update
 			// answered once they went out.
-			s.Outbox = &session.Outbox{Key: key, Card: opensCard(events), Replies: repliesOf(out)}
+			owed = owedKinds(events)
+			s.Outbox = &session.Outbox{Key: key, Card: opensCard(events), Replies: repliesOf(out), At: b.now(), Owed: owed}
 		}
 		return b.idleTimer(s), nil
 	})
 	if errors.Is(err, session.ErrTimersNotArmed) {
 		b.log.Warn("schedule idle timer", "conv", logmask.Conv(s.ID), "err", err)
 		err = nil
+	}
+	if again == nil || err != nil {
+		b.obs.MessageIn(ev.Channel) // once per message: not again when it is met again
 	}
 	if err != nil {
 		l := lang.Choose(written(ev), ev.Customer.Lang, "", set.Persona.Has)
@@ -214,13 +222,16 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		return []Message{{Text: msg}}, fmt.Errorf("handle %s: %w", logmask.Conv(ev.ConvID()), err)
 	}
 	if again != nil {
-		return b.replay(ctx, s, key, again.Card, out), nil
+		return b.replay(ctx, s, ev, key, again, out), nil
 	}
 	n := len(out)
 	if opensCard(events) {
 		out = b.announce(ctx, s, key, out)
 	}
 	b.after(ctx, s, events)
+	if len(owed) > 0 {
+		b.outboxPaid(ctx, s.ID, key)
+	}
 	b.obs.Replied(ev.Channel, n, b.now().Sub(start))
 	return out, nil
 }
@@ -228,29 +239,34 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 // replay finishes the work of an event whose turn was saved before: out
 // are the turn's replies not known to have been sent. A handoff it opened
 // that still waits for an agent gets them through the Sender first, as
-// the first time, and then its card, which the desk posts only if it is
-// missing (the replica was stopped before posting it). A handoff an agent
-// has taken since (or that is over) gets nothing more: the customer
-// heard from the agent, and "a person is coming" now would come after.
-func (b *Bot) replay(ctx context.Context, s *session.Session, key string, card bool, out []Message) []Message {
+// the first time. A handoff an agent has taken since (or that is over)
+// gets no replies: the customer heard from the agent, and "a person is
+// coming" now would come after.
+//
+// The events the turn still owed the desk and the observers (the replica
+// was stopped before handing them on: the card, a message relayed during
+// the handoff, a rating) are rebuilt and handed on now: at least once
+// (a replica stopped between handing them on and noting it hands them on
+// twice; the desk posts a card only if it is missing).
+func (b *Bot) replay(ctx context.Context, s *session.Session, ev Event, key string, o *session.Outbox, out []Message) []Message {
+	owed := o.Owed
+	if o.Card && o.At.IsZero() && len(owed) == 0 {
+		// Written by a release that kept no Owed: it asked the desk
+		// for the card every time.
+		owed = []string{owedOpened}
+	}
 	b.log.Info("an update met again after its turn was saved; its replies not known to be sent go out again",
-		"conv", logmask.Conv(s.ID), "replies", len(out), "handoff", card)
-	if !card {
-		return out
-	}
-	if lifecycle.Of(s) != lifecycle.StateWaiting {
-		return nil
-	}
-	out = b.announce(ctx, s, key, out)
-	if b.desk != nil {
-		h := s.Handoff
-		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DeskCallTimeout)
-		defer cancel()
-		ev := lifecycle.Opened{Base: lifecycle.Base{Conv: s.ID, Lang: s.Lang, At: h.At, Handoff: h.At, Team: h.Team}, Reason: h.Reason, Team: h.Team}
-		if err := b.desk.Render(dctx, s, ev); err != nil {
-			b.obs.Error("desk")
-			b.log.Error("desk call failed", "conv", logmask.Conv(s.ID), "event", fmt.Sprintf("%T", ev), "err", err)
+		"conv", logmask.Conv(s.ID), "replies", len(out), "handoff", o.Card, "owed", len(owed))
+	if o.Card {
+		if lifecycle.Of(s) == lifecycle.StateWaiting {
+			out = b.announce(ctx, s, key, out)
+		} else {
+			out = nil
 		}
+	}
+	if events := owedEvents(s, ev, owed); len(events) > 0 {
+		b.after(ctx, s, events)
+		b.outboxPaid(ctx, s.ID, key)
 	}
 	return out
 }

@@ -5,7 +5,11 @@ import (
 	"errors"
 	"hash/fnv"
 	"strconv"
+	"strings"
+	"time"
 
+	"github.com/batonhq/baton/bot/lifecycle"
+	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -27,9 +31,42 @@ func updateKey(id string) string {
 	return "u:" + id
 }
 
-// timerKey is the outbox key of a timer's firing: its retries (the next
-// claims of the same timer) resume it.
-func timerKey(name string) string { return "t:" + name }
+// Timers' outbox keys name the firing, not only the timer, so that only
+// its retries (the next claims of the same timer) resume it: a later
+// firing (a later silence, another handoff's reminder) is other work.
+
+// idleKey is the outbox key of the idle timer's step (kindNudge or
+// kindClosed) for the silence since lastCustomer.
+func idleKey(lastCustomer time.Time, step string) string {
+	return idlePrefix(lastCustomer) + step
+}
+
+func idlePrefix(lastCustomer time.Time) string {
+	return "t:" + timerIdle + ":" + strconv.FormatInt(lastCustomer.UnixMilli(), 36) + ":"
+}
+
+// unclaimedKey is the outbox key of the reminder h is at: its handoff
+// (opened at, transfers) and the reminder's number.
+func unclaimedKey(h *session.Handoff) string {
+	return "t:" + timerUnclaimed + ":" + strconv.FormatInt(h.At.UnixMilli(), 36) + "." +
+		strconv.Itoa(len(h.Transfers)) + "." + strconv.Itoa(h.Reminders)
+}
+
+// timerOutbox reports whether key is the outbox key of timer (of any
+// firing).
+func timerOutbox(key, timer string) bool { return strings.HasPrefix(key, "t:"+timer+":") }
+
+// halfSent reports whether key is the outbox of an agent's action or a
+// timer: work that sends on its own, whose rest is resumed by its retry.
+// Any other message to the customer since drops it (agentTurn.finish,
+// Handle): the rest would come out of context.
+func halfSent(key string) bool { return strings.HasPrefix(key, "a:") || strings.HasPrefix(key, "t:") }
+
+// agentResumeWindow is how long after a partial send an agent's same
+// action resumes it: the retry of a "not delivered" comes within it;
+// later, the same text is the agent writing it again on purpose, and goes
+// out whole as a new message.
+const agentResumeWindow = 5 * time.Minute
 
 // agentKey is the outbox key of an agent's action: the same agent doing
 // the same thing again (sending the same text) resumes it.
@@ -97,4 +134,97 @@ func messagesOf(rs []session.Reply) []Message {
 		}
 	}
 	return out
+}
+
+// Kinds of the events a customer's turn owes the desk and the observers
+// (session.Outbox.Owed) until after has handed them on: those the agents
+// see (a message during a handoff, the card, a rating or its comment) and
+// those that count conversations. An update met again before that
+// rebuilds them from the saved session and the update itself (owedEvents).
+// Answers and misses are not kept: they are in nearly every turn, and
+// keeping them would cost every message a second save; a replica stopped
+// between the save and the observers loses those counts.
+const (
+	owedStarted    = "started"
+	owedWrote      = "wrote"
+	owedOpened     = "opened"
+	owedRated      = "rated"       // the customer rated the bot
+	owedRatedAgent = "rated_agent" // the customer rated the agent
+	owedCommented  = "commented"
+)
+
+// owedKinds are the kinds of events a turn owes, in order; nil when none.
+func owedKinds(events []lifecycle.Event) []string {
+	var kinds []string
+	for _, ev := range events {
+		k := ""
+		switch e := ev.(type) {
+		case lifecycle.Started:
+			k = owedStarted
+		case lifecycle.CustomerWroteWhileWaiting:
+			k = owedWrote
+		case lifecycle.Opened:
+			k = owedOpened
+		case lifecycle.Rated:
+			k = owedRated
+			if e.Who == "agent" {
+				k = owedRatedAgent
+			}
+		case lifecycle.Commented:
+			k = owedCommented
+		}
+		if k != "" {
+			kinds = append(kinds, k)
+		}
+	}
+	return kinds
+}
+
+// owedEvents rebuilds the events of kinds for the update ev whose turn s
+// saved: what the turn wrote into s (the handoff, its rating and comment)
+// and what ev says.
+func owedEvents(s *session.Session, ev Event, kinds []string) []lifecycle.Event {
+	var events []lifecycle.Event
+	h := s.Handoff
+	for _, k := range kinds {
+		switch k {
+		case owedStarted:
+			events = append(events, lifecycle.Started{Base: lifecycle.Base{Conv: s.ID, Lang: s.Lang, At: ev.At}, Channel: s.Channel})
+		case owedWrote:
+			events = append(events, lifecycle.CustomerWrote(s, string(ev.Kind), ev.Text, ev.At))
+		case owedOpened:
+			if h != nil {
+				events = append(events, lifecycle.Opened{Base: lifecycle.BaseOf(s, h.At), Reason: h.Reason, Team: h.Team, NoDesk: h.Outcome == "no_desk"})
+			}
+		case owedRated, owedRatedAgent:
+			n, ok := ratingDigit(ev.Text)
+			if !ok {
+				continue
+			}
+			r := lifecycle.Rated{Base: lifecycle.BaseOf(s, ev.At), Stars: n, Who: "bot"}
+			if k == owedRatedAgent && h != nil {
+				r.Who, r.Agent = "agent", lifecycle.Agent{ID: h.AgentID, Name: h.Agent}
+			}
+			events = append(events, r)
+		case owedCommented:
+			if h != nil {
+				events = append(events, lifecycle.Commented{Base: lifecycle.BaseOf(s, ev.At), Text: h.Comment, Stars: h.Rating})
+			}
+		}
+	}
+	return events
+}
+
+// outboxPaid notes that the events the outbox of key owed were handed on.
+func (b *Bot) outboxPaid(ctx context.Context, id, key string) {
+	_, err := b.store.Update(context.WithoutCancel(ctx), id, func(s *session.Session) error {
+		if s.Outbox != nil && s.Outbox.Key == key {
+			s.Outbox.Owed = nil
+		}
+		return nil
+	})
+	if err != nil {
+		// A replica that meets the update again hands them on once more.
+		b.log.Warn("could not note the turn's events handed on", "conv", logmask.Conv(id), "err", err)
+	}
 }

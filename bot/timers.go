@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/batonhq/baton/bot/lifecycle"
@@ -141,7 +142,16 @@ func (b *Bot) idle(ctx context.Context, id string) error {
 	_, err := b.store.Update(ctx, id, func(s *session.Session) error {
 		next, partly = time.Time{}, nil
 		now := b.now()
-		t := &agentTurn{b: b, ctx: ctx, set: b.contents.Current(), s: s, now: now, key: timerKey(timerIdle)}
+		t := &agentTurn{b: b, ctx: ctx, set: b.contents.Current(), s: s, now: now}
+		if o := s.Outbox; o != nil && timerOutbox(o.Key, timerIdle) {
+			// Only the same silence's step is resumed; the customer
+			// wrote since, or the bot is not in charge: it is stale.
+			if s.Mode == session.ModeBot && strings.HasPrefix(o.Key, idlePrefix(s.LastCustomerAt)) {
+				t.key = o.Key
+			} else {
+				s.Outbox = nil
+			}
+		}
 		// What was saved as sent decides what follows: after the rest
 		// of a check-in, the closing is scheduled as below.
 		if t.resume() && (t.err != nil || t.sendErr != nil) {
@@ -155,9 +165,11 @@ func (b *Bot) idle(ctx context.Context, id string) error {
 		silent := now.Sub(s.LastCustomerAt)
 		switch {
 		case silent >= b.idleClose:
+			t.key = idleKey(s.LastCustomerAt, kindClosed)
 			t.send(t.say("idle_close", persona.Data{}), session.Turn{Role: "bot", Kind: kindClosed})
 			s.Greeted, s.Misses, s.AwaitingRating, s.Nudged = false, 0, false, false
 		case silent >= b.idleNudge && !s.Nudged:
+			t.key = idleKey(s.LastCustomerAt, kindNudge)
 			t.send(t.say("nudge", persona.Data{}), session.Turn{Role: "bot", Kind: kindNudge})
 			s.Nudged = true
 			next = s.LastCustomerAt.Add(b.idleClose)
@@ -200,7 +212,17 @@ func (b *Bot) unclaimedReminder(ctx context.Context, id string) error {
 	s, err := b.store.Update(ctx, id, func(s *session.Session) error {
 		events, again, partly = nil, false, nil
 		now := b.now()
-		t := &agentTurn{b: b, ctx: ctx, set: b.contents.Current(), s: s, now: now, key: timerKey(timerUnclaimed)}
+		t := &agentTurn{b: b, ctx: ctx, set: b.contents.Current(), s: s, now: now}
+		if o := s.Outbox; o != nil && timerOutbox(o.Key, timerUnclaimed) {
+			// Only this handoff's reminder, still waiting and not
+			// reminded since, is resumed: "still in the queue" after
+			// "Lia joined", or an old handoff's rest, would mislead.
+			if lifecycle.Of(s) == lifecycle.StateWaiting && o.Key == unclaimedKey(s.Handoff) {
+				t.key = o.Key
+			} else {
+				s.Outbox = nil
+			}
+		}
 		if t.resume() {
 			// The reminder itself was saved: only its message is resumed.
 			again = t.err == nil && t.sendErr == nil && lifecycle.Of(s) == lifecycle.StateWaiting &&
@@ -221,6 +243,7 @@ func (b *Bot) unclaimedReminder(ctx context.Context, id string) error {
 			return nil
 		}
 		events, again = []lifecycle.Event{ev}, more
+		t.key = unclaimedKey(s.Handoff)
 		if ev.N == 1 && !s.Blocked {
 			t.send(t.say("queue_reminder", persona.Data{}), session.Turn{Role: "bot", Kind: kindQueue})
 		}

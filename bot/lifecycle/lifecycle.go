@@ -286,6 +286,10 @@ func CloseNoDesk(s *session.Session) {
 	}
 }
 
+// BaseOf is what an event about s at now carries (the handoff's, if it
+// has one): the core rebuilds the events of a turn met again with it.
+func BaseOf(s *session.Session, now time.Time) Base { return base(s, now) }
+
 func base(s *session.Session, now time.Time) Base {
 	b := Base{Conv: s.ID, Lang: s.Lang, At: now}
 	if s.Handoff != nil {

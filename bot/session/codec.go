@@ -373,11 +373,13 @@ func loadSession(id, raw, ob string) (*Session, []span, error) {
 
 func appendOutbox(buf []byte, o *Outbox) []byte {
 	buf = appendStr(buf, o.Key)
-	card := byte(0)
+	// Bit 0: Card; bit 1: the At/Owed trailer follows the replies (a
+	// record written before it existed has neither).
+	flags := byte(outboxTrailer)
 	if o.Card {
-		card = 1
+		flags |= 1
 	}
-	buf = append(buf, card)
+	buf = append(buf, flags)
 	buf = appendUint(buf, uint64(len(o.Replies)))
 	for _, m := range o.Replies {
 		buf = appendStr(buf, m.Text)
@@ -388,18 +390,24 @@ func appendOutbox(buf []byte, o *Outbox) []byte {
 			buf = appendStr(buf, b.Value)
 		}
 	}
+	buf = appendTime(buf, o.At)
+	buf = appendUint(buf, uint64(len(o.Owed)))
+	for _, k := range o.Owed {
+		buf = appendStr(buf, k)
+	}
 	return buf
 }
 
+// outboxTrailer flags an outbox written with its At and Owed.
+const outboxTrailer = 2
+
 func (r *reader) outbox() *Outbox {
 	o := &Outbox{Key: r.str()}
-	switch r.byte() {
-	case 0:
-	case 1:
-		o.Card = true
-	default:
+	flags := r.byte()
+	if flags&^(1|outboxTrailer) != 0 {
 		r.fail()
 	}
+	o.Card = flags&1 != 0
 	if n := r.count(); n > 0 {
 		o.Replies = make([]Reply, 0, presize(n, presizeItems))
 		for range n {
@@ -417,6 +425,18 @@ func (r *reader) outbox() *Outbox {
 				break
 			}
 			o.Replies = append(o.Replies, m)
+		}
+	}
+	if r.err == nil && flags&outboxTrailer != 0 {
+		o.At = r.time()
+		if n := r.count(); n > 0 {
+			o.Owed = make([]string, 0, presize(n, presizeItems))
+			for range n {
+				o.Owed = append(o.Owed, r.str())
+				if r.err != nil {
+					break
+				}
+			}
 		}
 	}
 	return o

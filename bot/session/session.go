@@ -78,6 +78,14 @@ type Outbox struct {
 	Key     string  `json:"key"`
 	Card    bool    `json:"card,omitempty"` // the work opened a handoff: the desk is asked for its card again
 	Replies []Reply `json:"replies,omitempty"`
+	// At is when the work wrote it: an agent's action is resumed only
+	// shortly after (later, the same text is a new message).
+	At time.Time `json:"at,omitzero"`
+	// Owed are the kinds of the events the work still owes the desk and
+	// the observers (see bot's owedKinds): a customer's update met again
+	// rebuilds them, so a message relayed during a handoff or a rating is
+	// not lost with the replica that saved it.
+	Owed []string `json:"owed,omitempty"`
 }
 
 // Reply is one message of an Outbox (bot.Message as stored).

@@ -257,7 +257,7 @@ func TestRoundTripAllFields(t *testing.T) {
 		},
 		Outbox: &session.Outbox{Key: "u:812", Card: true, Replies: []session.Reply{
 			{Text: "A person is coming 🙂", Buttons: []session.Button{{Label: "Shipping", Kind: "topic", Value: "shipping/times"}}},
-		}},
+		}, At: at(7), Owed: []string{"started", "opened"}},
 		Started: at(0), LastCustomerAt: at(6), LastBotAt: at(7),
 	}
 	requireAllSet(t, reflect.ValueOf(want), "Session")
