@@ -220,28 +220,9 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, w
 	if thread == "" || thread == m.TimeStamp {
 		return false
 	}
-	conv, ok, err := d.threadConv(ctx, m.Channel, thread)
-	if err == nil && !ok {
-		// Not a handoff thread, or the thread of a card whose post has
-		// not returned yet (an agent who answers the instant it appears):
-		// while a card post is in flight, the reply waits for its mapping.
-		if d.unmapped != nil {
-			d.unmapped(m.Channel + ":" + thread)
-		}
-		posting, perr := d.cardsPosting(ctx)
-		if perr != nil {
-			d.log.Warn("slack desk: checking for card posts in flight", "err", perr)
-			return true
-		}
-		if posting {
-			return true
-		}
-		// None in flight now, but this thread's card post may have ended
-		// since the lookup above: a post maps its thread before it stops
-		// counting as in flight (postCard), so a second lookup finds it.
-		// Without it the reply was taken for one in no handoff's thread
-		// and dropped.
-		conv, ok, err = d.threadConv(ctx, m.Channel, thread)
+	conv, ok, wait, err := d.cardConv(ctx, m.Channel, thread)
+	if wait {
+		return true
 	}
 	if err != nil {
 		d.log.Error("slack desk: thread lookup failed; the agent's message was not handled", "err", err)
@@ -413,6 +394,35 @@ func (d *Desk) agent(ctx context.Context, userID, fallback string) bot.Agent {
 	return bot.Agent{ID: userID, Name: name}
 }
 
+// cardConv finds the conversation of the card whose thread is (channel,
+// ts), for an agent's message or button press in it. Not mapped means not
+// a handoff thread, or the thread of a card whose post has not returned
+// yet (an agent who answers the instant it appears): while a card post is
+// in flight (or that cannot be read), the event waits (wait) for its
+// mapping. With none in flight, the thread's card post may have ended
+// since the first lookup: a post maps its thread before it stops counting
+// as in flight (postCard), so a second lookup finds it. Without it the
+// event was taken for one in no handoff's thread and dropped.
+func (d *Desk) cardConv(ctx context.Context, channel, ts string) (conv string, ok, wait bool, err error) {
+	conv, ok, err = d.threadConv(ctx, channel, ts)
+	if err != nil || ok {
+		return conv, ok, false, err
+	}
+	if d.unmapped != nil {
+		d.unmapped(channel + ":" + ts)
+	}
+	posting, perr := d.cardsPosting(ctx)
+	if perr != nil {
+		d.log.Warn("slack desk: checking for card posts in flight", "err", perr)
+		return "", false, true, nil
+	}
+	if posting {
+		return "", false, true, nil
+	}
+	conv, ok, err = d.threadConv(ctx, channel, ts)
+	return conv, ok, false, err
+}
+
 // handleAction handles a press of a card's button or menu. Like a message,
 // a press on a card whose post has not returned yet (the agent pressed the
 // instant the card appeared) finds its thread not mapped: it waits (later)
@@ -431,22 +441,9 @@ func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback
 	}
 	// The card the button is on decides the conversation; the button's
 	// value is only a fallback.
-	conv, ok, err := d.threadConv(ctx, channel, ts)
-	if err == nil && !ok {
-		if d.unmapped != nil {
-			d.unmapped(channel + ":" + ts)
-		}
-		posting, perr := d.cardsPosting(ctx)
-		if perr != nil {
-			d.log.Warn("slack desk: checking for card posts in flight", "err", perr)
-			return true
-		}
-		if posting {
-			return true
-		}
-		// As in handleMessage: the card's post may have ended (and mapped
-		// its thread) since the first look.
-		conv, ok, err = d.threadConv(ctx, channel, ts)
+	conv, ok, wait, err := d.cardConv(ctx, channel, ts)
+	if wait {
+		return true
 	}
 	if err != nil {
 		d.log.Error("slack desk: thread lookup failed; a button press was not handled", "err", err)
