@@ -202,23 +202,7 @@ func TestInstantReplyWhoseCardPostEndsBetweenItsLooks(t *testing.T) {
 	f.start(t, true)
 	s := f.handedOff(t, "45", "Jane")
 
-	answer := f.srv.HoldAnswer("chat.postMessage")
-	defer answer()
-	opened := make(chan error, 1)
-	go func() {
-		_, err := f.desk.Open(t.Context(), s)
-		opened <- err
-	}()
-	var card slacktest.Message
-	f.srv.WaitFor(t, "the card in Slack, its answer held", func() bool {
-		for _, m := range f.srv.Messages() {
-			if m.TopLevel() && m.Blocks != nil && f.srv.Held("chat.postMessage") == 1 {
-				card = m
-				return true
-			}
-		}
-		return false
-	})
+	card, answer, opened := f.heldCard(t, t.Context(), s, "")
 	thread := testChannel + ":" + card.TS
 	ev := f.reply(t, card.TS, "ULIA", "Lia here, on it")
 	select {

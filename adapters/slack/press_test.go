@@ -31,16 +31,17 @@ func (f *fixture) newHandoff(t *testing.T, s *session.Session) *session.Session 
 	return s
 }
 
-// heldCard opens s's card with the card post's answer held: the card is in
-// Slack, Baton has not got its ts back. It returns the card, the release of
-// the answer and Open's result.
-func (f *fixture) heldCard(t *testing.T, s *session.Session, not string) (slacktest.Message, func(), chan error) {
+// heldCard opens s's card (under ctx) with the card post's answer held:
+// the card is in Slack, Baton has not got its ts back. not is the ts of an
+// earlier card to pass over ("" for none). It returns the card, the release
+// of the answer (safe to call again) and Open's result.
+func (f *fixture) heldCard(t *testing.T, ctx context.Context, s *session.Session, not string) (slacktest.Message, func(), chan error) {
 	t.Helper()
 	answer := f.srv.HoldAnswer("chat.postMessage")
 	t.Cleanup(answer)
 	opened := make(chan error, 1)
 	go func() {
-		_, err := f.desk.Open(t.Context(), s)
+		_, err := f.desk.Open(ctx, s)
 		opened <- err
 	}()
 	var card slacktest.Message
@@ -77,7 +78,7 @@ func TestPressOnCardBeforeItsThreadIsMapped(t *testing.T) {
 			old := f.open(t, s)
 			s = f.newHandoff(t, s)
 
-			card, answer, opened := f.heldCard(t, s, old.TS)
+			card, answer, opened := f.heldCard(t, t.Context(), s, old.TS)
 			thread := testChannel + ":" + card.TS
 			var press []byte
 			if c.team != "" {
@@ -137,25 +138,9 @@ func TestReplyThatWaitedForAFailedCardPostIsNotSilent(t *testing.T) {
 	f.start(t, true)
 	s := f.handedOff(t, "62", "Jane")
 
-	answer := f.srv.HoldAnswer("chat.postMessage")
-	defer answer()
 	octx, cancelOpen := context.WithCancel(t.Context())
 	defer cancelOpen()
-	opened := make(chan error, 1)
-	go func() {
-		_, err := f.desk.Open(octx, s)
-		opened <- err
-	}()
-	var card slacktest.Message
-	f.srv.WaitFor(t, "the card in Slack, its answer held", func() bool {
-		for _, m := range f.srv.Messages() {
-			if m.TopLevel() && m.Blocks != nil && f.srv.Held("chat.postMessage") == 1 {
-				card = m
-				return true
-			}
-		}
-		return false
-	})
+	card, answer, opened := f.heldCard(t, octx, s, "")
 	thread := testChannel + ":" + card.TS
 	ev := f.reply(t, card.TS, "ULIA", "Lia here, on it")
 	// Two looks at the unmapped thread: the second comes only after the

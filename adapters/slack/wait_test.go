@@ -23,25 +23,9 @@ func TestReplyThatWaitedOnAnotherReplicaIsNotSilent(t *testing.T) {
 	b := newFixture(t, fixtureOpt{db: a.db, store: a.store, srv: a.srv, opts: []Option{WithHeartbeat(time.Second)}})
 	s := a.handedOff(t, "66", "Jane")
 
-	answer := a.srv.HoldAnswer("chat.postMessage")
-	defer answer()
 	octx, cancelOpen := context.WithCancel(t.Context())
 	defer cancelOpen()
-	opened := make(chan error, 1)
-	go func() {
-		_, err := a.desk.Open(octx, s)
-		opened <- err
-	}()
-	var card slacktest.Message
-	a.srv.WaitFor(t, "the card in Slack, its answer held", func() bool {
-		for _, m := range a.srv.Messages() {
-			if m.TopLevel() && m.Blocks != nil && a.srv.Held("chat.postMessage") == 1 {
-				card = m
-				return true
-			}
-		}
-		return false
-	})
+	card, answer, opened := a.heldCard(t, octx, s, "")
 	thread := testChannel + ":" + card.TS
 	ev := a.reply(t, card.TS, "ULIA", "Lia here, on it")
 	// The second look comes only after the first was held back to wait.
