@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"path"
 
 	"github.com/batonhq/baton/bot/content"
@@ -36,18 +35,12 @@ func runCheck(ctx context.Context, args []string, env func(string) string, stdou
 	}
 	// With embeddings configured, the base is calibrated as serve
 	// calibrates it once its vectors are built: with the fused matcher.
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	sem, closeSem, err := commandSemantic(ctx, env, log)
+	opts, closeSem, err := commandUnderstanding(ctx, env, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton check: %v\n", err)
 		return 2
 	}
 	defer closeSem()
-	opts, err := understanding(env, sem)
-	if err != nil {
-		fmt.Fprintf(stderr, "baton check: %v\n", err)
-		return 2
-	}
 	set, problems := content.Load(prompts, knowledge, opts...)
 	show := prompts.Dir
 	if show == "" {

@@ -39,32 +39,25 @@ func runEval(ctx context.Context, args []string, env func(string) string, stdout
 	// With embeddings configured, the conversations run on what serve
 	// runs once its vectors are built: the fused matcher and the handoff
 	// detector's vector layer.
-	warn := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	sem, closeSem, err := commandSemantic(ctx, env, warn)
+	opts, closeSem, err := commandUnderstanding(ctx, env, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton eval: %v\n", err)
 		return 2
 	}
 	defer closeSem()
-	opts, err := understanding(env, sem)
-	if err != nil {
-		fmt.Fprintf(stderr, "baton eval: %v\n", err)
-		return 2
-	}
 	holder, problems, err := content.NewHolder(prompts, knowledge, nil, opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton eval: %v (%d problems)\n", err, len(problems))
 		return 2
 	}
-	if sem != nil {
-		set := holder.Current()
-		waitVectors(ctx, set.KB, func(err error) {
-			fmt.Fprintf(stderr, "baton eval: knowledge vectors not built (%v); matching lexically, as serve does until they are\n", err)
-		})
-		waitRuleVectors(ctx, set.Rules, func(err error) {
-			fmt.Fprintf(stderr, "baton eval: handoff example vectors not built (%v); detecting by words, as serve does until they are\n", err)
-		})
-	}
+	// Both waits return at once when matching is lexical.
+	set := holder.Current()
+	waitVectors(ctx, set.KB, func(err error) {
+		fmt.Fprintf(stderr, "baton eval: knowledge vectors not built (%v); matching lexically, as serve does until they are\n", err)
+	})
+	waitRuleVectors(ctx, set.Rules, func(err error) {
+		fmt.Fprintf(stderr, "baton eval: handoff example vectors not built (%v); detecting by words, as serve does until they are\n", err)
+	})
 	rdb, closeRedis, err := store.Ephemeral(nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton eval: %v\n", err)

@@ -54,18 +54,12 @@ func runMatch(ctx context.Context, args []string, env func(string) string, stdin
 		fmt.Fprintf(stderr, "baton match: %v\n", err)
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	sem, closeSem, err := commandSemantic(ctx, env, log)
+	opts, closeSem, err := commandUnderstanding(ctx, env, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton match: %v\n", err)
 		return 2
 	}
 	defer closeSem()
-	opts, err := understanding(env, sem)
-	if err != nil {
-		fmt.Fprintf(stderr, "baton match: %v\n", err)
-		return 2
-	}
 	set, problems := content.Load(prompts, knowledgeSrc, opts...)
 	for _, p := range problems {
 		fmt.Fprintln(stderr, p.String())
@@ -121,6 +115,24 @@ func waitRuleVectors(ctx context.Context, rules *handoff.Rules, failed func(erro
 	if err := rules.WaitVectors(wctx); err != nil {
 		failed(err)
 	}
+}
+
+// commandUnderstanding is understanding() for a command that matches as
+// serve does (match, check, eval): with the vector store commandSemantic
+// builds when embeddings are configured, its warnings on stderr. Close it
+// when done.
+func commandUnderstanding(ctx context.Context, env func(string) string, stderr io.Writer) ([]content.Option, func(), error) {
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	sem, closeSem, err := commandSemantic(ctx, env, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts, err := understanding(env, sem)
+	if err != nil {
+		closeSem()
+		return nil, nil, err
+	}
+	return opts, closeSem, nil
 }
 
 // commandSemantic is the vector store `baton match` and `baton check` use
