@@ -246,7 +246,8 @@ func (t *turn) answer(text string) {
 		}
 	}
 	last := t.lastBotKind()
-	u := understand(t.match, text, t.s.Topic, last == kindAnswer || last == kindLikely)
+	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5)}
+	u := r.understand(text, t.s.Topic, last == kindAnswer || last == kindLikely)
 	q := Question{
 		Text:       text,
 		Lang:       t.lang,

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"unicode"
@@ -20,6 +21,17 @@ type understanding struct {
 // matchFunc ranks the knowledge entries for a text, best first.
 type matchFunc func(text string) []knowledge.Match
 
+// withoutFunc ranks the knowledge entries for a text as if the entries
+// ids were not in the base, with the calibrated decision made on what is
+// left (the situation calibration's missing-topic questions measure).
+type withoutFunc func(text string, ids []string) []knowledge.Match
+
+// reader is how the core matches what a customer wrote.
+type reader struct {
+	match   matchFunc
+	without withoutFunc // nil: parts are decided with the whole base only
+}
+
 // understand reads a message the way a person would.
 //
 // A short follow-up ("and to Korea?", "那支付宝呢？", "카카오페이는요?")
@@ -32,6 +44,11 @@ type matchFunc func(text string) []knowledge.Match
 // clear question in it is answered when that question's entry is also the
 // whole message's first candidate.
 func understand(match matchFunc, text, topic string, followUp bool) understanding {
+	return reader{match: match}.understand(text, topic, followUp)
+}
+
+func (r reader) understand(text, topic string, followUp bool) understanding {
+	match := r.match
 	u := understanding{text: text, cands: match(text)}
 	if cue := followUpCue(text); !confident(u.cands) && followUp && topic != "" && cue != noCue {
 		joined := topic + "\n" + text
@@ -63,7 +80,7 @@ func understand(match matchFunc, text, topic string, followUp bool) understandin
 			u.text, u.cands = joined, prev
 		}
 	}
-	parts := confidentParts(match, u.text, u.cands)
+	parts := r.confidentParts(u.text, u.cands)
 	switch {
 	case len(parts) >= 2:
 		u.parts = parts
@@ -72,6 +89,40 @@ func understand(match matchFunc, text, topic string, followUp bool) understandin
 		u.cands = parts[0]
 	}
 	return u
+}
+
+// lexicalWithout is the withoutFunc of a matcher whose lexical stage is
+// calibrated (the lexical matcher itself, or the semantic ones built on
+// it); nil for any other. Fused matching adds no embeddings call for it:
+// the lexical decision stands on its own, as it does when it is sure.
+func lexicalWithout(ctx context.Context, m knowledge.Matcher, n int) withoutFunc {
+	var cal *knowledge.Calibrated
+	switch m := m.(type) {
+	case *knowledge.Calibrated:
+		cal = m
+	case interface{ Lexical() *knowledge.Calibrated }:
+		cal = m.Lexical()
+	}
+	if cal == nil || cal.Rank == nil {
+		return nil
+	}
+	return func(text string, ids []string) []knowledge.Match {
+		var left []knowledge.Candidate
+		for _, c := range cal.Rank(ctx, text, -1, n+len(ids)) {
+			if !slices.Contains(ids, c.ID) {
+				left = append(left, c)
+			}
+		}
+		if len(left) == 0 {
+			return nil
+		}
+		out := make([]knowledge.Match, min(n, len(left)))
+		for i := range out {
+			out[i] = knowledge.Match{ID: left[i].ID, Lang: left[i].Lang, Score: left[i].Score}
+		}
+		out[0].Confident = cal.Cal.Confident(left)
+		return out
+	}
 }
 
 func confident(c []knowledge.Match) bool { return len(c) > 0 && c[0].Confident }
@@ -97,33 +148,76 @@ const maxParts = 6
 // several pieces, only questions count: in "I bought the 65W charger, my
 // laptop needs more, can I return it?" the charger is the story, not a
 // second question.
-func confidentParts(match matchFunc, text string, whole []knowledge.Match) [][]knowledge.Match {
+//
+// A piece that leaves out what the piece before it said ("how long does
+// shipping to Korea take, and how much is it?") is read with that piece,
+// as a follow-up is read with the last question. A question piece that is
+// not confident on its own is decided again without the entries the other
+// parts answer: in "how much is shipping to Germany and do I pay
+// customs?" the first piece ranks shipping costs first but leans towards
+// customs too, and customs is the second question's answer, not a rival.
+func (r reader) confidentParts(text string, whole []knowledge.Match) [][]knowledge.Match {
 	pieces := splitQuestions(text)
 	if len(pieces) < 2 {
 		return nil
 	}
-	var out, asked [][]knowledge.Match // confident pieces; of them questions
+	cands := make([][]knowledge.Match, len(pieces))
+	for i, p := range pieces {
+		cands[i] = r.match(p.text)
+		if i > 0 && !confident(cands[i]) && followUpCue(p.text) != noCue {
+			if c := r.match(pieces[i-1].text + "\n" + p.text); confident(c) && !pointsElsewhere(cands[i], c[0].ID) {
+				cands[i] = c
+			}
+		}
+	}
+	sure := func(i int) bool { return confident(cands[i]) && ranks(whole, cands[i][0].ID) }
+	asks := func(i int) bool {
+		for ; i < len(pieces); i++ {
+			if pieces[i].asks() {
+				return true
+			}
+			if !pieces[i].borrow {
+				return false
+			}
+		}
+		return false
+	}
+	if r.without != nil {
+		var others []string
+		for i := range pieces {
+			if sure(i) && !slices.Contains(others, cands[i][0].ID) {
+				others = append(others, cands[i][0].ID)
+			}
+		}
+		for i, p := range pieces {
+			if len(others) == 0 || sure(i) || !asks(i) {
+				continue
+			}
+			// Only a rival is left out: a piece whose own best is
+			// another part's entry asks that again ("Do you ship to
+			// Canada, and how long would it take?").
+			if len(cands[i]) == 0 || slices.Contains(others, cands[i][0].ID) {
+				continue
+			}
+			if c := r.without(p.text, others); confident(c) && c[0].ID == cands[i][0].ID && ranks(whole, c[0].ID) {
+				cands[i] = c
+			}
+		}
+	}
+	var asked [][]knowledge.Match // confident pieces that ask, in order
 	seen := map[string]bool{}
-	for _, p := range pieces {
-		c := match(p.text)
-		if !confident(c) || seen[c[0].ID] || !ranks(whole, c[0].ID) {
+	for i := range pieces {
+		c := cands[i]
+		if !sure(i) || !asks(i) || seen[c[0].ID] {
 			continue
 		}
 		seen[c[0].ID] = true
-		out = append(out, c)
-		if p.question() {
-			asked = append(asked, c)
-		}
+		asked = append(asked, c)
 	}
-	switch {
-	case len(asked) >= 2:
-		return asked
-	case len(asked) == 1:
-		// The one question in a story ("I ordered 10 min ago and want to
-		// cancel"): answered when the whole message ranks it first.
-		return asked
-	}
-	return nil
+	// With one question in a story ("I ordered 10 min ago and want to
+	// cancel"), the caller answers it when the whole message ranks it
+	// first.
+	return asked
 }
 
 func ranks(cands []knowledge.Match, id string) bool {
@@ -171,6 +265,9 @@ var (
 type piece struct {
 	text  string
 	asked bool // a question mark followed it
+	// borrow: it names a thing the next piece asks about, joined by a
+	// particle that links nouns ("배송비랑 관세 얼마예요?", "运费和关税多少")
+	borrow bool
 }
 
 // splitQuestions cuts a message into the pieces that may each be a
@@ -183,7 +280,7 @@ func splitQuestions(msg string) []piece {
 	add := func(s string, asked bool) {
 		s = strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 		if utf8.RuneCountInString(s) >= 2 && len(pieces) < maxParts {
-			pieces = append(pieces, piece{s, asked})
+			pieces = append(pieces, piece{s, asked, false})
 		}
 	}
 	chunk := func(c string, asked bool) {
@@ -191,28 +288,41 @@ func splitQuestions(msg string) []piece {
 			c = strings.ReplaceAll(c, h, "\n")
 		}
 		han := hasScript(c, unicode.Han) && !hasScript(c, unicode.Hangul)
+		if han {
+			c = strings.ReplaceAll(c, joinNounHan, nounJoint+"\n")
+		}
 		var cur []string
-		flush := func(last bool) {
+		flush := func(last, borrow bool) {
+			n := len(pieces)
 			add(strings.Join(cur, " "), asked && last)
+			if borrow && len(pieces) > n {
+				pieces[len(pieces)-1].borrow = true
+			}
 			cur = cur[:0]
 		}
 		lines := strings.Split(c, "\n")
 		for li, line := range lines {
+			line, borrow := strings.CutSuffix(line, nounJoint)
 			words := strings.Fields(line)
 			for wi, w := range words {
 				switch {
 				case joinWords[text.Normalize(w)] || joinKo[w]:
-					flush(false)
+					flush(false, false)
 					continue
 				case han && len(cur) > 0 && hasScript(w, unicode.Han):
-					flush(false) // 寄到德国运费多少 要交关税吗
+					flush(false, false) // 寄到德国运费多少 要交关税吗
+				}
+				if noun, ok := koNounJoint(w); ok && wi < len(words)-1 {
+					cur = append(cur, noun)
+					flush(false, true) // 배송비랑 관세 얼마예요
+					continue
 				}
 				cur = append(cur, w)
 				if wi < len(words)-1 && koClauseEnd(w, words[wi+1]) {
-					flush(false)
+					flush(false, false)
 				}
 			}
-			flush(li == len(lines)-1)
+			flush(li == len(lines)-1, borrow)
 		}
 	}
 	start := 0
@@ -224,6 +334,27 @@ func splitQuestions(msg string) []piece {
 	}
 	chunk(msg[start:], false)
 	return pieces
+}
+
+// joinNounHan links two nouns in Chinese ("运费和关税多少"); nounJoint
+// marks where it stood while a chunk is cut.
+const (
+	joinNounHan = "和"
+	nounJoint   = "\x00"
+)
+
+// koNounJoint reports whether a Korean word is a noun with the particle
+// 랑 or 이랑 ("배송비랑", "관세랑"), which links it to the next noun, and
+// returns the noun.
+func koNounJoint(w string) (string, bool) {
+	noun, ok := strings.CutSuffix(w, "랑")
+	if !ok || utf8.RuneCountInString(noun) < 2 || !hasScript(noun, unicode.Hangul) || w == "사랑" {
+		return "", false
+	}
+	if n, ok := strings.CutSuffix(noun, "이"); ok && utf8.RuneCountInString(n) >= 2 {
+		noun = n
+	}
+	return noun, true
 }
 
 // koAuxiliaries start the verbs that continue a -고 form instead of
@@ -333,6 +464,33 @@ func (p piece) question() bool {
 		}
 	}
 	return false
+}
+
+// asks reports whether a piece wants an answer: a question or request, or
+// a problem the customer reports ("비번 까먹었어요", "I forgot my
+// password", "包裹没收到"), which asks for help as plainly as a question.
+// A story's plain facts ("I bought the 65W charger", "盒子还在") do not.
+func (p piece) asks() bool { return p.question() || reportsProblem(p.text) }
+
+// Words that report a problem.
+var (
+	problemEn = map[string]bool{"forgot": true, "forget": true, "forgotten": true, "lost": true, "broke": true, "broken": true,
+		"damaged": true, "missing": true, "wrong": true, "never": true, "cant": true, "cannot": true, "can't": true,
+		"couldnt": true, "couldn't": true, "doesnt": true, "doesn't": true, "didnt": true, "didn't": true,
+		"wont": true, "won't": true, "isnt": true, "isn't": true, "stopped": true}
+	problemHan = []string{"忘了", "忘记", "丢了", "坏了", "不了", "没收到", "收不到", "无法", "不能", "错了", "破了", "没到", "没有到", "登不上"}
+	problemKo  = []string{"까먹", "잊어버", "잊었", "잃어버", "고장", "깨졌", "깨져", "파손", "안 돼", "안돼", "안되", "안 되", "못 ", "안 와", "안와", "없어졌"}
+)
+
+// reportsProblem reports whether s tells of something gone wrong.
+func reportsProblem(s string) bool {
+	lower := text.Normalize(s)
+	for _, w := range strings.FieldsFunc(lower, notAWordSplit) {
+		if problemEn[w] {
+			return true
+		}
+	}
+	return containsAny(lower, problemHan) || containsAny(lower+" ", problemKo)
 }
 
 func hasScript(s string, t *unicode.RangeTable) bool {
