@@ -277,3 +277,52 @@ func TestOwnWords(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowUpsDoNotGlueNewQuestions asks every line of the paraphrase
+// suite's dev half right after an answer from each entry of the shipped
+// base, and counts the lines read as continuing that answer although they
+// are about something else and would not be answered from it on their own:
+// a new question must not be glued to the last topic.
+func TestFollowUpsDoNotGlueNewQuestions(t *testing.T) {
+	set, problems := content.Load(content.Dir("../prompts"), content.Dir("../knowledge"))
+	if len(problems) > 0 {
+		t.Fatalf("shipped content has problems: %v", problems)
+	}
+	for _, lang := range suitetest.Langs {
+		r := reader{
+			match:   func(text string) []knowledge.Match { return set.KB.Match(context.Background(), text, 5) },
+			without: lexicalWithout(context.Background(), set.KB.Matcher, 5),
+			mentions: func(id, words string) bool {
+				e, ok := set.KB.Entry(id, lang)
+				if !ok {
+					return false
+				}
+				at, _ := cutPassage(e.Answer, set.Lexicon).best(termSet(words, set.Lexicon), unitFreq(set.KB.Base, e.Lang, set.Lexicon))
+				return at >= 0
+			},
+		}
+		var asked, glued int
+		for i, l := range suitetest.Read(t, lang) {
+			if i%2 != 0 {
+				continue // the held-out half is not looked at
+			}
+			alone := r.understand(l.Query, "", false).answered()
+			for _, id := range set.KB.IDs() {
+				e, ok := set.KB.Entry(id, lang)
+				if !ok || len(e.Questions) == 0 || id == l.ID || slices.Contains(l.Also, id) || slices.Contains(alone, id) {
+					continue
+				}
+				asked++
+				r.last = id
+				if got := r.understand(l.Query, e.Questions[0], true).answered(); slices.Contains(got, id) {
+					glued++
+					t.Logf("%s: %q after %s read as its follow-up", lang, l.Query, id)
+				}
+			}
+		}
+		t.Logf("%s: %d of %d dev lines asked after another entry's answer were glued to it", lang, glued, asked)
+		if float64(glued) > 0.01*float64(asked) {
+			t.Errorf("%s: %d of %d dev lines glued to the last topic, above 1%%", lang, glued, asked)
+		}
+	}
+}
