@@ -347,6 +347,12 @@ func (d *Desk) Open(ctx context.Context, s *session.Session) (map[string]string,
 	if c, ok, err := d.card(ctx, s.ID); err == nil && ok && c.shows(s.Handoff) {
 		return map[string]string{"channel": c.channel, "ts": c.ts}, nil
 	}
+	// Its card may wait in the outbox (Slack was failing): the core asks
+	// again when it meets the turn again (replay), and a queued card job
+	// posts the handoff as it then stands, so one is enough.
+	if queued, err := d.cardQueued(ctx, s); err == nil && queued {
+		return map[string]string{}, nil
+	}
 	j := job{Kind: jobCard, Conv: s.ID, HandoffAt: s.Handoff.At}
 	res, err := d.dispatch(ctx, j, s)
 	if err != nil {
