@@ -85,7 +85,7 @@ func (d *Desk) card(ctx context.Context, conv string) (cardRef, bool, error) {
 // reach the customer.
 func (d *Desk) saveCard(ctx context.Context, conv string, ref cardRef) (twin bool, err error) {
 	n, err := store.SlackSaveCard.Run(ctx, d.rdb,
-		[]string{d.keys.Card(conv), d.keys.Thread(ref.channel, ref.ts), d.keys.CardPost(conv)},
+		[]string{d.keys.Card(conv), d.keys.Thread(ref.channel, ref.ts), d.keys.CardPost(conv), d.keys.CardFail(conv), d.keys.CardsFailed()},
 		ref.channel, ref.ts, stamp(ref.at), ref.n, conv, keepFor.Milliseconds()).Int()
 	if err != nil {
 		return false, fmt.Errorf("saving card of %s: %w", logmask.Conv(conv), err)

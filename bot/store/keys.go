@@ -132,6 +132,13 @@ func (k SlackKeys) Thread(channel, ts string) string { return k.base + "thread:"
 // posting again the desk looks for that card in the channel.
 func (k SlackKeys) CardPost(conv string) string { return k.base + "cardpost:" + conv }
 
+// CardFail is the refusals of a conversation's card (hash: the handoff
+// it was for, attempts, the next try in Unix ms); CardsFailed holds the
+// conversations with a refused card waiting for its next try (score: that
+// time), for the metrics.
+func (k SlackKeys) CardFail(conv string) string { return k.base + "cardfail:" + conv }
+func (k SlackKeys) CardsFailed() string         { return k.base + "cardsfailed" }
+
 // NotCard remembers a thread found to be no Baton card's (its root has no
 // card metadata), so agents chatting there cost one lookup.
 func (k SlackKeys) NotCard(channel, ts string) string {

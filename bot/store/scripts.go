@@ -303,9 +303,10 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])` + chatNext)
 // Slack showed it, and a second post), that card stays the card and this
 // one is kept as its twin (field "alt:<ts>" = channel): both threads reach
 // the customer. A card for another handoff replaces the record, twins
-// included. KEYS: card hash, thread key, in-doubt mark. ARGV: channel, ts,
-// at, n, conversation, ttl ms. Returns 1 when this card is the card, 0
-// when it is a twin.
+// included. The card's refusals are forgotten. KEYS: card hash, thread
+// key, in-doubt mark, refusals, conversations with refused cards. ARGV:
+// channel, ts, at, n, conversation, ttl ms. Returns 1 when this card is
+// the card, 0 when it is a twin.
 var SlackSaveCard = redis.NewScript(`
 local cur = redis.call('HMGET', KEYS[1], 'ts', 'at', 'n')
 local card = 1
@@ -320,7 +321,8 @@ else
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
 redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[6])
-redis.call('DEL', KEYS[3])
+redis.call('DEL', KEYS[3], KEYS[4])
+redis.call('ZREM', KEYS[5], ARGV[5])
 return card`)
 
 // ---- the Slack outbox ({slack}) ----
