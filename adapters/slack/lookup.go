@@ -56,6 +56,16 @@ func cardOf(m goslack.SlackMetadata) (conv string, at time.Time, n int, ok bool)
 	return conv, time.Unix(0, ns2), nn, true
 }
 
+// ours reports whether Baton's bot posted m: another app in the channel
+// could post metadata naming a card, and must not route replies.
+func (d *Desk) ours(ctx context.Context, m goslack.Message) bool {
+	if m.BotID == "" {
+		return false
+	}
+	self := d.self.id(ctx, d)
+	return self == "" || m.User == self // auth.test failing: bot_id is all we can check
+}
+
 // slackTS is t as a Slack timestamp bound for conversations.history.
 func slackTS(t time.Time) string {
 	return fmt.Sprintf("%d.%06d", t.Unix(), t.Nanosecond()/1000)
@@ -81,6 +91,9 @@ func (d *Desk) findCard(ctx context.Context, channel, conv string, at time.Time,
 			return "", false, fmt.Errorf("looking for the card in the channel's history: %w", err)
 		}
 		for _, m := range resp.Messages {
+			if !d.ours(ctx, m) {
+				continue
+			}
 			if c, cat, cn, ok := cardOf(m.Metadata); ok && c == conv && cat.Equal(at) && cn == n {
 				return m.Timestamp, true, nil
 			}
@@ -120,7 +133,7 @@ func (d *Desk) cardByRoot(ctx context.Context, channel, ts string) (string, bool
 		found bool
 	)
 	for _, m := range resp.Messages {
-		if m.Timestamp == ts {
+		if m.Timestamp == ts && d.ours(ctx, m) {
 			conv, at, n, found = cardOf(m.Metadata)
 		}
 	}
