@@ -497,8 +497,8 @@ func splitQuestions(msg string) []piece {
 				case joinWords[text.Normalize(w)] || joinKo[w]:
 					flush(false, false)
 					continue
-				case han && len(cur) > 0 && hasScript(w, unicode.Han):
-					flush(false, false) // 寄到德国运费多少 要交关税吗
+				case han && len(cur) > 0 && hanJoint(cur[len(cur)-1], w):
+					flush(false, false) // 寄到德国运费多少 要交关税吗, not 能用Apple Pay吗
 				}
 				if noun, ok := koNounJoint(w); ok && wi < len(words)-1 {
 					cur = append(cur, noun)
@@ -522,6 +522,14 @@ func splitQuestions(msg string) []piece {
 	}
 	chunk(msg[start:], false)
 	return pieces
+}
+
+// hanJoint reports whether a space between two words stands between two
+// Chinese clauses: Han characters on both sides of it.
+func hanJoint(before, after string) bool {
+	last, _ := utf8.DecodeLastRuneInString(before)
+	first, _ := utf8.DecodeRuneInString(after)
+	return unicode.Is(unicode.Han, last) && unicode.Is(unicode.Han, first)
 }
 
 // joinNounHan links two nouns in Chinese ("运费和关税多少"); nounJoint

@@ -110,6 +110,7 @@ func TestSplitQuestions(t *testing.T) {
 		{"?? a", nil},
 		{"배송비랑 관세 얼마예요?", []string{"배송비", "관세 얼마예요"}},
 		{"运费和关税多少", []string{"运费", "关税多少"}},
+		{"能用Apple Pay吗 还有优惠码怎么用", []string{"能用Apple Pay吗", "优惠码怎么用"}},
 		{"비번 까먹었어요 그리고 주문 취소도 하고 싶어요", []string{"비번 까먹었어요", "주문 취소도 하고 싶어요"}},
 	} {
 		var got []string
