@@ -207,6 +207,12 @@ func (d *Desk) updateCard(ctx context.Context, conv string, s *session.Session) 
 	return nil
 }
 
+// postThread posts text in the thread of the card of conv's handoff, and
+// in its twins' threads: an agent who answered under either card follows
+// the conversation there (the customer's messages, claims, resolution);
+// posted only in the card's, the agent in a twin's thread saw none of it.
+// The card's post decides the job (retried when it fails); a twin's is
+// best effort, as its update is.
 func (d *Desk) postThread(ctx context.Context, conv, text string) error {
 	ref, ok, err := d.card(ctx, conv)
 	if err != nil {
@@ -223,9 +229,21 @@ func (d *Desk) postThread(ctx context.Context, conv, text string) error {
 		opts[0] = goslack.MsgOptionText("_(no handoff card for `"+Escape(conv)+"`)_ "+text, false)
 	}
 	cctx, cancel := d.call(ctx)
-	defer cancel()
-	if _, _, err := d.api.PostMessageContext(cctx, ch, opts...); err != nil {
+	_, _, err = d.api.PostMessageContext(cctx, ch, opts...)
+	cancel()
+	if err != nil {
 		return fmt.Errorf("posting in the thread: %w", err)
+	}
+	if !ok {
+		return nil
+	}
+	for ts, ch := range ref.twins {
+		tctx, cancel := d.call(ctx)
+		if _, _, err := d.api.PostMessageContext(tctx, ch, goslack.MsgOptionText(text, false),
+			goslack.MsgOptionDisableLinkUnfurl(), goslack.MsgOptionTS(ts)); err != nil {
+			d.log.Warn("slack desk: posting in a twin card's thread", "conv", logmask.Conv(conv), "err", err)
+		}
+		cancel()
 	}
 	return nil
 }

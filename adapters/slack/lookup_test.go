@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/adapters/slack/slacktest"
+	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/session"
 )
 
 // A card post times out on Baton's side after Slack showed the card, and
@@ -55,22 +57,7 @@ func TestReplyUnderACardWhosePostTimedOutReachesTheCustomer(t *testing.T) {
 func TestBothCardsOfAPostThatTimedOutReachTheCustomer(t *testing.T) {
 	f := newFixture(t, fixtureOpt{socket: true})
 	s := f.handedOff(t, "71", "Jane")
-	octx, cancelOpen := context.WithCancel(t.Context())
-	first, answer, opened := f.heldCard(t, octx, s, "")
-	cancelOpen()
-	<-opened
-	answer()
-	f.srv.FailNext("conversations.history", slacktest.Failure{Error: "missing_scope"})
-	f.start(t, true) // the outbox posts the card again
-	f.waitOutboxEmpty(t)
-	if n := f.cards("Jane"); n != 2 {
-		t.Fatalf("%d cards, want 2 (the history lookup was refused)", n)
-	}
-	ref, ok, err := f.desk.card(t.Context(), s.ID)
-	if err != nil || !ok || ref.ts == first.TS {
-		t.Fatalf("card = %+v %v %v, want the second card", ref, ok, err)
-	}
-	second := ref.ts
+	first, second := f.twinCards(t, s)
 
 	f.waitHandled(t, f.reply(t, first.TS, "ULIA", "Lia here, on it"))
 	if c := f.core.next(t); c.Method != "AgentMessage" || c.Conv != s.ID || c.Text != "Lia here, on it" {
@@ -94,5 +81,80 @@ func TestBothCardsOfAPostThatTimedOutReachTheCustomer(t *testing.T) {
 	}
 	if n := f.cards("Jane"); n != 2 {
 		t.Errorf("%d cards, want still 2", n)
+	}
+}
+
+// twinCards puts up two cards for s's handoff: the first post times out
+// after Slack showed its card, and the outbox's retry cannot look for it
+// (the history lookup refused), so it posts a second one, which becomes
+// the card. The desk is running when it returns.
+func (f *fixture) twinCards(t *testing.T, s *session.Session) (first slacktest.Message, second string) {
+	t.Helper()
+	octx, cancelOpen := context.WithCancel(t.Context())
+	first, answer, opened := f.heldCard(t, octx, s, "")
+	cancelOpen()
+	select {
+	case <-opened:
+	case <-time.After(slacktest.DefaultTimeout):
+		t.Fatal("timed out waiting for the card post to end")
+	}
+	answer()
+	f.srv.FailNext("conversations.history", slacktest.Failure{Error: "missing_scope"})
+	f.start(t, true) // the outbox posts the card again
+	f.waitOutboxEmpty(t)
+	if n := f.cards(s.Name); n != 2 {
+		t.Fatalf("%d cards, want 2 (the history lookup was refused)", n)
+	}
+	ref, ok, err := f.desk.card(t.Context(), s.ID)
+	if err != nil || !ok || ref.ts == first.TS {
+		t.Fatalf("card = %+v %v %v, want the second card", ref, ok, err)
+	}
+	return first, ref.ts
+}
+
+// Two cards stand for one handoff and an agent answers under the first
+// one (the second is the card Baton posted last). What the customer
+// writes next, and the notes of the claim and the resolution, show in the
+// first card's thread too, where the agent is: they went to the second
+// card's thread only, and the agent saw none of it.
+func TestAgentUnderTheFirstOfTwoCardsSeesTheConversation(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true})
+	s := f.handedOff(t, "73", "Jane")
+	first, second := f.twinCards(t, s)
+
+	f.waitHandled(t, f.reply(t, first.TS, "ULIA", "Lia here, on it"))
+	if c := f.core.next(t); c.Method != "AgentMessage" || c.Conv != s.ID {
+		t.Fatalf("core call = %+v, want the reply to %s", c, s.ID)
+	}
+	for _, ts := range []string{first.TS, second} {
+		f.waitThread(t, ts, "has the conversation now")
+	}
+	cur, ok, err := f.store.Get(t.Context(), s.ID)
+	if err != nil || !ok {
+		t.Fatalf("session: %v %v", ok, err)
+	}
+	if err := f.desk.Relay(t.Context(), cur, bot.Event{Kind: bot.KindText, Text: "thanks, the order is 1234"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, ts := range []string{first.TS, second} {
+		f.waitThread(t, ts, "the order is 1234")
+	}
+	f.srv.SendAction(t, f.srv.Action("ULIA", "lia", f.card(t, first.TS), ActionResolve))
+	if c := f.core.next(t); c.Method != "Resolve" || c.Conv != s.ID {
+		t.Fatalf("core call = %+v, want Resolve on %s", c, s.ID)
+	}
+	for _, ts := range []string{first.TS, second} {
+		f.waitThread(t, ts, "Resolved")
+	}
+	for _, ts := range []string{first.TS, second} {
+		n := 0
+		for _, text := range f.threadTexts(ts) {
+			if strings.Contains(text, "the order is 1234") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("the customer's message shows %d times in thread %s, want once", n, ts)
+		}
 	}
 }
