@@ -32,7 +32,7 @@ func (d *Desk) deliver(ctx context.Context, j job, s *session.Session, queued bo
 	case jobUpdate:
 		return result{}, d.updateCard(ctx, j.Conv, s)
 	case jobPost:
-		return result{}, d.postThread(ctx, j.Conv, j.Text)
+		return result{}, d.postThread(ctx, j)
 	case jobReminder:
 		return result{}, d.postReminder(ctx, j.Conv, s)
 	}
@@ -213,10 +213,20 @@ func (d *Desk) updateCard(ctx context.Context, conv string, s *session.Session) 
 // posted only in the card's, the agent in a twin's thread saw none of it.
 // The card's post decides the job (retried when it fails); a twin's is
 // best effort, as its update is.
-func (d *Desk) postThread(ctx context.Context, conv, text string) error {
+//
+// The card must be of the post's handoff: card records outlive their
+// handoff (keepFor), and a new handoff whose card Slack refused would
+// have its customer's messages posted under last week's resolved card.
+// A card of a later transfer of the same handoff takes it (what the
+// customer wrote just before a transfer goes to the new team).
+func (d *Desk) postThread(ctx context.Context, j job) error {
+	conv, text := j.Conv, j.Text
 	ref, ok, err := d.card(ctx, conv)
 	if err != nil {
 		return redisError{err}
+	}
+	if ok && !j.HandoffAt.IsZero() && (!ref.at.Equal(j.HandoffAt) || ref.n < j.N) {
+		ok = false
 	}
 	opts := []goslack.MsgOption{goslack.MsgOptionText(text, false), goslack.MsgOptionDisableLinkUnfurl()}
 	ch := d.channel

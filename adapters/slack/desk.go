@@ -382,6 +382,9 @@ func (d *Desk) Relay(ctx context.Context, s *session.Session, ev bot.Event) erro
 		return errors.New("slack desk: relay: nil session")
 	}
 	j := job{Kind: jobPost, Conv: s.ID, Text: relayText(s, ev)}
+	if s.Handoff != nil {
+		j.HandoffAt, j.N = s.Handoff.At, len(s.Handoff.Transfers)
+	}
 	if _, err := d.dispatch(ctx, j, s); err != nil {
 		return fmt.Errorf("slack desk: relay %s: %w", logmask.Conv(s.ID), err)
 	}
@@ -458,10 +461,18 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 		// The old card says where it went; the new team gets a card of
 		// its own, in its channel, with the whole story.
 		jobs = append(jobs,
-			job{Kind: jobPost, Conv: s.ID, Text: "➡️ Transferred to *" + Escape(teamName(e.To)) + "*" + by + ". Continue in the new card there."},
+			// Under the old card: the handoff as it stood before this transfer.
+			job{Kind: jobPost, Conv: s.ID, HandoffAt: h.At, N: max(0, len(h.Transfers)-1),
+				Text: "➡️ Transferred to *" + Escape(teamName(e.To)) + "*" + by + ". Continue in the new card there."},
 			job{Kind: jobCard, Conv: s.ID, HandoffAt: s.Handoff.At})
 	default:
 		return nil
+	}
+	// A thread post goes under the card of this handoff only (postThread).
+	for i := range jobs {
+		if jobs[i].Kind == jobPost && jobs[i].HandoffAt.IsZero() {
+			jobs[i].HandoffAt, jobs[i].N = h.At, len(h.Transfers)
+		}
 	}
 	// The card first: it is what agents look at.
 	jobs = append([]job{{Kind: jobUpdate, Conv: s.ID}}, jobs...)

@@ -41,10 +41,14 @@ type job struct {
 	Conv      string    `json:"conv"`
 	Text      string    `json:"text,omitempty"` // mrkdwn, escaped
 	HandoffAt time.Time `json:"handoff_at,omitzero"`
-	Created   time.Time `json:"created"`
-	Attempts  int       `json:"attempts,omitempty"`
-	NextAt    time.Time `json:"next_at,omitzero"`
-	LastErr   string    `json:"last_error,omitempty"`
+	// N is the transfers of the handoff (HandoffAt) whose card a thread
+	// post (jobPost) belongs under; a post without HandoffAt (queued
+	// before it was recorded) goes under whatever card there is.
+	N        int       `json:"n,omitempty"`
+	Created  time.Time `json:"created"`
+	Attempts int       `json:"attempts,omitempty"`
+	NextAt   time.Time `json:"next_at,omitzero"`
+	LastErr  string    `json:"last_error,omitempty"`
 }
 
 type result struct {

@@ -137,3 +137,41 @@ func TestRefusedCardRetriedOnItsBackoffNotOnEveryMessage(t *testing.T) {
 		t.Errorf("card_refused_total = %v, want 2", v)
 	}
 }
+
+// The customer's previous handoff had a card; the new one's card is
+// refused. What the customer writes now goes to the channel, saying it
+// has no card, not under last week's resolved card (card records outlive
+// their handoff), where no agent looks.
+func TestRelayOfAHandoffWithoutCardSkipsThePreviousHandoffsCard(t *testing.T) {
+	fixed := false
+	f := newFixture(t, fixtureOpt{opts: []Option{WithTeams(func() Teams { return brokenTeam{&fixed} })}})
+	ctx := t.Context()
+	s := f.handedOff(t, "74", "Jane")
+	old := f.open(t, s)
+	s, err := f.store.Update(ctx, s.ID, func(s *session.Session) error {
+		s.Handoff = &session.Handoff{Reason: "explicit", Team: "broken", At: s.Handoff.At.Add(7 * 24 * time.Hour)}
+		s.Mode = session.ModeWaiting
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.desk.Open(ctx, s); err == nil {
+		t.Fatal("Open of a card Slack refuses returned no error")
+	}
+	if err := f.desk.Render(ctx, s, lifecycle.CustomerWroteWhileWaiting{Kind: "text", Text: "hello again"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.threadTexts(old.TS); len(got) != 0 {
+		t.Errorf("the previous handoff's card got %q", got)
+	}
+	relayed := 0
+	for _, m := range f.srv.Messages() {
+		if m.Channel == testChannel && m.TopLevel() && strings.Contains(m.Text, "no handoff card for") && strings.Contains(m.Text, "hello again") {
+			relayed++
+		}
+	}
+	if relayed != 1 {
+		t.Errorf("the customer's message reached the channel %d times, want once", relayed)
+	}
+}
