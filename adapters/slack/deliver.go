@@ -156,14 +156,29 @@ func (d *Desk) postCard(ctx context.Context, j job, s *session.Session, queued b
 	return result{ts: ts}, nil
 }
 
-// refused reports whether err is Slack's own answer (an API error, a rate
-// limit, an HTTP status), after which the call surely did nothing: not a
-// timeout or a cut connection, after which Slack may have done it.
+// refused reports whether err is Slack's answer that the call did nothing:
+// a rate limit, a 4xx status but 408, an API error but those of Slack's
+// own trouble. Not a timeout or a cut connection, nor internal_error,
+// fatal_error, service_unavailable, request_timeout, a 5xx or a 408, after
+// which Slack may have done it.
 func refused(err error) bool {
-	var se goslack.SlackErrorResponse
 	var rl *goslack.RateLimitedError
+	if errors.As(err, &rl) {
+		return true
+	}
 	var sc goslack.StatusCodeError
-	return errors.As(err, &se) || errors.As(err, &rl) || errors.As(err, &sc)
+	if errors.As(err, &sc) {
+		return sc.Code >= 400 && sc.Code < 500 && sc.Code != 408
+	}
+	var se goslack.SlackErrorResponse
+	if errors.As(err, &se) {
+		switch se.Err {
+		case "internal_error", "fatal_error", "service_unavailable", "request_timeout":
+			return false
+		}
+		return true
+	}
+	return false
 }
 
 func (d *Desk) updateCard(ctx context.Context, conv string, s *session.Session) error {

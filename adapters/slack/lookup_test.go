@@ -2,9 +2,12 @@ package slack
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	goslack "github.com/slack-go/slack"
 
 	"github.com/batonhq/baton/adapters/slack/slacktest"
 	"github.com/batonhq/baton/bot"
@@ -155,6 +158,75 @@ func TestAgentUnderTheFirstOfTwoCardsSeesTheConversation(t *testing.T) {
 		}
 		if n != 1 {
 			t.Errorf("the customer's message shows %d times in thread %s, want once", n, ts)
+		}
+	}
+}
+
+// Slack puts the card up and answers its post with an error of its own
+// trouble (internal_error, a 5xx, a 408): the card may be up, so the post
+// stays in doubt and the outbox's retry looks for it and adopts it. The
+// in-doubt mark was cleared on any Slack answer, and the retry posted a
+// second card without looking.
+func TestCardPostAnsweredWithSlacksOwnErrorIsNotPostedTwice(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		fail slacktest.Failure
+	}{
+		{"internal_error", slacktest.Failure{Error: "internal_error", Done: true}},
+		{"fatal_error", slacktest.Failure{Error: "fatal_error", Done: true}},
+		{"service_unavailable", slacktest.Failure{Error: "service_unavailable", Done: true}},
+		{"request_timeout", slacktest.Failure{Error: "request_timeout", Done: true}},
+		{"503", slacktest.Failure{Status: 503, Done: true}},
+		{"500", slacktest.Failure{Status: 500, Done: true}},
+		{"408", slacktest.Failure{Status: 408, Done: true}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, fixtureOpt{})
+			s := f.handedOff(t, "75", "Jane")
+			f.srv.FailNext("chat.postMessage", c.fail)
+			ref, err := f.desk.Open(t.Context(), s)
+			if err != nil || len(ref) != 0 {
+				t.Fatalf("Open = %v, %v; want the card queued", ref, err)
+			}
+			if n := f.cards("Jane"); n != 1 {
+				t.Fatalf("%d cards after the failed post, want 1 (Slack showed it)", n)
+			}
+			first := f.srv.Messages()[0].TS
+			f.start(t, false)
+			f.waitOutboxEmpty(t)
+			if n := f.cards("Jane"); n != 1 {
+				t.Errorf("%d cards for one handoff, want 1", n)
+			}
+			if got, ok, err := f.desk.card(t.Context(), s.ID); err != nil || !ok || got.ts != first {
+				t.Errorf("card = %+v %v %v, want the first card %s adopted", got, ok, err, first)
+			}
+		})
+	}
+}
+
+// What refused takes for a call that surely did nothing.
+func TestRefused(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{&goslack.RateLimitedError{RetryAfter: time.Second}, true},
+		{goslack.StatusCodeError{Code: 400}, true},
+		{goslack.StatusCodeError{Code: 403}, true},
+		{goslack.StatusCodeError{Code: 408}, false},
+		{goslack.StatusCodeError{Code: 500}, false},
+		{goslack.StatusCodeError{Code: 503}, false},
+		{goslack.SlackErrorResponse{Err: "channel_not_found"}, true},
+		{goslack.SlackErrorResponse{Err: "invalid_blocks"}, true},
+		{goslack.SlackErrorResponse{Err: "ratelimited"}, true},
+		{goslack.SlackErrorResponse{Err: "internal_error"}, false},
+		{goslack.SlackErrorResponse{Err: "fatal_error"}, false},
+		{goslack.SlackErrorResponse{Err: "service_unavailable"}, false},
+		{goslack.SlackErrorResponse{Err: "request_timeout"}, false},
+		{context.DeadlineExceeded, false},
+	} {
+		if got := refused(fmt.Errorf("posting the card: %w", c.err)); got != c.want {
+			t.Errorf("refused(%v) = %v, want %v", c.err, got, c.want)
 		}
 	}
 }

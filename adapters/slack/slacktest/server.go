@@ -158,6 +158,9 @@ type Failure struct {
 	Status     int    // HTTP status; 0 means 200 with an API error
 	RetryAfter string // Retry-After header for a 429 ("0", "1", ...)
 	Error      string // API error for Status 0 ("channel_not_found")
+	// Done makes the call do its work first (a post is stored) and answer
+	// the failure after, as Slack may with internal_error or a 5xx.
+	Done bool
 }
 
 // Server is the fake Slack. Create it with New.
@@ -511,15 +514,14 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if fail != nil {
-		if fail.Status != 0 {
-			if fail.RetryAfter != "" {
-				w.Header().Set("Retry-After", fail.RetryAfter)
-			}
-			http.Error(w, http.StatusText(fail.Status), fail.Status)
+		if !fail.Done {
+			writeFailure(w, fail)
 			return
 		}
-		writeJSON(w, map[string]any{"ok": false, "error": fail.Error})
-		return
+		// The work is done into a recorder, and the failure answered.
+		out := w
+		w = httptest.NewRecorder()
+		defer writeFailure(out, fail)
 	}
 
 	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
@@ -589,6 +591,17 @@ func (s *Server) apiError(w http.ResponseWriter, code, detail string) {
 	s.changedLocked()
 	s.mu.Unlock()
 	writeJSON(w, map[string]any{"ok": false, "error": code})
+}
+
+func writeFailure(w http.ResponseWriter, fail *Failure) {
+	if fail.Status != 0 {
+		if fail.RetryAfter != "" {
+			w.Header().Set("Retry-After", fail.RetryAfter)
+		}
+		http.Error(w, http.StatusText(fail.Status), fail.Status)
+		return
+	}
+	writeJSON(w, map[string]any{"ok": false, "error": fail.Error})
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
