@@ -142,11 +142,14 @@ func (d *Desk) postCard(ctx context.Context, j job, s *session.Session, queued b
 		ch = channel
 	}
 	ref := cardRef{channel: ch, ts: ts, at: s.Handoff.At, n: n}
-	twin, err := d.saveCard(context.WithoutCancel(ctx), j.Conv, ref)
+	saved, err := d.saveCard(context.WithoutCancel(ctx), j.Conv, ref)
 	if err != nil {
 		return result{}, redisError{err}
 	}
-	if twin {
+	switch saved {
+	case savedStale:
+		d.log.Warn("slack desk: a card posted for a handoff that moved on meanwhile (a transfer's card is newer); kept as an old card", "conv", logmask.Conv(j.Conv))
+	case savedTwin:
 		// An agent wrote under the card an earlier post put up unanswered
 		// while this one was posted: both stay, both reach the customer.
 		d.log.Warn("slack desk: a second card for one handoff (the first post timed out after Slack showed it); both threads reach the customer", "conv", logmask.Conv(j.Conv))

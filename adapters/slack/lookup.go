@@ -150,11 +150,11 @@ func (d *Desk) cardByRoot(ctx context.Context, channel, ts string) (string, bool
 	if !ok || s.Handoff == nil || !s.Handoff.At.Equal(at) || len(s.Handoff.Transfers) != n {
 		return "", false, nil // a card of an earlier handoff (or team): not this one's
 	}
-	twin, err := d.saveCard(ctx, conv, cardRef{channel: channel, ts: ts, at: at, n: n})
+	saved, err := d.saveCard(ctx, conv, cardRef{channel: channel, ts: ts, at: at, n: n})
 	if err != nil {
 		return "", false, err
 	}
 	d.log.Warn("slack desk: an agent wrote under a card Baton had not mapped (its post timed out on our side); adopted it",
-		"conv", logmask.Conv(conv), "channel", channel, "thread", ts, "twin", twin)
+		"conv", logmask.Conv(conv), "channel", channel, "thread", ts, "twin", saved == savedTwin, "stale", saved == savedStale)
 	return conv, true, nil
 }

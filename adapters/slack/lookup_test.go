@@ -230,3 +230,51 @@ func TestRefused(t *testing.T) {
 		}
 	}
 }
+
+// A late save of an older card (an agent's reply adopting card n while a
+// transfer saved card n+1, or a card of the previous handoff) leaves the
+// newer card the conversation's card, with its in-doubt mark; only the old
+// thread is mapped, so a reply there is told where to go on. It replaced
+// the record whenever the handoff or transfers differed.
+func TestLateSaveOfAnOlderCardKeepsTheNewerCard(t *testing.T) {
+	f := newFixture(t, fixtureOpt{})
+	ctx := t.Context()
+	s := f.handedOff(t, "76", "Jane")
+	at := s.Handoff.At
+	newer := cardRef{channel: testChannel, ts: "1700000002.000000", at: at, n: 1}
+	if saved, err := f.desk.saveCard(ctx, s.ID, newer); err != nil || saved != savedCard {
+		t.Fatalf("saving the transfer's card = %v, %v", saved, err)
+	}
+	mark := cardMark(at, 2)
+	if err := f.db.Client.Set(ctx, f.desk.keys.CardPost(s.ID), mark, time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, old := range []cardRef{
+		{channel: testChannel, ts: "1700000001.000000", at: at, n: 0},
+		{channel: testChannel, ts: "1600000001.000000", at: at.Add(-7 * 24 * time.Hour), n: 3},
+		// at with fewer digits (its ns as a Lua number would round)
+		{channel: testChannel, ts: "1000000001.000000", at: time.Unix(999999999, 999999999), n: 9},
+	} {
+		if saved, err := f.desk.saveCard(ctx, s.ID, old); err != nil || saved != savedStale {
+			t.Errorf("late save of %+v = %v, %v; want it taken as older", old, saved, err)
+		}
+		ref, ok, err := f.desk.card(ctx, s.ID)
+		if err != nil || !ok || ref.ts != newer.ts || ref.n != 1 || len(ref.twins) != 0 {
+			t.Errorf("card after the late save of %s = %+v %v %v, want the transfer's card %s", old.ts, ref, ok, err, newer.ts)
+		}
+		if conv, ok, err := f.desk.threadConv(ctx, testChannel, old.ts); err != nil || !ok || conv != s.ID {
+			t.Errorf("old card's thread maps to %q %v %v, want %s", conv, ok, err, s.ID)
+		}
+	}
+	if got, err := f.db.Client.Get(ctx, f.desk.keys.CardPost(s.ID)).Result(); err != nil || got != mark {
+		t.Errorf("in-doubt mark of the newer card's post = %q %v, want %q kept", got, err, mark)
+	}
+	// A newer one still replaces it.
+	next := cardRef{channel: testChannel, ts: "1700000003.000000", at: at, n: 2}
+	if saved, err := f.desk.saveCard(ctx, s.ID, next); err != nil || saved != savedCard {
+		t.Fatalf("saving the next transfer's card = %v, %v", saved, err)
+	}
+	if ref, _, _ := f.desk.card(ctx, s.ID); ref.ts != next.ts {
+		t.Errorf("card = %s, want the newest %s", ref.ts, next.ts)
+	}
+}

@@ -77,20 +77,37 @@ func (d *Desk) card(ctx context.Context, conv string) (cardRef, bool, error) {
 	return ref, true, nil
 }
 
+// savedAs is what saveCard made of a card.
+type savedAs int
+
+const (
+	savedCard  savedAs = iota // the conversation's card
+	savedTwin                 // a twin of the card, of the same handoff
+	savedStale                // older than the card: only its thread is mapped
+)
+
 // saveCard records a posted (or found) card both ways: conversation ->
 // card, and thread -> conversation (what an agent's reply is routed by),
 // and ends its post's in-doubt mark. When the conversation has another
 // card for the same handoff already, that one stays the card and this one
-// is kept as its twin (twin is true): agents' replies in either thread
-// reach the customer.
-func (d *Desk) saveCard(ctx context.Context, conv string, ref cardRef) (twin bool, err error) {
+// is kept as its twin: agents' replies in either thread reach the
+// customer. A card older than the one recorded (a late save racing a
+// transfer's new card) does not replace it: a reply in its thread is told
+// where the conversation went on.
+func (d *Desk) saveCard(ctx context.Context, conv string, ref cardRef) (savedAs, error) {
 	n, err := store.SlackSaveCard.Run(ctx, d.rdb,
 		[]string{d.keys.Card(conv), d.keys.Thread(ref.channel, ref.ts), d.keys.CardPost(conv), d.keys.CardFail(conv), d.keys.CardsFailed()},
 		ref.channel, ref.ts, stamp(ref.at), ref.n, conv, keepFor.Milliseconds()).Int()
 	if err != nil {
-		return false, fmt.Errorf("saving card of %s: %w", logmask.Conv(conv), err)
+		return savedCard, fmt.Errorf("saving card of %s: %w", logmask.Conv(conv), err)
 	}
-	return n == 0, nil
+	switch n {
+	case 0:
+		return savedTwin, nil
+	case 2:
+		return savedStale, nil
+	}
+	return savedCard, nil
 }
 
 // threadConv returns the conversation whose card is the thread root ts.

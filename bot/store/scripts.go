@@ -302,12 +302,23 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])` + chatNext)
 // same handoff (ARGV at and n: a post that timed out on our side after
 // Slack showed it, and a second post), that card stays the card and this
 // one is kept as its twin (field "alt:<ts>" = channel): both threads reach
-// the customer. A card for another handoff replaces the record, twins
-// included. The card's refusals are forgotten. KEYS: card hash, thread
-// key, in-doubt mark, refusals, conversations with refused cards. ARGV:
-// channel, ts, at, n, conversation, ttl ms. Returns 1 when this card is
-// the card, 0 when it is a twin.
+// the customer. A card for a newer handoff, or a later transfer of it,
+// replaces the record, twins included, and the card's refusals are
+// forgotten. A card older than the one recorded (a late save: an agent's
+// reply adopting card n after a transfer saved card n+1) only has its
+// thread mapped, so a reply there is told where the conversation went on;
+// the record, the in-doubt mark and the refusals, all of the newer card,
+// stay. at is a decimal Unix time in ns, compared as such (a Lua number
+// would round it). KEYS: card hash, thread key, in-doubt mark, refusals,
+// conversations with refused cards. ARGV: channel, ts, at, n,
+// conversation, ttl ms. Returns 1 when this card is the card, 0 when it
+// is a twin, 2 when it is older than the card.
 var SlackSaveCard = redis.NewScript(`
+local function older(at, n, curAt, curN)
+  if #at ~= #curAt then return #at < #curAt end
+  if at ~= curAt then return at < curAt end
+  return tonumber(n) < tonumber(curN)
+end
 local cur = redis.call('HMGET', KEYS[1], 'ts', 'at', 'n')
 local card = 1
 if cur[1] and cur[2] == ARGV[3] and cur[3] == ARGV[4] then
@@ -315,6 +326,9 @@ if cur[1] and cur[2] == ARGV[3] and cur[3] == ARGV[4] then
     redis.call('HSET', KEYS[1], 'alt:' .. ARGV[2], ARGV[1])
     card = 0
   end
+elseif cur[1] and cur[2] and cur[3] and older(ARGV[3], ARGV[4], cur[2], cur[3]) then
+  redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[6])
+  return 2
 else
   redis.call('DEL', KEYS[1])
   redis.call('HSET', KEYS[1], 'channel', ARGV[1], 'ts', ARGV[2], 'at', ARGV[3], 'n', ARGV[4])
