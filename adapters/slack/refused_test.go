@@ -92,13 +92,16 @@ func TestRefusedCardRetriedOnItsBackoffNotOnEveryMessage(t *testing.T) {
 	if n := refusals(); n != 1 {
 		t.Errorf("card tried %d times within its first minute of backoff, want 1", n)
 	}
-	var relayed int
-	for _, m := range f.srv.Messages() {
-		if m.Channel == testChannel && strings.Contains(m.Text, "no handoff card for") && strings.Contains(m.Text, "message ") {
-			relayed++
+	relayedAs := func(text string) int {
+		n := 0
+		for _, m := range f.srv.Messages() {
+			if m.Channel == testChannel && strings.Contains(m.Text, "no handoff card for") && strings.Contains(m.Text, text) {
+				n++
+			}
 		}
+		return n
 	}
-	if relayed != 5 {
+	if relayed := relayedAs("message "); relayed != 5 {
 		t.Errorf("%d of the customer's 5 messages reached the channel, want 5", relayed)
 	}
 	if v := f.metric(t, "baton_desk_card_refused_total"); v != 1 {
@@ -112,6 +115,11 @@ func TestRefusedCardRetriedOnItsBackoffNotOnEveryMessage(t *testing.T) {
 	clk.Add(cardRetryMin)
 	if err := write("after a minute"); err == nil {
 		t.Error("the retry of a refused card returned no error")
+	}
+	// The card refused again, what the customer wrote still reaches the
+	// channel.
+	if n := relayedAs("after a minute"); n != 1 {
+		t.Errorf("the message written when the card was refused again reached the channel %d times, want once", n)
 	}
 	clk.Add(cardRetryMin)
 	if err := write("a minute later"); err != nil {
