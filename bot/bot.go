@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/lang"
 	"github.com/batonhq/baton/bot/lifecycle"
@@ -184,7 +186,10 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	key := updateKey(ev.ID)
 	// The idle timer is armed in the save's round trip (one fewer per
 	// message than a Schedule after it).
-	s, err := b.store.UpdateTimers(ctx, ev.ConvID(), func(s *session.Session) ([]session.TimerAt, error) {
+	// Read ahead by the adapter, the turn runs without the lock; if the
+	// conversation changed since, it runs again under the lock (fn below
+	// sets everything it hands on anew on each run).
+	s, err := b.store.UpdateTimersRead(ctx, ev.ConvID(), ev.Read, func(s *session.Session) ([]session.TimerAt, error) {
 		if key != "" && s.Outbox != nil && s.Outbox.Key == key {
 			again, out, events = s.Outbox, messagesOf(s.Outbox.Replies), nil
 			return nil, nil
@@ -234,6 +239,15 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	}
 	b.obs.Replied(ev.Channel, n, b.now().Sub(start))
 	return out, nil
+}
+
+// ReadAhead queues on pipe the read of the conversation convID's state,
+// for an adapter to send with a round trip it makes anyway (its accept of
+// the event) and hand to Handle in Event.Read: the turn then needs no
+// round trip to lock and read. pipe must be on the Redis of the Bot's
+// session store.
+func (b *Bot) ReadAhead(ctx context.Context, pipe redis.Pipeliner, convID string) *session.Read {
+	return b.store.ReadAhead(ctx, pipe, convID)
 }
 
 // replay finishes the work of an event whose turn was saved before: out

@@ -197,6 +197,6 @@ func loadScripts(t *testing.T, rdb redis.UniversalClient) {
 
 // The round trips a message may cost (see TestRoundTripsPerMessage).
 const (
-	wantFirst = 6
-	wantLater = 4
+	wantFirst = 5
+	wantLater = 3
 )
