@@ -235,7 +235,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	}
 	b.after(ctx, s, events)
 	if len(owed) > 0 {
-		b.outboxPaid(ctx, s.ID, key)
+		b.outboxPaid(ctx, s, key)
 	}
 	b.obs.Replied(ev.Channel, n, b.now().Sub(start))
 	return out, nil
@@ -280,7 +280,7 @@ func (b *Bot) replay(ctx context.Context, s *session.Session, ev Event, key stri
 	}
 	if events := owedEvents(s, ev, owed); len(events) > 0 {
 		b.after(ctx, s, events)
-		b.outboxPaid(ctx, s.ID, key)
+		b.outboxPaid(ctx, s, key)
 	}
 	return out
 }
@@ -327,20 +327,34 @@ func (b *Bot) announce(ctx context.Context, s *session.Session, key string, out 
 		}
 	}
 	if some && key != "" {
-		b.outboxSent(ctx, s.ID, key, rest)
+		b.outboxSent(ctx, s, key, rest)
 	}
 	return rest
 }
 
 // outboxSent keeps only rest in the outbox of key, if it is still the
-// conversation's (a later event replaced it otherwise).
-func (b *Bot) outboxSent(ctx context.Context, id, key string, rest []Message) {
-	_, err := b.store.Update(ctx, id, func(s *session.Session) error {
+// conversation's (a later event replaced it otherwise). s is the session
+// as last saved: while the stored outbox is still its Outbox, one round
+// trip without the lock swaps it; s.Outbox is kept what is stored.
+func (b *Bot) outboxSent(ctx context.Context, s *session.Session, key string, rest []Message) {
+	id := s.ID
+	if o := s.Outbox; o != nil && o.Key == key {
+		sent := *o
+		sent.Replies = repliesOf(rest)
+		if ok, err := b.store.SwapOutbox(ctx, id, o, &sent); err == nil && ok {
+			s.Outbox = &sent
+			return
+		}
+	}
+	saved, err := b.store.Update(ctx, id, func(s *session.Session) error {
 		if s.Outbox != nil && s.Outbox.Key == key {
 			s.Outbox.Replies = repliesOf(rest)
 		}
 		return nil
 	})
+	if err == nil {
+		s.Outbox = saved.Outbox
+	}
 	if err != nil {
 		// The replies went out; a replica that meets the event again
 		// sends them once more.

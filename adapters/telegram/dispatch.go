@@ -35,6 +35,8 @@ type dispatcher struct {
 	closed  bool           // kick refuses to start loops
 	abandon bool           // loops stop after their current update
 	wg      sync.WaitGroup
+
+	onExit func(chat int64) // tests: called when a chat's loop has ended
 }
 
 func newDispatcher(workers int, serve func(chat int64, first *entry)) *dispatcher {
@@ -122,6 +124,9 @@ func (d *dispatcher) loop(chat int64, first *entry) {
 		if !again {
 			delete(d.running, chat)
 			d.mu.Unlock()
+			if d.onExit != nil {
+				d.onExit(chat)
+			}
 			return
 		}
 		d.running[chat] = false

@@ -270,3 +270,76 @@ func checkTurns(t *testing.T, ctx context.Context, st *session.Store, s *session
 		}
 	}
 }
+
+// SwapOutbox replaces the outbox an update saved by another of the same
+// work in one round trip, keeping its expiry and the state it belongs
+// to; once later work replaced it, it does nothing.
+func TestSwapOutbox(t *testing.T) {
+	for name, url := range sessiontest.Backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := testCtx(t)
+			db := sessiontest.DBOn(t, sessiontest.Dial(t, url))
+			st := session.New(db)
+			at := time.Date(2026, 12, 4, 20, 0, 0, 0, time.UTC)
+			owing := &session.Outbox{Key: "u:1", Card: true, Replies: []session.Reply{{Text: "a person is coming",
+				Buttons: []session.Button{{Label: "x", Kind: "k", Value: "v"}}}}, At: at, Owed: []string{"started", "opened"}}
+			s, err := st.Update(ctx, "c", func(s *session.Session) error {
+				s.Outbox = owing
+				return addTurn("hi")(s)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			paid := *s.Outbox
+			paid.Owed = nil
+			if ok, err := st.SwapOutbox(ctx, "c", s.Outbox, &paid); err != nil || !ok {
+				t.Fatalf("swap = %v, %v; want done", ok, err)
+			}
+			got, _, err := st.Get(ctx, "c")
+			if err != nil || got.Outbox == nil || got.Outbox.Key != "u:1" || len(got.Outbox.Owed) != 0 ||
+				len(got.Outbox.Replies) != 1 || !got.Outbox.Card || !got.Outbox.At.Equal(at) || len(got.Turns) != 1 {
+				t.Fatalf("after the swap: %+v (outbox %+v), %v", got, got.Outbox, err)
+			}
+			if ttl := db.Client.PTTL(ctx, db.Keys.Outbox("c")).Val(); ttl <= 0 {
+				t.Errorf("the swapped outbox has TTL %v, want the state's", ttl)
+			}
+			// The swap is of what is stored: the owing outbox is gone.
+			if ok, _ := st.SwapOutbox(ctx, "c", owing, &paid); ok {
+				t.Error("swapped an outbox that is no longer stored")
+			}
+
+			// The state saved again with the same outbox: still that
+			// work's, so it is swapped, and stays the new state's.
+			s2, err := st.Update(ctx, "c", addTurn("more"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sent := *s2.Outbox
+			sent.Replies = nil
+			if ok, err := st.SwapOutbox(ctx, "c", s2.Outbox, &sent); err != nil || !ok {
+				t.Fatalf("swap after a save that kept the outbox = %v, %v; want done", ok, err)
+			}
+			if got, _, _ := st.Get(ctx, "c"); got.Outbox == nil || len(got.Outbox.Replies) != 0 || got.Outbox.Key != "u:1" {
+				t.Fatalf("outbox = %+v, want u:1 with nothing left to send", got.Outbox)
+			}
+
+			// Later work replaced it: nothing happens.
+			if _, err := st.Update(ctx, "c", func(s *session.Session) error {
+				s.Outbox = &session.Outbox{Key: "u:2", Replies: []session.Reply{{Text: "next"}}}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if ok, err := st.SwapOutbox(ctx, "c", &sent, &session.Outbox{Key: "u:1"}); err != nil || ok {
+				t.Fatalf("swap of replaced work = %v, %v; want nothing done", ok, err)
+			}
+			if got, _, _ := st.Get(ctx, "c"); got.Outbox == nil || got.Outbox.Key != "u:2" {
+				t.Fatalf("outbox = %+v, want u:2 untouched", got.Outbox)
+			}
+			// None stored.
+			if ok, err := st.SwapOutbox(ctx, "none", &sent, &paid); err != nil || ok {
+				t.Fatalf("swap without an outbox = %v, %v", ok, err)
+			}
+		})
+	}
+}

@@ -349,6 +349,30 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 	return n == 1, timerErr, nil
 }
 
+// SwapOutbox replaces the conversation's outbox was, as an Update saved
+// it (the Outbox of the session it returned), by now (the same work's,
+// with less left to send or owe), in one round trip and without the lock.
+// It does nothing and reports false when the stored outbox is no longer
+// was (replaced by later work, or saved inside a record of the build that
+// kept it there) or there is none: the caller then does it with Update,
+// as before. The stored state is not touched, so now belongs to the same
+// state as was.
+func (s *Store) SwapOutbox(ctx context.Context, id string, was, now *Outbox) (bool, error) {
+	if was == nil || now == nil {
+		return false, nil
+	}
+	buf := appendOutbox(getBuf(), was)
+	defer func() { putBuf(buf) }()
+	n := len(buf)
+	buf = appendOutbox(buf, now)
+	ok, err := store.SessionOutboxSwap.Run(ctx, s.db.Client, []string{s.db.Keys.Outbox(id)},
+		buf[:n], buf[n:], string([]byte{outboxMagic, outboxVersion})).Int64()
+	if err != nil {
+		return false, fmt.Errorf("session %s: outbox: %w", logmask.Conv(id), err)
+	}
+	return ok == 1, nil
+}
+
 // Delete removes a conversation's session (under its lock, so an update in
 // flight cannot bring it back) and its activity entry. Timers are the
 // caller's to Cancel.

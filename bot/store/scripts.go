@@ -142,6 +142,25 @@ end
 redis.call('DEL', KEYS[2], KEYS[3], KEYS[1])
 return 1`)
 
+// SessionOutboxSwap replaces a conversation's outbox record by another
+// of the same work, without the lock, while the stored one is still the
+// one the caller saved: its body (after the record's header, which names
+// the state it was saved with and is kept as it is) must equal ARGV[1].
+// The header is ARGV[3] (the record's two format bytes), the state's
+// length as a base-128 varint, and 4 bytes of its checksum (see
+// bot/session's codec.go). KEYS: outbox. ARGV: body expected, new body,
+// format bytes. Returns 1 when replaced, 0 when the record is gone or
+// another.
+var SessionOutboxSwap = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if not cur or string.sub(cur, 1, 2) ~= ARGV[3] then return 0 end
+local i = 3
+while i <= #cur and string.byte(cur, i) >= 128 do i = i + 1 end
+local h = i + 4
+if h > #cur or string.sub(cur, h + 1) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], string.sub(cur, 1, h) .. ARGV[2], 'KEEPTTL')
+return 1`)
+
 // ---- timers ({timer:<name>}) ----
 
 // TimerDue claims due ids atomically: it reads them and moves each to the
