@@ -26,8 +26,7 @@ import (
 //     not test.jsonl) and the shop questions and off-topic messages in
 //     bot/knowledge/testdata (shop_queries.jsonl, tune_oos.jsonl), as
 //     first messages and after an answer;
-//   - the even tweets (complaints and not).
-//
+//   - the even tweets (complaints and not);
 //   - the paraphrase suite's dev half (even lines from 0, as
 //     suitetest.RunHalves splits it): ordinary lines as first messages and
 //     after an answer, and its lines asking for a person;
