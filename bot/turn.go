@@ -246,7 +246,8 @@ func (t *turn) answer(text string) {
 		}
 	}
 	last := t.lastBotKind()
-	u := understand(t.match, text, t.s.Topic, last == kindAnswer || last == kindLikely)
+	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.lastEntry(), mentions: t.mentions}
+	u := r.understand(text, t.s.Topic, last == kindAnswer || last == kindLikely)
 	q := Question{
 		Text:       text,
 		Lang:       t.lang,
@@ -254,6 +255,7 @@ func (t *turn) answer(text string) {
 		Candidates: u.cands,
 		Parts:      u.parts,
 		Customer:   firstName(t.s.Name),
+		FollowUp:   u.follow,
 	}
 	ans, err := t.b.answerer.Answer(t.ctx, q)
 	if err != nil || ans.Text == "" {
@@ -277,7 +279,10 @@ func (t *turn) answer(text string) {
 		t.s.Misses++
 	}
 	in.Misses = t.s.Misses
-	in.Answer = ans.Entry
+	if !ans.Partial {
+		// A follow-up's part of an entry is not the same answer again.
+		in.Answer = ans.Entry
+	}
 	in.Signals = handoff.Signals{WantsHuman: ans.Signals.WantsHuman, Angry: ans.Signals.Angry, Confused: ans.Signals.Confused}
 	if d := t.set.Rules.DetectContext(t.ctx, in); d.Handoff {
 		t.handoff(d)
@@ -317,6 +322,8 @@ func (t *turn) answer(text string) {
 			ans.Topics = closestTopics(t.set.KB.Base, q)
 		}
 		t.offer(ans.Topics)
+		t.offerPerson()
+	} else if ans.OfferPerson {
 		t.offerPerson()
 	}
 }
