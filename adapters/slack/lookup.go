@@ -56,13 +56,14 @@ func cardOf(m goslack.SlackMetadata) (conv string, at time.Time, n int, ok bool)
 	return conv, time.Unix(0, ns2), nn, true
 }
 
-// ours reports whether Baton's bot posted m: another app in the channel
-// could post metadata naming a card, and must not route replies.
-func (d *Desk) ours(ctx context.Context, m goslack.Message) bool {
+// ours reports whether Baton's bot (user id self, from auth.test) posted
+// m: another app in the channel could post metadata naming a card, and
+// must not route replies. Callers look self up once per lookup: with
+// auth.test failing, a lookup per message asked it again for each.
+func ours(m goslack.Message, self string) bool {
 	if m.BotID == "" {
 		return false
 	}
-	self := d.self.id(ctx, d)
 	return self == "" || m.User == self // auth.test failing: bot_id is all we can check
 }
 
@@ -83,6 +84,7 @@ const (
 func (d *Desk) findCard(ctx context.Context, channel, conv string, at time.Time, n int) (string, bool, error) {
 	p := &goslack.GetConversationHistoryParameters{ChannelID: channel, Oldest: slackTS(at.Add(-findCardSince)),
 		Limit: 200, IncludeAllMetadata: true}
+	self, asked := "", false
 	for range findCardPages {
 		cctx, cancel := d.call(ctx)
 		resp, err := d.api.GetConversationHistoryContext(cctx, p)
@@ -91,7 +93,13 @@ func (d *Desk) findCard(ctx context.Context, channel, conv string, at time.Time,
 			return "", false, fmt.Errorf("looking for the card in the channel's history: %w", err)
 		}
 		for _, m := range resp.Messages {
-			if !d.ours(ctx, m) {
+			if m.BotID == "" {
+				continue
+			}
+			if !asked { // once per lookup, and only when there is a bot's message
+				self, asked = d.self.id(ctx, d), true
+			}
+			if !ours(m, self) {
 				continue
 			}
 			if c, cat, cn, ok := cardOf(m.Metadata); ok && c == conv && cat.Equal(at) && cn == n {
@@ -99,10 +107,12 @@ func (d *Desk) findCard(ctx context.Context, channel, conv string, at time.Time,
 			}
 		}
 		if !resp.HasMore || resp.ResponseMetaData.NextCursor == "" {
-			break
+			return "", false, nil
 		}
 		p.Cursor = resp.ResponseMetaData.NextCursor
 	}
+	d.log.Warn("slack desk: gave up looking for a card whose post got no answer in the channel's history (too busy since the handoff); posting it again",
+		"conv", logmask.Conv(conv), "channel", channel, "pages", findCardPages)
 	return "", false, nil
 }
 
@@ -133,7 +143,7 @@ func (d *Desk) cardByRoot(ctx context.Context, channel, ts string) (string, bool
 		found bool
 	)
 	for _, m := range resp.Messages {
-		if m.Timestamp == ts && d.ours(ctx, m) {
+		if m.Timestamp == ts && m.BotID != "" && ours(m, d.self.id(ctx, d)) {
 			conv, at, n, found = cardOf(m.Metadata)
 		}
 	}

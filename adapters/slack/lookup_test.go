@@ -1,9 +1,12 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -276,5 +279,82 @@ func TestLateSaveOfAnOlderCardKeepsTheNewerCard(t *testing.T) {
 	}
 	if ref, _, _ := f.desk.card(ctx, s.ID); ref.ts != next.ts {
 		t.Errorf("card = %s, want the newest %s", ref.ts, next.ts)
+	}
+}
+
+// logBuffer collects a desk's log lines (the desk logs from several
+// goroutines).
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// The search for a card whose post got no answer asks auth.test (who is
+// Baton's bot) once, however many bot messages the history holds, even
+// when auth.test fails: it asked once per bot message, one at a time.
+func TestCardSearchAsksWhoWeAreOnce(t *testing.T) {
+	f := newFixture(t, fixtureOpt{})
+	s := f.handedOff(t, "77", "Jane")
+	api := f.srv.Client()
+	for i := range 10 {
+		if _, _, err := api.PostMessage(testChannel, goslack.MsgOptionText(fmt.Sprintf("another bot message %d", i), false)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fails := make([]slacktest.Failure, 20)
+	for i := range fails {
+		fails[i] = slacktest.Failure{Error: "internal_error"}
+	}
+	f.srv.FailNext("auth.test", fails...)
+	before := f.srv.Calls("auth.test")
+	if _, found, err := f.desk.findCard(t.Context(), testChannel, s.ID, s.Handoff.At, 0); err != nil || found {
+		t.Fatalf("findCard = %v, %v; want not found", found, err)
+	}
+	if n := f.srv.Calls("auth.test") - before; n != 1 {
+		t.Errorf("auth.test asked %d times for one search, want 1", n)
+	}
+}
+
+// A search that stops at its page bound says so in the log (it gave up
+// silently), without the customer's words.
+func TestCardSearchThatGivesUpWarns(t *testing.T) {
+	logs := &logBuffer{}
+	f := newFixture(t, fixtureOpt{opts: []Option{WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})))}})
+	s := f.handedOff(t, "78", "Jane")
+	for i := range findCardPages*200 + 1 {
+		f.srv.AgentReply(testChannel, "", "ULIA", fmt.Sprintf("chatter %d", i))
+	}
+	if _, found, err := f.desk.findCard(t.Context(), testChannel, s.ID, s.Handoff.At, 0); err != nil || found {
+		t.Fatalf("findCard = %v, %v; want not found", found, err)
+	}
+	out := logs.String()
+	if !strings.Contains(out, "level=WARN") || !strings.Contains(out, "gave up looking for a card") {
+		t.Errorf("no WARN for the search that gave up; log:\n%s", out)
+	}
+	for _, turn := range s.Turns {
+		if strings.Contains(out, turn.Text) {
+			t.Errorf("customer text %q in the log", turn.Text)
+		}
+	}
+	// Within the bound: no warning.
+	logs2 := &logBuffer{}
+	f.desk.log = slog.New(slog.NewTextHandler(logs2, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if _, _, err := f.desk.findCard(t.Context(), testChannel, s.ID, time.Now().Add(time.Hour), 0); err != nil {
+		t.Fatal(err)
+	}
+	if out := logs2.String(); out != "" {
+		t.Errorf("a search within its bound logged:\n%s", out)
 	}
 }

@@ -56,6 +56,9 @@ func (d *Desk) cardRefused(ctx context.Context, conv, mark string) (time.Duratio
 	pipe.HSet(ctx, k, "mark", mark, "attempts", attempts, "next", next)
 	pipe.Expire(ctx, k, keepFor)
 	pipe.ZAdd(ctx, d.keys.CardsFailed(), redis.Z{Score: float64(next), Member: conv})
+	// Trimmed here too, not only when the gauge is read: without a
+	// metrics scrape it would grow with every refused card.
+	pipe.ZRemRangeByScore(ctx, d.keys.CardsFailed(), "-inf", "("+d.cardsFailedSince())
 	if _, err := pipe.Exec(ctx); err != nil {
 		return wait, fmt.Errorf("recording the card's refusal: %w", err)
 	}
@@ -81,8 +84,7 @@ func (d *Desk) cardRetryWait(ctx context.Context, conv, mark string) (time.Durat
 // its next try (tried within the last day).
 func (d *Desk) CardsFailed(ctx context.Context) (int64, error) {
 	k := d.keys.CardsFailed()
-	old := strconv.FormatInt(d.now().Add(-cardsFailedFor).UnixMilli(), 10)
-	if err := d.rdb.ZRemRangeByScore(ctx, k, "-inf", "("+old).Err(); err != nil {
+	if err := d.rdb.ZRemRangeByScore(ctx, k, "-inf", "("+d.cardsFailedSince()).Err(); err != nil {
 		return 0, fmt.Errorf("slack desk: trimming refused cards: %w", err)
 	}
 	n, err := d.rdb.ZCard(ctx, k).Result()
@@ -90,4 +92,10 @@ func (d *Desk) CardsFailed(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("slack desk: refused cards: %w", err)
 	}
 	return n, nil
+}
+
+// cardsFailedSince is the score (ms) below which a refused card no longer
+// counts in the gauge.
+func (d *Desk) cardsFailedSince() string {
+	return strconv.FormatInt(d.now().Add(-cardsFailedFor).UnixMilli(), 10)
 }

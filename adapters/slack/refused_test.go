@@ -6,6 +6,7 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/session"
@@ -181,5 +182,37 @@ func TestRelayOfAHandoffWithoutCardSkipsThePreviousHandoffsCard(t *testing.T) {
 	}
 	if relayed != 1 {
 		t.Errorf("the customer's message reached the channel %d times, want once", relayed)
+	}
+}
+
+// A refused card trims the refused-cards set of entries over a day old
+// itself: it was trimmed only when the gauge was read, and grew without a
+// metrics scrape.
+func TestCardRefusalTrimsOldRefusals(t *testing.T) {
+	fixed := false
+	f := newFixture(t, fixtureOpt{opts: []Option{WithTeams(func() Teams { return brokenTeam{&fixed} })}})
+	ctx := t.Context()
+	k := f.desk.keys.CardsFailed()
+	stale := float64(time.Now().Add(-cardsFailedFor - time.Hour).UnixMilli())
+	if err := f.db.Client.ZAdd(ctx, k, redis.Z{Score: stale, Member: "telegram:gone"}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	s := f.handedOff(t, "79", "Jane")
+	s, err := f.store.Update(ctx, s.ID, func(s *session.Session) error {
+		s.Handoff.Team = "broken"
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.desk.Open(ctx, s); err == nil {
+		t.Fatal("Open of a card Slack refuses returned no error")
+	}
+	got, err := f.db.Client.ZRange(ctx, k, 0, -1).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != s.ID {
+		t.Errorf("refused cards = %v, want only %s", got, s.ID)
 	}
 }
