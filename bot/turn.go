@@ -663,19 +663,6 @@ func describe(ev Event) string {
 	return "[" + string(ev.Kind) + "]"
 }
 
-func ratingDigit(s string) (int, bool) {
-	s = strings.TrimSpace(s)
-	s = strings.TrimRight(s, "!.⭐️★ ")
-	if len(s) != 1 || s[0] < '1' || s[0] > '5' {
-		// Full-width digits, as Chinese and Korean keyboards often type.
-		if r, size := utf8.DecodeRuneInString(s); size == len(s) && r >= '１' && r <= '５' {
-			return int(r-'１') + 1, true
-		}
-		return 0, false
-	}
-	return int(s[0] - '0'), true
-}
-
 // CleanText makes any text safe to process and to send as plain text:
 // valid UTF-8 (bad bytes become U+FFFD), no control characters but line
 // breaks and tabs, no zero-width spaces or byte-order marks, normalised line

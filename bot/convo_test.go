@@ -1,0 +1,70 @@
+package bot_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/batonhq/baton/bot"
+)
+
+// convo says each line in a new conversation with a platform language and
+// returns the last reply and the session's last bot turn kind and entry.
+func (f *fixture) convo(t *testing.T, chat, lang string, lines ...string) (reply, kind, entry string) {
+	t.Helper()
+	for _, l := range lines {
+		reply = f.send(t, bot.Event{Channel: "test", ChatID: chat, Kind: bot.KindText, Text: l, Customer: bot.Customer{Name: "Jane Doe", Lang: lang}})
+	}
+	last := lastBot(f.session(t, chat))
+	return reply, last.Kind, last.Entry
+}
+
+// After the rating prompt, a rating is read however it is typed, in each
+// language: with a unit, out of five, in words, as stars.
+func TestRatingTypedAnyWay(t *testing.T) {
+	f := newFixture(t, false)
+	opening := map[string][]string{
+		"en": {"How long does shipping take?", "bye"},
+		"zh": {"发货要多久？", "再见"},
+		"ko": {"배송 얼마나 걸려요?", "안녕히 계세요"},
+	}
+	for i, c := range []struct {
+		lang, rating string
+		stars        int
+	}{
+		{"en", "5 stars", 5}, {"en", "5/5", 5}, {"en", "4/5", 4}, {"en", "five", 5}, {"en", "⭐⭐⭐⭐⭐", 5}, {"en", "3 out of 5", 3}, {"en", "2 stars.", 2},
+		{"zh", "5分", 5}, {"zh", "五星", 5}, {"zh", "4分吧", 4}, {"zh", "五星好评", 5},
+		{"ko", "5점이요", 5}, {"ko", "다섯", 5}, {"ko", "4점", 4}, {"ko", "별 다섯 개", 5},
+	} {
+		chat := fmt.Sprintf("r%d", i)
+		if _, kind, _ := f.convo(t, chat, c.lang, opening[c.lang]...); kind != "survey" {
+			t.Fatalf("%s: no rating prompt after the goodbye (last turn %s)", c.lang, kind)
+		}
+		reply, kind, _ := f.convo(t, chat, c.lang, c.rating)
+		if kind != "rated" {
+			t.Errorf("%s %q after the rating prompt: turn %s, reply %q; want it taken as %d stars", c.lang, c.rating, kind, reply, c.stars)
+			continue
+		}
+		if s := f.session(t, chat); s.AwaitingRating {
+			t.Errorf("%s %q: still awaiting a rating", c.lang, c.rating)
+		}
+	}
+}
+
+// Not ratings: a question after the prompt is answered, and "네" ("yes")
+// is never four stars.
+func TestRatingPromptLetsQuestionsThrough(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct{ lang, text string }{
+		{"en", "5 stars but how do I return the cable?"},
+		{"ko", "네"},
+	} {
+		chat := fmt.Sprintf("q%d", i)
+		f.convo(t, chat, "en", "How long does shipping take?", "bye")
+		if _, kind, _ := f.convo(t, chat, c.lang, c.text); kind == "rated" {
+			t.Errorf("%q after the rating prompt was taken as a rating", c.text)
+		}
+	}
+}
+
+var _ = strings.Contains
