@@ -68,3 +68,73 @@ func TestRatingPromptLetsQuestionsThrough(t *testing.T) {
 }
 
 var _ = strings.Contains
+
+// A thanks or goodbye anywhere in a short message closes warmly, with a
+// word or two around it no list knows; never a list of topics.
+func TestClosingsAnywhereInAShortMessage(t *testing.T) {
+	f := newFixture(t, false)
+	first := map[string]string{"en": "How do I cancel my order?", "zh": "怎么取消订单", "ko": "주문 취소 어떻게 해요"}
+	for i, c := range []struct{ lang, text string }{
+		{"en", "awesome thanks, have a good one"},
+		{"en", "nvm it worked. thanks"},
+		{"en", "ok cool that helps, thanks"},
+		{"zh", "太好了，谢谢，拜拜"},
+		{"zh", "算了 好了 谢谢"},
+		{"zh", "行 明白了 多谢"},
+		{"ko", "넵 감사요"},
+		{"ko", "아 됐어요 감사합니다"},
+		{"ko", "좋네요 감사합니다 수고하세요"},
+		{"ko", "아 그렇구나 알겠습니다"},
+		{"ko", "네네"},
+		{"ko", "고마워요 미아 최고"},
+		{"ko", "ㄱㅅ"},
+		{"ko", "ㅋㅋㅋ"},
+	} {
+		chat := fmt.Sprintf("c%d", i)
+		f.convo(t, chat, c.lang, first[c.lang])
+		reply, kind, _ := f.convo(t, chat, c.lang, c.text)
+		switch kind {
+		case "thanks", "bye", "ack", "survey":
+		default:
+			t.Errorf("%s %q after an answer: turn %s, reply %q; want a closing", c.lang, c.text, kind, reply)
+		}
+		if s := f.session(t, chat); s.Misses != 0 {
+			t.Errorf("%s %q counted as a miss", c.lang, c.text)
+		}
+	}
+	// Still answered: a question after the thanks.
+	for i, c := range []struct{ lang, text, entry string }{
+		{"en", "thanks! and how long does shipping take?", "shipping/times"},
+		{"en", "thanks, but my item arrived damaged", "problems/damaged"},
+		{"zh", "谢谢，发货要多久", "shipping/times"},
+		{"ko", "감사합니다 배송 얼마나 걸려요", "shipping/times"},
+	} {
+		chat := fmt.Sprintf("q%d", i)
+		f.convo(t, chat, c.lang, first[c.lang])
+		if reply, kind, entry := f.convo(t, chat, c.lang, c.text); kind != "answer" || entry != c.entry {
+			t.Errorf("%s %q: turn %s %s, reply %q; want %s answered", c.lang, c.text, kind, entry, reply, c.entry)
+		}
+	}
+}
+
+// Small talk in every language's casual register is answered in kind:
+// "are you a real agent?" honestly (never a handoff), a joke, Korean chat
+// shorthand for hi.
+func TestCasualSmallTalkInKind(t *testing.T) {
+	f := newFixture(t, true)
+	for i, c := range []struct{ lang, text, kind string }{
+		{"en", "is this a real agent?", "smalltalk"},
+		{"zh", "你们是真人客服吗", "smalltalk"},
+		{"zh", "你们是真人客服吗？", "smalltalk"},
+		{"ko", "너 AI야?", "smalltalk"},
+		{"ko", "농담 하나 해줘", "smalltalk"},
+		{"ko", "ㅎㅇ", "greeting"},
+		{"en", "great service!", "smalltalk"},
+	} {
+		chat := fmt.Sprintf("s%d", i)
+		reply, kind, _ := f.convo(t, chat, c.lang, c.text)
+		if kind != c.kind {
+			t.Errorf("%s %q: turn %s, reply %q; want %s", c.lang, c.text, kind, reply, c.kind)
+		}
+	}
+}

@@ -209,6 +209,24 @@ func (t *turn) text(text string) {
 	for _, k := range chats {
 		t.lead = join(t.lead, t.render("chat_"+k, persona.Data{}))
 	}
+	if hasWords(text) {
+		// A closing or an acknowledgement with a word or two no list
+		// knows, wherever its thanks stands ("nvm it worked. thanks",
+		// "太好了，谢谢，拜拜", "아 그렇구나 알겠습니다"), unless those
+		// words ask something we can answer.
+		said := ""
+		if bye {
+			said = "bye"
+		} else if thanked {
+			said = "thanks"
+		}
+		if k, rest := t.set.Persona.Closing(text, said); k != "" && !t.answerable(rest) {
+			thanked = thanked || k == "thanks"
+			bye = bye || k == "bye"
+			text = ""
+			t.s.Misses = 0
+		}
+	}
 	if !hasWords(text) {
 		switch {
 		case bye:
@@ -227,6 +245,15 @@ func (t *turn) text(text string) {
 		return
 	}
 	t.answer(text)
+}
+
+// answerable reports whether the knowledge base answers text confidently.
+func (t *turn) answerable(text string) bool {
+	if !hasWords(text) {
+		return false
+	}
+	m := t.match(text)
+	return len(m) > 0 && m[0].Confident
 }
 
 // answer runs the answerer and the handoff detector on one question.
@@ -714,8 +741,11 @@ func isClean(s string) bool {
 }
 
 // hasWords reports whether s has any letter or digit left to answer.
+// Loose Hangul letters (ㅋㅋ, ㅠㅠ) are laughter and mood, not words.
 func hasWords(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
+	return strings.IndexFunc(s, func(r rune) bool {
+		return (unicode.IsLetter(r) && (r < 0x3130 || r > 0x318F)) || unicode.IsDigit(r)
+	}) >= 0
 }
 
 func join(parts ...string) string {
