@@ -138,3 +138,31 @@ func TestCasualSmallTalkInKind(t *testing.T) {
 		}
 	}
 }
+
+// The order number an answer asked for is thanked for and brought to a
+// person with it, in every language; never a list of topics.
+func TestOrderNumberAfterTheAnswerAskedForIt(t *testing.T) {
+	f := newFixture(t, true)
+	for i, c := range []struct{ lang, ask, give string }{
+		{"en", "How do I cancel my order?", "order KS-55123"},
+		{"en", "How do I cancel my order?", "KS-55123"},
+		{"zh", "怎么取消订单", "订单号 KS-55123"},
+		{"ko", "주문 취소 어떻게 해요", "주문번호 KS-55123 이요"},
+	} {
+		chat := fmt.Sprintf("o%d", i)
+		f.convo(t, chat, c.lang, c.ask)
+		reply, kind, _ := f.convo(t, chat, c.lang, c.give)
+		if kind != "handoff" || !strings.Contains(reply, "KS-55123") {
+			t.Errorf("%s %q after the cancel answer: turn %s, reply %q; want it acknowledged with the number and a person brought in", c.lang, c.give, kind, reply)
+			continue
+		}
+		s := f.session(t, chat)
+		if s.Handoff == nil || !strings.Contains(strings.Join(s.Handoff.Evidence, " "), "KS-55123") {
+			t.Errorf("%s: handoff %+v does not carry the order number", c.lang, s.Handoff)
+		}
+	}
+	// Without an answer asking for it, a number is not a request.
+	if _, kind, _ := f.convo(t, "o-first", "en", "KS-55123"); kind == "handoff" {
+		t.Errorf("an order number as the first message handed off")
+	}
+}

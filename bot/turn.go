@@ -244,6 +244,12 @@ func (t *turn) text(text string) {
 		}
 		return
 	}
+	if ref, ok := orderRef(text); ok {
+		if entry, asked := t.askedForOrder(); asked {
+			t.orderGiven(ref, entry)
+			return
+		}
+	}
 	t.answer(text)
 }
 
