@@ -166,3 +166,36 @@ func TestOrderNumberAfterTheAnswerAskedForIt(t *testing.T) {
 		t.Errorf("an order number as the first message handed off")
 	}
 }
+
+// "I don't get it" right after a miss is not confusion about an answer
+// (there was none): the message is read as a question, and alone it is no
+// handoff. After a real answer it still brings a person.
+func TestConfusionAfterAMissIsAQuestion(t *testing.T) {
+	f := newFixture(t, true)
+	miss := map[string]string{"en": "blorp the frobnicator", "zh": "那个那个怎么弄呢", "ko": "그거 저거 어떻게 해요"}
+	for i, c := range []struct{ lang, text, entry string }{
+		{"en", "i don't get it, where do i get the return label?", "returns/start"},
+		{"en", "i don't get it", ""},
+		{"zh", "我不明白，退货标签在哪里拿", "returns/start"},
+		{"zh", "看不懂", ""},
+		{"ko", "무슨 말인지 모르겠어요, 반품 라벨은 어디서 받아요?", "returns/start"},
+		{"ko", "무슨 말인지 모르겠어요", ""},
+	} {
+		chat := fmt.Sprintf("m%d", i)
+		if _, kind, _ := f.convo(t, chat, c.lang, miss[c.lang]); kind != "rephrase" {
+			t.Fatalf("%s %q: turn %s, want a miss to start from", c.lang, miss[c.lang], kind)
+		}
+		reply, kind, entry := f.convo(t, chat, c.lang, c.text)
+		if kind == "handoff" {
+			t.Errorf("%s %q after a miss handed off: %v", c.lang, c.text, f.session(t, chat).Handoff.Evidence)
+			continue
+		}
+		if c.entry != "" && (kind != "answer" || entry != c.entry) {
+			t.Errorf("%s %q after a miss: turn %s %s, reply %q; want %s answered", c.lang, c.text, kind, entry, reply, c.entry)
+		}
+	}
+	f.convo(t, "after-answer", "en", "How do I cancel my order?")
+	if _, kind, _ := f.convo(t, "after-answer", "en", "i don't get it"); kind != "handoff" {
+		t.Errorf("confusion after an answer: turn %s, want a handoff", kind)
+	}
+}

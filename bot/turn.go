@@ -265,7 +265,7 @@ func (t *turn) answerable(text string) bool {
 // answer runs the answerer and the handoff detector on one question.
 func (t *turn) answer(text string) {
 	history := t.history()
-	in := handoff.Input{Text: text, Lang: t.lang, History: history, Misses: t.s.Misses, AfterRefusal: t.lastBotKind() == kindRefusal}
+	in := handoff.Input{Text: text, Lang: t.lang, History: history, Misses: t.s.Misses, AfterRefusal: t.lastBotKind() == kindRefusal, AfterMiss: t.lastBotKind() == kindRephrase}
 	// With a model answering, rules that need no answer (an explicit
 	// request, anger, "I don't get it") are checked first, so the model is
 	// not asked to answer them. Offline answers are cheap: one check after.

@@ -69,6 +69,11 @@ type Input struct {
 	// AfterRefusal: the bot's last reply refused an unreasonable demand,
 	// so insisting now is a complaint.
 	AfterRefusal bool
+	// AfterMiss: the bot's last reply did not answer (it asked to
+	// rephrase). "I don't get it" then is not confusion about an answer,
+	// as there was none: the message is read as a question, and only the
+	// streak of unsure answers (confusion.misses) counts.
+	AfterMiss bool
 }
 
 // Decision says whether to hand off, why, and on what evidence.
@@ -186,7 +191,7 @@ func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, ev *fired, veto
 	if r.misses > 0 && in.Misses > 0 {
 		dec.Scores[Confusion] = min(1, float64(in.Misses)/float64(r.misses))
 	}
-	if !r.afterBot || botSpoke(in.History) {
+	if (!r.afterBot || botSpoke(in.History)) && !in.AfterMiss {
 		m := mask(d, r.confusionUnless)
 		f, ok := find(d, r.confusion, m, &r.neg)
 		veto[2] = m != nil || (ok && f.negated)
@@ -218,8 +223,8 @@ func (r *Rules) detectLearned(ctx context.Context, in Input, dec *Decision, ev *
 	for _, k := range [...]struct {
 		class, slot int
 	}{{clExplicit, 0}, {clComplaint, 1}, {clConfusion, 2}} {
-		if k.class == clConfusion && r.afterBot && !botSpoke(in.History) {
-			continue // a first message is a question for the bot
+		if k.class == clConfusion && ((r.afterBot && !botSpoke(in.History)) || in.AfterMiss) {
+			continue // a first message, or one after a miss, is a question for the bot
 		}
 		if veto[k.slot] {
 			continue
