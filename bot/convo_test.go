@@ -199,3 +199,29 @@ func TestConfusionAfterAMissIsAQuestion(t *testing.T) {
 		t.Errorf("confusion after an answer: turn %s, want a handoff", kind)
 	}
 }
+
+// A greeting with a question in one message is greeted back and answered,
+// without asking how we can help first.
+func TestGreetingWithAQuestionIsGreetedAndAnswered(t *testing.T) {
+	f := newFixture(t, true)
+	for i, c := range []struct {
+		lang, text, entry string
+		asks              []string
+	}{
+		{"en", "good morning, where is my order?", "orders/tracking", []string{"How can we help", "What can we do for you"}},
+		{"zh", "你好，我的快递到哪里了？", "orders/tracking", []string{"有什么可以帮", "需要帮忙"}},
+		{"ko", "안녕하세요, 배송 조회는 어떻게 해요?", "orders/tracking", []string{"도와드릴까요", "도와드릴 일"}},
+	} {
+		chat := fmt.Sprintf("g%d", i)
+		reply, kind, entry := f.convo(t, chat, c.lang, c.text)
+		if kind != "answer" || entry != c.entry || !strings.Contains(reply, "Mia") {
+			t.Errorf("%s %q: turn %s %s, reply %q; want a greeting with Mia and %s", c.lang, c.text, kind, entry, reply, c.entry)
+		}
+		greeting, _, _ := strings.Cut(reply, "\n\n")
+		for _, a := range c.asks {
+			if strings.Contains(greeting, a) {
+				t.Errorf("%s %q: the greeting asks %q before the answer: %q", c.lang, c.text, a, greeting)
+			}
+		}
+	}
+}

@@ -201,6 +201,9 @@ func (t *turn) text(text string) {
 		if t.s.Greeted {
 			key = "greet_again"
 		}
+		if hasWords(text) {
+			key += "_lead" // the answer follows: no "how can we help?"
+		}
 		t.s.Greeted = true
 		t.lead = join(t.lead, t.render(key, persona.Data{TimeOfDay: dayPart}))
 	}

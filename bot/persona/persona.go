@@ -43,7 +43,7 @@ func IsWarning(p Problem) bool { return strings.HasPrefix(p.Msg, warnPrefix) }
 func Keys() []string { return slices.Clone(keys) }
 
 var keys = []string{
-	"greet", "greet_again", "start", "help",
+	"greet", "greet_again", "greet_lead", "greet_again_lead", "start", "help",
 	"answer_lead", "tips_lead", "anything_else", "rephrase", "rephrase_topics", "likely_lead", "likely_else", "person_button", "offer_person",
 	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_back", "demand_refusal",
 	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other", "answer_parts",
