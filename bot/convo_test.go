@@ -225,3 +225,38 @@ func TestGreetingWithAQuestionIsGreetedAndAnswered(t *testing.T) {
 		}
 	}
 }
+
+// A loop is the customer repeating themselves. Asking about one thing
+// after another that the same answer covers is not one; asking the same
+// thing in other words three times still is.
+func TestLoopIsTheCustomerRepeating(t *testing.T) {
+	f := newFixture(t, true)
+	for i, c := range []struct {
+		lang  string
+		lines []string
+		loop  bool
+	}{
+		{"zh", []string{"可以用微信支付吗", "微信支付呢", "货到付款可以吗", "行吧 那就支付宝"}, false},
+		{"ko", []string{"네이버페이 돼요?", "무통장입금은요?", "그럼 카카오페이로 할게요"}, false},
+		{"en", []string{"cant log in, forgot pasword", "didnt get the reset emial", "checked spam too"}, false},
+		{"en", []string{"where is my package?", "where's my parcel right now?", "can you tell me where my order is?"}, true},
+		{"zh", []string{"我的快递到哪里了？", "我想知道我的订单到哪了", "包裹到哪了，查一下物流"}, true},
+		{"ko", []string{"택배 지금 어디쯤 왔어요?", "주문한 거 어디까지 왔는지 알 수 있나요?", "배송 조회 좀 해 주세요"}, true},
+	} {
+		chat := fmt.Sprintf("l%d", i)
+		var handedOff bool
+		for _, l := range c.lines {
+			if _, kind, _ := f.convo(t, chat, c.lang, l); kind == "handoff" {
+				handedOff = true
+				break
+			}
+		}
+		s := f.session(t, chat)
+		switch {
+		case c.loop && (!handedOff || s.Handoff.Reason != "loop"):
+			t.Errorf("%s %q: no loop handoff (handoff %+v)", c.lang, c.lines, s.Handoff)
+		case !c.loop && handedOff:
+			t.Errorf("%s %q: handed off (%s: %v), but the customer never repeated", c.lang, c.lines, s.Handoff.Reason, s.Handoff.Evidence)
+		}
+	}
+}

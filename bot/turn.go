@@ -314,6 +314,11 @@ func (t *turn) answer(text string) {
 	}
 	in.Misses = t.s.Misses
 	in.Answer = ans.Entry
+	if ans.Entry != "" {
+		// A follow-up that names another thing the answer covers ("微信支付呢",
+		// then "货到付款可以吗") is a new question, not the same one again.
+		in.SameNeed = func(earlier string) bool { return !t.set.KB.NamesMore(ans.Entry, t.lang, text, earlier) }
+	}
 	in.Signals = handoff.Signals{WantsHuman: ans.Signals.WantsHuman, Angry: ans.Signals.Angry, Confused: ans.Signals.Confused}
 	if d := t.set.Rules.DetectContext(t.ctx, in); d.Handoff {
 		t.handoff(d)

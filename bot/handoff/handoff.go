@@ -12,7 +12,7 @@
 //     unsure several turns in a row;
 //   - loop: the customer asks the same thing again and again (near
 //     duplicates, by bot/text's Similarity), or the bot is about to give
-//     the same answer yet again.
+//     the same answer yet again to the same need (Input.SameNeed).
 //
 // Rules match phrases of every language whatever the conversation's
 // language, because customers mix them (a Korean customer typing "agent").
@@ -74,6 +74,13 @@ type Input struct {
 	// as there was none: the message is read as a question, and only the
 	// streak of unsure answers (confusion.misses) counts.
 	AfterMiss bool
+	// SameNeed reports whether an earlier customer message, which got
+	// the answer the bot is about to give again (Answer), asked what
+	// this one does. Only those count toward the loop: a customer asking
+	// about WeChat Pay, then cash on delivery, then Alipay gets the
+	// payment answer three times without repeating themselves. nil: all
+	// count.
+	SameNeed func(earlier string) bool
 }
 
 // Decision says whether to hand off, why, and on what evidence.
@@ -299,11 +306,17 @@ func (r *Rules) detectLoop(d *doc, in Input, dec *Decision, ev *fired) {
 		}
 	}
 
-	// The bot about to give the same answer again.
+	// The bot about to give the same answer again, to the customer
+	// asking for the same thing again (in.SameNeed).
 	if in.Answer != "" {
 		n := 1
+		asked := "" // the customer message the bot turn replied to
 		for _, t := range hist {
-			if t.Role == "bot" && t.Entry == in.Answer {
+			if t.Role == "customer" {
+				asked = t.Text
+				continue
+			}
+			if t.Role == "bot" && t.Entry == in.Answer && (in.SameNeed == nil || in.SameNeed(asked)) {
 				n++
 			}
 		}
