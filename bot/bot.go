@@ -229,7 +229,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		out = b.announce(ctx, s, key, out)
 	}
 	b.after(ctx, s, events)
-	if len(owed) > 0 {
+	if len(owed) > 0 && !statsOnly(owed) {
 		b.outboxPaid(ctx, s.ID, key)
 	}
 	b.obs.Replied(ev.Channel, n, b.now().Sub(start))

@@ -138,12 +138,19 @@ func messagesOf(rs []session.Reply) []Message {
 
 // Kinds of the events a customer's turn owes the desk and the observers
 // (session.Outbox.Owed) until after has handed them on: those the agents
-// see (a message during a handoff, the card, a rating or its comment) and
-// those that count conversations. An update met again before that
-// rebuilds them from the saved session and the update itself (owedEvents).
-// Answers and misses are not kept: they are in nearly every turn, and
-// keeping them would cost every message a second save; a replica stopped
-// between the save and the observers loses those counts.
+// see (a message during a handoff, the card, a rating or its comment),
+// those that count conversations, and the turn's statistics (an answer, a
+// miss, a picked topic). An update met again before that rebuilds them
+// from the saved session and the update itself (owedEvents).
+//
+// Handing them on is noted in the session (outboxPaid, one more save)
+// only when the turn owed more than statistics: answers and misses are in
+// nearly every turn, and noting them would cost every message a second
+// save. So a turn's statistics are counted at least once, as its replies
+// are sent: a replica stopped after the observers and before the adapter
+// marked the update answered has them counted again by the replica that
+// meets the update again; one stopped before the observers no longer loses
+// them.
 const (
 	owedStarted    = "started"
 	owedWrote      = "wrote"
@@ -151,7 +158,29 @@ const (
 	owedRated      = "rated"       // the customer rated the bot
 	owedRatedAgent = "rated_agent" // the customer rated the agent
 	owedCommented  = "commented"
+
+	// Statistics, with what the event needs after a tab (owedSep): the
+	// entry; a miss's score and flags too.
+	owedAnswered = "answered"
+	owedMissed   = "missed"
+	owedPicked   = "picked"
 )
+
+// owedSep separates a statistics kind from its fields in Owed.
+const owedSep = "\x1f"
+
+// statsOnly reports whether kinds owe nothing but statistics (nothing to
+// note as handed on, see above).
+func statsOnly(kinds []string) bool {
+	for _, k := range kinds {
+		switch kind, _, _ := strings.Cut(k, owedSep); kind {
+		case owedAnswered, owedMissed, owedPicked:
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // owedKinds are the kinds of events a turn owes, in order; nil when none.
 func owedKinds(events []lifecycle.Event) []string {
@@ -172,6 +201,19 @@ func owedKinds(events []lifecycle.Event) []string {
 			}
 		case lifecycle.Commented:
 			k = owedCommented
+		case lifecycle.Answered:
+			k = owedAnswered + owedSep + e.Entry
+		case lifecycle.Missed:
+			flags := ""
+			if e.Unsure {
+				flags += "u"
+			}
+			if e.Likely {
+				flags += "l"
+			}
+			k = strings.Join([]string{owedMissed, e.Entry, strconv.FormatFloat(e.Score, 'g', -1, 64), flags}, owedSep)
+		case lifecycle.Picked:
+			k = owedPicked + owedSep + e.Entry
 		}
 		if k != "" {
 			kinds = append(kinds, k)
@@ -187,7 +229,24 @@ func owedEvents(s *session.Session, ev Event, kinds []string) []lifecycle.Event 
 	var events []lifecycle.Event
 	h := s.Handoff
 	for _, k := range kinds {
+		k, fields, _ := strings.Cut(k, owedSep)
+		f := strings.Split(fields, owedSep)
 		switch k {
+		case owedAnswered:
+			events = append(events, lifecycle.Answered{Base: lifecycle.Base{Conv: s.ID, Lang: s.Lang, At: ev.At}, Entry: f[0]})
+		case owedMissed:
+			if len(f) < 3 {
+				continue
+			}
+			// The text is the update's (the turn missed what was left of it
+			// after small talk: the sample differs by a greeting at most).
+			m := lifecycle.Missed{Base: lifecycle.Base{Conv: s.ID, Lang: s.Lang, At: ev.At},
+				Text: truncateRunes(ev.Text, maxMessageRunes), Entry: f[0],
+				Unsure: strings.Contains(f[2], "u"), Likely: strings.Contains(f[2], "l")}
+			m.Score, _ = strconv.ParseFloat(f[1], 64)
+			events = append(events, m)
+		case owedPicked:
+			events = append(events, lifecycle.Picked{Base: lifecycle.Base{Conv: s.ID, Lang: s.Lang, At: ev.At}, Entry: f[0], After: pickedAfter(s.Turns)})
 		case owedStarted:
 			events = append(events, lifecycle.Started{Base: lifecycle.Base{Conv: s.ID, Lang: s.Lang, At: ev.At}, Channel: s.Channel})
 		case owedWrote:
@@ -213,6 +272,18 @@ func owedEvents(s *session.Session, ev Event, kinds []string) []lifecycle.Event 
 		}
 	}
 	return events
+}
+
+// pickedAfter is what the customer wrote before the bot asked them to
+// rephrase, for the topic they picked in their last turn (the turn's
+// missedText, read from the saved history).
+func pickedAfter(turns []session.Turn) string {
+	for i := len(turns) - 1; i >= 0; i-- {
+		if turns[i].Role == "customer" {
+			return missedBefore(turns[:i])
+		}
+	}
+	return ""
 }
 
 // outboxPaid notes that the events the outbox of key owed were handed on.

@@ -321,3 +321,110 @@ func TestStaleTimerOutboxIsNotResumed(t *testing.T) {
 		}
 	})
 }
+
+// statsRecorder keeps the statistics events the observers see.
+type statsRecorder struct {
+	mu     sync.Mutex
+	events []lifecycle.Event
+	// stuck, when set, holds the first statistics event's observation
+	// until release is closed (a replica killed there): entered is closed
+	// when it begins.
+	stuck            bool
+	once             sync.Once
+	entered, release chan struct{}
+}
+
+func (r *statsRecorder) Observe(_ context.Context, _ *session.Session, ev lifecycle.Event) {
+	switch ev.(type) {
+	case lifecycle.Answered, lifecycle.Missed, lifecycle.Picked:
+	default:
+		return
+	}
+	if r.stuck {
+		r.once.Do(func() {
+			close(r.entered)
+			<-r.release
+		})
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, ev)
+}
+
+func (r *statsRecorder) seen() []lifecycle.Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]lifecycle.Event(nil), r.events...)
+}
+
+// A turn's statistics (an answer, a miss, a picked topic) are owed like
+// its desk events: a replica stopped after saving the turn and before its
+// observers counted it has them counted by the replica that meets the
+// update again, with the same entry, score, flags and words, once (they
+// were lost). Met a third time, nothing more is counted.
+func TestUpdateMetAgainCountsTheTurnsStatistics(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, false)
+	for i, ev := range []bot.Event{
+		{ID: "801", Channel: "test", ChatID: "c1", Kind: bot.KindText, Text: "How long does shipping take?"},
+		{ID: "802", Channel: "test", ChatID: "c1", Kind: bot.KindText, Text: "I have a question about money"},
+		{ID: "803", Channel: "test", ChatID: "c1", Kind: bot.KindTopic}, // the first topic offered
+	} {
+		if ev.Kind == bot.KindTopic {
+			s := f.session(t, "c1")
+			if s.Outbox == nil || len(s.Outbox.Replies) == 0 {
+				t.Fatal("no topics offered")
+			}
+			rs := s.Outbox.Replies
+			for _, b := range rs[len(rs)-1].Buttons {
+				if b.Kind == string(bot.KindTopic) {
+					ev.Text = b.Value
+					break
+				}
+			}
+			if ev.Text == "" {
+				t.Fatalf("no topic button after the miss: %+v", rs)
+			}
+		}
+		obs1 := &statsRecorder{stuck: true, entered: make(chan struct{}), release: make(chan struct{})}
+		r1 := bot.New(f.store, contents(t), bot.WithClock(f.clock.Now), bot.WithLocation(time.UTC), bot.WithObservers(obs1))
+		r1.Register("test", f.out)
+		done := make(chan error, 1)
+		go func() {
+			_, err := r1.Handle(ctx, ev)
+			done <- err
+		}()
+		<-obs1.entered // replica 1 saved the turn and is "killed" before counting it
+
+		obs2 := &statsRecorder{}
+		r2 := bot.New(f.store, contents(t), bot.WithClock(f.clock.Now), bot.WithLocation(time.UTC), bot.WithObservers(obs2))
+		r2.Register("test", f.out)
+		if _, err := r2.Handle(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+		close(obs1.release)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		want, got := obs1.seen(), obs2.seen()
+		if len(want) != 1 || len(got) != 1 {
+			t.Fatalf("event %d: the stopped replica's turn had %d statistics events, the replica that met it again counted %d; want 1 and 1", i+1, len(want), len(got))
+		}
+		w, g := want[0], got[0]
+		if m, ok := w.(lifecycle.Missed); ok {
+			// The text is the update's (the same here: no small talk).
+			if gm, ok := g.(lifecycle.Missed); ok && gm.Text != m.Text {
+				t.Errorf("missed text %q, want %q", gm.Text, m.Text)
+			}
+		}
+		if g != w {
+			t.Errorf("event %d: counted again as %+v, want %+v", i+1, g, w)
+		}
+		if _, err := r2.Handle(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(obs2.seen()); n != 1 {
+			t.Errorf("event %d met a third time: %d statistics events, want still 1", i+1, n)
+		}
+	}
+}

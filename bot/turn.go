@@ -570,8 +570,11 @@ func (t *turn) tags() []string {
 
 // missedText is what the customer wrote before the bot last asked them to
 // rephrase, if it did (the words a picked topic stands for).
-func (t *turn) missedText() string {
-	turns := t.s.Turns[:len(t.s.Turns)-1]
+func (t *turn) missedText() string { return missedBefore(t.s.Turns[:len(t.s.Turns)-1]) }
+
+// missedBefore is what the customer wrote before the bot's last turn in
+// turns, when that turn asked them to rephrase.
+func missedBefore(turns []session.Turn) string {
 	for i := len(turns) - 1; i >= 0; i-- {
 		if turns[i].Role == "bot" {
 			if turns[i].Kind != kindRephrase && turns[i].Kind != kindLikely {

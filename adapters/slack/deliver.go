@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	goslack "github.com/slack-go/slack"
 
 	"github.com/batonhq/baton/bot/lifecycle"
@@ -79,34 +80,85 @@ func (d *Desk) postCard(ctx context.Context, j job, s *session.Session, queued b
 		return result{ts: ref.ts}, nil
 	}
 	channel := d.channelFor(s.Handoff.Team)
-	blocks, fallback := buildCard(d.cardInput(ctx, s, cardRef{n: len(s.Handoff.Transfers)}))
+	n := len(s.Handoff.Transfers)
+	mark := cardMark(s.Handoff.At, n)
+	// A post of this card ended without an answer (a timeout on our side,
+	// a replica stopped): Slack may show it. Adopt it rather than post a
+	// second one (see lookup.go).
+	if doubt, err := d.rdb.Get(ctx, d.keys.CardPost(j.Conv)).Result(); err != nil && !errors.Is(err, redis.Nil) {
+		return result{}, redisError{err}
+	} else if doubt == mark {
+		ts, found, err := d.findCard(ctx, channel, j.Conv, s.Handoff.At, n)
+		switch {
+		case found:
+			ref := cardRef{channel: channel, ts: ts, at: s.Handoff.At, n: n}
+			if _, err := d.saveCard(context.WithoutCancel(ctx), j.Conv, ref); err != nil {
+				return result{}, redisError{err}
+			}
+			d.log.Info("slack desk: a card whose post got no answer was up in Slack; adopted, not posted again", "conv", logmask.Conv(j.Conv))
+			d.summarize(j.Conv, ref, s)
+			return result{ts: ts}, nil
+		case err != nil:
+			if _, retry := retryable(err); retry {
+				return result{}, err // Slack is failing: the post would too
+			}
+			d.log.Warn("slack desk: could not look for a card whose post got no answer; posting it again (a reply under the first one still reaches the customer once an agent writes there)",
+				"conv", logmask.Conv(j.Conv), "err", err)
+		}
+	}
+	blocks, fallback := buildCard(d.cardInput(ctx, s, cardRef{n: n}))
 	// From the post until its thread is mapped, an agent's reply in the
 	// new thread finds no conversation: the inbox waits for it then. The
 	// post stops counting as in flight only once saveCard has mapped the
 	// thread (deferred), so a reply that then finds no post in flight
 	// finds the mapping (handleMessage looks again).
-	done, err := d.startPosting(ctx)
+	done, err := d.startPosting(ctx, j.Conv, mark)
 	if err != nil {
 		return result{}, redisError{err}
 	}
 	defer done()
 	cctx, cancel := d.call(ctx)
 	ch, ts, err := d.api.PostMessageContext(cctx, channel,
-		goslack.MsgOptionBlocks(blocks...), goslack.MsgOptionText(fallback, false))
+		goslack.MsgOptionBlocks(blocks...), goslack.MsgOptionText(fallback, false),
+		goslack.MsgOptionMetadata(cardMetadata(j.Conv, s.Handoff.At, n)))
 	cancel()
 	if err != nil {
+		if refused(err) {
+			// Slack answered no: the card is not up, nothing to look for.
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			if derr := d.rdb.Del(dctx, d.keys.CardPost(j.Conv)).Err(); derr != nil {
+				d.log.Warn("slack desk: clearing a card post's in-doubt mark", "err", derr)
+			}
+			cancel()
+		}
 		return result{}, fmt.Errorf("posting the card: %w", err)
 	}
 	if ch == "" {
 		ch = channel
 	}
-	ref := cardRef{channel: ch, ts: ts, at: s.Handoff.At, n: len(s.Handoff.Transfers)}
-	if err := d.saveCard(context.WithoutCancel(ctx), j.Conv, ref); err != nil {
+	ref := cardRef{channel: ch, ts: ts, at: s.Handoff.At, n: n}
+	twin, err := d.saveCard(context.WithoutCancel(ctx), j.Conv, ref)
+	if err != nil {
 		return result{}, redisError{err}
+	}
+	if twin {
+		// An agent wrote under the card an earlier post put up unanswered
+		// while this one was posted: both stay, both reach the customer.
+		d.log.Warn("slack desk: a second card for one handoff (the first post timed out after Slack showed it); both threads reach the customer", "conv", logmask.Conv(j.Conv))
 	}
 	d.log.Debug("slack desk: card posted", "conv", logmask.Conv(j.Conv), "channel", ch, "team", s.Handoff.Team)
 	d.summarize(j.Conv, ref, s)
 	return result{ts: ts}, nil
+}
+
+// refused reports whether err is Slack's own answer (an API error, a rate
+// limit, an HTTP status), after which the call surely did nothing: not a
+// timeout or a cut connection, after which Slack may have done it.
+func refused(err error) bool {
+	var se goslack.SlackErrorResponse
+	var rl *goslack.RateLimitedError
+	var sc goslack.StatusCodeError
+	return errors.As(err, &se) || errors.As(err, &rl) || errors.As(err, &sc)
 }
 
 func (d *Desk) updateCard(ctx context.Context, conv string, s *session.Session) error {
@@ -137,6 +189,15 @@ func (d *Desk) updateCard(ctx context.Context, conv string, s *session.Session) 
 		goslack.MsgOptionBlocks(blocks...), goslack.MsgOptionText(fallback, false))
 	if err != nil {
 		return fmt.Errorf("updating the card: %w", err)
+	}
+	for ts, ch := range ref.twins {
+		// A twin shows the same: agents act on either.
+		tctx, cancel := d.call(ctx)
+		if _, _, _, err := d.api.UpdateMessageContext(tctx, ch, ts,
+			goslack.MsgOptionBlocks(blocks...), goslack.MsgOptionText(fallback, false)); err != nil {
+			d.log.Warn("slack desk: updating a twin card", "conv", logmask.Conv(conv), "err", err)
+		}
+		cancel()
 	}
 	return nil
 }

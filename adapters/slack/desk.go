@@ -347,10 +347,23 @@ func (d *Desk) Open(ctx context.Context, s *session.Session) (map[string]string,
 	if c, ok, err := d.card(ctx, s.ID); err == nil && ok && c.shows(s.Handoff) {
 		return map[string]string{"channel": c.channel, "ts": c.ts}, nil
 	}
+	// Its card may wait in the outbox (Slack was failing): the core asks
+	// again when it meets the turn again (replay), and a queued card job
+	// posts the handoff as it then stands, so one is enough.
+	if queued, err := d.cardQueued(ctx, s); err == nil && queued {
+		return map[string]string{}, nil
+	}
 	j := job{Kind: jobCard, Conv: s.ID, HandoffAt: s.Handoff.At}
 	res, err := d.dispatch(ctx, j, s)
 	if err != nil {
-		return nil, fmt.Errorf("slack desk: open %s: %w", logmask.Conv(s.ID), err)
+		// Refused for good (a retryable failure queues the card and
+		// returns none): tried again on the customer's next message or
+		// the reminder, after a backoff (refused.go).
+		wait, rerr := d.cardRefused(ctx, s.ID, cardMark(s.Handoff.At, len(s.Handoff.Transfers)))
+		if rerr != nil {
+			return nil, fmt.Errorf("slack desk: open %s: %w", logmask.Conv(s.ID), errors.Join(err, rerr))
+		}
+		return nil, fmt.Errorf("slack desk: open %s: %w (the customer's messages go to the channel meanwhile; the card is tried again in %s at the earliest)", logmask.Conv(s.ID), err, wait)
 	}
 	if res.ts == "" {
 		return map[string]string{}, nil
@@ -392,10 +405,10 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 		_, err := d.Open(ctx, s)
 		return err
 	case lifecycle.CustomerWroteWhileWaiting:
-		if err := d.postMissingCard(ctx, s); err != nil {
-			return err
-		}
-		return d.Relay(ctx, s, bot.Event{Kind: bot.Kind(e.Kind), Text: e.Text})
+		// What the customer wrote goes to the agents even when the card
+		// cannot: in the channel, saying it has no card.
+		cerr := d.postMissingCard(ctx, s)
+		return errors.Join(cerr, d.Relay(ctx, s, bot.Event{Kind: bot.Kind(e.Kind), Text: e.Text}))
 	case lifecycle.Reminded:
 		if s != nil && s.Handoff != nil && d.now().Sub(s.Handoff.At) < cardPostGrace {
 			// Not missing, maybe late: see cardPostGrace.
@@ -494,6 +507,11 @@ func (d *Desk) postMissingCard(ctx context.Context, s *session.Session) error {
 		return nil // a Redis failure shows up in the post that follows
 	}
 	if pending, err := d.cardQueued(ctx, s); err != nil || pending {
+		return nil
+	}
+	// Refused by Slack before: tried again on its backoff, not on every
+	// message.
+	if wait, err := d.cardRetryWait(ctx, s.ID, cardMark(s.Handoff.At, len(s.Handoff.Transfers))); err != nil || wait > 0 {
 		return nil
 	}
 	d.log.Warn("slack desk: an open handoff had no card (its replica stopped before posting it); posting it now", "conv", logmask.Conv(s.ID))

@@ -783,3 +783,38 @@ func TestReminderDoesNotRaceTheOpeningTurnsCard(t *testing.T) {
 		t.Errorf("%d cards for Kim's handoff after the grace, want 1", n)
 	}
 }
+
+// The core asks the desk for the card again when it meets a handoff's
+// turn again (a replica killed before noting the card handed on: bot
+// replay). With Slack down the first ask queued the card; the second must
+// not queue another, and the card comes up once when Slack is back.
+func TestOpenAgainWhileItsCardIsQueuedQueuesNoSecond(t *testing.T) {
+	f := newFixture(t, fixtureOpt{})
+	ctx := t.Context()
+	s := f.handedOff(t, "65", "Jane")
+	f.srv.SetDown(true)
+	for i := range 2 {
+		ref, err := f.desk.Open(ctx, s)
+		if err != nil {
+			t.Fatalf("Open %d: %v", i+1, err)
+		}
+		if len(ref) != 0 {
+			t.Fatalf("Open %d with Slack down = %v, want an empty ref (queued)", i+1, ref)
+		}
+	}
+	cardJobs := 0
+	for _, j := range f.outbox(t) {
+		if j.Kind == jobCard && j.Conv == s.ID {
+			cardJobs++
+		}
+	}
+	if cardJobs != 1 {
+		t.Errorf("%d card posts queued for one handoff opened twice while Slack was down, want 1", cardJobs)
+	}
+	f.srv.SetDown(false)
+	f.start(t, false)
+	f.waitOutboxEmpty(t)
+	if n := f.cards("Jane"); n != 1 {
+		t.Errorf("%d cards for Jane's handoff once Slack is back, want 1", n)
+	}
+}

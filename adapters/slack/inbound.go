@@ -248,7 +248,7 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, w
 	isNote := kind == msgNote
 	// One card per handoff: a reply in an older card's thread goes nowhere
 	// and says where the conversation continues.
-	if ref, ok, err := d.card(ctx, conv); err == nil && ok && ref.ts != thread {
+	if ref, ok, err := d.card(ctx, conv); err == nil && ok && !ref.has(thread) {
 		link := "the newest card for this customer"
 		cctx, cancel := d.call(ctx)
 		if p, err := d.api.GetPermalinkContext(cctx, &goslack.PermalinkParameters{Channel: ref.channel, Ts: ref.ts}); err == nil && p != "" {
@@ -420,6 +420,11 @@ func (d *Desk) cardConv(ctx context.Context, channel, ts string) (conv string, o
 		return "", false, true, nil
 	}
 	conv, ok, err = d.threadConv(ctx, channel, ts)
+	if err != nil || ok {
+		return conv, ok, false, err
+	}
+	// A card whose post timed out on our side (see lookup.go)?
+	conv, ok, err = d.cardByRoot(ctx, channel, ts)
 	return conv, ok, false, err
 }
 
@@ -480,7 +485,7 @@ func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback
 			d.ephemeral(ctx, channel, "", cb.User.ID, "⚠️ Baton is starting up. Please press the button again in a moment.")
 			continue
 		}
-		if ref, ok, err := d.card(ctx, conv); err == nil && ok && ref.ts != ts {
+		if ref, ok, err := d.card(ctx, conv); err == nil && ok && !ref.has(ts) {
 			d.ephemeral(ctx, channel, "", cb.User.ID, "This handoff is closed; the customer has a newer card.")
 			continue
 		}

@@ -35,6 +35,16 @@ func (f *fixture) newHandoff(t *testing.T, s *session.Session) *session.Session 
 // the card is in Slack, Baton has not got its ts back. not is the ts of an
 // earlier card to pass over ("" for none). It returns the card, the release
 // of the answer (safe to call again) and Open's result.
+// historyRefused is n conversations.history calls refused as by an app
+// without the history scopes.
+func historyRefused(n int) []slacktest.Failure {
+	out := make([]slacktest.Failure, n)
+	for i := range out {
+		out[i] = slacktest.Failure{Error: "missing_scope"}
+	}
+	return out
+}
+
 func (f *fixture) heldCard(t *testing.T, ctx context.Context, s *session.Session, not string) (slacktest.Message, func(), chan error) {
 	t.Helper()
 	answer := f.srv.HoldAnswer("chat.postMessage")
@@ -129,8 +139,11 @@ func TestPressOnCardBeforeItsThreadIsMapped(t *testing.T) {
 }
 
 // An agent's reply that waited for a card post which then failed (Slack
-// showed the card, Baton never got its ts) is not sent, and its author is
-// told so in the thread; it was dropped with only a debug line.
+// showed the card, Baton never got its ts), when Baton cannot read the
+// channel's history to find the card (conversations.history refused), is
+// not sent, and its author is told so in the thread; it was dropped with
+// only a debug line. (With the history readable the card is adopted and
+// the reply sent: TestReplyUnderACardWhosePostTimedOutReachesTheCustomer.)
 func TestReplyThatWaitedForAFailedCardPostIsNotSilent(t *testing.T) {
 	f := newFixture(t, fixtureOpt{socket: true})
 	unmapped := make(chan string, 1000)
@@ -157,7 +170,8 @@ func TestReplyThatWaitedForAFailedCardPostIsNotSilent(t *testing.T) {
 	}
 	// The card post fails after Slack showed the card: the caller gives
 	// up before the answer comes (the outbox posts the card again, in a
-	// new thread, once answers flow again).
+	// new thread, once answers flow again: it cannot look for the first).
+	f.srv.FailNext("conversations.history", historyRefused(5)...)
 	cancelOpen()
 	select {
 	case <-opened:

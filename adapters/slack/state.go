@@ -8,12 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // keepFor is how long thread mappings and markers live: long enough for
@@ -32,10 +34,23 @@ type cardRef struct {
 	channel, ts string
 	at          time.Time // the handoff it shows
 	n           int       // its transfers when posted: a transfer posts a new card for the new team
+	// twins are other cards of the same handoff (ts -> channel): a post
+	// that timed out on our side after Slack showed it, then a second
+	// post. Their threads reach the customer too.
+	twins map[string]string
 }
 
 // shows reports whether the card is the one for the handoff as it stands.
 func (c cardRef) shows(h *session.Handoff) bool { return c.at.Equal(h.At) && c.n == len(h.Transfers) }
+
+// has reports whether ts is the card's, or a twin's, thread.
+func (c cardRef) has(ts string) bool {
+	if ts == c.ts {
+		return true
+	}
+	_, ok := c.twins[ts]
+	return ok
+}
 
 // card returns the conversation's current card.
 func (d *Desk) card(ctx context.Context, conv string) (cardRef, bool, error) {
@@ -51,21 +66,31 @@ func (d *Desk) card(ctx context.Context, conv string) (cardRef, bool, error) {
 		ref.at = time.Unix(0, n)
 	}
 	ref.n, _ = strconv.Atoi(m["n"])
+	for f, ch := range m {
+		if ts, ok := strings.CutPrefix(f, "alt:"); ok {
+			if ref.twins == nil {
+				ref.twins = map[string]string{}
+			}
+			ref.twins[ts] = ch
+		}
+	}
 	return ref, true, nil
 }
 
-// saveCard records a posted card both ways: conversation -> card, and
-// thread -> conversation (what an agent's reply is routed by).
-func (d *Desk) saveCard(ctx context.Context, conv string, ref cardRef) error {
-	pipe := d.rdb.TxPipeline()
-	ck := d.keys.Card(conv)
-	pipe.HSet(ctx, ck, "channel", ref.channel, "ts", ref.ts, "at", stamp(ref.at), "n", ref.n)
-	pipe.Expire(ctx, ck, keepFor)
-	pipe.Set(ctx, d.keys.Thread(ref.channel, ref.ts), conv, keepFor)
-	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("saving card of %s: %w", logmask.Conv(conv), err)
+// saveCard records a posted (or found) card both ways: conversation ->
+// card, and thread -> conversation (what an agent's reply is routed by),
+// and ends its post's in-doubt mark. When the conversation has another
+// card for the same handoff already, that one stays the card and this one
+// is kept as its twin (twin is true): agents' replies in either thread
+// reach the customer.
+func (d *Desk) saveCard(ctx context.Context, conv string, ref cardRef) (twin bool, err error) {
+	n, err := store.SlackSaveCard.Run(ctx, d.rdb,
+		[]string{d.keys.Card(conv), d.keys.Thread(ref.channel, ref.ts), d.keys.CardPost(conv), d.keys.CardFail(conv), d.keys.CardsFailed()},
+		ref.channel, ref.ts, stamp(ref.at), ref.n, conv, keepFor.Milliseconds()).Int()
+	if err != nil {
+		return false, fmt.Errorf("saving card of %s: %w", logmask.Conv(conv), err)
 	}
-	return nil
+	return n == 0, nil
 }
 
 // threadConv returns the conversation whose card is the thread root ts.
@@ -109,11 +134,17 @@ func (d *Desk) postingFor() time.Duration { return d.callTimeout + 5*time.Second
 // be lost, and with Redis failing the mapping's own write would likely
 // fail too, so the outbox's retry would post the card a second time. The
 // outbox retries the whole job instead.
-func (d *Desk) startPosting(ctx context.Context) (done func(), err error) {
+//
+// The post is also marked in doubt for the conversation (mark names the
+// handoff and its transfers) until saveCard maps its thread: a post whose
+// answer never came (a timeout on our side, a replica killed) may have
+// put the card up, and the next post of the same card looks for it first.
+func (d *Desk) startPosting(ctx context.Context, conv, mark string) (done func(), err error) {
 	token := rand.Text()
 	now := d.now()
 	k := d.keys.Posting()
 	pipe := d.rdb.TxPipeline()
+	pipe.Set(ctx, d.keys.CardPost(conv), mark, cardDoubtTTL)
 	pipe.ZRemRangeByScore(ctx, k, "-inf", strconv.FormatInt(now.UnixMilli(), 10))
 	pipe.ZAdd(ctx, k, redis.Z{Score: float64(now.Add(d.postingFor()).UnixMilli()), Member: token})
 	pipe.PExpire(ctx, k, d.postingFor())
@@ -128,6 +159,14 @@ func (d *Desk) startPosting(ctx context.Context) (done func(), err error) {
 		}
 	}, nil
 }
+
+// cardDoubtTTL is how long a card post without an answer is looked for
+// before posting it again: longer than any outbox backoff, and the
+// history lookup is bounded by the handoff's time anyway.
+const cardDoubtTTL = 24 * time.Hour
+
+// cardMark names the card of a handoff (when it opened, its transfers).
+func cardMark(at time.Time, n int) string { return stamp(at) + "." + strconv.Itoa(n) }
 
 // cardsPosting reports whether a card post (by any replica) is in flight:
 // a thread not mapped yet may be its card's.

@@ -19,8 +19,10 @@ type outboxMetrics struct {
 	retries   prometheus.Counter
 	delivered prometheus.Counter
 	dead      prometheus.Counter
+	// cardRefused counts card posts Slack refused for good (each try).
+	cardRefused prometheus.Counter
 
-	pending, deadGauge *prometheus.Desc
+	pending, deadGauge, cardsFailed *prometheus.Desc
 }
 
 func newOutboxMetrics(d *Desk) *outboxMetrics {
@@ -28,18 +30,20 @@ func newOutboxMetrics(d *Desk) *outboxMetrics {
 		return prometheus.NewDesc(prometheus.BuildFQName(ns, "", name), help, nil, nil)
 	}
 	return &outboxMetrics{
-		d:         d,
-		queued:    prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "outbox_queued_total", Help: "Slack posts queued because Slack was down or rate limited (this replica)."}),
-		retries:   prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "outbox_retries_total", Help: "Failed retries of queued Slack posts (this replica)."}),
-		delivered: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "outbox_delivered_total", Help: "Queued Slack posts delivered late (this replica)."}),
-		dead:      prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "outbox_refused_total", Help: "Queued Slack posts Slack refused for good, moved to dead letters (this replica)."}),
-		pending:   desc("outbox_pending", "Slack posts waiting in the outbox."),
-		deadGauge: desc("outbox_dead", "Slack posts refused for good, kept as dead letters."),
+		d:           d,
+		queued:      prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "outbox_queued_total", Help: "Slack posts queued because Slack was down or rate limited (this replica)."}),
+		retries:     prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "outbox_retries_total", Help: "Failed retries of queued Slack posts (this replica)."}),
+		delivered:   prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "outbox_delivered_total", Help: "Queued Slack posts delivered late (this replica)."}),
+		dead:        prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "outbox_refused_total", Help: "Queued Slack posts Slack refused for good, moved to dead letters (this replica)."}),
+		cardRefused: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "card_refused_total", Help: "Handoff card posts Slack refused for good, each try (this replica); the card is tried again after a backoff."}),
+		cardsFailed: desc("cards_failed", "Open handoffs whose card Slack refused, waiting for the next try (their customers' messages go to the channel without a card)."),
+		pending:     desc("outbox_pending", "Slack posts waiting in the outbox."),
+		deadGauge:   desc("outbox_dead", "Slack posts refused for good, kept as dead letters."),
 	}
 }
 
 func (m *outboxMetrics) register(r prometheus.Registerer) error {
-	for _, c := range []prometheus.Collector{m.queued, m.retries, m.delivered, m.dead, m} {
+	for _, c := range []prometheus.Collector{m.queued, m.retries, m.delivered, m.dead, m.cardRefused, m} {
 		if err := r.Register(c); err != nil {
 			return err
 		}
@@ -51,6 +55,7 @@ func (m *outboxMetrics) register(r prometheus.Registerer) error {
 func (m *outboxMetrics) Describe(ch chan<- *prometheus.Desc) {
 	ch <- m.pending
 	ch <- m.deadGauge
+	ch <- m.cardsFailed
 }
 
 // Collect implements prometheus.Collector, reading the depths from Redis.
@@ -62,5 +67,8 @@ func (m *outboxMetrics) Collect(ch chan<- prometheus.Metric) {
 	}
 	if n, err := m.d.Dead(ctx); err == nil {
 		ch <- prometheus.MustNewConstMetric(m.deadGauge, prometheus.GaugeValue, float64(n))
+	}
+	if n, err := m.d.CardsFailed(ctx); err == nil {
+		ch <- prometheus.MustNewConstMetric(m.cardsFailed, prometheus.GaugeValue, float64(n))
 	}
 }

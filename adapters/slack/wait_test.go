@@ -10,8 +10,9 @@ import (
 )
 
 // An agent's reply waits on replica A for a card post in flight; A stops,
-// the post fails, and replica B takes the reply up: B knows it waited (the
-// wait is kept in Redis), so its author is told it was not sent. With the
+// the post fails (and the channel's history cannot be read to find the
+// card), and replica B takes the reply up: B knows it waited (the wait is
+// kept in Redis), so its author is told it was not sent. With the
 // wait in A's memory, B took it for a message in some other thread and
 // dropped it with a debug line (and A's entry was never cleaned up). The
 // wait's record is gone once the reply is handled.
@@ -40,6 +41,8 @@ func TestReplyThatWaitedOnAnotherReplicaIsNotSilent(t *testing.T) {
 		t.Fatalf("the reply's wait is not kept in Redis (%s: %d %v)", waitKey, n, err)
 	}
 	a.stop()
+	// Baton cannot read the channel's history, which would find the card.
+	a.srv.FailNext("conversations.history", historyRefused(5)...)
 	cancelOpen()
 	select {
 	case <-opened:

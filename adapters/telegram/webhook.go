@@ -142,7 +142,10 @@ func (a *Adapter) webhook(w http.ResponseWriter, r *http.Request) {
 // hold sends the handler's holding reply to a customer whose message could
 // not be stored, once per chat per Redis outage, from memory: Telegram
 // delivers the message again (webhook: no 200; polling: the offset stays)
-// and it is answered once Redis is back. Private chats only.
+// and it is answered once Redis is back. Private chats only. With several
+// replicas each may hold the same chat once: in an outage they share
+// nothing, and Telegram does not mark a redelivery (see the README's
+// "Redis, Cluster and replicas" for why nothing sounder is done).
 func (a *Adapter) hold(chat int64, upd *models.Update) {
 	h, ok := a.h.(Holder)
 	if !ok || upd.Message == nil || upd.Message.Chat.Type != models.ChatTypePrivate {

@@ -126,6 +126,25 @@ func (k SlackKeys) Card(conv string) string { return k.base + "conv:" + conv }
 // agent's reply finds the customer.
 func (k SlackKeys) Thread(channel, ts string) string { return k.base + "thread:" + channel + ":" + ts }
 
+// CardPost marks a conversation's card post whose outcome is unknown
+// (started, its thread not mapped yet: the post may have timed out on our
+// side after Slack showed the card), by the handoff it is for: before
+// posting again the desk looks for that card in the channel.
+func (k SlackKeys) CardPost(conv string) string { return k.base + "cardpost:" + conv }
+
+// CardFail is the refusals of a conversation's card (hash: the handoff
+// it was for, attempts, the next try in Unix ms); CardsFailed holds the
+// conversations with a refused card waiting for its next try (score: that
+// time), for the metrics.
+func (k SlackKeys) CardFail(conv string) string { return k.base + "cardfail:" + conv }
+func (k SlackKeys) CardsFailed() string         { return k.base + "cardsfailed" }
+
+// NotCard remembers a thread found to be no Baton card's (its root has no
+// card metadata), so agents chatting there cost one lookup.
+func (k SlackKeys) NotCard(channel, ts string) string {
+	return k.base + "notcard:" + channel + ":" + ts
+}
+
 // Posting holds the card posts in flight (member: a token, score: when the
 // post gives up, in Unix ms): an agent who answers the instant a card
 // appears, before its thread is mapped, is waited for, not dropped.

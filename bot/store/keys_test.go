@@ -53,7 +53,7 @@ func TestKeysOfAScriptShareASlot(t *testing.T) {
 		"timer scripts":      {k.Timer("idle"), k.TimerAttempts("idle")},
 		"inbox scripts":      {tg.Update(7), tg.Inbox(), tg.Flood(42, 1), tg.ChatQueue(42), tg.ChatLease(42), tg.Chats()},
 		"outbox scripts":     {sl.Outbox(), sl.OutboxDead(), sl.OutboxLock()},
-		"card transaction":   {sl.Card("telegram:42"), sl.Thread("C1", "1.2"), sl.Summary("C1", "1.2"), sl.Reminders("C1", "1.2"), sl.Posted("telegram:42", "9")},
+		"card transaction":   {sl.Card("telegram:42"), sl.Thread("C1", "1.2"), sl.CardPost("telegram:42"), sl.Posting(), sl.NotCard("C1", "1.2"), sl.CardFail("telegram:42"), sl.CardsFailed(), sl.Summary("C1", "1.2"), sl.Reminders("C1", "1.2"), sl.Posted("telegram:42", "9")},
 		"stats transactions": {k.StatsDay("2026-12-03"), k.StatsAgents(), k.StatsQueue(), k.StatsWorking(), k.StatsHandoffs(), k.StatsMisses("2026-12-03"), k.StatsPicks("2026-12-03"), k.StatsWaits()},
 	}
 	for name, keys := range groups {

@@ -294,6 +294,37 @@ redis.call('ZREM', KEYS[2], ARGV[4])
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {0} end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])` + chatNext)
 
+// ---- the Slack desk ({slack}) ----
+
+// SlackSaveCard records a posted (or found) handoff card both ways:
+// conversation -> card, thread -> conversation, and ends its post's
+// in-doubt mark. When the conversation already has another card for the
+// same handoff (ARGV at and n: a post that timed out on our side after
+// Slack showed it, and a second post), that card stays the card and this
+// one is kept as its twin (field "alt:<ts>" = channel): both threads reach
+// the customer. A card for another handoff replaces the record, twins
+// included. The card's refusals are forgotten. KEYS: card hash, thread
+// key, in-doubt mark, refusals, conversations with refused cards. ARGV:
+// channel, ts, at, n, conversation, ttl ms. Returns 1 when this card is
+// the card, 0 when it is a twin.
+var SlackSaveCard = redis.NewScript(`
+local cur = redis.call('HMGET', KEYS[1], 'ts', 'at', 'n')
+local card = 1
+if cur[1] and cur[2] == ARGV[3] and cur[3] == ARGV[4] then
+  if cur[1] ~= ARGV[2] then
+    redis.call('HSET', KEYS[1], 'alt:' .. ARGV[2], ARGV[1])
+    card = 0
+  end
+else
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'channel', ARGV[1], 'ts', ARGV[2], 'at', ARGV[3], 'n', ARGV[4])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[6])
+redis.call('DEL', KEYS[3], KEYS[4])
+redis.call('ZREM', KEYS[5], ARGV[5])
+return card`)
+
 // ---- the Slack outbox ({slack}) ----
 
 // OutboxPopHead drops the list's head if it is still ARGV[1].

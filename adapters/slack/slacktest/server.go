@@ -1,7 +1,7 @@
 // Package slacktest is a fake Slack for tests: an httptest server that
 // answers the Web API methods Baton uses (auth.test, chat.postMessage,
 // chat.update, chat.postEphemeral, chat.getPermalink, users.info,
-// apps.connections.open) the way Slack does, and a WebSocket endpoint that
+// conversations.history, apps.connections.open) the way Slack does, and a WebSocket endpoint that
 // speaks the Socket Mode envelopes (hello, events_api, interactive,
 // disconnect, acks, pings). The real slack-go client and its socketmode
 // package run against it unchanged.
@@ -55,6 +55,10 @@ type Message struct {
 	Mrkdwn    bool            // false when posted with mrkdwn=false
 	Broadcast bool            // thread reply also sent to the channel
 	Edits     int             // chat.update calls applied
+	// Metadata is the message metadata as posted ({"event_type",
+	// "event_payload"}); nil when none. conversations.history returns it
+	// with include_all_metadata.
+	Metadata json.RawMessage
 }
 
 // IsBot reports whether the bot posted the message.
@@ -204,11 +208,12 @@ func New(t testing.TB) *Server {
 		failures:     map[string][]Failure{},
 		conns:        map[*wsConn]struct{}{},
 		acks:         map[string]bool{},
-		nextTS:       1_700_000_000_000_100,
-		holds:        map[string]chan struct{}{},
-		answers:      map[string]chan struct{}{},
-		held:         map[string]int{},
-		closing:      make(chan struct{}),
+		nextTS:       time.Now().UnixMicro(), // like Slack's: about now
+
+		holds:   map[string]chan struct{}{},
+		answers: map[string]chan struct{}{},
+		held:    map[string]int{},
+		closing: make(chan struct{}),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/", s.serveAPI)
@@ -547,6 +552,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.postMessage(w, r.Form)
 	case "chat.update":
 		s.update(w, r.Form)
+	case "conversations.history":
+		s.history(w, r.Form)
 	case "chat.postEphemeral":
 		s.mu.Lock()
 		s.ephemeral = append(s.ephemeral, Ephemeral{Channel: r.Form.Get("channel"), User: r.Form.Get("user"), Text: r.Form.Get("text"), ThreadTS: r.Form.Get("thread_ts")})
@@ -627,6 +634,9 @@ func (s *Server) postMessage(w http.ResponseWriter, f url.Values) {
 	if blocks != "" {
 		m.Blocks = json.RawMessage(blocks)
 	}
+	if md := f.Get("metadata"); md != "" {
+		m.Metadata = json.RawMessage(md)
+	}
 	s.messages = append(s.messages, m)
 	echo := s.echo
 	s.changedLocked()
@@ -674,6 +684,80 @@ func (s *Server) update(w http.ResponseWriter, f url.Values) {
 	s.changedLocked()
 	s.mu.Unlock()
 	writeJSON(w, map[string]any{"ok": true, "channel": ch, "ts": ts, "text": text})
+}
+
+// history answers conversations.history: the channel's top-level
+// messages between oldest and latest, newest first, limit at a time
+// (default 100) with a cursor for the next page, and their metadata when
+// include_all_metadata is set.
+func (s *Server) history(w http.ResponseWriter, f url.Values) {
+	ch := f.Get("channel")
+	if !validChannel(ch) {
+		s.apiError(w, "channel_not_found", ch)
+		return
+	}
+	inclusive := f.Get("inclusive") == "1" || f.Get("inclusive") == "true"
+	oldest, latest := tsMicros(f.Get("oldest")), tsMicros(f.Get("latest"))
+	limit, _ := strconv.Atoi(f.Get("limit"))
+	if limit <= 0 || limit > 999 {
+		limit = 100
+	}
+	skip, _ := strconv.Atoi(f.Get("cursor"))
+	meta := f.Get("include_all_metadata") == "1" || f.Get("include_all_metadata") == "true"
+	s.mu.Lock()
+	var out []map[string]any
+	for i := len(s.messages) - 1; i >= 0; i-- {
+		m := s.messages[i]
+		if m.Channel != ch || !m.TopLevel() {
+			continue
+		}
+		ts := tsMicros(m.TS)
+		if f.Get("oldest") != "" && (ts < oldest || (ts == oldest && !inclusive)) {
+			continue
+		}
+		if f.Get("latest") != "" && (ts > latest || (ts == latest && !inclusive)) {
+			continue
+		}
+		msg := map[string]any{"type": "message", "ts": m.TS, "text": m.Text, "user": m.User}
+		if m.BotID != "" {
+			msg["bot_id"] = m.BotID
+		}
+		if m.Blocks != nil {
+			msg["blocks"] = m.Blocks
+		}
+		if meta && m.Metadata != nil {
+			msg["metadata"] = m.Metadata
+		}
+		out = append(out, msg)
+	}
+	s.mu.Unlock()
+	more := false
+	next := ""
+	if skip > len(out) {
+		skip = len(out)
+	}
+	out = out[skip:]
+	if len(out) > limit {
+		out, more, next = out[:limit], true, strconv.Itoa(skip+limit)
+	}
+	if out == nil {
+		out = []map[string]any{}
+	}
+	writeJSON(w, map[string]any{"ok": true, "messages": out, "has_more": more,
+		"response_metadata": map[string]any{"next_cursor": next}})
+}
+
+// tsMicros reads a Slack ts ("1700000000.000101") as microseconds; 0
+// when it is not one.
+func tsMicros(ts string) int64 {
+	secs, frac, _ := strings.Cut(ts, ".")
+	sec, err := strconv.ParseInt(secs, 10, 64)
+	if err != nil {
+		return 0
+	}
+	frac = (frac + "000000")[:6]
+	us, _ := strconv.ParseInt(frac, 10, 64)
+	return sec*1_000_000 + us
 }
 
 func (s *Server) findLocked(ch, ts string) *Message {
