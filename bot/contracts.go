@@ -26,6 +26,9 @@ type Question struct {
 	// asked. Candidates then starts with each part's best entry.
 	Parts    [][]knowledge.Match
 	Customer string // customer's first name, may be empty
+	// Seed picks among the persona's message variants; it changes every
+	// turn (History is capped, so its length stops changing).
+	Seed int
 }
 
 // Answer is an Answerer's reply for one turn.

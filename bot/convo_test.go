@@ -260,3 +260,58 @@ func TestLoopIsTheCustomerRepeating(t *testing.T) {
 		}
 	}
 }
+
+// An upset customer handed off hears empathy before who is coming.
+func TestComplaintHandoffIsEmpathetic(t *testing.T) {
+	f := newFixture(t, true)
+	for i, c := range []struct{ lang, text, sorry string }{
+		{"en", "wow great job guys, 3 weeks and still no package. amazing service", "sorry"},
+		{"en", "this is ridiculous, worst service ever!!! I want my money back", "sorry"},
+		{"zh", "太差劲了！！我要投诉你们", "抱歉"},
+		{"ko", "진짜 최악이에요 너무 화나요!!", "죄송"},
+	} {
+		chat := fmt.Sprintf("e%d", i)
+		reply, kind, _ := f.convo(t, chat, c.lang, c.text)
+		s := f.session(t, chat)
+		if kind != "handoff" || s.Handoff == nil || s.Handoff.Reason != "complaint" {
+			t.Errorf("%s %q: turn %s, handoff %+v; want a complaint handoff", c.lang, c.text, kind, s.Handoff)
+			continue
+		}
+		if !strings.Contains(strings.ToLower(reply), c.sorry) {
+			t.Errorf("%s %q: complaint handoff without empathy: %q", c.lang, c.text, reply)
+		}
+	}
+}
+
+// Misses in a row do not repeat themselves: each opens differently from
+// the one before, and the offer of a person in words is not said again on
+// the very next miss.
+func TestMissesInARowVaryTheirWording(t *testing.T) {
+	f := newFixture(t, false)
+	misses := map[string][]string{
+		"en": {"blorp the frobnicator", "zork quux wibble", "flibber jabber", "snorkel wumpus"},
+		"zh": {"那个那个怎么弄呢", "这个东西呢哈", "嗯那个那个呢", "啥那个呢啦"},
+		"ko": {"그거 저거 어떻게 해요", "저거 그거요", "그니까 저거", "음 그거 저거"},
+	}
+	for lang, lines := range misses {
+		var prev string
+		var offered int
+		for i, l := range lines {
+			reply, kind, _ := f.convo(t, "v"+lang, lang, l)
+			if kind != "rephrase" {
+				t.Fatalf("%s %q: turn %s, want a miss", lang, l, kind)
+			}
+			first, _, _ := strings.Cut(reply, "\n")
+			if i > 0 && first == prev {
+				t.Errorf("%s: miss %d opens like the one before: %q", lang, i+1, first)
+			}
+			prev = first
+			if strings.Count(reply, "\n\n") > 0 {
+				offered++
+			}
+		}
+		if offered != 1 {
+			t.Errorf("%s: the offer of a person in words came %d times in 4 misses, want once (on the third)", lang, offered)
+		}
+	}
+}

@@ -290,6 +290,7 @@ func (t *turn) answer(text string) {
 		Candidates: u.cands,
 		Parts:      u.parts,
 		Customer:   firstName(t.s.Name),
+		Seed:       t.s.Messages,
 	}
 	ans, err := t.b.answerer.Answer(t.ctx, q)
 	if err != nil || ans.Text == "" {
@@ -401,7 +402,9 @@ func (t *turn) offerPerson() {
 	}
 	i := len(t.out) - 1
 	m := &t.out[i]
-	if t.s.Misses >= missesBeforeWords {
+	// In words on the third miss in a row, then every third: the button
+	// stays, the same apology does not come back with every miss.
+	if t.s.Misses >= missesBeforeWords && t.s.Misses%missesBeforeWords == 0 {
 		m.Text = join(m.Text, t.render("offer_person", persona.Data{}))
 		t.s.Turns[len(t.s.Turns)-1].Text = truncateRunes(m.Text, maxBotTurnRunes)
 	}
@@ -536,6 +539,10 @@ func (t *turn) handoff(d handoff.Decision) {
 	now := t.b.now()
 	team := t.set.Routing.Route(t.lang, d.Reason, t.tags())
 	remindAt := lifecycle.NextReminder(now, t.b.unclaimed, t.b.hours)
+	if d.Reason == handoff.Complaint {
+		// An upset customer hears that we understand before who is coming.
+		t.lead = join(t.lead, t.render("handoff_sorry", persona.Data{}))
+	}
 	st := lifecycle.OpenHandoff(s, d.Reason, d.Evidence, d.Scores, team, t.b.desk != nil, now, remindAt)
 	s.Misses = 0
 	t.b.log.Info("handoff", "conv", logmask.Conv(s.ID), "reason", d.Reason, "team", team, "evidence", len(d.Evidence))

@@ -49,7 +49,7 @@ var keys = []string{
 	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other", "answer_parts",
 	"thanks", "bye", "empty", "too_long", "media", "media_forwarded",
 	"nudge", "idle_close", "store_down", "hiccup",
-	"order_received", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
+	"order_received", "handoff_sorry", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
 	"agent_joined", "returned", "resolved", "transferred",
 	"rating_ask", "rating_thanks", "rating_sorry", "rating_invalid", "comment_thanks",
 	"flood", "group",
