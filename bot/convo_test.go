@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/persona"
 )
 
 // convo says each line in a new conversation with a platform language and
@@ -67,7 +68,6 @@ func TestRatingPromptLetsQuestionsThrough(t *testing.T) {
 	}
 }
 
-var _ = strings.Contains
 
 // A thanks or goodbye anywhere in a short message closes warmly, with a
 // word or two around it no list knows; never a list of topics.
@@ -312,6 +312,34 @@ func TestMissesInARowVaryTheirWording(t *testing.T) {
 		}
 		if offered != 1 {
 			t.Errorf("%s: the offer of a person in words came %d times in 4 misses, want once (on the third)", lang, offered)
+		}
+	}
+}
+
+// A first message with no words is greeted, not asked for "anything
+// else"; angry faces get a sorry; a sticker a smile back, not a request
+// to describe a problem.
+func TestWordlessMessagesInKind(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct{ lang, text, kind, want, not string }{
+		{"en", ".", "greeting", "Mia", "anything else"},
+		{"en", "???", "greeting", "Mia", "anything else"},
+		{"zh", "。。。", "greeting", "Mia", "还有"},
+		{"ko", "??", "greeting", "Mia", "더 도와"},
+		{"en", "😡😡😡", "smalltalk", "sorry", "anything else"},
+		{"zh", "😡😡", "smalltalk", "抱歉", "还有"},
+		{"ko", "😠", "smalltalk", "죄송", "더 도와"},
+	} {
+		reply, kind, _ := f.convo(t, fmt.Sprintf("w%d", i), c.lang, c.text)
+		if kind != c.kind || !strings.Contains(reply, c.want) || strings.Contains(strings.ToLower(reply), c.not) {
+			t.Errorf("%s first message %q: turn %s, reply %q; want %s with %q, without %q", c.lang, c.text, kind, reply, c.kind, c.want, c.not)
+		}
+	}
+	for _, lang := range []string{"en", "zh", "ko"} {
+		reply := f.send(t, bot.Event{Channel: "test", ChatID: "st" + lang, Kind: bot.KindSticker, Customer: bot.Customer{Lang: lang}})
+		media := contents(t).Current().Persona.Say(lang, "media", persona.Data{})
+		if sticker := lastBot(f.session(t, "st"+lang)); reply == "" || reply == media || sticker.Kind != "media" {
+			t.Errorf("%s sticker: reply %q (turn %s); want a light reply in kind", lang, reply, sticker.Kind)
 		}
 	}
 }

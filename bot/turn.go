@@ -143,7 +143,11 @@ func (t *turn) run() {
 	case KindText:
 	default:
 		if ev.Text == "" {
-			t.say("media", kindMedia, persona.Data{})
+			key := "media"
+			if ev.Kind == KindSticker {
+				key = "sticker" // a smile, not a problem to describe
+			}
+			t.say(key, kindMedia, persona.Data{})
 			return
 		}
 		// A caption carries a question; answer it.
@@ -174,7 +178,7 @@ func (t *turn) text(text string) {
 	}
 	// "Hi!", "thanks, bye!", "hello, where is my order?": peel off the small
 	// talk, answer it in kind, and answer whatever question is left.
-	var greeted, thanked, bye bool
+	var greeted, thanked, bye, upset bool
 	var dayPart string // "evening" when they said "good evening"
 	var chats []string // jokes, compliments, "are you a bot?" ...
 	for range 4 {
@@ -193,6 +197,7 @@ func (t *turn) text(text string) {
 		}
 		thanked = thanked || kind == "thanks"
 		bye = bye || kind == "bye"
+		upset = upset || kind == "upset"
 		text = strings.TrimSpace(rest)
 		t.s.Misses = 0 // small talk is understood, not a miss
 	}
@@ -240,6 +245,14 @@ func (t *turn) text(text string) {
 			t.closing("thanks")
 		case greeted:
 			t.emit(t.lead, kindGreeting, "", 0)
+		case upset:
+			// "😡😡😡": sorry first, then what went wrong.
+			t.emit(join(t.lead, t.render("upset", persona.Data{})), kindChat, "", 0)
+		case !t.s.Greeted && !t.botSpoke():
+			// A first message of ".", "???" or "👍": nothing to add
+			// "anything else" to; greet and ask how we can help.
+			t.s.Greeted = true
+			t.emit(join(t.lead, t.render("greet", persona.Data{})), kindGreeting, "", 0)
 		default:
 			// "ok", "知道了", or only emoji and punctuation ("👍", "..."):
 			// an acknowledgement, answered warmly, not a miss.
@@ -630,6 +643,17 @@ func (t *turn) lastBotKind() string {
 		}
 	}
 	return ""
+}
+
+// botSpoke reports whether the bot said anything in this conversation
+// before this message.
+func (t *turn) botSpoke() bool {
+	for _, tr := range sinceClose(t.s.Turns, len(t.s.Turns)) {
+		if tr.Role == "bot" {
+			return true
+		}
+	}
+	return false
 }
 
 func (t *turn) answeredSomething() bool {

@@ -393,8 +393,8 @@ func (l *loader) emoji(s *smalltalk, file string, n *yaml.Node) {
 		return
 	}
 	for _, ke := range l.pairs(file, n) {
-		if ke.key != "greeting" && ke.key != "thanks" && ke.key != "bye" {
-			l.warnf(file, ke.line, "emoji: unknown list %q (known: greeting, thanks, bye)", ke.key)
+		if ke.key != "greeting" && ke.key != "thanks" && ke.key != "bye" && ke.key != "upset" {
+			l.warnf(file, ke.line, "emoji: unknown list %q (known: greeting, thanks, bye, upset)", ke.key)
 			continue
 		}
 		if ke.value.Kind != yaml.SequenceNode {
