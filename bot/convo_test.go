@@ -68,7 +68,6 @@ func TestRatingPromptLetsQuestionsThrough(t *testing.T) {
 	}
 }
 
-
 // A thanks or goodbye anywhere in a short message closes warmly, with a
 // word or two around it no list knows; never a list of topics.
 func TestClosingsAnywhereInAShortMessage(t *testing.T) {
