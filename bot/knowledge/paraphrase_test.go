@@ -46,7 +46,11 @@ func TestParaphraseSuite(t *testing.T) {
 	// TestParaphraseHeldOutNotInKnowledge); the honest held-out half then
 	// reaches en 0.84 (31/37), zh 0.76 (28/37), ko 0.84 (31/37), at most
 	// 0.032 wrong over both halves. The floors follow, one line below.
-	floor := map[string]float64{"en": 0.81, "zh": 0.72, "ko": 0.81}
+	// 2026-12-04 (21:01 UTC, after 29 fresh knowledge questions, the zh
+	// colloquial lexicon and en digits, tuned on dev): held-out en 0.81
+	// (30/37, one line fewer), zh 0.78 (29/37, one more), ko 0.84; at most
+	// 0.016 wrong over both halves. Floors one line below that (en lowered).
+	floor := map[string]float64{"en": 0.78, "zh": 0.75, "ko": 0.81}
 	const maxWrong = 0.05
 	for _, lang := range suitetest.Langs {
 		dev, held := suitetest.RunHalves(t, lang, func(q string) ([]string, string) {
@@ -61,10 +65,11 @@ func TestParaphraseSuite(t *testing.T) {
 			return []string{m[0].ID}, note
 		})
 		if held.Answered() < floor[lang] {
-			t.Errorf("%s: held-out answered %.2f, below the floor %.2f", lang, held.Answered(), floor[lang])
+			// The number only with BATON_SUITE_HELDOUT set: see suitetest.ShowHeldOut.
+			t.Errorf("%s: held-out answered below the floor %.2f (%s=1 prints it)", lang, floor[lang], suitetest.HeldOutEnv)
 		}
 		if s := dev.Add(held); s.WrongRate() > maxWrong {
-			t.Errorf("%s: %.3f of confident answers wrong, above %.3f", lang, s.WrongRate(), maxWrong)
+			t.Errorf("%s: more than %.3f of confident answers wrong over both halves (%s=1 prints the rate)", lang, maxWrong, suitetest.HeldOutEnv)
 		}
 	}
 }
