@@ -365,6 +365,7 @@ func (r *statsRecorder) seen() []lifecycle.Event {
 func TestUpdateMetAgainCountsTheTurnsStatistics(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, false)
+	c := contents(t) // one load for all the replicas (a load is the slow part)
 	for i, ev := range []bot.Event{
 		{ID: "801", Channel: "test", ChatID: "c1", Kind: bot.KindText, Text: "How long does shipping take?"},
 		{ID: "802", Channel: "test", ChatID: "c1", Kind: bot.KindText, Text: "I have a question about money"},
@@ -387,7 +388,7 @@ func TestUpdateMetAgainCountsTheTurnsStatistics(t *testing.T) {
 			}
 		}
 		obs1 := &statsRecorder{stuck: true, entered: make(chan struct{}), release: make(chan struct{})}
-		r1 := bot.New(f.store, contents(t), bot.WithClock(f.clock.Now), bot.WithLocation(time.UTC), bot.WithObservers(obs1))
+		r1 := bot.New(f.store, c, bot.WithClock(f.clock.Now), bot.WithLocation(time.UTC), bot.WithObservers(obs1))
 		r1.Register("test", f.out)
 		done := make(chan error, 1)
 		go func() {
@@ -397,7 +398,7 @@ func TestUpdateMetAgainCountsTheTurnsStatistics(t *testing.T) {
 		<-obs1.entered // replica 1 saved the turn and is "killed" before counting it
 
 		obs2 := &statsRecorder{}
-		r2 := bot.New(f.store, contents(t), bot.WithClock(f.clock.Now), bot.WithLocation(time.UTC), bot.WithObservers(obs2))
+		r2 := bot.New(f.store, c, bot.WithClock(f.clock.Now), bot.WithLocation(time.UTC), bot.WithObservers(obs2))
 		r2.Register("test", f.out)
 		if _, err := r2.Handle(ctx, ev); err != nil {
 			t.Fatal(err)

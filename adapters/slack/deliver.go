@@ -72,6 +72,16 @@ func (d *Desk) postCard(ctx context.Context, j job, s *session.Session, queued b
 	if err != nil {
 		return result{}, err
 	}
+	channel := d.channelFor(s.Handoff.Team)
+	n := len(s.Handoff.Transfers)
+	mark := cardMark(s.Handoff.At, n)
+	// Read before the card: saveCard maps the card and ends the in-doubt
+	// mark at once, so a mark found gone here means the card read next
+	// is there (or was never posted).
+	doubt, err := d.rdb.Get(ctx, d.keys.CardPost(j.Conv)).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return result{}, redisError{err}
+	}
 	// Posted already (a retry after a lost answer, or a newer card job
 	// for the same handoff): do not post a second card.
 	if ref, ok, err := d.card(ctx, j.Conv); err != nil {
@@ -79,15 +89,10 @@ func (d *Desk) postCard(ctx context.Context, j job, s *session.Session, queued b
 	} else if ok && ref.shows(s.Handoff) {
 		return result{ts: ref.ts}, nil
 	}
-	channel := d.channelFor(s.Handoff.Team)
-	n := len(s.Handoff.Transfers)
-	mark := cardMark(s.Handoff.At, n)
 	// A post of this card ended without an answer (a timeout on our side,
 	// a replica stopped): Slack may show it. Adopt it rather than post a
 	// second one (see lookup.go).
-	if doubt, err := d.rdb.Get(ctx, d.keys.CardPost(j.Conv)).Result(); err != nil && !errors.Is(err, redis.Nil) {
-		return result{}, redisError{err}
-	} else if doubt == mark {
+	if doubt == mark {
 		ts, found, err := d.findCard(ctx, channel, j.Conv, s.Handoff.At, n)
 		switch {
 		case found:
