@@ -12,6 +12,7 @@ import (
 	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/lang"
 	"github.com/batonhq/baton/bot/persona"
+	"github.com/batonhq/baton/bot/session"
 )
 
 // KnowledgeAnswerer answers from the knowledge base alone: the matched
@@ -36,6 +37,9 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 		d.Seed = len(q.History)
 	}
 	if ans, ok := a.answerParts(q, d); ok {
+		return ans, nil
+	}
+	if ans, ok := a.followUp(q, d); ok {
 		return ans, nil
 	}
 	if len(q.Candidates) > 0 && q.Candidates[0].Confident {
@@ -148,6 +152,96 @@ func (a kbAnswerer) answerParts(q Question, d persona.Data) (Answer, bool) {
 	// The other answered entries count as said, so a later answer does not
 	// offer their tips again.
 	return Answer{Text: join(parts...), Entry: ids[0], Confident: true, Tips: append(from, ids[1:]...)}, true
+}
+
+// minNamedCover is how much of a named thing's telling words a unit must
+// use to be about it: "네이버페이" shares only "페이" with "카카오페이".
+const minNamedCover = 0.5
+
+// followUp answers a message that continues the last answer (q.FollowUp)
+// with the part of the entry that speaks to it, not the whole entry
+// again: the unit that shares its most telling words, to the end of its
+// paragraph (a list item with the line that introduces the list); what
+// follows that unit when the customer did it already ("i checked with
+// neighbours already"), or what follows the part said last when they ask
+// what now. A thing named that a listing entry does not list ("네이버페이
+// 는요?" after payment methods) is said plainly not to be there, with the
+// list. When the entry has nothing more, a person is offered kindly. It
+// returns false to answer with the whole entry, as for any question.
+func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
+	f := q.FollowUp
+	if f == nil || len(q.Candidates) == 0 || !q.Candidates[0].Confident {
+		return Answer{}, false
+	}
+	set := a.c.Current()
+	p := set.Persona
+	id := q.Candidates[0].ID
+	e, ok := set.KB.Entry(id, q.Lang)
+	if !ok {
+		return Answer{}, false
+	}
+	pa := cutPassage(e.Answer, set.Lexicon)
+	if len(pa.units) == 0 {
+		return Answer{}, false
+	}
+	words := termSet(f.Words, set.Lexicon)
+	at, cover := pa.best(words, unitFreq(set.KB.Base, e.Lang, set.Lexicon))
+	if f.Named && cover < minNamedCover {
+		at = -1
+	}
+	var body string
+	switch {
+	case at >= 0 && f.Done:
+		if at+1 < len(pa.units) {
+			body = pa.from(at+1, pa.units[at].para+1)
+		}
+	case at >= 0 && pa.units[at].item:
+		body = pa.only(at)
+	case at >= 0:
+		body = pa.from(at, pa.units[at].para)
+	case f.Named && len(words) > 0 && pa.list() != "":
+		about := d
+		about.Topics = []string{f.Words}
+		text := join(p.Say(q.Lang, "followup_not_listed", about), langNote(p, q.Lang, e.Lang, d), Plain(pa.list()), p.Say(q.Lang, "anything_else", d))
+		return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
+	case f.Done:
+		if next := pa.saidUpTo(q.History, id) + 1; next < len(pa.units) {
+			body = pa.from(next, pa.units[next].para)
+		}
+	default:
+		return Answer{}, false
+	}
+	if body == "" {
+		return Answer{Text: p.Say(q.Lang, "followup_person", d), Entry: id, Confident: true, OfferPerson: true, Partial: true}, true
+	}
+	text := join(p.Say(q.Lang, "answer_lead", d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
+	return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
+}
+
+// saidUpTo is the last unit of p the bot's last answer from entry id
+// gave, -1 when it gave none (or answered something else last).
+func (p passage) saidUpTo(history []session.Turn, id string) int {
+	for i := len(history) - 1; i >= 0; i-- {
+		t := history[i]
+		if t.Role != "bot" {
+			continue
+		}
+		last := -1
+		if t.Entry == id {
+			for j, u := range p.units {
+				if strings.Contains(t.Text, strings.TrimPrefix(Plain(u.text), "• ")) {
+					last = j
+				}
+			}
+			if last >= 0 && strings.HasSuffix(t.Text, "…") {
+				// The kept text was cut short: what it gave ran on past
+				// the cut, to the end of the entry as far as we know.
+				last = len(p.units) - 1
+			}
+		}
+		return last
+	}
+	return -1
 }
 
 // closestTopics are the entries worth offering when the bot is unsure,

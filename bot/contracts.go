@@ -29,6 +29,24 @@ type Question struct {
 	// Seed picks among the persona's message variants; it changes every
 	// turn (History is capped, so its length stops changing).
 	Seed int
+	// FollowUp is set when the message continues the last answer
+	// (Candidates[0]) rather than asking afresh: "and to Korea?", "那支付宝
+	// 呢？", "i checked with neighbours already", "what now".
+	FollowUp *FollowUp
+}
+
+// FollowUp is what a message adds to the answer it continues.
+type FollowUp struct {
+	// Words are the customer's words past the markers that make the
+	// message a follow-up ("to korea", "支付宝", "i dont have the receipt
+	// anymore"): the reply keeps to the part of the entry about them.
+	Words string
+	// Named: it names one thing ("and to Korea?", "네이버페이는요?"); one
+	// the entry lists nothing like is said plainly not to be listed.
+	Named bool
+	// Done: they did what Words name already, or ask what comes next
+	// ("what now", "那现在怎么办"): the reply gives what follows.
+	Done bool
 }
 
 // Answer is an Answerer's reply for one turn.
@@ -43,6 +61,12 @@ type Answer struct {
 	Signals Signals
 	Topics  []Topic  // with a rephrase request: the closest entries, offered as buttons
 	Tips    []string // entries whose tips the answer carries
+	// OfferPerson: the answer says the knowledge has nothing more on the
+	// topic and offers a person (a button beside it, no topics).
+	OfferPerson bool
+	// Partial: the answer gives only the part of Entry a follow-up asked
+	// about (Question.FollowUp), not the whole answer again.
+	Partial bool
 }
 
 // Topic is a knowledge entry offered to a customer who was not understood.

@@ -295,7 +295,8 @@ func (t *turn) answer(text string) {
 		}
 	}
 	last := t.lastBotKind()
-	u := understand(t.match, text, t.s.Topic, last == kindAnswer || last == kindLikely)
+	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.lastEntry(), mentions: t.mentions}
+	u := r.understand(text, t.s.Topic, last == kindAnswer || last == kindLikely)
 	q := Question{
 		Text:       text,
 		Lang:       t.lang,
@@ -304,6 +305,7 @@ func (t *turn) answer(text string) {
 		Parts:      u.parts,
 		Customer:   firstName(t.s.Name),
 		Seed:       t.s.Messages,
+		FollowUp:   u.follow,
 	}
 	ans, err := t.b.answerer.Answer(t.ctx, q)
 	if err != nil || ans.Text == "" {
@@ -327,8 +329,11 @@ func (t *turn) answer(text string) {
 		t.s.Misses++
 	}
 	in.Misses = t.s.Misses
-	in.Answer = ans.Entry
-	if ans.Entry != "" {
+	if !ans.Partial {
+		// A follow-up's part of an entry is not the same answer again.
+		in.Answer = ans.Entry
+	}
+	if in.Answer != "" {
 		// A follow-up that names another thing the answer covers ("微信支付呢",
 		// then "货到付款可以吗") is a new question, not the same one again.
 		in.SameNeed = func(earlier string) bool { return !t.set.KB.NamesMore(ans.Entry, t.lang, text, earlier) }
@@ -372,6 +377,8 @@ func (t *turn) answer(text string) {
 			ans.Topics = closestTopics(t.set.KB.Base, q)
 		}
 		t.offer(ans.Topics)
+		t.offerPerson()
+	} else if ans.OfferPerson {
 		t.offerPerson()
 	}
 }
