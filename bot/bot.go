@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/lang"
 	"github.com/batonhq/baton/bot/lifecycle"
@@ -184,7 +186,10 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	key := updateKey(ev.ID)
 	// The idle timer is armed in the save's round trip (one fewer per
 	// message than a Schedule after it).
-	s, err := b.store.UpdateTimers(ctx, ev.ConvID(), func(s *session.Session) ([]session.TimerAt, error) {
+	// Read ahead by the adapter, the turn runs without the lock; if the
+	// conversation changed since, it runs again under the lock (fn below
+	// sets everything it hands on anew on each run).
+	s, err := b.store.UpdateTimersRead(ctx, ev.ConvID(), ev.Read, func(s *session.Session) ([]session.TimerAt, error) {
 		if key != "" && s.Outbox != nil && s.Outbox.Key == key {
 			again, out, events = s.Outbox, messagesOf(s.Outbox.Replies), nil
 			return nil, nil
@@ -230,10 +235,19 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	}
 	b.after(ctx, s, events)
 	if len(owed) > 0 && !statsOnly(owed) {
-		b.outboxPaid(ctx, s.ID, key)
+		b.outboxPaid(ctx, s, key)
 	}
 	b.obs.Replied(ev.Channel, n, b.now().Sub(start))
 	return out, nil
+}
+
+// ReadAhead queues on pipe the read of the conversation convID's state,
+// for an adapter to send with a round trip it makes anyway (its accept of
+// the event) and hand to Handle in Event.Read: the turn then needs no
+// round trip to lock and read. pipe must be on the Redis of the Bot's
+// session store.
+func (b *Bot) ReadAhead(ctx context.Context, pipe redis.Pipeliner, convID string) *session.Read {
+	return b.store.ReadAhead(ctx, pipe, convID)
 }
 
 // replay finishes the work of an event whose turn was saved before: out
@@ -266,7 +280,7 @@ func (b *Bot) replay(ctx context.Context, s *session.Session, ev Event, key stri
 	}
 	if events := owedEvents(s, ev, owed); len(events) > 0 {
 		b.after(ctx, s, events)
-		b.outboxPaid(ctx, s.ID, key)
+		b.outboxPaid(ctx, s, key)
 	}
 	return out
 }
@@ -313,20 +327,34 @@ func (b *Bot) announce(ctx context.Context, s *session.Session, key string, out 
 		}
 	}
 	if some && key != "" {
-		b.outboxSent(ctx, s.ID, key, rest)
+		b.outboxSent(ctx, s, key, rest)
 	}
 	return rest
 }
 
 // outboxSent keeps only rest in the outbox of key, if it is still the
-// conversation's (a later event replaced it otherwise).
-func (b *Bot) outboxSent(ctx context.Context, id, key string, rest []Message) {
-	_, err := b.store.Update(ctx, id, func(s *session.Session) error {
+// conversation's (a later event replaced it otherwise). s is the session
+// as last saved: while the stored outbox is still its Outbox, one round
+// trip without the lock swaps it; s.Outbox is kept what is stored.
+func (b *Bot) outboxSent(ctx context.Context, s *session.Session, key string, rest []Message) {
+	id := s.ID
+	if o := s.Outbox; o != nil && o.Key == key {
+		sent := *o
+		sent.Replies = repliesOf(rest)
+		if ok, err := b.store.SwapOutbox(ctx, id, o, &sent); err == nil && ok {
+			s.Outbox = &sent
+			return
+		}
+	}
+	saved, err := b.store.Update(ctx, id, func(s *session.Session) error {
 		if s.Outbox != nil && s.Outbox.Key == key {
 			s.Outbox.Replies = repliesOf(rest)
 		}
 		return nil
 	})
+	if err == nil {
+		s.Outbox = saved.Outbox
+	}
 	if err != nil {
 		// The replies went out; a replica that meets the event again
 		// sends them once more.

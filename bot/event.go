@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"time"
+
+	"github.com/batonhq/baton/bot/session"
 )
 
 // Kind says what a customer sent.
@@ -48,6 +50,12 @@ type Event struct {
 	// same when it is delivered or taken over again: its turn is then
 	// not done twice (see Bot.Handle). "" when the channel has none.
 	ID string
+	// Read, when set, is the conversation's state the adapter read ahead
+	// in a round trip of its own (Bot.ReadAhead, in the pipeline of its
+	// accept of the event): the turn starts from it without locking and
+	// reading, and is done again under the lock if anything wrote since
+	// (session.Store.UpdateTimersRead).
+	Read *session.Read
 }
 
 // ConvID names the conversation the event belongs to.

@@ -287,7 +287,19 @@ func pickedAfter(turns []session.Turn) string {
 }
 
 // outboxPaid notes that the events the outbox of key owed were handed on.
-func (b *Bot) outboxPaid(ctx context.Context, id, key string) {
+// s is the session as last saved: when the stored outbox is still its
+// Outbox (nothing saved the conversation since), one round trip without
+// the lock swaps it for the same without Owed.
+func (b *Bot) outboxPaid(ctx context.Context, s *session.Session, key string) {
+	id := s.ID
+	if o := s.Outbox; o != nil && o.Key == key {
+		paid := *o
+		paid.Owed = nil
+		if ok, err := b.store.SwapOutbox(context.WithoutCancel(ctx), id, o, &paid); err == nil && ok {
+			s.Outbox = &paid
+			return
+		}
+	}
 	_, err := b.store.Update(context.WithoutCancel(ctx), id, func(s *session.Session) error {
 		if s.Outbox != nil && s.Outbox.Key == key {
 			s.Outbox.Owed = nil

@@ -99,7 +99,7 @@ func fixedReply(*session.Store) Handler {
 	})
 }
 
-func realCore(b *testing.B) func(*session.Store) Handler {
+func realCore(b testing.TB) func(*session.Store) Handler {
 	return func(st *session.Store) Handler {
 		prompts, err := content.Resolve("", "prompts", baton.Files, "prompts")
 		if err != nil {

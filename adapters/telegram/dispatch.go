@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
+
+	"github.com/batonhq/baton/bot/session"
 )
 
 // job is one queued update taken up for answering.
@@ -13,9 +15,10 @@ type job struct {
 	id        int64
 	chat      int64
 	upd       *models.Update
-	got       time.Time // when Baton received it (reply latency starts here)
-	count     int64     // the chat's messages in the flood window, this one included; 0 when not counted
-	recovered bool      // accepted by another replica or an earlier run
+	got       time.Time     // when Baton received it (reply latency starts here)
+	count     int64         // the chat's messages in the flood window, this one included; 0 when not counted
+	recovered bool          // accepted by another replica or an earlier run
+	read      *session.Read // the conversation read ahead with the accept, or nil
 }
 
 // dispatcher runs one loop per chat with work, chats in parallel (at most
@@ -32,6 +35,8 @@ type dispatcher struct {
 	closed  bool           // kick refuses to start loops
 	abandon bool           // loops stop after their current update
 	wg      sync.WaitGroup
+
+	onExit func(chat int64) // tests: called when a chat's loop has ended
 }
 
 func newDispatcher(workers int, serve func(chat int64, first *entry)) *dispatcher {
@@ -119,6 +124,9 @@ func (d *dispatcher) loop(chat int64, first *entry) {
 		if !again {
 			delete(d.running, chat)
 			d.mu.Unlock()
+			if d.onExit != nil {
+				d.onExit(chat)
+			}
 			return
 		}
 		d.running[chat] = false

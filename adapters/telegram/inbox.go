@@ -10,6 +10,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/store"
 )
 
@@ -51,7 +53,14 @@ type accepted struct {
 // takes it in the same round trip and returns the chat's oldest update in
 // first (taken true), or reports the lease held by someone (taken false);
 // the round trip a chat loop's first acquire would cost is saved.
-func (a *Adapter) accept(ctx context.Context, id, chat int64, raw []byte, count bool) (accepted, error) {
+//
+// With ahead set (this replica will answer the chat if accept takes its
+// lease), the conversation's state is read in the same pipeline
+// (ReadAheader), and handed on with first: the turn then starts without a
+// round trip to lock and read it. On a Cluster the two go to their nodes
+// at once; a read that lands before the accept, or is stale by the time
+// the turn saves, only sends the turn to the lock (the save checks).
+func (a *Adapter) accept(ctx context.Context, id, chat int64, raw []byte, count, ahead bool) (accepted, error) {
 	window := a.cfg.floodWindow
 	if window <= 0 {
 		window = time.Minute
@@ -61,10 +70,27 @@ func (a *Adapter) accept(ctx context.Context, id, chat int64, raw []byte, count 
 	if count && a.cfg.floodLimit > 0 {
 		flag = "1"
 	}
-	res, err := store.InboxAcceptTake.Run(ctx, a.rdb,
-		[]string{a.keys.Update(id), a.keys.Inbox(), a.keys.Flood(chat, w), a.keys.ChatQueue(chat), a.keys.Chats(), a.keys.ChatLease(chat)},
-		id, raw, a.cfg.dedupeTTL.Milliseconds(), window.Milliseconds(), flag, chat,
-		a.replica, a.leaseTTL().Milliseconds()).Slice()
+	keys := []string{a.keys.Update(id), a.keys.Inbox(), a.keys.Flood(chat, w), a.keys.ChatQueue(chat), a.keys.Chats(), a.keys.ChatLease(chat)}
+	args := []any{id, raw, a.cfg.dedupeTTL.Milliseconds(), window.Milliseconds(), flag, chat,
+		a.replica, a.leaseTTL().Milliseconds()}
+	var (
+		res  []any
+		err  error
+		read *session.Read
+	)
+	if ra, ok := a.h.(ReadAheader); ok && ahead {
+		pipe := a.rdb.Pipeline()
+		cmd := store.InboxAcceptTake.EvalSha(ctx, pipe, keys, args...)
+		read = ra.ReadAhead(ctx, pipe, bot.ConvID(Channel, strconv.FormatInt(chat, 10)))
+		_, _ = pipe.Exec(ctx) // each command's own result decides
+		if redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
+			// First use on this server: send the body.
+			cmd = store.InboxAcceptTake.Eval(ctx, a.rdb, keys, args...)
+		}
+		res, err = cmd.Slice()
+	} else {
+		res, err = store.InboxAcceptTake.Run(ctx, a.rdb, keys, args...).Slice()
+	}
 	if err != nil {
 		return accepted{}, fmt.Errorf("telegram: persisting update %d: %w", id, err)
 	}
@@ -72,7 +98,18 @@ func (a *Adapter) accept(ctx context.Context, id, chat int64, raw []byte, count 
 	if err != nil {
 		return accepted{}, fmt.Errorf("telegram: persisting update %d: %w", id, err)
 	}
+	if acc.first != nil {
+		acc.first.read = read
+	}
 	return acc, nil
+}
+
+// ReadAheader is a Handler that can read a conversation's state in the
+// pipeline of the adapter's accept and take it back in bot.Event.Read
+// (*bot.Bot): a message then costs one Redis round trip fewer. pipe is on
+// the adapter's Redis, which must be the handler's.
+type ReadAheader interface {
+	ReadAhead(ctx context.Context, pipe redis.Pipeliner, convID string) *session.Read
 }
 
 // acceptedOf reads InboxAcceptTake's reply.
@@ -102,6 +139,7 @@ type entry struct {
 	id     int64
 	count  int64
 	raw    string
+	read   *session.Read // the conversation read with the accept that took the lease, or nil
 }
 
 // leaseTTL is how long a chat stays with a replica that stopped renewing.

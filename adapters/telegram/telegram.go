@@ -633,7 +633,7 @@ func (a *Adapter) jobOf(chat int64, e entry) (job, error) {
 	if err != nil {
 		return job{id: e.id, chat: chat}, err
 	}
-	j := job{id: e.id, chat: chat, upd: upd, count: e.count, got: a.now(), recovered: true}
+	j := job{id: e.id, chat: chat, upd: upd, count: e.count, got: a.now(), recovered: true, read: e.read}
 	if got, ok := a.gotAt.LoadAndDelete(e.id); ok {
 		j.got, j.recovered = got.(time.Time), false
 	}
@@ -650,6 +650,7 @@ func (a *Adapter) process(j job) bool {
 	// stop before it was marked answered) gets the replies of the saved
 	// turn instead of a second turn (bot.Event.ID).
 	ev.ID = strconv.FormatInt(j.id, 10)
+	ev.Read = j.read
 	if cq := j.upd.CallbackQuery; cq != nil {
 		a.pressed(ctx, j.chat, cq)
 	}

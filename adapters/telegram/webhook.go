@@ -56,7 +56,7 @@ func (a *Adapter) intake(ctx context.Context, raw []byte) (next int64, err error
 	// With the chat's loop reserved before the accept, the update accept
 	// hands back (its lease taken) goes straight to the new loop.
 	reserved := a.disp.reserve(chat)
-	acc, err := a.accept(actx, upd.ID, chat, raw, counts)
+	acc, err := a.accept(actx, upd.ID, chat, raw, counts, reserved)
 	if reserved && (err != nil || acc.result != store.InboxNew) {
 		a.disp.cancel(chat)
 	}

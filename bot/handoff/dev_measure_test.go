@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/knowledge/suitetest"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -25,12 +26,16 @@ import (
 //     not test.jsonl) and the shop questions and off-topic messages in
 //     bot/knowledge/testdata (shop_queries.jsonl, tune_oos.jsonl), as
 //     first messages and after an answer;
-//   - the even tweets (complaints and not).
+//   - the even tweets (complaints and not);
+//   - the paraphrase suite's dev half (even lines from 0, as
+//     suitetest.RunHalves splits it): ordinary lines as first messages and
+//     after an answer, and its lines asking for a person;
+//   - new phrasings written for tuning (testdata/dev/phrasings.yaml):
+//     indirect requests for a person, calm complaints, sarcasm, formal
+//     complaints and claims, and ordinary look-alikes, never learned from.
 //
 // Held-out data is not read here: not testdata/heldout, not the odd
-// tweets, not banking77's test.jsonl, and not the paraphrase suite (the
-// team guide and the suite's README name different halves as held out, so
-// neither half is used for tuning here).
+// tweets, not banking77's test.jsonl, and not the suite's odd lines.
 //
 //	BATON_MEASURE=1 go test ./bot/handoff -run TestDetectDev -v
 //
@@ -124,6 +129,36 @@ func TestDetectDev(t *testing.T) {
 			}
 		}
 	}
+	// The paraphrase suite's dev half (even lines from 0; the odd lines
+	// are held out and not read here): its ordinary lines must not hand
+	// off, its lines asking for a person (support/contact-person) should.
+	for _, lang := range suitetest.Langs {
+		for i, l := range suitetest.Read(t, lang) {
+			if i%2 != 0 {
+				continue // held out
+			}
+			if l.ID == "support/contact-person" {
+				d := r.Detect(Input{Text: l.Query, Lang: lang})
+				add(fh, "suite-dev-person/"+lang+"/first", d.Handoff)
+				if !d.Handoff && list {
+					t.Logf("    missed person %s: %q", lang, l.Query)
+				}
+				continue
+			}
+			for _, pos := range []string{"first", "after"} {
+				in := Input{Text: l.Query, Lang: lang}
+				if pos == "after" {
+					in.History = after
+				}
+				d := r.Detect(in)
+				key := "suite-dev/" + lang + "/" + pos
+				add(fh, key, d.Handoff)
+				if d.Handoff && list {
+					t.Logf("    false handoff %s: %q → %s", key, l.Query, d.Evidence[0])
+				}
+			}
+		}
+	}
 	keys := make([]string, 0, len(fh))
 	for k := range fh {
 		keys = append(keys, k)
@@ -152,6 +187,42 @@ func TestDetectDev(t *testing.T) {
 		}
 	}
 	t.Logf("tweets, even lines: %v", c)
+
+	// Dev phrasings (testdata/dev/phrasings.yaml): new wordings written
+	// for tuning, never learned from, as first messages.
+	raw, err := os.ReadFile(filepath.Join("testdata", "dev", "phrasings.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	phr, pprobs := parseExamples("phrasings.yaml", raw)
+	if len(pprobs) > 0 {
+		t.Fatal(pprobs)
+	}
+	ph := map[string]*tally{}
+	for _, e := range phr {
+		lang := scriptOf(e.text)
+		if lang == "" {
+			lang = "en"
+		}
+		d := r.Detect(Input{Text: e.text, Lang: lang})
+		ok := (e.class == clNone && !d.Handoff) || (e.class != clNone && d.Handoff && d.Reason == classes[e.class])
+		add(ph, classes[e.class]+"/"+lang, ok)
+		if !ok && list {
+			why := "no handoff"
+			if d.Handoff {
+				why = d.Evidence[0]
+			}
+			t.Logf("    dev phrasing wrong %s/%s: %q (line %d) → %s", classes[e.class], lang, e.text, e.line, why)
+		}
+	}
+	keys = keys[:0]
+	for k := range ph {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		t.Logf("dev phrasings %-14s right %3d of %3d (%.3f)", k, ph[k].hit, ph[k].n, ratio(ph[k].hit, ph[k].n))
+	}
 
 	// The examples by 5-fold cross-validation, through the whole detector
 	// with each fold's layer.

@@ -100,27 +100,98 @@ type TimerAt struct {
 // the session was saved but a timer was not, the error wraps
 // ErrTimersNotArmed and the saved session is returned with it.
 func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) ([]TimerAt, error)) (*Session, error) {
+	return s.UpdateTimersRead(ctx, id, nil, fn)
+}
+
+// Read is a conversation's state (and outbox) read ahead, without its
+// lock, in the pipeline of a round trip the caller makes anyway (the
+// Telegram adapter's accept of the update), so that the update that
+// follows needs no round trip of its own to lock and read: see
+// UpdateTimersRead. Its result is there once the pipeline ran.
+type Read struct {
+	id  string
+	cmd *redis.SliceCmd
+}
+
+// ReadAhead queues the read of conversation id's state and outbox on
+// pipe (one MGET: both keys share the conversation's slot).
+func (s *Store) ReadAhead(ctx context.Context, pipe redis.Pipeliner, id string) *Read {
+	return &Read{id: id, cmd: pipe.MGet(ctx, s.db.Keys.State(id), s.db.Keys.Outbox(id))}
+}
+
+// state is what r read, ok false when its pipeline failed or has not run.
+func (r *Read) state() (readState, bool) {
+	if r == nil || r.cmd == nil {
+		return readState{}, false
+	}
+	vals, err := r.cmd.Result()
+	if err != nil || len(vals) != 2 {
+		return readState{}, false
+	}
+	raw, found := vals[0].(string)
+	if !found {
+		return readState{}, true
+	}
+	ob, _ := vals[1].(string)
+	return readState{raw: raw, found: true, outbox: ob}, true
+}
+
+// UpdateTimersRead is UpdateTimers on the state r read ahead (nil, of
+// another conversation, or not read: UpdateTimers itself). fn runs first
+// on that state without taking the lock, and the save checks in the same
+// script that nobody holds the lock and that the state and outbox are
+// still what r read (their SHA1s); then the update cost one round trip
+// (the save) instead of two. When the check fails (another update, a
+// timer, an agent's action or a replica of an earlier release wrote or
+// holds the lock since), nothing is saved and the update is done again
+// as UpdateTimers does: fn runs a second time, under the lock, on the
+// state read then. fn must therefore be safe to run twice (its effects
+// outside the session are repeated, as for an update whose lock was
+// lost); only what the save succeeded with counts.
+func (s *Store) UpdateTimersRead(ctx context.Context, id string, r *Read, fn func(*Session) ([]TimerAt, error)) (*Session, error) {
 	if id == "" {
 		return nil, errors.New("session: update: empty conversation id")
+	}
+	if r != nil && r.id == id {
+		if read, ok := r.state(); ok {
+			sess, done, err := s.attempt(ctx, id, "", read, fn)
+			if done {
+				return sess, err
+			}
+			// Written or locked since the read: under the lock, as usual.
+		}
 	}
 	token, read, err := s.lock(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("session %s: update: %w", logmask.Conv(id), err)
 	}
+	sess, _, err := s.attempt(ctx, id, token, read, fn)
+	return sess, err
+}
+
+// attempt runs fn on the state read and saves it: under the lock token,
+// or without a lock (token "") when read was read ahead. done is false
+// only when a save without a lock found the state changed or locked
+// since the read (nothing saved, no error: the caller does it again under
+// the lock).
+func (s *Store) attempt(ctx context.Context, id, token string, read readState, fn func(*Session) ([]TimerAt, error)) (_ *Session, done bool, _ error) {
 	raw, found := read.raw, read.found
-	held := true
-	// While fn runs (an LLM call may take a while) the lock is renewed, so
-	// the TTL only has to outlast a dead process, not the slowest turn:
-	// another replica gets a crashed one's conversation within a TTL.
-	stopRenew := s.renew(ctx, id, token)
-	// Deferred so that the lock is freed on every early return and even if
-	// fn panics; a crashed process's lock still expires after the lock TTL.
-	defer func() {
-		stopRenew()
-		if held {
-			s.unlock(ctx, id, token)
-		}
-	}()
+	held := token != ""
+	if held {
+		// While fn runs (an LLM call may take a while) the lock is renewed, so
+		// the TTL only has to outlast a dead process, not the slowest turn:
+		// another replica gets a crashed one's conversation within a TTL.
+		stopRenew := s.renew(ctx, id, token)
+		// Deferred so that the lock is freed on every early return and even if
+		// fn panics; a crashed process's lock still expires after the lock TTL.
+		defer func() {
+			stopRenew()
+			if held {
+				s.unlock(ctx, id, token)
+			}
+		}()
+	}
+	var err error
 
 	// UTC and Round(0) (no monotonic reading) make what Update returns
 	// equal to what Get later decodes from the stored record (either form:
@@ -134,7 +205,7 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 		if err != nil {
 			// Refuse rather than overwrite: the stored state may be
 			// recoverable by hand, a fresh session would lose it for good.
-			return nil, fmt.Errorf("session %s: update: %w", logmask.Conv(id), err)
+			return nil, true, fmt.Errorf("session %s: update: %w", logmask.Conv(id), err)
 		}
 		if spans != nil {
 			prev = &previous{raw: raw, spans: spans}
@@ -142,11 +213,11 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 	}
 	timers, err := fn(sess)
 	if err != nil {
-		return nil, fmt.Errorf("session %s: update: %w", logmask.Conv(id), err)
+		return nil, true, fmt.Errorf("session %s: update: %w", logmask.Conv(id), err)
 	}
 	for _, t := range timers {
 		if t.Name == "" {
-			return nil, fmt.Errorf("session %s: update: a timer without a name", logmask.Conv(id))
+			return nil, true, fmt.Errorf("session %s: update: a timer without a name", logmask.Conv(id))
 		}
 	}
 	sess.ID = id // the key decides the id; fn must not move a session
@@ -159,7 +230,7 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 	buf, k, err := s.encode(getBuf(), sess, prev)
 	if err != nil {
 		putBuf(buf)
-		return nil, fmt.Errorf("session %s: update: %w", logmask.Conv(id), err)
+		return nil, true, fmt.Errorf("session %s: update: %w", logmask.Conv(id), err)
 	}
 	n := len(buf)
 	buf = appendOutboxRecord(buf, sess.Outbox, buf[:n])
@@ -167,16 +238,19 @@ func (s *Store) UpdateTimers(ctx context.Context, id string, fn func(*Session) (
 
 	saved, timerErr, err := s.save(ctx, id, token, read, buf[:n], k, buf[n:], timers)
 	if err != nil {
-		return nil, fmt.Errorf("session %s: update: saving: %w", logmask.Conv(id), err)
+		return nil, true, fmt.Errorf("session %s: update: saving: %w", logmask.Conv(id), err)
 	}
 	held = false // saved: the script released the lock; lost: it is not ours
 	if !saved {
-		return nil, fmt.Errorf("session %s: update: %w", logmask.Conv(id), ErrLockLost)
+		if token == "" {
+			return nil, false, nil
+		}
+		return nil, true, fmt.Errorf("session %s: update: %w", logmask.Conv(id), ErrLockLost)
 	}
 	if timerErr != nil {
-		return sess, fmt.Errorf("session %s: update: %w: %w", logmask.Conv(id), ErrTimersNotArmed, timerErr)
+		return sess, true, fmt.Errorf("session %s: update: %w: %w", logmask.Conv(id), ErrTimersNotArmed, timerErr)
 	}
-	return sess, nil
+	return sess, true, nil
 }
 
 // ErrTimersNotArmed is UpdateTimers' error when the session was saved but
@@ -205,11 +279,14 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 	active := s.db.Keys.Active()
 	keys := []string{s.db.Keys.Lock(id), s.db.Keys.State(id), s.db.Keys.Outbox(id)}
 	ttl := s.ttl.Milliseconds()
-	// The SHA1 of what was read only matters when the lock expired
-	// meanwhile (rare): "?" asks the script to say so, and then it is
-	// computed and sent.
+	// The SHA1s of what was read only matter when the lock expired
+	// meanwhile (rare): "?" asks the script to say so, and then they are
+	// computed and sent. A save without a lock (token "": read ahead)
+	// always needs them.
 	sum := ""
-	if read.found {
+	if token == "" {
+		sum = stateSum(read)
+	} else if read.found {
 		sum = "?"
 	}
 	head, tail := data[:k.at], data[k.at+k.to-k.from:]
@@ -251,7 +328,7 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 			break
 		}
 		if n == 2 {
-			args[3] = stateSum(read.raw, read.found)
+			args[3] = stateSum(read)
 		} else {
 			args[1], args[4], args[5], args[6] = data, 0, 0, ""
 		}
@@ -270,6 +347,30 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 		}
 	}
 	return n == 1, timerErr, nil
+}
+
+// SwapOutbox replaces the conversation's outbox was, as an Update saved
+// it (the Outbox of the session it returned), by now (the same work's,
+// with less left to send or owe), in one round trip and without the lock.
+// It does nothing and reports false when the stored outbox is no longer
+// was (replaced by later work, or saved inside a record of the build that
+// kept it there) or there is none: the caller then does it with Update,
+// as before. The stored state is not touched, so now belongs to the same
+// state as was.
+func (s *Store) SwapOutbox(ctx context.Context, id string, was, now *Outbox) (bool, error) {
+	if was == nil || now == nil {
+		return false, nil
+	}
+	buf := appendOutbox(getBuf(), was)
+	defer func() { putBuf(buf) }()
+	n := len(buf)
+	buf = appendOutbox(buf, now)
+	ok, err := store.SessionOutboxSwap.Run(ctx, s.db.Client, []string{s.db.Keys.Outbox(id)},
+		buf[:n], buf[n:], string([]byte{outboxMagic, outboxVersion})).Int64()
+	if err != nil {
+		return false, fmt.Errorf("session %s: outbox: %w", logmask.Conv(id), err)
+	}
+	return ok == 1, nil
 }
 
 // Delete removes a conversation's session (under its lock, so an update in
@@ -297,15 +398,17 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
-// stateSum is the SHA1 (hex, as Redis's redis.sha1hex) of the state an
-// update read under its lock, "" when there was none: the save compares it
-// to find out whether anyone wrote since, should the lock have expired.
-func stateSum(raw string, found bool) string {
-	if !found {
+// stateSum is the SHA1s (hex, as Redis's redis.sha1hex) of the state an
+// update read and of its outbox ("" for none), one after the other, or ""
+// when there was no state: the save compares them to find out whether
+// anyone wrote since, should the lock have expired or the state have been
+// read without it.
+func stateSum(read readState) string {
+	if !read.found {
 		return ""
 	}
-	sum := sha1.Sum(bytesOf(raw))
-	return hex.EncodeToString(sum[:])
+	a, b := sha1.Sum(bytesOf(read.raw)), sha1.Sum(bytesOf(read.outbox))
+	return hex.EncodeToString(a[:]) + hex.EncodeToString(b[:])
 }
 
 // lock takes the conversation's lock, polling with backoff until ctx is

@@ -78,12 +78,15 @@ return {1}`)
 // SessionSave writes the state while the caller still holds the lock,
 // then releases it. A lock that expired under a live holder (a stalled
 // process on a loaded machine) is not a conflict by itself: when nobody
-// holds the lock now and the state is still the one the caller read (its
-// SHA1 in ARGV[4], "" for none), no other update came in between and the
-// save goes ahead. Otherwise (a newer update holds the lock or has written
-// since) it gets 0 and writes nothing. The caller computes that SHA1 only
-// when it is needed: with "?" in ARGV[4] an expired lock gets 2, and the
-// caller calls again with the SHA1.
+// holds the lock now and the state and its outbox are still the ones the
+// caller read (the SHA1 of the state then that of the outbox, "" for no
+// outbox, in ARGV[4]; "" for no state), no other update came in between
+// and the save goes ahead. Otherwise (a newer update holds the lock or
+// has written since) it gets 0 and writes nothing. The caller computes
+// those SHA1s only when they are needed: with "?" in ARGV[4] an expired
+// lock gets 2, and the caller calls again with them. A caller that read
+// the state without taking the lock (session.ReadAhead) saves the same
+// way, with token "" (never a lock's) and the SHA1s at once.
 //
 // The new state is ARGV[2], then bytes ARGV[5]+1 to ARGV[6] of the stored
 // state (the turns the update kept, copied in place rather than sent
@@ -103,7 +106,7 @@ if cur ~= ARGV[1] then
   if ARGV[4] == '?' then return 2 end
   v = redis.call('GET', KEYS[2])
   local h = ''
-  if v then h = redis.sha1hex(v) end
+  if v then h = redis.sha1hex(v) .. redis.sha1hex(redis.call('GET', KEYS[3]) or '') end
   if h ~= ARGV[4] then return 0 end
 end
 local state = ARGV[2]
@@ -137,6 +140,25 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return 0
 end
 redis.call('DEL', KEYS[2], KEYS[3], KEYS[1])
+return 1`)
+
+// SessionOutboxSwap replaces a conversation's outbox record by another
+// of the same work, without the lock, while the stored one is still the
+// one the caller saved: its body (after the record's header, which names
+// the state it was saved with and is kept as it is) must equal ARGV[1].
+// The header is ARGV[3] (the record's two format bytes), the state's
+// length as a base-128 varint, and 4 bytes of its checksum (see
+// bot/session's codec.go). KEYS: outbox. ARGV: body expected, new body,
+// format bytes. Returns 1 when replaced, 0 when the record is gone or
+// another.
+var SessionOutboxSwap = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if not cur or string.sub(cur, 1, 2) ~= ARGV[3] then return 0 end
+local i = 3
+while i <= #cur and string.byte(cur, i) >= 128 do i = i + 1 end
+local h = i + 4
+if h > #cur or string.sub(cur, h + 1) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], string.sub(cur, 1, h) .. ARGV[2], 'KEEPTTL')
 return 1`)
 
 // ---- timers ({timer:<name>}) ----
