@@ -33,7 +33,10 @@ const maxTopics = 3
 func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 	set := a.c.Current()
 	p := set.Persona
-	d := persona.Data{Bot: p.Name(), Customer: q.Customer, Seed: len(q.History)}
+	d := persona.Data{Bot: p.Name(), Customer: q.Customer, Seed: q.Seed}
+	if q.Seed == 0 {
+		d.Seed = len(q.History)
+	}
 	if ans, ok := a.answerParts(q, d); ok {
 		return ans, nil
 	}

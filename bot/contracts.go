@@ -26,6 +26,9 @@ type Question struct {
 	// asked. Candidates then starts with each part's best entry.
 	Parts    [][]knowledge.Match
 	Customer string // customer's first name, may be empty
+	// Seed picks among the persona's message variants; it changes every
+	// turn (History is capped, so its length stops changing).
+	Seed int
 	// FollowUp is set when the message continues the last answer
 	// (Candidates[0]) rather than asking afresh: "and to Korea?", "那支付宝
 	// 呢？", "i checked with neighbours already", "what now".

@@ -143,7 +143,11 @@ func (t *turn) run() {
 	case KindText:
 	default:
 		if ev.Text == "" {
-			t.say("media", kindMedia, persona.Data{})
+			key := "media"
+			if ev.Kind == KindSticker {
+				key = "sticker" // a smile, not a problem to describe
+			}
+			t.say(key, kindMedia, persona.Data{})
 			return
 		}
 		// A caption carries a question; answer it.
@@ -174,7 +178,7 @@ func (t *turn) text(text string) {
 	}
 	// "Hi!", "thanks, bye!", "hello, where is my order?": peel off the small
 	// talk, answer it in kind, and answer whatever question is left.
-	var greeted, thanked, bye bool
+	var greeted, thanked, bye, upset bool
 	var dayPart string // "evening" when they said "good evening"
 	var chats []string // jokes, compliments, "are you a bot?" ...
 	for range 4 {
@@ -193,6 +197,7 @@ func (t *turn) text(text string) {
 		}
 		thanked = thanked || kind == "thanks"
 		bye = bye || kind == "bye"
+		upset = upset || kind == "upset"
 		text = strings.TrimSpace(rest)
 		t.s.Misses = 0 // small talk is understood, not a miss
 	}
@@ -201,6 +206,9 @@ func (t *turn) text(text string) {
 		if t.s.Greeted {
 			key = "greet_again"
 		}
+		if hasWords(text) {
+			key += "_lead" // the answer follows: no "how can we help?"
+		}
 		t.s.Greeted = true
 		t.lead = join(t.lead, t.render(key, persona.Data{TimeOfDay: dayPart}))
 	}
@@ -208,6 +216,24 @@ func (t *turn) text(text string) {
 	// to helping: the question that follows, or an offer to help.
 	for _, k := range chats {
 		t.lead = join(t.lead, t.render("chat_"+k, persona.Data{}))
+	}
+	if hasWords(text) {
+		// A closing or an acknowledgement with a word or two no list
+		// knows, wherever its thanks stands ("nvm it worked. thanks",
+		// "太好了，谢谢，拜拜", "아 그렇구나 알겠습니다"), unless those
+		// words ask something we can answer.
+		said := ""
+		if bye {
+			said = "bye"
+		} else if thanked {
+			said = "thanks"
+		}
+		if k, rest := t.set.Persona.Closing(text, said); k != "" && !t.answerable(rest) {
+			thanked = thanked || k == "thanks"
+			bye = bye || k == "bye"
+			text = ""
+			t.s.Misses = 0
+		}
 	}
 	if !hasWords(text) {
 		switch {
@@ -219,6 +245,14 @@ func (t *turn) text(text string) {
 			t.closing("thanks")
 		case greeted:
 			t.emit(t.lead, kindGreeting, "", 0)
+		case upset:
+			// "😡😡😡": sorry first, then what went wrong.
+			t.emit(join(t.lead, t.render("upset", persona.Data{})), kindChat, "", 0)
+		case !t.s.Greeted && !t.botSpoke():
+			// A first message of ".", "???" or "👍": nothing to add
+			// "anything else" to; greet and ask how we can help.
+			t.s.Greeted = true
+			t.emit(join(t.lead, t.render("greet", persona.Data{})), kindGreeting, "", 0)
 		default:
 			// "ok", "知道了", or only emoji and punctuation ("👍", "..."):
 			// an acknowledgement, answered warmly, not a miss.
@@ -226,13 +260,28 @@ func (t *turn) text(text string) {
 		}
 		return
 	}
+	if ref, ok := orderRef(text); ok {
+		if entry, asked := t.askedForOrder(); asked {
+			t.orderGiven(ref, entry)
+			return
+		}
+	}
 	t.answer(text)
+}
+
+// answerable reports whether the knowledge base answers text confidently.
+func (t *turn) answerable(text string) bool {
+	if !hasWords(text) {
+		return false
+	}
+	m := t.match(text)
+	return len(m) > 0 && m[0].Confident
 }
 
 // answer runs the answerer and the handoff detector on one question.
 func (t *turn) answer(text string) {
 	history := t.history()
-	in := handoff.Input{Text: text, Lang: t.lang, History: history, Misses: t.s.Misses, AfterRefusal: t.lastBotKind() == kindRefusal}
+	in := handoff.Input{Text: text, Lang: t.lang, History: history, Misses: t.s.Misses, AfterRefusal: t.lastBotKind() == kindRefusal, AfterMiss: t.lastBotKind() == kindRephrase}
 	// With a model answering, rules that need no answer (an explicit
 	// request, anger, "I don't get it") are checked first, so the model is
 	// not asked to answer them. Offline answers are cheap: one check after.
@@ -255,6 +304,7 @@ func (t *turn) answer(text string) {
 		Candidates: u.cands,
 		Parts:      u.parts,
 		Customer:   firstName(t.s.Name),
+		Seed:       t.s.Messages,
 		FollowUp:   u.follow,
 	}
 	ans, err := t.b.answerer.Answer(t.ctx, q)
@@ -282,6 +332,11 @@ func (t *turn) answer(text string) {
 	if !ans.Partial {
 		// A follow-up's part of an entry is not the same answer again.
 		in.Answer = ans.Entry
+	}
+	if in.Answer != "" {
+		// A follow-up that names another thing the answer covers ("微信支付呢",
+		// then "货到付款可以吗") is a new question, not the same one again.
+		in.SameNeed = func(earlier string) bool { return !t.set.KB.NamesMore(ans.Entry, t.lang, text, earlier) }
 	}
 	in.Signals = handoff.Signals{WantsHuman: ans.Signals.WantsHuman, Angry: ans.Signals.Angry, Confused: ans.Signals.Confused}
 	if d := t.set.Rules.DetectContext(t.ctx, in); d.Handoff {
@@ -367,7 +422,9 @@ func (t *turn) offerPerson() {
 	}
 	i := len(t.out) - 1
 	m := &t.out[i]
-	if t.s.Misses >= missesBeforeWords {
+	// In words on the third miss in a row, then every third: the button
+	// stays, the same apology does not come back with every miss.
+	if t.s.Misses >= missesBeforeWords && t.s.Misses%missesBeforeWords == 0 {
 		m.Text = join(m.Text, t.render("offer_person", persona.Data{}))
 		t.s.Turns[len(t.s.Turns)-1].Text = truncateRunes(m.Text, maxBotTurnRunes)
 	}
@@ -502,6 +559,10 @@ func (t *turn) handoff(d handoff.Decision) {
 	now := t.b.now()
 	team := t.set.Routing.Route(t.lang, d.Reason, t.tags())
 	remindAt := lifecycle.NextReminder(now, t.b.unclaimed, t.b.hours)
+	if d.Reason == handoff.Complaint {
+		// An upset customer hears that we understand before who is coming.
+		t.lead = join(t.lead, t.render("handoff_sorry", persona.Data{}))
+	}
 	st := lifecycle.OpenHandoff(s, d.Reason, d.Evidence, d.Scores, team, t.b.desk != nil, now, remindAt)
 	s.Misses = 0
 	t.b.log.Info("handoff", "conv", logmask.Conv(s.ID), "reason", d.Reason, "team", team, "evidence", len(d.Evidence))
@@ -591,6 +652,17 @@ func (t *turn) lastBotKind() string {
 	return ""
 }
 
+// botSpoke reports whether the bot said anything in this conversation
+// before this message.
+func (t *turn) botSpoke() bool {
+	for _, tr := range sinceClose(t.s.Turns, len(t.s.Turns)) {
+		if tr.Role == "bot" {
+			return true
+		}
+	}
+	return false
+}
+
 func (t *turn) answeredSomething() bool {
 	for _, tr := range sinceClose(t.s.Turns, len(t.s.Turns)) {
 		if tr.Role == "bot" && tr.Kind == kindAnswer {
@@ -673,19 +745,6 @@ func describe(ev Event) string {
 	return "[" + string(ev.Kind) + "]"
 }
 
-func ratingDigit(s string) (int, bool) {
-	s = strings.TrimSpace(s)
-	s = strings.TrimRight(s, "!.⭐️★ ")
-	if len(s) != 1 || s[0] < '1' || s[0] > '5' {
-		// Full-width digits, as Chinese and Korean keyboards often type.
-		if r, size := utf8.DecodeRuneInString(s); size == len(s) && r >= '１' && r <= '５' {
-			return int(r-'１') + 1, true
-		}
-		return 0, false
-	}
-	return int(s[0] - '0'), true
-}
-
 // CleanText makes any text safe to process and to send as plain text:
 // valid UTF-8 (bad bytes become U+FFFD), no control characters but line
 // breaks and tabs, no zero-width spaces or byte-order marks, normalised line
@@ -737,8 +796,11 @@ func isClean(s string) bool {
 }
 
 // hasWords reports whether s has any letter or digit left to answer.
+// Loose Hangul letters (ㅋㅋ, ㅠㅠ) are laughter and mood, not words.
 func hasWords(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
+	return strings.IndexFunc(s, func(r rune) bool {
+		return (unicode.IsLetter(r) && (r < 0x3130 || r > 0x318F)) || unicode.IsDigit(r)
+	}) >= 0
 }
 
 func join(parts ...string) string {

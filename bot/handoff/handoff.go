@@ -12,7 +12,7 @@
 //     unsure several turns in a row;
 //   - loop: the customer asks the same thing again and again (near
 //     duplicates, by bot/text's Similarity), or the bot is about to give
-//     the same answer yet again.
+//     the same answer yet again to the same need (Input.SameNeed).
 //
 // Rules match phrases of every language whatever the conversation's
 // language, because customers mix them (a Korean customer typing "agent").
@@ -69,6 +69,18 @@ type Input struct {
 	// AfterRefusal: the bot's last reply refused an unreasonable demand,
 	// so insisting now is a complaint.
 	AfterRefusal bool
+	// AfterMiss: the bot's last reply did not answer (it asked to
+	// rephrase). "I don't get it" then is not confusion about an answer,
+	// as there was none: the message is read as a question, and only the
+	// streak of unsure answers (confusion.misses) counts.
+	AfterMiss bool
+	// SameNeed reports whether an earlier customer message, which got
+	// the answer the bot is about to give again (Answer), asked what
+	// this one does. Only those count toward the loop: a customer asking
+	// about WeChat Pay, then cash on delivery, then Alipay gets the
+	// payment answer three times without repeating themselves. nil: all
+	// count.
+	SameNeed func(earlier string) bool
 }
 
 // Decision says whether to hand off, why, and on what evidence.
@@ -186,7 +198,7 @@ func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, ev *fired, veto
 	if r.misses > 0 && in.Misses > 0 {
 		dec.Scores[Confusion] = min(1, float64(in.Misses)/float64(r.misses))
 	}
-	if !r.afterBot || botSpoke(in.History) {
+	if (!r.afterBot || botSpoke(in.History)) && !in.AfterMiss {
 		m := mask(d, r.confusionUnless)
 		f, ok := find(d, r.confusion, m, &r.neg)
 		veto[2] = m != nil || (ok && f.negated)
@@ -218,8 +230,8 @@ func (r *Rules) detectLearned(ctx context.Context, in Input, dec *Decision, ev *
 	for _, k := range [...]struct {
 		class, slot int
 	}{{clExplicit, 0}, {clComplaint, 1}, {clConfusion, 2}} {
-		if k.class == clConfusion && r.afterBot && !botSpoke(in.History) {
-			continue // a first message is a question for the bot
+		if k.class == clConfusion && ((r.afterBot && !botSpoke(in.History)) || in.AfterMiss) {
+			continue // a first message, or one after a miss, is a question for the bot
 		}
 		if veto[k.slot] {
 			continue
@@ -294,11 +306,17 @@ func (r *Rules) detectLoop(d *doc, in Input, dec *Decision, ev *fired) {
 		}
 	}
 
-	// The bot about to give the same answer again.
+	// The bot about to give the same answer again, to the customer
+	// asking for the same thing again (in.SameNeed).
 	if in.Answer != "" {
 		n := 1
+		asked := "" // the customer message the bot turn replied to
 		for _, t := range hist {
-			if t.Role == "bot" && t.Entry == in.Answer {
+			if t.Role == "customer" {
+				asked = t.Text
+				continue
+			}
+			if t.Role == "bot" && t.Entry == in.Answer && (in.SameNeed == nil || in.SameNeed(asked)) {
 				n++
 			}
 		}

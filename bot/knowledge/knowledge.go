@@ -13,6 +13,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/batonhq/baton/bot/text"
 )
@@ -46,6 +47,10 @@ type Base struct {
 	entries   map[string]map[string]*Entry // id -> lang -> entry
 	ids       []string                     // sorted
 	questions []Question                   // every example question, in Questions' order
+
+	termsOnce sync.Once                 // answerTerms
+	terms     map[string]map[string]int // lang -> term -> entries whose answer uses it
+	termsN    map[string]int            // lang -> entries
 }
 
 // Question is one example question of the base. Its position in

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/batonhq/baton/bot/text"
 )
@@ -724,7 +725,29 @@ func (c *Calibrated) Match(ctx context.Context, query string, n int) []Match {
 	}
 	out[0].Confident = c.Cal.Confident(cands)
 	out[0].Likely = c.Cal.Likely(cands)
+	if (out[0].Confident || out[0].Likely) && !c.beyondNumbers(ctx, query, cands[0].ID) {
+		out[0].Confident, out[0].Likely = false, false
+	}
 	return out
+}
+
+// beyondNumbers reports whether query still ranks entry id first without
+// its numbers. A number alone is no evidence of what a message is about:
+// "5 stars" shares only "5" with "my lamp died after 5 months", and that
+// one rare term, with no other entry near, looked like a confident lead.
+// Queries without a number (most) cost nothing; with one, a second ranking.
+func (c *Calibrated) beyondNumbers(ctx context.Context, query, id string) bool {
+	if !strings.ContainsFunc(query, unicode.IsDigit) {
+		return true
+	}
+	rest := strings.Map(func(r rune) rune {
+		if unicode.IsDigit(r) {
+			return ' '
+		}
+		return r
+	}, query)
+	alt := c.Rank(ctx, rest, -1, 1)
+	return len(alt) > 0 && alt[0].ID == id && alt[0].Score > 0
 }
 
 // Calibration is the decision c makes, and what calibration measured.

@@ -34,6 +34,9 @@ func (p *Persona) Smalltalk(text string) (kind string, rest string) {
 		if k := s.emojiKind(text); k != "" {
 			return k, "" // "👋" is a greeting, "🙏" thanks
 		}
+		if k := s.jamo[jamoOnly(text)]; k != "" {
+			return k, "" // "ㅎㅇ" is hi, "ㄱㅅ" thanks
+		}
 	}
 	pos, end := 0, 0
 	for pos < len(toks) {
@@ -110,6 +113,7 @@ type smalltalk struct {
 	langs   map[string]bool
 	byFirst map[string][]phrase // first token -> phrases, longest first
 	emoji   map[string]string   // emoji -> kind, for messages with no words
+	jamo    map[string]string   // Hangul letters alone ("ㅎㅇ", "ㄱㅅ") -> kind
 }
 
 // emojiKind is the kind of a message made only of emoji, by the first
@@ -299,7 +303,7 @@ func (l *loader) smalltalk(p *Persona, file string) {
 		l.errorf(file, 1, "smalltalk.yaml is not used until this is fixed; greetings, thanks and goodbyes are not recognised")
 		return
 	}
-	s := &smalltalk{langs: map[string]bool{}, byFirst: map[string][]phrase{}, emoji: map[string]string{}}
+	s := &smalltalk{langs: map[string]bool{}, byFirst: map[string][]phrase{}, emoji: map[string]string{}, jamo: map[string]string{}}
 	seen := map[string]string{} // phrase -> where first listed
 	if top != nil {
 		if top.Kind != yaml.MappingNode {
@@ -309,6 +313,10 @@ func (l *loader) smalltalk(p *Persona, file string) {
 		for _, le := range l.pairs(file, top) {
 			if le.key == "emoji" {
 				l.emoji(s, file, le.value)
+				continue
+			}
+			if le.key == "jamo" {
+				l.jamo(s, file, le.value)
 				continue
 			}
 			if !validLang(le.key) {
@@ -385,8 +393,8 @@ func (l *loader) emoji(s *smalltalk, file string, n *yaml.Node) {
 		return
 	}
 	for _, ke := range l.pairs(file, n) {
-		if ke.key != "greeting" && ke.key != "thanks" && ke.key != "bye" {
-			l.warnf(file, ke.line, "emoji: unknown list %q (known: greeting, thanks, bye)", ke.key)
+		if ke.key != "greeting" && ke.key != "thanks" && ke.key != "bye" && ke.key != "upset" {
+			l.warnf(file, ke.line, "emoji: unknown list %q (known: greeting, thanks, bye, upset)", ke.key)
 			continue
 		}
 		if ke.value.Kind != yaml.SequenceNode {
@@ -401,6 +409,130 @@ func (l *loader) emoji(s *smalltalk, file string, n *yaml.Node) {
 				continue
 			}
 			s.emoji[string(r[0])] = ke.key
+		}
+	}
+}
+
+// maxClosingRest is how many words besides thanks, goodbyes and filler a
+// closing may carry ("nvm it worked. thanks", "아 됐어요 감사합니다"):
+// more is a message with something to say, answered as one.
+const maxClosingRest = 4
+
+// Closing reads a short message that ends the exchange, wherever its
+// thanks or goodbye stands: "nvm it worked. thanks", "太好了，谢谢，拜拜",
+// "좋네요 감사합니다 수고하세요", or that only acknowledges, with at most
+// one word no list knows ("아 그렇구나 알겠습니다", "네네"). kind is "bye",
+// "thanks", "ack" or "" (not one: a greeting or other small talk in it, a
+// question mark, a number, or too many other words); rest is those other
+// words, for the caller to make sure they ask nothing it can answer.
+// said is the thanks or goodbye Smalltalk already read before text
+// ("thanks" for "고마워요" before "미아 최고"), or "".
+func (p *Persona) Closing(text, said string) (kind, rest string) {
+	if p == nil || p.small == nil || strings.ContainsAny(text, "?？") || strings.ContainsFunc(text, unicode.IsDigit) {
+		return "", ""
+	}
+	s := p.small
+	toks := tokenize(text)
+	var other []string
+	words, han, filler := 0, 0, false
+	if said == "thanks" || said == "bye" {
+		kind = said
+	}
+	for i := 0; i < len(toks); {
+		if k, e := s.talk(toks, i); k != "" {
+			if k != "thanks" && k != "bye" {
+				return "", "" // a greeting or a joke is Smalltalk's
+			}
+			kind, i = stronger(kind, k), e
+			continue
+		}
+		if j := s.skipFiller(toks, i); j > i {
+			filler, i = true, j
+			continue
+		}
+		if s.repeatedFiller(toks[i].norm) {
+			filler, i = true, i+1
+			continue
+		}
+		if toks[i].han {
+			han++
+		} else {
+			words++
+		}
+		other = append(other, text[toks[i].start:toks[i].end])
+		i++
+	}
+	words += (han + 1) / 2 // Chinese: two characters make about a word
+	switch {
+	case kind != "" && words <= maxClosingRest:
+	case kind == "" && filler && words <= 1:
+		kind = "ack"
+	default:
+		return "", ""
+	}
+	return kind, strings.Join(other, " ")
+}
+
+// repeatedFiller reports whether w is one filler word said again and again
+// ("네네", "okok", "嗯嗯嗯").
+func (s *smalltalk) repeatedFiller(w string) bool {
+	rs := []rune(w)
+	for n := 1; n <= len(rs)/2; n++ {
+		if len(rs)%n != 0 {
+			continue
+		}
+		unit := string(rs[:n])
+		if strings.Repeat(unit, len(rs)/n) != w {
+			continue
+		}
+		for _, ph := range s.byFirst[unit] {
+			if ph.kind == "filler" && len(ph.toks) == 1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// jamoOnly is the Hangul letters of text without anything else ("ㅎㅇ!!"
+// is "ㅎㅇ"), or "" when text has other words.
+func jamoOnly(text string) string {
+	var b strings.Builder
+	for _, r := range text {
+		switch {
+		case isJamo(r):
+			b.WriteRune(r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			return ""
+		}
+	}
+	return b.String()
+}
+
+// jamo reads the jamo section: Korean chat shorthand in loose Hangul
+// letters, {greeting: [ㅎㅇ], thanks: [ㄱㅅ], bye: [ㅂㅂ]}.
+func (l *loader) jamo(s *smalltalk, file string, n *yaml.Node) {
+	if n.Kind != yaml.MappingNode {
+		l.errorf(file, n.Line, "jamo: expected greeting:, thanks: and bye: lists")
+		return
+	}
+	for _, ke := range l.pairs(file, n) {
+		if ke.key != "greeting" && ke.key != "thanks" && ke.key != "bye" {
+			l.warnf(file, ke.line, "jamo: unknown list %q (known: greeting, thanks, bye)", ke.key)
+			continue
+		}
+		if ke.value.Kind != yaml.SequenceNode {
+			l.errorf(file, ke.value.Line, "jamo.%s: expected a list", ke.key)
+			continue
+		}
+		for _, e := range ke.value.Content {
+			e = deref(e)
+			v := strings.TrimSpace(e.Value)
+			if e.Kind != yaml.ScalarNode || v == "" || jamoOnly(v) != v {
+				l.errorf(file, e.Line, "jamo.%s: %q is not made of Hangul letters (ㅎㅇ, ㄱㅅ)", ke.key, e.Value)
+				continue
+			}
+			s.jamo[v] = ke.key
 		}
 	}
 }

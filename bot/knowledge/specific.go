@@ -1,0 +1,56 @@
+package knowledge
+
+import "github.com/batonhq/baton/bot/text"
+
+// specificShare is the largest share of a language's entries whose answers
+// may use a term for it to be specific: "货到付款", "KakaoPay", "spam" are;
+// "order", "订单", "배송" are not.
+const specificShare = 0.10
+
+// NamesMore reports whether message names something the entry id's answer
+// (in lang) tells apart that earlier does not: a term of message, absent
+// from earlier, that the answer uses and few other answers do (at most
+// specificShare of the language's entries). "货到付款可以吗" names cash on
+// delivery, which "可以用微信支付吗" did not: two questions the payment
+// answer covers, not one asked twice. Rewordings of one need ("where is my
+// package?", "can you tell me where my order is?") name nothing more.
+func (b *Base) NamesMore(id, lang, message, earlier string) bool {
+	e, ok := b.Entry(id, lang)
+	if !ok {
+		return false
+	}
+	df, n := b.answerTerms(e.Lang)
+	if n == 0 {
+		return false
+	}
+	limit := max(1, int(specificShare*float64(n)))
+	answer := text.TermSet(e.Answer)
+	before := text.TermSet(earlier)
+	for t := range text.TermSet(message) {
+		if answer[t] && !before[t] && !text.IsStopWord(t) && df[t] <= limit {
+			return true
+		}
+	}
+	return false
+}
+
+// answerTerms is, for lang, how many entries' answers use each term, and
+// how many entries the language has; computed once per base.
+func (b *Base) answerTerms(lang string) (map[string]int, int) {
+	b.termsOnce.Do(func() {
+		b.terms = map[string]map[string]int{}
+		b.termsN = map[string]int{}
+		for _, id := range b.ids {
+			for l, e := range b.entries[id] {
+				if b.terms[l] == nil {
+					b.terms[l] = map[string]int{}
+				}
+				b.termsN[l]++
+				for t := range text.TermSet(e.Answer) {
+					b.terms[l][t]++
+				}
+			}
+		}
+	})
+	return b.terms[lang], b.termsN[lang]
+}
