@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"regexp"
 	"slices"
@@ -185,31 +186,42 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 		return Answer{}, false
 	}
 	words := termSet(f.Words, set.Lexicon)
-	at, cover := pa.best(words, unitFreq(set.KB.Base, e.Lang, set.Lexicon))
-	if f.Named && cover < minNamedCover {
-		at = -1
-	}
+	freq := unitFreq(set.KB.Base, e.Lang, set.Lexicon)
 	var body string
-	switch {
-	case at >= 0 && f.Done:
-		if at+1 < len(pa.units) {
-			body = pa.from(at+1, pa.units[at].para+1)
+	if f.Named && !f.Done {
+		// Whether a thing named is there is the entry's to say, not the
+		// base's: a unit about it answers, one the entry's closed list
+		// does not have is said not to be on it, anything else gets the
+		// whole entry ("and to Korea?" after shipping times).
+		named := namedTerms(words)
+		if at := pa.about(named, freq); len(at) > 0 {
+			body = pa.gather(at)
+		} else if e.ClosedList && len(named) > 0 && pa.list() != "" && !mentions(set.KB.Base, id, f.Words, named, freq, set.Lexicon) {
+			about := d
+			about.Topics = []string{cmp.Or(f.Said, f.Words)}
+			text := join(p.Say(q.Lang, "followup_not_listed", about), langNote(p, q.Lang, e.Lang, d), Plain(pa.list()), p.Say(q.Lang, "anything_else", d))
+			return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
+		} else {
+			return Answer{}, false
 		}
-	case at >= 0 && pa.units[at].item:
-		body = pa.only(at)
-	case at >= 0:
-		body = pa.from(at, pa.units[at].para)
-	case f.Named && len(words) > 0 && pa.list() != "":
-		about := d
-		about.Topics = []string{f.Words}
-		text := join(p.Say(q.Lang, "followup_not_listed", about), langNote(p, q.Lang, e.Lang, d), Plain(pa.list()), p.Say(q.Lang, "anything_else", d))
-		return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
-	case f.Done:
-		if next := pa.saidUpTo(q.History, id) + 1; next < len(pa.units) {
-			body = pa.from(next, pa.units[next].para)
+	} else {
+		at, _ := pa.best(words, freq)
+		switch {
+		case at >= 0 && f.Done:
+			if at+1 < len(pa.units) {
+				body = pa.from(at+1, pa.units[at].para+1)
+			}
+		case at >= 0 && pa.units[at].item:
+			body = pa.only(at)
+		case at >= 0:
+			body = pa.from(at, pa.units[at].para)
+		case f.Done:
+			if next := pa.saidUpTo(q.History, id) + 1; next < len(pa.units) {
+				body = pa.from(next, pa.units[next].para)
+			}
+		default:
+			return Answer{}, false
 		}
-	default:
-		return Answer{}, false
 	}
 	if body == "" {
 		return Answer{Text: p.Say(q.Lang, "followup_person", d), Entry: id, Confident: true, OfferPerson: true, Partial: true}, true

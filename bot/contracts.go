@@ -41,6 +41,9 @@ type FollowUp struct {
 	// message a follow-up ("to korea", "支付宝", "i dont have the receipt
 	// anymore"): the reply keeps to the part of the entry about them.
 	Words string
+	// Said is Words as the customer wrote them ("AliPay", not "alipay"),
+	// for echoing back; Words when they cannot be told apart.
+	Said string
 	// Named: it names one thing ("and to Korea?", "네이버페이는요?"); one
 	// the entry lists nothing like is said plainly not to be listed.
 	Named bool

@@ -97,11 +97,56 @@ func TestFollowUpNamingOneThingGetsItsPart(t *testing.T) {
 			"payment/methods", []string{"카카오페이"}, []string{"Visa"}},
 		{"en-venmo", []string{"what payment methods do you accept?", "what about venmo?"},
 			"payment/methods", []string{"“venmo” isn't on our list", "PayPal"}, nil},
+		{"en-venmo-as-written", []string{"what payment methods do you accept?", "what about Venmo?"},
+			"payment/methods", []string{"“Venmo” isn't on our list"}, []string{"“venmo”"}},
+		// Things the entry's example questions name (customers ask about
+		// them here) are not said to be missing: the whole list answers.
 		{"zh-wechat", []string{"可以用信用卡付款吗", "那微信呢？"},
-			"payment/methods", []string{"“微信”不在我们的列表里", "支付宝"}, nil},
+			"payment/methods", []string{"支付宝", "Visa"}, []string{"不在我们的列表里"}},
 		{"ko-naver", []string{"결제 수단 뭐 있어요?", "네이버페이는요?"},
-			"payment/methods", []string{"네이버페이", "카카오페이"}, nil},
+			"payment/methods", []string{"카카오페이", "Visa"}, nil},
 	} {
 		c.run(t, f)
+	}
+}
+
+// A thing the entry has is never said not to be on its list, however
+// many other entries name it too ("alipay") or however the lexicon reads
+// it ("express" is "fast"); one it does not name gets the whole entry
+// unless the entry is a closed list (payment methods), and shipping
+// times are no list of countries.
+func TestFollowUpNeverDeniesWhatTheEntryHas(t *testing.T) {
+	f := newFixture(t, false)
+	notListed := []string{"isn't on our list", "不在我们的列表里", "목록에 없"}
+	pay := map[string]string{"en": "what payment methods do you accept?", "zh": "支持哪些付款方式", "ko": "결제 수단 뭐 있어요?"}
+	ship := map[string]string{"en": "how long does shipping take?", "zh": "发货要多久", "ko": "배송 얼마나 걸려요?"}
+	for _, c := range []struct {
+		lang, first, then string
+		want              []string
+	}{
+		{"en", pay["en"], "and alipay?", []string{"Alipay"}},
+		{"en", pay["en"], "what about kakaopay?", []string{"KakaoPay"}},
+		{"en", pay["en"], "what about amex?", []string{"American Express"}},
+		{"en", ship["en"], "and to Korea?", []string{"International standard", "2 pm ET"}},
+		{"en", ship["en"], "what about international?", []string{"International standard", "International express", "2 pm ET"}},
+		{"en", ship["en"], "and express?", []string{"US express", "International express", "2 pm ET"}},
+		{"zh", pay["zh"], "那信用卡呢？", []string{"Visa"}},
+		{"zh", pay["zh"], "那Alipay呢？", []string{"支付宝"}},
+		{"zh", pay["zh"], "那KakaoPay呢？", []string{"KakaoPay"}},
+		{"zh", ship["zh"], "那国际快递呢？", []string{"国际标准配送"}},
+		{"zh", ship["zh"], "那韩国呢？", []string{"国际标准配送"}},
+		{"ko", pay["ko"], "신용카드는요?", []string{"Visa"}},
+		{"ko", pay["ko"], "알리페이는요?", []string{"Alipay"}},
+		{"ko", pay["ko"], "애플페이는요?", []string{"Apple Pay"}},
+		{"ko", pay["ko"], "페이팔은요?", []string{"PayPal"}},
+		{"ko", pay["ko"], "KakaoPay는요?", []string{"카카오페이"}},
+		{"ko", ship["ko"], "해외배송은요?", []string{"해외 일반 배송", "해외 특급 배송", "오후 2시"}},
+	} {
+		entry := "payment/methods"
+		if c.first == ship[c.lang] {
+			entry = "shipping/times"
+		}
+		fc := followCase{chat: c.lang + "-" + c.then, turns: []string{c.first, c.then}, entry: entry, want: c.want, unwant: notListed}
+		fc.run(t, f)
 	}
 }

@@ -219,9 +219,7 @@ func (p passage) best(words map[string]bool, f *docFreq) (int, float64) {
 // with the line that introduces its list.
 func (p passage) from(i, last int) string {
 	var b strings.Builder
-	if u := p.units[i]; u.item && u.intro >= 0 {
-		b.WriteString(p.units[u.intro].text)
-	}
+	b.WriteString(p.header(i))
 	for j := i; j < len(p.units) && p.units[j].para <= last; j++ {
 		u := p.units[j]
 		switch {
@@ -245,8 +243,8 @@ func (p passage) from(i, last int) string {
 // item is units i alone (an item with its list's introduction).
 func (p passage) only(i int) string {
 	u := p.units[i]
-	if u.item && u.intro >= 0 {
-		return p.units[u.intro].text + "\n" + u.text
+	if h := p.header(i); h != "" {
+		return h + "\n" + u.text
 	}
 	return u.text
 }
@@ -267,8 +265,8 @@ func (p passage) list() string {
 			}
 			continue
 		}
-		if b.Len() == 0 && u.intro >= 0 {
-			b.WriteString(p.units[u.intro].text)
+		if b.Len() == 0 {
+			b.WriteString(p.header(i))
 		}
 		if b.Len() > 0 {
 			b.WriteString("\n")
@@ -276,4 +274,131 @@ func (p passage) list() string {
 		b.WriteString(p.units[i].text)
 	}
 	return b.String()
+}
+
+// namedTerms are the terms of a thing a follow-up names, without the
+// lexicon's concept terms: "네이버페이" and "카카오페이" share the concept
+// of paying, not the thing.
+func namedTerms(words map[string]bool) map[string]bool {
+	named := map[string]bool{}
+	for t := range words {
+		if !strings.HasPrefix(t, text.ConceptPrefix) {
+			named[t] = true
+		}
+	}
+	return named
+}
+
+// cover is how much of named's telling (idf-weighted) terms terms has.
+func cover(named, terms map[string]bool, f *docFreq) float64 {
+	var total, shared float64
+	for t := range named {
+		w := f.idf(t)
+		total += w
+		if terms[t] {
+			shared += w
+		}
+	}
+	if total <= 0 {
+		return 0
+	}
+	return shared / total
+}
+
+// about are the units of p about a thing named: those that cover the
+// most of its terms, at least minNamedCover ("해외배송" is both
+// international items; "네이버페이" shares only "페이" with "카카오페이").
+// How rare the terms are in the base does not matter: any unit of the
+// entry that has them is about them.
+func (p passage) about(named map[string]bool, f *docFreq) []int {
+	if len(named) == 0 {
+		return nil
+	}
+	var at []int
+	top := minNamedCover
+	for i, u := range p.units {
+		c := cover(named, u.terms, f)
+		switch {
+		case c > top+1e-9:
+			at, top = []int{i}, c
+		case c >= top-1e-9:
+			at = append(at, i)
+		}
+	}
+	return at
+}
+
+// gather is the text of units at (from about): the items of the first
+// list among them under the paragraph that introduces the list, else the
+// first unit to the end of its paragraph.
+func (p passage) gather(at []int) string {
+	var items []int
+	for _, i := range at {
+		if u := p.units[i]; u.item && (len(items) == 0 || p.units[items[0]].intro == u.intro && p.units[items[0]].para == u.para) {
+			items = append(items, i)
+		}
+	}
+	if len(items) == 0 {
+		return p.from(at[0], p.units[at[0]].para)
+	}
+	var b strings.Builder
+	b.WriteString(p.header(items[0]))
+	for _, i := range items {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(p.units[i].text)
+	}
+	return b.String()
+}
+
+// header is the paragraph that introduces item i's list, whole ("Orders
+// placed before 2 pm ET … From there:", not only "From there:"), "" when
+// none does.
+func (p passage) header(i int) string {
+	u := p.units[i]
+	if !u.item || u.intro < 0 {
+		return ""
+	}
+	var b strings.Builder
+	para := p.units[u.intro].para
+	for j := range p.units {
+		v := p.units[j]
+		if v.para != para || v.item || j > u.intro {
+			continue
+		}
+		if b.Len() > 0 && !endsCJK(b.String()) {
+			b.WriteString(" ")
+		}
+		b.WriteString(v.text)
+	}
+	return b.String()
+}
+
+// mentions reports whether entry id names a thing anywhere, in any of its
+// languages: its answer, tip or example questions ("신용카드", "애플페이"
+// are in the Korean questions of payment methods; "Alipay" in the English
+// answer). One it mentions is never said not to be listed.
+func mentions(kb *knowledge.Base, id, words string, named map[string]bool, f *docFreq, lex *text.Lexicon) bool {
+	norm := text.Normalize(strings.TrimSpace(words))
+	for _, l := range kb.Langs(id) {
+		e, ok := kb.Entry(id, l)
+		if !ok {
+			continue
+		}
+		for _, s := range append([]string{e.Answer, e.Tip}, e.Questions...) {
+			if norm != "" && strings.Contains(text.Normalize(Plain(s)), norm) {
+				return true
+			}
+			if len(named) > 0 && cover(named, termSet(s, lex), f) >= 1-1e-9 {
+				return true
+			}
+		}
+		for _, u := range cutPassage(e.Answer, lex).units {
+			if cover(named, u.terms, f) >= minNamedCover {
+				return true
+			}
+		}
+	}
+	return false
 }

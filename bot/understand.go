@@ -280,7 +280,22 @@ func saysDone(msg string) bool {
 
 // followUpOf is what a follow-up adds to the last answer.
 func followUpOf(msg string, cue followUp) *FollowUp {
-	return &FollowUp{Words: addedWords(msg), Named: cue == marked, Done: saysDone(msg) || asksNext(msg)}
+	w := addedWords(msg)
+	return &FollowUp{Words: w, Said: asWritten(msg, w), Named: cue == marked, Done: saysDone(msg) || asksNext(msg)}
+}
+
+// asWritten is the span of msg that normalises to words ("PayPal" for
+// "paypal"), words itself when normalising changed more than letter case
+// and width rune for rune, or words is not one span of msg.
+func asWritten(msg, words string) string {
+	norm := text.Normalize(msg)
+	at := strings.Index(norm, words)
+	if words == "" || at < 0 || utf8.RuneCountInString(norm) != utf8.RuneCountInString(msg) {
+		return words
+	}
+	rs := []rune(msg)
+	from := utf8.RuneCountInString(norm[:at])
+	return string(rs[from : from+utf8.RuneCountInString(words)])
 }
 
 // addedWords are a follow-up's words past the markers that make it one

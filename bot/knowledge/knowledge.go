@@ -2,7 +2,7 @@
 // matches customer messages to its entries.
 //
 // One entry per file, knowledge/<lang>/<id>.md or knowledge/<id>.md, with
-// YAML front matter (questions:, tip:, also:, tags:, lang:) and the answer
+// YAML front matter (questions:, tip:, also:, tags:, lang:, closed_list:) and the answer
 // as the body. See Load for the rules, matcher.go for the Matcher
 // interface and calibration, and lexical.go for lexical matching.
 package knowledge
@@ -29,8 +29,13 @@ type Entry struct {
 	Tip       string   // one sentence worth mentioning proactively (optional)
 	Also      []string // ids whose tip to add to this answer
 	Tags      []string
-	Answer    string // the Markdown body
-	File      string // path of the source file, for ops and `baton match`
+	// ClosedList: the answer's list is all there is (payment methods), so
+	// a thing a follow-up names that the entry does not have is said not
+	// to be on it. Other entries list examples (shipping times are not a
+	// list of countries) and answer such a follow-up whole.
+	ClosedList bool
+	Answer     string // the Markdown body
+	File       string // path of the source file, for ops and `baton match`
 }
 
 // Problem is one thing wrong with a file, printed as "file:line: message".

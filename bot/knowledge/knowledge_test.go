@@ -119,7 +119,7 @@ func TestLoadCRLFAndBOM(t *testing.T) {
 	}
 	// Line numbers stay right with CRLF.
 	_, problems = Load(mapFS(map[string]string{"k/x.md": "\uFEFF---\r\nquestions: [a]\r\ncolour: red\r\n---\r\nA.\r\n"}), "k")
-	if got := problemStrings(problems); !reflect.DeepEqual(got, []string{"k/x.md:3: unknown key colour: (known keys: questions, tip, also, tags, lang)"}) {
+	if got := problemStrings(problems); !reflect.DeepEqual(got, []string{"k/x.md:3: unknown key colour: (known keys: questions, tip, also, tags, lang, closed_list)"}) {
 		t.Errorf("problems = %q", got)
 	}
 }
@@ -169,7 +169,7 @@ func TestLoadProblems(t *testing.T) {
 		"kb/en/empty-front.md:1: empty front matter: questions: is required",
 		"kb/en/empty-q.md:3: questions: is empty: list example phrasings, one per line starting with -",
 		"kb/en/latin1.md:4: not valid UTF-8 text: save the file as UTF-8",
-		"kb/en/lead.md:5: unknown key foo: (known keys: questions, tip, also, tags, lang)",
+		"kb/en/lead.md:5: unknown key foo: (known keys: questions, tip, also, tags, lang, closed_list)",
 		"kb/en/no-front.md:1: missing front matter: the file must start with a line --- followed by questions: and a closing ---",
 		"kb/en/no-questions.md:1: missing questions: (a list of example phrasings of what customers ask)",
 		"kb/en/not-list.md:2: questions: must be a list, one question per line starting with -",
@@ -178,11 +178,11 @@ func TestLoadProblems(t *testing.T) {
 		"kb/en/partial.md:5: question 3 is not a string: a colon followed by a space makes YAML read a key; put the question in quotes",
 		"kb/en/partial.md:6: question 4 is not a string but a list",
 		"kb/en/partial.md:7: question 5 is empty",
-		"kb/en/scalar-front.md:2: front matter must be \"key: value\" lines (questions:, tip:, also:, tags:, lang:)",
+		"kb/en/scalar-front.md:2: front matter must be \"key: value\" lines (questions:, tip:, also:, tags:, lang:, closed_list:)",
 		"kb/en/tab-yaml.md:3: malformed front matter: found character that cannot start any token",
 		"kb/en/unclosed.md:1: front matter is not closed: add a line --- after the questions",
 		"kb/en/unknown.md:3: unknown key question: did you mean questions:?",
-		"kb/en/unknown.md:4: unknown key colour: (known keys: questions, tip, also, tags, lang)",
+		"kb/en/unknown.md:4: unknown key colour: (known keys: questions, tip, also, tags, lang, closed_list)",
 	}
 	got := problemStrings(problems)
 	// Problems are sorted by file and line; compare as sets of lines so the
@@ -267,4 +267,33 @@ func FuzzLoad(f *testing.F) {
 		}
 		NewLexicalMatcher(t.Context(), b, nil, CalibrationConfig{}).Match(t.Context(), string(data), 3)
 	})
+}
+
+// closed_list: says an entry's list is all there is; it must be a
+// boolean, and only an answer with a list can be closed.
+func TestLoadClosedList(t *testing.T) {
+	b, problems := Load(mapFS(map[string]string{
+		"k/en/pay.md":  "---\nquestions: [How can I pay]\nclosed_list: true\n---\nYou can pay with:\n\n- Visa\n- PayPal\n",
+		"k/en/ship.md": "---\nquestions: [How long]\n---\nA week.\n",
+	}), "k")
+	if len(problems) != 0 {
+		t.Fatalf("problems: %v", problemStrings(problems))
+	}
+	if e, _ := b.Entry("pay", "en"); !e.ClosedList {
+		t.Errorf("pay: ClosedList = false")
+	}
+	if e, _ := b.Entry("ship", "en"); e.ClosedList {
+		t.Errorf("ship: ClosedList = true")
+	}
+	_, problems = Load(mapFS(map[string]string{
+		"k/en/a.md": "---\nquestions: [a]\nclosed_list: yes please\n---\n- A\n",
+		"k/en/b.md": "---\nquestions: [b]\nclosed_list: true\n---\nNo list here.\n",
+	}), "k")
+	want := []string{
+		"k/en/a.md:3: closed_list: must be true or false",
+		"k/en/b.md:3: closed_list: true but the answer has no list (lines starting with - ): say what the list is, or drop closed_list:",
+	}
+	if got := problemStrings(problems); !reflect.DeepEqual(got, want) {
+		t.Errorf("problems = %q", got)
+	}
 }

@@ -13,7 +13,7 @@ import (
 
 // knownKeys are the front-matter keys ops may use, in the order they are
 // suggested in messages.
-var knownKeys = []string{"questions", "tip", "also", "tags", "lang"}
+var knownKeys = []string{"questions", "tip", "also", "tags", "lang", "closed_list"}
 
 // ref is an `also:` reference, kept with its line so a dangling one can be
 // reported after every file is loaded.
@@ -24,11 +24,12 @@ type ref struct {
 
 // parsed is the result of parsing one file.
 type parsed struct {
-	entry    *Entry
-	also     []ref
-	langLine int // line of the lang: key, 0 when absent
-	problems []Problem
-	fatal    bool // the file cannot be loaded
+	entry      *Entry
+	also       []ref
+	langLine   int // line of the lang: key, 0 when absent
+	closedLine int // line of the closed_list: key, 0 when absent
+	problems   []Problem
+	fatal      bool // the file cannot be loaded
 }
 
 func (p *parsed) report(line int, format string, args ...any) {
@@ -93,7 +94,7 @@ func parseFile(name string, data []byte) *parsed {
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return p.fail(offset+root.Line, "front matter must be \"key: value\" lines (questions:, tip:, also:, tags:, lang:)")
+		return p.fail(offset+root.Line, "front matter must be \"key: value\" lines (questions:, tip:, also:, tags:, lang:, closed_list:)")
 	}
 
 	seen := map[string]int{}
@@ -125,6 +126,13 @@ func parseFile(name string, data []byte) *parsed {
 			for _, it := range stringList(p, "tags", offset, v) {
 				p.entry.Tags = append(p.entry.Tags, it.id)
 			}
+		case "closed_list":
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
+				p.report(offset+v.Line, "closed_list: must be true or false")
+				continue
+			}
+			p.entry.ClosedList = strings.EqualFold(v.Value, "true")
+			p.closedLine = line
 		case "lang":
 			s, ok := scalarText(v)
 			tag, valid := canonicalLang(s)
@@ -154,7 +162,23 @@ func parseFile(name string, data []byte) *parsed {
 		return p.fail(closing+1, "empty answer: write the answer below the closing ---")
 	}
 	p.entry.Answer = body
+	if p.entry.ClosedList && !hasList(body) {
+		p.report(p.closedLine, "closed_list: true but the answer has no list (lines starting with - ): say what the list is, or drop closed_list:")
+	}
 	return p
+}
+
+// hasList reports whether a Markdown answer has a bulleted list.
+func hasList(md string) bool {
+	for _, line := range strings.Split(md, "\n") {
+		line = strings.TrimSpace(line)
+		for _, b := range []string{"- ", "* ", "+ ", "• "} {
+			if strings.HasPrefix(line, b) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // parseQuestions fills entry.Questions from the questions: value.
