@@ -343,3 +343,57 @@ func TestSwapOutbox(t *testing.T) {
 		})
 	}
 }
+
+// A swap while a locked Update is in flight is refused: the Update writes
+// back the outbox it read, so a swap under it would be undone and the
+// replies and owed events stored as outstanding again (sent or handed on
+// twice if the update is met again). The caller falls back to Update,
+// which waits for the lock.
+func TestSwapOutboxRefusedUnderALockedUpdate(t *testing.T) {
+	for name, url := range sessiontest.Backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := testCtx(t)
+			db := sessiontest.DBOn(t, sessiontest.Dial(t, url))
+			st := session.New(db)
+			owing := &session.Outbox{Key: "u:1", Replies: []session.Reply{{Text: "a person is coming"}}, Owed: []string{"started"}}
+			s, err := st.Update(ctx, "c", func(s *session.Session) error {
+				s.Outbox = owing
+				return addTurn("hi")(s)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			entered, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+			go func() {
+				_, err := st.Update(ctx, "c", func(s *session.Session) error {
+					close(entered)
+					<-release
+					return addTurn("agent")(s)
+				})
+				done <- err
+			}()
+			select {
+			case <-entered:
+			case <-ctx.Done():
+				t.Fatal("the locked update never ran")
+			}
+			paid := *s.Outbox
+			paid.Owed = nil
+			ok, err := st.SwapOutbox(ctx, "c", s.Outbox, &paid)
+			close(release)
+			if err != nil || ok {
+				t.Fatalf("swap under a locked update = %v, %v; want refused", ok, err)
+			}
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			// Refused, the caller's Update path does it after the lock.
+			if ok, err := st.SwapOutbox(ctx, "c", s.Outbox, &paid); err != nil || !ok {
+				t.Fatalf("swap after the update = %v, %v; want done", ok, err)
+			}
+			if got, _, err := st.Get(ctx, "c"); err != nil || got.Outbox == nil || len(got.Outbox.Owed) != 0 || len(got.Turns) != 2 {
+				t.Fatalf("after: %+v (outbox %+v), %v", got, got.Outbox, err)
+			}
+		})
+	}
+}

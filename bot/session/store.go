@@ -354,7 +354,8 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 // with less left to send or owe), in one round trip and without the lock.
 // It does nothing and reports false when the stored outbox is no longer
 // was (replaced by later work, or saved inside a record of the build that
-// kept it there) or there is none: the caller then does it with Update,
+// kept it there), when a locked Update is in flight (it would write back
+// the outbox it read), or there is none: the caller then does it with Update,
 // as before. The stored state is not touched, so now belongs to the same
 // state as was.
 func (s *Store) SwapOutbox(ctx context.Context, id string, was, now *Outbox) (bool, error) {
@@ -365,7 +366,7 @@ func (s *Store) SwapOutbox(ctx context.Context, id string, was, now *Outbox) (bo
 	defer func() { putBuf(buf) }()
 	n := len(buf)
 	buf = appendOutbox(buf, now)
-	ok, err := store.SessionOutboxSwap.Run(ctx, s.db.Client, []string{s.db.Keys.Outbox(id)},
+	ok, err := store.SessionOutboxSwap.Run(ctx, s.db.Client, []string{s.db.Keys.Outbox(id), s.db.Keys.Lock(id)},
 		buf[:n], buf[n:], string([]byte{outboxMagic, outboxVersion})).Int64()
 	if err != nil {
 		return false, fmt.Errorf("session %s: outbox: %w", logmask.Conv(id), err)

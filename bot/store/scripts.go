@@ -148,10 +148,15 @@ return 1`)
 // the state it was saved with and is kept as it is) must equal ARGV[1].
 // The header is ARGV[3] (the record's two format bytes), the state's
 // length as a base-128 varint, and 4 bytes of its checksum (see
-// bot/session's codec.go). KEYS: outbox. ARGV: body expected, new body,
+// bot/session's codec.go). KEYS: outbox, lock. ARGV: body expected, new body,
 // format bytes. Returns 1 when replaced, 0 when the record is gone or
-// another.
+// another, or when someone holds the conversation's lock: a locked
+// Update writes back the outbox it read, so a swap under it would be
+// undone (the replies and owed events outstanding again, handed on twice
+// on a replay); the caller then waits for the lock through Update.
+// KEYS[2] is the lock (same slot).
 var SessionOutboxSwap = redis.NewScript(`
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 local cur = redis.call('GET', KEYS[1])
 if not cur or string.sub(cur, 1, 2) ~= ARGV[3] then return 0 end
 local i = 3
