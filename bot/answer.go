@@ -245,6 +245,12 @@ func (p passage) saidUpTo(history []session.Turn, id string) int {
 					last = j
 				}
 			}
+			if last < 0 {
+				// A reply from the entry that gives none of it offered a
+				// person: everything was said; "what now" again does not
+				// start the entry over.
+				return len(p.units) - 1
+			}
 			if last >= 0 && strings.HasSuffix(t.Text, "…") {
 				// The kept text was cut short: what it gave ran on past
 				// the cut, to the end of the entry as far as we know.

@@ -114,6 +114,23 @@ func TestClosingsAnywhereInAShortMessage(t *testing.T) {
 			t.Errorf("%s %q: turn %s %s, reply %q; want %s answered", c.lang, c.text, kind, entry, reply, c.entry)
 		}
 	}
+	// Never a goodbye: thanks with something still wrong or wanted.
+	for i, c := range []struct{ lang, text string }{
+		{"en", "thanks but that didn't help"},
+		{"en", "thank you, my order is late"},
+		{"zh", "谢谢 但是还没到"},
+		{"zh", "谢谢 我的包裹在哪"},
+		{"zh", "好的谢谢 可是还是不能用"},
+		{"ko", "고마워요 근데 아직도 안돼요"},
+		{"ko", "아니요 괜찮아요 환불하고 싶어요"},
+	} {
+		chat := fmt.Sprintf("b%d", i)
+		f.convo(t, chat, c.lang, first[c.lang])
+		switch reply, kind, _ := f.convo(t, chat, c.lang, c.text); kind {
+		case "thanks", "bye", "ack", "survey":
+			t.Errorf("%s %q: turn %s, reply %q; want it read as a message, not a closing", c.lang, c.text, kind, reply)
+		}
+	}
 }
 
 // Small talk in every language's casual register is answered in kind:

@@ -3,6 +3,8 @@ package bot_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/batonhq/baton/bot"
 )
 
 type followCase struct {
@@ -148,5 +150,31 @@ func TestFollowUpNeverDeniesWhatTheEntryHas(t *testing.T) {
 		}
 		fc := followCase{chat: c.lang + "-" + c.then, turns: []string{c.first, c.then}, entry: entry, want: c.want, unwant: notListed}
 		fc.run(t, f)
+	}
+}
+
+// Asked what now again after the offer of a person, the bot keeps
+// offering one and does not start the entry over; the offer is counted
+// as not answered (a miss with its entry), not as contained.
+func TestWhatNowAgainKeepsOfferingAPerson(t *testing.T) {
+	ev := &events{}
+	f := newFixture(t, false, bot.WithObservers(ev))
+	turns := []string{"tracking says delivered but I do not have it", "i checked with neighbours already", "what now", "what now", "what now"}
+	for n := 3; n <= len(turns); n++ {
+		// Each "what now" after the entry was given whole offers a person.
+		c := followCase{"en-again", turns[n-1 : n], "problems/delivered-not-received", []string{"Talk to a person"}, []string{"We open an investigation", "Let's find it"}}
+		if n == 3 {
+			c.turns = turns[:3]
+		}
+		c.run(t, f)
+	}
+	misses := ev.misses()
+	if len(misses) != 3 {
+		t.Fatalf("%d misses recorded, want 3 (one per offer of a person): %+v", len(misses), misses)
+	}
+	for _, m := range misses {
+		if m.Entry != "problems/delivered-not-received" {
+			t.Errorf("miss %+v: want its entry", m)
+		}
 	}
 }

@@ -314,6 +314,10 @@ func (t *turn) answer(text string) {
 		ans, _ = KnowledgeAnswerer(t.b.contents).Answer(t.ctx, q)
 	}
 	switch {
+	case ans.Confident && ans.OfferPerson:
+		// The entry has nothing more: not answered, yet the person is
+		// offered right here, so the miss streak neither ends nor grows
+		// (no second offer from it).
 	case ans.Confident:
 		t.s.Misses = 0
 		t.s.Topic = truncateRunes(u.text, maxBotTurnRunes)
@@ -359,9 +363,11 @@ func (t *turn) answer(text string) {
 	}
 	t.emit(join(t.lead, ans.Text), kind, ans.Entry, score)
 	t.s.Turns[len(t.s.Turns)-1].Tips = ans.Tips
-	if ans.Confident {
+	if ans.Confident && !ans.OfferPerson {
 		t.emitEvent(lifecycle.Answered{Base: t.base(), Entry: ans.Entry})
 	} else {
+		// "That's all our pages say, talk to a person" is not contained:
+		// ops see it among the misses, with its entry.
 		// A likely answer is counted as its own kind, and still feeds
 		// the knowledge gaps: ops can add the customer's phrasing.
 		miss := lifecycle.Missed{Base: t.base(), Text: text, Unsure: len(q.Candidates) > 0, Likely: ans.Likely}

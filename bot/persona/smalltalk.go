@@ -101,8 +101,10 @@ func stronger(a, b string) string {
 
 // phraseKinds are the lists a language may have in smalltalk.yaml. filler
 // words are skipped around phrases; except lists phrases that look like a
-// greeting but are not ("你好像..." is "you seem...").
-var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except"}, ChatKinds...)
+// greeting but are not ("你好像..." is "you seem..."); but lists words that
+// keep a short message with thanks in it from being a closing ("thanks
+// but it still doesn't work", "谢谢 但是还没到").
+var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but"}, ChatKinds...)
 
 type phrase struct {
 	kind string
@@ -139,11 +141,21 @@ func (s *smalltalk) talk(toks []token, i int) (string, int) {
 		if ph.kind == "except" {
 			return "", 0
 		}
-		if ph.kind != "filler" && best == "" {
+		if ph.kind != "filler" && ph.kind != "but" && best == "" {
 			best, bestEnd = ph.kind, end // longest first, but keep looking for an except
 		}
 	}
 	return best, bestEnd
+}
+
+// but reports whether a but phrase (smalltalk.yaml) starts at toks[i].
+func (s *smalltalk) but(toks []token, i int) bool {
+	for _, ph := range s.byFirst[toks[i].norm] {
+		if _, ok := ph.at(toks, i); ok && ph.kind == "but" {
+			return true
+		}
+	}
+	return false
 }
 
 // skipFiller skips filler phrases from toks[i]; it returns where they end.
@@ -354,7 +366,7 @@ func (l *loader) smalltalk(p *Persona, file string) {
 					}
 					key := joinNorm(toks)
 					tag := "talk"
-					if ke.key == "filler" || ke.key == "except" {
+					if ke.key == "filler" || ke.key == "except" || ke.key == "but" {
 						tag = ke.key
 					}
 					if prev, dup := seen[tag+"\x00"+key]; dup {
@@ -439,6 +451,11 @@ func (p *Persona) Closing(text, said string) (kind, rest string) {
 		kind = said
 	}
 	for i := 0; i < len(toks); {
+		if s.but(toks, i) {
+			// "thanks but that didn't help", "고마워요 근데 아직도 안돼요":
+			// something is still wrong or wanted; answered as a message.
+			return "", ""
+		}
 		if k, e := s.talk(toks, i); k != "" {
 			if k != "thanks" && k != "bye" {
 				return "", "" // a greeting or a joke is Smalltalk's
