@@ -148,30 +148,31 @@ func (s *smalltalk) talk(toks []token, i int) (string, int) {
 	return best, bestEnd
 }
 
-// but reports whether a but phrase (smalltalk.yaml) starts at toks[i].
-func (s *smalltalk) but(toks []token, i int) bool {
+// phraseAt reports whether a phrase of kind starts at toks[i], and where
+// the first one listed (the longest) ends.
+func (s *smalltalk) phraseAt(toks []token, i int, kind string) (int, bool) {
 	for _, ph := range s.byFirst[toks[i].norm] {
-		if _, ok := ph.at(toks, i); ok && ph.kind == "but" {
-			return true
+		if end, ok := ph.at(toks, i); ok && ph.kind == kind {
+			return end, true
 		}
 	}
-	return false
+	return 0, false
+}
+
+// but reports whether a but phrase (smalltalk.yaml) starts at toks[i].
+func (s *smalltalk) but(toks []token, i int) bool {
+	_, ok := s.phraseAt(toks, i, "but")
+	return ok
 }
 
 // skipFiller skips filler phrases from toks[i]; it returns where they end.
 func (s *smalltalk) skipFiller(toks []token, i int) int {
 	for i < len(toks) {
-		next := i
-		for _, ph := range s.byFirst[toks[i].norm] {
-			if end, ok := ph.at(toks, i); ok && ph.kind == "filler" {
-				next = end
-				break
-			}
-		}
-		if next == i {
+		end, ok := s.phraseAt(toks, i, "filler")
+		if !ok {
 			return i
 		}
-		i = next
+		i = end
 	}
 	return i
 }
