@@ -2,6 +2,7 @@ package stats_test
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"os"
 	"sort"
@@ -326,7 +327,14 @@ func BenchmarkWorkMarkerMemory(b *testing.B) {
 		b.Skip("REDIS_URL is not set: MEMORY USAGE needs a real Redis")
 	}
 	ctx := context.Background()
-	db := sessiontest.DB(b)
+	// A prefix as long as the default "baton:" (a test's is ~40
+	// characters, which would inflate every marker), removed afterwards.
+	rdb := sessiontest.Client(b)
+	db, err := store.New(rdb, "b"+strings.ToLower(rand.Text()[:4])+":")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = sessiontest.DeletePrefix(context.Background(), rdb, db.Keys.Prefix()) })
 	rec := stats.New(db)
 	used := func() int64 {
 		info, err := db.Client.InfoMap(ctx, "memory").Result()
