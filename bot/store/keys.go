@@ -188,8 +188,9 @@ func (k SlackKeys) Outbox() string     { return k.base + "outbox" }
 func (k SlackKeys) OutboxDead() string { return k.base + "outbox:dead" }
 func (k SlackKeys) OutboxLock() string { return k.base + "outbox:lock" }
 
-// Stats names a statistics key; all share one hash tag so a transaction
-// may update several (bot/stats writes a turn's counters in one MULTI).
+// Stats names a statistics key; all share one hash tag so a script may
+// update several (bot/stats writes a turn's counters and its "counted"
+// marker in one StatsRecord).
 func (k Keys) Stats(name string) string { return k.prefix + "{stats}:" + name }
 
 // The statistics keys of bot/stats (day is YYYY-MM-DD, UTC):
