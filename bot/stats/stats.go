@@ -67,7 +67,8 @@ func WithRetention(d time.Duration) Option {
 // as long as its update can be met again. A customer's update is met again
 // only while its channel's inbox holds it, which Telegram's does for its
 // dedupe TTL (25 h by default, above Telegram's own 24 h of redelivery).
-// A marker costs about 80 bytes of Redis (README, issue 11).
+// A marker costs about 140 bytes of Redis (88 by MEMORY USAGE, the rest
+// its expiry and the key tables: BenchmarkWorkMarkerMemory, README).
 const DefaultOnceTTL = 25 * time.Hour
 
 // WithOnceTTL sets how long a piece of work is remembered as counted
