@@ -63,10 +63,13 @@ func WithRetention(d time.Duration) Option {
 	}
 }
 
-// DefaultOnceTTL is how long a piece of work's "counted" marker is kept:
-// as long as its update can be met again. A customer's update is met again
-// only while its channel's inbox holds it, which Telegram's does for its
-// dedupe TTL (25 h by default, above Telegram's own 24 h of redelivery).
+// DefaultOnceTTL is how long a piece of work's "counted" marker is kept.
+// A customer's update is met again while it waits unanswered in its
+// channel's inbox: in practice until another replica takes a crashed
+// one's chat over (a lease: 15 s by default) or the replica restarts. 25 h
+// is the Telegram inbox's dedupe TTL, how long it tells a redelivered
+// update from a new one; a turn met again later than that (no replica
+// running for a day) counts again.
 // A marker costs about 140 bytes of Redis (88 by MEMORY USAGE, the rest
 // its expiry and the key tables: BenchmarkWorkMarkerMemory, README).
 const DefaultOnceTTL = 25 * time.Hour
