@@ -213,7 +213,13 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, w
 	default:
 		return false
 	}
+	// Our own posts carry bot_id (checked above); the bot's user id is a
+	// second line of defence. While auth.test fails (asked again only
+	// after a backoff), users.info says whether the author is a bot.
 	if self := d.self.id(ctx, d); self != "" && m.User == self {
+		return false
+	} else if self == "" && d.names.isBot(ctx, d, m.User) {
+		d.log.Debug("slack desk: a bot user's message in a thread, ignored", "channel", m.Channel, "user", m.User)
 		return false
 	}
 	thread := m.ThreadTimeStamp
