@@ -182,7 +182,7 @@ type Server struct {
 	users      map[string]slack.User
 	calls      map[string]int
 	failures   map[string][]Failure
-	threadFail map[string]Failure // chat.postMessage into these threads fails (FailThreadPosts)
+	threadFail map[string][]Failure // chat.postMessage into a thread: its next failures (FailThreadPosts)
 	down       bool
 	conns      map[*wsConn]struct{}
 	connects   int
@@ -209,7 +209,7 @@ func New(t testing.TB) *Server {
 		notify:       make(chan struct{}),
 		// The bot's own user, as users.info shows it (is_bot).
 		users:      map[string]slack.User{BotUserID: {ID: BotUserID, Name: "baton", TeamID: TeamID, IsBot: true}},
-		threadFail: map[string]Failure{},
+		threadFail: map[string][]Failure{},
 		calls:      map[string]int{},
 		failures:   map[string][]Failure{},
 		conns:      map[*wsConn]struct{}{},
@@ -272,25 +272,24 @@ func (s *Server) FailNext(method string, f ...Failure) {
 	s.failures[method] = append(s.failures[method], f...)
 }
 
-// ClearFailures drops the failures FailNext queued for method and not
-// used yet.
+// ClearFailures drops the failures FailNext (and, for chat.postMessage,
+// FailThreadPosts) queued for method and not used yet.
 func (s *Server) ClearFailures(method string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.failures, method)
+	if method == "chat.postMessage" {
+		clear(s.threadFail)
+	}
 }
 
-// FailThreadPosts makes every chat.postMessage into the thread under
-// thread fail with f (after any FailNext failures), until it is called
-// again with nil: one thread broken while the rest of Slack works.
-func (s *Server) FailThreadPosts(thread string, f *Failure) {
+// FailThreadPosts makes the next len(f) chat.postMessage calls into the
+// thread under thread fail, in order (after any FailNext failures): one
+// thread broken while the rest of Slack works.
+func (s *Server) FailThreadPosts(thread string, f ...Failure) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if f == nil {
-		delete(s.threadFail, thread)
-		return
-	}
-	s.threadFail[thread] = *f
+	s.threadFail[thread] = append(s.threadFail[thread], f...)
 }
 
 // SetDown makes every Web API call answer 503 (Slack is down) until
@@ -508,8 +507,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	} else if q := s.failures[method]; len(q) > 0 {
 		fail = &q[0]
 		s.failures[method] = q[1:]
-	} else if f, ok := s.threadFail[r.Form.Get("thread_ts")]; ok && method == "chat.postMessage" && formErr == nil {
-		fail = &f
+	} else if q := s.threadFail[r.Form.Get("thread_ts")]; len(q) > 0 && method == "chat.postMessage" && formErr == nil {
+		fail = &q[0]
+		s.threadFail[r.Form.Get("thread_ts")] = q[1:]
 	}
 	hold, answer := s.holds[method], s.answers[method]
 	if hold != nil {
