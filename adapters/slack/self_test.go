@@ -34,31 +34,31 @@ func TestAuthTestFailingIsNotAskedPerEvent(t *testing.T) {
 			}
 		}
 	}
-	replies(5, "while auth.test fails")
-	// The bot's own user, without bot_id (the first line of defence).
-	own := f.srv.SendEvent(t, map[string]any{"type": "message", "channel": testChannel, "user": slacktest.BotUserID,
-		"text": "our own user without bot_id", "ts": f.srv.NewTS(), "thread_ts": card.TS})
-	f.srv.WaitAck(t, own.Envelope)
-	f.waitHandled(t, own)
-	f.core.none(t)
-	if n := f.srv.Calls("auth.test") - before; n != 1 {
-		t.Errorf("auth.test asked %d times for 6 events within its backoff, want 1", n)
+	// A message by the bot's own user without bot_id (the first line of
+	// defence) is handled and reaches no customer.
+	own := func(text string) {
+		t.Helper()
+		ev := f.srv.SendEvent(t, map[string]any{"type": "message", "channel": testChannel, "user": slacktest.BotUserID,
+			"text": text, "ts": f.srv.NewTS(), "thread_ts": card.TS})
+		f.srv.WaitAck(t, ev.Envelope)
+		f.waitHandled(t, ev)
+		f.core.none(t)
 	}
+	asked := func(want int, when string) {
+		t.Helper()
+		if n := f.srv.Calls("auth.test") - before; n != want {
+			t.Errorf("auth.test asked %d times %s, want %d", n, when, want)
+		}
+	}
+	replies(5, "while auth.test fails")
+	own("our own user without bot_id")
+	asked(1, "for 6 events within its backoff")
 
 	// Past the backoff, with auth.test answering: asked once more, then
 	// kept.
 	f.srv.ClearFailures("auth.test")
 	clk.Add(time.Hour)
 	replies(3, "auth.test answers")
-	if n := f.srv.Calls("auth.test") - before; n != 2 {
-		t.Errorf("auth.test asked %d times in all, want 2 (once more after the backoff, then kept)", n)
-	}
-	own = f.srv.SendEvent(t, map[string]any{"type": "message", "channel": testChannel, "user": slacktest.BotUserID,
-		"text": "our own user again", "ts": f.srv.NewTS(), "thread_ts": card.TS})
-	f.srv.WaitAck(t, own.Envelope)
-	f.waitHandled(t, own)
-	f.core.none(t)
-	if n := f.srv.Calls("auth.test") - before; n != 2 {
-		t.Errorf("auth.test asked %d times in all, want 2", n)
-	}
+	own("our own user again")
+	asked(2, "in all (once more after the backoff, then kept)")
 }
