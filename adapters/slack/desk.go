@@ -94,8 +94,9 @@ type Desk struct {
 	heartbeat time.Duration // lease renewal and inbox sweep
 	replica   string        // this process's name on thread leases
 
-	names nameCache
-	self  selfID
+	names    nameCache
+	self     selfID
+	unmarked unmarkedSet // agent events handled here whose mark failed (inbox.go)
 
 	bgMu   sync.Mutex
 	bg     sync.WaitGroup

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -195,6 +196,9 @@ func (d *Desk) drainThread(ctx context.Context, thread string) {
 			d.log.Error("slack desk: unreadable agent event dropped (marked handled)", "event", key, "err", jerr)
 		} else if in, derr := decodeStored(st); derr != nil {
 			d.log.Error("slack desk: unreadable agent event dropped (marked handled)", "event", key, "kind", st.Kind, "err", derr)
+		} else if d.unmarked.has(key) {
+			// Handled here already; only its mark failed (below).
+			handled = &in
 		} else {
 			// Whether it waited is kept in Redis: after a wait the thread
 			// is let go, and any replica may take the event up next.
@@ -227,7 +231,16 @@ func (d *Desk) drainThread(ctx context.Context, thread string) {
 		res, err = store.ChatDone.Run(rctx, d.rdb, append(d.threadKeys(thread), d.keys.Event(key)),
 			d.replica, d.leaseTTL().Milliseconds(), thread, q.member, q.id, dedupeTTL.Milliseconds()).Slice()
 		cancel()
+		if err != nil && handled != nil {
+			// Relayed, but not marked (Redis failing): the event stays
+			// first in its thread's queue, and the next take of the
+			// thread (this replica's: the lease is still ours for a while)
+			// must only mark it, or the customer gets the reply twice.
+			d.unmarked.add(key, d.now())
+			time.AfterFunc(notYetRetry, func() { d.kickThread(thread) })
+		}
 		if err == nil {
+			d.unmarked.forget(key)
 			if handled != nil {
 				// Whether it waited is not asked again. Deleted whether
 				// or not this replica saw it wait: another may have.
@@ -457,6 +470,47 @@ func (d *Desk) waitedInVain(ctx context.Context, key string, in inbound) {
 		channel, _ := actionCard(in.action)
 		d.ephemeral(ctx, channel, "", in.action.User.ID, pressNotDone)
 	}
+}
+
+// unmarkedSet is the agent events this replica handled (relayed to the
+// customer, a button acted on) whose mark as handled (ChatDone) failed:
+// still queued, they come up again, and are then only marked. Another
+// replica taking the thread over (this one stopped) handles them again:
+// delivery stays at least once, but a Redis blip no longer doubles.
+type unmarkedSet struct {
+	mu sync.Mutex
+	m  map[string]time.Time
+}
+
+// unmarkedFor bounds how long an entry is kept when the event never comes
+// up here again (another replica took its thread).
+const unmarkedFor = time.Hour
+
+func (u *unmarkedSet) add(key string, now time.Time) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.m == nil {
+		u.m = map[string]time.Time{}
+	}
+	for k, at := range u.m {
+		if now.Sub(at) > unmarkedFor {
+			delete(u.m, k)
+		}
+	}
+	u.m[key] = now
+}
+
+func (u *unmarkedSet) has(key string) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	_, ok := u.m[key]
+	return ok
+}
+
+func (u *unmarkedSet) forget(key string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	delete(u.m, key)
 }
 
 // newReplicaID names this process's leases.
