@@ -116,6 +116,9 @@ type Desk struct {
 	// thread not mapped to a conversation, before looking for card posts
 	// in flight
 	unmapped func(thread string)
+	// tests: called when an agent's message or button press could not
+	// look its thread up (Redis failing) and waits
+	lookupFailed func(thread string)
 }
 
 var _ bot.Desk = (*Desk)(nil)

@@ -461,14 +461,24 @@ func (d *Desk) waitedDone(key string) {
 // card post takes that nothing was done with it, as handleMessage and
 // handleAction do when the wait ends with no card's thread mapped.
 func (d *Desk) waitedInVain(ctx context.Context, key string, in inbound) {
+	// It may have waited for Redis rather than a card post: the thread
+	// could not be looked up all along. Its author is told which.
 	switch {
 	case in.msg != nil:
-		d.log.Warn("slack desk: an agent's message waited in vain for its thread to become a handoff card's; not sent", "event", key)
-		d.ephemeral(ctx, in.msg.Channel, in.msg.ThreadTimeStamp, in.msg.User, replyNotSent)
+		text := replyNotSent
+		if _, _, err := d.threadConv(ctx, in.msg.Channel, in.msg.ThreadTimeStamp); err != nil {
+			text = replyNotRead
+		}
+		d.log.Warn("slack desk: an agent's message waited in vain for its thread to become a handoff card's, or for Redis; not sent", "event", key)
+		d.ephemeral(ctx, in.msg.Channel, in.msg.ThreadTimeStamp, in.msg.User, text)
 	case in.action != nil:
-		d.log.Warn("slack desk: a button press waited in vain for its card's thread to be mapped; not acted on", "event", key)
-		channel, _ := actionCard(in.action)
-		d.ephemeral(ctx, channel, "", in.action.User.ID, pressNotDone)
+		channel, ts := actionCard(in.action)
+		text := pressNotDone
+		if _, _, err := d.threadConv(ctx, channel, ts); err != nil {
+			text = pressNotRead
+		}
+		d.log.Warn("slack desk: a button press waited in vain for its card's thread to be mapped, or for Redis; not acted on", "event", key)
+		d.ephemeral(ctx, channel, "", in.action.User.ID, text)
 	}
 }
 
