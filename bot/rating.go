@@ -54,7 +54,10 @@ func ratingAt(s string) (n int, rest string, unit, ok bool) {
 		return 0, "", false, false
 	}
 	lead, num, u, outOf := sub(s, m, 1), sub(s, m, 2), sub(s, m, 3), sub(s, m, 4)
-	if rest = s[m[1]:]; rest != "" && !boundary(s[:m[1]], rest) {
+	if rest = s[m[1]:]; strings.ContainsAny(rest, "?？") {
+		return 0, "", false, false // "5?", "4 stars?": a question, not a rating
+	}
+	if rest != "" && !boundary(s[:m[1]], rest) {
 		// "5 starsky", "5分钟前下的单" (minutes), "3星期" (weeks): the
 		// number is part of another word.
 		return 0, "", false, false

@@ -232,6 +232,8 @@ func TestNumbersAfterClosingAreNotRatings(t *testing.T) {
 		{"zh", "5分钟前下的单能取消吗"},
 		{"ko", "5개 주문했는데 하나 안 왔어요"},
 		{"ko", "2개 더 살게요"},
+		{"en", "5 stars?"},
+		{"zh", "五星？"},
 	} {
 		chat := fmt.Sprintf("n%d", i)
 		f.convo(t, chat, c.lang, opening[c.lang]...)
