@@ -328,6 +328,25 @@ func addedWords(msg string) string {
 	return s
 }
 
+// sameFollowUp reports whether an earlier message asked what follow-up
+// f asks: every telling word f adds is among the words the earlier message
+// adds to its own markers ("and to Korea?" twice, "那支付宝呢？" after "支付宝
+// 可以吗"). A follow-up that adds nothing ("what now") is asked again only
+// by another that adds nothing.
+func (t *turn) sameFollowUp(earlier string, f *FollowUp) bool {
+	want := termSet(f.Words, t.set.Lexicon)
+	got := termSet(addedWords(earlier), t.set.Lexicon)
+	if len(want) == 0 {
+		return len(got) == 0
+	}
+	for w := range want {
+		if !got[w] {
+			return false
+		}
+	}
+	return true
+}
+
 func confident(c []knowledge.Match) bool { return len(c) > 0 && c[0].Confident }
 
 // minOwnEvidence is the score at which a follow-up's own best candidate
