@@ -232,3 +232,21 @@ func TestRepeatedFollowUpIsALoop(t *testing.T) {
 		}
 	}
 }
+
+// A follow-up that says where the order stands ("이미 발송됐으면요?",
+// "已经发货了怎么办", "its already shipped") is answered with the part of
+// the last answer about that state (a shipped order can't be stopped, but
+// can be returned within 14 days), not the part after it and not an offer
+// of a person; and a follow-up read with the question it continues is one
+// question, not two parts ("and to canada?" after shipping times).
+func TestFollowUpAboutTheOrdersState(t *testing.T) {
+	f := newFixture(t, false)
+	for _, c := range []followCase{
+		{"ko-shipped", []string{"주문 취소 어떻게 해요?", "이미 발송됐으면요?"}, "orders/cancel", []string{"이미 발송된 주문은 멈출 수 없지만", "14일"}, []string{"상담원"}},
+		{"zh-shipped", []string{"怎么取消订单", "已经发货了怎么办"}, "orders/cancel", []string{"已经发货的订单没办法拦截了", "14天"}, []string{"转人工"}},
+		{"en-shipped", []string{"how do i cancel", "ugh nevermind its already shipped, forget it"}, "orders/cancel", []string{"Once it has shipped", "14 days"}, []string{"Talk to a person"}},
+		{"en-canada", []string{"how long does shipping take to the US?", "and to canada?"}, "shipping/times", []string{"International"}, []string{"▸", "couple of things"}},
+	} {
+		c.run(t, f)
+	}
+}
