@@ -323,7 +323,7 @@ func (t *turn) answer(text string) {
 		}
 	}
 	last := t.lastBotKind()
-	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.lastEntry(), mentions: t.mentions}
+	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.lastEntry(), mentions: t.mentions, answer: t.entryAnswer}
 	u := r.understand(text, t.s.Topic, last == kindAnswer || last == kindLikely)
 	q := Question{
 		Text:       text,
@@ -348,7 +348,13 @@ func (t *turn) answer(text string) {
 		// (no second offer from it).
 	case ans.Confident:
 		t.s.Misses = 0
-		t.s.Topic = truncateRunes(u.text, maxBotTurnRunes)
+		if u.follow == nil || ans.Entry != t.lastEntry() {
+			// A follow-up answered from the same entry leaves the
+			// question it continued as the topic: "and Korea?", "and
+			// Japan?", "and Korea?" are each read with the shipping
+			// question, not with the follow-ups piled on it.
+			t.s.Topic = truncateRunes(u.text, maxBotTurnRunes)
+		}
 	case ans.Likely:
 		// A hedge is neither a miss nor proof we understood: the streak
 		// stands, so a wrong guess does not push back the offer of a
@@ -361,13 +367,26 @@ func (t *turn) answer(text string) {
 		t.s.Misses++
 	}
 	in.Misses = t.s.Misses
-	if !ans.Partial {
-		// A follow-up's part of an entry is not the same answer again.
+	if !ans.Partial || u.follow != nil && !ans.OfferPerson {
+		// A follow-up's answer counts toward the loop as its own need
+		// (SameNeed below). One that says the entry has nothing more
+		// already offers a person, and asking again keeps offering one:
+		// theirs to take (TestWhatNowAgainKeepsOfferingAPerson).
 		in.Answer = ans.Entry
 	}
-	if in.Answer != "" {
-		// A follow-up that names another thing the answer covers ("微信支付呢",
-		// then "货到付款可以吗") is a new question, not the same one again.
+	switch {
+	case in.Answer != "" && u.follow != nil:
+		// A follow-up asks for what it adds ("and to Korea?": Korea,
+		// "那支付宝呢？": 支付宝): the same follow-up again is the same need
+		// again, and counts; the question it followed, or another
+		// follow-up ("and to Germany?", "微信支付呢"), is another need.
+		in.SameNeed = func(earlier string) bool {
+			return t.sameFollowUp(earlier, u.follow) && !t.set.KB.NamesMore(ans.Entry, t.lang, text, earlier)
+		}
+	case in.Answer != "":
+		// A question that names another thing the answer covers ("微信支付
+		// 可以吗", then "货到付款可以吗") is a new question, not the same one
+		// again.
 		in.SameNeed = func(earlier string) bool { return !t.set.KB.NamesMore(ans.Entry, t.lang, text, earlier) }
 	}
 	in.Signals = handoff.Signals{WantsHuman: ans.Signals.WantsHuman, Angry: ans.Signals.Angry, Confused: ans.Signals.Confused}
