@@ -221,14 +221,16 @@ func (t *turn) text(text string) {
 		// A closing or an acknowledgement with a word or two no list
 		// knows, wherever its thanks stands ("nvm it worked. thanks",
 		// "太好了，谢谢，拜拜", "아 그렇구나 알겠습니다"), unless those
-		// words ask something we can answer.
+		// words ask something we can answer. Words that say it is solved
+		// ("thanks that solved it!", "搞定了，谢谢", "해결됐어요 감사해요")
+		// ask nothing, whatever the knowledge base makes of them.
 		said := ""
 		if bye {
 			said = "bye"
 		} else if thanked {
 			said = "thanks"
 		}
-		if k, rest := t.set.Persona.Closing(text, said); k != "" && !t.answerable(rest) {
+		if k, rest := t.set.Persona.Closing(text, said); k != "" && (reportsSolved(text) || !t.answerable(rest)) {
 			thanked = thanked || k == "thanks"
 			bye = bye || k == "bye"
 			text = ""
@@ -313,6 +315,7 @@ func (t *turn) answer(text string) {
 		t.b.obs.Error("answer")
 		ans, _ = KnowledgeAnswerer(t.b.contents).Answer(t.ctx, q)
 	}
+	t.read(u, ans)
 	switch {
 	case ans.Confident && ans.OfferPerson:
 		// The entry has nothing more: not answered, yet the person is

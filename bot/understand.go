@@ -704,6 +704,32 @@ func reportsProblem(s string) bool {
 	return containsAny(lower, problemHan) || containsAny(lower+" ", problemKo)
 }
 
+// Words that say the problem is solved: "that solved it", "it worked",
+// "搞定了", "해결됐어요". After an answer they close the exchange; they ask
+// nothing, even where the knowledge base knows their words ("solved" is
+// "fix" to the lexicon, and "fix" is how customers ask for a repair).
+var (
+	solvedEn = map[string]bool{"solved": true, "fixed": true, "worked": true, "works": true, "helped": true, "sorted": true,
+		"resolved": true, "found": true, "trick": true, "managed": true, "figured": true, "helpful": true}
+	solvedHan = []string{"解决了", "搞定", "弄好了", "好了", "可以了", "成功了", "找到了", "有用", "帮到", "没问题了", "没事了", "行了"}
+	solvedKo  = []string{"해결됐", "해결했", "해결되었", "해결이 됐", "됐어요", "됐네요", "되네요", "되었어요", "찾았", "성공했", "도움이 됐", "도움이 되었", "도움 됐"}
+)
+
+// reportsSolved reports whether s says the customer's problem is solved
+// and nothing is still wrong.
+func reportsSolved(s string) bool {
+	if reportsProblem(s) {
+		return false
+	}
+	lower := text.Normalize(s)
+	for _, w := range strings.FieldsFunc(lower, notAWordSplit) {
+		if solvedEn[w] {
+			return true
+		}
+	}
+	return containsAny(lower, solvedHan) || containsAny(lower, solvedKo)
+}
+
 func hasScript(s string, t *unicode.RangeTable) bool {
 	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(t, r) }) >= 0
 }
