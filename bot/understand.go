@@ -368,9 +368,7 @@ func (r reader) confidentParts(text string, whole []knowledge.Match) [][]knowled
 	for i, p := range pieces {
 		cands[i] = r.match(p.text)
 		if i > 0 && !confident(cands[i]) && followUpCue(p.text) != noCue {
-			if c := r.match(pieces[i-1].text + "\n" + p.text); confident(c) && !pointsElsewhere(cands[i], c[0].ID) {
-				cands[i] = c
-			}
+			cands[i] = r.withPrevious(pieces[i-1].text, p.text, cands[i-1], cands[i])
 		}
 	}
 	sure := func(i int) bool { return confident(cands[i]) && ranks(whole, cands[i][0].ID) }
@@ -421,6 +419,36 @@ func (r reader) confidentParts(text string, whole []knowledge.Match) [][]knowled
 	// cancel"), the caller answers it when the whole message ranks it
 	// first.
 	return asked
+}
+
+// withPrevious reads a piece that leaves out what the piece before it
+// said ("how much is it?", "the other one is the wrong colour", "can I
+// get it in blue instead") with that piece, and returns the candidates
+// to keep for it: the joined reading when it is confident and the
+// piece's own words do not lead elsewhere, else its own.
+//
+// Read with the piece before, the piece must not merely ask that piece's
+// question again: in "my headphones arrived with a cracked case. also can
+// I get it in blue instead" the joined text is about the cracked case
+// first, yet "it" only names the headphones, and the piece asks for
+// another colour. Then it is read with the piece before without that
+// entry, and kept when its own words rank what is left.
+func (r reader) withPrevious(prev, text string, prevOwn, own []knowledge.Match) []knowledge.Match {
+	joined := prev + "\n" + text
+	c := r.match(joined)
+	if !confident(c) || pointsElsewhere(own, c[0].ID) {
+		return own
+	}
+	if len(prevOwn) == 0 || c[0].ID != prevOwn[0].ID || len(own) > 0 && own[0].ID == c[0].ID {
+		return c
+	}
+	if r.without == nil {
+		return own
+	}
+	if w := r.without(joined, []string{c[0].ID}); confident(w) && ranks(own, w[0].ID) {
+		return w
+	}
+	return own
 }
 
 func ranks(cands []knowledge.Match, id string) bool {
@@ -677,6 +705,39 @@ func (p piece) question() bool {
 	return false
 }
 
+// leadKey is the message said before an answer from entry id:
+// answer_lead ("Good question!" among others) when the message asks a
+// question the conversation has not had answered from id yet, else
+// answer_lead_plain, whose leads fit anything ("방금 주문했어요" is no
+// question; an answer given again is not met with "good question").
+func leadKey(q Question, id string) string {
+	for _, tr := range q.History {
+		if tr.Role == "bot" && tr.Entry == id {
+			return "answer_lead_plain"
+		}
+	}
+	for _, p := range splitQuestions(q.Text) {
+		if p.asksQuestion() {
+			return "answer_lead"
+		}
+	}
+	return "answer_lead_plain"
+}
+
+// asksQuestion reports whether a piece is a question, not a request or
+// a statement: a question mark, or a question word (first, in English).
+func (p piece) asksQuestion() bool {
+	if p.asked {
+		return true
+	}
+	lower := text.Normalize(p.text)
+	if w := text.Words(lower); len(w) > 0 && w[0].Kind == text.Alpha && questionFirst[w[0].Text] {
+		return true
+	}
+	return hasScript(p.text, unicode.Han) && containsAny(p.text, questionHan) ||
+		hasScript(p.text, unicode.Hangul) && containsAny(p.text, questionKo)
+}
+
 // asks reports whether a piece wants an answer: a question or request, or
 // a problem the customer reports ("비번 까먹었어요", "I forgot my
 // password", "包裹没收到"), which asks for help as plainly as a question.
@@ -686,11 +747,15 @@ func (p piece) asks() bool { return p.question() || reportsProblem(p.text) }
 // Words that report a problem.
 var (
 	problemEn = map[string]bool{"forgot": true, "forget": true, "forgotten": true, "lost": true, "broke": true, "broken": true,
-		"damaged": true, "missing": true, "wrong": true, "never": true, "cant": true, "cannot": true, "can't": true,
+		"damaged": true, "missing": true, "wrong": true, "never": true, "cracked": true, "smashed": true, "shattered": true,
+		"dented": true, "scratched": true, "crushed": true, "defective": true, "faulty": true, "leaking": true, "torn": true, "cant": true, "cannot": true, "can't": true,
 		"couldnt": true, "couldn't": true, "doesnt": true, "doesn't": true, "didnt": true, "didn't": true,
-		"wont": true, "won't": true, "isnt": true, "isn't": true, "stopped": true}
-	problemHan = []string{"忘了", "忘记", "丢了", "坏了", "不了", "没收到", "收不到", "无法", "不能", "错了", "破了", "没到", "没有到", "登不上"}
-	problemKo  = []string{"까먹", "잊어버", "잊었", "잃어버", "고장", "깨졌", "깨져", "파손", "안 돼", "안돼", "안되", "안 되", "못 ", "안 와", "안와", "없어졌"}
+		"wont": true, "won't": true, "isnt": true, "isn't": true, "stopped": true, "hasnt": true, "hasn't": true,
+		"havent": true, "haven't": true, "stuck": true, "failing": true, "failed": true, "declined": true}
+	problemHan = []string{"忘了", "忘记", "丢了", "坏了", "不了", "没收到", "收不到", "无法", "不能", "错了", "破了", "没到", "没有到", "登不上",
+		"裂了", "碎了", "压坏", "摔坏", "少了", "缺了", "发错", "漏发"}
+	problemKo = []string{"까먹", "잊어버", "잊었", "잃어버", "고장", "깨졌", "깨져", "파손", "안 돼", "안돼", "안되", "안 되", "못 ", "안 와", "안와", "없어졌",
+		"금 갔", "금이 갔", "찌그러", "빠졌", "누락", "잘못 왔", "잘못 보내", "다른 게 왔"}
 )
 
 // reportsProblem reports whether s tells of something gone wrong.
