@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -189,5 +190,48 @@ func TestGoodQuestionLeadsOnlyNewQuestions(t *testing.T) {
 	}
 	if n == 0 {
 		t.Errorf("no lead praised a question in 4 conversations; the leads no longer take turns")
+	}
+}
+
+// A message asking several things gets each thing we are sure of: two
+// questions that lean to the one entry answering both ("can I return an
+// opened item? and is the return shipping free to Korea?") get that
+// entry, and the one problem we are sure of among two ("one item is
+// missing and the other one is the wrong colour") is answered rather than
+// none. A single question is still one answer.
+func TestEachSurePartOfAMessageIsAnswered(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct {
+		lang, text string
+		want       []string // the entry answered, then others counted as said
+	}{
+		{"en", "can I return an opened item? and is the return shipping free to Korea?", []string{"returns/policy"}},
+		{"en", "my order came but one item is missing and the other one is the wrong colour", []string{"problems/missing-item"}},
+		{"en", "my headphones arrived with a cracked case. also can I get it in blue instead", []string{"problems/damaged"}},
+		{"en", "my parcel arrived but the charger is missing and the cable is the wrong colour", []string{"problems/missing-item", "problems/wrong-item"}},
+		{"en", "can I return headphones I've used? and do I pay the return shipping from Canada?", []string{"returns/policy"}},
+		{"zh", "退货的话运费谁出？还有退款多久到？", []string{"returns/refunds"}},
+		{"zh", "拆封了还能退吗？国际退货运费谁出？", []string{"returns/policy"}},
+		{"ko", "주문한 게 왔는데 하나는 누락됐고 다른 하나는 색상이 잘못 왔어요", []string{"problems/missing-item", "problems/wrong-item"}},
+		{"ko", "개봉한 것도 반품 되나요? 해외에서 반품하면 배송비는요?", []string{"returns/policy"}},
+		// One question, one answer, as before.
+		{"en", "how long does shipping take to the US?", []string{"shipping/times"}},
+		{"en", "how much is shipping to Germany and do I pay customs?", []string{"shipping/costs", "shipping/customs"}},
+	} {
+		chat := fmt.Sprintf("m%d", i)
+		reply, kind, entry := f.convo(t, chat, c.lang, c.text)
+		last := lastBot(f.session(t, chat))
+		if kind != "answer" || entry != c.want[0] {
+			t.Errorf("%s %q: turn %s %s, reply %q; want an answer from %s", c.lang, c.text, kind, entry, reply, c.want[0])
+			continue
+		}
+		for _, id := range c.want[1:] {
+			if !slices.Contains(last.Tips, id) {
+				t.Errorf("%s %q: answered %s, tips %v; want %s answered too", c.lang, c.text, entry, last.Tips, id)
+			}
+		}
+		if len(c.want) == 1 && strings.Contains(reply, "▸") {
+			t.Errorf("%s %q: one question answered in parts: %q", c.lang, c.text, reply)
+		}
 	}
 }

@@ -94,13 +94,26 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 		// still asks about one thing of the last answer.
 		u.follow = followUpOf(text, cue)
 	}
-	parts := r.confidentParts(u.text, u.cands)
+	ps := r.confidentParts(u.text, u.cands)
+	parts := ps.asked
 	switch {
 	case len(parts) >= 2:
 		u.parts = parts
 		u.cands = mergeCandidates(parts, u.cands)
-	case len(parts) == 1 && !confident(u.cands) && len(u.cands) > 0 && u.cands[0].ID == parts[0][0].ID:
+	case len(parts) == 1 && !confident(u.cands) && len(u.cands) > 0 && (u.cands[0].ID == parts[0][0].ID || ps.asking >= 2):
+		// One clear question in a story is answered when the whole
+		// message ranks it first; one of several questions ("my order
+		// came but one item is missing and the other one is the wrong
+		// colour") is answered when it is the one we are sure of, rather
+		// than none.
 		u.cands = parts[0]
+	case len(parts) == 0 && !confident(u.cands) && len(u.cands) > 0 && ps.agree == u.cands[0].ID:
+		// Two questions that each lean to the entry the whole message
+		// ranks first, one of them probably right on its own ("can I
+		// return an opened item? and is the return shipping free to
+		// Korea?"), ask what that one entry answers.
+		u.cands = slices.Clone(u.cands)
+		u.cands[0].Confident = true
 	}
 	if len(u.parts) == 0 && !confident(u.cands) && followUp && topic != "" {
 		r.continues(&u, text, topic)
@@ -359,10 +372,10 @@ const maxParts = 6
 // parts answer: in "how much is shipping to Germany and do I pay
 // customs?" the first piece ranks shipping costs first but leans towards
 // customs too, and customs is the second question's answer, not a rival.
-func (r reader) confidentParts(text string, whole []knowledge.Match) [][]knowledge.Match {
+func (r reader) confidentParts(text string, whole []knowledge.Match) pieceReading {
 	pieces := splitQuestions(text)
 	if len(pieces) < 2 {
-		return nil
+		return pieceReading{}
 	}
 	cands := make([][]knowledge.Match, len(pieces))
 	for i, p := range pieces {
@@ -405,20 +418,42 @@ func (r reader) confidentParts(text string, whole []knowledge.Match) [][]knowled
 			}
 		}
 	}
-	var asked [][]knowledge.Match // confident pieces that ask, in order
+	var out pieceReading
 	seen := map[string]bool{}
+	leaning := map[string]int{} // asking pieces whose best is the entry
+	probable := map[string]bool{}
 	for i := range pieces {
 		c := cands[i]
-		if !sure(i) || !asks(i) || seen[c[0].ID] {
+		if !asks(i) {
+			continue
+		}
+		out.asking++
+		if len(c) > 0 {
+			leaning[c[0].ID]++
+			probable[c[0].ID] = probable[c[0].ID] || c[0].Confident || c[0].Likely
+		}
+		if !sure(i) || seen[c[0].ID] {
 			continue
 		}
 		seen[c[0].ID] = true
-		asked = append(asked, c)
+		out.asked = append(out.asked, c)
+	}
+	if len(whole) > 0 && leaning[whole[0].ID] >= 2 && probable[whole[0].ID] {
+		out.agree = whole[0].ID
 	}
 	// With one question in a story ("I ordered 10 min ago and want to
 	// cancel"), the caller answers it when the whole message ranks it
 	// first.
-	return asked
+	return out
+}
+
+// pieceReading is what the pieces of a message ask.
+type pieceReading struct {
+	asked  [][]knowledge.Match // each confident piece that asks, in order, one per entry
+	asking int                 // how many pieces ask something, sure or not
+	// agree is the entry the whole message ranks first when two or more
+	// asking pieces rank it first too, one of them confident or likely.
+	agree string
 }
 
 // withPrevious reads a piece that leaves out what the piece before it
