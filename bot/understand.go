@@ -37,6 +37,9 @@ type reader struct {
 	// where they belong).
 	last     string
 	mentions func(id, words string) bool
+	// detail reports whether the unit of entry id's answer that speaks
+	// of words is past its first paragraph (nil: never).
+	detail func(id, words string) bool
 	// answer is an entry's answer in the conversation's language ("" for
 	// none; nil: a remedy asked beside a problem is answered as a part
 	// of its own).
@@ -97,6 +100,14 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 		// "카카오페이는요?" after payment methods is clear on its own, and
 		// still asks about one thing of the last answer.
 		u.follow = followUpOf(text, cue)
+	} else if u.follow == nil && followUp && confident(u.cands) && u.cands[0].ID == r.last && short(text) && r.detail != nil {
+		// "抬头写公司名可以吗" after the invoice answer asks about a detail
+		// further in it (the company name), clear on its own: that part
+		// answers, not the whole entry again. The same question in other
+		// words leads to where the entry starts, and is asked again.
+		if f := followUpOf(text, noCue); f.Words != "" && !f.Done && r.detail(r.last, f.Words) {
+			u.follow = f
+		}
 	}
 	var ps pieceReading
 	if u.follow == nil {
@@ -218,6 +229,19 @@ func (t *turn) lastEntry() string {
 		}
 	}
 	return ""
+}
+
+// detail reports whether the part of entry id's answer that speaks of
+// words, in the turn's language, is past its first paragraph: a detail,
+// not what the entry is about.
+func (t *turn) detail(id, words string) bool {
+	e, ok := t.set.KB.Entry(id, t.lang)
+	if !ok {
+		return false
+	}
+	p := cutPassage(e.Answer, t.set.Lexicon)
+	at, _ := p.best(termSet(words, t.set.Lexicon), unitFreq(t.set.KB.Base, e.Lang, t.set.Lexicon))
+	return at >= 0 && p.units[at].para > 0
 }
 
 // entryAnswer is entry id's answer in the turn's language, "" if none.
