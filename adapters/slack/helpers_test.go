@@ -444,3 +444,110 @@ func (f *fixture) threadTexts(ts string) []string {
 }
 
 var errBoom = errors.New("boom")
+
+// heldOpen is a card post Slack has done and not answered yet: the card is
+// in Slack, Baton does not have its ts (an agent may answer the instant it
+// appears).
+type heldOpen struct {
+	card   slacktest.Message
+	answer func()             // releases Slack's answer (safe to call again)
+	cancel context.CancelFunc // Baton gives up on the post
+	opened chan error         // Open's result
+}
+
+// holdOpen opens s's card with the card post's answer held. not is the ts
+// of an earlier card to pass over ("" for none).
+func (f *fixture) holdOpen(t *testing.T, s *session.Session, not string) *heldOpen {
+	t.Helper()
+	h := &heldOpen{answer: f.srv.HoldAnswer("chat.postMessage"), opened: make(chan error, 1)}
+	t.Cleanup(h.answer)
+	ctx, cancel := context.WithCancel(t.Context())
+	t.Cleanup(cancel)
+	h.cancel = cancel
+	go func() {
+		_, err := f.desk.Open(ctx, s)
+		h.opened <- err
+	}()
+	f.srv.WaitFor(t, "the card in Slack, its answer held", func() bool {
+		for _, m := range f.srv.Messages() {
+			if m.TopLevel() && m.Blocks != nil && m.TS != not && f.srv.Held("chat.postMessage") == 1 {
+				h.card = m
+				return true
+			}
+		}
+		return false
+	})
+	return h
+}
+
+// result waits for Open to return and returns its error.
+func (h *heldOpen) result(t *testing.T) error {
+	t.Helper()
+	select {
+	case err := <-h.opened:
+		return err
+	case <-time.After(slacktest.DefaultTimeout):
+		t.Fatal("timed out waiting for the card post to end")
+		return nil
+	}
+}
+
+// giveUp has the post time out on Baton's side after Slack showed the
+// card: Baton stops waiting (Open returns; the outbox posts the card
+// again), then Slack's answer goes out to nobody.
+func (h *heldOpen) giveUp(t *testing.T) {
+	t.Helper()
+	h.cancel()
+	h.result(t)
+	h.answer()
+}
+
+// waitedTooLong has an agent reply under card and then press its Claim,
+// each held back to wait (seen reports each look at the card's thread),
+// moves the desk's clock past any wait once the event has waited, and
+// waits for the agent to be told: told, for the reply, in its thread, for
+// the press, in the channel. Nothing reaches the core.
+func (f *fixture) waitedTooLong(t *testing.T, clk *clock, seen chan string, card slacktest.Message, reply, press string) {
+	t.Helper()
+	thread := testChannel + ":" + card.TS
+	for _, c := range []struct {
+		name string
+		act  func()
+		want string
+		to   string // the thread the notice is in ("": the channel)
+	}{
+		{"reply", func() { f.reply(t, card.TS, "ULIA", "Lia here, on it") }, reply, card.TS},
+		{"press", func() { f.srv.SendAction(t, f.srv.Action("ULIA", "lia", f.card(t, card.TS), ActionClaim)) }, press, ""},
+	} {
+		// The last case's event looked again (every retry reports) until
+		// it was handled: drop those reports, or this case's wait would
+		// count them and move the clock before its event first waited.
+		for len(seen) > 0 {
+			<-seen
+		}
+		c.act()
+		// Held back once (the second look proves the first wait kept):
+		// then past any wait.
+		waitSignal(t, seen, thread, 2, c.name+" waiting")
+		clk.Add(f.desk.postingFor() + time.Second)
+		f.srv.WaitFor(t, c.name+": the agent told", func() bool {
+			for _, e := range f.srv.Ephemerals() {
+				if e.User == "ULIA" && e.ThreadTS == c.to && strings.Contains(e.Text, c.want) {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	f.core.none(t)
+}
+
+// historyRefused is n conversations.history calls refused as by an app
+// without the history scopes.
+func historyRefused(n int) []slacktest.Failure {
+	out := make([]slacktest.Failure, n)
+	for i := range out {
+		out[i] = slacktest.Failure{Error: "missing_scope"}
+	}
+	return out
+}

@@ -1,12 +1,9 @@
 package slack
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/batonhq/baton/adapters/slack/slacktest"
 )
 
 // An agent's reply waits on replica A for a card post in flight; A stops,
@@ -24,9 +21,8 @@ func TestReplyThatWaitedOnAnotherReplicaIsNotSilent(t *testing.T) {
 	b := newFixture(t, fixtureOpt{db: a.db, store: a.store, srv: a.srv, opts: []Option{WithHeartbeat(time.Second)}})
 	s := a.handedOff(t, "66", "Jane")
 
-	octx, cancelOpen := context.WithCancel(t.Context())
-	defer cancelOpen()
-	card, answer, opened := a.heldCard(t, octx, s, "")
+	held := a.holdOpen(t, s, "")
+	card := held.card
 	thread := testChannel + ":" + card.TS
 	ev := a.reply(t, card.TS, "ULIA", "Lia here, on it")
 	// The second look comes only after the first was held back to wait.
@@ -43,13 +39,7 @@ func TestReplyThatWaitedOnAnotherReplicaIsNotSilent(t *testing.T) {
 	a.stop()
 	// Baton cannot read the channel's history, which would find the card.
 	a.srv.FailNext("conversations.history", historyRefused(5)...)
-	cancelOpen()
-	select {
-	case <-opened:
-	case <-time.After(slacktest.DefaultTimeout):
-		t.Fatal("timed out waiting for the card post to end")
-	}
-	answer()
+	held.giveUp(t)
 
 	b.start(t, false) // its first sweep finds the thread
 	b.waitHandled(t, ev)
@@ -81,7 +71,6 @@ func TestEventThatWaitedTooLongIsNotSilent(t *testing.T) {
 	f.start(t, true)
 	s := f.handedOff(t, "67", "Jane")
 	card := f.open(t, s)
-	thread := testChannel + ":" + card.TS
 	// The card's thread is not mapped (its mapping gone), and in-flight
 	// posts cannot be read (the marker's key holds a string: WRONGTYPE).
 	if err := f.db.Client.Del(t.Context(), f.desk.keys.Thread(testChannel, card.TS)).Err(); err != nil {
@@ -90,34 +79,5 @@ func TestEventThatWaitedTooLongIsNotSilent(t *testing.T) {
 	if err := f.db.Client.Set(t.Context(), f.desk.keys.Posting(), "not a sorted set", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		name string
-		act  func()
-		want string
-		to   string // the thread the notice is in ("": the channel)
-	}{
-		{"reply", func() { f.reply(t, card.TS, "ULIA", "Lia here, on it") }, "Not sent to any customer", card.TS},
-		{"press", func() { f.srv.SendAction(t, f.srv.Action("ULIA", "lia", f.card(t, card.TS), ActionClaim)) }, "Nothing was done", ""},
-	} {
-		// The last case's event looked again (every retry reports) until
-		// it was handled: drop those reports, or this case's wait would
-		// count them and move the clock before its event first waited.
-		for len(seen) > 0 {
-			<-seen
-		}
-		c.act()
-		// Held back once (the second look proves the first wait kept):
-		// then past any card post.
-		waitSignal(t, seen, thread, 2, c.name+" waiting")
-		clk.Add(f.desk.postingFor() + time.Second)
-		f.srv.WaitFor(t, c.name+": the agent told", func() bool {
-			for _, e := range f.srv.Ephemerals() {
-				if e.User == "ULIA" && e.ThreadTS == c.to && strings.Contains(e.Text, c.want) {
-					return true
-				}
-			}
-			return false
-		})
-	}
-	f.core.none(t)
+	f.waitedTooLong(t, clk, seen, card, "Not sent to any customer", "Nothing was done")
 }
