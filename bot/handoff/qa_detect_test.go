@@ -83,3 +83,30 @@ func TestQAWalkDemands(t *testing.T) {
 		}
 	}
 }
+
+// Indirect requests for a person written as phrases on 2026-12-05 from
+// the dev phrasings (callbacks, a manager asked to act, a department),
+// and look-alikes that ask about them or tell what happened.
+func TestIndirectRequestPhrases(t *testing.T) {
+	for _, c := range []struct {
+		text, lang string
+		w          want
+	}{
+		{"could you arrange a callback for me", "en", want{true, Explicit, []string{"explicit: "}}},
+		{"I'd like a phone call about this please", "en", want{true, Explicit, []string{"explicit: "}}},
+		{"it would help if somebody could phone me", "en", want{true, Explicit, []string{"explicit: "}}},
+		{"please ask your manager to get in touch", "en", want{true, Explicit, []string{"explicit: "}}},
+		{"put me through to the billing department", "en", want{true, Explicit, []string{"explicit: "}}},
+		{"any staff around?", "en", want{true, Explicit, []string{"explicit: "}}},
+		{"麻烦让你们经理回个电话", "zh", want{true, Explicit, []string{"explicit: "}}},
+		{"客服在线吗", "zh", want{true, Explicit, []string{"explicit: "}}},
+		{"통화 상담 요청할게요", "ko", want{true, Explicit, []string{"explicit: "}}},
+		{"do you offer callbacks?", "en", want{}},
+		{"the courier said someone would call me", "en", want{}},
+		{"my manager asked me to order these", "en", want{}},
+		{"which department handles returns?", "en", want{}},
+		{"전화 상담은 몇 시까지 해요?", "ko", want{}},
+	} {
+		check(t, Input{Text: c.text, Lang: c.lang}, c.w)
+	}
+}
