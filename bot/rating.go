@@ -161,6 +161,9 @@ func (t *turn) unaskedRating() bool {
 		}
 	}
 	key := "rating_unasked"
+	if !t.answeredSomething() {
+		key = "rating_unasked_early" // "5 stars thanks" first: nothing to be glad about yet
+	}
 	if n <= 2 {
 		key = "rating_sorry"
 	}
@@ -208,4 +211,41 @@ func (t *turn) rated(n int) {
 		key = "rating_sorry"
 	}
 	t.say(key, kindRated, persona.Data{})
+}
+
+// ratingWithComment takes a rating written with words after the rating
+// prompt ("2 stars, delivery was slow", "1/5 useless bot", "两星，发货太慢了",
+// "2점이요 배송이 느렸어요"): the rating is recorded whatever it is, since
+// taking only the ones with praise after them leans CSAT positive, and the
+// words are its comment. A question after it (ratingAt refuses a "?") is
+// not a rating; words the knowledge base answers are answered after the
+// rating is recorded.
+//
+// A bot rating has no comment field in the stats; the words stay in the
+// transcript as the customer turn, marked by the rated reply. An agent's
+// rating keeps them as the handoff's comment, posted to the agents.
+func (t *turn) ratingWithComment() bool {
+	n, rest, ok := ratingLead(t.ev.Text)
+	if !ok || rest == "" {
+		return false
+	}
+	t.s.AwaitingRating = false
+	rated := lifecycle.Rate(t.s, n, t.ev.At)
+	t.emitEvent(rated)
+	if rated.Who == "agent" && t.s.Handoff.Comment == "" {
+		t.emitEvent(lifecycle.Comment(t.s, truncateRunes(rest, maxTurnRunes), t.ev.At))
+	}
+	if t.answerable(rest) {
+		t.lead = t.render("rating_comment_thanks", persona.Data{})
+		t.text(rest)
+		return true
+	}
+	if n > 2 {
+		t.say("rating_comment_thanks", kindRated, persona.Data{})
+		return true
+	}
+	// One apology, and a person if they want one: never a list of topics.
+	t.say("rating_comment_sorry", kindRated, persona.Data{})
+	t.offerPerson()
+	return true
 }

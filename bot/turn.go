@@ -143,6 +143,9 @@ func (t *turn) run() {
 			t.rate(ev.Text)
 			return
 		}
+		if ev.Kind == KindText && t.ratingWithComment() {
+			return
+		}
 		s.AwaitingRating = false // they moved on; answer what they wrote
 	}
 	if ev.Kind == KindText && t.commentAfterRating() {
@@ -196,6 +199,7 @@ func (t *turn) text(text string) {
 	var greeted, thanked, bye, upset, pinged, laughed bool
 	var dayPart string // "evening" when they said "good evening"
 	var chats []string // jokes, compliments, "are you a bot?" ...
+	text = t.set.Persona.WithoutLaughs(text)
 	for range 4 {
 		kind, rest := t.set.Persona.Smalltalk(text)
 		if kind == "" {

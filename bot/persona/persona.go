@@ -52,7 +52,7 @@ var keys = []string{
 	"nudge", "idle_close", "store_down", "hiccup",
 	"order_received", "tracking_number", "tracking_number_plain", "card_number", "handoff_sorry", "handoff_demand", "handoff_answer_lead", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
 	"agent_joined", "returned", "resolved", "transferred",
-	"rating_ask", "rating_thanks", "rating_sorry", "rating_invalid", "rating_unasked", "comment_thanks",
+	"rating_ask", "rating_thanks", "rating_sorry", "rating_invalid", "rating_unasked", "rating_unasked_early", "comment_thanks", "rating_comment_thanks", "rating_comment_sorry",
 	"flood", "group",
 }
 

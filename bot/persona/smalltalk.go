@@ -257,6 +257,59 @@ func (p *Persona) Aside(rest string) bool {
 	return p.small.skipFiller(toks, 0) == len(toks)
 }
 
+// WithoutLaughs is text with its laughs taken out ("lol how do I return
+// an item", "how do I return an item haha", "哈哈 怎么退货", "ㅋㅋ 반품
+// 어떻게 해요"), so they weigh nothing in matching: a laugh beside a
+// question is filler, and an unknown word to the knowledge base that
+// drags a confident match down to a topic list. A message that is only
+// laughter comes back unchanged: it is answered as a laugh.
+func (p *Persona) WithoutLaughs(s string) string {
+	if p == nil || p.small == nil {
+		return s
+	}
+	type cut struct{ start, end int }
+	var cuts []cut
+	toks := tokenize(s)
+	for i := 0; i < len(toks); {
+		if end, ok := p.small.phraseAt(toks, i, "laugh"); ok {
+			cuts = append(cuts, cut{toks[i].start, toks[end-1].end})
+			i = end
+			continue
+		}
+		i++
+	}
+	buf := wordBufs.Get().(*[]text.Word)
+	words := text.AppendWords((*buf)[:0], s)
+	for _, w := range words {
+		if w.Kind == text.Jamo && p.small.jamo[squeeze(w.Text)] == "laugh" {
+			cuts = append(cuts, cut{w.Start, w.End})
+		}
+	}
+	clear(words) // the customer's words stay in no pool
+	*buf = words[:0]
+	wordBufs.Put(buf)
+	if len(cuts) == 0 {
+		return s
+	}
+	slices.SortFunc(cuts, func(a, b cut) int { return a.start - b.start })
+	var out strings.Builder
+	at := 0
+	for _, c := range cuts {
+		if c.start < at {
+			continue
+		}
+		out.WriteString(s[at:c.start])
+		out.WriteByte(' ')
+		at = c.end
+	}
+	out.WriteString(s[at:])
+	rest := strings.Join(strings.Fields(out.String()), " ")
+	if len(tokenize(rest)) == 0 {
+		return s // only laughter (and punctuation, emoji)
+	}
+	return rest
+}
+
 // at reports whether the phrase matches toks from i, and where it ends.
 // Han characters written together in the phrase must be together in the
 // text too (a script change, as in "AI예요", may be spaced or not: Korean

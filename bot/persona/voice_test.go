@@ -141,3 +141,28 @@ func TestIdentityQuestionsWithTheirOtherHalf(t *testing.T) {
 		}
 	}
 }
+
+// Laughs are taken out of what is matched, wherever they stand; a message
+// that is only laughter is left alone.
+func TestWithoutLaughs(t *testing.T) {
+	p, _ := loadReal(t)
+	for _, c := range []struct{ in, want string }{
+		{"lol how do I return an item", "how do I return an item"},
+		{"haha how do I return an item", "how do I return an item"},
+		{"how do I return an item lol", "how do I return an item"},
+		{"hehe how do I return an item lmao", "how do I return an item"},
+		{"哈哈 怎么退货", "怎么退货"},
+		{"哈哈哈怎么退货", "怎么退货"},
+		{"ㅋㅋ 반품 어떻게 해요", "반품 어떻게 해요"},
+		{"반품 어떻게 해요 ㅎㅎ", "반품 어떻게 해요"},
+		{"lol", "lol"},
+		{"哈哈哈哈", "哈哈哈哈"},
+		{"ㅋㅋㅋ", "ㅋㅋㅋ"},
+		{"I want to go to 哈尔滨", "I want to go to 哈尔滨"},
+		{"how do I return an item", "how do I return an item"},
+	} {
+		if got := p.WithoutLaughs(c.in); got != c.want {
+			t.Errorf("WithoutLaughs(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
