@@ -229,8 +229,10 @@ func (d *Desk) updateCard(ctx context.Context, conv string, s *session.Session) 
 // in its twins' threads: an agent who answered under either card follows
 // the conversation there (the customer's messages, claims, resolution);
 // posted only in the card's, the agent in a twin's thread saw none of it.
-// The card's post decides the job (retried when it fails); a twin's is
-// best effort, as its update is.
+// The card's post decides the job (retried when it fails). A twin's that
+// fails does not undo it: postThread returns *twinsFailed, and the outbox
+// retries the twins' post alone (twinMaxAttempts, see outbox.go). A job
+// with Twins is such a retry: only those threads.
 //
 // The card must be of the post's handoff: card records outlive their
 // handoff (keepFor), and a new handoff whose card Slack refused would
@@ -239,6 +241,9 @@ func (d *Desk) updateCard(ctx context.Context, conv string, s *session.Session) 
 // customer wrote just before a transfer goes to the new team).
 func (d *Desk) postThread(ctx context.Context, j job) error {
 	conv, text := j.Conv, j.Text
+	if len(j.Twins) > 0 {
+		return d.postTwins(ctx, text, j.Twins)
+	}
 	ref, ok, err := d.card(ctx, conv)
 	if err != nil {
 		return redisError{err}
@@ -265,15 +270,44 @@ func (d *Desk) postThread(ctx context.Context, j job) error {
 	if !ok {
 		return nil
 	}
-	for ts, ch := range ref.twins {
+	return d.postTwins(ctx, text, ref.twins)
+}
+
+// twinsFailed is a thread post that reached the card's thread but not
+// these twins' (ts -> channel).
+type twinsFailed struct {
+	twins map[string]string
+	err   error
+}
+
+func (e *twinsFailed) Error() string {
+	return fmt.Sprintf("posting in %d twin card thread(s): %v", len(e.twins), e.err)
+}
+func (e *twinsFailed) Unwrap() error { return e.err }
+
+// postTwins posts text in the twin cards' threads (ts -> channel); the
+// ones it could not reach come back as *twinsFailed.
+func (d *Desk) postTwins(ctx context.Context, text string, twins map[string]string) error {
+	var failed map[string]string
+	var errs []error
+	for ts, ch := range twins {
 		tctx, cancel := d.call(ctx)
-		if _, _, err := d.api.PostMessageContext(tctx, ch, goslack.MsgOptionText(text, false),
-			goslack.MsgOptionDisableLinkUnfurl(), goslack.MsgOptionTS(ts)); err != nil {
-			d.log.Warn("slack desk: posting in a twin card's thread", "conv", logmask.Conv(conv), "err", err)
-		}
+		_, _, err := d.api.PostMessageContext(tctx, ch, goslack.MsgOptionText(text, false),
+			goslack.MsgOptionDisableLinkUnfurl(), goslack.MsgOptionTS(ts))
 		cancel()
+		if err != nil {
+			if failed == nil {
+				failed = map[string]string{}
+			}
+			failed[ts] = ch
+			errs = append(errs, err)
+			d.metrics.twinFailed.Inc()
+		}
 	}
-	return nil
+	if failed == nil {
+		return nil
+	}
+	return &twinsFailed{twins: failed, err: errors.Join(errs...)}
 }
 
 func (d *Desk) postReminder(ctx context.Context, conv string, s *session.Session) error {

@@ -94,8 +94,9 @@ type Desk struct {
 	heartbeat time.Duration // lease renewal and inbox sweep
 	replica   string        // this process's name on thread leases
 
-	names nameCache
-	self  selfID
+	names    nameCache
+	self     selfID
+	unmarked unmarkedSet // agent events handled here whose mark failed (inbox.go)
 
 	bgMu   sync.Mutex
 	bg     sync.WaitGroup
@@ -115,6 +116,9 @@ type Desk struct {
 	// thread not mapped to a conversation, before looking for card posts
 	// in flight
 	unmapped func(thread string)
+	// tests: called when an agent's message or button press could not
+	// look its thread up (Redis failing) and waits
+	lookupFailed func(thread string)
 }
 
 var _ bot.Desk = (*Desk)(nil)

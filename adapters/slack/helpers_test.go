@@ -444,3 +444,70 @@ func (f *fixture) threadTexts(ts string) []string {
 }
 
 var errBoom = errors.New("boom")
+
+// heldOpen is a card post Slack has done and not answered yet: the card is
+// in Slack, Baton does not have its ts (an agent may answer the instant it
+// appears).
+type heldOpen struct {
+	card   slacktest.Message
+	answer func()             // releases Slack's answer (safe to call again)
+	cancel context.CancelFunc // Baton gives up on the post
+	opened chan error         // Open's result
+}
+
+// holdOpen opens s's card with the card post's answer held. not is the ts
+// of an earlier card to pass over ("" for none).
+func (f *fixture) holdOpen(t *testing.T, s *session.Session, not string) *heldOpen {
+	t.Helper()
+	h := &heldOpen{answer: f.srv.HoldAnswer("chat.postMessage"), opened: make(chan error, 1)}
+	t.Cleanup(h.answer)
+	ctx, cancel := context.WithCancel(t.Context())
+	t.Cleanup(cancel)
+	h.cancel = cancel
+	go func() {
+		_, err := f.desk.Open(ctx, s)
+		h.opened <- err
+	}()
+	f.srv.WaitFor(t, "the card in Slack, its answer held", func() bool {
+		for _, m := range f.srv.Messages() {
+			if m.TopLevel() && m.Blocks != nil && m.TS != not && f.srv.Held("chat.postMessage") == 1 {
+				h.card = m
+				return true
+			}
+		}
+		return false
+	})
+	return h
+}
+
+// result waits for Open to return and returns its error.
+func (h *heldOpen) result(t *testing.T) error {
+	t.Helper()
+	select {
+	case err := <-h.opened:
+		return err
+	case <-time.After(slacktest.DefaultTimeout):
+		t.Fatal("timed out waiting for the card post to end")
+		return nil
+	}
+}
+
+// giveUp has the post time out on Baton's side after Slack showed the
+// card: Baton stops waiting (Open returns; the outbox posts the card
+// again), then Slack's answer goes out to nobody.
+func (h *heldOpen) giveUp(t *testing.T) {
+	t.Helper()
+	h.cancel()
+	h.result(t)
+	h.answer()
+}
+
+// historyRefused is n conversations.history calls refused as by an app
+// without the history scopes.
+func historyRefused(n int) []slacktest.Failure {
+	out := make([]slacktest.Failure, n)
+	for i := range out {
+		out[i] = slacktest.Failure{Error: "missing_scope"}
+	}
+	return out
+}

@@ -213,7 +213,13 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, w
 	default:
 		return false
 	}
+	// Our own posts carry bot_id (checked above); the bot's user id is a
+	// second line of defence. While auth.test fails (asked again only
+	// after a backoff), users.info says whether the author is a bot.
 	if self := d.self.id(ctx, d); self != "" && m.User == self {
+		return false
+	} else if self == "" && d.names.isBot(ctx, d, m.User) {
+		d.log.Debug("slack desk: a bot user's message in a thread, ignored", "channel", m.Channel, "user", m.User)
 		return false
 	}
 	thread := m.ThreadTimeStamp
@@ -225,9 +231,15 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, w
 		return true
 	}
 	if err != nil {
-		d.log.Error("slack desk: thread lookup failed; the agent's message was not handled", "err", err)
-		d.notice(ctx, m.Channel, thread, "⚠️ Baton could not read its state (Redis) and did not send this to the customer. Please send it again in a moment.")
-		return false
+		// Redis failing: the message waits first in its thread's queue
+		// (what the agent writes next waits behind it) and is taken up
+		// again shortly. It was dropped with a notice to send it again,
+		// and a reply written meanwhile reached the customer first.
+		d.log.Warn("slack desk: thread lookup failed; the agent's message waits in its thread's queue", "err", err)
+		if d.lookupFailed != nil {
+			d.lookupFailed(m.Channel + ":" + thread)
+		}
+		return true
 	}
 	if !ok {
 		if waited == nil || !waited() {
@@ -323,6 +335,9 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, w
 const (
 	replyNotSent = "⚠️ Not sent to any customer: this thread is not a handoff card Baton knows (its card may have failed to post; a new card follows if so). If this was a reply to a customer, please send it again in the thread of their newest card."
 	pressNotDone = "⚠️ Nothing was done: Baton could not tell which handoff this card is (its card may have failed to post; a new card follows if so). Please press the button again on the customer's newest card."
+	// ... when it waited because Redis could not be read.
+	replyNotRead = "⚠️ Not sent to the customer: Baton could not read its state (Redis) for a while. Please send it again."
+	pressNotRead = "⚠️ Nothing was done: Baton could not read its state (Redis) for a while. Please press the button again."
 )
 
 // teamList shows the teams for a notice.
@@ -451,9 +466,13 @@ func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback
 		return true
 	}
 	if err != nil {
-		d.log.Error("slack desk: thread lookup failed; a button press was not handled", "err", err)
-		d.ephemeral(ctx, channel, "", cb.User.ID, "⚠️ Baton could not read its state (Redis). Please press the button again in a moment.")
-		return false
+		// Redis failing: the press waits in its thread's queue, as a
+		// message does (handleMessage).
+		d.log.Warn("slack desk: thread lookup failed; a button press waits in its thread's queue", "err", err)
+		if d.lookupFailed != nil {
+			d.lookupFailed(channel + ":" + ts)
+		}
+		return true
 	}
 	for _, a := range cb.ActionCallback.BlockActions {
 		if a == nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -195,6 +196,9 @@ func (d *Desk) drainThread(ctx context.Context, thread string) {
 			d.log.Error("slack desk: unreadable agent event dropped (marked handled)", "event", key, "err", jerr)
 		} else if in, derr := decodeStored(st); derr != nil {
 			d.log.Error("slack desk: unreadable agent event dropped (marked handled)", "event", key, "kind", st.Kind, "err", derr)
+		} else if d.unmarked.has(key) {
+			// Handled here already; only its mark failed (below).
+			handled = &in
 		} else {
 			// Whether it waited is kept in Redis: after a wait the thread
 			// is let go, and any replica may take the event up next.
@@ -227,7 +231,16 @@ func (d *Desk) drainThread(ctx context.Context, thread string) {
 		res, err = store.ChatDone.Run(rctx, d.rdb, append(d.threadKeys(thread), d.keys.Event(key)),
 			d.replica, d.leaseTTL().Milliseconds(), thread, q.member, q.id, dedupeTTL.Milliseconds()).Slice()
 		cancel()
+		if err != nil && handled != nil {
+			// Relayed, but not marked (Redis failing): the event stays
+			// first in its thread's queue, and the next take of the
+			// thread (this replica's: the lease is still ours for a while)
+			// must only mark it, or the customer gets the reply twice.
+			d.unmarked.add(key, d.now())
+			time.AfterFunc(notYetRetry, func() { d.kickThread(thread) })
+		}
 		if err == nil {
+			d.unmarked.forget(key)
 			if handled != nil {
 				// Whether it waited is not asked again. Deleted whether
 				// or not this replica saw it wait: another may have.
@@ -448,15 +461,66 @@ func (d *Desk) waitedDone(key string) {
 // card post takes that nothing was done with it, as handleMessage and
 // handleAction do when the wait ends with no card's thread mapped.
 func (d *Desk) waitedInVain(ctx context.Context, key string, in inbound) {
+	// It may have waited for Redis rather than a card post: the thread
+	// could not be looked up all along. Its author is told which.
 	switch {
 	case in.msg != nil:
-		d.log.Warn("slack desk: an agent's message waited in vain for its thread to become a handoff card's; not sent", "event", key)
-		d.ephemeral(ctx, in.msg.Channel, in.msg.ThreadTimeStamp, in.msg.User, replyNotSent)
+		text := replyNotSent
+		if _, _, err := d.threadConv(ctx, in.msg.Channel, in.msg.ThreadTimeStamp); err != nil {
+			text = replyNotRead
+		}
+		d.log.Warn("slack desk: an agent's message waited in vain for its thread to become a handoff card's, or for Redis; not sent", "event", key)
+		d.ephemeral(ctx, in.msg.Channel, in.msg.ThreadTimeStamp, in.msg.User, text)
 	case in.action != nil:
-		d.log.Warn("slack desk: a button press waited in vain for its card's thread to be mapped; not acted on", "event", key)
-		channel, _ := actionCard(in.action)
-		d.ephemeral(ctx, channel, "", in.action.User.ID, pressNotDone)
+		channel, ts := actionCard(in.action)
+		text := pressNotDone
+		if _, _, err := d.threadConv(ctx, channel, ts); err != nil {
+			text = pressNotRead
+		}
+		d.log.Warn("slack desk: a button press waited in vain for its card's thread to be mapped, or for Redis; not acted on", "event", key)
+		d.ephemeral(ctx, channel, "", in.action.User.ID, text)
 	}
+}
+
+// unmarkedSet is the agent events this replica handled (relayed to the
+// customer, a button acted on) whose mark as handled (ChatDone) failed:
+// still queued, they come up again, and are then only marked. Another
+// replica taking the thread over (this one stopped) handles them again:
+// delivery stays at least once, but a Redis blip no longer doubles.
+type unmarkedSet struct {
+	mu sync.Mutex
+	m  map[string]time.Time
+}
+
+// unmarkedFor bounds how long an entry is kept when the event never comes
+// up here again (another replica took its thread).
+const unmarkedFor = time.Hour
+
+func (u *unmarkedSet) add(key string, now time.Time) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.m == nil {
+		u.m = map[string]time.Time{}
+	}
+	for k, at := range u.m {
+		if now.Sub(at) > unmarkedFor {
+			delete(u.m, k)
+		}
+	}
+	u.m[key] = now
+}
+
+func (u *unmarkedSet) has(key string) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	_, ok := u.m[key]
+	return ok
+}
+
+func (u *unmarkedSet) forget(key string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	delete(u.m, key)
 }
 
 // newReplicaID names this process's leases.

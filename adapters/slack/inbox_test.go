@@ -202,7 +202,8 @@ func TestInstantReplyWhoseCardPostEndsBetweenItsLooks(t *testing.T) {
 	f.start(t, true)
 	s := f.handedOff(t, "45", "Jane")
 
-	card, answer, opened := f.heldCard(t, t.Context(), s, "")
+	held := f.holdOpen(t, s, "")
+	card := held.card
 	thread := testChannel + ":" + card.TS
 	ev := f.reply(t, card.TS, "ULIA", "Lia here, on it")
 	select {
@@ -215,14 +216,9 @@ func TestInstantReplyWhoseCardPostEndsBetweenItsLooks(t *testing.T) {
 	}
 	// The post ends (mapping written, no longer in flight) while the reply
 	// is between its two looks.
-	answer()
-	select {
-	case err := <-opened:
-		if err != nil {
-			t.Fatalf("Open: %v", err)
-		}
-	case <-time.After(slacktest.DefaultTimeout):
-		t.Fatal("timed out waiting for the card post to end")
+	held.answer()
+	if err := held.result(t); err != nil {
+		t.Fatalf("Open: %v", err)
 	}
 	close(proceed)
 	f.waitHandled(t, ev)

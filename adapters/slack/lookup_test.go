@@ -27,17 +27,10 @@ func TestReplyUnderACardWhosePostTimedOutReachesTheCustomer(t *testing.T) {
 	f.start(t, true)
 	s := f.handedOff(t, "70", "Jane")
 
-	octx, cancelOpen := context.WithCancel(t.Context())
-	defer cancelOpen()
-	card, answer, opened := f.heldCard(t, octx, s, "")
+	held := f.holdOpen(t, s, "")
+	card := held.card
 	ev := f.reply(t, card.TS, "ULIA", "Lia here, on it")
-	cancelOpen() // Baton gives up on the post; Slack shows the card
-	select {
-	case <-opened:
-	case <-time.After(slacktest.DefaultTimeout):
-		t.Fatal("timed out waiting for the card post to end")
-	}
-	answer()
+	held.giveUp(t)
 	f.waitHandled(t, ev)
 	if c := f.core.next(t); c.Method != "AgentMessage" || c.Conv != s.ID || c.Text != "Lia here, on it" {
 		t.Fatalf("core call = %+v, want the reply to %s", c, s.ID)
@@ -96,15 +89,9 @@ func TestBothCardsOfAPostThatTimedOutReachTheCustomer(t *testing.T) {
 // the card. The desk is running when it returns.
 func (f *fixture) twinCards(t *testing.T, s *session.Session) (first slacktest.Message, second string) {
 	t.Helper()
-	octx, cancelOpen := context.WithCancel(t.Context())
-	first, answer, opened := f.heldCard(t, octx, s, "")
-	cancelOpen()
-	select {
-	case <-opened:
-	case <-time.After(slacktest.DefaultTimeout):
-		t.Fatal("timed out waiting for the card post to end")
-	}
-	answer()
+	held := f.holdOpen(t, s, "")
+	held.giveUp(t)
+	first = held.card
 	f.srv.FailNext("conversations.history", slacktest.Failure{Error: "missing_scope"})
 	f.start(t, true) // the outbox posts the card again
 	f.waitOutboxEmpty(t)

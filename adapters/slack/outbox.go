@@ -44,11 +44,15 @@ type job struct {
 	// N is the transfers of the handoff (HandoffAt) whose card a thread
 	// post (jobPost) belongs under; a post without HandoffAt (queued
 	// before it was recorded) goes under whatever card there is.
-	N        int       `json:"n,omitempty"`
-	Created  time.Time `json:"created"`
-	Attempts int       `json:"attempts,omitempty"`
-	NextAt   time.Time `json:"next_at,omitzero"`
-	LastErr  string    `json:"last_error,omitempty"`
+	N int `json:"n,omitempty"`
+	// Twins, on a thread post, are the only threads (ts -> channel) it
+	// still goes to: twin cards' threads that failed to take it after the
+	// card's own thread did (twinMaxAttempts).
+	Twins    map[string]string `json:"twins,omitempty"`
+	Created  time.Time         `json:"created"`
+	Attempts int               `json:"attempts,omitempty"`
+	NextAt   time.Time         `json:"next_at,omitzero"`
+	LastErr  string            `json:"last_error,omitempty"`
 }
 
 type result struct {
@@ -89,6 +93,22 @@ func (d *Desk) dispatch(ctx context.Context, j job, s *session.Session) (result,
 	}
 	res, err := d.deliver(ctx, j, s, false)
 	if err == nil {
+		return res, nil
+	}
+	var tf *twinsFailed
+	if errors.As(err, &tf) {
+		// The card's own thread has it: the twins' post goes on alone.
+		t, retry := d.twinJob(j, tf)
+		if retry {
+			if qerr := d.enqueue(ctx, t); qerr == nil {
+				d.log.Warn("slack desk: a twin card's thread did not take a post; queued in the outbox",
+					"conv", logmask.Conv(j.Conv), "twins", len(tf.twins), "retry_in", t.NextAt.Sub(d.now()).Round(time.Millisecond), "err", err)
+				return res, nil
+			} else {
+				t.LastErr = truncate(qerr.Error(), 300)
+			}
+		}
+		d.dropTwins(ctx, t, "")
 		return res, nil
 	}
 	wait, retry := retryable(err)
@@ -252,6 +272,26 @@ func (d *Desk) drain(parent context.Context) time.Duration {
 		}
 
 		_, err = d.deliver(ctx, j, nil, true)
+		var tf *twinsFailed
+		if errors.As(err, &tf) {
+			// The card's thread took it (or the job was the twins' alone):
+			// the head becomes the twins' post alone, in its place, so
+			// the twins' threads keep their order.
+			t, retry := d.twinJob(j, tf)
+			if !retry {
+				if d.dropTwins(ctx, t, raw) {
+					continue
+				}
+				return d.pollInterval
+			}
+			upd, _ := json.Marshal(t)
+			if err := store.OutboxReplaceHead.Run(ctx, d.rdb, []string{d.outboxKey()}, raw, upd).Err(); err != nil {
+				d.log.Warn("slack desk: updating the outbox", "err", err)
+			}
+			d.log.Warn("slack desk: a twin card's thread did not take a post, will retry", "conv", logmask.Conv(j.Conv),
+				"twins", len(tf.twins), "attempts", t.Attempts, "retry_in", t.NextAt.Sub(d.now()).Round(time.Millisecond), "err", err)
+			return t.NextAt.Sub(d.now())
+		}
 		if err == nil {
 			// Delivered: popped even if the drain is being stopped, or the
 			// next drain would post it again.
@@ -293,10 +333,75 @@ func (d *Desk) drain(parent context.Context) time.Duration {
 			return d.pollInterval
 		}
 		d.metrics.dead.Inc()
+		if d.popped != nil {
+			d.popped(j)
+		}
 		d.log.Error("slack desk: Slack refused a queued post; kept in dead letters", "kind", j.Kind,
 			"conv", logmask.Conv(j.Conv), "err", j.LastErr)
 	}
 	return d.pollInterval
+}
+
+// twinMaxAttempts is how many times a post is tried in a twin card's
+// thread after the card's own thread took it. Its retries hold the outbox
+// (and so every Slack post behind them: the order) for their backoff, a
+// few seconds at the default backoff; the customer's message is in the
+// card's thread already, so after these tries it is given up (dead
+// letters, baton_desk_twin_post_dropped_total) rather than hold everyone
+// up for a thread Slack keeps refusing.
+const twinMaxAttempts = 4
+
+// twinJob is the job for the part of j its twins' threads did not take
+// (tf), with its tries counted, and whether to try it again: a failure
+// worth retrying, fewer than twinMaxAttempts tries.
+func (d *Desk) twinJob(j job, tf *twinsFailed) (job, bool) {
+	t := j
+	if len(j.Twins) == 0 {
+		// Its tries so far were the card thread's.
+		t.Attempts = 0
+	}
+	t.Twins = tf.twins
+	t.Attempts++
+	t.LastErr = truncate(tf.Error(), 300)
+	t.NextAt = time.Time{}
+	wait, retry := retryable(tf.err)
+	if !retry || t.Attempts >= twinMaxAttempts {
+		return t, false
+	}
+	t.NextAt = d.now().Add(d.backoff(t.Attempts, wait))
+	return t, true
+}
+
+// dropTwins gives a twin threads' post up: kept in dead letters (replacing
+// the outbox's head raw when it is one, else added), counted, logged. It
+// reports false when Redis failed with the head still there.
+func (d *Desk) dropTwins(ctx context.Context, t job, raw string) bool {
+	dead, _ := json.Marshal(t)
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	var err error
+	if raw != "" {
+		err = store.OutboxDeadHead.Run(dctx, d.rdb, []string{d.outboxKey(), d.deadKey()}, raw, dead).Err()
+	} else {
+		pipe := d.rdb.TxPipeline()
+		pipe.RPush(dctx, d.deadKey(), dead)
+		pipe.LTrim(dctx, d.deadKey(), -1000, -1)
+		_, err = pipe.Exec(dctx)
+	}
+	if err != nil {
+		d.log.Warn("slack desk: moving a twin thread's post to dead letters", "err", err)
+		if raw != "" {
+			return false
+		}
+	}
+	d.metrics.twinDropped.Inc()
+	d.metrics.dead.Inc()
+	if raw != "" && d.popped != nil {
+		d.popped(t)
+	}
+	d.log.Error("slack desk: a twin card's thread did not take a post, given up (the card's own thread has it); kept in dead letters",
+		"conv", logmask.Conv(t.Conv), "twins", len(t.Twins), "attempts", t.Attempts, "err", t.LastErr)
+	return true
 }
 
 // cardQueued reports whether a card for s's handoff waits in the outbox

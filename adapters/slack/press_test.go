@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -31,42 +30,6 @@ func (f *fixture) newHandoff(t *testing.T, s *session.Session) *session.Session 
 	return s
 }
 
-// heldCard opens s's card (under ctx) with the card post's answer held:
-// the card is in Slack, Baton has not got its ts back. not is the ts of an
-// earlier card to pass over ("" for none). It returns the card, the release
-// of the answer (safe to call again) and Open's result.
-// historyRefused is n conversations.history calls refused as by an app
-// without the history scopes.
-func historyRefused(n int) []slacktest.Failure {
-	out := make([]slacktest.Failure, n)
-	for i := range out {
-		out[i] = slacktest.Failure{Error: "missing_scope"}
-	}
-	return out
-}
-
-func (f *fixture) heldCard(t *testing.T, ctx context.Context, s *session.Session, not string) (slacktest.Message, func(), chan error) {
-	t.Helper()
-	answer := f.srv.HoldAnswer("chat.postMessage")
-	t.Cleanup(answer)
-	opened := make(chan error, 1)
-	go func() {
-		_, err := f.desk.Open(ctx, s)
-		opened <- err
-	}()
-	var card slacktest.Message
-	f.srv.WaitFor(t, "the card in Slack, its answer held", func() bool {
-		for _, m := range f.srv.Messages() {
-			if m.TopLevel() && m.Blocks != nil && m.TS != not && f.srv.Held("chat.postMessage") == 1 {
-				card = m
-				return true
-			}
-		}
-		return false
-	})
-	return card, answer, opened
-}
-
 // A button pressed on the newest card the instant it appears, before the
 // card's post returned and mapped its thread, waits for the mapping and is
 // acted on once, on that card's conversation. It was refused as a press on
@@ -88,7 +51,8 @@ func TestPressOnCardBeforeItsThreadIsMapped(t *testing.T) {
 			old := f.open(t, s)
 			s = f.newHandoff(t, s)
 
-			card, answer, opened := f.heldCard(t, t.Context(), s, old.TS)
+			held := f.holdOpen(t, s, old.TS)
+			card := held.card
 			thread := testChannel + ":" + card.TS
 			var press []byte
 			if c.team != "" {
@@ -110,14 +74,9 @@ func TestPressOnCardBeforeItsThreadIsMapped(t *testing.T) {
 			case <-time.After(slacktest.DefaultTimeout):
 				t.Fatal("timed out waiting for the press to find its card's thread not mapped yet")
 			}
-			answer()
-			select {
-			case err := <-opened:
-				if err != nil {
-					t.Fatalf("Open: %v", err)
-				}
-			case <-time.After(slacktest.DefaultTimeout):
-				t.Fatal("timed out waiting for the card post to end")
+			held.answer()
+			if err := held.result(t); err != nil {
+				t.Fatalf("Open: %v", err)
 			}
 			if got := f.core.next(t); got.Method != c.method || got.Conv != s.ID || got.Text != c.team {
 				t.Fatalf("core call %+v, want %s on %s", got, c.method, s.ID)
@@ -146,39 +105,22 @@ func TestPressOnCardBeforeItsThreadIsMapped(t *testing.T) {
 // the reply sent: TestReplyUnderACardWhosePostTimedOutReachesTheCustomer.)
 func TestReplyThatWaitedForAFailedCardPostIsNotSilent(t *testing.T) {
 	f := newFixture(t, fixtureOpt{socket: true})
-	unmapped := make(chan string, 1000)
-	f.desk.unmapped = func(thread string) { unmapped <- thread }
+	unmapped, seen := signal()
+	f.desk.unmapped = unmapped
 	f.start(t, true)
 	s := f.handedOff(t, "62", "Jane")
 
-	octx, cancelOpen := context.WithCancel(t.Context())
-	defer cancelOpen()
-	card, answer, opened := f.heldCard(t, octx, s, "")
-	thread := testChannel + ":" + card.TS
+	held := f.holdOpen(t, s, "")
+	card := held.card
 	ev := f.reply(t, card.TS, "ULIA", "Lia here, on it")
 	// Two looks at the unmapped thread: the second comes only after the
 	// first was held back to wait for the post in flight.
-	for i := 0; i < 2; i++ {
-		select {
-		case th := <-unmapped:
-			if th != thread {
-				t.Fatalf("thread %s found unmapped, want %s", th, thread)
-			}
-		case <-time.After(slacktest.DefaultTimeout):
-			t.Fatal("timed out waiting for the reply to wait for its card")
-		}
-	}
+	waitSignal(t, seen, testChannel+":"+card.TS, 2, "the reply waiting for its card")
 	// The card post fails after Slack showed the card: the caller gives
 	// up before the answer comes (the outbox posts the card again, in a
 	// new thread, once answers flow again: it cannot look for the first).
 	f.srv.FailNext("conversations.history", historyRefused(5)...)
-	cancelOpen()
-	select {
-	case <-opened:
-	case <-time.After(slacktest.DefaultTimeout):
-		t.Fatal("timed out waiting for the card post to end")
-	}
-	answer()
+	held.giveUp(t)
 	f.waitHandled(t, ev)
 	f.core.none(t)
 	var told bool

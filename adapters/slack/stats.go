@@ -21,6 +21,9 @@ type outboxMetrics struct {
 	dead      prometheus.Counter
 	// cardRefused counts card posts Slack refused for good (each try).
 	cardRefused prometheus.Counter
+	// twinFailed counts posts a twin card's thread did not take (each
+	// try, each thread); twinDropped the ones given up (outbox.go).
+	twinFailed, twinDropped prometheus.Counter
 
 	pending, deadGauge, cardsFailed *prometheus.Desc
 }
@@ -36,6 +39,8 @@ func newOutboxMetrics(d *Desk) *outboxMetrics {
 		delivered:   prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "outbox_delivered_total", Help: "Queued Slack posts delivered late (this replica)."}),
 		dead:        prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "outbox_refused_total", Help: "Queued Slack posts Slack refused for good, moved to dead letters (this replica)."}),
 		cardRefused: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "card_refused_total", Help: "Handoff card posts Slack refused for good, each try (this replica); the card is tried again after a backoff."}),
+		twinFailed:  prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "twin_post_failed_total", Help: "Posts in a twin card's thread (a handoff with two cards) that failed, each try and thread (this replica); the card's own thread had them, the twin's is tried again."}),
+		twinDropped: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "twin_post_dropped_total", Help: "Posts in a twin card's thread given up (refused for good, or failing after its tries), kept in dead letters (this replica): an agent working under the twin card missed them."}),
 		cardsFailed: desc("cards_failed", "Open handoffs whose card Slack refused, waiting for the next try (their customers' messages go to the channel without a card)."),
 		pending:     desc("outbox_pending", "Slack posts waiting in the outbox."),
 		deadGauge:   desc("outbox_dead", "Slack posts refused for good, kept as dead letters."),
@@ -43,7 +48,7 @@ func newOutboxMetrics(d *Desk) *outboxMetrics {
 }
 
 func (m *outboxMetrics) register(r prometheus.Registerer) error {
-	for _, c := range []prometheus.Collector{m.queued, m.retries, m.delivered, m.dead, m.cardRefused, m} {
+	for _, c := range []prometheus.Collector{m.queued, m.retries, m.delivered, m.dead, m.cardRefused, m.twinFailed, m.twinDropped, m} {
 		if err := r.Register(c); err != nil {
 			return err
 		}

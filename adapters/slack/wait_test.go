@@ -1,12 +1,9 @@
 package slack
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/batonhq/baton/adapters/slack/slacktest"
 )
 
 // An agent's reply waits on replica A for a card post in flight; A stops,
@@ -24,9 +21,8 @@ func TestReplyThatWaitedOnAnotherReplicaIsNotSilent(t *testing.T) {
 	b := newFixture(t, fixtureOpt{db: a.db, store: a.store, srv: a.srv, opts: []Option{WithHeartbeat(time.Second)}})
 	s := a.handedOff(t, "66", "Jane")
 
-	octx, cancelOpen := context.WithCancel(t.Context())
-	defer cancelOpen()
-	card, answer, opened := a.heldCard(t, octx, s, "")
+	held := a.holdOpen(t, s, "")
+	card := held.card
 	thread := testChannel + ":" + card.TS
 	ev := a.reply(t, card.TS, "ULIA", "Lia here, on it")
 	// The second look comes only after the first was held back to wait.
@@ -43,13 +39,7 @@ func TestReplyThatWaitedOnAnotherReplicaIsNotSilent(t *testing.T) {
 	a.stop()
 	// Baton cannot read the channel's history, which would find the card.
 	a.srv.FailNext("conversations.history", historyRefused(5)...)
-	cancelOpen()
-	select {
-	case <-opened:
-	case <-time.After(slacktest.DefaultTimeout):
-		t.Fatal("timed out waiting for the card post to end")
-	}
-	answer()
+	held.giveUp(t)
 
 	b.start(t, false) // its first sweep finds the thread
 	b.waitHandled(t, ev)

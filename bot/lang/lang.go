@@ -1,9 +1,11 @@
 // Package lang chooses the language Baton answers in.
 //
-// The platform's language code wins when it names a language we have
-// messages for; otherwise the script of the text decides (Hangul means
-// Korean, Han means Chinese, kana means Japanese), and Latin text falls
-// back to the conversation's previous language or English.
+// The script of the text decides (Hangul means Korean, Han means Chinese,
+// kana means Japanese, Latin English), except that text saying nothing of
+// a language (emoji, digits, "ok", a product name) keeps the
+// conversation's language, and so does an English sentence around a
+// Chinese or Korean name in an English conversation; the platform's
+// language code decides only where neither does.
 package lang
 
 import (
@@ -68,24 +70,112 @@ func FromScript(text string) string {
 // previous the conversation's language so far, supported the languages
 // that have messages. A script clearly different from the hint wins: a
 // customer with an English phone who writes Korean gets Korean.
+//
+// A conversation keeps its language through what says nothing of one:
+// "ok", "thanks", "👍", "?", a number, a product name ("AirPods") in a
+// Chinese or Korean conversation, and through a Chinese or Korean name
+// inside an English sentence ("can i pay with 支付宝"). Only a message
+// written in another language moves it.
 func Choose(text, hint, previous string, supported func(string) bool) string {
 	script := FromScript(text)
 	h := Base(hint)
+	if previous != "" && !supported(previous) {
+		previous = ""
+	}
 	switch {
+	case script != "" && script != "en" && previous == "en" && englishAround(text):
+		// "can i pay with 支付宝" in an English conversation. (As a first
+		// message the CJK script still decides: "请问 can I pay with
+		// PayPal?" is a Chinese customer's.)
+		return "en"
 	case script != "" && script != "en" && supported(script):
 		return script
+	case script == "en" && previous != "" && previous != "en" && !sentence(text):
+		// A word or two of Latin letters in a Chinese or Korean
+		// conversation ("ok", "thanks", "KS-204817", "Apple Pay").
+		return previous
 	case script == "en" && (h == "" || !supported(h) || isCJK(h)):
 		// Latin text from a CJK-configured phone is most likely English.
 		if supported("en") {
 			return "en"
 		}
+	case script == "" && previous != "":
+		// Emoji, digits, punctuation: the conversation's language, not
+		// the phone's.
+		return previous
 	case h != "" && supported(h):
 		return h
 	}
-	if previous != "" && supported(previous) {
+	if previous != "" {
 		return previous
 	}
 	return Default
+}
+
+// englishAround reports whether text is an English sentence around a
+// Chinese, Japanese or Korean name ("can i pay with 支付宝", "do you take
+// 카카오페이?"): a sentence's worth of Latin words with a function word
+// among them, and two thirds of the words Latin. A Chinese or Korean
+// sentence with Latin names in it ("AirPods Pro 能退货吗", "iPhone 충전기
+// 있어요?") is not.
+func englishAround(text string) bool {
+	latin, function, cjk := words(text)
+	return latin >= minSentenceWords && function > 0 && latin >= 2*cjk
+}
+
+// minSentenceWords is how many Latin words make a sentence of their own:
+// fewer ("ok", "thanks", "Apple Pay") do not move a Chinese or Korean
+// conversation to English, and are a name inside a CJK sentence.
+const minSentenceWords = 3
+
+// sentence reports whether Latin text is more than a word or two.
+func sentence(text string) bool {
+	latin, _, _ := words(text)
+	return latin >= minSentenceWords
+}
+
+// words counts text's Latin words, how many of them are English function
+// words, and its Chinese, Japanese or Korean words: a spaced Hangul word
+// is one, a run of Han or kana one per two characters ("支付宝" one,
+// "微信支付" two).
+func words(text string) (latin, function, cjk int) {
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+		var word []rune
+		hangul, han := false, 0
+		for _, r := range f {
+			switch {
+			case r < utf8.RuneSelf || unicode.Is(unicode.Latin, r):
+				word = append(word, unicode.ToLower(r))
+			case unicode.Is(unicode.Hangul, r):
+				hangul = true
+			case unicode.Is(unicode.Han, r), unicode.Is(unicode.Hiragana, r), unicode.Is(unicode.Katakana, r):
+				han++
+			}
+		}
+		if hangul {
+			cjk++
+		}
+		if han > 0 {
+			cjk += max(1, han/2)
+		}
+		if w := strings.Trim(string(word), "'"); w != "" {
+			latin++
+			if functionWords[w] {
+				function++
+			}
+		}
+	}
+	return latin, function, cjk
+}
+
+// functionWords are English words that only a sentence has around a
+// name: a product or brand name never is one.
+var functionWords = map[string]bool{
+	"i": true, "i'm": true, "im": true, "my": true, "me": true, "you": true, "your": true, "we": true, "it": true, "is": true,
+	"are": true, "was": true, "do": true, "does": true, "did": true, "can": true, "could": true, "will": true, "would": true,
+	"the": true, "a": true, "an": true, "to": true, "of": true, "with": true, "for": true, "in": true, "on": true,
+	"and": true, "or": true, "but": true, "how": true, "what": true, "where": true, "when": true, "why": true,
+	"this": true, "that": true, "have": true, "has": true, "not": true, "don't": true, "dont": true, "there": true,
 }
 
 func isCJK(l string) bool { return l == "zh" || l == "ko" || l == "ja" }

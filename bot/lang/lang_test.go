@@ -13,7 +13,7 @@ func TestChoose(t *testing.T) {
 		{"배송은 얼마나 걸려요?", "en-US", "", "ko"},
 		{"hello", "ko-KR", "", "en"},
 		{"Bonjour", "fr", "", "en"},
-		{"ok", "de", "zh", "en"},
+		{"ok", "de", "zh", "zh"},
 		{"123", "", "ko", "ko"},
 		{"👍", "zh-hans", "", "zh"},
 		{"👍", "", "", "en"},
@@ -23,6 +23,51 @@ func TestChoose(t *testing.T) {
 	for _, c := range cases {
 		if got := Choose(c.text, c.hint, c.prev, have); got != c.want {
 			t.Errorf("Choose(%q, hint %q, prev %q) = %q, want %q", c.text, c.hint, c.prev, got, c.want)
+		}
+	}
+}
+
+// A conversation keeps its language through messages that say nothing of
+// one, whatever the phone's language, and through a name in another
+// script; a sentence in another language moves it.
+func TestChooseKeepsTheConversationsLanguage(t *testing.T) {
+	have := func(l string) bool { return l == "en" || l == "zh" || l == "ko" }
+	for _, prev := range []string{"zh", "ko"} {
+		for _, hint := range []string{"", "en", "en-US", prev} {
+			for _, text := range []string{"ok", "thanks", "OK!", "thx", "👍", "?", "???", "3", "12345", "KS-204817", "Apple Pay", "AirPods Pro 2"} {
+				if got := Choose(text, hint, prev, have); got != prev {
+					t.Errorf("%s conversation, hint %q: Choose(%q) = %q, want %q", prev, hint, text, got, prev)
+				}
+			}
+			for _, text := range []string{"where is my order?", "can you answer in English please", "how long does shipping take"} {
+				if got := Choose(text, hint, prev, have); got != "en" {
+					t.Errorf("%s conversation, hint %q: Choose(%q) = %q, want en", prev, hint, text, got)
+				}
+			}
+		}
+	}
+	for _, hint := range []string{"", "en", "zh-CN", "ko-KR"} {
+		for _, text := range []string{"can i pay with 支付宝", "can i pay with 支付宝?", "do you take 카카오페이?", "is 微信支付 accepted at checkout",
+			"I want to return my 耳机", "ok", "👍", "thanks!"} {
+			if got := Choose(text, hint, "en", have); got != "en" {
+				t.Errorf("en conversation, hint %q: Choose(%q) = %q, want en", hint, text, got)
+			}
+		}
+		for _, c := range []struct{ text, want string }{
+			{"支付宝可以吗", "zh"}, {"AirPods Pro 能退货吗", "zh"}, {"iPhone 충전기 있어요?", "ko"}, {"KakaoPay 돼요?", "ko"},
+			{"我看到邮件 Your Kumo order is on its way 但是没有链接", "zh"}, {"환불 refund", "ko"},
+		} {
+			if got := Choose(c.text, hint, "en", have); got != c.want {
+				t.Errorf("en conversation, hint %q: Choose(%q) = %q, want %s", hint, c.text, got, c.want)
+			}
+		}
+	}
+	// A first message still goes by what it is written in, then the phone.
+	for _, c := range []struct{ text, hint, want string }{
+		{"can i pay with 支付宝", "", "zh"}, {"请问 can I pay with PayPal?", "", "zh"}, {"支付宝", "en", "zh"}, {"ok", "ko-KR", "en"}, {"👍", "ko-KR", "ko"}, {"👍", "", "en"},
+	} {
+		if got := Choose(c.text, c.hint, "", have); got != c.want {
+			t.Errorf("first message, hint %q: Choose(%q) = %q, want %s", c.hint, c.text, got, c.want)
 		}
 	}
 }

@@ -175,28 +175,29 @@ type Server struct {
 
 	hs *httptest.Server
 
-	mu        sync.Mutex
-	notify    chan struct{}
-	messages  []*Message
-	ephemeral []Ephemeral
-	users     map[string]slack.User
-	calls     map[string]int
-	failures  map[string][]Failure
-	down      bool
-	conns     map[*wsConn]struct{}
-	connects  int
-	acks      map[string]bool
-	nextTS    int64
-	nextID    int
-	echo      bool
-	apiErrors []string
-	spread    bool                     // Send picks the open connections in turn
-	lastSeq   int                      // the connection Send used last (spread)
-	retry     time.Duration            // redeliver envelopes not acked within this; 0 = never
-	holds     map[string]chan struct{} // Web API methods held until released
-	answers   map[string]chan struct{} // Web API methods whose answers are held until released
-	held      map[string]int           // calls waiting in a hold now
-	closing   chan struct{}            // closed by Close: held calls and retries stop
+	mu         sync.Mutex
+	notify     chan struct{}
+	messages   []*Message
+	ephemeral  []Ephemeral
+	users      map[string]slack.User
+	calls      map[string]int
+	failures   map[string][]Failure
+	threadFail map[string][]Failure // chat.postMessage into a thread: its next failures (FailThreadPosts)
+	down       bool
+	conns      map[*wsConn]struct{}
+	connects   int
+	acks       map[string]bool
+	nextTS     int64
+	nextID     int
+	echo       bool
+	apiErrors  []string
+	spread     bool                     // Send picks the open connections in turn
+	lastSeq    int                      // the connection Send used last (spread)
+	retry      time.Duration            // redeliver envelopes not acked within this; 0 = never
+	holds      map[string]chan struct{} // Web API methods held until released
+	answers    map[string]chan struct{} // Web API methods whose answers are held until released
+	held       map[string]int           // calls waiting in a hold now
+	closing    chan struct{}            // closed by Close: held calls and retries stop
 }
 
 // New starts a fake Slack and stops it when the test ends.
@@ -206,12 +207,14 @@ func New(t testing.TB) *Server {
 		Timeout:      DefaultTimeout,
 		PingInterval: 2 * time.Second,
 		notify:       make(chan struct{}),
-		users:        map[string]slack.User{},
-		calls:        map[string]int{},
-		failures:     map[string][]Failure{},
-		conns:        map[*wsConn]struct{}{},
-		acks:         map[string]bool{},
-		nextTS:       time.Now().UnixMicro(), // like Slack's: about now
+		// The bot's own user, as users.info shows it (is_bot).
+		users:      map[string]slack.User{BotUserID: {ID: BotUserID, Name: "baton", TeamID: TeamID, IsBot: true}},
+		threadFail: map[string][]Failure{},
+		calls:      map[string]int{},
+		failures:   map[string][]Failure{},
+		conns:      map[*wsConn]struct{}{},
+		acks:       map[string]bool{},
+		nextTS:     time.Now().UnixMicro(), // like Slack's: about now
 
 		holds:   map[string]chan struct{}{},
 		answers: map[string]chan struct{}{},
@@ -267,6 +270,26 @@ func (s *Server) FailNext(method string, f ...Failure) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures[method] = append(s.failures[method], f...)
+}
+
+// ClearFailures drops the failures FailNext (and, for chat.postMessage,
+// FailThreadPosts) queued for method and not used yet.
+func (s *Server) ClearFailures(method string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.failures, method)
+	if method == "chat.postMessage" {
+		clear(s.threadFail)
+	}
+}
+
+// FailThreadPosts makes the next len(f) chat.postMessage calls into the
+// thread under thread fail, in order (after any FailNext failures): one
+// thread broken while the rest of Slack works.
+func (s *Server) FailThreadPosts(thread string, f ...Failure) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.threadFail[thread] = append(s.threadFail[thread], f...)
 }
 
 // SetDown makes every Web API call answer 503 (Slack is down) until
@@ -484,6 +507,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	} else if q := s.failures[method]; len(q) > 0 {
 		fail = &q[0]
 		s.failures[method] = q[1:]
+	} else if q := s.threadFail[r.Form.Get("thread_ts")]; len(q) > 0 && method == "chat.postMessage" && formErr == nil {
+		fail = &q[0]
+		s.threadFail[r.Form.Get("thread_ts")] = q[1:]
 	}
 	hold, answer := s.holds[method], s.answers[method]
 	if hold != nil {
