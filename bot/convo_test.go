@@ -183,6 +183,67 @@ func TestOrderNumberAfterTheAnswerAskedForIt(t *testing.T) {
 	}
 }
 
+// A parcel's tracking number is not an order number: after the tracking
+// answer (or any answer asking for the order number) it is answered with
+// where to follow the parcel and the order number we need to check on it,
+// in the conversation's language, and never handed off as an order. The
+// order number sent after that reply is brought to a person.
+func TestTrackingNumberIsNotAnOrderNumber(t *testing.T) {
+	f := newFixture(t, true)
+	want := map[string][]string{
+		"en": {"tracking number", "KS-204817"},
+		"zh": {"运单号", "KS-204817"},
+		"ko": {"송장번호", "KS-204817"},
+	}
+	for i, c := range []struct{ lang, ask, give, ref string }{
+		{"en", "where is my package?", "tracking 9400111899223", "9400111899223"},
+		{"en", "where is my package?", "my tracking number is 9400111899223", "9400111899223"},
+		{"en", "where is my package?", "9400111899223", "9400111899223"},
+		{"en", "where is my package?", "1Z999AA10123456784", "1Z999AA10123456784"},
+		{"en", "How do I cancel my order?", "tracking 9400111899223", "9400111899223"},
+		{"zh", "我的订单到哪了？", "运单号 SF1234567890", "SF1234567890"},
+		{"zh", "怎么取消订单", "快递单号 SF1234567890", "SF1234567890"},
+		{"ko", "배송 조회 어떻게 해요?", "송장번호 123456789012", "123456789012"},
+		{"ko", "주문 취소 어떻게 해요", "운송장 번호 123456789012", "123456789012"},
+		{"en", "where is my package?", "my order's tracking number is 9400111899223", "9400111899223"},
+		{"zh", "我的订单到哪了？", "订单的运单号 SF1234567890", "SF1234567890"},
+	} {
+		chat := fmt.Sprintf("t%d", i)
+		if _, kind, _ := f.convo(t, chat, c.lang, c.ask); kind != "answer" {
+			t.Fatalf("%s %q: turn %s, want an answer", c.lang, c.ask, kind)
+		}
+		reply, kind, _ := f.convo(t, chat, c.lang, c.give)
+		s := f.session(t, chat)
+		if kind != "tracking" || s.Handoff != nil || s.Lang != c.lang || !strings.Contains(reply, c.ref) {
+			t.Errorf("%s %q after %q: turn %s (handoff %v, language %s), reply %q; want the tracking number answered", c.lang, c.give, c.ask, kind, s.Handoff != nil, s.Lang, reply)
+			continue
+		}
+		for _, w := range want[c.lang] {
+			if !strings.Contains(reply, w) {
+				t.Errorf("%s %q: reply lacks %q: %q", c.lang, c.give, w, reply)
+			}
+		}
+		// The reply asked for the order number: now it is passed on.
+		reply, kind, _ = f.convo(t, chat, c.lang, "KS-204817")
+		if s := f.session(t, chat); kind != "handoff" || s.Handoff == nil || s.Handoff.Reason != "explicit" || !strings.Contains(reply, "KS-204817") {
+			t.Errorf("%s: the order number after the tracking reply: turn %s, reply %q; want a person brought in with it", c.lang, kind, reply)
+		}
+	}
+	// Called an order number, it is one; short numbers stay order numbers.
+	for i, give := range []string{"order number 9400111899223", "204817", "KS-204817"} {
+		chat := fmt.Sprintf("o%d", i)
+		f.convo(t, chat, "en", "How do I cancel my order?")
+		if reply, kind, _ := f.convo(t, chat, "en", give); kind != "handoff" {
+			t.Errorf("%q after the cancel answer: turn %s, reply %q; want it passed on as the order number", give, kind, reply)
+		}
+	}
+	// A question with a number in it is still a question.
+	f.convo(t, "q", "en", "where is my package?")
+	if reply, kind, _ := f.convo(t, "q", "en", "how long until my tracking number 9400111899223 shows any update?"); kind == "tracking" || kind == "handoff" {
+		t.Errorf("a question naming a tracking number: turn %s, reply %q; want it read as a question", kind, reply)
+	}
+}
+
 // "I don't get it" right after a miss is not confusion about an answer
 // (there was none): the message is read as a question, and alone it is no
 // handoff. After a real answer it still brings a person.

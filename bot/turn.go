@@ -46,6 +46,7 @@ const (
 	kindChat      = "smalltalk" // a joke, a compliment, "are you a bot?": answered in kind
 	kindRefusal   = "refusal"   // an unreasonable demand, refused softly with what policy allows
 	kindLikely    = "likely"    // not confident, the probable entry answered with a hedge and the other topics
+	kindTracking  = "tracking"  // a parcel's tracking number, answered: where to follow it, and the order number we need
 )
 
 // turn is the work of one customer event on one locked session.
@@ -258,6 +259,10 @@ func (t *turn) text(text string) {
 			// an acknowledgement, answered warmly, not a miss.
 			t.emit(join(t.lead, t.render("anything_else", persona.Data{})), kindAck, "", 0)
 		}
+		return
+	}
+	if ref, ok := trackingRef(text); ok {
+		t.trackingGiven(ref)
 		return
 	}
 	if ref, ok := orderRef(text); ok {

@@ -150,7 +150,6 @@ func TestEventWhoseThreadLookupKeepsFailingIsNotSilent(t *testing.T) {
 	f.start(t, true)
 	s := f.handedOff(t, "84", "Jane")
 	card := f.open(t, s)
-	thread := testChannel + ":" + card.TS
 	tk := f.desk.keys.Thread(testChannel, card.TS)
 	if err := f.db.Client.Del(t.Context(), tk).Err(); err != nil {
 		t.Fatal(err)
@@ -158,33 +157,5 @@ func TestEventWhoseThreadLookupKeepsFailingIsNotSilent(t *testing.T) {
 	if err := f.db.Client.HSet(t.Context(), tk, "not", "a string").Err(); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		name string
-		act  func()
-		want string
-		to   string // the thread the notice is in ("": the channel)
-	}{
-		{"reply", func() { f.reply(t, card.TS, "ULIA", "Lia here, on it") }, replyNotRead, card.TS},
-		{"press", func() { f.srv.SendAction(t, f.srv.Action("ULIA", "lia", f.card(t, card.TS), ActionClaim)) }, pressNotRead, ""},
-	} {
-		// Reports of the last case's retries are dropped (see
-		// TestEventThatWaitedTooLongIsNotSilent).
-		for len(seen) > 0 {
-			<-seen
-		}
-		c.act()
-		// Its second failed look proves its first wait kept: then past
-		// any wait.
-		waitSignal(t, seen, thread, 2, c.name+" waiting")
-		clk.Add(f.desk.postingFor() + time.Second)
-		f.srv.WaitFor(t, c.name+": the agent told", func() bool {
-			for _, e := range f.srv.Ephemerals() {
-				if e.User == "ULIA" && e.ThreadTS == c.to && e.Text == c.want {
-					return true
-				}
-			}
-			return false
-		})
-	}
-	f.core.none(t)
+	f.waitedTooLong(t, clk, seen, card, replyNotRead, pressNotRead)
 }

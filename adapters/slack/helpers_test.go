@@ -502,6 +502,46 @@ func (h *heldOpen) giveUp(t *testing.T) {
 	h.answer()
 }
 
+// waitedTooLong has an agent reply under card and then press its Claim,
+// each held back to wait (seen reports each look at the card's thread),
+// moves the desk's clock past any wait once the event has waited, and
+// waits for the agent to be told: told, for the reply, in its thread, for
+// the press, in the channel. Nothing reaches the core.
+func (f *fixture) waitedTooLong(t *testing.T, clk *clock, seen chan string, card slacktest.Message, reply, press string) {
+	t.Helper()
+	thread := testChannel + ":" + card.TS
+	for _, c := range []struct {
+		name string
+		act  func()
+		want string
+		to   string // the thread the notice is in ("": the channel)
+	}{
+		{"reply", func() { f.reply(t, card.TS, "ULIA", "Lia here, on it") }, reply, card.TS},
+		{"press", func() { f.srv.SendAction(t, f.srv.Action("ULIA", "lia", f.card(t, card.TS), ActionClaim)) }, press, ""},
+	} {
+		// The last case's event looked again (every retry reports) until
+		// it was handled: drop those reports, or this case's wait would
+		// count them and move the clock before its event first waited.
+		for len(seen) > 0 {
+			<-seen
+		}
+		c.act()
+		// Held back once (the second look proves the first wait kept):
+		// then past any wait.
+		waitSignal(t, seen, thread, 2, c.name+" waiting")
+		clk.Add(f.desk.postingFor() + time.Second)
+		f.srv.WaitFor(t, c.name+": the agent told", func() bool {
+			for _, e := range f.srv.Ephemerals() {
+				if e.User == "ULIA" && e.ThreadTS == c.to && strings.Contains(e.Text, c.want) {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	f.core.none(t)
+}
+
 // historyRefused is n conversations.history calls refused as by an app
 // without the history scopes.
 func historyRefused(n int) []slacktest.Failure {

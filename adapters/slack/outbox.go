@@ -100,13 +100,13 @@ func (d *Desk) dispatch(ctx context.Context, j job, s *session.Session) (result,
 		// The card's own thread has it: the twins' post goes on alone.
 		t, retry := d.twinJob(j, tf)
 		if retry {
-			if qerr := d.enqueue(ctx, t); qerr == nil {
+			qerr := d.enqueue(ctx, t)
+			if qerr == nil {
 				d.log.Warn("slack desk: a twin card's thread did not take a post; queued in the outbox",
 					"conv", logmask.Conv(j.Conv), "twins", len(tf.twins), "retry_in", t.NextAt.Sub(d.now()).Round(time.Millisecond), "err", err)
 				return res, nil
-			} else {
-				t.LastErr = truncate(qerr.Error(), 300)
 			}
+			t.LastErr = truncate(qerr.Error(), 300)
 		}
 		d.dropTwins(ctx, t, "")
 		return res, nil
@@ -284,10 +284,14 @@ func (d *Desk) drain(parent context.Context) time.Duration {
 				}
 				return d.pollInterval
 			}
+			// Even when the drain is being stopped: the head left as it
+			// was would post in the card's thread a second time.
 			upd, _ := json.Marshal(t)
-			if err := store.OutboxReplaceHead.Run(ctx, d.rdb, []string{d.outboxKey()}, raw, upd).Err(); err != nil {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			if err := store.OutboxReplaceHead.Run(rctx, d.rdb, []string{d.outboxKey()}, raw, upd).Err(); err != nil {
 				d.log.Warn("slack desk: updating the outbox", "err", err)
 			}
+			cancel()
 			d.log.Warn("slack desk: a twin card's thread did not take a post, will retry", "conv", logmask.Conv(j.Conv),
 				"twins", len(tf.twins), "attempts", t.Attempts, "retry_in", t.NextAt.Sub(d.now()).Round(time.Millisecond), "err", err)
 			return t.NextAt.Sub(d.now())

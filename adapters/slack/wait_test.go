@@ -71,7 +71,6 @@ func TestEventThatWaitedTooLongIsNotSilent(t *testing.T) {
 	f.start(t, true)
 	s := f.handedOff(t, "67", "Jane")
 	card := f.open(t, s)
-	thread := testChannel + ":" + card.TS
 	// The card's thread is not mapped (its mapping gone), and in-flight
 	// posts cannot be read (the marker's key holds a string: WRONGTYPE).
 	if err := f.db.Client.Del(t.Context(), f.desk.keys.Thread(testChannel, card.TS)).Err(); err != nil {
@@ -80,34 +79,5 @@ func TestEventThatWaitedTooLongIsNotSilent(t *testing.T) {
 	if err := f.db.Client.Set(t.Context(), f.desk.keys.Posting(), "not a sorted set", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		name string
-		act  func()
-		want string
-		to   string // the thread the notice is in ("": the channel)
-	}{
-		{"reply", func() { f.reply(t, card.TS, "ULIA", "Lia here, on it") }, "Not sent to any customer", card.TS},
-		{"press", func() { f.srv.SendAction(t, f.srv.Action("ULIA", "lia", f.card(t, card.TS), ActionClaim)) }, "Nothing was done", ""},
-	} {
-		// The last case's event looked again (every retry reports) until
-		// it was handled: drop those reports, or this case's wait would
-		// count them and move the clock before its event first waited.
-		for len(seen) > 0 {
-			<-seen
-		}
-		c.act()
-		// Held back once (the second look proves the first wait kept):
-		// then past any card post.
-		waitSignal(t, seen, thread, 2, c.name+" waiting")
-		clk.Add(f.desk.postingFor() + time.Second)
-		f.srv.WaitFor(t, c.name+": the agent told", func() bool {
-			for _, e := range f.srv.Ephemerals() {
-				if e.User == "ULIA" && e.ThreadTS == c.to && strings.Contains(e.Text, c.want) {
-					return true
-				}
-			}
-			return false
-		})
-	}
-	f.core.none(t)
+	f.waitedTooLong(t, clk, seen, card, "Not sent to any customer", "Nothing was done")
 }

@@ -50,7 +50,7 @@ var keys = []string{
 	"followup_not_listed", "followup_person",
 	"thanks", "bye", "empty", "too_long", "media", "sticker", "upset", "media_forwarded",
 	"nudge", "idle_close", "store_down", "hiccup",
-	"order_received", "handoff_sorry", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
+	"order_received", "tracking_number", "handoff_sorry", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
 	"agent_joined", "returned", "resolved", "transferred",
 	"rating_ask", "rating_thanks", "rating_sorry", "rating_invalid", "comment_thanks",
 	"flood", "group",
