@@ -72,6 +72,18 @@ func TestDetectDev(t *testing.T) {
 			}
 		}
 	}
+	// BATON_DEV_L2=0.5 retrains the learned layer with another L2
+	// penalty (the folds below use it too).
+	fit := defaultFit
+	if s := os.Getenv("BATON_DEV_L2"); s != "" {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fit.l2 = f
+		r.learned.m = trainWith(r.learned.m.examples, knowledgeQuestionsFor(t), fit)
+		r.learned.vec = nil
+	}
 	list := os.Getenv("BATON_DEV_LIST") == "1"
 	after := []session.Turn{{Role: "customer", Text: "(an earlier question)"}, {Role: "bot", Text: "(an answer)", Kind: "answer"}}
 
@@ -238,7 +250,7 @@ func TestDetectDev(t *testing.T) {
 			}
 		}
 		rr := *r
-		rr.learned.m = train(fold, ordinary) // not trainCached: the folds would evict the shipped model
+		rr.learned.m = trainWith(fold, ordinary, fit) // not trainCached: the folds would evict the shipped model
 		rr.learned.vec = nil
 		for i, e := range exs {
 			if i%folds != f {
@@ -286,7 +298,7 @@ func TestDetectDev(t *testing.T) {
 	}
 }
 
-func knowledgeQuestionsFor(t *testing.T) []string {
+func knowledgeQuestionsFor(t testing.TB) []string {
 	kb, _ := knowledge.Load(os.DirFS("../../knowledge"), ".")
 	return knowledgeQuestions(kb)
 }

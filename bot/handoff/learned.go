@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"math/rand/v2"
 	"path"
 	"sort"
 	"strings"
@@ -61,6 +60,9 @@ type model struct {
 	w        []float64 // feature*nClasses + class
 	bias     [nClasses]float64
 	examples []example // the labelled lines (not the knowledge questions), for evidence
+	// iters and evals are the fit's L-BFGS steps and objective
+	// evaluations (BenchmarkTrainShipped reports them).
+	iters, evals int
 }
 
 // learnedRules are the learned layer's settings from handoff.yaml.
@@ -248,11 +250,30 @@ func softmax(z [nClasses]float64) [nClasses]float64 {
 // Training settings. Held in code, not in handoff.yaml: they change how
 // well the layer learns, not what it decides, and the thresholds are what
 // ops tune.
-const (
-	epochs = 40
-	rate   = 0.3
-	l2     = 1e-3
-)
+type fitSettings struct {
+	// l2 is the penalty (l2/2)·Σw² on the feature weights (not the
+	// biases), against the class-weighted sum of the examples' losses.
+	l2 float64
+	// gradTol stops the fit when the gradient's largest component is
+	// below it: the probabilities are then within about 1e-6 of the
+	// optimum's, far inside what one added question may move them (0.02,
+	// TestLearnedTrainingMovesLittleForOneQuestion).
+	gradTol float64
+	maxIter int
+}
+
+// l2 0.1 was chosen on dev data (2026-12-04, BATON_DEV_L2 in TestDetectDev:
+// 5-fold cross-validation on the examples, banking77's knowledge
+// questions, shop and off-topic questions, the suite's dev half, even
+// tweets). From 0.03 to 0.1 the dev numbers at the shipped thresholds stay
+// within a few lines of the SGD model's (0.03: a little more recall and one
+// more banking77 question handed off; 0.3 and up: recall falls, explicit
+// 0.87, complaint 0.37 under cross-validation). Within that range the eval
+// conversations pin it: below 0.07 a Korean acknowledgement "이웃한테도
+// 물어봤어요" reads as confusion through 물어 (0.63 at 0.05), and the Korean
+// sarcasm "정말 빠르시네요 3주째 배송 준비 중이에요" falls under ko complaint
+// 0.70 (0.69 at 0.05, 0.72 at 0.1). A smaller l2 trusts rare words more.
+var defaultFit = fitSettings{l2: 0.1, gradTol: 1e-5, maxIter: 1000}
 
 // trained keeps the models of the last keepTrained training sets: every
 // reload and every test loads the same files, so the model is usually
@@ -303,21 +324,51 @@ func trainCached(exs []example, ordinary []string) *model {
 	return m
 }
 
-// train fits the model with stochastic gradient descent, each class
-// weighted so that the few hundred examples of a kind count as much as
-// the thousands of ordinary questions. Deterministic: a fixed seed.
+// train fits the model: the weights that minimise the class-weighted
+// logistic loss of the examples plus an L2 penalty, each class weighted so
+// that the few hundred examples of a kind count as much as the thousands
+// of ordinary questions.
+//
+// The objective is convex, so it has one optimum, whatever the order of the
+// examples; train finds it to convergence with a full-batch method
+// (L-BFGS), not by stochastic steps. Until 2026-12-04 the layer was fitted
+// by 40 epochs of SGD over a fixed-seed shuffle: adding any knowledge
+// question reshuffled every epoch and moved borderline scores at random
+// ("is there a number I can call to reach your team?" 0.59 -> 0.72 after a
+// few Korean shipping questions were added). Now one more question moves
+// the optimum only by its own small pull.
+//
+// The examples are put in a canonical order (by kind and text) before
+// training, so the feature ids and every floating-point sum, and so the
+// weights to the last bit, do not depend on the order they came in.
 func train(exs []example, ordinary []string) *model {
-	m := &model{feats: map[string]int32{}}
+	return trainWith(exs, ordinary, defaultFit)
+}
+
+func trainWith(exs []example, ordinary []string, fs fitSettings) *model {
 	all := make([]example, 0, len(exs)+len(ordinary))
 	for _, e := range exs {
-		e.feats = m.features(e.text, true)
-		m.examples = append(m.examples, e)
-		all = append(all, e)
+		all = append(all, example{class: e.class, text: e.text})
 	}
 	for _, q := range ordinary {
-		all = append(all, example{class: clNone, text: q, feats: m.features(q, true)})
+		all = append(all, example{class: clNone, text: q})
 	}
-	m.w = make([]float64, len(m.feats)*nClasses)
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].class != all[j].class {
+			return all[i].class < all[j].class
+		}
+		return all[i].text < all[j].text
+	})
+	m := &model{feats: map[string]int32{}}
+	for i := range all {
+		all[i].feats = m.features(all[i].text, true)
+	}
+	// The examples as given, for evidence (the closest example, ties to
+	// the first in the file).
+	for _, e := range exs {
+		e.feats = m.features(e.text, false)
+		m.examples = append(m.examples, e)
+	}
 	var count [nClasses]int
 	for _, e := range all {
 		count[e.class]++
@@ -328,30 +379,205 @@ func train(exs []example, ordinary []string) *model {
 			weight[k] = math.Sqrt(float64(len(all)) / float64(nClasses*n))
 		}
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	order := make([]int, len(all))
-	for i := range order {
-		order[i] = i
-	}
-	for ep := range epochs {
-		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		lr := rate / (1 + 0.2*float64(ep))
-		for _, i := range order {
+	nw := len(m.feats) * nClasses
+	// x is the weights then the biases.
+	x := make([]float64, nw+nClasses)
+	obj := func(x, grad []float64) float64 {
+		clear(grad)
+		w, b := x[:nw], x[nw:]
+		gw, gb := grad[:nw], grad[nw:]
+		var f float64
+		for i := range all {
 			e := &all[i]
-			p := m.probs(e.feats)
-			for k := range nClasses {
-				g := p[k]
-				if k == e.class {
-					g--
+			var z [nClasses]float64
+			copy(z[:], b)
+			for _, id := range e.feats {
+				wf := w[int(id)*nClasses : int(id)*nClasses+nClasses]
+				for k := range z {
+					z[k] += wf[k]
 				}
-				g *= weight[e.class] * lr
-				m.bias[k] -= g
-				for _, id := range e.feats {
-					j := int(id)*nClasses + k
-					m.w[j] -= g + lr*l2*m.w[j]
+			}
+			p, logp := softmaxLog(z, e.class)
+			c := weight[e.class]
+			f -= c * logp
+			var d [nClasses]float64
+			for k := range d {
+				d[k] = c * p[k]
+			}
+			d[e.class] -= c
+			for k := range d {
+				gb[k] += d[k]
+			}
+			for _, id := range e.feats {
+				g := gw[int(id)*nClasses : int(id)*nClasses+nClasses]
+				for k := range g {
+					g[k] += d[k]
 				}
 			}
 		}
+		var r float64
+		for j, v := range w {
+			r += v * v
+			gw[j] += fs.l2 * v
+		}
+		return f + fs.l2/2*r
+	}
+	m.iters, m.evals = lbfgs(x, obj, fs.gradTol, fs.maxIter)
+	m.w = x[:nw:nw]
+	// The biases are defined up to a constant (softmax ignores it):
+	// centre them so the same data always shows the same numbers.
+	var mean float64
+	for _, v := range x[nw:] {
+		mean += v / nClasses
+	}
+	for k := range m.bias {
+		m.bias[k] = x[nw+k] - mean
+	}
+	return m
+}
+
+// softmaxLog is softmax(z) and log softmax(z)[y], the latter without
+// rounding a tiny probability to 0.
+func softmaxLog(z [nClasses]float64, y int) ([nClasses]float64, float64) {
+	mx := z[0]
+	for _, v := range z[1:] {
+		mx = max(mx, v)
+	}
+	var sum float64
+	var p [nClasses]float64
+	for k := range z {
+		p[k] = math.Exp(z[k] - mx)
+		sum += p[k]
+	}
+	for k := range p {
+		p[k] /= sum
+	}
+	return p, z[y] - mx - math.Log(sum)
+}
+
+// lbfgs minimises f from x (updated in place) by limited-memory BFGS with
+// a backtracking (Armijo) line search, until the gradient's largest
+// component is below tol or maxIter steps. f writes the gradient at its
+// argument into grad and returns the value. Deterministic: no randomness,
+// and every sum in a fixed order. It returns the number of steps and of
+// evaluations of f, for the benchmark.
+func lbfgs(x []float64, f func(x, grad []float64) float64, tol float64, maxIter int) (iters, evals int) {
+	const mem = 10
+	n := len(x)
+	g := make([]float64, n)
+	fx := f(x, g)
+	evals = 1
+	var ss, ys [][]float64
+	var rho []float64
+	d := make([]float64, n)
+	xn := make([]float64, n)
+	gn := make([]float64, n)
+	alpha := make([]float64, mem)
+	for ; iters < maxIter; iters++ {
+		if normInf(g) < tol {
+			return iters, evals
+		}
+		// Two-loop recursion: d = -H·g.
+		copy(d, g)
+		for i := len(ss) - 1; i >= 0; i-- {
+			alpha[i] = rho[i] * dot(ss[i], d)
+			axpy(-alpha[i], ys[i], d)
+		}
+		// The start of the inverse Hessian: the identity scaled to the
+		// last step's curvature (the first step is at most 1 long).
+		gamma := 1.0
+		if k := len(ss) - 1; k >= 0 {
+			gamma = dot(ss[k], ys[k]) / dot(ys[k], ys[k])
+		} else {
+			gamma = 1 / math.Max(1, math.Sqrt(dot(g, g)))
+		}
+		for i := range d {
+			d[i] *= gamma
+		}
+		for i := range ss {
+			beta := rho[i] * dot(ys[i], d)
+			axpy(alpha[i]-beta, ss[i], d)
+		}
+		for i := range d {
+			d[i] = -d[i]
+		}
+		slope := dot(g, d)
+		if slope >= 0 { // not a descent direction: start over from the gradient
+			ss, ys, rho = ss[:0], ys[:0], rho[:0]
+			for i := range d {
+				d[i] = -g[i]
+			}
+			slope = dot(g, d)
+		}
+		step := 1.0
+		var fn float64
+		for {
+			for i := range xn {
+				xn[i] = x[i] + step*d[i]
+			}
+			fn = f(xn, gn)
+			evals++
+			if fn <= fx+1e-4*step*slope {
+				break
+			}
+			if step /= 2; step < 1e-10 {
+				// No decrease left at float precision: the sums'
+				// rounding is larger than what remains to gain, so
+				// this is the optimum.
+				return iters, evals
+			}
+		}
+		var s, y []float64
+		if len(ss) == mem { // reuse the oldest pair's memory
+			s, y = ss[0], ys[0]
+			ss, ys, rho = ss[1:], ys[1:], rho[1:]
+		} else {
+			s, y = make([]float64, n), make([]float64, n)
+		}
+		for i := range s {
+			s[i] = xn[i] - x[i]
+			y[i] = gn[i] - g[i]
+		}
+		copy(x, xn)
+		copy(g, gn)
+		fx = fn
+		if sy := dot(s, y); sy > 0 {
+			ss, ys, rho = append(ss, s), append(ys, y), append(rho, 1/sy)
+		}
+	}
+	return iters, evals
+}
+
+// dot and axpy are the L-BFGS step's vector work, most of train's time:
+// four sums side by side (always the same four, so the result is as
+// deterministic as one sum) let the CPU overlap them.
+func dot(a, b []float64) float64 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+func axpy(a float64, x, y []float64) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] += a * v
+	}
+}
+
+func normInf(v []float64) float64 {
+	var m float64
+	for _, x := range v {
+		m = max(m, math.Abs(x))
 	}
 	return m
 }

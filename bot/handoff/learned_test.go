@@ -2,6 +2,8 @@ package handoff
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -206,6 +208,122 @@ func TestScriptOf(t *testing.T) {
 	for in, want := range map[string]string{"배송 언제 와요": "ko", "我要转人工": "zh", "カードが届かない": "ja", "agent please": "", "상담원 agent": "ko", "": ""} {
 		if got := scriptOf(in); got != want {
 			t.Errorf("scriptOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Messages whose learned probabilities the training tests compare: the
+// one that flipped on 2026-12-04, requests, complaints, confusion and
+// ordinary questions in en, zh and ko. None shares a word with the
+// questions TestLearnedTrainingMovesLittleForOneQuestion adds.
+var trainProbe = []string{
+	"is there a number I can call to reach your team?",
+	"can I talk to someone real about my order",
+	"this is the third time I'm asking, absolutely useless",
+	"sorry, that makes no sense to me",
+	"how do I reset my password",
+	"any humans around?",
+	"I want to know if the price drops after Black Friday",
+	"我要找人工客服",
+	"你们的服务太差了",
+	"优惠券怎么用",
+	"상담원 연결해 주세요",
+	"정말 빠르시네요 3주째 배송 준비 중이에요",
+	"이웃한테도 물어봤어요",
+	"비밀번호를 잊어버렸어요",
+}
+
+// probeProbs are m's learned probabilities of the probe messages and of
+// the texts of exs.
+func probeProbs(m *model, exs []example) [][nClasses]float64 {
+	var ps [][nClasses]float64
+	for _, s := range trainProbe {
+		ps = append(ps, m.probs(m.features(s, false)))
+	}
+	for _, e := range exs {
+		ps = append(ps, m.probs(m.features(e.text, false)))
+	}
+	return ps
+}
+
+func maxDiff(a, b [][nClasses]float64) (float64, int) {
+	worst, at := 0.0, -1
+	for i := range a {
+		for k := range a[i] {
+			if d := math.Abs(a[i][k] - b[i][k]); d > worst || at < 0 {
+				worst, at = d, i
+			}
+		}
+	}
+	return worst, at
+}
+
+// trainingBase is the shipped model and the knowledge questions it was
+// trained on. The race detector slows training about ten times, and these
+// properties hold for any data, so under it a model of every fourth
+// example and question stands in.
+func trainingBase(t *testing.T) (*model, []string) {
+	ordinary := knowledgeQuestionsFor(t)
+	m := rules(t).learned.m
+	if !raceEnabled {
+		return m, ordinary
+	}
+	var exs []example
+	for i := 0; i < len(m.examples); i += 4 {
+		exs = append(exs, m.examples[i])
+	}
+	var qs []string
+	for i := 0; i < len(ordinary); i += 4 {
+		qs = append(qs, ordinary[i])
+	}
+	return trainCached(exs, qs), qs
+}
+
+// The learned layer must not depend on the order of its training data:
+// until 2026-12-04 it did (SGD over a fixed-seed shuffle), so a knowledge
+// edit anywhere moved scores everywhere. The shipped examples and
+// knowledge questions, shuffled, give the same probabilities.
+func TestLearnedTrainingIgnoresOrder(t *testing.T) {
+	base, ordinary := trainingBase(t)
+	exs := slices.Clone(base.examples)
+	rng := rand.New(rand.NewPCG(7, 11))
+	rng.Shuffle(len(exs), func(i, j int) { exs[i], exs[j] = exs[j], exs[i] })
+	rng.Shuffle(len(ordinary), func(i, j int) { ordinary[i], ordinary[j] = ordinary[j], ordinary[i] })
+	shuffled := train(exs, ordinary)
+	d, at := maxDiff(probeProbs(base, base.examples), probeProbs(shuffled, base.examples))
+	t.Logf("largest move %.2g", d)
+	if d > 1e-9 {
+		t.Errorf("shuffled training data moved a probability by %.3g (message %d)", d, at)
+	}
+	// The evidence still names examples by their place in the file.
+	if shuffled.examples[0].line != exs[0].line {
+		t.Errorf("examples reordered: first is line %d, want %d", shuffled.examples[0].line, exs[0].line)
+	}
+}
+
+// One more ordinary question moves the optimum only by its own pull: the
+// probabilities of the probe messages and of every example stay within
+// 0.02 (on the shipped data: 4e-5 for the Korean question, 0.004 for the
+// English one, through examples that share "come in" with it). The SGD
+// training before 2026-12-05 moved them by up to 0.22 for either
+// question, and "is there a number I can call to reach your team?" from
+// 0.59 to 0.64, across the explicit threshold 0.60.
+func TestLearnedTrainingMovesLittleForOneQuestion(t *testing.T) {
+	const bound = 0.02
+	base, ordinary := trainingBase(t)
+	before := probeProbs(base, base.examples)
+	for _, q := range []string{"해외로도 배송되나요?", "what colours does the travel mug come in"} {
+		m := train(base.examples, append(slices.Clone(ordinary), q))
+		d, at := maxDiff(before, probeProbs(m, base.examples))
+		t.Logf("adding %q: largest move %.2g", q, d)
+		if d > bound {
+			msg := ""
+			if at < len(trainProbe) {
+				msg = trainProbe[at]
+			} else {
+				msg = base.examples[at-len(trainProbe)].text
+			}
+			t.Errorf("adding %q moved a probability by %.3f (%q), want ≤ %.2f", q, d, msg, bound)
 		}
 	}
 }
