@@ -233,7 +233,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	if opensCard(events) {
 		out = b.announce(ctx, s, key, out)
 	}
-	b.after(ctx, s, events)
+	b.afterWork(ctx, s, workID(s.ID, key), events)
 	if len(owed) > 0 && !statsOnly(owed) {
 		b.outboxPaid(ctx, s, key)
 	}
@@ -261,7 +261,8 @@ func (b *Bot) ReadAhead(ctx context.Context, pipe redis.Pipeliner, convID string
 // was stopped before handing them on: the card, a message relayed during
 // the handoff, a rating) are rebuilt and handed on now: at least once
 // (a replica stopped between handing them on and noting it hands them on
-// twice; the desk posts a card only if it is missing).
+// twice; the desk posts a card only if it is missing, and the statistics
+// count the turn once: workID).
 func (b *Bot) replay(ctx context.Context, s *session.Session, ev Event, key string, o *session.Outbox, out []Message) []Message {
 	owed := o.Owed
 	if o.Card && o.At.IsZero() && len(owed) == 0 {
@@ -279,7 +280,7 @@ func (b *Bot) replay(ctx context.Context, s *session.Session, ev Event, key stri
 		}
 	}
 	if events := owedEvents(s, ev, owed); len(events) > 0 {
-		b.after(ctx, s, events)
+		b.afterWork(ctx, s, workID(s.ID, key), events)
 		b.outboxPaid(ctx, s, key)
 	}
 	return out
@@ -370,18 +371,29 @@ const DeskCallTimeout = 15 * time.Second
 // the session is saved, so Slack's latency never holds a conversation's
 // lock.
 func (b *Bot) after(ctx context.Context, s *session.Session, events []lifecycle.Event) {
+	b.afterWork(ctx, s, "", events)
+}
+
+// afterWork is after for the events of a piece of work named id (workID):
+// the observers get them together, so the statistics count them in one
+// write, once however often the work is met again.
+func (b *Bot) afterWork(ctx context.Context, s *session.Session, id string, events []lifecycle.Event) {
+	if len(events) == 0 {
+		return
+	}
+	// Observers first: they are quick, and whoever sees the desk's post
+	// (an agent, a test) then finds the event counted.
+	b.watchers.ObserveWork(context.WithoutCancel(ctx), s, id, events)
+	if b.desk == nil {
+		return
+	}
 	for _, ev := range events {
-		// Observers first: they are quick, and whoever sees the desk's
-		// post (an agent, a test) then finds the event counted.
-		b.watchers.Observe(context.WithoutCancel(ctx), s, ev)
-		if b.desk != nil {
-			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DeskCallTimeout)
-			if err := b.desk.Render(dctx, s, ev); err != nil {
-				b.obs.Error("desk")
-				b.log.Error("desk call failed", "conv", logmask.Conv(s.ID), "event", fmt.Sprintf("%T", ev), "err", err)
-			}
-			cancel()
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DeskCallTimeout)
+		if err := b.desk.Render(dctx, s, ev); err != nil {
+			b.obs.Error("desk")
+			b.log.Error("desk call failed", "conv", logmask.Conv(s.ID), "event", fmt.Sprintf("%T", ev), "err", err)
 		}
+		cancel()
 	}
 }
 

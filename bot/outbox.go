@@ -31,6 +31,18 @@ func updateKey(id string) string {
 	return "u:" + id
 }
 
+// workID names a customer's turn for the observers (lifecycle.WorkObserver):
+// the conversation and its update's outbox key, the same when the update
+// is met again, so the statistics count the turn once (bot/stats). ""
+// when the update has no id. Agents' actions and timers get none: an
+// agent's key names the same text sent again later too.
+func workID(conv, key string) string {
+	if key == "" {
+		return ""
+	}
+	return conv + "|" + key
+}
+
 // Timers' outbox keys name the firing, not only the timer, so that only
 // its retries (the next claims of the same timer) resume it: a later
 // firing (a later silence, another handoff's reminder) is other work.
@@ -146,11 +158,15 @@ func messagesOf(rs []session.Reply) []Message {
 // Handing them on is noted in the session (outboxPaid, one more save)
 // only when the turn owed more than statistics: answers and misses are in
 // nearly every turn, and noting them would cost every message a second
-// save. So a turn's statistics are counted at least once, as its replies
-// are sent: a replica stopped after the observers and before the adapter
-// marked the update answered has them counted again by the replica that
+// save. So a turn's events are handed on at least once, as its replies are
+// sent: a replica stopped after the observers and before the adapter
+// marked the update answered has them handed on again by the replica that
 // meets the update again; one stopped before the observers no longer loses
-// them.
+// them. The statistics in Redis (bot/stats) still count the turn once:
+// the observers get its events with its workID, and the recorder writes a
+// turn's counters and its "counted" marker in one atomic step, so the
+// second hand-on finds the marker and writes nothing. (In-process metrics,
+// such as Prometheus counters, count a hand-on again.)
 const (
 	owedStarted    = "started"
 	owedWrote      = "wrote"

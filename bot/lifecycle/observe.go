@@ -23,6 +23,31 @@ func (os Observers) Observe(ctx context.Context, s *session.Session, ev Event) {
 	}
 }
 
+// WorkObserver is an Observer that takes the events of one piece of work
+// (a customer's turn, an agent's action, a timer's firing) together, with
+// the work's id: the same id when the work is met again (a customer's
+// update taken over after a crash hands its turn's events on again), ""
+// when the work has none. The statistics count a piece of work with an id
+// once, in one write, however often it is handed on.
+type WorkObserver interface {
+	Observer
+	ObserveWork(ctx context.Context, s *session.Session, id string, events []Event)
+}
+
+// ObserveWork hands the events of one piece of work to every observer, in
+// order: whole to a WorkObserver, one by one to the others.
+func (os Observers) ObserveWork(ctx context.Context, s *session.Session, id string, events []Event) {
+	for _, o := range os {
+		if w, ok := o.(WorkObserver); ok {
+			w.ObserveWork(ctx, s, id, events)
+			continue
+		}
+		for _, ev := range events {
+			o.Observe(ctx, s, ev)
+		}
+	}
+}
+
 // Conversation events outside a handoff, for statistics and knowledge
 // gaps. The core emits them with the handoff's events.
 

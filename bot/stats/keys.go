@@ -1,9 +1,11 @@
 package stats
 
 // The statistics' Redis keys are named in bot/store's keys.go (Stats*),
-// all under one hash tag so a turn's counters go in one MULTI on a Redis
-// Cluster too. Day keys expire after the retention; the sorted sets are
-// trimmed by score on write. Nothing is ever found by scanning keys.
+// all under one hash tag so a piece of work's counters, and its "counted"
+// marker, go in one script (store.StatsRecord) on a Redis Cluster too. Day
+// keys expire after the retention, markers after the once-TTL; the sorted
+// sets are trimmed by score on write. Nothing is ever found by scanning
+// keys.
 
 const dayLayout = "2006-01-02"
 

@@ -13,6 +13,7 @@ package stats
 import (
 	"context"
 	"encoding/json"
+	"hash/fnv"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -47,6 +48,7 @@ type Recorder struct {
 	retention time.Duration
 	log       *slog.Logger
 	now       func() time.Time
+	onceTTL   time.Duration
 }
 
 // Option configures a Recorder.
@@ -61,6 +63,27 @@ func WithRetention(d time.Duration) Option {
 	}
 }
 
+// DefaultOnceTTL is how long a piece of work's "counted" marker is kept.
+// A customer's update is met again while it waits unanswered in its
+// channel's inbox: in practice until another replica takes a crashed
+// one's chat over (a lease: 15 s by default) or the replica restarts. 25 h
+// is the Telegram inbox's dedupe TTL, how long it tells a redelivered
+// update from a new one; a turn met again later than that (no replica
+// running for a day) counts again.
+// A marker costs about 140 bytes of Redis (88 by MEMORY USAGE, the rest
+// its expiry and the key tables: BenchmarkWorkMarkerMemory, README).
+const DefaultOnceTTL = 25 * time.Hour
+
+// WithOnceTTL sets how long a piece of work is remembered as counted
+// (default DefaultOnceTTL); it should be at least the channel's dedupe TTL.
+func WithOnceTTL(d time.Duration) Option {
+	return func(r *Recorder) {
+		if d >= time.Millisecond {
+			r.onceTTL = d
+		}
+	}
+}
+
 // WithLogger sets the logger for write failures.
 func WithLogger(l *slog.Logger) Option { return func(r *Recorder) { r.log = l } }
 
@@ -69,7 +92,7 @@ func WithClock(now func() time.Time) Option { return func(r *Recorder) { r.now =
 
 // New returns a Recorder on db (its keys are named in bot/store).
 func New(db store.DB, opts ...Option) *Recorder {
-	r := &Recorder{rdb: db.Client, keys: db.Keys, retention: DefaultRetention, log: slog.New(slog.DiscardHandler), now: time.Now}
+	r := &Recorder{rdb: db.Client, keys: db.Keys, retention: DefaultRetention, log: slog.New(slog.DiscardHandler), now: time.Now, onceTTL: DefaultOnceTTL}
 	for _, o := range opts {
 		o(r)
 	}
@@ -91,22 +114,56 @@ func field(metric, dim, value string) string {
 // scope is one slice the numbers are kept for.
 type scope struct{ dim, value string }
 
+// batch is the writes of one piece of work, for store.StatsRecord: its
+// keys (KEYS from 2, the marker's place kept) and its operations.
+type batch struct {
+	keys  []string
+	index map[string]string // key -> its index in KEYS, as the script reads it
+	ops   []any
+	days  []string // day hashes written, each expired once at the end
+}
+
+func (b *batch) key(k string) string {
+	if i, ok := b.index[k]; ok {
+		return i
+	}
+	if b.index == nil {
+		b.index = map[string]string{}
+	}
+	b.keys = append(b.keys, k)
+	i := strconv.Itoa(len(b.keys) + 1) // KEYS[1] is the marker
+	b.index[k] = i
+	return i
+}
+
+func (b *batch) op(op, key string, args ...any) {
+	b.ops = append(b.ops, op, b.key(key))
+	b.ops = append(b.ops, args...)
+}
+
+func (b *batch) day(k string) {
+	for _, d := range b.days {
+		if d == k {
+			return
+		}
+	}
+	b.days = append(b.days, k)
+}
+
 type write struct {
-	r    *Recorder
-	ctx  context.Context
-	pipe redis.Pipeliner
-	day  string
+	b    *batch
+	day  string // the day hash's key
 	dims []scope
 }
 
 func (w *write) add(metric string, n float64) {
-	k := w.r.dayKey(w.day)
+	w.b.day(w.day)
 	for _, d := range w.dims {
 		f := field(metric, d.dim, d.value)
 		if n == float64(int64(n)) {
-			w.pipe.HIncrBy(w.ctx, k, f, int64(n))
+			w.b.op("h", w.day, f, strconv.FormatInt(int64(n), 10))
 		} else {
-			w.pipe.HIncrByFloat(w.ctx, k, f, n)
+			w.b.op("f", w.day, f, strconv.FormatFloat(n, 'f', -1, 64))
 		}
 	}
 }
@@ -134,45 +191,95 @@ func scopes(b lifecycle.Base, agent string) []scope {
 	return out
 }
 
-// Observe implements lifecycle.Observer.
+// Observe implements lifecycle.Observer: ev counted alone, with no id
+// (ObserveWork).
 func (r *Recorder) Observe(ctx context.Context, s *session.Session, ev lifecycle.Event) {
-	b := ev.Meta()
-	at := b.At
+	r.ObserveWork(ctx, s, "", []lifecycle.Event{ev})
+}
+
+// ObserveWork implements lifecycle.WorkObserver: the events of one piece
+// of work are written in one round trip (one script, store.StatsRecord)
+// and, when the work has an id, once: the first write sets the work's
+// marker (StatsOnce, kept for the once-TTL) in the same atomic step as the
+// counters, and a write that finds it writes nothing. So a customer's turn
+// handed on again after a crash (its update taken over by another replica
+// between counting it and marking the update answered), or by two replicas
+// at once, counts once, whole.
+func (r *Recorder) ObserveWork(ctx context.Context, s *session.Session, id string, events []lifecycle.Event) {
+	b := &batch{}
+	for _, ev := range events {
+		r.add(b, s, ev)
+	}
+	if len(b.ops) == 0 {
+		return // nothing counts: no marker needed either
+	}
+	for _, d := range b.days {
+		b.op("e", d, strconv.FormatInt((r.retention+24*time.Hour).Milliseconds(), 10))
+	}
+	marker, ttl := b.keys[0], "0"
+	if id != "" {
+		marker, ttl = r.keys.StatsOnce(workHash(id)), strconv.FormatInt(r.onceTTL.Milliseconds(), 10)
+	}
+	keys := append([]string{marker}, b.keys...)
+	args := append([]any{ttl}, b.ops...)
+	n, err := store.StatsRecord.Run(ctx, r.rdb, keys, args...).Int()
+	switch {
+	case err != nil:
+		r.log.Warn("stats: write failed", "event", eventName(events[0]), "events", len(events), "err", err)
+	case n == 0:
+		r.log.Debug("stats: work counted already (met again)", "events", len(events))
+	}
+}
+
+// workHash is the marker's name for a work id: 64 bits of FNV-1a in base
+// 36 (13 characters). Short keys keep the markers cheap; two ids among the
+// markers alive sharing a hash (about 1 in 10^6 with 10 million alive)
+// would cost the later one its count.
+func workHash(id string) string {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(id))
+	return strconv.FormatUint(h.Sum64(), 36)
+}
+
+// add queues the writes of one event on b.
+func (r *Recorder) add(b *batch, s *session.Session, ev lifecycle.Event) {
+	m := ev.Meta()
+	at := m.At
 	if at.IsZero() {
 		at = r.now()
 	}
 	day := at.UTC().Format(dayLayout)
-	pipe := r.rdb.TxPipeline()
-	w := &write{r: r, ctx: ctx, pipe: pipe, day: day, dims: scopes(b, "")}
-	ms := float64(at.UnixMilli())
+	w := &write{b: b, day: r.dayKey(day), dims: scopes(m, "")}
+	ms := strconv.FormatInt(at.UnixMilli(), 10)
+	keep := strconv.FormatInt((r.retention + 24*time.Hour).Milliseconds(), 10)
 	agent := func(a lifecycle.Agent) {
 		if a.ID == "" {
 			return
 		}
-		w.dims = scopes(b, a.ID)
-		pipe.HSet(ctx, r.agentsKey(), a.ID, a.Name)
-		pipe.Expire(ctx, r.agentsKey(), r.retention)
+		w.dims = scopes(m, a.ID)
+		b.op("s", r.agentsKey(), a.ID, a.Name)
+		b.op("e", r.agentsKey(), strconv.FormatInt(r.retention.Milliseconds(), 10))
 	}
 	switch e := ev.(type) {
 	case lifecycle.Started:
-		w.dims = []scope{{}, {"lang", scopes(b, "")[1].value}}
+		w.dims = []scope{{}, {"lang", scopes(m, "")[1].value}}
 		w.add("conversations", 1)
 	case lifecycle.Answered:
-		w.dims = []scope{{}, {"lang", scopes(b, "")[1].value}}
+		w.dims = []scope{{}, {"lang", scopes(m, "")[1].value}}
 		w.add("answers", 1)
 	case lifecycle.Missed:
-		w.dims = []scope{{}, {"lang", scopes(b, "")[1].value}}
+		w.dims = []scope{{}, {"lang", scopes(m, "")[1].value}}
 		if e.Likely {
 			w.add("likely", 1) // answered with a hedge: not a miss, still a gap to fill
 		} else {
 			w.add("misses", 1)
 		}
-		r.sample(ctx, pipe, r.missesKey(day), maxMissesPerDay, Miss{Text: mask(e.Text), Lang: b.Lang, Conv: b.Conv, Unsure: e.Unsure, Likely: e.Likely, Entry: e.Entry, At: at})
+		r.sample(b, r.missesKey(day), maxMissesPerDay, keep, Miss{Text: mask(e.Text), Lang: m.Lang, Conv: m.Conv, Unsure: e.Unsure, Likely: e.Likely, Entry: e.Entry, At: at})
 	case lifecycle.Picked:
-		w.dims = []scope{{}, {"lang", scopes(b, "")[1].value}}
+		w.dims = []scope{{}, {"lang", scopes(m, "")[1].value}}
 		w.add("picks", 1)
 		if strings.TrimSpace(e.After) != "" {
-			r.sample(ctx, pipe, r.picksKey(day), maxPicksPerDay, Pick{Text: mask(e.After), Entry: e.Entry, Lang: b.Lang, At: at})
+			r.sample(b, r.picksKey(day), maxPicksPerDay, keep, Pick{Text: mask(e.After), Entry: e.Entry, Lang: m.Lang, At: at})
 		}
 	case lifecycle.Opened:
 		reason := e.Reason
@@ -187,17 +294,17 @@ func (r *Recorder) Observe(ctx context.Context, s *session.Session, ev lifecycle
 		if e.NoDesk {
 			w.add("nodesk", 1)
 		} else {
-			pipe.ZAdd(ctx, r.queueKey(), redis.Z{Score: ms, Member: b.Conv})
+			b.op("z", r.queueKey(), ms, m.Conv)
 		}
-		pipe.ZAdd(ctx, r.handoffsKey(), redis.Z{Score: ms, Member: b.Conv + "|" + strconv.FormatInt(at.UnixMilli(), 10)})
-		pipe.ZRemRangeByScore(ctx, r.handoffsKey(), "-inf", strconv.FormatInt(at.Add(-r.retention).UnixMilli(), 10))
+		b.op("z", r.handoffsKey(), ms, m.Conv+"|"+ms)
+		b.op("R", r.handoffsKey(), "-inf", strconv.FormatInt(at.Add(-r.retention).UnixMilli(), 10))
 	case lifecycle.Claimed:
 		agent(e.Agent)
 		if e.First {
 			w.duration("claim", e.Wait)
 		}
-		pipe.ZRem(ctx, r.queueKey(), b.Conv)
-		pipe.ZAdd(ctx, r.workingKey(), redis.Z{Score: ms, Member: b.Conv})
+		b.op("r", r.queueKey(), m.Conv)
+		b.op("z", r.workingKey(), ms, m.Conv)
 	case lifecycle.AgentReplied:
 		agent(e.Agent)
 		w.add("replies", 1)
@@ -214,16 +321,16 @@ func (r *Recorder) Observe(ctx context.Context, s *session.Session, ev lifecycle
 		if s != nil && s.Handoff != nil && len(s.Handoff.Transfers) == 0 {
 			w.add("resolved_first_team", 1)
 		}
-		pipe.ZRem(ctx, r.queueKey(), b.Conv)
-		pipe.ZRem(ctx, r.workingKey(), b.Conv)
+		b.op("r", r.queueKey(), m.Conv)
+		b.op("r", r.workingKey(), m.Conv)
 	case lifecycle.Returned:
 		if e.Agent.ID == "" {
 			e.Agent = e.By // nobody had it: whoever gave it back
 		}
 		agent(e.Agent)
 		w.add("returned", 1)
-		pipe.ZRem(ctx, r.queueKey(), b.Conv)
-		pipe.ZRem(ctx, r.workingKey(), b.Conv)
+		b.op("r", r.queueKey(), m.Conv)
+		b.op("r", r.workingKey(), m.Conv)
 	case lifecycle.Transferred:
 		from := e.From
 		if from == "" {
@@ -237,8 +344,8 @@ func (r *Recorder) Observe(ctx context.Context, s *session.Session, ev lifecycle
 		}
 		w.dims = []scope{{"team", to}}
 		w.add("transfers_in", 1)
-		pipe.ZRem(ctx, r.workingKey(), b.Conv)
-		pipe.ZAdd(ctx, r.queueKey(), redis.Z{Score: float64(b.Handoff.UnixMilli()), Member: b.Conv})
+		b.op("r", r.workingKey(), m.Conv)
+		b.op("z", r.queueKey(), strconv.FormatInt(m.Handoff.UnixMilli(), 10), m.Conv)
 	case lifecycle.Rated:
 		if e.Stars < 1 || e.Stars > 5 {
 			return
@@ -246,26 +353,19 @@ func (r *Recorder) Observe(ctx context.Context, s *session.Session, ev lifecycle
 		if e.Who == "agent" {
 			agent(e.Agent)
 		} else {
-			w.dims = []scope{{}, {"lang", scopes(b, "")[1].value}}
+			w.dims = []scope{{}, {"lang", scopes(m, "")[1].value}}
 		}
 		w.add("rating."+e.Who+"."+strconv.Itoa(e.Stars), 1)
-	default:
-		return
-	}
-	pipe.Expire(ctx, r.dayKey(day), r.retention+24*time.Hour)
-	if _, err := pipe.Exec(ctx); err != nil {
-		r.log.Warn("stats: write failed", "event", eventName(ev), "err", err)
 	}
 }
 
-func (r *Recorder) sample(ctx context.Context, pipe redis.Pipeliner, key string, keep int64, v any) {
+func (r *Recorder) sample(b *batch, key string, keep int64, ttl string, v any) {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return
 	}
-	pipe.LPush(ctx, key, data)
-	pipe.LTrim(ctx, key, 0, keep-1)
-	pipe.Expire(ctx, key, r.retention+24*time.Hour)
+	b.op("l", key, string(data), strconv.FormatInt(keep-1, 10))
+	b.op("e", key, ttl)
 }
 
 // mask keeps a customer's words for the gaps with personal data replaced.

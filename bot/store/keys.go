@@ -188,8 +188,9 @@ func (k SlackKeys) Outbox() string     { return k.base + "outbox" }
 func (k SlackKeys) OutboxDead() string { return k.base + "outbox:dead" }
 func (k SlackKeys) OutboxLock() string { return k.base + "outbox:lock" }
 
-// Stats names a statistics key; all share one hash tag so a transaction
-// may update several (bot/stats writes a turn's counters in one MULTI).
+// Stats names a statistics key; all share one hash tag so a script may
+// update several (bot/stats writes a turn's counters and its "counted"
+// marker in one StatsRecord).
 func (k Keys) Stats(name string) string { return k.prefix + "{stats}:" + name }
 
 // The statistics keys of bot/stats (day is YYYY-MM-DD, UTC):
@@ -202,6 +203,11 @@ func (k Keys) Stats(name string) string { return k.prefix + "{stats}:" + name }
 //	StatsMisses   list: the day's unanswered messages (JSON, masked), capped
 //	StatsPicks    list: topics picked after a miss (JSON, masked), capped
 //	StatsWaits    list: recent waits for an agent (seconds), capped
+//	StatsOnce     string: "counted" marker of one piece of work (a customer's
+//	              update), so that its statistics count once when it is met
+//	              again; short TTL (bot/stats.DefaultOnceTTL). turn is a hash
+//	              of the work's id, not the id: the key stays short, and
+//	              holds no chat id
 func (k Keys) StatsDay(day string) string    { return k.Stats("day:" + day) }
 func (k Keys) StatsAgents() string           { return k.Stats("agents") }
 func (k Keys) StatsQueue() string            { return k.Stats("queue") }
@@ -210,6 +216,7 @@ func (k Keys) StatsHandoffs() string         { return k.Stats("handoffs") }
 func (k Keys) StatsMisses(day string) string { return k.Stats("misses:" + day) }
 func (k Keys) StatsPicks(day string) string  { return k.Stats("picks:" + day) }
 func (k Keys) StatsWaits() string            { return k.Stats("waits") }
+func (k Keys) StatsOnce(turn string) string  { return k.Stats("once:" + turn) }
 
 // Cache names a cached derived value, such as a knowledge entry's
 // embedding (name "llm:emb:<hash>").

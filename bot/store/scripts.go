@@ -366,6 +366,59 @@ redis.call('DEL', KEYS[3], KEYS[4])
 redis.call('ZREM', KEYS[5], ARGV[5])
 return card`)
 
+// ---- statistics ({stats}) ----
+
+// StatsRecord writes a piece of work's statistics (bot/stats) in one step
+// and, when the work has an id, at most once: it first sets the work's
+// "counted" marker (SET NX with a TTL) and writes nothing when the marker
+// was there (the work is met again: a customer's update taken over by
+// another replica, or by the restarted one, after its turn was counted).
+// The marker and the counters share the {stats} tag, so the check and the
+// writes are one atomic step on Redis Cluster too: a replica killed
+// mid-way has counted all of it or none of it.
+//
+// The writes are a list of operations, each a letter, the index of its key
+// in KEYS, then its arguments:
+//
+//	h key field n       HINCRBY
+//	f key field x       HINCRBYFLOAT
+//	s key field value   HSET
+//	z key score member  ZADD
+//	R key min max       ZREMRANGEBYSCORE
+//	l key value last    LPUSH, then LTRIM 0 last
+//	r key member        ZREM
+//	e key ms            PEXPIRE
+//
+// KEYS: the marker (any {stats} key when there is no marker), then the
+// keys the operations name. ARGV: the marker's TTL in ms ("0": no marker),
+// then the operations. Returns 1 when written, 0 when the marker was there.
+var StatsRecord = redis.NewScript(`
+local arity = {h = 4, f = 4, s = 4, z = 4, R = 4, l = 4, r = 3, e = 3}
+local i, n = 2, #ARGV
+while i <= n do -- checked whole before anything is written or marked
+  local a = arity[ARGV[i]]
+  if not a or i + a - 1 > n or not KEYS[tonumber(ARGV[i+1]) or 0] then
+    return redis.error_reply('stats: bad operation at ' .. i)
+  end
+  i = i + a
+end
+if ARGV[1] ~= '0' then
+  if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end
+end
+i = 2
+while i <= n do
+  local op, k = ARGV[i], KEYS[tonumber(ARGV[i+1])]
+  if op == 'h' then redis.call('HINCRBY', k, ARGV[i+2], ARGV[i+3]); i = i + 4
+  elseif op == 'f' then redis.call('HINCRBYFLOAT', k, ARGV[i+2], ARGV[i+3]); i = i + 4
+  elseif op == 's' then redis.call('HSET', k, ARGV[i+2], ARGV[i+3]); i = i + 4
+  elseif op == 'z' then redis.call('ZADD', k, ARGV[i+2], ARGV[i+3]); i = i + 4
+  elseif op == 'R' then redis.call('ZREMRANGEBYSCORE', k, ARGV[i+2], ARGV[i+3]); i = i + 4
+  elseif op == 'l' then redis.call('LPUSH', k, ARGV[i+2]); redis.call('LTRIM', k, 0, ARGV[i+3]); i = i + 4
+  elseif op == 'r' then redis.call('ZREM', k, ARGV[i+2]); i = i + 3
+  else redis.call('PEXPIRE', k, ARGV[i+2]); i = i + 3 end
+end
+return 1`)
+
 // ---- the Slack outbox ({slack}) ----
 
 // OutboxPopHead drops the list's head if it is still ARGV[1].
