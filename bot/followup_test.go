@@ -178,3 +178,75 @@ func TestWhatNowAgainKeepsOfferingAPerson(t *testing.T) {
 		}
 	}
 }
+
+// The same follow-up asked again is the same need again: the third time
+// ("and paypal?" thrice, "那支付宝呢？" thrice, however short) a person
+// takes over with reason loop. Different follow-ups of one answer ("and
+// Korea?", "and Japan?"; "那支付宝呢？", "微信支付呢", "货到付款可以吗") are
+// different needs and never do, and each is still read with the question
+// it continues.
+func TestRepeatedFollowUpIsALoop(t *testing.T) {
+	f := newFixture(t, true)
+	for _, c := range []struct {
+		chat, lang string
+		turns      []string // the last one hands off
+	}{
+		{"en-paypal", "en", []string{"can i pay with a credit card", "and paypal?", "and paypal?", "and paypal?"}},
+		{"en-korea", "en", []string{"how much is shipping to Canada", "and Korea?", "and Korea?", "and Korea?"}},
+		{"en-korea-japan", "en", []string{"how much is shipping to Canada", "and Korea?", "and Japan?", "and Korea?", "and Japan?", "and Korea?"}},
+		{"zh-alipay", "zh", []string{"可以用信用卡付款吗", "支付宝呢", "支付宝呢", "支付宝呢"}},
+		{"ko-korea", "ko", []string{"독일로 배송비 얼마에요", "한국은요?", "한국은요?", "한국은요?"}},
+	} {
+		for i, m := range c.turns {
+			reply, kind, entry := f.convo(t, c.chat, c.lang, m)
+			s := f.session(t, c.chat)
+			if i < len(c.turns)-1 {
+				if kind != "answer" || s.Handoff != nil {
+					t.Errorf("%s: turn %d %q got %s from %q (handoff %v): %q; want an answer", c.chat, i+1, m, kind, entry, s.Handoff != nil, reply)
+					break
+				}
+				continue
+			}
+			if s.Handoff == nil || s.Handoff.Reason != "loop" {
+				t.Errorf("%s: %q asked a third time got %s from %q (handoff %+v): %q; want a handoff with reason loop", c.chat, m, kind, entry, s.Handoff, reply)
+			}
+		}
+	}
+	for _, c := range []struct {
+		chat, lang, entry string
+		turns             []string
+	}{
+		{"en-countries", "en", "shipping/costs", []string{"how much is shipping to Canada", "and Korea?", "and Japan?", "and Korea?"}},
+		{"en-wallets", "en", "payment/methods", []string{"can i pay with a credit card", "and paypal?", "and apple pay?", "and google pay?", "and paypal?"}},
+		{"zh-wallets", "zh", "payment/methods", []string{"可以用信用卡付款吗", "那支付宝呢？", "微信支付呢", "货到付款可以吗", "那支付宝呢？"}},
+		{"ko-countries", "ko", "shipping/costs", []string{"독일로 배송비 얼마에요", "한국은요?", "일본은요?", "한국은요?"}},
+		// The QA walk's: different parts of one topic.
+		{"en-express", "en", "shipping/costs", []string{"how much is shipping?", "what about express?", "and how fast is that?"}},
+	} {
+		for i, m := range c.turns {
+			reply, kind, entry := f.convo(t, c.chat, c.lang, m)
+			if s := f.session(t, c.chat); kind != "answer" || entry != c.entry || s.Handoff != nil {
+				t.Errorf("%s: turn %d %q got %s from %q (handoff %+v): %q; want an answer from %s", c.chat, i+1, m, kind, entry, s.Handoff, reply, c.entry)
+				break
+			}
+		}
+	}
+}
+
+// A follow-up that says where the order stands ("이미 발송됐으면요?",
+// "已经发货了怎么办", "its already shipped") is answered with the part of
+// the last answer about that state (a shipped order can't be stopped, but
+// can be returned within 14 days), not the part after it and not an offer
+// of a person; and a follow-up read with the question it continues is one
+// question, not two parts ("and to canada?" after shipping times).
+func TestFollowUpAboutTheOrdersState(t *testing.T) {
+	f := newFixture(t, false)
+	for _, c := range []followCase{
+		{"ko-shipped", []string{"주문 취소 어떻게 해요?", "이미 발송됐으면요?"}, "orders/cancel", []string{"이미 발송된 주문은 멈출 수 없지만", "14일"}, []string{"상담원"}},
+		{"zh-shipped", []string{"怎么取消订单", "已经发货了怎么办"}, "orders/cancel", []string{"已经发货的订单没办法拦截了", "14天"}, []string{"转人工"}},
+		{"en-shipped", []string{"how do i cancel", "ugh nevermind its already shipped, forget it"}, "orders/cancel", []string{"Once it has shipped", "14 days"}, []string{"Talk to a person"}},
+		{"en-canada", []string{"how long does shipping take to the US?", "and to canada?"}, "shipping/times", []string{"International"}, []string{"▸", "couple of things"}},
+	} {
+		c.run(t, f)
+	}
+}

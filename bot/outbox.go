@@ -272,7 +272,7 @@ func owedEvents(s *session.Session, ev Event, kinds []string) []lifecycle.Event 
 				events = append(events, lifecycle.Opened{Base: lifecycle.BaseOf(s, h.At), Reason: h.Reason, Team: h.Team, NoDesk: h.Outcome == "no_desk"})
 			}
 		case owedRated, owedRatedAgent:
-			n, ok := ratingDigit(ev.Text)
+			n, ok := storedRating(ev.Text)
 			if !ok {
 				continue
 			}

@@ -68,3 +68,56 @@ func TestOneQuestionWithAndIsNotSplit(t *testing.T) {
 		}
 	}
 }
+
+// A remedy asked beside the problem it is for ("my parcel arrived damaged,
+// i want to return it", "包裹坏了 我想退货", "파손돼서 왔어요 반품하고
+// 싶어요") is one need: the problem's entry, which says how it is put
+// right (a free replacement or a refund, a prepaid label), answers it,
+// once, in every language; not the general return steps beside it. A
+// second need of its own is still answered as a part.
+func TestRemedyBesideAProblemIsOneAnswer(t *testing.T) {
+	f := newFixture(t, false)
+	kb := contents(t).Current().KB
+	for _, c := range []struct{ chat, text, want string }{
+		{"en-return", "my parcel arrived damaged, i want to return it", "problems/damaged"},
+		{"en-refund", "the lamp arrived broken. can i get a refund?", "problems/damaged"},
+		{"en-exchange", "I got the wrong item, i want to exchange it", "problems/wrong-item"},
+		{"zh-return", "包裹坏了 我想退货", "problems/damaged"},
+		{"zh-exchange", "收到的东西坏了，我要换货", "problems/damaged"},
+		{"zh-first", "我想退货，包裹坏了", "problems/damaged"},
+		{"zh-wrong", "寄错了 我想退款", "problems/wrong-item"},
+		{"ko-return", "택배가 파손돼서 왔어요. 반품하고 싶어요", "problems/damaged"},
+		{"ko-run-on", "택배가 파손돼서 왔어요 반품하고 싶어요", "problems/damaged"},
+		{"ko-refund", "상품이 파손되어 도착했어요 환불해 주세요", "problems/damaged"},
+	} {
+		reply := f.say(t, c.chat, c.text)
+		s := f.session(t, c.chat)
+		last := lastBot(s)
+		if last.Kind != "answer" || last.Entry != c.want || strings.Contains(reply, "▸") {
+			t.Errorf("%s: %q got %s from %q (tips %v), want one answer from %s:\n%s", c.chat, c.text, last.Kind, last.Entry, last.Tips, c.want, reply)
+			continue
+		}
+		for _, id := range []string{"returns/start", "returns/refunds", "returns/exchange"} {
+			e, ok := kb.Entry(id, s.Lang)
+			if !ok {
+				t.Fatalf("no %s entry %s", s.Lang, id)
+			}
+			if first, _, _ := strings.Cut(e.Answer, "\n"); strings.Contains(reply, strings.TrimSpace(first)) {
+				t.Errorf("%s: %q is also answered with %s:\n%s", c.chat, c.text, id, reply)
+			}
+		}
+	}
+	for _, c := range []struct {
+		chat, text string
+		want       []string
+	}{
+		{"en-two", "my parcel arrived damaged, also how long do refunds take?", []string{"problems/damaged", "returns/refunds"}},
+		{"en-other", "I forgot my password and I want to cancel my order", []string{"account/password-reset", "orders/cancel"}},
+	} {
+		reply := f.say(t, c.chat, c.text)
+		last := lastBot(f.session(t, c.chat))
+		if last.Entry != c.want[0] || !slices.Contains(last.Tips, c.want[1]) || !strings.Contains(reply, "▸") {
+			t.Errorf("%s: %q got %s from %q (tips %v), want %s and %s as two parts:\n%s", c.chat, c.text, last.Kind, last.Entry, last.Tips, c.want[0], c.want[1], reply)
+		}
+	}
+}

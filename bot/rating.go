@@ -3,34 +3,99 @@ package bot
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
+	"github.com/batonhq/baton/bot/lifecycle"
+	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/text"
 )
 
 // ratingDigit reads a rating from 1 to 5 the way customers type one after
 // the rating prompt: a digit ("5", a full-width "５"), with a unit or out of
-// five ("5 stars", "5/5", "4 out of 5", "5分", "五星", "5점이요", "별 다섯
-// 개"), a number word ("five", "다섯", "五"), or as many stars as the
-// rating ("⭐⭐⭐⭐⭐", "★★★"). Anything more is not a rating: "5 stars
-// but the box was damaged" is a comment and a question.
+// five ("5 stars", "5/5", "I'd give it a 4 out of 5", "5分", "五星", "5점이요",
+// "별 다섯 개 드릴게요"), out of ten ("10/10" is 5 stars, "7/10" 4), a number
+// word ("five", "다섯", "五"), or as many stars as the rating ("⭐⭐⭐⭐⭐",
+// "★★★"). Anything more is not a rating: "5 stars but the box was
+// damaged" is a comment and a question.
 func ratingDigit(s string) (int, bool) {
-	s = strings.TrimSpace(text.Normalize(s))
-	if n, ok := starRating(s); ok {
+	n, rest, _, ok := ratingAt(s)
+	return n, ok && rest == ""
+}
+
+// ratingLead reads a rating that starts a message and says what it is
+// ("10/10 would chat again", "5 stars, thank you!", "给你五星好评"): a unit or
+// "out of" is required, since a bare number before other words is anything
+// but ("2 items are missing"). rest is what follows it.
+func ratingLead(s string) (n int, rest string, ok bool) {
+	n, rest, unit, ok := ratingAt(s)
+	return n, rest, ok && unit
+}
+
+// storedRating is the rating a customer's message was recorded with
+// (ratingDigit or ratingLead), for rebuilding the event after a failed save.
+func storedRating(s string) (int, bool) {
+	if n, ok := ratingDigit(s); ok {
 		return n, true
 	}
+	n, _, ok := ratingLead(s)
+	return n, ok
+}
+
+// ratingAt reads a rating at the start of s: its stars, what follows it
+// (trimmed), and whether it had a unit or "out of" (or was stars).
+func ratingAt(s string) (n int, rest string, unit, ok bool) {
+	s = strings.TrimSpace(text.Normalize(s))
+	if n, ok := starRating(s); ok {
+		return n, "", true, true
+	}
 	s = strings.TrimFunc(s, func(r rune) bool { return strings.ContainsRune("!.~。！～,， ", r) })
-	m := ratingForm.FindStringSubmatch(s)
+	m := ratingForm.FindStringSubmatchIndex(s)
 	if m == nil {
-		return 0, false
+		return 0, "", false, false
 	}
-	if (m[1] == "한" || m[1] == "두" || m[1] == "세") && m[2] == "" {
-		return 0, false
+	lead, num, u, outOf := sub(s, m, 1), sub(s, m, 2), sub(s, m, 3), sub(s, m, 4)
+	if rest = s[m[1]:]; strings.ContainsAny(rest, "?？") {
+		return 0, "", false, false // "5?", "4 stars?": a question, not a rating
 	}
-	n, ok := ratingWords[m[1]]
-	if !ok || n < 1 || n > 5 {
-		return 0, false
+	if rest != "" && !boundary(s[:m[1]], rest) {
+		// "5 starsky", "5分钟前下的单" (minutes), "3星期" (weeks): the
+		// number is part of another word.
+		return 0, "", false, false
 	}
-	return n, true
+	rest = strings.TrimLeftFunc(rest, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
+	if (num == "한" || num == "두" || num == "세") && u == "" {
+		return 0, "", false, false
+	}
+	if u == "개" && lead != "별" {
+		u = "" // "5개" is five of anything; "별 다섯 개" is five stars
+	}
+	n, ok = ratingWords[num]
+	if !ok {
+		return 0, "", false, false
+	}
+	switch {
+	case outOf == "10" || outOf == "ten":
+		n = (n + 1) / 2 // out of ten: 10 and 9 are five stars, 1 and 2 one
+	case n > 5:
+		return 0, "", false, false
+	}
+	return n, rest, u != "", n >= 1
+}
+
+// boundary reports whether the rating before ends apart from what follows
+// it: a space or a mark between them.
+func boundary(before, rest string) bool {
+	b, r := []rune(before), []rune(rest)
+	sep := func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) }
+	return sep(b[len(b)-1]) || sep(r[0])
+}
+
+// sub is submatch i of a FindStringSubmatchIndex result, or "".
+func sub(s string, m []int, i int) string {
+	if m[2*i] < 0 {
+		return ""
+	}
+	return s[m[2*i]:m[2*i+1]]
 }
 
 // starRating counts a message made only of stars ("⭐⭐⭐⭐", "★★★☆☆": the
@@ -50,20 +115,97 @@ func starRating(s string) (int, bool) {
 }
 
 // ratingWords are the numbers a rating may be written with, after
-// text.Normalize (full-width digits are digits).
+// text.Normalize (full-width digits are digits). 6 to 10 count only out of
+// ten.
 var ratingWords = map[string]int{
-	"1": 1, "2": 2, "3": 3, "4": 4, "5": 5,
-	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-	"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+	"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9, "10": 10,
+	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10,
+	"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "十": 10,
 	"하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "넷": 4, "다섯": 5,
 }
 
 // ratingForm is a number alone or with what customers put around a rating:
-// a lead ("I'd give", "给", "별"), a unit or "out of 5" ("stars", "/5",
-// "分", "星", "점", "개"), and a polite ending ("이요", "입니다", "吧").
+// a lead ("I'd give it a", "给你", "별"), a unit or "out of 5" ("stars",
+// "/5", "/10", "分", "星", "점", "개"), and a polite ending ("이요", "입니다",
+// "드릴게요", "吧"). Longer alternatives come first: the first that matches
+// wins, and what follows it must stand apart. Submatches: the lead, the
+// number, the unit, the "out of" number.
 // Korean 한/두/세 count only with a unit: "세" alone is not a rating, and
 // "네" ("yes") never is.
-var ratingForm = regexp.MustCompile(`^(?:(?:i'?d give(?: (?:it|you))?|i give(?: (?:it|you))?|give(?: (?:it|you))?|rating:?|my rating is|i rate(?: it| you)?|给你?|打|별)\s*)?` +
-	`([1-5]|one|two|three|four|five|[一二两三四五]|하나|다섯|둘|셋|넷|한|두|세)` +
-	`\s*((?:/|out of|of)\s*(?:5|five)|stars?|points?|分|星|颗星|顆星|个星|星星|星好评|分好评|好评|점|개)?` +
-	`\s*(?:이요|이에요|예요|에요|입니다|이요|요|吧|啦|了|哦|呀|!)?$`)
+var ratingForm = regexp.MustCompile(`^(?:(i['’]?d give|i would give|i['’]?ll give|i will give|i give|give|rating:?|my rating is|i rate|rated|给你们?|给个|给|打|별점|별)` +
+	`(?: (?:it|you|this|u|you guys|the chat))?\s*(?:an? |a solid |solid )?)?` +
+	`(10|[1-9]|one|two|three|four|five|ten|[一二两三四五十]|하나|다섯|둘|셋|넷|한|두|세)` +
+	`\s*((?:/|out of|of)\s*(5|five|10|ten)|stars?|points?|星好评|分好评|颗星|顆星|个星|星星|好评|分|星|점|개)?` +
+	`\s*(?:이요|이에요|예요|에요|입니다|드릴게요|드릴께요|드려요|드립니다|드릴게|줄게요|줄께요|줄게|요|吧|啦|了|哦|呀|!)?`)
+
+// unaskedRating takes a rating typed without the rating prompt ("10/10
+// would chat again", "5/5" after a thanks, "给你五星好评", "별 다섯 개
+// 드릴게요"): right after a closing (or the prompt, when more than a rating
+// came with it) it is the conversation's rating, once; anywhere else, or
+// a second time, it gets a warm thanks. Never a list of topics. What
+// follows the rating must be praise or a closing, not a question or a
+// "but".
+func (t *turn) unaskedRating() bool {
+	n, rest, ok := ratingLead(t.ev.Text)
+	if !ok {
+		return false
+	}
+	if rest != "" && !t.praise(rest) {
+		return false
+	}
+	switch t.lastBotKind() {
+	case kindThanks, kindBye, kindSurvey:
+		if !t.ratedSinceClose() {
+			t.rated(n)
+			return true
+		}
+	}
+	key := "rating_unasked"
+	if n <= 2 {
+		key = "rating_sorry"
+	}
+	t.s.Misses = 0
+	t.say(key, kindChat, persona.Data{})
+	return true
+}
+
+// praise reports whether what follows a rating only praises, thanks or
+// says goodbye ("would chat again", "thank you so much", "great service").
+func (t *turn) praise(rest string) bool {
+	p := t.set.Persona
+	if k, _ := p.Closing(rest, ""); k != "" {
+		return true
+	}
+	k, more := p.Smalltalk(rest)
+	switch k {
+	case "compliment", "thanks", "bye", "laugh", "ack":
+	default:
+		return false
+	}
+	if more == "" {
+		return true
+	}
+	k, _ = p.Closing(more, "thanks")
+	return k != ""
+}
+
+// ratedSinceClose reports whether the customer rated this conversation.
+func (t *turn) ratedSinceClose() bool {
+	for _, tr := range sinceClose(t.s.Turns, len(t.s.Turns)) {
+		if tr.Kind == kindRated {
+			return true
+		}
+	}
+	return false
+}
+
+// rated records a rating of n stars and thanks the customer for it.
+func (t *turn) rated(n int) {
+	t.s.AwaitingRating = false
+	t.emitEvent(lifecycle.Rate(t.s, n, t.ev.At))
+	key := "rating_thanks"
+	if n <= 2 {
+		key = "rating_sorry"
+	}
+	t.say(key, kindRated, persona.Data{})
+}

@@ -59,6 +59,10 @@ type turn struct {
 
 	lang string
 	lead string // a greeting said before the answer, when the customer greeted first
+	// chatTail: small talk came first and only a few words follow ("what's
+	// the weather like over there?"); unless those are answered, the small
+	// talk was the message (persona.ChatTail).
+	chatTail bool
 
 	out    []Message
 	events []lifecycle.Event
@@ -137,6 +141,9 @@ func (t *turn) run() {
 	if ev.Kind == KindText && t.commentAfterRating() {
 		return
 	}
+	if ev.Kind == KindText && t.unaskedRating() {
+		return
+	}
 	switch ev.Kind {
 	case KindCommand:
 		t.command()
@@ -179,7 +186,7 @@ func (t *turn) text(text string) {
 	}
 	// "Hi!", "thanks, bye!", "hello, where is my order?": peel off the small
 	// talk, answer it in kind, and answer whatever question is left.
-	var greeted, thanked, bye, upset bool
+	var greeted, thanked, bye, upset, pinged, laughed bool
 	var dayPart string // "evening" when they said "good evening"
 	var chats []string // jokes, compliments, "are you a bot?" ...
 	for range 4 {
@@ -199,6 +206,8 @@ func (t *turn) text(text string) {
 		thanked = thanked || kind == "thanks"
 		bye = bye || kind == "bye"
 		upset = upset || kind == "upset"
+		pinged = pinged || kind == "ping"
+		laughed = laughed || kind == "laugh"
 		text = strings.TrimSpace(rest)
 		t.s.Misses = 0 // small talk is understood, not a miss
 	}
@@ -218,6 +227,10 @@ func (t *turn) text(text string) {
 	for _, k := range chats {
 		t.lead = join(t.lead, t.render("chat_"+k, persona.Data{}))
 	}
+	if len(chats) > 0 && t.set.Persona.Alternative(text) {
+		text = "" // "are you a real person or an automated reply?"
+	}
+	t.chatTail = len(chats) > 0 && t.set.Persona.ChatTail(text)
 	if hasWords(text) {
 		// A closing or an acknowledgement with a word or two no list
 		// knows, wherever its thanks stands ("nvm it worked. thanks",
@@ -249,11 +262,21 @@ func (t *turn) text(text string) {
 		case upset:
 			// "😡😡😡": sorry first, then what went wrong.
 			t.emit(join(t.lead, t.render("upset", persona.Data{})), kindChat, "", 0)
+		case laughed:
+			// "lol", "哈哈哈", "ㅋㅋ": laugh along lightly, then offer help.
+			next := "anything_else"
+			if !t.botSpoke() {
+				next = "chat_back"
+			}
+			t.emit(join(t.lead, t.render("chat_laugh", persona.Data{}), t.render(next, persona.Data{})), kindAck, "", 0)
 		case !t.s.Greeted && !t.botSpoke():
 			// A first message of ".", "???" or "👍": nothing to add
 			// "anything else" to; greet and ask how we can help.
 			t.s.Greeted = true
 			t.emit(join(t.lead, t.render("greet", persona.Data{})), kindGreeting, "", 0)
+		case pinged:
+			// "???" after we spoke: are they still being heard? Yes.
+			t.emit(join(t.lead, t.render("still_here", persona.Data{})), kindAck, "", 0)
 		default:
 			// "ok", "知道了", or only emoji and punctuation ("👍", "..."):
 			// an acknowledgement, answered warmly, not a miss.
@@ -300,7 +323,7 @@ func (t *turn) answer(text string) {
 		}
 	}
 	last := t.lastBotKind()
-	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.lastEntry(), mentions: t.mentions}
+	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.lastEntry(), mentions: t.mentions, answer: t.entryAnswer}
 	u := r.understand(text, t.s.Topic, last == kindAnswer || last == kindLikely)
 	q := Question{
 		Text:       text,
@@ -325,7 +348,13 @@ func (t *turn) answer(text string) {
 		// (no second offer from it).
 	case ans.Confident:
 		t.s.Misses = 0
-		t.s.Topic = truncateRunes(u.text, maxBotTurnRunes)
+		if u.follow == nil || ans.Entry != t.lastEntry() {
+			// A follow-up answered from the same entry leaves the
+			// question it continued as the topic: "and Korea?", "and
+			// Japan?", "and Korea?" are each read with the shipping
+			// question, not with the follow-ups piled on it.
+			t.s.Topic = truncateRunes(u.text, maxBotTurnRunes)
+		}
 	case ans.Likely:
 		// A hedge is neither a miss nor proof we understood: the streak
 		// stands, so a wrong guess does not push back the offer of a
@@ -338,13 +367,26 @@ func (t *turn) answer(text string) {
 		t.s.Misses++
 	}
 	in.Misses = t.s.Misses
-	if !ans.Partial {
-		// A follow-up's part of an entry is not the same answer again.
+	if !ans.Partial || u.follow != nil && !ans.OfferPerson {
+		// A follow-up's answer counts toward the loop as its own need
+		// (SameNeed below). One that says the entry has nothing more
+		// already offers a person, and asking again keeps offering one:
+		// theirs to take (TestWhatNowAgainKeepsOfferingAPerson).
 		in.Answer = ans.Entry
 	}
-	if in.Answer != "" {
-		// A follow-up that names another thing the answer covers ("微信支付呢",
-		// then "货到付款可以吗") is a new question, not the same one again.
+	switch {
+	case in.Answer != "" && u.follow != nil:
+		// A follow-up asks for what it adds ("and to Korea?": Korea,
+		// "那支付宝呢？": 支付宝): the same follow-up again is the same need
+		// again, and counts; the question it followed, or another
+		// follow-up ("and to Germany?", "微信支付呢"), is another need.
+		in.SameNeed = func(earlier string) bool {
+			return t.sameFollowUp(earlier, u.follow) && !t.set.KB.NamesMore(ans.Entry, t.lang, text, earlier)
+		}
+	case in.Answer != "":
+		// A question that names another thing the answer covers ("微信支付
+		// 可以吗", then "货到付款可以吗") is a new question, not the same one
+		// again.
 		in.SameNeed = func(earlier string) bool { return !t.set.KB.NamesMore(ans.Entry, t.lang, text, earlier) }
 	}
 	in.Signals = handoff.Signals{WantsHuman: ans.Signals.WantsHuman, Angry: ans.Signals.Angry, Confused: ans.Signals.Confused}
@@ -353,6 +395,14 @@ func (t *turn) answer(text string) {
 		return
 	} else if d.Demand != "" {
 		t.refuse(d)
+		return
+	}
+	if t.chatTail && !ans.Confident && !ans.Likely {
+		// Small talk and a few words we cannot answer ("what's the weather
+		// like over there?"): a kind reply and an offer to help, never
+		// "I didn't catch that" after it. Not a miss.
+		t.s.Misses = 0
+		t.emit(join(t.lead, t.render("chat_back", persona.Data{})), kindChat, "", 0)
 		return
 	}
 	kind := kindAnswer
@@ -522,13 +572,7 @@ func (t *turn) rate(text string) {
 		t.say("rating_invalid", kindNotice, persona.Data{})
 		return
 	}
-	t.s.AwaitingRating = false
-	t.emitEvent(lifecycle.Rate(t.s, n, t.ev.At))
-	key := "rating_thanks"
-	if n <= 2 {
-		key = "rating_sorry"
-	}
-	t.say(key, kindRated, persona.Data{})
+	t.rated(n)
 }
 
 // commentAfterRating keeps what the customer writes right after rating an

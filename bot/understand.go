@@ -37,6 +37,10 @@ type reader struct {
 	// where they belong).
 	last     string
 	mentions func(id, words string) bool
+	// answer is an entry's answer in the conversation's language ("" for
+	// none; nil: a remedy asked beside a problem is answered as a part
+	// of its own).
+	answer func(id string) string
 }
 
 // understand reads a message the way a person would.
@@ -94,8 +98,20 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 		// still asks about one thing of the last answer.
 		u.follow = followUpOf(text, cue)
 	}
-	parts := r.confidentParts(u.text, u.cands)
+	var parts [][]knowledge.Match
+	var remedied bool
+	if u.follow == nil {
+		// A follow-up read with the question it continues is one
+		// question ("and to canada?" after shipping times), not the two
+		// its joined text may look like.
+		parts, remedied = r.confidentParts(u.text, u.cands)
+	}
 	switch {
+	case remedied && len(parts) == 1:
+		// "包裹坏了 我想退货": the problem's entry says how it is put
+		// right (a free replacement, a refund, the label to send it
+		// back), which is the return they ask for: one answer.
+		u.cands = mergeCandidates(parts, u.cands)
 	case len(parts) >= 2:
 		u.parts = parts
 		u.cands = mergeCandidates(parts, u.cands)
@@ -192,6 +208,15 @@ func (t *turn) lastEntry() string {
 	return ""
 }
 
+// entryAnswer is entry id's answer in the turn's language, "" if none.
+func (t *turn) entryAnswer(id string) string {
+	e, ok := t.set.KB.Entry(id, t.lang)
+	if !ok {
+		return ""
+	}
+	return e.Answer
+}
+
 // mentions reports whether entry id's answer, in the turn's language,
 // speaks of words (a unit of it shares telling words with them).
 func (t *turn) mentions(id, words string) bool {
@@ -243,12 +268,15 @@ func short(msg string) bool {
 
 // Ways to ask what comes next, and to say a step was done already.
 var (
-	nextEn   = []string{"what now", "now what", "what next", "then what", "what should i do", "what do i do", "what can i do", "what else can i do", "what are my options"}
-	nextHan  = []string{"怎么办", "然后呢", "接下来", "下一步", "现在呢"}
-	nextKo   = []string{"어떻게 해요", "어떻게 해야", "어떡해요", "어떡하죠", "어떻게 하죠", "이제 뭐", "그 다음", "다음은요", "그다음"}
-	doneEn   = map[string]bool{"already": true, "checked": true, "tried": true, "asked": true, "looked": true, "searched": true, "did": true, "done": true}
-	doneHan  = []string{"过了", "问过", "找过", "看过", "试过", "查过", "已经", "也没有", "还是没有", "都没有"}
-	doneKo   = []string{"봤어요", "봤는데", "봤어", "했어요", "했는데", "이미", "벌써", "봤지만"}
+	nextEn  = []string{"what now", "now what", "what next", "then what", "what should i do", "what do i do", "what can i do", "what else can i do", "what are my options"}
+	nextHan = []string{"怎么办", "然后呢", "接下来", "下一步", "现在呢"}
+	nextKo  = []string{"어떻게 해요", "어떻게 해야", "어떡해요", "어떡하죠", "어떻게 하죠", "이제 뭐", "그 다음", "다음은요", "그다음"}
+	// Steps the customer took, not states: "its already shipped", "이미
+	// 발송됐으면요?" say where the order is, which the unit that speaks of
+	// it answers, not the one after it.
+	doneEn   = map[string]bool{"checked": true, "tried": true, "asked": true, "looked": true, "searched": true, "did": true, "done": true}
+	doneHan  = []string{"过了", "问过", "找过", "看过", "试过", "查过", "也没有", "还是没有", "都没有"}
+	doneKo   = []string{"봤어요", "봤는데", "봤어", "했어요", "했는데", "봤지만"}
 	leadJunk = []string{"ok ", "okay ", "so ", "well ", "hmm ", "好的", "好", "嗯", "那", "现在", "네 ", "음 ", "그럼 ", "그러면 ", "이제 "}
 )
 
@@ -328,6 +356,25 @@ func addedWords(msg string) string {
 	return s
 }
 
+// sameFollowUp reports whether an earlier message asked what follow-up
+// f asks: every telling word f adds is among the words the earlier message
+// adds to its own markers ("and to Korea?" twice, "那支付宝呢？" after "支付宝
+// 可以吗"). A follow-up that adds nothing ("what now") is asked again only
+// by another that adds nothing.
+func (t *turn) sameFollowUp(earlier string, f *FollowUp) bool {
+	want := termSet(f.Words, t.set.Lexicon)
+	got := termSet(addedWords(earlier), t.set.Lexicon)
+	if len(want) == 0 {
+		return len(got) == 0
+	}
+	for w := range want {
+		if !got[w] {
+			return false
+		}
+	}
+	return true
+}
+
 func confident(c []knowledge.Match) bool { return len(c) > 0 && c[0].Confident }
 
 // minOwnEvidence is the score at which a follow-up's own best candidate
@@ -359,10 +406,17 @@ const maxParts = 6
 // parts answer: in "how much is shipping to Germany and do I pay
 // customs?" the first piece ranks shipping costs first but leans towards
 // customs too, and customs is the second question's answer, not a rival.
-func (r reader) confidentParts(text string, whole []knowledge.Match) [][]knowledge.Match {
+//
+// A piece that only asks for a remedy ("i want to return it", "我想退货",
+// "환불해 주세요") beside a piece that reports a problem ("my parcel
+// arrived damaged", "包裹坏了") asks for the problem to be put right: when
+// the problem's entry says how (a replacement, a refund, a label to send
+// it back), that is the answer to both, and remedied says the remedy was
+// left to it.
+func (r reader) confidentParts(text string, whole []knowledge.Match) (asked [][]knowledge.Match, remedied bool) {
 	pieces := splitQuestions(text)
 	if len(pieces) < 2 {
-		return nil
+		return nil, false
 	}
 	cands := make([][]knowledge.Match, len(pieces))
 	for i, p := range pieces {
@@ -407,10 +461,36 @@ func (r reader) confidentParts(text string, whole []knowledge.Match) [][]knowled
 			}
 		}
 	}
-	var asked [][]knowledge.Match // confident pieces that ask, in order
+	// A problem whose entry puts it right (a replacement, a refund, a
+	// label to send it back) answers the pieces that only ask for a
+	// remedy. A problem not placed leaves the remedy unanswered as well:
+	// the general return steps are no answer to "물건이 깨져서 왔어요 반품
+	// 하고 싶어요" when we cannot tell what went wrong.
+	remedy, unplaced := map[int]bool{}, map[int]bool{}
+	if r.answer != nil {
+		for i, p := range pieces {
+			if !reportsProblem(p.text) || onlyRemedy(p.text) {
+				continue
+			}
+			placed := sure(i) && offersRemedy(r.answer(cands[i][0].ID))
+			for j, q := range pieces {
+				if j != i && onlyRemedy(q.text) {
+					remedy[j] = remedy[j] || placed
+					unplaced[j] = unplaced[j] || !sure(i)
+				}
+			}
+		}
+	}
 	seen := map[string]bool{}
 	for i := range pieces {
 		c := cands[i]
+		if remedy[i] {
+			remedied = true
+			continue
+		}
+		if unplaced[i] {
+			continue
+		}
 		if !sure(i) || !asks(i) || seen[c[0].ID] {
 			continue
 		}
@@ -420,7 +500,76 @@ func (r reader) confidentParts(text string, whole []knowledge.Match) [][]knowled
 	// With one question in a story ("I ordered 10 min ago and want to
 	// cancel"), the caller answers it when the whole message ranks it
 	// first.
-	return asked
+	return asked, remedied && len(asked) > 0
+}
+
+// Ways to ask for a remedy, and the words around them that ask for
+// nothing else ("i want to return it", "我想退货", "환불해 주세요"). The
+// remedy words also say that an answer offers one ("we ship a
+// replacement", "全额退款", "전액 환불").
+var (
+	remedyEn      = []string{"money back", "send it back", "send back", "return", "returns", "returning", "refund", "refunds", "replace", "replacement", "exchange", "new one"}
+	remedyHan     = []string{"退货", "退款", "换货", "退钱", "换一个", "换个新的", "补发", "寄回", "退回", "重新寄", "重新发"}
+	remedyKo      = []string{"반품", "환불", "교환", "새 상품", "새 제품", "새걸로", "새 걸로", "돌려보내", "다시 보내"}
+	remedyFillEn  = map[string]bool{"want": true, "wanna": true, "need": true, "like": true, "get": true, "please": true, "pls": true, "just": true, "instead": true, "id": true, "i'd": true, "request": true, "ask": true, "for": true, "one": true}
+	remedyFillHan = []string{"我", "想", "要", "请", "帮我", "可以", "能不能", "能", "吗", "呢", "申请", "一下", "办理", "直接", "给我", "了", "怎么", "如何", "就", "还是", "或者"}
+	remedyFillKo  = []string{"하고", "싶어요", "싶은데요", "싶습니다", "싶어", "해", "해요", "해주세요", "주세요", "요청", "신청", "받고", "받을", "원해요", "할게요", "하려면", "어떻게", "가능한가요", "가능해요", "되나요", "돼요", "할", "수", "있나요", "있어요", "으로", "로", "요", "하"}
+)
+
+// onlyRemedy reports whether a piece asks for a remedy and nothing else:
+// not "i want to return the charger I bought last week" (a thing of its
+// own), but "i want to return it", "我想退货", "반품하고 싶어요".
+func onlyRemedy(piece string) bool {
+	s := text.Normalize(piece)
+	switch {
+	case hasScript(s, unicode.Hangul):
+		if !containsAny(s, remedyKo) {
+			return false
+		}
+		for _, w := range slices.Concat(remedyKo, remedyFillKo) {
+			s = strings.ReplaceAll(s, w, " ")
+		}
+		return !hasWords(s)
+	case hasScript(s, unicode.Han):
+		if !containsAny(s, remedyHan) {
+			return false
+		}
+		for _, w := range slices.Concat(remedyHan, remedyFillHan) {
+			s = strings.ReplaceAll(s, w, " ")
+		}
+		return !hasWords(s)
+	}
+	found := false
+	for _, w := range remedyEn {
+		if strings.Contains(" "+s+" ", " "+w+" ") {
+			found = true
+			s = strings.ReplaceAll(" "+s+" ", " "+w+" ", " ")
+		}
+	}
+	if !found {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(s, notAWordSplit) {
+		if !text.IsStopWord(w) && !remedyFillEn[w] && !referringEn[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// offersRemedy reports whether an answer tells how a problem is put right:
+// a replacement, a refund, a return.
+func offersRemedy(answer string) bool {
+	s := text.Normalize(answer)
+	if containsAny(s, remedyHan) || containsAny(s, remedyKo) {
+		return true
+	}
+	for _, w := range strings.FieldsFunc(s, notAWordSplit) {
+		if slices.Contains(remedyEn, w) {
+			return true
+		}
+	}
+	return strings.Contains(s, "send it back") || strings.Contains(s, "money back")
 }
 
 func ranks(cands []knowledge.Match, id string) bool {
@@ -521,7 +670,7 @@ func splitQuestions(msg string) []piece {
 					continue
 				}
 				cur = append(cur, w)
-				if wi < len(words)-1 && koClauseEnd(w, words[wi+1]) {
+				if wi < len(words)-1 && (koClauseEnd(w, words[wi+1]) || koSentenceEnd(w)) {
 					flush(false, false)
 				}
 			}
@@ -566,6 +715,17 @@ func koNounJoint(w string) (string, bool) {
 		noun = n
 	}
 	return noun, true
+}
+
+// koSentenceEnds end a Korean sentence in the polite styles ("깨져서
+// 왔어요", "도착했습니다", "배송 얼마나 걸려요"): customers run sentences on
+// without a full stop ("택배가 파손돼서 왔어요 반품하고 싶어요"), and each
+// may be a question of its own.
+var koSentenceEnds = []string{"어요", "아요", "여요", "해요", "에요", "예요", "습니다"}
+
+// koSentenceEnd reports whether a Korean word ends a sentence.
+func koSentenceEnd(word string) bool {
+	return hasScript(word, unicode.Hangul) && slices.ContainsFunc(koSentenceEnds, func(e string) bool { return strings.HasSuffix(word, e) })
 }
 
 // koAuxiliaries start the verbs that continue a -고 form instead of

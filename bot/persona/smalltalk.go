@@ -34,7 +34,7 @@ func (p *Persona) Smalltalk(text string) (kind string, rest string) {
 		if k := s.emojiKind(text); k != "" {
 			return k, "" // "👋" is a greeting, "🙏" thanks
 		}
-		if k := s.jamo[jamoOnly(text)]; k != "" {
+		if k := s.jamo[squeeze(jamoOnly(text))]; k != "" {
 			return k, "" // "ㅎㅇ" is hi, "ㄱㅅ" thanks
 		}
 	}
@@ -65,6 +65,11 @@ func (p *Persona) Smalltalk(text string) (kind string, rest string) {
 	}
 	if kind == "" {
 		if len(toks) > 0 && s.skipFiller(toks, 0) == len(toks) {
+			if s.laughs(toks) {
+				// "lol", "哈哈哈", "하하": a laugh on its own gets a light
+				// reply, not "anything else?" and never a question back.
+				return "laugh", ""
+			}
 			// "ok cool", "嗯嗯 知道了", "아 네 알겠어요": an acknowledgement,
 			// not a question the bot failed to understand.
 			return "ack", ""
@@ -92,8 +97,11 @@ func IsGreeting(kind string) bool {
 	return kind == "greeting" || slices.Contains(dayParts[:], kind)
 }
 
+// stronger is the kind a message with both a and b in it is: bye over
+// thanks over greeting, and among greetings the one that names the time of
+// day ("hey, good morning" is a morning greeting, to be mirrored).
 func stronger(a, b string) string {
-	if strength[b] > strength[a] {
+	if strength[b] > strength[a] || a == "greeting" && slices.Contains(dayParts[:], b) {
 		return b
 	}
 	return a
@@ -104,7 +112,17 @@ func stronger(a, b string) string {
 // greeting but are not ("你好像..." is "you seem..."); but lists words that
 // keep a short message with thanks in it from being a closing ("thanks
 // but it still doesn't work", "谢谢 但是还没到").
-var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but"}, ChatKinds...)
+//
+// laugh ("lol", "哈哈") is a kind only when the message is nothing else: an
+// acknowledgement, answered lightly (chat_laugh); beside other words it is
+// filler ("thanks lol").
+var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh"}, ChatKinds...)
+
+// wordKinds are lists of words that are not small talk by themselves, so
+// talk never matches them: filler, but, alternative ("or", "还是": the
+// second half of "are you a person or a bot?") and laugh (filler beside
+// other words).
+var wordKinds = []string{"filler", "but", "alternative", "laugh"}
 
 type phrase struct {
 	kind string
@@ -141,7 +159,7 @@ func (s *smalltalk) talk(toks []token, i int) (string, int) {
 		if ph.kind == "except" {
 			return "", 0
 		}
-		if ph.kind != "filler" && ph.kind != "but" && best == "" {
+		if !slices.Contains(wordKinds, ph.kind) && best == "" {
 			best, bestEnd = ph.kind, end // longest first, but keep looking for an except
 		}
 	}
@@ -166,22 +184,73 @@ func (s *smalltalk) but(toks []token, i int) bool {
 }
 
 // skipFiller skips filler phrases from toks[i]; it returns where they end.
+// A laugh is filler beside other words ("thanks lol", "哈哈 好的").
 func (s *smalltalk) skipFiller(toks []token, i int) int {
 	for i < len(toks) {
 		end, ok := s.phraseAt(toks, i, "filler")
 		if !ok {
-			return i
+			if end, ok = s.phraseAt(toks, i, "laugh"); !ok {
+				return i
+			}
 		}
 		i = end
 	}
 	return i
 }
 
+// laughs reports whether a laugh phrase ("lol", "哈哈") is among toks.
+func (s *smalltalk) laughs(toks []token) bool {
+	for i := range toks {
+		if _, ok := s.phraseAt(toks, i, "laugh"); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// maxChatTail is how many words may follow small talk and still be part
+// of it ("what's the weather like over there?", "are you a real person or
+// an automated reply?").
+const maxChatTail = 4
+
+// Alternative reports whether rest, what follows small talk, is the other
+// half of an either-or question ("or an automated reply?", "还是自动回复",
+// "아니면 자동응답인가요?"): part of the small talk, answered with it.
+func (p *Persona) Alternative(rest string) bool {
+	if p == nil || p.small == nil {
+		return false
+	}
+	toks := tokenize(rest)
+	if len(toks) == 0 {
+		return false
+	}
+	end, ok := p.small.phraseAt(toks, 0, "alternative")
+	return ok && p.ChatTail(rest[toks[end-1].end:])
+}
+
+// ChatTail reports whether rest, what follows small talk in a message, is
+// short enough to be part of it: when the knowledge base does not answer
+// it, the small talk was the message, and it gets a kind reply and an
+// offer to help, never "I didn't quite catch that" and a list of topics.
+// Chinese counts two characters as about a word.
+func (p *Persona) ChatTail(rest string) bool {
+	words, han := 0, 0
+	for _, t := range tokenize(rest) {
+		if t.han {
+			han++
+		} else {
+			words++
+		}
+	}
+	return words+(han+1)/2 <= maxChatTail
+}
+
 // at reports whether the phrase matches toks from i, and where it ends.
 // Han characters written together in the phrase must be together in the
 // text too (a script change, as in "AI예요", may be spaced or not: Korean
 // spacing is loose); a one-character Han phrase ("嗨") must stand alone,
-// except filler, which only counts when nothing but filler follows.
+// except filler, which only counts when nothing but filler follows, and a
+// laugh said again ("哈哈哈哈" is 哈哈哈 then 哈; "哈尔滨" is no laugh).
 func (ph phrase) at(toks []token, i int) (int, bool) {
 	if i+len(ph.toks) > len(toks) {
 		return 0, false
@@ -193,8 +262,13 @@ func (ph phrase) at(toks []token, i int) (int, bool) {
 		}
 	}
 	end := i + len(ph.toks)
-	if ph.kind != "filler" && len(ph.toks) == 1 && ph.toks[0].han && end < len(toks) && toks[end].han && !toks[end].gap {
-		return 0, false
+	if len(ph.toks) == 1 && ph.toks[0].han && end < len(toks) && toks[end].han && !toks[end].gap {
+		switch {
+		case ph.kind == "filler":
+		case ph.kind == "laugh" && toks[end].norm == ph.toks[0].norm:
+		default:
+			return 0, false
+		}
 	}
 	return end, true
 }
@@ -367,7 +441,7 @@ func (l *loader) smalltalk(p *Persona, file string) {
 					}
 					key := joinNorm(toks)
 					tag := "talk"
-					if ke.key == "filler" || ke.key == "except" || ke.key == "but" {
+					if ke.key == "except" || slices.Contains(wordKinds, ke.key) {
 						tag = ke.key
 					}
 					if prev, dup := seen[tag+"\x00"+key]; dup {
@@ -406,8 +480,8 @@ func (l *loader) emoji(s *smalltalk, file string, n *yaml.Node) {
 		return
 	}
 	for _, ke := range l.pairs(file, n) {
-		if ke.key != "greeting" && ke.key != "thanks" && ke.key != "bye" && ke.key != "upset" {
-			l.warnf(file, ke.line, "emoji: unknown list %q (known: greeting, thanks, bye, upset)", ke.key)
+		if ke.key != "greeting" && ke.key != "thanks" && ke.key != "bye" && ke.key != "upset" && ke.key != "ping" {
+			l.warnf(file, ke.line, "emoji: unknown list %q (known: greeting, thanks, bye, upset, ping)", ke.key)
 			continue
 		}
 		if ke.value.Kind != yaml.SequenceNode {
@@ -535,8 +609,8 @@ func (l *loader) jamo(s *smalltalk, file string, n *yaml.Node) {
 		return
 	}
 	for _, ke := range l.pairs(file, n) {
-		if ke.key != "greeting" && ke.key != "thanks" && ke.key != "bye" {
-			l.warnf(file, ke.line, "jamo: unknown list %q (known: greeting, thanks, bye)", ke.key)
+		if ke.key != "greeting" && ke.key != "thanks" && ke.key != "bye" && ke.key != "laugh" {
+			l.warnf(file, ke.line, "jamo: unknown list %q (known: greeting, thanks, bye, laugh)", ke.key)
 			continue
 		}
 		if ke.value.Kind != yaml.SequenceNode {
@@ -550,7 +624,7 @@ func (l *loader) jamo(s *smalltalk, file string, n *yaml.Node) {
 				l.errorf(file, e.Line, "jamo.%s: %q is not made of Hangul letters (ㅎㅇ, ㄱㅅ)", ke.key, e.Value)
 				continue
 			}
-			s.jamo[v] = ke.key
+			s.jamo[squeeze(v)] = ke.key // "ㅋㅋㅋㅋ" is looked up as "ㅋ"
 		}
 	}
 }
