@@ -97,6 +97,7 @@ type Desk struct {
 	names    nameCache
 	self     selfID
 	unmarked unmarkedSet // agent events handled here whose mark failed (inbox.go)
+	twinHead twinHeadSet // outbox heads whose card part was posted but not recorded (outbox.go)
 
 	bgMu   sync.Mutex
 	bg     sync.WaitGroup

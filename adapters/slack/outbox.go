@@ -10,6 +10,7 @@ import (
 	mrand "math/rand/v2"
 	"net"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -267,6 +268,12 @@ func (d *Desk) drain(parent context.Context) time.Duration {
 			d.metrics.dead.Inc()
 			continue
 		}
+		if t, ok := d.twinHead.get(raw, j.ID); ok {
+			// Its card's thread has it already: the head stands for the
+			// twins' post alone (every update of the head below compares
+			// against raw, the head as it is in Redis).
+			j = t
+		}
 		if now := d.now(); j.NextAt.After(now) {
 			return j.NextAt.Sub(now)
 		}
@@ -280,8 +287,12 @@ func (d *Desk) drain(parent context.Context) time.Duration {
 			t, retry := d.twinJob(j, tf)
 			if !retry {
 				if d.dropTwins(ctx, t, raw) {
+					d.twinHead.forget(j.ID)
 					continue
 				}
+				// The head is still there: remembered as the twins'
+				// post alone, so the card's thread does not get it again.
+				d.twinHead.put(raw, t, d.now())
 				return d.pollInterval
 			}
 			// Even when the drain is being stopped: the head left as it
@@ -289,7 +300,13 @@ func (d *Desk) drain(parent context.Context) time.Duration {
 			upd, _ := json.Marshal(t)
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			if err := store.OutboxReplaceHead.Run(rctx, d.rdb, []string{d.outboxKey()}, raw, upd).Err(); err != nil {
+				// The head is still the whole post: this replica
+				// remembers that its card part is done and posts only to
+				// the twins next time (twinHeadSet).
+				d.twinHead.put(raw, t, d.now())
 				d.log.Warn("slack desk: updating the outbox", "err", err)
+			} else {
+				d.twinHead.forget(j.ID)
 			}
 			cancel()
 			d.log.Warn("slack desk: a twin card's thread did not take a post, will retry", "conv", logmask.Conv(j.Conv),
@@ -306,6 +323,7 @@ func (d *Desk) drain(parent context.Context) time.Duration {
 				d.log.Warn("slack desk: removing a delivered post from the outbox", "err", err)
 				return d.pollInterval
 			}
+			d.twinHead.forget(j.ID)
 			d.metrics.delivered.Inc()
 			if d.popped != nil {
 				d.popped(j)
@@ -336,6 +354,7 @@ func (d *Desk) drain(parent context.Context) time.Duration {
 			d.log.Warn("slack desk: moving a refused post to dead letters", "err", err)
 			return d.pollInterval
 		}
+		d.twinHead.forget(j.ID)
 		d.metrics.dead.Inc()
 		if d.popped != nil {
 			d.popped(j)
@@ -378,7 +397,9 @@ func (d *Desk) twinJob(j job, tf *twinsFailed) (job, bool) {
 
 // dropTwins gives a twin threads' post up: kept in dead letters (replacing
 // the outbox's head raw when it is one, else added), counted, logged. It
-// reports false when Redis failed with the head still there.
+// reports false when Redis failed with the head still there. A post that
+// was never queued (raw "") whose dead letter Redis refuses too is lost:
+// counted as dropped, not as dead, and logged as lost.
 func (d *Desk) dropTwins(ctx context.Context, t job, raw string) bool {
 	dead, _ := json.Marshal(t)
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -393,10 +414,16 @@ func (d *Desk) dropTwins(ctx context.Context, t job, raw string) bool {
 		_, err = pipe.Exec(dctx)
 	}
 	if err != nil {
-		d.log.Warn("slack desk: moving a twin thread's post to dead letters", "err", err)
 		if raw != "" {
+			d.log.Warn("slack desk: moving a twin thread's post to dead letters", "err", err)
 			return false
 		}
+		// Not queued (dispatch could not enqueue it) and not kept
+		// either: it is lost, and says so, without the customer's text.
+		d.metrics.twinDropped.Inc()
+		d.log.Error("slack desk: a twin card's thread did not take a post, and Redis kept it neither in the outbox nor in dead letters: lost (the card's own thread has it)",
+			"conv", logmask.Conv(t.Conv), "twins", len(t.Twins), "attempts", t.Attempts, "err", t.LastErr, "dead_letter_err", err)
+		return true
 	}
 	d.metrics.twinDropped.Inc()
 	d.metrics.dead.Inc()
@@ -423,4 +450,59 @@ func (d *Desk) cardQueued(ctx context.Context, s *session.Session) (bool, error)
 		}
 	}
 	return false, nil
+}
+
+// twinHeadSet is the outbox heads whose card part this replica posted but
+// could not record (the Redis update making the head the twins' post alone
+// failed): the head in Redis is still the whole post, and the next drain
+// posts only to the twins (the job remembered here), so a Redis blip does
+// not post the customer's message in the card's thread twice. Memory
+// only: a replica that dies in between leaves the whole post at the head,
+// and whoever drains next posts it in the card's thread again (delivery
+// stays at least once). Keyed by job id; an entry holds only while the
+// head is the same raw entry, and is dropped after twinHeadFor when the
+// head never comes up here again (another replica drained it).
+type twinHeadSet struct {
+	mu sync.Mutex
+	m  map[string]twinHeadEntry
+}
+
+type twinHeadEntry struct {
+	raw string // the head as it is in Redis
+	t   job    // what is left of it: the twins' post
+	at  time.Time
+}
+
+const twinHeadFor = time.Hour
+
+func (s *twinHeadSet) put(raw string, t job, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[string]twinHeadEntry{}
+	}
+	for id, e := range s.m {
+		if now.Sub(e.at) > twinHeadFor {
+			delete(s.m, id)
+		}
+	}
+	s.m[t.ID] = twinHeadEntry{raw: raw, t: t, at: now}
+}
+
+// get returns the twins' post that stands for the head raw (job id), if
+// this replica posted its card part.
+func (s *twinHeadSet) get(raw, id string) (job, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.m[id]
+	if !ok || e.raw != raw {
+		return job{}, false
+	}
+	return e.t, true
+}
+
+func (s *twinHeadSet) forget(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.m, id)
 }

@@ -40,7 +40,7 @@ func newOutboxMetrics(d *Desk) *outboxMetrics {
 		dead:        prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "outbox_refused_total", Help: "Queued Slack posts Slack refused for good, moved to dead letters (this replica)."}),
 		cardRefused: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "card_refused_total", Help: "Handoff card posts Slack refused for good, each try (this replica); the card is tried again after a backoff."}),
 		twinFailed:  prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "twin_post_failed_total", Help: "Posts in a twin card's thread (a handoff with two cards) that failed, each try and thread (this replica); the card's own thread had them, the twin's is tried again."}),
-		twinDropped: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "twin_post_dropped_total", Help: "Posts in a twin card's thread given up (refused for good, or failing after its tries), kept in dead letters (this replica): an agent working under the twin card missed them."}),
+		twinDropped: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "twin_post_dropped_total", Help: "Posts in a twin card's thread given up (refused for good, or failing after its tries), kept in dead letters unless Redis refused that too (then logged as lost) (this replica): an agent working under the twin card missed them."}),
 		cardsFailed: desc("cards_failed", "Open handoffs whose card Slack refused, waiting for the next try (their customers' messages go to the channel without a card)."),
 		pending:     desc("outbox_pending", "Slack posts waiting in the outbox."),
 		deadGauge:   desc("outbox_dead", "Slack posts refused for good, kept as dead letters."),

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"math"
 	"path"
 	"sort"
@@ -61,8 +62,10 @@ type model struct {
 	bias     [nClasses]float64
 	examples []example // the labelled lines (not the knowledge questions), for evidence
 	// iters and evals are the fit's L-BFGS steps and objective
-	// evaluations (BenchmarkTrainShipped reports them).
+	// evaluations (BenchmarkTrainShipped reports them); stop is why it
+	// stopped (fitConverged unless train warned).
 	iters, evals int
+	stop         fitStop
 }
 
 // learnedRules are the learned layer's settings from handoff.yaml.
@@ -422,7 +425,15 @@ func trainWith(exs []example, ordinary []string, fs fitSettings) *model {
 		}
 		return f + fs.l2/2*r
 	}
-	m.iters, m.evals = lbfgs(x, obj, fs.gradTol, fs.maxIter)
+	m.iters, m.evals, m.stop = lbfgs(x, obj, fs.gradTol, fs.maxIter)
+	if m.stop != fitConverged {
+		// The layer still works on the last finite weights, but they are
+		// not the optimum the thresholds were chosen for: ops should
+		// know (once per training; trainCached keeps the model).
+		slog.Warn("handoff: training the learned layer did not converge; it uses the last weights reached, and its scores may differ from the tuned ones",
+			"stop", m.stop.String(), "steps", m.iters, "evaluations", m.evals, "max_steps", fs.maxIter,
+			"examples", len(all), "features", len(m.feats))
+	}
 	m.w = x[:nw:nw]
 	// The biases are defined up to a constant (softmax ignores it):
 	// centre them so the same data always shows the same numbers.
@@ -455,18 +466,54 @@ func softmaxLog(z [nClasses]float64, y int) ([nClasses]float64, float64) {
 	return p, z[y] - mx - math.Log(sum)
 }
 
+// fitStop is why the L-BFGS fit stopped. Anything but fitConverged means
+// the weights are not the optimum (train warns; they are the last finite
+// ones it reached, still usable).
+type fitStop int
+
+const (
+	fitConverged  fitStop = iota // the gradient's largest component below tol
+	fitMaxIter                   // maxIter steps without converging
+	fitLineSearch                // no decrease along the step nor along the plain gradient
+	fitNonFinite                 // the objective or its gradient was NaN or infinite
+)
+
+func (s fitStop) String() string {
+	switch s {
+	case fitConverged:
+		return "converged"
+	case fitMaxIter:
+		return "step limit reached"
+	case fitLineSearch:
+		return "line search failed"
+	case fitNonFinite:
+		return "objective or gradient not finite"
+	}
+	return fmt.Sprintf("fitStop(%d)", int(s))
+}
+
 // lbfgs minimises f from x (updated in place) by limited-memory BFGS with
 // a backtracking (Armijo) line search, until the gradient's largest
 // component is below tol or maxIter steps. f writes the gradient at its
 // argument into grad and returns the value. Deterministic: no randomness,
 // and every sum in a fixed order. It returns the number of steps and of
-// evaluations of f, for the benchmark.
-func lbfgs(x []float64, f func(x, grad []float64) float64, tol float64, maxIter int) (iters, evals int) {
+// evaluations of f (for the benchmark) and why it stopped.
+//
+// x only ever takes points where the value and the gradient are finite: a
+// trial point that is not counts as no decrease. When the line search
+// finds no decrease along the L-BFGS direction, its memory may be what is
+// wrong (a stale curvature pair), so it is dropped and the plain gradient
+// tried once before giving up (fitLineSearch); a fit that gives up there
+// was accepted as the optimum until 2026-12-05, silently.
+func lbfgs(x []float64, f func(x, grad []float64) float64, tol float64, maxIter int) (iters, evals int, stop fitStop) {
 	const mem = 10
 	n := len(x)
 	g := make([]float64, n)
 	fx := f(x, g)
 	evals = 1
+	if !finite(fx) || !allFinite(g) {
+		return 0, evals, fitNonFinite
+	}
 	var ss, ys [][]float64
 	var rho []float64
 	d := make([]float64, n)
@@ -475,7 +522,7 @@ func lbfgs(x []float64, f func(x, grad []float64) float64, tol float64, maxIter 
 	alpha := make([]float64, mem)
 	for ; iters < maxIter; iters++ {
 		if normInf(g) < tol {
-			return iters, evals
+			return iters, evals, fitConverged
 		}
 		// Two-loop recursion: d = -H·g.
 		copy(d, g)
@@ -502,29 +549,30 @@ func lbfgs(x []float64, f func(x, grad []float64) float64, tol float64, maxIter 
 			d[i] = -d[i]
 		}
 		slope := dot(g, d)
-		if slope >= 0 { // not a descent direction: start over from the gradient
+		if slope >= 0 || !finite(slope) { // not a descent direction: start over from the gradient
 			ss, ys, rho = ss[:0], ys[:0], rho[:0]
 			for i := range d {
 				d[i] = -g[i]
 			}
 			slope = dot(g, d)
 		}
-		step := 1.0
-		var fn float64
-		for {
-			for i := range xn {
-				xn[i] = x[i] + step*d[i]
+		steepest := len(ss) == 0
+		fn, ok, nonFinite := lineSearch(x, d, xn, gn, fx, slope, f, &evals)
+		if !ok {
+			if !steepest {
+				// Once along the plain gradient, without the memory.
+				ss, ys, rho = ss[:0], ys[:0], rho[:0]
+				for i := range d {
+					d[i] = -g[i]
+				}
+				slope = dot(g, d)
+				fn, ok, nonFinite = lineSearch(x, d, xn, gn, fx, slope, f, &evals)
 			}
-			fn = f(xn, gn)
-			evals++
-			if fn <= fx+1e-4*step*slope {
-				break
-			}
-			if step /= 2; step < 1e-10 {
-				// No decrease left at float precision: the sums'
-				// rounding is larger than what remains to gain, so
-				// this is the optimum.
-				return iters, evals
+			if !ok {
+				if nonFinite {
+					return iters, evals, fitNonFinite
+				}
+				return iters, evals, fitLineSearch
 			}
 		}
 		var s, y []float64
@@ -545,7 +593,46 @@ func lbfgs(x []float64, f func(x, grad []float64) float64, tol float64, maxIter 
 			ss, ys, rho = append(ss, s), append(ys, y), append(rho, 1/sy)
 		}
 	}
-	return iters, evals
+	if normInf(g) < tol {
+		return iters, evals, fitConverged
+	}
+	return iters, evals, fitMaxIter
+}
+
+// lineSearch backtracks from x along d (slope is g·d) until the Armijo
+// condition holds at a point with a finite value and gradient, left in xn
+// and gn. It reports the value there, whether it found one, and whether
+// every point it tried was not finite (a NaN or infinite objective, not
+// a lack of decrease).
+func lineSearch(x, d, xn, gn []float64, fx, slope float64, f func(x, grad []float64) float64, evals *int) (fn float64, ok, nonFinite bool) {
+	nonFinite = true
+	for step := 1.0; step >= 1e-10; step /= 2 {
+		for i := range xn {
+			xn[i] = x[i] + step*d[i]
+		}
+		fn = f(xn, gn)
+		*evals++
+		if !finite(fn) || !allFinite(gn) {
+			continue
+		}
+		nonFinite = false
+		if fn <= fx+1e-4*step*slope {
+			return fn, true, false
+		}
+	}
+	// No decrease left at float precision.
+	return fn, false, nonFinite
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+func allFinite(v []float64) bool {
+	for _, x := range v {
+		if !finite(x) {
+			return false
+		}
+	}
+	return true
 }
 
 // dot and axpy are the L-BFGS step's vector work, most of train's time:
