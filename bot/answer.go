@@ -46,7 +46,7 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 	if len(q.Candidates) > 0 && q.Candidates[0].Confident {
 		id := q.Candidates[0].ID
 		if e, ok := set.KB.Entry(id, q.Lang); ok {
-			parts := []string{p.Say(q.Lang, "answer_lead", d), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer)}
+			parts := []string{p.Say(q.Lang, leadKey(q, id), d), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer)}
 			tips, from := a.tips(q, e.Lang, e.Also, []string{id})
 			if len(tips) > 0 {
 				parts = append(parts, p.Say(q.Lang, "tips_lead", d)+"\n"+strings.Join(tips, "\n"))
@@ -226,7 +226,7 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 	if body == "" {
 		return Answer{Text: p.Say(q.Lang, "followup_person", d), Entry: id, Confident: true, OfferPerson: true, Partial: true}, true
 	}
-	text := join(p.Say(q.Lang, "answer_lead", d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
+	text := join(p.Say(q.Lang, leadKey(q, id), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
 	return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
 }
 

@@ -67,6 +67,7 @@ type Bot struct {
 	now      func() time.Time
 	loc      *time.Location
 	log      *slog.Logger
+	reads    func(Reading) // WithReadings
 
 	idleNudge, idleClose time.Duration
 	unclaimed            time.Duration

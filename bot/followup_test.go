@@ -246,6 +246,10 @@ func TestFollowUpAboutTheOrdersState(t *testing.T) {
 		{"zh-shipped", []string{"怎么取消订单", "已经发货了怎么办"}, "orders/cancel", []string{"已经发货的订单没办法拦截了", "14天"}, []string{"转人工"}},
 		{"en-shipped", []string{"how do i cancel", "ugh nevermind its already shipped, forget it"}, "orders/cancel", []string{"Once it has shipped", "14 days"}, []string{"Talk to a person"}},
 		{"en-canada", []string{"how long does shipping take to the US?", "and to canada?"}, "shipping/times", []string{"International"}, []string{"▸", "couple of things"}},
+		// A question clear on its own about a detail further in the last
+		// answer gets that detail (QA walk 15).
+		{"zh-invoice", []string{"可以开发票吗？公司报销用", "抬头写公司名可以吗"}, "orders/e-receipt", []string{"Edit billing details"}, []string{"PDF发票就准备好了"}},
+		{"en-invoice", []string{"can i get an invoice", "can you put my company name on it"}, "orders/e-receipt", []string{"Edit billing details"}, []string{"Download invoice"}},
 	} {
 		c.run(t, f)
 	}

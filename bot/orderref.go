@@ -145,7 +145,10 @@ func (t *turn) askedForOrder() (string, bool) {
 		if tr.Kind == kindTracking {
 			return "", true // it asks for the order number
 		}
-		if (tr.Kind != kindAnswer && tr.Kind != kindLikely) || tr.Entry == "" {
+		// A complaint handoff with no desk answers too ("wheres my
+		// order?? its been like 2 weeks": the tracking answer, then how to
+		// reach the team): its answer may ask for the order number.
+		if (tr.Kind != kindAnswer && tr.Kind != kindLikely && tr.Kind != kindNoDesk) || tr.Entry == "" {
 			return "", false
 		}
 		e, ok := t.set.KB.Entry(tr.Entry, t.lang)

@@ -59,6 +59,12 @@ type turn struct {
 
 	lang string
 	lead string // a greeting said before the answer, when the customer greeted first
+	// told are the entries a complaint handoff answers too, so the
+	// customer hears the answer now, not only that a person is coming.
+	told []string
+	// demanding: the handoff follows a soft refusal of a demand the
+	// customer insisted on; sympathy for a problem would not fit.
+	demanding bool
 	// chatTail: small talk came first and only a few words follow ("what's
 	// the weather like over there?"); unless those are answered, the small
 	// talk was the message (persona.ChatTail).
@@ -235,14 +241,16 @@ func (t *turn) text(text string) {
 		// A closing or an acknowledgement with a word or two no list
 		// knows, wherever its thanks stands ("nvm it worked. thanks",
 		// "太好了，谢谢，拜拜", "아 그렇구나 알겠습니다"), unless those
-		// words ask something we can answer.
+		// words ask something we can answer. Words that say it is solved
+		// ("thanks that solved it!", "搞定了，谢谢", "해결됐어요 감사해요")
+		// ask nothing, whatever the knowledge base makes of them.
 		said := ""
 		if bye {
 			said = "bye"
 		} else if thanked {
 			said = "thanks"
 		}
-		if k, rest := t.set.Persona.Closing(text, said); k != "" && !t.answerable(rest) {
+		if k, rest := t.set.Persona.Closing(text, said); k != "" && (reportsSolved(text) || !t.answerable(rest)) {
 			thanked = thanked || k == "thanks"
 			bye = bye || k == "bye"
 			text = ""
@@ -323,7 +331,7 @@ func (t *turn) answer(text string) {
 		}
 	}
 	last := t.lastBotKind()
-	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.lastEntry(), mentions: t.mentions, answer: t.entryAnswer}
+	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.lastEntry(), mentions: t.mentions, detail: t.detail, answer: t.entryAnswer}
 	u := r.understand(text, t.s.Topic, last == kindAnswer || last == kindLikely)
 	q := Question{
 		Text:       text,
@@ -341,6 +349,7 @@ func (t *turn) answer(text string) {
 		t.b.obs.Error("answer")
 		ans, _ = KnowledgeAnswerer(t.b.contents).Answer(t.ctx, q)
 	}
+	t.read(u, ans)
 	switch {
 	case ans.Confident && ans.OfferPerson:
 		// The entry has nothing more: not answered, yet the person is
@@ -391,6 +400,10 @@ func (t *turn) answer(text string) {
 	}
 	in.Signals = handoff.Signals{WantsHuman: ans.Signals.WantsHuman, Angry: ans.Signals.Angry, Confused: ans.Signals.Confused}
 	if d := t.set.Rules.DetectContext(t.ctx, in); d.Handoff {
+		if d.Reason == handoff.Complaint {
+			t.demanding = in.AfterRefusal
+			t.told = t.answeredEntries(u, ans)
+		}
 		t.handoff(d)
 		return
 	} else if d.Demand != "" {
@@ -615,24 +628,80 @@ func (t *turn) handoff(d handoff.Decision) {
 	team := t.set.Routing.Route(t.lang, d.Reason, t.tags())
 	remindAt := lifecycle.NextReminder(now, t.b.unclaimed, t.b.hours)
 	if d.Reason == handoff.Complaint {
-		// An upset customer hears that we understand before who is coming.
-		t.lead = join(t.lead, t.render("handoff_sorry", persona.Data{}))
+		// An upset customer hears that we understand before who is coming;
+		// one who insisted on a demand we refused hears that we heard
+		// them, not that they "shouldn't have to deal with it".
+		key := "handoff_sorry"
+		if t.demanding {
+			key = "handoff_demand"
+		}
+		t.lead = join(t.lead, t.render(key, persona.Data{}))
+	}
+	entry := ""
+	if answer := t.tell(t.told); answer != "" {
+		// A calm complaint with a clear question ("the tracking hasn't
+		// moved in 5 days, just want to know what's going on") gets the
+		// answer now, then the person: great support does both.
+		t.lead = join(t.lead, t.render("handoff_answer_lead", persona.Data{}), answer)
+		entry = t.told[0]
 	}
 	st := lifecycle.OpenHandoff(s, d.Reason, d.Evidence, d.Scores, team, t.b.desk != nil, now, remindAt)
 	s.Misses = 0
 	t.b.log.Info("handoff", "conv", logmask.Conv(s.ID), "reason", d.Reason, "team", team, "evidence", len(d.Evidence))
 	switch h := t.b.hours; {
 	case t.b.desk == nil:
-		t.emit(join(t.lead, t.render("handoff_nodesk", persona.Data{})), kindNoDesk, "", 0)
+		t.emit(join(t.lead, t.render("handoff_nodesk", persona.Data{})), kindNoDesk, entry, 0)
 	case h != nil && !h.Open(now):
 		next := h.NextOpen(now)
-		t.emit(join(t.lead, t.render("handoff_offhours", persona.Data{Back: phraseWhen(t.lang, now.In(t.b.loc), next.In(t.b.loc))})), kindHandoff, "", 0)
+		t.emit(join(t.lead, t.render("handoff_offhours", persona.Data{Back: phraseWhen(t.lang, now.In(t.b.loc), next.In(t.b.loc))})), kindHandoff, entry, 0)
 	default:
 		wait := t.b.typicalWait(t.ctx)
-		t.emit(join(t.lead, t.render("handoff", persona.Data{Wait: phraseWait(t.lang, wait)})), kindHandoff, "", 0)
+		t.emit(join(t.lead, t.render("handoff", persona.Data{Wait: phraseWait(t.lang, wait)})), kindHandoff, entry, 0)
 	}
 	t.b.step(t.ctx, s, st)
 	t.events = append(t.events, st.Events...)
+}
+
+// answeredEntries are the entries an answer answers from, one per
+// question asked: those a complaint handoff tells the customer too. None
+// when the answer is not confident or likely, or when it is "that's all
+// our pages say" (OfferPerson), or a person is what the entry offers.
+func (t *turn) answeredEntries(u understanding, ans Answer) []string {
+	if ans.Entry == "" || ans.OfferPerson || !ans.Confident && !ans.Likely {
+		return nil
+	}
+	ids := []string{ans.Entry}
+	if len(u.parts) >= 2 && ans.Confident {
+		ids = ids[:0]
+		for _, p := range u.parts {
+			ids = append(ids, p[0].ID)
+		}
+	}
+	return slices.DeleteFunc(ids, func(id string) bool {
+		e, ok := t.set.KB.Entry(id, t.lang)
+		return !ok || slices.Contains(e.Tags, handoff.HandoffTag)
+	})
+}
+
+// tell is the answer of entries in the turn's language, for a handoff
+// to say before the person is brought in: one entry's answer, or each
+// under its own first question.
+func (t *turn) tell(ids []string) string {
+	p := t.set.Persona
+	d := persona.Data{Bot: p.Name(), Customer: firstName(t.s.Name), Seed: t.s.Messages}
+	var parts []string
+	for _, id := range ids {
+		e, ok := t.set.KB.Entry(id, t.lang)
+		if !ok {
+			continue
+		}
+		body := Plain(e.Answer)
+		if len(ids) > 1 && len(e.Questions) > 0 {
+			body = "▸ " + Plain(e.Questions[0]) + "\n" + body
+		}
+		parts = append(parts, join(langNote(p, t.lang, e.Lang, d), body))
+	}
+	return join(parts...)
 }
 
 // tags are the tags of the knowledge entries the bot answered from in this

@@ -37,6 +37,9 @@ type reader struct {
 	// where they belong).
 	last     string
 	mentions func(id, words string) bool
+	// detail reports whether the unit of entry id's answer that speaks
+	// of words is past its first paragraph (nil: never).
+	detail func(id, words string) bool
 	// answer is an entry's answer in the conversation's language ("" for
 	// none; nil: a remedy asked beside a problem is answered as a part
 	// of its own).
@@ -97,15 +100,23 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 		// "카카오페이는요?" after payment methods is clear on its own, and
 		// still asks about one thing of the last answer.
 		u.follow = followUpOf(text, cue)
+	} else if u.follow == nil && followUp && confident(u.cands) && u.cands[0].ID == r.last && short(text) && r.detail != nil {
+		// "抬头写公司名可以吗" after the invoice answer asks about a detail
+		// further in it (the company name), clear on its own: that part
+		// answers, not the whole entry again. The same question in other
+		// words leads to where the entry starts, and is asked again.
+		if f := followUpOf(text, noCue); f.Words != "" && !f.Done && r.detail(r.last, f.Words) {
+			u.follow = f
+		}
 	}
-	var parts [][]knowledge.Match
-	var remedied bool
+	var ps pieceReading
 	if u.follow == nil {
 		// A follow-up read with the question it continues is one
 		// question ("and to canada?" after shipping times), not the two
 		// its joined text may look like.
-		parts, remedied = r.confidentParts(u.text, u.cands)
+		ps = r.confidentParts(u.text, u.cands)
 	}
+	parts, remedied := ps.asked, ps.remedied
 	switch {
 	case remedied && len(parts) == 1:
 		// "包裹坏了 我想退货": the problem's entry says how it is put
@@ -115,8 +126,20 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 	case len(parts) >= 2:
 		u.parts = parts
 		u.cands = mergeCandidates(parts, u.cands)
-	case len(parts) == 1 && !confident(u.cands) && len(u.cands) > 0 && u.cands[0].ID == parts[0][0].ID:
+	case len(parts) == 1 && !confident(u.cands) && len(u.cands) > 0 && (u.cands[0].ID == parts[0][0].ID || ps.asking >= 2):
+		// One clear question in a story is answered when the whole
+		// message ranks it first; one of several questions ("my order
+		// came but one item is missing and the other one is the wrong
+		// colour") is answered when it is the one we are sure of, rather
+		// than none.
 		u.cands = parts[0]
+	case len(parts) == 0 && !confident(u.cands) && len(u.cands) > 0 && ps.agree == u.cands[0].ID:
+		// Two questions that each lean to the entry the whole message
+		// ranks first, one of them probably right on its own ("can I
+		// return an opened item? and is the return shipping free to
+		// Korea?"), ask what that one entry answers.
+		u.cands = slices.Clone(u.cands)
+		u.cands[0].Confident = true
 	}
 	if len(u.parts) == 0 && !confident(u.cands) && followUp && topic != "" {
 		r.continues(&u, text, topic)
@@ -206,6 +229,19 @@ func (t *turn) lastEntry() string {
 		}
 	}
 	return ""
+}
+
+// detail reports whether the part of entry id's answer that speaks of
+// words, in the turn's language, is past its first paragraph: a detail,
+// not what the entry is about.
+func (t *turn) detail(id, words string) bool {
+	e, ok := t.set.KB.Entry(id, t.lang)
+	if !ok {
+		return false
+	}
+	p := cutPassage(e.Answer, t.set.Lexicon)
+	at, _ := p.best(termSet(words, t.set.Lexicon), unitFreq(t.set.KB.Base, e.Lang, t.set.Lexicon))
+	return at >= 0 && p.units[at].para > 0
 }
 
 // entryAnswer is entry id's answer in the turn's language, "" if none.
@@ -413,18 +449,16 @@ const maxParts = 6
 // the problem's entry says how (a replacement, a refund, a label to send
 // it back), that is the answer to both, and remedied says the remedy was
 // left to it.
-func (r reader) confidentParts(text string, whole []knowledge.Match) (asked [][]knowledge.Match, remedied bool) {
+func (r reader) confidentParts(text string, whole []knowledge.Match) pieceReading {
 	pieces := splitQuestions(text)
 	if len(pieces) < 2 {
-		return nil, false
+		return pieceReading{}
 	}
 	cands := make([][]knowledge.Match, len(pieces))
 	for i, p := range pieces {
 		cands[i] = r.match(p.text)
 		if i > 0 && !confident(cands[i]) && followUpCue(p.text) != noCue {
-			if c := r.match(pieces[i-1].text + "\n" + p.text); confident(c) && !pointsElsewhere(cands[i], c[0].ID) {
-				cands[i] = c
-			}
+			cands[i] = r.withPrevious(pieces[i-1].text, p.text, cands[i-1], cands[i])
 		}
 	}
 	sure := func(i int) bool { return confident(cands[i]) && ranks(whole, cands[i][0].ID) }
@@ -461,6 +495,7 @@ func (r reader) confidentParts(text string, whole []knowledge.Match) (asked [][]
 			}
 		}
 	}
+	var out pieceReading
 	// A problem whose entry puts it right (a replacement, a refund, a
 	// label to send it back) answers the pieces that only ask for a
 	// remedy. A problem not placed leaves the remedy unanswered as well:
@@ -482,25 +517,81 @@ func (r reader) confidentParts(text string, whole []knowledge.Match) (asked [][]
 		}
 	}
 	seen := map[string]bool{}
+	leaning := map[string]int{} // asking pieces whose best is the entry
+	probable := map[string]bool{}
 	for i := range pieces {
 		c := cands[i]
 		if remedy[i] {
-			remedied = true
+			out.remedied = true
 			continue
 		}
 		if unplaced[i] {
 			continue
 		}
-		if !sure(i) || !asks(i) || seen[c[0].ID] {
+		if !asks(i) {
+			continue
+		}
+		out.asking++
+		if len(c) > 0 {
+			leaning[c[0].ID]++
+			probable[c[0].ID] = probable[c[0].ID] || c[0].Confident || c[0].Likely
+		}
+		if !sure(i) || seen[c[0].ID] {
 			continue
 		}
 		seen[c[0].ID] = true
-		asked = append(asked, c)
+		out.asked = append(out.asked, c)
+	}
+	if len(whole) > 0 && leaning[whole[0].ID] >= 2 && probable[whole[0].ID] {
+		out.agree = whole[0].ID
 	}
 	// With one question in a story ("I ordered 10 min ago and want to
 	// cancel"), the caller answers it when the whole message ranks it
 	// first.
-	return asked, remedied && len(asked) > 0
+	out.remedied = out.remedied && len(out.asked) > 0
+	return out
+}
+
+// pieceReading is what the pieces of a message ask.
+type pieceReading struct {
+	asked  [][]knowledge.Match // each confident piece that asks, in order, one per entry
+	asking int                 // how many pieces ask something, sure or not
+	// agree is the entry the whole message ranks first when two or more
+	// asking pieces rank it first too, one of them confident or likely.
+	agree string
+	// remedied: a piece only asking for a remedy was left to the
+	// problem's entry, which says how it is put right.
+	remedied bool
+}
+
+// withPrevious reads a piece that leaves out what the piece before it
+// said ("how much is it?", "the other one is the wrong colour", "can I
+// get it in blue instead") with that piece, and returns the candidates
+// to keep for it: the joined reading when it is confident and the
+// piece's own words do not lead elsewhere, else its own.
+//
+// Read with the piece before, the piece must not merely ask that piece's
+// question again: in "my headphones arrived with a cracked case. also can
+// I get it in blue instead" the joined text is about the cracked case
+// first, yet "it" only names the headphones, and the piece asks for
+// another colour. Then it is read with the piece before without that
+// entry, and kept when its own words rank what is left.
+func (r reader) withPrevious(prev, text string, prevOwn, own []knowledge.Match) []knowledge.Match {
+	joined := prev + "\n" + text
+	c := r.match(joined)
+	if !confident(c) || pointsElsewhere(own, c[0].ID) {
+		return own
+	}
+	if len(prevOwn) == 0 || c[0].ID != prevOwn[0].ID || len(own) > 0 && own[0].ID == c[0].ID {
+		return c
+	}
+	if r.without == nil {
+		return own
+	}
+	if w := r.without(joined, []string{c[0].ID}); confident(w) && ranks(own, w[0].ID) {
+		return w
+	}
+	return own
 }
 
 // Ways to ask for a remedy, and the words around them that ask for
@@ -837,6 +928,39 @@ func (p piece) question() bool {
 	return false
 }
 
+// leadKey is the message said before an answer from entry id:
+// answer_lead ("Good question!" among others) when the message asks a
+// question the conversation has not had answered from id yet, else
+// answer_lead_plain, whose leads fit anything ("방금 주문했어요" is no
+// question; an answer given again is not met with "good question").
+func leadKey(q Question, id string) string {
+	for _, tr := range q.History {
+		if tr.Role == "bot" && tr.Entry == id {
+			return "answer_lead_plain"
+		}
+	}
+	for _, p := range splitQuestions(q.Text) {
+		if p.asksQuestion() {
+			return "answer_lead"
+		}
+	}
+	return "answer_lead_plain"
+}
+
+// asksQuestion reports whether a piece is a question, not a request or
+// a statement: a question mark, or a question word (first, in English).
+func (p piece) asksQuestion() bool {
+	if p.asked {
+		return true
+	}
+	lower := text.Normalize(p.text)
+	if w := text.Words(lower); len(w) > 0 && w[0].Kind == text.Alpha && questionFirst[w[0].Text] {
+		return true
+	}
+	return hasScript(p.text, unicode.Han) && containsAny(p.text, questionHan) ||
+		hasScript(p.text, unicode.Hangul) && containsAny(p.text, questionKo)
+}
+
 // asks reports whether a piece wants an answer: a question or request, or
 // a problem the customer reports ("비번 까먹었어요", "I forgot my
 // password", "包裹没收到"), which asks for help as plainly as a question.
@@ -846,11 +970,15 @@ func (p piece) asks() bool { return p.question() || reportsProblem(p.text) }
 // Words that report a problem.
 var (
 	problemEn = map[string]bool{"forgot": true, "forget": true, "forgotten": true, "lost": true, "broke": true, "broken": true,
-		"damaged": true, "missing": true, "wrong": true, "never": true, "cant": true, "cannot": true, "can't": true,
+		"damaged": true, "missing": true, "wrong": true, "never": true, "cracked": true, "smashed": true, "shattered": true,
+		"dented": true, "scratched": true, "crushed": true, "defective": true, "faulty": true, "leaking": true, "torn": true, "cant": true, "cannot": true, "can't": true,
 		"couldnt": true, "couldn't": true, "doesnt": true, "doesn't": true, "didnt": true, "didn't": true,
-		"wont": true, "won't": true, "isnt": true, "isn't": true, "stopped": true}
-	problemHan = []string{"忘了", "忘记", "丢了", "坏了", "不了", "没收到", "收不到", "无法", "不能", "错了", "破了", "没到", "没有到", "登不上"}
-	problemKo  = []string{"까먹", "잊어버", "잊었", "잃어버", "고장", "깨졌", "깨져", "파손", "안 돼", "안돼", "안되", "안 되", "못 ", "안 와", "안와", "없어졌"}
+		"wont": true, "won't": true, "isnt": true, "isn't": true, "stopped": true, "hasnt": true, "hasn't": true,
+		"havent": true, "haven't": true, "stuck": true, "failing": true, "failed": true, "declined": true}
+	problemHan = []string{"忘了", "忘记", "丢了", "坏了", "不了", "没收到", "收不到", "无法", "不能", "错了", "破了", "没到", "没有到", "登不上",
+		"裂了", "碎了", "压坏", "摔坏", "少了", "缺了", "发错", "漏发"}
+	problemKo = []string{"까먹", "잊어버", "잊었", "잃어버", "고장", "깨졌", "깨져", "파손", "안 돼", "안돼", "안되", "안 되", "못 ", "안 와", "안와", "없어졌",
+		"금 갔", "금이 갔", "찌그러", "빠졌", "누락", "잘못 왔", "잘못 보내", "다른 게 왔"}
 )
 
 // reportsProblem reports whether s tells of something gone wrong.
@@ -862,6 +990,32 @@ func reportsProblem(s string) bool {
 		}
 	}
 	return containsAny(lower, problemHan) || containsAny(lower+" ", problemKo)
+}
+
+// Words that say the problem is solved: "that solved it", "it worked",
+// "搞定了", "해결됐어요". After an answer they close the exchange; they ask
+// nothing, even where the knowledge base knows their words ("solved" is
+// "fix" to the lexicon, and "fix" is how customers ask for a repair).
+var (
+	solvedEn = map[string]bool{"solved": true, "fixed": true, "worked": true, "works": true, "helped": true, "sorted": true,
+		"resolved": true, "found": true, "trick": true, "managed": true, "figured": true, "helpful": true}
+	solvedHan = []string{"解决了", "搞定", "弄好了", "好了", "可以了", "成功了", "找到了", "有用", "帮到", "没问题了", "没事了", "行了"}
+	solvedKo  = []string{"해결됐", "해결했", "해결되었", "해결이 됐", "됐어요", "됐네요", "되네요", "되었어요", "찾았", "성공했", "도움이 됐", "도움이 되었", "도움 됐"}
+)
+
+// reportsSolved reports whether s says the customer's problem is solved
+// and nothing is still wrong.
+func reportsSolved(s string) bool {
+	if reportsProblem(s) {
+		return false
+	}
+	lower := text.Normalize(s)
+	for _, w := range strings.FieldsFunc(lower, notAWordSplit) {
+		if solvedEn[w] {
+			return true
+		}
+	}
+	return containsAny(lower, solvedHan) || containsAny(lower, solvedKo)
 }
 
 func hasScript(s string, t *unicode.RangeTable) bool {

@@ -44,13 +44,13 @@ func Keys() []string { return slices.Clone(keys) }
 
 var keys = []string{
 	"greet", "greet_again", "greet_lead", "greet_again_lead", "start", "help",
-	"answer_lead", "tips_lead", "anything_else", "rephrase", "rephrase_topics", "likely_lead", "likely_else", "person_button", "offer_person",
+	"answer_lead", "answer_lead_plain", "tips_lead", "anything_else", "rephrase", "rephrase_topics", "likely_lead", "likely_else", "person_button", "offer_person",
 	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_laugh", "chat_back", "demand_refusal",
 	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other", "answer_parts",
 	"followup_not_listed", "followup_person",
 	"thanks", "bye", "still_here", "empty", "too_long", "media", "sticker", "upset", "media_forwarded",
 	"nudge", "idle_close", "store_down", "hiccup",
-	"order_received", "tracking_number", "handoff_sorry", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
+	"order_received", "tracking_number", "handoff_sorry", "handoff_demand", "handoff_answer_lead", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
 	"agent_joined", "returned", "resolved", "transferred",
 	"rating_ask", "rating_thanks", "rating_sorry", "rating_invalid", "rating_unasked", "comment_thanks",
 	"flood", "group",
@@ -58,7 +58,7 @@ var keys = []string{
 
 // mayBeEmpty are keys whose variants may render to nothing: a lead-in is
 // optional, and an empty variant keeps answers from all starting alike.
-var mayBeEmpty = map[string]bool{"answer_lead": true}
+var mayBeEmpty = map[string]bool{"answer_lead": true, "answer_lead_plain": true}
 
 // Persona is the loaded prompts/ folder. Immutable after Load; safe for
 // concurrent use.

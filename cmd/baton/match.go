@@ -7,13 +7,16 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/handoff"
 	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/semantic"
+	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/store"
 	"github.com/batonhq/baton/bot/text"
 )
@@ -25,6 +28,14 @@ type matchResult struct {
 	Score     float64 `json:"score"`
 	Confident bool    `json:"confident"`
 	Likely    bool    `json:"likely,omitempty"` // not confident, answered with a hedge
+	// Serve is what serve replies to the line as the first message of a
+	// conversation (the bot turn's kind: answer, likely, rephrase,
+	// thanks, handoff ...), and ServeEntries the entries it answers from,
+	// one per question asked. It can differ from id: serve answers small
+	// talk apart and matches what is left, answers each question of a
+	// message, and reads a short thanks as a closing.
+	Serve        string   `json:"serve,omitempty"`
+	ServeEntries []string `json:"serve_entries,omitempty"`
 }
 
 // runMatch is `baton match`: it reads one customer message per stdin line
@@ -69,18 +80,117 @@ func runMatch(ctx context.Context, args []string, env func(string) string, stdin
 		fmt.Fprintf(stderr, "baton match: knowledge vectors not built (%v); matching lexically, as serve does until they are\n", err)
 	})
 
+	core, closeCore, err := newServeCore(set)
+	if err != nil {
+		fmt.Fprintf(stderr, "baton match: %v\n", err)
+		return 2
+	}
+	defer closeCore()
 	return perLine("match", stdin, stdout, stderr, func(w io.Writer, q string) any {
+		reply, err := core.reply(ctx, q)
+		if err != nil {
+			fmt.Fprintf(stderr, "baton match: %v\n", err)
+		}
 		if *explain {
 			explainOne(ctx, w, set.KB, q)
+			if err == nil {
+				explainServed(w, reply)
+			}
+			fmt.Fprintln(w)
 			return nil
 		}
-		r := matchResult{Query: q}
+		r := matchResult{Query: q, Serve: reply.Kind, ServeEntries: reply.Entries}
 		if m := set.KB.Match(ctx, q, 1); len(m) > 0 {
 			r.ID, r.Confident, r.Likely = m[0].ID, m[0].Confident, m[0].Likely
 			r.Score = math.Round(m[0].Score*1e4) / 1e4
 		}
 		return r
 	})
+}
+
+// serveCore is the bot core serve runs, on the same content, with an
+// in-memory session store: `baton match` asks it what serve would reply,
+// so the matcher's decision on the whole line is never mistaken for the
+// customer's answer.
+type serveCore struct {
+	b        *bot.Bot
+	sessions *session.Store
+	n        int
+	last     bot.Reading // set by the core during reply
+}
+
+type fixedContents struct{ set *content.Set }
+
+func (f fixedContents) Current() *content.Set { return f.set }
+
+func newServeCore(set *content.Set) (*serveCore, func(), error) {
+	rdb, closeRedis, err := store.Ephemeral(nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("in-memory session store: %w", err)
+	}
+	db, err := store.New(rdb, "match:")
+	if err != nil {
+		closeRedis()
+		return nil, nil, fmt.Errorf("in-memory session store: %w", err)
+	}
+	c := &serveCore{sessions: session.New(db, session.WithMaxTurns(100))}
+	c.b = bot.New(c.sessions, fixedContents{set}, bot.WithReadings(func(r bot.Reading) { c.last = r }))
+	return c, closeRedis, nil
+}
+
+// serveReply is what serve does with one message.
+type serveReply struct {
+	Kind    string   // the bot turn's kind
+	Entries []string // the entries answered from, one per question
+	Matched string   // the text the core matched, when not the message itself
+	Reason  string   // why a handoff opened
+}
+
+// reply runs q through the core as the first message of a new
+// conversation. Lines are handled one at a time (perLine), so c.last is
+// this line's reading.
+func (c *serveCore) reply(ctx context.Context, q string) (serveReply, error) {
+	c.n++
+	c.last = bot.Reading{}
+	ev := bot.Event{Channel: "match", ChatID: strconv.Itoa(c.n), Kind: bot.KindText, Text: q}
+	if _, err := c.b.Handle(ctx, ev); err != nil {
+		return serveReply{}, fmt.Errorf("serve's reply: %w", err)
+	}
+	s, ok, err := c.sessions.Get(ctx, ev.ConvID())
+	if err != nil || !ok {
+		return serveReply{}, fmt.Errorf("serve's reply: session not saved (%v)", err)
+	}
+	var r serveReply
+	for i := len(s.Turns) - 1; i >= 0 && s.Turns[i].Role == "bot"; i-- {
+		r.Kind = s.Turns[i].Kind // the first of the turn's replies
+	}
+	r.Entries = c.last.Entries
+	if m := c.last.Matched; m != "" && m != bot.CleanText(q) && len(r.Entries) > 0 {
+		r.Matched = m
+	}
+	if s.Handoff != nil {
+		r.Reason = s.Handoff.Reason
+	}
+	return r, nil
+}
+
+// explainServed prints what serve replies to q, and when that is not the
+// whole-line decision printed above, what serve read.
+func explainServed(w io.Writer, r serveReply) {
+	what := r.Kind
+	switch {
+	case len(r.Entries) > 1:
+		what = fmt.Sprintf("%s from %s (one question each)", r.Kind, strings.Join(r.Entries, ", "))
+	case len(r.Entries) == 1:
+		what = fmt.Sprintf("%s from %s", r.Kind, r.Entries[0])
+	}
+	if r.Reason != "" {
+		what += " (reason: " + r.Reason + ")"
+	}
+	fmt.Fprintf(w, "  serve (as a conversation's first message): %s\n", what)
+	if r.Matched != "" {
+		fmt.Fprintf(w, "     matched %q: small talk is answered apart, and a follow-up or one question of several is read on its own\n", r.Matched)
+	}
 }
 
 // vectorsWait bounds how long `baton match` and `baton check` wait for the
@@ -167,7 +277,7 @@ func commandSemantic(ctx context.Context, env func(string) string, log *slog.Log
 	return sem, func() { sem.Close(); closeRedis() }, nil
 }
 
-// explainOne prints the top 3 for q and why.
+// explainOne prints the matcher's top 3 for the whole of q and why.
 func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 	fmt.Fprintf(w, "%q\n", q)
 	ms := kb.Match(ctx, q, 3)
@@ -201,7 +311,6 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 	}
 	if len(ms) == 0 {
 		fmt.Fprintln(w, "  no entry shares a word with this message")
-		fmt.Fprintln(w)
 		return
 	}
 	byID := map[string]knowledge.Explanation{}
@@ -245,5 +354,4 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 				v.Best, v.Question, v.Centroid, v.Lexical, v.Fused)
 		}
 	}
-	fmt.Fprintln(w)
 }

@@ -159,3 +159,54 @@ func TestRunMatchSemantic(t *testing.T) {
 		}
 	}
 }
+
+// `baton match` says what serve replies, not only the matcher's decision
+// on the whole line: the two differ when the line has small talk around a
+// question, asks two things, or is a thanks whose words the knowledge base
+// happens to know ("that solved it": "solve" is "fix" to the lexicon).
+func TestRunMatchShowsWhatServeReplies(t *testing.T) {
+	t.Setenv("BATON_KNOWLEDGE_DIR", "")
+	t.Setenv("BATON_PROMPTS_DIR", "")
+	noEnv := func(string) string { return "" }
+	lines := []struct {
+		q, serve string
+		entries  []string
+		explain  string
+	}{
+		{"thanks that solved it!", "thanks", nil, "serve (as a conversation's first message): thanks"},
+		{"that fixed it, thank you", "thanks", nil, "serve (as a conversation's first message): thanks"},
+		{"how much is shipping to Germany and do I pay customs?", "answer", []string{"shipping/costs", "shipping/customs"},
+			"answer from shipping/costs, shipping/customs (one question each)"},
+		{"hi, where is my order", "answer", []string{"orders/tracking"}, `matched "where is my order"`},
+	}
+	var in strings.Builder
+	for _, l := range lines {
+		in.WriteString(l.q + "\n")
+	}
+	var stdout, stderr bytes.Buffer
+	if code := runMatch(t.Context(), nil, noEnv, strings.NewReader(in.String()), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, stderr.String())
+	}
+	got := decodeMatchLines(t, stdout.String())
+	if len(got) != len(lines) {
+		t.Fatalf("%d lines out for %d in:\n%s", len(got), len(lines), stdout.String())
+	}
+	for i, l := range lines {
+		if got[i].Serve != l.serve || strings.Join(got[i].ServeEntries, ",") != strings.Join(l.entries, ",") {
+			t.Errorf("%q: serve %q from %v, want %q from %v", l.q, got[i].Serve, got[i].ServeEntries, l.serve, l.entries)
+		}
+	}
+	stdout.Reset()
+	if code := runMatch(t.Context(), []string{"--explain"}, noEnv, strings.NewReader(in.String()), &stdout, &stderr); code != 0 {
+		t.Fatalf("--explain exit %d, stderr %s", code, stderr.String())
+	}
+	blocks := strings.Split(strings.TrimSpace(stdout.String()), "\n\n")
+	if len(blocks) != len(lines) {
+		t.Fatalf("--explain printed %d blocks for %d lines:\n%s", len(blocks), len(lines), stdout.String())
+	}
+	for i, l := range lines {
+		if !strings.Contains(blocks[i], l.explain) {
+			t.Errorf("--explain for %q lacks %q:\n%s", l.q, l.explain, blocks[i])
+		}
+	}
+}
