@@ -214,7 +214,9 @@ func TestTrackingNumberIsNotAnOrderNumber(t *testing.T) {
 		}
 		reply, kind, _ := f.convo(t, chat, c.lang, c.give)
 		s := f.session(t, chat)
-		if kind != "tracking" || s.Handoff != nil || s.Lang != c.lang || !strings.Contains(reply, c.ref) {
+		// A bare number is not said back (it may be something else); a
+		// named one is.
+		if kind != "tracking" || s.Handoff != nil || s.Lang != c.lang || strings.Contains(reply, c.ref) != (digits(c.give) != c.give) {
 			t.Errorf("%s %q after %q: turn %s (handoff %v, language %s), reply %q; want the tracking number answered", c.lang, c.give, c.ask, kind, s.Handoff != nil, s.Lang, reply)
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/batonhq/baton/bot/handoff"
+	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/persona"
 )
 
@@ -38,6 +39,9 @@ func orderRef(text string) (string, bool) {
 		return "", false
 	}
 	ref := text[m[2]:m[3]]
+	if phoneAt(text, m[2]) || isCard(ref) {
+		return "", false
+	}
 	rest := strings.ToLower(text[:m[2]] + " " + text[m[3]:])
 	for _, w := range orderWords { // longest first is not needed: each is removed where it stands
 		rest = strings.ReplaceAll(rest, w, " ")
@@ -78,15 +82,19 @@ const minTrackingDigits = 12
 
 // trackingRef returns the tracking number text is made of, if text is
 // little more than one: named as one ("tracking 9400111899223", "运单号
-// SF1234567890"), or too long for an order number and not called one.
-func trackingRef(text string) (string, bool) {
+// SF1234567890"; named is true), or too long for an order number and not
+// called one. A number after "+" is a phone number, and a payment card
+// number is never one (cardGiven answers it).
+func trackingRef(text string) (ref string, named, ok bool) {
 	m := trackingRefPattern.FindStringSubmatchIndex(text)
-	if m == nil {
-		return "", false
+	if m == nil || phoneAt(text, m[2]) {
+		return "", false, false
 	}
-	ref := text[m[2]:m[3]]
+	ref = text[m[2]:m[3]]
+	if isCard(ref) {
+		return "", false, false
+	}
 	rest := strings.ToLower(text[:m[2]] + " " + text[m[3]:])
-	named := false
 	for _, w := range trackingWords {
 		if strings.Contains(rest, w) {
 			named = true
@@ -96,11 +104,11 @@ func trackingRef(text string) (string, bool) {
 	if !named {
 		for _, w := range orderNamed {
 			if strings.Contains(rest, w) {
-				return "", false // "order number 9400111899223": theirs to name
+				return "", false, false // "order number 9400111899223": theirs to name
 			}
 		}
 		if countDigits(ref) < minTrackingDigits && !strings.HasPrefix(strings.ToLower(ref), "1z") {
-			return "", false
+			return "", false, false
 		}
 	}
 	for _, w := range orderWords {
@@ -108,9 +116,115 @@ func trackingRef(text string) (string, bool) {
 	}
 	words := strings.FieldsFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if len(words) > maxOrderRest {
-		return "", false
+		return "", false, false
 	}
-	return ref, true
+	// UPS's 1Z numbers name themselves.
+	return ref, named || strings.HasPrefix(strings.ToLower(ref), "1z"), true
+}
+
+// phoneAt reports whether the number at i of text is (the end of) one
+// written after a "+": "+8613812345678", "+ 44 7911 123456" and "+1
+// (555) 014-2123" are phone numbers.
+func phoneAt(text string, i int) bool {
+	return strings.HasSuffix(strings.TrimRight(text[:i], " -().0123456789"), "+")
+}
+
+// cardRunPattern finds digits grouped the ways a card number is typed:
+// "4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111".
+var cardRunPattern = regexp.MustCompile(`\d(?:[ \-]?\d){12,18}`)
+
+// isCard reports whether s's digits are a payment card number: 13 to 19
+// of them, the first a card network's (2 Mastercard, 3 Amex, JCB and
+// Diners, 4 Visa, 5 Mastercard, 6 Discover, UnionPay and Maestro), and
+// the Luhn check every card number passes. The first-digit rule keeps
+// one in ten parcel numbers (which pass Luhn by chance) from being called
+// cards.
+func isCard(s string) bool {
+	var digits []byte
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; '0' <= c && c <= '9' {
+			digits = append(digits, c)
+		}
+	}
+	if len(digits) < 13 || len(digits) > 19 || digits[0] < '2' || digits[0] > '6' {
+		return false
+	}
+	sum := 0
+	for i := len(digits) - 1; i >= 0; i-- {
+		d := int(digits[i] - '0')
+		if (len(digits)-1-i)%2 == 1 {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return sum%10 == 0
+}
+
+// cardRun returns where the first card number in text is, if any.
+func cardRun(text string) (start, end int, ok bool) {
+	for _, m := range cardRunPattern.FindAllStringIndex(text, -1) {
+		// The run must stand alone: "94001118992234111..." is not a card
+		// inside a longer number.
+		if m[0] > 0 && isDigitByte(text[m[0]-1]) || m[1] < len(text) && isDigitByte(text[m[1]]) {
+			continue
+		}
+		if isCard(text[m[0]:m[1]]) {
+			return m[0], m[1], true
+		}
+	}
+	return 0, 0, false
+}
+
+func isDigitByte(c byte) bool { return '0' <= c && c <= '9' }
+
+// cardGiven answers a message that is little more than a payment card
+// number ("4111 1111 1111 1111", "my card is 4111..."): we never need one
+// in chat, so the reply says so kindly and never repeats it, and the
+// number is replaced by [card] in the transcript a person will read. A
+// card number inside a longer message is hidden the same way and the
+// message answered as usual. It reports whether it answered.
+func (t *turn) cardGiven(text string) bool {
+	start, end, ok := cardRun(text)
+	if !ok {
+		return false
+	}
+	t.hideCard()
+	rest := strings.ToLower(text[:start] + " " + text[end:])
+	for _, w := range cardWords {
+		rest = strings.ReplaceAll(rest, w, " ")
+	}
+	for _, w := range orderWords {
+		rest = strings.ReplaceAll(rest, w, " ")
+	}
+	if len(strings.FieldsFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })) > maxOrderRest {
+		return false
+	}
+	t.s.Misses = 0
+	t.emit(join(t.lead, t.render("card_number", persona.Data{})), kindCard, "", 0)
+	return true
+}
+
+// cardWords name a card around its number.
+var cardWords = []string{"credit card", "debit card", "card number", "card no", "card", "visa", "mastercard", "amex",
+	"信用卡", "银行卡", "卡号", "卡", "신용카드", "카드번호", "카드 번호", "카드"}
+
+// hideCard replaces the card numbers in the customer's last turn in the
+// transcript by [card]: the session store keeps what customers said for
+// the person who takes over, and a card number is nothing they need.
+func (t *turn) hideCard() {
+	for i := len(t.s.Turns) - 1; i >= 0; i-- {
+		if tr := &t.s.Turns[i]; tr.Role == "customer" {
+			tr.Text = cardRunPattern.ReplaceAllStringFunc(tr.Text, func(run string) string {
+				if isCard(run) {
+					return logmask.Card
+				}
+				return run
+			})
+			return
+		}
+	}
 }
 
 func countDigits(s string) int {
@@ -127,8 +241,26 @@ func countDigits(s string) int {
 // follow the parcel, and the order number we need to check with the
 // carrier. It asks for the order number, so an order number next is
 // passed on to a person (askedForOrder).
-func (t *turn) trackingGiven(ref string) {
+//
+// The number is said back only when the customer named it a tracking
+// number: a bare long number may be something else (an account, an ID),
+// and repeating it puts it in the transcript twice.
+//
+// A second tracking number right after that reply means the customer has
+// no order number at hand (or did not see the reply help): answering the
+// same again would go round for ever, so a person, who can look the
+// parcel up by it, takes over with the number in the evidence.
+func (t *turn) trackingGiven(ref string, named bool) {
+	if t.lastBotKind() == kindTracking {
+		t.handoff(handoff.Decision{Handoff: true, Reason: handoff.Loop,
+			Evidence: []string{"tracking number " + ref + ": sent again after the reply to their tracking number asked for the order number; a person can look the parcel up by it"}})
+		return
+	}
 	t.s.Misses = 0
+	if !named {
+		t.emit(join(t.lead, t.render("tracking_number_plain", persona.Data{})), kindTracking, "", 0)
+		return
+	}
 	t.emit(join(t.lead, t.render("tracking_number", persona.Data{Extra: map[string]string{"ref": ref}})), kindTracking, "", 0)
 }
 
@@ -169,7 +301,15 @@ func (t *turn) askedForOrder() (string, bool) {
 // orderGiven thanks the customer for the order number an answer asked for
 // and brings in a person to act on it: the customer did what we asked,
 // and only a person can cancel or change an order.
+//
+// After the reply to a tracking number, the same number again
+// ("SF1234567890", first sent as "运单号 SF1234567890") is that tracking
+// number, not an order number: trackingGiven brings the person.
 func (t *turn) orderGiven(ref, entry string) {
+	if entry == "" && t.trackingSentBefore(ref) {
+		t.trackingGiven(ref, true)
+		return
+	}
 	t.lead = join(t.lead, t.render("order_received", persona.Data{Extra: map[string]string{"order": ref}}))
 	asked := "the answer " + entry
 	if entry == "" {
@@ -177,4 +317,16 @@ func (t *turn) orderGiven(ref, entry string) {
 	}
 	t.handoff(handoff.Decision{Handoff: true, Reason: handoff.Explicit,
 		Evidence: []string{"order number " + ref + ": the customer sent it after " + asked + " asked for it"}})
+}
+
+// trackingSentBefore reports whether the customer's message before this
+// one was the tracking number ref.
+func (t *turn) trackingSentBefore(ref string) bool {
+	for i := len(t.s.Turns) - 2; i >= 0; i-- { // the last turn is this message
+		if tr := t.s.Turns[i]; tr.Role == "customer" {
+			prev, _, ok := trackingRef(tr.Text)
+			return ok && strings.EqualFold(strings.TrimPrefix(prev, "#"), ref)
+		}
+	}
+	return false
 }

@@ -47,6 +47,7 @@ const (
 	kindRefusal   = "refusal"   // an unreasonable demand, refused softly with what policy allows
 	kindLikely    = "likely"    // not confident, the probable entry answered with a hedge and the other topics
 	kindTracking  = "tracking"  // a parcel's tracking number, answered: where to follow it, and the order number we need
+	kindCard      = "card"      // a payment card number, answered: we never need one in chat (orderref.go)
 )
 
 // turn is the work of one customer event on one locked session.
@@ -292,8 +293,11 @@ func (t *turn) text(text string) {
 		}
 		return
 	}
-	if ref, ok := trackingRef(text); ok {
-		t.trackingGiven(ref)
+	if t.cardGiven(text) {
+		return
+	}
+	if ref, named, ok := trackingRef(text); ok {
+		t.trackingGiven(ref, named)
 		return
 	}
 	if ref, ok := orderRef(text); ok {

@@ -3,8 +3,9 @@
 // The script of the text decides (Hangul means Korean, Han means Chinese,
 // kana means Japanese, Latin English), except that text saying nothing of
 // a language (emoji, digits, "ok", a product name) keeps the
-// conversation's language, and so does an English sentence around a
-// Chinese or Korean name in an English conversation; the platform's
+// conversation's language, and so does an English sentence or greeting
+// around a Chinese or Korean name in an English conversation ("I'm 김민수");
+// Latin text that asks for English ("English please") is English; the platform's
 // language code decides only where neither does.
 package lang
 
@@ -83,16 +84,18 @@ func Choose(text, hint, previous string, supported func(string) bool) string {
 		previous = ""
 	}
 	switch {
-	case script != "" && script != "en" && previous == "en" && englishAround(text):
-		// "can i pay with 支付宝" in an English conversation. (As a first
-		// message the CJK script still decides: "请问 can I pay with
-		// PayPal?" is a Chinese customer's.)
+	case script != "" && script != "en" && previous == "en" && (englishAround(text) || nameInEnglish(text)):
+		// "can i pay with 支付宝", "I'm 김민수", "Thanks 王伟" in an
+		// English conversation. (As a first message the CJK script still
+		// decides: "请问 can I pay with PayPal?" is a Chinese customer's.)
 		return "en"
 	case script != "" && script != "en" && supported(script):
 		return script
-	case script == "en" && previous != "" && previous != "en" && !sentence(text):
-		// A word or two of Latin letters in a Chinese or Korean
-		// conversation ("ok", "thanks", "KS-204817", "Apple Pay").
+	case script == "en" && previous != "" && previous != "en" && !sentence(text) && !asksEnglish(text):
+		// A word or two of Latin letters that say nothing of a language,
+		// in a Chinese or Korean conversation ("ok", "thanks",
+		// "KS-204817", "Apple Pay"). "English please", "in English" or
+		// "help me" is English.
 		return previous
 	case script == "en" && (h == "" || !supported(h) || isCJK(h)):
 		// Latin text from a CJK-configured phone is most likely English.
@@ -121,6 +124,83 @@ func Choose(text, hint, previous string, supported func(string) bool) string {
 func englishAround(text string) bool {
 	latin, function, cjk := words(text)
 	return latin >= minSentenceWords && function > 0 && latin >= 2*cjk
+}
+
+// asksEnglish reports whether a word or two of Latin text is English
+// rather than a name or an acknowledgement: it names the language
+// ("English please", "Speak English!") or has an English function word or
+// verb in it ("in English", "help me"). "a" does not count: it is a
+// model's letter as often ("Galaxy A54").
+func asksEnglish(text string) bool {
+	for _, w := range latinWords(text) {
+		if w != "a" && (functionWords[w] || englishWords[w]) {
+			return true
+		}
+	}
+	return false
+}
+
+// englishWords name the English language, or are verbs a customer asks
+// with; a product or brand name is none of them.
+var englishWords = map[string]bool{
+	"english": true, "eng": true, "speak": true, "talk": true, "write": true, "reply": true, "answer": true, "help": true,
+	"want": true, "need": true, "please": true, "pls": true, "plz": true,
+}
+
+// nameInEnglish reports whether text is a short English message around
+// one Chinese or Korean name ("I'm 김민수", "Thanks 王伟", "this is
+// 李娜"): an English function word or a greeting or thanks, and one
+// name-like word in Han or Hangul (two to four characters, not one of the
+// everyday words a Chinese or Korean customer answers with).
+func nameInEnglish(text string) bool {
+	latin, function, cjk := words(text)
+	if latin == 0 || cjk != 1 || latin >= minSentenceWords && function > 0 {
+		return false // longer English sentences are englishAround's
+	}
+	english := function > 0
+	for _, w := range latinWords(text) {
+		if nameLeads[w] {
+			english = true
+		}
+	}
+	if !english {
+		return false
+	}
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if FromScript(f) == "en" {
+			continue
+		}
+		n := utf8.RuneCountInString(f)
+		if n < 2 || n > 4 || notNames[f] || FromScript(f) == "ja" {
+			return false
+		}
+	}
+	return true
+}
+
+// nameLeads are the English words other than function words that come
+// before a name.
+var nameLeads = map[string]bool{
+	"thanks": true, "thank": true, "thx": true, "hi": true, "hello": true, "hey": true, "dear": true,
+	"mr": true, "mrs": true, "ms": true, "miss": true, "name": true, "name's": true, "called": true,
+}
+
+// notNames are short Chinese and Korean words a customer answers with:
+// "ok 好的" is a Chinese customer's, not a name.
+var notNames = map[string]bool{
+	"谢谢": true, "好的": true, "你好": true, "是的": true, "不是": true, "没有": true, "可以": true, "知道了": true, "明白": true, "请问": true,
+	"감사합니다": true, "고마워요": true, "안녕하세요": true, "네네": true, "아니요": true, "아니오": true, "괜찮아요": true, "좋아요": true, "알겠어요": true,
+}
+
+// latinWords returns text's Latin words in lower case.
+func latinWords(text string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+		if w := strings.Trim(strings.ToLower(f), "'"); w != "" && FromScript(w) == "en" {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // minSentenceWords is how many Latin words make a sentence of their own:

@@ -79,3 +79,49 @@ func TestBase(t *testing.T) {
 		}
 	}
 }
+
+// A word or two asking for English is English, whatever the conversation
+// and the phone (review 2026-12-05: "English please" in a Korean
+// conversation got a Korean reply); what carries no language still keeps
+// the conversation's.
+func TestChooseShortRequestForEnglish(t *testing.T) {
+	have := func(l string) bool { return l == "en" || l == "zh" || l == "ko" }
+	for _, prev := range []string{"zh", "ko"} {
+		for _, hint := range []string{"", "en", "en-US", prev} {
+			for _, text := range []string{"English please", "Speak English!", "in English", "english", "ENGLISH?", "help me", "i need help", "please"} {
+				if got := Choose(text, hint, prev, have); got != "en" {
+					t.Errorf("%s conversation, hint %q: Choose(%q) = %q, want en", prev, hint, text, got)
+				}
+			}
+			for _, text := range []string{"ok", "okay", "thanks", "thx", "yes", "no", "👍", "?", "3", "KS-204817", "9400111899223", "Galaxy A54", "Apple Pay"} {
+				if got := Choose(text, hint, prev, have); got != prev {
+					t.Errorf("%s conversation, hint %q: Choose(%q) = %q, want %s", prev, hint, text, got, prev)
+				}
+			}
+		}
+	}
+}
+
+// A short English message around one Chinese or Korean name stays English
+// in an English conversation (review 2026-12-05: "I'm 김민수" got Korean);
+// a first message still goes by its script, and a Chinese or Korean word
+// that is not a name still moves the conversation.
+func TestChooseNameInShortEnglish(t *testing.T) {
+	have := func(l string) bool { return l == "en" || l == "zh" || l == "ko" }
+	for _, hint := range []string{"", "en", "zh-CN", "ko-KR"} {
+		for _, c := range []struct{ text, want string }{
+			{"I'm 김민수", "en"}, {"Thanks 王伟", "en"}, {"thanks, 王伟!", "en"}, {"hi, this is 李娜", "en"}, {"my name is 박지훈", "en"},
+			{"ok 好的", "zh"}, {"thanks 谢谢", "zh"}, {"환불 refund", "ko"}, {"KakaoPay 돼요?", "ko"}, {"支付宝可以吗", "zh"},
+			{"I'm 김민수 배송 언제 와요", "ko"},
+		} {
+			if got := Choose(c.text, hint, "en", have); got != c.want {
+				t.Errorf("en conversation, hint %q: Choose(%q) = %q, want %s", hint, c.text, got, c.want)
+			}
+		}
+		for _, c := range []struct{ text, want string }{{"I'm 김민수", "ko"}, {"Thanks 王伟", "zh"}} {
+			if got := Choose(c.text, hint, "", have); got != c.want {
+				t.Errorf("first message, hint %q: Choose(%q) = %q, want %s", hint, c.text, got, c.want)
+			}
+		}
+	}
+}
