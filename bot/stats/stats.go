@@ -156,15 +156,23 @@ type write struct {
 	dims []scope
 }
 
-func (w *write) add(metric string, n float64) {
+// add counts n on a field that only ever holds whole numbers (HINCRBY).
+func (w *write) add(metric string, n int64) {
 	w.b.day(w.day)
 	for _, d := range w.dims {
-		f := field(metric, d.dim, d.value)
-		if n == float64(int64(n)) {
-			w.b.op("h", w.day, f, strconv.FormatInt(int64(n), 10))
-		} else {
-			w.b.op("f", w.day, f, strconv.FormatFloat(n, 'f', -1, 64))
-		}
+		w.b.op("h", w.day, field(metric, d.dim, d.value), strconv.FormatInt(n, 10))
+	}
+}
+
+// addFloat adds x to a field that may hold a fraction, always with
+// HINCRBYFLOAT, even when x is whole: HINCRBY fails on a field holding
+// "1.5", and in the turn's one script (store.StatsRecord) that failure
+// would cost the operations after it (a claim's move from the queue to
+// the working list).
+func (w *write) addFloat(metric string, x float64) {
+	w.b.day(w.day)
+	for _, d := range w.dims {
+		w.b.op("f", w.day, field(metric, d.dim, d.value), strconv.FormatFloat(x, 'f', -1, 64))
 	}
 }
 
@@ -172,7 +180,7 @@ func (w *write) add(metric string, n float64) {
 func (w *write) duration(metric string, d time.Duration) {
 	d = max(d, 0)
 	w.add(metric+".count", 1)
-	w.add(metric+".sum", float64(d.Milliseconds())/1000)
+	w.addFloat(metric+".sum", float64(d.Milliseconds())/1000)
 }
 
 func scopes(b lifecycle.Base, agent string) []scope {

@@ -181,3 +181,64 @@ func TestOldDaysExpire(t *testing.T) {
 		t.Errorf("report over 30 days with 2 days kept: %d days, %v", len(rep.Days), err)
 	}
 }
+
+// A claim whose wait is whole seconds, on a day whose claim waits already
+// add up to a fraction, still moves its conversation from the queue to the
+// working list. The day's sum of waits holds "1.5" after the first claim;
+// the second claim's 2 s must be added as a float too (HINCRBY fails on a
+// field holding a fraction, and in the one-script write that failure used
+// to drop the rest of the claim: the conversation stayed "waiting" on the
+// ops page while an agent worked on it).
+func TestWholeSecondWaitAfterAFractionalOneStillCountsTheClaim(t *testing.T) {
+	rec, _ := recorder(t, day0)
+	a := conversation(t, rec, "telegram:1", "en", day0)
+	a.handoff("explicit", day0)
+	a.step(lifecycle.Claim(a.s, lia, day0.Add(1500*time.Millisecond)))
+	b := conversation(t, rec, "telegram:2", "en", day0)
+	b.handoff("explicit", day0)
+	b.step(lifecycle.Claim(b.s, mina, day0.Add(2*time.Second)))
+
+	waiting, working, err := rec.Queue(context.Background(), 10)
+	if err != nil || len(waiting) != 0 || len(working) != 2 {
+		t.Fatalf("after two claims: waiting %+v, working %+v (%v); want none waiting, both working", waiting, working, err)
+	}
+	rep, err := rec.Report(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := rep.All.Claim; c.Count != 2 || c.Sum != 3500*time.Millisecond {
+		t.Errorf("claim waits %+v, want 2 adding up to 3.5 s", c)
+	}
+	if c := rep.Agents[mina.ID].Claim; c.Count != 1 || c.Sum != 2*time.Second {
+		t.Errorf("Mina's claim wait %+v, want 1 of 2 s", c)
+	}
+}
+
+// One write of a turn that Redis refuses (here the agents' names hash is
+// a string) does not cost the turn its other writes: the claim still moves
+// the conversation to the working list and counts its wait.
+func TestAFailingWriteDoesNotDropTheOthers(t *testing.T) {
+	db := sessiontest.DB(t)
+	rec := stats.New(db, stats.WithClock(func() time.Time { return day0 }))
+	if err := db.Client.Set(context.Background(), db.Keys.StatsAgents(), "not a hash", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	a := conversation(t, rec, "telegram:1", "en", day0)
+	a.handoff("explicit", day0)
+	a.step(lifecycle.Claim(a.s, lia, day0.Add(time.Minute)))
+	waiting, working, err := rec.Queue(context.Background(), 10)
+	if err != nil || len(waiting) != 0 || len(working) != 1 {
+		t.Fatalf("after the claim: waiting %+v, working %+v (%v); want it working", waiting, working, err)
+	}
+	// The report reads the names hash too: drop the broken one first.
+	if err := db.Client.Del(context.Background(), db.Keys.StatsAgents()).Err(); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := rec.Report(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := rep.All.Claim; c.Count != 1 || c.Sum != time.Minute {
+		t.Errorf("claim waits %+v, want 1 of a minute", c)
+	}
+}

@@ -392,6 +392,11 @@ return card`)
 // KEYS: the marker (any {stats} key when there is no marker), then the
 // keys the operations name. ARGV: the marker's TTL in ms ("0": no marker),
 // then the operations. Returns 1 when written, 0 when the marker was there.
+// An operation that fails (a key of the wrong type, an increment on a field
+// that is not a number) does not stop the others, as each command of the
+// MULTI this replaced stood alone: a broken counter must not cost a claim
+// its move to the working list. The script then returns an error naming
+// the first failure, after the others are written (and the marker set).
 var StatsRecord = redis.NewScript(`
 local arity = {h = 4, f = 4, s = 4, z = 4, R = 4, l = 4, r = 3, e = 3}
 local i, n = 2, #ARGV
@@ -405,17 +410,28 @@ end
 if ARGV[1] ~= '0' then
   if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end
 end
+local failed, first = 0, nil
+local function run(...) -- one operation's failure does not stop the others
+  local r = redis.pcall(...)
+  if type(r) == 'table' and r.err then
+    failed = failed + 1
+    first = first or r.err
+  end
+end
 i = 2
 while i <= n do
   local op, k = ARGV[i], KEYS[tonumber(ARGV[i+1])]
-  if op == 'h' then redis.call('HINCRBY', k, ARGV[i+2], ARGV[i+3]); i = i + 4
-  elseif op == 'f' then redis.call('HINCRBYFLOAT', k, ARGV[i+2], ARGV[i+3]); i = i + 4
-  elseif op == 's' then redis.call('HSET', k, ARGV[i+2], ARGV[i+3]); i = i + 4
-  elseif op == 'z' then redis.call('ZADD', k, ARGV[i+2], ARGV[i+3]); i = i + 4
-  elseif op == 'R' then redis.call('ZREMRANGEBYSCORE', k, ARGV[i+2], ARGV[i+3]); i = i + 4
-  elseif op == 'l' then redis.call('LPUSH', k, ARGV[i+2]); redis.call('LTRIM', k, 0, ARGV[i+3]); i = i + 4
-  elseif op == 'r' then redis.call('ZREM', k, ARGV[i+2]); i = i + 3
-  else redis.call('PEXPIRE', k, ARGV[i+2]); i = i + 3 end
+  if op == 'h' then run('HINCRBY', k, ARGV[i+2], ARGV[i+3]); i = i + 4
+  elseif op == 'f' then run('HINCRBYFLOAT', k, ARGV[i+2], ARGV[i+3]); i = i + 4
+  elseif op == 's' then run('HSET', k, ARGV[i+2], ARGV[i+3]); i = i + 4
+  elseif op == 'z' then run('ZADD', k, ARGV[i+2], ARGV[i+3]); i = i + 4
+  elseif op == 'R' then run('ZREMRANGEBYSCORE', k, ARGV[i+2], ARGV[i+3]); i = i + 4
+  elseif op == 'l' then run('LPUSH', k, ARGV[i+2]); run('LTRIM', k, 0, ARGV[i+3]); i = i + 4
+  elseif op == 'r' then run('ZREM', k, ARGV[i+2]); i = i + 3
+  else run('PEXPIRE', k, ARGV[i+2]); i = i + 3 end
+end
+if failed > 0 then
+  return redis.error_reply('stats: ' .. failed .. ' operation(s) failed, the others written: ' .. first)
 end
 return 1`)
 
