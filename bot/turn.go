@@ -216,7 +216,6 @@ func (t *turn) text(text string) {
 		pinged = pinged || kind == "ping"
 		laughed = laughed || kind == "laugh"
 		text = strings.TrimSpace(rest)
-		t.s.Misses = 0 // small talk is understood, not a miss
 	}
 	if greeted {
 		key := "greet"
@@ -259,6 +258,10 @@ func (t *turn) text(text string) {
 		}
 	}
 	if !hasWords(text) {
+		// Small talk alone is understood, not a miss. A question after it
+		// ("are you a bot? I was charged twice") is not small talk: its
+		// misses count toward the offer of a person.
+		t.s.Misses = 0
 		switch {
 		case bye:
 			t.closing("bye")
@@ -307,6 +310,29 @@ func (t *turn) text(text string) {
 		}
 	}
 	t.answer(text)
+}
+
+// tailEvidence is the lexical score under which the words after small
+// talk share nothing real with the knowledge base: "please lol" (0.07)
+// is chat, "charged twice" (0.14) or "I was charged twice" (0.19) is a
+// problem (baton match --explain). Lexical scores only: an embedding
+// model's scale differs.
+const tailEvidence = 0.1
+
+// smallTail reports whether the few words left after small talk are part
+// of it: only words about us and the moment ("over there?", "呀今天",
+// "요즘"), or words the knowledge base has no real evidence for ("in Tokyo
+// tomorrow?"). Anything else is a question, missed like any other.
+func (t *turn) smallTail(text string) bool {
+	if t.set.Persona.Aside(text) {
+		return true
+	}
+	without := lexicalWithout(t.ctx, t.set.KB.Matcher, 1)
+	if without == nil {
+		return false // no lexical ranker to weigh it: treat it as a question
+	}
+	m := without(text, nil)
+	return len(m) == 0 || m[0].Score < tailEvidence
 }
 
 // answerable reports whether the knowledge base answers text confidently.
@@ -414,10 +440,11 @@ func (t *turn) answer(text string) {
 		t.refuse(d)
 		return
 	}
-	if t.chatTail && !ans.Confident && !ans.Likely {
+	if t.chatTail && !ans.Confident && !ans.Likely && t.smallTail(text) {
 		// Small talk and a few words we cannot answer ("what's the weather
 		// like over there?"): a kind reply and an offer to help, never
-		// "I didn't catch that" after it. Not a miss.
+		// "I didn't catch that" after it. Not a miss, so the turn counted
+		// above is taken back.
 		t.s.Misses = 0
 		t.emit(join(t.lead, t.render("chat_back", persona.Data{})), kindChat, "", 0)
 		return

@@ -245,6 +245,18 @@ func (p *Persona) ChatTail(rest string) bool {
 	return words+(han+1)/2 <= maxChatTail
 }
 
+// Aside reports whether rest, what follows small talk, is only filler
+// and laughs ("over there?", "where you are today", "呀今天", "요즘"):
+// words about us and the moment, part of the small talk, never a
+// question of their own.
+func (p *Persona) Aside(rest string) bool {
+	if p == nil || p.small == nil {
+		return false
+	}
+	toks := tokenize(rest)
+	return p.small.skipFiller(toks, 0) == len(toks)
+}
+
 // at reports whether the phrase matches toks from i, and where it ends.
 // Han characters written together in the phrase must be together in the
 // text too (a script change, as in "AI예요", may be spaced or not: Korean
