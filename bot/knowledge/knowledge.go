@@ -48,9 +48,10 @@ type Base struct {
 	ids       []string                     // sorted
 	questions []Question                   // every example question, in Questions' order
 
-	termsOnce sync.Once                 // answerTerms
-	terms     map[string]map[string]int // lang -> term -> entries whose answer uses it
-	termsN    map[string]int            // lang -> entries
+	termsOnce sync.Once                  // answerTerms
+	terms     map[string]map[string]int  // lang -> term -> entries whose answer uses it
+	termsN    map[string]int             // lang -> entries
+	answerSet map[*Entry]map[string]bool // entry -> its answer's terms
 }
 
 // Question is one example question of the base. Its position in
