@@ -119,33 +119,7 @@ func TestRoundTripsPerMessage(t *testing.T) {
 			hs.start()
 			u := telegramtest.Customer(4242)
 
-			// send delivers one update and, unless it is a duplicate,
-			// waits until it is marked answered; it returns the round
-			// trips it cost.
-			send := func(upd telegramtest.Update, answered bool) (int64, []string) {
-				t.Helper()
-				hs.mu.Lock()
-				done := hs.done
-				hs.mu.Unlock()
-				trips.take()
-				code, id := hs.deliver(upd)
-				if code != 200 {
-					t.Fatalf("webhook answered %d", code)
-				}
-				if answered {
-					select {
-					case <-done:
-					case <-time.After(waitFor):
-						t.Fatalf("not answered within %v", waitFor)
-					}
-					select {
-					case <-exited:
-					case <-time.After(waitFor):
-						t.Fatalf("the chat's loop did not end within %v", waitFor)
-					}
-				}
-				return id, trips.take()
-			}
+			send := tripSender(t, hs, trips, exited)
 			// Every script loaded on every node first: a server's first
 			// EVALSHA of a script costs one more (NOSCRIPT, then EVAL).
 			loadScripts(t, rdb)
@@ -211,3 +185,33 @@ const (
 	wantFirst = 4
 	wantLater = 3
 )
+
+// tripSender returns send: it delivers one update and, unless it is a
+// duplicate, waits until it is marked answered and its chat's loop has
+// ended; it returns the update id and the round trips it cost.
+func tripSender(t *testing.T, hs *harness, trips *tripCounter, exited <-chan int64) func(telegramtest.Update, bool) (int64, []string) {
+	return func(upd telegramtest.Update, answered bool) (int64, []string) {
+		t.Helper()
+		hs.mu.Lock()
+		done := hs.done
+		hs.mu.Unlock()
+		trips.take()
+		code, id := hs.deliver(upd)
+		if code != 200 {
+			t.Fatalf("webhook answered %d", code)
+		}
+		if answered {
+			select {
+			case <-done:
+			case <-time.After(waitFor):
+				t.Fatalf("not answered within %v", waitFor)
+			}
+			select {
+			case <-exited:
+			case <-time.After(waitFor):
+				t.Fatalf("the chat's loop did not end within %v", waitFor)
+			}
+		}
+		return id, trips.take()
+	}
+}

@@ -51,30 +51,7 @@ func TestRoundTripsPerMessageWithStatistics(t *testing.T) {
 			hs.a.disp.onExit = func(chat int64) { exited <- chat }
 			hs.start()
 			u := telegramtest.Customer(4343)
-			send := func(upd telegramtest.Update, answered bool) (int64, []string) {
-				t.Helper()
-				hs.mu.Lock()
-				done := hs.done
-				hs.mu.Unlock()
-				trips.take()
-				code, id := hs.deliver(upd)
-				if code != 200 {
-					t.Fatalf("webhook answered %d", code)
-				}
-				if answered {
-					select {
-					case <-done:
-					case <-time.After(waitFor):
-						t.Fatalf("not answered within %v", waitFor)
-					}
-					select {
-					case <-exited:
-					case <-time.After(waitFor):
-						t.Fatalf("the chat's loop did not end within %v", waitFor)
-					}
-				}
-				return id, trips.take()
-			}
+			send := tripSender(t, hs, trips, exited)
 			loadScripts(t, rdb)
 			ctx := t.Context()
 			if c, ok := rdb.(*redis.ClusterClient); ok {
