@@ -241,6 +241,7 @@ func (t *turn) text(text string) {
 		text = "" // "are you a real person or an automated reply?"
 	}
 	t.chatTail = len(chats) > 0 && t.set.Persona.ChatTail(text)
+	solved := false
 	if hasWords(text) {
 		// A closing or an acknowledgement with a word or two no list
 		// knows, wherever its thanks stands ("nvm it worked. thanks",
@@ -255,6 +256,7 @@ func (t *turn) text(text string) {
 			said = "thanks"
 		}
 		if k, rest := t.set.Persona.Closing(text, said); k != "" && (reportsSolved(text) || !t.answerable(rest)) {
+			solved = reportsSolved(text)
 			thanked = thanked || k == "thanks"
 			bye = bye || k == "bye"
 			text = ""
@@ -273,6 +275,11 @@ func (t *turn) text(text string) {
 			t.emit(join(t.lead, t.render("chat_back", persona.Data{})), kindChat, "", 0)
 		case thanked:
 			t.closing("thanks")
+			if solved && t.answeredSomething() && !t.surveyed() {
+				// "thanks that solved it!" is a resolution as much as a
+				// goodbye is: ask how we did.
+				t.survey()
+			}
 		case greeted:
 			t.emit(t.lead, kindGreeting, "", 0)
 		case upset:
