@@ -607,6 +607,18 @@ var (
 	remedyFillKo  = []string{"하고", "싶어요", "싶은데요", "싶습니다", "싶어", "해", "해요", "해주세요", "주세요", "요청", "신청", "받고", "받을", "원해요", "할게요", "하려면", "어떻게", "가능한가요", "가능해요", "되나요", "돼요", "할", "수", "있나요", "있어요", "으로", "로", "요", "하"}
 )
 
+// onlyOf reports whether s (Chinese or Korean, written without spaces
+// between words) has one of want and nothing but want and fill.
+func onlyOf(s string, want, fill []string) bool {
+	if !containsAny(s, want) {
+		return false
+	}
+	for _, w := range slices.Concat(want, fill) {
+		s = strings.ReplaceAll(s, w, " ")
+	}
+	return !hasWords(s)
+}
+
 // onlyRemedy reports whether a piece asks for a remedy and nothing else:
 // not "i want to return the charger I bought last week" (a thing of its
 // own), but "i want to return it", "我想退货", "반품하고 싶어요".
@@ -614,21 +626,9 @@ func onlyRemedy(piece string) bool {
 	s := text.Normalize(piece)
 	switch {
 	case hasScript(s, unicode.Hangul):
-		if !containsAny(s, remedyKo) {
-			return false
-		}
-		for _, w := range slices.Concat(remedyKo, remedyFillKo) {
-			s = strings.ReplaceAll(s, w, " ")
-		}
-		return !hasWords(s)
+		return onlyOf(s, remedyKo, remedyFillKo)
 	case hasScript(s, unicode.Han):
-		if !containsAny(s, remedyHan) {
-			return false
-		}
-		for _, w := range slices.Concat(remedyHan, remedyFillHan) {
-			s = strings.ReplaceAll(s, w, " ")
-		}
-		return !hasWords(s)
+		return onlyOf(s, remedyHan, remedyFillHan)
 	}
 	found := false
 	for _, w := range remedyEn {

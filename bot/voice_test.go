@@ -143,11 +143,6 @@ func TestUnaskedRatingAfterClosingIsRecorded(t *testing.T) {
 		"zh": {"怎么查物流", "谢谢"},
 		"ko": {"배송 조회 어떻게 해요", "감사합니다"},
 	}
-	asked := map[string][]string{
-		"en": {"how do I track my order", "thanks bye"},
-		"zh": {"怎么查物流", "谢谢，再见"},
-		"ko": {"배송 조회 어떻게 해요", "감사해요 좋은 밤 되세요"},
-	}
 	for i, c := range []struct {
 		lang, rating string
 		prompted     bool
@@ -173,7 +168,7 @@ func TestUnaskedRatingAfterClosingIsRecorded(t *testing.T) {
 		chat := fmt.Sprintf("u%d", i)
 		lines := opening[c.lang]
 		if c.prompted {
-			lines = asked[c.lang]
+			lines = ratingAsked[c.lang]
 		}
 		f.convo(t, chat, c.lang, lines...)
 		reply, kind, _ := f.convo(t, chat, c.lang, c.rating)
@@ -325,4 +320,12 @@ func TestWarmRepliesToPingsLaughsAndEmptyMessages(t *testing.T) {
 			t.Errorf("%s: two empty messages answered %q and %q; want two different lines", lang, first, second)
 		}
 	}
+}
+
+// ratingAsked is a question answered, then a goodbye: the conversation
+// that ends with the rating prompt, in each language.
+var ratingAsked = map[string][]string{
+	"en": {"how do I track my order", "thanks bye"},
+	"zh": {"怎么查物流", "谢谢，再见"},
+	"ko": {"배송 조회 어떻게 해요", "감사해요 좋은 밤 되세요"},
 }

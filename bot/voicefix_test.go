@@ -49,11 +49,6 @@ func TestProblemAfterSmallTalkIsNotSwallowed(t *testing.T) {
 func TestRatingWithWordsAfterThePromptIsRecorded(t *testing.T) {
 	rec := &stars{}
 	f := newFixture(t, false, bot.WithObservers(rec))
-	asked := map[string][]string{
-		"en": {"how do I track my order", "thanks bye"},
-		"zh": {"怎么查物流", "谢谢，再见"},
-		"ko": {"배송 조회 어떻게 해요", "감사해요 좋은 밤 되세요"},
-	}
 	for i, c := range []struct {
 		lang, rating string
 		want         int
@@ -67,8 +62,8 @@ func TestRatingWithWordsAfterThePromptIsRecorded(t *testing.T) {
 		{"ko", "2점이요 배송이 느렸어요", 2, "죄송"},
 	} {
 		chat := fmt.Sprintf("c%d", i)
-		if _, kind, _ := f.convo(t, chat, c.lang, asked[c.lang]...); kind != "survey" {
-			t.Fatalf("%s %q: turn %s, want the rating prompt", c.lang, asked[c.lang], kind)
+		if _, kind, _ := f.convo(t, chat, c.lang, ratingAsked[c.lang]...); kind != "survey" {
+			t.Fatalf("%s %q: turn %s, want the rating prompt", c.lang, ratingAsked[c.lang], kind)
 		}
 		msgs := f.turnIn(t, chat, c.lang, c.rating)
 		reply := replyText(msgs)
@@ -83,7 +78,7 @@ func TestRatingWithWordsAfterThePromptIsRecorded(t *testing.T) {
 		}
 	}
 	// A question after a rating is not a rating.
-	f.convo(t, "cq", "en", asked["en"]...)
+	f.convo(t, "cq", "en", ratingAsked["en"]...)
 	if _, kind, _ := f.convo(t, "cq", "en", "5 stars?"); kind == "rated" || len(rec.of("cq")) > 0 {
 		t.Errorf(`"5 stars?" after the prompt was taken as a rating (turn %s)`, kind)
 	}
