@@ -140,26 +140,16 @@ var cardRunPattern = regexp.MustCompile(`\d(?:[ \-]?\d){12,18}`)
 // one in ten parcel numbers (which pass Luhn by chance) from being called
 // cards.
 func isCard(s string) bool {
-	var digits []byte
+	n, first := 0, byte(0)
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; '0' <= c && c <= '9' {
-			digits = append(digits, c)
-		}
-	}
-	if len(digits) < 13 || len(digits) > 19 || digits[0] < '2' || digits[0] > '6' {
-		return false
-	}
-	sum := 0
-	for i := len(digits) - 1; i >= 0; i-- {
-		d := int(digits[i] - '0')
-		if (len(digits)-1-i)%2 == 1 {
-			if d *= 2; d > 9 {
-				d -= 9
+			if n == 0 {
+				first = c
 			}
+			n++
 		}
-		sum += d
 	}
-	return sum%10 == 0
+	return n >= 13 && n <= 19 && first >= '2' && first <= '6' && logmask.Luhn(s)
 }
 
 // cardRun returns where the first card number in text is, if any.

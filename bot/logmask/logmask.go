@@ -84,7 +84,7 @@ func maskDigits(run string) string {
 		return run
 	case isoDateRe.MatchString(strings.TrimPrefix(run, "(")):
 		return run
-	case digits >= 13 && digits <= 19 && luhn(run):
+	case digits >= 13 && digits <= 19 && Luhn(run):
 		return Card
 	case digits <= 15:
 		return Phone
@@ -93,9 +93,9 @@ func maskDigits(run string) string {
 	}
 }
 
-// luhn reports whether the digits of s pass the Luhn check every payment
-// card number passes.
-func luhn(s string) bool {
+// Luhn reports whether the digits of s pass the Luhn check every payment
+// card number passes; other characters are skipped.
+func Luhn(s string) bool {
 	sum, double := 0, false
 	for i := len(s) - 1; i >= 0; i-- {
 		c := s[i]
