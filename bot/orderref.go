@@ -290,7 +290,8 @@ func (t *turn) askedForOrder() (string, bool) {
 
 // orderGiven thanks the customer for the order number an answer asked for
 // and brings in a person to act on it: the customer did what we asked,
-// and only a person can cancel or change an order.
+// and only a person can cancel or change an order. With no desk, it says
+// how to reach one with the number instead.
 //
 // After the reply to a tracking number, the same number again
 // ("SF1234567890", first sent as "运单号 SF1234567890") is that tracking
@@ -300,7 +301,13 @@ func (t *turn) orderGiven(ref, entry string) {
 		t.trackingGiven(ref, true)
 		return
 	}
-	t.lead = join(t.lead, t.render("order_received", persona.Data{Extra: map[string]string{"order": ref}}))
+	// With no desk there is nobody to pass the number to: the reply says
+	// to give it to the team when reaching them (handoff_nodesk says how).
+	key := "order_received"
+	if t.b.desk == nil {
+		key = "order_received_nodesk"
+	}
+	t.lead = join(t.lead, t.render(key, persona.Data{Extra: map[string]string{"order": ref}}))
 	asked := "the answer " + entry
 	if entry == "" {
 		asked = "the reply to their tracking number"

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -40,15 +41,45 @@ func TestRepeatedMessageRotatesItsWordings(t *testing.T) {
 // what a reply is, not which of its wordings the seed picked.
 func saysOneOf(t *testing.T, reply, lang, key string) bool {
 	t.Helper()
+	return saysOneOfWith(t, reply, lang, key, nil)
+}
+
+// saysOneOfWith is saysOneOf for a message that takes Extra values.
+func saysOneOfWith(t *testing.T, reply, lang, key string, extra map[string]string) bool {
+	t.Helper()
 	p := contents(t).Current().Persona
 	n := p.Variants(lang, key)
 	if n == 0 {
 		t.Fatalf("no %s message %q", lang, key)
 	}
 	for i := 0; i < n; i++ {
-		if strings.Contains(reply, p.Say(lang, key, persona.Data{Customer: "Jane", Seed: i})) {
+		if strings.Contains(reply, p.Say(lang, key, persona.Data{Customer: "Jane", Extra: extra, Seed: i})) {
 			return true
 		}
 	}
 	return false
+}
+
+// With no desk, the order number an answer asked for is never said to be
+// passed on to a person (who is not there): the reply thanks for it and
+// says how to reach the team with it, by the persona's contact, in every
+// language.
+func TestOrderNumberWithoutADeskSaysHowToReachTheTeam(t *testing.T) {
+	f := newFixture(t, false)
+	email, phone := contents(t).Current().Persona.Contact()
+	for i, c := range []struct{ lang, ask, give string }{
+		{"en", "How do I cancel my order?", "KS-55123"},
+		{"zh", "怎么取消订单", "订单号 KS-55123"},
+		{"ko", "주문 취소 어떻게 해요", "주문번호 KS-55123 이요"},
+	} {
+		chat := fmt.Sprintf("nd%d", i)
+		f.convo(t, chat, c.lang, c.ask)
+		reply, kind, _ := f.convo(t, chat, c.lang, c.give)
+		if kind != "nodesk" || !strings.Contains(reply, "KS-55123") || !strings.Contains(reply, email) || !strings.Contains(reply, phone) {
+			t.Errorf("%s %q: turn %s, reply %q; want the number and how to reach the team (%s, %s)", c.lang, c.give, kind, reply, email, phone)
+		}
+		if saysOneOfWith(t, reply, c.lang, "order_received", map[string]string{"order": "KS-55123"}) {
+			t.Errorf("%s %q: reply %q says the number is passed on to a person, with no one to pass it to", c.lang, c.give, reply)
+		}
+	}
 }
