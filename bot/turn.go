@@ -314,6 +314,10 @@ func (t *turn) text(text string) {
 		t.trackingGiven(ref, named)
 		return
 	}
+	if ref, ok := shortTrackingRef(text); ok {
+		t.trackingShort(ref)
+		return
+	}
 	if ref, ok := orderRef(text); ok {
 		if entry, asked := t.askedForOrder(); asked {
 			t.orderGiven(ref, entry)

@@ -83,3 +83,42 @@ func TestOrderNumberWithoutADeskSaysHowToReachTheTeam(t *testing.T) {
 		}
 	}
 }
+
+// A number called a tracking number but too short for one ("tracking
+// 12345") is neither an order number nor a miss: the reply kindly asks for
+// the whole tracking number (or the order number), in the conversation's
+// language, and brings no one in. The full number next is answered as a
+// tracking number; the order number next is passed on.
+func TestShortTrackingNumberIsAskedForInFull(t *testing.T) {
+	f := newFixture(t, true)
+	for i, c := range []struct{ lang, ask, give string }{
+		{"en", "How do I cancel my order?", "tracking 12345"},
+		{"en", "where is my parcel?", "my tracking number is 12345"},
+		{"en", "", "tracking #12345"},
+		{"zh", "我的订单到哪了？", "运单号 12345"},
+		{"ko", "주문 취소 어떻게 해요", "송장번호 12345 이요"},
+	} {
+		chat := fmt.Sprintf("ts%d", i)
+		if c.ask != "" {
+			f.convo(t, chat, c.lang, c.ask)
+		}
+		reply, kind, _ := f.convo(t, chat, c.lang, c.give)
+		s := f.session(t, chat)
+		if kind != "tracking_short" || s.Handoff != nil || s.Lang != c.lang || !strings.Contains(reply, "12345") || !strings.Contains(reply, "KS-204817") {
+			t.Errorf("%s %q: turn %s (handoff %v, language %s), reply %q; want the whole tracking number asked for", c.lang, c.give, kind, s.Handoff != nil, s.Lang, reply)
+			continue
+		}
+		next, want := "9400111899223", "tracking"
+		if i%2 == 1 {
+			next, want = "KS-204817", "handoff"
+		}
+		if reply, kind, _ := f.convo(t, chat, c.lang, next); kind != want {
+			t.Errorf("%s %q after the short-number reply: turn %s, reply %q; want %s", c.lang, next, kind, reply, want)
+		}
+	}
+	// Tracking an order by its number is an order number.
+	f.convo(t, "tso", "en", "How do I cancel my order?")
+	if reply, kind, _ := f.convo(t, "tso", "en", "track order 12345"); kind != "handoff" {
+		t.Errorf("'track order 12345' after the cancel answer: turn %s, reply %q; want it passed on as the order number", kind, reply)
+	}
+}
