@@ -2,9 +2,11 @@ package bot_test
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/persona"
 )
 
@@ -120,5 +122,54 @@ func TestShortTrackingNumberIsAskedForInFull(t *testing.T) {
 	f.convo(t, "tso", "en", "How do I cancel my order?")
 	if reply, kind, _ := f.convo(t, "tso", "en", "track order 12345"); kind != "handoff" {
 		t.Errorf("'track order 12345' after the cancel answer: turn %s, reply %q; want it passed on as the order number", kind, reply)
+	}
+}
+
+// apologyRE finds an apology in a reply, in each language ("不好意思" is
+// one too: "sorry, I didn't follow").
+var apologyRE = regexp.MustCompile(`(?i)sorry|apolog|抱歉|对不起|对不住|不好意思|죄송|미안`)
+
+// One sincere apology at most in any reply, however it is put together:
+// a complaint whose answer apologises itself ("Sorry about the mix-up")
+// is not apologised for twice, and the third miss does not say sorry in
+// the rephrasing and again in the offer of a person, whichever wordings
+// the conversation has come to.
+func TestNoReplyApologisesTwice(t *testing.T) {
+	complaint := map[string]string{
+		"en": "you sent me the wrong item, this is unacceptable",
+		"zh": "你们发错货了，太让人失望了",
+		"ko": "다른 상품이 왔어요 정말 실망이에요",
+	}
+	miss := map[string][]string{
+		"en": {"blorp the frobnicator", "zzzz qqq", "flarb the wug"},
+		"zh": {"那个那个怎么弄呢", "乱七八糟", "啊这个那个"},
+		"ko": {"그거 저거 어떻게 해요", "뭐더라 그거", "아무거나 그거"},
+	}
+	filler := map[string]string{"en": "ok", "zh": "好的", "ko": "네"}
+	for _, desk := range []bool{false, true} {
+		f := newFixture(t, desk)
+		for _, l := range []string{"en", "zh", "ko"} {
+			check := func(chat, said string, msgs []bot.Message) {
+				t.Helper()
+				if reply := replyText(msgs); len(apologyRE.FindAllString(reply, -1)) > 1 {
+					t.Errorf("desk %v, %s %s %q: the reply apologises more than once: %q", desk, l, chat, said, reply)
+				}
+			}
+			chat := fmt.Sprintf("c-%s-%v", l, desk)
+			check(chat, complaint[l], f.turnIn(t, chat, l, complaint[l]))
+			// Three misses and then three more, after 0 to 5 other
+			// messages: every wording of the rephrasing meets every
+			// wording of the offer of a person.
+			for k := 0; k < 6; k++ {
+				chat := fmt.Sprintf("m-%s-%v-%d", l, desk, k)
+				for range k {
+					f.turnIn(t, chat, l, filler[l])
+				}
+				for n := 0; n < 6; n++ {
+					said := miss[l][n%3]
+					check(chat, said, f.turnIn(t, chat, l, said))
+				}
+			}
+		}
 	}
 }
