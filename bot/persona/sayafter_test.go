@@ -23,3 +23,16 @@ func TestSayAfterKeepsOneApology(t *testing.T) {
 		}
 	}
 }
+
+// handoff_empathy stands in for handoff_sorry when the answer with it
+// apologises already: it must not apologise itself.
+func TestHandoffEmpathyDoesNotApologise(t *testing.T) {
+	p, _ := loadReal(t)
+	for _, l := range realLangs {
+		for _, out := range renders(p, l, "handoff_empathy") {
+			if Apologises(out) || out == "" {
+				t.Errorf("%s handoff_empathy: %q; want empathy without an apology", l, out)
+			}
+		}
+	}
+}
