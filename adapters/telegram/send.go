@@ -295,6 +295,15 @@ func utf16Len(s string) int {
 // space, in the second half of each part; only a text without any of these
 // is cut mid-word (never mid-rune).
 func split(s string, limit int) []string {
+	if len(s) <= limit {
+		// A rune takes at least as many UTF-8 bytes as UTF-16 units (an
+		// invalid byte counts as one U+FFFD), so a text of at most limit
+		// bytes fits whole: no count over every reply.
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		return []string{s}
+	}
 	var parts []string
 	for utf16Len(s) > limit {
 		cut := cutPoint(s, limit)
