@@ -314,6 +314,10 @@ func (t *turn) text(text string) {
 		t.trackingGiven(ref, named)
 		return
 	}
+	if ref, ok := shortTrackingRef(text); ok {
+		t.trackingShort(ref)
+		return
+	}
 	if ref, ok := orderRef(text); ok {
 		if entry, asked := t.askedForOrder(); asked {
 			t.orderGiven(ref, entry)
@@ -541,7 +545,7 @@ func (t *turn) offerPerson() {
 	// In words on the third miss in a row, then every third: the button
 	// stays, the same apology does not come back with every miss.
 	if t.s.Misses >= missesBeforeWords && t.s.Misses%missesBeforeWords == 0 {
-		m.Text = join(m.Text, t.render("offer_person", persona.Data{}))
+		m.Text = join(m.Text, t.renderAfter(m.Text, "offer_person", persona.Data{}))
 		t.s.Turns[len(t.s.Turns)-1].Text = truncateRunes(m.Text, maxBotTurnRunes)
 	}
 	m.Buttons = append(m.Buttons, Button{Label: truncateRunes(t.render("person_button", persona.Data{}), maxTopicLabel), Kind: KindPerson, Value: "offer"})
@@ -669,18 +673,24 @@ func (t *turn) handoff(d handoff.Decision) {
 	now := t.b.now()
 	team := t.set.Routing.Route(t.lang, d.Reason, t.tags())
 	remindAt := lifecycle.NextReminder(now, t.b.unclaimed, t.b.hours)
+	answer := t.tell(t.told)
 	if d.Reason == handoff.Complaint {
 		// An upset customer hears that we understand before who is coming;
 		// one who insisted on a demand we refused hears that we heard
-		// them, not that they "shouldn't have to deal with it".
+		// them, not that they "shouldn't have to deal with it". When the
+		// answer told with it apologises itself ("Sorry about the
+		// mix-up"), the empathy comes without a second apology.
 		key := "handoff_sorry"
-		if t.demanding {
+		switch {
+		case t.demanding:
 			key = "handoff_demand"
+		case persona.Apologises(answer):
+			key = "handoff_empathy"
 		}
 		t.lead = join(t.lead, t.render(key, persona.Data{}))
 	}
 	entry := ""
-	if answer := t.tell(t.told); answer != "" {
+	if answer != "" {
 		// A calm complaint with a clear question ("the tracking hasn't
 		// moved in 5 days, just want to know what's going on") gets the
 		// answer now, then the person: great support does both.
@@ -852,6 +862,12 @@ func (t *turn) render(key string, d persona.Data) string {
 	return t.b.say(t.set, t.s, t.lang, key, d)
 }
 
+// renderAfter is render for a message that follows before in one reply:
+// it keeps the reply to one apology (persona.SayAfter).
+func (t *turn) renderAfter(before, key string, d persona.Data) string {
+	return t.b.sayAfter(t.set, t.s, t.lang, before, key, d)
+}
+
 func (t *turn) say(key, kind string, d persona.Data) {
 	t.emit(t.render(key, d), kind, "", 0)
 }
@@ -944,6 +960,21 @@ func CleanText(s string) string {
 // zero-width space or byte-order mark.
 func isClean(s string) bool {
 	for i := 0; i < len(s); {
+		// Eight printable ASCII bytes (0x20-0x7e) at a time, the bulk of
+		// every reply: a word with a byte below 0x20 or from 0x7f up goes
+		// byte by byte below.
+		for ; i+8 <= len(s); i += 8 {
+			w := s[i : i+8]
+			_ = w[7] // one bounds check; the loads below combine into one
+			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+			if !printable8(x) {
+				break
+			}
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
@@ -959,6 +990,14 @@ func isClean(s string) bool {
 		i += size
 	}
 	return true
+}
+
+// printable8 reports whether all 8 bytes of x are in 0x20-0x7e. A byte
+// b < 0x80 is below 0x20 iff b+0x60 < 0x80, and is 0x7f iff b+1 >= 0x80;
+// no byte carries into the next while all are < 0x80.
+func printable8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	return x&highs == 0 && (x+0x60*ones)&highs == highs && (x+ones)&highs == 0
 }
 
 // hasWords reports whether s has any letter or digit left to answer.
