@@ -64,7 +64,15 @@ func understand(match matchFunc, text, topic string, followUp bool) understandin
 func (r reader) understand(text, topic string, followUp bool) understanding {
 	match := r.match
 	u := understanding{text: text, cands: match(text)}
-	if cue := followUpCue(text); !confident(u.cands) && followUp && topic != "" && cue != noCue {
+	cue := followUpCue(text)
+	if cue == marked && (!followUp || topic == "") && len(u.cands) > 0 && u.cands[0].Likely {
+		// "and to Korea?" with nothing before it to follow is not
+		// guessed at, not even with a hedge: it says it continues
+		// something we never answered.
+		u.cands = slices.Clone(u.cands)
+		u.cands[0].Likely = false
+	}
+	if !confident(u.cands) && followUp && topic != "" && cue != noCue {
 		joined := topic + "\n" + text
 		c := match(joined)
 		switch prev := match(topic); {
@@ -96,7 +104,7 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 			u.follow = followUpOf(text, cue)
 		}
 	}
-	if cue := followUpCue(text); u.follow == nil && followUp && cue == marked && confident(u.cands) && u.cands[0].ID == r.last {
+	if u.follow == nil && followUp && cue == marked && confident(u.cands) && u.cands[0].ID == r.last {
 		// "카카오페이는요?" after payment methods is clear on its own, and
 		// still asks about one thing of the last answer.
 		u.follow = followUpOf(text, cue)
