@@ -134,6 +134,16 @@ var (
 	// trackingVerbs are the trackingWords that name the act, not the
 	// number: "track order 12345" tracks an order by its number.
 	trackingVerbs = map[string]bool{"tracking": true, "track": true}
+	// shortTrackingLead is what must come right before the number: the
+	// tracking noun, maybe "is" or a colon ("my tracking number is 12345",
+	// "tracking #12345", "运单号 12345", "송장번호는 12345"). Anywhere else
+	// in a sentence about tracking a short number is a year ("tracking
+	// stuck since 2025") or an amount ("tracking fee 3000?"), not a number
+	// cut short.
+	shortTrackingLead = regexp.MustCompile(`(?i)(?:tracking(?:\s*(?:number|no\.?|id|code))?|waybill(?:\s*(?:number|no\.?))?|快递单号|物流单号|运单号|运单|快递单|物流号|快递号|운송장\s*번호|송장\s*번호|운송장|송장|택배\s*번호)(?:\s*(?:is|:|：|是|는|은))?\s*[:：#]?\s*$`)
+	// shortTrackingTail are the words that may follow the number: it ends
+	// the message, but for thanks and the like ("송장번호 12345 이요").
+	shortTrackingTail = []string{"please", "pls", "thank you", "thanks", "thx", "谢谢", "감사합니다"}
 )
 
 // kindTrackingShort is the bot turn of that reply (trackingShort).
@@ -147,6 +157,19 @@ func shortTrackingRef(text string) (string, bool) {
 	m := shortTrackingPattern.FindStringSubmatchIndex(text)
 	if m == nil || phoneAt(text, m[2]) {
 		return "", false
+	}
+	if !shortTrackingLead.MatchString(text[:m[2]]) {
+		return "", false
+	}
+	tail := strings.ToLower(text[m[3]:])
+	for _, w := range shortTrackingTail {
+		tail = strings.ReplaceAll(tail, w, " ")
+	}
+	for _, w := range orderWords {
+		tail = strings.ReplaceAll(tail, w, " ")
+	}
+	if len(strings.FieldsFunc(tail, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })) > 0 {
+		return "", false // "tracking 3000 dollars?"
 	}
 	rest := strings.ToLower(text[:m[2]] + " " + text[m[3]:])
 	named, noun := false, false
@@ -178,9 +201,11 @@ func shortTrackingRef(text string) (string, bool) {
 // trackingShort asks kindly for the whole tracking number, or the order
 // number, instead of a number too short to be a tracking number. The same
 // short number again right after means the customer has nothing more to
-// give: a person takes over, as trackingGiven does.
+// give: a person takes over, as trackingGiven does. A different short
+// number ("tracking 7654321" after "tracking 12345") is a new try, asked
+// for in full again.
 func (t *turn) trackingShort(ref string) {
-	if t.lastBotKind() == kindTrackingShort {
+	if t.lastBotKind() == kindTrackingShort && t.shortTrackingSentBefore(ref) {
 		t.handoff(handoff.Decision{Handoff: true, Reason: handoff.Loop,
 			Evidence: []string{"tracking number " + ref + ": too short for one, sent again after the reply asked for the whole number or the order number"}})
 		return

@@ -173,3 +173,47 @@ func TestNoReplyApologisesTwice(t *testing.T) {
 		}
 	}
 }
+
+// A sentence about tracking with a year or an amount in it is not a short
+// tracking number: the number must come right after the tracking noun, at
+// the end of the message. "tracking stuck since 2025" gets the answer
+// about tracking (as before short numbers were asked for), and saying it
+// again is no loop.
+func TestTrackingSentenceWithNumberIsNoShortTrackingNumber(t *testing.T) {
+	f := newFixture(t, true)
+	for i, c := range []struct{ lang, say string }{
+		{"en", "tracking stuck since 2025"},
+		{"en", "tracking stuck since 1204"},
+		{"en", "tracking fee 3000?"},
+		{"en", "my tracking has not moved in 2025"},
+		{"en", "tracking costs $1500"},
+		{"en", "tracking 3000 dollars?"},
+		{"zh", "运单 从2025年就没更新"},
+		{"ko", "송장 조회 비용 3000 원"},
+	} {
+		chat := fmt.Sprintf("tsn%d", i)
+		for round := 0; round < 2; round++ {
+			reply, kind, _ := f.convo(t, chat, c.lang, c.say)
+			if s := f.session(t, chat); kind == "tracking_short" || s.Handoff != nil && strings.Contains(strings.Join(s.Handoff.Evidence, " "), "too short") {
+				t.Errorf("%s %q (round %d): turn %s, reply %q; want it answered, not read as a short tracking number", c.lang, c.say, round, kind, reply)
+				break
+			} else if s.Handoff != nil {
+				break // a complaint may bring a person; that is not this test's
+			}
+		}
+	}
+}
+
+// A different short tracking number after the reply asking for the whole
+// one is not "the same number sent again": it is asked for in full again.
+// Only the same short number again brings a person.
+func TestDifferentShortTrackingNumberIsAskedForAgain(t *testing.T) {
+	f := newFixture(t, true)
+	reply, kind, _ := f.convo(t, "dts", "en", "tracking 12345", "tracking 7654321")
+	if s := f.session(t, "dts"); kind != "tracking_short" || s.Handoff != nil || !strings.Contains(reply, "7654321") {
+		t.Fatalf("'tracking 7654321' after 'tracking 12345': turn %s, handoff %v, reply %q; want the whole number asked for again", kind, s.Handoff != nil, reply)
+	}
+	if _, kind, _ := f.convo(t, "dts", "en", "tracking 7654321"); kind != "handoff" || !strings.Contains(strings.Join(f.session(t, "dts").Handoff.Evidence, " "), "7654321") {
+		t.Errorf("the same short number again: turn %s; want a person brought in", kind)
+	}
+}
