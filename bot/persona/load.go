@@ -17,6 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/batonhq/baton"
 	"github.com/batonhq/baton/bot/yamlfile"
 )
 
@@ -64,6 +65,30 @@ func (l *loader) sorted() []Problem {
 type loader struct {
 	fsys     fs.FS
 	problems []Problem
+	// shipped is set on the loader reading the binary's own prompts for
+	// the messages ops' prompts lack: it has nothing to fall back to.
+	shipped bool
+	// fromShipped are the English keys ops' prompts lack, taken from the
+	// binary's own prompts: the other languages take them from there too.
+	fromShipped map[string]bool
+}
+
+// shippedMessages reads lang's messages from the prompts built into the
+// binary (package baton embeds prompts/), or nil if it has none. Ops who
+// mount their own prompts/ from an earlier release lack the messages added
+// since: those are said in the release's own wording, with a warning,
+// rather than the bot refusing to start. Problems of the shipped file are
+// not ops' to fix (tests keep it clean), so they are dropped.
+func (l *loader) shippedMessages(p *Persona, lang string) *langFile {
+	if l.shipped {
+		return nil
+	}
+	b := &loader{fsys: baton.Files, shipped: true}
+	f, ok := b.messageFile(p, lang, path.Join("prompts", "messages", lang+".yaml"))
+	if !ok {
+		return nil
+	}
+	return f
 }
 
 func (l *loader) errorf(file string, line int, format string, args ...any) {
@@ -518,6 +543,28 @@ func (l *loader) messageFile(p *Persona, lang, file string) (*langFile, bool) {
 				missing = append(missing, k)
 			}
 		}
+		if len(missing) > 0 && !broken {
+			// No message is required of ops: one the binary has in its
+			// own prompts is said in that wording.
+			var filled, lacking []string
+			shipped := l.shippedMessages(p, lang)
+			for _, k := range missing {
+				if shipped != nil && shipped.msgs[k] != nil {
+					f.msgs[k] = shipped.msgs[k]
+					filled = append(filled, k)
+					if l.fromShipped == nil {
+						l.fromShipped = map[string]bool{}
+					}
+					l.fromShipped[k] = true
+				} else {
+					lacking = append(lacking, k)
+				}
+			}
+			if len(filled) > 0 {
+				l.warnf(file, 1, "missing messages (the built-in wording is used): %s", strings.Join(filled, ", "))
+			}
+			missing = lacking
+		}
 		if len(missing) > 0 {
 			l.errorf(file, 1, "missing messages the bot sends: %s", strings.Join(missing, ", "))
 			return nil, false
@@ -527,13 +574,32 @@ func (l *loader) messageFile(p *Persona, lang, file string) (*langFile, bool) {
 		}
 		return f, true
 	}
-	var missing []string
+	var missing, filled []string
+	var shipped *langFile
 	for _, k := range sortedKeys(p.langs["en"].msgs) {
-		if _, ok := f.msgs[k]; !ok && lines[k] == 0 {
-			missing = append(missing, k)
+		if _, ok := f.msgs[k]; ok || lines[k] != 0 {
+			continue
 		}
+		// A message ops' English lacks too is new since their prompts:
+		// the built-in wording in this language, if the binary has one.
+		if l.fromShipped[k] {
+			if shipped == nil {
+				shipped = l.shippedMessages(p, lang)
+			}
+			if shipped != nil && shipped.msgs[k] != nil {
+				f.msgs[k] = shipped.msgs[k]
+				filled = append(filled, k)
+				continue
+			}
+		}
+		missing = append(missing, k)
 	}
-	slices.SortFunc(missing, func(a, b string) int { return keyOrder(a) - keyOrder(b) })
+	for _, ks := range [][]string{missing, filled} {
+		slices.SortFunc(ks, func(a, b string) int { return keyOrder(a) - keyOrder(b) })
+	}
+	if len(filled) > 0 {
+		l.warnf(file, 1, "missing messages (the built-in wording is used): %s", strings.Join(filled, ", "))
+	}
 	if len(missing) > 0 {
 		l.warnf(file, 1, "missing messages (English is used): %s", strings.Join(missing, ", "))
 	}
