@@ -67,3 +67,43 @@ func TestRefPrefiltersNeverMissAMatch(t *testing.T) {
 		t.Logf("%s: %d of %d texts matched, %d skipped by the check", c.name, matched, len(texts), skipped)
 	}
 }
+
+// ratingPieces are what ratings and the messages around them are made of:
+// every lead, number and unit the pattern knows, and words that start like
+// them.
+var ratingPieces = []string{
+	"i'd give", "i’d give", "id give", "i would give", "i'll give", "i will give", "i give", "give", "rating", "rating:", "my rating is", "i rate", "rated",
+	"给你", "给你们", "给个", "给", "打", "별점", "별", " it", " you", " this", " u", " you guys", " the chat", " ", "a ", "an ", "a solid ", "solid ",
+	"10", "1", "2", "3", "4", "5", "6", "7", "8", "9", "one", "two", "three", "four", "five", "ten", "一", "二", "两", "三", "四", "五", "十", "하나", "다섯", "둘", "셋", "넷", "한", "두", "세",
+	"/", "out of", "of", "stars", "star", "points", "星好评", "分", "星", "점", "개", "이요", "입니다", "드릴게요", "吧", "!",
+	"where", "I", "G", "my", "thanks", "?", "x", "네", "요", "ok",
+}
+
+// TestRatingStartsHoldEveryMatch holds ratingStarts to ratingForm: every
+// text the pattern matches starts with one of them, so ratingAt reads
+// exactly what the pattern alone would.
+func TestRatingStartsHoldEveryMatch(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 2026))
+	matched, skipped := 0, 0
+	for range 50000 {
+		var b strings.Builder
+		for range 1 + r.IntN(5) {
+			b.WriteString(ratingPieces[r.IntN(len(ratingPieces))])
+		}
+		s := b.String()
+		hit, may := ratingForm.MatchString(s), mayBeRating(s)
+		if hit && !may {
+			t.Fatalf("ratingForm matches %q, but mayBeRating would skip it", s)
+		}
+		if hit {
+			matched++
+		}
+		if !may {
+			skipped++
+		}
+	}
+	if matched < 1000 || skipped < 1000 {
+		t.Fatalf("%d texts matched, %d skipped: the generator no longer exercises the check", matched, skipped)
+	}
+	t.Logf("%d of 50000 texts matched, %d skipped by the check", matched, skipped)
+}
