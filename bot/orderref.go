@@ -150,6 +150,9 @@ const kindTrackingShort = "tracking_short"
 // number after "+" is a phone number's; with "order" beside "track" or
 // "tracking" it is an order number ("track order 12345").
 func shortTrackingRef(text string) (string, bool) {
+	if !mayHoldOrderRef(text) { // the pattern needs \d{4,} too
+		return "", false
+	}
 	m := shortTrackingPattern.FindStringSubmatchIndex(text)
 	if m == nil || phoneAt(text, m[2]) {
 		return "", false

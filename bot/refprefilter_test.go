@@ -38,6 +38,7 @@ func TestRefPrefiltersNeverMissAMatch(t *testing.T) {
 		{"order", orderRefPattern, mayHoldOrderRef},
 		{"tracking", trackingRefPattern, mayHoldTrackingRef},
 		{"card", cardRunPattern, mayHoldCardRun},
+		{"short tracking", shortTrackingPattern, mayHoldOrderRef},
 	}
 	texts := []string{"", "where is my order?", "KS-55123", "ks55123", "#123456", "1Z999AA10123456784", "1z999aa1012345678",
 		"9400111899223", "SF1234567890", "+8613812345678", "4111 1111 1111 1111", "4111-1111-1111-1111", "tracking 12345678"}
