@@ -113,8 +113,12 @@ func (d *Desk) handleSocketEvent(ctx context.Context, client *socketmode.Client,
 			ack()
 			return
 		}
-		if d.acceptAction(&cb, evt.Request.Payload) {
-			ack()
+		// Acknowledged even when it could not be kept (pressNotRecorded):
+		// Slack never sends an interaction again.
+		kept := d.acceptAction(&cb, evt.Request.Payload)
+		ack()
+		if !kept {
+			d.pressNotRecorded(&cb)
 		}
 	case socketmode.EventTypeSlashCommand:
 		ack()
