@@ -111,7 +111,8 @@ func (d *Desk) acceptAction(cb *goslack.InteractionCallback, raw []byte) bool {
 // Socket Mode loop, or Slack's 3 s for the HTTP answer, does not wait for
 // chat.postEphemeral. If Redis failed after keeping it (a timeout on our
 // side), the press is acted on as well, and a second press of the same
-// button finds the work done (a claim claimed, a resolve resolved).
+// button finds the handoff claimed or resolved already and does not do it
+// again.
 func (d *Desk) pressNotRecorded(cb *goslack.InteractionCallback) {
 	channel, ts := actionCard(cb)
 	d.metrics.pressNotRecorded.Inc()
