@@ -870,12 +870,12 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 // parseExamples reads {class: {lang: [text, ...]}}.
 func parseExamples(file string, data []byte) ([]example, []Problem) {
 	l := &loader{file: file}
-	var root yaml.Node
-	if err := unmarshal(data, &root); err != nil {
-		return nil, []Problem{{File: file, Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
+	root, probs := parseYAML(file, data)
+	if probs != nil {
+		return nil, probs
 	}
 	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
-		l.errf(&root, "expected a mapping with explicit, complaint, confusion and none")
+		l.errf(root, "expected a mapping with explicit, complaint, confusion and none")
 		return nil, l.probs
 	}
 	top := l.section(&section{node: root.Content[0]}, "", classes[:]...)

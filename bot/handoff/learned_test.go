@@ -80,7 +80,7 @@ func TestLearnedProblems(t *testing.T) {
 		{"not a language", strings.Replace(tinyExamples, "  en: [how much", "  english: [how much", 1), `ex.yaml:8: none: "english" is not a language code`},
 		{"duplicate", strings.Replace(tinyExamples, "thanks a lot", "How much is SHIPPING", 1), `ex.yaml:8: none.en: "How much is SHIPPING" is the same as line 8`},
 		{"missing kind", strings.Replace(tinyExamples, "confusion:\n  en: [I don't follow, that makes no sense to me, what do you mean, not what I asked]\n", "", 1), "ex.yaml:1: missing confusion"},
-		{"not YAML", "explicit: [", "ex.yaml:0: not valid YAML"},
+		{"not YAML", "explicit: [", "ex.yaml:1: not valid YAML"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
