@@ -38,6 +38,9 @@ const maxOrderRest = 2
 // orderRef returns the order number text is made of, if text is little
 // more than one.
 func orderRef(text string) (string, bool) {
+	if !mayHoldOrderRef(text) {
+		return "", false
+	}
 	m := orderRefPattern.FindStringSubmatchIndex(text)
 	if m == nil {
 		return "", false
@@ -172,6 +175,9 @@ const minTrackingDigits = 12
 // called one. A number after "+" is a phone number, and a payment card
 // number is never one (cardGiven answers it).
 func trackingRef(text string) (ref string, named, ok bool) {
+	if !mayHoldTrackingRef(text) {
+		return "", false, false
+	}
 	m := trackingRefPattern.FindStringSubmatchIndex(text)
 	if m == nil || phoneAt(text, m[2]) {
 		return "", false, false
@@ -240,6 +246,9 @@ const kindTrackingShort = "tracking_short"
 // number after "+" is a phone number's; with "order" beside "track" or
 // "tracking" it is an order number ("track order 12345").
 func shortTrackingRef(text string) (string, bool) {
+	if !mayHoldOrderRef(text) { // the pattern needs \d{4,} too
+		return "", false
+	}
 	m := shortTrackingPattern.FindStringSubmatchIndex(text)
 	if m == nil || phoneAt(text, m[2]) {
 		return "", false
@@ -332,6 +341,9 @@ func isCard(s string) bool {
 
 // cardRun returns where the first card number in text is, if any.
 func cardRun(text string) (start, end int, ok bool) {
+	if !mayHoldCardRun(text) {
+		return 0, 0, false
+	}
 	for _, m := range cardRunPattern.FindAllStringIndex(text, -1) {
 		// The run must stand alone: "94001118992234111..." is not a card
 		// inside a longer number.
@@ -346,6 +358,51 @@ func cardRun(text string) (start, end int, ok bool) {
 }
 
 func isDigitByte(c byte) bool { return '0' <= c && c <= '9' }
+
+// The patterns above cost more than all the rest of reading a message
+// (the backtracker clears its state for the whole text on every call), and
+// almost no message can match them. These checks are what each pattern
+// cannot match without, so the pattern runs only where it might match;
+// TestRefPrefiltersNeverMissAMatch holds them to the patterns.
+
+// mayHoldOrderRef: orderRefPattern needs \d{4,}.
+func mayHoldOrderRef(text string) bool { return longestDigitRun(text) >= 4 }
+
+// mayHoldTrackingRef: trackingRefPattern needs \d{8,}, or "1z" in either
+// case (z folds to Z alone).
+func mayHoldTrackingRef(text string) bool {
+	return longestDigitRun(text) >= 8 || strings.Contains(text, "1z") || strings.Contains(text, "1Z")
+}
+
+// mayHoldCardRun: cardRunPattern needs 13 digits.
+func mayHoldCardRun(text string) bool { return countDigitBytes(text) >= 13 }
+
+// longestDigitRun is the length of the longest run of ASCII digits in s:
+// the patterns' \d is ASCII, so a pattern needing \d{k,} cannot match
+// when this is under k.
+func longestDigitRun(s string) int {
+	best, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if isDigitByte(s[i]) {
+			run++
+			best = max(best, run)
+		} else {
+			run = 0
+		}
+	}
+	return best
+}
+
+// countDigitBytes is how many ASCII digits s has.
+func countDigitBytes(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if isDigitByte(s[i]) {
+			n++
+		}
+	}
+	return n
+}
 
 // cardGiven answers a message that is little more than a payment card
 // number ("4111 1111 1111 1111", "my card is 4111..."): we never need one

@@ -165,8 +165,8 @@ func messagesOf(rs []session.Reply) []Message {
 // them. The statistics in Redis (bot/stats) still count the turn once:
 // the observers get its events with its workID, and the recorder writes a
 // turn's counters and its "counted" marker in one atomic step, so the
-// second hand-on finds the marker and writes nothing. (In-process metrics,
-// such as Prometheus counters, count a hand-on again.)
+// second hand-on finds the marker and writes nothing. (`baton serve`'s
+// Prometheus counters follow the recorder's decision: stats.Recorder.Then.)
 const (
 	owedStarted    = "started"
 	owedWrote      = "wrote"

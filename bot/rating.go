@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/persona"
@@ -49,6 +50,9 @@ func ratingAt(s string) (n int, rest string, unit, ok bool) {
 		return n, "", true, true
 	}
 	s = strings.TrimFunc(s, func(r rune) bool { return strings.ContainsRune("!.~。！～,， ", r) })
+	if !mayBeRating(s) {
+		return 0, "", false, false
+	}
 	m := ratingForm.FindStringSubmatchIndex(s)
 	if m == nil {
 		return 0, "", false, false
@@ -137,6 +141,21 @@ var ratingForm = regexp.MustCompile(`^(?:(i['’]?d give|i would give|i['’]?ll
 	`(10|[1-9]|one|two|three|four|five|ten|[一二两三四五十]|하나|다섯|둘|셋|넷|한|두|세)` +
 	`\s*((?:/|out of|of)\s*(5|five|10|ten)|stars?|points?|星好评|分好评|颗星|顆星|个星|星星|好评|分|星|점|개)?` +
 	`\s*(?:이요|이에요|예요|에요|입니다|드릴게요|드릴께요|드려요|드립니다|드릴게|줄게요|줄께요|줄게|요|吧|啦|了|哦|呀|!)?`)
+
+// ratingStarts are the runes a ratingForm match can start with (it is
+// anchored): a lead's first ("i'd give", "give", "rating", "my rating is",
+// "rated", "给", "打", "별") or, with no lead, a number's. Every text
+// message is read for a rating, and the pattern's backtracker costs more
+// than this check on the many that start otherwise ("where is my
+// order?"); TestRatingStartsHoldEveryMatch holds the list to the pattern.
+const ratingStarts = "igrm给打별123456789otf一二两三四五十하다둘셋넷한두세"
+
+// mayBeRating reports whether ratingForm may match s: whether s starts
+// with one of ratingStarts.
+func mayBeRating(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return strings.ContainsRune(ratingStarts, r)
+}
 
 // unaskedRating takes a rating typed without the rating prompt ("10/10
 // would chat again", "5/5" after a thanks, "给你五星好评", "별 다섯 개

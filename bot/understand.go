@@ -1133,7 +1133,22 @@ func reportsSolved(s string) bool {
 }
 
 func hasScript(s string, t *unicode.RangeTable) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(t, r) }) >= 0
+	// The scripts asked about (Han, Hangul) have no ASCII letter, and most
+	// of a message is ASCII: those bytes are passed over without a table
+	// lookup. A table that starts in ASCII is looked up for every rune.
+	skipASCII := len(t.R16) == 0 || t.R16[0].Lo >= utf8.RuneSelf
+	for i := 0; i < len(s); {
+		if skipASCII && s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.Is(t, r) {
+			return true
+		}
+		i += size
+	}
+	return false
 }
 
 // How long a message may be and still read as a follow-up to the

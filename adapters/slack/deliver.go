@@ -12,6 +12,7 @@ import (
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // errGone marks a job whose conversation no longer exists: nothing to do.
@@ -242,7 +243,7 @@ func (d *Desk) updateCard(ctx context.Context, conv string, s *session.Session) 
 func (d *Desk) postThread(ctx context.Context, j job) error {
 	conv, text := j.Conv, j.Text
 	if len(j.Twins) > 0 {
-		return d.postTwins(ctx, text, j.Twins)
+		return d.postTwins(ctx, conv, text, j.Twins)
 	}
 	ref, ok, err := d.card(ctx, conv)
 	if err != nil {
@@ -270,7 +271,7 @@ func (d *Desk) postThread(ctx context.Context, j job) error {
 	if !ok {
 		return nil
 	}
-	return d.postTwins(ctx, text, ref.twins)
+	return d.postTwins(ctx, conv, text, ref.twins)
 }
 
 // twinsFailed is a thread post that reached the card's thread but not
@@ -285,9 +286,11 @@ func (e *twinsFailed) Error() string {
 }
 func (e *twinsFailed) Unwrap() error { return e.err }
 
-// postTwins posts text in the twin cards' threads (ts -> channel); the
-// ones it could not reach come back as *twinsFailed.
-func (d *Desk) postTwins(ctx context.Context, text string, twins map[string]string) error {
+// postTwins posts text in the twin cards' threads (ts -> channel) of
+// conv's card; the ones it could not reach come back as *twinsFailed. A
+// twin whose thread Slack refuses for good is retired (retireTwin)
+// instead: not tried again for this post nor any later one.
+func (d *Desk) postTwins(ctx context.Context, conv, text string, twins map[string]string) error {
 	var failed map[string]string
 	var errs []error
 	for ts, ch := range twins {
@@ -296,18 +299,49 @@ func (d *Desk) postTwins(ctx context.Context, text string, twins map[string]stri
 			goslack.MsgOptionDisableLinkUnfurl(), goslack.MsgOptionTS(ts))
 		cancel()
 		if err != nil {
+			d.metrics.twinFailed.Inc()
+			if _, retry := retryable(err); !retry && d.retireTwin(ctx, conv, ts, ch, err) {
+				continue
+			}
 			if failed == nil {
 				failed = map[string]string{}
 			}
 			failed[ts] = ch
 			errs = append(errs, err)
-			d.metrics.twinFailed.Inc()
 		}
 	}
 	if failed == nil {
 		return nil
 	}
 	return &twinsFailed{twins: failed, err: errors.Join(errs...)}
+}
+
+// retireTwin records on conv's card that Slack refused the twin card ts's
+// thread for good (err: the card's own thread took the same text, so it is
+// the thread, not the post): later posts skip it, and the refusal is
+// counted and logged once, by whichever replica retired it, instead of a
+// failure, an error log and a dead letter for every message the customer
+// writes. It reports false when Redis failed, or when ts is no twin of
+// the card recorded now (the record moved on to a newer card): the post
+// then goes the way of any failed twin post (dead letters).
+func (d *Desk) retireTwin(ctx context.Context, conv, ts, channel string, err error) bool {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	n, rerr := store.SlackRetireTwin.Run(rctx, d.rdb, []string{d.keys.Card(conv)}, ts, truncate(err.Error(), 200)).Int()
+	if rerr != nil {
+		d.log.Warn("slack desk: recording a twin card's thread refused for good", "conv", logmask.Conv(conv), "err", rerr)
+		return false
+	}
+	switch n {
+	case 1:
+		d.metrics.twinRetired.Inc()
+		d.log.Error("slack desk: Slack refused a twin card's thread for good; it gets no more posts (the card's own thread has them)",
+			"conv", logmask.Conv(conv), "channel", channel, "twin", ts, "err", err)
+		return true
+	case 2:
+		return true // retired by another post meanwhile
+	}
+	return false
 }
 
 func (d *Desk) postReminder(ctx context.Context, conv string, s *session.Session) error {

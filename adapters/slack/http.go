@@ -106,9 +106,11 @@ func (d *Desk) serveInteractions(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad payload", http.StatusBadRequest)
 		return
 	}
+	// 200 even when it could not be kept (pressNotRecorded): Slack never
+	// sends an interaction again, a 503 only shows the agent a warning
+	// icon.
 	if !d.acceptAction(&cb, []byte(form.Get("payload"))) {
-		http.Error(w, "busy, retry later", http.StatusServiceUnavailable)
-		return
+		d.pressNotRecorded(&cb)
 	}
 	w.WriteHeader(http.StatusOK)
 }

@@ -93,6 +93,37 @@ func (d *Desk) acceptAction(cb *goslack.InteractionCallback, raw []byte) bool {
 	return true
 }
 
+// pressNotRecorded tells the agent whose press of a card's button could
+// not be kept (Redis failing) that nothing was done and to press again.
+//
+// An Events API callback left unacknowledged is delivered again by Slack,
+// so an agent's reply waits for Redis on Slack's side. An interaction is
+// never delivered again: unacknowledged (or answered with an error) it is
+// gone, and the agent sees at most a warning icon by the button. Keeping
+// it in memory to apply when Redis is back was not chosen: the press
+// would be acknowledged and still lost if this replica stopped meanwhile,
+// applied minutes late after the conversation moved on (an agent's reply
+// under the card meanwhile, another agent's claim), and held on one
+// replica while the thread's later events are handled in order by
+// whichever replica holds its lease. So the press is acknowledged and
+// refused in the open; the agent presses again once Redis answers (the
+// recovery takes seconds). The notice goes out in the background: the
+// Socket Mode loop, or Slack's 3 s for the HTTP answer, does not wait for
+// chat.postEphemeral. If Redis failed after keeping it (a timeout on our
+// side), the press is acted on as well, and a second press of the same
+// button finds the handoff claimed or resolved already and does not do it
+// again.
+func (d *Desk) pressNotRecorded(cb *goslack.InteractionCallback) {
+	channel, ts := actionCard(cb)
+	d.metrics.pressNotRecorded.Inc()
+	d.log.Warn("slack desk: a button press could not be kept (Redis failing); the agent is told to press again",
+		"channel", channel, "card", ts, "user", cb.User.ID)
+	d.goBG(func() {
+		d.ephemeral(context.Background(), channel, "", cb.User.ID,
+			"⚠️ That press was not recorded (Baton cannot reach its database right now), so nothing was done. Please press it again in a moment.")
+	})
+}
+
 // actionCard is the card an interaction happened on.
 func actionCard(cb *goslack.InteractionCallback) (channel, ts string) {
 	channel = cb.Container.ChannelID

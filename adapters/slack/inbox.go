@@ -72,7 +72,8 @@ func (d *Desk) threadKeys(thread string) []string {
 
 // persist writes one agent event to its thread's queue and wakes the
 // thread's worker. It reports false when Redis failed: the caller then
-// does not acknowledge, and Slack delivers the event again.
+// does not acknowledge a message event, and Slack delivers it again, or
+// tells the agent a press was not recorded (pressNotRecorded).
 func (d *Desk) persist(thread, id string, st stored) bool {
 	raw, err := json.Marshal(st)
 	if err != nil {
@@ -92,7 +93,9 @@ func (d *Desk) persistRaw(thread, id, key, raw string) bool {
 		[]string{d.keys.Event(key), d.keys.ThreadInbox(thread), d.keys.ThreadQueue(thread), d.keys.ThreadQueue(thread), d.keys.Threads()},
 		id, raw, dedupeTTL.Milliseconds(), 1, "0", thread).Int64Slice()
 	if err != nil || len(res) != 2 {
-		d.log.Warn("slack desk: could not keep an agent event; Slack will deliver it again", "err", err)
+		// A message event is delivered again by Slack; a press is not
+		// (the caller tells its agent: pressNotRecorded).
+		d.log.Warn("slack desk: could not keep an agent event (Redis failing)", "key", key, "err", err)
 		return false
 	}
 	if res[0] == store.InboxNew {

@@ -78,7 +78,9 @@ func isAuthError(err error) bool {
 
 // handleSocketEvent acknowledges Slack's requests at once (Slack retries
 // after 3 s), once what they ask is kept in the inbox; the work is done
-// after the ack.
+// after the ack. A message event that could not be kept is not
+// acknowledged (Slack delivers it again); a press always is (Slack never
+// sends it again: its agent is told instead).
 func (d *Desk) handleSocketEvent(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
 	ack := func() {
 		if evt.Request == nil {
@@ -113,8 +115,12 @@ func (d *Desk) handleSocketEvent(ctx context.Context, client *socketmode.Client,
 			ack()
 			return
 		}
-		if d.acceptAction(&cb, evt.Request.Payload) {
-			ack()
+		// Acknowledged even when it could not be kept (pressNotRecorded):
+		// Slack never sends an interaction again.
+		kept := d.acceptAction(&cb, evt.Request.Payload)
+		ack()
+		if !kept {
+			d.pressNotRecorded(&cb)
 		}
 	case socketmode.EventTypeSlashCommand:
 		ack()

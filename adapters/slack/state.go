@@ -38,6 +38,10 @@ type cardRef struct {
 	// that timed out on our side after Slack showed it, then a second
 	// post. Their threads reach the customer too.
 	twins map[string]string
+	// retired are twins whose thread Slack refused for good (ts ->
+	// channel): nothing is posted there any more, but a press on their
+	// buttons is still on one of the handoff's cards (retireTwin).
+	retired map[string]string
 }
 
 // shows reports whether the card is the one for the handoff as it stands.
@@ -48,7 +52,10 @@ func (c cardRef) has(ts string) bool {
 	if ts == c.ts {
 		return true
 	}
-	_, ok := c.twins[ts]
+	if _, ok := c.twins[ts]; ok {
+		return true
+	}
+	_, ok := c.retired[ts]
 	return ok
 }
 
@@ -67,12 +74,21 @@ func (d *Desk) card(ctx context.Context, conv string) (cardRef, bool, error) {
 	}
 	ref.n, _ = strconv.Atoi(m["n"])
 	for f, ch := range m {
-		if ts, ok := strings.CutPrefix(f, "alt:"); ok {
-			if ref.twins == nil {
-				ref.twins = map[string]string{}
-			}
-			ref.twins[ts] = ch
+		ts, ok := strings.CutPrefix(f, "alt:")
+		if !ok {
+			continue
 		}
+		if _, off := m["off:"+ts]; off {
+			if ref.retired == nil {
+				ref.retired = map[string]string{}
+			}
+			ref.retired[ts] = ch
+			continue
+		}
+		if ref.twins == nil {
+			ref.twins = map[string]string{}
+		}
+		ref.twins[ts] = ch
 	}
 	return ref, true, nil
 }

@@ -152,3 +152,52 @@ func TestTwinThreadPostFailingForGoodIsCountedAndDropped(t *testing.T) {
 		t.Errorf("dead letter %+v, want the twin's post of the first message after %d tries", j, twinMaxAttempts)
 	}
 }
+
+// A twin card's thread Slack refuses for good (its channel archived, the
+// app removed from it) is tried once: the refusal retires the twin on the
+// card's record, counted and logged once, and the customer's later
+// messages go to the card's own thread without trying the twin again. It
+// was tried for every message, each refusal a failure, an error log and a
+// dead letter. A press on the retired twin's buttons still acts on the
+// handoff (it is still one of its cards).
+func TestTwinThreadRefusedForGoodIsRetiredOnce(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true})
+	s := f.handedOff(t, "82", "Jane")
+	twin, card := f.twinCards(t, s)
+	f.agentUnder(t, s, twin.TS)
+	archived := make([]slacktest.Failure, 10)
+	for i := range archived {
+		archived[i] = slacktest.Failure{Error: "is_archived"}
+	}
+	f.srv.FailThreadPosts(twin.TS, archived...)
+
+	texts := []string{"the order is 1234", "are you there?", "hello??"}
+	for _, text := range texts {
+		f.relay(t, s, text)
+	}
+	f.waitOutboxEmpty(t)
+	for _, text := range texts {
+		if n := f.seen(card, text); n != 1 {
+			t.Errorf("the card's thread has %q %d times, want 1", text, n)
+		}
+		if n := f.seen(twin.TS, text); n != 0 {
+			t.Errorf("the retired twin's thread has %q %d times", text, n)
+		}
+	}
+	if n := f.metric(t, "baton_desk_twin_post_failed_total"); n != 1 {
+		t.Errorf("twin post failures counted %v, want 1 (the twin tried once)", n)
+	}
+	if n := f.metric(t, "baton_desk_twin_retired_total"); n != 1 {
+		t.Errorf("twins retired %v, want 1", n)
+	}
+	if n, err := f.desk.Dead(t.Context()); err != nil || n != 0 {
+		t.Errorf("dead letters %d (%v), want none: the twin's refusal is recorded on the card, once", n, err)
+	}
+	ref, ok, err := f.desk.card(t.Context(), s.ID)
+	if err != nil || !ok {
+		t.Fatalf("card: %v %v", ok, err)
+	}
+	if _, live := ref.twins[twin.TS]; live || !ref.has(twin.TS) || ref.retired[twin.TS] != testChannel {
+		t.Errorf("card record %+v: want the twin retired, still one of the handoff's cards", ref)
+	}
+}

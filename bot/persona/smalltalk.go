@@ -310,7 +310,11 @@ func (p *Persona) WithoutLaughs(s string) string {
 	}
 	type cut struct{ start, end int }
 	var cuts []cut
-	toks := tokenize(s)
+	// One cut of the message into words serves both the laughing phrases
+	// and the loose Hangul letters (ㅋㅋ): every text message comes here.
+	buf := wordBufs.Get().(*[]text.Word)
+	words := text.AppendWords((*buf)[:0], s)
+	toks := tokensOf(words)
 	for i := 0; i < len(toks); {
 		if end, ok := p.small.phraseAt(toks, i, "laugh"); ok {
 			cuts = append(cuts, cut{toks[i].start, toks[end-1].end})
@@ -319,8 +323,6 @@ func (p *Persona) WithoutLaughs(s string) string {
 		}
 		i++
 	}
-	buf := wordBufs.Get().(*[]text.Word)
-	words := text.AppendWords((*buf)[:0], s)
 	for _, w := range words {
 		if w.Kind == text.Jamo && p.small.jamo[squeeze(w.Text)] == "laugh" {
 			cuts = append(cuts, cut{w.Start, w.End})
@@ -399,8 +401,6 @@ var joiners = strings.NewReplacer("'", "", "-", "")
 // folded: "Ｈｉ", "HI" and "hí" are "hi"). Loose Hangul letters are
 // laughter and mood (ㅋㅋ), not words: they only separate.
 func tokenize(s string) []token {
-	var toks []token
-	gap := true
 	buf := wordBufs.Get().(*[]text.Word)
 	words := text.AppendWords((*buf)[:0], s)
 	defer func() {
@@ -408,6 +408,13 @@ func tokenize(s string) []token {
 		*buf = words[:0]
 		wordBufs.Put(buf)
 	}()
+	return tokensOf(words)
+}
+
+// tokensOf is tokenize on words text.AppendWords has already cut.
+func tokensOf(words []text.Word) []token {
+	var toks []token
+	gap := true
 	for _, w := range words {
 		if w.Kind == text.Jamo {
 			gap = true

@@ -214,12 +214,20 @@ func (r *Recorder) Observe(ctx context.Context, s *session.Session, ev lifecycle
 // between counting it and marking the update answered), or by two replicas
 // at once, counts once, whole.
 func (r *Recorder) ObserveWork(ctx context.Context, s *session.Session, id string, events []lifecycle.Event) {
+	r.record(ctx, s, id, events)
+}
+
+// record is ObserveWork; it reports false only when the work's id was
+// counted already (its marker was there): true when it counted it now,
+// when the work has no id or nothing to count, and when the write failed
+// (nothing tells it was counted before).
+func (r *Recorder) record(ctx context.Context, s *session.Session, id string, events []lifecycle.Event) bool {
 	b := &batch{}
 	for _, ev := range events {
 		r.add(b, s, ev)
 	}
 	if len(b.ops) == 0 {
-		return // nothing counts: no marker needed either
+		return true // nothing counts: no marker needed either
 	}
 	for _, d := range b.days {
 		b.op("e", d, strconv.FormatInt((r.retention+24*time.Hour).Milliseconds(), 10))
@@ -236,7 +244,40 @@ func (r *Recorder) ObserveWork(ctx context.Context, s *session.Session, id strin
 		r.log.Warn("stats: write failed", "event", eventName(events[0]), "events", len(events), "err", err)
 	case n == 0:
 		r.log.Debug("stats: work counted already (met again)", "events", len(events))
+		return false
 	}
+	return true
+}
+
+// Then returns an observer that records each piece of work as the
+// Recorder does and hands its events on to next only when the Recorder
+// did not find it counted already: next (per-process counters, such as
+// bot/metrics) then counts a customer's turn met again (handed on again
+// after a take-over, with the same id) once, summed over the replicas, as
+// the statistics do, at no cost: the decision is the reply of the script
+// that counts the turn anyway. When that write fails, next counts the
+// work (a later hand-on that the statistics then count would be counted
+// by next a second time: that takes a Redis failure and a take-over).
+// Events observed one by one (Observe, no id) go to both.
+func (r *Recorder) Then(next lifecycle.Observer) lifecycle.WorkObserver {
+	return then{r: r, next: next}
+}
+
+type then struct {
+	r    *Recorder
+	next lifecycle.Observer
+}
+
+func (t then) Observe(ctx context.Context, s *session.Session, ev lifecycle.Event) {
+	t.r.Observe(ctx, s, ev)
+	t.next.Observe(ctx, s, ev)
+}
+
+func (t then) ObserveWork(ctx context.Context, s *session.Session, id string, events []lifecycle.Event) {
+	if !t.r.record(ctx, s, id, events) {
+		return
+	}
+	lifecycle.Observers{t.next}.ObserveWork(ctx, s, id, events)
 }
 
 // workHash is the marker's name for a work id: 64 bits of FNV-1a in base

@@ -366,6 +366,20 @@ redis.call('DEL', KEYS[3], KEYS[4])
 redis.call('ZREM', KEYS[5], ARGV[5])
 return card`)
 
+// SlackRetireTwin retires a twin of a conversation's card whose thread
+// Slack refused for good (its channel archived, the app removed from it):
+// the twin's field stays ("alt:<ts>", so a press on its buttons is still
+// on one of the handoff's cards) and "off:<ts>" records why, so posts
+// stop going there. Only a twin of the card recorded now is retired (the
+// record may have moved on to a newer handoff's card since the post
+// began). KEYS: card hash. ARGV: ts, reason. Returns 1 when this call
+// retired it, 2 when it was retired already, 0 when it is no twin of the
+// card.
+var SlackRetireTwin = redis.NewScript(`
+if redis.call('HEXISTS', KEYS[1], 'alt:' .. ARGV[1]) == 0 then return 0 end
+if redis.call('HSETNX', KEYS[1], 'off:' .. ARGV[1], ARGV[2]) == 1 then return 1 end
+return 2`)
+
 // ---- statistics ({stats}) ----
 
 // StatsRecord writes a piece of work's statistics (bot/stats) in one step

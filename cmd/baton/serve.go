@@ -23,6 +23,7 @@ import (
 	"github.com/batonhq/baton/adapters/slack"
 	"github.com/batonhq/baton/adapters/telegram"
 	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/metrics"
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/stats"
@@ -240,7 +241,7 @@ func newServer(ctx context.Context, cfg serveConfig, env func(string) string, lo
 		return nil, err
 	}
 	s.stats = stats.New(s.db, stats.WithRetention(retention), stats.WithLogger(log.With("part", "stats")))
-	opts := []bot.Option{bot.WithObserver(s.metrics), bot.WithObservers(s.metrics, s.stats)}
+	opts := []bot.Option{bot.WithObserver(s.metrics), bot.WithObservers(workObservers(s.metrics, s.stats)...)}
 	if s.desk != nil {
 		opts = append(opts, bot.WithDesk(s.desk))
 	}
@@ -293,6 +294,14 @@ func newServer(ctx context.Context, cfg serveConfig, env func(string) string, lo
 		return nil, fmt.Errorf("%s=%s: %w", envAddr, cfg.addr, err)
 	}
 	return s, nil
+}
+
+// workObservers are the core's lifecycle observers: the statistics in
+// Redis, and the per-process metrics after them, counting a piece of work
+// only when the statistics count it (a customer's turn met again after a
+// take-over counts once in both: stats.Recorder.Then).
+func workObservers(m *metrics.Metrics, rec *stats.Recorder) []lifecycle.Observer {
+	return []lifecycle.Observer{rec.Then(m)}
 }
 
 // newTelegram builds the Telegram adapter from TELEGRAM_*.
