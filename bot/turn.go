@@ -148,6 +148,9 @@ func (t *turn) run() {
 		}
 		s.AwaitingRating = false // they moved on; answer what they wrote
 	}
+	if ev.Kind == KindText && t.typedPick() {
+		return
+	}
 	if ev.Kind == KindText && t.commentAfterRating() {
 		return
 	}
@@ -568,9 +571,32 @@ func (t *turn) offer(topics []Topic) {
 		return
 	}
 	m := &t.out[len(t.out)-1]
+	last := &t.s.Turns[len(t.s.Turns)-1]
 	for _, tp := range topics {
 		m.Buttons = append(m.Buttons, Button{Label: truncateRunes(tp.Title, maxTopicLabel), Kind: KindTopic, Value: tp.Entry})
+		last.Topics = append(last.Topics, tp.Entry)
 	}
+}
+
+// typedPick answers the topic a customer picked by typing its place in
+// the list the bot's last reply offered ("option 2", "the first one",
+// "1번이요", "第一个"), as if they had pressed its button. Only right after
+// a list, and only a place on it: anywhere else the same words are a
+// message like any other.
+func (t *turn) typedPick() bool {
+	var offered []string
+	for i := len(t.s.Turns) - 2; i >= 0; i-- { // the last turn is this message
+		if tr := t.s.Turns[i]; tr.Role == "bot" {
+			offered = tr.Topics
+			break
+		}
+	}
+	i, ok := topicChoice(t.ev.Text, len(offered))
+	if !ok {
+		return false
+	}
+	t.topic(offered[i-1])
+	return true
 }
 
 // topic answers the entry a customer picked from the offered topics.

@@ -1,0 +1,66 @@
+package bot_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/batonhq/baton/bot"
+)
+
+// topicValues are the entries of the topic buttons in msgs, in order.
+func topicValues(msgs []bot.Message) []string {
+	var ids []string
+	for _, m := range msgs {
+		for _, b := range m.Buttons {
+			if b.Kind == bot.KindTopic {
+				ids = append(ids, b.Value)
+			}
+		}
+	}
+	return ids
+}
+
+// A topic picked from the "not sure" list by typing its place, however it
+// is worded, answers that topic, as pressing its button does; the same
+// words without a list before them, or a place past the list, are a
+// message like any other.
+func TestTypedPickAnswersTheOfferedTopic(t *testing.T) {
+	f := newFixture(t, false)
+	miss := map[string]string{"en": "hmm the thing with my stuff", "ko": "그거 있잖아요 그거", "zh": "那个东西怎么说"}
+	for i, c := range []struct {
+		lang, pick string
+		place      int
+	}{
+		{"en", "2", 2}, {"en", "option 2", 2}, {"en", "2 pls", 2}, {"en", "#1", 1},
+		{"en", "the first one", 1}, {"en", "the second", 2}, {"en", "Option 3.", 3}, {"en", "the last one", 3},
+		{"ko", "1번", 1}, {"ko", "1번이요", 1}, {"ko", "첫번째요", 1}, {"ko", "두 번째", 2}, {"ko", "2번째 거요", 2},
+		{"zh", "第一个", 1}, {"zh", "1号", 1}, {"zh", "选2", 2}, {"zh", "第二个吧", 2},
+	} {
+		chat := fmt.Sprintf("pick%d", i)
+		ids := topicValues(f.turnIn(t, chat, c.lang, miss[c.lang]))
+		if len(ids) < 3 {
+			t.Fatalf("%s %q: %d topics offered, want 3", c.lang, miss[c.lang], len(ids))
+		}
+		msgs := f.turnIn(t, chat, c.lang, c.pick)
+		if last := lastBot(f.session(t, chat)); last.Kind != "answer" || last.Entry != ids[c.place-1] || topicButtons(msgs) > 0 {
+			t.Errorf("%s %q after %v: turn %s entry %q (%d topics); want the answer of %s", c.lang, c.pick, ids, last.Kind, last.Entry, topicButtons(msgs), ids[c.place-1])
+		}
+	}
+	// Not a pick: no list before it, a place past the list, or more words.
+	for i, c := range []struct {
+		lang, first, then string
+		place             int // the place the words would pick
+	}{
+		{"en", "how long does shipping take?", "the second", 2},
+		{"en", miss["en"], "option 7", 0},
+		{"ko", miss["ko"], "9번이요", 0},
+	} {
+		chat := fmt.Sprintf("nopick%d", i)
+		ids := topicValues(f.turnIn(t, chat, c.lang, c.first))
+		msgs := f.turnIn(t, chat, c.lang, c.then)
+		last := lastBot(f.session(t, chat))
+		if c.place > 0 && c.place <= len(ids) && last.Entry == ids[c.place-1] || c.place == 0 && last.Kind == "answer" {
+			t.Errorf("%s %q then %q: turn %s entry %q %q; want it read as a message of its own", c.lang, c.first, c.then, last.Kind, last.Entry, replyText(msgs))
+		}
+	}
+}
