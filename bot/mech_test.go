@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/batonhq/baton/bot"
@@ -61,6 +62,60 @@ func TestTypedPickAnswersTheOfferedTopic(t *testing.T) {
 		last := lastBot(f.session(t, chat))
 		if c.place > 0 && c.place <= len(ids) && last.Entry == ids[c.place-1] || c.place == 0 && last.Kind == "answer" {
 			t.Errorf("%s %q then %q: turn %s entry %q %q; want it read as a message of its own", c.lang, c.first, c.then, last.Kind, last.Entry, replyText(msgs))
+		}
+	}
+}
+
+// Right after "how did we do?", a rating said in passing, hedged or with
+// a complaint around it, is the rating: recorded, thanked, and a low one
+// with a complaint gets one apology and a person, never a topic list nor a
+// complaint handoff that drops the score. After a closing, a rating with
+// a unit and a complaint ("별로였어요 2점이요") is taken the same way.
+// Numbers that are something else are no rating.
+func TestRatingSaidInPassingIsRecorded(t *testing.T) {
+	rec := &stars{}
+	f := newFixture(t, false, bot.WithObservers(rec))
+	for i, c := range []struct {
+		lang    string
+		opening []string
+		rating  string
+		want    int
+		sorry   string // one apology in the reply, and a person offered
+	}{
+		{"en", ratingAsked["en"], "meh, 3 i guess", 3, ""},
+		{"en", ratingAsked["en"], "solid 4", 4, ""},
+		{"en", ratingAsked["en"], "a 2, the bot was slow", 2, "sorry"},
+		{"en", ratingAsked["en"], "I'd say 4 out of 5 but the first answer was useless", 4, ""},
+		{"en", ratingAsked["en"], "honestly 1. useless", 1, "sorry"},
+		{"zh", ratingAsked["zh"], "一般，三分", 3, ""},
+		{"zh", ratingAsked["zh"], "回答太慢了，两分吧", 2, "抱歉"},
+		{"ko", ratingAsked["ko"], "별로였어요 2점이요", 2, "죄송"},
+		{"ko", []string{"배송 조회", "고마워요"}, "별로였어요 2점이요", 2, "죄송"},
+		{"ko", ratingAsked["ko"], "그냥 3점 정도요", 3, ""},
+	} {
+		chat := fmt.Sprintf("r%d", i)
+		f.convo(t, chat, c.lang, c.opening...)
+		msgs := f.turnIn(t, chat, c.lang, c.rating)
+		reply := replyText(msgs)
+		last := lastBot(f.session(t, chat))
+		if got := rec.of(chat); len(got) != 1 || got[0] != c.want {
+			t.Errorf("%s %q: ratings %v, turn %s %q; want %d stars", c.lang, c.rating, got, last.Kind, reply, c.want)
+			continue
+		}
+		if last.Kind != "rated" || topicButtons(msgs) > 0 {
+			t.Errorf("%s %q: turn %s with %d topics; want rated and no topics", c.lang, c.rating, last.Kind, topicButtons(msgs))
+		}
+		if c.sorry != "" && (strings.Count(strings.ToLower(reply), c.sorry) != 1 || !personButton(msgs)) {
+			t.Errorf("%s %q: %q (person %v); want one apology and a person", c.lang, c.rating, reply, personButton(msgs))
+		}
+	}
+	// Not one clear score: no rating recorded.
+	for i, text := range []string{"2 items are missing", "3 or 4", "my order KS-204817 never came", "is 5 good?", "I waited 3 days"} {
+		chat := fmt.Sprintf("n%d", i)
+		f.convo(t, chat, "en", ratingAsked["en"]...)
+		f.turnIn(t, chat, "en", text)
+		if got := rec.of(chat); len(got) > 0 {
+			t.Errorf("%q after the prompt: recorded %v; want no rating", text, got)
 		}
 	}
 }
