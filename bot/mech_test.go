@@ -119,3 +119,22 @@ func TestRatingSaidInPassingIsRecorded(t *testing.T) {
 		}
 	}
 }
+
+// Small talk with a place word after it ("what's the weather like
+// there", "here?", "at your place", "你那里天气怎么样") is small talk: a
+// kind reply, never "I didn't catch that" and a topic list after it.
+func TestSmallTalkWithAPlaceWordEndsInNoTopics(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct{ lang, text, want string }{
+		{"en", "what's the weather like there", "hope"},
+		{"en", "how's the weather here?", "hope"},
+		{"en", "what's the weather like at your place", "hope"},
+		{"zh", "你那里天气怎么样", "天气"},
+	} {
+		msgs := f.turnIn(t, fmt.Sprintf("w%d", i), c.lang, c.text)
+		reply := replyText(msgs)
+		if topicButtons(msgs) > 0 || !strings.Contains(strings.ToLower(reply), c.want) {
+			t.Errorf("%s %q: %q (%d topics); want %q and no topics", c.lang, c.text, reply, topicButtons(msgs), c.want)
+		}
+	}
+}
