@@ -138,3 +138,20 @@ func TestSmallTalkWithAPlaceWordEndsInNoTopics(t *testing.T) {
 		}
 	}
 }
+
+// "🙏" as the first message thanks for nothing: it is greeted, in the
+// conversation's language, never "you're welcome"; after an answer it is
+// thanks.
+func TestPrayingHandsFirstIsGreeted(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct{ lang, not string }{{"en", "welcome"}, {"ko", "천만에요"}, {"zh", "不客气"}} {
+		chat := fmt.Sprintf("g%d", i)
+		reply, kind, _ := f.convo(t, chat, c.lang, "🙏")
+		if kind != "greeting" || strings.Contains(strings.ToLower(reply), c.not) {
+			t.Errorf("%s 🙏 first: turn %s %q; want a greeting", c.lang, kind, reply)
+		}
+	}
+	if _, kind, _ := f.convo(t, "g-after", "en", "how long does shipping take?", "🙏"); kind != "thanks" {
+		t.Errorf("🙏 after an answer: turn %s, want thanks", kind)
+	}
+}

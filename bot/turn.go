@@ -202,6 +202,9 @@ func (t *turn) text(text string) {
 	var greeted, thanked, bye, upset, pinged, laughed bool
 	var dayPart string // "evening" when they said "good evening"
 	var chats []string // jokes, compliments, "are you a bot?" ...
+	// A message of only emoji and marks: its "thanks" (🙏) thanks for
+	// nothing before we did anything.
+	wordless := !hasWords(text)
 	text = t.set.Persona.WithoutLaughs(text)
 	for range 4 {
 		kind, rest := t.set.Persona.Smalltalk(text)
@@ -276,7 +279,7 @@ func (t *turn) text(text string) {
 			t.closing("bye")
 		case len(chats) > 0:
 			t.emit(join(t.lead, t.render("chat_back", persona.Data{})), kindChat, "", 0)
-		case thanked:
+		case thanked && !(wordless && !t.botSpoke()):
 			t.closing("thanks")
 			if solved && t.answeredSomething() && !t.surveyed() {
 				// "thanks that solved it!" is a resolution as much as a
@@ -296,7 +299,7 @@ func (t *turn) text(text string) {
 			}
 			t.emit(join(t.lead, t.render("chat_laugh", persona.Data{}), t.render(next, persona.Data{})), kindAck, "", 0)
 		case !t.s.Greeted && !t.botSpoke():
-			// A first message of ".", "???" or "👍": nothing to add
+			// A first message of ".", "???", "👍" or "🙏": nothing to add
 			// "anything else" to; greet and ask how we can help.
 			t.s.Greeted = true
 			t.emit(join(t.lead, t.render("greet", persona.Data{})), kindGreeting, "", 0)
