@@ -26,7 +26,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,6 +36,7 @@ import (
 	"github.com/batonhq/baton/bot/lang"
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/yamlfile"
 )
 
 // Test is one scripted conversation.
@@ -83,9 +83,10 @@ func Load(path string) ([]Test, error) {
 
 // Parse reads tests from YAML; name is used in errors.
 func Parse(name string, data []byte) ([]Test, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%s:%d: %s", name, yamlErrorLine(err), cleanYAMLError(err))
+	root, err := yamlfile.Parse(data)
+	if err != nil {
+		line, msg := yamlfile.Where(err)
+		return nil, fmt.Errorf("%s:%d: %s", name, line, msg)
 	}
 	if len(root.Content) == 0 {
 		return nil, fmt.Errorf("%s:1: no tests", name)
@@ -100,8 +101,9 @@ func Parse(name string, data []byte) ([]Test, error) {
 			return nil, fmt.Errorf("%s:%w", name, err)
 		}
 		var t Test
-		if err := n.Decode(&t); err != nil {
-			return nil, fmt.Errorf("%s:%d: %s", name, yamlErrorLine(err), cleanYAMLError(err))
+		if err := yamlfile.Decode(n, &t); err != nil {
+			line, msg := yamlfile.Where(err)
+			return nil, fmt.Errorf("%s:%d: %s", name, line, msg)
 		}
 		t.File, t.Line = name, n.Line
 		if t.Name == "" {
@@ -184,30 +186,6 @@ func child(n *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return &yaml.Node{}
-}
-
-var lineRE = regexp.MustCompile(`line (\d+)`)
-
-// yamlErrorLine finds the line yaml.v3 names in an error, or 1.
-func yamlErrorLine(err error) int {
-	if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
-		if n, e := strconv.Atoi(m[1]); e == nil && n > 0 {
-			return n
-		}
-	}
-	return 1
-}
-
-// cleanYAMLError drops yaml.v3's "yaml: unmarshal errors:\n  line N:"
-// wrapping, since the line is already in front.
-func cleanYAMLError(err error) string {
-	s := err.Error()
-	if m := lineRE.FindStringIndex(s); m != nil {
-		if j := strings.Index(s[m[1]:], ": "); j >= 0 {
-			return s[m[1]+j+2:]
-		}
-	}
-	return strings.TrimPrefix(s, "yaml: ")
 }
 
 // Env is a fresh bot for one test.

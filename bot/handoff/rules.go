@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/yamlfile"
 )
 
 // Problem is the file:line report bot/knowledge uses, so `baton check`
@@ -112,8 +113,6 @@ func LoadRules(fsys fs.FS, path string, opts ...LoadOption) (*Rules, []Problem) 
 	return parseRulesFS(path, data, fsys, o)
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+): `)
-
 func parseRules(file string, data []byte) (*Rules, []Problem) {
 	return parseRulesFS(file, data, nil, loadOptions{})
 }
@@ -121,20 +120,13 @@ func parseRules(file string, data []byte) (*Rules, []Problem) {
 // parseRulesFS parses a rules file; fsys holds the learned layer's
 // examples file named in it (nil: no learned layer).
 func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, []Problem) {
-	var root yaml.Node
-	if err := unmarshal(data, &root); err != nil {
-		line := 0
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = strings.Replace(msg, m[0], "", 1)
-		}
-		line = yamlErrorLine(data, line, msg)
-		return nil, []Problem{{File: file, Line: line, Msg: "not valid YAML: " + msg}}
+	root, probs := parseYAML(file, data)
+	if probs != nil {
+		return nil, probs
 	}
 	l := &loader{file: file}
 	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
-		l.errf(&root, "expected a mapping with explicit, complaint, confusion, loop and negation")
+		l.errf(root, "expected a mapping with explicit, complaint, confusion, loop and negation")
 		return nil, l.probs
 	}
 	r := &Rules{file: path.Base(file)}
@@ -185,9 +177,6 @@ func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, 
 		window:     l.intIn(lp, "window", 1, 100, 10),
 		minSize:    l.intIn(lp, "min_size", 0, 50, 3),
 	}
-	if fsys != nil {
-		r.learned = l.learned(top, file, fsys, o)
-	}
 	if _, ok := top.vals["demand"]; ok { // optional: older files have none
 		dm := l.section(top, "demand", "offer", "phrases", "insist")
 		r.demand.phrases = l.phrases(dm, "phrases", 0, gap, true)
@@ -199,37 +188,23 @@ func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, 
 		lists = append(lists, q.phrases)
 	}
 	r.ix = newIndex(lists...)
+	// The learned layer last: it learns from the complaint cue groups too,
+	// which need the index.
+	if fsys != nil {
+		r.learned = l.learned(top, file, fsys, o, r.cueSet())
+	}
 	return r, l.probs
 }
 
-// yamlErrorLine corrects the line yaml.v3 reports for a syntax error.
-// yaml.v3 gives the line where the enclosing construct began, counted from
-// 0 for parser errors ("did not find expected ',' or ']'") and from 1 for
-// scanner errors; for a tab in the indentation it names the line before.
-func yamlErrorLine(data []byte, line int, msg string) int {
-	if strings.Contains(msg, "tab character") {
-		for i, l := range strings.Split(string(data), "\n") {
-			if indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]; strings.Contains(indent, "\t") {
-				return i + 1
-			}
-		}
+// parseYAML parses a file of this package, a syntax error as a Problem at
+// the line of the mistake.
+func parseYAML(file string, data []byte) (*yaml.Node, []Problem) {
+	root, err := yamlfile.Parse(data)
+	if err != nil {
+		line, msg := yamlfile.Where(err)
+		return nil, []Problem{{File: file, Line: line, Msg: "not valid YAML: " + msg}}
 	}
-	if strings.HasPrefix(msg, "did not find expected") {
-		return line + 1
-	}
-	return line
-}
-
-// unmarshal is yaml.Unmarshal that turns a panic into an error: yaml.v3
-// has panicked on hostile input before, and a bad file must never take the
-// bot down.
-func unmarshal(data []byte, n *yaml.Node) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = fmt.Errorf("cannot parse: %v", v)
-		}
-	}()
-	return yaml.Unmarshal(data, n)
+	return root, nil
 }
 
 type loader struct {

@@ -3,12 +3,12 @@ package knowledge
 import (
 	"bytes"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/batonhq/baton/bot/yamlfile"
 )
 
 // knownKeys are the front-matter keys ops may use, in the order they are
@@ -81,12 +81,9 @@ func parseFile(name string, data []byte) *parsed {
 	if strings.TrimSpace(front) == "" {
 		return p.fail(open+1, "empty front matter: questions: is required")
 	}
-	var doc yaml.Node
-	if err := safeUnmarshal([]byte(front), &doc); err != nil {
-		line, msg := yamlErrorLine(err)
-		if line == 0 {
-			line = 1
-		}
+	doc, err := yamlfile.Parse([]byte(front))
+	if err != nil {
+		line, msg := yamlfile.Where(err)
 		return p.fail(offset+line, "malformed front matter: %s", msg)
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
@@ -259,31 +256,6 @@ func resolve(n *yaml.Node) *yaml.Node {
 }
 
 func isFence(line string) bool { return strings.TrimRight(line, " \t") == "---" }
-
-// safeUnmarshal turns a panic of the YAML decoder into an error, so no file
-// content can take the bot down.
-func safeUnmarshal(data []byte, out *yaml.Node) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("yaml: %v", r)
-		}
-	}()
-	return yaml.Unmarshal(data, out)
-}
-
-var yamlLineRe = regexp.MustCompile(`line (\d+): `)
-
-// yamlErrorLine extracts the (front-matter relative) line number and the
-// message from a yaml.v3 error such as "yaml: line 3: did not find ...".
-func yamlErrorLine(err error) (int, string) {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
-	if m := yamlLineRe.FindStringSubmatchIndex(msg); m != nil {
-		n, _ := strconv.Atoi(msg[m[2]:m[3]])
-		return n, strings.TrimSpace(msg[:m[0]] + msg[m[1]:])
-	}
-	return 0, msg
-}
 
 func firstInvalid(b []byte) int {
 	for i := 0; i < len(b); {

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/batonhq/baton/bot/yamlfile"
 )
 
 // Load reads prompts from fsys below root. Problems are reported; a missing
@@ -75,10 +77,6 @@ func (l *loader) warnf(file string, line int, format string, args ...any) {
 	l.errorf(file, line, warnPrefix+format, args...)
 }
 
-// yamlLineRE pulls the line out of yaml.v3's errors ("yaml: line 3: ...").
-// yaml.v3 leaves the line out for the first line.
-var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
-
 // parse reads a YAML file and returns its top-level node: nil with ok for
 // an empty file, found false when the file does not exist.
 func (l *loader) parse(file string) (top *yaml.Node, found, ok bool) {
@@ -96,7 +94,7 @@ func (l *loader) parse(file string) (top *yaml.Node, found, ok bool) {
 	case err == io.EOF:
 		return nil, true, true
 	case err != nil:
-		line, msg := yamlErrorLine(err.Error(), b)
+		line, msg := yamlErrorLine(err, b)
 		l.errorf(file, line, "invalid YAML: %s", msg)
 		return nil, true, false
 	}
@@ -114,56 +112,17 @@ func (l *loader) parse(file string) (top *yaml.Node, found, ok bool) {
 	return top, true, true
 }
 
-// scannerProblems are the yaml.v3 errors that already count lines from 1;
-// its parser errors count from 0 (the line is left out for the first).
-var scannerProblems = map[string]bool{
-	"block sequence entries are not allowed in this context":       true,
-	"could not find expected ':'":                                  true,
-	"could not find expected directive name":                       true,
-	"did not find expected alphabetic or numeric character":        true,
-	"did not find expected comment or line break":                  true,
-	"did not find expected digit or '.' character":                 true,
-	"did not find expected hexdecimal number":                      true,
-	"did not find expected version number":                         true,
-	"did not find expected whitespace or line break":               true,
-	"did not find expected whitespace":                             true,
-	"did not find the expected '>'":                                true,
-	"found a tab character that violates indentation":              true,
-	"found a tab character where an indentation space is expected": true,
-	"found an indentation indicator equal to 0":                    true,
-	"found character that cannot start any token":                  true,
-	"found extremely long version number":                          true,
-	"found invalid Unicode character escape code":                  true,
-	"found unexpected document indicator":                          true,
-	"found unexpected end of stream":                               true,
-	"found unexpected non-alphabetical character":                  true,
-	"found unknown directive name":                                 true,
-	"found unknown escape character":                               true,
-	"mapping keys are not allowed in this context":                 true,
-	"mapping values are not allowed in this context":               true,
-}
-
 // templateStartRE finds a value that starts with {{ unquoted, which YAML
 // reads as a mapping: the most likely YAML mistake in a message file.
 var templateStartRE = regexp.MustCompile(`(:|^\s*-)\s*\{\{`)
 
 // yamlErrorLine turns a yaml.v3 error into a 1-based line of src and a
-// message for ops.
-func yamlErrorLine(err string, src []byte) (int, string) {
-	line, msg := 1, err
-	if m := yamlLineRE.FindStringSubmatch(err); m != nil {
-		msg = m[2]
-		if m[1] != "" {
-			line, _ = strconv.Atoi(m[1])
-			if !scannerProblems[msg] && !strings.HasPrefix(msg, "exceeded max depth") {
-				line++
-			}
-		}
-	}
+// message for ops, with a hint for the most likely mistake in a message file.
+func yamlErrorLine(err error, src []byte) (int, string) {
+	e := yamlfile.Locate(err, src)
+	line, msg := e.Line, e.Msg
 	lines := strings.Split(strings.TrimRight(string(src), "\n"), "\n")
-	// Errors at the end of the file point past its last line.
-	line = max(1, min(line, len(lines)))
-	for _, l := range lines[max(0, line-2):line] {
+	for _, l := range lines[max(0, min(line, len(lines))-2):min(line, len(lines))] {
 		if templateStartRE.MatchString(l) && !strings.Contains(msg, "{{") {
 			msg += " (put a message that starts with {{ in quotes)"
 			break

@@ -10,12 +10,12 @@ import (
 	"io/fs"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/yamlfile"
 )
 
 // File is where the rules live inside prompts/.
@@ -128,13 +128,10 @@ func Load(fsys fs.FS, name string) (*Table, []knowledge.Problem) {
 		return nil, nil
 	}
 	p := &parser{file: name}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		line := 0
-		if m := regexp.MustCompile(`line (\d+)`).FindStringSubmatch(err.Error()); m != nil {
-			line, _ = strconv.Atoi(m[1])
-		}
-		return nil, []knowledge.Problem{{File: name, Line: line, Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
+	root, err := yamlfile.Parse(data)
+	if err != nil {
+		line, msg := yamlfile.Where(err)
+		return nil, []knowledge.Problem{{File: name, Line: line, Msg: "not valid YAML: " + msg}}
 	}
 	if len(root.Content) == 0 {
 		return nil, nil

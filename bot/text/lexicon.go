@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/batonhq/baton/bot/yamlfile"
 )
 
 // Problem is one thing wrong with a file ops edit, printed as
@@ -333,9 +335,9 @@ func (ld *lexiconLoader) parse(file string, data []byte) {
 		ld.problem(file, 1, "not UTF-8 text")
 		return
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := yamlProblem(err)
+	doc, err := yamlfile.Parse(data)
+	if err != nil {
+		line, msg := yamlfile.Where(err)
 		ld.problem(file, line, "not valid YAML: %s", msg)
 		return
 	}
@@ -545,17 +547,4 @@ func koreanStem(s string) string {
 		return t
 	}
 	return strings.TrimSuffix(s, "다")
-}
-
-// yamlProblem pulls the line and message out of a yaml error.
-func yamlProblem(err error) (int, string) {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	var line int
-	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
-		if _, rest, ok := strings.Cut(msg, ": "); ok {
-			msg = rest
-		}
-		return line, msg
-	}
-	return 1, msg
 }

@@ -274,3 +274,65 @@ func TestEvalUsesSemanticMatching(t *testing.T) {
 		t.Errorf("semantic eval output:\n%s", out.String())
 	}
 }
+
+// TestCheckNamesTheLineOfAYAMLMistake: a syntax error in the lexicon, in a
+// knowledge entry's front matter and in handoff.yaml is reported at the line
+// ops got wrong, not at the line yaml.v3 names (where the enclosing list
+// began, counted from 0), which sent ops to the line above.
+func TestCheckNamesTheLineOfAYAMLMistake(t *testing.T) {
+	dir := t.TempDir()
+	prompts, know := filepath.Join(dir, "prompts"), filepath.Join(dir, "knowledge")
+	if err := os.CopyFS(prompts, os.DirFS("../../prompts")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(know, os.DirFS("../../knowledge")); err != nil {
+		t.Fatal(err)
+	}
+	// breakAt replaces line n (1-based) of file with s.
+	breakAt := func(file string, n int, s string) {
+		t.Helper()
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(src), "\n")
+		lines[n-1] = s
+		if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// lineOf is the first line of file holding s after from.
+	lineOf := func(file, s string, from int) int {
+		t.Helper()
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, l := range strings.Split(string(src), "\n") {
+			if i+1 > from && strings.Contains(l, s) {
+				return i + 1
+			}
+		}
+		t.Fatalf("%s has no %q", file, s)
+		return 0
+	}
+	lex := filepath.Join(prompts, "lexicon", "en.yaml")
+	lexLine := lineOf(lex, "  - [", lineOf(lex, "  - [", 0)+2)
+	breakAt(lex, lexLine, "  - [package, parcel, packet")
+	entry := filepath.Join(know, "en", "orders", "cancel.md")
+	qLine := lineOf(entry, "  - ", 0) + 1
+	breakAt(entry, qLine, `  - "can I cancel my order`)
+
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"check", "--prompts", prompts, "--knowledge", know}, env(nil), nil, &out, &errOut); code != 1 {
+		t.Fatalf("exit %d, want 1:\n%s", code, out.String())
+	}
+	for _, want := range []string{
+		lex + ":" + strconv.Itoa(lexLine) + ": not valid YAML",
+		entry + ":" + strconv.Itoa(qLine) + ": malformed front matter",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("check output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
