@@ -68,33 +68,6 @@ func (r *Rules) complaintVector(d *doc) (x []float64, hits []found) {
 	return x, hits
 }
 
-// cueMask is the cueSet mask of x, complaintVector's result: bit i when
-// cue group i matched and was not negated.
-func (r *Rules) cueMask(x []float64) uint64 {
-	var m uint64
-	for i := range min(len(r.complaint.cues), maxCues) {
-		if x[i] == 1 {
-			m |= 1 << i
-		}
-	}
-	return m
-}
-
-// cueSet is the complaint cue groups as the learned layer's training
-// sees them (learned.go); r's index must be built.
-func (r *Rules) cueSet() cueSet {
-	names := make([]string, len(r.complaint.cues))
-	for i, q := range r.complaint.cues {
-		names[i] = q.name
-	}
-	return cueSet{names: names, of: func(s string) uint64 {
-		d := r.analyse(s)
-		defer r.release(d)
-		x, _ := r.complaintVector(d)
-		return r.cueMask(x)
-	}}
-}
-
 // comboOn reports whether every part of cb has a cue that moved the score
 // its own way (a negated praise word does not count as praise).
 func (r *Rules) comboOn(x []float64, cb combo) bool {

@@ -121,12 +121,11 @@ func (r *Rules) DetectContext(ctx context.Context, in Input) Decision {
 		d := r.analyse(in.Text)
 		r.detectExplicit(d, &dec, &ev, &veto)
 		r.detectComplaint(d, &dec, &ev)
-		cues := r.cueMask(d.x) // complaintVector's, just computed
 		r.detectConfusion(d, in, &dec, &ev, &veto)
 		r.detectLoop(d, in, &dec, &ev)
 		r.detectDemand(d, in, &dec, &ev)
 		r.release(d)
-		r.detectLearned(ctx, in, cues, &dec, &ev, &veto)
+		r.detectLearned(ctx, in, &dec, &ev, &veto)
 	}
 	for i, t := range triggers {
 		if ev[i] == "" {
@@ -220,9 +219,9 @@ func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, ev *fired, veto
 //
 // Then, when nothing fired, the vector layer (vectors.go) may, for the
 // kinds the phrases did not rule out.
-func (r *Rules) detectLearned(ctx context.Context, in Input, cues uint64, dec *Decision, ev *fired, veto *vetoes) {
+func (r *Rules) detectLearned(ctx context.Context, in Input, dec *Decision, ev *fired, veto *vetoes) {
 	lr := &r.learned
-	v, ok := lr.judge(in.Text, cues)
+	v, ok := lr.judge(in.Text)
 	if !ok && lr.vec == nil {
 		return
 	}

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"math"
 	"path"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -67,60 +66,6 @@ type model struct {
 	// stopped (fitConverged unless train warned).
 	iters, evals int
 	stop         fitStop
-	// cueIDs[i] is the feature id of complaint cue group i ("cue:again"),
-	// -1 for a group no training text had; nil when the model was trained
-	// without cues (see cueSet).
-	cueIDs []int32
-}
-
-// cueSet tells training which complaint cue groups (handoff.yaml,
-// complaint.cues) each text has, so the layer learns from them as
-// features beside the words: a cue group names a general signal in three
-// languages ("again": again, 又, 또, "every time", "second time"), so what
-// the examples teach about one of its wordings carries over to the rest,
-// which word features cannot do. At detection the mask comes from the
-// complaint score's own pass over the message (Detect computes it
-// anyway), so the cues cost the layer nothing extra.
-type cueSet struct {
-	names []string            // the groups, in the order of the mask's bits
-	of    func(string) uint64 // bit i: group i matched, not negated
-}
-
-// maxCues is how many cue groups can be features (the mask's bits); later
-// groups still score the phrases' complaint, they are only not learned from.
-const maxCues = 64
-
-// withCues adds the feature of each cue group in mask to f (sorted, unique
-// ids), or new ids when m is being built (add).
-func (m *model) withCues(f []int32, mask uint64, cs *cueSet, add bool) []int32 {
-	if mask == 0 {
-		return f
-	}
-	n := len(f)
-	if add {
-		for i, name := range cs.names {
-			if i < maxCues && mask&(1<<i) != 0 {
-				key := "cue:" + name
-				id, ok := m.feats[key]
-				if !ok {
-					id = int32(len(m.feats))
-					m.feats[key] = id
-				}
-				f = append(f, id)
-			}
-		}
-	} else {
-		for i, id := range m.cueIDs {
-			if id >= 0 && mask&(1<<i) != 0 {
-				f = append(f, id)
-			}
-		}
-	}
-	if len(f) == n {
-		return f
-	}
-	slices.Sort(f)
-	return slices.Compact(f)
 }
 
 // learnedRules are the learned layer's settings from handoff.yaml.
@@ -318,14 +263,6 @@ type fitSettings struct {
 	// TestLearnedTrainingMovesLittleForOneQuestion).
 	gradTol float64
 	maxIter int
-	// cues, when set, adds the complaint cue groups as features.
-	cues cueSet
-	// cueL2 is the penalty on the cue features' weights, in place of l2.
-	// A cue group fires in many examples of every kind, so at the words'
-	// penalty it takes a large weight and speaks over the words ("two
-	// weeks ago" made "can I return something I bought two weeks ago" a
-	// complaint); a stronger pull keeps it a hint the words can overrule.
-	cueL2 float64
 }
 
 // l2 0.1 was chosen on dev data (2026-12-04, BATON_DEV_L2 in TestDetectDev:
@@ -339,19 +276,7 @@ type fitSettings struct {
 // 물어봤어요" reads as confusion through 물어 (0.63 at 0.05), and the Korean
 // sarcasm "정말 빠르시네요 3주째 배송 준비 중이에요" falls under ko complaint
 // 0.70 (0.69 at 0.05, 0.72 at 0.1). A smaller l2 trusts rare words more.
-//
-// cueL2 1.5 was chosen on the same dev data (BATON_DEV_CUEL2, 2026-12-06)
-// and the eval conversations: at 0.1-0.3 the cue groups took weights of 3
-// to 4 and spoke over the words ("I was charged twice" and "you're great.
-// charged twice" became complaints through "again", which holds "twice";
-// "정말 빠르시네요 3주째 배송 준비 중이에요" fell under ko 0.70), though the
-// examples' complaint recall under cross-validation was higher (0.495 at
-// 0.3). At 1.5 every eval conversation passes, banking77's knowledge
-// questions hand off 11 / 14 (first / after an answer; 11 / 15 before the
-// cue features, 12 / 16 with the fifth pass's examples and no cues) and
-// cross-validation gives complaint 0.473, none 0.965 (0.470 / 0.957 with
-// no cues).
-var defaultFit = fitSettings{l2: 0.1, cueL2: 1.5, gradTol: 1e-5, maxIter: 1000}
+var defaultFit = fitSettings{l2: 0.1, gradTol: 1e-5, maxIter: 1000}
 
 // trained keeps the models of the last keepTrained training sets: every
 // reload and every test loads the same files, so the model is usually
@@ -368,7 +293,7 @@ const keepTrained = 4
 
 // trainCached trains a model on exs, or returns the one already trained on
 // the same data.
-func trainCached(exs []example, ordinary []string, cs cueSet) *model {
+func trainCached(exs []example, ordinary []string) *model {
 	h := sha256.New()
 	for _, e := range exs {
 		fmt.Fprintf(h, "%d\x00%s\x00%s\x00%d\x00", e.class, e.text, e.file, e.line)
@@ -377,20 +302,6 @@ func trainCached(exs []example, ordinary []string, cs cueSet) *model {
 	for _, q := range ordinary {
 		fmt.Fprintf(h, "%s\x00", q)
 	}
-	// The cues are part of the data: an edit of handoff.yaml's cue groups
-	// retrains. Their names and each text's mask say all of it.
-	if cs.of != nil {
-		h.Write([]byte{2})
-		for _, n := range cs.names {
-			fmt.Fprintf(h, "%s\x00", n)
-		}
-		for _, e := range exs {
-			fmt.Fprintf(h, "%x\x00", cs.of(e.text))
-		}
-		for _, q := range ordinary {
-			fmt.Fprintf(h, "%x\x00", cs.of(q))
-		}
-	}
 	key := string(h.Sum(nil))
 	trained.Lock()
 	m, ok := trained.models[key]
@@ -398,9 +309,7 @@ func trainCached(exs []example, ordinary []string, cs cueSet) *model {
 	if ok {
 		return m
 	}
-	fs := defaultFit
-	fs.cues = cs
-	m = trainWith(exs, ordinary, fs)
+	m = train(exs, ordinary)
 	trained.Lock()
 	defer trained.Unlock()
 	if have, ok := trained.models[key]; ok {
@@ -454,30 +363,13 @@ func trainWith(exs []example, ordinary []string, fs fitSettings) *model {
 		return all[i].text < all[j].text
 	})
 	m := &model{feats: map[string]int32{}}
-	cs := &fs.cues
-	mask := func(s string) uint64 {
-		if cs.of == nil {
-			return 0
-		}
-		return cs.of(s)
-	}
 	for i := range all {
-		all[i].feats = m.withCues(m.features(all[i].text, true), mask(all[i].text), cs, true)
-	}
-	if cs.of != nil {
-		m.cueIDs = make([]int32, min(len(cs.names), maxCues))
-		for i := range m.cueIDs {
-			id, ok := m.feats["cue:"+cs.names[i]]
-			if !ok {
-				id = -1
-			}
-			m.cueIDs[i] = id
-		}
+		all[i].feats = m.features(all[i].text, true)
 	}
 	// The examples as given, for evidence (the closest example, ties to
 	// the first in the file).
 	for _, e := range exs {
-		e.feats = m.withCues(m.features(e.text, false), mask(e.text), cs, false)
+		e.feats = m.features(e.text, false)
 		m.examples = append(m.examples, e)
 	}
 	var count [nClasses]int
@@ -491,12 +383,6 @@ func trainWith(exs []example, ordinary []string, fs fitSettings) *model {
 		}
 	}
 	nw := len(m.feats) * nClasses
-	isCue := make([]bool, len(m.feats))
-	for _, id := range m.cueIDs {
-		if id >= 0 {
-			isCue[id] = true
-		}
-	}
 	// x is the weights then the biases.
 	x := make([]float64, nw+nClasses)
 	obj := func(x, grad []float64) float64 {
@@ -534,14 +420,10 @@ func trainWith(exs []example, ordinary []string, fs fitSettings) *model {
 		}
 		var r float64
 		for j, v := range w {
-			l2 := fs.l2
-			if isCue[j/nClasses] {
-				l2 = fs.cueL2
-			}
-			r += l2 * v * v
-			gw[j] += l2 * v
+			r += v * v
+			gw[j] += fs.l2 * v
 		}
-		return f + r/2
+		return f + fs.l2/2*r
 	}
 	m.iters, m.evals, m.stop = lbfgs(x, obj, fs.gradTol, fs.maxIter)
 	if m.stop != fitConverged {
@@ -795,13 +677,11 @@ type learnedVerdict struct {
 	script string            // their language key ("" for the defaults)
 }
 
-// judge gives the layer's verdict on s; cues is s's complaint cue mask
-// (cueSet), from the phrases' pass over it.
-func (lr *learnedRules) judge(s string, cues uint64) (learnedVerdict, bool) {
+func (lr *learnedRules) judge(s string) (learnedVerdict, bool) {
 	if lr == nil || lr.m == nil {
 		return learnedVerdict{}, false
 	}
-	f := lr.m.withCues(lr.m.features(s, false), cues, nil, false)
+	f := lr.m.features(s, false)
 	if len(f) == 0 {
 		// No word the layer knows: it cannot judge, and the vector layer
 		// reads the prior (the bias alone) as its grey zone.
@@ -934,7 +814,7 @@ func (m *model) nearest(f []int32, k int) (*example, float64) {
 
 // learned reads the learned: section and trains on its examples file.
 // The section is optional: without it the rules alone decide.
-func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptions, cs cueSet) learnedRules {
+func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptions) learnedRules {
 	var lr learnedRules
 	if _, ok := top.vals["learned"]; !ok {
 		return lr
@@ -979,7 +859,7 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 		return learnedRules{}
 	}
 	lr.file = path.Base(name)
-	lr.m = trainCached(exs, o.ordinary, cs)
+	lr.m = trainCached(exs, o.ordinary)
 	lr.vr = l.vectors(s)
 	if o.emb != nil && lr.vr.on {
 		lr.vec = newVecLayer(o.emb, lr.m, o.ordinary)

@@ -127,12 +127,12 @@ func TestMissesKnob(t *testing.T) {
 // new training set: the cache keeps the last few models, not every one.
 func TestTrainedModelsBounded(t *testing.T) {
 	exs := []example{{class: 1, text: "I want a person"}, {class: 0, text: "where is my order"}}
-	first := trainCached(exs, []string{"edit 0"}, cueSet{})
-	if trainCached(exs, []string{"edit 0"}, cueSet{}) != first {
+	first := trainCached(exs, []string{"edit 0"})
+	if trainCached(exs, []string{"edit 0"}) != first {
 		t.Error("the same data was trained twice")
 	}
 	for i := 1; i <= 3*keepTrained; i++ {
-		trainCached(exs, []string{fmt.Sprintf("edit %d", i)}, cueSet{})
+		trainCached(exs, []string{fmt.Sprintf("edit %d", i)})
 	}
 	trained.Lock()
 	n, k := len(trained.models), len(trained.keys)
@@ -179,7 +179,7 @@ none:
 	if !d.Handoff || d.Reason != Complaint || !strings.Contains(d.Evidence[0], "≥ 0.30 (ko)") {
 		t.Errorf("ko complaint at 0.3: %+v", d)
 	}
-	if v, _ := loose.learned.judge("terrible service quality", 0); v.p[clComplaint] < 0.3 || v.p[clComplaint] >= 0.99 {
+	if v, _ := loose.learned.judge("terrible service quality"); v.p[clComplaint] < 0.3 || v.p[clComplaint] >= 0.99 {
 		t.Fatalf("the English line scores %.2f; this test needs one between 0.3 and 0.99", v.p[clComplaint])
 	}
 	if d := loose.Detect(Input{Text: "terrible service quality"}); slices.ContainsFunc(d.Evidence, func(e string) bool { return strings.Contains(e, "(learned)") }) {
@@ -234,27 +234,16 @@ var trainProbe = []string{
 }
 
 // probeProbs are m's learned probabilities of the probe messages and of
-// the texts of exs, with their complaint cues as cs finds them.
-func probeProbs(m *model, exs []example, cs cueSet) [][nClasses]float64 {
+// the texts of exs.
+func probeProbs(m *model, exs []example) [][nClasses]float64 {
 	var ps [][nClasses]float64
-	judge := func(s string) [nClasses]float64 {
-		return m.probs(m.withCues(m.features(s, false), cs.of(s), nil, false))
-	}
 	for _, s := range trainProbe {
-		ps = append(ps, judge(s))
+		ps = append(ps, m.probs(m.features(s, false)))
 	}
 	for _, e := range exs {
-		ps = append(ps, judge(e.text))
+		ps = append(ps, m.probs(m.features(e.text, false)))
 	}
 	return ps
-}
-
-// trainShipped trains as trainCached does for the shipped rules (with
-// their cue groups), without the cache.
-func trainShipped(exs []example, ordinary []string, cs cueSet) *model {
-	fs := defaultFit
-	fs.cues = cs
-	return trainWith(exs, ordinary, fs)
 }
 
 func maxDiff(a, b [][nClasses]float64) (float64, int) {
@@ -269,16 +258,15 @@ func maxDiff(a, b [][nClasses]float64) (float64, int) {
 	return worst, at
 }
 
-// trainingBase is the shipped model, the knowledge questions it was
-// trained on and its cue groups. The race detector slows training about
-// ten times, and these properties hold for any data, so under it a model
-// of every fourth example and question stands in.
-func trainingBase(t *testing.T) (*model, []string, cueSet) {
+// trainingBase is the shipped model and the knowledge questions it was
+// trained on. The race detector slows training about ten times, and these
+// properties hold for any data, so under it a model of every fourth
+// example and question stands in.
+func trainingBase(t *testing.T) (*model, []string) {
 	ordinary := knowledgeQuestionsFor(t)
-	r := rules(t)
-	m, cs := r.learned.m, r.cueSet()
+	m := rules(t).learned.m
 	if !raceEnabled {
-		return m, ordinary, cs
+		return m, ordinary
 	}
 	var exs []example
 	for i := 0; i < len(m.examples); i += 4 {
@@ -288,7 +276,7 @@ func trainingBase(t *testing.T) (*model, []string, cueSet) {
 	for i := 0; i < len(ordinary); i += 4 {
 		qs = append(qs, ordinary[i])
 	}
-	return trainCached(exs, qs, cs), qs, cs
+	return trainCached(exs, qs), qs
 }
 
 // The learned layer must not depend on the order of its training data:
@@ -296,13 +284,13 @@ func trainingBase(t *testing.T) (*model, []string, cueSet) {
 // edit anywhere moved scores everywhere. The shipped examples and
 // knowledge questions, shuffled, give the same probabilities.
 func TestLearnedTrainingIgnoresOrder(t *testing.T) {
-	base, ordinary, cs := trainingBase(t)
+	base, ordinary := trainingBase(t)
 	exs := slices.Clone(base.examples)
 	rng := rand.New(rand.NewPCG(7, 11))
 	rng.Shuffle(len(exs), func(i, j int) { exs[i], exs[j] = exs[j], exs[i] })
 	rng.Shuffle(len(ordinary), func(i, j int) { ordinary[i], ordinary[j] = ordinary[j], ordinary[i] })
-	shuffled := trainShipped(exs, ordinary, cs)
-	d, at := maxDiff(probeProbs(base, base.examples, cs), probeProbs(shuffled, base.examples, cs))
+	shuffled := train(exs, ordinary)
+	d, at := maxDiff(probeProbs(base, base.examples), probeProbs(shuffled, base.examples))
 	t.Logf("largest move %.2g", d)
 	if d > 1e-9 {
 		t.Errorf("shuffled training data moved a probability by %.3g (message %d)", d, at)
@@ -322,11 +310,11 @@ func TestLearnedTrainingIgnoresOrder(t *testing.T) {
 // 0.59 to 0.64, across the explicit threshold 0.60.
 func TestLearnedTrainingMovesLittleForOneQuestion(t *testing.T) {
 	const bound = 0.02
-	base, ordinary, cs := trainingBase(t)
-	before := probeProbs(base, base.examples, cs)
+	base, ordinary := trainingBase(t)
+	before := probeProbs(base, base.examples)
 	for _, q := range []string{"해외로도 배송되나요?", "what colours does the travel mug come in"} {
-		m := trainShipped(base.examples, append(slices.Clone(ordinary), q), cs)
-		d, at := maxDiff(before, probeProbs(m, base.examples, cs))
+		m := train(base.examples, append(slices.Clone(ordinary), q))
+		d, at := maxDiff(before, probeProbs(m, base.examples))
 		t.Logf("adding %q: largest move %.2g", q, d)
 		if d > bound {
 			msg := ""

@@ -177,6 +177,9 @@ func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, 
 		window:     l.intIn(lp, "window", 1, 100, 10),
 		minSize:    l.intIn(lp, "min_size", 0, 50, 3),
 	}
+	if fsys != nil {
+		r.learned = l.learned(top, file, fsys, o)
+	}
 	if _, ok := top.vals["demand"]; ok { // optional: older files have none
 		dm := l.section(top, "demand", "offer", "phrases", "insist")
 		r.demand.phrases = l.phrases(dm, "phrases", 0, gap, true)
@@ -188,11 +191,6 @@ func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, 
 		lists = append(lists, q.phrases)
 	}
 	r.ix = newIndex(lists...)
-	// The learned layer last: it learns from the complaint cue groups too,
-	// which need the index.
-	if fsys != nil {
-		r.learned = l.learned(top, file, fsys, o, r.cueSet())
-	}
 	return r, l.probs
 }
 

@@ -321,3 +321,43 @@ func TestCalibrateCountsAnEarlierStagesHedges(t *testing.T) {
 		t.Errorf("decision %s: a hedged list must be likely, an unmarked one with the same score not", c)
 	}
 }
+
+// TestCopiedEntryIsReportedAndDoesNotSilenceTheBase: an entry copied to a
+// new file (how ops often start one) shares every question word for word.
+// Leave-one-out counted each of them a confident wrong answer, so the
+// calibration refused every answer of the whole base (the shipped base with
+// orders/cancel copied answered 0% of its held-out phrasings). Now the
+// shared questions are reported once at the copy and left out of
+// calibration, which answers as it does without the copy.
+func TestCopiedEntryIsReportedAndDoesNotSilenceTheBase(t *testing.T) {
+	fsys := smallShop()
+	want := NewLexicalMatcher(t.Context(), mustLoad(t, fsys), shippedLexicon(t), shippedConfig(t)).Cal
+
+	src := fsys["kb/cancel.md"].Data
+	fsys["kb/cancel-copy.md"] = &fstest.MapFile{Data: src}
+	fsys["kb/stock.md"] = &fstest.MapFile{Data: []byte(strings.Replace(string(fsys["kb/stock.md"].Data),
+		"questions:\n", "questions:\n  - \"Question about reset and password\"\n", 1))}
+	b, problems := Load(fsys, "kb")
+	var got []string
+	for _, p := range problems {
+		got = append(got, p.String())
+	}
+	if len(problems) != 2 ||
+		!strings.HasPrefix(got[0], "kb/cancel-copy.md:3: 3 questions from here on are word for word questions of cancel (kb/cancel.md)") ||
+		!strings.HasPrefix(got[1], `kb/stock.md:3: question "Question about reset and password" is also a question of password (kb/password.md:4)`) {
+		t.Fatalf("problems:\n%s", strings.Join(got, "\n"))
+	}
+	cal := NewLexicalMatcher(t.Context(), b, shippedLexicon(t), shippedConfig(t)).Cal
+	if cal.Held != want.Held-4 || cal.Answered < want.Answered-0.05 || cal.Answered == 0 {
+		t.Fatalf("with the copy: held %d answered %.2f; without: held %d answered %.2f", cal.Held, cal.Answered, want.Held, want.Answered)
+	}
+}
+
+func mustLoad(t *testing.T, fsys fstest.MapFS) *Base {
+	t.Helper()
+	b, problems := Load(fsys, "kb")
+	if len(problems) > 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	return b
+}

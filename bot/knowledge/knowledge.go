@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/batonhq/baton/bot/text"
 )
@@ -36,6 +37,8 @@ type Entry struct {
 	ClosedList bool
 	Answer     string // the Markdown body
 	File       string // path of the source file, for ops and `baton match`
+
+	questionLines []int // the file line of each question, for problems
 }
 
 // Problem is one thing wrong with a file, printed as "file:line: message".
@@ -47,6 +50,10 @@ type Base struct {
 	entries   map[string]map[string]*Entry // id -> lang -> entry
 	ids       []string                     // sorted
 	questions []Question                   // every example question, in Questions' order
+	// shared marks the questions another entry has word for word: they
+	// cannot be answered right, so calibration leaves them out (see
+	// sharedQuestions).
+	shared []bool
 
 	termsOnce sync.Once                  // answerTerms
 	terms     map[string]map[string]int  // lang -> term -> entries whose answer uses it
@@ -179,6 +186,7 @@ func Load(fsys fs.FS, root string) (*Base, []Problem) {
 			}
 		}
 	}
+	problems = append(problems, b.sharedQuestions()...)
 	sort.SliceStable(problems, func(i, j int) bool {
 		if problems[i].File != problems[j].File {
 			return problems[i].File < problems[j].File
@@ -186,6 +194,69 @@ func Load(fsys fs.FS, root string) (*Base, []Problem) {
 		return problems[i].Line < problems[j].Line
 	})
 	return b, problems
+}
+
+// sharedQuestions finds the questions two entries of one language have
+// word for word (a copied file, a question pasted twice). Customers asking
+// one get either answer, and calibration, which asks each question of the
+// base without it, would count every one as a confident wrong answer: a
+// copied entry's dozens of them made it refuse every answer of the whole
+// base. So they are left out of calibration and reported at both places.
+func (b *Base) sharedQuestions() []Problem {
+	type at struct {
+		i    int
+		e    *Entry
+		line int
+	}
+	type dup struct {
+		e, other        *Entry
+		line, otherLine int
+		q               string
+	}
+	first := map[string]at{}
+	b.shared = make([]bool, len(b.questions))
+	var dups []dup
+	var problems []Problem
+	n := map[*Entry]int{} // questions of the entry seen so far
+	for i, q := range b.questions {
+		e := b.entries[q.ID][q.Lang]
+		k := n[e]
+		n[e]++
+		line := 1
+		if k < len(e.questionLines) {
+			line = e.questionLines[k]
+		}
+		key := q.Lang + "\x00" + strings.Join(strings.FieldsFunc(text.Normalize(q.Text), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsNumber(r)
+		}), " ")
+		f, seen := first[key]
+		if !seen {
+			first[key] = at{i, e, line}
+			continue
+		}
+		if f.e.ID == q.ID {
+			continue // the same entry twice: harmless
+		}
+		b.shared[i], b.shared[f.i] = true, true
+		dups = append(dups, dup{e, f.e, line, f.line, q.Text})
+	}
+	// A copied file shares all its questions: one line for it, not dozens.
+	pairs := map[[2]*Entry]int{}
+	for _, d := range dups {
+		pairs[[2]*Entry{d.e, d.other}]++
+	}
+	for _, d := range dups {
+		switch n := pairs[[2]*Entry{d.e, d.other}]; {
+		case n >= 3:
+			problems = append(problems, Problem{File: d.e.File, Line: d.line,
+				Msg: fmt.Sprintf("%d questions from here on are word for word questions of %s (%s), a copy? Customers asking them could get either answer; keep each question in one entry", n, d.other.ID, d.other.File)})
+			pairs[[2]*Entry{d.e, d.other}] = 0
+		case n > 0:
+			problems = append(problems, Problem{File: d.e.File, Line: d.line,
+				Msg: fmt.Sprintf("question %q is also a question of %s (%s:%d): customers asking it could get either answer; keep it in one entry", d.q, d.other.ID, d.other.File, d.otherLine)})
+		}
+	}
+	return problems
 }
 
 // idOf derives the entry id and the language folder ("" when none) from a
@@ -254,3 +325,7 @@ func (b *Base) Langs(id string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// isShared reports whether question i of Questions is word for word a
+// question of another entry too (see sharedQuestions).
+func (b *Base) isShared(i int) bool { return i < len(b.shared) && b.shared[i] }

@@ -321,6 +321,9 @@ func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig)
 		if ctx.Err() != nil {
 			break
 		}
+		if b.isShared(i) {
+			continue
+		}
 		cands := rank(ctx, q.Text, i, 2)
 		s := top(cands, wrong)
 		if len(cands) > 0 {
@@ -342,6 +345,9 @@ func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig)
 	for i := 0; i < len(qs); i += step {
 		if ctx.Err() != nil {
 			break
+		}
+		if b.isShared(i) {
+			continue
 		}
 		samples = append(samples, top(rank(ctx, qs[i].Text, LeaveEntryOut(i), 2), near))
 		cal.Near++

@@ -208,6 +208,7 @@ func (p *parsed) parseQuestions(keyLine, offset int, v *yaml.Node) {
 			p.report(line, "question %d is empty", n)
 		default:
 			p.entry.Questions = append(p.entry.Questions, strings.TrimSpace(item.Value))
+			p.entry.questionLines = append(p.entry.questionLines, line)
 		}
 	}
 	if len(p.entry.Questions) == 0 {
