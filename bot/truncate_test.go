@@ -55,4 +55,22 @@ func TestCleanTextFastPathAgrees(t *testing.T) {
 			t.Errorf("CleanText(%q) = %q, want %q", s, got, want)
 		}
 	}
+	// isClean reads printable ASCII eight bytes at a time: every byte
+	// value, and every rune that needs cleaning, at every offset of those
+	// words, in a text of printable ASCII around it.
+	base := "The quick brown fox jumps over the lazy dog!"
+	for at := 0; at < 20; at++ {
+		for b := 0; b < 256; b++ {
+			s := base[:at] + string([]byte{byte(b)}) + base[at:]
+			if got, want := CleanText(s), slow(s); got != want {
+				t.Fatalf("CleanText(%q) = %q, want %q", s, got, want)
+			}
+		}
+		for _, r := range []string{"\u200b", "\ufeff", "\u0085", "é", "😀", "\r\n"} {
+			s := base[:at] + r + base[at:]
+			if got, want := CleanText(s), slow(s); got != want {
+				t.Fatalf("CleanText(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
 }

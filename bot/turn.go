@@ -973,6 +973,21 @@ func CleanText(s string) string {
 // zero-width space or byte-order mark.
 func isClean(s string) bool {
 	for i := 0; i < len(s); {
+		// Eight printable ASCII bytes (0x20-0x7e) at a time, the bulk of
+		// every reply: a word with a byte below 0x20 or from 0x7f up goes
+		// byte by byte below.
+		for ; i+8 <= len(s); i += 8 {
+			w := s[i : i+8]
+			_ = w[7] // one bounds check; the loads below combine into one
+			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+			if !printable8(x) {
+				break
+			}
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
@@ -988,6 +1003,14 @@ func isClean(s string) bool {
 		i += size
 	}
 	return true
+}
+
+// printable8 reports whether all 8 bytes of x are in 0x20-0x7e. A byte
+// b < 0x80 is below 0x20 iff b+0x60 < 0x80, and is 0x7f iff b+1 >= 0x80;
+// no byte carries into the next while all are < 0x80.
+func printable8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	return x&highs == 0 && (x+0x60*ones)&highs == highs && (x+ones)&highs == 0
 }
 
 // hasWords reports whether s has any letter or digit left to answer.

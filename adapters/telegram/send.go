@@ -91,13 +91,12 @@ func (a *Adapter) deliver(ctx context.Context, chat int64, m bot.Message) error 
 	unlock := a.chatLocks.lock(chat)
 	defer unlock()
 	for i, part := range parts {
-		p := &tgbot.SendMessageParams{ChatID: chat, Text: part}
-		if i == len(parts)-1 && markup != nil {
-			p.ReplyMarkup = markup
+		var rm *inlineKeyboard
+		if i == len(parts)-1 {
+			rm = markup
 		}
 		err := a.call(ctx, chat, "sendMessage", func(ctx context.Context) error {
-			_, err := a.api.SendMessage(ctx, p)
-			return err
+			return a.sendMessage(ctx, chat, part, rm)
 		})
 		if err != nil {
 			if !errors.Is(err, ErrBlocked) {
@@ -295,6 +294,15 @@ func utf16Len(s string) int {
 // space, in the second half of each part; only a text without any of these
 // is cut mid-word (never mid-rune).
 func split(s string, limit int) []string {
+	if len(s) <= limit {
+		// A rune takes at least as many UTF-8 bytes as UTF-16 units (an
+		// invalid byte counts as one U+FFFD), so a text of at most limit
+		// bytes fits whole: no count over every reply.
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		return []string{s}
+	}
 	var parts []string
 	for utf16Len(s) > limit {
 		cut := cutPoint(s, limit)

@@ -36,6 +36,25 @@ func checkParts(t *testing.T, in string, parts []string, limit int) {
 }
 
 func TestSplit(t *testing.T) {
+	t.Run("a text of at most limit bytes has at most limit units", func(t *testing.T) {
+		// split skips counting such a text: it relies on this bound, for
+		// any rune (astral ones count two units in four bytes) and for
+		// invalid bytes (each counts one U+FFFD).
+		pieces := []string{"a", "é", "中", "👋", "\xff", "\xe4\xb8", "\n", " ", "🇰🇷"}
+		for i := 0; i < 5000; i++ {
+			var b strings.Builder
+			for j := 0; j < 1+i%40; j++ {
+				b.WriteString(pieces[(i*7+j*j+j/3)%len(pieces)])
+			}
+			s := b.String()
+			if n := utf16Len(s); n > len(s) {
+				t.Fatalf("%q: %d UTF-16 units in %d bytes", s, n, len(s))
+			}
+			if got := split(s, len(s)); strings.TrimSpace(s) != "" && (len(got) != 1 || got[0] != s) {
+				t.Fatalf("%q at limit %d: parts %q, want it whole", s, len(s), got)
+			}
+		}
+	})
 	t.Run("short stays whole", func(t *testing.T) {
 		if got := split("hello", 4096); len(got) != 1 || got[0] != "hello" {
 			t.Errorf("%q", got)
