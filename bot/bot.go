@@ -440,13 +440,29 @@ func midConversation(s *session.Session) bool {
 // say renders a persona message for a conversation in lang, filling in
 // what every template may use: the bot's name, the customer's first name,
 // the shop's local time, and a seed that varies wording along the way.
+// The seed is the count of customer messages, which steps by one an
+// exchange, so a message said on successive exchanges ("ok", "ok", "ok")
+// goes through its wordings in turn. (Adding the history's length, which
+// steps by the turns of an exchange, stepped by three: a message with
+// three wordings said the same one every time.)
 func (b *Bot) say(set *content.Set, s *session.Session, lang, key string, d persona.Data) string {
+	return set.Persona.Say(lang, key, b.data(set, s, d))
+}
+
+// sayAfter is say for a message that follows before in the same reply,
+// keeping the reply to one apology (persona.SayAfter).
+func (b *Bot) sayAfter(set *content.Set, s *session.Session, lang, before, key string, d persona.Data) string {
+	return set.Persona.SayAfter(before, lang, key, b.data(set, s, d))
+}
+
+// data fills in what every template may use (see say).
+func (b *Bot) data(set *content.Set, s *session.Session, d persona.Data) persona.Data {
 	d.Bot, d.Now = set.Persona.Name(), b.now().In(b.loc)
 	if s != nil {
 		d.Customer = firstName(s.Name)
-		d.Seed = s.Messages + len(s.Turns)
+		d.Seed = s.Messages
 	}
-	return set.Persona.Say(lang, key, d)
+	return d
 }
 
 // firstName is how we address the customer: the first word of the display

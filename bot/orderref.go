@@ -122,6 +122,73 @@ func trackingRef(text string) (ref string, named, ok bool) {
 	return ref, named || strings.HasPrefix(strings.ToLower(ref), "1z"), true
 }
 
+// A number called a tracking number but too short to be one ("tracking
+// 12345", "运单号 12345", "송장번호 12345") is most likely cut short or
+// mistyped: no carrier's is under 8 characters. It is not an order number
+// (it was not called one), so it is not passed on as one, nor missed: the
+// reply asks for the whole number (or the order number) kindly.
+var (
+	// shortTrackingPattern is a number of 4 to 7 digits, maybe after "#":
+	// what trackingRefPattern leaves.
+	shortTrackingPattern = regexp.MustCompile(`(?:^|[^\p{L}\p{N}])(#?\d{4,7})(?:$|[^\p{L}\p{N}])`)
+	// trackingVerbs are the trackingWords that name the act, not the
+	// number: "track order 12345" tracks an order by its number.
+	trackingVerbs = map[string]bool{"tracking": true, "track": true}
+)
+
+// kindTrackingShort is the bot turn of that reply (trackingShort).
+const kindTrackingShort = "tracking_short"
+
+// shortTrackingRef returns the number text is made of, if text is little
+// more than a number called a tracking number and too short for one. A
+// number after "+" is a phone number's; with "order" beside "track" or
+// "tracking" it is an order number ("track order 12345").
+func shortTrackingRef(text string) (string, bool) {
+	m := shortTrackingPattern.FindStringSubmatchIndex(text)
+	if m == nil || phoneAt(text, m[2]) {
+		return "", false
+	}
+	rest := strings.ToLower(text[:m[2]] + " " + text[m[3]:])
+	named, noun := false, false
+	for _, w := range trackingWords {
+		if strings.Contains(rest, w) {
+			named, noun = true, noun || !trackingVerbs[w]
+			rest = strings.ReplaceAll(rest, w, " ")
+		}
+	}
+	if !named {
+		return "", false
+	}
+	if !noun {
+		for _, w := range orderNamed {
+			if strings.Contains(rest, w) {
+				return "", false
+			}
+		}
+	}
+	for _, w := range orderWords {
+		rest = strings.ReplaceAll(rest, w, " ")
+	}
+	if len(strings.FieldsFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })) > maxOrderRest {
+		return "", false
+	}
+	return strings.TrimPrefix(text[m[2]:m[3]], "#"), true
+}
+
+// trackingShort asks kindly for the whole tracking number, or the order
+// number, instead of a number too short to be a tracking number. The same
+// short number again right after means the customer has nothing more to
+// give: a person takes over, as trackingGiven does.
+func (t *turn) trackingShort(ref string) {
+	if t.lastBotKind() == kindTrackingShort {
+		t.handoff(handoff.Decision{Handoff: true, Reason: handoff.Loop,
+			Evidence: []string{"tracking number " + ref + ": too short for one, sent again after the reply asked for the whole number or the order number"}})
+		return
+	}
+	t.s.Misses = 0
+	t.emit(join(t.lead, t.render("tracking_number_short", persona.Data{Extra: map[string]string{"ref": ref}})), kindTrackingShort, "", 0)
+}
+
 // phoneAt reports whether the number at i of text is (the end of) one
 // written after a "+": "+8613812345678", "+ 44 7911 123456" and "+1
 // (555) 014-2123" are phone numbers.
@@ -264,7 +331,7 @@ func (t *turn) askedForOrder() (string, bool) {
 		if tr.Role != "bot" {
 			continue
 		}
-		if tr.Kind == kindTracking {
+		if tr.Kind == kindTracking || tr.Kind == kindTrackingShort {
 			return "", true // it asks for the order number
 		}
 		// A complaint handoff with no desk answers too ("wheres my
@@ -290,7 +357,8 @@ func (t *turn) askedForOrder() (string, bool) {
 
 // orderGiven thanks the customer for the order number an answer asked for
 // and brings in a person to act on it: the customer did what we asked,
-// and only a person can cancel or change an order.
+// and only a person can cancel or change an order. With no desk, it says
+// how to reach one with the number instead.
 //
 // After the reply to a tracking number, the same number again
 // ("SF1234567890", first sent as "运单号 SF1234567890") is that tracking
@@ -300,7 +368,17 @@ func (t *turn) orderGiven(ref, entry string) {
 		t.trackingGiven(ref, true)
 		return
 	}
-	t.lead = join(t.lead, t.render("order_received", persona.Data{Extra: map[string]string{"order": ref}}))
+	if entry == "" && t.lastBotKind() == kindTrackingShort && t.shortTrackingSentBefore(ref) {
+		t.trackingShort(ref) // "12345" after "tracking 12345" was answered
+		return
+	}
+	// With no desk there is nobody to pass the number to: the reply says
+	// to give it to the team when reaching them (handoff_nodesk says how).
+	key := "order_received"
+	if t.b.desk == nil {
+		key = "order_received_nodesk"
+	}
+	t.lead = join(t.lead, t.render(key, persona.Data{Extra: map[string]string{"order": ref}}))
 	asked := "the answer " + entry
 	if entry == "" {
 		asked = "the reply to their tracking number"
@@ -316,6 +394,18 @@ func (t *turn) trackingSentBefore(ref string) bool {
 		if tr := t.s.Turns[i]; tr.Role == "customer" {
 			prev, _, ok := trackingRef(tr.Text)
 			return ok && strings.EqualFold(strings.TrimPrefix(prev, "#"), ref)
+		}
+	}
+	return false
+}
+
+// shortTrackingSentBefore reports whether the customer's message before
+// this one was the too-short tracking number ref.
+func (t *turn) shortTrackingSentBefore(ref string) bool {
+	for i := len(t.s.Turns) - 2; i >= 0; i-- { // the last turn is this message
+		if tr := t.s.Turns[i]; tr.Role == "customer" {
+			prev, ok := shortTrackingRef(tr.Text)
+			return ok && prev == ref
 		}
 	}
 	return false

@@ -320,6 +320,10 @@ func (t *turn) text(text string) {
 		t.trackingGiven(ref, named)
 		return
 	}
+	if ref, ok := shortTrackingRef(text); ok {
+		t.trackingShort(ref)
+		return
+	}
 	if ref, ok := orderRef(text); ok {
 		if entry, asked := t.askedForOrder(); asked {
 			t.orderGiven(ref, entry)
@@ -547,7 +551,7 @@ func (t *turn) offerPerson() {
 	// In words on the third miss in a row, then every third: the button
 	// stays, the same apology does not come back with every miss.
 	if t.s.Misses >= missesBeforeWords && t.s.Misses%missesBeforeWords == 0 {
-		m.Text = join(m.Text, t.render("offer_person", persona.Data{}))
+		m.Text = join(m.Text, t.renderAfter(m.Text, "offer_person", persona.Data{}))
 		t.s.Turns[len(t.s.Turns)-1].Text = truncateRunes(m.Text, maxBotTurnRunes)
 	}
 	m.Buttons = append(m.Buttons, Button{Label: truncateRunes(t.render("person_button", persona.Data{}), maxTopicLabel), Kind: KindPerson, Value: "offer"})
@@ -698,18 +702,24 @@ func (t *turn) handoff(d handoff.Decision) {
 	now := t.b.now()
 	team := t.set.Routing.Route(t.lang, d.Reason, t.tags())
 	remindAt := lifecycle.NextReminder(now, t.b.unclaimed, t.b.hours)
+	answer := t.tell(t.told)
 	if d.Reason == handoff.Complaint {
 		// An upset customer hears that we understand before who is coming;
 		// one who insisted on a demand we refused hears that we heard
-		// them, not that they "shouldn't have to deal with it".
+		// them, not that they "shouldn't have to deal with it". When the
+		// answer told with it apologises itself ("Sorry about the
+		// mix-up"), the empathy comes without a second apology.
 		key := "handoff_sorry"
-		if t.demanding {
+		switch {
+		case t.demanding:
 			key = "handoff_demand"
+		case persona.Apologises(answer):
+			key = "handoff_empathy"
 		}
 		t.lead = join(t.lead, t.render(key, persona.Data{}))
 	}
 	entry := ""
-	if answer := t.tell(t.told); answer != "" {
+	if answer != "" {
 		// A calm complaint with a clear question ("the tracking hasn't
 		// moved in 5 days, just want to know what's going on") gets the
 		// answer now, then the person: great support does both.
@@ -879,6 +889,12 @@ func (t *turn) surveyed() bool {
 // render says a persona message in the turn's language.
 func (t *turn) render(key string, d persona.Data) string {
 	return t.b.say(t.set, t.s, t.lang, key, d)
+}
+
+// renderAfter is render for a message that follows before in one reply:
+// it keeps the reply to one apology (persona.SayAfter).
+func (t *turn) renderAfter(before, key string, d persona.Data) string {
+	return t.b.sayAfter(t.set, t.s, t.lang, before, key, d)
 }
 
 func (t *turn) say(key, kind string, d persona.Data) {

@@ -91,11 +91,13 @@ func Choose(text, hint, previous string, supported func(string) bool) string {
 		return "en"
 	case script != "" && script != "en" && supported(script):
 		return script
-	case script == "en" && previous != "" && previous != "en" && !sentence(text) && !asksEnglish(text):
+	case script == "en" && previous != "" && previous != "en" && (courtesy(text) || !sentence(text) && !asksEnglish(text)):
 		// A word or two of Latin letters that say nothing of a language,
 		// in a Chinese or Korean conversation ("ok", "thanks",
-		// "KS-204817", "Apple Pay"). "English please", "in English" or
-		// "help me" is English.
+		// "KS-204817", "Apple Pay"), or courtesy words only ("please",
+		// "thank you", "ok thank you so much"): customers of every
+		// language type these. "English please", "in English" or "help
+		// me" is English.
 		return previous
 	case script == "en" && (h == "" || !supported(h) || isCJK(h)):
 		// Latin text from a CJK-configured phone is most likely English.
@@ -141,10 +143,32 @@ func asksEnglish(text string) bool {
 }
 
 // englishWords name the English language, or are verbs a customer asks
-// with; a product or brand name is none of them.
+// with; a product or brand name is none of them. "please" is not one: on
+// its own it is courtesy, which every customer types.
 var englishWords = map[string]bool{
 	"english": true, "eng": true, "speak": true, "talk": true, "write": true, "reply": true, "answer": true, "help": true,
-	"want": true, "need": true, "please": true, "pls": true, "plz": true,
+	"want": true, "need": true,
+}
+
+// courtesy reports whether text's Latin words are all courtesy words
+// ("please", "pls", "thank you", "ok thanks so much", "sorry"): English
+// words Chinese and Korean customers use as they are, which say nothing of
+// the language they want. Text with no Latin word is not courtesy.
+func courtesy(text string) bool {
+	ws := latinWords(text)
+	for _, w := range ws {
+		if !courtesyWords[w] {
+			return false
+		}
+	}
+	return len(ws) > 0
+}
+
+var courtesyWords = map[string]bool{
+	"please": true, "pls": true, "plz": true, "plse": true, "thanks": true, "thank": true, "thx": true, "thanx": true, "ty": true, "tks": true,
+	"you": true, "u": true, "so": true, "very": true, "much": true, "lot": true, "alot": true, "a": true,
+	"ok": true, "okay": true, "k": true, "kk": true, "yes": true, "yeah": true, "yep": true, "no": true, "nope": true, "sorry": true,
+	"sure": true, "great": true, "cool": true, "nice": true,
 }
 
 // nameInEnglish reports whether text is a short English message around

@@ -88,12 +88,15 @@ func TestChooseShortRequestForEnglish(t *testing.T) {
 	have := func(l string) bool { return l == "en" || l == "zh" || l == "ko" }
 	for _, prev := range []string{"zh", "ko"} {
 		for _, hint := range []string{"", "en", "en-US", prev} {
-			for _, text := range []string{"English please", "Speak English!", "in English", "english", "ENGLISH?", "help me", "i need help", "please"} {
+			for _, text := range []string{"English please", "Speak English!", "in English", "english", "ENGLISH?", "help me", "i need help", "please help", "english pls", "thank you, english please"} {
 				if got := Choose(text, hint, prev, have); got != "en" {
 					t.Errorf("%s conversation, hint %q: Choose(%q) = %q, want en", prev, hint, text, got)
 				}
 			}
-			for _, text := range []string{"ok", "okay", "thanks", "thx", "yes", "no", "👍", "?", "3", "KS-204817", "9400111899223", "Galaxy A54", "Apple Pay"} {
+			// Courtesy words alone are not a request for English (issue
+			// 2026-12-06: "please" in a Korean conversation got English).
+			for _, text := range []string{"ok", "okay", "thanks", "thx", "yes", "no", "👍", "?", "3", "KS-204817", "9400111899223", "Galaxy A54", "Apple Pay",
+				"please", "Please!", "pls", "plz", "thank you", "Thank you!", "thank u", "ty", "ok thank you", "sorry", "thanks please"} {
 				if got := Choose(text, hint, prev, have); got != prev {
 					t.Errorf("%s conversation, hint %q: Choose(%q) = %q, want %s", prev, hint, text, got, prev)
 				}

@@ -18,6 +18,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"text/template"
@@ -50,7 +51,7 @@ var keys = []string{
 	"followup_not_listed", "followup_person",
 	"thanks", "bye", "still_here", "empty", "too_long", "media", "sticker", "upset", "media_forwarded",
 	"nudge", "idle_close", "store_down", "hiccup",
-	"order_received", "tracking_number", "tracking_number_plain", "card_number", "handoff_sorry", "handoff_demand", "handoff_answer_lead", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
+	"order_received", "order_received_nodesk", "tracking_number", "tracking_number_plain", "tracking_number_short", "card_number", "handoff_sorry", "handoff_empathy", "handoff_demand", "handoff_answer_lead", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
 	"agent_joined", "returned", "resolved", "transferred",
 	"rating_ask", "rating_thanks", "rating_sorry", "rating_invalid", "rating_unasked", "rating_unasked_early", "comment_thanks", "rating_comment_thanks", "rating_comment_sorry",
 	"flood", "group",
@@ -220,6 +221,39 @@ func (p *Persona) Say(lang, key string, data Data) string {
 	}
 	return key
 }
+
+// SayAfter is Say for a message that follows before in the same reply.
+// When before apologises already and this wording of key would too, it
+// takes the next wording of key that does not, if there is one: one
+// sincere apology in a reply at most ("Sorry, I didn't quite catch
+// that..." is not followed by "I'm sorry I haven't found the right answer
+// yet").
+func (p *Persona) SayAfter(before, lang, key string, data Data) string {
+	out := p.Say(lang, key, data)
+	if !Apologises(before) || !Apologises(out) {
+		return out
+	}
+	n := p.Variants(lang, key)
+	if n == 0 {
+		n = p.Variants("en", key)
+	}
+	for i := 1; i < n; i++ {
+		d := data
+		d.Seed += i
+		if o := p.Say(lang, key, d); !Apologises(o) {
+			return o
+		}
+	}
+	return out
+}
+
+// apologies finds an apology in en, zh and ko: "不好意思" ("sorry, I
+// didn't follow") is one too.
+var apologies = regexp.MustCompile(`(?i)sorry|apolog|抱歉|对不起|对不住|不好意思|죄송|미안`)
+
+// Apologises reports whether text says sorry, in any of the languages
+// the shipped messages are written in.
+func Apologises(text string) bool { return apologies.MatchString(text) }
 
 // pick maps any seed, negative ones too, onto [0, n).
 func pick(seed, n int) int {
