@@ -91,12 +91,13 @@ func (a *Adapter) deliver(ctx context.Context, chat int64, m bot.Message) error 
 	unlock := a.chatLocks.lock(chat)
 	defer unlock()
 	for i, part := range parts {
-		var rm *inlineKeyboard
-		if i == len(parts)-1 {
-			rm = markup
+		p := &tgbot.SendMessageParams{ChatID: chat, Text: part}
+		if i == len(parts)-1 && markup != nil {
+			p.ReplyMarkup = markup
 		}
 		err := a.call(ctx, chat, "sendMessage", func(ctx context.Context) error {
-			return a.sendMessage(ctx, chat, part, rm)
+			_, err := a.api.SendMessage(ctx, p)
+			return err
 		})
 		if err != nil {
 			if !errors.Is(err, ErrBlocked) {

@@ -1,0 +1,143 @@
+package bot
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/batonhq/baton/bot/knowledge"
+	"go.yaml.in/yaml/v3"
+)
+
+// offTopicDevFile is the dev set of off-topic messages written for the
+// shipped base (see its header): even positions are the tune half, which
+// may be copied into prompts/offtopic; odd positions the measure half,
+// which must not be.
+const offTopicDevFile = "testdata/offtopic_dev.yaml"
+
+type offTopicDevLine struct {
+	Kind string `yaml:"kind"`
+	Text string `yaml:"text"`
+}
+
+func readOffTopicDev(t *testing.T) map[string][]offTopicDevLine {
+	t.Helper()
+	b, err := os.ReadFile(offTopicDevFile)
+	if err != nil {
+		t.Fatalf("read off-topic dev set: %v", err)
+	}
+	var set map[string][]offTopicDevLine
+	if err := yaml.Unmarshal(b, &set); err != nil {
+		t.Fatalf("parse %s: %v", offTopicDevFile, err)
+	}
+	for _, lang := range []string{"en", "zh", "ko"} {
+		if len(set[lang]) < 60 {
+			t.Fatalf("%s: %d %s messages, want at least 60", offTopicDevFile, len(set[lang]), lang)
+		}
+	}
+	return set
+}
+
+// offTopicTally counts one half of one language.
+type offTopicTally struct {
+	n, confident, likely int
+	byKind               map[string][2]int // kind -> {messages, answered confidently}
+}
+
+func (c offTopicTally) rate() float64 { return float64(c.confident) / float64(max(c.n, 1)) }
+
+func (c offTopicTally) String() string {
+	var kinds []string
+	for _, k := range []string{"domain", "shop", "ours", "chat", "keyword"} {
+		if v, ok := c.byKind[k]; ok {
+			kinds = append(kinds, fmt.Sprintf("%s %d/%d", k, v[1], v[0]))
+		}
+	}
+	return fmt.Sprintf("answered confidently %d/%d = %.3f, hedged (likely) %d (%s)", c.confident, c.n, c.rate(), c.likely, strings.Join(kinds, ", "))
+}
+
+// runOffTopicDev reads every message of the dev set as the core does and
+// counts, per language and half (0 tune, 1 measure), those answered
+// confidently from an entry. With -v it lists the tune half's answered
+// messages only: the measure half is for measuring, not for tuning.
+func runOffTopicDev(t *testing.T) map[string][2]offTopicTally {
+	t.Helper()
+	r := shippedReader(t)
+	out := map[string][2]offTopicTally{}
+	for lang, lines := range readOffTopicDev(t) {
+		var h [2]offTopicTally
+		for i, l := range lines {
+			c := &h[i%2]
+			if c.byKind == nil {
+				c.byKind = map[string][2]int{}
+			}
+			u := r.understand(l.Text, "", false)
+			ids := u.answered()
+			k := c.byKind[l.Kind]
+			c.n++
+			k[0]++
+			if len(ids) > 0 {
+				c.confident++
+				k[1]++
+				if i%2 == 0 && testing.Verbose() {
+					t.Logf("tune %s: %q answered %v (top %.2f)", lang, l.Text, ids, u.cands[0].Score)
+				}
+			} else if len(u.cands) > 0 && u.cands[0].Likely {
+				c.likely++
+			}
+			c.byKind[l.Kind] = k
+		}
+		out[lang] = h
+	}
+	return out
+}
+
+// TestOffTopicDevThroughTheCore: off-topic messages written the way
+// customers write them (testdata/offtopic_dev.yaml) answered confidently
+// from an entry stay under a bound. The bound is on the measure half,
+// which no tuning saw and calibration never asks. Measured 2026-12-06
+// 00:12 UTC through the core on main (5f1a841): en 6/37, zh 8/36, ko 6/36
+// of the measure half answered (tune half 7/37, 8/36, 2/36). That is far
+// above the 5% calibration allows on prompts/offtopic: that set is
+// chit-chat and other domains, and its 5% goes to messages sharing one
+// strong word with one entry, which lead by far; customers' off-topic
+// messages do that much more often. The bounds sit one message above
+// today's, as a guard against it getting worse; lower them as the
+// decision improves (README, "Off-topic messages written as customers
+// write").
+func TestOffTopicDevThroughTheCore(t *testing.T) {
+	res := runOffTopicDev(t)
+	most := map[string]int{"en": 7, "zh": 9, "ko": 7}
+	for _, lang := range []string{"en", "zh", "ko"} {
+		h := res[lang]
+		t.Logf("%s tune:    %v", lang, h[0])
+		t.Logf("%s measure: %v", lang, h[1])
+		if h[1].confident > most[lang] {
+			t.Errorf("%s: %d of %d off-topic messages of the measure half answered confidently from an entry, want at most %d", lang, h[1].confident, h[1].n, most[lang])
+		}
+	}
+}
+
+// TestOffTopicDevMeasureHalfNotInCalibration: the measure half of the dev
+// set measures how calibration generalises only while calibration never
+// asks it: none of its messages may be in prompts/offtopic (the tune
+// half may).
+func TestOffTopicDevMeasureHalfNotInCalibration(t *testing.T) {
+	off, problems := knowledge.LoadOffTopic(os.DirFS(".."), "prompts/offtopic")
+	if len(problems) > 0 {
+		t.Fatalf("prompts/offtopic: %v", problems)
+	}
+	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	calib := map[string]bool{}
+	for _, m := range off {
+		calib[norm(m)] = true
+	}
+	for lang, lines := range readOffTopicDev(t) {
+		for i, l := range lines {
+			if i%2 == 1 && calib[norm(l.Text)] {
+				t.Errorf("%s measure-half message %q is in prompts/offtopic: take it out (only even positions may be copied there)", lang, l.Text)
+			}
+		}
+	}
+}
