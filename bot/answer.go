@@ -201,6 +201,13 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 			about.Topics = []string{cmp.Or(f.Said, f.Words)}
 			text := join(p.Say(q.Lang, "followup_not_listed", about), langNote(p, q.Lang, e.Lang, d), Plain(pa.list()), p.Say(q.Lang, "anything_else", d))
 			return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
+		} else if at := pa.about(tellingConcepts(words, freq), freq); !e.ClosedList && len(at) > 0 {
+			// A thing the entry does not name, but a kind of one it
+			// speaks of ("and to Germany?": abroad, by the lexicon)
+			// gets that part: the international price, not the whole
+			// entry. A closed list is never read this way: "네이버페이"
+			// is a way to pay, not one of the ways listed.
+			body = pa.gather(at)
 		} else {
 			return Answer{}, false
 		}

@@ -129,9 +129,9 @@ func TestFollowUpNeverDeniesWhatTheEntryHas(t *testing.T) {
 		{"en", pay["en"], "and alipay?", []string{"Alipay"}},
 		{"en", pay["en"], "what about kakaopay?", []string{"KakaoPay"}},
 		{"en", pay["en"], "what about amex?", []string{"American Express"}},
-		{"en", ship["en"], "and to Korea?", []string{"International standard", "2 pm ET"}},
-		{"en", ship["en"], "what about international?", []string{"International standard", "International express", "2 pm ET"}},
-		{"en", ship["en"], "and express?", []string{"US express", "International express", "2 pm ET"}},
+		{"en", ship["en"], "and to Korea?", []string{"Once your order ships", "International standard"}},
+		{"en", ship["en"], "what about international?", []string{"International standard", "International express"}},
+		{"en", ship["en"], "and express?", []string{"US express", "International express"}},
 		{"zh", pay["zh"], "那信用卡呢？", []string{"Visa"}},
 		{"zh", pay["zh"], "那Alipay呢？", []string{"支付宝"}},
 		{"zh", pay["zh"], "那KakaoPay呢？", []string{"KakaoPay"}},
@@ -142,7 +142,7 @@ func TestFollowUpNeverDeniesWhatTheEntryHas(t *testing.T) {
 		{"ko", pay["ko"], "애플페이는요?", []string{"Apple Pay"}},
 		{"ko", pay["ko"], "페이팔은요?", []string{"PayPal"}},
 		{"ko", pay["ko"], "KakaoPay는요?", []string{"카카오페이"}},
-		{"ko", ship["ko"], "해외배송은요?", []string{"해외 일반 배송", "해외 특급 배송", "오후 2시"}},
+		{"ko", ship["ko"], "해외배송은요?", []string{"발송 후 배송 기간은", "해외 일반 배송", "해외 특급 배송"}},
 	} {
 		entry := "payment/methods"
 		if c.first == ship[c.lang] {
@@ -252,5 +252,56 @@ func TestFollowUpAboutTheOrdersState(t *testing.T) {
 		{"en-invoice", []string{"can i get an invoice", "can you put my company name on it"}, "orders/e-receipt", []string{"Edit billing details"}, []string{"Download invoice"}},
 	} {
 		c.run(t, f)
+	}
+}
+
+// A follow-up naming a place ("and to Korea?", "and to Germany?", "cool
+// and how long to seoul") asks about the last answer for that place: the
+// part of the entry about it or, when the entry names no such place, the
+// part about going abroad (a country or its city is abroad, by the
+// lexicon), short. Not the whole entry again, and not the customs entry
+// because one customs question names Germany.
+func TestFollowUpNamingAPlaceGetsItsPart(t *testing.T) {
+	f := newFixture(t, false)
+	for _, c := range []followCase{
+		{"times-korea", []string{"how long does shipping take?", "and to Korea?"},
+			"shipping/times", []string{"International standard: 7-14 business days"}, []string{"US standard", "2 pm ET", "import duties"}},
+		{"times-seoul", []string{"how long does shipping take?", "cool and how long to seoul"},
+			"shipping/times", []string{"International standard: 7-14 business days"}, []string{"US standard", "2 pm ET"}},
+		{"times-germany", []string{"how long does shipping take?", "and to Germany?"},
+			"shipping/times", []string{"International standard", "International express"}, []string{"US standard", "2 pm ET", "import duties"}},
+		{"costs-germany", []string{"how much is shipping?", "and to Germany?"},
+			"shipping/costs", []string{"For international orders", "$14.95"}, []string{"Within the US", "customs office"}},
+		{"costs-korea", []string{"how much is shipping?", "and to Korea?"},
+			"shipping/costs", []string{"For international orders", "$14.95"}, []string{"Within the US"}},
+	} {
+		c.run(t, f)
+	}
+}
+
+// A follow-up naming what another entry is about ("그럼 반품은요?", "and
+// returns?", "那退货呢？" after the cancel answer) is that new question,
+// read in context: the returns entry answers, not the cancel answer's
+// aside about returns again.
+func TestFollowUpNamingAnotherSubjectIsANewQuestion(t *testing.T) {
+	f := newFixture(t, false)
+	for _, c := range []struct {
+		chat, lang string
+		turns      []string
+		unwant     string // the cancel answer's aside about returns
+	}{
+		{"ko", "ko", []string{"주문 취소하고 싶어요", "그럼 반품은요?"}, "이미 발송된 주문은 멈출 수 없지만"},
+		{"en", "en", []string{"I want to cancel my order", "and returns?"}, "Once it has shipped"},
+		{"zh", "zh", []string{"怎么取消订单", "那退货呢？"}, "已经发货的订单没办法拦截了"},
+	} {
+		reply, kind, entry := f.convo(t, c.chat, c.lang, c.turns[0])
+		if kind != "answer" || entry != "orders/cancel" {
+			t.Errorf("%s: %q got %s from %q: %q; want the cancel answer", c.chat, c.turns[0], kind, entry, reply)
+			continue
+		}
+		reply, kind, entry = f.convo(t, c.chat, c.lang, c.turns[1])
+		if kind != "answer" || entry != "returns/start" || strings.Contains(reply, c.unwant) {
+			t.Errorf("%s: %q after the cancel answer got %s from %q: %q; want an answer from returns/start", c.chat, c.turns[1], kind, entry, reply)
+		}
 	}
 }

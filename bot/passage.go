@@ -289,6 +289,25 @@ func namedTerms(words map[string]bool) map[string]bool {
 	return named
 }
 
+// minTellingConcept is how telling (idf) a lexicon concept must be to
+// say what part of an entry a follow-up naming a kind of it asks about:
+// about one unit in twelve of the base's answers or fewer speak of it.
+// "~abroad" (en 2.8), "~海外" (3.3) and "~해외" (3.1) do; "~发货" (1.2),
+// with 快递 in "那国际快递呢？", is about shipping at all and picks no part.
+const minTellingConcept = 2.5
+
+// tellingConcepts are the telling lexicon concept terms among words
+// ("~abroad" for "germany"): what kind of thing a follow-up names.
+func tellingConcepts(words map[string]bool, f *docFreq) map[string]bool {
+	concepts := map[string]bool{}
+	for t := range words {
+		if strings.HasPrefix(t, text.ConceptPrefix) && f.idf(t) >= minTellingConcept {
+			concepts[t] = true
+		}
+	}
+	return concepts
+}
+
 // cover is how much of named's telling (idf-weighted) terms terms has.
 func cover(named, terms map[string]bool, f *docFreq) float64 {
 	var total, shared float64

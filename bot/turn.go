@@ -382,7 +382,7 @@ func (t *turn) answer(text string) {
 		}
 	}
 	last := t.lastBotKind()
-	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.lastEntry(), mentions: t.mentions, detail: t.detail, answer: t.entryAnswer}
+	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.lastEntry(), mentions: t.mentions, detail: t.detail, answer: t.entryAnswer, subject: t.subject}
 	u := r.understand(text, t.s.Topic, last == kindAnswer || last == kindLikely)
 	q := Question{
 		Text:       text,

@@ -44,6 +44,11 @@ type reader struct {
 	// none; nil: a remedy asked beside a problem is answered as a part
 	// of its own).
 	answer func(id string) string
+	// subject reports whether words are what entry id is about: its
+	// example questions, in the conversation's language, use them often
+	// (nil: never). "반품" is returns/start's subject; "Germany", named
+	// in one customs question, is not the customs entry's.
+	subject func(id, words string) bool
 }
 
 // understand reads a message the way a person would.
@@ -64,7 +69,21 @@ func understand(match matchFunc, text, topic string, followUp bool) understandin
 func (r reader) understand(text, topic string, followUp bool) understanding {
 	match := r.match
 	u := understanding{text: text, cands: match(text)}
-	if cue := followUpCue(text); !confident(u.cands) && followUp && topic != "" && cue != noCue {
+	cue := followUpCue(text)
+	if cue == marked && (!followUp || topic == "") && len(u.cands) > 0 && u.cands[0].Likely {
+		// "and to Korea?" with nothing before it to follow is not
+		// guessed at, not even with a hedge: it says it continues
+		// something we never answered.
+		u.cands = slices.Clone(u.cands)
+		u.cands[0].Likely = false
+	}
+	if cue == marked && followUp && topic != "" && r.newSubject(&u, text, topic) {
+		return u
+	}
+	if cue == marked && followUp && topic != "" && r.detailOfLast(&u, text, topic) {
+		return u
+	}
+	if !confident(u.cands) && followUp && topic != "" && cue != noCue {
 		joined := topic + "\n" + text
 		c := match(joined)
 		switch prev := match(topic); {
@@ -96,7 +115,7 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 			u.follow = followUpOf(text, cue)
 		}
 	}
-	if cue := followUpCue(text); u.follow == nil && followUp && cue == marked && confident(u.cands) && u.cands[0].ID == r.last {
+	if u.follow == nil && followUp && cue == marked && confident(u.cands) && u.cands[0].ID == r.last {
 		// "카카오페이는요?" after payment methods is clear on its own, and
 		// still asks about one thing of the last answer.
 		u.follow = followUpOf(text, cue)
@@ -145,6 +164,61 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 		r.continues(&u, text, topic)
 	}
 	return u
+}
+
+// newSubject reads a marked follow-up whose words are what another entry
+// is about ("그럼 반품은요?", "and returns?" after the cancel answer) as
+// the new question it is, read in context: the last question with it,
+// without the last entry. When that reading and the follow-up's own
+// words agree on the entry, it answers, even if neither alone is sure
+// between that entry and its neighbours; when they do not, the
+// follow-up keeps its own reading. Either way it is not the last
+// answer's aside about the subject again ("반품하실 수 있어요" inside the
+// cancel answer). It reports whether it decided.
+func (r reader) newSubject(u *understanding, text, topic string) bool {
+	if r.subject == nil || r.last == "" || len(u.cands) == 0 || u.cands[0].ID == r.last {
+		return false
+	}
+	words := addedWords(text)
+	if words == "" || !r.subject(u.cands[0].ID, words) || r.subject(r.last, words) {
+		return false
+	}
+	if confident(u.cands) {
+		return false // sure on its own: answered as any new question is
+	}
+	if r.without == nil {
+		return true
+	}
+	if w := r.without(topic+"\n"+text, []string{r.last}); len(w) > 0 && w[0].ID == u.cands[0].ID {
+		u.cands = slices.Clone(u.cands)
+		u.cands[0].Confident = true
+	}
+	return true
+}
+
+// detailOfLast reads a marked follow-up that names a detail rather than
+// a subject ("and to Germany?" after the shipping-costs answer) with the
+// last question, even when one example question of another entry makes
+// it look sure on its own ("How much will customs cost for an order to
+// Germany?"): its own evidence is weak (below minOwnEvidence), the
+// words are not that entry's subject, and the last question read with
+// it still leads to the last entry. It reports whether it decided.
+func (r reader) detailOfLast(u *understanding, text, topic string) bool {
+	if r.subject == nil || r.last == "" || !confident(u.cands) || u.cands[0].ID == r.last || u.cands[0].Score >= minOwnEvidence {
+		return false
+	}
+	words := addedWords(text)
+	if words == "" || r.subject(u.cands[0].ID, words) {
+		return false
+	}
+	joined := topic + "\n" + text
+	prev := r.match(topic)
+	if c := r.match(joined); len(c) == 0 || c[0].ID != r.last || !confident(prev) || prev[0].ID != r.last {
+		return false
+	}
+	u.text, u.cands = joined, prev
+	u.follow = followUpOf(text, marked)
+	return true
 }
 
 // lexicalWithout is the withoutFunc of a matcher whose lexical stage is
@@ -242,6 +316,46 @@ func (t *turn) detail(id, words string) bool {
 	p := cutPassage(e.Answer, t.set.Lexicon)
 	at, _ := p.best(termSet(words, t.set.Lexicon), unitFreq(t.set.KB.Base, e.Lang, t.set.Lexicon))
 	return at >= 0 && p.units[at].para > 0
+}
+
+// minSubjectShare is the share of an entry's example questions that must
+// use a follow-up's words for them to be what the entry is about: "반품"
+// is in most of returns/start's, "Germany" in one of customs'.
+const minSubjectShare = 0.25
+
+// subject reports whether words are entry id's subject, in the turn's
+// language (subjectOf).
+func (t *turn) subject(id, words string) bool {
+	return subjectOf(t.set.KB.Base, t.set.Lexicon, id, t.lang, words)
+}
+
+// subjectOf reports whether the telling words of words (not the
+// lexicon's concepts) are in at least minSubjectShare of entry id's
+// example questions in lang.
+func subjectOf(kb *knowledge.Base, lex *text.Lexicon, id, lang, words string) bool {
+	e, ok := kb.Entry(id, lang)
+	if !ok || len(e.Questions) == 0 {
+		return false
+	}
+	named := namedTerms(termSet(words, lex))
+	if len(named) == 0 {
+		return false
+	}
+	n := 0
+	for _, q := range e.Questions {
+		terms := termSet(q, lex)
+		all := true
+		for w := range named {
+			if !terms[w] {
+				all = false
+				break
+			}
+		}
+		if all {
+			n++
+		}
+	}
+	return float64(n) >= minSubjectShare*float64(len(e.Questions))
 }
 
 // entryAnswer is entry id's answer in the turn's language, "" if none.
