@@ -144,6 +144,9 @@ func eachTerm(toks []text.Token, p *params, segs, grams *[]string, emit func(a, 
 			// function word is noise (text.SegmentCJK).
 			*segs = text.AppendSegmentsCJK((*segs)[:0], t.Text)
 			for _, seg := range *segs {
+				if text.IsParticle(seg) {
+					continue
+				}
 				*grams = text.AppendNGrams((*grams)[:0], seg, true)
 				for _, g := range *grams {
 					if long && utf8.RuneCountInString(g) == 1 {

@@ -34,6 +34,9 @@ func refFeatures(toks []text.Token, lex *text.Lexicon, p *params) map[string]flo
 			prev = ""
 			long := utf8.RuneCountInString(t.Text) > 1
 			for _, seg := range text.SegmentCJK(t.Text) {
+				if text.IsParticle(seg) {
+					continue
+				}
 				grams = text.AppendNGrams(grams[:0], seg, true)
 				for _, g := range grams {
 					if long && utf8.RuneCountInString(g) == 1 {

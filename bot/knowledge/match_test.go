@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"os"
 	"testing"
 )
 
@@ -111,6 +112,30 @@ func TestMatchConcurrent(t *testing.T) {
 		got := <-done
 		if len(got) != len(want) || got[0] != want[0] {
 			t.Errorf("concurrent Match = %v, want %v", got, want)
+		}
+	}
+}
+
+// TestChineseParticleIsNoTopic: a sentence-final particle (呢, 吗, 吧, 啊,
+// 呀) is no evidence of a topic. 呢 ends one refund question of the shipped
+// base, so it weighed as a rare content word, and "人呢？？" (anyone
+// there?), "好的呢" (ok~) and "我的呢" got the refund answer confidently
+// with 呢 their only shared term (QA walk, 2026-12-06). Questions that
+// name their topic beside the particle are answered as before.
+func TestChineseParticleIsNoTopic(t *testing.T) {
+	b, problems := Load(os.DirFS(repoRoot()), "knowledge")
+	if len(problems) > 0 {
+		t.Fatalf("shipped base: %v", problems)
+	}
+	m := shippedMatcher(t, b)
+	for _, q := range []string{"人呢？？", "好的呢", "我的呢", "是吧", "啊啊啊"} {
+		if got := m.Match(t.Context(), q, 1); len(got) > 0 && got[0].Confident {
+			t.Errorf("Match(%q) = %s %.3f confident, want no confident answer", q, got[0].ID, got[0].Score)
+		}
+	}
+	for q, id := range map[string]string{"我的退款呢": "returns/refunds", "那支付宝呢？": "payment/methods", "可以退货吗": "returns/start"} {
+		if got := m.Match(t.Context(), q, 1); len(got) == 0 || got[0].ID != id || !got[0].Confident {
+			t.Errorf("Match(%q) = %+v, want %s confident", q, got, id)
 		}
 	}
 }
