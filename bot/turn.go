@@ -454,6 +454,9 @@ func (t *turn) answer(text string) {
 		if d.Reason == handoff.Complaint {
 			t.demanding = in.AfterRefusal
 			t.told = t.answeredEntries(u, ans)
+			if len(t.told) == 0 && !t.demanding {
+				t.told = t.problemEntry(u.text)
+			}
 		}
 		t.handoff(d)
 		return
@@ -762,6 +765,34 @@ func (t *turn) answeredEntries(u understanding, ans Answer) []string {
 		e, ok := t.set.KB.Entry(id, t.lang)
 		return !ok || slices.Contains(e.Tags, handoff.HandoffTag)
 	})
+}
+
+// problemEvidence is the lexical score from which a complaint's first
+// entry is a clear statement of the problem that entry is about ("I was
+// charged twice for the same order" 0.15 payment/failed, "택배가 일주일째
+// 그대로예요" 0.17 orders/tracking), though too short a message for the
+// calibrated decision to be sure; "this is ridiculous, worst service
+// ever!!!" shares nothing real with any entry (baton match --explain).
+const problemEvidence = 0.14
+
+// problemEntry is the entry a complaint states a problem of, told before
+// the person comes so the customer hears what we know now (QA walk
+// 2026-12-06, item 12): the lexical first candidate, when its evidence is
+// real and no other entry ties it. Lexical scores only: an embedding
+// model's scale differs.
+func (t *turn) problemEntry(text string) []string {
+	without := lexicalWithout(t.ctx, t.set.KB.Matcher, 2)
+	if without == nil {
+		return nil
+	}
+	m := without(text, nil)
+	if len(m) == 0 || m[0].Score < problemEvidence || len(m) > 1 && m[1].Score >= m[0].Score {
+		return nil
+	}
+	if e, ok := t.set.KB.Entry(m[0].ID, t.lang); !ok || slices.Contains(e.Tags, handoff.HandoffTag) {
+		return nil
+	}
+	return []string{m[0].ID}
 }
 
 // tell is the answer of entries in the turn's language, for a handoff
