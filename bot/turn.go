@@ -148,6 +148,9 @@ func (t *turn) run() {
 		}
 		s.AwaitingRating = false // they moved on; answer what they wrote
 	}
+	if ev.Kind == KindText && t.typedPick() {
+		return
+	}
 	if ev.Kind == KindText && t.commentAfterRating() {
 		return
 	}
@@ -199,6 +202,9 @@ func (t *turn) text(text string) {
 	var greeted, thanked, bye, upset, pinged, laughed bool
 	var dayPart string // "evening" when they said "good evening"
 	var chats []string // jokes, compliments, "are you a bot?" ...
+	// A message of only emoji and marks: its "thanks" (🙏) thanks for
+	// nothing before we did anything.
+	wordless := !hasWords(text)
 	text = t.set.Persona.WithoutLaughs(text)
 	for range 4 {
 		kind, rest := t.set.Persona.Smalltalk(text)
@@ -273,7 +279,7 @@ func (t *turn) text(text string) {
 			t.closing("bye")
 		case len(chats) > 0:
 			t.emit(join(t.lead, t.render("chat_back", persona.Data{})), kindChat, "", 0)
-		case thanked:
+		case thanked && !(wordless && !t.botSpoke()):
 			t.closing("thanks")
 			if solved && t.answeredSomething() && !t.surveyed() {
 				// "thanks that solved it!" is a resolution as much as a
@@ -293,7 +299,7 @@ func (t *turn) text(text string) {
 			}
 			t.emit(join(t.lead, t.render("chat_laugh", persona.Data{}), t.render(next, persona.Data{})), kindAck, "", 0)
 		case !t.s.Greeted && !t.botSpoke():
-			// A first message of ".", "???" or "👍": nothing to add
+			// A first message of ".", "???", "👍" or "🙏": nothing to add
 			// "anything else" to; greet and ask how we can help.
 			t.s.Greeted = true
 			t.emit(join(t.lead, t.render("greet", persona.Data{})), kindGreeting, "", 0)
@@ -575,9 +581,32 @@ func (t *turn) offer(topics []Topic) {
 		return
 	}
 	m := &t.out[len(t.out)-1]
+	last := &t.s.Turns[len(t.s.Turns)-1]
 	for _, tp := range topics {
 		m.Buttons = append(m.Buttons, Button{Label: truncateRunes(tp.Title, maxTopicLabel), Kind: KindTopic, Value: tp.Entry})
+		last.Topics = append(last.Topics, tp.Entry)
 	}
+}
+
+// typedPick answers the topic a customer picked by typing its place in
+// the list the bot's last reply offered ("option 2", "the first one",
+// "1번이요", "第一个"), as if they had pressed its button. Only right after
+// a list, and only a place on it: anywhere else the same words are a
+// message like any other.
+func (t *turn) typedPick() bool {
+	var offered []string
+	for i := len(t.s.Turns) - 2; i >= 0; i-- { // the last turn is this message
+		if tr := t.s.Turns[i]; tr.Role == "bot" {
+			offered = tr.Topics
+			break
+		}
+	}
+	i, ok := topicChoice(t.ev.Text, len(offered))
+	if !ok {
+		return false
+	}
+	t.topic(offered[i-1])
+	return true
 }
 
 // topic answers the entry a customer picked from the offered topics.
