@@ -581,10 +581,8 @@ func (t *turn) offer(topics []Topic) {
 		return
 	}
 	m := &t.out[len(t.out)-1]
-	last := &t.s.Turns[len(t.s.Turns)-1]
 	for _, tp := range topics {
 		m.Buttons = append(m.Buttons, Button{Label: truncateRunes(tp.Title, maxTopicLabel), Kind: KindTopic, Value: tp.Entry})
-		last.Topics = append(last.Topics, tp.Entry)
 	}
 }
 
@@ -593,12 +591,22 @@ func (t *turn) offer(topics []Topic) {
 // "1번이요", "第一个"), as if they had pressed its button. Only right after
 // a list, and only a place on it: anywhere else the same words are a
 // message like any other.
+//
+// The list is read from the session's outbox: the replies, with their
+// buttons, of the last piece of work on the conversation (the customer's
+// previous message, unless a timer or an agent has spoken since, and then
+// the list is no longer the last thing said). Not from the turns: a field
+// of the stored record that the release before this one does not know
+// would make it refuse the record during a rolling deploy.
 func (t *turn) typedPick() bool {
 	var offered []string
-	for i := len(t.s.Turns) - 2; i >= 0; i-- { // the last turn is this message
-		if tr := t.s.Turns[i]; tr.Role == "bot" {
-			offered = tr.Topics
-			break
+	if o := t.s.Outbox; o != nil {
+		for _, r := range o.Replies {
+			for _, b := range r.Buttons {
+				if b.Kind == string(KindTopic) {
+					offered = append(offered, b.Value)
+				}
+			}
 		}
 	}
 	i, ok := topicChoice(t.ev.Text, len(offered))

@@ -77,7 +77,6 @@ const (
 	turnKind
 	turnAgent
 	turnTips
-	turnTopics
 )
 
 // Roles stored as one byte; any other role is stored as its text.
@@ -480,18 +479,6 @@ func (p *previous) holds(j int, t *Turn) bool {
 	} else if len(t.Tips) > 0 {
 		return false
 	}
-	if opt&turnTopics != 0 {
-		if r.count() != len(t.Topics) {
-			return false
-		}
-		for _, tp := range t.Topics {
-			if r.str() != tp {
-				return false
-			}
-		}
-	} else if len(t.Topics) > 0 {
-		return false
-	}
 	at := r.time()
 	return r.err == nil && r.i == sp.to && at.Equal(t.At) && at.IsZero() == t.At.IsZero()
 }
@@ -524,9 +511,6 @@ func appendTurn(buf []byte, t *Turn) []byte {
 	if len(t.Tips) > 0 {
 		opt |= turnTips
 	}
-	if len(t.Topics) > 0 {
-		opt |= turnTopics
-	}
 	buf = append(buf, opt)
 	buf = appendStr(buf, t.Text)
 	if opt&turnEntry != 0 {
@@ -543,9 +527,6 @@ func appendTurn(buf []byte, t *Turn) []byte {
 	}
 	if opt&turnTips != 0 {
 		buf = appendStrs(buf, t.Tips)
-	}
-	if opt&turnTopics != 0 {
-		buf = appendStrs(buf, t.Topics)
 	}
 	return appendTime(buf, t.At)
 }
@@ -577,9 +558,6 @@ func (r *reader) turn() Turn {
 	}
 	if opt&turnTips != 0 {
 		t.Tips = r.strs()
-	}
-	if opt&turnTopics != 0 {
-		t.Topics = r.strs()
 	}
 	t.At = r.time()
 	return t

@@ -27,18 +27,14 @@ const (
 
 // Turn is one message in the conversation history.
 type Turn struct {
-	Role  string   `json:"role"` // "customer", "bot", "agent", "system"
-	Text  string   `json:"text"`
-	Entry string   `json:"entry,omitempty"` // knowledge entry the bot answered from
-	Score float64  `json:"score,omitempty"`
-	Kind  string   `json:"kind,omitempty"` // bot reply kind: "answer", "rephrase", "greeting", "handoff", ...
-	Agent string   `json:"agent,omitempty"`
-	Tips  []string `json:"tips,omitempty"` // entries whose tips the reply carried, so none is repeated
-	// Topics are the entries a reply offered as topic buttons, in their
-	// order, so a typed pick ("option 2", "第一个", "1번이요") can be read
-	// as a press on one of them.
-	Topics []string  `json:"topics,omitempty"`
-	At     time.Time `json:"at"`
+	Role  string    `json:"role"` // "customer", "bot", "agent", "system"
+	Text  string    `json:"text"`
+	Entry string    `json:"entry,omitempty"` // knowledge entry the bot answered from
+	Score float64   `json:"score,omitempty"`
+	Kind  string    `json:"kind,omitempty"` // bot reply kind: "answer", "rephrase", "greeting", "handoff", ...
+	Agent string    `json:"agent,omitempty"`
+	Tips  []string  `json:"tips,omitempty"` // entries whose tips the reply carried, so none is repeated
+	At    time.Time `json:"at"`
 }
 
 // Handoff is the open (or last) handoff of a conversation.

@@ -240,7 +240,7 @@ func TestRoundTripAllFields(t *testing.T) {
 	at := func(m int) time.Time { return time.Date(2025, 3, 1, 10, m, 7, 123456789, time.UTC) }
 	turn := func(i int) session.Turn {
 		return session.Turn{Role: "bot", Text: fmt.Sprintf("답변 %d 回答 \"quoted\"\n", i), Entry: "shipping/returns",
-			Score: 0.875, Kind: "answer", Agent: "Mina", Tips: []string{"orders/tracking"}, Topics: []string{"orders/cancel", "returns/start"}, At: at(i)}
+			Score: 0.875, Kind: "answer", Agent: "Mina", Tips: []string{"orders/tracking"}, At: at(i)}
 	}
 	want := &session.Session{
 		ID: "telegram:42", Channel: "telegram", ChatID: "42", Name: "김민수", Username: "minsu",
