@@ -13,7 +13,11 @@ import (
 // orderRefPattern is an order number as customers paste one: letters, a
 // dash and digits ("KS-55123", "ks55123"), or five or more digits, maybe
 // after "#".
-var orderRefPattern = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(#?[a-z]{1,4}-?\d{4,}|#?\d{5,})(?:$|[^\p{L}\p{N}])`)
+//
+// Only Latin letters and digits (and the dash inside a number) bound it:
+// Chinese and Korean write the number straight after or before their own
+// words ("订单号KS-204817", "KS-204817이요").
+var orderRefPattern = regexp.MustCompile(`(?i)(?:^|[^a-z0-9-])(#?[a-z]{1,4}-?\d{4,}|#?\d{5,})(?:$|[^a-z0-9])`)
 
 // orderWords name an order number, in the answers that ask for one and
 // around the number the customer then sends ("order KS-55123", "订单号
@@ -54,6 +58,88 @@ func orderRef(text string) (string, bool) {
 		return "", false
 	}
 	return strings.TrimPrefix(ref, "#"), true
+}
+
+// orderRefIn returns the order number written inside a longer message
+// ("my order KS-204817 hasnt arrived", "can you cancel order KS-123456
+// for me please"): one with its letters ("KS-204817"), or digits right
+// after a word naming an order ("order 204817", "订单号204817"). Bare
+// digits elsewhere are amounts, dates or phone numbers as often as
+// orders.
+func orderRefIn(text string) (string, bool) {
+	m := orderRefPattern.FindStringSubmatchIndex(text)
+	if m == nil {
+		return "", false
+	}
+	ref := text[m[2]:m[3]]
+	if phoneAt(text, m[2]) || isCard(ref) || countDigits(ref) >= minTrackingDigits {
+		return "", false
+	}
+	named := strings.IndexFunc(ref, unicode.IsLetter) >= 0 || strings.HasPrefix(ref, "#")
+	if !named {
+		before := strings.ToLower(strings.TrimRight(text[:m[2]], " :：#"))
+		for _, w := range []string{"order", "order number", "order no", "订单号", "订单", "单号", "주문번호", "주문 번호", "주문"} {
+			named = named || strings.HasSuffix(before, w)
+		}
+	}
+	if !named {
+		return "", false
+	}
+	return strings.TrimPrefix(ref, "#"), true
+}
+
+// entryAsksOrder reports whether the answer of entry asks the customer
+// to send their order number.
+func (t *turn) entryAsksOrder(entry string) bool {
+	if entry == "" {
+		return false
+	}
+	e, ok := t.set.KB.Entry(entry, t.lang)
+	if !ok {
+		return false
+	}
+	answer := strings.ToLower(e.Answer)
+	for _, w := range askWords {
+		if strings.Contains(answer, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// sentencePattern is one sentence of an answer, with its end mark and the
+// space after it.
+var sentencePattern = regexp.MustCompile(`[^.!?。！？\n]+(?:[.!?。！？]+[ \t]*|$)`)
+
+// sendOrderWords ask for the order number without showing one.
+var sendOrderWords = []string{"send us your order number", "send us the order number", "订单号发给我们", "주문번호를 알려", "주문 번호를 알려", "주문번호를 보내"}
+
+// withoutOrderAsk is an answer without its sentences asking for the order
+// number ("send us your order number (it looks like KS-204817) and we'll
+// check"): the customer just gave it, and a person takes it next. A
+// sentence only naming the number ("fill in the form with your order
+// number") stays: it says what the number is for.
+func withoutOrderAsk(text string) string {
+	out := sentencePattern.ReplaceAllStringFunc(text, func(sent string) string {
+		low := strings.ToLower(sent)
+		asks := false
+		for _, w := range askWords {
+			asks = asks || strings.Contains(low, w)
+		}
+		if !asks {
+			return sent
+		}
+		if _, ok := orderRefIn(sent); ok {
+			return "" // shows what an order number looks like: asks for one
+		}
+		for _, w := range sendOrderWords {
+			if strings.Contains(low, w) {
+				return ""
+			}
+		}
+		return sent
+	})
+	return strings.ReplaceAll(strings.ReplaceAll(out, " \n", "\n"), "\n\n\n", "\n\n")
 }
 
 // A parcel's tracking number is not an order number: "tracking
@@ -397,15 +483,8 @@ func (t *turn) askedForOrder() (string, bool) {
 		if (tr.Kind != kindAnswer && tr.Kind != kindLikely && tr.Kind != kindNoDesk) || tr.Entry == "" {
 			return "", false
 		}
-		e, ok := t.set.KB.Entry(tr.Entry, t.lang)
-		if !ok {
-			return "", false
-		}
-		answer := strings.ToLower(e.Answer)
-		for _, w := range askWords {
-			if strings.Contains(answer, w) {
-				return tr.Entry, true
-			}
+		if t.entryAsksOrder(tr.Entry) {
+			return tr.Entry, true
 		}
 		return "", false
 	}

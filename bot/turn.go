@@ -60,6 +60,9 @@ type turn struct {
 
 	lang string
 	lead string // a greeting said before the answer, when the customer greeted first
+	// givenOrder is the order number written inside the customer's
+	// question ("my order KS-204817 hasnt arrived"), if any.
+	givenOrder string
 	// told are the entries a complaint handoff answers too, so the
 	// customer hears the answer now, not only that a person is coming.
 	told []string
@@ -205,10 +208,23 @@ func (t *turn) text(text string) {
 	// A message of only emoji and marks: its "thanks" (🙏) thanks for
 	// nothing before we did anything.
 	wordless := !hasWords(text)
+	if t.askedAnythingElse() && t.set.Persona.Declines(text) {
+		// "no", "没有", "없어요" to "anything else?": they are done, a
+		// resolution like a goodbye.
+		t.s.Misses = 0
+		t.closing("bye")
+		return
+	}
 	text = t.set.Persona.WithoutLaughs(text)
 	for range 4 {
 		kind, rest := t.set.Persona.Smalltalk(text)
 		if kind == "" {
+			break
+		}
+		if kind == "apology" && !hasWords(rest) && strings.HasSuffix(strings.TrimSpace(text), "?") && t.afterAnswer() {
+			// "sorry?" right after an answer is "pardon?": the answer
+			// was not understood (handoff's confusion rules), not an
+			// apology.
 			break
 		}
 		if persona.IsGreeting(kind) {
@@ -241,6 +257,11 @@ func (t *turn) text(text string) {
 	// Small talk gets a short kind reply in the persona's voice; then back
 	// to helping: the question that follows, or an offer to help.
 	for _, k := range chats {
+		if k == "apology" && hasWords(text) {
+			// "sorry, where is my order?": the question is what they
+			// came for; answering it is the kind reply.
+			continue
+		}
 		t.lead = join(t.lead, t.render("chat_"+k, persona.Data{}))
 	}
 	if len(chats) > 0 && t.set.Persona.Alternative(text) {
@@ -286,6 +307,11 @@ func (t *turn) text(text string) {
 				// goodbye is: ask how we did.
 				t.survey()
 			}
+		case greeted && t.handedOff():
+			// "hello?", "在吗" after we said a person would come (or how
+			// to reach one): a ping, not a new conversation to introduce
+			// ourselves to.
+			t.emit(t.render("still_here", persona.Data{}), kindAck, "", 0)
 		case greeted:
 			t.emit(t.lead, kindGreeting, "", 0)
 		case upset:
@@ -330,7 +356,17 @@ func (t *turn) text(text string) {
 			return
 		}
 	}
+	t.givenOrder, _ = orderRefIn(text)
 	t.answer(text)
+	if t.givenOrder != "" && t.lastBotKind() == kindAnswer {
+		// "my order KS-204817 hasnt arrived": the answer, then what
+		// happens with the number it would have asked for, as when the
+		// number comes alone after it asked (orderGiven).
+		if entry := t.s.Turns[len(t.s.Turns)-1].Entry; t.entryAsksOrder(entry) {
+			t.lead = ""
+			t.orderGiven(t.givenOrder, entry)
+		}
+	}
 }
 
 // tailEvidence is the lexical score under which the words after small
@@ -354,6 +390,33 @@ func (t *turn) smallTail(text string) bool {
 	}
 	m := without(text, nil)
 	return len(m) == 0 || m[0].Score < tailEvidence
+}
+
+// askedAnythingElse reports whether the bot's last reply ended asking
+// whether there is anything else: an answer, or the reply to thanks or
+// an acknowledgement.
+func (t *turn) askedAnythingElse() bool {
+	switch t.lastBotKind() {
+	case kindAnswer, kindLikely, kindThanks, kindAck:
+		return true
+	}
+	return false
+}
+
+// handedOff reports whether the bot's last reply handed the
+// conversation to a person or said how to reach one.
+func (t *turn) handedOff() bool {
+	switch t.lastBotKind() {
+	case kindHandoff, kindNoDesk, kindQueue:
+		return true
+	}
+	return false
+}
+
+// afterAnswer reports whether the bot's last reply answered a question.
+func (t *turn) afterAnswer() bool {
+	k := t.lastBotKind()
+	return k == kindAnswer || k == kindLikely
 }
 
 // answerable reports whether the knowledge base answers text confidently.
@@ -483,6 +546,9 @@ func (t *turn) answer(text string) {
 	var score float64
 	if len(q.Candidates) > 0 {
 		score = q.Candidates[0].Score
+	}
+	if t.givenOrder != "" && kind == kindAnswer && t.entryAsksOrder(ans.Entry) {
+		ans.Text = withoutOrderAsk(ans.Text) // never ask for the number they just gave
 	}
 	t.emit(join(t.lead, ans.Text), kind, ans.Entry, score)
 	t.s.Turns[len(t.s.Turns)-1].Tips = ans.Tips

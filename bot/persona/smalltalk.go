@@ -87,8 +87,9 @@ var strength = map[string]int{"greeting": 1, "morning": 1, "afternoon": 1, "even
 // ChatKinds are small talk that is neither a greeting, thanks nor a
 // goodbye: the core answers each with its own message (chat_<kind>) in the
 // persona's voice, then gets back to helping. Never a handoff, never a
-// list of topics.
-var ChatKinds = []string{"joke", "compliment", "name", "bot", "weather"}
+// list of topics. An apology ("sorry to bother you", "不好意思",
+// "죄송한데요") gets a kind "no need to apologise".
+var ChatKinds = []string{"joke", "compliment", "name", "bot", "weather", "apology"}
 
 // IsGreeting reports whether a Smalltalk kind is a greeting; "morning",
 // "afternoon" and "evening" are greetings that name the time of day
@@ -116,13 +117,13 @@ func stronger(a, b string) string {
 // laugh ("lol", "哈哈") is a kind only when the message is nothing else: an
 // acknowledgement, answered lightly (chat_laugh); beside other words it is
 // filler ("thanks lol").
-var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh"}, ChatKinds...)
+var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh", "decline"}, ChatKinds...)
 
 // wordKinds are lists of words that are not small talk by themselves, so
 // talk never matches them: filler, but, alternative ("or", "还是": the
 // second half of "are you a person or a bot?") and laugh (filler beside
 // other words).
-var wordKinds = []string{"filler", "but", "alternative", "laugh"}
+var wordKinds = []string{"filler", "but", "alternative", "laugh", "decline"}
 
 type phrase struct {
 	kind string
@@ -255,6 +256,46 @@ func (p *Persona) Aside(rest string) bool {
 	}
 	toks := tokenize(rest)
 	return p.small.skipFiller(toks, 0) == len(toks)
+}
+
+// Declines reports whether text is only a "no" ("no", "nope thanks",
+// "没有", "없어요"), maybe with filler, thanks or a goodbye: the answer
+// to "anything else?" that ends the conversation. Only the core knows
+// whether that was asked, so a "no" is never small talk by itself.
+func (p *Persona) Declines(text string) bool {
+	if p == nil || p.small == nil {
+		return false
+	}
+	s := p.small
+	toks := tokenize(text)
+	said := false
+	for i := s.skipFiller(toks, 0); i < len(toks); {
+		// The longest phrase: "没有别的了" over "没有", and a closing
+		// ("no thank you") over its "no".
+		kind, end := "", i
+		for _, ph := range s.byFirst[toks[i].norm] {
+			if e, ok := ph.at(toks, i); ok && e > end && (ph.kind == "decline" || ph.kind == "thanks" || ph.kind == "bye") {
+				kind, end = ph.kind, e
+			}
+		}
+		if kind == "" {
+			return false
+		}
+		// A closing that starts with a "no" ("no thank you", "没有了")
+		// declines too.
+		_, no := s.phraseAt(toks, i, "decline")
+		said = said || no
+		if kind == "decline" && end < len(toks) {
+			// Filler of two or more words right after a "no" may be
+			// what was not: "没有收到" is "not received", never "no,
+			// got it"; "没有了" ends on a particle.
+			if f, ok := s.phraseAt(toks, end, "filler"); ok && f-end >= 2 {
+				return false
+			}
+		}
+		i = s.skipFiller(toks, end)
+	}
+	return said
 }
 
 // WithoutLaughs is text with its laughs taken out ("lol how do I return

@@ -142,6 +142,14 @@ func TestEverySmalltalkPhraseMatchesItself(t *testing.T) {
 				text = strings.ReplaceAll(text, " ", "")
 			}
 			for _, v := range []string{text, strings.ToUpper(text) + "!!", "… " + text + " 😊"} {
+				if ph.kind == "decline" {
+					// "no" is small talk only after "anything else?",
+					// which the core knows: Declines, not Smalltalk.
+					if !p.Declines(v) {
+						t.Errorf("Declines(%q) = false, want true", v)
+					}
+					continue
+				}
 				if kind, rest := p.Smalltalk(v); kind != ph.kind || rest != "" {
 					t.Errorf("Smalltalk(%q) = %q, %q; want %q", v, kind, rest, ph.kind)
 				}
@@ -196,6 +204,23 @@ func TestSmalltalkReadsWordsLikeTheRestOfBaton(t *testing.T) {
 		kind, rest := p.Smalltalk(c.text)
 		if kind != c.kind || rest != c.rest {
 			t.Errorf("Smalltalk(%q) = %q, %q; want %q, %q", c.text, kind, rest, c.kind, c.rest)
+		}
+	}
+}
+
+// A "no" is recognised as declining only when the message is nothing
+// more: "no it still doesn't work" is a problem, not a closing.
+func TestDeclines(t *testing.T) {
+	p, _ := loadReal(t)
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"no", true}, {"nope thanks", true}, {"no thank you, bye", true}, {"没有", true}, {"没有了", true}, {"没有别的了", true}, {"없어요", true}, {"아니요 없어요", true},
+		{"no it still doesn't work", false}, {"没有收到", false}, {"없어요 주문이", false}, {"thanks", false}, {"", false},
+	} {
+		if got := p.Declines(c.text); got != c.want {
+			t.Errorf("Declines(%q) = %v, want %v", c.text, got, c.want)
 		}
 	}
 }

@@ -1,0 +1,39 @@
+package bot
+
+import "testing"
+
+// An order number written inside a question is found; numbers that are
+// amounts, phone numbers, cards or tracking numbers are not.
+func TestOrderRefIn(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{"my order KS-204817 hasnt arrived its been 2 weeks", "KS-204817"},
+		{"订单号KS-204817，帮我查一下到哪了", "KS-204817"},
+		{"주문번호 KS-204817이요 배송 조회 해주세요", "KS-204817"},
+		{"can you cancel order 204817 for me please", "204817"},
+		{"can you cancel order #204817 please", "204817"},
+		{"I paid 150000 won for it", ""},
+		{"call me on +44 7911 123456 about it", ""},
+		{"my tracking 9400111899223 hasnt moved", ""},
+		{"my card 4111 1111 1111 1111 was charged twice", ""},
+		{"how long does shipping take?", ""},
+	} {
+		got, ok := orderRefIn(c.text)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("orderRefIn(%q) = %q, %v; want %q", c.text, got, ok, c.want)
+		}
+	}
+}
+
+// The sentence asking for the order number goes; one only naming it
+// stays.
+func TestWithoutOrderAsk(t *testing.T) {
+	in := "The first scan can take up to 24 hours. If nothing has moved, send us your order number (it looks like KS-204817) and we'll check. If the parcel is lost, we send a new one.\n\nAnything else?"
+	want := "The first scan can take up to 24 hours. If the parcel is lost, we send a new one.\n\nAnything else?"
+	if got := withoutOrderAsk(in); got != want {
+		t.Errorf("withoutOrderAsk:\n got %q\nwant %q", got, want)
+	}
+	keep := "To claim, fill in the form with your order number and a photo."
+	if got := withoutOrderAsk(keep); got != keep {
+		t.Errorf("withoutOrderAsk(%q) = %q, want it unchanged", keep, got)
+	}
+}
