@@ -205,13 +205,15 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		// left half sent (an agent's reply, a check-in): its rest would
 		// now come after this, out of context.
 		s.Outbox, owed = nil, nil
+		// Kept until the next update replaces it: the adapter sends these
+		// after Handle returns, and only marks the update answered once
+		// they went out. An event without an id (the console, tests) is
+		// never met again, so it owes nothing; its outbox still tells the
+		// next message what this one offered (typedPick).
 		if key != "" {
-			// Kept until the next update replaces it: the adapter sends
-			// these after Handle returns, and only marks the update
-			// answered once they went out.
 			owed = owedKinds(events)
-			s.Outbox = &session.Outbox{Key: key, Card: opensCard(events), Replies: repliesOf(out), At: b.now(), Owed: owed}
 		}
+		s.Outbox = &session.Outbox{Key: key, Card: opensCard(events), Replies: repliesOf(out), At: b.now(), Owed: owed}
 		return b.idleTimer(s), nil
 	})
 	if errors.Is(err, session.ErrTimersNotArmed) {

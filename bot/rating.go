@@ -33,12 +33,16 @@ func ratingLead(s string) (n int, rest string, ok bool) {
 }
 
 // storedRating is the rating a customer's message was recorded with
-// (ratingDigit or ratingLead), for rebuilding the event after a failed save.
+// (ratingDigit, ratingLead or ratingIn), for rebuilding the event after a
+// failed save.
 func storedRating(s string) (int, bool) {
 	if n, ok := ratingDigit(s); ok {
 		return n, true
 	}
-	n, _, ok := ratingLead(s)
+	if n, _, ok := ratingLead(s); ok {
+		return n, true
+	}
+	n, _, ok := ratingIn(s, false)
 	return n, ok
 }
 
@@ -167,7 +171,7 @@ func mayBeRating(s string) bool {
 func (t *turn) unaskedRating() bool {
 	n, rest, ok := ratingLead(t.ev.Text)
 	if !ok {
-		return false
+		return t.ratingAfterClosing()
 	}
 	if rest != "" && !t.praise(rest) {
 		return false
@@ -188,6 +192,29 @@ func (t *turn) unaskedRating() bool {
 	}
 	t.s.Misses = 0
 	t.say(key, kindChat, persona.Data{})
+	return true
+}
+
+// ratingAfterClosing takes a rating with a unit said in passing right
+// after a closing ("고마워요", then "별로였어요 2점이요"; "thanks", then
+// "meh, 3 stars"): the conversation's rating, once, with its words as for
+// a rating after the prompt, not a complaint handoff that drops the
+// score. Words the knowledge base answers make it a question, not a
+// rating ("do you have 5 star reviews").
+func (t *turn) ratingAfterClosing() bool {
+	switch t.lastBotKind() {
+	case kindThanks, kindBye, kindSurvey:
+	default:
+		return false
+	}
+	if t.ratedSinceClose() {
+		return false
+	}
+	n, rest, ok := ratingIn(t.ev.Text, true)
+	if !ok || t.answerable(rest) {
+		return false
+	}
+	t.ratedWith(n, rest)
 	return true
 }
 
@@ -246,7 +273,24 @@ func (t *turn) rated(n int) {
 func (t *turn) ratingWithComment() bool {
 	n, rest, ok := ratingLead(t.ev.Text)
 	if !ok || rest == "" {
-		return false
+		// Hedged or said in passing: "meh, 3 i guess", "a 2, the bot
+		// was slow", "I'd say 4 out of 5 but ...", "一般，三分".
+		if n, rest, ok = ratingIn(t.ev.Text, false); !ok {
+			return false
+		}
+	}
+	t.ratedWith(n, rest)
+	return true
+}
+
+// ratedWith records a rating of n stars that came with words (rest, ""
+// when only hedges did): a question in them is answered after it, a low
+// rating with a complaint gets one apology and a person, never a list of
+// topics nor a complaint handoff that drops the score.
+func (t *turn) ratedWith(n int, rest string) {
+	if rest == "" {
+		t.rated(n)
+		return
 	}
 	t.s.AwaitingRating = false
 	rated := lifecycle.Rate(t.s, n, t.ev.At)
@@ -257,14 +301,127 @@ func (t *turn) ratingWithComment() bool {
 	if t.answerable(rest) {
 		t.lead = t.render("rating_comment_thanks", persona.Data{})
 		t.text(rest)
-		return true
+		return
 	}
 	if n > 2 {
 		t.say("rating_comment_thanks", kindRated, persona.Data{})
-		return true
+		return
 	}
 	// One apology, and a person if they want one: never a list of topics.
 	t.say("rating_comment_sorry", kindRated, persona.Data{})
 	t.offerPerson()
-	return true
+}
+
+// ratingIn finds the one rating in a message that says more around it, the
+// way people answer "how did we do?" in passing: "meh, 3 i guess", "solid
+// 4", "a 2, the bot was slow", "I'd say 4 out of 5 but the first answer
+// was useless", "一般，三分", "별로였어요 2점이요". A rating is a clause of
+// its own once hedges are taken off its edges ("i guess", "solid", "a",
+// "一般", "그냥"), or, with a unit ("점", "stars", "out of 5"), the end of
+// one ("별로였어요 2점이요"). With unit, only ratings with a unit count (a
+// rating nobody asked for). One clear score: two different ones ("3 or
+// 4"), a question mark, or a number that is part of something else ("2
+// items are missing", "KS-204817", "3天") are no rating. comment is what
+// the message says besides the rating and its hedges, "" when nothing.
+func ratingIn(s string, unit bool) (n int, comment string, ok bool) {
+	s = strings.TrimSpace(text.Normalize(s))
+	if s == "" || strings.ContainsAny(s, "?？") {
+		return 0, "", false
+	}
+	var others []string
+	for _, c := range clauses(s) {
+		core := stripHedges(c)
+		if core == "" {
+			continue // "meh", "一般": a hedge, no comment
+		}
+		m, prefix, found := clauseRating(core, unit)
+		if !found {
+			others = append(others, c)
+			continue
+		}
+		if n != 0 && m != n {
+			return 0, "", false // "3, maybe 4": not one clear score
+		}
+		n = m
+		if prefix = stripHedges(prefix); prefix != "" {
+			others = append(others, prefix)
+		}
+	}
+	return n, strings.Join(others, ", "), n != 0
+}
+
+// clauseRating reads the rating a clause (hedges off) is, or ends with
+// ("별로였어요 2점이요", "the bot was slow 2 stars", "一般三分"): only one
+// with a unit may follow other words. prefix is the words before it.
+func clauseRating(c string, unit bool) (n int, prefix string, ok bool) {
+	if m, rest, u, ok := ratingAt(c); ok && rest == "" && (u || !unit) {
+		return m, "", true
+	}
+	prev := rune(0)
+	for i, r := range c {
+		// A rating starts a word: after a space or a mark, or anywhere
+		// between Chinese or Korean letters ("一般三分"); never inside a
+		// Latin word or a longer number ("ks-204817").
+		start := i > 0 && (unicode.IsSpace(prev) || unicode.IsPunct(prev) && prev != '-' && prev != '#' ||
+			cjk(prev) && !unicode.IsDigit(r))
+		prev = r
+		if !start {
+			continue
+		}
+		if m, rest, u, ok := ratingAt(c[i:]); ok && u && stripHedges(rest) == "" {
+			return m, strings.TrimSpace(c[:i]), true
+		}
+	}
+	return 0, "", false
+}
+
+// cjk reports whether r is a Chinese character or a Hangul syllable.
+func cjk(r rune) bool { return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hangul, r) }
+
+// clauses cuts a message at its marks and at "but" ("4 out of 5 but the
+// first answer was useless"), leaving "/" and ":" inside ("4/5").
+func clauses(s string) []string {
+	for _, w := range []string{" but ", " though ", "但是", "不过", " 하지만 ", " 근데 "} {
+		s = strings.ReplaceAll(s, w, ",")
+	}
+	var out []string
+	for _, c := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(",.;!~。、；…\n", r) }) {
+		if c = strings.TrimSpace(c); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ratingHedges are words around a rating that only soften or frame it
+// ("meh, 3 i guess", "solid 4", "a 2", "一般，三分", "그냥 3점 정도요").
+// Chinese ones are cut without a space around them.
+var ratingHedges = []string{
+	"i guess", "i think", "i suppose", "i'd say", "i’d say", "id say", "i would say", "i'll say", "i say", "i'd rate it", "i rate it",
+	"i'd give it", "i’d give it", "i would give it", "i give it", "it's a", "its a", "it’s a", "that's a", "thats a", "it was a", "it was",
+	"meh", "hmm", "hm", "um", "umm", "uh", "ok", "okay", "well", "so", "overall", "honestly", "tbh", "maybe", "probably", "prob",
+	"like", "about", "around", "roughly", "just", "only", "barely", "solid", "a solid", "a weak", "a strong", "a generous", "generous",
+	"a", "an", "or so", "ish", "at best", "at most", "max", "for me", "lol", "haha", "tops",
+	"一般", "还行", "还可以", "凑合", "勉强", "马马虎虎", "大概", "我给", "我打", "给", "打", "吧", "嗯", "就", "算",
+	"음", "그냥", "뭐", "대충", "그럭저럭", "정도요", "정도", "쯤",
+}
+
+// stripHedges takes hedges off both edges of a clause, as many as there are.
+func stripHedges(c string) string {
+	c = strings.TrimSpace(c)
+	for changed := true; changed && c != ""; {
+		changed = false
+		for _, h := range ratingHedges {
+			han := unicode.Is(unicode.Han, []rune(h)[0])
+			switch {
+			case c == h:
+				return ""
+			case strings.HasPrefix(c, h+" ") || han && strings.HasPrefix(c, h):
+				c, changed = strings.TrimSpace(c[len(h):]), true
+			case strings.HasSuffix(c, " "+h) || han && strings.HasSuffix(c, h):
+				c, changed = strings.TrimSpace(c[:len(c)-len(h)]), true
+			}
+		}
+	}
+	return c
 }

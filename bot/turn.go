@@ -151,6 +151,9 @@ func (t *turn) run() {
 		}
 		s.AwaitingRating = false // they moved on; answer what they wrote
 	}
+	if ev.Kind == KindText && t.typedPick() {
+		return
+	}
 	if ev.Kind == KindText && t.commentAfterRating() {
 		return
 	}
@@ -202,6 +205,9 @@ func (t *turn) text(text string) {
 	var greeted, thanked, bye, upset, pinged, laughed bool
 	var dayPart string // "evening" when they said "good evening"
 	var chats []string // jokes, compliments, "are you a bot?" ...
+	// A message of only emoji and marks: its "thanks" (🙏) thanks for
+	// nothing before we did anything.
+	wordless := !hasWords(text)
 	if t.askedAnythingElse() && t.set.Persona.Declines(text) {
 		// "no", "没有", "없어요" to "anything else?": they are done, a
 		// resolution like a goodbye.
@@ -294,7 +300,7 @@ func (t *turn) text(text string) {
 			t.closing("bye")
 		case len(chats) > 0:
 			t.emit(join(t.lead, t.render("chat_back", persona.Data{})), kindChat, "", 0)
-		case thanked:
+		case thanked && !(wordless && !t.botSpoke()):
 			t.closing("thanks")
 			if solved && t.answeredSomething() && !t.surveyed() {
 				// "thanks that solved it!" is a resolution as much as a
@@ -319,7 +325,7 @@ func (t *turn) text(text string) {
 			}
 			t.emit(join(t.lead, t.render("chat_laugh", persona.Data{}), t.render(next, persona.Data{})), kindAck, "", 0)
 		case !t.s.Greeted && !t.botSpoke():
-			// A first message of ".", "???" or "👍": nothing to add
+			// A first message of ".", "???", "👍" or "🙏": nothing to add
 			// "anything else" to; greet and ask how we can help.
 			t.s.Greeted = true
 			t.emit(join(t.lead, t.render("greet", persona.Data{})), kindGreeting, "", 0)
@@ -644,6 +650,37 @@ func (t *turn) offer(topics []Topic) {
 	for _, tp := range topics {
 		m.Buttons = append(m.Buttons, Button{Label: truncateRunes(tp.Title, maxTopicLabel), Kind: KindTopic, Value: tp.Entry})
 	}
+}
+
+// typedPick answers the topic a customer picked by typing its place in
+// the list the bot's last reply offered ("option 2", "the first one",
+// "1번이요", "第一个"), as if they had pressed its button. Only right after
+// a list, and only a place on it: anywhere else the same words are a
+// message like any other.
+//
+// The list is read from the session's outbox: the replies, with their
+// buttons, of the last piece of work on the conversation (the customer's
+// previous message, unless a timer or an agent has spoken since, and then
+// the list is no longer the last thing said). Not from the turns: a field
+// of the stored record that the release before this one does not know
+// would make it refuse the record during a rolling deploy.
+func (t *turn) typedPick() bool {
+	var offered []string
+	if o := t.s.Outbox; o != nil {
+		for _, r := range o.Replies {
+			for _, b := range r.Buttons {
+				if b.Kind == string(KindTopic) {
+					offered = append(offered, b.Value)
+				}
+			}
+		}
+	}
+	i, ok := topicChoice(t.ev.Text, len(offered))
+	if !ok {
+		return false
+	}
+	t.topic(offered[i-1])
+	return true
 }
 
 // topic answers the entry a customer picked from the offered topics.

@@ -125,3 +125,24 @@ func TestDraftIsNotLoadedUntilRenamed(t *testing.T) {
 		t.Errorf("renamed draft: %d entries (was %d), %v", kb.Len(), before, problems)
 	}
 }
+
+// TestAddQuestionsRefusesAnotherEntrysQuestion: a question another entry
+// already has word for word would give customers either answer. It is
+// refused whichever entry sorts first; before, the problem was reported
+// only in the later file, so adding to the earlier one (guest-checkout
+// before warranty) was saved and broke `baton check` in a file nobody
+// touched.
+func TestAddQuestionsRefusesAnotherEntrysQuestion(t *testing.T) {
+	dir := shipped(t)
+	for _, c := range []struct{ id, q string }{
+		{"account/guest-checkout", "What's the warranty on your products?"},
+		{"warranty", "Do I need an account to order?"},
+	} {
+		if _, _, err := gaps.AddQuestions(dir, c.id, "en", []string{c.q}); err == nil {
+			t.Errorf("AddQuestions(%s, %q) saved a question of another entry", c.id, c.q)
+		}
+	}
+	if _, problems := knowledge.Load(os.DirFS(dir), "."); len(problems) != 0 {
+		t.Fatalf("the base has problems after refused edits: %v", problems)
+	}
+}

@@ -201,7 +201,8 @@ func Load(fsys fs.FS, root string) (*Base, []Problem) {
 // one get either answer, and calibration, which asks each question of the
 // base without it, would count every one as a confident wrong answer: a
 // copied entry's dozens of them made it refuse every answer of the whole
-// base. So they are left out of calibration and reported at both places.
+// base. So they are left out of calibration and reported at both places
+// (sorted with the other problems by Load).
 func (b *Base) sharedQuestions() []Problem {
 	type at struct {
 		i    int
@@ -249,11 +250,17 @@ func (b *Base) sharedQuestions() []Problem {
 		switch n := pairs[[2]*Entry{d.e, d.other}]; {
 		case n >= 3:
 			problems = append(problems, Problem{File: d.e.File, Line: d.line,
-				Msg: fmt.Sprintf("%d questions from here on are word for word questions of %s (%s), a copy? Customers asking them could get either answer; keep each question in one entry", n, d.other.ID, d.other.File)})
+				Msg: fmt.Sprintf("%d questions from here on are word for word questions of %s (%s), a copy? Customers asking them could get either answer; keep each question in one entry", n, d.other.ID, d.other.File)},
+				Problem{File: d.other.File, Line: d.otherLine,
+					Msg: fmt.Sprintf("%d questions from here on are word for word questions of %s (%s), a copy? Customers asking them could get either answer; keep each question in one entry", n, d.e.ID, d.e.File)})
 			pairs[[2]*Entry{d.e, d.other}] = 0
 		case n > 0:
+			// Both places: whichever file ops just edited (the gaps page
+			// adding a question checks only its own file) must show it.
 			problems = append(problems, Problem{File: d.e.File, Line: d.line,
-				Msg: fmt.Sprintf("question %q is also a question of %s (%s:%d): customers asking it could get either answer; keep it in one entry", d.q, d.other.ID, d.other.File, d.otherLine)})
+				Msg: fmt.Sprintf("question %q is also a question of %s (%s:%d): customers asking it could get either answer; keep it in one entry", d.q, d.other.ID, d.other.File, d.otherLine)},
+				Problem{File: d.other.File, Line: d.otherLine,
+					Msg: fmt.Sprintf("question %q is also a question of %s (%s:%d): customers asking it could get either answer; keep it in one entry", d.q, d.e.ID, d.e.File, d.line)})
 		}
 	}
 	return problems
