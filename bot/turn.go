@@ -393,14 +393,46 @@ func (t *turn) smallTail(text string) bool {
 }
 
 // askedAnythingElse reports whether the bot's last reply ended asking
-// whether there is anything else: an answer, or the reply to thanks or
-// an acknowledgement.
+// whether there is anything else: an answer, the reply to thanks, or an
+// acknowledgement that ended with anything_else. A likely answer asks
+// "did you mean X?" and "still here, what can we help you with?" asks
+// for the question: a "no" to those is "not that", never a goodbye.
 func (t *turn) askedAnythingElse() bool {
 	switch t.lastBotKind() {
-	case kindAnswer, kindLikely, kindThanks, kindAck:
+	case kindAnswer, kindThanks:
 		return true
+	case kindAck:
+		return t.endsAskingAnythingElse(t.s.Turns[t.lastBotTurn()].Text)
 	}
 	return false
+}
+
+// endsAskingAnythingElse reports whether text ends with one of the
+// wordings of anything_else, in any language the persona speaks (the
+// reply may be in the customer's previous language).
+func (t *turn) endsAskingAnythingElse(text string) bool {
+	text = strings.TrimSpace(text)
+	d := t.b.data(t.set, t.s, persona.Data{})
+	for _, lang := range append(t.set.Persona.Langs(), "en") {
+		for i := range max(t.set.Persona.Variants(lang, "anything_else"), 1) {
+			d.Seed = i
+			if strings.HasSuffix(text, t.set.Persona.Say(lang, "anything_else", d)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lastBotTurn is the index of the bot's last turn; only called when
+// lastBotKind is not "".
+func (t *turn) lastBotTurn() int {
+	for i := len(t.s.Turns) - 1; i >= 0; i-- {
+		if t.s.Turns[i].Role == "bot" {
+			return i
+		}
+	}
+	return -1
 }
 
 // handedOff reports whether the bot's last reply handed the
