@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/batonhq/baton/bot/handoff"
 	"github.com/batonhq/baton/bot/logmask"
@@ -46,7 +47,7 @@ func orderRef(text string) (string, bool) {
 		return "", false
 	}
 	ref := text[m[2]:m[3]]
-	if phoneAt(text, m[2]) || isCard(ref) {
+	if phoneAt(text, m[2]) || isCard(ref) || !strings.HasPrefix(ref, "#") && strings.IndexFunc(ref, unicode.IsLetter) < 0 && amountAt(text, m[2], m[3]) {
 		return "", false
 	}
 	rest := strings.ToLower(text[:m[2]] + " " + text[m[3]:])
@@ -67,6 +68,9 @@ func orderRef(text string) (string, bool) {
 // digits elsewhere are amounts, dates or phone numbers as often as
 // orders.
 func orderRefIn(text string) (string, bool) {
+	if !mayHoldOrderRef(text) {
+		return "", false
+	}
 	m := orderRefPattern.FindStringSubmatchIndex(text)
 	if m == nil {
 		return "", false
@@ -76,6 +80,9 @@ func orderRefIn(text string) (string, bool) {
 		return "", false
 	}
 	named := strings.IndexFunc(ref, unicode.IsLetter) >= 0 || strings.HasPrefix(ref, "#")
+	if !named && amountAt(text, m[2], m[3]) {
+		return "", false // "an order 12000 yen worth", "订单 12000日元的"
+	}
 	if !named {
 		before := strings.ToLower(strings.TrimRight(text[:m[2]], " :：#"))
 		for _, w := range []string{"order", "order number", "order no", "订单号", "订单", "单号", "주문번호", "주문 번호", "주문"} {
@@ -86,6 +93,39 @@ func orderRefIn(text string) (string, bool) {
 		return "", false
 	}
 	return strings.TrimPrefix(ref, "#"), true
+}
+
+// amountUnits are what turn the digits before them into an amount or a
+// count: currencies and units in en, zh and ko. Latin ones must end a
+// word ("12000 won", not "12000 wonderful").
+var amountUnits = []string{
+	"yen", "won", "dollars", "dollar", "bucks", "usd", "euros", "euro", "eur", "gbp", "pounds", "rmb", "yuan", "jpy", "krw", "cny",
+	"pcs", "pieces", "items", "units", "pairs", "boxes",
+	"$", "€", "¥", "￥", "£", "₩", "%", "円", "元", "块", "日元", "韩元", "美元", "欧元", "个", "件", "원", "엔", "개", "달러", "유로",
+}
+
+// amountSigns before digits make them an amount ("$12000", "¥12000").
+const amountSigns = "$€¥￥£₩"
+
+// amountAt reports whether the digits at text[i:j] are an amount or a
+// count: a currency sign before them, or a currency or unit after.
+func amountAt(text string, i, j int) bool {
+	if before := strings.TrimRight(text[:i], " "); before != "" {
+		if r, _ := utf8.DecodeLastRuneInString(before); strings.ContainsRune(amountSigns, r) {
+			return true
+		}
+	}
+	after := strings.ToLower(strings.TrimLeft(text[j:], " "))
+	for _, u := range amountUnits {
+		if !strings.HasPrefix(after, u) {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(after[len(u):])
+		if u[0] >= 0x80 || !unicode.IsLetter(r) && r != '\'' && r != '’' {
+			return true // "12000 won", never "204817 won't arrive"
+		}
+	}
+	return false
 }
 
 // entryAsksOrder reports whether the answer of entry asks the customer

@@ -16,6 +16,20 @@ func TestOrderRefIn(t *testing.T) {
 		{"my tracking 9400111899223 hasnt moved", ""},
 		{"my card 4111 1111 1111 1111 was charged twice", ""},
 		{"how long does shipping take?", ""},
+		// Digits after "order" followed by a currency or a unit, or after
+		// a currency sign, are what the order cost or held.
+		{"placed an order 12000 yen worth, where is my package", ""},
+		{"订单 12000日元的还没到货，物流在哪看", ""},
+		{"订单12000元的还没到", ""},
+		{"주문 15000원 결제했는데 배송은 언제", ""},
+		{"my order 25000 won hasnt arrived", ""},
+		{"order 10000 pcs of stickers, when do they ship", ""},
+		{"my order 20000円 never came", ""},
+		{"order $12000 still not here", ""},
+		{"order ¥12000 still not here", ""},
+		{"order 204817 yesterday, where is it", "204817"},
+		{"my order 204817 has 2 items missing", "204817"},
+		{"order 204817 won't arrive", "204817"},
 	} {
 		got, ok := orderRefIn(c.text)
 		if got != c.want || ok != (c.want != "") {

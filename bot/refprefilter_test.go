@@ -28,14 +28,15 @@ func randomRefText(r *rand.Rand) string {
 // TestRefPrefiltersNeverMissAMatch holds the cheap checks that spare most
 // messages the order, tracking and card patterns to those patterns:
 // wherever a pattern matches, its check lets it run. So orderRef,
-// trackingRef and cardRun answer exactly as the patterns alone do.
+// orderRefIn, shortTrackingRef, trackingRef and cardRun answer exactly as
+// the patterns alone do.
 func TestRefPrefiltersNeverMissAMatch(t *testing.T) {
 	checks := []struct {
 		name    string
 		pattern *regexp.Regexp
 		may     func(string) bool
 	}{
-		{"order", orderRefPattern, mayHoldOrderRef},
+		{"order (orderRef, orderRefIn)", orderRefPattern, mayHoldOrderRef},
 		{"tracking", trackingRefPattern, mayHoldTrackingRef},
 		{"card", cardRunPattern, mayHoldCardRun},
 		{"short tracking", shortTrackingPattern, mayHoldOrderRef},
