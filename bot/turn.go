@@ -222,10 +222,15 @@ func (t *turn) text(text string) {
 			break
 		}
 		if kind == "apology" && !hasWords(rest) && strings.HasSuffix(strings.TrimSpace(text), "?") && t.afterAnswer() {
-			// "sorry?" right after an answer is "pardon?": the answer
-			// was not understood (handoff's confusion rules), not an
-			// apology.
-			break
+			// "sorry?" ("죄송한데요?") right after an answer is
+			// "pardon?": the answer was not understood, not an apology.
+			// "pardon?" is handoff's confusion phrase; "sorry?" cannot
+			// be one there ("sorry." apologises, and the rules do not
+			// see the previous reply), so it is decided here the same
+			// way: a confusion handoff.
+			t.handoff(handoff.Decision{Handoff: true, Reason: handoff.Confusion,
+				Evidence: []string{"\"" + strings.TrimSpace(text) + "\" right after an answer: pardon, the answer was not understood"}})
+			return
 		}
 		if persona.IsGreeting(kind) {
 			greeted = true
