@@ -15,11 +15,17 @@ import (
 // the place (1-based). Anything else, or a place past n, is no pick: "2
 // items are missing" is a message of its own.
 func topicChoice(s string, n int) (int, bool) {
+	if n <= 0 {
+		return 0, false // no list offered: every message comes here, spare it the normalising
+	}
 	s = strings.TrimSpace(text.Normalize(s))
+	if strings.HasSuffix(s, "?") || strings.HasSuffix(s, "？") {
+		return 0, false // "is it one?", "option 2?": a question about the list, not a pick
+	}
 	s = strings.TrimFunc(s, func(r rune) bool {
 		return r != '#' && (unicode.IsPunct(r) || unicode.IsSpace(r) || unicode.IsSymbol(r))
 	})
-	if s == "" || n <= 0 {
+	if s == "" {
 		return 0, false
 	}
 	for _, read := range []func(string) (int, bool){choiceKo, choiceZh, choiceEn} {
@@ -47,7 +53,7 @@ var choiceNumbers = map[string]int{
 // choiceFiller are the English words around a place that add nothing to
 // the pick ("option 2 please", "i'll take the first one", "#1 thx").
 var choiceFiller = map[string]bool{
-	"option": true, "number": true, "no": true, "num": true, "nr": true, "topic": true, "choice": true,
+	"option": true, "number": true, "num": true, "topic": true, "choice": true,
 	"the": true, "pls": true, "plz": true, "please": true, "thanks": true, "thx": true, "ty": true,
 	"ok": true, "okay": true, "um": true, "uhh": true, "uh": true, "hmm": true, "oh": true, "ah": true,
 	"i": true, "i'd": true, "id": true, "i'll": true, "ill": true, "i’d": true, "i’ll": true,
@@ -64,10 +70,18 @@ func choiceEn(s string) (int, bool) {
 		return unicode.IsSpace(r) || r == ',' || r == '.' || r == '!' || r == ':' || r == '-'
 	})
 	place, places, ones := 0, 0, 0
-	for _, w := range words {
+	for i, w := range words {
 		w = strings.TrimPrefix(w, "#")
 		if w == "" {
 			continue
+		}
+		if w == "no" || w == "nr" {
+			// "no. 2", "nr 3": the abbreviation of number, only right
+			// before a digit. Anywhere else "no" says no ("no one").
+			if i+1 < len(words) && isChoiceDigit(words[i+1]) {
+				continue
+			}
+			return 0, false
 		}
 		if w == "one" {
 			ones++
@@ -89,6 +103,9 @@ func choiceEn(s string) (int, bool) {
 	}
 	return 0, false
 }
+
+// isChoiceDigit reports whether w is a place written as a digit ("2").
+func isChoiceDigit(w string) bool { return len(w) == 1 && '1' <= w[0] && w[0] <= '9' }
 
 // choiceKo reads "1번", "1번이요", "2번째요", "첫번째요", "두 번째 거요",
 // "둘째요": a place with 번 or 째, then a polite ending.
@@ -117,12 +134,11 @@ func choiceZh(s string) (int, bool) {
 	if m == nil {
 		return 0, false
 	}
-	if m[1] == "" && m[3] == "" && !strings.ContainsAny(s, "选要") {
-		// "2" alone is read by choiceEn; "二" alone is too little to be
-		// sure it picks.
-		if m[2] < "0" || m[2] > "9" {
-			return 0, false
-		}
+	if m[2] == "两" || m[1] == "" && (m[2] < "0" || m[2] > "9") {
+		// A Chinese numeral is a place only after 第 ("第二个"): "我要两
+		// 个", "要三个", "二" count things or say too little to be
+		// sure it picks; 两 counts, never places.
+		return 0, false
 	}
 	return choiceNumbers[m[2]], true
 }

@@ -16,6 +16,12 @@ func TestTopicChoiceReadsOnlyAPlace(t *testing.T) {
 		{"2 items are missing", 0}, {"no", 0}, {"that one is broken", 0}, {"the first one broke", 0},
 		{"2번 주문했는데 안 왔어요", 0}, {"第二天还没到", 0}, {"选哪个好", 0}, {"5", 0}, {"option 0", 0},
 		{"1 or 2", 0}, {"二", 0}, {"", 0},
+		// "no" and "nr" are "number" only right before a digit; 一 to 五
+		// are places only after 第 (两 never: "我要两个" wants two); a
+		// question asks, it does not pick.
+		{"no 2", 2}, {"no. 2", 2}, {"nr 3", 3}, {"No.1", 1},
+		{"no one", 0}, {"no, the first", 0}, {"no 2 please no", 0}, {"我要两个", 0}, {"要三个", 0}, {"我要一个", 0}, {"两个", 0},
+		{"is it one?", 0}, {"option 2?", 0}, {"the second?", 0}, {"第二个？", 0}, {"1번이요?", 0},
 	} {
 		got, ok := topicChoice(c.s, 3)
 		if !ok {
