@@ -215,6 +215,12 @@ func (t *agentTurn) finish() error {
 		// The customer read something else since another action's
 		// send was cut: its rest would now come out of context.
 		t.s.Outbox = nil
+	case t.delivered && o != nil && o.Key != t.key:
+		// A customer message's replies, kept for its retry and for
+		// typedPick: a check-in or an agent spoke since, so the topics
+		// that reply offered are no longer the last thing said, and
+		// "option 2" now is a message of its own.
+		t.s.Outbox = withoutTopics(o)
 	}
 	return t.err
 }

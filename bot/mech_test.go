@@ -1,9 +1,11 @@
 package bot_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/batonhq/baton/bot"
 )
@@ -153,5 +155,24 @@ func TestPrayingHandsFirstIsGreeted(t *testing.T) {
 	}
 	if _, kind, _ := f.convo(t, "g-after", "en", "how long does shipping take?", "🙏"); kind != "thanks" {
 		t.Errorf("🙏 after an answer: turn %s, want thanks", kind)
+	}
+}
+
+// A list stops counting once a timer has spoken since: after an idle
+// check-in was delivered, "option 2" is a message of its own, not a pick
+// of the topic the reply before the check-in offered.
+func TestTypedPickNotAfterACheckIn(t *testing.T) {
+	f := newFixture(t, false, bot.WithIdle(10*time.Minute, 30*time.Minute))
+	ids := topicValues(f.turnIn(t, "c1", "en", "hmm the thing with my stuff"))
+	if len(ids) < 2 {
+		t.Fatalf("%d topics offered, want at least 2", len(ids))
+	}
+	f.clock.Add(10 * time.Minute)
+	if n, err := f.bot.FireTimers(context.Background()); err != nil || n != 1 || lastBot(f.session(t, "c1")).Kind != "nudge" {
+		t.Fatalf("check-in: fired %d, err %v, last turn %s", n, err, lastBot(f.session(t, "c1")).Kind)
+	}
+	msgs := f.turnIn(t, "c1", "en", "option 2")
+	if last := lastBot(f.session(t, "c1")); last.Entry == ids[1] {
+		t.Errorf("\"option 2\" after the check-in answered the listed topic %s (%q); want a message of its own", ids[1], replyText(msgs))
 	}
 }

@@ -113,6 +113,22 @@ func (b *Bot) sendAll(ctx context.Context, s *session.Session, ms []Message) (re
 }
 
 // repliesOf is ms as an outbox keeps them.
+// withoutTopics is o with its replies' topic buttons left out (a copy:
+// o is what the store last saved).
+func withoutTopics(o *session.Outbox) *session.Outbox {
+	c := *o
+	c.Replies = make([]session.Reply, len(o.Replies))
+	for i, r := range o.Replies {
+		c.Replies[i].Text = r.Text
+		for _, b := range r.Buttons {
+			if b.Kind != string(KindTopic) {
+				c.Replies[i].Buttons = append(c.Replies[i].Buttons, b)
+			}
+		}
+	}
+	return &c
+}
+
 func repliesOf(ms []Message) []session.Reply {
 	if len(ms) == 0 {
 		return nil

@@ -696,9 +696,11 @@ func (t *turn) offer(topics []Topic) {
 // message like any other.
 //
 // The list is read from the session's outbox: the replies, with their
-// buttons, of the last piece of work on the conversation (the customer's
-// previous message, unless a timer or an agent has spoken since, and then
-// the list is no longer the last thing said). Not from the turns: a field
+// buttons, of the last piece of work on the conversation: the customer's
+// previous message. When a timer's or an agent's message reaches the
+// customer since, the list is no longer the last thing said, and that
+// work leaves the outbox without its topic buttons (agentTurn.finish).
+// Not from the turns: a field
 // of the stored record that the release before this one does not know
 // would make it refuse the record during a rolling deploy.
 func (t *turn) typedPick() bool {
