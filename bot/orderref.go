@@ -68,6 +68,9 @@ func orderRef(text string) (string, bool) {
 // digits elsewhere are amounts, dates or phone numbers as often as
 // orders.
 func orderRefIn(text string) (string, bool) {
+	// Every text message is read for one before it is answered: the
+	// backtracker costs more than the rest of reading most messages, and
+	// the pattern cannot match without 4 digits in a row (as in orderRef).
 	if !mayHoldOrderRef(text) {
 		return "", false
 	}

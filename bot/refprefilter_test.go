@@ -28,8 +28,8 @@ func randomRefText(r *rand.Rand) string {
 // TestRefPrefiltersNeverMissAMatch holds the cheap checks that spare most
 // messages the order, tracking and card patterns to those patterns:
 // wherever a pattern matches, its check lets it run. So orderRef,
-// orderRefIn, shortTrackingRef, trackingRef and cardRun answer exactly as
-// the patterns alone do.
+// orderRefIn (the "order" check too), trackingRef and cardRun answer
+// exactly as the patterns alone do.
 func TestRefPrefiltersNeverMissAMatch(t *testing.T) {
 	checks := []struct {
 		name    string

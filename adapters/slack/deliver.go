@@ -286,6 +286,25 @@ func (e *twinsFailed) Error() string {
 }
 func (e *twinsFailed) Unwrap() error { return e.err }
 
+// threadGone reports whether Slack refused a post because the thread
+// itself is gone for good: its channel archived or deleted, the card
+// deleted. Other refusals that are not worth retrying at once
+// (not_in_channel, missing_scope, invalid_auth, token_revoked) are a
+// setup ops can fix (invite the app again, renew the token): retiring the
+// twin for them would leave it silent after the fix, so they go the way
+// of any failed post (retries, then a dead letter).
+func threadGone(err error) bool {
+	var se goslack.SlackErrorResponse
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Err {
+	case "is_archived", "channel_not_found", "thread_not_found", "message_not_found", "cannot_reply_to_message":
+		return true
+	}
+	return false
+}
+
 // postTwins posts text in the twin cards' threads (ts -> channel) of
 // conv's card; the ones it could not reach come back as *twinsFailed. A
 // twin whose thread Slack refuses for good is retired (retireTwin)
@@ -300,7 +319,7 @@ func (d *Desk) postTwins(ctx context.Context, conv, text string, twins map[strin
 		cancel()
 		if err != nil {
 			d.metrics.twinFailed.Inc()
-			if _, retry := retryable(err); !retry && d.retireTwin(ctx, conv, ts, ch, err) {
+			if threadGone(err) && d.retireTwin(ctx, conv, ts, ch, err) {
 				continue
 			}
 			if failed == nil {

@@ -201,3 +201,29 @@ func TestTwinThreadRefusedForGoodIsRetiredOnce(t *testing.T) {
 		t.Errorf("card record %+v: want the twin retired, still one of the handoff's cards", ref)
 	}
 }
+
+// A twin's refusal that ops can fix (the app removed from the channel, a
+// scope missing) does not retire it: once the app is back in the channel,
+// the twin's thread gets the customer's messages again. Before, any
+// refusal not worth retrying at once retired the twin for good.
+func TestTwinRefusedForAFixableReasonIsNotRetired(t *testing.T) {
+	f := newFixture(t, fixtureOpt{socket: true})
+	s := f.handedOff(t, "83", "Jane")
+	twin, card := f.twinCards(t, s)
+	f.agentUnder(t, s, twin.TS)
+	f.srv.FailThreadPosts(twin.TS, slacktest.Failure{Error: "not_in_channel"})
+
+	f.relay(t, s, "first, while the app is out of the channel")
+	f.waitOutboxEmpty(t)
+	f.relay(t, s, "second, once it is back")
+	f.waitOutboxEmpty(t)
+	if n := f.seen(twin.TS, "second, once it is back"); n != 1 {
+		t.Errorf("the twin's thread has the message after the fix %d times, want 1", n)
+	}
+	if n := f.seen(card, "second, once it is back"); n != 1 {
+		t.Errorf("the card's thread has it %d times, want 1", n)
+	}
+	if n := f.metric(t, "baton_desk_twin_retired_total"); n != 0 {
+		t.Errorf("twins retired %v, want 0", n)
+	}
+}

@@ -413,7 +413,9 @@ func tokenize(s string) []token {
 
 // tokensOf is tokenize on words text.AppendWords has already cut.
 func tokensOf(words []text.Word) []token {
-	var toks []token
+	// At most one token a word: one allocation, not a doubling series
+	// (every message is tokenized for small talk two or three times).
+	toks := make([]token, 0, len(words))
 	gap := true
 	for _, w := range words {
 		if w.Kind == text.Jamo {
