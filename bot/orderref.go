@@ -36,21 +36,39 @@ var askWords = []string{"order number", "订单号", "주문번호", "주문 번
 // message to be just the order number ("it's KS-55123, thanks").
 const maxOrderRest = 2
 
-// orderRef returns the order number text is made of, if text is little
-// more than one.
-func orderRef(text string) (string, bool) {
+// orderRefAt finds the first order number in text: where it stands, and
+// whether it names itself as one (letters, or a leading #). A phone
+// number, a card number or bare digits that are an amount ("12000 yen",
+// "$1500", "12000日元") are none. orderRef and orderRefIn both start here.
+//
+// Every text message is read for one before it is answered: the
+// backtracker costs more than the rest of reading most messages, and the
+// pattern cannot match without 4 digits in a row (mayHoldOrderRef).
+func orderRefAt(text string) (start, end int, named, ok bool) {
 	if !mayHoldOrderRef(text) {
-		return "", false
+		return 0, 0, false, false
 	}
 	m := orderRefPattern.FindStringSubmatchIndex(text)
 	if m == nil {
-		return "", false
+		return 0, 0, false, false
 	}
 	ref := text[m[2]:m[3]]
-	if phoneAt(text, m[2]) || isCard(ref) || !strings.HasPrefix(ref, "#") && strings.IndexFunc(ref, unicode.IsLetter) < 0 && amountAt(text, m[2], m[3]) {
+	named = strings.IndexFunc(ref, unicode.IsLetter) >= 0 || strings.HasPrefix(ref, "#")
+	if phoneAt(text, m[2]) || isCard(ref) || !named && amountAt(text, m[2], m[3]) {
+		return 0, 0, false, false
+	}
+	return m[2], m[3], named, true
+}
+
+// orderRef returns the order number text is made of, if text is little
+// more than one.
+func orderRef(text string) (string, bool) {
+	start, end, _, ok := orderRefAt(text)
+	if !ok {
 		return "", false
 	}
-	rest := strings.ToLower(text[:m[2]] + " " + text[m[3]:])
+	ref := text[start:end]
+	rest := strings.ToLower(text[:start] + " " + text[end:])
 	for _, w := range orderWords { // longest first is not needed: each is removed where it stands
 		rest = strings.ReplaceAll(rest, w, " ")
 	}
@@ -68,26 +86,13 @@ func orderRef(text string) (string, bool) {
 // digits elsewhere are amounts, dates or phone numbers as often as
 // orders.
 func orderRefIn(text string) (string, bool) {
-	// Every text message is read for one before it is answered: the
-	// backtracker costs more than the rest of reading most messages, and
-	// the pattern cannot match without 4 digits in a row (as in orderRef).
-	if !mayHoldOrderRef(text) {
+	start, end, named, ok := orderRefAt(text)
+	if !ok || countDigits(text[start:end]) >= minTrackingDigits {
 		return "", false
 	}
-	m := orderRefPattern.FindStringSubmatchIndex(text)
-	if m == nil {
-		return "", false
-	}
-	ref := text[m[2]:m[3]]
-	if phoneAt(text, m[2]) || isCard(ref) || countDigits(ref) >= minTrackingDigits {
-		return "", false
-	}
-	named := strings.IndexFunc(ref, unicode.IsLetter) >= 0 || strings.HasPrefix(ref, "#")
-	if !named && amountAt(text, m[2], m[3]) {
-		return "", false // "an order 12000 yen worth", "订单 12000日元的"
-	}
+	ref := text[start:end]
 	if !named {
-		before := strings.ToLower(strings.TrimRight(text[:m[2]], " :：#"))
+		before := strings.ToLower(strings.TrimRight(text[:start], " :：#"))
 		for _, w := range []string{"order", "order number", "order no", "订单号", "订单", "单号", "주문번호", "주문 번호", "주문"} {
 			named = named || strings.HasSuffix(before, w)
 		}
