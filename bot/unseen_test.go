@@ -51,7 +51,11 @@ func share(a, b int) float64 {
 // language, for the answers the reader looks into.
 func unseenReader(t *testing.T, dir string, heldOut bool) (reader, *content.Set) {
 	t.Helper()
-	set, problems := content.Load(content.Dir("../prompts"), content.Dir(dir))
+	kdir := dir // the base is the shop's folder, or its knowledge/ folder when it has one
+	if st, err := os.Stat(filepath.Join(dir, "knowledge")); err == nil && st.IsDir() {
+		kdir = filepath.Join(dir, "knowledge")
+	}
+	set, problems := content.Load(content.Dir("../prompts"), content.Dir(kdir))
 	if len(problems) > 0 {
 		if heldOut {
 			// Problems quote the base's files; a held-out base's
@@ -156,6 +160,10 @@ func TestUnseenShops(t *testing.T) {
 		_, err := os.Stat(filepath.Join(dir, "HELDOUT"))
 		heldOut := err == nil
 		if heldOut && !showHeld {
+			// Loaded and read all the same, so a broken held-out base
+			// fails here, saying nothing of its content.
+			unseenReader(t, dir, true)
+			suitetest.ReadFile(t, q)
 			t.Logf("%s: held-out base, not measured (%s=1, once, by the lead)", name, UnseenHeldOutEnv)
 			continue
 		}
