@@ -32,13 +32,14 @@ var (
 	digitRunRe = regexp.MustCompile(`\+?\(?\d(?:[ .\-()]{0,2}\d)+`)
 	isoDateRe  = regexp.MustCompile(`^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$`)
 	// nameRe finds a name a customer introduces themselves with, in
-	// submatch 1: any word after "my name is" or "call me"; a capitalised
-	// one after "I'm" or "this is" ("I'm waiting" names no one); two or
+	// submatch 1: any word after "my name is"; a capitalised one after
+	// "I'm", "this is" or "call me" ("I'm waiting", "call me on ..."
+	// name no one); two or
 	// three Chinese characters after 我叫; a Korean word after 제 이름은,
 	// or before (이)라고 해요/합니다. A little over-masking costs ops a word;
 	// a name left in a log line is a customer's personal data.
-	nameRe = regexp.MustCompile(`(?:(?i:\b(?:my name is|my name's|my name’s|name's|call me)\s+)([\p{L}'’-]+)` +
-		`|(?i:\b(?:i'm|i’m|im|i am|this is)\s+)(\p{Lu}[\p{L}'’-]*)` +
+	nameRe = regexp.MustCompile(`(?:(?i:\b(?:my name is|my name's|my name’s|name's)\s+)([\p{L}'’-]+)` +
+		`|(?i:\b(?:i'm|i’m|im|i am|this is|call me)\s+)(\p{Lu}[\p{L}'’-]*)` +
 		`|(?:我叫|我的名字是|叫我|我姓)\s*(\p{Han}{1,3})` +
 		`|(?:제 ?이름은|제 ?이름이|저는|전)\s*(\p{Hangul}+?)(?:이라고|라고|입니다|이에요|예요)` +
 		`|(?:제 ?이름은|제 ?이름이)\s*(\p{Hangul}+))`)

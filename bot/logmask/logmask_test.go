@@ -84,6 +84,7 @@ func TestMaskNames(t *testing.T) {
 		"안녕하세요 저는 김민지라고 해요":                       "안녕하세요 저는 [name]라고 해요",
 		"제 이름은 민지예요":                              "제 이름은 [name]예요",
 		"where is my order KS-204817":             "where is my order KS-204817",
+		"call me on +1 555 123 4567 please":       "call me on [phone] please",
 		"call me Al, email al@example.com please": "call me [name], email [email] please",
 	} {
 		if got := Mask(in); got != want {
