@@ -96,6 +96,10 @@ func orderRefIn(text string) (string, bool) {
 		for _, w := range []string{"order", "order number", "order no", "订单号", "订单", "单号", "주문번호", "주문 번호", "주문"} {
 			named = named || strings.HasSuffix(before, w)
 		}
+		for _, w := range trackingWords {
+			// "运单号", "快递单号" end in "单号" and name a parcel's number.
+			named = named && !strings.HasSuffix(before, w)
+		}
 	}
 	if !named {
 		return "", false
@@ -199,8 +203,10 @@ func withoutOrderAsk(text string) string {
 var (
 	// trackingRefPattern is a tracking number as carriers print them:
 	// digits with at most a couple of letters around them ("SF1234567890",
-	// "RR123456789CN"), or UPS's 1Z and 16 letters and digits.
-	trackingRefPattern = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(1z[0-9a-z]{16}|[a-z]{0,2}\d{8,}[a-z]{0,2})(?:$|[^\p{L}\p{N}])`)
+	// "RR123456789CN"), or UPS's 1Z and 16 letters and digits. As for
+	// orderRefPattern, only Latin letters and digits bound it: "运单号
+	// SF1234567890" is written without the space as often as with it.
+	trackingRefPattern = regexp.MustCompile(`(?i)(?:^|[^\p{Latin}\p{N}])(1z[0-9a-z]{16}|[a-z]{0,2}\d{8,}[a-z]{0,2})(?:$|[^\p{Latin}\p{N}])`)
 	// trackingWords say the number is a tracking number, longest first.
 	trackingWords = []string{"tracking number", "tracking no", "tracking #", "tracking id", "tracking code", "tracking", "track", "waybill",
 		"快递单号", "物流单号", "运单号", "运单", "快递单", "物流号", "快递号",
@@ -269,8 +275,9 @@ func trackingRef(text string) (ref string, named, ok bool) {
 // reply asks for the whole number (or the order number) kindly.
 var (
 	// shortTrackingPattern is a number of 4 to 7 digits, maybe after "#":
-	// what trackingRefPattern leaves.
-	shortTrackingPattern = regexp.MustCompile(`(?:^|[^\p{L}\p{N}])(#?\d{4,7})(?:$|[^\p{L}\p{N}])`)
+	// what trackingRefPattern leaves. Bound by Latin letters and digits
+	// only, so "运单号12345" and "송장번호12345" have one.
+	shortTrackingPattern = regexp.MustCompile(`(?:^|[^\p{Latin}\p{N}])(#?\d{4,7})(?:$|[^\p{Latin}\p{N}])`)
 	// trackingVerbs are the trackingWords that name the act, not the
 	// number: "track order 12345" tracks an order by its number.
 	trackingVerbs = map[string]bool{"tracking": true, "track": true}
