@@ -344,6 +344,9 @@ func (t *turn) text(text string) {
 		}
 		return
 	}
+	if t.declinedOpen(text) {
+		return
+	}
 	if t.cardGiven(text) {
 		return
 	}
@@ -416,17 +419,7 @@ func (t *turn) askedAnythingElse() bool {
 // wordings of anything_else, in any language the persona speaks (the
 // reply may be in the customer's previous language).
 func (t *turn) endsAskingAnythingElse(text string) bool {
-	text = strings.TrimSpace(text)
-	d := t.b.data(t.set, t.s, persona.Data{})
-	for _, lang := range append(t.set.Persona.Langs(), "en") {
-		for i := range max(t.set.Persona.Variants(lang, "anything_else"), 1) {
-			d.Seed = i
-			if strings.HasSuffix(text, t.set.Persona.Say(lang, "anything_else", d)) {
-				return true
-			}
-		}
-	}
-	return false
+	return t.endsSaying(text, "anything_else")
 }
 
 // lastBotTurn is the index of the bot's last turn; only called when
