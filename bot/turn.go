@@ -215,6 +215,9 @@ func (t *turn) text(text string) {
 		t.closing("bye")
 		return
 	}
+	if t.pardonAsked(text) {
+		return
+	}
 	text = t.set.Persona.WithoutLaughs(text)
 	for range 4 {
 		kind, rest := t.set.Persona.Smalltalk(text)
