@@ -718,7 +718,7 @@ func (t *turn) typedPick() bool {
 	}
 	i, ok := topicChoice(t.ev.Text, len(offered))
 	if !ok {
-		return false
+		return len(offered) == 0 && t.pickWithoutList()
 	}
 	t.topic(offered[i-1])
 	return true
