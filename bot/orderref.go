@@ -159,6 +159,52 @@ func (t *turn) entryAsksOrder(entry string) bool {
 	return false
 }
 
+// withoutKnownOrderAsk is an answer of entry that asks for the order
+// number, without that ask when the customer gave the number in this
+// message (t.givenOrder) or earlier in the conversation ("where is my
+// order KS-204817", then "it says delivered but its not here": QA walk
+// 2026-12-06 session 2, item 17); for an earlier one, a line saying we
+// have it comes first. Other answers are returned as they are; the
+// history is read only for an answer that asks.
+func (t *turn) withoutKnownOrderAsk(text, entry string) string {
+	if !t.entryAsksOrder(entry) {
+		return text
+	}
+	if t.givenOrder != "" {
+		return withoutOrderAsk(text)
+	}
+	ref := t.orderGivenBefore()
+	if ref == "" {
+		return text
+	}
+	without := withoutOrderAsk(text)
+	if without == text {
+		return text
+	}
+	return join(t.render("order_known", persona.Data{Extra: map[string]string{"ref": ref}}), without)
+}
+
+// orderGivenBefore is the last order number the customer wrote before
+// this message since the conversation was last closed, "" for none.
+func (t *turn) orderGivenBefore() string {
+	turns := sinceClose(t.s.Turns, len(t.s.Turns))
+	for i := len(turns) - 2; i >= 0; i-- { // the last turn is this message
+		tr := turns[i]
+		if tr.Role != "customer" || tr.Kind != string(KindText) {
+			continue
+		}
+		if ref, ok := orderRef(tr.Text); ok {
+			if _, _, tracking := trackingRef(tr.Text); !tracking {
+				return ref
+			}
+		}
+		if ref, ok := orderRefIn(tr.Text); ok {
+			return ref
+		}
+	}
+	return ""
+}
+
 // sentencePattern is one sentence of an answer, with its end mark and the
 // space after it.
 var sentencePattern = regexp.MustCompile(`[^.!?。！？\n]+(?:[.!?。！？]+[ \t]*|$)`)

@@ -586,8 +586,8 @@ func (t *turn) answer(text string) {
 	if len(q.Candidates) > 0 {
 		score = q.Candidates[0].Score
 	}
-	if t.givenOrder != "" && kind == kindAnswer && t.entryAsksOrder(ans.Entry) {
-		ans.Text = withoutOrderAsk(ans.Text) // never ask for the number they just gave
+	if kind == kindAnswer {
+		ans.Text = t.withoutKnownOrderAsk(ans.Text, ans.Entry) // never ask for a number they gave
 	}
 	t.emit(join(t.lead, ans.Text), kind, ans.Entry, score)
 	t.s.Turns[len(t.s.Turns)-1].Tips = ans.Tips
