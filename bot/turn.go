@@ -73,6 +73,9 @@ type turn struct {
 	// the weather like over there?"); unless those are answered, the small
 	// talk was the message (persona.ChatTail).
 	chatTail bool
+	// rejected is the entry a guess answered that the customer said was
+	// not it ("no, I mean ..."): matched without it.
+	rejected string
 	// apologised: "sorry to bother you, quick q: ..." came before the
 	// question; when we cannot answer it, "no need to apologise" leads.
 	apologised bool
@@ -224,11 +227,17 @@ func (t *turn) text(text string) {
 		t.closing("bye")
 		return
 	}
+	if t.pardonAsked(text) {
+		return
+	}
 	if len(text) <= maxAffirmBytes && t.askedAnythingElse() && t.set.Persona.Only(text, "affirm") {
 		// "yes", "有的", "네 있어요" to "anything else?": go ahead, not
 		// the question again (walk 2026-12-06 item 21).
 		t.s.Misses = 0
 		t.say("go_ahead", kindAck, persona.Data{})
+		return
+	}
+	if t.lastBotKind() == kindLikely && t.afterGuess(text) {
 		return
 	}
 	if t.afterNoDesk() && t.set.Persona.Only(text, "waiting") {
@@ -389,6 +398,9 @@ func (t *turn) text(text string) {
 		}
 		return
 	}
+	if t.declinedOpen(text) {
+		return
+	}
 	if t.cardGiven(text) {
 		return
 	}
@@ -466,17 +478,7 @@ func (t *turn) askedAnythingElse() bool {
 // wordings of anything_else, in any language the persona speaks (the
 // reply may be in the customer's previous language).
 func (t *turn) endsAskingAnythingElse(text string) bool {
-	text = strings.TrimSpace(text)
-	d := t.b.data(t.set, t.s, persona.Data{})
-	for _, lang := range append(t.set.Persona.Langs(), "en") {
-		for i := range max(t.set.Persona.Variants(lang, "anything_else"), 1) {
-			d.Seed = i
-			if strings.HasSuffix(text, t.set.Persona.Say(lang, "anything_else", d)) {
-				return true
-			}
-		}
-	}
-	return false
+	return t.endsSaying(text, "anything_else")
 }
 
 // lastBotTurn is the index of the bot's last turn; only called when
@@ -495,6 +497,43 @@ func (t *turn) lastBotTurn() int {
 func (t *turn) handedOff() bool {
 	switch t.lastBotKind() {
 	case kindHandoff, kindNoDesk, kindQueue:
+		return true
+	}
+	return false
+}
+
+// afterGuess answers what follows a guess ("This sounds like a question
+// about …") when it says the guess was wrong or the customer is not sure
+// (walk 2026-12-06 item 14): "no i mean how do i send it back" is read
+// without the rejected entry, never offering it again; "not sure" gets
+// the topics again, the guess first. It reports whether it answered.
+func (t *turn) afterGuess(text string) bool {
+	guess := t.s.Turns[t.lastBotTurn()].Entry
+	if guess == "" {
+		return false
+	}
+	if t.set.Persona.Only(text, "unsure") {
+		var topics []Topic
+		if e, ok := t.set.KB.Entry(guess, t.lang); ok && len(e.Questions) > 0 {
+			topics = append(topics, Topic{Entry: guess, Title: e.Questions[0]})
+		}
+		if o := t.s.Outbox; o != nil {
+			for _, r := range o.Replies {
+				for _, b := range r.Buttons {
+					if b.Kind == string(KindTopic) && b.Value != guess {
+						topics = append(topics, Topic{Entry: b.Value, Title: b.Label})
+					}
+				}
+			}
+		}
+		t.emit(t.render("unsure_topics", persona.Data{}), kindRephrase, "", 0)
+		t.offer(topics)
+		t.offerPerson()
+		return true
+	}
+	if rest, ok := t.set.Persona.Correction(text); ok && hasWords(rest) {
+		t.rejected = guess
+		t.answer(rest)
 		return true
 	}
 	return false
@@ -572,6 +611,15 @@ func (t *turn) answer(text string) {
 	last := t.lastBotKind()
 	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.lastEntry(), mentions: t.mentions, detail: t.detail, answer: t.entryAnswer, subject: t.subject}
 	u := r.understand(text, t.s.Topic, last == kindAnswer || last == kindLikely)
+	if t.rejected != "" {
+		// Not the guess they said no to: the calibrated decision on
+		// what is left, or at least the guess among no topics.
+		if without := lexicalWithout(t.ctx, t.set.KB.Matcher, 5); without != nil {
+			u = understanding{text: text, cands: without(text, []string{t.rejected})}
+		} else {
+			u.cands = slices.DeleteFunc(slices.Clone(u.cands), func(m knowledge.Match) bool { return m.ID == t.rejected })
+		}
+	}
 	q := Question{
 		Text:       text,
 		Lang:       t.lang,
@@ -675,8 +723,8 @@ func (t *turn) answer(text string) {
 	if len(q.Candidates) > 0 {
 		score = q.Candidates[0].Score
 	}
-	if t.givenOrder != "" && kind == kindAnswer && t.entryAsksOrder(ans.Entry) {
-		ans.Text = withoutOrderAsk(ans.Text) // never ask for the number they just gave
+	if kind == kindAnswer {
+		ans.Text = t.withoutKnownOrderAsk(ans.Text, ans.Entry) // never ask for a number they gave
 	}
 	t.emit(join(t.lead, ans.Text), kind, ans.Entry, score)
 	t.s.Turns[len(t.s.Turns)-1].Tips = ans.Tips
@@ -808,7 +856,7 @@ func (t *turn) typedPick() bool {
 	}
 	i, ok := topicChoice(t.ev.Text, len(offered))
 	if !ok {
-		return false
+		return len(offered) == 0 && t.pickWithoutList()
 	}
 	t.topic(offered[i-1])
 	return true
