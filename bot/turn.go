@@ -149,6 +149,12 @@ func (t *turn) run() {
 		if ev.Kind == KindText && t.ratingWithComment() {
 			return
 		}
+		if n, ok := t.set.Persona.RatingWords(ev.Text); ok && ev.Kind == KindText {
+			// "excellent", "not helpful at all", "很满意", "별로였어요":
+			// how they rate us, in words (walk 2026-12-06 item 4).
+			t.rated(n)
+			return
+		}
 		s.AwaitingRating = false // they moved on; answer what they wrote
 	}
 	if ev.Kind == KindText && t.typedPick() {

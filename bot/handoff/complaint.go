@@ -51,11 +51,8 @@ func (r *Rules) complaintVector(d *doc) (x []float64, hits []found) {
 			complained = true
 		}
 	}
-	for k, cb := range c.combos {
-		if r.comboOn(x, cb) {
-			x[n+k] = 1
-		}
-	}
+	// The marks first: a combo may ask for them ("a calm question" has
+	// no "??").
 	if complained && d.exclaims >= c.exclaim.min {
 		x[n+m] = 1
 	}
@@ -65,22 +62,37 @@ func (r *Rules) complaintVector(d *doc) (x []float64, hits []found) {
 	if complained && c.qmarks.min > 0 && d.qmarks >= c.qmarks.min {
 		x[n+m+2] = 1
 	}
+	for k, cb := range c.combos {
+		if r.comboOn(x, cb) {
+			x[n+k] = 1
+		}
+	}
 	return x, hits
 }
 
 // comboOn reports whether every part of cb has a cue that moved the score
-// its own way (a negated praise word does not count as praise).
+// its own way (a negated praise word does not count as praise), and every
+// part written with ! has none.
 func (r *Rules) comboOn(x []float64, cb combo) bool {
-	for _, part := range cb.parts {
+	for k, part := range cb.parts {
 		on := false
 		for _, i := range part {
-			on = on || x[i] > 0
+			on = on || x[r.featureIndex(i)] > 0
 		}
-		if !on {
+		if on == cb.absent[k] {
 			return false
 		}
 	}
 	return true
+}
+
+// featureIndex maps a combo part's index (a cue, or a mark) to its place
+// in the complaint features.
+func (r *Rules) featureIndex(i int) int {
+	if i >= 0 {
+		return i
+	}
+	return len(r.complaint.cues) + len(r.complaint.combos) + (markExclaim - i)
 }
 
 // feature names feature i of complaintVector and gives its weight.
@@ -168,10 +180,16 @@ func (r *Rules) complaintEvidence(d *doc) []string {
 func (r *Rules) comboParts(d *doc, cb combo) string {
 	var b strings.Builder
 	for k, part := range cb.parts {
-		if k > 0 {
+		if cb.absent[k] {
+			continue // "no anger word" shows nothing
+		}
+		if b.Len() > 0 {
 			b.WriteString(" & ")
 		}
 		for _, i := range part {
+			if i < 0 {
+				continue
+			}
 			if d.x[i] > 0 {
 				h := d.hits[i]
 				fmt.Fprintf(&b, "%q", d.span(h.start, h.end))

@@ -26,9 +26,10 @@ func TestPhrasesFoundOnDevData(t *testing.T) {
 		{"你是机器人吧", "zh", want{}},
 		{"혹시 로봇이세요?", "ko", want{}},
 		{"are you a bot? I want to talk to a person", "en", want{true, Explicit, []string{"explicit: "}}},
-		// Chinese A-not-A questions ask; their 不/没 is not a negation.
-		{"能不能转人工", "zh", want{true, Explicit, []string{"能不能转人工"}}},
-		{"有没有人工客服", "zh", want{true, Explicit, []string{"有没有人工"}}},
+		// Chinese A-not-A questions ask; their 不/没 is not a negation
+		// (since 2026-12-06 for every phrase, so the plain phrase matches).
+		{"能不能转人工", "zh", want{true, Explicit, []string{"转人工"}}},
+		{"有没有人工客服", "zh", want{true, Explicit, []string{"人工客服"}}},
 		{"我不要转人工", "zh", want{}},
 		// A Korean request that the identity words must not mask.
 		{"사람이랑 이야기할게요", "ko", want{true, Explicit, []string{"explicit: "}}},

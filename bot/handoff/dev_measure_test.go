@@ -201,39 +201,43 @@ func TestDetectDev(t *testing.T) {
 	t.Logf("tweets, even lines: %v", c)
 
 	// Dev phrasings (testdata/dev/phrasings.yaml): new wordings written
-	// for tuning, never learned from, as first messages.
-	raw, err := os.ReadFile(filepath.Join("testdata", "dev", "phrasings.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	phr, pprobs := parseExamples("phrasings.yaml", raw)
-	if len(pprobs) > 0 {
-		t.Fatal(pprobs)
-	}
-	ph := map[string]*tally{}
-	for _, e := range phr {
-		lang := scriptOf(e.text)
-		if lang == "" {
-			lang = "en"
+	// for tuning, never learned from, as first messages; and a fresh set
+	// of indirect requests (testdata/dev/indirect_fresh.yaml, written
+	// 2026-12-06 before that day's rule changes), reported apart.
+	for _, set := range []struct{ file, label string }{{"phrasings.yaml", "dev phrasings"}, {"indirect_fresh.yaml", "fresh"}} {
+		raw, err := os.ReadFile(filepath.Join("testdata", "dev", set.file))
+		if err != nil {
+			t.Fatal(err)
 		}
-		d := r.Detect(Input{Text: e.text, Lang: lang})
-		ok := (e.class == clNone && !d.Handoff) || (e.class != clNone && d.Handoff && d.Reason == classes[e.class])
-		add(ph, classes[e.class]+"/"+lang, ok)
-		if !ok && list {
-			why := "no handoff"
-			if d.Handoff {
-				why = d.Evidence[0]
+		phr, pprobs := parseExamples(set.file, raw)
+		if len(pprobs) > 0 {
+			t.Fatal(pprobs)
+		}
+		ph := map[string]*tally{}
+		for _, e := range phr {
+			lang := scriptOf(e.text)
+			if lang == "" {
+				lang = "en"
 			}
-			t.Logf("    dev phrasing wrong %s/%s: %q (line %d) → %s", classes[e.class], lang, e.text, e.line, why)
+			d := r.Detect(Input{Text: e.text, Lang: lang})
+			ok := (e.class == clNone && !d.Handoff) || (e.class != clNone && d.Handoff && d.Reason == classes[e.class])
+			add(ph, classes[e.class]+"/"+lang, ok)
+			if !ok && list {
+				why := "no handoff"
+				if d.Handoff {
+					why = d.Evidence[0]
+				}
+				t.Logf("    %s wrong %s/%s: %q (line %d) → %s", set.label, classes[e.class], lang, e.text, e.line, why)
+			}
 		}
-	}
-	keys = keys[:0]
-	for k := range ph {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		t.Logf("dev phrasings %-14s right %3d of %3d (%.3f)", k, ph[k].hit, ph[k].n, ratio(ph[k].hit, ph[k].n))
+		keys = keys[:0]
+		for k := range ph {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			t.Logf("%s %-14s right %3d of %3d (%.3f)", set.label, k, ph[k].hit, ph[k].n, ratio(ph[k].hit, ph[k].n))
+		}
 	}
 
 	// The examples by 5-fold cross-validation, through the whole detector

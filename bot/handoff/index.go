@@ -494,7 +494,7 @@ func (d *doc) negations(n *negation) []negMatch {
 			}
 			for k := d.head[id]; k >= 0; k = d.pos[k].next {
 				s := d.pos[k].unit
-				if end, hit := ph.matchAt(d, nil, int(s)); hit {
+				if end, hit := ph.matchAt(d, nil, int(s)); hit && !d.aNotA(int(s), end) {
 					d.negs = append(d.negs, negMatch{s, int32(end)})
 				}
 			}

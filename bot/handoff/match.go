@@ -918,10 +918,22 @@ func (n *negation) before(d *doc, s int) bool {
 	}
 	for _, w := range n.words {
 		for k := lo; k < s; k++ {
-			if end, hit := w.matchAt(d, nil, k); hit && negates(end) {
+			if end, hit := w.matchAt(d, nil, k); hit && negates(end) && !d.aNotA(k, end) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// aNotA reports whether the negation word at units [s, end) is the middle
+// of a Chinese A-not-A question (能不能, 有没有, 是不是, 可不可以, 要不要):
+// the same character on both sides of one 不 or 没. It asks; it does not
+// negate what follows ("能不能找个人跟我聊聊" asks for a person).
+func (d *doc) aNotA(s, end int) bool {
+	if end != s+1 || s == 0 || end >= len(d.units) {
+		return false
+	}
+	a, n, b := &d.units[s-1], &d.units[s], &d.units[end]
+	return n.kind == han && a.kind == han && b.kind == han && a.stem == b.stem && a.clause == n.clause && b.clause == n.clause
 }

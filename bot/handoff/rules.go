@@ -6,6 +6,7 @@ import (
 	"math"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -76,8 +77,23 @@ type emphasis struct {
 type combo struct {
 	name   string
 	weight float64
-	parts  [][]int
+	// parts hold indexes into the complaint features: cues, or one of
+	// markExclaim, markCaps, markQmarks for "!!", CAPS and "??".
+	parts [][]int
+	// absent[k]: part k is written "!a|b" and is present when none of
+	// its cues moved the score ("a calm question": no anger word, no
+	// "??").
+	absent []bool
 }
+
+// Combo parts may name the message's marks as well as cues.
+const (
+	markExclaim = -1 - iota
+	markCaps
+	markQmarks
+)
+
+var markNames = map[string]int{"exclaim": markExclaim, "caps": markCaps, "qmarks": markQmarks}
 
 type loopRules struct {
 	count      int
@@ -607,16 +623,26 @@ func (l *loader) combos(s *section, cues []cue) []combo {
 				continue
 			}
 			var set []int
-			for _, name := range strings.Split(part.Value, "|") {
-				i, ok := byName[strings.TrimSpace(name)]
+			v, absent := strings.CutPrefix(strings.TrimSpace(part.Value), "!")
+			for _, name := range strings.Split(v, "|") {
+				name = strings.TrimSpace(name)
+				i, ok := byName[name]
 				if !ok {
-					l.errf(part, "%s.when: %q is not the name of a cue in complaint.cues", prefix, strings.TrimSpace(name))
+					i, ok = markNames[name]
+				}
+				if !ok {
+					l.errf(part, "%s.when: %q is not the name of a cue in complaint.cues (nor exclaim, caps, qmarks)", prefix, name)
 					bad = true
 					continue
 				}
 				set = append(set, i)
 			}
 			c.parts = append(c.parts, set)
+			c.absent = append(c.absent, absent)
+		}
+		if !slices.Contains(c.absent, false) && !bad {
+			l.errf(whenNode, "%s.when: at least one part must be present (not written with !)", prefix)
+			bad = true
 		}
 		if !bad {
 			out = append(out, c)

@@ -117,13 +117,15 @@ func stronger(a, b string) string {
 // laugh ("lol", "哈哈") is a kind only when the message is nothing else: an
 // acknowledgement, answered lightly (chat_laugh); beside other words it is
 // filler ("thanks lol").
-var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh", "decline"}, ChatKinds...)
+var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh", "decline",
+	"rating1", "rating2", "rating3", "rating4", "rating5"}, ChatKinds...)
 
 // wordKinds are lists of words that are not small talk by themselves, so
 // talk never matches them: filler, but, alternative ("or", "还是": the
 // second half of "are you a person or a bot?") and laugh (filler beside
-// other words).
-var wordKinds = []string{"filler", "but", "alternative", "laugh", "decline"}
+// other words) and the ratings in words (read only after the rating
+// prompt, RatingWords).
+var wordKinds = []string{"filler", "but", "alternative", "laugh", "decline", "rating1", "rating2", "rating3", "rating4", "rating5"}
 
 type phrase struct {
 	kind string
@@ -296,6 +298,51 @@ func (p *Persona) Declines(text string) bool {
 		i = s.skipFiller(toks, end)
 	}
 	return said
+}
+
+// RatingWords reads a rating given in words after the 1-5 rating prompt
+// ("excellent" 5, "pretty good, thanks Mia" 4, "not helpful at all" 1,
+// "很满意", "별로였어요"): one rating phrase of smalltalk.yaml's
+// rating1-rating5 lists, the longest at its place, with nothing around it
+// but filler, thanks or a goodbye. Anything more ("great, and how do I
+// track my order?") is not a rating: it is answered as a message. Only
+// the core knows the prompt was asked; these words are ordinary anywhere
+// else.
+func (p *Persona) RatingWords(text string) (int, bool) {
+	if p == nil || p.small == nil || strings.ContainsAny(text, "?？") {
+		return 0, false
+	}
+	s := p.small
+	toks := tokenize(text)
+	n := 0
+	for i := 0; i < len(toks); {
+		rated, end := 0, i
+		for _, ph := range s.byFirst[toks[i].norm] {
+			if len(ph.kind) != len("rating1") || !strings.HasPrefix(ph.kind, "rating") {
+				continue
+			}
+			if e, ok := ph.at(toks, i); ok && e > end {
+				rated, end = int(ph.kind[len("rating")]-'0'), e
+			}
+		}
+		if rated > 0 {
+			if n != 0 {
+				return 0, false // "good, bad": not one clear rating
+			}
+			n, i = rated, end
+			continue
+		}
+		if k, e := s.talk(toks, i); k == "thanks" || k == "bye" {
+			i = e
+			continue
+		}
+		if j := s.skipFiller(toks, i); j > i {
+			i = j
+			continue
+		}
+		return 0, false
+	}
+	return n, n > 0
 }
 
 // WithoutLaughs is text with its laughs taken out ("lol how do I return

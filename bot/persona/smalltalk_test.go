@@ -2,6 +2,7 @@ package persona
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -147,6 +148,14 @@ func TestEverySmalltalkPhraseMatchesItself(t *testing.T) {
 					// which the core knows: Declines, not Smalltalk.
 					if !p.Declines(v) {
 						t.Errorf("Declines(%q) = false, want true", v)
+					}
+					continue
+				}
+				if strings.HasPrefix(ph.kind, "rating") {
+					// A rating in words is read only after the rating
+					// prompt, which the core knows: RatingWords.
+					if n, ok := p.RatingWords(v); !ok || "rating"+strconv.Itoa(n) != ph.kind {
+						t.Errorf("RatingWords(%q) = %d, %v; want %s", v, n, ok, ph.kind)
 					}
 					continue
 				}

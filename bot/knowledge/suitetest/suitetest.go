@@ -1,7 +1,8 @@
 // Package suitetest runs the shipped-base paraphrase suite
 // (bot/knowledge/testdata/paraphrases) for tests of the matcher and of the
 // core's understanding. Tuning may look only at the dev half; see the
-// suite's README.
+// suite's README. ReadFile and Score.Tally serve other files in the same
+// format (the unseen shops' queries, testdata/shops).
 package suitetest
 
 import (
@@ -23,16 +24,22 @@ type Line struct {
 	Query string   `json:"query"`
 	ID    string   `json:"id"`   // the entry that answers it; "" for off-topic
 	Also  []string `json:"also"` // other entries that answer it as rightly
+	Lang  string   `json:"lang"` // the message's language, in files mixing them ("" in the suite: one file a language)
 }
 
-// right reports whether id answers the line.
-func (l Line) right(id string) bool { return l.ID != "" && (id == l.ID || slices.Contains(l.Also, id)) }
+// Right reports whether id answers the line.
+func (l Line) Right(id string) bool { return l.ID != "" && (id == l.ID || slices.Contains(l.Also, id)) }
 
-// Read loads one language's lines, in file order.
+// Read loads one language's lines of the shipped-base suite, in file order.
 func Read(t testing.TB, lang string) []Line {
 	t.Helper()
 	_, self, _, _ := runtime.Caller(0)
-	file := filepath.Join(filepath.Dir(self), "..", "testdata", "paraphrases", lang+".jsonl")
+	return ReadFile(t, filepath.Join(filepath.Dir(self), "..", "testdata", "paraphrases", lang+".jsonl"))
+}
+
+// ReadFile loads the lines of one file in the suite's format, in file order.
+func ReadFile(t testing.TB, file string) []Line {
+	t.Helper()
 	f, err := os.Open(file)
 	if err != nil {
 		t.Fatalf("open suite: %v", err)
@@ -78,6 +85,34 @@ func (s Score) String() string {
 		s.Right, s.InScope, s.Answered(), s.Wrong, s.Confident, s.WrongRate(), s.OffAns, s.OffTopic)
 }
 
+// Tally counts one line answered with ids (none: not answered
+// confidently) and reports whether every entry answered is right for it.
+func (s *Score) Tally(l Line, ids []string) (right bool) {
+	right = len(ids) > 0
+	for _, id := range ids {
+		right = right && l.Right(id)
+	}
+	if len(ids) > 0 {
+		s.Confident++
+	}
+	if l.ID == "" {
+		s.OffTopic++
+		if len(ids) > 0 {
+			s.OffAns++
+			s.Wrong++
+		}
+		return right
+	}
+	s.InScope++
+	switch {
+	case right:
+		s.Right++
+	case len(ids) > 0:
+		s.Wrong++
+	}
+	return right
+}
+
 // Add sums two scores (the two halves).
 func (s Score) Add(o Score) Score {
 	return Score{s.InScope + o.InScope, s.Right + o.Right, s.Confident + o.Confident, s.Wrong + o.Wrong, s.OffTopic + o.OffTopic, s.OffAns + o.OffAns}
@@ -101,30 +136,8 @@ func RunHalves(t *testing.T, lang string, answer func(query string) (ids []strin
 	t.Helper()
 	var halves [2]Score // dev (even lines, from 0), held-out (odd)
 	for i, l := range Read(t, lang) {
-		h := &halves[i%2]
 		ids, note := answer(l.Query)
-		right := len(ids) > 0
-		for _, id := range ids {
-			right = right && l.right(id)
-		}
-		if len(ids) > 0 {
-			h.Confident++
-		}
-		if l.ID == "" {
-			h.OffTopic++
-			if len(ids) > 0 {
-				h.OffAns++
-				h.Wrong++
-			}
-		} else {
-			h.InScope++
-			switch {
-			case right:
-				h.Right++
-			case len(ids) > 0:
-				h.Wrong++
-			}
-		}
+		right := halves[i%2].Tally(l, ids)
 		if i%2 == 0 && !right && (l.ID != "" || len(ids) > 0) && testing.Verbose() {
 			t.Logf("dev %s: %q want %q, got %v (%s)", lang, l.Query, l.ID, ids, note)
 		}
