@@ -678,8 +678,9 @@ func termKind(t []byte) uint8 {
 // unknown: its pairs straddle word boundaries (Korean runs are joined
 // across spaces), while its characters sit inside known words. A
 // message about something the base does not cover brings content words
-// of its own (gym membership, 退休金, 헬스장) beside the one it shares:
-// see Candidate.Unknown. Computed only for queries with a candidate.
+// of its own (gym membership, 退休金, 헬스장) beside the one it shares.
+// Chinese function words (然后, 我们: text.IsFunctionWord) are never
+// unknown, whether the base uses them or not. See Candidate.Unknown. Computed only for queries with a candidate.
 func (ix *index) unknown(s *scratch, toks []text.Token, skip int, drop int32) float64 {
 	unk, all := s.latinOOV, s.latinOOV
 	for _, t := range s.qts {
@@ -702,14 +703,15 @@ func (ix *index) unknown(s *scratch, toks []text.Token, skip int, drop int32) fl
 			if text.IsParticle(seg) {
 				continue
 			}
-			prev := -1 // start of the previous character
+			function := text.IsFunctionWord(seg) // how it asks, not what about: never unknown
+			prev := -1                           // start of the previous character
 			for i, r := range seg {
 				end := i + utf8.RuneLen(r)
 				w, known := ix.oovIDF, false
 				if id, ok := ix.terms[seg[i:end]]; ok && ix.knownWithout(id, skip, drop) {
 					w, known = float64(ix.idf[id]), true
 				}
-				covered := known && end == len(seg) && i == 0 // a character alone
+				covered := function || (known && end == len(seg) && i == 0) // a character alone
 				if !covered && prev >= 0 {
 					covered = ix.knownText(seg[prev:end], skip, drop)
 				}

@@ -130,7 +130,7 @@ func refUnknown(l *Lexical, query string, skip int, drop int32) float64 {
 				rs := []rune(seg)
 				for i, r := range rs {
 					w := weight(string(r))
-					covered := len(rs) == 1 && used[string(r)]
+					covered := text.IsFunctionWord(seg) || (len(rs) == 1 && used[string(r)])
 					if i > 0 && used[string(rs[i-1:i+1])] {
 						covered = true
 					}
