@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/batonhq/baton/bot/handoff"
 	"github.com/batonhq/baton/bot/knowledge"
@@ -62,10 +64,61 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 	for _, tp := range topics {
 		d.Topics = append(d.Topics, tp.Title)
 	}
+	if asksClearly(q.Text) {
+		// A clear question our pages have no clear answer to: ours to
+		// say, not the customer's wording to blame (walk 2026-12-06
+		// item 12).
+		if len(topics) > 0 {
+			return Answer{Text: p.Say(q.Lang, "unknown_topics", d), Topics: topics}, nil
+		}
+		return Answer{Text: p.Say(q.Lang, "unknown", d)}, nil
+	}
 	if len(topics) > 0 {
 		return Answer{Text: p.Say(q.Lang, "rephrase_topics", d), Topics: topics}, nil
 	}
 	return Answer{Text: p.Say(q.Lang, "rephrase", d)}, nil
+}
+
+// Least length of a clear question: words (English, Korean) or
+// characters (Chinese). "klarna?" or "asdf?" may be anything.
+const (
+	minClearWords = 3
+	minClearKo    = 2
+	minClearHan   = 4
+)
+
+// asksClearly reports whether msg is plainly a question ("do you sell
+// phone cases", "有手机壳卖吗", "폰케이스 파나요?"): long enough to say
+// what it asks, and asking it (a question mark or a question word).
+// Such a miss is the help pages' gap, not the customer's wording.
+func asksClearly(msg string) bool {
+	if followUpCue(msg) != noCue {
+		// "那个那个怎么弄呢", "그거 저거 어떻게 해요", "what about it":
+		// what it asks is left to what came before.
+		return false
+	}
+	var n int
+	switch {
+	case hasScript(msg, unicode.Hangul):
+		n = len(strings.Fields(msg))
+		if n < minClearKo {
+			return false
+		}
+	case hasScript(msg, unicode.Han):
+		if utf8.RuneCountInString(msg) < minClearHan {
+			return false
+		}
+	default:
+		if n = len(strings.FieldsFunc(msg, notAWordSplit)); n < minClearWords {
+			return false
+		}
+	}
+	for _, p := range splitQuestions(msg) {
+		if p.asksQuestion() {
+			return true
+		}
+	}
+	return false
 }
 
 // likely answers a first candidate that is not confident but probably

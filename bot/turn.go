@@ -73,6 +73,9 @@ type turn struct {
 	// the weather like over there?"); unless those are answered, the small
 	// talk was the message (persona.ChatTail).
 	chatTail bool
+	// apologised: "sorry to bother you, quick q: ..." came before the
+	// question; when we cannot answer it, "no need to apologise" leads.
+	apologised bool
 
 	out    []Message
 	events []lifecycle.Event
@@ -221,6 +224,21 @@ func (t *turn) text(text string) {
 		t.closing("bye")
 		return
 	}
+	if len(text) <= maxAffirmBytes && t.askedAnythingElse() && t.set.Persona.Only(text, "affirm") {
+		// "yes", "有的", "네 있어요" to "anything else?": go ahead, not
+		// the question again (walk 2026-12-06 item 21).
+		t.s.Misses = 0
+		t.say("go_ahead", kindAck, persona.Data{})
+		return
+	}
+	if t.afterNoDesk() && t.set.Persona.Only(text, "waiting") {
+		// "is anyone coming?" after we said no one from the team can
+		// join: the same honest answer, short, never a topic list (walk
+		// 2026-12-06 item 22).
+		t.s.Misses = 0
+		t.say("nodesk_again", kindNoDesk, persona.Data{})
+		return
+	}
 	text = t.set.Persona.WithoutLaughs(text)
 	for range 4 {
 		kind, rest := t.set.Persona.Smalltalk(text)
@@ -270,7 +288,9 @@ func (t *turn) text(text string) {
 	for _, k := range chats {
 		if k == "apology" && hasWords(text) {
 			// "sorry, where is my order?": the question is what they
-			// came for; answering it is the kind reply.
+			// came for; answering it is the kind reply. Unless we
+			// cannot answer it (answer).
+			t.apologised = true
 			continue
 		}
 		t.lead = join(t.lead, t.render("chat_"+k, persona.Data{}))
@@ -380,6 +400,11 @@ func (t *turn) text(text string) {
 	}
 }
 
+// maxAffirmBytes is the longest message read as a go-ahead ("yes",
+// "yeah sure, one more question", "네 하나 더 있어요"): a longer one says
+// what it wants, and is not tokenized once more to find out.
+const maxAffirmBytes = 64
+
 // tailEvidence is the lexical score under which the words after small
 // talk share nothing real with the knowledge base: "please lol" (0.07)
 // is chat, "charged twice" (0.14) or "I was charged twice" (0.19) is a
@@ -452,6 +477,25 @@ func (t *turn) handedOff() bool {
 	switch t.lastBotKind() {
 	case kindHandoff, kindNoDesk, kindQueue:
 		return true
+	}
+	return false
+}
+
+// afterNoDesk reports whether the bot said, last or before only
+// acknowledgements ("We're right here"), that no one from the team can
+// join this chat (handoff_nodesk).
+func (t *turn) afterNoDesk() bool {
+	for _, tr := range slices.Backward(sinceClose(t.s.Turns, len(t.s.Turns))) {
+		if tr.Role != "bot" {
+			continue
+		}
+		switch tr.Kind {
+		case kindNoDesk:
+			return true
+		case kindAck:
+			continue
+		}
+		return false
 	}
 	return false
 }
@@ -585,6 +629,9 @@ func (t *turn) answer(text string) {
 		kind = kindLikely
 	case !ans.Confident:
 		kind = kindRephrase
+		if t.apologised {
+			t.lead = join(t.lead, t.render("chat_apology", persona.Data{}))
+		}
 	}
 	var score float64
 	if len(q.Candidates) > 0 {
@@ -662,11 +709,12 @@ func (t *turn) offerPerson() {
 	m := &t.out[i]
 	// In words on the third miss in a row, then every third: the button
 	// stays, the same apology does not come back with every miss.
+	label := t.render("person_button", persona.Data{})
 	if t.s.Misses >= missesBeforeWords && t.s.Misses%missesBeforeWords == 0 {
 		m.Text = join(m.Text, t.renderAfter(m.Text, "offer_person", persona.Data{}))
 		t.s.Turns[len(t.s.Turns)-1].Text = truncateRunes(m.Text, maxBotTurnRunes)
 	}
-	m.Buttons = append(m.Buttons, Button{Label: truncateRunes(t.render("person_button", persona.Data{}), maxTopicLabel), Kind: KindPerson, Value: "offer"})
+	m.Buttons = append(m.Buttons, Button{Label: truncateRunes(label, maxTopicLabel), Kind: KindPerson, Value: "offer"})
 }
 
 // plural says "1 unsure answer" or "3 unsure answers".
@@ -749,11 +797,24 @@ func (t *turn) topic(id string) {
 // closing answers a thanks or a goodbye. A goodbye after we answered
 // something also asks how we did.
 func (t *turn) closing(kind string) {
+	// Thanks or a goodbye right after we could not answer ("ok thanks
+	// anyway") is no "happy we could help": sorry, and the way to a
+	// person (walk 2026-12-06 item 11).
+	missed := t.lastBotKind() == kindRephrase
 	if kind == "thanks" {
+		if missed {
+			t.say("thanks_after_miss", kindThanks, persona.Data{})
+			t.offerPerson()
+			return
+		}
 		t.say("thanks", kindThanks, persona.Data{})
 		return
 	}
-	t.say("bye", kindBye, persona.Data{})
+	if missed {
+		t.say("bye_after_miss", kindBye, persona.Data{})
+	} else {
+		t.say("bye", kindBye, persona.Data{})
+	}
 	if t.answeredSomething() && !t.surveyed() {
 		t.survey()
 	}

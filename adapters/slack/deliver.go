@@ -206,11 +206,21 @@ func (d *Desk) updateCard(ctx context.Context, conv string, s *session.Session) 
 	if ref.n > len(s.Handoff.Transfers) {
 		return nil // cannot happen: transfers only add up
 	}
+	if ref.gone {
+		if ref, err = d.cardGone(ctx, conv, ref, nil); err != nil {
+			return err
+		}
+	}
 	blocks, fallback := buildCard(d.cardInput(ctx, s, ref))
 	cctx, cancel := d.call(ctx)
 	defer cancel()
 	_, _, _, err = d.api.UpdateMessageContext(cctx, ref.channel, ref.ts,
 		goslack.MsgOptionBlocks(blocks...), goslack.MsgOptionText(fallback, false))
+	if err != nil && threadGone(err) {
+		// Posted again, the card shows the handoff as it is now.
+		_, err = d.cardGone(ctx, conv, ref, err)
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("updating the card: %w", err)
 	}
@@ -252,24 +262,39 @@ func (d *Desk) postThread(ctx context.Context, j job) error {
 	if ok && !j.HandoffAt.IsZero() && (!ref.at.Equal(j.HandoffAt) || ref.n < j.N) {
 		ok = false
 	}
-	opts := []goslack.MsgOption{goslack.MsgOptionText(text, false), goslack.MsgOptionDisableLinkUnfurl()}
-	ch := d.channel
-	if ok {
-		ch = ref.channel
-		opts = append(opts, goslack.MsgOptionTS(ref.ts))
-	} else {
+	if !ok {
 		// No card (Slack refused it for good): say so in the channel rather
 		// than lose what the customer wrote.
-		opts[0] = goslack.MsgOptionText("_(no handoff card for `"+Escape(conv)+"`)_ "+text, false)
-	}
-	cctx, cancel := d.call(ctx)
-	_, _, err = d.api.PostMessageContext(cctx, ch, opts...)
-	cancel()
-	if err != nil {
-		return fmt.Errorf("posting in the thread: %w", err)
-	}
-	if !ok {
+		cctx, cancel := d.call(ctx)
+		_, _, err = d.api.PostMessageContext(cctx, d.channel,
+			goslack.MsgOptionText("_(no handoff card for `"+Escape(conv)+"`)_ "+text, false), goslack.MsgOptionDisableLinkUnfurl())
+		cancel()
+		if err != nil {
+			return fmt.Errorf("posting in the thread: %w", err)
+		}
 		return nil
+	}
+	// A card whose thread is gone is replaced (gone.go), and the post goes
+	// under the new card; tried under at most three cards.
+	for try := 1; ; try++ {
+		if ref.gone {
+			if ref, err = d.cardGone(ctx, conv, ref, nil); err != nil {
+				return err
+			}
+		}
+		cctx, cancel := d.call(ctx)
+		_, _, err = d.api.PostMessageContext(cctx, ref.channel, goslack.MsgOptionText(text, false),
+			goslack.MsgOptionDisableLinkUnfurl(), goslack.MsgOptionTS(ref.ts))
+		cancel()
+		if err == nil {
+			break
+		}
+		if !threadGone(err) || try == 3 {
+			return fmt.Errorf("posting in the thread: %w", err)
+		}
+		if ref, err = d.cardGone(ctx, conv, ref, err); err != nil {
+			return err
+		}
 	}
 	return d.postTwins(ctx, conv, text, ref.twins)
 }
@@ -382,6 +407,11 @@ func (d *Desk) postReminder(ctx context.Context, conv string, s *session.Session
 	}
 	if lifecycle.Of(s) != lifecycle.StateWaiting || !ref.shows(s.Handoff) {
 		return nil
+	}
+	if ref.gone {
+		if ref, err = d.cardGone(ctx, conv, ref, nil); err != nil {
+			return err
+		}
 	}
 	link := ""
 	cctx, cancel := d.call(ctx)

@@ -1,11 +1,17 @@
 package slack
 
 import (
+	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/batonhq/baton/adapters/slack/slacktest"
 	"github.com/batonhq/baton/bot/session/sessiontest"
@@ -49,6 +55,7 @@ func TestPressWhileRedisIsDownTellsTheAgent(t *testing.T) {
 			card := f.open(t, f.handedOff(t, "71", "Jane"))
 
 			rs.Stop()
+			back := watchRedial(db.Client)
 			press(card)
 			f.srv.WaitFor(t, "the agent told the press was not recorded", func() bool {
 				for _, e := range f.srv.Ephemerals() {
@@ -64,16 +71,16 @@ func TestPressWhileRedisIsDownTellsTheAgent(t *testing.T) {
 			}
 
 			// Redis is back (empty: the test's server keeps nothing): a new
-			// handoff's card, and its press is acted on.
+			// handoff's card, and its press is acted on, once the desk's
+			// client has dialled the new server.
 			rs.Start()
-			// go-redis's pool keeps answering its last dial error until its
-			// own redial (once a second) succeeds: polled for, as an agent
-			// would press again until it works.
-			for deadline := time.Now().Add(slacktest.DefaultTimeout); db.Client.Ping(t.Context()).Err() != nil; {
-				if time.Now().After(deadline) {
-					t.Fatal("the desk's client does not reach Redis again")
-				}
-				time.Sleep(20 * time.Millisecond) // a poll's pace, not a synchronisation
+			select {
+			case <-back.ready:
+			case <-time.After(slacktest.DefaultTimeout):
+				t.Fatal("the desk's client does not dial Redis again")
+			}
+			if err := db.Client.Ping(t.Context()).Err(); err != nil {
+				t.Fatalf("the desk's client has redialled Redis and still fails: %v", err)
 			}
 			card = f.open(t, f.handedOff(t, "72", "Min"))
 			press(card)
@@ -83,4 +90,66 @@ func TestPressWhileRedisIsDownTellsTheAgent(t *testing.T) {
 			f.core.none(t) // the press made during the outage was not acted on
 		})
 	}
+}
+
+// redialWatch tells when a go-redis client, after its Redis went away,
+// can use a connection to the server that came back: go-redis's own
+// synchronisation, seen through a dial hook, instead of polling the
+// client with sleeps. After enough failed dials the pool answers every
+// call with its last dial error, without dialling, until a background
+// probe (once a second) dials, resets the error count and closes the
+// probe's connection; before that, a call dials itself and writes its
+// first command on the new connection. So the first connection dialled
+// after watchRedial that is written to or closed means the pool serves
+// calls again. A dial that began before watchRedial (the server was
+// stopped before it) is not watched: it may be a connection to the old
+// server.
+type redialWatch struct {
+	ready chan struct{}
+	once  sync.Once
+	armed atomic.Bool
+}
+
+// watchRedial hooks rdb's dials; call it once its server is stopped.
+func watchRedial(rdb redis.UniversalClient) *redialWatch {
+	w := &redialWatch{ready: make(chan struct{})}
+	rdb.AddHook(w)
+	w.armed.Store(true)
+	return w
+}
+
+func (w *redialWatch) DialHook(next redis.DialHook) redis.DialHook {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		armed := w.armed.Load() // before the dial: a dial begun earlier may reach the old server
+		c, err := next(ctx, network, addr)
+		if err != nil || !armed {
+			return c, err
+		}
+		return &redialConn{Conn: c, w: w}, nil
+	}
+}
+
+func (w *redialWatch) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
+
+func (w *redialWatch) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+func (w *redialWatch) back() { w.once.Do(func() { close(w.ready) }) }
+
+// redialConn is a connection dialled after the watch began.
+type redialConn struct {
+	net.Conn
+	w *redialWatch
+}
+
+func (c *redialConn) Write(b []byte) (int, error) {
+	c.w.back()
+	return c.Conn.Write(b)
+}
+
+func (c *redialConn) Close() error {
+	err := c.Conn.Close()
+	c.w.back() // the probe closes its connection after resetting the pool's dial errors
+	return err
 }

@@ -93,7 +93,16 @@ func (d *Desk) dispatch(ctx context.Context, j job, s *session.Session) (result,
 		return result{queued: true}, d.enqueue(ctx, j)
 	}
 	res, err := d.deliver(ctx, j, s, false)
-	if err == nil {
+	if err == nil || errors.Is(err, errPostDropped) {
+		return res, nil
+	}
+	var lost *cardLostError
+	if errors.As(err, &lost) {
+		// Logged once (cardLost); kept as the lost case's one dead letter.
+		j.LastErr = truncate(err.Error(), 300)
+		if derr := d.keepDead(ctx, j); derr != nil {
+			return res, errors.Join(err, derr)
+		}
 		return res, nil
 	}
 	var tf *twinsFailed
@@ -165,6 +174,13 @@ func (d *Desk) backoff(attempts int, retryAfter time.Duration) time.Duration {
 // retryable says whether err is worth retrying later and how long Slack
 // asked us to wait.
 func retryable(err error) (time.Duration, bool) {
+	var lost *cardLostError
+	if errors.As(err, &lost) {
+		return 0, false
+	}
+	if errors.Is(err, errCardReposting) {
+		return 0, true
+	}
 	var rl *goslack.RateLimitedError
 	if errors.As(err, &rl) {
 		return rl.RetryAfter, true
@@ -279,6 +295,21 @@ func (d *Desk) drain(parent context.Context) time.Duration {
 		}
 
 		_, err = d.deliver(ctx, j, nil, true)
+		if errors.Is(err, errPostDropped) {
+			// Its card is lost (recorded once, with its dead letter).
+			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			err := store.OutboxPopHead.Run(pctx, d.rdb, []string{d.outboxKey()}, raw).Err()
+			cancel()
+			if err != nil {
+				d.log.Warn("slack desk: removing a dropped post from the outbox", "err", err)
+				return d.pollInterval
+			}
+			d.twinHead.forget(j.ID)
+			if d.popped != nil {
+				d.popped(j)
+			}
+			continue
+		}
 		var tf *twinsFailed
 		if errors.As(err, &tf) {
 			// The card's thread took it (or the job was the twins' alone):

@@ -42,6 +42,9 @@ type cardRef struct {
 	// channel): nothing is posted there any more, but a press on their
 	// buttons is still on one of the handoff's cards (retireTwin).
 	retired map[string]string
+	// gone: Slack refused the card's own thread for good (cardGone); the
+	// card is being posted again, or, when lost is set too, could not be.
+	gone, lost bool
 }
 
 // shows reports whether the card is the one for the handoff as it stands.
@@ -73,6 +76,8 @@ func (d *Desk) card(ctx context.Context, conv string) (cardRef, bool, error) {
 		ref.at = time.Unix(0, n)
 	}
 	ref.n, _ = strconv.Atoi(m["n"])
+	_, ref.gone = m["off:"+ref.ts]
+	_, ref.lost = m["lost"]
 	for f, ch := range m {
 		ts, ok := strings.CutPrefix(f, "alt:")
 		if !ok {

@@ -151,7 +151,7 @@ func Load(fsys fs.FS, root string) (*Base, []Problem) {
 		}
 		if prev, dup := tr[e.Lang]; dup {
 			problems = append(problems, Problem{File: name, Line: 1,
-				Msg: fmt.Sprintf("duplicate id %q for language %s: already defined in %s; this file is skipped", id, e.Lang, prev.File)})
+				Msg: fmt.Sprintf("duplicate id %q for language %s: already defined in %s; this file is not served until fixed", id, e.Lang, prev.File)})
 			return nil
 		}
 		tr[e.Lang] = e

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -36,8 +37,13 @@ func (p *parsed) report(line int, format string, args ...any) {
 	p.problems = append(p.problems, Problem{File: p.entry.File, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
+// notServed ends the problem that keeps a file out of the base: ops read
+// it in check, in serve's log and on chat's stderr, and must know the
+// topic is unanswered, not merely untidy.
+const notServed = "; this entry is not served until fixed"
+
 func (p *parsed) fail(line int, format string, args ...any) *parsed {
-	p.report(line, format, args...)
+	p.report(line, format+notServed, args...)
 	p.fatal = true
 	return p
 }
@@ -83,6 +89,10 @@ func parseFile(name string, data []byte) *parsed {
 	}
 	doc, err := yamlfile.Parse([]byte(front))
 	if err != nil {
+		var e *yamlfile.Error
+		if errors.As(err, &e) && e.Msg != e.Raw {
+			return p.fail(offset+e.Line, "%s", e.Msg) // a plain hint
+		}
 		line, msg := yamlfile.Where(err)
 		return p.fail(offset+line, "malformed front matter: %s", msg)
 	}
@@ -91,6 +101,10 @@ func parseFile(name string, data []byte) *parsed {
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
+		// "questions：" typed on a Chinese keyboard parses, as text.
+		if line, hint := yamlfile.Mistake([]byte(front), 0); hint != "" {
+			return p.fail(offset+line, "%s", hint)
+		}
 		return p.fail(offset+root.Line, "front matter must be \"key: value\" lines (questions:, tip:, also:, tags:, lang:, closed_list:)")
 	}
 
@@ -151,7 +165,7 @@ func parseFile(name string, data []byte) *parsed {
 	case questionsLine == 0:
 		return p.fail(open+1, "missing questions: (a list of example phrasings of what customers ask)")
 	case len(p.entry.Questions) == 0:
-		p.fatal = true
+		p.fatal = true // parseQuestions said so
 	}
 
 	body := strings.TrimSpace(strings.Join(lines[closing+1:], "\n"))
@@ -182,13 +196,13 @@ func hasList(md string) bool {
 func (p *parsed) parseQuestions(keyLine, offset int, v *yaml.Node) {
 	switch {
 	case v.Kind == yaml.ScalarNode && v.Tag == "!!null":
-		p.report(keyLine, "questions: is empty: list example phrasings, one per line starting with -")
+		p.report(keyLine, "questions: is empty: list example phrasings, one per line starting with -"+notServed)
 		return
 	case v.Kind != yaml.SequenceNode:
-		p.report(keyLine, "questions: must be a list, one question per line starting with -")
+		p.report(keyLine, "questions: must be a list, one question per line starting with -"+notServed)
 		return
 	case len(v.Content) == 0:
-		p.report(keyLine, "questions: is empty: list example phrasings, one per line starting with -")
+		p.report(keyLine, "questions: is empty: list example phrasings, one per line starting with -"+notServed)
 		return
 	}
 	for i, item := range v.Content {
@@ -212,7 +226,7 @@ func (p *parsed) parseQuestions(keyLine, offset int, v *yaml.Node) {
 		}
 	}
 	if len(p.entry.Questions) == 0 {
-		p.report(keyLine, "questions: has no usable question; the entry is skipped")
+		p.report(keyLine, "questions: has no usable question"+notServed)
 	}
 }
 

@@ -118,14 +118,15 @@ func stronger(a, b string) string {
 // acknowledgement, answered lightly (chat_laugh); beside other words it is
 // filler ("thanks lol").
 var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh", "decline",
-	"rating1", "rating2", "rating3", "rating4", "rating5"}, ChatKinds...)
+	"affirm", "waiting", "rating1", "rating2", "rating3", "rating4", "rating5"}, ChatKinds...)
 
 // wordKinds are lists of words that are not small talk by themselves, so
 // talk never matches them: filler, but, alternative ("or", "还是": the
 // second half of "are you a person or a bot?") and laugh (filler beside
-// other words) and the ratings in words (read only after the rating
-// prompt, RatingWords).
-var wordKinds = []string{"filler", "but", "alternative", "laugh", "decline", "rating1", "rating2", "rating3", "rating4", "rating5"}
+// other words), the ratings in words (read only after the rating
+// prompt, RatingWords), and affirm and waiting (read only after
+// "anything else?" and after the no-desk message: Only).
+var wordKinds = []string{"filler", "but", "alternative", "laugh", "decline", "affirm", "waiting", "rating1", "rating2", "rating3", "rating4", "rating5"}
 
 type phrase struct {
 	kind string
@@ -345,6 +346,43 @@ func (p *Persona) RatingWords(text string) (int, bool) {
 	return n, n > 0
 }
 
+// Only reports whether text is one or more phrases of the list kind
+// (smalltalk.yaml's affirm, waiting, ...) with nothing else around them
+// but filler, greetings and question marks: "yes", "yeah sure", "有的",
+// "is anyone coming?", "hello? is anyone coming??", "人呢 还要等多久". Lists
+// that mean something only in one place of a conversation (affirm after
+// "anything else?") are read with it, by the core that knows the place.
+func (p *Persona) Only(text, kind string) bool {
+	if p == nil || p.small == nil {
+		return false
+	}
+	s := p.small
+	toks := tokenize(text)
+	said := false
+	for i := 0; i < len(toks); {
+		end := i
+		for _, ph := range s.byFirst[toks[i].norm] {
+			if e, ok := ph.at(toks, i); ok && e > end && ph.kind == kind {
+				end = e
+			}
+		}
+		if end > i {
+			said, i = true, end
+			continue
+		}
+		if k, e := s.talk(toks, i); IsGreeting(k) {
+			i = e
+			continue
+		}
+		if j := s.skipFiller(toks, i); j > i {
+			i = j
+			continue
+		}
+		return false
+	}
+	return said
+}
+
 // WithoutLaughs is text with its laughs taken out ("lol how do I return
 // an item", "how do I return an item haha", "哈哈 怎么退货", "ㅋㅋ 반품
 // 어떻게 해요"), so they weigh nothing in matching: a laugh beside a
@@ -554,6 +592,13 @@ func (l *loader) smalltalk(p *Persona, file string) {
 	}
 	s := &smalltalk{langs: map[string]bool{}, byFirst: map[string][]phrase{}, emoji: map[string]string{}, jamo: map[string]string{}}
 	seen := map[string]string{} // phrase -> where first listed
+	// Unspaced Korean forms, listed after every phrase written out, so
+	// one written out elsewhere keeps its own list.
+	type variant struct {
+		tag string
+		ph  phrase
+	}
+	var later []variant
 	if top != nil {
 		if top.Kind != yaml.MappingNode {
 			l.errorf(file, top.Line, "expected one entry per language (en:, zh:, ko:) at the top level")
@@ -612,8 +657,17 @@ func (l *loader) smalltalk(p *Persona, file string) {
 					}
 					seen[tag+"\x00"+key] = what + " at line " + strconv.Itoa(n.Line)
 					s.byFirst[toks[0].norm] = append(s.byFirst[toks[0].norm], phrase{kind: ke.key, toks: toks})
+					for _, v := range unspaced(toks) {
+						later = append(later, variant{tag, phrase{kind: ke.key, toks: v}})
+					}
 				}
 			}
+		}
+	}
+	for _, v := range later {
+		if k := v.tag + "\x00" + joinNorm(v.ph.toks); seen[k] == "" {
+			seen[k] = "unspaced"
+			s.byFirst[v.ph.toks[0].norm] = append(s.byFirst[v.ph.toks[0].norm], v.ph)
 		}
 	}
 	// The bot's own name is filler: "thanks Mia!" is just thanks.
@@ -625,6 +679,50 @@ func (l *loader) smalltalk(p *Persona, file string) {
 		s.byFirst[k] = list
 	}
 	p.small = s
+}
+
+// maxUnspaced is the most Korean words a phrase may have for its
+// unspaced forms to be listed too (2^(n-1) forms).
+const maxUnspaced = 5
+
+// unspaced are the forms of a phrase of Korean words written with some
+// or all of its spaces left out ("좋은 하루 되세요": "좋은하루 되세요",
+// "좋은 하루되세요", "좋은하루되세요"): Korean spacing is loose, and the
+// phrase lists need not spell each. Listed at load, so matching a message
+// costs nothing more.
+func unspaced(toks []token) [][]token {
+	if len(toks) < 2 || len(toks) > maxUnspaced {
+		return nil
+	}
+	for _, t := range toks {
+		if t.han || !isHangulWord(t.norm) {
+			return nil
+		}
+	}
+	var out [][]token
+	for mask := 1; mask < 1<<(len(toks)-1); mask++ {
+		// Bit i set: the space after word i is left out.
+		v := []token{toks[0]}
+		for i := 1; i < len(toks); i++ {
+			if mask&(1<<(i-1)) != 0 {
+				v[len(v)-1].norm += toks[i].norm
+				continue
+			}
+			v = append(v, toks[i])
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// isHangulWord reports whether w is made of Hangul syllables only.
+func isHangulWord(w string) bool {
+	for _, r := range w {
+		if !unicode.Is(unicode.Hangul, r) || isJamo(r) {
+			return false
+		}
+	}
+	return w != ""
 }
 
 func joinNorm(toks []token) string {

@@ -151,6 +151,14 @@ func TestEverySmalltalkPhraseMatchesItself(t *testing.T) {
 					}
 					continue
 				}
+				if ph.kind == "affirm" || ph.kind == "waiting" {
+					// Read only at one place of a conversation, which
+					// the core knows: Only.
+					if !p.Only(v, ph.kind) {
+						t.Errorf("Only(%q, %q) = false, want true", v, ph.kind)
+					}
+					continue
+				}
 				if strings.HasPrefix(ph.kind, "rating") {
 					// A rating in words is read only after the rating
 					// prompt, which the core knows: RatingWords.

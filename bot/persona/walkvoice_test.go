@@ -47,3 +47,44 @@ func TestRatingWords(t *testing.T) {
 		}
 	}
 }
+
+// Only reads a message made of one list's phrases with only filler and
+// greetings around them: "yes" to "anything else?" (affirm), "is anyone
+// coming?" after the no-desk message (waiting). Anything more is a
+// message of its own.
+func TestOnly(t *testing.T) {
+	p, _ := loadReal(t)
+	for _, c := range []struct {
+		text, kind string
+		want       bool
+	}{
+		{"yes", "affirm", true},
+		{"yeah sure", "affirm", true},
+		{"有的", "affirm", true},
+		{"네 있어요", "affirm", true},
+		{"yes, where is my order?", "affirm", false},
+		{"ok", "affirm", false},
+		{"is anyone coming?", "waiting", true},
+		{"hello? is anyone coming??", "waiting", true},
+		{"人呢 还要等多久", "waiting", true},
+		{"상담원 언제 와요?", "waiting", true},
+		{"is anyone coming to fix my order", "waiting", false},
+		{"how long does shipping take", "waiting", false},
+	} {
+		if got := p.Only(c.text, c.kind); got != c.want {
+			t.Errorf("Only(%q, %q) = %v, want %v", c.text, c.kind, got, c.want)
+		}
+	}
+}
+
+// A Korean phrase matches with its spaces left out, as Korean is often
+// written ("감사합니다 좋은하루 되세요", walk 2026-12-06 item 18), without
+// anyone listing each spelling.
+func TestKoreanPhrasesMatchUnspaced(t *testing.T) {
+	p, _ := loadReal(t)
+	for _, text := range []string{"좋은하루 되세요", "좋은 하루되세요", "좋은하루되세요", "감사합니다 좋은하루 되세요", "즐거운하루 보내세요"} {
+		if kind, rest := p.Smalltalk(text); kind != "bye" || rest != "" {
+			t.Errorf("Smalltalk(%q) = %q, %q; want bye", text, kind, rest)
+		}
+	}
+}

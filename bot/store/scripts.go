@@ -380,6 +380,72 @@ if redis.call('HEXISTS', KEYS[1], 'alt:' .. ARGV[1]) == 0 then return 0 end
 if redis.call('HSETNX', KEYS[1], 'off:' .. ARGV[1], ARGV[2]) == 1 then return 1 end
 return 2`)
 
+// SlackCardGone records that Slack refused the thread of a conversation's
+// card for good (its message deleted, its channel archived): field
+// "off:<ts>", as for a retired twin, so later posts skip it without asking
+// Slack. Then, once per card, across replicas: a live twin of the card
+// (a second card of the same handoff) takes its place, the gone card kept
+// as a retired twin ("alt:<ts>" + "off:<ts>": a press on its buttons is
+// still on the handoff); else one caller gets to post the card again (a
+// claim, field "repost", until ARGV now + claim ms, so a replica that dies
+// while posting hands the job on). KEYS: card hash. ARGV: ts, reason, now
+// ms, claim ms. Returns {0} when ts is not the card recorded now (it moved
+// on: read it again), {1} when the caller is to post the card again, {2}
+// when a twin took its place, {3} when another caller is posting it again,
+// {4} when its loss is recorded already (SlackCardRepostFailed).
+var SlackCardGone = redis.NewScript(`
+local cur = redis.call('HMGET', KEYS[1], 'ts', 'channel')
+if cur[1] ~= ARGV[1] then return {0} end
+redis.call('HSETNX', KEYS[1], 'off:' .. ARGV[1], ARGV[2])
+if redis.call('HEXISTS', KEYS[1], 'lost') == 1 then return {4} end
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  local f = all[i]
+  if string.sub(f, 1, 4) == 'alt:' then
+    local t = string.sub(f, 5)
+    if redis.call('HEXISTS', KEYS[1], 'off:' .. t) == 0 then
+      redis.call('HDEL', KEYS[1], f)
+      redis.call('HSET', KEYS[1], 'ts', t, 'channel', all[i+1], 'alt:' .. ARGV[1], cur[2] or '')
+      return {2}
+    end
+  end
+end
+local claim = redis.call('HGET', KEYS[1], 'repost')
+if claim and tonumber(claim) > tonumber(ARGV[3]) then return {3} end
+redis.call('HSET', KEYS[1], 'repost', tonumber(ARGV[3]) + tonumber(ARGV[4]))
+return {1}`)
+
+// SlackCardReposted records the card posted again in place of the card ts
+// whose thread is gone (SlackCardGone's claim): it becomes the card, the
+// gone one a retired twin, its thread is mapped and the post's in-doubt
+// mark ends. When the record moved on meanwhile (a newer handoff's card),
+// only the new thread is mapped. KEYS: card hash, new thread key, in-doubt
+// mark. ARGV: gone ts, channel, ts, conversation, ttl ms. Returns 1 when
+// it is the card, 0 when the record moved on.
+var SlackCardReposted = redis.NewScript(`
+redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5])
+local cur = redis.call('HMGET', KEYS[1], 'ts', 'channel')
+if cur[1] ~= ARGV[1] then return 0 end
+redis.call('HDEL', KEYS[1], 'repost')
+redis.call('HSET', KEYS[1], 'ts', ARGV[3], 'channel', ARGV[2], 'alt:' .. ARGV[1], cur[2] or '')
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('DEL', KEYS[3])
+return 1`)
+
+// SlackCardRepostFailed ends SlackCardGone's claim on the card ts when its
+// new post failed: with ARGV reason "" for another try (Slack failing for
+// a moment), else recording the loss (field "lost"): no card can be put
+// up for the handoff, and its later posts are dropped. KEYS: card hash.
+// ARGV: gone ts, reason. Returns 0 when ts is not the card recorded now,
+// 1 when this call recorded the loss (or released the claim), 2 when the
+// loss was recorded already.
+var SlackCardRepostFailed = redis.NewScript(`
+if redis.call('HGET', KEYS[1], 'ts') ~= ARGV[1] then return 0 end
+redis.call('HDEL', KEYS[1], 'repost')
+if ARGV[2] == '' then return 1 end
+if redis.call('HSETNX', KEYS[1], 'lost', ARGV[2]) == 1 then return 1 end
+return 2`)
+
 // ---- statistics ({stats}) ----
 
 // StatsRecord writes a piece of work's statistics (bot/stats) in one step

@@ -38,7 +38,9 @@ func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Lin
 //
 // "same" is for true synonyms; "related" is for words that often stand
 // for each other but can also tell two answers apart (a return is not a
-// refund): they share a weaker concept term while keeping their own.
+// refund): they share a weaker concept term while keeping their own. A
+// word may be in several related groups ("return" is about refunds and
+// about exchanges): it adds every one of their concepts.
 // Members are words or phrases of up to four words; Chinese and Korean
 // members match anywhere inside a run of their script. A Korean verb may
 // be written in its dictionary form (돌려보내다, 환불하다): the stem
@@ -54,10 +56,22 @@ type Lexicon struct {
 }
 
 type rule struct {
-	same    []string // tokens to read instead (same groups); nil for related
-	concept string   // concept token to add (related groups, or a same group whose first word is in one)
-	line    int
-	file    string
+	same []string // tokens to read instead (same groups); nil for related
+	// concepts are the concept tokens to add: one per related group the
+	// word is in (or, for a same group, its first word is in), in file
+	// order. A word may be in several: "return" is about refunds and
+	// about exchanges, and each concept is one more weak term to match on.
+	concepts []concept
+	line     int // where the same group lists it (for related rules: the first group's)
+	file     string
+}
+
+// concept is a related group's concept token and where the group lists
+// the word that adds it.
+type concept struct {
+	text string
+	file string
+	line int
 }
 
 type cjkRel struct {
@@ -160,25 +174,27 @@ func (l *Lexicon) apply(toks []Token, uses *[]Use) []Token {
 		start(i)
 		if uses != nil {
 			from, _ := phraseKey(toks[i : i+n])
-			to := r.concept
 			if r.same != nil {
-				to = strings.Join(r.same, " ")
-				if r.concept != "" {
-					to += " " + r.concept
+				to := strings.Join(r.same, " ")
+				for _, c := range r.concepts {
+					to += " " + c.text
+				}
+				*uses = append(*uses, Use{From: from, To: to, File: r.file, Line: r.line})
+			} else {
+				for _, c := range r.concepts {
+					*uses = append(*uses, Use{From: from, To: c.text, File: c.file, Line: c.line})
 				}
 			}
-			*uses = append(*uses, Use{From: from, To: to, File: r.file, Line: r.line})
 		}
 		if r.same != nil {
 			for _, w := range r.same {
 				out = append(out, Token{Text: w, CJK: isCJKText(w)})
 			}
-			if r.concept != "" {
-				out = append(out, Token{Text: r.concept, Concept: true})
-			}
 		} else {
 			out = append(out, toks[i:i+n]...)
-			out = append(out, Token{Text: r.concept, Concept: true})
+		}
+		for _, c := range r.concepts {
+			out = append(out, Token{Text: c.text, Concept: true})
 		}
 		i += n - 1
 	}
@@ -311,17 +327,17 @@ func (ld *lexiconLoader) finish() *Lexicon {
 		ld.l.cjkSame = strings.NewReplacer(args...)
 	}
 	// A word a same group rewrites into a related group's member gets
-	// that group's concept too ("money back" -> refund -> ~return).
+	// that member's concepts too ("money back" -> refund -> ~return).
 	for _, m := range []map[string]rule{ld.l.words, ld.l.phrases} {
 		for k, r := range m {
-			if r.concept != "" {
+			if r.same == nil {
 				continue
 			}
 			key := strings.Join(r.same, " ")
-			if rel, ok := ld.l.words[key]; ok && rel.concept != "" {
-				r.concept = rel.concept
-			} else if rel, ok := ld.l.phrases[key]; ok && rel.concept != "" {
-				r.concept = rel.concept
+			if rel, ok := ld.l.words[key]; ok && rel.same == nil {
+				r.concepts = rel.concepts
+			} else if rel, ok := ld.l.phrases[key]; ok && rel.same == nil {
+				r.concepts = rel.concepts
 			}
 			m[k] = r
 		}
@@ -458,14 +474,14 @@ func (ld *lexiconLoader) group(file string, related bool, g *yaml.Node) {
 	ld.l.groups++
 	head := ms[0]
 	if related {
-		concept := ConceptPrefix + head.key
+		conceptText := ConceptPrefix + head.key
 		for _, m := range ms {
 			ld.seen["rel\x00"+m.key] = where
 			if m.cjk {
-				ld.l.cjkRel = append(ld.l.cjkRel, cjkRel{member: m.key, concept: concept, file: file, line: m.line})
+				ld.l.cjkRel = append(ld.l.cjkRel, cjkRel{member: m.key, concept: conceptText, file: file, line: m.line})
 				continue
 			}
-			ld.addRule(m, rule{concept: concept, line: m.line, file: file})
+			ld.addConcept(m, concept{text: conceptText, file: file, line: m.line})
 		}
 		return
 	}
@@ -486,6 +502,25 @@ func (ld *lexiconLoader) group(file string, related bool, g *yaml.Node) {
 		}
 		ld.addRule(m, rule{same: to, line: m.line, file: file})
 	}
+}
+
+// addConcept adds a related group's concept to member m's rule: a word in
+// several related groups keeps all of their concepts (in file order, each
+// once), so no group silently undoes another. Same groups never reach here
+// for a related member (group reports that as a problem first).
+func (ld *lexiconLoader) addConcept(m member, c concept) {
+	r, ok := ld.l.words[m.key]
+	if len(m.toks) > 1 {
+		r, ok = ld.l.phrases[m.key]
+	}
+	if !ok {
+		r = rule{file: c.file, line: c.line}
+	}
+	if slices.ContainsFunc(r.concepts, func(o concept) bool { return o.text == c.text }) {
+		return
+	}
+	r.concepts = append(r.concepts, c)
+	ld.addRule(m, r)
 }
 
 func (ld *lexiconLoader) addRule(m member, r rule) {

@@ -140,3 +140,52 @@ func TestLoadLexicon(t *testing.T) {
 		t.Errorf("missing folder: %d groups, %v", l.Groups(), ps)
 	}
 }
+
+// A word in two related groups stands for both concepts: the matcher adds
+// every concept token after the word (bot/knowledge weighs each as a
+// term), so nothing forces a choice. The loader kept only the last
+// group's concept ("return" lost ~return to ~exchange), so which entry a
+// word pointed to depended on the order of the groups in the file. A word
+// a same group reads as such a member gets every concept too, and so
+// does a Chinese or Korean member (which already did).
+func TestLexiconWordInSeveralRelatedGroups(t *testing.T) {
+	src := `
+same:
+  - [refund, money back]
+  - [exchange, swap]
+related:
+  - [return, refund, send back]
+  - [exchange, return, replace]
+  - [damaged, replace]
+  - [退, 退货]
+  - [换, 退货]
+`
+	l, problems := ParseLexicon("f.yaml", []byte(src))
+	if len(problems) != 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	cases := []struct{ in, want string }{
+		{"return", "return ~return ~exchang"},
+		{"replace it", "replac ~exchang ~damag it"},
+		{"refund", "refund ~return"},
+		{"swap", "exchang ~exchang"},
+		{"send back", "send back ~return"},
+		{"退货", "[退货] ~退 ~换"},
+	}
+	for _, c := range cases {
+		if got := show(l.Apply(Tokenize(c.in))); got != c.want {
+			t.Errorf("Apply(Tokenize(%q)) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	// Explain names each group's line.
+	_, uses := l.Explain(Tokenize("return"))
+	want := []Use{{From: "return", To: "~return", File: "f.yaml", Line: 6}, {From: "return", To: "~exchang", File: "f.yaml", Line: 7}}
+	if !reflect.DeepEqual(uses, want) {
+		t.Errorf("Explain(return) = %+v, want %+v", uses, want)
+	}
+	// Listing a word twice in one related group's head's concept adds it once.
+	l, _ = ParseLexicon("f.yaml", []byte("related:\n  - [return, refund]\n  - [return, send back]\n"))
+	if got := show(l.Apply(Tokenize("return"))); got != "return ~return" {
+		t.Errorf("two groups of one head: %q, want one concept", got)
+	}
+}

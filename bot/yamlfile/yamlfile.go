@@ -15,9 +15,13 @@ import (
 )
 
 // Error is a YAML syntax or type error at a 1-based line of the parsed text.
+// Msg is what ops read: a plain hint for a common editing mistake (see
+// Mistake) when one explains the error, else the parser's own text, which
+// Raw always keeps.
 type Error struct {
 	Line int
 	Msg  string
+	Raw  string
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
@@ -81,8 +85,17 @@ func Locate(err error, src []byte) *Error {
 			line, _ = strconv.Atoi(m[1])
 			msg = msg[len(m[0]):]
 		}
-		return &Error{Line: max(line, 1), Msg: msg}
+		return &Error{Line: max(line, 1), Msg: msg, Raw: msg}
 	}
+	e := locate(err, src)
+	if line, hint := Mistake(src, e.Line); hint != "" {
+		e.Line, e.Msg = line, hint
+	}
+	return e
+}
+
+// locate finds the line of a syntax error (see Locate).
+func locate(err error, src []byte) *Error {
 	from, msg := split(err)
 	lines := bytes.Split(bytes.TrimRight(src, "\n"), []byte("\n"))
 	parses := func(k int) bool {
@@ -105,10 +118,10 @@ func Locate(err error, src []byte) *Error {
 			}
 		}
 		if !closed {
-			return &Error{Line: k, Msg: msg}
+			return &Error{Line: k, Msg: msg, Raw: msg}
 		}
 	}
-	return &Error{Line: min(from, max(len(lines), 1)), Msg: msg}
+	return &Error{Line: min(from, max(len(lines), 1)), Msg: msg, Raw: msg}
 }
 
 // split parses yaml.v3's "yaml: line N: message" (the line is left out for

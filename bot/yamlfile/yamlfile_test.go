@@ -83,3 +83,61 @@ func TestParseHostileInput(t *testing.T) {
 		}
 	}
 }
+
+// The mistakes ops make most come back at their own line with a plain
+// hint instead of the parser's text, which names a later line for a key
+// typed with a full-width colon (YAML reads it as text and fails at the
+// next key) and explains an unclosed quote as a missing '-' indicator.
+func TestParseHintsCommonMistakes(t *testing.T) {
+	cases := []struct {
+		name, text, hint string
+	}{
+		{"full-width colon on the first key", "questions： <-\n  - \"a\"\n  - \"b\"\ntip: \"x\"\ntags: [y]\n", `"questions：" uses a full-width colon (：); write "questions:"`},
+		{"full-width colon on a later key", "questions:\n  - \"a\"\ntip： \"x\" <-\ntags: [y]\n", `"tip：" uses a full-width colon (：); write "tip:"`},
+		{"unclosed quote", "questions:\n  - \"a\"\n  - \"Is Mastercard OK? <-\n  - \"c\"\ntip: \"x\"\n", `the " opened on this line is not closed: put another " at the end of the text`},
+		{"unclosed quote at the end", "questions:\n  - \"a\"\n  - \"b <-\n  - c\ntip: x\n", `the " opened on this line is not closed`},
+		{"quote closed full-width", "questions:\n  - \"a\"\n  - \"可以退货吗？” <-\n  - \"c\"\n", `closed with a full-width ”`},
+		{"apostrophe in single quotes", "questions:\n  - 'it's ok' <-\n  - b\n", `a ' inside '...' ends the text early`},
+		{"tab indentation", "questions:\n  - a\n\t- b <-\n", "indented with a tab"},
+		{"full-width space indentation", "questions:\n  - a\n\u3000\u3000- b <-\n  - c: d\n", "full-width space"},
+		{"missing dash, quoted", "questions:\n  - \"a\"\n  \"b\" <-\n  - \"c\"\n", `does not start with "- "`},
+		{"missing dash, plain", "questions:\n  - a\n  b <-\n  - c\n", `does not start with "- "`},
+		// A full-width colon inside a question is text: the hint must not
+		// move the report away from the real mistake.
+		{"full-width colon in a question", "questions:\n  - 营业时间：几点\n  - \"b <-\n  - c\ntip: x\n", `the " opened on this line is not closed`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			want := 0
+			for i, l := range strings.Split(c.text, "\n") {
+				if strings.Contains(l, "<-") {
+					want = i + 1
+				}
+			}
+			_, err := Parse([]byte(strings.ReplaceAll(c.text, " <-", "")))
+			e, ok := err.(*Error)
+			if !ok {
+				t.Fatalf("Parse = %v (%T), want *Error", err, err)
+			}
+			if e.Line != want || !strings.Contains(e.Msg, c.hint) || e.Raw == "" {
+				t.Fatalf("got line %d %q (raw %q), want line %d and %q", e.Line, e.Msg, e.Raw, want, c.hint)
+			}
+		})
+	}
+}
+
+// A key typed with a full-width colon that is the only key parses (as
+// text): loaders that find no mapping ask Mistake about the whole text.
+func TestMistakeInTextThatParses(t *testing.T) {
+	src := []byte("\nquestions：\n  - \"a\"\n  - \"b\"\n")
+	if _, err := Parse(src); err != nil {
+		t.Fatalf("Parse = %v; the premise is that this parses", err)
+	}
+	line, hint := Mistake(src, 0)
+	if line != 2 || !strings.Contains(hint, "full-width colon") {
+		t.Fatalf("Mistake = %d %q, want line 2 and the full-width colon", line, hint)
+	}
+	if line, hint := Mistake([]byte("questions:\n  - 营业时间：几点\n"), 0); hint != "" {
+		t.Fatalf("Mistake on good text = %d %q, want none", line, hint)
+	}
+}

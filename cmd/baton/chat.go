@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/adapters/console"
+	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/store"
 )
@@ -38,7 +39,15 @@ func runChat(ctx context.Context, args []string, env func(string) string, stdin 
 		return 1
 	}
 	sessions := session.New(db)
-	br, err := newBrains(ctx, env, db, nil, log)
+	// The log shows errors only; what ops must see of their edits (an
+	// entry not served for a YAML mistake) goes to stderr as file:line:
+	// message, at start and after every reload of an edited folder.
+	// Reloads report one at a time, from the watch goroutine.
+	br, err := newBrains(ctx, env, db, nil, log, func(problems []content.Problem) {
+		for _, p := range problems {
+			fmt.Fprintln(stderr, p.String())
+		}
+	})
 	if err != nil {
 		fmt.Fprintf(stderr, "baton: %v\n", err)
 		return 1

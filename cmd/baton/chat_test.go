@@ -3,11 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/batonhq/baton/bot/store"
 )
 
 var greeted = regexp.MustCompile(`Mia: [^\n]*\b(?i:good (morning|afternoon|evening))\b`)
@@ -77,4 +83,117 @@ func TestCheckReportsFileAndLine(t *testing.T) {
 	if code := run(context.Background(), []string{"check"}, env(nil), nil, &out, &errOut); code != 0 {
 		t.Fatalf("shipped content fails check (exit %d):\n%s", code, out.String())
 	}
+}
+
+// lineWriter is a stderr that tells a test each time a write arrives (chat
+// reports reloads from its watch goroutine).
+type lineWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	wrote chan struct{}
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	select {
+	case w.wrote <- struct{}{}:
+	default:
+	}
+	return w.buf.Write(p)
+}
+
+func (w *lineWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// waitFor waits until the text has want (or the test's deadline nears).
+func (w *lineWriter) waitFor(t *testing.T, want string) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for !strings.Contains(w.String(), want) {
+		select {
+		case <-w.wrote:
+		case <-deadline:
+			t.Fatalf("stderr never said %q:\n%s", want, w.String())
+		}
+	}
+}
+
+// Walk item 5: an entry with a YAML mistake was dropped without a word in
+// chat (only check and match said so). Chat says at start, and again when
+// an edit is reloaded, which file and line keep which entry unserved.
+func TestChatSaysWhichEntryIsNotServed(t *testing.T) {
+	dir := t.TempDir()
+	en := filepath.Join(dir, "en")
+	if err := os.MkdirAll(en, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, body string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(en, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("shipping.md", "---\nquestions:\n  - \"How long does shipping take?\"\n---\nTwo to four business days.\n")
+	write("payment.md", "---\nquestions:\n  - \"Can I pay with PayPal?\"\n  - \"Is Mastercard OK?\n---\nYes, both.\n")
+	inR, inW := io.Pipe()
+	errOut := &lineWriter{wrote: make(chan struct{}, 1)}
+	var out bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(context.Background(), []string{"chat"}, env(map[string]string{"BATON_KNOWLEDGE_DIR": dir}), inR, &out, errOut)
+	}()
+	errOut.waitFor(t, filepath.Join(en, "payment.md")+`:4: the " opened on this line is not closed: put another " at the end of the text; this entry is not served until fixed`)
+
+	// An edit that breaks the other entry is reported on reload.
+	write("shipping.md", "---\nquestions：\n  - \"How long does shipping take?\"\ntip: \"x\"\n---\nTwo to four business days.\n")
+	errOut.waitFor(t, filepath.Join(en, "shipping.md")+`:2: "questions：" uses a full-width colon (：); write "questions:"; this entry is not served until fixed`)
+	inW.Close()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, errOut.String())
+	}
+}
+
+// Serve's log says the same as chat's stderr: at start and on every reload,
+// each entry a YAML mistake keeps out, at its file and line.
+func TestServeLogsWhichEntryIsNotServed(t *testing.T) {
+	dir := t.TempDir()
+	en := filepath.Join(dir, "en")
+	if err := os.MkdirAll(en, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, body string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(en, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("shipping.md", "---\nquestions:\n  - \"How long does shipping take?\"\n---\nTwo to four business days.\n")
+	write("payment.md", "---\nquestions:\n  - \"Can I pay with PayPal?\"\n  - \"Is Mastercard OK?\n---\nYes, both.\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rdb, closeRedis, err := openRedis(ctx, "", true, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeRedis()
+	db, err := store.New(rdb, "t:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &lineWriter{wrote: make(chan struct{}, 1)}
+	br, err := newBrains(ctx, env(map[string]string{"BATON_KNOWLEDGE_DIR": dir}), db, nil, slog.New(slog.NewTextHandler(logs, nil)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer br.close()
+	logs.waitFor(t, `level=WARN msg="content problem" problem="`+filepath.Join(en, "payment.md")+`:4: the \" opened on this line is not closed`)
+	if br.holder.Current().KB.Len() != 1 {
+		t.Fatalf("entries = %v, want shipping still served", br.holder.Current().KB.IDs())
+	}
+	write("shipping.md", "---\nquestions：\n  - \"How long does shipping take?\"\ntip: \"x\"\n---\nTwo to four business days.\n")
+	logs.waitFor(t, filepath.Join(en, "shipping.md")+`:2: \"questions：\" uses a full-width colon (：); write \"questions:\"; this entry is not served until fixed"`)
 }

@@ -104,8 +104,11 @@ func (b *brains) Entries() map[string][]string {
 // newBrains loads the contents, starts watching them, and sets up
 // semantic matching (OPENAI_EMBEDDING_MODEL) and LLM mode (a chat model),
 // each when configured (see llm.ConfigFromEnv). reg may be nil (no
-// metrics).
-func newBrains(ctx context.Context, env func(string) string, db store.DB, reg prometheus.Registerer, log *slog.Logger) (_ *brains, err error) {
+// metrics). The contents' problems (a file with a YAML mistake is not
+// served until fixed) are logged as warnings at load and at every reload;
+// report, when not nil, is given them too (chat prints them, its log being
+// quiet).
+func newBrains(ctx context.Context, env func(string) string, db store.DB, reg prometheus.Registerer, log *slog.Logger, report func([]content.Problem)) (_ *brains, err error) {
 	prompts, kb, err := sources(env, "", "")
 	if err != nil {
 		return nil, err
@@ -131,11 +134,23 @@ func newBrains(ctx context.Context, env func(string) string, db store.DB, reg pr
 		return nil, err
 	}
 	log.Info("knowledge base calibrated", "entries", holder.Current().KB.Len(), "matching", holder.Current().Calibration().String())
-	go func() {
-		if err := holder.Watch(ctx); err != nil {
-			log.Error("content watch stopped", "err", err)
-		}
-	}()
+	if report != nil {
+		holder.OnReload(report) // the holder logs them itself
+	}
+	// Edits are watched before the start's problems are reported, so an
+	// edit made after reading them is reloaded (and reported) too.
+	if done, err := holder.StartWatch(ctx); err != nil {
+		log.Error("content watch stopped", "err", err)
+	} else {
+		go func() {
+			if err := <-done; err != nil {
+				log.Error("content watch stopped", "err", err)
+			}
+		}()
+	}
+	if report != nil {
+		report(problems)
+	}
 	b := &brains{holder: holder, prompts: prompts, knowledge: kb, sem: sem}
 	llmOpts := []llm.Option{
 		llm.WithFallback(bot.KnowledgeAnswerer(holder)),

@@ -329,7 +329,7 @@ func TestCheckNamesTheLineOfAYAMLMistake(t *testing.T) {
 	}
 	for _, want := range []string{
 		lex + ":" + strconv.Itoa(lexLine) + ": not valid YAML",
-		entry + ":" + strconv.Itoa(qLine) + ": malformed front matter",
+		entry + ":" + strconv.Itoa(qLine) + `: the " opened on this line is not closed: put another " at the end of the text; this entry is not served until fixed`,
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("check output lacks %q:\n%s", want, out.String())

@@ -221,7 +221,7 @@ func newServer(ctx context.Context, cfg serveConfig, env func(string) string, lo
 		return nil, err
 	}
 
-	s.brains, err = newBrains(ctx, env, s.db, s.metrics.Registry(), log)
+	s.brains, err = newBrains(ctx, env, s.db, s.metrics.Registry(), log, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -184,6 +184,7 @@ type Server struct {
 	failures   map[string][]Failure
 	threadFail map[string][]Failure // chat.postMessage into a thread: its next failures (FailThreadPosts)
 	down       bool
+	archived   map[string]bool // channels archived: posts and updates there answer is_archived
 	conns      map[*wsConn]struct{}
 	connects   int
 	acks       map[string]bool
@@ -210,6 +211,7 @@ func New(t testing.TB) *Server {
 		// The bot's own user, as users.info shows it (is_bot).
 		users:      map[string]slack.User{BotUserID: {ID: BotUserID, Name: "baton", TeamID: TeamID, IsBot: true}},
 		threadFail: map[string][]Failure{},
+		archived:   map[string]bool{},
 		calls:      map[string]int{},
 		failures:   map[string][]Failure{},
 		conns:      map[*wsConn]struct{}{},
@@ -290,6 +292,31 @@ func (s *Server) FailThreadPosts(thread string, f ...Failure) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.threadFail[thread] = append(s.threadFail[thread], f...)
+}
+
+// DeleteMessage deletes the message ts, as a person in Slack may: posts in
+// its thread then answer thread_not_found and updates message_not_found.
+// Its replies stay (Thread still lists them). It reports whether there
+// was such a message.
+func (s *Server) DeleteMessage(ts string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, m := range s.messages {
+		if m.TS == ts {
+			s.messages = append(s.messages[:i:i], s.messages[i+1:]...)
+			s.changedLocked()
+			return true
+		}
+	}
+	return false
+}
+
+// Archive archives channel: posts and updates in it answer is_archived.
+func (s *Server) Archive(channel string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.archived[channel] = true
+	s.changedLocked()
 }
 
 // SetDown makes every Web API call answer 503 (Slack is down) until
@@ -658,6 +685,11 @@ func (s *Server) postMessage(w http.ResponseWriter, f url.Values) {
 	}
 	thread := f.Get("thread_ts")
 	s.mu.Lock()
+	if s.archived[ch] {
+		s.mu.Unlock()
+		s.apiError(w, "is_archived", ch)
+		return
+	}
 	if thread != "" {
 		root := s.findLocked(ch, thread)
 		if root == nil || !root.TopLevel() {
@@ -702,6 +734,11 @@ func (s *Server) update(w http.ResponseWriter, f url.Values) {
 		}
 	}
 	s.mu.Lock()
+	if s.archived[ch] {
+		s.mu.Unlock()
+		s.apiError(w, "is_archived", ch)
+		return
+	}
 	m := s.findLocked(ch, ts)
 	if m == nil {
 		s.mu.Unlock()
