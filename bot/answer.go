@@ -142,7 +142,7 @@ func (a kbAnswerer) likely(q Question, d persona.Data) (Answer, bool) {
 	about := d
 	// The question sits inside the lead's sentence: its own full stop
 	// or question mark would end it early ("“…working.”, so here's").
-	about.Topics = []string{strings.TrimRight(Plain(e.Questions[0]), ".?!。？！")}
+	about.Topics = []string{strings.TrimRight(Plain(e.Title()), ".?!。？！")}
 	text := join(p.Say(q.Lang, "likely_lead", about), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer), p.Say(q.Lang, "likely_else", d))
 	return Answer{Text: text, Entry: id, Likely: true, Topics: others}, true
 }
@@ -195,7 +195,7 @@ func (a kbAnswerer) answerParts(q Question, d persona.Data) (Answer, bool) {
 	parts := []string{p.Say(q.Lang, "answer_parts", d)}
 	var tips, from []string
 	for _, e := range entries {
-		parts = append(parts, join(langNote(p, q.Lang, e.Lang, d), "▸ "+Plain(e.Questions[0])+"\n"+Plain(e.Answer)))
+		parts = append(parts, join(langNote(p, q.Lang, e.Lang, d), "▸ "+Plain(e.Title())+"\n"+Plain(e.Answer)))
 		t, f := a.tips(q, e.Lang, e.Also, slices.Concat(ids, from))
 		tips, from = append(tips, t...), append(from, f...)
 	}
@@ -334,7 +334,7 @@ func closestTopics(kb *knowledge.Base, q Question) []Topic {
 		if !ok || len(e.Questions) == 0 || c.Score <= 0 || slices.Contains(e.Tags, handoff.HandoffTag) {
 			continue // "talk to a person" is its own button (offerPerson)
 		}
-		tp := Topic{Entry: c.ID, Title: e.Questions[0]}
+		tp := Topic{Entry: c.ID, Title: e.Title()}
 		if readable(kb, c.ID, q.Lang) {
 			local = append(local, tp)
 		} else {

@@ -687,7 +687,7 @@ func (t *turn) refuse(d handoff.Decision) {
 			what, _, _ = strings.Cut(strings.TrimSpace(e.Answer), "\n\n")
 		}
 		parts = append(parts, "• "+what)
-		topics = append(topics, Topic{Entry: id, Title: e.Questions[0]})
+		topics = append(topics, Topic{Entry: id, Title: e.Title()})
 	}
 	t.emit(join(parts...), kindRefusal, "", 0)
 	t.offer(topics)
@@ -989,7 +989,7 @@ func (t *turn) tell(ids []string) string {
 		}
 		body := Plain(e.Answer)
 		if len(ids) > 1 && len(e.Questions) > 0 {
-			body = "▸ " + Plain(e.Questions[0]) + "\n" + body
+			body = "▸ " + Plain(e.Title()) + "\n" + body
 		}
 		parts = append(parts, join(langNote(p, t.lang, e.Lang, d), body))
 	}

@@ -2,7 +2,7 @@
 // matches customer messages to its entries.
 //
 // One entry per file, knowledge/<lang>/<id>.md or knowledge/<id>.md, with
-// YAML front matter (questions:, tip:, also:, tags:, lang:, closed_list:) and the answer
+// YAML front matter (title:, questions:, tip:, also:, tags:, lang:, closed_list:) and the answer
 // as the body. See Load for the rules, matcher.go for the Matcher
 // interface and calibration, and lexical.go for lexical matching.
 package knowledge
@@ -27,9 +27,13 @@ type Entry struct {
 	ID        string   // path below knowledge/ without .md and without the language folder
 	Lang      string   // language of this translation ("en", "zh", "ko", ...); "" when unknown
 	Questions []string // example phrasings (required)
-	Tip       string   // one sentence worth mentioning proactively (optional)
-	Also      []string // ids whose tip to add to this answer
-	Tags      []string
+	// Label is the title: of the front matter, the entry's public name in
+	// this language ("" when absent): use Title, which falls back to the
+	// first question.
+	Label string
+	Tip   string   // one sentence worth mentioning proactively (optional)
+	Also  []string // ids whose tip to add to this answer
+	Tags  []string
 	// ClosedList: the answer's list is all there is (payment methods), so
 	// a thing a follow-up names that the entry does not have is said not
 	// to be on it. Other entries list examples (shipping times are not a
@@ -39,6 +43,21 @@ type Entry struct {
 	File       string // path of the source file, for ops and `baton match`
 
 	questionLines []int // the file line of each question, for problems
+}
+
+// Title is what customers see the entry called: topic buttons, the hedge
+// ("This sounds like a question about “…”"), the heading of each part of a
+// multi-part answer. It is the title: of the file, or else its first
+// question, so that without a title adding a question at the top renames
+// the entry (baton check advises a title).
+func (e *Entry) Title() string {
+	if e.Label != "" {
+		return e.Label
+	}
+	if len(e.Questions) == 0 {
+		return ""
+	}
+	return e.Questions[0]
 }
 
 // Problem is one thing wrong with a file, printed as "file:line: message".

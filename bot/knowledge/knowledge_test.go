@@ -121,7 +121,7 @@ func TestLoadCRLFAndBOM(t *testing.T) {
 	}
 	// Line numbers stay right with CRLF.
 	_, problems = Load(mapFS(map[string]string{"k/x.md": "\uFEFF---\r\nquestions: [a]\r\ncolour: red\r\n---\r\nA.\r\n"}), "k")
-	if got := problemStrings(problems); !reflect.DeepEqual(got, []string{"k/x.md:3: unknown key colour: (known keys: questions, tip, also, tags, lang, closed_list)"}) {
+	if got := problemStrings(problems); !reflect.DeepEqual(got, []string{"k/x.md:3: unknown key colour: (known keys: questions, title, tip, also, tags, lang, closed_list)"}) {
 		t.Errorf("problems = %q", got)
 	}
 }
@@ -180,7 +180,7 @@ func TestLoadProblems(t *testing.T) {
 		"kb/en/empty-front.md:1: empty front matter: questions: is required; this entry is not served until fixed",
 		"kb/en/empty-q.md:3: questions: is empty: list example phrasings, one per line starting with -; this entry is not served until fixed",
 		"kb/en/latin1.md:4: not valid UTF-8 text: save the file as UTF-8; this entry is not served until fixed",
-		"kb/en/lead.md:5: unknown key foo: (known keys: questions, tip, also, tags, lang, closed_list)",
+		"kb/en/lead.md:5: unknown key foo: (known keys: questions, title, tip, also, tags, lang, closed_list)",
 		"kb/en/no-front.md:1: missing front matter: the file must start with a line --- followed by questions: and a closing ---; this entry is not served until fixed",
 		"kb/en/no-questions.md:1: missing questions: (a list of example phrasings of what customers ask); this entry is not served until fixed",
 		"kb/en/not-list.md:2: questions: must be a list, one question per line starting with -; this entry is not served until fixed",
@@ -189,13 +189,13 @@ func TestLoadProblems(t *testing.T) {
 		"kb/en/partial.md:5: question 3 is not a string: a colon followed by a space makes YAML read a key; put the question in quotes",
 		"kb/en/partial.md:6: question 4 is not a string but a list",
 		"kb/en/partial.md:7: question 5 is empty",
-		"kb/en/scalar-front.md:2: front matter must be \"key: value\" lines (questions:, tip:, also:, tags:, lang:, closed_list:); this entry is not served until fixed",
+		"kb/en/scalar-front.md:2: front matter must be \"key: value\" lines (questions:, title:, tip:, also:, tags:, lang:, closed_list:); this entry is not served until fixed",
 		"kb/en/tab-yaml.md:3: this line is indented with a tab; YAML indents with spaces only: replace the tab with spaces; this entry is not served until fixed",
 		"kb/zh/ime-colon.md:2: \"questions：\" uses a full-width colon (：); write \"questions:\"; this entry is not served until fixed",
 		"kb/zh/ime-colon-only.md:2: \"questions：\" uses a full-width colon (：); write \"questions:\"; this entry is not served until fixed",
 		"kb/en/unclosed.md:1: front matter is not closed: add a line --- after the questions; this entry is not served until fixed",
 		"kb/en/unknown.md:3: unknown key question: did you mean questions:?",
-		"kb/en/unknown.md:4: unknown key colour: (known keys: questions, tip, also, tags, lang, closed_list)",
+		"kb/en/unknown.md:4: unknown key colour: (known keys: questions, title, tip, also, tags, lang, closed_list)",
 	}
 	got := problemStrings(problems)
 	// Problems are sorted by file and line; compare as sets of lines so the

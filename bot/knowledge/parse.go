@@ -14,7 +14,7 @@ import (
 
 // knownKeys are the front-matter keys ops may use, in the order they are
 // suggested in messages.
-var knownKeys = []string{"questions", "tip", "also", "tags", "lang", "closed_list"}
+var knownKeys = []string{"questions", "title", "tip", "also", "tags", "lang", "closed_list"}
 
 // ref is an `also:` reference, kept with its line so a dangling one can be
 // reported after every file is loaded.
@@ -105,7 +105,7 @@ func parseFile(name string, data []byte) *parsed {
 		if line, hint := yamlfile.Mistake([]byte(front), 0); hint != "" {
 			return p.fail(offset+line, "%s", hint)
 		}
-		return p.fail(offset+root.Line, "front matter must be \"key: value\" lines (questions:, tip:, also:, tags:, lang:, closed_list:)")
+		return p.fail(offset+root.Line, "front matter must be \"key: value\" lines (questions:, title:, tip:, also:, tags:, lang:, closed_list:)")
 	}
 
 	seen := map[string]int{}
@@ -123,6 +123,15 @@ func parseFile(name string, data []byte) *parsed {
 		case "questions":
 			questionsLine = line
 			p.parseQuestions(line, offset, v)
+		case "title":
+			switch s, ok := scalarText(v); {
+			case !ok:
+				p.report(offset+v.Line, "title: must be a short line of text (the entry's name on buttons)")
+			case s == "":
+				p.report(line, "title: is empty; the first question names the entry")
+			default:
+				p.entry.Label = s
+			}
 		case "tip":
 			if s, ok := scalarText(v); ok {
 				p.entry.Tip = s

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"path/filepath"
 
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/llm"
@@ -17,7 +18,8 @@ import (
 // knowledge base's quality as calibration measured it (writeQuality): that
 // is advice and changes the exit status only with --strict, when the share
 // of held-out phrasings answered is below --min-answered or the base is
-// too thin to calibrate.
+// too thin to calibrate. Advice on single entries (a language missing,
+// no title:) never changes the exit status: those entries are served.
 func runCheck(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("check", flag.ContinueOnError)
 	fl.SetOutput(stderr)
@@ -82,6 +84,12 @@ func runCheck(ctx context.Context, args []string, env func(string) string, stdou
 		writeQuality(stdout, cal)
 		poor = cal.Thin || cal.Answered < *minAnswered
 	}
+	writeAdvice(stdout, set.KB.Advice(), func(file string) string {
+		if knowledge.Dir == "" {
+			return file
+		}
+		return filepath.Join(knowledge.Dir, filepath.FromSlash(file))
+	})
 	if set.Persona == nil {
 		fmt.Fprintln(stdout, "prompts: no usable persona: the bot cannot start with these prompts")
 	}

@@ -78,7 +78,7 @@ func TestRunMatch(t *testing.T) {
 	}
 	wantErr := []string{
 		filepath.Join(dir, "en", "bad.md") + ":1: missing front matter: the file must start with a line --- followed by questions: and a closing ---; this entry is not served until fixed",
-		filepath.Join(dir, "en", "broken.md") + ":3: unknown key foo: (known keys: questions, tip, also, tags, lang, closed_list)",
+		filepath.Join(dir, "en", "broken.md") + ":3: unknown key foo: (known keys: questions, title, tip, also, tags, lang, closed_list)",
 	}
 	if gotErr := strings.Split(strings.TrimSpace(stderr.String()), "\n"); strings.Join(gotErr, "\n") != strings.Join(wantErr, "\n") {
 		t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), strings.Join(wantErr, "\n"))

@@ -66,3 +66,32 @@ func writeQuality(w io.Writer, c *knowledge.Calibration) {
 		}
 	}
 }
+
+// maxTitleAdvice is how many entries without a title: `baton check` names;
+// a base written before titles existed lacks them all.
+const maxTitleAdvice = 5
+
+// writeAdvice prints the knowledge base's advice (knowledge.Base.Advice):
+// entries some languages lack, and entries without a title:. Advice never
+// changes check's exit status, --strict or not: the entries are served.
+// show turns a file name of the base into the path ops see.
+func writeAdvice(w io.Writer, advice []knowledge.Advice, show func(string) string) {
+	if len(advice) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "advice (the entries are served; exit status unchanged):")
+	untitled := 0
+	for _, a := range advice {
+		if a.Kind == knowledge.AdviceTitle {
+			untitled++
+			if untitled > maxTitleAdvice {
+				continue
+			}
+		}
+		a.File = show(a.File)
+		fmt.Fprintf(w, "  %s\n", a.String())
+	}
+	if untitled > maxTitleAdvice {
+		fmt.Fprintf(w, "  ... and %d more files without title: (the first question names each)\n", untitled-maxTitleAdvice)
+	}
+}
