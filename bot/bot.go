@@ -461,7 +461,9 @@ func (b *Bot) sayAfter(set *content.Set, s *session.Session, lang, before, key s
 func (b *Bot) data(set *content.Set, s *session.Session, d persona.Data) persona.Data {
 	d.Bot, d.Now = set.Persona.Name(), b.now().In(b.loc)
 	if s != nil {
-		d.Customer = firstName(s.Name)
+		if d.Customer == "" { // the name they gave us ("hi, I'm Sarah") wins
+			d.Customer = firstName(s.Name)
+		}
 		d.Seed = s.Messages
 	}
 	return d

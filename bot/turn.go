@@ -272,16 +272,30 @@ func (t *turn) text(text string) {
 		laughed = laughed || kind == "laugh"
 		text = strings.TrimSpace(rest)
 	}
+	// "hi, I'm Sarah": her name, said back once in the greeting (and in
+	// the closing, introducedName), never a miss (walk 2026-12-06 item 3).
+	introduced := ""
+	if greeted && hasWords(text) {
+		if name, rest := t.set.Persona.Introduction(text); name != "" {
+			introduced, text = name, rest
+		}
+	}
 	if greeted {
 		key := "greet"
-		if t.s.Greeted {
+		switch {
+		case introduced != "":
+			key = "greet_name"
+		case t.s.Greeted && dayPart != "":
+			// "hi", then "good morning!": mirrored, not "hi again".
+			key = "greet_again_time"
+		case t.s.Greeted:
 			key = "greet_again"
 		}
-		if hasWords(text) {
-			key += "_lead" // the answer follows: no "how can we help?"
+		if hasWords(text) || len(chats) > 0 {
+			key += "_lead" // the answer or small talk follows: no "how can we help?" twice
 		}
 		t.s.Greeted = true
-		t.lead = join(t.lead, t.render(key, persona.Data{TimeOfDay: dayPart}))
+		t.lead = join(t.lead, t.render(key, persona.Data{TimeOfDay: dayPart, Customer: introduced}))
 	}
 	// Small talk gets a short kind reply in the persona's voice; then back
 	// to helping: the question that follows, or an offer to help.
@@ -294,6 +308,11 @@ func (t *turn) text(text string) {
 			continue
 		}
 		t.lead = join(t.lead, t.render("chat_"+k, persona.Data{}))
+		if k == "name" || k == "bot" {
+			// "I'm Mia, from the Kumo team": introduced, so a "how are
+			// you" or "hi" later is not met with a second introduction.
+			t.s.Greeted = true
+		}
 	}
 	if len(chats) > 0 && t.set.Persona.Alternative(text) {
 		text = "" // "are you a real person or an automated reply?"
@@ -479,6 +498,25 @@ func (t *turn) handedOff() bool {
 		return true
 	}
 	return false
+}
+
+// introducedName is the name the customer gave in a greeting in this
+// conversation ("hi, I'm Sarah"), "" if none: said back in the closing,
+// the one other time it is used. Read only at a closing, from the turns
+// (a stored field the release before this one does not know would make
+// it refuse the record during a rolling deploy).
+func (t *turn) introducedName() string {
+	for _, tr := range sinceClose(t.s.Turns, len(t.s.Turns)) {
+		if tr.Role != "customer" || tr.Kind != string(KindText) {
+			continue
+		}
+		if k, rest := t.set.Persona.Smalltalk(tr.Text); persona.IsGreeting(k) && rest != "" {
+			if name, _ := t.set.Persona.Introduction(rest); name != "" {
+				return name
+			}
+		}
+	}
+	return ""
 }
 
 // afterNoDesk reports whether the bot said, last or before only
@@ -801,19 +839,20 @@ func (t *turn) closing(kind string) {
 	// anyway") is no "happy we could help": sorry, and the way to a
 	// person (walk 2026-12-06 item 11).
 	missed := t.lastBotKind() == kindRephrase
+	d := persona.Data{Customer: t.introducedName()}
 	if kind == "thanks" {
 		if missed {
-			t.say("thanks_after_miss", kindThanks, persona.Data{})
+			t.say("thanks_after_miss", kindThanks, d)
 			t.offerPerson()
 			return
 		}
-		t.say("thanks", kindThanks, persona.Data{})
+		t.say("thanks", kindThanks, d)
 		return
 	}
 	if missed {
-		t.say("bye_after_miss", kindBye, persona.Data{})
+		t.say("bye_after_miss", kindBye, d)
 	} else {
-		t.say("bye", kindBye, persona.Data{})
+		t.say("bye", kindBye, d)
 	}
 	if t.answeredSomething() && !t.surveyed() {
 		t.survey()

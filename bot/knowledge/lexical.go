@@ -172,6 +172,10 @@ func eachTerm(toks []text.Token, p *params, segs, grams *[]string, emit func(a, 
 	}
 }
 
+// fewQuestions is the number of example questions below which an
+// entry's tip counts among its questions' words (buildIndex).
+const fewQuestions = 8
+
 // index is the inverted index. An entry's translation (one language of
 // it) is a "version". Document numbers: questions first [0, nq), in
 // Base.Questions order, then one pooled document per version [nq, nq+nv),
@@ -246,6 +250,20 @@ func buildIndex(b *Base, p params, feat func(string) map[string]float64) *index 
 				ix.qLang = append(ix.qLang, l)
 				ix.qVer = append(ix.qVer, v)
 				for t, w := range f {
+					pooled[t] += w
+				}
+			}
+			if len(e.Questions) < fewQuestions && e.Tip != "" {
+				// A day-one entry's few plain questions use few of the
+				// words its customers will; its tip, one sentence of
+				// the answer in the shop's words, adds the main ones
+				// ("We hire out hybrids and e-bikes" for "Do you rent
+				// bikes?"). The tip is in every leave-one-out sample
+				// too, as it is for every customer. Entries with more
+				// questions already say it many ways: there the tip
+				// only added off-topic answers (the shipped base's
+				// off-topic dev set, 2026-12-06).
+				for t, w := range feat(e.Tip) {
 					pooled[t] += w
 				}
 			}

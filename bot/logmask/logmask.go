@@ -1,11 +1,13 @@
 // Package logmask makes customer text safe to log: e-mail addresses, phone
-// numbers and card numbers are replaced by placeholders, and the text is cut
+// numbers, card numbers and the name a customer introduces themselves
+// with ("I'm Sarah", "我叫李明") are replaced by placeholders, and the text is cut
 // to a short excerpt. Logs are for finding problems, not for keeping what
 // customers said; the session store is the only place that keeps that.
 package logmask
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -20,6 +22,7 @@ const (
 	Phone  = "[phone]"
 	Card   = "[card]"
 	Number = "[number]" // a long digit run that is neither a phone nor a card
+	Name   = "[name]"   // the name after "my name is", "I'm", "我叫", "제 이름은" ...
 )
 
 var (
@@ -28,6 +31,21 @@ var (
 	// phone and card numbers: "+1 (555) 123-4567", "4111 1111 1111 1111".
 	digitRunRe = regexp.MustCompile(`\+?\(?\d(?:[ .\-()]{0,2}\d)+`)
 	isoDateRe  = regexp.MustCompile(`^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$`)
+	// nameRe finds a name a customer introduces themselves with, in
+	// submatch 1: any word after "my name is"; a capitalised one after
+	// "I'm", "this is" or "call me" ("I'm waiting", "call me on ..."
+	// name no one); two or
+	// three Chinese characters after 我叫; a Korean word after 제 이름은,
+	// or before (이)라고 해요/합니다. A little over-masking costs ops a word;
+	// a name left in a log line is a customer's personal data.
+	nameRe = regexp.MustCompile(`(?:(?i:\b(?:my name is|my name's|my name’s|name's)\s+)([\p{L}'’-]+)` +
+		`|(?i:\b(?:i'm|i’m|im|i am|this is|call me)\s+)(\p{Lu}[\p{L}'’-]*)` +
+		`|(?:我叫|我的名字是|叫我|我姓)\s*(\p{Han}{1,3})` +
+		`|(?:제 ?이름은|제 ?이름이|저는|전)\s*(\p{Hangul}+?)(?:이라고|라고|입니다|이에요|예요)` +
+		`|(?:제 ?이름은|제 ?이름이)\s*(\p{Hangul}+))`)
+	// nameStarts prefilters nameRe: a text with none of these has no
+	// introduction, and most log lines have none.
+	nameStarts = []string{"name", "call", "m ", "am", "this", "叫", "名字", "我姓", "이름", "저는", "전"}
 	// pseudonymRe finds the conversation pseudonyms Pseudonym makes.
 	pseudonymRe = regexp.MustCompile(`\bc-[0-9a-f]{12}\b`)
 )
@@ -43,6 +61,7 @@ func MaskN(s string, n int) string {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	s = emailRe.ReplaceAllString(s, Email)
+	s = maskNames(s)
 	s = maskDigitRuns(s)
 	s = collapse(s)
 	if n > 0 && utf8.RuneCountInString(s) > n {
@@ -50,6 +69,32 @@ func MaskN(s string, n int) string {
 		s = strings.TrimRightFunc(string(r[:n]), unicode.IsSpace) + "…"
 	}
 	return s
+}
+
+// maskNames replaces the names customers introduce themselves with.
+func maskNames(s string) string {
+	lower := strings.ToLower(s)
+	if !slices.ContainsFunc(nameStarts, func(w string) bool { return strings.Contains(lower, w) }) {
+		return s
+	}
+	ms := nameRe.FindAllStringSubmatchIndex(s, -1)
+	if ms == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range ms {
+		for g := 1; g < len(m)/2; g++ {
+			if m[2*g] >= 0 {
+				b.WriteString(s[last:m[2*g]])
+				b.WriteString(Name)
+				last = m[2*g+1]
+				break
+			}
+		}
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // maskDigitRuns masks the digit runs of s, except inside conversation

@@ -70,3 +70,25 @@ func TestMaskNNoCut(t *testing.T) {
 		t.Errorf("MaskN(s, 0) cut the text to %d bytes", len(got))
 	}
 }
+
+// A name a customer introduces themselves with is personal data, masked
+// like an e-mail address (walk 2026-12-06 item 3); a word after "I'm"
+// that is no name stays.
+func TestMaskNames(t *testing.T) {
+	for in, want := range map[string]string{
+		"hi, I'm Sarah":                           "hi, I'm [name]",
+		"hello, my name is tom. how much is it?":  "hello, my name is [name]. how much is it?",
+		"Hi this is Sarah from Leeds":             "Hi this is [name] from Leeds",
+		"hi, I'm waiting for my order":            "hi, I'm waiting for my order",
+		"你好，我叫李明":                                 "你好，我叫[name]",
+		"안녕하세요 저는 김민지라고 해요":                       "안녕하세요 저는 [name]라고 해요",
+		"제 이름은 민지예요":                              "제 이름은 [name]예요",
+		"where is my order KS-204817":             "where is my order KS-204817",
+		"call me on +1 555 123 4567 please":       "call me on [phone] please",
+		"call me Al, email al@example.com please": "call me [name], email [email] please",
+	} {
+		if got := Mask(in); got != want {
+			t.Errorf("Mask(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -89,7 +89,7 @@ var strength = map[string]int{"greeting": 1, "morning": 1, "afternoon": 1, "even
 // persona's voice, then gets back to helping. Never a handoff, never a
 // list of topics. An apology ("sorry to bother you", "不好意思",
 // "죄송한데요") gets a kind "no need to apologise".
-var ChatKinds = []string{"joke", "compliment", "name", "bot", "weather", "apology"}
+var ChatKinds = []string{"joke", "compliment", "name", "bot", "weather", "apology", "howareyou"}
 
 // IsGreeting reports whether a Smalltalk kind is a greeting; "morning",
 // "afternoon" and "evening" are greetings that name the time of day
@@ -118,7 +118,7 @@ func stronger(a, b string) string {
 // acknowledgement, answered lightly (chat_laugh); beside other words it is
 // filler ("thanks lol").
 var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh", "decline",
-	"affirm", "waiting", "rating1", "rating2", "rating3", "rating4", "rating5"}, ChatKinds...)
+	"affirm", "waiting", "intro", "intro_capital", "not_name", "name_end", "rating1", "rating2", "rating3", "rating4", "rating5"}, ChatKinds...)
 
 // wordKinds are lists of words that are not small talk by themselves, so
 // talk never matches them: filler, but, alternative ("or", "还是": the
@@ -126,7 +126,7 @@ var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening",
 // other words), the ratings in words (read only after the rating
 // prompt, RatingWords), and affirm and waiting (read only after
 // "anything else?" and after the no-desk message: Only).
-var wordKinds = []string{"filler", "but", "alternative", "laugh", "decline", "affirm", "waiting", "rating1", "rating2", "rating3", "rating4", "rating5"}
+var wordKinds = []string{"filler", "but", "alternative", "laugh", "decline", "affirm", "waiting", "intro", "intro_capital", "not_name", "name_end", "rating1", "rating2", "rating3", "rating4", "rating5"}
 
 type phrase struct {
 	kind string
@@ -381,6 +381,113 @@ func (p *Persona) Only(text, kind string) bool {
 		return false
 	}
 	return said
+}
+
+// maxNameRunes is the longest name Introduction takes.
+const maxNameRunes = 20
+
+// Introduction reads a customer introducing themselves at the start of
+// text, what follows their greeting ("I'm Sarah", "my name is Tom. how
+// much is shipping?", "我叫李明", "저는 김민지라고 해요"): an intro phrase
+// of smalltalk.yaml, then the name, one word (two or three Chinese
+// characters, a Korean word with its name_end cut off) that is no
+// not_name word and ends the message or its sentence (a mark, "and", or
+// only filler after it). rest is what follows, for the core to answer.
+// "I'm waiting for my order" and "I'm new here" introduce no one.
+func (p *Persona) Introduction(text string) (name, rest string) {
+	if p == nil || p.small == nil {
+		return "", text
+	}
+	s := p.small
+	toks := tokenize(text)
+	if len(toks) < 2 {
+		return "", text
+	}
+	end, ok := s.phraseAt(toks, 0, "intro")
+	capital := false
+	if !ok {
+		end, ok = s.phraseAt(toks, 0, "intro_capital")
+		capital = true
+	}
+	if !ok || end >= len(toks) {
+		return "", text
+	}
+	first, last := end, end // the name's tokens
+	if toks[first].han {
+		// Chinese: the characters up to the next mark, two or three.
+		for last+1 < len(toks) && toks[last+1].han && !toks[last+1].gap && last-first < 2 {
+			last++
+		}
+		if last == first || last+1 < len(toks) && toks[last+1].han && !toks[last+1].gap {
+			return "", text
+		}
+	}
+	name = text[toks[first].start:toks[last].end]
+	if k := hangulEnd(s, name); k != "" {
+		name = strings.TrimSuffix(name, k)
+	}
+	if r, _ := utf8.DecodeRuneInString(name); !isName(name) || capital && !unicode.IsUpper(r) {
+		return "", text
+	}
+	if _, no := s.phraseAt([]token{{norm: squeeze(joiners.Replace(text2norm(name)))}}, 0, "not_name"); no {
+		return "", text
+	}
+	next := last + 1
+	switch {
+	case next == len(toks), s.skipFiller(toks, next) == len(toks):
+		return name, ""
+	case toks[next].gap && strings.ContainsAny(text[toks[last].end:toks[next].start], ",.!;，。！；"):
+		return name, trimLead(text[toks[last].end:])
+	case toks[next].norm == "and" && next+1 < len(toks):
+		return name, trimLead(text[toks[next].end:])
+	case toks[next].norm == "해요" || toks[next].norm == "합니다":
+		// "김민지라고 해요": the rest of the Korean sentence.
+		if next+1 == len(toks) {
+			return name, ""
+		}
+		return name, trimLead(text[toks[next].end:])
+	}
+	return "", text
+}
+
+// hangulEnd is the name_end ending name is written with ("라고" in
+// "김민지라고"), or "".
+func hangulEnd(s *smalltalk, name string) string {
+	if !isHangulWord(name) {
+		return ""
+	}
+	best := ""
+	for _, list := range s.byFirst {
+		for _, ph := range list {
+			if ph.kind == "name_end" && len(ph.toks) == 1 && strings.HasSuffix(name, ph.toks[0].norm) &&
+				len(ph.toks[0].norm) > len(best) && len(name) > len(ph.toks[0].norm) {
+				best = ph.toks[0].norm
+			}
+		}
+	}
+	return best
+}
+
+// isName reports whether w can be a first name: letters only, not too
+// long.
+func isName(w string) bool {
+	if w == "" || utf8.RuneCountInString(w) > maxNameRunes {
+		return false
+	}
+	for _, r := range w {
+		if !unicode.IsLetter(r) && r != '-' && r != '\'' {
+			return false
+		}
+	}
+	return true
+}
+
+// text2norm is w as phrase tokens spell it (lower case, width folded).
+func text2norm(w string) string {
+	if toks := tokenize(w); len(toks) > 0 {
+		return joinNorm(toks)
+	}
+	return w
 }
 
 // WithoutLaughs is text with its laughs taken out ("lol how do I return

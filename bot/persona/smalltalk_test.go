@@ -29,7 +29,9 @@ func TestSmalltalk(t *testing.T) {
 		{"Hi Mia!", "greeting", ""},
 		{"hello team", "greeting", ""},
 		{"Hi! where is my order?", "greeting", "where is my order?"},
-		{"Hello, how are you? Do you ship to Canada?", "greeting", "Do you ship to Canada?"},
+		// "how are you" is small talk of its own, read by the next call.
+		{"Hello, how are you? Do you ship to Canada?", "greeting", "how are you? Do you ship to Canada?"},
+		{"how are you? Do you ship to Canada?", "howareyou", "Do you ship to Canada?"},
 		{"hey 👋 #1234 has not arrived", "greeting", "#1234 has not arrived"},
 		{"hi there, I'd like to return my kettle", "greeting", "I'd like to return my kettle"},
 		{"Ｈｉ，where is my order", "greeting", "where is my order"},
@@ -134,7 +136,10 @@ func TestEverySmalltalkPhraseMatchesItself(t *testing.T) {
 	n := 0
 	for _, list := range p.small.byFirst {
 		for _, ph := range list {
-			if ph.kind == "filler" || ph.kind == "except" || ph.kind == "but" || ph.kind == "alternative" {
+			if ph.kind == "filler" || ph.kind == "except" || ph.kind == "but" || ph.kind == "alternative" ||
+				ph.kind == "intro" || ph.kind == "intro_capital" || ph.kind == "not_name" || ph.kind == "name_end" {
+				// Parts of an introduction, never small talk alone
+				// (TestIntroduction).
 				continue
 			}
 			n++

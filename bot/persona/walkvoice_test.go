@@ -88,3 +88,33 @@ func TestKoreanPhrasesMatchUnspaced(t *testing.T) {
 		}
 	}
 }
+
+// A customer introducing themselves after a greeting (walk 2026-12-06
+// item 3): the name, and what follows it to answer; words after "I'm"
+// that are no name introduce no one.
+func TestIntroduction(t *testing.T) {
+	p, _ := loadReal(t)
+	for _, c := range []struct{ text, name, rest string }{
+		{"I'm Sarah", "Sarah", ""},
+		{"I'm Sarah!", "Sarah", ""},
+		{"my name is tom. how much is shipping?", "tom", "how much is shipping?"},
+		{"this is Sarah, where is my order?", "Sarah", "where is my order?"},
+		{"I'm Sarah and my order is late", "Sarah", "my order is late"},
+		{"我叫李明", "李明", ""},
+		{"我叫李明，运费多少", "李明", "运费多少"},
+		{"저는 김민지라고 해요", "김민지", ""},
+		{"제 이름은 민지예요", "민지", ""},
+		// No one introduced.
+		{"I'm waiting for my order", "", ""},
+		{"im new here", "", ""},
+		{"this is ridiculous", "", ""},
+		{"I'm Confused", "", ""},
+		{"저는 학생이에요", "", ""},
+		{"where is my order", "", ""},
+	} {
+		name, rest := p.Introduction(c.text)
+		if name != c.name || name != "" && rest != c.rest {
+			t.Errorf("Introduction(%q) = %q, %q; want %q, %q", c.text, name, rest, c.name, c.rest)
+		}
+	}
+}
