@@ -45,6 +45,9 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 	if ans, ok := a.followUp(q, d); ok {
 		return ans, nil
 	}
+	if ans, ok := a.namedNotListed(q, d); ok {
+		return ans, nil
+	}
 	if len(q.Candidates) > 0 && q.Candidates[0].Confident {
 		id := q.Candidates[0].ID
 		if e, ok := set.KB.Entry(id, q.Lang); ok {
@@ -249,6 +252,10 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 		named := namedTerms(words)
 		if at := pa.about(named, freq); len(at) > 0 {
 			body = pa.gather(at)
+			if e.ClosedList && notTaken(pa, at) {
+				// "那微信呢": "we don't take WeChat Pay", then what we do.
+				body = join(body, pa.list())
+			}
 		} else if e.ClosedList && len(named) > 0 && pa.list() != "" && !mentions(set.KB.Base, id, f.Words, named, freq, set.Lexicon) {
 			about := d
 			about.Topics = []string{cmp.Or(f.Said, f.Words)}

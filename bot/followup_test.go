@@ -101,12 +101,13 @@ func TestFollowUpNamingOneThingGetsItsPart(t *testing.T) {
 			"payment/methods", []string{"“venmo” isn't on our list", "PayPal"}, nil},
 		{"en-venmo-as-written", []string{"what payment methods do you accept?", "what about Venmo?"},
 			"payment/methods", []string{"“Venmo” isn't on our list"}, []string{"“venmo”"}},
-		// Things the entry's example questions name (customers ask about
-		// them here) are not said to be missing: the whole list answers.
+		// A thing the answer says we do not take (customers ask about
+		// it, so the entry says so): that sentence, plainly, then the
+		// list of what we do take.
 		{"zh-wechat", []string{"可以用信用卡付款吗", "那微信呢？"},
-			"payment/methods", []string{"支付宝", "Visa"}, []string{"不在我们的列表里"}},
+			"payment/methods", []string{"不支持微信支付", "支付宝", "Visa"}, []string{"不在我们的列表里"}},
 		{"ko-naver", []string{"결제 수단 뭐 있어요?", "네이버페이는요?"},
-			"payment/methods", []string{"카카오페이", "Visa"}, nil},
+			"payment/methods", []string{"네이버페이", "지원하지 않아요", "카카오페이", "Visa"}, nil},
 	} {
 		c.run(t, f)
 	}

@@ -176,3 +176,36 @@ func TestTypedPickNotAfterACheckIn(t *testing.T) {
 		t.Errorf("\"option 2\" after the check-in answered the listed topic %s (%q); want a message of its own", ids[1], replyText(msgs))
 	}
 }
+
+// The same for an agent's message: once an agent has written to the
+// customer, the list the bot offered before is not the last thing said.
+// "option 2" after the agent gives the conversation back is a message of
+// its own, not a pick of that list.
+func TestTypedPickNotAfterAnAgentMessage(t *testing.T) {
+	f := newFixture(t, true)
+	ctx := context.Background()
+	ids := topicValues(f.turnIn(t, "c1", "en", "hmm the thing with my stuff"))
+	if len(ids) < 2 {
+		t.Fatalf("%d topics offered, want at least 2", len(ids))
+	}
+	conv := bot.ConvID("test", "c1")
+	if err := f.bot.AgentMessage(ctx, conv, bot.Agent{ID: "U1", Name: "Lia Park"}, "Hi Jane, Lia here. Let me look into it."); err != nil {
+		t.Fatal(err)
+	}
+	if o := f.session(t, "c1").Outbox; o != nil {
+		for _, r := range o.Replies {
+			for _, b := range r.Buttons {
+				if b.Kind == string(bot.KindTopic) {
+					t.Errorf("after the agent's message the outbox still offers topic %s", b.Value)
+				}
+			}
+		}
+	}
+	if err := f.bot.Return(ctx, conv, bot.Agent{ID: "U1", Name: "Lia Park"}); err != nil {
+		t.Fatal(err)
+	}
+	msgs := f.turnIn(t, "c1", "en", "option 2")
+	if last := lastBot(f.session(t, "c1")); last.Entry == ids[1] {
+		t.Errorf("\"option 2\" after the agent's message answered the listed topic %s (%q); want a message of its own", ids[1], replyText(msgs))
+	}
+}

@@ -96,6 +96,10 @@ func orderRefIn(text string) (string, bool) {
 		for _, w := range []string{"order", "order number", "order no", "订单号", "订单", "单号", "주문번호", "주문 번호", "주문"} {
 			named = named || strings.HasSuffix(before, w)
 		}
+		for _, w := range trackingWords {
+			// "运单号", "快递单号" end in "单号" and name a parcel's number.
+			named = named && !strings.HasSuffix(before, w)
+		}
 	}
 	if !named {
 		return "", false
@@ -155,6 +159,52 @@ func (t *turn) entryAsksOrder(entry string) bool {
 	return false
 }
 
+// withoutKnownOrderAsk is an answer of entry that asks for the order
+// number, without that ask when the customer gave the number in this
+// message (t.givenOrder) or earlier in the conversation ("where is my
+// order KS-204817", then "it says delivered but its not here": QA walk
+// 2026-12-06 session 2, item 17); for an earlier one, a line saying we
+// have it comes first. Other answers are returned as they are; the
+// history is read only for an answer that asks.
+func (t *turn) withoutKnownOrderAsk(text, entry string) string {
+	if !t.entryAsksOrder(entry) {
+		return text
+	}
+	if t.givenOrder != "" {
+		return withoutOrderAsk(text)
+	}
+	ref := t.orderGivenBefore()
+	if ref == "" {
+		return text
+	}
+	without := withoutOrderAsk(text)
+	if without == text {
+		return text
+	}
+	return join(t.render("order_known", persona.Data{Extra: map[string]string{"ref": ref}}), without)
+}
+
+// orderGivenBefore is the last order number the customer wrote before
+// this message since the conversation was last closed, "" for none.
+func (t *turn) orderGivenBefore() string {
+	turns := sinceClose(t.s.Turns, len(t.s.Turns))
+	for i := len(turns) - 2; i >= 0; i-- { // the last turn is this message
+		tr := turns[i]
+		if tr.Role != "customer" || tr.Kind != string(KindText) {
+			continue
+		}
+		if ref, ok := orderRef(tr.Text); ok {
+			if _, _, tracking := trackingRef(tr.Text); !tracking {
+				return ref
+			}
+		}
+		if ref, ok := orderRefIn(tr.Text); ok {
+			return ref
+		}
+	}
+	return ""
+}
+
 // sentencePattern is one sentence of an answer, with its end mark and the
 // space after it.
 var sentencePattern = regexp.MustCompile(`[^.!?。！？\n]+(?:[.!?。！？]+[ \t]*|$)`)
@@ -199,8 +249,10 @@ func withoutOrderAsk(text string) string {
 var (
 	// trackingRefPattern is a tracking number as carriers print them:
 	// digits with at most a couple of letters around them ("SF1234567890",
-	// "RR123456789CN"), or UPS's 1Z and 16 letters and digits.
-	trackingRefPattern = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(1z[0-9a-z]{16}|[a-z]{0,2}\d{8,}[a-z]{0,2})(?:$|[^\p{L}\p{N}])`)
+	// "RR123456789CN"), or UPS's 1Z and 16 letters and digits. As for
+	// orderRefPattern, only Latin letters and digits bound it: "运单号
+	// SF1234567890" is written without the space as often as with it.
+	trackingRefPattern = regexp.MustCompile(`(?i)(?:^|[^\p{Latin}\p{N}])(1z[0-9a-z]{16}|[a-z]{0,2}\d{8,}[a-z]{0,2})(?:$|[^\p{Latin}\p{N}])`)
 	// trackingWords say the number is a tracking number, longest first.
 	trackingWords = []string{"tracking number", "tracking no", "tracking #", "tracking id", "tracking code", "tracking", "track", "waybill",
 		"快递单号", "物流单号", "运单号", "运单", "快递单", "物流号", "快递号",
@@ -269,8 +321,9 @@ func trackingRef(text string) (ref string, named, ok bool) {
 // reply asks for the whole number (or the order number) kindly.
 var (
 	// shortTrackingPattern is a number of 4 to 7 digits, maybe after "#":
-	// what trackingRefPattern leaves.
-	shortTrackingPattern = regexp.MustCompile(`(?:^|[^\p{L}\p{N}])(#?\d{4,7})(?:$|[^\p{L}\p{N}])`)
+	// what trackingRefPattern leaves. Bound by Latin letters and digits
+	// only, so "运单号12345" and "송장번호12345" have one.
+	shortTrackingPattern = regexp.MustCompile(`(?:^|[^\p{Latin}\p{N}])(#?\d{4,7})(?:$|[^\p{Latin}\p{N}])`)
 	// trackingVerbs are the trackingWords that name the act, not the
 	// number: "track order 12345" tracks an order by its number.
 	trackingVerbs = map[string]bool{"tracking": true, "track": true}

@@ -30,6 +30,11 @@ func TestOrderRefIn(t *testing.T) {
 		{"order 204817 yesterday, where is it", "204817"},
 		{"my order 204817 has 2 items missing", "204817"},
 		{"order 204817 won't arrive", "204817"},
+		// A waybill's number is no order number, though "运单号" ends in
+		// "单号".
+		{"运单号123456怎么查不到", ""},
+		{"快递单号 123456 一直没更新", ""},
+		{"订单号123456怎么查不到", "123456"},
 	} {
 		got, ok := orderRefIn(c.text)
 		if got != c.want || ok != (c.want != "") {

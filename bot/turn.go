@@ -224,6 +224,9 @@ func (t *turn) text(text string) {
 		t.closing("bye")
 		return
 	}
+	if t.pardonAsked(text) {
+		return
+	}
 	if len(text) <= maxAffirmBytes && t.askedAnythingElse() && t.set.Persona.Only(text, "affirm") {
 		// "yes", "有的", "네 있어요" to "anything else?": go ahead, not
 		// the question again (walk 2026-12-06 item 21).
@@ -389,6 +392,9 @@ func (t *turn) text(text string) {
 		}
 		return
 	}
+	if t.declinedOpen(text) {
+		return
+	}
 	if t.cardGiven(text) {
 		return
 	}
@@ -466,17 +472,7 @@ func (t *turn) askedAnythingElse() bool {
 // wordings of anything_else, in any language the persona speaks (the
 // reply may be in the customer's previous language).
 func (t *turn) endsAskingAnythingElse(text string) bool {
-	text = strings.TrimSpace(text)
-	d := t.b.data(t.set, t.s, persona.Data{})
-	for _, lang := range append(t.set.Persona.Langs(), "en") {
-		for i := range max(t.set.Persona.Variants(lang, "anything_else"), 1) {
-			d.Seed = i
-			if strings.HasSuffix(text, t.set.Persona.Say(lang, "anything_else", d)) {
-				return true
-			}
-		}
-	}
-	return false
+	return t.endsSaying(text, "anything_else")
 }
 
 // lastBotTurn is the index of the bot's last turn; only called when
@@ -675,8 +671,8 @@ func (t *turn) answer(text string) {
 	if len(q.Candidates) > 0 {
 		score = q.Candidates[0].Score
 	}
-	if t.givenOrder != "" && kind == kindAnswer && t.entryAsksOrder(ans.Entry) {
-		ans.Text = withoutOrderAsk(ans.Text) // never ask for the number they just gave
+	if kind == kindAnswer {
+		ans.Text = t.withoutKnownOrderAsk(ans.Text, ans.Entry) // never ask for a number they gave
 	}
 	t.emit(join(t.lead, ans.Text), kind, ans.Entry, score)
 	t.s.Turns[len(t.s.Turns)-1].Tips = ans.Tips
@@ -808,7 +804,7 @@ func (t *turn) typedPick() bool {
 	}
 	i, ok := topicChoice(t.ev.Text, len(offered))
 	if !ok {
-		return false
+		return len(offered) == 0 && t.pickWithoutList()
 	}
 	t.topic(offered[i-1])
 	return true

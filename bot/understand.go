@@ -83,6 +83,9 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 	if cue == marked && followUp && topic != "" && r.detailOfLast(&u, text, topic) {
 		return u
 	}
+	if followUp && topic != "" && r.durationOfLast(&u, text, topic) {
+		return u
+	}
 	if !confident(u.cands) && followUp && topic != "" && cue != noCue {
 		joined := topic + "\n" + text
 		c := match(joined)

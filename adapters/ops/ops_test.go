@@ -119,8 +119,10 @@ func (f *fixture) seed(t *testing.T) {
 	if err := f.bot.Claim(ctx, "telegram:3", lia); err != nil {
 		t.Fatal(err)
 	}
-	// Misses: three customers ask about seashells.
-	for i, q := range []string{"can I pay with seashells", "Can I pay with seashells?", "pay with seashells please"} {
+	// Misses: three customers ask about seashells. (Not "can I pay with
+	// seashells": that is answered, "seashells isn't on our list", with
+	// the ways we take.)
+	for i, q := range []string{"do you sell seashells", "Do you sell seashells?", "sell seashells please"} {
 		f.say(t, "4"+string(rune('a'+i)), "Sam", "en", bot.KindText, q)
 	}
 	// A hedge: the shipped base finds payment/discount-codes probably

@@ -45,13 +45,13 @@ func Keys() []string { return slices.Clone(keys) }
 
 var keys = []string{
 	"greet", "greet_again", "greet_lead", "greet_again_lead", "greet_again_time", "greet_again_time_lead", "greet_name", "greet_name_lead", "start", "help",
-	"answer_lead", "answer_lead_plain", "tips_lead", "anything_else", "rephrase", "rephrase_topics", "unknown_topics", "unknown", "likely_lead", "likely_else", "person_button", "offer_person",
+	"answer_lead", "answer_lead_plain", "tips_lead", "anything_else", "rephrase", "rephrase_topics", "pick_which", "unknown_topics", "unknown", "likely_lead", "likely_else", "person_button", "offer_person",
 	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_laugh", "chat_apology", "chat_howareyou", "chat_back", "demand_refusal",
 	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other", "answer_parts",
 	"followup_not_listed", "followup_person",
-	"thanks", "bye", "thanks_after_miss", "bye_after_miss", "go_ahead", "nodesk_again", "still_here", "empty", "too_long", "media", "sticker", "upset", "media_forwarded",
+	"thanks", "bye", "declined_open", "thanks_after_miss", "bye_after_miss", "go_ahead", "nodesk_again", "still_here", "empty", "too_long", "media", "sticker", "upset", "media_forwarded",
 	"nudge", "idle_close", "store_down", "hiccup",
-	"order_received", "order_received_nodesk", "tracking_number", "tracking_number_plain", "tracking_number_short", "card_number", "handoff_sorry", "handoff_empathy", "handoff_demand", "handoff_answer_lead", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
+	"order_received", "order_received_nodesk", "order_known", "tracking_number", "tracking_number_plain", "tracking_number_short", "card_number", "handoff_sorry", "handoff_empathy", "handoff_demand", "handoff_answer_lead", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
 	"agent_joined", "returned", "resolved", "transferred",
 	"rating_ask", "rating_thanks", "rating_sorry", "rating_invalid", "rating_unasked", "rating_unasked_early", "comment_thanks", "rating_comment_thanks", "rating_comment_sorry",
 	"flood", "group",

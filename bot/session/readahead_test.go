@@ -153,6 +153,33 @@ func TestReadAheadChangedSinceRunsAgainUnderTheLock(t *testing.T) {
 			want = append(want, "after outbox")
 			checkTurns(t, ctx, st, s, want)
 
+			// The state alone rewritten since, its outbox left as it was
+			// (what a replica of a release before the outbox does).
+			if _, err := st.Update(ctx, "c", func(s *session.Session) error {
+				s.Outbox = &session.Outbox{Key: "u:8", Replies: []session.Reply{{Text: "hi"}}}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			r = readAhead(t, ctx, st, db, "c")
+			ob := db.Client.Get(ctx, db.Keys.Outbox("c")).Val()
+			if _, err := st.Update(ctx, "c", addTurn("older release")); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Client.Set(ctx, db.Keys.Outbox("c"), ob, time.Hour).Err(); err != nil {
+				t.Fatal(err)
+			}
+			runs = 0
+			s, err = st.UpdateTimersRead(ctx, "c", r, countingTurn("after older", &runs))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if runs != 2 {
+				t.Errorf("state alone changed: fn ran %d times, want twice", runs)
+			}
+			want = append(want, "older release", "after older")
+			checkTurns(t, ctx, st, s, want)
+
 			// Read when there was no conversation; created since.
 			r = readAhead(t, ctx, st, db, "d")
 			if _, err := st.Update(ctx, "d", addTurn("created")); err != nil {

@@ -96,8 +96,15 @@ return {1}`)
 // record (head, no copy, no tail).
 // ARGV[9] is the outbox, written beside the state with the same TTL, or
 // "" to delete it: the outbox always belongs to the state saved with it.
+// Instead of the SHA1s, ARGV[4] may be "=" with the state and the outbox
+// read themselves in ARGV[10] and ARGV[11], compared as they are: what a
+// save without a lock (read ahead) sends, because hashing a record of a
+// few KB on both sides (redis.sha1hex is Redis's portable C SHA1) costs
+// far more CPU than sending it back and comparing (Lua's strings are
+// interned: the comparison is of two pointers).
 // KEYS: lock, state, outbox. ARGV: token, head, TTL ms, SHA1 of the state
-// read, copy from, copy to, tail, length read, outbox.
+// read (or "="), copy from, copy to, tail, length read, outbox[, state
+// read, outbox read].
 var SessionSave = redis.NewScript(`
 local cur = redis.call('GET', KEYS[1])
 local v
@@ -105,9 +112,13 @@ if cur ~= ARGV[1] then
   if cur then return 0 end
   if ARGV[4] == '?' then return 2 end
   v = redis.call('GET', KEYS[2])
-  local h = ''
-  if v then h = redis.sha1hex(v) .. redis.sha1hex(redis.call('GET', KEYS[3]) or '') end
-  if h ~= ARGV[4] then return 0 end
+  if ARGV[4] == '=' then
+    if v ~= ARGV[10] or (redis.call('GET', KEYS[3]) or '') ~= ARGV[11] then return 0 end
+  else
+    local h = ''
+    if v then h = redis.sha1hex(v) .. redis.sha1hex(redis.call('GET', KEYS[3]) or '') end
+    if h ~= ARGV[4] then return 0 end
+  end
 end
 local state = ARGV[2]
 local from, to = tonumber(ARGV[5]), tonumber(ARGV[6])

@@ -1,0 +1,58 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/batonhq/baton/bot/persona"
+)
+
+// declinedOpen answers a "no" ("no", "没有", "아니요", "nothing") said
+// when we had asked nothing but how we can help: the greeting, the offer
+// to help after small talk, "still here". There is nothing to look up in
+// it (the knowledge base would guess at "no") and no question to close
+// yet: it is fine, and the door stays open (declined_open). A second "no"
+// right after that is a goodbye. The "no" to "anything else?" is read
+// before (askedAnythingElse). It reports whether it answered.
+func (t *turn) declinedOpen(text string) bool {
+	last := t.lastBotKind()
+	switch last {
+	case "", kindClosed, kindGreeting, kindHelp, kindChat, kindAck:
+	default:
+		return false
+	}
+	if !t.set.Persona.Declines(text) {
+		return false
+	}
+	if last == kindChat || last == kindAck {
+		said := t.s.Turns[t.lastBotTurn()].Text
+		if last == kindAck && t.endsSaying(said, "declined_open") {
+			// "no", "no": they are done.
+			t.s.Misses = 0
+			t.closing("bye")
+			return true
+		}
+		if !t.endsSaying(said, "chat_back") && !t.endsSaying(said, "still_here") {
+			return false // "tell me what happened" (upset), a rating's reply: not an offer to help
+		}
+	}
+	t.s.Misses = 0
+	t.emit(join(t.lead, t.render("declined_open", persona.Data{})), kindAck, "", 0)
+	return true
+}
+
+// endsSaying reports whether text ends with one of the wordings of the
+// message key, in any language the persona speaks (the reply may be in
+// the customer's previous language).
+func (t *turn) endsSaying(text, key string) bool {
+	text = strings.TrimSpace(text)
+	d := t.b.data(t.set, t.s, persona.Data{})
+	for _, lang := range append(t.set.Persona.Langs(), "en") {
+		for i := range max(t.set.Persona.Variants(lang, key), 1) {
+			d.Seed = i
+			if strings.HasSuffix(text, t.set.Persona.Say(lang, key, d)) {
+				return true
+			}
+		}
+	}
+	return false
+}
