@@ -73,6 +73,9 @@ type turn struct {
 	// the weather like over there?"); unless those are answered, the small
 	// talk was the message (persona.ChatTail).
 	chatTail bool
+	// rejected is the entry a guess answered that the customer said was
+	// not it ("no, I mean ..."): matched without it.
+	rejected string
 	// apologised: "sorry to bother you, quick q: ..." came before the
 	// question; when we cannot answer it, "no need to apologise" leads.
 	apologised bool
@@ -232,6 +235,9 @@ func (t *turn) text(text string) {
 		// the question again (walk 2026-12-06 item 21).
 		t.s.Misses = 0
 		t.say("go_ahead", kindAck, persona.Data{})
+		return
+	}
+	if t.lastBotKind() == kindLikely && t.afterGuess(text) {
 		return
 	}
 	if t.afterNoDesk() && t.set.Persona.Only(text, "waiting") {
@@ -496,6 +502,43 @@ func (t *turn) handedOff() bool {
 	return false
 }
 
+// afterGuess answers what follows a guess ("This sounds like a question
+// about …") when it says the guess was wrong or the customer is not sure
+// (walk 2026-12-06 item 14): "no i mean how do i send it back" is read
+// without the rejected entry, never offering it again; "not sure" gets
+// the topics again, the guess first. It reports whether it answered.
+func (t *turn) afterGuess(text string) bool {
+	guess := t.s.Turns[t.lastBotTurn()].Entry
+	if guess == "" {
+		return false
+	}
+	if t.set.Persona.Only(text, "unsure") {
+		var topics []Topic
+		if e, ok := t.set.KB.Entry(guess, t.lang); ok && len(e.Questions) > 0 {
+			topics = append(topics, Topic{Entry: guess, Title: e.Questions[0]})
+		}
+		if o := t.s.Outbox; o != nil {
+			for _, r := range o.Replies {
+				for _, b := range r.Buttons {
+					if b.Kind == string(KindTopic) && b.Value != guess {
+						topics = append(topics, Topic{Entry: b.Value, Title: b.Label})
+					}
+				}
+			}
+		}
+		t.emit(t.render("unsure_topics", persona.Data{}), kindRephrase, "", 0)
+		t.offer(topics)
+		t.offerPerson()
+		return true
+	}
+	if rest, ok := t.set.Persona.Correction(text); ok && hasWords(rest) {
+		t.rejected = guess
+		t.answer(rest)
+		return true
+	}
+	return false
+}
+
 // introducedName is the name the customer gave in a greeting in this
 // conversation ("hi, I'm Sarah"), "" if none: said back in the closing,
 // the one other time it is used. Read only at a closing, from the turns
@@ -568,6 +611,15 @@ func (t *turn) answer(text string) {
 	last := t.lastBotKind()
 	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.lastEntry(), mentions: t.mentions, detail: t.detail, answer: t.entryAnswer, subject: t.subject}
 	u := r.understand(text, t.s.Topic, last == kindAnswer || last == kindLikely)
+	if t.rejected != "" {
+		// Not the guess they said no to: the calibrated decision on
+		// what is left, or at least the guess among no topics.
+		if without := lexicalWithout(t.ctx, t.set.KB.Matcher, 5); without != nil {
+			u = understanding{text: text, cands: without(text, []string{t.rejected})}
+		} else {
+			u.cands = slices.DeleteFunc(slices.Clone(u.cands), func(m knowledge.Match) bool { return m.ID == t.rejected })
+		}
+	}
 	q := Question{
 		Text:       text,
 		Lang:       t.lang,

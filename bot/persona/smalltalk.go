@@ -118,7 +118,7 @@ func stronger(a, b string) string {
 // acknowledgement, answered lightly (chat_laugh); beside other words it is
 // filler ("thanks lol").
 var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh", "decline",
-	"affirm", "waiting", "intro", "intro_capital", "not_name", "name_end", "rating1", "rating2", "rating3", "rating4", "rating5"}, ChatKinds...)
+	"affirm", "waiting", "intro", "intro_capital", "not_name", "name_end", "correction", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}, ChatKinds...)
 
 // wordKinds are lists of words that are not small talk by themselves, so
 // talk never matches them: filler, but, alternative ("or", "还是": the
@@ -126,7 +126,7 @@ var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening",
 // other words), the ratings in words (read only after the rating
 // prompt, RatingWords), and affirm and waiting (read only after
 // "anything else?" and after the no-desk message: Only).
-var wordKinds = []string{"filler", "but", "alternative", "laugh", "decline", "affirm", "waiting", "intro", "intro_capital", "not_name", "name_end", "rating1", "rating2", "rating3", "rating4", "rating5"}
+var wordKinds = []string{"filler", "but", "alternative", "laugh", "decline", "affirm", "waiting", "intro", "intro_capital", "not_name", "name_end", "correction", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}
 
 type phrase struct {
 	kind string
@@ -381,6 +381,41 @@ func (p *Persona) Only(text, kind string) bool {
 		return false
 	}
 	return said
+}
+
+// Correction reads a correction at the start of text ("no i mean how do
+// i send it back", "不是，我是说退款", "아니요 제 말은 교환이요"): one or
+// more correction phrases of smalltalk.yaml, with filler, and what
+// follows them. ok is false when text starts otherwise, or nothing
+// follows.
+func (p *Persona) Correction(text string) (rest string, ok bool) {
+	if p == nil || p.small == nil {
+		return "", false
+	}
+	s := p.small
+	toks := tokenize(text)
+	i, said := 0, false
+	for i < len(toks) {
+		end := i
+		for _, ph := range s.byFirst[toks[i].norm] {
+			if e, ok := ph.at(toks, i); ok && e > end && ph.kind == "correction" {
+				end = e
+			}
+		}
+		if end > i {
+			said, i = true, end
+			continue
+		}
+		if j := s.skipFiller(toks, i); j > i && said {
+			i = j
+			continue
+		}
+		break
+	}
+	if !said || i >= len(toks) {
+		return "", false
+	}
+	return trimLead(text[toks[i-1].end:]), true
 }
 
 // maxNameRunes is the longest name Introduction takes.

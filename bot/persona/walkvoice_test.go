@@ -118,3 +118,26 @@ func TestIntroduction(t *testing.T) {
 		}
 	}
 }
+
+// A correction after a guess (walk 2026-12-06 item 14): what follows
+// "no, I mean" is what they asked.
+func TestCorrection(t *testing.T) {
+	p, _ := loadReal(t)
+	for _, c := range []struct {
+		text, rest string
+		ok         bool
+	}{
+		{"no i mean how do i send it back", "how do i send it back", true},
+		{"No, I meant refunds", "refunds", true},
+		{"不是，我是说怎么寄回去", "怎么寄回去", true},
+		{"아니요 제 말은 교환이요", "교환이요", true},
+		{"no", "", false},
+		{"how do i send it back", "", false},
+		{"nothing arrived", "", false},
+	} {
+		rest, ok := p.Correction(c.text)
+		if ok != c.ok || ok && rest != c.rest {
+			t.Errorf("Correction(%q) = %q, %v; want %q, %v", c.text, rest, ok, c.rest, c.ok)
+		}
+	}
+}
