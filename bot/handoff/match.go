@@ -929,11 +929,22 @@ func (n *negation) before(d *doc, s int) bool {
 // aNotA reports whether the negation word at units [s, end) is the middle
 // of a Chinese A-not-A question (能不能, 有没有, 是不是, 可不可以, 要不要):
 // the same character on both sides of one 不 or 没. It asks; it does not
-// negate what follows ("能不能找个人跟我聊聊" asks for a person).
+// negate what follows ("能不能找个人跟我聊聊" asks for a person). A doubled
+// refusal (不要不要) is not one.
 func (d *doc) aNotA(s, end int) bool {
 	if end != s+1 || s == 0 || end >= len(d.units) {
 		return false
 	}
 	a, n, b := &d.units[s-1], &d.units[s], &d.units[end]
-	return n.kind == han && a.kind == han && b.kind == han && a.stem == b.stem && a.clause == n.clause && b.clause == n.clause
+	if !(n.kind == han && a.kind == han && b.kind == han && a.stem == b.stem && a.clause == n.clause && b.clause == n.clause) {
+		return false
+	}
+	// A stutter is a refusal said twice, not a question: in 不要不要人工,
+	// 不用不用, 没有没有 the A before this 不/没 is itself negated.
+	if s >= 2 {
+		if p := &d.units[s-2]; p.kind == han && p.clause == n.clause && (p.stem == "不" || p.stem == "没") {
+			return false
+		}
+	}
+	return true
 }
