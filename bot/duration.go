@@ -94,7 +94,11 @@ func (r reader) durationOfLast(u *understanding, text, topic string) bool {
 	joined := topic + "\n" + text
 	c := r.match(joined)
 	if len(c) == 0 || c[0].ID != r.last {
-		if prev := r.match(topic); !confident(prev) || prev[0].ID != r.last {
+		// The last question was answered from r.last (often as a
+		// follow-up, so not confidently alone): its own top being that
+		// entry is enough; a recalibrated cut must not undo the reading of
+		// a question already answered.
+		if prev := r.match(topic); len(prev) == 0 || prev[0].ID != r.last {
 			return false
 		}
 	}

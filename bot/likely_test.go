@@ -39,7 +39,7 @@ func (e *events) misses() []lifecycle.Missed {
 // likelyQuestion is a paraphrase the shipped base's calibration finds
 // probably about payment/discount-codes without being confident of it
 // (bot/eval/testdata/likely.yaml plays it too).
-const likelyQuestion = "the promo thing is not going through"
+const likelyQuestion = "the discount got rejected"
 
 // TestLikelyAnswerIsAHedgeNotAMiss: through the real flow (shipped
 // content, real Redis), a message whose first topic is likely gets that

@@ -105,10 +105,13 @@ func runOffTopicDev(t *testing.T) map[string][2]offTopicTally {
 // messages do that much more often. The bounds sit one message above
 // today's, as a guard against it getting worse; lower them as the
 // decision improves (README, "Off-topic messages written as customers
-// write").
+// write"). 2026-12-06 03:40 UTC, with Candidate.Unknown capped by
+// calibration and the tune half (less kind ours and six banking lines)
+// in prompts/offtopic: en 4/37, zh 5/36, ko 3/36 (main e3b0940 at 02:56:
+// 6, 5, 5); bounds one above.
 func TestOffTopicDevThroughTheCore(t *testing.T) {
 	res := runOffTopicDev(t)
-	most := map[string]int{"en": 7, "zh": 9, "ko": 7}
+	most := map[string]int{"en": 5, "zh": 6, "ko": 4}
 	for _, lang := range []string{"en", "zh", "ko"} {
 		h := res[lang]
 		t.Logf("%s tune:    %v", lang, h[0])

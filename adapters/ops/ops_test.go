@@ -127,7 +127,7 @@ func (f *fixture) seed(t *testing.T) {
 	}
 	// A hedge: the shipped base finds payment/discount-codes probably
 	// right without being sure (the likely tier).
-	f.say(t, "5", "Ana", "en", bot.KindText, "the promo thing is not going through")
+	f.say(t, "5", "Ana", "en", bot.KindText, "the discount got rejected")
 }
 
 func (f *fixture) get(t *testing.T, path string, hdr map[string]string) (int, string, http.Header) {

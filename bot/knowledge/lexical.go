@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/batonhq/baton/bot/text"
@@ -92,11 +93,16 @@ func (l *Lexical) Rank(_ context.Context, query string, skip, n int) []Candidate
 	s := l.ix.scratch.Get().(*scratch)
 	defer func() { s.reset(); l.ix.scratch.Put(s) }()
 	s.toks = text.AppendTokens(s.toks[:0], query)
-	cands := l.ix.candidates(s, l.lex.Apply(s.toks), skip, n)
+	toks := l.lex.Apply(s.toks)
+	cands := l.ix.candidates(s, toks, skip, n)
+	var unknown float64
+	if len(cands) > 0 {
+		unknown = l.ix.unknown(s, toks, skip, drop)
+	}
 	out := make([]Candidate, 0, len(cands))
 	for _, c := range cands {
 		if c.entry != drop {
-			out = append(out, Candidate{ID: l.ix.ids[c.entry], Lang: c.lang, Score: c.sim, Cover: c.cover})
+			out = append(out, Candidate{ID: l.ix.ids[c.entry], Lang: c.lang, Score: c.sim, Cover: c.cover, Unknown: unknown})
 		}
 	}
 	if len(out) > want { // the entry to leave out was not among them
@@ -191,6 +197,10 @@ type index struct {
 	entryVers [][]int32
 	qRaw      [][]termWeight
 	pair      []bool         // per term id: a word pair or concept (isPair)
+	kind      []uint8        // per term id: termWord, termPair, termNumber or termCJK
+	docs      []int32        // per term id: question and answer documents using it
+	ents      []int32        // per term id: entries whose questions or answer use it
+	answerRaw [][]termWeight // version -> raw answer term counts, by term id
 	pooledRaw [][]termWeight // version -> raw pooled term counts, by term id
 	nq, ne    int32
 	nv        int32
@@ -288,8 +298,39 @@ func buildIndex(b *Base, p params, feat func(string) map[string]float64) *index 
 		}
 	}
 	ix.pair = make([]bool, len(ix.terms))
+	ix.kind = make([]uint8, len(ix.terms))
 	for t, id := range ix.terms {
 		ix.pair[id] = isPair(t)
+		ix.kind[id] = termKind([]byte(t))
+	}
+	// What "known to the base" means for Unknown, and what it is with a
+	// question or an entry left out: documents and entries using a term.
+	ix.docs = make([]int32, len(ix.terms))
+	ix.ents = make([]int32, len(ix.terms))
+	for _, docs := range [][][]termWeight{questions, answers} {
+		for _, v := range docs {
+			for _, t := range v {
+				ix.docs[t.id]++
+			}
+		}
+	}
+	ix.answerRaw = make([][]termWeight, len(answers))
+	for i, v := range answers {
+		ix.answerRaw[i] = slices.Clone(v)
+	}
+	for i := range last {
+		last[i] = -1
+	}
+	for vi := range versions {
+		e := ix.verEntry[vi]
+		for _, v := range [][]termWeight{versions[vi], answers[vi]} {
+			for _, t := range v {
+				if last[t.id] != e {
+					last[t.id] = e
+					ix.ents[t.id]++
+				}
+			}
+		}
 	}
 	ix.idf = make([]float32, len(ix.terms))
 	for id, d := range df {
@@ -375,6 +416,7 @@ type scratch struct {
 	oovText     []byte    // unknown terms' texts, one after another
 	oov         []oovTerm
 	oovW        []float64
+	latinOOV    float64 // unknown Latin-script words' weight (Unknown)
 }
 
 // oovTerm is one occurrence of a term the base never uses, its text
@@ -419,6 +461,7 @@ func (s *scratch) reset() {
 	s.touched, s.entries, s.qts, s.cands = s.touched[:0], s.entries[:0], s.qts[:0], s.cands[:0]
 	s.toks, s.segs, s.grams = s.toks[:0], s.segs[:0], s.grams[:0]
 	s.qseen, s.oovText, s.oov, s.oovW = s.qseen[:0], s.oovText[:0], s.oov[:0], s.oovW[:0]
+	s.latinOOV = 0
 }
 
 // query turns toks (the lexicon applied) into the query's known terms,
@@ -473,8 +516,11 @@ func (ix *index) query(s *scratch, toks []text.Token) (oovNorm, oovWords float64
 				sum += s.oov[j].w
 			}
 			x := tfWeight(sum)
-			if bytes.IndexByte(t, ' ') >= 0 || bytes.HasPrefix(t, []byte(text.ConceptPrefix)) { // isPair
+			switch termKind(t) {
+			case termPair:
 				x = -x
+			case termWord:
+				s.latinOOV += x * ix.oovIDF
 			}
 			s.oovW = append(s.oovW, x)
 			i = j
@@ -610,6 +656,133 @@ func (ix *index) candidates(s *scratch, toks []text.Token, skip, k int) []cand {
 	}
 	s.cands = best
 	return best
+}
+
+// Term kinds, for Unknown: a word (Latin script), a word pair or lexicon
+// concept (they restate words), a word with a digit (a number, an order
+// number, "65w": no evidence of what a message is about), or a CJK
+// character or character pair.
+const (
+	termWord uint8 = iota
+	termPair
+	termNumber
+	termCJK
+)
+
+// termKind is the kind of term t (as bytes: the matcher holds unknown
+// terms' texts in a byte arena).
+func termKind(t []byte) uint8 {
+	if bytes.IndexByte(t, ' ') >= 0 || bytes.HasPrefix(t, []byte(text.ConceptPrefix)) { // isPair
+		return termPair
+	}
+	if r, _ := utf8.DecodeRune(t); r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hangul, unicode.Hiragana, unicode.Katakana) {
+		return termCJK
+	}
+	if bytes.ContainsFunc(t, unicode.IsDigit) {
+		return termNumber
+	}
+	return termWord
+}
+
+// unknown is the share of the query's content (idf-weighted, numbers
+// aside) that nothing in the base uses, with question skip (>= 0) or
+// entry drop (>= 0) left out: calibration must see a left-out question's
+// own words as a new phrasing would bring them. Its units are the
+// tokenizer's: Latin-script words, and for Chinese and Korean single
+// characters, a character counting as known only when a character pair
+// around it is used by the base (or, alone between function words, the
+// character itself). Counting CJK pairs instead, as the Latin words are
+// counted, makes an ordinary Chinese or Korean question look half
+// unknown: its pairs straddle word boundaries (Korean runs are joined
+// across spaces), while its characters sit inside known words. A
+// message about something the base does not cover brings content words
+// of its own (gym membership, 退休金, 헬스장) beside the one it shares.
+// Chinese function words (然后, 我们: text.IsFunctionWord) are never
+// unknown, whether the base uses them or not. See Candidate.Unknown. Computed only for queries with a candidate.
+func (ix *index) unknown(s *scratch, toks []text.Token, skip int, drop int32) float64 {
+	unk, all := s.latinOOV, s.latinOOV
+	for _, t := range s.qts {
+		if ix.kind[t.id] != termWord {
+			continue
+		}
+		w := t.w
+		if !ix.knownWithout(t.id, skip, drop) {
+			w = w / float64(ix.idf[t.id]) * ix.oovIDF
+			unk += w
+		}
+		all += w
+	}
+	for _, tok := range toks {
+		if !tok.CJK {
+			continue
+		}
+		s.segs = text.AppendSegmentsCJK(s.segs[:0], tok.Text)
+		for _, seg := range s.segs {
+			if text.IsParticle(seg) {
+				continue
+			}
+			function := text.IsFunctionWord(seg) // how it asks, not what about: never unknown
+			prev := -1                           // start of the previous character
+			for i, r := range seg {
+				end := i + utf8.RuneLen(r)
+				w, known := ix.oovIDF, false
+				if id, ok := ix.terms[seg[i:end]]; ok && ix.knownWithout(id, skip, drop) {
+					w, known = float64(ix.idf[id]), true
+				}
+				covered := function || (known && end == len(seg) && i == 0) // a character alone
+				if !covered && prev >= 0 {
+					covered = ix.knownText(seg[prev:end], skip, drop)
+				}
+				if !covered && end < len(seg) {
+					_, size := utf8.DecodeRuneInString(seg[end:])
+					covered = ix.knownText(seg[i:end+size], skip, drop)
+				}
+				if !covered {
+					unk += w
+				}
+				all += w
+				prev = i
+			}
+		}
+	}
+	if all <= 0 {
+		return 0
+	}
+	return unk / all
+}
+
+// knownText reports whether term t is used by the base, question skip
+// or entry drop left out.
+func (ix *index) knownText(t string, skip int, drop int32) bool {
+	id, ok := ix.terms[t]
+	return ok && ix.knownWithout(id, skip, drop)
+}
+
+// knownWithout reports whether a question or answer of the base uses
+// term id, question skip (>= 0) or entry drop (>= 0) left out.
+func (ix *index) knownWithout(id int32, skip int, drop int32) bool {
+	switch {
+	case drop >= 0:
+		if ix.ents[id] > 1 {
+			return true
+		}
+		for _, v := range ix.entryVers[drop] {
+			if _, ok := findTerm(ix.pooledRaw[v], id); ok {
+				return false
+			}
+			if _, ok := findTerm(ix.answerRaw[v], id); ok {
+				return false
+			}
+		}
+		return ix.ents[id] > 0
+	case skip >= 0 && skip < int(ix.nq):
+		if ix.docs[id] > 1 {
+			return true
+		}
+		_, ok := findTerm(ix.qRaw[skip], id)
+		return !ok && ix.docs[id] > 0
+	}
+	return true
 }
 
 // cover is the share of the query's words (idf-weighted, known or not;

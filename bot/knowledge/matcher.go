@@ -43,6 +43,15 @@ type Candidate struct {
 	// (0..1), for rankers that know it (the lexical one, and fusion
 	// passing it on); 0 otherwise. The calibrated decision weighs it.
 	Cover float64
+	// Unknown is the share of the query's content no question or answer
+	// of the base uses (0..1; idf-weighted Latin words, and Chinese and
+	// Korean characters outside every known character pair), for rankers
+	// that know it; 0 otherwise. A message about something the base does
+	// not cover often shares one strong word with one entry ("my gym
+	// membership payment failed"): that entry then leads by far, and only
+	// the words around it tell. The calibrated decision caps it
+	// (Calibration.MaxUnknown).
+	Unknown float64
 	// Sure marks a list an earlier stage answers confidently whatever
 	// this ranker's decision (fusion: the lexical match was sure).
 	// Calibration counts it as answered, so the targets hold for both
@@ -137,7 +146,12 @@ const DefaultOffTopicRate = 0.05
 // likely about something the base lacks.
 type Calibration struct {
 	Threshold, Margin, Lead, Cover float64
-	WrongRate, OffTopicRate        float64 // the targets it was chosen for
+	// MaxUnknown, when above 0, is the most of a message's content the
+	// base may not use (Candidate.Unknown) for a confident answer:
+	// chosen with the rule, on the same samples, when it lets the rule
+	// answer more held-out questions within the targets.
+	MaxUnknown              float64
+	WrongRate, OffTopicRate float64 // the targets it was chosen for
 	// Thin is set when the base has too few example questions to measure
 	// its wrong-answer rate (fewer than minHeld): the decision is then the
 	// cautious fixed thinRule, and `baton check` asks for more questions.
@@ -202,7 +216,7 @@ func (c *Calibration) Confident(cands []Candidate) bool {
 	if cands[0].Sure {
 		return true
 	}
-	return c.decide(cands[0].Score, margin(cands), cands[0].Cover)
+	return c.decide(cands[0].Score, margin(cands), cands[0].Cover, cands[0].Unknown)
 }
 
 // Likely reports whether the first of a ranked list is probably right
@@ -218,8 +232,15 @@ func (c *Calibration) likely(score, margin, cover float64) bool {
 	return rule{threshold: c.LikelyThreshold, lead: c.LikelyLead, cover: c.LikelyCover}.confident(score, max(margin, 0), cover)
 }
 
-func (c *Calibration) decide(score, margin, cover float64) bool {
-	return rule{c.Threshold, c.Margin, c.Lead, c.Cover}.confident(score, margin, cover)
+func (c *Calibration) decide(score, margin, cover, unknown float64) bool {
+	return allowUnknown(c.MaxUnknown, unknown) && rule{c.Threshold, c.Margin, c.Lead, c.Cover}.confident(score, margin, cover)
+}
+
+// allowUnknown reports whether a message with share unknown of its
+// content unknown to the base may be answered confidently under the cap
+// maxUnknown (0: no cap).
+func allowUnknown(maxUnknown, unknown float64) bool {
+	return maxUnknown <= 0 || unknown <= maxUnknown
 }
 
 // rule is one decision: margin >= margin and value >= threshold.
@@ -245,8 +266,15 @@ func (c *Calibration) String() string {
 	if c == nil {
 		return "uncalibrated"
 	}
-	return fmt.Sprintf("score + %.2f×lead + %.2f×words covered >= %.3f, lead >= %.2f: held-out questions %d, top-1 %.2f, answered %.2f, right %.2f, wrong %.3f (target %.3f); off-topic answered %.3f of %d (target %.3f), missing topics %.3f of %d",
-		c.Lead, c.Cover, c.Threshold, c.Margin, c.Held, c.Top1, c.Answered, c.Right, c.Wrong, c.WrongRate, c.OffTopicAnswered, c.OffTopic, c.OffTopicRate, c.NearAnswered, c.Near) + c.likelyString()
+	return fmt.Sprintf("score + %.2f×lead + %.2f×words covered >= %.3f, lead >= %.2f%s: held-out questions %d, top-1 %.2f, answered %.2f, right %.2f, wrong %.3f (target %.3f); off-topic answered %.3f of %d (target %.3f), missing topics %.3f of %d",
+		c.Lead, c.Cover, c.Threshold, c.Margin, c.unknownString(), c.Held, c.Top1, c.Answered, c.Right, c.Wrong, c.WrongRate, c.OffTopicAnswered, c.OffTopic, c.OffTopicRate, c.NearAnswered, c.Near) + c.likelyString()
+}
+
+func (c *Calibration) unknownString() string {
+	if c.MaxUnknown <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(", words unknown to the base <= %.2f", c.MaxUnknown)
 }
 
 func (c *Calibration) likelyString() string {
@@ -270,9 +298,10 @@ func (c *Calibration) Hedges() bool {
 // sample is one calibration query's outcome.
 type sample struct {
 	score, margin, cover float64
-	kind                 int8 // right, wrong, off or near
-	sure                 bool // answered by an earlier stage (Candidate.Sure)
-	hedged               bool // hedged by an earlier stage (Candidate.Hedged)
+	unknown              float64 // Candidate.Unknown
+	kind                 int8    // right, wrong, off or near
+	sure                 bool    // answered by an earlier stage (Candidate.Sure)
+	hedged               bool    // hedged by an earlier stage (Candidate.Hedged)
 }
 
 const (
@@ -287,10 +316,12 @@ func top(cands []Candidate, kind int8) sample {
 	if len(cands) == 0 {
 		return sample{kind: kind}
 	}
-	return sample{score: cands[0].Score, margin: margin(cands), cover: cands[0].Cover, kind: kind, sure: cands[0].Sure, hedged: cands[0].Hedged}
+	return sample{score: cands[0].Score, margin: margin(cands), cover: cands[0].Cover, unknown: cands[0].Unknown, kind: kind, sure: cands[0].Sure, hedged: cands[0].Hedged}
 }
 
-func (c *Calibration) answers(s sample) bool { return s.sure || c.decide(s.score, s.margin, s.cover) }
+func (c *Calibration) answers(s sample) bool {
+	return s.sure || c.decide(s.score, s.margin, s.cover, s.unknown)
+}
 
 // Calibrate chooses the confident decision for base b and ranker rank. It
 // asks every example question of b with that question left out (right or
@@ -366,11 +397,11 @@ func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig)
 	case prior < 0:
 		prior = 0
 	}
-	r := choose(samples, target, offRate, cfg.MissingTopicRate, prior)
+	r, maxUnknown := chooseWithUnknown(samples, target, offRate, cfg.MissingTopicRate, prior)
 	if cal.Held < minHeld {
-		r, cal.Thin = thinRule, true
+		r, maxUnknown, cal.Thin = thinRule, 0, true
 	}
-	cal.Threshold, cal.Margin, cal.Lead, cal.Cover = r.threshold, r.margin, r.lead, r.cover
+	cal.Threshold, cal.Margin, cal.Lead, cal.Cover, cal.MaxUnknown = r.threshold, r.margin, r.lead, r.cover, maxUnknown
 
 	if cal.Held > 0 {
 		cal.Top1 = float64(top1) / float64(cal.Held)
@@ -554,6 +585,40 @@ const minHeld = 30
 // near-copies of an example question that clearly beat every other entry.
 var thinRule = rule{threshold: 0.3, margin: 0.2}
 
+// unknownGrid are the caps on Candidate.Unknown calibration tries beside
+// none.
+var unknownGrid = []float64{0.7, 0.6, 0.5, 0.45, 0.4, 0.35, 0.3}
+
+// chooseWithUnknown is choose with a cap on the share of the message's
+// content unknown to the base (Candidate.Unknown): each cap of
+// unknownGrid, and none, is tried, and a cap is kept only when the rule
+// it allows answers more held-out questions rightly within the targets.
+// A cap and not a weight of the linear rule: the evidence is one-sided.
+// A right answer with a word the base lacks (a city, a model name) is
+// still right, while a message mostly about something else is wrong
+// whatever its score. One cap serves every language: Unknown counts
+// Chinese and Korean characters outside the base's character pairs, so
+// an ordinary question reads about as unknown in each (README).
+func chooseWithUnknown(samples []sample, target, offRate, nearRate, priorN float64) (rule, float64) {
+	most := 0.0 // the highest Unknown a cap could leave out
+	for _, s := range samples {
+		if !s.sure && s.score > 0 {
+			most = max(most, s.unknown)
+		}
+	}
+	best, bestN := choose(samples, target, offRate, nearRate, priorN, 0)
+	var bestCap float64
+	for _, c := range unknownGrid {
+		if c >= most {
+			continue // leaves out nothing: the same as no cap
+		}
+		if r, n := choose(samples, target, offRate, nearRate, priorN, c); n > bestN {
+			best, bestN, bestCap = r, n, c
+		}
+	}
+	return best, bestCap
+}
+
 // choose picks the decision. A small logistic model of "the first
 // candidate is right" over (score, lead, words covered) is fitted on the
 // samples: right held-out answers against wrong ones, missing-topic
@@ -569,10 +634,13 @@ var thinRule = rule{threshold: 0.3, margin: 0.2}
 // bases (README), this keeps new queries near the target where counting
 // alone, or a grid over (threshold, lead, margin), gave 4-5% wrong.
 // When nothing meets the targets it returns a rule no score passes.
-func choose(samples []sample, target, offRate, nearRate, priorN float64) rule {
+// Samples whose Unknown is above maxUnknown (when above 0) are never
+// answered, and the model is fitted without them: it estimates how often
+// an answer the cap allows is right. It returns the rule and how many
+// held-out questions it answers rightly.
+func choose(samples []sample, target, offRate, nearRate, priorN, maxUnknown float64) (rule, int) {
 	var nOff, nNear int
 	var sure [4]int // per kind: answered by an earlier stage
-	fit := make([]sample, 0, len(samples))
 	for _, s := range samples {
 		switch s.kind {
 		case off:
@@ -582,15 +650,12 @@ func choose(samples []sample, target, offRate, nearRate, priorN float64) rule {
 		}
 		if s.sure {
 			sure[s.kind]++
-		} else {
-			fit = append(fit, s)
 		}
 	}
-	samples = fit
 	never := rule{threshold: math.Inf(1)}
-	lw := fitLogistic(samples, logisticL2)
+	lw := fitOf(samples, maxUnknown)
 	if lw[1] <= 0 {
-		return never
+		return never, sure[right]
 	}
 	// The simplest rules first: on a tie the first one found stays.
 	var dirs []rule
@@ -609,7 +674,7 @@ func choose(samples []sample, target, offRate, nearRate, priorN float64) rule {
 	for _, dir := range dirs {
 		vs = vs[:0]
 		for _, s := range samples {
-			if s.score > 0 {
+			if !s.sure && s.score > 0 && allowUnknown(maxUnknown, s.unknown) {
 				p := 1 / (1 + math.Exp(-(lw[0] + lw[1]*s.score + lw[2]*s.margin + lw[3]*s.cover)))
 				vs = append(vs, valued{dir.value(s.score, s.margin, s.cover), p, s.kind})
 			}
@@ -659,7 +724,7 @@ func choose(samples []sample, target, offRate, nearRate, priorN float64) rule {
 			}
 		}
 	}
-	return bestRule
+	return bestRule, best
 }
 
 // leadGrid and coverGrid are the rule directions tried besides the
@@ -764,6 +829,18 @@ func (c *Calibrated) Calibration() *Calibration { return c.Cal }
 type KB struct {
 	*Base
 	Matcher
+}
+
+// fitOf fits choose's model on the samples no earlier stage answers and
+// the cap maxUnknown allows.
+func fitOf(samples []sample, maxUnknown float64) [4]float64 {
+	fit := make([]sample, 0, len(samples))
+	for _, s := range samples {
+		if !s.sure && allowUnknown(maxUnknown, s.unknown) {
+			fit = append(fit, s)
+		}
+	}
+	return fitLogistic(fit, logisticL2)
 }
 
 // fitLogistic fits p(right) = σ(w·[1, score, margin, cover]) on the

@@ -73,3 +73,27 @@ func TestParaphraseSuite(t *testing.T) {
 		}
 	}
 }
+
+// TestOneSharedKeywordIsNotEnough: a message about something else that
+// shares one strong word with an entry is not answered confidently from
+// it, while ordinary Chinese and Korean questions with a word the base
+// lacks (a city, a corner, a crack) still are: the calibrated cap on the
+// share of a message's words unknown to the base (Candidate.Unknown)
+// counts Chinese and Korean characters, not character pairs. Before it,
+// the first was answered with payment/failed; the cap that counted pairs
+// silenced the others. These messages are in no calibration or suite
+// file.
+func TestOneSharedKeywordIsNotEnough(t *testing.T) {
+	set := shippedSet(t)
+	if m := set.KB.Match(t.Context(), "my yoga class payment failed", 3); len(m) > 0 && m[0].Confident {
+		t.Errorf("a yoga class payment answered confidently from %s", m[0].ID)
+	}
+	for q, want := range map[string]string{
+		"广州有你们的线下店吗":           "support/store",
+		"받은 키보드 모서리에 금이 가 있어요": "problems/damaged",
+	} {
+		if m := set.KB.Match(t.Context(), q, 3); len(m) == 0 || m[0].ID != want || !m[0].Confident {
+			t.Errorf("%q: %+v, want %s confidently", q, m, want)
+		}
+	}
+}

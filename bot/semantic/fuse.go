@@ -244,7 +244,7 @@ func (f *Fused) rank(ctx context.Context, q string, skip, n int, vec func() []fl
 	if v == nil {
 		return nil
 	}
-	return f.hedged(lex, f.candidates(f.ix.rankWith(f.p, lex, v, skip, n)))
+	return f.hedged(lex, f.candidates(f.ix.rankWith(f.p, lex, v, skip, n), lex))
 }
 
 // hedged marks the fused list Hedged when fusion ranks the lexical top
@@ -273,10 +273,17 @@ func (f *Fused) knownVec(q string, skip int) []float32 {
 	return f.ix.offVec[q]
 }
 
-func (f *Fused) candidates(ev []evidence) []knowledge.Candidate {
+// candidates are the fused list. Unknown, the share of the message the
+// base does not use, is the message's, whatever the entry: the lexical
+// list's.
+func (f *Fused) candidates(ev []evidence, lex []knowledge.Candidate) []knowledge.Candidate {
+	var unknown float64
+	if len(lex) > 0 {
+		unknown = lex[0].Unknown
+	}
 	out := make([]knowledge.Candidate, len(ev))
 	for i, x := range ev {
-		out[i] = knowledge.Candidate{ID: f.ix.ids[x.entry], Lang: x.lang, Score: x.fused, Cover: x.cover}
+		out[i] = knowledge.Candidate{ID: f.ix.ids[x.entry], Lang: x.lang, Score: x.fused, Cover: x.cover, Unknown: unknown}
 	}
 	return out
 }
@@ -311,7 +318,7 @@ func (f *Fused) Match(ctx context.Context, query string, n int) []knowledge.Matc
 		return f.lexicalLikely(lex, n)
 	}
 	f.count(pathFused)
-	cands := f.hedged(lex, f.candidates(f.ix.rankWith(f.p, lex, vec, -1, max(n, 2))))
+	cands := f.hedged(lex, f.candidates(f.ix.rankWith(f.p, lex, vec, -1, max(n, 2)), lex))
 	out := toMatches(cands, n, false)
 	if len(out) > 0 {
 		out[0].Confident = f.cal.Confident(cands)

@@ -74,7 +74,7 @@ func TestFusionHedgesOnlyTheLexicalTop(t *testing.T) {
 // edit can move it, and then the question is re-picked among messages
 // the tier hedges (bot/likely_test.go and the eval's likely.yaml use the
 // same one).
-const couponQuestion = "the promo thing is not going through"
+const couponQuestion = "the discount got rejected"
 
 // shippedFused is the shipped content's matcher with model as the
 // embeddings model, once its vectors are built.

@@ -49,6 +49,12 @@ func IsParticle(seg string) bool {
 	return false
 }
 
+// IsFunctionWord reports whether a segment of SegmentCJK is one of the
+// function words it cuts around (然后, 什么, 我们, 的 ...): they say how
+// a message asks, not what about, so whether a knowledge base happens to
+// use one tells nothing about whether it covers the message.
+func IsFunctionWord(seg string) bool { return cutWords[seg] }
+
 // cutStarts are the first characters of cut words.
 var cutStarts = func() map[rune]bool {
 	m := map[rune]bool{}

@@ -11,7 +11,7 @@ import (
 // BATON_LIKELY_RIGHT=0 (the tier off), and a bad value is refused with a
 // message naming it.
 func TestMatchShowsTheLikelyTier(t *testing.T) {
-	const q = "the promo thing is not going through\n"
+	const q = "the discount got rejected\n"
 	run := func(value string) (matchResult, int, string) {
 		env := func(k string) string {
 			if k == "BATON_LIKELY_RIGHT" {

@@ -284,17 +284,27 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 	var cal *knowledge.Calibration
 	var why func(string, int) ([]knowledge.Explanation, []text.Use)
 	var fused *semantic.Fused
+	var rank knowledge.Ranker
 	switch m := kb.Matcher.(type) {
 	case *knowledge.Calibrated:
-		cal, why = m.Cal, m.Explain
+		cal, why, rank = m.Cal, m.Explain, m.Rank
 	case *semantic.Matcher:
-		cal, why = m.Lexical().Cal, m.Lexical().Explain
+		cal, why, rank = m.Lexical().Cal, m.Lexical().Explain, m.Lexical().Rank
 		fused = m.Fused()
 	case interface{ Calibration() *knowledge.Calibration }:
 		cal = m.Calibration()
 	}
 	if cal != nil {
 		fmt.Fprintf(w, "  decision: confident when lead >= %.2f and score + %.2f×lead + %.2f×covered >= %.3f (lead: score minus the next one; covered: share of the message's words the entry's questions use)\n", cal.Margin, cal.Lead, cal.Cover, cal.Threshold)
+	}
+	if rank != nil {
+		if c := rank(ctx, q, -1, 1); len(c) > 0 {
+			limit := "no limit"
+			if cal != nil && cal.MaxUnknown > 0 {
+				limit = fmt.Sprintf("confident only up to %.2f", cal.MaxUnknown)
+			}
+			fmt.Fprintf(w, "  words unknown to the base: %.2f of the message (%s; idf-weighted; Chinese and Korean: characters outside every character pair the base uses)\n", c[0].Unknown, limit)
+		}
 	}
 	var vectors map[string]semantic.VectorScore
 	if fused != nil {

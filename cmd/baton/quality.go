@@ -28,6 +28,9 @@ func writeQuality(w io.Writer, c *knowledge.Calibration) {
 	if c.OffTopic > 0 {
 		fmt.Fprintf(w, "  off-topic messages answered: %.1f%% of %d (target %.0f%%)\n", 100*c.OffTopicAnswered, c.OffTopic, 100*c.OffTopicRate)
 	}
+	if c.MaxUnknown > 0 {
+		fmt.Fprintf(w, "  not answered confidently: messages with more than %.0f%% of their words unknown to the base (chosen on these samples)\n", 100*c.MaxUnknown)
+	}
 	if c.Near > 0 {
 		fmt.Fprintf(w, "  questions on a missing topic answered: %.1f%% of %d (each asked with its whole entry left out: high when entries overlap)\n", 100*c.NearAnswered, c.Near)
 	}
