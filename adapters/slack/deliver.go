@@ -93,24 +93,16 @@ func (d *Desk) postCard(ctx context.Context, j job, s *session.Session, queued b
 	// A post of this card ended without an answer (a timeout on our side,
 	// a replica stopped): Slack may show it. Adopt it rather than post a
 	// second one (see lookup.go).
-	if doubt == mark {
-		ts, found, err := d.findCard(ctx, channel, j.Conv, s.Handoff.At, n)
-		switch {
-		case found:
-			ref := cardRef{channel: channel, ts: ts, at: s.Handoff.At, n: n}
-			if _, err := d.saveCard(context.WithoutCancel(ctx), j.Conv, ref); err != nil {
-				return result{}, redisError{err}
-			}
-			d.log.Info("slack desk: a card whose post got no answer was up in Slack; adopted, not posted again", "conv", logmask.Conv(j.Conv))
-			d.summarize(j.Conv, ref, s)
-			return result{ts: ts}, nil
-		case err != nil:
-			if _, retry := retryable(err); retry {
-				return result{}, err // Slack is failing: the post would too
-			}
-			d.log.Warn("slack desk: could not look for a card whose post got no answer; posting it again (a reply under the first one still reaches the customer once an agent writes there)",
-				"conv", logmask.Conv(j.Conv), "err", err)
+	if ts, err := d.cardInDoubt(ctx, j.Conv, doubt, channel, s.Handoff.At, n); err != nil {
+		return result{}, err
+	} else if ts != "" {
+		ref := cardRef{channel: channel, ts: ts, at: s.Handoff.At, n: n}
+		if _, err := d.saveCard(context.WithoutCancel(ctx), j.Conv, ref); err != nil {
+			return result{}, redisError{err}
 		}
+		d.log.Info("slack desk: a card whose post got no answer was up in Slack; adopted, not posted again", "conv", logmask.Conv(j.Conv))
+		d.summarize(j.Conv, ref, s)
+		return result{ts: ts}, nil
 	}
 	blocks, fallback := buildCard(d.cardInput(ctx, s, cardRef{n: n}))
 	// From the post until its thread is mapped, an agent's reply in the

@@ -2,11 +2,13 @@ package slack
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	goslack "github.com/slack-go/slack"
 
 	"github.com/batonhq/baton/bot/lifecycle"
@@ -51,9 +53,14 @@ func (e *cardLostError) Error() string {
 func (e *cardLostError) Unwrap() error { return e.err }
 
 // repostClaim bounds how long one replica holds the job of posting a card
-// again: the card's post, the note's, and the record's write, with a
-// margin.
-func (d *Desk) repostClaim() time.Duration { return d.postingFor() + d.callTimeout }
+// again, timed by Redis (SlackCardGone), not by any replica's clock: the
+// look for a card already up (findCardPages calls), the card's post, the
+// note's, the Redis reads before them and the record's write, with a
+// margin. A holder slower than that is fenced: its post is not recorded
+// as the card (SlackCardReposted checks the claim's token).
+func (d *Desk) repostClaim() time.Duration {
+	return time.Duration(findCardPages+2)*d.callTimeout + 4*5*time.Second
+}
 
 // cardGone handles the card ref of conv whose own thread Slack refused for
 // good (cause; nil when the record said so already) and returns the card
@@ -65,9 +72,10 @@ func (d *Desk) cardGone(ctx context.Context, conv string, ref cardRef, cause err
 	if cause != nil {
 		reason = truncate(cause.Error(), 200)
 	}
+	token := rand.Text()
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	res, err := store.SlackCardGone.Run(rctx, d.rdb, []string{d.keys.Card(conv)},
-		ref.ts, reason, d.now().UnixMilli(), d.repostClaim().Milliseconds()).Slice()
+		ref.ts, reason, d.repostClaim().Milliseconds(), token).Slice()
 	cancel()
 	if err != nil || len(res) == 0 {
 		return ref, redisError{fmt.Errorf("recording a gone card thread: %w", err)}
@@ -75,7 +83,7 @@ func (d *Desk) cardGone(ctx context.Context, conv string, ref cardRef, cause err
 	code, _ := res[0].(int64)
 	switch code {
 	case 1:
-		return d.repostCard(ctx, conv, ref, reason)
+		return d.repostCard(ctx, conv, ref, reason, token)
 	case 3:
 		return ref, errCardReposting
 	case 4:
@@ -92,18 +100,27 @@ func (d *Desk) cardGone(ctx context.Context, conv string, ref cardRef, cause err
 	if err != nil {
 		return ref, redisError{err}
 	}
-	if !ok || now.ts == ref.ts {
+	if !ok {
+		return ref, errCardRecordGone
+	}
+	if now.ts == ref.ts {
 		return ref, errCardReposting
 	}
 	return now, nil
 }
 
+// errCardRecordGone: the card's record vanished while its thread was
+// found gone (expired, deleted by hand): nothing to post under. Retrying
+// cannot bring it back, and a retried head job would hold every post
+// queued behind it, so the post is the one dead letter.
+var errCardRecordGone = &cardLostError{err: errors.New("the card's record is gone")}
+
 // repostCard posts conv's card again in place of old, whose thread is
-// gone (this caller holds the claim), and returns the new card.
-func (d *Desk) repostCard(ctx context.Context, conv string, old cardRef, reason string) (cardRef, error) {
+// gone (this caller holds the claim, token), and returns the new card.
+func (d *Desk) repostCard(ctx context.Context, conv string, old cardRef, reason, token string) (cardRef, error) {
 	s, err := d.session(ctx, conv, nil)
 	if err != nil && !errors.Is(err, errGone) {
-		d.releaseRepost(ctx, conv, old)
+		d.releaseRepost(ctx, conv, old, token)
 		return old, err
 	}
 	if errors.Is(err, errGone) || !old.shows(s.Handoff) || !lifecycle.Of(s).Open() {
@@ -113,27 +130,38 @@ func (d *Desk) repostCard(ctx context.Context, conv string, old cardRef, reason 
 	}
 	h := s.Handoff
 	channel, n := d.channelFor(h.Team), len(h.Transfers)
-	blocks, fallback := buildCard(d.cardInput(ctx, s, cardRef{n: n}))
-	done, err := d.startPosting(ctx, conv, cardMark(h.At, n))
+	// A post of this card again that got no answer (a timeout on our
+	// side) may have put it up: adopt it, as postCard does, rather than
+	// post a second one. The gone card and its twins carry the same
+	// metadata and are not it.
+	ch, ts, err := d.adoptCard(ctx, conv, channel, h.At, n, old)
 	if err != nil {
-		d.releaseRepost(ctx, conv, old)
-		return old, redisError{err}
+		d.releaseRepost(ctx, conv, old, token)
+		return old, err
 	}
-	cctx, cancel := d.call(ctx)
-	ch, ts, err := d.api.PostMessageContext(cctx, channel,
-		goslack.MsgOptionBlocks(blocks...), goslack.MsgOptionText(fallback, false),
-		goslack.MsgOptionMetadata(cardMetadata(conv, h.At, n)))
-	cancel()
-	if err != nil {
-		done()
-		if _, retry := retryable(err); retry {
-			d.releaseRepost(ctx, conv, old)
-			return old, fmt.Errorf("posting the card again: %w", err)
+	done := func() {}
+	if ts == "" {
+		blocks, fallback := buildCard(d.cardInput(ctx, s, cardRef{n: n}))
+		if done, err = d.startPosting(ctx, conv, cardMark(h.At, n)); err != nil {
+			d.releaseRepost(ctx, conv, old, token)
+			return old, redisError{err}
 		}
-		return old, d.cardLost(ctx, conv, old, reason, err)
-	}
-	if ch == "" {
-		ch = channel
+		cctx, cancel := d.call(ctx)
+		ch, ts, err = d.api.PostMessageContext(cctx, channel,
+			goslack.MsgOptionBlocks(blocks...), goslack.MsgOptionText(fallback, false),
+			goslack.MsgOptionMetadata(cardMetadata(conv, h.At, n)))
+		cancel()
+		if err != nil {
+			done()
+			if _, retry := retryable(err); retry {
+				d.releaseRepost(ctx, conv, old, token)
+				return old, fmt.Errorf("posting the card again: %w", err)
+			}
+			return old, d.cardLost(ctx, conv, old, reason, err)
+		}
+		if ch == "" {
+			ch = channel
+		}
 	}
 	ref := cardRef{channel: ch, ts: ts, at: h.At, n: n}
 	// The note first: once the card is recorded, other posts go under it.
@@ -147,7 +175,7 @@ func (d *Desk) repostCard(ctx context.Context, conv string, old cardRef, reason 
 	wctx, wcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	saved, err := store.SlackCardReposted.Run(wctx, d.rdb,
 		[]string{d.keys.Card(conv), d.keys.Thread(ch, ts), d.keys.CardPost(conv)},
-		old.ts, ch, ts, conv, keepFor.Milliseconds()).Int()
+		old.ts, ch, ts, conv, keepFor.Milliseconds(), token).Int()
 	wcancel()
 	done()
 	if err != nil {
@@ -156,9 +184,18 @@ func (d *Desk) repostCard(ctx context.Context, conv string, old cardRef, reason 
 		return old, redisError{fmt.Errorf("recording the card posted again: %w", err)}
 	}
 	if saved == 0 {
+		// The record moved on, or this claim expired and another caller
+		// holds it: that caller's card is the card.
+		d.log.Warn("slack desk: a card posted again was not recorded as the card (the record moved on, or the claim expired and another replica took it)",
+			"conv", logmask.Conv(conv), "channel", ch, "card", ts)
 		now, ok, err := d.card(ctx, conv)
-		if err != nil || !ok {
+		switch {
+		case err != nil:
 			return old, redisError{fmt.Errorf("reading the card: %w", err)}
+		case !ok:
+			return old, errCardRecordGone
+		case now.ts == old.ts:
+			return old, errCardReposting
 		}
 		return now, nil
 	}
@@ -171,10 +208,10 @@ func (d *Desk) repostCard(ctx context.Context, conv string, old cardRef, reason 
 
 // releaseRepost gives up the claim on posting old's card again, so the
 // next post tries at once.
-func (d *Desk) releaseRepost(ctx context.Context, conv string, old cardRef) {
+func (d *Desk) releaseRepost(ctx context.Context, conv string, old cardRef, token string) {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := store.SlackCardRepostFailed.Run(rctx, d.rdb, []string{d.keys.Card(conv)}, old.ts, "").Err(); err != nil {
+	if err := store.SlackCardRepostFailed.Run(rctx, d.rdb, []string{d.keys.Card(conv)}, old.ts, "", token).Err(); err != nil {
 		d.log.Warn("slack desk: releasing a card's post again", "conv", logmask.Conv(conv), "err", err)
 	}
 }
@@ -218,4 +255,27 @@ func (d *Desk) keepDead(ctx context.Context, j job) error {
 	}
 	d.metrics.dead.Inc()
 	return nil
+}
+
+// adoptCard looks for conv's card (at, n) that a post again which got no
+// answer may have put up in channel (cardInDoubt): its channel and ts, or
+// "" when the card is to be posted.
+func (d *Desk) adoptCard(ctx context.Context, conv, channel string, at time.Time, n int, old cardRef) (string, string, error) {
+	doubt, err := d.rdb.Get(ctx, d.keys.CardPost(conv)).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return "", "", redisError{fmt.Errorf("reading a card post's in-doubt mark: %w", err)}
+	}
+	skip := []string{old.ts}
+	for ts := range old.twins {
+		skip = append(skip, ts)
+	}
+	for ts := range old.retired {
+		skip = append(skip, ts)
+	}
+	ts, err := d.cardInDoubt(ctx, conv, doubt, channel, at, n, skip...)
+	if err != nil || ts == "" {
+		return "", "", err
+	}
+	d.log.Info("slack desk: a card posted again whose post got no answer was up in Slack; adopted, not posted again", "conv", logmask.Conv(conv))
+	return channel, ts, nil
 }

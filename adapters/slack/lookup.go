@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -81,7 +82,7 @@ const (
 
 // findCard looks in channel's history for a card of conv's handoff (at,
 // n) and returns its ts.
-func (d *Desk) findCard(ctx context.Context, channel, conv string, at time.Time, n int) (string, bool, error) {
+func (d *Desk) findCard(ctx context.Context, channel, conv string, at time.Time, n int, skip ...string) (string, bool, error) {
 	p := &goslack.GetConversationHistoryParameters{ChannelID: channel, Oldest: slackTS(at.Add(-findCardSince)),
 		Limit: 200, IncludeAllMetadata: true}
 	self, asked := "", false
@@ -102,7 +103,7 @@ func (d *Desk) findCard(ctx context.Context, channel, conv string, at time.Time,
 			if !ours(m, self) {
 				continue
 			}
-			if c, cat, cn, ok := cardOf(m.Metadata); ok && c == conv && cat.Equal(at) && cn == n {
+			if c, cat, cn, ok := cardOf(m.Metadata); ok && c == conv && cat.Equal(at) && cn == n && !slices.Contains(skip, m.Timestamp) {
 				return m.Timestamp, true, nil
 			}
 		}
@@ -167,4 +168,28 @@ func (d *Desk) cardByRoot(ctx context.Context, channel, ts string) (string, bool
 	d.log.Warn("slack desk: an agent wrote under a card Baton had not mapped (its post timed out on our side); adopted it",
 		"conv", logmask.Conv(conv), "channel", channel, "thread", ts, "twin", saved == savedTwin, "stale", saved == savedStale)
 	return conv, true, nil
+}
+
+// cardInDoubt returns the card of conv's handoff (at, n) that Slack may
+// show already when its last post ended without an answer (doubt, the
+// in-doubt mark read before, names it): its ts, or "" when there is none
+// to adopt and the card is to be posted. skip names cards with the same
+// metadata that are not it (a card whose thread is gone, its twins). The
+// error is Slack failing for a moment (the post would fail too).
+func (d *Desk) cardInDoubt(ctx context.Context, conv, doubt, channel string, at time.Time, n int, skip ...string) (string, error) {
+	if doubt != cardMark(at, n) {
+		return "", nil
+	}
+	ts, found, err := d.findCard(ctx, channel, conv, at, n, skip...)
+	switch {
+	case found:
+		return ts, nil
+	case err != nil:
+		if _, retry := retryable(err); retry {
+			return "", err
+		}
+		d.log.Warn("slack desk: could not look for a card whose post got no answer; posting it again (a reply under the first one still reaches the customer once an agent writes there)",
+			"conv", logmask.Conv(conv), "err", err)
+	}
+	return "", nil
 }

@@ -398,9 +398,12 @@ return 2`)
 // (a second card of the same handoff) takes its place, the gone card kept
 // as a retired twin ("alt:<ts>" + "off:<ts>": a press on its buttons is
 // still on the handoff); else one caller gets to post the card again (a
-// claim, field "repost", until ARGV now + claim ms, so a replica that dies
-// while posting hands the job on). KEYS: card hash. ARGV: ts, reason, now
-// ms, claim ms. Returns {0} when ts is not the card recorded now (it moved
+// claim, field "repost", until Redis's own time + claim ms, so a replica
+// that dies while posting hands the job on; no replica's clock times it,
+// so clock skew between replicas cannot cut it short; field "repost_by"
+// holds the claimer's token, checked by SlackCardReposted). KEYS: card
+// hash. ARGV: ts, reason, claim ms, token. Returns {0} when ts is not the
+// card recorded now (it moved
 // on: read it again), {1} when the caller is to post the card again, {2}
 // when a twin took its place, {3} when another caller is posting it again,
 // {4} when its loss is recorded already (SlackCardRepostFailed).
@@ -421,23 +424,29 @@ for i = 1, #all, 2 do
     end
   end
 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local claim = redis.call('HGET', KEYS[1], 'repost')
-if claim and tonumber(claim) > tonumber(ARGV[3]) then return {3} end
-redis.call('HSET', KEYS[1], 'repost', tonumber(ARGV[3]) + tonumber(ARGV[4]))
+if claim and tonumber(claim) and tonumber(claim) > now then return {3} end
+redis.call('HSET', KEYS[1], 'repost', string.format('%d', now + tonumber(ARGV[3])), 'repost_by', ARGV[4])
 return {1}`)
 
 // SlackCardReposted records the card posted again in place of the card ts
 // whose thread is gone (SlackCardGone's claim): it becomes the card, the
 // gone one a retired twin, its thread is mapped and the post's in-doubt
 // mark ends. When the record moved on meanwhile (a newer handoff's card),
-// only the new thread is mapped. KEYS: card hash, new thread key, in-doubt
-// mark. ARGV: gone ts, channel, ts, conversation, ttl ms. Returns 1 when
-// it is the card, 0 when the record moved on.
+// only the new thread is mapped. The claim is fenced: when ARGV token is
+// no longer the claim's (it expired and another caller took it), the post
+// is not recorded as the card either, so the card the claim's holder posts
+// is the one. KEYS: card hash, new thread key, in-doubt mark. ARGV: gone
+// ts, channel, ts, conversation, ttl ms, token. Returns 1 when it is the
+// card, 0 when the record moved on or the claim is another caller's.
 var SlackCardReposted = redis.NewScript(`
 redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5])
-local cur = redis.call('HMGET', KEYS[1], 'ts', 'channel')
+local cur = redis.call('HMGET', KEYS[1], 'ts', 'channel', 'repost_by')
 if cur[1] ~= ARGV[1] then return 0 end
-redis.call('HDEL', KEYS[1], 'repost')
+if cur[3] and cur[3] ~= ARGV[6] then return 0 end
+redis.call('HDEL', KEYS[1], 'repost', 'repost_by')
 redis.call('HSET', KEYS[1], 'ts', ARGV[3], 'channel', ARGV[2], 'alt:' .. ARGV[1], cur[2] or '')
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('DEL', KEYS[3])
@@ -446,14 +455,19 @@ return 1`)
 // SlackCardRepostFailed ends SlackCardGone's claim on the card ts when its
 // new post failed: with ARGV reason "" for another try (Slack failing for
 // a moment), else recording the loss (field "lost"): no card can be put
-// up for the handoff, and its later posts are dropped. KEYS: card hash.
-// ARGV: gone ts, reason. Returns 0 when ts is not the card recorded now,
-// 1 when this call recorded the loss (or released the claim), 2 when the
-// loss was recorded already.
+// up for the handoff, and its later posts are dropped. A release leaves
+// a claim that is another caller's (token ARGV[3]) alone. KEYS: card
+// hash. ARGV: gone ts, reason, token. Returns 0 when ts is not the card
+// recorded now, 1 when this call recorded the loss (or released the
+// claim), 2 when the loss was recorded already.
 var SlackCardRepostFailed = redis.NewScript(`
-if redis.call('HGET', KEYS[1], 'ts') ~= ARGV[1] then return 0 end
-redis.call('HDEL', KEYS[1], 'repost')
-if ARGV[2] == '' then return 1 end
+local cur = redis.call('HMGET', KEYS[1], 'ts', 'repost_by')
+if cur[1] ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then
+  if not cur[2] or cur[2] == ARGV[3] then redis.call('HDEL', KEYS[1], 'repost', 'repost_by') end
+  return 1
+end
+redis.call('HDEL', KEYS[1], 'repost', 'repost_by')
 if redis.call('HSETNX', KEYS[1], 'lost', ARGV[2]) == 1 then return 1 end
 return 2`)
 
