@@ -209,6 +209,13 @@ func (a kbAnswerer) namedNotListed(q Question, d persona.Data) (Answer, bool) {
 			return Answer{}, false // on the list, or not a "we don't": the whole entry
 		}
 		first = pa.gather(at)
+	case partlyListed(pa, named, freq) || cardKind(words):
+		// "visa debit", "paypal credit", "Maestro": a kind of what the
+		// list names, not a thing clearly absent: the whole entry, even
+		// when the match alone was not sure (a brand the base never
+		// names), for the frame asked about a way to pay.
+		text := join(p.Say(q.Lang, leadKey(q, id), d), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer), p.Say(q.Lang, "anything_else", d))
+		return Answer{Text: text, Entry: id, Confident: true}, true
 	case !mentions(set.KB.Base, id, words, named, freq, set.Lexicon):
 		about := d
 		about.Topics = []string{cmp.Or(thing, words)}
@@ -218,4 +225,31 @@ func (a kbAnswerer) namedNotListed(q Question, d persona.Data) (Answer, bool) {
 	}
 	text := join(first, langNote(p, q.Lang, e.Lang, d), Plain(list), p.Say(q.Lang, "anything_else", d))
 	return Answer{Text: text, Entry: id, Confident: true}, true
+}
+
+// partlyListed reports whether any one term of a thing named is on the
+// closed list itself ("visa" of "visa debit"): the customer names a kind
+// of a way we take, so "not on our list" would be a wrong no.
+func partlyListed(pa passage, named map[string]bool, f *docFreq) bool {
+	if len(named) < 2 {
+		return false // one term: about(named) already looked
+	}
+	for t := range named {
+		for _, i := range pa.about(map[string]bool{t: true}, f) {
+			if pa.units[i].item {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// cardKinds name a card by its type or a card brand the list may leave
+// out (Maestro is Mastercard's debit brand, Electron Visa's): a list
+// that takes cards takes these more often than not, so the list answers.
+var cardKinds = []string{"debit", "credit", "card", "maestro", "electron", "visa", "mastercard",
+	"借记卡", "信用卡", "储蓄卡", "银行卡", "卡", "체크카드", "신용카드", "직불", "카드"}
+
+func cardKind(words string) bool {
+	return containsAny(strings.ToLower(words), cardKinds)
 }

@@ -181,7 +181,13 @@ func (t *turn) withoutKnownOrderAsk(text, entry string) string {
 	if without == text {
 		return text
 	}
-	return join(t.render("order_known", persona.Data{Extra: map[string]string{"ref": ref}}), without)
+	// With no desk no one on the team has the number the bot saw: the
+	// customer is to include it when writing to us (review2 item 4).
+	key := "order_known"
+	if t.b.desk == nil {
+		key = "order_known_nodesk"
+	}
+	return join(t.render(key, persona.Data{Extra: map[string]string{"ref": ref}}), without)
 }
 
 // orderGivenBefore is the last order number the customer wrote before

@@ -968,6 +968,9 @@ func (t *turn) relay() {
 // handoff tells the customer, warmly and at once, that a person is coming,
 // and asks the desk to open the case after the session is saved.
 func (t *turn) handoff(d handoff.Decision) {
+	if t.b.desk == nil && d.Reason == handoff.Confusion && t.pardonNoDesk() {
+		return
+	}
 	s := t.s
 	now := t.b.now()
 	team := t.set.Routing.Route(t.lang, d.Reason, t.tags())
