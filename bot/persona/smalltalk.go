@@ -326,14 +326,19 @@ func (p *Persona) RatingWords(text string) (int, bool) {
 				rated, end = int(ph.kind[len("rating")]-'0'), e
 			}
 		}
-		if rated > 0 {
+		// A goodbye or thanks that starts with a rating word ("good
+		// bye", "good night") is the goodbye, not a 4: the longer
+		// phrase wins, as it does among ratings.
+		k, e := s.talk(toks, i)
+		courtesy := k == "thanks" || k == "bye"
+		if rated > 0 && !(courtesy && e > end) {
 			if n != 0 {
 				return 0, false // "good, bad": not one clear rating
 			}
 			n, i = rated, end
 			continue
 		}
-		if k, e := s.talk(toks, i); k == "thanks" || k == "bye" {
+		if courtesy {
 			i = e
 			continue
 		}

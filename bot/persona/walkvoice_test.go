@@ -35,6 +35,11 @@ func TestRatingWords(t *testing.T) {
 		{"good, bad", 0},
 		{"ok thanks", 0},
 		{"where is my order", 0},
+		// A goodbye that starts with a rating word is a goodbye (review2 of
+		// 2026-12-06: "good bye" was a 4).
+		{"good bye", 0},
+		{"good bye!", 0},
+		{"ok good bye", 0},
 		{"很满意 但是还没到", 0},
 		{"별로였어요 환불해 주세요", 0},
 	} {
