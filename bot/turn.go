@@ -514,8 +514,8 @@ func (t *turn) afterGuess(text string) bool {
 	}
 	if t.set.Persona.Only(text, "unsure") {
 		var topics []Topic
-		if e, ok := t.set.KB.Entry(guess, t.lang); ok && len(e.Questions) > 0 {
-			topics = append(topics, Topic{Entry: guess, Title: e.Questions[0]})
+		if e, ok := t.set.KB.Entry(guess, t.lang); ok && e.Title() != "" {
+			topics = append(topics, Topic{Entry: guess, Title: e.Title()})
 		}
 		if o := t.s.Outbox; o != nil {
 			for _, r := range o.Replies {
