@@ -2,11 +2,9 @@ package bot
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 	"unicode"
 
-	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/text"
 )
 
@@ -102,19 +100,6 @@ func (r reader) durationOfLast(u *understanding, text, topic string) bool {
 			return false
 		}
 	}
-	best := knowledge.Match{ID: r.last, Confident: true}
-	for _, m := range slices.Concat(c, u.cands) {
-		if m.ID == r.last {
-			best.Score, best.Lang = max(best.Score, m.Score), m.Lang
-		}
-	}
-	cands := []knowledge.Match{best}
-	for _, m := range u.cands {
-		if m.ID != r.last {
-			m.Confident, m.Likely = false, false
-			cands = append(cands, m)
-		}
-	}
-	u.text, u.cands, u.follow = joined, cands, followUpOf(text, referring)
+	u.continueWith(r.last, joined, c, followUpOf(text, referring))
 	return true
 }

@@ -282,15 +282,23 @@ func (r reader) continues(u *understanding, text, topic string) {
 		return
 	}
 	joined := topic + "\n" + text
-	best := knowledge.Match{ID: r.last, Confident: true}
-	for _, c := range slices.Concat(r.match(joined), u.cands) {
-		if c.ID == r.last {
+	u.continueWith(r.last, joined, r.match(joined), f)
+}
+
+// continueWith reads the message as a follow-up of the last answer's
+// entry: that entry becomes its confident top, with its best score from
+// the joined reading or the message's own, and every other candidate is
+// demoted, so the message never answers from two entries at once.
+func (u *understanding) continueWith(last, joined string, joinedCands []knowledge.Match, f *FollowUp) {
+	best := knowledge.Match{ID: last, Confident: true}
+	for _, c := range slices.Concat(joinedCands, u.cands) {
+		if c.ID == last {
 			best.Score, best.Lang = max(best.Score, c.Score), c.Lang
 		}
 	}
 	cands := []knowledge.Match{best}
 	for _, c := range u.cands {
-		if c.ID != r.last {
+		if c.ID != last {
 			c.Confident, c.Likely = false, false
 			cands = append(cands, c)
 		}
