@@ -70,6 +70,13 @@ func partialFixture(t *testing.T) (*bot.Bot, *content.Holder) {
 			t.Fatal(err)
 		}
 	}
+	return botOver(t, dir)
+}
+
+// botOver runs the core over the shipped prompts and the knowledge in
+// dir, with real Redis and a fixed clock.
+func botOver(t *testing.T, dir string) (*bot.Bot, *content.Holder) {
+	t.Helper()
 	h, problems, err := content.NewHolder(content.Dir("../prompts"), content.Dir(dir), nil)
 	if err != nil || len(problems) > 0 {
 		t.Fatalf("load contents: %v %v", err, problems)

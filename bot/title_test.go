@@ -5,43 +5,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/batonhq/baton/bot"
-	"github.com/batonhq/baton/bot/content"
-	"github.com/batonhq/baton/bot/session"
-	"github.com/batonhq/baton/bot/session/sessiontest"
 )
 
 // Walk item 6: an entry's public name was its first question, so an owner
 // adding a question at the top renamed it on buttons, in hedges and in the
 // headings of a multi-part answer. With title: it keeps its name.
 func TestAddingAQuestionOnTopKeepsTheEntrysTitle(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("../knowledge")); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(dir, "en", "returns", "refunds.md")
-	src, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const title = `title: "When will I get my refund?"`
-	if !strings.Contains(string(src), title+"\nquestions:\n") {
-		t.Fatalf("%s has no %s before its questions", file, title)
-	}
-	edited := strings.Replace(string(src), "questions:\n", "questions:\n  - \"refund please\"\n", 1)
-	if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	h, problems, err := content.NewHolder(content.Dir("../prompts"), content.Dir(dir), nil)
-	if err != nil || len(problems) > 0 {
-		t.Fatalf("load contents: %v %v", err, problems)
-	}
-	store := sessiontest.Store(t, session.WithMaxTurns(200))
-	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	b := bot.New(store, h, bot.WithClock(func() time.Time { return now }), bot.WithLocation(time.UTC))
-	b.Register("test", &outbox{})
+	b, _ := botOver(t, shippedKnowledgeWith(t, "en/returns/refunds.md", title+"\nquestions:\n", title+"\nquestions:\n  - \"refund please\"\n"))
 
 	msgs := handle(t, b, bot.Event{ChatID: "title", Kind: bot.KindText, Customer: bot.Customer{Lang: "en"}, Text: "my parcel arrived damaged, also how long do refunds take?"})
 	got := msgs[0].Text
@@ -54,30 +27,7 @@ func TestAddingAQuestionOnTopKeepsTheEntrysTitle(t *testing.T) {
 // guessed entry under its first question while every other button used
 // titles. It uses the entry's title too.
 func TestNotSureAfterAGuessNamesTheGuessByItsTitle(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("../knowledge")); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(dir, "en", "returns", "policy.md")
-	src, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const old, title = `title: "Can I return something I've already opened?"`, `title: "Our return policy"`
-	if !strings.Contains(string(src), old) {
-		t.Fatalf("%s has no %s", file, old)
-	}
-	if err := os.WriteFile(file, []byte(strings.Replace(string(src), old, title, 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	h, problems, err := content.NewHolder(content.Dir("../prompts"), content.Dir(dir), nil)
-	if err != nil || len(problems) > 0 {
-		t.Fatalf("load contents: %v %v", err, problems)
-	}
-	store := sessiontest.Store(t, session.WithMaxTurns(200))
-	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	b := bot.New(store, h, bot.WithClock(func() time.Time { return now }), bot.WithLocation(time.UTC))
-	b.Register("test", &outbox{})
+	b, _ := botOver(t, shippedKnowledgeWith(t, "en/returns/policy.md", `title: "Can I return something I've already opened?"`, `title: "Our return policy"`))
 
 	ev := bot.Event{ChatID: "guess-title", Kind: bot.KindText, Customer: bot.Customer{Lang: "en"}}
 	ev.Text = "returns?"
@@ -94,4 +44,28 @@ func TestNotSureAfterAGuessNamesTheGuessByItsTitle(t *testing.T) {
 	if len(labels) == 0 || labels[0] != "Our return policy" {
 		t.Fatalf("buttons after not sure = %q, want the guess first, named by its title", labels)
 	}
+}
+
+// shippedKnowledgeWith copies the shipped knowledge into a temporary
+// folder with old replaced once by new in the file rel, and returns the
+// folder. It fails when the file no longer holds old, so a knowledge edit
+// cannot quietly turn the test into one about something else.
+func shippedKnowledgeWith(t *testing.T, rel, old, new string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../knowledge")); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, filepath.FromSlash(rel))
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), old) {
+		t.Fatalf("%s has no %q", rel, old)
+	}
+	if err := os.WriteFile(file, []byte(strings.Replace(string(src), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
