@@ -173,6 +173,10 @@ func TestParseHintsMistakesAroundBlockScalars(t *testing.T) {
 			`"help：" uses a full-width colon`},
 		{"missing dash after a block item", "greet:\n  - |\n    hello\n    there\n  hi there <-\n  - bye\n",
 			`does not start with "- "`},
+		// A key that ends a block on purpose has a mistake of its own:
+		// the block is not blamed for it.
+		{"unclosed flow list after a block", "start: |\n  Welcome\nhelp: [a, b <-\nbye: x\n", `did not find expected ',' or ']'`},
+		{"unclosed flow list after an empty block", "start: |\nhelp: [a, b <-\nbye: x\n", `did not find expected ',' or ']'`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
