@@ -52,11 +52,17 @@ type Test struct {
 
 // Turn is one customer message and what must follow.
 type Turn struct {
-	Say     string `yaml:"say"`
-	Command string `yaml:"command"` // instead of say: "start", "help", "human"
-	Press   string `yaml:"press"`   // instead of say: the label of a button on the bot's last reply
-	Expect  Expect `yaml:"expect"`
-	Line    int    `yaml:"-"`
+	Say string `yaml:"say"`
+	// SayFirstOf, on a test's first turn only, instead of say: the first
+	// of these messages whose reply meets the turn's expectations on a
+	// fresh bot. Which vague message the likely tier hedges moves with
+	// every knowledge or calibration edit, so a test about the tier names
+	// candidates, not one example.
+	SayFirstOf []string `yaml:"say_first_of"`
+	Command    string   `yaml:"command"` // instead of say: "start", "help", "human"
+	Press      string   `yaml:"press"`   // instead of say: the label of a button on the bot's last reply
+	Expect     Expect   `yaml:"expect"`
+	Line       int      `yaml:"-"`
 }
 
 // Expect is what one turn must produce. Empty fields are not checked.
@@ -121,8 +127,14 @@ func Parse(name string, data []byte) ([]Test, error) {
 					n++
 				}
 			}
+			if len(t.Turns[i].SayFirstOf) > 0 {
+				n++
+				if i > 0 {
+					return nil, fmt.Errorf("%s:%d: say_first_of is only for a test's first turn", name, t.Turns[i].Line)
+				}
+			}
 			if n != 1 {
-				return nil, fmt.Errorf("%s:%d: each turn needs exactly one of say, command or press", name, t.Turns[i].Line)
+				return nil, fmt.Errorf("%s:%d: each turn needs exactly one of say, say_first_of, command or press", name, t.Turns[i].Line)
 			}
 		}
 		tests = append(tests, t)
@@ -135,7 +147,7 @@ func Parse(name string, data []byte) ([]Test, error) {
 var (
 	expectKeys = keys{"answer": nil, "rephrase": nil, "handoff": nil, "kind": nil, "lang": nil,
 		"contains": nil, "not_contains": nil, "silent": nil, "buttons": nil}
-	turnKeys = keys{"say": nil, "command": nil, "press": nil, "expect": &expectKeys}
+	turnKeys = keys{"say": nil, "say_first_of": nil, "command": nil, "press": nil, "expect": &expectKeys}
 	testKeys = keys{"name": nil, "lang": nil, "desk": nil, "turns": &turnKeys}
 )
 
@@ -195,7 +207,9 @@ type Env struct {
 }
 
 // Factory makes a fresh bot; desk says whether an agent desk is configured.
-// Its store must keep more turns than a test has (session.WithMaxTurns).
+// Its store must keep more turns than a test has (session.WithMaxTurns),
+// and each call must start from an empty store: say_first_of tries its
+// messages on bots of their own.
 type Factory func(ctx context.Context, desk bool) (Env, error)
 
 // Result is the outcome of one test.
@@ -209,6 +223,9 @@ func (r Result) Passed() bool { return len(r.Failures) == 0 }
 
 // Run plays one test on a fresh bot.
 func Run(ctx context.Context, t Test, newEnv Factory) Result {
+	if first := t.Turns[0].SayFirstOf; len(first) > 0 {
+		return runFirstOf(ctx, t, first, newEnv)
+	}
 	res := Result{Test: t}
 	env, err := newEnv(ctx, t.Desk == nil || *t.Desk)
 	if err != nil {
@@ -264,6 +281,23 @@ func Run(ctx context.Context, t Test, newEnv Factory) Result {
 		}
 	}
 	return res
+}
+
+// runFirstOf plays t with the first of candidates whose first turn meets
+// its expectations, each tried on a fresh bot.
+func runFirstOf(ctx context.Context, t Test, candidates []string, newEnv Factory) Result {
+	try := func(say string, turns []Turn) Result {
+		u := t
+		u.Turns = append([]Turn(nil), turns...)
+		u.Turns[0].Say, u.Turns[0].SayFirstOf = say, nil
+		return Run(ctx, u, newEnv)
+	}
+	for _, c := range candidates {
+		if try(c, t.Turns[:1]).Passed() {
+			return try(c, t.Turns)
+		}
+	}
+	return Result{Test: t, Failures: []string{fmt.Sprintf("%s:%d: turn 1: none of the %d say_first_of messages meets its expectations", t.File, t.Turns[0].Line, len(candidates))}}
 }
 
 func findButton(bs []bot.Button, label string) (bot.Button, bool) {

@@ -162,6 +162,15 @@ func TestParseErrors(t *testing.T) {
 			line: 9, test: 5, mention: []string{"answr"},
 		},
 		{
+			name: "say_first_of after the first turn",
+			yaml: `- name: late candidates
+  turns:
+    - say: hello
+    - say_first_of: [where is my order, track my parcel]
+`,
+			line: 4, test: 1, mention: []string{"say_first_of", "first turn"},
+		},
+		{
 			name: "unknown expectation key in a first test",
 			yaml: `- name: misspelt contains
   turns:
@@ -190,7 +199,7 @@ func TestParseErrors(t *testing.T) {
     - say: where is my order
     - expect: {handoff: explicit}
 `,
-			line: 7, mention: []string{"exactly one of say, command or press"},
+			line: 7, mention: []string{"exactly one of say, say_first_of, command or press"},
 		},
 		{
 			name: "turn with both say and command",
@@ -199,7 +208,7 @@ func TestParseErrors(t *testing.T) {
     - say: hi
       command: human
 `,
-			line: 3, mention: []string{"exactly one of say, command or press"},
+			line: 3, mention: []string{"exactly one of say, say_first_of, command or press"},
 		},
 		{
 			name: "not a list",
@@ -437,5 +446,60 @@ func TestRunnerCatchesMismatches(t *testing.T) {
 	}
 	if len(desks) != 2 || !desks[0] || desks[1] {
 		t.Errorf("factory asked for desks %v, want [true false] (desk: false turns the desk off)", desks)
+	}
+}
+
+// TestSayFirstOfPlaysTheFirstCandidateThatMeetsTheTurn: a first turn with
+// say_first_of is played with the first message whose reply meets its
+// expectations, each tried on a bot of its own, and the rest of the test
+// goes on from there; when none does, the failure says so.
+func TestSayFirstOfPlaysTheFirstCandidateThatMeetsTheTurn(t *testing.T) {
+	src := `- name: picks the second
+  lang: en
+  turns:
+    - say_first_of: ["Hello!", "how long does shipping take", "where is my order"]
+      expect: {answer: shipping/times}
+    - say: "thanks"
+      expect: {kind: thanks}
+- name: none fits
+  lang: en
+  turns:
+    - say_first_of: ["Hello!", "good morning"]
+      expect: {answer: shipping/times}
+`
+	tests, err := eval.Parse("first.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder, _, err := content.NewHolder(content.Dir("../../prompts"), content.Dir("../../knowledge"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := sessiontest.Client(t)
+	made := 0
+	factory := func(ctx context.Context, desk bool) (eval.Env, error) {
+		made++
+		store := sessiontest.StoreOn(t, rdb, session.WithMaxTurns(1000))
+		return eval.Env{Bot: bot.New(store, holder), Store: store}, nil
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), testTimeout)
+	defer cancel()
+
+	res := eval.Run(ctx, tests[0], factory)
+	if !res.Passed() {
+		t.Fatalf("want the test played with its second message, got failures:\n%s", strings.Join(res.Failures, "\n"))
+	}
+	if got := res.Test.Turns[0].Say; got != "how long does shipping take" {
+		t.Errorf("played %q, want the first candidate that meets the turn", got)
+	}
+	// "Hello!" alone, "how long does shipping take" alone, then the whole
+	// test on a bot of its own.
+	if made != 3 {
+		t.Errorf("made %d bots, want 3 (one per try and one for the test)", made)
+	}
+
+	none := eval.Run(ctx, tests[1], factory)
+	if none.Passed() || !strings.Contains(strings.Join(none.Failures, "\n"), "first.yaml:11: turn 1: none of the 2 say_first_of messages") {
+		t.Errorf("want a failure naming the turn and the candidates tried, got %q", none.Failures)
 	}
 }

@@ -67,9 +67,13 @@ func runEval(ctx context.Context, args []string, env func(string) string, stdout
 	log := slog.New(slog.DiscardHandler)
 
 	passed, failed := 0, 0
-	for i, t := range tests {
+	envs := 0
+	for _, t := range tests {
 		factory := func(ctx context.Context, desk bool) (eval.Env, error) {
-			db, err := store.New(rdb, fmt.Sprintf("eval:%d:", i))
+			// A prefix of its own for every bot: a test with
+			// say_first_of plays its first turn on several.
+			envs++
+			db, err := store.New(rdb, fmt.Sprintf("eval:%d:", envs))
 			if err != nil {
 				return eval.Env{}, err
 			}
