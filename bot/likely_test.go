@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/knowledge/suitetest"
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/session"
 )
@@ -36,10 +38,22 @@ func (e *events) misses() []lifecycle.Missed {
 	return out
 }
 
-// likelyQuestion is a paraphrase the shipped base's calibration finds
-// probably about payment/discount-codes without being confident of it
-// (bot/eval/testdata/likely.yaml plays it too).
-const likelyQuestion = "the discount got rejected"
+// hedgedQuestion is a message the calibrated matcher of h (the shipped
+// content) hedges (likely, not confident), and the entry it hedges; with
+// entry set, one it hedges about that entry. The tier is narrow on this
+// base and moves with every knowledge or calibration edit, so the
+// message is found among suitetest's candidates rather than fixed.
+func hedgedQuestion(t *testing.T, h *content.Holder, entry string) (question, id string) {
+	t.Helper()
+	kb := h.Current().KB
+	return suitetest.Hedged(t, func(q string) (string, bool, bool) {
+		m := kb.Match(context.Background(), q, 3)
+		if len(m) == 0 || entry != "" && m[0].ID != entry {
+			return "", false, false
+		}
+		return m[0].ID, m[0].Likely, m[0].Confident
+	})
+}
 
 // TestLikelyAnswerIsAHedgeNotAMiss: through the real flow (shipped
 // content, real Redis), a message whose first topic is likely gets that
@@ -49,6 +63,12 @@ const likelyQuestion = "the discount got rejected"
 // knowledge-gap flow) rather than a plain miss, and a topic picked after
 // it is recorded with the customer's words.
 func TestLikelyAnswerIsAHedgeNotAMiss(t *testing.T) {
+	h := contents(t)
+	likelyQuestion, entry := hedgedQuestion(t, h, "")
+	e, ok := h.Current().KB.Entry(entry, "en")
+	if !ok {
+		t.Fatalf("no en entry %s", entry)
+	}
 	ev := &events{}
 	f := newFixture(t, false, bot.WithObservers(ev))
 	ctx := context.Background()
@@ -64,14 +84,15 @@ func TestLikelyAnswerIsAHedgeNotAMiss(t *testing.T) {
 	}
 	s := f.session(t, "c1")
 	got := lastBot(s)
-	if got.Kind != "likely" || got.Entry != "payment/discount-codes" {
-		t.Fatalf("bot turn %+v, want a likely answer from payment/discount-codes", got)
+	if got.Kind != "likely" || got.Entry != entry {
+		t.Fatalf("bot turn %+v, want a likely answer from %s", got, entry)
 	}
 	if s.Misses != 2 {
 		t.Errorf("misses %d after a likely answer, want 2: a hedge neither adds to nor ends the streak", s.Misses)
 	}
 	m := msgs[len(msgs)-1]
-	for _, want := range []string{"sounds like a question about “My discount code isn't working”, so", "If you meant something else"} {
+	title := strings.TrimRight(e.Title(), "?.!？。！")
+	for _, want := range []string{"sounds like a question about “" + title + "”, so", "If you meant something else"} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("reply lacks %q:\n%s", want, m.Text)
 		}
@@ -83,7 +104,7 @@ func TestLikelyAnswerIsAHedgeNotAMiss(t *testing.T) {
 	for _, b := range m.Buttons {
 		if b.Kind == bot.KindTopic {
 			topics = append(topics, b.Value)
-			if b.Value == "payment/discount-codes" {
+			if b.Value == entry {
 				t.Errorf("the answered entry is offered again as a button: %+v", m.Buttons)
 			}
 		}
@@ -95,7 +116,7 @@ func TestLikelyAnswerIsAHedgeNotAMiss(t *testing.T) {
 	if len(ms) != 3 || ms[0].Likely || ms[1].Likely {
 		t.Fatalf("missed events %+v: want two plain misses and the likely answer", ms)
 	}
-	if l := ms[2]; !l.Likely || !l.Unsure || l.Entry != "payment/discount-codes" || l.Text != likelyQuestion {
+	if l := ms[2]; !l.Likely || !l.Unsure || l.Entry != entry || l.Text != likelyQuestion {
 		t.Errorf("likely answer event %+v: want Likely, Unsure, its entry and the customer's words (for the gaps)", l)
 	}
 	// They meant something else: the topic they pick is an answer, and
@@ -131,6 +152,7 @@ func TestOffTopicIsNotHedged(t *testing.T) {
 // wrong, then a third rephrase request is the third miss: the customer is
 // offered a person in words, and the handoff rules see three misses.
 func TestHedgeKeepsTheMissStreak(t *testing.T) {
+	likelyQuestion, _ := hedgedQuestion(t, contents(t), "")
 	f := newFixture(t, false)
 	for _, q := range []string{"can you recommend a good pizza place near me?", "what is the meaning of life?", likelyQuestion} {
 		f.say(t, "c1", q)
@@ -152,6 +174,8 @@ func TestHedgeKeepsTheMissStreak(t *testing.T) {
 // answer ("and if it's expired?") is read with the topic the hedge
 // answered, as after a confident answer, not met with a rephrase request.
 func TestFollowUpAfterAHedgeContinuesItsTopic(t *testing.T) {
+	// The follow-up is about discount codes, so the hedge must be too.
+	likelyQuestion, _ := hedgedQuestion(t, contents(t), "payment/discount-codes")
 	f := newFixture(t, false)
 	f.say(t, "c1", likelyQuestion)
 	if got := lastBot(f.session(t, "c1")); got.Kind != "likely" || got.Entry != "payment/discount-codes" {
