@@ -308,7 +308,7 @@ func (p *Persona) render(t *template.Template, lang string, data Data) (out stri
 	if err := c.Execute(&w, data); err != nil {
 		return "", err
 	}
-	return strings.TrimSpace(w.String()), nil
+	return withParticles(lang, strings.TrimSpace(w.String())), nil
 }
 
 // introText renders the intro in lang, falling back to English.
