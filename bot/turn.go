@@ -623,7 +623,7 @@ func (t *turn) answer(text string) {
 		}
 	}
 	last := t.lastBotKind()
-	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.lastEntry(), mentions: t.mentions, detail: t.detail, answer: t.entryAnswer, subject: t.subject, closed: t.closedList}
+	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.continuedEntry(), mentions: t.mentions, detail: t.detail, answer: t.entryAnswer, subject: t.subject, closed: t.closedList}
 	u := r.understand(text, t.s.Topic, last == kindAnswer || last == kindLikely)
 	if t.rejected != "" {
 		// Not the guess they said no to: the calibrated decision on
@@ -664,6 +664,16 @@ func (t *turn) answer(text string) {
 			// Japan?", "and Korea?" are each read with the shipping
 			// question, not with the follow-ups piled on it.
 			t.s.Topic = truncateRunes(u.text, maxBotTurnRunes)
+		}
+		if len(u.parts) >= 2 {
+			// Several questions answered at once: a follow-up ("and to
+			// Korea?") continues the one asked last, not all of them
+			// read together, which lean to the first (walk 2026-12-06
+			// s3 item 13).
+			last := u.parts[len(u.parts)-1][0].ID
+			if e, ok := t.set.KB.Entry(last, t.lang); ok && len(e.Questions) > 0 {
+				t.s.Topic = e.Questions[0]
+			}
 		}
 	case ans.Likely:
 		// A hedge is neither a miss nor proof we understood: the streak

@@ -347,6 +347,27 @@ func (t *turn) lastEntry() string {
 	return ""
 }
 
+// continuedEntry is the entry a follow-up continues: the last reply's,
+// or, when that reply answered several questions at once, the one asked
+// last, whose first question the topic is then (answer). "and to
+// Korea?" after "can I pay with paypal and how long does shipping
+// take" continues shipping times (walk 2026-12-06 s3 item 13).
+func (t *turn) continuedEntry() string {
+	for i := len(t.s.Turns) - 2; i >= 0; i-- { // the last turn is this message
+		tr := t.s.Turns[i]
+		if tr.Role != "bot" {
+			continue
+		}
+		for _, id := range tr.Tips { // the other answered entries are among them
+			if e, ok := t.set.KB.Entry(id, t.lang); ok && id != tr.Entry && len(e.Questions) > 0 && e.Questions[0] == t.s.Topic {
+				return id
+			}
+		}
+		return tr.Entry
+	}
+	return ""
+}
+
 // detail reports whether the part of entry id's answer that speaks of
 // words, in the turn's language, is past its first paragraph: a detail,
 // not what the entry is about.
