@@ -40,11 +40,12 @@ const lexicalTop = 20 // lexical candidates fused (the rest count 0)
 // fuseParams are the parameters of the fused score.
 type fuseParams struct {
 	lexW, bestW, centW float64
+	ansW               float64 // weight of the nearest answer-side text (answerTexts)
 	agreeW             float64 // bonus for the entry both the lexical and the vector side rank first
 	temp               float64 // > 0: scores become softmax probabilities over the entries at this temperature
 }
 
-var defaultFuse = fuseParams{lexW: 2, bestW: 1, centW: 1, agreeW: 0.1, temp: 0.03}
+var defaultFuse = fuseParams{lexW: 3, bestW: 1, centW: 1, ansW: 0.5, agreeW: 0.1, temp: 0.03}
 
 // evidence is one entry's scores for a message.
 type evidence struct {
@@ -52,6 +53,7 @@ type evidence struct {
 	lexical float64
 	best    float64 // cosine of the nearest question
 	cent    float64 // cosine of the centroid
+	ans     float64 // cosine of the nearest answer-side text
 	lang    string
 	cover   float64 // the lexical Cover (0 when not among its top 20)
 	fused   float64
@@ -64,6 +66,7 @@ type VectorScore struct {
 	Lexical  float64 // lexical similarity (0 when not among its top 20)
 	Best     float64 // cosine of the entry's nearest question
 	Centroid float64 // cosine of the mean of its questions
+	Answer   float64 // cosine of its nearest answer-side text (title, tip, a sentence of the answer)
 	Question string  // that nearest question
 }
 
@@ -110,6 +113,11 @@ func (ix *Index) evidenceWith(p fuseParams, lexical []knowledge.Candidate, vec [
 			x.best, x.lang = s, ix.qLang[i]
 		}
 	}
+	for i, v := range ix.aVecs {
+		if e := ix.aEntry[i]; e != drop {
+			ev[e].ans = max(ev[e].ans, float64(dot(v, vec)))
+		}
+	}
 	for e, sum := range ix.sums {
 		if sum == nil || int32(e) == drop {
 			continue
@@ -133,7 +141,8 @@ func (ix *Index) evidenceWith(p fuseParams, lexical []knowledge.Candidate, vec [
 	}
 	for e := range ev {
 		x := &ev[e]
-		x.fused = (p.lexW*x.lexical + p.bestW*max(x.best, 0) + p.centW*max(x.cent, 0)) / (p.lexW + p.bestW + p.centW)
+		x.fused = (p.lexW*x.lexical + p.bestW*max(x.best, 0) + p.centW*max(x.cent, 0) + p.ansW*x.ans) /
+			(p.lexW + p.bestW + p.centW + p.ansW)
 	}
 	if p.agreeW > 0 && len(lexical) > 0 {
 		bestE := 0
@@ -357,7 +366,7 @@ func (f *Fused) Explain(ctx context.Context, query string, ids []string) (map[st
 		if !want[id] {
 			continue
 		}
-		vs := VectorScore{ID: id, Fused: x.fused, Lexical: x.lexical, Best: x.best, Centroid: x.cent}
+		vs := VectorScore{ID: id, Fused: x.fused, Lexical: x.lexical, Best: x.best, Centroid: x.cent, Answer: x.ans}
 		best := -2.0
 		for i, v := range f.ix.vecs {
 			if f.ix.qEntry[i] == x.entry {
