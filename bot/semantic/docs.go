@@ -9,7 +9,7 @@ import (
 
 // maxAnswerTexts bounds the answer-side texts embedded for one entry in
 // one language, so a base of long answers does not multiply its build.
-const maxAnswerTexts = 12
+const maxAnswerTexts = 8
 
 var (
 	// sentenceEnd splits a line of an answer into sentences.
