@@ -131,7 +131,7 @@ func TestOffTopicIsNotHedged(t *testing.T) {
 // wrong, then a third rephrase request is the third miss: the customer is
 // offered a person in words, and the handoff rules see three misses.
 func TestHedgeKeepsTheMissStreak(t *testing.T) {
-	f := newFixture(t, false)
+	f := newFixture(t, true)
 	for _, q := range []string{"can you recommend a good pizza place near me?", "what is the meaning of life?", likelyQuestion} {
 		f.say(t, "c1", q)
 	}
