@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -41,7 +42,8 @@ func (r *Rules) Offer() []string {
 
 // detectDemand fills dec.Demand when the message is an unreasonable
 // demand, and after a soft refusal (in.AfterRefusal) turns a demand
-// again, an insist phrase or any complaint cue into a complaint.
+// again, an insist phrase or any complaint cue into a complaint; a cue
+// alone does not when the message is answered from an offered entry.
 func (r *Rules) detectDemand(d *doc, in Input, dec *Decision, ev *fired) {
 	dr := &r.demand
 	f, demand := find(d, dr.phrases, nil, &r.neg)
@@ -58,7 +60,13 @@ func (r *Rules) detectDemand(d *doc, in Input, dec *Decision, ev *fired) {
 		why = "the same demand again: " + strings.TrimPrefix(dec.Demand, "demand: ")
 	case insist && !g.negated:
 		why = fmt.Sprintf("%q (%s:%d)", d.span(g.start, g.end), r.file, g.p.line)
-	case dec.Scores[Complaint] > sigmoid(r.complaint.base)+0.05:
+	case dec.Scores[Complaint] > sigmoid(r.complaint.base)+0.05 && !slices.Contains(dr.offer, in.Answer):
+		// A complaint cue below the threshold is pressing on, unless
+		// the message takes up what we offered: "seriously, amazon has
+		// it cheaper" is answered with the price match, which is what
+		// policy allows (QA walk 2026-12-06, item 17: it handed off,
+		// and with no desk the "no one is available" notice undercut
+		// the offer). Real anger still hands off through the threshold.
 		why = fmt.Sprintf("complaint score %.2f", dec.Scores[Complaint])
 	default:
 		return

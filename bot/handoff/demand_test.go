@@ -40,10 +40,29 @@ func TestDemand(t *testing.T) {
 		{"this is ridiculous", true, "complaint"},
 		{"ok, how does the price match work?", false, ""},
 		{"what is your return policy?", false, ""},
+		{"seriously, amazon has it cheaper", true, "complaint score"}, // no answer from an offered entry: pressing on
 	} {
 		d := r.Detect(Input{Text: c.text, AfterRefusal: true})
 		if d.Handoff != c.handoff || (c.handoff && (d.Reason != Complaint || !strings.Contains(strings.Join(d.Evidence, " "), c.why))) {
 			t.Errorf("after a refusal, Detect(%q) = handoff %v %s %q; want handoff %v (complaint, %q)", c.text, d.Handoff, d.Reason, d.Evidence, c.handoff, c.why)
+		}
+	}
+
+	// Taking up the offer is not insisting, though it has a complaint cue
+	// ("seriously"): the price match answers it (QA walk 2026-12-06, item
+	// 17). An insist phrase, the demand again or real anger still hand off.
+	for _, c := range []struct {
+		text    string
+		handoff bool
+	}{
+		{"seriously, amazon has it cheaper", false},
+		{"I don't care, amazon has it cheaper, match it", true},
+		{"give me 90% off, amazon has it cheaper", true},
+		{"this is ridiculous, amazon has it cheaper", true},
+	} {
+		d := r.Detect(Input{Text: c.text, AfterRefusal: true, Answer: "payment/price-match"})
+		if d.Handoff != c.handoff || (c.handoff && d.Reason != Complaint) {
+			t.Errorf("after a refusal, answered with the price match, Detect(%q) = handoff %v %s %q; want handoff %v", c.text, d.Handoff, d.Reason, d.Evidence, c.handoff)
 		}
 	}
 }

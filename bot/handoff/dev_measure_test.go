@@ -81,7 +81,7 @@ func TestDetectDev(t *testing.T) {
 			t.Fatal(err)
 		}
 		fit.l2 = f
-		r.learned.m = trainWith(r.learned.m.examples, knowledgeQuestionsFor(t), fit)
+		r.learned.m = trainWith(r.learned.m.examples, shippedOrdinaryFor(t), fit)
 		r.learned.vec = nil
 	}
 	list := os.Getenv("BATON_DEV_LIST") == "1"
@@ -243,7 +243,7 @@ func TestDetectDev(t *testing.T) {
 	// The examples by 5-fold cross-validation, through the whole detector
 	// with each fold's layer.
 	exs := r.learned.m.examples
-	ordinary := knowledgeQuestionsFor(t)
+	ordinary := shippedOrdinaryFor(t)
 	const folds = 5
 	cv := map[string]*tally{}
 	for f := range folds {
@@ -302,7 +302,20 @@ func TestDetectDev(t *testing.T) {
 	}
 }
 
-func knowledgeQuestionsFor(t testing.TB) []string {
+// shippedOrdinaryFor is what the shipped learned layer learns as
+// ordinary: prompts/handoff_ordinary.yaml, then the shipped knowledge
+// base's questions.
+func shippedOrdinaryFor(t testing.TB) []string {
+	t.Helper()
+	const file = "../../prompts/handoff_ordinary.yaml"
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs, probs := parseOrdinary(file, data, nil, "")
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
 	kb, _ := knowledge.Load(os.DirFS("../../knowledge"), ".")
-	return knowledgeQuestions(kb)
+	return append(qs, knowledgeQuestions(kb)...)
 }

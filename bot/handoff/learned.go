@@ -819,7 +819,7 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 	if _, ok := top.vals["learned"]; !ok {
 		return lr
 	}
-	s := l.section(top, "learned", "examples", "explicit", "complaint", "confusion", "by_language", "vectors")
+	s := l.section(top, "learned", "examples", "ordinary", "explicit", "complaint", "confusion", "by_language", "vectors")
 	lr.threshold[clExplicit] = l.floatOpen(s, "explicit", 0, 1, 0.9)
 	lr.threshold[clComplaint] = l.floatOpen(s, "complaint", 0, 1, 0.9)
 	lr.threshold[clConfusion] = l.floatOpen(s, "confusion", 0, 1, 0.9)
@@ -859,7 +859,16 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 		return learnedRules{}
 	}
 	lr.file = path.Base(name)
-	lr.m = trainCached(exs, o.ordinary)
+	// The shipped ordinary questions first, then the knowledge base's:
+	// what is ordinary must not depend on how big the shop's base is, or
+	// in which languages (train sorts them, so the order is only for
+	// reading).
+	ordinary := o.ordinary
+	if v, ok := s.vals["ordinary"]; ok {
+		fixed := l.ordinary(v, rulesPath, fsys, exs)
+		ordinary = append(fixed[:len(fixed):len(fixed)], o.ordinary...)
+	}
+	lr.m = trainCached(exs, ordinary)
 	lr.vr = l.vectors(s)
 	if o.emb != nil && lr.vr.on {
 		lr.vec = newVecLayer(o.emb, lr.m, o.ordinary)
@@ -887,37 +896,109 @@ func parseExamples(file string, data []byte) ([]example, []Problem) {
 			l.errf(top.node, "missing %s", name)
 			continue
 		}
-		if byLang.Kind != yaml.MappingNode {
-			l.errf(byLang, "%s: expected a list per language (en: [...])", name)
-			continue
-		}
-		for i := 0; i+1 < len(byLang.Content); i += 2 {
-			lk, lv := byLang.Content[i], byLang.Content[i+1]
-			if !langKey.MatchString(lk.Value) {
-				l.errf(lk, "%s: %q is not a language code (en, zh, ko ...)", name, lk.Value)
-				continue
+		l.messages(byLang, name, func(item *yaml.Node, lang, t string) {
+			key := strings.Join(text.Terms(t), " ")
+			if prev, dup := seen[key]; dup {
+				l.errf(item, "%s.%s: %q is the same as line %d", name, lang, t, prev)
+				return
 			}
-			if lv.Kind != yaml.SequenceNode {
-				l.errf(lv, "%s.%s: expected a list of messages", name, lk.Value)
-				continue
-			}
-			for _, item := range lv.Content {
-				t := strings.TrimSpace(item.Value)
-				if item.Kind != yaml.ScalarNode || t == "" {
-					l.errf(item, "%s.%s: expected a message, got %s", name, lk.Value, nodeKind(item))
-					continue
-				}
-				key := strings.Join(text.Terms(t), " ")
-				if prev, dup := seen[key]; dup {
-					l.errf(item, "%s.%s: %q is the same as line %d", name, lk.Value, t, prev)
-					continue
-				}
-				seen[key] = item.Line
-				exs = append(exs, example{class: k, text: t, file: file, line: item.Line})
-			}
-		}
+			seen[key] = item.Line
+			exs = append(exs, example{class: k, text: t, file: file, line: item.Line})
+		})
 	}
 	return exs, l.probs
+}
+
+// messages reads byLang, {lang: [text, ...]}, calling add for each
+// message; what is not a message is reported, under where ("complaint",
+// or "" for a file of one list per language).
+func (l *loader) messages(byLang *yaml.Node, where string, add func(item *yaml.Node, lang, text string)) {
+	at := func(lang string) string {
+		if where == "" {
+			return lang
+		}
+		return where + "." + lang
+	}
+	head := ""
+	if where != "" {
+		head = where + ": "
+	}
+	if byLang.Kind != yaml.MappingNode {
+		l.errf(byLang, "%sexpected a list per language (en: [...])", head)
+		return
+	}
+	for i := 0; i+1 < len(byLang.Content); i += 2 {
+		lk, lv := byLang.Content[i], byLang.Content[i+1]
+		if !langKey.MatchString(lk.Value) {
+			l.errf(lk, "%s%q is not a language code (en, zh, ko ...)", head, lk.Value)
+			continue
+		}
+		if lv.Kind != yaml.SequenceNode {
+			l.errf(lv, "%s: expected a list of messages", at(lk.Value))
+			continue
+		}
+		for _, item := range lv.Content {
+			t := strings.TrimSpace(item.Value)
+			if item.Kind != yaml.ScalarNode || t == "" {
+				l.errf(item, "%s: expected a message, got %s", at(lk.Value), nodeKind(item))
+				continue
+			}
+			add(item, lk.Value, t)
+		}
+	}
+}
+
+// parseOrdinary reads the ordinary questions file, {lang: [text, ...]}:
+// questions learned as "none" whatever knowledge base is loaded. A line
+// that repeats another, or that is a labelled example (exs, from
+// exsFile), is reported: the same words learned twice, or as two kinds.
+func parseOrdinary(file string, data []byte, exs []example, exsFile string) ([]string, []Problem) {
+	l := &loader{file: file}
+	root, probs := parseYAML(file, data)
+	if probs != nil {
+		return nil, probs
+	}
+	if len(root.Content) == 0 {
+		l.errf(root, "expected ordinary questions per language (en: [...])")
+		return nil, l.probs
+	}
+	labelled := map[string]example{}
+	for _, e := range exs {
+		labelled[strings.Join(text.Terms(e.text), " ")] = e
+	}
+	var qs []string
+	seen := map[string]int{}
+	l.messages(root.Content[0], "", func(item *yaml.Node, lang, t string) {
+		key := strings.Join(text.Terms(t), " ")
+		if e, ok := labelled[key]; ok {
+			l.errf(item, "%s: %q is already an example of %s (%s:%d); keep it in one file", lang, t, classes[e.class], exsFile, e.line)
+			return
+		}
+		if prev, dup := seen[key]; dup {
+			l.errf(item, "%s: %q is the same as line %d", lang, t, prev)
+			return
+		}
+		seen[key] = item.Line
+		qs = append(qs, t)
+	})
+	return qs, l.probs
+}
+
+// ordinary reads the file learned.ordinary names (v), next to the rules.
+func (l *loader) ordinary(v *yaml.Node, rulesPath string, fsys fs.FS, exs []example) []string {
+	if v.Kind != yaml.ScalarNode || v.Value == "" {
+		l.errf(v, "learned.ordinary: expected the name of the ordinary questions file, next to %s", path.Base(rulesPath))
+		return nil
+	}
+	name := path.Join(path.Dir(rulesPath), v.Value)
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		l.errf(v, "learned.ordinary: cannot read %s: %v", name, err)
+		return nil
+	}
+	qs, probs := parseOrdinary(name, data, exs, path.Base(exs[0].file))
+	l.probs = append(l.probs, probs...)
+	return qs
 }
 
 // HandoffTag marks a knowledge entry about reaching a person: its

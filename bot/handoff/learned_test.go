@@ -263,7 +263,7 @@ func maxDiff(a, b [][nClasses]float64) (float64, int) {
 // properties hold for any data, so under it a model of every fourth
 // example and question stands in.
 func trainingBase(t *testing.T) (*model, []string) {
-	ordinary := knowledgeQuestionsFor(t)
+	ordinary := shippedOrdinaryFor(t)
 	m := rules(t).learned.m
 	if !raceEnabled {
 		return m, ordinary

@@ -21,7 +21,7 @@ func BenchmarkTrainShipped(b *testing.B) {
 	if len(probs) > 0 {
 		b.Fatal(probs)
 	}
-	ordinary := knowledgeQuestionsFor(b)
+	ordinary := shippedOrdinaryFor(b)
 	var m *model
 	var before, after syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &before)

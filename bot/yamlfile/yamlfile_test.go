@@ -141,3 +141,70 @@ func TestMistakeInTextThatParses(t *testing.T) {
 		t.Fatalf("Mistake on good text = %d %q, want none", line, hint)
 	}
 }
+
+// A literal (|) or folded (>) block's text is free text: a full-width
+// colon, a tab or a full-width space inside it is no mistake, so a real
+// mistake after it must be the one reported. And a mistake in the
+// block's own indentation, which yaml.v3 reports as "did not find
+// expected key", gets a hint that names the block. Each text is one ops
+// would write in prompts/messages or a knowledge entry's front matter.
+func TestParseHintsMistakesAroundBlockScalars(t *testing.T) {
+	cases := []struct {
+		name, text, hint string
+	}{
+		{"line indented less under |", "start: |\n  Welcome to {{shop}}!\n You can ask us about orders. <-\nhelp: |\n  We help.\n",
+			`indented less than the text above it in the block "start: |" opens on line 1 (2 spaces there, 1 here)`},
+		{"line indented less under >", "help: >\n  We can help with tracking,\n  returns and payments.\n just ask. <-\nbye: ok\n",
+			`indented less than the text above it in the block "help: >" opens on line 1`},
+		{"first block line indented deeper", "start: |\n    Welcome.\n  You can ask. <-\nhelp: x\n",
+			`(4 spaces there, 2 here)`},
+		{"block line at the key's indentation", "start: |\n  Welcome.\nYou can ask. <-\nhelp: x\n",
+			`not indented like the text of "start: |" above (line 1, 2 spaces): if it belongs to that text, indent it with 2 spaces`},
+		{"block text not indented at all", "shop: Kumo\nstart: |\nWelcome to us. <-\n  You can ask.\nhelp: x\n",
+			`the text of "start: |" (line 2) goes on the lines below it, indented more than "start:": put 2 spaces before this line`},
+		{"bad indentation under |- in front matter", "questions:\n  - \"a\"\ntip: |-\n  Line one.\n Line two. <-\ntags: [x]\n",
+			`in the block "tip: |-" opens on line 3`},
+		{"tab before block text", "start: |\n  Welcome\n\tYou can ask <-\nhelp: x\n", "indented with a tab"},
+		{"full-width colon in block text, unclosed quote after", "start: |\n  Hours： 9 to 5\n  ok\nhelp: \"We help <-\nbye: x\n",
+			`the " opened on this line is not closed`},
+		{"tab in block text, apostrophe after", "start: |\n  Welcome\n  \tindented\nhelp: 'it's ok' <-\nbye: x\n",
+			`a ' inside '...' ends the text early`},
+		{"full-width spaces in zh block text, full-width colon key after", "start: |\n  欢迎\n  \u3000\u3000您好\nhelp： x <-\nbye: x\n",
+			`"help：" uses a full-width colon`},
+		{"missing dash after a block item", "greet:\n  - |\n    hello\n    there\n  hi there <-\n  - bye\n",
+			`does not start with "- "`},
+		// A key that ends a block on purpose has a mistake of its own:
+		// the block is not blamed for it.
+		{"unclosed flow list after a block", "start: |\n  Welcome\nhelp: [a, b <-\nbye: x\n", `did not find expected ',' or ']'`},
+		{"unclosed flow list after an empty block", "start: |\nhelp: [a, b <-\nbye: x\n", `did not find expected ',' or ']'`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			want := 0
+			for i, l := range strings.Split(c.text, "\n") {
+				if strings.Contains(l, "<-") {
+					want = i + 1
+				}
+			}
+			_, err := Parse([]byte(strings.ReplaceAll(c.text, " <-", "")))
+			e, ok := err.(*Error)
+			if !ok {
+				t.Fatalf("Parse = %v (%T), want *Error", err, err)
+			}
+			if e.Line != want || !strings.Contains(e.Msg, c.hint) || e.Raw == "" {
+				t.Fatalf("got line %d %q (raw %q), want line %d and %q", e.Line, e.Msg, e.Raw, want, c.hint)
+			}
+		})
+	}
+}
+
+// Text inside a block is never a mistake, whatever it holds.
+func TestMistakeLeavesBlockTextAlone(t *testing.T) {
+	src := []byte("start: |\n  欢迎\n  \u3000\u3000您好\n  Hours： 9 to 5\n  \tindented\n\n  - not a list\n  \"quoted\nhelp: >-\n  ok\n")
+	if _, err := Parse(src); err != nil {
+		t.Fatalf("Parse = %v; the premise is that this parses", err)
+	}
+	if line, hint := Mistake(src, 0); hint != "" {
+		t.Fatalf("Mistake = %d %q, want none", line, hint)
+	}
+}
