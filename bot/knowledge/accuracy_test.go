@@ -70,7 +70,10 @@ func shopSplit(b *Base, n, nq int) ([]*Base, []map[string]bool) {
 }
 
 // genTally counts one generalisation run.
-type genTally struct{ inScope, right, confident, wrong, offTopic, offAnswered int }
+// top1 and top3 count in-scope queries whose intent is ranked first and
+// among the first three, whatever the calibrated decision: the ranker's
+// quality alone.
+type genTally struct{ inScope, right, confident, wrong, offTopic, offAnswered, top1, top3 int }
 
 func (g genTally) answered() float64 { return float64(g.right) / float64(max(g.inScope, 1)) }
 func (g genTally) wrongShare() float64 {
@@ -81,11 +84,13 @@ func (g genTally) offShare() float64 { return float64(g.offAnswered) / float64(m
 func (g *genTally) add(o genTally) {
 	g.inScope, g.right, g.confident, g.wrong, g.offTopic, g.offAnswered = g.inScope+o.inScope, g.right+o.right,
 		g.confident+o.confident, g.wrong+o.wrong, g.offTopic+o.offTopic, g.offAnswered+o.offAnswered
+	g.top1, g.top3 = g.top1+o.top1, g.top3+o.top3
 }
 
 func (g genTally) String() string {
-	return fmt.Sprintf("answered %.3f of %d in-scope, wrong %.3f of %d confident, off-topic answered %.3f of %d",
-		g.answered(), g.inScope, g.wrongShare(), g.confident, g.offShare(), g.offTopic)
+	in := float64(max(g.inScope, 1))
+	return fmt.Sprintf("answered %.3f of %d in-scope, wrong %.3f of %d confident, off-topic answered %.3f of %d; ranked first %.3f, in the top 3 %.3f",
+		g.answered(), g.inScope, g.wrongShare(), g.confident, g.offShare(), g.offTopic, float64(g.top1)/in, float64(g.top3)/in)
 }
 
 // shopSplits are the generalisation splits: {bases, questions per intent}.
@@ -108,7 +113,7 @@ func generalise(t *testing.T, b *Base, qs []labelled, dev func(n int) bool, newM
 			m := newMatcher(sb)
 			var g genTally
 			for _, q := range qs {
-				got := m.Match(t.Context(), q.Query, 1)
+				got := m.Match(t.Context(), q.Query, 3)
 				conf := len(got) > 0 && got[0].Confident
 				if !has[i][q.ID] {
 					g.offTopic++
@@ -118,6 +123,15 @@ func generalise(t *testing.T, b *Base, qs []labelled, dev func(n int) bool, newM
 					continue
 				}
 				g.inScope++
+				for i, c := range got {
+					if c.ID == q.ID {
+						g.top3++
+						if i == 0 {
+							g.top1++
+						}
+						break
+					}
+				}
 				if conf {
 					g.confident++
 					if got[0].ID == q.ID {

@@ -58,6 +58,13 @@ func refFeatures(toks []text.Token, lex *text.Lexicon, p *params) map[string]flo
 	return f
 }
 
+// refTokens are the query's tokens, the lexicon applied and unknown
+// words mended (index.mend is not restated here: it rewrites tokens, it
+// computes no score).
+func refTokens(l *Lexical, query string) []text.Token {
+	return slices.Clone(l.ix.mend(newScratch(0, 0, 0), l.lex.Apply(text.Tokenize(query))))
+}
+
 func refRank(l *Lexical, query string, skip, n int) []Candidate {
 	drop, want := int32(-1), n
 	if q, ok := SkippedEntry(skip); ok {
@@ -66,7 +73,7 @@ func refRank(l *Lexical, query string, skip, n int) []Candidate {
 		}
 		skip, n = -1, n+1
 	}
-	cands := refCandidates(l.ix, refFeatures(text.Tokenize(query), l.lex, &defaultParams), skip, n)
+	cands := refCandidates(l.ix, refFeatures(refTokens(l, query), nil, &defaultParams), skip, n)
 	var unknown float64
 	if len(cands) > 0 {
 		unknown = refUnknown(l, query, skip, drop)
@@ -103,7 +110,7 @@ func refUnknown(l *Lexical, query string, skip int, drop int32) float64 {
 		}
 		return l.ix.oovIDF
 	}
-	toks := l.lex.Apply(text.Tokenize(query))
+	toks := refTokens(l, query)
 	for _, t := range toks {
 		if !t.CJK {
 			used[t.Text] = usedBy(t.Text)

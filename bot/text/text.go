@@ -473,4 +473,13 @@ var respell = map[string]string{
 	"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks",
 	"thanx": "thanks", "acct": "account", "msg": "message", "wanna": "want to",
 	"gonna": "going to", "recieve": "receive", "recieved": "received",
+	// Shorthand customers type on a phone ("r u open mondays", "hw much
+	// for a tuneup"): only forms with no other everyday reading.
+	"hw": "how", "wat": "what", "wut": "what", "abt": "about",
+	"tmrw": "tomorrow", "tmr": "tomorrow", "tomoz": "tomorrow", "2moro": "tomorrow", "2day": "today",
+	"yr": "year", "yrs": "years", "wk": "week", "wks": "weeks", "hr": "hour", "hrs": "hours",
+	"b4": "before", "nxt": "next", "ppl": "people", "coz": "because", "cuz": "because",
+	"bc": "because", "cud": "could", "wud": "would", "shud": "should", "hv": "have",
+	"whens": "when is", "whos": "who is", "diff": "difference", "ya": "you", "ure": "you are",
+	"info": "information", "pic": "picture", "pics": "pictures", "appt": "appointment",
 }

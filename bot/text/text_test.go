@@ -3,6 +3,7 @@ package text
 import (
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -183,6 +184,25 @@ func TestJaccardFindsNearCopies(t *testing.T) {
 	} {
 		if got := Jaccard(TermSet(c.a), TermSet(c.b)); math.Abs(got-c.want) > 0.005 {
 			t.Errorf("Jaccard(%q, %q) = %.3f, want %.3f", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+// TestPhoneShorthandReadsAsTheWords: shorthand customers type on a phone
+// is read as the words a shop's example questions use.
+func TestPhoneShorthandReadsAsTheWords(t *testing.T) {
+	for short, long := range map[string]string{
+		"hw much for a tuneup":  "how much for a tuneup",
+		"open tmrw?":            "open tomorrow?",
+		"my 3 yr old":           "my 3 year old",
+		"back in 2 wks":         "back in 2 weeks",
+		"wat r the hrs":         "what r the hours",
+		"whens the next appt":   "when is the next appointment",
+		"whats the diff b4 abt": "what is the difference before about",
+	} {
+		got, want := Terms(short), Terms(long)
+		if !slices.Equal(got, want) {
+			t.Errorf("Terms(%q) = %q, want %q as for %q", short, got, want, long)
 		}
 	}
 }
