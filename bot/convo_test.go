@@ -11,6 +11,23 @@ import (
 
 // convo says each line in a new conversation with a platform language and
 // returns the last reply and the session's last bot turn kind and entry.
+// answeredCase is a message in lang that entry must answer.
+type answeredCase struct{ lang, text, entry string }
+
+// answeredAfter says each case after first[lang] (a question the bot
+// answers), in a conversation of its own, and checks the case's entry
+// answers it: thanks with a question is still answered.
+func (f *fixture) answeredAfter(t *testing.T, first map[string]string, cases []answeredCase) {
+	t.Helper()
+	for i, c := range cases {
+		chat := fmt.Sprintf("q%d", i)
+		f.convo(t, chat, c.lang, first[c.lang])
+		if reply, kind, entry := f.convo(t, chat, c.lang, c.text); kind != "answer" || entry != c.entry {
+			t.Errorf("%s %q: turn %s %s, reply %q; want %s answered", c.lang, c.text, kind, entry, reply, c.entry)
+		}
+	}
+}
+
 func (f *fixture) convo(t *testing.T, chat, lang string, lines ...string) (reply, kind, entry string) {
 	t.Helper()
 	for _, l := range lines {
@@ -102,18 +119,12 @@ func TestClosingsAnywhereInAShortMessage(t *testing.T) {
 		}
 	}
 	// Still answered: a question after the thanks.
-	for i, c := range []struct{ lang, text, entry string }{
+	f.answeredAfter(t, first, []answeredCase{
 		{"en", "thanks! and how long does shipping take?", "shipping/times"},
 		{"en", "thanks, but my item arrived damaged", "problems/damaged"},
 		{"zh", "谢谢，发货要多久", "shipping/times"},
 		{"ko", "감사합니다 배송 얼마나 걸려요", "shipping/times"},
-	} {
-		chat := fmt.Sprintf("q%d", i)
-		f.convo(t, chat, c.lang, first[c.lang])
-		if reply, kind, entry := f.convo(t, chat, c.lang, c.text); kind != "answer" || entry != c.entry {
-			t.Errorf("%s %q: turn %s %s, reply %q; want %s answered", c.lang, c.text, kind, entry, reply, c.entry)
-		}
-	}
+	})
 	// Never a goodbye: thanks with something still wrong or wanted.
 	for i, c := range []struct{ lang, text string }{
 		{"en", "thanks but that didn't help"},

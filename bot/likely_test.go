@@ -8,6 +8,7 @@ import (
 
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/knowledge/suitetest"
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/session"
 )
@@ -36,10 +37,44 @@ func (e *events) misses() []lifecycle.Missed {
 	return out
 }
 
-// likelyQuestion is a paraphrase the shipped base's calibration finds
-// probably about payment/discount-codes without being confident of it
-// (bot/eval/testdata/likely.yaml plays it too).
-const likelyQuestion = "the discount got rejected"
+// hedge is a message the shipped content's calibrated matcher hedges
+// (likely, not confident), the entry it hedges and that entry's title.
+type hedge struct{ question, entry, title string }
+
+// hedgedQuestion finds a hedge; with entry set, one about that entry.
+// The tier is narrow on this base and moves with every knowledge or
+// calibration edit, so the message is found among suitetest's
+// candidates rather than fixed. The answer is the same for every test
+// of a run (the shipped content does not change under it), so it is
+// found once per entry.
+func hedgedQuestion(t *testing.T, entry string) hedge {
+	t.Helper()
+	hedgedMu.Lock()
+	defer hedgedMu.Unlock()
+	if h, ok := hedgedFound[entry]; ok {
+		return h
+	}
+	kb := contents(t).Current().KB
+	q, id := suitetest.Hedged(t, func(q string) (string, bool, bool) {
+		m := kb.Match(context.Background(), q, 3)
+		if len(m) == 0 || entry != "" && m[0].ID != entry {
+			return "", false, false
+		}
+		return m[0].ID, m[0].Likely, m[0].Confident
+	})
+	e, ok := kb.Entry(id, "en")
+	if !ok {
+		t.Fatalf("no en entry %s", id)
+	}
+	h := hedge{q, id, e.Title()}
+	hedgedFound[entry] = h
+	return h
+}
+
+var (
+	hedgedMu    sync.Mutex
+	hedgedFound = map[string]hedge{}
+)
 
 // TestLikelyAnswerIsAHedgeNotAMiss: through the real flow (shipped
 // content, real Redis), a message whose first topic is likely gets that
@@ -49,6 +84,8 @@ const likelyQuestion = "the discount got rejected"
 // knowledge-gap flow) rather than a plain miss, and a topic picked after
 // it is recorded with the customer's words.
 func TestLikelyAnswerIsAHedgeNotAMiss(t *testing.T) {
+	h := hedgedQuestion(t, "")
+	likelyQuestion, entry := h.question, h.entry
 	ev := &events{}
 	f := newFixture(t, false, bot.WithObservers(ev))
 	ctx := context.Background()
@@ -64,14 +101,15 @@ func TestLikelyAnswerIsAHedgeNotAMiss(t *testing.T) {
 	}
 	s := f.session(t, "c1")
 	got := lastBot(s)
-	if got.Kind != "likely" || got.Entry != "payment/discount-codes" {
-		t.Fatalf("bot turn %+v, want a likely answer from payment/discount-codes", got)
+	if got.Kind != "likely" || got.Entry != entry {
+		t.Fatalf("bot turn %+v, want a likely answer from %s", got, entry)
 	}
 	if s.Misses != 2 {
 		t.Errorf("misses %d after a likely answer, want 2: a hedge neither adds to nor ends the streak", s.Misses)
 	}
 	m := msgs[len(msgs)-1]
-	for _, want := range []string{"sounds like a question about “My discount code isn't working”, so", "If you meant something else"} {
+	title := strings.TrimRight(h.title, "?.!？。！")
+	for _, want := range []string{"sounds like a question about “" + title + "”, so", "If you meant something else"} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("reply lacks %q:\n%s", want, m.Text)
 		}
@@ -83,7 +121,7 @@ func TestLikelyAnswerIsAHedgeNotAMiss(t *testing.T) {
 	for _, b := range m.Buttons {
 		if b.Kind == bot.KindTopic {
 			topics = append(topics, b.Value)
-			if b.Value == "payment/discount-codes" {
+			if b.Value == entry {
 				t.Errorf("the answered entry is offered again as a button: %+v", m.Buttons)
 			}
 		}
@@ -95,7 +133,7 @@ func TestLikelyAnswerIsAHedgeNotAMiss(t *testing.T) {
 	if len(ms) != 3 || ms[0].Likely || ms[1].Likely {
 		t.Fatalf("missed events %+v: want two plain misses and the likely answer", ms)
 	}
-	if l := ms[2]; !l.Likely || !l.Unsure || l.Entry != "payment/discount-codes" || l.Text != likelyQuestion {
+	if l := ms[2]; !l.Likely || !l.Unsure || l.Entry != entry || l.Text != likelyQuestion {
 		t.Errorf("likely answer event %+v: want Likely, Unsure, its entry and the customer's words (for the gaps)", l)
 	}
 	// They meant something else: the topic they pick is an answer, and
@@ -131,6 +169,7 @@ func TestOffTopicIsNotHedged(t *testing.T) {
 // wrong, then a third rephrase request is the third miss: the customer is
 // offered a person in words, and the handoff rules see three misses.
 func TestHedgeKeepsTheMissStreak(t *testing.T) {
+	likelyQuestion := hedgedQuestion(t, "").question
 	f := newFixture(t, true)
 	for _, q := range []string{"can you recommend a good pizza place near me?", "what is the meaning of life?", likelyQuestion} {
 		f.say(t, "c1", q)
@@ -152,6 +191,8 @@ func TestHedgeKeepsTheMissStreak(t *testing.T) {
 // answer ("and if it's expired?") is read with the topic the hedge
 // answered, as after a confident answer, not met with a rephrase request.
 func TestFollowUpAfterAHedgeContinuesItsTopic(t *testing.T) {
+	// The follow-up is about discount codes, so the hedge must be too.
+	likelyQuestion := hedgedQuestion(t, "payment/discount-codes").question
 	f := newFixture(t, false)
 	f.say(t, "c1", likelyQuestion)
 	if got := lastBot(f.session(t, "c1")); got.Kind != "likely" || got.Entry != "payment/discount-codes" {

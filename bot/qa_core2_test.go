@@ -37,19 +37,13 @@ func TestThanksSayingItIsSolvedIsAClosing(t *testing.T) {
 			t.Errorf("%s %q after an answer: turn %s %s, reply %q; want a closing", c.lang, c.text, kind, entry, reply)
 		}
 	}
-	for i, c := range []struct{ lang, text, entry string }{
+	f.answeredAfter(t, first, []answeredCase{
 		{"en", "thanks, cancel my order", "orders/cancel"},
 		{"en", "thanks. gift cards", "payment/gift-cards"},
 		{"en", "thanks! and how long does shipping take?", "shipping/times"},
 		{"zh", "谢谢，发货要多久", "shipping/times"},
 		{"ko", "감사합니다 배송 얼마나 걸려요", "shipping/times"},
-	} {
-		chat := fmt.Sprintf("q%d", i)
-		f.convo(t, chat, c.lang, first[c.lang])
-		if reply, kind, entry := f.convo(t, chat, c.lang, c.text); kind != "answer" || entry != c.entry {
-			t.Errorf("%s %q: turn %s %s, reply %q; want %s answered", c.lang, c.text, kind, entry, reply, c.entry)
-		}
-	}
+	})
 }
 
 // A complaint that also asks something the help pages answer gets the

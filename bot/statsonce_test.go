@@ -47,6 +47,7 @@ func (g *gate) Observe(context.Context, *session.Session, lifecycle.Event) {
 func TestUpdateMetAgainCountsItsStatisticsOnceInRedis(t *testing.T) {
 	ctx := context.Background()
 	c := contents(t) // one load for all the replicas (a load is the slow part)
+	likelyQuestion := hedgedQuestion(t, "").question
 	for name, url := range sessiontest.Backends(t) {
 		t.Run(name, func(t *testing.T) {
 			db := sessiontest.DBOn(t, sessiontest.Dial(t, url))

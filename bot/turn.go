@@ -292,16 +292,26 @@ func (t *turn) text(text string) {
 	}
 	if greeted {
 		key := "greet"
+		// Greeted again before we helped with anything ("hi", then
+		// "hello?"): nothing was answered, so no "what else" (walk
+		// 2026-12-06 s3 item 22).
+		again := t.s.Greeted && !t.helped() && !hasWords(text) && len(chats) == 0
 		switch {
 		case introduced != "":
 			key = "greet_name"
+		case again && dayPart != "":
+			// "good morning": mirrored, then what we can do.
+			t.lead = join(t.lead, t.render("greet_again_time_lead", persona.Data{TimeOfDay: dayPart}))
+			key = "chat_back"
+		case again:
+			key = "still_here"
 		case t.s.Greeted && dayPart != "":
 			// "hi", then "good morning!": mirrored, not "hi again".
 			key = "greet_again_time"
 		case t.s.Greeted:
 			key = "greet_again"
 		}
-		if hasWords(text) || len(chats) > 0 {
+		if !again && (hasWords(text) || len(chats) > 0) {
 			key += "_lead" // the answer or small talk follows: no "how can we help?" twice
 		}
 		t.s.Greeted = true
@@ -380,7 +390,7 @@ func (t *turn) text(text string) {
 		case laughed:
 			// "lol", "哈哈哈", "ㅋㅋ": laugh along lightly, then offer help.
 			next := "anything_else"
-			if !t.botSpoke() {
+			if !t.helped() {
 				next = "chat_back"
 			}
 			t.emit(join(t.lead, t.render("chat_laugh", persona.Data{}), t.render(next, persona.Data{})), kindAck, "", 0)
@@ -392,6 +402,10 @@ func (t *turn) text(text string) {
 		case pinged:
 			// "???" after we spoke: are they still being heard? Yes.
 			t.emit(join(t.lead, t.render("still_here", persona.Data{})), kindAck, "", 0)
+		case !t.helped():
+			// "🙂" after our greeting: nothing was answered yet, so no
+			// "anything else" (walk 2026-12-06 s3 item 22).
+			t.emit(join(t.lead, t.render("chat_back", persona.Data{})), kindAck, "", 0)
 		default:
 			// "ok", "知道了", or only emoji and punctuation ("👍", "..."):
 			// an acknowledgement, answered warmly, not a miss.
@@ -610,7 +624,7 @@ func (t *turn) answer(text string) {
 		}
 	}
 	last := t.lastBotKind()
-	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.lastEntry(), mentions: t.mentions, detail: t.detail, answer: t.entryAnswer, subject: t.subject, kindOf: t.kindOf}
+	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.continuedEntry(), mentions: t.mentions, detail: t.detail, answer: t.entryAnswer, subject: t.subject, closed: t.closedList, kindOf: t.kindOf}
 	u := r.understand(text, t.s.Topic, last == kindAnswer || last == kindLikely)
 	if t.rejected != "" {
 		// Not the guess they said no to: the calibrated decision on
@@ -656,6 +670,16 @@ func (t *turn) answer(text string) {
 			// Japan?", "and Korea?" are each read with the shipping
 			// question, not with the follow-ups piled on it.
 			t.s.Topic = truncateRunes(u.text, maxBotTurnRunes)
+		}
+		if len(u.parts) >= 2 {
+			// Several questions answered at once: a follow-up ("and to
+			// Korea?") continues the one asked last, not all of them
+			// read together, which lean to the first (walk 2026-12-06
+			// s3 item 13).
+			last := u.parts[len(u.parts)-1][0].ID
+			if e, ok := t.set.KB.Entry(last, t.lang); ok && len(e.Questions) > 0 {
+				t.s.Topic = e.Questions[0]
+			}
 		}
 	case ans.Likely:
 		// A hedge is neither a miss nor proof we understood: the streak
@@ -944,16 +968,22 @@ func (t *turn) topic(id string) {
 // closing answers a thanks or a goodbye. A goodbye after we answered
 // something also asks how we did.
 func (t *turn) closing(kind string) {
-	// Thanks or a goodbye right after we could not answer ("ok thanks
-	// anyway") is no "happy we could help": sorry, and the way to a
-	// person (walk 2026-12-06 item 11).
+	// Thanks or a goodbye right after we said our pages have no answer
+	// ("ok thanks anyway") is no "happy we could help": sorry, and the
+	// way to a person (walk 2026-12-06 item 11). After the topics we
+	// offered for a message we could not place, thanks is thanks: the
+	// customer may have found what they needed among them (walk
+	// 2026-12-06 s3 item 5).
 	missed := t.lastBotKind() == kindRephrase
+	unplaced := missed && !asksClearly(t.missedText()) && strings.Contains(t.s.Turns[t.lastBotTurn()].Text, "•")
 	// Nothing done for them yet ("hi", "no", "no"): no "it was a pleasure
 	// helping you", just a brief kind closing.
-	early := !missed && !t.helpedSomehow()
+	early := (!missed || unplaced) && !t.helpedSomehow()
 	d := persona.Data{Customer: t.introducedName()}
 	if kind == "thanks" {
 		switch {
+		case unplaced:
+			t.say("thanks_after_topics", kindThanks, d)
 		case missed:
 			t.say(t.deskless("thanks_after_miss"), kindThanks, d)
 			t.offerPerson()
@@ -965,7 +995,7 @@ func (t *turn) closing(kind string) {
 		return
 	}
 	switch {
-	case missed:
+	case missed && !unplaced:
 		t.say("bye_after_miss", kindBye, d)
 	case early:
 		t.say("bye_early", kindBye, d)
@@ -1240,6 +1270,23 @@ func (t *turn) lastBotKind() string {
 func (t *turn) botSpoke() bool {
 	for _, tr := range sinceClose(t.s.Turns, len(t.s.Turns)) {
 		if tr.Role == "bot" {
+			return true
+		}
+	}
+	return false
+}
+
+// helped reports whether the bot did more in this conversation than
+// greet, chat and acknowledge: answered, tried to, or brought in a person.
+// Before that, "anything else?" and "what else?" ask about nothing.
+func (t *turn) helped() bool {
+	for _, tr := range sinceClose(t.s.Turns, len(t.s.Turns)) {
+		if tr.Role != "bot" {
+			continue
+		}
+		switch tr.Kind {
+		case kindGreeting, kindAck, kindChat, kindMedia, kindNotice, kindNudge, kindHelp:
+		default:
 			return true
 		}
 	}

@@ -49,6 +49,9 @@ type reader struct {
 	// (nil: never). "반품" is returns/start's subject; "Germany", named
 	// in one customs question, is not the customs entry's.
 	subject func(id, words string) bool
+	// closed reports whether entry id's list is all there is
+	// (knowledge.Entry.ClosedList; nil: none is).
+	closed func(id string) bool
 	// kindOf reports whether words name a kind of thing a part of entry
 	// id's answer speaks of, by the lexicon's related concepts ("한국"
 	// after shipping costs: abroad), though the answer does not name
@@ -81,6 +84,14 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 		// something we never answered.
 		u.cands = slices.Clone(u.cands)
 		u.cands[0].Likely = false
+	}
+	if cue != noCue && followUp {
+		if own, ok := r.offList(text); ok {
+			// Not a thing of the closed list it follows: its own words
+			// say what it asks, never "not on our list".
+			u.cands = own
+			return u
+		}
 	}
 	if cue == marked && followUp && topic != "" && r.newSubject(&u, text, topic) {
 		return u
@@ -175,6 +186,26 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 		r.continues(&u, text, topic)
 	}
 	return u
+}
+
+// offList reads a follow-up of a closed list (payment methods) whose
+// added words are sure of another entry on their own and do not rank the
+// list's at all ("那美国以外也能寄吗？", "그럼 미국 밖으로도 보내요?" after the
+// ways to pay): it names nothing of the list's kind, and asks what its
+// words ask. It returns their candidates. One naming a thing of the kind
+// ("네이버페이는요?") or one the base does not know ("그럼 벤모는요?") is
+// still read with the list, which may say it is not on it (QA walk
+// 2026-12-06 session 3, item 2).
+func (r reader) offList(text string) ([]knowledge.Match, bool) {
+	if r.closed == nil || r.last == "" || !r.closed(r.last) {
+		return nil, false
+	}
+	words := addedWords(text)
+	if words == "" {
+		return nil, false
+	}
+	own := r.match(words)
+	return own, confident(own) && !ranks(own, r.last)
 }
 
 // newSubject reads a marked follow-up whose words are what another entry
@@ -326,6 +357,27 @@ func (t *turn) lastEntry() string {
 		if tr := t.s.Turns[i]; tr.Role == "bot" {
 			return tr.Entry
 		}
+	}
+	return ""
+}
+
+// continuedEntry is the entry a follow-up continues: the last reply's,
+// or, when that reply answered several questions at once, the one asked
+// last, whose first question the topic is then (answer). "and to
+// Korea?" after "can I pay with paypal and how long does shipping
+// take" continues shipping times (walk 2026-12-06 s3 item 13).
+func (t *turn) continuedEntry() string {
+	for i := len(t.s.Turns) - 2; i >= 0; i-- { // the last turn is this message
+		tr := t.s.Turns[i]
+		if tr.Role != "bot" {
+			continue
+		}
+		for _, id := range tr.Tips { // the other answered entries are among them
+			if e, ok := t.set.KB.Entry(id, t.lang); ok && id != tr.Entry && len(e.Questions) > 0 && e.Questions[0] == t.s.Topic {
+				return id
+			}
+		}
+		return tr.Entry
 	}
 	return ""
 }
@@ -1364,4 +1416,11 @@ func ownWords(msg string) (own string, measure bool) {
 		}
 	}
 	return strings.Join(keep, " "), measure
+}
+
+// closedList reports whether entry id's list, in the turn's language, is
+// all there is (payment methods).
+func (t *turn) closedList(id string) bool {
+	e, ok := t.set.KB.Entry(id, t.lang)
+	return ok && e.ClosedList
 }

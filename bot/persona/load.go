@@ -687,7 +687,7 @@ func (l *loader) template(p *Persona, file, what, lang string, n *yaml.Node, src
 		return nil, false
 	}
 	if out, ok := staticText(t); ok && p.static != nil {
-		p.static[t] = out
+		p.static[t] = withParticles(lang, out)
 	}
 	full := sampleData(p.name)
 	out, err := p.render(t, lang, full)

@@ -49,7 +49,7 @@ var keys = []string{
 	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_laugh", "chat_apology", "chat_howareyou", "chat_back", "demand_refusal", "demand_refusal_returns",
 	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other", "answer_parts",
 	"followup_not_listed", "followup_person",
-	"thanks", "bye", "declined_open", "thanks_after_miss", "bye_after_miss", "go_ahead", "nodesk_again", "pardon_short", "pardon_reach", "still_here", "empty", "too_long", "media", "sticker", "upset", "media_forwarded",
+	"thanks", "bye", "declined_open", "thanks_after_miss", "thanks_after_topics", "bye_after_miss", "go_ahead", "nodesk_again", "pardon_short", "pardon_reach", "pardon_which", "still_here", "empty", "too_long", "media", "sticker", "upset", "media_forwarded",
 	"nudge", "idle_close", "store_down", "hiccup",
 	"order_received", "order_received_nodesk", "order_known", "order_known_nodesk", "tracking_number", "tracking_number_plain", "tracking_number_short", "card_number", "handoff_sorry", "handoff_empathy", "handoff_demand", "handoff_answer_lead", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
 	"agent_joined", "returned", "resolved", "transferred",
@@ -309,7 +309,7 @@ func (p *Persona) render(t *template.Template, lang string, data Data) (out stri
 	if err := c.Execute(&w, data); err != nil {
 		return "", err
 	}
-	return strings.TrimSpace(w.String()), nil
+	return withParticles(lang, strings.TrimSpace(w.String())), nil
 }
 
 // introText renders the intro in lang, falling back to English.

@@ -24,19 +24,45 @@ func TestParseNamesTheLineOfTheMistake(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			want := 0
-			for i, l := range strings.Split(c.text, "\n") {
-				if strings.Contains(l, "<-") {
-					want = i + 1
-				}
-			}
-			_, err := Parse([]byte(strings.ReplaceAll(c.text, " <-", "")))
-			e, ok := err.(*Error)
-			if !ok {
-				t.Fatalf("Parse = %v (%T), want *Error", err, err)
-			}
+			e, want := parseMarked(t, c.text)
 			if e.Line != want || e.Msg == "" || strings.HasPrefix(e.Msg, "yaml:") || strings.HasPrefix(e.Msg, "line ") {
 				t.Fatalf("got line %d %q, want line %d and a bare message", e.Line, e.Msg, want)
+			}
+		})
+	}
+}
+
+// parseMarked parses text, whose mistake is on the line marked " <-"
+// (the marker taken out), and returns its *Error and that line.
+func parseMarked(t *testing.T, text string) (*Error, int) {
+	t.Helper()
+	want := 0
+	for i, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, "<-") {
+			want = i + 1
+		}
+	}
+	_, err := Parse([]byte(strings.ReplaceAll(text, " <-", "")))
+	e, ok := err.(*Error)
+	if !ok {
+		t.Fatalf("Parse = %v (%T), want *Error", err, err)
+	}
+	return e, want
+}
+
+// hintCase is a text with its mistake marked (see parseMarked) and what
+// the message must say about it.
+type hintCase struct{ name, text, hint string }
+
+// checkHints: each case's error is at its marked line, with its hint and
+// the parser's own text kept in Raw.
+func checkHints(t *testing.T, cases []hintCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e, want := parseMarked(t, c.text)
+			if e.Line != want || !strings.Contains(e.Msg, c.hint) || e.Raw == "" {
+				t.Fatalf("got line %d %q (raw %q), want line %d and %q", e.Line, e.Msg, e.Raw, want, c.hint)
 			}
 		})
 	}
@@ -89,9 +115,7 @@ func TestParseHostileInput(t *testing.T) {
 // typed with a full-width colon (YAML reads it as text and fails at the
 // next key) and explains an unclosed quote as a missing '-' indicator.
 func TestParseHintsCommonMistakes(t *testing.T) {
-	cases := []struct {
-		name, text, hint string
-	}{
+	cases := []hintCase{
 		{"full-width colon on the first key", "questions： <-\n  - \"a\"\n  - \"b\"\ntip: \"x\"\ntags: [y]\n", `"questions：" uses a full-width colon (：); write "questions:"`},
 		{"full-width colon on a later key", "questions:\n  - \"a\"\ntip： \"x\" <-\ntags: [y]\n", `"tip：" uses a full-width colon (：); write "tip:"`},
 		{"unclosed quote", "questions:\n  - \"a\"\n  - \"Is Mastercard OK? <-\n  - \"c\"\ntip: \"x\"\n", `the " opened on this line is not closed: put another " at the end of the text`},
@@ -106,24 +130,7 @@ func TestParseHintsCommonMistakes(t *testing.T) {
 		// move the report away from the real mistake.
 		{"full-width colon in a question", "questions:\n  - 营业时间：几点\n  - \"b <-\n  - c\ntip: x\n", `the " opened on this line is not closed`},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			want := 0
-			for i, l := range strings.Split(c.text, "\n") {
-				if strings.Contains(l, "<-") {
-					want = i + 1
-				}
-			}
-			_, err := Parse([]byte(strings.ReplaceAll(c.text, " <-", "")))
-			e, ok := err.(*Error)
-			if !ok {
-				t.Fatalf("Parse = %v (%T), want *Error", err, err)
-			}
-			if e.Line != want || !strings.Contains(e.Msg, c.hint) || e.Raw == "" {
-				t.Fatalf("got line %d %q (raw %q), want line %d and %q", e.Line, e.Msg, e.Raw, want, c.hint)
-			}
-		})
-	}
+	checkHints(t, cases)
 }
 
 // A key typed with a full-width colon that is the only key parses (as
@@ -149,9 +156,7 @@ func TestMistakeInTextThatParses(t *testing.T) {
 // expected key", gets a hint that names the block. Each text is one ops
 // would write in prompts/messages or a knowledge entry's front matter.
 func TestParseHintsMistakesAroundBlockScalars(t *testing.T) {
-	cases := []struct {
-		name, text, hint string
-	}{
+	cases := []hintCase{
 		{"line indented less under |", "start: |\n  Welcome to {{shop}}!\n You can ask us about orders. <-\nhelp: |\n  We help.\n",
 			`indented less than the text above it in the block "start: |" opens on line 1 (2 spaces there, 1 here)`},
 		{"line indented less under >", "help: >\n  We can help with tracking,\n  returns and payments.\n just ask. <-\nbye: ok\n",
@@ -178,24 +183,7 @@ func TestParseHintsMistakesAroundBlockScalars(t *testing.T) {
 		{"unclosed flow list after a block", "start: |\n  Welcome\nhelp: [a, b <-\nbye: x\n", `did not find expected ',' or ']'`},
 		{"unclosed flow list after an empty block", "start: |\nhelp: [a, b <-\nbye: x\n", `did not find expected ',' or ']'`},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			want := 0
-			for i, l := range strings.Split(c.text, "\n") {
-				if strings.Contains(l, "<-") {
-					want = i + 1
-				}
-			}
-			_, err := Parse([]byte(strings.ReplaceAll(c.text, " <-", "")))
-			e, ok := err.(*Error)
-			if !ok {
-				t.Fatalf("Parse = %v (%T), want *Error", err, err)
-			}
-			if e.Line != want || !strings.Contains(e.Msg, c.hint) || e.Raw == "" {
-				t.Fatalf("got line %d %q (raw %q), want line %d and %q", e.Line, e.Msg, e.Raw, want, c.hint)
-			}
-		})
-	}
+	checkHints(t, cases)
 }
 
 // Text inside a block is never a mistake, whatever it holds.

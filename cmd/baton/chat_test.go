@@ -122,12 +122,14 @@ func (w *lineWriter) waitFor(t *testing.T, want string) {
 	}
 }
 
-// Walk item 5: an entry with a YAML mistake was dropped without a word in
-// chat (only check and match said so). Chat says at start, and again when
-// an edit is reloaded, which file and line keep which entry unserved.
-func TestChatSaysWhichEntryIsNotServed(t *testing.T) {
-	dir := t.TempDir()
-	en := filepath.Join(dir, "en")
+// unservedBase is a knowledge folder (dir) of two en entries (in en):
+// shipping.md, served, and payment.md, whose unclosed quote on line 4
+// keeps it out. breakShipping is the edit a reload must report: a key of
+// shipping.md typed with a full-width colon, on line 2.
+func unservedBase(t *testing.T) (dir, en string, breakShipping func()) {
+	t.Helper()
+	dir = t.TempDir()
+	en = filepath.Join(dir, "en")
 	if err := os.MkdirAll(en, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -139,6 +141,16 @@ func TestChatSaysWhichEntryIsNotServed(t *testing.T) {
 	}
 	write("shipping.md", "---\nquestions:\n  - \"How long does shipping take?\"\n---\nTwo to four business days.\n")
 	write("payment.md", "---\nquestions:\n  - \"Can I pay with PayPal?\"\n  - \"Is Mastercard OK?\n---\nYes, both.\n")
+	return dir, en, func() {
+		write("shipping.md", "---\nquestions：\n  - \"How long does shipping take?\"\ntip: \"x\"\n---\nTwo to four business days.\n")
+	}
+}
+
+// Walk item 5: an entry with a YAML mistake was dropped without a word in
+// chat (only check and match said so). Chat says at start, and again when
+// an edit is reloaded, which file and line keep which entry unserved.
+func TestChatSaysWhichEntryIsNotServed(t *testing.T) {
+	dir, en, breakShipping := unservedBase(t)
 	inR, inW := io.Pipe()
 	errOut := &lineWriter{wrote: make(chan struct{}, 1)}
 	var out bytes.Buffer
@@ -149,7 +161,7 @@ func TestChatSaysWhichEntryIsNotServed(t *testing.T) {
 	errOut.waitFor(t, filepath.Join(en, "payment.md")+`:4: the " opened on this line is not closed: put another " at the end of the text; this entry is not served until fixed`)
 
 	// An edit that breaks the other entry is reported on reload.
-	write("shipping.md", "---\nquestions：\n  - \"How long does shipping take?\"\ntip: \"x\"\n---\nTwo to four business days.\n")
+	breakShipping()
 	errOut.waitFor(t, filepath.Join(en, "shipping.md")+`:2: "questions：" uses a full-width colon (：); write "questions:"; this entry is not served until fixed`)
 	inW.Close()
 	if code := <-done; code != 0 {
@@ -160,19 +172,7 @@ func TestChatSaysWhichEntryIsNotServed(t *testing.T) {
 // Serve's log says the same as chat's stderr: at start and on every reload,
 // each entry a YAML mistake keeps out, at its file and line.
 func TestServeLogsWhichEntryIsNotServed(t *testing.T) {
-	dir := t.TempDir()
-	en := filepath.Join(dir, "en")
-	if err := os.MkdirAll(en, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	write := func(name, body string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(en, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("shipping.md", "---\nquestions:\n  - \"How long does shipping take?\"\n---\nTwo to four business days.\n")
-	write("payment.md", "---\nquestions:\n  - \"Can I pay with PayPal?\"\n  - \"Is Mastercard OK?\n---\nYes, both.\n")
+	dir, en, breakShipping := unservedBase(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	rdb, closeRedis, err := openRedis(ctx, "", true, io.Discard)
@@ -194,6 +194,6 @@ func TestServeLogsWhichEntryIsNotServed(t *testing.T) {
 	if br.holder.Current().KB.Len() != 1 {
 		t.Fatalf("entries = %v, want shipping still served", br.holder.Current().KB.IDs())
 	}
-	write("shipping.md", "---\nquestions：\n  - \"How long does shipping take?\"\ntip: \"x\"\n---\nTwo to four business days.\n")
+	breakShipping()
 	logs.waitFor(t, filepath.Join(en, "shipping.md")+`:2: \"questions：\" uses a full-width colon (：); write \"questions:\"; this entry is not served until fixed"`)
 }

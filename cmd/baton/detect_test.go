@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,14 +22,7 @@ func TestRunDetect(t *testing.T) {
 	if code := runDetect(nil, env, stdin, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d, stderr %s", code, stderr.String())
 	}
-	var got []detectResult
-	for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
-		var r detectResult
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatalf("output line %q is not JSON: %v", line, err)
-		}
-		got = append(got, r)
-	}
+	got := decodeLines[detectResult](t, stdout.String())
 	if len(got) != 2 {
 		t.Fatalf("got %d lines, want 2: %s", len(got), stdout.String())
 	}

@@ -28,10 +28,16 @@ func writeMatchKB(t *testing.T, files map[string]string) string {
 }
 
 func decodeMatchLines(t *testing.T, out string) []matchResult {
+	return decodeLines[matchResult](t, out)
+}
+
+// decodeLines decodes a command's output of one JSON object a line
+// (match, detect), failing t on a line that is not one.
+func decodeLines[T any](t *testing.T, out string) []T {
 	t.Helper()
-	var rs []matchResult
-	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-		var r matchResult
+	var rs []T
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r T
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			t.Fatalf("output line %q is not JSON: %v", line, err)
 		}

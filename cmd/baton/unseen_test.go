@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,36 +15,6 @@ import (
 	"github.com/batonhq/baton/bot/llm/llmtest"
 	"github.com/batonhq/baton/bot/semantic/semantictest"
 )
-
-// unseenShopsDir holds the small day-one shop bases of issue 9's headline
-// scenario (bot/unseen_test.go reads them lexically through the core's
-// reader; this reads them as serve does, with embeddings on).
-const unseenShopsDir = "../../bot/knowledge/testdata/shops"
-
-// unseenHeldOutEnv is bot's UnseenHeldOutEnv: held-out shop bases (a
-// HELDOUT file) are measured only when it is set, by the lead, once, and
-// only their summaries are printed.
-const unseenHeldOutEnv = "BATON_UNSEEN_HELDOUT"
-
-// unseenTally is one language of one shop read through serve's core.
-type unseenTally struct {
-	suitetest.Score
-	Top1, Top3     int // in-scope lines whose right entry is the matcher's first; among its first three (the topic buttons)
-	Hedged, HedgeR int // in-scope lines answered with a hedge (kind likely); of them right
-}
-
-func (s unseenTally) String() string {
-	return fmt.Sprintf("answered-and-right %d/%d = %.2f, wrong %d of %d confident, off-topic answered %d/%d; top-1 %.2f, top-3 %.2f; hedged %d (%d right)",
-		s.Right, s.InScope, s.Answered(), s.Wrong, s.Confident, s.OffAns, s.OffTopic,
-		ratioOf(s.Top1, s.InScope), ratioOf(s.Top3, s.InScope), s.Hedged, s.HedgeR)
-}
-
-func ratioOf(a, b int) float64 {
-	if b == 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
-}
 
 // lockedBuffer collects the semantic path's warnings.
 type lockedBuffer struct {
@@ -66,27 +34,25 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// readUnseen loads a shop's base the way serve would with env (prompts
-// and knowledge, understanding() and the vector store serve builds, the
-// vectors awaited as /readyz awaits them) and asks each query line of it
-// as the first message of a conversation through serve's core. verbose
-// logs the lines not answered rightly (never for a held-out base).
-func readUnseen(t *testing.T, dir string, env func(string) string, verbose bool) (map[string]*unseenTally, string, bool) {
+// readUnseen loads a shop's base (suitetest.Shops: issue 9's headline
+// scenario; bot/unseen_test.go reads them lexically through the core's
+// reader) the way serve would with env (prompts and knowledge,
+// understanding() and the vector store serve builds, the vectors awaited
+// as /readyz awaits them) and asks each query line of it as the first
+// message of a conversation through serve's core. verbose logs the lines
+// not answered rightly (never for a held-out base).
+func readUnseen(t *testing.T, shop suitetest.Shop, env func(string) string, verbose bool) (suitetest.ShopScores, string, bool) {
 	t.Helper()
 	ctx := context.Background()
-	kdir := dir
-	if st, err := os.Stat(filepath.Join(dir, "knowledge")); err == nil && st.IsDir() {
-		kdir = filepath.Join(dir, "knowledge")
-	}
 	var warnings lockedBuffer
 	opts, closeSem, err := commandUnderstanding(ctx, env, &warnings)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer closeSem()
-	set, problems := content.Load(content.Dir("../../prompts"), content.Dir(kdir), opts...)
+	set, problems := content.Load(content.Dir("../../prompts"), content.Dir(shop.Knowledge), opts...)
 	if len(problems) > 0 {
-		t.Fatalf("%s: %d problems loading the base", filepath.Base(dir), len(problems))
+		t.Fatalf("%s: %d problems loading the base", shop.Name, len(problems))
 	}
 	start := time.Now()
 	cal := "lexical " + set.Calibration().String()
@@ -99,46 +65,32 @@ func readUnseen(t *testing.T, dir string, env func(string) string, verbose bool)
 		t.Fatal(err)
 	}
 	defer closeCore()
-	out := map[string]*unseenTally{}
-	for _, l := range suitetest.ReadFile(t, filepath.Join(dir, "queries.jsonl")) {
-		s := out[l.Lang]
-		if s == nil {
-			s = &unseenTally{}
-			out[l.Lang] = s
-		}
+	out := suitetest.ShopScores{}
+	for _, l := range suitetest.ReadFile(t, shop.Queries) {
 		r, err := core.reply(ctx, l.Query)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var ids []string
-		if r.Kind == "answer" {
+		hedged := ""
+		switch {
+		case r.Kind == "answer":
 			ids = r.Entries
+		case r.Kind == "likely" && len(r.Entries) > 0:
+			hedged = r.Entries[0]
 		}
-		right := s.Tally(l, ids)
 		top := set.KB.Match(ctx, l.Query, 3) // the message's vector is remembered: no second call
-		if l.ID != "" {
-			for i, m := range top {
-				if l.Right(m.ID) {
-					s.Top3++
-					if i == 0 {
-						s.Top1++
-					}
-					break
-				}
-			}
-			if r.Kind == "likely" {
-				s.Hedged++
-				if len(r.Entries) > 0 && l.Right(r.Entries[0]) {
-					s.HedgeR++
-				}
-			}
+		var ranked []string
+		for _, m := range top {
+			ranked = append(ranked, m.ID)
 		}
+		right := out.Lang(l.Lang).Tally(l, ids, ranked, hedged)
 		if verbose && !right && (l.ID != "" || len(ids) > 0) {
 			var tops []string
 			for _, m := range top {
 				tops = append(tops, fmt.Sprintf("%s %.2f", m.ID, m.Score))
 			}
-			t.Logf("%s %s: %q want %q: %s %v; top %s", filepath.Base(dir), l.Lang, l.Query, l.ID, r.Kind, r.Entries, strings.Join(tops, ", "))
+			t.Logf("%s %s: %q want %q: %s %v; top %s", shop.Name, l.Lang, l.Query, l.ID, r.Kind, r.Entries, strings.Join(tops, ", "))
 		}
 	}
 	if n := strings.Count(warnings.String(), "embedding a message failed"); n > 0 {
@@ -187,17 +139,17 @@ func TestUnseenShopsEmbeddingsHarness(t *testing.T) {
 			return env(k)
 		}
 	}
-	dir := filepath.Join(unseenShopsDir, "bikes")
-	lex, _, lexFused := readUnseen(t, dir, noRedis(lexEnv), false)
-	fused, _, built := readUnseen(t, dir, noRedis(fusedEnv), false)
+	shop := suitetest.ShopNamed(t, "bikes")
+	lex, _, lexFused := readUnseen(t, shop, noRedis(lexEnv), false)
+	fused, _, built := readUnseen(t, shop, noRedis(fusedEnv), false)
 	if lexFused || !built {
 		t.Fatalf("fused matcher built: lexical mode %v, embeddings mode %v; want false, true", lexFused, built)
 	}
 	if srv.Calls() == 0 {
 		t.Error("the embeddings mode made no embeddings call")
 	}
-	want := len(suitetest.ReadFile(t, filepath.Join(dir, "queries.jsonl")))
-	for _, by := range []map[string]*unseenTally{lex, fused} {
+	want := len(suitetest.ReadFile(t, shop.Queries))
+	for _, by := range []suitetest.ShopScores{lex, fused} {
 		n := 0
 		for _, s := range by {
 			n += s.InScope + s.OffTopic
@@ -226,38 +178,23 @@ func TestUnseenShopsEmbeddings(t *testing.T) {
 		t.Skip("a measurement with the real embedding model: set BATON_MEASURE=1 to run it")
 	}
 	url := semantictest.URL(t)
-	dirs, err := filepath.Glob(filepath.Join(unseenShopsDir, "*", "queries.jsonl"))
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no shop bases under %s (%v)", unseenShopsDir, err)
-	}
-	showHeld := os.Getenv(unseenHeldOutEnv) != ""
-	for _, q := range dirs {
-		dir := filepath.Dir(q)
-		name := filepath.Base(dir)
-		_, err := os.Stat(filepath.Join(dir, "HELDOUT"))
-		heldOut := err == nil
-		if heldOut && !showHeld {
-			t.Logf("%s: held-out base, not measured (%s=1, once, by the lead)", name, unseenHeldOutEnv)
+	for _, shop := range suitetest.Shops(t) {
+		if !shop.Measured(t) {
 			continue
 		}
 		lexEnv, fusedEnv := unseenEnvs(url, semantictest.Model)
-		verbose := !heldOut && testing.Verbose()
-		lex, _, _ := readUnseen(t, dir, lexEnv, false)
-		fused, cal, built := readUnseen(t, dir, fusedEnv, verbose)
+		verbose := !shop.HeldOut && testing.Verbose()
+		lex, _, _ := readUnseen(t, shop, lexEnv, false)
+		fused, cal, built := readUnseen(t, shop, fusedEnv, verbose)
 		if !built {
-			t.Fatalf("%s: the fused matcher was not built", name)
+			t.Fatalf("%s: the fused matcher was not built", shop.Name)
 		}
-		if !heldOut {
-			t.Logf("%s: %s", name, cal) // the lexical calibration, then the fused one
+		if !shop.HeldOut {
+			t.Logf("%s: %s", shop.Name, cal) // the lexical calibration, then the fused one
 		}
-		var langs []string
-		for lang := range fused {
-			langs = append(langs, lang)
-		}
-		slices.Sort(langs)
-		for _, lang := range langs {
-			t.Logf("%s %s lexical: %v", name, lang, lex[lang])
-			t.Logf("%s %s fused:   %v", name, lang, fused[lang])
+		for _, lang := range fused.Langs() {
+			t.Logf("%s %s lexical: %v", shop.Name, lang, lex[lang])
+			t.Logf("%s %s fused:   %v", shop.Name, lang, fused[lang])
 		}
 	}
 }
