@@ -63,11 +63,12 @@ func TestNoDeskOffersTheContactsNotAButtonToAPerson(t *testing.T) {
 			t.Errorf("miss %d: person buttons %v, want one saying how to reach our team", i+1, person)
 		}
 	}
-	// Thanks after a miss: the contacts, no "tap".
+	// Thanks after a clear question our pages do not answer: the
+	// contacts, no "tap".
 	for _, c := range []struct{ lang, miss, thanks, bad string }{
-		{"en", "blorf zzk", "ok thanks anyway", "Talk to a person"},
-		{"zh", "咕噜咕噜布拉布拉", "好吧谢谢", "转人工客服"},
-		{"ko", "뿌잉뿌잉 꾸꾸", "네 감사해요", "상담원과 이야기할래요"},
+		{"en", "do you sell phone cases?", "ok thanks anyway", "Talk to a person"},
+		{"zh", "你们卖手机壳吗？", "好吧谢谢", "转人工客服"},
+		{"ko", "폰케이스 파나요?", "네 감사해요", "상담원과 이야기할래요"},
 	} {
 		chat := "thanks-" + c.lang
 		turnOf(t, f, chat, bot.Event{Text: c.miss, Customer: bot.Customer{Lang: c.lang}})
