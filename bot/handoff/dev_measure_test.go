@@ -40,7 +40,7 @@ import (
 //	BATON_MEASURE=1 go test ./bot/handoff -run TestDetectDev -v
 //
 // BATON_DEV_LIST=1 also lists every false handoff and missed example with
-// its evidence.
+// its evidence; BATON_DEV_NOCV=1 skips the cross-validation.
 func TestDetectDev(t *testing.T) {
 	measuring(t)
 	dir := sharedDir(t)
@@ -241,7 +241,11 @@ func TestDetectDev(t *testing.T) {
 	}
 
 	// The examples by 5-fold cross-validation, through the whole detector
-	// with each fold's layer.
+	// with each fold's layer (five trainings: BATON_DEV_NOCV=1 skips them
+	// while iterating on the sets above).
+	if os.Getenv("BATON_DEV_NOCV") == "1" {
+		return
+	}
 	exs := r.learned.m.examples
 	ordinary := shippedOrdinaryFor(t)
 	const folds = 5

@@ -120,7 +120,7 @@ func (r *Rules) DetectContext(ctx context.Context, in Input) Decision {
 		var veto vetoes
 		d := r.analyse(in.Text)
 		r.detectExplicit(d, &dec, &ev, &veto)
-		r.detectComplaint(d, &dec, &ev)
+		r.detectComplaint(d, &dec, &ev, &veto)
 		r.detectConfusion(d, in, &dec, &ev, &veto)
 		r.detectLoop(d, in, &dec, &ev)
 		r.detectDemand(d, in, &dec, &ev)
@@ -184,12 +184,23 @@ func (r *Rules) detectExplicit(d *doc, dec *Decision, ev *fired, veto *vetoes) {
 	ev[0] = fmt.Sprintf("explicit: %q (%s:%d)", d.span(f.start, f.end), r.file, f.p.line)
 }
 
-func (r *Rules) detectComplaint(d *doc, dec *Decision, ev *fired) {
+func (r *Rules) detectComplaint(d *doc, dec *Decision, ev *fired, veto *vetoes) {
 	z := r.complaintZ(d)
 	score := sigmoid(z)
 	dec.Scores[Complaint] = score
 	if score >= r.complaint.threshold {
 		ev[1] = fmt.Sprintf("complaint: score %.2f ≥ %.2f: %s", score, r.complaint.threshold, strings.Join(r.complaintEvidence(d), ", "))
+		return
+	}
+	// A combo that calms (calm_question) keeps the learned layer from
+	// calling the message a complaint: complaintZ left its features in
+	// d.x.
+	c := &r.complaint
+	for k, cb := range c.combos {
+		if cb.calms && d.x[len(c.cues)+k] > 0 {
+			veto[1] = true
+			return
+		}
 	}
 }
 

@@ -84,6 +84,12 @@ type combo struct {
 	// its cues moved the score ("a calm question": no anger word, no
 	// "??").
 	absent []bool
+	// calms: when present, the learned layer may not call the message a
+	// complaint either (`calms_learned: true`): what the phrases read as
+	// a calm question about a problem ("my top-up is still pending, can
+	// you make it go through?") the layer, which sees words and not the
+	// question around them, must not rule back in.
+	calms bool
 }
 
 // Combo parts may name the message's marks as well as cues.
@@ -572,7 +578,7 @@ func (l *loader) combos(s *section, cues []cue) []combo {
 			l.errf(g, "complaint.combos: expected {name, weight, when: [...]}, got %s", nodeKind(g))
 			continue
 		}
-		var nameNode, weightNode, whenNode *yaml.Node
+		var nameNode, weightNode, whenNode, calmsNode *yaml.Node
 		for i := 0; i+1 < len(g.Content); i += 2 {
 			k, v := g.Content[i], g.Content[i+1]
 			switch k.Value {
@@ -582,8 +588,10 @@ func (l *loader) combos(s *section, cues []cue) []combo {
 				weightNode = v
 			case "when":
 				whenNode = v
+			case "calms_learned":
+				calmsNode = v
 			default:
-				l.errf(k, "complaint.combos: unknown key %q (name, weight, when)", k.Value)
+				l.errf(k, "complaint.combos: unknown key %q (name, weight, when, calms_learned)", k.Value)
 			}
 		}
 		if nameNode == nil || nameNode.Kind != yaml.ScalarNode || strings.TrimSpace(nameNode.Value) == "" {
@@ -607,6 +615,12 @@ func (l *loader) combos(s *section, cues []cue) []combo {
 			continue
 		}
 		c.weight = w
+		if calmsNode != nil {
+			if calmsNode.Kind != yaml.ScalarNode || (calmsNode.Value != "true" && calmsNode.Value != "false") {
+				l.errf(calmsNode, "%s.calms_learned: expected true or false, got %q", prefix, calmsNode.Value)
+			}
+			c.calms = calmsNode.Value == "true"
+		}
 		if whenNode == nil || whenNode.Kind != yaml.SequenceNode || len(whenNode.Content) < 2 {
 			at := g
 			if whenNode != nil {

@@ -380,6 +380,7 @@ func generalisationTexts(b *knowledge.Base, cfg knowledge.CalibrationConfig, qs 
 	for _, q := range b.Questions() {
 		texts = append(texts, q.Text)
 	}
+	texts = append(texts, questions(b).aText...)
 	texts = append(texts, cfg.OffTopic...)
 	for _, set := range qs {
 		for _, q := range set {

@@ -3,6 +3,7 @@ package semantic
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/batonhq/baton/bot/knowledge"
@@ -148,10 +149,16 @@ func TestBanking77FusedVariantsDev(t *testing.T) {
 		off  float64
 	}{
 		{"shipped", defaultFuse, 0, 0},
+		{"before 2026-12-06 07:00 (lexical 2, no answer side)", with(func(p *fuseParams) { p.lexW, p.ansW = 2, 0 }), 0, 0},
+		{"temp 0.022", with(func(p *fuseParams) { p.temp = 0.022 }), 0, 0},
+		{"lexical weight 2.5", with(func(p *fuseParams) { p.lexW = 2.5 }), 0, 0},
 		{"missing-topic 1%, off-topic 1%", defaultFuse, 0.01, 0.01},
 		{"missing-topic 0.5%, off-topic 0.5%", defaultFuse, 0.005, 0.005},
 		{"no agreement bonus", with(func(p *fuseParams) { p.agreeW = 0 }), 0, 0},
 	} {
+		if only := os.Getenv("BATON_VARIANT"); only != "" && !strings.Contains(v.name, only) {
+			continue // BATON_VARIANT=shipped measures the variants named so only
+		}
 		c := cfg
 		c.MissingTopicRate, c.OffTopicRate = v.near, v.off
 		run := fusedDev(t, b, emb, lex, c, dev, v.p)

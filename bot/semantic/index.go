@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -39,6 +40,10 @@ type Index struct {
 	num    map[string]int32 // entry id -> entry number
 	dim    int
 
+	aText  []string    // answer-side texts (answerTexts), every entry and language
+	aEntry []int32     // answer-side text -> entry number
+	aVecs  [][]float32 // their unit vectors
+
 	offText []string             // off-topic messages, for calibration
 	offVecs [][]float32          // their vectors
 	offVec  map[string][]float32 // by text
@@ -63,6 +68,15 @@ func questions(kb *knowledge.Base) *Index {
 		ix.qLang = append(ix.qLang, q.Lang)
 		ix.qText = append(ix.qText, q.Text)
 	}
+	for e, id := range ix.ids {
+		for _, lang := range kb.Langs(id) {
+			en, _ := kb.Entry(id, lang)
+			for _, s := range answerTexts(en) {
+				ix.aText = append(ix.aText, s)
+				ix.aEntry = append(ix.aEntry, int32(e))
+			}
+		}
+	}
 	return ix
 }
 
@@ -73,14 +87,14 @@ type buildStats struct {
 	Embedded int // new embeddings calls' worth
 }
 
-// build embeds every question of kb and every off-topic message (which
-// calibration asks), taking vectors from prev (the last index in memory)
+// build embeds every question of kb, every entry's answer-side texts and
+// every off-topic message (which calibration asks), taking vectors from prev (the last index in memory)
 // and the cache first, so a restart or a hot reload only embeds texts
 // that changed. progress is called after each batch.
 func build(ctx context.Context, kb *knowledge.Base, offTopic []string, emb Embedder, c *cache, prev *Index, progress func(done, total int)) (*Index, buildStats, error) {
 	ix := questions(kb)
 	ix.offText = offTopic
-	texts := append(append([]string(nil), ix.qText...), offTopic...)
+	texts := slices.Concat(ix.qText, ix.aText, offTopic)
 	var st buildStats
 	vecs := make([][]float32, len(texts))
 	known := map[string][]float32{}
@@ -90,6 +104,9 @@ func build(ctx context.Context, kb *knowledge.Base, offTopic []string, emb Embed
 		}
 		for i, t := range prev.offText {
 			known[t] = prev.offVecs[i]
+		}
+		for i, t := range prev.aText {
+			known[t] = prev.aVecs[i]
 		}
 	}
 	var missing []int
@@ -130,7 +147,8 @@ func build(ctx context.Context, kb *knowledge.Base, offTopic []string, emb Embed
 			return nil, st, fmt.Errorf("embeddings: %w: vectors of %d and %d dimensions", errInvalid, ix.dim, len(v))
 		}
 	}
-	ix.vecs, ix.offVecs = vecs[:len(ix.qText)], vecs[len(ix.qText):]
+	nq, na := len(ix.qText), len(ix.aText)
+	ix.vecs, ix.aVecs, ix.offVecs = vecs[:nq], vecs[nq:nq+na], vecs[nq+na:]
 	ix.offVec = make(map[string][]float32, len(offTopic))
 	for i, t := range offTopic {
 		ix.offVec[t] = ix.offVecs[i]

@@ -148,13 +148,13 @@ func counterValue(m *dto.Metric) float64 {
 	return 0
 }
 
-func TestVectorsEmbedEveryQuestionAndOffTopicMessageOnce(t *testing.T) {
+func TestVectorsEmbedEveryQuestionAnswerTextAndOffTopicMessageOnce(t *testing.T) {
 	f := newFixture(t)
 	kb := loadKB(t, shop)
 	m := f.matcher(t, kb)
-	want := len(kb.Questions()) + len(offTopic)
+	want := len(kb.Questions()) + len(shop) + len(offTopic) // each test answer is one sentence
 	if n := len(f.srv.Embedded()); n != want {
-		t.Errorf("embedded %d texts, want %d (every question and off-topic message once)", n, want)
+		t.Errorf("embedded %d texts, want %d (every question, answer sentence and off-topic message once)", n, want)
 	}
 	if m.Fused() == nil {
 		t.Fatal("no fused matcher after the build")
@@ -266,7 +266,7 @@ func TestVectorsAreCachedInRedisByContent(t *testing.T) {
 	kb := loadKB(t, shop)
 	first := newFixture(t, WithCache(db, "fake-embed"))
 	first.matcher(t, kb)
-	all := len(kb.Questions()) + len(offTopic)
+	all := len(kb.Questions()) + len(shop) + len(offTopic) // each test answer is one sentence
 	if n := len(first.srv.Embedded()); n != all {
 		t.Fatalf("first build embedded %d, want %d", n, all)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/batonhq/baton/bot/knowledge"
@@ -52,7 +53,7 @@ func TestShopFusedVariantsDev(t *testing.T) {
 	}
 	cfg := knowledge.CalibrationConfig{OffTopic: off}
 	lines := suitetest.ReadFile(t, filepath.Join(shopDevDir, "queries.jsonl"))
-	texts := append(questions(b).qText, off...)
+	texts := slices.Concat(questions(b).qText, questions(b).aText, off)
 	for _, l := range lines {
 		texts = append(texts, l.Query)
 	}
@@ -71,6 +72,10 @@ func TestShopFusedVariantsDev(t *testing.T) {
 		// Tried on 2026-12-06 (NOTES): none gets the fused cut below
 		// +Inf on this base, and none moves top-1/top-3 beyond a line.
 		{"shipped", defaultFuse},
+		{"before 2026-12-06 07:00 (lexical 2, no answer side)", with(func(p *fuseParams) { p.lexW, p.ansW = 2, 0 })},
+		{"temp 0.022", with(func(p *fuseParams) { p.temp = 0.022 })},
+		{"answer weight 1", with(func(p *fuseParams) { p.ansW = 1 })},
+		{"lexical weight 2.5", with(func(p *fuseParams) { p.lexW = 2.5 })},
 		{"temp 0.1", with(func(p *fuseParams) { p.temp = 0.1 })},
 		{"temp 0.2", with(func(p *fuseParams) { p.temp = 0.2 })},
 		{"lexical weight 1", with(func(p *fuseParams) { p.lexW = 1 })},
