@@ -244,6 +244,14 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 	words := termSet(f.Words, set.Lexicon)
 	freq := unitFreq(set.KB.Base, e.Lang, set.Lexicon)
 	var body string
+	if f.Duration {
+		// "how long?" after an answer: the sentences that say how long,
+		// not the whole entry again.
+		if body = pa.durations(); body != "" {
+			text := join(p.Say(q.Lang, leadKey(q, id), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
+			return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
+		}
+	}
 	if f.Named && !f.Done {
 		// Whether a thing named is there is the entry's to say, not the
 		// base's: a unit about it answers, one the entry's closed list

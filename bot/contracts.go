@@ -50,6 +50,9 @@ type FollowUp struct {
 	// Done: they did what Words name already, or ask what comes next
 	// ("what now", "那现在怎么办"): the reply gives what follows.
 	Done bool
+	// Duration: it asks only how long ("how long?", "要多久"): the reply
+	// gives the sentences of the entry that say how long, not all of it.
+	Duration bool
 }
 
 // Answer is an Answerer's reply for one turn.

@@ -100,6 +100,39 @@ func (r reader) durationOfLast(u *understanding, text, topic string) bool {
 			return false
 		}
 	}
-	u.continueWith(r.last, joined, c, followUpOf(text, referring))
+	f := followUpOf(text, referring)
+	f.Duration = true
+	u.continueWith(r.last, joined, c, f)
 	return true
+}
+
+// maxDurationUnits is how many sentences a how-long follow-up gets: the
+// duration, and at most one more that says how long too.
+const maxDurationUnits = 2
+
+// durations are the sentences (or list items, as sentences) of p that say
+// how long something takes, at most maxDurationUnits, "" when none does.
+func (p passage) durations() string {
+	var said []string
+	for _, u := range p.units {
+		if !durationIn(u.text) {
+			continue
+		}
+		s := strings.TrimSpace(strings.TrimPrefix(u.text, "- "))
+		if r := []rune(s); len(r) > 0 && unicode.IsLower(r[0]) {
+			s = string(unicode.ToUpper(r[0])) + string(r[1:])
+		}
+		said = append(said, s)
+		if len(said) == maxDurationUnits {
+			break
+		}
+	}
+	var b strings.Builder
+	for _, s := range said {
+		if b.Len() > 0 && !endsCJK(b.String()) {
+			b.WriteString(" ")
+		}
+		b.WriteString(s)
+	}
+	return b.String()
 }

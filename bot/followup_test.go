@@ -68,7 +68,7 @@ func TestFollowUpContinuesTheLastAnswersEntry(t *testing.T) {
 // kindly and offers a person, with the button and without a topic list;
 // it does not hand off on its own (the entry answered twice is no loop).
 func TestWhatNowAfterTheWholeEntryOffersAPerson(t *testing.T) {
-	f := newFixture(t, false)
+	f := newFixture(t, true)
 	for _, c := range []followCase{
 		{"en", []string{"tracking says delivered but i dont have my package", "i checked with neighbours already", "what now"},
 			"problems/delivered-not-received", []string{`Tap "Talk to a person"`}, []string{"We open an investigation", "Is it about one of these"}},
@@ -154,12 +154,29 @@ func TestFollowUpNeverDeniesWhatTheEntryHas(t *testing.T) {
 	}
 }
 
+// With no agent desk no one can join the chat: "what now" once the entry
+// has nothing more gives the team's contacts, kindly, instead of "tap Talk
+// to a person" (voice, 2026-12-06 item 1).
+func TestWhatNowWithoutADeskGivesTheContacts(t *testing.T) {
+	f := newFixture(t, false)
+	for _, c := range []followCase{
+		{"en", []string{"tracking says delivered but i dont have my package", "i checked with neighbours already", "what now"},
+			"problems/delivered-not-received", []string{"a person from our team", "support@kumo.example", "+1-555-0142"}, []string{"Talk to a person", "We open an investigation"}},
+		{"zh", []string{"显示已签收但是我没收到", "问过邻居了也没有", "那现在怎么办"},
+			"problems/delivered-not-received", []string{"support@kumo.example"}, []string{"转人工客服", "我们会向快递公司发起调查"}},
+		{"ko", []string{"배송완료라고 뜨는데 물건이 없어요", "이웃한테도 물어봤어요", "그럼 이제 어떻게 해요?"},
+			"problems/delivered-not-received", []string{"support@kumo.example"}, []string{"상담원과 이야기할래요", "택배사에 조사를 요청"}},
+	} {
+		c.run(t, f)
+	}
+}
+
 // Asked what now again after the offer of a person, the bot keeps
 // offering one and does not start the entry over; the offer is counted
 // as not answered (a miss with its entry), not as contained.
 func TestWhatNowAgainKeepsOfferingAPerson(t *testing.T) {
 	ev := &events{}
-	f := newFixture(t, false, bot.WithObservers(ev))
+	f := newFixture(t, true, bot.WithObservers(ev))
 	turns := []string{"tracking says delivered but I do not have it", "i checked with neighbours already", "what now", "what now", "what now"}
 	for n := 3; n <= len(turns); n++ {
 		// Each "what now" after the entry was given whole offers a person.

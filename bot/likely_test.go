@@ -170,7 +170,7 @@ func TestOffTopicIsNotHedged(t *testing.T) {
 // offered a person in words, and the handoff rules see three misses.
 func TestHedgeKeepsTheMissStreak(t *testing.T) {
 	likelyQuestion := hedgedQuestion(t, "").question
-	f := newFixture(t, false)
+	f := newFixture(t, true)
 	for _, q := range []string{"can you recommend a good pizza place near me?", "what is the meaning of life?", likelyQuestion} {
 		f.say(t, "c1", q)
 	}

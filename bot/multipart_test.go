@@ -59,7 +59,7 @@ func TestShortFollowUpIsReadWithThePreviousQuestion(t *testing.T) {
 		{"en-korea", "how much is shipping to Canada", "and to Korea?", "shipping/costs", "free over $150"},
 		{"en-paypal", "can i pay with a credit card", "what about PayPal?", "payment/methods", "PayPal"},
 		{"zh-alipay", "可以用信用卡付款吗", "那支付宝呢？", "payment/methods", "支付宝"},
-		{"ko-korea", "독일로 배송비 얼마에요", "한국은요?", "shipping/costs", "50달러 이상 주문 시 무료"},
+		{"ko-korea", "독일로 배송비 얼마에요", "한국은요?", "shipping/costs", "150달러 이상 무료"},
 	} {
 		f.say(t, c.chat, c.first)
 		if got := lastBot(f.session(t, c.chat)); got.Kind != "answer" || got.Entry != c.entry {

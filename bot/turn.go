@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -618,12 +619,12 @@ func (t *turn) answer(text string) {
 			t.handoff(d)
 			return
 		} else if d.Demand != "" && !d.Handoff {
-			t.refuse(d)
+			t.refuse(d, text)
 			return
 		}
 	}
 	last := t.lastBotKind()
-	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.continuedEntry(), mentions: t.mentions, detail: t.detail, answer: t.entryAnswer, subject: t.subject, closed: t.closedList}
+	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.continuedEntry(), mentions: t.mentions, detail: t.detail, answer: t.entryAnswer, subject: t.subject, closed: t.closedList, kindOf: t.kindOf}
 	u := r.understand(text, t.s.Topic, last == kindAnswer || last == kindLikely)
 	if t.rejected != "" {
 		// Not the guess they said no to: the calibrated decision on
@@ -649,6 +650,11 @@ func (t *turn) answer(text string) {
 		t.b.log.Warn("answerer failed; answering from the knowledge base", "conv", logmask.Conv(t.s.ID), "err", err)
 		t.b.obs.Error("answer")
 		ans, _ = KnowledgeAnswerer(t.b.contents).Answer(t.ctx, q)
+	}
+	if ans.OfferPerson && t.b.desk == nil && t.endsSaying(ans.Text, "followup_person") {
+		// No one can join this chat: the team's contacts, not a button.
+		ans.Text = strings.TrimSuffix(strings.TrimSpace(ans.Text), t.render("followup_person", persona.Data{}))
+		ans.Text = join(ans.Text, t.render("followup_person_nodesk", persona.Data{}))
 	}
 	t.read(u, ans)
 	switch {
@@ -721,7 +727,7 @@ func (t *turn) answer(text string) {
 		t.handoff(d)
 		return
 	} else if d.Demand != "" {
-		t.refuse(d)
+		t.refuse(d, text)
 		return
 	}
 	if t.chatTail && !ans.Confident && !ans.Likely && t.smallTail(text) {
@@ -782,16 +788,26 @@ func (t *turn) answer(text string) {
 // honest no with the reason, then what policy does allow, from the
 // knowledge entries the rules name (demand.offer), with each as a topic
 // button. Insisting after this is a complaint (handoff.Input.AfterRefusal).
-func (t *turn) refuse(d handoff.Decision) {
+func (t *turn) refuse(d handoff.Decision, text string) {
 	t.s.Misses = 0
 	t.b.log.Info("soft refusal", "conv", logmask.Conv(t.s.ID), "evidence", d.Demand)
-	parts := []string{t.lead, t.render("demand_refusal", persona.Data{})}
-	var topics []Topic
-	for _, id := range t.set.Rules.Offer() {
-		e, ok := t.set.KB.Entry(id, t.lang)
-		if !ok || len(e.Questions) == 0 {
-			continue
+	offers := t.offersFor(text)
+	key := "demand_refusal"
+	if len(offers) > 0 {
+		// Why we say no fits what they asked for: a refund without the
+		// item back is no discount (demand_refusal_<tag> of the policy
+		// offered first, when the messages have one).
+		for _, tag := range offers[0].Tags {
+			if k := "demand_refusal_" + tag; t.set.Persona.Variants(t.lang, k) > 0 || t.set.Persona.Variants("en", k) > 0 {
+				key = k
+				break
+			}
 		}
+	}
+	parts := []string{t.lead, t.render(key, persona.Data{})}
+	var topics []Topic
+	for _, e := range offers {
+		id := e.ID
 		what := e.Tip // one sentence, written to be offered
 		if what == "" {
 			what, _, _ = strings.Cut(strings.TrimSpace(e.Answer), "\n\n")
@@ -801,6 +817,38 @@ func (t *turn) refuse(d handoff.Decision) {
 	}
 	t.emit(join(parts...), kindRefusal, "", 0)
 	t.offer(topics)
+}
+
+// maxRefusalOffers is how many of the entries policy allows a soft
+// refusal offers: the ones closest to what was asked.
+const maxRefusalOffers = 2
+
+// minOfferScore is how close a message must come to an offered entry for
+// it to go first: "give me 50% off" comes to returns/start at 0.08 by
+// "off" alone, "a refund without returning it" to the returns entries at
+// 0.17-0.24 (baton match --explain, 2026-12-06).
+const minOfferScore = 0.15
+
+// offersFor are the entries of demand.offer (handoff.yaml) that a soft
+// refusal of text offers: those the message's words are closest to first
+// (a refund without returning the item gets the returns entries, "50% off"
+// the price match), the file's order among equals, at most
+// maxRefusalOffers.
+func (t *turn) offersFor(text string) []*knowledge.Entry {
+	score := map[string]float64{}
+	for _, m := range t.set.KB.Match(t.ctx, text, 50) {
+		if m.Score >= minOfferScore {
+			score[m.ID] = m.Score
+		}
+	}
+	var out []*knowledge.Entry
+	for _, id := range t.set.Rules.Offer() {
+		if e, ok := t.set.KB.Entry(id, t.lang); ok && len(e.Questions) > 0 {
+			out = append(out, e)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *knowledge.Entry) int { return cmp.Compare(score[b.ID], score[a.ID]) })
+	return out[:min(len(out), maxRefusalOffers)]
 }
 
 // missesBeforeWords is after how many unsure answers in a row the bot
@@ -819,12 +867,25 @@ func (t *turn) offerPerson() {
 	m := &t.out[i]
 	// In words on the third miss in a row, then every third: the button
 	// stays, the same apology does not come back with every miss.
-	label := t.render("person_button", persona.Data{})
+	label := t.render(t.deskless("person_button"), persona.Data{})
 	if t.s.Misses >= missesBeforeWords && t.s.Misses%missesBeforeWords == 0 {
-		m.Text = join(m.Text, t.renderAfter(m.Text, "offer_person", persona.Data{}))
+		m.Text = join(m.Text, t.renderAfter(m.Text, t.deskless("offer_person"), persona.Data{}))
 		t.s.Turns[len(t.s.Turns)-1].Text = truncateRunes(m.Text, maxBotTurnRunes)
 	}
+	if email, _ := t.set.Persona.Contact(); t.b.desk == nil && email != "" && strings.Contains(m.Text, email) {
+		return // the reply gives the team's contacts already: a button for them again is noise
+	}
 	m.Buttons = append(m.Buttons, Button{Label: truncateRunes(label, maxTopicLabel), Kind: KindPerson, Value: "offer"})
+}
+
+// deskless is the message key to say with no agent desk connected: its
+// _nodesk wording, which gives the team's contacts instead of "tap Talk
+// to a person" (no one can join this chat), or key itself with a desk.
+func (t *turn) deskless(key string) string {
+	if t.b.desk == nil {
+		return key + "_nodesk"
+	}
+	return key
 }
 
 // plural says "1 unsure answer" or "3 unsure answers".
@@ -915,23 +976,30 @@ func (t *turn) closing(kind string) {
 	// 2026-12-06 s3 item 5).
 	missed := t.lastBotKind() == kindRephrase
 	unplaced := missed && !asksClearly(t.missedText()) && strings.Contains(t.s.Turns[t.lastBotTurn()].Text, "•")
+	// Nothing done for them yet ("hi", "no", "no"): no "it was a pleasure
+	// helping you", just a brief kind closing.
+	early := (!missed || unplaced) && !t.helpedSomehow()
 	d := persona.Data{Customer: t.introducedName()}
 	if kind == "thanks" {
-		if unplaced {
+		switch {
+		case unplaced:
 			t.say("thanks_after_topics", kindThanks, d)
-			return
-		}
-		if missed {
-			t.say("thanks_after_miss", kindThanks, d)
+		case missed:
+			t.say(t.deskless("thanks_after_miss"), kindThanks, d)
 			t.offerPerson()
-			return
+		case early:
+			t.say("thanks_early", kindThanks, d)
+		default:
+			t.say("thanks", kindThanks, d)
 		}
-		t.say("thanks", kindThanks, d)
 		return
 	}
-	if missed && !unplaced {
+	switch {
+	case missed && !unplaced:
 		t.say("bye_after_miss", kindBye, d)
-	} else {
+	case early:
+		t.say("bye_early", kindBye, d)
+	default:
 		t.say("bye", kindBye, d)
 	}
 	if t.answeredSomething() && !t.surveyed() {
@@ -1008,6 +1076,11 @@ func (t *turn) handoff(d handoff.Decision) {
 	team := t.set.Routing.Route(t.lang, d.Reason, t.tags())
 	remindAt := lifecycle.NextReminder(now, t.b.unclaimed, t.b.hours)
 	answer := t.tell(t.told)
+	// Asked again right after we said no one can join ("can i talk to a
+	// real person", "我要投诉"): the same honest answer, short, with one
+	// apology, not the whole no-desk message and a second "sorry" again.
+	again := t.b.desk == nil && answer == "" && t.afterNoDesk()
+	plainLead := t.lead
 	if d.Reason == handoff.Complaint {
 		// An upset customer hears that we understand before who is coming;
 		// one who insisted on a demand we refused hears that we heard
@@ -1035,6 +1108,8 @@ func (t *turn) handoff(d handoff.Decision) {
 	s.Misses = 0
 	t.b.log.Info("handoff", "conv", logmask.Conv(s.ID), "reason", d.Reason, "team", team, "evidence", len(d.Evidence))
 	switch h := t.b.hours; {
+	case again:
+		t.emit(join(plainLead, t.render("nodesk_again", persona.Data{})), kindNoDesk, entry, 0)
 	case t.b.desk == nil:
 		t.emit(join(t.lead, t.render("handoff_nodesk", persona.Data{})), kindNoDesk, entry, 0)
 	case h != nil && !h.Open(now):
@@ -1221,6 +1296,24 @@ func (t *turn) helped() bool {
 func (t *turn) answeredSomething() bool {
 	for _, tr := range sinceClose(t.s.Turns, len(t.s.Turns)) {
 		if tr.Role == "bot" && tr.Kind == kindAnswer {
+			return true
+		}
+	}
+	return false
+}
+
+// helpedSomehow reports whether we did anything for the customer in this
+// conversation: answered, guessed with an answer, refused with what we
+// can do, told them about a number, or brought in (or tried to bring in)
+// a person. Greetings, small talk and rephrase requests are not help.
+func (t *turn) helpedSomehow() bool {
+	for _, tr := range sinceClose(t.s.Turns, len(t.s.Turns)) {
+		if tr.Role != "bot" {
+			continue
+		}
+		switch tr.Kind {
+		case kindAnswer, kindLikely, kindRefusal, kindTracking, kindCard, kindHandoff, kindNoDesk,
+			kindAgentJoin, kindResolved, kindReturned, kindTransfer, kindQueue, kindRated:
 			return true
 		}
 	}

@@ -52,6 +52,11 @@ type reader struct {
 	// closed reports whether entry id's list is all there is
 	// (knowledge.Entry.ClosedList; nil: none is).
 	closed func(id string) bool
+	// kindOf reports whether words name a kind of thing a part of entry
+	// id's answer speaks of, by the lexicon's related concepts ("한국"
+	// after shipping costs: abroad), though the answer does not name
+	// the thing itself (nil: never).
+	kindOf func(id, words string) bool
 }
 
 // understand reads a message the way a person would.
@@ -174,7 +179,10 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 		u.cands = slices.Clone(u.cands)
 		u.cands[0].Confident = true
 	}
-	if len(u.parts) == 0 && !confident(u.cands) && followUp && topic != "" {
+	if len(u.parts) == 0 && (!confident(u.cands) || u.cands[0].Score < maxSayingLittle) && followUp && topic != "" {
+		// Confident on a score that says little ("한국" alone: shipping
+		// times at 0.21) is no better a reading than the answer it
+		// follows: continues decides, as for one not confident.
 		r.continues(&u, text, topic)
 	}
 	return u
@@ -310,7 +318,13 @@ func (r reader) continues(u *understanding, text, topic string) {
 	}
 	f := followUpOf(text, noCue)
 	if !asksNext(text) && (r.mentions == nil || f.Words == "" || !r.mentions(r.last, f.Words)) {
-		return
+		if r.kindOf == nil || f.Words == "" || !r.kindOf(r.last, f.Words) {
+			return
+		}
+		// A bare name ("한국", "korea") after an answer that speaks of
+		// its kind (abroad): it names one thing, as "한국은요?" does, and
+		// gets the part about its kind.
+		f.Named = true
 	}
 	joined := topic + "\n" + text
 	u.continueWith(r.last, joined, r.match(joined), f)
@@ -439,6 +453,19 @@ func (t *turn) mentions(id, words string) bool {
 	}
 	at, _ := cutPassage(e.Answer, t.set.Lexicon).best(termSet(words, t.set.Lexicon), unitFreq(t.set.KB.Base, e.Lang, t.set.Lexicon))
 	return at >= 0
+}
+
+// kindOf reports whether words name a kind of thing that a part of
+// entry id's answer, in the turn's language, speaks of: a telling lexicon
+// concept of theirs ("~해외" for "한국") that a unit has. A closed list
+// is never read this way ("네이버페이" is a way to pay, not one listed).
+func (t *turn) kindOf(id, words string) bool {
+	e, ok := t.set.KB.Entry(id, t.lang)
+	if !ok || e.ClosedList {
+		return false
+	}
+	freq := unitFreq(t.set.KB.Base, e.Lang, t.set.Lexicon)
+	return len(cutPassage(e.Answer, t.set.Lexicon).about(tellingConcepts(termSet(words, t.set.Lexicon), freq), freq)) > 0
 }
 
 // maxSayingLittle is the score below which a message's own best

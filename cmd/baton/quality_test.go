@@ -130,9 +130,9 @@ func TestCheckReportsSemanticQuality(t *testing.T) {
 	const entries, perEntry, dim = 10, 4, 64
 	entryOf := map[string]int{}
 	files := map[string]string{}
-	// The two entries handoff.yaml offers after a refused demand must
+	// The entries handoff.yaml offers after a refused demand must
 	// exist, or check fails before it judges quality.
-	names := []string{"en/payment/price-match.md", "en/returns/policy.md"}
+	names := []string{"en/payment/price-match.md", "en/returns/policy.md", "en/returns/start.md", "en/returns/refunds.md"}
 	for e := len(names); e < entries; e++ {
 		names = append(names, fmt.Sprintf("en/topic%d.md", e))
 	}
