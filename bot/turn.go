@@ -826,8 +826,10 @@ const maxRefusalOffers = 2
 // minOfferScore is how close a message must come to an offered entry for
 // it to go first: "give me 50% off" comes to returns/start at 0.08 by
 // "off" alone, "a refund without returning it" to the returns entries at
-// 0.17-0.24 (baton match --explain, 2026-12-06).
-const minOfferScore = 0.15
+// 0.17-0.24, "물건은 안 보내고 환불만 해 주세요" to returns/refunds at 0.12
+// (baton match --explain, 2026-12-06): below the cut the file's order puts
+// the price match first, and its refusal speaks of a discount.
+const minOfferScore = 0.10
 
 // offersFor are the entries of demand.offer (handoff.yaml) that a soft
 // refusal of text offers: those the message's words are closest to first
