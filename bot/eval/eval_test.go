@@ -402,21 +402,7 @@ func TestRunnerCatchesMismatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	holder, _, err := content.NewHolder(content.Dir("../../prompts"), content.Dir("../../knowledge"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := sessiontest.Client(t)
-	var desks []bool
-	factory := func(ctx context.Context, desk bool) (eval.Env, error) {
-		desks = append(desks, desk)
-		store := sessiontest.StoreOn(t, rdb, session.WithMaxTurns(1000))
-		var opts []bot.Option
-		if desk {
-			opts = append(opts, bot.WithDesk(eval.Desk{}))
-		}
-		return eval.Env{Bot: bot.New(store, holder, opts...), Store: store}, nil
-	}
+	factory, desks := shippedFactory(t)
 	ctx, cancel := context.WithTimeout(t.Context(), testTimeout)
 	defer cancel()
 
@@ -444,8 +430,8 @@ func TestRunnerCatchesMismatches(t *testing.T) {
 	if right := eval.Run(ctx, tests[1], factory); !right.Passed() {
 		t.Errorf("a test with right expectations failed:\n%s", strings.Join(right.Failures, "\n"))
 	}
-	if len(desks) != 2 || !desks[0] || desks[1] {
-		t.Errorf("factory asked for desks %v, want [true false] (desk: false turns the desk off)", desks)
+	if d := *desks; len(d) != 2 || !d[0] || d[1] {
+		t.Errorf("factory asked for desks %v, want [true false] (desk: false turns the desk off)", d)
 	}
 }
 
@@ -471,17 +457,7 @@ func TestSayFirstOfPlaysTheFirstCandidateThatMeetsTheTurn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	holder, _, err := content.NewHolder(content.Dir("../../prompts"), content.Dir("../../knowledge"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := sessiontest.Client(t)
-	made := 0
-	factory := func(ctx context.Context, desk bool) (eval.Env, error) {
-		made++
-		store := sessiontest.StoreOn(t, rdb, session.WithMaxTurns(1000))
-		return eval.Env{Bot: bot.New(store, holder), Store: store}, nil
-	}
+	factory, desks := shippedFactory(t)
 	ctx, cancel := context.WithTimeout(t.Context(), testTimeout)
 	defer cancel()
 
@@ -494,7 +470,7 @@ func TestSayFirstOfPlaysTheFirstCandidateThatMeetsTheTurn(t *testing.T) {
 	}
 	// "Hello!" alone, "how long does shipping take" alone, then the whole
 	// test on a bot of its own.
-	if made != 3 {
+	if made := len(*desks); made != 3 {
 		t.Errorf("made %d bots, want 3 (one per try and one for the test)", made)
 	}
 
@@ -502,4 +478,25 @@ func TestSayFirstOfPlaysTheFirstCandidateThatMeetsTheTurn(t *testing.T) {
 	if none.Passed() || !strings.Contains(strings.Join(none.Failures, "\n"), "first.yaml:11: turn 1: none of the 2 say_first_of messages") {
 		t.Errorf("want a failure naming the turn and the candidates tried, got %q", none.Failures)
 	}
+}
+
+// shippedFactory makes bots on the shipped prompts and knowledge, each on
+// a store of its own, and records the desk setting each was made with.
+func shippedFactory(t *testing.T) (eval.Factory, *[]bool) {
+	t.Helper()
+	holder, _, err := content.NewHolder(content.Dir("../../prompts"), content.Dir("../../knowledge"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := sessiontest.Client(t)
+	var desks []bool
+	return func(ctx context.Context, desk bool) (eval.Env, error) {
+		desks = append(desks, desk)
+		store := sessiontest.StoreOn(t, rdb, session.WithMaxTurns(1000))
+		var opts []bot.Option
+		if desk {
+			opts = append(opts, bot.WithDesk(eval.Desk{}))
+		}
+		return eval.Env{Bot: bot.New(store, holder, opts...), Store: store}, nil
+	}, &desks
 }
