@@ -223,8 +223,8 @@ func (r Result) Passed() bool { return len(r.Failures) == 0 }
 
 // Run plays one test on a fresh bot.
 func Run(ctx context.Context, t Test, newEnv Factory) Result {
-	if first := t.Turns[0].SayFirstOf; len(first) > 0 {
-		return runFirstOf(ctx, t, first, newEnv)
+	if len(t.Turns) > 0 && len(t.Turns[0].SayFirstOf) > 0 {
+		return runFirstOf(ctx, t, t.Turns[0].SayFirstOf, newEnv)
 	}
 	res := Result{Test: t}
 	env, err := newEnv(ctx, t.Desk == nil || *t.Desk)
