@@ -44,9 +44,7 @@ func TestStaffQuestionIsNotARequest(t *testing.T) {
 		{"담당하시는 분이랑 통화하고 싶어요", "ko"},
 		{"전화로 상담 받고 싶어요", "ko"},
 	} {
-		if d := r.Detect(Input{Text: c.text, Lang: c.lang}); !d.Handoff || d.Reason != Explicit {
-			t.Errorf("Detect(%q) = %v %v %q, want an explicit handoff", c.text, d.Handoff, d.Reason, d.Evidence)
-		}
+		check(t, Input{Text: c.text, Lang: c.lang}, want{true, Explicit, nil})
 	}
 }
 
@@ -54,15 +52,12 @@ func TestStaffQuestionIsNotARequest(t *testing.T) {
 // its length, "even", "actually going to", 根本, 到底, 도대체 are its signs,
 // and calm_question does not take it back (review1 H2).
 func TestComplaintAskedAsAQuestion(t *testing.T) {
-	r := rules(t)
 	for _, c := range []struct{ text, lang string }{
 		{"Does your company even care that I have been waiting two weeks for a refund?", "en"},
 		{"Is anyone actually going to fix my broken order? I have been waiting a month", "en"},
 		{"我已经等了两个星期了，你们是不是根本不打算退款？", "zh"},
 	} {
-		if d := r.Detect(Input{Text: c.text, Lang: c.lang}); !d.Handoff || d.Reason != Complaint {
-			t.Errorf("Detect(%q) = %v %v %q, want a complaint", c.text, d.Handoff, d.Reason, d.Evidence)
-		}
+		check(t, Input{Text: c.text, Lang: c.lang}, want{true, Complaint, nil})
 	}
 }
 
