@@ -137,11 +137,6 @@ func TestBanking77FusedVariantsDev(t *testing.T) {
 	}
 	b, _, dev, lex, cfg := banking77Fixture(t)
 	emb := newMemoEmbedder(t, func() Embedder { return realEmbedder(t) }, generalisationTexts(b, cfg, dev))
-	with := func(mod func(*fuseParams)) fuseParams {
-		p := defaultFuse
-		mod(&p)
-		return p
-	}
 	for _, v := range []struct {
 		name string
 		p    fuseParams
@@ -149,12 +144,12 @@ func TestBanking77FusedVariantsDev(t *testing.T) {
 		off  float64
 	}{
 		{"shipped", defaultFuse, 0, 0},
-		{"before 2026-12-06 07:00 (lexical 2, no answer side)", with(func(p *fuseParams) { p.lexW, p.ansW = 2, 0 }), 0, 0},
-		{"temp 0.022", with(func(p *fuseParams) { p.temp = 0.022 }), 0, 0},
-		{"lexical weight 2.5", with(func(p *fuseParams) { p.lexW = 2.5 }), 0, 0},
+		{"before 2026-12-06 07:00 (lexical 2, no answer side)", fuseWith(func(p *fuseParams) { p.lexW, p.ansW = 2, 0 }), 0, 0},
+		{"temp 0.022", fuseWith(func(p *fuseParams) { p.temp = 0.022 }), 0, 0},
+		{"lexical weight 2.5", fuseWith(func(p *fuseParams) { p.lexW = 2.5 }), 0, 0},
 		{"missing-topic 1%, off-topic 1%", defaultFuse, 0.01, 0.01},
 		{"missing-topic 0.5%, off-topic 0.5%", defaultFuse, 0.005, 0.005},
-		{"no agreement bonus", with(func(p *fuseParams) { p.agreeW = 0 }), 0, 0},
+		{"no agreement bonus", fuseWith(func(p *fuseParams) { p.agreeW = 0 }), 0, 0},
 	} {
 		if only := os.Getenv("BATON_VARIANT"); only != "" && !strings.Contains(v.name, only) {
 			continue // BATON_VARIANT=shipped measures the variants named so only
@@ -272,4 +267,12 @@ func TestBanking77FusedRankingDev(t *testing.T) {
 			}
 		}
 	}
+}
+
+// fuseWith is the shipped fusion with mod applied: a variant the dev
+// measurements compare with it.
+func fuseWith(mod func(*fuseParams)) fuseParams {
+	p := defaultFuse
+	mod(&p)
+	return p
 }

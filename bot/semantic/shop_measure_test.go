@@ -60,11 +60,6 @@ func TestShopFusedVariantsDev(t *testing.T) {
 	emb := newMemoEmbedder(t, func() Embedder { return realEmbedder(t) }, texts)
 	ctx := t.Context()
 	query := func(_ context.Context, s string) ([]float32, error) { return emb.vecs[s], nil }
-	with := func(mod func(*fuseParams)) fuseParams {
-		p := defaultFuse
-		mod(&p)
-		return p
-	}
 	for _, v := range []struct {
 		name string
 		p    fuseParams
@@ -72,16 +67,16 @@ func TestShopFusedVariantsDev(t *testing.T) {
 		// Tried on 2026-12-06 (NOTES): none gets the fused cut below
 		// +Inf on this base, and none moves top-1/top-3 beyond a line.
 		{"shipped", defaultFuse},
-		{"before 2026-12-06 07:00 (lexical 2, no answer side)", with(func(p *fuseParams) { p.lexW, p.ansW = 2, 0 })},
-		{"temp 0.022", with(func(p *fuseParams) { p.temp = 0.022 })},
-		{"answer weight 1", with(func(p *fuseParams) { p.ansW = 1 })},
-		{"lexical weight 2.5", with(func(p *fuseParams) { p.lexW = 2.5 })},
-		{"temp 0.1", with(func(p *fuseParams) { p.temp = 0.1 })},
-		{"temp 0.2", with(func(p *fuseParams) { p.temp = 0.2 })},
-		{"lexical weight 1", with(func(p *fuseParams) { p.lexW = 1 })},
-		{"lexical weight 3", with(func(p *fuseParams) { p.lexW = 3 })},
-		{"nearest question weight 2", with(func(p *fuseParams) { p.bestW = 2 })},
-		{"centroid weight 2", with(func(p *fuseParams) { p.centW = 2 })},
+		{"before 2026-12-06 07:00 (lexical 2, no answer side)", fuseWith(func(p *fuseParams) { p.lexW, p.ansW = 2, 0 })},
+		{"temp 0.022", fuseWith(func(p *fuseParams) { p.temp = 0.022 })},
+		{"answer weight 1", fuseWith(func(p *fuseParams) { p.ansW = 1 })},
+		{"lexical weight 2.5", fuseWith(func(p *fuseParams) { p.lexW = 2.5 })},
+		{"temp 0.1", fuseWith(func(p *fuseParams) { p.temp = 0.1 })},
+		{"temp 0.2", fuseWith(func(p *fuseParams) { p.temp = 0.2 })},
+		{"lexical weight 1", fuseWith(func(p *fuseParams) { p.lexW = 1 })},
+		{"lexical weight 3", fuseWith(func(p *fuseParams) { p.lexW = 3 })},
+		{"nearest question weight 2", fuseWith(func(p *fuseParams) { p.bestW = 2 })},
+		{"centroid weight 2", fuseWith(func(p *fuseParams) { p.centW = 2 })},
 	} {
 		lm := knowledge.NewLexicalMatcher(ctx, b, lex, cfg)
 		ix, _, err := build(ctx, b, cfg.OffTopic, emb, nil, nil, nil)
