@@ -306,9 +306,11 @@ func TestHandoffRelayAgentResolveRating(t *testing.T) {
 		t.Fatalf("desk not opened with the story: %+v", f.desk.opened)
 	}
 
-	// While waiting, the bot never answers from the knowledge base.
-	if reply := f.say(t, "c1", "How long does shipping take?"); reply != "" {
-		t.Errorf("bot talked over the agent desk: %q", reply)
+	// While nobody has it yet, a question the pages answer is answered
+	// (handoffs are never silent, QA walk 2026-12-06 09:05 item 4), and
+	// still relayed to the agents.
+	if reply := f.say(t, "c1", "How long does shipping take?"); !strings.Contains(reply, "While you wait") {
+		t.Errorf("a question the pages answer, asked while waiting: %q", reply)
 	}
 	if reply := f.send(t, bot.Event{Channel: "test", ChatID: "c1", Kind: bot.KindPhoto}); reply == "" {
 		t.Errorf("a photo during handoff got no acknowledgement")

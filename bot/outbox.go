@@ -190,6 +190,7 @@ const (
 	owedRated      = "rated"       // the customer rated the bot
 	owedRatedAgent = "rated_agent" // the customer rated the agent
 	owedCommented  = "commented"
+	owedWithdrawn  = "withdrawn" // the customer called the handoff off
 
 	// Statistics, with what the event needs after a tab (owedSep): the
 	// entry; a miss's score and flags too.
@@ -233,6 +234,8 @@ func owedKinds(events []lifecycle.Event) []string {
 			}
 		case lifecycle.Commented:
 			k = owedCommented
+		case lifecycle.Withdrawn:
+			k = owedWithdrawn
 		case lifecycle.Answered:
 			k = owedAnswered + owedSep + e.Entry
 		case lifecycle.Missed:
@@ -297,6 +300,11 @@ func owedEvents(s *session.Session, ev Event, kinds []string) []lifecycle.Event 
 				r.Who, r.Agent = "agent", lifecycle.Agent{ID: h.AgentID, Name: h.Agent}
 			}
 			events = append(events, r)
+		case owedWithdrawn:
+			if h != nil && h.Outcome == "withdrawn" {
+				events = append(events, lifecycle.Withdrawn{Base: lifecycle.BaseOf(s, ev.At), Agent: lifecycle.Agent{ID: h.AgentID, Name: h.Agent},
+					Text: truncateRunes(ev.Text, maxTurnRunes), Took: h.ResolvedAt.Sub(h.At)})
+			}
 		case owedCommented:
 			if h != nil {
 				events = append(events, lifecycle.Commented{Base: lifecycle.BaseOf(s, ev.At), Text: h.Comment, Stars: h.Rating})

@@ -511,7 +511,7 @@ func (t *turn) lastBotTurn() int {
 // conversation to a person or said how to reach one.
 func (t *turn) handedOff() bool {
 	switch t.lastBotKind() {
-	case kindHandoff, kindNoDesk, kindQueue:
+	case kindHandoff, kindNoDesk, kindQueue, kindWaitAck:
 		return true
 	}
 	return false
@@ -1051,8 +1051,8 @@ func (t *turn) commentAfterRating() bool {
 	return true
 }
 
-// relay passes what the customer sends during a handoff to the agents; the
-// bot does not talk over them.
+// relay passes what the customer sends during a handoff to the agents;
+// what the bot says meanwhile, if anything, is whileWaiting's.
 func (t *turn) relay() {
 	ev := t.ev
 	if ev.Kind == KindCommand || ev.Kind == KindPerson {
@@ -1061,7 +1061,9 @@ func (t *turn) relay() {
 	}
 	t.emitEvent(lifecycle.CustomerWrote(t.s, string(ev.Kind), ev.Text, ev.At))
 	switch ev.Kind {
-	case KindText, KindCommand:
+	case KindText:
+		t.whileWaiting(ev.Text)
+	case KindCommand:
 	default:
 		t.say("media_forwarded", kindMedia, persona.Data{})
 	}

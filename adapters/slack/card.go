@@ -154,6 +154,8 @@ func buildCard(in cardInput) ([]goslack.Block, string) {
 		header = "✅ " + name + " — resolved"
 	case lifecycle.StateReturned:
 		header = "↩️ " + name + " — back with the bot"
+	case lifecycle.StateWithdrawn:
+		header = "🚪 " + name + " — no longer needs a person"
 	default:
 		header = "💤 " + name + " — closed"
 	}
@@ -313,7 +315,7 @@ func waitText(in cardInput) string {
 		if !h.FirstReplyAt.IsZero() {
 			parts = append(parts, "first reply after "+humanDuration(h.FirstReplyAt.Sub(h.At)))
 		}
-	case lifecycle.StateResolved, lifecycle.StateReturned:
+	case lifecycle.StateResolved, lifecycle.StateReturned, lifecycle.StateWithdrawn:
 		if !h.ResolvedAt.IsZero() {
 			parts = append(parts, "closed after "+humanDuration(h.ResolvedAt.Sub(h.At)))
 		}
@@ -370,6 +372,8 @@ func statusText(in cardInput, st lifecycle.State) string {
 			text += " (" + Escape(h.Agent) + ")"
 		}
 		return text + ", no survey. Replies in this thread go to the customer again and reopen the conversation."
+	case lifecycle.StateWithdrawn:
+		return "🚪 *The customer no longer needs a person*; the bot is in charge again. A reply in this thread reopens the conversation."
 	}
 	return "💤 *The bot is in charge again.* A reply in this thread reopens the conversation."
 }

@@ -425,7 +425,7 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 		if err := d.postMissingCard(ctx, s); err != nil {
 			return err
 		}
-	case lifecycle.Claimed, lifecycle.Resolved, lifecycle.Returned, lifecycle.Rated,
+	case lifecycle.Claimed, lifecycle.Resolved, lifecycle.Returned, lifecycle.Withdrawn, lifecycle.Rated,
 		lifecycle.Commented, lifecycle.Transferred:
 	default:
 		// The core hands the desk every event (Started, Answered, ... of
@@ -449,6 +449,10 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 		jobs = append(jobs, job{Kind: jobPost, Conv: s.ID, Text: "✅ Resolved" + who + ". The customer was asked for a 1-5 rating; the bot is back in charge."})
 	case lifecycle.Returned:
 		jobs = append(jobs, job{Kind: jobPost, Conv: s.ID, Text: "↩️ Back with the bot, no survey."})
+	case lifecycle.Withdrawn:
+		// Their words are in the thread just above (relayed as they
+		// came): say plainly that nobody needs to answer now.
+		jobs = append(jobs, job{Kind: jobPost, Conv: s.ID, Text: "🚪 The customer no longer needs a person, so the bot is back in charge and no one needs to answer. A reply in this thread reopens the conversation."})
 	case lifecycle.Rated:
 		if e.Who != "agent" {
 			return nil

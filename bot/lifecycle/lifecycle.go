@@ -18,8 +18,10 @@
 //	                      │ Resolve                 │ Resolve          Rate
 //	                      ├────────────────────────▶├──────▶ Resolved ───────▶ (rated)
 //	                      │ Return                  │ Return
-//	                      └────────────────────────▶└──────▶ Returned
-//	Resolved / Returned / Closed ── Reply (a follow-up from the agent) ──▶ Claimed
+//	                      ├────────────────────────▶└──────▶ Returned
+//	                      │ Withdraw (the customer: "never mind", before any agent reply)
+//	                      └──────────────────────────────────▶ Withdrawn
+//	Resolved / Returned / Withdrawn / Closed ── Reply (a follow-up from the agent) ──▶ Claimed
 //	Waiting / Claimed ── the desk went away (restart without one) ──▶ Closed
 package lifecycle
 
@@ -36,12 +38,13 @@ import (
 type State string
 
 const (
-	StateNone     State = ""         // never handed off
-	StateWaiting  State = "waiting"  // handed off, no agent has it yet
-	StateClaimed  State = "claimed"  // an agent has it
-	StateResolved State = "resolved" // an agent closed it; the customer was asked for a rating
-	StateReturned State = "returned" // an agent gave it back to the bot, no survey
-	StateClosed   State = "closed"   // back with the bot for another reason (no desk)
+	StateNone      State = ""          // never handed off
+	StateWaiting   State = "waiting"   // handed off, no agent has it yet
+	StateClaimed   State = "claimed"   // an agent has it
+	StateResolved  State = "resolved"  // an agent closed it; the customer was asked for a rating
+	StateReturned  State = "returned"  // an agent gave it back to the bot, no survey
+	StateWithdrawn State = "withdrawn" // the customer called it off ("never mind") before any agent wrote
+	StateClosed    State = "closed"    // back with the bot for another reason (no desk)
 )
 
 // Open reports whether agents still have work to do on the handoff.
@@ -67,6 +70,8 @@ func Of(s *session.Session) State {
 		return StateResolved
 	case "returned":
 		return StateReturned
+	case "withdrawn":
+		return StateWithdrawn
 	}
 	return StateClosed
 }
@@ -220,6 +225,29 @@ func Return(s *session.Session, a Agent, now time.Time) (Step, error) {
 	return st, nil
 }
 
+// Withdraw ends an open handoff the customer no longer needs ("never
+// mind, I figured it out", "算了不用了", "괜찮아요 해결됐어요"): the bot
+// helps again and the agents are told. Only before any agent wrote to the
+// customer (Withdrawable): once a person is talking with them, "never
+// mind" answers that person, who decides when it is over.
+func Withdraw(s *session.Session, text string, now time.Time) (Step, error) {
+	if !Withdrawable(s) {
+		return Step{}, fmt.Errorf("withdraw %s: %w", logmask.Conv(s.ID), ErrNotOpen)
+	}
+	h := s.Handoff
+	s.Mode = session.ModeBot
+	h.Outcome, h.ResolvedAt = "withdrawn", now
+	st := Step{CancelRemind: true}
+	st.emit(Withdrawn{Base: base(s, now), Agent: Agent{ID: h.AgentID, Name: h.Agent}, Text: text, Took: now.Sub(h.At)})
+	return st, nil
+}
+
+// Withdrawable reports whether the customer can still call the handoff
+// off themselves: it is open and no agent has written to them yet.
+func Withdrawable(s *session.Session) bool {
+	return Of(s).Open() && s.Handoff.FirstReplyAt.IsZero()
+}
+
 // Transfer moves an open handoff to another team. It waits for that team
 // as a new claim, keeping the whole story (transcript, reason, evidence,
 // notes) and who had it before.
@@ -364,6 +392,15 @@ type Returned struct {
 	Base
 	Agent Agent
 	By    Agent
+	Took  time.Duration
+}
+
+// Withdrawn: the customer called the handoff off before any agent wrote
+// to them. Text is what they wrote; Agent who had claimed it, if anyone.
+type Withdrawn struct {
+	Base
+	Agent Agent
+	Text  string
 	Took  time.Duration
 }
 

@@ -214,6 +214,8 @@ func (m *Metrics) Observe(_ context.Context, _ *session.Session, ev lifecycle.Ev
 		m.resolution.Observe(e.Took.Seconds())
 	case lifecycle.Returned:
 		m.transitions.WithLabelValues("returned").Inc()
+	case lifecycle.Withdrawn:
+		m.transitions.WithLabelValues("withdrawn").Inc()
 	case lifecycle.Reminded:
 		m.transitions.WithLabelValues("reminded").Inc()
 	case lifecycle.Transferred:

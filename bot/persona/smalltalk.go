@@ -118,7 +118,7 @@ func stronger(a, b string) string {
 // acknowledgement, answered lightly (chat_laugh); beside other words it is
 // filler ("thanks lol").
 var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh", "decline",
-	"affirm", "waiting", "intro", "intro_capital", "not_name", "name_end", "correction", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}, ChatKinds...)
+	"affirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}, ChatKinds...)
 
 // wordKinds are lists of words that are not small talk by themselves, so
 // talk never matches them: filler, but, alternative ("or", "还是": the
@@ -126,7 +126,7 @@ var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening",
 // other words), the ratings in words (read only after the rating
 // prompt, RatingWords), and affirm and waiting (read only after
 // "anything else?" and after the no-desk message: Only).
-var wordKinds = []string{"filler", "but", "alternative", "laugh", "decline", "affirm", "waiting", "intro", "intro_capital", "not_name", "name_end", "correction", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}
+var wordKinds = []string{"filler", "but", "alternative", "laugh", "decline", "affirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}
 
 type phrase struct {
 	kind string
@@ -357,7 +357,9 @@ func (p *Persona) RatingWords(text string) (int, bool) {
 // "is anyone coming?", "hello? is anyone coming??", "人呢 还要等多久". Lists
 // that mean something only in one place of a conversation (affirm after
 // "anything else?") are read with it, by the core that knows the place.
-func (p *Persona) Only(text, kind string) bool {
+// Small talk of the kinds in around may stand beside them too ("never
+// mind, I figured it out, thanks": withdraw, with "thanks").
+func (p *Persona) Only(text, kind string, around ...string) bool {
 	if p == nil || p.small == nil {
 		return false
 	}
@@ -375,7 +377,7 @@ func (p *Persona) Only(text, kind string) bool {
 			said, i = true, end
 			continue
 		}
-		if k, e := s.talk(toks, i); IsGreeting(k) {
+		if k, e := s.talk(toks, i); IsGreeting(k) || k != "" && slices.Contains(around, k) {
 			i = e
 			continue
 		}

@@ -49,7 +49,7 @@ type Handoff struct {
 
 	FirstReplyAt time.Time `json:"first_reply_at,omitzero"` // first agent message to the customer
 	ResolvedAt   time.Time `json:"resolved_at,omitzero"`
-	Outcome      string    `json:"outcome,omitempty"` // "resolved", "returned" or "no_desk"
+	Outcome      string    `json:"outcome,omitempty"` // "resolved", "returned", "withdrawn" or "no_desk"
 	Rating       int       `json:"rating,omitempty"`  // 1-5 after the survey
 	Comment      string    `json:"comment,omitempty"` // what the customer wrote after rating
 

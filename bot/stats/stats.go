@@ -380,6 +380,13 @@ func (r *Recorder) add(b *batch, s *session.Session, ev lifecycle.Event) {
 		w.add("returned", 1)
 		b.op("r", r.queueKey(), m.Conv)
 		b.op("r", r.workingKey(), m.Conv)
+	case lifecycle.Withdrawn:
+		// The customer no longer needs a person: out of the queue (and
+		// off the agent who had claimed it), counted apart from what
+		// agents closed.
+		w.add("withdrawn", 1)
+		b.op("r", r.queueKey(), m.Conv)
+		b.op("r", r.workingKey(), m.Conv)
 	case lifecycle.Transferred:
 		from := e.From
 		if from == "" {
@@ -442,6 +449,8 @@ func eventName(ev lifecycle.Event) string {
 		return "resolved"
 	case lifecycle.Returned:
 		return "returned"
+	case lifecycle.Withdrawn:
+		return "withdrawn"
 	case lifecycle.Transferred:
 		return "transferred"
 	case lifecycle.Rated:
