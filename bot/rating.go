@@ -195,8 +195,8 @@ func (t *turn) unaskedRating() bool {
 	return true
 }
 
-// ratingAfterClosing takes a rating with a unit said in passing right
-// after a closing ("고마워요", then "별로였어요 2점이요"; "thanks", then
+// ratingAfterClosing takes a rating alone, or one with a unit said in
+// passing, right after a closing ("고마워요", then "별로였어요 2점이요"; "thanks", then
 // "meh, 3 stars"): the conversation's rating, once, with its words as for
 // a rating after the prompt, not a complaint handoff that drops the
 // score. Words the knowledge base answers make it a question, not a
@@ -209,6 +209,13 @@ func (t *turn) ratingAfterClosing() bool {
 	}
 	if t.ratedSinceClose() {
 		return false
+	}
+	if n, ok := ratingDigit(t.ev.Text); ok {
+		// A rating alone ("2", "五", "다섯") right after "bye": the one
+		// the README counts, not a question (QA walk 2026-12-06 09:05,
+		// item 18).
+		t.rated(n)
+		return true
 	}
 	n, rest, ok := ratingIn(t.ev.Text, true)
 	if !ok || t.answerable(rest) {
