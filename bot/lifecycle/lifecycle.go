@@ -200,9 +200,7 @@ func Resolve(s *session.Session, a Agent, now time.Time) (Step, error) {
 	if !Of(s).Open() {
 		return Step{}, fmt.Errorf("conversation %s: %w", logmask.Conv(s.ID), ErrNotOpen)
 	}
-	h := s.Handoff
-	s.Mode = session.ModeBot
-	h.Outcome, h.ResolvedAt = "resolved", now
+	h := backToBot(s, "resolved", now)
 	if h.Agent == "" {
 		h.Agent, h.AgentID = a.Name, a.ID
 	}
@@ -217,9 +215,7 @@ func Return(s *session.Session, a Agent, now time.Time) (Step, error) {
 	if !Of(s).Open() {
 		return Step{}, fmt.Errorf("conversation %s: %w", logmask.Conv(s.ID), ErrNotOpen)
 	}
-	h := s.Handoff
-	s.Mode = session.ModeBot
-	h.Outcome, h.ResolvedAt = "returned", now
+	h := backToBot(s, "returned", now)
 	st := Step{CancelRemind: true}
 	st.emit(Returned{Base: base(s, now), Agent: Agent{ID: h.AgentID, Name: h.Agent}, By: a, Took: now.Sub(h.At)})
 	return st, nil
@@ -234,12 +230,18 @@ func Withdraw(s *session.Session, text string, now time.Time) (Step, error) {
 	if !Withdrawable(s) {
 		return Step{}, fmt.Errorf("withdraw %s: %w", logmask.Conv(s.ID), ErrNotOpen)
 	}
-	h := s.Handoff
-	s.Mode = session.ModeBot
-	h.Outcome, h.ResolvedAt = "withdrawn", now
+	h := backToBot(s, "withdrawn", now)
 	st := Step{CancelRemind: true}
 	st.emit(Withdrawn{Base: base(s, now), Agent: Agent{ID: h.AgentID, Name: h.Agent}, Text: text, Took: now.Sub(h.At)})
 	return st, nil
+}
+
+// backToBot closes s's open handoff with outcome at now: the bot has the
+// conversation again.
+func backToBot(s *session.Session, outcome string, now time.Time) *session.Handoff {
+	s.Mode = session.ModeBot
+	s.Handoff.Outcome, s.Handoff.ResolvedAt = outcome, now
+	return s.Handoff
 }
 
 // Withdrawable reports whether the customer can still call the handoff
