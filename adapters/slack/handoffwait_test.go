@@ -1,7 +1,9 @@
 package slack
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,11 +26,21 @@ type waitingCore struct {
 	event chan lifecycle.Event
 }
 
+// shippedContents are the shipped prompts and knowledge, loaded once for
+// the tests that need them (loading takes seconds on a busy machine).
+var shippedContents = sync.OnceValues(func() (*content.Holder, error) {
+	c, problems, err := content.NewHolder(content.Dir("../../prompts"), content.Dir("../../knowledge"), nil)
+	if err != nil {
+		return nil, fmt.Errorf("contents: %w %v", err, problems)
+	}
+	return c, nil
+})
+
 func newWaitingCore(t *testing.T, chat, lang string) *waitingCore {
 	t.Helper()
-	contents, problems, err := content.NewHolder(content.Dir("../../prompts"), content.Dir("../../knowledge"), nil)
+	contents, err := shippedContents()
 	if err != nil {
-		t.Fatalf("contents: %v %v", err, problems)
+		t.Fatal(err)
 	}
 	w := &waitingCore{f: newFixture(t, fixtureOpt{socket: true, run: true}), cust: &customer{got: make(chan bot.Message, 50)},
 		clk: &clock{t: time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)}, chat: chat, lang: lang, event: make(chan lifecycle.Event, 100)}
