@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -30,3 +31,44 @@ func TestRatingAloneAfterGoodbye(t *testing.T) {
 		t.Errorf(`a second bare "3" after the rating was counted again`)
 	}
 }
+
+// QA walk 2026-12-06 09:05, item 1: a thanks that says the opposite
+// ("thanks for nothing") is read whole by the handoff detector before
+// small talk answers its thanks: one apology and a person, never "you're
+// welcome" nor the answer that did not help pasted again. A real thanks
+// with more words is still a thanks.
+func TestThanksForNothingIsAComplaint(t *testing.T) {
+	f := newFixture(t, true)
+	for i, c := range []struct {
+		lang, first, then, answer string
+	}{
+		{"en", "how do I cancel my order", "thanks for nothing", "cancel"},
+		{"en", "", "thanks for nothing", ""},
+		{"zh", "怎么取消订单", "谢谢你什么也没帮上", "取消"},
+		{"ko", "주문 취소 어떻게 해요", "고맙긴 한데 하나도 도움이 안 됐어요", "취소"},
+	} {
+		chat := fmt.Sprintf("sarcasm%d", i)
+		lines := []string{c.then}
+		if c.first != "" {
+			lines = []string{c.first, c.then}
+		}
+		reply, kind, _ := f.convo(t, chat, c.lang, lines...)
+		s := f.session(t, chat)
+		if kind != "handoff" || s.Handoff == nil || s.Handoff.Reason != "complaint" {
+			t.Errorf("%s %q: last turn %s (%q), want a complaint handoff", c.lang, lines, kind, reply)
+			continue
+		}
+		for _, not := range []string{"welcome", "不客气", "천만에"} {
+			if strings.Contains(reply, not) {
+				t.Errorf("%s %q: the sarcasm was thanked for: %q", c.lang, c.then, reply)
+			}
+		}
+		if c.first != "" && strings.Count(reply, "\n") > 6 {
+			t.Errorf("%s %q: the answer that did not help came again: %q", c.lang, c.then, reply)
+		}
+	}
+	if reply, kind, _ := f.convo(t, "sarcasm-real", "en", "how do I cancel my order", "thanks, that helps a lot"); kind != "thanks" {
+		t.Errorf("a real thanks: last turn %s (%q)", kind, reply)
+	}
+}
+

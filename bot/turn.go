@@ -250,6 +250,7 @@ func (t *turn) text(text string) {
 		return
 	}
 	text = t.set.Persona.WithoutLaughs(text)
+	whole := text
 	for range 4 {
 		kind, rest := t.set.Persona.Smalltalk(text)
 		if kind == "" {
@@ -281,6 +282,9 @@ func (t *turn) text(text string) {
 		pinged = pinged || kind == "ping"
 		laughed = laughed || kind == "laugh"
 		text = strings.TrimSpace(rest)
+	}
+	if thanked && hasWords(text) && t.thanksForNothing(whole, text) {
+		return
 	}
 	// "hi, I'm Sarah": her name, said back once in the greeting (and in
 	// the closing, introducedName), never a miss (walk 2026-12-06 item 3).
