@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/lifecycle"
 )
 
 // QA walk 2026-12-06 09:05, item 18: a rating typed alone right after a
@@ -72,3 +75,70 @@ func TestThanksForNothingIsAComplaint(t *testing.T) {
 	}
 }
 
+// QA walk 2026-12-06 09:05, item 5: what the customer writes after a low
+// rating asked what went wrong is feedback: thanked for and recorded
+// (a Feedback event, which the statistics keep), with a person offered
+// when it shows the problem is still open; no second apology, and the
+// answer that did not help is not pasted again. In each language.
+func TestFeedbackAfterALowRating(t *testing.T) {
+	ev := &events{}
+	f := newFixture(t, true, bot.WithObservers(ev))
+	for i, c := range []struct {
+		lang     string
+		lines    []string
+		answered string // words of the answer that must not come again
+	}{
+		{"en", []string{"how do i reset my password", "thanks bye", "1", "your answer was useless, the reset email never arrives"}, "Forgot password"},
+		{"zh", []string{"怎么取消订单", "再见", "1", "没用，我的订单还是取消不了"}, ""},
+		{"ko", []string{"주문 취소 어떻게 해요", "안녕히 계세요", "2", "답변이 별로였어요, 아직도 취소가 안 돼요"}, ""},
+	} {
+		chat := fmt.Sprintf("feedback%d", i)
+		for _, l := range c.lines[:len(c.lines)-1] {
+			f.convo(t, chat, c.lang, l)
+		}
+		msgs, err := f.bot.Handle(t.Context(), bot.Event{Channel: "test", ChatID: chat, Kind: bot.KindText, Text: c.lines[len(c.lines)-1], Customer: bot.Customer{Name: "Jane Doe", Lang: c.lang}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msgs) != 1 {
+			t.Fatalf("%s: %d replies to the feedback: %+v", c.lang, len(msgs), msgs)
+		}
+		m := msgs[0]
+		for _, not := range []string{"sorry", "Sorry", "抱歉", "죄송"} {
+			if strings.Contains(m.Text, not) {
+				t.Errorf("%s: a second apology after rating_sorry: %q", c.lang, m.Text)
+			}
+		}
+		if c.answered != "" && strings.Contains(m.Text, c.answered) {
+			t.Errorf("%s: the answer that did not help came again: %q", c.lang, m.Text)
+		}
+		if len(m.Buttons) == 0 || m.Buttons[len(m.Buttons)-1].Kind != bot.KindPerson {
+			t.Errorf("%s: the open problem gets no offer of a person: %+v", c.lang, m)
+		}
+		if s := f.session(t, chat); s.Handoff != nil {
+			t.Errorf("%s: the feedback opened a handoff (%s) instead of offering a person", c.lang, s.Handoff.Reason)
+		}
+	}
+	var got []lifecycle.Feedback
+	ev.mu.Lock()
+	for _, e := range ev.all {
+		if fb, ok := e.(lifecycle.Feedback); ok {
+			got = append(got, fb)
+		}
+	}
+	ev.mu.Unlock()
+	if len(got) != 3 || got[0].Stars != 1 || !got[0].Open || got[0].Entry != "account/password-reset" || got[2].Stars != 2 {
+		t.Errorf("feedback recorded: %+v", got)
+	}
+
+	// Words that only say how it went are thanked for, without a person.
+	f.convo(t, "feedback-plain", "en", "how do i reset my password", "thanks bye", "2")
+	if reply, kind, _ := f.convo(t, "feedback-plain", "en", "the bot took a while to reply"); kind != "rated" || strings.Contains(reply, "Sorry") {
+		t.Errorf("plain feedback: %s %q", kind, reply)
+	}
+	// A clear new question is answered as one.
+	f.convo(t, "feedback-new", "en", "how do i reset my password", "thanks bye", "1")
+	if _, kind, entry := f.convo(t, "feedback-new", "en", "how long does shipping take?"); kind != "answer" || entry != "shipping/times" {
+		t.Errorf("a new question after a low rating: %s %s", kind, entry)
+	}
+}

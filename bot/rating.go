@@ -2,10 +2,12 @@ package bot
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/batonhq/baton/bot/handoff"
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/text"
@@ -431,4 +433,55 @@ func stripHedges(c string) string {
 		}
 	}
 	return c
+}
+
+// feedbackAfterRating takes what the customer writes right after a low
+// rating of the bot asked what went wrong (rating_sorry) as that feedback
+// (QA walk 2026-12-06 09:05, item 5): thanked for and recorded (stats
+// keep it beside the rating), never a new complaint with a second apology
+// and the answer that failed pasted again. When it shows the problem is
+// still open (a complaint, or words about what the bot answered last), a
+// person is offered with what they told us. A clear new question (one the
+// pages answer from another entry) is answered as one.
+func (t *turn) feedbackAfterRating() bool {
+	if t.lastBotKind() != kindRated || !t.endsSaying(t.s.Turns[t.lastBotTurn()].Text, "rating_sorry") {
+		return false
+	}
+	if h := t.s.Handoff; h != nil && h.Rating != 0 {
+		return false // an agent's rating: its comment (commentAfterRating)
+	}
+	text := t.ev.Text
+	if _, ok := ratingDigit(text); ok {
+		return false // a second rating, not words about the first
+	}
+	last := t.lastAnswered()
+	m := t.match(text)
+	if len(m) > 0 && m[0].Confident && m[0].ID != last {
+		return false
+	}
+	stars, _ := storedRating(t.s.Turns[t.lastBotTurn()-1].Text)
+	d := t.set.Rules.DetectContext(t.ctx, handoff.Input{Text: text, Lang: t.lang})
+	open := d.Handoff || len(m) > 0 && m[0].ID == last && last != ""
+	t.s.Misses = 0
+	t.emitEvent(lifecycle.Feedback{Base: t.base(), Text: truncateRunes(text, maxTurnRunes), Stars: stars, Entry: last, Open: open})
+	if !open {
+		t.say("comment_thanks", kindRated, persona.Data{})
+		return true
+	}
+	t.say(t.deskless("feedback_open"), kindRated, persona.Data{})
+	if t.b.desk != nil {
+		t.offerPerson()
+	}
+	return true
+}
+
+// lastAnswered is the entry the bot last answered from in this
+// conversation, "" if none.
+func (t *turn) lastAnswered() string {
+	for _, tr := range slices.Backward(sinceClose(t.s.Turns, len(t.s.Turns))) {
+		if tr.Role == "bot" && tr.Entry != "" {
+			return tr.Entry
+		}
+	}
+	return ""
 }

@@ -167,7 +167,7 @@ func (t *turn) run() {
 	if ev.Kind == KindText && t.typedPick() {
 		return
 	}
-	if ev.Kind == KindText && t.commentAfterRating() {
+	if ev.Kind == KindText && (t.commentAfterRating() || t.feedbackAfterRating()) {
 		return
 	}
 	if ev.Kind == KindText && t.unaskedRating() {

@@ -69,6 +69,17 @@ type Missed struct {
 	Score  float64 // its score
 }
 
+// Feedback: what the customer wrote when a low rating of the bot asked
+// what went wrong (Stars), about the entry answered last (Entry, if any).
+// Open: it says the problem is not solved yet, so a person was offered.
+type Feedback struct {
+	Base
+	Text  string
+	Stars int
+	Entry string
+	Open  bool
+}
+
 // Picked: after a miss, the customer picked a topic from the offered
 // buttons. After is what they had written; Entry is what they meant.
 type Picked struct {

@@ -9,10 +9,11 @@ package stats
 
 const dayLayout = "2006-01-02"
 
-func (r *Recorder) dayKey(day string) string    { return r.keys.StatsDay(day) }
-func (r *Recorder) missesKey(day string) string { return r.keys.StatsMisses(day) }
-func (r *Recorder) picksKey(day string) string  { return r.keys.StatsPicks(day) }
-func (r *Recorder) agentsKey() string           { return r.keys.StatsAgents() }
-func (r *Recorder) queueKey() string            { return r.keys.StatsQueue() }
-func (r *Recorder) workingKey() string          { return r.keys.StatsWorking() }
-func (r *Recorder) handoffsKey() string         { return r.keys.StatsHandoffs() }
+func (r *Recorder) dayKey(day string) string      { return r.keys.StatsDay(day) }
+func (r *Recorder) missesKey(day string) string   { return r.keys.StatsMisses(day) }
+func (r *Recorder) picksKey(day string) string    { return r.keys.StatsPicks(day) }
+func (r *Recorder) feedbackKey(day string) string { return r.keys.StatsFeedback(day) }
+func (r *Recorder) agentsKey() string             { return r.keys.StatsAgents() }
+func (r *Recorder) queueKey() string              { return r.keys.StatsQueue() }
+func (r *Recorder) workingKey() string            { return r.keys.StatsWorking() }
+func (r *Recorder) handoffsKey() string           { return r.keys.StatsHandoffs() }

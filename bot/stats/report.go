@@ -343,6 +343,26 @@ func (r *Recorder) Handoffs(ctx context.Context, limit int64) ([]Handoff, error)
 	return out, nil
 }
 
+// Feedback returns what customers wrote after a low rating of the bot in
+// the last days UTC days, at most perDay per day, newest first.
+func (r *Recorder) Feedback(ctx context.Context, days int, perDay int64) ([]FeedbackSample, error) {
+	today := r.now().UTC().Truncate(24 * time.Hour)
+	var out []FeedbackSample
+	for i := range days {
+		vals, err := r.rdb.LRange(ctx, r.feedbackKey(today.AddDate(0, 0, -i).Format(dayLayout)), 0, perDay-1).Result()
+		if err != nil && err != redis.Nil {
+			return nil, fmt.Errorf("stats: reading feedback: %w", err)
+		}
+		for _, v := range vals {
+			var f FeedbackSample
+			if json.Unmarshal([]byte(v), &f) == nil {
+				out = append(out, f)
+			}
+		}
+	}
+	return out, nil
+}
+
 // Samples returns the misses and picks of the last days UTC days, at most
 // perDay of each per day, newest first.
 func (r *Recorder) Samples(ctx context.Context, days int, perDay int64) ([]Miss, []Pick, error) {

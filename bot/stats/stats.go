@@ -34,7 +34,9 @@ const DefaultRetention = 90 * 24 * time.Hour
 const (
 	maxMissesPerDay = 2000
 	maxPicksPerDay  = 1000
-	maxSampleRunes  = 200
+	// maxFeedbackPerDay caps the day's feedback samples (FeedbackSample).
+	maxFeedbackPerDay = 1000
+	maxSampleRunes    = 200
 )
 
 // Histogram bounds (seconds) for the time to the first agent reply.
@@ -324,6 +326,10 @@ func (r *Recorder) add(b *batch, s *session.Session, ev lifecycle.Event) {
 			w.add("misses", 1)
 		}
 		r.sample(b, r.missesKey(day), maxMissesPerDay, keep, Miss{Text: mask(e.Text), Lang: m.Lang, Conv: m.Conv, Unsure: e.Unsure, Likely: e.Likely, Entry: e.Entry, At: at})
+	case lifecycle.Feedback:
+		w.dims = []scope{{}, {"lang", scopes(m, "")[1].value}}
+		w.add("feedback", 1)
+		r.sample(b, r.feedbackKey(day), maxFeedbackPerDay, keep, FeedbackSample{Text: mask(e.Text), Stars: e.Stars, Entry: e.Entry, Open: e.Open, Lang: m.Lang, Conv: m.Conv, At: at})
 	case lifecycle.Picked:
 		w.dims = []scope{{}, {"lang", scopes(m, "")[1].value}}
 		w.add("picks", 1)
@@ -468,6 +474,18 @@ type Miss struct {
 	Likely bool      `json:"k,omitempty"` // answered with a hedge (the probable entry), not missed
 	Entry  string    `json:"e,omitempty"`
 	At     time.Time `json:"at"`
+}
+
+// FeedbackSample is what a customer wrote after a low rating of the bot
+// asked what went wrong: ops read it with Recorder.Feedback.
+type FeedbackSample struct {
+	Text  string    `json:"t"`
+	Stars int       `json:"s"`
+	Entry string    `json:"e,omitempty"`
+	Open  bool      `json:"o,omitempty"` // the problem was not solved: a person was offered
+	Lang  string    `json:"l,omitempty"`
+	Conv  string    `json:"c,omitempty"`
+	At    time.Time `json:"at"`
 }
 
 // Pick is a topic a customer picked after a miss: Text is what they wrote,

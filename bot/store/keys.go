@@ -202,21 +202,24 @@ func (k Keys) Stats(name string) string { return k.prefix + "{stats}:" + name }
 //	StatsHandoffs sorted set: "<conv>|<handoff unix ms>" -> handoff time
 //	StatsMisses   list: the day's unanswered messages (JSON, masked), capped
 //	StatsPicks    list: topics picked after a miss (JSON, masked), capped
+//	StatsFeedback list: what customers wrote when a low rating of the bot
+//	              asked what went wrong (JSON, masked), capped
 //	StatsWaits    list: recent waits for an agent (seconds), capped
 //	StatsOnce     string: "counted" marker of one piece of work (a customer's
 //	              update), so that its statistics count once when it is met
 //	              again; short TTL (bot/stats.DefaultOnceTTL). turn is a hash
 //	              of the work's id, not the id: the key stays short, and
 //	              holds no chat id
-func (k Keys) StatsDay(day string) string    { return k.Stats("day:" + day) }
-func (k Keys) StatsAgents() string           { return k.Stats("agents") }
-func (k Keys) StatsQueue() string            { return k.Stats("queue") }
-func (k Keys) StatsWorking() string          { return k.Stats("working") }
-func (k Keys) StatsHandoffs() string         { return k.Stats("handoffs") }
-func (k Keys) StatsMisses(day string) string { return k.Stats("misses:" + day) }
-func (k Keys) StatsPicks(day string) string  { return k.Stats("picks:" + day) }
-func (k Keys) StatsWaits() string            { return k.Stats("waits") }
-func (k Keys) StatsOnce(turn string) string  { return k.Stats("once:" + turn) }
+func (k Keys) StatsDay(day string) string      { return k.Stats("day:" + day) }
+func (k Keys) StatsAgents() string             { return k.Stats("agents") }
+func (k Keys) StatsQueue() string              { return k.Stats("queue") }
+func (k Keys) StatsWorking() string            { return k.Stats("working") }
+func (k Keys) StatsHandoffs() string           { return k.Stats("handoffs") }
+func (k Keys) StatsMisses(day string) string   { return k.Stats("misses:" + day) }
+func (k Keys) StatsPicks(day string) string    { return k.Stats("picks:" + day) }
+func (k Keys) StatsFeedback(day string) string { return k.Stats("feedback:" + day) }
+func (k Keys) StatsWaits() string              { return k.Stats("waits") }
+func (k Keys) StatsOnce(turn string) string    { return k.Stats("once:" + turn) }
 
 // Cache names a cached derived value, such as a knowledge entry's
 // embedding (name "llm:emb:<hash>").
