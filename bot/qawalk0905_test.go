@@ -9,9 +9,11 @@ import (
 	"github.com/batonhq/baton/bot/lifecycle"
 )
 
-// QA walk 2026-12-06 09:05, item 18: a rating typed alone right after a
-// goodbye or a thanks ("bye", then "2") is the conversation's rating, once
-// (README), in each language; a second one is not counted again.
+// QA walk 2026-12-06 09:05, item 18: a number typed alone right after a
+// goodbye or a thanks ("bye", then "2") is never read as a question: the
+// bot asks whether it was a rating, with the 1-5 buttons (a bare number
+// nobody asked for is not counted unasked, TestNumbersAfterClosingAreNot
+// Ratings), and the same number again counts, once. In each language.
 func TestRatingAloneAfterGoodbye(t *testing.T) {
 	f := newFixture(t, false)
 	for i, c := range []struct {
@@ -26,8 +28,11 @@ func TestRatingAloneAfterGoodbye(t *testing.T) {
 	} {
 		chat := fmt.Sprintf("byerating%d", i)
 		reply, kind, _ := f.convo(t, chat, c.lang, c.lines...)
-		if kind != "rated" {
-			t.Errorf("%s %q: last turn %s (%q), want the rating taken", c.lang, c.lines, kind, reply)
+		if kind != "survey" {
+			t.Errorf("%s %q: last turn %s (%q), want asked whether it was a rating", c.lang, c.lines, kind, reply)
+		}
+		if reply, kind, _ := f.convo(t, chat, c.lang, c.lines[len(c.lines)-1]); kind != "rated" {
+			t.Errorf("%s %q, then it again: last turn %s (%q), want the rating taken", c.lang, c.lines, kind, reply)
 		}
 	}
 	if _, kind, _ := f.convo(t, "byerating0", "en", "3"); kind == "rated" {

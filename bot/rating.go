@@ -10,6 +10,7 @@ import (
 	"github.com/batonhq/baton/bot/handoff"
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/persona"
+	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/text"
 )
 
@@ -212,11 +213,17 @@ func (t *turn) ratingAfterClosing() bool {
 	if t.ratedSinceClose() {
 		return false
 	}
-	if n, ok := ratingDigit(t.ev.Text); ok {
-		// A rating alone ("2", "五", "다섯") right after "bye": the one
-		// the README counts, not a question (QA walk 2026-12-06 09:05,
-		// item 18).
-		t.rated(n)
+	if _, ok := ratingDigit(t.ev.Text); ok {
+		// A number alone ("2", "五", "다섯") right after "bye": most
+		// likely a rating, never a question to find topics for (QA walk
+		// 2026-12-06 09:05, item 18); but a bare number nobody asked for
+		// is not counted unasked (TestNumbersAfterClosingAreNotRatings):
+		// asked whether it was one, with the 1-5 buttons, it counts once
+		// tapped or typed again.
+		t.s.AwaitingRating = true
+		m := ratingMessage(t.render("rating_confirm", persona.Data{}))
+		t.out = append(t.out, m)
+		t.record(session.Turn{Role: "bot", Text: m.Text, Kind: kindSurvey})
 		return true
 	}
 	n, rest, ok := ratingIn(t.ev.Text, true)

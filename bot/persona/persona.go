@@ -54,7 +54,7 @@ var keys = []string{
 	"order_received", "order_received_nodesk", "order_known", "order_known_nodesk", "tracking_number", "tracking_number_plain", "tracking_number_short", "card_number", "handoff_sorry", "handoff_empathy", "handoff_demand", "handoff_answer_lead", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
 	"wait_ack", "wait_ack_late", "wait_ack_offhours", "wait_ack_agent", "wait_answer_lead", "handoff_withdrawn",
 	"agent_joined", "returned", "resolved", "transferred",
-	"rating_ask", "rating_thanks", "rating_sorry", "rating_invalid", "rating_unasked", "rating_unasked_early", "comment_thanks", "rating_comment_thanks", "rating_comment_sorry", "feedback_open", "feedback_open_nodesk",
+	"rating_ask", "rating_confirm", "rating_thanks", "rating_sorry", "rating_invalid", "rating_unasked", "rating_unasked_early", "comment_thanks", "rating_comment_thanks", "rating_comment_sorry", "feedback_open", "feedback_open_nodesk",
 	"flood", "group",
 	"bye_early", "thanks_early", "person_button_nodesk", "offer_person_nodesk", "followup_person_nodesk", "thanks_after_miss_nodesk",
 }
