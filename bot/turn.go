@@ -793,7 +793,11 @@ func (t *turn) refuse(d handoff.Decision, text string) {
 	t.b.log.Info("soft refusal", "conv", logmask.Conv(t.s.ID), "evidence", d.Demand)
 	offers := t.offersFor(text)
 	key := "demand_refusal"
-	if len(offers) > 0 {
+	if len(offers) == 0 {
+		// The base has none of the entries demand.offer names (the
+		// sample prompts beside a shop's own knowledge): no list follows.
+		key = "demand_refusal_plain"
+	} else {
 		// Why we say no fits what they asked for: a refund without the
 		// item back is no discount (demand_refusal_<tag> of the policy
 		// offered first, when the messages have one).
