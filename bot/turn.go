@@ -1101,6 +1101,17 @@ func (t *turn) handoff(d handoff.Decision) {
 			key = "handoff_empathy"
 		}
 		t.lead = join(t.lead, t.render(key, persona.Data{}))
+		if about := complaintSubject(t.ev.Text); about != "" && !t.demanding && !again {
+			// What the complaint is about, in the customer's words: they
+			// hear it was noted, and the card says it under Why.
+			t.lead = join(t.lead, t.render(t.deskless("handoff_subject"), persona.Data{Extra: map[string]string{"about": about}}))
+			d.Evidence = append(slices.Clip(d.Evidence), "complaint about: “"+about+"”")
+		}
+		if key == "handoff_sorry" {
+			// The answer's own "that's not how it should arrive" after our
+			// apology is a second one: the apology says it already.
+			answer = dropAcknowledgement(answer)
+		}
 	}
 	entry := ""
 	if answer != "" {
