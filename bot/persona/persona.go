@@ -69,6 +69,9 @@ type Persona struct {
 	shop  string
 	email string
 	phone string
+	// replaced: email and phone came from the knowledge base
+	// (WithContactFrom), "" where it gave none.
+	replaced bool
 	tone  []string
 	intro map[string]*template.Template // lang -> intro template
 	hours map[string]string             // lang -> opening hours, phrased

@@ -85,20 +85,26 @@ func TestCheckWarnsOfSamplePromptsBesideACustomBase(t *testing.T) {
 	}
 }
 
-// A refusal whose offered entries the base has none of says no without
-// announcing a list that never follows.
-func TestRefusalWithoutOfferedEntries(t *testing.T) {
+// On a base with none of the offered entries and no contact entry, a
+// refusal says no without announcing a list that never follows, and the
+// team is said to be reachable through the shop's website, not at the
+// sample shop's address.
+func TestChatOnABaseWithoutContactOrOfferedEntries(t *testing.T) {
 	dir := writeMatchKB(t, map[string]string{
 		"en/hours.md": "---\nquestions:\n  - \"What are your opening hours?\"\n  - \"When are you open?\"\n---\nWe are open 9 to 5 every day.\n",
 		"en/hats.md":  "---\nquestions:\n  - \"Do you sell hats?\"\n  - \"Have you got caps?\"\n---\nYes, we sell hats and caps.\n",
 	})
 	t.Chdir(t.TempDir())
 	var out, errOut bytes.Buffer
-	in := strings.NewReader("give me 90% off or I will buy at amazon\n")
+	in := strings.NewReader("give me 90% off or I will buy at amazon\nblorp the frobnicator\nzzzz qqq\nflarb the wug\n")
 	if code := run(context.Background(), []string{"chat", "--knowledge", dir}, env(nil), in, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d, stderr %s", code, errOut.String())
 	}
-	if got := out.String(); !strings.Contains(got, "can't offer a discount like that") || strings.Contains(got, "what we can do") {
+	got := out.String()
+	if !strings.Contains(got, "can't offer a discount like that") || strings.Contains(got, "what we can do") {
 		t.Errorf("refusal without offered entries:\n%s", got)
+	}
+	if !strings.Contains(got, "the email address on our website") || strings.Contains(got, "kumo.example") {
+		t.Errorf("the third miss should send customers to the website, not the sample shop:\n%s", got)
 	}
 }

@@ -102,9 +102,21 @@ func samplePersona(prompts content.Source, show string, set *content.Set) string
 	}
 	file := path.Join(show, "persona.yaml")
 	line := keyLine(prompts, "persona.yaml", key)
-	what := "customers are given the sample shop's contact and hours (the base has no contact entry with an email and a phone)"
+	what := "customers are given the sample shop's contact and hours"
 	if e, p := set.Persona.Contact(); e != sEmail {
-		what = fmt.Sprintf("customers are given the knowledge base's contact (%s, %s) instead", e, p)
+		var given []string
+		for _, v := range []string{e, p} {
+			if v != "" {
+				given = append(given, v)
+			}
+		}
+		what = "customers are given the knowledge base's contact (" + strings.Join(given, ", ") + ") instead"
+		switch len(given) {
+		case 0:
+			what = "customers are told your contact is on your website (no knowledge entry tagged contact gives an email or phone)"
+		case 1:
+			what = "customers are given " + given[0] + " from the knowledge base's contact entry, and told the rest is on your website"
+		}
 	}
 	return fmt.Sprintf("%s:%d: warning: %s: the sample shop's, beside a knowledge base of another shop (it never mentions %s): %s; set your shop's name, intro, contact and hours here", file, line, strings.Join(same, " and "), sEmail, what)
 }
