@@ -72,12 +72,12 @@ type Persona struct {
 	// replaced: email and phone came from the knowledge base
 	// (WithContactFrom), "" where it gave none.
 	replaced bool
-	tone  []string
-	intro map[string]*template.Template // lang -> intro template
-	hours map[string]string             // lang -> opening hours, phrased
-	words map[string]locale             // lang -> time-of-day and weekday words
-	langs map[string]*langFile          // only usable files
-	small *smalltalk
+	tone     []string
+	intro    map[string]*template.Template // lang -> intro template
+	hours    map[string]string             // lang -> opening hours, phrased
+	words    map[string]locale             // lang -> time-of-day and weekday words
+	langs    map[string]*langFile          // only usable files
+	small    *smalltalk
 	// static holds what each template made of text alone renders to
 	// (most messages: "Is there anything else we can help with?"), so
 	// Say returns it without executing the template: a reply says
