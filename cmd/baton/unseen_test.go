@@ -72,19 +72,21 @@ func readUnseen(t *testing.T, shop suitetest.Shop, env func(string) string, verb
 			t.Fatal(err)
 		}
 		var ids []string
-		hedged := ""
+		hedged, guessed := "", ""
 		switch {
 		case r.Kind == "answer":
 			ids = r.Entries
 		case r.Kind == "likely" && len(r.Entries) > 0:
 			hedged = r.Entries[0]
+		case r.Kind == "guess":
+			guessed = r.Guessed
 		}
 		top := set.KB.Match(ctx, l.Query, 3) // the message's vector is remembered: no second call
 		var ranked []string
 		for _, m := range top {
 			ranked = append(ranked, m.ID)
 		}
-		right := out.Lang(l.Lang).Tally(l, ids, ranked, hedged)
+		right := out.Lang(l.Lang).Tally(l, ids, ranked, hedged, guessed)
 		if verbose && !right && (l.ID != "" || len(ids) > 0) {
 			var tops []string
 			for _, m := range top {
