@@ -103,8 +103,8 @@ func readUnseen(t *testing.T, shop suitetest.Shop, env func(string) string, verb
 
 // unseenEnvs are serve's environments for the measurement: lexical, and
 // with embeddings from url's model. REDIS_URL, when set, caches the
-// vectors under a prefix of their own; BATON_WRONG_RATE and
-// BATON_LIKELY_RIGHT pass through.
+// vectors under a prefix of their own; BATON_WRONG_RATE,
+// BATON_LIKELY_RIGHT and BATON_GUESS_RIGHT pass through.
 func unseenEnvs(url, model string) (lexical, fused func(string) string) {
 	base := map[string]string{
 		"REDIS_URL":          os.Getenv("REDIS_URL"),
@@ -112,6 +112,7 @@ func unseenEnvs(url, model string) (lexical, fused func(string) string) {
 		"OPENAI_TIMEOUT":     "2m", // a loaded machine: the lexical fallback is not what is measured
 		"BATON_WRONG_RATE":   os.Getenv("BATON_WRONG_RATE"),
 		"BATON_LIKELY_RIGHT": os.Getenv("BATON_LIKELY_RIGHT"),
+		"BATON_GUESS_RIGHT":  os.Getenv("BATON_GUESS_RIGHT"),
 	}
 	lexical = func(k string) string { return base[k] }
 	fused = func(k string) string {
