@@ -252,9 +252,15 @@ type Calibration struct {
 	// base than that), is right often enough to ask about (Guess). Guesses
 	// is false when the tier is off (BATON_GUESS_RIGHT=0, a thin base, or no
 	// cut met the target).
-	Guesses                                                     bool
-	GuessThreshold, GuessLead, GuessCover                       float64
-	GuessMaxUnknown                                             float64
+	Guesses                               bool
+	GuessThreshold, GuessLead, GuessCover float64
+	GuessMaxUnknown                       float64
+	// GuessMinScore is the lowest score of a right held-out question the
+	// cut takes: no weaker message is guessed. A rule weighing the lead
+	// and the words covered would otherwise reach messages of function
+	// words alone ("is it one?": every word some question's, a tiny
+	// score), which no sample looked like.
+	GuessMinScore                                               float64
 	GuessRight                                                  float64 // the target: least share of guesses right
 	GuessAnswered, GuessPrecision, OffTopicGuessed, NearGuessed float64 // as for the likely tier
 
@@ -316,7 +322,7 @@ func (c *Calibration) Guess(cands []Candidate) bool {
 }
 
 func (c *Calibration) guess(score, margin, cover, unknown float64) bool {
-	return allowUnknown(c.GuessMaxUnknown, unknown) &&
+	return allowUnknown(c.GuessMaxUnknown, unknown) && score >= c.GuessMinScore &&
 		rule{threshold: c.GuessThreshold, lead: c.GuessLead, cover: c.GuessCover}.confident(score, max(margin, 0), cover)
 }
 
@@ -410,8 +416,8 @@ func (c *Calibration) guessString() string {
 	if c.GuessMaxUnknown > 0 {
 		capped = fmt.Sprintf(", words unknown to the base <= %.2f", c.GuessMaxUnknown)
 	}
-	return fmt.Sprintf("; guess: score + %.2f×lead + %.2f×words covered >= %.3f%s: held-out guessed %.2f, right %.2f of the guessed (target %.2f), off-topic guessed %.3f, missing topics guessed %.3f",
-		c.GuessLead, c.GuessCover, c.GuessThreshold, capped, c.GuessAnswered, c.GuessPrecision, c.GuessRight, c.OffTopicGuessed, c.NearGuessed)
+	return fmt.Sprintf("; guess: score + %.2f×lead + %.2f×words covered >= %.3f, score >= %.3f%s: held-out guessed %.2f, right %.2f of the guessed (target %.2f), off-topic guessed %.3f, missing topics guessed %.3f",
+		c.GuessLead, c.GuessCover, c.GuessThreshold, c.GuessMinScore, capped, c.GuessAnswered, c.GuessPrecision, c.GuessRight, c.OffTopicGuessed, c.NearGuessed)
 }
 
 // Hedges reports whether any answer is hedged: by this decision's likely
@@ -799,6 +805,13 @@ func guessTier(cal *Calibration, samples []sample, target float64) {
 		return
 	}
 	cal.Guesses, cal.GuessThreshold, cal.GuessLead, cal.GuessCover, cal.GuessMaxUnknown = true, r.threshold, r.lead, r.cover, capped
+	least := math.Inf(1) // best > 0: some right sample is taken
+	for _, s := range rest {
+		if s.kind == right && cal.guess(s.score, s.margin, s.cover, s.unknown) {
+			least = min(least, s.score)
+		}
+	}
+	cal.GuessMinScore = least
 	t := tally(samples, func(s sample) bool {
 		return s.score > 0 && !cal.answers(s) && !cal.likelyOf(s) && cal.guess(s.score, s.margin, s.cover, s.unknown)
 	}, false)

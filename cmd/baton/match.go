@@ -385,6 +385,6 @@ func explainTiers(w io.Writer, cal *knowledge.Calibration) {
 		if cal.GuessMaxUnknown > 0 {
 			capped = fmt.Sprintf(" and words unknown to the base <= %.2f", cal.GuessMaxUnknown)
 		}
-		fmt.Fprintf(w, "  guess (asked: are you asking about it?) when neither and score + %.2f×lead + %.2f×covered >= %.3f%s\n", cal.GuessLead, cal.GuessCover, cal.GuessThreshold, capped)
+		fmt.Fprintf(w, "  guess (asked: are you asking about it?) when neither, score + %.2f×lead + %.2f×covered >= %.3f and score >= %.3f%s\n", cal.GuessLead, cal.GuessCover, cal.GuessThreshold, cal.GuessMinScore, capped)
 	}
 }
