@@ -15,17 +15,8 @@ import (
 // starting "BAND", which look like the low band. At query time a message
 // starting "BAND" is ranked like the low band's right answers.
 func guessRanker(b *Base) Ranker {
-	qs := b.Questions()
-	ids := b.IDs()
-	other := func(id string) string {
-		if ids[0] == id {
-			return ids[1]
-		}
-		return ids[0]
-	}
-	list := func(first string, s1, s2 float64) []Candidate {
-		return []Candidate{{ID: first, Score: s1, Cover: 1}, {ID: other(first), Score: s2, Cover: 1}}
-	}
+	qs, ids := b.Questions(), b.IDs()
+	other, list := bandLists(b)
 	return func(_ context.Context, query string, skip, n int) []Candidate {
 		if q, ok := SkippedEntry(skip); ok {
 			return list(other(qs[q].ID), 0.3, 0.25) // a missing topic: any answer is wrong

@@ -14,17 +14,8 @@ import (
 // a message starting "MID" looks like the middle band's right answers,
 // anything else like an off-topic message.
 func bandRanker(b *Base) Ranker {
-	qs := b.Questions()
-	ids := b.IDs()
-	other := func(id string) string {
-		if ids[0] == id {
-			return ids[1]
-		}
-		return ids[0]
-	}
-	list := func(first string, s1, s2 float64) []Candidate {
-		return []Candidate{{ID: first, Score: s1, Cover: 1}, {ID: other(first), Score: s2, Cover: 1}}
-	}
+	qs, ids := b.Questions(), b.IDs()
+	other, list := bandLists(b)
 	return func(_ context.Context, query string, skip, n int) []Candidate {
 		if q, ok := SkippedEntry(skip); ok {
 			return list(other(qs[q].ID), 0.2, 0.15) // a missing topic: any answer is wrong
@@ -44,6 +35,23 @@ func bandRanker(b *Base) Ranker {
 			return list(other(qs[skip].ID), 0.45, 0.4)
 		}
 	}
+}
+
+// bandLists are the pieces of the banded test rankers: the entry that
+// is not id (the base's first or second), and a two-candidate list with
+// first at s1 and that other entry at s2.
+func bandLists(b *Base) (other func(id string) string, list func(first string, s1, s2 float64) []Candidate) {
+	ids := b.IDs()
+	other = func(id string) string {
+		if ids[0] == id {
+			return ids[1]
+		}
+		return ids[0]
+	}
+	list = func(first string, s1, s2 float64) []Candidate {
+		return []Candidate{{ID: first, Score: s1, Cover: 1}, {ID: other(first), Score: s2, Cover: 1}}
+	}
+	return other, list
 }
 
 // TestLikelyTierSmallBase: on a 20-entry base the likely cut takes the

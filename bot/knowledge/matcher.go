@@ -587,14 +587,11 @@ func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig)
 // likely stay within the off-topic target. A thin base gets no tier: it
 // cannot be measured.
 func likelyTier(cal *Calibration, samples []sample, target float64) {
-	switch {
-	case target == 0:
-		target = DefaultLikelyRight
-	case target < 0:
+	target, on := tierTarget(target, DefaultLikelyRight)
+	if !on {
 		return
 	}
-	cal.LikelyRight = target
-	if cal.Thin {
+	if cal.LikelyRight = target; cal.Thin {
 		return
 	}
 	var rest []sample // the samples the confident decision does not answer
@@ -633,6 +630,18 @@ func likelyTier(cal *Calibration, samples []sample, target float64) {
 	}
 	t := tally(samples, func(s sample) bool { return !cal.answers(s) && cal.likelyOf(s) }, true)
 	cal.LikelyAnswered, cal.LikelyPrecision, cal.OffTopicLikely, cal.NearLikely = t.held, t.precision, t.off, t.near
+}
+
+// tierTarget is a tier's target as configured (0: def) and whether the
+// tier is on (a target below 0 turns it off).
+func tierTarget(target, def float64) (float64, bool) {
+	switch {
+	case target == 0:
+		return def, true
+	case target < 0:
+		return 0, false
+	}
+	return target, true
 }
 
 // bandCount counts the samples a tier takes: all of them, the right ones
@@ -764,14 +773,11 @@ func tally(samples []sample, in func(sample) bool, withNear bool) tierTally {
 // against 0.46, each 0.72-0.88 right; README). The share of them guessed
 // is reported (NearGuessed). A thin base gets no tier.
 func guessTier(cal *Calibration, samples []sample, target float64) {
-	switch {
-	case target == 0:
-		target = DefaultGuessRight
-	case target < 0:
+	target, on := tierTarget(target, DefaultGuessRight)
+	if !on {
 		return
 	}
-	cal.GuessRight = target
-	if cal.Thin {
+	if cal.GuessRight = target; cal.Thin {
 		return
 	}
 	var rest []sample
