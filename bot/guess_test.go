@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/batonhq/baton/bot"
@@ -14,16 +15,29 @@ import (
 
 // bikesContents is the bikes dev shop's day-one base (issue 9's headline
 // case, testdata/shops) with the shipped prompts, loaded as serve loads
-// it, with opts.
-func bikesContents(t *testing.T, opts ...content.Option) *content.Holder {
+// it, with the guess tier's target set to guessRight (0: the default).
+// Contents are never changed by a test, so each target's is loaded once
+// per run: loading calibrates the base, the bulk of these tests' time.
+func bikesContents(t *testing.T, guessRight float64) *content.Holder {
 	t.Helper()
+	bikesMu.Lock()
+	defer bikesMu.Unlock()
+	if h, ok := bikesLoaded[guessRight]; ok {
+		return h
+	}
 	shop := suitetest.ShopNamed(t, "bikes")
-	h, problems, err := content.NewHolder(content.Dir("../prompts"), content.Dir(shop.Knowledge), nil, opts...)
+	h, problems, err := content.NewHolder(content.Dir("../prompts"), content.Dir(shop.Knowledge), nil, content.WithGuessRight(guessRight))
 	if err != nil || len(problems) > 0 {
 		t.Fatalf("load the bikes shop: %v (%v)", err, problems)
 	}
+	bikesLoaded[guessRight] = h
 	return h
 }
+
+var (
+	bikesMu     sync.Mutex
+	bikesLoaded = map[float64]*content.Holder{}
+)
 
 // guessedQuery is the first in-scope bikes customer query in lang the
 // base's calibrated matcher marks a Guess, and its entry. Which ones it
@@ -58,7 +72,7 @@ const guessTarget = 0.3
 // "yes" in the customer's words ("yes", "对", "네") answers the topic,
 // ending the streak.
 func TestGuessAsksAboutTheFirstTopic(t *testing.T) {
-	h := bikesContents(t, content.WithGuessRight(guessTarget))
+	h := bikesContents(t, guessTarget)
 	set := h.Current()
 	f := newFixtureOn(t, h, true)
 	ctx := context.Background()
@@ -106,7 +120,7 @@ func isGuessLead(p *persona.Persona, lang, title, text string) bool {
 // was the miss, so the streak does not grow. A tap on the guessed topic
 // answers it like any topic.
 func TestNoToAGuess(t *testing.T) {
-	h := bikesContents(t, content.WithGuessRight(guessTarget))
+	h := bikesContents(t, guessTarget)
 	set := h.Current()
 	f := newFixtureOn(t, h, true)
 	ctx := context.Background()
@@ -143,7 +157,7 @@ func TestNoToAGuess(t *testing.T) {
 func TestOffTopicIsNotGuessed(t *testing.T) {
 	msgs := []string{"what's the weather like today?", "tell me a joke", "who won the football last night?", "write me a poem about cats",
 		"what's the best pizza topping?", "推荐一部好看的电影吧", "今天天气怎么样", "축구 경기 누가 이겼어요?", "재밌는 얘기 해 주세요"}
-	for name, f := range map[string]*fixture{"bikes": newFixtureOn(t, bikesContents(t), false), "shipped": newFixture(t, false)} {
+	for name, f := range map[string]*fixture{"bikes": newFixtureOn(t, bikesContents(t, 0), false), "shipped": newFixture(t, false)} {
 		for i, q := range msgs {
 			chat := name + string(rune('a'+i))
 			f.say(t, chat, q)
