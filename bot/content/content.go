@@ -158,7 +158,9 @@ func Load(prompts, knowledgeSrc Source, opts ...Option) (*Set, []Problem) {
 	offTopic, ps := knowledge.LoadOffTopic(prompts.FS, path.Join(prompts.Root, "offtopic"))
 	problems = append(problems, prompts.show(ps)...)
 	m := o.matcher(context.Background(), kb, lex, knowledge.CalibrationConfig{OffTopic: offTopic, WrongRate: o.wrongRate, LikelyRight: o.likelyRight, GuessRight: o.guessRight})
-	p, ps := persona.Load(prompts.FS, prompts.Root)
+	p, ps := persona.Load(prompts.FS, prompts.Root, persona.WithContactFrom(func(email, phone string) (string, string, bool) {
+		return ShopContact(kb, email, phone)
+	}))
 	problems = append(problems, prompts.show(ps)...)
 	rules, ps := handoff.LoadRules(prompts.FS, path.Join(prompts.Root, "handoff.yaml"),
 		append([]handoff.LoadOption{handoff.WithKnowledge(kb)}, o.handoff...)...)
