@@ -98,12 +98,12 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 			}
 		}()
 	}
-	if cue == marked && (!followUp || topic == "") && len(u.cands) > 0 && u.cands[0].Likely {
+	if cue == marked && (!followUp || topic == "") && len(u.cands) > 0 && (u.cands[0].Likely || u.cands[0].Guess) {
 		// "and to Korea?" with nothing before it to follow is not
 		// guessed at, not even with a hedge: it says it continues
 		// something we never answered.
 		u.cands = slices.Clone(u.cands)
-		u.cands[0].Likely = false
+		u.cands[0].Likely, u.cands[0].Guess = false, false
 	}
 	if cue != noCue && followUp {
 		if own, ok := r.offList(text); ok {
@@ -382,7 +382,7 @@ func (u *understanding) continueWith(last, joined string, joinedCands []knowledg
 	cands := []knowledge.Match{best}
 	for _, c := range u.cands {
 		if c.ID != last {
-			c.Confident, c.Likely = false, false
+			c.SetTier(knowledge.Unsure)
 			cands = append(cands, c)
 		}
 	}
@@ -958,13 +958,14 @@ func mergeCandidates(parts [][]knowledge.Match, whole []knowledge.Match) []knowl
 	seen := map[string]bool{}
 	for i, p := range parts {
 		c := p[0]
+		c.SetTier(knowledge.Unsure)
 		c.Confident = i == 0
 		out = append(out, c)
 		seen[c.ID] = true
 	}
 	for _, c := range whole {
 		if !seen[c.ID] {
-			c.Confident = false
+			c.SetTier(knowledge.Unsure)
 			out = append(out, c)
 			seen[c.ID] = true
 		}
