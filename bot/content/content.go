@@ -5,12 +5,14 @@ package content
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -175,6 +177,7 @@ type Holder struct {
 	log                *slog.Logger
 	cur                atomic.Pointer[Set]
 	mu                 sync.Mutex               // serialises reloads
+	read               string                   // stamp of the files as the current Set began reading them (under mu)
 	onReload           func(problems []Problem) // called after each watched reload
 	opts               []Option
 }
@@ -191,6 +194,7 @@ func NewHolder(prompts, knowledgeSrc Source, log *slog.Logger, opts ...Option) (
 		log = slog.New(slog.DiscardHandler)
 	}
 	h := &Holder{prompts: prompts, knowledge: knowledgeSrc, log: log, opts: opts}
+	h.read = h.stamp()
 	set, problems := Load(prompts, knowledgeSrc, opts...)
 	if set.Persona == nil || set.Rules == nil {
 		return nil, problems, fmt.Errorf("prompts: no usable persona or handoff rules (%d problems)", len(problems))
@@ -207,6 +211,7 @@ func (h *Holder) Current() *Set { return h.cur.Load() }
 func (h *Holder) Reload() []Problem {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.read = h.stamp()
 	next, problems := Load(h.prompts, h.knowledge, h.opts...)
 	old := h.cur.Load()
 	if next.Persona == nil {
@@ -257,17 +262,50 @@ func (h *Holder) StartWatch(ctx context.Context) (<-chan error, error) {
 			return nil, err
 		}
 	}
+	// Loading (and calibrating) takes seconds: an edit saved after the
+	// files were read but before they were watched raised no event, and
+	// the bot would serve (and report) the version before it. Such an
+	// edit changed the files' stamp: reload for it now.
+	h.mu.Lock()
+	missed := h.stamp() != h.read
+	h.mu.Unlock()
 	go func() {
 		defer w.Close()
-		done <- h.watch(ctx, w)
+		done <- h.watch(ctx, w, missed)
 	}()
 	return done, nil
 }
 
-func (h *Holder) watch(ctx context.Context, w *fsnotify.Watcher) error {
+// stamp sums up the files below the on-disk sources: names, sizes, modes
+// and modification times.
+func (h *Holder) stamp() string {
+	sum := fnv.New64a()
+	for _, s := range []Source{h.prompts, h.knowledge} {
+		if s.Dir == "" {
+			continue
+		}
+		_ = filepath.WalkDir(s.Dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				fmt.Fprintf(sum, "%s error %v\n", p, err)
+				return nil
+			}
+			if st, err := d.Info(); err == nil {
+				fmt.Fprintf(sum, "%s %d %v %d\n", p, st.Size(), st.Mode(), st.ModTime().UnixNano())
+			}
+			return nil
+		})
+	}
+	return strconv.FormatUint(sum.Sum64(), 16)
+}
+
+// watch reloads after each burst of changes, and at once when missed.
+func (h *Holder) watch(ctx context.Context, w *fsnotify.Watcher, missed bool) error {
 	const quiet = 150 * time.Millisecond
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
+	if missed {
+		timer.Reset(0)
+	}
 	for {
 		select {
 		case <-ctx.Done():

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	baton "github.com/batonhq/baton"
 	"github.com/batonhq/baton/bot/content"
@@ -195,5 +196,50 @@ func TestLexiconProblemsNameTheFile(t *testing.T) {
 	}
 	if n := h.Current().Lexicon.Groups(); n != groups+1 {
 		t.Errorf("lexicon groups %d, want the %d shipped plus the good one", n, groups)
+	}
+}
+
+// Walk item 15: an edit saved while the bot was starting (after its files
+// were read, before they were watched) raised no event, so chat never said
+// it was broken and served the version before it. Watching starts with a
+// reload for such an edit, which reports its problems.
+func TestEditWhileStartingIsReloadedAndReported(t *testing.T) {
+	h, _, kdir := onDisk(t)
+	good := h.Current().KB
+	file := filepath.Join(kdir, "en", "support", "hours.md")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(b), "\nquestions:", "\nquestions：", 1)
+	if broken == string(b) {
+		t.Fatalf("%s has no questions: line to break", file)
+	}
+	if err := os.WriteFile(file, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reloaded := make(chan []content.Problem, 10)
+	h.OnReload(func(ps []content.Problem) { reloaded <- ps })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := h.StartWatch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A guard, not synchronisation: without the fix no reload ever comes.
+	select {
+	case ps := <-reloaded:
+		want := file + `:3: "questions：" uses a full-width colon (：)`
+		var got []string
+		for _, p := range ps {
+			got = append(got, p.String())
+		}
+		if len(got) != 1 || !strings.HasPrefix(got[0], want) {
+			t.Errorf("reload reported %q, want one problem starting %q", got, want)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("an edit made before watching started was never reloaded")
+	}
+	if h.Current().KB == good {
+		t.Error("the reload did not replace the contents")
 	}
 }
