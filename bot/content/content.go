@@ -144,6 +144,12 @@ func (s Source) show(ps []Problem) []Problem {
 // problems that explain why; the knowledge base is never nil (bad files are
 // skipped one by one).
 func Load(prompts, knowledgeSrc Source, opts ...Option) (*Set, []Problem) {
+	return load(prompts, knowledgeSrc, nil, opts...)
+}
+
+// load is Load telling found the problems as soon as they are known,
+// before the matcher is calibrated (seconds on a busy machine).
+func load(prompts, knowledgeSrc Source, found func([]Problem), opts ...Option) (*Set, []Problem) {
 	o := newOptions(opts)
 	var problems []Problem
 	kb, ps := knowledge.Load(knowledgeSrc.FS, knowledgeSrc.Root)
@@ -152,7 +158,6 @@ func Load(prompts, knowledgeSrc Source, opts ...Option) (*Set, []Problem) {
 	problems = append(problems, prompts.show(ps)...)
 	offTopic, ps := knowledge.LoadOffTopic(prompts.FS, path.Join(prompts.Root, "offtopic"))
 	problems = append(problems, prompts.show(ps)...)
-	m := o.matcher(context.Background(), kb, lex, knowledge.CalibrationConfig{OffTopic: offTopic, WrongRate: o.wrongRate, LikelyRight: o.likelyRight})
 	p, ps := persona.Load(prompts.FS, prompts.Root)
 	problems = append(problems, prompts.show(ps)...)
 	rules, ps := handoff.LoadRules(prompts.FS, path.Join(prompts.Root, "handoff.yaml"),
@@ -166,6 +171,10 @@ func Load(prompts, knowledgeSrc Source, opts ...Option) (*Set, []Problem) {
 		}
 		return problems[i].Line < problems[j].Line
 	})
+	if found != nil {
+		found(problems)
+	}
+	m := o.matcher(context.Background(), kb, lex, knowledge.CalibrationConfig{OffTopic: offTopic, WrongRate: o.wrongRate, LikelyRight: o.likelyRight})
 	return &Set{KB: &knowledge.KB{Base: kb, Matcher: m}, Lexicon: lex, OffTopic: offTopic, Persona: p, Rules: rules,
 		Routing: table, routingBroken: table == nil && len(ps) > 0}, problems
 }
@@ -179,12 +188,19 @@ type Holder struct {
 	mu                 sync.Mutex               // serialises reloads
 	read               string                   // stamp of the files as the current Set began reading them (under mu)
 	onReload           func(problems []Problem) // called after each watched reload
+	onProblems         func(problems []Problem) // called as each watched reload finds its problems
 	opts               []Option
 }
 
 // OnReload sets a function called after each reload Watch makes (for logs,
 // metrics and tests). Set it before Watch starts.
 func (h *Holder) OnReload(fn func(problems []Problem)) { h.onReload = fn }
+
+// OnProblems sets a function given each reload's problems as soon as
+// they are found, before the slow part of the reload (calibrating the
+// matcher): chat prints them so, even when it is closed before the reload
+// ends. Set it before Watch starts.
+func (h *Holder) OnProblems(fn func(problems []Problem)) { h.onProblems = fn }
 
 // NewHolder loads the sources once. It fails only when there is no usable
 // persona or handoff rules at all, which means the shipped defaults are
@@ -209,10 +225,14 @@ func (h *Holder) Current() *Set { return h.cur.Load() }
 // Reload reads the sources again. Parts that fail to load keep their last
 // good version. It returns the problems found.
 func (h *Holder) Reload() []Problem {
+	return h.reload(nil)
+}
+
+func (h *Holder) reload(found func([]Problem)) []Problem {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.read = h.stamp()
-	next, problems := Load(h.prompts, h.knowledge, h.opts...)
+	next, problems := load(h.prompts, h.knowledge, found, h.opts...)
 	old := h.cur.Load()
 	if next.Persona == nil {
 		next.Persona = old.Persona
@@ -326,7 +346,7 @@ func (h *Holder) watch(ctx context.Context, w *fsnotify.Watcher, missed bool) er
 			}
 			h.log.Warn("content watch", "err", err)
 		case <-timer.C:
-			problems := h.Reload()
+			problems := h.reload(h.onProblems)
 			for _, p := range problems {
 				h.log.Warn("content problem", "problem", p.String())
 			}

@@ -10,6 +10,8 @@ import (
 
 	baton "github.com/batonhq/baton"
 	"github.com/batonhq/baton/bot/content"
+	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/text"
 )
 
 // copyTree copies the shipped folder src (inside the embedded files) to dir.
@@ -242,4 +244,49 @@ func TestEditWhileStartingIsReloadedAndReported(t *testing.T) {
 	if h.Current().KB == good {
 		t.Error("the reload did not replace the contents")
 	}
+}
+
+// A reload's problems are told before its matcher is calibrated (seconds
+// on a busy machine): chat, closed meanwhile, still said them. Here the
+// calibration waits until the problems have been told.
+func TestReloadTellsProblemsBeforeCalibrating(t *testing.T) {
+	dir := t.TempDir()
+	pdir, kdir := filepath.Join(dir, "prompts"), filepath.Join(dir, "knowledge")
+	copyTree(t, "prompts", pdir)
+	copyTree(t, "knowledge", kdir)
+	var told chan struct{} // nil at start: calibrate at once
+	matcher := func(ctx context.Context, b *knowledge.Base, lex *text.Lexicon, cfg knowledge.CalibrationConfig) knowledge.Matcher {
+		if told != nil {
+			<-told
+		}
+		return content.LexicalMatcher(ctx, b, lex, cfg)
+	}
+	h, _, err := content.NewHolder(content.Dir(pdir), content.Dir(kdir), nil, content.WithMatcher(matcher))
+	if err != nil {
+		t.Fatal(err)
+	}
+	told = make(chan struct{})
+	problems := make(chan []content.Problem, 10)
+	h.OnProblems(func(ps []content.Problem) { problems <- ps })
+	reloaded := make(chan struct{}, 10)
+	h.OnReload(func([]content.Problem) { reloaded <- struct{}{} })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := h.StartWatch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Written beside and moved in: one change, so one reload.
+	file, tmp := filepath.Join(kdir, "en", "dragons.md"), filepath.Join(dir, "dragons.md")
+	if err := os.WriteFile(tmp, []byte("---\nquestions：\n  - \"Do you sell dragon eggs?\"\n---\nNo.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, file); err != nil {
+		t.Fatal(err)
+	}
+	ps := <-problems
+	close(told)
+	if len(ps) != 1 || !strings.HasPrefix(ps[0].String(), file+":2: ") {
+		t.Errorf("problems told %v, want the full-width colon in %s:2", ps, file)
+	}
+	<-reloaded
 }

@@ -139,7 +139,7 @@ func newBrains(ctx context.Context, env func(string) string, db store.DB, reg pr
 	}
 	log.Info("knowledge base calibrated", "entries", holder.Current().KB.Len(), "matching", holder.Current().Calibration().String())
 	if report != nil {
-		holder.OnReload(report) // the holder logs them itself
+		holder.OnProblems(report) // the holder logs them itself
 	}
 	// Edits are watched before the start's problems are reported; one
 	// saved while loading is reloaded (and reported) as watching starts.
