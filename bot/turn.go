@@ -793,7 +793,11 @@ func (t *turn) refuse(d handoff.Decision, text string) {
 	t.b.log.Info("soft refusal", "conv", logmask.Conv(t.s.ID), "evidence", d.Demand)
 	offers := t.offersFor(text)
 	key := "demand_refusal"
-	if len(offers) > 0 {
+	if len(offers) == 0 {
+		// The base has none of the entries demand.offer names (the
+		// sample prompts beside a shop's own knowledge): no list follows.
+		key = "demand_refusal_plain"
+	} else {
 		// Why we say no fits what they asked for: a refund without the
 		// item back is no discount (demand_refusal_<tag> of the policy
 		// offered first, when the messages have one).
@@ -1104,6 +1108,17 @@ func (t *turn) handoff(d handoff.Decision) {
 			key = "handoff_empathy"
 		}
 		t.lead = join(t.lead, t.render(key, persona.Data{}))
+		if about := complaintSubject(t.ev.Text); about != "" && !t.demanding && !again {
+			// What the complaint is about, in the customer's words: they
+			// hear it was noted, and the card says it under Why.
+			t.lead = join(t.lead, t.render(t.deskless("handoff_subject"), persona.Data{Extra: map[string]string{"about": about}}))
+			d.Evidence = append(slices.Clip(d.Evidence), "complaint about: “"+about+"”")
+		}
+		if key == "handoff_sorry" {
+			// The answer's own "that's not how it should arrive" after our
+			// apology is a second one: the apology says it already.
+			answer = dropAcknowledgement(answer)
+		}
 	}
 	entry := ""
 	if answer != "" {

@@ -158,7 +158,9 @@ func load(prompts, knowledgeSrc Source, found func([]Problem), opts ...Option) (
 	problems = append(problems, prompts.show(ps)...)
 	offTopic, ps := knowledge.LoadOffTopic(prompts.FS, path.Join(prompts.Root, "offtopic"))
 	problems = append(problems, prompts.show(ps)...)
-	p, ps := persona.Load(prompts.FS, prompts.Root)
+	p, ps := persona.Load(prompts.FS, prompts.Root, persona.WithContactFrom(func(email, phone string) (string, string, bool) {
+		return ShopContact(kb, email, phone)
+	}))
 	problems = append(problems, prompts.show(ps)...)
 	rules, ps := handoff.LoadRules(prompts.FS, path.Join(prompts.Root, "handoff.yaml"),
 		append([]handoff.LoadOption{handoff.WithKnowledge(kb)}, o.handoff...)...)

@@ -56,10 +56,6 @@ func runMatch(ctx context.Context, args []string, env func(string) string, stdin
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
-	if fl.NArg() > 0 {
-		fmt.Fprintf(stderr, "baton match: unexpected argument %q; queries are read from stdin, one per line\n", fl.Arg(0))
-		return 2
-	}
 	prompts, knowledgeSrc, err := sources(env, *promptsDir, *knowledgeDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton match: %v\n", err)
@@ -86,7 +82,7 @@ func runMatch(ctx context.Context, args []string, env func(string) string, stdin
 		return 2
 	}
 	defer closeCore()
-	return perLine("match", stdin, stdout, stderr, func(w io.Writer, q string) any {
+	return perLine("match", fl.Args(), stdin, stdout, stderr, func(w io.Writer, q string) any {
 		reply, err := core.reply(ctx, q)
 		if err != nil {
 			fmt.Fprintf(stderr, "baton match: %v\n", err)
