@@ -5,12 +5,14 @@ package content
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -149,6 +151,12 @@ func (s Source) show(ps []Problem) []Problem {
 // problems that explain why; the knowledge base is never nil (bad files are
 // skipped one by one).
 func Load(prompts, knowledgeSrc Source, opts ...Option) (*Set, []Problem) {
+	return load(prompts, knowledgeSrc, nil, opts...)
+}
+
+// load is Load telling found the problems as soon as they are known,
+// before the matcher is calibrated (seconds on a busy machine).
+func load(prompts, knowledgeSrc Source, found func([]Problem), opts ...Option) (*Set, []Problem) {
 	o := newOptions(opts)
 	var problems []Problem
 	kb, ps := knowledge.Load(knowledgeSrc.FS, knowledgeSrc.Root)
@@ -157,7 +165,6 @@ func Load(prompts, knowledgeSrc Source, opts ...Option) (*Set, []Problem) {
 	problems = append(problems, prompts.show(ps)...)
 	offTopic, ps := knowledge.LoadOffTopic(prompts.FS, path.Join(prompts.Root, "offtopic"))
 	problems = append(problems, prompts.show(ps)...)
-	m := o.matcher(context.Background(), kb, lex, knowledge.CalibrationConfig{OffTopic: offTopic, WrongRate: o.wrongRate, LikelyRight: o.likelyRight, GuessRight: o.guessRight})
 	p, ps := persona.Load(prompts.FS, prompts.Root, persona.WithContactFrom(func(email, phone string) (string, string, bool) {
 		return ShopContact(kb, email, phone)
 	}))
@@ -173,6 +180,10 @@ func Load(prompts, knowledgeSrc Source, opts ...Option) (*Set, []Problem) {
 		}
 		return problems[i].Line < problems[j].Line
 	})
+	if found != nil {
+		found(problems)
+	}
+	m := o.matcher(context.Background(), kb, lex, knowledge.CalibrationConfig{OffTopic: offTopic, WrongRate: o.wrongRate, LikelyRight: o.likelyRight, GuessRight: o.guessRight})
 	return &Set{KB: &knowledge.KB{Base: kb, Matcher: m}, Lexicon: lex, OffTopic: offTopic, Persona: p, Rules: rules,
 		Routing: table, routingBroken: table == nil && len(ps) > 0}, problems
 }
@@ -184,13 +195,21 @@ type Holder struct {
 	log                *slog.Logger
 	cur                atomic.Pointer[Set]
 	mu                 sync.Mutex               // serialises reloads
+	read               string                   // stamp of the files as the current Set began reading them (under mu)
 	onReload           func(problems []Problem) // called after each watched reload
+	onProblems         func(problems []Problem) // called as each watched reload finds its problems
 	opts               []Option
 }
 
 // OnReload sets a function called after each reload Watch makes (for logs,
 // metrics and tests). Set it before Watch starts.
 func (h *Holder) OnReload(fn func(problems []Problem)) { h.onReload = fn }
+
+// OnProblems sets a function given each reload's problems as soon as
+// they are found, before the slow part of the reload (calibrating the
+// matcher): chat prints them so, even when it is closed before the reload
+// ends. Set it before Watch starts.
+func (h *Holder) OnProblems(fn func(problems []Problem)) { h.onProblems = fn }
 
 // NewHolder loads the sources once. It fails only when there is no usable
 // persona or handoff rules at all, which means the shipped defaults are
@@ -200,6 +219,7 @@ func NewHolder(prompts, knowledgeSrc Source, log *slog.Logger, opts ...Option) (
 		log = slog.New(slog.DiscardHandler)
 	}
 	h := &Holder{prompts: prompts, knowledge: knowledgeSrc, log: log, opts: opts}
+	h.read = h.stamp()
 	set, problems := Load(prompts, knowledgeSrc, opts...)
 	if set.Persona == nil || set.Rules == nil {
 		return nil, problems, fmt.Errorf("prompts: no usable persona or handoff rules (%d problems)", len(problems))
@@ -214,9 +234,14 @@ func (h *Holder) Current() *Set { return h.cur.Load() }
 // Reload reads the sources again. Parts that fail to load keep their last
 // good version. It returns the problems found.
 func (h *Holder) Reload() []Problem {
+	return h.reload(nil)
+}
+
+func (h *Holder) reload(found func([]Problem)) []Problem {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	next, problems := Load(h.prompts, h.knowledge, h.opts...)
+	h.read = h.stamp()
+	next, problems := load(h.prompts, h.knowledge, found, h.opts...)
 	old := h.cur.Load()
 	if next.Persona == nil {
 		next.Persona = old.Persona
@@ -266,17 +291,50 @@ func (h *Holder) StartWatch(ctx context.Context) (<-chan error, error) {
 			return nil, err
 		}
 	}
+	// Loading (and calibrating) takes seconds: an edit saved after the
+	// files were read but before they were watched raised no event, and
+	// the bot would serve (and report) the version before it. Such an
+	// edit changed the files' stamp: reload for it now.
+	h.mu.Lock()
+	missed := h.stamp() != h.read
+	h.mu.Unlock()
 	go func() {
 		defer w.Close()
-		done <- h.watch(ctx, w)
+		done <- h.watch(ctx, w, missed)
 	}()
 	return done, nil
 }
 
-func (h *Holder) watch(ctx context.Context, w *fsnotify.Watcher) error {
+// stamp sums up the files below the on-disk sources: names, sizes, modes
+// and modification times.
+func (h *Holder) stamp() string {
+	sum := fnv.New64a()
+	for _, s := range []Source{h.prompts, h.knowledge} {
+		if s.Dir == "" {
+			continue
+		}
+		_ = filepath.WalkDir(s.Dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				fmt.Fprintf(sum, "%s error %v\n", p, err)
+				return nil
+			}
+			if st, err := d.Info(); err == nil {
+				fmt.Fprintf(sum, "%s %d %v %d\n", p, st.Size(), st.Mode(), st.ModTime().UnixNano())
+			}
+			return nil
+		})
+	}
+	return strconv.FormatUint(sum.Sum64(), 16)
+}
+
+// watch reloads after each burst of changes, and at once when missed.
+func (h *Holder) watch(ctx context.Context, w *fsnotify.Watcher, missed bool) error {
 	const quiet = 150 * time.Millisecond
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
+	if missed {
+		timer.Reset(0)
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -297,7 +355,7 @@ func (h *Holder) watch(ctx context.Context, w *fsnotify.Watcher) error {
 			}
 			h.log.Warn("content watch", "err", err)
 		case <-timer.C:
-			problems := h.Reload()
+			problems := h.reload(h.onProblems)
 			for _, p := range problems {
 				h.log.Warn("content problem", "problem", p.String())
 			}

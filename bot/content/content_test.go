@@ -6,9 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	baton "github.com/batonhq/baton"
 	"github.com/batonhq/baton/bot/content"
+	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/text"
 )
 
 // copyTree copies the shipped folder src (inside the embedded files) to dir.
@@ -196,4 +199,94 @@ func TestLexiconProblemsNameTheFile(t *testing.T) {
 	if n := h.Current().Lexicon.Groups(); n != groups+1 {
 		t.Errorf("lexicon groups %d, want the %d shipped plus the good one", n, groups)
 	}
+}
+
+// Walk item 15: an edit saved while the bot was starting (after its files
+// were read, before they were watched) raised no event, so chat never said
+// it was broken and served the version before it. Watching starts with a
+// reload for such an edit, which reports its problems.
+func TestEditWhileStartingIsReloadedAndReported(t *testing.T) {
+	h, _, kdir := onDisk(t)
+	good := h.Current().KB
+	file := filepath.Join(kdir, "en", "support", "hours.md")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(b), "\nquestions:", "\nquestions：", 1)
+	if broken == string(b) {
+		t.Fatalf("%s has no questions: line to break", file)
+	}
+	if err := os.WriteFile(file, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reloaded := make(chan []content.Problem, 10)
+	h.OnReload(func(ps []content.Problem) { reloaded <- ps })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := h.StartWatch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A guard, not synchronisation: without the fix no reload ever comes.
+	select {
+	case ps := <-reloaded:
+		want := file + `:3: "questions：" uses a full-width colon (：)`
+		var got []string
+		for _, p := range ps {
+			got = append(got, p.String())
+		}
+		if len(got) != 1 || !strings.HasPrefix(got[0], want) {
+			t.Errorf("reload reported %q, want one problem starting %q", got, want)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("an edit made before watching started was never reloaded")
+	}
+	if h.Current().KB == good {
+		t.Error("the reload did not replace the contents")
+	}
+}
+
+// A reload's problems are told before its matcher is calibrated (seconds
+// on a busy machine): chat, closed meanwhile, still said them. Here the
+// calibration waits until the problems have been told.
+func TestReloadTellsProblemsBeforeCalibrating(t *testing.T) {
+	dir := t.TempDir()
+	pdir, kdir := filepath.Join(dir, "prompts"), filepath.Join(dir, "knowledge")
+	copyTree(t, "prompts", pdir)
+	copyTree(t, "knowledge", kdir)
+	var told chan struct{} // nil at start: calibrate at once
+	matcher := func(ctx context.Context, b *knowledge.Base, lex *text.Lexicon, cfg knowledge.CalibrationConfig) knowledge.Matcher {
+		if told != nil {
+			<-told
+		}
+		return content.LexicalMatcher(ctx, b, lex, cfg)
+	}
+	h, _, err := content.NewHolder(content.Dir(pdir), content.Dir(kdir), nil, content.WithMatcher(matcher))
+	if err != nil {
+		t.Fatal(err)
+	}
+	told = make(chan struct{})
+	problems := make(chan []content.Problem, 10)
+	h.OnProblems(func(ps []content.Problem) { problems <- ps })
+	reloaded := make(chan struct{}, 10)
+	h.OnReload(func([]content.Problem) { reloaded <- struct{}{} })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := h.StartWatch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Written beside and moved in: one change, so one reload.
+	file, tmp := filepath.Join(kdir, "en", "dragons.md"), filepath.Join(dir, "dragons.md")
+	if err := os.WriteFile(tmp, []byte("---\nquestions：\n  - \"Do you sell dragon eggs?\"\n---\nNo.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, file); err != nil {
+		t.Fatal(err)
+	}
+	ps := <-problems
+	close(told)
+	if len(ps) != 1 || !strings.HasPrefix(ps[0].String(), file+":2: ") {
+		t.Errorf("problems told %v, want the full-width colon in %s:2", ps, file)
+	}
+	<-reloaded
 }

@@ -26,11 +26,13 @@ import (
 // prompts folder still works.
 //
 // Load returns nil when persona.yaml or messages/en.yaml cannot be used
-// (missing, malformed, no name, a broken English message, a message the
-// core needs missing in English); callers then keep their last good
-// persona. A broken file in another language is skipped, a broken message
-// in another language falls back to English, and smalltalk.yaml problems
-// only turn smalltalk recognition off. Load never panics.
+// (missing, malformed, no name, a message the core needs missing in
+// English with no built-in wording); callers then keep their last good
+// persona. A broken variant of a message is left out; a broken English
+// message is said in the built-in wording, one in another language in
+// English; a broken file in another language is skipped, and
+// smalltalk.yaml problems only turn smalltalk recognition off. Each is
+// reported. Load never panics.
 func Load(fsys fs.FS, root string, opts ...LoadOption) (*Persona, []Problem) {
 	var o loadOptions
 	for _, f := range opts {
@@ -351,7 +353,7 @@ func (l *loader) persona(p *Persona, file string) bool {
 		if !ok {
 			continue
 		}
-		t, ok := l.template(p, file, "intro."+lang, lang, n, src, fm, false)
+		t, ok := l.template(p, file, "intro."+lang, "intro."+lang, lang, n, src, fm, false)
 		if ok {
 			p.intro[lang] = t
 		}
@@ -507,9 +509,10 @@ func (l *loader) messageDir(p *Persona, dir string) bool {
 	return true
 }
 
-// messageFile reads one language's messages. English must be complete and
-// correct; in other languages a broken message is dropped (English is used
-// for it) and only a file that is not YAML or not a mapping is skipped.
+// messageFile reads one language's messages. A broken English message is
+// replaced by the built-in one; in other languages a broken message is
+// dropped (English is used for it). Only a file that is not YAML or not a
+// mapping is skipped.
 func (l *loader) messageFile(p *Persona, lang, file string) (*langFile, bool) {
 	strict := lang == "en"
 	top, _, ok := l.parse(file)
@@ -525,6 +528,7 @@ func (l *loader) messageFile(p *Persona, lang, file string) (*langFile, bool) {
 	lines := map[string]int{}
 	if top != nil {
 		fm := p.funcs(lang, Data{})
+		var shipped *langFile
 		for _, e := range l.pairs(file, top) {
 			lines[e.key] = e.line
 			known := slices.Contains(keys, e.key)
@@ -533,12 +537,31 @@ func (l *loader) messageFile(p *Persona, lang, file string) (*langFile, bool) {
 					l.warnf(file, e.line, "unknown message %q: Baton never sends it (a typo?)", e.key)
 				}
 			}
+			from := len(l.problems)
 			vs, ok := l.variants(p, file, lang, e, fm)
-			if !ok {
-				broken = true
+			if ok {
+				f.msgs[e.key] = vs
 				continue
 			}
-			f.msgs[e.key] = vs
+			// No wording of this message is usable: the one mistake
+			// leaves out this message, not the whole file (nor the bot).
+			switch {
+			case !strict:
+				l.consequence(from, "; the English wording is used until fixed")
+				continue
+			case !l.shipped && shipped == nil:
+				shipped = l.shippedMessages(p, lang)
+			}
+			if shipped != nil && shipped.msgs[e.key] != nil {
+				f.msgs[e.key] = shipped.msgs[e.key]
+				l.consequence(from, "; the built-in wording is used until fixed")
+				continue
+			}
+			if !known {
+				l.consequence(from, "; this message is left out until fixed")
+				continue
+			}
+			broken = true
 		}
 	}
 	if strict {
@@ -642,24 +665,66 @@ func (l *loader) variants(p *Persona, file, lang string, e pair, fm template.Fun
 		return nil, false
 	}
 	var out []*template.Template
-	ok := true
+	var bad []int // where each broken variant's problems start
 	for i, n := range nodes {
-		what := fmt.Sprintf("message %q", e.key)
+		what, name := fmt.Sprintf("message %q", e.key), e.key
 		if len(nodes) > 1 {
 			what = fmt.Sprintf("message %q variant %d", e.key, i+1)
+			name = fmt.Sprintf("%s, variant %d", e.key, i+1)
 		}
+		from := len(l.problems)
 		if n.Kind != yaml.ScalarNode || (isNull(n) && !mayBeEmpty[e.key]) {
 			l.errorf(file, n.Line, "%s: expected text (put a message that starts with {{ in quotes)", what)
-			ok = false
+			bad = append(bad, from)
 			continue
 		}
-		if t, good := l.template(p, file, what, lang, n, n.Value, fm, mayBeEmpty[e.key]); good {
+		if t, good := l.template(p, file, what, name, lang, n, n.Value, fm, mayBeEmpty[e.key]); good {
 			out = append(out, t)
 		} else {
-			ok = false
+			bad = append(bad, from)
 		}
 	}
-	return out, ok
+	if len(out) == 0 {
+		return nil, false
+	}
+	// The message's other wordings are said meanwhile.
+	for _, from := range bad {
+		l.consequence(from, "; this variant is left out until fixed")
+	}
+	return out, true
+}
+
+// consequence tells ops what the bot does meanwhile, at the end of each
+// problem (not warning) reported since from.
+func (l *loader) consequence(from int, what string) {
+	for i := from; i < len(l.problems); i++ {
+		if !IsWarning(l.problems[i]) {
+			l.problems[i].Msg += what
+		}
+	}
+}
+
+// unclosedAction finds a {{ with no }} before the next {{ or the end (the
+// usual typo: "{{intro}"), returning its offset in src and the text from
+// it to the end of the word, or -1.
+func unclosedAction(src string) (int, string) {
+	for off := 0; ; {
+		i := strings.Index(src[off:], "{{")
+		if i < 0 {
+			return -1, ""
+		}
+		i += off
+		rest := src[i+2:]
+		end, next := strings.Index(rest, "}}"), strings.Index(rest, "{{")
+		if end < 0 || (next >= 0 && next < end) {
+			snip := src[i:]
+			if j := strings.IndexAny(snip, " \t\n"); j > 0 {
+				snip = snip[:j]
+			}
+			return i, snip
+		}
+		off = i + 2 + end + 2
+	}
 }
 
 // tmplErrRE splits text/template errors: "template: m:2:14: executing "m" at <.X>: ...".
@@ -667,18 +732,21 @@ var tmplErrRE = regexp.MustCompile(`^template: [^:]*:(\d+)(?::\d+)?: (?:executin
 
 // template parses src and tries it on sample data, reporting problems at
 // the line of the YAML file where they are.
-func (l *loader) template(p *Persona, file, what, lang string, n *yaml.Node, src string, fm template.FuncMap, emptyOK bool) (*template.Template, bool) {
+func (l *loader) template(p *Persona, file, what, name, lang string, n *yaml.Node, src string, fm template.FuncMap, emptyOK bool) (*template.Template, bool) {
+	// lineAt is the line of the YAML file holding line tl of src.
+	lineAt := func(tl int) int {
+		switch n.Style {
+		case yaml.LiteralStyle, yaml.FoldedStyle:
+			return n.Line + tl // the text starts below the | or >
+		default:
+			return n.Line + tl - 1
+		}
+	}
 	at := func(err error) (int, string) {
 		line, msg := n.Line, err.Error()
 		if m := tmplErrRE.FindStringSubmatch(msg); m != nil {
 			tl, _ := strconv.Atoi(m[1])
-			msg = m[2]
-			switch n.Style {
-			case yaml.LiteralStyle, yaml.FoldedStyle:
-				line += tl // the text starts below the | or >
-			default:
-				line += tl - 1
-			}
+			line, msg = lineAt(tl), m[2]
 		}
 		return line, msg
 	}
@@ -687,6 +755,11 @@ func (l *loader) template(p *Persona, file, what, lang string, n *yaml.Node, src
 		err = checkRanges(t)
 	}
 	if err != nil {
+		// The usual typo in plain words rather than the parser's.
+		if i, snip := unclosedAction(src); i >= 0 {
+			l.errorf(file, lineAt(strings.Count(src[:i], "\n")+1), "unclosed {{ in %s: %q needs }} to close it", name, snip)
+			return nil, false
+		}
 		line, msg := at(err)
 		l.errorf(file, line, "%s does not parse: %s", what, msg)
 		return nil, false

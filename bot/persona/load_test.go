@@ -127,56 +127,96 @@ func TestMalformedLanguageFileIsSkipped(t *testing.T) {
 	}
 }
 
-func TestBrokenEnglishMeansNoPersona(t *testing.T) {
+// A broken English message is left out and said in the built-in wording
+// (walk item 14: one typo stopped the bot); only an en.yaml that cannot be
+// read at all means no persona.
+func TestBrokenEnglishMessageIsSaidInTheBuiltInWording(t *testing.T) {
 	en := minimal()["messages/en.yaml"]
+	builtIn := "; the built-in wording is used until fixed"
 	cases := map[string]struct {
 		en   string
+		key  string // "": the whole file is unusable
 		want []string
 	}{
 		"template does not parse": {
-			replaceLine(en, "help", "help: Type {{/help for help."),
-			[]string{fmt.Sprintf(`p/messages/en.yaml:%d: message "help" does not parse: unexpected "/" in command`, lineOf(en, "help"))},
+			replaceLine(en, "help", "help: Type {{/help for help."), "help",
+			[]string{fmt.Sprintf(`p/messages/en.yaml:%d: unclosed {{ in help: "{{/help" needs }} to close it`+builtIn, lineOf(en, "help"))},
 		},
 		"unknown field": {
-			replaceLine(en, "greet", "greet: Hi {{.Custmer}}!"),
-			[]string{`p/messages/en.yaml:1: message "greet" fails on sample data: at <.Custmer>: can't evaluate field Custmer in type persona.Data`},
+			replaceLine(en, "greet", "greet: Hi {{.Custmer}}!"), "greet",
+			[]string{`p/messages/en.yaml:1: message "greet" fails on sample data: at <.Custmer>: can't evaluate field Custmer in type persona.Data` + builtIn},
 		},
 		"unknown function": {
-			replaceLine(en, "bye", "bye: Have a good {{dayPart}}!"),
-			[]string{fmt.Sprintf(`p/messages/en.yaml:%d: message "bye" does not parse: function "dayPart" not defined`, lineOf(en, "bye"))},
+			replaceLine(en, "bye", "bye: Have a good {{dayPart}}!"), "bye",
+			[]string{fmt.Sprintf(`p/messages/en.yaml:%d: message "bye" does not parse: function "dayPart" not defined`+builtIn, lineOf(en, "bye"))},
 		},
 		"empty message": {
-			replaceLine(en, "thanks", "thanks:"),
-			[]string{fmt.Sprintf(`p/messages/en.yaml:%d: message "thanks" is empty`, lineOf(en, "thanks"))},
+			replaceLine(en, "thanks", "thanks:"), "thanks",
+			[]string{fmt.Sprintf(`p/messages/en.yaml:%d: message "thanks" is empty`+builtIn, lineOf(en, "thanks"))},
 		},
 		"unquoted template start": {
-			replaceLine(en, "returned", "returned: {{.Bot}} is back."),
+			replaceLine(en, "returned", "returned: {{.Bot}} is back."), "",
 			[]string{fmt.Sprintf(`p/messages/en.yaml:%d: invalid YAML: did not find expected key (put a message that starts with {{ in quotes)`, lineOf(en, "returned"))},
 		},
 		"not a mapping": {
-			"- just\n- a list\n",
+			"- just\n- a list\n", "",
 			[]string{`p/messages/en.yaml:1: expected key: message pairs at the top level`},
 		},
 		"malformed": {
-			en + "oops: [\n",
+			en + "oops: [\n", "",
 			[]string{fmt.Sprintf(`p/messages/en.yaml:%d: invalid YAML: did not find expected node content`, strings.Count(en, "\n")+1)},
 		},
 	}
+	shipped, _ := loadReal(t)
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			f := minimal()
 			f["messages/en.yaml"] = c.en
 			p, ps := f.load()
-			if p != nil {
-				t.Error("Load returned a persona for a broken en.yaml")
-			}
 			wantProblems(t, ps, c.want...)
 			for _, pr := range ps {
 				if IsWarning(pr) {
 					t.Errorf("%s is only a warning", pr)
 				}
 			}
+			if c.key == "" {
+				if p != nil {
+					t.Error("Load returned a persona for an unreadable en.yaml")
+				}
+				return
+			}
+			if p == nil {
+				t.Fatal("one broken message stopped the persona")
+			}
+			d := Data{Bot: "Nia", Now: at(10)}
+			// The built-in wording, with this persona's own intro.
+			want := strings.ReplaceAll(shipped.Say("en", c.key, d), shipped.Intro("en"), p.Intro("en"))
+			if got := p.Say("en", c.key, d); got != want {
+				t.Errorf("Say(en, %s) = %q, want the built-in %q", c.key, got, want)
+			}
+			if got := p.Say("en", "help", d); c.key != "help" && got != "en help says hello." {
+				t.Errorf("the good messages are no longer served: Say(en, help) = %q", got)
+			}
 		})
+	}
+}
+
+// Walk item 14: "{{intro}" in the first greet variant left the bot
+// unable to start. That variant is left out, in plain words at its line;
+// the other variant is said.
+func TestBrokenVariantIsLeftOut(t *testing.T) {
+	f := minimal()
+	en := f["messages/en.yaml"]
+	f["messages/en.yaml"] = replaceLine(en, "greet", "greet:\n  - \"Good {{timeOfDay}}! {{intro} How can we help?\"\n  - \"Hi! {{intro}} What can we do for you?\"")
+	p, ps := f.load()
+	wantProblems(t, ps, fmt.Sprintf(`p/messages/en.yaml:%d: unclosed {{ in greet, variant 1: "{{intro}" needs }} to close it; this variant is left out until fixed`, lineOf(en, "greet")+1))
+	if p == nil {
+		t.Fatal("one broken variant stopped the persona")
+	}
+	for seed := range 4 {
+		if got := p.Say("en", "greet", Data{Seed: seed}); got != "Hi! I'm Nia from Test Shop. What can we do for you?" {
+			t.Errorf("Say(en, greet, seed %d) = %q, want the good variant", seed, got)
+		}
 	}
 }
 
@@ -217,7 +257,7 @@ func TestMissingFilesAndName(t *testing.T) {
 	if p, ps = f.load(); p != nil {
 		t.Error("persona with a broken English intro")
 	}
-	wantProblems(t, ps, `p/persona.yaml:4: intro.en does not parse: unclosed action`)
+	wantProblems(t, ps, `p/persona.yaml:4: unclosed {{ in intro.en: "{{.Bot" needs }} to close it`)
 }
 
 func TestPersonaWarnings(t *testing.T) {
@@ -272,8 +312,8 @@ rephrase_topics: "您是说 {{index .Topics 0}} 吗？"
 	}
 	wantProblems(t, ps,
 		`p/messages/zh.yaml:1: warning: missing messages (English is used): `+strings.Join(missing, ", "),
-		`p/messages/zh.yaml:3: message "greet" variant 2 fails on sample data: at <.Custmer>: can't evaluate field Custmer in type persona.Data`,
-		`p/messages/zh.yaml:6: message "help" does not parse: missing value for if`,
+		`p/messages/zh.yaml:3: message "greet" variant 2 fails on sample data: at <.Custmer>: can't evaluate field Custmer in type persona.Data; this variant is left out until fixed`,
+		`p/messages/zh.yaml:6: message "help" does not parse: missing value for if; the English wording is used until fixed`,
 		`p/messages/zh.yaml:8: "thanks" is defined twice (first at line 7); the first one is used`,
 		`p/messages/zh.yaml:9: warning: unknown message "greeet": Baton never sends it (a typo?)`,
 		`p/messages/zh.yaml:10: warning: message "rephrase_topics" fails when customer name, topics, agent, wait or back are empty (English is used then): at <index .Topics 0>: error calling index: reflect: slice index out of range`,
@@ -281,9 +321,10 @@ rephrase_topics: "您是说 {{index .Topics 0}} 吗？"
 	if !p.Has("zh") {
 		t.Fatal("zh dropped for per-message problems")
 	}
-	// A broken message falls back to English; the good ones stay Chinese.
+	// A broken message falls back to English, a broken variant is left
+	// out; the good ones stay Chinese.
 	for key, want := range map[string]string{
-		"greet":  "en greet says hello.",
+		"greet":  "您好！",
 		"help":   "en help says hello.",
 		"thanks": "不客气！",
 		"flood":  "en flood says hello.",
@@ -342,10 +383,10 @@ func TestEmptyVariantsOnlyWhereAllowed(t *testing.T) {
 	en := replaceLine(f["messages/en.yaml"], "answer_lead", "answer_lead: ['', Sure!]")
 	f["messages/en.yaml"] = replaceLine(en, "tips_lead", "tips_lead: ['', Tip:]")
 	p, ps := f.load()
-	if p != nil {
-		t.Error("an empty tips_lead variant should make en unusable")
+	wantProblems(t, ps, fmt.Sprintf(`p/messages/en.yaml:%d: message "tips_lead" variant 1 renders to nothing; this variant is left out until fixed`, lineOf(en, "tips_lead")))
+	if got := p.Say("en", "tips_lead", Data{Seed: 0}); got != "Tip:" {
+		t.Errorf("tips_lead = %q, want the variant that says something", got)
 	}
-	wantProblems(t, ps, fmt.Sprintf(`p/messages/en.yaml:%d: message "tips_lead" variant 1 renders to nothing`, lineOf(en, "tips_lead")))
 
 	f["messages/en.yaml"] = en
 	p, ps = f.load()
@@ -364,7 +405,7 @@ func TestBlockScalarLines(t *testing.T) {
 	line := lineOf(en, "start")
 	f["messages/en.yaml"] = replaceLine(en, "start", "start: |\n  Welcome!\n  Ask us {{.Topics | bad}}.\n  Bye.")
 	_, ps := f.load()
-	wantProblems(t, ps, fmt.Sprintf(`p/messages/en.yaml:%d: message "start" does not parse: function "bad" not defined`, line+2))
+	wantProblems(t, ps, fmt.Sprintf(`p/messages/en.yaml:%d: message "start" does not parse: function "bad" not defined; the built-in wording is used until fixed`, line+2))
 }
 
 func TestCustomWordsForANewLanguage(t *testing.T) {
@@ -396,10 +437,10 @@ func TestRunawayTemplateIsStopped(t *testing.T) {
 	en := f["messages/en.yaml"]
 	f["messages/en.yaml"] = replaceLine(en, "help", `help: "{{printf \"%999999d\" 1}}"`)
 	p, ps := f.load()
-	if p != nil {
-		t.Error("persona with a runaway message")
+	if len(p.Say("en", "help", Data{})) > 1000 {
+		t.Error("a runaway message is said")
 	}
-	wantProblems(t, ps, fmt.Sprintf(`p/messages/en.yaml:%d: message "help" fails on sample data: message renders longer than 16 KiB`, lineOf(en, "help")))
+	wantProblems(t, ps, fmt.Sprintf(`p/messages/en.yaml:%d: message "help" fails on sample data: message renders longer than 16 KiB; the built-in wording is used until fixed`, lineOf(en, "help")))
 }
 
 func TestNilPersonaIsSafe(t *testing.T) {
@@ -459,10 +500,10 @@ func TestRangeOnlyOverLists(t *testing.T) {
 	line := lineOf(en, "help")
 	f["messages/en.yaml"] = replaceLine(en, "help", "help: |\n  Topics:{{range .Topics}} {{.}}{{end}}\n  {{range 1000000000}}{{end}}")
 	p, ps := f.load()
-	if p != nil {
-		t.Error("persona with a range over a number")
+	if strings.Contains(p.Say("en", "help", Data{}), "Topics:") {
+		t.Error("a range over a number is said")
 	}
-	wantProblems(t, ps, fmt.Sprintf(`p/messages/en.yaml:%d: message "help" does not parse: {{range 1000000000}}: range works only over .Topics or .Extra`, line+2))
+	wantProblems(t, ps, fmt.Sprintf(`p/messages/en.yaml:%d: message "help" does not parse: {{range 1000000000}}: range works only over .Topics or .Extra; the built-in wording is used until fixed`, line+2))
 
 	f["messages/en.yaml"] = replaceLine(en, "help", `help: "Topics:{{range $i, $t := .Topics}} {{$i}}={{$t}}{{end}}"`)
 	p, ps = f.load()

@@ -146,14 +146,18 @@ func newBrains(ctx context.Context, env func(string) string, db store.DB, reg pr
 		log.Warn("content problem", "problem", p.String())
 	}
 	if err != nil {
+		// What keeps the bot from starting, at its file and line.
+		if report != nil {
+			report(problems)
+		}
 		return nil, err
 	}
 	log.Info("knowledge base calibrated", "entries", holder.Current().KB.Len(), "matching", holder.Current().Calibration().String())
 	if report != nil {
-		holder.OnReload(report) // the holder logs them itself
+		holder.OnProblems(report) // the holder logs them itself
 	}
-	// Edits are watched before the start's problems are reported, so an
-	// edit made after reading them is reloaded (and reported) too.
+	// Edits are watched before the start's problems are reported; one
+	// saved while loading is reloaded (and reported) as watching starts.
 	if done, err := holder.StartWatch(ctx); err != nil {
 		log.Error("content watch stopped", "err", err)
 	} else {
