@@ -256,14 +256,15 @@ type index struct {
 	idf       []float32
 	post      [][]posting // per term id; nil for terms below minIDF
 	oovIDF    float64
-	pop       [nScripts]int32 // entries with a version in each script
-	entryScr  []uint8         // per entry: 1<<script for each script its versions use
-	ids       []string        // entry number -> id
-	qEntry    []int32         // question -> entry number
-	qLang     []string        // question -> language
-	qVer      []int32         // question -> version
-	verEntry  []int32         // version -> entry number
-	verLang   []string        // version -> language
+	oovIDFs   [nScripts]float64 // oovIDF counted among the entries of each script
+	pop       [nScripts]int32   // entries with a version in each script
+	entryScr  []uint8           // per entry: 1<<script for each script its versions use
+	ids       []string          // entry number -> id
+	qEntry    []int32           // question -> entry number
+	qLang     []string          // question -> language
+	qVer      []int32           // question -> version
+	verEntry  []int32           // version -> entry number
+	verLang   []string          // version -> language
 	entryVers [][]int32
 	qRaw      [][]termWeight
 	pair      []bool         // per term id: a word pair or concept (isPair)
@@ -404,7 +405,12 @@ func buildIndex(b *Base, p params, feat func(string) map[string]float64) *index 
 			}
 		}
 	}
-	// Which entries have a version in which script (index.rank).
+	// A Chinese or Korean term's idf is counted among the entries written
+	// in its script: on a base with a few entries translated, 可以 in
+	// two of six Chinese entries says as little as "can" in ten of thirty
+	// English ones, yet counted over all thirty it outweighed the words a
+	// Chinese message shares with an English-only entry (the lexicon's
+	// linked words, prompts/lexicon).
 	scripts := make([]uint8, len(ix.terms))
 	for t, id := range ix.terms {
 		scripts[id] = scriptOf(t)
@@ -427,7 +433,17 @@ func buildIndex(b *Base, p params, feat func(string) map[string]float64) *index 
 	}
 	ix.idf = make([]float32, len(ix.terms))
 	for id, d := range df {
-		ix.idf[id] = float32(ix.idfOf(float64(d)))
+		n := pop[scripts[id]]
+		if scripts[id] == scriptLatin || n == 0 {
+			n = ix.ne
+		}
+		ix.idf[id] = float32(scriptIDF(n, ix.ne, float64(d), p.minIDF))
+	}
+	for sc, n := range pop {
+		if sc == int(scriptLatin) || n == 0 {
+			n = ix.ne
+		}
+		ix.oovIDFs[sc] = scriptIDF(n, ix.ne, p.oovDF, p.minIDF)
 	}
 	ix.oovIDF = ix.idfOf(p.oovDF)
 
@@ -476,12 +492,31 @@ func buildIndex(b *Base, p params, feat func(string) map[string]float64) *index 
 	return ix
 }
 
+// scriptIDF is the idf of a term used by df of the n entries of its
+// script (ne in all). With fewer than all, it is never below minIDF: on a
+// base with one entry translated, its Chinese words still find it.
+func scriptIDF(n, ne int32, df, minIDF float64) float64 {
+	idf := math.Log((float64(n) + 1) / (df + 0.5))
+	if n < ne {
+		idf = max(idf, minIDF)
+	}
+	return idf
+}
+
+// oovIDFOf is the idf of a term the base never uses, t's text.
+func (ix *index) oovIDFOf(t []byte) float64 {
+	if len(t) == 0 || t[0] < utf8.RuneSelf {
+		return ix.oovIDF
+	}
+	return ix.oovIDFs[scriptOf(string(t))]
+}
+
 func (ix *index) idfOf(df float64) float64 {
 	return math.Log((float64(ix.ne) + 1) / (df + 0.5))
 }
 
-// Scripts (index.rank): Latin (and anything else), Han (with kana) and
-// Hangul.
+// Scripts, for idf (buildIndex): Latin (and anything else), Han (with
+// kana) and Hangul.
 const (
 	scriptLatin uint8 = iota
 	scriptHan
@@ -643,12 +678,12 @@ func (ix *index) query(s *scratch, toks []text.Token) (oovNorm, oovWords float64
 			for ; j < len(s.oov) && bytes.Equal(txt(s.oov[j]), t); j++ {
 				sum += s.oov[j].w
 			}
-			x := tfWeight(sum)
+			x := tfWeight(sum) * ix.oovIDFOf(t)
 			switch termKind(t) {
 			case termPair:
 				x = -x
 			case termWord:
-				s.latinOOV += x * ix.oovIDF
+				s.latinOOV += x
 			}
 			s.oovW = append(s.oovW, x)
 			i = j
@@ -657,9 +692,9 @@ func (ix *index) query(s *scratch, toks []text.Token) (oovNorm, oovWords float64
 	}
 	for _, x := range s.oovW {
 		if x > 0 {
-			oovWords += x * ix.oovIDF
+			oovWords += x
 		}
-		oovNorm += x * ix.oovIDF * x * ix.oovIDF
+		oovNorm += x * x
 	}
 	return oovNorm, oovWords
 }
@@ -859,7 +894,7 @@ func (ix *index) unknown(s *scratch, toks []text.Token, skip int, drop int32) fl
 			prev := -1                           // start of the previous character
 			for i, r := range seg {
 				end := i + utf8.RuneLen(r)
-				w, known := ix.oovIDF, false
+				w, known := ix.oovIDFs[scriptOf(seg[i:end])], false
 				if id, ok := ix.terms[seg[i:end]]; ok && ix.knownWithout(id, skip, drop) {
 					w, known = float64(ix.idf[id]), true
 				}
@@ -1105,7 +1140,8 @@ func (ix *index) weigh(f map[string]float64) map[int32]float64 {
 			v[id] = x * float64(ix.idf[id])
 			norm += v[id] * v[id]
 		} else {
-			norm += x * ix.oovIDF * x * ix.oovIDF
+			o := ix.oovIDFOf([]byte(t))
+			norm += x * o * x * o
 		}
 	}
 	for id := range v {

@@ -153,7 +153,7 @@ func refUnknown(l *Lexical, toks []text.Token, skip int, drop int32) float64 {
 		if id, ok := l.ix.terms[t]; ok && usedBy(t) {
 			return float64(l.ix.idf[id])
 		}
-		return l.ix.oovIDF
+		return refOOVIDF(l.ix, t)
 	}
 	for _, t := range toks {
 		if !t.CJK {
@@ -274,18 +274,18 @@ func refCandidates(ix *index, f map[string]float64, skip, k int) []cand {
 		if id, ok := ix.terms[t]; ok {
 			qts = append(qts, termWeight{id, x * float64(ix.idf[id])})
 		} else if isPair(t) {
-			oov = append(oov, -x)
+			oov = append(oov, -x*refOOVIDF(ix, t))
 		} else {
-			oov = append(oov, x)
+			oov = append(oov, x*refOOVIDF(ix, t))
 		}
 	}
 	slices.Sort(oov)
 	var oovNorm, oovWords float64
 	for _, x := range oov {
 		if x > 0 {
-			oovWords += x * ix.oovIDF
+			oovWords += x
 		}
-		oovNorm += x * ix.oovIDF * x * ix.oovIDF
+		oovNorm += x * x
 	}
 	if len(qts) == 0 {
 		return nil
@@ -383,6 +383,16 @@ func refCandidates(ix *index, f map[string]float64, skip, k int) []cand {
 		best[i].cover = refCover(ix, best[i].entry, qts, words, skip)
 	}
 	return best
+}
+
+// refOOVIDF is the idf of a term t the base never uses: a Chinese or
+// Korean one's counted among the entries of its script, when there are
+// any.
+func refOOVIDF(ix *index, t string) float64 {
+	if sc := scriptOf(t); sc != scriptLatin && ix.pop[sc] > 0 {
+		return max(math.Log((float64(ix.pop[sc])+1)/(ix.p.oovDF+0.5)), ix.p.minIDF)
+	}
+	return ix.oovIDF
 }
 
 func refCover(ix *index, e int32, qts []termWeight, words float64, skip int) float64 {
