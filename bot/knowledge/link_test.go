@@ -17,6 +17,21 @@ func kbFile(qs ...string) *fstest.MapFile {
 	return &fstest.MapFile{Data: []byte(src + "---\nAn answer.\n")}
 }
 
+// lexicalOn is the lexical ranker of the base in fsys's kb folder, read
+// through a lexicon of the given source.
+func lexicalOn(t *testing.T, fsys fstest.MapFS, lexicon string) *Lexical {
+	t.Helper()
+	b, problems := Load(fsys, "kb")
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	lex, ps := text.ParseLexicon("lexicon.yaml", []byte(lexicon))
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	return NewLexical(b, lex)
+}
+
 // TestLinkedWordsReachEntriesInAnotherLanguage: the lexicon links 租 to
 // "rent", so a Chinese message reaches an entry written only in English.
 // Entries with a Chinese version are scored on the message as written:
@@ -29,15 +44,8 @@ func TestLinkedWordsReachEntriesInAnotherLanguage(t *testing.T) {
 		"kb/en/returns.md": kbFile("Can I return a bike?", "What is your returns policy?"),
 		"kb/zh/returns.md": kbFile("自行车可以退吗？", "退货政策是什么？"),
 	}
-	b, problems := Load(fsys, "kb")
-	if len(problems) > 0 {
-		t.Fatal(problems)
-	}
-	lex, ps := text.ParseLexicon("zh.yaml", []byte("same:\n  - [rent, 租, 租借]\n  - [return, 退货]\n"))
-	if len(ps) > 0 {
-		t.Fatal(ps)
-	}
-	with, without := NewLexical(b, lex), NewLexical(b, nil)
+	with := lexicalOn(t, fsys, "same:\n  - [rent, 租, 租借]\n  - [return, 退货]\n")
+	without := NewLexical(with.Base(), nil)
 	if got := with.Rank(t.Context(), "租一天多少钱", -1, 3); len(got) == 0 || got[0].ID != "rental" {
 		t.Errorf("租一天多少钱 ranks %v, want rental first", got)
 	}

@@ -3,8 +3,6 @@ package knowledge
 import (
 	"testing"
 	"testing/fstest"
-
-	"github.com/batonhq/baton/bot/text"
 )
 
 // TestChineseWordsWeighAmongChineseEntries: on a day-one base with a few
@@ -30,15 +28,7 @@ func TestChineseWordsWeighAmongChineseEntries(t *testing.T) {
 		"kb/en/contact.md":  kbFile("What's your phone number?", "Can I speak to someone?"),
 		"kb/en/kids.md":     kbFile("Do you sell kids' bikes?", "Do you have balance bikes?"),
 	}
-	b, problems := Load(fsys, "kb")
-	if len(problems) > 0 {
-		t.Fatal(problems)
-	}
-	lex, ps := text.ParseLexicon("zh.yaml", []byte("same:\n  - [try, 试骑]\n"))
-	if len(ps) > 0 {
-		t.Fatal(ps)
-	}
-	l := NewLexical(b, lex)
+	l := lexicalOn(t, fsys, "same:\n  - [try, 试骑]\n")
 	for q, want := range map[string]string{
 		"可以试骑吗":    "testride",
 		"自行车可以退吗吗": "returns",
