@@ -116,6 +116,7 @@ func termSet(s string, lex *text.Lexicon) map[string]bool {
 	set := map[string]bool{}
 	for _, t := range lex.Apply(text.Tokenize(Plain(s))) {
 		switch {
+		case t.Linked: // a passage is compared within its language
 		case t.CJK:
 			for _, g := range text.AppendNGrams(nil, t.Text, false) {
 				set[g] = true

@@ -94,15 +94,11 @@ func (l *Lexical) Rank(_ context.Context, query string, skip, n int) []Candidate
 	defer func() { s.reset(); l.ix.scratch.Put(s) }()
 	s.toks = text.AppendTokens(s.toks[:0], query)
 	toks := l.ix.mend(s, l.lex.Apply(s.toks))
-	cands := l.ix.candidates(s, toks, skip, n)
-	var unknown float64
-	if len(cands) > 0 {
-		unknown = l.ix.unknown(s, toks, skip, drop)
-	}
+	cands := l.ix.rank(s, toks, skip, n, drop)
 	out := make([]Candidate, 0, len(cands))
 	for _, c := range cands {
 		if c.entry != drop {
-			out = append(out, Candidate{ID: l.ix.ids[c.entry], Lang: c.lang, Score: c.sim, Cover: c.cover, Unknown: unknown})
+			out = append(out, Candidate{ID: l.ix.ids[c.entry], Lang: c.lang, Score: c.sim, Cover: c.cover, Unknown: c.unknown})
 		}
 	}
 	if len(out) > want { // the entry to leave out was not among them
@@ -111,9 +107,81 @@ func (l *Lexical) Rank(_ context.Context, query string, skip, n int) []Candidate
 	return out
 }
 
-// features returns the weighted terms of s.
+// rank is candidates with Candidate.Unknown for each (question skip or
+// entry drop left out, as unknown takes them), reading the English words
+// the lexicon links a Chinese or Korean message to (text.Token.Linked)
+// only for entries without a version in the message's script: an entry
+// in the customer's language is scored on the message as written, as
+// before the links, and one written only in English on the message with
+// its links. On a base with every entry translated the links are never
+// read. The result is valid until s is reset.
+func (ix *index) rank(s *scratch, toks []text.Token, skip, n int, drop int32) []cand {
+	sc, linked := scriptOfQuery(toks)
+	plain := func(s *scratch, toks []text.Token) []cand {
+		cands := ix.candidates(s, toks, skip, n)
+		if len(cands) > 0 {
+			u := ix.unknown(s, toks, skip, drop)
+			for i := range cands {
+				cands[i].unknown = u
+			}
+		}
+		return cands
+	}
+	if !linked || ix.pop[sc] == 0 {
+		return plain(s, toks)
+	}
+	s.pure = s.pure[:0]
+	for _, t := range toks {
+		if !t.Linked {
+			s.pure = append(s.pure, t)
+		}
+	}
+	if ix.pop[sc] == ix.ne {
+		return plain(s, s.pure)
+	}
+	// Entries in the customer's script on the message as written, the
+	// others on it with its links; the best n of both.
+	s.filter, s.filterScript, s.filterHas = true, sc, true
+	s.merged = append(s.merged[:0], plain(s, s.pure)...)
+	o := ix.scratch.Get().(*scratch)
+	o.filter, o.filterScript, o.filterHas = true, sc, false
+	s.merged = append(s.merged, plain(o, toks)...)
+	o.reset()
+	ix.scratch.Put(o)
+	slices.SortFunc(s.merged, func(a, b cand) int {
+		if better(a.sim, a.entry, b) {
+			return -1
+		}
+		return 1
+	})
+	if len(s.merged) > n {
+		s.merged = s.merged[:n]
+	}
+	return s.merged
+}
+
+// scriptOfQuery is the script of the query's first Chinese or Korean run,
+// and whether the lexicon linked any of its runs to English words.
+func scriptOfQuery(toks []text.Token) (sc uint8, linked bool) {
+	found := false
+	for _, t := range toks {
+		if t.CJK && !found {
+			sc, found = scriptOf(t.Text), true
+		}
+		linked = linked || t.Linked
+	}
+	return sc, linked && found
+}
+
+// features returns the weighted terms of s, a text of the base. The
+// English words the lexicon links a Chinese or Korean run to are left
+// out: they are for reading a customer's message against entries in
+// another language, and in an entry's own questions they would only
+// restate its words (an English query would meet them in every
+// translation of an entry).
 func (l *Lexical) features(s string) map[string]float64 {
-	return features(text.Tokenize(s), l.lex, &defaultParams)
+	toks := slices.DeleteFunc(l.lex.Apply(text.Tokenize(s)), func(t text.Token) bool { return t.Linked })
+	return features(toks, nil, &defaultParams)
 }
 
 // features weighs tokens as terms, as a map from term to weight: the
@@ -188,12 +256,15 @@ type index struct {
 	idf       []float32
 	post      [][]posting // per term id; nil for terms below minIDF
 	oovIDF    float64
-	ids       []string // entry number -> id
-	qEntry    []int32  // question -> entry number
-	qLang     []string // question -> language
-	qVer      []int32  // question -> version
-	verEntry  []int32  // version -> entry number
-	verLang   []string // version -> language
+	oovIDFs   [nScripts]float64 // oovIDF counted among the entries of each script
+	pop       [nScripts]int32   // entries with a version in each script
+	entryScr  []uint8           // per entry: 1<<script for each script its versions use
+	ids       []string          // entry number -> id
+	qEntry    []int32           // question -> entry number
+	qLang     []string          // question -> language
+	qVer      []int32           // question -> version
+	verEntry  []int32           // version -> entry number
+	verLang   []string          // version -> language
 	entryVers [][]int32
 	qRaw      [][]termWeight
 	pair      []bool         // per term id: a word pair or concept (isPair)
@@ -334,9 +405,45 @@ func buildIndex(b *Base, p params, feat func(string) map[string]float64) *index 
 			}
 		}
 	}
+	// A Chinese or Korean term's idf is counted among the entries written
+	// in its script: on a base with a few entries translated, 可以 in
+	// two of six Chinese entries says as little as "can" in ten of thirty
+	// English ones, yet counted over all thirty it outweighed the words a
+	// Chinese message shares with an English-only entry (the lexicon's
+	// linked words, prompts/lexicon).
+	scripts := make([]uint8, len(ix.terms))
+	for t, id := range ix.terms {
+		scripts[id] = scriptOf(t)
+	}
+	pop := &ix.pop
+	ix.entryScr = make([]uint8, ix.ne)
+	for e := range ix.entryVers {
+		var has [nScripts]bool
+		for _, v := range ix.entryVers[e] {
+			for _, t := range versions[v] {
+				has[scripts[t.id]] = true
+			}
+		}
+		for sc, h := range has {
+			if h {
+				pop[sc]++
+				ix.entryScr[e] |= 1 << sc
+			}
+		}
+	}
 	ix.idf = make([]float32, len(ix.terms))
 	for id, d := range df {
-		ix.idf[id] = float32(ix.idfOf(float64(d)))
+		n := pop[scripts[id]]
+		if scripts[id] == scriptLatin || n == 0 {
+			n = ix.ne
+		}
+		ix.idf[id] = float32(scriptIDF(n, ix.ne, float64(d), p.minIDF))
+	}
+	for sc, n := range pop {
+		if sc == int(scriptLatin) || n == 0 {
+			n = ix.ne
+		}
+		ix.oovIDFs[sc] = scriptIDF(n, ix.ne, p.oovDF, p.minIDF)
 	}
 	ix.oovIDF = ix.idfOf(p.oovDF)
 
@@ -385,8 +492,50 @@ func buildIndex(b *Base, p params, feat func(string) map[string]float64) *index 
 	return ix
 }
 
+// scriptIDF is the idf of a term used by df of the n entries of its
+// script (ne in all). With fewer than all, it is never below minIDF: on a
+// base with one entry translated, its Chinese words still find it.
+func scriptIDF(n, ne int32, df, minIDF float64) float64 {
+	idf := math.Log((float64(n) + 1) / (df + 0.5))
+	if n < ne {
+		idf = max(idf, minIDF)
+	}
+	return idf
+}
+
+// oovIDFOf is the idf of a term the base never uses, t's text.
+func (ix *index) oovIDFOf(t []byte) float64 {
+	if len(t) == 0 || t[0] < utf8.RuneSelf {
+		return ix.oovIDF
+	}
+	return ix.oovIDFs[scriptOf(string(t))]
+}
+
 func (ix *index) idfOf(df float64) float64 {
 	return math.Log((float64(ix.ne) + 1) / (df + 0.5))
+}
+
+// Scripts, for idf (buildIndex): Latin (and anything else), Han (with
+// kana) and Hangul.
+const (
+	scriptLatin uint8 = iota
+	scriptHan
+	scriptHangul
+	nScripts
+)
+
+// scriptOf is the script of term t: a lexicon concept's is its word's.
+func scriptOf(t string) uint8 {
+	r, _ := utf8.DecodeRuneInString(strings.TrimPrefix(t, text.ConceptPrefix))
+	switch {
+	case r < 0x1100:
+		return scriptLatin
+	case unicode.Is(unicode.Hangul, r):
+		return scriptHangul
+	case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
+		return scriptHan
+	}
+	return scriptLatin
 }
 
 // tfWeight dampens repeated terms: a word said twice is not twice as
@@ -409,6 +558,13 @@ type scratch struct {
 	entries []int32 // entries with any evidence
 	qts     []termWeight
 	cands   []cand
+	merged  []cand       // index.rank's result when it ranks in two parts
+	pure    []text.Token // the query without its linked words (index.rank)
+	// filter keeps candidates to the entries that have (filterHas) or
+	// lack a version in filterScript.
+	filter       bool
+	filterHas    bool
+	filterScript uint8
 
 	// The query's terms (index.query).
 	toks        []text.Token
@@ -461,6 +617,8 @@ func (s *scratch) reset() {
 	// Token texts are the customer's words: keep none past the query.
 	clear(s.toks)
 	clear(s.mended)
+	clear(s.pure)
+	s.pure, s.merged, s.filter = s.pure[:0], s.merged[:0], false
 	clear(s.segs)
 	clear(s.grams)
 	s.touched, s.entries, s.qts, s.cands = s.touched[:0], s.entries[:0], s.qts[:0], s.cands[:0]
@@ -520,12 +678,12 @@ func (ix *index) query(s *scratch, toks []text.Token) (oovNorm, oovWords float64
 			for ; j < len(s.oov) && bytes.Equal(txt(s.oov[j]), t); j++ {
 				sum += s.oov[j].w
 			}
-			x := tfWeight(sum)
+			x := tfWeight(sum) * ix.oovIDFOf(t)
 			switch termKind(t) {
 			case termPair:
 				x = -x
 			case termWord:
-				s.latinOOV += x * ix.oovIDF
+				s.latinOOV += x
 			}
 			s.oovW = append(s.oovW, x)
 			i = j
@@ -534,9 +692,9 @@ func (ix *index) query(s *scratch, toks []text.Token) (oovNorm, oovWords float64
 	}
 	for _, x := range s.oovW {
 		if x > 0 {
-			oovWords += x * ix.oovIDF
+			oovWords += x
 		}
-		oovNorm += x * ix.oovIDF * x * ix.oovIDF
+		oovNorm += x * x
 	}
 	return oovNorm, oovWords
 }
@@ -547,6 +705,9 @@ type cand struct {
 	lang  string
 	sim   float64 // weighted similarity, the score
 	cover float64 // share of the query's words the entry's questions use
+	// unknown is the share of the query's words unknown to the base
+	// (Candidate.Unknown; index.rank sets it).
+	unknown float64
 }
 
 // candidates returns the k entries most similar to the query with
@@ -624,6 +785,9 @@ func (ix *index) candidates(s *scratch, toks []text.Token, skip, k int) []cand {
 	wsum := p.top[0] + p.top[1] + p.top[2] + p.entryW + p.answerW
 	best := s.cands[:0]
 	for _, e := range s.entries {
+		if s.filter && (ix.entryScr[e]&(1<<s.filterScript) != 0) != s.filterHas {
+			continue
+		}
 		t := s.top[e]
 		// The entry's best version: the language the customer wrote in,
 		// or the one that shares most with it.
@@ -730,7 +894,7 @@ func (ix *index) unknown(s *scratch, toks []text.Token, skip int, drop int32) fl
 			prev := -1                           // start of the previous character
 			for i, r := range seg {
 				end := i + utf8.RuneLen(r)
-				w, known := ix.oovIDF, false
+				w, known := ix.oovIDFs[scriptOf(seg[i:end])], false
 				if id, ok := ix.terms[seg[i:end]]; ok && ix.knownWithout(id, skip, drop) {
 					w, known = float64(ix.idf[id]), true
 				}
@@ -922,7 +1086,7 @@ func (l *Lexical) Explain(query string, n int) ([]Explanation, []text.Use) {
 	s := l.ix.scratch.Get().(*scratch)
 	toks = slices.Clone(l.ix.mend(s, toks))
 	f := features(toks, nil, &l.ix.p) // the lexicon is applied already
-	cands := slices.Clone(l.ix.candidates(s, toks, -1, n))
+	cands := slices.Clone(l.ix.rank(s, toks, -1, n, -1))
 	s.reset()
 	l.ix.scratch.Put(s)
 	var out []Explanation
@@ -976,7 +1140,8 @@ func (ix *index) weigh(f map[string]float64) map[int32]float64 {
 			v[id] = x * float64(ix.idf[id])
 			norm += v[id] * v[id]
 		} else {
-			norm += x * ix.oovIDF * x * ix.oovIDF
+			o := ix.oovIDFOf([]byte(t))
+			norm += x * o * x * o
 		}
 	}
 	for id := range v {
@@ -1080,7 +1245,7 @@ func (ix *index) mend(s *scratch, toks []text.Token) []text.Token {
 			continue
 		}
 		if p, ok := ix.joined[t.Text]; ok {
-			s.mended = append(s.mended, text.Token{Text: p[0]}, text.Token{Text: p[1]})
+			s.mended = append(s.mended, text.Token{Text: p[0], Linked: t.Linked}, text.Token{Text: p[1], Linked: t.Linked})
 			continue
 		}
 		s.mended = append(s.mended, t)

@@ -73,15 +73,60 @@ func refRank(l *Lexical, query string, skip, n int) []Candidate {
 		}
 		skip, n = -1, n+1
 	}
-	cands := refCandidates(l.ix, refFeatures(refTokens(l, query), nil, &defaultParams), skip, n)
-	var unknown float64
-	if len(cands) > 0 {
-		unknown = refUnknown(l, query, skip, drop)
+	// The words the lexicon links a Chinese or Korean message to are read
+	// for the entries without a version in the script of its first run,
+	// and only there; the message as written for the others.
+	toks := refTokens(l, query)
+	var pure []text.Token
+	var script uint8
+	linked, found := false, false
+	for _, t := range toks {
+		if t.Linked {
+			linked = true
+		} else {
+			pure = append(pure, t)
+		}
+		if t.CJK && !found {
+			script, found = scriptOf(t.Text), true
+		}
 	}
-	out := make([]Candidate, 0, len(cands))
-	for _, c := range cands {
-		if c.entry != drop {
-			out = append(out, Candidate{ID: l.ix.ids[c.entry], Lang: c.lang, Score: c.sim, Cover: c.cover, Unknown: unknown})
+	hasScript := func(e int32) bool { return l.ix.entryScr[e]&(1<<script) != 0 }
+	var cands []cand
+	var unknown []float64
+	add := func(toks []text.Token, keep func(e int32) bool) {
+		cs := refCandidates(l.ix, refFeatures(toks, nil, &defaultParams), skip, int(l.ix.ne))
+		u := -1.0
+		for _, c := range cs {
+			if keep(c.entry) {
+				if u < 0 {
+					u = refUnknown(l, toks, skip, drop)
+				}
+				cands = append(cands, c)
+				unknown = append(unknown, u)
+			}
+		}
+	}
+	if linked && found {
+		add(pure, hasScript)
+		add(toks, func(e int32) bool { return !hasScript(e) })
+	} else {
+		add(toks, func(int32) bool { return true })
+	}
+	idx := make([]int, len(cands))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		if better(cands[a].sim, cands[a].entry, cands[b]) {
+			return -1
+		}
+		return 1
+	})
+	idx = idx[:min(n, len(idx))]
+	out := make([]Candidate, 0, len(idx))
+	for _, i := range idx {
+		if c := cands[i]; c.entry != drop {
+			out = append(out, Candidate{ID: l.ix.ids[c.entry], Lang: c.lang, Score: c.sim, Cover: c.cover, Unknown: unknown[i]})
 		}
 	}
 	if len(out) > want {
@@ -93,7 +138,7 @@ func refRank(l *Lexical, query string, skip, n int) []Candidate {
 // refUnknown is Candidate.Unknown computed plainly: which terms the
 // base uses is read off every question's and answer's features, question
 // skip or entry drop left out.
-func refUnknown(l *Lexical, query string, skip int, drop int32) float64 {
+func refUnknown(l *Lexical, toks []text.Token, skip int, drop int32) float64 {
 	docs := refDocs(l)
 	usedBy := func(t string) bool {
 		for _, d := range docs[t] {
@@ -108,9 +153,8 @@ func refUnknown(l *Lexical, query string, skip int, drop int32) float64 {
 		if id, ok := l.ix.terms[t]; ok && usedBy(t) {
 			return float64(l.ix.idf[id])
 		}
-		return l.ix.oovIDF
+		return refOOVIDF(l.ix, t)
 	}
-	toks := refTokens(l, query)
 	for _, t := range toks {
 		if !t.CJK {
 			used[t.Text] = usedBy(t.Text)
@@ -230,18 +274,18 @@ func refCandidates(ix *index, f map[string]float64, skip, k int) []cand {
 		if id, ok := ix.terms[t]; ok {
 			qts = append(qts, termWeight{id, x * float64(ix.idf[id])})
 		} else if isPair(t) {
-			oov = append(oov, -x)
+			oov = append(oov, -x*refOOVIDF(ix, t))
 		} else {
-			oov = append(oov, x)
+			oov = append(oov, x*refOOVIDF(ix, t))
 		}
 	}
 	slices.Sort(oov)
 	var oovNorm, oovWords float64
 	for _, x := range oov {
 		if x > 0 {
-			oovWords += x * ix.oovIDF
+			oovWords += x
 		}
-		oovNorm += x * ix.oovIDF * x * ix.oovIDF
+		oovNorm += x * x
 	}
 	if len(qts) == 0 {
 		return nil
@@ -339,6 +383,16 @@ func refCandidates(ix *index, f map[string]float64, skip, k int) []cand {
 		best[i].cover = refCover(ix, best[i].entry, qts, words, skip)
 	}
 	return best
+}
+
+// refOOVIDF is the idf of a term t the base never uses: a Chinese or
+// Korean one's counted among the entries of its script, when there are
+// any.
+func refOOVIDF(ix *index, t string) float64 {
+	if sc := scriptOf(t); sc != scriptLatin && ix.pop[sc] > 0 {
+		return max(math.Log((float64(ix.pop[sc])+1)/(ix.p.oovDF+0.5)), ix.p.minIDF)
+	}
+	return ix.oovIDF
 }
 
 func refCover(ix *index, e int32, qts []termWeight, words float64, skip int) float64 {

@@ -45,6 +45,14 @@ func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Lin
 // members match anywhere inside a run of their script. A Korean verb may
 // be written in its dictionary form (돌려보내다, 환불하다): the stem
 // (돌려보내, 환불) is what is matched, since customers conjugate it.
+//
+// A same group whose first member is a Latin-script word may list
+// Chinese and Korean members: [refund, 退款, 환불]. They link languages:
+// a message with 退款 keeps its Chinese (so Chinese entries match it as
+// before) and is also read as having the English word, as the English
+// word reads in the lexicon (refund and its concepts), marked Linked, so
+// that an entry written only in English can answer a Chinese or Korean
+// customer. Texts compared within one language drop Linked tokens.
 type Lexicon struct {
 	words        map[string]rule // one stemmed word -> rule
 	phrases      map[string]rule // stemmed words joined by " " -> rule
@@ -52,7 +60,18 @@ type Lexicon struct {
 	cjkSame      *strings.Replacer
 	cjkSameRules []cjkRel // the same rules, for Explain (concept is the replacement)
 	cjkRel       []cjkRel // longest member first
+	cjkCross     []cjkCross
 	groups       int
+}
+
+// cjkCross is a Chinese or Korean member of a same group whose first
+// member is Latin script: a run containing it also reads as to.
+type cjkCross struct {
+	member string
+	head   []Token // the first member's tokens, as LoadLexicon reads them
+	to     []Token // head with the Latin rules applied (finish)
+	file   string
+	line   int
 }
 
 type rule struct {
@@ -152,7 +171,17 @@ func (l *Lexicon) apply(toks []Token, uses *[]Use) []Token {
 					}
 				}
 			}
-			if f != t.Text || len(concepts) > 0 {
+			var cross []*cjkCross
+			for k := range l.cjkCross {
+				r := &l.cjkCross[k]
+				if strings.Contains(f, r.member) && !slices.ContainsFunc(cross, func(o *cjkCross) bool { return slices.Equal(o.to, r.to) }) {
+					cross = append(cross, r)
+					if uses != nil {
+						*uses = append(*uses, Use{From: r.member, To: joinTexts(r.to), File: r.file, Line: r.line})
+					}
+				}
+			}
+			if f != t.Text || len(concepts) > 0 || len(cross) > 0 {
 				start(i)
 				t.Text = f
 			}
@@ -160,6 +189,9 @@ func (l *Lexicon) apply(toks []Token, uses *[]Use) []Token {
 				out = append(out, t)
 				for _, c := range concepts {
 					out = append(out, Token{Text: c, Concept: true})
+				}
+				for _, r := range cross {
+					out = append(out, r.to...)
 				}
 			}
 			continue
@@ -223,6 +255,15 @@ func (l *Lexicon) ruleAt(toks []Token, i int) (rule, int) {
 		return r, 1
 	}
 	return rule{}, 0
+}
+
+// joinTexts is the tokens' texts joined by spaces, for Explain.
+func joinTexts(toks []Token) string {
+	parts := make([]string, len(toks))
+	for i, t := range toks {
+		parts[i] = t.Text
+	}
+	return strings.Join(parts, " ")
 }
 
 // phraseKey joins the texts of word tokens; ok is false if any is CJK or a
@@ -343,6 +384,15 @@ func (ld *lexiconLoader) finish() *Lexicon {
 		}
 	}
 	slices.SortStableFunc(ld.l.cjkRel, func(a, b cjkRel) int { return len(b.member) - len(a.member) })
+	// A linked English word reads as the English side reads it
+	// ("payment" -> pay, with pay's concepts), whichever file lists it.
+	for i := range ld.l.cjkCross {
+		r := &ld.l.cjkCross[i]
+		r.to = slices.Clone(ld.l.apply(r.head, nil))
+		for j := range r.to {
+			r.to[j].Linked = true
+		}
+	}
 	return ld.l
 }
 
@@ -470,6 +520,10 @@ func (ld *lexiconLoader) group(file string, related bool, g *yaml.Node) {
 			ld.problem(file, m.line, "same: %q is already in the same group %s", m.raw, prev)
 			return
 		}
+		if prev, ok := ld.seen["cross\x00"+m.key]; ok && !(m.cjk && !ms[0].cjk) {
+			ld.problem(file, m.line, "same: %q is linked to an English word by the same group %s, where it would never be seen once rewritten; list this group's first word there instead", m.raw, prev)
+			return
+		}
 	}
 	ld.l.groups++
 	head := ms[0]
@@ -490,6 +544,13 @@ func (ld *lexiconLoader) group(file string, related bool, g *yaml.Node) {
 		to = append(to, t.Text)
 	}
 	for _, m := range ms[1:] {
+		if m.cjk && !head.cjk {
+			// Linked, not rewritten: the run keeps its words (a related
+			// group may list them too) and also reads as the head.
+			ld.seen["cross\x00"+m.key] = where
+			ld.l.cjkCross = append(ld.l.cjkCross, cjkCross{member: m.key, head: head.toks, file: file, line: m.line})
+			continue
+		}
 		if _, ok := ld.seen["rel\x00"+m.key]; ok {
 			ld.problem(file, m.line, "same: %q is already in a related group, where it would never be seen once rewritten to %q; list %q there instead", m.raw, head.raw, head.raw)
 			continue

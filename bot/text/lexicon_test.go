@@ -189,3 +189,61 @@ related:
 		t.Errorf("two groups of one head: %q, want one concept", got)
 	}
 }
+
+// A same group whose first member is English links Chinese and Korean
+// members to it: the run keeps its text (Chinese entries still match it)
+// and also reads as the English word, as the English side reads it (a
+// word another group rewrites, with its concepts), whatever file lists
+// which. Two members linking to one word add it once.
+func TestLexiconLinksLanguages(t *testing.T) {
+	src := `
+same:
+  - [pay, payment]
+  - [退款, 退钱]
+  - [payment, 支付, 付款, 결제]
+  - [refund, 退款, 환불하다]
+  - [test ride, 试骑]
+related:
+  - [pay, card]
+  - [支付, 支付宝]
+`
+	l, problems := ParseLexicon("f.yaml", []byte(src))
+	if len(problems) != 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	cases := []struct{ in, want string }{
+		{"我想退钱", "[我想退款] refund"},
+		{"환불 돼요?", "[환불돼요] refund"},
+		{"可以试骑吗", "[可以试骑吗] test ride"},
+		{"支付宝付款", "[支付宝付款] ~支付 pai ~pai"},
+		{"카드 결제", "[카드결제] pai ~pai"},
+		{"payment by card", "pai ~pai by card ~pai"},
+		{"refund", "refund"},
+	}
+	for _, c := range cases {
+		if got := show(l.Apply(Tokenize(c.in))); got != c.want {
+			t.Errorf("Apply(Tokenize(%q)) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	// The English words are marked Linked (the matcher reads them only
+	// for entries in another language); the run is not.
+	for _, tk := range l.Apply(Tokenize("我想退钱")) {
+		if tk.Linked != (tk.Text == "refund") {
+			t.Errorf("我想退钱: %+v Linked %v", tk, tk.Linked)
+		}
+	}
+	_, uses := l.Explain(Tokenize("试骑"))
+	if want := []Use{{From: "试骑", To: "test ride", File: "f.yaml", Line: 7}}; !reflect.DeepEqual(uses, want) {
+		t.Errorf("Explain(试骑) = %+v, want %+v", uses, want)
+	}
+	// A member another group rewrites would never be seen: a problem,
+	// in either order.
+	for _, src := range []string{
+		"same:\n  - [退款, 退钱]\n  - [refund, 退钱]\n",
+		"same:\n  - [refund, 退钱]\n  - [退款, 退钱]\n",
+	} {
+		if _, ps := ParseLexicon("f.yaml", []byte(src)); len(ps) != 1 || ps[0].Line != 3 {
+			t.Errorf("%q: problems %v, want one at line 3", src, ps)
+		}
+	}
+}

@@ -30,6 +30,11 @@ type Token struct {
 	Text    string
 	CJK     bool
 	Concept bool // added by a Lexicon's related group; Text starts with ConceptPrefix
+	// Linked marks the English words a Lexicon adds after a Chinese or
+	// Korean run it links to them: a reading of the customer's message
+	// for entries in another language, which a text compared within its
+	// own language (a document being indexed, a passage) leaves out.
+	Linked bool
 }
 
 // Tokenize normalises s and splits it into matching tokens in reading
