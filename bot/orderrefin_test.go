@@ -1,6 +1,11 @@
 package bot
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/batonhq/baton/bot/content"
+)
 
 // An order number written inside a question is found; numbers that are
 // amounts, phone numbers, cards or tracking numbers are not.
@@ -54,5 +59,49 @@ func TestWithoutOrderAsk(t *testing.T) {
 	keep := "To claim, fill in the form with your order number and a photo."
 	if got := withoutOrderAsk(keep); got != keep {
 		t.Errorf("withoutOrderAsk(%q) = %q, want it unchanged", keep, got)
+	}
+}
+
+// asksOrder finds askWords in any case, as strings.Contains on the
+// answer lowered with strings.ToLower does (which it avoids for speed),
+// on every shipped answer in every language and on cased and non-ASCII
+// spellings.
+func TestAsksOrderAsLowered(t *testing.T) {
+	want := func(s string) bool {
+		low := strings.ToLower(s)
+		for _, w := range askWords {
+			if strings.Contains(low, w) {
+				return true
+			}
+		}
+		return false
+	}
+	texts := []string{
+		"Send us your Order Number and we'll check.", "ORDER NUMBER — please", "your order  number", "order numbe",
+		"İt’s on your ORDER number", "请把订单号发给我们", "주문 번호를 알려 주세요", "주문번호", "", "order",
+		"no ask here — just “quotes”", "an order. Number two", "\xe8order number",
+	}
+	set, problems := content.Load(content.Dir("../prompts"), content.Dir("../knowledge"))
+	if len(problems) > 0 {
+		t.Fatalf("shipped content has problems: %v", problems)
+	}
+	asking := 0
+	for _, id := range set.KB.IDs() {
+		for _, l := range set.KB.Langs(id) {
+			if e, ok := set.KB.Entry(id, l); ok {
+				texts = append(texts, e.Answer)
+			}
+		}
+	}
+	for _, s := range texts {
+		if got := asksOrder(s); got != want(s) {
+			t.Errorf("asksOrder(%.60q) = %v, want %v", s, got, !got)
+		}
+		if want(s) {
+			asking++
+		}
+	}
+	if asking < 3 {
+		t.Errorf("only %d texts ask for the order number: the shipped answers no longer test it", asking)
 	}
 }
