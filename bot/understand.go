@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -37,6 +38,9 @@ type reader struct {
 	// where they belong).
 	last     string
 	mentions func(id, words string) bool
+	// namesOther reports whether words name a thing entry id never
+	// speaks of, in its answer, tip or example questions (nil: never).
+	namesOther func(id, words string) bool
 	// detail reports whether the unit of entry id's answer that speaks
 	// of words is past its first paragraph (nil: never).
 	detail func(id, words string) bool
@@ -310,6 +314,14 @@ func (r reader) continues(u *understanding, text, topic string) {
 		len(u.cands) > 0 && u.cands[0].Likely && u.cands[0].ID != r.last {
 		return
 	}
+	if asksWhetherWeTake(text) && (r.closed == nil || !r.closed(r.last)) {
+		// "可以用比特币付款吗" after the discount-code answer asks whether
+		// we take one thing: a whole question of its own, whatever words
+		// ("付款") it shares with the last answer (QA walk 2026-12-06
+		// 09:05, item 2). After a closed list it names a thing of the
+		// list's kind, which the list answers.
+		return
+	}
 	if len(u.cands) > 0 && u.cands[0].ID != r.last && u.cands[0].Score >= maxSayingLittle && scoreOf(u.cands, r.last) < u.cands[0].Score/2 {
 		// Its own words say something, and about another entry:
 		// "can i use paypal" after failed payments, "검정색 샀는데
@@ -317,6 +329,13 @@ func (r reader) continues(u *understanding, text, topic string) {
 		return
 	}
 	f := followUpOf(text, noCue)
+	if r.namesOther != nil && f.Words != "" && r.namesOther(r.last, f.Words) {
+		// "do you have a student discount?" after the discount-code
+		// answer shares "discount" with it, but asks about students,
+		// which the entry says nothing of: a new question, not a detail
+		// of the last answer (QA walk 2026-12-06 09:05, item 2).
+		return
+	}
 	if !asksNext(text) && (r.mentions == nil || f.Words == "" || !r.mentions(r.last, f.Words)) {
 		if r.kindOf == nil || f.Words == "" || !r.kindOf(r.last, f.Words) {
 			return
@@ -453,6 +472,78 @@ func (t *turn) mentions(id, words string) bool {
 	}
 	at, _ := cutPassage(e.Answer, t.set.Lexicon).best(termSet(words, t.set.Lexicon), unitFreq(t.set.KB.Base, e.Lang, t.set.Lexicon))
 	return at >= 0
+}
+
+// namesOther reports whether words name a thing entry id, in the turn's
+// language, never speaks of (namesOtherThan).
+func (t *turn) namesOther(id, words string) bool {
+	return namesOtherThan(t.set.KB.Base, t.set.Lexicon, id, t.lang, words)
+}
+
+// namesOtherThan reports whether words name a thing entry id never
+// speaks of in lang (namesOther).
+func namesOtherThan(kb *knowledge.Base, lex *text.Lexicon, id, lang, words string) bool {
+	e, ok := kb.Entry(id, lang)
+	if !ok {
+		return false
+	}
+	terms := termSet(words, lex)
+	for t := range terms {
+		if hasScript(t, unicode.Hangul) && !koNouns(words)[t] {
+			delete(terms, t)
+		}
+	}
+	return namesOther(e, terms, unitFreq(kb, e.Lang, lex), lex)
+}
+
+// Particles a Korean noun takes (학생은, 학생도, 학생으로), longer first.
+var koParticles = []string{"에서", "한테", "으로", "은", "는", "이", "가", "을", "를", "도", "로", "에", "의", "요"}
+
+// koNouns are the words of a Korean message that are one two-syllable
+// word once a particle is off ("학생", "할인"): whole words, unlike the
+// character pairs inside longer ones ("물어봤어요" has 어봤).
+func koNouns(msg string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.FieldsFunc(msg, notAWordSplit) {
+		for _, p := range koParticles {
+			if rest, ok := strings.CutSuffix(w, p); ok && utf8.RuneCountInString(rest) >= 2 {
+				w = rest
+				break
+			}
+		}
+		if utf8.RuneCountInString(w) == 2 && hasScript(w, unicode.Hangul) {
+			out[w] = true
+		}
+	}
+	return out
+}
+
+// namesOther reports whether terms name a thing entry e never speaks of:
+// a telling word (one few units of the base's answers use, minTelling)
+// that neither its answer nor its tip nor any of its example questions
+// has ("student" after the discount codes). Only whole words count:
+// Chinese and Korean terms are character pairs, and a pair across two
+// words ("问过邻居" has 过邻, "물어봤어요" 어봤) is in no entry however
+// much the message is about it; the caller keeps only Korean pairs that
+// are words (koNouns), and Chinese, written without spaces, is not read
+// this way.
+func namesOther(e *knowledge.Entry, terms map[string]bool, freq *docFreq, lex *text.Lexicon) bool {
+	var own map[string]bool
+	for t := range namedTerms(terms) {
+		if freq.idf(t) < minTelling || hasScript(t, unicode.Han) {
+			continue
+		}
+		if own == nil {
+			own = termSet(e.Answer, lex)
+			for _, s := range append([]string{e.Tip}, e.Questions...) {
+				maps.Copy(own, termSet(s, lex))
+			}
+		}
+		if !own[t] {
+			return true
+		}
+	}
+	return false
 }
 
 // kindOf reports whether words name a kind of thing that a part of
@@ -1273,9 +1364,12 @@ var (
 // but not "배송언제와요", which names its subject): a message
 // built on them leaves its subject out because the last answer gave it.
 var (
-	referringEn   = map[string]bool{"it": true, "its": true, "that": true, "this": true, "these": true, "those": true, "they": true, "them": true, "one": true, "ones": true}
-	referringHan  = []string{"它", "这个", "那个", "这些", "那些", "这种", "那种", "这款", "那款", "这样", "那样"}
-	referringKo   = []string{"그거", "그것", "그건", "그게", "이거", "이것", "이건", "이게", "저거", "저것", "저건", "거기"}
+	referringEn  = map[string]bool{"it": true, "its": true, "that": true, "this": true, "these": true, "those": true, "they": true, "them": true, "one": true, "ones": true}
+	referringHan = []string{"它", "这个", "那个", "这些", "那些", "这种", "那种", "这款", "那款", "这样", "那样"}
+	referringKo  = []string{"그거", "그것", "그건", "그게", "이거", "이것", "이건", "이게", "저거", "저것", "저건", "거기"}
+	// A short question to us ("where are you", "who are you") names its
+	// subject: it leaves nothing out for the last answer to fill in.
+	addressee     = map[string]bool{"you": true, "u": true, "ya": true, "yall": true, "y'all": true}
 	ellipsisEn    = map[string]bool{"how": true, "when": true, "why": true, "where": true, "what": true, "which": true, "until": true}
 	ellipsisHan   = []string{"多久", "多少", "几天", "什么时候", "为什么", "怎么", "哪里", "到什么时候"}
 	ellipsisKo    = []string{"얼마나", "얼마", "언제", "며칠", "왜", "어떻게", "어디"}
@@ -1334,7 +1428,7 @@ func followUpCue(msg string) followUp {
 			words[i] = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "'")
 		}
 		if len(words) <= maxReferringWords && slices.ContainsFunc(words, func(w string) bool { return referringEn[w] }) ||
-			len(words) > 0 && len(words) <= maxEllipsisWords && ellipsisEn[words[0]] {
+			len(words) > 0 && len(words) <= maxEllipsisWords && ellipsisEn[words[0]] && !slices.ContainsFunc(words, func(w string) bool { return addressee[w] }) {
 			return referring
 		}
 	}
@@ -1416,6 +1510,13 @@ func ownWords(msg string) (own string, measure bool) {
 		}
 	}
 	return strings.Join(keep, " "), measure
+}
+
+// asksWhetherWeTake reports whether msg asks whether we take one thing
+// it names (askedThing), not one it points back at ("可以用这个吗").
+func asksWhetherWeTake(msg string) bool {
+	thing := askedThing(msg)
+	return thing != "" && !containsAny(thing, referringHan) && !hasAnyPrefix(thing, referringKo)
 }
 
 // closedList reports whether entry id's list, in the turn's language, is

@@ -1,0 +1,67 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/content"
+	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/session/sessiontest"
+)
+
+// newShopFixture is newFixture on another shop's knowledge base (a
+// suitetest shop such as bikes) with the shipped prompts, no desk.
+func newShopFixture(t *testing.T, knowledgeDir string) *fixture {
+	t.Helper()
+	h, problems, err := content.NewHolder(content.Dir("../prompts"), content.Dir(knowledgeDir), nil)
+	if err != nil {
+		t.Fatalf("load %s: %v (%v)", knowledgeDir, err, problems)
+	}
+	f := &fixture{
+		store: sessiontest.Store(t, session.WithMaxTurns(200)),
+		clock: &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)},
+		out:   &outbox{},
+		desk:  &desk{},
+	}
+	f.bot = bot.New(f.store, h, bot.WithClock(f.clock.Now), bot.WithLocation(time.UTC))
+	f.bot.Register("test", f.out)
+	return f
+}
+
+const bikesKnowledge = "knowledge/testdata/shops/bikes"
+
+// A new question that stands on its own is read on its own, not as a
+// follow-up of the last answer because it shares a word with it: never
+// that answer's passage, never the answer just given again (QA walk
+// 2026-12-06 09:05, item 2).
+func TestConvoNewQuestionIsNotReadAsAFollowUp(t *testing.T) {
+	f := newFixture(t, false)
+	bikes := newShopFixture(t, bikesKnowledge)
+	for _, c := range []struct {
+		f            *fixture
+		name, lang   string
+		first, then  string
+		wrong        string // the last answer's entry, which must not answer
+		want, unwant string // in the second reply ("" for none)
+	}{
+		{f, "en-student", "en", "my discount code doesnt work", "do you have a student discount?", "payment/discount-codes", "", "If it's rejected"},
+		{f, "ko-student", "ko", "할인 코드가 안 먹혀요", "학생 할인 있어요?", "payment/discount-codes", "", "적용이 안 된다면"},
+		{f, "zh-bitcoin", "zh", "有没有学生优惠", "可以用比特币付款吗", "payment/discount-codes", "比特币", "优惠码"},
+		{f, "en-where", "en", "what are your opening hours", "where are you", "support/hours", "", "09:00-18:00"},
+		{bikes, "bikes-where", "en", "are you open on sunday", "where are you", "shop/hours", "", "Tuesday to Saturday"},
+	} {
+		c.f.convo(t, c.name, c.lang, c.first)
+		reply, kind, entry := c.f.convo(t, c.name, c.lang, c.then)
+		if entry == c.wrong {
+			t.Errorf("%s: %q after %q answered from %s again (%s):\n%s", c.name, c.then, c.first, entry, kind, reply)
+		}
+		if c.want != "" && !strings.Contains(reply, c.want) {
+			t.Errorf("%s: reply to %q lacks %q:\n%s", c.name, c.then, c.want, reply)
+		}
+		if strings.Contains(reply, c.unwant) {
+			t.Errorf("%s: reply to %q repeats %q:\n%s", c.name, c.then, c.unwant, reply)
+		}
+	}
+}
