@@ -65,3 +65,45 @@ func TestConvoNewQuestionIsNotReadAsAFollowUp(t *testing.T) {
 		}
 	}
 }
+
+// A follow-up about a detail the last reply gave is answered with it:
+// the phone number of the contact tip the reply gave, "bitcoin?" after
+// the ways to pay, "how much for a day" after the hire answer's prices
+// (QA walk 2026-12-06 09:05, item 10).
+func TestConvoFollowUpAboutWhatTheReplyGave(t *testing.T) {
+	f := newFixture(t, false)
+	bikes := newShopFixture(t, bikesKnowledge)
+	for _, c := range []struct {
+		f           *fixture
+		name, lang  string
+		first, then string
+		entry       string   // answers the follow-up
+		want        []string // in its reply
+		unwant      string   // not in its reply
+	}{
+		{f, "en-phone", "en", "what are your opening hours", "what about the phone number", "support/contact-person", []string{"+1-555-0142"}, "Mia (that's me!)"},
+		{f, "zh-phone", "zh", "你们几点上班", "那电话号码呢？", "support/contact-person", []string{"+1-555-0142"}, "24小时在线"},
+		{f, "en-bitcoin", "en", "can i pay with crypto", "bitcoin?", "payment/methods", []string{"bitcoin", "PayPal"}, ""},
+		{f, "zh-bitcoin", "zh", "可以用加密货币付款吗", "比特币？", "payment/methods", []string{"比特币"}, ""},
+		{f, "ko-bitcoin", "ko", "암호화폐로 결제 돼요?", "비트코인?", "payment/methods", []string{"비트코인"}, ""},
+		{f, "en-wrap-price", "en", "do you do gift wrapping", "how much is it", "orders/gift-wrapping", []string{"$3.95"}, "$4.95"},
+		{f, "zh-wrap-price", "zh", "可以礼品包装吗", "多少钱", "orders/gift-wrapping", []string{"3.95美元"}, "4.95美元"},
+		{f, "ko-wrap-price", "ko", "선물 포장 돼요?", "얼마예요?", "orders/gift-wrapping", []string{"3.95달러"}, "4.95달러"},
+		{bikes, "bikes-hire-day", "en", "do u rent ebikes", "how much for a day", "hire/rental", []string{"£45 a day"}, "Book ahead"},
+	} {
+		c.f.convo(t, c.name, c.lang, c.first)
+		reply, kind, entry := c.f.convo(t, c.name, c.lang, c.then)
+		if kind != "answer" || entry != c.entry {
+			t.Errorf("%s: %q after %q got %s from %q, want an answer from %s:\n%s", c.name, c.then, c.first, kind, entry, c.entry, reply)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(reply, w) {
+				t.Errorf("%s: reply to %q lacks %q:\n%s", c.name, c.then, w, reply)
+			}
+		}
+		if c.unwant != "" && strings.Contains(reply, c.unwant) {
+			t.Errorf("%s: reply to %q has %q:\n%s", c.name, c.then, c.unwant, reply)
+		}
+	}
+}
