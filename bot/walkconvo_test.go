@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +106,36 @@ func TestConvoFollowUpAboutWhatTheReplyGave(t *testing.T) {
 		if c.unwant != "" && strings.Contains(reply, c.unwant) {
 			t.Errorf("%s: reply to %q has %q:\n%s", c.name, c.then, c.unwant, reply)
 		}
+	}
+}
+
+// Everyday greetings, introductions and small talk are met as a person
+// would meet them: greeted back, the name used, the joke laughed at, the
+// apology waved off; never "didn't catch that" (QA walk 2026-12-06 09:05,
+// item 8).
+func TestConvoEverydaySmallTalk(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct {
+		lang, text string
+		want       string // in the reply
+	}{
+		{"en", "yo", "I'm Mia"},
+		{"en", "sup", "thank"},
+		{"en", "hey whats up", "thank"},
+		{"en", "hiya mia, hope ur having a good day :)", "thank"},
+		{"en", "hi im sarah", "Hi Sarah"},
+		{"en", "why did the chicken cross the road", "😄"},
+		{"en", "sorry was away. ok thanks", "apologise"},
+		{"zh", "嗨喽，在干嘛", "谢谢"},
+		{"ko", "하이루 뭐해요", "잘 지내"},
+	} {
+		reply, kind, _ := f.convo(t, fmt.Sprintf("st%d", i), c.lang, c.text)
+		if kind == "rephrase" || strings.Contains(reply, "didn't quite catch") || !strings.Contains(reply, c.want) {
+			t.Errorf("%s %q: got %s, want a reply with %q:\n%s", c.lang, c.text, kind, c.want, reply)
+		}
+	}
+	// "what's up with my order" asks about the order: no "all good here".
+	if reply, _, _ := f.convo(t, "st-order", "en", "whats up with my order"); strings.Contains(reply, "thank you for asking") {
+		t.Errorf("%q read as how are you:\n%s", "whats up with my order", reply)
 	}
 }
