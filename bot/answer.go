@@ -63,6 +63,9 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 	if ans, ok := a.likely(q, d); ok {
 		return ans, nil
 	}
+	if ans, ok := a.guess(q, d); ok {
+		return ans, nil
+	}
 	topics := closestTopics(set.KB.Base, q)
 	for _, tp := range topics {
 		d.Topics = append(d.Topics, tp.Title)
@@ -148,6 +151,36 @@ func (a kbAnswerer) likely(q Question, d persona.Data) (Answer, bool) {
 	about.Topics = []string{strings.TrimRight(Plain(e.Title()), ".?!。？！")}
 	text := join(p.Say(q.Lang, "likely_lead", about), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer), p.Say(q.Lang, "likely_else", d))
 	return Answer{Text: text, Entry: id, Likely: true, Topics: others}, true
+}
+
+// guess asks about a first candidate that is neither confident nor
+// likely but right often enough to ask (knowledge.Match.Guess): "are you
+// asking about <its title>?", with it first among the topics and the
+// other closest ones after it. Nothing is answered and nothing is claimed
+// missing from our pages: one "yes" or tap answers it, and a "no" costs
+// what the unsure reply would have.
+func (a kbAnswerer) guess(q Question, d persona.Data) (Answer, bool) {
+	if len(q.Candidates) == 0 || !q.Candidates[0].Guess {
+		return Answer{}, false
+	}
+	set := a.c.Current()
+	id := q.Candidates[0].ID
+	e, ok := set.KB.Entry(id, q.Lang)
+	if !ok || len(e.Questions) == 0 || slices.Contains(e.Tags, handoff.HandoffTag) {
+		return Answer{}, false // "talk to a person" is its own button, never a guess
+	}
+	topics := []Topic{{Entry: id, Title: e.Title()}}
+	for _, tp := range closestTopics(set.KB.Base, Question{Lang: q.Lang, Candidates: q.Candidates[1:]}) {
+		if len(topics) == maxTopics {
+			break
+		}
+		topics = append(topics, tp)
+	}
+	about := d
+	// The title sits inside the question: its own question mark would
+	// end it early ("“What are your opening hours?”?").
+	about.Topics = []string{strings.TrimRight(Plain(e.Title()), ".?!。？！")}
+	return Answer{Text: set.Persona.Say(q.Lang, "guess_lead", about), Guess: true, Topics: topics}, true
 }
 
 // langNote is the line said before an answer that exists only in another

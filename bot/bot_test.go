@@ -144,6 +144,12 @@ func contents(t testing.TB) *content.Holder {
 
 func newFixture(t testing.TB, withDesk bool, opts ...bot.Option) *fixture {
 	t.Helper()
+	return newFixtureOn(t, contents(t), withDesk, opts...)
+}
+
+// newFixtureOn is newFixture on other contents (another shop's base).
+func newFixtureOn(t testing.TB, h bot.Contents, withDesk bool, opts ...bot.Option) *fixture {
+	t.Helper()
 	f := &fixture{
 		store: sessiontest.Store(t, session.WithMaxTurns(200)),
 		clock: &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}, // a Monday morning
@@ -154,7 +160,7 @@ func newFixture(t testing.TB, withDesk bool, opts ...bot.Option) *fixture {
 	if withDesk {
 		all = append(all, bot.WithDesk(f.desk))
 	}
-	f.bot = bot.New(f.store, contents(t), append(all, opts...)...)
+	f.bot = bot.New(f.store, h, append(all, opts...)...)
 	f.bot.Register("test", f.out)
 	return f
 }

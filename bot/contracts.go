@@ -67,7 +67,11 @@ type Answer struct {
 	// Likely: not Confident, but Entry's answer is given with a hedge (its
 	// topic named, Topics as the other choices): the first candidate was
 	// knowledge.Match.Likely.
-	Likely  bool
+	Likely bool
+	// Guess: neither, and nothing is answered: the reply asks whether the
+	// first candidate is what the customer means, with it first among
+	// Topics (knowledge.Match.Guess). A "yes" or a tap answers it.
+	Guess   bool
 	Signals Signals
 	Topics  []Topic  // with a rephrase request: the closest entries, offered as buttons
 	Tips    []string // entries whose tips the answer carries

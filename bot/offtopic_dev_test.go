@@ -41,8 +41,8 @@ func readOffTopicDev(t *testing.T) map[string][]offTopicDevLine {
 
 // offTopicTally counts one half of one language.
 type offTopicTally struct {
-	n, confident, likely int
-	byKind               map[string][2]int // kind -> {messages, answered confidently}
+	n, confident, likely, guessed int
+	byKind                        map[string][2]int // kind -> {messages, answered confidently}
 }
 
 func (c offTopicTally) rate() float64 { return float64(c.confident) / float64(max(c.n, 1)) }
@@ -54,7 +54,7 @@ func (c offTopicTally) String() string {
 			kinds = append(kinds, fmt.Sprintf("%s %d/%d", k, v[1], v[0]))
 		}
 	}
-	return fmt.Sprintf("answered confidently %d/%d = %.3f, hedged (likely) %d (%s)", c.confident, c.n, c.rate(), c.likely, strings.Join(kinds, ", "))
+	return fmt.Sprintf("answered confidently %d/%d = %.3f, hedged (likely) %d, guessed %d (%s)", c.confident, c.n, c.rate(), c.likely, c.guessed, strings.Join(kinds, ", "))
 }
 
 // runOffTopicDev reads every message of the dev set as the core does and
@@ -85,6 +85,11 @@ func runOffTopicDev(t *testing.T) map[string][2]offTopicTally {
 				}
 			} else if len(u.cands) > 0 && u.cands[0].Likely {
 				c.likely++
+			} else if len(u.cands) > 0 && u.cands[0].Guess {
+				c.guessed++
+				if i%2 == 0 && testing.Verbose() {
+					t.Logf("tune %s: %q guessed %s (top %.2f)", lang, l.Text, u.cands[0].ID, u.cands[0].Score)
+				}
 			}
 			c.byKind[l.Kind] = k
 		}
@@ -118,6 +123,26 @@ func TestOffTopicDevThroughTheCore(t *testing.T) {
 		t.Logf("%s measure: %v", lang, h[1])
 		if h[1].confident > most[lang] {
 			t.Errorf("%s: %d of %d off-topic messages of the measure half answered confidently from an entry, want at most %d", lang, h[1].confident, h[1].n, most[lang])
+		}
+	}
+}
+
+// TestOffTopicDevTuneHalfGuesses: off-topic messages written the way
+// customers write them are seldom met with a guess ("are you asking
+// about …?"). Only the tune half is read and printed here (the measure
+// half is the lead's, through TestOffTopicDevThroughTheCore). Measured
+// 2026-12-06 10:00 UTC on the shipped base: en 2/37, zh 4/36, ko 1/36
+// (other shops' and other trades' questions sharing a word with an
+// entry: "do you sell laptops", "信用卡还款失败了怎么办"; none of the chit-chat);
+// the bounds sit one above.
+func TestOffTopicDevTuneHalfGuesses(t *testing.T) {
+	res := runOffTopicDev(t)
+	most := map[string]int{"en": 3, "zh": 5, "ko": 2}
+	for _, lang := range []string{"en", "zh", "ko"} {
+		h := res[lang][0]
+		t.Logf("%s tune: guessed %d/%d", lang, h.guessed, h.n)
+		if h.guessed > most[lang] {
+			t.Errorf("%s: %d of %d off-topic messages of the tune half guessed, want at most %d", lang, h.guessed, h.n, most[lang])
 		}
 	}
 }

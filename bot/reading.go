@@ -8,6 +8,7 @@ package bot
 type Reading struct {
 	Matched string   // the text matched: the message without its small talk, or the last question and this follow-up
 	Entries []string // the entries answered, in the order asked (several for a message asking several things)
+	Guessed string   // the entry a guess asked about ("are you asking about …?"), not answered
 }
 
 // WithReadings calls fn with the core's reading of each message it sends
@@ -28,6 +29,8 @@ func (t *turn) read(u understanding, ans Answer) {
 		}
 	case ans.Entry != "":
 		r.Entries = []string{ans.Entry}
+	case ans.Guess && len(ans.Topics) > 0:
+		r.Guessed = ans.Topics[0].Entry
 	}
 	t.b.reads(r)
 }

@@ -47,6 +47,7 @@ const (
 	kindChat      = "smalltalk" // a joke, a compliment, "are you a bot?": answered in kind
 	kindRefusal   = "refusal"   // an unreasonable demand, refused softly with what policy allows
 	kindLikely    = "likely"    // not confident, the probable entry answered with a hedge and the other topics
+	kindGuess     = "guess"     // a miss that asks "are you asking about …?", that entry first among the topics
 	kindTracking  = "tracking"  // a parcel's tracking number, answered: where to follow it, and the order number we need
 	kindCard      = "card"      // a payment card number, answered: we never need one in chat (orderref.go)
 )
@@ -238,7 +239,7 @@ func (t *turn) text(text string) {
 		t.say("go_ahead", kindAck, persona.Data{})
 		return
 	}
-	if t.lastBotKind() == kindLikely && t.afterGuess(text) {
+	if (t.lastBotKind() == kindLikely || t.lastBotKind() == kindGuess) && t.afterGuess(text) {
 		return
 	}
 	if t.afterNoDesk() && t.set.Persona.Only(text, "waiting") {
@@ -522,8 +523,12 @@ func (t *turn) handedOff() bool {
 // (walk 2026-12-06 item 14): "no i mean how do i send it back" is read
 // without the rejected entry, never offering it again; "not sure" gets
 // the topics again, the guess first. It reports whether it answered.
+//
+// A bare "no" to a guess that only asked ("are you asking about …?") asks
+// for the need in other words, with the other topics and a person
+// offered; the guess was a miss already, so it is not counted again.
 func (t *turn) afterGuess(text string) bool {
-	guess := t.s.Turns[t.lastBotTurn()].Entry
+	guess := t.guessed()
 	if guess == "" {
 		return false
 	}
@@ -546,13 +551,31 @@ func (t *turn) afterGuess(text string) bool {
 		t.offerPerson()
 		return true
 	}
-	if rest, ok := t.set.Persona.Correction(text); ok && hasWords(rest) {
+	rest, corrects := t.set.Persona.Correction(text)
+	if corrects && hasWords(rest) {
 		t.rejected = guess
 		t.answer(rest)
 		return true
 	}
+	if t.lastBotKind() == kindGuess && (corrects || t.set.Persona.Declines(text)) {
+		others := slices.DeleteFunc(t.offered(), func(id string) bool { return id == guess })
+		var topics []Topic
+		for _, id := range others {
+			if e, ok := t.set.KB.Entry(id, t.lang); ok {
+				topics = append(topics, Topic{Entry: id, Title: e.Title()})
+			}
+		}
+		t.emit(t.render("guess_no", persona.Data{}), kindRephrase, "", 0)
+		t.offer(topics)
+		t.personButton()
+		return true
+	}
 	return false
 }
+
+// missed reports whether a bot turn of kind k was a miss: a rephrase
+// request, or a guess that asked instead of answering.
+func missed(k string) bool { return k == kindRephrase || k == kindGuess }
 
 // introducedName is the name the customer gave in a greeting in this
 // conversation ("hi, I'm Sarah"), "" if none: said back in the closing,
@@ -610,7 +633,7 @@ func (t *turn) answerable(text string) bool {
 // answer runs the answerer and the handoff detector on one question.
 func (t *turn) answer(text string) {
 	history := t.history()
-	in := handoff.Input{Text: text, Lang: t.lang, History: history, Misses: t.s.Misses, AfterRefusal: t.lastBotKind() == kindRefusal, AfterMiss: t.lastBotKind() == kindRephrase}
+	in := handoff.Input{Text: text, Lang: t.lang, History: history, Misses: t.s.Misses, AfterRefusal: t.lastBotKind() == kindRefusal, AfterMiss: missed(t.lastBotKind())}
 	// With a model answering, rules that need no answer (an explicit
 	// request, anger, "I don't get it") are checked first, so the model is
 	// not asked to answer them. Offline answers are cheap: one check after.
@@ -745,6 +768,9 @@ func (t *turn) answer(text string) {
 		kind = kindLikely
 	case !ans.Confident:
 		kind = kindRephrase
+		if ans.Guess {
+			kind = kindGuess
+		}
 		if t.apologised {
 			t.lead = join(t.lead, t.render("chat_apology", persona.Data{}))
 		}
@@ -793,7 +819,11 @@ func (t *turn) refuse(d handoff.Decision, text string) {
 	t.b.log.Info("soft refusal", "conv", logmask.Conv(t.s.ID), "evidence", d.Demand)
 	offers := t.offersFor(text)
 	key := "demand_refusal"
-	if len(offers) > 0 {
+	if len(offers) == 0 {
+		// The base has none of the entries demand.offer names (the
+		// sample prompts beside a shop's own knowledge): no list follows.
+		key = "demand_refusal_plain"
+	} else {
 		// Why we say no fits what they asked for: a refund without the
 		// item back is no discount (demand_refusal_<tag> of the policy
 		// offered first, when the messages have one).
@@ -876,11 +906,21 @@ func (t *turn) offerPerson() {
 	m := &t.out[i]
 	// In words on the third miss in a row, then every third: the button
 	// stays, the same apology does not come back with every miss.
-	label := t.render(t.deskless("person_button"), persona.Data{})
 	if t.s.Misses >= missesBeforeWords && t.s.Misses%missesBeforeWords == 0 {
 		m.Text = join(m.Text, t.renderAfter(m.Text, t.deskless("offer_person"), persona.Data{}))
 		t.s.Turns[len(t.s.Turns)-1].Text = truncateRunes(m.Text, maxBotTurnRunes)
 	}
+	t.personButton()
+}
+
+// personButton puts the "Talk to a person" button under the last reply,
+// unless that reply gives the team's contacts already (no desk).
+func (t *turn) personButton() {
+	if len(t.out) == 0 {
+		return
+	}
+	m := &t.out[len(t.out)-1]
+	label := t.render(t.deskless("person_button"), persona.Data{})
 	if email, _ := t.set.Persona.Contact(); t.b.desk == nil && email != "" && strings.Contains(m.Text, email) {
 		return // the reply gives the team's contacts already: a button for them again is noise
 	}
@@ -937,7 +977,25 @@ func (t *turn) offer(topics []Topic) {
 // Not from the turns: a field
 // of the stored record that the release before this one does not know
 // would make it refuse the record during a rolling deploy.
+//
+// A "yes" ("对", "네 맞아요") right after a guess ("are you asking about
+// …?") picks the topic it asked about: the first offered.
 func (t *turn) typedPick() bool {
+	offered := t.offered()
+	i, ok := topicChoice(t.ev.Text, len(offered))
+	if !ok && len(offered) > 0 && t.confirmsGuess(t.ev.Text) {
+		i, ok = 1, true
+	}
+	if !ok {
+		return len(offered) == 0 && t.pickWithoutList()
+	}
+	t.topic(offered[i-1])
+	return true
+}
+
+// offered are the topics the bot's last reply offered as buttons, in
+// order, read from the session's outbox (typedPick says why).
+func (t *turn) offered() []string {
 	var offered []string
 	if o := t.s.Outbox; o != nil {
 		for _, r := range o.Replies {
@@ -948,12 +1006,29 @@ func (t *turn) typedPick() bool {
 			}
 		}
 	}
-	i, ok := topicChoice(t.ev.Text, len(offered))
-	if !ok {
-		return len(offered) == 0 && t.pickWithoutList()
+	return offered
+}
+
+// confirmsGuess reports whether msg says yes to the bot's last reply
+// when that was a guess: only a yes ("yes", "yep that's it", "是的",
+// "네 맞아요"), with nothing else to answer.
+func (t *turn) confirmsGuess(msg string) bool {
+	return len(msg) <= maxAffirmBytes && t.lastBotKind() == kindGuess && t.set.Persona.Only(msg, "confirm")
+}
+
+// guessed is the entry the bot's last reply guessed: a likely answer's
+// entry, or the topic a guess asked about (its first button); "" when
+// there is none.
+func (t *turn) guessed() string {
+	switch t.lastBotKind() {
+	case kindLikely:
+		return t.s.Turns[t.lastBotTurn()].Entry
+	case kindGuess:
+		if offered := t.offered(); len(offered) > 0 {
+			return offered[0]
+		}
 	}
-	t.topic(offered[i-1])
-	return true
+	return ""
 }
 
 // topic answers the entry a customer picked from the offered topics.
@@ -983,7 +1058,7 @@ func (t *turn) closing(kind string) {
 	// offered for a message we could not place, thanks is thanks: the
 	// customer may have found what they needed among them (walk
 	// 2026-12-06 s3 item 5).
-	missed := t.lastBotKind() == kindRephrase
+	missed := missed(t.lastBotKind())
 	unplaced := missed && !asksClearly(t.missedText()) && strings.Contains(t.s.Turns[t.lastBotTurn()].Text, "•")
 	// Nothing done for them yet ("hi", "no", "no"): no "it was a pleasure
 	// helping you", just a brief kind closing.
@@ -1104,6 +1179,17 @@ func (t *turn) handoff(d handoff.Decision) {
 			key = "handoff_empathy"
 		}
 		t.lead = join(t.lead, t.render(key, persona.Data{}))
+		if about := complaintSubject(t.ev.Text); about != "" && !t.demanding && !again {
+			// What the complaint is about, in the customer's words: they
+			// hear it was noted, and the card says it under Why.
+			t.lead = join(t.lead, t.render(t.deskless("handoff_subject"), persona.Data{Extra: map[string]string{"about": about}}))
+			d.Evidence = append(slices.Clip(d.Evidence), "complaint about: “"+about+"”")
+		}
+		if key == "handoff_sorry" {
+			// The answer's own "that's not how it should arrive" after our
+			// apology is a second one: the apology says it already.
+			answer = dropAcknowledgement(answer)
+		}
 	}
 	entry := ""
 	if answer != "" {
@@ -1226,7 +1312,7 @@ func (t *turn) missedText() string { return missedBefore(t.s.Turns[:len(t.s.Turn
 func missedBefore(turns []session.Turn) string {
 	for i := len(turns) - 1; i >= 0; i-- {
 		if turns[i].Role == "bot" {
-			if turns[i].Kind != kindRephrase && turns[i].Kind != kindLikely {
+			if !missed(turns[i].Kind) && turns[i].Kind != kindLikely {
 				return ""
 			}
 			for j := i - 1; j >= 0; j-- {

@@ -105,12 +105,12 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 			}
 		}()
 	}
-	if cue == marked && (!followUp || topic == "") && len(u.cands) > 0 && u.cands[0].Likely {
+	if cue == marked && (!followUp || topic == "") && len(u.cands) > 0 && (u.cands[0].Likely || u.cands[0].Guess) {
 		// "and to Korea?" with nothing before it to follow is not
 		// guessed at, not even with a hedge: it says it continues
 		// something we never answered.
 		u.cands = slices.Clone(u.cands)
-		u.cands[0].Likely = false
+		u.cands[0].Likely, u.cands[0].Guess = false, false
 	}
 	if cue != noCue && followUp {
 		if own, ok := r.offList(text); ok {
@@ -492,7 +492,7 @@ func (u *understanding) continueWith(last, joined string, joinedCands []knowledg
 	cands := []knowledge.Match{best}
 	for _, c := range u.cands {
 		if c.ID != last {
-			c.Confident, c.Likely = false, false
+			c.SetTier(knowledge.Unsure)
 			cands = append(cands, c)
 		}
 	}
@@ -876,8 +876,12 @@ func pointsElsewhere(own []knowledge.Match, id string) bool {
 	return len(own) > 0 && own[0].ID != id && own[0].Score >= minOwnEvidence
 }
 
-// maxParts bounds how many pieces of one message are matched.
-const maxParts = 6
+// maxParts bounds how many pieces of one message are matched, and
+// maxPieces how many splitQuestions cuts before it keeps maxParts of them.
+const (
+	maxParts  = 6
+	maxPieces = 4 * maxParts
+)
 
 // confidentParts matches each piece of text and keeps the confident ones
 // whose entry the whole message ranks too, one per entry, in order. With
@@ -911,7 +915,25 @@ func (r reader) confidentParts(text string, whole []knowledge.Match) pieceReadin
 			cands[i] = r.withPrevious(pieces[i-1].text, p.text, cands[i-1], cands[i])
 		}
 	}
-	sure := func(i int) bool { return confident(cands[i]) && ranks(whole, cands[i][0].ID) }
+	// A piece is sure when it is confident and the whole message ranks
+	// its entry too; in a long story the story's plain facts crowd the
+	// whole message's candidates, so the pieces that ask are also read
+	// together without them ("... anyway, the parcel came damaged, can I
+	// get a replacement, and also do you ship to Canada?": shipping/times
+	// is not among the whole story's candidates, QA walk 2026-12-06).
+	var asking []string
+	for _, p := range pieces {
+		if p.asks() || p.borrow {
+			asking = append(asking, p.text)
+		}
+	}
+	var askedWhole []knowledge.Match
+	if len(asking) >= 2 && (len(asking) < len(pieces) || len(pieces) == maxParts) {
+		askedWhole = r.match(strings.Join(asking, ", "))
+	}
+	sure := func(i int) bool {
+		return confident(cands[i]) && (ranks(whole, cands[i][0].ID) || ranks(askedWhole, cands[i][0].ID))
+	}
 	asks := func(i int) bool {
 		for ; i < len(pieces); i++ {
 			if pieces[i].asks() {
@@ -1131,13 +1153,14 @@ func mergeCandidates(parts [][]knowledge.Match, whole []knowledge.Match) []knowl
 	seen := map[string]bool{}
 	for i, p := range parts {
 		c := p[0]
+		c.SetTier(knowledge.Unsure)
 		c.Confident = i == 0
 		out = append(out, c)
 		seen[c.ID] = true
 	}
 	for _, c := range whole {
 		if !seen[c.ID] {
-			c.Confident = false
+			c.SetTier(knowledge.Unsure)
 			out = append(out, c)
 			seen[c.ID] = true
 		}
@@ -1172,7 +1195,7 @@ func splitQuestions(msg string) []piece {
 	var pieces []piece
 	add := func(s string, asked bool) {
 		s = strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-		if utf8.RuneCountInString(s) >= 2 && len(pieces) < maxParts {
+		if utf8.RuneCountInString(s) >= 2 && len(pieces) < maxPieces {
 			pieces = append(pieces, piece{s, asked, false})
 		}
 	}
@@ -1226,7 +1249,23 @@ func splitQuestions(msg string) []piece {
 		}
 	}
 	chunk(msg[start:], false)
-	return pieces
+	return keepAsking(pieces)
+}
+
+// keepAsking keeps at most maxParts pieces: a long story's plain facts go
+// first, from its start, so the questions at its end are still read ("...
+// anyway, the parcel came damaged, can I get a replacement, and also do
+// you ship to Canada?" lost its last question to the story before it, QA
+// walk 2026-12-06); then, with more questions than that, the first ones.
+func keepAsking(pieces []piece) []piece {
+	for i := 0; len(pieces) > maxParts && i < len(pieces); {
+		if p := pieces[i]; !p.borrow && !p.asks() {
+			pieces = slices.Delete(pieces, i, i+1)
+			continue
+		}
+		i++
+	}
+	return pieces[:min(len(pieces), maxParts)]
 }
 
 // hanJoint reports whether a space between two words stands between two

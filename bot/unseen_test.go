@@ -57,11 +57,16 @@ func runUnseen(t *testing.T, shop suitetest.Shop, verbose bool) suitetest.ShopSc
 		for _, c := range u.cands {
 			ranked = append(ranked, c.ID)
 		}
-		hedged := ""
-		if len(ids) == 0 && len(u.cands) > 0 && u.cands[0].Likely {
-			hedged = u.cands[0].ID
+		hedged, guessed := "", ""
+		if len(ids) == 0 && len(u.cands) > 0 {
+			switch u.cands[0].Tier() {
+			case knowledge.Likely:
+				hedged = u.cands[0].ID
+			case knowledge.Guess:
+				guessed = u.cands[0].ID
+			}
 		}
-		right := out.Lang(l.Lang).Tally(l, ids, ranked, hedged)
+		right := out.Lang(l.Lang).Tally(l, ids, ranked, hedged, guessed)
 		if verbose && !right && (l.ID != "" || len(ids) > 0) {
 			var top []string
 			for _, c := range u.cands[:min(3, len(u.cands))] {
@@ -73,6 +78,8 @@ func runUnseen(t *testing.T, shop suitetest.Shop, verbose bool) suitetest.ShopSc
 				how = fmt.Sprintf("answered %v", ids)
 			case hedged != "":
 				how = "hedged"
+			case guessed != "":
+				how = "guessed"
 			}
 			t.Logf("%s %s: %q want %q: %s; top %s", shop.Name, l.Lang, l.Query, l.ID, how, strings.Join(top, ", "))
 		}

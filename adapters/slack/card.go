@@ -391,7 +391,7 @@ func knowledgeText(s *session.Session) string {
 			continue
 		}
 		if t.Entry == "" {
-			if t.Kind == "rephrase" || t.Kind == "miss" || t.Kind == "unknown" {
+			if t.Kind == "rephrase" || t.Kind == "guess" || t.Kind == "miss" || t.Kind == "unknown" {
 				misses++
 			}
 			continue

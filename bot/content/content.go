@@ -57,6 +57,7 @@ type options struct {
 	matcher     MatcherFunc
 	wrongRate   float64
 	likelyRight float64
+	guessRight  float64
 	handoff     []handoff.LoadOption
 }
 
@@ -71,6 +72,12 @@ func WithWrongRate(r float64) Option { return func(o *options) { o.wrongRate = r
 // must be right on the calibration samples (default
 // knowledge.DefaultLikelyRight); below 0 turns the likely tier off.
 func WithLikelyRight(r float64) Option { return func(o *options) { o.likelyRight = r } }
+
+// WithGuessRight sets the least share of guesses (asked "are you asking
+// about …?", not answered) that must be right on the calibration samples
+// (default knowledge.DefaultGuessRight); below 0 turns the guess tier
+// off.
+func WithGuessRight(r float64) Option { return func(o *options) { o.guessRight = r } }
 
 // WithHandoff adds options to how the handoff rules load (the vector
 // layer's embeddings: handoff.WithEmbeddings).
@@ -150,8 +157,10 @@ func Load(prompts, knowledgeSrc Source, opts ...Option) (*Set, []Problem) {
 	problems = append(problems, prompts.show(ps)...)
 	offTopic, ps := knowledge.LoadOffTopic(prompts.FS, path.Join(prompts.Root, "offtopic"))
 	problems = append(problems, prompts.show(ps)...)
-	m := o.matcher(context.Background(), kb, lex, knowledge.CalibrationConfig{OffTopic: offTopic, WrongRate: o.wrongRate, LikelyRight: o.likelyRight})
-	p, ps := persona.Load(prompts.FS, prompts.Root)
+	m := o.matcher(context.Background(), kb, lex, knowledge.CalibrationConfig{OffTopic: offTopic, WrongRate: o.wrongRate, LikelyRight: o.likelyRight, GuessRight: o.guessRight})
+	p, ps := persona.Load(prompts.FS, prompts.Root, persona.WithContactFrom(func(email, phone string) (string, string, bool) {
+		return ShopContact(kb, email, phone)
+	}))
 	problems = append(problems, prompts.show(ps)...)
 	rules, ps := handoff.LoadRules(prompts.FS, path.Join(prompts.Root, "handoff.yaml"),
 		append([]handoff.LoadOption{handoff.WithKnowledge(kb)}, o.handoff...)...)

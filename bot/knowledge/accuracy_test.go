@@ -73,7 +73,28 @@ func shopSplit(b *Base, n, nq int) ([]*Base, []map[string]bool) {
 // top1 and top3 count in-scope queries whose intent is ranked first and
 // among the first three, whatever the calibrated decision: the ranker's
 // quality alone.
-type genTally struct{ inScope, right, confident, wrong, offTopic, offAnswered, top1, top3 int }
+// likely and guessed count in-scope queries the likely and the guess
+// tier take, with how many of them are right; offGuessed the other
+// bases' queries guessed.
+type genTally struct {
+	inScope, right, confident, wrong, offTopic, offAnswered, top1, top3 int
+	likely, likelyRight, guessed, guessRight, offGuessed                int
+}
+
+// knowledgeTier is the decision on a match list's first.
+func knowledgeTier(got []Match) Tier {
+	if len(got) == 0 {
+		return Unsure
+	}
+	return got[0].Tier()
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 func (g genTally) answered() float64 { return float64(g.right) / float64(max(g.inScope, 1)) }
 func (g genTally) wrongShare() float64 {
@@ -85,12 +106,16 @@ func (g *genTally) add(o genTally) {
 	g.inScope, g.right, g.confident, g.wrong, g.offTopic, g.offAnswered = g.inScope+o.inScope, g.right+o.right,
 		g.confident+o.confident, g.wrong+o.wrong, g.offTopic+o.offTopic, g.offAnswered+o.offAnswered
 	g.top1, g.top3 = g.top1+o.top1, g.top3+o.top3
+	g.likely, g.likelyRight, g.guessed, g.guessRight, g.offGuessed = g.likely+o.likely, g.likelyRight+o.likelyRight,
+		g.guessed+o.guessed, g.guessRight+o.guessRight, g.offGuessed+o.offGuessed
 }
 
 func (g genTally) String() string {
 	in := float64(max(g.inScope, 1))
-	return fmt.Sprintf("answered %.3f of %d in-scope, wrong %.3f of %d confident, off-topic answered %.3f of %d; ranked first %.3f, in the top 3 %.3f",
-		g.answered(), g.inScope, g.wrongShare(), g.confident, g.offShare(), g.offTopic, float64(g.top1)/in, float64(g.top3)/in)
+	return fmt.Sprintf("answered %.3f of %d in-scope, wrong %.3f of %d confident, off-topic answered %.3f of %d; ranked first %.3f, in the top 3 %.3f; hedged %.3f (right %.3f of them), guessed %.3f (right %.3f of them), off-topic guessed %.3f",
+		g.answered(), g.inScope, g.wrongShare(), g.confident, g.offShare(), g.offTopic, float64(g.top1)/in, float64(g.top3)/in,
+		float64(g.likely)/in, float64(g.likelyRight)/float64(max(g.likely, 1)), float64(g.guessed)/in, float64(g.guessRight)/float64(max(g.guessed, 1)),
+		float64(g.offGuessed)/float64(max(g.offTopic, 1)))
 }
 
 // shopSplits are the generalisation splits: {bases, questions per intent}.
@@ -115,11 +140,13 @@ func generalise(t *testing.T, b *Base, qs []labelled, dev func(n int) bool, newM
 			for _, q := range qs {
 				got := m.Match(t.Context(), q.Query, 3)
 				conf := len(got) > 0 && got[0].Confident
+				tier := knowledgeTier(got)
 				if !has[i][q.ID] {
 					g.offTopic++
 					if conf {
 						g.offAnswered++
 					}
+					g.offGuessed += b2i(tier == Guess)
 					continue
 				}
 				g.inScope++
@@ -131,6 +158,14 @@ func generalise(t *testing.T, b *Base, qs []labelled, dev func(n int) bool, newM
 						}
 						break
 					}
+				}
+				switch tier {
+				case Likely:
+					g.likely++
+					g.likelyRight += b2i(got[0].ID == q.ID)
+				case Guess:
+					g.guessed++
+					g.guessRight += b2i(got[0].ID == q.ID)
 				}
 				if conf {
 					g.confident++

@@ -31,7 +31,11 @@ import (
 // persona. A broken file in another language is skipped, a broken message
 // in another language falls back to English, and smalltalk.yaml problems
 // only turn smalltalk recognition off. Load never panics.
-func Load(fsys fs.FS, root string) (*Persona, []Problem) {
+func Load(fsys fs.FS, root string, opts ...LoadOption) (*Persona, []Problem) {
+	var o loadOptions
+	for _, f := range opts {
+		f(&o)
+	}
 	l := &loader{fsys: fsys}
 	p := &Persona{
 		intro:  map[string]*template.Template{},
@@ -43,6 +47,7 @@ func Load(fsys fs.FS, root string) (*Persona, []Problem) {
 	if !l.persona(p, path.Join(root, "persona.yaml")) {
 		return nil, l.sorted()
 	}
+	o.replaceContact(p)
 	if !l.messageDir(p, path.Join(root, "messages")) {
 		return nil, l.sorted()
 	}

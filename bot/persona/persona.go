@@ -45,13 +45,13 @@ func Keys() []string { return slices.Clone(keys) }
 
 var keys = []string{
 	"greet", "greet_again", "greet_lead", "greet_again_lead", "greet_again_time", "greet_again_time_lead", "greet_name", "greet_name_lead", "start", "help",
-	"answer_lead", "answer_lead_plain", "tips_lead", "anything_else", "rephrase", "rephrase_topics", "pick_which", "unsure_topics", "unknown_topics", "unknown", "likely_lead", "likely_else", "person_button", "offer_person",
-	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_laugh", "chat_apology", "chat_howareyou", "chat_back", "demand_refusal", "demand_refusal_returns",
+	"answer_lead", "answer_lead_plain", "tips_lead", "anything_else", "rephrase", "rephrase_topics", "pick_which", "unsure_topics", "unknown_topics", "unknown", "likely_lead", "likely_else", "guess_lead", "guess_no", "person_button", "offer_person",
+	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_laugh", "chat_apology", "chat_howareyou", "chat_back", "demand_refusal", "demand_refusal_returns", "demand_refusal_plain",
 	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other", "answer_parts",
 	"followup_not_listed", "followup_person",
 	"thanks", "bye", "declined_open", "thanks_after_miss", "thanks_after_topics", "bye_after_miss", "go_ahead", "nodesk_again", "pardon_short", "pardon_reach", "pardon_which", "still_here", "empty", "too_long", "media", "sticker", "upset", "media_forwarded",
 	"nudge", "idle_close", "store_down", "hiccup",
-	"order_received", "order_received_nodesk", "order_known", "order_known_nodesk", "tracking_number", "tracking_number_plain", "tracking_number_short", "card_number", "handoff_sorry", "handoff_empathy", "handoff_demand", "handoff_answer_lead", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
+	"order_received", "order_received_nodesk", "order_known", "order_known_nodesk", "tracking_number", "tracking_number_plain", "tracking_number_short", "card_number", "handoff_sorry", "handoff_subject", "handoff_subject_nodesk", "handoff_empathy", "handoff_demand", "handoff_answer_lead", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
 	"agent_joined", "returned", "resolved", "transferred",
 	"rating_ask", "rating_thanks", "rating_sorry", "rating_invalid", "rating_unasked", "rating_unasked_early", "comment_thanks", "rating_comment_thanks", "rating_comment_sorry",
 	"flood", "group",
@@ -69,12 +69,15 @@ type Persona struct {
 	shop  string
 	email string
 	phone string
-	tone  []string
-	intro map[string]*template.Template // lang -> intro template
-	hours map[string]string             // lang -> opening hours, phrased
-	words map[string]locale             // lang -> time-of-day and weekday words
-	langs map[string]*langFile          // only usable files
-	small *smalltalk
+	// replaced: email and phone came from the knowledge base
+	// (WithContactFrom), "" where it gave none.
+	replaced bool
+	tone     []string
+	intro    map[string]*template.Template // lang -> intro template
+	hours    map[string]string             // lang -> opening hours, phrased
+	words    map[string]locale             // lang -> time-of-day and weekday words
+	langs    map[string]*langFile          // only usable files
+	small    *smalltalk
 	// static holds what each template made of text alone renders to
 	// (most messages: "Is there anything else we can help with?"), so
 	// Say returns it without executing the template: a reply says

@@ -338,21 +338,16 @@ func (f *Fused) Match(ctx context.Context, query string, n int) []knowledge.Matc
 	f.count(pathFused)
 	cands := f.hedged(lex, f.candidates(f.ix.rankWith(f.p, lex, vec, -1, max(n, 2)), lex))
 	out := toMatches(cands, n, false)
-	if len(out) > 0 {
-		out[0].Confident = f.cal.Confident(cands)
-		out[0].Likely = f.cal.Likely(cands)
-	}
+	f.cal.Mark(out, cands)
 	return out
 }
 
 // lexicalLikely is the lexical answer when fusion cannot run: not
-// confident (the lexical match was not sure), but perhaps likely by the
-// lexical matcher's own likely tier.
+// confident (the lexical match was not sure), but perhaps likely or a
+// guess by the lexical matcher's own tiers.
 func (f *Fused) lexicalLikely(lex []knowledge.Candidate, n int) []knowledge.Match {
 	out := toMatches(lex, n, false)
-	if len(out) > 0 {
-		out[0].Likely = f.lexical.Cal.Likely(lex)
-	}
+	f.lexical.Cal.Mark(out, lex)
 	return out
 }
 

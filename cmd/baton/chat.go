@@ -20,9 +20,18 @@ func runChat(ctx context.Context, args []string, env func(string) string, stdin 
 	fl := flag.NewFlagSet("chat", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	langCode := fl.String("lang", env("BATON_LANG"), "your language code, as a phone would send it (en, zh, ko)")
+	promptsDir := fl.String("prompts", "", "prompts folder (default $BATON_PROMPTS_DIR, ./prompts, or the built-in one)")
+	knowledgeDir := fl.String("knowledge", "", "knowledge folder (default $BATON_KNOWLEDGE_DIR, ./knowledge, or the built-in one)")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "baton chat: unexpected argument %q; type your messages once the chat starts\n", fl.Arg(0))
+		return 2
+	}
+	// The flags win over the environment, as in check and match; the
+	// brains read the folders from the environment (serve has no flags).
+	env = withFolders(env, *promptsDir, *knowledgeDir)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path"
 	"path/filepath"
 
 	"github.com/batonhq/baton/bot/content"
@@ -51,14 +50,11 @@ func runCheck(ctx context.Context, args []string, env func(string) string, stdou
 	// The LLM templates are checked even when LLM mode is off, so a broken
 	// edit is caught before someone turns it on.
 	problems = append(problems, llm.Check(prompts.FS, prompts.Root, show)...)
-	// What the bot offers after refusing an unreasonable demand must exist.
-	if set.Rules != nil {
-		for i, id := range set.Rules.Offer() {
-			if len(set.KB.Langs(id)) == 0 {
-				problems = append(problems, content.Problem{File: path.Join(show, "handoff.yaml"), Line: set.Rules.OfferLine(i), Msg: fmt.Sprintf("demand.offer: no knowledge entry %q", id)})
-			}
-		}
-	}
+	// What the bot offers after refusing an unreasonable demand must
+	// exist, unless the list is the sample's beside another shop's base
+	// (a warning then, as the sample shop's details in persona.yaml).
+	warnings, offerProblems := sampleWarnings(prompts, show, set)
+	problems = append(problems, offerProblems...)
 	cfg, on, envErr := llm.ConfigFromEnv(env)
 	if envErr != nil {
 		fmt.Fprintf(stdout, "environment: %v\n", envErr)
@@ -67,6 +63,9 @@ func runCheck(ctx context.Context, args []string, env func(string) string, stdou
 	}
 	for _, p := range problems {
 		fmt.Fprintln(stdout, p.String())
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(stdout, w)
 	}
 	poor := false
 	if cal := set.Calibration(); cal != nil {

@@ -41,6 +41,21 @@ func sources(env func(string) string, promptsDir, knowledgeDir string) (prompts,
 	return prompts, knowledge, err
 }
 
+// withFolders is env with BATON_PROMPTS_DIR and BATON_KNOWLEDGE_DIR set
+// to the folders a command's --prompts and --knowledge flags name, when
+// they name one.
+func withFolders(env func(string) string, promptsDir, knowledgeDir string) func(string) string {
+	return func(k string) string {
+		switch {
+		case k == "BATON_PROMPTS_DIR" && promptsDir != "":
+			return promptsDir
+		case k == "BATON_KNOWLEDGE_DIR" && knowledgeDir != "":
+			return knowledgeDir
+		}
+		return env(k)
+	}
+}
+
 // durationEnv reads a duration variable, with a default.
 func durationEnv(env func(string) string, name string, def time.Duration) (time.Duration, error) {
 	v := env(name)

@@ -42,10 +42,6 @@ func runDetect(args []string, env func(string) string, stdin io.Reader, stdout, 
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
-	if fl.NArg() > 0 {
-		fmt.Fprintf(stderr, "baton detect: unexpected argument %q; messages are read from stdin, one per line\n", fl.Arg(0))
-		return 2
-	}
 	prompts, knowledge, err := sources(env, *promptsDir, *knowledgeDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton detect: %v\n", err)
@@ -83,7 +79,7 @@ func runDetect(args []string, env func(string) string, stdin io.Reader, stdout, 
 		history = []session.Turn{{Role: "customer", Text: "(earlier question)"}, {Role: "bot", Text: *after, Kind: "answer"}}
 	}
 
-	return perLine("detect", stdin, stdout, stderr, func(w io.Writer, msg string) any {
+	return perLine("detect", fl.Args(), stdin, stdout, stderr, func(w io.Writer, msg string) any {
 		// One embeddings call per message, as in serve.
 		d := set.Rules.DetectContext(semantic.WithEmbeddingsBudget(ctx, 1), handoff.Input{Text: msg, History: history})
 		r := detectResult{Message: msg, Handoff: d.Handoff, Reason: d.Reason, Evidence: d.Evidence, Scores: map[string]float64{}, Demand: d.Demand}

@@ -40,8 +40,13 @@ func TestRunDetect(t *testing.T) {
 		t.Errorf("exit %d, --explain output:\n%s", code, stdout.String())
 	}
 
-	if code := runDetect([]string{"stray"}, env, strings.NewReader(""), &stdout, &stderr); code != 2 {
-		t.Errorf("stray argument: exit %d, want 2", code)
+	// Messages may be arguments too; stdin is then not read.
+	stdout.Reset()
+	if code := runDetect([]string{"I want to speak to a human"}, env, strings.NewReader("how much is express shipping?\n"), &stdout, &stderr); code != 0 {
+		t.Fatalf("argument: exit %d, stderr %s", code, stderr.String())
+	}
+	if got := decodeLines[detectResult](t, stdout.String()); len(got) != 1 || !got[0].Handoff || got[0].Message != "I want to speak to a human" {
+		t.Errorf("argument: %+v; want the argument's explicit handoff only", got)
 	}
 }
 

@@ -23,11 +23,13 @@ import (
 const usage = `Baton, a customer-service bot.
 
 Usage:
-  baton chat  [--lang CODE]          talk to the bot in this terminal
+  baton chat  [--lang CODE] [--prompts DIR] [--knowledge DIR]
+                                     talk to the bot in this terminal
   baton serve                        run Telegram/Slack adapters and the HTTP server
-  baton match [--knowledge DIR]      match stdin lines (one query per line) to knowledge entries, as JSON
-  baton detect [--explain] [--after ANSWER] [--prompts DIR] [--knowledge DIR]
-                                     would each stdin line be handed to a person, why, with what scores
+  baton match [--explain] [--prompts DIR] [--knowledge DIR] [QUERY...]
+                                     match each query (else each stdin line) to knowledge entries, as JSON
+  baton detect [--explain] [--after ANSWER] [--prompts DIR] [--knowledge DIR] [MESSAGE...]
+                                     would each message (else stdin line) be handed to a person, why, with what scores
   baton check [--prompts DIR] [--knowledge DIR]
                                      validate prompts and knowledge; prints file:line: problem
   baton eval  FILE...                run YAML conversation tests

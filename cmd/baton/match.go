@@ -28,6 +28,7 @@ type matchResult struct {
 	Score     float64 `json:"score"`
 	Confident bool    `json:"confident"`
 	Likely    bool    `json:"likely,omitempty"` // not confident, answered with a hedge
+	Guess     bool    `json:"guess,omitempty"`  // neither: asked "are you asking about …?", it first among the topics
 	// Serve is what serve replies to the line as the first message of a
 	// conversation (the bot turn's kind: answer, likely, rephrase,
 	// thanks, handoff ...), and ServeEntries the entries it answers from,
@@ -56,10 +57,6 @@ func runMatch(ctx context.Context, args []string, env func(string) string, stdin
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
-	if fl.NArg() > 0 {
-		fmt.Fprintf(stderr, "baton match: unexpected argument %q; queries are read from stdin, one per line\n", fl.Arg(0))
-		return 2
-	}
 	prompts, knowledgeSrc, err := sources(env, *promptsDir, *knowledgeDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton match: %v\n", err)
@@ -86,7 +83,7 @@ func runMatch(ctx context.Context, args []string, env func(string) string, stdin
 		return 2
 	}
 	defer closeCore()
-	return perLine("match", stdin, stdout, stderr, func(w io.Writer, q string) any {
+	return perLine("match", fl.Args(), stdin, stdout, stderr, func(w io.Writer, q string) any {
 		reply, err := core.reply(ctx, q)
 		if err != nil {
 			fmt.Fprintf(stderr, "baton match: %v\n", err)
@@ -101,7 +98,7 @@ func runMatch(ctx context.Context, args []string, env func(string) string, stdin
 		}
 		r := matchResult{Query: q, Serve: reply.Kind, ServeEntries: reply.Entries}
 		if m := set.KB.Match(ctx, q, 1); len(m) > 0 {
-			r.ID, r.Confident, r.Likely = m[0].ID, m[0].Confident, m[0].Likely
+			r.ID, r.Confident, r.Likely, r.Guess = m[0].ID, m[0].Confident, m[0].Likely, m[0].Guess
 			r.Score = math.Round(m[0].Score*1e4) / 1e4
 		}
 		return r
@@ -144,6 +141,7 @@ type serveReply struct {
 	Entries []string // the entries answered from, one per question
 	Matched string   // the text the core matched, when not the message itself
 	Reason  string   // why a handoff opened
+	Guessed string   // the entry a guess asked about
 }
 
 // reply runs q through the core as the first message of a new
@@ -164,7 +162,7 @@ func (c *serveCore) reply(ctx context.Context, q string) (serveReply, error) {
 	for i := len(s.Turns) - 1; i >= 0 && s.Turns[i].Role == "bot"; i-- {
 		r.Kind = s.Turns[i].Kind // the first of the turn's replies
 	}
-	r.Entries = c.last.Entries
+	r.Entries, r.Guessed = c.last.Entries, c.last.Guessed
 	if m := c.last.Matched; m != "" && m != bot.CleanText(q) && len(r.Entries) > 0 {
 		r.Matched = m
 	}
@@ -183,6 +181,8 @@ func explainServed(w io.Writer, r serveReply) {
 		what = fmt.Sprintf("%s from %s (one question each)", r.Kind, strings.Join(r.Entries, ", "))
 	case len(r.Entries) == 1:
 		what = fmt.Sprintf("%s from %s", r.Kind, r.Entries[0])
+	case r.Guessed != "":
+		what = fmt.Sprintf("%s: asks whether it is %s", r.Kind, r.Guessed)
 	}
 	if r.Reason != "" {
 		what += " (reason: " + r.Reason + ")"
@@ -296,6 +296,7 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 	}
 	if cal != nil {
 		fmt.Fprintf(w, "  decision: confident when lead >= %.2f and score + %.2f×lead + %.2f×covered >= %.3f (lead: score minus the next one; covered: share of the message's words the entry's questions use)\n", cal.Margin, cal.Lead, cal.Cover, cal.Threshold)
+		explainTiers(w, cal)
 	}
 	if rank != nil {
 		if c := rank(ctx, q, -1, 1); len(c) > 0 {
@@ -310,6 +311,7 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 	if fused != nil {
 		fc := fused.Calibration()
 		fmt.Fprintf(w, "  fused decision (when the lexical one is not confident): lead >= %.2f and score + %.2f×lead + %.2f×covered >= %.3f\n", fc.Margin, fc.Lead, fc.Cover, fc.Threshold)
+		explainTiers(w, fc)
 		ids := make([]string, len(ms))
 		for i, m := range ms {
 			ids[i] = m.ID
@@ -333,6 +335,7 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 			byID[e.ID] = e
 		}
 	}
+	fmt.Fprintf(w, "  tier: %s\n", ms[0].Tier())
 	for i, m := range ms {
 		verdict := "not confident"
 		switch {
@@ -340,6 +343,8 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 			verdict = "CONFIDENT"
 		case m.Likely:
 			verdict = "likely (answered with a hedge)"
+		case m.Guess:
+			verdict = "guess (asked: are you asking about it?)"
 		case i > 0:
 			verdict = ""
 		}
@@ -363,5 +368,19 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 			fmt.Fprintf(w, "     vectors: nearest question %.3f %q, centroid %.3f; lexical %.3f; fused %.3f\n",
 				v.Best, v.Question, v.Centroid, v.Lexical, v.Fused)
 		}
+	}
+}
+
+// explainTiers prints the cuts of the tiers below the confident decision.
+func explainTiers(w io.Writer, cal *knowledge.Calibration) {
+	if cal.Hedge {
+		fmt.Fprintf(w, "  likely (answered with a hedge) when not confident and score + %.2f×lead + %.2f×covered >= %.3f\n", cal.LikelyLead, cal.LikelyCover, cal.LikelyThreshold)
+	}
+	if cal.Guesses {
+		capped := ""
+		if cal.GuessMaxUnknown > 0 {
+			capped = fmt.Sprintf(" and words unknown to the base <= %.2f", cal.GuessMaxUnknown)
+		}
+		fmt.Fprintf(w, "  guess (asked: are you asking about it?) when neither, score + %.2f×lead + %.2f×covered >= %.3f and score >= %.3f%s\n", cal.GuessLead, cal.GuessCover, cal.GuessThreshold, cal.GuessMinScore, capped)
 	}
 }

@@ -114,12 +114,33 @@ func TestRunMatchErrors(t *testing.T) {
 	if !strings.Contains(stderr.String(), "nope") || stdout.Len() != 0 {
 		t.Errorf("missing folder: stdout %q stderr %q", stdout.String(), stderr.String())
 	}
-	stderr.Reset()
-	if code := runMatch(t.Context(), []string{"where is my order"}, os.Getenv, strings.NewReader(""), &stdout, &stderr); code != 2 {
-		t.Errorf("stray argument: exit %d, want 2", code)
+}
+
+// Queries may be given as arguments, one query each, as `baton logid`
+// takes its ids (QA walk 2026-12-06: `baton match --explain "..."` waited
+// for stdin); stdin is read only when there are none.
+func TestRunMatchTakesQueriesAsArguments(t *testing.T) {
+	t.Setenv("BATON_KNOWLEDGE_DIR", "")
+	t.Setenv("BATON_PROMPTS_DIR", "")
+	noEnv := func(string) string { return "" }
+	unread := strings.NewReader("what is the capital of France\n")
+	var stdout, stderr bytes.Buffer
+	if code := runMatch(t.Context(), []string{"where is my order", "how do I reset my password"}, noEnv, unread, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, stderr.String())
 	}
-	if !strings.Contains(stderr.String(), "stdin") {
-		t.Errorf("stray argument: stderr %q should explain that queries come from stdin", stderr.String())
+	got := decodeMatchLines(t, stdout.String())
+	if len(got) != 2 || got[0].Query != "where is my order" || got[0].ID != "orders/tracking" || got[1].Query != "how do I reset my password" {
+		t.Errorf("got %+v, want one line per argument, in order", got)
+	}
+	if unread.Len() == 0 {
+		t.Error("stdin was read although queries were given as arguments")
+	}
+	stdout.Reset()
+	if code := runMatch(t.Context(), []string{"--explain", "how long does shipping take?"}, noEnv, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("--explain exit %d, stderr %s", code, stderr.String())
+	}
+	if out := stdout.String(); !strings.HasPrefix(out, `"how long does shipping take?"`) || !strings.Contains(out, "1. shipping/times") {
+		t.Errorf("--explain with an argument:\n%s", out)
 	}
 }
 

@@ -38,6 +38,10 @@ func writeQuality(w io.Writer, c *knowledge.Calibration) {
 		fmt.Fprintf(w, "  answered with a hedge (likely): %.0f%% more of the held-out phrasings; %.0f%% of the hedged samples right (target %.0f%%, BATON_LIKELY_RIGHT)\n",
 			100*c.LikelyAnswered, 100*c.LikelyPrecision, 100*c.LikelyRight)
 	}
+	if c.Guesses {
+		fmt.Fprintf(w, "  asked about with a guess (\"are you asking about …?\"): %.0f%% more of the held-out phrasings; %.0f%% of the guessed samples right (target %.0f%%, BATON_GUESS_RIGHT); off-topic messages guessed %.1f%%, questions on a missing topic %.0f%%\n",
+			100*c.GuessAnswered, 100*c.GuessPrecision, 100*c.GuessRight, 100*c.OffTopicGuessed, 100*c.NearGuessed)
+	}
 	if len(c.Confusions) == 0 {
 		return
 	}

@@ -31,6 +31,10 @@ import (
 // on each base's calibration samples (default 0.8); 0 turns the likely
 // tier off.
 //
+// BATON_GUESS_RIGHT is the same for the guess tier below it (not likely,
+// but asked "are you asking about …?" with that topic first among the
+// buttons; default 0.55); 0 turns the guess tier off.
+//
 // sem is the knowledge vector store when semantic matching is on (see
 // newSemantic), nil for lexical matching.
 func understanding(env func(string) string, sem *semantic.Vectors) ([]content.Option, error) {
@@ -42,18 +46,15 @@ func understanding(env func(string) string, sem *semantic.Vectors) ([]content.Op
 		}
 		rate = r
 	}
-	likely := knowledge.DefaultLikelyRight
-	if v := env("BATON_LIKELY_RIGHT"); v != "" {
-		r, err := strconv.ParseFloat(v, 64)
-		if err != nil || r < 0 || r >= 1 {
-			return nil, fmt.Errorf("BATON_LIKELY_RIGHT=%q: want a share between 0 and 1, such as 0.8 (0 turns the likely tier off)", v)
-		}
-		likely = r
-		if r == 0 {
-			likely = -1 // off
-		}
+	likely, err := tierTarget(env, "BATON_LIKELY_RIGHT", knowledge.DefaultLikelyRight, "likely")
+	if err != nil {
+		return nil, err
 	}
-	opts := []content.Option{content.WithWrongRate(rate), content.WithLikelyRight(likely), content.WithMatcher(newMatcher(sem))}
+	guess, err := tierTarget(env, "BATON_GUESS_RIGHT", knowledge.DefaultGuessRight, "guess")
+	if err != nil {
+		return nil, err
+	}
+	opts := []content.Option{content.WithWrongRate(rate), content.WithLikelyRight(likely), content.WithGuessRight(guess), content.WithMatcher(newMatcher(sem))}
 	if sem != nil {
 		// The handoff detector compares English messages with its
 		// examples by meaning too, sharing each message's one
@@ -61,6 +62,24 @@ func understanding(env func(string) string, sem *semantic.Vectors) ([]content.Op
 		opts = append(opts, content.WithHandoff(handoff.WithEmbeddings(sem)))
 	}
 	return opts, nil
+}
+
+// tierTarget reads the least share right of a tier below the confident
+// decision from the environment variable name: def when unset, -1 (off)
+// for 0.
+func tierTarget(env func(string) string, name string, def float64, tier string) (float64, error) {
+	v := env(name)
+	if v == "" {
+		return def, nil
+	}
+	r, err := strconv.ParseFloat(v, 64)
+	if err != nil || r < 0 || r >= 1 {
+		return 0, fmt.Errorf("%s=%q: want a share between 0 and 1, such as %g (0 turns the %s tier off)", name, v, def, tier)
+	}
+	if r == 0 {
+		return -1, nil // off
+	}
+	return r, nil
 }
 
 // newMatcher picks the matcher: lexical, calibrated per base; with

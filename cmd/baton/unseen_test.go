@@ -72,19 +72,21 @@ func readUnseen(t *testing.T, shop suitetest.Shop, env func(string) string, verb
 			t.Fatal(err)
 		}
 		var ids []string
-		hedged := ""
+		hedged, guessed := "", ""
 		switch {
 		case r.Kind == "answer":
 			ids = r.Entries
 		case r.Kind == "likely" && len(r.Entries) > 0:
 			hedged = r.Entries[0]
+		case r.Kind == "guess":
+			guessed = r.Guessed
 		}
 		top := set.KB.Match(ctx, l.Query, 3) // the message's vector is remembered: no second call
 		var ranked []string
 		for _, m := range top {
 			ranked = append(ranked, m.ID)
 		}
-		right := out.Lang(l.Lang).Tally(l, ids, ranked, hedged)
+		right := out.Lang(l.Lang).Tally(l, ids, ranked, hedged, guessed)
 		if verbose && !right && (l.ID != "" || len(ids) > 0) {
 			var tops []string
 			for _, m := range top {
@@ -101,8 +103,8 @@ func readUnseen(t *testing.T, shop suitetest.Shop, env func(string) string, verb
 
 // unseenEnvs are serve's environments for the measurement: lexical, and
 // with embeddings from url's model. REDIS_URL, when set, caches the
-// vectors under a prefix of their own; BATON_WRONG_RATE and
-// BATON_LIKELY_RIGHT pass through.
+// vectors under a prefix of their own; BATON_WRONG_RATE,
+// BATON_LIKELY_RIGHT and BATON_GUESS_RIGHT pass through.
 func unseenEnvs(url, model string) (lexical, fused func(string) string) {
 	base := map[string]string{
 		"REDIS_URL":          os.Getenv("REDIS_URL"),
@@ -110,6 +112,7 @@ func unseenEnvs(url, model string) (lexical, fused func(string) string) {
 		"OPENAI_TIMEOUT":     "2m", // a loaded machine: the lexical fallback is not what is measured
 		"BATON_WRONG_RATE":   os.Getenv("BATON_WRONG_RATE"),
 		"BATON_LIKELY_RIGHT": os.Getenv("BATON_LIKELY_RIGHT"),
+		"BATON_GUESS_RIGHT":  os.Getenv("BATON_GUESS_RIGHT"),
 	}
 	lexical = func(k string) string { return base[k] }
 	fused = func(k string) string {

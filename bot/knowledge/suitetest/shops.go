@@ -77,17 +77,22 @@ func (s Shop) Measured(t testing.TB) bool {
 // ShopScore counts one language of one shop base read through the core.
 type ShopScore struct {
 	Score
-	Top1, Top3     int // in-scope lines whose right entry is the first candidate; among the first three (the topic buttons)
-	Hedged, HedgeR int // in-scope lines answered with a hedge (likely, not confident); of them right
+	Top1, Top3      int // in-scope lines whose right entry is the first candidate; among the first three (the topic buttons)
+	Hedged, HedgeR  int // in-scope lines answered with a hedge (likely, not confident); of them right
+	Guessed, GuessR int // in-scope lines asked about with a guess ("are you asking about …?"); of them right
+	// Off-topic lines answered with a hedge; asked about with a guess.
+	OffHedged, OffGuessed int
 }
 
 // Tally counts line l, answered with ids (none: not confidently), with
-// ranked the matcher's candidates, best first, and hedged the entry
-// answered with a hedge ("" when none). It reports whether every entry
-// answered is right.
-func (s *ShopScore) Tally(l Line, ids, ranked []string, hedged string) bool {
+// ranked the matcher's candidates, best first, hedged the entry answered
+// with a hedge and guessed the entry asked about with a guess ("" when
+// none). It reports whether every entry answered is right.
+func (s *ShopScore) Tally(l Line, ids, ranked []string, hedged, guessed string) bool {
 	right := s.Score.Tally(l, ids)
 	if l.ID == "" {
+		s.OffHedged += b2i(hedged != "")
+		s.OffGuessed += b2i(guessed != "")
 		return right
 	}
 	for i, id := range ranked[:min(3, len(ranked))] {
@@ -101,11 +106,20 @@ func (s *ShopScore) Tally(l Line, ids, ranked []string, hedged string) bool {
 	}
 	if hedged != "" {
 		s.Hedged++
-		if l.Right(hedged) {
-			s.HedgeR++
-		}
+		s.HedgeR += b2i(l.Right(hedged))
+	}
+	if guessed != "" {
+		s.Guessed++
+		s.GuessR += b2i(l.Right(guessed))
 	}
 	return right
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Top1Share and Top3Share are the shares of in-scope lines whose right
@@ -113,9 +127,15 @@ func (s *ShopScore) Tally(l Line, ids, ranked []string, hedged string) bool {
 func (s ShopScore) Top1Share() float64 { return ratio(s.Top1, s.InScope) }
 func (s ShopScore) Top3Share() float64 { return ratio(s.Top3, s.InScope) }
 
+// Unsure is how many in-scope lines got none of the tiers: neither an
+// answer, a hedge nor a guess.
+func (s ShopScore) Unsure() int {
+	return s.InScope - (s.Confident - s.OffAns) - s.Hedged - s.Guessed
+}
+
 func (s ShopScore) String() string {
-	return fmt.Sprintf("%v; right entry top-1 %d/%d = %.2f, top-3 %d/%d = %.2f; hedged %d (%d right)",
-		s.Score, s.Top1, s.InScope, s.Top1Share(), s.Top3, s.InScope, s.Top3Share(), s.Hedged, s.HedgeR)
+	return fmt.Sprintf("%v; right entry top-1 %d/%d = %.2f, top-3 %d/%d = %.2f; hedged %d (%d right); guessed %d (%d right); unsure %d; off-topic hedged %d, guessed %d",
+		s.Score, s.Top1, s.InScope, s.Top1Share(), s.Top3, s.InScope, s.Top3Share(), s.Hedged, s.HedgeR, s.Guessed, s.GuessR, s.Unsure(), s.OffHedged, s.OffGuessed)
 }
 
 // ShopScores are one shop base's scores by language.
