@@ -277,10 +277,14 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 	words := termSet(f.Words, set.Lexicon)
 	freq := unitFreq(set.KB.Base, e.Lang, set.Lexicon)
 	var body string
-	if f.Duration {
+	if f.Duration || f.Price {
 		// "how long?" after an answer: the sentences that say how long,
-		// not the whole entry again.
-		if body = pa.durations(); body != "" {
+		// not the whole entry again; "how much for a day?": those with
+		// the prices.
+		if body = pa.durations(); f.Price {
+			body = pa.prices(words, freq)
+		}
+		if body != "" {
 			text := join(p.Say(q.Lang, leadKey(q, id), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
 			return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
 		}

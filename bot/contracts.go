@@ -53,6 +53,10 @@ type FollowUp struct {
 	// Duration: it asks only how long ("how long?", "要多久"): the reply
 	// gives the sentences of the entry that say how long, not all of it.
 	Duration bool
+	// Price: it asks how much ("how much for a day", "多少钱") after an
+	// answer that gives prices: the reply gives the sentences with the
+	// prices, the one about what it names first.
+	Price bool
 }
 
 // Answer is an Answerer's reply for one turn.

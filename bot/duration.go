@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"cmp"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -113,11 +115,34 @@ const maxDurationUnits = 2
 // durations are the sentences (or list items, as sentences) of p that say
 // how long something takes, at most maxDurationUnits, "" when none does.
 func (p passage) durations() string {
-	var said []string
-	for _, u := range p.units {
-		if !durationIn(u.text) {
-			continue
+	return p.saying(durationIn, nil, nil)
+}
+
+// saying is the text of at most maxDurationUnits units of p that say
+// what has reports (a duration, a price), as sentences; with words, the
+// units that share the most telling ones with them come first.
+func (p passage) saying(has func(string) bool, words map[string]bool, f *docFreq) string {
+	var at []int
+	for i, u := range p.units {
+		if has(u.text) {
+			at = append(at, i)
 		}
+	}
+	if len(words) > 0 {
+		shared := func(i int) float64 {
+			var s float64
+			for t := range words {
+				if p.units[i].terms[t] {
+					s += f.idf(t)
+				}
+			}
+			return s
+		}
+		slices.SortStableFunc(at, func(a, b int) int { return cmp.Compare(shared(b), shared(a)) })
+	}
+	var said []string
+	for _, i := range at {
+		u := p.units[i]
 		s := strings.TrimSpace(strings.TrimPrefix(u.text, "- "))
 		if r := []rune(s); len(r) > 0 && unicode.IsLower(r[0]) {
 			s = string(unicode.ToUpper(r[0])) + string(r[1:])
@@ -135,4 +160,66 @@ func (p passage) durations() string {
 		b.WriteString(s)
 	}
 	return b.String()
+}
+
+// "how much for a day?" right after the hire answer asks what that answer
+// charges, though alone it is about nothing (QA walk 2026-12-06 09:05,
+// item 10): a short question for a price continues the last answer when
+// that answer gives prices (priceIn).
+var (
+	priceAsks = []string{"how much", "what does it cost", "what do you charge", "price", "多少钱", "什么价", "价格", "价钱", "收费", "얼마", "가격", "요금"}
+	// pricePattern finds a price: a currency sign before a number, or a
+	// currency word after one ("£45", "$5.99", "30元", "5,000원").
+	pricePattern = regexp.MustCompile(`[£$€¥₩]\s*\d|\d\s*(?:元|块|원|dollars?|pounds?|euros?|usd|gbp|eur|美元|美金|英镑|欧元|달러|파운드|유로)`)
+)
+
+// asksPrice reports whether msg asks how much something costs.
+func asksPrice(msg string) bool { return containsAny(text.Normalize(msg), priceAsks) }
+
+// priceWords is msg without its ways to ask for a price and, in Chinese
+// and Korean, without the fillers such a question may have besides.
+func priceWords(msg string) string {
+	s := text.Normalize(msg)
+	for _, a := range priceAsks {
+		s = strings.ReplaceAll(s, a, " ")
+	}
+	if hasScript(s, unicode.Han) || hasScript(s, unicode.Hangul) {
+		for _, f := range slices.Concat(priceFillZh, priceFillKo) {
+			s = strings.ReplaceAll(s, f, " ")
+		}
+	}
+	return s
+}
+
+// Words a Chinese or Korean question for a price may have besides
+// ("一共多少钱", "그럼 얼마예요?"): more than these names a subject of its
+// own ("运费多少", "해외 배송비 얼마예요").
+var (
+	priceFillZh = []string{"一共", "总共", "大概", "这个", "那个", "要", "是", "的", "呢", "吗", "啊", "呀", "那", "请问"}
+	priceFillKo = []string{"그럼", "그거", "이거", "그건", "이건", "대략", "정도", "예요", "이에요", "에요", "인가요", "인데요", "해요", "하나요", "나요", "요"}
+)
+
+// onlyWordsOf reports whether every word of words is one an answer uses
+// (function words aside): "for a day" of the hire answer's "£45 a day".
+// Chinese and Korean words, whose fillers priceWords took off, are never
+// read as the answer's.
+func onlyWordsOf(words, answer string) bool {
+	for _, w := range strings.FieldsFunc(words, notAWordSplit) {
+		if hasScript(w, unicode.Han) || hasScript(w, unicode.Hangul) {
+			return false
+		}
+		if !text.IsStopWord(w) && !durationFillEn[w] && !strings.Contains(text.Normalize(answer), w) {
+			return false
+		}
+	}
+	return true
+}
+
+// priceIn reports whether an answer gives a price.
+func priceIn(answer string) bool { return pricePattern.MatchString(strings.ToLower(answer)) }
+
+// prices are the sentences of p that give a price, at most
+// maxDurationUnits, the ones sharing the most telling words first.
+func (p passage) prices(words map[string]bool, f *docFreq) string {
+	return p.saying(priceIn, words, f)
 }

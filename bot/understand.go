@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -46,6 +47,9 @@ type reader struct {
 	// where they belong).
 	last     string
 	mentions func(id, words string) bool
+	// namesOther reports whether words name a thing entry id never
+	// speaks of, in its answer, tip or example questions (nil: never).
+	namesOther func(id, words string) bool
 	// detail reports whether the unit of entry id's answer that speaks
 	// of words is past its first paragraph (nil: never).
 	detail func(id, words string) bool
@@ -58,6 +62,9 @@ type reader struct {
 	// (nil: never). "반품" is returns/start's subject; "Germany", named
 	// in one customs question, is not the customs entry's.
 	subject func(id, words string) bool
+	// related reports whether entry id is one the last reply pointed to
+	// beside its answer, a tip it gave (nil: none is).
+	related func(id string) bool
 	// closed reports whether entry id's list is all there is
 	// (knowledge.Entry.ClosedList; nil: none is).
 	closed func(id string) bool
@@ -119,7 +126,12 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 	if cue == marked && followUp && topic != "" && r.detailOfLast(&u, text, topic) {
 		return u
 	}
-	if followUp && topic != "" && r.durationOfLast(&u, text, topic) {
+	if followUp && topic != "" && (r.durationOfLast(&u, text, topic) || r.priceOfLast(&u, text, topic)) {
+		return u
+	}
+	if followUp && topic != "" && cue == marked && r.pointedTo(&u, text) {
+		// "那电话号码呢？" after the opening hours asks about the contact
+		// entry the reply gave the tip of, not the hours again.
 		return u
 	}
 	if !confident(u.cands) && followUp && topic != "" && cue != noCue {
@@ -205,7 +217,82 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 		// follows: continues decides, as for one not confident.
 		r.continues(&u, text, topic)
 	}
+	if followUp && u.follow == nil && len(u.parts) == 0 {
+		r.pointedTo(&u, text)
+	}
 	return u
+}
+
+// aboutPointed reports whether a message adding words, whose own best
+// candidate is c, an entry the last reply pointed to, asks about c: its
+// words say something (minPointed), name nothing c never speaks of, and
+// are not what the last answer speaks of ("and to Korea?" after shipping
+// costs asks about a detail of costs).
+func (r reader) aboutPointed(c knowledge.Match, w string) bool {
+	if r.related == nil || w == "" || c.ID == r.last || c.Score < minPointed || !r.related(c.ID) {
+		return false
+	}
+	if r.closed != nil && r.closed(r.last) {
+		// "신용카드는요?" after the ways to pay names a thing of the
+		// list's kind, which the list answers, not the gift cards its
+		// also: points to.
+		return false
+	}
+	if r.namesOther != nil && r.namesOther(c.ID, w) {
+		return false
+	}
+	return !(r.mentions != nil && r.mentions(r.last, w) || r.kindOf != nil && r.kindOf(r.last, w))
+}
+
+// priceOfLast reads a short question for a price that names nothing the
+// last answer does not ("how much is it?", "how much for a day", "多少钱",
+// "얼마예요?") as asking that answer's prices, when it gives some: the
+// sentences with them, not another entry's prices ("how much is it?"
+// alone reads as shipping costs). It reports whether it decided.
+func (r reader) priceOfLast(u *understanding, text, topic string) bool {
+	if r.last == "" || r.answer == nil || !short(text) || !asksPrice(text) {
+		return false
+	}
+	answer, rest := r.answer(r.last), priceWords(text)
+	if !priceIn(answer) || !onlyWordsOf(rest, answer) {
+		return false
+	}
+	if confident(u.cands) && u.cands[0].ID != r.last && r.subject != nil && r.subject(u.cands[0].ID, rest) {
+		// "and what does it cost to ship there?" after shipping times
+		// names what shipping costs is about.
+		return false
+	}
+	joined := topic + "\n" + text
+	f := followUpOf(text, referring)
+	f.Price = true
+	u.continueWith(r.last, joined, r.match(joined), f)
+	return true
+}
+
+// minPointed is the least score a message's own best candidate needs
+// for the conversation to settle on it (pointedTo): "what about the phone
+// number" ranks the contact entry at 0.19; chit-chat that shares a
+// character with an entry ("给我讲个笑话吧": 0.03) says nothing. Chosen on
+// the walk's example and the suite dev half asked after every entry with
+// also: entries (none wrongly answered at 0.1).
+const minPointed = 0.1
+
+// pointedTo answers a short message whose own words lead first, though
+// not surely, to an entry the last reply pointed to ("what about the
+// phone number" after the opening hours, whose reply gave the contact
+// tip with the number): the conversation makes clear which entry it
+// asks about (QA walk 2026-12-06 09:05, item 10). Only when its words
+// say something (minPointed) and name nothing that entry never speaks of.
+func (r reader) pointedTo(u *understanding, text string) bool {
+	if r.related == nil || confident(u.cands) || len(u.cands) == 0 || !short(text) || u.cands[0].ID == r.last || !r.related(u.cands[0].ID) {
+		return false
+	}
+	if !r.aboutPointed(u.cands[0], addedWords(text)) {
+		return false
+	}
+	u.cands = slices.Clone(u.cands)
+	u.cands[0].Confident, u.cands[0].Likely = true, false
+	return true
 }
 
 // offList reads a follow-up of a closed list (payment methods) whose
@@ -341,6 +428,14 @@ func (r reader) continues(u *understanding, text, topic string) {
 	if r.last == "" || !short(text) || len(u.cands) > 0 && u.cands[0].Likely && u.cands[0].ID != r.last {
 		return
 	}
+	if asksWhetherWeTake(text) && (r.closed == nil || !r.closed(r.last)) {
+		// "可以用比特币付款吗" after the discount-code answer asks whether
+		// we take one thing: a whole question of its own, whatever words
+		// ("付款") it shares with the last answer (QA walk 2026-12-06
+		// 09:05, item 2). After a closed list it names a thing of the
+		// list's kind, which the list answers.
+		return
+	}
 	own := u.cands
 	if r.words != nil && confident(u.cands) {
 		own = r.words(u.text) // fused: its words' scores, as the cuts below read them
@@ -355,6 +450,21 @@ func (r reader) continues(u *understanding, text, topic string) {
 		return
 	}
 	f := followUpOf(text, noCue)
+	if r.closed != nil && r.closed(r.last) && askedName(text) && !confident(u.cands) {
+		// "bitcoin?" after the ways to pay asks whether the list has
+		// it, as "and bitcoin?" does (QA walk 2026-12-06 09:05, item
+		// 10).
+		f.Named = true
+		u.continueWith(r.last, topic+"\n"+text, nil, f)
+		return
+	}
+	if r.namesOther != nil && f.Words != "" && r.namesOther(r.last, f.Words) {
+		// "do you have a student discount?" after the discount-code
+		// answer shares "discount" with it, but asks about students,
+		// which the entry says nothing of: a new question, not a detail
+		// of the last answer (QA walk 2026-12-06 09:05, item 2).
+		return
+	}
 	if !asksNext(text) && (r.mentions == nil || f.Words == "" || !r.mentions(r.last, f.Words)) {
 		if r.kindOf == nil || f.Words == "" || !r.kindOf(r.last, f.Words) {
 			return
@@ -397,6 +507,19 @@ func (t *turn) lastEntry() string {
 		}
 	}
 	return ""
+}
+
+// pointedAt reports whether entry id is one the last bot reply pointed
+// to beside its answer: the customer read its tip there.
+func (t *turn) pointedAt(id string) bool {
+	for i := len(t.s.Turns) - 2; i >= 0; i-- { // the last turn is this message
+		tr := t.s.Turns[i]
+		if tr.Role != "bot" {
+			continue
+		}
+		return slices.Contains(tr.Tips, id)
+	}
+	return false
 }
 
 // continuedEntry is the entry a follow-up continues: the last reply's,
@@ -491,6 +614,78 @@ func (t *turn) mentions(id, words string) bool {
 	}
 	at, _ := cutPassage(e.Answer, t.set.Lexicon).best(termSet(words, t.set.Lexicon), unitFreq(t.set.KB.Base, e.Lang, t.set.Lexicon))
 	return at >= 0
+}
+
+// namesOther reports whether words name a thing entry id, in the turn's
+// language, never speaks of (namesOtherThan).
+func (t *turn) namesOther(id, words string) bool {
+	return namesOtherThan(t.set.KB.Base, t.set.Lexicon, id, t.lang, words)
+}
+
+// namesOtherThan reports whether words name a thing entry id never
+// speaks of in lang (namesOther).
+func namesOtherThan(kb *knowledge.Base, lex *text.Lexicon, id, lang, words string) bool {
+	e, ok := kb.Entry(id, lang)
+	if !ok {
+		return false
+	}
+	terms := termSet(words, lex)
+	for t := range terms {
+		if hasScript(t, unicode.Hangul) && !koNouns(words)[t] {
+			delete(terms, t)
+		}
+	}
+	return namesOther(e, terms, unitFreq(kb, e.Lang, lex), lex)
+}
+
+// Particles a Korean noun takes (학생은, 학생도, 학생으로), longer first.
+var koParticles = []string{"에서", "한테", "으로", "은", "는", "이", "가", "을", "를", "도", "로", "에", "의", "요"}
+
+// koNouns are the words of a Korean message that are one two-syllable
+// word once a particle is off ("학생", "할인"): whole words, unlike the
+// character pairs inside longer ones ("물어봤어요" has 어봤).
+func koNouns(msg string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.FieldsFunc(msg, notAWordSplit) {
+		for _, p := range koParticles {
+			if rest, ok := strings.CutSuffix(w, p); ok && utf8.RuneCountInString(rest) >= 2 {
+				w = rest
+				break
+			}
+		}
+		if utf8.RuneCountInString(w) == 2 && hasScript(w, unicode.Hangul) {
+			out[w] = true
+		}
+	}
+	return out
+}
+
+// namesOther reports whether terms name a thing entry e never speaks of:
+// a telling word (one few units of the base's answers use, minTelling)
+// that neither its answer nor its tip nor any of its example questions
+// has ("student" after the discount codes). Only whole words count:
+// Chinese and Korean terms are character pairs, and a pair across two
+// words ("问过邻居" has 过邻, "물어봤어요" 어봤) is in no entry however
+// much the message is about it; the caller keeps only Korean pairs that
+// are words (koNouns), and Chinese, written without spaces, is not read
+// this way.
+func namesOther(e *knowledge.Entry, terms map[string]bool, freq *docFreq, lex *text.Lexicon) bool {
+	var own map[string]bool
+	for t := range namedTerms(terms) {
+		if freq.idf(t) < minTelling || hasScript(t, unicode.Han) {
+			continue
+		}
+		if own == nil {
+			own = termSet(e.Answer, lex)
+			for _, s := range append([]string{e.Tip}, e.Questions...) {
+				maps.Copy(own, termSet(s, lex))
+			}
+		}
+		if !own[t] {
+			return true
+		}
+	}
+	return false
 }
 
 // kindOf reports whether words name a kind of thing that a part of
@@ -1363,9 +1558,12 @@ var (
 // but not "배송언제와요", which names its subject): a message
 // built on them leaves its subject out because the last answer gave it.
 var (
-	referringEn   = map[string]bool{"it": true, "its": true, "that": true, "this": true, "these": true, "those": true, "they": true, "them": true, "one": true, "ones": true}
-	referringHan  = []string{"它", "这个", "那个", "这些", "那些", "这种", "那种", "这款", "那款", "这样", "那样"}
-	referringKo   = []string{"그거", "그것", "그건", "그게", "이거", "이것", "이건", "이게", "저거", "저것", "저건", "거기"}
+	referringEn  = map[string]bool{"it": true, "its": true, "that": true, "this": true, "these": true, "those": true, "they": true, "them": true, "one": true, "ones": true}
+	referringHan = []string{"它", "这个", "那个", "这些", "那些", "这种", "那种", "这款", "那款", "这样", "那样"}
+	referringKo  = []string{"그거", "그것", "그건", "그게", "이거", "이것", "이건", "이게", "저거", "저것", "저건", "거기"}
+	// A short question to us ("where are you", "who are you") names its
+	// subject: it leaves nothing out for the last answer to fill in.
+	addressee     = map[string]bool{"you": true, "u": true, "ya": true, "yall": true, "y'all": true}
 	ellipsisEn    = map[string]bool{"how": true, "when": true, "why": true, "where": true, "what": true, "which": true, "until": true}
 	ellipsisHan   = []string{"多久", "多少", "几天", "什么时候", "为什么", "怎么", "哪里", "到什么时候"}
 	ellipsisKo    = []string{"얼마나", "얼마", "언제", "며칠", "왜", "어떻게", "어디"}
@@ -1424,7 +1622,7 @@ func followUpCue(msg string) followUp {
 			words[i] = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "'")
 		}
 		if len(words) <= maxReferringWords && slices.ContainsFunc(words, func(w string) bool { return referringEn[w] }) ||
-			len(words) > 0 && len(words) <= maxEllipsisWords && ellipsisEn[words[0]] {
+			len(words) > 0 && len(words) <= maxEllipsisWords && ellipsisEn[words[0]] && !slices.ContainsFunc(words, func(w string) bool { return addressee[w] }) {
 			return referring
 		}
 	}
@@ -1506,6 +1704,25 @@ func ownWords(msg string) (own string, measure bool) {
 		}
 	}
 	return strings.Join(keep, " "), measure
+}
+
+// askedName reports whether msg is a name and a question mark, nothing
+// else: "bitcoin?", "paypal?", "微信？", "카카오페이?".
+func askedName(msg string) bool {
+	s := strings.TrimSpace(msg)
+	trimmed := strings.TrimRight(s, "?？ ")
+	if trimmed == s || trimmed == "" || strings.ContainsAny(trimmed, "?？,，.。!！") {
+		return false
+	}
+	w := addedWords(trimmed)
+	return w != "" && w == text.Normalize(trimmed) && oneThing(trimmed, 2) != "" && !containsAny(w, questionHan) && !containsAny(w, questionKo)
+}
+
+// asksWhetherWeTake reports whether msg asks whether we take one thing
+// it names (askedThing), not one it points back at ("可以用这个吗").
+func asksWhetherWeTake(msg string) bool {
+	thing := askedThing(msg)
+	return thing != "" && !containsAny(thing, referringHan) && !hasAnyPrefix(thing, referringKo)
 }
 
 // closedList reports whether entry id's list, in the turn's language, is

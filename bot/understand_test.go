@@ -306,7 +306,8 @@ func TestFollowUpsDoNotGlueNewQuestions(t *testing.T) {
 				at, _ := cutPassage(e.Answer, set.Lexicon).best(termSet(words, set.Lexicon), unitFreq(set.KB.Base, e.Lang, set.Lexicon))
 				return at >= 0
 			},
-			subject: func(id, words string) bool { return subjectOf(set.KB.Base, set.Lexicon, id, lang, words) },
+			namesOther: func(id, words string) bool { return namesOtherThan(set.KB.Base, set.Lexicon, id, lang, words) },
+			subject:    func(id, words string) bool { return subjectOf(set.KB.Base, set.Lexicon, id, lang, words) },
 		}
 		var asked, glued int
 		for i, l := range suitetest.Read(t, lang) {

@@ -475,6 +475,10 @@ func (p *Persona) Introduction(text string) (name, rest string) {
 	if _, no := s.phraseAt([]token{{norm: squeeze(joiners.Replace(text2norm(name)))}}, 0, "not_name"); no {
 		return "", text
 	}
+	if r, size := utf8.DecodeRuneInString(name); r < utf8.RuneSelf && unicode.IsLower(r) {
+		// "hi im sarah": said back as "Sarah", as a name is written.
+		name = string(unicode.ToUpper(r)) + name[size:]
+	}
 	next := last + 1
 	switch {
 	case next == len(toks), s.skipFiller(toks, next) == len(toks):

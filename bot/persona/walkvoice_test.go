@@ -102,7 +102,9 @@ func TestIntroduction(t *testing.T) {
 	for _, c := range []struct{ text, name, rest string }{
 		{"I'm Sarah", "Sarah", ""},
 		{"I'm Sarah!", "Sarah", ""},
-		{"my name is tom. how much is shipping?", "tom", "how much is shipping?"},
+		{"my name is tom. how much is shipping?", "Tom", "how much is shipping?"},
+		{"im sarah", "Sarah", ""},
+		{"im unhappy", "", ""},
 		{"this is Sarah, where is my order?", "Sarah", "where is my order?"},
 		{"I'm Sarah and my order is late", "Sarah", "my order is late"},
 		{"我叫李明", "李明", ""},
