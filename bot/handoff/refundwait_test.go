@@ -35,3 +35,22 @@ func TestRefundWaitIsAQuestion(t *testing.T) {
 		check(t, Input{Text: c.text, Lang: c.lang}, c.w)
 	}
 }
+
+// Someone else doing something (a theft, a parcel taken) is a report for
+// the bot, not a request for a person: handoff_ordinary.yaml holds such
+// lines since 2026-12-06, when banking77's "Someone stole my phone." was
+// handed off as a request by the learned layer. Asking someone to help
+// still is one.
+func TestSomeoneElseIsNotARequest(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		w    want
+	}{
+		{"Someone stole my phone.", want{}},
+		{"somebody stole my parcel", want{}},
+		{"can someone help me", want{true, Explicit, nil}},
+		{"I need someone to look at my order", want{true, Explicit, nil}},
+	} {
+		check(t, Input{Text: c.text, Lang: "en"}, c.w)
+	}
+}
