@@ -54,3 +54,23 @@ func TestSomeoneElseIsNotARequest(t *testing.T) {
 		check(t, Input{Text: c.text, Lang: "en"}, c.w)
 	}
 }
+
+// A time we promised that has passed with the thing still not done is a
+// complaint, said calmly or not (combo broken_promise, 2026-12-06); a
+// question about it is a question.
+func TestBrokenPromiseIsAComplaint(t *testing.T) {
+	for _, c := range []struct {
+		text, lang string
+		w          want
+	}{
+		{"the lamp was supposed to arrive on Tuesday and it still hasn't come", "en", want{true, Complaint, []string{"(broken_promise)"}}},
+		{"说是周一发货，现在还没发", "zh", want{true, Complaint, []string{"(broken_promise)"}}},
+		{"주말 전에 보낸다더니 아직도 발송 안 됐어요", "ko", want{true, Complaint, []string{"(broken_promise)"}}},
+		{"it should have arrived yesterday, can you tell me where it is?", "en", want{}},
+		{"was it supposed to come today?", "en", want{}},
+		{"说好的包邮吗", "zh", want{}},
+		{"약속 시간 변경 가능한가요?", "ko", want{}},
+	} {
+		check(t, Input{Text: c.text, Lang: c.lang}, c.w)
+	}
+}
