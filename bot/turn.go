@@ -624,7 +624,7 @@ func (t *turn) answer(text string) {
 		}
 	}
 	last := t.lastBotKind()
-	r := reader{match: t.match, without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.continuedEntry(), mentions: t.mentions, detail: t.detail, answer: t.entryAnswer, subject: t.subject, closed: t.closedList, kindOf: t.kindOf}
+	r := reader{match: t.match, words: lexicalMatch(t.ctx, t.set.KB.Matcher, 5), without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.continuedEntry(), mentions: t.mentions, detail: t.detail, answer: t.entryAnswer, subject: t.subject, closed: t.closedList, kindOf: t.kindOf}
 	u := r.understand(text, t.s.Topic, last == kindAnswer || last == kindLikely)
 	if t.rejected != "" {
 		// Not the guess they said no to: the calibrated decision on
@@ -828,7 +828,10 @@ const maxRefusalOffers = 2
 // "off" alone, "a refund without returning it" to the returns entries at
 // 0.17-0.24, "물건은 안 보내고 환불만 해 주세요" to returns/refunds at 0.12
 // (baton match --explain, 2026-12-06): below the cut the file's order puts
-// the price match first, and its refusal speaks of a discount.
+// the price match first, and its refusal speaks of a discount. Lexical
+// scores only: fused ones are softmax shares (returns/start 0.008 beside
+// returns/refunds 0.98 for the refund without the item back, with the
+// real model), and the price match went first again.
 const minOfferScore = 0.10
 
 // offersFor are the entries of demand.offer (handoff.yaml) that a soft
@@ -838,7 +841,11 @@ const minOfferScore = 0.10
 // maxRefusalOffers.
 func (t *turn) offersFor(text string) []*knowledge.Entry {
 	score := map[string]float64{}
-	for _, m := range t.set.KB.Match(t.ctx, text, 50) {
+	match := lexicalMatch(t.ctx, t.set.KB.Matcher, 50)
+	if match == nil {
+		match = func(text string) []knowledge.Match { return t.set.KB.Match(t.ctx, text, 50) }
+	}
+	for _, m := range match(text) {
 		if m.Score >= minOfferScore {
 			score[m.ID] = m.Score
 		}

@@ -29,7 +29,16 @@ type withoutFunc func(text string, ids []string) []knowledge.Match
 
 // reader is how the core matches what a customer wrote.
 type reader struct {
-	match   matchFunc
+	match matchFunc
+	// words ranks a message by its words alone, on the scale the
+	// follow-up thresholds were set on (minOwnEvidence, maxSayingLittle):
+	// the lexical stage of a semantic matcher (lexicalMatch; nil: match
+	// is lexical itself). Fused scores are softmax shares, which saturate
+	// near 1 for a short message: "and to Korea?" after a shipping cost
+	// answer gave shipping times 0.74 fused and 0.25 by its words, so it
+	// looked sure of another entry and was never read with its topic
+	// (baton eval with the real model, 2026-12-06).
+	words   matchFunc
 	without withoutFunc // nil: parts are decided with the whole base only
 	// last is the entry the last reply answered ("" for none), and
 	// mentions reports whether that entry's answer speaks of words (nil:
@@ -78,6 +87,17 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 	match := r.match
 	u := understanding{text: text, cands: match(text)}
 	cue := followUpCue(text)
+	if fused := u.cands; r.words != nil && followUp && topic != "" && !confident(fused) && (cue != noCue || short(text)) {
+		// A follow-up fusion is not sure of is read as the lexical
+		// matcher reads it, with the question it continues; when it
+		// reads as no follow-up, fusion's own reading stands.
+		u.cands = r.words(text)
+		defer func() {
+			if u.text == text && u.follow == nil && len(u.parts) == 0 && !confident(u.cands) {
+				u.cands = fused
+			}
+		}()
+	}
 	if cue == marked && (!followUp || topic == "") && len(u.cands) > 0 && u.cands[0].Likely {
 		// "and to Korea?" with nothing before it to follow is not
 		// guessed at, not even with a hedge: it says it continues
@@ -179,7 +199,7 @@ func (r reader) understand(text, topic string, followUp bool) understanding {
 		u.cands = slices.Clone(u.cands)
 		u.cands[0].Confident = true
 	}
-	if len(u.parts) == 0 && (!confident(u.cands) || u.cands[0].Score < maxSayingLittle) && followUp && topic != "" {
+	if len(u.parts) == 0 && (!confident(u.cands) || r.wordScore(u.cands, u.text) < maxSayingLittle) && followUp && topic != "" {
 		// Confident on a score that says little ("한국" alone: shipping
 		// times at 0.21) is no better a reading than the answer it
 		// follows: continues decides, as for one not confident.
@@ -246,7 +266,7 @@ func (r reader) newSubject(u *understanding, text, topic string) bool {
 // words are not that entry's subject, and the last question read with
 // it still leads to the last entry. It reports whether it decided.
 func (r reader) detailOfLast(u *understanding, text, topic string) bool {
-	if r.subject == nil || r.last == "" || !confident(u.cands) || u.cands[0].ID == r.last || u.cands[0].Score >= minOwnEvidence {
+	if r.subject == nil || r.last == "" || !confident(u.cands) || u.cands[0].ID == r.last || r.wordScore(u.cands, text) >= minOwnEvidence {
 		return false
 	}
 	words := addedWords(text)
@@ -297,6 +317,18 @@ func lexicalWithout(ctx context.Context, m knowledge.Matcher, n int) withoutFunc
 	}
 }
 
+// lexicalMatch is the matchFunc of the lexical stage a semantic matcher
+// is built on (reader.words), nil for the lexical matcher itself or any
+// other. It makes no embeddings call.
+func lexicalMatch(ctx context.Context, m knowledge.Matcher, n int) matchFunc {
+	s, ok := m.(interface{ Lexical() *knowledge.Calibrated })
+	if !ok || s.Lexical() == nil {
+		return nil
+	}
+	cal := s.Lexical()
+	return func(text string) []knowledge.Match { return cal.Match(ctx, text, n) }
+}
+
 // continues reads a message that does not say it follows up ("i checked
 // with neighbours already", "what now", "需要先寄回去吗", "그럼 어떻게
 // 해요?") as continuing the last answer when it is short, its own words
@@ -306,11 +338,17 @@ func lexicalWithout(ctx context.Context, m knowledge.Matcher, n int) withoutFunc
 // (pointsElsewhere, or a likely match of its own), or the last answer
 // does not speak of its words.
 func (r reader) continues(u *understanding, text, topic string) {
-	if r.last == "" || !short(text) || pointsElsewhere(u.cands, r.last) ||
-		len(u.cands) > 0 && u.cands[0].Likely && u.cands[0].ID != r.last {
+	if r.last == "" || !short(text) || len(u.cands) > 0 && u.cands[0].Likely && u.cands[0].ID != r.last {
 		return
 	}
-	if len(u.cands) > 0 && u.cands[0].ID != r.last && u.cands[0].Score >= maxSayingLittle && scoreOf(u.cands, r.last) < u.cands[0].Score/2 {
+	own := u.cands
+	if r.words != nil && confident(u.cands) {
+		own = r.words(u.text) // fused: its words' scores, as the cuts below read them
+	}
+	if pointsElsewhere(own, r.last) {
+		return
+	}
+	if len(own) > 0 && own[0].ID != r.last && own[0].Score >= maxSayingLittle && scoreOf(own, r.last) < own[0].Score/2 {
 		// Its own words say something, and about another entry:
 		// "can i use paypal" after failed payments, "검정색 샀는데
 		// 흰색으로 바꾸고싶어요" after any answer.
@@ -476,6 +514,19 @@ func (t *turn) kindOf(id, words string) bool {
 // e-receipt 0.29, warranty 0.15). Chosen on the QA walk's examples and the
 // dev half of the paraphrase suite (TestFollowUpsDoNotGlueNewQuestions).
 const maxSayingLittle = 0.21
+
+// wordScore is the score of cands' first, the reading of text, by the
+// words of text alone: its own score unless a fused matcher gave it
+// (reader.words).
+func (r reader) wordScore(cands []knowledge.Match, text string) float64 {
+	if len(cands) == 0 {
+		return 0
+	}
+	if r.words == nil {
+		return cands[0].Score
+	}
+	return scoreOf(r.words(text), cands[0].ID)
+}
 
 func scoreOf(cands []knowledge.Match, id string) float64 {
 	for _, c := range cands {
