@@ -2,6 +2,7 @@ package bot
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -253,6 +254,22 @@ func (t *turn) withoutKnownOrderAsk(text, entry string) string {
 	return join(t.render(key, persona.Data{Extra: map[string]string{"ref": ref}}), without)
 }
 
+// handoffOrder is a handoff's evidence with the order number the customer
+// gave in this conversation, when there is one and the evidence does not
+// name it yet: the agent's card shows it, so no one asks for it again
+// (lead, 2026-12-06: a complaint with the order number given handed off
+// with an answer asking for it).
+func (t *turn) handoffOrder(evidence []string) []string {
+	ref := t.givenOrder
+	if ref == "" {
+		ref = t.orderGivenBefore()
+	}
+	if ref == "" || slices.ContainsFunc(evidence, func(e string) bool { return strings.Contains(e, ref) }) {
+		return evidence
+	}
+	return append(slices.Clip(evidence), "order number "+ref+": the customer gave it in this conversation, no need to ask for it")
+}
+
 // orderGivenBefore is the last order number the customer wrote before
 // this message since the conversation was last closed, "" for none.
 func (t *turn) orderGivenBefore() string {
@@ -278,6 +295,37 @@ func (t *turn) orderGivenBefore() string {
 // space after it.
 var sentencePattern = regexp.MustCompile(`[^.!?。！？\n]+(?:[.!?。！？]+[ \t]*|$)`)
 
+// orderAndWords ask for the order number together with something else
+// ("send us your order number and a few photos", "请把订单号和几张照片发给我们",
+// "주문번호와 함께 사진을 보내 주세요"), longest first: without them the
+// sentence still asks for the rest.
+var orderAndWords = []string{"your order number and ", "the order number and ", "订单号和", "주문번호와 함께 ", "주문번호와 "}
+
+// sendWords ask the customer to send us something.
+var sendWords = []string{"send us", "发给我们", "보내 주", "보내주", "알려 주", "알려주"}
+
+// withoutOrderAnd is sent without its ask for the order number when the
+// ask names something else too, which stays asked for. "send us your
+// order number and we'll cancel it" names nothing else: it stays whole.
+func withoutOrderAnd(sent string) string {
+	low := strings.ToLower(sent)
+	if !slices.ContainsFunc(sendWords, func(w string) bool { return strings.Contains(low, w) }) {
+		return sent // names the number ("fill in the form with your order number and a photo"), asks nothing
+	}
+	for _, w := range orderAndWords {
+		i := strings.Index(sent, w)
+		if i < 0 {
+			continue
+		}
+		rest := sent[i+len(w):]
+		if f := strings.Fields(strings.ToLower(rest)); len(f) > 0 && slices.Contains([]string{"we", "we'll", "we’ll", "i", "i'll", "i’ll", "you", "you'll"}, f[0]) {
+			return sent
+		}
+		return sent[:i] + rest
+	}
+	return sent
+}
+
 // sendOrderWords ask for the order number without showing one.
 var sendOrderWords = []string{"send us your order number", "send us the order number", "订单号发给我们", "주문번호를 알려", "주문 번호를 알려", "주문번호를 보내"}
 
@@ -288,6 +336,7 @@ var sendOrderWords = []string{"send us your order number", "send us the order nu
 // number") stays: it says what the number is for.
 func withoutOrderAsk(text string) string {
 	out := sentencePattern.ReplaceAllStringFunc(text, func(sent string) string {
+		sent = withoutOrderAnd(sent)
 		low := strings.ToLower(sent)
 		asks := false
 		for _, w := range askWords {

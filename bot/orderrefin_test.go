@@ -105,3 +105,19 @@ func TestAsksOrderAsLowered(t *testing.T) {
 		t.Errorf("only %d texts ask for the order number: the shipped answers no longer test it", asking)
 	}
 }
+
+// The part of a sentence asking for the order number beside something
+// else goes, and the rest stays asked; a sentence whose ask goes on with
+// what we then do stays as withoutOrderAsk had it.
+func TestWithoutOrderAnd(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Send us your order number and a few photos of the item.", "Send us a few photos of the item."},
+		{"请把订单号和几张照片发给我们。", "请把几张照片发给我们。"},
+		{"주문번호와 함께 사진 몇 장을 보내 주세요.", "사진 몇 장을 보내 주세요."},
+		{"After that, send us your order number and we'll cancel it.", "After that, send us your order number and we'll cancel it."},
+	} {
+		if got := withoutOrderAnd(c.in); got != c.want {
+			t.Errorf("withoutOrderAnd(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -1205,7 +1205,7 @@ func (t *turn) handoff(d handoff.Decision) {
 		t.lead = join(t.lead, t.render("handoff_answer_lead", persona.Data{}), answer)
 		entry = t.told[0]
 	}
-	st := lifecycle.OpenHandoff(s, d.Reason, d.Evidence, d.Scores, team, t.b.desk != nil, now, remindAt)
+	st := lifecycle.OpenHandoff(s, d.Reason, t.handoffOrder(d.Evidence), d.Scores, team, t.b.desk != nil, now, remindAt)
 	s.Misses = 0
 	t.b.log.Info("handoff", "conv", logmask.Conv(s.ID), "reason", d.Reason, "team", team, "evidence", len(d.Evidence))
 	switch h := t.b.hours; {
@@ -1285,7 +1285,10 @@ func (t *turn) tell(ids []string) string {
 		if !ok {
 			continue
 		}
-		body := Plain(e.Answer)
+		// The customer gave their order number (here or earlier): the
+		// answer told with a handoff does not ask for it again, as the
+		// person taking over has it on the card (handoffOrder).
+		body := t.withoutKnownOrderAsk(Plain(e.Answer), id)
 		if len(ids) > 1 && len(e.Questions) > 0 {
 			body = "▸ " + Plain(e.Title()) + "\n" + body
 		}

@@ -19,6 +19,10 @@ type demandRules struct {
 	insist  []*phrase // "I insist", "I don't care": pressing on after a refusal
 	offer   []string  // knowledge entry ids of what policy allows
 	lines   []int     // where each offer id is written, for `baton check`
+	// leverage names the complaint cues and combos that, in a first
+	// demand, are its leverage ("or I'll leave a bad review", "or I'm
+	// off to Amazon") rather than anger: they wait for the soft refusal.
+	leverage []string
 }
 
 // OfferLine is the line of handoff.yaml where the i-th offered entry is
@@ -72,6 +76,63 @@ func (r *Rules) detectDemand(d *doc, in Input, dec *Decision, ev *fired) {
 		return
 	}
 	ev[1] = "complaint: insisted after a soft refusal: " + why
+}
+
+// holdLeverage takes back a complaint that only a first demand's leverage
+// made: "50% off or I'll leave a bad review" is the demand and the threat
+// that goes with it, and gets the soft refusal first (lead, 2026-12-06).
+// Without its leverage cues the phrases' score must stay under the
+// threshold: anger beside the demand ("this is a joke, 50% off or I'll
+// leave a bad review") still hands off, and so does the threat made again
+// after the refusal (in.AfterRefusal). d.x holds the complaint features
+// complaintZ computed for this message.
+func (r *Rules) holdLeverage(d *doc, in Input, dec *Decision, ev *fired) {
+	lv := r.demand.leverage
+	if dec.Demand == "" || in.AfterRefusal || ev[1] == "" || len(lv) == 0 {
+		return
+	}
+	c := &r.complaint
+	z := c.base
+	var held []string
+	for i, xi := range d.x[:len(c.cues)+len(c.combos)+3] {
+		if xi == 0 {
+			continue
+		}
+		name, w := r.feature(i)
+		if slices.Contains(lv, name) {
+			if xi*w > 0 {
+				held = append(held, name)
+			}
+			continue
+		}
+		z += xi * w
+	}
+	if len(held) == 0 || sigmoid(z) >= c.threshold {
+		return
+	}
+	ev[1] = ""
+	dec.Scores[Complaint] = sigmoid(z)
+	dec.Demand += fmt.Sprintf("; its leverage (%s) waits for the refusal: complaint %.2f without it, under %.2f", strings.Join(held, ", "), sigmoid(z), c.threshold)
+}
+
+// leverage reads demand.leverage: names of complaint cues or combos.
+func (l *loader) leverage(s *section, c *complaintRules) []string {
+	names, _ := l.ids(s, "leverage")
+	if len(names) == 0 {
+		return nil
+	}
+	n := s.vals["leverage"]
+	var out []string
+	for k, name := range names {
+		known := slices.ContainsFunc(c.cues, func(q cue) bool { return q.name == name }) ||
+			slices.ContainsFunc(c.combos, func(cb combo) bool { return cb.name == name })
+		if !known {
+			l.errf(n.Content[k], "%s: %q is not the name of a cue or combo in complaint", s.path("leverage"), name)
+			continue
+		}
+		out = append(out, name)
+	}
+	return out
 }
 
 // ids reads s[key] as a list of knowledge entry ids.

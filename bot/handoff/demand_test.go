@@ -21,6 +21,16 @@ func TestDemand(t *testing.T) {
 		{"is there a student discount?", "en", false},
 		{"do you price match Amazon?", "en", false},
 		{"I'm not asking for 90% off, just the price match", "en", false},
+		// Across a comma (2026-12-06): the refusal to send the item back,
+		// then the refund demanded; not an exchange asked for instead.
+		{"我不退货，直接给我退款", "zh", true},
+		{"退款给我，我不想寄回", "zh", true},
+		{"I'm not sending it back, just refund me", "en", true},
+		{"我不退货了，想换货", "zh", false},
+		{"I'm not sending it back, it's a gift", "en", false},
+		// Free shipping on every future order (the learned layer called
+		// it a complaint).
+		{"以后的订单都给我包邮", "zh", true},
 	} {
 		d := r.Detect(Input{Text: c.text, Lang: c.lang})
 		if (d.Demand != "") != c.demand || d.Handoff {

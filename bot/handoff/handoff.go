@@ -124,6 +124,7 @@ func (r *Rules) DetectContext(ctx context.Context, in Input) Decision {
 		r.detectConfusion(d, in, &dec, &ev, &veto)
 		r.detectLoop(d, in, &dec, &ev)
 		r.detectDemand(d, in, &dec, &ev)
+		r.holdLeverage(d, in, &dec, &ev)
 		r.release(d)
 		r.detectLearned(ctx, in, &dec, &ev, &veto)
 	}

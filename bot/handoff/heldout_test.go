@@ -175,13 +175,13 @@ const nearCopy = 0.7
 // person (support/contact-person), which should.
 func TestParaphraseFalseHandoffs(t *testing.T) {
 	r := loadShipped(t)
-	var n, falseHandoffs int
+	var n, falseHandoffs, heldFalse int
 	for _, lang := range []string{"en", "zh", "ko"} {
 		raw, err := os.ReadFile(filepath.Join("..", "knowledge", "testdata", "paraphrases", lang+".jsonl"))
 		if err != nil {
 			t.Skipf("paraphrase suite not available: %v", err)
 		}
-		for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		for i, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
 			var q struct {
 				Query string `json:"query"`
 				ID    string `json:"id"`
@@ -195,12 +195,19 @@ func TestParaphraseFalseHandoffs(t *testing.T) {
 			n++
 			if d := r.Detect(Input{Text: q.Query, Lang: lang}); d.Handoff {
 				falseHandoffs++
-				t.Logf("    false handoff: %s: %q → %s", lang, q.Query, d.Evidence[0])
+				// Only the dev half's lines are shown (even lines from 0,
+				// as suitetest.RunHalves splits the suite): this test runs
+				// in every landing, and the odd lines are held out.
+				if i%2 == 0 {
+					t.Logf("    false handoff (dev half): %s: %q → %s", lang, q.Query, d.Evidence[0])
+				} else {
+					heldFalse++
+				}
 			}
 		}
 	}
 	rate := float64(falseHandoffs) / float64(n)
-	t.Logf("paraphrase suite: %d of %d ordinary questions hand off (%.2f%%)", falseHandoffs, n, 100*rate)
+	t.Logf("paraphrase suite: %d of %d ordinary questions hand off (%.2f%%); %d of them held-out lines, not shown", falseHandoffs, n, 100*rate, heldFalse)
 	// The goal is 2%; it was met (5/252) only while the knowledge base held
 	// copies of the suite's held-out lines, which the layer learned as
 	// ordinary. Without them (2026-12-03) 6/252 = 2.38%: the ceiling holds

@@ -90,7 +90,7 @@ func newIndex(lists ...[]*phrase) *matchIndex {
 					st = append(st, alt[0].id)
 				}
 			}
-			if !it.optional && it.gap == 0 {
+			if !it.optional && it.gap == 0 && it.next == 0 {
 				break // the first required item ends what a match can start with
 			}
 		}
@@ -99,7 +99,7 @@ func newIndex(lists ...[]*phrase) *matchIndex {
 			ix.trig[l] = append(ix.trig[l], p.id)
 		}
 		for _, it := range p.items {
-			if it.optional || it.gap > 0 {
+			if it.optional || it.gap > 0 || it.next > 0 {
 				continue
 			}
 			var need []int32

@@ -118,6 +118,8 @@ func TestLoadProblems(t *testing.T) {
 		{"anchor in the middle", "'talk to a human'", "'talk ^ human'", "^ may only stand at the very start", true},
 		{"punctuation", "'talk to a human'", "'human?'", `punctuation '?' is never matched`, true},
 		{"gap at the end", "'talk to a human'", "'talk to ...'", `"..." must stand between words`, true},
+		{"comma at the start", "'talk to a human'", "', talk to a human'", `"," must stand between words, after a required one`, true},
+		{"comma after a gap", "'talk to a human'", "'talk ... , human'", `"," right after "..." or ","`, true},
 		{"only optional words", "'talk to a human'", "'[human]'", "phrase has no required word", true},
 		{"bad prefix", "'talk to a human'", "'转*'", "* needs a single Latin or Korean word", true},
 		{"phrase twice", "en: ['talk to a human']", "en: ['talk to a human', 'Talk  to a human']", `prompts/handoff.yaml:11: explicit.phrases.en: "Talk  to a human" is listed twice (first at line 11)`, true},
@@ -252,6 +254,10 @@ func TestPhraseSyntax(t *testing.T) {
 		{"이해 안", 0, []string{"이해가 안 돼요", "이해안돼요", "이해를 안 해요"}, []string{"이해해요"}},
 		{"=안", 0, []string{"안 돼요"}, []string{"안녕하세요", "안돼요"}},
 		{"human", 0, []string{"@human talk to a human https://human.example"}, []string{"@human https://human.example"}},
+		// "," goes on in the next clause, after up to gap units of this
+		// one, and only the next ("我不退货，直接给我退款").
+		{"不退货 , [直接] ... 退款", 0, []string{"我不退货，直接给我退款", "不退货了，退款", "不退货。退款吧"}, []string{"不退货直接退款", "我不退货，想换货，退款也行", "不退货呢呢呢呢，退款", "不退货"}},
+		{"not sending it back , ... refund", 0, []string{"I'm not sending it back, just refund me", "not sending it back. Refund!"}, []string{"not sending it back refund", "not sending it back, it's a gift. refund later"}},
 	}
 	for _, c := range cases {
 		p, err := compilePhrase(c.phrase, c.typo, 3)

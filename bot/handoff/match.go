@@ -416,6 +416,10 @@ type item struct {
 	alts     [][]lit
 	optional bool
 	gap      int // > 0: "...", up to gap units of anything within the clause
+	// next > 0: ",", the phrase goes on at the start of the next clause,
+	// after up to next units of this one ("我不退货，直接给我退款": a refund
+	// demanded in the clause after the refusal to send the item back).
+	next int
 }
 
 // phrase is one compiled entry of a phrase list.
@@ -435,6 +439,8 @@ type phrase struct {
 //	(a|b c)     one of the alternatives
 //	[a|b]       optionally one of the alternatives
 //	...         up to `gap` words of anything, within the clause
+//	,           the rest of this clause (up to `gap` words), then the next
+//	            clause goes on: the only way a phrase reaches across one
 //	^ $         at the start / end of a clause (first / last item only)
 func compilePhrase(src string, typoMin, gap int) (*phrase, error) {
 	p := &phrase{src: src, id: -1}
@@ -462,6 +468,14 @@ func compilePhrase(src string, typoMin, gap int) (*phrase, error) {
 				return nil, errors.New(`two "..." in a row`)
 			}
 			p.items = append(p.items, item{gap: gap})
+		case ",":
+			if !slices.ContainsFunc(p.items, func(it item) bool { return !it.optional && it.gap == 0 && it.next == 0 }) || i == len(toks)-1 {
+				return nil, errors.New(`"," must stand between words, after a required one`)
+			}
+			if last := p.items[len(p.items)-1]; last.gap > 0 || last.next > 0 {
+				return nil, errors.New(`"," right after "..." or ","`)
+			}
+			p.items = append(p.items, item{next: gap})
 		case "(", "[":
 			closer := ")"
 			if t == "[" {
@@ -481,7 +495,7 @@ func compilePhrase(src string, typoMin, gap int) (*phrase, error) {
 					it.alts = append(it.alts, cur)
 					cur = nil
 					continue
-				case "(", "[", ")", "]", "...", "^", "$":
+				case "(", "[", ")", "]", "...", "^", "$", ",":
 					return nil, fmt.Errorf("%q inside %s...%s: groups cannot nest", s, t, closer)
 				default:
 					ls, err := compileWord(s, typoMin)
@@ -513,7 +527,7 @@ func compilePhrase(src string, typoMin, gap int) (*phrase, error) {
 	}
 	required := false
 	for _, it := range p.items {
-		if !it.optional && it.gap == 0 {
+		if !it.optional && it.gap == 0 && it.next == 0 {
 			required = true
 		}
 	}
@@ -523,7 +537,7 @@ func compilePhrase(src string, typoMin, gap int) (*phrase, error) {
 	return p, nil
 }
 
-// lexPhrase splits a phrase into words and the operators ( ) [ ] | ^ $ ...
+// lexPhrase splits a phrase into words and the operators ( ) [ ] | ^ $ ... ,
 func lexPhrase(src string) []string {
 	var toks []string
 	var w strings.Builder
@@ -537,7 +551,7 @@ func lexPhrase(src string) []string {
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
 		switch {
-		case strings.ContainsRune("()[]|^$", r):
+		case strings.ContainsRune("()[]|^$,", r):
 			flush()
 			toks = append(toks, string(r))
 		case r == '.' && i+2 < len(rs) && rs[i+1] == '.' && rs[i+2] == '.':
@@ -636,6 +650,26 @@ func (m *matcher) items(i int, at pos) (pos, bool) {
 		return at, true
 	}
 	it := m.p.items[i]
+	if it.next > 0 {
+		u := at.u
+		if at.off > 0 {
+			u++
+		}
+		k := u
+		for k < len(m.d.units) && m.d.units[k].clause == m.clause {
+			k++
+		}
+		if k == len(m.d.units) || k-u > it.next {
+			return pos{}, false
+		}
+		// Clauses are numbered as they come, so the unit after this
+		// clause's last starts the next one.
+		was := m.clause
+		m.clause = m.d.units[k].clause
+		e, ok := m.items(i+1, pos{k, 0})
+		m.clause = was
+		return e, ok
+	}
 	if it.gap > 0 {
 		u := at.u
 		if at.off > 0 {

@@ -31,8 +31,10 @@ func TestQAWalkComplaints(t *testing.T) {
 		{"twelve days for express shipping, brilliant", "en", nil, false, want{true, Complaint, []string{"(irony)"}}},
 		{"说好的三天到呢？呵呵", "zh", nil, false, want{true, Complaint, []string{"(irony)"}}},
 		{"당일 배송이라더니 나흘째예요", "ko", nil, false, want{true, Complaint, []string{"(irony)"}}},
-		// Item 3: a demand with a threat to post about us.
-		{"I want a full refund AND free shipping on my next 10 orders, otherwise I'm posting about you everywhere", "en", nil, false, want{true, Complaint, []string{"(review)"}}},
+		// Item 3: a threat to post about us. Made with a demand it is the
+		// demand's leverage and gets the soft refusal first since
+		// 2026-12-06 (TestDemandLeverageWaitsForTheRefusal); alone, or
+		// next to a demand the phrases do not know, it hands off.
 		{"a refund plus a voucher or I'll be writing about you online", "en", nil, false, want{true, Complaint, []string{"(review)"}}},
 		{"不赔偿我就发小红书", "zh", nil, false, want{true, Complaint, []string{"(review)"}}},
 		{"보상 안 해 주면 맘카페에 올릴 거예요", "ko", nil, false, want{true, Complaint, []string{"(review)"}}},

@@ -203,10 +203,11 @@ func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, 
 		r.learned = l.learned(top, file, fsys, o)
 	}
 	if _, ok := top.vals["demand"]; ok { // optional: older files have none
-		dm := l.section(top, "demand", "offer", "phrases", "insist")
+		dm := l.section(top, "demand", "offer", "phrases", "insist", "leverage")
 		r.demand.phrases = l.phrases(dm, "phrases", 0, gap, true)
 		r.demand.insist = l.phrases(dm, "insist", 0, gap, true)
 		r.demand.offer, r.demand.lines = l.ids(dm, "offer")
+		r.demand.leverage = l.leverage(dm, c)
 	}
 	lists := [][]*phrase{r.neg.words, r.explicit, r.explicitUnless, r.confusion, r.confusionUnless, c.unless, r.demand.phrases, r.demand.insist}
 	for _, q := range c.cues {
