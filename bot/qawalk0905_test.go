@@ -146,4 +146,10 @@ func TestFeedbackAfterALowRating(t *testing.T) {
 	if _, kind, entry := f.convo(t, "feedback-new", "en", "how long does shipping take?"); kind != "answer" || entry != "shipping/times" {
 		t.Errorf("a new question after a low rating: %s %s", kind, entry)
 	}
+	// A new question the pages are not sure of is still a question: it
+	// gets the topics (review of 2026-12-06: it got only a thank-you).
+	f.convo(t, "feedback-unsure", "en", "how do i reset my password", "thanks bye", "2")
+	if _, kind, _ := f.convo(t, "feedback-unsure", "en", "can i pick it up from your warehouse?"); kind == "rated" {
+		t.Errorf("an unsure new question after a low rating was taken as feedback (%s)", kind)
+	}
 }

@@ -468,6 +468,11 @@ func (t *turn) feedbackAfterRating() bool {
 	}
 	stars, _ := storedRating(t.s.Turns[t.lastBotTurn()-1].Text)
 	d := t.set.Rules.DetectContext(t.ctx, handoff.Input{Text: text, Lang: t.lang})
+	if !d.Handoff && asksClearly(text) && (len(m) == 0 || m[0].ID != last) {
+		// "can i pick it up?": a new question the pages are not sure of
+		// still gets the topics and the person offer, not a thank-you.
+		return false
+	}
 	open := d.Handoff || len(m) > 0 && m[0].ID == last && last != ""
 	t.s.Misses = 0
 	t.emitEvent(lifecycle.Feedback{Base: t.base(), Text: truncateRunes(text, maxTurnRunes), Stars: stars, Entry: last, Open: open})

@@ -90,9 +90,11 @@ func understand(match matchFunc, text, topic string, followUp bool) understandin
 	return reader{match: match}.understand(text, topic, followUp)
 }
 
-func (r reader) understand(text, topic string, followUp bool) understanding {
+// The result is named so that the deferred restore of fusion's reading
+// below acts on what is returned.
+func (r reader) understand(text, topic string, followUp bool) (u understanding) {
 	match := r.match
-	u := understanding{text: text, cands: match(text)}
+	u = understanding{text: text, cands: match(text)}
 	cue := followUpCue(text)
 	if fused := u.cands; r.words != nil && followUp && topic != "" && !confident(fused) && (cue != noCue || short(text)) {
 		// A follow-up fusion is not sure of is read as the lexical

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"time"
 
 	"github.com/batonhq/baton/bot/handoff"
@@ -45,7 +46,9 @@ const waitAckEvery = 3 * time.Minute
 // Anything else stays with the agents, relayed, as before.
 func (t *turn) whileWaiting(text string) {
 	s := t.s
-	if lifecycle.Withdrawable(s) && t.set.Persona.Only(text, "withdraw", "thanks", "bye") {
+	// "해결됐어요?", "found it?": asking whether it is solved is not
+	// calling the handoff off; only a statement withdraws.
+	if lifecycle.Withdrawable(s) && !strings.ContainsAny(text, "?？") && t.set.Persona.Only(text, "withdraw", "thanks", "bye") {
 		t.withdraw(text)
 		return
 	}
