@@ -10,6 +10,7 @@ import (
 	"github.com/batonhq/baton/bot/handoff"
 	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/persona"
+	"github.com/batonhq/baton/bot/text"
 )
 
 // orderRefPattern is an order number as customers paste one: letters, a
@@ -154,73 +155,15 @@ func (t *turn) entryAsksOrder(entry string) bool {
 	return asksOrder(e.Answer)
 }
 
-// asksOrder reports whether an answer holds one of askWords, in any case:
-// strings.Contains(strings.ToLower(answer), w) for some w, without the
-// lowered copy. On an answer with a single non-ASCII character (a dash, a
-// curly quote) ToLower maps every rune, and this runs on every answered
-// message: it was 25K of a turn's ~260K instructions (callgrind of
-// BenchmarkTurn, 2026-12-06). The answer is the same: askWords' one cased
-// word is ASCII, and no rune outside ASCII lowers to one of its letters
-// (only U+0130 and U+212A lower into ASCII, to i and k).
+// asksOrder reports whether an answer holds one of askWords, in any case.
+// It lowers only ASCII letters: strings.ToLower maps every rune once the
+// answer holds one non-ASCII character (a dash, a curly quote), and this
+// runs on every answered message (25K of a turn's ~260K instructions,
+// callgrind of BenchmarkTurn, 2026-12-06). The answer is the same:
+// askWords' one cased word is ASCII, and no rune outside ASCII lowers to
+// one of its letters (only U+0130 and U+212A lower into ASCII, to i and k).
 func asksOrder(answer string) bool {
-	for _, w := range askWords {
-		if containsLowerASCII(answer, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// containsLowerASCII reports whether s holds w with s's ASCII letters
-// lowered; w is lower case (non-ASCII bytes of w match themselves). A word
-// without ASCII letters is strings.Contains; otherwise candidates are
-// found with strings.IndexByte on w's least common letter (a few in a
-// long answer) and compared around it.
-func containsLowerASCII(s, w string) bool {
-	k := -1
-	for i := 0; i < len(w); i++ {
-		if 'a' <= w[i] && w[i] <= 'z' && (k < 0 || letterRank(w[i]) > letterRank(w[k])) {
-			k = i
-		}
-	}
-	if k < 0 {
-		return strings.Contains(s, w)
-	}
-	for _, c := range [2]byte{w[k], w[k] - 'a' + 'A'} {
-		for at := k; at < len(s); {
-			j := strings.IndexByte(s[at:], c)
-			if j < 0 {
-				break
-			}
-			at += j
-			if at-k+len(w) <= len(s) && equalLowerASCII(s[at-k:at-k+len(w)], w) {
-				return true
-			}
-			at++
-		}
-	}
-	return false
-}
-
-// letterRank orders the lower-case ASCII letters from the most common in
-// English text to the least.
-func letterRank(c byte) int { return strings.IndexByte("etaoinshrdlcumwfgypbvkjxqz", c) }
-
-// equalLowerASCII reports whether s, its ASCII letters lowered, is w.
-func equalLowerASCII(s, w string) bool {
-	for i := 0; i < len(w); i++ {
-		if lowerASCII(s[i]) != w[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func lowerASCII(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
+	return containsAny(text.LowerASCII(answer), askWords)
 }
 
 // withoutKnownOrderAsk is an answer of entry that asks for the order

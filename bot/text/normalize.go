@@ -22,7 +22,7 @@ import (
 // ASCII text takes a fast path that only lower-cases.
 func Normalize(s string) string {
 	if isASCII(s) {
-		return lowerASCII(s)
+		return LowerASCII(s)
 	}
 	s = nfkc(s)
 	s = cases.Fold().String(s)
@@ -111,7 +111,9 @@ func isASCII(s string) bool {
 	return true
 }
 
-func lowerASCII(s string) string {
+// LowerASCII is s with its ASCII letters lowered and every other byte as
+// it is; s itself when it has no upper-case ASCII letter.
+func LowerASCII(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; 'A' <= c && c <= 'Z' {
 			b := []byte(s)
