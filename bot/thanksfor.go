@@ -14,8 +14,7 @@ import "github.com/batonhq/baton/bot/handoff"
 // answer again (the customer just said it did not help): one apology, a
 // person, and the conversation so far on the card.
 func (t *turn) thanksForNothing(whole, rest string) bool {
-	in := handoff.Input{Text: whole, Lang: t.lang, History: t.history(), Misses: t.s.Misses,
-		AfterRefusal: t.lastBotKind() == kindRefusal, AfterMiss: t.lastBotKind() == kindRephrase}
+	in := t.detectInput(whole)
 	d := t.set.Rules.DetectContext(t.ctx, in)
 	if !d.Handoff || d.Reason != handoff.Complaint {
 		return false

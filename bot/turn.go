@@ -634,10 +634,18 @@ func (t *turn) answerable(text string) bool {
 	return len(m) > 0 && m[0].Confident
 }
 
+// detectInput is what the handoff detector reads of text in this
+// conversation: the history, the misses, and whether the bot's last reply
+// was a refusal or a miss.
+func (t *turn) detectInput(text string) handoff.Input {
+	return handoff.Input{Text: text, Lang: t.lang, History: t.history(), Misses: t.s.Misses,
+		AfterRefusal: t.lastBotKind() == kindRefusal, AfterMiss: missed(t.lastBotKind())}
+}
+
 // answer runs the answerer and the handoff detector on one question.
 func (t *turn) answer(text string) {
-	history := t.history()
-	in := handoff.Input{Text: text, Lang: t.lang, History: history, Misses: t.s.Misses, AfterRefusal: t.lastBotKind() == kindRefusal, AfterMiss: missed(t.lastBotKind())}
+	in := t.detectInput(text)
+	history := in.History
 	// With a model answering, rules that need no answer (an explicit
 	// request, anger, "I don't get it") are checked first, so the model is
 	// not asked to answer them. Offline answers are cheap: one check after.
