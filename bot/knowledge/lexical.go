@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -293,15 +294,27 @@ type termWeight struct {
 // buildIndex builds the index with feat as the feature extractor.
 func buildIndex(b *Base, p params, feat func(string) map[string]float64) *index {
 	ix := &index{p: p, terms: map[string]int32{}, ids: b.ids, ne: int32(len(b.ids))}
+	// Term numbers are given in a fixed order (documents in base order,
+	// each document's new terms in byte order), never in map order: every
+	// sum over a document's or a query's terms runs in term-number order,
+	// and with numbers from map order two builds of one base summed in
+	// different orders, scored a hair apart and could calibrate a
+	// different cut (TestCalibrationIsDeterministic).
+	var keys []string
 	vec := func(f map[string]float64) []termWeight {
+		keys = keys[:0]
+		for t := range f {
+			keys = append(keys, t)
+		}
+		slices.Sort(keys)
 		v := make([]termWeight, 0, len(f))
-		for t, w := range f {
+		for _, t := range keys {
 			id, ok := ix.terms[t]
 			if !ok {
 				id = int32(len(ix.terms))
 				ix.terms[t] = id
 			}
-			v = append(v, termWeight{id, w})
+			v = append(v, termWeight{id, f[t]})
 		}
 		slices.SortFunc(v, func(a, b termWeight) int { return cmp.Compare(a.id, b.id) })
 		return v
@@ -1104,19 +1117,19 @@ func (l *Lexical) Explain(query string, n int) ([]Explanation, []text.Use) {
 				bestSim, ex.Question = sim, l.base.questions[qi].Text
 			}
 		}
-		var pv map[int32]float64
+		var pv []termWeight
 		for _, v := range l.ix.entryVers[c.entry] {
 			if l.ix.verLang[v] == c.lang || pv == nil {
 				pv = l.ix.weighRaw(l.ix.pooledRaw[v])
 			}
 		}
 		var pn float64
-		for _, w := range pv {
-			pn += w * w
+		for _, t := range pv {
+			pn += t.w * t.w
 		}
-		for t, w := range qv {
-			if pw, ok := pv[t]; ok && pn > 0 {
-				ex.Terms = append(ex.Terms, TermShare{Term: l.ix.termName(t), Share: w * pw / math.Sqrt(pn)})
+		for _, t := range pv {
+			if w, ok := qv[t.id]; ok && pn > 0 {
+				ex.Terms = append(ex.Terms, TermShare{Term: l.ix.termName(t.id), Share: w * t.w / math.Sqrt(pn)})
 			}
 		}
 		sort.Slice(ex.Terms, func(i, j int) bool {
@@ -1130,12 +1143,14 @@ func (l *Lexical) Explain(query string, n int) ([]Explanation, []text.Use) {
 	return out, uses
 }
 
-// weigh is a query's normalised tf-idf vector over known terms.
+// weigh is a query's normalised tf-idf vector over known terms. Its norm
+// is summed in term order, not map order: the same query explains the
+// same way every time.
 func (ix *index) weigh(f map[string]float64) map[int32]float64 {
 	v := map[int32]float64{}
 	var norm float64
-	for t, w := range f {
-		x := tfWeight(w)
+	for _, t := range slices.Sorted(maps.Keys(f)) {
+		x := tfWeight(f[t])
 		if id, ok := ix.terms[t]; ok {
 			v[id] = x * float64(ix.idf[id])
 			norm += v[id] * v[id]
@@ -1150,20 +1165,23 @@ func (ix *index) weigh(f map[string]float64) map[int32]float64 {
 	return v
 }
 
-// weighRaw is a document's tf-idf vector (not normalised).
-func (ix *index) weighRaw(raw []termWeight) map[int32]float64 {
-	v := make(map[int32]float64, len(raw))
-	for _, t := range raw {
-		v[t.id] = tfWeight(t.w) * float64(ix.idf[t.id])
+// weighRaw is a document's tf-idf vector (not normalised), in raw's
+// order (by term number).
+func (ix *index) weighRaw(raw []termWeight) []termWeight {
+	v := make([]termWeight, len(raw))
+	for i, t := range raw {
+		v[i] = termWeight{t.id, tfWeight(t.w) * float64(ix.idf[t.id])}
 	}
 	return v
 }
 
-func cosine(q, d map[int32]float64) float64 {
+// cosine is the cosine of query q (normalised) and document d, summed in
+// d's order.
+func cosine(q map[int32]float64, d []termWeight) float64 {
 	var dot, dn float64
-	for t, w := range d {
-		dn += w * w
-		dot += q[t] * w
+	for _, t := range d {
+		dn += t.w * t.w
+		dot += q[t.id] * t.w
 	}
 	if dn == 0 {
 		return 0
