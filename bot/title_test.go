@@ -30,7 +30,9 @@ func TestNotSureAfterAGuessNamesTheGuessByItsTitle(t *testing.T) {
 	b, _ := botOver(t, shippedKnowledgeWith(t, "en/returns/policy.md", `title: "Can I return something I've already opened?"`, `title: "Our return policy"`))
 
 	ev := bot.Event{ChatID: "guess-title", Kind: bot.KindText, Customer: bot.Customer{Lang: "en"}}
-	ev.Text = "returns?"
+	// "returns?" was this guess until a near tie (returns/policy 0.423,
+	// returns/start 0.421) was no longer hedged on one.
+	ev.Text = "can i return things?"
 	if got := handle(t, b, ev)[0].Text; !strings.Contains(got, "Our return policy") {
 		t.Fatalf("guess = %q, want the hedge naming returns/policy by its title", got)
 	}
