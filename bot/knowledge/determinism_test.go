@@ -73,7 +73,7 @@ func TestCalibrationIsDeterministic(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var firstCal *Calibration
 			var firstRank string
-			for run := range 4 {
+			for run := range 3 {
 				m := NewLexicalMatcher(t.Context(), b, lex, cfg)
 				r := rankingPrint(t, b, m.Rank, cfg.OffTopic)
 				if run == 0 {
