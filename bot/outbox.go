@@ -268,7 +268,13 @@ func owedEvents(s *session.Session, ev Event, kinds []string) []lifecycle.Event 
 		f := strings.Split(fields, owedSep)
 		switch k {
 		case owedAnswered:
-			events = append(events, lifecycle.Answered{Base: lifecycle.Base{Conv: s.ID, Lang: s.Lang, At: ev.At}, Entry: f[0]})
+			// As turn.base: an answer while a handoff is open belongs to it
+			// (the desk shows it in the handoff's thread).
+			b := lifecycle.Base{Conv: s.ID, Lang: s.Lang, At: ev.At}
+			if h != nil && lifecycle.Of(s).Open() {
+				b.Handoff, b.Team = h.At, h.Team
+			}
+			events = append(events, lifecycle.Answered{Base: b, Entry: f[0]})
 		case owedMissed:
 			if len(f) < 3 {
 				continue
