@@ -442,7 +442,11 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 			return fmt.Errorf("slack desk: bot answer %s: %w", logmask.Conv(s.ID), err)
 		}
 		return nil
-	case lifecycle.Claimed, lifecycle.Resolved, lifecycle.Returned, lifecycle.Withdrawn, lifecycle.Rated,
+	case lifecycle.Rated:
+		if e.Who != "agent" {
+			return nil // the bot's rating: no handoff to show it on
+		}
+	case lifecycle.Claimed, lifecycle.Resolved, lifecycle.Returned, lifecycle.Withdrawn,
 		lifecycle.Commented, lifecycle.Transferred:
 	default:
 		// The core hands the desk every event (Started, Answered, ... of
@@ -471,9 +475,6 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 		// came): say plainly that nobody needs to answer now.
 		jobs = append(jobs, job{Kind: jobPost, Conv: s.ID, Text: "🚪 The customer no longer needs a person, so the bot is back in charge and no one needs to answer. A reply in this thread reopens the conversation."})
 	case lifecycle.Rated:
-		if e.Who != "agent" {
-			return nil
-		}
 		jobs = append(jobs, d.ratingPosts(ctx, s)...)
 	case lifecycle.Commented:
 		jobs = append(jobs, d.ratingPosts(ctx, s)...)
