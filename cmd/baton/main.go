@@ -23,8 +23,9 @@ import (
 const usage = `Baton, a customer-service bot.
 
 Usage:
-  baton chat  [--lang CODE] [--prompts DIR] [--knowledge DIR]
-                                     talk to the bot in this terminal
+  baton chat  [--lang CODE] [--prompts DIR] [--knowledge DIR] [--chat ID]
+                                     talk to the bot in this terminal (a new
+                                     conversation each run; --chat ID continues one)
   baton serve                        run Telegram/Slack adapters and the HTTP server
   baton match [--explain] [--prompts DIR] [--knowledge DIR] [QUERY...]
                                      match each query (else each stdin line) to knowledge entries, as JSON
