@@ -15,8 +15,6 @@ import (
 	"github.com/batonhq/baton/adapters/console"
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/content"
-	"github.com/batonhq/baton/bot/hours"
-	"github.com/batonhq/baton/bot/llm"
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/stats"
 	"github.com/batonhq/baton/bot/store"
@@ -32,7 +30,7 @@ func runChat(ctx context.Context, args []string, env func(string) string, stdin 
 	knowledgeDir := fl.String("knowledge", "", "knowledge folder (default $BATON_KNOWLEDGE_DIR, ./knowledge, or the built-in one)")
 	resume := fl.String("chat", "", "continue the conversation with this id (each chat prints its own); needs REDIS_URL")
 	if err := fl.Parse(args); err != nil {
-		return 2
+		return flagExit(err)
 	}
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "baton chat: unexpected argument %q; type your messages once the chat starts\n", fl.Arg(0))
@@ -57,7 +55,7 @@ func runChat(ctx context.Context, args []string, env func(string) string, stdin 
 	}
 	// The configuration is checked before anything starts, so a wrong
 	// value is the only thing said (not after "using an in-memory Redis").
-	if err := checkChatEnv(withFolders(env, *promptsDir, *knowledgeDir)); err != nil {
+	if err := checkEnv(withFolders(env, *promptsDir, *knowledgeDir)); err != nil {
 		fmt.Fprintf(stderr, "baton chat: %v\n", err)
 		return 2
 	}
@@ -67,7 +65,9 @@ func runChat(ctx context.Context, args []string, env func(string) string, stdin 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	// A chat is a try-out: REDIS_URL when set, else Redis in memory.
+	// A chat is a try-out: REDIS_URL when set, else Redis in memory. Its
+	// terminal shows Redis trouble once, as the error below.
+	quietRedis()
 	rdb, closeRedis, err := openRedis(ctx, env("REDIS_URL"), !persistent, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton chat: %v\n", err)
@@ -152,42 +152,6 @@ func checkChatID(id string) error {
 	for _, r := range id {
 		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') && r != '-' && r != '_' {
 			return fmt.Errorf("%q is not allowed: use letters, digits, - and _ (the id a chat prints when it starts)", r)
-		}
-	}
-	return nil
-}
-
-// checkChatEnv checks the folders and variables chat reads before
-// anything starts.
-func checkChatEnv(env func(string) string) error {
-	if _, _, err := sources(env, "", ""); err != nil {
-		return err
-	}
-	if _, err := understanding(env, nil); err != nil {
-		return err
-	}
-	if _, _, err := llm.ConfigFromEnv(env); err != nil {
-		return err
-	}
-	for _, name := range []string{"BATON_IDLE_NUDGE", "BATON_IDLE_CLOSE", "BATON_UNCLAIMED_REMINDER"} {
-		if _, err := durationEnv(env, name, time.Minute); err != nil {
-			return err
-		}
-	}
-	if _, err := daysEnv(env, envStatsRetention, stats.DefaultRetention); err != nil {
-		return err
-	}
-	if _, err := store.NewKeys(chatPrefix(env)); err != nil {
-		return fmt.Errorf("%s=%q: %w", envRedisPrefix, env(envRedisPrefix), err)
-	}
-	if tz := env("BATON_TIMEZONE"); tz != "" {
-		if _, err := loadZone(tz); err != nil {
-			return err
-		}
-	}
-	if spec := env("BATON_HOURS"); spec != "" {
-		if _, err := hours.Parse(spec); err != nil {
-			return fmt.Errorf("BATON_HOURS: %w", err)
 		}
 	}
 	return nil

@@ -29,6 +29,13 @@ func runCheck(ctx context.Context, args []string, env func(string) string, stdou
 	strict := fl.Bool("strict", false, "exit 1 when the knowledge quality is below --min-answered")
 	minAnswered := fl.Float64("min-answered", 0.4, "with --strict: the lowest share of held-out phrasings the bot must answer")
 	if err := fl.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	if !noArgs("check", fl, stderr) {
+		return 2
+	}
+	if *minAnswered < 0 || *minAnswered > 1 {
+		fmt.Fprintf(stderr, "baton check: --min-answered %g: want a share between 0 and 1, such as 0.4\n", *minAnswered)
 		return 2
 	}
 	prompts, knowledge, err := sources(env, *promptsDir, *knowledgeDir)

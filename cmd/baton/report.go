@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -26,6 +27,9 @@ func runReport(ctx context.Context, args []string, env func(string) string, stdo
 	since := fl.String("since", "7d", "window in whole days up to today (UTC), like 1d, 7d, 30d")
 	format := fl.String("format", "text", "text, csv or json")
 	if err := fl.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	if !noArgs("report", fl, stderr) {
 		return 2
 	}
 	days, err := parseDays(*since)
@@ -79,10 +83,17 @@ func runReport(ctx context.Context, args []string, env func(string) string, stdo
 // is the exit status, the problem already printed.
 func openStats(ctx context.Context, cmd string, env func(string) string, stderr io.Writer) (*stats.Recorder, func(), int) {
 	cfg, err := serveConfigFrom(env, ":0", false)
+	if errors.Is(err, store.ErrNoURL) {
+		fmt.Fprintf(stderr, "baton %s: REDIS_URL is not set: it reads the statistics baton serve keeps in Redis; set REDIS_URL (and BATON_REDIS_PREFIX, if serve has one) as serve has them\n", cmd)
+		return nil, nil, 2
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "baton %s: %v\n", cmd, err)
 		return nil, nil, 2
 	}
+	// go-redis's own lines on a failed dial would come before the one
+	// error below that says it all.
+	quietRedis()
 	retention, err := daysEnv(env, envStatsRetention, stats.DefaultRetention)
 	if err != nil {
 		fmt.Fprintf(stderr, "baton %s: %v\n", cmd, err)
@@ -103,8 +114,8 @@ func openStats(ctx context.Context, cmd string, env func(string) string, stderr 
 }
 
 // parseDays reads "7d" (or "7", or "168h" rounded up to whole days).
-func parseDays(s string) (int, error) {
-	s = strings.TrimSpace(s)
+func parseDays(in string) (int, error) {
+	s := strings.TrimSpace(in)
 	if n, ok := strings.CutSuffix(s, "d"); ok {
 		s = n
 	}
@@ -114,7 +125,7 @@ func parseDays(s string) (int, error) {
 	if d, err := time.ParseDuration(s); err == nil && d > 0 {
 		return int((d + 24*time.Hour - 1) / (24 * time.Hour)), nil
 	}
-	return 0, fmt.Errorf("%q: want a number of days such as 7d", s)
+	return 0, fmt.Errorf("%q: want a number of days such as 7d", in)
 }
 
 // feedbackPerDay caps the customers' words after a low rating the report
