@@ -23,20 +23,26 @@ func TestReportShowsWithdrawnHandoffsAndFeedback(t *testing.T) {
 	sl := slacktest.New(t)
 	const channel, token = "C0HANDOFF", "ops-report-token"
 	s, env := serveWithSlack(t, tg, sl, channel, map[string]string{"BATON_OPS_TOKEN": token})
-	say := func(u telegramtest.User, text string) {
+	// say waits for the reply to text that has reply in it: a reply of
+	// several messages would otherwise be taken for the next one's.
+	say := func(u telegramtest.User, text, reply string) {
 		t.Helper()
 		n := len(tg.Sent(u.ID))
 		tg.Push(u.Text(text))
-		tg.WaitSent(t, u.ID, n+1)
+		tg.Wait(t, "the reply to "+text, func([]telegramtest.Call) bool {
+			sent := tg.Sent(u.ID)
+			return len(sent) > n && strings.Contains(strings.Join(sent[n:], "\n"), reply)
+		})
 	}
 	ann := telegramtest.User{ID: 7101, FirstName: "Ann", Lang: "en"}
-	say(ann, "/human")
+	say(ann, "/human", "")
 	sl.WaitMessage(t, "handoff card", func(m slacktest.Message) bool { return m.TopLevel() && m.Blocks != nil })
-	say(ann, "never mind, I figured it out, thanks")
+	say(ann, "never mind, I figured it out, thanks", "let our team know")
 	bo := telegramtest.User{ID: 7102, FirstName: "Bo", Lang: "en"}
-	for _, line := range []string{"how do i reset my password", "thanks bye", "1", "your answer was useless, the reset email never arrives at bo.kim@example.com"} {
-		say(bo, line)
-	}
+	say(bo, "how do i reset my password", "")
+	say(bo, "thanks bye", "")
+	say(bo, "1", "what went wrong")
+	say(bo, "your answer was useless, the reset email never arrives at bo.kim@example.com", "Thank you for telling us")
 	const said = "the reset email never arrives"
 
 	// The ops page, while serve runs.
