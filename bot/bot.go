@@ -423,7 +423,9 @@ func (b *Bot) idleTimer(s *session.Session) []session.TimerAt {
 }
 
 // midConversation is true when the customer may still be expected to
-// answer: the bot's last word was not a goodbye, a closing or a survey.
+// answer: the bot's last word was not a goodbye, a closing or a survey,
+// nor the kind word to a customer who called a handoff off ("never mind,
+// I figured it out": a goodbye too, though it leaves the bot in charge).
 func midConversation(s *session.Session) bool {
 	for i := len(s.Turns) - 1; i >= 0; i-- {
 		t := s.Turns[i]
@@ -431,7 +433,7 @@ func midConversation(s *session.Session) bool {
 			continue
 		}
 		switch t.Kind {
-		case kindBye, kindThanks, kindClosed, kindRated, kindResolved, kindNoDesk, kindSurvey, kindAck:
+		case kindBye, kindThanks, kindClosed, kindRated, kindResolved, kindNoDesk, kindSurvey, kindAck, kindWithdrawn:
 			return false
 		}
 		return true

@@ -168,7 +168,7 @@ func messagesOf(rs []session.Reply) []Message {
 // (session.Outbox.Owed) until after has handed them on: those the agents
 // see (a message during a handoff, the card, a rating or its comment),
 // those that count conversations, and the turn's statistics (an answer, a
-// miss, a picked topic). An update met again before that rebuilds them
+// miss, a picked topic, the words after a low rating). An update met again before that rebuilds them
 // from the saved session and the update itself (owedEvents).
 //
 // Handing them on is noted in the session (outboxPaid, one more save)
@@ -197,6 +197,9 @@ const (
 	owedAnswered = "answered"
 	owedMissed   = "missed"
 	owedPicked   = "picked"
+	// What the customer wrote after a low rating of the bot, with its
+	// stars, the entry answered last and whether it is still open.
+	owedFeedback = "feedback"
 )
 
 // owedSep separates a statistics kind from its fields in Owed.
@@ -207,7 +210,7 @@ const owedSep = "\x1f"
 func statsOnly(kinds []string) bool {
 	for _, k := range kinds {
 		switch kind, _, _ := strings.Cut(k, owedSep); kind {
-		case owedAnswered, owedMissed, owedPicked:
+		case owedAnswered, owedMissed, owedPicked, owedFeedback:
 		default:
 			return false
 		}
@@ -249,6 +252,12 @@ func owedKinds(events []lifecycle.Event) []string {
 			k = strings.Join([]string{owedMissed, e.Entry, strconv.FormatFloat(e.Score, 'g', -1, 64), flags}, owedSep)
 		case lifecycle.Picked:
 			k = owedPicked + owedSep + e.Entry
+		case lifecycle.Feedback:
+			open := ""
+			if e.Open {
+				open = "o"
+			}
+			k = strings.Join([]string{owedFeedback, strconv.Itoa(e.Stars), e.Entry, open}, owedSep)
 		}
 		if k != "" {
 			kinds = append(kinds, k)
@@ -268,7 +277,13 @@ func owedEvents(s *session.Session, ev Event, kinds []string) []lifecycle.Event 
 		f := strings.Split(fields, owedSep)
 		switch k {
 		case owedAnswered:
-			events = append(events, lifecycle.Answered{Base: lifecycle.Base{Conv: s.ID, Lang: s.Lang, At: ev.At}, Entry: f[0]})
+			// As turn.base: an answer while a handoff is open belongs to it
+			// (the desk shows it in the handoff's thread).
+			b := lifecycle.Base{Conv: s.ID, Lang: s.Lang, At: ev.At}
+			if h != nil && lifecycle.Of(s).Open() {
+				b.Handoff, b.Team = h.At, h.Team
+			}
+			events = append(events, lifecycle.Answered{Base: b, Entry: f[0]})
 		case owedMissed:
 			if len(f) < 3 {
 				continue
@@ -280,6 +295,13 @@ func owedEvents(s *session.Session, ev Event, kinds []string) []lifecycle.Event 
 				Unsure: strings.Contains(f[2], "u"), Likely: strings.Contains(f[2], "l")}
 			m.Score, _ = strconv.ParseFloat(f[1], 64)
 			events = append(events, m)
+		case owedFeedback:
+			if len(f) < 3 {
+				continue
+			}
+			stars, _ := strconv.Atoi(f[0])
+			events = append(events, lifecycle.Feedback{Base: lifecycle.Base{Conv: s.ID, Lang: s.Lang, At: ev.At},
+				Text: truncateRunes(ev.Text, maxTurnRunes), Stars: stars, Entry: f[1], Open: f[2] == "o"})
 		case owedPicked:
 			events = append(events, lifecycle.Picked{Base: lifecycle.Base{Conv: s.ID, Lang: s.Lang, At: ev.At}, Entry: f[0], After: pickedAfter(s.Turns)})
 		case owedStarted:

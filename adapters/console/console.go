@@ -20,7 +20,8 @@ type Handler interface {
 	Handle(ctx context.Context, ev bot.Event) ([]bot.Message, error)
 }
 
-// ChatID is the one conversation a console holds.
+// ChatID is the conversation a console holds unless WithChatID names
+// another.
 const ChatID = "local"
 
 // Console reads customer lines from in and writes the bot's replies to out.
@@ -28,6 +29,7 @@ type Console struct {
 	in      io.Reader
 	out     io.Writer
 	botName string
+	chatID  string
 	cust    bot.Customer
 	mu      sync.Mutex   // replies and pushed messages (check-ins) share out
 	buttons []bot.Button // of the last message shown; typing a label or number presses one
@@ -42,12 +44,18 @@ func WithLanguage(code string) Option { return func(c *Console) { c.cust.Lang = 
 // WithBotName sets the name printed before the bot's lines.
 func WithBotName(name string) Option { return func(c *Console) { c.botName = name } }
 
+// WithChatID sets the conversation's chat id: `baton chat` gives each
+// run its own, and --chat ID continues one.
+func WithChatID(id string) Option {
+	return func(c *Console) { c.chatID, c.cust.ID = id, id }
+}
+
 // WithCustomer sets the customer's display name.
 func WithCustomer(name string) Option { return func(c *Console) { c.cust.Name = name } }
 
 // New makes a console on in and out.
 func New(in io.Reader, out io.Writer, opts ...Option) *Console {
-	c := &Console{in: in, out: out, botName: "Baton", cust: bot.Customer{ID: ChatID}}
+	c := &Console{in: in, out: out, botName: "Baton", chatID: ChatID, cust: bot.Customer{ID: ChatID}}
 	for _, o := range opts {
 		o(c)
 	}
@@ -100,7 +108,7 @@ func (c *Console) Run(ctx context.Context, h Handler) error {
 }
 
 func (c *Console) event(line string) bot.Event {
-	ev := bot.Event{Channel: "console", ChatID: ChatID, Customer: c.cust, Kind: bot.KindText, Text: line}
+	ev := bot.Event{Channel: "console", ChatID: c.chatID, Customer: c.cust, Kind: bot.KindText, Text: line}
 	if b, ok := c.pressed(strings.TrimSpace(line)); ok {
 		ev.Kind, ev.Text = b.Kind, b.Value
 		return ev
@@ -112,8 +120,14 @@ func (c *Console) event(line string) bot.Event {
 }
 
 // Send prints a message the bot sends on its own (a check-in, an agent's
-// reply). It implements bot.Sender.
-func (c *Console) Send(_ context.Context, _ string, m bot.Message) error {
+// reply) to this console's conversation. It implements bot.Sender. The
+// check-in of an earlier run's conversation (its timer in the same Redis)
+// is not this terminal's to show: nobody is there to read it, and it is
+// taken as delivered, as a message to a closed window would be.
+func (c *Console) Send(_ context.Context, chatID string, m bot.Message) error {
+	if chatID != c.chatID {
+		return nil
+	}
 	c.print(m)
 	return nil
 }

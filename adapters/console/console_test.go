@@ -62,6 +62,21 @@ func TestConsoleSendPrintsPushedMessages(t *testing.T) {
 	}
 }
 
+// A check-in of an earlier run's conversation (its timer in the same
+// Redis) is not printed in this run's terminal.
+func TestConsoleSendShowsOnlyItsConversation(t *testing.T) {
+	var out bytes.Buffer
+	c := console.New(strings.NewReader(""), &out, console.WithBotName("Mia"), console.WithChatID("run-2"))
+	for _, chat := range []string{"run-1", "run-2"} {
+		if err := c.Send(context.Background(), chat, bot.Message{Text: "Still there, " + chat + "?"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := out.String(); got != "Mia: Still there, run-2?\n\n" {
+		t.Fatalf("output %q, want run-2's check-in only", got)
+	}
+}
+
 func TestConsoleNumberPressesAButton(t *testing.T) {
 	in := strings.NewReader("topics\n2\n2\n")
 	var out bytes.Buffer

@@ -34,6 +34,7 @@ type Stats interface {
 	Queue(ctx context.Context, limit int64) (waiting, working []stats.Waiting, err error)
 	Handoffs(ctx context.Context, limit int64) ([]stats.Handoff, error)
 	Samples(ctx context.Context, days int, perDay int64) ([]stats.Miss, []stats.Pick, error)
+	Feedback(ctx context.Context, days int, perDay int64) ([]stats.FeedbackSample, error)
 	Forget(ctx context.Context, conv string) error
 }
 

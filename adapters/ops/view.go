@@ -34,6 +34,7 @@ type view struct {
 	Selected windowView
 	Gaps     gapView
 	Recent   []recentView
+	Feedback []feedbackView // what customers wrote after a low rating of the bot, newest first
 	Notice   string
 	Edit     bool     // gap actions available (a knowledge folder)
 	Entries  []string // entry ids for the add form
@@ -80,6 +81,9 @@ type summary struct {
 	Transfers     int64
 	Misses        int64
 	Likely        int64 // answered with a hedge: not misses, still gaps
+	Returned      int64 // handoffs agents gave back to the bot
+	Withdrawn     int64 // handoffs the customer called off before any agent wrote
+	Feedback      int64 // customers' words after a low rating of the bot
 }
 
 type kv struct {
@@ -93,6 +97,18 @@ type gapView struct {
 	Misses   int
 }
 
+// feedbackView is one customer's words after a low rating of the bot,
+// masked when recorded (bot/stats) and again here.
+type feedbackView struct {
+	Conv, Text, Entry, Lang string
+	Stars                   int
+	Open                    bool // the problem was not solved: a person was offered
+	At                      time.Time
+}
+
+// feedbackShown caps the feedback listed (the last gapDays days).
+const feedbackShown = 20
+
 type recentView struct {
 	Conv, Customer, Reason, Lang, Outcome string
 	At                                    time.Time
@@ -100,7 +116,8 @@ type recentView struct {
 }
 
 func summarize(f stats.Figures) summary {
-	s := summary{Conversations: f.Conversations, Handoffs: f.Handoffs, Transfers: f.TransfersOut, Misses: f.Misses, Likely: f.Likely}
+	s := summary{Conversations: f.Conversations, Handoffs: f.Handoffs, Transfers: f.TransfersOut, Misses: f.Misses, Likely: f.Likely,
+		Returned: f.Returned, Withdrawn: f.Withdrawn, Feedback: f.Feedback}
 	s.Containment = pct(f.Containment(), f.Conversations > 0)
 	s.Complaints = pct(f.ComplaintShare(), f.Conversations > 0)
 	s.FirstTeam = pct(f.FirstTeamRate(), f.Resolved > 0)
@@ -229,6 +246,14 @@ func (h *Handler) build(ctx context.Context, window string) (view, error) {
 	v.Gaps, err = h.gaps(ctx)
 	if err != nil {
 		return v, err
+	}
+	fb, err := h.cfg.Stats.Feedback(ctx, gapDays, feedbackShown)
+	if err != nil {
+		return v, err
+	}
+	for _, f := range fb[:min(len(fb), feedbackShown)] {
+		v.Feedback = append(v.Feedback, feedbackView{Conv: f.Conv, Text: logmask.MaskN(f.Text, 0), Entry: f.Entry, Lang: f.Lang,
+			Stars: f.Stars, Open: f.Open, At: f.At})
 	}
 	hs, err := h.cfg.Stats.Handoffs(ctx, 20)
 	if err != nil {

@@ -397,7 +397,8 @@ func (d *Desk) Relay(ctx context.Context, s *session.Session, ev bot.Event) erro
 }
 
 // Render shows one lifecycle event to agents: Opened posts the card,
-// CustomerWroteWhileWaiting goes into the card's thread, and every change updates
+// CustomerWroteWhileWaiting and the bot's answers while the customer waits
+// (Answered) go into the card's thread, and every change updates
 // the card (it is what agents look at) and notes the change in the thread;
 // Reminded also posts a reminder in the channel. Events with nothing to
 // show are ignored.
@@ -425,7 +426,27 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 		if err := d.postMissingCard(ctx, s); err != nil {
 			return err
 		}
-	case lifecycle.Claimed, lifecycle.Resolved, lifecycle.Returned, lifecycle.Withdrawn, lifecycle.Rated,
+	case lifecycle.Answered:
+		// The bot answered a question while the customer waits for a
+		// person (bot/waiting.go): the agent who claims the thread must
+		// see what the customer was told meanwhile. Other answers are the
+		// bot's own conversations.
+		if e.Handoff.IsZero() || s == nil || s.Handoff == nil || !s.Handoff.At.Equal(e.Handoff) || !lifecycle.Of(s).Open() {
+			return nil
+		}
+		j, ok := d.answerPost(ctx, s, e.Entry)
+		if !ok {
+			return nil
+		}
+		if _, err := d.dispatch(ctx, j, s); err != nil {
+			return fmt.Errorf("slack desk: bot answer %s: %w", logmask.Conv(s.ID), err)
+		}
+		return nil
+	case lifecycle.Rated:
+		if e.Who != "agent" {
+			return nil // the bot's rating: no handoff to show it on
+		}
+	case lifecycle.Claimed, lifecycle.Resolved, lifecycle.Returned, lifecycle.Withdrawn,
 		lifecycle.Commented, lifecycle.Transferred:
 	default:
 		// The core hands the desk every event (Started, Answered, ... of
@@ -454,9 +475,6 @@ func (d *Desk) Render(ctx context.Context, s *session.Session, ev lifecycle.Even
 		// came): say plainly that nobody needs to answer now.
 		jobs = append(jobs, job{Kind: jobPost, Conv: s.ID, Text: "🚪 The customer no longer needs a person, so the bot is back in charge and no one needs to answer. A reply in this thread reopens the conversation."})
 	case lifecycle.Rated:
-		if e.Who != "agent" {
-			return nil
-		}
 		jobs = append(jobs, d.ratingPosts(ctx, s)...)
 	case lifecycle.Commented:
 		jobs = append(jobs, d.ratingPosts(ctx, s)...)
@@ -557,6 +575,43 @@ func (d *Desk) ratingPosts(ctx context.Context, s *session.Session) []job {
 	}
 	d.rdb.Expire(ctx, key, keepFor)
 	return jobs
+}
+
+// maxAnswerPost caps the bot's answer as its handoff thread shows it:
+// enough to know what the customer was told, short enough not to bury
+// the customer's own messages.
+const maxAnswerPost = 300
+
+// answerPost is the thread post for the bot's answer from entry during
+// s's open handoff, once per entry and handoff (a turn met again hands
+// its Answered event on again; the bot answers an entry once per
+// conversation). ok is false when it was posted, or the answer is not in
+// the transcript.
+func (d *Desk) answerPost(ctx context.Context, s *session.Session, entry string) (job, bool) {
+	h := s.Handoff
+	text := ""
+	for i := len(s.Turns) - 1; i >= 0; i-- {
+		t := s.Turns[i]
+		if t.At.Before(h.At) {
+			break
+		}
+		if t.Role == "bot" && t.Entry == entry {
+			text = t.Text
+			break
+		}
+	}
+	if strings.TrimSpace(text) == "" {
+		return job{}, false
+	}
+	key := d.keys.Posted(s.ID, stamp(h.At))
+	if ok, err := d.rdb.HSetNX(ctx, key, "answer:"+entry, 1).Result(); err == nil && !ok {
+		return job{}, false
+	}
+	d.rdb.Expire(ctx, key, keepFor)
+	// One line: the answer's paragraphs and lists joined, cut short.
+	compact := truncate(strings.Join(strings.Fields(text), " "), maxAnswerPost)
+	return job{Kind: jobPost, Conv: s.ID, HandoffAt: h.At, N: len(h.Transfers),
+		Text: "🤖 _The bot answered while they wait_ (" + Escape(entry) + "): " + Escape(compact)}, true
 }
 
 // relayText is the thread message for something the customer sent.

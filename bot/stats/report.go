@@ -28,6 +28,8 @@ type Figures struct {
 	Resolution    Timing           // handoff -> resolved
 	Resolved      int64
 	Returned      int64
+	Withdrawn     int64    // called off by the customer before any agent wrote ("never mind")
+	Feedback      int64    // what customers wrote after a low rating of the bot (samples: Recorder.Feedback)
 	FirstTeam     int64    // resolved by the team it was first routed to
 	TransfersOut  int64    // moved from this team to another
 	TransfersIn   int64    // moved to this team
@@ -183,6 +185,10 @@ func (f *Figures) add(metric string, n float64) {
 		f.Resolved += i
 	case "returned":
 		f.Returned += i
+	case "withdrawn":
+		f.Withdrawn += i
+	case "feedback":
+		f.Feedback += i
 	case "resolved_first_team":
 		f.FirstTeam += i
 	case "transfers_out":

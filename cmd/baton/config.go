@@ -20,6 +20,7 @@ import (
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/semantic"
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/stats"
 	"github.com/batonhq/baton/bot/store"
 )
 
@@ -79,7 +80,11 @@ func daysEnv(env func(string) string, name string, def time.Duration) (time.Dura
 		}
 		return time.Duration(days) * 24 * time.Hour, nil
 	}
-	return durationEnv(env, name, def)
+	d, err := durationEnv(env, name, def)
+	if err != nil {
+		return 0, fmt.Errorf("%s=%q: want a positive number of days such as 30d, or a duration such as 720h", name, v)
+	}
+	return d, nil
 }
 
 // brains is what the core thinks with: the ops-edited contents (watched
@@ -192,14 +197,21 @@ func newBrains(ctx context.Context, env func(string) string, db store.DB, reg pr
 	return b, nil
 }
 
+// The idle check-in and closing when BATON_IDLE_NUDGE and BATON_IDLE_CLOSE
+// are not set.
+const (
+	defaultIdleNudge = 10 * time.Minute
+	defaultIdleClose = 30 * time.Minute
+)
+
 // newCore builds the bot core from the environment: idle and reminder
 // timings, team hours, and the brains.
 func newCore(env func(string) string, store *session.Store, br *brains, log *slog.Logger, opts ...bot.Option) (*bot.Bot, error) {
-	nudge, err := durationEnv(env, "BATON_IDLE_NUDGE", 10*time.Minute)
+	nudge, err := durationEnv(env, "BATON_IDLE_NUDGE", defaultIdleNudge)
 	if err != nil {
 		return nil, err
 	}
-	closeAfter, err := durationEnv(env, "BATON_IDLE_CLOSE", 30*time.Minute)
+	closeAfter, err := durationEnv(env, "BATON_IDLE_CLOSE", defaultIdleClose)
 	if err != nil {
 		return nil, err
 	}
@@ -250,4 +262,59 @@ func loadZone(name string) (*time.Location, error) {
 		return nil, fmt.Errorf("BATON_TIMEZONE: %q is not an IANA time zone name (such as Europe/London or Asia/Seoul): %w", name, err)
 	}
 	return loc, nil
+}
+
+// checkEnv checks the folders and variables chat and serve read, before
+// anything starts: a wrong value is said first, naming the variable, and
+// not after seconds of loading (serve) or "using an in-memory Redis"
+// (chat). A variable of a part that is off is checked too: it is set
+// for when the part is on.
+func checkEnv(env func(string) string) error {
+	if _, _, err := sources(env, "", ""); err != nil {
+		return err
+	}
+	if _, err := understanding(env, nil); err != nil {
+		return err
+	}
+	if _, _, err := llm.ConfigFromEnv(env); err != nil {
+		return err
+	}
+	for _, name := range []string{"BATON_UNCLAIMED_REMINDER", envSemanticReadyWait, envHeartbeat} {
+		if _, err := durationEnv(env, name, time.Minute); err != nil {
+			return err
+		}
+	}
+	nudge, err := durationEnv(env, "BATON_IDLE_NUDGE", defaultIdleNudge)
+	if err != nil {
+		return err
+	}
+	closeAfter, err := durationEnv(env, "BATON_IDLE_CLOSE", defaultIdleClose)
+	if err != nil {
+		return err
+	}
+	if closeAfter <= nudge {
+		return fmt.Errorf("BATON_IDLE_CLOSE (%s) must be longer than BATON_IDLE_NUDGE (%s)", closeAfter, nudge)
+	}
+	if v, ok := lookup(env, envTelegramFlood); ok {
+		if n, err := strconv.Atoi(v); err != nil || n < 0 {
+			return fmt.Errorf("%s=%q: want a number of messages per minute (0 = no limit)", envTelegramFlood, v)
+		}
+	}
+	if _, err := daysEnv(env, envStatsRetention, stats.DefaultRetention); err != nil {
+		return err
+	}
+	if _, err := store.NewKeys(chatPrefix(env)); err != nil {
+		return fmt.Errorf("%s=%q: %w", envRedisPrefix, env(envRedisPrefix), err)
+	}
+	if tz := env("BATON_TIMEZONE"); tz != "" {
+		if _, err := loadZone(tz); err != nil {
+			return err
+		}
+	}
+	if spec := env("BATON_HOURS"); spec != "" {
+		if _, err := hours.Parse(spec); err != nil {
+			return fmt.Errorf("BATON_HOURS: %w", err)
+		}
+	}
+	return nil
 }

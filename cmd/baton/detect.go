@@ -40,7 +40,7 @@ func runDetect(args []string, env func(string) string, stdin io.Reader, stdout, 
 	after := fl.String("after", "", "the bot's previous answer (empty: each message is the first of a conversation)")
 	explain := fl.Bool("explain", false, "print readable decisions with their evidence instead of JSON")
 	if err := fl.Parse(args); err != nil {
-		return 2
+		return flagExit(err)
 	}
 	prompts, knowledge, err := sources(env, *promptsDir, *knowledgeDir)
 	if err != nil {

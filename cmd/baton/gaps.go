@@ -32,6 +32,9 @@ func runGaps(ctx context.Context, args []string, env func(string) string, stdout
 	pick := fl.String("pick", "", "with --write --entry: take the phrasings customers used before picking this entry")
 	dir := fl.String("knowledge", "", "knowledge folder (default $BATON_KNOWLEDGE_DIR or ./knowledge)")
 	if err := fl.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	if !*write && !noArgs("gaps", fl, stderr) {
 		return 2
 	}
 	days, err := parseDays(*since)

@@ -50,7 +50,7 @@ func runLogid(args []string, env func(string) string, stdin io.Reader, stdout, s
 	fl := flag.NewFlagSet("logid", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	if err := fl.Parse(args); err != nil {
-		return 2
+		return flagExit(err)
 	}
 	if setLogKey(env) == "" {
 		fmt.Fprintf(stderr, "baton logid: set %s (or the %s the servers run with): pseudonyms are keyed with it\n", envLogKey, envTelegramToken)

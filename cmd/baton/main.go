@@ -13,6 +13,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,8 +25,9 @@ import (
 const usage = `Baton, a customer-service bot.
 
 Usage:
-  baton chat  [--lang CODE] [--prompts DIR] [--knowledge DIR]
-                                     talk to the bot in this terminal
+  baton chat  [--lang CODE] [--prompts DIR] [--knowledge DIR] [--chat ID]
+                                     talk to the bot in this terminal (a new
+                                     conversation each run; --chat ID continues one)
   baton serve                        run Telegram/Slack adapters and the HTTP server
   baton match [--explain] [--prompts DIR] [--knowledge DIR] [QUERY...]
                                      match each query (else each stdin line) to knowledge entries, as JSON
@@ -83,4 +86,24 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 	}
 	fmt.Fprintf(stderr, "baton: unknown command %q\n\n%s", args[0], usage)
 	return 2
+}
+
+// flagExit is a command's exit status when its flags do not parse: 0 for
+// -h (the flags were printed, as asked), 2 for a mistake (the flag package
+// printed which flag and what is wrong, and the flags).
+func flagExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 2
+}
+
+// noArgs reports an argument a command without arguments was given: it
+// would be ignored, and the command would run as if it were not there.
+func noArgs(cmd string, fl *flag.FlagSet, stderr io.Writer) bool {
+	if fl.NArg() == 0 {
+		return true
+	}
+	fmt.Fprintf(stderr, "baton %s: unexpected argument %q (flags go before arguments; baton %s -h lists them)\n", cmd, fl.Arg(0), cmd)
+	return false
 }

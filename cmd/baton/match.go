@@ -55,7 +55,7 @@ func runMatch(ctx context.Context, args []string, env func(string) string, stdin
 	knowledgeDir := fl.String("knowledge", "", "knowledge folder (default $BATON_KNOWLEDGE_DIR, ./knowledge, or the built-in one)")
 	explain := fl.Bool("explain", false, "print the top 3 entries with scores and why, instead of JSON")
 	if err := fl.Parse(args); err != nil {
-		return 2
+		return flagExit(err)
 	}
 	prompts, knowledgeSrc, err := sources(env, *promptsDir, *knowledgeDir)
 	if err != nil {

@@ -64,13 +64,16 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	addr := fl.String("addr", "", "listen address (default $"+envAddr+" or :8080)")
 	ephemeral := fl.Bool("ephemeral", false, "without REDIS_URL, keep conversations in an in-memory Redis (lost on restart; one replica only)")
 	if err := fl.Parse(args); err != nil {
-		return 2
+		return flagExit(err)
 	}
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "baton serve: unexpected argument %q; configuration comes from the environment\n", fl.Arg(0))
 		return 2
 	}
 	cfg, err := serveConfigFrom(env, *addr, *ephemeral)
+	if err == nil {
+		err = checkEnv(env)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "baton serve: %v\n", err)
 		return 2
@@ -473,6 +476,11 @@ func openRedis(ctx context.Context, url string, ephemeral bool, stderr io.Writer
 	}
 	return rdb, func() { _ = rdb.Close() }, nil
 }
+
+// quietRedis drops go-redis's own messages (a failed dial's, retried) in
+// the one-shot commands: the error they return names the address and the
+// cause, once.
+func quietRedis() { redis.SetLogger(redisLog{slog.New(slog.DiscardHandler)}) }
 
 // redisLog sends go-redis's own messages (reconnects, pool trouble) to the
 // structured log instead of bare lines on stderr.

@@ -370,7 +370,7 @@ func TestServeBadConfiguration(t *testing.T) {
 		{"bad shutdown timeout", nil, map[string]string{"BATON_SHUTDOWN_TIMEOUT": "soon"}, 2, "BATON_SHUTDOWN_TIMEOUT"},
 		{"stray argument", []string{"now"}, nil, 2, "unexpected argument"},
 		{"malformed token", nil, map[string]string{"TELEGRAM_BOT_TOKEN": "not a token"}, 1, "TELEGRAM_BOT_TOKEN"},
-		{"bad flood limit", nil, map[string]string{"TELEGRAM_FLOOD_LIMIT": "-3"}, 1, "TELEGRAM_FLOOD_LIMIT"},
+		{"bad flood limit", nil, map[string]string{"TELEGRAM_FLOOD_LIMIT": "-3"}, 2, "TELEGRAM_FLOOD_LIMIT"}, // checked before anything starts
 		{"bad webhook secret", nil, map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.com/hook", "TELEGRAM_WEBHOOK_SECRET": "no spaces allowed"}, 1, "TELEGRAM_WEBHOOK_SECRET"},
 		{"token Telegram rejects", nil, map[string]string{"TELEGRAM_API_URL": other.URL}, 1, "nauthorized"},
 		{"redis unreachable", nil, map[string]string{"REDIS_URL": "redis://127.0.0.1:1"}, 1, "redis"},
