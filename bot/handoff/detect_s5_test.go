@@ -1,0 +1,37 @@
+package handoff
+
+import "testing"
+
+// Issue 10, 2026-12-06 session 5: rule shapes chosen on dev data (banking77's
+// even lines, the dev phrasings), each with the combo or cue that decides.
+func TestRuleShapesOfSession5(t *testing.T) {
+	for _, c := range []struct {
+		text, lang string
+		w          want
+	}{
+		// A failure that happened again (repeated_failure) ...
+		{"this is the third time my parcel has been rescheduled", "en", want{true, Complaint, []string{"(repeated_failure)"}}},
+		{"the app crashed once again at checkout", "en", want{true, Complaint, []string{"(repeated_failure)"}}},
+		{"快递又延迟了", "zh", want{true, Complaint, []string{"(repeated_failure)"}}},
+		{"또 지연이에요", "ko", want{true, Complaint, []string{"(repeated_failure)"}}},
+		// ... not a try again, nor thanks or another question.
+		{"I tried again today and got the same message, what does it mean?", "en", want{}},
+		{"thanks again for the quick reply", "en", want{}},
+		{"또 다른 질문이 있어요", "ko", want{}},
+		// A request to close the account with a mild reason (close_request);
+		// strong anger keeps it a complaint.
+		{"I want to delete my account. I'm unhappy with the service you're providing.", "en", want{}},
+		{"The service of this shop sucks, I need to close my account.", "en", want{true, Complaint, []string{"(awful)"}}},
+		// "What can I do?" after a long wait (calm_help); anger keeps it a
+		// complaint.
+		{"I ordered it two weeks ago and it still isn't here. What can I do?", "en", want{}},
+		{"I ordered it two weeks ago and it still isn't here, this is ridiculous. What can I do?", "en", want{true, Complaint, []string{"(outrageous)"}}},
+		// "sue" only as a threat.
+		{"What stores can I sue my card?", "en", want{}},
+		{"I'm going to sue you", "en", want{true, Complaint, []string{"(legal)"}}},
+		// A plain statement of good news.
+		{"I just gave you five stars for the great service I received", "en", want{}},
+	} {
+		check(t, Input{Text: c.text, Lang: c.lang}, c.w)
+	}
+}
