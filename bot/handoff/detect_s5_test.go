@@ -29,6 +29,19 @@ func TestRuleShapesOfSession5(t *testing.T) {
 		// "sue" only as a threat.
 		{"What stores can I sue my card?", "en", want{}},
 		{"I'm going to sue you", "en", want{true, Complaint, []string{"(legal)"}}},
+		// A long wait said with its length, asking nothing (long_overdue);
+		// asked as a question it stays calm.
+		{"it's been three weeks and still no sign of my parcel", "en", want{true, Complaint, []string{"(long_overdue)"}}},
+		{"it's been three weeks, is my parcel still coming?", "en", want{}},
+		// Done without a word (done_unasked).
+		{"you cancelled my order without telling me", "en", want{true, Complaint, []string{"(done_unasked)"}}},
+		// Failed soon after it came; arrived damaged; keeps slipping.
+		{"the kettle stopped working after a week", "en", want{true, Complaint, []string{"(early_failure)"}}},
+		{"my lamp arrived cracked", "en", want{true, Complaint, []string{"(arrived_broken)"}}},
+		{"what if my parcel arrives damaged?", "en", want{}},
+		{"my delivery keeps getting postponed", "en", want{true, Complaint, []string{"(keeps_slipping)"}}},
+		// How often is not "again": "several times a week".
+		{"I use your app several times a week, is there a dark mode?", "en", want{}},
 		// A plain statement of good news.
 		{"I just gave you five stars for the great service I received", "en", want{}},
 	} {
