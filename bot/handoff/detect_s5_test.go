@@ -35,9 +35,10 @@ func TestRuleShapesOfSession5(t *testing.T) {
 		{"it's been three weeks, is my parcel still coming?", "en", want{}},
 		// Done without a word (done_unasked).
 		{"you cancelled my order without telling me", "en", want{true, Complaint, []string{"(done_unasked)"}}},
-		// Failed soon after it came; arrived damaged; keeps slipping.
-		{"the kettle stopped working after a week", "en", want{true, Complaint, []string{"(early_failure)"}}},
-		{"my lamp arrived cracked", "en", want{true, Complaint, []string{"(arrived_broken)"}}},
+		// A calm report of a damaged or early-failing item is answered (the
+		// damaged-item and warranty answers put it right: eval paraphrases,
+		// qa_ops); an order that keeps slipping is a complaint.
+		{"my lamp arrived cracked", "en", want{}},
 		{"what if my parcel arrives damaged?", "en", want{}},
 		{"my delivery keeps getting postponed", "en", want{true, Complaint, []string{"(keeps_slipping)"}}},
 		// How often is not "again": "several times a week".
