@@ -43,6 +43,13 @@ func TestRuleShapesOfSession5(t *testing.T) {
 		{"my delivery keeps getting postponed", "en", want{true, Complaint, []string{"(keeps_slipping)"}}},
 		// How often is not "again": "several times a week".
 		{"I use your app several times a week, is there a dark mode?", "en", want{}},
+		// Praise said first, then a failure, is sarcasm (ironic_praise);
+		// praise with good news is not.
+		{"great, my parcel vanished", "en", want{true, Complaint, []string{"(ironic_praise)"}}},
+		{"wonderful, another delay", "en", want{true, Complaint, []string{"(ironic_praise)"}}},
+		{"thanks for losing my parcel", "en", want{true, Complaint, []string{"(irony)"}}},
+		{"nice, the parcel came early", "en", want{}},
+		{"great, thanks, that fixed it", "en", want{}},
 		// A plain statement of good news.
 		{"I just gave you five stars for the great service I received", "en", want{}},
 	} {
