@@ -50,6 +50,10 @@ func TestRuleShapesOfSession5(t *testing.T) {
 		{"thanks for losing my parcel", "en", want{true, Complaint, []string{"(irony)"}}},
 		{"nice, the parcel came early", "en", want{}},
 		{"great, thanks, that fixed it", "en", want{}},
+		// "Not happy" keeps a calm question or refund wait from calming a
+		// report (unhappy).
+		{"I sent it back a week ago and there's still no refund", "en", want{}},
+		{"I'm not happy, I sent it back a week ago and there's still no refund", "en", want{true, Complaint, []string{"(praise)"}}},
 		// A plain statement of good news.
 		{"I just gave you five stars for the great service I received", "en", want{}},
 	} {
