@@ -54,6 +54,14 @@ func TestRuleShapesOfSession5(t *testing.T) {
 		// report (unhappy).
 		{"I sent it back a week ago and there's still no refund", "en", want{}},
 		{"I'm not happy, I sent it back a week ago and there's still no refund", "en", want{true, Complaint, []string{"(praise)"}}},
+		// Stalling and being passed around (nobody); a replacement broken
+		// too (recurs).
+		{"一直拖着不处理", "zh", want{true, Complaint, []string{"(nobody)"}}},
+		{"the replacement is broken too", "en", want{true, Complaint, []string{"(repeated_failure)"}}},
+		// A graded complaint is the reason over a weaker learned request
+		// for a person; a surer request stays the reason.
+		{"I keep getting the runaround from your team", "en", want{true, Complaint, []string{"(nobody)", "explicit (learned)"}}},
+		{"could I be connected with the complaints team", "en", want{true, Explicit, []string{"explicit (learned)", "(legal)"}}},
 		// A plain statement of good news.
 		{"I just gave you five stars for the great service I received", "en", want{}},
 	} {
