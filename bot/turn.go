@@ -1213,6 +1213,13 @@ func (t *turn) handoff(d handoff.Decision) {
 		t.lead = join(t.lead, t.render("handoff_answer_lead", persona.Data{}), answer)
 		entry = t.told[0]
 	}
+	if d.Reason == handoff.Complaint && t.givenOrder != "" {
+		// "my order KS-204817 hasnt arrived its been 2 weeks": a complaint
+		// with the order number in it says we have the number, as the
+		// answer would have when it asked for it (orderGiven), without
+		// thanking for a number nobody asked for.
+		t.lead = join(t.lead, t.render(t.deskless("handoff_order"), persona.Data{Extra: map[string]string{"order": t.givenOrder}}))
+	}
 	st := lifecycle.OpenHandoff(s, d.Reason, t.handoffOrder(d.Evidence), d.Scores, team, t.b.desk != nil, now, remindAt)
 	s.Misses = 0
 	t.b.log.Info("handoff", "conv", logmask.Conv(s.ID), "reason", d.Reason, "team", team, "evidence", len(d.Evidence))

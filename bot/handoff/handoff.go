@@ -116,24 +116,36 @@ func (r *Rules) Detect(in Input) Decision { return r.DetectContext(context.Backg
 func (r *Rules) DetectContext(ctx context.Context, in Input) Decision {
 	dec := Decision{Scores: make(map[string]float64, len(triggers))}
 	var ev fired
+	order := [...]int{0, 1, 2, 3} // the triggers' slots, in the order they win as the reason
 	if r != nil {
 		var veto vetoes
 		d := r.analyse(in.Text)
 		r.detectExplicit(d, &dec, &ev, &veto)
+		askedByPhrase := ev[0] != ""
 		r.detectComplaint(d, &dec, &ev, &veto)
 		r.detectConfusion(d, in, &dec, &ev, &veto)
 		r.detectLoop(d, in, &dec, &ev)
 		r.detectDemand(d, in, &dec, &ev)
 		r.holdLeverage(d, in, &dec, &ev)
+		complainedByPhrase := ev[1] != ""
 		r.release(d)
 		r.detectLearned(ctx, in, &dec, &ev, &veto)
+		if ev[0] != "" && !askedByPhrase && complainedByPhrase && dec.Scores[Complaint] >= dec.Scores[Explicit] {
+			// A complaint the phrases graded is the reason over a request
+			// for a person only the learned layer read, less surely ("I
+			// keep getting the runaround from your team": complaint 0.91,
+			// explicit 0.68); both stay in the evidence. A surer request
+			// ("could I be connected with the complaints team": 0.98
+			// against 0.63) stays the reason.
+			order[0], order[1] = 1, 0
+		}
 	}
-	for i, t := range triggers {
+	for _, i := range order {
 		if ev[i] == "" {
 			continue
 		}
 		if !dec.Handoff {
-			dec.Handoff, dec.Reason = true, t
+			dec.Handoff, dec.Reason = true, triggers[i]
 		}
 		dec.Evidence = append(dec.Evidence, ev[i])
 	}

@@ -126,7 +126,7 @@ func TestComplaint(t *testing.T) {
 		{"THIS IS RIDICULOUS I WANT MY MONEY BACK", want{true, Complaint, []string{`"ridiculous"`, "CAPS (7 of 7 words)"}}},
 		{"third time I'm asking and it's still not fixed", want{true, Complaint, []string{`"third time"`, `"still not"`}}},
 		{"nobody answers the phone", want{true, Complaint, []string{`"nobody answers"`}}},
-		{"I will sue you", want{true, Complaint, []string{`"sue"`, "(legal)"}}},
+		{"I will sue you", want{true, Complaint, []string{`"will sue"`, "(legal)"}}},
 		{"you guys are useless", want{true, Complaint, []string{`"useless"`, `"you guys"`}}},
 		{"I want a refund, this is unacceptable", want{true, Complaint, []string{`"unacceptable"`}}},
 		{"太差了！！！", want{true, Complaint, []string{`"太差"`, `3× "!"`}}},

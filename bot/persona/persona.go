@@ -51,7 +51,7 @@ var keys = []string{
 	"followup_not_listed", "followup_person",
 	"thanks", "bye", "declined_open", "thanks_after_miss", "thanks_after_topics", "bye_after_miss", "go_ahead", "nodesk_again", "pardon_short", "pardon_reach", "pardon_which", "still_here", "empty", "too_long", "media", "sticker", "upset", "media_forwarded",
 	"nudge", "idle_close", "store_down", "hiccup",
-	"order_received", "order_received_nodesk", "order_known", "order_known_nodesk", "tracking_number", "tracking_number_plain", "tracking_number_short", "card_number", "handoff_sorry", "handoff_subject", "handoff_subject_nodesk", "handoff_empathy", "handoff_demand", "handoff_answer_lead", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
+	"order_received", "order_received_nodesk", "order_known", "order_known_nodesk", "tracking_number", "tracking_number_plain", "tracking_number_short", "card_number", "handoff_sorry", "handoff_subject", "handoff_subject_nodesk", "handoff_order", "handoff_order_nodesk", "handoff_empathy", "handoff_demand", "handoff_answer_lead", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
 	"wait_ack", "wait_ack_late", "wait_ack_offhours", "wait_ack_agent", "wait_answer_lead", "handoff_withdrawn",
 	"agent_joined", "returned", "resolved", "transferred",
 	"rating_ask", "rating_confirm", "rating_thanks", "rating_sorry", "rating_invalid", "rating_unasked", "rating_unasked_early", "comment_thanks", "rating_comment_thanks", "rating_comment_sorry", "feedback_open", "feedback_open_nodesk",
