@@ -643,6 +643,37 @@ func namesOtherThan(kb *knowledge.Base, lex *text.Lexicon, id, lang, words strin
 // Particles a Korean noun takes (학생은, 학생도, 학생으로), longer first.
 var koParticles = []string{"에서", "한테", "으로", "은", "는", "이", "가", "을", "를", "도", "로", "에", "의", "요"}
 
+// koMarkers are the particles that mark a Korean sentence's topic,
+// subject or object (반품은, 배송비가, 주문을).
+var koMarkers = []string{"은", "는", "이", "가", "을", "를"}
+
+// koUnmarked is a Korean piece with the topic, subject and object
+// particles off its nouns, or the piece itself when it has none. Only
+// words of three or more syllables lose one, so that two-syllable verbs
+// and adverbs (하는, 같이) keep their endings.
+func koUnmarked(piece string) string {
+	if !hasScript(piece, unicode.Hangul) {
+		return piece
+	}
+	words := strings.Fields(piece)
+	changed := false
+	for i, w := range words {
+		if utf8.RuneCountInString(w) < 3 || !hasScript(w, unicode.Hangul) {
+			continue
+		}
+		for _, p := range koMarkers {
+			if rest, ok := strings.CutSuffix(w, p); ok {
+				words[i], changed = rest, true
+				break
+			}
+		}
+	}
+	if !changed {
+		return piece
+	}
+	return strings.Join(words, " ")
+}
+
 // koNouns are the words of a Korean message that are one two-syllable
 // word once a particle is off ("학생", "할인"): whole words, unlike the
 // character pairs inside longer ones ("물어봤어요" has 어봤).
@@ -913,6 +944,15 @@ func (r reader) confidentParts(text string, whole []knowledge.Match) pieceReadin
 	cands := make([][]knowledge.Match, len(pieces))
 	for i, p := range pieces {
 		cands[i] = r.match(p.text)
+		if plain := koUnmarked(p.text); !confident(cands[i]) && plain != p.text {
+			// "반품은 어떻게 해요" after "배송비 얼마예요?": a second
+			// question sets its subject off with a particle, whose
+			// character pairs (품은) no example question has; read
+			// without it, it is the question it asks (walk item 11).
+			if c := r.match(plain); confident(c) {
+				cands[i] = c
+			}
+		}
 		if i > 0 && !confident(cands[i]) && followUpCue(p.text) != noCue {
 			cands[i] = r.withPrevious(pieces[i-1].text, p.text, cands[i-1], cands[i])
 		}
