@@ -65,9 +65,9 @@ type Lexicon struct {
 	// exactly as its standard form does, same and related rules included.
 	cjkVariant      *strings.Replacer
 	cjkVariantRules []cjkRel // for Explain
-	cjkRel       []cjkRel // longest member first
-	cjkCross     []cjkCross
-	groups       int
+	cjkRel          []cjkRel // longest member first
+	cjkCross        []cjkCross
+	groups          int
 }
 
 // cjkCross is a Chinese or Korean member of a same group whose first
@@ -354,8 +354,8 @@ type lexiconLoader struct {
 	l          *Lexicon
 	cjkSame    []string
 	cjkVariant []string
-	seen     map[string]string // normalised member key -> where (same groups and related members)
-	problems []Problem
+	seen       map[string]string // normalised member key -> where (same groups and related members)
+	problems   []Problem
 }
 
 func newLexiconLoader() *lexiconLoader {
