@@ -437,6 +437,13 @@ func (t *turn) text(text string) {
 			t.orderGiven(ref, entry)
 			return
 		}
+	} else if ref, ok := shortOrderRef(text); ok {
+		// "it's 1002" right after we asked for the order number: the
+		// number we asked for, however short (walk 2026-12-06 item 12).
+		if entry, asked := t.askedForOrder(); asked {
+			t.orderGiven(ref, entry)
+			return
+		}
 	}
 	t.givenOrder, _ = orderRefIn(text)
 	t.answer(text)

@@ -45,3 +45,44 @@ func TestVariantSpellingsAreAnsweredLikeTheStandardOnes(t *testing.T) {
 		}
 	}
 }
+
+// The order number we asked for is taken however the customer sends it,
+// short ones included, after a one-part answer, the second part of a
+// two-part answer, or the card-number reply that asks for it: thanked
+// for, carried to the person with the handoff, never "not sure" (walk
+// 2026-12-06 item 12). A number that is not one alone stays a question.
+func TestOrderNumberWeAskedForIsTaken(t *testing.T) {
+	f := newFixture(t, true)
+	for i, c := range []struct{ lang, ask, number, ref string }{
+		{"en", "my item arrived damaged", "it's 1002", "1002"},
+		{"en", "my item arrived damaged", "order #812", "812"},
+		{"en", "I want to cancel my order", "it's 10023", "10023"},
+		{"en", "where is my order", "#A1234", "A1234"},
+		{"en", "how much is shipping and my item arrived damaged", "it's 10023", "10023"},
+		{"en", "4111 1111 1111 1111", "it's 10023", "10023"},
+		{"ko", "상품이 파손돼서 왔어요", "주문번호는 1002예요", "1002"},
+		{"ko", "주문 어디까지 왔어요?", "주문번호 12345", "12345"},
+		{"zh", "商品坏了", "订单号是1002", "1002"},
+	} {
+		chat := fmt.Sprintf("on%d", i)
+		f.convo(t, chat, c.lang, c.ask)
+		reply, kind, _ := f.convo(t, chat, c.lang, c.number)
+		s := f.session(t, chat)
+		if kind != "handoff" || !strings.Contains(reply, c.ref) || s.Handoff == nil ||
+			!strings.Contains(strings.Join(s.Handoff.Evidence, "\n"), "order number "+c.ref) {
+			t.Errorf("%q after %q: turn %s, reply %q; want the number %s thanked for and handed to a person", c.number, c.ask, kind, reply, c.ref)
+		}
+	}
+	for i, c := range []struct{ lang, ask, text string }{
+		{"en", "my item arrived damaged", "it took 3 days"},
+		{"en", "my item arrived damaged", "I ordered it in 2024 and it broke"},
+		{"en", "how much is shipping", "1002"},
+	} {
+		chat := fmt.Sprintf("nn%d", i)
+		f.convo(t, chat, c.lang, c.ask)
+		reply, _, _ := f.convo(t, chat, c.lang, c.text)
+		if s := f.session(t, chat); s.Handoff != nil && strings.Contains(strings.Join(s.Handoff.Evidence, "\n"), "order number") {
+			t.Errorf("%q after %q: reply %q, evidence %q; it is no order number", c.text, c.ask, reply, s.Handoff.Evidence)
+		}
+	}
+}
