@@ -667,12 +667,13 @@ func (t *turn) answer(text string) {
 	}
 	last := t.lastBotKind()
 	r := reader{match: t.match, words: lexicalMatch(t.ctx, t.set.KB.Matcher, 5), without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.continuedEntry(), mentions: t.mentions, namesOther: t.namesOther, related: t.pointedAt, detail: t.detail, answer: t.entryAnswer, subject: t.subject, closed: t.closedList, kindOf: t.kindOf}
-	u := r.understand(text, t.s.Topic, last == kindAnswer || last == kindLikely)
+	read := withoutPromoCodes(text, t.lang) // "SAVE10 doesn't work": a discount code
+	u := r.understand(read, t.s.Topic, last == kindAnswer || last == kindLikely)
 	if t.rejected != "" {
 		// Not the guess they said no to: the calibrated decision on
 		// what is left, or at least the guess among no topics.
 		if without := lexicalWithout(t.ctx, t.set.KB.Matcher, 5); without != nil {
-			u = understanding{text: text, cands: without(text, []string{t.rejected})}
+			u = understanding{text: read, cands: without(read, []string{t.rejected})}
 		} else {
 			u.cands = slices.DeleteFunc(slices.Clone(u.cands), func(m knowledge.Match) bool { return m.ID == t.rejected })
 		}

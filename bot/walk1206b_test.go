@@ -86,3 +86,22 @@ func TestOrderNumberWeAskedForIsTaken(t *testing.T) {
 		}
 	}
 }
+
+// A discount code in the message does not spoil matching: "SAVE10 doesn't
+// work" is the discount-code question (walk 2026-12-06 item 9); a product
+// model or an order number is no code.
+func TestDiscountCodeInTheMessageIsADiscountCode(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct{ lang, text string }{
+		{"en", "SAVE10 doesn't work"},
+		{"en", "code SAVE10 not working"},
+		{"en", "the code save10 is not working"},
+		{"en", "WELCOME15 says invalid"},
+		{"zh", "SAVE10用不了"},
+		{"ko", "SAVE10 쿠폰이 안 돼요"},
+	} {
+		if reply, kind, entry := f.convo(t, fmt.Sprintf("dc%d", i), c.lang, c.text); kind != "answer" || entry != "payment/discount-codes" {
+			t.Errorf("%q: turn %s %s, reply %q; want the discount-code entry", c.text, kind, entry, reply)
+		}
+	}
+}
