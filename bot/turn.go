@@ -232,6 +232,9 @@ func (t *turn) text(text string) {
 	if t.pardonAsked(text) {
 		return
 	}
+	if t.wrongAnswer(text) {
+		return
+	}
 	if len(text) <= maxAffirmBytes && t.askedAnythingElse() && t.set.Persona.Only(text, "affirm") {
 		// "yes", "有的", "네 있어요" to "anything else?": go ahead, not
 		// the question again (walk 2026-12-06 item 21).

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/batonhq/baton/bot"
 )
 
 // Two questions in one Korean message, the second setting its subject off
@@ -102,6 +104,45 @@ func TestDiscountCodeInTheMessageIsADiscountCode(t *testing.T) {
 	} {
 		if reply, kind, entry := f.convo(t, fmt.Sprintf("dc%d", i), c.lang, c.text); kind != "answer" || entry != "payment/discount-codes" {
 			t.Errorf("%q: turn %s %s, reply %q; want the discount-code entry", c.text, kind, entry, reply)
+		}
+	}
+}
+
+// "That's not what I asked", "ugh no", "你没听懂" after a miss or an answer
+// get one apology, a request for other words and a person offered (a
+// button with a desk, the team's contacts without), never another topic
+// list; said again, a person is brought in (walk 2026-12-06 item 6).
+func TestFrustrationAfterAMissOffersAPersonNotAList(t *testing.T) {
+	for _, desk := range []bool{true, false} {
+		f := newFixture(t, desk)
+		for i, c := range []struct{ lang, first, wrong, again, want string }{
+			{"en", "can I pay with my cat", "ugh no", "ugh", "other words"},
+			{"en", "how do I change my address", "that's not what I asked", "you're not listening", "other words"},
+			{"zh", "我的猫能付款吗", "你没听懂", "答非所问", "换个说法"},
+			{"ko", "배송 얼마나 걸려요?", "그게 아니에요", "아니라고요", "다른 말로"},
+		} {
+			chat := fmt.Sprintf("w%v%d", desk, i)
+			f.turnIn(t, chat, c.lang, c.first)
+			msgs := f.turnIn(t, chat, c.lang, c.wrong)
+			last := msgs[len(msgs)-1]
+			if reply := replyText(msgs); !strings.Contains(reply, c.want) {
+				t.Errorf("desk %v %q after %q: reply %q; want it asked in other words", desk, c.wrong, c.first, reply)
+			}
+			for _, b := range last.Buttons {
+				if b.Kind == bot.KindTopic {
+					t.Errorf("desk %v %q: a topic list again (%q)", desk, c.wrong, b.Label)
+				}
+			}
+			if desk && (len(last.Buttons) != 1 || last.Buttons[0].Kind != bot.KindPerson) {
+				t.Errorf("desk %v %q: buttons %+v, want only the person", desk, c.wrong, last.Buttons)
+			}
+			if n := strings.Count(strings.ToLower(replyText(msgs)), "sorry") + strings.Count(replyText(msgs), "抱歉") + strings.Count(replyText(msgs), "죄송"); n != 1 {
+				t.Errorf("desk %v %q: %d apologies in %q, want one", desk, c.wrong, n, replyText(msgs))
+			}
+			f.turnIn(t, chat, c.lang, c.again)
+			if s := f.session(t, chat); s.Handoff == nil || s.Handoff.Reason != "confusion" {
+				t.Errorf("desk %v %q again: no confusion handoff (%+v)", desk, c.again, s.Handoff)
+			}
 		}
 	}
 }
