@@ -362,6 +362,12 @@ func (r reader) detailOfLast(u *understanding, text, topic string) bool {
 	if words == "" || r.subject(u.cands[0].ID, words) {
 		return false
 	}
+	if r.related != nil && r.related(u.cands[0].ID) {
+		// "전화번호는요?" after the opening hours, whose tip gave the
+		// phone number: the entry the reply pointed to, which it is sure
+		// of, not a detail of the hours (walk 2026-12-06).
+		return false
+	}
 	joined := topic + "\n" + text
 	prev := r.match(topic)
 	if c := r.match(joined); len(c) == 0 || c[0].ID != r.last || !confident(prev) || prev[0].ID != r.last {
