@@ -146,3 +146,23 @@ func TestFrustrationAfterAMissOffersAPersonNotAList(t *testing.T) {
 		}
 	}
 }
+
+// "전화번호는요?" right after the opening hours, whose tip gave the phone
+// number, asks for the contact entry, not the hours again; the same in
+// Chinese and English (walk 2026-12-06).
+func TestPhoneNumberAfterHoursIsTheContactEntry(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct{ lang, hours, phone string }{
+		{"ko", "영업시간이 어떻게 돼요?", "전화번호는요?"},
+		{"zh", "你们几点上班", "那电话号码呢？"},
+		{"en", "what are your opening hours?", "and the phone number?"},
+	} {
+		chat := fmt.Sprintf("ph%d", i)
+		if _, _, entry := f.convo(t, chat, c.lang, c.hours); entry != "support/hours" {
+			t.Fatalf("%q: entry %s, want support/hours", c.hours, entry)
+		}
+		if reply, kind, entry := f.convo(t, chat, c.lang, c.phone); kind != "answer" || entry != "support/contact-person" {
+			t.Errorf("%q after the hours: turn %s %s, reply %q; want the contact entry", c.phone, kind, entry, reply)
+		}
+	}
+}
