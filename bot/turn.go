@@ -681,6 +681,14 @@ func (t *turn) answer(text string) {
 			u.cands = slices.DeleteFunc(slices.Clone(u.cands), func(m knowledge.Match) bool { return m.ID == t.rejected })
 		}
 	}
+	if len(u.parts) == 0 && confident(u.cands) && namesUnknownHan(t.set.KB.Base, t.set.Lexicon, u.cands[0].ID, t.lang, read) {
+		// "有没有学生优惠": a student discount, which no entry speaks of,
+		// not the discount codes again: said plainly, with the closest
+		// topics.
+		u.cands = slices.Clone(u.cands)
+		u.cands[0].Confident, u.cands[0].Likely, u.cands[0].Guess = false, false, false
+		u.follow = nil
+	}
 	q := Question{
 		Text:       text,
 		Lang:       t.lang,

@@ -166,3 +166,29 @@ func TestPhoneNumberAfterHoursIsTheContactEntry(t *testing.T) {
 		}
 	}
 }
+
+// "有没有学生优惠" names a student discount, which no entry speaks of: it
+// is said kindly that our pages do not cover it, with what exists (the
+// discount codes) offered, first and after the discount-code answer,
+// never the discount-code answer itself (walk 2026-12-06).
+func TestStudentDiscountIsNotTheDiscountCodes(t *testing.T) {
+	f := newFixture(t, false)
+	for i, lines := range [][]string{
+		{"有没有学生优惠"},
+		{"优惠码用不了", "有没有学生优惠"},
+		{"有沒有學生優惠"},
+	} {
+		msgs := f.turnIn(t, fmt.Sprintf("sd%d", i), "zh", lines...)
+		last := lastBot(f.session(t, fmt.Sprintf("sd%d", i)))
+		offered := false
+		for _, b := range msgs[len(msgs)-1].Buttons {
+			offered = offered || b.Kind == bot.KindTopic && b.Value == "payment/discount-codes"
+		}
+		if last.Kind == "answer" || !offered {
+			t.Errorf("%v: turn %s %s, reply %q; want no answer, the discount codes offered", lines, last.Kind, last.Entry, replyText(msgs))
+		}
+	}
+	if _, kind, entry := f.convo(t, "sd-code", "zh", "优惠码怎么用"); kind != "answer" || entry != "payment/discount-codes" {
+		t.Errorf("优惠码怎么用: turn %s %s, want the discount codes", kind, entry)
+	}
+}
