@@ -669,7 +669,7 @@ func (t *turn) answer(text string) {
 		}
 	}
 	last := t.lastBotKind()
-	r := reader{match: t.match, words: lexicalMatch(t.ctx, t.set.KB.Matcher, 5), without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.continuedEntry(), mentions: t.mentions, namesOther: t.namesOther, related: t.pointedAt, detail: t.detail, answer: t.entryAnswer, subject: t.subject, closed: t.closedList, kindOf: t.kindOf}
+	r := reader{match: t.match, words: lexicalMatch(t.ctx, t.set.KB.Matcher, 5), without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.continuedEntry(), mentions: t.mentions, namesOther: t.namesOther, related: t.pointedAt, tipSays: t.tipSays, detail: t.detail, answer: t.entryAnswer, subject: t.subject, closed: t.closedList, kindOf: t.kindOf}
 	read := withoutPromoCodes(text, t.lang) // "SAVE10 doesn't work": a discount code
 	u := r.understand(read, t.s.Topic, last == kindAnswer || last == kindLikely)
 	if t.rejected != "" {

@@ -47,6 +47,9 @@ type reader struct {
 	// where they belong).
 	last     string
 	mentions func(id, words string) bool
+	// tipSays reports whether the tip of entry id, as the last reply
+	// gave it, speaks of words (nil: never).
+	tipSays func(id, words string) bool
 	// namesOther reports whether words name a thing entry id never
 	// speaks of, in its answer, tip or example questions (nil: never).
 	namesOther func(id, words string) bool
@@ -362,10 +365,13 @@ func (r reader) detailOfLast(u *understanding, text, topic string) bool {
 	if words == "" || r.subject(u.cands[0].ID, words) {
 		return false
 	}
-	if r.related != nil && r.related(u.cands[0].ID) {
+	if r.related != nil && r.tipSays != nil && r.related(u.cands[0].ID) && r.tipSays(u.cands[0].ID, words) {
 		// "전화번호는요?" after the opening hours, whose tip gave the
-		// phone number: the entry the reply pointed to, which it is sure
-		// of, not a detail of the hours (walk 2026-12-06).
+		// phone number: the entry the reply pointed to with those very
+		// words, which it is sure of, not a detail of the hours (walk
+		// 2026-12-06). "那韩国呢？" after shipping costs is still a detail
+		// of them: the tip that pointed to shipping times says nothing of
+		// Korea.
 		return false
 	}
 	joined := topic + "\n" + text
@@ -622,6 +628,22 @@ func (t *turn) mentions(id, words string) bool {
 	}
 	at, _ := cutPassage(e.Answer, t.set.Lexicon).best(termSet(words, t.set.Lexicon), unitFreq(t.set.KB.Base, e.Lang, t.set.Lexicon))
 	return at >= 0
+}
+
+// tipSays reports whether the tip of entry id, in the turn's language,
+// shares a word with words ("전화번호" and "…로 전화하셔도 돼요").
+func (t *turn) tipSays(id, words string) bool {
+	e, ok := t.set.KB.Entry(id, t.lang)
+	if !ok || e.Tip == "" {
+		return false
+	}
+	tip := termSet(e.Tip, t.set.Lexicon)
+	for w := range namedTerms(termSet(words, t.set.Lexicon)) {
+		if tip[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // namesOther reports whether words name a thing entry id, in the turn's

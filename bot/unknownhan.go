@@ -47,11 +47,11 @@ func namesUnknownHan(kb *knowledge.Base, lex *text.Lexicon, id, lang, msg string
 				}
 				known = knownTerms(kb, lang, lex)
 			}
-			for k := 2; k+2 <= len(r); k++ {
+			for k := 0; k+2 <= len(r); k++ {
 				if !own[string(r[k:k+2])] {
 					continue
 				}
-				if !subjectOf(kb, lex, id, lang, string(r[k:k+2])) {
+				if k < 2 || !subjectOf(kb, lex, id, lang, string(r[k:k+2])) {
 					break // a word the entry uses in passing (耳机 in the return steps)
 				}
 				unknown := true
