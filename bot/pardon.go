@@ -290,7 +290,8 @@ const maxWrongBytes = 120
 
 // wrongAnswer answers a customer who says our last reply missed their
 // question, with some frustration ("that's not what I asked", "ugh no",
-// "你没听懂", "그게 아니에요"), right after an answer or a miss: one apology,
+// "你没听懂", "그게 아니에요"), right after an answer or a miss (a sigh alone,
+// "ugh", "唉", only after a miss): one apology,
 // a request to say it another way, and a person offered, never another
 // topic list (walk 2026-12-06 item 6). Said again right after that, a
 // person is brought in (with no desk: how to reach one). It reports
@@ -301,7 +302,7 @@ func (t *turn) wrongAnswer(text string) bool {
 	default:
 		return false
 	}
-	if len(text) > maxWrongBytes || !t.set.Persona.Only(text, "wrong") {
+	if len(text) > maxWrongBytes || !t.set.Persona.Only(text, "wrong") && !(missed(t.lastBotKind()) && t.set.Persona.Only(text, "sigh")) {
 		return false
 	}
 	key := t.deskless("wrong_sorry")
