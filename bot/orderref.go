@@ -708,11 +708,12 @@ func (t *turn) askedForOrder() (string, bool) {
 		}
 		// A reply to two questions may ask for it in its second part
 		// ("how much is shipping and my item arrived damaged": the
-		// damaged-item part asks, walk 2026-12-06 item 12). The parts'
-		// entries are kept with the tips, as said; a tip's entry that
-		// asks makes a number sent right after no less an order number.
+		// damaged-item part asks, walk 2026-12-06 item 12). Only a part
+		// asks: an entry whose tip the reply only pointed to ("One more
+		// thing that might help") did not, and a bare "1002" after it is
+		// no order number (review 1 H3).
 		if tr.Kind == kindAnswer {
-			for _, id := range tr.Tips {
+			for _, id := range t.answeredParts(tr) {
 				if t.entryAsksOrder(id) {
 					return id, true
 				}
