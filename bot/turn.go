@@ -232,6 +232,14 @@ func (t *turn) text(text string) {
 	if t.pardonAsked(text) {
 		return
 	}
+	// A "no" to "Are you asking about Returns?" ("no not that",
+	// "不是不是") declines the guess: the other close topics, as before
+	// wrong_sorry, which is for frustration after an answer or a miss
+	// (review 1 M1). What the guess logic does not take (for example
+	// "you misunderstood") still gets wrong_sorry.
+	if t.lastBotKind() == kindGuess && t.afterGuess(text) {
+		return
+	}
 	if t.wrongAnswer(text) {
 		return
 	}
@@ -242,7 +250,7 @@ func (t *turn) text(text string) {
 		t.say("go_ahead", kindAck, persona.Data{})
 		return
 	}
-	if (t.lastBotKind() == kindLikely || t.lastBotKind() == kindGuess) && t.afterGuess(text) {
+	if t.lastBotKind() == kindLikely && t.afterGuess(text) {
 		return
 	}
 	if t.afterNoDesk() && t.set.Persona.Only(text, "waiting") {
@@ -571,7 +579,9 @@ func (t *turn) afterGuess(text string) bool {
 		t.answer(rest)
 		return true
 	}
-	if t.lastBotKind() == kindGuess && (corrects || t.set.Persona.Declines(text)) {
+	// "no not that", "不是不是", "that's not what I asked" (the wrong
+	// list) say no to the guess as well.
+	if t.lastBotKind() == kindGuess && (corrects || t.set.Persona.Declines(text) || t.set.Persona.Only(text, "wrong")) {
 		others := slices.DeleteFunc(t.offered(), func(id string) bool { return id == guess })
 		var topics []Topic
 		for _, id := range others {
