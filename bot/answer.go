@@ -244,6 +244,35 @@ func (a kbAnswerer) answerParts(q Question, d persona.Data) (Answer, bool) {
 	return Answer{Text: join(parts...), Entry: ids[0], Confident: true, Tips: append(from, ids[1:]...)}, true
 }
 
+// answeredParts are the entries a bot turn answered as further parts of a
+// reply to several questions (answerParts), besides its Entry. The turn
+// keeps them among its Tips, with the entries whose tips it carried, and
+// neither its stored text (cut short) nor a field of its own tells them
+// apart: a stored field the release before does not know makes it refuse
+// the record during a rolling deploy (see introducedName). Every tip is
+// an entry's see-also of an entry the reply answered, so an entry that is
+// no see-also of the turn's entries is a part. A part that is also one
+// (rare) is left out: read as a tip, it asks for nothing.
+func (t *turn) answeredParts(tr session.Turn) []string {
+	seeAlso := map[string]bool{}
+	for _, id := range slices.Concat([]string{tr.Entry}, tr.Tips) {
+		e, ok := t.set.KB.Entry(id, t.lang)
+		if !ok {
+			return nil // gone since: which were tips is not known
+		}
+		for _, a := range e.Also {
+			seeAlso[a] = true
+		}
+	}
+	var ids []string
+	for _, id := range tr.Tips {
+		if !seeAlso[id] {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
 // minNamedCover is how much of a named thing's telling words a unit must
 // use to be about it: "네이버페이" shares only "페이" with "카카오페이".
 const minNamedCover = 0.5

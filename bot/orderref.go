@@ -81,6 +81,39 @@ func orderRef(text string) (string, bool) {
 	return strings.TrimPrefix(ref, "#"), true
 }
 
+// shortOrderPattern is an order number too short for orderRefPattern
+// ("1002", "#812"): only read as one right after we asked for it.
+var shortOrderPattern = regexp.MustCompile(`(?i)(?:^|[^a-z0-9-])(#?\d{3,4})(?:$|[^a-z0-9])`)
+
+// shortOrderRef returns the short order number text is made of, with
+// nothing else but the words that name or hand over an order number ("it's
+// 1002", "order #812", "주문번호는 1002예요") and at most one word such as
+// "is" or a particle. Three or four digits are as often a count, an
+// amount or a year, so this is stricter than orderRef, and its caller
+// reads it only when the bot has just asked for the order number.
+func shortOrderRef(text string) (string, bool) {
+	if longestDigitRun(text) < 3 {
+		return "", false
+	}
+	m := shortOrderPattern.FindStringSubmatchIndex(text)
+	if m == nil {
+		return "", false
+	}
+	start, end := m[2], m[3]
+	if phoneAt(text, start) || amountAt(text, start, end) {
+		return "", false
+	}
+	rest := strings.ToLower(text[:start] + " " + text[end:])
+	for _, w := range orderWords {
+		rest = strings.ReplaceAll(rest, w, " ")
+	}
+	words := strings.FieldsFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) > 1 || len(words) == 1 && words[0] != "is" && utf8.RuneCountInString(words[0]) > 1 {
+		return "", false
+	}
+	return strings.TrimPrefix(text[start:end], "#"), true
+}
+
 // orderRefIn returns the order number written inside a longer message
 // ("my order KS-204817 hasnt arrived", "can you cancel order KS-123456
 // for me please"): one with its letters ("KS-204817"), or digits right
@@ -661,7 +694,7 @@ func (t *turn) askedForOrder() (string, bool) {
 		if tr.Role != "bot" {
 			continue
 		}
-		if tr.Kind == kindTracking || tr.Kind == kindTrackingShort {
+		if tr.Kind == kindTracking || tr.Kind == kindTrackingShort || tr.Kind == kindCard {
 			return "", true // it asks for the order number
 		}
 		// A complaint handoff with no desk answers too ("wheres my
@@ -672,6 +705,19 @@ func (t *turn) askedForOrder() (string, bool) {
 		}
 		if t.entryAsksOrder(tr.Entry) {
 			return tr.Entry, true
+		}
+		// A reply to two questions may ask for it in its second part
+		// ("how much is shipping and my item arrived damaged": the
+		// damaged-item part asks, walk 2026-12-06 item 12). Only a part
+		// asks: an entry whose tip the reply only pointed to ("One more
+		// thing that might help") did not, and a bare "1002" after it is
+		// no order number (review 1 H3).
+		if tr.Kind == kindAnswer {
+			for _, id := range t.answeredParts(tr) {
+				if t.entryAsksOrder(id) {
+					return id, true
+				}
+			}
 		}
 		return "", false
 	}
@@ -703,7 +749,10 @@ func (t *turn) orderGiven(ref, entry string) {
 	}
 	t.lead = join(t.lead, t.render(key, persona.Data{Extra: map[string]string{"order": ref}}))
 	asked := "the answer " + entry
-	if entry == "" {
+	switch {
+	case entry == "" && t.lastBotKind() == kindCard:
+		asked = "the reply to their card number"
+	case entry == "":
 		asked = "the reply to their tracking number"
 	}
 	t.handoff(handoff.Decision{Handoff: true, Reason: handoff.Explicit,

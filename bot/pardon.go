@@ -283,3 +283,36 @@ func withoutAsides(s string) string {
 		s = s[closeAt+size:]
 	}
 }
+
+// maxWrongBytes is the longest message read as "that missed" alone: a
+// longer one says what it wants, and is read as a question.
+const maxWrongBytes = 120
+
+// wrongAnswer answers a customer who says our last reply missed their
+// question, with some frustration ("that's not what I asked", "ugh no",
+// "你没听懂", "그게 아니에요"), right after an answer or a miss (a sigh alone,
+// "ugh", "唉", only after a miss): one apology,
+// a request to say it another way, and a person offered, never another
+// topic list (walk 2026-12-06 item 6). Said again right after that, a
+// person is brought in (with no desk: how to reach one). It reports
+// whether it answered.
+func (t *turn) wrongAnswer(text string) bool {
+	switch t.lastBotKind() {
+	case kindAnswer, kindLikely, kindGuess, kindRephrase:
+	default:
+		return false
+	}
+	if len(text) > maxWrongBytes || !t.set.Persona.Only(text, "wrong") && !(missed(t.lastBotKind()) && t.set.Persona.Only(text, "sigh")) {
+		return false
+	}
+	key := t.deskless("wrong_sorry")
+	if b := t.lastBotTurn(); b >= 0 && t.saying(t.s.Turns[b].Text, key) {
+		t.handoff(handoff.Decision{Handoff: true, Reason: handoff.Confusion,
+			Evidence: []string{"\"" + strings.TrimSpace(text) + "\" again after we asked them to say it another way: the bot keeps missing"}})
+		return true
+	}
+	t.s.Misses++
+	t.emit(join(t.lead, t.render(key, persona.Data{Customer: firstName(t.s.Name)})), kindRephrase, "", 0)
+	t.personButton()
+	return true
+}

@@ -232,6 +232,17 @@ func (t *turn) text(text string) {
 	if t.pardonAsked(text) {
 		return
 	}
+	// A "no" to "Are you asking about Returns?" ("no not that",
+	// "不是不是") declines the guess: the other close topics, as before
+	// wrong_sorry, which is for frustration after an answer or a miss
+	// (review 1 M1). What the guess logic does not take (for example
+	// "you misunderstood") still gets wrong_sorry.
+	if t.lastBotKind() == kindGuess && t.afterGuess(text) {
+		return
+	}
+	if t.wrongAnswer(text) {
+		return
+	}
 	if len(text) <= maxAffirmBytes && t.askedAnythingElse() && t.set.Persona.Only(text, "affirm") {
 		// "yes", "有的", "네 있어요" to "anything else?": go ahead, not
 		// the question again (walk 2026-12-06 item 21).
@@ -239,7 +250,7 @@ func (t *turn) text(text string) {
 		t.say("go_ahead", kindAck, persona.Data{})
 		return
 	}
-	if (t.lastBotKind() == kindLikely || t.lastBotKind() == kindGuess) && t.afterGuess(text) {
+	if t.lastBotKind() == kindLikely && t.afterGuess(text) {
 		return
 	}
 	if t.afterNoDesk() && t.set.Persona.Only(text, "waiting") {
@@ -437,6 +448,13 @@ func (t *turn) text(text string) {
 			t.orderGiven(ref, entry)
 			return
 		}
+	} else if ref, ok := shortOrderRef(text); ok {
+		// "it's 1002" right after we asked for the order number: the
+		// number we asked for, however short (walk 2026-12-06 item 12).
+		if entry, asked := t.askedForOrder(); asked {
+			t.orderGiven(ref, entry)
+			return
+		}
 	}
 	t.givenOrder, _ = orderRefIn(text)
 	t.answer(text)
@@ -561,7 +579,9 @@ func (t *turn) afterGuess(text string) bool {
 		t.answer(rest)
 		return true
 	}
-	if t.lastBotKind() == kindGuess && (corrects || t.set.Persona.Declines(text)) {
+	// "no not that", "不是不是", "that's not what I asked" (the wrong
+	// list) say no to the guess as well.
+	if t.lastBotKind() == kindGuess && (corrects || t.set.Persona.Declines(text) || t.set.Persona.Only(text, "wrong")) {
 		others := slices.DeleteFunc(t.offered(), func(id string) bool { return id == guess })
 		var topics []Topic
 		for _, id := range others {
@@ -659,16 +679,25 @@ func (t *turn) answer(text string) {
 		}
 	}
 	last := t.lastBotKind()
-	r := reader{match: t.match, words: lexicalMatch(t.ctx, t.set.KB.Matcher, 5), without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.continuedEntry(), mentions: t.mentions, namesOther: t.namesOther, related: t.pointedAt, detail: t.detail, answer: t.entryAnswer, subject: t.subject, closed: t.closedList, kindOf: t.kindOf}
-	u := r.understand(text, t.s.Topic, last == kindAnswer || last == kindLikely)
+	r := reader{match: t.match, words: lexicalMatch(t.ctx, t.set.KB.Matcher, 5), without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.continuedEntry(), mentions: t.mentions, namesOther: t.namesOther, related: t.pointedAt, tipSays: t.tipSays, detail: t.detail, answer: t.entryAnswer, subject: t.subject, closed: t.closedList, kindOf: t.kindOf}
+	read := withoutPromoCodes(text, t.lang) // "SAVE10 doesn't work": a discount code
+	u := r.understand(read, t.s.Topic, last == kindAnswer || last == kindLikely)
 	if t.rejected != "" {
 		// Not the guess they said no to: the calibrated decision on
 		// what is left, or at least the guess among no topics.
 		if without := lexicalWithout(t.ctx, t.set.KB.Matcher, 5); without != nil {
-			u = understanding{text: text, cands: without(text, []string{t.rejected})}
+			u = understanding{text: read, cands: without(read, []string{t.rejected})}
 		} else {
 			u.cands = slices.DeleteFunc(slices.Clone(u.cands), func(m knowledge.Match) bool { return m.ID == t.rejected })
 		}
+	}
+	if len(u.parts) == 0 && confident(u.cands) && namesUnknownHan(t.set.KB.Base, t.set.Lexicon, u.cands[0].ID, t.lang, read) {
+		// "有没有学生优惠": a student discount, which no entry speaks of,
+		// not the discount codes again: said plainly, with the closest
+		// topics.
+		u.cands = slices.Clone(u.cands)
+		u.cands[0].Confident, u.cands[0].Likely, u.cands[0].Guess = false, false, false
+		u.follow = nil
 	}
 	q := Question{
 		Text:       text,

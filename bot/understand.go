@@ -47,6 +47,9 @@ type reader struct {
 	// where they belong).
 	last     string
 	mentions func(id, words string) bool
+	// tipSays reports whether the tip of entry id, as the last reply
+	// gave it, speaks of words (nil: never).
+	tipSays func(id, words string) bool
 	// namesOther reports whether words name a thing entry id never
 	// speaks of, in its answer, tip or example questions (nil: never).
 	namesOther func(id, words string) bool
@@ -362,6 +365,15 @@ func (r reader) detailOfLast(u *understanding, text, topic string) bool {
 	if words == "" || r.subject(u.cands[0].ID, words) {
 		return false
 	}
+	if r.related != nil && r.tipSays != nil && r.related(u.cands[0].ID) && r.tipSays(u.cands[0].ID, words) {
+		// "전화번호는요?" after the opening hours, whose tip gave the
+		// phone number: the entry the reply pointed to with those very
+		// words, which it is sure of, not a detail of the hours (walk
+		// 2026-12-06). "那韩国呢？" after shipping costs is still a detail
+		// of them: the tip that pointed to shipping times says nothing of
+		// Korea.
+		return false
+	}
 	joined := topic + "\n" + text
 	prev := r.match(topic)
 	if c := r.match(joined); len(c) == 0 || c[0].ID != r.last || !confident(prev) || prev[0].ID != r.last {
@@ -618,6 +630,22 @@ func (t *turn) mentions(id, words string) bool {
 	return at >= 0
 }
 
+// tipSays reports whether the tip of entry id, in the turn's language,
+// shares a word with words ("전화번호" and "…로 전화하셔도 돼요").
+func (t *turn) tipSays(id, words string) bool {
+	e, ok := t.set.KB.Entry(id, t.lang)
+	if !ok || e.Tip == "" {
+		return false
+	}
+	tip := termSet(e.Tip, t.set.Lexicon)
+	for w := range namedTerms(termSet(words, t.set.Lexicon)) {
+		if tip[w] {
+			return true
+		}
+	}
+	return false
+}
+
 // namesOther reports whether words name a thing entry id, in the turn's
 // language, never speaks of (namesOtherThan).
 func (t *turn) namesOther(id, words string) bool {
@@ -642,6 +670,37 @@ func namesOtherThan(kb *knowledge.Base, lex *text.Lexicon, id, lang, words strin
 
 // Particles a Korean noun takes (학생은, 학생도, 학생으로), longer first.
 var koParticles = []string{"에서", "한테", "으로", "은", "는", "이", "가", "을", "를", "도", "로", "에", "의", "요"}
+
+// koMarkers are the particles that mark a Korean sentence's topic,
+// subject or object (반품은, 배송비가, 주문을).
+var koMarkers = []string{"은", "는", "이", "가", "을", "를"}
+
+// koUnmarked is a Korean piece with the topic, subject and object
+// particles off its nouns, or the piece itself when it has none. Only
+// words of three or more syllables lose one, so that two-syllable verbs
+// and adverbs (하는, 같이) keep their endings.
+func koUnmarked(piece string) string {
+	if !hasScript(piece, unicode.Hangul) {
+		return piece
+	}
+	words := strings.Fields(piece)
+	changed := false
+	for i, w := range words {
+		if utf8.RuneCountInString(w) < 3 || !hasScript(w, unicode.Hangul) {
+			continue
+		}
+		for _, p := range koMarkers {
+			if rest, ok := strings.CutSuffix(w, p); ok {
+				words[i], changed = rest, true
+				break
+			}
+		}
+	}
+	if !changed {
+		return piece
+	}
+	return strings.Join(words, " ")
+}
 
 // koNouns are the words of a Korean message that are one two-syllable
 // word once a particle is off ("학생", "할인"): whole words, unlike the
@@ -913,6 +972,15 @@ func (r reader) confidentParts(text string, whole []knowledge.Match) pieceReadin
 	cands := make([][]knowledge.Match, len(pieces))
 	for i, p := range pieces {
 		cands[i] = r.match(p.text)
+		if plain := koUnmarked(p.text); !confident(cands[i]) && plain != p.text {
+			// "반품은 어떻게 해요" after "배송비 얼마예요?": a second
+			// question sets its subject off with a particle, whose
+			// character pairs (품은) no example question has; read
+			// without it, it is the question it asks (walk item 11).
+			if c := r.match(plain); confident(c) {
+				cands[i] = c
+			}
+		}
 		if i > 0 && !confident(cands[i]) && followUpCue(p.text) != noCue {
 			cands[i] = r.withPrevious(pieces[i-1].text, p.text, cands[i-1], cands[i])
 		}

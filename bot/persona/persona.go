@@ -45,7 +45,7 @@ func Keys() []string { return slices.Clone(keys) }
 
 var keys = []string{
 	"greet", "greet_again", "greet_lead", "greet_again_lead", "greet_again_time", "greet_again_time_lead", "greet_name", "greet_name_lead", "start", "help",
-	"answer_lead", "answer_lead_plain", "tips_lead", "anything_else", "rephrase", "rephrase_topics", "pick_which", "unsure_topics", "unknown_topics", "unknown", "likely_lead", "likely_else", "guess_lead", "guess_no", "person_button", "offer_person",
+	"answer_lead", "answer_lead_plain", "tips_lead", "anything_else", "rephrase", "rephrase_topics", "pick_which", "unsure_topics", "unknown_topics", "unknown", "likely_lead", "likely_else", "guess_lead", "guess_no", "wrong_sorry", "person_button", "offer_person",
 	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_laugh", "chat_apology", "chat_howareyou", "chat_back", "demand_refusal", "demand_refusal_returns", "demand_refusal_plain", "demand_refusal_shipping",
 	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other", "answer_parts",
 	"followup_not_listed", "followup_person",
@@ -56,7 +56,7 @@ var keys = []string{
 	"agent_joined", "returned", "resolved", "transferred",
 	"rating_ask", "rating_confirm", "rating_thanks", "rating_sorry", "rating_invalid", "rating_unasked", "rating_unasked_early", "comment_thanks", "rating_comment_thanks", "rating_comment_sorry", "feedback_open", "feedback_open_nodesk",
 	"flood", "group",
-	"bye_early", "thanks_early", "person_button_nodesk", "offer_person_nodesk", "followup_person_nodesk", "thanks_after_miss_nodesk",
+	"bye_early", "thanks_early", "person_button_nodesk", "offer_person_nodesk", "wrong_sorry_nodesk", "followup_person_nodesk", "thanks_after_miss_nodesk",
 }
 
 // mayBeEmpty are keys whose variants may render to nothing: a lead-in is

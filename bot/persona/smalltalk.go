@@ -118,16 +118,17 @@ func stronger(a, b string) string {
 // acknowledgement, answered lightly (chat_laugh); beside other words it is
 // filler ("thanks lol").
 var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh", "decline",
-	"affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}, ChatKinds...)
+	"affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}, ChatKinds...)
 
 // wordKinds are lists of words that are not small talk by themselves, so
 // talk never matches them: filler, but, alternative ("or", "还是": the
 // second half of "are you a person or a bot?") and laugh (filler beside
 // other words), the ratings in words (read only after the rating
-// prompt, RatingWords), and affirm, confirm, waiting and withdraw (read
-// only after "anything else?", after a guess, after the no-desk message
-// and while waiting for a person: Only).
-var wordKinds = []string{"filler", "but", "alternative", "laugh", "decline", "affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}
+// prompt, RatingWords), and affirm, confirm, waiting, withdraw and wrong
+// (read only after "anything else?", after a guess, after the no-desk
+// message, while waiting for a person and after a reply that missed:
+// Only).
+var wordKinds = []string{"filler", "but", "alternative", "laugh", "decline", "affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}
 
 type phrase struct {
 	kind string

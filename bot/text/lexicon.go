@@ -59,9 +59,15 @@ type Lexicon struct {
 	starts       map[string]bool // first words of phrases
 	cjkSame      *strings.Replacer
 	cjkSameRules []cjkRel // the same rules, for Explain (concept is the replacement)
-	cjkRel       []cjkRel // longest member first
-	cjkCross     []cjkCross
-	groups       int
+	// cjkVariant rewrites other spellings of Chinese and Korean text
+	// (Traditional characters, casual Korean endings) into the standard
+	// one before any other rule reads the run, so that a variant reads
+	// exactly as its standard form does, same and related rules included.
+	cjkVariant      *strings.Replacer
+	cjkVariantRules []cjkRel // for Explain
+	cjkRel          []cjkRel // longest member first
+	cjkCross        []cjkCross
+	groups          int
 }
 
 // cjkCross is a Chinese or Korean member of a same group whose first
@@ -152,15 +158,26 @@ func (l *Lexicon) apply(toks []Token, uses *[]Use) []Token {
 		t := toks[i]
 		if t.CJK {
 			f := t.Text
-			if l.cjkSame != nil {
-				f = l.cjkSame.Replace(f)
+			if l.cjkVariant != nil {
+				f = l.cjkVariant.Replace(f)
 				if uses != nil && f != t.Text {
-					for _, r := range l.cjkSameRules {
+					for _, r := range l.cjkVariantRules {
 						if strings.Contains(t.Text, r.member) {
 							*uses = append(*uses, Use{From: r.member, To: r.concept, File: r.file, Line: r.line})
 						}
 					}
 				}
+			}
+			if l.cjkSame != nil {
+				g := l.cjkSame.Replace(f)
+				if uses != nil && g != f {
+					for _, r := range l.cjkSameRules {
+						if strings.Contains(f, r.member) {
+							*uses = append(*uses, Use{From: r.member, To: r.concept, File: r.file, Line: r.line})
+						}
+					}
+				}
+				f = g
 			}
 			var concepts []string
 			for _, r := range l.cjkRel {
@@ -334,10 +351,11 @@ func ParseLexicon(file string, data []byte) (*Lexicon, []Problem) {
 }
 
 type lexiconLoader struct {
-	l        *Lexicon
-	cjkSame  []string
-	seen     map[string]string // normalised member key -> where (same groups and related members)
-	problems []Problem
+	l          *Lexicon
+	cjkSame    []string
+	cjkVariant []string
+	seen       map[string]string // normalised member key -> where (same groups and related members)
+	problems   []Problem
 }
 
 func newLexiconLoader() *lexiconLoader {
@@ -352,20 +370,9 @@ func (ld *lexiconLoader) problem(file string, line int, format string, args ...a
 }
 
 func (ld *lexiconLoader) finish() *Lexicon {
+	ld.l.cjkVariant = longestFirst(ld.cjkVariant)
 	if len(ld.cjkSame) > 0 {
-		// strings.Replacer prefers the earlier of two matches at one
-		// position, so longer members go first.
-		type pair struct{ from, to string }
-		var ps []pair
-		for i := 0; i < len(ld.cjkSame); i += 2 {
-			ps = append(ps, pair{ld.cjkSame[i], ld.cjkSame[i+1]})
-		}
-		slices.SortStableFunc(ps, func(a, b pair) int { return len(b.from) - len(a.from) })
-		var args []string
-		for _, p := range ps {
-			args = append(args, p.from, p.to)
-		}
-		ld.l.cjkSame = strings.NewReplacer(args...)
+		ld.l.cjkSame = longestFirst(ld.cjkSame)
 	}
 	// A word a same group rewrites into a related group's member gets
 	// that member's concepts too ("money back" -> refund -> ~return).
@@ -418,9 +425,9 @@ func (ld *lexiconLoader) parse(file string, data []byte) {
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		switch k.Value {
-		case "same", "related":
+		case "same", "related", "variants":
 		default:
-			ld.problem(file, k.Line, "unknown key %q (known: same, related)", k.Value)
+			ld.problem(file, k.Line, "unknown key %q (known: same, related, variants)", k.Value)
 			continue
 		}
 		if v.Kind == yaml.ScalarNode && (v.Tag == "!!null" || v.Value == "") {
@@ -431,6 +438,10 @@ func (ld *lexiconLoader) parse(file string, data []byte) {
 			continue
 		}
 		for _, g := range v.Content {
+			if k.Value == "variants" {
+				ld.variant(file, g)
+				continue
+			}
 			ld.group(file, k.Value == "related", g)
 		}
 	}
@@ -591,6 +602,64 @@ func (ld *lexiconLoader) addRule(m member, r rule) {
 	}
 	ld.l.phrases[m.key] = r
 	ld.l.starts[m.toks[0].Text] = true
+}
+
+// longestFirst is a Replacer of from, to pairs that tries longer members
+// first (strings.Replacer prefers the earlier of two matches at one
+// position); nil when there are none.
+func longestFirst(pairs []string) *strings.Replacer {
+	if len(pairs) == 0 {
+		return nil
+	}
+	type pair struct{ from, to string }
+	var ps []pair
+	for i := 0; i < len(pairs); i += 2 {
+		ps = append(ps, pair{pairs[i], pairs[i+1]})
+	}
+	slices.SortStableFunc(ps, func(a, b pair) int { return len(b.from) - len(a.from) })
+	var args []string
+	for _, p := range ps {
+		args = append(args, p.from, p.to)
+	}
+	return strings.NewReplacer(args...)
+}
+
+// variant reads a variants group: [standard, variant...], Chinese or
+// Korean text only, each variant written as the standard wherever it
+// stands in a run (貨 -> 货, 와여 -> 와요). Variants are spelling, not
+// meaning: they are rewritten before the same and related groups read
+// the run.
+func (ld *lexiconLoader) variant(file string, g *yaml.Node) {
+	if g.Kind != yaml.SequenceNode || len(g.Content) < 2 {
+		ld.problem(file, g.Line, "variants: expected a group such as [货, 貨]: the standard form first, then its variants")
+		return
+	}
+	var std string
+	for i, n := range g.Content {
+		raw := strings.TrimSpace(n.Value)
+		toks := Tokenize(raw)
+		if n.Kind != yaml.ScalarNode || len(toks) != 1 || !toks[0].CJK || toks[0].Text != Normalize(raw) {
+			ld.problem(file, n.Line, "variants: %q is not one run of Chinese or Korean text", raw)
+			return
+		}
+		if i == 0 {
+			std = toks[0].Text
+			continue
+		}
+		v := toks[0].Text
+		if v == std {
+			ld.problem(file, n.Line, "variants: %q is its standard form %q already", raw, std)
+			continue
+		}
+		if prev, ok := ld.seen["variant\x00"+v]; ok {
+			ld.problem(file, n.Line, "variants: %q is already a variant at %s", raw, prev)
+			continue
+		}
+		ld.seen["variant\x00"+v] = fmt.Sprintf("%s:%d", file, n.Line)
+		ld.cjkVariant = append(ld.cjkVariant, v, std)
+		ld.l.cjkVariantRules = append(ld.l.cjkVariantRules, cjkRel{member: v, concept: std, file: file, line: n.Line})
+	}
+	ld.l.groups++
 }
 
 // parseMember tokenizes one member; msg says what is wrong, "" when fine.

@@ -247,3 +247,37 @@ related:
 		}
 	}
 }
+
+// Variant spellings (Traditional characters, casual Korean endings) read
+// as their standard form before the same and related groups, so 退貨
+// reads as 退货 does, ~退 concept included (walk item 19).
+func TestLexiconVariants(t *testing.T) {
+	l, problems := ParseLexicon("lexicon/zh.yaml", []byte(testLexicon+`
+variants:
+  - [货, 貨]
+  - [钱, 錢]
+  - [와요, 와여, 와용]
+`))
+	if len(problems) != 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	cases := []struct{ in, want string }{
+		{"怎麼退貨", "[怎麼退货] ~退"},
+		{"我想退錢", "[我想退款] ~退"},
+		{"배송 언제 와여", "[배송언제와요]"},
+		{"택배 언제 와용", "[배송언제와요]"},
+	}
+	for _, c := range cases {
+		if got := show(l.Apply(Tokenize(c.in))); got != c.want {
+			t.Errorf("Apply(Tokenize(%q)) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	_, uses := l.Explain(Tokenize("退貨"))
+	if len(uses) == 0 || uses[0].From != "貨" || uses[0].To != "货" || uses[0].Line != 15 {
+		t.Errorf("Explain(退貨) uses = %+v, want 貨 -> 货 at line 15 first", uses)
+	}
+	_, problems = ParseLexicon("lexicon/zh.yaml", []byte("variants:\n  - [货]\n  - [货, refund]\n  - [货, 货]\n"))
+	if len(problems) != 3 {
+		t.Errorf("problems = %v, want 3 (a lone standard form, a Latin variant, a variant that is its standard)", problems)
+	}
+}
