@@ -700,7 +700,10 @@ func tokensOf(words []text.Word) []token {
 			gap = true
 			continue
 		}
-		norm := squeeze(joiners.Replace(w.Text))
+		norm := w.Text
+		if !plainASCII(norm) {
+			norm = squeeze(joiners.Replace(norm))
+		}
 		if norm == "" {
 			continue
 		}
@@ -713,6 +716,19 @@ func tokensOf(words []text.Word) []token {
 // wordBufs are text.AppendWords buffers for tokenize (every customer
 // message is read for smalltalk first).
 var wordBufs = sync.Pool{New: func() any { return new([]text.Word) }}
+
+// plainASCII reports whether w is ASCII with no joiner and no run of three
+// of the same letter: squeeze(joiners.Replace(w)) is w itself, and most
+// words of most messages are like that.
+func plainASCII(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf || c == '\'' || c == '-' || i >= 2 && c == w[i-1] && c == w[i-2] {
+			return false
+		}
+	}
+	return true
+}
 
 // squeeze shortens runs of three or more of the same letter to one, so
 // "hiii", "thanksss" and "byeee" read as themselves.
