@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -195,9 +196,22 @@ func (t *turn) entryAsksOrder(entry string) bool {
 // callgrind of BenchmarkTurn, 2026-12-06). The answer is the same:
 // askWords' one cased word is ASCII, and no rune outside ASCII lowers to
 // one of its letters (only U+0130 and U+212A lower into ASCII, to i and k).
+//
+// An answer is a knowledge entry's, the same on every message that gets it,
+// so what it says is kept (askedOrder): the lowering copies the whole
+// answer, and this runs on every answered message. The memo holds one bool
+// per answer text ever loaded: a reload adds its changed answers, no more.
 func asksOrder(answer string) bool {
-	return containsAny(text.LowerASCII(answer), askWords)
+	if v, ok := askedOrder.Load(answer); ok {
+		return v.(bool)
+	}
+	asks := containsAny(text.LowerASCII(answer), askWords)
+	askedOrder.Store(answer, asks)
+	return asks
 }
+
+// askedOrder is asksOrder's memo: answer text -> whether it asks.
+var askedOrder sync.Map
 
 // withoutKnownOrderAsk is an answer of entry that asks for the order
 // number, without that ask when the customer gave the number in this

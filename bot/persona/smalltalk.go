@@ -133,6 +133,7 @@ var wordKinds = []string{"filler", "but", "alternative", "laugh", "decline", "af
 type phrase struct {
 	kind string
 	toks []token
+	word bool // kind is one of wordKinds (set once loaded)
 }
 
 type smalltalk struct {
@@ -158,6 +159,11 @@ func (s *smalltalk) emojiKind(text string) string {
 func (s *smalltalk) talk(toks []token, i int) (string, int) {
 	best, bestEnd := "", 0
 	for _, ph := range s.byFirst[toks[i].norm] {
+		// Only an except phrase, or the first phrase of a kind that is
+		// small talk, can change the answer: the others are not matched.
+		if ph.kind != "except" && (ph.word || best != "") {
+			continue
+		}
 		end, ok := ph.at(toks, i)
 		if !ok {
 			continue
@@ -165,9 +171,7 @@ func (s *smalltalk) talk(toks []token, i int) (string, int) {
 		if ph.kind == "except" {
 			return "", 0
 		}
-		if !slices.Contains(wordKinds, ph.kind) && best == "" {
-			best, bestEnd = ph.kind, end // longest first, but keep looking for an except
-		}
+		best, bestEnd = ph.kind, end // longest first, but keep looking for an except
 	}
 	return best, bestEnd
 }
@@ -176,7 +180,12 @@ func (s *smalltalk) talk(toks []token, i int) (string, int) {
 // the first one listed (the longest) ends.
 func (s *smalltalk) phraseAt(toks []token, i int, kind string) (int, bool) {
 	for _, ph := range s.byFirst[toks[i].norm] {
-		if end, ok := ph.at(toks, i); ok && ph.kind == kind {
+		// The kind first: it is cheaper than matching the phrase, and
+		// most phrases starting with a word are of other kinds.
+		if ph.kind != kind {
+			continue
+		}
+		if end, ok := ph.at(toks, i); ok {
 			return end, true
 		}
 	}
@@ -193,11 +202,32 @@ func (s *smalltalk) but(toks []token, i int) bool {
 // A laugh is filler beside other words ("thanks lol", "哈哈 好的").
 func (s *smalltalk) skipFiller(toks []token, i int) int {
 	for i < len(toks) {
-		end, ok := s.phraseAt(toks, i, "filler")
-		if !ok {
-			if end, ok = s.phraseAt(toks, i, "laugh"); !ok {
-				return i
+		// One walk of the phrases at i for both kinds: the first filler
+		// phrase that matches, else the first laugh (phraseAt "filler",
+		// then phraseAt "laugh").
+		end, laughEnd := -1, -1
+		for _, ph := range s.byFirst[toks[i].norm] {
+			switch {
+			case ph.kind == "filler":
+				if e, ok := ph.at(toks, i); ok {
+					end = e
+				}
+			case ph.kind == "laugh" && laughEnd < 0:
+				if e, ok := ph.at(toks, i); ok {
+					laughEnd = e
+				}
+			default:
+				continue
 			}
+			if end >= 0 {
+				break
+			}
+		}
+		if end < 0 {
+			end = laughEnd
+		}
+		if end < 0 {
+			return i
 		}
 		i = end
 	}
@@ -279,7 +309,10 @@ func (p *Persona) Declines(text string) bool {
 		// ("no thank you") over its "no".
 		kind, end := "", i
 		for _, ph := range s.byFirst[toks[i].norm] {
-			if e, ok := ph.at(toks, i); ok && e > end && (ph.kind == "decline" || ph.kind == "thanks" || ph.kind == "bye") {
+			if ph.kind != "decline" && ph.kind != "thanks" && ph.kind != "bye" {
+				continue
+			}
+			if e, ok := ph.at(toks, i); ok && e > end {
 				kind, end = ph.kind, e
 			}
 		}
@@ -371,7 +404,10 @@ func (p *Persona) Only(text, kind string, around ...string) bool {
 	for i := 0; i < len(toks); {
 		end := i
 		for _, ph := range s.byFirst[toks[i].norm] {
-			if e, ok := ph.at(toks, i); ok && e > end && ph.kind == kind {
+			if ph.kind != kind {
+				continue
+			}
+			if e, ok := ph.at(toks, i); ok && e > end {
 				end = e
 			}
 		}
@@ -407,7 +443,10 @@ func (p *Persona) Correction(text string) (rest string, ok bool) {
 	for i < len(toks) {
 		end := i
 		for _, ph := range s.byFirst[toks[i].norm] {
-			if e, ok := ph.at(toks, i); ok && e > end && ph.kind == "correction" {
+			if ph.kind != "correction" {
+				continue
+			}
+			if e, ok := ph.at(toks, i); ok && e > end {
 				end = e
 			}
 		}
@@ -662,7 +701,10 @@ func tokensOf(words []text.Word) []token {
 			gap = true
 			continue
 		}
-		norm := squeeze(joiners.Replace(w.Text))
+		norm := w.Text
+		if !plainASCII(norm) {
+			norm = squeeze(joiners.Replace(norm))
+		}
 		if norm == "" {
 			continue
 		}
@@ -675,6 +717,19 @@ func tokensOf(words []text.Word) []token {
 // wordBufs are text.AppendWords buffers for tokenize (every customer
 // message is read for smalltalk first).
 var wordBufs = sync.Pool{New: func() any { return new([]text.Word) }}
+
+// plainASCII reports whether w is ASCII with no joiner and no run of three
+// of the same letter: squeeze(joiners.Replace(w)) is w itself, and most
+// words of most messages are like that.
+func plainASCII(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf || c == '\'' || c == '-' || i >= 2 && c == w[i-1] && c == w[i-2] {
+			return false
+		}
+	}
+	return true
+}
 
 // squeeze shortens runs of three or more of the same letter to one, so
 // "hiii", "thanksss" and "byeee" read as themselves.
@@ -831,6 +886,9 @@ func (l *loader) smalltalk(p *Persona, file string) {
 	}
 	for k, list := range s.byFirst {
 		slices.SortStableFunc(list, func(a, b phrase) int { return len(b.toks) - len(a.toks) })
+		for i := range list {
+			list[i].word = slices.Contains(wordKinds, list[i].kind)
+		}
 		s.byFirst[k] = list
 	}
 	p.small = s

@@ -47,6 +47,14 @@ func Words(s string) []Word { return AppendWords(nil, s) }
 // AppendWords is Words appending to dst, so that a hot path (the handoff
 // detector, on every message) can reuse one buffer.
 func AppendWords(dst []Word, s string) []Word {
+	if isASCII(s) {
+		return appendWordsASCII(dst, s)
+	}
+	return appendWordsRunes(dst, s)
+}
+
+// appendWordsRunes is AppendWords for any text.
+func appendWordsRunes(dst []Word, s string) []Word {
 	out := dst
 	start, kind, gap := -1, Alpha, true
 	flush := func(end int) {
@@ -82,6 +90,41 @@ func AppendWords(dst []Word, s string) []Word {
 	}
 	flush(len(s))
 	return out
+}
+
+// appendWordsASCII is AppendWords for ASCII text (most messages, and
+// every message is cut into words many times): the same words, read byte
+// by byte. In ASCII a word is a run of letters and digits, an apostrophe
+// or hyphen between a word and a letter or digit stays inside it, and
+// normalising a word is lowering it.
+func appendWordsASCII(dst []Word, s string) []Word {
+	out := dst
+	start, gap := -1, true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isAlnumASCII(c):
+			if start < 0 {
+				start = i
+			}
+		case start >= 0 && (c == '\'' || c == '-') && i+1 < len(s) && isAlnumASCII(s[i+1]):
+			// "where's", "e-mail": stays inside the word
+		default:
+			if start >= 0 {
+				out = append(out, Word{Text: LowerASCII(s[start:i]), Start: start, End: i, Kind: Alpha, Gap: gap})
+				start = -1
+			}
+			gap = true
+		}
+	}
+	if start >= 0 {
+		out = append(out, Word{Text: LowerASCII(s[start:]), Start: start, End: len(s), Kind: Alpha, Gap: gap})
+	}
+	return out
+}
+
+func isAlnumASCII(c byte) bool {
+	return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
 }
 
 // classify tells the kind of word r belongs to, and whether it belongs to
