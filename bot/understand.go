@@ -806,11 +806,27 @@ func short(msg string) bool {
 	s := strings.TrimSpace(msg)
 	switch {
 	case hasScript(s, unicode.Hangul):
-		return len(strings.Fields(s)) <= maxContinueKo
+		return countFields(s, unicode.IsSpace) <= maxContinueKo
 	case hasScript(s, unicode.Han):
 		return utf8.RuneCountInString(s) <= maxContinueHan
 	}
-	return len(strings.FieldsFunc(s, notAWordSplit)) <= maxContinueWords
+	return countFields(s, notAWordSplit) <= maxContinueWords
+}
+
+// countFields is len(strings.FieldsFunc(s, split)) without building the
+// fields (with unicode.IsSpace, len(strings.Fields(s))): the word counts
+// of every message need no copies.
+func countFields(s string, split func(rune) bool) int {
+	n, in := 0, false
+	for _, r := range s {
+		if split(r) {
+			in = false
+		} else if !in {
+			in = true
+			n++
+		}
+	}
+	return n
 }
 
 // Ways to ask what comes next, and to say a step was done already.
@@ -1660,10 +1676,10 @@ func followUpCue(msg string) followUp {
 	if s == "" {
 		return noCue
 	}
-	fields := strings.Fields(s)
+	nFields := countFields(s, unicode.IsSpace)
 	han := hasScript(s, unicode.Han)
 	runes := utf8.RuneCountInString(s)
-	if len(fields) <= maxFollowUpWords && (!han || runes <= maxFollowUpHan) {
+	if nFields <= maxFollowUpWords && (!han || runes <= maxFollowUpHan) {
 		for _, p := range followUpStarts {
 			if strings.HasPrefix(s, p) {
 				return marked
@@ -1682,11 +1698,18 @@ func followUpCue(msg string) followUp {
 			return referring
 		}
 	case hasScript(s, unicode.Hangul):
+		if nFields > maxReferringWords-2 && nFields > maxEllipsisWords-1 {
+			break // too long for either: no fields to cut
+		}
+		fields := strings.Fields(s)
 		if len(fields) <= maxReferringWords-2 && slices.ContainsFunc(fields, func(w string) bool { return hasAnyPrefix(w, referringKo) }) ||
 			len(fields) <= maxEllipsisWords-1 && hasAnyPrefix(fields[0], ellipsisKo) {
 			return referring
 		}
 	default:
+		if countFields(s, notAWordSplit) > max(maxReferringWords, maxEllipsisWords) {
+			break // too long for either: no words to cut
+		}
 		words := strings.FieldsFunc(s, notAWordSplit)
 		for i, w := range words {
 			words[i] = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "'")

@@ -29,7 +29,8 @@ func (p *Persona) Smalltalk(text string) (kind string, rest string) {
 		return "", strings.TrimSpace(text)
 	}
 	s := p.small
-	toks := tokenize(text)
+	var a [smallToks]token
+	toks := appendTokenize(a[:0], text)
 	if len(toks) == 0 {
 		if k := s.emojiKind(text); k != "" {
 			return k, "" // "👋" is a greeting, "🙏" thanks
@@ -256,7 +257,8 @@ func (p *Persona) Alternative(rest string) bool {
 	if p == nil || p.small == nil {
 		return false
 	}
-	toks := tokenize(rest)
+	var a [smallToks]token
+	toks := appendTokenize(a[:0], rest)
 	if len(toks) == 0 {
 		return false
 	}
@@ -271,7 +273,8 @@ func (p *Persona) Alternative(rest string) bool {
 // Chinese counts two characters as about a word.
 func (p *Persona) ChatTail(rest string) bool {
 	words, han := 0, 0
-	for _, t := range tokenize(rest) {
+	var a [smallToks]token
+	for _, t := range appendTokenize(a[:0], rest) {
 		if t.han {
 			han++
 		} else {
@@ -289,7 +292,8 @@ func (p *Persona) Aside(rest string) bool {
 	if p == nil || p.small == nil {
 		return false
 	}
-	toks := tokenize(rest)
+	var a [smallToks]token
+	toks := appendTokenize(a[:0], rest)
 	return p.small.skipFiller(toks, 0) == len(toks)
 }
 
@@ -302,7 +306,8 @@ func (p *Persona) Declines(text string) bool {
 		return false
 	}
 	s := p.small
-	toks := tokenize(text)
+	var a [smallToks]token
+	toks := appendTokenize(a[:0], text)
 	said := false
 	for i := s.skipFiller(toks, 0); i < len(toks); {
 		// The longest phrase: "没有别的了" over "没有", and a closing
@@ -349,7 +354,8 @@ func (p *Persona) RatingWords(text string) (int, bool) {
 		return 0, false
 	}
 	s := p.small
-	toks := tokenize(text)
+	var a [smallToks]token
+	toks := appendTokenize(a[:0], text)
 	n := 0
 	for i := 0; i < len(toks); {
 		rated, end := 0, i
@@ -399,7 +405,8 @@ func (p *Persona) Only(text, kind string, around ...string) bool {
 		return false
 	}
 	s := p.small
-	toks := tokenize(text)
+	var a [smallToks]token
+	toks := appendTokenize(a[:0], text)
 	said := false
 	for i := 0; i < len(toks); {
 		end := i
@@ -438,7 +445,8 @@ func (p *Persona) Correction(text string) (rest string, ok bool) {
 		return "", false
 	}
 	s := p.small
-	toks := tokenize(text)
+	var a [smallToks]token
+	toks := appendTokenize(a[:0], text)
 	i, said := 0, false
 	for i < len(toks) {
 		end := i
@@ -482,7 +490,8 @@ func (p *Persona) Introduction(text string) (name, rest string) {
 		return "", text
 	}
 	s := p.small
-	toks := tokenize(text)
+	var a [smallToks]token
+	toks := appendTokenize(a[:0], text)
 	if len(toks) < 2 {
 		return "", text
 	}
@@ -593,7 +602,8 @@ func (p *Persona) WithoutLaughs(s string) string {
 	// and the loose Hangul letters (ㅋㅋ): every text message comes here.
 	buf := wordBufs.Get().(*[]text.Word)
 	words := text.AppendWords((*buf)[:0], s)
-	toks := tokensOf(words)
+	var a [smallToks]token
+	toks := appendTokens(a[:0], words)
 	for i := 0; i < len(toks); {
 		if end, ok := p.small.phraseAt(toks, i, "laugh"); ok {
 			cuts = append(cuts, cut{toks[i].start, toks[end-1].end})
@@ -626,7 +636,7 @@ func (p *Persona) WithoutLaughs(s string) string {
 	}
 	out.WriteString(s[at:])
 	rest := strings.Join(strings.Fields(out.String()), " ")
-	if len(tokenize(rest)) == 0 {
+	if len(appendTokenize(a[:0], rest)) == 0 {
 		return s // only laughter (and punctuation, emoji)
 	}
 	return rest
@@ -679,7 +689,13 @@ var joiners = strings.NewReplacer("'", "", "-", "")
 // agrees with the rest of Baton on what a word is (width, case and accents
 // folded: "Ｈｉ", "HI" and "hí" are "hi"). Loose Hangul letters are
 // laughter and mood (ㅋㅋ), not words: they only separate.
-func tokenize(s string) []token {
+func tokenize(s string) []token { return appendTokenize(nil, s) }
+
+// appendTokenize is tokenize appending to dst: a caller that reads every
+// message passes a small array of its own (var a [smallToks]token;
+// appendTokenize(a[:0], text)), which stays on its stack, so the tokens of
+// a short message cost no allocation.
+func appendTokenize(dst []token, s string) []token {
 	buf := wordBufs.Get().(*[]text.Word)
 	words := text.AppendWords((*buf)[:0], s)
 	defer func() {
@@ -687,14 +703,21 @@ func tokenize(s string) []token {
 		*buf = words[:0]
 		wordBufs.Put(buf)
 	}()
-	return tokensOf(words)
+	return appendTokens(dst, words)
 }
 
+// smallToks is the token count of most messages: the size of the arrays
+// the per-message readers tokenize into.
+const smallToks = 16
+
 // tokensOf is tokenize on words text.AppendWords has already cut.
-func tokensOf(words []text.Word) []token {
+func tokensOf(words []text.Word) []token { return appendTokens(nil, words) }
+
+// appendTokens is tokensOf appending to dst.
+func appendTokens(dst []token, words []text.Word) []token {
 	// At most one token a word: one allocation, not a doubling series
 	// (every message is tokenized for small talk two or three times).
-	toks := make([]token, 0, len(words))
+	toks := slices.Grow(dst[:0], len(words))
 	gap := true
 	for _, w := range words {
 		if w.Kind == text.Jamo {
@@ -992,7 +1015,8 @@ func (p *Persona) Closing(text, said string) (kind, rest string) {
 		return "", ""
 	}
 	s := p.small
-	toks := tokenize(text)
+	var a [smallToks]token
+	toks := appendTokenize(a[:0], text)
 	var other []string
 	words, han, filler := 0, 0, false
 	if said == "thanks" || said == "bye" {
