@@ -1293,7 +1293,9 @@ func splitQuestions(msg string) []piece {
 		if han {
 			c = strings.ReplaceAll(c, joinNounHan, nounJoint+"\n")
 		}
-		var cur []string
+		// Room for a piece of most messages up front, on the stack: appending
+		// word by word from nil reallocated it four times for every message.
+		cur := make([]string, 0, 16)
 		flush := func(last, borrow bool) {
 			n := len(pieces)
 			add(strings.Join(cur, " "), asked && last)
