@@ -168,6 +168,11 @@ type CalibrationConfig struct {
 	// must be right on the calibration samples. 0 means DefaultGuessRight;
 	// below 0 turns the tier off.
 	GuessRight float64
+	// Leave, when set, names the samples (base questions and off-topic
+	// messages, by text) calibration leaves out: fusion's, for messages
+	// in a language the embeddings model does not tell apart, which it
+	// never decides.
+	Leave func(text string) bool
 }
 
 // DefaultGuessRight is the share of guesses that must be right when ops
@@ -514,7 +519,7 @@ func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig)
 		if ctx.Err() != nil {
 			break
 		}
-		if b.isShared(i) {
+		if b.isShared(i) || cfg.Leave != nil && cfg.Leave(q.Text) {
 			continue
 		}
 		cands := rank(ctx, q.Text, i, 2)
@@ -539,7 +544,7 @@ func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig)
 		if ctx.Err() != nil {
 			break
 		}
-		if b.isShared(i) {
+		if b.isShared(i) || cfg.Leave != nil && cfg.Leave(qs[i].Text) {
 			continue
 		}
 		samples = append(samples, top(rank(ctx, qs[i].Text, LeaveEntryOut(i), 2), near))
@@ -548,6 +553,9 @@ func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig)
 	for _, m := range cfg.OffTopic {
 		if ctx.Err() != nil {
 			break
+		}
+		if cfg.Leave != nil && cfg.Leave(m) {
+			continue
 		}
 		samples = append(samples, top(rank(ctx, m, -1, 2), off))
 		cal.OffTopic++

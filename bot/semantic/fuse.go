@@ -242,6 +242,10 @@ func newFusedWith(ctx context.Context, p fuseParams, lexical *knowledge.Calibrat
 	if cfg.MissingTopicRate <= 0 {
 		cfg.MissingTopicRate = knowledge.DefaultOffTopicRate
 	}
+	// Messages in a language the model does not tell apart never reach
+	// fusion (Match): their samples would only average a constant vector
+	// into the fused decision.
+	cfg.Leave = ix.blindTo
 	f.cal = knowledge.Calibrate(ctx, ix.kb, gated, cfg)
 	return f
 }
@@ -326,6 +330,12 @@ func (f *Fused) Match(ctx context.Context, query string, n int) []knowledge.Matc
 		markSure(ctx, query) // nor for the handoff detector (issue 9)
 		return toMatches(lex, n, true)
 	}
+	if f.ix.blindTo(query) {
+		// The model gives every message in this language (near) one
+		// vector: it would only tilt fusion toward entries written in it.
+		f.count(pathBlind)
+		return f.lexicalLikely(lex, n)
+	}
 	vec, err := f.query(ctx, query)
 	if errors.Is(err, errBudgetSpent) {
 		f.count(pathBudgetSpent)
@@ -397,6 +407,7 @@ const (
 	pathEmbedFailed = "embed_failed" // the call failed: lexical answer
 	pathNotReady    = "not_ready"    // vectors not built yet: lexical answer
 	pathBudgetSpent = "budget_spent" // the message's one call was made: lexical answer
+	pathBlind       = "lang_blind"   // a language the model does not tell apart: lexical answer
 )
 
 // toMatches turns ranked candidates into Matches; only the first can be

@@ -47,6 +47,8 @@ type Index struct {
 	offText []string             // off-topic messages, for calibration
 	offVecs [][]float32          // their vectors
 	offVec  map[string][]float32 // by text
+
+	blind map[string]bool // languages the model does not tell apart (blindLangs)
 }
 
 // KB is the knowledge base the index was built for.
@@ -173,6 +175,7 @@ func build(ctx context.Context, kb *knowledge.Base, offTopic []string, emb Embed
 	for e, id := range ix.ids {
 		ix.num[id] = int32(e)
 	}
+	ix.blind = ix.blindLangs()
 	return ix, st, nil
 }
 

@@ -26,7 +26,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
 		matches: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "baton_semantic_matches_total",
-			Help: "Messages matched with embeddings configured, by path: lexical_sure (no embeddings call), fused, embed_failed, not_ready, budget_spent (the message's one call was made).",
+			Help: "Messages matched with embeddings configured, by path: lexical_sure (no embeddings call), fused, embed_failed, not_ready, budget_spent (the message's one call was made), lang_blind (a language the model does not tell apart: lexical).",
 		}, []string{"path"}),
 		embeddings: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "baton_semantic_embeddings_calls_total",

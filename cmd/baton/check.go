@@ -156,6 +156,7 @@ func writeCheckQuality(ctx context.Context, stdout io.Writer, set *content.Set, 
 		fmt.Fprintf(stdout, "semantic matching: knowledge vectors not built (%v); serve would answer lexically, with the quality above\n", err)
 	}); f != nil {
 		fmt.Fprintln(stdout, "with semantic matching (lexical and vector evidence fused), once the vectors are built:")
+		writeBlind(stdout, f)
 		cal := f.Calibration()
 		writeQuality(stdout, cal)
 		poor = cal.Thin || cal.Answered < minAnswered

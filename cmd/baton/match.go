@@ -277,6 +277,14 @@ func commandSemantic(ctx context.Context, env func(string) string, log *slog.Log
 	return sem, func() { sem.Close(); closeRedis() }, nil
 }
 
+// writeBlind says, in one line, which languages the embeddings model does
+// not tell apart (nothing when it reads them all).
+func writeBlind(w io.Writer, f *semantic.Fused) {
+	if blind := f.Blind(); len(blind) > 0 {
+		fmt.Fprintf(w, "  the embeddings model does not tell apart questions in %s (their words all get one vector): messages in them are matched lexically\n", strings.Join(blind, ", "))
+	}
+}
+
 // explainOne prints the matcher's top 3 for the whole of q and why.
 func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 	fmt.Fprintf(w, "%q\n", q)
@@ -312,12 +320,15 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 		fc := fused.Calibration()
 		fmt.Fprintf(w, "  fused decision (when the lexical one is not confident): lead >= %.2f and score + %.2f×lead + %.2f×covered >= %.3f\n", fc.Margin, fc.Lead, fc.Cover, fc.Threshold)
 		explainTiers(w, fc)
+		writeBlind(w, fused) // the message's own case below
 		ids := make([]string, len(ms))
 		for i, m := range ms {
 			ids[i] = m.ID
 		}
 		var err error
-		if vectors, err = fused.Explain(ctx, q, ids); err != nil {
+		if fused.BlindTo(q) {
+			fmt.Fprintln(w, "  vectors: not used: this message is in one of those languages")
+		} else if vectors, err = fused.Explain(ctx, q, ids); err != nil {
 			fmt.Fprintf(w, "  vectors: the embeddings call failed (%v)\n", err)
 		}
 	}

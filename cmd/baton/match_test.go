@@ -237,3 +237,47 @@ func TestRunMatchShowsWhatServeReplies(t *testing.T) {
 		}
 	}
 }
+
+// With an embeddings model that gives every Korean text one vector (an
+// English-only model, issue 9), `baton match --explain` and `baton check`
+// say in one line that it does not tell Korean questions apart, and the
+// Korean message's explanation uses no vectors.
+func TestRunMatchAndCheckSayWhichLanguagesTheModelDoesNotTellApart(t *testing.T) {
+	t.Setenv("BATON_PROMPTS_DIR", "")
+	emb := llmtest.New(t, llmtest.WithEmbedder(func(text string) []float32 {
+		if regexp.MustCompile(`\p{Hangul}`).MatchString(text) {
+			v := make([]float32, 64)
+			v[63] = 1
+			return v
+		}
+		return llmtest.HashEmbedder(64)(text)
+	}))
+	dir := writeMatchKB(t, map[string]string{
+		"en/shipping/times.md":  "---\nquestions:\n  - How long is delivery?\n  - How many days until arrival?\n---\nTwo to four days.\n",
+		"en/orders/cancel.md":   "---\nquestions:\n  - How do I cancel my order?\n---\nFrom your account.\n",
+		"en/payment/methods.md": "---\nquestions:\n  - Which cards do you take?\n---\nAll major cards.\n",
+		"ko/shipping/times.md":  "---\nquestions:\n  - 배송 얼마나 걸려요?\n  - 언제 도착해요?\n---\n2~4일 걸려요.\n",
+		"ko/payment/methods.md": "---\nquestions:\n  - 결제 방법 뭐 있어요?\n  - 카드 돼요?\n---\n모든 카드 돼요.\n",
+	})
+	getenv := env(map[string]string{"OPENAI_BASE_URL": emb.URL(), "OPENAI_EMBEDDING_MODEL": "fake-embed"})
+	const line = "the embeddings model does not tell apart questions in ko (their words all get one vector): messages in them are matched lexically"
+	var stdout, stderr bytes.Buffer
+	if code := runMatch(t.Context(), []string{"--knowledge", dir, "--explain"}, getenv, strings.NewReader("할부 되나요\n"), &stdout, &stderr); code != 0 {
+		t.Fatalf("--explain exit %d, stderr %s", code, stderr.String())
+	}
+	for _, want := range []string{line, "vectors: not used: this message is in one of those languages"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("--explain output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	if strings.Contains(stdout.String(), "vectors: nearest question") {
+		t.Errorf("--explain shows vector evidence for a Korean message:\n%s", stdout.String())
+	}
+	stdout.Reset()
+	if code := run(t.Context(), []string{"check", "--knowledge", dir}, getenv, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("check exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if strings.Count(stdout.String(), line) != 1 {
+		t.Errorf("check output should say once %q:\n%s", line, stdout.String())
+	}
+}
