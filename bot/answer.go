@@ -244,33 +244,52 @@ func (a kbAnswerer) answerParts(q Question, d persona.Data) (Answer, bool) {
 	return Answer{Text: join(parts...), Entry: ids[0], Confident: true, Tips: append(from, ids[1:]...)}, true
 }
 
-// answeredParts are the entries a bot turn answered as further parts of a
-// reply to several questions (answerParts), besides its Entry. The turn
-// keeps them among its Tips, with the entries whose tips it carried, and
-// neither its stored text (cut short) nor a field of its own tells them
-// apart: a stored field the release before does not know makes it refuse
-// the record during a rolling deploy (see introducedName). Every tip is
-// an entry's see-also of an entry the reply answered, so an entry that is
-// no see-also of the turn's entries is a part. A part that is also one
-// (rare) is left out: read as a tip, it asks for nothing.
-func (t *turn) answeredParts(tr session.Turn) []string {
-	seeAlso := map[string]bool{}
-	for _, id := range slices.Concat([]string{tr.Entry}, tr.Tips) {
-		e, ok := t.set.KB.Entry(id, t.lang)
+// answeredParts are the entries bot turn i answered as further parts of
+// a reply to several questions (answerParts), besides its Entry. The turn
+// keeps them last among its Tips, after the entries whose tips it carried,
+// and no field of its own tells where they start: a stored field the
+// release before does not know makes it refuse the record during a
+// rolling deploy (see introducedName). An entry's see-also says nothing
+// either, since parts asked together often list each other (opening
+// hours list talking to a person, review 2 H1). So the reply's text
+// tells whether it had parts (the first part's title heads it, within
+// what is kept of it), and the tip selection, run again for the answered
+// entries, tells where they start: the parts are the fewest last Tips for
+// which it gives exactly the Tips before them. When it gives them for
+// none (the base or the language changed since), the last is a part.
+func (t *turn) answeredParts(i int) []string {
+	tr := t.s.Turns[i]
+	e, ok := t.set.KB.Entry(tr.Entry, t.lang)
+	if !ok || len(tr.Tips) == 0 || !strings.Contains(tr.Text, "▸ "+Plain(e.Title())) {
+		return nil // an answer to one question: what it carried were tips
+	}
+	history := t.s.Turns[:i]
+	if n := len(history); n > 0 && history[n-1].Role == "customer" {
+		history = history[:n-1] // the message answered, as the answerer had it
+	}
+	history = sinceClose(slices.DeleteFunc(slices.Clone(history), func(tr session.Turn) bool { return tr.Role == roleNote }), historyTurns)
+	for k := len(tr.Tips) - 1; k >= 0; k-- {
+		ids := append([]string{tr.Entry}, tr.Tips[k:]...)
+		if from, ok := tipsFor(t.set.KB.Base, t.lang, history, ids); ok && slices.Equal(from, tr.Tips[:k]) {
+			return tr.Tips[k:]
+		}
+	}
+	return tr.Tips[len(tr.Tips)-1:]
+}
+
+// tipsFor are the entries whose tips a reply answering ids (in order)
+// carries, as answerParts chooses them; false if an entry is gone.
+func tipsFor(kb *knowledge.Base, customer string, history []session.Turn, ids []string) ([]string, bool) {
+	var from []string
+	for _, id := range ids {
+		e, ok := kb.Entry(id, customer)
 		if !ok {
-			return nil // gone since: which were tips is not known
+			return nil, false
 		}
-		for _, a := range e.Also {
-			seeAlso[a] = true
-		}
+		_, f := tipsOf(kb, customer, e.Lang, history, e.Also, slices.Concat(ids, from))
+		from = append(from, f...)
 	}
-	var ids []string
-	for _, id := range tr.Tips {
-		if !seeAlso[id] {
-			ids = append(ids, id)
-		}
-	}
-	return ids
+	return from, true
 }
 
 // minNamedCover is how much of a named thing's telling words a unit must
@@ -428,13 +447,19 @@ func closestTopics(kb *knowledge.Base, q Question) []Topic {
 
 // tips collects the tips of the entry's also: entries, and the ids they
 // come from, leaving out any the bot already gave in this conversation or
-// whose entry it already answered or is answering now (answering). (An entry's own tip sums up its answer;
-// it is for the entries that point to it.) A tip is given in the
-// customer's language or in the answer's (answerLang), never in a third.
+// whose entry it already answered or is answering now (answering). (An
+// entry's own tip sums up its answer; it is for the entries that point to
+// it.) A tip is given in the customer's language or in the answer's
+// (answerLang), never in a third.
 func (a kbAnswerer) tips(q Question, answerLang string, also, answering []string) (tips, from []string) {
-	set := a.c.Current()
+	return tipsOf(a.c.Current().KB.Base, q.Lang, answerLang, q.History, also, answering)
+}
+
+// tipsOf is tips for a customer writing in customer after history: also
+// read again later (answeredParts) must choose as the answer did.
+func tipsOf(kb *knowledge.Base, customer, answerLang string, history []session.Turn, also, answering []string) (tips, from []string) {
 	said := func(id string) bool {
-		for _, t := range q.History {
+		for _, t := range history {
 			if t.Role == "bot" && (t.Entry == id || slices.Contains(t.Tips, id)) {
 				return true
 			}
@@ -442,9 +467,9 @@ func (a kbAnswerer) tips(q Question, answerLang string, also, answering []string
 		return false
 	}
 	for _, id := range also {
-		e, ok := set.KB.Entry(id, q.Lang)
-		if ok && lang.Base(e.Lang) != lang.Base(q.Lang) {
-			e, ok = set.KB.Entry(id, answerLang)
+		e, ok := kb.Entry(id, customer)
+		if ok && lang.Base(e.Lang) != lang.Base(customer) {
+			e, ok = kb.Entry(id, answerLang)
 			ok = ok && lang.Base(e.Lang) == lang.Base(answerLang)
 		}
 		if !ok || strings.TrimSpace(e.Tip) == "" || said(id) || slices.Contains(from, id) || slices.Contains(answering, id) {

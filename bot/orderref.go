@@ -727,7 +727,7 @@ func (t *turn) askedForOrder() (string, bool) {
 		// thing that might help") did not, and a bare "1002" after it is
 		// no order number (review 1 H3).
 		if tr.Kind == kindAnswer {
-			for _, id := range t.answeredParts(tr) {
+			for _, id := range t.answeredParts(i) {
 				if t.entryAsksOrder(id) {
 					return id, true
 				}
