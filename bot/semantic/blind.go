@@ -22,6 +22,12 @@ const (
 	// unknown-token vector (use-lite-en: 1.000 between "할부 되나요" and
 	// "찍힘 있어요", issue 9).
 	blindCosine = 0.99
+	// blindMinPairs and blindMinEntries: fewer pairs of questions of
+	// different entries than this, or from fewer entries, cannot tell a
+	// model that reads a language from one that does not (two entries
+	// written alike are a point too), and the language is taken as read.
+	blindMinPairs   = 10
+	blindMinEntries = 3
 )
 
 // blindLangs returns the languages (lang.FromScript of the question
@@ -38,8 +44,13 @@ const (
 // use-lite-en on the shipped base: Korean and Chinese median 1.000 (10th
 // percentile 1.000), English 0.50. The median, not every pair: a Latin
 // name inside ("Kumo 배송") gives an English-only model something to
-// read. A language with no such pair cannot be judged and is taken as
-// read.
+// read. Only questions of different entries are paired: an entry's own
+// questions are written near-identical on purpose ("배송비 얼마예요?",
+// "배송비 얼마에요?"), and a model that reads the language may put them
+// at one point, which would make a language of one or two entries blind
+// to it (review 2 M1). A language with fewer such pairs than
+// blindMinPairs, or from fewer entries than blindMinEntries, cannot be
+// judged and is taken as read.
 func (ix *Index) blindLangs() map[string]bool {
 	type key struct{ lang, shape string }
 	groups := map[key][]int{}
@@ -56,15 +67,27 @@ func (ix *Index) blindLangs() map[string]bool {
 		groups[k] = append(groups[k], i)
 	}
 	cos := map[string][]float64{}
+	entries := map[string]map[int32]bool{}
 	for k, qs := range groups {
 		for a := range qs {
 			for b := a + 1; b < len(qs); b++ {
+				ea, eb := ix.qEntry[qs[a]], ix.qEntry[qs[b]]
+				if ea == eb {
+					continue
+				}
 				cos[k.lang] = append(cos[k.lang], float64(dot(ix.vecs[qs[a]], ix.vecs[qs[b]])))
+				if entries[k.lang] == nil {
+					entries[k.lang] = map[int32]bool{}
+				}
+				entries[k.lang][ea], entries[k.lang][eb] = true, true
 			}
 		}
 	}
 	blind := map[string]bool{}
 	for l, cs := range cos {
+		if len(cs) < blindMinPairs || len(entries[l]) < blindMinEntries {
+			continue
+		}
 		sort.Float64s(cs)
 		if cs[len(cs)/2] >= blindCosine {
 			blind[l] = true
