@@ -326,7 +326,9 @@ func widenString(s string) string {
 // same literal (-1: none).
 type litPos struct{ unit, next int32 }
 
-type negMatch struct{ start, end int32 }
+// negMatch is one negation word: its units, and the unit from which on
+// it negates nothing (negation.reach).
+type negMatch struct{ start, end, reach int32 }
 
 // prepare records which literals occur where, and which phrases are worth
 // trying. Called once per document, after the units are known.
@@ -495,7 +497,7 @@ func (d *doc) negations(n *negation) []negMatch {
 			for k := d.head[id]; k >= 0; k = d.pos[k].next {
 				s := d.pos[k].unit
 				if end, hit := ph.matchAt(d, nil, int(s)); hit && !d.aNotA(int(s), end) {
-					d.negs = append(d.negs, negMatch{s, int32(end)})
+					d.negs = append(d.negs, negMatch{s, int32(end), int32(n.reach(d, end))})
 				}
 			}
 		}

@@ -917,10 +917,28 @@ func mask(d *doc, ps []*phrase) []bool {
 type negation struct {
 	words  []*phrase
 	window int
+	// feelings end a negation's reach: in "not happy with how long this
+	// is taking" the "not" denies the feeling, and what the feeling is
+	// about (the wait) is still said.
+	feelings []*phrase
+}
+
+// reach is the unit from which on the negation word ending at unit end
+// negates nothing: the end of the feeling right after it, or past the
+// document when none follows.
+func (n *negation) reach(d *doc, end int) int {
+	for _, f := range n.feelings {
+		if e, ok := f.matchAt(d, nil, end); ok {
+			return e
+		}
+	}
+	return len(d.units) + 1
 }
 
 // before reports whether a negation word ends within the window before
 // unit s, in the same clause: "not bad", "I don't want to talk to a human".
+// A feeling it denies ends its reach: "not happy with delays" does not
+// deny the delays.
 func (n *negation) before(d *doc, s int) bool {
 	if n == nil || n.window == 0 {
 		return false
@@ -944,7 +962,7 @@ func (n *negation) before(d *doc, s int) bool {
 		negs := d.negations(n)
 		i, _ := slices.BinarySearchFunc(negs, int32(lo), func(m negMatch, lo int32) int { return cmp.Compare(m.start, lo) })
 		for ; i < len(negs) && int(negs[i].start) < s; i++ {
-			if negates(int(negs[i].end)) {
+			if negates(int(negs[i].end)) && s < int(negs[i].reach) {
 				return true
 			}
 		}
@@ -952,7 +970,7 @@ func (n *negation) before(d *doc, s int) bool {
 	}
 	for _, w := range n.words {
 		for k := lo; k < s; k++ {
-			if end, hit := w.matchAt(d, nil, k); hit && negates(end) && !d.aNotA(k, end) {
+			if end, hit := w.matchAt(d, nil, k); hit && negates(end) && !d.aNotA(k, end) && s < n.reach(d, end) {
 				return true
 			}
 		}

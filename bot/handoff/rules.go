@@ -155,10 +155,11 @@ func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, 
 	top := l.section(&section{node: root.Content[0]}, "", "negation", "explicit", "complaint", "confusion", "loop", "learned", "demand")
 
 	// Negation first: its gap is used by every phrase.
-	neg := l.section(top, "negation", "window", "gap", "complaint", "praise", "words")
+	neg := l.section(top, "negation", "window", "gap", "complaint", "praise", "words", "feelings")
 	r.neg.window = l.intIn(neg, "window", 0, 10, 3)
 	gap := l.intIn(neg, "gap", 1, 10, defGap)
 	r.neg.words = l.phrases(neg, "words", 0, gap, true)
+	r.neg.feelings = l.phrases(neg, "feelings", 0, gap, false) // optional: older files have none
 	r.complaint.negated = l.floatIn(neg, "complaint", -2, 2, 0)
 	r.complaint.negPraise = l.floatIn(neg, "praise", -2, 2, -1)
 
@@ -209,7 +210,7 @@ func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, 
 		r.demand.offer, r.demand.lines = l.ids(dm, "offer")
 		r.demand.leverage = l.leverage(dm, c)
 	}
-	lists := [][]*phrase{r.neg.words, r.explicit, r.explicitUnless, r.confusion, r.confusionUnless, c.unless, r.demand.phrases, r.demand.insist}
+	lists := [][]*phrase{r.neg.words, r.neg.feelings, r.explicit, r.explicitUnless, r.confusion, r.confusionUnless, c.unless, r.demand.phrases, r.demand.insist}
 	for _, q := range c.cues {
 		lists = append(lists, q.phrases)
 	}
