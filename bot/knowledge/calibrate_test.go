@@ -372,3 +372,34 @@ func mustLoad(t *testing.T, fsys fstest.MapFS) *Base {
 	}
 	return b
 }
+
+// TestCalibrateCountsAnEarlierStagesGuesses: lists a ranker marks Guessed
+// (fusion: the lexical guess tier, when fusion agrees with its top) are
+// guessed whatever this decision's own cut, so calibration counts them in
+// the guess figures ops see, right or wrong, even when it finds no cut of
+// its own; an unmarked list with the same score is not guessed.
+func TestCalibrateCountsAnEarlierStagesGuesses(t *testing.T) {
+	b, _ := Load(smallShop(), "kb")
+	qs := b.Questions()
+	rank := Ranker(func(_ context.Context, query string, skip, n int) []Candidate {
+		if _, ok := SkippedEntry(skip); ok || skip < 0 || skip >= 20 {
+			return nil // nothing to go on
+		}
+		id := qs[skip].ID
+		if skip < 6 {
+			id = "other" // six of the twenty guesses are wrong: too many for the likely tier
+		}
+		return []Candidate{{ID: id, Score: 0.05, Guessed: true}, {ID: "x", Score: 0.04}}
+	})
+	c := Calibrate(t.Context(), b, rank, CalibrationConfig{OffTopic: []string{"a", "b"}, Prior: -1})
+	held := float64(len(qs))
+	if !c.Guesses || !math.IsInf(c.GuessThreshold, 1) || math.Abs(c.GuessAnswered-20/held) > 1e-9 || math.Abs(c.GuessPrecision-0.7) > 1e-9 {
+		t.Errorf("calibration = %s: want no cut of its own and the 20 guesses counted, 14 right", c)
+	}
+	if !c.Guess([]Candidate{{ID: "a", Score: 0.05, Guessed: true}, {ID: "x", Score: 0.04}}) || c.Guess([]Candidate{{ID: "a", Score: 0.05}, {ID: "x", Score: 0.04}}) {
+		t.Errorf("decision %s: a guessed list must be a guess, an unmarked one with the same score not", c)
+	}
+	if c.Guess([]Candidate{{ID: "a", Score: 0.05, Guessed: true}, {ID: "x", Score: 0.0499}}) {
+		t.Errorf("decision %s: a tied list is offered beside its runner-up, not guessed", c)
+	}
+}

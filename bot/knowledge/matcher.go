@@ -110,6 +110,11 @@ type Candidate struct {
 	// Calibration counts it as likely, so the likely target and the
 	// figures ops see hold for both stages together.
 	Hedged bool
+	// Guessed marks a list whose first an earlier stage guesses (asks
+	// the customer about) unless this ranker's decision is likely or
+	// confident (fusion: the lexical guess tier, when fusion ranks the
+	// lexical top first). Calibration counts it as a guess.
+	Guessed bool
 }
 
 // A Ranker scores the entries of one knowledge base for query, best first,
@@ -350,7 +355,7 @@ func (c *Calibration) Guess(cands []Candidate) bool {
 	if c == nil || !c.Guesses || len(cands) == 0 || cands[0].Score <= 0 || Tied(cands) || c.Confident(cands) || c.Likely(cands) {
 		return false
 	}
-	return c.guess(cands[0].Score, margin(cands), cands[0].Cover, cands[0].Unknown)
+	return cands[0].Guessed || c.guess(cands[0].Score, margin(cands), cands[0].Cover, cands[0].Unknown)
 }
 
 func (c *Calibration) guess(score, margin, cover, unknown float64) bool {
@@ -465,6 +470,7 @@ type sample struct {
 	kind                 int8    // right, wrong, off or near
 	sure                 bool    // answered by an earlier stage (Candidate.Sure)
 	hedged               bool    // hedged by an earlier stage (Candidate.Hedged)
+	guessed              bool    // guessed by an earlier stage (Candidate.Guessed)
 }
 
 // tied reports whether s's first two candidates were tied (Tied): no
@@ -483,7 +489,7 @@ func top(cands []Candidate, kind int8) sample {
 	if len(cands) == 0 {
 		return sample{kind: kind}
 	}
-	return sample{score: cands[0].Score, margin: margin(cands), cover: cands[0].Cover, unknown: cands[0].Unknown, kind: kind, sure: cands[0].Sure, hedged: cands[0].Hedged}
+	return sample{score: cands[0].Score, margin: margin(cands), cover: cands[0].Cover, unknown: cands[0].Unknown, kind: kind, sure: cands[0].Sure, hedged: cands[0].Hedged, guessed: cands[0].Guessed}
 }
 
 func (c *Calibration) answers(s sample) bool {
@@ -825,11 +831,18 @@ func guessTier(cal *Calibration, samples []sample, target float64) {
 	var rest []sample
 	var nOff int
 	most := 0.0 // the highest Unknown a cap could leave out
+	// An earlier stage's guesses (Candidate.Guessed) are taken whatever
+	// the cut: they count toward every cut's target.
+	var pre bandCount
 	for _, s := range samples {
 		if s.kind == off {
 			nOff++
 		}
 		if s.kind == near || s.score <= 0 || s.tied() || cal.answers(s) || cal.likelyOf(s) {
+			continue
+		}
+		if s.guessed {
+			pre.add(s.kind)
 			continue
 		}
 		rest = append(rest, s)
@@ -839,29 +852,35 @@ func guessTier(cal *Calibration, samples []sample, target float64) {
 	if nOff > 0 {
 		offBudget = cal.OffTopicRate * float64(nOff)
 	}
-	r, best := chooseBand(rest, bandCount{}, target, offBudget, 0)
+	r, best := chooseBand(rest, pre, target, offBudget, 0)
 	var capped float64
 	for _, c := range unknownGrid {
 		if c >= most {
 			continue // leaves out nothing: the same as no cap
 		}
-		if rc, n := chooseBand(rest, bandCount{}, target, offBudget, c); n > best {
+		if rc, n := chooseBand(rest, pre, target, offBudget, c); n > best {
 			r, best, capped = rc, n, c
 		}
 	}
-	if best == 0 {
+	if best == 0 && pre.n == 0 {
 		return
 	}
-	cal.Guesses, cal.GuessThreshold, cal.GuessLead, cal.GuessCover, cal.GuessMaxUnknown = true, r.threshold, r.lead, r.cover, capped
-	least := math.Inf(1) // best > 0: some right sample is taken
-	for _, s := range rest {
-		if s.kind == right && cal.guess(s.score, s.margin, s.cover, s.unknown) {
-			least = min(least, s.score)
+	// With only an earlier stage's guesses, this ranker's own cut takes
+	// nothing.
+	cal.Guesses, cal.GuessThreshold, cal.GuessMinScore = true, math.Inf(1), math.Inf(1)
+	if best > 0 {
+		cal.GuessThreshold, cal.GuessLead, cal.GuessCover, cal.GuessMaxUnknown = r.threshold, r.lead, r.cover, capped
+		cal.GuessMinScore = 0 // the cut alone, to find the least score it takes
+		least := math.Inf(1)  // best > 0: some right sample is taken
+		for _, s := range rest {
+			if s.kind == right && cal.guess(s.score, s.margin, s.cover, s.unknown) {
+				least = min(least, s.score)
+			}
 		}
+		cal.GuessMinScore = least
 	}
-	cal.GuessMinScore = least
 	t := tally(samples, func(s sample) bool {
-		return s.score > 0 && !s.tied() && !cal.answers(s) && !cal.likelyOf(s) && cal.guess(s.score, s.margin, s.cover, s.unknown)
+		return s.score > 0 && !s.tied() && !cal.answers(s) && !cal.likelyOf(s) && (s.guessed || cal.guess(s.score, s.margin, s.cover, s.unknown))
 	}, false)
 	cal.GuessAnswered, cal.GuessPrecision, cal.OffTopicGuessed, cal.NearGuessed = t.held, t.precision, t.off, t.near
 }

@@ -276,9 +276,20 @@ func (f *Fused) rank(ctx context.Context, q string, skip, n int, vec func() []fl
 // hedged answer away from customers the lexical matcher alone would have
 // helped (banking77 shop bases, dev: hedged 0.022 -> 0.171, 0.927 of them
 // right; README). Calibration counts these hedges, so ops see them.
+//
+// The same for the lexical guess tier (Guessed): the fused guess cut is
+// chosen on English samples alone when the model is blind to Chinese and
+// Korean, and is then much stricter than the lexical one ("you're great.
+// charged twice", payment/failed: a lexical guess, fused unsure).
 func (f *Fused) hedged(lex, cands []knowledge.Candidate) []knowledge.Candidate {
-	if len(cands) > 0 && len(lex) > 0 && cands[0].ID == lex[0].ID && f.lexical.Cal.Likely(lex) {
+	if len(cands) == 0 || len(lex) == 0 || cands[0].ID != lex[0].ID {
+		return cands
+	}
+	switch {
+	case f.lexical.Cal.Likely(lex):
 		cands[0].Hedged = true
+	case f.lexical.Cal.Guess(lex):
+		cands[0].Guessed = true
 	}
 	return cands
 }
