@@ -256,8 +256,12 @@ func TestRunMatchAndCheckSayWhichLanguagesTheModelDoesNotTellApart(t *testing.T)
 		"en/shipping/times.md":  "---\nquestions:\n  - How long is delivery?\n  - How many days until arrival?\n---\nTwo to four days.\n",
 		"en/orders/cancel.md":   "---\nquestions:\n  - How do I cancel my order?\n---\nFrom your account.\n",
 		"en/payment/methods.md": "---\nquestions:\n  - Which cards do you take?\n---\nAll major cards.\n",
-		"ko/shipping/times.md":  "---\nquestions:\n  - 배송 얼마나 걸려요?\n  - 언제 도착해요?\n---\n2~4일 걸려요.\n",
-		"ko/payment/methods.md": "---\nquestions:\n  - 결제 방법 뭐 있어요?\n  - 카드 돼요?\n---\n모든 카드 돼요.\n",
+		// Three Korean entries with questions of one shape ("x x?"): the
+		// blind check pairs only questions of different entries and
+		// judges a language from 10 pairs over 3 entries.
+		"ko/shipping/times.md":  "---\nquestions:\n  - 배송 얼마나 걸려요?\n  - 언제 도착해요?\n  - 배송 기간?\n  - 도착 언제요?\n---\n2~4일 걸려요.\n",
+		"ko/payment/methods.md": "---\nquestions:\n  - 결제 방법 뭐 있어요?\n  - 카드 돼요?\n  - 결제 수단?\n  - 페이 되나요?\n---\n모든 카드 돼요.\n",
+		"ko/orders/cancel.md":   "---\nquestions:\n  - 주문 취소?\n  - 취소 가능해요?\n  - 주문 취소할래요?\n---\n계정에서 취소할 수 있어요.\n",
 	})
 	getenv := env(map[string]string{"OPENAI_BASE_URL": emb.URL(), "OPENAI_EMBEDDING_MODEL": "fake-embed"})
 	const line = "the embeddings model does not tell apart questions in ko (their words all get one vector): messages in them are matched lexically"
