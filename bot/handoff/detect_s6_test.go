@@ -7,8 +7,8 @@ import (
 )
 
 // Issue 10, 2026-12-06 session 6: complaints said calmly as statements
-// (negative verdicts, displeasure, a failure we did, an early failure, not
-// as described, "not happy with"), and the questions about the same things
+// (negative verdicts, displeasure, a failure we did, not as described,
+// "not happy with"), and the questions about the same things
 // that must stay with the bot; each with the cue or combo that decides.
 // Chosen on dev data (even tweets, banking77's even lines and knowledge
 // questions, testdata/dev/complaints_fresh.yaml).
@@ -23,6 +23,7 @@ func TestRuleShapesOfSession6(t *testing.T) {
 		{"我对你们的服务不满意", "zh", want{true, Complaint, []string{"(not_happy)"}}},
 		{"what happens if there are delays?", "en", want{}},
 		{"I'm not happy with the colour, can I return it?", "en", want{}},
+		{"I'm not happy with the service, please close my account", "en", want{}},
 		// 延误 and 분실됐 are failures: with a broken promise or said
 		// again they hand off; a question about them does not.
 		{"说好昨天到的，现在告诉我延误了", "zh", want{true, Complaint, []string{"(broken_promise)"}}},
@@ -49,11 +50,10 @@ func TestRuleShapesOfSession6(t *testing.T) {
 		{"you cancelled my order, can I get a refund?", "en", want{}},
 		{"please can you cancel my transfer before it goes through?", "en", want{}},
 		{"They declined my card payment.", "en", want{}},
-		// An early failure (early_failure); asked about, a question.
-		{"the heater broke after two uses", "en", want{true, Complaint, []string{"(early_failure)"}}},
-		{"买回来第二天就坏了", "zh", want{true, Complaint, []string{"(early_failure)"}}},
-		{"받자마자 고장 났어요", "ko", want{true, Complaint, []string{"(early_failure)"}}},
-		{"it broke after a week, can I return it?", "en", want{}},
+		// A product that broke soon after it came, said calmly, stays the
+		// warranty answer's (qa_ops eval: "it stopped working after 2
+		// days"); an early_failure combo was tried and dropped.
+		{"the heater broke after two uses", "en", want{}},
 		{"I'm broke, can I get an overdraft?", "en", want{}},
 		// Not as described (not_as_described); a question about it is not.
 		{"the jacket looks nothing like the photos", "en", want{true, Complaint, []string{"(not_as_described)"}}},
@@ -64,6 +64,10 @@ func TestRuleShapesOfSession6(t *testing.T) {
 		{"three emails, zero replies", "en", want{true, Complaint, []string{"(nobody)"}}},
 		{"客服根本不回消息", "zh", want{true, Complaint, []string{"(nobody)"}}},
 		{"택배가 분실됐다는데 아무 안내도 없네요", "ko", want{true, Complaint, []string{"(nobody)"}}},
+		{"still waiting for a reply from your team", "en", want{true, Complaint, []string{"(nobody)"}}},
+		{"still waiting for my card, how long does delivery take?", "en", want{}},
+		// Never getting it right is a verdict of its own (outrageous).
+		{"you can never get my order right", "en", want{true, Complaint, []string{"(outrageous)"}}},
 	} {
 		check(t, Input{Text: c.text, Lang: c.lang}, c.w)
 	}
