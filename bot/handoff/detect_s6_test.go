@@ -90,7 +90,8 @@ func TestRuleShapesOfSession6(t *testing.T) {
 // Exasperation, disappointment or "not happy" said about our last answer
 // is confusion about it (issue 10: "it did not help or they don't
 // understand"), not one of session 6's statement complaints: about_answer
-// keeps verdict, displeasure and not_happy off.
+// keeps verdict, displeasure, not_happy and blamed_failure off, and "you
+// didn't answer" is not a no-reply (nobody) complaint.
 func TestSession6KeepsConfusionAboutTheAnswer(t *testing.T) {
 	after := []session.Turn{{Role: "customer", Text: "how do I reset my password?"}, {Role: "bot", Text: "Go to Settings, then Security.", Kind: "answer"}}
 	for _, c := range []struct{ text, lang string }{
@@ -99,6 +100,10 @@ func TestSession6KeepsConfusionAboutTheAnswer(t *testing.T) {
 		{"smh that makes no sense", "en"},
 		{"damn, what does that even mean", "en"},
 		{"I'm not happy with that answer, I don't understand it", "en"},
+		{"you didn't answer my question", "en"},
+		{"you still haven't answered what I asked", "en"},
+		{"you forgot to answer my question", "en"},
+		{"you lost me there", "en"},
 		{"没帮上忙，看不懂", "zh"},
 		{"무슨 말인지 모르겠어요 짜증나", "ko"},
 	} {
