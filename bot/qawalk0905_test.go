@@ -80,6 +80,24 @@ func TestThanksForNothingIsAComplaint(t *testing.T) {
 	}
 }
 
+// Praise around a failure ("great job losing my order") is sarcasm: small
+// talk peels "great job" as a compliment, so the whole message is read by
+// the detector first, as for a thanks for nothing. Before, the customer
+// got "Thank you, that really made my day!". Real praise stays praise.
+func TestPraiseForAFailureIsAComplaint(t *testing.T) {
+	f := newFixture(t, true)
+	reply, kind, _ := f.convo(t, "praise-sarcasm", "en", "great job losing my order")
+	if s := f.session(t, "praise-sarcasm"); kind != "handoff" || s.Handoff == nil || s.Handoff.Reason != "complaint" {
+		t.Errorf("sarcastic praise: turn %s (%q), want a complaint handoff", kind, reply)
+	}
+	if strings.Contains(reply, "made my day") || strings.Contains(reply, "kind of you") {
+		t.Errorf("sarcastic praise was thanked for: %q", reply)
+	}
+	if reply, kind, _ := f.convo(t, "praise-real", "en", "great job! where is my order?"); kind != "answer" || !strings.Contains(reply, "tracking") {
+		t.Errorf("real praise and a question: turn %s (%q), want the thanks and the answer", kind, reply)
+	}
+}
+
 // QA walk 2026-12-06 09:05, item 5: what the customer writes after a low
 // rating asked what went wrong is feedback: thanked for and recorded
 // (a Feedback event, which the statistics keep), with a person offered

@@ -295,7 +295,11 @@ func (t *turn) text(text string) {
 		laughed = laughed || kind == "laugh"
 		text = strings.TrimSpace(rest)
 	}
-	if thanked && hasWords(text) && t.thanksForNothing(whole, text) {
+	// Praise peeled off as small talk can be the sarcasm around a
+	// failure ("great job losing my order"): the whole message decides,
+	// as for a thanks that thanks for nothing.
+	praised := slices.Contains(chats, "compliment")
+	if (thanked || praised) && hasWords(text) && t.thanksForNothing(whole, text) {
 		return
 	}
 	// "hi, I'm Sarah": her name, said back once in the greeting (and in
