@@ -306,7 +306,7 @@ func New(token string, h Handler, db store.DB, opts ...Option) (*Adapter, error)
 	api, err := tgbot.New(token,
 		tgbot.WithSkipGetMe(),
 		tgbot.WithServerURL(a.cfg.apiURL),
-		tgbot.WithHTTPClient(a.cfg.pollTimeout, a.httpc),
+		tgbot.WithHTTPClient(a.cfg.pollTimeout, skipEcho{a.httpc}),
 		tgbot.WithErrorsHandler(func(err error) {
 			a.log.Warn("telegram: client error", "err", a.redact(err))
 		}),
