@@ -177,3 +177,25 @@ func TestSkipEchoPassesReadErrors(t *testing.T) {
 type clientFunc func(*http.Request) (*http.Response, error)
 
 func (f clientFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestSkipEchoSentIsSentAfterABrokenEcho: a 200 that starts {"ok":true, and
+// breaks while the echo is read was delivered by Telegram; the library sees
+// a success, so the adapter does not retry and send the message twice.
+func TestSkipEchoSentIsSentAfterABrokenEcho(t *testing.T) {
+	var calls atomic.Int64
+	c := skipEcho{clientFunc(func(*http.Request) (*http.Response, error) {
+		calls.Add(1)
+		body := io.MultiReader(strings.NewReader(`{"ok":true,"result":{"message_id":7,"te`), readErr{errors.New("connection reset")})
+		return &http.Response{StatusCode: 200, Body: io.NopCloser(body)}, nil
+	})}
+	b, err := tgbot.New("123:abc", tgbot.WithSkipGetMe(), tgbot.WithServerURL("http://api.invalid"), tgbot.WithHTTPClient(0, c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SendMessage(context.Background(), &tgbot.SendMessageParams{ChatID: 42, Text: "hi"}); err != nil {
+		t.Errorf("a delivered message whose echo broke: %v, want success", err)
+	}
+	if n := calls.Load(); n != 1 {
+		t.Errorf("%d requests, want 1 (no second send)", n)
+	}
+}
