@@ -71,10 +71,6 @@ type fuseParams struct {
 	// before the softmax it is a gap of about 0.011, near what 2% of a
 	// lexical cosine of 0.45 is (0.009).
 	tie float64
-	// best2W weighs the cosine of the entry's second-nearest question
-	// (kNN over an entry's examples; 0: the nearest alone). Tried on dev
-	// (TestFusedKNNDev).
-	best2W float64
 }
 
 var defaultFuse = fuseParams{lexW: 3, bestW: 1, centW: 1, ansW: 0.5, agreeW: 0.1, temp: 0.03, tie: 0.3}
@@ -136,23 +132,12 @@ func (ix *Index) evidenceWith(p fuseParams, lexical []knowledge.Candidate, vec [
 	if q, ok := knowledge.SkippedEntry(skip); ok && q < len(ix.qEntry) {
 		drop, skip = ix.qEntry[q], -1
 	}
-	var second []float64
-	if p.best2W > 0 {
-		second = make([]float64, len(ev))
-		for e := range second {
-			second[e] = -1
-		}
-	}
 	for i, v := range ix.vecs {
 		if i == skip || ix.qEntry[i] == drop {
 			continue
 		}
 		s := float64(dot(v, vec))
-		x := &ev[ix.qEntry[i]]
-		if second != nil && s > second[x.entry] {
-			second[x.entry] = min(s, x.best)
-		}
-		if s > x.best {
+		if x := &ev[ix.qEntry[i]]; s > x.best {
 			x.best, x.lang = s, ix.qLang[i]
 		}
 	}
@@ -185,14 +170,7 @@ func (ix *Index) evidenceWith(p fuseParams, lexical []knowledge.Candidate, vec [
 	for e := range ev {
 		x := &ev[e]
 		x.fused = (p.lexW*x.lexical + p.bestW*max(x.best, 0) + p.centW*max(x.cent, 0) + p.ansW*x.ans) /
-			(p.lexW + p.bestW + p.centW + p.ansW + p.best2W)
-		if second != nil {
-			s2 := second[e]
-			if s2 < -0.5 { // an entry of one question: its nearest again
-				s2 = x.best
-			}
-			x.fused += p.best2W * max(s2, 0) / (p.lexW + p.bestW + p.centW + p.ansW + p.best2W)
-		}
+			(p.lexW + p.bestW + p.centW + p.ansW)
 	}
 	if p.agreeW > 0 && len(lexical) > 0 {
 		bestE := 0
