@@ -869,9 +869,11 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 		ordinary = append(fixed[:len(fixed):len(fixed)], o.ordinary...)
 	}
 	lr.m = trainCached(exs, ordinary)
-	lr.vr = l.vectors(s)
+	lr.vr = l.vectors(s, rulesPath, fsys, exs)
 	if o.emb != nil && lr.vr.on {
-		lr.vec = newVecLayer(o.emb, lr.m, o.ordinary)
+		// The vector layer's own ordinary messages first (see vecRules),
+		// then the knowledge base's questions.
+		lr.vec = newVecLayer(o.emb, lr.m, append(lr.vr.ordinary[:len(lr.vr.ordinary):len(lr.vr.ordinary)], o.ordinary...))
 	}
 	return lr
 }

@@ -5,15 +5,20 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"path"
 	"sync"
 	"time"
 	"unicode"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Nearest examples by meaning: with embeddings switched on, the labelled
-// example messages (and the knowledge questions, as ordinary) are embedded
-// in the background when the rules load, and an English message whose
+// example messages (and, as ordinary, the layer's own ordinary follow-ups
+// and the knowledge questions) are embedded in the background when the
+// rules load, and an English message whose
 // lexical evidence is in a grey zone is compared with them. A message
 // whose nearest request for a person, complaint or confusion example is
 // close enough, and clearly closer than anything ordinary, fires that
@@ -54,12 +59,23 @@ type vecRules struct {
 	threshold [nClasses]float64 // cosine to the nearest example of the kind
 	margin    float64           // ... minus the cosine to the nearest ordinary message
 	grey      float64           // ask for the vector when the learned layer gives a kind at least this
+	// ordinary are the layer's own ordinary messages (learned.vectors.ordinary,
+	// prompts/handoff_followups.yaml): what customers say after an answer
+	// that is no confusion ("what now", "done, what's next?"). The
+	// learned layer does not train on them: its ordinary examples and the
+	// knowledge questions are questions, so nothing ordinary stood near
+	// "what now" and it was nearest "wait, what?" (cosine 0.72 with
+	// use-lite-en, confusion at 0.65), while teaching the learned layer
+	// such lines cost it a confusion example on dev (2026-12-06). Here they
+	// only raise the nearest-ordinary cosine the margin is taken from.
+	ordinary []string
 }
 
 // vecSet is a built set of example vectors: the labelled examples of
-// m.examples, then the ordinary questions, in order, of those the layer
-// judges (vecJudges); src is each one's index in m.examples, or
-// len(m.examples)+i for ordinary question i.
+// m.examples, then the ordinary messages (vecRules.ordinary, then the
+// knowledge questions), in order, of those the layer judges (vecJudges);
+// src is each one's index in m.examples, or len(m.examples)+i for
+// ordinary message i.
 type vecSet struct {
 	class []int8
 	vecs  [][]float32
@@ -387,13 +403,17 @@ func (r *Rules) detectVectors(ctx context.Context, in Input, p [nClasses]float64
 }
 
 // vectors reads learned.vectors; without it the vector layer is off even
-// with embeddings on.
-func (l *loader) vectors(learned *section) vecRules {
+// with embeddings on. exs are the labelled examples, so that an ordinary
+// line that is also one of them is reported.
+func (l *loader) vectors(learned *section, rulesPath string, fsys fs.FS, exs []example) vecRules {
 	var vr vecRules
 	if _, ok := learned.vals["vectors"]; !ok {
 		return vr
 	}
-	s := l.section(learned, "vectors", "explicit", "complaint", "confusion", "margin", "grey")
+	s := l.section(learned, "vectors", "explicit", "complaint", "confusion", "margin", "grey", "ordinary")
+	if v, ok := s.vals["ordinary"]; ok {
+		vr.ordinary = l.vecOrdinary(v, rulesPath, fsys, exs)
+	}
 	vr.on = true
 	vr.threshold[clNone] = 2 // never: "none" is not a handoff
 	vr.threshold[clExplicit] = l.floatOpen(s, "explicit", 0, 1, 0.9)
@@ -402,4 +422,24 @@ func (l *loader) vectors(learned *section) vecRules {
 	vr.margin = l.floatOpen(s, "margin", 0, 1, 0.1)
 	vr.grey = l.floatOpen(s, "grey", 0, 1, 0.1)
 	return vr
+}
+
+// vecOrdinary reads the file learned.vectors.ordinary names (v), next to
+// the rules: {lang: [text, ...]} like the learned layer's ordinary file.
+// Only Latin-script lines are compared (vecJudges), the rest are kept for
+// a model that reads them but skipped by build.
+func (l *loader) vecOrdinary(v *yaml.Node, rulesPath string, fsys fs.FS, exs []example) []string {
+	if v.Kind != yaml.ScalarNode || v.Value == "" {
+		l.errf(v, "learned.vectors.ordinary: expected the name of the vector layer's ordinary messages file, next to %s", path.Base(rulesPath))
+		return nil
+	}
+	name := path.Join(path.Dir(rulesPath), v.Value)
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		l.errf(v, "learned.vectors.ordinary: cannot read %s: %v", name, err)
+		return nil
+	}
+	qs, probs := parseOrdinary(name, data, exs, path.Base(exs[0].file))
+	l.probs = append(l.probs, probs...)
+	return qs
 }

@@ -115,6 +115,11 @@ type Candidate struct {
 	// confident (fusion: the lexical guess tier, when fusion ranks the
 	// lexical top first). Calibration counts it as a guess.
 	Guessed bool
+	// Tie marks a list whose ranker judges its first two tied on its own
+	// score scale, where tieShare of the first's score does not read as
+	// a tie (fusion's softmax shares: fusedTieShare in bot/semantic).
+	// Tied reports it, and no likely or guess tier takes it.
+	Tie bool
 }
 
 // A Ranker scores the entries of one knowledge base for query, best first,
@@ -330,8 +335,13 @@ func (c *Calibration) likelyOf(s sample) bool {
 // runner-up 18 on banking77 (questions left out one by one), 17 and 18
 // on its shop-sized bases (dev queries), 27 and 20 on the shipped base;
 // from 2% to 10% the first was right clearly more often (84 against
-// 51, 47 and 26, 79 and 47). A share of the score, so that it reads the
-// same on the lexical cosines and on fusion's softmax shares.
+// 51, 47 and 26, 79 and 47). It is read on the lexical cosines it was
+// measured on. It does not carry over to fusion's softmax shares: there
+// 2% of the share is a gap of about 0.0006 in the evidence before the
+// softmax (temperature 0.03), so "returns?" on the shipped base ties
+// lexically (0.423 against 0.421) but not fused (0.498 against 0.480). A
+// ranker with another scale marks its own ties (Candidate.Tie: fusion's
+// is fuseParams.tie in bot/semantic, chosen on dev).
 const tieShare = 0.02
 
 // Tied reports whether the first two of a ranked list are effectively
@@ -341,7 +351,7 @@ const tieShare = 0.02
 // among the closest topics instead. The confident decision is left to
 // its calibration: it answers only what its wrong-answer target allows.
 func Tied(cands []Candidate) bool {
-	return len(cands) > 0 && tiedMargin(cands[0].Score, margin(cands)) // alone, its margin is its score
+	return len(cands) > 0 && (cands[0].Tie || tiedMargin(cands[0].Score, margin(cands))) // alone, its margin is its score
 }
 
 func tiedMargin(score, margin float64) bool {
@@ -471,11 +481,12 @@ type sample struct {
 	sure                 bool    // answered by an earlier stage (Candidate.Sure)
 	hedged               bool    // hedged by an earlier stage (Candidate.Hedged)
 	guessed              bool    // guessed by an earlier stage (Candidate.Guessed)
+	tie                  bool    // tied on its ranker's own scale (Candidate.Tie)
 }
 
 // tied reports whether s's first two candidates were tied (Tied): no
 // likely or guess tier takes it.
-func (s sample) tied() bool { return tiedMargin(s.score, s.margin) }
+func (s sample) tied() bool { return s.tie || tiedMargin(s.score, s.margin) }
 
 const (
 	right int8 = iota
@@ -489,7 +500,7 @@ func top(cands []Candidate, kind int8) sample {
 	if len(cands) == 0 {
 		return sample{kind: kind}
 	}
-	return sample{score: cands[0].Score, margin: margin(cands), cover: cands[0].Cover, unknown: cands[0].Unknown, kind: kind, sure: cands[0].Sure, hedged: cands[0].Hedged, guessed: cands[0].Guessed}
+	return sample{score: cands[0].Score, margin: margin(cands), cover: cands[0].Cover, unknown: cands[0].Unknown, kind: kind, sure: cands[0].Sure, hedged: cands[0].Hedged, guessed: cands[0].Guessed, tie: cands[0].Tie}
 }
 
 func (c *Calibration) answers(s sample) bool {

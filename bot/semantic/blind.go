@@ -30,8 +30,9 @@ const (
 	blindMinEntries = 3
 )
 
-// blindLangs returns the languages (lang.FromScript of the question
-// text) whose words the model does not tell apart. Only the words can
+// blindLangs returns the languages (lang.Dominant of the question text:
+// the script most of it is written in) whose words the model does not
+// tell apart. Only the words can
 // tell: an English-only model still sees the spaces, punctuation, digits
 // and Latin names around Korean or Chinese words ("배송 얼마나 걸려요?"
 // is "<unk> <unk> <unk>?" to it), so distinct questions of different
@@ -57,7 +58,7 @@ func (ix *Index) blindLangs() map[string]bool {
 	n := map[string]int{}
 	seen := map[string]bool{}
 	for i, t := range ix.qText {
-		l := lang.FromScript(t)
+		l := lang.Dominant(t)
 		if l == "" || seen[t] || n[l] >= blindSample {
 			continue
 		}
@@ -116,9 +117,14 @@ func shape(text string) string {
 }
 
 // blindTo reports whether text is in a language the model does not tell
-// apart: its vector says nothing about which entry it asks for.
+// apart: its vector says nothing about which entry it asks for. The
+// language is the one most of text is written in (lang.Dominant), not
+// the one its reply is in (lang.FromScript, where one Hangul syllable
+// makes it Korean): "when will my parcel get to 서울시 강남구?" is an
+// English question an English-only model reads, and keeps semantic
+// matching.
 func (ix *Index) blindTo(text string) bool {
-	return len(ix.blind) > 0 && ix.blind[lang.FromScript(text)]
+	return len(ix.blind) > 0 && ix.blind[lang.Dominant(text)]
 }
 
 // Blind lists the languages whose questions the model does not tell

@@ -286,7 +286,7 @@ func TestBanking77FusedRankingDev(t *testing.T) {
 		for _, bw := range []float64{0.5, 1, 2} {
 			for _, cw := range []float64{0.5, 1, 2} {
 				for _, aw := range []float64{0, 0.05, 0.1} {
-					p := fuseParams{lexW: lw, bestW: bw, centW: cw, agreeW: aw, temp: defaultFuse.temp}
+					p := fuseParams{lexW: lw, bestW: bw, centW: cw, agreeW: aw, temp: defaultFuse.temp, tie: defaultFuse.tie}
 					t.Logf("lexical %.1f best %.1f centroid %.1f agreement %.2f: top-1 full base leave-one-out %.4f, shop-sized dev %.4f",
 						lw, bw, cw, aw, top1(p, full), top1(p, shop))
 				}

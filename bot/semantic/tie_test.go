@@ -1,0 +1,46 @@
+package semantic
+
+import (
+	"testing"
+
+	"github.com/batonhq/baton/bot/knowledge"
+)
+
+// Fusion's scores are softmax shares, where knowledge's 2% tie share is
+// a hair: it marks its own ties on its own scale (fuseParams.tie), and a
+// tied fused list is neither hedged nor guessed, whatever the lexical
+// stage marked (its reply offers both topics). The numbers are those of
+// "returns?" on the shipped base (fused 0.498 against 0.480).
+func TestFusedNearTieIsTied(t *testing.T) {
+	f := &Fused{ix: &Index{ids: []string{"returns/start", "returns/policy", "shipping/costs"}}, p: defaultFuse}
+	cal := &knowledge.Calibration{Threshold: 2, Hedge: true, Guesses: true}
+	for _, c := range []struct {
+		first, second float64
+		tied          bool
+	}{
+		{0.498, 0.480, true},  // 3.6% apart: no lexical tie
+		{0.50, 0.36, true},    // 28% apart
+		{0.60, 0.30, false},   // 50% apart: the first is right clearly more often (dev)
+		{0.498, 0.4975, true}, // within knowledge's own 2% too
+	} {
+		cands := f.candidates([]evidence{{entry: 0, fused: c.first}, {entry: 1, fused: c.second}}, nil)
+		if got := knowledge.Tied(cands); got != c.tied {
+			t.Errorf("fused %.3f against %.3f: Tied = %v, want %v", c.first, c.second, got, c.tied)
+		}
+		if !c.tied {
+			continue
+		}
+		cands[0].Hedged, cands[0].Guessed = true, true // as the lexical stage may mark it
+		if cal.Likely(cands) || cal.Guess(cands) {
+			t.Errorf("fused %.3f against %.3f: tied, yet hedged or guessed", c.first, c.second)
+		}
+	}
+	// The lexical scale is unchanged: 3.6% apart is no tie there.
+	lex := []knowledge.Candidate{{ID: "returns/start", Score: 0.498}, {ID: "returns/policy", Score: 0.480}}
+	if knowledge.Tied(lex) {
+		t.Error("lexical 0.498 against 0.480: tied; want knowledge's 2% rule unchanged")
+	}
+	if one := f.candidates([]evidence{{entry: 0, fused: 0.9}}, nil); knowledge.Tied(one) {
+		t.Error("a list of one is tied")
+	}
+}
