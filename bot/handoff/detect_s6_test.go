@@ -61,10 +61,10 @@ func TestRuleShapesOfSession6(t *testing.T) {
 		{"사진이랑 전혀 다른 제품이 왔어요", "ko", want{true, Complaint, []string{"(not_as_described)"}}},
 		{"what if the item is not as described?", "en", want{}},
 		// No reply, in more words (nobody).
-		{"three emails, zero replies", "en", want{true, Complaint, []string{"(nobody)"}}},
-		{"客服根本不回消息", "zh", want{true, Complaint, []string{"(nobody)"}}},
-		{"택배가 분실됐다는데 아무 안내도 없네요", "ko", want{true, Complaint, []string{"(nobody)"}}},
-		{"still waiting for a reply from your team", "en", want{true, Complaint, []string{"(nobody)"}}},
+		{"three emails, zero replies", "en", want{true, Complaint, []string{"(no_reply)"}}},
+		{"客服根本不回消息", "zh", want{true, Complaint, []string{"(no_reply)"}}},
+		{"택배가 분실됐다는데 아무 안내도 없네요", "ko", want{true, Complaint, []string{"(no_reply)"}}},
+		{"still waiting for a reply from your team", "en", want{true, Complaint, []string{"(no_reply)"}}},
 		{"still waiting for my card, how long does delivery take?", "en", want{}},
 		// Sarcasm in more shapes (irony); a delivery nobody turned up
 		// for and a reply that never came (nobody); a parcel stuck in
@@ -72,15 +72,17 @@ func TestRuleShapesOfSession6(t *testing.T) {
 		// (legal); escalating is asking for someone (explicit).
 		{"great job losing my order", "en", want{true, Complaint, []string{"(irony)"}}},
 		{"thanks a bunch for the broken mug", "en", want{true, Complaint, []string{"(irony)"}}},
-		{"the delivery window came and went and nobody showed", "en", want{true, Complaint, []string{"(nobody)"}}},
-		{"wow, what amazing customer service, 4 days without a reply", "en", want{true, Complaint, []string{"(nobody)"}}},
+		{"the delivery window came and went and nobody showed", "en", want{true, Complaint, []string{"(no_reply)"}}},
+		{"wow, what amazing customer service, 4 days without a reply", "en", want{true, Complaint, []string{"(no_reply)"}}},
 		{"the parcel has been in transit for 12 days", "en", want{true, Complaint, []string{"(long_overdue)"}}},
 		{"包裹在路上十几天了", "zh", want{true, Complaint, []string{"(long_overdue)"}}},
 		{"is my parcel still in transit?", "en", want{}},
 		{"I'd like to lodge a grievance", "en", want{true, Complaint, []string{"(legal)"}}},
 		{"I would like to make a claim for my damaged suitcase", "en", want{true, Complaint, []string{"(legal)"}}},
 		{"I want to escalate this", "en", want{true, Explicit, []string{"explicit: "}}},
-		// Never getting it right is a verdict of its own (outrageous).
+		// Never getting it right is a verdict of its own (outrageous). A near
+		// copy of even tweet 1022 ("you can never get the order right"): dev
+		// data, so allowed, but the phrase is fitted to that one tweet (review B).
 		{"you can never get my order right", "en", want{true, Complaint, []string{"(outrageous)"}}},
 	} {
 		check(t, Input{Text: c.text, Lang: c.lang}, c.w)
