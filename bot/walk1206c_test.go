@@ -36,3 +36,52 @@ func TestChargedTwiceIsAnsweredWithTheNextStep(t *testing.T) {
 		t.Errorf("my payment failed: turn %s %s, want payment/failed", kind, entry)
 	}
 }
+
+// A short follow-up right after a guess ("are you asking about 환불 언제
+// 돼요?" then "얼마나 걸려요") goes on with the topic asked about, as a
+// person hears it: it was read alone and answered as shipping times
+// (walk 2026-12-06c item 2). "일본은요?" after a guess about shipping
+// times is the shipping time to Japan, not a list of topics.
+func TestFollowUpAfterAGuessContinuesTheGuessedTopic(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct{ lang, ask, follow, entry, says string }{
+		{"ko", "환불 어떻게 받아요", "얼마나 걸려요", "returns/refunds", "3일"},
+		{"ko", "캐나다로 배송 돼요?", "일본은요?", "shipping/times", "7~14일"},
+		{"en", "shipping to canada?", "and to japan?", "shipping/times", "7-14 business days"},
+	} {
+		chat := fmt.Sprintf("gf%d", i)
+		if _, kind, _ := f.convo(t, chat, c.lang, c.ask); kind != "guess" {
+			t.Fatalf("%q: turn %s; the example must be guessed (pick another if the matcher now answers it)", c.ask, kind)
+		}
+		reply, kind, entry := f.convo(t, chat, c.lang, c.follow)
+		if kind != "answer" || entry != c.entry || !strings.Contains(reply, c.says) {
+			t.Errorf("%q after the guess on %q: turn %s %s, reply:\n%s\nwant %s (%q)", c.follow, c.ask, kind, entry, reply, c.entry, c.says)
+		}
+	}
+	// Not a follow-up: a new question after a guess is read alone.
+	f.convo(t, "gf-new", "ko", "환불 어떻게 받아요")
+	if _, kind, entry := f.convo(t, "gf-new", "ko", "카카오페이 되나요?"); kind != "answer" || entry != "payment/methods" {
+		t.Errorf("a new question after a guess: turn %s %s, want payment/methods", kind, entry)
+	}
+}
+
+// A Korean "what if" ending ("벌써 발송됐으면요?", "해외에서 보내면요?")
+// continues the last answer, as "what if it already shipped?" does: it
+// was read alone and met with "no clear answer" topics or a guess about
+// shipping times (walk 2026-12-06c item 3).
+func TestKoreanWhatIfContinuesTheLastAnswer(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct{ ask, follow, entry, says string }{
+		{"주문 취소하고 싶어요", "벌써 발송됐으면요?", "orders/cancel", "이미 발송된 주문"},
+		{"반품 어떻게 해요?", "해외에서 보내면요?", "returns/start", "반품"},
+	} {
+		chat := fmt.Sprintf("wi%d", i)
+		if _, kind, entry := f.convo(t, chat, "ko", c.ask); kind != "answer" || entry != c.entry {
+			t.Fatalf("%q: turn %s %s, want %s answered first", c.ask, kind, entry, c.entry)
+		}
+		reply, kind, entry := f.convo(t, chat, "ko", c.follow)
+		if kind != "answer" || entry != c.entry || !strings.Contains(reply, c.says) {
+			t.Errorf("%q after %q: turn %s %s, reply:\n%s\nwant %s continued (%q)", c.follow, c.ask, kind, entry, reply, c.entry, c.says)
+		}
+	}
+}
