@@ -85,3 +85,15 @@ func TestKoreanWhatIfContinuesTheLastAnswer(t *testing.T) {
 		}
 	}
 }
+
+// A parcel that came "박살" (smashed), "망가져서" or "찌그러진" is the
+// damaged-item answer, as "파손" and "깨져서" are: "택배가 박살나서
+// 왔어요" got a list of three topics (walk 2026-12-06c item 4).
+func TestKoreanSlangForDamagedIsTheDamagedAnswer(t *testing.T) {
+	f := newFixture(t, false)
+	for i, text := range []string{"택배가 박살나서 왔어요", "상품이 망가져서 왔어요", "박스가 찌그러진 채로 왔어요"} {
+		if reply, kind, entry := f.convo(t, fmt.Sprintf("kd%d", i), "ko", text); kind != "answer" || entry != "problems/damaged" {
+			t.Errorf("%q: turn %s %s, reply %q; want problems/damaged answered", text, kind, entry, reply)
+		}
+	}
+}
