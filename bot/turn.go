@@ -683,9 +683,19 @@ func (t *turn) answer(text string) {
 		}
 	}
 	last := t.lastBotKind()
-	r := reader{match: t.match, words: lexicalMatch(t.ctx, t.set.KB.Matcher, 5), without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: t.continuedEntry(), mentions: t.mentions, namesOther: t.namesOther, related: t.pointedAt, tipSays: t.tipSays, detail: t.detail, answer: t.entryAnswer, subject: t.subject, closed: t.closedList, kindOf: t.kindOf}
 	read := withoutPromoCodes(text, t.lang) // "SAVE10 doesn't work": a discount code
-	u := r.understand(read, t.s.Topic, last == kindAnswer || last == kindLikely)
+	continued, topic, follows := t.continuedEntry(), t.s.Topic, last == kindAnswer || last == kindLikely
+	if guess := t.guessed(); last == kindGuess && guess != "" && isFollowUp(read) {
+		// A short follow-up right after "are you asking about 환불 언제
+		// 돼요?" ("얼마나 걸려요", "how long does it take?") goes on
+		// with the topic we asked about, as a person would hear it: it
+		// was read alone, as shipping times (walk 2026-12-06c).
+		if e, ok := t.set.KB.Entry(guess, t.lang); ok && len(e.Questions) > 0 {
+			continued, topic, follows = guess, e.Questions[0], true
+		}
+	}
+	r := reader{match: t.match, words: lexicalMatch(t.ctx, t.set.KB.Matcher, 5), without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: continued, mentions: t.mentions, namesOther: t.namesOther, related: t.pointedAt, tipSays: t.tipSays, detail: t.detail, answer: t.entryAnswer, subject: t.subject, closed: t.closedList, kindOf: t.kindOf}
+	u := r.understand(read, topic, follows)
 	if t.rejected != "" {
 		// Not the guess they said no to: the calibrated decision on
 		// what is left, or at least the guess among no topics.

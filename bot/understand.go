@@ -1637,7 +1637,8 @@ var (
 	followUpStarts = []string{"and ", "what about", "how about", "what if", "and if", "also ", "same for", "or ",
 		"那", "还有", "如果是", "要是", "그럼", "그러면", "그리고", "혹시"}
 	followUpEnds = []string{" too", " as well", "呢", "也可以吗", "也行吗", "也能吗", "也是吗",
-		"은요", "는요", "도요", "도 돼요", "도 되나요", "도 가능해요", "도 가능한가요"}
+		"은요", "는요", "도요", "도 돼요", "도 되나요", "도 가능해요", "도 가능한가요",
+		"면요"} // "벌써 발송됐으면요?": what if, of the last question
 )
 
 // Words that point back at what was just said ("is it valid abroad?",

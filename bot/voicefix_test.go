@@ -25,7 +25,7 @@ func personButton(msgs []bot.Message) bool {
 // how to reach one).
 func TestProblemAfterSmallTalkIsNotSwallowed(t *testing.T) {
 	f := newFixture(t, false)
-	for i, text := range []string{"are you a bot? I was charged twice", "you're great. charged twice"} {
+	for i, text := range []string{"are you a bot? I was charged the wrong amount", "you're great. charged the wrong amount"} {
 		chat := fmt.Sprintf("p%d", i)
 		for n := 1; n <= 2; n++ {
 			msgs := f.turnIn(t, chat, "en", text)

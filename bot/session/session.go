@@ -152,6 +152,9 @@ type Store struct {
 	lockTTL  time.Duration
 	format   Format
 	now      func() time.Time
+	// timerScope, when set, keeps this Store's timers in sets of their
+	// own (WithTimerScope).
+	timerScope string
 
 	trimmed atomic.Int64 // when (unix ms, s.now) a save last dropped expired activity
 }
@@ -245,6 +248,17 @@ func WithClock(now func() time.Time) Option {
 			s.now = now
 		}
 	}
+}
+
+// WithTimerScope keeps this Store's timers in sets of their own, named
+// by scope (letters, digits, '-' and '_'): its Claim sees only timers its
+// own Schedule set, and Stores of other scopes (or none) never claim them.
+// `baton chat` scopes each run by its conversation, so two runs on one
+// Redis do not take each other's check-ins (one run's timer loop would
+// claim the other's, print nothing, and count it delivered). Replicas of
+// one deployment share timers and use no scope. An empty scope is none.
+func WithTimerScope(scope string) Option {
+	return func(s *Store) { s.timerScope = scope }
 }
 
 // New returns a Store on db. The Store does not own db's client: closing it

@@ -29,8 +29,12 @@ func (s *Store) Schedule(ctx context.Context, timer, id string, at time.Time) er
 	return nil
 }
 
-// timerKeys are the keys of store.TimerArm, TimerDue and TimerDone.
+// timerKeys are the keys of store.TimerArm, TimerDue and TimerDone: the
+// timer's sorted set and attempt counts, within this Store's scope.
 func (s *Store) timerKeys(timer string) []string {
+	if s.timerScope != "" {
+		timer += ":" + s.timerScope
+	}
 	return []string{s.db.Keys.Timer(timer), s.db.Keys.TimerAttempts(timer)}
 }
 
@@ -66,9 +70,10 @@ func (s *Store) Drop(ctx context.Context, timer, id string) error {
 // removeTimer removes id from the timer and its attempt count in one
 // transaction (both keys share the timer's hash tag, hence one slot).
 func (s *Store) removeTimer(ctx context.Context, timer, id string) error {
+	keys := s.timerKeys(timer)
 	_, err := s.db.Client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.ZRem(ctx, s.db.Keys.Timer(timer), id)
-		p.HDel(ctx, s.db.Keys.TimerAttempts(timer), id)
+		p.ZRem(ctx, keys[0], id)
+		p.HDel(ctx, keys[1], id)
 		return nil
 	})
 	return err
@@ -113,7 +118,7 @@ func (s *Store) Claim(ctx context.Context, timer string, now time.Time, limit in
 		return nil, fmt.Errorf("session: due %s: limit %d must be positive", timer, limit)
 	}
 	limit = min(limit, MaxDue) // keeps the reply within Lua's stack
-	res, err := store.TimerDue.Run(ctx, s.db.Client, []string{s.db.Keys.Timer(timer), s.db.Keys.TimerAttempts(timer)},
+	res, err := store.TimerDue.Run(ctx, s.db.Client, s.timerKeys(timer),
 		strconv.FormatInt(now.UnixMilli(), 10), limit, leaseEnd(now)).Slice()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("session: due %s: %w", timer, err)
@@ -134,8 +139,7 @@ func (s *Store) Done(ctx context.Context, timer, id string, now time.Time) error
 	if err := checkTimer(timer, id); err != nil {
 		return fmt.Errorf("session: timer done: %w", err)
 	}
-	keys := []string{s.db.Keys.Timer(timer), s.db.Keys.TimerAttempts(timer)}
-	if err := store.TimerDone.Run(ctx, s.db.Client, keys, id, leaseEnd(now)).Err(); err != nil {
+	if err := store.TimerDone.Run(ctx, s.db.Client, s.timerKeys(timer), id, leaseEnd(now)).Err(); err != nil {
 		return fmt.Errorf("session: %s timer of %s done: %w", timer, logmask.Conv(id), err)
 	}
 	return nil

@@ -364,3 +364,49 @@ func TestArmingResetsAttempts(t *testing.T) {
 		})
 	}
 }
+
+// Stores of different timer scopes on one Redis (two `baton chat` runs)
+// each claim only the timers they set; Cancel and Done stay in the scope,
+// and an unscoped Store (serve's replicas) sees none of them.
+func TestTimerScopesKeepTimersApart(t *testing.T) {
+	ctx := testCtx(t)
+	db := sessiontest.DB(t)
+	a := session.New(db, session.WithTimerScope("run-a"))
+	b := session.New(db, session.WithTimerScope("run-b"))
+	shared := session.New(db)
+	for _, c := range []struct {
+		st *session.Store
+		id string
+	}{{a, "console:run-a"}, {b, "console:run-b"}, {shared, "telegram:42"}} {
+		if err := c.st.Schedule(ctx, "idle", c.id, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := t0.Add(time.Minute)
+	for _, c := range []struct {
+		name string
+		st   *session.Store
+		want []string
+	}{{"run-a", a, []string{"console:run-a"}}, {"run-b", b, []string{"console:run-b"}}, {"unscoped", shared, []string{"telegram:42"}}} {
+		got, err := c.st.Due(ctx, "idle", now, 10)
+		if err != nil || !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: Due = %v, %v; want %v", c.name, got, err, c.want)
+		}
+	}
+	if err := a.Done(ctx, "idle", "console:run-a", now); err != nil {
+		t.Fatal(err)
+	}
+	// b's timer stays b's: set again, cancelled by a (nothing there), still due for b.
+	if err := b.Schedule(ctx, "idle", "console:run-b", t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Cancel(ctx, "idle", "console:run-b"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := a.Due(ctx, "idle", now.Add(time.Hour), 10); len(got) != 0 {
+		t.Errorf("run-a after its Done: Due = %v, want none", got)
+	}
+	if got, _ := b.Due(ctx, "idle", now, 10); !reflect.DeepEqual(got, []string{"console:run-b"}) {
+		t.Errorf("run-b after run-a's Cancel: Due = %v, want [console:run-b]", got)
+	}
+}

@@ -419,6 +419,10 @@ func (ld *lexiconLoader) parse(file string, data []byte) {
 	}
 	top := doc.Content[0]
 	if top.Kind != yaml.MappingNode {
+		if top.Kind == yaml.ScalarNode && strings.Contains(top.Value, "：") {
+			ld.problem(file, top.Line, "%q uses a full-width colon (：); write %q", beforeColon(top.Value)+"：", beforeColon(top.Value)+":")
+			return
+		}
 		ld.problem(file, top.Line, "expected same: and related: lists of groups at the top level")
 		return
 	}
@@ -427,6 +431,10 @@ func (ld *lexiconLoader) parse(file string, data []byte) {
 		switch k.Value {
 		case "same", "related", "variants":
 		default:
+			if strings.Contains(k.Value, "：") {
+				ld.problem(file, k.Line, "%q uses a full-width colon (：); write %q", k.Value, strings.ReplaceAll(k.Value, "：", ":"))
+				continue
+			}
 			ld.problem(file, k.Line, "unknown key %q (known: same, related, variants)", k.Value)
 			continue
 		}
@@ -466,6 +474,12 @@ func (ld *lexiconLoader) group(file string, related bool, g *yaml.Node) {
 	switch {
 	case g.Kind == yaml.SequenceNode:
 		raws = g.Content
+	case g.Kind == yaml.ScalarNode && g.Tag != "!!null" && strings.ContainsAny(g.Value, "【】［］"):
+		// A Chinese or Korean keyboard's brackets make the group one
+		// string whose first and last members keep a bracket, so they
+		// would never match: said at the line, with the fix.
+		ld.problem(file, g.Line, "%s: %q uses full-width brackets (【 】 or ［ ］); write the group as [first, second]", kind, g.Value)
+		return
 	case g.Kind == yaml.ScalarNode && g.Tag != "!!null":
 		// "parcel, package" written without brackets.
 		for _, part := range strings.FieldsFunc(g.Value, func(r rune) bool { return r == ',' || r == '，' || r == '、' }) {
@@ -520,15 +534,27 @@ func (ld *lexiconLoader) group(file string, related bool, g *yaml.Node) {
 	// in any number of related groups; a word read as two different
 	// things would make the lexicon's meaning depend on file order.
 	for i, m := range ms {
-		if related || i == 0 {
-			if prev, ok := ld.seen["same\x00"+m.key]; ok && related {
+		if related {
+			if prev, ok := ld.seen["same\x00"+m.key]; ok {
 				ld.problem(file, m.line, "related: %q is rewritten by the same group %s; list that group's first word here instead", m.raw, prev)
 				return
 			}
 			continue
 		}
+		if i == 0 {
+			continue
+		}
 		if prev, ok := ld.seen["same\x00"+m.key]; ok {
 			ld.problem(file, m.line, "same: %q is already in the same group %s", m.raw, prev)
+			return
+		}
+		// The first word of an earlier group, listed here as another
+		// word, would be rewritten away from its own group: this line is
+		// the mistake (reported here, not at a later line that uses the
+		// word correctly). A Chinese or Korean word linked to an English
+		// one is not rewritten, so it may head its own group.
+		if prev, ok := ld.seen["head\x00"+m.key]; ok && !(m.cjk && !ms[0].cjk) {
+			ld.problem(file, m.line, "same: %q is the first word of the same group %s; add this group's words to that group instead", m.raw, prev)
 			return
 		}
 		if prev, ok := ld.seen["cross\x00"+m.key]; ok && !(m.cjk && !ms[0].cjk) {
@@ -550,6 +576,7 @@ func (ld *lexiconLoader) group(file string, related bool, g *yaml.Node) {
 		}
 		return
 	}
+	ld.seen["head\x00"+head.key] = where
 	var to []string
 	for _, t := range head.toks {
 		to = append(to, t.Text)
@@ -712,4 +739,11 @@ func koreanStem(s string) string {
 		return t
 	}
 	return strings.TrimSuffix(s, "다")
+}
+
+// beforeColon is the text before s's first full-width colon, as a key
+// written with one reads ("same：" then the groups, as one string).
+func beforeColon(s string) string {
+	before, _, _ := strings.Cut(s, "：")
+	return strings.TrimSpace(before)
 }

@@ -91,6 +91,16 @@ func TestLexiconProblems(t *testing.T) {
 		{"two same groups", "same:\n  - [package, parcel]\n  - [box,\n     parcel]\n", []string{"4: same: \"parcel\" is already in the same group same at f.yaml:2"}},
 		{"related after same", "same:\n  - [package, parcel]\nrelated:\n  - [parcel, delivery]\n", []string{"4: related: \"parcel\" is rewritten by the same group"}},
 		{"not utf-8", "same:\n  - [\xff, a]\n", []string{"1: not UTF-8"}},
+		// An earlier group's first word listed in a later group is the
+		// mistake, said at its own line (it was said at a third, correct
+		// line that used the word, which the bad group had claimed).
+		{"first word in a later group", "same:\n  - [退款, 退钱]\n  - [快递, 包裹, 退款]\n  - [refund, 退款]\n",
+			[]string{"3: same: \"退款\" is the first word of the same group same at f.yaml:2"}},
+		{"english first word in a later group", "same:\n  - [refund, money back]\n  - [package, parcel, refund]\n",
+			[]string{"3: same: \"refund\" is the first word of the same group same at f.yaml:2"}},
+		{"full-width brackets", "same:\n  - [package, parcel]\n  - 【退款, 退钱】\n", []string{"3: same: \"【退款, 退钱】\" uses full-width brackets"}},
+		{"full-width colon", "same：\n  - [package, parcel]\n", []string{"1: \"same：\" uses a full-width colon (：); write \"same:\""}},
+		{"full-width colon second key", "same:\n  - [package, parcel]\nrelated：\n  - [return, refund]\n", []string{"3: \"related：\" uses a full-width colon"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -79,7 +79,7 @@ func runChat(ctx context.Context, args []string, env func(string) string, stdin 
 		fmt.Fprintf(stderr, "baton chat: %v\n", err)
 		return 1
 	}
-	sessions := session.New(db)
+	sessions := chatSessions(db, chatID)
 	// The log shows errors only; what ops must see of their edits (an
 	// entry not served for a YAML mistake) goes to stderr as file:line:
 	// message, at start and after every reload of an edited folder.
@@ -133,6 +133,15 @@ func chatPrefix(env func(string) string) string {
 		p = store.DefaultPrefix
 	}
 	return p + "chat:"
+}
+
+// chatSessions is a chat run's session store: its timers (check-ins,
+// reminders) are scoped to its conversation, so another run on the same
+// Redis never claims them (that run's terminal would drop the check-in
+// as not its own, and it would count as delivered), and --chat ID, in the
+// same scope, picks up the ones an earlier run of ID left.
+func chatSessions(db store.DB, chatID string) *session.Store {
+	return session.New(db, session.WithTimerScope(chatID))
 }
 
 // newChatID names a new chat run's conversation: when it started, and a

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/session/sessiontest"
@@ -94,6 +95,42 @@ func TestEachChatRunIsItsOwnConversation(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		if code := run(context.Background(), append([]string{"chat"}, c.args...), env(c.vars), strings.NewReader(""), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), c.want) {
 			t.Errorf("baton chat %v: exit %d, %q; want 2 and %q", c.args, code, stderr.String(), c.want)
+		}
+	}
+}
+
+// Two chat runs on one Redis each keep their own check-ins: a run's
+// timers are scoped to its conversation, so another run's timer loop
+// never claims them (it took them, printed nothing in either terminal,
+// and counted them delivered). Real Redis; the timers are claimed as
+// each run's loop would, far past their due time.
+func TestChatRunsKeepTheirOwnCheckIns(t *testing.T) {
+	url, prefix := sessiontest.URL(t), sessiontest.Prefix(t)
+	rdb := sessiontest.Dial(t, url)
+	t.Cleanup(func() { _ = sessiontest.DeletePrefix(context.Background(), rdb, prefix) })
+	vars := map[string]string{"REDIS_URL": url, "BATON_REDIS_PREFIX": prefix}
+	var ids []string
+	for _, q := range []string{"How long does shipping take?\n", "What payment methods do you accept?\n"} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{"chat"}, env(vars), strings.NewReader(q), &stdout, &stderr); code != 0 {
+			t.Fatalf("baton chat: exit %d: %s", code, stderr.String())
+		}
+		m := chatStarted.FindStringSubmatch(stdout.String())
+		if m == nil {
+			t.Fatalf("baton chat does not say which conversation it is:\n%s", stdout.String())
+		}
+		ids = append(ids, m[1])
+	}
+	keys, err := store.NewKeys(prefix + "chat:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := store.DB{Client: rdb, Keys: keys}
+	later := time.Now().Add(24 * time.Hour)
+	for i, id := range ids {
+		got, err := chatSessions(db, id).Due(context.Background(), "idle", later, 10)
+		if err != nil || len(got) != 1 || got[0] != "console:"+id {
+			t.Errorf("run %d (%s): its loop claims %v, %v; want only its own check-in (console:%s)", i+1, id, got, err, id)
 		}
 	}
 }
