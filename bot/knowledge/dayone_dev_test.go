@@ -152,10 +152,10 @@ func TestDayOneSweepDev(t *testing.T) {
 	b, qs := bikesDev(t)
 	bk, _ := loadBanking77(t)
 	dq := devQueries(bk)
-	defer func(a, n float64) { likelyInScope, likelyNearRate = a, n }(likelyInScope, likelyNearRate)
 	for _, in := range []float64{0.75, 0.85, 0.9} {
 		for _, nr := range []float64{0.03, 0.05, 0.08, 0.12} {
-			likelyInScope, likelyNearRate = in, nr
+			cfg := cfg
+			cfg.LikelyInScope, cfg.LikelyNearRate = in, nr
 			var bikes, b77 dayOneTally
 			m := NewLexicalMatcher(t.Context(), b, lex, cfg)
 			for _, q := range qs {

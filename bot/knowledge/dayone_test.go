@@ -58,10 +58,11 @@ func dayOneRanker(b *Base, offTopic []string, offMid int, nearMid func(q int) bo
 // before 2026-12-06, the band was right 40 of 54 times (0.74, under the
 // 0.8 target) only because calibration asks five off-topic messages for
 // each question of the base: the tier now weighs them as a traffic
-// likelyInScope in scope. With 6 missing-topic questions in the band (a
-// tenth: more than likelyNearRate), the band is not taken whatever its
-// share right: those stand for customers asking about a topic the base
-// lacks.
+// DefaultLikelyInScope in scope. With 6 missing-topic questions in the
+// band (a tenth: more than DefaultLikelyNearRate), the band is not taken
+// whatever its share right: those stand for customers asking about a
+// topic the base lacks. Missing-topic questions answered confidently do
+// not count against that cap.
 func TestLikelyTierDayOneBase(t *testing.T) {
 	b, _ := Load(smallShop(), "kb")
 	cfg := shippedConfig(t)
@@ -84,7 +85,8 @@ func TestLikelyTierDayOneBase(t *testing.T) {
 	}
 	// The share right in a traffic 0.85 in scope: 40/60 of 0.85 against
 	// 42/60 of 0.85 and 10/297 of 0.15.
-	want := (40.0 / 60 * likelyInScope) / (42.0/60*likelyInScope + 10.0/float64(c.OffTopic)*(1-likelyInScope))
+	const in = DefaultLikelyInScope
+	want := (40.0 / 60 * in) / (42.0/60*in + 10.0/float64(c.OffTopic)*(1-in))
 	if d := c.LikelyPrecision - want; d > 1e-9 || d < -1e-9 || c.LikelyPrecision < c.LikelyRight {
 		t.Errorf("likely tier right %.4f of the hedged, want %.4f (and at least the target %.2f)", c.LikelyPrecision, want, c.LikelyRight)
 	}
@@ -97,11 +99,37 @@ func TestLikelyTierDayOneBase(t *testing.T) {
 		}
 	}
 
-	// More missing topics in the band than likelyNearRate allows: no tier.
+	// More missing topics in the band than DefaultLikelyNearRate allows: no tier.
 	rank = dayOneRanker(b, cfg.OffTopic, 10, func(q int) bool { return q%10 == 1 })
 	c = Calibrate(t.Context(), b, rank, cfg)
 	if c.Hedge || c.Likely(rank(t.Context(), "MID", -1, 2)) {
 		t.Errorf("6 of 60 missing-topic questions in the band: likely tier %v, want none: %s", c.Hedge, c)
+	}
+	// The cap is CalibrationConfig.LikelyNearRate: at a tenth (6 of 60)
+	// the same band is taken.
+	raised := cfg
+	raised.LikelyNearRate = 0.1
+	if c = Calibrate(t.Context(), b, rank, raised); !c.Hedge || c.NearLikely != 6.0/60 {
+		t.Errorf("missing-topic cap 0.1, 6 of 60 in the band: likely tier %v, missing topics hedged %.3f, want the band (6/60): %s", c.Hedge, c.NearLikely, c)
+	}
+	// 2 missing topics in the band and 2 more answered confidently (by an
+	// earlier stage: Candidate.Sure, so the confident cut stays as it
+	// was): the cap bounds only the hedges (2 of 60, within its 3), not
+	// the confident decision's answers (likelyTier says why).
+	mid := dayOneRanker(b, cfg.OffTopic, 10, func(q int) bool { return q%30 == 1 })
+	rank = func(ctx context.Context, query string, skip, n int) []Candidate {
+		cands := mid(ctx, query, skip, n)
+		if q, ok := SkippedEntry(skip); ok && q%30 == 7 {
+			cands[0].Sure = true
+		}
+		return cands
+	}
+	c = Calibrate(t.Context(), b, rank, cfg)
+	if c.NearAnswered != 2.0/60 {
+		t.Fatalf("missing topics answered confidently %.3f, want 2/60: %s", c.NearAnswered, c)
+	}
+	if !c.Hedge || c.NearLikely != 2.0/60 {
+		t.Errorf("2 of 60 missing-topic questions confident and 2 in the band: likely tier %v, missing topics hedged %.3f, want the band (2/60): %s", c.Hedge, c.NearLikely, c)
 	}
 	// More off-topic messages in the band than the off-topic target
 	// allows (5%): no tier either, whatever their weight.
@@ -112,15 +140,15 @@ func TestLikelyTierDayOneBase(t *testing.T) {
 	}
 }
 
-// TestTrafficWeights: held-out questions weigh likelyInScope together and
+// TestTrafficWeights: held-out questions weigh the in-scope share together and
 // off-topic messages the rest, whatever their numbers; missing-topic
 // questions nothing; without off-topic messages, counts.
 func TestTrafficWeights(t *testing.T) {
-	w := trafficWeights(60, 300)
-	if held, o := 60*w[right], 300*w[off]; held < likelyInScope-1e-12 || held > likelyInScope+1e-12 || o < 1-likelyInScope-1e-12 || o > 1-likelyInScope+1e-12 || w[wrong] != w[right] || w[near] != 0 {
-		t.Errorf("weights %v: held-out %.3f off-topic %.3f, want %.2f and %.2f, missing topics 0", w, held, o, likelyInScope, 1-likelyInScope)
+	w := trafficWeights(60, 300, DefaultLikelyInScope)
+	if held, o := 60*w[right], 300*w[off]; held < DefaultLikelyInScope-1e-12 || held > DefaultLikelyInScope+1e-12 || o < 1-DefaultLikelyInScope-1e-12 || o > 1-DefaultLikelyInScope+1e-12 || w[wrong] != w[right] || w[near] != 0 {
+		t.Errorf("weights %v: held-out %.3f off-topic %.3f, want %.2f and %.2f, missing topics 0", w, held, o, DefaultLikelyInScope, 1-DefaultLikelyInScope)
 	}
-	if w := trafficWeights(60, 0); w != countWeights {
+	if w := trafficWeights(60, 0, DefaultLikelyInScope); w != countWeights {
 		t.Errorf("no off-topic messages: %v, want counts %v", w, countWeights)
 	}
 }
