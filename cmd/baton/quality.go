@@ -35,8 +35,11 @@ func writeQuality(w io.Writer, c *knowledge.Calibration) {
 		fmt.Fprintf(w, "  questions on a missing topic answered: %.1f%% of %d (each asked with its whole entry left out: high when entries overlap)\n", 100*c.NearAnswered, c.Near)
 	}
 	if c.Hedges() {
-		fmt.Fprintf(w, "  answered with a hedge (likely): %.0f%% more of the held-out phrasings; %.0f%% of the hedged samples right (target %.0f%%, BATON_LIKELY_RIGHT)\n",
-			100*c.LikelyAnswered, 100*c.LikelyPrecision, 100*c.LikelyRight)
+		// LikelyPrecision weighs held-out questions and off-topic messages
+		// as a traffic LikelyInScope in scope, not by how many of each
+		// were asked.
+		fmt.Fprintf(w, "  answered with a hedge (likely): %.0f%% more of the held-out phrasings; %.0f%% of the hedged right in a traffic %.0f%% in scope (target %.0f%%, BATON_LIKELY_RIGHT); off-topic messages hedged %.1f%%, questions on a missing topic %.0f%%\n",
+			100*c.LikelyAnswered, 100*c.LikelyPrecision, 100*c.LikelyInScope, 100*c.LikelyRight, 100*c.OffTopicLikely, 100*c.NearLikely)
 	}
 	if c.Guesses {
 		fmt.Fprintf(w, "  asked about with a guess (\"are you asking about …?\"): %.0f%% more of the held-out phrasings; %.0f%% of the guessed samples right (target %.0f%%, BATON_GUESS_RIGHT); off-topic messages guessed %.1f%%, questions on a missing topic %.0f%%\n",
