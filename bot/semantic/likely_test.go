@@ -138,6 +138,13 @@ func TestFusionKeepsTheLexicalGuess(t *testing.T) {
 		if fused.Calibration().Tier(alone) != knowledge.Unsure {
 			continue // fusion decides it by itself: shows nothing here
 		}
+		if alone[0].Tie {
+			// Fusion judges its first two tied (fuseParams.tie): the
+			// reply offers both among the topics, chosen on dev over
+			// the lexical guess too (the first was right no more often
+			// than the runner-up there).
+			continue
+		}
 		shown++
 		if got[0].Tier() < knowledge.Guess {
 			t.Errorf("fused Match(%q) = %+v: unsure, where the lexical matcher guesses %s and fusion ranks it first", q, got[0], lex[0].ID)
