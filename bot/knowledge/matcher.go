@@ -122,7 +122,7 @@ type Candidate struct {
 	Guessed bool
 	// Tie marks a list whose ranker judges its first two tied on its own
 	// score scale, where tieShare of the first's score does not read as
-	// a tie (fusion's softmax shares: fusedTieShare in bot/semantic).
+	// a tie (fusion's softmax shares: fuseParams.tie in bot/semantic).
 	// Tied reports it, and no likely or guess tier takes it.
 	Tie bool
 }
