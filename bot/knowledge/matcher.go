@@ -37,6 +37,11 @@ type Match struct {
 	// what they mean (Calibration.Guess), with it first among the topics
 	// offered. Only the first can be Guess.
 	Guess bool
+	// Tied: not Confident, and the first two are tied (Tied), so neither
+	// the likely nor the guess tier took the first whatever its cuts; the
+	// reply offers both. Set on the first only, so `baton match --explain`
+	// can say why a list whose score meets a cut is unsure.
+	Tied bool
 }
 
 // Tier is what the calibrated decision does with the first candidate of
@@ -117,7 +122,7 @@ type Candidate struct {
 	Guessed bool
 	// Tie marks a list whose ranker judges its first two tied on its own
 	// score scale, where tieShare of the first's score does not read as
-	// a tie (fusion's softmax shares: fusedTieShare in bot/semantic).
+	// a tie (fusion's softmax shares: fuseParams.tie in bot/semantic).
 	// Tied reports it, and no likely or guess tier takes it.
 	Tie bool
 }
@@ -355,6 +360,9 @@ func (c *Calibration) likelyOf(s sample) bool {
 // is fuseParams.tie in bot/semantic, chosen on dev).
 const tieShare = 0.02
 
+// TieShare is tieShare, for explanations of a lexical list's tie.
+func TieShare() float64 { return tieShare }
+
 // Tied reports whether the first two of a ranked list are effectively
 // tied (the runner-up within tieShare of the first's score). Neither
 // the likely nor the guess tier takes such a list: hedging on one of
@@ -401,7 +409,9 @@ func (c *Calibration) Tier(cands []Candidate) Tier {
 // out's first match: every matcher marks its matches this way.
 func (c *Calibration) Mark(out []Match, cands []Candidate) {
 	if len(out) > 0 {
-		out[0].SetTier(c.Tier(cands))
+		t := c.Tier(cands)
+		out[0].SetTier(t)
+		out[0].Tied = t != Confident && Tied(cands)
 	}
 }
 

@@ -123,6 +123,15 @@ func shape(text string) string {
 // makes it Korean): "when will my parcel get to 서울시 강남구?" is an
 // English question an English-only model reads, and keeps semantic
 // matching.
+//
+// The other side of that choice: in an English message, a key word in a
+// blind script ("can I pay with 支付宝?") is unknown to the model (one
+// unknown-token vector, as every Chinese word is to use-lite-en), so the
+// vector evidence is that of "can I pay with <unk>?". The lexical
+// matcher still sees the word (its character pairs), and fusion keeps
+// the lexical evidence (fuseParams.lexW), so an entry that names 支付宝
+// still scores on it; only the vector side cannot help. Accepted: such
+// messages are mostly English, and the model reads the English words.
 func (ix *Index) blindTo(text string) bool {
 	return len(ix.blind) > 0 && ix.blind[lang.Dominant(text)]
 }

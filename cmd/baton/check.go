@@ -158,16 +158,20 @@ func writeCheckQuality(ctx context.Context, stdout io.Writer, set *content.Set, 
 		fmt.Fprintln(stdout, "with semantic matching (lexical and vector evidence fused), once the vectors are built:")
 		writeBlind(stdout, f)
 		cal := f.Calibration()
-		if blind := f.Blind(); cal.Thin && len(blind) > 0 {
+		if blind := f.Blind(); cal.Thin && cal.Held == 0 && len(blind) > 0 {
 			// The fused calibration left out every sample in a language
-			// the model does not tell apart (a Korean-only base under an
-			// English-only model: all of them), so it had too few left
-			// to measure anything. Messages in those languages are
+			// the model does not tell apart, and every one was (a
+			// Korean-only base under an English-only model), so it has
+			// nothing to measure. Messages in those languages are
 			// matched lexically, so the lexical quality above is what
-			// those customers get, and --strict judges it: a thin fused
-			// calibration here says nothing about the base.
-			fmt.Fprintf(stdout, "  fused quality not measured: without the questions in %s only %d example question(s) are left for it; messages in %s are matched lexically, with the quality above (judged by --strict)\n",
-				strings.Join(blind, ", "), cal.Held, strings.Join(blind, ", "))
+			// those customers get, and --strict judges it: an empty
+			// fused calibration here says nothing about the base. Only
+			// when none is left: a mixed base whose fused calibration
+			// still holds questions, though too few, answers those
+			// customers with an unmeasured fused decision, and --strict
+			// fails on it as on any thin base.
+			fmt.Fprintf(stdout, "  fused quality not measured: no example question is left for it once those in %s, which the model does not tell apart, are left out; messages in %s are matched lexically, with the quality above (judged by --strict)\n",
+				strings.Join(blind, ", "), strings.Join(blind, ", "))
 		} else {
 			writeQuality(stdout, cal)
 			poor = cal.Thin || cal.Answered < minAnswered

@@ -17,6 +17,11 @@ import (
 // those handoff.yaml offers after a refused demand.
 func koreanOnlyKB(t *testing.T) string {
 	t.Helper()
+	return writeMatchKB(t, koreanOnlyFiles())
+}
+
+// koreanOnlyFiles are koreanOnlyKB's files.
+func koreanOnlyFiles() map[string]string {
 	names := []string{"payment/price-match", "returns/policy", "returns/start", "returns/refunds", "shipping/costs",
 		"t/points", "t/coupon", "t/signup", "t/password", "t/receipt", "t/restock", "t/size"}
 	topics := []string{"최저가 보상", "반품 규정", "반품 신청", "환불", "배송비", "포인트", "쿠폰", "회원가입", "비밀번호", "영수증", "재입고", "사이즈"}
@@ -37,7 +42,7 @@ func koreanOnlyKB(t *testing.T) string {
 		}
 		files["ko/"+name+".md"] = "---\nquestions: [" + strings.Join(qs, ", ") + "]\n---\n" + topics[i] + " 안내입니다.\n"
 	}
-	return writeMatchKB(t, files)
+	return files
 }
 
 // TestCheckStrictOnABaseInABlindLanguage: with embeddings from a model
@@ -49,16 +54,7 @@ func koreanOnlyKB(t *testing.T) string {
 // lexical quality does not reach still fails.
 func TestCheckStrictOnABaseInABlindLanguage(t *testing.T) {
 	k := koreanOnlyKB(t)
-	hash := llmtest.HashEmbedder(64)
-	oneKorean := make([]float32, 64)
-	oneKorean[0] = 1
-	emb := llmtest.New(t, llmtest.WithEmbedder(func(text string) []float32 {
-		if lang.FromScript(text) == "ko" {
-			return oneKorean
-		}
-		return hash(text)
-	}))
-	vars := env(map[string]string{"OPENAI_BASE_URL": emb.URL(), "OPENAI_EMBEDDING_MODEL": "fake-embed"})
+	vars := koreanBlindEnv(t)
 
 	// The lexical quality alone, and a level it reaches.
 	var out, errOut bytes.Buffer
@@ -78,7 +74,7 @@ func TestCheckStrictOnABaseInABlindLanguage(t *testing.T) {
 	for _, want := range []string{
 		"with semantic matching",
 		"does not tell apart questions in ko",
-		"fused quality not measured: without the questions in ko only 0 example question(s) are left for it; messages in ko are matched lexically, with the quality above (judged by --strict)",
+		"fused quality not measured: no example question is left for it once those in ko, which the model does not tell apart, are left out; messages in ko are matched lexically, with the quality above (judged by --strict)",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("check output lacks %q:\n%s", want, got)
@@ -96,5 +92,66 @@ func TestCheckStrictOnABaseInABlindLanguage(t *testing.T) {
 	errOut.Reset()
 	if code := run(context.Background(), []string{"check", "--knowledge", k, "--strict", "--min-answered", "0.99"}, vars, nil, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "knowledge quality below --min-answered 0.99") {
 		t.Errorf("--strict --min-answered 0.99 with embeddings: exit %d, want 1 for quality\n%s%s", code, out.String(), errOut.String())
+	}
+}
+
+// koreanBlindEnv configures embeddings from an in-repo fake model that
+// gives every Korean text one vector (an English-only model such as
+// use-lite-en) and English texts a bag of words.
+func koreanBlindEnv(t *testing.T) func(string) string {
+	t.Helper()
+	hash := llmtest.HashEmbedder(64)
+	oneKorean := make([]float32, 64)
+	oneKorean[0] = 1
+	emb := llmtest.New(t, llmtest.WithEmbedder(func(text string) []float32 {
+		if lang.FromScript(text) == "ko" {
+			return oneKorean
+		}
+		return hash(text)
+	}))
+	return env(map[string]string{"OPENAI_BASE_URL": emb.URL(), "OPENAI_EMBEDDING_MODEL": "fake-embed"})
+}
+
+// TestCheckStrictOnAMixedBaseWithABlindLanguage: the lexical fallback
+// above is for a fused calibration left with no question at all. A base
+// with a few English entries beside the Korean ones leaves the fused
+// calibration those English questions, too few to measure: English
+// customers get that unmeasured fused decision, so --strict fails on it
+// as on any thin base, though the lexical quality reaches the level.
+func TestCheckStrictOnAMixedBaseWithABlindLanguage(t *testing.T) {
+	files := koreanOnlyFiles()
+	for name, qs := range map[string]string{
+		"shipping/times":  `["How long is delivery?", "How many days until arrival?", "When will my parcel get here?"]`,
+		"orders/cancel":   `["How do I cancel my order?", "Can I cancel an order?", "I want to cancel my purchase"]`,
+		"payment/methods": `["Which cards do you take?", "Can I pay by card?", "What payment methods are there?"]`,
+		"account/delete":  `["How do I delete my account?", "Can you remove my account?", "Close my account please"]`,
+	} {
+		files["en/"+name+".md"] = "---\nquestions: " + qs + "\n---\nSee our help page.\n"
+	}
+	k := writeMatchKB(t, files)
+	vars := koreanBlindEnv(t)
+
+	var out, errOut bytes.Buffer
+	run(context.Background(), []string{"check", "--knowledge", k}, env(nil), nil, &out, &errOut)
+	lexical := answeredShare(t, out.String())
+	if lexical < 0.2 || strings.Contains(out.String(), "too few") {
+		t.Fatalf("lexical answered %.2f: too low, or the base too thin, for the test to tell\n%s%s", lexical, out.String(), errOut.String())
+	}
+	level := strconv.FormatFloat(lexical-0.1, 'f', 2, 64)
+	if code := run(context.Background(), []string{"check", "--knowledge", k, "--strict", "--min-answered", level}, env(nil), nil, &out, &errOut); code != 0 {
+		t.Fatalf("--strict --min-answered %s without embeddings: exit %d, want 0\n%s%s", level, code, out.String(), errOut.String())
+	}
+
+	out.Reset()
+	errOut.Reset()
+	code := run(context.Background(), []string{"check", "--knowledge", k, "--strict", "--min-answered", level}, vars, nil, &out, &errOut)
+	got := out.String()
+	_, fused, _ := strings.Cut(got, "with semantic matching")
+	if code != 1 || !strings.Contains(errOut.String(), "knowledge quality below --min-answered") {
+		t.Errorf("--strict --min-answered %s with embeddings: exit %d, want 1 for the thin fused calibration\n%s%s", level, code, got, errOut.String())
+	}
+	if !strings.Contains(got, "does not tell apart questions in ko") || strings.Contains(got, "fused quality not measured") ||
+		!strings.Contains(fused, "only 12 example questions: too few") {
+		t.Errorf("check should report the fused calibration's 12 English questions as too few, not fall back:\n%s", got)
 	}
 }

@@ -316,6 +316,7 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 		}
 	}
 	var vectors map[string]semantic.VectorScore
+	usedVectors := false // the list is fusion's (a sure lexical list is confident, never tied)
 	if fused != nil {
 		fc := fused.Calibration()
 		fmt.Fprintf(w, "  fused decision (when the lexical one is not confident): lead >= %.2f and score + %.2f×lead + %.2f×covered >= %.3f\n", fc.Margin, fc.Lead, fc.Cover, fc.Threshold)
@@ -330,6 +331,8 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 			fmt.Fprintln(w, "  vectors: not used: this message is in one of those languages")
 		} else if vectors, err = fused.Explain(ctx, q, ids); err != nil {
 			fmt.Fprintf(w, "  vectors: the embeddings call failed (%v)\n", err)
+		} else {
+			usedVectors = true
 		}
 	}
 	if len(ms) == 0 {
@@ -347,6 +350,13 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 		}
 	}
 	fmt.Fprintf(w, "  tier: %s\n", ms[0].Tier())
+	if ms[0].Tied && len(ms) > 1 {
+		var byFusion *semantic.Fused
+		if usedVectors {
+			byFusion = fused
+		}
+		explainTie(w, ms, byFusion)
+	}
 	for i, m := range ms {
 		verdict := "not confident"
 		switch {
@@ -383,6 +393,24 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 }
 
 // explainTiers prints the cuts of the tiers below the confident decision.
+// explainTie says why a tied list is unsure though its score may meet the
+// likely or guess cut printed above: neither tier takes a tied list
+// (knowledge.Tied). Fusion ties on its own scale, a share of the first's
+// softmax share (fuseParams.tie in bot/semantic), far wider than the
+// lexical 2%, so without this line ops see a met cut and an unsure tier.
+func explainTie(w io.Writer, ms []knowledge.Match, fused *semantic.Fused) {
+	scale, rule, share := "score", "lexical tie rule", knowledge.TieShare()
+	if fused != nil {
+		scale, rule, share = "share", "fused tie rule", fused.TieShare()
+	}
+	apart := 0.0
+	if ms[0].Score > 0 {
+		apart = (ms[0].Score - ms[1].Score) / ms[0].Score
+	}
+	fmt.Fprintf(w, "  tied: the runner-up is within %.0f%% of the first's %s (%s: %.3f against %.3f, %.1f%% apart), so no likely or guess tier, whatever the cuts above; both topics are offered\n",
+		100*share, scale, rule, ms[0].Score, ms[1].Score, 100*apart)
+}
+
 func explainTiers(w io.Writer, cal *knowledge.Calibration) {
 	if cal.Hedge {
 		fmt.Fprintf(w, "  likely (answered with a hedge) when not confident and score + %.2f×lead + %.2f×covered >= %.3f\n", cal.LikelyLead, cal.LikelyCover, cal.LikelyThreshold)

@@ -185,6 +185,23 @@ func TestRunMatchSemantic(t *testing.T) {
 			t.Errorf("--explain output lacks %q:\n%s", want, stdout.String())
 		}
 	}
+	if strings.Contains(stdout.String(), "tied:") {
+		t.Errorf("--explain says a list fusion ranks far apart is tied:\n%s", stdout.String())
+	}
+
+	// "help with order" shares "order" with two entries alike, lexically
+	// and by vectors: fusion's shares are a hair apart, within its own
+	// tie share, so no likely or guess tier takes the first whatever its
+	// score, and --explain says so (the cuts it prints may read as met).
+	stdout.Reset()
+	if code := runMatch(t.Context(), []string{"--knowledge", dir, "--explain"}, getenv, strings.NewReader("help with order\n"), &stdout, &stderr); code != 0 {
+		t.Fatalf("--explain exit %d, stderr %s", code, stderr.String())
+	}
+	out := stdout.String()
+	tied := regexp.MustCompile(`(?m)^  tier: unsure\n  tied: the runner-up is within 30% of the first's share \(fused tie rule: 0\.\d{3} against 0\.\d{3}, \d+\.\d% apart\), so no likely or guess tier, whatever the cuts above; both topics are offered\n  1\. orders/(change|cancel) `)
+	if !tied.MatchString(out) || !strings.Contains(out, "vectors: nearest question") {
+		t.Errorf("--explain of a tied fused list lacks the tie:\n%s", out)
+	}
 }
 
 // `baton match` says what serve replies, not only the matcher's decision
@@ -283,5 +300,21 @@ func TestRunMatchAndCheckSayWhichLanguagesTheModelDoesNotTellApart(t *testing.T)
 	}
 	if strings.Count(stdout.String(), line) != 1 {
 		t.Errorf("check output should say once %q:\n%s", line, stdout.String())
+	}
+}
+
+// A lexical list whose first two are tied (knowledge.Tied: "returns?" on
+// the shipped base, 0.423 against 0.421) is unsure, and --explain says
+// why on the lexical scale.
+func TestRunMatchExplainSaysALexicalListIsTied(t *testing.T) {
+	t.Setenv("BATON_KNOWLEDGE_DIR", "")
+	t.Setenv("BATON_PROMPTS_DIR", "")
+	var stdout, stderr bytes.Buffer
+	if code := runMatch(t.Context(), []string{"--explain"}, func(string) string { return "" }, strings.NewReader("returns?\n"), &stdout, &stderr); code != 0 {
+		t.Fatalf("--explain exit %d, stderr %s", code, stderr.String())
+	}
+	want := "  tier: unsure\n  tied: the runner-up is within 2% of the first's score (lexical tie rule: "
+	if !strings.Contains(stdout.String(), want) {
+		t.Errorf("--explain lacks %q:\n%s", want, stdout.String())
 	}
 }
