@@ -16,7 +16,8 @@
 //     expect: {handoff: explicit}
 //
 // Expectations: answer (entry id), rephrase (true: asked to rephrase),
-// handoff (reason, or "none" for no handoff), kind (the bot turn's kind:
+// handoff (reason, or "none" for no handoff), not_handoff (a reason the
+// turn must not hand off for, where another is as right), kind (the bot turn's kind:
 // greeting, thanks, bye, answer, rephrase, handoff, nodesk, ...), lang,
 // contains / not_contains (substrings of the reply, case-insensitive),
 // silent (true: no reply, as while an agent has the conversation).
@@ -70,6 +71,7 @@ type Expect struct {
 	Answer      string   `yaml:"answer"`
 	Rephrase    bool     `yaml:"rephrase"`
 	Handoff     string   `yaml:"handoff"`
+	NotHandoff  string   `yaml:"not_handoff"` // a reason this turn must not hand off for
 	Kind        string   `yaml:"kind"`
 	Lang        string   `yaml:"lang"`
 	Contains    []string `yaml:"contains"`
@@ -145,7 +147,7 @@ func Parse(name string, data []byte) ([]Test, error) {
 // The keys each level may have: a typo in an expectation must not pass
 // silently.
 var (
-	expectKeys = keys{"answer": nil, "rephrase": nil, "handoff": nil, "kind": nil, "lang": nil,
+	expectKeys = keys{"answer": nil, "rephrase": nil, "handoff": nil, "not_handoff": nil, "kind": nil, "lang": nil,
 		"contains": nil, "not_contains": nil, "silent": nil, "buttons": nil}
 	turnKeys = keys{"say": nil, "say_first_of": nil, "command": nil, "press": nil, "expect": &expectKeys}
 	testKeys = keys{"name": nil, "lang": nil, "desk": nil, "turns": &turnKeys}
@@ -347,6 +349,9 @@ func check(e Expect, reply string, before, after *session.Session) []string {
 	}
 	if e.Handoff != "" && e.Handoff != handoff {
 		fails = append(fails, fmt.Sprintf("want handoff %s, %s", e.Handoff, got))
+	}
+	if e.NotHandoff != "" && e.NotHandoff == handoff {
+		fails = append(fails, fmt.Sprintf("want no %s handoff, %s", e.NotHandoff, got))
 	}
 	if e.Kind != "" && last.Kind != e.Kind {
 		fails = append(fails, fmt.Sprintf("want a %s reply, %s", e.Kind, got))

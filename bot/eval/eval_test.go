@@ -389,14 +389,14 @@ func TestRunnerCatchesMismatches(t *testing.T) {
         not_contains: [Mia]
         silent: true
     - command: human
-      expect: {handoff: none, silent: true}
+      expect: {handoff: none, not_handoff: explicit, silent: true}
 - name: right
   desk: false
   turns:
     - say: "Hello!"
       expect: {kind: greeting, handoff: none, lang: en, contains: [Mia], not_contains: [zebra]}
     - command: human
-      expect: {handoff: explicit, kind: nodesk, contains: ["support@kumo.example"]}
+      expect: {handoff: explicit, not_handoff: complaint, kind: nodesk, contains: ["support@kumo.example"]}
 `
 	tests, err := eval.Parse("wrong.yaml", []byte(src))
 	if err != nil {
@@ -421,6 +421,7 @@ func TestRunnerCatchesMismatches(t *testing.T) {
 		`reply has "Mia"`,
 		"want no reply",
 		`wrong.yaml:14: turn 2 ("/human"): want handoff none, got handoff, handoff explicit`,
+		"want no explicit handoff, got handoff, handoff explicit",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("failures lack %q:\n%s", want, all)
