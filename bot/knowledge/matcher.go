@@ -702,10 +702,7 @@ func likelyTier(cal *Calibration, samples []sample, cfg CalibrationConfig) {
 			nNear++
 		}
 	}
-	inScope := cfg.LikelyInScope
-	if inScope == 0 {
-		inScope = DefaultLikelyInScope
-	}
+	inScope := cmp.Or(cfg.LikelyInScope, DefaultLikelyInScope)
 	cal.LikelyInScope = inScope
 	w := trafficWeights(nHeld, nOff, inScope)
 	// An earlier stage's hedges (Candidate.Hedged) are taken whatever the
@@ -754,15 +751,8 @@ func likelyTier(cal *Calibration, samples []sample, cfg CalibrationConfig) {
 	if best > 0 {
 		cal.Hedge, cal.LikelyThreshold, cal.LikelyLead, cal.LikelyCover = true, bestRule.threshold, bestRule.lead, bestRule.cover
 	}
-	t := tally(samples, func(s sample) bool { return !cal.answers(s) && cal.likelyOf(s) }, false)
-	cal.LikelyAnswered, cal.OffTopicLikely, cal.NearLikely = t.held, t.off, t.near
-	var c bandCount
-	for _, s := range samples {
-		if !cal.answers(s) && cal.likelyOf(s) {
-			c.add(s.kind, w)
-		}
-	}
-	cal.LikelyPrecision = c.wRight / max(c.w, math.SmallestNonzeroFloat64)
+	t := tally(samples, func(s sample) bool { return !cal.answers(s) && cal.likelyOf(s) }, w)
+	cal.LikelyAnswered, cal.LikelyPrecision, cal.OffTopicLikely, cal.NearLikely = t.held, t.precision, t.off, t.near
 }
 
 // DefaultLikelyInScope is the share of a shop's messages the likely
@@ -926,43 +916,22 @@ func chooseBand(rest []sample, pre bandCount, lim bandLimits) (rule, int) {
 // takes.
 type tierTally struct{ held, precision, off, near float64 }
 
-// tally measures the tier that takes the samples in; its share right
-// counts the missing-topic samples it takes when withNear is set.
-func tally(samples []sample, in func(sample) bool, withNear bool) tierTally {
-	var heldN, nOff, nNear, heldIn, n, rightN, offN, nearN int
+// tally measures the tier that takes the samples in; its share right is
+// weighed by w (countWeights: every held-out question and off-topic
+// message one, the missing-topic ones nothing).
+func tally(samples []sample, in func(sample) bool, w bandWeights) tierTally {
+	var all, c bandCount
 	for _, s := range samples {
-		switch s.kind {
-		case right, wrong:
-			heldN++
-		case off:
-			nOff++
-		case near:
-			nNear++
-		}
-		if !in(s) {
-			continue
-		}
-		n++
-		switch s.kind {
-		case right:
-			rightN++
-			heldIn++
-		case wrong:
-			heldIn++
-		case off:
-			offN++
-		case near:
-			nearN++
-			if !withNear {
-				n--
-			}
+		all.add(s.kind, w)
+		if in(s) {
+			c.add(s.kind, w)
 		}
 	}
 	return tierTally{
-		held:      float64(heldIn) / float64(max(heldN, 1)),
-		precision: float64(rightN) / float64(max(n, 1)),
-		off:       float64(offN) / float64(max(nOff, 1)),
-		near:      float64(nearN) / float64(max(nNear, 1)),
+		held:      float64(c.n-c.off-c.near) / float64(max(all.n-all.off-all.near, 1)),
+		precision: c.wRight / max(c.w, math.SmallestNonzeroFloat64),
+		off:       float64(c.off) / float64(max(all.off, 1)),
+		near:      float64(c.near) / float64(max(all.near, 1)),
 	}
 }
 
@@ -1049,7 +1018,7 @@ func guessTier(cal *Calibration, samples []sample, target float64) {
 	}
 	t := tally(samples, func(s sample) bool {
 		return s.score > 0 && !s.tied() && !cal.answers(s) && !cal.likelyOf(s) && (s.guessed || cal.guess(s.score, s.margin, s.cover, s.unknown))
-	}, false)
+	}, countWeights)
 	cal.GuessAnswered, cal.GuessPrecision, cal.OffTopicGuessed, cal.NearGuessed = t.held, t.precision, t.off, t.near
 }
 
