@@ -1,7 +1,6 @@
 package handoff
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,7 +14,6 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/llm/llmtest"
 	"github.com/batonhq/baton/bot/semantic"
 	"github.com/batonhq/baton/bot/session"
@@ -44,32 +42,7 @@ func TestVectorFollowUpsDev(t *testing.T) {
 	if len(probs) > 0 {
 		t.Fatal(probs)
 	}
-	bkb, probs := knowledge.Load(os.DirFS(filepath.Join(dir, "banking77")), "kb")
-	if len(probs) > 0 {
-		t.Fatal(probs)
-	}
-	var banking []string
-	for _, id := range bkb.IDs() {
-		e, _ := bkb.Entry(id, "en")
-		banking = append(banking, e.Questions...)
-	}
-	var para []string
-	rawPara, err := os.ReadFile(filepath.Join("..", "knowledge", "testdata", "paraphrases", "en.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, line := range strings.Split(strings.TrimSpace(string(rawPara)), "\n") {
-		if i%2 != 0 { // odd lines are held out
-			continue
-		}
-		var q struct{ Query, ID string }
-		if err := json.Unmarshal([]byte(line), &q); err != nil {
-			t.Fatal(err)
-		}
-		if q.ID != "support/contact-person" {
-			para = append(para, q.Query)
-		}
-	}
+	banking, para := devOrdinaryEN(t, dir)
 	lexical := loadShipped(t)
 	texts := append(append([]string{}, banking...), para...)
 	for _, e := range lexical.learned.m.examples {

@@ -1,14 +1,13 @@
 package handoff
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/knowledge/suitetest"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -37,32 +36,7 @@ func TestVectorsTuneDev(t *testing.T) {
 	measuring(t)
 	dir := sharedDir(t)
 	var ordinary, tweetsPos, tweetsNeg []string
-	bkb, probs := knowledge.Load(os.DirFS(filepath.Join(dir, "banking77")), "kb")
-	if len(probs) > 0 {
-		t.Fatal(probs)
-	}
-	var banking []string
-	for _, id := range bkb.IDs() {
-		e, _ := bkb.Entry(id, "en")
-		banking = append(banking, e.Questions...)
-	}
-	var para []string
-	raw, err := os.ReadFile(filepath.Join("..", "knowledge", "testdata", "paraphrases", "en.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
-		if i%2 != 0 { // odd lines are held out
-			continue
-		}
-		var q struct{ Query, ID string }
-		if err := json.Unmarshal([]byte(line), &q); err != nil {
-			t.Fatal(err)
-		}
-		if q.ID != "support/contact-person" {
-			para = append(para, q.Query)
-		}
-	}
+	banking, para := devOrdinaryEN(t, dir)
 	for _, tw := range loadTweets(t, dir) {
 		if !even(tw) {
 			continue
@@ -216,3 +190,24 @@ func TestVectorsTuneDev(t *testing.T) {
 // judgeSkip is judge leaving out example skip (leave-one-out), without
 // touching the shared set.
 func (s *vecSet) judgeSkip(q []float32, skip int) vecVerdict { return s.judgeExcept(q, skip) }
+
+// devOrdinaryEN is the English ordinary dev text the vector layer's
+// measures read: banking77's knowledge questions and the paraphrase
+// suite's dev half (even lines; its requests for a person left out).
+func devOrdinaryEN(t *testing.T, dir string) (banking, para []string) {
+	t.Helper()
+	bkb, probs := knowledge.Load(os.DirFS(filepath.Join(dir, "banking77")), "kb")
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	for _, id := range bkb.IDs() {
+		e, _ := bkb.Entry(id, "en")
+		banking = append(banking, e.Questions...)
+	}
+	for i, l := range suitetest.Read(t, "en") {
+		if i%2 == 0 && l.ID != "support/contact-person" { // odd lines are held out
+			para = append(para, l.Query)
+		}
+	}
+	return banking, para
+}
