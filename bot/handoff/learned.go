@@ -988,14 +988,20 @@ func parseOrdinary(file string, data []byte, exs []example, exsFile string) ([]s
 
 // ordinary reads the file learned.ordinary names (v), next to the rules.
 func (l *loader) ordinary(v *yaml.Node, rulesPath string, fsys fs.FS, exs []example) []string {
+	return l.ordinaryFile(v, "learned.ordinary", "the ordinary questions", rulesPath, fsys, exs)
+}
+
+// ordinaryFile reads the ordinary messages file that key (v) names, next
+// to the rules; what says what the file holds, for ops' error.
+func (l *loader) ordinaryFile(v *yaml.Node, key, what, rulesPath string, fsys fs.FS, exs []example) []string {
 	if v.Kind != yaml.ScalarNode || v.Value == "" {
-		l.errf(v, "learned.ordinary: expected the name of the ordinary questions file, next to %s", path.Base(rulesPath))
+		l.errf(v, "%s: expected the name of %s file, next to %s", key, what, path.Base(rulesPath))
 		return nil
 	}
 	name := path.Join(path.Dir(rulesPath), v.Value)
 	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		l.errf(v, "learned.ordinary: cannot read %s: %v", name, err)
+		l.errf(v, "%s: cannot read %s: %v", key, name, err)
 		return nil
 	}
 	qs, probs := parseOrdinary(name, data, exs, path.Base(exs[0].file))

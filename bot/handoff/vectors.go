@@ -7,12 +7,9 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"path"
 	"sync"
 	"time"
 	"unicode"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // Nearest examples by meaning: with embeddings switched on, the labelled
@@ -412,7 +409,10 @@ func (l *loader) vectors(learned *section, rulesPath string, fsys fs.FS, exs []e
 	}
 	s := l.section(learned, "vectors", "explicit", "complaint", "confusion", "margin", "grey", "ordinary")
 	if v, ok := s.vals["ordinary"]; ok {
-		vr.ordinary = l.vecOrdinary(v, rulesPath, fsys, exs)
+		// {lang: [text, ...]} like the learned layer's ordinary file. Only
+		// Latin-script lines are compared (vecJudges); the rest are kept
+		// for a model that reads them but skipped by build.
+		vr.ordinary = l.ordinaryFile(v, "learned.vectors.ordinary", "the vector layer's ordinary messages", rulesPath, fsys, exs)
 	}
 	vr.on = true
 	vr.threshold[clNone] = 2 // never: "none" is not a handoff
@@ -422,24 +422,4 @@ func (l *loader) vectors(learned *section, rulesPath string, fsys fs.FS, exs []e
 	vr.margin = l.floatOpen(s, "margin", 0, 1, 0.1)
 	vr.grey = l.floatOpen(s, "grey", 0, 1, 0.1)
 	return vr
-}
-
-// vecOrdinary reads the file learned.vectors.ordinary names (v), next to
-// the rules: {lang: [text, ...]} like the learned layer's ordinary file.
-// Only Latin-script lines are compared (vecJudges), the rest are kept for
-// a model that reads them but skipped by build.
-func (l *loader) vecOrdinary(v *yaml.Node, rulesPath string, fsys fs.FS, exs []example) []string {
-	if v.Kind != yaml.ScalarNode || v.Value == "" {
-		l.errf(v, "learned.vectors.ordinary: expected the name of the vector layer's ordinary messages file, next to %s", path.Base(rulesPath))
-		return nil
-	}
-	name := path.Join(path.Dir(rulesPath), v.Value)
-	data, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		l.errf(v, "learned.vectors.ordinary: cannot read %s: %v", name, err)
-		return nil
-	}
-	qs, probs := parseOrdinary(name, data, exs, path.Base(exs[0].file))
-	l.probs = append(l.probs, probs...)
-	return qs
 }
