@@ -23,17 +23,30 @@ type offTopicDevLine struct {
 
 func readOffTopicDev(t *testing.T) map[string][]offTopicDevLine {
 	t.Helper()
-	b, err := os.ReadFile(offTopicDevFile)
+	return readOffTopicFile(t, offTopicDevFile, 60)
+}
+
+// offTopicProbeFile is the dev probe of off-topic messages sharing a
+// keyword with the shipped base (see its header): never in
+// prompts/offtopic, so it measures out of sample what the tune half
+// measures in sample.
+const offTopicProbeFile = "testdata/offtopic_probe.yaml"
+
+// readOffTopicFile reads a set of off-topic messages per language, at
+// least least of each of en, zh and ko.
+func readOffTopicFile(t *testing.T, file string, least int) map[string][]offTopicDevLine {
+	t.Helper()
+	b, err := os.ReadFile(file)
 	if err != nil {
-		t.Fatalf("read off-topic dev set: %v", err)
+		t.Fatalf("read off-topic set: %v", err)
 	}
 	var set map[string][]offTopicDevLine
 	if err := yaml.Unmarshal(b, &set); err != nil {
-		t.Fatalf("parse %s: %v", offTopicDevFile, err)
+		t.Fatalf("parse %s: %v", file, err)
 	}
 	for _, lang := range []string{"en", "zh", "ko"} {
-		if len(set[lang]) < 60 {
-			t.Fatalf("%s: %d %s messages, want at least 60", offTopicDevFile, len(set[lang]), lang)
+		if len(set[lang]) < least {
+			t.Fatalf("%s: %d %s messages, want at least %d", file, len(set[lang]), lang, least)
 		}
 	}
 	return set
@@ -57,6 +70,36 @@ func (c offTopicTally) String() string {
 	return fmt.Sprintf("answered confidently %d/%d = %.3f, hedged (likely) %d, guessed %d (%s)", c.confident, c.n, c.rate(), c.likely, c.guessed, strings.Join(kinds, ", "))
 }
 
+// read reads l as the core does and counts it; with -v and show it logs
+// what an answered or guessed message got, headed by tag.
+func (c *offTopicTally) read(t *testing.T, r reader, tag string, l offTopicDevLine, show bool) {
+	t.Helper()
+	if c.byKind == nil {
+		c.byKind = map[string][2]int{}
+	}
+	u := r.understand(l.Text, "", false)
+	ids := u.answered()
+	k := c.byKind[l.Kind]
+	c.n++
+	k[0]++
+	switch {
+	case len(ids) > 0:
+		c.confident++
+		k[1]++
+		if show && testing.Verbose() {
+			t.Logf("%s: %q answered %v (top %.2f)", tag, l.Text, ids, u.cands[0].Score)
+		}
+	case len(u.cands) > 0 && u.cands[0].Likely:
+		c.likely++
+	case len(u.cands) > 0 && u.cands[0].Guess:
+		c.guessed++
+		if show && testing.Verbose() {
+			t.Logf("%s: %q guessed %s (top %.2f)", tag, l.Text, u.cands[0].ID, u.cands[0].Score)
+		}
+	}
+	c.byKind[l.Kind] = k
+}
+
 // runOffTopicDev reads every message of the dev set as the core does and
 // counts, per language and half (0 tune, 1 measure), those answered
 // confidently from an entry. With -v it lists the tune half's answered
@@ -68,30 +111,7 @@ func runOffTopicDev(t *testing.T) map[string][2]offTopicTally {
 	for lang, lines := range readOffTopicDev(t) {
 		var h [2]offTopicTally
 		for i, l := range lines {
-			c := &h[i%2]
-			if c.byKind == nil {
-				c.byKind = map[string][2]int{}
-			}
-			u := r.understand(l.Text, "", false)
-			ids := u.answered()
-			k := c.byKind[l.Kind]
-			c.n++
-			k[0]++
-			if len(ids) > 0 {
-				c.confident++
-				k[1]++
-				if i%2 == 0 && testing.Verbose() {
-					t.Logf("tune %s: %q answered %v (top %.2f)", lang, l.Text, ids, u.cands[0].Score)
-				}
-			} else if len(u.cands) > 0 && u.cands[0].Likely {
-				c.likely++
-			} else if len(u.cands) > 0 && u.cands[0].Guess {
-				c.guessed++
-				if i%2 == 0 && testing.Verbose() {
-					t.Logf("tune %s: %q guessed %s (top %.2f)", lang, l.Text, u.cands[0].ID, u.cands[0].Score)
-				}
-			}
-			c.byKind[l.Kind] = k
+			h[i%2].read(t, r, "tune "+lang, l, i%2 == 0)
 		}
 		out[lang] = h
 	}
@@ -152,6 +172,19 @@ func TestOffTopicDevTuneHalfGuesses(t *testing.T) {
 // asks it: none of its messages may be in prompts/offtopic (the tune
 // half may).
 func TestOffTopicDevMeasureHalfNotInCalibration(t *testing.T) {
+	notInCalibration(t, readOffTopicDev(t), func(i int) bool { return i%2 == 1 }, "measure-half", "only even positions may be copied there")
+}
+
+// TestOffTopicProbeNotInCalibration: the probe measures out of sample
+// only while calibration never asks it.
+func TestOffTopicProbeNotInCalibration(t *testing.T) {
+	notInCalibration(t, readOffTopicFile(t, offTopicProbeFile, 15), func(int) bool { return true }, "probe", "the probe is dev data for measuring, not calibration data")
+}
+
+// notInCalibration fails t for every message of set at a position kept
+// says must stay out of prompts/offtopic and is there.
+func notInCalibration(t *testing.T, set map[string][]offTopicDevLine, kept func(i int) bool, what, why string) {
+	t.Helper()
 	off, problems := knowledge.LoadOffTopic(os.DirFS(".."), "prompts/offtopic")
 	if len(problems) > 0 {
 		t.Fatalf("prompts/offtopic: %v", problems)
@@ -161,11 +194,34 @@ func TestOffTopicDevMeasureHalfNotInCalibration(t *testing.T) {
 	for _, m := range off {
 		calib[norm(m)] = true
 	}
-	for lang, lines := range readOffTopicDev(t) {
+	for lang, lines := range set {
 		for i, l := range lines {
-			if i%2 == 1 && calib[norm(l.Text)] {
-				t.Errorf("%s measure-half message %q is in prompts/offtopic: take it out (only even positions may be copied there)", lang, l.Text)
+			if kept(i) && calib[norm(l.Text)] {
+				t.Errorf("%s %s message %q is in prompts/offtopic: take it out (%s)", lang, what, l.Text, why)
 			}
+		}
+	}
+}
+
+// TestOffTopicProbeDev: off-topic messages that share a keyword with an
+// entry (testdata/offtopic_probe.yaml, dev data never in the calibration
+// set) answered confidently from an entry stay under a bound. Measured
+// 2026-12-06 19:10 UTC on main (e6d1284): en 6/18, zh 2/18, ko 4/18
+// (22%, where the tune half, in the calibration set, reads 8/109 and the
+// calibration 4.7% of its set; README, "Off-topic messages written as
+// customers write"). The bounds sit one above, as a guard against it
+// getting worse; lower them as the decision improves.
+func TestOffTopicProbeDev(t *testing.T) {
+	r := shippedReader(t)
+	most := map[string]int{"en": 7, "zh": 3, "ko": 5}
+	for lang, lines := range readOffTopicFile(t, offTopicProbeFile, 15) {
+		var c offTopicTally
+		for _, l := range lines {
+			c.read(t, r, "probe "+lang, l, true)
+		}
+		t.Logf("%s probe: %v", lang, c)
+		if c.confident > most[lang] {
+			t.Errorf("%s: %d of %d probe messages answered confidently from an entry, want at most %d", lang, c.confident, c.n, most[lang])
 		}
 	}
 }
