@@ -306,6 +306,10 @@ type Calibration struct {
 	// the lists it takes, beside this base's own cut (pooled.go).
 	Pooled                        *PooledPrior
 	PooledConfident, PooledLikely PooledCheck
+	// pooledLangs are the languages most of the base's entries are
+	// written in: the pooled confident rule answers only a first
+	// candidate matched in one of them (pooledConfident).
+	pooledLangs map[string]bool
 
 	// Confusions are the pairs of entries whose questions land on each
 	// other, most crossings first: ops should give them more, and more
@@ -336,7 +340,7 @@ func (c *Calibration) Confident(cands []Candidate) bool {
 	if cands[0].Sure {
 		return true
 	}
-	return c.decide(cands[0].Score, margin(cands), cands[0].Cover, cands[0].Unknown)
+	return c.decide(cands[0].Score, margin(cands), cands[0].Cover, cands[0].Unknown, cands[0].Lang)
 }
 
 // Likely reports whether the first of a ranked list is probably right
@@ -435,9 +439,11 @@ func (c *Calibration) likely(score, margin, cover, unknown float64) bool {
 }
 
 // decide is the confident decision: this base's own cut, or the pooled
-// prior's confident rule where this base kept it.
-func (c *Calibration) decide(score, margin, cover, unknown float64) bool {
-	return c.own(score, margin, cover, unknown) || c.PooledConfident.Kept && c.Pooled.Confident.capped(c.PooledConfident.MaxUnknown).takes(score, margin, unknown)
+// prior's confident rule where this base kept it, for a first candidate
+// matched in lang (Candidate.Lang).
+func (c *Calibration) decide(score, margin, cover, unknown float64, lang string) bool {
+	return c.own(score, margin, cover, unknown) ||
+		c.PooledConfident.Kept && c.pooledLangs[lang] && c.Pooled.Confident.capped(c.PooledConfident.MaxUnknown).takes(score, margin, unknown)
 }
 
 // own is this base's own confident cut, chosen on its samples alone.
@@ -532,6 +538,7 @@ func (c *Calibration) Hedges() bool {
 type sample struct {
 	score, margin, cover float64
 	unknown              float64 // Candidate.Unknown
+	lang                 string  // Candidate.Lang
 	kind                 int8    // right, wrong, off or near
 	sure                 bool    // answered by an earlier stage (Candidate.Sure)
 	hedged               bool    // hedged by an earlier stage (Candidate.Hedged)
@@ -555,11 +562,11 @@ func top(cands []Candidate, kind int8) sample {
 	if len(cands) == 0 {
 		return sample{kind: kind}
 	}
-	return sample{score: cands[0].Score, margin: margin(cands), cover: cands[0].Cover, unknown: cands[0].Unknown, kind: kind, sure: cands[0].Sure, hedged: cands[0].Hedged, guessed: cands[0].Guessed, tie: cands[0].Tie}
+	return sample{score: cands[0].Score, margin: margin(cands), cover: cands[0].Cover, unknown: cands[0].Unknown, lang: cands[0].Lang, kind: kind, sure: cands[0].Sure, hedged: cands[0].Hedged, guessed: cands[0].Guessed, tie: cands[0].Tie}
 }
 
 func (c *Calibration) answers(s sample) bool {
-	return s.sure || c.decide(s.score, s.margin, s.cover, s.unknown)
+	return s.sure || c.decide(s.score, s.margin, s.cover, s.unknown, s.lang)
 }
 
 // Calibrate chooses the confident decision for base b and ranker rank. It
@@ -598,7 +605,7 @@ func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig)
 	}
 	cal.Threshold, cal.Margin, cal.Lead, cal.Cover, cal.MaxUnknown = r.threshold, r.margin, r.lead, r.cover, maxUnknown
 	if cfg.Pooled != nil && !cal.Thin {
-		pooledConfident(cal, samples, cfg.Pooled)
+		pooledConfident(cal, b, samples, cfg.Pooled)
 	}
 
 	if cal.Held > 0 {

@@ -89,12 +89,15 @@ var LexicalPooledPrior = &PooledPrior{
 	LikelyNearRate: 0.10,
 }
 
-// pooledAlpha is how unlikely a base's own wrong answers in the prior's
-// region must be, were the prior right about it, for the base to refuse
-// it: 1 in 20. A stricter test would refuse a sound prior on a day-one
-// base for one unlucky crossing; a looser one would keep a prior its own
-// questions show is wrong for it.
-const pooledAlpha = 0.05
+// pooledAlpha is how unlikely a base's own wrong answers in the confident
+// rule's region must be, were the prior right about it (at most the
+// wrong-answer target wrong), for the base to refuse it: 1 in 5. A
+// confident wrong answer costs far more than a hedge, so weak evidence
+// against the prior is enough: one wrong in up to 11 refuses it at the
+// 2% target (bakery dev: 1 of the 5 it would add), none never does, and
+// on a base with hundreds of questions in the region one wrong in 80 is
+// not enough.
+const pooledAlpha = 0.2
 
 // pooledCapStep and pooledCapLeast are the stricter caps on the words
 // unknown to the base checkPooled tries: down from the rule's own by
@@ -165,7 +168,8 @@ type pooledTest struct {
 }
 
 // checkPooled tests rule r on the samples it would add (in: not taken by
-// a higher decision or by the tier's own cut). Where it is refused, a
+// a higher decision or by the tier's own cut, and in a language the rule
+// answers). Where it is refused, a
 // stricter cap on the words unknown to the base is tried (pooledCapStep
 // at a time, below the rule's own), the loosest that passes kept: the
 // off-topic messages a lead lets through mostly carry words the base does
@@ -221,8 +225,18 @@ func checkPooledCap(samples []sample, in func(sample) bool, r PooledRule, test p
 // not be wrong beyond chance at the wrong-answer target, and the
 // off-topic messages (and missing-topic questions, when they have a
 // target) it adds must fit what the own cut left of their budgets.
-func pooledConfident(cal *Calibration, samples []sample, p *PooledPrior) {
+//
+// It answers only a first candidate matched in a language most of the
+// base's entries are written in. The prior was fitted on bases whose
+// entries nearly all share one language; where a language has a few
+// entries (a shop's 7 of 29 in Chinese), a message in it meets those few
+// and nothing else, so its first leads by nearly all its score whoever
+// it is (bakery dev: "蛋糕送到的时候都压扁了，怎么办", a squashed cake,
+// led the pick-up entry 0.29 to 0.00 and was answered with it). The
+// likely rule keeps them: a hedge offers the other topics beside it.
+func pooledConfident(cal *Calibration, b *Base, samples []sample, p *PooledPrior) {
 	cal.Pooled = p
+	cal.pooledLangs = majorityLangs(b)
 	var nOff, nNear, offOwn, nearOwn int
 	for _, s := range samples {
 		switch s.kind {
@@ -241,7 +255,7 @@ func pooledConfident(cal *Calibration, samples []sample, p *PooledPrior) {
 	if nNear > 0 && cal.NearRate > 0 {
 		test.nearBudget = cal.NearRate*float64(nNear) - float64(nearOwn)
 	}
-	cal.PooledConfident = checkPooled(samples, func(s sample) bool { return !cal.answers(s) }, p.Confident, test)
+	cal.PooledConfident = checkPooled(samples, func(s sample) bool { return !cal.answers(s) && cal.pooledLangs[s.lang] }, p.Confident, test)
 }
 
 // pooledLikely checks the prior's likely rule on cal's samples, after the
@@ -308,6 +322,22 @@ func (c *Calibration) PooledReport() []string {
 		line("confident", c.Pooled.Confident, c.PooledConfident),
 		line("likely", c.Pooled.Likely, c.PooledLikely),
 	}
+}
+
+// majorityLangs are the languages at least half of b's entries are
+// written in.
+func majorityLangs(b *Base) map[string]bool {
+	n := map[string]int{}
+	for _, id := range b.IDs() {
+		for _, l := range b.Langs(id) {
+			n[l]++
+		}
+	}
+	out := map[string]bool{}
+	for l, k := range n {
+		out[l] = 2*k >= b.Len()
+	}
+	return out
 }
 
 // b2i counts a bool.
