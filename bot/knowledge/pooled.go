@@ -3,6 +3,8 @@ package knowledge
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 )
 
 // The pooled prior: a decision fitted across many bases, for the bases
@@ -312,15 +314,22 @@ func (c *Calibration) PooledReport() []string {
 	if c == nil || c.Pooled == nil {
 		return nil
 	}
-	line := func(tier string, r PooledRule, pc PooledCheck) string {
+	line := func(tier, where string, r PooledRule, pc PooledCheck) string {
 		if pc.Kept {
-			return fmt.Sprintf("%s: this base's own cut and the pooled prior's rule (%v): %v", tier, r.capped(pc.MaxUnknown), pc)
+			return fmt.Sprintf("%s: this base's own cut and the pooled prior's rule (%v%s): %v", tier, r.capped(pc.MaxUnknown), where, pc)
 		}
-		return fmt.Sprintf("%s: this base's own cut only; the pooled prior's rule (%v) %v", tier, r, pc)
+		return fmt.Sprintf("%s: this base's own cut only; the pooled prior's rule (%v%s) %v", tier, r, where, pc)
 	}
+	var langs []string
+	for l, ok := range c.pooledLangs {
+		if ok {
+			langs = append(langs, l)
+		}
+	}
+	slices.Sort(langs)
 	return []string{
-		line("confident", c.Pooled.Confident, c.PooledConfident),
-		line("likely", c.Pooled.Likely, c.PooledLikely),
+		line("confident", ", matched in "+strings.Join(langs, " or "), c.Pooled.Confident, c.PooledConfident),
+		line("likely", "", c.Pooled.Likely, c.PooledLikely),
 	}
 }
 
