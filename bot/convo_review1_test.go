@@ -45,7 +45,7 @@ func TestNoNotThatToAGuessOffersTheOtherTopics(t *testing.T) {
 	for i, c := range []struct{ lang, no string }{
 		{"en", "no not that"}, {"en", "no no no"}, {"zh", "不是不是"}, {"zh", "不对不对"}, {"ko", "아니 아니"},
 	} {
-		query, entry := guessedQuery(t, set, c.lang)
+		query, entry := guessedQuery(t, f, set, c.lang)
 		chat := fmt.Sprintf("nn-%d", i)
 		if _, err := f.bot.Handle(ctx, bot.Event{Channel: "test", ChatID: chat, Kind: bot.KindText, Text: query}); err != nil {
 			t.Fatal(err)

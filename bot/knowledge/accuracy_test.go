@@ -79,6 +79,7 @@ func shopSplit(b *Base, n, nq int) ([]*Base, []map[string]bool) {
 type genTally struct {
 	inScope, right, confident, wrong, offTopic, offAnswered, top1, top3 int
 	likely, likelyRight, guessed, guessRight, offGuessed                int
+	offLikely                                                           int
 }
 
 // knowledgeTier is the decision on a match list's first.
@@ -87,13 +88,6 @@ func knowledgeTier(got []Match) Tier {
 		return Unsure
 	}
 	return got[0].Tier()
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func (g genTally) answered() float64 { return float64(g.right) / float64(max(g.inScope, 1)) }
@@ -108,14 +102,15 @@ func (g *genTally) add(o genTally) {
 	g.top1, g.top3 = g.top1+o.top1, g.top3+o.top3
 	g.likely, g.likelyRight, g.guessed, g.guessRight, g.offGuessed = g.likely+o.likely, g.likelyRight+o.likelyRight,
 		g.guessed+o.guessed, g.guessRight+o.guessRight, g.offGuessed+o.offGuessed
+	g.offLikely += o.offLikely
 }
 
 func (g genTally) String() string {
 	in := float64(max(g.inScope, 1))
-	return fmt.Sprintf("answered %.3f of %d in-scope, wrong %.3f of %d confident, off-topic answered %.3f of %d; ranked first %.3f, in the top 3 %.3f; hedged %.3f (right %.3f of them), guessed %.3f (right %.3f of them), off-topic guessed %.3f",
+	return fmt.Sprintf("answered %.3f of %d in-scope, wrong %.3f of %d confident, off-topic answered %.3f of %d; ranked first %.3f, in the top 3 %.3f; hedged %.3f (right %.3f of them), guessed %.3f (right %.3f of them), off-topic hedged %.3f, guessed %.3f",
 		g.answered(), g.inScope, g.wrongShare(), g.confident, g.offShare(), g.offTopic, float64(g.top1)/in, float64(g.top3)/in,
 		float64(g.likely)/in, float64(g.likelyRight)/float64(max(g.likely, 1)), float64(g.guessed)/in, float64(g.guessRight)/float64(max(g.guessed, 1)),
-		float64(g.offGuessed)/float64(max(g.offTopic, 1)))
+		float64(g.offLikely)/float64(max(g.offTopic, 1)), float64(g.offGuessed)/float64(max(g.offTopic, 1)))
 }
 
 // shopSplits are the generalisation splits: {bases, questions per intent}.
@@ -147,6 +142,7 @@ func generalise(t *testing.T, b *Base, qs []labelled, dev func(n int) bool, newM
 						g.offAnswered++
 					}
 					g.offGuessed += b2i(tier == Guess)
+					g.offLikely += b2i(tier == Likely)
 					continue
 				}
 				g.inScope++

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -113,7 +114,10 @@ func TestDayOneCrossingsDev(t *testing.T) {
 
 // dayOneTally counts one sweep point: in-scope queries confident and
 // right, hedged and right, hedged; off-topic ones confident and hedged.
-type dayOneTally struct{ in, conf, confRight, hedged, hedgedRight, off, offConf, offHedged int }
+type dayOneTally struct {
+	in, conf, confRight, hedged, hedgedRight, off, offConf, offHedged int
+	guessed, guessRight, offGuessed                                   int
+}
 
 func (d *dayOneTally) add(got []Match, id string, inScope bool) {
 	tier := knowledgeTier(got)
@@ -121,6 +125,7 @@ func (d *dayOneTally) add(got []Match, id string, inScope bool) {
 		d.off++
 		d.offConf += b2i(tier == Confident)
 		d.offHedged += b2i(tier == Likely)
+		d.offGuessed += b2i(tier == Guess)
 		return
 	}
 	d.in++
@@ -132,13 +137,16 @@ func (d *dayOneTally) add(got []Match, id string, inScope bool) {
 	case Likely:
 		d.hedged++
 		d.hedgedRight += b2i(ok)
+	case Guess:
+		d.guessed++
+		d.guessRight += b2i(ok)
 	}
 }
 
 func (d dayOneTally) String() string {
-	return fmt.Sprintf("in %d: confident %d (%d right), hedged %d (%d right) = answered right %.3f; off %d: confident %.3f hedged %.3f",
-		d.in, d.conf, d.confRight, d.hedged, d.hedgedRight, float64(d.confRight+d.hedgedRight)/float64(max(d.in, 1)), d.off,
-		float64(d.offConf)/float64(max(d.off, 1)), float64(d.offHedged)/float64(max(d.off, 1)))
+	return fmt.Sprintf("in %d: confident %d (%d right), hedged %d (%d right) = answered right %.3f, guessed %d (%d right); off %d: confident %.3f hedged %.3f guessed %.3f",
+		d.in, d.conf, d.confRight, d.hedged, d.hedgedRight, float64(d.confRight+d.hedgedRight)/float64(max(d.in, 1)), d.guessed, d.guessRight, d.off,
+		float64(d.offConf)/float64(max(d.off, 1)), float64(d.offHedged)/float64(max(d.off, 1)), float64(d.offGuessed)/float64(max(d.off, 1)))
 }
 
 // TestDayOneSweepDev sweeps the likely tier's traffic prior and
@@ -171,6 +179,147 @@ func TestDayOneSweepDev(t *testing.T) {
 				}
 			}
 			t.Logf("in-scope %.2f near cap %.2f: bikes %v | b77 %v", in, nr, bikes, b77)
+		}
+	}
+}
+
+// dayOneRun is one sweep point's tally of bikes' customer queries and
+// banking77's shop-sized bases asked questions 6-10, with cfg.
+func dayOneRun(t *testing.T, cfg CalibrationConfig) (bikes, b77 dayOneTally) {
+	lex := shippedLexicon(t)
+	b, qs := bikesDev(t)
+	m := NewLexicalMatcher(t.Context(), b, lex, cfg)
+	for _, q := range qs {
+		bikes.add(m.Match(t.Context(), q.Query, 3), q.ID, q.ID != "")
+	}
+	bk, _ := loadBanking77(t)
+	dq := devQueries(bk)
+	for _, split := range shopSplits {
+		bases, has := shopSplit(bk, split[0], split[1])
+		for i, sb := range bases {
+			m := NewLexicalMatcher(t.Context(), sb, lex, cfg)
+			for _, q := range dq {
+				b77.add(m.Match(t.Context(), q.Query, 3), q.ID, has[i][q.ID])
+			}
+		}
+	}
+	return bikes, b77
+}
+
+// TestPooledPriorDev sweeps the pooled prior's rules (pooled.go) on dev
+// data: none, the shipped one, and each rule moved one step. It only logs.
+func TestPooledPriorDev(t *testing.T) {
+	if os.Getenv("BATON_MEASURE") == "" {
+		t.Skip("a measurement that only logs: set BATON_MEASURE=1")
+	}
+	never := PooledRule{Lead: math.Inf(1)}
+	ship := *LexicalPooledPrior
+	points := []struct {
+		name string
+		p    PooledPrior
+	}{
+		{"none", PooledPrior{Confident: never, Likely: never}},
+		{"shipped", ship},
+		{"confident only", PooledPrior{Confident: ship.Confident, Likely: never}},
+		{"likely only", PooledPrior{Confident: never, Likely: ship.Likely, LikelyNearRate: ship.LikelyNearRate}},
+	}
+	for _, lead := range []float64{0.4, 0.6} {
+		p := ship
+		p.Likely.Lead = lead
+		points = append(points, struct {
+			name string
+			p    PooledPrior
+		}{fmt.Sprintf("likely lead %.2f", lead), p})
+	}
+	for _, u := range []float64{0.25, 0.5} {
+		p := ship
+		p.Likely.MaxUnknown = u
+		points = append(points, struct {
+			name string
+			p    PooledPrior
+		}{fmt.Sprintf("likely unknown %.2f", u), p})
+	}
+	for _, nr := range []float64{0.1, 0.2} {
+		p := ship
+		p.LikelyNearRate = nr
+		points = append(points, struct {
+			name string
+			p    PooledPrior
+		}{fmt.Sprintf("likely near %.2f", nr), p})
+	}
+	for _, c := range []PooledRule{{0.7, 0.2, 0.15}, {0.8, 0.35, 0.15}} {
+		p := ship
+		p.Confident = c
+		points = append(points, struct {
+			name string
+			p    PooledPrior
+		}{fmt.Sprintf("confident %v", c), p})
+	}
+	for _, pt := range points {
+		cfg := shippedConfig(t)
+		cfg.Pooled = &pt.p
+		bikes, b77 := dayOneRun(t, cfg)
+		t.Logf("%-40s bikes %v | b77 %v", pt.name, bikes, b77)
+	}
+}
+
+// TestPooledPriorSamplesDev prints what the pooled prior's rules take of
+// the calibration samples of the dev bases pooled (bikes, and banking77's
+// 21 shop-sized bases built from knowledge questions 1-5), on which they
+// were chosen: held-out questions taken and right, off-topic messages and
+// missing-topic questions taken. It only logs.
+func TestPooledPriorSamplesDev(t *testing.T) {
+	if os.Getenv("BATON_MEASURE") == "" {
+		t.Skip("a measurement that only logs: set BATON_MEASURE=1")
+	}
+	cfg, lex := shippedConfig(t), shippedLexicon(t)
+	var bases []*Base
+	b, _ := bikesDev(t)
+	bases = append(bases, b)
+	bk, _ := loadBanking77(t)
+	for _, split := range shopSplits {
+		sbs, _ := shopSplit(bk, split[0], split[1])
+		bases = append(bases, sbs...)
+	}
+	rules := []struct {
+		name string
+		r    PooledRule
+	}{{"confident", LexicalPooledPrior.Confident}, {"likely", LexicalPooledPrior.Likely}}
+	for _, lead := range []float64{0.5, 0.6, 0.7} {
+		rules = append(rules, struct {
+			name string
+			r    PooledRule
+		}{fmt.Sprintf("lead %.1f", lead), PooledRule{Lead: lead, MaxUnknown: 0.35, MinScore: 0.1}})
+	}
+	type count struct{ held, right, off, nOff, near, nNear int }
+	counts := make([][2]count, len(rules)) // [0] bikes, [1] banking77
+	for i, sb := range bases {
+		l := NewLexical(sb, lex)
+		samples, _, _ := calibrationSamples(t.Context(), sb, l.Rank, cfg, &Calibration{})
+		k := min(i, 1)
+		for j, r := range rules {
+			c := &counts[j][k]
+			for _, s := range samples {
+				in := r.r.takes(s.score, s.margin, s.unknown)
+				switch s.kind {
+				case right, wrong:
+					c.held += b2i(in)
+					c.right += b2i(in && s.kind == right)
+				case off:
+					c.nOff++
+					c.off += b2i(in)
+				case near:
+					c.nNear++
+					c.near += b2i(in)
+				}
+			}
+		}
+	}
+	for j, r := range rules {
+		for k, name := range []string{"bikes", "banking77 x21"} {
+			c := counts[j][k]
+			t.Logf("%-10s %v: %s: held-out taken %d, right %d (%.3f); off-topic set %.3f; missing topics %.3f", r.name, r.r, name,
+				c.held, c.right, float64(c.right)/float64(max(c.held, 1)), float64(c.off)/float64(max(c.nOff, 1)), float64(c.near)/float64(max(c.nNear, 1)))
 		}
 	}
 }

@@ -1201,6 +1201,9 @@ func (ix *index) termName(id int32) string {
 // NewLexicalMatcher is the lexical Matcher for b: NewLexical, calibrated.
 func NewLexicalMatcher(ctx context.Context, b *Base, lex *text.Lexicon, cfg CalibrationConfig) *Calibrated {
 	l := NewLexical(b, lex)
+	if cfg.Pooled == nil {
+		cfg.Pooled = LexicalPooledPrior // read on the lexical cosines
+	}
 	c := NewCalibrated(ctx, b, l.Rank, cfg)
 	c.Explain = l.Explain
 	return c

@@ -191,6 +191,11 @@ type CalibrationConfig struct {
 	// likely tier may leave answered, confidently or with a hedge. 0 means
 	// DefaultLikelyNearRate; below 0, not bounded.
 	LikelyNearRate float64
+	// Pooled, when set, is the ranker's pooled prior (LexicalPooledPrior
+	// for the lexical ranker): rules fitted across many bases that this
+	// base's own samples check rather than prove (pooled.go). nil: the
+	// base's own decision alone.
+	Pooled *PooledPrior
 	// Leave, when set, names the samples (base questions and off-topic
 	// messages, by text) calibration leaves out: fusion's, for messages
 	// in a language the embeddings model does not tell apart, which it
@@ -295,6 +300,17 @@ type Calibration struct {
 	GuessRight                                                  float64 // the target: least share of guesses right
 	GuessAnswered, GuessPrecision, OffTopicGuessed, NearGuessed float64 // as for the likely tier
 
+	// Pooled is the pooled prior tried (CalibrationConfig.Pooled; nil:
+	// none), and PooledConfident and PooledLikely what this base's own
+	// samples said of its two rules: a rule kept also answers (or hedges)
+	// the lists it takes, beside this base's own cut (pooled.go).
+	Pooled                        *PooledPrior
+	PooledConfident, PooledLikely PooledCheck
+	// pooledLangs are the languages most of the base's entries are
+	// written in: the pooled confident rule answers only a first
+	// candidate matched in one of them (pooledConfident).
+	pooledLangs map[string]bool
+
 	// Confusions are the pairs of entries whose questions land on each
 	// other, most crossings first: ops should give them more, and more
 	// distinct, questions.
@@ -324,7 +340,7 @@ func (c *Calibration) Confident(cands []Candidate) bool {
 	if cands[0].Sure {
 		return true
 	}
-	return c.decide(cands[0].Score, margin(cands), cands[0].Cover, cands[0].Unknown)
+	return c.decide(cands[0].Score, margin(cands), cands[0].Cover, cands[0].Unknown, cands[0].Lang)
 }
 
 // Likely reports whether the first of a ranked list is probably right
@@ -334,13 +350,13 @@ func (c *Calibration) Likely(cands []Candidate) bool {
 	if c == nil || len(cands) == 0 || c.Confident(cands) || Tied(cands) {
 		return false
 	}
-	return cands[0].Hedged || (c.Hedge && c.likely(cands[0].Score, margin(cands), cands[0].Cover))
+	return cands[0].Hedged || c.likely(cands[0].Score, margin(cands), cands[0].Cover, cands[0].Unknown)
 }
 
 // likelyOf reports whether the likely tier takes calibration sample s
 // (which the confident decision does not answer).
 func (c *Calibration) likelyOf(s sample) bool {
-	return !s.tied() && (s.hedged || c.Hedge && s.score > 0 && c.likely(s.score, s.margin, s.cover))
+	return !s.tied() && (s.hedged || s.score > 0 && c.likely(s.score, s.margin, s.cover, s.unknown))
 }
 
 // tieShare is how close to the first candidate's score the runner-up
@@ -415,11 +431,23 @@ func (c *Calibration) Mark(out []Match, cands []Candidate) {
 	}
 }
 
-func (c *Calibration) likely(score, margin, cover float64) bool {
-	return rule{threshold: c.LikelyThreshold, lead: c.LikelyLead, cover: c.LikelyCover}.confident(score, max(margin, 0), cover)
+// likely is the likely tier's rule: this base's own cut (Hedge), or the
+// pooled prior's likely rule where this base kept it.
+func (c *Calibration) likely(score, margin, cover, unknown float64) bool {
+	return c.Hedge && rule{threshold: c.LikelyThreshold, lead: c.LikelyLead, cover: c.LikelyCover}.confident(score, max(margin, 0), cover) ||
+		c.PooledLikely.Kept && c.Pooled.Likely.capped(c.PooledLikely.MaxUnknown).takes(score, margin, unknown)
 }
 
-func (c *Calibration) decide(score, margin, cover, unknown float64) bool {
+// decide is the confident decision: this base's own cut, or the pooled
+// prior's confident rule where this base kept it, for a first candidate
+// matched in lang (Candidate.Lang).
+func (c *Calibration) decide(score, margin, cover, unknown float64, lang string) bool {
+	return c.own(score, margin, cover, unknown) ||
+		c.PooledConfident.Kept && c.pooledLangs[lang] && c.Pooled.Confident.capped(c.PooledConfident.MaxUnknown).takes(score, margin, unknown)
+}
+
+// own is this base's own confident cut, chosen on its samples alone.
+func (c *Calibration) own(score, margin, cover, unknown float64) bool {
 	return allowUnknown(c.MaxUnknown, unknown) && rule{c.Threshold, c.Margin, c.Lead, c.Cover}.confident(score, margin, cover)
 }
 
@@ -454,7 +482,14 @@ func (c *Calibration) String() string {
 		return "uncalibrated"
 	}
 	return fmt.Sprintf("score + %.2f×lead + %.2f×words covered >= %.3f, lead >= %.2f%s: held-out questions %d, top-1 %.2f, answered %.2f, right %.2f, wrong %.3f (target %.3f); off-topic answered %.3f of %d (target %.3f), missing topics %.3f of %d",
-		c.Lead, c.Cover, c.Threshold, c.Margin, c.unknownString(), c.Held, c.Top1, c.Answered, c.Right, c.Wrong, c.WrongRate, c.OffTopicAnswered, c.OffTopic, c.OffTopicRate, c.NearAnswered, c.Near) + c.likelyString() + c.guessString()
+		c.Lead, c.Cover, c.Threshold, c.Margin, c.unknownString(), c.Held, c.Top1, c.Answered, c.Right, c.Wrong, c.WrongRate, c.OffTopicAnswered, c.OffTopic, c.OffTopicRate, c.NearAnswered, c.Near) + c.pooledString() + c.likelyString() + c.guessString()
+}
+
+func (c *Calibration) pooledString() string {
+	if c.Pooled == nil {
+		return ""
+	}
+	return fmt.Sprintf("; pooled prior: confident (%v) %v, likely (%v) %v", c.Pooled.Confident, c.PooledConfident, c.Pooled.Likely, c.PooledLikely)
 }
 
 func (c *Calibration) unknownString() string {
@@ -469,6 +504,11 @@ func (c *Calibration) likelyString() string {
 	switch {
 	case c.Hedge:
 		rule = fmt.Sprintf("score + %.2f×lead + %.2f×words covered >= %.3f", c.LikelyLead, c.LikelyCover, c.LikelyThreshold)
+		if c.PooledLikely.Kept {
+			rule += " or the pooled prior's"
+		}
+	case c.PooledLikely.Kept:
+		rule = "the pooled prior's rule"
 	case !c.Hedges():
 		return "; no likely tier"
 	}
@@ -491,13 +531,14 @@ func (c *Calibration) guessString() string {
 // Hedges reports whether any answer is hedged: by this decision's likely
 // tier or by an earlier stage's (Candidate.Hedged).
 func (c *Calibration) Hedges() bool {
-	return c != nil && (c.Hedge || c.LikelyAnswered > 0 || c.OffTopicLikely > 0 || c.NearLikely > 0)
+	return c != nil && (c.Hedge || c.PooledLikely.Kept || c.LikelyAnswered > 0 || c.OffTopicLikely > 0 || c.NearLikely > 0)
 }
 
 // sample is one calibration query's outcome.
 type sample struct {
 	score, margin, cover float64
 	unknown              float64 // Candidate.Unknown
+	lang                 string  // Candidate.Lang
 	kind                 int8    // right, wrong, off or near
 	sure                 bool    // answered by an earlier stage (Candidate.Sure)
 	hedged               bool    // hedged by an earlier stage (Candidate.Hedged)
@@ -521,11 +562,11 @@ func top(cands []Candidate, kind int8) sample {
 	if len(cands) == 0 {
 		return sample{kind: kind}
 	}
-	return sample{score: cands[0].Score, margin: margin(cands), cover: cands[0].Cover, unknown: cands[0].Unknown, kind: kind, sure: cands[0].Sure, hedged: cands[0].Hedged, guessed: cands[0].Guessed, tie: cands[0].Tie}
+	return sample{score: cands[0].Score, margin: margin(cands), cover: cands[0].Cover, unknown: cands[0].Unknown, lang: cands[0].Lang, kind: kind, sure: cands[0].Sure, hedged: cands[0].Hedged, guessed: cands[0].Guessed, tie: cands[0].Tie}
 }
 
 func (c *Calibration) answers(s sample) bool {
-	return s.sure || c.decide(s.score, s.margin, s.cover, s.unknown)
+	return s.sure || c.decide(s.score, s.margin, s.cover, s.unknown, s.lang)
 }
 
 // Calibrate chooses the confident decision for base b and ranker rank. It
@@ -563,6 +604,9 @@ func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig)
 		r, maxUnknown, cal.Thin = thinRule, 0, true
 	}
 	cal.Threshold, cal.Margin, cal.Lead, cal.Cover, cal.MaxUnknown = r.threshold, r.margin, r.lead, r.cover, maxUnknown
+	if cfg.Pooled != nil && !cal.Thin {
+		pooledConfident(cal, b, samples, cfg.Pooled)
+	}
 
 	if cal.Held > 0 {
 		cal.Top1 = float64(top1) / float64(cal.Held)
@@ -604,6 +648,9 @@ func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig)
 	}
 	cal.Confusions = confusions(crossings)
 	likelyTier(cal, samples, cfg)
+	if cal.Pooled != nil {
+		pooledLikely(cal, samples, cfg)
+	}
 	guessTier(cal, samples, cfg.GuessRight)
 	return cal
 }
@@ -751,6 +798,12 @@ func likelyTier(cal *Calibration, samples []sample, cfg CalibrationConfig) {
 	if best > 0 {
 		cal.Hedge, cal.LikelyThreshold, cal.LikelyLead, cal.LikelyCover = true, bestRule.threshold, bestRule.lead, bestRule.cover
 	}
+	likelyTally(cal, samples, w)
+}
+
+// likelyTally measures the likely tier as decided on cal (its own cut and
+// the pooled prior's, when kept) on the calibration samples.
+func likelyTally(cal *Calibration, samples []sample, w bandWeights) {
 	t := tally(samples, func(s sample) bool { return !cal.answers(s) && cal.likelyOf(s) }, w)
 	cal.LikelyAnswered, cal.LikelyPrecision, cal.OffTopicLikely, cal.NearLikely = t.held, t.precision, t.off, t.near
 }

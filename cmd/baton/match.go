@@ -422,4 +422,7 @@ func explainTiers(w io.Writer, cal *knowledge.Calibration) {
 		}
 		fmt.Fprintf(w, "  guess (asked: are you asking about it?) when neither, score + %.2f×lead + %.2f×covered >= %.3f and score >= %.3f%s\n", cal.GuessLead, cal.GuessCover, cal.GuessThreshold, cal.GuessMinScore, capped)
 	}
+	for _, l := range cal.PooledReport() {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
 }

@@ -45,6 +45,16 @@ func writeQuality(w io.Writer, c *knowledge.Calibration) {
 		fmt.Fprintf(w, "  asked about with a guess (\"are you asking about …?\"): %.0f%% more of the held-out phrasings; %.0f%% of the guessed samples right (target %.0f%%, BATON_GUESS_RIGHT); off-topic messages guessed %.1f%%, questions on a missing topic %.0f%%\n",
 			100*c.GuessAnswered, 100*c.GuessPrecision, 100*c.GuessRight, 100*c.OffTopicGuessed, 100*c.NearGuessed)
 	}
+	if lines := c.PooledReport(); len(lines) > 0 {
+		// Which rule decides: a day-one base's own questions cannot
+		// prove a cut its customers' messages reach, so a prior fitted
+		// across many bases adds its rule where this base's samples do
+		// not contradict it (README "A pooled prior for day-one bases").
+		fmt.Fprintf(w, "  decision rules (the figures above include the pooled prior's where kept):\n")
+		for _, l := range lines {
+			fmt.Fprintf(w, "    %s\n", l)
+		}
+	}
 	if len(c.Confusions) == 0 {
 		return
 	}

@@ -1,0 +1,189 @@
+package knowledge
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+)
+
+// pooledRanker ranks like a day-one base: its owner's questions score
+// high (a clear band its own cut answers, i%10 in 0..3, and a crowded one
+// with a crossing, 4..8), while customers' messages score low with a
+// clear relative lead ("LEAD": 0.2 against 0.02, "HALF": 0.2 against
+// 0.09), which no own cut placed on the owner's scores reaches. With
+// crossings set, the owner's question i%10 == 9 is a low-scoring
+// crossing with a big lead: another entry first, 0.2 against 0.01,
+// inside the pooled prior's region. A message starting "ZH" is matched
+// in Chinese, which no entry of this English base is written in.
+// Off-topic messages starting "NEAR" lead like the customers' with 0.3
+// of their words unknown to the base.
+func pooledRanker(b *Base, crossings bool) Ranker {
+	qs := b.Questions()
+	other, _ := bandLists(b)
+	ids := b.IDs()
+	list := func(first, lang string, s1, s2, unknown float64) []Candidate {
+		return []Candidate{{ID: first, Lang: lang, Score: s1, Cover: 0.5, Unknown: unknown}, {ID: other(first), Lang: "en", Score: s2, Cover: 0.5}}
+	}
+	return func(_ context.Context, query string, skip, n int) []Candidate {
+		if q, ok := SkippedEntry(skip); ok {
+			return list(other(qs[q].ID), "en", 0.5, 0.45, 0) // a missing topic: crowded, any answer wrong
+		}
+		if skip < 0 {
+			lang := "en"
+			if strings.HasPrefix(query, "ZH") {
+				lang, query = "zh", strings.TrimPrefix(query, "ZH")
+			}
+			switch {
+			case strings.HasPrefix(query, "LEAD"):
+				return list(ids[2], lang, 0.2, 0.02, 0)
+			case strings.HasPrefix(query, "HALF"):
+				return list(ids[2], lang, 0.2, 0.09, 0)
+			case strings.HasPrefix(query, "NEAR"):
+				return list(ids[3], lang, 0.2, 0.02, 0.3)
+			}
+			return list(ids[3], lang, 0.05, 0.045, 0.9) // off-topic
+		}
+		switch skip % 10 {
+		case 0, 1, 2, 3:
+			return list(qs[skip].ID, "en", 0.6, 0.06, 0)
+		case 9:
+			if crossings {
+				return list(other(qs[skip].ID), "en", 0.2, 0.01, 0)
+			}
+			return list(qs[skip].ID, "en", 0.5, 0.45, 0)
+		case 8:
+			return list(other(qs[skip].ID), "en", 0.5, 0.45, 0)
+		default:
+			return list(qs[skip].ID, "en", 0.5, 0.45, 0)
+		}
+	}
+}
+
+func pooledConfig(t *testing.T) CalibrationConfig {
+	cfg := shippedConfig(t)
+	cfg.Pooled = LexicalPooledPrior
+	return cfg
+}
+
+// TestPooledPriorAnswersWhatTheOwnCutCannot: on a day-one base whose own
+// cut sits on its owner's high scores, a customer's low-scoring message
+// that leads by nearly all its score is answered confidently by the
+// pooled prior's rule, and one leading by half its score is hedged; the
+// same base without a prior (another ranker's calibration) answers
+// neither. `baton check`'s report says which rule decides.
+func TestPooledPriorAnswersWhatTheOwnCutCannot(t *testing.T) {
+	b, _ := Load(smallShop(), "kb")
+	rank := pooledRanker(b, false)
+	m := NewCalibrated(t.Context(), b, rank, pooledConfig(t))
+	c := m.Cal
+	t.Logf("%s", c)
+	if c.own(0.2, 0.18, 0.5, 0) {
+		t.Fatalf("the own cut answers the customer's low score: the test needs a cut above it: %s", c)
+	}
+	if !c.PooledConfident.Kept || !c.PooledLikely.Kept {
+		t.Fatalf("pooled prior refused on a base whose samples do not contradict it: %s", c)
+	}
+	if got := m.Match(t.Context(), "LEAD: a customer's message", 3); len(got) == 0 || got[0].Tier() != Confident {
+		t.Errorf("a message leading by 0.9 of its score: %+v, want Confident by the pooled rule", got)
+	}
+	if got := m.Match(t.Context(), "HALF: a customer's message", 3); len(got) == 0 || got[0].Tier() != Likely {
+		t.Errorf("a message leading by 0.55 of its score: %+v, want Likely by the pooled rule", got)
+	}
+	if got := m.Match(t.Context(), "tell me a joke", 3); len(got) == 0 || got[0].Tier() != Unsure {
+		t.Errorf("off-topic message %+v, want no tier", got)
+	}
+	report := strings.Join(c.PooledReport(), "\n")
+	if !strings.Contains(report, "confident: this base's own cut and the pooled prior's rule") || !strings.Contains(report, "likely: this base's own cut and the pooled prior's rule") {
+		t.Errorf("report does not say the pooled rules decide beside the own cut:\n%s", report)
+	}
+
+	own := NewCalibrated(t.Context(), b, rank, shippedConfig(t))
+	if got := own.Match(t.Context(), "LEAD", 3); len(got) == 0 || got[0].Tier() == Confident {
+		t.Errorf("without a prior a message leading by 0.9 of its low score is %v, want not Confident", got[0].Tier())
+	}
+	if own.Cal.PooledReport() != nil {
+		t.Errorf("a calibration without a prior reports %v", own.Cal.PooledReport())
+	}
+}
+
+// TestPooledPriorRefusedWhereTheBaseContradictsIt: when the base's own
+// questions land wrongly inside the confident rule's region (low scores,
+// big leads, another entry first), the base refuses the rule and keeps
+// its own cut alone; the report says why.
+func TestPooledPriorRefusedWhereTheBaseContradictsIt(t *testing.T) {
+	b, _ := Load(smallShop(), "kb")
+	m := NewCalibrated(t.Context(), b, pooledRanker(b, true), pooledConfig(t))
+	c := m.Cal
+	t.Logf("%s", c)
+	if c.PooledConfident.Kept || c.PooledConfident.Wrong == 0 {
+		t.Fatalf("confident rule %v on a base whose own questions cross inside its region, want refused for its wrong answers", c.PooledConfident)
+	}
+	if got := m.Match(t.Context(), "LEAD", 3); len(got) == 0 || got[0].Tier() == Confident {
+		t.Errorf("refused prior still answers: %+v", got)
+	}
+	if report := strings.Join(c.PooledReport(), "\n"); !strings.Contains(report, "confident: this base's own cut only") || !strings.Contains(report, "wrong") {
+		t.Errorf("report does not say the confident rule was refused for wrong answers:\n%s", report)
+	}
+}
+
+// TestPooledPriorOnlyInTheBaseLanguage: the confident rule does not
+// answer a message matched in a language few of the base's entries are
+// written in (there the first leads whoever it is); the likely rule still
+// hedges it.
+func TestPooledPriorOnlyInTheBaseLanguage(t *testing.T) {
+	b, _ := Load(smallShop(), "kb")
+	m := NewCalibrated(t.Context(), b, pooledRanker(b, false), pooledConfig(t))
+	got := m.Match(t.Context(), "ZHLEAD", 3)
+	if len(got) == 0 || got[0].Tier() != Likely {
+		t.Errorf("a message matched in a language no entry has, leading by 0.9 of its score: %+v, want Likely, not Confident", got)
+	}
+}
+
+// TestPooledPriorTightensItsUnknownCap: where off-topic messages that
+// lead like customers' carry a third of their words unknown to the base,
+// more of them than the off-topic budget, the likely rule is kept with a
+// stricter cap on the words unknown that leaves them out, and they are
+// not hedged.
+func TestPooledPriorTightensItsUnknownCap(t *testing.T) {
+	b, _ := Load(smallShop(), "kb")
+	cfg := pooledConfig(t)
+	cfg.OffTopic = nil
+	for i := range 40 {
+		m := "some chit-chat"
+		if i%10 == 0 {
+			m = "NEAR chit-chat sharing a strong word with an entry"
+		}
+		cfg.OffTopic = append(cfg.OffTopic, m)
+	}
+	m := NewCalibrated(t.Context(), b, pooledRanker(b, false), cfg)
+	c := m.Cal
+	t.Logf("%s", c)
+	if !c.PooledLikely.Kept || c.PooledLikely.MaxUnknown >= 0.3 || math.Abs(c.PooledLikely.MaxUnknown-0.25) > 1e-9 {
+		t.Fatalf("likely rule %v, want kept with words unknown <= 0.25", c.PooledLikely)
+	}
+	if got := m.Match(t.Context(), "NEAR", 3); len(got) == 0 || got[0].Tier() != Unsure {
+		t.Errorf("off-topic message like the budget's excess: %+v, want no tier", got)
+	}
+	if got := m.Match(t.Context(), "HALF", 3); len(got) == 0 || got[0].Tier() != Likely {
+		t.Errorf("customer's message with nothing unknown: %+v, want Likely", got)
+	}
+}
+
+// TestBinomTail checks the tail against values worked by hand.
+func TestBinomTail(t *testing.T) {
+	for _, tc := range []struct {
+		n, k    int
+		p, want float64
+	}{
+		{10, 0, 0.02, 1},
+		{5, 1, 0.02, 1 - math.Pow(0.98, 5)},
+		{11, 1, 0.02, 1 - math.Pow(0.98, 11)},
+		{3, 3, 0.5, 0.125},
+		{4, 5, 0.5, 0},
+	} {
+		if got := binomTail(tc.n, tc.k, tc.p); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("binomTail(%d, %d, %.2f) = %.15f, want %.15f", tc.n, tc.k, tc.p, got, tc.want)
+		}
+	}
+}
