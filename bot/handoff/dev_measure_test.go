@@ -234,7 +234,7 @@ func TestDetectDev(t *testing.T) {
 	// for tuning, never learned from, as first messages; and a fresh set
 	// of indirect requests (testdata/dev/indirect_fresh.yaml, written
 	// 2026-12-06 before that day's rule changes), reported apart.
-	for _, set := range []struct{ file, label string }{{"phrasings.yaml", "dev phrasings"}, {"indirect_fresh.yaml", "fresh"}, {"lookalike_staff.yaml", "look-alikes"}, {"complaints_fresh.yaml", "fresh complaints"}} {
+	for _, set := range []struct{ file, label string }{{"phrasings.yaml", "dev phrasings"}, {"indirect_fresh.yaml", "fresh"}, {"lookalike_staff.yaml", "look-alikes"}, {"complaints_fresh.yaml", "fresh complaints"}, {"complaints_fresh2.yaml", "fresh complaints 2"}} {
 		raw, err := os.ReadFile(filepath.Join("testdata", "dev", set.file))
 		if err != nil {
 			t.Fatal(err)
