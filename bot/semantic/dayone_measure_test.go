@@ -182,8 +182,8 @@ func TestFusedDayOneDumpDev(t *testing.T) {
 // dayOneTally is what a fused design does with one group's queries.
 type dayOneTally struct {
 	inScope, conf, confRight, hedged, hedgedRight, guessed, guessedRight, unsure int
-	top1, top3                                                                  int
-	off, offConf, offHedged, offGuessed                                         int
+	top1, top3                                                                   int
+	off, offConf, offHedged, offGuessed                                          int
 }
 
 func (d *dayOneTally) add(l suitetest.Line, got []knowledge.Match) {
