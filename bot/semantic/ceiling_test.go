@@ -144,6 +144,9 @@ func TestBanking77FusedVariantsDev(t *testing.T) {
 		off  float64
 	}{
 		{"shipped", defaultFuse, 0, 0},
+		// The pooled prior of day-one bases (pooledFuse) left out: the
+		// design until 2026-12-06 evening.
+		{"no pooled prior", fuseWith(func(p *fuseParams) { p.pooled = nil }), 0, 0},
 		{"before 2026-12-06 07:00 (lexical 2, no answer side)", fuseWith(func(p *fuseParams) { p.lexW, p.ansW = 2, 0 }), 0, 0},
 		{"temp 0.022", fuseWith(func(p *fuseParams) { p.temp = 0.022 }), 0, 0},
 		{"lexical weight 2.5", fuseWith(func(p *fuseParams) { p.lexW = 2.5 }), 0, 0},

@@ -94,9 +94,13 @@ type fuseParams struct {
 	// the evidence before the softmax 30% is a gap of about 0.011, near
 	// what 2% of a lexical cosine of 0.45 is (0.009).
 	tie float64
+	// pooled, when set, is the pooled prior of a day-one base
+	// (pooledFuse): rules chosen across many dev bases that answer or
+	// hedge beside the base's own calibrated cuts.
+	pooled *pooledFuse
 }
 
-var defaultFuse = fuseParams{lexW: 3, bestW: 1, centW: 1, ansW: 0.5, agreeW: 0.1, temp: 0.03, tie: 0.3}
+var defaultFuse = fuseParams{lexW: 3, bestW: 1, centW: 1, ansW: 0.5, agreeW: 0.1, temp: 0.03, tie: 0.3, pooled: &defaultPooled}
 
 // evidence is one entry's scores for a message.
 type evidence struct {
@@ -107,6 +111,7 @@ type evidence struct {
 	ans     float64 // cosine of the nearest answer-side text
 	lang    string
 	cover   float64 // the lexical Cover (0 when not among its top 20)
+	raw     float64 // the fused evidence before the softmax
 	fused   float64
 }
 
@@ -129,6 +134,13 @@ func (ix *Index) rankVec(lexical []knowledge.Candidate, vec []float32, skip, n i
 }
 
 func (ix *Index) rankWith(p fuseParams, lexical []knowledge.Candidate, vec []float32, skip, n int) []evidence {
+	ev, _ := ix.rankSignals(p, lexical, vec, skip, n)
+	return ev
+}
+
+// rankSignals is rankWith with the signals of the whole ranking, which
+// the pooled rules read (signalsOf).
+func (ix *Index) rankSignals(p fuseParams, lexical []knowledge.Candidate, vec []float32, skip, n int) ([]evidence, signals) {
 	ev := ix.evidenceWith(p, lexical, vec, skip)
 	slices.SortFunc(ev, func(a, b evidence) int {
 		if c := cmp.Compare(b.fused, a.fused); c != 0 {
@@ -136,7 +148,11 @@ func (ix *Index) rankWith(p fuseParams, lexical []knowledge.Candidate, vec []flo
 		}
 		return cmp.Compare(a.entry, b.entry)
 	})
-	return ev[:min(n, len(ev))]
+	lexTop := ""
+	if len(lexical) > 0 {
+		lexTop = lexical[0].ID
+	}
+	return ev[:min(n, len(ev))], ix.signalsOf(ev, lexTop)
 }
 
 // evidence scores every entry for vec (unsorted).
@@ -195,6 +211,7 @@ func (ix *Index) evidenceWith(p fuseParams, lexical []knowledge.Candidate, vec [
 		x.fused = (p.lexW*x.lexical + p.bestW*max(x.best, 0) + p.centW*max(x.cent, 0) + p.ansW*x.ans) /
 			(p.lexW + p.bestW + p.centW + p.ansW)
 	}
+
 	if p.agreeW > 0 && len(lexical) > 0 {
 		bestE := 0
 		for e := range ev {
@@ -205,6 +222,9 @@ func (ix *Index) evidenceWith(p fuseParams, lexical []knowledge.Candidate, vec [
 		if ix.ids[bestE] == lexical[0].ID {
 			ev[bestE].fused += p.agreeW
 		}
+	}
+	for e := range ev {
+		ev[e].raw = ev[e].fused
 	}
 	if p.temp > 0 {
 		var z float64
@@ -250,6 +270,7 @@ type Fused struct {
 	onQuery func(path string) // metrics: how each message was matched
 	cal     *knowledge.Calibration
 	p       fuseParams
+	keep    pooledKeep // the pooled rules this base kept (pooledKept)
 }
 
 // newFused calibrates fusion for ix's base: knowledge.Calibrate over the
@@ -266,8 +287,31 @@ func newFused(ctx context.Context, lexical *knowledge.Calibrated, ix *Index, cfg
 func newFusedWith(ctx context.Context, p fuseParams, lexical *knowledge.Calibrated, ix *Index, cfg knowledge.CalibrationConfig,
 	query func(context.Context, string) ([]float32, error), onQuery func(string)) *Fused {
 	f := &Fused{lexical: lexical, ix: ix, query: query, onQuery: onQuery, p: p}
+	// The off-topic set's lists first: they decide which pooled rules
+	// this base keeps (pooledKept), and calibration asks them again.
+	off := map[string][]knowledge.Candidate{}
+	var lists []pooledList
+	for _, m := range cfg.OffTopic {
+		if ctx.Err() != nil || cfg.Leave != nil && cfg.Leave(m) || ix.blindTo(m) {
+			continue
+		}
+		if _, seen := off[m]; seen {
+			continue
+		}
+		cands, sig, _ := f.ranked(ctx, m, -1, 2, func() []float32 { return ix.offVec[m] })
+		off[m] = cands
+		lists = append(lists, pooledList{cands, sig})
+	}
+	f.keep = f.pooledKept(lists, cfg.OffTopicRate)
+	// Calibration chooses this base's own cuts on its samples without
+	// the pooled marks (pooledFuse: its leave-one-out does not measure
+	// them), so they decide what the pooled rules leave.
 	gated := func(ctx context.Context, q string, skip, n int) []knowledge.Candidate {
-		return f.rank(ctx, q, skip, n, func() []float32 { return f.knownVec(q, skip) })
+		if cands, ok := off[q]; ok && skip == -1 && n <= 2 {
+			return slices.Clone(cands)
+		}
+		cands, _, _ := f.ranked(ctx, q, skip, n, func() []float32 { return f.knownVec(q, skip) })
+		return cands
 	}
 	// Counts alone: the fused score is a softmax share that saturates
 	// near 1 for right and wrong tops alike, so a model linear in it
@@ -292,23 +336,43 @@ func newFusedWith(ctx context.Context, p fuseParams, lexical *knowledge.Calibrat
 	return f
 }
 
-// rank is the ranking both paths make of q together: the lexical
-// candidates, marked Sure, when the lexical match is confident (it never
-// reaches fusion: calibration counts it, so the targets hold for both
-// paths together); else the fused candidates for q's vector (nil when vec
-// has none). skip is the Ranker's.
+// rank is the list Match decides on for q with a known vector (the
+// measurements' view of it): the lexical candidates, marked Sure, when
+// the lexical match is confident (it never reaches fusion: calibration
+// counts it, so the targets hold for both paths together); else the fused
+// candidates for q's vector (nil when vec has none), with the pooled
+// rules' marks. skip is the Ranker's.
 func (f *Fused) rank(ctx context.Context, q string, skip, n int, vec func() []float32) []knowledge.Candidate {
+	cands, sig, fused := f.ranked(ctx, q, skip, n, vec)
+	if fused {
+		f.pooledMark(cands, sig)
+	}
+	return cands
+}
+
+// ranked is rank before the pooled marks, with the signals they read, and
+// whether the list is fusion's (not the lexical match's sure one).
+func (f *Fused) ranked(ctx context.Context, q string, skip, n int, vec func() []float32) ([]knowledge.Candidate, signals, bool) {
 	lex := f.lexical.Rank(ctx, q, skip, lexicalTop)
 	if f.lexical.Cal.Confident(lex) {
 		sure := slices.Clone(lex[:min(n, len(lex))])
 		sure[0].Sure = true
-		return sure
+		return sure, signals{}, false
 	}
 	v := vec()
 	if v == nil {
-		return nil
+		return nil, signals{}, false
 	}
-	return f.hedged(lex, f.candidates(f.ix.rankWith(f.p, lex, v, skip, n), lex))
+	cands, sig := f.fused(lex, v, skip, n)
+	return cands, sig, true
+}
+
+// fused is the fused list of n candidates for a message the lexical
+// match is not sure of (lex its lexical list, vec its vector), marked by
+// the lexical tiers (hedged), and the signals the pooled rules read.
+func (f *Fused) fused(lex []knowledge.Candidate, vec []float32, skip, n int) ([]knowledge.Candidate, signals) {
+	ev, sig := f.ix.rankSignals(f.p, lex, vec, skip, n)
+	return f.hedged(lex, f.candidates(ev, lex)), sig
 }
 
 // hedged marks the fused list Hedged when fusion ranks the lexical top
@@ -406,7 +470,8 @@ func (f *Fused) Match(ctx context.Context, query string, n int) []knowledge.Matc
 		return f.lexicalLikely(lex, n)
 	}
 	f.count(pathFused)
-	cands := f.hedged(lex, f.candidates(f.ix.rankWith(f.p, lex, vec, -1, max(n, 2)), lex))
+	cands, sig := f.fused(lex, vec, -1, max(n, 2))
+	f.pooledMark(cands, sig)
 	out := toMatches(cands, n, false)
 	f.cal.Mark(out, cands)
 	return out
@@ -481,4 +546,37 @@ func toMatches(cands []knowledge.Candidate, n int, confident bool) []knowledge.M
 		out[0].Confident = confident
 	}
 	return out
+}
+
+// signals are what the pooled rule of fusion (pooledRule) reads of one
+// message's fused evidence, beside the first entry's share: things that
+// mean the same on any base, unlike the softmax share, which saturates
+// near 1 for right and wrong firsts alike.
+type signals struct {
+	gap    float64 // the first entry's lead over the runner-up in the fused evidence before the softmax
+	vecGap float64 // the first's nearest-question cosine minus the best of every other entry's
+	cos    float64 // the first's nearest-question cosine
+	agree  bool    // the lexical top and the vector top (nearest question) are the fused first
+}
+
+// signalsOf reads ev, every entry's evidence sorted best first (rankWith
+// with n the number of entries), with lexTop the lexical list's first id.
+func (ix *Index) signalsOf(ev []evidence, lexTop string) signals {
+	if len(ev) == 0 {
+		return signals{}
+	}
+	first := ev[0]
+	s := signals{cos: first.best, gap: first.raw, vecGap: first.best + 1}
+	vecTop := true
+	for _, x := range ev[1:] {
+		if x.best >= first.best {
+			vecTop = false
+		}
+		s.vecGap = min(s.vecGap, first.best-x.best)
+	}
+	if len(ev) > 1 {
+		s.gap = first.raw - ev[1].raw
+	}
+	s.agree = vecTop && ix.ids[first.entry] == lexTop
+	return s
 }
