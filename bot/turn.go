@@ -490,6 +490,12 @@ const tailEvidence = 0.1
 // "요즘"), or words the knowledge base has no real evidence for ("in Tokyo
 // tomorrow?"). Anything else is a question, missed like any other.
 func (t *turn) smallTail(text string) bool {
+	if reportsProblem(text) {
+		// "are you a bot? the app keeps crashing": a problem told after
+		// the small talk is what they came for, whatever the knowledge
+		// base has on it (walk 2026-12-06d item 3).
+		return false
+	}
 	if t.set.Persona.Aside(text) {
 		return true
 	}
@@ -685,6 +691,14 @@ func (t *turn) answer(text string) {
 	last := t.lastBotKind()
 	read := withoutPromoCodes(text, t.lang) // "SAVE10 doesn't work": a discount code
 	continued, topic, follows := t.continuedEntry(), t.s.Topic, last == kindAnswer || last == kindLikely
+	if last == kindNoDesk && continued != "" {
+		// "where do I send the photos?" after a complaint we answered and
+		// said no one can join: it goes on with that answer (walk
+		// 2026-12-06d), as after any answer.
+		if e, ok := t.set.KB.Entry(continued, t.lang); ok && len(e.Questions) > 0 {
+			topic, follows = e.Questions[0], true
+		}
+	}
 	if guess := t.guessed(); last == kindGuess && guess != "" && isFollowUp(read) {
 		// A short follow-up right after "are you asking about 환불 언제
 		// 돼요?" ("얼마나 걸려요", "how long does it take?") goes on
@@ -723,16 +737,27 @@ func (t *turn) answer(text string) {
 		Seed:       t.s.Messages,
 		FollowUp:   u.follow,
 	}
+	if u.follow != nil {
+		// A follow-up to a topic we only guessed keeps the hedge (review
+		// MEDIUM, walk 2026-12-06d item 5).
+		q.Hedge = t.unconfirmed()
+	}
 	ans, err := t.b.answerer.Answer(t.ctx, q)
 	if err != nil || ans.Text == "" {
 		t.b.log.Warn("answerer failed; answering from the knowledge base", "conv", logmask.Conv(t.s.ID), "err", err)
 		t.b.obs.Error("answer")
 		ans, _ = KnowledgeAnswerer(t.b.contents).Answer(t.ctx, q)
 	}
-	if ans.OfferPerson && t.b.desk == nil && t.endsSaying(ans.Text, "followup_person") {
-		// No one can join this chat: the team's contacts, not a button.
-		ans.Text = strings.TrimSuffix(strings.TrimSpace(ans.Text), t.render("followup_person", persona.Data{}))
-		ans.Text = join(ans.Text, t.render("followup_person_nodesk", persona.Data{}))
+	if t.b.desk == nil {
+		// No one can join this chat: the team's contacts, not a button
+		// or a promise to bring someone in.
+		for _, key := range []string{"followup_person", "answer_again_more"} {
+			if t.endsSaying(ans.Text, key) {
+				ans.Text = strings.TrimSuffix(strings.TrimSpace(ans.Text), t.render(key, persona.Data{}))
+				ans.Text = join(ans.Text, t.render(key+"_nodesk", persona.Data{}))
+				break
+			}
+		}
 	}
 	t.read(u, ans)
 	switch {
@@ -853,7 +878,7 @@ func (t *turn) answer(text string) {
 		t.emitEvent(miss)
 	}
 	if !ans.Confident {
-		if len(ans.Topics) == 0 && !ans.Likely {
+		if len(ans.Topics) == 0 && !ans.Likely && hasLetters(text) {
 			// A model that says the entries do not cover it still gets the
 			// customer one tap from the closest ones.
 			ans.Topics = closestTopics(t.set.KB.Base, q)
@@ -1082,6 +1107,27 @@ func (t *turn) guessed() string {
 		if offered := t.offered(); len(offered) > 0 {
 			return offered[0]
 		}
+	}
+	return ""
+}
+
+// unconfirmed is the entry the conversation is on only by our guess: the
+// last reply asked about it (a guess), answered it with a hedge (a likely
+// answer), or answered a follow-up to either with the hedge kept. "" when
+// the customer confirmed it (a "yes", a tap, a question of its own that
+// we were sure of) or there is none.
+func (t *turn) unconfirmed() string {
+	if id := t.guessed(); id != "" {
+		return id
+	}
+	i := t.lastBotTurn()
+	if i < 0 || t.s.Turns[i].Kind != kindAnswer {
+		return ""
+	}
+	tr := t.s.Turns[i]
+	if e, ok := t.set.KB.Entry(tr.Entry, t.lang); ok && e.Title() != "" &&
+		strings.Contains(tr.Text, t.render("hedge_lead", hedgeData(persona.Data{}, e))) {
+		return tr.Entry
 	}
 	return ""
 }
