@@ -487,7 +487,9 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 // kept cut short (maxBotTurnRunes, ending "…"): one cut after giving the
 // start ran on to the end as far as we know, as saidUpTo reads it.
 func saidWhole(history []session.Turn, id string, p passage) bool {
-	said := func(text string, u unit) bool { return strings.Contains(text, strings.TrimPrefix(Plain(u.text), "• ")) }
+	said := func(text string, u unit) bool {
+		return strings.Contains(text, strings.TrimPrefix(Plain(u.text), "• "))
+	}
 	for _, t := range history {
 		if t.Role != "bot" || t.Entry != id || (t.Kind != kindAnswer && t.Kind != kindLikely) {
 			continue
