@@ -388,7 +388,7 @@ func (t *turn) text(text string) {
 		switch {
 		case bye:
 			t.closing("bye")
-		case len(chats) > 0:
+		case len(chats) > 0 && !(thanked && t.helped()):
 			t.emit(join(t.lead, t.render("chat_back", persona.Data{})), kindChat, "", 0)
 		case thanked && !(wordless && !t.botSpoke()):
 			t.closing("thanks")
@@ -1091,9 +1091,11 @@ func (t *turn) offered() []string {
 
 // confirmsGuess reports whether msg says yes to the bot's last reply
 // when that was a guess: only a yes ("yes", "yep that's it", "是的",
-// "네 맞아요"), with nothing else to answer.
+// "네 맞아요"), maybe with thanks, with nothing else to answer.
 func (t *turn) confirmsGuess(msg string) bool {
-	return len(msg) <= maxAffirmBytes && t.lastBotKind() == kindGuess && t.set.Persona.Only(msg, "confirm")
+	// "네 감사합니다", "yes thanks": a yes with thanks is still a yes,
+	// not a goodbye after a miss (walk 2026-12-06d).
+	return len(msg) <= maxAffirmBytes && t.lastBotKind() == kindGuess && t.set.Persona.Only(msg, "confirm", "thanks")
 }
 
 // guessed is the entry the bot's last reply guessed: a likely answer's
@@ -1165,27 +1167,30 @@ func (t *turn) closing(kind string) {
 	// helping you", just a brief kind closing.
 	early := (!missed || unplaced) && !t.helpedSomehow()
 	d := persona.Data{Customer: t.introducedName()}
+	// What was said before the closing in this reply ("thanks, you're
+	// great Mia": the compliment's reply) comes first.
+	say := func(key, kind string, d persona.Data) { t.emit(join(t.lead, t.render(key, d)), kind, "", 0) }
 	if kind == "thanks" {
 		switch {
 		case unplaced:
-			t.say("thanks_after_topics", kindThanks, d)
+			say("thanks_after_topics", kindThanks, d)
 		case missed:
-			t.say(t.deskless("thanks_after_miss"), kindThanks, d)
+			say(t.deskless("thanks_after_miss"), kindThanks, d)
 			t.offerPerson()
 		case early:
-			t.say("thanks_early", kindThanks, d)
+			say("thanks_early", kindThanks, d)
 		default:
-			t.say("thanks", kindThanks, d)
+			say("thanks", kindThanks, d)
 		}
 		return
 	}
 	switch {
 	case missed && !unplaced:
-		t.say("bye_after_miss", kindBye, d)
+		say("bye_after_miss", kindBye, d)
 	case early:
-		t.say("bye_early", kindBye, d)
+		say("bye_early", kindBye, d)
 	default:
-		t.say("bye", kindBye, d)
+		say("bye", kindBye, d)
 	}
 	if t.answeredSomething() && !t.surveyed() {
 		t.survey()
