@@ -63,6 +63,12 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 			return Answer{Text: join(parts...), Entry: id, Confident: true, Tips: from}, nil
 		}
 	}
+	if !hasLetters(q.Text) {
+		// "5", "3" where no rating, list or order number was asked for:
+		// nothing to guess at or find topics for (an embeddings model
+		// places "3" near anything); what they need, in a few words.
+		return Answer{Text: p.Say(q.Lang, "rephrase", d)}, nil
+	}
 	if ans, ok := a.likely(q, d); ok {
 		return ans, nil
 	}
@@ -72,11 +78,6 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 	topics := closestTopics(set.KB.Base, q)
 	for _, tp := range topics {
 		d.Topics = append(d.Topics, tp.Title)
-	}
-	if !hasLetters(q.Text) {
-		// "5", "3" where no rating, list or order number was asked for:
-		// nothing to find topics for; what they need, in a few words.
-		return Answer{Text: p.Say(q.Lang, "rephrase", d)}, nil
 	}
 	if reportsProblem(q.Text) && clearlyLong(q.Text) {
 		// A problem told plainly that no entry answers ("the app keeps
@@ -451,6 +452,14 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 		return Answer{}, false
 	}
 	at, _ := pa.best(termSet(q.Text, set.Lexicon), unitFreq(set.KB.Base, e.Lang, set.Lexicon))
+	if at < 0 {
+		// Korean and Chinese words that differ by their endings: the
+		// paragraph that shares character pairs, from its start (a pair
+		// is weaker evidence than a word, so not one sentence of it).
+		if at = pa.bestPair(q.Text); at >= 0 && !pa.units[at].item {
+			at = slices.IndexFunc(pa.units, func(u unit) bool { return u.para == pa.units[at].para })
+		}
+	}
 	var body string
 	switch {
 	case at < 0 && reportsProblem(q.Text) && pa.paras > 1:
@@ -459,12 +468,10 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 		// "Still nothing? …").
 		next := slices.IndexFunc(pa.units, func(u unit) bool { return u.para > 0 })
 		body = pa.from(next, pa.paras-1)
-	case at < 0 && q.FollowUp != nil:
-		// A follow-up no part of the answer speaks to in its words ("뜯은
-		// 것도 돼요?" where the answer says 개봉): the whole answer holds
-		// it somewhere, and a wrong part would not.
-		return Answer{}, false
 	case at < 0:
+		// Nothing of it in their words ("뜯은 것도 돼요?" where the answer
+		// says 개봉, "유효기간은요?" where it says 5년간): its gist, as said
+		// before, and they can say what is different.
 		body = pa.from(0, pa.units[0].para)
 	case pa.units[at].item && pa.units[at].intro >= 0:
 		// An item of a list ("US standard: 2-4 business days") asked

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/batonhq/baton/bot/knowledge"
@@ -421,4 +422,55 @@ func mentions(kb *knowledge.Base, id, words string, named map[string]bool, f *do
 		}
 	}
 	return false
+}
+
+// bestPair is the unit of p that shares the most Hangul or Han character
+// pairs with msg ("발송됐으면요" and "이미 발송된 주문은": 발송), where the
+// words themselves differ by their endings; pairs that half the units or
+// more share ("어요", "您的") tell nothing. -1 when none is shared.
+func (p passage) bestPair(msg string) int {
+	want := charPairs(msg)
+	if len(want) == 0 || len(p.units) == 0 {
+		return -1
+	}
+	pairs := make([]map[string]bool, len(p.units))
+	df := map[string]int{}
+	for i, u := range p.units {
+		pairs[i] = charPairs(Plain(u.text))
+		for g := range pairs[i] {
+			if want[g] {
+				df[g]++
+			}
+		}
+	}
+	at, top := -1, 0
+	for i := range p.units {
+		n := 0
+		for g := range pairs[i] {
+			if want[g] && 2*df[g] < len(p.units) {
+				n++
+			}
+		}
+		if n > top {
+			at, top = i, n
+		}
+	}
+	return at
+}
+
+// charPairs are the pairs of adjacent Hangul or Han characters in s.
+func charPairs(s string) map[string]bool {
+	set := map[string]bool{}
+	var prev rune
+	for _, r := range s {
+		if unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Han, r) {
+			if prev != 0 {
+				set[string([]rune{prev, r})] = true
+			}
+			prev = r
+			continue
+		}
+		prev = 0
+	}
+	return set
 }
