@@ -388,6 +388,11 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 			if at+1 < len(pa.units) {
 				body = pa.from(at+1, pa.units[at].para+1)
 			}
+		case at >= 0 && pa.units[at].numbered() && pa.units[at].intro >= 0:
+			// One step of a numbered list ("我要退货" after how to return)
+			// is the steps, in order, from the line that introduces them.
+			in := pa.units[at].intro
+			body = pa.from(in, pa.units[at].para)
 		case at >= 0 && pa.units[at].item:
 			body = pa.only(at)
 		case at >= 0:
@@ -472,7 +477,7 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 		// Nothing of it in their words ("뜯은 것도 돼요?" where the answer
 		// says 개봉, "유효기간은요?" where it says 5년간): its gist, as said
 		// before, and they can say what is different.
-		body = pa.from(0, pa.units[0].para)
+		body = pa.from(0, pa.withList(pa.units[0].para))
 	case pa.units[at].item && pa.units[at].intro >= 0:
 		// An item of a list ("US standard: 2-4 business days") asked
 		// about again in general words: the whole list, as the words
@@ -482,7 +487,7 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	case pa.units[at].item:
 		body = pa.only(at)
 	default:
-		body = pa.from(at, pa.units[at].para)
+		body = pa.from(at, pa.withList(pa.units[at].para))
 	}
 	p := set.Persona
 	text := join(p.Say(q.Lang, "answer_again", d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
