@@ -51,7 +51,10 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 	if len(q.Candidates) > 0 && q.Candidates[0].Confident {
 		id := q.Candidates[0].ID
 		if e, ok := set.KB.Entry(id, q.Lang); ok {
-			parts := []string{p.Say(q.Lang, leadKey(q, id), d), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer)}
+			if ans, ok := a.again(q, d, e); ok {
+				return ans, nil
+			}
+			parts := []string{a.lead(q, id, d), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer)}
 			tips, from := a.tips(q, e.Lang, e.Also, []string{id})
 			if len(tips) > 0 {
 				parts = append(parts, p.Say(q.Lang, "tips_lead", d)+"\n"+strings.Join(tips, "\n"))
@@ -59,6 +62,12 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 			parts = append(parts, p.Say(q.Lang, "anything_else", d))
 			return Answer{Text: join(parts...), Entry: id, Confident: true, Tips: from}, nil
 		}
+	}
+	if !hasLetters(q.Text) {
+		// "5", "3" where no rating, list or order number was asked for:
+		// nothing to guess at or find topics for (an embeddings model
+		// places "3" near anything); what they need, in a few words.
+		return Answer{Text: p.Say(q.Lang, "rephrase", d)}, nil
 	}
 	if ans, ok := a.likely(q, d); ok {
 		return ans, nil
@@ -69,6 +78,15 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 	topics := closestTopics(set.KB.Base, q)
 	for _, tp := range topics {
 		d.Topics = append(d.Topics, tp.Title)
+	}
+	if reportsProblem(q.Text) && clearlyLong(q.Text) {
+		// A problem told plainly that no entry answers ("the app keeps
+		// crashing"): sorry it happens, and ours to say our pages do not
+		// cover it, never "I didn't catch that" (walk 2026-12-06d item 3).
+		if len(topics) > 0 {
+			return Answer{Text: p.Say(q.Lang, "unknown_problem_topics", d), Topics: topics}, nil
+		}
+		return Answer{Text: p.Say(q.Lang, "unknown_problem", d)}, nil
 	}
 	if asksClearly(q.Text) {
 		// A clear question our pages have no clear answer to: ours to
@@ -103,21 +121,8 @@ func asksClearly(msg string) bool {
 		// what it asks is left to what came before.
 		return false
 	}
-	var n int
-	switch {
-	case hasScript(msg, unicode.Hangul):
-		n = len(strings.Fields(msg))
-		if n < minClearKo {
-			return false
-		}
-	case hasScript(msg, unicode.Han):
-		if utf8.RuneCountInString(msg) < minClearHan {
-			return false
-		}
-	default:
-		if n = len(strings.FieldsFunc(msg, notAWordSplit)); n < minClearWords {
-			return false
-		}
+	if !clearlyLong(msg) {
+		return false
 	}
 	for _, p := range splitQuestions(msg) {
 		if p.asksQuestion() {
@@ -125,6 +130,22 @@ func asksClearly(msg string) bool {
 		}
 	}
 	return false
+}
+
+// hasLetters reports whether s has a letter of any script: "5", "12?"
+// and "..." have none.
+func hasLetters(s string) bool { return strings.IndexFunc(s, unicode.IsLetter) >= 0 }
+
+// clearlyLong reports whether msg is long enough to say what it asks or
+// tells: words (English, Korean) or characters (Chinese).
+func clearlyLong(msg string) bool {
+	switch {
+	case hasScript(msg, unicode.Hangul):
+		return len(strings.Fields(msg)) >= minClearKo
+	case hasScript(msg, unicode.Han):
+		return utf8.RuneCountInString(msg) >= minClearHan
+	}
+	return len(strings.FieldsFunc(msg, notAWordSplit)) >= minClearWords
 }
 
 // likely answers a first candidate that is not confident but probably
@@ -145,11 +166,9 @@ func (a kbAnswerer) likely(q Question, d persona.Data) (Answer, bool) {
 		return Answer{}, false // "talk to a person" is its own button, never a guess
 	}
 	others := closestTopics(set.KB.Base, Question{Lang: q.Lang, Candidates: q.Candidates[1:]})
-	about := d
 	// The question sits inside the lead's sentence: its own full stop
 	// or question mark would end it early ("“…working.”, so here's").
-	about.Topics = []string{strings.TrimRight(Plain(e.Title()), ".?!。？！")}
-	text := join(p.Say(q.Lang, "likely_lead", about), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer), p.Say(q.Lang, "likely_else", d))
+	text := join(p.Say(q.Lang, "likely_lead", hedgeData(d, e)), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer), p.Say(q.Lang, "likely_else", d))
 	return Answer{Text: text, Entry: id, Likely: true, Topics: others}, true
 }
 
@@ -176,11 +195,9 @@ func (a kbAnswerer) guess(q Question, d persona.Data) (Answer, bool) {
 		}
 		topics = append(topics, tp)
 	}
-	about := d
 	// The title sits inside the question: its own question mark would
 	// end it early ("“What are your opening hours?”?").
-	about.Topics = []string{strings.TrimRight(Plain(e.Title()), ".?!。？！")}
-	return Answer{Text: set.Persona.Say(q.Lang, "guess_lead", about), Guess: true, Topics: topics}, true
+	return Answer{Text: set.Persona.Say(q.Lang, "guess_lead", hedgeData(d, e)), Guess: true, Topics: topics}, true
 }
 
 // langNote is the line said before an answer that exists only in another
@@ -333,7 +350,7 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 			body = pa.prices(words, freq)
 		}
 		if body != "" {
-			text := join(p.Say(q.Lang, leadKey(q, id), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
+			text := join(a.lead(q, id, d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
 			return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
 		}
 	}
@@ -371,6 +388,11 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 			if at+1 < len(pa.units) {
 				body = pa.from(at+1, pa.units[at].para+1)
 			}
+		case at >= 0 && pa.units[at].numbered() && pa.units[at].intro >= 0:
+			// One step of a numbered list ("我要退货" after how to return)
+			// is the steps, in order, from the line that introduces them.
+			in := pa.units[at].intro
+			body = pa.from(in, pa.units[at].para)
 		case at >= 0 && pa.units[at].item:
 			body = pa.only(at)
 		case at >= 0:
@@ -386,8 +408,120 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 	if body == "" {
 		return Answer{Text: p.Say(q.Lang, "followup_person", d), Entry: id, Confident: true, OfferPerson: true, Partial: true}, true
 	}
-	text := join(p.Say(q.Lang, leadKey(q, id), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
+	if q.Hedge != id && saidBefore(q.History, id, Plain(body)) {
+		// "what if it was opened already?" when the answer said so just
+		// above: said briefly as said before, with what they can do if it
+		// does not fit, not as news (walk 2026-12-06d item 1).
+		text := join(p.Say(q.Lang, "answer_again", d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
+		return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
+	}
+	text := join(a.lead(q, id, d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
 	return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
+}
+
+// lead is what is said before an answer from entry id: the hedge when
+// the conversation is on id only by our unconfirmed guess (Question.Hedge),
+// else leadKey's.
+func (a kbAnswerer) lead(q Question, id string, d persona.Data) string {
+	set := a.c.Current()
+	if q.Hedge == id {
+		if e, ok := set.KB.Entry(id, q.Lang); ok && e.Title() != "" {
+			return set.Persona.Say(q.Lang, "hedge_lead", hedgeData(d, e))
+		}
+	}
+	return set.Persona.Say(q.Lang, leadKey(q, id), d)
+}
+
+// hedgeData is d naming entry e, as a hedge's lead says it: its title
+// inside the sentence, without its own full stop or question mark.
+func hedgeData(d persona.Data, e *knowledge.Entry) persona.Data {
+	d.Topics = []string{strings.TrimRight(Plain(e.Title()), ".?!。？！")}
+	return d
+}
+
+// again answers a question whose entry this conversation has already
+// answered in full ("can I cancel my order?", then "I want to cancel my
+// order please"), or a follow-up no part of it answers ("it didn't
+// work"): not the whole answer a second time, but the part of it
+// that speaks to what they asked now (its first paragraph when no part
+// does), said as said before, and what they can do if it does not fit
+// their case (walk 2026-12-06d item 1). Asked once more, the loop rule
+// brings in a person, as before.
+func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answer, bool) {
+	if len(q.Parts) > 0 || q.Hedge == e.ID {
+		return Answer{}, false
+	}
+	set := a.c.Current()
+	pa := cutPassage(e.Answer, set.Lexicon)
+	if len(pa.units) < 2 || !saidWhole(q.History, e.ID, pa) {
+		return Answer{}, false
+	}
+	at, _ := pa.best(termSet(q.Text, set.Lexicon), unitFreq(set.KB.Base, e.Lang, set.Lexicon))
+	if at < 0 {
+		// Korean and Chinese words that differ by their endings: the
+		// paragraph that shares character pairs, from its start (a pair
+		// is weaker evidence than a word, so not one sentence of it).
+		if at = pa.bestPair(q.Text); at >= 0 && !pa.units[at].item {
+			at = slices.IndexFunc(pa.units, func(u unit) bool { return u.para == pa.units[at].para })
+		}
+	}
+	var body string
+	switch {
+	case at < 0 && reportsProblem(q.Text) && pa.paras > 1:
+		// "it didn't work", "still nothing": the first step failed, so
+		// what the answer says past it (a first paragraph's step, then
+		// "Still nothing? …").
+		next := slices.IndexFunc(pa.units, func(u unit) bool { return u.para > 0 })
+		body = pa.from(next, pa.paras-1)
+	case at < 0:
+		// Nothing of it in their words ("뜯은 것도 돼요?" where the answer
+		// says 개봉, "유효기간은요?" where it says 5년간): its gist, as said
+		// before, and they can say what is different.
+		body = pa.from(0, pa.withList(pa.units[0].para))
+	case pa.units[at].item && pa.units[at].intro >= 0:
+		// An item of a list ("US standard: 2-4 business days") asked
+		// about again in general words: the whole list, as the words
+		// fit its other items as well.
+		in := pa.units[at].intro
+		body = pa.from(in, pa.units[at].para)
+	case pa.units[at].item:
+		body = pa.only(at)
+	default:
+		body = pa.from(at, pa.withList(pa.units[at].para))
+	}
+	p := set.Persona
+	text := join(p.Say(q.Lang, "answer_again", d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
+	return Answer{Text: text, Entry: e.ID, Confident: true}, true
+}
+
+// saidWhole reports whether a bot reply in history gave entry id's answer
+// p from its start to its end (an answer, or a hedged one). A reply is
+// kept cut short (maxBotTurnRunes, ending "…"): one cut after giving the
+// start ran on to the end as far as we know, as saidUpTo reads it.
+func saidWhole(history []session.Turn, id string, p passage) bool {
+	said := func(text string, u unit) bool {
+		return strings.Contains(text, strings.TrimPrefix(Plain(u.text), "• "))
+	}
+	for _, t := range history {
+		if t.Role != "bot" || t.Entry != id || (t.Kind != kindAnswer && t.Kind != kindLikely) {
+			continue
+		}
+		if said(t.Text, p.units[0]) && (said(t.Text, p.units[len(p.units)-1]) || strings.HasSuffix(t.Text, "…")) {
+			return true
+		}
+	}
+	return false
+}
+
+// saidBefore reports whether a bot reply from entry id in history said
+// body already, word for word.
+func saidBefore(history []session.Turn, id, body string) bool {
+	for _, t := range history {
+		if t.Role == "bot" && t.Entry == id && strings.Contains(t.Text, body) {
+			return true
+		}
+	}
+	return false
 }
 
 // saidUpTo is the last unit of p the bot's last answer from entry id

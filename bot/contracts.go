@@ -33,6 +33,10 @@ type Question struct {
 	// (Candidates[0]) rather than asking afresh: "and to Korea?", "那支付宝
 	// 呢？", "i checked with neighbours already", "what now".
 	FollowUp *FollowUp
+	// Hedge is the entry the conversation is on only by our guess, never
+	// confirmed ("are you asking about …?", then "how long does it
+	// take?"): an answer from it keeps the hedge.
+	Hedge string
 }
 
 // FollowUp is what a message adds to the answer it continues.

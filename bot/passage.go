@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/batonhq/baton/bot/knowledge"
@@ -28,6 +29,9 @@ type unit struct {
 	terms map[string]bool
 }
 
+// numbered reports whether u is a step of a numbered list.
+func (u unit) numbered() bool { return u.item && !strings.HasPrefix(u.text, "- ") }
+
 // passage is an entry's answer cut into units.
 type passage struct {
 	units []unit
@@ -51,6 +55,12 @@ func cutPassage(md string, lex *text.Lexicon) passage {
 			}
 			if rest, ok := bulletItem(line); ok {
 				p.units = append(p.units, unit{text: "- " + rest, para: p.paras, item: true, intro: intro, terms: termSet(rest, lex)})
+				continue
+			}
+			if rest, ok := numberedItem(line); ok {
+				// A step of a numbered list keeps its number and its own
+				// line ("1. Go to My orders…"), never run into the next.
+				p.units = append(p.units, unit{text: line, para: p.paras, item: true, intro: intro, terms: termSet(rest, lex)})
 				continue
 			}
 			for _, s := range sentences(line) {
@@ -79,6 +89,19 @@ func bulletItem(line string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// numberedItem reports whether line is a step of a numbered list ("1. ",
+// "2) "), and its text after the number.
+func numberedItem(line string) (string, bool) {
+	i := 0
+	for i < len(line) && i < 3 && line[i] >= '0' && line[i] <= '9' {
+		i++
+	}
+	if i == 0 || i+1 >= len(line) || (line[i] != '.' && line[i] != ')') || line[i+1] != ' ' {
+		return "", false
+	}
+	return strings.TrimSpace(line[i+2:]), true
 }
 
 // sentences cuts a line at sentence ends: ". ", "! ", "? " and the
@@ -421,4 +444,78 @@ func mentions(kb *knowledge.Base, id, words string, named map[string]bool, f *do
 		}
 	}
 	return false
+}
+
+// bestPair is the unit of p that shares the most Hangul or Han character
+// pairs with msg ("발송됐으면요" and "이미 발송된 주문은": 발송), where the
+// words themselves differ by their endings; pairs that half the units or
+// more share ("어요", "您的") tell nothing. -1 when none is shared.
+func (p passage) bestPair(msg string) int {
+	want := charPairs(msg)
+	if len(want) == 0 || len(p.units) == 0 {
+		return -1
+	}
+	pairs := make([]map[string]bool, len(p.units))
+	df := map[string]int{}
+	for i, u := range p.units {
+		pairs[i] = charPairs(Plain(u.text))
+		for g := range pairs[i] {
+			if want[g] {
+				df[g]++
+			}
+		}
+	}
+	at, top := -1, 0
+	for i := range p.units {
+		n := 0
+		for g := range pairs[i] {
+			if want[g] && 2*df[g] < len(p.units) {
+				n++
+			}
+		}
+		if n > top {
+			at, top = i, n
+		}
+	}
+	return at
+}
+
+// charPairs are the pairs of adjacent Hangul or Han characters in s.
+func charPairs(s string) map[string]bool {
+	set := map[string]bool{}
+	var prev rune
+	for _, r := range s {
+		if unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Han, r) {
+			if prev != 0 {
+				set[string([]rune{prev, r})] = true
+			}
+			prev = r
+			continue
+		}
+		prev = 0
+	}
+	return set
+}
+
+// withList is paragraph para, or the last paragraph of the list that
+// para's last unit introduces ("You can pay with:" and its items), so a
+// part never ends on a line that promises a list.
+func (p passage) withList(para int) int {
+	k := -1
+	for i, u := range p.units {
+		if u.para == para {
+			k = i
+		}
+	}
+	switch {
+	case k >= 0 && k+1 < len(p.units) && p.units[k+1].item && p.units[k+1].intro == k:
+		for j := k + 1; j < len(p.units) && p.units[j].item && p.units[j].intro == k; j++ {
+			para = p.units[j].para
+		}
+	case k >= 0 && k+1 < len(p.units) && strings.HasSuffix(p.units[k].text, ":") || k >= 0 && strings.HasSuffix(p.units[k].text, "："):
+		// A numbered list ("1. Go to My orders…") is a paragraph of its
+		// own after the line that introduces it.
+		para = min(para+1, p.paras-1)
+	}
+	return para
 }

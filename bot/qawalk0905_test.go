@@ -10,26 +10,35 @@ import (
 )
 
 // QA walk 2026-12-06 09:05, item 18: a number typed alone right after a
-// goodbye or a thanks ("bye", then "2") is never read as a question: the
-// bot asks whether it was a rating, with the 1-5 buttons (a bare number
-// nobody asked for is not counted unasked, TestNumbersAfterClosingAreNot
-// Ratings), and the same number again counts, once. In each language.
+// goodbye or a thanks ("bye", then "2") is never read as a question. After
+// a goodbye the conversation just closed, so it is the rating, taken at
+// once (walk 2026-12-06d leftover 4: "Was that a rating?" after "bye" asked
+// what was plain); after a thanks, which asks "anything else?", the bot
+// asks whether it was a rating, with the 1-5 buttons, and the same number
+// again counts. Once, in each language.
 func TestRatingAloneAfterGoodbye(t *testing.T) {
 	f := newFixture(t, false)
 	for i, c := range []struct {
 		lang  string
 		lines []string
+		asked bool // asked whether it was a rating first
 	}{
-		{"en", []string{"bye", "2"}},
-		{"en", []string{"thanks bye", "2"}},
-		{"en", []string{"thanks", "4"}},
-		{"zh", []string{"再见", "2"}},
-		{"ko", []string{"안녕히 계세요", "다섯"}},
+		{"en", []string{"bye", "2"}, false},
+		{"en", []string{"thanks bye", "2"}, false},
+		{"en", []string{"thanks", "4"}, true},
+		{"zh", []string{"再见", "2"}, false},
+		{"ko", []string{"안녕히 계세요", "다섯"}, false},
 	} {
 		chat := fmt.Sprintf("byerating%d", i)
 		reply, kind, _ := f.convo(t, chat, c.lang, c.lines...)
-		if kind != "survey" {
+		switch {
+		case c.asked && kind != "survey":
 			t.Errorf("%s %q: last turn %s (%q), want asked whether it was a rating", c.lang, c.lines, kind, reply)
+		case !c.asked && kind != "rated":
+			t.Errorf("%s %q: last turn %s (%q), want the rating taken", c.lang, c.lines, kind, reply)
+		}
+		if !c.asked {
+			continue
 		}
 		if reply, kind, _ := f.convo(t, chat, c.lang, c.lines[len(c.lines)-1]); kind != "rated" {
 			t.Errorf("%s %q, then it again: last turn %s (%q), want the rating taken", c.lang, c.lines, kind, reply)

@@ -213,13 +213,21 @@ func (t *turn) ratingAfterClosing() bool {
 	if t.ratedSinceClose() {
 		return false
 	}
-	if _, ok := ratingDigit(t.ev.Text); ok {
-		// A number alone ("2", "五", "다섯") right after "bye": most
-		// likely a rating, never a question to find topics for (QA walk
-		// 2026-12-06 09:05, item 18); but a bare number nobody asked for
-		// is not counted unasked (TestNumbersAfterClosingAreNotRatings):
-		// asked whether it was one, with the 1-5 buttons, it counts once
-		// tapped or typed again.
+	if n, ok := ratingDigit(t.ev.Text); ok {
+		if t.lastBotKind() != kindThanks {
+			// A number alone ("5", "五", "다섯") right after "bye" or the
+			// rating prompt: the conversation just closed, so it is its
+			// rating, taken and thanked for, not asked about again
+			// ("Was that a rating?" after "bye", "5": walk 2026-12-06d
+			// item 4).
+			t.rated(n)
+			return true
+		}
+		// After "you're welcome, anything else?" the conversation is
+		// still open: a bare number may be the start of something else,
+		// so it is asked about kindly, with the 1-5 buttons (QA walk
+		// 2026-12-06 09:05, item 18); it counts once tapped or typed
+		// again.
 		t.s.AwaitingRating = true
 		m := ratingMessage(t.render("rating_confirm", persona.Data{}))
 		t.out = append(t.out, m)

@@ -388,7 +388,7 @@ func (t *turn) text(text string) {
 		switch {
 		case bye:
 			t.closing("bye")
-		case len(chats) > 0:
+		case len(chats) > 0 && !(thanked && t.helped()):
 			t.emit(join(t.lead, t.render("chat_back", persona.Data{})), kindChat, "", 0)
 		case thanked && !(wordless && !t.botSpoke()):
 			t.closing("thanks")
@@ -490,6 +490,12 @@ const tailEvidence = 0.1
 // "요즘"), or words the knowledge base has no real evidence for ("in Tokyo
 // tomorrow?"). Anything else is a question, missed like any other.
 func (t *turn) smallTail(text string) bool {
+	if reportsProblem(text) {
+		// "are you a bot? the app keeps crashing": a problem told after
+		// the small talk is what they came for, whatever the knowledge
+		// base has on it (walk 2026-12-06d item 3).
+		return false
+	}
 	if t.set.Persona.Aside(text) {
 		return true
 	}
@@ -685,6 +691,14 @@ func (t *turn) answer(text string) {
 	last := t.lastBotKind()
 	read := withoutPromoCodes(text, t.lang) // "SAVE10 doesn't work": a discount code
 	continued, topic, follows := t.continuedEntry(), t.s.Topic, last == kindAnswer || last == kindLikely
+	if last == kindNoDesk && continued != "" {
+		// "where do I send the photos?" after a complaint we answered and
+		// said no one can join: it goes on with that answer (walk
+		// 2026-12-06d), as after any answer.
+		if e, ok := t.set.KB.Entry(continued, t.lang); ok && len(e.Questions) > 0 {
+			topic, follows = e.Questions[0], true
+		}
+	}
 	if guess := t.guessed(); last == kindGuess && guess != "" && isFollowUp(read) {
 		// A short follow-up right after "are you asking about 환불 언제
 		// 돼요?" ("얼마나 걸려요", "how long does it take?") goes on
@@ -723,16 +737,27 @@ func (t *turn) answer(text string) {
 		Seed:       t.s.Messages,
 		FollowUp:   u.follow,
 	}
+	if u.follow != nil {
+		// A follow-up to a topic we only guessed keeps the hedge (review
+		// MEDIUM, walk 2026-12-06d item 5).
+		q.Hedge = t.unconfirmed()
+	}
 	ans, err := t.b.answerer.Answer(t.ctx, q)
 	if err != nil || ans.Text == "" {
 		t.b.log.Warn("answerer failed; answering from the knowledge base", "conv", logmask.Conv(t.s.ID), "err", err)
 		t.b.obs.Error("answer")
 		ans, _ = KnowledgeAnswerer(t.b.contents).Answer(t.ctx, q)
 	}
-	if ans.OfferPerson && t.b.desk == nil && t.endsSaying(ans.Text, "followup_person") {
-		// No one can join this chat: the team's contacts, not a button.
-		ans.Text = strings.TrimSuffix(strings.TrimSpace(ans.Text), t.render("followup_person", persona.Data{}))
-		ans.Text = join(ans.Text, t.render("followup_person_nodesk", persona.Data{}))
+	if t.b.desk == nil {
+		// No one can join this chat: the team's contacts, not a button
+		// or a promise to bring someone in.
+		for _, key := range []string{"followup_person", "answer_again_more"} {
+			if t.endsSaying(ans.Text, key) {
+				ans.Text = strings.TrimSuffix(strings.TrimSpace(ans.Text), t.render(key, persona.Data{}))
+				ans.Text = join(ans.Text, t.render(key+"_nodesk", persona.Data{}))
+				break
+			}
+		}
 	}
 	t.read(u, ans)
 	switch {
@@ -853,7 +878,7 @@ func (t *turn) answer(text string) {
 		t.emitEvent(miss)
 	}
 	if !ans.Confident {
-		if len(ans.Topics) == 0 && !ans.Likely {
+		if len(ans.Topics) == 0 && !ans.Likely && hasLetters(text) {
 			// A model that says the entries do not cover it still gets the
 			// customer one tap from the closest ones.
 			ans.Topics = closestTopics(t.set.KB.Base, q)
@@ -1066,9 +1091,11 @@ func (t *turn) offered() []string {
 
 // confirmsGuess reports whether msg says yes to the bot's last reply
 // when that was a guess: only a yes ("yes", "yep that's it", "是的",
-// "네 맞아요"), with nothing else to answer.
+// "네 맞아요"), maybe with thanks, with nothing else to answer.
 func (t *turn) confirmsGuess(msg string) bool {
-	return len(msg) <= maxAffirmBytes && t.lastBotKind() == kindGuess && t.set.Persona.Only(msg, "confirm")
+	// "네 감사합니다", "yes thanks": a yes with thanks is still a yes,
+	// not a goodbye after a miss (walk 2026-12-06d).
+	return len(msg) <= maxAffirmBytes && t.lastBotKind() == kindGuess && t.set.Persona.Only(msg, "confirm", "thanks")
 }
 
 // guessed is the entry the bot's last reply guessed: a likely answer's
@@ -1082,6 +1109,27 @@ func (t *turn) guessed() string {
 		if offered := t.offered(); len(offered) > 0 {
 			return offered[0]
 		}
+	}
+	return ""
+}
+
+// unconfirmed is the entry the conversation is on only by our guess: the
+// last reply asked about it (a guess), answered it with a hedge (a likely
+// answer), or answered a follow-up to either with the hedge kept. "" when
+// the customer confirmed it (a "yes", a tap, a question of its own that
+// we were sure of) or there is none.
+func (t *turn) unconfirmed() string {
+	if id := t.guessed(); id != "" {
+		return id
+	}
+	i := t.lastBotTurn()
+	if i < 0 || t.s.Turns[i].Kind != kindAnswer {
+		return ""
+	}
+	tr := t.s.Turns[i]
+	if e, ok := t.set.KB.Entry(tr.Entry, t.lang); ok && e.Title() != "" &&
+		strings.Contains(tr.Text, t.render("hedge_lead", hedgeData(persona.Data{}, e))) {
+		return tr.Entry
 	}
 	return ""
 }
@@ -1119,27 +1167,30 @@ func (t *turn) closing(kind string) {
 	// helping you", just a brief kind closing.
 	early := (!missed || unplaced) && !t.helpedSomehow()
 	d := persona.Data{Customer: t.introducedName()}
+	// What was said before the closing in this reply ("thanks, you're
+	// great Mia": the compliment's reply) comes first.
+	say := func(key, kind string, d persona.Data) { t.emit(join(t.lead, t.render(key, d)), kind, "", 0) }
 	if kind == "thanks" {
 		switch {
 		case unplaced:
-			t.say("thanks_after_topics", kindThanks, d)
+			say("thanks_after_topics", kindThanks, d)
 		case missed:
-			t.say(t.deskless("thanks_after_miss"), kindThanks, d)
+			say(t.deskless("thanks_after_miss"), kindThanks, d)
 			t.offerPerson()
 		case early:
-			t.say("thanks_early", kindThanks, d)
+			say("thanks_early", kindThanks, d)
 		default:
-			t.say("thanks", kindThanks, d)
+			say("thanks", kindThanks, d)
 		}
 		return
 	}
 	switch {
 	case missed && !unplaced:
-		t.say("bye_after_miss", kindBye, d)
+		say("bye_after_miss", kindBye, d)
 	case early:
-		t.say("bye_early", kindBye, d)
+		say("bye_early", kindBye, d)
 	default:
-		t.say("bye", kindBye, d)
+		say("bye", kindBye, d)
 	}
 	if t.answeredSomething() && !t.surveyed() {
 		t.survey()
