@@ -122,14 +122,14 @@ func (r *Rules) DetectContext(ctx context.Context, in Input) Decision {
 		d := r.analyse(in.Text)
 		r.detectExplicit(d, &dec, &ev, &veto)
 		askedByPhrase := ev[0] != ""
-		partial := r.detectComplaint(d, &dec, &ev, &veto)
+		r.detectComplaint(d, &dec, &ev, &veto)
 		r.detectConfusion(d, in, &dec, &ev, &veto)
 		r.detectLoop(d, in, &dec, &ev)
 		r.detectDemand(d, in, &dec, &ev)
 		r.holdLeverage(d, in, &dec, &ev)
 		complainedByPhrase := ev[1] != ""
 		r.release(d)
-		r.detectLearned(ctx, in, &dec, &ev, &veto, partial)
+		r.detectLearned(ctx, in, &dec, &ev, &veto)
 		if ev[0] != "" && !askedByPhrase && complainedByPhrase && dec.Scores[Complaint] >= dec.Scores[Explicit] {
 			// A complaint the phrases graded is the reason over a request
 			// for a person only the learned layer read, less surely ("I
@@ -197,17 +197,13 @@ func (r *Rules) detectExplicit(d *doc, dec *Decision, ev *fired, veto *vetoes) {
 	ev[0] = fmt.Sprintf("explicit: %q (%s:%d)", d.span(f.start, f.end), r.file, f.p.line)
 }
 
-// detectComplaint grades the message by the phrases. Under the threshold
-// it returns the phrases' partial evidence when their score reaches
-// learned.together's (the learned layer may then agree, detectLearned),
-// else "".
-func (r *Rules) detectComplaint(d *doc, dec *Decision, ev *fired, veto *vetoes) (partial string) {
+func (r *Rules) detectComplaint(d *doc, dec *Decision, ev *fired, veto *vetoes) {
 	z := r.complaintZ(d)
 	score := sigmoid(z)
 	dec.Scores[Complaint] = score
 	if score >= r.complaint.threshold {
 		ev[1] = fmt.Sprintf("complaint: score %.2f ≥ %.2f: %s", score, r.complaint.threshold, strings.Join(r.complaintEvidence(d), ", "))
-		return ""
+		return
 	}
 	// A combo that calms (calm_question) keeps the learned layer from
 	// calling the message a complaint: complaintZ left its features in
@@ -216,13 +212,9 @@ func (r *Rules) detectComplaint(d *doc, dec *Decision, ev *fired, veto *vetoes) 
 	for k, cb := range c.combos {
 		if cb.calms && d.x[len(c.cues)+k] > 0 {
 			veto[1] = true
-			return ""
+			return
 		}
 	}
-	if t := r.learned.together; t.score > 0 && score >= t.score {
-		return fmt.Sprintf("score %.2f ≥ %.2f: %s", score, t.score, strings.Join(r.complaintEvidence(d), ", "))
-	}
-	return ""
 }
 
 func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, ev *fired, veto *vetoes) {
@@ -251,12 +243,7 @@ func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, ev *fired, veto
 //
 // Then, when nothing fired, the vector layer (vectors.go) may, for the
 // kinds the phrases did not rule out.
-//
-// partial is the phrases' complaint evidence under their threshold (see
-// detectComplaint): with the learned layer's complaint probability at
-// learned.together's, the two together hand off what neither is sure of
-// alone.
-func (r *Rules) detectLearned(ctx context.Context, in Input, dec *Decision, ev *fired, veto *vetoes, partial string) {
+func (r *Rules) detectLearned(ctx context.Context, in Input, dec *Decision, ev *fired, veto *vetoes) {
 	lr := &r.learned
 	v, ok := lr.judge(in.Text)
 	if !ok && lr.vec == nil {
@@ -289,9 +276,6 @@ func (r *Rules) detectLearned(ctx context.Context, in Input, dec *Decision, ev *
 		}
 		if ev[k.slot] == "" && lr.fires(v, k.class) {
 			ev[k.slot] = lr.explain(v, k.class)
-		}
-		if k.class == clComplaint && ev[k.slot] == "" && partial != "" && lr.firesTogether(v) {
-			ev[k.slot] = lr.explainTogether(v, partial)
 		}
 	}
 }

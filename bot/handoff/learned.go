@@ -80,16 +80,6 @@ type learnedRules struct {
 	file     string // examples file base name, for evidence
 	vr       vecRules
 	vec      *vecLayer // nil when embeddings are off
-	together together
-}
-
-// together is learned.together in handoff.yaml: a complaint the phrases
-// grade at least score (under their own threshold) and the learned layer
-// gives at least p (under its own), complaint being its likeliest kind,
-// hands off. Two independent readings that both lean to a complaint are
-// surer than either alone; 0 turns it off.
-type together struct {
-	score, p float64
 }
 
 // LoadOption changes how LoadRules builds the rules.
@@ -273,11 +263,6 @@ type fitSettings struct {
 	// TestLearnedTrainingMovesLittleForOneQuestion).
 	gradTol float64
 	maxIter int
-	// complaintWeight multiplies the complaint examples' class weight:
-	// complaints are the kind with the most varied wordings (every
-	// failure, delay and tone), so the layer is asked to reach for them
-	// harder than for the others; the thresholds are chosen after it.
-	complaintWeight float64
 }
 
 // l2 0.1 was chosen on dev data (2026-12-04, BATON_DEV_L2 in TestDetectDev:
@@ -291,15 +276,7 @@ type fitSettings struct {
 // 물어봤어요" reads as confusion through 물어 (0.63 at 0.05), and the Korean
 // sarcasm "정말 빠르시네요 3주째 배송 준비 중이에요" falls under ko complaint
 // 0.70 (0.69 at 0.05, 0.72 at 0.1). A smaller l2 trusts rare words more.
-//
-// complaintWeight 1.5 (was 1) was chosen on dev data on 2026-12-06
-// evening (TestDetectDev, same examples): complaint examples right under
-// 5-fold cross-validation 0.543 -> 0.567 (zh 0.588 -> 0.626, ko 0.565 ->
-// 0.584, en 0.498 -> 0.517), banking77's knowledge questions handed off
-// 9 -> 8 after an answer, 5 first; Korean ordinary examples 0.921 ->
-// 0.898 at ko complaint 0.7, back to 0.921 at 0.75 (handoff.yaml). 2
-// gained 0.01 more and handed off one more knowledge question.
-var defaultFit = fitSettings{l2: 0.1, gradTol: 1e-5, maxIter: 1000, complaintWeight: 1.5}
+var defaultFit = fitSettings{l2: 0.1, gradTol: 1e-5, maxIter: 1000}
 
 // trained keeps the models of the last keepTrained training sets: every
 // reload and every test loads the same files, so the model is usually
@@ -403,9 +380,6 @@ func trainWith(exs []example, ordinary []string, fs fitSettings) *model {
 	for k, n := range count {
 		if n > 0 {
 			weight[k] = math.Sqrt(float64(len(all)) / float64(nClasses*n))
-			if k == clComplaint {
-				weight[k] *= fs.complaintWeight
-			}
 		}
 	}
 	nw := len(m.feats) * nClasses
@@ -764,37 +738,9 @@ func (lr *learnedRules) fires(v learnedVerdict, k int) bool {
 	return true
 }
 
-// firesTogether reports whether the learned layer's complaint probability
-// reaches learned.together's p and complaint is its likeliest kind.
-func (lr *learnedRules) firesTogether(v learnedVerdict) bool {
-	t := lr.together.p
-	if t <= 0 || v.p[clComplaint] < t {
-		return false
-	}
-	for j := clExplicit; j < nClasses; j++ {
-		if j != clComplaint && v.p[j] > v.p[clComplaint] {
-			return false
-		}
-	}
-	return true
-}
-
-// explainTogether is the evidence line of a complaint the phrases
-// (partial, their score and cues) and the learned layer read together.
-func (lr *learnedRules) explainTogether(v learnedVerdict, partial string) string {
-	learned := lr.explainWith(v, clComplaint, lr.together.p)
-	_, rest, _ := strings.Cut(learned, "(learned): ")
-	return "complaint (phrases and learned together): phrases " + partial + "; learned " + rest
-}
-
 // explain is the evidence line for class k: the probability, the words
 // that weighed most towards k, and the closest example of k.
 func (lr *learnedRules) explain(v learnedVerdict, k int) string {
-	return lr.explainWith(v, k, v.th[k])
-}
-
-// explainWith is explain against threshold th.
-func (lr *learnedRules) explainWith(v learnedVerdict, k int, th float64) string {
 	m := lr.m
 	names := make([]string, len(m.feats))
 	for f, id := range m.feats {
@@ -819,7 +765,7 @@ func (lr *learnedRules) explainWith(v learnedVerdict, k int, th float64) string 
 	for i, c := range cs {
 		words[i] = fmt.Sprintf("%q +%.2f", c.f, c.w)
 	}
-	line := fmt.Sprintf("%s (learned): p %.2f ≥ %.2f", classes[k], v.p[k], th)
+	line := fmt.Sprintf("%s (learned): p %.2f ≥ %.2f", classes[k], v.p[k], v.th[k])
 	if v.script != "" {
 		line += " (" + v.script + ")"
 	}
@@ -873,7 +819,7 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 	if _, ok := top.vals["learned"]; !ok {
 		return lr
 	}
-	s := l.section(top, "learned", "examples", "ordinary", "explicit", "complaint", "confusion", "by_language", "vectors", "together")
+	s := l.section(top, "learned", "examples", "ordinary", "explicit", "complaint", "confusion", "by_language", "vectors")
 	lr.threshold[clExplicit] = l.floatOpen(s, "explicit", 0, 1, 0.9)
 	lr.threshold[clComplaint] = l.floatOpen(s, "complaint", 0, 1, 0.9)
 	lr.threshold[clConfusion] = l.floatOpen(s, "confusion", 0, 1, 0.9)
@@ -895,11 +841,6 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 			}
 			lr.byScript[lang] = th
 		}
-	}
-	if _, ok := s.vals["together"]; ok {
-		ts := l.section(s, "together", "score", "p")
-		lr.together.score = l.floatOpen(ts, "score", 0, 1, 0)
-		lr.together.p = l.floatOpen(ts, "p", 0, 1, 0)
 	}
 	v, ok := s.vals["examples"]
 	if !ok || v.Kind != yaml.ScalarNode || v.Value == "" {
