@@ -247,7 +247,7 @@ func TestPooledPriorDev(t *testing.T) {
 			p    PooledPrior
 		}{fmt.Sprintf("likely near %.2f", nr), p})
 	}
-	for _, c := range []PooledRule{{0.7, 0.2, 0.15}, {0.8, 0.35, 0.15}} {
+	for _, c := range []PooledRule{{Lead: 0.7, MaxUnknown: 0.2, MinScore: 0.15}, {Lead: 0.8, MaxUnknown: 0.35, MinScore: 0.15}} {
 		p := ship
 		p.Confident = c
 		points = append(points, struct {
@@ -300,7 +300,7 @@ func TestPooledPriorSamplesDev(t *testing.T) {
 		for j, r := range rules {
 			c := &counts[j][k]
 			for _, s := range samples {
-				in := r.r.takes(s.score, s.margin, s.unknown)
+				in := r.r.takes(s)
 				switch s.kind {
 				case right, wrong:
 					c.held += b2i(in)

@@ -125,6 +125,14 @@ type Candidate struct {
 	// a tie (fusion's softmax shares: fuseParams.tie in bot/semantic).
 	// Tied reports it, and no likely or guess tier takes it.
 	Tie bool
+	// Pooled marks which of its ranker's pooled rules' own signals hold
+	// for the list's first, for a ranker whose pooled prior reads
+	// evidence the scores do not carry (fusion: the lexical, vector and
+	// fused firsts agree, and how far the vector side's first stands
+	// apart; bot/semantic). It answers nothing by itself: calibration
+	// checks the rules on the base's own samples, as it checks the
+	// lexical ones, and decides with those it keeps (PooledRule.Signal).
+	Pooled PooledSignal
 }
 
 // A Ranker scores the entries of one knowledge base for query, best first,
@@ -340,7 +348,7 @@ func (c *Calibration) Confident(cands []Candidate) bool {
 	if cands[0].Sure {
 		return true
 	}
-	return c.decide(cands[0].Score, margin(cands), cands[0].Cover, cands[0].Unknown, cands[0].Lang)
+	return c.decide(top(cands, right))
 }
 
 // Likely reports whether the first of a ranked list is probably right
@@ -350,13 +358,13 @@ func (c *Calibration) Likely(cands []Candidate) bool {
 	if c == nil || len(cands) == 0 || c.Confident(cands) || Tied(cands) {
 		return false
 	}
-	return cands[0].Hedged || c.likely(cands[0].Score, margin(cands), cands[0].Cover, cands[0].Unknown)
+	return cands[0].Hedged || c.likely(top(cands, right))
 }
 
 // likelyOf reports whether the likely tier takes calibration sample s
 // (which the confident decision does not answer).
 func (c *Calibration) likelyOf(s sample) bool {
-	return !s.tied() && (s.hedged || s.score > 0 && c.likely(s.score, s.margin, s.cover, s.unknown))
+	return !s.tied() && (s.hedged || s.score > 0 && c.likely(s))
 }
 
 // tieShare is how close to the first candidate's score the runner-up
@@ -433,17 +441,17 @@ func (c *Calibration) Mark(out []Match, cands []Candidate) {
 
 // likely is the likely tier's rule: this base's own cut (Hedge), or the
 // pooled prior's likely rule where this base kept it.
-func (c *Calibration) likely(score, margin, cover, unknown float64) bool {
-	return c.Hedge && rule{threshold: c.LikelyThreshold, lead: c.LikelyLead, cover: c.LikelyCover}.confident(score, max(margin, 0), cover) ||
-		c.PooledLikely.Kept && c.Pooled.Likely.capped(c.PooledLikely.MaxUnknown).takes(score, margin, unknown)
+func (c *Calibration) likely(s sample) bool {
+	return c.Hedge && rule{threshold: c.LikelyThreshold, lead: c.LikelyLead, cover: c.LikelyCover}.confident(s.score, max(s.margin, 0), s.cover) ||
+		c.PooledLikely.Kept && c.Pooled.Likely.capped(c.PooledLikely.MaxUnknown).takes(s)
 }
 
 // decide is the confident decision: this base's own cut, or the pooled
 // prior's confident rule where this base kept it, for a first candidate
-// matched in lang (Candidate.Lang).
-func (c *Calibration) decide(score, margin, cover, unknown float64, lang string) bool {
-	return c.own(score, margin, cover, unknown) ||
-		c.PooledConfident.Kept && c.pooledLangs[lang] && c.Pooled.Confident.capped(c.PooledConfident.MaxUnknown).takes(score, margin, unknown)
+// matched in one of the languages it answers (pooledConfident).
+func (c *Calibration) decide(s sample) bool {
+	return c.own(s.score, s.margin, s.cover, s.unknown) ||
+		c.PooledConfident.Kept && c.pooledLangs[s.lang] && c.Pooled.Confident.capped(c.PooledConfident.MaxUnknown).takes(s)
 }
 
 // own is this base's own confident cut, chosen on its samples alone.
@@ -544,6 +552,7 @@ type sample struct {
 	hedged               bool    // hedged by an earlier stage (Candidate.Hedged)
 	guessed              bool    // guessed by an earlier stage (Candidate.Guessed)
 	tie                  bool    // tied on its ranker's own scale (Candidate.Tie)
+	pooled               PooledSignal
 }
 
 // tied reports whether s's first two candidates were tied (Tied): no
@@ -562,11 +571,11 @@ func top(cands []Candidate, kind int8) sample {
 	if len(cands) == 0 {
 		return sample{kind: kind}
 	}
-	return sample{score: cands[0].Score, margin: margin(cands), cover: cands[0].Cover, unknown: cands[0].Unknown, lang: cands[0].Lang, kind: kind, sure: cands[0].Sure, hedged: cands[0].Hedged, guessed: cands[0].Guessed, tie: cands[0].Tie}
+	return sample{score: cands[0].Score, margin: margin(cands), cover: cands[0].Cover, unknown: cands[0].Unknown, lang: cands[0].Lang, kind: kind, sure: cands[0].Sure, hedged: cands[0].Hedged, guessed: cands[0].Guessed, tie: cands[0].Tie, pooled: cands[0].Pooled}
 }
 
 func (c *Calibration) answers(s sample) bool {
-	return s.sure || c.decide(s.score, s.margin, s.cover, s.unknown, s.lang)
+	return s.sure || c.decide(s)
 }
 
 // Calibrate chooses the confident decision for base b and ranker rank. It

@@ -170,20 +170,19 @@ func TestPooledPriorTightensItsUnknownCap(t *testing.T) {
 	}
 }
 
-// TestBinomTail checks the tail against values worked by hand.
-func TestBinomTail(t *testing.T) {
+// TestPooledWrongOK checks the keep rule of the confident pooled rule at
+// the 2% target: one wrong answer needs 25 added questions, two 75, and
+// none is never refused on this count.
+func TestPooledWrongOK(t *testing.T) {
 	for _, tc := range []struct {
-		n, k    int
-		p, want float64
+		held, wrong int
+		want        bool
 	}{
-		{10, 0, 0.02, 1},
-		{5, 1, 0.02, 1 - math.Pow(0.98, 5)},
-		{11, 1, 0.02, 1 - math.Pow(0.98, 11)},
-		{3, 3, 0.5, 0.125},
-		{4, 5, 0.5, 0},
+		{0, 0, true}, {3, 0, true}, {12, 1, false}, {24, 1, false}, {25, 1, true},
+		{45, 2, false}, {74, 2, false}, {75, 2, true},
 	} {
-		if got := binomTail(tc.n, tc.k, tc.p); math.Abs(got-tc.want) > 1e-12 {
-			t.Errorf("binomTail(%d, %d, %.2f) = %.15f, want %.15f", tc.n, tc.k, tc.p, got, tc.want)
+		if got := pooledWrongOK(tc.held, tc.wrong, 0.02); got != tc.want {
+			t.Errorf("pooledWrongOK(%d held, %d wrong) = %v, want %v", tc.held, tc.wrong, got, tc.want)
 		}
 	}
 }

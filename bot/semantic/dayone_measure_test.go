@@ -260,7 +260,7 @@ func TestFusedDayOneDev(t *testing.T) {
 	} {
 		by := map[string]*dayOneTally{}
 		var groups []string
-		kept := map[pooledKeep]int{}
+		kept := map[string]int{}
 		for _, db := range bases {
 			lm := knowledge.NewLexicalMatcher(ctx, db.kb, lex, cfg)
 			ix, _, err := build(ctx, db.kb, cfg.OffTopic, emb, nil, nil, nil)
@@ -268,7 +268,7 @@ func TestFusedDayOneDev(t *testing.T) {
 				t.Fatal(err)
 			}
 			f := newFusedWith(ctx, v.p, lm, ix, cfg, query, nil)
-			kept[f.keep]++
+			kept[fmt.Sprintf("{%v %v}", f.cal.PooledConfident.Kept, f.cal.PooledLikely.Kept)]++
 			for _, l := range db.qs {
 				g := db.name + " " + l.Lang
 				if len(db.name) > 9 && db.name[:9] == "banking77" {

@@ -270,7 +270,6 @@ type Fused struct {
 	onQuery func(path string) // metrics: how each message was matched
 	cal     *knowledge.Calibration
 	p       fuseParams
-	keep    pooledKeep // the pooled rules this base kept (pooledKept)
 }
 
 // newFused calibrates fusion for ix's base: knowledge.Calibrate over the
@@ -287,31 +286,15 @@ func newFused(ctx context.Context, lexical *knowledge.Calibrated, ix *Index, cfg
 func newFusedWith(ctx context.Context, p fuseParams, lexical *knowledge.Calibrated, ix *Index, cfg knowledge.CalibrationConfig,
 	query func(context.Context, string) ([]float32, error), onQuery func(string)) *Fused {
 	f := &Fused{lexical: lexical, ix: ix, query: query, onQuery: onQuery, p: p}
-	// The off-topic set's lists first: they decide which pooled rules
-	// this base keeps (pooledKept), and calibration asks them again.
-	off := map[string][]knowledge.Candidate{}
-	var lists []pooledList
-	for _, m := range cfg.OffTopic {
-		if ctx.Err() != nil || cfg.Leave != nil && cfg.Leave(m) || ix.blindTo(m) {
-			continue
-		}
-		if _, seen := off[m]; seen {
-			continue
-		}
-		cands, sig, _ := f.ranked(ctx, m, -1, 2, func() []float32 { return ix.offVec[m] })
-		off[m] = cands
-		lists = append(lists, pooledList{cands, sig})
-	}
-	f.keep = f.pooledKept(lists, cfg.OffTopicRate)
-	// Calibration chooses this base's own cuts on its samples without
-	// the pooled marks (pooledFuse: its leave-one-out does not measure
-	// them), so they decide what the pooled rules leave.
+	// Calibration chooses this base's own cuts on its samples, then its
+	// samples keep or refuse the pooled rules (pooledFuse), marked on the
+	// lists, by the policy the lexical prior's are kept by.
 	gated := func(ctx context.Context, q string, skip, n int) []knowledge.Candidate {
-		if cands, ok := off[q]; ok && skip == -1 && n <= 2 {
-			return slices.Clone(cands)
-		}
-		cands, _, _ := f.ranked(ctx, q, skip, n, func() []float32 { return f.knownVec(q, skip) })
-		return cands
+		return f.rank(ctx, q, skip, n, func() []float32 { return f.knownVec(q, skip) })
+	}
+	cfg.Pooled = nil
+	if p.pooled != nil {
+		cfg.Pooled = &p.pooled.prior
 	}
 	// Counts alone: the fused score is a softmax share that saturates
 	// near 1 for right and wrong tops alike, so a model linear in it

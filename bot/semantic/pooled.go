@@ -1,11 +1,6 @@
 package semantic
 
-import (
-	"cmp"
-	"fmt"
-
-	"github.com/batonhq/baton/bot/knowledge"
-)
+import "github.com/batonhq/baton/bot/knowledge"
 
 // The pooled prior of fusion: rules chosen across many dev bases, for the
 // bases too thin to prove a cut of their own.
@@ -26,139 +21,82 @@ import (
 // vector first (agree), whose nearest question's cosine beats every other
 // entry's by vecGap, and of whose message at most maxUnknown is unknown
 // to the base (knowledge.Candidate.Unknown), was right far more often
-// than its softmax share says. Added to each base's own cuts (measured,
-// TestFusedDayOneDev):
-//
-//	confident, vecGap >= 0.12, unknown <= 0.35: banking77 confident
-//	  1,082 (1.7% wrong) -> 1,146 (1.7% wrong), other banks' questions
-//	  answered 10.8% -> 12.2%; bikes en 0 -> 10 (all right), bakery en
-//	  3 -> 6 (all right)
-//	likely, vecGap >= 0.04, unknown <= 0.35: banking77 right answer,
-//	  confident or hedged, 0.553 -> 0.606, other banks' questions hedged
-//	  7.5% -> 11.8%; bikes en 0.183 -> 0.417, bakery en 0.100 -> 0.250
-//	  (hedged 15 of 16 and 9 of 9 right)
+// than its softmax share says. Chosen when only each base's off-topic set
+// checked the rules (unknown <= 0.35 for both): banking77 confident
+// 1,082 -> 1,146 (1.7% wrong), right answer, confident or hedged, 0.553 ->
+// 0.606; bikes en 0 -> 10 confident (all right). Under the shared keep/
+// refuse policy below (combined tree, dev, TestFusedDayOneDev): banking77
+// 1,082 -> 1,089 confident (1.7% wrong), right answer confident or hedged
+// 0.552 -> 0.587, other banks' questions answered 10.8% -> 11.1%, hedged
+// 9.0% -> 11.9%; bikes and bakery refuse both rules on their own samples.
 //
 // A vector lead of 0.08-0.10 for the confident rule gave banking77 2.2-
-// 2.6% wrong, an unknown cap of 0.2 bikes 4 answers instead of 10.
+// 2.6% wrong. The unknown cap of the confident rule was 0.35 at first
+// (0.2 gave bikes 4 answers instead of 10 on those queries), but it let
+// near-topic messages through to confident answers on bikes ("is the
+// library open on sundays" -> the shop's hours, "my car has a flat tyre
+// can you fix it" -> the bike puncture repair; review A, 2026-12-06): it
+// is 0.2 now, the lexical prior's cap (README "A pooled prior for the
+// fused decision" has the dev numbers).
 //
-// A base's own leave-one-out does not check them, nor choose its own cuts
-// with them counted: on a day-one base its crossings are its owner's
-// sibling questions, not its customers' (bikes: the confident rule took 7
-// right and 1 wrong of its own questions while its customers' queries
-// were 10 of 10 right), and counted as answers (Candidate.Sure) they
-// pushed the bases' own cuts up (bakery's to +Inf; banking77 right,
-// confident or hedged, 0.584 instead of 0.606, 1.9% wrong). What each
-// base checks is what a rule read on another model's cosines would get
-// badly wrong: its off-topic set (pooledKept).
+// Each base keeps or refuses them by the same policy as the lexical
+// prior's (knowledge.PooledRule.Signal, checkPooled in bot/knowledge): the
+// held-out questions a rule adds to the base's own cut, wrong no more
+// often than the target weighed with the pooled evidence; the off-topic
+// messages and missing-topic questions it adds within what the own cut
+// left of their budgets; the likely tier's share right. A ranker marks
+// the signals (Candidate.Pooled); the calibration decides with the rules
+// the base kept. The pooled marks never choose the base's own cuts.
 type pooledFuse struct {
-	confident, likely pooledRule
-	// likelyOff is the most of the off-topic set the likely rule may take
-	// on a base (pooledKept): twice the off-topic target, since a hedge
-	// offers the other topics and a person beside it; the dev shops' own
-	// off-topic sets were taken 7.2% (bikes) and 8.1% (bakery), banking77's
-	// bases' at most 1%.
-	likelyOff float64
+	// confidentGap and likelyGap are the vector leads (signals.vecGap)
+	// of the two rules' signals; both also need the three firsts to
+	// agree.
+	confidentGap, likelyGap float64
+	// prior is the rules as calibration checks them: the signals, the
+	// caps on the words unknown to the base, and the likely tier's
+	// budgets. Its LikelyOffRate is twice the off-topic target, since a
+	// hedge offers the other topics and a person beside it; the dev
+	// shops' own off-topic sets were taken 7.2% (bikes) and 8.1%
+	// (bakery) by the likely rule, banking77's bases' at most 1%.
+	prior knowledge.PooledPrior
 }
 
-// pooledRule takes a fused first that the lexical and the vector side
-// both rank first, whose nearest question's cosine leads every other
-// entry's by at least vecGap, and of whose message at most maxUnknown is
-// unknown to the base.
-type pooledRule struct{ vecGap, maxUnknown float64 }
-
-func (r pooledRule) takes(s signals, unknown float64) bool {
-	return s.agree && s.vecGap >= r.vecGap && unknown <= r.maxUnknown
+// signal is which of the rules' signals hold for a fused first with
+// signals s: the lexical and the vector side both rank it first, and its
+// nearest question's cosine leads every other entry's by the rule's gap.
+func (p *pooledFuse) signal(s signals) knowledge.PooledSignal {
+	var out knowledge.PooledSignal
+	if s.agree && s.vecGap >= p.confidentGap {
+		out |= knowledge.PooledConfidentSignal
+	}
+	if s.agree && s.vecGap >= p.likelyGap {
+		out |= knowledge.PooledLikelySignal
+	}
+	return out
 }
 
 // defaultPooled is the pooled prior read on the real English model
 // (use-lite-en) on dev data only (pooledFuse).
 var defaultPooled = pooledFuse{
-	confident: pooledRule{vecGap: 0.12, maxUnknown: 0.35},
-	likely:    pooledRule{vecGap: 0.04, maxUnknown: 0.35},
-	likelyOff: 2 * knowledge.DefaultOffTopicRate,
+	confidentGap: 0.12,
+	likelyGap:    0.04,
+	prior: knowledge.PooledPrior{
+		Confident: knowledge.PooledRule{Signal: knowledge.PooledConfidentSignal, MaxUnknown: 0.2,
+			Says: "the lexical, vector and fused firsts agree and its nearest question leads every other entry's by >= 0.12"},
+		Likely: knowledge.PooledRule{Signal: knowledge.PooledLikelySignal, MaxUnknown: 0.35,
+			Says: "the lexical, vector and fused firsts agree and its nearest question leads every other entry's by >= 0.04"},
+		LikelyNearRate: knowledge.LexicalPooledPrior.LikelyNearRate,
+		LikelyOffRate:  2 * knowledge.DefaultOffTopicRate,
+	},
 }
 
-// pooledKeep is which pooled rules a base kept (pooledKept).
-type pooledKeep struct{ confident, likely bool }
-
-// pooledMark marks a fused list the kept pooled rules take: Sure (the
-// calibrated decision answers it, and calibration counts it as answered,
-// so the base's own cut is chosen for the rest within the same targets)
-// or Hedged (the likely tier). A tied list is never hedged.
+// pooledMark marks a fused list's first with the signals of the pooled
+// rules that hold for it (Candidate.Pooled): calibration checks the rules
+// on them, and the calibrated decision answers or hedges with those this
+// base kept.
 func (f *Fused) pooledMark(cands []knowledge.Candidate, sig signals) {
-	if f.p.pooled == nil || len(cands) == 0 || cands[0].Sure {
+	if f.p.pooled == nil || len(cands) == 0 {
 		return
 	}
-	switch c := &cands[0]; {
-	case f.keep.confident && f.p.pooled.confident.takes(sig, c.Unknown):
-		c.Sure = true
-	case f.keep.likely && !c.Tie && f.p.pooled.likely.takes(sig, c.Unknown):
-		c.Hedged = true
-	}
-}
-
-// pooledKept decides which pooled rules this base keeps, from its
-// off-topic set's fused lists (lists, unmarked; nil for a message the
-// lexical match answers): the confident rule when the messages it takes
-// are within the off-topic target, the likely one when those it hedges
-// (beyond the confident rule's, if kept) are within likelyOff. On the model the rules were read on, every
-// dev base kept both; a model whose cosines spread wider takes far more
-// and keeps neither.
-func (f *Fused) pooledKept(lists []pooledList, offRate float64) pooledKeep {
-	p := f.p.pooled
-	if p == nil || len(lists) == 0 {
-		return pooledKeep{}
-	}
-	var conf, likely, both int // taken by the confident rule, the likely one, and both
-	for _, l := range lists {
-		if len(l.cands) == 0 {
-			continue
-		}
-		u := l.cands[0].Unknown
-		c, h := p.confident.takes(l.sig, u), !l.cands[0].Tie && p.likely.takes(l.sig, u)
-		switch {
-		case c && h:
-			both++
-		case c:
-			conf++
-		case h:
-			likely++
-		}
-	}
-	n := float64(len(lists))
-	offRate = cmp.Or(offRate, knowledge.DefaultOffTopicRate)
-	keep := pooledKeep{confident: float64(conf+both) <= offRate*n}
-	if !keep.confident {
-		likely += both // what the confident rule would have answered, the likely one hedges
-	}
-	keep.likely = float64(likely) <= p.likelyOff*n
-	return keep
-}
-
-// pooledList is one calibration message's fused list before the pooled
-// marks, and the signals they read.
-type pooledList struct {
-	cands []knowledge.Candidate
-	sig   signals
-}
-
-// PooledReport says, one line each, which pooled rules of fusion this
-// base kept and what they take (`baton match --explain`): a confident or
-// hedged fused answer that the base's own cuts printed beside it do not
-// explain comes from them.
-func (f *Fused) PooledReport() []string {
-	p := f.p.pooled
-	if p == nil {
-		return nil
-	}
-	state := func(kept bool) string {
-		if kept {
-			return "kept"
-		}
-		return "refused: this base's off-topic set says it answers too many of them"
-	}
-	return []string{
-		fmt.Sprintf("fused pooled rule, confident: the lexical, vector and fused firsts agree, its nearest question leads every other entry's by >= %.2f, words unknown to the base <= %.2f (%s)", p.confident.vecGap, p.confident.maxUnknown, state(f.keep.confident)),
-		fmt.Sprintf("fused pooled rule, likely: the same with a lead >= %.2f (%s)", p.likely.vecGap, state(f.keep.likely)),
-	}
+	cands[0].Pooled = f.p.pooled.signal(sig)
 }

@@ -321,7 +321,7 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 		fc := fused.Calibration()
 		fmt.Fprintf(w, "  fused decision (when the lexical one is not confident): lead >= %.2f and score + %.2f×lead + %.2f×covered >= %.3f\n", fc.Margin, fc.Lead, fc.Cover, fc.Threshold)
 		explainTiers(w, fc)
-		for _, l := range fused.PooledReport() {
+		for _, l := range fc.PooledReport() {
 			fmt.Fprintf(w, "  %s\n", l)
 		}
 		writeBlind(w, fused) // the message's own case below
