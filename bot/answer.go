@@ -537,9 +537,16 @@ func askedFor(history []session.Turn, id string) []string {
 // questions had: "shipped", "yesterday" in "I want to cancel, it already
 // shipped yesterday" after "can I cancel my order?", and again when asked
 // once more: the first answer was given without that detail in view.
+// Korean and Chinese terms are character pairs, too loose to be details:
+// "돼요" of "뜯은 것도 돼요?", "세요" of "배송 조회 좀 해 주세요" are in
+// half the answers; those languages keep the part their pairs point to
+// (passage.bestPair) and the loop rule as before.
 func newTerms(words map[string]bool, earlier []string, lex *text.Lexicon) []string {
 	var added []string
 	for w := range words {
+		if hasScript(w, unicode.Hangul) || hasScript(w, unicode.Han) {
+			continue
+		}
 		for _, q := range earlier {
 			if !termSet(q, lex)[w] {
 				added = append(added, w)
@@ -551,17 +558,29 @@ func newTerms(words map[string]bool, earlier []string, lex *text.Lexicon) []stri
 }
 
 // addsDetail reports whether msg has a word earlier had not that entry
-// id's answer uses, however common across the base ("shipped" in "can I
-// cancel it if it already shipped?" after "can I cancel my order?"):
-// asked after an answer, it asks about another part of it.
+// id's answer speaks of past its gist, and not in it: "shipped" in "can I
+// cancel it if it already shipped?" after "can I cancel my order?" asks
+// about its second paragraph. Words of the first paragraph ("order" in
+// "can you tell me where my order is?" after "where is my package?") are
+// how anyone asks for it, the same need in other words.
 func (t *turn) addsDetail(id, msg, earlier string) bool {
 	e, ok := t.set.KB.Entry(id, t.lang)
 	if !ok {
 		return false
 	}
 	pa := cutPassage(e.Answer, t.set.Lexicon)
-	added := newTerms(termSet(msg, t.set.Lexicon), []string{earlier}, t.set.Lexicon)
-	return pa.namesBeyond(added, "")
+	for _, w := range newTerms(termSet(msg, t.set.Lexicon), []string{earlier}, t.set.Lexicon) {
+		gist, later := false, false
+		for _, u := range pa.units {
+			if u.terms[w] {
+				gist, later = gist || u.para == 0, later || u.para > 0
+			}
+		}
+		if later && !gist {
+			return true
+		}
+	}
+	return false
 }
 
 // namesBeyond reports whether a unit of p that body does not give uses

@@ -78,9 +78,8 @@ type Input struct {
 	// the answer the bot is about to give again (Answer), asked what
 	// this one does. Only those count toward the loop: a customer asking
 	// about WeChat Pay, then cash on delivery, then Alipay gets the
-	// payment answer three times without repeating themselves. It is also
-	// asked of earlier messages only like this one in their words: one it
-	// adds a detail to is not the same asked again. nil: all count.
+	// payment answer three times without repeating themselves. nil: all
+	// count.
 	SameNeed func(earlier string) bool
 }
 
@@ -316,10 +315,7 @@ func (r *Rules) detectLoop(d *doc, in Input, dec *Decision, ev *fired) {
 				msg, nm = d.messageVector(in.Text)
 			}
 			hv, hn := d.historyVector(r.ix, t.Text)
-			// A message like an earlier one that adds what that one had
-			// not ("can I cancel it if it already shipped?" after "can I
-			// cancel my order?") is a new need, not the same asked again.
-			if sim := cosine(msg, hv, nm, hn); sim >= lr.similarity && (in.SameNeed == nil || in.SameNeed(t.Text)) {
+			if sim := cosine(msg, hv, nm, hn); sim >= lr.similarity {
 				same, sims = append(same, i), append(sims, sim)
 			}
 		}
