@@ -411,7 +411,9 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 		case at >= 0 && pa.units[at].item:
 			body = pa.only(at)
 		case at >= 0:
-			body = pa.from(at, pa.units[at].para)
+			// Never ending on a line that promises a list ("Once your
+			// order ships, delivery takes:" with no times after it).
+			body = pa.from(at, pa.withList(pa.units[at].para))
 		case f.Done:
 			if next := pa.saidUpTo(q.History, id) + 1; next < len(pa.units) {
 				body = pa.from(next, pa.units[next].para)

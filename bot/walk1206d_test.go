@@ -211,6 +211,11 @@ func TestAskedAgainWithANewDetailGetsThePartItNeeds(t *testing.T) {
 	if reply, kind, _ := f.convo(t, chat, "en", "can I cancel it if it has already shipped?"); kind != "answer" || !strings.Contains(reply, "Once it has shipped") {
 		t.Errorf("asked about a shipped order once more: turn %s, reply:\n%s\nwant it answered, no person brought in", kind, reply)
 	}
+	// The same question again word for word: a part that introduces a
+	// list comes with it, never "delivery takes:" and nothing after.
+	if reply, _, _ := f.convo(t, "detail-same", "en", "how long does shipping take?", "how long does shipping take?"); !strings.Contains(reply, "US standard: 2-4 business days") {
+		t.Errorf("shipping asked twice, reply:\n%s\nwant the delivery times with their introduction", reply)
+	}
 }
 
 // "As I mentioned just above" only when the part said again is from the
