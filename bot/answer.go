@@ -16,6 +16,7 @@ import (
 	"github.com/batonhq/baton/bot/lang"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/text"
 )
 
 // KnowledgeAnswerer answers from the knowledge base alone: the matched
@@ -79,7 +80,7 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 	for _, tp := range topics {
 		d.Topics = append(d.Topics, tp.Title)
 	}
-	if reportsProblem(q.Text) && clearlyLong(q.Text) {
+	if statesProblem(q.Text) && clearlyLong(q.Text) {
 		// A problem told plainly that no entry answers ("the app keeps
 		// crashing"): sorry it happens, and ours to say our pages do not
 		// cover it, never "I didn't catch that" (walk 2026-12-06d item 3).
@@ -101,6 +102,20 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 		return Answer{Text: p.Say(q.Lang, "rephrase_topics", d), Topics: topics}, nil
 	}
 	return Answer{Text: p.Say(q.Lang, "rephrase", d)}, nil
+}
+
+// statesProblem reports whether msg tells of a problem in a piece that
+// is not itself a question: "the app keeps crashing, what do I do?", but
+// not "do you sell crash pads?" nor "why doesn't your site show prices in
+// euros?", which ask, and get the reply for a clear question (review B
+// walk 3315621, MEDIUM).
+func statesProblem(msg string) bool {
+	for _, p := range splitQuestions(msg) {
+		if reportsProblem(p.text) && !p.asksQuestion() {
+			return true
+		}
+	}
+	return false
 }
 
 // Least length of a clear question: words (English, Korean) or
@@ -396,7 +411,9 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 		case at >= 0 && pa.units[at].item:
 			body = pa.only(at)
 		case at >= 0:
-			body = pa.from(at, pa.units[at].para)
+			// Never ending on a line that promises a list ("Once your
+			// order ships, delivery takes:" with no times after it).
+			body = pa.from(at, pa.withList(pa.units[at].para))
 		case f.Done:
 			if next := pa.saidUpTo(q.History, id) + 1; next < len(pa.units) {
 				body = pa.from(next, pa.units[next].para)
@@ -412,7 +429,7 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 		// "what if it was opened already?" when the answer said so just
 		// above: said briefly as said before, with what they can do if it
 		// does not fit, not as news (walk 2026-12-06d item 1).
-		text := join(p.Say(q.Lang, "answer_again", d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
+		text := join(p.Say(q.Lang, againKey(q.History, id), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
 		return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
 	}
 	text := join(a.lead(q, id, d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
@@ -456,7 +473,9 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	if len(pa.units) < 2 || !saidWhole(q.History, e.ID, pa) {
 		return Answer{}, false
 	}
-	at, _ := pa.best(termSet(q.Text, set.Lexicon), unitFreq(set.KB.Base, e.Lang, set.Lexicon))
+	words := termSet(q.Text, set.Lexicon)
+	at, _ := pa.best(words, unitFreq(set.KB.Base, e.Lang, set.Lexicon))
+	tried := saysDone(q.Text) || reportsProblem(q.Text) && (at < 0 || asksNothingNew(words, pa))
 	if at < 0 {
 		// Korean and Chinese words that differ by their endings: the
 		// paragraph that shares character pairs, from its start (a pair
@@ -467,10 +486,12 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	}
 	var body string
 	switch {
-	case at < 0 && reportsProblem(q.Text) && pa.paras > 1:
-		// "it didn't work", "still nothing": the first step failed, so
-		// what the answer says past it (a first paragraph's step, then
-		// "Still nothing? …").
+	case tried && pa.paras > 1:
+		// "it didn't work", "I tried that but the reset email never
+		// came", "해봤는데 메일이 안 와요": the first step was done and
+		// failed, so what the answer says past it ("Still nothing? …"),
+		// whatever part their words also name: the step they tried is
+		// the one they need least (review B walk 3315621, HIGH).
 		next := slices.IndexFunc(pa.units, func(u unit) bool { return u.para > 0 })
 		body = pa.from(next, pa.paras-1)
 	case at < 0:
@@ -489,9 +510,131 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	default:
 		body = pa.from(at, pa.withList(pa.units[at].para))
 	}
+	if !tried && pa.namesBeyond(newTerms(words, askedFor(q.History, e.ID), set.Lexicon), Plain(body)) {
+		// "…it already shipped yesterday", "with a different card", "I
+		// need it by Friday": a detail the earlier question had not that
+		// a part left out speaks of. The whole answer, as a first answer
+		// (the part they need may be any, or several), never a part
+		// picked on thin evidence (review B walk 3315621, HIGH, MEDIUM).
+		return Answer{}, false
+	}
 	p := set.Persona
-	text := join(p.Say(q.Lang, "answer_again", d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
+	text := join(p.Say(q.Lang, againKey(q.History, e.ID), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
 	return Answer{Text: text, Entry: e.ID, Confident: true}, true
+}
+
+// askedFor is what the customer asked that a bot reply in history
+// answered from entry id: each customer message followed by such a reply.
+func askedFor(history []session.Turn, id string) []string {
+	var asked []string
+	for i, t := range history {
+		if t.Role == "bot" && t.Entry == id && i > 0 && history[i-1].Role == "customer" {
+			asked = append(asked, history[i-1].Text)
+		}
+	}
+	return asked
+}
+
+// newTerms are the terms of words that not every one of the earlier
+// questions had: "shipped", "yesterday" in "I want to cancel, it already
+// shipped yesterday" after "can I cancel my order?", and again when asked
+// once more: the first answer was given without that detail in view.
+// Korean and Chinese terms are character pairs, too loose to be details:
+// "돼요" of "뜯은 것도 돼요?", "세요" of "배송 조회 좀 해 주세요" are in
+// half the answers; those languages keep the part their pairs point to
+// (passage.bestPair) and the loop rule as before.
+func newTerms(words map[string]bool, earlier []string, lex *text.Lexicon) []string {
+	var added []string
+	for w := range words {
+		if hasScript(w, unicode.Hangul) || hasScript(w, unicode.Han) {
+			continue
+		}
+		for _, q := range earlier {
+			if !termSet(q, lex)[w] {
+				added = append(added, w)
+				break
+			}
+		}
+	}
+	return added
+}
+
+// addsDetail reports whether msg has a word earlier had not that entry
+// id's answer speaks of past its gist, and not in it: "shipped" in "can I
+// cancel it if it already shipped?" after "can I cancel my order?" asks
+// about its second paragraph. Words of the first paragraph ("order" in
+// "can you tell me where my order is?" after "where is my package?") are
+// how anyone asks for it, the same need in other words.
+func (t *turn) addsDetail(id, msg, earlier string) bool {
+	e, ok := t.set.KB.Entry(id, t.lang)
+	if !ok {
+		return false
+	}
+	pa := cutPassage(e.Answer, t.set.Lexicon)
+	for _, w := range newTerms(termSet(msg, t.set.Lexicon), []string{earlier}, t.set.Lexicon) {
+		gist, later := false, false
+		for _, u := range pa.units {
+			if u.terms[w] {
+				gist, later = gist || u.para == 0, later || u.para > 0
+			}
+		}
+		if later && !gist {
+			return true
+		}
+	}
+	return false
+}
+
+// namesBeyond reports whether a unit of p that body does not give uses
+// one of terms: the message speaks of a part left out. Terms the answer
+// never uses ("want", "yesterday") point at no part, so they leave the
+// choice as it is.
+func (p passage) namesBeyond(terms []string, body string) bool {
+	for _, u := range p.units {
+		if strings.Contains(body, strings.TrimPrefix(Plain(u.text), "• ")) {
+			continue
+		}
+		for _, w := range terms {
+			if u.terms[w] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// asksNothingNew reports whether words point at no part of p past its
+// first paragraph: "it didn't work", "still not working" say the first
+// step failed; "it failed again with a different card" names what the
+// answer speaks of further on, and is a detail, not a failed step.
+func asksNothingNew(words map[string]bool, p passage) bool {
+	for _, u := range p.units {
+		if u.para == 0 {
+			continue
+		}
+		for w := range words {
+			if u.terms[w] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// againKey is how a part said before is introduced: "just above" when
+// the bot's last answer was from entry id, "earlier" when other replies
+// came between (review B walk 3315621, LOW).
+func againKey(history []session.Turn, id string) string {
+	for i := len(history) - 1; i >= 0; i-- {
+		t := history[i]
+		if t.Role == "bot" && (t.Kind == kindAnswer || t.Kind == kindLikely) {
+			if t.Entry == id {
+				return "answer_again"
+			}
+			break
+		}
+	}
+	return "answer_again_earlier"
 }
 
 // saidWhole reports whether a bot reply in history gave entry id's answer

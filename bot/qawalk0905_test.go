@@ -11,9 +11,10 @@ import (
 
 // QA walk 2026-12-06 09:05, item 18: a number typed alone right after a
 // goodbye or a thanks ("bye", then "2") is never read as a question. After
-// a goodbye the conversation just closed, so it is the rating, taken at
-// once (walk 2026-12-06d leftover 4: "Was that a rating?" after "bye" asked
-// what was plain); after a thanks, which asks "anything else?", the bot
+// a goodbye that closed an answered conversation it is the rating, taken
+// at once (walk 2026-12-06d leftover 4: "Was that a rating?" after "bye"
+// asked what was plain; with nothing answered it is no rating,
+// TestBareNumberAfterGoodbyeIsTheRating); after a thanks, which asks "anything else?", the bot
 // asks whether it was a rating, with the 1-5 buttons, and the same number
 // again counts. Once, in each language.
 func TestRatingAloneAfterGoodbye(t *testing.T) {
@@ -23,11 +24,11 @@ func TestRatingAloneAfterGoodbye(t *testing.T) {
 		lines []string
 		asked bool // asked whether it was a rating first
 	}{
-		{"en", []string{"bye", "2"}, false},
-		{"en", []string{"thanks bye", "2"}, false},
+		{"en", []string{"how long does shipping take?", "bye", "2"}, false},
+		{"en", []string{"how long does shipping take?", "thanks bye", "2"}, false},
 		{"en", []string{"thanks", "4"}, true},
-		{"zh", []string{"再见", "2"}, false},
-		{"ko", []string{"안녕히 계세요", "다섯"}, false},
+		{"zh", []string{"怎么取消订单", "再见", "2"}, false},
+		{"ko", []string{"반품 규정이 어떻게 돼요?", "안녕히 계세요", "다섯"}, false},
 	} {
 		chat := fmt.Sprintf("byerating%d", i)
 		reply, kind, _ := f.convo(t, chat, c.lang, c.lines...)

@@ -214,14 +214,19 @@ func (t *turn) ratingAfterClosing() bool {
 		return false
 	}
 	if n, ok := ratingDigit(t.ev.Text); ok {
-		if t.lastBotKind() != kindThanks {
-			// A number alone ("5", "五", "다섯") right after "bye" or the
-			// rating prompt: the conversation just closed, so it is its
-			// rating, taken and thanked for, not asked about again
-			// ("Was that a rating?" after "bye", "5": walk 2026-12-06d
-			// item 4).
+		switch {
+		case t.lastBotKind() == kindSurvey || t.lastBotKind() == kindBye && t.answeredSomething():
+			// A number alone ("5", "五", "다섯") right after the rating
+			// prompt, or after "bye" once something was answered: the
+			// conversation just closed, so it is its rating, taken and
+			// thanked for, not asked about again (walk 2026-12-06d item 4).
 			t.rated(n)
 			return true
+		case t.lastBotKind() == kindBye:
+			// "hi", "bye", "3": nothing answered, no rating asked for, so
+			// nothing to rate: not counted, and the plain reply to a bare
+			// number (review B walk 3315621, MEDIUM).
+			return false
 		}
 		// After "you're welcome, anything else?" the conversation is
 		// still open: a bare number may be the start of something else,

@@ -810,13 +810,17 @@ func (t *turn) answer(text string) {
 		// again, and counts; the question it followed, or another
 		// follow-up ("and to Germany?", "微信支付呢"), is another need.
 		in.SameNeed = func(earlier string) bool {
-			return t.sameFollowUp(earlier, u.follow) && !t.set.KB.NamesMore(ans.Entry, t.lang, text, earlier)
+			return t.sameFollowUp(earlier, u.follow) && !t.set.KB.NamesMore(ans.Entry, t.lang, text, earlier) && !t.addsDetail(ans.Entry, text, earlier)
 		}
 	case in.Answer != "":
 		// A question that names another thing the answer covers ("微信支付
-		// 可以吗", then "货到付款可以吗") is a new question, not the same one
-		// again.
-		in.SameNeed = func(earlier string) bool { return !t.set.KB.NamesMore(ans.Entry, t.lang, text, earlier) }
+		// 可以吗", then "货到付款可以吗"), or a detail it speaks of ("can I
+		// cancel it if it already shipped?" after "can I cancel my
+		// order?"), is a new question, not the same one again (review B
+		// walk 3315621, HIGH).
+		in.SameNeed = func(earlier string) bool {
+			return !t.set.KB.NamesMore(ans.Entry, t.lang, text, earlier) && !t.addsDetail(ans.Entry, text, earlier)
+		}
 	}
 	in.Signals = handoff.Signals{WantsHuman: ans.Signals.WantsHuman, Angry: ans.Signals.Angry, Confused: ans.Signals.Confused}
 	if d := t.set.Rules.DetectContext(t.ctx, in); d.Handoff {

@@ -1553,8 +1553,10 @@ var (
 		"wont": true, "won't": true, "isnt": true, "isn't": true, "stopped": true, "hasnt": true, "hasn't": true,
 		"havent": true, "haven't": true, "stuck": true, "failing": true, "failed": true, "declined": true,
 		// Things that stop working ("the app keeps crashing", "it froze").
-		"crash": true, "crashes": true, "crashed": true, "crashing": true, "freezes": true, "froze": true, "frozen": true,
-		"freezing": true, "glitch": true, "glitching": true, "buggy": true, "error": true, "errors": true}
+		// Not the bare nouns (crash, glitch, error): "crash pads", "is
+		// there an error in my invoice?" tell of nothing gone wrong.
+		"crashes": true, "crashed": true, "crashing": true, "freezes": true, "froze": true, "frozen": true,
+		"freezing": true, "glitching": true, "buggy": true}
 	problemHan = []string{"忘了", "忘记", "丢了", "坏了", "不了", "没收到", "收不到", "无法", "不能", "错了", "破了", "没到", "没有到", "登不上",
 		"裂了", "碎了", "压坏", "摔坏", "少了", "缺了", "发错", "漏发", "闪退", "崩溃", "卡死", "打不开", "报错", "出错"}
 	problemKo = []string{"까먹", "잊어버", "잊었", "잃어버", "고장", "깨졌", "깨져", "파손", "안 돼", "안돼", "안되", "안 되", "못 ", "안 와", "안와", "없어졌",

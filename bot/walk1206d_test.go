@@ -31,7 +31,6 @@ func TestAskedAgainGetsThePartSaidBeforeNotTheWholeAnswer(t *testing.T) {
 		lang, ask, again, says, notSays string
 	}{
 		{"en", "can I cancel my order?", "I want to cancel my order please", "Cancel order", "Once it has shipped"},
-		{"en", "how long does shipping take?", "so how many days until it arrives?", "US standard: 2-4 business days", "Shipping abroad"},
 		{"en", "how do i reset my password", "it didn't work", "Still nothing?", "Forgot password?"},
 		{"zh", "怎么取消订单", "我要取消订单", "取消", ""},
 		{"ko", "반품 규정이 어떻게 돼요?", "반품 규정 다시 알려 주세요", "반품", ""},
@@ -75,11 +74,11 @@ func TestFollowUpToAnUnconfirmedGuessKeepsTheHedge(t *testing.T) {
 		}
 		for _, follow := range []string{c.follow, c.follow2} {
 			reply, kind, _ := f.convo(t, chat, c.lang, follow)
-			if kind == "answer" && !strings.Contains(reply, hedge[c.lang]) {
-				t.Errorf("%s %q after an unconfirmed guess, reply:\n%s\nwant the hedge %q", c.lang, follow, reply, hedge[c.lang])
-			}
-			if follow == c.follow && kind != "answer" {
-				t.Errorf("%s %q after a guess: turn %s, want it answered with the hedge", c.lang, follow, kind)
+			// Each follow-up is answered, and with the hedge: a guess or
+			// a reply without an answer does not pass unnoticed (review B
+			// walk 3315621, LOW).
+			if kind != "answer" || !strings.Contains(reply, hedge[c.lang]) {
+				t.Errorf("%s %q after an unconfirmed guess: turn %s, reply:\n%s\nwant it answered with the hedge %q", c.lang, follow, kind, reply, hedge[c.lang])
 			}
 		}
 		chat += "-yes"
@@ -118,8 +117,10 @@ func TestSmallTalkWithAProblemDealsWithTheProblem(t *testing.T) {
 	}
 }
 
-// A number alone right after goodbye (or the rating prompt) is the
-// conversation's rating, taken and thanked for, not asked about again; a
+// A number alone right after goodbye, once something was answered (or
+// after the rating prompt), is the conversation's rating, taken and
+// thanked for, not asked about again; after a goodbye with nothing
+// answered it is no rating; a
 // number nobody asked for gets a plain request for a few words, with no
 // topics to guess at (walk 2026-12-06d leftover 4).
 func TestBareNumberAfterGoodbyeIsTheRating(t *testing.T) {
@@ -130,14 +131,22 @@ func TestBareNumberAfterGoodbyeIsTheRating(t *testing.T) {
 		lines []string
 		n     int
 	}{
-		{"en", []string{"hi", "bye", "5"}, 5},
 		{"en", []string{"how long does shipping take?", "bye", "4"}, 4},
-		{"zh", []string{"你好", "再见", "2"}, 2},
-		{"ko", []string{"안녕하세요", "안녕히 계세요", "5"}, 5},
+		{"zh", []string{"怎么取消订单", "再见", "2"}, 2},
+		{"ko", []string{"반품 규정이 어떻게 돼요?", "안녕히 계세요", "5"}, 5},
+		// Nothing answered, no rating asked for: nothing to rate (review
+		// B walk 3315621, MEDIUM); the plain reply to a bare number.
+		{"en", []string{"hi", "bye", "3"}, 0},
+		{"zh", []string{"你好", "再见", "2"}, 0},
+		{"ko", []string{"안녕하세요", "안녕히 계세요", "5"}, 0},
 	} {
 		chat := fmt.Sprintf("rate%d", i)
-		if _, kind, _ := f.convo(t, chat, c.lang, c.lines...); kind != "rated" || !slices.Equal(rec.of(chat), []int{c.n}) {
+		reply, kind, _ := f.convo(t, chat, c.lang, c.lines...)
+		switch {
+		case c.n > 0 && (kind != "rated" || !slices.Equal(rec.of(chat), []int{c.n})):
 			t.Errorf("%s %q: turn %s, ratings %v, want %d taken as the rating", c.lang, c.lines, kind, rec.of(chat), c.n)
+		case c.n == 0 && (kind != "rephrase" || len(rec.of(chat)) > 0):
+			t.Errorf("%s %q: turn %s (%q), ratings %v, want no rating and the plain reply", c.lang, c.lines, kind, reply, rec.of(chat))
 		}
 	}
 	msgs := f.turnIn(t, "rate-none", "en", "hi", "3")
@@ -162,6 +171,98 @@ func TestThanksWithMoreIsStillThanks(t *testing.T) {
 		f.convo(t, chat, c.lang, c.ask)
 		if reply, kind, entry := f.convo(t, chat, c.lang, c.yes); kind != "answer" || entry != c.entry {
 			t.Errorf("%s %q after a guess: turn %s %s, reply:\n%s\nwant %s answered", c.lang, c.yes, kind, entry, reply, c.entry)
+		}
+	}
+}
+
+// Asked again with a detail the first question had not, the customer gets
+// the part that detail is about, never only the part the first question
+// got: the whole answer when the detail speaks of a part left out ("…it
+// already shipped yesterday", "with a different card", "I need it by
+// Friday"), and no person brought in for asking about it once more. A
+// step tried that did not work gets what comes after it, whatever else
+// their words name ("the reset email never came"), in English and Korean
+// (review B walk 3315621, HIGH and MEDIUM).
+func TestAskedAgainWithANewDetailGetsThePartItNeeds(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct {
+		lang, ask, again, says, notSays string
+	}{
+		{"en", "can I cancel my order?", "I want to cancel my order please, it already shipped yesterday", "Once it has shipped", ""},
+		{"en", "my payment failed", "it failed again with a different card, what now?", "billing address doesn't match", ""},
+		{"en", "how long does shipping take?", "how long does shipping take to Canada? I need it by Friday", "express is the safest bet", ""},
+		{"en", "how do I reset my password?", "I tried that but the reset email never came", "Still nothing?", "Forgot password?"},
+		{"ko", "비밀번호 재설정 어떻게 해요?", "해봤는데 재설정 메일이 안 와요", "그래도 안 오나요?", "비밀번호를 잊으셨나요?"},
+	} {
+		chat := fmt.Sprintf("detail%d", i)
+		if _, kind, _ := f.convo(t, chat, c.lang, c.ask); kind != "answer" {
+			t.Fatalf("%s %q: turn %s, want an answer to start from", c.lang, c.ask, kind)
+		}
+		reply, kind, _ := f.convo(t, chat, c.lang, c.again)
+		if kind != "answer" || !strings.Contains(reply, c.says) {
+			t.Errorf("%s %q after %q: turn %s, reply:\n%s\nwant the part that speaks of it (%q)", c.lang, c.again, c.ask, kind, reply, c.says)
+		}
+		if c.notSays != "" && strings.Contains(reply, c.notSays) {
+			t.Errorf("%s %q after %q repeats the step tried (%q):\n%s", c.lang, c.again, c.ask, c.notSays, reply)
+		}
+	}
+	chat := "detail-third"
+	f.convo(t, chat, "en", "can I cancel my order?", "I want to cancel my order please, it already shipped yesterday")
+	if reply, kind, _ := f.convo(t, chat, "en", "can I cancel it if it has already shipped?"); kind != "answer" || !strings.Contains(reply, "Once it has shipped") {
+		t.Errorf("asked about a shipped order once more: turn %s, reply:\n%s\nwant it answered, no person brought in", kind, reply)
+	}
+	// The same question again word for word: a part that introduces a
+	// list comes with it, never "delivery takes:" and nothing after.
+	if reply, _, _ := f.convo(t, "detail-same", "en", "how long does shipping take?", "how long does shipping take?"); !strings.Contains(reply, "US standard: 2-4 business days") {
+		t.Errorf("shipping asked twice, reply:\n%s\nwant the delivery times with their introduction", reply)
+	}
+}
+
+// "As I mentioned just above" only when the part said again is from the
+// bot's last answer; with other answers between, "earlier" (review B walk
+// 3315621, LOW).
+func TestSaidAgainSaysEarlierWhenNotJustAbove(t *testing.T) {
+	f := newFixture(t, false)
+	above := map[string][]string{"en": {"just above", "my answer above"}, "zh": {"我刚才提到过", "上面的回答里"}}
+	earlier := map[string]string{"en": "As I mentioned earlier", "zh": "我之前提到过"}
+	for i, c := range []struct{ lang, ask, other, again string }{
+		{"en", "can I cancel my order?", "how long does shipping take?", "I want to cancel my order please"},
+		{"zh", "怎么取消订单", "怎么重置密码", "我要取消订单"},
+	} {
+		chat := fmt.Sprintf("earlier%d", i)
+		reply, kind, _ := f.convo(t, chat, c.lang, c.ask, c.other, c.again)
+		if kind != "answer" || !strings.Contains(reply, earlier[c.lang]) || saysAny(reply, above[c.lang]) {
+			t.Errorf("%s %q after another answer: turn %s, reply:\n%s\nwant %q, not %q", c.lang, c.again, kind, reply, earlier[c.lang], above[c.lang])
+		}
+		reply, _, _ = f.convo(t, chat+"-next", c.lang, c.ask, c.again)
+		if !saysAny(reply, above[c.lang]) {
+			t.Errorf("%s %q right after its answer, reply:\n%s\nwant %q", c.lang, c.again, reply, above[c.lang])
+		}
+	}
+}
+
+// A problem word in a question, or in a product's name, is no problem
+// told: "do you sell crash pads?" and "why doesn't your site show prices
+// in euros?" get the reply for a clear question our pages do not answer,
+// not "I'm sorry that's happening"; a problem told still does (review B
+// walk 3315621, MEDIUM).
+func TestQuestionWithAProblemWordIsNoProblem(t *testing.T) {
+	f := newFixture(t, false)
+	sorry := map[string]string{"en": "sorry that's happening", "zh": "很抱歉遇到这种情况", "ko": "그런 일이 생겨서 죄송해요"}
+	for i, c := range []struct {
+		lang, text string
+		problem    bool
+	}{
+		{"en", "do you sell crash pads for beginners?", false},
+		{"en", "why doesn't your site show prices in euros?", false},
+		{"zh", "为什么网站不显示欧元价格？", false},
+		{"ko", "왜 사이트에 유로 가격이 안 나와요?", false},
+		{"en", "the app keeps crashing, what should I do?", true},
+		{"ko", "앱이 자꾸 멈춰요", true},
+	} {
+		reply := replyText(f.turnIn(t, fmt.Sprintf("pword%d", i), c.lang, c.text))
+		if strings.Contains(reply, sorry[c.lang]) != c.problem {
+			t.Errorf("%s %q, reply:\n%s\nwant sorry-for-the-problem %v", c.lang, c.text, reply, c.problem)
 		}
 	}
 }

@@ -57,7 +57,7 @@ var keys = []string{
 	"rating_ask", "rating_confirm", "rating_thanks", "rating_sorry", "rating_invalid", "rating_unasked", "rating_unasked_early", "comment_thanks", "rating_comment_thanks", "rating_comment_sorry", "feedback_open", "feedback_open_nodesk",
 	"flood", "group",
 	"bye_early", "thanks_early", "person_button_nodesk", "offer_person_nodesk", "wrong_sorry_nodesk", "followup_person_nodesk", "thanks_after_miss_nodesk",
-	"unknown_problem_topics", "unknown_problem", "answer_again", "answer_again_more", "answer_again_more_nodesk", "hedge_lead",
+	"unknown_problem_topics", "unknown_problem", "answer_again", "answer_again_earlier", "answer_again_more", "answer_again_more_nodesk", "hedge_lead",
 }
 
 // mayBeEmpty are keys whose variants may render to nothing: a lead-in is
