@@ -214,10 +214,11 @@ func TestPooledPriorDev(t *testing.T) {
 	}
 	never := PooledRule{Lead: math.Inf(1)}
 	ship := *LexicalPooledPrior
-	points := []struct {
+	type point struct {
 		name string
 		p    PooledPrior
-	}{
+	}
+	points := []point{
 		{"none", PooledPrior{Confident: never, Likely: never}},
 		{"shipped", ship},
 		{"confident only", PooledPrior{Confident: ship.Confident, Likely: never}},
@@ -226,34 +227,22 @@ func TestPooledPriorDev(t *testing.T) {
 	for _, lead := range []float64{0.4, 0.6} {
 		p := ship
 		p.Likely.Lead = lead
-		points = append(points, struct {
-			name string
-			p    PooledPrior
-		}{fmt.Sprintf("likely lead %.2f", lead), p})
+		points = append(points, point{fmt.Sprintf("likely lead %.2f", lead), p})
 	}
 	for _, u := range []float64{0.25, 0.5} {
 		p := ship
 		p.Likely.MaxUnknown = u
-		points = append(points, struct {
-			name string
-			p    PooledPrior
-		}{fmt.Sprintf("likely unknown %.2f", u), p})
+		points = append(points, point{fmt.Sprintf("likely unknown %.2f", u), p})
 	}
 	for _, nr := range []float64{0.1, 0.2} {
 		p := ship
 		p.LikelyNearRate = nr
-		points = append(points, struct {
-			name string
-			p    PooledPrior
-		}{fmt.Sprintf("likely near %.2f", nr), p})
+		points = append(points, point{fmt.Sprintf("likely near %.2f", nr), p})
 	}
 	for _, c := range []PooledRule{{Lead: 0.7, MaxUnknown: 0.2, MinScore: 0.15}, {Lead: 0.8, MaxUnknown: 0.35, MinScore: 0.15}} {
 		p := ship
 		p.Confident = c
-		points = append(points, struct {
-			name string
-			p    PooledPrior
-		}{fmt.Sprintf("confident %v", c), p})
+		points = append(points, point{fmt.Sprintf("confident %v", c), p})
 	}
 	for _, pt := range points {
 		cfg := shippedConfig(t)

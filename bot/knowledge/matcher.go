@@ -747,17 +747,8 @@ func likelyTier(cal *Calibration, samples []sample, cfg CalibrationConfig) {
 		return
 	}
 	var rest []sample // the samples the confident decision does not answer
-	var nHeld, nOff, nNear, offConf int
-	for _, s := range samples {
-		switch s.kind {
-		case right, wrong:
-			nHeld++
-		case off:
-			nOff++
-		case near:
-			nNear++
-		}
-	}
+	nHeld, nOff, nNear := kindCounts(samples)
+	var offConf int
 	inScope := cmp.Or(cfg.LikelyInScope, DefaultLikelyInScope)
 	cal.LikelyInScope = inScope
 	w := trafficWeights(nHeld, nOff, inScope)

@@ -293,16 +293,11 @@ func pooledLikely(cal *Calibration, samples []sample, cfg CalibrationConfig) {
 		return
 	}
 	p := cal.Pooled
-	var nHeld, nOff, nNear, offTaken int
+	nHeld, nOff, nNear := kindCounts(samples)
+	var offTaken int
 	for _, s := range samples {
-		switch s.kind {
-		case right, wrong:
-			nHeld++
-		case off:
-			nOff++
+		if s.kind == off {
 			offTaken += b2i(cal.answers(s) || cal.likelyOf(s))
-		case near:
-			nNear++
 		}
 	}
 	w := trafficWeights(nHeld, nOff, cal.LikelyInScope)
@@ -367,6 +362,22 @@ func majorityLangs(b *Base) map[string]bool {
 		out[l] = 2*k >= b.Len()
 	}
 	return out
+}
+
+// kindCounts counts samples' held-out questions (right or wrong),
+// off-topic messages and missing-topic questions.
+func kindCounts(samples []sample) (held, offs, nears int) {
+	for _, s := range samples {
+		switch s.kind {
+		case right, wrong:
+			held++
+		case off:
+			offs++
+		case near:
+			nears++
+		}
+	}
+	return held, offs, nears
 }
 
 // b2i counts a bool.
