@@ -544,13 +544,19 @@ func askedFor(history []session.Turn, id string) []string {
 // half the answers; those languages keep the part their pairs point to
 // (passage.bestPair) and the loop rule as before.
 func newTerms(words map[string]bool, earlier []string, lex *text.Lexicon) []string {
+	// Each earlier question read through the lexicon once, not once per
+	// word of the message: this runs on every repeated question.
+	sets := make([]map[string]bool, len(earlier))
+	for i, q := range earlier {
+		sets[i] = termSet(q, lex)
+	}
 	var added []string
 	for w := range words {
 		if hasScript(w, unicode.Hangul) || hasScript(w, unicode.Han) {
 			continue
 		}
-		for _, q := range earlier {
-			if !termSet(q, lex)[w] {
+		for _, set := range sets {
+			if !set[w] {
 				added = append(added, w)
 				break
 			}
