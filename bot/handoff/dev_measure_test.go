@@ -216,7 +216,7 @@ func TestDetectDev(t *testing.T) {
 	// for tuning, never learned from, as first messages; and a fresh set
 	// of indirect requests (testdata/dev/indirect_fresh.yaml, written
 	// 2026-12-06 before that day's rule changes), reported apart.
-	for _, set := range []struct{ file, label string }{{"phrasings.yaml", "dev phrasings"}, {"indirect_fresh.yaml", "fresh"}, {"lookalike_staff.yaml", "look-alikes"}, {"complaints_fresh.yaml", "fresh complaints"}, {"complaints_fresh2.yaml", "fresh complaints 2"}, {"complaints_fresh3.yaml", "fresh complaints 3"}} {
+	for _, set := range []struct{ file, label string }{{"phrasings.yaml", "dev phrasings"}, {"indirect_fresh.yaml", "fresh"}, {"lookalike_staff.yaml", "look-alikes"}, {"complaints_fresh.yaml", "fresh complaints"}, {"complaints_fresh2.yaml", "fresh complaints 2"}, {"complaints_fresh3.yaml", "fresh complaints 3"}, {"complaints_fresh4.yaml", "fresh complaints 4"}} {
 		raw, err := os.ReadFile(filepath.Join("testdata", "dev", set.file))
 		if err != nil {
 			t.Fatal(err)
@@ -234,7 +234,7 @@ func TestDetectDev(t *testing.T) {
 			d := r.Detect(Input{Text: e.text, Lang: lang})
 			ok := (e.class == clNone && !d.Handoff) || (e.class != clNone && d.Handoff && d.Reason == classes[e.class])
 			add(ph, classes[e.class]+"/"+lang, ok)
-			if !ok && list {
+			if !ok && list && set.file != "complaints_fresh4.yaml" { // the clean check: counts only
 				why := "no handoff"
 				if d.Handoff {
 					why = d.Evidence[0]
