@@ -3,8 +3,8 @@ package handoff
 import "testing"
 
 // Issue 10's complaint misses, eighth session of 2026-12-06: calm but
-// clearly unhappy reports (chasing us again, something new that failed,
-// none of it working, a matter that drags on), sarcasm (praise said last,
+// clearly unhappy reports (chasing us again, none of it working, a matter
+// that drags on), sarcasm (praise said last,
 // praise openers in zh and ko, praise with a setback alone) and formal
 // complaints said without the word; and what must stay a question (how or
 // where to complain, a calm "when will it come?", sincere praise for a fast
@@ -33,11 +33,8 @@ func TestComplaintEighthSession(t *testing.T) {
 		// Sincere praise with the same words is no complaint.
 		{"效率真高啊，当天就送到了", "zh", want{}},
 		{"와 대단하네요 어제 시켰는데 오늘 왔어요", "ko", want{}},
-		// Something new that failed, said as a statement (failed_new);
-		// asked about it is a question.
-		{"the toaster stopped working after three uses", "en", want{true, Complaint, []string{"(failed_new)"}}},
-		{"the toaster stopped working after three uses, is it under warranty?", "en", want{}},
-		{"新买的吹风机用了两天就坏了", "zh", want{true, Complaint, []string{"(failed_new)"}}},
+		// Praise first, then an aside about a problem, is sincere.
+		{"Love it. The strap is a bit loose though", "en", want{}},
 		// None of it works (total_failure); a repeat across orders.
 		{"not one of the vouchers you sent me works", "en", want{true, Complaint, []string{"(total_failure)"}}},
 		{"this is the second parcel in a row with a missing part", "en", want{true, Complaint, []string{"(repeated_failure)"}}},
