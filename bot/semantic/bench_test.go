@@ -92,3 +92,19 @@ func BenchmarkFusedMatch1000(b *testing.B) {
 		ix.rankVec(lex, qv[0], -1, 5)
 	}
 }
+
+// BenchmarkHubIndex3000 is the questions' hubness (hubIndex) of a
+// 1,000-entry base, 3,000 questions of 512 dimensions: n²/2 dot products,
+// once per build of the vectors, in the background.
+//
+//	go test -run '^$' -bench HubIndex3000 -benchtime 3x ./bot/semantic/
+func BenchmarkHubIndex3000(b *testing.B) {
+	kb := bigBase(b, 1000)
+	ix, _, err := build(context.Background(), kb, nil, localEmbedder{512}, nil, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		newHubIndex(ix.vecs, ix.qEntry)
+	}
+}
