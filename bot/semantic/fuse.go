@@ -462,13 +462,10 @@ func (f *Fused) Match(ctx context.Context, query string, n int) []knowledge.Matc
 		return nil
 	}
 	lex := f.lexical.Rank(ctx, query, -1, lexicalTop)
-	short := false
 	if f.lexical.Cal.Confident(lex) {
-		if short = shortUnclear(query, lex); !short {
-			f.count(pathLexicalSure)
-			markSure(ctx, query) // nor for the handoff detector (issue 9)
-			return toMatches(lex, n, true)
-		}
+		f.count(pathLexicalSure)
+		markSure(ctx, query) // nor for the handoff detector (issue 9)
+		return toMatches(lex, n, true)
 	}
 	if f.ix.blindTo(query) {
 		// The model gives every message in this language (near) one
@@ -490,11 +487,7 @@ func (f *Fused) Match(ctx context.Context, query string, n int) []knowledge.Matc
 	f.pooledMark(cands, sig)
 	out := toMatches(cands, n, false)
 	f.cal.Mark(out, cands)
-	if short {
-		shortChecked(out, cands, lex, sig)
-	} else {
-		agreed(out, cands, sig)
-	}
+	agreed(out, cands, sig)
 	return out
 }
 
@@ -516,60 +509,6 @@ func agreed(out []knowledge.Match, cands []knowledge.Candidate, sig signals) {
 		out[0].SetTier(knowledge.Unsure) // both topics are offered
 	default:
 		out[0].SetTier(knowledge.Guess)
-	}
-}
-
-// A short message the lexical match is sure of only by a thin lead
-// ("sizes?": the exchange entry 0.278 against 0.183; "my parcel":
-// tracking 0.256 against 0.190) is sure on little: every word of it is
-// some question's, so the words covered lift a small score over the cut,
-// and the base's own questions, which calibration asked, are longer.
-// Such a message gets the one embeddings call, and stays confident only
-// when the vector side agrees (shortChecked). Chosen on dev (the shipped
-// base's suite even lines, bikes, bakery; TestShortMessagesDev, 2026-12-
-// 06 22:40 UTC): the three short English lines the lexical match was sure
-// of, all right, had leads of 0.34-0.88 of the score, nearest-question
-// cosines 0.77-0.91 and vector leads 0.045-0.20; the two known faults
-// ("sizes?" with no size-guide entry, "my parcel") cosines 0.68 and
-// 0.70, vector leads 0.125 and 0.007: the cosine tells them apart, the
-// vector lead does not (a lead of 0.04 as well cost the shipped suite
-// three right answers). Few points: the cut sits between them, not
-// fitted finer.
-const (
-	shortMaxLead = 0.5  // a lead under this share of the first's score is thin
-	shortMinCos  = 0.75 // the nearest question's cosine a short message needs to stay confident
-)
-
-// shortUnclear reports whether a message the lexical match is sure of
-// is short (at most maxShortWords content words) and sure only by a
-// thin lead: fusion checks it (shortChecked). "cancel it" (the cancel
-// entry 0.535 against 0.112) is not: it keeps no embeddings call.
-func shortUnclear(query string, lex []knowledge.Candidate) bool {
-	if len(lex) < 2 || lex[0].Score <= 0 || lex[0].Score-lex[1].Score >= shortMaxLead*lex[0].Score {
-		return false
-	}
-	return contentWords(query) <= maxShortWords
-}
-
-// shortChecked decides a short message the lexical match was sure of by
-// a thin lead (shortUnclear), on its fused list out (marked by the fused
-// calibration; cands the list it was made from): confident when the lexical, vector and fused firsts agree
-// on an entry whose nearest question is near; else at
-// most a hedge, on the entry the words and fusion both rank first, or on
-// what fusion's own tiers say.
-func shortChecked(out []knowledge.Match, cands, lex []knowledge.Candidate, sig signals) {
-	if len(out) == 0 || len(lex) == 0 {
-		return
-	}
-	switch {
-	case out[0].ID == lex[0].ID && sig.agree && sig.cos >= shortMinCos:
-		out[0].SetTier(knowledge.Confident)
-		out[0].Tied = false
-	case knowledge.Tied(cands):
-		out[0].Tied = true
-		out[0].SetTier(knowledge.Unsure) // both topics are offered
-	case out[0].ID == lex[0].ID || out[0].Confident:
-		out[0].SetTier(knowledge.Likely)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/knowledge/suitetest"
 	"github.com/batonhq/baton/bot/store"
+	"github.com/batonhq/baton/bot/text"
 )
 
 // shortDevBases are the dev bases the short-message guard was measured
@@ -85,9 +87,31 @@ func devFused(t *testing.T, know content.Source) *Fused {
 	return f
 }
 
+// maxShortWords is how many content words a short message has at most.
+const maxShortWords = 2
+
+// contentWords counts the words of s that say what it is about: its
+// Latin-script terms that are not function words (text.IsStopWord).
+// Chinese and Korean text counts as long: the model does not read it.
+func contentWords(s string) int {
+	for _, r := range s {
+		if unicode.In(r, unicode.Han, unicode.Hangul, unicode.Hiragana, unicode.Katakana) {
+			return maxShortWords + 1
+		}
+	}
+	n := 0
+	for _, term := range text.Terms(s) {
+		if !text.IsStopWord(term) {
+			n++
+		}
+	}
+	return n
+}
+
 // TestShortMessagesDev lists, on the dev bases of shortDevBases, every
 // English query of at most maxShortWords content words with what the
-// fused matcher decides and the evidence a short-message guard reads. It
+// fused matcher decides and the evidence a short-message guard reads (one
+// was tried on 2026-12-06 and dropped: NOTES, team fused). It
 // only logs:
 //
 //	BATON_MEASURE=1 BATON_EMBED_URL=http://127.0.0.1:8089/v1 REDIS_URL=redis://127.0.0.1:6379 go test -run TestShortMessagesDev -v ./bot/semantic/
