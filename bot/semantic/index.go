@@ -184,9 +184,20 @@ func build(ctx context.Context, kb *knowledge.Base, offTopic []string, emb Embed
 // hubK is how many nearest questions of other entries a question's
 // hubness is the mean cosine of; hubSpare more are kept, so that a
 // question or an entry left out (calibration) can be replaced.
+//
+// hubExact bounds the build: up to that many questions every pair is
+// compared (n²/2 dot products: 2,000 questions, 2 million, about 0.5 s on
+// an idle core). Above it each question's nearest are sought only among
+// hubSample questions spread evenly over the base (every m-th), so the
+// build grows linearly with the base (n × hubSample) and a large base
+// is not kept from readiness for seconds (BenchmarkHubIndex1000). The
+// hubness is then the mean of the nearest in that sample: lower than the
+// exact one, but still highest for the questions near everything.
 const (
-	hubK     = 10
-	hubSpare = 8
+	hubK      = 10
+	hubSpare  = 8
+	hubExact  = 2000
+	hubSample = 500
 )
 
 // hubIndex is every question's hubness: the mean cosine of its hubK
@@ -194,13 +205,37 @@ const (
 // questions ("Can I do this?") are near every message, and win as nearest
 // question on the strength of that alone; fusion reads the nearest
 // question's cosine less that (fuseParams.hubW: cross-domain similarity
-// local scaling, CSLS). Building it is n²/2 dot products once per index
-// (3,000 questions: 4.5 million).
+// local scaling, CSLS).
 type hubIndex struct {
 	hub  []float64   // question -> its hubness with every question in the base
 	near [][]int32   // question -> its hubK+hubSpare nearest questions of other entries, nearest first
 	cos  [][]float32 // their cosines
 	by   [][]int32   // question -> the questions it is among the hubK nearest of
+}
+
+// hubNear is one question's nearest so far, ascending by cosine.
+type hubNear struct {
+	j []int32
+	s []float32
+}
+
+// keep adds question j at cosine s if it is among the k nearest so far.
+func (h *hubNear) keep(k int, j int32, s float32) {
+	n := len(h.s)
+	if n == k && s <= h.s[0] {
+		return // the common case: no nearer than the farthest kept
+	}
+	if n < k {
+		h.j, h.s = append(h.j, j), append(h.s, s)
+		for x := n; x > 0 && h.s[x] < h.s[x-1]; x-- {
+			h.j[x], h.j[x-1], h.s[x], h.s[x-1] = h.j[x-1], h.j[x], h.s[x-1], h.s[x]
+		}
+		return
+	}
+	h.j[0], h.s[0] = j, s
+	for x := 0; x+1 < n && h.s[x] > h.s[x+1]; x++ {
+		h.j[x], h.j[x+1], h.s[x], h.s[x+1] = h.j[x+1], h.j[x], h.s[x+1], h.s[x]
+	}
 }
 
 func newHubIndex(vecs [][]float32, qEntry []int32) hubIndex {
@@ -217,45 +252,37 @@ func newHubIndex(vecs [][]float32, qEntry []int32) hubIndex {
 			return hubIndex{}
 		}
 	}
-	type nb struct {
-		j int32
-		s float32
+	near := make([]hubNear, n)
+	for i := range near {
+		near[i] = hubNear{j: make([]int32, 0, k), s: make([]float32, 0, k)}
 	}
-	near := make([][]nb, n) // each question's k nearest so far, ascending
-	keep := func(i int, j int32, s float32) {
-		h := near[i]
-		switch {
-		case len(h) < k:
-			h = append(h, nb{j, s})
-			for x := len(h) - 1; x > 0 && h[x].s < h[x-1].s; x-- {
-				h[x], h[x-1] = h[x-1], h[x]
-			}
-		case s > h[0].s:
-			h[0] = nb{j, s}
-			for x := 0; x+1 < len(h) && h[x].s > h[x+1].s; x++ {
-				h[x], h[x+1] = h[x+1], h[x]
+	if n <= hubExact {
+		for i, v := range vecs {
+			for j := i + 1; j < n; j++ {
+				if qEntry[i] != qEntry[j] {
+					s := dot(v, vecs[j])
+					near[i].keep(k, int32(j), s)
+					near[j].keep(k, int32(i), s)
+				}
 			}
 		}
-		near[i] = h
-	}
-	for i := range vecs {
-		for j := i + 1; j < n; j++ {
-			if qEntry[i] != qEntry[j] {
-				s := dot(vecs[i], vecs[j])
-				keep(i, int32(j), s)
-				keep(j, int32(i), s)
+	} else {
+		m := (n + hubSample - 1) / hubSample
+		for i, v := range vecs {
+			for j := 0; j < n; j += m {
+				if qEntry[i] != qEntry[j] {
+					near[i].keep(k, int32(j), dot(v, vecs[j]))
+				}
 			}
 		}
 	}
 	h := hubIndex{hub: make([]float64, n), near: make([][]int32, n), cos: make([][]float32, n), by: make([][]int32, n)}
 	for i, l := range near {
-		slices.Reverse(l)
-		for x, e := range l {
-			h.near[i] = append(h.near[i], e.j)
-			h.cos[i] = append(h.cos[i], e.s)
-			if x < hubK {
-				h.by[e.j] = append(h.by[e.j], int32(i))
-			}
+		slices.Reverse(l.j)
+		slices.Reverse(l.s)
+		h.near[i], h.cos[i] = l.j, l.s
+		for _, j := range l.j[:min(hubK, len(l.j))] {
+			h.by[j] = append(h.by[j], int32(i))
 		}
 		h.hub[i] = h.mean(i, func(int32) bool { return false })
 	}
