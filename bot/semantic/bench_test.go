@@ -95,8 +95,8 @@ func BenchmarkFusedMatch1000(b *testing.B) {
 
 // BenchmarkHubIndex3000 is the questions' hubness (hubIndex) of a
 // 1,000-entry base, 3,000 questions of 512 dimensions, once per build of
-// the vectors, in the background: above hubExact, so 3,000 × hubSample
-// dot products (all n²/2 pairs took 1.11 s, idle, load 1.4).
+// the vectors, in the background: at hubExact, so all n²/2 pairs
+// (1.11 s/op at load 1.4).
 //
 //	go test -run '^$' -bench HubIndex3000 -benchtime 3x ./bot/semantic/
 func BenchmarkHubIndex3000(b *testing.B) {
@@ -114,8 +114,7 @@ func BenchmarkHubIndex3000(b *testing.B) {
 // 1,000-entry base with 4 questions each, 4,000 questions of 512
 // dimensions: above hubExact, so each question is compared with a sample
 // of hubSample questions (2 million dot products) rather than with all.
-// 2026-12-06 23:37 UTC, load average 1.3 on the 2 shared cores: 694 ms/op
-// (3,000 questions: 485 ms/op).
+// 2026-12-06 23:37 UTC, load average 1.3 on the 2 shared cores: 694 ms/op.
 //
 //	go test -run '^$' -bench HubIndex1000 -benchtime 3x ./bot/semantic/
 func BenchmarkHubIndex1000(b *testing.B) {

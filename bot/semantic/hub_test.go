@@ -161,7 +161,7 @@ func TestHubIndexWithoutIsTheIndexBuiltWithout(t *testing.T) {
 // compared, so the hubness (and the ranking read from it) is the exact
 // one; above, it is the same mean over the evenly spread sample.
 func TestHubIndexExactUpToTheCap(t *testing.T) {
-	for _, n := range []int{300, hubExact, hubExact + 1, 2 * hubExact} {
+	for _, n := range []int{300, hubExact, hubExact + 1} {
 		vecs, qEntry := randomBase(uint64(n), n, 3, 16)
 		var cands []int
 		m := 1
