@@ -476,6 +476,19 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	words := termSet(q.Text, set.Lexicon)
 	at, _ := pa.best(words, unitFreq(set.KB.Base, e.Lang, set.Lexicon))
 	tried := saysDone(q.Text) || reportsProblem(q.Text) && (at < 0 || asksNothingNew(words, pa))
+	added := newTerms(words, askedFor(q.History, e.ID), set.Lexicon)
+	if len(added) == 0 && !tried && at >= 0 && !hasScript(q.Text, unicode.Hangul) && !hasScript(q.Text, unicode.Han) {
+		// The same question in the same words ("what payment methods do
+		// you take?" twice): its words point wherever they happen to be
+		// repeated ("we charge your payment method" after the list), but
+		// it asks what the first time asked: the answer up to its first
+		// list, said again (walk 2026-12-06e). Korean and Chinese have no
+		// new terms to tell (newTerms), so they keep the part.
+		body := pa.from(0, pa.firstList())
+		p := set.Persona
+		text := join(p.Say(q.Lang, againKey(q.History, e.ID), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
+		return Answer{Text: text, Entry: e.ID, Confident: true}, true
+	}
 	if at < 0 {
 		// Korean and Chinese words that differ by their endings: the
 		// paragraph that shares character pairs, from its start (a pair
@@ -510,7 +523,7 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	default:
 		body = pa.from(at, pa.withList(pa.units[at].para))
 	}
-	if !tried && pa.namesBeyond(newTerms(words, askedFor(q.History, e.ID), set.Lexicon), Plain(body)) {
+	if !tried && pa.namesBeyond(added, Plain(body)) {
 		// "…it already shipped yesterday", "with a different card", "I
 		// need it by Friday": a detail the earlier question had not that
 		// a part left out speaks of. The whole answer, as a first answer
@@ -663,10 +676,28 @@ func saidWhole(history []session.Turn, id string, p passage) bool {
 }
 
 // saidBefore reports whether a bot reply from entry id in history said
-// body already, word for word.
+// body already, word for word, line by line: a part is joined more
+// tightly than the answer was given ("申请退货只需要几分钟：" then its steps
+// on the next line, where the answer had a blank line between), so
+// "我说了我要退货" after the return steps got them again as news, with
+// nothing for a case they do not fit (walk 2026-12-06e).
 func saidBefore(history []session.Turn, id, body string) bool {
 	for _, t := range history {
-		if t.Role == "bot" && t.Entry == id && strings.Contains(t.Text, body) {
+		if t.Role != "bot" || t.Entry != id {
+			continue
+		}
+		// A reply kept cut short (maxBotTurnRunes, ending "…") that has
+		// the part's first line ran on past the cut, as saidWhole reads
+		// it.
+		cut := strings.HasSuffix(t.Text, "…")
+		all := true
+		for i, line := range strings.Split(body, "\n") {
+			if line = strings.TrimSpace(line); line != "" && !strings.Contains(t.Text, line) {
+				all = cut && i > 0
+				break
+			}
+		}
+		if all {
 			return true
 		}
 	}

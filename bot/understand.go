@@ -565,8 +565,16 @@ func (t *turn) detail(id, words string) bool {
 	if !ok {
 		return false
 	}
+	// Only words the question it follows had not point at a detail:
+	// "what payment methods do you take?" asked again names "payment
+	// method" as the list's closing sentence does, yet asks for the list
+	// (walk 2026-12-06e).
+	terms := termSet(words, t.set.Lexicon)
+	for w := range termSet(t.s.Topic, t.set.Lexicon) {
+		delete(terms, w)
+	}
 	p := cutPassage(e.Answer, t.set.Lexicon)
-	at, _ := p.best(termSet(words, t.set.Lexicon), unitFreq(t.set.KB.Base, e.Lang, t.set.Lexicon))
+	at, _ := p.best(terms, unitFreq(t.set.KB.Base, e.Lang, t.set.Lexicon))
 	return at >= 0 && p.units[at].para > 0
 }
 
