@@ -329,11 +329,11 @@ func (r reader) offList(text string) ([]knowledge.Match, bool) {
 // follow-up keeps its own reading. Either way it is not the last
 // answer's aside about the subject again ("반품하실 수 있어요" inside the
 // cancel answer). It reports whether it decided.
-func (r reader) newSubject(u *understanding, text, topic string) bool {
+func (r reader) newSubject(u *understanding, msg, topic string) bool {
 	if r.subject == nil || r.last == "" || len(u.cands) == 0 || u.cands[0].ID == r.last {
 		return false
 	}
-	words := addedWords(text)
+	words := addedWords(msg)
 	if words == "" || !r.subject(u.cands[0].ID, words) || r.subject(r.last, words) {
 		return false
 	}
@@ -343,9 +343,17 @@ func (r reader) newSubject(u *understanding, text, topic string) bool {
 	if r.without == nil {
 		return true
 	}
-	if w := r.without(topic+"\n"+text, []string{r.last}); len(w) > 0 && w[0].ID == u.cands[0].ID {
+	if w := r.without(topic+"\n"+msg, []string{r.last}); len(w) > 0 && w[0].ID == u.cands[0].ID {
 		u.cands = slices.Clone(u.cands)
 		u.cands[0].Confident = true
+		return true
+	}
+	if r.answer != nil && strings.Contains(text.Normalize(Plain(r.answer(r.last))), text.Normalize(words)) {
+		// Neither reading is sure of the other entry, and the last
+		// answer names the thing as written: "카드는요?" after the
+		// refunds answer ("카드는 … 3~5일") asks about card refunds, not
+		// gift cards, whose subject 카드 also is (walk 2026-12-06e).
+		return false
 	}
 	return true
 }
