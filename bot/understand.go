@@ -215,6 +215,15 @@ func (r reader) understand(text, topic string, followUp bool) (u understanding) 
 		// Korea?"), ask what that one entry answers.
 		u.cands = slices.Clone(u.cands)
 		u.cands[0].Confident = true
+	case len(parts) == 0 && !confident(u.cands) && len(u.cands) > 0 && ps.story == u.cands[0].ID:
+		// A long story ending in the one question it asks ("… he opened
+		// them and used them once … Can I still return them?"): the
+		// story's facts crowd out every entry, yet the question and the
+		// whole story lean to the same one. Answered with the hedge and
+		// the other topics, never "our pages don't cover this" (walk
+		// 2026-12-06e).
+		u.cands = slices.Clone(u.cands)
+		u.cands[0].SetTier(knowledge.Likely)
 	}
 	if len(u.parts) == 0 && (!confident(u.cands) || r.wordScore(u.cands, u.text) < maxSayingLittle) && followUp && topic != "" {
 		// Confident on a score that says little ("한국" alone: shipping
@@ -1119,6 +1128,10 @@ func (r reader) confidentParts(text string, whole []knowledge.Match) pieceReadin
 	if len(whole) > 0 && leaning[whole[0].ID] >= 2 && probable[whole[0].ID] {
 		out.agree = whole[0].ID
 	}
+	if last := len(pieces) - 1; out.asking == 1 && len(out.asked) == 0 && len(whole) > 0 && pieces[last].asks() && len(cands[last]) > 0 &&
+		cands[last][0].ID == whole[0].ID && (cands[last][0].Guess || cands[last][0].Likely) {
+		out.story = whole[0].ID
+	}
 	// With one question in a story ("I ordered 10 min ago and want to
 	// cancel"), the caller answers it when the whole message ranks it
 	// first.
@@ -1133,6 +1146,10 @@ type pieceReading struct {
 	// agree is the entry the whole message ranks first when two or more
 	// asking pieces rank it first too, one of them confident or likely.
 	agree string
+	// story is the entry a long story's one question, asked last,
+	// probably means: its own reading is a guess or likely, and the whole
+	// message ranks it first too.
+	story string
 	// remedied: a piece only asking for a remedy was left to the
 	// problem's entry, which says how it is put right.
 	remedied bool
@@ -1579,11 +1596,18 @@ var (
 		"금 갔", "금이 갔", "찌그러", "빠졌", "누락", "잘못 왔", "잘못 보내", "다른 게 왔", "튕겨", "튕기", "멈춰", "먹통", "오류", "에러", "안 열려", "안열려"}
 )
 
+// preference are the verbs after which a "doesn't" tells what someone
+// wants, not what went wrong: "he doesn't need them", "I didn't want the
+// blue one" (walk 2026-12-06e: a story of a gift not needed was met with
+// "I'm sorry that's happening" and no answer).
+var preference = map[string]bool{"need": true, "want": true, "like": true, "care": true}
+
 // reportsProblem reports whether s tells of something gone wrong.
 func reportsProblem(s string) bool {
 	lower := text.Normalize(s)
-	for _, w := range strings.FieldsFunc(lower, notAWordSplit) {
-		if problemEn[w] {
+	words := strings.FieldsFunc(lower, notAWordSplit)
+	for i, w := range words {
+		if problemEn[w] && !(i+1 < len(words) && preference[words[i+1]]) {
 			return true
 		}
 	}
