@@ -476,14 +476,18 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	words := termSet(q.Text, set.Lexicon)
 	at, _ := pa.best(words, unitFreq(set.KB.Base, e.Lang, set.Lexicon))
 	tried := saysDone(q.Text) || reportsProblem(q.Text) && (at < 0 || asksNothingNew(words, pa))
-	added := newTerms(words, askedFor(q.History, e.ID), set.Lexicon)
-	if len(added) == 0 && !tried && at >= 0 && !hasScript(q.Text, unicode.Hangul) && !hasScript(q.Text, unicode.Han) {
+	asked := askedFor(q.History, e.ID)
+	added := newTerms(words, asked, set.Lexicon)
+	cjk := hasScript(q.Text, unicode.Hangul) || hasScript(q.Text, unicode.Han)
+	verbatim := slices.ContainsFunc(asked, func(s string) bool { return text.Normalize(s) == text.Normalize(q.Text) })
+	if (len(added) == 0 && !cjk || verbatim) && !tried && at >= 0 {
 		// The same question in the same words ("what payment methods do
 		// you take?" twice): its words point wherever they happen to be
 		// repeated ("we charge your payment method" after the list), but
 		// it asks what the first time asked: the answer up to its first
 		// list, said again (walk 2026-12-06e). Korean and Chinese have no
-		// new terms to tell (newTerms), so they keep the part.
+		// new terms to tell (newTerms): only the very same words again
+		// ("你们支持哪些付款方式？" twice) are read so; others keep the part.
 		body := pa.from(0, pa.firstList())
 		p := set.Persona
 		text := join(p.Say(q.Lang, againKey(q.History, e.ID), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
