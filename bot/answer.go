@@ -477,7 +477,7 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	at, _ := pa.best(words, unitFreq(set.KB.Base, e.Lang, set.Lexicon))
 	tried := saysDone(q.Text) || reportsProblem(q.Text) && (at < 0 || asksNothingNew(words, pa))
 	asked := askedFor(q.History, e.ID)
-	added := newTerms(words, asked, set.Lexicon)
+	added := newTerms(q.Text, words, asked, set.Lexicon)
 	cjk := hasScript(q.Text, unicode.Hangul) || hasScript(q.Text, unicode.Han)
 	verbatim := slices.ContainsFunc(asked, func(s string) bool { return text.Normalize(s) == text.Normalize(q.Text) })
 	if (len(added) == 0 && !cjk || verbatim) && !tried && at >= 0 {
@@ -552,20 +552,30 @@ func askedFor(history []session.Turn, id string) []string {
 	return asked
 }
 
-// newTerms are the terms of words that not every one of the earlier
-// questions had: "shipped", "yesterday" in "I want to cancel, it already
+// newTerms are the terms of words (msg's) that not every one of the
+// earlier questions had: "shipped", "yesterday" in "I want to cancel, it already
 // shipped yesterday" after "can I cancel my order?", and again when asked
 // once more: the first answer was given without that detail in view.
 // Korean and Chinese terms are character pairs, too loose to be details:
 // "돼요" of "뜯은 것도 돼요?", "세요" of "배송 조회 좀 해 주세요" are in
 // half the answers; those languages keep the part their pairs point to
 // (passage.bestPair) and the loop rule as before.
-func newTerms(words map[string]bool, earlier []string, lex *text.Lexicon) []string {
+func newTerms(msg string, words map[string]bool, earlier []string, lex *text.Lexicon) []string {
 	// Each earlier question read through the lexicon once, not once per
-	// word of the message: this runs on every repeated question.
-	sets := make([]map[string]bool, len(earlier))
+	// word of the message: this runs on every repeated question. One
+	// asked in the very words of the message (words are msg's terms) or
+	// of an earlier one lacks nothing of words that those lack, so it is
+	// not read at all: a question repeated verbatim reads nothing (and
+	// again reads that nothing as the same question asked again).
+	var sets []map[string]bool
 	for i, q := range earlier {
-		sets[i] = termSet(q, lex)
+		if q == msg || slices.Contains(earlier[:i], q) {
+			continue
+		}
+		sets = append(sets, termSet(q, lex))
+	}
+	if len(sets) == 0 {
+		return nil
 	}
 	var added []string
 	for w := range words {
@@ -582,6 +592,20 @@ func newTerms(words map[string]bool, earlier []string, lex *text.Lexicon) []stri
 	return added
 }
 
+// namesMore reports whether msg, answered from entry id, is another need
+// than earlier, which got an answer from it too: it names a thing the
+// answer tells apart (knowledge.Base.NamesMore) or a detail it speaks of
+// past its gist (addsDetail). The same words again name nothing more, and
+// are not read again: a customer repeating a question verbatim is the
+// common case, and the loop rule asks this of every earlier answer from
+// the entry on every message.
+func (t *turn) namesMore(id, msg, earlier string) bool {
+	if msg == earlier {
+		return false
+	}
+	return t.set.KB.NamesMore(id, t.lang, msg, earlier) || t.addsDetail(id, msg, earlier)
+}
+
 // addsDetail reports whether msg has a word earlier had not that entry
 // id's answer speaks of past its gist, and not in it: "shipped" in "can I
 // cancel it if it already shipped?" after "can I cancel my order?" asks
@@ -594,7 +618,7 @@ func (t *turn) addsDetail(id, msg, earlier string) bool {
 		return false
 	}
 	pa := cutPassage(e.Answer, t.set.Lexicon)
-	for _, w := range newTerms(termSet(msg, t.set.Lexicon), []string{earlier}, t.set.Lexicon) {
+	for _, w := range newTerms(msg, termSet(msg, t.set.Lexicon), []string{earlier}, t.set.Lexicon) {
 		gist, later := false, false
 		for _, u := range pa.units {
 			if u.terms[w] {
@@ -613,6 +637,9 @@ func (t *turn) addsDetail(id, msg, earlier string) bool {
 // never uses ("want", "yesterday") point at no part, so they leave the
 // choice as it is.
 func (p passage) namesBeyond(terms []string, body string) bool {
+	if len(terms) == 0 {
+		return false // no unit is spoken of: none need be read
+	}
 	for _, u := range p.units {
 		if strings.Contains(body, strings.TrimPrefix(Plain(u.text), "• ")) {
 			continue

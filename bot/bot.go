@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
 
@@ -474,12 +476,13 @@ func (b *Bot) data(set *content.Set, s *session.Session, d persona.Data) persona
 // firstName is how we address the customer: the first word of the display
 // name, if it looks like a name.
 func firstName(name string) string {
-	f := strings.Fields(name)
-	if len(f) == 0 {
-		return ""
+	// The first of strings.Fields(name), without splitting all of it:
+	// several replies of every turn ask for it.
+	n := strings.TrimLeftFunc(name, unicode.IsSpace)
+	if i := strings.IndexFunc(n, unicode.IsSpace); i >= 0 {
+		n = n[:i]
 	}
-	n := f[0]
-	if len([]rune(n)) > 24 || strings.ContainsAny(n, "@/:0123456789") {
+	if n == "" || utf8.RuneCountInString(n) > 24 || strings.ContainsAny(n, "@/:0123456789") {
 		return ""
 	}
 	return n

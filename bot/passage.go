@@ -252,16 +252,27 @@ const minTelling = 4.5
 // its index (-1 for none about them), and how much of words' telling
 // terms it covers.
 func (p passage) best(words map[string]bool, f *docFreq) (int, float64) {
+	// Each word's weight once, not once per unit that has it: this runs
+	// on every repeated question and follow-up (room for most messages'
+	// words on the stack).
+	type weighed struct {
+		t   string
+		idf float64
+	}
+	var buf [16]weighed
+	ws := buf[:0]
 	var total float64
 	for t := range words {
-		total += f.idf(t)
+		w := f.idf(t)
+		total += w
+		ws = append(ws, weighed{t, w})
 	}
 	at, top := -1, 0.0
 	for i, u := range p.units {
 		var s float64
-		for t := range words {
-			if u.terms[t] {
-				s += f.idf(t)
+		for _, w := range ws {
+			if u.terms[w.t] {
+				s += w.idf
 			}
 		}
 		if s > top {

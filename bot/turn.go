@@ -810,7 +810,7 @@ func (t *turn) answer(text string) {
 		// again, and counts; the question it followed, or another
 		// follow-up ("and to Germany?", "微信支付呢"), is another need.
 		in.SameNeed = func(earlier string) bool {
-			return t.sameFollowUp(earlier, u.follow) && !t.set.KB.NamesMore(ans.Entry, t.lang, text, earlier) && !t.addsDetail(ans.Entry, text, earlier)
+			return t.sameFollowUp(earlier, u.follow) && !t.namesMore(ans.Entry, text, earlier)
 		}
 	case in.Answer != "":
 		// A question that names another thing the answer covers ("微信支付
@@ -819,7 +819,7 @@ func (t *turn) answer(text string) {
 		// order?"), is a new question, not the same one again (review B
 		// walk 3315621, HIGH).
 		in.SameNeed = func(earlier string) bool {
-			return !t.set.KB.NamesMore(ans.Entry, t.lang, text, earlier) && !t.addsDetail(ans.Entry, text, earlier)
+			return !t.namesMore(ans.Entry, text, earlier)
 		}
 	}
 	in.Signals = handoff.Signals{WantsHuman: ans.Signals.WantsHuman, Angry: ans.Signals.Angry, Confused: ans.Signals.Confused}

@@ -26,8 +26,7 @@ import (
 //     not test.jsonl) and the shop questions and off-topic messages in
 //     bot/knowledge/testdata (shop_queries.jsonl, tune_oos.jsonl), as
 //     first messages and after an answer;
-//   - the even tweets (complaints and not), and banking77's test set's
-//     even lines (ordinary, as first messages);
+//   - the even tweets (complaints and not);
 //   - the paraphrase suite's dev half (even lines from 0, as
 //     suitetest.RunHalves splits it): ordinary lines as first messages and
 //     after an answer, and its lines asking for a person;
@@ -36,8 +35,9 @@ import (
 //     complaints and claims, and ordinary look-alikes, never learned from.
 //
 // Held-out data is not read here: not testdata/heldout, not the odd
-// tweets, not banking77's test.jsonl's odd lines, and not the suite's odd
-// lines.
+// tweets, not banking77's test.jsonl (none of its lines: its questions
+// are the test set; the knowledge questions above are banking77's dev
+// data), and not the suite's odd lines.
 //
 //	BATON_MEASURE=1 go test ./bot/handoff -run TestDetectDev -v
 //
@@ -212,29 +212,11 @@ func TestDetectDev(t *testing.T) {
 	}
 	t.Logf("tweets, even lines: %v", c)
 
-	// banking77's test set, even lines only (2nd, 4th, ... as
-	// TestDatasets counts them; its odd lines are held out), as first
-	// messages.
-	bn, bh := 0, 0
-	for i, q := range loadBanking(t, dir) {
-		if (i+1)%2 != 0 {
-			continue // held out
-		}
-		bn++
-		if d := r.Detect(Input{Text: q.text, Lang: "en"}); d.Handoff {
-			bh++
-			if list {
-				t.Logf("    false handoff banking77-even: %q → %s", q.text, d.Evidence[0])
-			}
-		}
-	}
-	t.Logf("banking77 test, even lines: %d of %d hand off (%.2f%%)", bh, bn, 100*ratio(bh, bn))
-
 	// Dev phrasings (testdata/dev/phrasings.yaml): new wordings written
 	// for tuning, never learned from, as first messages; and a fresh set
 	// of indirect requests (testdata/dev/indirect_fresh.yaml, written
 	// 2026-12-06 before that day's rule changes), reported apart.
-	for _, set := range []struct{ file, label string }{{"phrasings.yaml", "dev phrasings"}, {"indirect_fresh.yaml", "fresh"}, {"lookalike_staff.yaml", "look-alikes"}, {"complaints_fresh.yaml", "fresh complaints"}, {"complaints_fresh2.yaml", "fresh complaints 2"}} {
+	for _, set := range []struct{ file, label string }{{"phrasings.yaml", "dev phrasings"}, {"indirect_fresh.yaml", "fresh"}, {"lookalike_staff.yaml", "look-alikes"}, {"complaints_fresh.yaml", "fresh complaints"}, {"complaints_fresh2.yaml", "fresh complaints 2"}, {"complaints_fresh3.yaml", "fresh complaints 3"}, {"complaints_fresh4.yaml", "fresh complaints 4"}} {
 		raw, err := os.ReadFile(filepath.Join("testdata", "dev", set.file))
 		if err != nil {
 			t.Fatal(err)
@@ -252,7 +234,7 @@ func TestDetectDev(t *testing.T) {
 			d := r.Detect(Input{Text: e.text, Lang: lang})
 			ok := (e.class == clNone && !d.Handoff) || (e.class != clNone && d.Handoff && d.Reason == classes[e.class])
 			add(ph, classes[e.class]+"/"+lang, ok)
-			if !ok && list {
+			if !ok && list && set.file != "complaints_fresh4.yaml" { // the clean check: counts only
 				why := "no handoff"
 				if d.Handoff {
 					why = d.Evidence[0]
