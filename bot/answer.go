@@ -480,7 +480,7 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	added := newTerms(q.Text, words, asked, set.Lexicon)
 	cjk := hasScript(q.Text, unicode.Hangul) || hasScript(q.Text, unicode.Han)
 	verbatim := slices.ContainsFunc(asked, func(s string) bool { return text.Normalize(s) == text.Normalize(q.Text) })
-	if (len(added) == 0 && !cjk || verbatim) && !tried && at >= 0 {
+	if (len(added) == 0 && !cjk && at >= 0 || verbatim) && !tried {
 		// The same question in the same words ("what payment methods do
 		// you take?" twice): its words point wherever they happen to be
 		// repeated ("we charge your payment method" after the list), but
@@ -488,6 +488,9 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 		// list, said again (walk 2026-12-06e). Korean and Chinese have no
 		// new terms to tell (newTerms): only the very same words again
 		// ("你们支持哪些付款方式？" twice) are read so; others keep the part.
+		// The very same words need no word of theirs in the answer: '배송
+		// 얼마나 걸려요?' twice names no unit (Korean endings) and got only
+		// the warehouse paragraph, not the times (review B walk MEDIUM 2).
 		body := pa.from(0, pa.firstList())
 		p := set.Persona
 		text := join(p.Say(q.Lang, againKey(q.History, e.ID), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
