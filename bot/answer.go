@@ -476,6 +476,26 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	words := termSet(q.Text, set.Lexicon)
 	at, _ := pa.best(words, unitFreq(set.KB.Base, e.Lang, set.Lexicon))
 	tried := saysDone(q.Text) || reportsProblem(q.Text) && (at < 0 || asksNothingNew(words, pa))
+	asked := askedFor(q.History, e.ID)
+	added := newTerms(q.Text, words, asked, set.Lexicon)
+	cjk := hasScript(q.Text, unicode.Hangul) || hasScript(q.Text, unicode.Han)
+	verbatim := slices.ContainsFunc(asked, func(s string) bool { return text.Normalize(s) == text.Normalize(q.Text) })
+	if (len(added) == 0 && !cjk && at >= 0 || verbatim) && !tried {
+		// The same question in the same words ("what payment methods do
+		// you take?" twice): its words point wherever they happen to be
+		// repeated ("we charge your payment method" after the list), but
+		// it asks what the first time asked: the answer up to its first
+		// list, said again (walk 2026-12-06e). Korean and Chinese have no
+		// new terms to tell (newTerms): only the very same words again
+		// ("你们支持哪些付款方式？" twice) are read so; others keep the part.
+		// The very same words need no word of theirs in the answer: '배송
+		// 얼마나 걸려요?' twice names no unit (Korean endings) and got only
+		// the warehouse paragraph, not the times (review B walk MEDIUM 2).
+		body := pa.from(0, pa.firstList())
+		p := set.Persona
+		text := join(p.Say(q.Lang, againKey(q.History, e.ID), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
+		return Answer{Text: text, Entry: e.ID, Confident: true}, true
+	}
 	if at < 0 {
 		// Korean and Chinese words that differ by their endings: the
 		// paragraph that shares character pairs, from its start (a pair
@@ -510,7 +530,7 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	default:
 		body = pa.from(at, pa.withList(pa.units[at].para))
 	}
-	if !tried && pa.namesBeyond(newTerms(q.Text, words, askedFor(q.History, e.ID), set.Lexicon), Plain(body)) {
+	if !tried && pa.namesBeyond(added, Plain(body)) {
 		// "…it already shipped yesterday", "with a different card", "I
 		// need it by Friday": a detail the earlier question had not that
 		// a part left out speaks of. The whole answer, as a first answer
@@ -548,7 +568,8 @@ func newTerms(msg string, words map[string]bool, earlier []string, lex *text.Lex
 	// word of the message: this runs on every repeated question. One
 	// asked in the very words of the message (words are msg's terms) or
 	// of an earlier one lacks nothing of words that those lack, so it is
-	// not read at all: a question repeated verbatim reads nothing.
+	// not read at all: a question repeated verbatim reads nothing (and
+	// again reads that nothing as the same question asked again).
 	var sets []map[string]bool
 	for i, q := range earlier {
 		if q == msg || slices.Contains(earlier[:i], q) {
@@ -689,10 +710,28 @@ func saidWhole(history []session.Turn, id string, p passage) bool {
 }
 
 // saidBefore reports whether a bot reply from entry id in history said
-// body already, word for word.
+// body already, word for word, line by line: a part is joined more
+// tightly than the answer was given ("申请退货只需要几分钟：" then its steps
+// on the next line, where the answer had a blank line between), so
+// "我说了我要退货" after the return steps got them again as news, with
+// nothing for a case they do not fit (walk 2026-12-06e).
 func saidBefore(history []session.Turn, id, body string) bool {
 	for _, t := range history {
-		if t.Role == "bot" && t.Entry == id && strings.Contains(t.Text, body) {
+		if t.Role != "bot" || t.Entry != id {
+			continue
+		}
+		// A reply kept cut short (maxBotTurnRunes, ending "…") that has
+		// the part's first line ran on past the cut, as saidWhole reads
+		// it.
+		cut := strings.HasSuffix(t.Text, "…")
+		all := true
+		for i, line := range strings.Split(body, "\n") {
+			if line = strings.TrimSpace(line); line != "" && !strings.Contains(t.Text, line) {
+				all = cut && i > 0
+				break
+			}
+		}
+		if all {
 			return true
 		}
 	}

@@ -545,6 +545,28 @@ func charPairs(s string) map[string]bool {
 	return set
 }
 
+// firstList is the last paragraph of the answer's first list, or the
+// first paragraph's (withList) when the answer has none: the answer's
+// gist with what it lists ("We ship … same day." and the delivery
+// times; "You can pay with:" and the ways).
+func (p passage) firstList() int {
+	for _, u := range p.units {
+		if u.item {
+			last := u.para
+			for _, v := range p.units {
+				if v.item && v.intro == u.intro {
+					last = max(last, v.para)
+				}
+			}
+			return last
+		}
+	}
+	if len(p.units) == 0 {
+		return 0
+	}
+	return p.withList(p.units[0].para)
+}
+
 // withList is paragraph para, or the last paragraph of the list that
 // para's last unit introduces ("You can pay with:" and its items), so a
 // part never ends on a line that promises a list.

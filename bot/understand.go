@@ -215,6 +215,15 @@ func (r reader) understand(text, topic string, followUp bool) (u understanding) 
 		// Korea?"), ask what that one entry answers.
 		u.cands = slices.Clone(u.cands)
 		u.cands[0].Confident = true
+	case len(parts) == 0 && !confident(u.cands) && len(u.cands) > 0 && ps.story == u.cands[0].ID:
+		// A long story ending in the one question it asks ("… he opened
+		// them and used them once … Can I still return them?"): the
+		// story's facts crowd out every entry, yet the question and the
+		// whole story lean to the same one. Answered with the hedge and
+		// the other topics, never "our pages don't cover this" (walk
+		// 2026-12-06e).
+		u.cands = slices.Clone(u.cands)
+		u.cands[0].SetTier(knowledge.Likely)
 	}
 	if len(u.parts) == 0 && (!confident(u.cands) || r.wordScore(u.cands, u.text) < maxSayingLittle) && followUp && topic != "" {
 		// Confident on a score that says little ("한국" alone: shipping
@@ -329,11 +338,11 @@ func (r reader) offList(text string) ([]knowledge.Match, bool) {
 // follow-up keeps its own reading. Either way it is not the last
 // answer's aside about the subject again ("반품하실 수 있어요" inside the
 // cancel answer). It reports whether it decided.
-func (r reader) newSubject(u *understanding, text, topic string) bool {
+func (r reader) newSubject(u *understanding, msg, topic string) bool {
 	if r.subject == nil || r.last == "" || len(u.cands) == 0 || u.cands[0].ID == r.last {
 		return false
 	}
-	words := addedWords(text)
+	words := addedWords(msg)
 	if words == "" || !r.subject(u.cands[0].ID, words) || r.subject(r.last, words) {
 		return false
 	}
@@ -343,9 +352,17 @@ func (r reader) newSubject(u *understanding, text, topic string) bool {
 	if r.without == nil {
 		return true
 	}
-	if w := r.without(topic+"\n"+text, []string{r.last}); len(w) > 0 && w[0].ID == u.cands[0].ID {
+	if w := r.without(topic+"\n"+msg, []string{r.last}); len(w) > 0 && w[0].ID == u.cands[0].ID {
 		u.cands = slices.Clone(u.cands)
 		u.cands[0].Confident = true
+		return true
+	}
+	if r.answer != nil && strings.Contains(text.Normalize(Plain(r.answer(r.last))), text.Normalize(words)) {
+		// Neither reading is sure of the other entry, and the last
+		// answer names the thing as written: "카드는요?" after the
+		// refunds answer ("카드는 … 3~5일") asks about card refunds, not
+		// gift cards, whose subject 카드 also is (walk 2026-12-06e).
+		return false
 	}
 	return true
 }
@@ -565,8 +582,16 @@ func (t *turn) detail(id, words string) bool {
 	if !ok {
 		return false
 	}
+	// Only words the question it follows had not point at a detail:
+	// "what payment methods do you take?" asked again names "payment
+	// method" as the list's closing sentence does, yet asks for the list
+	// (walk 2026-12-06e).
+	terms := termSet(words, t.set.Lexicon)
+	for w := range termSet(t.s.Topic, t.set.Lexicon) {
+		delete(terms, w)
+	}
 	p := cutPassage(e.Answer, t.set.Lexicon)
-	at, _ := p.best(termSet(words, t.set.Lexicon), unitFreq(t.set.KB.Base, e.Lang, t.set.Lexicon))
+	at, _ := p.best(terms, unitFreq(t.set.KB.Base, e.Lang, t.set.Lexicon))
 	return at >= 0 && p.units[at].para > 0
 }
 
@@ -1103,6 +1128,10 @@ func (r reader) confidentParts(text string, whole []knowledge.Match) pieceReadin
 	if len(whole) > 0 && leaning[whole[0].ID] >= 2 && probable[whole[0].ID] {
 		out.agree = whole[0].ID
 	}
+	if last := len(pieces) - 1; out.asking == 1 && len(out.asked) == 0 && len(whole) > 0 && pieces[last].asks() && len(cands[last]) > 0 &&
+		cands[last][0].ID == whole[0].ID && (cands[last][0].Guess || cands[last][0].Likely) {
+		out.story = whole[0].ID
+	}
 	// With one question in a story ("I ordered 10 min ago and want to
 	// cancel"), the caller answers it when the whole message ranks it
 	// first.
@@ -1117,6 +1146,10 @@ type pieceReading struct {
 	// agree is the entry the whole message ranks first when two or more
 	// asking pieces rank it first too, one of them confident or likely.
 	agree string
+	// story is the entry a long story's one question, asked last,
+	// probably means: its own reading is a guess or likely, and the whole
+	// message ranks it first too.
+	story string
 	// remedied: a piece only asking for a remedy was left to the
 	// problem's entry, which says how it is put right.
 	remedied bool
@@ -1563,11 +1596,18 @@ var (
 		"금 갔", "금이 갔", "찌그러", "빠졌", "누락", "잘못 왔", "잘못 보내", "다른 게 왔", "튕겨", "튕기", "멈춰", "먹통", "오류", "에러", "안 열려", "안열려"}
 )
 
+// preference are the verbs after which a "doesn't" tells what someone
+// wants, not what went wrong: "he doesn't need them", "I didn't want the
+// blue one" (walk 2026-12-06e: a story of a gift not needed was met with
+// "I'm sorry that's happening" and no answer).
+var preference = map[string]bool{"need": true, "want": true, "like": true, "care": true}
+
 // reportsProblem reports whether s tells of something gone wrong.
 func reportsProblem(s string) bool {
 	lower := text.Normalize(s)
-	for _, w := range strings.FieldsFunc(lower, notAWordSplit) {
-		if problemEn[w] {
+	words := strings.FieldsFunc(lower, notAWordSplit)
+	for i, w := range words {
+		if problemEn[w] && !(i+1 < len(words) && preference[words[i+1]]) {
 			return true
 		}
 	}

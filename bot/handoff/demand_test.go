@@ -76,3 +76,36 @@ func TestDemand(t *testing.T) {
 		}
 	}
 }
+
+// An ultimatum says what the customer will do if they do not get it (or
+// I'll, or I'm, otherwise I…, 不然我, 안 그러면); an either-or question
+// asks which of two ways it is (review B walk HIGH 1: "is the return
+// shipping free, or I send it back at my own cost?" got a refusal).
+func TestUltimatumNeedsAThreat(t *testing.T) {
+	r := loadShipped(t)
+	for _, c := range []struct {
+		text, lang string
+		demand     bool
+	}{
+		{"is the return shipping free, or I send it back at my own cost?", "en", false},
+		{"do I get store credit, or I return them for a refund?", "en", false},
+		{"is the exchange free, or I return it and order the other size?", "en", false},
+		{"is there a discount for two, or I cancel the order and buy them separately?", "en", false},
+		{"能包邮吗，要不我取消了重新下单？", "zh", false},
+		{"这个有优惠吗？要不我先取消订单重新下？", "zh", false},
+		{"할인 쿠폰이 안 되면 주문 취소 가능한가요?", "ko", false},
+		{"free shipping or I'm cancelling everything", "en", true},
+		{"free shipping or I cancel everything", "en", true},
+		{"free delivery or I will return them", "en", true},
+		{"give me a discount, otherwise I cancel my order", "en", true},
+		{"a discount or else I return it all", "en", true},
+		{"给我包邮，不然我全部取消", "zh", true},
+		{"무료 배송 안 해 주면 다 취소할게요", "ko", true},
+		{"무료 배송 해 주세요, 안 그러면 주문 취소합니다", "ko", true},
+	} {
+		d := r.Detect(Input{Text: c.text, Lang: c.lang})
+		if (d.Demand != "") != c.demand || d.Handoff {
+			t.Errorf("Detect(%q): demand %q, handoff %v (%s); want demand %v and no handoff", c.text, d.Demand, d.Handoff, d.Reason, c.demand)
+		}
+	}
+}
