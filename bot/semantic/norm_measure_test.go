@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/text"
 )
 
 // TestFusedNormDev tries per-query normalisation of the fused evidence
@@ -24,7 +25,6 @@ func TestFusedNormDev(t *testing.T) {
 	}
 	b, _, dev, lex, cfg := banking77Fixture(t) // test.jsonl is not used
 	emb := newMemoEmbedder(t, func() Embedder { return realEmbedder(t) }, generalisationTexts(b, cfg, dev))
-	ctx := t.Context()
 	type asked struct {
 		ix   *Index
 		ev   []evidence // raw components (no softmax)
@@ -40,29 +40,13 @@ func TestFusedNormDev(t *testing.T) {
 		}
 		*qs = append(*qs, asked{ix, ix.evidenceWith(raw, lc, vec, skip), first, want})
 	}
-	l := knowledge.NewLexical(b, lex)
-	ix, _, err := build(ctx, b, nil, emb, nil, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, q := range b.Questions() {
-		add(&full, ix, l.Rank(ctx, q.Text, i, lexicalTop), ix.vecs[i], i, q.ID)
-	}
-	for _, split := range [][2]int{{3, 3}, {3, 4}, {3, 5}, {4, 3}, {4, 4}, {4, 5}} {
-		bases, has := shopSplit(t, b, split[0], split[1])
-		for i, sb := range bases {
-			sl := knowledge.NewLexical(sb, lex)
-			six, _, err := build(ctx, sb, nil, emb, nil, nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, q := range dev {
-				if has[i][q.ID] {
-					add(&shop, six, sl.Rank(ctx, q.Query, -1, lexicalTop), emb.vecs[q.Query], -1, q.ID)
-				}
-			}
+	devAsked(t, b, dev, lex, emb, func(isFull bool, ix *Index, lc []knowledge.Candidate, vec []float32, skip int, want string) {
+		if isFull {
+			add(&full, ix, lc, vec, skip, want)
+		} else {
+			add(&shop, ix, lc, vec, skip, want)
 		}
-	}
+	})
 	comps := func(x evidence) [4]float64 { return [4]float64{x.lexical, max(x.best, 0), max(x.cent, 0), x.ans} }
 	type scorer func(a asked) []float64
 	weighted := func(w [4]float64, agree float64) scorer {
@@ -156,5 +140,37 @@ func TestFusedNormDev(t *testing.T) {
 	}
 	for _, v := range variants {
 		t.Logf("%-62s top-1: full base leave-one-out %.4f, shop-sized dev %.4f", v.name, top1(v.sc, full), top1(v.sc, shop))
+	}
+}
+
+// devAsked visits banking77's dev questions as the fused measurements ask
+// them (never test.jsonl): each knowledge question left out of the full
+// base (full true), then each shop-sized base of six splits asked its own
+// intents' dev queries, with the index, the lexical candidates, the
+// message's vector, the question left out (-1 for none) and the right id.
+func devAsked(t *testing.T, b *knowledge.Base, dev []labelled, lex *text.Lexicon, emb *memoEmbedder, visit func(full bool, ix *Index, lc []knowledge.Candidate, vec []float32, skip int, want string)) {
+	ctx := t.Context()
+	l := knowledge.NewLexical(b, lex)
+	ix, _, err := build(ctx, b, nil, emb, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, q := range b.Questions() {
+		visit(true, ix, l.Rank(ctx, q.Text, i, lexicalTop), ix.vecs[i], i, q.ID)
+	}
+	for _, split := range [][2]int{{3, 3}, {3, 4}, {3, 5}, {4, 3}, {4, 4}, {4, 5}} {
+		bases, has := shopSplit(t, b, split[0], split[1])
+		for i, sb := range bases {
+			sl := knowledge.NewLexical(sb, lex)
+			six, _, err := build(ctx, sb, nil, emb, nil, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range dev {
+				if has[i][q.ID] {
+					visit(false, six, sl.Rank(ctx, q.Query, -1, lexicalTop), emb.vecs[q.Query], -1, q.ID)
+				}
+			}
+		}
 	}
 }

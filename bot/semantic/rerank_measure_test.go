@@ -107,29 +107,13 @@ func TestFusedRerankDev(t *testing.T) {
 	emb := newMemoEmbedder(t, func() Embedder { return realEmbedder(t) }, generalisationTexts(b, cfg, dev))
 	ctx := t.Context()
 	var full, shop []rerankAsked
-	l := knowledge.NewLexical(b, lex)
-	ix, _, err := build(ctx, b, nil, emb, nil, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, q := range b.Questions() {
-		full = append(full, rerankOf(ix, l.Rank(ctx, q.Text, i, lexicalTop), ix.vecs[i], i, q.ID))
-	}
-	for _, split := range [][2]int{{3, 3}, {3, 4}, {3, 5}, {4, 3}, {4, 4}, {4, 5}} {
-		bases, has := shopSplit(t, b, split[0], split[1])
-		for i, sb := range bases {
-			sl := knowledge.NewLexical(sb, lex)
-			six, _, err := build(ctx, sb, nil, emb, nil, nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, q := range dev {
-				if has[i][q.ID] {
-					shop = append(shop, rerankOf(six, sl.Rank(ctx, q.Query, -1, lexicalTop), emb.vecs[q.Query], -1, q.ID))
-				}
-			}
+	devAsked(t, b, dev, lex, emb, func(isFull bool, ix *Index, lc []knowledge.Candidate, vec []float32, skip int, want string) {
+		if isFull {
+			full = append(full, rerankOf(ix, lc, vec, skip, want))
+		} else {
+			shop = append(shop, rerankOf(ix, lc, vec, skip, want))
 		}
-	}
+	})
 	// The whole base with each intent's first five questions, asked the
 	// other five: every intent in scope, no question left out.
 	var half []rerankAsked
