@@ -133,13 +133,11 @@ type fixture struct {
 	desk  *desk
 }
 
+// contents is the shipped prompts and knowledge, loaded once for the
+// whole test binary (shipped_test.go).
 func contents(t testing.TB) *content.Holder {
 	t.Helper()
-	h, problems, err := content.NewHolder(content.Dir("../prompts"), content.Dir("../knowledge"), nil)
-	if err != nil {
-		t.Fatalf("load contents: %v (%v)", err, problems)
-	}
-	return h
+	return bot.ShippedHolder(t)
 }
 
 func newFixture(t testing.TB, withDesk bool, opts ...bot.Option) *fixture {

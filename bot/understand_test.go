@@ -6,7 +6,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/knowledge/suitetest"
 )
@@ -19,10 +18,7 @@ func shippedMatch(t *testing.T) matchFunc {
 // shippedReader reads messages as the core does on the shipped content.
 func shippedReader(t *testing.T) reader {
 	t.Helper()
-	set, problems := content.Load(content.Dir("../prompts"), content.Dir("../knowledge"))
-	if len(problems) > 0 {
-		t.Fatalf("shipped content has problems: %v", problems)
-	}
+	set := shippedSet(t)
 	return reader{
 		match:   func(text string) []knowledge.Match { return set.KB.Match(context.Background(), text, 5) },
 		without: lexicalWithout(context.Background(), set.KB.Matcher, 5),
@@ -290,10 +286,7 @@ func TestOwnWords(t *testing.T) {
 // are about something else and would not be answered from it on their own:
 // a new question must not be glued to the last topic.
 func TestFollowUpsDoNotGlueNewQuestions(t *testing.T) {
-	set, problems := content.Load(content.Dir("../prompts"), content.Dir("../knowledge"))
-	if len(problems) > 0 {
-		t.Fatalf("shipped content has problems: %v", problems)
-	}
+	set := shippedSet(t)
 	for _, lang := range suitetest.Langs {
 		r := reader{
 			match:   func(text string) []knowledge.Match { return set.KB.Match(context.Background(), text, 5) },
