@@ -183,7 +183,9 @@ func load(prompts, knowledgeSrc Source, found func([]Problem), opts ...Option) (
 	if found != nil {
 		found(problems)
 	}
-	m := o.matcher(context.Background(), kb, lex, knowledge.CalibrationConfig{OffTopic: offTopic, WrongRate: o.wrongRate, LikelyRight: o.likelyRight, GuessRight: o.guessRight})
+	cfg := knowledge.CalibrationConfig{OffTopic: offTopic, WrongRate: o.wrongRate, LikelyRight: o.likelyRight, GuessRight: o.guessRight}
+	cfg.Source = calibrationKey(prompts, knowledgeSrc, cfg)
+	m := o.matcher(context.Background(), kb, lex, cfg)
 	return &Set{KB: &knowledge.KB{Base: kb, Matcher: m}, Lexicon: lex, OffTopic: offTopic, Persona: p, Rules: rules,
 		Routing: table, routingBroken: table == nil && len(ps) > 0}, problems
 }

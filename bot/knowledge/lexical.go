@@ -1199,13 +1199,23 @@ func (ix *index) termName(id int32) string {
 }
 
 // NewLexicalMatcher is the lexical Matcher for b: NewLexical, calibrated.
+// With cfg.Source set, the matcher an earlier call built for the same
+// Source is returned instead (lexcache.go).
 func NewLexicalMatcher(ctx context.Context, b *Base, lex *text.Lexicon, cfg CalibrationConfig) *Calibrated {
+	if cfg.Source != "" {
+		if c := cachedLexical(cfg.Source); c != nil {
+			return c
+		}
+	}
 	l := NewLexical(b, lex)
 	if cfg.Pooled == nil {
 		cfg.Pooled = LexicalPooledPrior // read on the lexical cosines
 	}
 	c := NewCalibrated(ctx, b, l.Rank, cfg)
 	c.Explain = l.Explain
+	if cfg.Source != "" && ctx.Err() == nil { // a cancelled calibration may be partial
+		c = keepLexicalMatcher(cfg.Source, c)
+	}
 	return c
 }
 

@@ -209,6 +209,11 @@ type CalibrationConfig struct {
 	// in a language the embeddings model does not tell apart, which it
 	// never decides.
 	Leave func(text string) bool
+	// Source, when set, names what the base, the lexicon and these
+	// settings were read from (content's hash of the files): equal Sources
+	// calibrate alike, so NewLexicalMatcher reuses the matcher it built
+	// for one. "": always calibrate.
+	Source string
 }
 
 // DefaultGuessRight is the share of guesses that must be right when ops
