@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/batonhq/baton/bot/persona"
@@ -40,13 +41,24 @@ func (t *turn) declinedOpen(text string) bool {
 	return true
 }
 
+// wordingLangs is every language a wording of ours may be in: the
+// persona's, and English (which Say falls back to) once, not twice when
+// the persona speaks it: each is a rendering per wording, on every turn.
+func wordingLangs(p *persona.Persona) []string {
+	langs := p.Langs()
+	if !slices.Contains(langs, "en") {
+		langs = append(langs, "en")
+	}
+	return langs
+}
+
 // endsSaying reports whether text ends with one of the wordings of the
 // message key, in any language the persona speaks (the reply may be in
 // the customer's previous language).
 func (t *turn) endsSaying(text, key string) bool {
 	text = strings.TrimSpace(text)
 	d := t.b.data(t.set, t.s, persona.Data{})
-	for _, lang := range append(t.set.Persona.Langs(), "en") {
+	for _, lang := range wordingLangs(t.set.Persona) {
 		for i := range max(t.set.Persona.Variants(lang, key), 1) {
 			d.Seed = i
 			if strings.HasSuffix(text, t.set.Persona.Say(lang, key, d)) {

@@ -127,7 +127,7 @@ func (t *turn) askedBefore(b int, said session.Turn) []asked {
 // previous language).
 func (t *turn) saying(text, key string) bool {
 	d := t.b.data(t.set, t.s, persona.Data{Customer: firstName(t.s.Name)})
-	for _, lang := range append(t.set.Persona.Langs(), "en") {
+	for _, lang := range wordingLangs(t.set.Persona) {
 		for i := range max(t.set.Persona.Variants(lang, key), 1) {
 			d.Seed = i
 			if w := t.set.Persona.Say(lang, key, d); w != key && strings.Contains(text, firstSentence(w)) {

@@ -109,6 +109,39 @@ func staticText(t *template.Template) (string, bool) {
 	return strings.TrimSpace(b.String()), true
 }
 
+// fixedFuncs are the functions of funcs whose result is the persona's own
+// for the language of the file (its shop name, contacts and hours, all
+// read before any message is parsed): a call of one renders the same on
+// every turn.
+var fixedFuncs = []string{"shop", "email", "phone", "hours"}
+
+// fixedText reports whether t is text and calls of fixedFuncs alone ("…
+// reach our team at {{email}} or {{phone}} ({{hours}})"), so it renders
+// the same whatever the data: such a message (the _nodesk wordings said
+// on every answered repeat without a desk) is rendered once at load, not
+// executed through reflection on every turn.
+func fixedText(t *template.Template) bool {
+	if t.Tree == nil || t.Tree.Root == nil {
+		return false
+	}
+	for _, n := range t.Tree.Root.Nodes {
+		switch n := n.(type) {
+		case *parse.TextNode:
+		case *parse.ActionNode:
+			if n.Pipe == nil || len(n.Pipe.Decl) > 0 || len(n.Pipe.Cmds) != 1 || len(n.Pipe.Cmds[0].Args) != 1 {
+				return false
+			}
+			id, ok := n.Pipe.Cmds[0].Args[0].(*parse.IdentifierNode)
+			if !ok || !slices.Contains(fixedFuncs, id.Ident) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // usesData reports whether t calls one of dataFuncs (or another template,
 // which might). It walks the parse tree each time (a message's tree has a
 // few dozen nodes): remembering it per template would keep every template

@@ -766,6 +766,13 @@ func (l *loader) template(p *Persona, file, what, name, lang string, n *yaml.Nod
 	}
 	if out, ok := staticText(t); ok && p.static != nil {
 		p.static[t] = withParticles(lang, out)
+	} else if p.static != nil && fixedText(t) {
+		// Rendered as render would render it on any turn (t was parsed
+		// with this language's functions); an error is left for the
+		// sample render below to report.
+		if out, err := p.render(t, lang, Data{}); err == nil {
+			p.static[t] = out
+		}
 	}
 	full := sampleData(p.name)
 	out, err := p.render(t, lang, full)
