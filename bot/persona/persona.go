@@ -80,8 +80,10 @@ type Persona struct {
 	words    map[string]locale             // lang -> time-of-day and weekday words
 	langs    map[string]*langFile          // only usable files
 	small    *smalltalk
-	// static holds what each template made of text alone renders to
-	// (most messages: "Is there anything else we can help with?"), so
+	// static holds what each template made of text and the fixed
+	// fields ({{shop}}, {{email}}, {{phone}}, {{hours}}, read after the
+	// contact is replaced) renders to (most messages: "Is there anything
+	// else we can help with?"), so
 	// Say returns it without executing the template: a reply says
 	// several of them on every customer message.
 	static map[*template.Template]string

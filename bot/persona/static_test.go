@@ -21,10 +21,27 @@ func (p *Persona) executed(t *template.Template, lang string, data Data) (string
 // template says, on several data (a static text does not depend on them),
 // and the fast path is taken for the plain ones.
 func TestStaticTextAsExecuted(t *testing.T) {
-	p, probs := Load(os.DirFS("../.."), "prompts")
-	if p == nil {
+	shipped, probs := Load(os.DirFS("../.."), "prompts")
+	if shipped == nil {
 		t.Fatalf("load: %v", probs)
 	}
+	// As production loads: the contact replaced by the knowledge base's
+	// before the wordings are rendered once.
+	replaced, probs := Load(os.DirFS("../.."), "prompts", WithContactFrom(func(email, phone string) (string, string, bool) {
+		return "help@bikes.example", "+1 555 0100", true
+	}))
+	if replaced == nil {
+		t.Fatalf("load with a contact: %v", probs)
+	}
+	staticTextAsExecuted(t, shipped)
+	staticTextAsExecuted(t, replaced)
+	if got := replaced.Say("en", "nodesk_again", Data{}); !strings.Contains(got, "help@bikes.example") || strings.Contains(got, shipped.email) {
+		t.Errorf("nodesk with the base's contact: %q", got)
+	}
+}
+
+func staticTextAsExecuted(t *testing.T, p *Persona) {
+	t.Helper()
 	datas := []Data{
 		{},
 		{Bot: "Kumo", Customer: "Jane", Now: time.Date(2026, 12, 4, 18, 30, 0, 0, time.UTC), Topics: []string{"a", "b"}, Seed: 3},
