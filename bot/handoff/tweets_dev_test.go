@@ -3,6 +3,7 @@ package handoff
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -33,10 +34,56 @@ func TestTweetsDev(t *testing.T) {
 	measuring(t)
 	dir := sharedDir(t)
 	r := loadShipped(t)
-	list := os.Getenv("BATON_DEV_LIST") == "1"
-	listTweets := os.Getenv("BATON_DEV_TWEETS") == "1"
+	tweets := loadTweets(t, dir)
+	ords := devOrdinary(t, dir)
+	tweetsDev(t, r, tweets, ords, os.Getenv("BATON_DEV_TWEETS") == "1", os.Getenv("BATON_DEV_LIST") == "1")
+	// BATON_DEV_SWEEP=0.6,0.7 tries other English complaint thresholds of
+	// the learned layer.
+	if s := os.Getenv("BATON_DEV_SWEEP"); s != "" {
+		shipped := r.learned.threshold[clComplaint]
+		for _, v := range strings.Split(s, ",") {
+			th, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.learned.threshold[clComplaint] = th
+			t.Logf("learned complaint threshold %.2f:", th)
+			tweetsDev(t, r, tweets, ords, false, false)
+		}
+		r.learned.threshold[clComplaint] = shipped
+	}
+}
+
+type devOrd struct{ set, lang, text string }
+
+// devOrdinary is the dev data's ordinary questions: banking77's
+// knowledge questions and the suite's dev half (even lines from 0).
+func devOrdinary(t *testing.T, dir string) []devOrd {
+	var ords []devOrd
+	bkb, probs := knowledge.Load(os.DirFS(filepath.Join(dir, "banking77")), "kb")
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	for _, id := range bkb.IDs() {
+		e, _ := bkb.Entry(id, "en")
+		for _, q := range e.Questions {
+			ords = append(ords, devOrd{"banking-kb", "en", q})
+		}
+	}
+	for _, lang := range suitetest.Langs {
+		for i, l := range suitetest.Read(t, lang) {
+			if i%2 != 0 || l.ID == "support/contact-person" {
+				continue // held out, or a request for a person
+			}
+			ords = append(ords, devOrd{"suite-dev", lang, l.Query})
+		}
+	}
+	return ords
+}
+
+func tweetsDev(t *testing.T, r *Rules, tweets []tweet, ords []devOrd, listTweets, list bool) {
 	var tune, check prf
-	for _, tw := range loadTweets(t, dir) {
+	for _, tw := range tweets {
 		if !even(tw) {
 			continue // held out
 		}
@@ -66,27 +113,7 @@ func TestTweetsDev(t *testing.T) {
 	t.Logf("tweets, check quarter (line%%4==2): %v", check)
 
 	after := []session.Turn{{Role: "customer", Text: "(an earlier question)"}, {Role: "bot", Text: "(an answer)", Kind: "answer"}}
-	type ord struct{ set, lang, text string }
-	var ords []ord
 	counts := map[string][2]int{} // per set and position: lines, handoffs
-	bkb, probs := knowledge.Load(os.DirFS(filepath.Join(dir, "banking77")), "kb")
-	if len(probs) > 0 {
-		t.Fatal(probs)
-	}
-	for _, id := range bkb.IDs() {
-		e, _ := bkb.Entry(id, "en")
-		for _, q := range e.Questions {
-			ords = append(ords, ord{"banking-kb", "en", q})
-		}
-	}
-	for _, lang := range suitetest.Langs {
-		for i, l := range suitetest.Read(t, lang) {
-			if i%2 != 0 || l.ID == "support/contact-person" {
-				continue // held out, or a request for a person
-			}
-			ords = append(ords, ord{"suite-dev", lang, l.Query})
-		}
-	}
 	for _, o := range ords {
 		for _, pos := range []string{"first", "after"} {
 			in := Input{Text: o.text, Lang: o.lang}
