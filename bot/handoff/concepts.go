@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -32,6 +33,9 @@ type conceptSet struct {
 	// pair[i][j] (i < j) is the feature name of concepts i and j together.
 	pair [][]string
 	feat []string // "#" + name
+	// pairsOnly marks the concepts that are features only beside
+	// another (learned.concept_pairs_only).
+	pairsOnly []bool
 	key  string   // the definitions, for the training cache
 }
 
@@ -40,8 +44,9 @@ type conceptWording struct {
 	concept int
 }
 
-// parseConcepts reads {name: [wording, ...]} from v.
-func (l *loader) concepts(v *yaml.Node) *conceptSet {
+// concepts reads {name: [wording, ...]} from v, and from pairsOnly (nil
+// when absent) the names of the groups that count only beside another.
+func (l *loader) concepts(v, pairsOnly *yaml.Node) *conceptSet {
 	if v.Kind != yaml.MappingNode {
 		l.errf(v, "learned.concepts: expected word groups (failure: [broken, not working])")
 		return nil
@@ -74,6 +79,22 @@ func (l *loader) concepts(v *yaml.Node) *conceptSet {
 	}
 	if len(cs.names) == 0 {
 		return nil
+	}
+	cs.pairsOnly = make([]bool, len(cs.names))
+	if pairsOnly != nil {
+		if pairsOnly.Kind != yaml.SequenceNode {
+			l.errf(pairsOnly, "learned.concept_pairs_only: expected a list of group names")
+		} else {
+			for _, item := range pairsOnly.Content {
+				i := slices.Index(cs.names, item.Value)
+				if i < 0 {
+					l.errf(item, "learned.concept_pairs_only: %q is not a group of learned.concepts", item.Value)
+					continue
+				}
+				cs.pairsOnly[i] = true
+				fmt.Fprintf(&key, "\x03%s", item.Value)
+			}
+		}
 	}
 	cs.key = key.String()
 	cs.feat = make([]string, len(cs.names))
@@ -124,7 +145,9 @@ func (cs *conceptSet) match(terms []string, put func(string)) {
 		if !on {
 			continue
 		}
-		put(cs.feat[i])
+		if !cs.pairsOnly[i] {
+			put(cs.feat[i])
+		}
 		for j := i + 1; j < len(found); j++ {
 			if found[j] {
 				put(cs.pair[i][j])

@@ -836,7 +836,7 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 	if _, ok := top.vals["learned"]; !ok {
 		return lr
 	}
-	s := l.section(top, "learned", "examples", "ordinary", "explicit", "complaint", "confusion", "by_language", "vectors", "concepts")
+	s := l.section(top, "learned", "examples", "ordinary", "explicit", "complaint", "confusion", "by_language", "vectors", "concepts", "concept_pairs_only")
 	lr.threshold[clExplicit] = l.floatOpen(s, "explicit", 0, 1, 0.9)
 	lr.threshold[clComplaint] = l.floatOpen(s, "complaint", 0, 1, 0.9)
 	lr.threshold[clConfusion] = l.floatOpen(s, "confusion", 0, 1, 0.9)
@@ -887,7 +887,7 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 	}
 	var con *conceptSet
 	if v, ok := s.vals["concepts"]; ok {
-		con = l.concepts(v)
+		con = l.concepts(v, s.vals["concept_pairs_only"])
 	}
 	lr.m = trainCachedWith(exs, ordinary, con)
 	lr.vr = l.vectors(s, rulesPath, fsys, exs)
