@@ -1,0 +1,128 @@
+package handoff
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/batonhq/baton/bot/text"
+)
+
+const conceptRules = "  concepts:\n    negative: [upset, fed up, unhappy, awful]\n    failure: [broken, not working]\n    persist: [still, again]\n  concept_pairs_only: [failure, persist]\n"
+
+func conceptFS(concepts string) fstest.MapFS {
+	return fstest.MapFS{
+		"p/handoff.yaml": {Data: []byte(minimal + "learned:\n  examples: ex.yaml\n  explicit: 0.6\n  complaint: 0.6\n  confusion: 0.6\n" + concepts)},
+		"p/ex.yaml":      {Data: []byte(tinyExamples)},
+	}
+}
+
+// The word groups are features of their own: a group alone (unless it is
+// pairs-only), and each two groups met in one message.
+func TestConceptFeatures(t *testing.T) {
+	r, probs := LoadRules(conceptFS(conceptRules), "p/handoff.yaml")
+	if len(probs) > 0 || r == nil {
+		t.Fatalf("load: %v", probs)
+	}
+	cs := r.learned.m.con
+	got := func(s string) []string {
+		var out []string
+		cs.match(text.Terms(s), func(f string) { out = append(out, f) })
+		slices.Sort(out)
+		return out
+	}
+	for _, c := range []struct {
+		msg  string
+		want []string
+	}{
+		{"the lamp is broken", nil},                                // a failure alone is a calm report
+		{"it is still not working", []string{"#failure+#persist"}}, // "does not work" and "still" meet
+		{"I'm fed up", []string{"#negative"}},
+		{"broken again and I'm upset", []string{"#failure+#negative", "#failure+#persist", "#negative", "#negative+#persist"}},
+		{"where is my order", nil},
+	} {
+		if g := got(c.msg); !slices.Equal(g, c.want) {
+			t.Errorf("%q: features %v, want %v", c.msg, g, c.want)
+		}
+	}
+}
+
+// The groups change what the layer learns, so a model trained with them is
+// not the one trained without (the cache tells them apart), and the
+// evidence names a group as it names a word.
+func TestConceptsTrainApartAndExplain(t *testing.T) {
+	plain, probs := LoadRules(learnedFS(tinyExamples), "p/handoff.yaml")
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	with, probs := LoadRules(conceptFS(conceptRules), "p/handoff.yaml")
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if plain.learned.m == with.learned.m {
+		t.Fatal("the model trained with concepts is the cached one trained without")
+	}
+	if _, ok := with.learned.m.feats["#negative"]; !ok {
+		t.Fatal("no #negative feature in the model trained with concepts")
+	}
+	if _, ok := plain.learned.m.feats["#negative"]; ok {
+		t.Fatal("a #negative feature in the model trained without concepts")
+	}
+	v, ok := with.learned.judge("so upset, fed up with this")
+	if !ok {
+		t.Fatal("no verdict")
+	}
+	if ev := with.learned.explain(v, clComplaint); !strings.Contains(ev, `"#negative" +`) {
+		t.Errorf("evidence %q does not name the group", ev)
+	}
+}
+
+func TestConceptProblems(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{"  concepts:\n    negative: upset\n", "learned.concepts.negative: expected a list of wordings"},
+		{"  concepts:\n    neg+ative: [upset]\n", `"neg+ative" is not a name`},
+		{"  concepts:\n    negative: [upset]\n  concept_pairs_only: [failure]\n", `"failure" is not a group of learned.concepts`},
+		{"  concepts: [upset]\n", "learned.concepts: expected word groups"},
+	} {
+		_, probs := LoadRules(conceptFS(c.yaml), "p/handoff.yaml")
+		found := false
+		for _, p := range probs {
+			found = found || (strings.Contains(p.Msg, c.want) && p.Line > 0)
+		}
+		if !found {
+			t.Errorf("%q: problems %v, want one with a line saying %q", c.yaml, probs, c.want)
+		}
+	}
+}
+
+// Displeasure that is not at us is no complaint (the shipped phrases'
+// advice_verdict, own_slip and fine_anyway), while the same displeasure at
+// us still is; and a calm unhappy report the phrases grade low is read by
+// the learned layer through its word groups, with the group in the
+// evidence.
+func TestComplaintPrecisionGuardsAndCalmReport(t *testing.T) {
+	r := loadShipped(t)
+	for _, c := range []struct {
+		msg       string
+		complaint bool
+	}{
+		{"which kettle would you recommend, my old one is useless", false},
+		{"ugh, I typed the wrong email address, can you change it?", false},
+		{"it came a day late but honestly I love it, thank you", false},
+		{"I'd like this on record: you guys are the best shop ever", false},
+		{"your kettle is useless, which one would you recommend instead", true},
+		{"which size would you recommend, the last one you sent was terrible", true},
+		{"ugh, your app lost my basket again, can you fix it?", true},
+		{"the parcel came a week late, love it", true},
+	} {
+		d := r.Detect(Input{Text: c.msg, Lang: "en"})
+		if got := d.Handoff && d.Reason == Complaint; got != c.complaint {
+			t.Errorf("%q: complaint %v, want %v (%v)", c.msg, got, c.complaint, d.Evidence)
+		}
+	}
+	d := r.Detect(Input{Text: "the mug arrived chipped and I'm pretty upset about it", Lang: "en"})
+	if !d.Handoff || d.Reason != Complaint || !strings.Contains(d.Evidence[0], `"#negative"`) {
+		t.Errorf("calm unhappy report: %+v, want a complaint with the #negative group in the evidence", d)
+	}
+}
