@@ -36,7 +36,7 @@ type conceptSet struct {
 	// pairsOnly marks the concepts that are features only beside
 	// another (learned.concept_pairs_only).
 	pairsOnly []bool
-	key  string   // the definitions, for the training cache
+	key       string // the definitions, for the training cache
 }
 
 type conceptWording struct {
@@ -128,7 +128,7 @@ func (cs *conceptSet) match(terms []string, put func(string)) {
 	found = found[:len(cs.names)]
 	for i, t := range terms {
 		for _, w := range cs.first[t] {
-			if found[w.concept] || i+len(w.terms) > len(terms) {
+			if found[w.concept] || i+len(w.terms) > len(terms) || negatedAt(terms, i, w.terms[0]) {
 				continue
 			}
 			ok := true
@@ -154,4 +154,20 @@ func (cs *conceptSet) match(terms []string, put func(string)) {
 			}
 		}
 	}
+}
+
+// negatedAt reports whether a wording starting at terms[i] is taken back
+// by a negation just before it ("not angry", "never had a problem"),
+// unless the wording is itself negative ("not working", "never arrived"),
+// as the learned layer's own "¬word" features read it.
+func negatedAt(terms []string, i int, first string) bool {
+	if first == "not" || first == "no" || first == "never" {
+		return false
+	}
+	for k := max(0, i-2); k < i; k++ {
+		if t := terms[k]; t == "not" || t == "no" || t == "never" {
+			return true
+		}
+	}
+	return false
 }
