@@ -12,7 +12,7 @@ import (
 
 // Concepts are named groups of wordings (learned.concepts in handoff.yaml:
 // "negative": frustrating, useless, fed up ...; "failure": broken, not
-// working, never arrived ...) that the learned layer sees as one feature
+// working, never arrived ...; "blame": your staff, you lost ...) that the learned layer sees as one feature
 // each ("#failure"), and every two of them met in one message as a feature
 // of their own ("#failure+#negative").
 //
