@@ -115,6 +115,18 @@ func TestComplaintPrecisionGuardsAndCalmReport(t *testing.T) {
 		{"which size would you recommend, the last one you sent was terrible", true},
 		{"ugh, your app lost my basket again, can you fix it?", true},
 		{"the parcel came a week late, love it", true},
+		// Ours in any wording of "from us" (review B): ours_named.
+		{"which vacuum would you recommend? the one I bought from you last month is useless", true},
+		{"which kettle would you recommend? I bought it here and it's useless", true},
+		{"which blender would you recommend, the one I got from your shop is useless", true},
+		{"you sold me a useless toaster, which one would you recommend instead?", true},
+		{"which blender would you recommend? my old one from another shop is useless", false},
+		// A slip beside our failure or said in open anger is no mere slip
+		// (review B): own_slip's exclusions broken, our_failure, angry, intense.
+		{"the app crashed and I lost my cart, so frustrating! can you help me restore it?", true},
+		{"the checkout froze and I typed the wrong card, I'm so angry, can you fix it?", true},
+		{"sigh, I forgot my password again, how do I reset it?", false},
+		{"oops I entered the wrong address, can you change it?", false},
 	} {
 		d := r.Detect(Input{Text: c.msg, Lang: "en"})
 		if got := d.Handoff && d.Reason == Complaint; got != c.complaint {
