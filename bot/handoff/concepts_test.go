@@ -127,6 +127,16 @@ func TestComplaintPrecisionGuardsAndCalmReport(t *testing.T) {
 		{"the checkout froze and I typed the wrong card, I'm so angry, can you fix it?", true},
 		{"sigh, I forgot my password again, how do I reset it?", false},
 		{"oops I entered the wrong address, can you change it?", false},
+		// Sincere praise after a small problem, let go with "but honestly
+		// ... is unbelievable" (fine_anyway; sincere_closer with incredulous
+		// words said as praise), while the bare ironic closer stays one.
+		{"the delivery was a day late but honestly the quality is unbelievable, love it", false},
+		{"the box was dented but honestly the flowers are gorgeous, love it", false},
+		// "what should I do?" asks like "what can I do?" (calm_question):
+		// a calm report of our failure asked for help, unless said angrily.
+		{"your app crashes when I open my orders, what should I do?", false},
+		{"your app is useless, what should I do?", true},
+		{"your driver was rude and broke my lamp, what should I do?", true},
 	} {
 		d := r.Detect(Input{Text: c.msg, Lang: "en"})
 		if got := d.Handoff && d.Reason == Complaint; got != c.complaint {
