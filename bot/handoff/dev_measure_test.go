@@ -77,6 +77,7 @@ func TestDetectDev(t *testing.T) {
 	// BATON_DEV_L2=0.5 retrains the learned layer with another L2
 	// penalty (the folds below use it too).
 	fit := defaultFit
+	fit.concepts = r.learned.m.con
 	if s := os.Getenv("BATON_DEV_L2"); s != "" {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {

@@ -55,6 +55,7 @@ func (m *model) featuresRef(s string) []int32 {
 		}
 		prevWord = t
 	}
+	m.con.match(terms, put)
 	if strings.ContainsAny(s, "?？") {
 		put("<?>")
 	}

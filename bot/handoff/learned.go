@@ -60,7 +60,8 @@ type model struct {
 	feats    map[string]int32
 	w        []float64 // feature*nClasses + class
 	bias     [nClasses]float64
-	examples []example // the labelled lines (not the knowledge questions), for evidence
+	examples []example   // the labelled lines (not the knowledge questions), for evidence
+	con      *conceptSet // learned.concepts: word groups seen as features (nil: none)
 	// iters and evals are the fit's L-BFGS steps and objective
 	// evaluations (BenchmarkTrainShipped reports them); stop is why it
 	// stopped (fitConverged unless train warned).
@@ -174,6 +175,9 @@ func (m *model) features(s string, add bool) []int32 {
 		}
 		prevWord = t
 	}
+	// The word groups of learned.concepts found, and each two of them
+	// together (concepts.go).
+	m.con.match(terms, put)
 	// Whether it is asked: a question mark says "a question for the bot"
 	// more often than "a complaint", which the words alone miss.
 	if strings.ContainsAny(s, "?？") {
@@ -263,6 +267,9 @@ type fitSettings struct {
 	// TestLearnedTrainingMovesLittleForOneQuestion).
 	gradTol float64
 	maxIter int
+	// concepts are the word groups the layer sees as features besides
+	// the words (learned.concepts; nil: none).
+	concepts *conceptSet
 }
 
 // l2 0.1 was chosen on dev data (2026-12-04, BATON_DEV_L2 in TestDetectDev:
@@ -294,7 +301,15 @@ const keepTrained = 4
 // trainCached trains a model on exs, or returns the one already trained on
 // the same data.
 func trainCached(exs []example, ordinary []string) *model {
+	return trainCachedWith(exs, ordinary, nil)
+}
+
+// trainCachedWith is trainCached with the word groups of learned.concepts.
+func trainCachedWith(exs []example, ordinary []string, con *conceptSet) *model {
 	h := sha256.New()
+	if con != nil {
+		fmt.Fprintf(h, "concepts\x00%s\x02", con.key)
+	}
 	for _, e := range exs {
 		fmt.Fprintf(h, "%d\x00%s\x00%s\x00%d\x00", e.class, e.text, e.file, e.line)
 	}
@@ -309,7 +324,9 @@ func trainCached(exs []example, ordinary []string) *model {
 	if ok {
 		return m
 	}
-	m = train(exs, ordinary)
+	fs := defaultFit
+	fs.concepts = con
+	m = trainWith(exs, ordinary, fs)
 	trained.Lock()
 	defer trained.Unlock()
 	if have, ok := trained.models[key]; ok {
@@ -362,7 +379,7 @@ func trainWith(exs []example, ordinary []string, fs fitSettings) *model {
 		}
 		return all[i].text < all[j].text
 	})
-	m := &model{feats: map[string]int32{}}
+	m := &model{feats: map[string]int32{}, con: fs.concepts}
 	for i := range all {
 		all[i].feats = m.features(all[i].text, true)
 	}
@@ -819,7 +836,7 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 	if _, ok := top.vals["learned"]; !ok {
 		return lr
 	}
-	s := l.section(top, "learned", "examples", "ordinary", "explicit", "complaint", "confusion", "by_language", "vectors")
+	s := l.section(top, "learned", "examples", "ordinary", "explicit", "complaint", "confusion", "by_language", "vectors", "concepts", "concept_pairs_only")
 	lr.threshold[clExplicit] = l.floatOpen(s, "explicit", 0, 1, 0.9)
 	lr.threshold[clComplaint] = l.floatOpen(s, "complaint", 0, 1, 0.9)
 	lr.threshold[clConfusion] = l.floatOpen(s, "confusion", 0, 1, 0.9)
@@ -868,7 +885,11 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 		fixed := l.ordinary(v, rulesPath, fsys, exs)
 		ordinary = append(fixed[:len(fixed):len(fixed)], o.ordinary...)
 	}
-	lr.m = trainCached(exs, ordinary)
+	var con *conceptSet
+	if v, ok := s.vals["concepts"]; ok {
+		con = l.concepts(v, s.vals["concept_pairs_only"])
+	}
+	lr.m = trainCachedWith(exs, ordinary, con)
 	lr.vr = l.vectors(s, rulesPath, fsys, exs)
 	if o.emb != nil && lr.vr.on {
 		// The vector layer's own ordinary messages first (see vecRules),

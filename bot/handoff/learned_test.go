@@ -276,7 +276,15 @@ func trainingBase(t *testing.T) (*model, []string) {
 	for i := 0; i < len(ordinary); i += 4 {
 		qs = append(qs, ordinary[i])
 	}
-	return trainCached(exs, qs), qs
+	return trainCachedWith(exs, qs, m.con), qs
+}
+
+// fitSettings are the settings m was trained with: the defaults and its
+// word groups (learned.concepts).
+func (m *model) fitSettings() fitSettings {
+	fs := defaultFit
+	fs.concepts = m.con
+	return fs
 }
 
 // The learned layer must not depend on the order of its training data:
@@ -289,7 +297,7 @@ func TestLearnedTrainingIgnoresOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	rng.Shuffle(len(exs), func(i, j int) { exs[i], exs[j] = exs[j], exs[i] })
 	rng.Shuffle(len(ordinary), func(i, j int) { ordinary[i], ordinary[j] = ordinary[j], ordinary[i] })
-	shuffled := train(exs, ordinary)
+	shuffled := trainWith(exs, ordinary, base.fitSettings())
 	d, at := maxDiff(probeProbs(base, base.examples), probeProbs(shuffled, base.examples))
 	t.Logf("largest move %.2g", d)
 	if d > 1e-9 {
@@ -313,7 +321,7 @@ func TestLearnedTrainingMovesLittleForOneQuestion(t *testing.T) {
 	base, ordinary := trainingBase(t)
 	before := probeProbs(base, base.examples)
 	for _, q := range []string{"해외로도 배송되나요?", "what colours does the travel mug come in"} {
-		m := train(base.examples, append(slices.Clone(ordinary), q))
+		m := trainWith(base.examples, append(slices.Clone(ordinary), q), base.fitSettings())
 		d, at := maxDiff(before, probeProbs(m, base.examples))
 		t.Logf("adding %q: largest move %.2g", q, d)
 		if d > bound {

@@ -1,0 +1,173 @@
+package handoff
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/batonhq/baton/bot/text"
+)
+
+// Concepts are named groups of wordings (learned.concepts in handoff.yaml:
+// "negative": frustrating, useless, fed up ...; "failure": broken, not
+// working, never arrived ...; "blame": your staff, you lost ...) that the learned layer sees as one feature
+// each ("#failure"), and every two of them met in one message as a feature
+// of their own ("#failure+#negative").
+//
+// Why: the layer learns from words, so a complaint in words no example
+// holds ("the app is glitching again, infuriating") scores like an
+// ordinary message. A concept lets one weight cover every wording of an
+// idea, and the pairs let the layer learn what single words cannot in a
+// linear model: a failure reported calmly is a question for the bot
+// (banking77's "my card still hasn't arrived"), a failure said with
+// displeasure or blamed on us is a complaint. The weights are learned from
+// the examples like any word's; ops edit the groups, and the evidence names
+// the concept ("#failure+#negative" +1.4) as it names a word.
+type conceptSet struct {
+	names []string
+	// first maps a wording's first term to the wordings that start with
+	// it, each as terms and the concept's index.
+	first map[string][]conceptWording
+	// pair[i][j] (i < j) is the feature name of concepts i and j together.
+	pair [][]string
+	feat []string // "#" + name
+	// pairsOnly marks the concepts that are features only beside
+	// another (learned.concept_pairs_only).
+	pairsOnly []bool
+	key       string // the definitions, for the training cache
+}
+
+type conceptWording struct {
+	terms   []string
+	concept int
+}
+
+// concepts reads {name: [wording, ...]} from v, and from pairsOnly (nil
+// when absent) the names of the groups that count only beside another.
+func (l *loader) concepts(v, pairsOnly *yaml.Node) *conceptSet {
+	if v.Kind != yaml.MappingNode {
+		l.errf(v, "learned.concepts: expected word groups (failure: [broken, not working])")
+		return nil
+	}
+	cs := &conceptSet{first: map[string][]conceptWording{}}
+	var key strings.Builder
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, list := v.Content[i], v.Content[i+1]
+		name := k.Value
+		if name == "" || strings.ContainsAny(name, "#+ ") {
+			l.errf(k, "learned.concepts: %q is not a name (letters, digits, _)", name)
+			continue
+		}
+		if list.Kind != yaml.SequenceNode || len(list.Content) == 0 {
+			l.errf(list, "learned.concepts.%s: expected a list of wordings", name)
+			continue
+		}
+		c := len(cs.names)
+		cs.names = append(cs.names, name)
+		fmt.Fprintf(&key, "%s\x00", name)
+		for _, item := range list.Content {
+			ts := text.Terms(item.Value)
+			if item.Kind != yaml.ScalarNode || len(ts) == 0 {
+				l.errf(item, "learned.concepts.%s: %q has no words", name, item.Value)
+				continue
+			}
+			cs.first[ts[0]] = append(cs.first[ts[0]], conceptWording{terms: ts, concept: c})
+			fmt.Fprintf(&key, "%s\x01", strings.Join(ts, " "))
+		}
+	}
+	if len(cs.names) == 0 {
+		return nil
+	}
+	cs.pairsOnly = make([]bool, len(cs.names))
+	if pairsOnly != nil {
+		if pairsOnly.Kind != yaml.SequenceNode {
+			l.errf(pairsOnly, "learned.concept_pairs_only: expected a list of group names")
+		} else {
+			for _, item := range pairsOnly.Content {
+				i := slices.Index(cs.names, item.Value)
+				if i < 0 {
+					l.errf(item, "learned.concept_pairs_only: %q is not a group of learned.concepts", item.Value)
+					continue
+				}
+				cs.pairsOnly[i] = true
+				fmt.Fprintf(&key, "\x03%s", item.Value)
+			}
+		}
+	}
+	cs.key = key.String()
+	cs.feat = make([]string, len(cs.names))
+	cs.pair = make([][]string, len(cs.names))
+	for i, n := range cs.names {
+		cs.feat[i] = "#" + n
+		cs.pair[i] = make([]string, len(cs.names))
+		for j := i + 1; j < len(cs.names); j++ {
+			a, b := n, cs.names[j]
+			if b < a {
+				a, b = b, a
+			}
+			cs.pair[i][j] = "#" + a + "+#" + b
+		}
+	}
+	return cs
+}
+
+// match calls put with the feature of each concept one of whose wordings
+// appears in terms (consecutive terms, as text.Terms gives them), then with
+// the feature of each two concepts found.
+func (cs *conceptSet) match(terms []string, put func(string)) {
+	if cs == nil {
+		return
+	}
+	var buf [16]bool
+	found := buf[:0]
+	if len(cs.names) > len(buf) {
+		found = make([]bool, 0, len(cs.names))
+	}
+	found = found[:len(cs.names)]
+	for i, t := range terms {
+		for _, w := range cs.first[t] {
+			if found[w.concept] || i+len(w.terms) > len(terms) || negatedAt(terms, i, w.terms[0]) {
+				continue
+			}
+			ok := true
+			for k := 1; k < len(w.terms); k++ {
+				if terms[i+k] != w.terms[k] {
+					ok = false
+					break
+				}
+			}
+			found[w.concept] = found[w.concept] || ok
+		}
+	}
+	for i, on := range found {
+		if !on {
+			continue
+		}
+		if !cs.pairsOnly[i] {
+			put(cs.feat[i])
+		}
+		for j := i + 1; j < len(found); j++ {
+			if found[j] {
+				put(cs.pair[i][j])
+			}
+		}
+	}
+}
+
+// negatedAt reports whether a wording starting at terms[i] is taken back
+// by a negation just before it ("not angry", "never had a problem"),
+// unless the wording is itself negative ("not working", "never arrived"),
+// as the learned layer's own "¬word" features read it.
+func negatedAt(terms []string, i int, first string) bool {
+	if first == "not" || first == "no" || first == "never" {
+		return false
+	}
+	for k := max(0, i-2); k < i; k++ {
+		if t := terms[k]; t == "not" || t == "no" || t == "never" {
+			return true
+		}
+	}
+	return false
+}
