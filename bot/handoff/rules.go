@@ -28,6 +28,10 @@ type Rules struct {
 	confusion, confusionUnless []*phrase
 	misses                     int  // confusion after this many low-confidence turns in a row; 0: never
 	afterBot                   bool // confusion phrases count only after a bot turn
+	// overComplaint: right after an answer, confusion the customer put
+	// in words is the reason over a complaint the phrases graded below
+	// this ("this answer is useless" 0.51, 没用 0.51); 0: never.
+	overComplaint float64
 
 	complaint complaintRules
 	loop      loopRules
@@ -168,9 +172,10 @@ func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, 
 	r.explicit = l.phrases(ex, "phrases", typo, gap, true)
 	r.explicitUnless = l.phrases(ex, "unless", 0, gap, false)
 
-	co := l.section(top, "confusion", "misses", "after_bot", "typo_min_length", "phrases", "unless")
+	co := l.section(top, "confusion", "misses", "after_bot", "over_complaint", "typo_min_length", "phrases", "unless")
 	r.misses = l.intIn(co, "misses", 0, 20, 2)
 	r.afterBot = l.boolean(co, "after_bot", true)
+	r.overComplaint = l.floatIn(co, "over_complaint", 0, 1, 0)
 	typo = l.typoMin(co)
 	r.confusion = l.phrases(co, "phrases", typo, gap, true)
 	r.confusionUnless = l.phrases(co, "unless", 0, gap, false)
