@@ -175,7 +175,9 @@ func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, 
 	co := l.section(top, "confusion", "misses", "after_bot", "over_complaint", "typo_min_length", "phrases", "unless")
 	r.misses = l.intIn(co, "misses", 0, 20, 2)
 	r.afterBot = l.boolean(co, "after_bot", true)
-	r.overComplaint = l.floatIn(co, "over_complaint", 0, 1, 0)
+	if _, ok := co.vals["over_complaint"]; ok { // optional: files without it keep complaint first
+		r.overComplaint = l.floatIn(co, "over_complaint", 0, 1, 0)
+	}
 	typo = l.typoMin(co)
 	r.confusion = l.phrases(co, "phrases", typo, gap, true)
 	r.confusionUnless = l.phrases(co, "unless", 0, gap, false)
