@@ -1,6 +1,9 @@
 package handoff
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // Requests for a person worded indirectly and confusion right after an
 // answer, caught by patterns written on 2026-12-07 (issue 10). The lines
@@ -73,5 +76,21 @@ func TestConfusionOverMildComplaintAfterAnAnswer(t *testing.T) {
 	r.overComplaint = 0
 	if d := r.Detect(Input{Text: "this answer is useless", Lang: "en", History: afterAnswer}); d.Reason != Complaint {
 		t.Errorf("over_complaint 0: reason %q, want complaint (%q)", d.Reason, d.Evidence)
+	}
+}
+
+// A fix that did not work stays a complaint right after the answer
+// (confusion.complaint_first: persist), and complaint_first names cue
+// groups that exist.
+func TestComplaintFirstCues(t *testing.T) {
+	check(t, Input{Text: "照你说的试了，还是不行", Lang: "zh", History: afterAnswer},
+		want{true, Complaint, []string{"(persist)"}})
+	y := strings.Replace(minimal, "  after_bot: true\n", "  after_bot: true\n  over_complaint: 0.55\n  complaint_first: [awful, nosuch]\n", 1)
+	r, probs := load(t, y)
+	if r == nil || len(probs) != 1 || !strings.Contains(probs[0].String(), `"nosuch" is not the name of a cue group`) {
+		t.Fatalf("problems %v, want one about nosuch", probs)
+	}
+	if len(r.complaintFirst) != 1 || r.complaint.cues[r.complaintFirst[0]].name != "awful" {
+		t.Errorf("complaintFirst = %v", r.complaintFirst)
 	}
 }

@@ -124,6 +124,10 @@ func (r *Rules) DetectContext(ctx context.Context, in Input) Decision {
 		r.detectExplicit(d, &dec, &ev, &veto)
 		askedByPhrase := ev[0] != ""
 		r.detectComplaint(d, &dec, &ev, &veto)
+		complaintFirst := false // a cue that keeps the complaint the reason (confusion.complaint_first)
+		for _, i := range r.complaintFirst {
+			complaintFirst = complaintFirst || d.x[i] > 0
+		}
 		confusedByMisses := r.detectConfusion(d, in, &dec, &ev, &veto)
 		r.detectLoop(d, in, &dec, &ev)
 		r.detectDemand(d, in, &dec, &ev)
@@ -140,13 +144,14 @@ func (r *Rules) DetectContext(ctx context.Context, in Input) Decision {
 			// against 0.63) stays the reason.
 			order[0], order[1] = 1, 0
 		}
-		if ev[2] != "" && !confusedByMisses && complainedByPhrase && dec.Scores[Complaint] < r.overComplaint && dec.Scores[Confusion] > dec.Scores[Complaint] {
+		if ev[2] != "" && !confusedByMisses && complainedByPhrase && !complaintFirst && dec.Scores[Complaint] < r.overComplaint && dec.Scores[Confusion] > dec.Scores[Complaint] {
 			// Right after an answer, the customer saying it did not help
 			// ("this answer is useless", 没用) is about that answer: the
 			// phrases graded a complaint only from those words (0.51),
 			// the confusion is surer (0.68 learned, 1 by a phrase).
-			// Real anger grades higher and stays the reason; both are in
-			// the evidence.
+			// Real anger grades higher and stays the reason, and so does
+			// a fix that did not work ("照你说的试了，还是不行": persist, in
+			// confusion.complaint_first); both are in the evidence.
 			i, j := slices.Index(order[:], 1), slices.Index(order[:], 2)
 			order[i], order[j] = 2, 1
 		}
