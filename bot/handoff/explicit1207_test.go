@@ -28,7 +28,11 @@ func TestIndirectRequestsAndConfusionByPattern(t *testing.T) {
 		{"不想再跟机器人打字了", "zh", false, want{true, Explicit, []string{"handoff.yaml:"}}},
 		{"상담사님 계신가요?", "ko", false, want{true, Explicit, []string{"handoff.yaml:"}}},
 		{"진짜 직원분 안 계세요?", "ko", false, want{true, Explicit, []string{"handoff.yaml:"}}},
+		{"honestly this is too complex for a chatbot", "en", false, want{true, Explicit, []string{"handoff.yaml:"}}},
+		{"I'd like a quick call regarding my refund", "en", false, want{true, Explicit, []string{"handoff.yaml:"}}},
 		// ... and what only looks like one.
+		{"does the shop have someone who can engrave the ring?", "en", false, want{}},
+		{"do real people wrap the flowers?", "en", false, want{}},
 		{"is the embroidery stitched by a real person or a machine?", "en", false, want{}},
 		{"do actual customers write the reviews on your site?", "en", false, want{}},
 		{"지난번 상담사 성함을 알 수 있을까요?", "ko", false, want{}},
