@@ -20,7 +20,7 @@ func TestIndirectRequestsAndConfusionByPattern(t *testing.T) {
 		// A person, described rather than demanded.
 		{"I just need to run this past a human being", "en", false, want{true, Explicit, []string{"explicit"}}},
 		{"could I have a staff member look into my return", "en", false, want{true, Explicit, []string{"handoff.yaml:"}}},
-		{"honestly tired of the machine, can't sort it here", "en", false, want{true, Explicit, []string{"handoff.yaml:"}}},
+		{"honestly tired of talking to a machine, can't sort it here", "en", false, want{true, Explicit, []string{"handoff.yaml:"}}},
 		{"I'd prefer not to do this with a chatbot", "en", false, want{true, Explicit, []string{"handoff.yaml:"}}},
 		{"one quick call would settle all of this", "en", false, want{true, Explicit, []string{"handoff.yaml:"}}},
 		{"please loop in a colleague", "en", false, want{true, Explicit, []string{"handoff.yaml:"}}},
@@ -96,5 +96,79 @@ func TestComplaintFirstCues(t *testing.T) {
 	}
 	if len(r.complaintFirst) != 1 || r.complaint.cues[r.complaintFirst[0]].name != "awful" {
 		t.Errorf("complaintFirst = %v", r.complaintFirst)
+	}
+}
+
+// Review B (2026-12-07) found the wide patterns above sending ordinary
+// customers to staff: an appliance called "the machine", a courier's call,
+// 机器 in washing care, store staff and other buyers in Korean, a question
+// about what a human being can do, and conditionals right after an answer.
+// Each stays with the bot; where one exists, the real request next to it
+// still hands off, by the rule named.
+func TestExplicitLookAlikesReviewB(t *testing.T) {
+	rule := []string{"explicit: ", "handoff.yaml:"}
+	for _, c := range []struct {
+		text, lang string
+		w          want
+	}{
+		{"is there enough room in the machine for a king size duvet?", "en", want{}},
+		{"I'm tired of my old coffee machine leaking, which one would you recommend?", "en", want{}},
+		{"I'm done with my old washing machine, do you deliver the new one on Saturdays?", "en", want{}},
+		{"I'm tired of talking to a machine", "en", want{true, Explicit, rule}},
+		{"I've had enough of these automated replies", "en", want{true, Explicit, rule}},
+		{"is 9 kg too much for the machine?", "en", want{}},
+		{"honestly this is too much for a chatbot", "en", want{true, Explicit, rule}},
+		{"I'd rather not add the descaler to the machine every week, is there a filter?", "en", want{}},
+		{"I'd rather not keep typing to a machine", "en", want{true, Explicit, rule}},
+		{"I'd like a call about 30 minutes before delivery please", "en", want{}},
+		{"I'd like a call about my refund", "en", want{true, Explicit, rule}},
+		{"I'd like a call back please", "en", want{true, Explicit, rule}},
+		{"这件毛衣是不是不要用机器洗？", "zh", want{}},
+		{"别用机器烘干对吧？", "zh", want{}},
+		{"不想跟机器聊了", "zh", want{true, Explicit, rule}},
+		{"주말에도 매장에 직원 계세요?", "ko", want{}},
+		{"매장에 직원분 계시나요? 직접 가서 보고 싶어요", "ko", want{}},
+		{"매니저 계시면 칭찬 좀 전해 주세요", "ko", want{}},
+		{"담당자분 계세요?", "ko", want{true, Explicit, rule}},
+		{"실제로 사용해보신 분 없나요? 후기가 궁금해요", "ko", want{}},
+		{"진짜 이 사이즈 입으시는 분 계신가요?", "ko", want{}},
+		{"실제로 일하시는 분 안 계세요?", "ko", want{true, Explicit, rule}},
+		{"검수는 누가 직접 확인해 주나요?", "ko", want{}},
+		{"누가 제 주문 좀 직접 확인해 주세요", "ko", want{true, Explicit, rule}},
+		{"can a human being really assemble this in 10 minutes?", "en", want{}},
+		{"can I talk to a human being about my order?", "en", want{true, Explicit, rule}},
+		{"is there anyone I can email photos of the damage to?", "en", want{}},
+		{"is there anyone I can talk to about the damage?", "en", want{true, Explicit, rule}},
+		{"can I get an employee to check my order before it ships?", "en", want{}},
+	} {
+		check(t, Input{Text: c.text, Lang: c.lang}, c.w)
+	}
+}
+
+// Right after an answer, a what-if or a question about the product is a
+// follow-up, not confusion (review B): "if it isn't fixed, can I get a
+// refund?" The same words said as a fact about the answer still are.
+func TestConfusionConditionalsReviewB(t *testing.T) {
+	rule := []string{"confusion: ", "handoff.yaml:"}
+	for _, c := range []struct {
+		text, lang string
+		w          want
+	}{
+		{"so it does not cover the issue if I dropped it?", "en", want{}},
+		{"this didn't solve the problem", "en", want{true, Confusion, rule}},
+		{"this size is not quite what I need, can I exchange it under warranty?", "en", want{}},
+		{"that's not really what I was looking for", "en", want{true, Confusion, rule}},
+		{"it was not the problem of the courier, the box was fine", "en", want{}},
+		{"that's not my problem at all", "en", want{true, Confusion, rule}},
+		{"how does that help if I bought it in a store?", "en", want{}},
+		{"how does that help me?", "en", want{true, Confusion, rule}},
+		{"那如果没解决呢，可以退款吗？", "zh", want{}},
+		{"还是没解决啊", "zh", want{true, Confusion, rule}},
+		{"수리로 해결 안 되면 환불 되나요?", "ko", want{}},
+		{"해결이 안 됐어요", "ko", want{true, Confusion, rule}},
+		{"이 크림이 건조한 피부에 도움 안 되나요?", "ko", want{}},
+		{"답변이 도움이 안 됐어요", "ko", want{true, Confusion, rule}},
+	} {
+		check(t, Input{Text: c.text, Lang: c.lang, History: afterAnswer}, c.w)
 	}
 }
