@@ -140,6 +140,9 @@ func TestExplicitLookAlikesReviewB(t *testing.T) {
 		{"is there anyone I can email photos of the damage to?", "en", want{}},
 		{"is there anyone I can talk to about the damage?", "en", want{true, Explicit, rule}},
 		{"can I get an employee to check my order before it ships?", "en", want{}},
+		{"你们的工作人员周末上班吗？", "zh", want{}},
+		{"工作人员能帮我装一下吗？", "zh", want{}},
+		{"麻烦帮我叫一下你们的工作人员", "zh", want{true, Explicit, rule}},
 	} {
 		check(t, Input{Text: c.text, Lang: c.lang}, c.w)
 	}
