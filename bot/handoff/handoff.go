@@ -35,6 +35,7 @@ package handoff
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -123,7 +124,11 @@ func (r *Rules) DetectContext(ctx context.Context, in Input) Decision {
 		r.detectExplicit(d, &dec, &ev, &veto)
 		askedByPhrase := ev[0] != ""
 		r.detectComplaint(d, &dec, &ev, &veto)
-		r.detectConfusion(d, in, &dec, &ev, &veto)
+		complaintFirst := false // a cue that keeps the complaint the reason (confusion.complaint_first)
+		for _, i := range r.complaintFirst {
+			complaintFirst = complaintFirst || d.x[i] > 0
+		}
+		confusedByMisses := r.detectConfusion(d, in, &dec, &ev, &veto)
 		r.detectLoop(d, in, &dec, &ev)
 		r.detectDemand(d, in, &dec, &ev)
 		r.holdLeverage(d, in, &dec, &ev)
@@ -138,6 +143,17 @@ func (r *Rules) DetectContext(ctx context.Context, in Input) Decision {
 			// ("could I be connected with the complaints team": 0.98
 			// against 0.63) stays the reason.
 			order[0], order[1] = 1, 0
+		}
+		if ev[2] != "" && !confusedByMisses && complainedByPhrase && !complaintFirst && dec.Scores[Complaint] < r.overComplaint && dec.Scores[Confusion] > dec.Scores[Complaint] {
+			// Right after an answer, the customer saying it did not help
+			// ("this answer is useless", 没用) is about that answer: the
+			// phrases graded a complaint only from those words (0.51),
+			// the confusion is surer (0.68 learned, 1 by a phrase).
+			// Real anger grades higher and stays the reason, and so does
+			// a fix that did not work ("照你说的试了，还是不行": persist, in
+			// confusion.complaint_first); both are in the evidence.
+			i, j := slices.Index(order[:], 1), slices.Index(order[:], 2)
+			order[i], order[j] = 2, 1
 		}
 	}
 	for _, i := range order {
@@ -217,7 +233,9 @@ func (r *Rules) detectComplaint(d *doc, dec *Decision, ev *fired, veto *vetoes) 
 	}
 }
 
-func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, ev *fired, veto *vetoes) {
+// detectConfusion reports whether confusion fired by the streak of
+// unsure answers alone (confusion.misses), not by the customer's words.
+func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, ev *fired, veto *vetoes) (byMisses bool) {
 	dec.Scores[Confusion] = 0
 	if r.misses > 0 && in.Misses > 0 {
 		dec.Scores[Confusion] = min(1, float64(in.Misses)/float64(r.misses))
@@ -229,12 +247,14 @@ func (r *Rules) detectConfusion(d *doc, in Input, dec *Decision, ev *fired, veto
 		if ok && !f.negated {
 			dec.Scores[Confusion] = 1
 			ev[2] = fmt.Sprintf("confusion: %q (%s:%d)", d.span(f.start, f.end), r.file, f.p.line)
-			return
+			return false
 		}
 	}
 	if r.misses > 0 && in.Misses >= r.misses {
 		ev[2] = fmt.Sprintf("confusion: %d unsure answers in a row (limit %d)", in.Misses, r.misses)
+		return true
 	}
+	return false
 }
 
 // detectLearned adds what the learned layer finds to the triggers the

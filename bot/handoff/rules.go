@@ -28,6 +28,14 @@ type Rules struct {
 	confusion, confusionUnless []*phrase
 	misses                     int  // confusion after this many low-confidence turns in a row; 0: never
 	afterBot                   bool // confusion phrases count only after a bot turn
+	// overComplaint: right after an answer, confusion the customer put
+	// in words is the reason over a complaint the phrases graded below
+	// this ("this answer is useless" 0.51, 没用 0.51); 0: never.
+	overComplaint float64
+	// complaintFirst are the complaint cue groups (indices into
+	// complaint.cues) that keep the complaint the reason whatever its
+	// grade: a fix that did not work (persist) is a complaint.
+	complaintFirst []int
 
 	complaint complaintRules
 	loop      loopRules
@@ -168,9 +176,12 @@ func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, 
 	r.explicit = l.phrases(ex, "phrases", typo, gap, true)
 	r.explicitUnless = l.phrases(ex, "unless", 0, gap, false)
 
-	co := l.section(top, "confusion", "misses", "after_bot", "typo_min_length", "phrases", "unless")
+	co := l.section(top, "confusion", "misses", "after_bot", "over_complaint", "complaint_first", "typo_min_length", "phrases", "unless")
 	r.misses = l.intIn(co, "misses", 0, 20, 2)
 	r.afterBot = l.boolean(co, "after_bot", true)
+	if _, ok := co.vals["over_complaint"]; ok { // optional: files without it keep complaint first
+		r.overComplaint = l.floatIn(co, "over_complaint", 0, 1, 0)
+	}
 	typo = l.typoMin(co)
 	r.confusion = l.phrases(co, "phrases", typo, gap, true)
 	r.confusionUnless = l.phrases(co, "unless", 0, gap, false)
@@ -191,6 +202,7 @@ func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, 
 	}
 	c.cues = l.cues(cp, typo, gap)
 	c.combos = l.combos(cp, c.cues)
+	r.complaintFirst = l.cueNames(co, "complaint_first", c.cues)
 	c.unless = l.phrases(cp, "unless", 0, gap, false)
 
 	lp := l.section(top, "loop", "count", "similarity", "window", "min_size")
@@ -680,4 +692,27 @@ func nodeKind(n *yaml.Node) string {
 		return "nothing"
 	}
 	return "a " + strings.TrimPrefix(n.Tag, "!!")
+}
+
+// cueNames reads s[key], an optional list of complaint cue group names,
+// as indices into cues; unknown names are problems.
+func (l *loader) cueNames(s *section, key string, cues []cue) []int {
+	n, ok := s.vals[key]
+	if !ok {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		l.errf(n, "%s: expected a list of complaint cue names", s.path(key))
+		return nil
+	}
+	var out []int
+	for _, v := range n.Content {
+		i := slices.IndexFunc(cues, func(q cue) bool { return q.name == strings.TrimSpace(v.Value) })
+		if v.Kind != yaml.ScalarNode || i < 0 {
+			l.errf(v, "%s: %q is not the name of a cue group in complaint.cues", s.path(key), v.Value)
+			continue
+		}
+		out = append(out, i)
+	}
+	return out
 }

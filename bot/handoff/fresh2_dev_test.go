@@ -1,0 +1,124 @@
+package handoff
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/batonhq/baton/bot/session"
+)
+
+// TestIndirectFresh2Dev measures the second fresh dev sets of requests
+// for a person worded indirectly and of confusion right after an answer
+// (testdata/dev/indirect_fresh2.yaml, confusion_fresh2.yaml, written on
+// 2026-12-07 before any change of that session), with their ordinary
+// look-alikes. Each set is split by position within a language's list:
+// even positions are the tune half (its wrong lines are listed with their
+// evidence), odd positions the check half, whose counts alone are printed
+// and only with BATON_FRESH2_CHECK=1 (read once, at the end).
+//
+//	BATON_MEASURE=1 go test ./bot/handoff -run TestIndirectFresh2Dev -v
+//
+// Requests and the indirect set's look-alikes are judged as first
+// messages and (look-alikes) after an answer too; every line of the
+// confusion set after an answer, as the core passes it.
+func TestIndirectFresh2Dev(t *testing.T) {
+	measuring(t)
+	check := os.Getenv("BATON_FRESH2_CHECK") == "1"
+	r := loadShipped(t)
+	after := []session.Turn{
+		{Role: "customer", Text: "(an earlier question)"},
+		{Role: "bot", Text: "You can return any item within 30 days of delivery: start the return from your order page and we email you a free label.", Kind: "answer"},
+	}
+	type tally struct{ n, ok int }
+	counts := map[string]*tally{}
+	for _, f := range []string{"indirect_fresh2.yaml", "confusion_fresh2.yaml"} {
+		raw, err := os.ReadFile(filepath.Join("testdata", "dev", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		exs, probs := parseExamples(f, raw)
+		if len(probs) > 0 {
+			t.Fatal(probs)
+		}
+		pos := map[string]int{}
+		for _, e := range exs {
+			lang := scriptOf(e.text)
+			if lang == "" {
+				lang = "en"
+			}
+			k := classes[e.class] + "/" + lang
+			half := "tune"
+			if pos[k]%2 == 1 {
+				half = "check"
+			}
+			pos[k]++
+			if (half == "check") != check {
+				continue
+			}
+			var ins []Input
+			switch {
+			case f == "confusion_fresh2.yaml":
+				ins = []Input{{Text: e.text, Lang: lang, History: after}}
+			case e.class == clNone:
+				ins = []Input{{Text: e.text, Lang: lang}, {Text: e.text, Lang: lang, History: after}}
+			default:
+				ins = []Input{{Text: e.text, Lang: lang}}
+			}
+			for i, in := range ins {
+				d := r.Detect(in)
+				ok := (e.class == clNone && !d.Handoff) || (e.class != clNone && d.Handoff && d.Reason == classes[e.class])
+				key := fmt.Sprintf("%s %s", strings.TrimSuffix(f, ".yaml"), k)
+				if e.class == clNone && len(ins) > 1 {
+					key += []string{" first", " after"}[i]
+				}
+				if counts[key] == nil {
+					counts[key] = &tally{}
+				}
+				counts[key].n++
+				if ok {
+					counts[key].ok++
+				} else if !check {
+					why := "no handoff"
+					if d.Handoff {
+						why = strings.Join(d.Evidence, " | ")
+					}
+					t.Logf("    wrong %s: %q (line %d) → %s; scores %.2f/%.2f/%.2f", key, e.text, e.line, why, d.Scores[Explicit], d.Scores[Complaint], d.Scores[Confusion])
+				}
+			}
+		}
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	half := "tune"
+	if check {
+		half = "check"
+	}
+	sums := map[string]*tally{}
+	for _, k := range keys {
+		c := counts[k]
+		t.Logf("%s half: %-44s right %3d of %3d (%.3f)", half, k, c.ok, c.n, ratio(c.ok, c.n))
+		set, _, _ := strings.Cut(k, " ")
+		cl, _, _ := strings.Cut(strings.Fields(k)[1], "/")
+		s := set + " " + cl
+		if sums[s] == nil {
+			sums[s] = &tally{}
+		}
+		sums[s].n += c.n
+		sums[s].ok += c.ok
+	}
+	keys = keys[:0]
+	for k := range sums {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		t.Logf("%s half, all: %-30s right %3d of %3d (%.3f)", half, k, sums[k].ok, sums[k].n, ratio(sums[k].ok, sums[k].n))
+	}
+}
