@@ -399,6 +399,14 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 	} else {
 		at, _ := pa.best(words, freq)
 		switch {
+		case at >= 0 && f.Done && pa.units[at].para > 0 && !pa.units[at].item:
+			// "I did that but no label came" after the return steps:
+			// the steps were done, and their words name a later
+			// paragraph that is not a step but what to do when one did
+			// not work ("If the label email hasn't come…"): that
+			// paragraph, from its start, not what follows it.
+			first := slices.IndexFunc(pa.units, func(u unit) bool { return u.para == pa.units[at].para })
+			body = pa.from(first, pa.units[at].para)
 		case at >= 0 && f.Done:
 			if at+1 < len(pa.units) {
 				body = pa.from(at+1, pa.units[at].para+1)
@@ -506,6 +514,12 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	}
 	var body string
 	switch {
+	case tried && at >= 0 && pa.units[at].para > 0 && !pa.units[at].item:
+		// "했는데 라벨이 안 와요" after the return steps: what to do
+		// when the step did not work is the paragraph their words name
+		// (followUp reads "I did that but no label came" so).
+		first := slices.IndexFunc(pa.units, func(u unit) bool { return u.para == pa.units[at].para })
+		body = pa.from(first, pa.units[at].para)
 	case tried && pa.paras > 1:
 		// "it didn't work", "I tried that but the reset email never
 		// came", "해봤는데 메일이 안 와요": the first step was done and
@@ -529,6 +543,14 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 		body = pa.only(at)
 	default:
 		body = pa.from(at, pa.withList(pa.units[at].para))
+	}
+	if !tried && !priceIn(body) && asksCost(q.Text, set.Lexicon) {
+		// "运费多少" after "运费怎么算" asks the price again: the
+		// sentences with the prices, not the one whose characters it
+		// happens to share ("…显示准确运费", which names none).
+		if prices := pa.prices(words, unitFreq(set.KB.Base, e.Lang, set.Lexicon)); prices != "" {
+			body = prices
+		}
 	}
 	if !tried && pa.namesBeyond(added, Plain(body)) {
 		// "…it already shipped yesterday", "with a different card", "I
