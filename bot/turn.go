@@ -732,6 +732,14 @@ func (t *turn) answer(text string) {
 		u.cands[0].Confident, u.cands[0].Likely, u.cands[0].Guess = false, false, false
 		u.follow = nil
 	}
+	if len(u.parts) == 0 && u.follow == nil && confident(u.cands) && t.onlyTheProblemPoints(read, u.cands[0].ID) {
+		// "앱이 자꾸 튕겨요" (the app keeps crashing): only its words
+		// for what went wrong (튕겨, as a failed payment "bounces") lead
+		// to the failed-payment answer; what it is about points
+		// elsewhere. Asked, not answered as sure.
+		u.cands = slices.Clone(u.cands)
+		u.cands[0].SetTier(knowledge.Guess)
+	}
 	q := Question{
 		Text:       text,
 		Lang:       t.lang,
