@@ -502,7 +502,7 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 		body := pa.from(0, pa.firstList())
 		p := set.Persona
 		text := join(p.Say(q.Lang, againKey(q.History, e.ID), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
-		return Answer{Text: text, Entry: e.ID, Confident: true}, true
+		return Answer{Text: text, Entry: e.ID, Confident: true, Short: a.inShort(q, d, e, pa, body, words)}, true
 	}
 	if at < 0 {
 		// Korean and Chinese words that differ by their endings: the
@@ -562,7 +562,87 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	}
 	p := set.Persona
 	text := join(p.Say(q.Lang, againKey(q.History, e.ID), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
-	return Answer{Text: text, Entry: e.ID, Confident: true}, true
+	var short string
+	if !tried {
+		short = a.inShort(q, d, e, pa, body, words)
+	}
+	return Answer{Text: text, Entry: e.ID, Confident: true, Short: short}, true
+}
+
+// inShort is body, the part of e's answer pa said again, in short, as
+// the loop handoff tells it once more ("in short" must be short: never
+// the same long block a third and fourth time): the durations when the
+// question asks how long, the prices when it asks what it costs, else
+// the first sentence or two of the part (a list's introduction with its
+// first item). Introduced as said before.
+func (a kbAnswerer) inShort(q Question, d persona.Data, e *knowledge.Entry, pa passage, body string, words map[string]bool) string {
+	set := a.c.Current()
+	short := ""
+	if asksHowLong(q.Text, set.Lexicon) {
+		short = pa.firstDurations()
+	}
+	if short == "" && asksCost(q.Text, set.Lexicon) {
+		short = pa.prices(words, unitFreq(set.KB.Base, e.Lang, set.Lexicon))
+	}
+	if short == "" {
+		short = firstSentences(cutPassage(body, set.Lexicon))
+	}
+	if short == "" {
+		return ""
+	}
+	p := set.Persona
+	return join(p.Say(q.Lang, "answer_again_earlier", d), langNote(p, q.Lang, e.Lang, d), Plain(short))
+}
+
+// firstSentences is the first sentence or two of p: its first unit, and
+// the next one when it is of the same paragraph (an introduction with its
+// list's first item, or a second sentence).
+func firstSentences(p passage) string {
+	if len(p.units) == 0 {
+		return ""
+	}
+	u := p.units[0]
+	switch {
+	case u.item:
+		return p.only(0)
+	case len(p.units) > 1 && p.units[1].item && p.units[1].intro == 0:
+		return p.only(1)
+	case len(p.units) > 1 && p.units[1].para == u.para && !p.units[1].item:
+		if endsCJK(u.text) {
+			return u.text + p.units[1].text
+		}
+		return u.text + " " + p.units[1].text
+	}
+	return u.text
+}
+
+// firstDurations is the first unit of p that says how long something
+// takes, with the next one when it does too; list items as lines, under
+// the line that introduces their list. "" when no unit says how long.
+func (p passage) firstDurations() string {
+	i := slices.IndexFunc(p.units, func(u unit) bool { return durationIn(u.text) })
+	if i < 0 {
+		return ""
+	}
+	if !p.units[i].item {
+		return p.durations()
+	}
+	s := p.only(i)
+	if j := i + 1; j < len(p.units) && p.units[j].item && p.units[j].para == p.units[i].para && durationIn(p.units[j].text) {
+		s += "\n" + p.units[j].text
+	}
+	return s
+}
+
+// asksHowLong reports whether msg asks how long or when, as the lexicon
+// reads it (its how-long concept, in any language it links).
+func asksHowLong(msg string, lex *text.Lexicon) bool {
+	for _, t := range lex.Apply(text.Tokenize(msg)) {
+		if t.Text == text.ConceptPrefix+"how long" {
+			return true
+		}
+	}
+	return false
 }
 
 // askedFor is what the customer asked that a bot reply in history

@@ -845,7 +845,10 @@ func (t *turn) answer(text string) {
 			}
 		}
 		if d.Reason == handoff.Loop && ans.Confident && !ans.OfferPerson && ans.Entry != "" {
-			t.told, t.toldAgain = []string{ans.Entry}, t.withoutNextStep(ans.Text)
+			t.told, t.toldAgain = []string{ans.Entry}, ans.Short
+			if t.toldAgain == "" {
+				t.toldAgain = t.withoutNextStep(ans.Text)
+			}
 		}
 		t.handoff(d)
 		return

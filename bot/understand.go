@@ -1619,7 +1619,8 @@ func withoutStopsWorking(s string) string {
 
 // onlyTheProblemPoints reports whether a Korean message that says
 // something stops working is matched to entry id by those words alone: what
-// is left of it ranks another entry first, or none ("앱이 자꾸 튕겨요":
+// is left of it ranks another entry first, or none, or nothing is left
+// but the problem ("에러 나요"; "앱이 자꾸 튕겨요":
 // 튕겨 is how a failed payment is told, and "앱이 자꾸" points to no
 // payment entry). "결제가 자꾸 튕겨요" keeps its answer: 결제 points there.
 func (t *turn) onlyTheProblemPoints(msg, id string) bool {
@@ -1632,10 +1633,14 @@ func (t *turn) onlyTheProblemPoints(msg, id string) bool {
 	}
 	rest := withoutStopsWorking(msg)
 	if !hasWords(rest) {
-		return false // nothing but the problem: the entry is what it names
+		// Nothing but the problem ("에러 나요": I get an error): it
+		// names no one thing that stopped, so no entry is sure.
+		return true
 	}
 	m := t.match(rest)
-	return len(m) > 0 && m[0].ID != id
+	// Nothing left points anywhere ("에러 나요" leaves 나요) or it points
+	// elsewhere: the problem word alone made the answer.
+	return len(m) == 0 || m[0].ID != id
 }
 
 // reportsProblem reports whether s tells of something gone wrong.
