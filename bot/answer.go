@@ -399,6 +399,14 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 	} else {
 		at, _ := pa.best(words, freq)
 		switch {
+		case at >= 0 && f.Done && pa.units[at].para > 0 && !pa.units[at].item:
+			// "I did that but no label came" after the return steps:
+			// the steps were done, and their words name a later
+			// paragraph that is not a step but what to do when one did
+			// not work ("If the label email hasn't come…"): that
+			// paragraph, from its start, not what follows it.
+			first := slices.IndexFunc(pa.units, func(u unit) bool { return u.para == pa.units[at].para })
+			body = pa.from(first, pa.units[at].para)
 		case at >= 0 && f.Done:
 			if at+1 < len(pa.units) {
 				body = pa.from(at+1, pa.units[at].para+1)
@@ -513,7 +521,7 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 		body := pa.from(0, pa.firstList())
 		p := set.Persona
 		text := join(p.Say(q.Lang, againKey(q.History, e.ID), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
-		return Answer{Text: text, Entry: e.ID, Confident: true}, true
+		return Answer{Text: text, Entry: e.ID, Confident: true, Short: a.inShort(q, d, e, pa, body, words)}, true
 	}
 	if at < 0 {
 		// Korean and Chinese words that differ by their endings: the
@@ -525,6 +533,12 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	}
 	var body string
 	switch {
+	case tried && at >= 0 && pa.units[at].para > 0 && !pa.units[at].item:
+		// "했는데 라벨이 안 와요" after the return steps: what to do
+		// when the step did not work is the paragraph their words name
+		// (followUp reads "I did that but no label came" so).
+		first := slices.IndexFunc(pa.units, func(u unit) bool { return u.para == pa.units[at].para })
+		body = pa.from(first, pa.units[at].para)
 	case tried && pa.paras > 1:
 		// "it didn't work", "I tried that but the reset email never
 		// came", "해봤는데 메일이 안 와요": the first step was done and
@@ -549,6 +563,14 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	default:
 		body = pa.from(at, pa.withList(pa.units[at].para))
 	}
+	if !tried && !priceIn(body) && asksCost(q.Text, set.Lexicon) {
+		// "运费多少" after "运费怎么算" asks the price again: the
+		// sentences with the prices, not the one whose characters it
+		// happens to share ("…显示准确运费", which names none).
+		if prices := pa.prices(words, unitFreq(set.KB.Base, e.Lang, set.Lexicon)); prices != "" {
+			body = prices
+		}
+	}
 	if !tried && pa.namesBeyond(added, Plain(body)) {
 		// "…it already shipped yesterday", "with a different card", "I
 		// need it by Friday": a detail the earlier question had not that
@@ -559,7 +581,87 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	}
 	p := set.Persona
 	text := join(p.Say(q.Lang, againKey(q.History, e.ID), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
-	return Answer{Text: text, Entry: e.ID, Confident: true}, true
+	var short string
+	if !tried {
+		short = a.inShort(q, d, e, pa, body, words)
+	}
+	return Answer{Text: text, Entry: e.ID, Confident: true, Short: short}, true
+}
+
+// inShort is body, the part of e's answer pa said again, in short, as
+// the loop handoff tells it once more ("in short" must be short: never
+// the same long block a third and fourth time): the durations when the
+// question asks how long, the prices when it asks what it costs, else
+// the first sentence or two of the part (a list's introduction with its
+// first item). Introduced as said before.
+func (a kbAnswerer) inShort(q Question, d persona.Data, e *knowledge.Entry, pa passage, body string, words map[string]bool) string {
+	set := a.c.Current()
+	short := ""
+	if asksHowLong(q.Text, set.Lexicon) {
+		short = pa.firstDurations()
+	}
+	if short == "" && asksCost(q.Text, set.Lexicon) {
+		short = pa.prices(words, unitFreq(set.KB.Base, e.Lang, set.Lexicon))
+	}
+	if short == "" {
+		short = firstSentences(cutPassage(body, set.Lexicon))
+	}
+	if short == "" {
+		return ""
+	}
+	p := set.Persona
+	return join(p.Say(q.Lang, "answer_again_earlier", d), langNote(p, q.Lang, e.Lang, d), Plain(short))
+}
+
+// firstSentences is the first sentence or two of p: its first unit, and
+// the next one when it is of the same paragraph (an introduction with its
+// list's first item, or a second sentence).
+func firstSentences(p passage) string {
+	if len(p.units) == 0 {
+		return ""
+	}
+	u := p.units[0]
+	switch {
+	case u.item:
+		return p.only(0)
+	case len(p.units) > 1 && p.units[1].item && p.units[1].intro == 0:
+		return p.only(1)
+	case len(p.units) > 1 && p.units[1].para == u.para && !p.units[1].item:
+		if endsCJK(u.text) {
+			return u.text + p.units[1].text
+		}
+		return u.text + " " + p.units[1].text
+	}
+	return u.text
+}
+
+// firstDurations is the first unit of p that says how long something
+// takes, with the next one when it does too; list items as lines, under
+// the line that introduces their list. "" when no unit says how long.
+func (p passage) firstDurations() string {
+	i := slices.IndexFunc(p.units, func(u unit) bool { return durationIn(u.text) })
+	if i < 0 {
+		return ""
+	}
+	if !p.units[i].item {
+		return p.durations()
+	}
+	s := p.only(i)
+	if j := i + 1; j < len(p.units) && p.units[j].item && p.units[j].para == p.units[i].para && durationIn(p.units[j].text) {
+		s += "\n" + p.units[j].text
+	}
+	return s
+}
+
+// asksHowLong reports whether msg asks how long or when, as the lexicon
+// reads it (its how-long concept, in any language it links).
+func asksHowLong(msg string, lex *text.Lexicon) bool {
+	for _, t := range lex.Apply(text.Tokenize(msg)) {
+		if t.Text == text.ConceptPrefix+"how long" {
+			return true
+		}
+	}
+	return false
 }
 
 // askedFor is what the customer asked that a bot reply in history

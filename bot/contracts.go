@@ -85,6 +85,11 @@ type Answer struct {
 	// Partial: the answer gives only the part of Entry a follow-up asked
 	// about (Question.FollowUp), not the whole answer again.
 	Partial bool
+	// Short is the answer said again in short, for when the same question
+	// once more brings in a person (the loop rule): the first sentence or
+	// two of the part asked about, or the durations or prices it asked
+	// for; "" when the answer is not a repeat.
+	Short string
 }
 
 // Topic is a knowledge entry offered to a customer who was not understood.

@@ -68,3 +68,15 @@ func (t *turn) endsSaying(text, key string) bool {
 	}
 	return false
 }
+
+// withoutNextStep is an answer said again without what it ends with for
+// a case it does not fit (answer_again_more and its no-desk wording):
+// a handoff that follows says who can help instead.
+func (t *turn) withoutNextStep(text string) string {
+	for _, key := range []string{"answer_again_more", "answer_again_more_nodesk"} {
+		if t.endsSaying(text, key) {
+			return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), t.render(key, persona.Data{})))
+		}
+	}
+	return text
+}

@@ -176,6 +176,21 @@ var (
 // asksPrice reports whether msg asks how much something costs.
 func asksPrice(msg string) bool { return containsAny(text.Normalize(msg), priceAsks) }
 
+// asksCost reports whether msg asks what something costs, in the ways
+// to ask (asksPrice) or by a word the lexicon reads as a price or cost
+// ("运费多少", "배송비는요": shipping cost, as "how much" is a price).
+func asksCost(msg string, lex *text.Lexicon) bool {
+	if asksPrice(msg) {
+		return true
+	}
+	for _, t := range lex.Apply(text.Tokenize(msg)) {
+		if t.Text == "cost" || t.Text == "price" {
+			return true
+		}
+	}
+	return false
+}
+
 // priceWords is msg without its ways to ask for a price and, in Chinese
 // and Korean, without the fillers such a question may have besides.
 func priceWords(msg string) string {

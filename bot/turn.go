@@ -68,6 +68,11 @@ type turn struct {
 	// told are the entries a complaint handoff answers too, so the
 	// customer hears the answer now, not only that a person is coming.
 	told []string
+	// toldAgain is the answer said once more, in short, when the same
+	// question asked again brings in a person (the loop rule): what we
+	// can tell them now comes with who can help, never only "no one is
+	// available".
+	toldAgain string
 	// demanding: the handoff follows a soft refusal of a demand the
 	// customer insisted on; sympathy for a problem would not fit.
 	demanding bool
@@ -727,6 +732,14 @@ func (t *turn) answer(text string) {
 		u.cands[0].Confident, u.cands[0].Likely, u.cands[0].Guess = false, false, false
 		u.follow = nil
 	}
+	if len(u.parts) == 0 && u.follow == nil && confident(u.cands) && t.onlyTheProblemPoints(read, u.cands[0].ID) {
+		// "앱이 자꾸 튕겨요" (the app keeps crashing): only its words
+		// for what went wrong (튕겨, as a failed payment "bounces") lead
+		// to the failed-payment answer; what it is about points
+		// elsewhere. Asked, not answered as sure.
+		u.cands = slices.Clone(u.cands)
+		u.cands[0].SetTier(knowledge.Guess)
+	}
 	q := Question{
 		Text:       text,
 		Lang:       t.lang,
@@ -829,6 +842,12 @@ func (t *turn) answer(text string) {
 			t.told = t.answeredEntries(u, ans)
 			if len(t.told) == 0 && !t.demanding {
 				t.told = t.problemEntry(u.text)
+			}
+		}
+		if d.Reason == handoff.Loop && ans.Confident && !ans.OfferPerson && ans.Entry != "" {
+			t.told, t.toldAgain = []string{ans.Entry}, ans.Short
+			if t.toldAgain == "" {
+				t.toldAgain = t.withoutNextStep(ans.Text)
 			}
 		}
 		t.handoff(d)
@@ -1272,10 +1291,15 @@ func (t *turn) handoff(d handoff.Decision) {
 	team := t.set.Routing.Route(t.lang, d.Reason, t.tags())
 	remindAt := lifecycle.NextReminder(now, t.b.unclaimed, t.b.hours)
 	answer := t.tell(t.told)
+	if t.toldAgain != "" {
+		answer = t.toldAgain
+	}
 	// Asked again right after we said no one can join ("can i talk to a
 	// real person", "我要投诉"): the same honest answer, short, with one
 	// apology, not the whole no-desk message and a second "sorry" again.
-	again := t.b.desk == nil && answer == "" && t.afterNoDesk()
+	// The same question once more after that is told the answer again,
+	// short, with the same honest note.
+	again := t.b.desk == nil && (answer == "" || t.toldAgain != "") && t.afterNoDesk()
 	plainLead := t.lead
 	if d.Reason == handoff.Complaint {
 		// An upset customer hears that we understand before who is coming;
@@ -1308,7 +1332,12 @@ func (t *turn) handoff(d handoff.Decision) {
 		// A calm complaint with a clear question ("the tracking hasn't
 		// moved in 5 days, just want to know what's going on") gets the
 		// answer now, then the person: great support does both.
-		t.lead = join(t.lead, t.render("handoff_answer_lead", persona.Data{}), answer)
+		if t.toldAgain != "" {
+			// Said again: its own lead ("As I mentioned, in short:").
+			t.lead = join(t.lead, answer)
+		} else {
+			t.lead = join(t.lead, t.render("handoff_answer_lead", persona.Data{}), answer)
+		}
 		entry = t.told[0]
 	}
 	if d.Reason == handoff.Complaint && t.givenOrder != "" {
@@ -1323,7 +1352,7 @@ func (t *turn) handoff(d handoff.Decision) {
 	t.b.log.Info("handoff", "conv", logmask.Conv(s.ID), "reason", d.Reason, "team", team, "evidence", len(d.Evidence))
 	switch h := t.b.hours; {
 	case again:
-		t.emit(join(plainLead, t.render("nodesk_again", persona.Data{})), kindNoDesk, entry, 0)
+		t.emit(join(plainLead, t.toldAgain, t.render("nodesk_again", persona.Data{})), kindNoDesk, entry, 0)
 	case t.b.desk == nil:
 		t.emit(join(t.lead, t.render("handoff_nodesk", persona.Data{})), kindNoDesk, entry, 0)
 	case h != nil && !h.Open(now):

@@ -1602,6 +1602,47 @@ var (
 // "I'm sorry that's happening" and no answer).
 var preference = map[string]bool{"need": true, "want": true, "like": true, "care": true}
 
+// stopsWorkingKo are the Korean words for a thing that stops working
+// (튕겨요: crashes, bounces; 멈춰요: freezes): they say nothing of what
+// stopped, unlike 파손 or 누락, which name the problem an entry is about.
+var stopsWorkingKo = []string{"튕겨", "튕기", "멈춰", "먹통", "오류", "에러"}
+
+// withoutStopsWorking is s without its stopsWorkingKo words: what the
+// message says stopped working.
+func withoutStopsWorking(s string) string {
+	rest := text.Normalize(s)
+	for _, p := range stopsWorkingKo {
+		rest = strings.ReplaceAll(rest, p, " ")
+	}
+	return rest
+}
+
+// onlyTheProblemPoints reports whether a Korean message that says
+// something stops working is matched to entry id by those words alone: what
+// is left of it ranks another entry first, or none, or nothing is left
+// but the problem ("에러 나요"; "앱이 자꾸 튕겨요":
+// 튕겨 is how a failed payment is told, and "앱이 자꾸" points to no
+// payment entry). "결제가 자꾸 튕겨요" keeps its answer: 결제 points there.
+func (t *turn) onlyTheProblemPoints(msg, id string) bool {
+	if !hasScript(msg, unicode.Hangul) || !containsAny(text.Normalize(msg), stopsWorkingKo) {
+		// Korean only: its words for a thing that stops working are
+		// verb stems (튕겨, 멈춰) that say nothing of what stopped;
+		// English and Chinese problem words are often the topic itself
+		// ("arrived broken", "收到的东西坏了": the damaged-item entry).
+		return false
+	}
+	rest := withoutStopsWorking(msg)
+	if !hasWords(rest) {
+		// Nothing but the problem ("에러 나요": I get an error): it
+		// names no one thing that stopped, so no entry is sure.
+		return true
+	}
+	m := t.match(rest)
+	// Nothing left points anywhere ("에러 나요" leaves 나요) or it points
+	// elsewhere: the problem word alone made the answer.
+	return len(m) == 0 || m[0].ID != id
+}
+
 // reportsProblem reports whether s tells of something gone wrong.
 func reportsProblem(s string) bool {
 	lower := text.Normalize(s)
