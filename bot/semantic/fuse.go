@@ -353,6 +353,10 @@ func newFusedWith(ctx context.Context, p fuseParams, lexical *knowledge.Calibrat
 	// into the fused decision.
 	cfg.Leave = ix.blindTo
 	f.cal = knowledge.Calibrate(ctx, ix.kb, gated, cfg)
+	if f.keepLead(f.cal, cfg.Pooled) {
+		// Refused: the base's cuts are chosen again without its hedges.
+		f.cal = knowledge.Calibrate(ctx, ix.kb, gated, cfg)
+	}
 	return f
 }
 
@@ -393,7 +397,7 @@ func (f *Fused) ranked(ctx context.Context, q string, skip, n int, vec func() []
 func (f *Fused) fused(lex []knowledge.Candidate, vec []float32, skip, n int) ([]knowledge.Candidate, signals) {
 	ev, sig := f.ix.rankSignals(f.p, lex, vec, skip, n)
 	cands := f.hedged(lex, f.candidates(ev, lex))
-	if len(cands) > 0 && f.lead.kept && f.p.lead.takes(sig, cands[0]) {
+	if len(cands) > 0 && f.leadTakes(sig, cands[0]) {
 		cands[0].Hedged = true
 	}
 	return cands, sig
