@@ -129,6 +129,31 @@ func TestLeadHedgeRefusedWhereTheLikelyTierLeavesItsTargets(t *testing.T) {
 	}
 }
 
+// TestLeadHedgeRefusedByItsOwnCalibration, through newFusedWith: a
+// loose rule whose hedges on the base's own samples put the likely tier
+// under its target is refused, `baton check` (LeadReport) says so, and
+// the base's calibration is chosen again without it: the same as a base
+// without the rule.
+func TestLeadHedgeRefusedByItsOwnCalibration(t *testing.T) {
+	kb := bigBase(t, 12)
+	p := defaultFuse
+	p.lead = &leadHedge{gap: 0, vecGap: -2, maxUnknown: 1} // any first the three sides agree on
+	f, _ := leadFixture(t, kb, p, farOffTopic())
+	if f.lead.kept || !strings.Contains(f.lead.why, "under its target") {
+		t.Fatalf("lead check = %+v: want refused, the likely tier under its target", f.lead)
+	}
+	if r := f.LeadReport(); !strings.Contains(r, "refused: with it the likely tier") {
+		t.Errorf("LeadReport() = %q, want it to say the rule is refused and why", r)
+	}
+	p.lead = nil
+	without, _ := leadFixture(t, kb, p, farOffTopic())
+	got, want := f.cal, without.cal
+	if got.LikelyAnswered != want.LikelyAnswered || got.LikelyPrecision != want.LikelyPrecision || got.OffTopicLikely != want.OffTopicLikely || got.Answered != want.Answered {
+		t.Errorf("refused rule's calibration: likely %.3f (%.3f right), off-topic %.3f, answered %.3f; without the rule %.3f (%.3f), %.3f, %.3f",
+			got.LikelyAnswered, got.LikelyPrecision, got.OffTopicLikely, got.Answered, want.LikelyAnswered, want.LikelyPrecision, want.OffTopicLikely, want.Answered)
+	}
+}
+
 // farOffTopic is an off-topic set far from bigBase's questions.
 func farOffTopic() []string {
 	var off []string
