@@ -90,7 +90,7 @@ func TestFusedDayOneDumpDev(t *testing.T) {
 	defer fh.Close()
 	w := bufio.NewWriter(fh)
 	defer w.Flush()
-	fmt.Fprintln(w, "base\tset\tlang\tkind\tsure\ttier\tscore\tmargin\tgap\tvecgap\tcos\tagree\tcover\tunknown\thedged\tguessed\ttie\ttop3")
+	fmt.Fprintln(w, "base\tset\tlang\tkind\tsure\ttier\tscore\tmargin\tgap\tvecgap\tcos\tagree\tcover\tunknown\thedged\tguessed\ttie\ttop3\twords\tcentgap\tansgap\tlexagree\tvecagree\tcent\tans\tlexscore\tlexmargin")
 	ctx := t.Context()
 	query := func(_ context.Context, s string) ([]float32, error) { return emb.vecs[s], nil }
 	for _, db := range bases {
@@ -128,8 +128,10 @@ func TestFusedDayOneDumpDev(t *testing.T) {
 					margin -= cands[1].Score
 				}
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%v\t%s\t%.5f\t%.5f\t%.5f\t%.5f\t%.5f\t%v\t%.4f\t%.4f\t%v\t%v\t%v\t%v\n",
-				db.name, set, lang, kind, sure, tier, c.Score, margin, sig.gap, sig.vecGap, sig.cos, sig.agree, c.Cover, c.Unknown, c.Hedged, c.Guessed, c.Tie, top3)
+			x := dumpExtra(ix, f.p, lexC, vec, skip)
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%v\t%s\t%.5f\t%.5f\t%.5f\t%.5f\t%.5f\t%v\t%.4f\t%.4f\t%v\t%v\t%v\t%v\t%d\t%.5f\t%.5f\t%v\t%v\t%.5f\t%.5f\t%.5f\t%.5f\n",
+				db.name, set, lang, kind, sure, tier, c.Score, margin, sig.gap, sig.vecGap, sig.cos, sig.agree, c.Cover, c.Unknown, c.Hedged, c.Guessed, c.Tie, top3,
+				len(text.Words(q)), x.centGap, x.ansGap, x.lexAgree, x.vecAgree, x.cent, x.ans, x.lexScore, x.lexMargin)
 		}
 		for i, q := range db.kb.Questions() {
 			if ix.blindTo(q.Text) {
@@ -255,8 +257,8 @@ func TestFusedDayOneDev(t *testing.T) {
 		name string
 		p    fuseParams
 	}{
-		{"before (no pooled prior)", fuseWith(func(p *fuseParams) { p.pooled = nil })},
-		{"after (pooled prior)", defaultFuse},
+		{"before (no lead hedge)", fuseWith(func(p *fuseParams) { p.lead = nil })},
+		{"after (lead hedge)", defaultFuse},
 	} {
 		by := map[string]*dayOneTally{}
 		var groups []string
@@ -268,7 +270,7 @@ func TestFusedDayOneDev(t *testing.T) {
 				t.Fatal(err)
 			}
 			f := newFusedWith(ctx, v.p, lm, ix, cfg, query, nil)
-			kept[fmt.Sprintf("{%v %v}", f.cal.PooledConfident.Kept, f.cal.PooledLikely.Kept)]++
+			kept[fmt.Sprintf("{%v %v %v}", f.cal.PooledConfident.Kept, f.cal.PooledLikely.Kept, f.lead.kept)]++
 			for _, l := range db.qs {
 				g := db.name + " " + l.Lang
 				if len(db.name) > 9 && db.name[:9] == "banking77" {
@@ -281,12 +283,59 @@ func TestFusedDayOneDev(t *testing.T) {
 				by[g].add(l, f.Match(ctx, l.Query, 3))
 			}
 			if db.name == "bikes" || db.name == "bakery" {
-				t.Logf("%s: %s: fused calibration %s", v.name, db.name, f.cal)
+				t.Logf("%s: %s: fused calibration %s; %s", v.name, db.name, f.cal, f.LeadReport())
 			}
 		}
-		t.Logf("%s: pooled rules kept (confident, likely) by base: %v", v.name, kept)
+		t.Logf("%s: pooled rules and lead hedge kept (confident, likely, lead) by base: %v", v.name, kept)
 		for _, g := range groups {
 			t.Logf("%s: %s: %s", v.name, g, by[g])
 		}
 	}
+}
+
+// dumpRow are the extra columns of TestFusedDayOneDumpDev: how the fused
+// first stands on each side of the evidence.
+type dumpRow struct {
+	centGap, ansGap, cent, ans, lexScore, lexMargin float64
+	lexAgree, vecAgree                              bool
+}
+
+func dumpExtra(ix *Index, p fuseParams, lex []knowledge.Candidate, vec []float32, skip int) dumpRow {
+	var d dumpRow
+	if len(lex) > 0 {
+		d.lexScore = lex[0].Score
+		d.lexMargin = lex[0].Score
+		if len(lex) > 1 {
+			d.lexMargin -= lex[1].Score
+		}
+	}
+	if vec == nil {
+		return d
+	}
+	ev := ix.evidenceWith(p, lex, vec, skip)
+	if len(ev) == 0 {
+		return d
+	}
+	first := 0
+	for i := range ev {
+		if ev[i].fused > ev[first].fused {
+			first = i
+		}
+	}
+	f := ev[first]
+	d.cent, d.ans = f.cent, f.ans
+	d.centGap, d.ansGap = 2, 2
+	d.vecAgree = true
+	for i, x := range ev {
+		if i == first {
+			continue
+		}
+		d.centGap = min(d.centGap, f.cent-x.cent)
+		d.ansGap = min(d.ansGap, f.ans-x.ans)
+		if x.best >= f.best {
+			d.vecAgree = false
+		}
+	}
+	d.lexAgree = len(lex) > 0 && ix.ids[f.entry] == lex[0].ID
+	return d
 }

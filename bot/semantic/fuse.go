@@ -109,9 +109,12 @@ type fuseParams struct {
 	// (pooledFuse): rules chosen across many dev bases that answer or
 	// hedge beside the base's own calibrated cuts.
 	pooled *pooledFuse
+	// lead, when set, hedges a fused first that stands clearly apart
+	// (leadHedge), on a base whose off-topic set it mostly leaves alone.
+	lead *leadHedge
 }
 
-var defaultFuse = fuseParams{lexW: 3, bestW: 1, centW: 1, ansW: 0.5, hubW: 1, agreeW: 0.1, temp: 0.03, tie: 0.3, pooled: &defaultPooled}
+var defaultFuse = fuseParams{lexW: 3, bestW: 1, centW: 1, ansW: 0.5, hubW: 1, agreeW: 0.1, temp: 0.03, tie: 0.3, pooled: &defaultPooled, lead: &defaultLead}
 
 // evidence is one entry's scores for a message.
 type evidence struct {
@@ -294,6 +297,7 @@ func cosine(a, b []float32) float64 {
 // the lexical matcher first, and when it is not sure, one embeddings call
 // and the fused ranking with its own calibrated decision.
 type Fused struct {
+	lead    leadCheck // whether this base keeps the lead hedge (fuseParams.lead)
 	lexical *knowledge.Calibrated
 	ix      *Index
 	query   func(ctx context.Context, text string) ([]float32, error)
@@ -326,6 +330,9 @@ func newFusedWith(ctx context.Context, p fuseParams, lexical *knowledge.Calibrat
 	if p.pooled != nil {
 		cfg.Pooled = &p.pooled.prior
 	}
+	// The lead hedge is settled before calibration, which counts its
+	// hedges as an earlier stage's (Candidate.Hedged).
+	f.checkLead(ctx, cfg, ix.blindTo)
 	// Counts alone: the fused score is a softmax share that saturates
 	// near 1 for right and wrong tops alike, so a model linear in it
 	// never expects a low wrong-answer rate, and its estimate would
@@ -346,6 +353,10 @@ func newFusedWith(ctx context.Context, p fuseParams, lexical *knowledge.Calibrat
 	// into the fused decision.
 	cfg.Leave = ix.blindTo
 	f.cal = knowledge.Calibrate(ctx, ix.kb, gated, cfg)
+	if f.keepLead(f.cal, cfg.Pooled) {
+		// Refused: the base's cuts are chosen again without its hedges.
+		f.cal = knowledge.Calibrate(ctx, ix.kb, gated, cfg)
+	}
 	return f
 }
 
@@ -385,7 +396,11 @@ func (f *Fused) ranked(ctx context.Context, q string, skip, n int, vec func() []
 // the lexical tiers (hedged), and the signals the pooled rules read.
 func (f *Fused) fused(lex []knowledge.Candidate, vec []float32, skip, n int) ([]knowledge.Candidate, signals) {
 	ev, sig := f.ix.rankSignals(f.p, lex, vec, skip, n)
-	return f.hedged(lex, f.candidates(ev, lex)), sig
+	cands := f.hedged(lex, f.candidates(ev, lex))
+	if len(cands) > 0 && f.leadTakes(sig, cands[0]) {
+		cands[0].Hedged = true
+	}
+	return cands, sig
 }
 
 // hedged marks the fused list Hedged when fusion ranks the lexical top

@@ -174,6 +174,9 @@ func writeCheckQuality(ctx context.Context, stdout io.Writer, set *content.Set, 
 				strings.Join(blind, ", "), strings.Join(blind, ", "))
 		} else {
 			writeQuality(stdout, cal)
+			if l := f.LeadReport(); l != "" {
+				fmt.Fprintf(stdout, "  %s\n", l) // its hedges are among the likely ones above
+			}
 			poor = cal.Thin || cal.Answered < minAnswered
 		}
 	}

@@ -324,6 +324,9 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 		for _, l := range fc.PooledReport() {
 			fmt.Fprintf(w, "  %s\n", l)
 		}
+		if l := fused.LeadReport(); l != "" {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
 		writeBlind(w, fused) // the message's own case below
 		ids := make([]string, len(ms))
 		for i, m := range ms {
@@ -336,6 +339,9 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 			fmt.Fprintf(w, "  vectors: the embeddings call failed (%v)\n", err)
 		} else {
 			usedVectors = true
+			if hedged, err := fused.LeadHedges(ctx, q); err == nil && hedged {
+				fmt.Fprintln(w, "  lead hedge: takes this message's fused first (answered with a hedge unless confident)")
+			}
 		}
 	}
 	if len(ms) == 0 {
