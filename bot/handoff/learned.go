@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/memo"
 	"github.com/batonhq/baton/bot/text"
 )
 
@@ -288,13 +289,8 @@ var defaultFit = fitSettings{l2: 0.1, gradTol: 1e-5, maxIter: 1000}
 // trained keeps the models of the last keepTrained training sets: every
 // reload and every test loads the same files, so the model is usually
 // trained once. A knowledge edit changes the set (the knowledge questions
-// are its ordinary examples); the oldest model is then dropped, or every
-// edit of a running bot would keep one more model for good.
-var trained struct {
-	sync.Mutex
-	keys   []string // oldest first
-	models map[string]*model
-}
+// are its ordinary examples).
+var trained = memo.New[*model](keepTrained)
 
 const keepTrained = 4
 
@@ -318,30 +314,12 @@ func trainCachedWith(exs []example, ordinary []string, con *conceptSet) *model {
 		fmt.Fprintf(h, "%s\x00", q)
 	}
 	key := string(h.Sum(nil))
-	trained.Lock()
-	m, ok := trained.models[key]
-	trained.Unlock()
-	if ok {
+	if m, ok := trained.Get(key); ok {
 		return m
 	}
 	fs := defaultFit
 	fs.concepts = con
-	m = trainWith(exs, ordinary, fs)
-	trained.Lock()
-	defer trained.Unlock()
-	if have, ok := trained.models[key]; ok {
-		return have // trained meanwhile by another load of the same files
-	}
-	if trained.models == nil {
-		trained.models = map[string]*model{}
-	}
-	trained.models[key] = m
-	trained.keys = append(trained.keys, key)
-	if len(trained.keys) > keepTrained {
-		delete(trained.models, trained.keys[0])
-		trained.keys = trained.keys[1:]
-	}
-	return m
+	return trained.Keep(key, trainWith(exs, ordinary, fs))
 }
 
 // train fits the model: the weights that minimise the class-weighted

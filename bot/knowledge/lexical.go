@@ -1203,7 +1203,7 @@ func (ix *index) termName(id int32) string {
 // Source is returned instead (lexcache.go).
 func NewLexicalMatcher(ctx context.Context, b *Base, lex *text.Lexicon, cfg CalibrationConfig) *Calibrated {
 	if cfg.Source != "" {
-		if c := cachedLexical(cfg.Source); c != nil {
+		if c, ok := lexicalMatchers.Get(cfg.Source); ok {
 			return c
 		}
 	}
@@ -1214,7 +1214,7 @@ func NewLexicalMatcher(ctx context.Context, b *Base, lex *text.Lexicon, cfg Cali
 	c := NewCalibrated(ctx, b, l.Rank, cfg)
 	c.Explain = l.Explain
 	if cfg.Source != "" && ctx.Err() == nil { // a cancelled calibration may be partial
-		c = keepLexicalMatcher(cfg.Source, c)
+		c = lexicalMatchers.Keep(cfg.Source, c)
 	}
 	return c
 }
