@@ -399,14 +399,13 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 	} else {
 		at, _ := pa.best(words, freq)
 		switch {
-		case at >= 0 && f.Done && pa.units[at].para > 0 && !pa.units[at].item:
+		case f.Done && pa.laterProse(at):
 			// "I did that but no label came" after the return steps:
 			// the steps were done, and their words name a later
 			// paragraph that is not a step but what to do when one did
 			// not work ("If the label email hasn't come…"): that
 			// paragraph, from its start, not what follows it.
-			first := slices.IndexFunc(pa.units, func(u unit) bool { return u.para == pa.units[at].para })
-			body = pa.from(first, pa.units[at].para)
+			body = pa.from(pa.paraStart(at), pa.units[at].para)
 		case at >= 0 && f.Done:
 			if at+1 < len(pa.units) {
 				body = pa.from(at+1, pa.units[at].para+1)
@@ -519,26 +518,23 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 		// 얼마나 걸려요?' twice names no unit (Korean endings) and got only
 		// the warehouse paragraph, not the times (review B walk MEDIUM 2).
 		body := pa.from(0, pa.firstList())
-		p := set.Persona
-		text := join(p.Say(q.Lang, againKey(q.History, e.ID), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
-		return Answer{Text: text, Entry: e.ID, Confident: true, Short: a.inShort(q, d, e, pa, body, words)}, true
+		return saidAgain(set.Persona, q, d, e, body, a.inShort(q, d, e, pa, body, words)), true
 	}
 	if at < 0 {
 		// Korean and Chinese words that differ by their endings: the
 		// paragraph that shares character pairs, from its start (a pair
 		// is weaker evidence than a word, so not one sentence of it).
 		if at = pa.bestPair(q.Text); at >= 0 && !pa.units[at].item {
-			at = slices.IndexFunc(pa.units, func(u unit) bool { return u.para == pa.units[at].para })
+			at = pa.paraStart(at)
 		}
 	}
 	var body string
 	switch {
-	case tried && at >= 0 && pa.units[at].para > 0 && !pa.units[at].item:
+	case tried && pa.laterProse(at):
 		// "했는데 라벨이 안 와요" after the return steps: what to do
 		// when the step did not work is the paragraph their words name
 		// (followUp reads "I did that but no label came" so).
-		first := slices.IndexFunc(pa.units, func(u unit) bool { return u.para == pa.units[at].para })
-		body = pa.from(first, pa.units[at].para)
+		body = pa.from(pa.paraStart(at), pa.units[at].para)
 	case tried && pa.paras > 1:
 		// "it didn't work", "I tried that but the reset email never
 		// came", "해봤는데 메일이 안 와요": the first step was done and
@@ -579,13 +575,18 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 		// picked on thin evidence (review B walk 3315621, HIGH, MEDIUM).
 		return Answer{}, false
 	}
-	p := set.Persona
-	text := join(p.Say(q.Lang, againKey(q.History, e.ID), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
 	var short string
 	if !tried {
 		short = a.inShort(q, d, e, pa, body, words)
 	}
-	return Answer{Text: text, Entry: e.ID, Confident: true, Short: short}, true
+	return saidAgain(set.Persona, q, d, e, body, short), true
+}
+
+// saidAgain is body, a part of e's answer, told again as said before,
+// with what the customer can do past it, and short, the same in short.
+func saidAgain(p *persona.Persona, q Question, d persona.Data, e *knowledge.Entry, body, short string) Answer {
+	text := join(p.Say(q.Lang, againKey(q.History, e.ID), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
+	return Answer{Text: text, Entry: e.ID, Confident: true, Short: short}
 }
 
 // inShort is body, the part of e's answer pa said again, in short, as
@@ -656,12 +657,7 @@ func (p passage) firstDurations() string {
 // asksHowLong reports whether msg asks how long or when, as the lexicon
 // reads it (its how-long concept, in any language it links).
 func asksHowLong(msg string, lex *text.Lexicon) bool {
-	for _, t := range lex.Apply(text.Tokenize(msg)) {
-		if t.Text == text.ConceptPrefix+"how long" {
-			return true
-		}
-	}
-	return false
+	return readsAs(msg, lex, text.ConceptPrefix+"how long")
 }
 
 // askedFor is what the customer asked that a bot reply in history

@@ -180,15 +180,13 @@ func asksPrice(msg string) bool { return containsAny(text.Normalize(msg), priceA
 // to ask (asksPrice) or by a word the lexicon reads as a price or cost
 // ("运费多少", "배송비는요": shipping cost, as "how much" is a price).
 func asksCost(msg string, lex *text.Lexicon) bool {
-	if asksPrice(msg) {
-		return true
-	}
-	for _, t := range lex.Apply(text.Tokenize(msg)) {
-		if t.Text == "cost" || t.Text == "price" {
-			return true
-		}
-	}
-	return false
+	return asksPrice(msg) || readsAs(msg, lex, "cost", "price")
+}
+
+// readsAs reports whether the lexicon reads a word of msg as one of
+// terms (a word or a concept, text.ConceptPrefix and its name).
+func readsAs(msg string, lex *text.Lexicon, terms ...string) bool {
+	return slices.ContainsFunc(lex.Apply(text.Tokenize(msg)), func(t text.Token) bool { return slices.Contains(terms, t.Text) })
 }
 
 // priceWords is msg without its ways to ask for a price and, in Chinese

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -310,6 +311,18 @@ func (p passage) from(i, last int) string {
 		}
 	}
 	return b.String()
+}
+
+// paraStart is the first unit of unit i's paragraph.
+func (p passage) paraStart(i int) int {
+	return slices.IndexFunc(p.units, func(u unit) bool { return u.para == p.units[i].para })
+}
+
+// laterProse reports whether unit i is of a paragraph past the first
+// that is not a list's item: not a step of the answer, but what it says
+// for a case past them ("If the label email hasn't come…").
+func (p passage) laterProse(i int) bool {
+	return i >= 0 && p.units[i].para > 0 && !p.units[i].item
 }
 
 // item is units i alone (an item with its list's introduction).
