@@ -1815,19 +1815,10 @@ func containsAny(s string, subs []string) bool {
 	// Most messages are ASCII and most cue lists Chinese or Korean: a cue
 	// that starts past ASCII cannot be in an ASCII s, and is not searched
 	// for (reportsProblem, saysDone and the like run on every message).
-	ascii := isASCII(s)
+	ascii := text.IsASCII(s)
 	return slices.ContainsFunc(subs, func(x string) bool {
 		return !(ascii && x != "" && x[0] >= utf8.RuneSelf) && strings.Contains(s, x)
 	})
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
 }
 
 func hasAnyPrefix(s string, prefixes []string) bool {

@@ -21,7 +21,7 @@ import (
 //
 // ASCII text takes a fast path that only lower-cases.
 func Normalize(s string) string {
-	if isASCII(s) {
+	if IsASCII(s) {
 		return LowerASCII(s)
 	}
 	s = nfkc(s)
@@ -102,7 +102,9 @@ var plainLetter = map[rune]string{
 	'æ': "ae", 'œ': "oe", 'ø': "o", 'ł': "l", 'đ': "d", 'ı': "i", 'ħ': "h", 'ŀ': "l", 'ŧ': "t", 'ð': "d", 'þ': "th",
 }
 
-func isASCII(s string) bool {
+// IsASCII reports whether s is ASCII only: the fast paths of the text
+// pipeline, and of cue lists most of whose wordings are Chinese or Korean.
+func IsASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false

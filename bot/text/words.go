@@ -47,7 +47,7 @@ func Words(s string) []Word { return AppendWords(nil, s) }
 // AppendWords is Words appending to dst, so that a hot path (the handoff
 // detector, on every message) can reuse one buffer.
 func AppendWords(dst []Word, s string) []Word {
-	if isASCII(s) {
+	if IsASCII(s) {
 		return appendWordsASCII(dst, s)
 	}
 	return appendWordsRunes(dst, s)
@@ -165,7 +165,7 @@ func nextIsAlpha(s string) bool {
 
 // normWord normalises one word; joiners are written as plain ' and -.
 func normWord(w string, k Kind) string {
-	if k != Alpha || isASCII(w) {
+	if k != Alpha || IsASCII(w) {
 		return Normalize(w)
 	}
 	w = Normalize(w)
