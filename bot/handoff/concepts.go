@@ -161,13 +161,8 @@ func (cs *conceptSet) match(terms []string, put func(string)) {
 // unless the wording is itself negative ("not working", "never arrived"),
 // as the learned layer's own "¬word" features read it.
 func negatedAt(terms []string, i int, first string) bool {
-	if first == "not" || first == "no" || first == "never" {
+	if isNegation(first) {
 		return false
 	}
-	for k := max(0, i-2); k < i; k++ {
-		if t := terms[k]; t == "not" || t == "no" || t == "never" {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(terms[max(0, i-2):i], isNegation)
 }

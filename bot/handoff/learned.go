@@ -151,7 +151,7 @@ func (m *model) features(s string, add bool) []int32 {
 			prevWord, negated = "", 0
 			continue
 		}
-		if t == "not" || t == "no" || t == "never" {
+		if isNegation(t) {
 			negated = 3
 			prevWord = t
 			continue
@@ -655,6 +655,11 @@ func axpy(a float64, x, y []float64) {
 		y[i] += a * v
 	}
 }
+
+// isNegation reports whether term t takes back what follows it ("not
+// confused", "never had a problem"): the learned layer's "¬word" features
+// and its word groups (concepts.go) read the same three.
+func isNegation(t string) bool { return t == "not" || t == "no" || t == "never" }
 
 func normInf(v []float64) float64 {
 	var m float64
