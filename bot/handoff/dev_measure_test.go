@@ -91,18 +91,7 @@ func TestDetectDev(t *testing.T) {
 	after := []session.Turn{{Role: "customer", Text: "(an earlier question)"}, {Role: "bot", Text: "(an answer)", Kind: "answer"}}
 
 	// Ordinary questions.
-	type ord struct{ set, lang, text string }
-	var ords []ord
-	bkb, probs := knowledge.Load(os.DirFS(filepath.Join(dir, "banking77")), "kb")
-	if len(probs) > 0 {
-		t.Fatal(probs)
-	}
-	for _, id := range bkb.IDs() {
-		e, _ := bkb.Entry(id, "en")
-		for _, q := range e.Questions {
-			ords = append(ords, ord{"banking-kb", "en", q})
-		}
-	}
+	ords := bankingKBQuestions(t, dir)
 	for _, f := range []string{"shop_queries", "tune_oos"} {
 		raw, err := os.ReadFile(filepath.Join("..", "knowledge", "testdata", f+".jsonl"))
 		if err != nil {
@@ -116,7 +105,7 @@ func TestDetectDev(t *testing.T) {
 			if q.ID == "support/contact-person" {
 				continue // asks for a person: not ordinary
 			}
-			ords = append(ords, ord{f, q.Lang, q.Query})
+			ords = append(ords, devOrd{f, q.Lang, q.Query})
 		}
 	}
 	type tally struct{ n, hit int }
