@@ -6,11 +6,12 @@ import "testing"
 // rules handed off for a word they did not mean as their own complaint. A
 // procedure question about claims or complaints is calm (complain_how,
 // procedure_topic); a third party's complaint is not the customer's
-// (complaint.unless); a verdict word asked about is not a verdict
-// (verdict_question). The four known cases come first; the rest are lines
-// written for this test (none from the dev or held-out sets), and the
-// lines after them show that the same words said as the customer's own
-// complaint, or next to anger, a wait or blame, still hand off.
+// (complaint.unless); a verdict word asked about, or a term whose meaning
+// is asked, is not a verdict (verdict_question, irony's =means). The four
+// known cases come first; the rest are lines written for this test (none
+// from the dev or held-out sets), and the lines after them show that the
+// same words said as the customer's own complaint, or next to anger, a
+// wait or blame, still hand off.
 func TestFalseHandoffsIssue10(t *testing.T) {
 	for _, c := range []struct {
 		text, lang string
@@ -31,6 +32,7 @@ func TestFalseHandoffsIssue10(t *testing.T) {
 		{"이웃이 소음 때문에 항의했어요, 더 조용한 모델 있나요?", "ko", want{}},
 		{"would the voucher be useless if I change the size?", "en", want{}},
 		{"退货也没用吗？", "zh", want{}},
+		{"what does next day delivery mean exactly?", "en", want{}},
 		// Against us, angry, or the customer's own: still a complaint.
 		{"怎么找你们索赔", "zh", want{true, Complaint, []string{"(legal)"}}},
 		{"직원 불만은 어디에 접수하나요", "ko", want{true, Complaint, []string{"(disappointed)"}}},
@@ -40,6 +42,7 @@ func TestFalseHandoffsIssue10(t *testing.T) {
 		{"my neighbour complained about your driver, he was so rude", "en", want{true, Complaint, []string{"(rude)"}}},
 		{"is your app useless for everyone too??", "en", want{true, Complaint, []string{"(outrageous)"}}},
 		{"this answer is useless", "en", want{true, Complaint, []string{"(outrageous)"}}},
+		{"next day delivery means a week apparently", "en", want{true, Complaint, []string{"(irony)"}}},
 	} {
 		check(t, Input{Text: c.text, Lang: c.lang}, c.w)
 	}
