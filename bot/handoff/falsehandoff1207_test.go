@@ -33,10 +33,13 @@ func TestFalseHandoffsIssue10(t *testing.T) {
 		{"would the voucher be useless if I change the size?", "en", want{}},
 		{"退货也没用吗？", "zh", want{}},
 		{"what does next day delivery mean exactly?", "en", want{}},
+		{"how do I file a complaint about a seller on your marketplace?", "en", want{}},
+		{"how do I make a claim on your warranty?", "en", want{}},
 		// Against us, angry, or the customer's own: still a complaint.
 		{"怎么找你们索赔", "zh", want{true, Complaint, []string{"(legal)"}}},
 		{"직원 불만은 어디에 접수하나요", "ko", want{true, Complaint, []string{"(disappointed)"}}},
 		{"기사님 항의는 어디에 접수하나요?", "ko", want{true, Complaint, []string{"(legal)"}}},
+		{"how do I complain about your driver on your website", "en", want{true, Complaint, []string{"(legal)"}}},
 		{"제품 불만은 어디에 접수하나요? 진짜 짜증나요", "ko", want{true, Complaint, []string{"(disappointed)"}}},
 		{"I complained last week and nobody answered", "en", want{true, Complaint, []string{"(legal)"}}},
 		{"my neighbour complained about your driver, he was so rude", "en", want{true, Complaint, []string{"(rude)"}}},
