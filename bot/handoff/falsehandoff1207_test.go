@@ -5,7 +5,7 @@ import "testing"
 // Issue 10's false handoffs (2026-12-07): ordinary customers the complaint
 // rules handed off for a word they did not mean as their own complaint. A
 // procedure question about claims or complaints is calm (complain_how,
-// procedure_topic); a third party's complaint is not the customer's
+// procedure_topic, procedure_channel); a third party's complaint is not the customer's
 // (complaint.unless); a verdict word asked about, or a term whose meaning
 // is asked, is not a verdict (verdict_question, irony's =means). The four
 // known cases come first; the rest are lines written for this test (none
@@ -35,11 +35,14 @@ func TestFalseHandoffsIssue10(t *testing.T) {
 		{"what does next day delivery mean exactly?", "en", want{}},
 		{"how do I file a complaint about a seller on your marketplace?", "en", want{}},
 		{"how do I make a claim on your warranty?", "en", want{}},
+		{"where do I send a complaint about a lamp on your app?", "en", want{}},
 		// Against us, angry, or the customer's own: still a complaint.
 		{"怎么找你们索赔", "zh", want{true, Complaint, []string{"(legal)"}}},
 		{"직원 불만은 어디에 접수하나요", "ko", want{true, Complaint, []string{"(disappointed)"}}},
 		{"기사님 항의는 어디에 접수하나요?", "ko", want{true, Complaint, []string{"(legal)"}}},
 		{"how do I complain about your driver on your website", "en", want{true, Complaint, []string{"(legal)"}}},
+		{"can I complain about you?", "en", want{true, Complaint, []string{"(legal)"}}},
+		{"my order is late again, how do I complain on your website", "en", want{true, Complaint, []string{"(repeated_failure)"}}},
 		{"제품 불만은 어디에 접수하나요? 진짜 짜증나요", "ko", want{true, Complaint, []string{"(disappointed)"}}},
 		{"I complained last week and nobody answered", "en", want{true, Complaint, []string{"(legal)"}}},
 		{"my neighbour complained about your driver, he was so rude", "en", want{true, Complaint, []string{"(rude)"}}},
