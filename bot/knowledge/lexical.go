@@ -74,6 +74,7 @@ type Lexical struct {
 func NewLexical(b *Base, lex *text.Lexicon) *Lexical {
 	l := &Lexical{base: b, lex: lex}
 	l.ix = buildIndex(b, defaultParams, l.features)
+	l.ix.lex = lex
 	return l
 }
 
@@ -253,6 +254,7 @@ const fewQuestions = 8
 // Korean questions do not dilute the English pooled document.
 type index struct {
 	p         params
+	lex       *text.Lexicon // the links of Chinese and Korean words to English (index.unknown)
 	terms     map[string]int32
 	idf       []float32
 	post      [][]posting // per term id; nil for terms below minIDF
@@ -573,6 +575,9 @@ type scratch struct {
 	cands   []cand
 	merged  []cand       // index.rank's result when it ranks in two parts
 	pure    []text.Token // the query without its linked words (index.rank)
+	// linkedSpans are the byte spans of a run's words linked to English
+	// words the base uses (index.unknown).
+	linkedSpans [][2]int
 	// filter keeps candidates to the entries that have (filterHas) or
 	// lack a version in filterScript.
 	filter       bool
@@ -894,12 +899,37 @@ func (ix *index) unknown(s *scratch, toks []text.Token, skip int, drop int32) fl
 		}
 		all += w
 	}
+	// Read with its links (entries only in English), a Chinese or Korean
+	// word the lexicon links to English words the base uses is known to
+	// the base: 글루텐프리 reaches the entry that says "gluten-free".
+	linked := slices.ContainsFunc(toks, func(t text.Token) bool { return t.Linked })
 	for _, tok := range toks {
 		if !tok.CJK {
 			continue
 		}
+		s.linkedSpans = s.linkedSpans[:0]
+		if linked {
+			ix.lex.EachLink(tok.Text, func(member string, to []text.Token) {
+				for _, t := range to {
+					if !t.Concept && !ix.knownText(t.Text, skip, drop) {
+						return
+					}
+				}
+				for at := 0; ; {
+					i := strings.Index(tok.Text[at:], member)
+					if i < 0 {
+						break
+					}
+					s.linkedSpans = append(s.linkedSpans, [2]int{at + i, at + i + len(member)})
+					at += i + len(member)
+				}
+			})
+		}
+		off := 0 // the segment's start in the run
 		s.segs = text.AppendSegmentsCJK(s.segs[:0], tok.Text)
 		for _, seg := range s.segs {
+			segOff := off
+			off += len(seg)
 			if text.IsParticle(seg) {
 				continue
 			}
@@ -912,6 +942,9 @@ func (ix *index) unknown(s *scratch, toks []text.Token, skip int, drop int32) fl
 					w, known = float64(ix.idf[id]), true
 				}
 				covered := function || (known && end == len(seg) && i == 0) // a character alone
+				for _, sp := range s.linkedSpans {
+					covered = covered || (sp[0] <= segOff+i && segOff+end <= sp[1])
+				}
 				if !covered && prev >= 0 {
 					covered = ix.knownText(seg[prev:end], skip, drop)
 				}
