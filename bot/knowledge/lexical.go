@@ -119,10 +119,12 @@ func (l *Lexical) Rank(_ context.Context, query string, skip, n int) []Candidate
 // read. The result is valid until s is reset.
 func (ix *index) rank(s *scratch, toks []text.Token, skip, n int, drop int32) []cand {
 	sc, linked := scriptOfQuery(toks)
-	plain := func(s *scratch, toks []text.Token) []cand {
+	// plain ranks on toks; its candidates' unknown share is read on
+	// unk, the message with its links where the base reads them.
+	plain := func(s *scratch, toks, unk []text.Token) []cand {
 		cands := ix.candidates(s, toks, skip, n)
 		if len(cands) > 0 {
-			u := ix.unknown(s, toks, skip, drop)
+			u := ix.unknown(s, unk, skip, drop)
 			for i := range cands {
 				cands[i].unknown = u
 			}
@@ -130,7 +132,7 @@ func (ix *index) rank(s *scratch, toks []text.Token, skip, n int, drop int32) []
 		return cands
 	}
 	if !linked || ix.pop[sc] == 0 {
-		return plain(s, toks)
+		return plain(s, toks, toks)
 	}
 	s.pure = s.pure[:0]
 	for _, t := range toks {
@@ -139,15 +141,18 @@ func (ix *index) rank(s *scratch, toks []text.Token, skip, n int, drop int32) []
 		}
 	}
 	if ix.pop[sc] == ix.ne {
-		return plain(s, s.pure)
+		return plain(s, s.pure, s.pure)
 	}
 	// Entries in the customer's script on the message as written, the
-	// others on it with its links; the best n of both.
+	// others on it with its links; the best n of both. Both take the
+	// unknown share with the links: a word linked to an English word of
+	// the base (孩子 -> kid) is a word the base knows, whichever version
+	// of an entry answers.
 	s.filter, s.filterScript, s.filterHas = true, sc, true
-	s.merged = append(s.merged[:0], plain(s, s.pure)...)
+	s.merged = append(s.merged[:0], plain(s, s.pure, toks)...)
 	o := ix.scratch.Get().(*scratch)
 	o.filter, o.filterScript, o.filterHas = true, sc, false
-	s.merged = append(s.merged, plain(o, toks)...)
+	s.merged = append(s.merged, plain(o, toks, toks)...)
 	o.reset()
 	ix.scratch.Put(o)
 	slices.SortFunc(s.merged, func(a, b cand) int {
