@@ -144,12 +144,13 @@ func (ix *index) rank(s *scratch, toks []text.Token, skip, n int, drop int32) []
 		return plain(s, s.pure, s.pure)
 	}
 	// Entries in the customer's script on the message as written, the
-	// others on it with its links; the best n of both. Both take the
-	// unknown share with the links: a word linked to an English word of
-	// the base (孩子 -> kid) is a word the base knows, whichever version
-	// of an entry answers.
+	// others on it with its links (and their unknown share: index.unknown
+	// counts a linked word half unknown); the best n of both. Reading the
+	// links for the first part's unknown share too (孩子 -> kid) left the
+	// florist dev base without a confident cut: off-topic lines such as
+	// 拼多多的订单怎么取消 looked known to it (2026-12-07).
 	s.filter, s.filterScript, s.filterHas = true, sc, true
-	s.merged = append(s.merged[:0], plain(s, s.pure, toks)...)
+	s.merged = append(s.merged[:0], plain(s, s.pure, s.pure)...)
 	o := ix.scratch.Get().(*scratch)
 	o.filter, o.filterScript, o.filterHas = true, sc, false
 	s.merged = append(s.merged, plain(o, toks, toks)...)
@@ -905,8 +906,10 @@ func (ix *index) unknown(s *scratch, toks []text.Token, skip int, drop int32) fl
 		all += w
 	}
 	// Read with its links (entries only in English), a Chinese or Korean
-	// word the lexicon links to English words the base uses is known to
-	// the base: 글루텐프리 reaches the entry that says "gluten-free".
+	// word the lexicon links to English words the base uses is half known
+	// to the base (linkedUnknownShare): 글루텐프리 reaches the entry that
+	// says "gluten-free" past the unknown-words limits. Counted wholly
+	// known, the florist dev base lost its confident cut (2026-12-07).
 	linked := slices.ContainsFunc(toks, func(t text.Token) bool { return t.Linked })
 	for _, tok := range toks {
 		if !tok.CJK {
@@ -947,9 +950,6 @@ func (ix *index) unknown(s *scratch, toks []text.Token, skip int, drop int32) fl
 					w, known = float64(ix.idf[id]), true
 				}
 				covered := function || (known && end == len(seg) && i == 0) // a character alone
-				for _, sp := range s.linkedSpans {
-					covered = covered || (sp[0] <= segOff+i && segOff+end <= sp[1])
-				}
 				if !covered && prev >= 0 {
 					covered = ix.knownText(seg[prev:end], skip, drop)
 				}
@@ -958,7 +958,7 @@ func (ix *index) unknown(s *scratch, toks []text.Token, skip int, drop int32) fl
 					covered = ix.knownText(seg[i:end+size], skip, drop)
 				}
 				if !covered {
-					unk += w
+					unk += w * ix.linkedUnknown(s.linkedSpans, segOff+i, segOff+end)
 				}
 				all += w
 				prev = i
@@ -969,6 +969,24 @@ func (ix *index) unknown(s *scratch, toks []text.Token, skip int, drop int32) fl
 		return 0
 	}
 	return unk / all
+}
+
+// linkedUnknownShare is how much of an unknown character's weight counts
+// when the lexicon links its word to English words the base uses: the
+// base speaks of the same thing, in another language, but the link is
+// weaker evidence than the base's own words (off-topic messages about
+// another shop's order, 拼多多的订单怎么取消, share the linked words).
+const linkedUnknownShare = 0.5
+
+// linkedUnknown is the share of a character's weight (at [from, to) in its
+// run) counted unknown: linkedUnknownShare inside a span of spans, else 1.
+func (ix *index) linkedUnknown(spans [][2]int, from, to int) float64 {
+	for _, sp := range spans {
+		if sp[0] <= from && to <= sp[1] {
+			return linkedUnknownShare
+		}
+	}
+	return 1
 }
 
 // knownText reports whether term t is used by the base, question skip
