@@ -976,7 +976,7 @@ func (ix *index) unknown(s *scratch, toks []text.Token, skip int, drop int32) fl
 // base speaks of the same thing, in another language, but the link is
 // weaker evidence than the base's own words (off-topic messages about
 // another shop's order, 拼多多的订单怎么取消, share the linked words).
-const linkedUnknownShare = 0.5
+var linkedUnknownShare = 0.5 // a var for the test that sets it to 1 to compare
 
 // linkedUnknown is the share of a character's weight (at [from, to) in its
 // run) counted unknown: linkedUnknownShare inside a span of spans, else 1.

@@ -84,8 +84,12 @@ func TestLinkedWordsAreHalfKnown(t *testing.T) {
 		t.Fatalf("%q: %s not ranked", q, id)
 		return 0
 	}
-	if a, b := unknown(with, "纯素 cakes", "vegan"), unknown(without, "纯素 cakes", "vegan"); !(a > 0 && a < b) {
-		t.Errorf("纯素 cakes: unknown %.3f with the link, %.3f without; want less, above 0 (half unknown)", a, b)
+	half := unknown(with, "纯素 cakes", "vegan")
+	defer func(s float64) { linkedUnknownShare = s }(linkedUnknownShare)
+	linkedUnknownShare = 1
+	whole := unknown(with, "纯素 cakes", "vegan")
+	if !(half > 0 && half < whole) {
+		t.Errorf("纯素 cakes: unknown %.3f with 纯素 half known, %.3f with it unknown; want less, above 0", half, whole)
 	}
 	if a, b := unknown(with, "纯素营业吗", "hours"), unknown(without, "纯素营业吗", "hours"); a != b {
 		t.Errorf("纯素营业吗 on the translated entry: unknown %.3f with the link, %.3f without; want the same", a, b)
