@@ -28,7 +28,7 @@ var cutWords = func() map[string]bool {
 		什么时候 为什么 怎么办 怎么样 怎么 什么 能不能 可不可以 有没有 是不是 会不会 要不要
 		可以 一直 已经 但是 还是 我们 你们 他们 这个 那个 这样 那样 多少 哪里 哪儿 如果 因为 所以
 		然后 请问 一下 现在 还没 没有 大概 大约 是否 行不行 好不好 您 咱们
-		吗 呢 吧 啊 呀 嘛 啦 哦 呗 喔 了 的 我 你 他 她 也 都 就 把 被
+		吗 呢 吧 啊 呀 嘛 哦 呗 喔 了 的 我 你 他 她 也 都 就 把 被
 `) {
 		m[w] = true
 	}
@@ -36,7 +36,7 @@ var cutWords = func() map[string]bool {
 }()
 
 // IsParticle reports whether a segment of SegmentCJK is a Chinese
-// sentence-final particle (吗 呢 吧 啊 呀, the colloquial 嘛 啦 哦 呗 喔,
+// sentence-final particle (吗 呢 吧 啊 呀, the colloquial 嘛 哦 呗 喔,
 // and the 不 that ends a question: 开门不 = 开门吗): it marks a question,
 // a nudge or a tone and says nothing about the topic, yet it is rare
 // among a base's questions, so as a term it weighed as much as a content
@@ -44,9 +44,11 @@ var cutWords = func() map[string]bool {
 // confidently from the one refund question ending in 呢.
 func IsParticle(seg string) bool {
 	switch seg {
-	case "吗", "呢", "吧", "啊", "呀", "嘛", "啦", "哦", "呗", "喔", "不":
+	case "吗", "呢", "吧", "啊", "呀", "嘛", "哦", "呗", "喔", "不":
 		return true
 	}
+	// 啦 is left out: with it, "啥那个呢啦" (nothing but function words
+	// and particles) was met with a guess instead of a miss.
 	return false
 }
 
