@@ -74,6 +74,7 @@ type Lexical struct {
 func NewLexical(b *Base, lex *text.Lexicon) *Lexical {
 	l := &Lexical{base: b, lex: lex}
 	l.ix = buildIndex(b, defaultParams, l.features)
+	l.ix.lex = lex
 	return l
 }
 
@@ -118,10 +119,12 @@ func (l *Lexical) Rank(_ context.Context, query string, skip, n int) []Candidate
 // read. The result is valid until s is reset.
 func (ix *index) rank(s *scratch, toks []text.Token, skip, n int, drop int32) []cand {
 	sc, linked := scriptOfQuery(toks)
-	plain := func(s *scratch, toks []text.Token) []cand {
+	// plain ranks on toks; its candidates' unknown share is read on
+	// unk, the message with its links where the base reads them.
+	plain := func(s *scratch, toks, unk []text.Token) []cand {
 		cands := ix.candidates(s, toks, skip, n)
 		if len(cands) > 0 {
-			u := ix.unknown(s, toks, skip, drop)
+			u := ix.unknown(s, unk, skip, drop)
 			for i := range cands {
 				cands[i].unknown = u
 			}
@@ -129,7 +132,7 @@ func (ix *index) rank(s *scratch, toks []text.Token, skip, n int, drop int32) []
 		return cands
 	}
 	if !linked || ix.pop[sc] == 0 {
-		return plain(s, toks)
+		return plain(s, toks, toks)
 	}
 	s.pure = s.pure[:0]
 	for _, t := range toks {
@@ -138,15 +141,19 @@ func (ix *index) rank(s *scratch, toks []text.Token, skip, n int, drop int32) []
 		}
 	}
 	if ix.pop[sc] == ix.ne {
-		return plain(s, s.pure)
+		return plain(s, s.pure, s.pure)
 	}
 	// Entries in the customer's script on the message as written, the
-	// others on it with its links; the best n of both.
+	// others on it with its links (and their unknown share: index.unknown
+	// counts a linked word half unknown); the best n of both. Reading the
+	// links for the first part's unknown share too (孩子 -> kid) left the
+	// florist dev base without a confident cut: off-topic lines such as
+	// 拼多多的订单怎么取消 looked known to it (2026-12-07).
 	s.filter, s.filterScript, s.filterHas = true, sc, true
-	s.merged = append(s.merged[:0], plain(s, s.pure)...)
+	s.merged = append(s.merged[:0], plain(s, s.pure, s.pure)...)
 	o := ix.scratch.Get().(*scratch)
 	o.filter, o.filterScript, o.filterHas = true, sc, false
-	s.merged = append(s.merged, plain(o, toks)...)
+	s.merged = append(s.merged, plain(o, toks, toks)...)
 	o.reset()
 	ix.scratch.Put(o)
 	slices.SortFunc(s.merged, func(a, b cand) int {
@@ -253,6 +260,7 @@ const fewQuestions = 8
 // Korean questions do not dilute the English pooled document.
 type index struct {
 	p         params
+	lex       *text.Lexicon // the links of Chinese and Korean words to English (index.unknown)
 	terms     map[string]int32
 	idf       []float32
 	post      [][]posting // per term id; nil for terms below minIDF
@@ -573,6 +581,9 @@ type scratch struct {
 	cands   []cand
 	merged  []cand       // index.rank's result when it ranks in two parts
 	pure    []text.Token // the query without its linked words (index.rank)
+	// linkedSpans are the byte spans of a run's words linked to English
+	// words the base uses (index.unknown).
+	linkedSpans [][2]int
 	// filter keeps candidates to the entries that have (filterHas) or
 	// lack a version in filterScript.
 	filter       bool
@@ -894,12 +905,39 @@ func (ix *index) unknown(s *scratch, toks []text.Token, skip int, drop int32) fl
 		}
 		all += w
 	}
+	// Read with its links (entries only in English), a Chinese or Korean
+	// word the lexicon links to English words the base uses is half known
+	// to the base (linkedUnknownShare): 글루텐프리 reaches the entry that
+	// says "gluten-free" past the unknown-words limits. Counted wholly
+	// known, the florist dev base lost its confident cut (2026-12-07).
+	linked := slices.ContainsFunc(toks, func(t text.Token) bool { return t.Linked })
 	for _, tok := range toks {
 		if !tok.CJK {
 			continue
 		}
+		s.linkedSpans = s.linkedSpans[:0]
+		if linked {
+			ix.lex.EachLink(tok.Text, func(member string, to []text.Token) {
+				for _, t := range to {
+					if !t.Concept && !ix.knownText(t.Text, skip, drop) {
+						return
+					}
+				}
+				for at := 0; ; {
+					i := strings.Index(tok.Text[at:], member)
+					if i < 0 {
+						break
+					}
+					s.linkedSpans = append(s.linkedSpans, [2]int{at + i, at + i + len(member)})
+					at += i + len(member)
+				}
+			})
+		}
+		off := 0 // the segment's start in the run
 		s.segs = text.AppendSegmentsCJK(s.segs[:0], tok.Text)
 		for _, seg := range s.segs {
+			segOff := off
+			off += len(seg)
 			if text.IsParticle(seg) {
 				continue
 			}
@@ -920,7 +958,7 @@ func (ix *index) unknown(s *scratch, toks []text.Token, skip int, drop int32) fl
 					covered = ix.knownText(seg[i:end+size], skip, drop)
 				}
 				if !covered {
-					unk += w
+					unk += w * ix.linkedUnknown(s.linkedSpans, segOff+i, segOff+end)
 				}
 				all += w
 				prev = i
@@ -931,6 +969,24 @@ func (ix *index) unknown(s *scratch, toks []text.Token, skip int, drop int32) fl
 		return 0
 	}
 	return unk / all
+}
+
+// linkedUnknownShare is how much of an unknown character's weight counts
+// when the lexicon links its word to English words the base uses: the
+// base speaks of the same thing, in another language, but the link is
+// weaker evidence than the base's own words (off-topic messages about
+// another shop's order, 拼多多的订单怎么取消, share the linked words).
+var linkedUnknownShare = 0.5 // a var for the test that sets it to 1 to compare
+
+// linkedUnknown is the share of a character's weight (at [from, to) in its
+// run) counted unknown: linkedUnknownShare inside a span of spans, else 1.
+func (ix *index) linkedUnknown(spans [][2]int, from, to int) float64 {
+	for _, sp := range spans {
+		if sp[0] <= from && to <= sp[1] {
+			return linkedUnknownShare
+		}
+	}
+	return 1
 }
 
 // knownText reports whether term t is used by the base, question skip

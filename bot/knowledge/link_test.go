@@ -60,3 +60,38 @@ func TestLinkedWordsReachEntriesInAnotherLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkedWordsAreHalfKnown: a Chinese word the lexicon links to an
+// English word an English-only entry uses counts half unknown to the
+// base (linkedUnknownShare), so a Chinese message about that entry is not
+// refused for words the base has in English. On an entry with a Chinese
+// version the links change nothing.
+func TestLinkedWordsAreHalfKnown(t *testing.T) {
+	fsys := fstest.MapFS{
+		"kb/en/vegan.md": kbFile("Do you have vegan cakes?", "Is your bread vegan?"),
+		"kb/en/hours.md": kbFile("What are your opening hours?", "Are you open on Sundays?"),
+		"kb/zh/hours.md": kbFile("你们几点开门？", "周日营业吗？"),
+	}
+	with := lexicalOn(t, fsys, "same:\n  - [vegan, 纯素]\n")
+	without := NewLexical(with.Base(), nil)
+	unknown := func(l *Lexical, q, id string) float64 {
+		t.Helper()
+		for _, c := range l.Rank(t.Context(), q, -1, 5) {
+			if c.ID == id {
+				return c.Unknown
+			}
+		}
+		t.Fatalf("%q: %s not ranked", q, id)
+		return 0
+	}
+	half := unknown(with, "纯素 cakes", "vegan")
+	defer func(s float64) { linkedUnknownShare = s }(linkedUnknownShare)
+	linkedUnknownShare = 1
+	whole := unknown(with, "纯素 cakes", "vegan")
+	if !(half > 0 && half < whole) {
+		t.Errorf("纯素 cakes: unknown %.3f with 纯素 half known, %.3f with it unknown; want less, above 0", half, whole)
+	}
+	if a, b := unknown(with, "纯素营业吗", "hours"), unknown(without, "纯素营业吗", "hours"); a != b {
+		t.Errorf("纯素营业吗 on the translated entry: unknown %.3f with the link, %.3f without; want the same", a, b)
+	}
+}

@@ -369,6 +369,21 @@ func (ld *lexiconLoader) problem(file string, line int, format string, args ...a
 	ld.problems = append(ld.problems, Problem{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
+// EachLink calls fn with each Chinese or Korean member of a group linking
+// to English (see Lexicon) that run contains, and the English tokens the
+// run reads as for it. run is a CJK token's text as Apply left it (its
+// variants and same groups rewritten), where the links were found.
+func (l *Lexicon) EachLink(run string, fn func(member string, to []Token)) {
+	if l == nil {
+		return
+	}
+	for k := range l.cjkCross {
+		if r := &l.cjkCross[k]; strings.Contains(run, r.member) {
+			fn(r.member, r.to)
+		}
+	}
+}
+
 func (ld *lexiconLoader) finish() *Lexicon {
 	ld.l.cjkVariant = longestFirst(ld.cjkVariant)
 	if len(ld.cjkSame) > 0 {

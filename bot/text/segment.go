@@ -27,8 +27,8 @@ var cutWords = func() map[string]bool {
 	for _, w := range strings.Fields(`
 		什么时候 为什么 怎么办 怎么样 怎么 什么 能不能 可不可以 有没有 是不是 会不会 要不要
 		可以 一直 已经 但是 还是 我们 你们 他们 这个 那个 这样 那样 多少 哪里 哪儿 如果 因为 所以
-		然后 请问 一下 现在 还没 没有
-		吗 呢 吧 啊 呀 了 的 我 你 他 她 也 都 就 把 被
+		然后 请问 一下 现在 还没 没有 大概 大约 是否 行不行 好不好 您 咱们
+		吗 呢 吧 啊 呀 嘛 哦 呗 喔 了 的 我 你 他 她 也 都 就 把 被
 `) {
 		m[w] = true
 	}
@@ -36,16 +36,19 @@ var cutWords = func() map[string]bool {
 }()
 
 // IsParticle reports whether a segment of SegmentCJK is a Chinese
-// sentence-final particle (吗 呢 吧 啊 呀): it marks a question, a nudge or
-// a tone and says nothing about the topic, yet it is rare among a base's
-// questions, so as a term it weighed as much as a content word: "人呢？？"
-// (anyone there?), "好的呢" and "我的呢" were answered confidently from
-// the one refund question ending in 呢.
+// sentence-final particle (吗 呢 吧 啊 呀, the colloquial 嘛 哦 呗 喔,
+// and the 不 that ends a question: 开门不 = 开门吗): it marks a question,
+// a nudge or a tone and says nothing about the topic, yet it is rare
+// among a base's questions, so as a term it weighed as much as a content
+// word: "人呢？？" (anyone there?), "好的呢" and "我的呢" were answered
+// confidently from the one refund question ending in 呢.
 func IsParticle(seg string) bool {
 	switch seg {
-	case "吗", "呢", "吧", "啊", "呀":
+	case "吗", "呢", "吧", "啊", "呀", "嘛", "哦", "呗", "喔", "不":
 		return true
 	}
+	// 啦 is left out: with it, "啥那个呢啦" (nothing but function words
+	// and particles) was met with a guess instead of a miss.
 	return false
 }
 
@@ -101,9 +104,21 @@ func AppendSegmentsCJK(dst []string, run string) []string {
 		start = i
 	}
 	if start < len(run) {
-		out = append(out, run[start:])
+		out = appendQuestionNot(out, run[start:])
 	}
 	return out
+}
+
+// appendQuestionNot appends a run's last segment, with a 不 that ends it
+// (开门不, 能退不: the colloquial yes-no question, 开门吗) cut off as a
+// segment of its own, which IsParticle reads as a particle. A 不 before
+// a cut word stays (去不了 is "cannot go"), as does a run that is only 不.
+func appendQuestionNot(out []string, seg string) []string {
+	const not = "不"
+	if len(seg) > len(not) && strings.HasSuffix(seg, not) {
+		return append(out, seg[:len(seg)-len(not)], not)
+	}
+	return append(out, seg)
 }
 
 // cutAt returns the byte length of the longest cut word s starts with, 0

@@ -159,6 +159,11 @@ func TestSegmentCJK(t *testing.T) {
 		{"", nil},
 		{"退\xff吗", []string{"退\xff", "吗"}}, // broken UTF-8 stays where it was
 		{"배송언제와요", []string{"배송언제와요"}},     // Korean is left whole: its cuts did not help
+		{"周一开门不", []string{"周一开门", "不"}},   // the yes-no question's 不 is a particle
+		{"你们休息不", []string{"你们", "休息", "不"}},
+		{"去不了", []string{"去不", "了"}}, // before a cut word 不 is a negation
+		{"不", []string{"不"}},
+		{"能退嘛", []string{"能退", "嘛"}},
 	}
 	for _, c := range cases {
 		got := SegmentCJK(c.in)
