@@ -421,6 +421,15 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 			// Never ending on a line that promises a list ("Once your
 			// order ships, delivery takes:" with no times after it).
 			body = pa.from(at, pa.withList(pa.units[at].para))
+		case f.Done && pa.laterProse(pa.bestLater(words, freq)):
+			// "I did that but no label came": the steps were done, and
+			// their words, too few to name a unit sure enough ("label"
+			// alone, which a step speaks of too), are those of a later
+			// paragraph for when a step did not work ("If the label
+			// email hasn't arrived…"): that paragraph, rather than
+			// nothing more to say (walk 2026-12-07 item 2).
+			at = pa.bestLater(words, freq)
+			body = pa.from(pa.paraStart(at), pa.units[at].para)
 		case f.Done:
 			if next := pa.saidUpTo(q.History, id) + 1; next < len(pa.units) {
 				body = pa.from(next, pa.units[next].para)
