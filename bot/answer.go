@@ -537,6 +537,10 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 			at = pa.paraStart(at)
 		}
 	}
+	later := -1
+	if tried && at < 0 && words != nil {
+		later = pa.bestLater(words, unitFreq(set.KB.Base, e.Lang, set.Lexicon))
+	}
 	var body string
 	switch {
 	case tried && pa.laterProse(at):
@@ -544,6 +548,11 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 		// when the step did not work is the paragraph their words name
 		// (followUp reads "I did that but no label came" so).
 		body = pa.from(pa.paraStart(at), pa.units[at].para)
+	case tried && at < 0 && pa.laterProse(later):
+		// "I did that but the label never arrived": too few of their
+		// words to name a unit sure enough, yet those of a later
+		// paragraph for a step that did not work, as followUp reads it.
+		body = pa.from(pa.paraStart(later), pa.units[later].para)
 	case tried && pa.paras > 1:
 		// "it didn't work", "I tried that but the reset email never
 		// came", "해봤는데 메일이 안 와요": the first step was done and
