@@ -421,6 +421,15 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 			// Never ending on a line that promises a list ("Once your
 			// order ships, delivery takes:" with no times after it).
 			body = pa.from(at, pa.withList(pa.units[at].para))
+		case f.Done && pa.laterProse(pa.bestLater(words, freq)):
+			// "I did that but no label came": the steps were done, and
+			// their words, too few to name a unit sure enough ("label"
+			// alone, which a step speaks of too), are those of a later
+			// paragraph for when a step did not work ("If the label
+			// email hasn't arrived…"): that paragraph, rather than
+			// nothing more to say (walk 2026-12-07 item 2).
+			at = pa.bestLater(words, freq)
+			body = pa.from(pa.paraStart(at), pa.units[at].para)
 		case f.Done:
 			if next := pa.saidUpTo(q.History, id) + 1; next < len(pa.units) {
 				body = pa.from(next, pa.units[next].para)
@@ -528,6 +537,10 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 			at = pa.paraStart(at)
 		}
 	}
+	later := -1
+	if tried && at < 0 && words != nil {
+		later = pa.bestLater(words, unitFreq(set.KB.Base, e.Lang, set.Lexicon))
+	}
 	var body string
 	switch {
 	case tried && pa.laterProse(at):
@@ -535,6 +548,11 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 		// when the step did not work is the paragraph their words name
 		// (followUp reads "I did that but no label came" so).
 		body = pa.from(pa.paraStart(at), pa.units[at].para)
+	case tried && at < 0 && pa.laterProse(later):
+		// "I did that but the label never arrived": too few of their
+		// words to name a unit sure enough, yet those of a later
+		// paragraph for a step that did not work, as followUp reads it.
+		body = pa.from(pa.paraStart(later), pa.units[later].para)
 	case tried && pa.paras > 1:
 		// "it didn't work", "I tried that but the reset email never
 		// came", "해봤는데 메일이 안 와요": the first step was done and

@@ -55,18 +55,34 @@ func wordingLangs(p *persona.Persona) []string {
 // endsSaying reports whether text ends with one of the wordings of the
 // message key, in any language the persona speaks (the reply may be in
 // the customer's previous language).
-func (t *turn) endsSaying(text, key string) bool {
+func (t *turn) endsSaying(text, key string) bool { return t.endingSaid(text, key) != "" }
+
+// endingSaid is the wording of message key that text ends with, in any
+// language the persona speaks and any of its variants; "" when it ends
+// with none. Trimming a message off a reply trims this wording, not the
+// one this turn would render: the reply may have been worded another way.
+func (t *turn) endingSaid(text, key string) string {
 	text = strings.TrimSpace(text)
 	d := t.b.data(t.set, t.s, persona.Data{})
 	for _, lang := range wordingLangs(t.set.Persona) {
 		for i := range max(t.set.Persona.Variants(lang, key), 1) {
 			d.Seed = i
-			if strings.HasSuffix(text, t.set.Persona.Say(lang, key, d)) {
-				return true
+			if said := t.set.Persona.Say(lang, key, d); strings.HasSuffix(text, said) {
+				return said
 			}
 		}
 	}
-	return false
+	return ""
+}
+
+// withoutEnding is text without the wording of key it ends with, and
+// whether it ended with one.
+func (t *turn) withoutEnding(text, key string) (string, bool) {
+	said := t.endingSaid(text, key)
+	if said == "" {
+		return text, false
+	}
+	return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), said)), true
 }
 
 // withoutNextStep is an answer said again without what it ends with for
@@ -74,8 +90,8 @@ func (t *turn) endsSaying(text, key string) bool {
 // a handoff that follows says who can help instead.
 func (t *turn) withoutNextStep(text string) string {
 	for _, key := range []string{"answer_again_more", "answer_again_more_nodesk"} {
-		if t.endsSaying(text, key) {
-			return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), t.render(key, persona.Data{})))
+		if rest, ok := t.withoutEnding(text, key); ok {
+			return rest
 		}
 	}
 	return text

@@ -286,6 +286,33 @@ func (p passage) best(words map[string]bool, f *docFreq) (int, float64) {
 	return at, top / total
 }
 
+// bestLater is the unit of a later prose paragraph (laterProse) that
+// shares the most telling terms with words, at half the evidence best
+// asks of any unit: what a step that did not work needs is past the
+// steps, so a word the steps share with it ("label") need not outweigh
+// them. -1 when none shares that much.
+func (p passage) bestLater(words map[string]bool, f *docFreq) int {
+	at, top := -1, 0.0
+	for i, u := range p.units {
+		if !p.laterProse(i) {
+			continue
+		}
+		var s float64
+		for t := range words {
+			if u.terms[t] {
+				s += f.idf(t)
+			}
+		}
+		if s > top {
+			at, top = i, s
+		}
+	}
+	if top < minTelling/2 {
+		return -1
+	}
+	return at
+}
+
 // from is the text of units i.. to the end of paragraph last (inclusive),
 // joined as written: sentences of a paragraph with a space (none between
 // CJK sentences), paragraphs and items on their own lines. An item comes

@@ -765,9 +765,8 @@ func (t *turn) answer(text string) {
 		// No one can join this chat: the team's contacts, not a button
 		// or a promise to bring someone in.
 		for _, key := range []string{"followup_person", "answer_again_more"} {
-			if t.endsSaying(ans.Text, key) {
-				ans.Text = strings.TrimSuffix(strings.TrimSpace(ans.Text), t.render(key, persona.Data{}))
-				ans.Text = join(ans.Text, t.render(key+"_nodesk", persona.Data{}))
+			if rest, ok := t.withoutEnding(ans.Text, key); ok {
+				ans.Text = join(rest, t.render(key+"_nodesk", persona.Data{}))
 				break
 			}
 		}

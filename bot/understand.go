@@ -352,9 +352,23 @@ func (r reader) newSubject(u *understanding, msg, topic string) bool {
 	if r.without == nil {
 		return true
 	}
-	if w := r.without(topic+"\n"+msg, []string{r.last}); len(w) > 0 && w[0].ID == u.cands[0].ID {
+	w := r.without(topic+"\n"+msg, []string{r.last})
+	if len(w) > 0 && w[0].ID == u.cands[0].ID {
 		u.cands = slices.Clone(u.cands)
 		u.cands[0].Confident = true
+		return true
+	}
+	if len(w) > 0 && u.cands[0].Tied && len(u.cands) > 1 && w[0].ID == u.cands[1].ID && r.subject(w[0].ID, words) {
+		// Its own words tie two entries, both about the subject ("and
+		// returns?": starting a return, the return policy, a hair
+		// apart), and the last question read with it leads to one of
+		// them ("I want to cancel my order" and returns: starting one):
+		// the context breaks the tie, as it would for a person. Which of
+		// the two a hair's breadth put first is no reading (walk
+		// 2026-12-07 item 2: a paragraph added to one answer flipped it).
+		u.cands = slices.Clone(u.cands)
+		u.cands[0], u.cands[1] = u.cands[1], u.cands[0]
+		u.cands[0].Confident, u.cands[0].Tied, u.cands[1].Tied = true, false, false
 		return true
 	}
 	if r.answer != nil && strings.Contains(text.Normalize(Plain(r.answer(r.last))), text.Normalize(words)) {
