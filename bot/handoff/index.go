@@ -111,6 +111,13 @@ func newIndex(lists ...[]*phrase) *matchIndex {
 			}
 			ix.req[p.id] = append(ix.req[p.id], need)
 		}
+		// possible needs every item, so their order does not change its
+		// answer, only how soon it knows: the items with the fewest
+		// alternatives first. An item that lists many wordings (the one
+		// whose literal triggered the phrase, often) is then read only
+		// when the short ones all occur, where in phrase order possible
+		// read it first for every phrase tried, about 46 on each message.
+		slices.SortStableFunc(ix.req[p.id], func(a, b []int32) int { return cmp.Compare(len(a), len(b)) })
 	}
 	return ix
 }
