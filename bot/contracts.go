@@ -90,6 +90,20 @@ type Answer struct {
 	// two of the part asked about, or the durations or prices it asked
 	// for; "" when the answer is not a repeat.
 	Short string
+	// short computes Short for a repeat the knowledge base answered,
+	// when Short was left empty: only the loop handoff reads it, and
+	// reading the question for durations and prices (a tokenisation, a
+	// regexp over the answer) was an eighth of a repeated question's turn
+	// (issue 11). The same function of the same values as before.
+	short func() string
+}
+
+// inShort is Short, computed now when the answerer left it for later.
+func (a Answer) inShort() string {
+	if a.Short == "" && a.short != nil {
+		return a.short()
+	}
+	return a.Short
 }
 
 // Topic is a knowledge entry offered to a customer who was not understood.
