@@ -166,7 +166,8 @@ func (p *Persona) Hours(lang string) string {
 	return p.hours["en"]
 }
 
-// Langs lists the languages that have a message file, sorted.
+// Langs lists the languages that have a message file, sorted. The slice
+// is shared, sorted once at load: callers must not change it in place.
 func (p *Persona) Langs() []string {
 	if p == nil {
 		return nil
