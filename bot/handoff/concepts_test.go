@@ -18,6 +18,14 @@ func conceptFS(concepts string) fstest.MapFS {
 	}
 }
 
+// conceptFeatures is the group features cs finds in s, sorted.
+func conceptFeatures(cs *conceptSet, s string) []string {
+	var out []string
+	cs.match(text.Terms(s), func(f string) { out = append(out, f) })
+	slices.Sort(out)
+	return out
+}
+
 // The word groups are features of their own: a group alone (unless it is
 // pairs-only), and each two groups met in one message.
 func TestConceptFeatures(t *testing.T) {
@@ -26,12 +34,6 @@ func TestConceptFeatures(t *testing.T) {
 		t.Fatalf("load: %v", probs)
 	}
 	cs := r.learned.m.con
-	got := func(s string) []string {
-		var out []string
-		cs.match(text.Terms(s), func(f string) { out = append(out, f) })
-		slices.Sort(out)
-		return out
-	}
 	for _, c := range []struct {
 		msg  string
 		want []string
@@ -42,7 +44,7 @@ func TestConceptFeatures(t *testing.T) {
 		{"broken again and I'm upset", []string{"#failure+#negative", "#failure+#persist", "#negative", "#negative+#persist"}},
 		{"where is my order", nil},
 	} {
-		if g := got(c.msg); !slices.Equal(g, c.want) {
+		if g := conceptFeatures(cs, c.msg); !slices.Equal(g, c.want) {
 			t.Errorf("%q: features %v, want %v", c.msg, g, c.want)
 		}
 	}
@@ -96,12 +98,6 @@ func TestConceptUnless(t *testing.T) {
 		t.Error("the same model with and without concept_unless: the training cache does not tell them apart")
 	}
 	cs := r.learned.m.con
-	got := func(s string) []string {
-		var out []string
-		cs.match(text.Terms(s), func(f string) { out = append(out, f) })
-		slices.Sort(out)
-		return out
-	}
 	for _, c := range []struct {
 		msg  string
 		want []string
@@ -114,7 +110,7 @@ func TestConceptUnless(t *testing.T) {
 		{"my lamp is broken again", []string{"#failure+#persist"}},
 		{"still broken in store and I'm upset", []string{"#negative", "#negative+#persist"}},
 	} {
-		if g := got(c.msg); !slices.Equal(g, c.want) {
+		if g := conceptFeatures(cs, c.msg); !slices.Equal(g, c.want) {
 			t.Errorf("%q: features %v, want %v", c.msg, g, c.want)
 		}
 	}
