@@ -36,7 +36,14 @@ type conceptSet struct {
 	// pairsOnly marks the concepts that are features only beside
 	// another (learned.concept_pairs_only).
 	pairsOnly []bool
-	key       string // the definitions, for the training cache
+	// unlessFirst maps an unless wording's first term to the unless
+	// wordings that start with it, each with the group it takes out of
+	// the message (learned.concept_unless's words).
+	unlessFirst map[string][]conceptWording
+	// after[i] holds the terms that, just before a wording of group i,
+	// take the group out of the message (learned.concept_unless's after).
+	after []map[string]bool
+	key   string // the definitions, for the training cache
 }
 
 type conceptWording struct {
@@ -44,9 +51,10 @@ type conceptWording struct {
 	concept int
 }
 
-// concepts reads {name: [wording, ...]} from v, and from pairsOnly (nil
-// when absent) the names of the groups that count only beside another.
-func (l *loader) concepts(v, pairsOnly *yaml.Node) *conceptSet {
+// concepts reads {name: [wording, ...]} from v, from pairsOnly (nil
+// when absent) the names of the groups that count only beside another,
+// and from unless (nil when absent) what takes a group out of a message.
+func (l *loader) concepts(v, pairsOnly, unless *yaml.Node) *conceptSet {
 	if v.Kind != yaml.MappingNode {
 		l.errf(v, "learned.concepts: expected word groups (failure: [broken, not working])")
 		return nil
@@ -96,6 +104,7 @@ func (l *loader) concepts(v, pairsOnly *yaml.Node) *conceptSet {
 			}
 		}
 	}
+	l.conceptUnless(cs, unless, &key)
 	cs.key = key.String()
 	cs.feat = make([]string, len(cs.names))
 	cs.pair = make([][]string, len(cs.names))
@@ -113,9 +122,68 @@ func (l *loader) concepts(v, pairsOnly *yaml.Node) *conceptSet {
 	return cs
 }
 
+// conceptUnless reads learned.concept_unless: {group: {words: [wording,
+// ...], after: [term, ...]}}. A group whose unless wording is in a message,
+// or one of whose wordings comes right after an after term, is not found
+// in that message at all: the words name a person or an act that is not a
+// request for one of ours (the customer's own people, "my colleague";
+// something already done, "someone already dealt with it"; service in
+// person, "when I bring it in"). Data, like the groups, so ops widen it
+// as they widen the groups.
+func (l *loader) conceptUnless(cs *conceptSet, v *yaml.Node, key *strings.Builder) {
+	cs.after = make([]map[string]bool, len(cs.names))
+	if v == nil {
+		return
+	}
+	if v.Kind != yaml.MappingNode {
+		l.errf(v, "learned.concept_unless: expected groups ({staff: {words: [in store], after: [my]}})")
+		return
+	}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, body := v.Content[i], v.Content[i+1]
+		c := slices.Index(cs.names, k.Value)
+		if c < 0 {
+			l.errf(k, "learned.concept_unless: %q is not a group of learned.concepts", k.Value)
+			continue
+		}
+		if body.Kind != yaml.MappingNode {
+			l.errf(body, "learned.concept_unless.%s: expected words: and after: lists", k.Value)
+			continue
+		}
+		for j := 0; j+1 < len(body.Content); j += 2 {
+			f, list := body.Content[j], body.Content[j+1]
+			if (f.Value != "words" && f.Value != "after") || list.Kind != yaml.SequenceNode {
+				l.errf(f, "learned.concept_unless.%s: expected words: or after: with a list, not %q", k.Value, f.Value)
+				continue
+			}
+			for _, item := range list.Content {
+				ts := text.Terms(item.Value)
+				if item.Kind != yaml.ScalarNode || len(ts) == 0 || (f.Value == "after" && len(ts) != 1) {
+					l.errf(item, "learned.concept_unless.%s.%s: %q is not a wording (after: one word)", k.Value, f.Value, item.Value)
+					continue
+				}
+				if f.Value == "after" {
+					if cs.after[c] == nil {
+						cs.after[c] = map[string]bool{}
+					}
+					cs.after[c][ts[0]] = true
+					fmt.Fprintf(key, "\x04%s\x00%s", k.Value, ts[0])
+					continue
+				}
+				if cs.unlessFirst == nil {
+					cs.unlessFirst = map[string][]conceptWording{}
+				}
+				cs.unlessFirst[ts[0]] = append(cs.unlessFirst[ts[0]], conceptWording{terms: ts, concept: c})
+				fmt.Fprintf(key, "\x05%s\x00%s", k.Value, strings.Join(ts, " "))
+			}
+		}
+	}
+}
+
 // match calls put with the feature of each concept one of whose wordings
 // appears in terms (consecutive terms, as text.Terms gives them), then with
-// the feature of each two concepts found.
+// the feature of each two concepts found. A concept taken out of the
+// message (learned.concept_unless) is not found.
 func (cs *conceptSet) match(terms []string, put func(string)) {
 	if cs == nil {
 		return
@@ -126,34 +194,55 @@ func (cs *conceptSet) match(terms []string, put func(string)) {
 		found = make([]bool, 0, len(cs.names))
 	}
 	found = found[:len(cs.names)]
+	var outBuf [16]bool
+	out := outBuf[:0]
+	if len(cs.names) > len(outBuf) {
+		out = make([]bool, 0, len(cs.names))
+	}
+	out = out[:len(cs.names)]
 	for i, t := range terms {
 		for _, w := range cs.first[t] {
-			if found[w.concept] || i+len(w.terms) > len(terms) || negatedAt(terms, i, w.terms[0]) {
+			if found[w.concept] || out[w.concept] || !wordingAt(terms, i, w.terms) || negatedAt(terms, i, w.terms[0]) {
 				continue
 			}
-			ok := true
-			for k := 1; k < len(w.terms); k++ {
-				if terms[i+k] != w.terms[k] {
-					ok = false
-					break
-				}
+			if i > 0 && cs.after[w.concept][terms[i-1]] {
+				out[w.concept] = true
+				continue
 			}
-			found[w.concept] = found[w.concept] || ok
+			found[w.concept] = true
+		}
+		for _, w := range cs.unlessFirst[t] {
+			if !out[w.concept] && wordingAt(terms, i, w.terms) {
+				out[w.concept] = true
+			}
 		}
 	}
 	for i, on := range found {
-		if !on {
+		if !on || out[i] {
 			continue
 		}
 		if !cs.pairsOnly[i] {
 			put(cs.feat[i])
 		}
 		for j := i + 1; j < len(found); j++ {
-			if found[j] {
+			if found[j] && !out[j] {
 				put(cs.pair[i][j])
 			}
 		}
 	}
+}
+
+// wordingAt reports whether the terms of a wording start at terms[i].
+func wordingAt(terms []string, i int, w []string) bool {
+	if i+len(w) > len(terms) {
+		return false
+	}
+	for k, t := range w {
+		if terms[i+k] != t {
+			return false
+		}
+	}
+	return true
 }
 
 // negatedAt reports whether a wording starting at terms[i] is taken back

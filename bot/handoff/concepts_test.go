@@ -18,6 +18,14 @@ func conceptFS(concepts string) fstest.MapFS {
 	}
 }
 
+// conceptFeatures is the group features cs finds in s, sorted.
+func conceptFeatures(cs *conceptSet, s string) []string {
+	var out []string
+	cs.match(text.Terms(s), func(f string) { out = append(out, f) })
+	slices.Sort(out)
+	return out
+}
+
 // The word groups are features of their own: a group alone (unless it is
 // pairs-only), and each two groups met in one message.
 func TestConceptFeatures(t *testing.T) {
@@ -26,12 +34,6 @@ func TestConceptFeatures(t *testing.T) {
 		t.Fatalf("load: %v", probs)
 	}
 	cs := r.learned.m.con
-	got := func(s string) []string {
-		var out []string
-		cs.match(text.Terms(s), func(f string) { out = append(out, f) })
-		slices.Sort(out)
-		return out
-	}
 	for _, c := range []struct {
 		msg  string
 		want []string
@@ -42,7 +44,7 @@ func TestConceptFeatures(t *testing.T) {
 		{"broken again and I'm upset", []string{"#failure+#negative", "#failure+#persist", "#negative", "#negative+#persist"}},
 		{"where is my order", nil},
 	} {
-		if g := got(c.msg); !slices.Equal(g, c.want) {
+		if g := conceptFeatures(cs, c.msg); !slices.Equal(g, c.want) {
 			t.Errorf("%q: features %v, want %v", c.msg, g, c.want)
 		}
 	}
@@ -78,8 +80,49 @@ func TestConceptsTrainApartAndExplain(t *testing.T) {
 	}
 }
 
+// learned.concept_unless takes a group out of a message: by any of its
+// words anywhere in it, or by an after word just before one of the
+// group's wordings; the other groups still count, and the model trained
+// with it is not the one trained without.
+func TestConceptUnless(t *testing.T) {
+	unless := conceptRules + "  concept_unless:\n    failure:\n      after: [my]\n      words: [in store, thanks for]\n"
+	r, probs := LoadRules(conceptFS(unless), "p/handoff.yaml")
+	if len(probs) > 0 || r == nil {
+		t.Fatalf("load: %v", probs)
+	}
+	plain, probs := LoadRules(conceptFS(conceptRules), "p/handoff.yaml")
+	if len(probs) > 0 || plain == nil {
+		t.Fatalf("load: %v", probs)
+	}
+	if r.learned.m == plain.learned.m {
+		t.Error("the same model with and without concept_unless: the training cache does not tell them apart")
+	}
+	cs := r.learned.m.con
+	for _, c := range []struct {
+		msg  string
+		want []string
+	}{
+		{"it is still not working", []string{"#failure+#persist"}},
+		{"it is still not working in store", nil},        // a words entry after the wording
+		{"in store it is still broken", nil},             // and before it
+		{"thanks for fixing what was broken again", nil}, // a two-word entry
+		{"my broken lamp again", nil},                    // an after word just before
+		{"my lamp is broken again", []string{"#failure+#persist"}},
+		{"still broken in store and I'm upset", []string{"#negative", "#negative+#persist"}},
+	} {
+		if g := conceptFeatures(cs, c.msg); !slices.Equal(g, c.want) {
+			t.Errorf("%q: features %v, want %v", c.msg, g, c.want)
+		}
+	}
+}
+
 func TestConceptProblems(t *testing.T) {
 	for _, c := range []struct{ yaml, want string }{
+		{"  concepts:\n    negative: [upset]\n  concept_unless:\n    failure:\n      words: [x]\n", `concept_unless: "failure" is not a group`},
+		{"  concepts:\n    negative: [upset]\n  concept_unless:\n    negative: [x]\n", "concept_unless.negative: expected words: and after: lists"},
+		{"  concepts:\n    negative: [upset]\n  concept_unless:\n    negative:\n      before: [x]\n", `expected words: or after: with a list, not "before"`},
+		{"  concepts:\n    negative: [upset]\n  concept_unless:\n    negative:\n      after: [my own]\n", `concept_unless.negative.after: "my own" is not a wording`},
+		{"  concepts:\n    negative: [upset]\n  concept_unless: [x]\n", "learned.concept_unless: expected groups"},
 		{"  concepts:\n    negative: upset\n", "learned.concepts.negative: expected a list of wordings"},
 		{"  concepts:\n    neg+ative: [upset]\n", `"neg+ative" is not a name`},
 		{"  concepts:\n    negative: [upset]\n  concept_pairs_only: [failure]\n", `"failure" is not a group of learned.concepts`},

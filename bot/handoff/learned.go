@@ -819,7 +819,7 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 	if _, ok := top.vals["learned"]; !ok {
 		return lr
 	}
-	s := l.section(top, "learned", "examples", "ordinary", "explicit", "complaint", "confusion", "by_language", "vectors", "concepts", "concept_pairs_only")
+	s := l.section(top, "learned", "examples", "ordinary", "explicit", "complaint", "confusion", "by_language", "vectors", "concepts", "concept_pairs_only", "concept_unless")
 	lr.threshold[clExplicit] = l.floatOpen(s, "explicit", 0, 1, 0.9)
 	lr.threshold[clComplaint] = l.floatOpen(s, "complaint", 0, 1, 0.9)
 	lr.threshold[clConfusion] = l.floatOpen(s, "confusion", 0, 1, 0.9)
@@ -870,7 +870,7 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 	}
 	var con *conceptSet
 	if v, ok := s.vals["concepts"]; ok {
-		con = l.concepts(v, s.vals["concept_pairs_only"])
+		con = l.concepts(v, s.vals["concept_pairs_only"], s.vals["concept_unless"])
 	}
 	lr.m = trainCachedWith(exs, ordinary, con)
 	lr.vr = l.vectors(s, rulesPath, fsys, exs)

@@ -29,6 +29,26 @@ func TestStaffWishGroups(t *testing.T) {
 		{"any chance the courier could call me before arriving", false, want{}},
 		{"can someone tell me the opening hours", false, want{}},
 		{"can someone tell me the opening hours", true, want{}},
+		// The staff+staff_act pair (+3.19) handed these off (reviewer,
+		// 2026-12-07); learned.concept_unless takes the group out. Service
+		// in person ...
+		{"can an employee take a look at my bike when I bring it in for service?", false, want{}},
+		{"can a staff member go over the care instructions when I pick up the flowers?", false, want{}},
+		{"is there someone in store who deals with exchanges?", true, want{}},
+		{"is there someone in store who deals with exchanges?", false, want{}},
+		// ... the customer's own people ...
+		{"my colleague is the person who handles our orders, can she log in?", false, want{}},
+		{"my supervisor will go over the quote and get in touch next week, can you hold the price?", false, want{}},
+		{"perhaps a person at the desk could take over the parcel for me, I work late", false, want{}},
+		// ... and thanks for what was done.
+		{"someone already dealt with it, thanks, all good now", false, want{}},
+		{"someone already dealt with it, thanks, all good now", true, want{}},
+		{"your staff were so helpful yesterday, thanks for handling my exchange so quickly", false, want{}},
+		// Requests for one of ours that the pair caught stay caught.
+		{"could a manager take a look at my account please", false, want{true, Explicit, pair}},
+		{"I was hoping someone could sort out the double charge", false, want{true, Explicit, pair}},
+		{"would really appreciate it if a manager could deal with this", false, want{true, Explicit, pair}},
+		{"could a person go through the returns policy with me? I'm a bit lost", false, want{true, Explicit, pair}},
 		// "you lost me" is confusion, not blame ("you lost my parcel").
 		{"you lost me at the second step", true, want{true, Confusion, []string{"confusion: "}}},
 	} {
