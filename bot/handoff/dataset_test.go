@@ -335,6 +335,8 @@ var priors = map[string]float64{
 	"advice_verdict": -3, "own_slip": -3, "ours_named": 0, "our_failure": 0,
 	"complaint_topic": 0, "procedure_topic": -3, "verdict_asked": 0, "verdict_question": -3,
 	"channel_named": 0, "procedure_channel": -3,
+	"claim_party": 0, "complain_can": 0, "procedure_word": 0, "grievance_named": 0, "others_complain": 0, "agrees": 0,
+	"procedure_can": -3, "procedure_party": -3, "others_complaint": -3,
 }
 
 // decisive cues hand off on their own whatever the data say: a threat to
@@ -342,7 +344,7 @@ var priors = map[string]float64{
 // (a handful each) to be fitted, so their weight is held, well above what
 // the base needs to reach the threshold. review_threat (announcing a
 // review next to a negative cue) is held likewise.
-var decisive = map[string]float64{"legal": 3.0, "review": 3.0, "review_threat": 2.0, "persist": 2.5, "irony": 2.5, "calm_question": -3.0, "asks": 0, "refund_due": 0, "short_wait": 0, "promised": 0, "refund_wait": 0, "broken_promise": 2.5, "close_account": 0, "asks_help": 0, "close_request": -3.0, "calm_help": -3.0, "setback": 0, "repeated_failure": 2.5, "unasked": 0, "long_overdue": 2.5, "done_unasked": 2.5, "keeps_slipping": 2.5, "praise_opener": 0, "ironic_praise": 3.0, "unhappy": 0, "slips": 0, "good_news": 0, "retry": 0, "acts_again": 0, "long_wait": 0, "rhetorical": 0, "fails_again": 0, "you_did": 0, "us": 0, "verdict": 0.6, "blamed_failure": 2.5, "displeasure": 1.15, "about_answer": 0, "not_happy": 1.5, "described": 0, "not_as_described": 2.5, "unanswered": 0, "third_party": 0, "hours": 0, "hedge": 0, "next_step": 0, "profane": 1.15, "own_fault": 0, "no_reply": 2.79, "advice_verdict": -3.0, "own_slip": -3.0, "ours_named": 0, "our_failure": 0, "complaint_topic": 0, "procedure_topic": -3.0, "verdict_asked": 0, "verdict_question": -3.0, "channel_named": 0, "procedure_channel": -3.0}
+var decisive = map[string]float64{"legal": 3.0, "review": 3.0, "review_threat": 2.0, "persist": 2.5, "irony": 2.5, "calm_question": -3.0, "asks": 0, "refund_due": 0, "short_wait": 0, "promised": 0, "refund_wait": 0, "broken_promise": 2.5, "close_account": 0, "asks_help": 0, "close_request": -3.0, "calm_help": -3.0, "setback": 0, "repeated_failure": 2.5, "unasked": 0, "long_overdue": 2.5, "done_unasked": 2.5, "keeps_slipping": 2.5, "praise_opener": 0, "ironic_praise": 3.0, "unhappy": 0, "slips": 0, "good_news": 0, "retry": 0, "acts_again": 0, "long_wait": 0, "rhetorical": 0, "fails_again": 0, "you_did": 0, "us": 0, "verdict": 0.6, "blamed_failure": 2.5, "displeasure": 1.15, "about_answer": 0, "not_happy": 1.5, "described": 0, "not_as_described": 2.5, "unanswered": 0, "third_party": 0, "hours": 0, "hedge": 0, "next_step": 0, "profane": 1.15, "own_fault": 0, "no_reply": 2.79, "advice_verdict": -3.0, "own_slip": -3.0, "ours_named": 0, "our_failure": 0, "complaint_topic": 0, "procedure_topic": -3.0, "verdict_asked": 0, "verdict_question": -3.0, "channel_named": 0, "procedure_channel": -3.0, "claim_party": 0, "complain_can": 0, "procedure_word": 0, "grievance_named": 0, "others_complain": 0, "agrees": 0, "procedure_can": -3.0, "procedure_party": -3.0, "others_complaint": -3.0}
 
 // tone names the cues about the customer's tone rather than their problem.
 var tone = map[string]bool{"thanks": true, "praise": true, "excited": true, "request": true}

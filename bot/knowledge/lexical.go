@@ -119,12 +119,12 @@ func (l *Lexical) Rank(_ context.Context, query string, skip, n int) []Candidate
 // read. The result is valid until s is reset.
 func (ix *index) rank(s *scratch, toks []text.Token, skip, n int, drop int32) []cand {
 	sc, linked := scriptOfQuery(toks)
-	// plain ranks on toks; its candidates' unknown share is read on
-	// unk, the message with its links where the base reads them.
-	plain := func(s *scratch, toks, unk []text.Token) []cand {
+	// plain ranks on toks and reads its candidates' unknown share on
+	// the same tokens.
+	plain := func(s *scratch, toks []text.Token) []cand {
 		cands := ix.candidates(s, toks, skip, n)
 		if len(cands) > 0 {
-			u := ix.unknown(s, unk, skip, drop)
+			u := ix.unknown(s, toks, skip, drop)
 			for i := range cands {
 				cands[i].unknown = u
 			}
@@ -132,7 +132,7 @@ func (ix *index) rank(s *scratch, toks []text.Token, skip, n int, drop int32) []
 		return cands
 	}
 	if !linked || ix.pop[sc] == 0 {
-		return plain(s, toks, toks)
+		return plain(s, toks)
 	}
 	s.pure = s.pure[:0]
 	for _, t := range toks {
@@ -141,7 +141,7 @@ func (ix *index) rank(s *scratch, toks []text.Token, skip, n int, drop int32) []
 		}
 	}
 	if ix.pop[sc] == ix.ne {
-		return plain(s, s.pure, s.pure)
+		return plain(s, s.pure)
 	}
 	// Entries in the customer's script on the message as written, the
 	// others on it with its links (and their unknown share: index.unknown
@@ -150,10 +150,10 @@ func (ix *index) rank(s *scratch, toks []text.Token, skip, n int, drop int32) []
 	// florist dev base without a confident cut: off-topic lines such as
 	// 拼多多的订单怎么取消 looked known to it (2026-12-07).
 	s.filter, s.filterScript, s.filterHas = true, sc, true
-	s.merged = append(s.merged[:0], plain(s, s.pure, s.pure)...)
+	s.merged = append(s.merged[:0], plain(s, s.pure)...)
 	o := ix.scratch.Get().(*scratch)
 	o.filter, o.filterScript, o.filterHas = true, sc, false
-	s.merged = append(s.merged, plain(o, toks, toks)...)
+	s.merged = append(s.merged, plain(o, toks)...)
 	o.reset()
 	ix.scratch.Put(o)
 	slices.SortFunc(s.merged, func(a, b cand) int {
