@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/handoff"
 	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/lang"
@@ -527,7 +528,7 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 		// 얼마나 걸려요?' twice names no unit (Korean endings) and got only
 		// the warehouse paragraph, not the times (review B walk MEDIUM 2).
 		body := pa.from(0, pa.firstList())
-		return saidAgain(set.Persona, q, d, e, body, a.inShort(q, d, e, pa, body, words)), true
+		return saidAgain(set.Persona, q, d, e, body, func() string { return a.inShort(set, q, d, e, pa, body, words) }), true
 	}
 	if at < 0 {
 		// Korean and Chinese words that differ by their endings: the
@@ -593,18 +594,19 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 		// picked on thin evidence (review B walk 3315621, HIGH, MEDIUM).
 		return Answer{}, false
 	}
-	var short string
+	var short func() string // nothing in short for a step they tried
 	if !tried {
-		short = a.inShort(q, d, e, pa, body, words)
+		short = func() string { return a.inShort(set, q, d, e, pa, body, words) }
 	}
 	return saidAgain(set.Persona, q, d, e, body, short), true
 }
 
 // saidAgain is body, a part of e's answer, told again as said before,
-// with what the customer can do past it, and short, the same in short.
-func saidAgain(p *persona.Persona, q Question, d persona.Data, e *knowledge.Entry, body, short string) Answer {
+// with what the customer can do past it, and short, the same in short
+// (Answer.short: computed only if the loop handoff asks for it).
+func saidAgain(p *persona.Persona, q Question, d persona.Data, e *knowledge.Entry, body string, short func() string) Answer {
 	text := join(p.Say(q.Lang, againKey(q.History, e.ID), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
-	return Answer{Text: text, Entry: e.ID, Confident: true, Short: short}
+	return Answer{Text: text, Entry: e.ID, Confident: true, short: short}
 }
 
 // inShort is body, the part of e's answer pa said again, in short, as
@@ -613,8 +615,7 @@ func saidAgain(p *persona.Persona, q Question, d persona.Data, e *knowledge.Entr
 // question asks how long, the prices when it asks what it costs, else
 // the first sentence or two of the part (a list's introduction with its
 // first item). Introduced as said before.
-func (a kbAnswerer) inShort(q Question, d persona.Data, e *knowledge.Entry, pa passage, body string, words map[string]bool) string {
-	set := a.c.Current()
+func (a kbAnswerer) inShort(set *content.Set, q Question, d persona.Data, e *knowledge.Entry, pa passage, body string, words map[string]bool) string {
 	short := ""
 	if asksHowLong(q.Text, set.Lexicon) {
 		short = pa.firstDurations()

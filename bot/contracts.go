@@ -85,11 +85,22 @@ type Answer struct {
 	// Partial: the answer gives only the part of Entry a follow-up asked
 	// about (Question.FollowUp), not the whole answer again.
 	Partial bool
-	// Short is the answer said again in short, for when the same question
+	// short is the answer said again in short, for when the same question
 	// once more brings in a person (the loop rule): the first sentence or
 	// two of the part asked about, or the durations or prices it asked
-	// for; "" when the answer is not a repeat.
-	Short string
+	// for; nil when the answer is not a repeat. A function, not a string:
+	// only the loop handoff reads it, and reading the question for
+	// durations and prices (a tokenisation, a regexp over the answer) was
+	// an eighth of a repeated question's turn (issue 11).
+	short func() string
+}
+
+// inShort is the answer said again in short, or "" when it is not a repeat.
+func (a Answer) inShort() string {
+	if a.short == nil {
+		return ""
+	}
+	return a.short()
 }
 
 // Topic is a knowledge entry offered to a customer who was not understood.

@@ -844,7 +844,7 @@ func (t *turn) answer(text string) {
 			}
 		}
 		if d.Reason == handoff.Loop && ans.Confident && !ans.OfferPerson && ans.Entry != "" {
-			t.told, t.toldAgain = []string{ans.Entry}, ans.Short
+			t.told, t.toldAgain = []string{ans.Entry}, ans.inShort()
 			if t.toldAgain == "" {
 				t.toldAgain = t.withoutNextStep(ans.Text)
 			}

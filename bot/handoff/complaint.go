@@ -32,8 +32,12 @@ func (r *Rules) complaintVector(d *doc) (x []float64, hits []found) {
 	clear(hits)
 	masked := mask(d, c.unless)
 	complained := false
+	var walk candWalk
 	for i := range c.cues {
 		q := &c.cues[i]
+		if !walk.any(d, q.phrases) {
+			continue // no phrase of the group can match: find would find none
+		}
 		f, ok := find(d, q.phrases, masked, &r.neg)
 		if !ok {
 			continue

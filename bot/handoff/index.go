@@ -111,6 +111,13 @@ func newIndex(lists ...[]*phrase) *matchIndex {
 			}
 			ix.req[p.id] = append(ix.req[p.id], need)
 		}
+		// possible needs every item, so their order does not change its
+		// answer, only how soon it knows: the items with the fewest
+		// alternatives first. An item that lists many wordings (the one
+		// whose literal triggered the phrase, often) is then read only
+		// when the short ones all occur, where in phrase order possible
+		// read it first for every phrase tried, about 46 on each message.
+		slices.SortStableFunc(ix.req[p.id], func(a, b []int32) int { return cmp.Compare(len(a), len(b)) })
 	}
 	return ix
 }
@@ -464,11 +471,8 @@ func (d *doc) startsOf(p int32) []int32 {
 // candidates returns the phrases of ps worth trying, or ok=false when ps
 // is not a list of d's index (then every phrase is tried everywhere).
 func (d *doc) candidates(ps []*phrase) (ids []int32, ok bool) {
-	if d.ix == nil || len(ps) == 0 {
-		return nil, false
-	}
-	lo, hi := ps[0].id, ps[0].id+int32(len(ps))
-	if lo < 0 || int(hi) > len(d.ix.phrases) || d.ix.phrases[lo] != ps[0] || d.ix.phrases[hi-1] != ps[len(ps)-1] {
+	lo, hi, ok := d.ix.listRange(ps)
+	if !ok {
 		return nil, false
 	}
 	i, _ := slices.BinarySearch(d.cands, lo)
@@ -477,6 +481,44 @@ func (d *doc) candidates(ps []*phrase) (ids []int32, ok bool) {
 		j++
 	}
 	return d.cands[i:j], true
+}
+
+// listRange is the ids of ps's phrases, lo to hi-1, when ps is one of
+// ix's lists (newIndex numbers each list's phrases in a row).
+func (ix *matchIndex) listRange(ps []*phrase) (lo, hi int32, ok bool) {
+	if ix == nil || len(ps) == 0 {
+		return 0, 0, false
+	}
+	lo, hi = ps[0].id, ps[0].id+int32(len(ps))
+	if lo < 0 || int(hi) > len(ix.phrases) || ix.phrases[lo] != ps[0] || ix.phrases[hi-1] != ps[len(ps)-1] {
+		return 0, 0, false
+	}
+	return lo, hi, true
+}
+
+// candWalk reads d.cands for phrase lists in the index's order, as the
+// complaint cue groups are (the last lists parseRules indexes): one walk
+// over the sorted candidates tells which groups have a phrase to try,
+// where find's candidates would binary-search them once per group, some
+// seventy groups on every message, most with nothing to try.
+type candWalk struct{ next, lo int32 }
+
+// any reports whether a phrase of ps may match in d: false only when ps
+// is indexed and none of its phrases is a candidate, which is when find
+// finds nothing. Lists out of order only restart the walk.
+func (w *candWalk) any(d *doc, ps []*phrase) bool {
+	lo, hi, ok := d.ix.listRange(ps)
+	if !ok {
+		return true // not indexed: find decides
+	}
+	if lo < w.lo {
+		w.next = 0
+	}
+	w.lo = lo
+	for int(w.next) < len(d.cands) && d.cands[w.next] < lo {
+		w.next++
+	}
+	return int(w.next) < len(d.cands) && d.cands[w.next] < hi
 }
 
 // negations lists every match of a negation word in d by start (computed

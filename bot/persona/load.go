@@ -54,6 +54,7 @@ func Load(fsys fs.FS, root string, opts ...LoadOption) (*Persona, []Problem) {
 		return nil, l.sorted()
 	}
 	l.smalltalk(p, path.Join(root, "smalltalk.yaml"))
+	p.langList = sortedKeys(p.langs)
 	l.crossCheck(p, root)
 	return p, l.sorted()
 }

@@ -79,6 +79,9 @@ type Persona struct {
 	hours    map[string]string             // lang -> opening hours, phrased
 	words    map[string]locale             // lang -> time-of-day and weekday words
 	langs    map[string]*langFile          // only usable files
+	// langList is langs' keys, sorted once at load: the core asks for
+	// them on every answer (endsSaying, twice a turn).
+	langList []string
 	small    *smalltalk
 	// static holds what each template made of text and the fixed
 	// fields ({{shop}}, {{email}}, {{phone}}, {{hours}}, read after the
@@ -163,17 +166,16 @@ func (p *Persona) Hours(lang string) string {
 	return p.hours["en"]
 }
 
-// Langs lists the languages that have a message file, sorted.
+// Langs lists the languages that have a message file, sorted. The slice
+// is shared, sorted once at load: callers must not change it in place.
 func (p *Persona) Langs() []string {
 	if p == nil {
 		return nil
 	}
-	out := make([]string, 0, len(p.langs))
-	for l := range p.langs {
-		out = append(out, l)
+	if p.langList != nil {
+		return slices.Clip(p.langList) // a caller's append copies it
 	}
-	slices.Sort(out)
-	return out
+	return sortedKeys(p.langs)
 }
 
 // Has reports whether lang has a message file.
