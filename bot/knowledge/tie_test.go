@@ -76,3 +76,30 @@ func TestNearTieIsOfferedNotHedged(t *testing.T) {
 		})
 	}
 }
+
+// TestNearTieIsNotConfident: a cut every score meets still does not answer
+// a list whose runner-up is within tieShare of its first (a bare
+// "returns?", returns/policy 0.424 against returns/start 0.418): that is a
+// coin toss, offered as both topics; the same score with a clear lead is
+// answered, and an earlier stage's sure answer stays sure.
+func TestNearTieIsNotConfident(t *testing.T) {
+	c := &Calibration{Threshold: 0.1}
+	list := func(s1, s2 float64) []Candidate {
+		return []Candidate{{ID: "returns/policy", Score: s1}, {ID: "returns/start", Score: s2}}
+	}
+	if tied := list(0.424, 0.418); c.Confident(tied) || c.Tier(tied) != Unsure {
+		t.Errorf("a near tie (0.424 against 0.418): confident %v, tier %v; want not confident, unsure", c.Confident(tied), c.Tier(tied))
+	}
+	if clear := list(0.424, 0.3); !c.Confident(clear) {
+		t.Errorf("a clear lead (0.424 against 0.3) is not confident under a cut of 0.1")
+	}
+	sure := list(0.424, 0.418)
+	sure[0].Sure = true
+	if !c.Confident(sure) {
+		t.Errorf("an earlier stage's sure answer in a near tie is no longer confident")
+	}
+	// calibration counts it so: a tied held-out sample is never answered.
+	if c.answers(sample{score: 0.424, margin: 0.006, kind: right}) {
+		t.Errorf("calibration counts a tied sample as answered")
+	}
+}

@@ -408,16 +408,18 @@ func explainOne(ctx context.Context, w io.Writer, kb *knowledge.KB, q string) {
 // softmax share (fuseParams.tie in bot/semantic), far wider than the
 // lexical 2%, so without this line ops see a met cut and an unsure tier.
 func explainTie(w io.Writer, ms []knowledge.Match, fused *semantic.Fused) {
-	scale, rule, share := "score", "lexical tie rule", knowledge.TieShare()
+	// The lexical tie is not answered confidently either (knowledge's
+	// decide); fusion's wider tie only keeps the hedging tiers off.
+	scale, rule, share, tiers := "score", "lexical tie rule", knowledge.TieShare(), "no confident answer, likely or guess tier"
 	if fused != nil {
-		scale, rule, share = "share", "fused tie rule", fused.TieShare()
+		scale, rule, share, tiers = "share", "fused tie rule", fused.TieShare(), "no likely or guess tier"
 	}
 	apart := 0.0
 	if ms[0].Score > 0 {
 		apart = (ms[0].Score - ms[1].Score) / ms[0].Score
 	}
-	fmt.Fprintf(w, "  tied: the runner-up is within %.0f%% of the first's %s (%s: %.3f against %.3f, %.1f%% apart), so no likely or guess tier, whatever the cuts above; both topics are offered\n",
-		100*share, scale, rule, ms[0].Score, ms[1].Score, 100*apart)
+	fmt.Fprintf(w, "  tied: the runner-up is within %.0f%% of the first's %s (%s: %.3f against %.3f, %.1f%% apart), so %s, whatever the cuts above; both topics are offered\n",
+		100*share, scale, rule, ms[0].Score, ms[1].Score, 100*apart, tiers)
 }
 
 func explainTiers(w io.Writer, cal *knowledge.Calibration) {
