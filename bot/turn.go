@@ -1182,9 +1182,12 @@ func (t *turn) closing(kind string) {
 	// way to a person (walk 2026-12-06 item 11). After the topics we
 	// offered for a message we could not place, thanks is thanks: the
 	// customer may have found what they needed among them (walk
-	// 2026-12-06 s3 item 5).
-	missed := missed(t.lastBotKind())
-	unplaced := missed && !asksClearly(t.missedText()) && strings.Contains(t.s.Turns[t.lastBotTurn()].Text, "•")
+	// 2026-12-06 s3 item 5). A guess ("are you asking about …?") offers
+	// its topics as buttons, not a list, and is such an offer too.
+	last := t.lastBotKind()
+	missed := missed(last)
+	unplaced := missed && !asksClearly(t.missedText()) &&
+		(last == kindGuess || strings.Contains(t.s.Turns[t.lastBotTurn()].Text, "•"))
 	// Nothing done for them yet ("hi", "no", "no"): no "it was a pleasure
 	// helping you", just a brief kind closing.
 	early := (!missed || unplaced) && !t.helpedSomehow()
