@@ -921,15 +921,6 @@ type bandLimits struct {
 	target, offBudget, nearBudget, maxUnknown float64
 	weights                                   bandWeights
 	counts                                    bool
-	// marginal: a cut that takes more right samples than the best so far
-	// replaces it only when what it takes beyond it (net, on counts) is
-	// right at least target of the time. Without it one more right guess
-	// bought six more wrong ones on the shipped base (train 2026-12-07:
-	// the guess cut moved from covered 0.25 to 0.5, 446 right against
-	// 445, 124 wrong against 118), and "你们卖什么东西啊" (what do you sell)
-	// was asked whether it meant shipping times. The guess tier only:
-	// the likely tier was not measured with it.
-	marginal bool
 }
 
 // short reports whether c's share right is under lim.target. On whole
@@ -960,7 +951,7 @@ func chooseBand(rest []sample, pre bandCount, lim bandLimits) (rule, int) {
 		v    float64
 		kind int8
 	}
-	best, bestN := 0, 0 // right samples and samples the best cut takes
+	best := 0
 	var bestRule rule
 	vs := make([]valued, 0, len(rest))
 	for _, cover := range coverGrid {
@@ -988,9 +979,8 @@ func chooseBand(rest []sample, pre bandCount, lim bandLimits) (rule, int) {
 				if lim.short(c) || float64(c.off) > lim.offBudget || float64(c.near) > lim.nearBudget {
 					continue
 				}
-				gain, more := c.right-pre.right-best, c.n-pre.n-bestN
-				if gain > 0 && (!lim.marginal || more <= 0 || float64(gain) >= lim.target*float64(more)) {
-					best, bestN, bestRule = c.right-pre.right, c.n-pre.n, r
+				if c.right-pre.right > best {
+					best, bestRule = c.right-pre.right, r
 					bestRule.threshold = x.v
 					if i+1 < len(vs) {
 						bestRule.threshold = (x.v + vs[i+1].v) / 2
@@ -1079,7 +1069,7 @@ func guessTier(cal *Calibration, samples []sample, target float64) {
 	if nOff > 0 {
 		offBudget = cal.OffTopicRate * float64(nOff)
 	}
-	lim := bandLimits{target: target, offBudget: offBudget, nearBudget: math.Inf(1), weights: countWeights, counts: true, marginal: true}
+	lim := bandLimits{target: target, offBudget: offBudget, nearBudget: math.Inf(1), weights: countWeights, counts: true}
 	r, best := chooseBand(rest, pre, lim)
 	var capped float64
 	for _, c := range unknownGrid {
