@@ -2,8 +2,6 @@ package knowledge
 
 import (
 	"context"
-	"math"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -137,40 +135,5 @@ func TestGuessTierThinBase(t *testing.T) {
 	b, _ := Load(fsys, "kb")
 	if c := Calibrate(t.Context(), b, guessRanker(b), shippedConfig(t)); !c.Thin || c.Guesses {
 		t.Errorf("%d questions: thin %v, guess tier %v; want thin and no tier", c.Held, c.Thin, c.Guesses)
-	}
-}
-
-// TestGuessCutWeighsWhatItAdds: a lower guess cut that takes one more
-// right guess and six wrong ones (train 2026-12-07: 446 right against 445,
-// 124 wrong against 118) is not chosen over the cut above it, though the
-// whole it takes still meets the target; one whose added guesses are
-// right at least the target of the time is.
-func TestGuessCutWeighsWhatItAdds(t *testing.T) {
-	band := func(n int, score float64, kind int8) []sample {
-		var out []sample
-		for range n {
-			out = append(out, sample{score: score, kind: kind})
-		}
-		return out
-	}
-	high := band(10, 0.5, right)
-	costly := append(append(slices.Clone(high), band(1, 0.1, right)...), band(6, 0.1, wrong)...)
-	worth := append(append(slices.Clone(high), band(5, 0.1, right)...), band(2, 0.1, wrong)...)
-	lim := bandLimits{target: 0.55, offBudget: math.Inf(1), nearBudget: math.Inf(1), weights: countWeights, counts: true}
-	for _, tc := range []struct {
-		name     string
-		rest     []sample
-		marginal bool
-		want     int
-	}{
-		{"costly, whole share only", costly, false, 11},
-		{"costly, what it adds", costly, true, 10},
-		{"worth it, what it adds", worth, true, 15},
-	} {
-		lim.marginal = tc.marginal
-		r, n := chooseBand(tc.rest, bandCount{}, lim)
-		if n != tc.want {
-			t.Errorf("%s: the cut (%+v) takes %d right guesses, want %d", tc.name, r, n, tc.want)
-		}
 	}
 }
