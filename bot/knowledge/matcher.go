@@ -417,8 +417,8 @@ func tiedMargin(score, margin float64) bool {
 // apart) was answered from one of the two: a coin toss said as sure
 // (TestTieDev: within 2% the first is right about half the time). The
 // samples stay in choose's fit: they tell how often a score is right.
-// On the lexical scale only: fusion's own ties (Candidate.Tie) are far
-// wider, chosen for the hedging tiers.
+// The same 2% on fusion's scale, where it is a hair: fusion's own ties
+// (Candidate.Tie) are far wider and take only the hedging tiers.
 func (s sample) tiedScores() bool { return tiedMargin(s.score, s.margin) }
 
 // Guess reports whether the first of a ranked list is right often enough
