@@ -17,28 +17,41 @@ import (
 // bikesContents is the bikes dev shop's day-one base (issue 9's headline
 // case, testdata/shops) with the shipped prompts, loaded as serve loads
 // it, likely tier included, with the guess tier's target set to
-// guessRight (0: the default). Contents are never changed by a test, so
-// each target's is loaded once per run: loading calibrates the base, the
-// bulk of these tests' time.
+// guessRight (0: the default).
 func bikesContents(t *testing.T, guessRight float64) *content.Holder {
+	return shopContents(t, "bikes", guessRight)
+}
+
+// shopContents is a dev shop's base (testdata/shops) with the shipped
+// prompts and the guess tier's target set to guessRight (0: the
+// default). Contents are never changed by a test, so each shop and
+// target is loaded once per run: loading calibrates the base, the bulk
+// of these tests' time.
+func shopContents(t *testing.T, name string, guessRight float64) *content.Holder {
 	t.Helper()
-	bikesMu.Lock()
-	defer bikesMu.Unlock()
-	if h, ok := bikesLoaded[guessRight]; ok {
+	shopsMu.Lock()
+	defer shopsMu.Unlock()
+	k := shopKey{name, guessRight}
+	if h, ok := shopsLoaded[k]; ok {
 		return h
 	}
-	shop := suitetest.ShopNamed(t, "bikes")
+	shop := suitetest.ShopNamed(t, name)
 	h, problems, err := content.NewHolder(content.Dir("../prompts"), content.Dir(shop.Knowledge), nil, content.WithGuessRight(guessRight))
 	if err != nil || len(problems) > 0 {
-		t.Fatalf("load the bikes shop: %v (%v)", err, problems)
+		t.Fatalf("load the %s shop: %v (%v)", name, err, problems)
 	}
-	bikesLoaded[guessRight] = h
+	shopsLoaded[k] = h
 	return h
 }
 
+type shopKey struct {
+	name       string
+	guessRight float64
+}
+
 var (
-	bikesMu     sync.Mutex
-	bikesLoaded = map[float64]*content.Holder{}
+	shopsMu     sync.Mutex
+	shopsLoaded = map[shopKey]*content.Holder{}
 )
 
 // guessedQuery is the first in-scope bikes customer query in lang the

@@ -2,35 +2,12 @@ package bot_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/knowledge"
-	"github.com/batonhq/baton/bot/knowledge/suitetest"
 )
-
-// floristContents is the florist dev shop's base with the shipped
-// prompts, loaded once per run (loading calibrates it).
-var florist struct {
-	once sync.Once
-	h    *content.Holder
-	err  error
-	ps   []content.Problem
-}
-
-func floristContents(t *testing.T) *content.Holder {
-	t.Helper()
-	shop := suitetest.ShopNamed(t, "florist")
-	florist.once.Do(func() {
-		florist.h, florist.ps, florist.err = content.NewHolder(content.Dir("../prompts"), content.Dir(shop.Knowledge), nil)
-	})
-	if florist.err != nil || len(florist.ps) > 0 {
-		t.Fatalf("load the florist shop: %v (%v)", florist.err, florist.ps)
-	}
-	return florist.h
-}
 
 // senseCase is a message, the entry it must (or, with not, must never)
 // be answered, hedged or guessed with, and the least tier it must reach.
@@ -85,7 +62,7 @@ func TestLexiconReadsTheRightSense(t *testing.T) {
 		{msg: "你们几点休息", id: "shop/hours", least: knowledge.Likely},
 		{msg: "몇시까지 해요", id: "shop/hours", least: knowledge.Likely},
 	})
-	checkSenses(t, "florist", floristContents(t), []senseCase{
+	checkSenses(t, "florist", shopContents(t, "florist", 0), []senseCase{
 		{msg: "休息一下", id: "shop/hours", not: true},
 		{msg: "몇시까지 해요", id: "shop/hours", least: knowledge.Likely},
 		{msg: "몇시까지 해요", id: "orders/same-day", not: true},
