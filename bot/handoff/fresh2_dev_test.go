@@ -143,3 +143,15 @@ func measureFreshSets(t *testing.T, checkEnv string, files ...string) {
 		t.Logf("%s half, all: %-30s right %3d of %3d (%.3f)", half, k, sums[k].ok, sums[k].n, ratio(sums[k].ok, sums[k].n))
 	}
 }
+
+// TestFresh5Dev measures the fifth fresh dev sets (testdata/dev/*_fresh5.yaml:
+// indirect requests for a person, complaints and confusion after an answer,
+// each with ordinary look-alikes), written on 2026-12-07 by a helper who
+// never read the detector's rules or examples, before any run of the
+// detector on them. Even positions tune, odd positions check (counts only,
+// BATON_FRESH5_CHECK=1).
+//
+//	BATON_MEASURE=1 go test ./bot/handoff -run TestFresh5Dev -v
+func TestFresh5Dev(t *testing.T) {
+	measureFreshSets(t, "BATON_FRESH5_CHECK", "indirect_fresh5.yaml", "complaints_fresh5.yaml", "confusion_fresh5.yaml")
+}
