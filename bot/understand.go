@@ -900,7 +900,7 @@ func asksNext(msg string) bool {
 
 func saysDone(msg string) bool {
 	s := text.Normalize(msg)
-	for _, w := range strings.FieldsFunc(s, notAWordSplit) {
+	for w := range strings.FieldsFuncSeq(s, notAWordSplit) { // no slice: every answered message
 		if doneEn[w] {
 			return true
 		}
@@ -1660,13 +1660,16 @@ func (t *turn) onlyTheProblemPoints(msg, id string) bool {
 // reportsProblem reports whether s tells of something gone wrong.
 func reportsProblem(s string) bool {
 	lower := text.Normalize(s)
-	words := strings.FieldsFunc(lower, notAWordSplit)
-	for i, w := range words {
-		if problemEn[w] && !(i+1 < len(words) && preference[words[i+1]]) {
+	// A problem word not followed by a preference word, read word by
+	// word without a slice of them (this runs on every message).
+	problem := false // the word before was a problem word
+	for w := range strings.FieldsFuncSeq(lower, notAWordSplit) {
+		if problem && !preference[w] {
 			return true
 		}
+		problem = problemEn[w]
 	}
-	return containsAny(lower, problemHan) || containsAny(lower+" ", problemKo)
+	return problem || containsAny(lower, problemHan) || containsAny(lower+" ", problemKo)
 }
 
 // Words that say the problem is solved: "that solved it", "it worked",
@@ -1687,7 +1690,7 @@ func reportsSolved(s string) bool {
 		return false
 	}
 	lower := text.Normalize(s)
-	for _, w := range strings.FieldsFunc(lower, notAWordSplit) {
+	for w := range strings.FieldsFuncSeq(lower, notAWordSplit) {
 		if solvedEn[w] {
 			return true
 		}
