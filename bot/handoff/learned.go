@@ -182,9 +182,7 @@ func (m *model) features(s string, add bool) []int32 {
 	m.con.match(terms, put)
 	// Whether it is asked: a question mark says "a question for the bot"
 	// more often than "a complaint", which the words alone miss.
-	// (Not strings.ContainsAny: with a non-ASCII mark it looks every
-	// rune of s up in the set, a tenth of the features' cost.)
-	if strings.IndexByte(s, '?') >= 0 || strings.Contains(s, "？") {
+	if text.ContainsAny(s, "?？") {
 		put("<?>")
 	}
 	slices.Sort(ids)
