@@ -482,11 +482,16 @@ func firstName(name string) string {
 	if i := strings.IndexFunc(n, unicode.IsSpace); i >= 0 {
 		n = n[:i]
 	}
-	if n == "" || utf8.RuneCountInString(n) > 24 || strings.ContainsAny(n, "@/:0123456789") {
+	if n == "" || utf8.RuneCountInString(n) > 24 || strings.ContainsFunc(n, notAName) {
 		return ""
 	}
 	return n
 }
+
+// notAName is a character no first name has: an address, a link, a
+// number (a rune test, not strings.ContainsAny, which on a name this short
+// looks each rune up in the set by a call).
+func notAName(r rune) bool { return r == '@' || r == '/' || r == ':' || '0' <= r && r <= '9' }
 
 // ErrNoConversation is returned by agent-side calls for an unknown conversation.
 var ErrNoConversation = errors.New("no such conversation")

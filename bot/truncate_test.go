@@ -18,7 +18,10 @@ func TestTruncateRunesCutsAtRunes(t *testing.T) {
 		return string([]rune(s)[:n]) + "…"
 	}
 	texts := []string{"", "a", "hello world", "你好，我的订单在哪里？", "주문이 어디에 있나요?", "ok 👍🏽 thanks 🙏",
-		strings.Repeat("é", 50), "mixed 中文 and 한국어 😀 text", "bad \xff\xfe bytes here", "\xff"}
+		strings.Repeat("é", 50), "mixed 中文 and 한국어 😀 text", "bad \xff\xfe bytes here", "\xff",
+		// An ASCII run first, then runes of more bytes or invalid ones
+		// (the cut reads the ASCII run eight bytes at a time).
+		"Returns are free within 30 days • keep the tags on, 退货 OK", "plain ascii for a while, then \xff and more words"}
 	for _, s := range texts {
 		for n := 0; n <= utf8.RuneCountInString(s)+2; n++ {
 			if got, w := truncateRunes(s, n), want(s, n); got != w {

@@ -19,6 +19,7 @@ import (
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/semantic"
 	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/text"
 )
 
 // Kinds of bot turns kept in the history. The detector, the idle timer and
@@ -1745,6 +1746,14 @@ func truncateRunes(s string, n int) string {
 	if len(s) <= n { // never more runes than bytes
 		return s
 	}
+	// The ASCII bytes up front are runes one for one: rune n starts at
+	// byte n when they reach it, whatever follows, and only the rest is
+	// counted rune by rune (every bot reply is cut here; counting all of
+	// a long answer cost more than the rest of recording the turn).
+	k := text.ASCIIPrefix(s[:n])
+	if k == n {
+		return s[:n] + "…"
+	}
 	if !utf8.ValidString(s) {
 		// Invalid bytes count (and come out) as U+FFFD, as before.
 		if utf8.RuneCountInString(s) <= n {
@@ -1752,10 +1761,10 @@ func truncateRunes(s string, n int) string {
 		}
 		return string([]rune(s)[:n]) + "…"
 	}
-	i := 0
-	for at := range s {
+	i := k
+	for at := range s[k:] {
 		if i == n {
-			return s[:at] + "…"
+			return s[:k+at] + "…"
 		}
 		i++
 	}

@@ -900,7 +900,7 @@ func asksNext(msg string) bool {
 
 func saysDone(msg string) bool {
 	s := text.Normalize(msg)
-	for _, w := range strings.FieldsFunc(s, notAWordSplit) {
+	for w := range strings.FieldsFuncSeq(s, notAWordSplit) { // no slice: every answered message
 		if doneEn[w] {
 			return true
 		}
@@ -1333,10 +1333,14 @@ func splitQuestions(msg string) []piece {
 		}
 	}
 	chunk := func(c string, asked bool) {
+		ascii := text.IsASCII(c)
 		for _, h := range joinHan {
+			if ascii {
+				break // no Chinese joint in it: most chunks, searched for each
+			}
 			c = strings.ReplaceAll(c, h, "\n")
 		}
-		han := hasScript(c, unicode.Han) && !hasScript(c, unicode.Hangul)
+		han := !ascii && hasScript(c, unicode.Han) && !hasScript(c, unicode.Hangul)
 		if han {
 			c = strings.ReplaceAll(c, joinNounHan, nounJoint+"\n")
 		}
@@ -1378,13 +1382,24 @@ func splitQuestions(msg string) []piece {
 	}
 	start := 0
 	for i, r := range msg {
-		if strings.ContainsRune("?？!！.。;；,，\n", r) {
+		if endsPiece(r) {
 			chunk(msg[start:i], r == '?' || r == '？')
 			start = i + utf8.RuneLen(r)
 		}
 	}
 	chunk(msg[start:], false)
 	return keepAsking(pieces)
+}
+
+// endsPiece reports whether r ends a piece of a message: a question mark,
+// a sentence's or a clause's end, a new line (a switch, not a search of a
+// string of them for every rune of the message).
+func endsPiece(r rune) bool {
+	switch r {
+	case '?', '？', '!', '！', '.', '。', ';', '；', ',', '，', '\n':
+		return true
+	}
+	return false
 }
 
 // keepAsking keeps at most maxParts pieces: a long story's plain facts go
@@ -1660,13 +1675,16 @@ func (t *turn) onlyTheProblemPoints(msg, id string) bool {
 // reportsProblem reports whether s tells of something gone wrong.
 func reportsProblem(s string) bool {
 	lower := text.Normalize(s)
-	words := strings.FieldsFunc(lower, notAWordSplit)
-	for i, w := range words {
-		if problemEn[w] && !(i+1 < len(words) && preference[words[i+1]]) {
+	// A problem word not followed by a preference word, read word by
+	// word without a slice of them (this runs on every message).
+	problem := false // the word before was a problem word
+	for w := range strings.FieldsFuncSeq(lower, notAWordSplit) {
+		if problem && !preference[w] {
 			return true
 		}
+		problem = problemEn[w]
 	}
-	return containsAny(lower, problemHan) || containsAny(lower+" ", problemKo)
+	return problem || containsAny(lower, problemHan) || containsAny(lower+" ", problemKo)
 }
 
 // Words that say the problem is solved: "that solved it", "it worked",
@@ -1687,7 +1705,7 @@ func reportsSolved(s string) bool {
 		return false
 	}
 	lower := text.Normalize(s)
-	for _, w := range strings.FieldsFunc(lower, notAWordSplit) {
+	for w := range strings.FieldsFuncSeq(lower, notAWordSplit) {
 		if solvedEn[w] {
 			return true
 		}
@@ -1813,9 +1831,12 @@ func followUpCue(msg string) followUp {
 		if countFields(s, notAWordSplit) > max(maxReferringWords, maxEllipsisWords) {
 			break // too long for either: no words to cut
 		}
-		words := strings.FieldsFunc(s, notAWordSplit)
-		for i, w := range words {
-			words[i] = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "'")
+		// At most that many words, counted above: on the stack, not a
+		// slice made for every short message.
+		var buf [max(maxReferringWords, maxEllipsisWords)]string
+		words := buf[:0]
+		for w := range strings.FieldsFuncSeq(s, notAWordSplit) {
+			words = append(words, strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "'"))
 		}
 		if len(words) <= maxReferringWords && slices.ContainsFunc(words, func(w string) bool { return referringEn[w] }) ||
 			len(words) > 0 && len(words) <= maxEllipsisWords && ellipsisEn[words[0]] && !slices.ContainsFunc(words, func(w string) bool { return addressee[w] }) {

@@ -3,6 +3,7 @@ package handoff
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -31,16 +32,12 @@ func (r *Rules) complaintVector(d *doc) (x []float64, hits []found) {
 	clear(x)
 	clear(hits)
 	masked := mask(d, c.unless)
-	complained := false
-	var walk candWalk
-	for i := range c.cues {
+	complained, moved := false, false // moved: some cue scored above 0 (combos)
+	cue := func(i int) {
 		q := &c.cues[i]
-		if !walk.any(d, q.phrases) {
-			continue // no phrase of the group can match: find would find none
-		}
 		f, ok := find(d, q.phrases, masked, &r.neg)
 		if !ok {
-			continue
+			return
 		}
 		hits[i] = f
 		switch {
@@ -54,6 +51,28 @@ func (r *Rules) complaintVector(d *doc) (x []float64, hits []found) {
 		if x[i]*q.weight > 0 {
 			complained = true
 		}
+		moved = moved || x[i] > 0
+	}
+	if c.cueOf != nil && d.ix == r.ix {
+		// Only the groups with a candidate phrase, in order: find would
+		// find nothing in the others (about 80 groups, a few with any).
+		last := int32(-1)
+		for _, p := range d.cands {
+			if p < c.cueLo {
+				continue
+			}
+			if i := c.cueOf[p-c.cueLo]; i != last {
+				last = i
+				cue(int(i))
+			}
+		}
+	} else {
+		var walk candWalk
+		for i := range c.cues {
+			if walk.any(d, c.cues[i].phrases) {
+				cue(i)
+			}
+		}
 	}
 	// The marks first: a combo may ask for them ("a calm question" has
 	// no "??").
@@ -66,7 +85,12 @@ func (r *Rules) complaintVector(d *doc) (x []float64, hits []found) {
 	if complained && c.qmarks.min > 0 && d.qmarks >= c.qmarks.min {
 		x[n+m+2] = 1
 	}
-	for k, cb := range c.combos {
+	moved = moved || complained // the marks count only after a complaint cue
+	for k := range c.combos {
+		cb := &c.combos[k] // not a copy: some eighty combos on every message
+		if cb.needsCue && !moved {
+			continue // comboOn: a part that needs a cue has none
+		}
 		if r.comboOn(x, cb) {
 			x[n+k] = 1
 		}
@@ -74,14 +98,52 @@ func (r *Rules) complaintVector(d *doc) (x []float64, hits []found) {
 	return x, hits
 }
 
+// index prepares c's cue groups for ix (complaintVector): which group
+// each indexed phrase belongs to, when the groups are ix's last lists in
+// order (parseRules), and which combos need a cue.
+func (c *complaintRules) index(ix *matchIndex) {
+	for k := range c.combos {
+		c.combos[k].needsCue = slices.Contains(c.combos[k].absent, false)
+	}
+	c.cueOf, c.cueLo = nil, 0
+	if ix == nil || len(c.cues) == 0 {
+		return
+	}
+	var of []int32
+	lo, next := int32(-1), int32(-1)
+	for i, q := range c.cues {
+		if len(q.phrases) == 0 {
+			continue // find finds nothing: never visited
+		}
+		a, b, ok := ix.listRange(q.phrases)
+		if !ok || (next >= 0 && a != next) {
+			return // not laid out as parseRules does: the walk decides
+		}
+		if lo < 0 {
+			lo = a
+		}
+		for range b - a {
+			of = append(of, int32(i))
+		}
+		next = b
+	}
+	if lo < 0 || int(next) != len(ix.phrases) {
+		return
+	}
+	c.cueOf, c.cueLo = of, lo
+}
+
 // comboOn reports whether every part of cb has a cue that moved the score
 // its own way (a negated praise word does not count as praise), and every
 // part written with ! has none.
-func (r *Rules) comboOn(x []float64, cb combo) bool {
+func (r *Rules) comboOn(x []float64, cb *combo) bool {
 	for k, part := range cb.parts {
 		on := false
 		for _, i := range part {
-			on = on || x[r.featureIndex(i)] > 0
+			if x[r.featureIndex(i)] > 0 {
+				on = true
+				break
+			}
 		}
 		if on == cb.absent[k] {
 			return false

@@ -44,9 +44,9 @@ type matchIndex struct {
 	han    map[rune][]int32   // Chinese/Japanese character -> literals
 	hangul map[rune][]int32   // first syllable -> Korean literals
 
-	starts [][]int32   // phrase -> literals a match can start with
-	trig   [][]int32   // literal -> phrases that can start with it
-	req    [][][]int32 // phrase -> required items -> alternatives, each as its length and its literals
+	starts [][]int32 // phrase -> literals a match can start with
+	trig   [][]int32 // literal -> phrases that can start with it
+	req    [][]need  // phrase -> its required items
 
 	fields fieldCache
 	turns  turnCache // earlier customer turns' term vectors, for the loop trigger
@@ -81,7 +81,7 @@ func newIndex(lists ...[]*phrase) *matchIndex {
 	}
 	ix.trig = make([][]int32, len(ix.lits))
 	ix.starts = make([][]int32, len(ix.phrases))
-	ix.req = make([][][]int32, len(ix.phrases))
+	ix.req = make([][]need, len(ix.phrases))
 	for _, p := range ix.phrases {
 		var st []int32
 		for _, it := range p.items {
@@ -102,14 +102,18 @@ func newIndex(lists ...[]*phrase) *matchIndex {
 			if it.optional || it.gap > 0 || it.next > 0 {
 				continue
 			}
-			var need []int32
+			var nd need
 			for _, alt := range it.alts {
-				need = append(need, int32(len(alt)))
+				if len(alt) == 1 {
+					nd.single = append(nd.single, alt[0].id)
+					continue
+				}
+				nd.multi = append(nd.multi, int32(len(alt)))
 				for _, l := range alt {
-					need = append(need, l.id)
+					nd.multi = append(nd.multi, l.id)
 				}
 			}
-			ix.req[p.id] = append(ix.req[p.id], need)
+			ix.req[p.id] = append(ix.req[p.id], nd)
 		}
 		// possible needs every item, so their order does not change its
 		// answer, only how soon it knows: the items with the fewest
@@ -117,10 +121,19 @@ func newIndex(lists ...[]*phrase) *matchIndex {
 		// whose literal triggered the phrase, often) is then read only
 		// when the short ones all occur, where in phrase order possible
 		// read it first for every phrase tried, about 46 on each message.
-		slices.SortStableFunc(ix.req[p.id], func(a, b []int32) int { return cmp.Compare(len(a), len(b)) })
+		slices.SortStableFunc(ix.req[p.id], func(a, b need) int { return cmp.Compare(a.size(), b.size()) })
 	}
 	return ix
 }
+
+// need is one required item of a phrase: its alternatives of one literal
+// (most of them), and the others, each as its length and its literals.
+// possible reads the single literals in a tight loop first.
+type need struct{ single, multi []int32 }
+
+// size is the length of the item's former encoding (every alternative as
+// its length and its literals), by which possible orders the items.
+func (n need) size() int { return 2*len(n.single) + len(n.multi) }
 
 // literal returns the id of l's matching condition, adding it to the
 // lookup tables the first time.
@@ -428,15 +441,22 @@ func (d *doc) occurs(id int32, u int) {
 // possible reports whether every required item of phrase p has an
 // alternative whose literals all occur in the document.
 func (d *doc) possible(p int32) bool {
-	for _, need := range d.ix.req[p] {
+	seen, gen := d.seenLit, d.gen
+	for _, nd := range d.ix.req[p] {
 		ok := false
-		for i := 0; i < len(need) && !ok; {
-			n := int(need[i])
-			alt := need[i+1 : i+1+n]
+		for _, id := range nd.single {
+			if seen[id] == gen {
+				ok = true
+				break
+			}
+		}
+		for i := 0; i < len(nd.multi) && !ok; {
+			n := int(nd.multi[i])
+			alt := nd.multi[i+1 : i+1+n]
 			i += 1 + n
 			ok = true
 			for _, id := range alt {
-				if d.seenLit[id] != d.gen {
+				if seen[id] != gen {
 					ok = false
 					break
 				}

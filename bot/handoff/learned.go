@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -181,10 +182,10 @@ func (m *model) features(s string, add bool) []int32 {
 	m.con.match(terms, put)
 	// Whether it is asked: a question mark says "a question for the bot"
 	// more often than "a complaint", which the words alone miss.
-	if strings.ContainsAny(s, "?？") {
+	if text.ContainsAny(s, "?？") {
 		put("<?>")
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	slices.Sort(ids)
 	out := ids[:0]
 	for i, id := range ids {
 		if i == 0 || id != ids[i-1] {
@@ -223,6 +224,9 @@ var termBufs = sync.Pool{New: func() any { return new([]string) }}
 var questionWords = map[string]bool{"why": true, "how": true, "what": true, "when": true, "where": true, "which": true, "who": true}
 
 func isCJKTerm(t string) bool {
+	if t == "" || t[0] < utf8.RuneSelf {
+		return false // most terms: no table to look up
+	}
 	r, _ := utf8.DecodeRuneInString(t)
 	return unicode.In(r, unicode.Han, unicode.Hangul, unicode.Hiragana, unicode.Katakana)
 }

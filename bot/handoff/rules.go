@@ -60,6 +60,12 @@ type complaintRules struct {
 	qmarks    emphasis
 	caps      emphasis
 	capsRatio float64
+	// cueOf maps a cue group's phrase (its index id minus cueLo) to the
+	// group: the groups are the index's last lists, in order, so one
+	// walk over a document's sorted candidate phrases visits just the
+	// groups with a phrase to try (complaintVector). nil: not indexed.
+	cueOf []int32
+	cueLo int32
 }
 
 // cue is one group of complaint (or praise) phrases sharing a weight in
@@ -98,6 +104,9 @@ type combo struct {
 	// you make it go through?") the layer, which sees words and not the
 	// question around them, must not rule back in.
 	calms bool
+	// needsCue: some part is not written with !, so the combo is off
+	// when no cue or mark moved the score (complaintVector skips it).
+	needsCue bool
 }
 
 // Combo parts may name the message's marks as well as cues.
@@ -227,6 +236,7 @@ func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, 
 		lists = append(lists, q.phrases)
 	}
 	r.ix = newIndex(lists...)
+	c.index(r.ix)
 	return r, l.probs
 }
 

@@ -350,7 +350,7 @@ func (p *Persona) Declines(text string) bool {
 // the core knows the prompt was asked; these words are ordinary anywhere
 // else.
 func (p *Persona) RatingWords(text string) (int, bool) {
-	if p == nil || p.small == nil || strings.ContainsAny(text, "?？") {
+	if p == nil || p.small == nil || hasQuestionMark(text) {
 		return 0, false
 	}
 	s := p.small
@@ -691,6 +691,10 @@ var joiners = strings.NewReplacer("'", "", "-", "")
 // laughter and mood (ㅋㅋ), not words: they only separate.
 func tokenize(s string) []token { return appendTokenize(nil, s) }
 
+// hasQuestionMark reports whether s has "?" or "？" (text.ContainsAny: not
+// strings.ContainsAny, which looks every rune of s up in a non-ASCII set).
+func hasQuestionMark(s string) bool { return text.ContainsAny(s, "?？") }
+
 // appendTokenize is tokenize appending to dst: a caller that reads every
 // message passes a small array of its own (var a [smallToks]token;
 // appendTokenize(a[:0], text)), which stays on its stack, so the tokens of
@@ -1011,7 +1015,7 @@ const maxClosingRest = 4
 // said is the thanks or goodbye Smalltalk already read before text
 // ("thanks" for "고마워요" before "미아 최고"), or "".
 func (p *Persona) Closing(text, said string) (kind, rest string) {
-	if p == nil || p.small == nil || strings.ContainsAny(text, "?？") || strings.ContainsFunc(text, unicode.IsDigit) {
+	if p == nil || p.small == nil || hasQuestionMark(text) || strings.ContainsFunc(text, unicode.IsDigit) {
 		return "", ""
 	}
 	s := p.small

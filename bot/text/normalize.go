@@ -102,15 +102,44 @@ var plainLetter = map[rune]string{
 	'æ': "ae", 'œ': "oe", 'ø': "o", 'ł': "l", 'đ': "d", 'ı': "i", 'ħ': "h", 'ŀ': "l", 'ŧ': "t", 'ð': "d", 'þ': "th",
 }
 
-// IsASCII reports whether s is ASCII only: the fast paths of the text
-// pipeline, and of cue lists most of whose wordings are Chinese or Korean.
-func IsASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
+// ContainsAny is strings.ContainsAny for a few marks such as "?？" (chars
+// valid UTF-8, without U+FFFD): it searches s for each in turn, a fast
+// byte search for ASCII ones, where strings.ContainsAny, given a set that
+// is not all ASCII, looks every rune of s up in the set: a cost on every
+// message for the readers that ask whether it asks something.
+func ContainsAny(s, chars string) bool {
+	for _, c := range chars {
+		if strings.ContainsRune(s, c) {
+			return true
 		}
 	}
-	return true
+	return false
+}
+
+// IsASCII reports whether s is ASCII only: the fast paths of the text
+// pipeline, and of cue lists most of whose wordings are Chinese or Korean.
+func IsASCII(s string) bool { return ASCIIPrefix(s) == len(s) }
+
+// ASCIIPrefix is the length of the longest prefix of s that is ASCII only
+// (its bytes are its runes), read eight bytes at a time: every message
+// and every reply the core records is read so.
+func ASCIIPrefix(s string) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		_ = w[7] // one bounds check; the loads below combine into one
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		if x&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return i
 }
 
 // LowerASCII is s with its ASCII letters lowered and every other byte as
