@@ -400,3 +400,106 @@ func TestDispatcherReadAheadHints(t *testing.T) {
 	}
 	d.cancel(2)
 }
+
+// TestDispatcherHandOver: an update noted for a running loop (reserve
+// refused) whose lease the accept then took is handed to that loop, which
+// serves it next; an update the loop took up meanwhile through the lease
+// is not handed over (or, handed, is dropped from the hand), and a loop
+// that ended forgot its notes, so nothing is handed to a later one.
+func TestDispatcherHandOver(t *testing.T) {
+	gate := make(chan struct{})
+	served := make(chan *entry, 10)
+	var d *dispatcher
+	d = newDispatcher(4, func(chat int64, first *entry) {
+		served <- first
+		if first == nil {
+			<-gate
+		}
+	})
+	if d.kick(1, false) != kickStarted {
+		t.Fatal("the kick did not start chat 1's loop")
+	}
+	if first := <-served; first != nil {
+		t.Fatalf("the kicked loop began with %+v", first)
+	}
+	if r, noted := d.reserveOrNote(1, 5); r || !noted {
+		t.Fatalf("reserveOrNote on a running chat = %v, %v; want noted", r, noted)
+	}
+	if d.handOver(1, &entry{id: 6}) {
+		t.Error("an update never noted was handed over")
+	}
+	if !d.handOver(1, &entry{id: 5}) {
+		t.Fatal("the noted update was not handed over")
+	}
+	if d.handOver(1, &entry{id: 5}) {
+		t.Error("an update was handed over twice")
+	}
+	if d.wantAhead(1) {
+		t.Error("the handed update is still expected through a script")
+	}
+	close(gate)
+	if first := <-served; first == nil || first.id != 5 {
+		t.Fatalf("after its update the loop served %+v, want the handed update 5", first)
+	}
+	if err := d.wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	// Taken through the lease before or after the hand: served once.
+	gate2 := make(chan struct{})
+	d = newDispatcher(4, func(chat int64, first *entry) {
+		served <- first
+		if first == nil {
+			<-gate2
+		}
+	})
+	d.kick(2, false)
+	<-served
+	d.reserveOrNote(2, 7)
+	d.reserveOrNote(2, 8)
+	d.taken(2, 7) // the loop's script handed 7 back first
+	if d.handOver(2, &entry{id: 7}) {
+		t.Error("an update the loop took up was handed over")
+	}
+	if !d.handOver(2, &entry{id: 8}) {
+		t.Fatal("update 8 was not handed over")
+	}
+	d.taken(2, 8) // then taken up through the lease anyway
+	close(gate2)
+	if err := d.wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case first := <-served:
+		t.Errorf("the loop served %+v again after taking it up", first)
+	default:
+	}
+
+	// A loop that ended forgot its notes: nothing is handed to the next.
+	gate3 := make(chan struct{})
+	d = newDispatcher(4, func(chat int64, first *entry) {
+		served <- first
+		<-gate3
+	})
+	d.kick(3, false)
+	<-served
+	if _, noted := d.reserveOrNote(3, 9); !noted {
+		t.Fatal("update 9 was not noted for the running loop")
+	}
+	close(gate3)
+	if err := d.wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	d.kick(3, false)
+	<-served
+	if d.handOver(3, &entry{id: 9}) {
+		t.Error("an update noted for an ended loop was handed to the next")
+	}
+	d.close()
+	if d.handOver(3, &entry{id: 9}) {
+		t.Error("a closed dispatcher took an update")
+	}
+	if err := d.wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
