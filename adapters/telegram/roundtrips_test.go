@@ -294,3 +294,38 @@ func TestRoundTripsOfAMessageSentDuringATurn(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkWebhookTrips counts (go-redis hook, not timed) the Redis round
+// trips a message costs the core and the reference bot in
+// BenchmarkWebhookRatio's closed loop, where a chat's next message
+// arrives the instant its reply went out, mostly while the chat's loop
+// is still running. It reports core-trips/msg and ref-trips/msg, and
+// logs them by kind with -v. Each replica's lease renewals and sweeps
+// (every few seconds, not per message) are left out.
+func BenchmarkWebhookTrips(b *testing.B) {
+	bots := []struct {
+		name string
+		mk   func(*session.Store) Handler
+	}{{"core", realCore(b)}, {"ref", referenceBot}}
+	per := make([]float64, len(bots))
+	for i, bot := range bots {
+		trips := &tripCounter{}
+		rig := newWebhookRig(b, bot.mk, trips)
+		rig.run(b, benchChats, 0) // every chat's first message, scripts loaded
+		trips.take()
+		rig.run(b, b.N, 0)
+		kinds, n := map[string]int{}, 0
+		for _, t := range trips.take() {
+			if t == "smembers" || strings.HasPrefix(t, "[eval") {
+				continue // a sweep, a heartbeat's renewals
+			}
+			kinds[t]++
+			n++
+		}
+		per[i] = float64(n) / float64(b.N)
+		b.Logf("%s: %d messages, %d round trips: %v", bot.name, b.N, n, kinds)
+	}
+	for i, bot := range bots {
+		b.ReportMetric(per[i], bot.name+"-trips/msg")
+	}
+}
