@@ -42,17 +42,14 @@ type dispatcher struct {
 	// its turn starts without a round trip to lock and read it. Only a
 	// hint: a wrong one costs a read for nothing, a missing one a lock.
 	ahead map[int64][]int64
-	// handed holds, by chat, an update handed to the chat's running loop
-	// to answer next (handOver), its lease taken by the accept.
-	handed map[int64]*entry
-	wg     sync.WaitGroup
+	wg    sync.WaitGroup
 
 	onExit func(chat int64) // tests: called when a chat's loop has ended
 }
 
 func newDispatcher(workers int, serve func(chat int64, first *entry)) *dispatcher {
 	return &dispatcher{serve: serve, sem: make(chan struct{}, workers), running: map[int64]bool{},
-		ahead: map[int64][]int64{}, handed: map[int64]*entry{}}
+		ahead: map[int64][]int64{}}
 }
 
 // What kick did.
@@ -103,52 +100,19 @@ func (d *dispatcher) kickFor(chat, id int64, recheck bool) kicked {
 // When a loop runs, update id (about to be queued; 0: none) is noted for
 // it to read the conversation ahead with (wantAhead) until taken.
 func (d *dispatcher) reserve(chat, id int64) bool {
-	reserved, _ := d.reserveOrNote(chat, id)
-	return reserved
-}
-
-// reserveOrNote is reserve; noted reports that a loop runs and id was
-// noted for it.
-func (d *dispatcher) reserveOrNote(chat, id int64) (reserved, noted bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
-		return false, false
+		return false
 	}
 	if _, ok := d.running[chat]; ok {
 		if id != 0 {
 			d.ahead[chat] = append(d.ahead[chat], id)
 		}
-		return false, id != 0
+		return false
 	}
 	d.running[chat] = false
 	d.wg.Add(1)
-	return true, false
-}
-
-// handOver gives e (an update reserve noted for the chat's running loop,
-// whose lease the accept took: that loop had let the lease go) to that
-// loop, to answer next instead of taking the lease again to find it. It
-// refuses, and the caller kicks as usual, unless the loop that was
-// running when e was noted still runs and has not taken e up (a loop
-// that ended forgot its notes): then e can reach it only through the
-// lease, which the accept holds for this replica, so only that loop,
-// the one place it is handed to, answers it.
-func (d *dispatcher) handOver(chat int64, e *entry) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.closed || d.handed[chat] != nil {
-		return false
-	}
-	if _, ok := d.running[chat]; !ok {
-		return false
-	}
-	i := slices.Index(d.ahead[chat], e.id)
-	if i < 0 {
-		return false
-	}
-	d.forget(chat, i)
-	d.handed[chat] = e
 	return true
 }
 
@@ -177,12 +141,9 @@ func (d *dispatcher) loop(chat int64, first *entry) {
 	defer d.wg.Done()
 	for {
 		d.serve(chat, first)
+		first = nil
 		d.mu.Lock()
-		// An update handed over goes to serve even when stopping: it
-		// lets the lease the accept took go at once.
-		first = d.handed[chat]
-		delete(d.handed, chat)
-		again := (d.running[chat] && !d.abandon) || first != nil
+		again := d.running[chat] && !d.abandon
 		if !again {
 			delete(d.running, chat)
 			delete(d.ahead, chat)
@@ -212,19 +173,10 @@ func (d *dispatcher) wantAhead(chat int64) bool {
 func (d *dispatcher) taken(chat, id int64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if e := d.handed[chat]; e != nil && e.id == id {
-		// Taken up through the lease after it was handed over: answered
-		// here, not again from the hand.
-		delete(d.handed, chat)
+	ids := d.ahead[chat]
+	if i := slices.Index(ids, id); i >= 0 {
+		ids = slices.Delete(ids, i, i+1)
 	}
-	if i := slices.Index(d.ahead[chat], id); i >= 0 {
-		d.forget(chat, i)
-	}
-}
-
-// forget drops the chat's i-th noted update.
-func (d *dispatcher) forget(chat int64, i int) {
-	ids := slices.Delete(d.ahead[chat], i, i+1)
 	if len(ids) == 0 {
 		delete(d.ahead, chat)
 		return

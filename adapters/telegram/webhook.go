@@ -55,13 +55,10 @@ func (a *Adapter) intake(ctx context.Context, raw []byte) (next int64, err error
 	defer cancel()
 	// With the chat's loop reserved before the accept, the update accept
 	// hands back (its lease taken) goes straight to the new loop. Without
-	// (a loop runs), the update is noted for the running loop: the script
-	// that takes it up reads its conversation too (wantAhead), or, when
-	// the accept takes the lease that loop let go, it is handed over
-	// (handOver). Either way the accept reads the conversation ahead for
-	// the case it takes the lease.
-	reserved, noted := a.disp.reserveOrNote(chat, upd.ID)
-	acc, err := a.accept(actx, upd.ID, chat, raw, counts, reserved || noted)
+	// (a loop runs), the running loop is told to expect it: it reads the
+	// conversation with the script that takes it up (see reserve).
+	reserved := a.disp.reserve(chat, upd.ID)
+	acc, err := a.accept(actx, upd.ID, chat, raw, counts, reserved)
 	if reserved && (err != nil || acc.result != store.InboxNew) {
 		a.disp.cancel(chat)
 	}
@@ -93,10 +90,6 @@ func (a *Adapter) intake(ctx context.Context, raw []byte) (next int64, err error
 		// When kick refuses (shutdown began), the update stays queued for
 		// another replica or the next start.
 		a.disp.kick(chat, false)
-	case a.disp.handOver(chat, acc.first):
-		// accept took the lease while this replica's loop for the chat
-		// was ending, and that loop has not taken the update up: it
-		// answers it next, without taking the lease again to find it.
 	default:
 		// accept took the lease while this replica's loop for the chat
 		// was ending: first may be answered by that loop's last look or
