@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	baton "github.com/batonhq/baton"
 	"github.com/batonhq/baton/adapters/telegram/telegramtest"
 	"github.com/batonhq/baton/bot"
@@ -165,7 +167,7 @@ type webhookRig struct {
 	wh      *telegramtest.Webhook
 }
 
-func newWebhookRig(b *testing.B, mk func(*session.Store) Handler) *webhookRig {
+func newWebhookRig(b *testing.B, mk func(*session.Store) Handler, hooks ...redis.Hook) *webhookRig {
 	srv := telegramtest.NewServer(telegramtest.Token)
 	b.Cleanup(srv.Close)
 	srv.KeepCalls = false
@@ -179,6 +181,9 @@ func newWebhookRig(b *testing.B, mk func(*session.Store) Handler) *webhookRig {
 		}
 	}
 	db := sessiontest.DB(b)
+	for _, h := range hooks {
+		db.Client.AddHook(h)
+	}
 	hs := newHarness(b, mk(session.New(db)), setup{srv: srv, db: db, webhook: true, secret: "bench-secret", quiet: true,
 		opts: []Option{WithFloodLimit(0, 0), WithDedupeTTL(10 * time.Minute)}})
 	hs.a.sleep = sleepCtx

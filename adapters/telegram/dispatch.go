@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -34,13 +35,21 @@ type dispatcher struct {
 	running map[int64]bool // chat -> kicked again while running
 	closed  bool           // kick refuses to start loops
 	abandon bool           // loops stop after their current update
-	wg      sync.WaitGroup
+	// ahead holds, by chat, the updates this replica queues while the
+	// chat's loop runs (reserve) that the loop has not taken up yet
+	// (taken): while there are some, the loop reads the conversation
+	// ahead with the script that takes the next update up (wantAhead), so
+	// its turn starts without a round trip to lock and read it. Only a
+	// hint: a wrong one costs a read for nothing, a missing one a lock.
+	ahead map[int64][]int64
+	wg    sync.WaitGroup
 
 	onExit func(chat int64) // tests: called when a chat's loop has ended
 }
 
 func newDispatcher(workers int, serve func(chat int64, first *entry)) *dispatcher {
-	return &dispatcher{serve: serve, sem: make(chan struct{}, workers), running: map[int64]bool{}}
+	return &dispatcher{serve: serve, sem: make(chan struct{}, workers), running: map[int64]bool{},
+		ahead: map[int64][]int64{}}
 }
 
 // What kick did.
@@ -57,11 +66,19 @@ const (
 // that runs already look at the queue once more before it ends; it must
 // be set unless the caller saw the lease held (then its holder takes the
 // update before letting the lease go).
-func (d *dispatcher) kick(chat int64, recheck bool) kicked {
+func (d *dispatcher) kick(chat int64, recheck bool) kicked { return d.kickFor(chat, 0, recheck) }
+
+// kickFor is kick for update id (0: none), queued on the chat by this
+// replica with the chat's lease taken for it: the loop that takes it up
+// reads the conversation ahead (wantAhead).
+func (d *dispatcher) kickFor(chat, id int64, recheck bool) kicked {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
 		return kickClosed
+	}
+	if id != 0 && !slices.Contains(d.ahead[chat], id) {
+		d.ahead[chat] = append(d.ahead[chat], id)
 	}
 	if again, ok := d.running[chat]; ok {
 		d.running[chat] = again || recheck
@@ -80,13 +97,18 @@ func (d *dispatcher) kick(chat int64, recheck bool) kicked {
 // safe to answer: with the replica's lease taken by accept and no other
 // loop of the replica able to run, nobody else can have answered it.
 // It reports false when a loop runs already or the dispatcher is closed.
-func (d *dispatcher) reserve(chat int64) bool {
+// When a loop runs, update id (about to be queued; 0: none) is noted for
+// it to read the conversation ahead with (wantAhead) until taken.
+func (d *dispatcher) reserve(chat, id int64) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
 		return false
 	}
 	if _, ok := d.running[chat]; ok {
+		if id != 0 {
+			d.ahead[chat] = append(d.ahead[chat], id)
+		}
 		return false
 	}
 	d.running[chat] = false
@@ -105,6 +127,7 @@ func (d *dispatcher) cancel(chat int64) {
 	d.mu.Lock()
 	if !d.running[chat] || d.abandon {
 		delete(d.running, chat)
+		delete(d.ahead, chat)
 		d.mu.Unlock()
 		d.wg.Done()
 		return
@@ -123,6 +146,7 @@ func (d *dispatcher) loop(chat int64, first *entry) {
 		again := d.running[chat] && !d.abandon
 		if !again {
 			delete(d.running, chat)
+			delete(d.ahead, chat)
 			d.mu.Unlock()
 			if d.onExit != nil {
 				d.onExit(chat)
@@ -132,6 +156,32 @@ func (d *dispatcher) loop(chat int64, first *entry) {
 		d.running[chat] = false
 		d.mu.Unlock()
 	}
+}
+
+// wantAhead reports whether the chat's loop should read the conversation
+// ahead with the script it runs next: an update reserve noted is queued
+// (or about to be) and not taken up yet, so that script likely hands it
+// back.
+func (d *dispatcher) wantAhead(chat int64) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.ahead[chat]) > 0
+}
+
+// taken notes that the chat's loop took update id up (or that it was not
+// queued after all).
+func (d *dispatcher) taken(chat, id int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ids := d.ahead[chat]
+	if i := slices.Index(ids, id); i >= 0 {
+		ids = slices.Delete(ids, i, i+1)
+	}
+	if len(ids) == 0 {
+		delete(d.ahead, chat)
+		return
+	}
+	d.ahead[chat] = ids
 }
 
 // active lists the chats whose loops run (their leases need renewing).

@@ -73,24 +73,7 @@ func (a *Adapter) accept(ctx context.Context, id, chat int64, raw []byte, count,
 	keys := []string{a.keys.Update(id), a.keys.Inbox(), a.keys.Flood(chat, w), a.keys.ChatQueue(chat), a.keys.Chats(), a.keys.ChatLease(chat)}
 	args := []any{id, raw, a.cfg.dedupeTTL.Milliseconds(), window.Milliseconds(), flag, chat,
 		a.replica, a.leaseTTL().Milliseconds()}
-	var (
-		res  []any
-		err  error
-		read *session.Read
-	)
-	if ra, ok := a.h.(ReadAheader); ok && ahead {
-		pipe := a.rdb.Pipeline()
-		cmd := store.InboxAcceptTake.EvalSha(ctx, pipe, keys, args...)
-		read = ra.ReadAhead(ctx, pipe, bot.ConvID(Channel, strconv.FormatInt(chat, 10)))
-		_, _ = pipe.Exec(ctx) // each command's own result decides
-		if redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
-			// First use on this server: send the body.
-			cmd = store.InboxAcceptTake.Eval(ctx, a.rdb, keys, args...)
-		}
-		res, err = cmd.Slice()
-	} else {
-		res, err = store.InboxAcceptTake.Run(ctx, a.rdb, keys, args...).Slice()
-	}
+	res, read, err := a.runAhead(ctx, store.InboxAcceptTake, keys, ahead, chat, args...)
 	if err != nil {
 		return accepted{}, fmt.Errorf("telegram: persisting update %d: %w", id, err)
 	}
@@ -102,6 +85,27 @@ func (a *Adapter) accept(ctx context.Context, id, chat int64, raw []byte, count,
 		acc.first.read = read
 	}
 	return acc, nil
+}
+
+// runAhead runs one of the inbox scripts and, with ahead set and a
+// handler that can (ReadAheader), reads the chat's conversation in the
+// same pipeline (read is nil otherwise).
+func (a *Adapter) runAhead(ctx context.Context, s *redis.Script, keys []string, ahead bool, chat int64, args ...any) (res []any, read *session.Read, err error) {
+	ra, ok := a.h.(ReadAheader)
+	if !ok || !ahead {
+		res, err = s.Run(ctx, a.rdb, keys, args...).Slice()
+		return res, nil, err
+	}
+	pipe := a.rdb.Pipeline()
+	cmd := s.EvalSha(ctx, pipe, keys, args...)
+	read = ra.ReadAhead(ctx, pipe, bot.ConvID(Channel, strconv.FormatInt(chat, 10)))
+	_, _ = pipe.Exec(ctx) // each command's own result decides
+	if redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
+		// First use on this server: send the body.
+		cmd = s.Eval(ctx, a.rdb, keys, args...)
+	}
+	res, err = cmd.Slice()
+	return res, read, err
 }
 
 // ReadAheader is a Handler that can read a conversation's state in the
@@ -178,27 +182,38 @@ func (a *Adapter) chatKeys(chat int64) []string {
 }
 
 // acquire takes the chat's lease (or finds it already this replica's) and
-// returns the chat's oldest queued update.
-func (a *Adapter) acquire(ctx context.Context, chat int64) (entry, bool, bool, error) {
-	res, err := store.ChatAcquire.Run(ctx, a.rdb, a.chatKeys(chat),
-		a.replica, a.leaseTTL().Milliseconds(), chat).Slice()
+// returns the chat's oldest queued update; with ahead, its conversation
+// read in the same round trip (runAhead).
+func (a *Adapter) acquire(ctx context.Context, chat int64, ahead bool) (entry, bool, bool, error) {
+	res, read, err := a.runAhead(ctx, store.ChatAcquire, a.chatKeys(chat), ahead, chat,
+		a.replica, a.leaseTTL().Milliseconds(), chat)
 	if err != nil {
 		return entry{}, false, false, fmt.Errorf("telegram: taking chat %s: %w", logChat(chat), err)
 	}
-	return nextOf(res)
+	return nextRead(res, read)
 }
 
 // complete marks e answered and returns the chat's next update while the
-// lease is still this replica's.
-func (a *Adapter) complete(ctx context.Context, chat int64, e entry) (entry, bool, bool, error) {
+// lease is still this replica's; with ahead, its conversation read in the
+// same round trip (runAhead).
+func (a *Adapter) complete(ctx context.Context, chat int64, e entry, ahead bool) (entry, bool, bool, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisTimeout)
 	defer cancel()
-	res, err := store.ChatDone.Run(ctx, a.rdb, append(a.chatKeys(chat), a.keys.Update(e.id)),
-		a.replica, a.leaseTTL().Milliseconds(), chat, e.member, e.id, a.cfg.dedupeTTL.Milliseconds()).Slice()
+	res, read, err := a.runAhead(ctx, store.ChatDone, append(a.chatKeys(chat), a.keys.Update(e.id)), ahead, chat,
+		a.replica, a.leaseTTL().Milliseconds(), chat, e.member, e.id, a.cfg.dedupeTTL.Milliseconds())
 	if err != nil {
 		return entry{}, false, false, fmt.Errorf("telegram: marking update %d answered: %w", e.id, err)
 	}
-	return nextOf(res)
+	return nextRead(res, read)
+}
+
+// nextRead is nextOf, the next update carrying read.
+func nextRead(res []any, read *session.Read) (entry, bool, bool, error) {
+	e, held, ok, err := nextOf(res)
+	if ok {
+		e.read = read
+	}
+	return e, held, ok, err
 }
 
 // release lets a chat's lease go (shutdown, or an update left unanswered),

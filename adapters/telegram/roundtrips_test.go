@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/batonhq/baton/adapters/telegram/telegramtest"
+	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/session/sessiontest"
 	"github.com/batonhq/baton/bot/store"
@@ -213,5 +215,117 @@ func tripSender(t *testing.T, hs *harness, trips *tripCounter, exited <-chan int
 			}
 		}
 		return id, trips.take()
+	}
+}
+
+// gatedCore is the real core whose first held Handle waits for gate
+// (after telling in), as a slow turn would.
+type gatedCore struct {
+	*bot.Bot
+	hold     atomic.Bool
+	in, gate chan struct{}
+}
+
+func (g *gatedCore) Handle(ctx context.Context, ev bot.Event) ([]bot.Message, error) {
+	if g.hold.CompareAndSwap(true, false) {
+		g.in <- struct{}{}
+		<-g.gate
+	}
+	return g.Bot.Handle(ctx, ev)
+}
+
+// TestRoundTripsOfAMessageSentDuringATurn: a customer writes again while
+// their last message is being answered. The second message is queued
+// behind the first; the script that marks the first answered and hands
+// the second over also reads the conversation (one pipeline), so the
+// second turn takes no round trip to lock and read it: the two messages
+// cost the round trips of two, less one.
+func TestRoundTripsOfAMessageSentDuringATurn(t *testing.T) {
+	for name, url := range sessiontest.Backends(t) {
+		t.Run(name, func(t *testing.T) {
+			rdb := sessiontest.Dial(t, url)
+			db := sessiontest.DBOn(t, rdb)
+			trips := &tripCounter{}
+			rdb.AddHook(trips)
+			core := &gatedCore{Bot: realCore(t)(session.New(db)).(*bot.Bot), in: make(chan struct{}), gate: make(chan struct{})}
+			hs := newHarness(t, core, setup{db: db, webhook: true, secret: "rt-secret",
+				opts: []Option{WithHeartbeat(time.Minute, time.Minute)}})
+			exited := make(chan int64, 16)
+			hs.a.disp.onExit = func(chat int64) { exited <- chat }
+			hs.start()
+			u := telegramtest.Customer(4243)
+			send := tripSender(t, hs, trips, exited)
+			loadScripts(t, rdb)
+			send(u.Text("hello"), true)
+
+			core.hold.Store(true)
+			if code, _ := hs.deliver(u.Text("where is my order?")); code != 200 {
+				t.Fatalf("webhook answered %d", code)
+			}
+			select {
+			case <-core.in:
+			case <-time.After(waitFor):
+				t.Fatal("the first message's turn did not start")
+			}
+			if code, _ := hs.deliver(u.Text("how long does shipping take?")); code != 200 {
+				t.Fatalf("webhook answered %d", code)
+			}
+			trips.take() // the two accepts
+			close(core.gate)
+			// The loop ends once both are marked answered.
+			select {
+			case <-exited:
+			case <-time.After(waitFor):
+				t.Fatal("the chat's loop did not end")
+			}
+			got := trips.take()
+			t.Logf("both turns after the accepts: %d round trips: %s", len(got), strings.Join(got, ", "))
+			for _, g := range got {
+				if g == "SessionAcquire" {
+					t.Errorf("the second turn took the conversation's lock to read it: %s", strings.Join(got, ", "))
+				}
+			}
+			if want := 4; len(got) != want {
+				t.Errorf("the two turns took %d round trips after their accepts, want %d (a save and a mark-answered each)", len(got), want)
+			}
+			if sent := hs.srv.Sent(4243); len(sent) < 3 {
+				t.Errorf("%d messages sent, want replies to all three: %q", len(sent), sent)
+			}
+		})
+	}
+}
+
+// BenchmarkWebhookTrips counts (go-redis hook, not timed) the Redis round
+// trips a message costs the core and the reference bot in
+// BenchmarkWebhookRatio's closed loop, where a chat's next message
+// arrives the instant its reply went out, mostly while the chat's loop
+// is still running. It reports core-trips/msg and ref-trips/msg, and
+// logs them by kind with -v. Each replica's lease renewals and sweeps
+// (every few seconds, not per message) are left out.
+func BenchmarkWebhookTrips(b *testing.B) {
+	bots := []struct {
+		name string
+		mk   func(*session.Store) Handler
+	}{{"core", realCore(b)}, {"ref", referenceBot}}
+	per := make([]float64, len(bots))
+	for i, bot := range bots {
+		trips := &tripCounter{}
+		rig := newWebhookRig(b, bot.mk, trips)
+		rig.run(b, benchChats, 0) // every chat's first message, scripts loaded
+		trips.take()
+		rig.run(b, b.N, 0)
+		kinds, n := map[string]int{}, 0
+		for _, t := range trips.take() {
+			if t == "smembers" || strings.HasPrefix(t, "[eval") {
+				continue // a sweep, a heartbeat's renewals
+			}
+			kinds[t]++
+			n++
+		}
+		per[i] = float64(n) / float64(b.N)
+		b.Logf("%s: %d messages, %d round trips: %v", bot.name, b.N, n, kinds)
+	}
+	for i, bot := range bots {
+		b.ReportMetric(per[i], bot.name+"-trips/msg")
 	}
 }

@@ -586,7 +586,7 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 	if first != nil {
 		e, held, ok = *first, true, true
 	} else {
-		e, held, ok, err = a.acquire(ctx, chat)
+		e, held, ok, err = a.acquire(ctx, chat, a.disp.wantAhead(chat))
 	}
 	for {
 		if err != nil {
@@ -603,6 +603,7 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 			a.release(ctx, chat)
 			return
 		}
+		a.disp.taken(chat, e.id)
 		j, derr := a.jobOf(chat, e)
 		if derr == nil {
 			a.disp.sem <- struct{}{}
@@ -617,7 +618,7 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 		} else {
 			a.log.Error("telegram: dropping an unreadable inbox entry", "update_id", e.id, "err", derr)
 		}
-		e, held, ok, err = a.complete(ctx, chat, e)
+		e, held, ok, err = a.complete(ctx, chat, e, a.disp.wantAhead(chat))
 		if err != nil {
 			a.log.Error("telegram: could not mark an update answered; it may be answered again", "update_id", e.id, "chat", logChat(chat))
 		}

@@ -295,10 +295,10 @@ func TestRedactKeepsTheErrorChain(t *testing.T) {
 func TestDispatcherReservation(t *testing.T) {
 	served := make(chan *entry, 10)
 	d := newDispatcher(4, func(chat int64, first *entry) { served <- first })
-	if !d.reserve(1) {
+	if !d.reserve(1, 0) {
 		t.Fatal("reserve refused an idle chat")
 	}
-	if d.reserve(1) {
+	if d.reserve(1, 0) {
 		t.Error("a chat was reserved twice")
 	}
 	if d.kick(1, true) != kickRunning {
@@ -311,19 +311,19 @@ func TestDispatcherReservation(t *testing.T) {
 	if err := d.wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if !d.reserve(2) {
+	if !d.reserve(2, 0) {
 		t.Fatal("reserve refused chat 2")
 	}
 	d.start(2, &entry{id: 7})
 	if first := <-served; first == nil || first.id != 7 {
 		t.Errorf("the reserved loop began with %+v, want update 7", first)
 	}
-	if !d.reserve(3) {
+	if !d.reserve(3, 0) {
 		t.Fatal("reserve refused chat 3")
 	}
 	d.cancel(3)
 	d.close()
-	if d.reserve(4) {
+	if d.reserve(4, 0) {
 		t.Error("a closed dispatcher took a reservation")
 	}
 	if err := d.wait(context.Background()); err != nil {
@@ -334,4 +334,69 @@ func TestDispatcherReservation(t *testing.T) {
 		t.Errorf("a loop ran after a plain cancel (began with %+v)", first)
 	default:
 	}
+}
+
+// TestDispatcherReadAheadHints: an update queued while the chat's loop
+// runs (reserve refused) or handed to a loop by kickFor is expected by
+// that loop (wantAhead) until it takes it up; an update the loop took, or
+// that was never queued, is forgotten, and a loop's end forgets the rest.
+func TestDispatcherReadAheadHints(t *testing.T) {
+	gate, served := make(chan struct{}), make(chan struct{}, 10)
+	d := newDispatcher(4, func(int64, *entry) {
+		served <- struct{}{}
+		<-gate
+	})
+	if d.wantAhead(1) {
+		t.Fatal("an idle chat expects an update")
+	}
+	if d.kick(1, false) != kickStarted {
+		t.Fatal("the kick did not start chat 1's loop")
+	}
+	<-served
+	if d.wantAhead(1) {
+		t.Error("a kick without an update made the loop expect one")
+	}
+	if d.reserve(1, 11) || d.reserve(1, 12) {
+		t.Fatal("a running chat was reserved")
+	}
+	if !d.wantAhead(1) {
+		t.Error("updates queued while the loop runs are not expected")
+	}
+	d.taken(1, 11)
+	if !d.wantAhead(1) {
+		t.Error("update 12 is no longer expected after 11 was taken")
+	}
+	d.taken(1, 99) // not one of them
+	d.taken(1, 12)
+	if d.wantAhead(1) {
+		t.Error("an update is still expected after both were taken")
+	}
+	if d.kickFor(1, 13, true) != kickRunning || d.kickFor(1, 13, true) != kickRunning {
+		t.Fatal("kickFor started a second loop")
+	}
+	if !d.wantAhead(1) {
+		t.Error("the update kickFor handed on is not expected")
+	}
+	d.taken(1, 13)
+	if d.wantAhead(1) {
+		t.Error("the update kickFor handed on is expected twice")
+	}
+	if d.reserve(1, 14) {
+		t.Fatal("a running chat was reserved")
+	}
+	close(gate) // the loop looks once more (kickFor's recheck), then ends
+	<-served
+	if err := d.wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if d.wantAhead(1) {
+		t.Error("an update is still expected after the chat's loop ended")
+	}
+	if !d.reserve(2, 21) {
+		t.Fatal("reserve refused an idle chat")
+	}
+	if d.wantAhead(2) {
+		t.Error("a reserved chat's own update is expected (accept reads it ahead itself)")
+	}
+	d.cancel(2)
 }

@@ -54,11 +54,16 @@ func (a *Adapter) intake(ctx context.Context, raw []byte) (next int64, err error
 	actx, cancel := context.WithTimeout(ctx, redisTimeout)
 	defer cancel()
 	// With the chat's loop reserved before the accept, the update accept
-	// hands back (its lease taken) goes straight to the new loop.
-	reserved := a.disp.reserve(chat)
+	// hands back (its lease taken) goes straight to the new loop. Without
+	// (a loop runs), the running loop is told to expect it: it reads the
+	// conversation with the script that takes it up (see reserve).
+	reserved := a.disp.reserve(chat, upd.ID)
 	acc, err := a.accept(actx, upd.ID, chat, raw, counts, reserved)
 	if reserved && (err != nil || acc.result != store.InboxNew) {
 		a.disp.cancel(chat)
+	}
+	if !reserved && (err != nil || acc.result != store.InboxNew) {
+		a.disp.taken(chat, upd.ID)
 	}
 	if err != nil {
 		if counts {
@@ -90,7 +95,7 @@ func (a *Adapter) intake(ctx context.Context, raw []byte) (next int64, err error
 		// was ending: first may be answered by that loop's last look or
 		// by a loop started since, so it is not handed on; the loop
 		// reads the queue itself.
-		if a.disp.kick(chat, true) == kickClosed {
+		if a.disp.kickFor(chat, upd.ID, true) == kickClosed {
 			// Shutdown began: the lease goes at once, so another replica
 			// (or the next start) need not wait for it to expire.
 			a.release(ctx, chat)
