@@ -211,7 +211,7 @@ func checkPooledCap(samples []sample, in func(sample) bool, r PooledRule, test p
 		if !in(s) || !r.takes(s) {
 			continue
 		}
-		all.add(s.kind, test.weights)
+		all.add(s.class(), test.weights)
 		switch s.kind {
 		case right:
 			pc.Held++
@@ -304,7 +304,7 @@ func pooledLikely(cal *Calibration, samples []sample, cfg CalibrationConfig) {
 	test := pooledTest{bandLimits: bandLimits{target: target, offBudget: math.Inf(1), nearBudget: math.Inf(1), weights: w}}
 	for _, s := range samples {
 		if !cal.answers(s) && cal.likelyOf(s) {
-			test.pre.add(s.kind, w)
+			test.pre.add(s.class(), w)
 		}
 	}
 	if nOff > 0 {

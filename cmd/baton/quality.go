@@ -37,9 +37,15 @@ func writeQuality(w io.Writer, c *knowledge.Calibration) {
 	if c.Hedges() {
 		// LikelyPrecision weighs held-out questions and off-topic messages
 		// as a traffic LikelyInScope in scope, not by how many of each
-		// were asked.
+		// were asked, and a wrong held-out question in a two-way crossing
+		// as the customers' messages of dev bases bore it out
+		// (LikelyCounted: counted whole).
 		fmt.Fprintf(w, "  answered with a hedge (likely): %.0f%% more of the held-out phrasings; %.0f%% of the hedged right in a traffic %.0f%% in scope (target %.0f%%, BATON_LIKELY_RIGHT); off-topic messages hedged %.1f%%, questions on a missing topic %.0f%%\n",
 			100*c.LikelyAnswered, 100*c.LikelyPrecision, 100*c.LikelyInScope, 100*c.LikelyRight, 100*c.OffTopicLikely, 100*c.NearLikely)
+		if c.LikelyCounted < c.LikelyPrecision {
+			fmt.Fprintf(w, "    (%.0f%% with every wrong held-out question counted whole: a question that crosses to an entry whose own question crosses back counts %.2f, as customers' messages bear out; leaving one of a few questions out gives a word both entries use to the other alone)\n",
+				100*c.LikelyCounted, knowledge.CustomerPairWrong())
+		}
 	}
 	if c.Guesses {
 		fmt.Fprintf(w, "  asked about with a guess (\"are you asking about …?\"): %.0f%% more of the held-out phrasings; %.0f%% of the guessed samples right (target %.0f%%, BATON_GUESS_RIGHT); off-topic messages guessed %.1f%%, questions on a missing topic %.0f%%\n",

@@ -1,0 +1,114 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// pairShop is a day-one base (smallShop's, with its own location,
+// contact and hours entries) whose location and contact entries share
+// "address", each in one question only: left out one by one, each of
+// those questions ranks the other entry first.
+func pairShop(extraLocation int) fstest.MapFS {
+	entry := func(qs []string, answer string) *fstest.MapFile {
+		var src strings.Builder
+		src.WriteString("---\nquestions:\n")
+		for _, q := range qs {
+			fmt.Fprintf(&src, "  - %q\n", q)
+		}
+		fmt.Fprintf(&src, "---\n%s\n", answer)
+		return &fstest.MapFile{Data: []byte(src.String())}
+	}
+	location := []string{"Where is the shop?", "What's your address?", "How do I find you?"}
+	for i := range extraLocation {
+		location = append(location, fmt.Sprintf("Which street are you on, number %d?", i+1))
+	}
+	fsys := smallShop()
+	for _, id := range []string{"address", "contact", "hours"} {
+		delete(fsys, "kb/"+id+".md") // their words would blur the pair
+	}
+	fsys["kb/shop/location.md"] = entry(location, "12 Mill Lane, next to the station.")
+	fsys["kb/shop/contact.md"] = entry([]string{"What's your email address?", "Can I call you?", "What's your phone number?"}, "Call 0117 496 0000 or write to hello@example.com.")
+	fsys["kb/shop/hours.md"] = entry([]string{"When are you open?", "What are your opening hours?", "Are you open on Sunday?"}, "9 to 5, Monday to Saturday.")
+	return fsys
+}
+
+// TestTwoWayCrossingsAreMarked: with the lexical ranker, the two
+// "address" questions cross to each other's entry when left out, and
+// calibration marks both as a two-way crossing; when the location entry
+// has more questions than pairFewQuestions, its own crossing is an
+// overlap of a rich entry and is not marked, while the contact entry's
+// still is.
+func TestTwoWayCrossingsAreMarked(t *testing.T) {
+	for _, tc := range []struct {
+		extra                 int
+		wantLocation, wantCon bool
+	}{{0, true, true}, {3, false, true}} {
+		b, problems := Load(pairShop(tc.extra), "kb")
+		if len(problems) > 0 {
+			t.Fatal(problems)
+		}
+		l := NewLexical(b, shippedLexicon(t))
+		samples, crossings, _ := calibrationSamples(t.Context(), b, l.Rank, CalibrationConfig{}, &Calibration{})
+		twoWayCrossings(b, samples, crossings)
+		got := map[string]bool{}
+		for _, c := range crossings {
+			if strings.Contains(c.Question, "address") {
+				got[c.From] = c.s.pair
+				if c.s.pair != samples[c.idx].pair || samples[c.idx].kind != wrong {
+					t.Errorf("%q: crossing marked %v, its sample %v (kind %d)", c.Question, c.s.pair, samples[c.idx].pair, samples[c.idx].kind)
+				}
+			}
+		}
+		if len(got) != 2 || got["shop/location"] != tc.wantLocation || got["shop/contact"] != tc.wantCon {
+			t.Errorf("location with %d more questions: two-way crossings of the address questions %v, want location %v, contact %v (crossings %+v)",
+				tc.extra, got, tc.wantLocation, tc.wantCon, crossings)
+		}
+		for _, s := range samples {
+			if s.pair && s.kind != wrong {
+				t.Errorf("a %d sample is marked two-way: only wrong held-out questions are", s.kind)
+			}
+		}
+	}
+}
+
+// TestLikelyTierWeighsTwoWayCrossingsAsCustomers: the likely tier's share
+// right weighs a wrong held-out question in a two-way crossing
+// customerPairWrong of a wrong answer (LikelyPrecision), and reports the
+// share with every wrong one counted whole beside it (LikelyCounted); a
+// one-way crossing counts whole in both.
+func TestLikelyTierWeighsTwoWayCrossingsAsCustomers(t *testing.T) {
+	b, _ := Load(smallShop(), "kb")
+	qs := b.Questions()
+	// Questions 0-19 are hedged (an earlier stage's, whatever the cut):
+	// 0 and 3 cross both ways between the first two entries, 6 and 7
+	// cross one way to a third; the rest are right.
+	a, c := qs[0].ID, qs[3].ID
+	if a == c || qs[6].ID == a || qs[6].ID == c {
+		t.Fatalf("smallShop's question order changed: %v %v %v", qs[0], qs[3], qs[6])
+	}
+	to := map[int]string{0: c, 3: a, 6: "elsewhere", 7: "elsewhere"}
+	rank := Ranker(func(_ context.Context, query string, skip, n int) []Candidate {
+		if _, ok := SkippedEntry(skip); ok || skip < 0 || skip >= 20 {
+			return nil
+		}
+		id := qs[skip].ID
+		if t, ok := to[skip]; ok {
+			id = t
+		}
+		return []Candidate{{ID: id, Score: 0.05, Hedged: true}, {ID: "x", Score: 0.04}}
+	})
+	cal := Calibrate(t.Context(), b, rank, CalibrationConfig{OffTopic: []string{"a", "b"}, Prior: -1})
+	counted := 16.0 / 20
+	corrected := 16 / (16 + 2 + 2*customerPairWrong)
+	if math.Abs(cal.LikelyCounted-counted) > 1e-9 || math.Abs(cal.LikelyPrecision-corrected) > 1e-9 {
+		t.Errorf("likely tier right %.4f (counted whole %.4f), want %.4f (%.4f)", cal.LikelyPrecision, cal.LikelyCounted, corrected, counted)
+	}
+	if !strings.Contains(cal.String(), fmt.Sprintf("%.2f with two-way crossings counted whole", counted)) {
+		t.Errorf("the summary does not report the share counted whole: %s", cal)
+	}
+}
