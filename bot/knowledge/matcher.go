@@ -294,11 +294,15 @@ type Calibration struct {
 	// their own cap, CalibrationConfig.LikelyNearRate), and the shares of
 	// the off-topic and missing-topic samples hedged.
 	// LikelyPrecision weighs a wrong held-out question in a two-way
-	// crossing customerPairWrong of a wrong answer, as customers' messages
-	// bear out; LikelyCounted is the same share with every wrong one
-	// counted whole.
+	// crossing PairWrong of a wrong answer, as customers' messages bear
+	// out; LikelyCounted is the same share with every wrong one counted
+	// whole.
 	LikelyAnswered, LikelyPrecision, OffTopicLikely, NearLikely float64
 	LikelyCounted                                               float64
+	// PairWrong is the weight of a wrong held-out question in a two-way
+	// crossing in the likely tier's share right (the ranker's
+	// PooledPrior.PairWrong); 0: counted whole.
+	PairWrong float64
 
 	// The guess tier: a top candidate neither Confident nor Likely, with
 	// score + GuessLead*lead + GuessCover*cover >= GuessThreshold (and, when
@@ -648,6 +652,9 @@ func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig)
 	cal := &Calibration{WrongRate: target, OffTopicRate: offRate, NearRate: max(cfg.MissingTopicRate, 0)}
 	samples, crossings, top1 := calibrationSamples(ctx, b, rank, cfg, cal)
 	twoWayCrossings(b, samples, crossings)
+	if cfg.Pooled != nil {
+		cal.PairWrong = cfg.Pooled.PairWrong
+	}
 	prior := cfg.Prior
 	switch {
 	case prior == 0:
@@ -798,7 +805,7 @@ func likelyTier(cal *Calibration, samples []sample, cfg CalibrationConfig) {
 	var offConf int
 	inScope := cmp.Or(cfg.LikelyInScope, DefaultLikelyInScope)
 	cal.LikelyInScope = inScope
-	w := trafficWeights(nHeld, nOff, inScope)
+	w := trafficWeights(nHeld, nOff, inScope, cal.pairWrong())
 	// An earlier stage's hedges (Candidate.Hedged) are taken whatever the
 	// cut: they count toward every cut's target.
 	var pre bandCount
@@ -885,48 +892,31 @@ const DefaultLikelyNearRate = 0.05
 // together they stand for a traffic inScope in scope, whatever their
 // numbers, and missing-topic questions nothing (they have their own cap).
 //
-// A wrong held-out question in a two-way crossing weighs customerPairWrong
-// of any other (sample.pair).
-func trafficWeights(nHeld, nOff int, inScope float64) bandWeights {
+// A wrong held-out question in a two-way crossing weighs pair of any
+// other (sample.pair; PooledPrior.PairWrong, 1 for none).
+func trafficWeights(nHeld, nOff int, inScope, pair float64) bandWeights {
 	if nHeld == 0 || nOff == 0 {
 		return countWeights
 	}
 	h := inScope / float64(nHeld)
-	return bandWeights{right: h, wrong: h, wrongPair: customerPairWrong * h, off: (1 - inScope) / float64(nOff)}
+	return bandWeights{right: h, wrong: h, wrongPair: pair * h, off: (1 - inScope) / float64(nOff)}
 }
 
 // counted is w with every wrong held-out question weighed alike: the
-// share right as the samples count it, before customerPairWrong.
+// share right as the samples count it, before PooledPrior.PairWrong.
 func (w bandWeights) counted() bandWeights {
 	w[wrongPair] = w[wrong]
 	return w
 }
 
-// customerPairWrong corrects the likely tier's share right for what
-// customers' messages do where leave-one-out is pessimistic: a wrong
-// held-out question in a two-way crossing (some question of the entry it
-// ranked first ranks its own entry first in turn) weighs this much of a
-// wrong answer.
-//
-// Two entries that share a word, each in one question only, cross both
-// ways when their questions are left out one by one: left out, a
-// question's word belongs to the other entry alone, which then leads
-// ("What's your address?" ranks the contact entry first, whose "What's
-// your email address?" ranks the location entry first in turn). A
-// customer sees the word in both entries, and the rest of the message
-// decides. Fitted on dev data only, 2026-12-07 (BATON_MEASURE=1
-// TestMutualCrossingsDev), on banking77's 21 shop-sized bases, whose
-// customers are its knowledge questions 6-10: among firsts leading by at
-// least 0.3 of their score, held-out questions were right 1,033 times
-// and wrong in a two-way crossing 37 times, customers right 1,371 times
-// and wrong in such a pair 7 times: 0.0051 against 0.0358 wrong per
-// right, 0.14. The day-one tune shops agree (bikes 0 against 9 for 60
-// and 67 right, bakery 4 against 16 for 50 and 62: 0 and 0.31). The
-// other wrong answers are left whole: their ratio does not agree across
-// the pools (banking77 1.42, bikes 0.67, bakery 1.0). Only the likely
-// tier's share right uses it (the pooled likely rule's check included);
-// the confident decision and the guess tier count as before.
-const customerPairWrong = 0.14
+// pairWrong is the weight of a wrong held-out question in a two-way
+// crossing in the likely tier's share right: PairWrong, or 1.
+func (c *Calibration) pairWrong() float64 {
+	if c.PairWrong > 0 {
+		return c.PairWrong
+	}
+	return 1
+}
 
 // twoWayCrossings marks the wrong held-out samples whose crossing runs
 // both ways (sample.pair), of an entry with at most pairFewQuestions example
@@ -956,7 +946,7 @@ func twoWayCrossings(b *Base, samples []sample, crossings []Crossing) {
 
 // pairFewQuestions is the most example questions (in one language) an entry
 // may have for its two-way crossings to be read as leave-one-out's
-// (customerPairWrong): the bases it was fitted on have 3 to 5.
+// (PooledPrior.PairWrong): the bases it was fitted on have 3 to 5.
 const pairFewQuestions = 5
 
 // tierTarget is a tier's target as configured (0: def) and whether the
@@ -1549,6 +1539,3 @@ func solve4(h [4][4]float64, g [4]float64) ([4]float64, bool) {
 	}
 	return x, true
 }
-
-// CustomerPairWrong is customerPairWrong, for `baton check`'s report.
-func CustomerPairWrong() float64 { return customerPairWrong }

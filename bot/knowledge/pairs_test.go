@@ -77,10 +77,11 @@ func TestTwoWayCrossingsAreMarked(t *testing.T) {
 }
 
 // TestLikelyTierWeighsTwoWayCrossingsAsCustomers: the likely tier's share
-// right weighs a wrong held-out question in a two-way crossing
-// customerPairWrong of a wrong answer (LikelyPrecision), and reports the
-// share with every wrong one counted whole beside it (LikelyCounted); a
-// one-way crossing counts whole in both.
+// right weighs a wrong held-out question in a two-way crossing the
+// ranker's pooled PairWrong of a wrong answer (LikelyPrecision), and
+// reports the share with every wrong one counted whole beside it
+// (LikelyCounted); a one-way crossing counts whole in both. Without a
+// pooled prior (or PairWrong 0) both count whole.
 func TestLikelyTierWeighsTwoWayCrossingsAsCustomers(t *testing.T) {
 	b, _ := Load(smallShop(), "kb")
 	qs := b.Questions()
@@ -102,13 +103,22 @@ func TestLikelyTierWeighsTwoWayCrossingsAsCustomers(t *testing.T) {
 		}
 		return []Candidate{{ID: id, Score: 0.05, Hedged: true}, {ID: "x", Score: 0.04}}
 	})
-	cal := Calibrate(t.Context(), b, rank, CalibrationConfig{OffTopic: []string{"a", "b"}, Prior: -1})
 	counted := 16.0 / 20
-	corrected := 16 / (16 + 2 + 2*customerPairWrong)
-	if math.Abs(cal.LikelyCounted-counted) > 1e-9 || math.Abs(cal.LikelyPrecision-corrected) > 1e-9 {
-		t.Errorf("likely tier right %.4f (counted whole %.4f), want %.4f (%.4f)", cal.LikelyPrecision, cal.LikelyCounted, corrected, counted)
-	}
-	if !strings.Contains(cal.String(), fmt.Sprintf("%.2f with two-way crossings counted whole", counted)) {
-		t.Errorf("the summary does not report the share counted whole: %s", cal)
+	for _, pair := range []float64{0, 0.14, 0.5} {
+		cfg := CalibrationConfig{OffTopic: []string{"a", "b"}, Prior: -1}
+		if pair > 0 {
+			cfg.Pooled = &PooledPrior{Confident: PooledRule{Lead: math.Inf(1)}, Likely: PooledRule{Lead: math.Inf(1)}, PairWrong: pair}
+		}
+		cal := Calibrate(t.Context(), b, rank, cfg)
+		corrected := counted
+		if pair > 0 {
+			corrected = 16 / (16 + 2 + 2*pair)
+		}
+		if math.Abs(cal.LikelyCounted-counted) > 1e-9 || math.Abs(cal.LikelyPrecision-corrected) > 1e-9 || cal.PairWrong != pair {
+			t.Errorf("pair weight %.2f: likely tier right %.4f (counted whole %.4f, weight %.2f), want %.4f (%.4f)", pair, cal.LikelyPrecision, cal.LikelyCounted, cal.PairWrong, corrected, counted)
+		}
+		if !strings.Contains(cal.String(), fmt.Sprintf("%.2f with two-way crossings counted whole", counted)) {
+			t.Errorf("pair weight %.2f: the summary does not report the share counted whole: %s", pair, cal)
+		}
 	}
 }

@@ -44,7 +44,7 @@ func writeQuality(w io.Writer, c *knowledge.Calibration) {
 			100*c.LikelyAnswered, 100*c.LikelyPrecision, 100*c.LikelyInScope, 100*c.LikelyRight, 100*c.OffTopicLikely, 100*c.NearLikely)
 		if c.LikelyCounted < c.LikelyPrecision {
 			fmt.Fprintf(w, "    (%.0f%% with every wrong held-out question counted whole: a question that crosses to an entry whose own question crosses back counts %.2f, as customers' messages bear out; leaving one of a few questions out gives a word both entries use to the other alone)\n",
-				100*c.LikelyCounted, knowledge.CustomerPairWrong())
+				100*c.LikelyCounted, c.PairWrong)
 		}
 	}
 	if c.Guesses {
