@@ -293,16 +293,20 @@ type Calibration struct {
 	// messages weighed by trafficWeights; the missing-topic ones have
 	// their own cap, CalibrationConfig.LikelyNearRate), and the shares of
 	// the off-topic and missing-topic samples hedged.
-	// LikelyPrecision weighs a wrong held-out question in a two-way
-	// crossing PairWrong of a wrong answer, as customers' messages bear
-	// out; LikelyCounted is the same share with every wrong one counted
-	// whole.
+	// LikelyPrecision, the share the tier's cut is chosen on, weighs a
+	// wrong held-out question in a two-way crossing PairWrong of a wrong
+	// answer: an estimate for customers' messages, fitted on other bases
+	// (PairWrongFitted), not measured on this one. LikelyCounted is the
+	// same share with every wrong held-out question counted whole: what
+	// this base's samples show, and what `baton check` and String compare
+	// with the target (LikelyRight).
 	LikelyAnswered, LikelyPrecision, OffTopicLikely, NearLikely float64
 	LikelyCounted                                               float64
 	// PairWrong is the weight of a wrong held-out question in a two-way
-	// crossing in the likely tier's share right (the ranker's
-	// PooledPrior.PairWrong); 0: counted whole.
-	PairWrong float64
+	// crossing in LikelyPrecision (the ranker's PooledPrior.PairWrong),
+	// and PairWrongFitted where it was fitted; 0: counted whole.
+	PairWrong       float64
+	PairWrongFitted string
 
 	// The guess tier: a top candidate neither Confident nor Likely, with
 	// score + GuessLead*lead + GuessCover*cover >= GuessThreshold (and, when
@@ -554,8 +558,25 @@ func (c *Calibration) likelyString() string {
 	case !c.Hedges():
 		return "; no likely tier"
 	}
-	return fmt.Sprintf("; likely: %s: held-out hedged %.2f, right %.2f of the hedged (target %.2f; %.2f with two-way crossings counted whole), off-topic hedged %.3f, missing topics hedged %.3f",
-		rule, c.LikelyAnswered, c.LikelyPrecision, c.LikelyRight, c.LikelyCounted, c.OffTopicLikely, c.NearLikely)
+	return fmt.Sprintf("; likely: %s: held-out hedged %.2f, right %.2f of the hedged, every wrong counted whole (target %.2f%s), off-topic hedged %.3f, missing topics hedged %.3f",
+		rule, c.LikelyAnswered, c.LikelyCounted, c.LikelyRight, c.likelyEstimateString(), c.OffTopicLikely, c.NearLikely)
+}
+
+// LikelyEstimated reports whether the likely tier's share right the cut
+// was chosen on (LikelyPrecision) is an estimate for customers' messages
+// that differs from the share the samples show (LikelyCounted): a wrong
+// held-out question in a two-way crossing weighed PairWrong.
+func (c *Calibration) LikelyEstimated() bool {
+	return c.PairWrong > 0 && math.Abs(c.LikelyPrecision-c.LikelyCounted) > 1e-9
+}
+
+// likelyEstimateString is the likely tier's estimate for customers'
+// messages in String, after the target: "" when there is none.
+func (c *Calibration) likelyEstimateString() string {
+	if !c.LikelyEstimated() {
+		return ""
+	}
+	return fmt.Sprintf("; est. %.2f for customers' messages, the cut's, a two-way crossing weighed %.2f as fitted on %s", c.LikelyPrecision, c.PairWrong, cmp.Or(c.PairWrongFitted, "other bases"))
 }
 
 func (c *Calibration) guessString() string {
@@ -653,7 +674,7 @@ func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig)
 	samples, crossings, top1 := calibrationSamples(ctx, b, rank, cfg, cal)
 	twoWayCrossings(b, samples, crossings)
 	if cfg.Pooled != nil {
-		cal.PairWrong = cfg.Pooled.PairWrong
+		cal.PairWrong, cal.PairWrongFitted = cfg.Pooled.PairWrong, cfg.Pooled.PairWrongFitted
 	}
 	prior := cfg.Prior
 	switch {

@@ -77,11 +77,13 @@ func TestTwoWayCrossingsAreMarked(t *testing.T) {
 }
 
 // TestLikelyTierWeighsTwoWayCrossingsAsCustomers: the likely tier's share
-// right weighs a wrong held-out question in a two-way crossing the
-// ranker's pooled PairWrong of a wrong answer (LikelyPrecision), and
-// reports the share with every wrong one counted whole beside it
-// (LikelyCounted); a one-way crossing counts whole in both. Without a
-// pooled prior (or PairWrong 0) both count whole.
+// right the cut is chosen on weighs a wrong held-out question in a
+// two-way crossing the ranker's pooled PairWrong of a wrong answer
+// (LikelyPrecision), and the share with every wrong one counted whole
+// (LikelyCounted) is the summary's figure against the target, the
+// weighed one an estimate beside it; a one-way crossing counts whole in
+// both. Without a pooled prior (or PairWrong 0) both count whole and
+// there is no estimate.
 func TestLikelyTierWeighsTwoWayCrossingsAsCustomers(t *testing.T) {
 	b, _ := Load(smallShop(), "kb")
 	qs := b.Questions()
@@ -107,7 +109,7 @@ func TestLikelyTierWeighsTwoWayCrossingsAsCustomers(t *testing.T) {
 	for _, pair := range []float64{0, 0.14, 0.5} {
 		cfg := CalibrationConfig{OffTopic: []string{"a", "b"}, Prior: -1}
 		if pair > 0 {
-			cfg.Pooled = &PooledPrior{Confident: PooledRule{Lead: math.Inf(1)}, Likely: PooledRule{Lead: math.Inf(1)}, PairWrong: pair}
+			cfg.Pooled = &PooledPrior{Confident: PooledRule{Lead: math.Inf(1)}, Likely: PooledRule{Lead: math.Inf(1)}, PairWrong: pair, PairWrongFitted: "dev pool X"}
 		}
 		cal := Calibrate(t.Context(), b, rank, cfg)
 		corrected := counted
@@ -117,8 +119,16 @@ func TestLikelyTierWeighsTwoWayCrossingsAsCustomers(t *testing.T) {
 		if math.Abs(cal.LikelyCounted-counted) > 1e-9 || math.Abs(cal.LikelyPrecision-corrected) > 1e-9 || cal.PairWrong != pair {
 			t.Errorf("pair weight %.2f: likely tier right %.4f (counted whole %.4f, weight %.2f), want %.4f (%.4f)", pair, cal.LikelyPrecision, cal.LikelyCounted, cal.PairWrong, corrected, counted)
 		}
-		if !strings.Contains(cal.String(), fmt.Sprintf("%.2f with two-way crossings counted whole", counted)) {
-			t.Errorf("pair weight %.2f: the summary does not report the share counted whole: %s", pair, cal)
+		// The summary compares the share counted whole with the target,
+		// and gives the weighed one after it as an estimate, with the
+		// weight and where it was fitted.
+		sum := cal.String()
+		if want := fmt.Sprintf("right %.2f of the hedged, every wrong counted whole (target %.2f", counted, cal.LikelyRight); !strings.Contains(sum, want) {
+			t.Errorf("pair weight %.2f: the summary lacks %q: %s", pair, want, sum)
+		}
+		est := fmt.Sprintf("; est. %.2f for customers' messages, the cut's, a two-way crossing weighed %.2f as fitted on dev pool X)", corrected, pair)
+		if got := strings.Contains(sum, est); got != (pair > 0) || cal.LikelyEstimated() != (pair > 0) {
+			t.Errorf("pair weight %.2f: estimate %v (LikelyEstimated %v), want %v: %s", pair, got, cal.LikelyEstimated(), pair > 0, sum)
 		}
 	}
 }

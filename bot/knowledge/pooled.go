@@ -108,7 +108,16 @@ type PooledPrior struct {
 	// banking77's shop-sized dev bases with their knowledge questions
 	// 6-10 as customers. The other wrong answers are left whole: their
 	// ratio does not agree across dev pools.
+	//
+	// It is an estimate carried over from other bases, not measured on
+	// this one (a shop's own questions can disagree: bakery's gave 0.31
+	// against banking77's 0.14), so `baton check` compares the share
+	// counted whole with the target and gives the weighed one beside it
+	// as an estimate, naming PairWrongFitted.
 	PairWrong float64
+	// PairWrongFitted is where PairWrong was fitted, as `baton check`
+	// names it ("banking77's shop-sized dev bases").
+	PairWrongFitted string
 }
 
 // LexicalPooledPrior is the lexical ranker's pooled prior (its constants
@@ -144,10 +153,11 @@ type PooledPrior struct {
 //     but other banks' questions hedged 0.179 against 0.152, and bikes'
 //     own samples refused it; 0.6 gave 0.479 and 0.124.
 var LexicalPooledPrior = &PooledPrior{
-	Confident:      PooledRule{Lead: 0.8, MaxUnknown: 0.2, MinScore: 0.15},
-	Likely:         PooledRule{Lead: 0.5, MaxUnknown: 0.35, MinScore: 0.05},
-	LikelyNearRate: 0.10,
-	PairWrong:      0.14,
+	Confident:       PooledRule{Lead: 0.8, MaxUnknown: 0.2, MinScore: 0.15},
+	Likely:          PooledRule{Lead: 0.5, MaxUnknown: 0.35, MinScore: 0.05},
+	LikelyNearRate:  0.10,
+	PairWrong:       0.14,
+	PairWrongFitted: "banking77's shop-sized dev bases",
 }
 
 // pooledWeight is how many samples' worth of the pooled dev evidence a

@@ -94,7 +94,8 @@ var defaultPooled = pooledFuse{
 		// wrong in a two-way crossing 129 times; the dev queries right 823
 		// times and wrong into such a pair 44 times: 0.0535 against 0.1298
 		// wrong per right.
-		PairWrong: 0.41,
+		PairWrong:       0.41,
+		PairWrongFitted: "banking77's shop-sized dev bases (fused, use-lite-en)",
 	},
 }
 
