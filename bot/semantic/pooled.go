@@ -95,7 +95,7 @@ var defaultPooled = pooledFuse{
 		// times and wrong into such a pair 44 times: 0.0535 against 0.1298
 		// wrong per right.
 		PairWrong:       0.41,
-		PairWrongFitted: "banking77's shop-sized dev bases (fused, use-lite-en)",
+		PairWrongFitted: "banking77's shop-sized dev bases, fused with use-lite-en",
 	},
 }
 
