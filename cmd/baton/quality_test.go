@@ -343,8 +343,9 @@ func TestCheckNamesTheLineOfAYAMLMistake(t *testing.T) {
 // against the target; the share the cut was chosen on, which weighs a
 // two-way crossing by a ratio fitted on other bases, comes after it as an
 // estimate for customers' messages, naming the weight and where it was
-// fitted; when only the estimate meets the target the headline says so;
-// without a weight there is no estimate.
+// fitted; a share counted whole under the target is said to be, and when
+// only the estimate meets the target the headline says that too; without
+// a weight there is no estimate.
 func TestCheckHedgedHeadlineIsCountedWhole(t *testing.T) {
 	base := knowledge.Calibration{Hedge: true, LikelyRight: 0.8, LikelyInScope: 0.85, LikelyAnswered: 0.39, OffTopicLikely: 0.044, NearLikely: 0.1}
 	for _, tc := range []struct {
@@ -359,6 +360,11 @@ func TestCheckHedgedHeadlineIsCountedWhole(t *testing.T) {
 		{"only the estimate meets the target", 0.76, 0.82, 0.14,
 			"; 76% of the hedged right in a traffic 85% in scope, every wrong held-out question counted whole (target 80%: not met on these samples, only by the estimate below, BATON_LIKELY_RIGHT);",
 			"    estimate for customers' messages, not measured on this base: 82% right, "},
+		{"under the target, the estimate too", 0.76, 0.79, 0.41,
+			"; 76% of the hedged right in a traffic 85% in scope, every wrong held-out question counted whole (target 80%: not met on these samples, BATON_LIKELY_RIGHT);",
+			"    estimate for customers' messages, not measured on this base: 79% right, a wrong held-out question that crosses to an entry whose own question crosses back weighed 0.41 of a wrong answer (fitted on dev pool X; "},
+		{"under the target, no weight", 0.78, 0.78, 0,
+			"; 78% of the hedged right in a traffic 85% in scope, every wrong held-out question counted whole (target 80%: not met on these samples, BATON_LIKELY_RIGHT);", ""},
 		{"no weight", 0.83, 0.83, 0,
 			"; 83% of the hedged right in a traffic 85% in scope, every wrong held-out question counted whole (target 80%, BATON_LIKELY_RIGHT);", ""},
 	} {
