@@ -132,3 +132,55 @@ func TestLikelyTierWeighsTwoWayCrossingsAsCustomers(t *testing.T) {
 		}
 	}
 }
+
+// TestPooledLikelyRuleNotKeptByThePairWeightAlone: the pooled likely rule
+// is refused when only the two-way-crossing estimate (PairWrong) keeps
+// the tier at its target and the held-out questions it adds to this
+// base's samples are wrong at least as often as right (review A, D2:
+// bikes fused kept a rule whose 2 additions were both wrong); it is kept
+// when they are mostly right, and without the weight it is refused by
+// the share counted whole as before.
+func TestPooledLikelyRuleNotKeptByThePairWeightAlone(t *testing.T) {
+	mk := func(kind int8, pair, hedged bool, margin float64) sample {
+		return sample{score: 0.05, margin: margin, kind: kind, pair: pair, hedged: hedged, lang: "en"}
+	}
+	// The tier's own samples (an earlier stage's hedges): 16 right, 2
+	// wrong in two-way crossings, 2 wrong one way: 0.80 counted whole.
+	var own []sample
+	for range 16 {
+		own = append(own, mk(right, false, true, 0.01))
+	}
+	own = append(own, mk(wrong, true, true, 0.01), mk(wrong, true, true, 0.01), mk(wrong, false, true, 0.01), mk(wrong, false, true, 0.01))
+	for range 40 {
+		own = append(own, sample{kind: off, lang: "en"})
+	}
+	adds := func(nRight, nPairWrong int) []sample {
+		s := append([]sample(nil), own...)
+		for range nRight {
+			s = append(s, mk(right, false, false, 0.04))
+		}
+		for range nPairWrong {
+			s = append(s, mk(wrong, true, false, 0.04))
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		name          string
+		pair          float64
+		samples       []sample
+		kept          bool
+		refusedSaysIt string
+	}{
+		{"2 added, both wrong, weighed 0.41", 0.41, adds(0, 2), false, "every wrong counted whole, would fall under its target 80%, and 2 of the 2 held-out questions it adds are wrong"},
+		{"5 added, 2 wrong, weighed 0.41", 0.41, adds(3, 2), true, ""},
+		{"2 added, both wrong, counted whole", 0, adds(0, 2), false, "the tier's share right would fall under its target 80%"},
+	} {
+		cal := &Calibration{Threshold: math.Inf(1), LikelyInScope: DefaultLikelyInScope, OffTopicRate: DefaultOffTopicRate, PairWrong: tc.pair,
+			Pooled: &PooledPrior{Likely: PooledRule{Lead: 0.5, MaxUnknown: 0.35, MinScore: 0.01}, PairWrong: tc.pair}}
+		pooledLikely(cal, tc.samples, CalibrationConfig{})
+		pc := cal.PooledLikely
+		if pc.Kept != tc.kept || !strings.Contains(pc.Refused, tc.refusedSaysIt) {
+			t.Errorf("%s: kept %v (%q), want %v (%q)", tc.name, pc.Kept, pc.Refused, tc.kept, tc.refusedSaysIt)
+		}
+	}
+}

@@ -222,6 +222,11 @@ type pooledTest struct {
 	bandLimits
 	pre      bandCount
 	maxWrong float64
+	// preCounted is pre with every wrong held-out question counted
+	// whole (bandWeights.counted), when weights weigh a two-way crossing
+	// less (PooledPrior.PairWrong): the likely rule kept only by that
+	// estimate must add more right held-out questions than wrong ones.
+	preCounted *bandCount
 }
 
 // checkPooled tests rule r on the samples it would add (in: not taken by
@@ -245,11 +250,16 @@ func checkPooled(samples []sample, in func(sample) bool, r PooledRule, test pool
 func checkPooledCap(samples []sample, in func(sample) bool, r PooledRule, test pooledTest) PooledCheck {
 	pc := PooledCheck{MaxUnknown: r.MaxUnknown}
 	all := test.pre
+	var counted bandCount
+	if test.preCounted != nil {
+		counted = *test.preCounted
+	}
 	for _, s := range samples {
 		if !in(s) || !r.takes(s) {
 			continue
 		}
 		all.add(s.class(), test.weights)
+		counted.add(s.class(), test.weights.counted())
 		switch s.kind {
 		case right:
 			pc.Held++
@@ -267,6 +277,12 @@ func checkPooledCap(samples []sample, in func(sample) bool, r PooledRule, test p
 		pc.Refused = fmt.Sprintf("%d of the %d held-out questions it adds are wrong, more than %.0f%% allows", pc.Wrong, pc.Held, 100*test.maxWrong)
 	case test.maxWrong <= 0 && all.n > 0 && test.short(all):
 		pc.Refused = fmt.Sprintf("the tier's share right would fall under its target %.0f%% (it adds %d held-out questions, %d wrong, and %d off-topic messages)", 100*test.target, pc.Held, pc.Wrong, pc.Off)
+	case test.maxWrong <= 0 && test.preCounted != nil && counted.n > 0 && test.short(counted) && 2*pc.Wrong >= pc.Held:
+		// The estimate for customers' messages (two-way crossings
+		// weighed less) is all that keeps the tier at its target, and
+		// this base's own samples say the rule adds wrong answers as
+		// often as right ones (review A, D2: bikes fused, 2 of 2).
+		pc.Refused = fmt.Sprintf("the tier's share right, every wrong counted whole, would fall under its target %.0f%%, and %d of the %d held-out questions it adds are wrong", 100*test.target, pc.Wrong, pc.Held)
 	case float64(pc.Off) > test.offBudget+1e-9:
 		pc.Refused = fmt.Sprintf("it adds %d off-topic messages, over the budget of %.0f", pc.Off, math.Max(test.offBudget, 0))
 	case float64(pc.Near) > test.nearBudget+1e-9:
@@ -340,9 +356,15 @@ func pooledLikely(cal *Calibration, samples []sample, cfg CalibrationConfig) {
 	}
 	w := trafficWeights(nHeld, nOff, cal.LikelyInScope, cal.pairWrong())
 	test := pooledTest{bandLimits: bandLimits{target: target, offBudget: math.Inf(1), nearBudget: math.Inf(1), weights: w}}
+	if w != w.counted() {
+		test.preCounted = &bandCount{}
+	}
 	for _, s := range samples {
 		if !cal.answers(s) && cal.likelyOf(s) {
 			test.pre.add(s.class(), w)
+			if test.preCounted != nil {
+				test.preCounted.add(s.class(), w.counted())
+			}
 		}
 	}
 	if nOff > 0 {
