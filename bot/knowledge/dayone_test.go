@@ -142,13 +142,14 @@ func TestLikelyTierDayOneBase(t *testing.T) {
 
 // TestTrafficWeights: held-out questions weigh the in-scope share together and
 // off-topic messages the rest, whatever their numbers; missing-topic
-// questions nothing; without off-topic messages, counts.
+// questions nothing; a wrong one in a two-way crossing the pair weight of
+// a wrong one; without off-topic messages, counts.
 func TestTrafficWeights(t *testing.T) {
-	w := trafficWeights(60, 300, DefaultLikelyInScope)
-	if held, o := 60*w[right], 300*w[off]; held < DefaultLikelyInScope-1e-12 || held > DefaultLikelyInScope+1e-12 || o < 1-DefaultLikelyInScope-1e-12 || o > 1-DefaultLikelyInScope+1e-12 || w[wrong] != w[right] || w[near] != 0 {
+	w := trafficWeights(60, 300, DefaultLikelyInScope, 0.25)
+	if held, o := 60*w[right], 300*w[off]; held < DefaultLikelyInScope-1e-12 || held > DefaultLikelyInScope+1e-12 || o < 1-DefaultLikelyInScope-1e-12 || o > 1-DefaultLikelyInScope+1e-12 || w[wrong] != w[right] || w[wrongPair] != 0.25*w[wrong] || w[near] != 0 {
 		t.Errorf("weights %v: held-out %.3f off-topic %.3f, want %.2f and %.2f, missing topics 0", w, held, o, DefaultLikelyInScope, 1-DefaultLikelyInScope)
 	}
-	if w := trafficWeights(60, 0, DefaultLikelyInScope); w != countWeights {
+	if w := trafficWeights(60, 0, DefaultLikelyInScope, 0.25); w != countWeights {
 		t.Errorf("no off-topic messages: %v, want counts %v", w, countWeights)
 	}
 }

@@ -167,7 +167,14 @@ func (f *Fused) keepLead(cal *knowledge.Calibration, pooled *knowledge.PooledPri
 	hedges := cal.LikelyAnswered > 0 || cal.OffTopicLikely > 0
 	switch {
 	case hedges && cal.LikelyPrecision < cal.LikelyRight:
-		f.lead.why = fmt.Sprintf("with it the likely tier is %.0f%% right on this base's samples, under its target %.0f%%", 100*cal.LikelyPrecision, 100*cal.LikelyRight)
+		// Refused on the share the cut is chosen on (LikelyPrecision); it
+		// is named as `baton check` names it: the samples' share counted
+		// whole, and the estimate for customers' messages when it differs.
+		est := ""
+		if cal.LikelyEstimated() {
+			est = fmt.Sprintf(" (estimate for customers' messages %.0f%%)", 100*cal.LikelyPrecision)
+		}
+		f.lead.why = fmt.Sprintf("with it the likely tier is %.0f%% right on this base's samples%s, under its target %.0f%%", 100*cal.LikelyCounted, est, 100*cal.LikelyRight)
 	case cal.OffTopicLikely > budget+1e-9:
 		f.lead.why = fmt.Sprintf("with it the likely tier hedges %.1f%% of this base's off-topic messages, over its budget %.1f%%", 100*cal.OffTopicLikely, 100*budget)
 	default:

@@ -115,7 +115,11 @@ func TestLeadHedgeRefusedWhereTheLikelyTierLeavesItsTargets(t *testing.T) {
 		refuse     bool
 		reportSays string
 	}{
-		{"under its target", knowledge.Calibration{LikelyRight: 0.8, LikelyAnswered: 0.2, LikelyPrecision: 0.76, OffTopicLikely: 0.05, OffTopicRate: 0.05}, true, "under its target 80%"},
+		{"under its target", knowledge.Calibration{LikelyRight: 0.8, LikelyAnswered: 0.2, LikelyPrecision: 0.76, LikelyCounted: 0.76, OffTopicLikely: 0.05, OffTopicRate: 0.05}, true, "76% right on this base's samples, under its target 80%"},
+		// The samples' share counted whole is named as such, the
+		// two-way-crossing weighed one as the estimate it is.
+		{"under its target, estimate too", knowledge.Calibration{LikelyRight: 0.8, LikelyAnswered: 0.2, LikelyPrecision: 0.76, LikelyCounted: 0.70, PairWrong: 0.41, OffTopicLikely: 0.05, OffTopicRate: 0.05}, true,
+			"70% right on this base's samples (estimate for customers' messages 76%), under its target 80%"},
 		{"over its off-topic budget", knowledge.Calibration{LikelyRight: 0.8, LikelyAnswered: 0.2, LikelyPrecision: 0.85, OffTopicLikely: 0.117, OffTopicRate: 0.05}, true, "over its budget 10.0%"},
 		{"within both", knowledge.Calibration{LikelyRight: 0.8, LikelyAnswered: 0.2, LikelyPrecision: 0.81, OffTopicLikely: 0.072, OffTopicRate: 0.05}, false, "kept"},
 	} {

@@ -87,6 +87,21 @@ var defaultPooled = pooledFuse{
 			Says: "the lexical, vector and fused firsts agree and its nearest question leads every other entry's by >= 0.04"},
 		LikelyNearRate: knowledge.LexicalPooledPrior.LikelyNearRate,
 		LikelyOffRate:  2 * knowledge.DefaultOffTopicRate,
+		// PairWrong (knowledge.PooledPrior.PairWrong), fitted on dev data
+		// only, 2026-12-07 (BATON_MEASURE=1 TestFusedMutualCrossingsDev):
+		// on banking77's shop-sized bases, of the lists the lexical match
+		// is not sure of, held-out questions were right 994 times and
+		// wrong in a two-way crossing 129 times; the dev queries right 823
+		// times and wrong into such a pair 44 times: 0.0535 against 0.1298
+		// wrong per right: 0.41. Not applied (0: counted whole, as before
+		// the weight): on bikes dev (REVIEW A, D2) that weight turned the
+		// refused likely rule into a kept one whose additions to the
+		// base's own samples were all wrong (2 of 2), hedged "i need a new
+		// battery for my phone" with the e-bike battery answer and
+		// doubled the missing-topic questions hedged. One pool whose
+		// customers are more of its own example questions is not enough
+		// for the fused ranker; apply it once a second, non-banking77 dev
+		// pool agrees.
 	},
 }
 

@@ -35,11 +35,33 @@ func writeQuality(w io.Writer, c *knowledge.Calibration) {
 		fmt.Fprintf(w, "  questions on a missing topic answered: %.1f%% of %d (each asked with its whole entry left out: high when entries overlap)\n", 100*c.NearAnswered, c.Near)
 	}
 	if c.Hedges() {
-		// LikelyPrecision weighs held-out questions and off-topic messages
-		// as a traffic LikelyInScope in scope, not by how many of each
-		// were asked.
-		fmt.Fprintf(w, "  answered with a hedge (likely): %.0f%% more of the held-out phrasings; %.0f%% of the hedged right in a traffic %.0f%% in scope (target %.0f%%, BATON_LIKELY_RIGHT); off-topic messages hedged %.1f%%, questions on a missing topic %.0f%%\n",
-			100*c.LikelyAnswered, 100*c.LikelyPrecision, 100*c.LikelyInScope, 100*c.LikelyRight, 100*c.OffTopicLikely, 100*c.NearLikely)
+		// The headline is what this base's samples show, every wrong
+		// held-out question counted whole (LikelyCounted), weighed as a
+		// traffic LikelyInScope in scope, not by how many of each were
+		// asked: that is the figure to hold against the target. The
+		// share the cut was chosen on (LikelyPrecision) weighs a wrong
+		// question in a two-way crossing by a ratio fitted on other
+		// bases, so it is given apart, as an estimate.
+		// A tier may sit under its target on these samples: an earlier
+		// stage's hedges are taken whatever the cut (fused bakery, dev:
+		// 78% on main already), or only the estimate meets it.
+		target := ""
+		if c.LikelyCounted < c.LikelyRight {
+			target = ": not met on these samples"
+			if c.LikelyEstimated() && c.LikelyPrecision >= c.LikelyRight {
+				target += ", only by the estimate below"
+			}
+		}
+		fmt.Fprintf(w, "  answered with a hedge (likely): %.0f%% more of the held-out phrasings; %.0f%% of the hedged right in a traffic %.0f%% in scope, every wrong held-out question counted whole (target %.0f%%%s, BATON_LIKELY_RIGHT); off-topic messages hedged %.1f%%, questions on a missing topic %.0f%%\n",
+			100*c.LikelyAnswered, 100*c.LikelyCounted, 100*c.LikelyInScope, 100*c.LikelyRight, target, 100*c.OffTopicLikely, 100*c.NearLikely)
+		if c.LikelyEstimated() {
+			fitted := c.PairWrongFitted
+			if fitted == "" {
+				fitted = "other bases"
+			}
+			fmt.Fprintf(w, "    estimate for customers' messages, not measured on this base: %.0f%% right, a wrong held-out question that crosses to an entry whose own question crosses back weighed %.2f of a wrong answer (fitted on %s; a shop's own data may differ); the tier's cut is chosen on this estimate\n",
+				100*c.LikelyPrecision, c.PairWrong, fitted)
+		}
 	}
 	if c.Guesses {
 		fmt.Fprintf(w, "  asked about with a guess (\"are you asking about …?\"): %.0f%% more of the held-out phrasings; %.0f%% of the guessed samples right (target %.0f%%, BATON_GUESS_RIGHT); off-topic messages guessed %.1f%%, questions on a missing topic %.0f%%\n",

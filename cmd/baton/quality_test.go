@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/llm/llmtest"
 )
 
@@ -335,4 +336,77 @@ func TestCheckNamesTheLineOfAYAMLMistake(t *testing.T) {
 			t.Errorf("check output lacks %q:\n%s", want, out.String())
 		}
 	}
+}
+
+// TestCheckHedgedHeadlineIsCountedWhole: `baton check`'s likely-tier line
+// holds the share right with every wrong held-out question counted whole
+// against the target; the share the cut was chosen on, which weighs a
+// two-way crossing by a ratio fitted on other bases, comes after it as an
+// estimate for customers' messages, naming the weight and where it was
+// fitted; a share counted whole under the target is said to be, and when
+// only the estimate meets the target the headline says that too; without
+// a weight there is no estimate.
+func TestCheckHedgedHeadlineIsCountedWhole(t *testing.T) {
+	base := knowledge.Calibration{Hedge: true, LikelyRight: 0.8, LikelyInScope: 0.85, LikelyAnswered: 0.39, OffTopicLikely: 0.044, NearLikely: 0.1}
+	for _, tc := range []struct {
+		name               string
+		counted, estimated float64
+		pair               float64
+		head, est          string // "" est: no estimate line
+	}{
+		{"estimate above the share counted whole", 0.83, 0.94, 0.14,
+			"; 83% of the hedged right in a traffic 85% in scope, every wrong held-out question counted whole (target 80%, BATON_LIKELY_RIGHT);",
+			"    estimate for customers' messages, not measured on this base: 94% right, a wrong held-out question that crosses to an entry whose own question crosses back weighed 0.14 of a wrong answer (fitted on dev pool X; "},
+		{"only the estimate meets the target", 0.76, 0.82, 0.14,
+			"; 76% of the hedged right in a traffic 85% in scope, every wrong held-out question counted whole (target 80%: not met on these samples, only by the estimate below, BATON_LIKELY_RIGHT);",
+			"    estimate for customers' messages, not measured on this base: 82% right, "},
+		{"under the target, the estimate too", 0.76, 0.79, 0.41,
+			"; 76% of the hedged right in a traffic 85% in scope, every wrong held-out question counted whole (target 80%: not met on these samples, BATON_LIKELY_RIGHT);",
+			"    estimate for customers' messages, not measured on this base: 79% right, a wrong held-out question that crosses to an entry whose own question crosses back weighed 0.41 of a wrong answer (fitted on dev pool X; "},
+		{"under the target, no weight", 0.78, 0.78, 0,
+			"; 78% of the hedged right in a traffic 85% in scope, every wrong held-out question counted whole (target 80%: not met on these samples, BATON_LIKELY_RIGHT);", ""},
+		{"no weight", 0.83, 0.83, 0,
+			"; 83% of the hedged right in a traffic 85% in scope, every wrong held-out question counted whole (target 80%, BATON_LIKELY_RIGHT);", ""},
+	} {
+		c := base
+		c.LikelyCounted, c.LikelyPrecision, c.PairWrong, c.PairWrongFitted = tc.counted, tc.estimated, tc.pair, "dev pool X"
+		var out bytes.Buffer
+		writeQuality(&out, &c)
+		got := out.String()
+		if !strings.Contains(got, "  answered with a hedge (likely): 39% more of the held-out phrasings"+tc.head) {
+			t.Errorf("%s: headline lacks %q:\n%s", tc.name, tc.head, got)
+		}
+		if tc.est == "" {
+			if strings.Contains(got, "estimate") {
+				t.Errorf("%s: an estimate without a weight:\n%s", tc.name, got)
+			}
+		} else if !strings.Contains(got, tc.est) {
+			t.Errorf("%s: output lacks the estimate %q:\n%s", tc.name, tc.est, got)
+		}
+	}
+}
+
+// TestCheckBakeryHedgedHeadline: on the bakery dev shop (lexical), whose
+// two-way crossings the lexical prior weighs 0.14, `baton check` reports
+// the likely tier's share counted whole as its headline and the weighed
+// share as a larger estimate after it.
+func TestCheckBakeryHedgedHeadline(t *testing.T) {
+	var out, errOut bytes.Buffer
+	run(t.Context(), []string{"check", "-knowledge", "../../bot/knowledge/testdata/shops/bakery"}, env(nil), nil, &out, &errOut)
+	m := regexp.MustCompile(`(?m)^  answered with a hedge \(likely\): \d+% more of the held-out phrasings; (\d+)% of the hedged right in a traffic 85% in scope, every wrong held-out question counted whole \(target 80%, BATON_LIKELY_RIGHT\);.*\n    estimate for customers' messages, not measured on this base: (\d+)% right, .* weighed 0\.14 of a wrong answer \(fitted on banking77's shop-sized dev bases; `).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no counted-whole headline with its estimate after it:\n%s%s", out.String(), errOut.String())
+	}
+	if head, est := atoi(t, m[1]), atoi(t, m[2]); est <= head {
+		t.Errorf("headline %d%%, estimate %d%%: the estimate weighs some wrong answers less, so should be above", head, est)
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
