@@ -358,6 +358,13 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 	words := termSet(f.Words, set.Lexicon)
 	freq := unitFreq(set.KB.Base, e.Lang, set.Lexicon)
 	var body string
+	// named is what the reply says of a thing the follow-up names, when
+	// the part found names it in so many words: "followup_named_yes" on
+	// a list that has it ("and apple pay?", "那支付宝呢？"), "_no" for one
+	// it says we do not take ("微信呢"). Either is told as an answer to
+	// the new question, never as "as I mentioned" with what to do if it
+	// does not fit: a customer asking about one more thing is not stuck.
+	named := ""
 	if f.Duration || f.Price {
 		// "how long?" after an answer: the sentences that say how long,
 		// not the whole entry again; "how much for a day?": those with
@@ -375,14 +382,17 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 		// base's: a unit about it answers, one the entry's closed list
 		// does not have is said not to be on it, anything else gets the
 		// whole entry ("and to Korea?" after shipping times).
-		named := namedTerms(words)
-		if at := pa.about(named, freq); len(at) > 0 {
+		things := namedTerms(words)
+		if at := pa.about(things, freq); len(at) > 0 {
 			body = pa.gather(at)
 			if e.ClosedList && notTaken(pa, at) {
 				// "那微信呢": "we don't take WeChat Pay", then what we do.
 				body = join(body, pa.list())
+				named = "followup_named_no"
+			} else if (e.ClosedList || allItems(pa, at)) && !notTaken(pa, at) && namesAsWritten(Plain(body), f.Words) {
+				named = "followup_named_yes"
 			}
-		} else if e.ClosedList && len(named) > 0 && pa.list() != "" && !mentions(set.KB.Base, id, f.Words, named, freq, set.Lexicon) {
+		} else if e.ClosedList && len(things) > 0 && pa.list() != "" && !mentions(set.KB.Base, id, f.Words, things, freq, set.Lexicon) {
 			about := d
 			about.Topics = []string{cmp.Or(f.Said, f.Words)}
 			text := join(p.Say(q.Lang, "followup_not_listed", about), langNote(p, q.Lang, e.Lang, d), Plain(pa.list()), p.Say(q.Lang, "anything_else", d))
@@ -441,6 +451,12 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 	}
 	if body == "" {
 		return Answer{Text: p.Say(q.Lang, "followup_person", d), Entry: id, Confident: true, OfferPerson: true, Partial: true}, true
+	}
+	if named != "" && q.Hedge != id {
+		about := d
+		about.Extra = map[string]string{"thing": spelledAs(Plain(body), cmp.Or(f.Said, f.Words))}
+		text := join(p.Say(q.Lang, named, about), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
+		return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
 	}
 	if q.Hedge != id && saidBefore(q.History, id, Plain(body)) {
 		// "what if it was opened already?" when the answer said so just
