@@ -1414,6 +1414,14 @@ func (t *turn) problemEntry(text string) []string {
 	if e, ok := t.set.KB.Entry(m[0].ID, t.lang); !ok || slices.Contains(e.Tags, handoff.HandoffTag) {
 		return nil
 	}
+	if !sharesContent(text, t.set.KB.Base, m[0].ID, m[0].Lang, t.set.Lexicon) {
+		// "this is ridiculous" ranks the wrong-item entry first on "this
+		// is" alone ("This is not my order."): words that say nothing of
+		// a problem are no statement of one, and its answer ("Sorry about
+		// the mix-up…") would be a confident reply to what nobody asked
+		// (walk3 2026-12-07).
+		return nil
+	}
 	return []string{m[0].ID}
 }
 
