@@ -1,0 +1,113 @@
+package bot_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// A short follow-up naming one thing the answer's list has ("and apple
+// pay?", "那支付宝呢？", "카카오페이도 돼요?") is a new question answered
+// yes, with that part: never "as I mentioned" and what to do if their
+// case is different, as if the customer were stuck. One the answer says
+// we do not take ("微信呢") is a kind no, with what we do take (walk3
+// 2026-12-07).
+func TestFollowUpNamingAListedThingIsAnsweredYesNotAsSaidBefore(t *testing.T) {
+	f := newFixture(t, false)
+	said := []string{"As I mentioned", "the part of my answer above", "what's different", "我刚才提到过", "最相关的是", "哪里不同", "앞에서 말씀드린", "가장 관련 있는 부분", "어떤 점이 다른지"}
+	for i, c := range []struct {
+		lang, ask, follow string
+		says              []string
+	}{
+		{"en", "can i pay with paypal?", "and apple pay?", []string{"Yes, Apple Pay too", "PayPal, Apple Pay and Google Pay"}},
+		{"en", "how long does shipping take", "and to Korea?", []string{"Yes, to Korea too", "International standard: 7-14 business days"}},
+		{"en", "what payment methods do you take", "and cards?", []string{"Yes, cards too", "Visa, Mastercard"}},
+		{"en", "what payment methods do you take", "and wechat pay?", []string{"I'm afraid not", "We don't offer WeChat Pay", "PayPal, Apple Pay and Google Pay"}},
+		{"zh", "可以用信用卡付款吗", "那支付宝呢？", []string{"支付宝也可以", "支付宝、KakaoPay"}},
+		{"zh", "可以用信用卡付款吗", "微信呢", []string{"抱歉，这个目前不行", "目前不支持微信支付", "PayPal、Apple Pay"}},
+		{"ko", "결제 수단 뭐 있어요", "카카오페이도 돼요?", []string{"네, 카카오페이도 돼요", "카카오페이"}},
+		{"ko", "결제 수단 뭐 있어요", "카드는요?", []string{"네, 카드도 돼요", "Visa, Mastercard"}},
+	} {
+		chat := fmt.Sprintf("walk3-named%d", i)
+		if _, kind, entry := f.convo(t, chat, c.lang, c.ask); kind != "answer" {
+			t.Fatalf("%s %q: turn %s %s, want an answer to follow", c.lang, c.ask, kind, entry)
+		}
+		reply, kind, _ := f.convo(t, chat, c.lang, c.follow)
+		if kind != "answer" {
+			t.Errorf("%s %q after %q: turn %s, want an answer:\n%s", c.lang, c.follow, c.ask, kind, reply)
+			continue
+		}
+		for _, s := range c.says {
+			if !strings.Contains(reply, s) {
+				t.Errorf("%s %q after %q lacks %q:\n%s", c.lang, c.follow, c.ask, s, reply)
+			}
+		}
+		for _, s := range said {
+			if strings.Contains(reply, s) {
+				t.Errorf("%s %q after %q is told as said before (%q):\n%s", c.lang, c.follow, c.ask, s, reply)
+			}
+		}
+	}
+}
+
+// A yes rests on the thing's own words in the answer, not on a word that
+// shares its stem: a week is not a weekend ("and for a week?" after hire
+// prices that give a weekend's), so no "Yes, for a week too".
+func TestFollowUpYesNeedsTheThingsOwnWords(t *testing.T) {
+	f := newFixture(t, false)
+	reply, _, _ := f.convo(t, "walk3-week", "en", "can i pay with paypal?", "and for a weekly plan?")
+	if strings.Contains(reply, "Yes,") {
+		t.Errorf("a yes to a thing the answer does not name:\n%s", reply)
+	}
+}
+
+// A complaint made only of feelings ("this is ridiculous") shares nothing
+// but "this is" with an entry's question ("This is not my order."): it is
+// no statement of a problem, so the handoff tells no entry's answer with
+// it, never "Sorry about the mix-up… we'll ship the right item" to a
+// customer who said nothing of a wrong item (walk3 2026-12-07).
+func TestComplaintOfFeelingsAloneTellsNoEntry(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct{ lang, text, not string }{
+		{"en", "this is ridiculous", "ship the right item"},
+		{"en", "this is unbelievable, honestly", "ship the right item"},
+	} {
+		reply, kind, entry := f.convo(t, fmt.Sprintf("walk3-feel%d", i), c.lang, c.text)
+		if strings.Contains(reply, c.not) || entry != "" {
+			t.Errorf("%s %q: turn %s told entry %q:\n%s", c.lang, c.text, kind, entry, reply)
+		}
+	}
+	// A complaint that states its problem still gets that entry's answer
+	// with the person (QA walk 2026-12-06, item 12).
+	reply, _, entry := f.convo(t, "walk3-feel-real", "en", "I was charged twice for the same order, this is ridiculous")
+	if entry != "payment/charged-twice" {
+		t.Errorf("a complaint stating its problem told entry %q, want payment/charged-twice:\n%s", entry, reply)
+	}
+}
+
+// Small talk in the words customers use: a statement that we are a bot
+// ("you're a robot", "아 로봇이네요") is answered honestly like the
+// question, and a compliment on speed or a Korean "잘했어요 최고!" gets
+// thanks, never "I didn't quite catch that" with a topic list (walk3
+// 2026-12-07).
+func TestSmallTalkStatementsAndComplimentsAreSmallTalk(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct{ lang, text, says string }{
+		{"en", "so you're a robot", "virtual assistant, not a person"},
+		{"en", "you're a bot", "virtual assistant, not a person"},
+		{"en", "lol ur fast", "hank you"},
+		{"en", "lol ur fast. tell me a joke", "I'm better at orders than jokes"},
+		{"ko", "아 로봇이네요", "사람은 아니에요"},
+		{"ko", "잘했어요 최고!", "감사해요"},
+	} {
+		reply, kind, _ := f.convo(t, fmt.Sprintf("walk3-chat%d", i), c.lang, c.text)
+		if !strings.Contains(reply, c.says) || kind == "nodesk" || kind == "handoff" {
+			t.Errorf("%s %q: turn %s, reply:\n%s\nwant %q", c.lang, c.text, kind, reply, c.says)
+		}
+		for _, miss := range []string{"didn't quite catch", "잘 이해하지 못했어요", "Could it be one of these"} {
+			if strings.Contains(reply, miss) {
+				t.Errorf("%s %q read as a miss:\n%s", c.lang, c.text, reply)
+			}
+		}
+	}
+}
