@@ -365,6 +365,12 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 	// the new question, never as "as I mentioned" with what to do if it
 	// does not fit: a customer asking about one more thing is not stuck.
 	named := ""
+	// newThing: the follow-up names, in so many words of the part, a
+	// thing no earlier question of this entry had ("and on weekends?"
+	// after opening hours): news to them, told as an answer, not "as I
+	// mentioned" (which stays for "what if it was opened already?" after
+	// asking about opened items).
+	newThing := false
 	if f.Duration || f.Price {
 		// "how long?" after an answer: the sentences that say how long,
 		// not the whole entry again; "how much for a day?": those with
@@ -391,6 +397,8 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 				named = "followup_named_no"
 			} else if (e.ClosedList || allItems(pa, at)) && !notTaken(pa, at) && namesAsWritten(Plain(body), f.Words) {
 				named = "followup_named_yes"
+			} else if namesAsWritten(Plain(body), f.Words) {
+				newThing = !askedOf(askedFor(q.History, id), things, set.Lexicon)
 			}
 		} else if e.ClosedList && len(things) > 0 && pa.list() != "" && !mentions(set.KB.Base, id, f.Words, things, freq, set.Lexicon) {
 			about := d
@@ -458,7 +466,7 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 		text := join(p.Say(q.Lang, named, about), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
 		return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
 	}
-	if q.Hedge != id && saidBefore(q.History, id, Plain(body)) {
+	if q.Hedge != id && !newThing && saidBefore(q.History, id, Plain(body)) {
 		// "what if it was opened already?" when the answer said so just
 		// above: said briefly as said before, with what they can do if it
 		// does not fit, not as news (walk 2026-12-06d item 1).

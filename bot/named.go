@@ -92,3 +92,15 @@ func sharesContent(msg string, kb *knowledge.Base, id, lang string, lex *text.Le
 	}
 	return false
 }
+
+// askedOf reports whether any of the earlier questions has any of terms.
+func askedOf(earlier []string, terms map[string]bool, lex *text.Lexicon) bool {
+	for _, q := range earlier {
+		for t := range termSet(q, lex) {
+			if terms[t] {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -50,6 +50,24 @@ func TestFollowUpNamingAListedThingIsAnsweredYesNotAsSaidBefore(t *testing.T) {
 	}
 }
 
+// A follow-up naming a thing no earlier question had, which a part of the
+// answer that is no list speaks of ("and on weekends?" after opening
+// hours), is answered as news: not "as I mentioned" with what to do if it
+// does not fit. Asking again about a thing already asked ("what if the
+// item was opened already?" after asking about opened items) is still
+// told as said before (walk 2026-12-06d).
+func TestFollowUpNamingANewThingIsNotToldAsSaidBefore(t *testing.T) {
+	f := newFixture(t, false)
+	reply, kind, _ := f.convo(t, "walk3-weekend", "en", "what are your opening hours", "and on weekends?")
+	if kind != "answer" || !strings.Contains(reply, "closed on weekends") || saysAny(reply, []string{"As I mentioned", "what's different"}) {
+		t.Errorf("\"and on weekends?\" after opening hours: turn %s, reply:\n%s\nwant the weekend part as an answer", kind, reply)
+	}
+	reply, _, _ = f.convo(t, "walk3-opened", "en", "can I return something I've already opened?", "what if the item was opened already?")
+	if !strings.Contains(reply, "As I mentioned") {
+		t.Errorf("an opened item asked about again, reply:\n%s\nwant it told as said before", reply)
+	}
+}
+
 // A yes rests on the thing's own words in the answer, not on a word that
 // shares its stem: a week is not a weekend ("and for a week?" after hire
 // prices that give a weekend's), so no "Yes, for a week too".
