@@ -129,3 +129,15 @@ func TestSmallTalkStatementsAndComplimentsAreSmallTalk(t *testing.T) {
 		}
 	}
 }
+
+// An order number alone as the first message from a Korean or Chinese
+// phone is answered in that language, not in English (walk3 2026-12-07).
+func TestOrderNumberAloneFirstIsAnsweredInThePhonesLanguage(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct{ lang, script string }{{"ko", "요"}, {"zh", "您"}} {
+		reply, kind, _ := f.convo(t, fmt.Sprintf("walk3-ref%d", i), c.lang, "KS-204817")
+		if !strings.Contains(reply, c.script) || strings.Contains(reply, "Happy to help") || strings.Contains(reply, "Thank you!") {
+			t.Errorf("%s phone, KS-204817 first: turn %s, reply:\n%s\nwant it in %s", c.lang, kind, reply, c.lang)
+		}
+	}
+}
