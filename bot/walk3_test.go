@@ -141,3 +141,15 @@ func TestOrderNumberAloneFirstIsAnsweredInThePhonesLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A Korean greeting that names the time of day in few words ("안녕하세요
+// 저녁이에요") is mirrored: never "thanks for coming this morning" by
+// the shop's clock, nor the rest read as a question about opening hours
+// (walk3 2026-12-07).
+func TestKoreanGreetingNamingTheEveningIsMirrored(t *testing.T) {
+	f := newFixture(t, false) // the fixture's clock is a Monday morning
+	reply, kind, _ := f.convo(t, "walk3-evening", "ko", "안녕하세요 저녁이에요")
+	if kind != "greeting" || !strings.Contains(reply, "저녁에") || strings.Contains(reply, "아침에") {
+		t.Errorf("안녕하세요 저녁이에요: turn %s, reply:\n%s\nwant the evening greeted back", kind, reply)
+	}
+}
