@@ -153,3 +153,16 @@ func TestKoreanGreetingNamingTheEveningIsMirrored(t *testing.T) {
 		t.Errorf("안녕하세요 저녁이에요: turn %s, reply:\n%s\nwant the evening greeted back", kind, reply)
 	}
 }
+
+// "where" typed in a hurry ("wher is my order", "whers my package") is
+// "where", and filler before a question ("ok so", "haha ok") is not read
+// as part of it ("ok" pulled toward "Is Mastercard OK?"): the tracking
+// answer, not a topic list (walk3 2026-12-07).
+func TestWhereTypedInAHurryIsAnswered(t *testing.T) {
+	f := newFixture(t, false)
+	for i, text := range []string{"wher is my order", "whers my package", "haha nice. ok so wher is my order", "ok so where is my order", "ok where is my order", "haha ok where is my order"} {
+		if reply, kind, entry := f.convo(t, fmt.Sprintf("walk3-wher%d", i), "en", text); kind != "answer" || entry != "orders/tracking" {
+			t.Errorf("%q: turn %s %s, want the tracking answer:\n%s", text, kind, entry, reply)
+		}
+	}
+}
