@@ -21,7 +21,9 @@ var (
 	// askFramesEn start such a question; askEndsEn may end it.
 	askFramesEn = []string{"do you guys take ", "do you guys accept ", "do you take ", "do you accept ", "do you support ", "do you allow ",
 		"will you take ", "would you take ", "can you take ", "can i pay with ", "can i pay by ", "can i pay using ", "can i pay via ",
-		"can i pay through ", "can i use ", "could i pay with ", "could i use ", "is it possible to pay with ", "is it possible to pay by "}
+		"can i pay through ", "can i use ", "could i pay with ", "could i use ", "is it possible to pay with ", "is it possible to pay by ",
+		// Typed in a hurry (walk3 2026-12-07: "do u take venmo" missed).
+		"do u take ", "do u accept ", "do ya take ", "do u guys take ", "u take ", "you take ", "you guys take ", "can u take ", "can i pay w "}
 	askEndsEn = []string{" as a payment method", " as payment", " payments", " payment", " at checkout", " please", " too", " as well", " here", " for my order"}
 	// Chinese: a verb of taking before the thing, a question particle
 	// after it ("支持微信支付吗", "可以用微信吗", "收不收微信").

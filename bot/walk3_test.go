@@ -166,3 +166,20 @@ func TestWhereTypedInAHurryIsAnswered(t *testing.T) {
 		}
 	}
 }
+
+// "do u take venmo" asks whether we take a thing, as "do you take venmo"
+// does: not on our list, said plainly with what is. And "k what about
+// cash" after the ways to pay is the kind no, not a miss (walk3
+// 2026-12-07).
+func TestSlangAskingWhetherWeTakeAThing(t *testing.T) {
+	f := newFixture(t, false)
+	for i, text := range []string{"do u take venmo", "u take venmo?"} {
+		if reply, kind, _ := f.convo(t, fmt.Sprintf("walk3-venmo%d", i), "en", text); kind != "answer" || !strings.Contains(reply, "isn't on our list") {
+			t.Errorf("%q: turn %s, reply:\n%s\nwant venmo said not to be on our list", text, kind, reply)
+		}
+	}
+	reply, kind, _ := f.convo(t, "walk3-cash", "en", "wat payment methods u got", "k what about cash")
+	if kind != "answer" || !strings.Contains(reply, "I'm afraid not") || !strings.Contains(reply, "cash on delivery") {
+		t.Errorf("\"k what about cash\" after the ways to pay: turn %s, reply:\n%s\nwant a kind no", kind, reply)
+	}
+}
