@@ -790,6 +790,16 @@ func (t *turn) answer(text string) {
 			// Japan?", "and Korea?" are each read with the shipping
 			// question, not with the follow-ups piled on it.
 			t.s.Topic = truncateRunes(u.text, maxBotTurnRunes)
+			if !confident(u.cands) || u.cands[0].ID != ans.Entry {
+				// Answered from an entry the message alone was not sure
+				// of ("do u take venmo": not on the ways to pay): a
+				// follow-up ("k what about cash") is read with that
+				// entry's question, which is sure of it, not with a
+				// message that is not (walk3 2026-12-07).
+				if e, ok := t.set.KB.Entry(ans.Entry, t.lang); ok && len(e.Questions) > 0 {
+					t.s.Topic = e.Questions[0]
+				}
+			}
 		}
 		if len(u.parts) >= 2 {
 			// Several questions answered at once: a follow-up ("and to

@@ -178,8 +178,10 @@ func TestSlangAskingWhetherWeTakeAThing(t *testing.T) {
 			t.Errorf("%q: turn %s, reply:\n%s\nwant venmo said not to be on our list", text, kind, reply)
 		}
 	}
-	reply, kind, _ := f.convo(t, "walk3-cash", "en", "wat payment methods u got", "k what about cash")
-	if kind != "answer" || !strings.Contains(reply, "I'm afraid not") || !strings.Contains(reply, "cash on delivery") {
-		t.Errorf("\"k what about cash\" after the ways to pay: turn %s, reply:\n%s\nwant a kind no", kind, reply)
+	for i, first := range []string{"wat payment methods u got", "do u take venmo"} {
+		reply, kind, _ := f.convo(t, fmt.Sprintf("walk3-cash%d", i), "en", first, "k what about cash")
+		if kind != "answer" || !strings.Contains(reply, "I'm afraid not") || !strings.Contains(reply, "cash on delivery") {
+			t.Errorf("\"k what about cash\" after %q: turn %s, reply:\n%s\nwant a kind no", first, kind, reply)
+		}
 	}
 }
