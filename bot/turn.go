@@ -694,12 +694,7 @@ func (t *turn) answer(text string) {
 		}
 	}
 	last := t.lastBotKind()
-	// "ok so where is my order", "haha ok wher is my order": the question
-	// is read without the filler before it, which no small-talk phrase
-	// followed for the small-talk reading to peel (walk3 2026-12-07: both
-	// missed, though "where is my order" is sure). The rules still read
-	// the whole message: "oh great, another delay" is sarcasm.
-	read := withoutPromoCodes(t.set.Persona.WithoutLeadFiller(text), t.lang) // "SAVE10 doesn't work": a discount code
+	read := withoutPromoCodes(t.withoutLeadFiller(text), t.lang) // "SAVE10 doesn't work": a discount code
 	continued, topic, follows := t.continuedEntry(), t.s.Topic, last == kindAnswer || last == kindLikely
 	if last == kindNoDesk && continued != "" {
 		// "where do I send the photos?" after a complaint we answered and
@@ -1064,6 +1059,30 @@ func plural(n int, what string) string {
 
 // match ranks the knowledge entries for text with the matcher serve uses.
 func (t *turn) match(text string) []knowledge.Match { return t.set.KB.Match(t.ctx, text, 5) }
+
+// withoutLeadFiller is text as the question is read: without the filler
+// it starts with ("ok so where is my order", "haha ok wher is my order",
+// "k what about cash"), which no small-talk phrase followed for the
+// small-talk reading to peel, unless text is sure of an entry as it is
+// (walk3 2026-12-07: "ok so where is my order" missed, "ok" pulling
+// toward "Is Mastercard OK?"). A message sure as written keeps its
+// words: a filler word can be a detail ("빠른 배송", fast shipping). The
+// lexical stage decides, so no second embeddings call. The rules still
+// read the whole message: "oh great, another delay" is sarcasm.
+func (t *turn) withoutLeadFiller(text string) string {
+	s := t.set.Persona.WithoutLeadFiller(text)
+	if s == text {
+		return text
+	}
+	match := lexicalMatch(t.ctx, t.set.KB.Matcher, 5)
+	if match == nil {
+		match = t.match
+	}
+	if confident(match(text)) {
+		return text
+	}
+	return s
+}
 
 // maxTopicLabel keeps topic buttons short enough for any chat app.
 const maxTopicLabel = 40
