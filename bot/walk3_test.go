@@ -185,3 +185,23 @@ func TestSlangAskingWhetherWeTakeAThing(t *testing.T) {
 		}
 	}
 }
+
+// "quick question" says a question is coming, and says nothing else: a
+// greeting, or the question after it, never "I didn't quite catch that"
+// with a topic list, in English, Chinese and Korean (walk3 2026-12-07).
+func TestAQuestionAnnouncedIsNoMiss(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct{ lang, text, kind, entry string }{
+		{"en", "Hi Mia! 👋 quick q", "greeting", ""},
+		{"en", "quick question", "greeting", ""},
+		{"en", "quick question: where is my order?", "answer", "orders/tracking"},
+		{"zh", "我有个问题", "greeting", ""},
+		{"zh", "你好，想问一下运费多少", "answer", "shipping/costs"},
+		{"ko", "안녕하세요 질문 있어요", "greeting", ""},
+	} {
+		reply, kind, entry := f.convo(t, fmt.Sprintf("walk3-q%d", i), c.lang, c.text)
+		if kind != c.kind || entry != c.entry {
+			t.Errorf("%s %q: turn %s %s, want %s %s:\n%s", c.lang, c.text, kind, entry, c.kind, c.entry, reply)
+		}
+	}
+}
