@@ -205,3 +205,21 @@ func TestAQuestionAnnouncedIsNoMiss(t *testing.T) {
 		}
 	}
 }
+
+// "when" alone after an answer that says how long ("refund??", then
+// "when") asks when it will be done: the sentences with the durations,
+// not a guess at shipping times; in Chinese and Korean too (walk3
+// 2026-12-07). After an answer with no durations it is no such question.
+func TestWhenAfterAnAnswerWithDurationsGetsThem(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct{ lang, ask, when, says string }{
+		{"en", "refund??", "when", "within 3 business days"},
+		{"zh", "退款", "什么时候", "3个工作日内"},
+		{"ko", "환불 언제 돼요?", "언제요?", "영업일 기준 3일 안에"},
+	} {
+		reply, kind, entry := f.convo(t, fmt.Sprintf("walk3-when%d", i), c.lang, c.ask, c.when)
+		if kind != "answer" || entry != "returns/refunds" || !strings.Contains(reply, c.says) {
+			t.Errorf("%s %q after %q: turn %s %s, reply:\n%s\nwant the refund's durations", c.lang, c.when, c.ask, kind, entry, reply)
+		}
+	}
+}
