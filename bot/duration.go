@@ -28,7 +28,7 @@ var (
 	// durationFill are the words such a question may have besides: the
 	// verbs of taking time and fillers ("does it take", "要", "걸려요").
 	durationFillEn = map[string]bool{"do": true, "does": true, "did": true, "is": true, "it": true, "its": true, "it's": true, "that": true, "this": true,
-		"they": true, "them": true, "the": true, "a": true, "to": true, "for": true, "get": true, "i": true, "me": true, "my": true, "be": true, "take": true, "takes": true, "taking": true, "usually": true, "normally": true, "generally": true, "about": true, "roughly": true, "will": true, "would": true, "last": true, "need": true}
+		"they": true, "them": true, "the": true, "a": true, "to": true, "for": true, "get": true, "i": true, "me": true, "my": true, "be": true, "take": true, "takes": true, "taking": true, "usually": true, "normally": true, "generally": true, "about": true, "roughly": true, "will": true, "would": true, "last": true, "need": true, "have": true, "we": true}
 	durationFillZh = []string{"大概", "一般", "通常", "需要", "要", "还", "得", "会", "呢", "啊", "呀", "吗", "左右"}
 	durationFillKo = []string{"보통", "대략", "대충", "그럼", "그거", "그건", "이거", "이건", "정도", "걸려요", "걸리나요", "걸리죠", "걸릴까요", "걸려", "걸리는지", "걸리는데요", "걸리는데", "걸리요", "걸립니까", "걸리는", "걸리", "얼마나", "며칠", "언제", "요", "이나", "나", "정도요"}
 	// durationPattern finds a duration in an answer: a number of days,
@@ -91,7 +91,10 @@ func durationIn(answer string) bool { return durationPattern.MatchString(answer)
 // answer's entry, though its own words lead elsewhere (shipping times). It
 // reports whether it decided.
 func (r reader) durationOfLast(u *understanding, text, topic string) bool {
-	if r.last == "" || r.answer == nil || len(u.cands) == 0 || u.cands[0].ID == r.last || !asksOnlyDuration(text) || !durationIn(r.answer(r.last)) {
+	// Its own words may lead to the last entry only hedged ("how long do
+	// i have" after the return policy, likely): the durations still, not
+	// the whole entry again under "this sounds like" (walk3 2026-12-07).
+	if r.last == "" || r.answer == nil || len(u.cands) == 0 || u.cands[0].ID == r.last && confident(u.cands) || !asksOnlyDuration(text) || !durationIn(r.answer(r.last)) {
 		return false
 	}
 	joined := topic + "\n" + text

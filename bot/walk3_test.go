@@ -222,4 +222,11 @@ func TestWhenAfterAnAnswerWithDurationsGetsThem(t *testing.T) {
 			t.Errorf("%s %q after %q: turn %s %s, reply:\n%s\nwant the refund's durations", c.lang, c.when, c.ask, kind, entry, reply)
 		}
 	}
+	// "how long do i have" after the return policy leads to it only
+	// hedged on its own: the 14 days, not the whole policy under "this
+	// sounds like a question about".
+	reply, kind, entry := f.convo(t, "walk3-have", "en", "can I return opened headphones", "how long do i have")
+	if kind != "answer" || entry != "returns/policy" || !strings.Contains(reply, "within 14 days") || strings.Contains(reply, "sounds like") || strings.Contains(reply, "Return labels are free") {
+		t.Errorf("\"how long do i have\" after the return policy: turn %s %s, reply:\n%s\nwant the 14 days alone", kind, entry, reply)
+	}
 }
