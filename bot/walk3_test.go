@@ -178,6 +178,15 @@ func TestSlangAskingWhetherWeTakeAThing(t *testing.T) {
 			t.Errorf("%q: turn %s, reply:\n%s\nwant venmo said not to be on our list", text, kind, reply)
 		}
 	}
+	// Without a question verb, "you take …" is as often a statement about
+	// us ("you take forever"): only a question names a thing we might
+	// take, never "“forever” isn't on our list" with the ways to pay
+	// (review A W1).
+	for i, text := range []string{"you take forever", "you take ages", "u take so long", "you take too long to answer"} {
+		if reply, _, _ := f.convo(t, fmt.Sprintf("walk3-forever%d", i), "en", text); strings.Contains(reply, "isn't on our list") || strings.Contains(reply, "You can pay with") {
+			t.Errorf("%q read as asking whether we take a thing:\n%s", text, reply)
+		}
+	}
 	for i, first := range []string{"wat payment methods u got", "do u take venmo"} {
 		reply, kind, _ := f.convo(t, fmt.Sprintf("walk3-cash%d", i), "en", first, "k what about cash")
 		if kind != "answer" || !strings.Contains(reply, "I'm afraid not") || !strings.Contains(reply, "cash on delivery") {
