@@ -224,6 +224,7 @@ func (t *turn) text(text string) {
 	var greeted, thanked, bye, upset, pinged, laughed bool
 	var dayPart string // "evening" when they said "good evening"
 	var chats []string // jokes, compliments, "are you a bot?" ...
+	sarcastic := false // praise peeled off but not thanked for (praiseStands)
 	// A message of only emoji and marks: its "thanks" (🙏) thanks for
 	// nothing before we did anything.
 	wordless := !hasWords(text)
@@ -290,6 +291,15 @@ func (t *turn) text(text string) {
 				dayPart = kind
 			}
 		}
+		if kind == "compliment" && hasWords(rest) && !t.praiseStands(rest) {
+			// "you're fast to take my money but slow to refund", "최고네요
+			// 택배가 박살나서 왔어요": praise before a statement is as
+			// often the sarcasm around a complaint; no thanks for it
+			// (review A W3). Its words say nothing the rest needs.
+			sarcastic = true
+			text = strings.TrimSpace(rest)
+			continue
+		}
 		if slices.Contains(persona.ChatKinds, kind) && !slices.Contains(chats, kind) {
 			chats = append(chats, kind)
 		}
@@ -303,7 +313,7 @@ func (t *turn) text(text string) {
 	// Praise peeled off as small talk can be the sarcasm around a
 	// failure ("great job losing my order"): the whole message decides,
 	// as for a thanks that thanks for nothing.
-	praised := slices.Contains(chats, "compliment")
+	praised := sarcastic || slices.Contains(chats, "compliment")
 	if (thanked || praised) && hasWords(text) && t.thanksForNothing(whole, text) {
 		return
 	}

@@ -239,3 +239,39 @@ func TestWhenAfterAnAnswerWithDurationsGetsThem(t *testing.T) {
 		t.Errorf("\"how long do i have\" after the return policy: turn %s %s, reply:\n%s\nwant the 14 days alone", kind, entry, reply)
 	}
 }
+
+// Praise before a complaint is the complaint's sarcasm ("ur fast at
+// charging me twice", "최고네요 택배가 박살나서 왔어요"): never "Thank
+// you, that really made my day!", and praise inside a thanks ("wow that
+// was quick, thanks") is a thanks, not a miss. Praise alone, before more
+// small talk or before a plain question is still thanked (review A W3).
+func TestPraiseBeforeAComplaintIsNotThanked(t *testing.T) {
+	f := newFixture(t, false)
+	thanked := []string{"made my day", "kind of you", "힘이 나요", "말씀해 주셔서", "夸奖"}
+	for i, c := range []struct{ lang, text string }{
+		{"en", "you're fast to take my money but slow to refund"},
+		{"en", "ur fast at charging me twice"},
+		{"en", "that was fast... too bad it's the wrong item"},
+		{"en", "you're quick to reply but you never solve anything"},
+		{"en", "you are great, my parcel arrived broken"},
+		{"ko", "최고네요 택배가 박살나서 왔어요"},
+	} {
+		if reply, kind, _ := f.convo(t, fmt.Sprintf("walk3-sarcasm%d", i), c.lang, c.text); saysAny(reply, thanked) {
+			t.Errorf("%s %q: turn %s thanks for the praise:\n%s", c.lang, c.text, kind, reply)
+		}
+	}
+	for i, c := range []struct {
+		lang, text string
+		says       []string
+	}{
+		{"en", "wow that was quick, thanks", []string{"welcome"}},
+		{"en", "that was quick, thanks", thanked},
+		{"en", "you rock, where is my order?", thanked},
+		{"ko", "잘했어요 최고!", thanked},
+	} {
+		reply, kind, _ := f.convo(t, fmt.Sprintf("walk3-praise%d", i), c.lang, c.text)
+		if !saysAny(reply, c.says) || strings.Contains(reply, "didn't quite catch") {
+			t.Errorf("%s %q: turn %s, reply:\n%s\nwant one of %q", c.lang, c.text, kind, reply, c.says)
+		}
+	}
+}

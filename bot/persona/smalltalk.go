@@ -1048,6 +1048,12 @@ func (p *Persona) Closing(text, said string) (kind, rest string) {
 			return "", ""
 		}
 		if k, e := s.talk(toks, i); k != "" {
+			if k == "compliment" {
+				// "wow that was quick, thanks": praise inside a closing
+				// is part of its thanks, no question (review A W3).
+				i = e
+				continue
+			}
 			if k != "thanks" && k != "bye" {
 				return "", "" // a greeting or a joke is Smalltalk's
 			}
