@@ -389,7 +389,27 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 		// does not have is said not to be on it, anything else gets the
 		// whole entry ("and to Korea?" after shipping times).
 		things := namedTerms(words)
-		if at := pa.about(things, freq); len(at) > 0 {
+		notListed := func() (Answer, bool) {
+			about := d
+			about.Topics = []string{cmp.Or(f.Said, f.Words)}
+			text := join(p.Say(q.Lang, "followup_not_listed", about), langNote(p, q.Lang, e.Lang, d), Plain(pa.list()), p.Say(q.Lang, "anything_else", d))
+			return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
+		}
+		at := pa.about(things, freq)
+		if e.ClosedList && len(at) > 0 {
+			// A thing whose words the part found has only some of is
+			// not that part: "credit card installments" is the kind of
+			// plan the answer says we do not offer, whatever "Credit
+			// and debit cards" shares with it; "paypal credit", named
+			// half by one item and half by another, is neither of them
+			// (review A W2).
+			if no, other := pa.rest(things, at); len(no) > 0 {
+				at = no
+			} else if other && pa.list() != "" && !mentionsWhole(set.KB.Base, id, f.Words, things, freq, set.Lexicon) {
+				return notListed()
+			}
+		}
+		if len(at) > 0 {
 			body = pa.gather(at)
 			if e.ClosedList && notTaken(pa, at) {
 				// "那微信呢": "we don't take WeChat Pay", then what we do.
@@ -401,10 +421,7 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 				newThing = !askedOf(askedFor(q.History, id), things, set.Lexicon)
 			}
 		} else if e.ClosedList && len(things) > 0 && pa.list() != "" && !mentions(set.KB.Base, id, f.Words, things, freq, set.Lexicon) {
-			about := d
-			about.Topics = []string{cmp.Or(f.Said, f.Words)}
-			text := join(p.Say(q.Lang, "followup_not_listed", about), langNote(p, q.Lang, e.Lang, d), Plain(pa.list()), p.Say(q.Lang, "anything_else", d))
-			return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
+			return notListed()
 		} else if at := pa.about(tellingConcepts(words, freq), freq); !e.ClosedList && len(at) > 0 {
 			// A thing the entry does not name, but a kind of one it
 			// speaks of ("and to Germany?": abroad, by the lexicon)
@@ -434,6 +451,12 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 			// is the steps, in order, from the line that introduces them.
 			in := pa.units[at].intro
 			body = pa.from(in, pa.units[at].para)
+		case at >= 0 && pa.units[at].item && e.ClosedList && len(pa.notFor(namedTerms(words), at)) > 0:
+			// "what about credit card installments?": the item found
+			// has some of its words, the sentence saying what we do not
+			// take has the rest; the no, with the list (review A W2).
+			body = join(pa.gather(pa.notFor(namedTerms(words), at)), pa.list())
+			named = "followup_named_no"
 		case at >= 0 && pa.units[at].item:
 			body = pa.only(at)
 		case at >= 0:

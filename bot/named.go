@@ -1,8 +1,10 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/text"
@@ -60,14 +62,38 @@ func tellsNothing(w string) bool {
 // spelledAs is thing as body spells it, when body has it in other letter
 // case ("Apple Pay" for "apple pay"): the name said back as the shop
 // writes it. Else thing as the customer wrote it.
+//
+// A capital only on the first letter where a sentence or an item starts
+// ("• Credit and debit cards") says nothing of how the shop spells the
+// name: "and credit?" is "Yes, credit too", not "Yes, Credit too" (review
+// A W2). "PayPal" or "Apple Pay" at an item's start still says it.
 func spelledAs(body, thing string) string {
 	if thing == "" || !text.IsASCII(thing) {
 		return thing
 	}
-	if at := strings.Index(text.LowerASCII(body), text.LowerASCII(thing)); at >= 0 {
-		return body[at : at+len(thing)]
+	low, want := text.LowerASCII(body), text.LowerASCII(thing)
+	for from := 0; from < len(low); {
+		i := strings.Index(low[from:], want)
+		if i < 0 {
+			break
+		}
+		at := from + i
+		from = at + len(want)
+		s := body[at : at+len(thing)]
+		if startsSentence(body[:at]) && s[1:] == text.LowerASCII(s[1:]) {
+			continue
+		}
+		return s
 	}
 	return thing
+}
+
+// startsSentence reports whether what follows before starts a sentence
+// or a list item.
+func startsSentence(before string) bool {
+	b := strings.TrimRightFunc(before, unicode.IsSpace)
+	r, _ := utf8.DecodeLastRuneInString(b)
+	return b == "" || strings.Contains(before[len(b):], "\n") || strings.ContainsRune(".!?•-*", r)
 }
 
 // sharesContent reports whether msg shares a word that is not a stop word
@@ -103,4 +129,49 @@ func askedOf(earlier []string, terms map[string]bool, lex *text.Lexicon) bool {
 		}
 	}
 	return false
+}
+
+// rest looks at the terms of named that no unit at has, on the other
+// units of the passage: no are the units that say we do not take a thing
+// and have one of them ("We don't offer … instalment plans" for "credit
+// card installments"), other whether a list item has one ("PayPal" for
+// "paypal credit" when "Credit and debit cards" was found).
+func (p passage) rest(named map[string]bool, at []int) (no []int, other bool) {
+	missing := map[string]bool{}
+	for t := range named {
+		has := false
+		for _, i := range at {
+			has = has || p.units[i].terms[t]
+		}
+		if !has {
+			missing[t] = true
+		}
+	}
+	if len(missing) == 0 {
+		return nil, false
+	}
+	for i, u := range p.units {
+		if slices.Contains(at, i) {
+			continue
+		}
+		for t := range missing {
+			if !u.terms[t] {
+				continue
+			}
+			if !u.item && saysNot(u.text) {
+				no = append(no, i)
+			} else if u.item {
+				other = true
+			}
+			break
+		}
+	}
+	return no, other
+}
+
+// notFor are the units that say we do not take a thing named whose words
+// unit at has only some of (rest).
+func (p passage) notFor(named map[string]bool, at int) []int {
+	no, _ := p.rest(named, []int{at})
+	return no
 }

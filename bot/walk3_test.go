@@ -275,3 +275,37 @@ func TestPraiseBeforeAComplaintIsNotThanked(t *testing.T) {
 		}
 	}
 }
+
+// A thing named after the ways to pay that shares a word with a listed
+// item but is not it is no yes and no "as I mentioned" with that item:
+// "credit card installments" are the instalment plans the answer says we
+// do not offer, "paypal credit" (PayPal's pay-later) is named half by one
+// item and half by another and is not on the list. A thing said back is
+// not capitalised because the item it is in starts with it ("Yes, credit
+// too", not "Yes, Credit too") (review A W2).
+func TestFollowUpSharingAWordWithAnItemIsNotThatItem(t *testing.T) {
+	f := newFixture(t, false)
+	said := []string{"As I mentioned", "what's different"}
+	for i, c := range []struct {
+		lang, ask, follow string
+		says              []string
+	}{
+		{"en", "what payment methods do you take", "what about credit card installments?", []string{"I'm afraid not", "instalment plans"}},
+		{"en", "can i pay with paypal?", "and paypal credit?", []string{"isn't on our list", "PayPal, Apple Pay and Google Pay"}},
+		{"en", "what payment methods do you take", "and buy now pay later with klarna?", []string{"We don't offer", "Klarna"}},
+		{"en", "what payment methods do you take", "and credit?", []string{"Yes, credit too", "Credit and debit cards"}},
+		{"zh", "可以用信用卡付款吗", "信用卡分期呢", []string{"分期"}},
+	} {
+		chat := fmt.Sprintf("walk3-credit%d", i)
+		f.convo(t, chat, c.lang, c.ask)
+		reply, kind, _ := f.convo(t, chat, c.lang, c.follow)
+		if kind != "answer" || saysAny(reply, said) {
+			t.Errorf("%s %q after %q: turn %s, told as said before:\n%s", c.lang, c.follow, c.ask, kind, reply)
+		}
+		for _, s := range c.says {
+			if !strings.Contains(reply, s) {
+				t.Errorf("%s %q after %q lacks %q:\n%s", c.lang, c.follow, c.ask, s, reply)
+			}
+		}
+	}
+}
