@@ -403,7 +403,7 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 			// and debit cards" shares with it; "paypal credit", named
 			// half by one item and half by another, is neither of them
 			// (review A W2).
-			if no, other := pa.rest(things, at); len(no) > 0 {
+			if no, other := pa.rest(things, headTerms(f.Words, set.Lexicon), at); len(no) > 0 {
 				at = no
 			} else if other && pa.list() != "" && !mentionsWhole(set.KB.Base, id, f.Words, things, freq, set.Lexicon) {
 				return notListed()
@@ -451,11 +451,11 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 			// is the steps, in order, from the line that introduces them.
 			in := pa.units[at].intro
 			body = pa.from(in, pa.units[at].para)
-		case at >= 0 && pa.units[at].item && e.ClosedList && len(pa.notFor(namedTerms(words), at)) > 0:
+		case at >= 0 && pa.units[at].item && e.ClosedList && len(pa.notFor(namedTerms(words), headTerms(f.Words, set.Lexicon), at)) > 0:
 			// "what about credit card installments?": the item found
 			// has some of its words, the sentence saying what we do not
 			// take has the rest; the no, with the list (review A W2).
-			body = join(pa.gather(pa.notFor(namedTerms(words), at)), pa.list())
+			body = join(pa.gather(pa.notFor(namedTerms(words), headTerms(f.Words, set.Lexicon), at)), pa.list())
 			named = "followup_named_no"
 		case at >= 0 && pa.units[at].item:
 			body = pa.only(at)

@@ -131,12 +131,45 @@ func askedOf(earlier []string, terms map[string]bool, lex *text.Lexicon) bool {
 	return false
 }
 
+// headTerms are the terms of the last word of a thing named (words, as
+// followUpOf gives them): in English the word a thing is a kind of
+// ("installments" in "credit card installments", "card" in "my bank's
+// debit card" and in "a debit card from my bank"), in Chinese and Korean its last two characters ("分期" in
+// "信用卡分期", "할부" in "카드 할부").
+func headTerms(words string, lex *text.Lexicon) map[string]bool {
+	ws := strings.FieldsFunc(text.Normalize(words), notAWordSplit)
+	for k := 1; k < len(ws); k++ {
+		if postModifier[ws[k]] {
+			ws = ws[:k] // "a debit card from my bank": the card
+			break
+		}
+	}
+	for i := len(ws) - 1; i >= 0; i-- {
+		w := ws[i]
+		if hasScript(w, unicode.Han) || hasScript(w, unicode.Hangul) {
+			if rs := []rune(w); len(rs) > 2 {
+				w = string(rs[len(rs)-2:])
+			}
+		}
+		if head := namedTerms(termSet(w, lex)); len(head) > 0 {
+			return head
+		}
+	}
+	return nil
+}
+
+// postModifier starts what follows a thing's head in English.
+var postModifier = map[string]bool{"from": true, "with": true, "of": true, "for": true, "by": true, "at": true, "in": true,
+	"on": true, "through": true, "via": true, "using": true, "issued": true}
+
 // rest looks at the terms of named that no unit at has, on the other
-// units of the passage: no are the units that say we do not take a thing
-// and have one of them ("We don't offer … instalment plans" for "credit
-// card installments"), other whether a list item has one ("PayPal" for
-// "paypal credit" when "Credit and debit cards" was found).
-func (p passage) rest(named map[string]bool, at []int) (no []int, other bool) {
+// units of the passage. no are the units that say we do not take a
+// thing and have its head, when no unit at has it ("We don't offer …
+// instalment plans" for "credit card installments", not "… bank
+// transfers" for "my bank's debit card"); other is whether another list
+// item has a term the units at lack ("PayPal" for "paypal credit" when
+// "Credit and debit cards" was found).
+func (p passage) rest(named, head map[string]bool, at []int) (no []int, other bool) {
 	missing := map[string]bool{}
 	for t := range named {
 		has := false
@@ -150,6 +183,10 @@ func (p passage) rest(named map[string]bool, at []int) (no []int, other bool) {
 	if len(missing) == 0 {
 		return nil, false
 	}
+	headless := true
+	for t := range head {
+		headless = headless && missing[t]
+	}
 	for i, u := range p.units {
 		if slices.Contains(at, i) {
 			continue
@@ -158,10 +195,10 @@ func (p passage) rest(named map[string]bool, at []int) (no []int, other bool) {
 			if !u.terms[t] {
 				continue
 			}
-			if !u.item && saysNot(u.text) {
-				no = append(no, i)
-			} else if u.item {
+			if u.item {
 				other = true
+			} else if saysNot(u.text) && headless && len(head) > 0 && hasAny(u.terms, head) {
+				no = append(no, i)
 			}
 			break
 		}
@@ -169,9 +206,18 @@ func (p passage) rest(named map[string]bool, at []int) (no []int, other bool) {
 	return no, other
 }
 
+func hasAny(terms, of map[string]bool) bool {
+	for t := range of {
+		if terms[t] {
+			return true
+		}
+	}
+	return false
+}
+
 // notFor are the units that say we do not take a thing named whose words
-// unit at has only some of (rest).
-func (p passage) notFor(named map[string]bool, at int) []int {
-	no, _ := p.rest(named, []int{at})
+// unit at has only some of, its head not among them (rest).
+func (p passage) notFor(named, head map[string]bool, at int) []int {
+	no, _ := p.rest(named, head, []int{at})
 	return no
 }

@@ -295,6 +295,7 @@ func TestFollowUpSharingAWordWithAnItemIsNotThatItem(t *testing.T) {
 		{"en", "what payment methods do you take", "and buy now pay later with klarna?", []string{"We don't offer", "Klarna"}},
 		{"en", "what payment methods do you take", "and credit?", []string{"Yes, credit too", "Credit and debit cards"}},
 		{"zh", "可以用信用卡付款吗", "信用卡分期呢", []string{"分期"}},
+		{"en", "what payment methods do you take", "and bank transfer?", []string{"I'm afraid not", "bank transfers"}},
 	} {
 		chat := fmt.Sprintf("walk3-credit%d", i)
 		f.convo(t, chat, c.lang, c.ask)
@@ -306,6 +307,22 @@ func TestFollowUpSharingAWordWithAnItemIsNotThatItem(t *testing.T) {
 			if !strings.Contains(reply, s) {
 				t.Errorf("%s %q after %q lacks %q:\n%s", c.lang, c.follow, c.ask, s, reply)
 			}
+		}
+	}
+}
+
+// The no is for a thing whose head the sentence of what we do not take
+// has and the item found does not: "my bank's debit card" is a debit
+// card, which the list has, whatever "bank transfers" shares with it
+// (review A W9).
+func TestFollowUpSharingAWordWithWhatWeDoNotTakeIsNoNo(t *testing.T) {
+	f := newFixture(t, false)
+	for i, follow := range []string{"and my bank's debit card?", "and bank card?", "what about a debit card from my bank?"} {
+		chat := fmt.Sprintf("walk3-bank%d", i)
+		f.convo(t, chat, "en", "what payment methods do you take")
+		reply, kind, _ := f.convo(t, chat, "en", follow)
+		if strings.Contains(reply, "I'm afraid not") || strings.Contains(reply, "isn't on our list") || !strings.Contains(reply, "Credit and debit cards") {
+			t.Errorf("%q after the ways to pay: turn %s, reply:\n%s\nwant the cards, no no", follow, kind, reply)
 		}
 	}
 }
