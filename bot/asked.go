@@ -88,8 +88,20 @@ func askedThingEn(s string, asked bool) string {
 			}
 		}
 	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(thing), notAWordSplit) {
+		if takesTime[w] {
+			// "you take forever?", "do you take ages": taking time,
+			// not taking a way to pay (review A W1).
+			return ""
+		}
+	}
 	return oneThing(thing, 3)
 }
+
+// takesTime are the words of an amount of time, which "take" takes when
+// it speaks of how long we are.
+var takesTime = map[string]bool{"forever": true, "ages": true, "age": true, "long": true, "longer": true, "while": true, "time": true, "eternity": true,
+	"minutes": true, "mins": true, "hours": true, "hrs": true, "days": true, "weeks": true, "months": true, "years": true, "min": true, "hour": true, "day": true, "week": true, "month": true, "year": true}
 
 func askedThingZh(s string) string {
 	took := false

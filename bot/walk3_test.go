@@ -182,7 +182,7 @@ func TestSlangAskingWhetherWeTakeAThing(t *testing.T) {
 	// us ("you take forever"): only a question names a thing we might
 	// take, never "“forever” isn't on our list" with the ways to pay
 	// (review A W1).
-	for i, text := range []string{"you take forever", "you take ages", "u take so long", "you take too long to answer"} {
+	for i, text := range []string{"you take forever", "you take ages", "u take so long", "you take too long to answer", "you take forever?", "u take ages?", "do you take forever to ship?"} {
 		if reply, _, _ := f.convo(t, fmt.Sprintf("walk3-forever%d", i), "en", text); strings.Contains(reply, "isn't on our list") || strings.Contains(reply, "You can pay with") {
 			t.Errorf("%q read as asking whether we take a thing:\n%s", text, reply)
 		}
