@@ -99,7 +99,7 @@ func startsSentence(before string) bool {
 // sharesContent reports whether msg shares a word that is not a stop word
 // (a lexicon concept, a Chinese or Korean character pair) with the
 // questions or title of entry id in lang: real evidence that msg speaks of
-// what the entry is about, not a score made of "this is".
+// what the entry is about, not a score made of "this is" or "not".
 func sharesContent(msg string, kb *knowledge.Base, id, lang string, lex *text.Lexicon) bool {
 	e, ok := kb.Entry(id, lang)
 	if !ok {
@@ -111,13 +111,19 @@ func sharesContent(msg string, kb *knowledge.Base, id, lang string, lex *text.Le
 	}
 	for _, q := range append([]string{e.Title()}, e.Questions...) {
 		for t := range termSet(q, lex) {
-			if own[t] {
+			if own[t] && !sharedByAnyComplaint[t] {
 				return true
 			}
 		}
 	}
 	return false
 }
+
+// sharedByAnyComplaint are terms the matcher keeps that any complaint
+// has: a "not" ("this is not ok", "this is not good enough") says how
+// they feel, not what went wrong, so it is no evidence of an entry
+// ("This is not my order.") (review A W4).
+var sharedByAnyComplaint = map[string]bool{"not": true, "no": true, "never": true}
 
 // askedOf reports whether any of the earlier questions has any of terms.
 func askedOf(earlier []string, terms map[string]bool, lex *text.Lexicon) bool {

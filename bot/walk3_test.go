@@ -89,6 +89,8 @@ func TestComplaintOfFeelingsAloneTellsNoEntry(t *testing.T) {
 	for i, c := range []struct{ lang, text, not string }{
 		{"en", "this is ridiculous", "ship the right item"},
 		{"en", "this is unbelievable, honestly", "ship the right item"},
+		{"en", "this is not ok", "ship the right item"},
+		{"en", "this is just not acceptable", "ship the right item"},
 	} {
 		reply, kind, entry := f.convo(t, fmt.Sprintf("walk3-feel%d", i), c.lang, c.text)
 		if strings.Contains(reply, c.not) || entry != "" {
