@@ -150,6 +150,12 @@ func (p passage) saying(has func(string) bool, words map[string]bool, f *docFreq
 	for _, i := range at {
 		u := p.units[i]
 		s := strings.TrimSpace(strings.TrimPrefix(u.text, "- "))
+		if u.numbered() {
+			// Said as a sentence, a step has no number: "3. We email
+			// you a label" without steps 1 and 2 reads broken (review A
+			// W8).
+			s = stepMarker.ReplaceAllString(s, "")
+		}
 		if r := []rune(s); len(r) > 0 && unicode.IsLower(r[0]) {
 			s = string(unicode.ToUpper(r[0])) + string(r[1:])
 		}
@@ -167,6 +173,9 @@ func (p passage) saying(has func(string) bool, words map[string]bool, f *docFreq
 	}
 	return b.String()
 }
+
+// stepMarker is the number a numbered step starts with ("3. ", "2) ").
+var stepMarker = regexp.MustCompile(`^\d+[.)]\s*`)
 
 // "how much for a day?" right after the hire answer asks what that answer
 // charges, though alone it is about nothing (QA walk 2026-12-06 09:05,

@@ -328,3 +328,21 @@ func TestFollowUpSharingAWordWithWhatWeDoNotTakeIsNoNo(t *testing.T) {
 		}
 	}
 }
+
+// A step said alone as the sentence with a duration has no number: "3.
+// We email you a prepaid label" without steps 1 and 2 reads broken
+// (review A W8).
+func TestWhenAfterStepsSaysTheStepWithoutItsNumber(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct{ lang, ask, when string }{
+		{"en", "how do i return an item", "when?"},
+		{"zh", "怎么退货", "什么时候？"},
+	} {
+		reply, kind, _ := f.convo(t, fmt.Sprintf("walk3-step%d", i), c.lang, c.ask, c.when)
+		for _, line := range strings.Split(reply, "\n") {
+			if s := strings.TrimSpace(line); len(s) > 1 && s[0] >= '1' && s[0] <= '9' && (s[1] == '.' || s[1] == ')') {
+				t.Errorf("%s %q after %q: turn %s says a numbered step alone:\n%s", c.lang, c.when, c.ask, kind, reply)
+			}
+		}
+	}
+}
