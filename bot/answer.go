@@ -358,6 +358,19 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 	words := termSet(f.Words, set.Lexicon)
 	freq := unitFreq(set.KB.Base, e.Lang, set.Lexicon)
 	var body string
+	// named is what the reply says of a thing the follow-up names, when
+	// the part found names it in so many words: "followup_named_yes" on
+	// a list that has it ("and apple pay?", "那支付宝呢？"), "_no" for one
+	// it says we do not take ("微信呢"). Either is told as an answer to
+	// the new question, never as "as I mentioned" with what to do if it
+	// does not fit: a customer asking about one more thing is not stuck.
+	named := ""
+	// newThing: the follow-up names, in so many words of the part, a
+	// thing no earlier question of this entry had ("and on weekends?"
+	// after opening hours): news to them, told as an answer, not "as I
+	// mentioned" (which stays for "what if it was opened already?" after
+	// asking about opened items).
+	newThing := false
 	if f.Duration || f.Price {
 		// "how long?" after an answer: the sentences that say how long,
 		// not the whole entry again; "how much for a day?": those with
@@ -375,18 +388,40 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 		// base's: a unit about it answers, one the entry's closed list
 		// does not have is said not to be on it, anything else gets the
 		// whole entry ("and to Korea?" after shipping times).
-		named := namedTerms(words)
-		if at := pa.about(named, freq); len(at) > 0 {
-			body = pa.gather(at)
-			if e.ClosedList && notTaken(pa, at) {
-				// "那微信呢": "we don't take WeChat Pay", then what we do.
-				body = join(body, pa.list())
-			}
-		} else if e.ClosedList && len(named) > 0 && pa.list() != "" && !mentions(set.KB.Base, id, f.Words, named, freq, set.Lexicon) {
+		things := namedTerms(words)
+		notListed := func() (Answer, bool) {
 			about := d
 			about.Topics = []string{cmp.Or(f.Said, f.Words)}
 			text := join(p.Say(q.Lang, "followup_not_listed", about), langNote(p, q.Lang, e.Lang, d), Plain(pa.list()), p.Say(q.Lang, "anything_else", d))
 			return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
+		}
+		at := pa.about(things, freq)
+		if e.ClosedList && len(at) > 0 {
+			// A thing whose words the part found has only some of is
+			// not that part: "credit card installments" is the kind of
+			// plan the answer says we do not offer, whatever "Credit
+			// and debit cards" shares with it; "paypal credit", named
+			// half by one item and half by another, is neither of them
+			// (review A W2).
+			if no, other := pa.rest(things, headTerms(f.Words, set.Lexicon), at); len(no) > 0 {
+				at = no
+			} else if other && pa.list() != "" && !mentionsWhole(set.KB.Base, id, f.Words, things, freq, set.Lexicon) {
+				return notListed()
+			}
+		}
+		if len(at) > 0 {
+			body = pa.gather(at)
+			if e.ClosedList && notTaken(pa, at) {
+				// "那微信呢": "we don't take WeChat Pay", then what we do.
+				body = join(body, pa.list())
+				named = "followup_named_no"
+			} else if (e.ClosedList || allItems(pa, at)) && !notTaken(pa, at) && namesAsWritten(Plain(body), f.Words) {
+				named = "followup_named_yes"
+			} else if namesAsWritten(Plain(body), f.Words) {
+				newThing = !askedOf(askedFor(q.History, id), things, set.Lexicon)
+			}
+		} else if e.ClosedList && len(things) > 0 && pa.list() != "" && !mentions(set.KB.Base, id, f.Words, things, freq, set.Lexicon) {
+			return notListed()
 		} else if at := pa.about(tellingConcepts(words, freq), freq); !e.ClosedList && len(at) > 0 {
 			// A thing the entry does not name, but a kind of one it
 			// speaks of ("and to Germany?": abroad, by the lexicon)
@@ -416,6 +451,12 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 			// is the steps, in order, from the line that introduces them.
 			in := pa.units[at].intro
 			body = pa.from(in, pa.units[at].para)
+		case at >= 0 && pa.units[at].item && e.ClosedList && len(pa.notFor(namedTerms(words), headTerms(f.Words, set.Lexicon), at)) > 0:
+			// "what about credit card installments?": the item found
+			// has some of its words, the sentence saying what we do not
+			// take has the rest; the no, with the list (review A W2).
+			body = join(pa.gather(pa.notFor(namedTerms(words), headTerms(f.Words, set.Lexicon), at)), pa.list())
+			named = "followup_named_no"
 		case at >= 0 && pa.units[at].item:
 			body = pa.only(at)
 		case at >= 0:
@@ -442,7 +483,13 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 	if body == "" {
 		return Answer{Text: p.Say(q.Lang, "followup_person", d), Entry: id, Confident: true, OfferPerson: true, Partial: true}, true
 	}
-	if q.Hedge != id && saidBefore(q.History, id, Plain(body)) {
+	if named != "" && q.Hedge != id {
+		about := d
+		about.Extra = map[string]string{"thing": spelledAs(Plain(body), cmp.Or(f.Said, f.Words))}
+		text := join(p.Say(q.Lang, named, about), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
+		return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
+	}
+	if q.Hedge != id && !newThing && saidBefore(q.History, id, Plain(body)) {
 		// "what if it was opened already?" when the answer said so just
 		// above: said briefly as said before, with what they can do if it
 		// does not fit, not as news (walk 2026-12-06d item 1).

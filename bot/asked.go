@@ -21,8 +21,15 @@ var (
 	// askFramesEn start such a question; askEndsEn may end it.
 	askFramesEn = []string{"do you guys take ", "do you guys accept ", "do you take ", "do you accept ", "do you support ", "do you allow ",
 		"will you take ", "would you take ", "can you take ", "can i pay with ", "can i pay by ", "can i pay using ", "can i pay via ",
-		"can i pay through ", "can i use ", "could i pay with ", "could i use ", "is it possible to pay with ", "is it possible to pay by "}
-	askEndsEn = []string{" as a payment method", " as payment", " payments", " payment", " at checkout", " please", " too", " as well", " here", " for my order"}
+		"can i pay through ", "can i use ", "could i pay with ", "could i use ", "is it possible to pay with ", "is it possible to pay by ",
+		// Typed in a hurry (walk3 2026-12-07: "do u take venmo" missed).
+		"do u take ", "do u accept ", "do ya take ", "do u guys take ", "can u take ", "can i pay w "}
+	// askBareFramesEn start such a question only when it is asked ("u take
+	// venmo?"): without a question verb, the same words are as often a
+	// statement ("you take forever", "u take ages") that names no thing we
+	// might take, so they need the question mark.
+	askBareFramesEn = []string{"u take ", "you take ", "you guys take ", "u guys take ", "u accept ", "you accept "}
+	askEndsEn       = []string{" as a payment method", " as payment", " payments", " payment", " at checkout", " please", " too", " as well", " here", " for my order"}
 	// Chinese: a verb of taking before the thing, a question particle
 	// after it ("支持微信支付吗", "可以用微信吗", "收不收微信").
 	askLeadsZh = []string{"请问", "你们家", "你们", "你家", "这边", "这里", "店里", "我", "可不可以", "能不能", "可以", "能", "支不支持", "支持", "接受", "收不收", "收", "使用", "用"}
@@ -42,6 +49,7 @@ func askedThing(msg string) string {
 	if s == "" || utf8.RuneCountInString(s) > 40 {
 		return ""
 	}
+	asked := strings.HasSuffix(s, "?") || strings.HasSuffix(s, "？")
 	s = strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
 	switch {
 	case hasScript(s, unicode.Hangul):
@@ -49,16 +57,23 @@ func askedThing(msg string) string {
 	case hasScript(s, unicode.Han):
 		return askedThingZh(s)
 	}
-	return askedThingEn(s)
+	return askedThingEn(s, asked)
 }
 
-func askedThingEn(s string) string {
+// askedThingEn reads s by its frames; asked says the message ended in a
+// question mark, which the bare frames need.
+func askedThingEn(s string, asked bool) string {
 	low := strings.ToLower(s)
 	cut := -1
 	for _, f := range askFramesEn {
 		if strings.HasPrefix(low, f) {
 			cut = len(f)
 			break
+		}
+	}
+	for _, f := range askBareFramesEn {
+		if cut < 0 && asked && strings.HasPrefix(low, f) {
+			cut = len(f)
 		}
 	}
 	if cut < 0 {
@@ -73,8 +88,20 @@ func askedThingEn(s string) string {
 			}
 		}
 	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(thing), notAWordSplit) {
+		if takesTime[w] {
+			// "you take forever?", "do you take ages": taking time,
+			// not taking a way to pay (review A W1).
+			return ""
+		}
+	}
 	return oneThing(thing, 3)
 }
+
+// takesTime are the words of an amount of time, which "take" takes when
+// it speaks of how long we are.
+var takesTime = map[string]bool{"forever": true, "ages": true, "age": true, "long": true, "longer": true, "while": true, "time": true, "eternity": true,
+	"minutes": true, "mins": true, "hours": true, "hrs": true, "days": true, "weeks": true, "months": true, "years": true, "min": true, "hour": true, "day": true, "week": true, "month": true, "year": true}
 
 func askedThingZh(s string) string {
 	took := false

@@ -19,15 +19,18 @@ import (
 // question read with it still leads there.
 var (
 	// durationAsks are the ways to ask how long, per script.
-	durationAsksEn = []string{"how long", "how many days", "how many weeks", "how soon"}
-	durationAsksZh = []string{"多久", "几天", "多长时间", "多少天", "多长"}
-	durationAsksKo = []string{"얼마나 걸", "며칠", "몇 일", "몇일", "얼마 걸"}
+	// "when" alone, after an answer that says how long ("refund??",
+	// then "when"), asks when it will be done: its durations (walk3
+	// 2026-12-07: it got a guess at shipping times).
+	durationAsksEn = []string{"how long", "how many days", "how many weeks", "how soon", "when"}
+	durationAsksZh = []string{"多久", "几天", "多长时间", "多少天", "多长", "什么时候"}
+	durationAsksKo = []string{"얼마나 걸", "며칠", "몇 일", "몇일", "얼마 걸", "언제"}
 	// durationFill are the words such a question may have besides: the
 	// verbs of taking time and fillers ("does it take", "要", "걸려요").
 	durationFillEn = map[string]bool{"do": true, "does": true, "did": true, "is": true, "it": true, "its": true, "it's": true, "that": true, "this": true,
-		"they": true, "them": true, "the": true, "a": true, "to": true, "for": true, "get": true, "i": true, "me": true, "my": true, "be": true, "take": true, "takes": true, "taking": true, "usually": true, "normally": true, "generally": true, "about": true, "roughly": true, "will": true, "would": true, "last": true, "need": true}
+		"they": true, "them": true, "the": true, "a": true, "to": true, "for": true, "get": true, "i": true, "me": true, "my": true, "be": true, "take": true, "takes": true, "taking": true, "usually": true, "normally": true, "generally": true, "about": true, "roughly": true, "will": true, "would": true, "last": true, "need": true, "have": true, "we": true}
 	durationFillZh = []string{"大概", "一般", "通常", "需要", "要", "还", "得", "会", "呢", "啊", "呀", "吗", "左右"}
-	durationFillKo = []string{"보통", "대략", "대충", "그럼", "그거", "그건", "이거", "이건", "정도", "걸려요", "걸리나요", "걸리죠", "걸릴까요", "걸려", "걸리는지", "걸리는데요", "걸리는데", "걸리요", "걸립니까", "걸리는", "걸리", "얼마나", "며칠", "요", "이나", "나", "정도요"}
+	durationFillKo = []string{"보통", "대략", "대충", "그럼", "그거", "그건", "이거", "이건", "정도", "걸려요", "걸리나요", "걸리죠", "걸릴까요", "걸려", "걸리는지", "걸리는데요", "걸리는데", "걸리요", "걸립니까", "걸리는", "걸리", "얼마나", "며칠", "언제", "요", "이나", "나", "정도요"}
 	// durationPattern finds a duration in an answer: a number of days,
 	// hours, weeks or months ("3 business days", "3-5 个工作日", "14일").
 	durationPattern = regexp.MustCompile(`\d+\s*(?:[-–~〜至到]\s*\d+\s*)?(?:business days?|working days?|days?|hours?|weeks?|months?|个工作日|工作日|天|小时|周|个月|영업일|일|시간|주|개월)`)
@@ -88,7 +91,10 @@ func durationIn(answer string) bool { return durationPattern.MatchString(answer)
 // answer's entry, though its own words lead elsewhere (shipping times). It
 // reports whether it decided.
 func (r reader) durationOfLast(u *understanding, text, topic string) bool {
-	if r.last == "" || r.answer == nil || len(u.cands) == 0 || u.cands[0].ID == r.last || !asksOnlyDuration(text) || !durationIn(r.answer(r.last)) {
+	// Its own words may lead to the last entry only hedged ("how long do
+	// i have" after the return policy, likely): the durations still, not
+	// the whole entry again under "this sounds like" (walk3 2026-12-07).
+	if r.last == "" || r.answer == nil || len(u.cands) == 0 || u.cands[0].ID == r.last && confident(u.cands) || !asksOnlyDuration(text) || !durationIn(r.answer(r.last)) {
 		return false
 	}
 	joined := topic + "\n" + text
@@ -144,6 +150,12 @@ func (p passage) saying(has func(string) bool, words map[string]bool, f *docFreq
 	for _, i := range at {
 		u := p.units[i]
 		s := strings.TrimSpace(strings.TrimPrefix(u.text, "- "))
+		if u.numbered() {
+			// Said as a sentence, a step has no number: "3. We email
+			// you a label" without steps 1 and 2 reads broken (review A
+			// W8).
+			s = stepMarker.ReplaceAllString(s, "")
+		}
 		if r := []rune(s); len(r) > 0 && unicode.IsLower(r[0]) {
 			s = string(unicode.ToUpper(r[0])) + string(r[1:])
 		}
@@ -161,6 +173,9 @@ func (p passage) saying(has func(string) bool, words map[string]bool, f *docFreq
 	}
 	return b.String()
 }
+
+// stepMarker is the number a numbered step starts with ("3. ", "2) ").
+var stepMarker = regexp.MustCompile(`^\d+[.)]\s*`)
 
 // "how much for a day?" right after the hire answer asks what that answer
 // charges, though alone it is about nothing (QA walk 2026-12-06 09:05,

@@ -534,6 +534,36 @@ func mentions(kb *knowledge.Base, id, words string, named map[string]bool, f *do
 	return false
 }
 
+// mentionsWhole reports whether entry id names a thing whole, in any of
+// its languages: as written, or all its terms in one of its questions or
+// one unit of its answer. "paypal credit" is not named whole by an answer
+// that names PayPal and credit cards in different items.
+func mentionsWhole(kb *knowledge.Base, id, words string, named map[string]bool, f *docFreq, lex *text.Lexicon) bool {
+	norm := text.Normalize(strings.TrimSpace(words))
+	for _, l := range kb.Langs(id) {
+		e, ok := kb.Entry(id, l)
+		if !ok {
+			continue
+		}
+		for _, s := range append([]string{e.Answer, e.Tip}, e.Questions...) {
+			if norm != "" && strings.Contains(text.Normalize(Plain(s)), norm) {
+				return true
+			}
+		}
+		for _, q := range e.Questions {
+			if len(named) > 0 && cover(named, termSet(q, lex), f) >= 1-1e-9 {
+				return true
+			}
+		}
+		for _, u := range cutPassage(e.Answer, lex).units {
+			if len(named) > 0 && cover(named, u.terms, f) >= 1-1e-9 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // bestPair is the unit of p that shares the most Hangul or Han character
 // pairs with msg ("발송됐으면요" and "이미 발송된 주문은": 발송), where the
 // words themselves differ by their endings; pairs that half the units or

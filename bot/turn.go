@@ -225,6 +225,7 @@ func (t *turn) text(text string) {
 	var greeted, thanked, bye, upset, pinged, laughed bool
 	var dayPart string // "evening" when they said "good evening"
 	var chats []string // jokes, compliments, "are you a bot?" ...
+	sarcastic := false // praise peeled off but not thanked for (praiseStands)
 	// A message of only emoji and marks: its "thanks" (🙏) thanks for
 	// nothing before we did anything.
 	wordless := !hasWords(text)
@@ -291,6 +292,15 @@ func (t *turn) text(text string) {
 				dayPart = kind
 			}
 		}
+		if kind == "compliment" && hasWords(rest) && !t.praiseStands(rest) {
+			// "you're fast to take my money but slow to refund", "최고네요
+			// 택배가 박살나서 왔어요": praise before a statement is as
+			// often the sarcasm around a complaint; no thanks for it
+			// (review A W3). Its words say nothing the rest needs.
+			sarcastic = true
+			text = strings.TrimSpace(rest)
+			continue
+		}
 		if slices.Contains(persona.ChatKinds, kind) && !slices.Contains(chats, kind) {
 			chats = append(chats, kind)
 		}
@@ -304,7 +314,7 @@ func (t *turn) text(text string) {
 	// Praise peeled off as small talk can be the sarcasm around a
 	// failure ("great job losing my order"): the whole message decides,
 	// as for a thanks that thanks for nothing.
-	praised := slices.Contains(chats, "compliment")
+	praised := sarcastic || slices.Contains(chats, "compliment")
 	if (thanked || praised) && hasWords(text) && t.thanksForNothing(whole, text) {
 		return
 	}
@@ -695,7 +705,7 @@ func (t *turn) answer(text string) {
 		}
 	}
 	last := t.lastBotKind()
-	read := withoutPromoCodes(text, t.lang) // "SAVE10 doesn't work": a discount code
+	read := withoutPromoCodes(t.withoutLeadFiller(text), t.lang) // "SAVE10 doesn't work": a discount code
 	continued, topic, follows := t.continuedEntry(), t.s.Topic, last == kindAnswer || last == kindLikely
 	if last == kindNoDesk && continued != "" {
 		// "where do I send the photos?" after a complaint we answered and
@@ -786,6 +796,16 @@ func (t *turn) answer(text string) {
 			// Japan?", "and Korea?" are each read with the shipping
 			// question, not with the follow-ups piled on it.
 			t.s.Topic = truncateRunes(u.text, maxBotTurnRunes)
+			if !confident(u.cands) || u.cands[0].ID != ans.Entry {
+				// Answered from an entry the message alone was not sure
+				// of ("do u take venmo": not on the ways to pay): a
+				// follow-up ("k what about cash") is read with that
+				// entry's question, which is sure of it, not with a
+				// message that is not (walk3 2026-12-07).
+				if e, ok := t.set.KB.Entry(ans.Entry, t.lang); ok && len(e.Questions) > 0 {
+					t.s.Topic = e.Questions[0]
+				}
+			}
 		}
 		if len(u.parts) >= 2 {
 			// Several questions answered at once: a follow-up ("and to
@@ -1050,6 +1070,30 @@ func plural(n int, what string) string {
 
 // match ranks the knowledge entries for text with the matcher serve uses.
 func (t *turn) match(text string) []knowledge.Match { return t.set.KB.Match(t.ctx, text, 5) }
+
+// withoutLeadFiller is text as the question is read: without the filler
+// it starts with ("ok so where is my order", "haha ok wher is my order",
+// "k what about cash"), which no small-talk phrase followed for the
+// small-talk reading to peel, unless text is sure of an entry as it is
+// (walk3 2026-12-07: "ok so where is my order" missed, "ok" pulling
+// toward "Is Mastercard OK?"). A message sure as written keeps its
+// words: a filler word can be a detail ("빠른 배송", fast shipping). The
+// lexical stage decides, so no second embeddings call. The rules still
+// read the whole message: "oh great, another delay" is sarcasm.
+func (t *turn) withoutLeadFiller(text string) string {
+	s := t.set.Persona.WithoutLeadFiller(text)
+	if s == text {
+		return text
+	}
+	match := lexicalMatch(t.ctx, t.set.KB.Matcher, 5)
+	if match == nil {
+		match = t.match
+	}
+	if confident(match(text)) {
+		return text
+	}
+	return s
+}
 
 // maxTopicLabel keeps topic buttons short enough for any chat app.
 const maxTopicLabel = 40
@@ -1413,6 +1457,14 @@ func (t *turn) problemEntry(text string) []string {
 		return nil
 	}
 	if e, ok := t.set.KB.Entry(m[0].ID, t.lang); !ok || slices.Contains(e.Tags, handoff.HandoffTag) {
+		return nil
+	}
+	if !sharesContent(text, t.set.KB.Base, m[0].ID, m[0].Lang, t.set.Lexicon) {
+		// "this is ridiculous" ranks the wrong-item entry first on "this
+		// is" alone ("This is not my order."): words that say nothing of
+		// a problem are no statement of one, and its answer ("Sorry about
+		// the mix-up…") would be a confident reply to what nobody asked
+		// (walk3 2026-12-07).
 		return nil
 	}
 	return []string{m[0].ID}

@@ -99,6 +99,11 @@ func Choose(text, hint, previous string, supported func(string) bool) string {
 		// language type these. "English please", "in English" or "help
 		// me" is English.
 		return previous
+	case script == "en" && previous == "" && isCJK(h) && supported(h) && codesOnly(text):
+		// An order or tracking number alone ("KS-204817", "#A1234") as
+		// the first message says nothing of a language: the phone's,
+		// not English to a Korean phone (walk3 2026-12-07).
+		return h
 	case script == "en" && (h == "" || !supported(h) || isCJK(h)):
 		// Latin text from a CJK-configured phone is most likely English.
 		if supported("en") {
@@ -283,3 +288,16 @@ var functionWords = map[string]bool{
 }
 
 func isCJK(l string) bool { return l == "zh" || l == "ko" || l == "ja" }
+
+// codesOnly reports whether every run of letters and digits in text has a
+// digit in it ("KS-204817", "#A1234 SF1234567890"): codes, not words.
+func codesOnly(text string) bool {
+	n := 0
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' }) {
+		if !strings.ContainsFunc(f, unicode.IsDigit) {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}

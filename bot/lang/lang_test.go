@@ -128,3 +128,19 @@ func TestChooseNameInShortEnglish(t *testing.T) {
 		}
 	}
 }
+
+// A first message that is only a code (an order or tracking number) from a
+// Chinese or Korean phone is answered in the phone's language: it says
+// nothing of one. A word of Latin letters is still English (walk3
+// 2026-12-07).
+func TestChooseFirstMessageOfCodesOnlyKeepsThePhonesLanguage(t *testing.T) {
+	have := func(l string) bool { return l == "en" || l == "zh" || l == "ko" }
+	for _, c := range []struct{ text, hint, want string }{
+		{"KS-204817", "ko-KR", "ko"}, {"KS-204817", "zh-CN", "zh"}, {"#A1234", "ko", "ko"}, {"ks204817 SF1234567890", "zh", "zh"},
+		{"KS-204817", "en-US", "en"}, {"KS-204817", "", "en"}, {"Galaxy A54", "ko-KR", "en"}, {"order KS-204817", "ko-KR", "en"}, {"ok", "ko-KR", "en"},
+	} {
+		if got := Choose(c.text, c.hint, "", have); got != c.want {
+			t.Errorf("first message, hint %q: Choose(%q) = %q, want %s", c.hint, c.text, got, c.want)
+		}
+	}
+}

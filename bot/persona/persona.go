@@ -48,7 +48,7 @@ var keys = []string{
 	"answer_lead", "answer_lead_plain", "tips_lead", "anything_else", "rephrase", "rephrase_topics", "pick_which", "unsure_topics", "unknown_topics", "unknown", "likely_lead", "likely_else", "guess_lead", "guess_no", "wrong_sorry", "person_button", "offer_person",
 	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_laugh", "chat_apology", "chat_howareyou", "chat_back", "demand_refusal", "demand_refusal_returns", "demand_refusal_plain", "demand_refusal_shipping",
 	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other", "answer_parts",
-	"followup_not_listed", "followup_person",
+	"followup_not_listed", "followup_person", "followup_named_yes", "followup_named_no",
 	"thanks", "bye", "declined_open", "thanks_after_miss", "thanks_after_topics", "bye_after_miss", "go_ahead", "nodesk_again", "pardon_short", "pardon_reach", "pardon_which", "still_here", "empty", "too_long", "media", "sticker", "upset", "media_forwarded",
 	"nudge", "idle_close", "store_down", "hiccup",
 	"order_received", "order_received_nodesk", "order_known", "order_known_nodesk", "tracking_number", "tracking_number_plain", "tracking_number_short", "card_number", "handoff_sorry", "handoff_subject", "handoff_subject_nodesk", "handoff_order", "handoff_order_nodesk", "handoff_empathy", "handoff_demand", "handoff_answer_lead", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",

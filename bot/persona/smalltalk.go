@@ -199,6 +199,25 @@ func (s *smalltalk) but(toks []token, i int) bool {
 	return ok
 }
 
+// WithoutLeadFiller is text past the filler words it starts with, when
+// more words follow them: "ok so where is my order" is "where is my
+// order", "nice. ok so wher is my order" is "wher is my order". The
+// filler says nothing the question needs, and its words pull toward
+// entries that happen to use them ("ok" toward "Is Mastercard OK?").
+// text itself when it starts with no filler or is nothing else.
+func (p *Persona) WithoutLeadFiller(text string) string {
+	if p == nil || p.small == nil {
+		return text
+	}
+	var a [smallToks]token
+	toks := appendTokenize(a[:0], text)
+	j := p.small.skipFiller(toks, 0)
+	if j == 0 || j >= len(toks) {
+		return text
+	}
+	return strings.TrimSpace(text[toks[j].start:])
+}
+
 // skipFiller skips filler phrases from toks[i]; it returns where they end.
 // A laugh is filler beside other words ("thanks lol", "哈哈 好的").
 func (s *smalltalk) skipFiller(toks []token, i int) int {
@@ -1033,6 +1052,12 @@ func (p *Persona) Closing(text, said string) (kind, rest string) {
 			return "", ""
 		}
 		if k, e := s.talk(toks, i); k != "" {
+			if k == "compliment" {
+				// "wow that was quick, thanks": praise inside a closing
+				// is part of its thanks, no question (review A W3).
+				i = e
+				continue
+			}
 			if k != "thanks" && k != "bye" {
 				return "", "" // a greeting or a joke is Smalltalk's
 			}
