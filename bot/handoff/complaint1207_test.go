@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/batonhq/baton/bot/session"
 )
 
 // TestBankingEvenDev counts banking77's EVEN test lines (1-based: 2nd,
@@ -41,5 +43,71 @@ func init() {
 	for name, w := range map[string]float64{"mixed_answers": 0, "lasted": 0, "mishandled": 0, "runaround": 2.79, "down_for_long": 2.5, "exasperated": 1.0} {
 		priors[name] = w
 		decisive[name] = w
+	}
+}
+
+// TestCalmComplaintKinds1207 holds the kinds of calm complaint added on
+// 2026-12-07 (complaint3), in en/zh/ko, in words of their own (not lines of
+// any dev or held-out set), and their ordinary look-alikes: asking about
+// it, a neutral mention, letting it go, praise, the customer's own slip.
+func TestCalmComplaintKinds1207(t *testing.T) {
+	r := loadShipped(t)
+	for _, c := range []struct {
+		text, lang, combo string // combo: the phrase combo that must be in the evidence ("" for none needed)
+	}{
+		// A failure said again.
+		{"the blender lid cracked, and this is not the first time", "en", "repeated_failure"},
+		{"换的新杯子也漏了", "zh", "repeated_failure"},
+		{"교환받은 이것도 작동 안 해요", "ko", "repeated_failure"},
+		{"택배 왔다는데 물건이 없어요 처음이 아니에요", "ko", "repeated_failure"},
+		// The runaround.
+		{"every time I call I get a different excuse about the refund", "en", "runaround"},
+		{"问了三次，每次都是不同的答复", "zh", "runaround"},
+		{"물어볼 때마다 말이 다 달라요", "ko", "runaround"},
+		// A failure that lasted, with its span.
+		{"your website has been down since yesterday", "en", "down_for_long"},
+		{"our street has had no power all day", "en", "down_for_long"},
+		{"my train is two hours late", "en", "down_for_long"},
+		{"the app hasn't loaded for the past two days", "en", "down_for_long"},
+		{"从昨晚开始就停电了", "zh", "down_for_long"},
+		{"어제부터 인터넷이 안 돼요", "ko", "down_for_long"},
+		// Frustration beside a failure.
+		{"so annoying, the zip snapped on day two", "en", "exasperated"},
+		{"椅子腿是歪的，真闹心", "zh", "exasperated"},
+		{"상자가 찌그러져서 왔어요 진짜 짜증나네요", "ko", "exasperated"},
+		// A mishandled parcel beside "how do I complain".
+		{"how do I make a complaint? the driver threw my parcel over the gate", "en", ""},
+	} {
+		d := r.Detect(Input{Text: c.text, Lang: c.lang})
+		if !d.Handoff || d.Reason != Complaint {
+			t.Errorf("%q: want a complaint handoff, got %v %q %v", c.text, d.Handoff, d.Reason, d.Evidence)
+			continue
+		}
+		if c.combo != "" && !strings.Contains(d.Evidence[0], "("+c.combo+")") {
+			t.Errorf("%q: want %s in the evidence, got %q", c.text, c.combo, d.Evidence[0])
+		}
+	}
+	for _, c := range []struct{ text, lang string }{
+		{"how do I make a complaint about a product?", "en"},
+		{"why do I get a different answer from the app and the website?", "en"},
+		{"the website and the email give different dates, which one is right?", "en"},
+		{"is it normal that the app has been slow since the update?", "en"},
+		{"the website was down since yesterday, can you check if it's back?", "en"},
+		{"this isn't the first time I've ordered from you and it's always been great", "en"},
+		{"annoyed with myself, I typed the wrong address", "en"},
+		{"the box was a little dented but the lamp is fine, thanks", "en"},
+		{"arrived broken", "en"},
+		{"不是第一次在你们家买了，质量一直很好", "zh"},
+		{"我的包裹从昨天开始就在派送中，什么时候到？", "zh"},
+		{"网站上和邮件里写的退货期限不一样，以哪个为准？", "zh"},
+		{"홈페이지 안내랑 메일 안내가 다른데 어느 쪽이 맞나요?", "ko"},
+		{"어제부터 배송 중으로 나오는데 언제 도착하나요?", "ko"},
+		{"박스 찌그러지고 충전기 깨져서 왔어요", "ko"},
+	} {
+		for _, hist := range [][]session.Turn{nil, {{Role: "customer", Text: "hi"}, {Role: "bot", Text: "Hello! How can I help?", Kind: "answer"}}} {
+			if d := r.Detect(Input{Text: c.text, Lang: c.lang, History: hist}); d.Handoff {
+				t.Errorf("%q (after an answer: %v): ordinary, but handed off: %v", c.text, hist != nil, d.Evidence)
+			}
+		}
 	}
 }
