@@ -40,7 +40,7 @@ func TestBankingEvenDev(t *testing.T) {
 // The cues and combos added for issue 10's calm complaints (complaint3,
 // 2026-12-07) are held, not fitted: TestTune keeps them at these weights.
 func init() {
-	for name, w := range map[string]float64{"mixed_answers": 0, "lasted": 0, "mishandled": 0, "runaround": 2.79, "down_for_long": 2.5, "exasperated": 1.0} {
+	for name, w := range map[string]float64{"mixed_answers": 0, "lasted": 0, "mishandled": 0, "runaround": 2.79, "down_for_long": 2.5, "exasperated": 1.0, "hung_up_on": 3.0, "made_to_pay": 0, "pay_for_our_mistake": 2.5} {
 		priors[name] = w
 		decisive[name] = w
 	}
@@ -75,6 +75,15 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"so annoying, the zip snapped on day two", "en", "exasperated"},
 		{"椅子腿是歪的，真闹心", "zh", "exasperated"},
 		{"상자가 찌그러져서 왔어요 진짜 짜증나네요", "ko", "exasperated"},
+		// Failing every time.
+		{"every time I open the app it freezes and logs me out", "en", "repeated_failure"},
+		{"每次登录都掉线", "zh", "repeated_failure"},
+		// Our mistake, and the customer made to pay for it.
+		{"you sent the wrong size and now you want me to pay the return postage", "en", "pay_for_our_mistake"},
+		{"寄错了尺码还要我自己付退货运费", "zh", "pay_for_our_mistake"},
+		// Hung up on.
+		{"the agent hung up on me halfway through", "en", ""},
+		{"客服说到一半直接挂了", "zh", ""},
 		// A mishandled parcel beside "how do I complain".
 		{"how do I make a complaint? the driver threw my parcel over the gate", "en", ""},
 	} {
@@ -97,6 +106,10 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"annoyed with myself, I typed the wrong address", "en"},
 		{"the box was a little dented but the lamp is fine, thanks", "en"},
 		{"arrived broken", "en"},
+		{"do I have to pay the return postage if the size is wrong?", "en"},
+		{"every time I order from you it arrives the next day, thanks", "en"},
+		{"oops, I hung up by mistake", "en"},
+		{"每次买都很快到，谢谢", "zh"},
 		{"不是第一次在你们家买了，质量一直很好", "zh"},
 		{"我的包裹从昨天开始就在派送中，什么时候到？", "zh"},
 		{"网站上和邮件里写的退货期限不一样，以哪个为准？", "zh"},
