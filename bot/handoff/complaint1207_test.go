@@ -60,6 +60,8 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"换的新杯子也漏了", "zh", "repeated_failure"},
 		{"교환받은 이것도 작동 안 해요", "ko", "repeated_failure"},
 		{"택배 왔다는데 물건이 없어요 처음이 아니에요", "ko", "repeated_failure"},
+		{"교체받은 상품도 불량이에요", "ko", "repeated_failure"},
+		{"또 다른 색상이 왔어요", "ko", "repeated_failure"},
 		// The runaround.
 		{"every time I call I get a different excuse about the refund", "en", "runaround"},
 		{"问了三次，每次都是不同的答复", "zh", "runaround"},
@@ -116,6 +118,8 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"홈페이지 안내랑 메일 안내가 다른데 어느 쪽이 맞나요?", "ko"},
 		{"어제부터 배송 중으로 나오는데 언제 도착하나요?", "ko"},
 		{"박스 찌그러지고 충전기 깨져서 왔어요", "ko"},
+		{"다른 색상도 있나요?", "ko"},
+		{"교환받은 제품은 잘 쓰고 있어요 감사합니다", "ko"},
 	} {
 		for _, hist := range [][]session.Turn{nil, {{Role: "customer", Text: "hi"}, {Role: "bot", Text: "Hello! How can I help?", Kind: "answer"}}} {
 			if d := r.Detect(Input{Text: c.text, Lang: c.lang, History: hist}); d.Handoff {
