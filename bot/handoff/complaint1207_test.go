@@ -77,6 +77,11 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"so annoying, the zip snapped on day two", "en", "exasperated"},
 		{"椅子腿是歪的，真闹心", "zh", "exasperated"},
 		{"상자가 찌그러져서 왔어요 진짜 짜증나네요", "ko", "exasperated"},
+		// Retorts and exasperation, in new words.
+		{"still waiting for somebody to get back to me about my return", "en", ""},
+		{"the checkout keeps crashing since the latest app update", "en", "down_for_long"},
+		{"there is nothing more frustrating than your booking page", "en", ""},
+		{"the new layout is an epic fail", "en", ""},
 		// Failing every time.
 		{"every time I open the app it freezes and logs me out", "en", "repeated_failure"},
 		{"每次登录都掉线", "zh", "repeated_failure"},
@@ -119,6 +124,8 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"어제부터 배송 중으로 나오는데 언제 도착하나요?", "ko"},
 		{"박스 찌그러지고 충전기 깨져서 왔어요", "ko"},
 		{"다른 색상도 있나요?", "ko"},
+		{"is anyone waiting for someone to collect the parcel?", "en"},
+		{"the app works fine since the latest update, thanks", "en"},
 		{"교환받은 제품은 잘 쓰고 있어요 감사합니다", "ko"},
 	} {
 		for _, hist := range [][]session.Turn{nil, {{Role: "customer", Text: "hi"}, {Role: "bot", Text: "Hello! How can I help?", Kind: "answer"}}} {
