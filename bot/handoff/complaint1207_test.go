@@ -40,7 +40,7 @@ func TestBankingEvenDev(t *testing.T) {
 // The cues and combos added for issue 10's calm complaints (complaint3,
 // 2026-12-07) are held, not fitted: TestTune keeps them at these weights.
 func init() {
-	for name, w := range map[string]float64{"mixed_answers": 0, "lasted": 0, "mishandled": 0, "runaround": 2.79, "down_for_long": 2.5, "exasperated": 1.0, "hung_up_on": 3.0, "made_to_pay": 0, "pay_for_our_mistake": 2.5} {
+	for name, w := range map[string]float64{"mixed_answers": 0, "lasted": 0, "mishandled": 0, "runaround": 2.79, "down_for_long": 2.5, "exasperated": 1.8, "hung_up_on": 3.0, "made_to_pay": 0, "pay_for_our_mistake": 2.5} {
 		priors[name] = w
 		decisive[name] = w
 	}
@@ -77,6 +77,9 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"so annoying, the zip snapped on day two", "en", "exasperated"},
 		{"椅子腿是歪的，真闹心", "zh", "exasperated"},
 		{"상자가 찌그러져서 왔어요 진짜 짜증나네요", "ko", "exasperated"},
+		{"the handle snapped the first week, bit miffed", "en", "exasperated"},
+		{"桌腿是弯的，真郁闷", "zh", "exasperated"},
+		{"포장이 찢어져서 왔어요 기분 나쁘네요", "ko", "exasperated"},
 		// Retorts and exasperation, in new words.
 		{"still waiting for somebody to get back to me about my return", "en", ""},
 		{"the checkout keeps crashing since the latest app update", "en", "down_for_long"},
@@ -124,6 +127,8 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"어제부터 배송 중으로 나오는데 언제 도착하나요?", "ko"},
 		{"박스 찌그러지고 충전기 깨져서 왔어요", "ko"},
 		{"다른 색상도 있나요?", "ko"},
+		{"bit miffed the blue one sold out, any restock date?", "en"},
+		{"有点郁闷，想要的颜色卖完了，什么时候补货？", "zh"},
 		{"is anyone waiting for someone to collect the parcel?", "en"},
 		{"the app works fine since the latest update, thanks", "en"},
 		{"교환받은 제품은 잘 쓰고 있어요 감사합니다", "ko"},
