@@ -94,6 +94,12 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		// Hung up on.
 		{"the agent hung up on me halfway through", "en", ""},
 		{"客服说到一半直接挂了", "zh", ""},
+		// A reproach, a rhetorical "didn't you say", a replacement still failing.
+		{"收到的东西不对，你们能不能上点心", "zh", ""},
+		{"의자 다리가 흔들려요 검수 좀 신경 써 주시지", "ko", ""},
+		{"不是说两天发货吗，都十天了", "zh", "broken_promise"},
+		{"换了新的还是没声音", "zh", "repeated_failure"},
+		{"包装一塌糊涂，里面的花瓶碎了", "zh", ""},
 		// A mishandled parcel beside "how do I complain".
 		{"how do I make a complaint? the driver threw my parcel over the gate", "en", ""},
 	} {
@@ -127,6 +133,11 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"어제부터 배송 중으로 나오는데 언제 도착하나요?", "ko"},
 		{"박스 찌그러지고 충전기 깨져서 왔어요", "ko"},
 		{"다른 색상도 있나요?", "ko"},
+		{"不是说可以七天无理由退货吗？", "zh"},
+		{"请问灯罩碎了可以换吗？", "zh"},
+		{"请用点心包装，是送人的", "zh"},
+		{"신경 좀 써서 포장해 주실 수 있나요? 선물이에요", "ko"},
+		{"换了新的以后还是有点不习惯，怎么调", "zh"},
 		{"bit miffed the blue one sold out, any restock date?", "en"},
 		{"有点郁闷，想要的颜色卖完了，什么时候补货？", "zh"},
 		{"is anyone waiting for someone to collect the parcel?", "en"},
