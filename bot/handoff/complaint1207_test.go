@@ -40,7 +40,7 @@ func TestBankingEvenDev(t *testing.T) {
 // The cues and combos added for issue 10's calm complaints (complaint3,
 // 2026-12-07) are held, not fitted: TestTune keeps them at these weights.
 func init() {
-	for name, w := range map[string]float64{"mixed_answers": 0, "lasted": 0, "mishandled": 0, "runaround": 2.79, "down_for_long": 2.5, "exasperated": 1.8, "hung_up_on": 3.0, "made_to_pay": 0, "pay_for_our_mistake": 2.5} {
+	for name, w := range map[string]float64{"mixed_answers": 0, "lasted": 0, "mishandled": 0, "runaround": 2.79, "down_for_long": 2.5, "exasperated": 1.8, "hung_up_on": 3.0, "made_to_pay": 0, "pay_for_our_mistake": 2.5, "harm": 0} {
 		priors[name] = w
 		decisive[name] = w
 	}
@@ -100,6 +100,14 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"不是说两天发货吗，都十天了", "zh", "broken_promise"},
 		{"换了新的还是没声音", "zh", "repeated_failure"},
 		{"包装一塌糊涂，里面的花瓶碎了", "zh", ""},
+		// English kinds found by probing with my own wordings.
+		{"the toaster you replaced mine with doesn't heat either", "en", "repeated_failure"},
+		{"I want it noted that the bed slats were missing and no one mentioned it", "en", ""},
+		{"my kid got a rash from the bath bombs and I want to report it properly", "en", "formal_claim"},
+		{"listed as unworn but the trainers have scuffs all over", "en", "not_as_described"},
+		{"the cream arrived leaking and crushed, and it's happened before", "en", "repeated_failure"},
+		{"I keep getting told something different whenever I ask about the delay", "en", "runaround"},
+		{"等了二十天还没发货，怎么搞的", "zh", ""},
 		// A mishandled parcel beside "how do I complain".
 		{"how do I make a complaint? the driver threw my parcel over the gate", "en", ""},
 	} {
@@ -133,6 +141,10 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"어제부터 배송 중으로 나오는데 언제 도착하나요?", "ko"},
 		{"박스 찌그러지고 충전기 깨져서 왔어요", "ko"},
 		{"다른 색상도 있나요?", "ko"},
+		{"I don't mind either, whichever colour is in stock", "en"},
+		{"is an item listed as new but with an opened box still returnable?", "en"},
+		{"my son gets a rash from wool, is this jumper pure cotton?", "en"},
+		{"I want it noted on my account that deliveries go to the back door", "en"},
 		{"不是说可以七天无理由退货吗？", "zh"},
 		{"请问灯罩碎了可以换吗？", "zh"},
 		{"请用点心包装，是送人的", "zh"},
