@@ -108,6 +108,16 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"the cream arrived leaking and crushed, and it's happened before", "en", "repeated_failure"},
 		{"I keep getting told something different whenever I ask about the delay", "en", "runaround"},
 		{"等了二十天还没发货，怎么搞的", "zh", ""},
+		// More kinds found by probing: selling what is out of date is
+		// irresponsible, curt staff, a promise broken by making the customer
+		// do it, a long refund wait with its length, sarcasm of a crumpled
+		// gift bag, a failure with every delivery.
+		{"过期的东西还在卖，太不负责任了", "zh", ""},
+		{"직원분 말투가 너무 퉁명스러웠어요", "ko", ""},
+		{"说好送到家，结果让我自己去快递点搬", "zh", "pay_for_our_mistake"},
+		{"my refund has said pending for seventeen days now", "en", "long_overdue"},
+		{"paid extra for gift wrap and it came in a creased bag, lovely", "en", ""},
+		{"why does every order from you arrive late", "en", "repeated_failure"},
 		// A mishandled parcel beside "how do I complain".
 		{"how do I make a complaint? the driver threw my parcel over the gate", "en", ""},
 	} {
@@ -141,6 +151,9 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"어제부터 배송 중으로 나오는데 언제 도착하나요?", "ko"},
 		{"박스 찌그러지고 충전기 깨져서 왔어요", "ko"},
 		{"다른 색상도 있나요?", "ko"},
+		{"I was irresponsible and left my card in the shop, can you freeze it?", "en"},
+		{"how long does a refund take? it's been eleven days", "en"},
+		{"do you send every order in a box?", "en"},
 		{"I don't mind either, whichever colour is in stock", "en"},
 		{"is an item listed as new but with an opened box still returnable?", "en"},
 		{"my son gets a rash from wool, is this jumper pure cotton?", "en"},
