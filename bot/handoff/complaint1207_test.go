@@ -118,6 +118,9 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"my refund has said pending for seventeen days now", "en", "long_overdue"},
 		{"paid extra for gift wrap and it came in a creased bag, lovely", "en", ""},
 		{"why does every order from you arrive late", "en", "repeated_failure"},
+		// A status that has not moved, with a long wait.
+		{"ordered the shelves on the 3rd, paid at once, and three weeks on the tracking still says label created", "en", "long_overdue"},
+		{"退款申请提交两周了，一直显示审核中", "zh", "long_overdue"},
 		// A mishandled parcel beside "how do I complain".
 		{"how do I make a complaint? the driver threw my parcel over the gate", "en", ""},
 	} {
@@ -151,6 +154,7 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"어제부터 배송 중으로 나오는데 언제 도착하나요?", "ko"},
 		{"박스 찌그러지고 충전기 깨져서 왔어요", "ko"},
 		{"다른 색상도 있나요?", "ko"},
+		{"the tracking still says processing, is that normal after two days?", "en"},
 		{"I was irresponsible and left my card in the shop, can you freeze it?", "en"},
 		{"how long does a refund take? it's been eleven days", "en"},
 		{"do you send every order in a box?", "en"},
