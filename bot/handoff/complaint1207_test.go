@@ -121,6 +121,10 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		// A status that has not moved, with a long wait.
 		{"ordered the shelves on the 3rd, paid at once, and three weeks on the tracking still says label created", "en", "long_overdue"},
 		{"退款申请提交两周了，一直显示审核中", "zh", "long_overdue"},
+		// Rhetorical reproach of our checks, and expecting better for the price.
+		{"袖子上有个洞，质检是怎么做的", "zh", ""},
+		{"the seam came apart on day one, how did this pass quality control", "en", ""},
+		{"for the price I expected better than a see-through paper bag", "en", ""},
 		// A mishandled parcel beside "how do I complain".
 		{"how do I make a complaint? the driver threw my parcel over the gate", "en", ""},
 	} {
@@ -154,6 +158,8 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"어제부터 배송 중으로 나오는데 언제 도착하나요?", "ko"},
 		{"박스 찌그러지고 충전기 깨져서 왔어요", "ko"},
 		{"다른 색상도 있나요?", "ko"},
+		{"is the hole in the strap meant for a buckle?", "en"},
+		{"아쉽지만 이번엔 다음에 살게요", "ko"},
 		{"the tracking still says processing, is that normal after two days?", "en"},
 		{"I was irresponsible and left my card in the shop, can you freeze it?", "en"},
 		{"how long does a refund take? it's been eleven days", "en"},
