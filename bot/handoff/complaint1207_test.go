@@ -101,6 +101,7 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"your staff member hung up mid-sentence", "en", ""},
 		// A reproach, a rhetorical "didn't you say", a replacement still failing.
 		{"收到的东西不对，你们能不能上点心", "zh", ""},
+		{"你们的质量真不靠谱，刚用就坏", "zh", ""},
 		{"의자 다리가 흔들려요 검수 좀 신경 써 주시지", "ko", ""},
 		{"不是说两天发货吗，都十天了", "zh", "broken_promise"},
 		{"换了新的还是没声音", "zh", "repeated_failure"},
@@ -215,6 +216,21 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"택배 기사님 오셨을 때 제가 없어서 속상해요 다시 배달 되나요", "ko"},
 		{"有点郁闷，我自己写错了门牌号，能改吗", "zh"},
 		{"each time I visit the staff are so kind, love it", "en"},
+		// C-H7: 点心 the pastry, and a polite -주시지요, are not reproach.
+		{"能不能用点心做一个生日礼盒？", "zh"},
+		{"婚礼上点心还是上蛋糕比较好？", "zh"},
+		{"请问会议茶歇可以帮我们上点心吗？", "zh"},
+		{"你们家的点心太好吃了，能不能用点心券买？", "zh"},
+		{"선물이라서 포장 잘 좀 해 주시지요", "ko"},
+		// C-H8: 不太行/不靠谱 said of oneself or of others.
+		{"我审美不太行，帮我挑一个吧", "zh"},
+		{"网上说快递不靠谱，你们用哪家快递？", "zh"},
+		{"我手艺不太行，这个蛋糕模具好用吗", "zh"},
+		// C-H9: the customer changing their own mind.
+		{"제가 말을 바꿔서 죄송해요 그냥 빨간색으로 할게요", "ko"},
+		{"말 바꿔서 죄송한데 M으로 바꿔 주세요", "ko"},
+		{"자꾸 말 바꿔서 죄송해요 ㅠㅠ 파란색으로 할게요", "ko"},
+		{"또 말 바꿔서 미안해요 L 사이즈로 부탁드려요", "ko"},
 	} {
 		for _, hist := range [][]session.Turn{nil, {{Role: "customer", Text: "hi"}, {Role: "bot", Text: "Hello! How can I help?", Kind: "answer"}}} {
 			if d := r.Detect(Input{Text: c.text, Lang: c.lang, History: hist}); d.Handoff {
