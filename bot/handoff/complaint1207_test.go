@@ -40,7 +40,7 @@ func TestBankingEvenDev(t *testing.T) {
 // The cues and combos added for issue 10's calm complaints (complaint3,
 // 2026-12-07) are held, not fitted: TestTune keeps them at these weights.
 func init() {
-	for name, w := range map[string]float64{"mixed_answers": 0, "lasted": 0, "mishandled": 0, "runaround": 2.79, "down_for_long": 2.5, "exasperated": 1.8, "hung_up_on": 3.0, "made_to_pay": 0, "pay_for_our_mistake": 2.5, "harm": 0, "damage_named": 0, "asks_any": 0, "own_side": 0, "our_thing": 0, "every_time": 0, "question": 0} {
+	for name, w := range map[string]float64{"mixed_answers": 0, "lasted": 0, "mishandled": 0, "runaround": 2.79, "down_for_long": 2.5, "exasperated": 1.8, "hung_up_on": 3.0, "made_to_pay": 0, "pay_for_our_mistake": 2.5, "harm": 0, "damage_named": 0, "asks_any": 0, "own_side": 0, "our_thing": 0, "every_time": 0, "question": 0, "not_told": 0, "not_told_report": 2.79} {
 		priors[name] = w
 		decisive[name] = w
 	}
@@ -216,6 +216,8 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"택배 기사님 오셨을 때 제가 없어서 속상해요 다시 배달 되나요", "ko"},
 		{"有点郁闷，我自己写错了门牌号，能改吗", "zh"},
 		{"each time I visit the staff are so kind, love it", "en"},
+		// C-L1: not told, asked about.
+		{"no one mentioned a deposit, how much is it?", "en"},
 		// C-H7: 点心 the pastry, and a polite -주시지요, are not reproach.
 		{"能不能用点心做一个生日礼盒？", "zh"},
 		{"婚礼上点心还是上蛋糕比较好？", "zh"},
