@@ -40,7 +40,7 @@ func TestBankingEvenDev(t *testing.T) {
 // The cues and combos added for issue 10's calm complaints (complaint3,
 // 2026-12-07) are held, not fitted: TestTune keeps them at these weights.
 func init() {
-	for name, w := range map[string]float64{"mixed_answers": 0, "lasted": 0, "mishandled": 0, "runaround": 2.79, "down_for_long": 2.5, "exasperated": 1.8, "hung_up_on": 3.0, "made_to_pay": 0, "pay_for_our_mistake": 2.5, "harm": 0, "damage_named": 0, "asks_any": 0, "own_side": 0, "our_thing": 0, "every_time": 0, "question": 0, "not_told": 0, "not_told_report": 2.79} {
+	for name, w := range map[string]float64{"mixed_answers": 0, "lasted": 0, "mishandled": 0, "runaround": 2.79, "down_for_long": 2.5, "exasperated": 1.8, "hung_up_on": 3.0, "made_to_pay": 0, "pay_for_our_mistake": 2.5, "harm": 0, "damage_named": 0, "asks_any": 0, "own_side": 0, "our_thing": 0, "every_time": 0, "question": 0, "not_told": 0, "not_told_report": 2.79, "what_now": 0, "runaround_asked": 2.79, "down_for_long_asked": 2.5} {
 		priors[name] = w
 		decisive[name] = w
 	}
@@ -99,6 +99,11 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"the woman on the phone just hung up", "en", ""},
 		{"the call centre hung up twice on the same day", "en", ""},
 		{"your staff member hung up mid-sentence", "en", ""},
+		// A rhetorical question is no question for the bot (review B C-R1).
+		{"every time I call I get a different story, what is going on?", "en", "runaround_asked"},
+		{"I was told something different every time I asked, which is it?", "en", "runaround_asked"},
+		{"the app hasn't worked since the update, are you even testing this?", "en", "down_for_long_asked"},
+		{"교환받은 이것도 작동 안 해요 어떻게 할 거예요?", "ko", "repeated_failure"},
 		// A reproach, a rhetorical "didn't you say", a replacement still failing.
 		{"收到的东西不对，你们能不能上点心", "zh", ""},
 		{"你们的质量真不靠谱，刚用就坏", "zh", ""},
@@ -218,6 +223,10 @@ func TestCalmComplaintKinds1207(t *testing.T) {
 		{"each time I visit the staff are so kind, love it", "en"},
 		// C-L1: not told, asked about.
 		{"no one mentioned a deposit, how much is it?", "en"},
+		// C-R2: someone of the customer's hanging up, or by mistake.
+		{"my daughter hung up on your driver by mistake, can he call again?", "en"},
+		{"oops, my son hung up when the courier called, can he try again?", "en"},
+		{"I hung up too quickly, sorry! what was the delivery slot?", "en"},
 		// C-H7: 点心 the pastry, and a polite -주시지요, are not reproach.
 		{"能不能用点心做一个生日礼盒？", "zh"},
 		{"婚礼上点心还是上蛋糕比较好？", "zh"},
