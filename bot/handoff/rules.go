@@ -92,7 +92,8 @@ type combo struct {
 	name   string
 	weight float64
 	// parts hold indexes into the complaint features: cues, or one of
-	// markExclaim, markCaps, markQmarks for "!!", CAPS and "??".
+	// markExclaim, markCaps, markQmarks, markQuestion for "!!", CAPS,
+	// "??" and any "?".
 	parts [][]int
 	// absent[k]: part k is written "!a|b" and is present when none of
 	// its cues moved the score ("a calm question": no anger word, no
@@ -114,9 +115,19 @@ const (
 	markExclaim = -1 - iota
 	markCaps
 	markQmarks
+	// markQuestion: the message has a "?" (or "？") anywhere, whatever
+	// the clause around it: "..., can he come back tomorrow?", "수정
+	// 가능해요?". Unlike the other marks it needs no complaint cue and
+	// has no weight: it only keeps combos off ("!question": a report
+	// that asks nothing; complaint3 review, 2026-12-07).
+	markQuestion
 )
 
-var markNames = map[string]int{"exclaim": markExclaim, "caps": markCaps, "qmarks": markQmarks}
+// nMarks is how many marks follow the cues and combos in the complaint
+// features.
+const nMarks = 4
+
+var markNames = map[string]int{"exclaim": markExclaim, "caps": markCaps, "qmarks": markQmarks, "question": markQuestion}
 
 type loopRules struct {
 	count      int
@@ -669,7 +680,7 @@ func (l *loader) combos(s *section, cues []cue) []combo {
 					i, ok = markNames[name]
 				}
 				if !ok {
-					l.errf(part, "%s.when: %q is not the name of a cue in complaint.cues (nor exclaim, caps, qmarks)", prefix, name)
+					l.errf(part, "%s.when: %q is not the name of a cue in complaint.cues (nor exclaim, caps, qmarks, question)", prefix, name)
 					bad = true
 					continue
 				}
