@@ -19,16 +19,16 @@ import (
 // be joy ("thanks!!", "I can't wait!!!").
 
 // complaintVector returns the value of each feature of d: one per cue
-// group, one per combo, then exclaim, caps, qmarks and question. The score is base +
+// group, one per combo, then exclaim, caps and qmarks. The score is base +
 // weights · vector. hits[i] is the match behind vector[i] for cue groups
 // (zero when absent). Both slices are d's scratch space.
 func (r *Rules) complaintVector(d *doc) (x []float64, hits []found) {
 	c := &r.complaint
 	n, m := len(c.cues), len(c.combos)
-	if cap(d.x) < n+m+nMarks || cap(d.hits) < n {
-		d.x, d.hits = make([]float64, n+m+nMarks), make([]found, n)
+	if cap(d.x) < n+m+3 || cap(d.hits) < n {
+		d.x, d.hits = make([]float64, n+m+3), make([]found, n)
 	}
-	x, hits = d.x[:n+m+nMarks], d.hits[:n]
+	x, hits = d.x[:n+m+3], d.hits[:n]
 	clear(x)
 	clear(hits)
 	masked := mask(d, c.unless)
@@ -85,12 +85,7 @@ func (r *Rules) complaintVector(d *doc) (x []float64, hits []found) {
 	if complained && c.qmarks.min > 0 && d.qmarks >= c.qmarks.min {
 		x[n+m+2] = 1
 	}
-	if d.questions > 0 {
-		x[n+m+3] = 1 // the question mark is set with or without a cue
-	}
-	// The marks count as moved: the exclamation, shouting and "??" marks
-	// only after a complaint cue, the question mark on its own.
-	moved = moved || complained || d.questions > 0
+	moved = moved || complained // the marks count only after a complaint cue
 	for k := range c.combos {
 		cb := &c.combos[k] // not a copy: some eighty combos on every message
 		if cb.needsCue && !moved {
@@ -178,10 +173,8 @@ func (r *Rules) feature(i int) (name string, weight float64) {
 		return "exclaim", c.exclaim.weight
 	case i == n+m+1:
 		return "caps", c.caps.weight
-	case i == n+m+2:
-		return "qmarks", c.qmarks.weight
 	default:
-		return "question", 0
+		return "qmarks", c.qmarks.weight
 	}
 }
 
@@ -221,7 +214,7 @@ func (r *Rules) complaintEvidence(d *doc) []string {
 	c := &r.complaint
 	n, m := len(c.cues), len(c.combos)
 	var ev []string
-	for i, xi := range d.x[:n+m+nMarks] {
+	for i, xi := range d.x[:n+m+3] {
 		_, w := r.feature(i)
 		if xi == 0 || w == 0 {
 			continue

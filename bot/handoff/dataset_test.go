@@ -538,8 +538,6 @@ func writeWeights(t *testing.T, path string, names []string, w []float64, base f
 	set(`(?m)^(complaint:\n(?:[ #].*\n|\n)*?  base: )\S+`, fmt.Sprintf("%.2f", base))
 	for i, n := range names {
 		switch n {
-		case "question":
-			continue // a mark with no weight: it only keeps combos off
 		case "exclaim", "caps", "qmarks":
 			set(`(?m)^(  `+n+`:\n(?:    .*\n)*?    weight: )\S+`, fmt.Sprintf("%.2f", w[i]))
 		default:

@@ -94,7 +94,7 @@ func (r *Rules) holdLeverage(d *doc, in Input, dec *Decision, ev *fired) {
 	c := &r.complaint
 	z := c.base
 	var held []string
-	for i, xi := range d.x[:len(c.cues)+len(c.combos)+nMarks] {
+	for i, xi := range d.x[:len(c.cues)+len(c.combos)+3] {
 		if xi == 0 {
 			continue
 		}

@@ -92,8 +92,7 @@ type combo struct {
 	name   string
 	weight float64
 	// parts hold indexes into the complaint features: cues, or one of
-	// markExclaim, markCaps, markQmarks, markQuestion for "!!", CAPS,
-	// "??" and any "?".
+	// markExclaim, markCaps, markQmarks for "!!", CAPS and "??".
 	parts [][]int
 	// absent[k]: part k is written "!a|b" and is present when none of
 	// its cues moved the score ("a calm question": no anger word, no
@@ -115,19 +114,9 @@ const (
 	markExclaim = -1 - iota
 	markCaps
 	markQmarks
-	// markQuestion: the message has a "?" (or "？") anywhere, whatever
-	// the clause around it: "..., can he come back tomorrow?", "수정
-	// 가능해요?". Unlike the other marks it needs no complaint cue and
-	// has no weight: it only keeps combos off ("!question": a report
-	// that asks nothing; complaint3 review, 2026-12-07).
-	markQuestion
 )
 
-// nMarks is how many marks follow the cues and combos in the complaint
-// features.
-const nMarks = 4
-
-var markNames = map[string]int{"exclaim": markExclaim, "caps": markCaps, "qmarks": markQmarks, "question": markQuestion}
+var markNames = map[string]int{"exclaim": markExclaim, "caps": markCaps, "qmarks": markQmarks}
 
 type loopRules struct {
 	count      int
@@ -680,7 +669,7 @@ func (l *loader) combos(s *section, cues []cue) []combo {
 					i, ok = markNames[name]
 				}
 				if !ok {
-					l.errf(part, "%s.when: %q is not the name of a cue in complaint.cues (nor exclaim, caps, qmarks, question)", prefix, name)
+					l.errf(part, "%s.when: %q is not the name of a cue in complaint.cues (nor exclaim, caps, qmarks)", prefix, name)
 					bad = true
 					continue
 				}
