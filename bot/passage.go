@@ -511,27 +511,7 @@ func (p passage) header(i int) string {
 // are in the Korean questions of payment methods; "Alipay" in the English
 // answer). One it mentions is never said not to be listed.
 func mentions(kb *knowledge.Base, id, words string, named map[string]bool, f *docFreq, lex *text.Lexicon) bool {
-	norm := text.Normalize(strings.TrimSpace(words))
-	for _, l := range kb.Langs(id) {
-		e, ok := kb.Entry(id, l)
-		if !ok {
-			continue
-		}
-		for _, s := range append([]string{e.Answer, e.Tip}, e.Questions...) {
-			if norm != "" && strings.Contains(text.Normalize(Plain(s)), norm) {
-				return true
-			}
-			if len(named) > 0 && cover(named, termSet(s, lex), f) >= 1-1e-9 {
-				return true
-			}
-		}
-		for _, u := range cutPassage(e.Answer, lex).units {
-			if cover(named, u.terms, f) >= minNamedCover {
-				return true
-			}
-		}
-	}
-	return false
+	return mentionsAt(kb, id, words, named, f, lex, false)
 }
 
 // mentionsWhole reports whether entry id names a thing whole, in any of
@@ -539,24 +519,35 @@ func mentions(kb *knowledge.Base, id, words string, named map[string]bool, f *do
 // one unit of its answer. "paypal credit" is not named whole by an answer
 // that names PayPal and credit cards in different items.
 func mentionsWhole(kb *knowledge.Base, id, words string, named map[string]bool, f *docFreq, lex *text.Lexicon) bool {
+	return mentionsAt(kb, id, words, named, f, lex, true)
+}
+
+// mentionsAt is mentions, or with whole mentionsWhole: the answer and tip
+// as a whole, and a unit in part, count only when not whole.
+func mentionsAt(kb *knowledge.Base, id, words string, named map[string]bool, f *docFreq, lex *text.Lexicon, whole bool) bool {
 	norm := text.Normalize(strings.TrimSpace(words))
+	unitCover := minNamedCover
+	if whole {
+		unitCover = 1 - 1e-9
+	}
 	for _, l := range kb.Langs(id) {
 		e, ok := kb.Entry(id, l)
 		if !ok {
 			continue
 		}
-		for _, s := range append([]string{e.Answer, e.Tip}, e.Questions...) {
+		for i, s := range append([]string{e.Answer, e.Tip}, e.Questions...) {
 			if norm != "" && strings.Contains(text.Normalize(Plain(s)), norm) {
 				return true
 			}
-		}
-		for _, q := range e.Questions {
-			if len(named) > 0 && cover(named, termSet(q, lex), f) >= 1-1e-9 {
+			if whole && i < 2 {
+				continue // an answer may name the thing's words in different items
+			}
+			if len(named) > 0 && cover(named, termSet(s, lex), f) >= 1-1e-9 {
 				return true
 			}
 		}
 		for _, u := range cutPassage(e.Answer, lex).units {
-			if len(named) > 0 && cover(named, u.terms, f) >= 1-1e-9 {
+			if len(named) > 0 && cover(named, u.terms, f) >= unitCover {
 				return true
 			}
 		}
