@@ -451,14 +451,20 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 			// is the steps, in order, from the line that introduces them.
 			in := pa.units[at].intro
 			body = pa.from(in, pa.units[at].para)
-		case at >= 0 && pa.units[at].item && e.ClosedList && len(pa.notFor(namedTerms(words), headTerms(f.Words, set.Lexicon), at)) > 0:
+		case at >= 0 && pa.units[at].item:
+			var no []int
+			if e.ClosedList {
+				no = pa.notFor(namedTerms(words), headTerms(f.Words, set.Lexicon), at)
+			}
+			if len(no) == 0 {
+				body = pa.only(at)
+				break
+			}
 			// "what about credit card installments?": the item found
 			// has some of its words, the sentence saying what we do not
 			// take has the rest; the no, with the list (review A W2).
-			body = join(pa.gather(pa.notFor(namedTerms(words), headTerms(f.Words, set.Lexicon), at)), pa.list())
+			body = join(pa.gather(no), pa.list())
 			named = "followup_named_no"
-		case at >= 0 && pa.units[at].item:
-			body = pa.only(at)
 		case at >= 0:
 			// Never ending on a line that promises a list ("Once your
 			// order ships, delivery takes:" with no times after it).

@@ -128,10 +128,8 @@ var sharedByAnyComplaint = map[string]bool{"not": true, "no": true, "never": tru
 // askedOf reports whether any of the earlier questions has any of terms.
 func askedOf(earlier []string, terms map[string]bool, lex *text.Lexicon) bool {
 	for _, q := range earlier {
-		for t := range termSet(q, lex) {
-			if terms[t] {
-				return true
-			}
+		if hasAny(terms, termSet(q, lex)) {
+			return true
 		}
 	}
 	return false
