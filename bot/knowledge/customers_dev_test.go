@@ -212,38 +212,13 @@ func TestLengthVersusSamplesDev(t *testing.T) {
 		for _, pb := range pools[name] {
 			l := NewLexical(pb.b, lex)
 			for i, q := range pb.b.Questions() {
-				cands := l.Rank(t.Context(), q.Text, i, 2)
-				if len(cands) == 0 || cands[0].Score <= 0 {
-					continue
-				}
-				s := top(cands, right)
-				if s.margin < 0.3*s.score {
-					continue
-				}
-				k := lenBin(q.Text)
-				if cands[0].ID == q.ID {
-					lr[k]++
-				} else {
-					lw[k]++
+				if first, ok := leadingFirst(t, l, q.Text, i); ok {
+					countFirst(first == q.ID, &lr[lenBin(q.Text)], &lw[lenBin(q.Text)])
 				}
 			}
 			for _, q := range pb.qs {
-				if q.ID == "" {
-					continue
-				}
-				cands := l.Rank(t.Context(), q.Query, -1, 2)
-				if len(cands) == 0 || cands[0].Score <= 0 {
-					continue
-				}
-				s := top(cands, right)
-				if s.margin < 0.3*s.score {
-					continue
-				}
-				k := lenBin(q.Query)
-				if cands[0].ID == q.ID {
-					cr[k]++
-				} else {
-					cw[k]++
+				if first, ok := leadingFirst(t, l, q.Query, -1); ok && q.ID != "" {
+					countFirst(first == q.ID, &cr[lenBin(q.Query)], &cw[lenBin(q.Query)])
 				}
 			}
 		}
@@ -273,37 +248,16 @@ func TestLangVersusSamplesDev(t *testing.T) {
 			return by[k]
 		}
 		for i, q := range pb.b.Questions() {
-			get(q.Lang).lall++
-			cands := l.Rank(t.Context(), q.Text, i, 2)
-			if len(cands) == 0 || cands[0].Score <= 0 {
-				continue
-			}
-			s := top(cands, right)
-			if s.margin < 0.3*s.score {
-				continue
-			}
-			if cands[0].ID == q.ID {
-				get(q.Lang).lr++
-			} else {
-				get(q.Lang).lw++
+			c := get(q.Lang)
+			c.lall++
+			if first, ok := leadingFirst(t, l, q.Text, i); ok {
+				countFirst(first == q.ID, &c.lr, &c.lw)
 			}
 		}
 		for _, q := range pb.qs {
-			if q.ID == "" {
-				continue
-			}
-			cands := l.Rank(t.Context(), q.Query, -1, 2)
-			if len(cands) == 0 || cands[0].Score <= 0 {
-				continue
-			}
-			s := top(cands, right)
-			if s.margin < 0.3*s.score {
-				continue
-			}
-			if cands[0].ID == q.ID {
-				get(q.Lang).cr++
-			} else {
-				get(q.Lang).cw++
+			if first, ok := leadingFirst(t, l, q.Query, -1); ok && q.ID != "" {
+				c := get(q.Lang)
+				countFirst(first == q.ID, &c.cr, &c.cw)
 			}
 		}
 		for _, lang := range []string{"en", "zh", "ko"} {
@@ -363,21 +317,14 @@ func TestMutualCrossingsDev(t *testing.T) {
 				}
 			}
 			for _, q := range pb.qs {
-				if q.ID == "" {
-					continue
-				}
-				cands := l.Rank(t.Context(), q.Query, -1, 2)
-				if len(cands) == 0 || cands[0].Score <= 0 {
-					continue
-				}
-				s := top(cands, right)
-				if s.margin < 0.3*s.score {
+				first, ok := leadingFirst(t, l, q.Query, -1)
+				if !ok || q.ID == "" {
 					continue
 				}
 				switch {
-				case cands[0].ID == q.ID:
+				case first == q.ID:
 					cr++
-				case cross[[2]string{cands[0].ID, q.ID}] && cross[[2]string{q.ID, cands[0].ID}]:
+				case cross[[2]string{first, q.ID}] && cross[[2]string{q.ID, first}]:
 					cwMutual++
 				default:
 					cwOne++
@@ -385,5 +332,28 @@ func TestMutualCrossingsDev(t *testing.T) {
 			}
 		}
 		t.Logf("%-7s lead >= 0.3: LOO right %d, wrong in a two-way pair %d, other wrong %d | customers right %d, wrong in a two-way pair %d, other wrong %d", name, lr, lwMutual, lwOne, cr, cwMutual, cwOne)
+	}
+}
+
+// leadingFirst ranks text with l (skip: the question left out, -1 for
+// none) and gives the first candidate when it leads the second by at least
+// 0.3 of its score, the band the dev measurements above compare.
+func leadingFirst(t *testing.T, l *Lexical, text string, skip int) (string, bool) {
+	cands := l.Rank(t.Context(), text, skip, 2)
+	if len(cands) == 0 || cands[0].Score <= 0 {
+		return "", false
+	}
+	if s := top(cands, right); s.margin < 0.3*s.score {
+		return "", false
+	}
+	return cands[0].ID, true
+}
+
+// countFirst counts one more right or wrong first.
+func countFirst(ok bool, right, wrong *int) {
+	if ok {
+		*right++
+	} else {
+		*wrong++
 	}
 }
