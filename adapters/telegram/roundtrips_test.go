@@ -111,14 +111,10 @@ func TestRoundTripsPerMessage(t *testing.T) {
 			db := sessiontest.DBOn(t, rdb)
 			trips := &tripCounter{}
 			rdb.AddHook(trips)
-			hs := newHarness(t, realCore(t)(session.New(db)), setup{db: db, webhook: true, secret: "rt-secret",
-				opts: []Option{WithHeartbeat(time.Minute, time.Minute)}})
 			// A message is counted until its chat's loop has ended: the next
 			// one then finds no loop running (as a customer who waits for
 			// the answer before writing again does), not one about to end.
-			exited := make(chan int64, 16)
-			hs.a.disp.onExit = func(chat int64) { exited <- chat }
-			hs.start()
+			hs, exited := tripHarness(t, realCore(t)(session.New(db)), db)
 			u := telegramtest.Customer(4242)
 
 			send := tripSender(t, hs, trips, exited)
@@ -248,11 +244,7 @@ func TestRoundTripsOfAMessageSentDuringATurn(t *testing.T) {
 			trips := &tripCounter{}
 			rdb.AddHook(trips)
 			core := &gatedCore{Bot: realCore(t)(session.New(db)).(*bot.Bot), in: make(chan struct{}), gate: make(chan struct{})}
-			hs := newHarness(t, core, setup{db: db, webhook: true, secret: "rt-secret",
-				opts: []Option{WithHeartbeat(time.Minute, time.Minute)}})
-			exited := make(chan int64, 16)
-			hs.a.disp.onExit = func(chat int64) { exited <- chat }
-			hs.start()
+			hs, exited := tripHarness(t, core, db)
 			u := telegramtest.Customer(4243)
 			send := tripSender(t, hs, trips, exited)
 			loadScripts(t, rdb)
@@ -328,4 +320,17 @@ func BenchmarkWebhookTrips(b *testing.B) {
 	for i, bot := range bots {
 		b.ReportMetric(per[i], bot.name+"-trips/msg")
 	}
+}
+
+// tripHarness is a started webhook harness for counting round trips: its
+// heartbeat too long to renew a lease or sweep during a test (those are
+// per replica every few seconds, not per message), and exited told each
+// chat whose loop has ended.
+func tripHarness(t *testing.T, core Handler, db store.DB) (*harness, <-chan int64) {
+	hs := newHarness(t, core, setup{db: db, webhook: true, secret: "rt-secret",
+		opts: []Option{WithHeartbeat(time.Minute, time.Minute)}})
+	exited := make(chan int64, 16)
+	hs.a.disp.onExit = func(chat int64) { exited <- chat }
+	hs.start()
+	return hs, exited
 }

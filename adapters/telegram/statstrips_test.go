@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	baton "github.com/batonhq/baton"
 	"github.com/redis/go-redis/v9"
@@ -45,11 +44,7 @@ func TestRoundTripsPerMessageWithStatistics(t *testing.T) {
 				t.Fatal(err)
 			}
 			core := bot.New(session.New(db), holder, bot.WithObservers(stats.New(db)))
-			hs := newHarness(t, core, setup{db: db, webhook: true, secret: "rt-secret",
-				opts: []Option{WithHeartbeat(time.Minute, time.Minute)}})
-			exited := make(chan int64, 16)
-			hs.a.disp.onExit = func(chat int64) { exited <- chat }
-			hs.start()
+			hs, exited := tripHarness(t, core, db)
 			u := telegramtest.Customer(4343)
 			send := tripSender(t, hs, trips, exited)
 			loadScripts(t, rdb)
