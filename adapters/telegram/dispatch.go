@@ -77,9 +77,7 @@ func (d *dispatcher) kickFor(chat, id int64, recheck bool) kicked {
 	if d.closed {
 		return kickClosed
 	}
-	if id != 0 && !slices.Contains(d.ahead[chat], id) {
-		d.ahead[chat] = append(d.ahead[chat], id)
-	}
+	d.note(chat, id)
 	if again, ok := d.running[chat]; ok {
 		d.running[chat] = again || recheck
 		return kickRunning
@@ -106,9 +104,7 @@ func (d *dispatcher) reserve(chat, id int64) bool {
 		return false
 	}
 	if _, ok := d.running[chat]; ok {
-		if id != 0 {
-			d.ahead[chat] = append(d.ahead[chat], id)
-		}
+		d.note(chat, id)
 		return false
 	}
 	d.running[chat] = false
@@ -155,6 +151,15 @@ func (d *dispatcher) loop(chat int64, first *entry) {
 		}
 		d.running[chat] = false
 		d.mu.Unlock()
+	}
+}
+
+// note adds update id (0: none) to the chat's ahead list once: Telegram
+// may deliver an update again, and a second entry would outlive the one
+// taken removes, keeping the loop reading ahead for nothing. d.mu held.
+func (d *dispatcher) note(chat, id int64) {
+	if id != 0 && !slices.Contains(d.ahead[chat], id) {
+		d.ahead[chat] = append(d.ahead[chat], id)
 	}
 }
 
