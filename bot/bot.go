@@ -222,6 +222,11 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		b.log.Warn("schedule idle timer", "conv", logmask.Conv(s.ID), "err", err)
 		err = nil
 	}
+	if errors.Is(err, session.ErrFenced) {
+		// The adapter's lease on the work was lost: whoever holds it now
+		// does the work (and counts the message); nothing goes out from here.
+		return nil, fmt.Errorf("handle %s: %w", logmask.Conv(ev.ConvID()), err)
+	}
 	if again == nil || err != nil {
 		b.obs.MessageIn(ev.Channel) // once per message: not again when it is met again
 	}

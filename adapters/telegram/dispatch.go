@@ -20,6 +20,7 @@ type job struct {
 	count     int64         // the chat's messages in the flood window, this one included; 0 when not counted
 	recovered bool          // accepted by another replica or an earlier run
 	read      *session.Read // the conversation read ahead with the accept, or nil
+	token     string        // the chat lease's token the job runs under (its fence)
 }
 
 // dispatcher runs one loop per chat with work, chats in parallel (at most

@@ -70,9 +70,10 @@ func (a *Adapter) accept(ctx context.Context, id, chat int64, raw []byte, count,
 	if count && a.cfg.floodLimit > 0 {
 		flag = "1"
 	}
-	keys := []string{a.keys.Update(id), a.keys.Inbox(), a.keys.Flood(chat, w), a.keys.ChatQueue(chat), a.keys.Chats(), a.keys.ChatLease(chat)}
+	keys := []string{a.keys.Update(id), a.keys.Inbox(), a.keys.Flood(chat, w), a.keys.ChatQueue(chat), a.keys.Chats(),
+		a.keys.ChatLease(chat), a.keys.LeaseVersion()}
 	args := []any{id, raw, a.cfg.dedupeTTL.Milliseconds(), window.Milliseconds(), flag, chat,
-		a.replica, a.leaseTTL().Milliseconds()}
+		a.tokenPrefix(), a.leaseTTL().Milliseconds()}
 	res, read, err := a.runAhead(ctx, store.InboxAcceptTake, keys, ahead, chat, args...)
 	if err != nil {
 		return accepted{}, fmt.Errorf("telegram: persisting update %d: %w", id, err)
@@ -118,7 +119,7 @@ type ReadAheader interface {
 
 // acceptedOf reads InboxAcceptTake's reply.
 func acceptedOf(res []any) (accepted, error) {
-	if len(res) != 2 && len(res) != 4 {
+	if len(res) != 2 && len(res) != 5 {
 		return accepted{}, fmt.Errorf("unexpected script result %s", store.ReplyShape(res))
 	}
 	result, ok1 := res[0].(int64)
@@ -127,8 +128,8 @@ func acceptedOf(res []any) (accepted, error) {
 		return accepted{}, fmt.Errorf("unexpected script result %s", store.ReplyShape(res))
 	}
 	acc := accepted{result: int(result), count: count}
-	if len(res) == 4 {
-		e, _, ok, err := nextOf([]any{int64(2), res[2], res[3]})
+	if len(res) == 5 {
+		e, _, ok, err := nextOf([]any{int64(2), res[2], res[3], res[4]})
 		if err != nil || !ok {
 			return accepted{}, fmt.Errorf("unexpected script result %s: %v", store.ReplyShape(res), err)
 		}
@@ -143,7 +144,23 @@ type entry struct {
 	id     int64
 	count  int64
 	raw    string
+	token  string        // the chat lease's token it was handed out under (ChatTake, ChatAnswered, InboxAcceptTake)
 	read   *session.Read // the conversation read with the accept that took the lease, or nil
+}
+
+// tokenPrefix starts every lease token of this replica ("<replica>#",
+// then the lease's version): its heartbeat renews the leases so marked,
+// and ChatTake takes over one its own accept took.
+func (a *Adapter) tokenPrefix() string { return a.replica + "#" }
+
+// leaseVersion is the version in a lease token (0 when it has none).
+func leaseVersion(token string) int64 {
+	i := strings.LastIndexByte(token, '#')
+	if i < 0 {
+		return 0
+	}
+	v, _ := strconv.ParseInt(token[i+1:], 10, 64)
+	return v
 }
 
 // leaseTTL is how long a chat stays with a replica that stopped renewing.
@@ -162,11 +179,12 @@ func nextOf(res []any) (e entry, held, ok bool, err error) {
 	case 1:
 		return entry{}, true, false, nil
 	case 2:
-		if len(res) != 3 {
+		if len(res) != 4 {
 			return entry{}, false, false, fmt.Errorf("unexpected script reply %s", store.ReplyShape(res))
 		}
 		e.member, _ = res[1].(string)
 		e.raw, _ = res[2].(string)
+		e.token, _ = res[3].(string)
 		ids, counts, _ := strings.Cut(e.member, ":")
 		if e.id, err = strconv.ParseInt(ids, 10, 64); err != nil {
 			return entry{}, false, false, fmt.Errorf("bad queue member %q", e.member)
@@ -181,12 +199,12 @@ func (a *Adapter) chatKeys(chat int64) []string {
 	return []string{a.keys.ChatLease(chat), a.keys.ChatQueue(chat), a.keys.Inbox(), a.keys.Chats()}
 }
 
-// acquire takes the chat's lease (or finds it already this replica's) and
-// returns the chat's oldest queued update; with ahead, its conversation
-// read in the same round trip (runAhead).
+// acquire takes the chat's lease with a new token (unless another replica
+// holds it) and returns the chat's oldest queued update; with ahead, its
+// conversation read in the same round trip (runAhead).
 func (a *Adapter) acquire(ctx context.Context, chat int64, ahead bool) (entry, bool, bool, error) {
-	res, read, err := a.runAhead(ctx, store.ChatAcquire, a.chatKeys(chat), ahead, chat,
-		a.replica, a.leaseTTL().Milliseconds(), chat)
+	res, read, err := a.runAhead(ctx, store.ChatTake, append(a.chatKeys(chat), a.keys.LeaseVersion()), ahead, chat,
+		a.tokenPrefix(), a.leaseTTL().Milliseconds(), chat)
 	if err != nil {
 		return entry{}, false, false, fmt.Errorf("telegram: taking chat %s: %w", logChat(chat), err)
 	}
@@ -194,13 +212,15 @@ func (a *Adapter) acquire(ctx context.Context, chat int64, ahead bool) (entry, b
 }
 
 // complete marks e answered and returns the chat's next update while the
-// lease is still this replica's; with ahead, its conversation read in the
-// same round trip (runAhead).
+// lease is still e's (its token: ChatAnswered); held is false when it was
+// lost, and then e is left to the replica that took the chat over. With
+// ahead, the next update's conversation is read in the same round trip
+// (runAhead).
 func (a *Adapter) complete(ctx context.Context, chat int64, e entry, ahead bool) (entry, bool, bool, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisTimeout)
 	defer cancel()
-	res, read, err := a.runAhead(ctx, store.ChatDone, append(a.chatKeys(chat), a.keys.Update(e.id)), ahead, chat,
-		a.replica, a.leaseTTL().Milliseconds(), chat, e.member, e.id, a.cfg.dedupeTTL.Milliseconds())
+	res, read, err := a.runAhead(ctx, store.ChatAnswered, append(a.chatKeys(chat), a.keys.Update(e.id)), ahead, chat,
+		e.token, a.leaseTTL().Milliseconds(), chat, e.member, e.id, a.cfg.dedupeTTL.Milliseconds())
 	if err != nil {
 		return entry{}, false, false, fmt.Errorf("telegram: marking update %d answered: %w", e.id, err)
 	}
@@ -217,11 +237,12 @@ func nextRead(res []any, read *session.Read) (entry, bool, bool, error) {
 }
 
 // release lets a chat's lease go (shutdown, or an update left unanswered),
-// so another replica may take the chat at once.
-func (a *Adapter) release(ctx context.Context, chat int64) {
+// so another replica may take the chat at once; only while it is still
+// held by token.
+func (a *Adapter) release(ctx context.Context, chat int64, token string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisTimeout)
 	defer cancel()
-	if err := store.Unlock.Run(ctx, a.rdb, []string{a.keys.ChatLease(chat)}, a.replica).Err(); err != nil {
+	if err := store.Unlock.Run(ctx, a.rdb, []string{a.keys.ChatLease(chat)}, token).Err(); err != nil {
 		a.log.Warn("telegram: could not let a chat go; another replica takes it once the lease expires",
 			"chat", logChat(chat), "err", err)
 	}
@@ -245,7 +266,7 @@ func (a *Adapter) heartbeat(ctx context.Context) {
 		bctx, cancel := context.WithTimeout(ctx, redisTimeout)
 		pipe := a.rdb.Pipeline()
 		for _, chat := range chats {
-			store.Renew.Eval(bctx, pipe, []string{a.keys.ChatLease(chat)}, a.replica, a.leaseTTL().Milliseconds())
+			store.RenewOwn.Eval(bctx, pipe, []string{a.keys.ChatLease(chat)}, a.tokenPrefix(), a.leaseTTL().Milliseconds())
 		}
 		_, err := pipe.Exec(bctx)
 		cancel()

@@ -43,6 +43,9 @@ var scriptNames = map[string]string{
 	store.InboxAcceptTake.Hash():   "InboxAcceptTake",
 	store.ChatAcquire.Hash():       "ChatAcquire",
 	store.ChatDone.Hash():          "ChatDone",
+	store.ChatTake.Hash():          "ChatTake",
+	store.ChatAnswered.Hash():      "ChatAnswered",
+	store.RenewOwn.Hash():          "RenewOwn",
 }
 
 func cmdName(c redis.Cmder) string {
@@ -160,7 +163,7 @@ func loadScripts(t *testing.T, rdb redis.UniversalClient) {
 	load := func(ctx context.Context, c redis.Scripter) error {
 		for _, s := range []*redis.Script{store.Unlock, store.Renew, store.SessionAcquire, store.SessionSave,
 			store.SessionDelete, store.SessionOutboxSwap, store.TimerDue, store.TimerArm, store.TimerDone, store.InboxAccept,
-			store.InboxAcceptTake, store.ChatAcquire, store.ChatDone} {
+			store.InboxAcceptTake, store.ChatAcquire, store.ChatDone, store.ChatTake, store.ChatAnswered, store.RenewOwn} {
 			if err := s.Load(ctx, c).Err(); err != nil {
 				return err
 			}

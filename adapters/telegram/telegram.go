@@ -64,6 +64,7 @@ import (
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/logmask"
 	"github.com/batonhq/baton/bot/metrics"
+	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/store"
 )
 
@@ -600,27 +601,46 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 			return
 		}
 		if a.disp.stopping() {
-			a.release(ctx, chat)
+			a.release(ctx, chat, e.token)
 			return
 		}
 		a.disp.taken(chat, e.id)
 		j, derr := a.jobOf(chat, e)
 		if derr == nil {
 			a.disp.sem <- struct{}{}
-			answered := a.process(j)
+			done := a.process(j)
 			<-a.disp.sem
-			if !answered {
+			switch done {
+			case cutShort:
 				// Cut short by a hard shutdown: it stays queued for
 				// whoever takes the chat next.
-				a.release(ctx, chat)
+				a.release(ctx, chat, e.token)
 				return
+			case fenced:
+				// This replica stalled past the chat's lease and lost it:
+				// nothing of the turn went out, and the update stays
+				// queued. Whoever holds the chat now answers it; when
+				// nobody took it over, this replica takes it again (a new
+				// lease) and answers it itself, from the turn it saved.
+				a.m.Dropped(Channel, "lease_lost")
+				a.log.Info("telegram: lost the chat's lease mid-turn; its replies are dropped unsent, for the chat's holder to answer",
+					"chat", logChat(chat), "update_id", e.id)
+				e, held, ok, err = a.acquire(ctx, chat, false)
+				continue
 			}
 		} else {
 			a.log.Error("telegram: dropping an unreadable inbox entry", "update_id", e.id, "err", derr)
 		}
+		id := e.id
 		e, held, ok, err = a.complete(ctx, chat, e, a.disp.wantAhead(chat))
 		if err != nil {
-			a.log.Error("telegram: could not mark an update answered; it may be answered again", "update_id", e.id, "chat", logChat(chat))
+			a.log.Error("telegram: could not mark an update answered; it may be answered again", "update_id", id, "chat", logChat(chat))
+		} else if !held {
+			// The lease was lost after the replies went out (a stall
+			// longer than the lease between the save and this mark) and
+			// another replica took the chat over: see process.
+			a.log.Info("telegram: lost the chat's lease after answering; the chat's holder goes on with it",
+				"chat", logChat(chat), "update_id", id)
 		}
 		if a.onDone != nil {
 			a.onDone(j.id)
@@ -634,18 +654,52 @@ func (a *Adapter) jobOf(chat int64, e entry) (job, error) {
 	if err != nil {
 		return job{id: e.id, chat: chat}, err
 	}
-	j := job{id: e.id, chat: chat, upd: upd, count: e.count, got: a.now(), recovered: true, read: e.read}
+	j := job{id: e.id, chat: chat, upd: upd, count: e.count, got: a.now(), recovered: true, read: e.read, token: e.token}
 	if got, ok := a.gotAt.LoadAndDelete(e.id); ok {
 		j.got, j.recovered = got.(time.Time), false
 	}
 	return j, nil
 }
 
-// process does one update: typing, the core's answer and the replies. It
-// reports false when a hard shutdown cut it short (it must stay queued).
-func (a *Adapter) process(j job) bool {
+// What process did with an update.
+type outcome int
+
+const (
+	answered outcome = iota // done (replies sent, or none due): mark it answered
+	cutShort                // a hard shutdown cut it short: it stays queued
+	fenced                  // the chat's lease was lost mid-turn: nothing sent, it stays queued for the holder
+)
+
+// process does one update: typing, the core's answer and the replies.
+//
+// Fencing. The turn runs under the chat's lease (j.token), and the lease
+// is checked before anything is sent: by the session save of the turn
+// (a Renew of the lease in the save's own round trip, and the save
+// fenced by the lease's version: bot/session's Fence), or, for a handler
+// that saved nothing under it, by a Renew of the lease here. Lost, the
+// turn is dropped unsent (fenced): the replica that took the chat over
+// answers the message, or this one takes it again when nobody did.
+//
+// The window that remains: Telegram's sendMessage cannot be made
+// conditional on Redis, so a check comes before the sends, never with
+// them. A replica that passed the check (which renewed the lease for a
+// whole TTL) and then stalls longer than the lease TTL before its last
+// send may still send after another replica took the chat over; the
+// other replica then finds the turn saved (its outbox) and sends its
+// replies again: a duplicate, never a loss. That takes a stall of more
+// than the lease TTL (three heartbeats, 15 s by default) between the save
+// and the send, with the other replica's sweep landing inside it.
+// Everything else a stalled holder does is fenced in Redis: its session
+// save (the version), and marking the update answered (ChatAnswered).
+func (a *Adapter) process(j job) outcome {
 	ctx, cancel := context.WithTimeout(a.workCtx, a.cfg.replyTimeout)
 	defer cancel()
+	var fence *session.Fence
+	if j.token != "" {
+		fence = &session.Fence{Conv: bot.ConvID(Channel, strconv.FormatInt(j.chat, 10)), Key: a.keys.ChatLease(j.chat),
+			Token: j.token, Version: leaseVersion(j.token), TTL: a.leaseTTL()}
+		ctx = session.WithFence(ctx, fence)
+	}
 	ev, act := classify(j.upd, a.me.Load())
 	// The update's id goes with it: whoever answers it again (after a
 	// stop before it was marked answered) gets the replies of the saved
@@ -658,18 +712,18 @@ func (a *Adapter) process(j job) bool {
 	switch act {
 	case actIgnore:
 		a.m.Dropped(Channel, "ignored")
-		return true
+		return answered
 	case actBlocked:
 		a.markBlocked(ctx, j.chat)
-		return true
+		return answered
 	case actUnblocked:
 		a.unmarkBlocked(j.chat)
-		return true
+		return answered
 	}
 	if limit := int64(a.cfg.floodLimit); limit > 0 && j.count > limit {
 		if j.count > limit+1 {
 			a.m.Dropped(Channel, "flood")
-			return true
+			return answered
 		}
 		a.log.Info("telegram: flood limit reached; dropping this chat's messages for the rest of the window",
 			"chat", logChat(j.chat), "limit", limit, "window", a.cfg.floodWindow.String())
@@ -687,6 +741,10 @@ func (a *Adapter) process(j job) bool {
 	// cut: a hard shutdown interrupted this update; it stays in the inbox
 	// (released for the next start) rather than being marked answered.
 	cut := a.workCtx.Err() != nil
+	if !cut && !a.stillHeld(ctx, fence, err) {
+		t.stop()
+		return fenced
+	}
 	if err != nil && !cut {
 		a.m.Error("telegram_handler")
 		a.log.Error("telegram: the core failed on a message", "conv", logmask.Conv(ev.ConvID()), "update_id", j.id,
@@ -713,7 +771,32 @@ func (a *Adapter) process(j job) bool {
 		}
 	}
 	t.stop()
-	return !cut
+	if cut {
+		return cutShort
+	}
+	return answered
+}
+
+// stillHeld reports whether the turn may send its replies: the chat's
+// lease is still its own (process). The turn's session save checked it
+// already, unless the handler saved nothing under it; then it is checked
+// here, in a round trip of its own. A check that cannot reach Redis lets
+// the replies go (at least once): holding them back would leave the
+// customer without an answer for as long as Redis fails.
+func (a *Adapter) stillHeld(ctx context.Context, f *session.Fence, err error) bool {
+	if f == nil {
+		return true
+	}
+	if f.Lost() || errors.Is(err, session.ErrFenced) {
+		return false
+	}
+	if f.Checked() {
+		return true
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisTimeout)
+	defer cancel()
+	n, rerr := store.Renew.Run(rctx, a.rdb, []string{f.Key}, f.Token, f.TTL.Milliseconds()).Int64()
+	return rerr != nil || n == 1
 }
 
 // handle calls the core. A panic there is logged and the update counted

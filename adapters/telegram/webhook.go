@@ -98,7 +98,7 @@ func (a *Adapter) intake(ctx context.Context, raw []byte) (next int64, err error
 		if a.disp.kickFor(chat, upd.ID, true) == kickClosed {
 			// Shutdown began: the lease goes at once, so another replica
 			// (or the next start) need not wait for it to expire.
-			a.release(ctx, chat)
+			a.release(ctx, chat, acc.first.token)
 		}
 	}
 	return upd.ID + 1, nil

@@ -277,8 +277,13 @@ type readState struct {
 func (s *Store) save(ctx context.Context, id, token string, read readState, data []byte, k kept, outbox []byte, timers []TimerAt) (saved bool, timerErr, err error) {
 	now := s.now()
 	active := s.db.Keys.Active()
-	keys := []string{s.db.Keys.Lock(id), s.db.Keys.State(id), s.db.Keys.Outbox(id)}
+	keys := []string{s.db.Keys.Lock(id), s.db.Keys.State(id), s.db.Keys.Outbox(id), s.db.Keys.Fence(id)}
 	ttl := s.ttl.Milliseconds()
+	fence := fenceFor(ctx, id)
+	version := ""
+	if fence != nil {
+		version = strconv.FormatInt(fence.Version, 10)
+	}
 	// The SHA1s of what was read only matter when the lock expired
 	// meanwhile (rare): "?" asks the script to say so, and then they are
 	// computed and sent. A save without a lock (token "": read ahead)
@@ -291,12 +296,23 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 		sum = "?"
 	}
 	head, tail := data[:k.at], data[k.at+k.to-k.from:]
-	args := []any{token, head, ttl, sum, k.from, k.to, tail, len(read.raw), outbox}
+	args := []any{token, head, ttl, sum, k.from, k.to, tail, len(read.raw), outbox, version}
 	if sum == "=" {
 		args = append(args, read.raw, read.outbox)
 	}
 
 	pipe := s.db.Client.Pipeline()
+	// A fenced save checks (and renews) the lease its work runs under in
+	// the same round trip, first: another slot, so beside the save, not
+	// in it. Held, the work may send its replies (the lease was just
+	// renewed for a whole TTL). Lost, the save may still have gone ahead
+	// (when no later holder has saved: the version check), and the work
+	// is dropped unsent: whoever holds the lease now finds this turn as
+	// the outbox and sends its replies, once.
+	var renewCmd *redis.Cmd
+	if fence != nil {
+		renewCmd = store.Renew.EvalSha(ctx, pipe, []string{fence.Key}, fence.Token, fence.TTL.Milliseconds())
+	}
 	pipe.ZAdd(ctx, active, redis.Z{Score: float64(now.UnixMilli()), Member: id})
 	// Entries older than the session TTL belong to expired sessions. They
 	// only cost memory (Active counts by time), so one save a second per
@@ -340,6 +356,21 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 	}
 	if err != nil {
 		return false, nil, err
+	}
+	if fence != nil {
+		if redis.HasErrorPrefix(renewCmd.Err(), "NOSCRIPT") {
+			renewCmd = store.Renew.Eval(ctx, s.db.Client, []string{fence.Key}, fence.Token, fence.TTL.Milliseconds())
+		}
+		// A check that failed (Redis) proves nothing either way: the
+		// fence stays unchecked and its owner checks again.
+		if held, rerr := renewCmd.Int64(); rerr == nil {
+			fence.held(held == 1 && n != 4)
+		} else if n == 4 {
+			fence.held(false)
+		}
+		if fence.Lost() {
+			return false, nil, ErrFenced
+		}
 	}
 	for i, c := range timerCmds {
 		if redis.HasErrorPrefix(c.Err(), "NOSCRIPT") {

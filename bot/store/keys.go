@@ -58,6 +58,12 @@ func (k Keys) Lock(conv string) string  { return k.prefix + "{c:" + conv + "}:lo
 // this key alone. Written and read with the state, by the same scripts.
 func (k Keys) Outbox(conv string) string { return k.prefix + "{c:" + conv + "}:outbox" }
 
+// Fence is the highest lease version (see TelegramKeys.LeaseVersion)
+// whose turn saved the conversation: a turn run under an older lease (its
+// holder stalled past the lease and another replica took the chat over)
+// cannot save over it (store.SessionSave). Kept with the state's TTL.
+func (k Keys) Fence(conv string) string { return k.prefix + "{c:" + conv + "}:fence" }
+
 // Active is the sorted set conversation id -> last update (unix ms).
 func (k Keys) Active() string { return k.prefix + "{active}" }
 
@@ -104,6 +110,13 @@ func (k TelegramKeys) ChatQueue(chat int64) string {
 func (k TelegramKeys) ChatLease(chat int64) string {
 	return k.base + "lease:" + strconv.FormatInt(chat, 10)
 }
+
+// LeaseVersion counts the chat leases ever taken (all chats of the bot):
+// each take gets the next number, in its token ("<replica>#<n>"), so a
+// lease taken later always has a higher version than one it replaced
+// (the fence a stalled holder's writes are checked against). Never
+// expires: a version must never be handed out twice.
+func (k TelegramKeys) LeaseVersion() string { return k.base + "leasev" }
 
 // Chats is the set of chats with unanswered updates (what a sweep looks at).
 func (k TelegramKeys) Chats() string { return k.base + "chats" }

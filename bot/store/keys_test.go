@@ -49,9 +49,9 @@ func TestKeysOfAScriptShareASlot(t *testing.T) {
 	tg := k.Telegram("123456")
 	sl := k.Slack()
 	groups := map[string][]string{
-		"session scripts":    {k.Lock("telegram:42"), k.State("telegram:42"), k.Outbox("telegram:42")},
+		"session scripts":    {k.Lock("telegram:42"), k.State("telegram:42"), k.Outbox("telegram:42"), k.Fence("telegram:42")},
 		"timer scripts":      {k.Timer("idle"), k.TimerAttempts("idle")},
-		"inbox scripts":      {tg.Update(7), tg.Inbox(), tg.Flood(42, 1), tg.ChatQueue(42), tg.ChatLease(42), tg.Chats()},
+		"inbox scripts":      {tg.Update(7), tg.Inbox(), tg.Flood(42, 1), tg.ChatQueue(42), tg.ChatLease(42), tg.Chats(), tg.LeaseVersion()},
 		"outbox scripts":     {sl.Outbox(), sl.OutboxDead(), sl.OutboxLock()},
 		"card transaction":   {sl.Card("telegram:42"), sl.Thread("C1", "1.2"), sl.CardPost("telegram:42"), sl.Posting(), sl.NotCard("C1", "1.2"), sl.CardFail("telegram:42"), sl.CardsFailed(), sl.Summary("C1", "1.2"), sl.Reminders("C1", "1.2"), sl.Posted("telegram:42", "9")},
 		"stats transactions": {k.StatsDay("2026-12-03"), k.StatsAgents(), k.StatsQueue(), k.StatsWorking(), k.StatsHandoffs(), k.StatsMisses("2026-12-03"), k.StatsPicks("2026-12-03"), k.StatsWaits(), k.StatsOnce("3k9x0c2lq1f7")},
@@ -73,8 +73,8 @@ func TestKeysOnePrefixAndATagEach(t *testing.T) {
 	k, _ := NewKeys("shop1:")
 	tg := k.Telegram("1")
 	sl := k.Slack()
-	for _, key := range []string{k.State("c"), k.Lock("c"), k.Outbox("c"), k.Active(), k.Timer("idle"), k.TimerAttempts("idle"), k.Seen("x"),
-		tg.Update(1), tg.Inbox(), tg.ChatQueue(1), tg.ChatLease(1), tg.Chats(), tg.Flood(1, 2),
+	for _, key := range []string{k.State("c"), k.Lock("c"), k.Outbox("c"), k.Fence("c"), k.Active(), k.Timer("idle"), k.TimerAttempts("idle"), k.Seen("x"),
+		tg.Update(1), tg.Inbox(), tg.ChatQueue(1), tg.ChatLease(1), tg.Chats(), tg.Flood(1, 2), tg.LeaseVersion(),
 		sl.Card("c"), sl.Thread("C", "1"), sl.Summary("C", "1"), sl.Reminders("C", "1"), sl.Posted("c", "1"),
 		sl.Outbox(), sl.OutboxDead(), sl.OutboxLock(), k.Stats("x"), k.StatsDay("d"), k.StatsWaits(), k.StatsOnce("t"), k.Cache("llm:emb:ab")} {
 		if !strings.HasPrefix(key, "shop1:{") {

@@ -96,24 +96,39 @@ return {1}`)
 // record (head, no copy, no tail).
 // ARGV[9] is the outbox, written beside the state with the same TTL, or
 // "" to delete it: the outbox always belongs to the state saved with it.
+// ARGV[10] is the fence: the version of the chat lease the turn ran under
+// ("" for work not under a lease: an agent's reply, a timer). A save
+// whose version is below the conversation's fence (KEYS[4], the highest
+// version that saved) gets 4 and writes nothing, its lock let go: its
+// holder stalled past its lease, another replica took the chat over and
+// has saved since, and an older turn saved over it would put the
+// conversation out of order (or make the new holder answer again). A
+// save that goes ahead raises the fence to its version.
 // Instead of the SHA1s, ARGV[4] may be "=" with the state and the outbox
-// read themselves in ARGV[10] and ARGV[11], compared as they are: what a
+// read themselves in ARGV[11] and ARGV[12], compared as they are: what a
 // save without a lock (read ahead) sends, because hashing a record of a
 // few KB on both sides (redis.sha1hex is Redis's portable C SHA1) costs
 // far more CPU than sending it back and comparing (Lua's strings are
 // interned: the comparison is of two pointers).
-// KEYS: lock, state, outbox. ARGV: token, head, TTL ms, SHA1 of the state
-// read (or "="), copy from, copy to, tail, length read, outbox[, state
-// read, outbox read].
+// KEYS: lock, state, outbox, fence. ARGV: token, head, TTL ms, SHA1 of
+// the state read (or "="), copy from, copy to, tail, length read, outbox,
+// fence version[, state read, outbox read].
 var SessionSave = redis.NewScript(`
 local cur = redis.call('GET', KEYS[1])
+if ARGV[10] ~= '' then
+  local f = redis.call('GET', KEYS[4])
+  if f and tonumber(f) > tonumber(ARGV[10]) then
+    if cur and cur == ARGV[1] then redis.call('DEL', KEYS[1]) end
+    return 4
+  end
+end
 local v
 if cur ~= ARGV[1] then
   if cur then return 0 end
   if ARGV[4] == '?' then return 2 end
   v = redis.call('GET', KEYS[2])
   if ARGV[4] == '=' then
-    if v ~= ARGV[10] or (redis.call('GET', KEYS[3]) or '') ~= ARGV[11] then return 0 end
+    if v ~= ARGV[11] or (redis.call('GET', KEYS[3]) or '') ~= ARGV[12] then return 0 end
   else
     local h = ''
     if v then h = redis.sha1hex(v) .. redis.sha1hex(redis.call('GET', KEYS[3]) or '') end
@@ -141,6 +156,7 @@ if ARGV[9] ~= '' then
 else
   redis.call('DEL', KEYS[3])
 end
+if ARGV[10] ~= '' then redis.call('SET', KEYS[4], ARGV[10], 'PX', ARGV[3]) end
 if cur then redis.call('DEL', KEYS[1]) end
 return 1`)
 
@@ -268,17 +284,22 @@ redis.call('SADD', KEYS[5], ARGV[6])
 // InboxAcceptTake is InboxAccept for an adapter that answers the chat
 // itself when nobody does: in the same round trip it takes the chat's
 // lease when no replica holds it and returns the chat's oldest queued
-// update (as ChatAcquire would have, one round trip later). A lease held
-// by anyone, this replica included, is left alone: its holder takes the
-// update before letting the lease go (ChatDone).
-// KEYS: update state, inbox, flood, chat queue, chats, lease.
-// ARGV: as InboxAccept, then token, lease TTL ms.
+// update (as ChatTake would have, one round trip later). A lease held by
+// anyone, this replica included, is left alone: its holder takes the
+// update before letting the lease go (ChatAnswered). A lease taken gets
+// the next lease version: its token is ARGV[7] (the replica's prefix,
+// "<replica>#") followed by it.
+// KEYS: update state, inbox, flood, chat queue, chats, lease, lease
+// version counter.
+// ARGV: as InboxAccept, then token prefix, lease TTL ms.
 // Returns {result, flood count} or, when it took the lease,
-// {InboxNew, flood count, member, raw}.
+// {InboxNew, flood count, member, raw, token}.
 var InboxAcceptTake = redis.NewScript(inboxAccept + `
-if not redis.call('SET', KEYS[6], ARGV[7], 'NX', 'PX', ARGV[8]) then
+if redis.call('EXISTS', KEYS[6]) == 1 then
   return {2, n}
 end
+local tok = ARGV[7] .. redis.call('INCR', KEYS[7])
+redis.call('SET', KEYS[6], tok, 'PX', ARGV[8])
 while true do
   local m = redis.call('ZRANGE', KEYS[4], 0, 0)
   if #m == 0 then
@@ -287,7 +308,7 @@ while true do
   end
   local id = string.match(m[1], '^([^:]+):')
   local raw = id and redis.call('HGET', KEYS[2], id)
-  if raw then return {2, n, m[1], raw} end
+  if raw then return {2, n, m[1], raw, tok} end
   redis.call('ZREM', KEYS[4], m[1])
 end`)
 
@@ -331,6 +352,84 @@ redis.call('HDEL', KEYS[3], ARGV[5])
 redis.call('ZREM', KEYS[2], ARGV[4])
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {0} end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])` + chatNext)
+
+// The Telegram inbox fences each chat's work by its lease's token
+// ("<replica>#<version>", a version per take: TelegramKeys.LeaseVersion):
+// a replica that stalled past its lease and lost the chat to another
+// cannot mark the chat's updates answered (ChatAnswered), nor save the
+// conversation over the new holder's turns (SessionSave's fence), nor
+// find its lease still held before it sends (Renew in the save's round
+// trip). ChatAcquire and ChatDone stay for the Slack desk, which fences
+// its threads by cancelling the work in hand when a renewal finds the
+// lease lost (adapters/slack's keepLease).
+
+// chatNextTok is chatNext for the fenced scripts: the update handed out
+// comes with the lease's token (local tok).
+const chatNextTok = `
+while true do
+  local m = redis.call('ZRANGE', KEYS[2], 0, 0)
+  if #m == 0 then
+    redis.call('DEL', KEYS[1])
+    redis.call('SREM', KEYS[4], ARGV[3])
+    return {1}
+  end
+  local id = string.match(m[1], '^([^:]+):')
+  local raw = id and redis.call('HGET', KEYS[3], id)
+  if raw then return {2, m[1], raw, tok} end
+  redis.call('ZREM', KEYS[2], m[1])
+end`
+
+// ChatTake takes a chat's lease with a new token (the replica's prefix
+// ARGV[1], "<replica>#", and the next lease version), unless another
+// replica holds it; a lease held by this replica (taken by its accept
+// while its loop for the chat ran) is taken over, its loop being the only
+// one the replica runs for the chat. Returns {0} when another replica
+// holds the lease, {1} when the chat had nothing left (the lease let go),
+// or {2, member, raw, token}: the chat's oldest queued update.
+// KEYS: lease, chat queue, inbox, chats, lease version counter.
+// ARGV: token prefix, lease TTL ms, chat.
+var ChatTake = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur and string.sub(cur, 1, #ARGV[1]) ~= ARGV[1] then return {0} end
+local tok = ARGV[1] .. redis.call('INCR', KEYS[5])
+redis.call('SET', KEYS[1], tok, 'PX', ARGV[2])` + chatNextTok)
+
+// ChatAnswered marks an update answered (dedupe state "done", out of the
+// inbox and the chat's queue), renews the lease and returns the chat's
+// next update, only while the caller's token still holds the lease: a
+// holder that lost it leaves the update to the replica that took the
+// chat over, which answers it (the stalled one sent nothing: its save
+// found the lease lost). A lease that ran out with nobody taking the chat
+// since (no lease, the update still queued: whoever took it would have
+// held the lease until it marked it answered) is still the caller's: it
+// is taken again with the same token, so the replies that went out are
+// not sent again by a later sweep.
+// KEYS: lease, chat queue, inbox, chats, update state.
+// ARGV: token, lease TTL ms, chat, member, id, state TTL ms.
+// Returns {0} when the lease was lost, else as ChatTake.
+var ChatAnswered = redis.NewScript(`
+local tok = ARGV[1]
+local cur = redis.call('GET', KEYS[1])
+if cur ~= tok then
+  if cur or redis.call('GET', KEYS[5]) ~= 'q' then return {0} end
+  redis.call('SET', KEYS[1], tok, 'PX', ARGV[2])
+else
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+redis.call('SET', KEYS[5], 'done', 'PX', ARGV[6])
+redis.call('HDEL', KEYS[3], ARGV[5])
+redis.call('ZREM', KEYS[2], ARGV[4])` + chatNextTok)
+
+// RenewOwn extends a lease while it is held by one of the caller's
+// tokens (its value starts with ARGV[1], the replica's "<replica>#"): a
+// replica's heartbeat, for every chat it answers.
+// KEYS: lease. ARGV: token prefix, TTL ms. Returns 1 when extended.
+var RenewOwn = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, #ARGV[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0`)
 
 // ---- the Slack desk ({slack}) ----
 

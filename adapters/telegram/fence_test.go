@@ -1,0 +1,220 @@
+package telegram
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/batonhq/baton/adapters/telegram/telegramtest"
+	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/session/sessiontest"
+	"github.com/batonhq/baton/bot/store"
+)
+
+// A replica that loses a chat's lease mid-turn (a stall longer than the
+// lease: a long GC or LLM pause, renewals failing) must not send what it
+// worked out, because the replica that took the chat over answers the
+// same message: the customer would get the answer twice. These tests make
+// the stall with a handler that waits on a channel and the loss by
+// deleting the lease (what its expiry does), then let another replica's
+// sweep take the chat over; no sleeps, no timing.
+
+// stall wraps a handler: the first event with text waits (after closing
+// reached) until release is closed, as a turn stalled past its lease.
+type stall struct {
+	h        Handler
+	text     string
+	once     sync.Once
+	reached  chan struct{}
+	release  chan struct{}
+	readable bool // h is a ReadAheader: the stalled replica reads ahead too
+}
+
+func newStall(h Handler, text string) *stall {
+	_, ra := h.(ReadAheader)
+	return &stall{h: h, text: text, reached: make(chan struct{}), release: make(chan struct{}), readable: ra}
+}
+
+func (s *stall) Handle(ctx context.Context, ev bot.Event) ([]bot.Message, error) {
+	stalled := false
+	if ev.Text == s.text {
+		s.once.Do(func() { stalled = true })
+	}
+	if stalled {
+		close(s.reached)
+		select {
+		case <-s.release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return s.h.Handle(ctx, ev)
+}
+
+func (s *stall) ReadAhead(ctx context.Context, pipe redis.Pipeliner, conv string) *session.Read {
+	if !s.readable {
+		return nil
+	}
+	return s.h.(ReadAheader).ReadAhead(ctx, pipe, conv)
+}
+
+// fencePair is two replicas on one Redis behind one webhook, their leases
+// never renewed nor swept on their own during a test (a long heartbeat):
+// the test takes the lease away and sweeps itself. exited hears each
+// chat loop's end, per replica.
+type fencePair struct {
+	srv          *telegramtest.Server
+	r1, r2       *harness
+	exit1, exit2 chan int64
+	db           store.DB
+	stalled      *stall
+}
+
+func newFencePair(t *testing.T, db store.DB, h1 *stall, h2 Handler) *fencePair {
+	t.Helper()
+	srv := telegramtest.New(t)
+	slow := WithHeartbeat(time.Minute, time.Minute)
+	r1 := newHarness(t, h1, setup{webhook: true, secret: "s3cret", srv: srv, db: db, opts: []Option{WithReplicaID("r1"), slow}})
+	r2 := newHarness(t, h2, setup{webhook: true, secret: "s3cret", srv: srv, db: db, opts: []Option{WithReplicaID("r2"), slow}})
+	r2.a.onDone = r1.a.onDone // r1.waitDrained hears about both
+	p := &fencePair{srv: srv, r1: r1, r2: r2, exit1: make(chan int64, 16), exit2: make(chan int64, 16), db: db, stalled: h1}
+	r1.a.disp.onExit = func(chat int64) { p.exit1 <- chat }
+	r2.a.disp.onExit = func(chat int64) { p.exit2 <- chat }
+	r1.start()
+	r2.start()
+	return p
+}
+
+func waitExit(t *testing.T, ch <-chan int64, chat int64, what string) {
+	t.Helper()
+	timeout := time.After(waitFor)
+	for {
+		select {
+		case c := <-ch:
+			if c == chat {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("%s: the chat's loop did not end within %v", what, waitFor)
+		}
+	}
+}
+
+// takeOver stalls replica 1 on the chat's message, takes its lease away
+// and has replica 2's sweep take the chat over and answer the message;
+// then replica 1 goes on. It returns the replies the customer got.
+func (p *fencePair) takeOver(t *testing.T, chat int64, text string) []string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+	defer cancel()
+	u := telegramtest.Customer(chat)
+	deliverTo(t, p.srv, p.r1, u.Text(text))
+	waitClosed(t, p.stalled.reached, "replica 1 to take the message up")
+	// The stall outlives the lease: it expires (deleted here, as its TTL
+	// would), and replica 2's next sweep takes the chat over.
+	if err := p.db.Client.Del(ctx, p.r1.a.keys.ChatLease(chat)).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.r2.a.sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitExit(t, p.exit2, chat, "replica 2")
+	p.r1.waitDrained()
+	// Replica 1 wakes up and finishes its turn.
+	close(p.stalled.release)
+	waitExit(t, p.exit1, chat, "replica 1")
+	return p.srv.Sent(chat)
+}
+
+// The real core (session, outbox): the stalled replica's turn, met after
+// the new holder saved and answered it, must not go out a second time.
+func TestLostLeaseNoDuplicateReplyCore(t *testing.T) { lostLeaseCore(t, sessiontest.DB(t)) }
+
+func TestLostLeaseNoDuplicateReplyCoreOnCluster(t *testing.T) {
+	lostLeaseCore(t, sessiontest.DBOn(t, sessiontest.Dial(t, sessiontest.ClusterURL(t))))
+}
+
+func lostLeaseCore(t *testing.T, db store.DB) {
+	core := realCore(t)
+	p := newFencePair(t, db, newStall(core(session.New(db)), "where is my order?"), core(session.New(db)))
+	got := p.takeOver(t, 701, "where is my order?")
+	if len(got) == 0 {
+		t.Fatal("no reply at all")
+	}
+	// The core's answer to one question is one or more messages; both
+	// replicas' answers would be the same messages twice over.
+	if n := len(got); n%2 == 0 && fmt.Sprint(got[:n/2]) == fmt.Sprint(got[n/2:]) {
+		t.Errorf("the customer got the answer twice: %q", got)
+	}
+	dropped := ""
+	for _, l := range strings.Split(p.r1.logs.String(), "\n") {
+		if contains(l, "lost the chat's lease mid-turn") {
+			dropped = l
+		}
+	}
+	switch {
+	case dropped == "":
+		t.Errorf("replica 1 did not log dropping its turn:\n%s", p.r1.logs.String())
+	case !contains(dropped, `"level":"INFO"`) || contains(dropped, "order") || contains(dropped, "text"):
+		t.Errorf("the drop is logged at Info without the customer's words, got %s", dropped)
+	}
+}
+
+// A handler without the session store: the adapter itself checks the
+// lease before sending.
+func TestLostLeaseNoDuplicateReplyPlain(t *testing.T) { lostLeasePlain(t, sessiontest.DB(t)) }
+
+func TestLostLeaseNoDuplicateReplyPlainOnCluster(t *testing.T) {
+	lostLeasePlain(t, sessiontest.DBOn(t, sessiontest.Dial(t, sessiontest.ClusterURL(t))))
+}
+
+func lostLeasePlain(t *testing.T, db store.DB) {
+	p := newFencePair(t, db, newStall(newRecorder(), "m0"), newRecorder())
+	got := p.takeOver(t, 702, "m0")
+	if fmt.Sprint(got) != "[re: m0]" {
+		t.Errorf("replies %q, want one %q", got, "re: m0")
+	}
+}
+
+// The lease ran out during the stall but nobody took the chat over: the
+// stalled replica's answer is not lost, it goes out once, and the chat's
+// next message is answered after it.
+func TestLapsedLeaseNobodyTookOver(t *testing.T) {
+	for name, url := range sessiontest.Backends(t) {
+		t.Run(name, func(t *testing.T) {
+			db := sessiontest.DBOn(t, sessiontest.Dial(t, url))
+			core := realCore(t)
+			st := newStall(core(session.New(db)), "where is my order?")
+			p := newFencePair(t, db, st, core(session.New(db)))
+			ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+			defer cancel()
+			const chat = 703
+			u := telegramtest.Customer(chat)
+			deliverTo(t, p.srv, p.r1, u.Text("where is my order?"))
+			waitClosed(t, st.reached, "replica 1 to take the message up")
+			if err := db.Client.Del(ctx, p.r1.a.keys.ChatLease(chat)).Err(); err != nil {
+				t.Fatal(err)
+			}
+			close(st.release)
+			p.srv.WaitSent(t, chat, 1)
+			p.r1.waitDrained()
+			waitExit(t, p.exit1, chat, "replica 1")
+			once := p.srv.Sent(chat)
+			deliverTo(t, p.srv, p.r2, u.Text("thanks"))
+			p.r1.waitDrained()
+			all := p.srv.WaitSent(t, chat, len(once)+1)
+			if fmt.Sprint(all[:len(once)]) != fmt.Sprint(once) {
+				t.Errorf("the first answer was not first: %q then %q", once, all)
+			}
+			if n := len(once); n%2 == 0 && fmt.Sprint(once[:n/2]) == fmt.Sprint(once[n/2:]) {
+				t.Errorf("the customer got the answer twice: %q", once)
+			}
+		})
+	}
+}
