@@ -10,8 +10,10 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	baton "github.com/batonhq/baton"
 	"github.com/batonhq/baton/adapters/telegram/telegramtest"
 	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/session/sessiontest"
 	"github.com/batonhq/baton/bot/store"
@@ -24,6 +26,30 @@ import (
 // the stall with a handler that waits on a channel and the loss by
 // deleting the lease (what its expiry does), then let another replica's
 // sweep take the chat over; no sleeps, no timing.
+
+// sharedCore is realCore on contents loaded once for all these tests
+// (loading them is most of a test's time, under -race and -count=20).
+var sharedCore = sync.OnceValues(func() (*content.Holder, error) {
+	prompts, err := content.Resolve("", "prompts", baton.Files, "prompts")
+	if err != nil {
+		return nil, err
+	}
+	knowledge, err := content.Resolve("", "knowledge", baton.Files, "knowledge")
+	if err != nil {
+		return nil, err
+	}
+	holder, _, err := content.NewHolder(prompts, knowledge, discard())
+	return holder, err
+})
+
+func fenceCore(t *testing.T) func(*session.Store) Handler {
+	t.Helper()
+	holder, err := sharedCore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(st *session.Store) Handler { return bot.New(st, holder) }
+}
 
 // stall wraps a handler: the first event with text waits (after closing
 // reached) until release is closed, as a turn stalled past its lease.
@@ -141,7 +167,7 @@ func TestLostLeaseNoDuplicateReplyCoreOnCluster(t *testing.T) {
 }
 
 func lostLeaseCore(t *testing.T, db store.DB) {
-	core := realCore(t)
+	core := fenceCore(t)
 	p := newFencePair(t, db, newStall(core(session.New(db)), "where is my order?"), core(session.New(db)))
 	got := p.takeOver(t, 701, "where is my order?")
 	if len(got) == 0 {
@@ -189,7 +215,7 @@ func TestLapsedLeaseNobodyTookOver(t *testing.T) {
 	for name, url := range sessiontest.Backends(t) {
 		t.Run(name, func(t *testing.T) {
 			db := sessiontest.DBOn(t, sessiontest.Dial(t, url))
-			core := realCore(t)
+			core := fenceCore(t)
 			st := newStall(core(session.New(db)), "where is my order?")
 			p := newFencePair(t, db, st, core(session.New(db)))
 			ctx, cancel := context.WithTimeout(context.Background(), waitFor)
@@ -214,6 +240,77 @@ func TestLapsedLeaseNobodyTookOver(t *testing.T) {
 			}
 			if n := len(once); n%2 == 0 && fmt.Sprint(once[:n/2]) == fmt.Sprint(once[n/2:]) {
 				t.Errorf("the customer got the answer twice: %q", once)
+			}
+			// The way it went: the save found the lease gone, the turn
+			// was dropped, and replica 1 took the chat again and sent the
+			// saved turn's replies.
+			if !contains(p.r1.logs.String(), "lost the chat's lease mid-turn") {
+				t.Errorf("replica 1 did not drop its turn first:\n%s", p.r1.logs.String())
+			}
+		})
+	}
+}
+
+// The stall inside the turn, the conversation's lock held (an LLM call
+// that outlives the chat's lease): the replica that takes the chat over
+// waits for the lock, and the stalled replica, woken, saves first. Its
+// save finds the lease lost: it sends nothing, and the new holder answers
+// the message once.
+func TestLostLeaseInsideTheTurn(t *testing.T) {
+	for name, url := range sessiontest.Backends(t) {
+		t.Run(name, func(t *testing.T) {
+			db := sessiontest.DBOn(t, sessiontest.Dial(t, url))
+			reached, release, entered := make(chan struct{}), make(chan struct{}), make(chan struct{}, 4)
+			var once sync.Once
+			turn := func(st *session.Store, first bool) Handler {
+				return HandlerFunc(func(ctx context.Context, ev bot.Event) ([]bot.Message, error) {
+					if !first {
+						entered <- struct{}{}
+					}
+					_, err := st.Update(ctx, ev.ConvID(), func(s *session.Session) error {
+						stalled := false
+						if first {
+							once.Do(func() { stalled = true })
+						}
+						if stalled {
+							close(reached)
+							<-release
+						}
+						s.Messages++
+						return nil
+					})
+					if err != nil {
+						return nil, err
+					}
+					return []bot.Message{{Text: "re: " + ev.Text}}, nil
+				})
+			}
+			st := &stall{reached: make(chan struct{}), release: make(chan struct{})}
+			close(st.release) // the stall is in the turn, not before it
+			st.h = turn(session.New(db), true)
+			p := newFencePair(t, db, st, turn(session.New(db), false))
+			ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+			defer cancel()
+			const chat = 704
+			deliverTo(t, p.srv, p.r1, telegramtest.Customer(chat).Text("m0"))
+			waitClosed(t, reached, "replica 1 to stall in its turn")
+			if err := db.Client.Del(ctx, p.r1.a.keys.ChatLease(chat)).Err(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.r2.a.sweep(ctx); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-entered:
+			case <-time.After(waitFor):
+				t.Fatal("replica 2 did not take the message up")
+			}
+			close(release)
+			waitExit(t, p.exit1, chat, "replica 1")
+			waitExit(t, p.exit2, chat, "replica 2")
+			p.r1.waitDrained()
+			if got := p.srv.Sent(chat); fmt.Sprint(got) != "[re: m0]" {
+				t.Errorf("replies %q, want one %q", got, "re: m0")
 			}
 		})
 	}

@@ -25,7 +25,9 @@ import (
 //	inbox        hash update_id -> raw update JSON, until answered
 //	update <id>  "q" while queued, "done" once answered; kept for the dedupe TTL
 //	chat queue   a chat's unanswered updates by update id
-//	chat lease   the replica answering that chat now (TTL, renewed by heartbeat)
+//	chat lease   the replica answering that chat now (TTL, renewed by heartbeat),
+//	             as a token "<replica>#<version>", a new version per take
+//	versions     the counter the lease versions come from (never expires)
 //	chats        chats with unanswered updates
 //	flood        messages of a chat in a flood window
 //
@@ -40,6 +42,13 @@ import (
 // update finds its
 // state key and is dropped. A dead replica's leases expire (three missed
 // heartbeats) and the next sweep of any replica takes its chats over.
+//
+// A replica that is not dead but stalled past its lease (a long GC or
+// LLM pause, renewals failing) is fenced off by its token: its session
+// save finds the lease lost (or a later version's turn saved) and its
+// replies are dropped unsent, and it cannot mark the update answered;
+// the chat's new holder answers the message, once. What remains is
+// described at process (telegram.go).
 
 // accepted is what accept learned about a new update.
 type accepted struct {

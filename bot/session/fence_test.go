@@ -1,0 +1,84 @@
+package session_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/batonhq/baton/bot/session"
+	"github.com/batonhq/baton/bot/session/sessiontest"
+)
+
+// A save fenced by a lease: held, it saves and renews the lease; lost, it
+// reports ErrFenced; a later lease version's save fences an older one off
+// (the stalled holder's turn never lands over the new holder's); saves of
+// other conversations are not fenced. On each backend the tests run on
+// (the Cluster too: the lease is in another slot than the conversation).
+func TestFencedSave(t *testing.T) {
+	for name, url := range sessiontest.Backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := testCtx(t)
+			db := sessiontest.DBOn(t, sessiontest.Dial(t, url))
+			st := session.New(db)
+			const conv = "telegram:9"
+			lease := db.Keys.Telegram("1").ChatLease(9)
+			if err := db.Client.Set(ctx, lease, "r1#5", time.Second).Err(); err != nil {
+				t.Fatal(err)
+			}
+			old := &session.Fence{Conv: conv, Key: lease, Token: "r1#5", Version: 5, TTL: time.Minute}
+			if _, err := st.Update(session.WithFence(ctx, old), conv, addTurn("one")); err != nil {
+				t.Fatalf("held: %v", err)
+			}
+			if !old.Checked() || old.Lost() {
+				t.Fatalf("held: checked %v lost %v", old.Checked(), old.Lost())
+			}
+			if ttl := db.Client.PTTL(ctx, lease).Val(); ttl <= time.Second {
+				t.Errorf("the check did not renew the lease: %v left", ttl)
+			}
+
+			// Replica 2 takes the chat over (a later version) and saves.
+			if err := db.Client.Set(ctx, lease, "r2#6", time.Minute).Err(); err != nil {
+				t.Fatal(err)
+			}
+			newer := &session.Fence{Conv: conv, Key: lease, Token: "r2#6", Version: 6, TTL: time.Minute}
+			if _, err := st.Update(session.WithFence(ctx, newer), conv, addTurn("two")); err != nil {
+				t.Fatalf("newer holder: %v", err)
+			}
+			// Replica 1, stalled, saves its next turn: fenced off.
+			stale := &session.Fence{Conv: conv, Key: lease, Token: "r1#5", Version: 5, TTL: time.Minute}
+			if _, err := st.Update(session.WithFence(ctx, stale), conv, addTurn("stale")); !errors.Is(err, session.ErrFenced) {
+				t.Fatalf("stale holder: err %v, want ErrFenced", err)
+			}
+			if !stale.Lost() {
+				t.Error("the stale holder's fence does not say lost")
+			}
+			// Even with the lease gone (no holder to renew for): the
+			// version alone keeps the stale turn out.
+			if err := db.Client.Del(ctx, lease).Err(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.Update(session.WithFence(ctx, stale), conv, addTurn("stale")); !errors.Is(err, session.ErrFenced) {
+				t.Fatalf("stale holder, lease gone: err %v, want ErrFenced", err)
+			}
+			s, _, err := st.Get(ctx, conv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, tu := range s.Turns {
+				got = append(got, tu.Text)
+			}
+			if len(got) != 2 || got[0] != "one" || got[1] != "two" {
+				t.Errorf("turns %q, want [one two]", got)
+			}
+			// The lock was let go: an unfenced update goes through at once.
+			if _, err := st.Update(ctx, conv, addTurn("agent")); err != nil {
+				t.Fatalf("unfenced: %v", err)
+			}
+			// Another conversation's save on the fenced context is not fenced.
+			if _, err := st.Update(session.WithFence(ctx, stale), "telegram:10", addTurn("x")); err != nil {
+				t.Fatalf("another conversation: %v", err)
+			}
+		})
+	}
+}
