@@ -315,3 +315,28 @@ func TestLostLeaseInsideTheTurn(t *testing.T) {
 		})
 	}
 }
+
+// A turn fenced off again right after the replica took the chat anew
+// (here a handler that always reports the lease lost, as one whose session
+// store is on another Redis would) does not spin: nothing is sent, the
+// update stays queued for a later sweep, and the error is logged.
+func TestFencedTwiceLeavesTheChat(t *testing.T) {
+	h := HandlerFunc(func(context.Context, bot.Event) ([]bot.Message, error) {
+		return []bot.Message{{Text: "never"}}, session.ErrFenced
+	})
+	hs := newHarness(t, h, setup{webhook: true, secret: "s3cret", opts: []Option{WithHeartbeat(time.Minute, time.Minute)}})
+	exited := make(chan int64, 4)
+	hs.a.disp.onExit = func(chat int64) { exited <- chat }
+	hs.start()
+	deliverTo(t, hs.srv, hs, telegramtest.Customer(705).Text("hi"))
+	waitExit(t, exited, 705, "the fenced chat")
+	if got := hs.srv.Sent(705); len(got) != 0 {
+		t.Errorf("sent %q", got)
+	}
+	if n := hs.inboxLen(); n != 1 {
+		t.Errorf("%d updates queued, want the fenced one", n)
+	}
+	if !contains(hs.logs.String(), "fenced off twice") {
+		t.Errorf("no error logged:\n%s", hs.logs.String())
+	}
+}

@@ -583,6 +583,7 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 		e        entry
 		held, ok bool
 		err      error
+		fencedID int64 // the update last dropped for a lost lease
 	)
 	if first != nil {
 		e, held, ok = *first, true, true
@@ -625,6 +626,19 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 				a.m.Dropped(Channel, "lease_lost")
 				a.log.Info("telegram: lost the chat's lease mid-turn; its replies are dropped unsent, for the chat's holder to answer",
 					"chat", logChat(chat), "update_id", e.id)
+				if e.id == fencedID {
+					// Dropped again under a lease taken for it a moment
+					// ago: the checks cannot see this adapter's leases (a
+					// handler on another Redis than the adapter's), or the
+					// chat changes hands again. No loop on it: the lease
+					// goes, and a later sweep tries again.
+					a.m.Error("telegram_inbox")
+					a.log.Error("telegram: a turn was fenced off twice in a row; leaving the chat for a later sweep (is the handler's session store on the adapter's Redis?)",
+						"chat", logChat(chat), "update_id", e.id)
+					a.release(ctx, chat, e.token)
+					return
+				}
+				fencedID = e.id
 				e, held, ok, err = a.acquire(ctx, chat, false)
 				continue
 			}
