@@ -890,8 +890,13 @@ func termKind(t []byte) uint8 {
 // across spaces), while its characters sit inside known words. A
 // message about something the base does not cover brings content words
 // of its own (gym membership, 退休金, 헬스장) beside the one it shares.
-// Chinese function words (然后, 我们: text.IsFunctionWord) are never
-// unknown, whether the base uses them or not. See Candidate.Unknown. Computed only for queries with a candidate.
+// Chinese function words (然后, 我们: text.IsFunctionWord) and
+// characters that do grammar (不 要 还 过: text.IsFunctionChar) are
+// never unknown, whether the base uses them or not: a day-one base's few
+// plain questions say "能退吗", its customers "不想要了能退不", and
+// counted unknown, those characters put ordinary Chinese messages past
+// the unknown-words caps. See Candidate.Unknown. Computed only for
+// queries with a candidate.
 func (ix *index) unknown(s *scratch, toks []text.Token, skip int, drop int32) float64 {
 	unk, all := s.latinOOV, s.latinOOV
 	for _, t := range s.qts {
@@ -949,7 +954,9 @@ func (ix *index) unknown(s *scratch, toks []text.Token, skip int, drop int32) fl
 				if id, ok := ix.terms[seg[i:end]]; ok && ix.knownWithout(id, skip, drop) {
 					w, known = float64(ix.idf[id]), true
 				}
-				covered := function || (known && end == len(seg) && i == 0) // a character alone
+				// A character alone, or one doing grammar
+				// (text.IsFunctionChar: 不想要了), is covered.
+				covered := function || (known && end == len(seg) && i == 0) || text.IsFunctionChar(r)
 				if !covered && prev >= 0 {
 					covered = ix.knownText(seg[prev:end], skip, drop)
 				}

@@ -137,7 +137,8 @@ func refRank(l *Lexical, query string, skip, n int) []Candidate {
 
 // refUnknown is Candidate.Unknown computed plainly: which terms the
 // base uses is read off every question's and answer's features, question
-// skip or entry drop left out.
+// skip or entry drop left out. Function words and characters
+// (text.IsFunctionWord, text.IsFunctionChar) are never unknown.
 func refUnknown(l *Lexical, toks []text.Token, skip int, drop int32) float64 {
 	docs := refDocs(l)
 	usedBy := func(t string) bool {
@@ -181,7 +182,7 @@ func refUnknown(l *Lexical, toks []text.Token, skip int, drop int32) float64 {
 				rs := []rune(seg)
 				for i, r := range rs {
 					w := weight(string(r))
-					covered := text.IsFunctionWord(seg) || (len(rs) == 1 && used[string(r)])
+					covered := text.IsFunctionWord(seg) || (len(rs) == 1 && used[string(r)]) || text.IsFunctionChar(r)
 					if i > 0 && used[string(rs[i-1:i+1])] {
 						covered = true
 					}

@@ -124,3 +124,31 @@ func TestCalibrationCapsUnknown(t *testing.T) {
 		t.Errorf("off-topic messages as known as right answers: cap %.2f, want none", c)
 	}
 }
+
+// TestUnknownLeavesGrammarOut: a customer wraps a known topic in Chinese
+// negations, modal and aspect words that the base's few plain questions
+// never use (付款还是不行了 要再付吗). They are grammar, not content
+// (text.IsFunctionChar), so the message reads as known to the base as its
+// topic is, while one about something the base lacks stays mostly
+// unknown whatever grammar it has.
+func TestUnknownLeavesGrammarOut(t *testing.T) {
+	l := NewLexical(mustLoad(t, unknownShop()), nil)
+	unknown := func(q string) float64 {
+		t.Helper()
+		c := l.Rank(t.Context(), q, -1, 2)
+		if len(c) == 0 {
+			t.Fatalf("%q: no candidate", q)
+		}
+		return c[0].Unknown
+	}
+	for _, q := range []string{"付款还是不行了 要再付吗", "快递怎么还没到", "付款又没成功"} {
+		if u := unknown(q); u > 0.3 {
+			t.Errorf("%q: %.2f unknown to the base, want at most 0.3: only its grammar is new", q, u)
+		}
+	}
+	for _, q := range []string{"健身房会员卡还是付款失败了", "健身房的会员能不能退"} {
+		if u := unknown(q); u < 0.4 {
+			t.Errorf("%q: %.2f unknown to the base, want at least 0.4: its topic is one the base lacks", q, u)
+		}
+	}
+}

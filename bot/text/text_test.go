@@ -211,3 +211,19 @@ func TestPhoneShorthandReadsAsTheWords(t *testing.T) {
 		}
 	}
 }
+
+// TestIsFunctionChar: Chinese characters that do grammar (negation,
+// modal and aspect words, measure words, adverbs) are function
+// characters; content characters, Korean and Latin ones are not.
+func TestIsFunctionChar(t *testing.T) {
+	for _, r := range "不没要能过着个还就很给" {
+		if !IsFunctionChar(r) {
+			t.Errorf("%q: want a function character", r)
+		}
+	}
+	for _, r := range "退货款钱快递送修车반품환불요까a1" {
+		if IsFunctionChar(r) {
+			t.Errorf("%q: want a content character", r)
+		}
+	}
+}
