@@ -24,13 +24,16 @@ var (
 	// 2026-12-07: it got a guess at shipping times).
 	durationAsksEn = []string{"how long", "how many days", "how many weeks", "how soon", "when"}
 	durationAsksZh = []string{"多久", "几天", "多长时间", "多少天", "多长", "什么时候"}
-	durationAsksKo = []string{"얼마나 걸", "며칠", "몇 일", "몇일", "얼마 걸", "언제"}
+	// "기간이 얼마나 돼요?" (how long is the period?) asks the same after
+	// a return or a refund: it named no warranty (walk4 2026-12-07: it got
+	// the warranty answer, sure of it by 기간 and 얼마나 alone).
+	durationAsksKo = []string{"얼마나 걸", "며칠", "몇 일", "몇일", "얼마 걸", "언제", "기간"}
 	// durationFill are the words such a question may have besides: the
 	// verbs of taking time and fillers ("does it take", "要", "걸려요").
 	durationFillEn = map[string]bool{"do": true, "does": true, "did": true, "is": true, "it": true, "its": true, "it's": true, "that": true, "this": true,
 		"they": true, "them": true, "the": true, "a": true, "to": true, "for": true, "get": true, "i": true, "me": true, "my": true, "be": true, "take": true, "takes": true, "taking": true, "usually": true, "normally": true, "generally": true, "about": true, "roughly": true, "will": true, "would": true, "last": true, "need": true, "have": true, "we": true}
 	durationFillZh = []string{"大概", "一般", "通常", "需要", "要", "还", "得", "会", "呢", "啊", "呀", "吗", "左右"}
-	durationFillKo = []string{"보통", "대략", "대충", "그럼", "그거", "그건", "이거", "이건", "정도", "걸려요", "걸리나요", "걸리죠", "걸릴까요", "걸려", "걸리는지", "걸리는데요", "걸리는데", "걸리요", "걸립니까", "걸리는", "걸리", "얼마나", "며칠", "언제", "요", "이나", "나", "정도요"}
+	durationFillKo = []string{"보통", "대략", "대충", "그럼", "그거", "그건", "이거", "이건", "정도", "걸려요", "걸리나요", "걸리죠", "걸릴까요", "걸려", "걸리는지", "걸리는데요", "걸리는데", "걸리요", "걸립니까", "걸리는", "걸리", "얼마나", "며칠", "언제", "요", "이나", "나", "정도요", "기간이", "기간은", "기간", "돼요", "되나요", "되요", "돼"}
 	// durationPattern finds a duration in an answer: a number of days,
 	// hours, weeks or months ("3 business days", "3-5 个工作日", "14일").
 	durationPattern = regexp.MustCompile(`\d+\s*(?:[-–~〜至到]\s*\d+\s*)?(?:business days?|working days?|days?|hours?|weeks?|months?|个工作日|工作日|天|小时|周|个月|영업일|일|시간|주|개월)`)
