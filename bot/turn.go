@@ -860,6 +860,14 @@ func (t *turn) answer(text string) {
 		if d.Reason == handoff.Complaint {
 			t.demanding = in.AfterRefusal
 			t.told = t.answeredEntries(u, ans)
+			if t.demanding {
+				// "no i want the discount" after the soft refusal: the
+				// refusal offered what policy allows; an answer its words
+				// happen to reach (how discount codes work) is no help to
+				// someone pressing on (walk4 2026-12-07).
+				offer := t.set.Rules.Offer()
+				t.told = slices.DeleteFunc(t.told, func(id string) bool { return !slices.Contains(offer, id) })
+			}
 			if len(t.told) == 0 && !t.demanding {
 				t.told = t.problemEntry(u.text)
 			}
