@@ -429,6 +429,11 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 			// entry. A closed list is never read this way: "네이버페이"
 			// is a way to pay, not one of the ways listed.
 			body = pa.gather(at)
+			// Japan named after the shipping costs: news to them, told
+			// as an answer, not "as I mentioned" with what to do if it
+			// does not fit (walk4 2026-12-07), unless they asked of it
+			// before.
+			newThing = !askedOf(askedFor(q.History, id), things, set.Lexicon)
 		} else {
 			return Answer{}, false
 		}
