@@ -226,6 +226,13 @@ func priceWords(msg string) string {
 // ("一共多少钱", "그럼 얼마예요?"): more than these names a subject of its
 // own ("运费多少", "해외 배송비 얼마예요").
 var (
+	// priceFillEn are the verbs and words a question for a price may have
+	// besides "how much" ("how much would that cost?", "how much will it
+	// be in total?"): read as naming nothing of their own only when the
+	// question is not sure of an entry by itself (walk4 2026-12-07: "how
+	// much would that cost" after shipping times was a guess), since
+	// "how much does express delivery cost?" is the shipping costs'.
+	priceFillEn = map[string]bool{"cost": true, "costs": true, "costing": true, "charge": true, "charges": true, "pay": true, "total": true, "altogether": true, "roughly": true, "about": true}
 	priceFillZh = []string{"一共", "总共", "大概", "这个", "那个", "要", "是", "的", "呢", "吗", "啊", "呀", "那", "请问"}
 	priceFillKo = []string{"그럼", "그거", "이거", "그건", "이건", "대략", "정도", "예요", "이에요", "에요", "인가요", "인데요", "해요", "하나요", "나요", "요"}
 )
@@ -244,6 +251,11 @@ func onlyWordsOf(words, answer string) bool {
 		}
 	}
 	return true
+}
+
+// withoutPriceFill is words without priceFillEn's.
+func withoutPriceFill(words string) string {
+	return strings.Join(slices.DeleteFunc(strings.FieldsFunc(words, notAWordSplit), func(w string) bool { return priceFillEn[w] }), " ")
 }
 
 // priceIn reports whether an answer gives a price.

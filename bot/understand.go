@@ -274,7 +274,7 @@ func (r reader) priceOfLast(u *understanding, text, topic string) bool {
 		return false
 	}
 	answer, rest := r.answer(r.last), priceWords(text)
-	if !priceIn(answer) || !onlyWordsOf(rest, answer) {
+	if !priceIn(answer) || !onlyWordsOf(rest, answer) && (confident(u.cands) || !onlyWordsOf(withoutPriceFill(rest), answer)) {
 		return false
 	}
 	if confident(u.cands) && u.cands[0].ID != r.last && r.subject != nil && r.subject(u.cands[0].ID, rest) {
