@@ -1584,6 +1584,11 @@ func leadKey(q Question, id string) string {
 			return "answer_lead_plain"
 		}
 	}
+	if reportsProblem(q.Text) {
+		// "my package says delivered but i never got it": not "Happy to
+		// help with that." or "Good question!" (walk4 2026-12-07).
+		return "answer_lead_problem"
+	}
 	for _, p := range splitQuestions(q.Text) {
 		if p.asksQuestion() {
 			return "answer_lead"
