@@ -429,6 +429,11 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 			// entry. A closed list is never read this way: "네이버페이"
 			// is a way to pay, not one of the ways listed.
 			body = pa.gather(at)
+			// Japan named after the shipping costs: news to them, told
+			// as an answer, not "as I mentioned" with what to do if it
+			// does not fit (walk4 2026-12-07), unless they asked of it
+			// before.
+			newThing = !askedOf(askedFor(q.History, id), things, set.Lexicon)
 		} else {
 			return Answer{}, false
 		}
@@ -631,7 +636,23 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	default:
 		body = pa.from(at, pa.withList(pa.units[at].para))
 	}
-	if !tried && !priceIn(body) && asksCost(q.Text, set.Lexicon) {
+	switch {
+	case !tried && asksOnlyDuration(q.Text):
+		// "얼마나 걸려요?" after "배송 얼마나 걸려요?" asks how long again:
+		// the sentences that say how long, never the prices its 얼마
+		// ("how much", the lexicon's cost) points to (walk4 2026-12-07:
+		// it got the overseas shipping prices).
+		if i := slices.IndexFunc(pa.units, func(u unit) bool { return durationIn(u.text) }); i >= 0 && !durationIn(body) {
+			// From the first unit that says how long, as a part asked
+			// about again is told: a list item with its list.
+			switch u := pa.units[i]; {
+			case u.item && u.intro >= 0:
+				body = pa.from(u.intro, u.para)
+			default:
+				body = pa.from(i, pa.withList(u.para))
+			}
+		}
+	case !tried && !priceIn(body) && asksCost(q.Text, set.Lexicon):
 		// "运费多少" after "运费怎么算" asks the price again: the
 		// sentences with the prices, not the one whose characters it
 		// happens to share ("…显示准确运费", which names none).

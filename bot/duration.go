@@ -24,13 +24,16 @@ var (
 	// 2026-12-07: it got a guess at shipping times).
 	durationAsksEn = []string{"how long", "how many days", "how many weeks", "how soon", "when"}
 	durationAsksZh = []string{"多久", "几天", "多长时间", "多少天", "多长", "什么时候"}
-	durationAsksKo = []string{"얼마나 걸", "며칠", "몇 일", "몇일", "얼마 걸", "언제"}
+	// "기간이 얼마나 돼요?" (how long is the period?) asks the same after
+	// a return or a refund: it named no warranty (walk4 2026-12-07: it got
+	// the warranty answer, sure of it by 기간 and 얼마나 alone).
+	durationAsksKo = []string{"얼마나 걸", "며칠", "몇 일", "몇일", "얼마 걸", "언제", "기간"}
 	// durationFill are the words such a question may have besides: the
 	// verbs of taking time and fillers ("does it take", "要", "걸려요").
 	durationFillEn = map[string]bool{"do": true, "does": true, "did": true, "is": true, "it": true, "its": true, "it's": true, "that": true, "this": true,
 		"they": true, "them": true, "the": true, "a": true, "to": true, "for": true, "get": true, "i": true, "me": true, "my": true, "be": true, "take": true, "takes": true, "taking": true, "usually": true, "normally": true, "generally": true, "about": true, "roughly": true, "will": true, "would": true, "last": true, "need": true, "have": true, "we": true}
 	durationFillZh = []string{"大概", "一般", "通常", "需要", "要", "还", "得", "会", "呢", "啊", "呀", "吗", "左右"}
-	durationFillKo = []string{"보통", "대략", "대충", "그럼", "그거", "그건", "이거", "이건", "정도", "걸려요", "걸리나요", "걸리죠", "걸릴까요", "걸려", "걸리는지", "걸리는데요", "걸리는데", "걸리요", "걸립니까", "걸리는", "걸리", "얼마나", "며칠", "언제", "요", "이나", "나", "정도요"}
+	durationFillKo = []string{"보통", "대략", "대충", "그럼", "그거", "그건", "이거", "이건", "정도", "걸려요", "걸리나요", "걸리죠", "걸릴까요", "걸려", "걸리는지", "걸리는데요", "걸리는데", "걸리요", "걸립니까", "걸리는", "걸리", "얼마나", "며칠", "언제", "요", "이나", "나", "정도요", "기간이", "기간은", "기간", "돼요", "되나요", "되요", "돼"}
 	// durationPattern finds a duration in an answer: a number of days,
 	// hours, weeks or months ("3 business days", "3-5 个工作日", "14일").
 	durationPattern = regexp.MustCompile(`\d+\s*(?:[-–~〜至到]\s*\d+\s*)?(?:business days?|working days?|days?|hours?|weeks?|months?|个工作日|工作日|天|小时|周|个月|영업일|일|시간|주|개월)`)
@@ -223,6 +226,13 @@ func priceWords(msg string) string {
 // ("一共多少钱", "그럼 얼마예요?"): more than these names a subject of its
 // own ("运费多少", "해외 배송비 얼마예요").
 var (
+	// priceFillEn are the verbs and words a question for a price may have
+	// besides "how much" ("how much would that cost?", "how much will it
+	// be in total?"): read as naming nothing of their own only when the
+	// question is not sure of an entry by itself (walk4 2026-12-07: "how
+	// much would that cost" after shipping times was a guess), since
+	// "how much does express delivery cost?" is the shipping costs'.
+	priceFillEn = map[string]bool{"cost": true, "costs": true, "costing": true, "charge": true, "charges": true, "pay": true, "total": true, "altogether": true, "roughly": true, "about": true}
 	priceFillZh = []string{"一共", "总共", "大概", "这个", "那个", "要", "是", "的", "呢", "吗", "啊", "呀", "那", "请问"}
 	priceFillKo = []string{"그럼", "그거", "이거", "그건", "이건", "대략", "정도", "예요", "이에요", "에요", "인가요", "인데요", "해요", "하나요", "나요", "요"}
 )
@@ -241,6 +251,11 @@ func onlyWordsOf(words, answer string) bool {
 		}
 	}
 	return true
+}
+
+// withoutPriceFill is words without priceFillEn's.
+func withoutPriceFill(words string) string {
+	return strings.Join(slices.DeleteFunc(strings.FieldsFunc(words, notAWordSplit), func(w string) bool { return priceFillEn[w] }), " ")
 }
 
 // priceIn reports whether an answer gives a price.

@@ -105,7 +105,7 @@ func sharesContent(msg string, kb *knowledge.Base, id, lang string, lex *text.Le
 	if !ok {
 		return false
 	}
-	own := termSet(msg, lex)
+	own := termSet(withoutJudgements(msg), lex)
 	if len(own) == 0 {
 		return false
 	}
@@ -124,6 +124,41 @@ func sharesContent(msg string, kb *knowledge.Base, id, lang string, lex *text.Le
 // they feel, not what went wrong, so it is no evidence of an entry
 // ("This is not my order.") (review A W4).
 var sharedByAnyComplaint = map[string]bool{"not": true, "no": true, "never": true}
+
+// judgements are words that say how good something is ("this is not good
+// enough", "terrible", "not ok"): how the customer feels about it, not
+// what went wrong, so they are no evidence of an entry. Dropped before
+// the lexicon reads the message, which would read "good" as "goods", an
+// item ("Sorry about the mix-up" for a wrong item nobody mentioned: walk4
+// 2026-12-07).
+var judgements = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{"good", "bad", "great", "fine", "ok", "okay", "enough", "terrible", "awful", "horrible", "poor", "worst", "best", "better", "worse"} {
+		for _, t := range text.Tokenize(w) {
+			m[t.Text] = true
+		}
+	}
+	return m
+}()
+
+// withoutJudgements is msg without its judgement words (judgements), as
+// evidence of what went wrong is read.
+func withoutJudgements(msg string) string {
+	var b strings.Builder
+	for _, w := range strings.Fields(msg) {
+		core := strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) })
+		if core != "" {
+			if toks := text.Tokenize(core); len(toks) == 1 && !toks[0].CJK && judgements[toks[0].Text] {
+				continue
+			}
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+	}
+	return b.String()
+}
 
 // askedOf reports whether any of the earlier questions has any of terms.
 func askedOf(earlier []string, terms map[string]bool, lex *text.Lexicon) bool {

@@ -860,6 +860,14 @@ func (t *turn) answer(text string) {
 		if d.Reason == handoff.Complaint {
 			t.demanding = in.AfterRefusal
 			t.told = t.answeredEntries(u, ans)
+			if t.demanding {
+				// "no i want the discount" after the soft refusal: the
+				// refusal offered what policy allows; an answer its words
+				// happen to reach (how discount codes work) is no help to
+				// someone pressing on (walk4 2026-12-07).
+				offer := t.set.Rules.Offer()
+				t.told = slices.DeleteFunc(t.told, func(id string) bool { return !slices.Contains(offer, id) })
+			}
 			if len(t.told) == 0 && !t.demanding {
 				t.told = t.problemEntry(u.text)
 			}
@@ -1089,10 +1097,40 @@ func (t *turn) withoutLeadFiller(text string) string {
 	if match == nil {
 		match = t.match
 	}
-	if confident(match(text)) {
+	as := match(text)
+	if confident(as) {
+		return text
+	}
+	if cutsHanWord(text, s) && tierOf(match(s)) <= tierOf(as) {
+		// "收到货少了一件": 收到 is filler alone ("收到，谢谢"), yet glued
+		// to the characters after it, it is a word of the question
+		// (received), and "货少了一件" ranks changing an order first. A
+		// filler cut out of a run of Han characters is dropped only
+		// when the rest reads better than the whole ("好的我想退货"),
+		// never on its say-so (walk4 2026-12-07).
 		return text
 	}
 	return s
+}
+
+// cutsHanWord reports whether rest, text without the filler it starts
+// with, begins inside the run of Han characters the filler ends: nothing
+// (no space, no punctuation) between its last character and rest's first.
+func cutsHanWord(text, rest string) bool {
+	if !strings.HasSuffix(text, rest) || len(rest) == len(text) {
+		return false
+	}
+	before, _ := utf8.DecodeLastRuneInString(text[:len(text)-len(rest)])
+	after, _ := utf8.DecodeRuneInString(rest)
+	return unicode.Is(unicode.Han, before) && unicode.Is(unicode.Han, after)
+}
+
+// tierOf is the decision on the first of ranked candidates (Unsure for none).
+func tierOf(c []knowledge.Match) knowledge.Tier {
+	if len(c) == 0 {
+		return knowledge.Unsure
+	}
+	return c[0].Tier()
 }
 
 // maxTopicLabel keeps topic buttons short enough for any chat app.

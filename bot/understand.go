@@ -225,7 +225,13 @@ func (r reader) understand(text, topic string, followUp bool) (u understanding) 
 		u.cands = slices.Clone(u.cands)
 		u.cands[0].SetTier(knowledge.Likely)
 	}
-	if len(u.parts) == 0 && (!confident(u.cands) || r.wordScore(u.cands, u.text) < maxSayingLittle) && followUp && topic != "" {
+	if len(u.parts) == 0 && (!confident(u.cands) || r.wordScore(u.cands, u.text) < maxSayingLittle || conditional(text)) && followUp && topic != "" {
+		// A conditional ("what if i paid with paypal?" after the refunds
+		// answer) asks how the last answer goes in that case, however
+		// sure its words alone are of another entry (the ways to pay):
+		// continues still lets it go its own way when its words rank
+		// the last entry under half as high, or name what the last
+		// answer never speaks of (walk4 2026-12-07).
 		// Confident on a score that says little ("한국" alone: shipping
 		// times at 0.21) is no better a reading than the answer it
 		// follows: continues decides, as for one not confident.
@@ -268,7 +274,7 @@ func (r reader) priceOfLast(u *understanding, text, topic string) bool {
 		return false
 	}
 	answer, rest := r.answer(r.last), priceWords(text)
-	if !priceIn(answer) || !onlyWordsOf(rest, answer) {
+	if !priceIn(answer) || !onlyWordsOf(rest, answer) && (confident(u.cands) || !onlyWordsOf(withoutPriceFill(rest), answer)) {
 		return false
 	}
 	if confident(u.cands) && u.cands[0].ID != r.last && r.subject != nil && r.subject(u.cands[0].ID, rest) {
@@ -1578,6 +1584,11 @@ func leadKey(q Question, id string) string {
 			return "answer_lead_plain"
 		}
 	}
+	if reportsProblem(q.Text) {
+		// "my package says delivered but i never got it": not "Happy to
+		// help with that." or "Good question!" (walk4 2026-12-07).
+		return "answer_lead_problem"
+	}
 	for _, p := range splitQuestions(q.Text) {
 		if p.asksQuestion() {
 			return "answer_lead"
@@ -1776,6 +1787,25 @@ var (
 	ellipsisKo    = []string{"얼마나", "얼마", "언제", "며칠", "왜", "어떻게", "어디"}
 	notAWordSplit = func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' }
 )
+
+// conditionalStarts and conditionalEnds mark a follow-up that asks how
+// the last answer goes in another case: "what if i paid with paypal?",
+// "如果是用PayPal付的呢", "페이팔로 결제했으면요?".
+var (
+	conditionalStarts = []string{"what if ", "and if ", "but if ", "if ", "如果", "要是", "假如"}
+	conditionalEnds   = []string{"면요"}
+)
+
+// conditional reports whether msg is a short message that puts the last
+// answer in another case (conditionalStarts, conditionalEnds).
+func conditional(msg string) bool {
+	if !short(msg) {
+		return false
+	}
+	s := text.Normalize(strings.TrimSpace(msg))
+	s = strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
+	return hasAnyPrefix(s, conditionalStarts) || slices.ContainsFunc(conditionalEnds, func(e string) bool { return strings.HasSuffix(s, e) })
+}
 
 // followUp is how a message reads as continuing the previous question.
 type followUp int

@@ -754,11 +754,20 @@ func appendTokens(dst []token, words []text.Word) []token {
 		if norm == "" {
 			continue
 		}
+		if full, ok := chatSpellings[norm]; ok {
+			norm = full
+		}
 		toks = append(toks, token{norm: norm, start: w.Start, end: w.End, gap: gap || w.Gap, han: w.Kind == text.Han})
 		gap = false
 	}
 	return toks
 }
+
+// chatSpellings are one-letter chat spellings of a word, read as that
+// word in the customer's message and in the phrases alike: "thank u" is
+// "thank you", "how r u" "how are you" (walk4 2026-12-07: "omg ur fast
+// thank u" was a miss). Only spellings with no other reading in a chat.
+var chatSpellings = map[string]string{"u": "you", "r": "are"}
 
 // wordBufs are text.AppendWords buffers for tokenize (every customer
 // message is read for smalltalk first).
