@@ -1718,7 +1718,12 @@ func hasScript(s string, t *unicode.RangeTable) bool {
 	// of a message is ASCII: those bytes are passed over without a table
 	// lookup. A table that starts in ASCII is looked up for every rune.
 	skipASCII := len(t.R16) == 0 || t.R16[0].Lo >= utf8.RuneSelf
-	for i := 0; i < len(s); {
+	i := 0
+	if skipASCII {
+		// The ASCII run most messages are all of, eight bytes at a time.
+		i = text.ASCIIPrefix(s)
+	}
+	for i < len(s) {
 		if skipASCII && s[i] < utf8.RuneSelf {
 			i++
 			continue
@@ -1774,7 +1779,12 @@ var (
 	ellipsisEn    = map[string]bool{"how": true, "when": true, "why": true, "where": true, "what": true, "which": true, "until": true}
 	ellipsisHan   = []string{"多久", "多少", "几天", "什么时候", "为什么", "怎么", "哪里", "到什么时候"}
 	ellipsisKo    = []string{"얼마나", "얼마", "언제", "며칠", "왜", "어떻게", "어디"}
-	notAWordSplit = func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' }
+	notAWordSplit = func(r rune) bool {
+		if r < utf8.RuneSelf { // most of most messages: no table lookup
+			return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '\'')
+		}
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}
 )
 
 // followUp is how a message reads as continuing the previous question.
