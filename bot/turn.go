@@ -1795,7 +1795,10 @@ func hasWords(s string) bool {
 }
 
 func join(parts ...string) string {
-	var keep []string
+	// On the stack for the few parts of a reply (every answer is joined):
+	// appending from nil grew the slice once or twice a reply.
+	var a [8]string
+	keep := a[:0]
 	for _, p := range parts {
 		if p = strings.TrimSpace(p); p != "" {
 			keep = append(keep, p)
