@@ -38,3 +38,23 @@ func TestNotAWordSplitAgreesWithUnicode(t *testing.T) {
 		}
 	}
 }
+
+// TestProblemKoCuesAreNotASCII: reportsProblem skips the Korean cues for
+// an ASCII message, which holds only while every one starts past ASCII.
+func TestProblemKoCuesAreNotASCII(t *testing.T) {
+	for _, c := range problemKo {
+		if c == "" || c[0] < 0x80 {
+			t.Errorf("problem cue %q starts in ASCII: reportsProblem would miss it in an ASCII message", c)
+		}
+	}
+	for _, c := range []struct {
+		msg  string
+		want bool
+	}{
+		{"where is my order?", false}, {"배송이 안 와요", true}, {"결제가 못", true}, {"감사합니다", false},
+	} {
+		if got := reportsProblem(c.msg); got != c.want {
+			t.Errorf("reportsProblem(%q) = %v, want %v", c.msg, got, c.want)
+		}
+	}
+}

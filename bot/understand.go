@@ -1684,7 +1684,13 @@ func reportsProblem(s string) bool {
 		}
 		problem = problemEn[w]
 	}
-	return problem || containsAny(lower, problemHan) || containsAny(lower+" ", problemKo)
+	if problem || containsAny(lower, problemHan) {
+		return true
+	}
+	// The Korean cues are read with a space after the message ("못 " may
+	// end it); none is in an ASCII message (every cue starts in Hangul),
+	// which most messages are: no copy of it for them.
+	return !text.IsASCII(lower) && containsAny(lower+" ", problemKo)
 }
 
 // Words that say the problem is solved: "that solved it", "it worked",
