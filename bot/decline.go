@@ -21,7 +21,7 @@ func (t *turn) declinedOpen(text string) bool {
 	default:
 		return false
 	}
-	if !t.set.Persona.Declines(text) {
+	if !t.set.Persona.DeclinesIn(t.words(text)) {
 		return false
 	}
 	if last == kindChat || last == kindAck {

@@ -266,7 +266,10 @@ func (t *turn) orderGivenBefore() string {
 	turns := sinceClose(t.s.Turns, len(t.s.Turns))
 	for i := len(turns) - 2; i >= 0; i-- { // the last turn is this message
 		tr := turns[i]
-		if tr.Role != "customer" || tr.Kind != string(KindText) {
+		if tr.Role != "customer" || tr.Kind != string(KindText) || !mayHoldOrderRef(tr.Text) {
+			// orderRef and orderRefIn both need four digits in a row
+			// (orderRefAt): one look for them, not one each, at every
+			// earlier message each time a reply asks for the number.
 			continue
 		}
 		if ref, ok := orderRef(tr.Text); ok {

@@ -302,7 +302,7 @@ func (t *turn) wrongAnswer(text string) bool {
 	default:
 		return false
 	}
-	if len(text) > maxWrongBytes || !t.set.Persona.Only(text, "wrong") && !(missed(t.lastBotKind()) && t.set.Persona.Only(text, "sigh")) {
+	if len(text) > maxWrongBytes || !t.set.Persona.OnlyIn(t.words(text), "wrong") && !(missed(t.lastBotKind()) && t.set.Persona.OnlyIn(t.words(text), "sigh")) {
 		return false
 	}
 	key := t.deskless("wrong_sorry")

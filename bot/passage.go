@@ -318,8 +318,17 @@ func (p passage) bestLater(words map[string]bool, f *docFreq) int {
 // CJK sentences), paragraphs and items on their own lines. An item comes
 // with the line that introduces its list.
 func (p passage) from(i, last int) string {
+	h := p.header(i)
+	// Room for every unit up to last and its separator (at most two
+	// bytes): one allocation, not a doubling series, for the part said
+	// again on every repeated question.
+	n := len(h)
+	for j := i; j < len(p.units) && p.units[j].para <= last; j++ {
+		n += 2 + len(p.units[j].text)
+	}
 	var b strings.Builder
-	b.WriteString(p.header(i))
+	b.Grow(n)
+	b.WriteString(h)
 	for j := i; j < len(p.units) && p.units[j].para <= last; j++ {
 		u := p.units[j]
 		switch {

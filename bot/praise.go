@@ -16,7 +16,7 @@ import (
 func (t *turn) praiseStands(rest string) bool {
 	left := rest
 	for range 4 {
-		k, r := t.set.Persona.Smalltalk(left)
+		k, r := t.set.Persona.SmalltalkIn(t.words(left))
 		if k == "" {
 			break
 		}

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/batonhq/baton/bot/session"
 )
 
 // refPieces are what order, tracking and card numbers and the words around
@@ -108,4 +110,39 @@ func TestRatingStartsHoldEveryMatch(t *testing.T) {
 		t.Fatalf("%d texts matched, %d skipped: the generator no longer exercises the check", matched, skipped)
 	}
 	t.Logf("%d of 50000 texts matched, %d skipped by the check", matched, skipped)
+}
+
+// TestOrderGivenBeforeSkipsMessagesWithoutDigits: the order number an
+// earlier message gave is found past later messages with no four digits
+// in a row (which orderGivenBefore no longer reads through orderRef and
+// orderRefIn), and none is found in a conversation without one.
+func TestOrderGivenBeforeSkipsMessagesWithoutDigits(t *testing.T) {
+	text := func(role, s string) session.Turn {
+		return session.Turn{Role: role, Kind: string(KindText), Text: s}
+	}
+	given := []session.Turn{
+		text("customer", "my order KS-204817 hasnt arrived"),
+		text("bot", "Sorry to hear that. Order 1234 ships in 2 days."),
+		text("customer", "where is my order?"),
+		text("customer", "it was 123 days ago"),
+		text("customer", "this message"),
+	}
+	tr := &turn{s: &session.Session{Turns: given}}
+	if got := tr.orderGivenBefore(); got != "KS-204817" {
+		t.Errorf("orderGivenBefore() = %q, want KS-204817", got)
+	}
+	tr = &turn{s: &session.Session{Turns: given[1:]}}
+	if got := tr.orderGivenBefore(); got != "" {
+		t.Errorf("orderGivenBefore() without an order number from the customer = %q, want none", got)
+	}
+	for _, s := range []string{"order #20481", "주문번호 20481 이요", "my order is 20481"} {
+		tr = &turn{s: &session.Session{Turns: []session.Turn{text("customer", s), text("customer", "this message")}}}
+		want, ok := orderRef(s)
+		if !ok {
+			want, _ = orderRefIn(s)
+		}
+		if got := tr.orderGivenBefore(); got != want || got == "" {
+			t.Errorf("orderGivenBefore() after %q = %q, orderRef/orderRefIn say %q", s, got, want)
+		}
+	}
 }

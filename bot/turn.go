@@ -87,9 +87,22 @@ type turn struct {
 	// apologised: "sorry to bother you, quick q: ..." came before the
 	// question; when we cannot answer it, "no need to apologise" leads.
 	apologised bool
+	// cut is the text the persona's readers last read, cut once for all
+	// of them (words).
+	cut persona.Words
 
 	out    []Message
 	events []lifecycle.Event
+}
+
+// words is text cut for the persona's readers: a message is read with
+// four or five of them in turn (a "no", a "that's wrong", small talk,
+// lead filler), and each cut it again for itself.
+func (t *turn) words(text string) persona.Words {
+	if t.cut.Text() != text {
+		t.cut = persona.Cut(text)
+	}
+	return t.cut
 }
 
 // emitEvent keeps an event for the desk and observers, after the save.
@@ -229,7 +242,7 @@ func (t *turn) text(text string) {
 	// A message of only emoji and marks: its "thanks" (🙏) thanks for
 	// nothing before we did anything.
 	wordless := !hasWords(text)
-	if t.askedAnythingElse() && t.set.Persona.Declines(text) {
+	if t.askedAnythingElse() && t.set.Persona.DeclinesIn(t.words(text)) {
 		// "no", "没有", "없어요" to "anything else?": they are done, a
 		// resolution like a goodbye.
 		t.s.Misses = 0
@@ -250,7 +263,7 @@ func (t *turn) text(text string) {
 	if t.wrongAnswer(text) {
 		return
 	}
-	if len(text) <= maxAffirmBytes && t.askedAnythingElse() && t.set.Persona.Only(text, "affirm") {
+	if len(text) <= maxAffirmBytes && t.askedAnythingElse() && t.set.Persona.OnlyIn(t.words(text), "affirm") {
 		// "yes", "有的", "네 있어요" to "anything else?": go ahead, not
 		// the question again (walk 2026-12-06 item 21).
 		t.s.Misses = 0
@@ -260,7 +273,7 @@ func (t *turn) text(text string) {
 	if t.lastBotKind() == kindLikely && t.afterGuess(text) {
 		return
 	}
-	if t.afterNoDesk() && t.set.Persona.Only(text, "waiting") {
+	if t.afterNoDesk() && t.set.Persona.OnlyIn(t.words(text), "waiting") {
 		// "is anyone coming?" after we said no one from the team can
 		// join: the same honest answer, short, never a topic list (walk
 		// 2026-12-06 item 22).
@@ -271,7 +284,7 @@ func (t *turn) text(text string) {
 	text = t.set.Persona.WithoutLaughs(text)
 	whole := text
 	for range 4 {
-		kind, rest := t.set.Persona.Smalltalk(text)
+		kind, rest := t.set.Persona.SmalltalkIn(t.words(text))
 		if kind == "" {
 			break
 		}
@@ -580,7 +593,7 @@ func (t *turn) afterGuess(text string) bool {
 	if guess == "" {
 		return false
 	}
-	if t.set.Persona.Only(text, "unsure") {
+	if t.set.Persona.OnlyIn(t.words(text), "unsure") {
 		var topics []Topic
 		if e, ok := t.set.KB.Entry(guess, t.lang); ok && e.Title() != "" {
 			topics = append(topics, Topic{Entry: guess, Title: e.Title()})
@@ -607,7 +620,7 @@ func (t *turn) afterGuess(text string) bool {
 	}
 	// "no not that", "不是不是", "that's not what I asked" (the wrong
 	// list) say no to the guess as well.
-	if t.lastBotKind() == kindGuess && (corrects || t.set.Persona.Declines(text) || t.set.Persona.Only(text, "wrong")) {
+	if t.lastBotKind() == kindGuess && (corrects || t.set.Persona.DeclinesIn(t.words(text)) || t.set.Persona.OnlyIn(t.words(text), "wrong")) {
 		others := slices.DeleteFunc(t.offered(), func(id string) bool { return id == guess })
 		var topics []Topic
 		for _, id := range others {
@@ -1089,7 +1102,7 @@ func (t *turn) match(text string) []knowledge.Match { return t.set.KB.Match(t.ct
 // lexical stage decides, so no second embeddings call. The rules still
 // read the whole message: "oh great, another delay" is sarcasm.
 func (t *turn) withoutLeadFiller(text string) string {
-	s := t.set.Persona.WithoutLeadFiller(text)
+	s := t.set.Persona.WithoutLeadFillerIn(t.words(text))
 	if s == text {
 		return text
 	}
@@ -1200,7 +1213,7 @@ func (t *turn) offered() []string {
 func (t *turn) confirmsGuess(msg string) bool {
 	// "네 감사합니다", "yes thanks": a yes with thanks is still a yes,
 	// not a goodbye after a miss (walk 2026-12-06d).
-	return len(msg) <= maxAffirmBytes && t.lastBotKind() == kindGuess && t.set.Persona.Only(msg, "confirm", "thanks")
+	return len(msg) <= maxAffirmBytes && t.lastBotKind() == kindGuess && t.set.Persona.OnlyIn(t.words(msg), "confirm", "thanks")
 }
 
 // guessed is the entry the bot's last reply guessed: a likely answer's
@@ -1820,7 +1833,10 @@ func hasWords(s string) bool {
 }
 
 func join(parts ...string) string {
-	var keep []string
+	// On the stack for the few parts of a reply (every answer is joined):
+	// appending from nil grew the slice once or twice a reply.
+	var a [8]string
+	keep := a[:0]
 	for _, p := range parts {
 		if p = strings.TrimSpace(p); p != "" {
 			keep = append(keep, p)

@@ -1695,7 +1695,13 @@ func reportsProblem(s string) bool {
 		}
 		problem = problemEn[w]
 	}
-	return problem || containsAny(lower, problemHan) || containsAny(lower+" ", problemKo)
+	if problem || containsAny(lower, problemHan) {
+		return true
+	}
+	// The Korean cues are read with a space after the message ("못 " may
+	// end it); none is in an ASCII message (every cue starts in Hangul),
+	// which most messages are: no copy of it for them.
+	return !text.IsASCII(lower) && containsAny(lower+" ", problemKo)
 }
 
 // Words that say the problem is solved: "that solved it", "it worked",
@@ -1729,7 +1735,12 @@ func hasScript(s string, t *unicode.RangeTable) bool {
 	// of a message is ASCII: those bytes are passed over without a table
 	// lookup. A table that starts in ASCII is looked up for every rune.
 	skipASCII := len(t.R16) == 0 || t.R16[0].Lo >= utf8.RuneSelf
-	for i := 0; i < len(s); {
+	i := 0
+	if skipASCII {
+		// The ASCII run most messages are all of, eight bytes at a time.
+		i = text.ASCIIPrefix(s)
+	}
+	for i < len(s) {
 		if skipASCII && s[i] < utf8.RuneSelf {
 			i++
 			continue
@@ -1785,7 +1796,12 @@ var (
 	ellipsisEn    = map[string]bool{"how": true, "when": true, "why": true, "where": true, "what": true, "which": true, "until": true}
 	ellipsisHan   = []string{"多久", "多少", "几天", "什么时候", "为什么", "怎么", "哪里", "到什么时候"}
 	ellipsisKo    = []string{"얼마나", "얼마", "언제", "며칠", "왜", "어떻게", "어디"}
-	notAWordSplit = func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' }
+	notAWordSplit = func(r rune) bool {
+		if r < utf8.RuneSelf { // most of most messages: no table lookup
+			return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '\'')
+		}
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}
 )
 
 // conditionalStarts and conditionalEnds mark a follow-up that asks how

@@ -48,7 +48,7 @@ func (t *turn) whileWaiting(text string) {
 	s := t.s
 	// "해결됐어요?", "found it?": asking whether it is solved is not
 	// calling the handoff off; only a statement withdraws.
-	if lifecycle.Withdrawable(s) && !strings.ContainsAny(text, "?？") && t.set.Persona.Only(text, "withdraw", "thanks", "bye") {
+	if lifecycle.Withdrawable(s) && !strings.ContainsAny(text, "?？") && t.set.Persona.OnlyIn(t.words(text), "withdraw", "thanks", "bye") {
 		t.withdraw(text)
 		return
 	}

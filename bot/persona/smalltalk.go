@@ -25,12 +25,20 @@ import (
 // case, punctuation and emoji, so "this" is not "hi" and "thanks!!" is
 // thanks.
 func (p *Persona) Smalltalk(text string) (kind string, rest string) {
+	var a [smallToks]token
+	return p.smalltalk(text, appendTokenize(a[:0], text))
+}
+
+// SmalltalkIn is Smalltalk on a text already cut (Cut).
+func (p *Persona) SmalltalkIn(w Words) (kind string, rest string) { return p.smalltalk(w.text, w.toks) }
+
+// smalltalk is Smalltalk on text cut into toks (text and toks apart, so a
+// caller's array of toks stays on its stack though rest is of text).
+func (p *Persona) smalltalk(text string, toks []token) (kind string, rest string) {
 	if p == nil || p.small == nil {
 		return "", strings.TrimSpace(text)
 	}
 	s := p.small
-	var a [smallToks]token
-	toks := appendTokenize(a[:0], text)
 	if len(toks) == 0 {
 		if k := s.emojiKind(text); k != "" {
 			return k, "" // "👋" is a greeting, "🙏" thanks
@@ -206,11 +214,18 @@ func (s *smalltalk) but(toks []token, i int) bool {
 // entries that happen to use them ("ok" toward "Is Mastercard OK?").
 // text itself when it starts with no filler or is nothing else.
 func (p *Persona) WithoutLeadFiller(text string) string {
+	var a [smallToks]token
+	return p.withoutLeadFiller(text, appendTokenize(a[:0], text))
+}
+
+// WithoutLeadFillerIn is WithoutLeadFiller on a text already cut (Cut).
+func (p *Persona) WithoutLeadFillerIn(w Words) string { return p.withoutLeadFiller(w.text, w.toks) }
+
+// withoutLeadFiller is WithoutLeadFiller on text cut into toks.
+func (p *Persona) withoutLeadFiller(text string, toks []token) string {
 	if p == nil || p.small == nil {
 		return text
 	}
-	var a [smallToks]token
-	toks := appendTokenize(a[:0], text)
 	j := p.small.skipFiller(toks, 0)
 	if j == 0 || j >= len(toks) {
 		return text
@@ -321,12 +336,17 @@ func (p *Persona) Aside(rest string) bool {
 // to "anything else?" that ends the conversation. Only the core knows
 // whether that was asked, so a "no" is never small talk by itself.
 func (p *Persona) Declines(text string) bool {
+	var a [smallToks]token
+	return p.DeclinesIn(Words{text: text, toks: appendTokenize(a[:0], text)})
+}
+
+// DeclinesIn is Declines on a text already cut (Cut).
+func (p *Persona) DeclinesIn(w Words) bool {
+	toks := w.toks
 	if p == nil || p.small == nil {
 		return false
 	}
 	s := p.small
-	var a [smallToks]token
-	toks := appendTokenize(a[:0], text)
 	said := false
 	for i := s.skipFiller(toks, 0); i < len(toks); {
 		// The longest phrase: "没有别的了" over "没有", and a closing
@@ -420,12 +440,17 @@ func (p *Persona) RatingWords(text string) (int, bool) {
 // Small talk of the kinds in around may stand beside them too ("never
 // mind, I figured it out, thanks": withdraw, with "thanks").
 func (p *Persona) Only(text, kind string, around ...string) bool {
+	var a [smallToks]token
+	return p.OnlyIn(Words{text: text, toks: appendTokenize(a[:0], text)}, kind, around...)
+}
+
+// OnlyIn is Only on a text already cut (Cut).
+func (p *Persona) OnlyIn(w Words, kind string, around ...string) bool {
+	toks := w.toks
 	if p == nil || p.small == nil {
 		return false
 	}
 	s := p.small
-	var a [smallToks]token
-	toks := appendTokenize(a[:0], text)
 	said := false
 	for i := 0; i < len(toks); {
 		end := i
@@ -704,6 +729,22 @@ func isJamo(r rune) bool { return r >= 0x3130 && r <= 0x318F }
 // is "hifi" (so it never reads as "hi").
 var joiners = strings.NewReplacer("'", "", "-", "")
 
+// Words is a text cut into the tokens small talk is matched on. The core
+// reads each message with several of the persona's readers (Declines,
+// Only, Smalltalk, WithoutLeadFiller): it cuts the message once (Cut) and
+// hands the same Words to each (their In forms), where each reader cut it
+// again for itself.
+type Words struct {
+	text string
+	toks []token
+}
+
+// Cut cuts text for the persona's readers, as each of them cuts it.
+func Cut(text string) Words { return Words{text: text, toks: tokenize(text)} }
+
+// Text is the text w was cut from.
+func (w Words) Text() string { return w.text }
+
 // tokenize cuts text into tokens with bot/text's Words, so smalltalk
 // agrees with the rest of Baton on what a word is (width, case and accents
 // folded: "Ｈｉ", "HI" and "hí" are "hi"). Loose Hangul letters are
@@ -719,6 +760,14 @@ func hasQuestionMark(s string) bool { return text.ContainsAny(s, "?？") }
 // appendTokenize(a[:0], text)), which stays on its stack, so the tokens of
 // a short message cost no allocation.
 func appendTokenize(dst []token, s string) []token {
+	if len(s) < 2*smallToks {
+		// Most messages: their words fit an array on the stack (a word
+		// and the space after it take two bytes or more), which costs
+		// less than the pool's round trip and clearing. A text that has
+		// more words after all grows it on the heap.
+		var a [smallToks]text.Word
+		return appendTokens(dst, text.AppendWords(a[:0], s))
+	}
 	buf := wordBufs.Get().(*[]text.Word)
 	words := text.AppendWords((*buf)[:0], s)
 	defer func() {
