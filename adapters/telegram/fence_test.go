@@ -340,3 +340,73 @@ func TestFencedTwiceLeavesTheChat(t *testing.T) {
 		t.Errorf("no error logged:\n%s", hs.logs.String())
 	}
 }
+
+// The lease version counter ({tg:<bot>}:leasev, the inbox's slot) fell
+// behind a conversation's fence ({c:telegram:<chat>}:fence, the
+// conversation's slot): the counter key lost (evicted, deleted), its shard
+// restored from an older snapshot, or a new bot id on the same
+// conversations. The take gets a version below the fence and the turn's
+// save is refused; the refused save reports the fence and the retake
+// raises the counter above it, so the message is answered, once, and the
+// log names the counter, not the store. (Review C, finding 1.)
+func TestLeaseCounterBehindFenceStillAnswers(t *testing.T) {
+	for name, url := range sessiontest.Backends(t) {
+		t.Run(name, func(t *testing.T) {
+			db := sessiontest.DBOn(t, sessiontest.Dial(t, url))
+			h := HandlerFunc(func(ctx context.Context, ev bot.Event) ([]bot.Message, error) {
+				_, err := session.New(db).Update(ctx, ev.ConvID(), func(s *session.Session) error {
+					s.Messages++
+					return nil
+				})
+				if err != nil {
+					return nil, err
+				}
+				return []bot.Message{{Text: "re: " + ev.Text}}, nil
+			})
+			hs := newHarness(t, h, setup{webhook: true, secret: "s3cret", db: db,
+				opts: []Option{WithHeartbeat(time.Minute, time.Minute)}})
+			exited := make(chan int64, 16)
+			hs.a.disp.onExit = func(chat int64) { exited <- chat }
+			hs.start()
+			ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+			defer cancel()
+			const chat = 731
+			u := telegramtest.Customer(chat)
+
+			// A bot that has taken 100 leases so far answers the chat once:
+			// the conversation's fence is now 101.
+			if err := db.Client.IncrBy(ctx, hs.a.keys.LeaseVersion(), 100).Err(); err != nil {
+				t.Fatal(err)
+			}
+			deliverTo(t, hs.srv, hs, u.Text("m0"))
+			waitExit(t, exited, chat, "first message")
+			hs.waitDrained()
+
+			// The counter is lost: it starts again below the fence.
+			if err := db.Client.Del(ctx, hs.a.keys.LeaseVersion()).Err(); err != nil {
+				t.Fatal(err)
+			}
+			deliverTo(t, hs.srv, hs, u.Text("m1"))
+			waitExit(t, exited, chat, "second message")
+			// Give it three more sweeps, as a running replica would.
+			for i := 0; i < 3; i++ {
+				if n, err := hs.a.sweep(ctx); err != nil {
+					t.Fatal(err)
+				} else if n > 0 {
+					waitExit(t, exited, chat, "a sweep")
+				}
+			}
+			if got := hs.srv.Sent(chat); fmt.Sprint(got) != "[re: m0 re: m1]" {
+				t.Errorf("replies %q, want [re: m0 re: m1]: the second message was never answered (%d still queued)",
+					got, hs.inboxLen())
+			}
+			if v, err := db.Client.Get(ctx, hs.a.keys.LeaseVersion()).Int64(); err != nil || v <= 101 {
+				t.Errorf("lease counter %d (%v), want above the fence 101", v, err)
+			}
+			logs := hs.logs.String()
+			if !contains(logs, "counter is behind") || contains(logs, "fenced off twice") {
+				t.Errorf("want the counter named, and no second drop:\n%s", logs)
+			}
+		})
+	}
+}

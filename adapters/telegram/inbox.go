@@ -209,11 +209,12 @@ func (a *Adapter) chatKeys(chat int64) []string {
 }
 
 // acquire takes the chat's lease with a new token (unless another replica
-// holds it) and returns the chat's oldest queued update; with ahead, its
-// conversation read in the same round trip (runAhead).
-func (a *Adapter) acquire(ctx context.Context, chat int64, ahead bool) (entry, bool, bool, error) {
+// holds it), its version above floor (0: any), and returns the chat's
+// oldest queued update; with ahead, its conversation read in the same
+// round trip (runAhead).
+func (a *Adapter) acquire(ctx context.Context, chat int64, ahead bool, floor int64) (entry, bool, bool, error) {
 	res, read, err := a.runAhead(ctx, store.ChatTake, append(a.chatKeys(chat), a.keys.LeaseVersion()), ahead, chat,
-		a.tokenPrefix(), a.leaseTTL().Milliseconds(), chat)
+		a.tokenPrefix(), a.leaseTTL().Milliseconds(), chat, floor)
 	if err != nil {
 		return entry{}, false, false, fmt.Errorf("telegram: taking chat %s: %w", logChat(chat), err)
 	}

@@ -588,7 +588,7 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 	if first != nil {
 		e, held, ok = *first, true, true
 	} else {
-		e, held, ok, err = a.acquire(ctx, chat, a.disp.wantAhead(chat))
+		e, held, ok, err = a.acquire(ctx, chat, a.disp.wantAhead(chat), 0)
 	}
 	for {
 		if err != nil {
@@ -609,7 +609,7 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 		j, derr := a.jobOf(chat, e)
 		if derr == nil {
 			a.disp.sem <- struct{}{}
-			done := a.process(j)
+			done, f := a.process(j)
 			<-a.disp.sem
 			switch done {
 			case cutShort:
@@ -618,28 +618,32 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 				a.release(ctx, chat, e.token)
 				return
 			case fenced:
-				// This replica stalled past the chat's lease and lost it:
-				// nothing of the turn went out, and the update stays
-				// queued. Whoever holds the chat now answers it; when
-				// nobody took it over, this replica takes it again (a new
-				// lease) and answers it itself, from the turn it saved.
+				// This replica stalled past the chat's lease and lost it,
+				// or its save was refused by a later version: nothing of
+				// the turn went out, and the update stays queued. Whoever
+				// holds the chat now answers it; when nobody took it
+				// over, this replica takes it again (a new lease, above
+				// the version that refused the save) and answers it
+				// itself, from the turn saved.
 				a.m.Dropped(Channel, "lease_lost")
-				a.log.Info("telegram: lost the chat's lease mid-turn; its replies are dropped unsent, for the chat's holder to answer",
-					"chat", logChat(chat), "update_id", e.id)
+				a.logFenced(chat, e, f)
 				if e.id == fencedID {
 					// Dropped again under a lease taken for it a moment
-					// ago: the checks cannot see this adapter's leases (a
-					// handler on another Redis than the adapter's), or the
-					// chat changes hands again. No loop on it: the lease
-					// goes, and a later sweep tries again.
+					// ago, above any fence the first drop reported. No
+					// loop on it: the lease goes, and a later sweep tries
+					// again.
 					a.m.Error("telegram_inbox")
-					a.log.Error("telegram: a turn was fenced off twice in a row; leaving the chat for a later sweep (is the handler's session store on the adapter's Redis?)",
-						"chat", logChat(chat), "update_id", e.id)
+					why := "the chat changed hands again"
+					if f.LeaseLost() && f.Newer() == 0 {
+						why = "the lease just taken was not found held at the save: is the handler's session store on another Redis than the adapter's?"
+					}
+					a.log.Error("telegram: a turn was fenced off twice in a row; leaving the chat for a later sweep",
+						"chat", logChat(chat), "update_id", e.id, "why", why)
 					a.release(ctx, chat, e.token)
 					return
 				}
 				fencedID = e.id
-				e, held, ok, err = a.acquire(ctx, chat, false)
+				e, held, ok, err = a.acquire(ctx, chat, false, f.Newer())
 				continue
 			}
 		} else {
@@ -705,7 +709,7 @@ const (
 // and the send, with the other replica's sweep landing inside it.
 // Everything else a stalled holder does is fenced in Redis: its session
 // save (the version), and marking the update answered (ChatAnswered).
-func (a *Adapter) process(j job) outcome {
+func (a *Adapter) process(j job) (outcome, *session.Fence) {
 	ctx, cancel := context.WithTimeout(a.workCtx, a.cfg.replyTimeout)
 	defer cancel()
 	var fence *session.Fence
@@ -726,18 +730,18 @@ func (a *Adapter) process(j job) outcome {
 	switch act {
 	case actIgnore:
 		a.m.Dropped(Channel, "ignored")
-		return answered
+		return answered, fence
 	case actBlocked:
 		a.markBlocked(ctx, j.chat)
-		return answered
+		return answered, fence
 	case actUnblocked:
 		a.unmarkBlocked(j.chat)
-		return answered
+		return answered, fence
 	}
 	if limit := int64(a.cfg.floodLimit); limit > 0 && j.count > limit {
 		if j.count > limit+1 {
 			a.m.Dropped(Channel, "flood")
-			return answered
+			return answered, fence
 		}
 		a.log.Info("telegram: flood limit reached; dropping this chat's messages for the rest of the window",
 			"chat", logChat(j.chat), "limit", limit, "window", a.cfg.floodWindow.String())
@@ -757,7 +761,7 @@ func (a *Adapter) process(j job) outcome {
 	cut := a.workCtx.Err() != nil
 	if !cut && !a.stillHeld(ctx, fence, err) {
 		t.stop()
-		return fenced
+		return fenced, fence
 	}
 	if err != nil && !cut {
 		a.m.Error("telegram_handler")
@@ -786,9 +790,9 @@ func (a *Adapter) process(j job) outcome {
 	}
 	t.stop()
 	if cut {
-		return cutShort
+		return cutShort, fence
 	}
-	return answered
+	return answered, fence
 }
 
 // stillHeld reports whether the turn may send its replies: the chat's
@@ -811,6 +815,21 @@ func (a *Adapter) stillHeld(ctx context.Context, f *session.Fence, err error) bo
 	defer cancel()
 	n, rerr := store.Renew.Run(rctx, a.rdb, []string{f.Key}, f.Token, f.TTL.Milliseconds()).Int64()
 	return rerr != nil || n == 1
+}
+
+// logFenced logs a turn dropped unsent for its fence (serveChat). A
+// refused save while the lease was still held is the version counter
+// behind the conversation's fence (its key lost or reset, an older shard
+// snapshot, a new bot id on the same conversations): the retake raises
+// it, once per chat, and says so.
+func (a *Adapter) logFenced(chat int64, e entry, f *session.Fence) {
+	if f.Newer() > 0 && !f.LeaseLost() {
+		a.log.Warn("telegram: the lease version counter is behind the chat's conversation fence (counter lost or reset?); taking the chat again above it",
+			"chat", logChat(chat), "update_id", e.id, "version", leaseVersion(e.token), "fence", f.Newer())
+		return
+	}
+	a.log.Info("telegram: lost the chat's lease mid-turn; its replies are dropped unsent, for the chat's holder to answer",
+		"chat", logChat(chat), "update_id", e.id)
 }
 
 // handle calls the core. A panic there is logged and the update counted

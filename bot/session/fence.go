@@ -31,23 +31,46 @@ type Fence struct {
 	Version int64         // the lease's version, higher for every later take
 	TTL     time.Duration // the lease's TTL, renewed by a check that finds it held
 
-	checked atomic.Bool
-	lost    atomic.Bool
+	checked   atomic.Bool
+	leaseLost atomic.Bool
+	newer     atomic.Int64
 }
 
 // Checked reports whether a save checked the lease (and renewed it).
 func (f *Fence) Checked() bool { return f != nil && f.checked.Load() }
 
-// Lost reports whether a check found the lease lost (or a later holder's
-// save): the work's result must be dropped.
-func (f *Fence) Lost() bool { return f != nil && f.lost.Load() }
+// Lost reports whether a check found the lease lost, or a save was
+// refused by a later version (Newer): the work's result must be dropped.
+func (f *Fence) Lost() bool { return f != nil && (f.leaseLost.Load() || f.newer.Load() > 0) }
 
-// held records a check's outcome.
+// LeaseLost reports whether a check found the lease no longer held by
+// Token (expired, or taken by another replica).
+func (f *Fence) LeaseLost() bool { return f != nil && f.leaseLost.Load() }
+
+// Newer is the conversation's fence that refused a save: a version above
+// Version has saved the conversation (0 when no save was refused). Either
+// a later holder of the lease saved, or the versions handed out fell
+// behind the fence (the counter lost or reset): the next take of the
+// lease must be above it.
+func (f *Fence) Newer() int64 {
+	if f == nil {
+		return 0
+	}
+	return f.newer.Load()
+}
+
+// held records a check of the lease: held or not.
 func (f *Fence) held(ok bool) {
 	f.checked.Store(true)
 	if !ok {
-		f.lost.Store(true)
+		f.leaseLost.Store(true)
 	}
+}
+
+// refused records a save refused by the conversation's fence v.
+func (f *Fence) refused(v int64) {
+	f.checked.Store(true)
+	f.newer.Store(max(v, f.Version+1))
 }
 
 type fenceKey struct{}

@@ -99,11 +99,14 @@ return {1}`)
 // ARGV[10] is the fence: the version of the chat lease the turn ran under
 // ("" for work not under a lease: an agent's reply, a timer). A save
 // whose version is below the conversation's fence (KEYS[4], the highest
-// version that saved) gets 4 and writes nothing, its lock let go: its
-// holder stalled past its lease, another replica took the chat over and
-// has saved since, and an older turn saved over it would put the
-// conversation out of order (or make the new holder answer again). A
-// save that goes ahead raises the fence to its version.
+// version that saved) gets {4, fence} and writes nothing, its lock let
+// go: its holder stalled past its lease, another replica took the chat
+// over and has saved since, and an older turn saved over it would put the
+// conversation out of order (or make the new holder answer again); or the
+// lease version counter fell behind the fence (it lives in another slot:
+// lost, restored older, or a new bot on the same conversations), and the
+// caller's next take must be above the fence returned (ChatTake's floor).
+// A save that goes ahead raises the fence to its version.
 // Instead of the SHA1s, ARGV[4] may be "=" with the state and the outbox
 // read themselves in ARGV[11] and ARGV[12], compared as they are: what a
 // save without a lock (read ahead) sends, because hashing a record of a
@@ -119,7 +122,7 @@ if ARGV[10] ~= '' then
   local f = redis.call('GET', KEYS[4])
   if f and tonumber(f) > tonumber(ARGV[10]) then
     if cur and cur == ARGV[1] then redis.call('DEL', KEYS[1]) end
-    return 4
+    return {4, tonumber(f)}
   end
 end
 local v
@@ -383,15 +386,25 @@ end`
 // ARGV[1], "<replica>#", and the next lease version), unless another
 // replica holds it; a lease held by this replica (taken by its accept
 // while its loop for the chat ran) is taken over, its loop being the only
-// one the replica runs for the chat. Returns {0} when another replica
-// holds the lease, {1} when the chat had nothing left (the lease let go),
-// or {2, member, raw, token}: the chat's oldest queued update.
+// one the replica runs for the chat. ARGV[4], the floor, is a version
+// the new one must be above ("0" for none): the conversation's fence a
+// refused save reported (SessionSave's {4, fence}); a counter behind it
+// is raised, so the next turn's save goes ahead instead of being refused
+// on every take. Returns {0} when another replica holds the lease, {1}
+// when the chat had nothing left (the lease let go), or {2, member, raw,
+// token}: the chat's oldest queued update.
 // KEYS: lease, chat queue, inbox, chats, lease version counter.
-// ARGV: token prefix, lease TTL ms, chat.
+// ARGV: token prefix, lease TTL ms, chat, floor.
 var ChatTake = redis.NewScript(`
 local cur = redis.call('GET', KEYS[1])
 if cur and string.sub(cur, 1, #ARGV[1]) ~= ARGV[1] then return {0} end
-local tok = ARGV[1] .. redis.call('INCR', KEYS[5])
+local v = redis.call('INCR', KEYS[5])
+local floor = tonumber(ARGV[4])
+if floor and v <= floor then
+  v = floor + 1
+  redis.call('SET', KEYS[5], v)
+end
+local tok = ARGV[1] .. v
 redis.call('SET', KEYS[1], tok, 'PX', ARGV[2])` + chatNextTok)
 
 // ChatAnswered marks an update answered (dedupe state "done", out of the
