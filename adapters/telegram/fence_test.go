@@ -410,3 +410,65 @@ func TestLeaseCounterBehindFenceStillAnswers(t *testing.T) {
 		})
 	}
 }
+
+// lapseAfterSave wraps a handler: on the first event with text, after the
+// handler returned (its turn saved, the fence checked and the lease renewed),
+// the lease lapses and the chat's next message lands on this same replica,
+// whose accept takes the free lease with a new token of its own.
+type lapseAfterSave struct {
+	h    Handler
+	text string
+	once bool
+	then func()
+}
+
+func (l *lapseAfterSave) Handle(ctx context.Context, ev bot.Event) ([]bot.Message, error) {
+	msgs, err := l.h.Handle(ctx, ev)
+	if ev.Text == l.text && !l.once {
+		l.once = true
+		l.then()
+	}
+	return msgs, err
+}
+
+// A lease that lapsed after the turn's save, taken again by this same
+// replica's accept (the chat's next message, a new token of its own),
+// still lets the replica mark the answered update answered (ChatAnswered
+// accepts its own prefix while the update is queued, as ChatTake does):
+// the update is not handed out again and the answer goes out once, as on
+// main. (Review C, finding 2.)
+func TestLapsedLeaseRetakenByOwnAcceptAnswersOnce(t *testing.T) {
+	db := sessiontest.DB(t)
+	core := fenceCore(t)(session.New(db))
+	const chat = 732
+	u := telegramtest.Customer(chat)
+	var hs *harness
+	h := &lapseAfterSave{h: core, text: "where is my order?"}
+	hs = newHarness(t, h, setup{webhook: true, secret: "s3cret", db: db,
+		opts: []Option{WithHeartbeat(time.Minute, time.Minute)}})
+	h.then = func() {
+		if err := db.Client.Del(context.Background(), hs.a.keys.ChatLease(chat)).Err(); err != nil {
+			t.Error(err)
+		}
+		deliverTo(t, hs.srv, hs, u.Text("thanks"))
+	}
+	exited := make(chan int64, 16)
+	hs.a.disp.onExit = func(chat int64) { exited <- chat }
+	hs.start()
+	deliverTo(t, hs.srv, hs, u.Text("where is my order?"))
+	waitExit(t, exited, chat, "the chat")
+	hs.waitDrained()
+	got := hs.srv.Sent(chat)
+	if len(got) == 0 {
+		t.Fatal("no reply")
+	}
+	n := 0
+	for _, m := range got {
+		if m == got[0] {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the first answer went out %d times: %q", n, got)
+	}
+}

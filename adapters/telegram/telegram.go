@@ -185,7 +185,9 @@ func WithHeartbeat(beat, sweep time.Duration) Option {
 func WithWorkers(n int) Option { return func(a *Adapter) { a.cfg.workers = n } }
 
 // WithReplicaID names this process in the inbox (default host name plus a
-// random suffix, new on every start).
+// random suffix, new on every start). It may not contain '#', which ends
+// it in the chat leases' tokens ("<replica>#<version>"): "a" would
+// otherwise take "a#1"'s leases for its own.
 func WithReplicaID(id string) Option { return func(a *Adapter) { a.replica = id } }
 
 // Adapter is the Telegram channel. Make one with New, mount its webhook
@@ -289,6 +291,9 @@ func New(token string, h Handler, db store.DB, opts ...Option) (*Adapter, error)
 	}
 	if err := a.checkConfig(); err != nil {
 		return nil, err
+	}
+	if strings.Contains(a.replica, "#") {
+		return nil, fmt.Errorf("telegram: replica id %q may not contain '#'", a.replica)
 	}
 	if a.replica == "" {
 		host, _ := os.Hostname()

@@ -416,16 +416,29 @@ redis.call('SET', KEYS[1], tok, 'PX', ARGV[2])` + chatNextTok)
 // since (no lease, the update still queued: whoever took it would have
 // held the lease until it marked it answered) is still the caller's: it
 // is taken again with the same token, so the replies that went out are
-// not sent again by a later sweep.
+// not sent again by a later sweep. Likewise a lease of the caller's own
+// (its prefix ARGV[7], "<replica>#": taken by the replica's accept of
+// the chat's next message while this lease had lapsed) with the update
+// still queued: the replica runs one loop per chat (as ChatTake relies
+// on), so the update is still this loop's; it carries on under that
+// token, rather than leaving an answered update queued to be answered
+// again.
 // KEYS: lease, chat queue, inbox, chats, update state.
-// ARGV: token, lease TTL ms, chat, member, id, state TTL ms.
+// ARGV: token, lease TTL ms, chat, member, id, state TTL ms, token prefix.
 // Returns {0} when the lease was lost, else as ChatTake.
 var ChatAnswered = redis.NewScript(`
 local tok = ARGV[1]
 local cur = redis.call('GET', KEYS[1])
 if cur ~= tok then
-  if cur or redis.call('GET', KEYS[5]) ~= 'q' then return {0} end
-  redis.call('SET', KEYS[1], tok, 'PX', ARGV[2])
+  if redis.call('GET', KEYS[5]) ~= 'q' then return {0} end
+  if not cur then
+    redis.call('SET', KEYS[1], tok, 'PX', ARGV[2])
+  elseif string.sub(cur, 1, #ARGV[7]) == ARGV[7] then
+    tok = cur
+    redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  else
+    return {0}
+  end
 else
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
