@@ -764,7 +764,7 @@ func (a *Adapter) process(j job) (outcome, *session.Fence) {
 	// cut: a hard shutdown interrupted this update; it stays in the inbox
 	// (released for the next start) rather than being marked answered.
 	cut := a.workCtx.Err() != nil
-	if !cut && !a.stillHeld(ctx, fence, err) {
+	if !cut && !a.stillHeld(ctx, j.chat, fence, err) {
 		t.stop()
 		return fenced, fence
 	}
@@ -806,7 +806,7 @@ func (a *Adapter) process(j job) (outcome, *session.Fence) {
 // here, in a round trip of its own. A check that cannot reach Redis lets
 // the replies go (at least once): holding them back would leave the
 // customer without an answer for as long as Redis fails.
-func (a *Adapter) stillHeld(ctx context.Context, f *session.Fence, err error) bool {
+func (a *Adapter) stillHeld(ctx context.Context, chat int64, f *session.Fence, err error) bool {
 	if f == nil {
 		return true
 	}
@@ -819,7 +819,13 @@ func (a *Adapter) stillHeld(ctx context.Context, f *session.Fence, err error) bo
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisTimeout)
 	defer cancel()
 	n, rerr := store.Renew.Run(rctx, a.rdb, []string{f.Key}, f.Token, f.TTL.Milliseconds()).Int64()
-	return rerr != nil || n == 1
+	if rerr != nil {
+		a.m.Error("telegram_inbox")
+		a.log.Warn("telegram: could not check the chat's lease before replying; replying anyway (at least once)",
+			"chat", logChat(chat), "err", rerr)
+		return true
+	}
+	return n == 1
 }
 
 // logFenced logs a turn dropped unsent for its fence (serveChat). A

@@ -81,6 +81,13 @@ func TestFencedSave(t *testing.T) {
 			if _, err := st.Update(session.WithFence(ctx, stale), "telegram:10", addTurn("x")); err != nil {
 				t.Fatalf("another conversation: %v", err)
 			}
+			// Deleting the session deletes its fence (the key names the chat).
+			if err := st.Delete(ctx, conv); err != nil {
+				t.Fatal(err)
+			}
+			if n := db.Client.Exists(ctx, db.Keys.Fence(conv)).Val(); n != 0 {
+				t.Error("the fence outlived the deleted session")
+			}
 		})
 	}
 }

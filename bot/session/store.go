@@ -443,7 +443,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("session %s: delete: %w", logmask.Conv(id), err)
 	}
-	n, err := store.SessionDelete.Run(ctx, s.db.Client, []string{s.db.Keys.Lock(id), s.db.Keys.State(id), s.db.Keys.Outbox(id)}, token).Int64()
+	n, err := store.SessionDelete.Run(ctx, s.db.Client, []string{s.db.Keys.Lock(id), s.db.Keys.State(id), s.db.Keys.Outbox(id), s.db.Keys.Fence(id)}, token).Int64()
 	if err != nil {
 		s.unlock(ctx, id, token)
 		return fmt.Errorf("session %s: delete: %w", logmask.Conv(id), err)

@@ -106,7 +106,8 @@ return {1}`)
 // lease version counter fell behind the fence (it lives in another slot:
 // lost, restored older, or a new bot on the same conversations), and the
 // caller's next take must be above the fence returned (ChatTake's floor).
-// A save that goes ahead raises the fence to its version.
+// A save that goes ahead raises the fence to its version; an unfenced
+// one keeps the fence alive as long as the state (same TTL).
 // Instead of the SHA1s, ARGV[4] may be "=" with the state and the outbox
 // read themselves in ARGV[11] and ARGV[12], compared as they are: what a
 // save without a lock (read ahead) sends, because hashing a record of a
@@ -159,17 +160,19 @@ if ARGV[9] ~= '' then
 else
   redis.call('DEL', KEYS[3])
 end
-if ARGV[10] ~= '' then redis.call('SET', KEYS[4], ARGV[10], 'PX', ARGV[3]) end
+if ARGV[10] ~= '' then redis.call('SET', KEYS[4], ARGV[10], 'PX', ARGV[3])
+else redis.call('PEXPIRE', KEYS[4], ARGV[3]) end
 if cur then redis.call('DEL', KEYS[1]) end
 return 1`)
 
-// SessionDelete removes the state and its outbox while the caller holds
-// the lock, then releases it. KEYS: lock, state, outbox. ARGV: token.
+// SessionDelete removes the state, its outbox and its fence while the
+// caller holds the lock, then releases it. KEYS: lock, state, outbox,
+// fence. ARGV: token.
 var SessionDelete = redis.NewScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return 0
 end
-redis.call('DEL', KEYS[2], KEYS[3], KEYS[1])
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[1])
 return 1`)
 
 // SessionOutboxSwap replaces a conversation's outbox record by another
