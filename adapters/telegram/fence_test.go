@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -470,5 +471,71 @@ func TestLapsedLeaseRetakenByOwnAcceptAnswersOnce(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("the first answer went out %d times: %q", n, got)
+	}
+}
+
+// A turn that stalls after its save's check for longer than TTL/3 (here
+// a clock moved on by a whole lease TTL) checks the lease again before
+// its reply goes out: taken by another replica meanwhile, the reply is
+// left to that replica (nothing sent here, the update still queued for
+// it); lapsed with nobody taking the chat, it is taken again and the
+// replies go out, once. (Review C, finding 3.)
+func TestLapsedLeaseRecheckedBeforeALateReply(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		other string // the lease's value after the stall; "" for none
+		want  string
+	}{
+		{"taken over", "r2#999999", "[]"},
+		{"nobody took it", "", "[one two]"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db := sessiontest.DB(t)
+			var skew atomic.Int64
+			var hs *harness
+			const chat = 733
+			h := HandlerFunc(func(ctx context.Context, ev bot.Event) ([]bot.Message, error) {
+				_, err := session.New(db).Update(ctx, ev.ConvID(), func(s *session.Session) error {
+					s.Messages++
+					return nil
+				})
+				if err != nil {
+					return nil, err
+				}
+				// The stall: a whole lease TTL after the save's check.
+				skew.Add(int64(hs.a.leaseTTL()))
+				lease := hs.a.keys.ChatLease(chat)
+				if c.other == "" {
+					err = db.Client.Del(ctx, lease).Err()
+				} else {
+					err = db.Client.Set(ctx, lease, c.other, time.Minute).Err()
+				}
+				if err != nil {
+					t.Error(err)
+				}
+				return []bot.Message{{Text: "one"}, {Text: "two"}}, nil
+			})
+			hs = newHarness(t, h, setup{webhook: true, secret: "s3cret", db: db,
+				opts: []Option{WithHeartbeat(time.Minute, time.Minute)}})
+			hs.a.now = func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
+			exited := make(chan int64, 4)
+			hs.a.disp.onExit = func(chat int64) { exited <- chat }
+			hs.start()
+			deliverTo(t, hs.srv, hs, telegramtest.Customer(chat).Text("hi"))
+			waitExit(t, exited, chat, "the chat")
+			if got := fmt.Sprint(hs.srv.Sent(chat)); got != c.want {
+				t.Errorf("sent %s, want %s", got, c.want)
+			}
+			queued := int64(0)
+			if c.other != "" {
+				queued = 1 // the holder's to answer
+				if !contains(hs.logs.String(), "between replies") {
+					t.Errorf("the hand-over is not logged:\n%s", hs.logs.String())
+				}
+			}
+			if n := hs.inboxLen(); n != queued {
+				t.Errorf("%d updates queued, want %d", n, queued)
+			}
+		})
 	}
 }

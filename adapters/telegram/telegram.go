@@ -650,6 +650,17 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 				fencedID = e.id
 				e, held, ok, err = a.acquire(ctx, chat, false, f.Newer())
 				continue
+			case handedOver:
+				// A stall after the turn's check: another replica has
+				// the chat now, and replays the turn; the replies not
+				// sent yet are left to it (sending them too would
+				// interleave with its own). The chat goes on here only
+				// if it is free again.
+				a.m.Dropped(Channel, "lease_lost")
+				a.log.Info("telegram: lost the chat's lease between replies; the rest is left to the chat's holder",
+					"chat", logChat(chat), "update_id", e.id)
+				e, held, ok, err = a.acquire(ctx, chat, false, 0)
+				continue
 			}
 		} else {
 			a.log.Error("telegram: dropping an unreadable inbox entry", "update_id", e.id, "err", derr)
@@ -688,9 +699,10 @@ func (a *Adapter) jobOf(chat int64, e entry) (job, error) {
 type outcome int
 
 const (
-	answered outcome = iota // done (replies sent, or none due): mark it answered
-	cutShort                // a hard shutdown cut it short: it stays queued
-	fenced                  // the chat's lease was lost mid-turn: nothing sent, it stays queued for the holder
+	answered   outcome = iota // done (replies sent, or none due): mark it answered
+	cutShort                  // a hard shutdown cut it short: it stays queued
+	fenced                    // the chat's lease was lost mid-turn: nothing sent, it stays queued for the holder
+	handedOver                // the lease was found lost between replies: the rest is left to the holder
 )
 
 // process does one update: typing, the core's answer and the replies.
@@ -701,26 +713,34 @@ const (
 // fenced by the lease's version: bot/session's Fence), or, for a handler
 // that saved nothing under it, by a Renew of the lease here. Lost, the
 // turn is dropped unsent (fenced): the replica that took the chat over
-// answers the message, or this one takes it again when nobody did.
+// answers the message, or this one takes it again when nobody did. A
+// check renews the lease for a whole TTL, so it cannot have expired
+// within TTL/3 of one; a reply sent later than that (a slow turn after
+// its save, sendMessage retries) is preceded by another check (ChatHold,
+// a round trip only then), and when it finds the chat another replica's,
+// the rest of the replies are left to it (handedOver).
 //
 // The window that remains: Telegram's sendMessage cannot be made
-// conditional on Redis, so a check comes before the sends, never with
-// them. A replica that passed the check (which renewed the lease for a
-// whole TTL) and then stalls longer than the lease TTL before its last
-// send may still send after another replica took the chat over; the
-// other replica then finds the turn saved (its outbox) and sends its
-// replies again: a duplicate, never a loss. That takes a stall of more
-// than the lease TTL (three heartbeats, 15 s by default) between the save
-// and the send, with the other replica's sweep landing inside it.
-// Everything else a stalled holder does is fenced in Redis: its session
-// save (the version), and marking the update answered (ChatAnswered).
+// conditional on Redis, so a check comes before a send, never with it;
+// and the update is marked answered (ChatAnswered) after the last send.
+// A replica that stalls longer than the lease TTL (three heartbeats, 15 s
+// by default) after a check, with another replica's sweep taking the chat
+// over inside the stall, can still
+//   - send a reply late, after the new holder replayed the saved turn's
+//     replies: a duplicate, and out of order when the new holder has
+//     answered a later message meanwhile; or
+//   - have sent everything and then find the update not its own to mark
+//     answered: the new holder replays the turn, a duplicate.
+//
+// Never a loss. Everything else a stalled holder does is fenced in Redis:
+// its session save (the version), and marking the update answered.
 func (a *Adapter) process(j job) (outcome, *session.Fence) {
 	ctx, cancel := context.WithTimeout(a.workCtx, a.cfg.replyTimeout)
 	defer cancel()
 	var fence *session.Fence
 	if j.token != "" {
 		fence = &session.Fence{Conv: bot.ConvID(Channel, strconv.FormatInt(j.chat, 10)), Key: a.keys.ChatLease(j.chat),
-			Token: j.token, Version: leaseVersion(j.token), TTL: a.leaseTTL()}
+			Token: j.token, Version: leaseVersion(j.token), TTL: a.leaseTTL(), Now: a.now}
 		ctx = session.WithFence(ctx, fence)
 	}
 	ev, act := classify(j.upd, a.me.Load())
@@ -779,6 +799,10 @@ func (a *Adapter) process(j job) (outcome, *session.Fence) {
 			break
 		}
 		t.waitFirst(ctx)
+		if !a.heldForSend(ctx, j, fence) {
+			t.stop()
+			return handedOver, fence
+		}
 		err := a.deliver(ctx, j.chat, m)
 		if errors.Is(err, ErrBlocked) {
 			a.markBlocked(ctx, j.chat)
@@ -825,6 +849,34 @@ func (a *Adapter) stillHeld(ctx context.Context, chat int64, f *session.Fence, e
 			"chat", logChat(chat), "err", rerr)
 		return true
 	}
+	f.Observe(n == 1)
+	return n == 1
+}
+
+// heldForSend reports whether the next reply may go out: the chat is
+// still the turn's. Within TTL/3 of the last check that found the lease
+// held it cannot have expired (the check renewed it for a whole TTL):
+// no round trip, the normal case. Later, the lease is checked again
+// (ChatHold: as ChatAnswered would find it). A check that cannot reach
+// Redis lets the reply go (at least once).
+func (a *Adapter) heldForSend(ctx context.Context, j job, f *session.Fence) bool {
+	if f == nil {
+		return true
+	}
+	if at := f.HeldAt(); !at.IsZero() && a.now().Sub(at) <= f.TTL/3 {
+		return true
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisTimeout)
+	defer cancel()
+	n, err := store.ChatHold.Run(rctx, a.rdb, []string{f.Key, a.keys.Update(j.id)},
+		f.Token, f.TTL.Milliseconds(), a.tokenPrefix()).Int64()
+	if err != nil {
+		a.m.Error("telegram_inbox")
+		a.log.Warn("telegram: could not check the chat's lease before a reply; replying anyway (at least once)",
+			"chat", logChat(j.chat), "err", err)
+		return true
+	}
+	f.Observe(n == 1)
 	return n == 1
 }
 

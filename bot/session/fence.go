@@ -25,12 +25,14 @@ var ErrFenced = errors.New("session: the lease this work ran under was lost; its
 // the lease never saves over a later holder's. Set it on the work's
 // context with WithFence; it records what the checks found.
 type Fence struct {
-	Conv    string        // the conversation the work is on; saves of others are not fenced
-	Key     string        // the lease's key (another slot than the conversation's: checked beside the save, not in it)
-	Token   string        // the holder's token
-	Version int64         // the lease's version, higher for every later take
-	TTL     time.Duration // the lease's TTL, renewed by a check that finds it held
+	Conv    string           // the conversation the work is on; saves of others are not fenced
+	Key     string           // the lease's key (another slot than the conversation's: checked beside the save, not in it)
+	Token   string           // the holder's token
+	Version int64            // the lease's version, higher for every later take
+	TTL     time.Duration    // the lease's TTL, renewed by a check that finds it held
+	Now     func() time.Time // the clock a check is stamped with (HeldAt); time.Now when nil
 
+	heldAt    atomic.Pointer[time.Time]
 	checked   atomic.Bool
 	leaseLost atomic.Bool
 	newer     atomic.Int64
@@ -59,12 +61,36 @@ func (f *Fence) Newer() int64 {
 	return f.newer.Load()
 }
 
+// HeldAt is when a check last found the lease held (and renewed it for
+// a whole TTL, so it cannot have expired before HeldAt+TTL); the zero
+// time when none did.
+func (f *Fence) HeldAt() time.Time {
+	if f == nil {
+		return time.Time{}
+	}
+	if t := f.heldAt.Load(); t != nil {
+		return *t
+	}
+	return time.Time{}
+}
+
+// Observe records a check of the lease its owner made outside a save
+// (renewing it by Token): held or not.
+func (f *Fence) Observe(held bool) { f.held(held) }
+
 // held records a check of the lease: held or not.
 func (f *Fence) held(ok bool) {
-	f.checked.Store(true)
-	if !ok {
+	if ok {
+		now := time.Now
+		if f.Now != nil {
+			now = f.Now
+		}
+		t := now()
+		f.heldAt.Store(&t)
+	} else {
 		f.leaseLost.Store(true)
 	}
+	f.checked.Store(true)
 }
 
 // refused records a save refused by the conversation's fence v.

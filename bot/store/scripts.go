@@ -449,6 +449,26 @@ redis.call('SET', KEYS[5], 'done', 'PX', ARGV[6])
 redis.call('HDEL', KEYS[3], ARGV[5])
 redis.call('ZREM', KEYS[2], ARGV[4])` + chatNextTok)
 
+// ChatHold checks, before a later reply of a turn goes out, that the
+// chat is still the caller's, as ChatAnswered would find it: its token
+// holds the lease (renewed); or the lease lapsed with nobody taking the
+// chat since (no lease, the update still queued: taken again with the
+// token); or this replica's own accept took it meanwhile (its prefix,
+// the update still queued: renewed). KEYS: lease, update state. ARGV:
+// token, lease TTL ms, token prefix. Returns 1 when the chat is still
+// the caller's, else 0 (another replica holds it, or the update was
+// answered by one).
+var ChatHold = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if redis.call('GET', KEYS[2]) ~= 'q' then return 0 end
+if not cur then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+if string.sub(cur, 1, #ARGV[3]) == ARGV[3] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`)
+
 // RenewOwn extends a lease while it is held by one of the caller's
 // tokens (its value starts with ARGV[1], the replica's "<replica>#"): a
 // replica's heartbeat, for every chat it answers.
