@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -338,5 +339,203 @@ func TestFencedTwiceLeavesTheChat(t *testing.T) {
 	}
 	if !contains(hs.logs.String(), "fenced off twice") {
 		t.Errorf("no error logged:\n%s", hs.logs.String())
+	}
+}
+
+// The lease version counter ({tg:<bot>}:leasev, the inbox's slot) fell
+// behind a conversation's fence ({c:telegram:<chat>}:fence, the
+// conversation's slot): the counter key lost (evicted, deleted), its shard
+// restored from an older snapshot, or a new bot id on the same
+// conversations. The take gets a version below the fence and the turn's
+// save is refused; the refused save reports the fence and the retake
+// raises the counter above it, so the message is answered, once, and the
+// log names the counter, not the store. (Review C, finding 1.)
+func TestLeaseCounterBehindFenceStillAnswers(t *testing.T) {
+	for name, url := range sessiontest.Backends(t) {
+		t.Run(name, func(t *testing.T) {
+			db := sessiontest.DBOn(t, sessiontest.Dial(t, url))
+			h := HandlerFunc(func(ctx context.Context, ev bot.Event) ([]bot.Message, error) {
+				_, err := session.New(db).Update(ctx, ev.ConvID(), func(s *session.Session) error {
+					s.Messages++
+					return nil
+				})
+				if err != nil {
+					return nil, err
+				}
+				return []bot.Message{{Text: "re: " + ev.Text}}, nil
+			})
+			hs := newHarness(t, h, setup{webhook: true, secret: "s3cret", db: db,
+				opts: []Option{WithHeartbeat(time.Minute, time.Minute)}})
+			exited := make(chan int64, 16)
+			hs.a.disp.onExit = func(chat int64) { exited <- chat }
+			hs.start()
+			ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+			defer cancel()
+			const chat = 731
+			u := telegramtest.Customer(chat)
+
+			// A bot that has taken 100 leases so far answers the chat once:
+			// the conversation's fence is now 101.
+			if err := db.Client.IncrBy(ctx, hs.a.keys.LeaseVersion(), 100).Err(); err != nil {
+				t.Fatal(err)
+			}
+			deliverTo(t, hs.srv, hs, u.Text("m0"))
+			waitExit(t, exited, chat, "first message")
+			hs.waitDrained()
+
+			// The counter is lost: it starts again below the fence.
+			if err := db.Client.Del(ctx, hs.a.keys.LeaseVersion()).Err(); err != nil {
+				t.Fatal(err)
+			}
+			deliverTo(t, hs.srv, hs, u.Text("m1"))
+			waitExit(t, exited, chat, "second message")
+			// Give it three more sweeps, as a running replica would.
+			for i := 0; i < 3; i++ {
+				if n, err := hs.a.sweep(ctx); err != nil {
+					t.Fatal(err)
+				} else if n > 0 {
+					waitExit(t, exited, chat, "a sweep")
+				}
+			}
+			if got := hs.srv.Sent(chat); fmt.Sprint(got) != "[re: m0 re: m1]" {
+				t.Errorf("replies %q, want [re: m0 re: m1]: the second message was never answered (%d still queued)",
+					got, hs.inboxLen())
+			}
+			if v, err := db.Client.Get(ctx, hs.a.keys.LeaseVersion()).Int64(); err != nil || v <= 101 {
+				t.Errorf("lease counter %d (%v), want above the fence 101", v, err)
+			}
+			logs := hs.logs.String()
+			if !contains(logs, "counter is behind") || contains(logs, "fenced off twice") {
+				t.Errorf("want the counter named, and no second drop:\n%s", logs)
+			}
+		})
+	}
+}
+
+// lapseAfterSave wraps a handler: on the first event with text, after the
+// handler returned (its turn saved, the fence checked and the lease renewed),
+// the lease lapses and the chat's next message lands on this same replica,
+// whose accept takes the free lease with a new token of its own.
+type lapseAfterSave struct {
+	h    Handler
+	text string
+	once bool
+	then func()
+}
+
+func (l *lapseAfterSave) Handle(ctx context.Context, ev bot.Event) ([]bot.Message, error) {
+	msgs, err := l.h.Handle(ctx, ev)
+	if ev.Text == l.text && !l.once {
+		l.once = true
+		l.then()
+	}
+	return msgs, err
+}
+
+// A lease that lapsed after the turn's save, taken again by this same
+// replica's accept (the chat's next message, a new token of its own),
+// still lets the replica mark the answered update answered (ChatAnswered
+// accepts its own prefix while the update is queued, as ChatTake does):
+// the update is not handed out again and the answer goes out once, as on
+// main. (Review C, finding 2.)
+func TestLapsedLeaseRetakenByOwnAcceptAnswersOnce(t *testing.T) {
+	db := sessiontest.DB(t)
+	core := fenceCore(t)(session.New(db))
+	const chat = 732
+	u := telegramtest.Customer(chat)
+	var hs *harness
+	h := &lapseAfterSave{h: core, text: "where is my order?"}
+	hs = newHarness(t, h, setup{webhook: true, secret: "s3cret", db: db,
+		opts: []Option{WithHeartbeat(time.Minute, time.Minute)}})
+	h.then = func() {
+		if err := db.Client.Del(context.Background(), hs.a.keys.ChatLease(chat)).Err(); err != nil {
+			t.Error(err)
+		}
+		deliverTo(t, hs.srv, hs, u.Text("thanks"))
+	}
+	exited := make(chan int64, 16)
+	hs.a.disp.onExit = func(chat int64) { exited <- chat }
+	hs.start()
+	deliverTo(t, hs.srv, hs, u.Text("where is my order?"))
+	waitExit(t, exited, chat, "the chat")
+	hs.waitDrained()
+	got := hs.srv.Sent(chat)
+	if len(got) == 0 {
+		t.Fatal("no reply")
+	}
+	n := 0
+	for _, m := range got {
+		if m == got[0] {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the first answer went out %d times: %q", n, got)
+	}
+}
+
+// A turn that stalls after its save's check for longer than TTL/3 (here
+// a clock moved on by a whole lease TTL) checks the lease again before
+// its reply goes out: taken by another replica meanwhile, the reply is
+// left to that replica (nothing sent here, the update still queued for
+// it); lapsed with nobody taking the chat, it is taken again and the
+// replies go out, once. (Review C, finding 3.)
+func TestLapsedLeaseRecheckedBeforeALateReply(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		other string // the lease's value after the stall; "" for none
+		want  string
+	}{
+		{"taken over", "r2#999999", "[]"},
+		{"nobody took it", "", "[one two]"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db := sessiontest.DB(t)
+			var skew atomic.Int64
+			var hs *harness
+			const chat = 733
+			h := HandlerFunc(func(ctx context.Context, ev bot.Event) ([]bot.Message, error) {
+				_, err := session.New(db).Update(ctx, ev.ConvID(), func(s *session.Session) error {
+					s.Messages++
+					return nil
+				})
+				if err != nil {
+					return nil, err
+				}
+				// The stall: a whole lease TTL after the save's check.
+				skew.Add(int64(hs.a.leaseTTL()))
+				lease := hs.a.keys.ChatLease(chat)
+				if c.other == "" {
+					err = db.Client.Del(ctx, lease).Err()
+				} else {
+					err = db.Client.Set(ctx, lease, c.other, time.Minute).Err()
+				}
+				if err != nil {
+					t.Error(err)
+				}
+				return []bot.Message{{Text: "one"}, {Text: "two"}}, nil
+			})
+			hs = newHarness(t, h, setup{webhook: true, secret: "s3cret", db: db,
+				opts: []Option{WithHeartbeat(time.Minute, time.Minute)}})
+			hs.a.now = func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
+			exited := make(chan int64, 4)
+			hs.a.disp.onExit = func(chat int64) { exited <- chat }
+			hs.start()
+			deliverTo(t, hs.srv, hs, telegramtest.Customer(chat).Text("hi"))
+			waitExit(t, exited, chat, "the chat")
+			if got := fmt.Sprint(hs.srv.Sent(chat)); got != c.want {
+				t.Errorf("sent %s, want %s", got, c.want)
+			}
+			queued := int64(0)
+			if c.other != "" {
+				queued = 1 // the holder's to answer
+				if !contains(hs.logs.String(), "between replies") {
+					t.Errorf("the hand-over is not logged:\n%s", hs.logs.String())
+				}
+			}
+			if n := hs.inboxLen(); n != queued {
+				t.Errorf("%d updates queued, want %d", n, queued)
+			}
+		})
 	}
 }

@@ -159,7 +159,7 @@ type entry struct {
 
 // tokenPrefix starts every lease token of this replica ("<replica>#",
 // then the lease's version): its heartbeat renews the leases so marked,
-// and ChatTake takes over one its own accept took.
+// and ChatTake and ChatAnswered take over one its own accept took.
 func (a *Adapter) tokenPrefix() string { return a.replica + "#" }
 
 // leaseVersion is the version in a lease token (0 when it has none).
@@ -209,11 +209,12 @@ func (a *Adapter) chatKeys(chat int64) []string {
 }
 
 // acquire takes the chat's lease with a new token (unless another replica
-// holds it) and returns the chat's oldest queued update; with ahead, its
-// conversation read in the same round trip (runAhead).
-func (a *Adapter) acquire(ctx context.Context, chat int64, ahead bool) (entry, bool, bool, error) {
+// holds it), its version above floor (0: any), and returns the chat's
+// oldest queued update; with ahead, its conversation read in the same
+// round trip (runAhead).
+func (a *Adapter) acquire(ctx context.Context, chat int64, ahead bool, floor int64) (entry, bool, bool, error) {
 	res, read, err := a.runAhead(ctx, store.ChatTake, append(a.chatKeys(chat), a.keys.LeaseVersion()), ahead, chat,
-		a.tokenPrefix(), a.leaseTTL().Milliseconds(), chat)
+		a.tokenPrefix(), a.leaseTTL().Milliseconds(), chat, floor)
 	if err != nil {
 		return entry{}, false, false, fmt.Errorf("telegram: taking chat %s: %w", logChat(chat), err)
 	}
@@ -221,15 +222,16 @@ func (a *Adapter) acquire(ctx context.Context, chat int64, ahead bool) (entry, b
 }
 
 // complete marks e answered and returns the chat's next update while the
-// lease is still e's (its token: ChatAnswered); held is false when it was
-// lost, and then e is left to the replica that took the chat over. With
+// lease is still e's (its token, or one this replica's accept took while
+// it had lapsed: ChatAnswered); held is false when it was lost, and then
+// e is left to the replica that took the chat over. With
 // ahead, the next update's conversation is read in the same round trip
 // (runAhead).
 func (a *Adapter) complete(ctx context.Context, chat int64, e entry, ahead bool) (entry, bool, bool, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisTimeout)
 	defer cancel()
 	res, read, err := a.runAhead(ctx, store.ChatAnswered, append(a.chatKeys(chat), a.keys.Update(e.id)), ahead, chat,
-		e.token, a.leaseTTL().Milliseconds(), chat, e.member, e.id, a.cfg.dedupeTTL.Milliseconds())
+		e.token, a.leaseTTL().Milliseconds(), chat, e.member, e.id, a.cfg.dedupeTTL.Milliseconds(), a.tokenPrefix())
 	if err != nil {
 		return entry{}, false, false, fmt.Errorf("telegram: marking update %d answered: %w", e.id, err)
 	}

@@ -46,6 +46,7 @@ var scriptNames = map[string]string{
 	store.ChatTake.Hash():          "ChatTake",
 	store.ChatAnswered.Hash():      "ChatAnswered",
 	store.RenewOwn.Hash():          "RenewOwn",
+	store.ChatHold.Hash():          "ChatHold",
 }
 
 func cmdName(c redis.Cmder) string {
@@ -163,7 +164,7 @@ func loadScripts(t *testing.T, rdb redis.UniversalClient) {
 	load := func(ctx context.Context, c redis.Scripter) error {
 		for _, s := range []*redis.Script{store.Unlock, store.Renew, store.SessionAcquire, store.SessionSave,
 			store.SessionDelete, store.SessionOutboxSwap, store.TimerDue, store.TimerArm, store.TimerDone, store.InboxAccept,
-			store.InboxAcceptTake, store.ChatAcquire, store.ChatDone, store.ChatTake, store.ChatAnswered, store.RenewOwn} {
+			store.InboxAcceptTake, store.ChatAcquire, store.ChatDone, store.ChatTake, store.ChatAnswered, store.RenewOwn, store.ChatHold} {
 			if err := s.Load(ctx, c).Err(); err != nil {
 				return err
 			}

@@ -185,7 +185,9 @@ func WithHeartbeat(beat, sweep time.Duration) Option {
 func WithWorkers(n int) Option { return func(a *Adapter) { a.cfg.workers = n } }
 
 // WithReplicaID names this process in the inbox (default host name plus a
-// random suffix, new on every start).
+// random suffix, new on every start). It may not contain '#', which ends
+// it in the chat leases' tokens ("<replica>#<version>"): "a" would
+// otherwise take "a#1"'s leases for its own.
 func WithReplicaID(id string) Option { return func(a *Adapter) { a.replica = id } }
 
 // Adapter is the Telegram channel. Make one with New, mount its webhook
@@ -289,6 +291,9 @@ func New(token string, h Handler, db store.DB, opts ...Option) (*Adapter, error)
 	}
 	if err := a.checkConfig(); err != nil {
 		return nil, err
+	}
+	if strings.Contains(a.replica, "#") {
+		return nil, fmt.Errorf("telegram: replica id %q may not contain '#'", a.replica)
 	}
 	if a.replica == "" {
 		host, _ := os.Hostname()
@@ -588,7 +593,7 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 	if first != nil {
 		e, held, ok = *first, true, true
 	} else {
-		e, held, ok, err = a.acquire(ctx, chat, a.disp.wantAhead(chat))
+		e, held, ok, err = a.acquire(ctx, chat, a.disp.wantAhead(chat), 0)
 	}
 	for {
 		if err != nil {
@@ -609,7 +614,7 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 		j, derr := a.jobOf(chat, e)
 		if derr == nil {
 			a.disp.sem <- struct{}{}
-			done := a.process(j)
+			done, f := a.process(j)
 			<-a.disp.sem
 			switch done {
 			case cutShort:
@@ -618,28 +623,43 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 				a.release(ctx, chat, e.token)
 				return
 			case fenced:
-				// This replica stalled past the chat's lease and lost it:
-				// nothing of the turn went out, and the update stays
-				// queued. Whoever holds the chat now answers it; when
-				// nobody took it over, this replica takes it again (a new
-				// lease) and answers it itself, from the turn it saved.
+				// This replica stalled past the chat's lease and lost it,
+				// or its save was refused by a later version: nothing of
+				// the turn went out, and the update stays queued. Whoever
+				// holds the chat now answers it; when nobody took it
+				// over, this replica takes it again (a new lease, above
+				// the version that refused the save) and answers it
+				// itself, from the turn saved.
 				a.m.Dropped(Channel, "lease_lost")
-				a.log.Info("telegram: lost the chat's lease mid-turn; its replies are dropped unsent, for the chat's holder to answer",
-					"chat", logChat(chat), "update_id", e.id)
+				a.logFenced(chat, e, f)
 				if e.id == fencedID {
 					// Dropped again under a lease taken for it a moment
-					// ago: the checks cannot see this adapter's leases (a
-					// handler on another Redis than the adapter's), or the
-					// chat changes hands again. No loop on it: the lease
-					// goes, and a later sweep tries again.
+					// ago, above any fence the first drop reported. No
+					// loop on it: the lease goes, and a later sweep tries
+					// again.
 					a.m.Error("telegram_inbox")
-					a.log.Error("telegram: a turn was fenced off twice in a row; leaving the chat for a later sweep (is the handler's session store on the adapter's Redis?)",
-						"chat", logChat(chat), "update_id", e.id)
+					why := "the chat changed hands again"
+					if f.LeaseLost() && f.Newer() == 0 {
+						why = "the lease just taken was not found held at the save: is the handler's session store on another Redis than the adapter's?"
+					}
+					a.log.Error("telegram: a turn was fenced off twice in a row; leaving the chat for a later sweep",
+						"chat", logChat(chat), "update_id", e.id, "why", why)
 					a.release(ctx, chat, e.token)
 					return
 				}
 				fencedID = e.id
-				e, held, ok, err = a.acquire(ctx, chat, false)
+				e, held, ok, err = a.acquire(ctx, chat, false, f.Newer())
+				continue
+			case handedOver:
+				// A stall after the turn's check: another replica has
+				// the chat now, and replays the turn; the replies not
+				// sent yet are left to it (sending them too would
+				// interleave with its own). The chat goes on here only
+				// if it is free again.
+				a.m.Dropped(Channel, "lease_lost")
+				a.log.Info("telegram: lost the chat's lease between replies; the rest is left to the chat's holder",
+					"chat", logChat(chat), "update_id", e.id)
+				e, held, ok, err = a.acquire(ctx, chat, false, 0)
 				continue
 			}
 		} else {
@@ -679,9 +699,10 @@ func (a *Adapter) jobOf(chat int64, e entry) (job, error) {
 type outcome int
 
 const (
-	answered outcome = iota // done (replies sent, or none due): mark it answered
-	cutShort                // a hard shutdown cut it short: it stays queued
-	fenced                  // the chat's lease was lost mid-turn: nothing sent, it stays queued for the holder
+	answered   outcome = iota // done (replies sent, or none due): mark it answered
+	cutShort                  // a hard shutdown cut it short: it stays queued
+	fenced                    // the chat's lease was lost mid-turn: nothing sent, it stays queued for the holder
+	handedOver                // the lease was found lost between replies: the rest is left to the holder
 )
 
 // process does one update: typing, the core's answer and the replies.
@@ -692,26 +713,34 @@ const (
 // fenced by the lease's version: bot/session's Fence), or, for a handler
 // that saved nothing under it, by a Renew of the lease here. Lost, the
 // turn is dropped unsent (fenced): the replica that took the chat over
-// answers the message, or this one takes it again when nobody did.
+// answers the message, or this one takes it again when nobody did. A
+// check renews the lease for a whole TTL, so it cannot have expired
+// within TTL/3 of one; a reply sent later than that (a slow turn after
+// its save, sendMessage retries) is preceded by another check (ChatHold,
+// a round trip only then), and when it finds the chat another replica's,
+// the rest of the replies are left to it (handedOver).
 //
 // The window that remains: Telegram's sendMessage cannot be made
-// conditional on Redis, so a check comes before the sends, never with
-// them. A replica that passed the check (which renewed the lease for a
-// whole TTL) and then stalls longer than the lease TTL before its last
-// send may still send after another replica took the chat over; the
-// other replica then finds the turn saved (its outbox) and sends its
-// replies again: a duplicate, never a loss. That takes a stall of more
-// than the lease TTL (three heartbeats, 15 s by default) between the save
-// and the send, with the other replica's sweep landing inside it.
-// Everything else a stalled holder does is fenced in Redis: its session
-// save (the version), and marking the update answered (ChatAnswered).
-func (a *Adapter) process(j job) outcome {
+// conditional on Redis, so a check comes before a send, never with it;
+// and the update is marked answered (ChatAnswered) after the last send.
+// A replica that stalls longer than the lease TTL (three heartbeats, 15 s
+// by default) after a check, with another replica's sweep taking the chat
+// over inside the stall, can still
+//   - send a reply late, after the new holder replayed the saved turn's
+//     replies: a duplicate, and out of order when the new holder has
+//     answered a later message meanwhile; or
+//   - have sent everything and then find the update not its own to mark
+//     answered: the new holder replays the turn, a duplicate.
+//
+// Never a loss. Everything else a stalled holder does is fenced in Redis:
+// its session save (the version), and marking the update answered.
+func (a *Adapter) process(j job) (outcome, *session.Fence) {
 	ctx, cancel := context.WithTimeout(a.workCtx, a.cfg.replyTimeout)
 	defer cancel()
 	var fence *session.Fence
 	if j.token != "" {
 		fence = &session.Fence{Conv: bot.ConvID(Channel, strconv.FormatInt(j.chat, 10)), Key: a.keys.ChatLease(j.chat),
-			Token: j.token, Version: leaseVersion(j.token), TTL: a.leaseTTL()}
+			Token: j.token, Version: leaseVersion(j.token), TTL: a.leaseTTL(), Now: a.now}
 		ctx = session.WithFence(ctx, fence)
 	}
 	ev, act := classify(j.upd, a.me.Load())
@@ -726,18 +755,18 @@ func (a *Adapter) process(j job) outcome {
 	switch act {
 	case actIgnore:
 		a.m.Dropped(Channel, "ignored")
-		return answered
+		return answered, fence
 	case actBlocked:
 		a.markBlocked(ctx, j.chat)
-		return answered
+		return answered, fence
 	case actUnblocked:
 		a.unmarkBlocked(j.chat)
-		return answered
+		return answered, fence
 	}
 	if limit := int64(a.cfg.floodLimit); limit > 0 && j.count > limit {
 		if j.count > limit+1 {
 			a.m.Dropped(Channel, "flood")
-			return answered
+			return answered, fence
 		}
 		a.log.Info("telegram: flood limit reached; dropping this chat's messages for the rest of the window",
 			"chat", logChat(j.chat), "limit", limit, "window", a.cfg.floodWindow.String())
@@ -755,9 +784,9 @@ func (a *Adapter) process(j job) outcome {
 	// cut: a hard shutdown interrupted this update; it stays in the inbox
 	// (released for the next start) rather than being marked answered.
 	cut := a.workCtx.Err() != nil
-	if !cut && !a.stillHeld(ctx, fence, err) {
+	if !cut && !a.stillHeld(ctx, j.chat, fence, err) {
 		t.stop()
-		return fenced
+		return fenced, fence
 	}
 	if err != nil && !cut {
 		a.m.Error("telegram_handler")
@@ -770,6 +799,10 @@ func (a *Adapter) process(j job) outcome {
 			break
 		}
 		t.waitFirst(ctx)
+		if !a.heldForSend(ctx, j, fence) {
+			t.stop()
+			return handedOver, fence
+		}
 		err := a.deliver(ctx, j.chat, m)
 		if errors.Is(err, ErrBlocked) {
 			a.markBlocked(ctx, j.chat)
@@ -786,9 +819,9 @@ func (a *Adapter) process(j job) outcome {
 	}
 	t.stop()
 	if cut {
-		return cutShort
+		return cutShort, fence
 	}
-	return answered
+	return answered, fence
 }
 
 // stillHeld reports whether the turn may send its replies: the chat's
@@ -797,7 +830,7 @@ func (a *Adapter) process(j job) outcome {
 // here, in a round trip of its own. A check that cannot reach Redis lets
 // the replies go (at least once): holding them back would leave the
 // customer without an answer for as long as Redis fails.
-func (a *Adapter) stillHeld(ctx context.Context, f *session.Fence, err error) bool {
+func (a *Adapter) stillHeld(ctx context.Context, chat int64, f *session.Fence, err error) bool {
 	if f == nil {
 		return true
 	}
@@ -810,7 +843,56 @@ func (a *Adapter) stillHeld(ctx context.Context, f *session.Fence, err error) bo
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisTimeout)
 	defer cancel()
 	n, rerr := store.Renew.Run(rctx, a.rdb, []string{f.Key}, f.Token, f.TTL.Milliseconds()).Int64()
-	return rerr != nil || n == 1
+	if rerr != nil {
+		a.m.Error("telegram_inbox")
+		a.log.Warn("telegram: could not check the chat's lease before replying; replying anyway (at least once)",
+			"chat", logChat(chat), "err", rerr)
+		return true
+	}
+	f.Observe(n == 1)
+	return n == 1
+}
+
+// heldForSend reports whether the next reply may go out: the chat is
+// still the turn's. Within TTL/3 of the last check that found the lease
+// held it cannot have expired (the check renewed it for a whole TTL):
+// no round trip, the normal case. Later, the lease is checked again
+// (ChatHold: as ChatAnswered would find it). A check that cannot reach
+// Redis lets the reply go (at least once).
+func (a *Adapter) heldForSend(ctx context.Context, j job, f *session.Fence) bool {
+	if f == nil {
+		return true
+	}
+	if at := f.HeldAt(); !at.IsZero() && a.now().Sub(at) <= f.TTL/3 {
+		return true
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisTimeout)
+	defer cancel()
+	n, err := store.ChatHold.Run(rctx, a.rdb, []string{f.Key, a.keys.Update(j.id)},
+		f.Token, f.TTL.Milliseconds(), a.tokenPrefix()).Int64()
+	if err != nil {
+		a.m.Error("telegram_inbox")
+		a.log.Warn("telegram: could not check the chat's lease before a reply; replying anyway (at least once)",
+			"chat", logChat(j.chat), "err", err)
+		return true
+	}
+	f.Observe(n == 1)
+	return n == 1
+}
+
+// logFenced logs a turn dropped unsent for its fence (serveChat). A
+// refused save while the lease was still held is the version counter
+// behind the conversation's fence (its key lost or reset, an older shard
+// snapshot, a new bot id on the same conversations): the retake raises
+// it, once per chat, and says so.
+func (a *Adapter) logFenced(chat int64, e entry, f *session.Fence) {
+	if f.Newer() > 0 && !f.LeaseLost() {
+		a.log.Warn("telegram: the lease version counter is behind the chat's conversation fence (counter lost or reset?); taking the chat again above it",
+			"chat", logChat(chat), "update_id", e.id, "version", leaseVersion(e.token), "fence", f.Newer())
+		return
+	}
+	a.log.Info("telegram: lost the chat's lease mid-turn; its replies are dropped unsent, for the chat's holder to answer",
+		"chat", logChat(chat), "update_id", e.id)
 }
 
 // handle calls the core. A panic there is logged and the update counted

@@ -314,6 +314,10 @@ func TestBadWebhookConfig(t *testing.T) {
 	if _, err := New(telegramtest.Token, newRecorder(), st, WithAPIURL("ftp://x")); err == nil || !strings.Contains(err.Error(), "TELEGRAM_API_URL") {
 		t.Errorf("bad API URL: %v", err)
 	}
+	// '#' ends the replica id in its lease tokens: "a" would take "a#1"'s.
+	if _, err := New(telegramtest.Token, newRecorder(), st, WithReplicaID("a#1")); err == nil || !strings.Contains(err.Error(), "'#'") {
+		t.Errorf("replica id with '#': %v", err)
+	}
 }
 
 func TestRejectedTokenFailsStart(t *testing.T) {

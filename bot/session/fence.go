@@ -25,29 +25,78 @@ var ErrFenced = errors.New("session: the lease this work ran under was lost; its
 // the lease never saves over a later holder's. Set it on the work's
 // context with WithFence; it records what the checks found.
 type Fence struct {
-	Conv    string        // the conversation the work is on; saves of others are not fenced
-	Key     string        // the lease's key (another slot than the conversation's: checked beside the save, not in it)
-	Token   string        // the holder's token
-	Version int64         // the lease's version, higher for every later take
-	TTL     time.Duration // the lease's TTL, renewed by a check that finds it held
+	Conv    string           // the conversation the work is on; saves of others are not fenced
+	Key     string           // the lease's key (another slot than the conversation's: checked beside the save, not in it)
+	Token   string           // the holder's token
+	Version int64            // the lease's version, higher for every later take
+	TTL     time.Duration    // the lease's TTL, renewed by a check that finds it held
+	Now     func() time.Time // the clock a check is stamped with (HeldAt); time.Now when nil
 
-	checked atomic.Bool
-	lost    atomic.Bool
+	heldAt    atomic.Pointer[time.Time]
+	checked   atomic.Bool
+	leaseLost atomic.Bool
+	newer     atomic.Int64
 }
 
 // Checked reports whether a save checked the lease (and renewed it).
 func (f *Fence) Checked() bool { return f != nil && f.checked.Load() }
 
-// Lost reports whether a check found the lease lost (or a later holder's
-// save): the work's result must be dropped.
-func (f *Fence) Lost() bool { return f != nil && f.lost.Load() }
+// Lost reports whether a check found the lease lost, or a save was
+// refused by a later version (Newer): the work's result must be dropped.
+func (f *Fence) Lost() bool { return f != nil && (f.leaseLost.Load() || f.newer.Load() > 0) }
 
-// held records a check's outcome.
-func (f *Fence) held(ok bool) {
-	f.checked.Store(true)
-	if !ok {
-		f.lost.Store(true)
+// LeaseLost reports whether a check found the lease no longer held by
+// Token (expired, or taken by another replica).
+func (f *Fence) LeaseLost() bool { return f != nil && f.leaseLost.Load() }
+
+// Newer is the conversation's fence that refused a save: a version above
+// Version has saved the conversation (0 when no save was refused). Either
+// a later holder of the lease saved, or the versions handed out fell
+// behind the fence (the counter lost or reset): the next take of the
+// lease must be above it.
+func (f *Fence) Newer() int64 {
+	if f == nil {
+		return 0
 	}
+	return f.newer.Load()
+}
+
+// HeldAt is when a check last found the lease held (and renewed it for
+// a whole TTL, so it cannot have expired before HeldAt+TTL); the zero
+// time when none did.
+func (f *Fence) HeldAt() time.Time {
+	if f == nil {
+		return time.Time{}
+	}
+	if t := f.heldAt.Load(); t != nil {
+		return *t
+	}
+	return time.Time{}
+}
+
+// Observe records a check of the lease its owner made outside a save
+// (renewing it by Token): held or not.
+func (f *Fence) Observe(held bool) { f.held(held) }
+
+// held records a check of the lease: held or not.
+func (f *Fence) held(ok bool) {
+	if ok {
+		now := time.Now
+		if f.Now != nil {
+			now = f.Now
+		}
+		t := now()
+		f.heldAt.Store(&t)
+	} else {
+		f.leaseLost.Store(true)
+	}
+	f.checked.Store(true)
+}
+
+// refused records a save refused by the conversation's fence v.
+func (f *Fence) refused(v int64) {
+	f.checked.Store(true)
+	f.newer.Store(max(v, f.Version+1))
 }
 
 type fenceKey struct{}

@@ -22,7 +22,9 @@ func TestFencedSave(t *testing.T) {
 			st := session.New(db)
 			const conv = "telegram:9"
 			lease := db.Keys.Telegram("1").ChatLease(9)
-			if err := db.Client.Set(ctx, lease, "r1#5", time.Second).Err(); err != nil {
+			// No TTL: the save's check gives it one (the fence's), so the
+			// PTTL below proves the renewal without timing.
+			if err := db.Client.Set(ctx, lease, "r1#5", 0).Err(); err != nil {
 				t.Fatal(err)
 			}
 			old := &session.Fence{Conv: conv, Key: lease, Token: "r1#5", Version: 5, TTL: time.Minute}
@@ -32,8 +34,8 @@ func TestFencedSave(t *testing.T) {
 			if !old.Checked() || old.Lost() {
 				t.Fatalf("held: checked %v lost %v", old.Checked(), old.Lost())
 			}
-			if ttl := db.Client.PTTL(ctx, lease).Val(); ttl <= time.Second {
-				t.Errorf("the check did not renew the lease: %v left", ttl)
+			if ttl := db.Client.PTTL(ctx, lease).Val(); ttl <= 0 || ttl > old.TTL {
+				t.Errorf("the check did not renew the lease to the fence's TTL %v: PTTL %v", old.TTL, ttl)
 			}
 
 			// Replica 2 takes the chat over (a later version) and saves.
@@ -49,8 +51,8 @@ func TestFencedSave(t *testing.T) {
 			if _, err := st.Update(session.WithFence(ctx, stale), conv, addTurn("stale")); !errors.Is(err, session.ErrFenced) {
 				t.Fatalf("stale holder: err %v, want ErrFenced", err)
 			}
-			if !stale.Lost() {
-				t.Error("the stale holder's fence does not say lost")
+			if !stale.Lost() || stale.Newer() != 6 {
+				t.Errorf("the stale holder's fence: lost %v, newer %d; want lost, refused by 6", stale.Lost(), stale.Newer())
 			}
 			// Even with the lease gone (no holder to renew for): the
 			// version alone keeps the stale turn out.
@@ -78,6 +80,13 @@ func TestFencedSave(t *testing.T) {
 			// Another conversation's save on the fenced context is not fenced.
 			if _, err := st.Update(session.WithFence(ctx, stale), "telegram:10", addTurn("x")); err != nil {
 				t.Fatalf("another conversation: %v", err)
+			}
+			// Deleting the session deletes its fence (the key names the chat).
+			if err := st.Delete(ctx, conv); err != nil {
+				t.Fatal(err)
+			}
+			if n := db.Client.Exists(ctx, db.Keys.Fence(conv)).Val(); n != 0 {
+				t.Error("the fence outlived the deleted session")
 			}
 		})
 	}

@@ -338,7 +338,7 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 		// First use on this server (or after SCRIPT FLUSH): send the body.
 		cmd = store.SessionSave.Eval(ctx, s.db.Client, keys, args...)
 	}
-	n, err := cmd.Int64()
+	n, newer, err := saveResult(cmd)
 	// 2: the lock expired, the script needs the SHA1 of what was read;
 	// 3: the stored record vanished under our lock (TTL, eviction), so the
 	// kept turns cannot be copied from it and the whole record is sent.
@@ -352,7 +352,7 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 		} else {
 			args[1], args[4], args[5], args[6] = data, 0, 0, ""
 		}
-		n, err = store.SessionSave.Run(ctx, s.db.Client, keys, args...).Int64()
+		n, newer, err = saveResult(store.SessionSave.Run(ctx, s.db.Client, keys, args...))
 	}
 	if err != nil {
 		return false, nil, err
@@ -364,9 +364,10 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 		// A check that failed (Redis) proves nothing either way: the
 		// fence stays unchecked and its owner checks again.
 		if held, rerr := renewCmd.Int64(); rerr == nil {
-			fence.held(held == 1 && n != 4)
-		} else if n == 4 {
-			fence.held(false)
+			fence.held(held == 1)
+		}
+		if n == 4 {
+			fence.refused(newer)
 		}
 		if fence.Lost() {
 			return false, nil, ErrFenced
@@ -382,6 +383,28 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 		}
 	}
 	return n == 1, timerErr, nil
+}
+
+// saveResult reads SessionSave's reply: its result, and with 4 (refused
+// by the conversation's fence) the fence's version.
+func saveResult(cmd *redis.Cmd) (n, fence int64, err error) {
+	v, err := cmd.Result()
+	if err != nil {
+		return 0, 0, err
+	}
+	switch r := v.(type) {
+	case int64:
+		return r, 0, nil
+	case []any:
+		if len(r) == 2 {
+			n, ok1 := r[0].(int64)
+			f, ok2 := r[1].(int64)
+			if ok1 && ok2 {
+				return n, f, nil
+			}
+		}
+	}
+	return 0, 0, fmt.Errorf("unexpected save script result %s", store.ReplyShape([]any{v}))
 }
 
 // SwapOutbox replaces the conversation's outbox was, as an Update saved
@@ -420,7 +443,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("session %s: delete: %w", logmask.Conv(id), err)
 	}
-	n, err := store.SessionDelete.Run(ctx, s.db.Client, []string{s.db.Keys.Lock(id), s.db.Keys.State(id), s.db.Keys.Outbox(id)}, token).Int64()
+	n, err := store.SessionDelete.Run(ctx, s.db.Client, []string{s.db.Keys.Lock(id), s.db.Keys.State(id), s.db.Keys.Outbox(id), s.db.Keys.Fence(id)}, token).Int64()
 	if err != nil {
 		s.unlock(ctx, id, token)
 		return fmt.Errorf("session %s: delete: %w", logmask.Conv(id), err)

@@ -99,11 +99,15 @@ return {1}`)
 // ARGV[10] is the fence: the version of the chat lease the turn ran under
 // ("" for work not under a lease: an agent's reply, a timer). A save
 // whose version is below the conversation's fence (KEYS[4], the highest
-// version that saved) gets 4 and writes nothing, its lock let go: its
-// holder stalled past its lease, another replica took the chat over and
-// has saved since, and an older turn saved over it would put the
-// conversation out of order (or make the new holder answer again). A
-// save that goes ahead raises the fence to its version.
+// version that saved) gets {4, fence} and writes nothing, its lock let
+// go: its holder stalled past its lease, another replica took the chat
+// over and has saved since, and an older turn saved over it would put the
+// conversation out of order (or make the new holder answer again); or the
+// lease version counter fell behind the fence (it lives in another slot:
+// lost, restored older, or a new bot on the same conversations), and the
+// caller's next take must be above the fence returned (ChatTake's floor).
+// A save that goes ahead raises the fence to its version; an unfenced
+// one keeps the fence alive as long as the state (same TTL).
 // Instead of the SHA1s, ARGV[4] may be "=" with the state and the outbox
 // read themselves in ARGV[11] and ARGV[12], compared as they are: what a
 // save without a lock (read ahead) sends, because hashing a record of a
@@ -119,7 +123,7 @@ if ARGV[10] ~= '' then
   local f = redis.call('GET', KEYS[4])
   if f and tonumber(f) > tonumber(ARGV[10]) then
     if cur and cur == ARGV[1] then redis.call('DEL', KEYS[1]) end
-    return 4
+    return {4, tonumber(f)}
   end
 end
 local v
@@ -156,17 +160,19 @@ if ARGV[9] ~= '' then
 else
   redis.call('DEL', KEYS[3])
 end
-if ARGV[10] ~= '' then redis.call('SET', KEYS[4], ARGV[10], 'PX', ARGV[3]) end
+if ARGV[10] ~= '' then redis.call('SET', KEYS[4], ARGV[10], 'PX', ARGV[3])
+else redis.call('PEXPIRE', KEYS[4], ARGV[3]) end
 if cur then redis.call('DEL', KEYS[1]) end
 return 1`)
 
-// SessionDelete removes the state and its outbox while the caller holds
-// the lock, then releases it. KEYS: lock, state, outbox. ARGV: token.
+// SessionDelete removes the state, its outbox and its fence while the
+// caller holds the lock, then releases it. KEYS: lock, state, outbox,
+// fence. ARGV: token.
 var SessionDelete = redis.NewScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return 0
 end
-redis.call('DEL', KEYS[2], KEYS[3], KEYS[1])
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[1])
 return 1`)
 
 // SessionOutboxSwap replaces a conversation's outbox record by another
@@ -383,15 +389,25 @@ end`
 // ARGV[1], "<replica>#", and the next lease version), unless another
 // replica holds it; a lease held by this replica (taken by its accept
 // while its loop for the chat ran) is taken over, its loop being the only
-// one the replica runs for the chat. Returns {0} when another replica
-// holds the lease, {1} when the chat had nothing left (the lease let go),
-// or {2, member, raw, token}: the chat's oldest queued update.
+// one the replica runs for the chat. ARGV[4], the floor, is a version
+// the new one must be above ("0" for none): the conversation's fence a
+// refused save reported (SessionSave's {4, fence}); a counter behind it
+// is raised, so the next turn's save goes ahead instead of being refused
+// on every take. Returns {0} when another replica holds the lease, {1}
+// when the chat had nothing left (the lease let go), or {2, member, raw,
+// token}: the chat's oldest queued update.
 // KEYS: lease, chat queue, inbox, chats, lease version counter.
-// ARGV: token prefix, lease TTL ms, chat.
+// ARGV: token prefix, lease TTL ms, chat, floor.
 var ChatTake = redis.NewScript(`
 local cur = redis.call('GET', KEYS[1])
 if cur and string.sub(cur, 1, #ARGV[1]) ~= ARGV[1] then return {0} end
-local tok = ARGV[1] .. redis.call('INCR', KEYS[5])
+local v = redis.call('INCR', KEYS[5])
+local floor = tonumber(ARGV[4])
+if floor and v <= floor then
+  v = floor + 1
+  redis.call('SET', KEYS[5], v)
+end
+local tok = ARGV[1] .. v
 redis.call('SET', KEYS[1], tok, 'PX', ARGV[2])` + chatNextTok)
 
 // ChatAnswered marks an update answered (dedupe state "done", out of the
@@ -403,22 +419,55 @@ redis.call('SET', KEYS[1], tok, 'PX', ARGV[2])` + chatNextTok)
 // since (no lease, the update still queued: whoever took it would have
 // held the lease until it marked it answered) is still the caller's: it
 // is taken again with the same token, so the replies that went out are
-// not sent again by a later sweep.
+// not sent again by a later sweep. Likewise a lease of the caller's own
+// (its prefix ARGV[7], "<replica>#": taken by the replica's accept of
+// the chat's next message while this lease had lapsed) with the update
+// still queued: the replica runs one loop per chat (as ChatTake relies
+// on), so the update is still this loop's; it carries on under that
+// token, rather than leaving an answered update queued to be answered
+// again.
 // KEYS: lease, chat queue, inbox, chats, update state.
-// ARGV: token, lease TTL ms, chat, member, id, state TTL ms.
+// ARGV: token, lease TTL ms, chat, member, id, state TTL ms, token prefix.
 // Returns {0} when the lease was lost, else as ChatTake.
 var ChatAnswered = redis.NewScript(`
 local tok = ARGV[1]
 local cur = redis.call('GET', KEYS[1])
 if cur ~= tok then
-  if cur or redis.call('GET', KEYS[5]) ~= 'q' then return {0} end
-  redis.call('SET', KEYS[1], tok, 'PX', ARGV[2])
+  if redis.call('GET', KEYS[5]) ~= 'q' then return {0} end
+  if not cur then
+    redis.call('SET', KEYS[1], tok, 'PX', ARGV[2])
+  elseif string.sub(cur, 1, #ARGV[7]) == ARGV[7] then
+    tok = cur
+    redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  else
+    return {0}
+  end
 else
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
 redis.call('SET', KEYS[5], 'done', 'PX', ARGV[6])
 redis.call('HDEL', KEYS[3], ARGV[5])
 redis.call('ZREM', KEYS[2], ARGV[4])` + chatNextTok)
+
+// ChatHold checks, before a later reply of a turn goes out, that the
+// chat is still the caller's, as ChatAnswered would find it: its token
+// holds the lease (renewed); or the lease lapsed with nobody taking the
+// chat since (no lease, the update still queued: taken again with the
+// token); or this replica's own accept took it meanwhile (its prefix,
+// the update still queued: renewed). KEYS: lease, update state. ARGV:
+// token, lease TTL ms, token prefix. Returns 1 when the chat is still
+// the caller's, else 0 (another replica holds it, or the update was
+// answered by one).
+var ChatHold = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if redis.call('GET', KEYS[2]) ~= 'q' then return 0 end
+if not cur then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+if string.sub(cur, 1, #ARGV[3]) == ARGV[3] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`)
 
 // RenewOwn extends a lease while it is held by one of the caller's
 // tokens (its value starts with ARGV[1], the replica's "<replica>#"): a
