@@ -274,7 +274,7 @@ func (r reader) priceOfLast(u *understanding, text, topic string) bool {
 		return false
 	}
 	answer, rest := r.answer(r.last), priceWords(text)
-	if !priceIn(answer) || !onlyWordsOf(rest, answer) && (confident(u.cands) || !onlyWordsOf(withoutPriceFill(rest), answer)) {
+	if !priceIn(answer) || !onlyWordsOf(rest, answer) && (confident(u.cands) || !onlyWordsOf(withoutPriceFill(rest), answer) || !r.pricesAsked(answer, topic)) {
 		return false
 	}
 	if confident(u.cands) && u.cands[0].ID != r.last && r.subject != nil && r.subject(u.cands[0].ID, rest) {
@@ -287,6 +287,19 @@ func (r reader) priceOfLast(u *understanding, text, topic string) bool {
 	f.Price = true
 	u.continueWith(r.last, joined, r.match(joined), f)
 	return true
+}
+
+// pricesAsked reports whether the prices of the last answer are what a
+// question naming nothing ("how much would that cost") asks for: those
+// of its first paragraph, what the entry is about (gift wrapping's
+// $3.95), or those of a part the question it follows named the kind of
+// ("do u ship to canada?": abroad). Prices only in a side paragraph are
+// not the answer's own: after "how long does shipping take?" the shipping
+// times' "Shipping abroad" note alone told a US customer the wrong price
+// (review-A W3, 2026-12-07); the question is then read by its own words.
+func (r reader) pricesAsked(answer, topic string) bool {
+	first, _, _ := strings.Cut(strings.TrimSpace(answer), "\n\n")
+	return priceIn(first) || r.kindOf != nil && r.kindOf(r.last, addedWords(topic))
 }
 
 // minPointed is the least score a message's own best candidate needs
