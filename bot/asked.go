@@ -226,7 +226,10 @@ func (a kbAnswerer) namedNotListed(q Question, d persona.Data) (Answer, bool) {
 		// entries, though words of the frame ("guys", "take") put
 		// shipping times first. The list is what it asks about, as when
 		// it comes first (walk4 2026-12-07: a miss with topics).
-		e, ok = closedAmong(set.KB.Base, set.Lexicon, q, named)
+		e, ok = nil, false
+		if ofPayKind(q.Text, thing) {
+			e, ok = closedAmong(set.KB.Base, set.Lexicon, q, named)
+		}
 		if ok {
 			id = e.ID
 		}
@@ -265,6 +268,37 @@ func (a kbAnswerer) namedNotListed(q Question, d persona.Data) (Answer, bool) {
 	text := join(first, langNote(p, q.Lang, e.Lang, d), Plain(list), p.Say(q.Lang, "anything_else", d))
 	return Answer{Text: text, Entry: id, Confident: true}, true
 }
+
+// ofPayKind reports whether a take-frame question (msg, asking about
+// thing) gives evidence that the thing is a way to pay, when the ways to
+// pay are not its first candidate: a pay word in it ("can i pay with
+// zelle?", "google pay", "as payment"), or a thing named as one name
+// ("venmo", "bitcoin", "venmo or zelle") rather than a plural class of
+// things brought or given: "you guys take walk-ins?", "do you guys take
+// donations?", "you guys take tips?", "do you take trade-ins?" ask
+// whether we accept those, not whether they are on the list of ways to
+// pay (review-A W2, 2026-12-07: each was told "isn't on our list" and
+// the ways to pay). Without the evidence the question goes on as it
+// would without the list (its candidates), as on main. Plural ways to
+// pay ("do you take checks?") also go on that way: offered topics, never
+// a wrong no.
+func ofPayKind(msg, thing string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(msg), notAWordSplit) {
+		if payWords[w] {
+			return true
+		}
+	}
+	words := strings.Fields(strings.ToLower(thing)) // "walk-ins" whole
+	if len(words) == 0 {
+		return false
+	}
+	last := words[len(words)-1]
+	plural := len(last) > 3 && strings.HasSuffix(last, "s") && !strings.HasSuffix(last, "ss") && !strings.HasSuffix(last, "us") && !strings.HasSuffix(last, "is")
+	return !plural
+}
+
+// payWords name paying in an English message.
+var payWords = map[string]bool{"pay": true, "paying": true, "payment": true, "payments": true, "checkout": true}
 
 // maxClosedRank is how far down the candidates a closed list may stand
 // for a question in its frame to be about it (closedAmong).
