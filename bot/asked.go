@@ -256,7 +256,7 @@ func (a kbAnswerer) namedNotListed(q Question, d persona.Data) (Answer, bool) {
 		// list names, not a thing clearly absent: the whole entry, even
 		// when the match alone was not sure (a brand the base never
 		// names), for the frame asked about a way to pay.
-		text := join(p.Say(q.Lang, leadKey(q, id), d), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer), p.Say(q.Lang, "anything_else", d))
+		text := join(sayLead(p, q, leadKey(q, id, e.Answer), d), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer), p.Say(q.Lang, "anything_else", d))
 		return Answer{Text: text, Entry: id, Confident: true}, true
 	case !mentions(set.KB.Base, id, words, named, freq, set.Lexicon):
 		about := d
