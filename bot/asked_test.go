@@ -66,7 +66,9 @@ func TestToldProblem(t *testing.T) {
 		{"my package says delivered but i never got it", true},
 		{"my package says delivered but i never got it, what do i do?", true},
 		{"the box was damaged when it arrived", true},
-		{"i forgot my password", true},
+		{"i forgot my password", false}, // the customer's own slip
+		{"密码忘了", false},
+		{"my card keeps getting declined", true},
 		{"我的包裹显示已送达但是我没收到", true},
 		{"I've never ordered before, do I need an account?", false},
 		{"does the charger work if my phone doesn't have usb-c?", false},

@@ -1717,6 +1717,11 @@ func toldProblem(msg string) bool {
 			continue
 		}
 		t := p.text
+		if containsAny(text.Normalize(t), forgotten) {
+			// "i forgot my password", "密码忘了": the customer's own
+			// slip, for which "that's not how it should go" assigns fault.
+			continue
+		}
 		if w := strings.FieldsFunc(text.Normalize(t), notAWordSplit); slices.Contains(w, "before") {
 			// "never ordered before" tells of a first time.
 			t = strings.Join(slices.DeleteFunc(w, func(x string) bool { return x == "never" }), " ")
@@ -1728,11 +1733,15 @@ func toldProblem(msg string) bool {
 	return false
 }
 
+// forgotten are the words of a customer's own slip (en, zh, ko).
+var forgotten = []string{"forgot", "forget", "忘", "잊어", "잊었", "까먹"}
+
 // empathyCues find an answer that opens with a word for the customer's
 // trouble ("Sorry about the mix-up.", "That's not how it should arrive,
 // and we'll make it right.", "Let's find it.", "Two charges for one
-// order are worrying, so let's sort it out."), in en, zh and ko.
-var empathyCues = regexp.MustCompile(`(?i)sorry|apolog|not how it should|make it right|let's (find|sort|fix|get)|worr|frustrat|annoying|oh no|抱歉|对不起|不好意思|别担心|不应该|着急|죄송|미안|걱정|당황|답답|불편`)
+// order are worrying, so let's sort it out.", "我们一起找找看。",
+// "같이 찾아봐요."), in en, zh and ko.
+var empathyCues = regexp.MustCompile(`(?i)sorry|apolog|not how it should|make it right|let's (find|sort|fix|get)|worr|frustrat|annoying|oh no|抱歉|对不起|不好意思|别担心|不应该|不该|着急|担心|一起找|处理好|죄송|미안|걱정|당황|답답|불편|안 되는데|꼭 해결|같이 찾아`)
 
 // empathises reports whether s says a word for the customer's trouble.
 func empathises(s string) bool { return empathyCues.MatchString(s) }
