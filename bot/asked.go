@@ -6,7 +6,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/text"
 )
@@ -209,32 +208,13 @@ func (a kbAnswerer) namedNotListed(q Question, d persona.Data) (Answer, bool) {
 		return Answer{}, false
 	}
 	set := a.c.Current()
-	thing := askedThing(q.Text)
-	if thing == "" {
-		return Answer{}, false
-	}
-	words := text.Normalize(thing)
-	named := namedTerms(termSet(words, set.Lexicon))
-	if len(named) == 0 {
-		return Answer{}, false
-	}
 	id := q.Candidates[0].ID
 	e, ok := set.KB.Entry(id, q.Lang)
-	if ok && !e.ClosedList && q.Candidates[0].Tier() < knowledge.Likely {
-		// "you guys take venmo?": the frame asks whether we take a thing
-		// no answer speaks of, and the closed list is among the closest
-		// entries, though words of the frame ("guys", "take") put
-		// shipping times first. The list is what it asks about, as when
-		// it comes first (walk4 2026-12-07: a miss with topics).
-		e, ok = nil, false
-		if ofPayKind(q.Text, thing) {
-			e, ok = closedAmong(set.KB.Base, set.Lexicon, q, named)
-		}
-		if ok {
-			id = e.ID
-		}
-	}
 	if !ok || !e.ClosedList {
+		return Answer{}, false
+	}
+	thing := askedThing(q.Text)
+	if thing == "" {
 		return Answer{}, false
 	}
 	pa := cutPassage(e.Answer, set.Lexicon)
@@ -243,6 +223,11 @@ func (a kbAnswerer) namedNotListed(q Question, d persona.Data) (Answer, bool) {
 		return Answer{}, false
 	}
 	freq := unitFreq(set.KB.Base, e.Lang, set.Lexicon)
+	words := text.Normalize(thing)
+	named := namedTerms(termSet(words, set.Lexicon))
+	if len(named) == 0 {
+		return Answer{}, false
+	}
 	p := set.Persona
 	var first string
 	switch at := pa.about(named, freq); {
@@ -267,63 +252,6 @@ func (a kbAnswerer) namedNotListed(q Question, d persona.Data) (Answer, bool) {
 	}
 	text := join(first, langNote(p, q.Lang, e.Lang, d), Plain(list), p.Say(q.Lang, "anything_else", d))
 	return Answer{Text: text, Entry: id, Confident: true}, true
-}
-
-// ofPayKind reports whether a take-frame question (msg, asking about
-// thing) gives evidence that the thing is a way to pay, when the ways to
-// pay are not its first candidate: a pay word in it ("can i pay with
-// zelle?", "google pay", "as payment"), or a thing named as one name
-// ("venmo", "bitcoin", "venmo or zelle") rather than a plural class of
-// things brought or given: "you guys take walk-ins?", "do you guys take
-// donations?", "you guys take tips?", "do you take trade-ins?" ask
-// whether we accept those, not whether they are on the list of ways to
-// pay (review-A W2, 2026-12-07: each was told "isn't on our list" and
-// the ways to pay). Without the evidence the question goes on as it
-// would without the list (its candidates), as on main. Plural ways to
-// pay ("do you take checks?") also go on that way: offered topics, never
-// a wrong no.
-func ofPayKind(msg, thing string) bool {
-	for _, w := range strings.FieldsFunc(strings.ToLower(msg), notAWordSplit) {
-		if payWords[w] {
-			return true
-		}
-	}
-	words := strings.Fields(strings.ToLower(thing)) // "walk-ins" whole
-	if len(words) == 0 {
-		return false
-	}
-	last := words[len(words)-1]
-	plural := len(last) > 3 && strings.HasSuffix(last, "s") && !strings.HasSuffix(last, "ss") && !strings.HasSuffix(last, "us") && !strings.HasSuffix(last, "is")
-	return !plural
-}
-
-// payWords name paying in an English message.
-var payWords = map[string]bool{"pay": true, "paying": true, "payment": true, "payments": true, "checkout": true}
-
-// maxClosedRank is how far down the candidates a closed list may stand
-// for a question in its frame to be about it (closedAmong).
-const maxClosedRank = 3
-
-// closedAmong is the first closed-list entry among q's closest
-// candidates (maxClosedRank), when none of the named terms of the thing
-// asked about is in any answer of the base in that entry's language: a
-// thing the base knows of ("do you take returns?") is asked about where
-// the base speaks of it, not on the list.
-func closedAmong(kb *knowledge.Base, lex *text.Lexicon, q Question, named map[string]bool) (*knowledge.Entry, bool) {
-	for _, c := range q.Candidates[1:min(len(q.Candidates), maxClosedRank)] {
-		e, ok := kb.Entry(c.ID, q.Lang)
-		if !ok || !e.ClosedList {
-			continue
-		}
-		f := unitFreq(kb, e.Lang, lex)
-		for t := range named {
-			if f.df[t] > 0 {
-				return nil, false
-			}
-		}
-		return e, true
-	}
-	return nil, false
 }
 
 // partlyListed reports whether any one term of a thing named is on the

@@ -29,33 +29,6 @@ func TestAskedThing(t *testing.T) {
 	}
 }
 
-// TestOfPayKind: a take-frame question is asked of the ways to pay below
-// the first candidate only with evidence the thing is one (review-A W2).
-func TestOfPayKind(t *testing.T) {
-	for _, c := range []struct {
-		msg  string
-		want bool
-	}{
-		{"you guys take venmo?", true},
-		{"you guys take bitcoin?", true},
-		{"you guys take venmo or zelle?", true},
-		{"can i pay with zelle?", true},
-		{"do you take checks as payment?", true},
-		{"you guys take walk-ins?", false},
-		{"do you guys take donations?", false},
-		{"you guys take tips?", false},
-		{"do you take trade-ins?", false},
-	} {
-		thing := askedThing(c.msg)
-		if thing == "" {
-			t.Fatalf("askedThing(%q) = \"\"", c.msg)
-		}
-		if got := ofPayKind(c.msg, thing); got != c.want {
-			t.Errorf("ofPayKind(%q, %q) = %v, want %v", c.msg, thing, got, c.want)
-		}
-	}
-}
-
 // TestToldProblem: the problem lead is for a problem told as a statement,
 // not a question or condition that only holds a problem word (review-A W1).
 func TestToldProblem(t *testing.T) {
