@@ -56,7 +56,7 @@ func (a kbAnswerer) Answer(_ context.Context, q Question) (Answer, error) {
 			if ans, ok := a.again(q, d, e); ok {
 				return ans, nil
 			}
-			parts := []string{a.lead(q, id, d), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer)}
+			parts := []string{a.lead(q, id, e.Answer, d), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer)}
 			tips, from := a.tips(q, e.Lang, e.Also, []string{id})
 			if len(tips) > 0 {
 				parts = append(parts, p.Say(q.Lang, "tips_lead", d)+"\n"+strings.Join(tips, "\n"))
@@ -379,7 +379,7 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 			body = pa.prices(words, freq)
 		}
 		if body != "" {
-			text := join(a.lead(q, id, d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
+			text := join(a.lead(q, id, body, d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
 			return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
 		}
 	}
@@ -507,21 +507,29 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 		text := join(p.Say(q.Lang, againKey(q.History, id), d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "answer_again_more", d))
 		return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
 	}
-	text := join(a.lead(q, id, d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
+	text := join(a.lead(q, id, body, d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
 	return Answer{Text: text, Entry: id, Confident: true, Partial: true}, true
 }
 
 // lead is what is said before an answer from entry id: the hedge when
 // the conversation is on id only by our unconfirmed guess (Question.Hedge),
-// else leadKey's.
-func (a kbAnswerer) lead(q Question, id string, d persona.Data) string {
+// else leadKey's for answer, the text told after it.
+func (a kbAnswerer) lead(q Question, id, answer string, d persona.Data) string {
 	set := a.c.Current()
 	if q.Hedge == id {
 		if e, ok := set.KB.Entry(id, q.Lang); ok && e.Title() != "" {
 			return set.Persona.Say(q.Lang, "hedge_lead", hedgeData(d, e))
 		}
 	}
-	return set.Persona.Say(q.Lang, leadKey(q, id), d)
+	return sayLead(set.Persona, q, leadKey(q, id, answer), d)
+}
+
+// sayLead says the lead of key, none for "".
+func sayLead(p *persona.Persona, q Question, key string, d persona.Data) string {
+	if key == "" {
+		return ""
+	}
+	return p.Say(q.Lang, key, d)
 }
 
 // hedgeData is d naming entry e, as a hedge's lead says it: its title

@@ -6,7 +6,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/text"
 )
@@ -209,29 +208,13 @@ func (a kbAnswerer) namedNotListed(q Question, d persona.Data) (Answer, bool) {
 		return Answer{}, false
 	}
 	set := a.c.Current()
-	thing := askedThing(q.Text)
-	if thing == "" {
-		return Answer{}, false
-	}
-	words := text.Normalize(thing)
-	named := namedTerms(termSet(words, set.Lexicon))
-	if len(named) == 0 {
-		return Answer{}, false
-	}
 	id := q.Candidates[0].ID
 	e, ok := set.KB.Entry(id, q.Lang)
-	if ok && !e.ClosedList && q.Candidates[0].Tier() < knowledge.Likely {
-		// "you guys take venmo?": the frame asks whether we take a thing
-		// no answer speaks of, and the closed list is among the closest
-		// entries, though words of the frame ("guys", "take") put
-		// shipping times first. The list is what it asks about, as when
-		// it comes first (walk4 2026-12-07: a miss with topics).
-		e, ok = closedAmong(set.KB.Base, set.Lexicon, q, named)
-		if ok {
-			id = e.ID
-		}
-	}
 	if !ok || !e.ClosedList {
+		return Answer{}, false
+	}
+	thing := askedThing(q.Text)
+	if thing == "" {
 		return Answer{}, false
 	}
 	pa := cutPassage(e.Answer, set.Lexicon)
@@ -240,6 +223,11 @@ func (a kbAnswerer) namedNotListed(q Question, d persona.Data) (Answer, bool) {
 		return Answer{}, false
 	}
 	freq := unitFreq(set.KB.Base, e.Lang, set.Lexicon)
+	words := text.Normalize(thing)
+	named := namedTerms(termSet(words, set.Lexicon))
+	if len(named) == 0 {
+		return Answer{}, false
+	}
 	p := set.Persona
 	var first string
 	switch at := pa.about(named, freq); {
@@ -253,7 +241,7 @@ func (a kbAnswerer) namedNotListed(q Question, d persona.Data) (Answer, bool) {
 		// list names, not a thing clearly absent: the whole entry, even
 		// when the match alone was not sure (a brand the base never
 		// names), for the frame asked about a way to pay.
-		text := join(p.Say(q.Lang, leadKey(q, id), d), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer), p.Say(q.Lang, "anything_else", d))
+		text := join(sayLead(p, q, leadKey(q, id, e.Answer), d), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer), p.Say(q.Lang, "anything_else", d))
 		return Answer{Text: text, Entry: id, Confident: true}, true
 	case !mentions(set.KB.Base, id, words, named, freq, set.Lexicon):
 		about := d
@@ -264,32 +252,6 @@ func (a kbAnswerer) namedNotListed(q Question, d persona.Data) (Answer, bool) {
 	}
 	text := join(first, langNote(p, q.Lang, e.Lang, d), Plain(list), p.Say(q.Lang, "anything_else", d))
 	return Answer{Text: text, Entry: id, Confident: true}, true
-}
-
-// maxClosedRank is how far down the candidates a closed list may stand
-// for a question in its frame to be about it (closedAmong).
-const maxClosedRank = 3
-
-// closedAmong is the first closed-list entry among q's closest
-// candidates (maxClosedRank), when none of the named terms of the thing
-// asked about is in any answer of the base in that entry's language: a
-// thing the base knows of ("do you take returns?") is asked about where
-// the base speaks of it, not on the list.
-func closedAmong(kb *knowledge.Base, lex *text.Lexicon, q Question, named map[string]bool) (*knowledge.Entry, bool) {
-	for _, c := range q.Candidates[1:min(len(q.Candidates), maxClosedRank)] {
-		e, ok := kb.Entry(c.ID, q.Lang)
-		if !ok || !e.ClosedList {
-			continue
-		}
-		f := unitFreq(kb, e.Lang, lex)
-		for t := range named {
-			if f.df[t] > 0 {
-				return nil, false
-			}
-		}
-		return e, true
-	}
-	return nil, false
 }
 
 // partlyListed reports whether any one term of a thing named is on the

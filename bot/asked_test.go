@@ -28,3 +28,30 @@ func TestAskedThing(t *testing.T) {
 		}
 	}
 }
+
+// TestToldProblem: the problem lead is for a problem told as a statement,
+// not a question or condition that only holds a problem word (review-A W1).
+func TestToldProblem(t *testing.T) {
+	for _, c := range []struct {
+		msg  string
+		want bool
+	}{
+		{"my package says delivered but i never got it", true},
+		{"my package says delivered but i never got it, what do i do?", true},
+		{"the box was damaged when it arrived", true},
+		{"i forgot my password", false}, // the customer's own slip
+		{"密码忘了", false},
+		{"my card keeps getting declined", true},
+		{"我的包裹显示已送达但是我没收到", true},
+		{"I've never ordered before, do I need an account?", false},
+		{"does the charger work if my phone doesn't have usb-c?", false},
+		{"isn't shipping free over $50?", false},
+		{"can't I just cancel my order?", false},
+		{"what if it's damaged?", false},
+		{"if my card is declined what do i do?", false},
+	} {
+		if got := toldProblem(c.msg); got != c.want {
+			t.Errorf("toldProblem(%q) = %v, want %v", c.msg, got, c.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -274,7 +275,7 @@ func (r reader) priceOfLast(u *understanding, text, topic string) bool {
 		return false
 	}
 	answer, rest := r.answer(r.last), priceWords(text)
-	if !priceIn(answer) || !onlyWordsOf(rest, answer) && (confident(u.cands) || !onlyWordsOf(withoutPriceFill(rest), answer)) {
+	if !priceIn(answer) || !onlyWordsOf(rest, answer) && (confident(u.cands) || !onlyWordsOf(withoutPriceFill(rest), answer) || !r.pricesAsked(answer, topic)) {
 		return false
 	}
 	if confident(u.cands) && u.cands[0].ID != r.last && r.subject != nil && r.subject(u.cands[0].ID, rest) {
@@ -287,6 +288,19 @@ func (r reader) priceOfLast(u *understanding, text, topic string) bool {
 	f.Price = true
 	u.continueWith(r.last, joined, r.match(joined), f)
 	return true
+}
+
+// pricesAsked reports whether the prices of the last answer are what a
+// question naming nothing ("how much would that cost") asks for: those
+// of its first paragraph, what the entry is about (gift wrapping's
+// $3.95), or those of a part the question it follows named the kind of
+// ("do u ship to canada?": abroad). Prices only in a side paragraph are
+// not the answer's own: after "how long does shipping take?" the shipping
+// times' "Shipping abroad" note alone told a US customer the wrong price
+// (review-A W3, 2026-12-07); the question is then read by its own words.
+func (r reader) pricesAsked(answer, topic string) bool {
+	first, _, _ := strings.Cut(strings.TrimSpace(answer), "\n\n")
+	return priceIn(first) || r.kindOf != nil && r.kindOf(r.last, addedWords(topic))
 }
 
 // minPointed is the least score a message's own best candidate needs
@@ -1573,20 +1587,26 @@ func (p piece) question() bool {
 	return false
 }
 
-// leadKey is the message said before an answer from entry id:
+// leadKey is the message said before answer, from entry id:
 // answer_lead ("Good question!" among others) when the message asks a
 // question the conversation has not had answered from id yet, else
 // answer_lead_plain, whose leads fit anything ("방금 주문했어요" is no
 // question; an answer given again is not met with "good question").
-func leadKey(q Question, id string) string {
+// A message that tells of a problem (toldProblem) gets
+// answer_lead_problem, or no lead ("") when the answer opens with its own
+// word for it ("That's not how it should arrive…", "Let's find it."):
+// never "Happy to help with that." or "Good question!" to someone whose
+// parcel is gone, and never two words of empathy in a row.
+func leadKey(q Question, id, answer string) string {
 	for _, tr := range q.History {
 		if tr.Role == "bot" && tr.Entry == id {
 			return "answer_lead_plain"
 		}
 	}
-	if reportsProblem(q.Text) {
-		// "my package says delivered but i never got it": not "Happy to
-		// help with that." or "Good question!" (walk4 2026-12-07).
+	if toldProblem(q.Text) {
+		if empathises(firstSentence(Plain(answer))) {
+			return ""
+		}
 		return "answer_lead_problem"
 	}
 	for _, p := range splitQuestions(q.Text) {
@@ -1684,6 +1704,48 @@ func (t *turn) onlyTheProblemPoints(msg, id string) bool {
 }
 
 // reportsProblem reports whether s tells of something gone wrong.
+// toldProblem reports whether msg tells of a problem as a statement: a
+// piece that reports one (reportsProblem) and is neither a question nor
+// a condition. "I've never ordered before, do I need an account?",
+// "isn't shipping free over $50?", "can't I just cancel my order?" and
+// "what if it's damaged?" only hold a problem word; "my package says
+// delivered but i never got it, what do i do?" tells one (review-A W1,
+// 2026-12-07: the problem lead landed on plain questions).
+func toldProblem(msg string) bool {
+	for _, p := range splitQuestions(msg) {
+		if p.question() || conditional(p.text) || hasAnyPrefix(text.Normalize(p.text), conditionalStarts) {
+			continue
+		}
+		t := p.text
+		if containsAny(text.Normalize(t), forgotten) {
+			// "i forgot my password", "密码忘了": the customer's own
+			// slip, for which "that's not how it should go" assigns fault.
+			continue
+		}
+		if w := strings.FieldsFunc(text.Normalize(t), notAWordSplit); slices.Contains(w, "before") {
+			// "never ordered before" tells of a first time.
+			t = strings.Join(slices.DeleteFunc(w, func(x string) bool { return x == "never" }), " ")
+		}
+		if reportsProblem(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// forgotten are the words of a customer's own slip (en, zh, ko).
+var forgotten = []string{"forgot", "forget", "忘", "잊어", "잊었", "까먹"}
+
+// empathyCues find an answer that opens with a word for the customer's
+// trouble ("Sorry about the mix-up.", "That's not how it should arrive,
+// and we'll make it right.", "Let's find it.", "Two charges for one
+// order are worrying, so let's sort it out.", "我们一起找找看。",
+// "같이 찾아봐요."), in en, zh and ko.
+var empathyCues = regexp.MustCompile(`(?i)sorry|apolog|not how it should|make it right|let's (find|sort|fix|get)|worr|frustrat|annoying|oh no|抱歉|对不起|不好意思|别担心|不应该|不该|着急|担心|一起找|处理好|죄송|미안|걱정|당황|답답|불편|안 되는데|꼭 해결|같이 찾아`)
+
+// empathises reports whether s says a word for the customer's trouble.
+func empathises(s string) bool { return empathyCues.MatchString(s) }
+
 func reportsProblem(s string) bool {
 	lower := text.Normalize(s)
 	// A problem word not followed by a preference word, read word by
