@@ -323,19 +323,9 @@ end`)
 // chat off the chats set in the same step (so an update queued meanwhile
 // is never left without a holder). KEYS[1..4]: lease, chat queue, inbox,
 // chats; ARGV[3]: chat. Returns {1} (released) or {2, member, raw}.
-const chatNext = `
-while true do
-  local m = redis.call('ZRANGE', KEYS[2], 0, 0)
-  if #m == 0 then
-    redis.call('DEL', KEYS[1])
-    redis.call('SREM', KEYS[4], ARGV[3])
-    return {1}
-  end
-  local id = string.match(m[1], '^([^:]+):')
-  local raw = id and redis.call('HGET', KEYS[3], id)
-  if raw then return {2, m[1], raw} end
-  redis.call('ZREM', KEYS[2], m[1])
-end`
+// The unfenced scripts have no token: tok stays nil, and a Lua array
+// ends at its first nil, so they return {2, member, raw} as before.
+var chatNext = "\nlocal tok" + chatNextTok
 
 // ChatAcquire takes (or keeps) a chat's lease and returns its oldest
 // queued update. KEYS: lease, chat queue, inbox, chats. ARGV: token, lease
