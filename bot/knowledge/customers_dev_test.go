@@ -58,6 +58,19 @@ func banking77Pool(t testing.TB) []devPoolBase {
 	return out
 }
 
+// devPoolNames are the pools the customer measurements compare, in the
+// order they log: the two tuning shops and banking77's shop-sized bases.
+var devPoolNames = []string{"bikes", "bakery", "b77"}
+
+// devPools loads the pools of devPoolNames by name.
+func devPools(t testing.TB) map[string][]devPoolBase {
+	return map[string][]devPoolBase{
+		"bikes":  {devShop(t, "bikes")},
+		"bakery": {devShop(t, "bakery")},
+		"b77":    banking77Pool(t),
+	}
+}
+
 // TestCustomerVersusSamplesDev compares, bin by bin of the first
 // candidate's lead relative to its score, how often the first is right
 // for the base's own held-out questions (leave-one-out) and for its
@@ -67,11 +80,7 @@ func TestCustomerVersusSamplesDev(t *testing.T) {
 		t.Skip("a measurement that only logs: set BATON_MEASURE=1")
 	}
 	cfg, lex := shippedConfig(t), shippedLexicon(t)
-	pools := map[string][]devPoolBase{
-		"bikes":  {devShop(t, "bikes")},
-		"bakery": {devShop(t, "bakery")},
-		"b77":    banking77Pool(t),
-	}
+	pools := devPools(t)
 	edges := []float64{0, 0.02, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.01}
 	bin := func(s sample) int {
 		r := 0.0
@@ -85,7 +94,7 @@ func TestCustomerVersusSamplesDev(t *testing.T) {
 		}
 		return 0
 	}
-	for _, name := range []string{"bikes", "bakery", "b77"} {
+	for _, name := range devPoolNames {
 		type cnt struct{ lr, lw, ln, lo, cr, cw, co int }
 		bins := make([]cnt, len(edges)-1)
 		for _, pb := range pools[name] {
@@ -189,11 +198,7 @@ func TestLengthVersusSamplesDev(t *testing.T) {
 		t.Skip("a measurement that only logs: set BATON_MEASURE=1")
 	}
 	lex := shippedLexicon(t)
-	pools := map[string][]devPoolBase{
-		"bikes":  {devShop(t, "bikes")},
-		"bakery": {devShop(t, "bakery")},
-		"b77":    banking77Pool(t),
-	}
+	pools := devPools(t)
 	lenBin := func(s string) int {
 		n := len(text.Tokenize(s))
 		switch {
@@ -207,7 +212,7 @@ func TestLengthVersusSamplesDev(t *testing.T) {
 		return 3
 	}
 	names := []string{"<=4", "5-6", "7-9", ">=10"}
-	for _, name := range []string{"bikes", "bakery", "b77"} {
+	for _, name := range devPoolNames {
 		var lr, lw, cr, cw [4]int
 		for _, pb := range pools[name] {
 			l := NewLexical(pb.b, lex)
@@ -277,12 +282,8 @@ func TestMutualCrossingsDev(t *testing.T) {
 		t.Skip("a measurement that only logs: set BATON_MEASURE=1")
 	}
 	lex := shippedLexicon(t)
-	pools := map[string][]devPoolBase{
-		"bikes":  {devShop(t, "bikes")},
-		"bakery": {devShop(t, "bakery")},
-		"b77":    banking77Pool(t),
-	}
-	for _, name := range []string{"bikes", "bakery", "b77"} {
+	pools := devPools(t)
+	for _, name := range devPoolNames {
 		var lr, lwMutual, lwOne, cr, cwMutual, cwOne int
 		for _, pb := range pools[name] {
 			l := NewLexical(pb.b, lex)
