@@ -400,6 +400,35 @@ end
 local tok = ARGV[1] .. v
 redis.call('SET', KEYS[1], tok, 'PX', ARGV[2])` + chatNextTok)
 
+// chatOwn defines own(lease, state, token, ttl, prefix), the one answer
+// ChatAnswered and ChatHold give to "is the chat still the caller's?":
+// its token holds the lease (renewed); or the lease lapsed with nobody
+// taking the chat since (no lease, the update still queued in state:
+// whoever took it would have held the lease until it marked it
+// answered), and it is taken again with the token; or this replica's own
+// accept took it meanwhile (its prefix, the update still queued: the
+// replica runs one loop per chat), renewed. Returns the token the chat is
+// now held by, or nil when another replica holds it or the update was
+// answered by one.
+const chatOwn = `
+local function own(lease, state, tok, ttl, prefix)
+  local cur = redis.call('GET', lease)
+  if cur == tok then
+    redis.call('PEXPIRE', lease, ttl)
+    return tok
+  end
+  if redis.call('GET', state) ~= 'q' then return nil end
+  if not cur then
+    redis.call('SET', lease, tok, 'PX', ttl)
+    return tok
+  end
+  if string.sub(cur, 1, #prefix) == prefix then
+    redis.call('PEXPIRE', lease, ttl)
+    return cur
+  end
+  return nil
+end`
+
 // ChatAnswered marks an update answered (dedupe state "done", out of the
 // inbox and the chat's queue), renews the lease and returns the chat's
 // next update, only while the caller's token still holds the lease: a
@@ -419,44 +448,20 @@ redis.call('SET', KEYS[1], tok, 'PX', ARGV[2])` + chatNextTok)
 // KEYS: lease, chat queue, inbox, chats, update state.
 // ARGV: token, lease TTL ms, chat, member, id, state TTL ms, token prefix.
 // Returns {0} when the lease was lost, else as ChatTake.
-var ChatAnswered = redis.NewScript(`
-local tok = ARGV[1]
-local cur = redis.call('GET', KEYS[1])
-if cur ~= tok then
-  if redis.call('GET', KEYS[5]) ~= 'q' then return {0} end
-  if not cur then
-    redis.call('SET', KEYS[1], tok, 'PX', ARGV[2])
-  elseif string.sub(cur, 1, #ARGV[7]) == ARGV[7] then
-    tok = cur
-    redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  else
-    return {0}
-  end
-else
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
+var ChatAnswered = redis.NewScript(chatOwn + `
+local tok = own(KEYS[1], KEYS[5], ARGV[1], ARGV[2], ARGV[7])
+if not tok then return {0} end
 redis.call('SET', KEYS[5], 'done', 'PX', ARGV[6])
 redis.call('HDEL', KEYS[3], ARGV[5])
 redis.call('ZREM', KEYS[2], ARGV[4])` + chatNextTok)
 
 // ChatHold checks, before a later reply of a turn goes out, that the
-// chat is still the caller's, as ChatAnswered would find it: its token
-// holds the lease (renewed); or the lease lapsed with nobody taking the
-// chat since (no lease, the update still queued: taken again with the
-// token); or this replica's own accept took it meanwhile (its prefix,
-// the update still queued: renewed). KEYS: lease, update state. ARGV:
-// token, lease TTL ms, token prefix. Returns 1 when the chat is still
-// the caller's, else 0 (another replica holds it, or the update was
-// answered by one).
-var ChatHold = redis.NewScript(`
-local cur = redis.call('GET', KEYS[1])
-if cur == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-if redis.call('GET', KEYS[2]) ~= 'q' then return 0 end
-if not cur then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return 1
-end
-if string.sub(cur, 1, #ARGV[3]) == ARGV[3] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+// chat is still the caller's, as ChatAnswered would find it (own, in
+// chatOwn). KEYS: lease, update state. ARGV: token, lease TTL ms, token
+// prefix. Returns 1 when the chat is still the caller's, else 0 (another
+// replica holds it, or the update was answered by one).
+var ChatHold = redis.NewScript(chatOwn + `
+if own(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3]) then return 1 end
 return 0`)
 
 // RenewOwn extends a lease while it is held by one of the caller's
