@@ -827,9 +827,7 @@ func (a *Adapter) process(j job) (outcome, *session.Fence) {
 // stillHeld reports whether the turn may send its replies: the chat's
 // lease is still its own (process). The turn's session save checked it
 // already, unless the handler saved nothing under it; then it is checked
-// here, in a round trip of its own. A check that cannot reach Redis lets
-// the replies go (at least once): holding them back would leave the
-// customer without an answer for as long as Redis fails.
+// here (checkLease).
 func (a *Adapter) stillHeld(ctx context.Context, chat int64, f *session.Fence, err error) bool {
 	if f == nil {
 		return true
@@ -840,25 +838,14 @@ func (a *Adapter) stillHeld(ctx context.Context, chat int64, f *session.Fence, e
 	if f.Checked() {
 		return true
 	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisTimeout)
-	defer cancel()
-	n, rerr := store.Renew.Run(rctx, a.rdb, []string{f.Key}, f.Token, f.TTL.Milliseconds()).Int64()
-	if rerr != nil {
-		a.m.Error("telegram_inbox")
-		a.log.Warn("telegram: could not check the chat's lease before replying; replying anyway (at least once)",
-			"chat", logChat(chat), "err", rerr)
-		return true
-	}
-	f.Observe(n == 1)
-	return n == 1
+	return a.checkLease(ctx, chat, f, store.Renew, []string{f.Key}, f.Token, f.TTL.Milliseconds())
 }
 
 // heldForSend reports whether the next reply may go out: the chat is
 // still the turn's. Within TTL/3 of the last check that found the lease
 // held it cannot have expired (the check renewed it for a whole TTL):
 // no round trip, the normal case. Later, the lease is checked again
-// (ChatHold: as ChatAnswered would find it). A check that cannot reach
-// Redis lets the reply go (at least once).
+// (ChatHold: as ChatAnswered would find it; checkLease).
 func (a *Adapter) heldForSend(ctx context.Context, j job, f *session.Fence) bool {
 	if f == nil {
 		return true
@@ -866,14 +853,23 @@ func (a *Adapter) heldForSend(ctx context.Context, j job, f *session.Fence) bool
 	if at := f.HeldAt(); !at.IsZero() && a.now().Sub(at) <= f.TTL/3 {
 		return true
 	}
+	return a.checkLease(ctx, j.chat, f, store.ChatHold, []string{f.Key, a.keys.Update(j.id)},
+		f.Token, f.TTL.Milliseconds(), a.tokenPrefix())
+}
+
+// checkLease runs a lease check (script s answers 1 when the chat is
+// still the turn's) in a round trip of its own and records what it found
+// on f. A check that cannot reach Redis lets the reply go (at least once):
+// holding it back would leave the customer without an answer for as long
+// as Redis fails.
+func (a *Adapter) checkLease(ctx context.Context, chat int64, f *session.Fence, s *redis.Script, keys []string, args ...any) bool {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisTimeout)
 	defer cancel()
-	n, err := store.ChatHold.Run(rctx, a.rdb, []string{f.Key, a.keys.Update(j.id)},
-		f.Token, f.TTL.Milliseconds(), a.tokenPrefix()).Int64()
+	n, err := s.Run(rctx, a.rdb, keys, args...).Int64()
 	if err != nil {
 		a.m.Error("telegram_inbox")
 		a.log.Warn("telegram: could not check the chat's lease before a reply; replying anyway (at least once)",
-			"chat", logChat(j.chat), "err", err)
+			"chat", logChat(chat), "err", err)
 		return true
 	}
 	f.Observe(n == 1)
