@@ -1703,7 +1703,6 @@ func (t *turn) onlyTheProblemPoints(msg, id string) bool {
 	return len(m) == 0 || m[0].ID != id
 }
 
-// reportsProblem reports whether s tells of something gone wrong.
 // toldProblem reports whether msg tells of a problem as a statement: a
 // piece that reports one (reportsProblem) and is neither a question nor
 // a condition. "I've never ordered before, do I need an account?",
@@ -1713,16 +1712,17 @@ func (t *turn) onlyTheProblemPoints(msg, id string) bool {
 // 2026-12-07: the problem lead landed on plain questions).
 func toldProblem(msg string) bool {
 	for _, p := range splitQuestions(msg) {
-		if p.question() || conditional(p.text) || hasAnyPrefix(text.Normalize(p.text), conditionalStarts) {
+		n := text.Normalize(p.text)
+		if p.question() || conditional(p.text) || hasAnyPrefix(n, conditionalStarts) {
 			continue
 		}
-		t := p.text
-		if containsAny(text.Normalize(t), forgotten) {
+		if containsAny(n, forgotten) {
 			// "i forgot my password", "密码忘了": the customer's own
 			// slip, for which "that's not how it should go" assigns fault.
 			continue
 		}
-		if w := strings.FieldsFunc(text.Normalize(t), notAWordSplit); slices.Contains(w, "before") {
+		t := p.text
+		if w := strings.FieldsFunc(n, notAWordSplit); slices.Contains(w, "before") {
 			// "never ordered before" tells of a first time.
 			t = strings.Join(slices.DeleteFunc(w, func(x string) bool { return x == "never" }), " ")
 		}
@@ -1746,6 +1746,7 @@ var empathyCues = regexp.MustCompile(`(?i)sorry|apolog|not how it should|make it
 // empathises reports whether s says a word for the customer's trouble.
 func empathises(s string) bool { return empathyCues.MatchString(s) }
 
+// reportsProblem reports whether s tells of something gone wrong.
 func reportsProblem(s string) bool {
 	lower := text.Normalize(s)
 	// A problem word not followed by a preference word, read word by
