@@ -45,12 +45,83 @@ type dispatcher struct {
 	ahead map[int64][]int64
 	wg    sync.WaitGroup
 
+	// Loops run on kept goroutines (keep): a turn runs deep (the core's
+	// detectors and templates, the Bot API client), and a new goroutine
+	// for every loop started each message on the runtime's small starting
+	// stack and copied it several times as it grew (callgrind: 42K of the
+	// 1.52M instructions a message through the core, issue 11). A
+	// goroutine whose loop ended waits for the next one, its stack grown
+	// already; at most cap(sem) of them wait, and they end when the
+	// dispatcher closes. Each waits on a channel of its own, buffered, so
+	// handing it a loop never blocks and never misses.
+	keepMu   sync.Mutex
+	waiters  []chan loopStart // the waiting goroutines, the latest last
+	keepShut bool             // closed: no goroutine waits any more
+
 	onExit func(chat int64) // tests: called when a chat's loop has ended
+	// tests: called when a goroutine whose loop ended starts waiting for
+	// the next (true) or ends (false)
+	onKeep func(waiting bool)
 }
 
 func newDispatcher(workers int, serve func(chat int64, first *entry)) *dispatcher {
 	return &dispatcher{serve: serve, sem: make(chan struct{}, workers), running: map[int64]bool{},
 		ahead: map[int64][]int64{}}
+}
+
+// loopStart is a chat's loop to run (loop's arguments), or, with stop,
+// the end of a waiting goroutine.
+type loopStart struct {
+	chat  int64
+	first *entry
+	stop  bool
+}
+
+// goLoop runs the chat's loop on the goroutine that waited last (its
+// stack the most likely still grown), or on a new one when none waits.
+func (d *dispatcher) goLoop(chat int64, first *entry) {
+	ls := loopStart{chat: chat, first: first}
+	d.keepMu.Lock()
+	if n := len(d.waiters); n > 0 {
+		w := d.waiters[n-1]
+		d.waiters = d.waiters[:n-1]
+		d.keepMu.Unlock()
+		w <- ls
+		return
+	}
+	d.keepMu.Unlock()
+	go d.keep(ls)
+}
+
+// keep runs loops, ls first, then each one goLoop hands it, until
+// cap(sem) goroutines wait already or the dispatcher closes.
+func (d *dispatcher) keep(ls loopStart) {
+	var next chan loopStart
+	for {
+		d.loop(ls.chat, ls.first)
+		d.keepMu.Lock()
+		if d.keepShut || len(d.waiters) >= cap(d.sem) {
+			d.keepMu.Unlock()
+			d.kept(false)
+			return
+		}
+		if next == nil {
+			next = make(chan loopStart, 1)
+		}
+		d.waiters = append(d.waiters, next)
+		d.keepMu.Unlock()
+		d.kept(true)
+		if ls = <-next; ls.stop {
+			d.kept(false)
+			return
+		}
+	}
+}
+
+func (d *dispatcher) kept(waiting bool) {
+	if d.onKeep != nil {
+		d.onKeep(waiting)
+	}
 }
 
 // What kick did.
@@ -85,7 +156,7 @@ func (d *dispatcher) kickFor(chat, id int64, recheck bool) kicked {
 	}
 	d.running[chat] = false
 	d.wg.Add(1)
-	go d.loop(chat, nil)
+	d.goLoop(chat, nil)
 	return kickStarted
 }
 
@@ -116,7 +187,7 @@ func (d *dispatcher) reserve(chat, id int64) bool {
 // start runs a reserved chat's loop, beginning with first (the chat's
 // oldest update, its lease taken by accept) or, when nil, with taking the
 // lease.
-func (d *dispatcher) start(chat int64, first *entry) { go d.loop(chat, first) }
+func (d *dispatcher) start(chat int64, first *entry) { d.goLoop(chat, first) }
 
 // cancel gives a reservation up; a kick that came meanwhile still gets its
 // loop.
@@ -131,7 +202,7 @@ func (d *dispatcher) cancel(chat int64) {
 	}
 	d.running[chat] = false
 	d.mu.Unlock()
-	go d.loop(chat, nil)
+	d.goLoop(chat, nil)
 }
 
 func (d *dispatcher) loop(chat int64, first *entry) {
@@ -211,15 +282,29 @@ func (d *dispatcher) stopping() bool {
 // close starts no new loops; running ones finish their chats.
 func (d *dispatcher) close() {
 	d.mu.Lock()
-	d.closed = true
+	d.shut()
 	d.mu.Unlock()
+}
+
+// shut marks the dispatcher closed and ends its waiting goroutines.
+// d.mu held.
+func (d *dispatcher) shut() {
+	d.closed = true
+	d.keepMu.Lock()
+	defer d.keepMu.Unlock()
+	d.keepShut = true
+	for _, w := range d.waiters {
+		w <- loopStart{stop: true}
+	}
+	d.waiters = nil
 }
 
 // stop makes loops quit after their current update, leaving the rest
 // queued in Redis.
 func (d *dispatcher) stop() {
 	d.mu.Lock()
-	d.closed, d.abandon = true, true
+	d.shut()
+	d.abandon = true
 	d.mu.Unlock()
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -399,4 +401,68 @@ func TestDispatcherReadAheadHints(t *testing.T) {
 		t.Error("a reserved chat's own update is expected (accept reads it ahead itself)")
 	}
 	d.cancel(2)
+}
+
+// TestDispatcherKeepsLoopGoroutines: a chat's loop runs on the goroutine
+// an earlier loop ended on (its stack grown already), at most cap(sem) of
+// them wait for the next loop, and closing the dispatcher ends them.
+func TestDispatcherKeepsLoopGoroutines(t *testing.T) {
+	ran := make(chan uint64, 10)
+	gate := make(chan struct{})
+	d := newDispatcher(1, func(chat int64, _ *entry) {
+		if chat == 3 {
+			<-gate
+		}
+		ran <- goroutineID()
+	})
+	keeps := make(chan bool, 10)
+	d.onKeep = func(waiting bool) { keeps <- waiting }
+
+	d.kick(1, false)
+	first := <-ran
+	if first == 0 {
+		t.Fatal("no goroutine id in the stack trace")
+	}
+	if !<-keeps {
+		t.Fatal("the goroutine of chat 1's loop was not kept")
+	}
+	d.kick(2, false)
+	if got := <-ran; got != first {
+		t.Errorf("chat 2's loop ran on goroutine %d, want the kept one (%d)", got, first)
+	}
+	if !<-keeps {
+		t.Fatal("the goroutine was not kept after chat 2's loop")
+	}
+
+	// Two loops at once: one goroutine is the kept one, the other new;
+	// with cap(sem) 1, only one of them waits afterwards.
+	d.kick(3, false) // held at the gate
+	d.kick(4, false)
+	<-ran
+	if <-keeps != true {
+		t.Fatal("the goroutine of chat 4's loop was not kept while none waited")
+	}
+	close(gate)
+	<-ran
+	if <-keeps != false {
+		t.Error("a second goroutine waits, over cap(sem)")
+	}
+
+	d.close()
+	if <-keeps != false {
+		t.Error("the waiting goroutine did not end when the dispatcher closed")
+	}
+	if err := d.wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// goroutineID is the running goroutine's number, from its stack trace's
+// first line ("goroutine 12 [running]:"); 0 if that line is not there.
+func goroutineID() uint64 {
+	var buf [64]byte
+	line := strings.TrimPrefix(string(buf[:runtime.Stack(buf[:], false)]), "goroutine ")
+	id, _, _ := strings.Cut(line, " ")
+	n, _ := strconv.ParseUint(id, 10, 64)
+	return n
 }
