@@ -118,6 +118,7 @@ func (d *dispatcher) keep(ls loopStart) {
 	}
 }
 
+// kept tells the tests' onKeep, when set, what keep did.
 func (d *dispatcher) kept(waiting bool) {
 	if d.onKeep != nil {
 		d.onKeep(waiting)
