@@ -97,10 +97,11 @@ func (l *Lexical) Rank(_ context.Context, query string, skip, n int) []Candidate
 	s.toks = text.AppendTokens(s.toks[:0], query)
 	toks := l.ix.mend(s, l.lex.Apply(s.toks))
 	cands := l.ix.rank(s, toks, skip, n, drop)
+	cjk := slices.ContainsFunc(toks, func(t text.Token) bool { return t.CJK })
 	out := make([]Candidate, 0, len(cands))
 	for _, c := range cands {
 		if c.entry != drop {
-			out = append(out, Candidate{ID: l.ix.ids[c.entry], Lang: c.lang, Score: c.sim, Cover: c.cover, Unknown: c.unknown})
+			out = append(out, Candidate{ID: l.ix.ids[c.entry], Lang: c.lang, Score: c.sim, Cover: c.cover, Unknown: c.unknown, CJK: cjk})
 		}
 	}
 	if len(out) > want { // the entry to leave out was not among them

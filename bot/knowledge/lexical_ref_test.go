@@ -126,7 +126,7 @@ func refRank(l *Lexical, query string, skip, n int) []Candidate {
 	out := make([]Candidate, 0, len(idx))
 	for _, i := range idx {
 		if c := cands[i]; c.entry != drop {
-			out = append(out, Candidate{ID: l.ix.ids[c.entry], Lang: c.lang, Score: c.sim, Cover: c.cover, Unknown: unknown[i]})
+			out = append(out, Candidate{ID: l.ix.ids[c.entry], Lang: c.lang, Score: c.sim, Cover: c.cover, Unknown: unknown[i], CJK: found})
 		}
 	}
 	if len(out) > want {
@@ -564,7 +564,7 @@ func TestRankMatchesReference(t *testing.T) {
 func fmtCands(cs []Candidate) string {
 	var b strings.Builder
 	for _, c := range cs {
-		fmt.Fprintf(&b, "[%s %s %v %v %v] ", c.ID, c.Lang, c.Score, c.Cover, c.Unknown)
+		fmt.Fprintf(&b, "[%s %s %v %v %v %v] ", c.ID, c.Lang, c.Score, c.Cover, c.Unknown, c.CJK)
 	}
 	return b.String()
 }

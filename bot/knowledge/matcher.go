@@ -104,6 +104,10 @@ type Candidate struct {
 	// the words around it tell. The calibrated decision caps it
 	// (Calibration.MaxUnknown).
 	Unknown float64
+	// CJK marks an Unknown read over Chinese or Korean characters (the
+	// message has a run of them), whose shares run higher than a Latin
+	// message's words: the calibration caps the two apart (PooledCheck).
+	CJK bool
 	// Sure marks a list an earlier stage answers confidently whatever
 	// this ranker's decision (fusion: the lexical match was sure).
 	// Calibration counts it as answered, so the targets hold for both
@@ -478,7 +482,7 @@ func (c *Calibration) Mark(out []Match, cands []Candidate) {
 // pooled prior's likely rule where this base kept it.
 func (c *Calibration) likely(s sample) bool {
 	return c.Hedge && rule{threshold: c.LikelyThreshold, lead: c.LikelyLead, cover: c.LikelyCover}.confident(s.score, max(s.margin, 0), s.cover) ||
-		c.PooledLikely.Kept && c.Pooled.Likely.capped(c.PooledLikely.MaxUnknown).takes(s)
+		c.PooledLikely.Kept && c.Pooled.Likely.capped(c.PooledLikely.MaxUnknown, c.PooledLikely.MaxUnknownCJK).takes(s)
 }
 
 // decide is the confident decision: this base's own cut, or the pooled
@@ -489,7 +493,7 @@ func (c *Calibration) decide(s sample) bool {
 		return false
 	}
 	return c.own(s.score, s.margin, s.cover, s.unknown) ||
-		c.PooledConfident.Kept && c.pooledLangs[s.lang] && c.Pooled.Confident.capped(c.PooledConfident.MaxUnknown).takes(s)
+		c.PooledConfident.Kept && c.pooledLangs[s.lang] && c.Pooled.Confident.capped(c.PooledConfident.MaxUnknown, c.PooledConfident.MaxUnknownCJK).takes(s)
 }
 
 // own is this base's own confident cut, chosen on its samples alone.
@@ -601,6 +605,7 @@ func (c *Calibration) Hedges() bool {
 type sample struct {
 	score, margin, cover float64
 	unknown              float64 // Candidate.Unknown
+	cjk                  bool    // Candidate.CJK
 	lang                 string  // Candidate.Lang
 	kind                 int8    // right, wrong, off or near
 	sure                 bool    // answered by an earlier stage (Candidate.Sure)
@@ -642,7 +647,7 @@ func top(cands []Candidate, kind int8) sample {
 	if len(cands) == 0 {
 		return sample{kind: kind}
 	}
-	return sample{score: cands[0].Score, margin: margin(cands), cover: cands[0].Cover, unknown: cands[0].Unknown, lang: cands[0].Lang, kind: kind, sure: cands[0].Sure, hedged: cands[0].Hedged, guessed: cands[0].Guessed, tie: cands[0].Tie, pooled: cands[0].Pooled}
+	return sample{score: cands[0].Score, margin: margin(cands), cover: cands[0].Cover, unknown: cands[0].Unknown, cjk: cands[0].CJK, lang: cands[0].Lang, kind: kind, sure: cands[0].Sure, hedged: cands[0].Hedged, guessed: cands[0].Guessed, tie: cands[0].Tie, pooled: cands[0].Pooled}
 }
 
 func (c *Calibration) answers(s sample) bool {

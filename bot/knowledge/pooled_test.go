@@ -170,6 +170,67 @@ func TestPooledPriorTightensItsUnknownCap(t *testing.T) {
 	}
 }
 
+// scriptRanker is inner with two prefixes a query may carry: "CJK:"
+// marks the list read in Chinese or Korean characters (Candidate.CJK),
+// and "UNK:" then sets its first's share unknown to the base to 0.3.
+func scriptRanker(inner Ranker) Ranker {
+	return func(ctx context.Context, query string, skip, n int) []Candidate {
+		q, cjk := strings.CutPrefix(query, "CJK:")
+		q, unk := strings.CutPrefix(q, "UNK:")
+		cands := inner(ctx, q, skip, n)
+		for i := range cands {
+			cands[i].CJK = cjk
+		}
+		if unk && len(cands) > 0 {
+			cands[0].Unknown = 0.3
+		}
+		return cands
+	}
+}
+
+// TestPooledPriorTightensEachScriptsCap: the likely rule's cap on the
+// words unknown to the base is tightened for the messages whose
+// off-topic ones exceed the budget, and only for them: English off-topic
+// messages a third unknown leave a Chinese customer's message as unknown
+// hedged (its share counts characters, on a scale of its own), and
+// Chinese ones leave the English message hedged.
+func TestPooledPriorTightensEachScriptsCap(t *testing.T) {
+	b, _ := Load(smallShop(), "kb")
+	for _, c := range []struct {
+		name, near        string // the off-topic messages that lead like customers'
+		latin, cjk        float64
+		hedged, notHedged string
+	}{
+		{"English off-topic", "NEAR chit-chat", 0.25, 0.35, "CJK:UNK:HALF", "UNK:HALF"},
+		{"Chinese off-topic", "CJK:NEAR chit-chat", 0.35, 0.25, "UNK:HALF", "CJK:UNK:HALF"},
+	} {
+		cfg := pooledConfig(t)
+		cfg.OffTopic = nil
+		for i := range 40 {
+			m := "some chit-chat"
+			if i%10 == 0 {
+				m = c.near
+			}
+			cfg.OffTopic = append(cfg.OffTopic, m)
+		}
+		m := NewCalibrated(t.Context(), b, scriptRanker(pooledRanker(b, false)), cfg)
+		pl := m.Cal.PooledLikely
+		if !pl.Kept || math.Abs(pl.MaxUnknown-c.latin) > 1e-9 || math.Abs(pl.MaxUnknownCJK-c.cjk) > 1e-9 {
+			t.Errorf("%s: likely rule %v (in Chinese or Korean characters %.2f), want kept with words unknown <= %.2f, in characters <= %.2f", c.name, pl, pl.MaxUnknownCJK, c.latin, c.cjk)
+			continue
+		}
+		if got := m.Match(t.Context(), c.hedged, 3); len(got) == 0 || got[0].Tier() != Likely {
+			t.Errorf("%s: %q %+v, want Likely", c.name, c.hedged, got)
+		}
+		if got := m.Match(t.Context(), c.notHedged, 3); len(got) == 0 || got[0].Tier() != Unsure {
+			t.Errorf("%s: %q %+v, want no tier", c.name, c.notHedged, got)
+		}
+		if r := strings.Join(m.Cal.PooledReport(), "\n"); !strings.Contains(r, "in Chinese or Korean characters") {
+			t.Errorf("%s: the report does not give the two caps:\n%s", c.name, r)
+		}
+	}
+}
+
 // TestPooledWrongOK checks the keep rule of the confident pooled rule at
 // the 2% target: one wrong answer needs 25 added questions, two 75, and
 // none is never refused on this count.

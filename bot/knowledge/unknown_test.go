@@ -146,6 +146,11 @@ func TestUnknownLeavesGrammarOut(t *testing.T) {
 			t.Errorf("%q: %.2f unknown to the base, want at most 0.3: only its grammar is new", q, u)
 		}
 	}
+	// A Chinese number is no more unknown than an English message's
+	// digits: two parcels read as known as a parcel.
+	if u, one := unknown("两个快递什么时候到"), unknown("快递什么时候到"); u > one+1e-9 {
+		t.Errorf("%q: %.2f unknown to the base, want at most %.2f as without its number", "两个快递什么时候到", u, one)
+	}
 	for _, q := range []string{"健身房会员卡还是付款失败了", "健身房的会员能不能退"} {
 		if u := unknown(q); u < 0.4 {
 			t.Errorf("%q: %.2f unknown to the base, want at least 0.4: its topic is one the base lacks", q, u)

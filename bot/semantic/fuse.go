@@ -442,15 +442,16 @@ func (f *Fused) knownVec(q string, skip int) []float32 {
 
 // candidates are the fused list. Unknown, the share of the message the
 // base does not use, is the message's, whatever the entry: the lexical
-// list's.
+// list's, as is CJK, the scale it was read on.
 func (f *Fused) candidates(ev []evidence, lex []knowledge.Candidate) []knowledge.Candidate {
 	var unknown float64
+	var cjk bool
 	if len(lex) > 0 {
-		unknown = lex[0].Unknown
+		unknown, cjk = lex[0].Unknown, lex[0].CJK
 	}
 	out := make([]knowledge.Candidate, len(ev))
 	for i, x := range ev {
-		out[i] = knowledge.Candidate{ID: f.ix.ids[x.entry], Lang: x.lang, Score: x.fused, Cover: x.cover, Unknown: unknown}
+		out[i] = knowledge.Candidate{ID: f.ix.ids[x.entry], Lang: x.lang, Score: x.fused, Cover: x.cover, Unknown: unknown, CJK: cjk}
 	}
 	if len(out) > 1 && out[0].Score-out[1].Score < f.p.tie*out[0].Score {
 		out[0].Tie = true // fuseParams.tie

@@ -213,10 +213,10 @@ func TestPhoneShorthandReadsAsTheWords(t *testing.T) {
 }
 
 // TestIsFunctionChar: Chinese characters that do grammar (negation,
-// modal and aspect words, measure words, adverbs) are function
-// characters; content characters, Korean and Latin ones are not.
+// modal and aspect words, measure words, adverbs) and numerals are
+// function characters; content characters, Korean and Latin ones are not.
 func TestIsFunctionChar(t *testing.T) {
-	for _, r := range "不没要能过着个还就很给" {
+	for _, r := range "不没要能过着个还就很给一二五十两几半百千万" {
 		if !IsFunctionChar(r) {
 			t.Errorf("%q: want a function character", r)
 		}
