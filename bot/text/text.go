@@ -73,6 +73,15 @@ func tokenize(dst []Token, s string, canon bool) []Token {
 		wordBufs.Put(buf)
 	}()
 	for _, w := range words {
+		if w.Kind == Jamo && moodJamo(w.Text) {
+			// "환불 얼마나 걸려요ㅠㅠ": tears (ㅠㅠ, ㅜㅜ) and a flat
+			// face (ㅡㅡ) are mood, glued to the word before as often
+			// as not. Inside the run they made character pairs no
+			// question has ("요ㅠ", "ㅠㅠ") and dragged a plain question
+			// down to "not sure"; they end the run like punctuation.
+			flushRun()
+			continue
+		}
 		if w.Kind.CJK() {
 			// Spaces inside CJK text do not end the run: Korean spacing
 			// is inconsistent ("배송 언제" vs "배송언제"), and Chinese
@@ -97,6 +106,18 @@ func tokenize(dst []Token, s string, canon bool) []Token {
 	}
 	flushRun()
 	return toks
+}
+
+// moodJamo reports whether a run of loose Hangul letters is only vowels
+// (ㅠㅠ, ㅜㅜ, ㅡㅡ): mood, never chat shorthand, which is consonants
+// (ㄱㄴ for 가능, ㅇㅋ, ㄱㅅ).
+func moodJamo(w string) bool {
+	for _, r := range w {
+		if r < 0x314F || r > 0x3163 { // ㅏ .. ㅣ
+			return false
+		}
+	}
+	return w != ""
 }
 
 // Terms returns the normalised terms of s: stemmed words, and for CJK

@@ -53,6 +53,12 @@ func TestTokenize(t *testing.T) {
 		{"배송 언제 와요", "[배송언제와요]"},
 		{"배송 ok 와요", "[배송] ok [와요]"},
 		{"order 注文はどこ", "order [注文はどこ]"},
+		// Tears and a flat face are mood, not part of the words; chat
+		// shorthand in consonants (ㄱㄴ for 가능) stays.
+		{"환불 얼마나 걸려요ㅠㅠ", "[환불얼마나걸려요]"},
+		{"배송ㅜㅜ 언제", "[배송] [언제]"},
+		{"ㅡㅡ", ""},
+		{"반품ㄱㄴ", "[반품ㄱㄴ]"},
 		{"", ""},
 		{"?!... ''' ", ""},
 	}
