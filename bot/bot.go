@@ -223,8 +223,15 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		err = nil
 	}
 	if errors.Is(err, session.ErrFenced) {
-		// The adapter's lease on the work was lost: whoever holds it now
-		// does the work (and counts the message); nothing goes out from here.
+		// The adapter's lease on the work was lost: nothing goes out from
+		// here. A turn refused at its save is done (and counted) by
+		// whoever holds the lease now. One saved all the same (nobody had
+		// saved since: s is returned) stands, and the holder only replays
+		// it, which counts nothing: it is counted here, once.
+		if s != nil && again == nil {
+			b.obs.MessageIn(ev.Channel)
+			b.obs.Replied(ev.Channel, len(out), b.now().Sub(start))
+		}
 		return nil, fmt.Errorf("handle %s: %w", logmask.Conv(ev.ConvID()), err)
 	}
 	if again == nil || err != nil {

@@ -13,7 +13,8 @@ import (
 // the chat over). Nothing the work produced may reach the customer: the
 // lease's holder now does the work again. The session may have been saved
 // all the same (see Fence): a turn nobody else has saved over yet, which
-// the new holder finds as its outbox and replays.
+// the new holder finds as its outbox and replays: then Update returns the
+// saved session with ErrFenced, so the caller can tell the turn stands.
 var ErrFenced = errors.New("session: the lease this work ran under was lost; its result must not be sent")
 
 // Fence is the lease a piece of work runs under (a Telegram chat's, held

@@ -91,3 +91,40 @@ func TestFencedSave(t *testing.T) {
 		})
 	}
 }
+
+// A fenced save whose lease lapsed with nobody saving since goes ahead
+// (the turn stands, for the lease's next holder to replay) and still
+// reports ErrFenced: Update then returns the saved session with it, so
+// the caller can tell a turn that stands from one refused (nil).
+func TestFencedSaveThatStandsReturnsTheSession(t *testing.T) {
+	for name, url := range sessiontest.Backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := testCtx(t)
+			db := sessiontest.DBOn(t, sessiontest.Dial(t, url))
+			st := session.New(db)
+			const conv = "telegram:11"
+			lease := db.Keys.Telegram("1").ChatLease(11)
+			lapsed := &session.Fence{Conv: conv, Key: lease, Token: "r1#5", Version: 5, TTL: time.Minute}
+			s, err := st.Update(session.WithFence(ctx, lapsed), conv, addTurn("one"))
+			if !errors.Is(err, session.ErrFenced) || s == nil || len(s.Turns) != 1 {
+				t.Fatalf("lapsed lease: session %v, err %v; want the saved session and ErrFenced", s, err)
+			}
+			if !lapsed.LeaseLost() || lapsed.Newer() != 0 {
+				t.Errorf("fence: lease lost %v, newer %d; want lost, not refused", lapsed.LeaseLost(), lapsed.Newer())
+			}
+			// A later version saves; the lapsed holder's next save is
+			// refused: no session.
+			if err := db.Client.Set(ctx, lease, "r2#6", time.Minute).Err(); err != nil {
+				t.Fatal(err)
+			}
+			newer := &session.Fence{Conv: conv, Key: lease, Token: "r2#6", Version: 6, TTL: time.Minute}
+			if _, err := st.Update(session.WithFence(ctx, newer), conv, addTurn("two")); err != nil {
+				t.Fatal(err)
+			}
+			stale := &session.Fence{Conv: conv, Key: lease, Token: "r1#5", Version: 5, TTL: time.Minute}
+			if s, err := st.Update(session.WithFence(ctx, stale), conv, addTurn("stale")); !errors.Is(err, session.ErrFenced) || s != nil {
+				t.Errorf("refused: session %v, err %v; want none and ErrFenced", s, err)
+			}
+		})
+	}
+}

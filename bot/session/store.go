@@ -238,6 +238,11 @@ func (s *Store) attempt(ctx context.Context, id, token string, read readState, f
 
 	saved, timerErr, err := s.save(ctx, id, token, read, buf[:n], k, buf[n:], timers)
 	if err != nil {
+		if saved {
+			// Fenced off after all, its lease lost: the session is
+			// returned all the same, as the turn that stands (ErrFenced).
+			return sess, true, fmt.Errorf("session %s: update: %w", logmask.Conv(id), err)
+		}
 		return nil, true, fmt.Errorf("session %s: update: saving: %w", logmask.Conv(id), err)
 	}
 	held = false // saved: the script released the lock; lost: it is not ours
@@ -370,7 +375,9 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 			fence.refused(newer)
 		}
 		if fence.Lost() {
-			return false, nil, ErrFenced
+			// Saved (n 1) when no later holder had saved: the turn
+			// stands, and the lease's holder replays it (see ErrFenced).
+			return n == 1, nil, ErrFenced
 		}
 	}
 	for i, c := range timerCmds {
