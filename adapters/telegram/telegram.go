@@ -612,9 +612,11 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 		}
 		a.disp.taken(chat, e.id)
 		j, derr := a.jobOf(chat, e)
+		var f *session.Fence // the turn's, with the timers its save held back
 		if derr == nil {
 			a.disp.sem <- struct{}{}
-			done, f := a.process(j)
+			var done outcome
+			done, f = a.process(j)
 			<-a.disp.sem
 			switch done {
 			case cutShort:
@@ -666,7 +668,7 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 			a.log.Error("telegram: dropping an unreadable inbox entry", "update_id", e.id, "err", derr)
 		}
 		id := e.id
-		e, held, ok, err = a.complete(ctx, chat, e, a.disp.wantAhead(chat))
+		e, held, ok, err = a.complete(ctx, chat, e, a.disp.wantAhead(chat), f)
 		if err != nil {
 			a.log.Error("telegram: could not mark an update answered; it may be answered again", "update_id", id, "chat", logChat(chat))
 		} else if !held {

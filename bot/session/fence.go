@@ -3,8 +3,15 @@ package session
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/batonhq/baton/bot/logmask"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // ErrFenced means the work an update belongs to was fenced off: it ran
@@ -37,6 +44,17 @@ type Fence struct {
 	checked   atomic.Bool
 	leaseLost atomic.Bool
 	newer     atomic.Int64
+
+	mu     sync.Mutex
+	timers []heldTimer // named by saves under the fence, not armed yet (ArmTimers)
+}
+
+// heldTimer is a timer a save under a fence named, held back until the
+// work is known not to be fenced off (ArmTimers).
+type heldTimer struct {
+	st *Store
+	id string
+	t  TimerAt
 }
 
 // Checked reports whether a save checked the lease (and renewed it).
@@ -116,4 +134,66 @@ func fenceFor(ctx context.Context, id string) *Fence {
 		return nil
 	}
 	return f
+}
+
+// hold keeps the timers a save of conversation id under f named, saved
+// and not fenced off, for ArmTimers.
+func (f *Fence) hold(st *Store, id string, timers []TimerAt) {
+	if len(timers) == 0 {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, t := range timers {
+		f.timers = append(f.timers, heldTimer{st: st, id: id, t: t})
+	}
+}
+
+// HoldsTimers reports whether saves under f named timers not armed yet.
+func (f *Fence) HoldsTimers() bool {
+	if f == nil {
+		return false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.timers) > 0
+}
+
+// ArmTimers queues on pipe the arms of the timers the saves under f
+// named (the idle check-in, say), and forgets them; call done once pipe
+// has run: it arms any that met NOSCRIPT and reports the first that
+// failed. A fenced save does not arm its timers in its own round trip:
+// the timers live in other slots than the conversation, so the arm could
+// not depend on the save's fence, and a turn fenced off would arm them
+// for a chat another replica now holds. The fence's owner sends them
+// with its next round trip once the work stands (the Telegram adapter's
+// mark-answered, after the replies): no round trip of their own. Work
+// that never gets there (fenced off, handed over, cut short) arms none:
+// whoever answers the update next replays its saved turn, and the replay
+// arms them. Safe on a nil f (nothing queued).
+func (f *Fence) ArmTimers(ctx context.Context, pipe redis.Pipeliner) (done func(context.Context) error) {
+	if f == nil {
+		return func(context.Context) error { return nil }
+	}
+	f.mu.Lock()
+	timers := f.timers
+	f.timers = nil
+	f.mu.Unlock()
+	cmds := make([]*redis.Cmd, len(timers))
+	for i, h := range timers {
+		cmds[i] = store.TimerArm.EvalSha(ctx, pipe, h.st.timerKeys(h.t.Name), armArgs(h.id, h.t.At)...)
+	}
+	return func(ctx context.Context) error {
+		for i, c := range cmds {
+			h := timers[i]
+			err := c.Err()
+			if redis.HasErrorPrefix(err, "NOSCRIPT") {
+				err = store.TimerArm.Eval(ctx, h.st.db.Client, h.st.timerKeys(h.t.Name), armArgs(h.id, h.t.At)...).Err()
+			}
+			if err != nil {
+				return fmt.Errorf("session %s: %s timer not armed: %w", logmask.Conv(h.id), h.t.Name, err)
+			}
+		}
+		return nil
+	}
 }

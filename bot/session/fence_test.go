@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/session/sessiontest"
 )
@@ -124,6 +126,85 @@ func TestFencedSaveThatStandsReturnsTheSession(t *testing.T) {
 			stale := &session.Fence{Conv: conv, Key: lease, Token: "r1#5", Version: 5, TTL: time.Minute}
 			if s, err := st.Update(session.WithFence(ctx, stale), conv, addTurn("stale")); !errors.Is(err, session.ErrFenced) || s != nil {
 				t.Errorf("refused: session %v, err %v; want none and ErrFenced", s, err)
+			}
+		})
+	}
+}
+
+// A save under a fence arms none of its timers in its own round trip (the
+// timers' slots cannot see the fence): it holds them, and the fence's
+// owner arms them with ArmTimers once the work stands. A save fenced off
+// holds none: a replica that lost the chat arms nothing for it.
+func TestFencedSaveHoldsItsTimers(t *testing.T) {
+	for name, url := range sessiontest.Backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := testCtx(t)
+			db := sessiontest.DBOn(t, sessiontest.Dial(t, url))
+			st := session.New(db)
+			const conv = "telegram:12"
+			lease := db.Keys.Telegram("1").ChatLease(12)
+			at := time.Date(2026, 12, 7, 16, 0, 0, 0, time.UTC)
+			idle := func(text string) func(*session.Session) ([]session.TimerAt, error) {
+				return func(s *session.Session) ([]session.TimerAt, error) {
+					return []session.TimerAt{{Name: "idle", At: at}}, addTurn(text)(s)
+				}
+			}
+			armed := func() bool {
+				t.Helper()
+				_, err := db.Client.ZScore(ctx, db.Keys.Timer("idle"), conv).Result()
+				if err != nil && !errors.Is(err, redis.Nil) {
+					t.Fatal(err)
+				}
+				return err == nil
+			}
+			if err := db.Client.Set(ctx, lease, "r1#5", time.Minute).Err(); err != nil {
+				t.Fatal(err)
+			}
+			held := &session.Fence{Conv: conv, Key: lease, Token: "r1#5", Version: 5, TTL: time.Minute}
+			if _, err := st.UpdateTimers(session.WithFence(ctx, held), conv, idle("one")); err != nil {
+				t.Fatal(err)
+			}
+			if armed() || !held.HoldsTimers() {
+				t.Fatalf("armed %v, held %v: want the timer held, not armed", armed(), held.HoldsTimers())
+			}
+			pipe := db.Client.Pipeline()
+			done := held.ArmTimers(ctx, pipe)
+			pipe.Ping(ctx) // the owner's own command
+			if _, err := pipe.Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := done(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if !armed() || held.HoldsTimers() {
+				t.Fatalf("after ArmTimers: armed %v, still held %v", armed(), held.HoldsTimers())
+			}
+
+			// Another replica takes the chat over and saves; the timer is
+			// then cancelled (the customer blocked the bot, say). The
+			// stalled holder's next save is fenced off: nothing held.
+			if err := st.Cancel(ctx, "idle", conv); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Client.Set(ctx, lease, "r2#6", time.Minute).Err(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.Update(session.WithFence(ctx, &session.Fence{Conv: conv, Key: lease, Token: "r2#6", Version: 6, TTL: time.Minute}), conv, addTurn("two")); err != nil {
+				t.Fatal(err)
+			}
+			stale := &session.Fence{Conv: conv, Key: lease, Token: "r1#5", Version: 5, TTL: time.Minute}
+			if _, err := st.UpdateTimers(session.WithFence(ctx, stale), conv, idle("stale")); !errors.Is(err, session.ErrFenced) {
+				t.Fatalf("stale: %v, want ErrFenced", err)
+			}
+			if armed() || stale.HoldsTimers() {
+				t.Errorf("the fenced-off save: armed %v, held %v; want neither", armed(), stale.HoldsTimers())
+			}
+			// Unfenced saves arm in their own round trip, as before.
+			if _, err := st.UpdateTimers(ctx, conv, idle("agent")); err != nil {
+				t.Fatal(err)
+			}
+			if !armed() {
+				t.Error("an unfenced save did not arm its timer")
 			}
 		})
 	}
