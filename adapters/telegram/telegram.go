@@ -732,7 +732,16 @@ const (
 //     replies: a duplicate, and out of order when the new holder has
 //     answered a later message meanwhile; or
 //   - have sent everything and then find the update not its own to mark
-//     answered: the new holder replays the turn, a duplicate.
+//     answered: the new holder replays the turn, a duplicate. (The turn's
+//     timers, held back by its save and armed with that mark, are armed
+//     then too: the same as the replay arms, as the turn stands.)
+//
+// Neither can be narrowed further without a round trip before every
+// reply, and even that would leave the gap between the check and
+// Telegram receiving the request: a send cannot be made conditional. A
+// stall before a reply is already caught (a check older than TTL/3 is
+// made again before the reply), so what is left is a stall inside the
+// send itself, or between the last send and the mark.
 //
 // Never a loss. Everything else a stalled holder does is fenced in Redis:
 // its session save (the version), and marking the update answered.
