@@ -162,3 +162,28 @@ func TestFencedMessageCountedOnce(t *testing.T) {
 		}
 	}
 }
+
+// A customer who blocked the bot while the turn's replies went out (403)
+// gets no idle check-in armed: the block cancels it, and the timer the
+// turn's save held back (armed with the mark-answered, after the
+// replies) must not bring it back.
+func TestBlockedDuringTheRepliesArmsNoTimer(t *testing.T) {
+	for name, url := range sessiontest.Backends(t) {
+		t.Run(name, func(t *testing.T) {
+			db := sessiontest.DBOn(t, sessiontest.Dial(t, url))
+			core := countedCore(t, session.New(db), &inCount{}, stats.New(db))
+			hs := newHarness(t, core, setup{webhook: true, secret: "s3cret", db: db,
+				opts: []Option{WithHeartbeat(time.Minute, time.Minute)}})
+			exited := make(chan int64, 4)
+			hs.a.disp.onExit = func(chat int64) { exited <- chat }
+			hs.start()
+			const chat = 743
+			hs.srv.Block(chat)
+			deliverTo(t, hs.srv, hs, telegramtest.Customer(chat).Text("where is my order?"))
+			waitExit(t, exited, chat, "the chat")
+			if idleArmed(t, db, bot.ConvID(Channel, strconv.Itoa(chat))) {
+				t.Error("the idle check-in of a customer who blocked the bot was armed")
+			}
+		})
+	}
+}

@@ -816,6 +816,10 @@ func (a *Adapter) process(j job) (outcome, *session.Fence) {
 		}
 		err := a.deliver(ctx, j.chat, m)
 		if errors.Is(err, ErrBlocked) {
+			// Blocked cancels the conversation's idle timer: the one the
+			// turn held back (armed with the mark-answered) must not
+			// bring it back.
+			fence.ForgetTimers()
 			a.markBlocked(ctx, j.chat)
 			break
 		}

@@ -159,6 +159,18 @@ func (f *Fence) HoldsTimers() bool {
 	return len(f.timers) > 0
 }
 
+// ForgetTimers drops the timers saves under f held for ArmTimers: the
+// work's owner learnt they must not be armed (the customer blocked the
+// bot while its replies went out). Safe on a nil f.
+func (f *Fence) ForgetTimers() {
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	f.timers = nil
+	f.mu.Unlock()
+}
+
 // ArmTimers queues on pipe the arms of the timers the saves under f
 // named (the idle check-in, say), and forgets them; call done once pipe
 // has run: it arms any that met NOSCRIPT and reports the first that
