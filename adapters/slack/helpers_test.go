@@ -40,10 +40,6 @@ type fakeCore struct {
 
 	mu   sync.Mutex
 	fail error // returned by the next call
-
-	// relayed, when set, is called by AgentMessage after the reply has
-	// reached the customer and before its turn is saved (a test's stall).
-	relayed func(text string)
 }
 
 func (c *fakeCore) failNext(err error) {
@@ -117,9 +113,6 @@ func render(ctx context.Context, d *Desk, s *session.Session, change string) err
 func (c *fakeCore) AgentMessage(ctx context.Context, conv string, a bot.Agent, text string) error {
 	if err := c.record("AgentMessage", conv, a, text); err != nil {
 		return err
-	}
-	if c.relayed != nil {
-		c.relayed(text)
 	}
 	return c.change(ctx, conv, func(s *session.Session) string {
 		now := c.now()

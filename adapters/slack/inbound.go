@@ -13,7 +13,6 @@ import (
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/logmask"
-	"github.com/batonhq/baton/bot/store"
 )
 
 // dedupeTTL is how long a handled event is remembered: it covers Slack's
@@ -38,10 +37,6 @@ type inbound struct {
 	// inbox held it (later), on any replica; nil: it did not. Asked only
 	// when the thread is found not mapped: it costs a Redis call.
 	waited func() bool
-	// claim marks the event as relayed by this replica, under its
-	// thread's lease, right before an agent's reply is relayed to the
-	// customer (store.SlackRelayClaim); nil: no inbox (relay).
-	claim func(ctx context.Context) (int, error)
 }
 
 // acceptEvent sorts an Events API callback (raw is Slack's JSON of it):
@@ -186,7 +181,7 @@ func (d *Desk) runInbox(ctx context.Context, q <-chan string) {
 func (d *Desk) process(ctx context.Context, in inbound) (later bool) {
 	switch {
 	case in.msg != nil:
-		return d.handleMessage(ctx, in.msg, in.waited, in.claim)
+		return d.handleMessage(ctx, in.msg, in.waited)
 	case in.action != nil:
 		return d.handleAction(ctx, in.action, in.waited)
 	}
@@ -238,7 +233,7 @@ func isWord(s string) bool {
 	return true
 }
 
-func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, waited func() bool, claim func(context.Context) (int, error)) (later bool) {
+func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, waited func() bool) (later bool) {
 	// Only human messages in handoff threads of our channel: never our own
 	// posts (no echo loops), edits, deletions or joins.
 	if m.BotID != "" || !d.ourChannel(m.Channel) || m.User == "" {
@@ -355,32 +350,6 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, w
 		}
 		return false
 	}
-	if claim != nil {
-		// One round trip per agent reply (rare next to customer
-		// messages): the only way for a replica that takes the thread
-		// over to know the reply may have gone out already.
-		switch res, err := claim(ctx); {
-		case err != nil:
-			// Redis failing: the reply waits first in its thread's
-			// queue and is taken up again shortly, as for a failed lookup.
-			d.log.Warn("slack desk: could not mark an agent's reply before relaying it; it waits in its thread's queue", "err", err)
-			return true
-		case res == store.RelayLost:
-			// Stalled past the thread's lease: its new holder relays it.
-			d.log.Info("slack desk: lost the thread's lease before relaying an agent's reply; its new holder relays it",
-				"conv", logmask.Conv(conv))
-			return false
-		case res == store.RelayTaken:
-			// Another replica took it up before, and lost the thread
-			// after the claim: relayed and then stalled, or died in the
-			// middle of the send. Sending again could make the customer
-			// read it twice; its author is told it may not have arrived.
-			d.log.Warn("slack desk: an agent's reply was taken up by a replica that lost its thread meanwhile; not relayed again",
-				"conv", logmask.Conv(conv))
-			d.notice(ctx, m.Channel, thread, relayUnsure)
-			return false
-		}
-	}
 	if err := core.AgentMessage(ctx, conv, agent, text); err != nil {
 		d.log.Warn("slack desk: agent reply not delivered", "conv", logmask.Conv(conv), "err", err)
 		d.notice(ctx, m.Channel, thread, "⚠️ "+failed(err, "Not delivered to the customer", "Partly delivered to the customer")+": "+Escape(d.explain(err, "")))
@@ -399,9 +368,6 @@ const (
 	pressNotDone = "⚠️ Nothing was done: Baton could not tell which handoff this card is (its card may have failed to post; a new card follows if so). Please press the button again on the customer's newest card."
 	// ... when it waited because Redis could not be read.
 	replyNotRead = "⚠️ Not sent to the customer: Baton could not read its state (Redis) for a while. Please send it again."
-	// ... when the replica that took the reply up lost its thread after
-	// it had begun relaying it (a stall, or it died mid-send).
-	relayUnsure  = "⚠️ Baton was interrupted while sending this reply and cannot tell whether it reached the customer; it is not sent again. If the customer did not get it, please send it again."
 	pressNotRead = "⚠️ Nothing was done: Baton could not read its state (Redis) for a while. Please press the button again."
 )
 

@@ -33,16 +33,9 @@ import (
 //   - a dead replica's leases expire (three missed heartbeats) and the next
 //     sweep of any replica takes its threads over.
 //
-// An agent's reply is marked in Redis (store.SlackRelayClaim, under the
-// thread's lease) right before it is relayed to the customer. A replica
-// that relayed it and then stalled or died before marking it handled
-// leaves that mark, and the replica that takes the thread over does not
-// relay the reply again: it tells the agent in the thread that it cannot
-// tell whether the reply arrived (a replica that died in the middle of
-// the send looks the same). So an agent's reply reaches the customer at
-// most once; the rare reply lost to a death mid-send is not silent.
-// Commands and buttons (a closing, a survey) are still done again by the
-// replica that takes the thread over: at least once.
+// Delivery is at least once: a replica killed after relaying a reply but
+// before marking it handled has it relayed again by the replica that takes
+// the thread over.
 
 // stored is an agent event as the inbox keeps it: Slack's own JSON, so it
 // is read back exactly as it arrived.
@@ -219,26 +212,9 @@ func (d *Desk) drainThread(ctx context.Context, thread string) {
 				}
 				return waited
 			}
-			lostThread := false
-			in.claim = func(ctx context.Context) (int, error) {
-				rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-				defer cancel()
-				res, err := store.SlackRelayClaim.Run(rctx, d.rdb, []string{d.keys.ThreadLease(thread), d.keys.Event(key)},
-					d.replica, dedupeTTL.Milliseconds()).Int()
-				if err != nil {
-					return 0, fmt.Errorf("slack desk: marking an agent's reply before relaying it: %w", err)
-				}
-				lostThread = res == store.RelayLost
-				return res, nil
-			}
 			pctx, cancel := context.WithTimeout(lctx, processTimeout)
 			later := d.process(pctx, in)
 			cancel()
-			if lostThread {
-				// Not relayed, not to be marked handled: the event is
-				// its thread's new holder's.
-				return
-			}
 			if later {
 				if d.mayWait(lctx, key) {
 					// Its card is still being posted: the event stays first

@@ -614,33 +614,6 @@ redis.call('HDEL', KEYS[1], 'repost', 'repost_by')
 if redis.call('HSETNX', KEYS[1], 'lost', ARGV[2]) == 1 then return 1 end
 return 2`)
 
-// Results of SlackRelayClaim.
-const (
-	RelayLost  = 0 // the thread's lease is not the caller's: leave the event to its holder
-	RelayGo    = 1 // claimed (or claimed before by the caller): relay it
-	RelayTaken = 2 // another holder claimed it (or it was handled): do not relay it again
-)
-
-// SlackRelayClaim marks an agent event about to be relayed to the
-// customer, while the caller still holds its thread's lease, before the
-// relay: the event's state goes from "q" to "r:<token>". A replica that
-// relayed and then stalled past the lease (before its turn was saved and
-// the event marked handled) leaves that mark, and the replica that takes
-// the thread over finds it and does not relay the reply a second time;
-// one that stalled before the claim finds the lease another's and
-// relays nothing. The event stays queued either way (ChatDone marks it
-// handled). A missing state (expired) counts as "q".
-// KEYS: thread lease, event state. ARGV: token, state TTL ms.
-// Returns RelayLost, RelayGo or RelayTaken.
-var SlackRelayClaim = redis.NewScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-local mine = 'r:' .. ARGV[1]
-local v = redis.call('GET', KEYS[2])
-if v == mine then return 1 end
-if v and v ~= 'q' then return 2 end
-redis.call('SET', KEYS[2], mine, 'PX', ARGV[2])
-return 1`)
-
 // ---- statistics ({stats}) ----
 
 // StatsRecord writes a piece of work's statistics (bot/stats) in one step
