@@ -9,6 +9,7 @@ import (
 
 	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/session/sessiontest"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // A save fenced by a lease: held, it saves and renews the lease; lost, it
@@ -136,7 +137,15 @@ func TestFencedSaveThatStandsReturnsTheSession(t *testing.T) {
 // owner arms them with ArmTimers once the work stands. A save fenced off
 // holds none: a replica that lost the chat arms nothing for it.
 func TestFencedSaveHoldsItsTimers(t *testing.T) {
-	for name, url := range sessiontest.Backends(t) {
+	backends := sessiontest.Backends(t)
+	// A server that has never run TimerArm (a fresh Redis, a restarted
+	// one): the arm's EVALSHA in the owner's pipeline meets NOSCRIPT and
+	// ArmTimers' done sends the body, as in production (runAhead). The
+	// shared test Redis has the script cached, so this backend is what
+	// makes the fallback run on every run.
+	const fresh = "fresh server (no script loaded)"
+	backends[fresh] = "redis://" + sessiontest.Miniredis(t).Addr()
+	for name, url := range backends {
 		t.Run(name, func(t *testing.T) {
 			ctx := testCtx(t)
 			db := sessiontest.DBOn(t, sessiontest.Dial(t, url))
@@ -167,11 +176,24 @@ func TestFencedSaveHoldsItsTimers(t *testing.T) {
 			if armed() || !held.HoldsTimers() {
 				t.Fatalf("armed %v, held %v: want the timer held, not armed", armed(), held.HoldsTimers())
 			}
+			if name == fresh {
+				loaded, err := db.Client.ScriptExists(ctx, store.TimerArm.Hash()).Result()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if loaded[0] {
+					t.Fatal("TimerArm is loaded already: the NOSCRIPT path would not run")
+				}
+			}
 			pipe := db.Client.Pipeline()
 			done := held.ArmTimers(ctx, pipe)
-			pipe.Ping(ctx) // the owner's own command
-			if _, err := pipe.Exec(ctx); err != nil {
-				t.Fatal(err)
+			owner := pipe.Ping(ctx) // the owner's own command
+			// As production does: Exec's error is the first failed
+			// command's (NOSCRIPT from the arm on a server that has not
+			// loaded TimerArm); each command's own result decides.
+			_, _ = pipe.Exec(ctx)
+			if err := owner.Err(); err != nil {
+				t.Fatalf("the owner's command in the pipeline: %v", err)
 			}
 			if err := done(ctx); err != nil {
 				t.Fatal(err)
