@@ -188,14 +188,20 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	)
 	key := updateKey(ev.ID)
 	// The idle timer is armed in the save's round trip (one fewer per
-	// message than a Schedule after it).
+	// message than a Schedule after it), or, when the adapter fences the
+	// turn by its lease, in the adapter's round trip after the replies
+	// (session.Fence.ArmTimers).
 	// Read ahead by the adapter, the turn runs without the lock; if the
 	// conversation changed since, it runs again under the lock (fn below
 	// sets everything it hands on anew on each run).
 	s, err := b.store.UpdateTimersRead(ctx, ev.ConvID(), ev.Read, func(s *session.Session) ([]session.TimerAt, error) {
 		if key != "" && s.Outbox != nil && s.Outbox.Key == key {
 			again, out, events = s.Outbox, messagesOf(s.Outbox.Replies), nil
-			return nil, nil
+			// The turn's timers again: the replica that saved it may not
+			// have armed them (its work fenced off, handed over or cut
+			// short arms none: session.Fence.ArmTimers). Armed twice,
+			// a timer is only set to the same time.
+			return b.idleTimer(s), nil
 		}
 		again = nil
 		// One customer message, at most one embeddings call, however
@@ -223,8 +229,15 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		err = nil
 	}
 	if errors.Is(err, session.ErrFenced) {
-		// The adapter's lease on the work was lost: whoever holds it now
-		// does the work (and counts the message); nothing goes out from here.
+		// The adapter's lease on the work was lost: nothing goes out from
+		// here. A turn refused at its save is done (and counted) by
+		// whoever holds the lease now. One saved all the same (nobody had
+		// saved since: s is returned) stands, and the holder only replays
+		// it, which counts nothing: it is counted here, once.
+		if s != nil && again == nil {
+			b.obs.MessageIn(ev.Channel)
+			b.obs.Replied(ev.Channel, len(out), b.now().Sub(start))
+		}
 		return nil, fmt.Errorf("handle %s: %w", logmask.Conv(ev.ConvID()), err)
 	}
 	if again == nil || err != nil {
@@ -423,7 +436,7 @@ func (b *Bot) step(ctx context.Context, s *session.Session, st lifecycle.Step) {
 // any. A timer left from earlier needs no cancelling here: idle checks
 // the conversation again when it fires.
 func (b *Bot) idleTimer(s *session.Session) []session.TimerAt {
-	if s.Mode != session.ModeBot || !midConversation(s) {
+	if s.Mode != session.ModeBot || s.Blocked || !midConversation(s) {
 		return nil
 	}
 	return []session.TimerAt{{Name: timerIdle, At: s.LastCustomerAt.Add(b.idleNudge)}}

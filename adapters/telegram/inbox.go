@@ -83,7 +83,7 @@ func (a *Adapter) accept(ctx context.Context, id, chat int64, raw []byte, count,
 		a.keys.ChatLease(chat), a.keys.LeaseVersion()}
 	args := []any{id, raw, a.cfg.dedupeTTL.Milliseconds(), window.Milliseconds(), flag, chat,
 		a.tokenPrefix(), a.leaseTTL().Milliseconds()}
-	res, read, err := a.runAhead(ctx, store.InboxAcceptTake, keys, ahead, chat, args...)
+	res, read, err := a.runAhead(ctx, store.InboxAcceptTake, keys, ahead, chat, nil, args...)
 	if err != nil {
 		return accepted{}, fmt.Errorf("telegram: persisting update %d: %w", id, err)
 	}
@@ -99,20 +99,32 @@ func (a *Adapter) accept(ctx context.Context, id, chat int64, raw []byte, count,
 
 // runAhead runs one of the inbox scripts and, with ahead set and a
 // handler that can (ReadAheader), reads the chat's conversation in the
-// same pipeline (read is nil otherwise).
-func (a *Adapter) runAhead(ctx context.Context, s *redis.Script, keys []string, ahead bool, chat int64, args ...any) (res []any, read *session.Read, err error) {
+// same pipeline (read is nil otherwise). The timers the saves of a
+// finished turn held back on its fence f (nil: none) are armed in the
+// same pipeline too (session.Fence.ArmTimers).
+func (a *Adapter) runAhead(ctx context.Context, s *redis.Script, keys []string, ahead bool, chat int64, f *session.Fence, args ...any) (res []any, read *session.Read, err error) {
 	ra, ok := a.h.(ReadAheader)
-	if !ok || !ahead {
+	ahead = ahead && ok
+	if !ahead && !f.HoldsTimers() {
 		res, err = s.Run(ctx, a.rdb, keys, args...).Slice()
 		return res, nil, err
 	}
 	pipe := a.rdb.Pipeline()
 	cmd := s.EvalSha(ctx, pipe, keys, args...)
-	read = ra.ReadAhead(ctx, pipe, bot.ConvID(Channel, strconv.FormatInt(chat, 10)))
+	if ahead {
+		read = ra.ReadAhead(ctx, pipe, bot.ConvID(Channel, strconv.FormatInt(chat, 10)))
+	}
+	armed := f.ArmTimers(ctx, pipe)
 	_, _ = pipe.Exec(ctx) // each command's own result decides
 	if redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
 		// First use on this server: send the body.
 		cmd = s.Eval(ctx, a.rdb, keys, args...)
+	}
+	if err := armed(ctx); err != nil {
+		// The timer's check-in is missed unless the customer writes
+		// again; the turn and its replies stand.
+		a.m.Error("telegram_inbox")
+		a.log.Warn("telegram: a conversation timer (the idle check-in) was not armed", "chat", logChat(chat), "err", err)
 	}
 	res, err = cmd.Slice()
 	return res, read, err
@@ -213,7 +225,7 @@ func (a *Adapter) chatKeys(chat int64) []string {
 // oldest queued update; with ahead, its conversation read in the same
 // round trip (runAhead).
 func (a *Adapter) acquire(ctx context.Context, chat int64, ahead bool, floor int64) (entry, bool, bool, error) {
-	res, read, err := a.runAhead(ctx, store.ChatTake, append(a.chatKeys(chat), a.keys.LeaseVersion()), ahead, chat,
+	res, read, err := a.runAhead(ctx, store.ChatTake, append(a.chatKeys(chat), a.keys.LeaseVersion()), ahead, chat, nil,
 		a.tokenPrefix(), a.leaseTTL().Milliseconds(), chat, floor)
 	if err != nil {
 		return entry{}, false, false, fmt.Errorf("telegram: taking chat %s: %w", logChat(chat), err)
@@ -226,11 +238,12 @@ func (a *Adapter) acquire(ctx context.Context, chat int64, ahead bool, floor int
 // it had lapsed: ChatAnswered); held is false when it was lost, and then
 // e is left to the replica that took the chat over. With
 // ahead, the next update's conversation is read in the same round trip
-// (runAhead).
-func (a *Adapter) complete(ctx context.Context, chat int64, e entry, ahead bool) (entry, bool, bool, error) {
+// (runAhead), and so are the timers e's turn held back on its fence f
+// armed: its replies went out, so the turn stands.
+func (a *Adapter) complete(ctx context.Context, chat int64, e entry, ahead bool, f *session.Fence) (entry, bool, bool, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisTimeout)
 	defer cancel()
-	res, read, err := a.runAhead(ctx, store.ChatAnswered, append(a.chatKeys(chat), a.keys.Update(e.id)), ahead, chat,
+	res, read, err := a.runAhead(ctx, store.ChatAnswered, append(a.chatKeys(chat), a.keys.Update(e.id)), ahead, chat, f,
 		e.token, a.leaseTTL().Milliseconds(), chat, e.member, e.id, a.cfg.dedupeTTL.Milliseconds(), a.tokenPrefix())
 	if err != nil {
 		return entry{}, false, false, fmt.Errorf("telegram: marking update %d answered: %w", e.id, err)

@@ -612,9 +612,11 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 		}
 		a.disp.taken(chat, e.id)
 		j, derr := a.jobOf(chat, e)
+		var f *session.Fence // the turn's, with the timers its save held back
 		if derr == nil {
 			a.disp.sem <- struct{}{}
-			done, f := a.process(j)
+			var done outcome
+			done, f = a.process(j)
 			<-a.disp.sem
 			switch done {
 			case cutShort:
@@ -666,7 +668,7 @@ func (a *Adapter) serveChat(chat int64, first *entry) {
 			a.log.Error("telegram: dropping an unreadable inbox entry", "update_id", e.id, "err", derr)
 		}
 		id := e.id
-		e, held, ok, err = a.complete(ctx, chat, e, a.disp.wantAhead(chat))
+		e, held, ok, err = a.complete(ctx, chat, e, a.disp.wantAhead(chat), f)
 		if err != nil {
 			a.log.Error("telegram: could not mark an update answered; it may be answered again", "update_id", id, "chat", logChat(chat))
 		} else if !held {
@@ -730,7 +732,16 @@ const (
 //     replies: a duplicate, and out of order when the new holder has
 //     answered a later message meanwhile; or
 //   - have sent everything and then find the update not its own to mark
-//     answered: the new holder replays the turn, a duplicate.
+//     answered: the new holder replays the turn, a duplicate. (The turn's
+//     timers, held back by its save and armed with that mark, are armed
+//     then too: the same as the replay arms, as the turn stands.)
+//
+// Neither can be narrowed further without a round trip before every
+// reply, and even that would leave the gap between the check and
+// Telegram receiving the request: a send cannot be made conditional. A
+// stall before a reply is already caught (a check older than TTL/3 is
+// made again before the reply), so what is left is a stall inside the
+// send itself, or between the last send and the mark.
 //
 // Never a loss. Everything else a stalled holder does is fenced in Redis:
 // its session save (the version), and marking the update answered.
@@ -805,6 +816,10 @@ func (a *Adapter) process(j job) (outcome, *session.Fence) {
 		}
 		err := a.deliver(ctx, j.chat, m)
 		if errors.Is(err, ErrBlocked) {
+			// Blocked cancels the conversation's idle timer: the one the
+			// turn held back (armed with the mark-answered) must not
+			// bring it back.
+			fence.ForgetTimers()
 			a.markBlocked(ctx, j.chat)
 			break
 		}

@@ -3,8 +3,15 @@ package session
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/batonhq/baton/bot/logmask"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // ErrFenced means the work an update belongs to was fenced off: it ran
@@ -13,7 +20,8 @@ import (
 // the chat over). Nothing the work produced may reach the customer: the
 // lease's holder now does the work again. The session may have been saved
 // all the same (see Fence): a turn nobody else has saved over yet, which
-// the new holder finds as its outbox and replays.
+// the new holder finds as its outbox and replays: then Update returns the
+// saved session with ErrFenced, so the caller can tell the turn stands.
 var ErrFenced = errors.New("session: the lease this work ran under was lost; its result must not be sent")
 
 // Fence is the lease a piece of work runs under (a Telegram chat's, held
@@ -36,6 +44,17 @@ type Fence struct {
 	checked   atomic.Bool
 	leaseLost atomic.Bool
 	newer     atomic.Int64
+
+	mu     sync.Mutex
+	timers []heldTimer // named by saves under the fence, not armed yet (ArmTimers)
+}
+
+// heldTimer is a timer a save under a fence named, held back until the
+// work is known not to be fenced off (ArmTimers).
+type heldTimer struct {
+	st *Store
+	id string
+	t  TimerAt
 }
 
 // Checked reports whether a save checked the lease (and renewed it).
@@ -115,4 +134,78 @@ func fenceFor(ctx context.Context, id string) *Fence {
 		return nil
 	}
 	return f
+}
+
+// hold keeps the timers a save of conversation id under f named, saved
+// and not fenced off, for ArmTimers.
+func (f *Fence) hold(st *Store, id string, timers []TimerAt) {
+	if len(timers) == 0 {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, t := range timers {
+		f.timers = append(f.timers, heldTimer{st: st, id: id, t: t})
+	}
+}
+
+// HoldsTimers reports whether saves under f named timers not armed yet.
+func (f *Fence) HoldsTimers() bool {
+	if f == nil {
+		return false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.timers) > 0
+}
+
+// ForgetTimers drops the timers saves under f held for ArmTimers: the
+// work's owner learnt they must not be armed (the customer blocked the
+// bot while its replies went out). Safe on a nil f.
+func (f *Fence) ForgetTimers() {
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	f.timers = nil
+	f.mu.Unlock()
+}
+
+// ArmTimers queues on pipe the arms of the timers the saves under f
+// named (the idle check-in, say), and forgets them; call done once pipe
+// has run: it arms any that met NOSCRIPT and reports the first that
+// failed. A fenced save does not arm its timers in its own round trip:
+// the timers live in other slots than the conversation, so the arm could
+// not depend on the save's fence, and a turn fenced off would arm them
+// for a chat another replica now holds. The fence's owner sends them
+// with its next round trip once the work stands (the Telegram adapter's
+// mark-answered, after the replies): no round trip of their own. Work
+// that never gets there (fenced off, handed over, cut short) arms none:
+// whoever answers the update next replays its saved turn, and the replay
+// arms them. Safe on a nil f (nothing queued).
+func (f *Fence) ArmTimers(ctx context.Context, pipe redis.Pipeliner) (done func(context.Context) error) {
+	if f == nil {
+		return func(context.Context) error { return nil }
+	}
+	f.mu.Lock()
+	timers := f.timers
+	f.timers = nil
+	f.mu.Unlock()
+	cmds := make([]*redis.Cmd, len(timers))
+	for i, h := range timers {
+		cmds[i] = store.TimerArm.EvalSha(ctx, pipe, h.st.timerKeys(h.t.Name), armArgs(h.id, h.t.At)...)
+	}
+	return func(ctx context.Context) error {
+		for i, c := range cmds {
+			h := timers[i]
+			err := c.Err()
+			if redis.HasErrorPrefix(err, "NOSCRIPT") {
+				err = store.TimerArm.Eval(ctx, h.st.db.Client, h.st.timerKeys(h.t.Name), armArgs(h.id, h.t.At)...).Err()
+			}
+			if err != nil {
+				return fmt.Errorf("session %s: %s timer not armed: %w", logmask.Conv(h.id), h.t.Name, err)
+			}
+		}
+		return nil
+	}
 }

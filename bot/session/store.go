@@ -94,7 +94,8 @@ type TimerAt struct {
 
 // UpdateTimers is Update where fn also names timers of the conversation
 // to (re)arm, as Schedule would; they are written in the save's round
-// trip. A timer is armed even when the save then finds the lock lost (the
+// trip, or, for a save under a Fence, held for its owner to arm with its
+// next round trip once the work stands (Fence.ArmTimers). A timer is armed even when the save then finds the lock lost (the
 // pipeline cannot make one command depend on another's result): timers
 // must therefore check the conversation when they fire, as bot's do. When
 // the session was saved but a timer was not, the error wraps
@@ -238,6 +239,11 @@ func (s *Store) attempt(ctx context.Context, id, token string, read readState, f
 
 	saved, timerErr, err := s.save(ctx, id, token, read, buf[:n], k, buf[n:], timers)
 	if err != nil {
+		if saved {
+			// Fenced off after all, its lease lost: the session is
+			// returned all the same, as the turn that stands (ErrFenced).
+			return sess, true, fmt.Errorf("session %s: update: %w", logmask.Conv(id), err)
+		}
 		return nil, true, fmt.Errorf("session %s: update: saving: %w", logmask.Conv(id), err)
 	}
 	held = false // saved: the script released the lock; lost: it is not ours
@@ -324,10 +330,14 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 	}
 	cmd := store.SessionSave.EvalSha(ctx, pipe, keys, args...)
 	// Arming a timer also resets its attempt count (store.TimerArm), in
-	// this same round trip.
-	timerCmds := make([]*redis.Cmd, len(timers))
-	for i, t := range timers {
-		timerCmds[i] = store.TimerArm.EvalSha(ctx, pipe, s.timerKeys(t.Name), armArgs(id, t.At)...)
+	// this same round trip; under a fence they are held for its owner to
+	// arm once the work stands (Fence.ArmTimers says why).
+	var timerCmds []*redis.Cmd
+	if fence == nil {
+		timerCmds = make([]*redis.Cmd, len(timers))
+		for i, t := range timers {
+			timerCmds[i] = store.TimerArm.EvalSha(ctx, pipe, s.timerKeys(t.Name), armArgs(id, t.At)...)
+		}
 	}
 	// Exec's error is the first failed command's; the save's own result is
 	// what decides. A failed activity write alone does not fail a saved
@@ -370,7 +380,12 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 			fence.refused(newer)
 		}
 		if fence.Lost() {
-			return false, nil, ErrFenced
+			// Saved (n 1) when no later holder had saved: the turn
+			// stands, and the lease's holder replays it (see ErrFenced).
+			return n == 1, nil, ErrFenced
+		}
+		if n == 1 {
+			fence.hold(s, id, timers)
 		}
 	}
 	for i, c := range timerCmds {
