@@ -281,6 +281,23 @@ func (t *turn) text(text string) {
 		t.say("nodesk_again", kindNoDesk, persona.Data{})
 		return
 	}
+	if t.set.Persona.OnlyIn(t.words(text), "interjection") {
+		// "wow", "omg", "good one", "哇", "헐" alone: a reaction, not a
+		// hello (they were read as filler, and a first message of filler
+		// was greeted) and not a question (their words pulled topics).
+		// Right after small talk such as a joke it is laughing along.
+		t.s.Misses = 0
+		key := "chat_interjection"
+		if t.lastBotKind() == kindChat {
+			key = "chat_laugh"
+		}
+		next := "anything_else"
+		if !t.helped() {
+			next = "chat_back"
+		}
+		t.emit(join(t.lead, t.render(key, persona.Data{}), t.render(next, persona.Data{})), kindAck, "", 0)
+		return
+	}
 	text = t.set.Persona.WithoutLaughs(text)
 	whole := text
 	for range 4 {

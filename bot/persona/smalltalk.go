@@ -126,18 +126,19 @@ func stronger(a, b string) string {
 // laugh ("lol", "哈哈") is a kind only when the message is nothing else: an
 // acknowledgement, answered lightly (chat_laugh); beside other words it is
 // filler ("thanks lol").
-var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh", "decline",
+var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh", "interjection", "decline",
 	"affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}, ChatKinds...)
 
 // wordKinds are lists of words that are not small talk by themselves, so
 // talk never matches them: filler, but, alternative ("or", "还是": the
 // second half of "are you a person or a bot?") and laugh (filler beside
 // other words), the ratings in words (read only after the rating
-// prompt, RatingWords), and affirm, confirm, waiting, withdraw and wrong
+// prompt, RatingWords), interjection ("wow", "omg": alone in a message,
+// Only), and affirm, confirm, waiting, withdraw and wrong
 // (read only after "anything else?", after a guess, after the no-desk
 // message, while waiting for a person and after a reply that missed:
 // Only).
-var wordKinds = []string{"filler", "but", "alternative", "laugh", "decline", "affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}
+var wordKinds = []string{"filler", "but", "alternative", "laugh", "interjection", "decline", "affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}
 
 type phrase struct {
 	kind string
@@ -237,36 +238,45 @@ func (p *Persona) withoutLeadFiller(text string, toks []token) string {
 // A laugh is filler beside other words ("thanks lol", "哈哈 好的").
 func (s *smalltalk) skipFiller(toks []token, i int) int {
 	for i < len(toks) {
-		// One walk of the phrases at i for both kinds: the first filler
-		// phrase that matches, else the first laugh (phraseAt "filler",
-		// then phraseAt "laugh").
-		end, laughEnd := -1, -1
-		for _, ph := range s.byFirst[toks[i].norm] {
-			switch {
-			case ph.kind == "filler":
-				if e, ok := ph.at(toks, i); ok {
-					end = e
-				}
-			case ph.kind == "laugh" && laughEnd < 0:
-				if e, ok := ph.at(toks, i); ok {
-					laughEnd = e
-				}
-			default:
-				continue
-			}
-			if end >= 0 {
-				break
-			}
-		}
-		if end < 0 {
-			end = laughEnd
-		}
+		end := s.fillerAt(toks, i)
 		if end < 0 {
 			return i
 		}
 		i = end
 	}
 	return i
+}
+
+// fillerAt is where the filler phrase (or laugh) at toks[i] ends, -1 when
+// none starts there: one step of skipFiller, for a caller that looks for
+// a phrase of its own between fillers (OnlyIn: in "哈哈好笑" the filler 好
+// must not swallow the start of 好笑).
+func (s *smalltalk) fillerAt(toks []token, i int) int {
+	// One walk of the phrases at i for both kinds: the first filler
+	// phrase that matches, else the first laugh (phraseAt "filler",
+	// then phraseAt "laugh").
+	end, laughEnd := -1, -1
+	for _, ph := range s.byFirst[toks[i].norm] {
+		switch {
+		case ph.kind == "filler":
+			if e, ok := ph.at(toks, i); ok {
+				end = e
+			}
+		case ph.kind == "laugh" && laughEnd < 0:
+			if e, ok := ph.at(toks, i); ok {
+				laughEnd = e
+			}
+		default:
+			continue
+		}
+		if end >= 0 {
+			break
+		}
+	}
+	if end < 0 {
+		end = laughEnd
+	}
+	return end
 }
 
 // laughs reports whether a laugh phrase ("lol", "哈哈") is among toks.
@@ -470,7 +480,7 @@ func (p *Persona) OnlyIn(w Words, kind string, around ...string) bool {
 			i = e
 			continue
 		}
-		if j := s.skipFiller(toks, i); j > i {
+		if j := s.fillerAt(toks, i); j > i {
 			i = j
 			continue
 		}

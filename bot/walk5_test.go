@@ -1,0 +1,65 @@
+package bot_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// Walk 5 of 2026-12-07: defects reviewers met talking to the shipped bot.
+
+// Small talk about the bot's weekend or day ("how was your weekend",
+// "what are you up to this weekend") is small talk, answered in kind: its
+// one word the base knows (weekend) is no question about opening hours.
+func TestWeekendSmallTalkIsNotTheOpeningHours(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct{ lang, say string }{
+		{"en", "how was your weekend"},
+		{"en", "what are you up to this weekend?"},
+		{"en", "any plans for the weekend?"},
+		{"zh", "周末过得怎么样"},
+		{"ko", "주말 잘 보내셨어요?"},
+	} {
+		reply, kind, entry := f.convo(t, fmt.Sprintf("walk5-weekend%d", i), c.lang, c.say)
+		if kind != "smalltalk" || entry != "" {
+			t.Errorf("%s %q: turn %s %s, want small talk:\n%s", c.lang, c.say, kind, entry, reply)
+		}
+	}
+	// A question about the weekend is still the opening hours.
+	if _, kind, entry := f.convo(t, "walk5-weekend-open", "en", "are you open on the weekend?"); kind != "answer" || entry != "support/hours" {
+		t.Errorf("\"are you open on the weekend?\": turn %s %s, want support/hours", kind, entry)
+	}
+}
+
+// An interjection alone ("omg", "wow", "哇", "헐") is a reaction: a short
+// reply in kind and an offer to help, never a greeting (it was read as
+// filler, and a first message of filler was greeted) nor topics. Right
+// after a joke, "good one" or "wow" laughs along.
+func TestInterjectionAloneIsAnsweredInKind(t *testing.T) {
+	f := newFixture(t, false)
+	greets := []string{"I'm Mia", "我是", "저는"}
+	for i, c := range []struct{ lang, say string }{
+		{"en", "omg"}, {"en", "wow!"}, {"en", "oh my god"}, {"zh", "哇"}, {"zh", "天哪"}, {"ko", "헐"}, {"ko", "대박"},
+	} {
+		reply, kind, entry := f.convo(t, fmt.Sprintf("walk5-interj%d", i), c.lang, c.say)
+		if kind != "ack" || entry != "" || saysAny(reply, greets) || strings.Contains(reply, "•") {
+			t.Errorf("%s %q: turn %s %s, want a short reply in kind:\n%s", c.lang, c.say, kind, entry, reply)
+		}
+	}
+	laughs := map[string]string{"en": "glad to bring a smile", "zh": "开心", "ko": "웃으셨다니"}
+	for i, c := range []struct{ lang, joke, say string }{
+		{"en", "tell me a joke", "good one"},
+		{"en", "tell me a joke", "wow"},
+		{"zh", "讲个笑话", "哈哈好笑"},
+		{"ko", "농담 하나 해 주세요", "웃기네요"},
+	} {
+		reply, kind, _ := f.convo(t, fmt.Sprintf("walk5-joke%d", i), c.lang, c.joke, c.say)
+		if kind != "ack" || !strings.Contains(reply, laughs[c.lang]) || strings.Contains(reply, "•") {
+			t.Errorf("%s %q after a joke: turn %s, want laughing along:\n%s", c.lang, c.say, kind, reply)
+		}
+	}
+	// Beside a question the interjection is filler: the question is answered.
+	if _, kind, entry := f.convo(t, "walk5-interj-q", "en", "omg where is my order"); kind != "answer" || entry != "orders/tracking" {
+		t.Errorf("\"omg where is my order\": turn %s %s, want orders/tracking", kind, entry)
+	}
+}
