@@ -63,3 +63,33 @@ func TestInterjectionAloneIsAnsweredInKind(t *testing.T) {
 		t.Errorf("\"omg where is my order\": turn %s %s, want orders/tracking", kind, entry)
 	}
 }
+
+// A person declined ("no need for a human", "不用转人工了", "상담원 연결
+// 안 해도 돼요") asks for nothing: after an answer it is an
+// acknowledgement or a closing, never a handoff nor how to reach the
+// team. A question beside it is still answered.
+func TestPersonDeclinedIsNoHandoff(t *testing.T) {
+	f := newFixture(t, true)
+	for i, c := range []struct{ lang, ask, say string }{
+		{"en", "how do refunds work?", "thanks, that's all I needed, no need for a human"},
+		{"en", "how do refunds work?", "no need to get a person"},
+		{"en", "how do refunds work?", "ok, I don't need a human, thanks"},
+		{"zh", "退款要多久", "不用转人工了，谢谢"},
+		{"ko", "환불 얼마나 걸려요", "상담원 연결 안 해도 돼요"},
+	} {
+		chat := fmt.Sprintf("walk5-noperson%d", i)
+		reply, kind, entry := f.convo(t, chat, c.lang, c.ask, c.say)
+		if kind == "handoff" || kind == "nodesk" || entry != "" || strings.Contains(reply, "•") {
+			t.Errorf("%s %q: turn %s %s, want no handoff and no topics:\n%s", c.lang, c.say, kind, entry, reply)
+		}
+		f.desk.mu.Lock()
+		n := len(f.desk.opened)
+		f.desk.mu.Unlock()
+		if n != 0 {
+			t.Fatalf("%s %q: %d handoffs opened, want none", c.lang, c.say, n)
+		}
+	}
+	if _, kind, entry := f.convo(t, "walk5-noperson-q", "en", "no need for a human, where is my order?"); kind != "answer" || entry != "orders/tracking" {
+		t.Errorf("a question beside a declined person: turn %s %s, want orders/tracking", kind, entry)
+	}
+}

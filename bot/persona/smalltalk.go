@@ -126,7 +126,7 @@ func stronger(a, b string) string {
 // laugh ("lol", "哈哈") is a kind only when the message is nothing else: an
 // acknowledgement, answered lightly (chat_laugh); beside other words it is
 // filler ("thanks lol").
-var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh", "interjection", "decline",
+var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh", "interjection", "no_person", "decline",
 	"affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}, ChatKinds...)
 
 // wordKinds are lists of words that are not small talk by themselves, so
@@ -138,7 +138,7 @@ var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening",
 // (read only after "anything else?", after a guess, after the no-desk
 // message, while waiting for a person and after a reply that missed:
 // Only).
-var wordKinds = []string{"filler", "but", "alternative", "laugh", "interjection", "decline", "affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}
+var wordKinds = []string{"filler", "but", "alternative", "laugh", "interjection", "no_person", "decline", "affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}
 
 type phrase struct {
 	kind string
@@ -262,7 +262,9 @@ func (s *smalltalk) fillerAt(toks []token, i int) int {
 			if e, ok := ph.at(toks, i); ok {
 				end = e
 			}
-		case ph.kind == "laugh" && laughEnd < 0:
+		case (ph.kind == "laugh" || ph.kind == "no_person") && laughEnd < 0:
+			// A person declined ("no need for a human") is filler
+			// beside other words, as a laugh is.
 			if e, ok := ph.at(toks, i); ok {
 				laughEnd = e
 			}
@@ -645,7 +647,9 @@ func text2norm(w string) string {
 // 어떻게 해요"), so they weigh nothing in matching: a laugh beside a
 // question is filler, and an unknown word to the knowledge base that
 // drags a confident match down to a topic list. A message that is only
-// laughter comes back unchanged: it is answered as a laugh.
+// laughter comes back unchanged: it is answered as a laugh. A person
+// declined ("no need for a human", "不用转人工了") is taken out the same
+// way (smalltalk.yaml no_person).
 func (p *Persona) WithoutLaughs(s string) string {
 	if p == nil || p.small == nil {
 		return s
@@ -659,7 +663,14 @@ func (p *Persona) WithoutLaughs(s string) string {
 	var a [smallToks]token
 	toks := appendTokens(a[:0], words)
 	for i := 0; i < len(toks); {
-		if end, ok := p.small.phraseAt(toks, i, "laugh"); ok {
+		end, ok := p.small.phraseAt(toks, i, "laugh")
+		if !ok {
+			// A person declined asks for nothing, wherever it stands:
+			// its person words would read as a request, and pull
+			// toward the contact entry.
+			end, ok = p.small.phraseAt(toks, i, "no_person")
+		}
+		if ok {
 			cuts = append(cuts, cut{toks[i].start, toks[end-1].end})
 			i = end
 			continue

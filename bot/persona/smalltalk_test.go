@@ -164,6 +164,17 @@ func TestEverySmalltalkPhraseMatchesItself(t *testing.T) {
 					}
 					continue
 				}
+				if ph.kind == "no_person" {
+					// A person declined asks nothing: alone an
+					// acknowledgement, beside a question cut out.
+					if kind, rest := p.Smalltalk(v); kind != "ack" || rest != "" {
+						t.Errorf("Smalltalk(%q) = %q, %q; want ack", v, kind, rest)
+					}
+					if got := p.WithoutLaughs(v + " where is my order"); strings.Trim(got, "…😊! ") != "where is my order" {
+						t.Errorf("WithoutLaughs(%q + a question) = %q, want the question alone", v, got)
+					}
+					continue
+				}
 				if strings.HasPrefix(ph.kind, "rating") {
 					// A rating in words is read only after the rating
 					// prompt, which the core knows: RatingWords.
