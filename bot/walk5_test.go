@@ -93,3 +93,50 @@ func TestPersonDeclinedIsNoHandoff(t *testing.T) {
 		t.Errorf("a question beside a declined person: turn %s %s, want orders/tracking", kind, entry)
 	}
 }
+
+// Asking whether we take a thing of the kind the closed list names (a
+// way to pay, by the lexicon: Venmo, 比特币, 토스페이) reaches the list,
+// even when other words rank another entry first ("you guys" pulls
+// delivery, 你们 glued to 收 pulls price-match): not on the list is a
+// kind no with what is, on it the list. A thing of no such kind
+// ("feedback", "walk-ins") is never told it is not a way to pay.
+func TestAskedWayToPayReachesTheClosedList(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct {
+		lang, say string
+		says      []string
+	}{
+		{"zh", "你们收比特币吗", []string{"“比特币”不在我们的列表里", "PayPal、Apple Pay"}},
+		{"en", "you guys take venmo?", []string{"“venmo” isn't on our list", "PayPal, Apple Pay"}},
+		{"en", "you guys take paypal?", []string{"PayPal, Apple Pay"}},
+		{"zh", "你们收支付宝吗", []string{"支付宝、KakaoPay"}},
+		{"zh", "你们接受PayPal吗", []string{"PayPal、Apple Pay"}},
+		{"zh", "接受支付宝吗", []string{"支付宝、KakaoPay"}},
+	} {
+		reply, kind, entry := f.convo(t, fmt.Sprintf("walk5-pay%d", i), c.lang, c.say)
+		if kind != "answer" || entry != "payment/methods" {
+			t.Errorf("%s %q: turn %s %s, want payment/methods:\n%s", c.lang, c.say, kind, entry, reply)
+			continue
+		}
+		for _, s := range c.says {
+			if !strings.Contains(reply, s) {
+				t.Errorf("%s %q lacks %q:\n%s", c.lang, c.say, s, reply)
+			}
+		}
+		if strings.Contains(reply, "•") && strings.Contains(reply, "[1]") {
+			t.Errorf("%s %q offers topics:\n%s", c.lang, c.say, reply)
+		}
+	}
+	for i, say := range []string{"do you guys take feedback?", "you guys take walk-ins?", "do you guys take donations?", "you guys take tips?"} {
+		reply, _, _ := f.convo(t, fmt.Sprintf("walk5-notpay%d", i), "en", say)
+		if saysAny(reply, []string{"isn't on our list", "You can pay with"}) {
+			t.Errorf("%q is told the ways to pay:\n%s", say, reply)
+		}
+	}
+	// After the refunds answer, "接受支付宝吗" asks a new question: the ways
+	// to pay, not topics.
+	reply, kind, entry := f.convo(t, "walk5-pay-after", "zh", "退款要多久", "接受支付宝吗")
+	if kind != "answer" || entry != "payment/methods" || !strings.Contains(reply, "支付宝、KakaoPay") {
+		t.Errorf("接受支付宝吗 after refunds: turn %s %s, want the ways to pay:\n%s", kind, entry, reply)
+	}
+}
