@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/knowledge"
 )
 
 // Walk 5 of 2026-12-07: defects reviewers met talking to the shipped bot.
@@ -138,5 +141,23 @@ func TestAskedWayToPayReachesTheClosedList(t *testing.T) {
 	reply, kind, entry := f.convo(t, "walk5-pay-after", "zh", "退款要多久", "接受支付宝吗")
 	if kind != "answer" || entry != "payment/methods" || !strings.Contains(reply, "支付宝、KakaoPay") {
 		t.Errorf("接受支付宝吗 after refunds: turn %s %s, want the ways to pay:\n%s", kind, entry, reply)
+	}
+}
+
+// Another trade's sense of a shop word is no question about the shop:
+// finance's stock ("is the stock market up today", "what's the stock
+// price of apple") is never answered, hedged or guessed with stock and
+// backorders, while an item in stock still is.
+func TestStockMarketIsNotStockAndBackorders(t *testing.T) {
+	checkSenses(t, "shipped", bot.ShippedHolder(t), []senseCase{
+		{msg: "is the stock market up today", id: "products/stock-backorder", not: true},
+		{msg: "what's the stock price of apple", id: "products/stock-backorder", not: true},
+		{msg: "should I buy stocks on wall street", id: "products/stock-backorder", not: true},
+		{msg: "is this in stock", id: "products/stock-backorder", least: knowledge.Confident},
+		{msg: "when will it be back in stock", id: "products/stock-backorder", least: knowledge.Confident},
+	})
+	f := newFixture(t, false)
+	if reply, kind, entry := f.convo(t, "walk5-stockmarket", "en", "is the stock market up today"); kind == "answer" || entry == "products/stock-backorder" {
+		t.Errorf("\"is the stock market up today\": turn %s %s, want no answer:\n%s", kind, entry, reply)
 	}
 }
