@@ -161,3 +161,18 @@ func TestStockMarketIsNotStockAndBackorders(t *testing.T) {
 		t.Errorf("\"is the stock market up today\": turn %s %s, want no answer:\n%s", kind, entry, reply)
 	}
 }
+
+// A declined agent followed by a request for a higher-up ("상담원 필요
+// 없어요 팀장님 바꿔 주세요") is a request for a person: 팀장(님) is asked for
+// like 책임자. A phrase with no person word ("연결 안 해도 돼요") is no
+// declined person: "충전기 연결 안 해도 돼요?" keeps its words (review-A W5;
+// persona's TestWithoutLaughs).
+func TestTeamLeadAskedForAfterADeclinedAgent(t *testing.T) {
+	f := newFixture(t, true)
+	for i, say := range []string{"상담원 필요 없어요 팀장님 바꿔 주세요", "팀장님 바꿔 주세요", "팀장 연결해 주세요"} {
+		reply, kind, _ := f.convo(t, fmt.Sprintf("walk5-teamlead%d", i), "ko", say)
+		if kind != "handoff" {
+			t.Errorf("%q: turn %s, want a handoff:\n%s", say, kind, reply)
+		}
+	}
+}
