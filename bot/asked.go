@@ -276,12 +276,7 @@ func (a kbAnswerer) closedListFor(q Question, thing string) (string, *knowledge.
 			return c.ID, e, pa, true
 		}
 		if kinds == nil {
-			kinds = map[string]bool{}
-			for t := range termSet(thing, set.Lexicon) {
-				if strings.HasPrefix(t, text.ConceptPrefix) {
-					kinds[t] = true
-				}
-			}
+			kinds = kindsItself(thing, set.Lexicon)
 		}
 		for _, u := range pa.units {
 			if !u.item {
@@ -295,6 +290,30 @@ func (a kbAnswerer) closedListFor(q Question, thing string) (string, *knowledge.
 		}
 	}
 	return "", nil, passage{}, false
+}
+
+// kindsItself is the lexicon concepts (~pay) the thing asked about is,
+// when the thing is nothing but the words carrying them ("venmo",
+// "比特币", "비트코인"): a way to pay asked about. A thing with more in it
+// ("比特币买的能退", what was bought with bitcoin, can it be returned)
+// asks about something done with it, which the first candidate (returns)
+// may well answer: no kind, so no reach past it (review-A W3).
+func kindsItself(thing string, lex *text.Lexicon) map[string]bool {
+	kinds := map[string]bool{}
+	_, uses := lex.Explain(text.Tokenize(Plain(thing)))
+	rest := text.Normalize(Plain(thing))
+	for _, u := range uses {
+		if strings.HasPrefix(u.To, text.ConceptPrefix) {
+			kinds[u.To] = true
+			rest = strings.Replace(rest, u.From, " ", 1)
+		}
+	}
+	for _, t := range text.Tokenize(rest) {
+		if t.CJK || !text.IsStopWord(t.Text) {
+			return nil
+		}
+	}
+	return kinds
 }
 
 // onList reports whether one of the units at is an item of the list.

@@ -176,3 +176,33 @@ func TestTeamLeadAskedForAfterADeclinedAgent(t *testing.T) {
 		}
 	}
 }
+
+// Something done with a way to pay ("用比特币买的能退吗": bought with
+// bitcoin, can it be returned?) is no question whether we take it: the
+// closed list is reached past the first candidate only when the thing
+// asked about is the pay word itself (review-A W3). Asked alone, it still
+// gets the kind no.
+func TestBoughtWithAWayToPayIsNotTheClosedList(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct{ lang, say string }{
+		{"zh", "用比特币买的能退吗"},
+		{"zh", "用云闪付付的能退款吗"},
+		{"zh", "用花呗买的可以退吗"},
+		{"en", "bought it with venmo can i return it"},
+		{"ko", "코인으로 산 거 환불돼요?"},
+	} {
+		reply, kind, entry := f.convo(t, fmt.Sprintf("walk5-boughtwith%d", i), c.lang, c.say)
+		if entry == "payment/methods" || saysAny(reply, []string{"不在我们的列表里", "isn't on our list", "목록에 없"}) {
+			t.Errorf("%s %q: turn %s %s, want no closed list:\n%s", c.lang, c.say, kind, entry, reply)
+		}
+	}
+	for i, c := range []struct{ lang, say, no string }{
+		{"zh", "你们收比特币吗", "“比特币”不在我们的列表里"},
+		{"en", "you guys take venmo?", "“venmo” isn't on our list"},
+	} {
+		reply, kind, entry := f.convo(t, fmt.Sprintf("walk5-payitself%d", i), c.lang, c.say)
+		if kind != "answer" || entry != "payment/methods" || !strings.Contains(reply, c.no) {
+			t.Errorf("%s %q: turn %s %s, want the kind no:\n%s", c.lang, c.say, kind, entry, reply)
+		}
+	}
+}
