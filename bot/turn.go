@@ -773,6 +773,15 @@ func (t *turn) answer(text string) {
 		u.cands[0].Confident, u.cands[0].Likely, u.cands[0].Guess = false, false, false
 		u.follow = nil
 	}
+	if len(u.parts) == 0 && len(u.cands) > 0 && readsElsewhere(read, t.set.Lexicon) {
+		// Another trade's business ("can i buy stocks in your company",
+		// "the stock price of my headphones went up"), by the lexicon's
+		// elsewhere concept: not the shop's, whatever its other words
+		// lean to. Said plainly, with the closest topics (review-A W2).
+		u.cands = slices.Clone(u.cands)
+		u.cands[0].Confident, u.cands[0].Likely, u.cands[0].Guess = false, false, false
+		u.follow = nil
+	}
 	if len(u.parts) == 0 && u.follow == nil && confident(u.cands) && t.onlyTheProblemPoints(read, u.cands[0].ID) {
 		// "앱이 자꾸 튕겨요" (the app keeps crashing): only its words
 		// for what went wrong (튕겨, as a failed payment "bounces") lead

@@ -206,3 +206,24 @@ func TestBoughtWithAWayToPayIsNotTheClosedList(t *testing.T) {
 		}
 	}
 }
+
+// Another trade's business ("can i buy stocks in your company", "the
+// stock price of my headphones went up") is not the shop's: never
+// answered, hedged or guessed from its other words (company: the
+// invoice), while an item in stock still is (review-A W2).
+func TestFinanceStockIsUnsure(t *testing.T) {
+	f := newFixture(t, false)
+	for i, say := range []string{
+		"can i buy stocks in your company",
+		"the stock price of my headphones went up, why is it more expensive now",
+		"is the stock market up today",
+	} {
+		reply, kind, entry := f.convo(t, fmt.Sprintf("walk5-finance%d", i), "en", say)
+		if kind == "answer" || kind == "guess" || entry != "" {
+			t.Errorf("%q: turn %s %s, want unsure:\n%s", say, kind, entry, reply)
+		}
+	}
+	if _, kind, entry := f.convo(t, "walk5-instock", "en", "is this in stock"); kind != "answer" || entry != "products/stock-backorder" {
+		t.Errorf("\"is this in stock\": turn %s %s, want products/stock-backorder", kind, entry)
+	}
+}
