@@ -227,3 +227,21 @@ func TestFinanceStockIsUnsure(t *testing.T) {
 		t.Errorf("\"is this in stock\": turn %s %s, want products/stock-backorder", kind, entry)
 	}
 }
+
+// A connector after small talk ("also", "btw", "anyway") adds nothing
+// the question needs: "how was your weekend? also where is my order" is
+// answered as "how was your weekend? where is my order" is (review-A
+// W1/W6).
+func TestConnectorAfterSmallTalkKeepsTheQuestion(t *testing.T) {
+	f := newFixture(t, false)
+	for i, say := range []string{
+		"how was your weekend? also where is my order",
+		"how was your weekend, btw has my order shipped",
+		"how was your weekend? where is my order",
+	} {
+		reply, kind, entry := f.convo(t, fmt.Sprintf("walk5-connector%d", i), "en", say)
+		if kind != "answer" || entry != "orders/tracking" {
+			t.Errorf("%q: turn %s %s, want orders/tracking:\n%s", say, kind, entry, reply)
+		}
+	}
+}
