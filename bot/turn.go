@@ -81,6 +81,10 @@ type turn struct {
 	// the weather like over there?"); unless those are answered, the small
 	// talk was the message (persona.ChatTail).
 	chatTail bool
+	// thinRest: small talk was cut and one word is left ("any plans for
+	// the weekend sale?" leaves "sale?"): the word may be the tail of
+	// what was cut, so it is never answered as sure (review-A W4).
+	thinRest bool
 	// rejected is the entry a guess answered that the customer said was
 	// not it ("no, I mean ..."): matched without it.
 	rejected string
@@ -316,6 +320,17 @@ func (t *turn) text(text string) {
 				Evidence: []string{"\"" + strings.TrimSpace(text) + "\" right after an answer: pardon, the answer was not understood"}})
 			return
 		}
+		if kind == "weekend" {
+			// "周末怎么样", "any plans for the weekend" with no "you": small
+			// talk said alone as a first message; after we spoke ("快递几天
+			// 能到", then "周末怎么样": and on the weekend?) or with more
+			// words ("any plans for the weekend sale?") a question about
+			// the weekend, read whole (review-A W4).
+			if hasWords(rest) || t.botSpoke() {
+				break
+			}
+			kind = "howareyou"
+		}
 		if persona.IsGreeting(kind) {
 			greeted = true
 			if kind != "greeting" && dayPart == "" {
@@ -404,6 +419,7 @@ func (t *turn) text(text string) {
 		text = "" // "are you a real person or an automated reply?"
 	}
 	t.chatTail = len(chats) > 0 && t.set.Persona.ChatTail(text)
+	t.thinRest = len(chats) > 0 && oneWord(text)
 	solved := false
 	if hasWords(text) {
 		// A closing or an acknowledgement with a word or two no list
@@ -781,6 +797,10 @@ func (t *turn) answer(text string) {
 		u.cands = slices.Clone(u.cands)
 		u.cands[0].Confident, u.cands[0].Likely, u.cands[0].Guess = false, false, false
 		u.follow = nil
+	}
+	if len(u.parts) == 0 && t.thinRest && confident(u.cands) {
+		u.cands = slices.Clone(u.cands)
+		u.cands[0].SetTier(knowledge.Guess)
 	}
 	if len(u.parts) == 0 && u.follow == nil && confident(u.cands) && t.onlyTheProblemPoints(read, u.cands[0].ID) {
 		// "앱이 자꾸 튕겨요" (the app keeps crashing): only its words

@@ -245,3 +245,30 @@ func TestConnectorAfterSmallTalkKeepsTheQuestion(t *testing.T) {
 		}
 	}
 }
+
+// Weekend words with no "you" ("周末怎么样", "any plans for the weekend")
+// are small talk only said alone as a first message: after an answer
+// they ask about the weekend, and with more words ("any plans for the
+// weekend sale?") they are no small talk cut to a word answered as sure
+// (review-A W4).
+func TestWeekendWithoutYouIsAQuestionAfterAnAnswer(t *testing.T) {
+	f := newFixture(t, false)
+	thanks := []string{"谢谢您的关心", "谢谢您问起", "All good here"}
+	if reply, kind, _ := f.convo(t, "walk5-wkd-follow", "zh", "快递几天能到", "周末怎么样"); kind == "smalltalk" || saysAny(reply, thanks) {
+		t.Errorf("周末怎么样 after shipping times: turn %s, want a question:\n%s", kind, reply)
+	}
+	if reply, kind, _ := f.convo(t, "walk5-wkd-you", "zh", "快递几天能到", "你周末过得怎么样"); kind != "smalltalk" {
+		t.Errorf("你周末过得怎么样 after an answer: turn %s, want small talk:\n%s", kind, reply)
+	}
+	for i, say := range []string{"any plans for the weekend sale?", "how are you? sale?"} {
+		reply, kind, entry := f.convo(t, fmt.Sprintf("walk5-wkd-sale%d", i), "en", say)
+		if kind == "answer" || kind == "likely" {
+			t.Errorf("%q: turn %s %s, want not answered as sure:\n%s", say, kind, entry, reply)
+		}
+	}
+	for i, c := range []struct{ lang, say string }{{"en", "any plans for the weekend?"}, {"zh", "周末怎么样"}, {"en", "hows ur weekend going"}} {
+		if reply, kind, _ := f.convo(t, fmt.Sprintf("walk5-wkd-alone%d", i), c.lang, c.say); kind != "smalltalk" {
+			t.Errorf("%s %q alone first: turn %s, want small talk:\n%s", c.lang, c.say, kind, reply)
+		}
+	}
+}

@@ -60,9 +60,10 @@ func (p *Persona) smalltalk(text string, toks []token) (kind string, rest string
 				break
 			}
 		}
-		if slices.Contains(ChatKinds, k) {
+		if slices.Contains(ChatKinds, k) || k == "weekend" {
 			// One chat kind per call, on its own: "you're great, thanks"
-			// is a compliment, then thanks.
+			// is a compliment, then thanks. weekend is howareyou the
+			// caller decides on (said alone, first: bot/turn.go).
 			if kind != "" {
 				break
 			}
@@ -127,7 +128,7 @@ func stronger(a, b string) string {
 // acknowledgement, answered lightly (chat_laugh); beside other words it is
 // filler ("thanks lol").
 var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh", "interjection", "no_person", "decline",
-	"affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}, ChatKinds...)
+	"affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5", "weekend"}, ChatKinds...)
 
 // wordKinds are lists of words that are not small talk by themselves, so
 // talk never matches them: filler, but, alternative ("or", "还是": the
