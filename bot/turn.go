@@ -408,6 +408,13 @@ func (t *turn) text(text string) {
 			t.apologised = true
 			continue
 		}
+		if k == "howareyou" && hasWords(text) && t.troubleFollows(text) {
+			// "how was your week, mine was bad because of your late
+			// delivery": a cheerful "all good here" before a problem
+			// or complaint is tone-deaf; the problem is answered
+			// (review-A W7).
+			continue
+		}
 		t.lead = join(t.lead, t.render("chat_"+k, persona.Data{}))
 		if k == "name" || k == "bot" {
 			// "I'm Mia, from the Kumo team": introduced, so a "how are

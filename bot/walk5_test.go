@@ -272,3 +272,21 @@ func TestWeekendWithoutYouIsAQuestionAfterAnAnswer(t *testing.T) {
 		}
 	}
 }
+
+// A "how are you" before a problem or complaint gets no cheerful "all
+// good here": it jars beside bad news (review-A W7). Before a plain
+// question it is still answered in kind.
+func TestNoCheerfulHowAreYouBeforeAComplaint(t *testing.T) {
+	f := newFixture(t, false)
+	for i, say := range []string{
+		"how was your week, mine was bad because of your late delivery",
+		"did you have a good weekend? you guys didnt ship my order",
+	} {
+		if reply, _, _ := f.convo(t, fmt.Sprintf("walk5-cheer%d", i), "en", say); strings.Contains(reply, "All good here") {
+			t.Errorf("%q: a cheerful reply before the complaint:\n%s", say, reply)
+		}
+	}
+	if reply, _, entry := f.convo(t, "walk5-cheer-q", "en", "how are you? where is my order"); !strings.Contains(reply, "All good here") || entry != "orders/tracking" {
+		t.Errorf("\"how are you? where is my order\": entry %s, want the reply in kind and tracking:\n%s", entry, reply)
+	}
+}
