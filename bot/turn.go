@@ -285,14 +285,17 @@ func (t *turn) text(text string) {
 		t.say("nodesk_again", kindNoDesk, persona.Data{})
 		return
 	}
-	if t.set.Persona.OnlyIn(t.words(text), "interjection") {
+	if last := t.lastBotKind(); last != kindRephrase && last != kindGuess && t.set.Persona.OnlyIn(t.words(text), "interjection") {
 		// "wow", "omg", "good one", "哇", "헐" alone: a reaction, not a
 		// hello (they were read as filler, and a first message of filler
 		// was greeted) and not a question (their words pulled topics).
-		// Right after small talk such as a joke it is laughing along.
+		// Right after a joke it is laughing along. Right after a miss
+		// ("jeez" after topics) it is dismay, not delight: read as ever,
+		// the miss streak kept toward the offer of a person; after a
+		// guess, the guess stays open (review-A W9/W11).
 		t.s.Misses = 0
 		key := "chat_interjection"
-		if t.lastBotKind() == kindChat {
+		if last == kindChat && t.afterJoke() {
 			key = "chat_laugh"
 		}
 		next := "anything_else"
@@ -1928,4 +1931,24 @@ func truncateRunes(s string, n int) string {
 		i++
 	}
 	return s
+}
+
+// afterJoke reports whether the customer's message before this one asked
+// for a joke ("tell me a joke"): a laugh fits only after one, not after
+// any small talk ("what's your name", then "wow": review-A W11).
+func (t *turn) afterJoke() bool {
+	seen := false
+	for i := len(t.s.Turns) - 1; i >= 0; i-- {
+		tr := t.s.Turns[i]
+		if tr.Role == "bot" {
+			continue
+		}
+		if !seen {
+			seen = true // this message
+			continue
+		}
+		k, _ := t.set.Persona.SmalltalkIn(t.words(tr.Text))
+		return k == "joke"
+	}
+	return false
 }

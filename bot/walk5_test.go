@@ -290,3 +290,20 @@ func TestNoCheerfulHowAreYouBeforeAComplaint(t *testing.T) {
 		t.Errorf("\"how are you? where is my order\": entry %s, want the reply in kind and tracking:\n%s", entry, reply)
 	}
 }
+
+// An interjection right after a miss ("jeez" after topics) is dismay:
+// no cheerful "Oh! anything else?", and the miss streak is kept. A laugh
+// fits only after a joke, not after any small talk (review-A W9/W11).
+func TestInterjectionAfterAMissIsNoDelight(t *testing.T) {
+	f := newFixture(t, false)
+	reply, _, _ := f.convo(t, "walk5-interj-miss", "en", "do you sell tractor parts", "can i book a table for two", "jeez")
+	if saysAny(reply, []string{"Oh! 😊", "Ooh! 😊"}) {
+		t.Errorf("jeez after two misses: a cheerful reply:\n%s", reply)
+	}
+	if s := f.session(t, "walk5-interj-miss"); s.Misses == 0 {
+		t.Errorf("jeez after two misses reset the miss streak")
+	}
+	if reply, _, _ := f.convo(t, "walk5-interj-name", "en", "what's your name", "wow"); strings.Contains(reply, "glad to bring a smile") {
+		t.Errorf("wow after the bot's name laughs along:\n%s", reply)
+	}
+}
