@@ -295,14 +295,23 @@ func (t *turn) text(text string) {
 		// guess, the guess stays open (review-A W9/W11).
 		t.s.Misses = 0
 		key := "chat_interjection"
-		if last == kindChat && t.afterJoke() {
+		lead := ""
+		switch {
+		case last == kindChat && t.afterJoke():
 			key = "chat_laugh"
+		case t.helped() && t.set.Persona.OnlyIn(t.words(text), "dismay"):
+			// "yikes", "good one" after an answer: dismay or sarcasm as
+			// often as delight; a neutral offer, no "Oh! 😊".
+			key = ""
+		}
+		if key != "" {
+			lead = t.render(key, persona.Data{})
 		}
 		next := "anything_else"
 		if !t.helped() {
 			next = "chat_back"
 		}
-		t.emit(join(t.lead, t.render(key, persona.Data{}), t.render(next, persona.Data{})), kindAck, "", 0)
+		t.emit(join(t.lead, lead, t.render(next, persona.Data{})), kindAck, "", 0)
 		return
 	}
 	text = t.set.Persona.WithoutLaughs(text)

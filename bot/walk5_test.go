@@ -307,3 +307,16 @@ func TestInterjectionAfterAMissIsNoDelight(t *testing.T) {
 		t.Errorf("wow after the bot's name laughs along:\n%s", reply)
 	}
 }
+
+// After an answer, "yikes", "good one", "hilarious" read as dismay or
+// sarcasm as often as delight: a neutral offer, no "Oh! 😊"; after a joke
+// they still laugh along (review-A W9/W10).
+func TestDismayAfterAnAnswerIsNeutral(t *testing.T) {
+	f := newFixture(t, false)
+	for i, say := range []string{"yikes", "good one", "hilarious", "no way"} {
+		reply, kind, _ := f.convo(t, fmt.Sprintf("walk5-dismay%d", i), "en", "how long does shipping take", say)
+		if kind != "ack" || saysAny(reply, []string{"Oh! 😊", "Ooh! 😊", "glad to bring a smile"}) {
+			t.Errorf("%q after an answer: turn %s, want a neutral offer:\n%s", say, kind, reply)
+		}
+	}
+}

@@ -128,7 +128,7 @@ func stronger(a, b string) string {
 // acknowledgement, answered lightly (chat_laugh); beside other words it is
 // filler ("thanks lol").
 var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh", "interjection", "no_person", "decline",
-	"affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5", "weekend"}, ChatKinds...)
+	"affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5", "weekend", "dismay"}, ChatKinds...)
 
 // wordKinds are lists of words that are not small talk by themselves, so
 // talk never matches them: filler, but, alternative ("or", "还是": the
@@ -139,7 +139,7 @@ var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening",
 // (read only after "anything else?", after a guess, after the no-desk
 // message, while waiting for a person and after a reply that missed:
 // Only).
-var wordKinds = []string{"filler", "but", "alternative", "laugh", "interjection", "no_person", "decline", "affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}
+var wordKinds = []string{"filler", "but", "alternative", "laugh", "interjection", "no_person", "decline", "affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5", "dismay"}
 
 type phrase struct {
 	kind string

@@ -156,7 +156,7 @@ func TestEverySmalltalkPhraseMatchesItself(t *testing.T) {
 					}
 					continue
 				}
-				if ph.kind == "affirm" || ph.kind == "confirm" || ph.kind == "waiting" || ph.kind == "withdraw" || ph.kind == "unsure" || ph.kind == "wrong" || ph.kind == "sigh" || ph.kind == "interjection" {
+				if ph.kind == "affirm" || ph.kind == "confirm" || ph.kind == "waiting" || ph.kind == "withdraw" || ph.kind == "unsure" || ph.kind == "wrong" || ph.kind == "sigh" || ph.kind == "interjection" || ph.kind == "dismay" {
 					// Read only at one place of a conversation, which
 					// the core knows: Only.
 					if !p.Only(v, ph.kind) {
