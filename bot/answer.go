@@ -761,6 +761,23 @@ func asksHowLong(msg string, lex *text.Lexicon) bool {
 	return readsAs(msg, lex, text.ConceptPrefix+"how long")
 }
 
+// readsElsewhere reports whether msg is about another trade's business
+// (finance's stock), as the lexicon reads it (its elsewhere concept).
+func readsElsewhere(msg string, lex *text.Lexicon) bool {
+	return readsAs(msg, lex, elsewhereConcept)
+}
+
+// oneWord reports whether s is one word of a spaced script ("sale?");
+// a Chinese run is one token whatever its length, so never one word here.
+func oneWord(s string) bool {
+	toks := text.Tokenize(s)
+	return len(toks) == 1 && !toks[0].CJK
+}
+
+// elsewhereConcept is the elsewhere group's concept, its first member as
+// the lexicon keeps it (stemmed).
+var elsewhereConcept = text.ConceptPrefix + text.Tokenize("elsewhere")[0].Text
+
 // askedFor is what the customer asked that a bot reply in history
 // answered from entry id: each customer message followed by such a reply.
 func askedFor(history []session.Turn, id string) []string {

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/text"
 )
@@ -208,20 +209,15 @@ func (a kbAnswerer) namedNotListed(q Question, d persona.Data) (Answer, bool) {
 		return Answer{}, false
 	}
 	set := a.c.Current()
-	id := q.Candidates[0].ID
-	e, ok := set.KB.Entry(id, q.Lang)
-	if !ok || !e.ClosedList {
-		return Answer{}, false
-	}
 	thing := askedThing(q.Text)
 	if thing == "" {
 		return Answer{}, false
 	}
-	pa := cutPassage(e.Answer, set.Lexicon)
-	list := pa.list()
-	if list == "" {
+	id, e, pa, ok := a.closedListFor(q, thing)
+	if !ok {
 		return Answer{}, false
 	}
+	list := pa.list()
 	freq := unitFreq(set.KB.Base, e.Lang, set.Lexicon)
 	words := text.Normalize(thing)
 	named := namedTerms(termSet(words, set.Lexicon))
@@ -230,15 +226,17 @@ func (a kbAnswerer) namedNotListed(q Question, d persona.Data) (Answer, bool) {
 	}
 	p := set.Persona
 	var first string
-	switch at := pa.about(named, freq); {
-	case len(at) > 0:
-		if !notTaken(pa, at) {
-			return Answer{}, false // on the list, or not a "we don't": the whole entry
-		}
+	at := pa.about(named, freq)
+	switch {
+	case len(at) > 0 && notTaken(pa, at):
 		first = pa.gather(at)
-	case partlyListed(pa, named, freq) || cardKind(words):
-		// "visa debit", "paypal credit", "Maestro": a kind of what the
-		// list names, not a thing clearly absent: the whole entry, even
+	case len(at) > 0 && !onList(pa, at):
+		return Answer{}, false // not a "we don't", nor on the list: the entry as usual
+	case len(at) > 0 || partlyListed(pa, named, freq) || cardKind(words):
+		// On the list ("你们接受PayPal吗": a yes, though the match alone
+		// was not sure with 你们 in it), or a kind of what it names
+		// ("visa debit", "paypal credit", "Maestro"), not a thing
+		// clearly absent: the whole entry, even
 		// when the match alone was not sure (a brand the base never
 		// names), for the frame asked about a way to pay.
 		text := join(sayLead(p, q, leadKey(q, id, e.Answer), d), langNote(p, q.Lang, e.Lang, d), Plain(e.Answer), p.Say(q.Lang, "anything_else", d))
@@ -252,6 +250,80 @@ func (a kbAnswerer) namedNotListed(q Question, d persona.Data) (Answer, bool) {
 	}
 	text := join(first, langNote(p, q.Lang, e.Lang, d), Plain(list), p.Say(q.Lang, "anything_else", d))
 	return Answer{Text: text, Entry: id, Confident: true}, true
+}
+
+// closedListFor is the closed list's entry a question asking whether we
+// take thing is about: the first candidate when it is one; else a closed
+// list's entry among the other candidates when the thing is of the kind
+// its list names, by a lexicon concept (~pay) one of the list's items
+// carries: "you guys take venmo?" ranks delivery first on "you guys", yet
+// Venmo is a way to pay as PayPal on the list is. "do you guys take
+// feedback?" names nothing of the kind, so it is never told feedback is
+// not a way to pay (review-A W2).
+func (a kbAnswerer) closedListFor(q Question, thing string) (string, *knowledge.Entry, passage, bool) {
+	set := a.c.Current()
+	var kinds map[string]bool
+	for i, c := range q.Candidates {
+		e, ok := set.KB.Entry(c.ID, q.Lang)
+		if !ok || !e.ClosedList {
+			continue
+		}
+		pa := cutPassage(e.Answer, set.Lexicon)
+		if pa.list() == "" {
+			continue
+		}
+		if i == 0 {
+			return c.ID, e, pa, true
+		}
+		if kinds == nil {
+			kinds = kindsItself(thing, set.Lexicon)
+		}
+		for _, u := range pa.units {
+			if !u.item {
+				continue
+			}
+			for t := range kinds {
+				if u.terms[t] {
+					return c.ID, e, pa, true
+				}
+			}
+		}
+	}
+	return "", nil, passage{}, false
+}
+
+// kindsItself is the lexicon concepts (~pay) the thing asked about is,
+// when the thing is nothing but the words carrying them ("venmo",
+// "比特币", "비트코인"): a way to pay asked about. A thing with more in it
+// ("比特币买的能退", what was bought with bitcoin, can it be returned)
+// asks about something done with it, which the first candidate (returns)
+// may well answer: no kind, so no reach past it (review-A W3).
+func kindsItself(thing string, lex *text.Lexicon) map[string]bool {
+	kinds := map[string]bool{}
+	_, uses := lex.Explain(text.Tokenize(Plain(thing)))
+	rest := text.Normalize(Plain(thing))
+	for _, u := range uses {
+		if strings.HasPrefix(u.To, text.ConceptPrefix) {
+			kinds[u.To] = true
+			rest = strings.Replace(rest, u.From, " ", 1)
+		}
+	}
+	for _, t := range text.Tokenize(rest) {
+		if t.CJK || !text.IsStopWord(t.Text) {
+			return nil
+		}
+	}
+	return kinds
+}
+
+// onList reports whether one of the units at is an item of the list.
+func onList(pa passage, at []int) bool {
+	for _, i := range at {
+		if pa.units[i].item {
+			return true
+		}
+	}
+	return false
 }
 
 // partlyListed reports whether any one term of a thing named is on the

@@ -28,3 +28,22 @@ func (t *turn) thanksForNothing(whole, rest string) bool {
 	t.handoff(d)
 	return true
 }
+
+// troubleFollows reports whether rest, what follows small talk, tells of
+// a problem or reads as a complaint or a request for a person by the
+// handoff rules: no cheerful small-talk reply goes before it.
+func (t *turn) troubleFollows(rest string) bool {
+	if reportsProblem(rest) {
+		return true
+	}
+	in := t.detectInput(rest)
+	d := t.set.Rules.DetectContext(t.ctx, in)
+	return d.Handoff || d.Scores[handoff.Complaint] >= leansComplaint
+}
+
+// leansComplaint is the complaint score (0 to 1) at which what follows a
+// "how are you" reads as unhappy enough that "all good here!" would jar:
+// "mine was bad because of your late delivery" scores 0.20, "where is my
+// order" 0.00. Well under the handoff's own threshold: dropping the
+// cheerful line costs nothing when it is wrong.
+const leansComplaint = 0.15

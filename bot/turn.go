@@ -81,6 +81,10 @@ type turn struct {
 	// the weather like over there?"); unless those are answered, the small
 	// talk was the message (persona.ChatTail).
 	chatTail bool
+	// thinRest: small talk was cut and one word is left ("any plans for
+	// the weekend sale?" leaves "sale?"): the word may be the tail of
+	// what was cut, so it is never answered as sure (review-A W4).
+	thinRest bool
 	// rejected is the entry a guess answered that the customer said was
 	// not it ("no, I mean ..."): matched without it.
 	rejected string
@@ -281,6 +285,35 @@ func (t *turn) text(text string) {
 		t.say("nodesk_again", kindNoDesk, persona.Data{})
 		return
 	}
+	if last := t.lastBotKind(); last != kindRephrase && last != kindGuess && t.set.Persona.OnlyIn(t.words(text), "interjection") {
+		// "wow", "omg", "good one", "哇", "헐" alone: a reaction, not a
+		// hello (they were read as filler, and a first message of filler
+		// was greeted) and not a question (their words pulled topics).
+		// Right after a joke it is laughing along. Right after a miss
+		// ("jeez" after topics) it is dismay, not delight: read as ever,
+		// the miss streak kept toward the offer of a person; after a
+		// guess, the guess stays open (review-A W9/W11).
+		t.s.Misses = 0
+		key := "chat_interjection"
+		lead := ""
+		switch {
+		case last == kindChat && t.afterJoke():
+			key = "chat_laugh"
+		case t.helped() && t.set.Persona.OnlyIn(t.words(text), "dismay"):
+			// "yikes", "good one" after an answer: dismay or sarcasm as
+			// often as delight; a neutral offer, no "Oh! 😊".
+			key = ""
+		}
+		if key != "" {
+			lead = t.render(key, persona.Data{})
+		}
+		next := "anything_else"
+		if !t.helped() {
+			next = "chat_back"
+		}
+		t.emit(join(t.lead, lead, t.render(next, persona.Data{})), kindAck, "", 0)
+		return
+	}
 	text = t.set.Persona.WithoutLaughs(text)
 	whole := text
 	for range 4 {
@@ -298,6 +331,17 @@ func (t *turn) text(text string) {
 			t.handoff(handoff.Decision{Handoff: true, Reason: handoff.Confusion,
 				Evidence: []string{"\"" + strings.TrimSpace(text) + "\" right after an answer: pardon, the answer was not understood"}})
 			return
+		}
+		if kind == "weekend" {
+			// "周末怎么样", "any plans for the weekend" with no "you": small
+			// talk said alone as a first message; after we spoke ("快递几天
+			// 能到", then "周末怎么样": and on the weekend?) or with more
+			// words ("any plans for the weekend sale?") a question about
+			// the weekend, read whole (review-A W4).
+			if hasWords(rest) || t.botSpoke() {
+				break
+			}
+			kind = "howareyou"
 		}
 		if persona.IsGreeting(kind) {
 			greeted = true
@@ -376,6 +420,13 @@ func (t *turn) text(text string) {
 			t.apologised = true
 			continue
 		}
+		if k == "howareyou" && hasWords(text) && t.troubleFollows(text) {
+			// "how was your week, mine was bad because of your late
+			// delivery": a cheerful "all good here" before a problem
+			// or complaint is tone-deaf; the problem is answered
+			// (review-A W7).
+			continue
+		}
 		t.lead = join(t.lead, t.render("chat_"+k, persona.Data{}))
 		if k == "name" || k == "bot" {
 			// "I'm Mia, from the Kumo team": introduced, so a "how are
@@ -387,6 +438,7 @@ func (t *turn) text(text string) {
 		text = "" // "are you a real person or an automated reply?"
 	}
 	t.chatTail = len(chats) > 0 && t.set.Persona.ChatTail(text)
+	t.thinRest = len(chats) > 0 && oneWord(text)
 	solved := false
 	if hasWords(text) {
 		// A closing or an acknowledgement with a word or two no list
@@ -755,6 +807,19 @@ func (t *turn) answer(text string) {
 		u.cands = slices.Clone(u.cands)
 		u.cands[0].Confident, u.cands[0].Likely, u.cands[0].Guess = false, false, false
 		u.follow = nil
+	}
+	if len(u.parts) == 0 && len(u.cands) > 0 && readsElsewhere(read, t.set.Lexicon) {
+		// Another trade's business ("can i buy stocks in your company",
+		// "the stock price of my headphones went up"), by the lexicon's
+		// elsewhere concept: not the shop's, whatever its other words
+		// lean to. Said plainly, with the closest topics (review-A W2).
+		u.cands = slices.Clone(u.cands)
+		u.cands[0].Confident, u.cands[0].Likely, u.cands[0].Guess = false, false, false
+		u.follow = nil
+	}
+	if len(u.parts) == 0 && t.thinRest && confident(u.cands) {
+		u.cands = slices.Clone(u.cands)
+		u.cands[0].SetTier(knowledge.Guess)
 	}
 	if len(u.parts) == 0 && u.follow == nil && confident(u.cands) && t.onlyTheProblemPoints(read, u.cands[0].ID) {
 		// "앱이 자꾸 튕겨요" (the app keeps crashing): only its words
@@ -1875,4 +1940,24 @@ func truncateRunes(s string, n int) string {
 		i++
 	}
 	return s
+}
+
+// afterJoke reports whether the customer's message before this one asked
+// for a joke ("tell me a joke"): a laugh fits only after one, not after
+// any small talk ("what's your name", then "wow": review-A W11).
+func (t *turn) afterJoke() bool {
+	seen := false
+	for i := len(t.s.Turns) - 1; i >= 0; i-- {
+		tr := t.s.Turns[i]
+		if tr.Role == "bot" {
+			continue
+		}
+		if !seen {
+			seen = true // this message
+			continue
+		}
+		k, _ := t.set.Persona.SmalltalkIn(t.words(tr.Text))
+		return k == "joke"
+	}
+	return false
 }

@@ -60,9 +60,10 @@ func (p *Persona) smalltalk(text string, toks []token) (kind string, rest string
 				break
 			}
 		}
-		if slices.Contains(ChatKinds, k) {
+		if slices.Contains(ChatKinds, k) || k == "weekend" {
 			// One chat kind per call, on its own: "you're great, thanks"
-			// is a compliment, then thanks.
+			// is a compliment, then thanks. weekend is howareyou the
+			// caller decides on (said alone, first: bot/turn.go).
 			if kind != "" {
 				break
 			}
@@ -126,18 +127,19 @@ func stronger(a, b string) string {
 // laugh ("lol", "哈哈") is a kind only when the message is nothing else: an
 // acknowledgement, answered lightly (chat_laugh); beside other words it is
 // filler ("thanks lol").
-var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh", "decline",
-	"affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}, ChatKinds...)
+var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh", "interjection", "no_person", "decline",
+	"affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5", "weekend", "dismay"}, ChatKinds...)
 
 // wordKinds are lists of words that are not small talk by themselves, so
 // talk never matches them: filler, but, alternative ("or", "还是": the
 // second half of "are you a person or a bot?") and laugh (filler beside
 // other words), the ratings in words (read only after the rating
-// prompt, RatingWords), and affirm, confirm, waiting, withdraw and wrong
+// prompt, RatingWords), interjection ("wow", "omg": alone in a message,
+// Only), and affirm, confirm, waiting, withdraw and wrong
 // (read only after "anything else?", after a guess, after the no-desk
 // message, while waiting for a person and after a reply that missed:
 // Only).
-var wordKinds = []string{"filler", "but", "alternative", "laugh", "decline", "affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5"}
+var wordKinds = []string{"filler", "but", "alternative", "laugh", "interjection", "no_person", "decline", "affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5", "dismay"}
 
 type phrase struct {
 	kind string
@@ -237,36 +239,47 @@ func (p *Persona) withoutLeadFiller(text string, toks []token) string {
 // A laugh is filler beside other words ("thanks lol", "哈哈 好的").
 func (s *smalltalk) skipFiller(toks []token, i int) int {
 	for i < len(toks) {
-		// One walk of the phrases at i for both kinds: the first filler
-		// phrase that matches, else the first laugh (phraseAt "filler",
-		// then phraseAt "laugh").
-		end, laughEnd := -1, -1
-		for _, ph := range s.byFirst[toks[i].norm] {
-			switch {
-			case ph.kind == "filler":
-				if e, ok := ph.at(toks, i); ok {
-					end = e
-				}
-			case ph.kind == "laugh" && laughEnd < 0:
-				if e, ok := ph.at(toks, i); ok {
-					laughEnd = e
-				}
-			default:
-				continue
-			}
-			if end >= 0 {
-				break
-			}
-		}
-		if end < 0 {
-			end = laughEnd
-		}
+		end := s.fillerAt(toks, i)
 		if end < 0 {
 			return i
 		}
 		i = end
 	}
 	return i
+}
+
+// fillerAt is where the filler phrase (or laugh) at toks[i] ends, -1 when
+// none starts there: one step of skipFiller, for a caller that looks for
+// a phrase of its own between fillers (OnlyIn: in "哈哈好笑" the filler 好
+// must not swallow the start of 好笑).
+func (s *smalltalk) fillerAt(toks []token, i int) int {
+	// One walk of the phrases at i for both kinds: the first filler
+	// phrase that matches, else the first laugh (phraseAt "filler",
+	// then phraseAt "laugh").
+	end, laughEnd := -1, -1
+	for _, ph := range s.byFirst[toks[i].norm] {
+		switch {
+		case ph.kind == "filler":
+			if e, ok := ph.at(toks, i); ok {
+				end = e
+			}
+		case (ph.kind == "laugh" || ph.kind == "no_person") && laughEnd < 0:
+			// A person declined ("no need for a human") is filler
+			// beside other words, as a laugh is.
+			if e, ok := ph.at(toks, i); ok {
+				laughEnd = e
+			}
+		default:
+			continue
+		}
+		if end >= 0 {
+			break
+		}
+	}
+	if end < 0 {
+		end = laughEnd
+	}
+	return end
 }
 
 // laughs reports whether a laugh phrase ("lol", "哈哈") is among toks.
@@ -470,7 +483,7 @@ func (p *Persona) OnlyIn(w Words, kind string, around ...string) bool {
 			i = e
 			continue
 		}
-		if j := s.skipFiller(toks, i); j > i {
+		if j := s.fillerAt(toks, i); j > i {
 			i = j
 			continue
 		}
@@ -635,7 +648,9 @@ func text2norm(w string) string {
 // 어떻게 해요"), so they weigh nothing in matching: a laugh beside a
 // question is filler, and an unknown word to the knowledge base that
 // drags a confident match down to a topic list. A message that is only
-// laughter comes back unchanged: it is answered as a laugh.
+// laughter comes back unchanged: it is answered as a laugh. A person
+// declined ("no need for a human", "不用转人工了") is taken out the same
+// way (smalltalk.yaml no_person).
 func (p *Persona) WithoutLaughs(s string) string {
 	if p == nil || p.small == nil {
 		return s
@@ -649,7 +664,14 @@ func (p *Persona) WithoutLaughs(s string) string {
 	var a [smallToks]token
 	toks := appendTokens(a[:0], words)
 	for i := 0; i < len(toks); {
-		if end, ok := p.small.phraseAt(toks, i, "laugh"); ok {
+		end, ok := p.small.phraseAt(toks, i, "laugh")
+		if !ok {
+			// A person declined asks for nothing, wherever it stands:
+			// its person words would read as a request, and pull
+			// toward the contact entry.
+			end, ok = p.small.phraseAt(toks, i, "no_person")
+		}
+		if ok {
 			cuts = append(cuts, cut{toks[i].start, toks[end-1].end})
 			i = end
 			continue

@@ -156,11 +156,22 @@ func TestEverySmalltalkPhraseMatchesItself(t *testing.T) {
 					}
 					continue
 				}
-				if ph.kind == "affirm" || ph.kind == "confirm" || ph.kind == "waiting" || ph.kind == "withdraw" || ph.kind == "unsure" || ph.kind == "wrong" || ph.kind == "sigh" {
+				if ph.kind == "affirm" || ph.kind == "confirm" || ph.kind == "waiting" || ph.kind == "withdraw" || ph.kind == "unsure" || ph.kind == "wrong" || ph.kind == "sigh" || ph.kind == "interjection" || ph.kind == "dismay" {
 					// Read only at one place of a conversation, which
 					// the core knows: Only.
 					if !p.Only(v, ph.kind) {
 						t.Errorf("Only(%q, %q) = false, want true", v, ph.kind)
+					}
+					continue
+				}
+				if ph.kind == "no_person" {
+					// A person declined asks nothing: alone an
+					// acknowledgement, beside a question cut out.
+					if kind, rest := p.Smalltalk(v); kind != "ack" || rest != "" {
+						t.Errorf("Smalltalk(%q) = %q, %q; want ack", v, kind, rest)
+					}
+					if got := p.WithoutLaughs(v + " where is my order"); strings.Trim(got, "…😊! ") != "where is my order" {
+						t.Errorf("WithoutLaughs(%q + a question) = %q, want the question alone", v, got)
 					}
 					continue
 				}

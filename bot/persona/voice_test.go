@@ -160,6 +160,9 @@ func TestWithoutLaughs(t *testing.T) {
 		{"ㅋㅋㅋ", "ㅋㅋㅋ"},
 		{"I want to go to 哈尔滨", "I want to go to 哈尔滨"},
 		{"how do I return an item", "how do I return an item"},
+		// No person declined without a person word (review-A W5).
+		{"충전기 연결 안 해도 돼요?", "충전기 연결 안 해도 돼요?"},
+		{"상담원 필요 없어요 반품 어떻게 해요", "반품 어떻게 해요"},
 	} {
 		if got := p.WithoutLaughs(c.in); got != c.want {
 			t.Errorf("WithoutLaughs(%q) = %q, want %q", c.in, got, c.want)
