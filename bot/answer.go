@@ -761,10 +761,10 @@ func asksHowLong(msg string, lex *text.Lexicon) bool {
 	return readsAs(msg, lex, text.ConceptPrefix+"how long")
 }
 
-// readsElsewhere reports whether msg is about another trade's business
-// (finance's stock), as the lexicon reads it (its elsewhere concept).
-func readsElsewhere(msg string, lex *text.Lexicon) bool {
-	return readsAs(msg, lex, elsewhereConcept)
+// readsOtherTrade reports whether msg is about another trade's business
+// (finance's stock), as the lexicon reads it (its othertrade concept).
+func readsOtherTrade(msg string, lex *text.Lexicon) bool {
+	return readsAs(msg, lex, otherTradeConcept)
 }
 
 // oneWord reports whether s is one word of a spaced script ("sale?");
@@ -774,9 +774,10 @@ func oneWord(s string) bool {
 	return len(toks) == 1 && !toks[0].CJK
 }
 
-// elsewhereConcept is the elsewhere group's concept, its first member as
-// the lexicon keeps it (stemmed).
-var elsewhereConcept = text.ConceptPrefix + text.Tokenize("elsewhere")[0].Text
+// otherTradeConcept is the othertrade group's concept, its first member
+// as the lexicon keeps it (stemmed). A made-up word, so no customer's own
+// words carry it.
+var otherTradeConcept = text.ConceptPrefix + text.Tokenize("othertrade")[0].Text
 
 // askedFor is what the customer asked that a bot reply in history
 // answered from entry id: each customer message followed by such a reply.

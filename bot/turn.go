@@ -808,10 +808,10 @@ func (t *turn) answer(text string) {
 		u.cands[0].Confident, u.cands[0].Likely, u.cands[0].Guess = false, false, false
 		u.follow = nil
 	}
-	if len(u.parts) == 0 && len(u.cands) > 0 && readsElsewhere(read, t.set.Lexicon) {
+	if len(u.parts) == 0 && len(u.cands) > 0 && readsOtherTrade(read, t.set.Lexicon) {
 		// Another trade's business ("can i buy stocks in your company",
 		// "the stock price of my headphones went up"), by the lexicon's
-		// elsewhere concept: not the shop's, whatever its other words
+		// othertrade concept: not the shop's, whatever its other words
 		// lean to. Said plainly, with the closest topics (review-A W2).
 		u.cands = slices.Clone(u.cands)
 		u.cands[0].Confident, u.cands[0].Likely, u.cands[0].Guess = false, false, false
