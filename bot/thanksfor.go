@@ -1,6 +1,9 @@
 package bot
 
-import "github.com/batonhq/baton/bot/handoff"
+import (
+	"github.com/batonhq/baton/bot/handoff"
+	"github.com/batonhq/baton/bot/semantic"
+)
 
 // thanksForNothing hands off a thanks that says the opposite ("thanks for
 // nothing", "谢谢你什么也没帮上", "고맙긴 한데 하나도 도움이 안 됐어요"):
@@ -37,7 +40,9 @@ func (t *turn) troubleFollows(rest string) bool {
 		return true
 	}
 	in := t.detectInput(rest)
-	d := t.set.Rules.DetectContext(t.ctx, in)
+	// Vectors already known only, as the core's other early check: the
+	// message's one embeddings call is the matcher's, on the whole text.
+	d := t.set.Rules.DetectContext(semantic.KnownVectorsOnly(t.ctx), in)
 	return d.Handoff || d.Scores[handoff.Complaint] >= leansComplaint
 }
 

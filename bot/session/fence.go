@@ -11,7 +11,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/batonhq/baton/bot/logmask"
-	"github.com/batonhq/baton/bot/store"
 )
 
 // ErrFenced means the work an update belongs to was fenced off: it ran
@@ -193,16 +192,12 @@ func (f *Fence) ArmTimers(ctx context.Context, pipe redis.Pipeliner) (done func(
 	f.mu.Unlock()
 	cmds := make([]*redis.Cmd, len(timers))
 	for i, h := range timers {
-		cmds[i] = store.TimerArm.EvalSha(ctx, pipe, h.st.timerKeys(h.t.Name), armArgs(h.id, h.t.At)...)
+		cmds[i] = h.st.queueArm(ctx, pipe, h.id, h.t)
 	}
 	return func(ctx context.Context) error {
 		for i, c := range cmds {
 			h := timers[i]
-			err := c.Err()
-			if redis.HasErrorPrefix(err, "NOSCRIPT") {
-				err = store.TimerArm.Eval(ctx, h.st.db.Client, h.st.timerKeys(h.t.Name), armArgs(h.id, h.t.At)...).Err()
-			}
-			if err != nil {
+			if err := h.st.armed(ctx, c, h.id, h.t); err != nil {
 				return fmt.Errorf("session %s: %s timer not armed: %w", logmask.Conv(h.id), h.t.Name, err)
 			}
 		}

@@ -336,7 +336,7 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 	if fence == nil {
 		timerCmds = make([]*redis.Cmd, len(timers))
 		for i, t := range timers {
-			timerCmds[i] = store.TimerArm.EvalSha(ctx, pipe, s.timerKeys(t.Name), armArgs(id, t.At)...)
+			timerCmds[i] = s.queueArm(ctx, pipe, id, t)
 		}
 	}
 	// Exec's error is the first failed command's; the save's own result is
@@ -389,11 +389,8 @@ func (s *Store) save(ctx context.Context, id, token string, read readState, data
 		}
 	}
 	for i, c := range timerCmds {
-		if redis.HasErrorPrefix(c.Err(), "NOSCRIPT") {
-			c = store.TimerArm.Eval(ctx, s.db.Client, s.timerKeys(timers[i].Name), armArgs(id, timers[i].At)...)
-		}
-		if c.Err() != nil {
-			timerErr = fmt.Errorf("%s timer: %w", timers[i].Name, c.Err())
+		if err := s.armed(ctx, c, id, timers[i]); err != nil {
+			timerErr = fmt.Errorf("%s timer: %w", timers[i].Name, err)
 			break
 		}
 	}

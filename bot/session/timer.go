@@ -43,6 +43,23 @@ func armArgs(id string, at time.Time) []any {
 	return []any{at.UnixMilli(), id}
 }
 
+// queueArm queues on pipe the arm of id's timer t, by its script's hash:
+// the script is almost always loaded, and a pipeline cannot load it.
+func (s *Store) queueArm(ctx context.Context, pipe redis.Pipeliner, id string, t TimerAt) *redis.Cmd {
+	return store.TimerArm.EvalSha(ctx, pipe, s.timerKeys(t.Name), armArgs(id, t.At)...)
+}
+
+// armed is the outcome of an arm queueArm queued, sent again whole when
+// the server did not have the script (NOSCRIPT: a fresh or flushed
+// server), so a timer is never lost to the script cache.
+func (s *Store) armed(ctx context.Context, c *redis.Cmd, id string, t TimerAt) error {
+	err := c.Err()
+	if redis.HasErrorPrefix(err, "NOSCRIPT") {
+		err = store.TimerArm.Eval(ctx, s.db.Client, s.timerKeys(t.Name), armArgs(id, t.At)...).Err()
+	}
+	return err
+}
+
 // Cancel removes the timer of conversation id (and its attempt count);
 // cancelling a timer that is not set is not an error.
 func (s *Store) Cancel(ctx context.Context, timer, id string) error {
