@@ -800,21 +800,17 @@ func (t *turn) answer(text string) {
 			u.cands = slices.DeleteFunc(slices.Clone(u.cands), func(m knowledge.Match) bool { return m.ID == t.rejected })
 		}
 	}
-	if len(u.parts) == 0 && confident(u.cands) && namesUnknownHan(t.set.KB.Base, t.set.Lexicon, u.cands[0].ID, t.lang, read) {
-		// "有没有学生优惠": a student discount, which no entry speaks of,
-		// not the discount codes again: said plainly, with the closest
-		// topics.
+	if len(u.parts) == 0 && len(u.cands) > 0 &&
+		(confident(u.cands) && namesUnknownHan(t.set.KB.Base, t.set.Lexicon, u.cands[0].ID, t.lang, read) ||
+			readsOtherTrade(read, t.set.Lexicon)) {
+		// Not the shop's question, whatever its other words lean to:
+		// "有没有学生优惠", a student discount no entry speaks of (not the
+		// discount codes again), or another trade's business by the
+		// lexicon's othertrade concept ("can i buy stocks in your
+		// company", "the stock price of my headphones went up": review-A
+		// W2). Said plainly, with the closest topics.
 		u.cands = slices.Clone(u.cands)
-		u.cands[0].Confident, u.cands[0].Likely, u.cands[0].Guess = false, false, false
-		u.follow = nil
-	}
-	if len(u.parts) == 0 && len(u.cands) > 0 && readsOtherTrade(read, t.set.Lexicon) {
-		// Another trade's business ("can i buy stocks in your company",
-		// "the stock price of my headphones went up"), by the lexicon's
-		// othertrade concept: not the shop's, whatever its other words
-		// lean to. Said plainly, with the closest topics (review-A W2).
-		u.cands = slices.Clone(u.cands)
-		u.cands[0].Confident, u.cands[0].Likely, u.cands[0].Guess = false, false, false
+		u.cands[0].SetTier(knowledge.Unsure)
 		u.follow = nil
 	}
 	if len(u.parts) == 0 && t.thinRest && confident(u.cands) {
@@ -1956,7 +1952,8 @@ func (t *turn) afterJoke() bool {
 			seen = true // this message
 			continue
 		}
-		k, _ := t.set.Persona.SmalltalkIn(t.words(tr.Text))
+		// Cut apart from t.words: that keeps this message's words.
+		k, _ := t.set.Persona.SmalltalkIn(persona.Cut(tr.Text))
 		return k == "joke"
 	}
 	return false

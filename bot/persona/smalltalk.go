@@ -203,6 +203,19 @@ func (s *smalltalk) phraseAt(toks []token, i int, kind string) (int, bool) {
 	return 0, false
 }
 
+// startsAny reports whether a phrase of kind may start at one of toks
+// (its first word is there; whether the rest follows is not checked).
+func (s *smalltalk) startsAny(toks []token, kind string) bool {
+	for _, t := range toks {
+		for _, ph := range s.byFirst[t.norm] {
+			if ph.kind == kind {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // but reports whether a but phrase (smalltalk.yaml) starts at toks[i].
 func (s *smalltalk) but(toks []token, i int) bool {
 	_, ok := s.phraseAt(toks, i, "but")
@@ -464,6 +477,12 @@ func (p *Persona) OnlyIn(w Words, kind string, around ...string) bool {
 		return false
 	}
 	s := p.small
+	if !s.startsAny(toks, kind) {
+		// No phrase of the kind starts anywhere, so it cannot be said:
+		// answered without walking greetings and filler (the core asks
+		// every message whether it is only an interjection).
+		return false
+	}
 	said := false
 	for i := 0; i < len(toks); {
 		end := i
