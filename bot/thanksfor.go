@@ -43,12 +43,9 @@ func (t *turn) troubleFollows(rest string) bool {
 	// Vectors already known only, as the core's other early check: the
 	// message's one embeddings call is the matcher's, on the whole text.
 	d := t.set.Rules.DetectContext(semantic.KnownVectorsOnly(t.ctx), in)
-	return d.Handoff || d.Scores[handoff.Complaint] >= leansComplaint
+	// The score at which a cheerful line would jar is data
+	// (complaint.leans_unhappy in prompts/handoff.yaml): well under the
+	// handoff's own threshold, since dropping the cheerful line costs
+	// nothing when it is wrong.
+	return d.Handoff || d.Scores[handoff.Complaint] >= t.set.Rules.LeansUnhappy()
 }
-
-// leansComplaint is the complaint score (0 to 1) at which what follows a
-// "how are you" reads as unhappy enough that "all good here!" would jar:
-// "mine was bad because of your late delivery" scores 0.20, "where is my
-// order" 0.00. Well under the handoff's own threshold: dropping the
-// cheerful line costs nothing when it is wrong.
-const leansComplaint = 0.15

@@ -50,6 +50,9 @@ type Rules struct {
 
 type complaintRules struct {
 	threshold float64
+	// leans is the score at which what follows small talk is taken
+	// for unhappy (complaint.leans_unhappy; LeansUnhappy).
+	leans     float64
 	base      float64
 	cues      []cue
 	combos    []combo
@@ -131,6 +134,9 @@ type loopRules struct {
 const (
 	defGap       = 3
 	defThreshold = 0.75
+	// defLeans is complaint.leans_unhappy when the file has none (files
+	// older than the key).
+	defLeans = 0.15
 )
 
 // LoadRules reads and validates the handoff rules at path in fsys.
@@ -195,9 +201,19 @@ func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, 
 	r.confusion = l.phrases(co, "phrases", typo, gap, true)
 	r.confusionUnless = l.phrases(co, "unless", 0, gap, false)
 
-	cp := l.section(top, "complaint", "threshold", "base", "typo_min_length", "exclaim", "caps", "qmarks", "cues", "combos", "unless")
+	cp := l.section(top, "complaint", "threshold", "base", "typo_min_length", "exclaim", "caps", "qmarks", "cues", "combos", "unless", "leans_unhappy")
 	c := &r.complaint
 	c.threshold = l.floatOpen(cp, "threshold", 0, 1, defThreshold)
+	c.leans = defLeans
+	if v, ok := cp.vals["leans_unhappy"]; ok { // optional: older files have none
+		c.leans = l.floatIn(cp, "leans_unhappy", 0, 1, defLeans)
+		if c.leans >= c.threshold {
+			// At or above the threshold the message hands off anyway:
+			// the key would change nothing, surely not what was meant.
+			l.errf(v, "%s: %v is not under complaint.threshold (%v): it would never matter", cp.path("leans_unhappy"), c.leans, c.threshold)
+			c.leans = min(defLeans, c.threshold/2)
+		}
+	}
 	c.base = l.floatIn(cp, "base", -20, 20, -3)
 	typo = l.typoMin(cp)
 	exn := l.section(cp, "exclaim", "min", "weight")
@@ -239,6 +255,11 @@ func parseRulesFS(file string, data []byte, fsys fs.FS, o loadOptions) (*Rules, 
 	c.index(r.ix)
 	return r, l.probs
 }
+
+// LeansUnhappy is the complaint score (0 to 1) at which what follows
+// small talk reads as unhappy enough that a cheerful reply would jar
+// (complaint.leans_unhappy), well under the handoff's threshold.
+func (r *Rules) LeansUnhappy() float64 { return r.complaint.leans }
 
 // parseYAML parses a file of this package, a syntax error as a Problem at
 // the line of the mistake.
