@@ -247,12 +247,30 @@ func (b *Bot) agentTurn(ctx context.Context, convID, key string, fn func(*agentT
 	} else if !ok {
 		return fmt.Errorf("agent action on %s: %w", logmask.Conv(convID), ErrNoConversation)
 	}
+	// An agent's command may run under a lease (its Slack thread's, held
+	// by one replica at a time: session.WithFence). A replica that
+	// stalled past it while another took the thread over and did the
+	// command must not do it again, nor anything it would now mean (the
+	// customer's next handoff resolved, a transferred one claimed back).
+	// Its sends come before its save, under the conversation's lock, so
+	// a check in the save would come too late: the lease is checked (and
+	// renewed for a whole TTL) under the lock, before anything is done or
+	// sent, and lost, nothing is (ErrFenced; the lease's holder does the
+	// command). The save is not fenced again: the sends went out, the
+	// turn stands.
+	fence := session.FenceOf(ctx, convID)
+	if fence != nil {
+		ctx = session.WithFence(ctx, nil)
+	}
 	var (
 		events []lifecycle.Event
 		step   lifecycle.Step
 		partly error
 	)
 	s, err := b.store.Update(ctx, convID, func(s *session.Session) error {
+		if err := b.store.CheckFence(ctx, fence); err != nil {
+			return err
+		}
 		t := &agentTurn{b: b, ctx: ctx, set: b.contents.Current(), s: s, now: b.now(), key: key}
 		if s.Lang == "" {
 			s.Lang = lang.Default

@@ -109,6 +109,9 @@ type Desk struct {
 	popped  func(j job)      // tests: called after a queued post left the outbox
 	// tests: called after each renewal of the outbox lock's lease
 	outboxRenewed func()
+	// tests: called when an agent's command was not done because the
+	// thread's lease was lost before it (left queued for its holder)
+	threadFenced func(in inbound)
 	// tests: called after each renewal of a thread's lease, and when a
 	// thread's lease was found held by another replica
 	threadRenewed func(thread string)

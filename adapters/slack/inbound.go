@@ -13,6 +13,7 @@ import (
 	"github.com/batonhq/baton/bot"
 	"github.com/batonhq/baton/bot/lifecycle"
 	"github.com/batonhq/baton/bot/logmask"
+	"github.com/batonhq/baton/bot/session"
 )
 
 // dedupeTTL is how long a handled event is remembered: it covers Slack's
@@ -37,6 +38,10 @@ type inbound struct {
 	// inbox held it (later), on any replica; nil: it did not. Asked only
 	// when the thread is found not mapped: it costs a Redis call.
 	waited func() bool
+	// fence is the lease an agent's command or button on conversation
+	// conv runs under: its thread's, held by this replica (see
+	// commandCtx); nil: no inbox, not fenced.
+	fence func(conv string) *session.Fence
 }
 
 // acceptEvent sorts an Events API callback (raw is Slack's JSON of it):
@@ -181,9 +186,9 @@ func (d *Desk) runInbox(ctx context.Context, q <-chan string) {
 func (d *Desk) process(ctx context.Context, in inbound) (later bool) {
 	switch {
 	case in.msg != nil:
-		return d.handleMessage(ctx, in.msg, in.waited)
+		return d.handleMessage(ctx, in.msg, in.waited, in.fence)
 	case in.action != nil:
-		return d.handleAction(ctx, in.action, in.waited)
+		return d.handleAction(ctx, in.action, in.waited, in.fence)
 	}
 	return false
 }
@@ -233,7 +238,7 @@ func isWord(s string) bool {
 	return true
 }
 
-func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, waited func() bool) (later bool) {
+func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, waited func() bool, fence func(string) *session.Fence) (later bool) {
 	// Only human messages in handoff threads of our channel: never our own
 	// posts (no echo loops), edits, deletions or joins.
 	if m.BotID != "" || !d.ourChannel(m.Channel) || m.User == "" {
@@ -322,13 +327,14 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, w
 	case msgCommand:
 		var err error
 		var team string
+		cctx := commandCtx(ctx, fence, conv)
 		switch cmd {
 		case "!claim":
-			err = core.Claim(ctx, conv, agent)
+			err = core.Claim(cctx, conv, agent)
 		case "!resolve":
-			err = core.Resolve(ctx, conv, agent)
+			err = core.Resolve(cctx, conv, agent)
 		case "!bot":
-			err = core.Return(ctx, conv, agent)
+			err = core.Return(cctx, conv, agent)
 		case "!transfer":
 			f := strings.Fields(text)
 			if len(f) < 2 {
@@ -336,7 +342,10 @@ func (d *Desk) handleMessage(ctx context.Context, m *slackevents.MessageEvent, w
 				return false
 			}
 			team = strings.ToLower(f[1])
-			err = core.Transfer(ctx, conv, team, agent)
+			err = core.Transfer(cctx, conv, team, agent)
+		}
+		if d.fencedOff(err, cmd, conv) {
+			return false
 		}
 		if err != nil {
 			d.log.Warn("slack desk: agent command failed", "cmd", cmd, "conv", logmask.Conv(conv), "err", err)
@@ -482,7 +491,7 @@ func (d *Desk) cardConv(ctx context.Context, channel, ts string) (conv string, o
 // found the customer's previous card (card records outlive the handoff) and
 // refused the newest card as an old one; a menu (Transfer) has no
 // conversation in its value and was dropped.
-func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback, waited func() bool) (later bool) {
+func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback, waited func() bool, fence func(string) *session.Fence) (later bool) {
 	if cb.Type != goslack.InteractionTypeBlockActions {
 		return false
 	}
@@ -541,16 +550,20 @@ func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback
 		}
 		agent := d.agent(ctx, cb.User.ID, cb.User.Name)
 		var team string
+		cctx := commandCtx(ctx, fence, conv)
 		switch a.ActionID {
 		case ActionClaim:
-			err = core.Claim(ctx, conv, agent)
+			err = core.Claim(cctx, conv, agent)
 		case ActionResolve:
-			err = core.Resolve(ctx, conv, agent)
+			err = core.Resolve(cctx, conv, agent)
 		case ActionReturn:
-			err = core.Return(ctx, conv, agent)
+			err = core.Return(cctx, conv, agent)
 		case ActionTransfer:
 			team = a.SelectedOption.Value
-			err = core.Transfer(ctx, conv, team, agent)
+			err = core.Transfer(cctx, conv, team, agent)
+		}
+		if d.fencedOff(err, a.ActionID, conv) {
+			return false
 		}
 		if err != nil {
 			d.log.Warn("slack desk: button failed", "action", a.ActionID, "conv", logmask.Conv(conv), "err", err)
@@ -558,6 +571,34 @@ func (d *Desk) handleAction(ctx context.Context, cb *goslack.InteractionCallback
 		}
 	}
 	return false
+}
+
+// commandCtx is ctx for an agent's command or button on conv, fenced by
+// its thread's lease (fence; nil: not fenced). The core checks the lease
+// under the conversation's lock before it does anything (bot's
+// agentTurn): a replica that stalled past the lease, while another took
+// the thread over and did the command, does not do it a second time, nor
+// what it would mean by now (a closing and a survey for the customer's
+// next handoff, a transferred handoff claimed back, a second "X is with
+// you now"). Agents' replies are not fenced: relayed at least once, as
+// decided for them (inbox.go).
+func commandCtx(ctx context.Context, fence func(string) *session.Fence, conv string) context.Context {
+	if fence == nil {
+		return ctx
+	}
+	return session.WithFence(ctx, fence(conv))
+}
+
+// fencedOff reports whether an agent's command or button was not done
+// because this replica lost the thread's lease before it (err wraps
+// session.ErrFenced): nobody is told anything, the event is left queued
+// for the lease's holder (drainThread), which does it, or did it.
+func (d *Desk) fencedOff(err error, what, conv string) bool {
+	if !errors.Is(err, session.ErrFenced) {
+		return false
+	}
+	d.log.Info("slack desk: lost the thread's lease before an agent's command; its holder does it", "command", what, "conv", logmask.Conv(conv))
+	return true
 }
 
 // hasCardAction reports whether the interaction presses one of the card's

@@ -15,6 +15,7 @@ import (
 	goslack "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/store"
 )
 
@@ -36,6 +37,21 @@ import (
 // Delivery is at least once: a replica killed after relaying a reply but
 // before marking it handled has it relayed again by the replica that takes
 // the thread over.
+//
+// Commands and buttons (!claim, !resolve, !bot, !transfer and the card's
+// buttons) are fenced by the thread's lease: the core checks it under the
+// conversation's lock before it acts (commandCtx, bot's agentTurn), and a
+// replica that lost it leaves the event queued for the holder. So a
+// replica that stalled past its lease never does a command its thread's
+// new holder did. What is left is at least once, deliberately, as for
+// replies: the closing, the survey and "X is with you now" go to Telegram
+// before the save and the mark (Telegram's send cannot be conditional on
+// Redis), so a replica that stalls longer than the lease after its check
+// (inside the send, or between it and the mark) while another takes the
+// thread may see the command done again; the lifecycle then refuses what
+// no longer applies (a second resolve of the same handoff, a claim by the
+// agent who has it). At most once would lose a resolve to a replica that
+// died mid-send (the revert of ec06250 says why that is worse).
 
 // stored is an agent event as the inbox keeps it: Slack's own JSON, so it
 // is read back exactly as it arrived.
@@ -212,9 +228,25 @@ func (d *Desk) drainThread(ctx context.Context, thread string) {
 				}
 				return waited
 			}
+			// A command or button runs under the thread's lease: the core
+			// checks it before acting (commandCtx).
+			var fence *session.Fence
+			in.fence = func(conv string) *session.Fence {
+				fence = &session.Fence{Conv: conv, Key: d.keys.ThreadLease(thread), Token: d.replica, TTL: d.leaseTTL(), Now: d.now}
+				return fence
+			}
 			pctx, cancel := context.WithTimeout(lctx, processTimeout)
 			later := d.process(pctx, in)
 			cancel()
+			if fence.LeaseLost() {
+				// Not done, not to be marked handled: the event is its
+				// thread's new holder's, which does it (or did it). With
+				// no holder, the next sweep takes it up (here or not).
+				if d.threadFenced != nil {
+					d.threadFenced(in)
+				}
+				return
+			}
 			if later {
 				if d.mayWait(lctx, key) {
 					// Its card is still being posted: the event stays first

@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/batonhq/baton/bot/logmask"
+	"github.com/batonhq/baton/bot/store"
 )
 
 // ErrFenced means the work an update belongs to was fenced off: it ran
@@ -203,4 +204,31 @@ func (f *Fence) ArmTimers(ctx context.Context, pipe redis.Pipeliner) (done func(
 		}
 		return nil
 	}
+}
+
+// FenceOf is the fence the work on ctx runs under when it guards
+// conversation id (WithFence), else nil.
+func FenceOf(ctx context.Context, id string) *Fence { return fenceFor(ctx, id) }
+
+// CheckFence checks, in one round trip, that f's lease is still held by
+// its Token, and renews it for a whole TTL when it is: work that sends
+// before it saves (an agent's command: the closing and the survey go out
+// under the conversation's lock, then the session is saved) checks here
+// first, under that lock, since a check in the save would come after the
+// sends. It returns ErrFenced when the lease is lost (f records it), and
+// Redis's error when the check could not be made (proving nothing: the
+// work is not done, and its owner tries again). Safe on a nil f (nil).
+func (s *Store) CheckFence(ctx context.Context, f *Fence) error {
+	if f == nil || f.Key == "" || f.Token == "" {
+		return nil
+	}
+	held, err := store.Renew.Run(ctx, s.db.Client, []string{f.Key}, f.Token, f.TTL.Milliseconds()).Int64()
+	if err != nil {
+		return fmt.Errorf("session %s: checking the lease: %w", logmask.Conv(f.Conv), err)
+	}
+	f.held(held == 1)
+	if held != 1 {
+		return fmt.Errorf("session %s: %w", logmask.Conv(f.Conv), ErrFenced)
+	}
+	return nil
 }
