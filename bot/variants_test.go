@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/batonhq/baton/bot"
@@ -10,8 +11,10 @@ import (
 
 // sayings is every wording the shipped persona has for message key in
 // lang, rendered as the bot would for the fixtures' customer (Jane Doe,
-// called Jane) and for one without a name: a test of a reply the persona
-// words one of several ways accepts any of them, and only them.
+// called Jane) and for one without a name, each up to its first line
+// break (what follows may be a list the turn fills in): a test of a
+// reply the persona words one of several ways accepts any of them, and
+// only them.
 func sayings(t testing.TB, lang, key string) []string {
 	t.Helper()
 	p := bot.ShippedHolder(t).Current().Persona
@@ -22,7 +25,8 @@ func sayings(t testing.TB, lang, key string) []string {
 	var out []string
 	for i := range n {
 		for _, name := range []string{"Jane", ""} {
-			s := p.Say(lang, key, persona.Data{Customer: name, Seed: i})
+			s, _, _ := strings.Cut(p.Say(lang, key, persona.Data{Customer: name, Seed: i}), "\n")
+			s = strings.TrimSpace(s)
 			if s != "" && s != key && !slices.Contains(out, s) {
 				out = append(out, s)
 			}
@@ -34,3 +38,15 @@ func sayings(t testing.TB, lang, key string) []string {
 // howAreYouReplies is the shipped wordings of the reply in kind to "how
 // are you?" in English.
 func howAreYouReplies(t testing.TB) []string { return sayings(t, "en", "chat_howareyou") }
+
+// sayingsOf is sayings for several keys in several languages, together.
+func sayingsOf(t testing.TB, langs []string, keys ...string) []string {
+	t.Helper()
+	var out []string
+	for _, l := range langs {
+		for _, k := range keys {
+			out = append(out, sayings(t, l, k)...)
+		}
+	}
+	return out
+}

@@ -112,22 +112,24 @@ func TestComplaintOfFeelingsAloneTellsNoEntry(t *testing.T) {
 // 2026-12-07).
 func TestSmallTalkStatementsAndComplimentsAreSmallTalk(t *testing.T) {
 	f := newFixture(t, false)
-	for i, c := range []struct{ lang, text, says string }{
-		{"en", "so you're a robot", "virtual assistant, not a person"},
-		{"en", "you're a bot", "virtual assistant, not a person"},
-		{"en", "lol ur fast", "hank you"},
-		{"en", "lol ur fast. tell me a joke", "I'm better at orders than jokes"},
-		{"ko", "아 로봇이네요", "사람은 아니에요"},
-		{"ko", "잘했어요 최고!", "감사해요"},
+	misses := sayingsOf(t, []string{"en", "ko"}, "rephrase_topics", "rephrase")
+	for i, c := range []struct {
+		lang, text string
+		says       []string
+	}{
+		{"en", "so you're a robot", []string{"virtual assistant, not a person"}},
+		{"en", "you're a bot", []string{"virtual assistant, not a person"}},
+		{"en", "lol ur fast", []string{"hank you"}},
+		{"en", "lol ur fast. tell me a joke", sayings(t, "en", "chat_joke")},
+		{"ko", "아 로봇이네요", []string{"사람은 아니에요"}},
+		{"ko", "잘했어요 최고!", []string{"감사해요"}},
 	} {
 		reply, kind, _ := f.convo(t, fmt.Sprintf("walk3-chat%d", i), c.lang, c.text)
-		if !strings.Contains(reply, c.says) || kind == "nodesk" || kind == "handoff" {
-			t.Errorf("%s %q: turn %s, reply:\n%s\nwant %q", c.lang, c.text, kind, reply, c.says)
+		if !saysAny(reply, c.says) || kind == "nodesk" || kind == "handoff" {
+			t.Errorf("%s %q: turn %s, reply:\n%s\nwant one of %q", c.lang, c.text, kind, reply, c.says)
 		}
-		for _, miss := range []string{"didn't quite catch", "잘 이해하지 못했어요", "Could it be one of these"} {
-			if strings.Contains(reply, miss) {
-				t.Errorf("%s %q read as a miss:\n%s", c.lang, c.text, reply)
-			}
+		if saysAny(reply, misses) {
+			t.Errorf("%s %q read as a miss:\n%s", c.lang, c.text, reply)
 		}
 	}
 }
@@ -266,13 +268,13 @@ func TestPraiseBeforeAComplaintIsNotThanked(t *testing.T) {
 		lang, text string
 		says       []string
 	}{
-		{"en", "wow that was quick, thanks", []string{"welcome"}},
+		{"en", "wow that was quick, thanks", sayingsOf(t, []string{"en"}, "thanks", "thanks_early")},
 		{"en", "that was quick, thanks", thanked},
 		{"en", "you rock, where is my order?", thanked},
 		{"ko", "잘했어요 최고!", thanked},
 	} {
 		reply, kind, _ := f.convo(t, fmt.Sprintf("walk3-praise%d", i), c.lang, c.text)
-		if !saysAny(reply, c.says) || strings.Contains(reply, "didn't quite catch") {
+		if !saysAny(reply, c.says) || saysAny(reply, sayingsOf(t, []string{"en"}, "rephrase_topics", "rephrase")) {
 			t.Errorf("%s %q: turn %s, reply:\n%s\nwant one of %q", c.lang, c.text, kind, reply, c.says)
 		}
 	}

@@ -49,7 +49,6 @@ func TestInterjectionAloneIsAnsweredInKind(t *testing.T) {
 			t.Errorf("%s %q: turn %s %s, want a short reply in kind:\n%s", c.lang, c.say, kind, entry, reply)
 		}
 	}
-	laughs := map[string]string{"en": "glad to bring a smile", "zh": "开心", "ko": "웃으셨다니"}
 	for i, c := range []struct{ lang, joke, say string }{
 		{"en", "tell me a joke", "good one"},
 		{"en", "tell me a joke", "wow"},
@@ -57,7 +56,7 @@ func TestInterjectionAloneIsAnsweredInKind(t *testing.T) {
 		{"ko", "농담 하나 해 주세요", "웃기네요"},
 	} {
 		reply, kind, _ := f.convo(t, fmt.Sprintf("walk5-joke%d", i), c.lang, c.joke, c.say)
-		if kind != "ack" || !strings.Contains(reply, laughs[c.lang]) || strings.Contains(reply, "•") {
+		if kind != "ack" || !saysAny(reply, sayings(t, c.lang, "chat_laugh")) || strings.Contains(reply, "•") {
 			t.Errorf("%s %q after a joke: turn %s, want laughing along:\n%s", c.lang, c.say, kind, reply)
 		}
 	}
@@ -253,7 +252,7 @@ func TestConnectorAfterSmallTalkKeepsTheQuestion(t *testing.T) {
 // (review-A W4).
 func TestWeekendWithoutYouIsAQuestionAfterAnAnswer(t *testing.T) {
 	f := newFixture(t, false)
-	thanks := []string{"谢谢您的关心", "谢谢您问起", "All good here"}
+	thanks := sayingsOf(t, []string{"zh", "en"}, "chat_howareyou")
 	if reply, kind, _ := f.convo(t, "walk5-wkd-follow", "zh", "快递几天能到", "周末怎么样"); kind == "smalltalk" || saysAny(reply, thanks) {
 		t.Errorf("周末怎么样 after shipping times: turn %s, want a question:\n%s", kind, reply)
 	}
@@ -282,11 +281,11 @@ func TestNoCheerfulHowAreYouBeforeAComplaint(t *testing.T) {
 		"how was your week, mine was bad because of your late delivery",
 		"did you have a good weekend? you guys didnt ship my order",
 	} {
-		if reply, _, _ := f.convo(t, fmt.Sprintf("walk5-cheer%d", i), "en", say); strings.Contains(reply, "All good here") {
+		if reply, _, _ := f.convo(t, fmt.Sprintf("walk5-cheer%d", i), "en", say); saysAny(reply, howAreYouReplies(t)) {
 			t.Errorf("%q: a cheerful reply before the complaint:\n%s", say, reply)
 		}
 	}
-	if reply, _, entry := f.convo(t, "walk5-cheer-q", "en", "how are you? where is my order"); !strings.Contains(reply, "All good here") || entry != "orders/tracking" {
+	if reply, _, entry := f.convo(t, "walk5-cheer-q", "en", "how are you? where is my order"); !saysAny(reply, howAreYouReplies(t)) || entry != "orders/tracking" {
 		t.Errorf("\"how are you? where is my order\": entry %s, want the reply in kind and tracking:\n%s", entry, reply)
 	}
 }
@@ -297,13 +296,13 @@ func TestNoCheerfulHowAreYouBeforeAComplaint(t *testing.T) {
 func TestInterjectionAfterAMissIsNoDelight(t *testing.T) {
 	f := newFixture(t, false)
 	reply, _, _ := f.convo(t, "walk5-interj-miss", "en", "do you sell tractor parts", "can i book a table for two", "jeez")
-	if saysAny(reply, []string{"Oh! 😊", "Ooh! 😊"}) {
+	if saysAny(reply, sayings(t, "en", "chat_interjection")) {
 		t.Errorf("jeez after two misses: a cheerful reply:\n%s", reply)
 	}
 	if s := f.session(t, "walk5-interj-miss"); s.Misses == 0 {
 		t.Errorf("jeez after two misses reset the miss streak")
 	}
-	if reply, _, _ := f.convo(t, "walk5-interj-name", "en", "what's your name", "wow"); strings.Contains(reply, "glad to bring a smile") {
+	if reply, _, _ := f.convo(t, "walk5-interj-name", "en", "what's your name", "wow"); saysAny(reply, sayings(t, "en", "chat_laugh")) {
 		t.Errorf("wow after the bot's name laughs along:\n%s", reply)
 	}
 }
@@ -315,7 +314,7 @@ func TestDismayAfterAnAnswerIsNeutral(t *testing.T) {
 	f := newFixture(t, false)
 	for i, say := range []string{"yikes", "good one", "hilarious", "no way"} {
 		reply, kind, _ := f.convo(t, fmt.Sprintf("walk5-dismay%d", i), "en", "how long does shipping take", say)
-		if kind != "ack" || saysAny(reply, []string{"Oh! 😊", "Ooh! 😊", "glad to bring a smile"}) {
+		if kind != "ack" || saysAny(reply, sayingsOf(t, []string{"en"}, "chat_interjection", "chat_laugh")) {
 			t.Errorf("%q after an answer: turn %s, want a neutral offer:\n%s", say, kind, reply)
 		}
 	}
