@@ -758,7 +758,7 @@ func (p passage) firstDurations() string {
 // asksHowLong reports whether msg asks how long or when, as the lexicon
 // reads it (its how-long concept, in any language it links).
 func asksHowLong(msg string, lex *text.Lexicon) bool {
-	return readsAs(msg, lex, text.ConceptPrefix+"how long")
+	return readsAs(msg, lex, text.ConceptPrefix+content.HeadHowLong)
 }
 
 // readsOtherTrade reports whether msg is about another trade's business
@@ -777,7 +777,7 @@ func oneWord(s string) bool {
 // otherTradeConcept is the othertrade group's concept, its first member
 // as the lexicon keeps it (stemmed). A made-up word, so no customer's own
 // words carry it.
-var otherTradeConcept = text.ConceptPrefix + text.Tokenize("othertrade")[0].Text
+var otherTradeConcept = text.ConceptPrefix + text.Tokenize(content.HeadOtherTrade)[0].Text
 
 // askedFor is what the customer asked that a bot reply in history
 // answered from entry id: each customer message followed by such a reply.

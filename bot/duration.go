@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/batonhq/baton/bot/content"
 	"github.com/batonhq/baton/bot/text"
 )
 
@@ -198,7 +199,7 @@ func asksPrice(msg string) bool { return containsAny(text.Normalize(msg), priceA
 // to ask (asksPrice) or by a word the lexicon reads as a price or cost
 // ("运费多少", "배송비는요": shipping cost, as "how much" is a price).
 func asksCost(msg string, lex *text.Lexicon) bool {
-	return asksPrice(msg) || readsAs(msg, lex, "cost", "price")
+	return asksPrice(msg) || readsAs(msg, lex, "cost", content.HeadPrice)
 }
 
 // readsAs reports whether the lexicon reads a word of msg as one of

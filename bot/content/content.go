@@ -163,6 +163,7 @@ func load(prompts, knowledgeSrc Source, found func([]Problem), opts ...Option) (
 	problems = append(problems, knowledgeSrc.show(ps)...)
 	lex, ps := text.LoadLexicon(prompts.FS, path.Join(prompts.Root, "lexicon"))
 	problems = append(problems, prompts.show(ps)...)
+	problems = append(problems, prompts.show(checkReliedGroups(prompts.FS, path.Join(prompts.Root, "lexicon")))...)
 	offTopic, ps := knowledge.LoadOffTopic(prompts.FS, path.Join(prompts.Root, "offtopic"))
 	problems = append(problems, prompts.show(ps)...)
 	p, ps := persona.Load(prompts.FS, prompts.Root, persona.WithContactFrom(func(email, phone string) (string, string, bool) {
