@@ -41,17 +41,25 @@ import (
 // Commands and buttons (!claim, !resolve, !bot, !transfer and the card's
 // buttons) are fenced by the thread's lease: the core checks it under the
 // conversation's lock before it acts (commandCtx, bot's agentTurn), and a
-// replica that lost it leaves the event queued for the holder. So a
-// replica that stalled past its lease never does a command its thread's
-// new holder did. What is left is at least once, deliberately, as for
-// replies: the closing, the survey and "X is with you now" go to Telegram
-// before the save and the mark (Telegram's send cannot be conditional on
-// Redis), so a replica that stalls longer than the lease after its check
-// (inside the send, or between it and the mark) while another takes the
-// thread may see the command done again; the lifecycle then refuses what
-// no longer applies (a second resolve of the same handoff, a claim by the
-// agent who has it). At most once would lose a resolve to a replica that
-// died mid-send (the revert of ec06250 says why that is worse).
+// replica that lost it does nothing, tells nobody, and leaves the event
+// queued for the holder. So a replica that stalled past its lease before
+// the check never does a command its thread's new holder did, nor what
+// the command would mean by then. What is left is at least once, chosen
+// as for replies (at most once would lose a resolve to a replica that
+// died mid-send: the revert of ec06250 says why that is worse):
+//   - the closing, the survey and "X is with you now" go to Telegram
+//     after the check and before the save (a send cannot be conditional
+//     on Redis): a replica that stalls longer than the lease (and the
+//     conversation's lock) between its check and the end of its sends,
+//     while another takes the thread over, can have them sent twice;
+//   - a replica that did the command and stopped before marking the
+//     event handled leaves it to the next holder, which meets it again:
+//     the lifecycle refuses what no longer applies (a resolve of the
+//     handoff it resolved: the agents read that it is closed; a claim by
+//     the agent who has it: nothing), and a command from a card the
+//     customer has a newer one of is refused as such.
+// Slack's own side (notices, card updates through the outbox) is at
+// least once as before.
 
 // stored is an agent event as the inbox keeps it: Slack's own JSON, so it
 // is read back exactly as it arrived.
