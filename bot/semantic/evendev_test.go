@@ -28,6 +28,19 @@ func evenLines(test []labelled) []labelled {
 	return even
 }
 
+// evenDev is banking77's base, its even test lines and the embedder of
+// every text they need (BATON_EMBED_CACHE keeps it between runs); it
+// skips unless BATON_MEASURE is set.
+func evenDev(t *testing.T) (*knowledge.Base, []labelled, *memoEmbedder) {
+	t.Helper()
+	if os.Getenv("BATON_MEASURE") == "" {
+		t.Skip("a dev measurement that only logs: set BATON_MEASURE=1 to run it")
+	}
+	b, test, dev, _, cfg := banking77Fixture(t)
+	even := evenLines(test)
+	return b, even, newMemoEmbedder(t, func() Embedder { return realEmbedder(t) }, generalisationTexts(b, cfg, dev, even))
+}
+
 // evenRun is one fused design on the full banking77 base asked the even
 // test lines, as serve builds it (content.Load with the shipped prompts).
 type evenRun struct {
@@ -111,12 +124,7 @@ func fusedEvenWith(t *testing.T, emb *memoEmbedder, p fuseParams, missing float6
 //
 //	BATON_MEASURE=1 BATON_EMBED_URL=http://127.0.0.1:8089/v1 BATON_EMBED_CACHE=/tmp/b77.gob go test -run TestBanking77FusedEvenDev -v -timeout 30m ./bot/semantic/
 func TestBanking77FusedEvenDev(t *testing.T) {
-	if os.Getenv("BATON_MEASURE") == "" {
-		t.Skip("a dev measurement that only logs: set BATON_MEASURE=1 to run it")
-	}
-	b, test, dev, _, cfg := banking77Fixture(t)
-	even := evenLines(test)
-	emb := newMemoEmbedder(t, func() Embedder { return realEmbedder(t) }, generalisationTexts(b, cfg, dev, even))
+	_, even, emb := evenDev(t)
 	for _, v := range evenVariants() {
 		if only := os.Getenv("BATON_VARIANT"); only != "" && !strings.Contains(v.name, only) {
 			continue
@@ -176,12 +184,7 @@ func gridTop(q gridQuery, hub int, lexW, bestW, centW, ansW, agreeW float64) int
 //
 //	BATON_MEASURE=1 BATON_EMBED_CACHE=/tmp/b77.gob go test -run TestBanking77FusedGridEvenDev -v -timeout 30m ./bot/semantic/
 func TestBanking77FusedGridEvenDev(t *testing.T) {
-	if os.Getenv("BATON_MEASURE") == "" {
-		t.Skip("a dev measurement that only logs: set BATON_MEASURE=1 to run it")
-	}
-	b, test, dev, _, cfg := banking77Fixture(t)
-	even := evenLines(test)
-	emb := newMemoEmbedder(t, func() Embedder { return realEmbedder(t) }, generalisationTexts(b, cfg, dev, even))
+	b, even, emb := evenDev(t)
 	_, f := fusedEven(t, emb, defaultFuse, nil)
 	ctx := t.Context()
 	mk := func(q string, skip int, vec []float32, want string) (gridQuery, bool) {
@@ -263,12 +266,10 @@ func TestBanking77FusedGridEvenDev(t *testing.T) {
 // lexical match is not sure of (full base), the fused first's signals and
 // whether it is right, to BATON_EVEN_DUMP (tab-separated). It only writes.
 func TestBanking77FusedEvenDumpDev(t *testing.T) {
-	if os.Getenv("BATON_MEASURE") == "" || os.Getenv("BATON_EVEN_DUMP") == "" {
+	if os.Getenv("BATON_EVEN_DUMP") == "" {
 		t.Skip("a dev dump: set BATON_MEASURE=1 and BATON_EVEN_DUMP=file")
 	}
-	b, test, dev, _, cfg := banking77Fixture(t)
-	even := evenLines(test)
-	emb := newMemoEmbedder(t, func() Embedder { return realEmbedder(t) }, generalisationTexts(b, cfg, dev, even))
+	b, even, emb := evenDev(t)
 	_, f := fusedEven(t, emb, defaultFuse, nil)
 	ctx := t.Context()
 	fh, err := os.Create(os.Getenv("BATON_EVEN_DUMP"))

@@ -1,7 +1,6 @@
 package semantic
 
 import (
-	"context"
 	"math"
 	"testing"
 
@@ -18,15 +17,7 @@ func TestFusedMissingTopicBudgetIsNetOfTheLexical(t *testing.T) {
 	ctx := t.Context()
 	kb := bigBase(t, 12)
 	off := farOffTopic()
-	emb := localEmbedder{64}
-	ix, _, err := build(ctx, kb, off, emb, nil, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	query := func(ctx context.Context, s string) ([]float32, error) {
-		v, err := emb.Embed(ctx, []string{s})
-		return normalize(v[0]), err
-	}
+	ix, query := localIndex(t, kb, off)
 	cfg := knowledge.CalibrationConfig{OffTopic: off}
 	lm := knowledge.NewLexicalMatcher(ctx, kb, nil, cfg)
 	// As on banking77's full base, where the lexical decision answered
