@@ -157,6 +157,7 @@ func TestBanking77FusedVariantsDev(t *testing.T) {
 		// path's sure answers included: the design until 2026-12-07
 		// (fuseParams.nearNet).
 		{"missing-topic budget on the total", fuseWith(func(p *fuseParams) { p.nearNet = false }), 0, 0},
+		{"no hubness", fuseWith(func(p *fuseParams) { p.hubW = 0 }), 0, 0},
 		// The best two of a grid over the weights by ranking alone
 		// (2026-12-06, session 5: lexical 2-5, best 0.5-1.5, centroid
 		// 0.5-2, answer 0-1, agreement 0-0.2; 864 designs): top-1 full

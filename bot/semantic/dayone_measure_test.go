@@ -261,6 +261,7 @@ func TestFusedDayOneDev(t *testing.T) {
 		{"before (no lead hedge)", fuseWith(func(p *fuseParams) { p.lead = nil })},
 		{"after (lead hedge)", defaultFuse},
 		{"missing-topic budget on the total", fuseWith(func(p *fuseParams) { p.nearNet = false })},
+		{"no hubness", fuseWith(func(p *fuseParams) { p.hubW = 0 })},
 	} {
 		if only := os.Getenv("BATON_VARIANT"); only != "" && !strings.Contains(v.name, only) {
 			continue
