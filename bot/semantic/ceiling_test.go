@@ -153,6 +153,11 @@ func TestBanking77FusedVariantsDev(t *testing.T) {
 		{"missing-topic 1%, off-topic 1%", defaultFuse, 0.01, 0.01},
 		{"missing-topic 0.5%, off-topic 0.5%", defaultFuse, 0.005, 0.005},
 		{"no agreement bonus", fuseWith(func(p *fuseParams) { p.agreeW = 0 }), 0, 0},
+		// Fusion's missing-topic budget on the total, the lexical
+		// path's sure answers included: the design until 2026-12-07
+		// (fuseParams.nearNet).
+		{"missing-topic budget on the total", fuseWith(func(p *fuseParams) { p.nearNet = false }), 0, 0},
+		{"no hubness", fuseWith(func(p *fuseParams) { p.hubW = 0 }), 0, 0},
 		// The best two of a grid over the weights by ranking alone
 		// (2026-12-06, session 5: lexical 2-5, best 0.5-1.5, centroid
 		// 0.5-2, answer 0-1, agreement 0-0.2; 864 designs): top-1 full

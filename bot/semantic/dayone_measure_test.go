@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/batonhq/baton/bot/knowledge"
@@ -259,7 +260,12 @@ func TestFusedDayOneDev(t *testing.T) {
 	}{
 		{"before (no lead hedge)", fuseWith(func(p *fuseParams) { p.lead = nil })},
 		{"after (lead hedge)", defaultFuse},
+		{"missing-topic budget on the total", fuseWith(func(p *fuseParams) { p.nearNet = false })},
+		{"no hubness", fuseWith(func(p *fuseParams) { p.hubW = 0 })},
 	} {
+		if only := os.Getenv("BATON_VARIANT"); only != "" && !strings.Contains(v.name, only) {
+			continue
+		}
 		by := map[string]*dayOneTally{}
 		var groups []string
 		kept := map[string]int{}

@@ -172,15 +172,22 @@ func farOffTopic() []string {
 func leadFixture(t *testing.T, kb *knowledge.Base, p fuseParams, off []string) (*Fused, func(context.Context, string) ([]float32, error)) {
 	t.Helper()
 	ctx := t.Context()
+	ix, query := localIndex(t, kb, off)
+	cfg := knowledge.CalibrationConfig{OffTopic: off}
+	return newFusedWith(ctx, p, knowledge.NewLexicalMatcher(ctx, kb, nil, cfg), ix, cfg, query, nil), query
+}
+
+// localIndex is kb's index with off-topic set off, its vectors from an
+// in-process hash embedder (no server), and the query function for it.
+func localIndex(t *testing.T, kb *knowledge.Base, off []string) (*Index, func(context.Context, string) ([]float32, error)) {
+	t.Helper()
 	emb := localEmbedder{64}
-	ix, _, err := build(ctx, kb, off, emb, nil, nil, nil)
+	ix, _, err := build(t.Context(), kb, off, emb, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	query := func(ctx context.Context, s string) ([]float32, error) {
+	return ix, func(ctx context.Context, s string) ([]float32, error) {
 		v, err := emb.Embed(ctx, []string{s})
 		return normalize(v[0]), err
 	}
-	cfg := knowledge.CalibrationConfig{OffTopic: off}
-	return newFusedWith(ctx, p, knowledge.NewLexicalMatcher(ctx, kb, nil, cfg), ix, cfg, query, nil), query
 }
