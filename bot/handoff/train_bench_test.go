@@ -1,10 +1,16 @@
 package handoff
 
 import (
+	"bytes"
 	"os"
+	"regexp"
 	"syscall"
 	"testing"
+	"testing/fstest"
 	"time"
+
+	"github.com/batonhq/baton/bot/knowledge"
+	"github.com/batonhq/baton/bot/memo"
 )
 
 // BenchmarkTrainShipped is the load-time cost of the learned layer on the
@@ -34,4 +40,43 @@ func BenchmarkTrainShipped(b *testing.B) {
 	// a reload costs the bot.
 	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
 	b.Logf("%d examples, %d knowledge questions, %d features; %d L-BFGS steps, %d evaluations", len(exs), len(ordinary), len(m.feats), m.iters, m.evals)
+}
+
+// BenchmarkLoadShipped is what loading prompts/handoff.yaml costs with no
+// model cached (a first start, or a reload after an edit of the examples
+// or the knowledge), with learned.dataset's tweets (dataset) and without
+// them (examples), in CPU time:
+//
+//	go test -run '^$' -bench LoadShipped -benchtime 3x ./bot/handoff/
+func BenchmarkLoadShipped(b *testing.B) {
+	rules, err := os.ReadFile("../../prompts/handoff.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	without := regexp.MustCompile(`(?m)^  dataset: .*\n`).ReplaceAll(rules, nil)
+	if bytes.Equal(without, rules) {
+		b.Fatal("prompts/handoff.yaml has no learned.dataset")
+	}
+	kb, _ := knowledge.Load(os.DirFS("../../knowledge"), ".")
+	for _, c := range []struct {
+		name  string
+		rules []byte
+	}{{"dataset", rules}, {"examples", without}} {
+		b.Run(c.name, func(b *testing.B) {
+			fsys := overlayFS{os.DirFS("../.."), fstest.MapFS{"prompts/handoff.yaml": {Data: c.rules}}}
+			saved := trained
+			defer func() { trained = saved }()
+			var before, after syscall.Rusage
+			syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+			for b.Loop() {
+				trained = memo.New[*model](keepTrained) // train again
+				if _, probs := LoadRules(fsys, "prompts/handoff.yaml", WithKnowledge(kb)); len(probs) > 0 {
+					b.Fatal(probs)
+				}
+			}
+			syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+			cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
+			b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+		})
+	}
 }

@@ -17,7 +17,10 @@ import (
 	"github.com/batonhq/baton/bot/text"
 )
 
-var tweetsWrite = flag.Bool("tweets.write", false, "TestWriteTweetsDataset: write prompts/handoff_tweets.yaml from the even tweets")
+var (
+	tweetsWrite = flag.Bool("tweets.write", false, "TestWriteTweetsDataset: write prompts/handoff_tweets.yaml from the even tweets")
+	tweetsTune  = flag.Bool("tweets.tune", false, "TestWriteTweetsDataset: only the tune quarter (line%4 == 0)")
+)
 
 // tweetsFile is learned.dataset's file in the shipped rules.
 const tweetsFile = "prompts/handoff_tweets.yaml"
@@ -218,7 +221,11 @@ func TestWriteTweetsDataset(t *testing.T) {
 	if !*tweetsWrite {
 		t.Skip("writes prompts/handoff_tweets.yaml: run with -tweets.write")
 	}
-	data := tweetsYAML(t, loadTweets(t, sharedDir(t)), even, tweetsHeader)
+	keep := even
+	if *tweetsTune {
+		keep = func(tw tweet) bool { return tw.line%4 == 0 }
+	}
+	data := tweetsYAML(t, loadTweets(t, sharedDir(t)), keep, tweetsHeader)
 	if err := os.WriteFile("../../"+tweetsFile, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
