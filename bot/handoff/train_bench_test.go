@@ -1,12 +1,10 @@
 package handoff
 
 import (
-	"bytes"
+	"io/fs"
 	"os"
-	"regexp"
 	"syscall"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/batonhq/baton/bot/knowledge"
@@ -44,33 +42,30 @@ func BenchmarkTrainShipped(b *testing.B) {
 
 // BenchmarkLoadShipped is what loading prompts/handoff.yaml costs with no
 // model cached (a first start, or a reload after an edit of the examples
-// or the knowledge), with learned.dataset's tweets (dataset) and without
-// them (examples), in CPU time:
+// or the knowledge), in CPU time: as shipped (examples), and with the
+// tweets' tune quarter as learned.dataset (tune) or their even half
+// (even), as TestTweetsTrainedDev builds them:
 //
 //	go test -run '^$' -bench LoadShipped -benchtime 3x ./bot/handoff/
 func BenchmarkLoadShipped(b *testing.B) {
-	rules, err := os.ReadFile("../../prompts/handoff.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	without := regexp.MustCompile(`(?m)^  dataset: .*\n`).ReplaceAll(rules, nil)
-	if bytes.Equal(without, rules) {
-		b.Fatal("prompts/handoff.yaml has no learned.dataset")
-	}
 	kb, _ := knowledge.Load(os.DirFS("../../knowledge"), ".")
+	tweets := loadTweets(b, sharedDir(b))
 	for _, c := range []struct {
-		name  string
-		rules []byte
-	}{{"dataset", rules}, {"examples", without}} {
+		name string
+		fsys fs.FS
+	}{
+		{"examples", os.DirFS("../..")},
+		{"tune", tweetsFS(b, tweets, func(tw tweet) bool { return tw.line%4 == 0 })},
+		{"even", tweetsFS(b, tweets, even)},
+	} {
 		b.Run(c.name, func(b *testing.B) {
-			fsys := overlayFS{os.DirFS("../.."), fstest.MapFS{"prompts/handoff.yaml": {Data: c.rules}}}
 			saved := trained
 			defer func() { trained = saved }()
 			var before, after syscall.Rusage
 			syscall.Getrusage(syscall.RUSAGE_SELF, &before)
 			for b.Loop() {
 				trained = memo.New[*model](keepTrained) // train again
-				if _, probs := LoadRules(fsys, "prompts/handoff.yaml", WithKnowledge(kb)); len(probs) > 0 {
+				if _, probs := LoadRules(c.fsys, "prompts/handoff.yaml", WithKnowledge(kb)); len(probs) > 0 {
 					b.Fatal(probs)
 				}
 			}

@@ -137,9 +137,9 @@ func (o overlayFS) Open(name string) (fs.File, error) {
 	return o.base.Open(name)
 }
 
-// loadWithTweets loads the shipped rules with learned.dataset's file made
-// from the tweets keep picks.
-func loadWithTweets(t testing.TB, tweets []tweet, keep func(tweet) bool) *Rules {
+// tweetsFS is the repository with learned.dataset's file made from the
+// tweets keep picks, and the key set in prompts/handoff.yaml.
+func tweetsFS(t testing.TB, tweets []tweet, keep func(tweet) bool) fs.FS {
 	t.Helper()
 	over := fstest.MapFS{tweetsFile: {Data: tweetsYAML(t, tweets, keep, "")}}
 	rules, err := os.ReadFile("../../prompts/handoff.yaml")
@@ -150,8 +150,15 @@ func loadWithTweets(t testing.TB, tweets []tweet, keep func(tweet) bool) *Rules 
 		rules = bytes.Replace(rules, []byte("\n  examples: handoff_examples.yaml\n"), []byte("\n  examples: handoff_examples.yaml\n  dataset: handoff_tweets.yaml\n"), 1)
 		over["prompts/handoff.yaml"] = &fstest.MapFile{Data: rules}
 	}
+	return overlayFS{os.DirFS("../.."), over}
+}
+
+// loadWithTweets loads the shipped rules with learned.dataset's file made
+// from the tweets keep picks.
+func loadWithTweets(t testing.TB, tweets []tweet, keep func(tweet) bool) *Rules {
+	t.Helper()
 	kb, _ := knowledge.Load(os.DirFS("../../knowledge"), ".")
-	r, probs := LoadRules(overlayFS{os.DirFS("../.."), over}, "prompts/handoff.yaml", WithKnowledge(kb))
+	r, probs := LoadRules(tweetsFS(t, tweets, keep), "prompts/handoff.yaml", WithKnowledge(kb))
 	for _, p := range probs {
 		t.Errorf("%s", p)
 	}
