@@ -13,7 +13,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/batonhq/baton/bot/knowledge"
 	"github.com/batonhq/baton/bot/text"
 )
 
@@ -157,15 +156,7 @@ func tweetsFS(t testing.TB, tweets []tweet, keep func(tweet) bool) fs.FS {
 // from the tweets keep picks.
 func loadWithTweets(t testing.TB, tweets []tweet, keep func(tweet) bool) *Rules {
 	t.Helper()
-	kb, _ := knowledge.Load(os.DirFS("../../knowledge"), ".")
-	r, probs := LoadRules(tweetsFS(t, tweets, keep), "prompts/handoff.yaml", WithKnowledge(kb))
-	for _, p := range probs {
-		t.Errorf("%s", p)
-	}
-	if r == nil {
-		t.Fatal("prompts/handoff.yaml did not load")
-	}
-	return r
+	return loadShippedFrom(t, tweetsFS(t, tweets, keep))
 }
 
 // TestTweetsTrainedDev measures the learned layer trained on the tune
