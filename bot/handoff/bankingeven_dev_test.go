@@ -18,9 +18,13 @@ import (
 //	BATON_MEASURE=1 go test ./bot/handoff -run TestBankingEvenDev -v
 func TestBankingEvenDev(t *testing.T) {
 	measuring(t)
-	r := loadShipped(t)
+	bankingEven(t, loadShipped(t), os.Getenv("BATON_DEV_LIST") == "1")
+}
+
+// bankingEven logs how many of banking77's test.jsonl even lines r hands
+// off, and with list each one's evidence.
+func bankingEven(t *testing.T, r *Rules, list bool) {
 	after := []session.Turn{{Role: "customer", Text: "(an earlier question)"}, {Role: "bot", Text: "(an answer)", Kind: "answer"}}
-	list := os.Getenv("BATON_DEV_LIST") == "1"
 	var n, first, next int
 	for i, q := range loadBanking(t, sharedDir(t)) {
 		if (i+1)%2 != 0 {

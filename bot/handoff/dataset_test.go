@@ -41,7 +41,7 @@ type tweet struct {
 	complaint bool
 }
 
-func sharedDir(t *testing.T) string {
+func sharedDir(t testing.TB) string {
 	dir := filepath.Join("..", "..", "..", "shared", "datasets")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("data sets not available: %v", err)
@@ -49,7 +49,7 @@ func sharedDir(t *testing.T) string {
 	return dir
 }
 
-func readJSONL(t *testing.T, path string, each func(line int, raw []byte) error) {
+func readJSONL(t testing.TB, path string, each func(line int, raw []byte) error) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -70,7 +70,7 @@ func readJSONL(t *testing.T, path string, each func(line int, raw []byte) error)
 	}
 }
 
-func loadTweets(t *testing.T, dir string) []tweet {
+func loadTweets(t testing.TB, dir string) []tweet {
 	var out []tweet
 	readJSONL(t, filepath.Join(dir, "complaints", "messages.jsonl"), func(line int, raw []byte) error {
 		var m struct {

@@ -15,6 +15,7 @@ import (
 // It is the oracle of TestFeaturesMatchReference; change it with the
 // features' definition (which words, pairs and marks are features).
 func (m *model) featuresRef(s string) []int32 {
+	s, _ = blankNoise(s) // handles and links are not words
 	terms := text.Terms(s)
 	var ids []int32
 	put := func(f string) {

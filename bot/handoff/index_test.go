@@ -176,12 +176,18 @@ func corpus(t *testing.T) []string {
 		t.Logf("data sets not available (%v): tricky strings only", err)
 		return out
 	}
+	// Only the data sets' dev lines (even, counting from 1): a failure
+	// prints the message, and the odd lines are held out.
 	var all []string
-	for _, tw := range loadTweets(t, dir) {
-		all = append(all, tw.text)
+	for i, tw := range loadTweets(t, dir) {
+		if i%2 == 1 {
+			all = append(all, tw.text)
+		}
 	}
-	for _, q := range loadBanking(t, dir) {
-		all = append(all, q.text)
+	for i, q := range loadBanking(t, dir) {
+		if i%2 == 1 {
+			all = append(all, q.text)
+		}
 	}
 	stride := 4
 	switch {

@@ -54,6 +54,11 @@ type example struct {
 	file  string
 	line  int
 	feats []int32 // feature ids, sorted, unique
+	// dataset: a real labelled message of learned.dataset, not a
+	// hand-written example; the layer trains on it, the vector layer
+	// does not embed it (startup stays one embeddings batch of the
+	// hand-written examples).
+	dataset bool
 }
 
 // model is a trained learned layer; immutable, shared by every Rules
@@ -103,6 +108,10 @@ func WithOrdinary(questions []string) LoadOption {
 // features returns the sorted unique feature ids of s in m, or appends new
 // ids when m is being built (add).
 func (m *model) features(s string, add bool) []int32 {
+	// A handle or a link is not the customer's words ("@FooHelp" would
+	// read as "help"); the phrases drop them too (blankNoise), and the
+	// labelled tweets of learned.dataset have them taken out.
+	s, _ = blankNoise(s)
 	tb := termBufs.Get().(*[]string)
 	terms := text.AppendTerms((*tb)[:0], s)
 	defer func() {
@@ -777,9 +786,18 @@ func (lr *learnedRules) explain(v learnedVerdict, k int) string {
 		line += ": " + strings.Join(words, ", ")
 	}
 	if e, sim := m.nearest(v.feats, k); e != nil {
-		line += fmt.Sprintf("; closest example %q (%s:%d, similarity %.2f)", e.text, lr.file, e.line, sim)
+		line += fmt.Sprintf("; closest example %q (%s:%d, similarity %.2f)", e.text, exampleFile(e, lr.file), e.line, sim)
 	}
 	return line
+}
+
+// exampleFile is the base name of the file e came from: the examples
+// file, or learned.dataset's (def when e was made in code).
+func exampleFile(e *example, def string) string {
+	if e.file == "" {
+		return def
+	}
+	return path.Base(e.file)
 }
 
 // nearest is the example of class k sharing the most features with f
@@ -823,7 +841,7 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 	if _, ok := top.vals["learned"]; !ok {
 		return lr
 	}
-	s := l.section(top, "learned", "examples", "ordinary", "explicit", "complaint", "confusion", "by_language", "vectors", "concepts", "concept_pairs_only", "concept_unless")
+	s := l.section(top, "learned", "examples", "dataset", "ordinary", "explicit", "complaint", "confusion", "by_language", "vectors", "concepts", "concept_pairs_only", "concept_unless")
 	lr.threshold[clExplicit] = l.floatOpen(s, "explicit", 0, 1, 0.9)
 	lr.threshold[clComplaint] = l.floatOpen(s, "complaint", 0, 1, 0.9)
 	lr.threshold[clConfusion] = l.floatOpen(s, "confusion", 0, 1, 0.9)
@@ -876,7 +894,11 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 	if v, ok := s.vals["concepts"]; ok {
 		con = l.concepts(v, s.vals["concept_pairs_only"], s.vals["concept_unless"])
 	}
-	lr.m = trainCachedWith(exs, ordinary, con)
+	training := exs
+	if v, ok := s.vals["dataset"]; ok {
+		training = append(exs[:len(exs):len(exs)], l.dataset(v, rulesPath, fsys, exs)...)
+	}
+	lr.m = trainCachedWith(training, ordinary, con)
 	lr.vr = l.vectors(s, rulesPath, fsys, exs)
 	if o.emb != nil && lr.vr.on {
 		// The vector layer's own ordinary messages first (see vecRules),
@@ -886,8 +908,15 @@ func (l *loader) learned(top *section, rulesPath string, fsys fs.FS, o loadOptio
 	return lr
 }
 
-// parseExamples reads {class: {lang: [text, ...]}}.
+// parseExamples reads {class: {lang: [text, ...]}}, every class present.
 func parseExamples(file string, data []byte) ([]example, []Problem) {
+	return parseLabelled(file, data, true)
+}
+
+// parseLabelled reads {class: {lang: [text, ...]}}; all says whether every
+// class must be there (the examples file) or any may be left out (a
+// dataset of complaints and ordinary messages).
+func parseLabelled(file string, data []byte, all bool) ([]example, []Problem) {
 	l := &loader{file: file}
 	root, probs := parseYAML(file, data)
 	if probs != nil {
@@ -903,7 +932,9 @@ func parseExamples(file string, data []byte) ([]example, []Problem) {
 	for k, name := range classes {
 		byLang, ok := top.vals[name]
 		if !ok {
-			l.errf(top.node, "missing %s", name)
+			if all {
+				l.errf(top.node, "missing %s", name)
+			}
 			continue
 		}
 		l.messages(byLang, name, func(item *yaml.Node, lang, t string) {
@@ -992,6 +1023,77 @@ func parseOrdinary(file string, data []byte, exs []example, exsFile string) ([]s
 		qs = append(qs, t)
 	})
 	return qs, l.probs
+}
+
+// dataset reads the file learned.dataset names (v), next to the rules:
+// real messages labelled complaint or none (handoff_tweets.yaml), which
+// the layer learns from beside the hand-written examples (exs). A message
+// that is also an example is reported (the same words learned twice, or
+// as two kinds), and so is one that still holds what identifies a person:
+// the file ships with the product, so handles, links, e-mail addresses
+// and long numbers (phones, orders, accounts) must have been taken out.
+func (l *loader) dataset(v *yaml.Node, rulesPath string, fsys fs.FS, exs []example) []example {
+	if v.Kind != yaml.ScalarNode || v.Value == "" {
+		l.errf(v, "learned.dataset: expected the name of the labelled messages file, next to %s", path.Base(rulesPath))
+		return nil
+	}
+	name := path.Join(path.Dir(rulesPath), v.Value)
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		l.errf(v, "learned.dataset: cannot read %s: %v", name, err)
+		return nil
+	}
+	ds, probs := parseLabelled(name, data, false)
+	l.probs = append(l.probs, probs...)
+	labelled := make(map[string]example, len(exs))
+	for _, e := range exs {
+		labelled[strings.Join(text.Terms(e.text), " ")] = e
+	}
+	out := ds[:0]
+	for _, e := range ds {
+		if what := personalData(e.text); what != "" {
+			l.probs = append(l.probs, Problem{File: name, Line: e.line, Msg: fmt.Sprintf("%q holds %s: mask it (the file ships with the product)", e.text, what)})
+			continue
+		}
+		if x, ok := labelled[strings.Join(text.Terms(e.text), " ")]; ok {
+			l.probs = append(l.probs, Problem{File: name, Line: e.line, Msg: fmt.Sprintf("%q is already an example of %s (%s:%d); keep it in one file", e.text, classes[x.class], path.Base(x.file), x.line)})
+			continue
+		}
+		e.dataset = true
+		out = append(out, e)
+	}
+	return out
+}
+
+// personalData names what in s may identify a person ("" for nothing):
+// an @handle or a link (what the detector's phrases drop as noise), an
+// e-mail address, or a run of five or more digits (a phone, order or
+// account number; a space, dash, bracket or plus between digits counts
+// as part of the run, a point does not: "$300.00" is a price).
+func personalData(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '@' && i > 0 && isWordByte(s[i-1]) && i+1 < len(s) && isWordByte(s[i+1]) {
+			return "an e-mail address"
+		}
+		if noiseAt(s, i) > 0 {
+			return "an @handle or a link"
+		}
+	}
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+			if digits >= 5 {
+				return "a long number"
+			}
+		case digits > 0 && (c == ' ' || c == '-' || c == '(' || c == ')' || c == '+') && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
+			// a separator inside a number: "214-583-2188"
+		default:
+			digits = 0
+		}
+	}
+	return ""
 }
 
 // ordinary reads the file learned.ordinary names (v), next to the rules.

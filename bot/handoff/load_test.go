@@ -1,6 +1,7 @@
 package handoff
 
 import (
+	"io/fs"
 	"math"
 	"os"
 	"strings"
@@ -13,8 +14,15 @@ import (
 
 func loadShipped(t testing.TB) *Rules {
 	t.Helper()
+	return loadShippedFrom(t, os.DirFS("../.."))
+}
+
+// loadShippedFrom loads prompts/handoff.yaml of repo, with the shipped
+// knowledge base's questions.
+func loadShippedFrom(t testing.TB, repo fs.FS) *Rules {
+	t.Helper()
 	kb, _ := knowledge.Load(os.DirFS("../../knowledge"), ".")
-	r, probs := LoadRules(os.DirFS("../.."), "prompts/handoff.yaml", WithKnowledge(kb))
+	r, probs := LoadRules(repo, "prompts/handoff.yaml", WithKnowledge(kb))
 	for _, p := range probs {
 		t.Errorf("%s", p)
 	}

@@ -185,7 +185,7 @@ func (l *vecLayer) build() {
 	class := make([]int8, 0, cap(texts))
 	src := make([]int, 0, cap(texts))
 	for i, e := range l.m.examples {
-		if vecJudges(e.text) {
+		if !e.dataset && vecJudges(e.text) {
 			texts, class, src = append(texts, e.text), append(class, int8(e.class)), append(src, i)
 		}
 	}
