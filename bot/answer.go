@@ -791,6 +791,23 @@ func oneWord(s string) bool {
 	return len(toks) == 1 && !toks[0].CJK
 }
 
+// withoutOtherTrade is msg without its pieces (sentences, clauses) that
+// read as another trade's business, "" when none is left or none read
+// so: what the customer asks the shop beside an aside of finance.
+func withoutOtherTrade(msg string, lex *text.Lexicon) string {
+	var kept []string
+	pieces := splitQuestions(msg)
+	for _, p := range pieces {
+		if !readsOtherTrade(p.text, lex) {
+			kept = append(kept, p.text)
+		}
+	}
+	if len(kept) == 0 || len(kept) == len(pieces) {
+		return ""
+	}
+	return strings.Join(kept, ", ")
+}
+
 // otherTradeConcept is the othertrade group's concept, its first member
 // as the lexicon keeps it (stemmed). A made-up word, so no customer's own
 // words carry it.
