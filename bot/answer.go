@@ -355,8 +355,8 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 	if len(pa.units) == 0 {
 		return Answer{}, false
 	}
-	words := termSet(f.Words, set.Lexicon)
 	freq := unitFreq(set.KB.Base, e.Lang, set.Lexicon)
+	words := askedTerms(f.Words, set.Lexicon, freq)
 	var body string
 	// named is what the reply says of a thing the follow-up names, when
 	// the part found names it in so many words: "followup_named_yes" on
@@ -371,12 +371,20 @@ func (a kbAnswerer) followUp(q Question, d persona.Data) (Answer, bool) {
 	// mentioned" (which stays for "what if it was opened already?" after
 	// asking about opened items).
 	newThing := false
-	if f.Duration || f.Price {
+	if f.Duration || f.Price || asksDuration(q.Text) && !f.Done {
 		// "how long?" after an answer: the sentences that say how long,
 		// not the whole entry again; "how much for a day?": those with
-		// the prices.
-		if body = pa.durations(); f.Price {
+		// the prices. "반품 기간이 얼마나 돼요?" after the return steps
+		// asks how long too, beside a word the steps share (반품): the
+		// durations, those with its words first, not the steps again
+		// (walk6).
+		switch {
+		case f.Price:
 			body = pa.prices(words, freq)
+		case f.Duration:
+			body = pa.durations()
+		default:
+			body = pa.saying(durationIn, words, freq)
 		}
 		if body != "" {
 			text := join(a.lead(q, id, body, d), langNote(p, q.Lang, e.Lang, d), Plain(body), p.Say(q.Lang, "anything_else", d))
@@ -570,8 +578,9 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 	var words map[string]bool
 	at := -1
 	if !verbatim || done || problem {
-		words = termSet(q.Text, set.Lexicon)
-		at, _ = pa.best(words, unitFreq(set.KB.Base, e.Lang, set.Lexicon))
+		freq := unitFreq(set.KB.Base, e.Lang, set.Lexicon)
+		words = askedTerms(q.Text, set.Lexicon, freq)
+		at, _ = pa.best(words, freq)
 	}
 	tried := done || problem && (at < 0 || asksNothingNew(words, pa))
 	var added []string
@@ -659,6 +668,14 @@ func (a kbAnswerer) again(q Question, d persona.Data, e *knowledge.Entry) (Answe
 			default:
 				body = pa.from(i, pa.withList(u.para))
 			}
+		}
+	case !tried && asksDuration(q.Text) && !durationsOnly(pa, body):
+		// "반품 기간이 얼마나 돼요?" after the return steps asks how long,
+		// and names the return its steps speak of too: the sentences
+		// that say how long (the 14 days), not the steps again, whose
+		// words it shares (walk6).
+		if ds := pa.saying(durationIn, words, unitFreq(set.KB.Base, e.Lang, set.Lexicon)); ds != "" {
+			body = ds
 		}
 	case !tried && !priceIn(body) && asksCost(q.Text, set.Lexicon):
 		// "运费多少" after "运费怎么算" asks the price again: the
@@ -772,6 +789,23 @@ func readsOtherTrade(msg string, lex *text.Lexicon) bool {
 func oneWord(s string) bool {
 	toks := text.Tokenize(s)
 	return len(toks) == 1 && !toks[0].CJK
+}
+
+// withoutOtherTrade is msg without its pieces (sentences, clauses) that
+// read as another trade's business, "" when none is left or none read
+// so: what the customer asks the shop beside an aside of finance.
+func withoutOtherTrade(msg string, lex *text.Lexicon) string {
+	var kept []string
+	pieces := splitQuestions(msg)
+	for _, p := range pieces {
+		if !readsOtherTrade(p.text, lex) {
+			kept = append(kept, p.text)
+		}
+	}
+	if len(kept) == 0 || len(kept) == len(pieces) {
+		return ""
+	}
+	return strings.Join(kept, ", ")
 }
 
 // otherTradeConcept is the othertrade group's concept, its first member

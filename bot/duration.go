@@ -86,6 +86,37 @@ func asksOnlyDuration(msg string) bool {
 	return true
 }
 
+// asksDuration reports whether msg asks how long, whatever else it names
+// ("반품 기간이 얼마나 돼요?", "how long do refunds take?"). English "when"
+// is left out: alone it asks how long only after an answer that says so
+// (asksOnlyDuration), beside other words it is as often "what happens
+// when…".
+func asksDuration(msg string) bool {
+	s := text.Normalize(msg)
+	switch {
+	case hasScript(s, unicode.Hangul):
+		return containsAny(s, durationAsksKo)
+	case hasScript(s, unicode.Han):
+		return containsAny(s, durationAsksZh)
+	}
+	return containsAny(s, durationAsksEnBeside)
+}
+
+// durationAsksEnBeside are the English ways to ask how long that say so
+// beside other words (durationAsksEn without "when").
+var durationAsksEnBeside = []string{"how long", "how many days", "how many weeks", "how soon"}
+
+// durationsOnly reports whether every unit of p that body gives says how
+// long something takes: a part that already tells the durations.
+func durationsOnly(p passage, body string) bool {
+	for _, u := range p.units {
+		if strings.Contains(body, strings.TrimPrefix(Plain(u.text), "• ")) && !durationIn(u.text) {
+			return false
+		}
+	}
+	return true
+}
+
 // durationIn reports whether an answer speaks of how long something takes.
 func durationIn(answer string) bool { return durationPattern.MatchString(answer) }
 

@@ -176,17 +176,51 @@ func sentences(line string) []string {
 func termSet(s string, lex *text.Lexicon) map[string]bool {
 	set := map[string]bool{}
 	for _, t := range lex.Apply(text.Tokenize(Plain(s))) {
-		switch {
-		case t.Linked: // a passage is compared within its language
-		case t.CJK:
-			for _, g := range text.AppendNGrams(nil, t.Text, false) {
-				set[g] = true
-			}
-		case !text.IsStopWord(t.Text):
-			set[t.Text] = true
+		termAdd(set, t)
+	}
+	return set
+}
+
+// askedTerms is termSet of a customer's message compared with the
+// answers f counts, with the English word the lexicon links to a Chinese
+// or Korean word of it when those answers never write that word but do
+// write the English one: "페이팔로 결제했으면요?" names PayPal, which the
+// Korean refund answer writes only in Latin letters ("PayPal·Alipay·카카오
+// 페이는…"), so the follow-up finds that sentence, not the one its 결제
+// shares (walk6: it got the gift-card sentence). A word the answers write
+// themselves (배송) is read in them as written, never by its English link
+// (deliver, which "Power Delivery" happens to use).
+func askedTerms(s string, lex *text.Lexicon, f *docFreq) map[string]bool {
+	set := map[string]bool{}
+	for _, t := range lex.Apply(text.Tokenize(Plain(s))) {
+		termAdd(set, t)
+		if t.CJK {
+			lex.EachLink(t.Text, func(member string, to []text.Token) {
+				if strings.Contains(f.text, member) {
+					return
+				}
+				for _, e := range to {
+					if !e.Concept && f.df[e.Text] > 0 && !text.IsStopWord(e.Text) {
+						set[e.Text] = true
+					}
+				}
+			})
 		}
 	}
 	return set
+}
+
+// termAdd adds token t's telling terms to set, as termSet reads them.
+func termAdd(set map[string]bool, t text.Token) {
+	switch {
+	case t.Linked: // a passage is compared within its language
+	case t.CJK:
+		for _, g := range text.AppendNGrams(nil, t.Text, false) {
+			set[g] = true
+		}
+	case !text.IsStopWord(t.Text):
+		set[t.Text] = true
+	}
 }
 
 // docFreq is how many units of a base's answers in one language use each
@@ -194,6 +228,9 @@ func termSet(s string, lex *text.Lexicon) map[string]bool {
 type docFreq struct {
 	n  float64
 	df map[string]int
+	// text is the answers' plain text, lower-cased and joined: whether
+	// they write a word at all (askedTerms).
+	text string
 }
 
 var (
@@ -218,11 +255,14 @@ func unitFreq(kb *knowledge.Base, lang string, lex *text.Lexicon) *docFreq {
 		return f
 	}
 	f := &docFreq{df: map[string]int{}}
+	var all strings.Builder
 	for _, id := range kb.IDs() {
 		e, ok := kb.Entry(id, lang)
 		if !ok || e.Lang != lang {
 			continue
 		}
+		all.WriteString(strings.ToLower(Plain(e.Answer)))
+		all.WriteString("\n")
 		for _, u := range cutPassage(e.Answer, lex).units {
 			f.n++
 			for t := range u.terms {
@@ -230,6 +270,7 @@ func unitFreq(kb *knowledge.Base, lang string, lex *text.Lexicon) *docFreq {
 			}
 		}
 	}
+	f.text = all.String()
 	if len(freqs) >= maxFreqs {
 		clear(freqs)
 	}

@@ -299,9 +299,11 @@ func (t *turn) text(text string) {
 		switch {
 		case last == kindChat && t.afterJoke():
 			key = "chat_laugh"
-		case t.helped() && t.set.Persona.OnlyIn(t.words(text), "dismay"):
+		case t.set.Persona.OnlyIn(t.words(text), "dismay"):
 			// "yikes", "good one" after an answer: dismay or sarcasm as
-			// often as delight; a neutral offer, no "Oh! 😊".
+			// often as delight; a neutral offer, no "Oh! 😊". Before
+			// one too: "yikes", "아이고" first is no delight either
+			// (walk6).
 			key = ""
 		}
 		if key != "" {
@@ -800,6 +802,20 @@ func (t *turn) answer(text string) {
 			u.cands = slices.DeleteFunc(slices.Clone(u.cands), func(m knowledge.Match) bool { return m.ID == t.rejected })
 		}
 	}
+	if len(u.parts) == 0 && len(u.cands) > 0 && readsOtherTrade(read, t.set.Lexicon) {
+		// Another trade's words beside a question of the shop's own, as
+		// an aside in a sentence or clause of its own ("the stock market
+		// is crazy today, anyway how long does delivery take?"): the
+		// question is answered as asked without the aside, when it is
+		// sure alone. A question that speaks of it ("can i buy stocks in
+		// your company"), or one unsure without it ("…, why is it more
+		// expensive now"), is left to the block below (walk6).
+		if rest := withoutOtherTrade(read, t.set.Lexicon); rest != "" {
+			if v := r.understand(rest, topic, follows); len(v.parts) > 0 || confident(v.cands) {
+				u, read = v, rest
+			}
+		}
+	}
 	if len(u.parts) == 0 && len(u.cands) > 0 &&
 		(confident(u.cands) && namesUnknownHan(t.set.KB.Base, t.set.Lexicon, u.cands[0].ID, t.lang, read) ||
 			readsOtherTrade(read, t.set.Lexicon)) {
@@ -1164,7 +1180,8 @@ func (t *turn) match(text string) []knowledge.Match { return t.set.KB.Match(t.ct
 // read the whole message: "oh great, another delay" is sarcasm.
 func (t *turn) withoutLeadFiller(text string) string {
 	s := t.set.Persona.WithoutLeadFillerIn(t.words(text))
-	if s == text {
+	interj := t.set.Persona.WithoutLeadIn(t.words(text), "interjection")
+	if s == text && interj == text {
 		return text
 	}
 	match := lexicalMatch(t.ctx, t.set.KB.Matcher, 5)
@@ -1173,6 +1190,18 @@ func (t *turn) withoutLeadFiller(text string) string {
 	}
 	as := match(text)
 	if confident(as) {
+		return text
+	}
+	if interj != text && interj != s && tierOf(match(interj)) > tierOf(as) {
+		// "yikes, my package is late", "晕，怎么退货", "헐 대박 환불 언제
+		// 돼요?": an interjection before the question says how they
+		// feel, not what they ask, and its words (晕, a character no
+		// example has) sank a question sure without it (walk6). Dropped
+		// only when the rest reads surer than the whole: "no way to
+		// track it?" keeps its words.
+		return interj
+	}
+	if s == text {
 		return text
 	}
 	if cutsHanWord(text, s) && tierOf(match(s)) <= tierOf(as) {

@@ -248,6 +248,33 @@ func (p *Persona) withoutLeadFiller(text string, toks []token) string {
 	return strings.TrimSpace(text[toks[j].start:])
 }
 
+// WithoutLeadIn is w's text past the phrases of kind it starts with
+// (filler between them skipped too), when at least one is there and more
+// words follow: "yikes, my package is late" is "my package is late" for
+// kind interjection. w's text itself otherwise.
+func (p *Persona) WithoutLeadIn(w Words, kind string) string {
+	if p == nil || p.small == nil || !p.small.startsAny(w.toks, kind) {
+		return w.text
+	}
+	s, toks := p.small, w.toks
+	i, said := 0, false
+	for i < len(toks) {
+		if e, ok := s.phraseAt(toks, i, kind); ok {
+			i, said = e, true
+			continue
+		}
+		if j := s.fillerAt(toks, i); j > i {
+			i = j
+			continue
+		}
+		break
+	}
+	if !said || i >= len(toks) {
+		return w.text
+	}
+	return strings.TrimSpace(w.text[toks[i].start:])
+}
+
 // skipFiller skips filler phrases from toks[i]; it returns where they end.
 // A laugh is filler beside other words ("thanks lol", "哈哈 好的").
 func (s *smalltalk) skipFiller(toks []token, i int) int {
