@@ -246,10 +246,13 @@ func (d *Desk) drainThread(ctx context.Context, thread string) {
 			pctx, cancel := context.WithTimeout(lctx, processTimeout)
 			later := d.process(pctx, in)
 			cancel()
-			if fence.LeaseLost() {
+			if fence.LeaseLost() || lctx.Err() != nil {
 				// Not done, not to be marked handled: the event is its
 				// thread's new holder's, which does it (or did it). With
 				// no holder, the next sweep takes it up (here or not).
+				// The lease renewer may see the loss first: it cancels
+				// lctx, the core's work fails with that and never
+				// reaches the fence, so both say the lease is gone.
 				if d.threadFenced != nil {
 					d.threadFenced(in)
 				}
