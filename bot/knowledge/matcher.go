@@ -1061,18 +1061,12 @@ func chooseBand(rest []sample, pre bandCount, lim bandLimits) (rule, int) {
 		v    float64
 		kind int8
 	}
-	best, bestScore := 0, 0
+	best := 0
 	var bestRule rule
 	vs := make([]valued, 0, len(rest))
-	// Each direction is also scored at targets bandSmooth above and below
-	// lim.target (near), and chosen on the three counts together.
-	near := [3]bandLimits{lim, lim, lim}
-	near[0].target, near[2].target = lim.target-bandSmooth, lim.target+bandSmooth
 	for _, cover := range coverGrid {
 		for _, lead := range leadGrid {
 			r := rule{lead: lead, cover: cover}
-			var counts [3]int
-			var dirRule rule
 			vs = vs[:0]
 			for _, s := range rest {
 				if allowUnknown(lim.maxUnknown, s.unknown) {
@@ -1092,41 +1086,21 @@ func chooseBand(rest []sample, pre bandCount, lim bandLimits) (rule, int) {
 				if i+1 < len(vs) && vs[i+1].v == x.v {
 					continue // a threshold takes all samples of one value or none
 				}
-				if float64(c.off) > lim.offBudget || float64(c.near) > lim.nearBudget {
+				if lim.short(c) || float64(c.off) > lim.offBudget || float64(c.near) > lim.nearBudget {
 					continue
 				}
-				for k, l := range near {
-					if l.short(c) || c.right-pre.right <= counts[k] {
-						continue
-					}
-					counts[k] = c.right - pre.right
-					if k == 1 {
-						dirRule = r
-						dirRule.threshold = x.v
-						if i+1 < len(vs) {
-							dirRule.threshold = (x.v + vs[i+1].v) / 2
-						}
+				if c.right-pre.right > best {
+					best, bestRule = c.right-pre.right, r
+					bestRule.threshold = x.v
+					if i+1 < len(vs) {
+						bestRule.threshold = (x.v + vs[i+1].v) / 2
 					}
 				}
-			}
-			if score := counts[0] + counts[1] + counts[2]; counts[1] > 0 && score > bestScore {
-				best, bestScore, bestRule = counts[1], score, dirRule
 			}
 		}
 	}
 	return bestRule, best
 }
-
-// bandSmooth is how far above and below its target a tier's share right
-// is also counted when its rule direction is chosen (chooseBand): each
-// direction's right samples at the three targets, summed. Counted at the
-// target alone, several directions come within a sample of each other,
-// and one example question added or taken out anywhere switched the
-// direction, and with it the tier's answers to messages about other
-// entries (TestCalibrationStabilityDev); a direction that holds up
-// across the neighbouring targets holds up against one sample more or
-// less. The cut is still the target's own along the chosen direction.
-var bandSmooth = 0.05
 
 // tierTally is what one tier does on the calibration samples: the share
 // of the held-out questions it takes, the share of all it takes that are

@@ -201,10 +201,9 @@ func pooledWrongOK(held, wrong int, target float64) bool {
 	return float64(wrong) <= target*(float64(held)+pooledWeight/2)+1e-9
 }
 
-// pooledCapLeast is the strictest cap on the words unknown to the base
-// checkPooled tries; pooledCapStep the step below the last sample a
-// tighter cap leaves out when no sample is left under it (tighterCap),
-// and the fixed step caps were tightened by before 2026-12-07.
+// pooledCapStep and pooledCapLeast are the stricter caps on the words
+// unknown to the base checkPooled tries: down from the rule's own by
+// 0.05, to 0.1 at least.
 const pooledCapStep, pooledCapLeast = 0.05, 0.1
 
 // PooledCheck is what a base's own samples said of one rule of the
@@ -269,8 +268,8 @@ type pooledTest struct {
 // checkPooled tests rule r on the samples it would add (in: not taken by
 // a higher decision or by the tier's own cut, and in a language the rule
 // answers). Where it is refused, a
-// stricter cap on the words unknown to the base is tried (each leaving
-// out the most unknown sample not right: tighterCap), the loosest that passes kept: the
+// stricter cap on the words unknown to the base is tried (pooledCapStep
+// at a time, below the rule's own), the loosest that passes kept: the
 // off-topic messages a lead lets through mostly carry words the base does
 // not know, and the right answers mostly do not.
 //
@@ -293,64 +292,20 @@ func checkPooled(samples []sample, in func(sample) bool, r PooledRule, test pool
 		// Tighten the cap of the script whose messages the rule adds
 		// more of that are not right (both on a tie).
 		latin, cjk := pc.NotRight[0], pc.NotRight[1]
-		nextL, nextC := tighterCap(samples, in, r, false), tighterCap(samples, in, r, true)
-		canL, canC := nextL >= pooledCapLeast-1e-9, nextC >= pooledCapLeast-1e-9
+		canL, canC := r.MaxUnknown-pooledCapStep >= pooledCapLeast-1e-9, r.MaxUnknownCJK-pooledCapStep >= pooledCapLeast-1e-9
 		if !canL && !canC {
 			return first
 		}
 		if canL && (latin >= cjk || !canC) {
-			r.MaxUnknown = nextL
+			r.MaxUnknown -= pooledCapStep
 		}
 		if canC && (cjk >= latin || !canL) {
-			r.MaxUnknownCJK = nextC
+			r.MaxUnknownCJK -= pooledCapStep
 		}
 		pc = checkPooledCap(samples, in, r, test)
 	}
 	return pc
 }
-
-// tighterCap is the next cap on the words unknown to the base, for
-// messages in Chinese or Korean characters (cjk) or in words, that
-// leaves out the most unknown sample rule r adds that is not right, and
-// nothing less unknown: halfway between it and the next sample r adds.
-// -1 when r adds no such sample.
-//
-// Steps of pooledCapStep left out every sample within 0.05 of the cap for
-// one sample over a budget, and put the cap on a grid that a sample
-// added or taken out anywhere in the base could tip: on the dev shops,
-// one example question edited moved the likely rule's cap 0.30 -> 0.25
-// or 0.10, and with it the hedges of messages about other entries
-// (TestCalibrationStabilityDev). Halfway between samples, the cap moves
-// only as far as the samples do.
-func tighterCap(samples []sample, in func(sample) bool, r PooledRule, cjk bool) float64 {
-	cur := r.maxUnknown(cjk)
-	if pooledFixedSteps {
-		return cur - pooledCapStep
-	}
-	bad := -1.0
-	for _, s := range samples {
-		if s.cjk == cjk && s.kind != right && in(s) && r.takes(s) {
-			bad = max(bad, s.unknown)
-		}
-	}
-	if bad < 0 {
-		return -1
-	}
-	next := -1.0
-	for _, s := range samples {
-		if s.cjk == cjk && s.unknown < bad && in(s) && r.takes(s) {
-			next = max(next, s.unknown)
-		}
-	}
-	if next < 0 {
-		return min(bad-pooledCapStep, cur-pooledCapStep)
-	}
-	return (bad + next) / 2
-}
-
-// pooledFixedSteps restores the fixed steps of pooledCapStep, for the
-// measurement of before and after (TestCalibrationStabilityDev).
-var pooledFixedSteps bool
 
 func checkPooledCap(samples []sample, in func(sample) bool, r PooledRule, test pooledTest) PooledCheck {
 	pc := PooledCheck{MaxUnknown: r.MaxUnknown, MaxUnknownCJK: r.MaxUnknownCJK}

@@ -116,9 +116,7 @@ func decide(t *testing.T, m Matcher, q string) (decision, string) {
 // entry is not the edited one (before and after) is read with both. A
 // flip is a changed decision (tier, or the entry answered). "ranker"
 // counts the flips the new ranking makes under the old calibration: the
-// edit's own effect on scores, which no cut can undo. It only logs
-// (BATON_MEASURE=2: 100 trials and each trial's flips; BATON_CALIB_BEFORE=1:
-// the cuts as chosen before):
+// edit's own effect on scores, which no cut can undo. It only logs:
 //
 //	BATON_MEASURE=1 go test -run TestCalibrationStabilityDev -v ./bot/knowledge/
 func TestCalibrationStabilityDev(t *testing.T) {
@@ -210,13 +208,4 @@ func TestCalibrationStabilityDev(t *testing.T) {
 func cutString(c *Calibration) string {
 	return fmt.Sprintf("pooled conf %v (%.2f) likely %v (%.2f/%.2f); conf %.3f (lead %.2f cover %.2f unk %.2f), likely %.3f (lead %.2f cover %.2f), guess %.3f (lead %.2f cover %.2f min %.3f)",
 		c.PooledConfident.Kept, c.PooledConfident.MaxUnknown, c.PooledLikely.Kept, c.PooledLikely.MaxUnknown, c.PooledLikely.MaxUnknownCJK, c.Threshold, c.Lead, c.Cover, c.MaxUnknown, c.LikelyThreshold, c.LikelyLead, c.LikelyCover, c.GuessThreshold, c.GuessLead, c.GuessCover, c.GuessMinScore)
-}
-
-// BATON_CALIB_BEFORE=1 measures the cuts as chosen before 2026-12-07:
-// the pooled rules' caps tightened by fixed steps, the tiers' rule
-// directions chosen on the count at the target alone.
-func init() {
-	if os.Getenv("BATON_CALIB_BEFORE") != "" {
-		pooledFixedSteps, bandSmooth = true, 0
-	}
 }
