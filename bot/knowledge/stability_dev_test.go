@@ -153,12 +153,11 @@ func TestCalibrationStabilityDev(t *testing.T) {
 			added := -1
 			if trial%2 == 0 {
 				q := sb.b.Questions()[rng.IntN(len(sb.b.Questions()))]
-				e := sb.b.entries[q.ID][q.Lang]
-				if len(e.Questions) < 2 {
+				if len(sb.b.entries[q.ID][q.Lang].Questions) < 2 {
 					continue
 				}
 				id, lang, what = q.ID, q.Lang, "-"+q.Text
-				edited = withQuestions(sb.b, id, lang, slices.DeleteFunc(slices.Clone(e.Questions), func(s string) bool { return s == q.Text }))
+				edited = withoutQuestion(sb.b, id, lang, q.Text)
 			} else {
 				added = inScope[rng.IntN(len(inScope))]
 				q := sb.qs[added]
