@@ -203,24 +203,7 @@ func TestLeaveOneOutIsARealHoldOut(t *testing.T) {
 
 // withoutQuestion is a copy of b with one question removed.
 func withoutQuestion(b *Base, id, lang, text string) *Base {
-	c := &Base{entries: make(map[string]map[string]*Entry, len(b.entries)), ids: b.ids}
-	for k, v := range b.entries {
-		c.entries[k] = v
-	}
-	tr := make(map[string]*Entry, len(b.entries[id]))
-	for l, e := range b.entries[id] {
-		tr[l] = e
-	}
-	e := *tr[lang]
-	e.Questions = slices.DeleteFunc(slices.Clone(e.Questions), func(q string) bool { return q == text })
-	tr[lang] = &e
-	c.entries[id] = tr
-	for _, q := range b.questions {
-		if !(q.ID == id && q.Lang == lang && q.Text == text) {
-			c.questions = append(c.questions, q)
-		}
-	}
-	return c
+	return withQuestions(b, id, lang, slices.DeleteFunc(slices.Clone(b.entries[id][lang].Questions), func(q string) bool { return q == text }))
 }
 
 // TestLexicalCoverAndEntryLeftOut: Cover is the share of the query's words
