@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -59,6 +60,9 @@ type Lexicon struct {
 	starts       map[string]bool // first words of phrases
 	cjkSame      *strings.Replacer
 	cjkSameRules []cjkRel // the same rules, for Explain (concept is the replacement)
+	// cjkSameMarks is cjkSame writing each member as its rule's index in
+	// cjkSameRules between NULs, for Explain.
+	cjkSameMarks *strings.Replacer
 	// cjkVariant rewrites other spellings of Chinese and Korean text
 	// (Traditional characters, casual Korean endings) into the standard
 	// one before any other rule reads the run, so that a variant reads
@@ -171,8 +175,12 @@ func (l *Lexicon) apply(toks []Token, uses *[]Use) []Token {
 			if l.cjkSame != nil {
 				g := l.cjkSame.Replace(f)
 				if uses != nil && g != f {
-					for _, r := range l.cjkSameRules {
-						if strings.Contains(f, r.member) {
+					// The rules that rewrote the run, in order: a member
+					// inside a longer word read as itself did not.
+					parts := strings.Split(l.cjkSameMarks.Replace(f), "\x00")
+					for k := 1; k < len(parts); k += 2 { // text, index, text, …
+						if i, err := strconv.Atoi(parts[k]); err == nil && i < len(l.cjkSameRules) {
+							r := l.cjkSameRules[i]
 							*uses = append(*uses, Use{From: r.member, To: r.concept, File: r.file, Line: r.line})
 						}
 					}
@@ -387,7 +395,28 @@ func (l *Lexicon) EachLink(run string, fn func(member string, to []Token)) {
 func (ld *lexiconLoader) finish() *Lexicon {
 	ld.l.cjkVariant = longestFirst(ld.cjkVariant)
 	if len(ld.cjkSame) > 0 {
-		ld.l.cjkSame = longestFirst(ld.cjkSame)
+		// Each group's first word is read as itself, so that no shorter
+		// member (of its own group or another) is rewritten inside it:
+		// [颜色, 色] read 颜色 as 颜颜色, [이메일, 메일] 이메일 as 이이메일,
+		// and [物流单号, 单号] the order number 订单号 (订单 heads its own
+		// group) as 订物流单号. A replacer takes the longest match at a
+		// place first (longestFirst) and never looks inside it again.
+		// marks is the same with each rule's place marked, for Explain.
+		pairs := slices.Clone(ld.cjkSame)
+		marks := make([]string, 0, len(pairs))
+		members := map[string]bool{}
+		for i, r := range ld.l.cjkSameRules {
+			members[r.member] = true
+			marks = append(marks, r.member, fmt.Sprintf("\x00%d\x00", i))
+		}
+		for _, r := range ld.l.cjkSameRules {
+			if h := r.concept; !members[h] {
+				members[h] = true
+				pairs = append(pairs, h, h)
+				marks = append(marks, h, h)
+			}
+		}
+		ld.l.cjkSame, ld.l.cjkSameMarks = longestFirst(pairs), longestFirst(marks)
 	}
 	// A word a same group rewrites into a related group's member gets
 	// that member's concepts too ("money back" -> refund -> ~return).

@@ -1,6 +1,7 @@
 package text
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -289,5 +290,63 @@ variants:
 	_, problems = ParseLexicon("lexicon/zh.yaml", []byte("variants:\n  - [货]\n  - [货, refund]\n  - [货, 货]\n"))
 	if len(problems) != 3 {
 		t.Errorf("problems = %v, want 3 (a lone standard form, a Latin variant, a variant that is its standard)", problems)
+	}
+}
+
+// A Chinese or Korean same group's first word is read as itself, never
+// with a shorter member of its own or another group rewritten inside it:
+// [颜色, 色] read 颜色 as 颜颜色, [이메일, 메일] 이메일 as 이이메일, and
+// [物流单号, 单号] the order number 订单号 as 订物流单号 (订单 heads its
+// own group). A member standing alone is still rewritten.
+func TestLexiconCJKSameKeepsItsHead(t *testing.T) {
+	l, problems := ParseLexicon("lexicon/zh.yaml", []byte(`
+same:
+  - [颜色, 色]
+  - [物流单号, 快递单号, 单号]
+  - [订单, 定单]
+  - [이메일, 메일, 이멜]
+`))
+	if len(problems) != 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	cases := []struct{ in, want string }{
+		{"颜色不喜欢", "[颜色不喜欢]"},
+		{"这个色不好看", "[这个颜色不好看]"},
+		{"订单号是多少", "[订单号是多少]"},
+		{"定单号是多少", "[订单号是多少]"},
+		{"单号查不到", "[物流单号查不到]"},
+		{"快递单号查不到", "[物流单号查不到]"},
+		{"이메일 바꾸고 싶어요", "[이메일바꾸고싶어요]"},
+		{"메일 주소", "[이메일주소]"},
+	}
+	for _, c := range cases {
+		got, uses := l.Explain(Tokenize(c.in))
+		if show(got) != c.want {
+			t.Errorf("Apply(Tokenize(%q)) = %q, want %q", c.in, show(got), c.want)
+		}
+		if c.in == c.want[1:len(c.want)-1] && len(uses) > 0 {
+			t.Errorf("Explain(%q) says %v applied, but nothing was rewritten", c.in, uses)
+		}
+	}
+}
+
+// TestShippedLexiconCJKHeadsReadAsThemselves: every Chinese or Korean
+// first word of a shipped same group reads as itself.
+func TestShippedLexiconCJKHeadsReadAsThemselves(t *testing.T) {
+	l, problems := LoadLexicon(os.DirFS("../.."), "prompts/lexicon")
+	if len(problems) != 0 {
+		t.Fatalf("shipped lexicon: %v", problems)
+	}
+	heads := map[string]bool{}
+	for _, r := range l.cjkSameRules {
+		heads[r.concept] = true
+	}
+	if len(heads) == 0 {
+		t.Fatal("no Chinese or Korean same group in the shipped lexicon")
+	}
+	for h := range heads {
+		if got := l.cjkSame.Replace(h); got != h {
+			t.Errorf("the same group's first word %q reads as %q", h, got)
+		}
 	}
 }
