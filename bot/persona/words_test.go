@@ -23,7 +23,7 @@ var cutTexts = []string{
 func TestAppendTokenizeShortAndLong(t *testing.T) {
 	for _, s := range cutTexts {
 		want := appendTokens(nil, text.AppendWords(nil, s))
-		if got := appendTokenize(nil, s); !slices.Equal(got, want) {
+		if got := appendTokenize(nil, s); !slices.EqualFunc(got, want, sameToken) {
 			t.Errorf("appendTokenize(%q) = %v, want %v", s, got, want)
 		}
 	}
@@ -64,4 +64,10 @@ func TestReadersInAgreeWithTheirTextForms(t *testing.T) {
 	if k, r := none.SmalltalkIn(Cut(" hi ")); k != "" || r != "hi" {
 		t.Errorf("a nil persona's SmalltalkIn = %q, %q", k, r)
 	}
+}
+
+// sameToken compares the tokens' cut (not the phrases a reader looked up
+// for them, which neither has yet).
+func sameToken(a, b token) bool {
+	return a.norm == b.norm && a.start == b.start && a.end == b.end && a.gap == b.gap && a.han == b.han
 }
