@@ -698,17 +698,21 @@ func text2norm(w string) string {
 // declined ("no need for a human", "不用转人工了") is taken out the same
 // way (smalltalk.yaml no_person).
 func (p *Persona) WithoutLaughs(s string) string {
+	var a [smallToks]token
+	return p.withoutLaughs(s, appendTokenize(a[:0], s))
+}
+
+// WithoutLaughsIn is WithoutLaughs on a text already cut (Cut): every
+// text message comes here, after the readers before it cut it.
+func (p *Persona) WithoutLaughsIn(w Words) string { return p.withoutLaughs(w.text, w.toks) }
+
+// withoutLaughs is WithoutLaughs on s cut into toks.
+func (p *Persona) withoutLaughs(s string, toks []token) string {
 	if p == nil || p.small == nil {
 		return s
 	}
 	type cut struct{ start, end int }
 	var cuts []cut
-	// One cut of the message into words serves both the laughing phrases
-	// and the loose Hangul letters (ㅋㅋ): every text message comes here.
-	buf := wordBufs.Get().(*[]text.Word)
-	words := text.AppendWords((*buf)[:0], s)
-	var a [smallToks]token
-	toks := appendTokens(a[:0], words)
 	for i := 0; i < len(toks); {
 		// One walk of the phrases at i for both kinds: the first laugh
 		// that matches, else the first person declined (a person
@@ -735,14 +739,19 @@ func (p *Persona) WithoutLaughs(s string) string {
 		}
 		i++
 	}
-	for _, w := range words {
-		if w.Kind == text.Jamo && p.small.jamo[squeeze(w.Text)] == "laugh" {
-			cuts = append(cuts, cut{w.Start, w.End})
+	if !text.IsASCII(s) {
+		// Loose Hangul letters (ㅋㅋ) are no tokens: the words show them.
+		buf := wordBufs.Get().(*[]text.Word)
+		words := text.AppendWords((*buf)[:0], s)
+		for _, w := range words {
+			if w.Kind == text.Jamo && p.small.jamo[squeeze(w.Text)] == "laugh" {
+				cuts = append(cuts, cut{w.Start, w.End})
+			}
 		}
+		clear(words) // the customer's words stay in no pool
+		*buf = words[:0]
+		wordBufs.Put(buf)
 	}
-	clear(words) // the customer's words stay in no pool
-	*buf = words[:0]
-	wordBufs.Put(buf)
 	if len(cuts) == 0 {
 		return s
 	}
@@ -759,6 +768,7 @@ func (p *Persona) WithoutLaughs(s string) string {
 	}
 	out.WriteString(s[at:])
 	rest := strings.Join(strings.Fields(out.String()), " ")
+	var a [smallToks]token
 	if len(appendTokenize(a[:0], rest)) == 0 {
 		return s // only laughter (and punctuation, emoji)
 	}

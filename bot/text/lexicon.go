@@ -301,11 +301,14 @@ func (l *Lexicon) mayAdd(toks []Token, terms []string) bool {
 		}
 	}
 	for _, t := range toks {
-		if t.CJK || t.Concept || t.Linked || slices.Contains(terms, t.Text) {
+		if t.CJK || t.Concept || t.Linked {
 			return true
 		}
-		for _, term := range terms {
-			if slices.Contains(l.conceptStarts[term], t.Text) {
+	}
+	for _, term := range terms {
+		starts := l.conceptStarts[term]
+		for _, t := range toks {
+			if t.Text == term || slices.Contains(starts, t.Text) {
 				return true
 			}
 		}
