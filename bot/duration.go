@@ -236,7 +236,7 @@ func asksCost(msg string, lex *text.Lexicon) bool {
 // readsAs reports whether the lexicon reads a word of msg as one of
 // terms (a word or a concept, text.ConceptPrefix and its name).
 func readsAs(msg string, lex *text.Lexicon, terms ...string) bool {
-	return slices.ContainsFunc(lex.Apply(text.Tokenize(msg)), func(t text.Token) bool { return slices.Contains(terms, t.Text) })
+	return lex.Reads(text.Tokenize(msg), terms...)
 }
 
 // priceWords is msg without its ways to ask for a price and, in Chinese

@@ -316,7 +316,7 @@ func (t *turn) text(text string) {
 		t.emit(join(t.lead, lead, t.render(next, persona.Data{})), kindAck, "", 0)
 		return
 	}
-	text = t.set.Persona.WithoutLaughs(text)
+	text = t.set.Persona.WithoutLaughsIn(t.words(text))
 	whole := text
 	for range 4 {
 		kind, rest := t.set.Persona.SmalltalkIn(t.words(text))

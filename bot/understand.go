@@ -1381,19 +1381,23 @@ func splitQuestions(msg string) []piece {
 			words := strings.Fields(line)
 			for wi, w := range words {
 				switch {
-				case joinWords[text.Normalize(w)] || joinKo[w]:
+				case joinWords[text.Normalize(w)] || !ascii && joinKo[w]:
 					flush(false, false)
 					continue
 				case han && len(cur) > 0 && hanJoint(cur[len(cur)-1], w):
 					flush(false, false) // 寄到德国运费多少 要交关税吗, not 能用Apple Pay吗
 				}
-				if noun, ok := koNounJoint(w); ok && wi < len(words)-1 {
-					cur = append(cur, noun)
-					flush(false, true) // 배송비랑 관세 얼마예요
-					continue
+				// The Korean joints are looked for only where Korean may be:
+				// an ASCII chunk (most) has none.
+				if !ascii && wi < len(words)-1 {
+					if noun, ok := koNounJoint(w); ok {
+						cur = append(cur, noun)
+						flush(false, true) // 배송비랑 관세 얼마예요
+						continue
+					}
 				}
 				cur = append(cur, w)
-				if wi < len(words)-1 && (koClauseEnd(w, words[wi+1]) || koSentenceEnd(w)) {
+				if !ascii && wi < len(words)-1 && (koClauseEnd(w, words[wi+1]) || koSentenceEnd(w)) {
 					flush(false, false)
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -152,6 +153,32 @@ type smalltalk struct {
 	byFirst map[string][]phrase // first token -> phrases, longest first
 	emoji   map[string]string   // emoji -> kind, for messages with no words
 	jamo    map[string]string   // Hangul letters alone ("ㅎㅇ", "ㄱㅅ") -> kind
+	// lists are byFirst's lists, numbered from 1 by index: every reader
+	// of a message walks the phrases at each of its tokens, and a message
+	// is read by several (OnlyIn for the interjection, SmalltalkIn,
+	// DeclinesIn ... on one Cut), so a token keeps the number of its list
+	// (token.list), looked up once, not once a reader. id tells the
+	// tokens which smalltalk numbered them (token.by).
+	lists [][]phrase
+	index map[string]uint32
+	id    uint32
+}
+
+// smalltalkIDs numbers the loaded smalltalks (token.by; 0 is none).
+var smalltalkIDs atomic.Uint32
+
+// first is the phrases starting with toks[i] (byFirst), looked up once
+// for the token and kept in it: toks are a message's own (Cut, or a
+// reader's array), never a phrase's.
+func (s *smalltalk) first(toks []token, i int) []phrase {
+	t := &toks[i]
+	if t.by != s.id {
+		t.list, t.by = uint32(s.index[t.norm]), s.id
+	}
+	if t.list == 0 {
+		return nil
+	}
+	return s.lists[t.list-1]
 }
 
 // emojiKind is the kind of a message made only of emoji, by the first
@@ -169,7 +196,7 @@ func (s *smalltalk) emojiKind(text string) string {
 // an except phrase at i vetoes. It returns the kind and the end index.
 func (s *smalltalk) talk(toks []token, i int) (string, int) {
 	best, bestEnd := "", 0
-	for _, ph := range s.byFirst[toks[i].norm] {
+	for _, ph := range s.first(toks, i) {
 		// Only an except phrase, or the first phrase of a kind that is
 		// small talk, can change the answer: the others are not matched.
 		if ph.kind != "except" && (ph.word || best != "") {
@@ -190,7 +217,7 @@ func (s *smalltalk) talk(toks []token, i int) (string, int) {
 // phraseAt reports whether a phrase of kind starts at toks[i], and where
 // the first one listed (the longest) ends.
 func (s *smalltalk) phraseAt(toks []token, i int, kind string) (int, bool) {
-	for _, ph := range s.byFirst[toks[i].norm] {
+	for _, ph := range s.first(toks, i) {
 		// The kind first: it is cheaper than matching the phrase, and
 		// most phrases starting with a word are of other kinds.
 		if ph.kind != kind {
@@ -206,8 +233,8 @@ func (s *smalltalk) phraseAt(toks []token, i int, kind string) (int, bool) {
 // startsAny reports whether a phrase of kind may start at one of toks
 // (its first word is there; whether the rest follows is not checked).
 func (s *smalltalk) startsAny(toks []token, kind string) bool {
-	for _, t := range toks {
-		for _, ph := range s.byFirst[t.norm] {
+	for i := range toks {
+		for _, ph := range s.first(toks, i) {
 			if ph.kind == kind {
 				return true
 			}
@@ -297,7 +324,7 @@ func (s *smalltalk) fillerAt(toks []token, i int) int {
 	// phrase that matches, else the first laugh (phraseAt "filler",
 	// then phraseAt "laugh").
 	end, laughEnd := -1, -1
-	for _, ph := range s.byFirst[toks[i].norm] {
+	for _, ph := range s.first(toks, i) {
 		switch {
 		case ph.kind == "filler":
 			if e, ok := ph.at(toks, i); ok {
@@ -405,7 +432,7 @@ func (p *Persona) DeclinesIn(w Words) bool {
 		// The longest phrase: "没有别的了" over "没有", and a closing
 		// ("no thank you") over its "no".
 		kind, end := "", i
-		for _, ph := range s.byFirst[toks[i].norm] {
+		for _, ph := range s.first(toks, i) {
 			if ph.kind != "decline" && ph.kind != "thanks" && ph.kind != "bye" {
 				continue
 			}
@@ -451,7 +478,7 @@ func (p *Persona) RatingWords(text string) (int, bool) {
 	n := 0
 	for i := 0; i < len(toks); {
 		rated, end := 0, i
-		for _, ph := range s.byFirst[toks[i].norm] {
+		for _, ph := range s.first(toks, i) {
 			if len(ph.kind) != len("rating1") || !strings.HasPrefix(ph.kind, "rating") {
 				continue
 			}
@@ -513,7 +540,7 @@ func (p *Persona) OnlyIn(w Words, kind string, around ...string) bool {
 	said := false
 	for i := 0; i < len(toks); {
 		end := i
-		for _, ph := range s.byFirst[toks[i].norm] {
+		for _, ph := range s.first(toks, i) {
 			if ph.kind != kind {
 				continue
 			}
@@ -553,7 +580,7 @@ func (p *Persona) Correction(text string) (rest string, ok bool) {
 	i, said := 0, false
 	for i < len(toks) {
 		end := i
-		for _, ph := range s.byFirst[toks[i].norm] {
+		for _, ph := range s.first(toks, i) {
 			if ph.kind != "correction" {
 				continue
 			}
@@ -698,40 +725,60 @@ func text2norm(w string) string {
 // declined ("no need for a human", "不用转人工了") is taken out the same
 // way (smalltalk.yaml no_person).
 func (p *Persona) WithoutLaughs(s string) string {
+	var a [smallToks]token
+	return p.withoutLaughs(s, appendTokenize(a[:0], s))
+}
+
+// WithoutLaughsIn is WithoutLaughs on a text already cut (Cut): every
+// text message comes here, after the readers before it cut it.
+func (p *Persona) WithoutLaughsIn(w Words) string { return p.withoutLaughs(w.text, w.toks) }
+
+// withoutLaughs is WithoutLaughs on s cut into toks.
+func (p *Persona) withoutLaughs(s string, toks []token) string {
 	if p == nil || p.small == nil {
 		return s
 	}
 	type cut struct{ start, end int }
 	var cuts []cut
-	// One cut of the message into words serves both the laughing phrases
-	// and the loose Hangul letters (ㅋㅋ): every text message comes here.
-	buf := wordBufs.Get().(*[]text.Word)
-	words := text.AppendWords((*buf)[:0], s)
-	var a [smallToks]token
-	toks := appendTokens(a[:0], words)
 	for i := 0; i < len(toks); {
-		end, ok := p.small.phraseAt(toks, i, "laugh")
-		if !ok {
-			// A person declined asks for nothing, wherever it stands:
-			// its person words would read as a request, and pull
-			// toward the contact entry.
-			end, ok = p.small.phraseAt(toks, i, "no_person")
+		// One walk of the phrases at i for both kinds: the first laugh
+		// that matches, else the first person declined (a person
+		// declined asks for nothing, wherever it stands: its person
+		// words would read as a request, and pull toward the contact
+		// entry).
+		end := -1
+		for _, ph := range p.small.first(toks, i) {
+			if ph.kind == "laugh" {
+				if e, ok := ph.at(toks, i); ok {
+					end = e
+					break
+				}
+			} else if ph.kind == "no_person" && end < 0 {
+				if e, ok := ph.at(toks, i); ok {
+					end = e
+				}
+			}
 		}
-		if ok {
+		if end >= 0 {
 			cuts = append(cuts, cut{toks[i].start, toks[end-1].end})
 			i = end
 			continue
 		}
 		i++
 	}
-	for _, w := range words {
-		if w.Kind == text.Jamo && p.small.jamo[squeeze(w.Text)] == "laugh" {
-			cuts = append(cuts, cut{w.Start, w.End})
+	if !text.IsASCII(s) {
+		// Loose Hangul letters (ㅋㅋ) are no tokens: the words show them.
+		buf := wordBufs.Get().(*[]text.Word)
+		words := text.AppendWords((*buf)[:0], s)
+		for _, w := range words {
+			if w.Kind == text.Jamo && p.small.jamo[squeeze(w.Text)] == "laugh" {
+				cuts = append(cuts, cut{w.Start, w.End})
+			}
 		}
+		clear(words) // the customer's words stay in no pool
+		*buf = words[:0]
+		wordBufs.Put(buf)
 	}
-	clear(words) // the customer's words stay in no pool
-	*buf = words[:0]
-	wordBufs.Put(buf)
 	if len(cuts) == 0 {
 		return s
 	}
@@ -748,6 +795,7 @@ func (p *Persona) WithoutLaughs(s string) string {
 	}
 	out.WriteString(s[at:])
 	rest := strings.Join(strings.Fields(out.String()), " ")
+	var a [smallToks]token
 	if len(appendTokenize(a[:0], rest)) == 0 {
 		return s // only laughter (and punctuation, emoji)
 	}
@@ -788,6 +836,9 @@ type token struct {
 	start, end int    // byte offsets in the text
 	gap        bool   // separated from the previous token by space, punctuation or emoji
 	han        bool
+	// list numbers the phrases of the smalltalk by (its id) that start
+	// with this token, once looked up (smalltalk.first); 0 for none.
+	list, by uint32
 }
 
 // isJamo: loose Hangul letters (ㅋㅋ, ㅎㅎ, ㅠㅠ) are laughter and mood, not words.
@@ -972,7 +1023,7 @@ func (l *loader) smalltalk(p *Persona, file string) {
 		l.errorf(file, 1, "smalltalk.yaml is not used until this is fixed; greetings, thanks and goodbyes are not recognised")
 		return
 	}
-	s := &smalltalk{langs: map[string]bool{}, byFirst: map[string][]phrase{}, emoji: map[string]string{}, jamo: map[string]string{}}
+	s := &smalltalk{langs: map[string]bool{}, byFirst: map[string][]phrase{}, index: map[string]uint32{}, emoji: map[string]string{}, jamo: map[string]string{}}
 	seen := map[string]string{} // phrase -> where first listed
 	// Unspaced Korean forms, listed after every phrase written out, so
 	// one written out elsewhere keeps its own list.
@@ -1062,7 +1113,10 @@ func (l *loader) smalltalk(p *Persona, file string) {
 			list[i].word = slices.Contains(wordKinds, list[i].kind)
 		}
 		s.byFirst[k] = list
+		s.lists = append(s.lists, list)
+		s.index[k] = uint32(len(s.lists))
 	}
+	s.id = smalltalkIDs.Add(1)
 	p.small = s
 }
 

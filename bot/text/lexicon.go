@@ -72,6 +72,11 @@ type Lexicon struct {
 	cjkRel          []cjkRel // longest member first
 	cjkCross        []cjkCross
 	groups          int
+	// conceptStarts are, for each concept, the words a Latin member
+	// adding it starts with: Reads answers no without applying the
+	// lexicon to a Latin text that has none of them (the core asks of
+	// every message whether it reads as another trade's business).
+	conceptStarts map[string][]string
 }
 
 // cjkCross is a Chinese or Korean member of a same group whose first
@@ -282,6 +287,43 @@ func (l *Lexicon) ruleAt(toks []Token, i int) (rule, int) {
 	return rule{}, 0
 }
 
+// Reads reports whether toks, read by the lexicon (Apply), have a token
+// whose text is one of terms (words, or concepts: ConceptPrefix and the
+// name).
+func (l *Lexicon) Reads(toks []Token, terms ...string) bool {
+	if l != nil && !l.mayAdd(toks, terms) {
+		return false
+	}
+	return slices.ContainsFunc(l.Apply(toks), func(t Token) bool { return slices.Contains(terms, t.Text) })
+}
+
+// mayAdd reports whether Apply may give toks one of terms. It is false
+// only when every term is a concept that no member starting at one of
+// toks adds: a concept comes only from a rule matched at a token (its
+// word, or the first word of its phrase), or from Chinese and Korean runs
+// (always applied).
+func (l *Lexicon) mayAdd(toks []Token, terms []string) bool {
+	for _, term := range terms {
+		if !strings.HasPrefix(term, ConceptPrefix) {
+			return true
+		}
+	}
+	for _, t := range toks {
+		if t.CJK || t.Concept || t.Linked {
+			return true
+		}
+	}
+	for _, term := range terms {
+		starts := l.conceptStarts[term]
+		for _, t := range toks {
+			if t.Text == term || slices.Contains(starts, t.Text) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // joinTexts is the tokens' texts joined by spaces, for Explain.
 func joinTexts(toks []Token) string {
 	parts := make([]string, len(toks))
@@ -432,6 +474,17 @@ func (ld *lexiconLoader) finish() *Lexicon {
 				r.concepts = rel.concepts
 			}
 			m[k] = r
+		}
+	}
+	ld.l.conceptStarts = map[string][]string{}
+	for _, m := range []map[string]rule{ld.l.words, ld.l.phrases} {
+		for k, r := range m {
+			first, _, _ := strings.Cut(k, " ")
+			for _, c := range r.concepts {
+				if !slices.Contains(ld.l.conceptStarts[c.text], first) {
+					ld.l.conceptStarts[c.text] = append(ld.l.conceptStarts[c.text], first)
+				}
+			}
 		}
 	}
 	slices.SortStableFunc(ld.l.cjkRel, func(a, b cjkRel) int { return len(b.member) - len(a.member) })
