@@ -59,7 +59,7 @@ func TestFollowUpAfterAGuessContinuesTheGuessedTopic(t *testing.T) {
 	for i, c := range []struct{ lang, ask, follow, entry, says string }{
 		{"ko", "환불 어떻게 받아요", "얼마나 걸려요", "returns/refunds", "3일"},
 		{"ko", "캐나다로 배송 돼요?", "일본은요?", "shipping/times", "7~14일"},
-		{"en", "shipping to canada?", "and to japan?", "shipping/times", "7-14 business days"},
+		{"en", "can i get it in canada", "and to japan?", "shipping/times", "7-14 business days"},
 	} {
 		chat := fmt.Sprintf("gf%d", i)
 		if _, kind, _ := f.convo(t, chat, c.lang, c.ask); kind != "guess" {

@@ -65,7 +65,7 @@ func TestFollowUpToAnUnconfirmedGuessKeepsTheHedge(t *testing.T) {
 	f := newFixture(t, false)
 	hedge := map[string]string{"en": "If you meant", "ko": "에 대한 질문이시라면"}
 	for i, c := range []struct{ lang, ask, yes, follow, follow2 string }{
-		{"en", "shipping to canada?", "yes", "and to japan?", "and to korea?"},
+		{"en", "can i get it in canada", "yes", "and to japan?", "and to korea?"},
 		{"ko", "환불 어떻게 받아요", "네", "얼마나 걸려요", "카드는 얼마나 걸려요?"},
 	} {
 		chat := fmt.Sprintf("hedge%d", i)
@@ -164,7 +164,7 @@ func TestThanksWithMoreIsStillThanks(t *testing.T) {
 		t.Errorf("thanks and a compliment after an answer: turn %s, reply:\n%s\nwant the compliment's reply and the thanks", kind, reply)
 	}
 	for i, c := range []struct{ lang, ask, yes, entry string }{
-		{"en", "shipping to canada?", "yes thanks", "shipping/times"},
+		{"en", "can i get it in canada", "yes thanks", "shipping/times"},
 		{"ko", "환불 어떻게 받아요", "네 감사합니다", "returns/refunds"},
 	} {
 		chat := fmt.Sprintf("yt%d", i)
