@@ -9,6 +9,7 @@ import (
 
 	"github.com/batonhq/baton/adapters/slack/slacktest"
 	"github.com/batonhq/baton/bot"
+	"github.com/batonhq/baton/bot/session"
 	"github.com/batonhq/baton/bot/session/sessiontest"
 )
 
@@ -35,7 +36,7 @@ func (c renewerFirstCore) Resolve(ctx context.Context, conv string, a bot.Agent)
 	return c.Core.Resolve(ctx, conv, a)
 }
 
-// Review C, finding 1: an agent's !resolve taken up by a replica whose
+// An agent's !resolve taken up by a replica whose
 // thread lease then ran out, with no other replica taking the thread,
 // must still be done (by this replica on its next take, or any other):
 // the fence leaves a command it did not do queued. When the drain's own
@@ -61,20 +62,7 @@ func TestLeaseLostSeenByRenewerKeepsTheCommand(t *testing.T) {
 			a.desk.SetCore(renewerFirstCore{Core: core, reached: reached, once: &sync.Once{}})
 			a.start(t, true)
 
-			sess := a.handedOff(t, "44", "Jane")
-			card := a.open(t, sess)
-			thread := testChannel + ":" + card.TS
-			ev := a.reply(t, card.TS, "ULIA", "!resolve")
-			select {
-			case <-reached:
-			case <-time.After(slacktest.DefaultTimeout):
-				t.Fatal("the desk did not take the !resolve up")
-			}
-			// The replica stalled past its lease: it ran out (DEL, as its
-			// TTL would) and no other replica takes the thread.
-			if err := a.db.Client.Del(t.Context(), a.db.Keys.Slack().ThreadLease(thread)).Err(); err != nil {
-				t.Fatal(err)
-			}
+			sess, card, thread, ev := a.resolveThenLoseLease(t, reached)
 			// Marked handled: by the stalled drain, or by whichever take
 			// did the resolve after it.
 			a.waitHandled(t, ev)
@@ -100,7 +88,7 @@ func TestLeaseLostSeenByRenewerKeepsTheCommand(t *testing.T) {
 	}
 }
 
-// Review C, a check that passes: the same lease running out with no
+// The same lease running out with no
 // replica taking the thread, but the core's lease check (CheckFence)
 // sees it before the renewer does: ErrFenced, the event stays queued,
 // and the next sweep (this replica's own) takes it up and resolves.
@@ -126,18 +114,7 @@ func TestFencedCommandWithNoHolderIsTakenBySweep(t *testing.T) {
 			a.desk.threadFenced = func(in inbound) { fenced <- in }
 			a.start(t, true)
 
-			sess := a.handedOff(t, "44", "Jane")
-			card := a.open(t, sess)
-			thread := testChannel + ":" + card.TS
-			ev := a.reply(t, card.TS, "ULIA", "!resolve")
-			select {
-			case <-reached:
-			case <-time.After(slacktest.DefaultTimeout):
-				t.Fatal("the desk did not take the !resolve up")
-			}
-			if err := a.db.Client.Del(t.Context(), a.db.Keys.Slack().ThreadLease(thread)).Err(); err != nil {
-				t.Fatal(err)
-			}
+			_, _, _, ev := a.resolveThenLoseLease(t, reached)
 			rel.Do(func() { close(release) })
 			select {
 			case <-fenced:
@@ -154,4 +131,25 @@ func TestFencedCommandWithNoHolderIsTakenBySweep(t *testing.T) {
 			}
 		})
 	}
+}
+
+// resolveThenLoseLease hands a customer off, has an agent type !resolve
+// in the card's thread, waits until the core has the command (reached),
+// then lets the thread's lease run out (DEL, as its TTL would) with no
+// other replica taking the thread: a replica stalled past its lease.
+func (f *fixture) resolveThenLoseLease(t *testing.T, reached <-chan string) (*session.Session, slacktest.Message, string, slacktest.Event) {
+	t.Helper()
+	sess := f.handedOff(t, "44", "Jane")
+	card := f.open(t, sess)
+	thread := testChannel + ":" + card.TS
+	ev := f.reply(t, card.TS, "ULIA", "!resolve")
+	select {
+	case <-reached:
+	case <-time.After(slacktest.DefaultTimeout):
+		t.Fatal("the desk did not take the !resolve up")
+	}
+	if err := f.db.Client.Del(t.Context(), f.db.Keys.Slack().ThreadLease(thread)).Err(); err != nil {
+		t.Fatal(err)
+	}
+	return sess, card, thread, ev
 }
