@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -15,15 +14,7 @@ import (
 // (the othertrade group: "can i buy stocks in your company" was answered
 // from "company" before it existed). Exit 1.
 func TestCheckReportsAMissingReliedLexiconGroup(t *testing.T) {
-	prompts := filepath.Join(t.TempDir(), "prompts")
-	if err := os.CopyFS(prompts, os.DirFS("../../prompts")); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(prompts, "lexicon", "en.yaml")
-	src, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	prompts, file, src := copiedEnLexicon(t)
 	edited := strings.Replace(string(src), "  - [othertrade, equities]\n", "  - [equities, othertrade]\n", 1)
 	if edited == string(src) {
 		t.Fatal("the shipped en.yaml has no [othertrade, equities]")

@@ -66,15 +66,7 @@ func TestCheckReportsKnowledgeQuality(t *testing.T) {
 // TestCheckReportsLexiconProblems: a broken lexicon file fails `baton
 // check` with file:line problems.
 func TestCheckReportsLexiconProblems(t *testing.T) {
-	prompts := filepath.Join(t.TempDir(), "prompts")
-	if err := os.CopyFS(prompts, os.DirFS("../../prompts")); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(prompts, "lexicon", "en.yaml")
-	src, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	prompts, file, src := copiedEnLexicon(t)
 	lines := strings.Count(string(src), "\n")
 	bad := string(src) + "  - [parcel, box]\n  - [tracking]\n"
 	if err := os.WriteFile(file, []byte(bad), 0o644); err != nil {
@@ -409,4 +401,21 @@ func atoi(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// copiedEnLexicon copies the shipped prompts to a temporary folder for a
+// test to edit, and returns that folder, its lexicon/en.yaml and the
+// file's text.
+func copiedEnLexicon(t *testing.T) (prompts, file string, src []byte) {
+	t.Helper()
+	prompts = filepath.Join(t.TempDir(), "prompts")
+	if err := os.CopyFS(prompts, os.DirFS("../../prompts")); err != nil {
+		t.Fatal(err)
+	}
+	file = filepath.Join(prompts, "lexicon", "en.yaml")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return prompts, file, src
 }
