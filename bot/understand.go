@@ -1079,9 +1079,19 @@ func (r reader) confidentParts(text string, whole []knowledge.Match) pieceReadin
 	sure := func(i int) bool {
 		return confident(cands[i]) && (ranks(whole, cands[i][0].ID) || ranks(askedWhole, cands[i][0].ID))
 	}
+	// A plain statement sure of an entry whose answer opens with a word
+	// for the trouble ("I was charged twice": "Two charges for one order
+	// are worrying, ...") tells that trouble, and asks for help as a
+	// problem word would: in "I was charged twice and my discount code
+	// didn't work" it is the first of two questions, not a story (walk8:
+	// only the discount code was answered). The base's own answers say
+	// which entries are troubles, in any language.
+	told := func(i int) bool {
+		return r.answer != nil && sure(i) && empathises(firstSentence(Plain(r.answer(cands[i][0].ID))))
+	}
 	asks := func(i int) bool {
 		for ; i < len(pieces); i++ {
-			if pieces[i].asks() {
+			if pieces[i].asks() || told(i) {
 				return true
 			}
 			if !pieces[i].borrow {
