@@ -316,7 +316,12 @@ func (t *turn) text(text string) {
 		t.emit(join(t.lead, lead, t.render(next, persona.Data{})), kindAck, "", 0)
 		return
 	}
+	withLaugh := text
 	text = t.set.Persona.WithoutLaughsIn(t.words(text))
+	// "lol ok", "哈哈好的", "ㅋㅋ 알겠어요": a laugh beside an
+	// acknowledgement is an acknowledgement, never a hello (it was greeted
+	// as a first message); decided below when nothing else is left.
+	laughedOff := text != withLaugh
 	whole := text
 	for range 4 {
 		kind, rest := t.set.Persona.SmalltalkIn(t.words(text))
@@ -497,6 +502,19 @@ func (t *turn) text(text string) {
 				next = "chat_back"
 			}
 			t.emit(join(t.lead, t.render("chat_laugh", persona.Data{}), t.render(next, persona.Data{})), kindAck, "", 0)
+		case laughedOff && !wordless:
+			// "lol ok": acknowledged with a laugh. Laughing along only
+			// after our joke; then what else we can do, or what we can
+			// do at all when nothing was answered yet.
+			lead := ""
+			if t.lastBotKind() == kindChat && t.afterJoke() {
+				lead = t.render("chat_laugh", persona.Data{})
+			}
+			next := "anything_else"
+			if !t.helped() {
+				next = "chat_back"
+			}
+			t.emit(join(t.lead, lead, t.render(next, persona.Data{})), kindAck, "", 0)
 		case !t.s.Greeted && !t.botSpoke():
 			// A first message of ".", "???", "👍" or "🙏": nothing to add
 			// "anything else" to; greet and ask how we can help.

@@ -9,6 +9,33 @@ import (
 // Walk 8 of 2026-12-07: customer-facing defects earlier walks met on the
 // shipped base, each pinned through the core for its class of message.
 
+// A laugh beside an acknowledgement ("lol ok", "哈哈好的", "ㅋㅋ 알겠어요")
+// is an acknowledgement, never a hello, even as a first message; right
+// after our joke it laughs along.
+func TestLaughWithAnAcknowledgementIsNoGreeting(t *testing.T) {
+	f := newFixture(t, false)
+	greets := []string{"I'm Mia", "我是", "저는"}
+	for i, c := range []struct {
+		lang  string
+		lines []string
+	}{
+		{"en", []string{"lol ok"}},
+		{"en", []string{"hi", "lol ok"}},
+		{"en", []string{"how long does shipping take?", "lol ok"}},
+		{"zh", []string{"哈哈好的"}},
+		{"ko", []string{"ㅋㅋ 알겠어요"}},
+	} {
+		reply, kind, entry := f.convo(t, fmt.Sprintf("walk8-lolok%d", i), c.lang, c.lines...)
+		if kind != "ack" || entry != "" || saysAny(reply, greets) || strings.Contains(reply, "•") {
+			t.Errorf("%s %q: turn %s %s, want an acknowledgement:\n%s", c.lang, c.lines, kind, entry, reply)
+		}
+	}
+	reply, kind, _ := f.convo(t, "walk8-lolok-joke", "en", "tell me a joke", "lol ok")
+	if kind != "ack" || !saysAny(reply, sayings(t, "en", "chat_laugh")) {
+		t.Errorf("\"lol ok\" after a joke: turn %s, want laughing along:\n%s", kind, reply)
+	}
+}
+
 // Two troubles told in one message are both answered: "I was charged
 // twice" is a statement, yet sure of an entry whose answer opens with a
 // word for the trouble, so it asks for help as a question would (only the
