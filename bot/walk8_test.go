@@ -36,6 +36,32 @@ func TestLaughWithAnAcknowledgementIsNoGreeting(t *testing.T) {
 	}
 }
 
+// The customer's day outside the shop (what to eat, being bored, a film)
+// gets a short kind word in the persona's voice and an offer to help,
+// never "our pages don't cover this" with topics (issue 10 part 3). A
+// question that only starts like it is still answered.
+func TestLifeOutsideTheShopIsSmallTalk(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct{ lang, say string }{
+		{"en", "what should i have for dinner"},
+		{"en", "what should i eat today"},
+		{"en", "i'm so bored"},
+		{"en", "can you recommend a good movie?"},
+		{"zh", "今天中午吃什么"},
+		{"zh", "好无聊啊"},
+		{"ko", "오늘 점심 뭐 먹지"},
+		{"ko", "심심해요"},
+	} {
+		reply, kind, entry := f.convo(t, fmt.Sprintf("walk8-life%d", i), c.lang, c.say)
+		if kind != "smalltalk" || entry != "" || !saysAny(reply, sayings(t, c.lang, "chat_life")) || strings.Contains(reply, "•") {
+			t.Errorf("%s %q: turn %s %s, want a kind word and back to helping:\n%s", c.lang, c.say, kind, entry, reply)
+		}
+	}
+	if _, kind, entry := f.convo(t, "walk8-life-damaged", "en", "what should i do if my parcel is damaged"); kind != "answer" || entry != "problems/damaged" {
+		t.Errorf("\"what should i do if my parcel is damaged\": turn %s %s, want problems/damaged", kind, entry)
+	}
+}
+
 // Two troubles told in one message are both answered: "I was charged
 // twice" is a statement, yet sure of an entry whose answer opens with a
 // word for the trouble, so it asks for help as a question would (only the

@@ -46,7 +46,7 @@ func Keys() []string { return slices.Clone(keys) }
 var keys = []string{
 	"greet", "greet_again", "greet_lead", "greet_again_lead", "greet_again_time", "greet_again_time_lead", "greet_name", "greet_name_lead", "start", "help",
 	"answer_lead", "answer_lead_plain", "answer_lead_problem", "tips_lead", "anything_else", "rephrase", "rephrase_topics", "pick_which", "unsure_topics", "unknown_topics", "unknown", "likely_lead", "likely_else", "guess_lead", "guess_no", "wrong_sorry", "person_button", "offer_person",
-	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_laugh", "chat_interjection", "chat_apology", "chat_howareyou", "chat_back", "demand_refusal", "demand_refusal_returns", "demand_refusal_plain", "demand_refusal_shipping",
+	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_life", "chat_laugh", "chat_interjection", "chat_apology", "chat_howareyou", "chat_back", "demand_refusal", "demand_refusal_returns", "demand_refusal_plain", "demand_refusal_shipping",
 	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other", "answer_parts",
 	"followup_not_listed", "followup_person", "followup_named_yes", "followup_named_no",
 	"thanks", "bye", "declined_open", "thanks_after_miss", "thanks_after_topics", "bye_after_miss", "go_ahead", "nodesk_again", "pardon_short", "pardon_reach", "pardon_which", "still_here", "empty", "too_long", "media", "sticker", "upset", "media_forwarded",

@@ -99,8 +99,12 @@ var strength = map[string]int{"greeting": 1, "morning": 1, "afternoon": 1, "even
 // goodbye: the core answers each with its own message (chat_<kind>) in the
 // persona's voice, then gets back to helping. Never a handoff, never a
 // list of topics. An apology ("sorry to bother you", "不好意思",
-// "죄송한데요") gets a kind "no need to apologise".
-var ChatKinds = []string{"joke", "compliment", "name", "bot", "weather", "apology", "howareyou"}
+// "죄송한데요") gets a kind "no need to apologise". "life" is the
+// customer's day outside the shop (what to eat, being bored, a film to
+// watch): no entry of any shop answers it, so it got "our pages don't
+// cover this" and topics, where a person says a kind word and goes back
+// to helping (issue 10 part 3).
+var ChatKinds = []string{"joke", "compliment", "name", "bot", "weather", "life", "apology", "howareyou"}
 
 // IsGreeting reports whether a Smalltalk kind is a greeting; "morning",
 // "afternoon" and "evening" are greetings that name the time of day
