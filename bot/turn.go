@@ -267,6 +267,9 @@ func (t *turn) text(text string) {
 	if t.wrongAnswer(text) {
 		return
 	}
+	if t.whyAfterAnswer(text) {
+		return
+	}
 	if len(text) <= maxAffirmBytes && t.askedAnythingElse() && t.set.Persona.OnlyIn(t.words(text), "affirm") {
 		// "yes", "有的", "네 있어요" to "anything else?": go ahead, not
 		// the question again (walk 2026-12-06 item 21).

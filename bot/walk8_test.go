@@ -87,3 +87,32 @@ func TestTwoTroublesToldAreBothAnswered(t *testing.T) {
 		t.Errorf("a story with one question was answered in parts:\n%s", reply)
 	}
 }
+
+// "why not?" right after an answer asks the reason for what it refused:
+// the sentence of that answer that said no, and a person offered for
+// more, never a guess at another topic. Asked after an answer that
+// refuses nothing, it says honestly that our pages give no reason.
+func TestWhyNotAfterAnAnswerGivesTheSentenceThatSaidNo(t *testing.T) {
+	f := newFixture(t, false)
+	for i, c := range []struct {
+		lang, ask, why, want string
+	}{
+		{"en", "can I cancel my order? it already shipped", "why not?", "Once it has shipped we can't stop it anymore"},
+		{"en", "can I exchange it for another colour?", "how come?", "We don't do direct swaps, because"},
+		{"zh", "能换个颜色吗", "为什么不行", "我们不做直接换货"},
+		{"ko", "주문 취소하고 싶어요 이미 발송됐어요", "왜요?", "멈출 수 없지만"},
+	} {
+		reply, kind, _ := f.convo(t, fmt.Sprintf("walk8-why%d", i), c.lang, c.ask, c.why)
+		if kind != "answer" || !strings.Contains(reply, c.want) || !saysAny(reply, sayings(t, c.lang, "why_more_nodesk")) || strings.Contains(reply, "•") {
+			t.Errorf("%s %q after %q: turn %s, want %q and a person offered:\n%s", c.lang, c.why, c.ask, kind, c.want, reply)
+		}
+	}
+	reply, kind, _ := f.convo(t, "walk8-why-none", "en", "what are your opening hours?", "why?")
+	if kind != "answer" || !saysAny(reply, sayings(t, "en", "why_none_nodesk")) {
+		t.Errorf("\"why?\" after the opening hours: turn %s, want our pages give no reason:\n%s", kind, reply)
+	}
+	// Not after an answer, "why not?" is read as ever.
+	if _, kind, _ := f.convo(t, "walk8-why-first", "en", "why not?"); kind == "answer" {
+		t.Errorf("\"why not?\" as a first message was answered")
+	}
+}

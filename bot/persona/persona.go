@@ -49,14 +49,14 @@ var keys = []string{
 	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_life", "chat_laugh", "chat_interjection", "chat_apology", "chat_howareyou", "chat_back", "demand_refusal", "demand_refusal_returns", "demand_refusal_plain", "demand_refusal_shipping",
 	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other", "answer_parts",
 	"followup_not_listed", "followup_person", "followup_named_yes", "followup_named_no",
-	"thanks", "bye", "declined_open", "thanks_after_miss", "thanks_after_topics", "bye_after_miss", "go_ahead", "nodesk_again", "pardon_short", "pardon_reach", "pardon_which", "still_here", "empty", "too_long", "media", "sticker", "upset", "media_forwarded",
+	"thanks", "bye", "declined_open", "thanks_after_miss", "thanks_after_topics", "bye_after_miss", "go_ahead", "nodesk_again", "pardon_short", "pardon_reach", "pardon_which", "why_lead", "why_more", "why_none", "still_here", "empty", "too_long", "media", "sticker", "upset", "media_forwarded",
 	"nudge", "idle_close", "store_down", "hiccup",
 	"order_received", "order_received_nodesk", "order_known", "order_known_nodesk", "tracking_number", "tracking_number_plain", "tracking_number_short", "card_number", "handoff_sorry", "handoff_subject", "handoff_subject_nodesk", "handoff_order", "handoff_order_nodesk", "handoff_empathy", "handoff_demand", "handoff_answer_lead", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
 	"wait_ack", "wait_ack_late", "wait_ack_offhours", "wait_ack_agent", "wait_answer_lead", "handoff_withdrawn",
 	"agent_joined", "returned", "resolved", "transferred",
 	"rating_ask", "rating_confirm", "rating_thanks", "rating_sorry", "rating_invalid", "rating_unasked", "rating_unasked_early", "comment_thanks", "rating_comment_thanks", "rating_comment_sorry", "feedback_open", "feedback_open_nodesk",
 	"flood", "group",
-	"bye_early", "thanks_early", "person_button_nodesk", "offer_person_nodesk", "wrong_sorry_nodesk", "followup_person_nodesk", "thanks_after_miss_nodesk",
+	"bye_early", "thanks_early", "person_button_nodesk", "offer_person_nodesk", "wrong_sorry_nodesk", "followup_person_nodesk", "thanks_after_miss_nodesk", "why_more_nodesk", "why_none_nodesk",
 	"unknown_problem_topics", "unknown_problem", "answer_again", "answer_again_earlier", "answer_again_more", "answer_again_more_nodesk", "hedge_lead",
 }
 
