@@ -1,0 +1,77 @@
+package handoff
+
+import (
+	"testing"
+
+	"github.com/batonhq/baton/bot/session"
+)
+
+// TestContactMeAndOwnerRequests pins the hand7 changes (2026-12-07): a
+// person of ours asked to contact me (email, text, phone, get back to me)
+// and "a real one, not the bot" reach the learned layer as word groups;
+// the boss or owner (老板, 售后师傅, 사장님) asked to talk or call is a
+// request, while the shop addressed as 老板/사장님, a courier's call, a
+// phishing report and a call to arrange a delivery are not. Each line is
+// judged as a first message.
+func TestContactMeAndOwnerRequests(t *testing.T) {
+	r := loadShipped(t)
+	for _, c := range []struct {
+		text, lang, want string
+	}{
+		{"could someone from accounts drop me an email about the double charge please", "en", Explicit},
+		{"can a person in your office text me back about my case", "en", Explicit},
+		{"Rather than the automated answers, could a real assistant pick this up?", "en", Explicit},
+		{"我想直接跟你们老板说", "zh", Explicit},
+		{"能让售后师傅打我电话吗", "zh", Explicit},
+		{"사장님이랑 통화하고 싶어요", "ko", Explicit},
+		{"복잡해서 직원분 도움이 필요해요", "ko", Explicit},
+		{"누가 좀 제 주문 건 직접 확인해 주세요", "ko", Explicit},
+		{"will the courier text me before delivery", "en", ""},
+		{"can you email me the invoice", "en", ""},
+		{"someone texted me claiming to be from your shop", "en", ""},
+		{"will someone ring me to arrange the sofa delivery slot", "en", ""},
+		{"老板在吗？这件还有M码吗", "zh", ""},
+		{"你们老板人真好", "zh", ""},
+		{"사장님 계세요? 이거 재고 있나요", "ko", ""},
+		{"직원 도움 없이 조립할 수 있나요", "ko", ""},
+	} {
+		d := r.Detect(Input{Text: c.text, Lang: c.lang})
+		got := ""
+		if d.Handoff {
+			got = d.Reason
+		}
+		if got != c.want {
+			t.Errorf("%q: handoff %q, want %q (evidence %v)", c.text, got, c.want, d.Evidence)
+		}
+	}
+}
+
+// TestNotAcceptedIsNoDispleasure: "not accepted" (a card, a document) is a
+// failure reported, not the displeasure "not acceptable" (both stem to
+// "not accept", so the word group negative no longer holds "not
+// acceptable"; the phrases' verdict cue reads it whole), and a status the
+// customer read and asks about right after an answer is no confusion.
+func TestNotAcceptedIsNoDispleasure(t *testing.T) {
+	r := loadShipped(t)
+	after := []session.Turn{{Role: "customer", Text: "(an earlier question)"}, {Role: "bot", Text: "(an answer)", Kind: "answer"}}
+	for _, c := range []struct {
+		text string
+		hist []session.Turn
+		want string
+	}{
+		{"My card was not accepted.", nil, ""},
+		{"is a passport not acceptable as ID?", nil, ""},
+		{"honestly, the way this was handled is not acceptable", nil, Complaint},
+		{"I made a purchase and it says it's pending. What does that mean?", after, ""},
+		{"what does that mean?", after, Confusion},
+	} {
+		d := r.Detect(Input{Text: c.text, Lang: "en", History: c.hist})
+		got := ""
+		if d.Handoff {
+			got = d.Reason
+		}
+		if got != c.want {
+			t.Errorf("%q: handoff %q, want %q (evidence %v)", c.text, got, c.want, d.Evidence)
+		}
+	}
+}
