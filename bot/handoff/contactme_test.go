@@ -75,3 +75,37 @@ func TestNotAcceptedIsNoDispleasure(t *testing.T) {
 		}
 	}
 }
+
+// TestRunaroundAndRepeatsAreComplaints pins the hand7 complaint cues: a
+// different story each time is the runaround (nobody), "not the first
+// time" / 不是第一次 / "the second ... in a row" said beside a failure is a
+// repeated failure, 申诉 is a formal complaint while asking how to make
+// one (怎么申诉) stays a question, and the same words about buying again
+// are no complaint.
+func TestRunaroundAndRepeatsAreComplaints(t *testing.T) {
+	r := loadShipped(t)
+	for _, c := range []struct {
+		text, lang, want string
+	}{
+		{"every time I call I'm given a different excuse", "en", Complaint},
+		{"每次打电话都给我不一样的答复", "zh", Complaint},
+		{"문의할 때마다 답변이 달라요", "ko", Complaint},
+		{"the parcel never arrived, and it's not the first time", "en", Complaint},
+		{"又没收到货，这已经不是第一次了", "zh", Complaint},
+		{"that's the third kettle in a row that arrived broken", "en", Complaint},
+		{"我要对这次的处理提出申诉", "zh", Complaint},
+		{"怎么申诉", "zh", ""},
+		{"can you tell me a different story for my kid", "en", ""},
+		{"这不是第一次买了，老客户有优惠吗", "zh", ""},
+		{"second order in a row from you, can I get a discount", "en", ""},
+	} {
+		d := r.Detect(Input{Text: c.text, Lang: c.lang})
+		got := ""
+		if d.Handoff {
+			got = d.Reason
+		}
+		if got != c.want {
+			t.Errorf("%q: handoff %q, want %q (evidence %v)", c.text, got, c.want, d.Evidence)
+		}
+	}
+}
