@@ -109,3 +109,35 @@ func TestRunaroundAndRepeatsAreComplaints(t *testing.T) {
 		}
 	}
 }
+
+// TestReplacementAndCorrectionHand7 pins the rest of hand7's changes: a
+// Korean replacement that fails too is a repeated failure, praise of one
+// is not a complaint (the layer had read 것도/받은 as complaint words);
+// "get me whoever is in charge" asks for a person, "who is in charge"
+// asks about one; right after an answer, "that doesn't tell me when" and
+// 그게 아니라 ... are confusion.
+func TestReplacementAndCorrectionHand7(t *testing.T) {
+	r := loadShipped(t)
+	after := []session.Turn{{Role: "customer", Text: "(an earlier question)"}, {Role: "bot", Text: "(an answer)", Kind: "answer"}}
+	for _, c := range []struct {
+		text, lang string
+		hist       []session.Turn
+		want       string
+	}{
+		{"새로 받았는데 이것도 고장이에요", "ko", nil, Complaint},
+		{"교환 받은 것도 마음에 들어요", "ko", nil, ""},
+		{"get me whoever handles refunds please", "en", nil, Explicit},
+		{"who is in charge of returns?", "en", nil, ""},
+		{"that doesn't tell me where my parcel is", "en", after, Confusion},
+		{"그게 아니라 환불이 언제 되냐고요", "ko", after, Confusion},
+	} {
+		d := r.Detect(Input{Text: c.text, Lang: c.lang, History: c.hist})
+		got := ""
+		if d.Handoff {
+			got = d.Reason
+		}
+		if got != c.want {
+			t.Errorf("%q: handoff %q, want %q (evidence %v)", c.text, got, c.want, d.Evidence)
+		}
+	}
+}
