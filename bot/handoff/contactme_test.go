@@ -102,6 +102,13 @@ func TestRunaroundAndRepeatsAreComplaints(t *testing.T) {
 		{"can you tell me a different story for my kid", "en", ""},
 		{"这不是第一次买了，老客户有优惠吗", "zh", ""},
 		{"second order in a row from you, can I get a discount", "en", ""},
+		{"I've been passed from one department to another all morning", "en", Complaint},
+		{"오전 내내 이 부서 저 부서로 돌려지고 있어요", "ko", Complaint},
+		{"I'm writing to formally object to the restocking fee", "en", Complaint},
+		{"the legs don't match, one is a different colour, not what I paid for", "en", Complaint},
+		{"how do I formally dispute a charge", "en", ""},
+		{"is this not what I ordered? the box says size 9", "en", ""},
+		{"I went round in circles trying to find the size chart, where is it?", "en", ""},
 	} {
 		d := r.Detect(Input{Text: c.text, Lang: c.lang})
 		got := ""
