@@ -74,8 +74,10 @@ func refRank(l *Lexical, query string, skip, n int) []Candidate {
 		skip, n = -1, n+1
 	}
 	// The words the lexicon links a Chinese or Korean message to are read
-	// for the entries without a version in the script of its first run,
-	// and only there; the message as written for the others.
+	// for every entry, and an entry with a version in the script of its
+	// first run is also read on the message as written: it scores the
+	// better of the two, with the unknown share of the message as written.
+	// On a base with every entry in that script, the links are not read.
 	toks := refTokens(l, query)
 	var pure []text.Token
 	var script uint8
@@ -93,24 +95,41 @@ func refRank(l *Lexical, query string, skip, n int) []Candidate {
 	hasScript := func(e int32) bool { return l.ix.entryScr[e]&(1<<script) != 0 }
 	var cands []cand
 	var unknown []float64
-	add := func(toks []text.Token, keep func(e int32) bool) {
-		cs := refCandidates(l.ix, refFeatures(toks, nil, &defaultParams), skip, int(l.ix.ne))
-		u := -1.0
-		for _, c := range cs {
-			if keep(c.entry) {
-				if u < 0 {
-					u = refUnknown(l, toks, skip, drop)
-				}
-				cands = append(cands, c)
-				unknown = append(unknown, u)
+	add := func(toks []text.Token, keep func(e int32) bool, u func(e int32) float64) {
+		for _, c := range refCandidates(l.ix, refFeatures(toks, nil, &defaultParams), skip, int(l.ix.ne)) {
+			if !keep(c.entry) {
+				continue
+			}
+			i := slices.IndexFunc(cands, func(o cand) bool { return o.entry == c.entry })
+			switch {
+			case i < 0:
+				cands, unknown = append(cands, c), append(unknown, u(c.entry))
+			case c.sim > cands[i].sim:
+				cands[i], unknown[i] = c, u(c.entry)
 			}
 		}
 	}
-	if linked && found {
-		add(pure, hasScript)
-		add(toks, func(e int32) bool { return !hasScript(e) })
-	} else {
-		add(toks, func(int32) bool { return true })
+	all := func(int32) bool { return true }
+	every := true
+	for e := range l.ix.ne {
+		every = every && hasScript(e)
+	}
+	switch {
+	case linked && found && every:
+		u := refUnknown(l, pure, skip, drop)
+		add(pure, all, func(int32) float64 { return u })
+	case linked && found:
+		uPure, uLinked := refUnknown(l, pure, skip, drop), refUnknown(l, toks, skip, drop)
+		add(pure, hasScript, func(int32) float64 { return uPure })
+		add(toks, all, func(e int32) float64 {
+			if hasScript(e) {
+				return uPure
+			}
+			return uLinked
+		})
+	default:
+		u := refUnknown(l, toks, skip, drop)
+		add(toks, all, func(int32) float64 { return u })
 	}
 	idx := make([]int, len(cands))
 	for i := range idx {

@@ -34,9 +34,10 @@ func lexicalOn(t *testing.T, fsys fstest.MapFS, lexicon string) *Lexical {
 
 // TestLinkedWordsReachEntriesInAnotherLanguage: the lexicon links 租 to
 // "rent", so a Chinese message reaches an entry written only in English.
-// Entries with a Chinese version are scored on the message as written:
-// the links never change how a translated entry, or an English message,
-// scores.
+// The links never change how an English message scores, nor a Chinese
+// message that its translated entry's Chinese questions already match
+// better than the links reach its English ones (see
+// TestTranslatedEntryReadThroughTheLinksToo for the other case).
 func TestLinkedWordsReachEntriesInAnotherLanguage(t *testing.T) {
 	fsys := fstest.MapFS{
 		"kb/en/rental.md":  kbFile("Do you rent bikes?", "How much is bike rental?"),
@@ -93,5 +94,34 @@ func TestLinkedWordsAreHalfKnown(t *testing.T) {
 	}
 	if a, b := unknown(with, "纯素营业吗", "hours"), unknown(without, "纯素营业吗", "hours"); a != b {
 		t.Errorf("纯素营业吗 on the translated entry: unknown %.3f with the link, %.3f without; want the same", a, b)
+	}
+}
+
+// TestTranslatedEntryReadThroughTheLinksToo: an entry with a Chinese
+// version is also read through the links against its English one, so a
+// Chinese message whose words its Chinese questions do not use but its
+// English ones do ranks it over an entry written only in English that the
+// links reach with the same word (bakery dev: 免运费 ranked the delivery
+// times entry over the delivery area one, whose English questions ask
+// what delivery costs). Its unknown share stays the one read on the
+// message as written: the links give it no half-known words.
+func TestTranslatedEntryReadThroughTheLinksToo(t *testing.T) {
+	fsys := fstest.MapFS{
+		"kb/en/area.md":  kbFile("How much is delivery?", "Do you deliver to my town?"),
+		"kb/zh/area.md":  kbFile("能送到我家吗？", "送货范围多大？"),
+		"kb/en/times.md": kbFile("What time does the delivery van come?", "Is there delivery on Sundays?"),
+		"kb/en/hours.md": kbFile("What are your opening hours?", "Are you open on Sundays?"),
+		"kb/en/cakes.md": kbFile("How much is a birthday cake?", "Do you make wedding cakes?"),
+	}
+	l := lexicalOn(t, fsys, "same:\n  - [delivery, 配送]\n")
+	const q = "配送贵吗"
+	got := l.Rank(t.Context(), q, -1, 3)
+	if len(got) < 2 || got[0].ID != "area" {
+		t.Fatalf("%s ranks %v, want area first", q, got)
+	}
+	defer func(s float64) { linkedUnknownShare = s }(linkedUnknownShare)
+	linkedUnknownShare = 1
+	if again := l.Rank(t.Context(), q, -1, 3); again[0].Unknown != got[0].Unknown {
+		t.Errorf("%s: area's unknown share %.3f, %.3f with linked words counted unknown; want the same", q, got[0].Unknown, again[0].Unknown)
 	}
 }
