@@ -28,7 +28,9 @@ type dayOneBase struct {
 // dayOneDev loads the dev bases of the day-one measurements: banking77's
 // 18 shop-sized bases asked knowledge questions 6-10, and every dev shop
 // (no HELDOUT file) asked its queries, with the embedder of every text
-// they need (BATON_EMBED_CACHE keeps it between runs).
+// they need (BATON_EMBED_CACHE keeps it between runs). With
+// BATON_DAYONE_EVEN set, banking77's bases are asked its even test lines
+// (customers' own messages, its dev half) instead of questions 6-10.
 func dayOneDev(t *testing.T) ([]dayOneBase, *memoEmbedder, *text.Lexicon, knowledge.CalibrationConfig) {
 	t.Helper()
 	b, test, dev, lex, cfg := banking77Fixture(t)
@@ -81,7 +83,9 @@ func dayOneDev(t *testing.T) ([]dayOneBase, *memoEmbedder, *text.Lexicon, knowle
 // off-topic set) and every query with the fused evidence the pooled rule
 // reads, to the file BATON_DAYONE_DUMP (tab-separated), for choosing the
 // rule on dev data (BATON_DAYONE_BEFORE=1: without the pooled prior, as
-// the rules were chosen). It only writes:
+// the rules were chosen), with each row's own entry and fused first (the
+// two-way crossings can be counted from them). The check shop (florist)
+// is left out. It only writes:
 //
 //	BATON_MEASURE=1 BATON_EMBED_CACHE=/tmp/dayone.gob BATON_DAYONE_DUMP=/tmp/dayone.tsv go test -run TestFusedDayOneDumpDev -v -timeout 30m ./bot/semantic/
 func TestFusedDayOneDumpDev(t *testing.T) {

@@ -93,7 +93,8 @@ var defaultPooled = pooledFuse{
 		// question. A day-one base's own questions, each left out, are
 		// pessimistic for its customers (fused, on the lists the lexical
 		// match leaves: bakery's held-out questions first right 0.57,
-		// its customers' ~0.71), so without the weights the fused stage
+		// bikes' 0.64; their customers' unsure messages about 0.71), so
+		// without the weights the fused stage
 		// had no hedges of its own on bikes and bakery, and their own
 		// samples refused the lead hedge (tier 79% and 73% counted
 		// whole, target 80%).
