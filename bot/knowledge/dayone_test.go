@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 )
@@ -145,11 +146,20 @@ func TestLikelyTierDayOneBase(t *testing.T) {
 // questions nothing; a wrong one in a two-way crossing the pair weight of
 // a wrong one; without off-topic messages, counts.
 func TestTrafficWeights(t *testing.T) {
-	w := trafficWeights(60, 300, DefaultLikelyInScope, 0.25)
+	w := trafficWeights(60, 300, DefaultLikelyInScope, 0.25, 1)
 	if held, o := 60*w[right], 300*w[off]; held < DefaultLikelyInScope-1e-12 || held > DefaultLikelyInScope+1e-12 || o < 1-DefaultLikelyInScope-1e-12 || o > 1-DefaultLikelyInScope+1e-12 || w[wrong] != w[right] || w[wrongPair] != 0.25*w[wrong] || w[near] != 0 {
 		t.Errorf("weights %v: held-out %.3f off-topic %.3f, want %.2f and %.2f, missing topics 0", w, held, o, DefaultLikelyInScope, 1-DefaultLikelyInScope)
 	}
-	if w := trafficWeights(60, 0, DefaultLikelyInScope, 0.25); w != countWeights {
+	if w := trafficWeights(60, 0, DefaultLikelyInScope, 0.25, 1); w != countWeights {
 		t.Errorf("no off-topic messages: %v, want counts %v", w, countWeights)
+	}
+	// Any other wrong one weighs other of a right one; counted, every
+	// wrong one weighs a right one again.
+	w = trafficWeights(60, 300, DefaultLikelyInScope, 0.25, 0.5)
+	if math.Abs(w[wrong]-0.5*w[right]) > 1e-15 || math.Abs(w[wrongPair]-0.25*w[right]) > 1e-15 {
+		t.Errorf("weights %v: wrong %.4f and in a pair %.4f of a right one, want 0.5 and 0.25", w, w[wrong]/w[right], w[wrongPair]/w[right])
+	}
+	if c := w.counted(); c[wrong] != c[right] || c[wrongPair] != c[right] || c[off] != w[off] {
+		t.Errorf("counted %v: every wrong held-out question should weigh a right one", c)
 	}
 }

@@ -308,9 +308,10 @@ type Calibration struct {
 	LikelyCounted                                               float64
 	// PairWrong is the weight of a wrong held-out question in a two-way
 	// crossing in LikelyPrecision (the ranker's PooledPrior.PairWrong),
-	// and PairWrongFitted where it was fitted; 0: counted whole.
-	PairWrong       float64
-	PairWrongFitted string
+	// OtherWrong that of any other wrong one (PooledPrior.OtherWrong),
+	// and PairWrongFitted where they were fitted; 0: counted whole.
+	PairWrong, OtherWrong float64
+	PairWrongFitted       string
 
 	// The guess tier: a top candidate neither Confident nor Likely, with
 	// score + GuessLead*lead + GuessCover*cover >= GuessThreshold (and, when
@@ -569,9 +570,21 @@ func (c *Calibration) likelyString() string {
 // LikelyEstimated reports whether the likely tier's share right the cut
 // was chosen on (LikelyPrecision) is an estimate for customers' messages
 // that differs from the share the samples show (LikelyCounted): a wrong
-// held-out question in a two-way crossing weighed PairWrong.
+// held-out question in a two-way crossing weighed PairWrong, any other
+// OtherWrong.
 func (c *Calibration) LikelyEstimated() bool {
-	return c.PairWrong > 0 && math.Abs(c.LikelyPrecision-c.LikelyCounted) > 1e-9
+	return (c.PairWrong > 0 || c.OtherWrong > 0) && math.Abs(c.LikelyPrecision-c.LikelyCounted) > 1e-9
+}
+
+// WrongWeights says how the estimate for customers' messages weighs a
+// wrong held-out question (LikelyEstimated): "a two-way crossing weighed
+// 0.14", and for any other wrong one when it is not counted whole.
+func (c *Calibration) WrongWeights() string {
+	out := fmt.Sprintf("a two-way crossing weighed %.2f", c.pairWrong())
+	if c.OtherWrong > 0 && c.OtherWrong != 1 {
+		out += fmt.Sprintf(", any other wrong one %.2f", c.OtherWrong)
+	}
+	return out
 }
 
 // likelyEstimateString is the likely tier's estimate for customers'
@@ -580,7 +593,7 @@ func (c *Calibration) likelyEstimateString() string {
 	if !c.LikelyEstimated() {
 		return ""
 	}
-	return fmt.Sprintf("; est. %.2f for customers' messages, the cut's, a two-way crossing weighed %.2f as fitted on %s", c.LikelyPrecision, c.PairWrong, cmp.Or(c.PairWrongFitted, "other bases"))
+	return fmt.Sprintf("; est. %.2f for customers' messages, the cut's, %s as fitted on %s", c.LikelyPrecision, c.WrongWeights(), cmp.Or(c.PairWrongFitted, "other bases"))
 }
 
 func (c *Calibration) guessString() string {
@@ -679,7 +692,7 @@ func Calibrate(ctx context.Context, b *Base, rank Ranker, cfg CalibrationConfig)
 	samples, crossings, top1 := calibrationSamples(ctx, b, rank, cfg, cal)
 	twoWayCrossings(b, samples, crossings)
 	if cfg.Pooled != nil {
-		cal.PairWrong, cal.PairWrongFitted = cfg.Pooled.PairWrong, cfg.Pooled.PairWrongFitted
+		cal.PairWrong, cal.OtherWrong, cal.PairWrongFitted = cfg.Pooled.PairWrong, cfg.Pooled.OtherWrong, cfg.Pooled.PairWrongFitted
 	}
 	prior := cfg.Prior
 	switch {
@@ -831,7 +844,7 @@ func likelyTier(cal *Calibration, samples []sample, cfg CalibrationConfig) {
 	var offConf int
 	inScope := cmp.Or(cfg.LikelyInScope, DefaultLikelyInScope)
 	cal.LikelyInScope = inScope
-	w := trafficWeights(nHeld, nOff, inScope, cal.pairWrong())
+	w := trafficWeights(nHeld, nOff, inScope, cal.pairWrong(), cal.otherWrong())
 	// An earlier stage's hedges (Candidate.Hedged) are taken whatever the
 	// cut: they count toward every cut's target.
 	var pre bandCount
@@ -918,20 +931,22 @@ const DefaultLikelyNearRate = 0.05
 // together they stand for a traffic inScope in scope, whatever their
 // numbers, and missing-topic questions nothing (they have their own cap).
 //
-// A wrong held-out question in a two-way crossing weighs pair of any
-// other (sample.pair; PooledPrior.PairWrong, 1 for none).
-func trafficWeights(nHeld, nOff int, inScope, pair float64) bandWeights {
+// A wrong held-out question in a two-way crossing weighs pair of a
+// right one (sample.pair; PooledPrior.PairWrong), any other wrong one
+// other (PooledPrior.OtherWrong); 1 each for none.
+func trafficWeights(nHeld, nOff int, inScope, pair, other float64) bandWeights {
 	if nHeld == 0 || nOff == 0 {
 		return countWeights
 	}
 	h := inScope / float64(nHeld)
-	return bandWeights{right: h, wrong: h, wrongPair: pair * h, off: (1 - inScope) / float64(nOff)}
+	return bandWeights{right: h, wrong: other * h, wrongPair: pair * h, off: (1 - inScope) / float64(nOff)}
 }
 
-// counted is w with every wrong held-out question weighed alike: the
-// share right as the samples count it, before PooledPrior.PairWrong.
+// counted is w with every wrong held-out question weighed as a right
+// one: the share right as the samples count it, before
+// PooledPrior.PairWrong and OtherWrong.
 func (w bandWeights) counted() bandWeights {
-	w[wrongPair] = w[wrong]
+	w[wrong], w[wrongPair] = w[right], w[right]
 	return w
 }
 
@@ -940,6 +955,15 @@ func (w bandWeights) counted() bandWeights {
 func (c *Calibration) pairWrong() float64 {
 	if c.PairWrong > 0 {
 		return c.PairWrong
+	}
+	return 1
+}
+
+// otherWrong is the weight of any other wrong held-out question in the
+// likely tier's share right: OtherWrong, or 1.
+func (c *Calibration) otherWrong() float64 {
+	if c.OtherWrong > 0 {
+		return c.OtherWrong
 	}
 	return 1
 }

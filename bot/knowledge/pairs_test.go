@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -82,8 +83,10 @@ func TestTwoWayCrossingsAreMarked(t *testing.T) {
 // (LikelyPrecision), and the share with every wrong one counted whole
 // (LikelyCounted) is the summary's figure against the target, the
 // weighed one an estimate beside it; a one-way crossing counts whole in
-// both. Without a pooled prior (or PairWrong 0) both count whole and
-// there is no estimate.
+// both, unless the prior weighs any other wrong one (OtherWrong, the
+// fused ranker's), and then the estimate names both weights. Without a
+// pooled prior (or PairWrong 0) both count whole and there is no
+// estimate.
 func TestLikelyTierWeighsTwoWayCrossingsAsCustomers(t *testing.T) {
 	b, _ := Load(smallShop(), "kb")
 	qs := b.Questions()
@@ -106,15 +109,17 @@ func TestLikelyTierWeighsTwoWayCrossingsAsCustomers(t *testing.T) {
 		return []Candidate{{ID: id, Score: 0.05, Hedged: true}, {ID: "x", Score: 0.04}}
 	})
 	counted := 16.0 / 20
-	for _, pair := range []float64{0, 0.14, 0.5} {
+	for _, w := range []struct{ pair, other float64 }{{0, 0}, {0.14, 0}, {0.5, 0}, {0.22, 0.86}} {
+		pair := w.pair
 		cfg := CalibrationConfig{OffTopic: []string{"a", "b"}, Prior: -1}
 		if pair > 0 {
-			cfg.Pooled = &PooledPrior{Confident: PooledRule{Lead: math.Inf(1)}, Likely: PooledRule{Lead: math.Inf(1)}, PairWrong: pair, PairWrongFitted: "dev pool X"}
+			cfg.Pooled = &PooledPrior{Confident: PooledRule{Lead: math.Inf(1)}, Likely: PooledRule{Lead: math.Inf(1)}, PairWrong: pair, OtherWrong: w.other, PairWrongFitted: "dev pool X"}
 		}
 		cal := Calibrate(t.Context(), b, rank, cfg)
 		corrected := counted
 		if pair > 0 {
-			corrected = 16 / (16 + 2 + 2*pair)
+			// The one-way crossings weigh OtherWrong (0: whole).
+			corrected = 16 / (16 + 2*cmp.Or(w.other, 1) + 2*pair)
 		}
 		if math.Abs(cal.LikelyCounted-counted) > 1e-9 || math.Abs(cal.LikelyPrecision-corrected) > 1e-9 || cal.PairWrong != pair {
 			t.Errorf("pair weight %.2f: likely tier right %.4f (counted whole %.4f, weight %.2f), want %.4f (%.4f)", pair, cal.LikelyPrecision, cal.LikelyCounted, cal.PairWrong, corrected, counted)
@@ -126,7 +131,11 @@ func TestLikelyTierWeighsTwoWayCrossingsAsCustomers(t *testing.T) {
 		if want := fmt.Sprintf("right %.2f of the hedged, every wrong counted whole (target %.2f", counted, cal.LikelyRight); !strings.Contains(sum, want) {
 			t.Errorf("pair weight %.2f: the summary lacks %q: %s", pair, want, sum)
 		}
-		est := fmt.Sprintf("; est. %.2f for customers' messages, the cut's, a two-way crossing weighed %.2f as fitted on dev pool X)", corrected, pair)
+		weights := fmt.Sprintf("a two-way crossing weighed %.2f", pair)
+		if w.other > 0 {
+			weights += fmt.Sprintf(", any other wrong one %.2f", w.other)
+		}
+		est := fmt.Sprintf("; est. %.2f for customers' messages, the cut's, %s as fitted on dev pool X)", corrected, weights)
 		if got := strings.Contains(sum, est); got != (pair > 0) || cal.LikelyEstimated() != (pair > 0) {
 			t.Errorf("pair weight %.2f: estimate %v (LikelyEstimated %v), want %v: %s", pair, got, cal.LikelyEstimated(), pair > 0, sum)
 		}

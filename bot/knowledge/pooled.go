@@ -136,8 +136,13 @@ type PooledPrior struct {
 	// counted whole with the target and gives the weighed one beside it
 	// as an estimate, naming PairWrongFitted.
 	PairWrong float64
-	// PairWrongFitted is where PairWrong was fitted, as `baton check`
-	// names it ("banking77's shop-sized dev bases").
+	// OtherWrong, when above 0, is how much any other wrong held-out
+	// question weighs in the likely tier's share right, fitted as
+	// PairWrong is; 0: counted whole (the lexical ranker's, whose ratio
+	// does not agree across dev pools).
+	OtherWrong float64
+	// PairWrongFitted is where PairWrong and OtherWrong were fitted, as
+	// `baton check` names it ("banking77's shop-sized dev bases").
 	PairWrongFitted string
 }
 
@@ -417,7 +422,7 @@ func pooledLikely(cal *Calibration, samples []sample, cfg CalibrationConfig) {
 			offTaken += b2i(cal.answers(s) || cal.likelyOf(s))
 		}
 	}
-	w := trafficWeights(nHeld, nOff, cal.LikelyInScope, cal.pairWrong())
+	w := trafficWeights(nHeld, nOff, cal.LikelyInScope, cal.pairWrong(), cal.otherWrong())
 	test := pooledTest{bandLimits: bandLimits{target: target, offBudget: math.Inf(1), nearBudget: math.Inf(1), weights: w}}
 	if w != w.counted() {
 		test.preCounted = &bandCount{}

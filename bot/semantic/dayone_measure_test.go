@@ -28,10 +28,17 @@ type dayOneBase struct {
 // dayOneDev loads the dev bases of the day-one measurements: banking77's
 // 18 shop-sized bases asked knowledge questions 6-10, and every dev shop
 // (no HELDOUT file) asked its queries, with the embedder of every text
-// they need (BATON_EMBED_CACHE keeps it between runs).
+// they need (BATON_EMBED_CACHE keeps it between runs). With
+// BATON_DAYONE_EVEN set, banking77's bases are asked its even test lines
+// (customers' own messages, its dev half) instead of questions 6-10.
 func dayOneDev(t *testing.T) ([]dayOneBase, *memoEmbedder, *text.Lexicon, knowledge.CalibrationConfig) {
 	t.Helper()
-	b, _, dev, lex, cfg := banking77Fixture(t)
+	b, test, dev, lex, cfg := banking77Fixture(t)
+	if os.Getenv("BATON_DAYONE_EVEN") != "" {
+		// Customers' own messages: banking77's even test lines (its dev
+		// half; the odd lines are held out and never read here).
+		dev = evenLines(test)
+	}
 	texts := generalisationTexts(b, cfg, dev)
 	var bases []dayOneBase
 	for _, split := range [][2]int{{3, 3}, {3, 4}, {3, 5}, {4, 3}, {4, 4}, {4, 5}} {
@@ -76,7 +83,9 @@ func dayOneDev(t *testing.T) ([]dayOneBase, *memoEmbedder, *text.Lexicon, knowle
 // off-topic set) and every query with the fused evidence the pooled rule
 // reads, to the file BATON_DAYONE_DUMP (tab-separated), for choosing the
 // rule on dev data (BATON_DAYONE_BEFORE=1: without the pooled prior, as
-// the rules were chosen). It only writes:
+// the rules were chosen), with each row's own entry and fused first (the
+// two-way crossings can be counted from them). The check shop (florist)
+// is left out. It only writes:
 //
 //	BATON_MEASURE=1 BATON_EMBED_CACHE=/tmp/dayone.gob BATON_DAYONE_DUMP=/tmp/dayone.tsv go test -run TestFusedDayOneDumpDev -v -timeout 30m ./bot/semantic/
 func TestFusedDayOneDumpDev(t *testing.T) {
@@ -91,10 +100,13 @@ func TestFusedDayOneDumpDev(t *testing.T) {
 	defer fh.Close()
 	w := bufio.NewWriter(fh)
 	defer w.Flush()
-	fmt.Fprintln(w, "base\tset\tlang\tkind\tsure\ttier\tscore\tmargin\tgap\tvecgap\tcos\tagree\tcover\tunknown\thedged\tguessed\ttie\ttop3\twords\tcentgap\tansgap\tlexagree\tvecagree\tcent\tans\tlexscore\tlexmargin")
+	fmt.Fprintln(w, "base\tset\tlang\tkind\tsure\ttier\tscore\tmargin\tgap\tvecgap\tcos\tagree\tcover\tunknown\thedged\tguessed\ttie\ttop3\twords\tcentgap\tansgap\tlexagree\tvecagree\tcent\tans\tlexscore\tlexmargin\twant\tfirst\tpooled")
 	ctx := t.Context()
 	query := func(_ context.Context, s string) ([]float32, error) { return emb.vecs[s], nil }
 	for _, db := range bases {
+		if db.name == "florist" {
+			continue // the check shop: its counts only, never its rows (NOTES)
+		}
 		lm := knowledge.NewLexicalMatcher(ctx, db.kb, lex, cfg)
 		ix, _, err := build(ctx, db.kb, cfg.OffTopic, emb, nil, nil, nil)
 		if err != nil {
@@ -105,7 +117,7 @@ func TestFusedDayOneDumpDev(t *testing.T) {
 			p.pooled = nil // the design before the pooled prior
 		}
 		f := newFusedWith(ctx, p, lm, ix, cfg, query, nil)
-		row := func(set, lang, kind string, q string, skip int, vec []float32, tier knowledge.Tier, top3 bool) {
+		row := func(set, lang, kind, want string, q string, skip int, vec []float32, tier knowledge.Tier, top3 bool) {
 			lexC := f.lexical.Rank(ctx, q, skip, lexicalTop)
 			sure := f.lexical.Cal.Confident(lexC)
 			var cands []knowledge.Candidate
@@ -130,9 +142,13 @@ func TestFusedDayOneDumpDev(t *testing.T) {
 				}
 			}
 			x := dumpExtra(ix, f.p, lexC, vec, skip)
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%v\t%s\t%.5f\t%.5f\t%.5f\t%.5f\t%.5f\t%v\t%.4f\t%.4f\t%v\t%v\t%v\t%v\t%d\t%.5f\t%.5f\t%v\t%v\t%.5f\t%.5f\t%.5f\t%.5f\n",
+			first := c.ID
+			if sure {
+				first = lexC[0].ID
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%v\t%s\t%.5f\t%.5f\t%.5f\t%.5f\t%.5f\t%v\t%.4f\t%.4f\t%v\t%v\t%v\t%v\t%d\t%.5f\t%.5f\t%v\t%v\t%.5f\t%.5f\t%.5f\t%.5f\t%s\t%s\t%d\n",
 				db.name, set, lang, kind, sure, tier, c.Score, margin, sig.gap, sig.vecGap, sig.cos, sig.agree, c.Cover, c.Unknown, c.Hedged, c.Guessed, c.Tie, top3,
-				len(text.Words(q)), x.centGap, x.ansGap, x.lexAgree, x.vecAgree, x.cent, x.ans, x.lexScore, x.lexMargin)
+				len(text.Words(q)), x.centGap, x.ansGap, x.lexAgree, x.vecAgree, x.cent, x.ans, x.lexScore, x.lexMargin, want, first, c.Pooled)
 		}
 		for i, q := range db.kb.Questions() {
 			if ix.blindTo(q.Text) {
@@ -149,14 +165,14 @@ func TestFusedDayOneDumpDev(t *testing.T) {
 			} else if ev := ix.rankWith(f.p, lexC, ix.vecs[i], i, 1); len(ev) > 0 && ix.ids[ev[0].entry] == q.ID {
 				kind = "right"
 			}
-			row("cal", q.Lang, kind, q.Text, i, ix.vecs[i], 0, false)
-			row("cal", q.Lang, "near", q.Text, knowledge.LeaveEntryOut(i), ix.vecs[i], 0, false)
+			row("cal", q.Lang, kind, q.ID, q.Text, i, ix.vecs[i], 0, false)
+			row("cal", q.Lang, "near", q.ID, q.Text, knowledge.LeaveEntryOut(i), ix.vecs[i], 0, false)
 		}
 		for _, m := range cfg.OffTopic {
 			if ix.blindTo(m) {
 				continue
 			}
-			row("cal", "", "off", m, -1, ix.offVec[m], 0, false)
+			row("cal", "", "off", "", m, -1, ix.offVec[m], 0, false)
 		}
 		for _, l := range db.qs {
 			got := f.Match(ctx, l.Query, 3)
@@ -176,7 +192,7 @@ func TestFusedDayOneDumpDev(t *testing.T) {
 			if !ix.blindTo(l.Query) {
 				vec = emb.vecs[l.Query]
 			}
-			row("query", l.Lang, kind, l.Query, -1, vec, tier, top3)
+			row("query", l.Lang, kind, l.ID, l.Query, -1, vec, tier, top3)
 		}
 		t.Logf("%s: fused calibration %s", db.name, f.cal)
 	}

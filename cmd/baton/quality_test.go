@@ -343,25 +343,28 @@ func TestCheckHedgedHeadlineIsCountedWhole(t *testing.T) {
 	for _, tc := range []struct {
 		name               string
 		counted, estimated float64
-		pair               float64
+		pair, other        float64
 		head, est          string // "" est: no estimate line
 	}{
-		{"estimate above the share counted whole", 0.83, 0.94, 0.14,
+		{"fused: any other wrong one weighed too", 0.73, 0.82, 0.22, 0.86,
+			"; 73% of the hedged right in a traffic 85% in scope, every wrong held-out question counted whole (target 80%: not met on these samples, only by the estimate below, BATON_LIKELY_RIGHT);",
+			"    estimate for customers' messages, not measured on this base: 82% right, a wrong held-out question that crosses to an entry whose own question crosses back weighed 0.22 of a wrong answer, any other wrong one 0.86 (fitted on dev pool X; "},
+		{"estimate above the share counted whole", 0.83, 0.94, 0.14, 0,
 			"; 83% of the hedged right in a traffic 85% in scope, every wrong held-out question counted whole (target 80%, BATON_LIKELY_RIGHT);",
 			"    estimate for customers' messages, not measured on this base: 94% right, a wrong held-out question that crosses to an entry whose own question crosses back weighed 0.14 of a wrong answer (fitted on dev pool X; "},
-		{"only the estimate meets the target", 0.76, 0.82, 0.14,
+		{"only the estimate meets the target", 0.76, 0.82, 0.14, 0,
 			"; 76% of the hedged right in a traffic 85% in scope, every wrong held-out question counted whole (target 80%: not met on these samples, only by the estimate below, BATON_LIKELY_RIGHT);",
 			"    estimate for customers' messages, not measured on this base: 82% right, "},
-		{"under the target, the estimate too", 0.76, 0.79, 0.41,
+		{"under the target, the estimate too", 0.76, 0.79, 0.41, 0,
 			"; 76% of the hedged right in a traffic 85% in scope, every wrong held-out question counted whole (target 80%: not met on these samples, BATON_LIKELY_RIGHT);",
 			"    estimate for customers' messages, not measured on this base: 79% right, a wrong held-out question that crosses to an entry whose own question crosses back weighed 0.41 of a wrong answer (fitted on dev pool X; "},
-		{"under the target, no weight", 0.78, 0.78, 0,
+		{"under the target, no weight", 0.78, 0.78, 0, 0,
 			"; 78% of the hedged right in a traffic 85% in scope, every wrong held-out question counted whole (target 80%: not met on these samples, BATON_LIKELY_RIGHT);", ""},
-		{"no weight", 0.83, 0.83, 0,
+		{"no weight", 0.83, 0.83, 0, 0,
 			"; 83% of the hedged right in a traffic 85% in scope, every wrong held-out question counted whole (target 80%, BATON_LIKELY_RIGHT);", ""},
 	} {
 		c := base
-		c.LikelyCounted, c.LikelyPrecision, c.PairWrong, c.PairWrongFitted = tc.counted, tc.estimated, tc.pair, "dev pool X"
+		c.LikelyCounted, c.LikelyPrecision, c.PairWrong, c.OtherWrong, c.PairWrongFitted = tc.counted, tc.estimated, tc.pair, tc.other, "dev pool X"
 		var out bytes.Buffer
 		writeQuality(&out, &c)
 		got := out.String()
