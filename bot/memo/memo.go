@@ -5,10 +5,13 @@
 // good.
 package memo
 
-import "sync"
+import (
+	"slices"
+	"sync"
+)
 
-// Recent holds the values of the last N keys stored. The zero value is
-// not usable; use New.
+// Recent holds the values of the last N keys stored or read. The zero
+// value is not usable; use New.
 type Recent[V any] struct {
 	mu   sync.Mutex
 	n    int
@@ -21,21 +24,40 @@ func New[V any](n int) *Recent[V] {
 	return &Recent[V]{n: max(n, 1), vals: map[string]V{}}
 }
 
-// Get returns the value stored for key.
+// Get returns the value stored for key, and makes key the most recent:
+// the version in use (the shipped files every test loads, the current
+// files a running bot reloads) is not pushed out by a few edits tried
+// meanwhile, each of which would otherwise cost a calibration or a
+// training again (seconds; a minute under the race detector).
 func (r *Recent[V]) Get(key string) (V, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	v, ok := r.vals[key]
+	if ok {
+		r.touch(key)
+	}
 	return v, ok
+}
+
+// touch moves key to the newest end of keys (r.mu held).
+func (r *Recent[V]) touch(key string) {
+	i := slices.Index(r.keys, key)
+	if i < 0 || i == len(r.keys)-1 {
+		return
+	}
+	copy(r.keys[i:], r.keys[i+1:])
+	r.keys[len(r.keys)-1] = key
 }
 
 // Keep stores v for key and returns what is stored: v, or the value
 // another caller built for the same key meanwhile (two loads of the same
-// files share one). The oldest key goes when more than n are held.
+// files share one). The least recently used key goes when more than n
+// are held.
 func (r *Recent[V]) Keep(key string, v V) V {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if have, ok := r.vals[key]; ok {
+		r.touch(key)
 		return have
 	}
 	r.vals[key] = v
