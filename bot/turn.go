@@ -823,7 +823,18 @@ func (t *turn) answer(text string) {
 			u.cands = slices.DeleteFunc(slices.Clone(u.cands), func(m knowledge.Match) bool { return m.ID == t.rejected })
 		}
 	}
-	if len(u.parts) == 0 && len(u.cands) > 0 && readsOtherTrade(read, t.set.Lexicon) {
+	// Whether read speaks of another trade, asked below once per text:
+	// the lexicon's reading of a message (tokenize, then apply) is a
+	// large share of a turn's work (cpu7: 14K of 207K instructions).
+	var otherOf string
+	var otherKnown, other bool
+	readsOther := func() bool {
+		if !otherKnown || otherOf != read {
+			otherOf, other, otherKnown = read, readsOtherTrade(read, t.set.Lexicon), true
+		}
+		return other
+	}
+	if len(u.parts) == 0 && len(u.cands) > 0 && readsOther() {
 		// Another trade's words beside a question of the shop's own, as
 		// an aside in a sentence or clause of its own ("the stock market
 		// is crazy today, anyway how long does delivery take?"): the
@@ -839,7 +850,7 @@ func (t *turn) answer(text string) {
 	}
 	if len(u.parts) == 0 && len(u.cands) > 0 &&
 		(confident(u.cands) && namesUnknownHan(t.set.KB.Base, t.set.Lexicon, u.cands[0].ID, t.lang, read) ||
-			readsOtherTrade(read, t.set.Lexicon)) {
+			readsOther()) {
 		// Not the shop's question, whatever its other words lean to:
 		// "有没有学生优惠", a student discount no entry speaks of (not the
 		// discount codes again), or another trade's business by the

@@ -119,7 +119,10 @@ func (m *model) features(s string, add bool) []int32 {
 		*tb = terms[:0]
 		termBufs.Put(tb)
 	}()
-	var ids []int32
+	// Room up front for a feature a word and a pair of words, and a few
+	// more (groups, "<?>"): grown from nil, the ids were reallocated three
+	// or four times on every message (cpu7).
+	ids := make([]int32, 0, 2*len(terms)+4)
 	put := func(f string) {
 		id, ok := m.feats[f]
 		if !ok {
