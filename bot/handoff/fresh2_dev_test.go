@@ -155,3 +155,14 @@ func measureFreshSets(t *testing.T, checkEnv string, files ...string) {
 func TestFresh5Dev(t *testing.T) {
 	measureFreshSets(t, "BATON_FRESH5_CHECK", "indirect_fresh5.yaml", "complaints_fresh5.yaml", "confusion_fresh5.yaml")
 }
+
+// TestFresh7Dev measures the seventh fresh dev set (testdata/dev/fresh7.yaml:
+// indirect requests for a person, complaints without stock words and
+// ordinary questions, look-alikes among them), written on 2026-12-07 by
+// helper hand7 before any run of the detector in that session. Even
+// positions tune, odd positions check (counts only, BATON_FRESH7_CHECK=1).
+//
+//	BATON_MEASURE=1 go test ./bot/handoff -run TestFresh7Dev -v
+func TestFresh7Dev(t *testing.T) {
+	measureFreshSets(t, "BATON_FRESH7_CHECK", "fresh7.yaml")
+}
