@@ -1085,9 +1085,13 @@ func (r reader) confidentParts(text string, whole []knowledge.Match) pieceReadin
 	// problem word would: in "I was charged twice and my discount code
 	// didn't work" it is the first of two questions, not a story (walk8:
 	// only the discount code was answered). The base's own answers say
-	// which entries are troubles, in any language.
+	// which entries are troubles, in any language. A statement that turns
+	// ("ordered the black keyboard but i want the white one") sets the
+	// scene for a wish, not a trouble: it matched the wrong-item entry
+	// and promised a free replacement for a change of mind (review A).
 	told := func(i int) bool {
-		return r.answer != nil && sure(i) && empathises(firstSentence(Plain(r.answer(cands[i][0].ID))))
+		return r.answer != nil && sure(i) && !contrasts(pieces[i].text) &&
+			empathises(firstSentence(Plain(r.answer(cands[i][0].ID))))
 	}
 	asks := func(i int) bool {
 		for ; i < len(pieces); i++ {

@@ -86,6 +86,18 @@ func TestTwoTroublesToldAreBothAnswered(t *testing.T) {
 	if strings.Contains(reply, "▸") {
 		t.Errorf("a story with one question was answered in parts:\n%s", reply)
 	}
+	// A statement that turns sets the scene for a wish: a change of mind
+	// is the exchange answer alone, never the wrong-item promise of a free
+	// replacement (review A).
+	for i, say := range []string{
+		"ordered the black keyboard but i want the white one, can i swap it",
+		"i ordered the grey lamp but i want the white one instead, can i exchange it",
+	} {
+		reply, _, _ := f.convo(t, fmt.Sprintf("walk8-wish%d", i), "en", say)
+		if strings.Contains(reply, "▸") || strings.Contains(reply, "ship the right item") || !strings.Contains(reply, "We don't do direct swaps") {
+			t.Errorf("%q: want the exchange answer alone:\n%s", say, reply)
+		}
+	}
 }
 
 // "why not?" right after an answer asks the reason for what it refused:
