@@ -580,11 +580,18 @@ func (c *Calibration) LikelyEstimated() bool {
 // wrong held-out question (LikelyEstimated): "a two-way crossing weighed
 // 0.14", and for any other wrong one when it is not counted whole.
 func (c *Calibration) WrongWeights() string {
-	out := fmt.Sprintf("a two-way crossing weighed %.2f", c.pairWrong())
+	return fmt.Sprintf("a two-way crossing weighed %.2f", c.pairWrong()) + c.OtherWrongSaid()
+}
+
+// OtherWrongSaid is ", any other wrong one 0.86" when any other wrong
+// held-out question than a two-way crossing is weighed (OtherWrong), ""
+// when it is counted whole: what `baton check` and the calibration's
+// own description add to the pair's weight.
+func (c *Calibration) OtherWrongSaid() string {
 	if c.OtherWrong > 0 && c.OtherWrong != 1 {
-		out += fmt.Sprintf(", any other wrong one %.2f", c.OtherWrong)
+		return fmt.Sprintf(", any other wrong one %.2f", c.OtherWrong)
 	}
-	return out
+	return ""
 }
 
 // likelyEstimateString is the likely tier's estimate for customers'

@@ -59,12 +59,8 @@ func writeQuality(w io.Writer, c *knowledge.Calibration) {
 			if fitted == "" {
 				fitted = "other bases"
 			}
-			other := ""
-			if c.OtherWrong > 0 && c.OtherWrong != 1 {
-				other = fmt.Sprintf(", any other wrong one %.2f", c.OtherWrong)
-			}
 			fmt.Fprintf(w, "    estimate for customers' messages, not measured on this base: %.0f%% right, a wrong held-out question that crosses to an entry whose own question crosses back weighed %.2f of a wrong answer%s (fitted on %s; a shop's own data may differ); the tier's cut is chosen on this estimate\n",
-				100*c.LikelyPrecision, c.PairWrong, other, fitted)
+				100*c.LikelyPrecision, c.PairWrong, c.OtherWrongSaid(), fitted)
 		}
 	}
 	if c.Guesses {
