@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/bot/lifecycle"
+	"github.com/batonhq/baton/bot/persona"
 	"github.com/batonhq/baton/bot/session"
 )
 
@@ -76,10 +77,14 @@ var (
 )
 
 // phraseWhen says when the team is back: "today at 09:00", "tomorrow at
-// 09:00", "Monday at 09:00", in the customer's language.
+// 09:00 ET", "Monday at 09:00 KST", in the customer's language, naming
+// now's zone (persona.ZoneLabel): the customer may be in another one.
 func phraseWhen(lang string, now, at time.Time) string {
 	at = at.In(now.Location())
 	clock := at.Format("15:04")
+	if zone := persona.ZoneLabel(now.Location()); zone != "" {
+		clock += " " + zone
+	}
 	y1, m1, d1 := now.Date()
 	day0 := time.Date(y1, m1, d1, 0, 0, 0, 0, now.Location())
 	days := int(at.Sub(day0).Hours() / 24)

@@ -25,7 +25,7 @@ func (t *turn) praiseStands(rest string) bool {
 	if !hasWords(left) {
 		return true
 	}
-	if reportsProblem(rest) || contrasts(rest) {
+	if reportsProblem(rest) || t.contrasts(rest) {
 		return false
 	}
 	if len(strings.FieldsFunc(text.Normalize(left), notAWordSplit)) == 1 {
@@ -39,21 +39,7 @@ func (t *turn) praiseStands(rest string) bool {
 	return false
 }
 
-// Words that set what follows against what came before ("fast but slow
-// to refund", "快是快，可是…", "빠르긴 한데 근데…").
-var (
-	contrastEn  = map[string]bool{"but": true, "though": true, "tho": true, "yet": true, "except": true, "however": true, "unfortunately": true, "sadly": true, "shame": true, "bad": true}
-	contrastHan = []string{"但是", "可是", "不过", "就是", "可惜", "结果"}
-	contrastKo  = []string{"근데", "그런데", "하지만", "그래도", "그치만", "아쉽", "는데 "}
-)
-
-// contrasts reports whether s turns against what came before it.
-func contrasts(s string) bool {
-	lower := text.Normalize(s)
-	for _, w := range strings.FieldsFunc(lower, notAWordSplit) {
-		if contrastEn[w] {
-			return true
-		}
-	}
-	return containsAny(lower, contrastHan) || containsAny(lower+" ", contrastKo)
-}
+// contrasts reports whether s turns against what came before it ("fast
+// but slow to refund", "快是快，可是…", "빠르긴 한데 근데…"): the contrast
+// cues of smalltalk.yaml.
+func (t *turn) contrasts(s string) bool { return t.set.Persona.Cue("contrast", s) }

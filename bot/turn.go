@@ -270,7 +270,7 @@ func (t *turn) text(text string) {
 	if t.whyAfterAnswer(text) {
 		return
 	}
-	if len(text) <= maxAffirmBytes && t.askedAnythingElse() && t.set.Persona.OnlyIn(t.words(text), "affirm") {
+	if len(text) <= maxAffirmBytes && t.askedAnythingElse() && t.set.Persona.OnlyIn(t.words(text), "affirm") && !t.set.Persona.Says(t.words(text), "understood") {
 		// "yes", "有的", "네 있어요" to "anything else?": go ahead, not
 		// the question again (walk 2026-12-06 item 21).
 		t.s.Misses = 0
@@ -530,6 +530,11 @@ func (t *turn) text(text string) {
 			// "🙂" after our greeting: nothing was answered yet, so no
 			// "anything else" (walk 2026-12-06 s3 item 22).
 			t.emit(join(t.lead, t.render("chat_back", persona.Data{})), kindAck, "", 0)
+		case t.set.Persona.Says(t.words(whole), "understood"):
+			// "ok got it", "好的明白了", "아 네 알겠어요": they understood;
+			// a warm closing with the door open, not "what else?" nor,
+			// for its "네", "go ahead" (review 2026-12-07).
+			t.emit(join(t.lead, t.render("ack_closing", persona.Data{})), kindAck, "", 0)
 		default:
 			// "ok", "知道了", or only emoji and punctuation ("👍", "..."):
 			// an acknowledgement, answered warmly, not a miss.
@@ -621,7 +626,10 @@ func (t *turn) askedAnythingElse() bool {
 	case kindAnswer, kindThanks:
 		return true
 	case kindAck:
-		return t.endsAskingAnythingElse(t.s.Turns[t.lastBotTurn()].Text)
+		// The warm closing after "ok got it" leaves the door open as
+		// "anything else?" does: a "no" to it is a goodbye.
+		said := t.s.Turns[t.lastBotTurn()].Text
+		return t.endsAskingAnythingElse(said) || t.endsSaying(said, "ack_closing")
 	}
 	return false
 }
@@ -812,7 +820,7 @@ func (t *turn) answer(text string) {
 			continued, topic, follows = guess, e.Questions[0], true
 		}
 	}
-	r := reader{match: t.match, words: lexicalMatch(t.ctx, t.set.KB.Matcher, 5), without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: continued, mentions: t.mentions, namesOther: t.namesOther, related: t.pointedAt, tipSays: t.tipSays, detail: t.detail, answer: t.entryAnswer, subject: t.subject, closed: t.closedList, kindOf: t.kindOf}
+	r := reader{match: t.match, words: lexicalMatch(t.ctx, t.set.KB.Matcher, 5), without: lexicalWithout(t.ctx, t.set.KB.Matcher, 5), last: continued, mentions: t.mentions, namesOther: t.namesOther, related: t.pointedAt, tipSays: t.tipSays, detail: t.detail, answer: t.entryAnswer, subject: t.subject, closed: t.closedList, kindOf: t.kindOf, contrasts: t.contrasts}
 	u := r.understand(read, topic, follows)
 	if t.rejected != "" {
 		// Not the guess they said no to: the calibrated decision on
@@ -1521,6 +1529,12 @@ func (t *turn) handoff(d handoff.Decision) {
 	// short, with the same honest note.
 	again := t.b.desk == nil && (answer == "" || t.toldAgain != "") && t.afterNoDesk()
 	plainLead := t.lead
+	if d.Reason == handoff.Explicit && !again && t.angryRequest(t.ev.Text) {
+		// "i want to talk to your manager NOW": one sincere apology
+		// before who is coming (review 2026-12-07); a calm request
+		// needs none.
+		t.lead = join(t.lead, t.render("handoff_sorry", persona.Data{}))
+	}
 	if d.Reason == handoff.Complaint {
 		// An upset customer hears that we understand before who is coming;
 		// one who insisted on a demand we refused hears that we heard

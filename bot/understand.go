@@ -77,6 +77,10 @@ type reader struct {
 	// after shipping costs: abroad), though the answer does not name
 	// the thing itself (nil: never).
 	kindOf func(id, words string) bool
+	// contrasts reports whether a piece turns against what came before
+	// it ("ordered the black keyboard but i want the white one"; nil:
+	// never).
+	contrasts func(s string) bool
 }
 
 // understand reads a message the way a person would.
@@ -1090,7 +1094,7 @@ func (r reader) confidentParts(text string, whole []knowledge.Match) pieceReadin
 	// scene for a wish, not a trouble: it matched the wrong-item entry
 	// and promised a free replacement for a change of mind (review A).
 	told := func(i int) bool {
-		return r.answer != nil && sure(i) && !contrasts(pieces[i].text) &&
+		return r.answer != nil && sure(i) && (r.contrasts == nil || !r.contrasts(pieces[i].text)) &&
 			empathises(firstSentence(Plain(r.answer(cands[i][0].ID))))
 	}
 	asks := func(i int) bool {

@@ -1,86 +1,129 @@
 package bot
 
 import (
-	"regexp"
 	"strings"
-	"unicode"
+	"unicode/utf8"
 
+	"github.com/batonhq/baton/bot/handoff"
 	"github.com/batonhq/baton/bot/persona"
-	"github.com/batonhq/baton/bot/text"
 )
 
-// whyWords are the ways to ask "why?" alone ("why not?", "为什么不行",
-// "왜 안 돼요"): right after an answer they ask the reason for what it
-// refused or limited, nothing new. Read as a question of their own, their
-// one word matched anything ("why not?" after the cancel answer was a
-// guess at the partial-order entry; walk8).
-var whyWords = map[string]bool{
-	"why": true, "why not": true, "but why": true, "but why not": true, "how come": true, "why is that": true, "whys that": true,
-	"why's that": true, "why so": true, "why though": true, "why not though": true, "why cant i": true, "why can't i": true,
-	"why cant you": true, "why can't you": true, "whyyy": true, "y not": true, "why is it": true, "why is it not possible": true,
-	"为什么": true, "为啥": true, "为什么不行": true, "为什么不可以": true, "为什么不能": true, "为啥不行": true, "为什么呢": true,
-	"为什么啊": true, "怎么不行": true, "怎么不可以": true, "为什么不行呢": true, "为什么不能呢": true,
-	"왜": true, "왜요": true, "왜죠": true, "왜 안 돼요": true, "왜 안돼요": true, "왜 안 되나요": true, "왜 안되나요": true,
-	"어째서요": true, "왜 그래요": true, "왜 그런가요": true, "왜 그런 거예요": true, "왜 안 돼": true, "왜 안돼": true,
-}
+// maxWhyBytes is the longest message read as a "why?" with an objection
+// ("왜 안 돼요? 아직 발송 안 됐잖아요"): a longer one says more than why,
+// and is read as a message of its own.
+const maxWhyBytes = 200
 
-// refusedCue finds a sentence of an answer that says no or sets a limit
-// ("Once it has shipped we can't stop it anymore", "发货后就无法拦截了",
-// "출고 후에는 취소할 수 없어요"): what a "why not?" asks about.
-var refusedCue = regexp.MustCompile(`(?i)\b(can't|cannot|can not|won't|don't|doesn't|isn't|aren't|not possible|no longer|unable|only)\b|不能|无法|没法|没办法|不可以|不支持|不接受|不提供|只能|不会|不做|不收|不退|不换|不发|수 없|못 |못해|불가|않아요|않습니다|않는|안 돼|안 받|만 가능`)
+// maxRuleRunes is the longest first paragraph an objection is told as
+// the rule it objects to: a longer one (steps, a list) is more than the
+// rule, and the sentence that said no is told alone.
+const maxRuleRunes = 400
 
-// asksWhy reports whether msg is only a "why?" (whyWords).
-func asksWhy(msg string) bool {
-	s := strings.TrimFunc(text.Normalize(msg), func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) || unicode.IsSymbol(r) })
-	return whyWords[s]
-}
-
-// whyAfterAnswer answers "why not?" right after an answer: the sentence
-// of that answer that said no or set the limit, said again as the reason
-// our pages give, and a person offered kindly for more; without such a
-// sentence, honestly that our pages give no reason, and the person. Never
-// a list of topics: the customer asked about what we just said. It
-// reports whether it answered.
+// whyAfterAnswer answers "why?" right after an answer (smalltalk.yaml's
+// why phrases: "why not?", "为什么不行", "왜 안 돼요"), alone or with an
+// objection after it ("why? it hasn't expired yet", "为什么不行？还没发货
+// 呢"). The customer asks about what we just said, never something new:
+// read as a question of its own, its one word matched anything ("why
+// not?" after the cancel answer was a guess at the partial-order entry,
+// walk8; "왜요? 기간 아직 안 지났는데" after the discount-code answer got
+// another part of it, and "왜 안 돼요? 아직 발송 안 됐잖아요" after the
+// cancel answer a handoff that said nothing of the policy, review
+// 2026-12-07).
+//
+// Alone it gets the sentence of that answer that said no or set the
+// limit, as the reason our pages give, and a person offered kindly for
+// more; with an objection ("but my case is different"), the rule as the
+// answer's first paragraph puts it with that sentence, and a person
+// offered to look at their case. Without such a sentence, honestly that
+// our pages give no reason, and the person. An objection the handoff
+// rules hand to a person (angry, or asking for one) is handed off with
+// that answer told first: never a handoff that says nothing. It reports
+// whether it answered.
 func (t *turn) whyAfterAnswer(text string) bool {
-	if len(text) > 64 || !t.afterAnswer() || !asksWhy(text) {
+	if len(text) > maxWhyBytes || !t.afterAnswer() {
 		return false
 	}
-	b := t.lastBotTurn()
-	said := t.s.Turns[b]
+	rest, apart, ok := t.set.Persona.Why(text)
+	if !ok {
+		return false
+	}
+	objects := hasWords(rest)
+	if objects && (!apart || strings.ContainsAny(rest, "?？")) {
+		// "why is my order late", "why? how long does shipping take?":
+		// a question of its own.
+		return false
+	}
+	said := t.s.Turns[t.lastBotTurn()]
 	if said.Entry == "" {
 		return false
 	}
-	reason := refusal(t.entryAnswer(said.Entry), said.Text)
+	answer := t.entryAnswer(said.Entry)
+	reason := refusal(t.set.Persona, answer, said.Text)
+	if objects && reason != "" {
+		reason = withRule(t.set.Persona, answer, reason)
+	}
 	t.s.Misses = 0
 	d := persona.Data{Customer: firstName(t.s.Name)}
-	if reason == "" {
+	told := ""
+	if reason != "" {
+		lead := "why_lead"
+		if objects {
+			lead = "why_objection_lead" // an objection is no "good question"
+		}
+		told = join(t.render(lead, d), reason)
+	}
+	if objects {
+		if dec := t.objectionHandoff(text, rest); dec.Handoff {
+			// Angry, or asking for a person: the person, with what our
+			// pages say told first.
+			t.told = []string{said.Entry}
+			t.toldAgain = told
+			t.handoff(dec)
+			return true
+		}
+	}
+	switch {
+	case reason == "":
 		t.emit(join(t.lead, t.render(t.deskless("why_none"), d)), kindAnswer, said.Entry, 0)
-	} else {
-		t.emit(join(t.lead, t.render("why_lead", d), reason, t.render(t.deskless("why_more"), d)), kindAnswer, said.Entry, 0)
+	case objects:
+		t.emit(join(t.lead, told, t.render(t.deskless("why_check"), d)), kindAnswer, said.Entry, 0)
+	default:
+		t.emit(join(t.lead, told, t.render(t.deskless("why_more"), d)), kindAnswer, said.Entry, 0)
 	}
 	t.personButton()
 	return true
 }
 
-// reasonCue finds a sentence that gives a reason ("...거든요", "因为...",
-// "That's because ..."): said right after the one that says no, it is
-// the why ("직접 교환은 하지 않아요. 반품하고 다시 주문하시는 게 더
-// 빠르거든요.").
-var reasonCue = regexp.MustCompile(`(?i)\b(because|since|that's why|so that)\b|因为|由于|是为了|거든|때문|위해서`)
+// objectionHandoff is the handoff rules' decision on a "why?" with an
+// objection: a request for a person in it hands off; a complaint must be
+// one in the objection too, as the why's own words for "not possible"
+// ("왜 안 돼요": 안 돼요 reads as "broken") are no complaint. A repeated
+// need (loop) is not one here: the why asks about the answer just given.
+func (t *turn) objectionHandoff(text, objection string) handoff.Decision {
+	d := t.set.Rules.DetectContext(t.ctx, t.detectInput(text))
+	switch {
+	case !d.Handoff || d.Reason == handoff.Loop:
+		return handoff.Decision{}
+	case d.Reason == handoff.Complaint:
+		if o := t.set.Rules.DetectContext(t.ctx, t.detectInput(objection)); !o.Handoff || o.Reason != handoff.Complaint {
+			return handoff.Decision{}
+		}
+	}
+	return d
+}
 
 // refusal is the first sentence of answer (Markdown) that says no or sets
-// a limit (refusedCue), with the next one when that gives its reason,
-// preferring one the reply said (a reply may have given part of the
-// answer); "" when none does.
-func refusal(answer, said string) string {
+// a limit (smalltalk.yaml's refused cues), with the next one when that
+// gives its reason (reason cues), preferring one the reply said (a reply
+// may have given part of the answer); "" when none does.
+func refusal(p *persona.Persona, answer, said string) string {
 	var first string
 	for _, line := range strings.Split(Plain(answer), "\n") {
 		ss := sentences(line)
 		for i, s := range ss {
-			if !refusedCue.MatchString(s + " ") {
+			if !p.Cue("refused", s) {
 				continue
 			}
-			if i+1 < len(ss) && !reasonCue.MatchString(s) && reasonCue.MatchString(ss[i+1]) {
+			if i+1 < len(ss) && !p.Cue("reason", s) && p.Cue("reason", ss[i+1]) {
 				s += " " + ss[i+1]
 			}
 			if strings.Contains(said, s) {
@@ -92,4 +135,53 @@ func refusal(answer, said string) string {
 		}
 	}
 	return first
+}
+
+// withRule is the rule an objection objects to: the answer's first
+// paragraph (what it says is possible: "you can cancel it yourself
+// within 1 hour … as long as it hasn't been packed yet"), then reason,
+// the sentence that set the limit, when that paragraph does not hold it.
+// The customer who says "but it hasn't shipped yet" hears the case that
+// fits them beside the one that did not. reason alone when the first
+// paragraph is long, a list or a heading.
+func withRule(p *persona.Persona, answer, reason string) string {
+	var first string
+	for _, line := range strings.Split(strings.TrimSpace(Plain(answer)), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			if first != "" {
+				break
+			}
+			continue
+		}
+		if _, item := bulletItem(line); item {
+			return reason
+		}
+		if _, item := numberedItem(line); item {
+			return reason
+		}
+		first = join1(first, line)
+	}
+	if first == "" || utf8.RuneCountInString(first) > maxRuleRunes || !endsSentence(first) {
+		return reason
+	}
+	if strings.Contains(first, reason) {
+		return first
+	}
+	return first + "\n\n" + reason
+}
+
+// join1 joins two lines of one paragraph with a space.
+func join1(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + " " + b
+}
+
+// endsSentence reports whether s ends as a sentence does (not a heading
+// or a list's introduction: "It's usually one of these:").
+func endsSentence(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(s))
+	return strings.ContainsRune(".!?。！？)）", r)
 }

@@ -61,7 +61,12 @@ type options struct {
 	likelyRight float64
 	guessRight  float64
 	handoff     []handoff.LoadOption
+	zone        *time.Location
 }
+
+// WithZone sets the shop's time zone, named where the persona states its
+// hours (persona.WithZone; nil: persona.yaml's timezone).
+func WithZone(loc *time.Location) Option { return func(o *options) { o.zone = loc } }
 
 // WithMatcher sets how the matcher is built (default LexicalMatcher).
 func WithMatcher(f MatcherFunc) Option { return func(o *options) { o.matcher = f } }
@@ -168,7 +173,7 @@ func load(prompts, knowledgeSrc Source, found func([]Problem), opts ...Option) (
 	problems = append(problems, prompts.show(ps)...)
 	p, ps := persona.Load(prompts.FS, prompts.Root, persona.WithContactFrom(func(email, phone string) (string, string, bool) {
 		return ShopContact(kb, email, phone)
-	}))
+	}), persona.WithZone(o.zone))
 	problems = append(problems, prompts.show(ps)...)
 	rules, ps := handoff.LoadRules(prompts.FS, path.Join(prompts.Root, "handoff.yaml"),
 		append([]handoff.LoadOption{handoff.WithKnowledge(kb)}, o.handoff...)...)

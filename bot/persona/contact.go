@@ -1,10 +1,13 @@
 package persona
 
+import "time"
+
 // LoadOption changes how Load reads the prompts.
 type LoadOption func(*loadOptions)
 
 type loadOptions struct {
 	contact func(email, phone string) (string, string, bool)
+	zone    *time.Location // WithZone
 }
 
 // WithContactFrom lets the caller replace persona.yaml's contact once it

@@ -50,6 +50,9 @@ func Load(fsys fs.FS, root string, opts ...LoadOption) (*Persona, []Problem) {
 		return nil, l.sorted()
 	}
 	o.replaceContact(p)
+	if o.zone != nil {
+		p.zone = ZoneLabel(o.zone)
+	}
 	if !l.messageDir(p, path.Join(root, "messages")) {
 		return nil, l.sorted()
 	}
@@ -287,10 +290,10 @@ func (l *loader) persona(p *Persona, file string) bool {
 	fields := map[string]pair{}
 	for _, e := range l.pairs(file, top) {
 		switch e.key {
-		case "name", "shop", "intro", "contact", "hours", "tone", "time_of_day", "weekdays":
+		case "name", "shop", "intro", "contact", "hours", "timezone", "tone", "time_of_day", "weekdays":
 			fields[e.key] = e
 		default:
-			l.warnf(file, e.line, "unknown key %q (known: name, shop, intro, contact, hours, tone, time_of_day, weekdays)", e.key)
+			l.warnf(file, e.line, "unknown key %q (known: name, shop, intro, contact, hours, timezone, tone, time_of_day, weekdays)", e.key)
 		}
 	}
 
@@ -321,6 +324,18 @@ func (l *loader) persona(p *Persona, file string) bool {
 		for lang, n := range l.perLang(file, "hours", e.value) {
 			if s, ok := l.text(file, "hours."+lang, n); ok {
 				p.hours[lang] = strings.TrimSpace(s)
+			}
+		}
+	}
+
+	if e, ok := fields["timezone"]; ok {
+		// The zone the hours are in, named after them; BATON_TIMEZONE
+		// wins (WithZone).
+		if s, ok := l.text(file, "timezone", e.value); ok {
+			if loc, err := time.LoadLocation(strings.TrimSpace(s)); err != nil || strings.EqualFold(strings.TrimSpace(s), "local") || strings.TrimSpace(s) == "" {
+				l.errorf(file, e.value.Line, "timezone: %q is not an IANA time zone name (such as America/New_York or Asia/Seoul); {{hours}} names no zone", s)
+			} else {
+				p.zone = ZoneLabel(loc)
 			}
 		}
 	}

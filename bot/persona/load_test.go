@@ -273,8 +273,8 @@ func TestPersonaWarnings(t *testing.T) {
 		`p/persona.yaml:1: warning: intro has no zh text (English is used)`,
 		`p/persona.yaml:6: warning: contact.email "help-at-test" does not look like an email address`,
 		`p/persona.yaml:7: warning: unknown key contact.fax (known: email, phone)`,
-		`p/persona.yaml:14: warning: unknown key "mood" (known: name, shop, intro, contact, hours, tone, time_of_day, weekdays)`,
-		`p/persona.yaml:15: warning: unknown key "contact2" (known: name, shop, intro, contact, hours, tone, time_of_day, weekdays)`,
+		`p/persona.yaml:14: warning: unknown key "mood" (known: name, shop, intro, contact, hours, timezone, tone, time_of_day, weekdays)`,
+		`p/persona.yaml:15: warning: unknown key "contact2" (known: name, shop, intro, contact, hours, timezone, tone, time_of_day, weekdays)`,
 	)
 	for _, pr := range ps {
 		if !IsWarning(pr) {
@@ -474,7 +474,7 @@ EN:
 		`p/smalltalk.yaml:1: warning: no zh phrases: greetings and thanks in zh are not recognised`,
 		`p/smalltalk.yaml:2: warning: en.greeting: "!!!" has no words and never matches`,
 		`p/smalltalk.yaml:2: warning: en.greeting: "hi" is already listed (en.greeting at line 2)`,
-		`p/smalltalk.yaml:3: warning: en: unknown list "hugs" (known: greeting, morning, afternoon, evening, thanks, bye, filler, except, but, alternative, laugh, interjection, no_person, decline, affirm, confirm, waiting, withdraw, intro, intro_capital, not_name, name_end, correction, wrong, sigh, unsure, rating1, rating2, rating3, rating4, rating5, weekend, dismay, joke, compliment, name, bot, weather, life, apology, howareyou)`,
+		`p/smalltalk.yaml:3: warning: en: unknown list "hugs" (known: greeting, morning, afternoon, evening, thanks, bye, filler, except, but, alternative, laugh, interjection, no_person, decline, affirm, confirm, waiting, withdraw, intro, intro_capital, not_name, name_end, correction, wrong, sigh, unsure, rating1, rating2, rating3, rating4, rating5, weekend, dismay, why, understood, joke, compliment, name, bot, weather, life, meal, apology, howareyou)`,
 		`p/smalltalk.yaml:4: en.thanks: expected a list`,
 		`p/smalltalk.yaml:5: fr: expected greeting:, thanks:, bye:, filler: and except: lists`,
 		`p/smalltalk.yaml:6: "EN" is not a language code (use en, zh, ko, ...)`,

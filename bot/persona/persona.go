@@ -46,17 +46,17 @@ func Keys() []string { return slices.Clone(keys) }
 var keys = []string{
 	"greet", "greet_again", "greet_lead", "greet_again_lead", "greet_again_time", "greet_again_time_lead", "greet_name", "greet_name_lead", "start", "help",
 	"answer_lead", "answer_lead_plain", "answer_lead_problem", "tips_lead", "anything_else", "rephrase", "rephrase_topics", "pick_which", "unsure_topics", "unknown_topics", "unknown", "likely_lead", "likely_else", "guess_lead", "guess_no", "wrong_sorry", "person_button", "offer_person",
-	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_life", "chat_laugh", "chat_interjection", "chat_apology", "chat_howareyou", "chat_back", "demand_refusal", "demand_refusal_returns", "demand_refusal_plain", "demand_refusal_shipping",
+	"chat_joke", "chat_compliment", "chat_name", "chat_bot", "chat_weather", "chat_life", "chat_meal", "chat_laugh", "chat_interjection", "chat_apology", "chat_howareyou", "chat_back", "demand_refusal", "demand_refusal_returns", "demand_refusal_plain", "demand_refusal_shipping",
 	"answer_lang_en", "answer_lang_zh", "answer_lang_ko", "answer_lang_other", "answer_parts",
 	"followup_not_listed", "followup_person", "followup_named_yes", "followup_named_no",
-	"thanks", "bye", "declined_open", "thanks_after_miss", "thanks_after_topics", "bye_after_miss", "go_ahead", "nodesk_again", "pardon_short", "pardon_reach", "pardon_which", "why_lead", "why_more", "why_none", "still_here", "empty", "too_long", "media", "sticker", "upset", "media_forwarded",
+	"thanks", "bye", "declined_open", "thanks_after_miss", "thanks_after_topics", "bye_after_miss", "go_ahead", "ack_closing", "nodesk_again", "pardon_short", "pardon_reach", "pardon_which", "why_lead", "why_objection_lead", "why_more", "why_none", "why_check", "still_here", "empty", "too_long", "media", "sticker", "upset", "media_forwarded",
 	"nudge", "idle_close", "store_down", "hiccup",
 	"order_received", "order_received_nodesk", "order_known", "order_known_nodesk", "tracking_number", "tracking_number_plain", "tracking_number_short", "card_number", "handoff_sorry", "handoff_subject", "handoff_subject_nodesk", "handoff_order", "handoff_order_nodesk", "handoff_empathy", "handoff_demand", "handoff_answer_lead", "handoff", "handoff_offhours", "handoff_nodesk", "handoff_already", "queue_reminder",
 	"wait_ack", "wait_ack_late", "wait_ack_offhours", "wait_ack_agent", "wait_answer_lead", "handoff_withdrawn",
 	"agent_joined", "returned", "resolved", "transferred",
 	"rating_ask", "rating_confirm", "rating_thanks", "rating_sorry", "rating_invalid", "rating_unasked", "rating_unasked_early", "comment_thanks", "rating_comment_thanks", "rating_comment_sorry", "feedback_open", "feedback_open_nodesk",
 	"flood", "group",
-	"bye_early", "thanks_early", "person_button_nodesk", "offer_person_nodesk", "wrong_sorry_nodesk", "followup_person_nodesk", "thanks_after_miss_nodesk", "why_more_nodesk", "why_none_nodesk",
+	"bye_early", "thanks_early", "person_button_nodesk", "offer_person_nodesk", "wrong_sorry_nodesk", "followup_person_nodesk", "thanks_after_miss_nodesk", "why_more_nodesk", "why_none_nodesk", "why_check_nodesk",
 	"unknown_problem_topics", "unknown_problem", "answer_again", "answer_again_earlier", "answer_again_more", "answer_again_more_nodesk", "hedge_lead",
 }
 
@@ -83,6 +83,8 @@ type Persona struct {
 	// them on every answer (endsSaying, twice a turn).
 	langList []string
 	small    *smalltalk
+	cues     cues   // smalltalk.yaml cues:, by kind (Cue)
+	zone     string // the hours' time zone as customers read it (ZoneLabel), "" for none
 	// static holds what each template made of text and the fixed
 	// fields ({{shop}}, {{email}}, {{phone}}, {{hours}}, read after the
 	// contact is replaced) renders to (most messages: "Is there anything
@@ -155,15 +157,16 @@ func (p *Persona) Intro(lang string) string {
 	return p.introText(lang, Data{Bot: p.name, Now: time.Now()})
 }
 
-// Hours is when the team works, phrased in lang (falling back to English).
+// Hours is when the team works, phrased in lang (falling back to English),
+// naming the shop's time zone when it states a time (withZone).
 func (p *Persona) Hours(lang string) string {
 	if p == nil {
 		return ""
 	}
 	if h, ok := p.hours[lang]; ok {
-		return h
+		return withZone(h, p.zone)
 	}
-	return p.hours["en"]
+	return withZone(p.hours["en"], p.zone)
 }
 
 // Langs lists the languages that have a message file, sorted. The slice

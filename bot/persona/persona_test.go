@@ -82,7 +82,7 @@ func TestShippedPromptsLoadWithoutProblems(t *testing.T) {
 			t.Errorf("Intro(%q) = %q, want %q", l, got, w)
 		}
 	}
-	if got := p.Hours("ko"); got != "평일 오전 9시~오후 6시" {
+	if got := p.Hours("ko"); got != "평일 오전 9시~오후 6시 ET" { // persona.yaml: timezone America/New_York
 		t.Errorf("Hours(ko) = %q", got)
 	}
 	tone := strings.Join(p.Tone(), "\n")

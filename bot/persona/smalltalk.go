@@ -103,8 +103,9 @@ var strength = map[string]int{"greeting": 1, "morning": 1, "afternoon": 1, "even
 // customer's day outside the shop (what to eat, being bored, a film to
 // watch): no entry of any shop answers it, so it got "our pages don't
 // cover this" and topics, where a person says a kind word and goes back
-// to helping (issue 10 part 3).
-var ChatKinds = []string{"joke", "compliment", "name", "bot", "weather", "life", "apology", "howareyou"}
+// to helping (issue 10 part 3). "meal" asks about our day ("have you
+// had lunch?", "吃了吗", "점심 드셨어요?"), a kindness answered in kind.
+var ChatKinds = []string{"joke", "compliment", "name", "bot", "weather", "life", "meal", "apology", "howareyou"}
 
 // IsGreeting reports whether a Smalltalk kind is a greeting; "morning",
 // "afternoon" and "evening" are greetings that name the time of day
@@ -133,7 +134,7 @@ func stronger(a, b string) string {
 // acknowledgement, answered lightly (chat_laugh); beside other words it is
 // filler ("thanks lol").
 var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening", "thanks", "bye", "filler", "except", "but", "alternative", "laugh", "interjection", "no_person", "decline",
-	"affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5", "weekend", "dismay"}, ChatKinds...)
+	"affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5", "weekend", "dismay", "why", "understood"}, ChatKinds...)
 
 // wordKinds are lists of words that are not small talk by themselves, so
 // talk never matches them: filler, but, alternative ("or", "还是": the
@@ -144,7 +145,7 @@ var phraseKinds = append([]string{"greeting", "morning", "afternoon", "evening",
 // (read only after "anything else?", after a guess, after the no-desk
 // message, while waiting for a person and after a reply that missed:
 // Only).
-var wordKinds = []string{"filler", "but", "alternative", "laugh", "interjection", "no_person", "decline", "affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5", "dismay"}
+var wordKinds = []string{"filler", "but", "alternative", "laugh", "interjection", "no_person", "decline", "affirm", "confirm", "waiting", "withdraw", "intro", "intro_capital", "not_name", "name_end", "correction", "wrong", "sigh", "unsure", "rating1", "rating2", "rating3", "rating4", "rating5", "dismay", "why", "understood"}
 
 type phrase struct {
 	kind string
@@ -1050,6 +1051,10 @@ func (l *loader) smalltalk(p *Persona, file string) {
 				l.jamo(s, file, le.value)
 				continue
 			}
+			if le.key == "cues" {
+				l.loadCues(p, file, le.line, le.value)
+				continue
+			}
 			if !validLang(le.key) {
 				l.errorf(file, le.line, "%q is not a language code (use en, zh, ko, ...)", le.key)
 				continue
@@ -1337,4 +1342,55 @@ func (l *loader) jamo(s *smalltalk, file string, n *yaml.Node) {
 			s.jamo[squeeze(v)] = ke.key // "ㅋㅋㅋㅋ" is looked up as "ㅋ"
 		}
 	}
+}
+
+// Why reads a "why?" at the start of text ("why not?", "why? it hasn't
+// shipped yet", "为什么不行？还没发货呢", "왜 안 돼요? 아직 발송 안
+// 됐잖아요"): why phrases of smalltalk.yaml, with filler around them, and
+// what follows them (rest, "" when nothing does). apart reports whether a
+// mark sets rest apart from the why ("why? it hasn't expired yet"), so it
+// is a sentence of its own: "why is my order late" is one question. ok is
+// false when text does not start with a why phrase.
+func (p *Persona) Why(text string) (rest string, apart, ok bool) {
+	if p == nil || p.small == nil {
+		return "", false, false
+	}
+	s := p.small
+	var a [smallToks]token
+	toks := appendTokenize(a[:0], text)
+	i, said := s.skipFiller(toks, 0), false
+	for i < len(toks) {
+		if end, ok := s.phraseAt(toks, i, "why"); ok {
+			said, i = true, end
+			continue
+		}
+		if j := s.skipFiller(toks, i); j > i && said {
+			i = j
+			continue
+		}
+		break
+	}
+	if !said {
+		return "", false, false
+	}
+	if i >= len(toks) {
+		return "", false, true
+	}
+	between := text[toks[i-1].end:toks[i].start]
+	apart = strings.ContainsFunc(between, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) })
+	return trimLead(text[toks[i-1].end:]), apart, true
+}
+
+// Says reports whether a phrase of kind (smalltalk.yaml) stands anywhere
+// in w ("got it" in "ok got it, thanks").
+func (p *Persona) Says(w Words, kind string) bool {
+	if p == nil || p.small == nil {
+		return false
+	}
+	for i := range w.toks {
+		if _, ok := p.small.phraseAt(w.toks, i, kind); ok {
+			return true
+		}
+	}
+	return false
 }

@@ -164,6 +164,21 @@ func TestEverySmalltalkPhraseMatchesItself(t *testing.T) {
 					}
 					continue
 				}
+				if ph.kind == "why" {
+					// "why?" is read only right after an answer, which
+					// the core knows: Why.
+					if rest, _, ok := p.Why(v); !ok || strings.Trim(rest, "…😊! ") != "" {
+						t.Errorf("Why(%q) = %q, %v; want a why alone", v, rest, ok)
+					}
+					continue
+				}
+				if ph.kind == "understood" {
+					// Said in an acknowledgement: Says.
+					if !p.Says(Cut(v), ph.kind) {
+						t.Errorf("Says(%q, understood) = false, want true", v)
+					}
+					continue
+				}
 				if ph.kind == "no_person" {
 					// A person declined asks nothing: alone an
 					// acknowledgement, beside a question cut out.

@@ -250,6 +250,23 @@ func newCore(env func(string) string, store *session.Store, br *brains, log *slo
 	return bot.New(store, br.holder, all...), nil
 }
 
+// shopZone is the shop's time zone as configured: BATON_TIMEZONE, else
+// the zone of BATON_HOURS, else nil (persona.yaml's timezone, if any,
+// names the hours' zone).
+func shopZone(env func(string) string) (*time.Location, error) {
+	if tz := env("BATON_TIMEZONE"); tz != "" {
+		return loadZone(tz)
+	}
+	if spec := env("BATON_HOURS"); spec != "" {
+		h, err := hours.Parse(spec)
+		if err != nil {
+			return nil, fmt.Errorf("BATON_HOURS: %w", err)
+		}
+		return h.Location(), nil
+	}
+	return nil, nil
+}
+
 // loadZone reads BATON_TIMEZONE, an IANA zone name ("Asia/Seoul"). The
 // zone database is embedded (bot/hours imports time/tzdata), so names work
 // on images without /usr/share/zoneinfo.

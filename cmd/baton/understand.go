@@ -55,6 +55,13 @@ func understanding(env func(string) string, sem *semantic.Vectors) ([]content.Op
 		return nil, err
 	}
 	opts := []content.Option{content.WithWrongRate(rate), content.WithLikelyRight(likely), content.WithGuessRight(guess), content.WithMatcher(newMatcher(sem))}
+	if zone, err := shopZone(env); err != nil {
+		return nil, err
+	} else if zone != nil {
+		// The zone the bot keeps the shop's time in is the one its hours
+		// are said in.
+		opts = append(opts, content.WithZone(zone))
+	}
 	if sem != nil {
 		// The handoff detector compares English messages with its
 		// examples by meaning too, sharing each message's one
