@@ -1,5 +1,7 @@
 package bot
 
+import "fmt"
+
 // Reading is how the core read one customer message it answered: the
 // text it matched (after small talk was answered apart, or with the
 // question a follow-up continues) and the entries it answers from, one
@@ -9,6 +11,16 @@ type Reading struct {
 	Matched string   // the text matched: the message without its small talk, or the last question and this follow-up
 	Entries []string // the entries answered, in the order asked (several for a message asking several things)
 	Guessed string   // the entry a guess asked about ("are you asking about …?"), not answered
+	// LookAlike says why the text matched was not read as its best
+	// candidate: it names another candidate's subject and none of its
+	// own ("support/hours: names deliv, shipping/times's subject"); ""
+	// when it was.
+	LookAlike string
+}
+
+// lookAlike is one look-alike first candidate the turn's match moved.
+type lookAlike struct {
+	text, was, named, by string
 }
 
 // WithReadings calls fn with the core's reading of each message it sends
@@ -22,6 +34,11 @@ func (t *turn) read(u understanding, ans Answer) {
 		return
 	}
 	r := Reading{Matched: u.text}
+	for _, l := range t.lookAlike {
+		if l.text == u.text {
+			r.LookAlike = fmt.Sprintf("%s: names %q, a word of %s's subject, and nothing of its own", l.was, l.named, l.by)
+		}
+	}
 	switch {
 	case len(u.parts) >= 2 && ans.Confident:
 		for _, p := range u.parts {

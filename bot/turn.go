@@ -63,6 +63,9 @@ type turn struct {
 
 	lang string
 	lead string // a greeting said before the answer, when the customer greeted first
+	// lookAlike are the look-alike first candidates match moved
+	// (swappedSubject), kept only when readings are observed.
+	lookAlike []lookAlike
 	// givenOrder is the order number written inside the customer's
 	// question ("my order KS-204817 hasnt arrived"), if any.
 	givenOrder string
@@ -1207,7 +1210,17 @@ func plural(n int, what string) string {
 }
 
 // match ranks the knowledge entries for text with the matcher serve uses.
-func (t *turn) match(text string) []knowledge.Match { return t.set.KB.Match(t.ctx, text, 5) }
+// A first candidate whose subject the message swapped for another's is
+// not answered (swappedSubject); the turn keeps what moved it, for
+// `baton match --explain` (Reading.LookAlike).
+func (t *turn) match(text string) []knowledge.Match {
+	cands := t.set.KB.Match(t.ctx, text, 5)
+	out, named := swappedSubject(t.set.KB.Base, t.set.Lexicon, text, cands)
+	if named != "" && t.b.reads != nil {
+		t.lookAlike = append(t.lookAlike, lookAlike{text: text, was: cands[0].ID, named: named, by: out[0].ID})
+	}
+	return out
+}
 
 // withoutLeadFiller is text as the question is read: without the filler
 // it starts with ("ok so where is my order", "haha ok wher is my order",

@@ -20,7 +20,10 @@ func shippedReader(t *testing.T) reader {
 	t.Helper()
 	set := shippedSet(t)
 	return reader{
-		match:   func(text string) []knowledge.Match { return set.KB.Match(context.Background(), text, 5) },
+		match: func(text string) []knowledge.Match {
+			out, _ := swappedSubject(set.KB.Base, set.Lexicon, text, set.KB.Match(context.Background(), text, 5))
+			return out
+		},
 		without: lexicalWithout(context.Background(), set.KB.Matcher, 5),
 	}
 }
@@ -289,7 +292,10 @@ func TestFollowUpsDoNotGlueNewQuestions(t *testing.T) {
 	set := shippedSet(t)
 	for _, lang := range suitetest.Langs {
 		r := reader{
-			match:   func(text string) []knowledge.Match { return set.KB.Match(context.Background(), text, 5) },
+			match: func(text string) []knowledge.Match {
+				out, _ := swappedSubject(set.KB.Base, set.Lexicon, text, set.KB.Match(context.Background(), text, 5))
+				return out
+			},
 			without: lexicalWithout(context.Background(), set.KB.Matcher, 5),
 			mentions: func(id, words string) bool {
 				e, ok := set.KB.Entry(id, lang)

@@ -28,7 +28,10 @@ func unseenReader(t *testing.T, shop suitetest.Shop) (reader, *content.Set) {
 		t.Fatalf("%s: problems loading the base: %v", shop.Name, problems)
 	}
 	return reader{
-		match:   func(text string) []knowledge.Match { return set.KB.Match(context.Background(), text, 5) },
+		match: func(text string) []knowledge.Match {
+			out, _ := swappedSubject(set.KB.Base, set.Lexicon, text, set.KB.Match(context.Background(), text, 5))
+			return out
+		},
 		without: lexicalWithout(context.Background(), set.KB.Matcher, 5),
 	}, set
 }

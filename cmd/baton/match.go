@@ -142,6 +142,9 @@ type serveReply struct {
 	Matched string   // the text the core matched, when not the message itself
 	Reason  string   // why a handoff opened
 	Guessed string   // the entry a guess asked about
+	// LookAlike says why the best candidate was not read as the message's
+	// (bot.Reading.LookAlike).
+	LookAlike string
 }
 
 // reply runs q through the core as the first message of a new
@@ -162,7 +165,7 @@ func (c *serveCore) reply(ctx context.Context, q string) (serveReply, error) {
 	for i := len(s.Turns) - 1; i >= 0 && s.Turns[i].Role == "bot"; i-- {
 		r.Kind = s.Turns[i].Kind // the first of the turn's replies
 	}
-	r.Entries, r.Guessed = c.last.Entries, c.last.Guessed
+	r.Entries, r.Guessed, r.LookAlike = c.last.Entries, c.last.Guessed, c.last.LookAlike
 	if m := c.last.Matched; m != "" && m != bot.CleanText(q) && len(r.Entries) > 0 {
 		r.Matched = m
 	}
@@ -188,6 +191,9 @@ func explainServed(w io.Writer, r serveReply) {
 		what += " (reason: " + r.Reason + ")"
 	}
 	fmt.Fprintf(w, "  serve (as a conversation's first message): %s\n", what)
+	if r.LookAlike != "" {
+		fmt.Fprintf(w, "     look-alike %s (not answered, asked or hedged: its example question's frame with another's subject)\n", r.LookAlike)
+	}
 	if r.Matched != "" {
 		fmt.Fprintf(w, "     matched %q: small talk is answered apart, and a follow-up or one question of several is read on its own\n", r.Matched)
 	}

@@ -222,6 +222,10 @@ func TestRunMatchShowsWhatServeReplies(t *testing.T) {
 		{"how much is shipping to Germany and do I pay customs?", "answer", []string{"shipping/costs", "shipping/customs"},
 			"answer from shipping/costs, shipping/customs (one question each)"},
 		{"hi, where is my order", "answer", []string{"orders/tracking"}, `matched "where is my order"`},
+		// The opening hours' frame ("on a sunday") with delivering, the
+		// delivery times' subject, is not answered as the hours, and
+		// --explain says why.
+		{"can you deliver on a sunday", "rephrase", nil, `look-alike support/hours: names "deliv", a word of shipping/times's subject`},
 	}
 	var in strings.Builder
 	for _, l := range lines {
