@@ -218,9 +218,13 @@ var stepMarker = regexp.MustCompile(`^\d+[.)]\s*`)
 // that answer gives prices (priceIn).
 var (
 	priceAsks = []string{"how much", "what does it cost", "what do you charge", "price", "多少钱", "什么价", "价格", "价钱", "收费", "얼마", "가격", "요금"}
-	// pricePattern finds a price: a currency sign before a number, or a
-	// currency word after one ("£45", "$5.99", "30元", "5,000원").
-	pricePattern = regexp.MustCompile(`[£$€¥₩]\s*\d|\d\s*(?:元|块|원|dollars?|pounds?|euros?|usd|gbp|eur|美元|美金|英镑|欧元|달러|파운드|유로)`)
+	// A price is a currency sign before a number or a currency word after
+	// one ("£45", "$5.99", "30元", "5,000원", "20 USD"), with ASCII
+	// whitespace between or none (priceIn).
+	priceSigns = []string{"£", "$", "€", "¥", "₩"}
+	// priceWords' ASCII words match in any case; "dollar" covers
+	// "dollars", "eur" "euro(s)". Only a word's start is looked at.
+	priceUnits = []string{"元", "块", "원", "dollar", "pound", "eur", "usd", "gbp", "美元", "美金", "英镑", "欧元", "달러", "파운드", "유로"}
 )
 
 // asksPrice reports whether msg asks how much something costs.
@@ -290,8 +294,51 @@ func withoutPriceFill(words string) string {
 	return strings.Join(slices.DeleteFunc(strings.FieldsFunc(words, notAWordSplit), func(w string) bool { return priceFillEn[w] }), " ")
 }
 
-// priceIn reports whether an answer gives a price.
-func priceIn(answer string) bool { return pricePattern.MatchString(strings.ToLower(answer)) }
+// priceIn reports whether an answer gives a price: a digit with a
+// currency sign before it or a currency word after it (priceSigns,
+// priceUnits), ASCII whitespace between. A scan from each digit, not a
+// regular expression over the lower-cased answer: it runs on whole
+// answers several times a turn, and the expression, without a literal to
+// skip ahead to, stepped through every byte of each (callgrind: about
+// 13K instructions a message in the webhook benchmark, issue 11).
+func priceIn(answer string) bool {
+	for i := 0; i < len(answer); {
+		if !isDigitByte(answer[i]) {
+			i++
+			continue
+		}
+		// A run of digits: only its first can follow a sign and only its
+		// last precede a word (inside, digits are each other's neighbours).
+		j := i + 1
+		for j < len(answer) && isDigitByte(answer[j]) {
+			j++
+		}
+		before := i
+		for before > 0 && isASCIISpace(answer[before-1]) {
+			before--
+		}
+		for _, sign := range priceSigns {
+			if strings.HasSuffix(answer[:before], sign) {
+				return true
+			}
+		}
+		after := j
+		for after < len(answer) && isASCIISpace(answer[after]) {
+			after++
+		}
+		for _, unit := range priceUnits {
+			if len(answer)-after >= len(unit) && strings.EqualFold(answer[after:after+len(unit)], unit) {
+				return true
+			}
+		}
+		i = j
+	}
+	return false
+}
+
+// isASCIISpace reports whether c is what a regular expression's \s
+// matches.
+func isASCIISpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
 
 // prices are the sentences of p that give a price, at most
 // maxDurationUnits, the ones sharing the most telling words first.
