@@ -110,11 +110,16 @@ func TestUnseenShops(t *testing.T) {
 	// 2026-12-06 19:10 UTC, with the pooled prior for day-one bases
 	// (knowledge/pooled.go): bikes answered en 4/60, zh 1/20, ko 0/20;
 	// given the right answer en 19/60, zh 7/20, ko 8/20.
+	// 2026-12-08 02:00 UTC (cjk9), with the lexicon's common words left
+	// out of the words unknown to the base, the Chinese and Korean given
+	// floors raised to a line below: given the right answer, confident
+	// or hedged, bikes zh 17/20, ko 13/20 (before 16, 12), bakery zh
+	// 14/20, ko 9/20 (13, 8).
 	type floor struct{ answered, given, top3 float64 }
 	floors := map[string]floor{
 		"bikes/en": {0.05, 0.28, 0.71},
-		"bikes/zh": {0, 0.30, 0.70},
-		"bikes/ko": {0, 0.35, 0.60},
+		"bikes/zh": {0, 0.80, 0.70},
+		"bikes/ko": {0, 0.60, 0.60},
 		// bakery (dev, written 2026-12-06 18:55 UTC), first measured at
 		// 19:00 UTC: confident 0 in every language (no confident cut);
 		// given the right answer en 6/60, zh 2/20, ko 2/20; top-3 en
@@ -123,8 +128,8 @@ func TestUnseenShops(t *testing.T) {
 		// base's own samples): given the right answer en 12/60, zh
 		// 4/20, ko 4/20.
 		"bakery/en": {0, 0.17, 0.78},
-		"bakery/zh": {0, 0.15, 0.80},
-		"bakery/ko": {0, 0.15, 0.85},
+		"bakery/zh": {0, 0.65, 0.80},
+		"bakery/ko": {0, 0.40, 0.85},
 		// florist (dev, written 2026-12-06 22:06 UTC by the dayone
 		// builder before any Baton run on it), first measured on main:
 		// given the right answer en 18/60, zh 9/17, ko 9/17 (all hedged);

@@ -157,7 +157,9 @@ func refRank(l *Lexical, query string, skip, n int) []Candidate {
 // refUnknown is Candidate.Unknown computed plainly: which terms the
 // base uses is read off every question's and answer's features, question
 // skip or entry drop left out. Function words and characters
-// (text.IsFunctionWord, text.IsFunctionChar) are never unknown.
+// (text.IsFunctionWord, text.IsFunctionChar) are never unknown; common
+// words the base does not use (text.Lexicon.AppendCommonSpans) count
+// neither way, unless the message has nothing else.
 func refUnknown(l *Lexical, toks []text.Token, skip int, drop int32) float64 {
 	docs := refDocs(l)
 	usedBy := func(t string) bool {
@@ -168,7 +170,7 @@ func refUnknown(l *Lexical, toks []text.Token, skip int, drop int32) float64 {
 		}
 		return false
 	}
-	used := map[string]bool{}
+	used, usedAll := map[string]bool{}, map[string]bool{} // usedAll: nothing left out
 	weight := func(t string) float64 {
 		if id, ok := l.ix.terms[t]; ok && usedBy(t) {
 			return float64(l.ix.idf[id])
@@ -183,35 +185,52 @@ func refUnknown(l *Lexical, toks []text.Token, skip int, drop int32) float64 {
 		rs := []rune(t.Text)
 		for i := range rs {
 			used[string(rs[i])] = usedBy(string(rs[i]))
+			usedAll[string(rs[i])] = len(docs[string(rs[i])]) > 0
 			if i > 0 {
 				used[string(rs[i-1:i+1])] = usedBy(string(rs[i-1 : i+1]))
+				usedAll[string(rs[i-1:i+1])] = len(docs[string(rs[i-1:i+1])]) > 0
 			}
 		}
 	}
 	words := map[string]float64{}
 	var unk, all float64
+	commonUnk := 0.0 // common words (the lexicon's common: lists) the base does not use: left out
 	for _, t := range toks {
 		switch {
 		case t.Concept:
 		case t.CJK:
+			common := l.lex.AppendCommonSpans(nil, t.Text)
+			at := 0 // the byte offset in the run of the character read
 			for _, seg := range text.SegmentCJK(t.Text) {
 				if text.IsParticle(seg) {
+					at += len(seg)
 					continue
 				}
 				rs := []rune(seg)
+				coveredBy := func(used map[string]bool, i int) bool {
+					r := rs[i]
+					return text.IsFunctionWord(seg) || (len(rs) == 1 && used[string(r)]) || text.IsFunctionChar(r) ||
+						i > 0 && used[string(rs[i-1:i+1])] || i+1 < len(rs) && used[string(rs[i:i+2])]
+				}
 				for i, r := range rs {
 					w := weight(string(r))
-					covered := text.IsFunctionWord(seg) || (len(rs) == 1 && used[string(r)]) || text.IsFunctionChar(r)
-					if i > 0 && used[string(rs[i-1:i+1])] {
-						covered = true
+					covered := coveredBy(used, i)
+					inCommon := slices.ContainsFunc(common, func(sp [2]int) bool { return sp[0] <= at && at+len(string(r)) <= sp[1] })
+					// A left-out question's common word the base uses
+					// only there counts as any other word.
+					if skip >= 0 && coveredBy(usedAll, i) {
+						inCommon = false
 					}
-					if i+1 < len(rs) && used[string(rs[i:i+2])] {
-						covered = true
-					}
-					if !covered {
+					switch {
+					case !covered && inCommon:
+						commonUnk += w
+					case !covered:
 						unk += w
+						all += w
+					default:
+						all += w
 					}
-					all += w
+					at += len(string(r))
 				}
 			}
 		case strings.ContainsFunc(t.Text, unicode.IsDigit):
@@ -225,6 +244,9 @@ func refUnknown(l *Lexical, toks []text.Token, skip int, drop int32) float64 {
 			unk += w
 		}
 		all += w
+	}
+	if all <= 0 {
+		unk, all = unk+commonUnk, all+commonUnk // common words alone count after all
 	}
 	if all <= 0 {
 		return 0

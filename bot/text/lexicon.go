@@ -72,6 +72,12 @@ type Lexicon struct {
 	cjkRel          []cjkRel // longest member first
 	cjkCross        []cjkCross
 	groups          int
+	// common are the Chinese and Korean words of a common: list, as a run
+	// reads once its variants and same groups are rewritten (Apply), and
+	// commonMax the longest in runes: words every shop's customers use
+	// whatever they ask about (AppendCommonSpans).
+	common    map[string]bool
+	commonMax int
 	// conceptStarts are, for each concept, the words a Latin member
 	// adding it starts with: Reads answers no without applying the
 	// lexicon to a Latin text that has none of them (the core asks of
@@ -404,6 +410,7 @@ type lexiconLoader struct {
 	l          *Lexicon
 	cjkSame    []string
 	cjkVariant []string
+	common     []string          // common: words as written (finishCommon)
 	seen       map[string]string // normalised member key -> where (same groups and related members)
 	problems   []Problem
 }
@@ -436,6 +443,7 @@ func (l *Lexicon) EachLink(run string, fn func(member string, to []Token)) {
 
 func (ld *lexiconLoader) finish() *Lexicon {
 	ld.l.cjkVariant = longestFirst(ld.cjkVariant)
+	defer ld.finishCommon()
 	if len(ld.cjkSame) > 0 {
 		// Each group's first word is read as itself, so that no shorter
 		// member (of its own group or another) is rewritten inside it:
@@ -526,13 +534,13 @@ func (ld *lexiconLoader) parse(file string, data []byte) {
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		switch k.Value {
-		case "same", "related", "variants":
+		case "same", "related", "variants", "common":
 		default:
 			if strings.Contains(k.Value, "：") {
 				ld.problem(file, k.Line, "%q uses a full-width colon (：); write %q", k.Value, strings.ReplaceAll(k.Value, "：", ":"))
 				continue
 			}
-			ld.problem(file, k.Line, "unknown key %q (known: same, related, variants)", k.Value)
+			ld.problem(file, k.Line, "unknown key %q (known: same, related, variants, common)", k.Value)
 			continue
 		}
 		if v.Kind == yaml.ScalarNode && (v.Tag == "!!null" || v.Value == "") {
@@ -543,8 +551,12 @@ func (ld *lexiconLoader) parse(file string, data []byte) {
 			continue
 		}
 		for _, g := range v.Content {
-			if k.Value == "variants" {
+			switch k.Value {
+			case "variants":
 				ld.variant(file, g)
+				continue
+			case "common":
+				ld.commonGroup(file, g)
 				continue
 			}
 			ld.group(file, k.Value == "related", g)
@@ -784,6 +796,88 @@ func (ld *lexiconLoader) variant(file string, g *yaml.Node) {
 		ld.l.cjkVariantRules = append(ld.l.cjkVariantRules, cjkRel{member: v, concept: std, file: file, line: n.Line})
 	}
 	ld.l.groups++
+}
+
+// commonGroup reads a line of the common list: Chinese or Korean words
+// every shop's customers use whatever they ask about (see
+// AppendCommonSpans), each one run of text.
+func (ld *lexiconLoader) commonGroup(file string, g *yaml.Node) {
+	nodes := []*yaml.Node{g}
+	if g.Kind == yaml.SequenceNode {
+		nodes = g.Content
+	}
+	for _, n := range nodes {
+		raw := strings.TrimSpace(n.Value)
+		toks := Tokenize(raw)
+		if n.Kind != yaml.ScalarNode || len(toks) != 1 || !toks[0].CJK || toks[0].Text != Normalize(raw) {
+			ld.problem(file, n.Line, "common: %q is not one run of Chinese or Korean text (one word a line, or a group such as [어떻게, 언제])", raw)
+			continue
+		}
+		w := toks[0].Text
+		if prev, ok := ld.seen["common\x00"+w]; ok {
+			ld.problem(file, n.Line, "common: %q is already listed at %s", raw, prev)
+			continue
+		}
+		ld.seen["common\x00"+w] = fmt.Sprintf("%s:%d", file, n.Line)
+		ld.common = append(ld.common, w)
+	}
+}
+
+// finishCommon stores the common words as a run reads once Apply has
+// rewritten its variants and same groups (돼여 -> 돼요), which is the
+// text AppendCommonSpans is given.
+func (ld *lexiconLoader) finishCommon() {
+	if len(ld.common) == 0 {
+		return
+	}
+	ld.l.common = map[string]bool{}
+	for _, w := range ld.common {
+		if ld.l.cjkVariant != nil {
+			w = ld.l.cjkVariant.Replace(w)
+		}
+		if ld.l.cjkSame != nil {
+			w = ld.l.cjkSame.Replace(w)
+		}
+		ld.l.common[w] = true
+		ld.l.commonMax = max(ld.l.commonMax, utf8.RuneCountInString(w))
+	}
+}
+
+// AppendCommonSpans appends to dst the byte spans of run (a CJK token's
+// text as Apply left it) that are common words (a lexicon's common:
+// list): words customers of every shop use whatever they ask about
+// (있어요, 될까요, 어떻게, 今天, 知道). They say how a message asks, not
+// what about, so whether a small base happens to use them tells nothing
+// about whether it covers the message (knowledge's unknown share). The
+// longest common word starting at each place is taken, left to right;
+// spans do not overlap.
+func (l *Lexicon) AppendCommonSpans(dst [][2]int, run string) [][2]int {
+	if l == nil || len(l.common) == 0 {
+		return dst
+	}
+	for i := 0; i < len(run); {
+		var ends [16]int // byte ends of the runes from i; commonMax <= len(ends)
+		n, end := 0, i
+		for n < min(l.commonMax, len(ends)) && end < len(run) {
+			_, size := utf8.DecodeRuneInString(run[end:])
+			end += size
+			ends[n] = end
+			n++
+		}
+		took := false
+		for k := n - 1; k >= 0; k-- {
+			if l.common[run[i:ends[k]]] {
+				dst = append(dst, [2]int{i, ends[k]})
+				i, took = ends[k], true
+				break
+			}
+		}
+		if !took {
+			_, size := utf8.DecodeRuneInString(run[i:])
+			i += size
+		}
+	}
+	return dst
 }
 
 // parseMember tokenizes one member; msg says what is wrong, "" when fine.

@@ -3,6 +3,7 @@ package text
 import (
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -102,6 +103,10 @@ func TestLexiconProblems(t *testing.T) {
 		{"full-width brackets", "same:\n  - [package, parcel]\n  - 【退款, 退钱】\n", []string{"3: same: \"【退款, 退钱】\" uses full-width brackets"}},
 		{"full-width colon", "same：\n  - [package, parcel]\n", []string{"1: \"same：\" uses a full-width colon (：); write \"same:\""}},
 		{"full-width colon second key", "same:\n  - [package, parcel]\nrelated：\n  - [return, refund]\n", []string{"3: \"related：\" uses a full-width colon"}},
+		{"common latin word", "common:\n  - [어떻게, please]\n", []string{"2: common: \"please\" is not one run of Chinese or Korean text"}},
+		{"common phrase with a space", "common:\n  - 할 수\n", []string{"2: common: \"할 수\" is not one run"}},
+		{"common twice", "common:\n  - [어떻게, 언제]\n  - [있어요,\n     언제]\n", []string{"4: common: \"언제\" is already listed at f.yaml:2"}},
+		{"common nested", "common:\n  - [어떻게, [언제]]\n", []string{"2: common: "}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -262,6 +267,58 @@ related:
 // Variant spellings (Traditional characters, casual Korean endings) read
 // as their standard form before the same and related groups, so 退貨
 // reads as 退货 does, ~退 concept included (walk item 19).
+// TestLexiconCommonSpans: a common: list marks the words customers of
+// every shop use whatever they ask about, wherever they stand in a run
+// (Korean is often typed without spaces), the longest at each place, as
+// the run reads once Apply has rewritten it: a common word written in a
+// variant spelling (돼여) or as a same group's other member is found in
+// the run as it reads.
+func TestLexiconCommonSpans(t *testing.T) {
+	l, problems := ParseLexicon("lexicon/ko.yaml", []byte(`
+same:
+  - [배송, 택배]
+variants:
+  - [돼요, 돼여]
+common:
+  - [어떻게, 있어요, 있, 돼여]
+  - 오늘
+`))
+	if len(problems) != 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	spans := func(in string) []string {
+		var out []string
+		for _, tok := range l.Apply(Tokenize(in)) {
+			if !tok.CJK {
+				continue
+			}
+			for _, sp := range l.AppendCommonSpans(nil, tok.Text) {
+				out = append(out, tok.Text[sp[0]:sp[1]])
+			}
+		}
+		return out
+	}
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"오늘 택배 어떻게 돼여?", []string{"오늘", "어떻게", "돼요"}},
+		{"재고있어요", []string{"있어요"}}, // the longest, not 있
+		{"있나요", []string{"있"}},
+		{"환불", nil},
+		{"refund please", nil},
+	}
+	for _, c := range cases {
+		if got := spans(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("common words in %q = %q, want %q", c.in, got, c.want)
+		}
+	}
+	var none *Lexicon
+	if got := none.AppendCommonSpans(nil, "어떻게"); got != nil {
+		t.Errorf("a nil lexicon's common spans = %v, want none", got)
+	}
+}
+
 func TestLexiconVariants(t *testing.T) {
 	l, problems := ParseLexicon("lexicon/zh.yaml", []byte(testLexicon+`
 variants:
