@@ -122,16 +122,8 @@ func (l *loader) loadCues(p *Persona, file string, line int, n *yaml.Node) {
 			if isNull(le.value) {
 				continue
 			}
-			if le.value.Kind != yaml.SequenceNode {
-				l.errorf(file, le.value.Line, "%s: expected a list", what)
-				continue
-			}
-			for _, e := range le.value.Content {
-				e = deref(e)
-				if e.Kind != yaml.ScalarNode || isNull(e) {
-					l.errorf(file, e.Line, "%s: expected text in the list", what)
-					continue
-				}
+			items, _ := l.textItems(file, what, le.value)
+			for _, e := range items {
 				v := cueNorm(e.Value)
 				if strings.TrimSpace(v) == "" {
 					l.errorf(file, e.Line, "%s: an empty cue would match every sentence", what)

@@ -225,11 +225,23 @@ func (l *loader) text(file, what string, n *yaml.Node) (string, bool) {
 
 // textList reads a list of scalars.
 func (l *loader) textList(file, what string, n *yaml.Node) ([]string, bool) {
+	items, ok := l.textItems(file, what, n)
+	var out []string
+	for _, c := range items {
+		out = append(out, c.Value)
+	}
+	return out, ok
+}
+
+// textItems returns a list's text items as nodes, so a caller that reports
+// duplicates or empty entries can name each item's own line; a node that
+// is not a list, or an item that is not text, is reported at its line.
+func (l *loader) textItems(file, what string, n *yaml.Node) ([]*yaml.Node, bool) {
 	if n.Kind != yaml.SequenceNode {
 		l.errorf(file, n.Line, "%s: expected a list", what)
 		return nil, false
 	}
-	var out []string
+	var out []*yaml.Node
 	ok := true
 	for _, c := range n.Content {
 		c = deref(c)
@@ -238,7 +250,7 @@ func (l *loader) textList(file, what string, n *yaml.Node) ([]string, bool) {
 			ok = false
 			continue
 		}
-		out = append(out, c.Value)
+		out = append(out, c)
 	}
 	return out, ok
 }

@@ -1073,16 +1073,8 @@ func (l *loader) smalltalk(p *Persona, file string) {
 					continue
 				}
 				what := le.key + "." + ke.key
-				if ke.value.Kind != yaml.SequenceNode {
-					l.errorf(file, ke.value.Line, "%s: expected a list", what)
-					continue
-				}
-				for _, n := range ke.value.Content {
-					n = deref(n)
-					if n.Kind != yaml.ScalarNode || isNull(n) {
-						l.errorf(file, n.Line, "%s: expected text in the list", what)
-						continue
-					}
+				items, _ := l.textItems(file, what, ke.value)
+				for _, n := range items {
 					toks := tokenize(n.Value)
 					if len(toks) == 0 {
 						l.warnf(file, n.Line, "%s: %q has no words and never matches", what, n.Value)
