@@ -1079,10 +1079,8 @@ var linkedUnknownShare = 0.5 // a var for the test that sets it to 1 to compare
 // linkedUnknown is the share of a character's weight (at [from, to) in its
 // run) counted unknown: linkedUnknownShare inside a span of spans, else 1.
 func (ix *index) linkedUnknown(spans [][2]int, from, to int) float64 {
-	for _, sp := range spans {
-		if sp[0] <= from && to <= sp[1] {
-			return linkedUnknownShare
-		}
+	if inSpans(spans, from, to) {
+		return linkedUnknownShare
 	}
 	return 1
 }
