@@ -3,6 +3,8 @@ package bot
 import (
 	"strings"
 	"unicode"
+
+	"github.com/batonhq/baton/bot/text"
 )
 
 // angryRequest reports whether a request for a person is an angry one
@@ -13,7 +15,8 @@ import (
 // customer hears one sincere apology before who is coming.
 func (t *turn) angryRequest(msg string) bool {
 	p := t.set.Persona
-	if p.Cue("urgent", msg) || strings.Contains(msg, "!!") || strings.Contains(msg, "！！") || strings.Contains(msg, "!！") || strings.Contains(msg, "！!") {
+	// The one normaliser folds width: "！！" and "!！" are "!!".
+	if p.Cue("urgent", msg) || strings.Contains(text.Normalize(msg), "!!") {
 		return true
 	}
 	var words, caps int
