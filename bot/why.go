@@ -59,7 +59,7 @@ func (t *turn) whyAfterAnswer(text string) bool {
 	answer := t.entryAnswer(said.Entry)
 	reason := refusal(t.set.Persona, answer, said.Text)
 	if objects && reason != "" {
-		reason = withRule(t.set.Persona, answer, reason)
+		reason = withRule(cutPassage(answer, t.set.Lexicon), reason)
 	}
 	t.s.Misses = 0
 	d := persona.Data{Customer: firstName(t.s.Name)}
@@ -144,39 +144,27 @@ func refusal(p *persona.Persona, answer, said string) string {
 // The customer who says "but it hasn't shipped yet" hears the case that
 // fits them beside the one that did not. reason alone when the first
 // paragraph is long, a list or a heading.
-func withRule(p *persona.Persona, answer, reason string) string {
-	var first string
-	for _, line := range strings.Split(strings.TrimSpace(Plain(answer)), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			if first != "" {
-				break
-			}
-			continue
-		}
-		if _, item := bulletItem(line); item {
-			return reason
-		}
-		if _, item := numberedItem(line); item {
-			return reason
-		}
-		first = join1(first, line)
+func withRule(pa passage, reason string) string {
+	if len(pa.units) == 0 {
+		return reason
 	}
-	if first == "" || utf8.RuneCountInString(first) > maxRuleRunes || !endsSentence(first) {
+	para := pa.units[0].para
+	for _, u := range pa.units {
+		if u.para != para {
+			break
+		}
+		if u.item {
+			return reason
+		}
+	}
+	first := Plain(pa.from(0, para))
+	if utf8.RuneCountInString(first) > maxRuleRunes || !endsSentence(first) {
 		return reason
 	}
 	if strings.Contains(first, reason) {
 		return first
 	}
 	return first + "\n\n" + reason
-}
-
-// join1 joins two lines of one paragraph with a space.
-func join1(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + " " + b
 }
 
 // endsSentence reports whether s ends as a sentence does (not a heading
