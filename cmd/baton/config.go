@@ -235,15 +235,16 @@ func newCore(env func(string) string, store *session.Store, br *brains, log *slo
 		if err != nil {
 			return nil, fmt.Errorf("BATON_HOURS: %w", err)
 		}
-		all = append(all, bot.WithHours(h), bot.WithLocation(h.Location()))
+		all = append(all, bot.WithHours(h))
 	}
-	// The shop's time zone for "good evening" and "have a great Monday";
-	// without it, BATON_HOURS's zone, else the server's.
-	if tz := env("BATON_TIMEZONE"); tz != "" {
-		loc, err := loadZone(tz)
-		if err != nil {
-			return nil, err
-		}
+	// The shop's time zone for "good evening" and "have a great Monday"
+	// (shopZone: the one its hours are said in); without one, the
+	// server's.
+	loc, err := shopZone(env)
+	if err != nil {
+		return nil, err
+	}
+	if loc != nil {
 		all = append(all, bot.WithLocation(loc))
 	}
 	all = append(all, opts...)
